@@ -1,0 +1,33 @@
+// Imports the *built* package the way a consumer would: ESM through `import`, CJS through
+// `require`, both resolved through package.json#exports by the package's own name.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url);
+
+describe('built package', () => {
+  it('has been built (npm test builds before vitest runs)', () => {
+    expect(existsSync(new URL('dist/index.js', root))).toBe(true);
+    expect(existsSync(new URL('dist/index.cjs', root))).toBe(true);
+    expect(existsSync(new URL('dist/index.d.ts', root))).toBe(true);
+  });
+
+  it('loads as ESM by package name in a fresh node process', () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e',
+      "import * as k from 'khop'; const e = new k.KhopError('INVALID_OPTION','x'); console.log(JSON.stringify({keys:Object.keys(k).sort(), code:e.code, inst: e instanceof Error}))"],
+      { cwd: new URL('.', root), encoding: 'utf8' });
+    const r = JSON.parse(out);
+    expect(r.code).toBe('INVALID_OPTION');
+    expect(r.inst).toBe(true);
+    expect(r.keys).toContain('KhopError');
+  });
+
+  it('loads as CJS by package name with the same exports as ESM', async () => {
+    const require = createRequire(new URL('package.json', root));
+    const cjs = require('khop') as Record<string, unknown>;
+    const esm = (await import(new URL('dist/index.js', root).href)) as Record<string, unknown>;
+    expect(Object.keys(cjs).sort()).toEqual(Object.keys(esm).sort());
+  });
+});
