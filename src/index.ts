@@ -15,3 +15,29 @@ export { xxh64 } from './hash/xxh64-reference.js';
 export { KeyHasher } from './hash/key-hasher.js';
 export type { KeyHasherOptions } from './hash/key-hasher.js';
 export type { HashKernelKind } from './hash/hash-kernel.js';
+
+// comparators and comparison levels
+export { jaroWinklerSimilarity } from './compare/jaro-winkler.js';
+export { levenshteinDistance } from './compare/levenshtein.js';
+export { damerauLevenshteinWithin } from './compare/damerau-levenshtein.js';
+export { compareDates, DateLevel, DATE_LEVELS } from './compare/date-level.js';
+export { compareNationalIds, compareNationalIdStrings, NationalIdLevel, NATIONAL_ID_LEVELS } from './compare/national-id-level.js';
+export {
+  comparePersonName,
+  FamilyNameLevel,
+  MiddleNameLevel,
+  GivenNameLevel,
+  FAMILY_NAME_LEVELS,
+  MIDDLE_NAME_LEVELS,
+  GIVEN_NAME_LEVELS,
+  PERSON_NAME_COMPARISONS,
+} from './compare/person-name.js';
+export { compareSex, SexLevel, SEX_LEVELS } from './compare/sex-level.js';
+export { compareCategories, buildProvinceEquivalence, CategoryLevel, CATEGORY_LEVELS } from './compare/category-level.js';
+export { compareIdentifiers, IdentifierLevel, IDENTIFIER_LEVELS } from './compare/identifier-level.js';
+export { compareTextOverlapStrings, TextOverlapLevel, TEXT_OVERLAP_LEVELS } from './compare/text-overlap.js';
+export type { NameColumns } from './compare/person-name.js';
+export type { ComparisonLevel } from './compare/levels.js';
+export type { CategoryEquivalence } from './compare/category-level.js';
+export { StringColumn } from './block/text-column.js';
+export type { TextColumnReader, CodeUnits } from './block/text-column.js';

@@ -1,0 +1,128 @@
+/**
+ * Comparison levels for categories (province, district, ethnicity…) on int32 dictionary codes
+ * — 0 = missing, values numbered from 1, so a store's null int32 cell (which holds 0) reads as
+ * missing, as for dates and sex — with an optional equivalence between codes that denote the same thing under two code lists —
+ * above all Vietnam's 63 provinces (until 30/06/2025) and the 34 provinces that absorbed them.
+ *
+ * An equivalence is a class per dictionary code (`classOf[code]`, −1 = none): two codes are
+ * equivalent when their classes are equal and not −1. {@link buildProvinceEquivalence} fills it
+ * from src/data/vn-provinces.ts: every old province (by name, or a former name listed in
+ * VN_PROVINCE_FORMER_NAMES) belongs to the class of the new
+ * province that absorbed it (VN_PROVINCES_34.legacy), every new province to its own class — so
+ * "Hà Giang" (old) ≡ "Tuyên Quang" (new) ≡ "Tuyên Quang" (old), but "Hà Giang" ≢ "Hà Nội".
+ *
+ * Levels (first that holds):
+ *   0 missing      either code is 0
+ *   1 exact        same code
+ *   2 equivalent   different codes of one equivalence class
+ *   3 else
+ *
+ * Trade-off: the name matching of the builder runs once per dictionary (not per pair) and
+ * uses its own small diacritic fold for the table names; the per-pair path is two array reads.
+ */
+import { KhopError } from '../errors.js';
+import { VN_PROVINCES_34, VN_PROVINCES_63 } from '../data/vn-provinces.js';
+import { defineLevels } from './levels.js';
+
+/** Level codes of {@link compareCategories}. */
+export const CategoryLevel = { MISSING: 0, EXACT: 1, EQUIVALENT: 2, ELSE: 3 } as const;
+export type CategoryLevel = (typeof CategoryLevel)[keyof typeof CategoryLevel];
+
+/** The category level list as data (index = code). */
+export const CATEGORY_LEVELS = defineLevels([
+  ['missing', 'category missing on either side'],
+  ['exact', 'same category'],
+  ['equivalent', 'equivalent categories (e.g. an old province and the new province that absorbed it)'],
+  ['else', 'categories differ'],
+]);
+
+/** Equivalence classes of dictionary codes: `classOf[code]` is the class id, −1 = no class. */
+export interface CategoryEquivalence {
+  readonly classOf: Int32Array;
+}
+
+/**
+ * Category level of two dictionary codes (0 = missing). With `eq`, codes of one class are
+ * "equivalent"; codes beyond `eq.classOf.length` have no class. Throws KhopError
+ * INVALID_ARGUMENT for a code that is not a non-negative int32 (not a dictionary code).
+ */
+export function compareCategories(a: number, b: number, eq?: CategoryEquivalence): CategoryLevel {
+  // (x | 0) !== x is true for fractions, NaN and values outside int32.
+  if ((a | 0) !== a || (b | 0) !== b || a < 0 || b < 0) {
+    throw new KhopError('INVALID_ARGUMENT', 'compareCategories: codes must be non-negative int32 dictionary codes (0 = missing)');
+  }
+  if (a === 0 || b === 0) return CategoryLevel.MISSING;
+  if (a === b) return CategoryLevel.EXACT;
+  if (eq !== undefined) {
+    const c = eq.classOf;
+    if (a < c.length && b < c.length) {
+      const ca = c[a]!;
+      if (ca >= 0 && ca === c[b]) return CategoryLevel.EQUIVALENT;
+    }
+  }
+  return CategoryLevel.ELSE;
+}
+
+/**
+ * Former official names still common in records, with the GSO code of the province that
+ * carries them now: Thừa Thiên Huế became "Thành phố Huế" on 01/01/2025 (the 63-table in
+ * src/data already uses the new name); Hà Tây merged into Hà Nội on 01/08/2008.
+ */
+export const VN_PROVINCE_FORMER_NAMES: ReadonlyArray<readonly [name: string, gso: string]> = Object.freeze([
+  ['Thừa Thiên Huế', '46'],
+  ['Hà Tây', '01'],
+] as const);
+
+/**
+ * Fold a province name for matching: NFD, drop combining marks, đ→d, lower case, single
+ * spaces, and drop the administrative prefix ("tinh", "thanh pho", "tp"). Build-time only.
+ */
+export function foldProvinceName(s: string): string {
+  let t = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐÐ]/g, 'd').toLowerCase();
+  t = t.replace(/[^a-z0-9]+/g, ' ').trim();
+  return t.replace(/^(tinh|thanh pho|tp) /, '');
+}
+
+/**
+ * Build the province equivalence for a category dictionary (`dictionary[code]` = the value's
+ * text, any spelling: with or without diacritics or "Tỉnh"/"Thành phố"; entry 0 is the
+ * missing code's slot, conventionally null, and always gets −1). Names of old (63) and new
+ * (34) provinces get the class of the new province (its 34-table index); other values, and
+ * `null` entries, get −1. Throws KhopError INVALID_ARGUMENT for a non-string, non-null entry.
+ */
+export function buildProvinceEquivalence(dictionary: ReadonlyArray<string | null>): CategoryEquivalence {
+  // folded name → class (index into VN_PROVINCES_34)
+  const classByName = new Map<string, number>();
+  const classByGso = new Map<string, number>();
+  VN_PROVINCES_34.forEach((p, i) => {
+    for (const g of p.legacy) classByGso.set(g, i);
+  });
+  for (const old of VN_PROVINCES_63) {
+    const cls = classByGso.get(old.gso);
+    if (cls === undefined) throw new KhopError('INTERNAL', `province table: GSO code ${old.gso} belongs to no 34-province entry`);
+    classByName.set(foldProvinceName(old.shortName), cls);
+    classByName.set(foldProvinceName(old.name), cls);
+  }
+  for (const [name, gso] of VN_PROVINCE_FORMER_NAMES) {
+    const cls = classByGso.get(gso);
+    if (cls === undefined) throw new KhopError('INTERNAL', `province former-name table: GSO code ${gso} belongs to no 34-province entry`);
+    classByName.set(foldProvinceName(name), cls);
+  }
+  VN_PROVINCES_34.forEach((p, i) => {
+    const key = foldProvinceName(p.name);
+    const prev = classByName.get(key);
+    if (prev !== undefined && prev !== i) {
+      throw new KhopError('INTERNAL', `province table: new province ${p.code} shares its name with an old province merged elsewhere`);
+    }
+    classByName.set(key, i);
+  });
+
+  const classOf = new Int32Array(dictionary.length).fill(-1);
+  for (let code = 1; code < dictionary.length; code++) {
+    const v = dictionary[code];
+    if (v === null) continue;
+    if (typeof v !== 'string') throw new KhopError('INVALID_ARGUMENT', `buildProvinceEquivalence: dictionary entry ${code} must be a string or null`);
+    classOf[code] = classByName.get(foldProvinceName(v)) ?? -1;
+  }
+  return { classOf };
+}

@@ -1,0 +1,127 @@
+/**
+ * Comparison levels for dates of birth on packed int32 `yyyymmdd` values
+ * (`year * 10000 + month * 100 + day`): a 0 month or day is an unknown part (year-only
+ * "yyyy0000", month-precision "yyyymm00", legal in social-insurance records), 0 overall is a
+ * missing date.
+ *
+ * Levels (first that holds):
+ *   0 missing              either date missing
+ *   1 exact                both full dates, equal
+ *   2 day-month-swapped    both full, same year, day and month exchanged (spreadsheet
+ *                          dd/mm ↔ mm/dd confusion; only possible when both are ≤ 12)
+ *   3 one-day-apart        both full, one calendar day apart (across month and year ends:
+ *                          31/12/1989 vs 01/01/1990; time-zone and late-registration slips)
+ *   4 partial-agrees       at least one date partial and every part known on both sides
+ *                          agrees (1990 vs 12/05/1990; 05/1990 vs 12/05/1990; 1990 vs 1990)
+ *   5 same-year-month      both full, same year and month, days further apart
+ *   6 january-first-same-year  both full, same year, one of them 1 January: the
+ *                          "01/01/yyyy" stand-in for an unknown day and month that some
+ *                          registers write instead of a year-only date
+ *   7 else
+ *
+ * One-day arithmetic converts both dates to a day number with the proleptic Gregorian
+ * days-from-civil algorithm (H. Hinnant, "chrono-compatible low-level date algorithms",
+ * 2013), so month lengths and leap years (1900 no, 2000 yes) are exact.
+ *
+ * A packed value that is not a date (month 13, 30 February, a known day with an unknown
+ * month, year outside 1..9999, a non-integer) is a programmer error upstream — the parser
+ * never produces it — and throws KhopError INVALID_ARGUMENT rather than scoring as "else".
+ */
+import { KhopError } from '../errors.js';
+import { defineLevels } from './levels.js';
+
+/** Level codes of {@link compareDates}. */
+export const DateLevel = {
+  MISSING: 0, EXACT: 1, DAY_MONTH_SWAPPED: 2, ONE_DAY_APART: 3, PARTIAL_AGREES: 4,
+  SAME_YEAR_MONTH: 5, JANUARY_FIRST_SAME_YEAR: 6, ELSE: 7,
+} as const;
+export type DateLevel = (typeof DateLevel)[keyof typeof DateLevel];
+
+/** The date level list as data (index = code). */
+export const DATE_LEVELS = defineLevels([
+  ['missing', 'date missing on either side'],
+  ['exact', 'full dates equal'],
+  ['day-month-swapped', 'day and month exchanged'],
+  ['one-day-apart', 'full dates one day apart'],
+  ['partial-agrees', 'partial date (year or month/year) agrees with the other date'],
+  ['same-year-month', 'same year and month, different day'],
+  ['january-first-same-year', 'same year, one date is 1 January (possible stand-in for an unknown date)'],
+  ['else', 'dates differ'],
+]);
+
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m]!;
+}
+
+/**
+ * Days since 1970-01-01 of a full proleptic Gregorian date (Hinnant's days_from_civil): shift
+ * the year to start in March so the leap day is the last day of the "year", then count 400-year
+ * eras (146097 days), years of era (365 each plus leap days) and days of year (153 days per
+ * 5 months: the month lengths from March repeat 31,30,31,30,31).
+ */
+function dayNumber(y: number, m: number, d: number): number {
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400; // 0..399
+  const mp = m > 2 ? m - 3 : m + 9; // March = 0 … February = 11
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1; // 0..365
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy; // 0..146096
+  return era * 146097 + doe - 719468;
+}
+
+function invalid(): never {
+  throw new KhopError('INVALID_ARGUMENT', 'compareDates: value is not a packed yyyymmdd date (0 = missing, 0 parts = unknown)');
+}
+
+/** Validate a non-zero packed date; throws when it is not a date. */
+function check(p: number): void {
+  if (!Number.isInteger(p) || p < 10000 || p > 99991231) invalid();
+  const y = Math.floor(p / 10000);
+  const m = Math.floor(p / 100) % 100;
+  const d = p % 100;
+  if (m > 12) invalid();
+  if (d !== 0 && (m === 0 || d > daysInMonth(y, m))) invalid();
+}
+
+/**
+ * Comparison level of two packed `yyyymmdd` dates (0 = missing; 0 month/day = unknown part).
+ * Throws KhopError INVALID_ARGUMENT for a non-zero value that is not a date.
+ */
+export function compareDates(a: number, b: number): DateLevel {
+  if (a === 0 || b === 0) {
+    if (a !== 0) check(a);
+    if (b !== 0) check(b);
+    return DateLevel.MISSING;
+  }
+  check(a);
+  check(b);
+  const ya = Math.floor(a / 10000);
+  const ma = Math.floor(a / 100) % 100;
+  const da = a % 100;
+  const yb = Math.floor(b / 10000);
+  const mb = Math.floor(b / 100) % 100;
+  const db = b % 100;
+  const fullA = da !== 0; // validated: a known day implies a known month
+  const fullB = db !== 0;
+
+  if (fullA && fullB) {
+    if (a === b) return DateLevel.EXACT;
+    if (ya === yb && da === mb && ma === db) return DateLevel.DAY_MONTH_SWAPPED;
+    const gap = dayNumber(ya, ma, da) - dayNumber(yb, mb, db);
+    if (gap === 1 || gap === -1) return DateLevel.ONE_DAY_APART;
+    if (ya === yb) {
+      if (ma === mb) return DateLevel.SAME_YEAR_MONTH;
+      if ((ma === 1 && da === 1) || (mb === 1 && db === 1)) return DateLevel.JANUARY_FIRST_SAME_YEAR;
+    }
+    return DateLevel.ELSE;
+  }
+  // At least one partial date: every part known on both sides must agree.
+  if (ya === yb && (ma === 0 || mb === 0 || ma === mb)) return DateLevel.PARTIAL_AGREES;
+  return DateLevel.ELSE;
+}

@@ -1,0 +1,101 @@
+/**
+ * Comparison levels for generic identifiers (passport, insurance, tax or phone numbers…):
+ * exact, one typo, one adjacent transposition, else — decided by a single left-to-right scan.
+ *
+ * Trade-off: identifiers carry no partial meaning, so only the two typing slips that are
+ * common and cheap to recognise get their own level; anything further is "else". A full edit
+ * distance would call "12345" and "13345" as close as "12345" and "12354", which a typo model
+ * should keep apart (substitution vs. transposition have different m/u rates). Values are
+ * compared as code units: the store holds identifiers already cleaned (no spaces, dots, case).
+ *
+ * Levels (first that holds):
+ *   0 missing        either value absent or empty
+ *   1 exact          same units
+ *   2 one-typo       one unit substituted, inserted or deleted
+ *   3 transposition  two adjacent units swapped ("…34…" vs "…43…")
+ *   4 else
+ */
+import type { CodeUnits, TextColumnReader } from '../block/text-column.js';
+import { defineLevels } from './levels.js';
+import { assertString, unitsA, unitsB } from './string-units.js';
+
+/** Level codes of {@link compareIdentifiers}. */
+export const IdentifierLevel = { MISSING: 0, EXACT: 1, ONE_TYPO: 2, TRANSPOSITION: 3, ELSE: 4 } as const;
+export type IdentifierLevel = (typeof IdentifierLevel)[keyof typeof IdentifierLevel];
+
+/** The identifier level list as data (index = code). */
+export const IDENTIFIER_LEVELS = defineLevels([
+  ['missing', 'identifier missing on either side'],
+  ['exact', 'identifiers equal'],
+  ['one-typo', 'one character substituted, inserted or deleted'],
+  ['transposition', 'two adjacent characters swapped'],
+  ['else', 'identifiers differ'],
+]);
+
+/** Result of {@link editShape}: how two spans differ, if by a single slip. */
+export const EditShape = { EQUAL: 0, SUBSTITUTION: 1, TRANSPOSITION: 2, INDEL: 3, OTHER: 4 } as const;
+
+/**
+ * Classify how two spans differ: EQUAL, one SUBSTITUTION, one adjacent TRANSPOSITION (two
+ * different units swapped), one INDEL (insertion/deletion), or OTHER. One pass, no scratch.
+ * Both spans must use the same encoding.
+ */
+export function editShape(au: CodeUnits, as: number, ae: number, bu: CodeUnits, bs: number, be: number): number {
+  const la = ae - as;
+  const lb = be - bs;
+  if (la === lb) {
+    // First mismatch i; then the rest must match either shifted by nothing (substitution) or
+    // after the crossed pair (transposition).
+    let i = 0;
+    while (i < la && au[as + i] === bu[bs + i]) i++;
+    if (i === la) return EditShape.EQUAL;
+    let j = i + 1;
+    while (j < la && au[as + j] === bu[bs + j]) j++;
+    if (j === la) return EditShape.SUBSTITUTION;
+    // Exactly two mismatches at i and i+1 that are crossed, then the rest equal.
+    if (j === i + 1 && au[as + i] === bu[bs + i + 1] && au[as + i + 1] === bu[bs + i]) {
+      let k = i + 2;
+      while (k < la && au[as + k] === bu[bs + k]) k++;
+      if (k === la) return EditShape.TRANSPOSITION;
+    }
+    return EditShape.OTHER;
+  }
+  if (la === lb + 1 || lb === la + 1) {
+    // Make (lu, ls) the longer span; skipping one of its units must give the shorter one.
+    const longU = la > lb ? au : bu;
+    const longS = la > lb ? as : bs;
+    const shortU = la > lb ? bu : au;
+    const shortS = la > lb ? bs : as;
+    const n = la > lb ? lb : la;
+    let i = 0;
+    while (i < n && longU[longS + i] === shortU[shortS + i]) i++;
+    while (i < n && longU[longS + i + 1] === shortU[shortS + i]) i++;
+    return i === n ? EditShape.INDEL : EditShape.OTHER;
+  }
+  return EditShape.OTHER;
+}
+
+/** Identifier level of two spans (an empty span is a missing value). */
+export function compareIdentifierSpans(au: CodeUnits, as: number, ae: number, bu: CodeUnits, bs: number, be: number): IdentifierLevel {
+  if (ae === as || be === bs) return IdentifierLevel.MISSING;
+  switch (editShape(au, as, ae, bu, bs, be)) {
+    case EditShape.EQUAL: return IdentifierLevel.EXACT;
+    case EditShape.SUBSTITUTION:
+    case EditShape.INDEL: return IdentifierLevel.ONE_TYPO;
+    case EditShape.TRANSPOSITION: return IdentifierLevel.TRANSPOSITION;
+    default: return IdentifierLevel.ELSE;
+  }
+}
+
+/** Identifier level of row `ra` of `a` and row `rb` of `b` (null or empty = missing). */
+export function compareIdentifierRows(a: TextColumnReader, ra: number, b: TextColumnReader, rb: number): IdentifierLevel {
+  if (a.isNull(ra) || b.isNull(rb)) return IdentifierLevel.MISSING;
+  return compareIdentifierSpans(a.units(ra), a.start(ra), a.end(ra), b.units(rb), b.start(rb), b.end(rb));
+}
+
+/** Identifier level of two strings (empty = missing). Throws INVALID_ARGUMENT for a non-string. */
+export function compareIdentifiers(a: string, b: string): IdentifierLevel {
+  assertString('compareIdentifiers', 'a', a);
+  assertString('compareIdentifiers', 'b', b);
+  return compareIdentifierSpans(unitsA(a), 0, a.length, unitsB(b), 0, b.length);
+}

@@ -1,0 +1,97 @@
+import { describe, it, expect } from 'vitest';
+import {
+  CATEGORY_LEVELS, CategoryLevel, VN_PROVINCE_FORMER_NAMES, buildProvinceEquivalence, compareCategories, foldProvinceName,
+} from '../../src/compare/category-level.js';
+import { VN_PROVINCES_34, VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
+import { isKhopError } from '../../src/errors.js';
+
+describe('compareCategories', () => {
+  const dictionary = [
+    'Hà Giang', // 0  the missing code's slot: never classified
+    'Hà Giang', // 1  old, merged into Tuyên Quang
+    'Tỉnh Tuyên Quang', // 2  old and new name
+    'Ha Noi', // 3
+    'Thừa Thiên Huế', // 4  former name of Huế
+    'Thành phố Huế', // 5
+    'TP. Hồ Chí Minh', // 6
+    'Bình Dương', // 7  old, merged into TP Hồ Chí Minh
+    'Bà Rịa - Vũng Tàu', // 8  old, merged into TP Hồ Chí Minh
+    'Không rõ', // 9  not a province
+    null, // 10
+    'Hà Tây', // 11 merged into Hà Nội in 2008
+  ];
+  const eq = buildProvinceEquivalence(dictionary);
+
+  const table: Array<[number, number, CategoryLevel]> = [
+    [0, 2, CategoryLevel.MISSING],
+    [3, 0, CategoryLevel.MISSING],
+    [0, 0, CategoryLevel.MISSING],
+    [3, 3, CategoryLevel.EXACT],
+    [1, 2, CategoryLevel.EQUIVALENT], // Hà Giang ≡ Tuyên Quang
+    [4, 5, CategoryLevel.EQUIVALENT], // Thừa Thiên Huế ≡ Huế
+    [6, 7, CategoryLevel.EQUIVALENT], // TP HCM ≡ Bình Dương
+    [7, 8, CategoryLevel.EQUIVALENT], // Bình Dương ≡ Bà Rịa - Vũng Tàu
+    [3, 11, CategoryLevel.EQUIVALENT], // Hà Nội ≡ Hà Tây
+    [1, 3, CategoryLevel.ELSE], // Hà Giang vs Hà Nội
+    [9, 9, CategoryLevel.EXACT],
+    [9, 10, CategoryLevel.ELSE], // unknown classes are never equivalent
+    [9, 3, CategoryLevel.ELSE],
+    [3, 500, CategoryLevel.ELSE], // code beyond the equivalence
+  ];
+  it.each(table)('%i vs %i → level %i', (a, b, level) => {
+    expect(compareCategories(a, b, eq)).toBe(level);
+    expect(compareCategories(b, a, eq)).toBe(level);
+  });
+
+  it('every level is reached; without an equivalence nothing is equivalent', () => {
+    expect([...new Set(table.map((r) => r[2]))].sort()).toEqual(CATEGORY_LEVELS.map((l) => l.code));
+    expect(compareCategories(1, 2)).toBe(CategoryLevel.ELSE);
+    expect(eq.classOf[0]).toBe(-1); // slot 0 is never classified, even when it holds a name
+  });
+
+  it('rejects values that are not dictionary codes', () => {
+    for (const [a, b] of [[-1, 2], [2, 1.5], [Number.NaN, 1], [2 ** 31, 1]] as const) {
+      let err: unknown;
+      try {
+        compareCategories(a, b, eq);
+      } catch (e) {
+        err = e;
+      }
+      expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
+    }
+  });
+
+  it('maps every old province to the new province listing its GSO code', () => {
+    const names = VN_PROVINCES_63.map((p) => p.name);
+    const newNames = VN_PROVINCES_34.map((p) => p.name);
+    const all = buildProvinceEquivalence([null, ...names, ...newNames]);
+    VN_PROVINCES_34.forEach((np, i) => {
+      const cls = all.classOf[1 + names.length + i]!;
+      expect(cls).toBeGreaterThanOrEqual(0);
+      for (const gso of np.legacy) {
+        const oldIndex = VN_PROVINCES_63.findIndex((p) => p.gso === gso);
+        expect(all.classOf[1 + oldIndex]).toBe(cls);
+      }
+    });
+    expect(new Set(all.classOf.subarray(1)).size).toBe(34);
+    // short names, ASCII names and former names land in the same classes
+    const short = buildProvinceEquivalence([null, ...VN_PROVINCES_63.map((p) => p.shortName)]);
+    const ascii = buildProvinceEquivalence([null, ...VN_PROVINCES_63.map((p) => p.ascii)]);
+    expect([...short.classOf]).toEqual([...all.classOf.subarray(0, 1 + names.length)]);
+    expect([...ascii.classOf]).toEqual([...all.classOf.subarray(0, 1 + names.length)]);
+    expect(VN_PROVINCE_FORMER_NAMES.length).toBeGreaterThan(0);
+  });
+
+  it('folds province names and rejects non-string dictionary entries', () => {
+    expect(foldProvinceName('Tỉnh Đắk Lắk')).toBe('dak lak');
+    expect(foldProvinceName('TP. Hồ Chí Minh')).toBe('ho chi minh');
+    expect(foldProvinceName('Thành phố Hà Nội')).toBe('ha noi');
+    let err: unknown;
+    try {
+      buildProvinceEquivalence([null, 42 as unknown as string]);
+    } catch (e) {
+      err = e;
+    }
+    expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import {
+  EditShape, IDENTIFIER_LEVELS, IdentifierLevel, compareIdentifierRows, compareIdentifierSpans, compareIdentifiers, editShape,
+} from '../../src/compare/identifier-level.js';
+import { StringColumn } from '../../src/block/text-column.js';
+import { bytesOf, naiveLevenshtein, naiveOsa } from './oracles.js';
+
+describe('compareIdentifiers', () => {
+  // Real-shaped identifiers: social-insurance numbers (10 digits), passports, phone numbers.
+  const table: Array<[string, string, IdentifierLevel]> = [
+    ['', '0123456789', IdentifierLevel.MISSING],
+    ['7912345678', '', IdentifierLevel.MISSING],
+    ['7912345678', '7912345678', IdentifierLevel.EXACT],
+    ['B1234567', 'B1234557', IdentifierLevel.ONE_TYPO], // substitution
+    ['0912345678', '091234567', IdentifierLevel.ONE_TYPO], // deletion at the end
+    ['0912345678', '09123456789', IdentifierLevel.ONE_TYPO], // insertion
+    ['0912345678', '0192345678', IdentifierLevel.TRANSPOSITION],
+    ['0912345678', '0912345687', IdentifierLevel.TRANSPOSITION],
+    ['0912345678', '0912345600', IdentifierLevel.ELSE],
+    ['0912345678', '1902345678', IdentifierLevel.ELSE], // swap of non-adjacent digits
+    ['0912345678', '0913245687', IdentifierLevel.ELSE], // two transpositions
+    ['C0345678', 'C034567890', IdentifierLevel.ELSE],
+  ];
+  it.each(table)('%s vs %s → level %i', (a, b, level) => {
+    expect(compareIdentifiers(a, b)).toBe(level);
+    expect(compareIdentifiers(b, a)).toBe(level);
+  });
+
+  it('every level is reached by the table', () => {
+    const reached = new Set(table.map((r) => r[2]));
+    expect([...reached].sort()).toEqual(IDENTIFIER_LEVELS.map((l) => l.code));
+  });
+
+  it('null rows are missing; row version equals span version', () => {
+    const a = new StringColumn(['7912345678', null, '']);
+    const b = new StringColumn(['7912345678', '7912345678', '1']);
+    expect(compareIdentifierRows(a, 0, b, 0)).toBe(IdentifierLevel.EXACT);
+    expect(compareIdentifierRows(a, 1, b, 1)).toBe(IdentifierLevel.MISSING);
+    expect(compareIdentifierRows(a, 2, b, 2)).toBe(IdentifierLevel.MISSING);
+    expect(compareIdentifierRows(a, 0, b, 2)).toBe(IdentifierLevel.ELSE);
+  });
+
+  it('editShape agrees with edit distances on random digit strings', () => {
+    const digits = fc.string({ unit: fc.constantFrom('0', '1', '2'), maxLength: 8 });
+    fc.assert(fc.property(digits, digits, (a, b) => {
+      const ua = bytesOf(a);
+      const ub = bytesOf(b);
+      const shape = editShape(ua, 0, a.length, ub, 0, b.length);
+      const lev = naiveLevenshtein(a, b);
+      const osa = naiveOsa(a, b);
+      if (shape === EditShape.EQUAL) expect(a).toBe(b);
+      else if (shape === EditShape.SUBSTITUTION) expect([lev, a.length]).toEqual([1, b.length]);
+      else if (shape === EditShape.INDEL) expect([lev, Math.abs(a.length - b.length)]).toEqual([1, 1]);
+      else if (shape === EditShape.TRANSPOSITION) expect([osa, lev, a.length]).toEqual([1, 2, b.length]);
+      else expect(osa).toBeGreaterThanOrEqual(2);
+      expect(editShape(ub, 0, b.length, ua, 0, a.length)).toBe(shape);
+      expect(compareIdentifierSpans(ua, 0, a.length, ub, 0, b.length)).toBe(compareIdentifiers(a, b));
+    }), { numRuns: 1000 });
+  });
+});
