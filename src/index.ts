@@ -41,3 +41,25 @@ export type { ComparisonLevel } from './compare/levels.js';
 export type { CategoryEquivalence } from './compare/category-level.js';
 export { StringColumn } from './block/text-column.js';
 export type { TextColumnReader, CodeUnits } from './block/text-column.js';
+
+// scoring: Fellegi–Sunter, u sampling, EM, term frequencies
+export { FellegiSunterModel } from './score/fellegi-sunter.js';
+export type { FellegiSunterParameters, Explanation, ExplainedComparison } from './score/fellegi-sunter.js';
+export { MODEL_JSON_FORMAT, MODEL_JSON_VERSION } from './score/model-json.js';
+export type { FellegiSunterModelJson } from './score/model-json.js';
+export { LEVEL_STRIDE, NULL_LEVEL } from './score/comparison-spec.js';
+export type { ComparisonSpec, ComparisonLevelSpec } from './score/comparison-spec.js';
+export { matchProbabilityFromWeight, matchWeightFromProbability } from './score/probability.js';
+export { TermFrequencyTable, termFrequencyAdjustment } from './score/term-frequency.js';
+export type { TermFrequencyInputs } from './score/term-frequency.js';
+export { estimateU } from './score/estimate-u.js';
+export type { EstimateUOptions, UEstimate } from './score/estimate-u.js';
+export { sampleRandomPairs } from './score/random-pairs.js';
+export type { RandomPairs, LinkRows } from './score/random-pairs.js';
+export { trainEM } from './score/expectation-maximisation.js';
+export type { EmSession, EmOptions, EmResult, EmSessionDiagnostics } from './score/expectation-maximisation.js';
+
+// clustering
+export { UnionFind } from './cluster/union-find.js';
+export { clusterPairs, clusterSizeHistogram } from './cluster/clusters.js';
+export type { ClusterOptions, ClusterSizeCount } from './cluster/clusters.js';

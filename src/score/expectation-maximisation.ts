@@ -1,0 +1,404 @@
+/**
+ * Expectation–maximisation for the m probabilities of a Fellegi–Sunter model, without labels
+ * (Fellegi & Sunter 1969; Winkler, "Using the EM algorithm for weight computation in the
+ * Fellegi–Sunter model of record linkage", 1988, and "Methods for record linkage and Bayesian
+ * networks", 2000; as Splink runs it: u fixed from random pairs, one training session per
+ * blocking rule).
+ *
+ * Model: conditional independence of comparisons given match status. For pair i with levels
+ * γ_ik, E-step posterior
+ *
+ *     p_i = λ_s Π_k m(k, γ_ik) / (λ_s Π_k m(k, γ_ik) + (1 − λ_s) Π_k u(k, γ_ik))
+ *         = 1 / (1 + exp(−(ln(λ_s/(1−λ_s)) + Σ_k ln(m/u)(k, γ_ik))))
+ *
+ * (null levels contribute ln 1 = 0); M-step m(k, l) = Σ_i p_i [γ_ik = l] / Σ_i p_i [γ_ik ≠ null],
+ * λ_s = Σ_i p_i / n, and optionally u(k, l) from the (1 − p_i) in the same way.
+ *
+ * Blocking-field bias. Pairs of a blocking rule all agree on the fields it blocks on, so among
+ * them those comparisons say nothing about match status, and m estimated there would be
+ * ≈ 1 on the agreeing level. So training runs once PER BLOCKING RULE (a session) on that rule's
+ * pairs; the session's `fixedComparisons` are left out of its E-step entirely and their m is
+ * not estimated there (Splink deactivates the same comparisons). Each comparison's final m is
+ * the plain AVERAGE, level by level, of its estimates over the sessions that estimated it
+ * (every session's m sums to 1, so the average does too; Splink takes a per-level median,
+ * which need not sum to 1). Sessions all start from the initial model and are independent of
+ * their order. A comparison fixed in every session keeps its initial m (`notEstimated`).
+ *
+ * λ. Within a session λ_s is the match share among that session's pairs (blocked pairs are
+ * rich in matches), reported per session and NOT written into the model: the model's prior is
+ * the probability that two random records match (see fellegi-sunter.ts), which the caller
+ * estimates separately (e.g. from a deterministic rule); the initial model's prior is kept.
+ * Term-frequency adjustments take no part in training (as in Splink).
+ *
+ * Splitting across threads: `emAccumulate` is the E-step over a pair range, adding into a
+ * Float64Array accumulator; accumulators of disjoint ranges are summed element-wise and
+ * `emMaximise` turns the sum into new parameters. `emStepTable` (plain typed arrays, cloneable)
+ * carries the parameters to the workers.
+ *
+ *   accumulator: [ Σp | pairs | Σp at (k << 8) | level, for k = 0 … K−1, level = 0 … 255 ]
+ *                  0     1      2 …
+ */
+import { KhopError } from '../errors.js';
+import { type ComparisonSpec, LEVEL_SHIFT } from './comparison-spec.js';
+import { checkLevelColumns, checkLevelCounts, countLevels } from './estimate-u.js';
+import { FellegiSunterModel } from './fellegi-sunter.js';
+import { clampProbability } from './probability.js';
+
+/** One training session: the candidate pairs of one blocking rule. */
+export interface EmSession {
+  /** Level columns, one per comparison of the model, each of length ≥ count. */
+  readonly levels: readonly Uint8Array[];
+  /** Number of pairs (≥ 1). */
+  readonly count: number;
+  /** Comparisons of the fields the rule blocks on: left out of this session, m not estimated. */
+  readonly fixedComparisons: readonly number[];
+  /** Optional label for diagnostics (e.g. the blocking rule's name). */
+  readonly name?: string;
+}
+
+/** Options of {@link trainEM}. */
+export interface EmOptions {
+  /** Most E+M iterations per session. Default 25 (Splink's default). */
+  readonly maxIterations?: number;
+  /**
+   * Convergence: stop when no estimated probability (m, u when estimated, λ_s when estimated)
+   * changed by more than this (absolute) in one iteration. Default 1e-4 (Splink's default).
+   */
+  readonly tolerance?: number;
+  /** Estimate the session's match share λ_s in the M-step. Default true. */
+  readonly estimatePrior?: boolean;
+  /** λ_s each session starts from (its match share among blocked pairs), in (0, 1). Default 0.1. */
+  readonly initialSessionPrior?: number;
+  /** Keep u fixed at the initial model's values (from random pairs). Default true, as Splink. */
+  readonly fixU?: boolean;
+}
+
+export const DEFAULT_EM_OPTIONS: Readonly<Required<EmOptions>> = Object.freeze({
+  maxIterations: 25,
+  tolerance: 1e-4,
+  estimatePrior: true,
+  initialSessionPrior: 0.1,
+  fixU: true,
+});
+
+/** What happened in one session. */
+export interface EmSessionDiagnostics {
+  readonly name: string | undefined;
+  /** Pairs in the session. */
+  readonly pairs: number;
+  /** E+M iterations run. */
+  readonly iterations: number;
+  /** True when the last iteration changed nothing by more than the tolerance. */
+  readonly converged: boolean;
+  /** Largest absolute change in the last iteration. */
+  readonly maxChange: number;
+  /** λ_s: estimated match share among the session's pairs. */
+  readonly prior: number;
+  /** Comparisons whose m this session estimated (not fixed, some non-null pair). */
+  readonly estimatedComparisons: readonly number[];
+  /** The session's m per comparison (entry 0 = 0), null for comparisons it did not estimate. */
+  readonly m: ReadonlyArray<readonly number[] | null>;
+}
+
+/** Result of {@link trainEM}. */
+export interface EmResult {
+  /** The initial model with m (and u when `fixU` is false) replaced by the combined estimates. */
+  readonly model: FellegiSunterModel;
+  readonly sessions: readonly EmSessionDiagnostics[];
+  /** Comparisons no session estimated: they keep the initial model's m. */
+  readonly notEstimated: readonly number[];
+}
+
+/** E-step parameters: plain typed arrays (structured-cloneable for worker threads). */
+export interface EmStepTable {
+  /** ln(m/u) at `(k << 8) | level` for active comparisons; 0 at the null level; NaN elsewhere. */
+  readonly logBayesFactors: Float64Array;
+  /** ln(λ_s / (1 − λ_s)). */
+  readonly logPriorOdds: number;
+  /** Comparisons taking part in the E-step. */
+  readonly active: Uint32Array;
+}
+
+/** Mutable parameters of a session: m and u flat at `(k << 8) | level`, λ_s. */
+export interface EmParameters {
+  readonly m: Float64Array;
+  readonly u: Float64Array;
+  prior: number;
+}
+
+/** Offsets into an accumulator. */
+export const EM_ACC_POSTERIOR_SUM = 0;
+export const EM_ACC_PAIRS = 1;
+export const EM_ACC_LEVELS = 2;
+
+/** Length of an accumulator for `comparisons` comparisons. */
+export function emAccumulatorLength(comparisons: number): number {
+  return EM_ACC_LEVELS + (comparisons << LEVEL_SHIFT);
+}
+
+/** Pairs per E-step block: the block's weights stay in L1 while each column is added. */
+const EM_BLOCK = 1024;
+/**
+ * Scratch for one block's log-odds, then posteriors. Module-level and NOT re-entrant:
+ * `emAccumulate` is synchronous and never calls itself (each worker has its own module copy).
+ */
+const scratch = new Float64Array(EM_BLOCK);
+
+/** The E-step table for the current parameters. */
+export function emStepTable(params: EmParameters, levelCounts: readonly number[], active: Uint32Array): EmStepTable {
+  const lbf = new Float64Array(levelCounts.length << LEVEL_SHIFT).fill(Number.NaN);
+  for (let j = 0; j < active.length; j++) {
+    const k = active[j]!;
+    const base = k << LEVEL_SHIFT;
+    lbf[base] = 0;
+    for (let l = 1; l < levelCounts[k]!; l++) {
+      lbf[base | l] = Math.log(clampProbability(params.m[base | l]!) / clampProbability(params.u[base | l]!));
+    }
+  }
+  const prior = clampProbability(params.prior);
+  return { logBayesFactors: lbf, logPriorOdds: Math.log(prior / (1 - prior)), active: active.slice() };
+}
+
+/**
+ * E-step over pairs start … end−1: adds Σp, the pair count and Σp per (comparison, level) into
+ * `acc` (length {@link emAccumulatorLength}). Allocates nothing.
+ * @throws KhopError INVALID_ARGUMENT when an active comparison has a level out of range.
+ */
+export function emAccumulate(levels: readonly Uint8Array[], start: number, end: number, table: EmStepTable, acc: Float64Array): void {
+  const lbf = table.logBayesFactors;
+  const active = table.active;
+  const A = active.length;
+  const odds0 = table.logPriorOdds;
+  const w = scratch;
+  for (let s = start; s < end; s += EM_BLOCK) {
+    const e = s + EM_BLOCK < end ? s + EM_BLOCK : end;
+    const n = e - s;
+    w.fill(odds0, 0, n);
+    for (let j = 0; j < A; j++) {
+      const k = active[j]!;
+      const col = levels[k]!;
+      const base = k << LEVEL_SHIFT;
+      for (let i = s; i < e; i++) w[i - s] += lbf[base | col[i]!]!;
+    }
+    // posterior p = 1 / (1 + e^−x): e^−x overflows to ∞ for very negative x (p → 0) and
+    // underflows to 0 for very positive x (p → 1); NaN (a bad level) propagates to the sum.
+    let sumP = 0;
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + Math.exp(-w[i]!));
+      w[i] = p;
+      sumP += p;
+    }
+    if (sumP !== sumP) throw badLevel(levels, s, e, table);
+    for (let j = 0; j < A; j++) {
+      const k = active[j]!;
+      const col = levels[k]!;
+      const base = EM_ACC_LEVELS + (k << LEVEL_SHIFT);
+      for (let i = s; i < e; i++) acc[base + col[i]!]! += w[i - s]!;
+    }
+    acc[EM_ACC_POSTERIOR_SUM]! += sumP;
+    acc[EM_ACC_PAIRS]! += n;
+  }
+}
+
+/**
+ * M-step from a summed accumulator: new m (and u, when `histogram` — the session's level counts
+ * from `countLevels` — is given) for the active comparisons, and λ_s when `estimatePrior`.
+ * A comparison with no posterior mass on its non-null levels keeps its m (and u).
+ * Updates `params` in place and returns the largest absolute change.
+ */
+export function emMaximise(
+  acc: Float64Array,
+  levelCounts: readonly number[],
+  active: Uint32Array,
+  params: EmParameters,
+  estimatePrior: boolean,
+  histogram?: Float64Array,
+): number {
+  let maxChange = 0;
+  for (let j = 0; j < active.length; j++) {
+    const k = active[j]!;
+    const L = levelCounts[k]!;
+    const base = k << LEVEL_SHIFT;
+    const accBase = EM_ACC_LEVELS + base;
+    let mass = 0;
+    for (let l = 1; l < L; l++) mass += acc[accBase + l]!;
+    if (mass > 0) {
+      for (let l = 1; l < L; l++) {
+        const next = acc[accBase + l]! / mass;
+        const change = Math.abs(next - params.m[base | l]!);
+        if (change > maxChange) maxChange = change;
+        params.m[base | l] = next;
+      }
+    }
+    if (histogram !== undefined) {
+      let nonMatch = 0;
+      for (let l = 1; l < L; l++) nonMatch += Math.max(0, histogram[base | l]! - acc[accBase + l]!);
+      if (nonMatch > 0) {
+        for (let l = 1; l < L; l++) {
+          const next = Math.max(0, histogram[base | l]! - acc[accBase + l]!) / nonMatch;
+          const change = Math.abs(next - params.u[base | l]!);
+          if (change > maxChange) maxChange = change;
+          params.u[base | l] = next;
+        }
+      }
+    }
+  }
+  if (estimatePrior && acc[EM_ACC_PAIRS]! > 0) {
+    const next = acc[EM_ACC_POSTERIOR_SUM]! / acc[EM_ACC_PAIRS]!;
+    const change = Math.abs(next - params.prior);
+    if (change > maxChange) maxChange = change;
+    params.prior = next;
+  }
+  return maxChange;
+}
+
+/**
+ * Train m by EM, one session per blocking rule, from the initial model `init` (whose u — from
+ * random pairs — stays fixed by default, and whose prior is kept). Deterministic.
+ * @throws KhopError INVALID_OPTION on bad options; INVALID_ARGUMENT on bad sessions or levels.
+ */
+export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}): EmResult {
+  const opts = resolveOptions(options);
+  if (!(init instanceof FellegiSunterModel)) throw new KhopError('INVALID_ARGUMENT', 'trainEM: init must be a FellegiSunterModel');
+  const specs = init.comparisons;
+  const K = specs.length;
+  const levelCounts = specs.map((c) => c.levels.length);
+  if (!Array.isArray(sessions) || sessions.length === 0) throw new KhopError('INVALID_ARGUMENT', 'trainEM: sessions must be a non-empty array');
+  sessions.forEach((s, i) => checkSession(s, i, specs));
+
+  const initParams = init.parameters();
+  const flat = (table: number[][]): Float64Array => {
+    const out = new Float64Array(K << LEVEL_SHIFT);
+    table.forEach((row, k) => out.set(row, k << LEVEL_SHIFT));
+    return out;
+  };
+  const diagnostics: EmSessionDiagnostics[] = [];
+  const mSums = new Float64Array(K << LEVEL_SHIFT);
+  const uSums = new Float64Array(K << LEVEL_SHIFT);
+  const estimates = new Uint32Array(K);
+
+  sessions.forEach((session, si) => {
+    const what = `EM session ${si}${session.name === undefined ? '' : ` ("${session.name}")`}`;
+    const histogram = new Float64Array(K << LEVEL_SHIFT);
+    countLevels(session.levels, 0, session.count, histogram);
+    checkLevelCounts(histogram, specs, what);
+    const fixed = new Set(session.fixedComparisons);
+    const activeList: number[] = [];
+    for (let k = 0; k < K; k++) if (!fixed.has(k)) activeList.push(k);
+    const active = Uint32Array.from(activeList);
+    // Estimated = active with at least one non-null pair.
+    const estimated = activeList.filter((k) => {
+      let n = 0;
+      for (let l = 1; l < levelCounts[k]!; l++) n += histogram[(k << LEVEL_SHIFT) | l]!;
+      return n > 0;
+    });
+    const params: EmParameters = { m: flat(initParams.m), u: flat(initParams.u), prior: opts.initialSessionPrior };
+    const acc = new Float64Array(emAccumulatorLength(K));
+    let iterations = 0;
+    let converged = false;
+    let maxChange = Number.POSITIVE_INFINITY;
+    while (iterations < opts.maxIterations) {
+      const table = emStepTable(params, levelCounts, active);
+      acc.fill(0);
+      emAccumulate(session.levels, 0, session.count, table, acc);
+      maxChange = emMaximise(acc, levelCounts, active, params, opts.estimatePrior, opts.fixU ? undefined : histogram);
+      iterations++;
+      if (maxChange <= opts.tolerance) {
+        converged = true;
+        break;
+      }
+    }
+    const mOut: Array<number[] | null> = new Array<number[] | null>(K).fill(null);
+    for (const k of estimated) {
+      const base = k << LEVEL_SHIFT;
+      mOut[k] = Array.from(params.m.subarray(base, base + levelCounts[k]!));
+      for (let l = 1; l < levelCounts[k]!; l++) {
+        mSums[base | l] += params.m[base | l]!;
+        uSums[base | l] += params.u[base | l]!;
+      }
+      estimates[k]!++;
+    }
+    diagnostics.push({
+      name: session.name,
+      pairs: session.count,
+      iterations,
+      converged,
+      maxChange,
+      prior: params.prior,
+      estimatedComparisons: estimated,
+      m: mOut,
+    });
+  });
+
+  const m = initParams.m.map((row) => row.slice());
+  const u = initParams.u.map((row) => row.slice());
+  const notEstimated: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const n = estimates[k]!;
+    if (n === 0) {
+      notEstimated.push(k);
+      continue;
+    }
+    const base = k << LEVEL_SHIFT;
+    for (let l = 1; l < levelCounts[k]!; l++) {
+      m[k]![l] = mSums[base | l]! / n;
+      if (!opts.fixU) u[k]![l] = uSums[base | l]! / n;
+    }
+  }
+  return { model: init.withParameters({ m, u }), sessions: diagnostics, notEstimated };
+}
+
+function resolveOptions(options: EmOptions): Required<EmOptions> {
+  const o = {
+    maxIterations: options.maxIterations ?? DEFAULT_EM_OPTIONS.maxIterations,
+    tolerance: options.tolerance ?? DEFAULT_EM_OPTIONS.tolerance,
+    estimatePrior: options.estimatePrior ?? DEFAULT_EM_OPTIONS.estimatePrior,
+    initialSessionPrior: options.initialSessionPrior ?? DEFAULT_EM_OPTIONS.initialSessionPrior,
+    fixU: options.fixU ?? DEFAULT_EM_OPTIONS.fixU,
+  };
+  const problems: string[] = [];
+  if (!Number.isInteger(o.maxIterations) || o.maxIterations < 1) problems.push('maxIterations must be an integer ≥ 1');
+  if (typeof o.tolerance !== 'number' || !(o.tolerance >= 0 && o.tolerance < 1)) problems.push('tolerance must be a number in [0, 1)');
+  if (typeof o.estimatePrior !== 'boolean') problems.push('estimatePrior must be a boolean');
+  if (typeof o.initialSessionPrior !== 'number' || !(o.initialSessionPrior > 0 && o.initialSessionPrior < 1)) {
+    problems.push('initialSessionPrior must be a number in (0, 1)');
+  }
+  if (typeof o.fixU !== 'boolean') problems.push('fixU must be a boolean');
+  if (problems.length > 0) {
+    throw new KhopError('INVALID_OPTION', `trainEM: ${problems.join('; ')}`, { details: { problems } });
+  }
+  return o;
+}
+
+function checkSession(s: EmSession, i: number, specs: readonly ComparisonSpec[]): void {
+  const what = `trainEM: session ${i}`;
+  if (s === null || typeof s !== 'object') throw new KhopError('INVALID_ARGUMENT', `${what} must be an object`);
+  checkLevelColumns(s.levels, s.count, specs, what);
+  if (s.count < 1) throw new KhopError('INVALID_ARGUMENT', `${what} has no pairs`);
+  const fixed = s.fixedComparisons;
+  if (!Array.isArray(fixed)) throw new KhopError('INVALID_ARGUMENT', `${what}: fixedComparisons must be an array of comparison indices`);
+  const seen = new Set<number>();
+  for (const k of fixed) {
+    if (!Number.isInteger(k) || k < 0 || k >= specs.length || seen.has(k)) {
+      throw new KhopError('INVALID_ARGUMENT', `${what}: fixedComparisons must hold distinct integers in 0..${specs.length - 1}`);
+    }
+    seen.add(k);
+  }
+  if (seen.size === specs.length) throw new KhopError('INVALID_ARGUMENT', `${what} fixes every comparison: nothing to train`);
+}
+
+function badLevel(levels: readonly Uint8Array[], s: number, e: number, table: EmStepTable): KhopError {
+  for (let i = s; i < e; i++) {
+    for (let j = 0; j < table.active.length; j++) {
+      const k = table.active[j]!;
+      const l = levels[k]![i]!;
+      const v = table.logBayesFactors[(k << LEVEL_SHIFT) | l]!;
+      if (v !== v) {
+        return new KhopError('INVALID_ARGUMENT', `pair ${i}: level ${l} of comparison ${k} is out of range`, {
+          details: { pair: i, comparison: k, level: l },
+        });
+      }
+    }
+  }
+  return new KhopError('INTERNAL', 'EM posterior is NaN', { details: { from: s, to: e } });
+}

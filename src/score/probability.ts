@@ -1,0 +1,38 @@
+/**
+ * Probabilities, match weights and the clamp that keeps every weight finite.
+ *
+ * A match weight is a log2 Bayes factor (Fellegi & Sunter 1969; the "match weight" of Splink):
+ * level weight = log2(m / u), prior weight = log2(λ / (1 − λ)), and a total weight w maps back
+ * to a match probability p = 2^w / (1 + 2^w), computed as 1 / (1 + 2^−w) so that large
+ * positive weights do not overflow (2^−w underflows to 0 and p to 1 instead).
+ *
+ * Trade-off: m, u and λ are clamped into [ε, 1 − ε] with ε = 2^−30 (≈ 9.3e-10) before any
+ * logarithm, so one level weight lies within ±log2((1 − ε)/ε) ≈ ±30 bits. A level that was
+ * never observed among matches (m = 0) therefore counts as very strong, finite evidence
+ * against, instead of −∞ that would poison every sum. ε is far below any probability that a
+ * sample of < 10^9 pairs can resolve, so the clamp never changes an estimated value.
+ */
+
+/** Smallest probability used in a weight: 2^−30 ≈ 9.3e-10. */
+export const PROBABILITY_EPSILON = 2 ** -30;
+
+/** Largest |level weight| in bits that the clamp allows: log2((1 − ε) / ε) ≈ 30. */
+export const MAX_LEVEL_WEIGHT = Math.log2((1 - PROBABILITY_EPSILON) / PROBABILITY_EPSILON);
+
+/** How far the m (or u) probabilities of one comparison may sum from 1. */
+export const PROBABILITY_SUM_TOLERANCE = 1e-6;
+
+/** `p` clamped into [ε, 1 − ε]. NaN stays NaN (callers validate before clamping). */
+export function clampProbability(p: number): number {
+  return p < PROBABILITY_EPSILON ? PROBABILITY_EPSILON : p > 1 - PROBABILITY_EPSILON ? 1 - PROBABILITY_EPSILON : p;
+}
+
+/** Match probability of a total match weight `w` (bits): 2^w / (1 + 2^w). */
+export function matchProbabilityFromWeight(w: number): number {
+  return 1 / (1 + 2 ** -w);
+}
+
+/** Match weight (bits) of a probability `p` in (0, 1): log2(p / (1 − p)). */
+export function matchWeightFromProbability(p: number): number {
+  return Math.log2(p / (1 - p));
+}

@@ -1,0 +1,52 @@
+import { describe, it, expect } from 'vitest';
+import { freezeComparisonSpecs, collectComparisonSpecProblems, type ComparisonSpec } from '../../src/score/comparison-spec.js';
+import { matchProbabilityFromWeight, matchWeightFromProbability, clampProbability, PROBABILITY_EPSILON } from '../../src/score/probability.js';
+import { isKhopError } from '../../src/errors.js';
+
+const levels = (n: number) => Array.from({ length: n }, (_, l) => ({ label: `l${l}`, ...(l === 0 ? { null: true } : {}) }));
+
+describe('comparison specs', () => {
+  it('accepts 3..256 levels and returns a frozen copy', () => {
+    const spec: ComparisonSpec[] = [{ name: 'a', levels: levels(3) }, { name: 'b', levels: [...levels(255), { label: 'else' }] }];
+    const f = freezeComparisonSpecs(spec);
+    expect(f).toEqual(spec);
+    expect(Object.isFrozen(f[0]!.levels[0])).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['two levels', [{ name: 'a', levels: levels(2) }]],
+    ['257 levels', [{ name: 'a', levels: levels(257) }]],
+    ['tf on the null level', [{ name: 'a', levels: [{ label: 'n', null: true, tf: true }, { label: 'e' }, { label: 'x' }] }]],
+    ['null flag false on level 0', [{ name: 'a', levels: [{ label: 'n', null: false }, { label: 'e' }, { label: 'x' }] }]],
+    ['empty name', [{ name: '', levels: levels(3) }]],
+    ['not an array', { name: 'a', levels: levels(3) }],
+    ['a null entry', [null]],
+  ])('rejects %s', (_n, spec) => {
+    try {
+      freezeComparisonSpecs(spec as ComparisonSpec[]);
+    } catch (e) {
+      expect(isKhopError(e, 'INVALID_ARGUMENT')).toBe(true);
+      return;
+    }
+    throw new Error('no throw');
+  });
+
+  it('collects every problem, not just the first', () => {
+    const problems: string[] = [];
+    collectComparisonSpecProblems([{ name: 'a', levels: levels(2) }, { name: 'a', levels: [{ label: 'x' }, { label: 'x' }, { label: 'y', tf: true }] }], problems);
+    expect(problems.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('probability helpers', () => {
+  it('known answers and saturation without NaN', () => {
+    expect(matchProbabilityFromWeight(0)).toBe(0.5);
+    expect(matchProbabilityFromWeight(Math.log2(4.5))).toBeCloseTo(4.5 / 5.5, 15);
+    expect(matchProbabilityFromWeight(5000)).toBe(1);
+    expect(matchProbabilityFromWeight(-5000)).toBe(0);
+    expect(matchWeightFromProbability(0.8)).toBeCloseTo(2, 14);
+    expect(clampProbability(0)).toBe(PROBABILITY_EPSILON);
+    expect(clampProbability(1)).toBe(1 - PROBABILITY_EPSILON);
+    expect(clampProbability(0.3)).toBe(0.3);
+  });
+});
