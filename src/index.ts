@@ -63,3 +63,44 @@ export type { EmSession, EmOptions, EmResult, EmSessionDiagnostics } from './sco
 export { UnionFind } from './cluster/union-find.js';
 export { clusterPairs, clusterSizeHistogram } from './cluster/clusters.js';
 export type { ClusterOptions, ClusterSizeCount } from './cluster/clusters.js';
+
+// text: normalisation and parsing
+export {
+  normalizeText,
+  foldToAscii,
+  parsePersonName,
+  parseDate,
+  formatPackedDate,
+  isValidPackedDate,
+  DEFAULT_DATE_OPTIONS,
+  parseNationalId,
+  parseSex,
+  checkIdConsistency,
+  isVietnameseSyllable,
+  isKnownFamilyName,
+} from './text/index.js';
+export type {
+  ParsedPersonName,
+  PersonNameNote,
+  DateParseOptions,
+  DateResult,
+  ParsedDate,
+  DateFailure,
+  DateFailureReason,
+  DatePrecision,
+  NationalIdResult,
+  ParsedNationalId,
+  Sex,
+  IdClaim,
+  IdConsistency,
+  IdContradiction,
+} from './text/index.js';
+export type { NationalIdOptions, CccdId, Cmnd9Id, NationalIdFailure, NationalIdFailureReason } from './text/national-id.js';
+
+// keys: phonetic encoders
+export { vietnamesePhoneticKey, vietnameseSyllableKey } from './keys/vietnamese-phonetic.js';
+export { soundex } from './keys/soundex.js';
+export { nysiis } from './keys/nysiis.js';
+export { doubleMetaphone } from './keys/double-metaphone.js';
+export type { NysiisOptions } from './keys/nysiis.js';
+export type { DoubleMetaphoneOptions, DoubleMetaphoneCodes } from './keys/double-metaphone.js';

@@ -1,0 +1,339 @@
+/**
+ * Dates as they appear in Vietnamese registers, parsed into a packed int32
+ * `year * 10000 + month * 100 + day` where 0 marks an unknown part (year-only and
+ * month-year dates are legal in social-insurance records).
+ *
+ * Accepted (surrounding whitespace ignored, full-width digits accepted):
+ *   dd/mm/yyyy  d/m/yyyy  dd-mm-yyyy  dd.mm.yyyy   day first (order 'dmy', the default) or
+ *                                                  month first (order 'mdy'); one separator kind
+ *   yyyy-mm-dd  yyyy/mm/dd  yyyy.mm.dd            ISO order, always
+ *   yyyymmdd                                     8 digits, ISO order
+ *   mm/yyyy  yyyy-mm                             month precision
+ *   yyyy                                         year precision
+ *   00/00/yyyy  00/mm/yyyy  yyyy0000  yyyymm00    zeros = unknown parts
+ *   a trailing all-zero time ("… 00:00", "…T00:00:00.000Z") from database exports
+ *   numbers: an integer is read as its digits (19900501, 1990); with `excelSerial: true`
+ *   every number — and a digit-only string of up to 5 digits, except a 4-digit year in
+ *   range — is an Excel serial day number (1900 date system; a number's fraction is a time)
+ *
+ * Rejected with `{ ok: false, code: 'INVALID_DATE', reason }` (never thrown): two-digit
+ * years (the century is a guess), a known day in an unknown month (05/00/1990), impossible
+ * dates (31/02/1990, 29/02/1991), years outside [minYear, maxYear], non-zero times, NaN,
+ * Infinity, objects, garbage. `swappable` is true for a full date whose day and month are
+ * both ≤ 12 and different (a spreadsheet may have swapped them).
+ *
+ * Defaults: order 'dmy'; minYear {@link DEFAULT_MIN_YEAR} = 1800 (the earliest century a CCCD
+ * encodes); maxYear {@link DEFAULT_MAX_YEAR} = 2100 — a fixed bound, not "today", so results
+ * never depend on the clock; excelSerial false.
+ *
+ * Excel serials: day 1 = 1900-01-01; Excel's phantom 1900-02-29 (serial 60, inherited from
+ * Lotus 1-2-3) is rejected as impossible; from serial 61 on, day n = 1899-12-30 + n. A
+ * fractional part is a time of day and is ignored. Days → civil date with the
+ * days-from-civil inverse of H. Hinnant, "chrono-compatible low-level date algorithms" (2013).
+ */
+import { KhopError } from '../errors.js';
+import { isUnicodeSpace } from './char-class.js';
+
+export const DEFAULT_MIN_YEAR = 1800;
+export const DEFAULT_MAX_YEAR = 2100;
+
+export interface DateParseOptions {
+  /** Order of day and month in three-part dates with the year last. Default 'dmy'. */
+  readonly order?: 'dmy' | 'mdy';
+  /** Smallest accepted year (inclusive). Default {@link DEFAULT_MIN_YEAR} (1800). */
+  readonly minYear?: number;
+  /** Largest accepted year (inclusive). Default {@link DEFAULT_MAX_YEAR} (2100). */
+  readonly maxYear?: number;
+  /** Read numbers (and 5-digit strings) as Excel 1900-system serial days. Default false. */
+  readonly excelSerial?: boolean;
+}
+
+export const DEFAULT_DATE_OPTIONS: Readonly<Required<DateParseOptions>> = Object.freeze({
+  order: 'dmy',
+  minYear: DEFAULT_MIN_YEAR,
+  maxYear: DEFAULT_MAX_YEAR,
+  excelSerial: false,
+});
+
+export type DatePrecision = 'day' | 'month' | 'year';
+
+export interface ParsedDate {
+  readonly ok: true;
+  readonly year: number;
+  /** 1–12, or 0 when unknown. */
+  readonly month: number;
+  /** 1–31, or 0 when unknown. */
+  readonly day: number;
+  /** `year * 10000 + month * 100 + day`. */
+  readonly packed: number;
+  /** Full date with day ≠ month, both ≤ 12: day and month may have been swapped. */
+  readonly swappable: boolean;
+  readonly precision: DatePrecision;
+}
+
+/** Stable failure reasons (never contain the input). */
+export type DateFailureReason =
+  | 'empty'
+  | 'unsupported-type'
+  | 'not-finite'
+  | 'format'
+  | 'two-digit-year'
+  | 'time-not-midnight'
+  | 'year-out-of-range'
+  | 'month-out-of-range'
+  | 'day-out-of-range'
+  | 'day-without-month'
+  | 'impossible-date';
+
+export interface DateFailure {
+  readonly ok: false;
+  readonly code: 'INVALID_DATE';
+  readonly reason: DateFailureReason;
+}
+
+export type DateResult = ParsedDate | DateFailure;
+
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Days in `month` (1–12) of `year`, Gregorian. */
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month]!;
+}
+
+function fail(reason: DateFailureReason): DateFailure {
+  return { ok: false, code: 'INVALID_DATE', reason };
+}
+
+interface ResolvedOptions {
+  mdy: boolean;
+  minYear: number;
+  maxYear: number;
+  excelSerial: boolean;
+}
+
+const DEFAULT_RESOLVED: ResolvedOptions = { mdy: false, minYear: DEFAULT_MIN_YEAR, maxYear: DEFAULT_MAX_YEAR, excelSerial: false };
+
+function resolveOptions(options: DateParseOptions | undefined): ResolvedOptions {
+  if (options === undefined) return DEFAULT_RESOLVED;
+  if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'date options must be an object');
+  const problems: string[] = [];
+  const order = options.order ?? 'dmy';
+  if (order !== 'dmy' && order !== 'mdy') problems.push("order must be 'dmy' or 'mdy'");
+  const minYear = options.minYear ?? DEFAULT_MIN_YEAR;
+  const maxYear = options.maxYear ?? DEFAULT_MAX_YEAR;
+  if (!Number.isInteger(minYear) || minYear < 1 || minYear > 9999) problems.push('minYear must be an integer in 1..9999');
+  if (!Number.isInteger(maxYear) || maxYear < 1 || maxYear > 9999) problems.push('maxYear must be an integer in 1..9999');
+  if (problems.length === 0 && minYear > maxYear) problems.push('minYear must not exceed maxYear');
+  const excelSerial = options.excelSerial ?? false;
+  if (typeof excelSerial !== 'boolean') problems.push('excelSerial must be a boolean');
+  if (problems.length > 0) {
+    throw new KhopError('INVALID_OPTION', `invalid date options: ${problems.join('; ')}`, { details: { problems } });
+  }
+  return { mdy: order === 'mdy', minYear, maxYear, excelSerial };
+}
+
+/** Validate parts (0 = unknown) and build the result. */
+function build(year: number, month: number, day: number, o: ResolvedOptions): DateResult {
+  if (year < o.minYear || year > o.maxYear) return fail('year-out-of-range');
+  if (month > 12) return fail('month-out-of-range');
+  if (day > 31) return fail('day-out-of-range');
+  if (month === 0 && day !== 0) return fail('day-without-month');
+  if (day !== 0 && day > daysInMonth(year, month)) return fail('impossible-date');
+  const precision: DatePrecision = day !== 0 ? 'day' : month !== 0 ? 'month' : 'year';
+  const swappable = day !== 0 && day <= 12 && month <= 12 && day !== month;
+  return { ok: true, year, month, day, packed: year * 10000 + month * 100 + day, swappable, precision };
+}
+
+/** Civil date of a day count since 1970-01-01 (Hinnant's civil_from_days). */
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097; // [0, 146096]
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [era * 400 + yoe + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** Days from 1970-01-01 to 1899-12-30, Excel's effective day 0 for serials ≥ 61. */
+const EXCEL_EPOCH_DAYS = -25569;
+/** Largest Excel serial: 9999-12-31. */
+const EXCEL_MAX_SERIAL = 2958465;
+
+function fromExcelSerial(x: number, o: ResolvedOptions): DateResult {
+  if (x < 1 || x >= EXCEL_MAX_SERIAL + 1) return fail('year-out-of-range');
+  const serial = Math.floor(x);
+  if (serial === 60) return fail('impossible-date'); // Lotus 1-2-3's 29 February 1900
+  const days = serial < 60 ? EXCEL_EPOCH_DAYS + serial + 1 : EXCEL_EPOCH_DAYS + serial;
+  const [y, m, d] = civilFromDays(days);
+  return build(y, m, d, o);
+}
+
+/** Scratch for the digit groups of one string: value and length of up to 3 groups. */
+const groupValue = new Int32Array(3);
+const groupLen = new Int32Array(3);
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x80 && isUnicodeSpace(c));
+}
+
+/** Full-width digit → ASCII digit code, other units unchanged. */
+function asciiDigit(c: number): number {
+  return c >= 0xff10 && c <= 0xff19 ? c - 0xfee0 : c;
+}
+
+/**
+ * True when s[from..to) is an all-zero time: [ T] hh:mm[:ss[.fff]] [Z]. Anything else that
+ * follows a date is not accepted.
+ */
+function isMidnightSuffix(s: string, from: number, to: number): boolean {
+  let i = from;
+  const c0 = s.charCodeAt(i);
+  if (c0 !== 0x54 && c0 !== 0x74 && !isSpace(c0)) return false; // 'T' 't' or space
+  i++;
+  while (i < to && isSpace(s.charCodeAt(i))) i++;
+  let digits = 0;
+  let colons = 0;
+  let dot = false;
+  for (; i < to; i++) {
+    const c = asciiDigit(s.charCodeAt(i));
+    if (c === 0x30) digits++;
+    else if (c >= 0x31 && c <= 0x39) return false; // a non-zero time
+    else if (c === 0x3a && !dot) colons++;
+    else if (c === 0x2e && colons === 2 && !dot) dot = true;
+    else if ((c === 0x5a || c === 0x7a) && i === to - 1) break; // trailing Z
+    else return false;
+  }
+  return colons >= 1 && colons <= 2 && digits >= 2;
+}
+
+function parseDateString(s: string, o: ResolvedOptions): DateResult {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  if (a === b) return fail('empty');
+
+  // Digit groups separated by one kind of separator (/ - .), optionally a midnight time.
+  let groups = 0;
+  let sep = 0;
+  let inGroup = false;
+  let end = b;
+  for (let i = a; i < b; i++) {
+    const c = asciiDigit(s.charCodeAt(i));
+    if (c >= 0x30 && c <= 0x39) {
+      if (!inGroup) {
+        if (groups === 3) return fail('format');
+        groupValue[groups] = 0;
+        groupLen[groups] = 0;
+        groups++;
+        inGroup = true;
+      }
+      const g = groups - 1;
+      if (groupLen[g]! >= 9) return fail('format');
+      groupValue[g] = groupValue[g]! * 10 + (c - 0x30);
+      groupLen[g]!++;
+      continue;
+    }
+    if ((c === 0x2f || c === 0x2d || c === 0x2e) && inGroup && i + 1 < b) {
+      if (sep === 0) sep = c;
+      else if (sep !== c) return fail('format');
+      inGroup = false;
+      continue;
+    }
+    // Something else: only an all-zero time may follow a complete date.
+    if (inGroup && groups >= 1 && isMidnightSuffix(s, i, b)) {
+      end = i;
+      break;
+    }
+    if (inGroup && groups >= 1 && (c === 0x54 || c === 0x74 || isSpace(c))) return fail('time-not-midnight');
+    return fail('format');
+  }
+  if (!inGroup) return fail('format');
+
+  const l0 = groupLen[0]!;
+  const v0 = groupValue[0]!;
+  if (groups === 1) {
+    if (end !== b) return fail('format'); // a time after a bare number
+    if (l0 === 8) return build(Math.floor(v0 / 10000), Math.floor(v0 / 100) % 100, v0 % 100, o);
+    if (l0 === 4 && (!o.excelSerial || (v0 >= o.minYear && v0 <= o.maxYear))) return build(v0, 0, 0, o);
+    if (o.excelSerial && l0 <= 5) return fromExcelSerial(v0, o);
+    if (l0 === 2) return fail('two-digit-year');
+    return fail('format'); // 6 digits (ddmmyy? yyyymm?) and other lengths are ambiguous
+  }
+  const l1 = groupLen[1]!;
+  const v1 = groupValue[1]!;
+  if (groups === 2) {
+    if (l0 === 4 && l1 <= 2) return build(v0, v1, 0, o); // yyyy-mm
+    if (l0 <= 2 && l1 === 4) return build(v1, v0, 0, o); // mm/yyyy
+    if (l0 <= 2 && l1 === 2) return fail('two-digit-year');
+    return fail('format');
+  }
+  const l2 = groupLen[2]!;
+  const v2 = groupValue[2]!;
+  if (l0 === 4 && l1 <= 2 && l2 <= 2) return build(v0, v1, v2, o); // yyyy-mm-dd
+  if (l0 <= 2 && l1 <= 2) {
+    if (l2 === 4) return o.mdy ? build(v2, v0, v1, o) : build(v2, v1, v0, o);
+    if (l2 <= 2) return fail('two-digit-year');
+  }
+  return fail('format');
+}
+
+/**
+ * Parse a date (see the file header for formats and defaults). Never throws on data: any
+ * string, number or other value yields a result or a structured failure. `options` is
+ * checked on every call (a few comparisons; pass the same frozen object for every row).
+ *
+ * @throws KhopError INVALID_OPTION when `options` is malformed (a programmer error).
+ */
+export function parseDate(input: unknown, options?: DateParseOptions): DateResult {
+  const o = resolveOptions(options);
+  if (typeof input === 'string') return parseDateString(input, o);
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) return fail('not-finite');
+    if (o.excelSerial) return fromExcelSerial(input, o);
+    if (!Number.isInteger(input) || input < 0) return fail('format');
+    return parseDateString(String(input), o);
+  }
+  if (input === null || input === undefined) return fail('empty');
+  return fail('unsupported-type');
+}
+
+/**
+ * True when `packed` is a date parseDate can return under the given year bounds: an integer
+ * yyyymmdd with month 0–12, day 0–(days in month), no known day in an unknown month.
+ */
+export function isValidPackedDate(packed: number, options?: Pick<DateParseOptions, 'minYear' | 'maxYear'>): boolean {
+  const o = resolveOptions(options);
+  if (!Number.isInteger(packed) || packed < 0) return false;
+  const year = Math.floor(packed / 10000);
+  const month = Math.floor(packed / 100) % 100;
+  const day = packed % 100;
+  return build(year, month, day, o).ok;
+}
+
+/**
+ * ISO 8601 text of a packed date, at its precision: 'yyyy-mm-dd', 'yyyy-mm' (unknown day),
+ * 'yyyy' (unknown month and day). parseDate reads each form back to the same packed value.
+ *
+ * @throws KhopError INVALID_ARGUMENT when `packed` is not a valid packed date (years 1–9999).
+ */
+export function formatPackedDate(packed: number): string {
+  if (!isValidPackedDate(packed, { minYear: 1, maxYear: 9999 })) {
+    throw new KhopError('INVALID_ARGUMENT', 'formatPackedDate: not a valid packed yyyymmdd date');
+  }
+  const year = Math.floor(packed / 10000);
+  const month = Math.floor(packed / 100) % 100;
+  const day = packed % 100;
+  const y = String(year).padStart(4, '0');
+  if (month === 0) return y;
+  const m = month < 10 ? `0${month}` : String(month);
+  if (day === 0) return `${y}-${m}`;
+  return `${y}-${m}-${day < 10 ? `0${day}` : String(day)}`;
+}

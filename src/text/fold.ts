@@ -1,0 +1,184 @@
+/**
+ * foldToAscii: the normalised text with every diacritic removed and đ → d, as lower-case
+ * ASCII words separated by single spaces: 'Đặng Thị Ðào' → 'dang thi dao'.
+ *
+ * Output contract (what stores, keys and hashes rely on): only `a-z`, `0-9` and single
+ * spaces, no leading/trailing space; one byte per character.
+ *
+ * Policy for what is not a Latin letter or digit:
+ *   - combining marks, zero-width/format characters, control characters: DROPPED (they
+ *     belong to the letter before them, or to nothing);
+ *   - apostrophes (' ` ´ ʹ ʻ ʼ ‘ ’): DROPPED, so "K'Nhiêu" → "knhieu", "O’Brien" → "obrien";
+ *   - whitespace, punctuation, symbols, emoji, and letters of other scripts (CJK, Greek,
+ *     Cyrillic, Khmer…): WORD SEPARATORS, then collapsed — "Nguyễn-Văn" → "nguyen van",
+ *     "An 😀 Bình" → "an binh", "李 An" → "an". A name written only in another script folds
+ *     to the empty string: callers must treat an empty fold as "no ASCII form" (missing), not
+ *     as a value. Transliterating other scripts is out of scope.
+ *   - Latin letters without an ASCII base use their usual expansion: ß→ss, æ→ae, œ→oe,
+ *     ø→o, ł→l, þ→th, ŋ→ng, ı→i, ħ→h, ŧ→t, ð/Ð/Ɖ→d, ĳ→ij (compatibility decomposition);
+ *     a Latin letter with none (IPA ə, ʃ …) is a separator.
+ *
+ * Guarantee (property-tested, and exhaustively over the BMP): foldToAscii(normalizeText(x))
+ * === foldToAscii(x). The table is built so that every transformation normalizeText makes —
+ * NFC/NFD, tone moves, lower-casing, whitespace collapse, stripping — is invisible here.
+ *
+ * Trade-off: one precomputed Uint16Array over U+0000–U+1FFF (built at load from the
+ * platform's Unicode data: lower case, compatibility decomposition, NFC), a branch for the
+ * few ranges above, and a single char-code loop with no normalize() and no regex. An input
+ * that is already folded is returned as is. Output goes through a module-level scratch
+ * buffer (not re-entrant; nothing here calls user code).
+ */
+import { KhopError } from '../errors.js';
+import { isInvisible, isLatinCombiningMark, isUnicodeSpace } from './char-class.js';
+import { TABLE_LIMIT } from './vietnamese-letters.js';
+
+/** Table value: the code unit separates words. */
+const SEP = 0;
+/** Table value: the code unit is dropped. */
+const DROP = 1;
+
+/**
+ * FOLD[c] for c < U+2000: SEP, DROP, or one or two ASCII characters packed as
+ * `first | second << 8` (second = 0 when there is one). Both characters are ≥ 0x30, so a
+ * packed value is never confused with SEP/DROP.
+ */
+const FOLD = new Uint16Array(TABLE_LIMIT);
+
+/** Latin letters (lower case) whose expansion is not given by a Unicode decomposition. */
+const EXPANSIONS: Readonly<Record<string, string>> = {
+  ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', ɖ: 'd', þ: 'th', ł: 'l', ħ: 'h', ı: 'i',
+  ŧ: 't', ĸ: 'k', ŋ: 'ng', ƀ: 'b', ɨ: 'i', ʉ: 'u', ƶ: 'z', ǥ: 'g', ɇ: 'e',
+};
+
+/** Apostrophe-like characters that are dropped rather than separating words. */
+const APOSTROPHES = [0x27, 0x60, 0xb4, 0x2b9, 0x2bb, 0x2bc, 0x2018, 0x2019];
+
+const LATIN_LETTER = /^\p{Script=Latin}$/u;
+const LETTER = /^\p{L}$/u;
+const MARK = /^\p{M}$/u;
+const FORMAT = /^\p{Cf}$/u;
+
+function pack(ascii: string): number {
+  if (ascii.length === 0) return DROP;
+  if (ascii.length > 2) throw new KhopError('INTERNAL', 'fold table: expansion longer than two letters');
+  return ascii.length === 1 ? ascii.charCodeAt(0) : ascii.charCodeAt(0) | (ascii.charCodeAt(1) << 8);
+}
+
+/** Fold of one code unit, before the NFC closure (as a tiny string: '' drop, ' ' separator). */
+function baseFold(c: number): string {
+  if (c < 0x80) {
+    if (c >= 0x61 && c <= 0x7a) return String.fromCharCode(c);
+    if (c >= 0x41 && c <= 0x5a) return String.fromCharCode(c + 32);
+    if (c >= 0x30 && c <= 0x39) return String.fromCharCode(c);
+    if (c === 0x27 || c === 0x60) return '';
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return ' ';
+    if (c < 0x20 || c === 0x7f) return '';
+    return ' ';
+  }
+  if (c <= 0x9f) return c === 0x85 ? ' ' : ''; // C1 controls
+  if (isUnicodeSpace(c)) return ' ';
+  if (isInvisible(c) || APOSTROPHES.includes(c)) return '';
+  if (c === 0xd0 || c === 0xf0 || c === 0x189 || c === 0x256) return 'd';
+  const ch = String.fromCharCode(c);
+  if (MARK.test(ch) || FORMAT.test(ch)) return '';
+  if (!(LETTER.test(ch) && LATIN_LETTER.test(ch))) return ' ';
+  const lower = ch.toLowerCase();
+  const exp = EXPANSIONS[lower];
+  if (exp !== undefined) return exp;
+  let ascii = '';
+  const d = lower.normalize('NFKD');
+  for (let k = 0; k < d.length; k++) {
+    const b = d.charCodeAt(k);
+    if (b >= 0x61 && b <= 0x7a) ascii += d[k];
+    else if (b >= 0x41 && b <= 0x5a) ascii += String.fromCharCode(b + 32);
+    else ascii += EXPANSIONS[d[k]!] ?? ''; // ǽ = æ + acute → ae
+  }
+  return ascii.length === 0 || ascii.length > 2 ? ' ' : ascii;
+}
+
+function buildTable(): void {
+  const base: string[] = new Array<string>(TABLE_LIMIT);
+  for (let c = 0; c < TABLE_LIMIT; c++) base[c] = baseFold(c);
+  for (let c = 0; c < TABLE_LIMIT; c++) {
+    let f = base[c]!;
+    // NFC closure: a code unit that NFC (or lower-casing) rewrites folds like its rewrite,
+    // so that folding before or after normalizeText agrees (U+1FEF → '`', U+0374 → U+02B9 …).
+    const ch = String.fromCharCode(c);
+    const re = ch.toLowerCase().normalize('NFC');
+    if (re !== ch && re !== ch.toLowerCase()) {
+      let g = '';
+      for (let k = 0; k < re.length; k++) {
+        const u = re.charCodeAt(k);
+        g += u < TABLE_LIMIT ? base[u]! : ' ';
+      }
+      // '' (all dropped) / ' ' (a separator, possibly with dropped parts) / letters.
+      f = g.trim().length === 0 ? (g.length > 0 && g.includes(' ') ? ' ' : '') : g.replace(/ /g, '');
+    }
+    FOLD[c] = f === ' ' ? SEP : pack(f);
+  }
+}
+
+buildTable();
+
+/** Fold value of a code unit at or above U+2000. */
+function foldHigh(c: number): number {
+  if (c >= 0xff01 && c <= 0xff5e) return FOLD[c - 0xfee0]!; // full-width ASCII
+  if (isInvisible(c) || isLatinCombiningMark(c) || c === 0x2018 || c === 0x2019) return DROP;
+  if (c === 0x212a) return 0x6b; // Kelvin sign → k
+  if (c === 0x212b) return 0x61; // Ångström sign → a
+  return SEP;
+}
+
+let out = new Uint8Array(256);
+
+/** True when `s` is already folded (a-z 0-9, single inner spaces, trimmed). */
+function isFolded(s: string): boolean {
+  const n = s.length;
+  let prevSpace = true;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20) {
+      if (prevSpace) return false;
+      prevSpace = true;
+    } else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) prevSpace = false;
+    else return false;
+  }
+  return n === 0 || !prevSpace;
+}
+
+/**
+ * Lower-case ASCII form of `s`: diacritics removed, đ → d, words separated by single
+ * spaces (see the file header for non-Latin characters).
+ *
+ * @throws KhopError INVALID_ARGUMENT when `s` is not a string (a programmer error).
+ */
+export function foldToAscii(s: string): string {
+  if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'foldToAscii expects a string');
+  if (isFolded(s)) return s;
+  const n = s.length;
+  if (out.length < 2 * n) out = new Uint8Array(Math.max(2 * n, out.length * 2)); // ≤ 2 chars per unit
+  const buf = out;
+  let len = 0;
+  let pendingSpace = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < TABLE_LIMIT ? FOLD[c]! : foldHigh(c);
+    if (v === DROP) continue;
+    if (v === SEP) {
+      if (len > 0) pendingSpace = true;
+      continue;
+    }
+    if (pendingSpace) {
+      buf[len++] = 0x20;
+      pendingSpace = false;
+    }
+    buf[len++] = v & 0xff;
+    if (v > 0xff) buf[len++] = v >>> 8; // second letter of an expansion (ß → ss)
+  }
+  if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
+  let r = '';
+  for (let p = 0; p < len; p += 4096) {
+    r += String.fromCharCode.apply(null, buf.subarray(p, Math.min(len, p + 4096)) as unknown as number[]);
+  }
+  return r;
+}

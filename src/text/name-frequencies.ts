@@ -1,0 +1,159 @@
+/**
+ * How often a token is a Vietnamese family, middle or given name — the evidence
+ * parsePersonName uses to recognise family names and to flag a likely reversed order.
+ *
+ * Built once at load from the vendored lists (src/data/vn-family-names.ts,
+ * src/data/vn-name-parts.ts; the UIT member sample, see src/data/README.md), CLEANED:
+ *   - every entry is normalised (normalizeText) and kept only if it spells one Vietnamese
+ *     syllable (isVietnameseSyllable) — this drops the mojibake in the sample ("Buøi", "Laâm",
+ *     "Ñoã", "BĂši" … VNI/TCVN3/CP1252 decoding accidents) and fragments ("Y-");
+ *   - misplaced tones are merged by normalisation ("Hùynh" → "huỳnh");
+ *   - "Y" is not a family name: it is the male-name prefix of Ê Đê and Jarai names
+ *     ("Y Moan Ênuôl", whose family name comes last);
+ *   - a few well-known family names absent from the sample are added with a small share
+ *     ({@link EXTRA_FAMILY_NAMES}: Wikipedia, "Vietnamese name" and "List of common Vietnamese
+ *     surnames"; ethnic-minority names of the northern mountains — Bế, Giàng, Thào, Sùng …).
+ *
+ * Compound family names (họ kép) recognised at the start of a name: {@link COMPOUND_FAMILY_NAMES}.
+ * "Nguyễn Phúc/Phước" (the royal clan) is deliberately NOT in the list: Phúc/Phước is a very
+ * common middle name of ordinary Nguyễns, and reading it as part of the family would misparse
+ * far more names than it fixes.
+ *
+ * Lookups take a normalised token. A token written with diacritics is looked up as written;
+ * a token without any (ASCII) is looked up by its folded form, so "nguyen" finds Nguyễn but
+ * "lệ" (a given name) does not find Lê.
+ *
+ * The UIT sample is young, male-biased and southern; shares are evidence for a likelihood
+ * ratio, not a national distribution. Unseen tokens get {@link UNSEEN_SHARE}.
+ *
+ * Trade-off: three pairs of Maps (a few thousand entries) built lazily on the first lookup,
+ * so importing khop costs nothing for programs that never parse names.
+ */
+import { VN_FAMILY_NAME_SHARES } from '../data/vn-family-names.js';
+import {
+  VN_BOY_SYLLABLES,
+  VN_GIRL_SYLLABLES,
+  VN_GIVEN_NAME_SHARES,
+  VN_MIDDLE_NAME_SHARES,
+} from '../data/vn-name-parts.js';
+import { foldToAscii } from './fold.js';
+import { normalizeText } from './normalize.js';
+import { isVietnameseSyllable } from './syllable.js';
+
+/** Share assumed for a token never seen in a role (smoothing). */
+export const UNSEEN_SHARE = 1e-5;
+/** Share given to added family names and to listed given-name syllables without a share. */
+const LISTED_SHARE = 2e-4;
+
+/** Family names added to the sample (see the header). */
+export const EXTRA_FAMILY_NAMES: readonly string[] = [
+  'Giáp', 'Khuất', 'Cung', 'Quan', 'Chử', 'Đường', 'Ứng', 'Bế', 'Giàng', 'Thào', 'Lầu', 'Sùng',
+  'Mùa', 'Hầu', 'Cầm', 'Điêu', 'Tòng', 'Quàng',
+];
+
+/** Compound family names (họ kép), normalised tokens. */
+export const COMPOUND_FAMILY_NAMES: ReadonlyArray<readonly string[]> = [
+  ['công', 'tằng', 'tôn', 'nữ'],
+  ['tôn', 'thất'],
+  ['tôn', 'nữ'],
+  ['âu', 'dương'],
+  ['tư', 'mã'],
+  ['hoàng', 'phủ'],
+  ['thượng', 'quan'],
+];
+
+/** Tokens excluded as family names (see the header). */
+const NOT_FAMILY = new Set(['y']);
+
+interface ShareMaps {
+  exact: Map<string, number>;
+  folded: Map<string, number>;
+}
+
+function newMaps(): ShareMaps {
+  return { exact: new Map(), folded: new Map() };
+}
+
+function add(maps: ShareMaps, token: string, share: number): void {
+  maps.exact.set(token, (maps.exact.get(token) ?? 0) + share);
+  const f = foldToAscii(token);
+  maps.folded.set(f, (maps.folded.get(f) ?? 0) + share);
+}
+
+function floor(maps: ShareMaps, token: string, share: number): void {
+  if ((maps.exact.get(token) ?? 0) < share) add(maps, token, share - (maps.exact.get(token) ?? 0));
+}
+
+const FAMILY = newMaps();
+const MIDDLE = newMaps();
+const GIVEN = newMaps();
+
+/** Tables are built on first use (not at import): most programs never parse names. */
+let built = false;
+
+function build(): void {
+  built = true;
+  for (const [name, share] of VN_FAMILY_NAME_SHARES) {
+    const t = normalizeText(name);
+    if (isVietnameseSyllable(t) && !NOT_FAMILY.has(t)) add(FAMILY, t, share);
+  }
+  for (const name of EXTRA_FAMILY_NAMES) floor(FAMILY, normalizeText(name), LISTED_SHARE);
+  for (const [name, share] of VN_MIDDLE_NAME_SHARES) {
+    for (const t of normalizeText(name).split(' ')) if (isVietnameseSyllable(t)) add(MIDDLE, t, share);
+  }
+  for (const [name, share] of VN_GIVEN_NAME_SHARES) {
+    const parts = normalizeText(name).split(' ');
+    const t = parts[parts.length - 1]!;
+    if (isVietnameseSyllable(t)) add(GIVEN, t, share);
+  }
+  for (const s of VN_BOY_SYLLABLES) floor(GIVEN, normalizeText(s), LISTED_SHARE);
+  for (const s of VN_GIRL_SYLLABLES) floor(GIVEN, normalizeText(s), LISTED_SHARE);
+}
+
+function hasDiacritics(token: string): boolean {
+  for (let i = 0; i < token.length; i++) if (token.charCodeAt(i) >= 0x80) return true;
+  return false;
+}
+
+function lookup(maps: ShareMaps, token: string): number {
+  if (!built) build();
+  const v = hasDiacritics(token) ? maps.exact.get(token) : maps.folded.get(token);
+  return v ?? 0;
+}
+
+/** Share of `token` (normalised) among family names, 0 when it is not a known family name. */
+export function familyNameShare(token: string): number {
+  return lookup(FAMILY, token);
+}
+
+/** True when `token` (normalised) is a known Vietnamese family name. */
+export function isKnownFamilyName(token: string): boolean {
+  return lookup(FAMILY, token) > 0;
+}
+
+/** Share of `token` among middle-name tokens (0 when unseen). */
+export function middleNameShare(token: string): number {
+  return lookup(MIDDLE, token);
+}
+
+/** Share of `token` among given names (0 when unseen). */
+export function givenNameShare(token: string): number {
+  return lookup(GIVEN, token);
+}
+
+/**
+ * Length of the compound family name at the start of `tokens` (normalised), 0 when none.
+ * Only counts when at least one token remains for the given name.
+ */
+export function compoundFamilyLength(tokens: readonly string[]): number {
+  for (const c of COMPOUND_FAMILY_NAMES) {
+    if (tokens.length <= c.length) continue;
+    let ok = true;
+    for (let k = 0; k < c.length && ok; k++) {
+      const t = tokens[k]!;
+      ok = hasDiacritics(t) ? t === c[k] : t === foldToAscii(c[k]!);
+    }
+    if (ok) return c.length;
+  }
+  return 0;
+}

@@ -1,0 +1,178 @@
+/**
+ * Vietnamese personal identification numbers: the 12-digit CCCD / personal ID number and the
+ * old 9-digit CMND.
+ *
+ *   12 digits   PPP G YY RRRRRR
+ *               PPP  province where the birth was registered: "0" + GSO code of the FROZEN
+ *                    63-province table (VN_PROVINCES_63.cccdPrefix; Circular 07/2016/TT-BCA,
+ *                    59/2021/TT-BCA). The 34-province codes of 2025 reuse some of the same
+ *                    numbers for different provinces (015 = Yên Bái here, but Lào Cai in the
+ *                    34 table; 052 = Bình Định here, Gia Lai there) — they are never used.
+ *               G    century and sex: 0/1 male/female born 1900–1999, 2/3 2000–2099,
+ *                    4/5 2100–2199, 6/7 2200–2299, 8/9 1800–1899
+ *               YY   last two digits of the birth year
+ *               R    random; there is no check digit
+ *   11 digits   a CCCD whose leading zero a spreadsheet dropped: the zero is restored
+ *               (`restoredLeadingZero: true`) and the result decoded as above — every
+ *               province prefix starts with 0, so a 12-digit number never loses anything else
+ *    9 digits   an old CMND: `kind: 'cmnd9'`, not decoded (its prefix uses a different,
+ *               police-issued code list and encodes neither sex nor birth year)
+ *
+ * Input cleaning: spaces (any whitespace), dots, dashes (ASCII and Unicode), underscores and
+ * invisible characters are removed; full-width digits become ASCII; a leading apostrophe (the
+ * spreadsheet "store as text" prefix) is ignored. Integers are accepted as their digits.
+ * Anything else — letters, other lengths, an unknown province prefix — is
+ * `{ ok: false, code: 'INVALID_ID', reason }`, never an exception. An unsupported `country`
+ * option is a programmer error: KhopError UNSUPPORTED_COUNTRY.
+ *
+ * Trade-off: decoding allocates the result object and the digit string; cleaning is one
+ * char-code pass. The province lookup is a 1000-entry array indexed by the prefix number.
+ */
+import { VN_PROVINCES_63, type Province63 } from '../data/vn-provinces.js';
+import { KhopError } from '../errors.js';
+import { isInvisible, isUnicodeSpace } from './char-class.js';
+import type { Sex } from './sex.js';
+
+export interface NationalIdOptions {
+  /** Country whose ID scheme applies. Only 'VN' is supported. Default 'VN'. */
+  readonly country?: 'VN';
+}
+
+export const DEFAULT_NATIONAL_ID_OPTIONS: Readonly<Required<NationalIdOptions>> = Object.freeze({ country: 'VN' });
+
+/** A decoded 12-digit personal identification number. */
+export interface CccdId {
+  readonly ok: true;
+  readonly kind: 'cccd';
+  /** The 12 digits (with the restored zero when `restoredLeadingZero`). */
+  readonly digits: string;
+  /** True when the input had 11 digits and a leading 0 was added. */
+  readonly restoredLeadingZero: boolean;
+  /** 3-digit prefix, e.g. '001' (Hà Nội). */
+  readonly provinceCode: string;
+  /** Short name of the province in the 63-province table, e.g. 'Hà Nội'. */
+  readonly provinceName: string;
+  readonly sex: Sex;
+  /** First year of the birth century: 1800, 1900, 2000, 2100 or 2200. */
+  readonly century: number;
+  readonly birthYear: number;
+}
+
+/** An old 9-digit CMND (not decoded). */
+export interface Cmnd9Id {
+  readonly ok: true;
+  readonly kind: 'cmnd9';
+  readonly digits: string;
+  readonly restoredLeadingZero: false;
+}
+
+export type ParsedNationalId = CccdId | Cmnd9Id;
+
+/** Stable failure reasons (never contain the input). */
+export type NationalIdFailureReason = 'empty' | 'unsupported-type' | 'non-digit' | 'length' | 'unknown-province';
+
+export interface NationalIdFailure {
+  readonly ok: false;
+  readonly code: 'INVALID_ID';
+  readonly reason: NationalIdFailureReason;
+}
+
+export type NationalIdResult = ParsedNationalId | NationalIdFailure;
+
+/** Century of each value of the 4th digit (index = digit). */
+const CENTURY = [1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 1800, 1800];
+
+/** Province by numeric CCCD prefix (0–999), from the 63-province table only. */
+const PROVINCE_BY_PREFIX: Array<Province63 | undefined> = new Array<Province63 | undefined>(1000).fill(undefined);
+for (const p of VN_PROVINCES_63) PROVINCE_BY_PREFIX[Number(p.cccdPrefix)] = p;
+
+function fail(reason: NationalIdFailureReason): NationalIdFailure {
+  return { ok: false, code: 'INVALID_ID', reason };
+}
+
+function validateOptions(options: NationalIdOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new KhopError('INVALID_OPTION', 'national ID options must be an object');
+  }
+  const country = options.country;
+  if (country !== undefined && country !== 'VN') {
+    throw new KhopError('UNSUPPORTED_COUNTRY', "national ID country not supported (supported: 'VN')", {
+      details: { option: 'country', supported: ['VN'] },
+    });
+  }
+}
+
+/** Characters removed while cleaning an ID (whitespace, dots, dashes, underscores, invisibles). */
+function isIdFiller(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x2e || c === 0x2d || c === 0x5f;
+  return (
+    isUnicodeSpace(c) || isInvisible(c) || (c >= 0x2010 && c <= 0x2015) || c === 0x2212 ||
+    c === 0xff0e || c === 0xff0d || c === 0xff3f // full-width . - _
+  );
+}
+
+const digitBuf = new Uint8Array(32);
+
+/**
+ * Parse a Vietnamese national ID number (see the file header). Never throws on data.
+ *
+ * @throws KhopError UNSUPPORTED_COUNTRY for a country other than 'VN'; INVALID_OPTION for
+ *   malformed options.
+ */
+export function parseNationalId(input: unknown, options?: NationalIdOptions): NationalIdResult {
+  validateOptions(options);
+  let s: string;
+  if (typeof input === 'string') s = input;
+  else if (typeof input === 'number') {
+    if (!Number.isSafeInteger(input) || input < 0) return fail('non-digit');
+    s = String(input);
+  } else if (input === null || input === undefined) return fail('empty');
+  else return fail('unsupported-type');
+
+  let n = 0;
+  let seen = false; // a non-filler character has been seen (for the leading apostrophe)
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (isIdFiller(c)) continue;
+    if (!seen && (c === 0x27 || c === 0x2019 || c === 0xff07)) {
+      seen = true; // spreadsheet text prefix '
+      continue;
+    }
+    seen = true;
+    if (c >= 0xff10 && c <= 0xff19) c -= 0xfee0; // full-width digit → ASCII
+    if (c < 0x30 || c > 0x39) return fail('non-digit');
+    if (n === digitBuf.length) return fail('length');
+    digitBuf[n++] = c - 0x30;
+  }
+  if (n === 0) return fail('empty');
+  if (n === 9) {
+    let digits = '';
+    for (let k = 0; k < 9; k++) digits += String.fromCharCode(0x30 + digitBuf[k]!);
+    return { ok: true, kind: 'cmnd9', digits, restoredLeadingZero: false };
+  }
+  if (n !== 12 && n !== 11) return fail('length');
+  const restored = n === 11;
+  if (restored) {
+    for (let k = 11; k > 0; k--) digitBuf[k] = digitBuf[k - 1]!; // shift right, restore the 0
+    digitBuf[0] = 0;
+  }
+  const prefix = digitBuf[0]! * 100 + digitBuf[1]! * 10 + digitBuf[2]!;
+  const province = PROVINCE_BY_PREFIX[prefix];
+  if (province === undefined) return fail('unknown-province');
+  const g = digitBuf[3]!;
+  const century = CENTURY[g]!;
+  let digits = '';
+  for (let k = 0; k < 12; k++) digits += String.fromCharCode(0x30 + digitBuf[k]!);
+  return {
+    ok: true,
+    kind: 'cccd',
+    digits,
+    restoredLeadingZero: restored,
+    provinceCode: province.cccdPrefix,
+    provinceName: province.shortName,
+    sex: (g & 1) === 0 ? 'male' : 'female', // even digit male, odd female
+    century,
+    birthYear: century + digitBuf[4]! * 10 + digitBuf[5]!,
+  };
+}

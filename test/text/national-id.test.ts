@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { VN_PROVINCES_34, VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
+import { isKhopError } from '../../src/errors.js';
+import { parseNationalId, type NationalIdOptions } from '../../src/text/national-id.js';
+
+type Decoded = readonly [input: unknown, digits: string, restored: boolean, province: string, provinceName: string, sex: 'male' | 'female', century: number, birthYear: number];
+
+const DECODED: readonly Decoded[] = [
+  ['001090012345', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  ['001190012345', '001190012345', false, '001', 'Hà Nội', 'female', 1900, 1990],
+  ['079205001234', '079205001234', false, '079', 'Hồ Chí Minh', 'male', 2000, 2005],
+  ['079305001234', '079305001234', false, '079', 'Hồ Chí Minh', 'female', 2000, 2005],
+  ['036499001234', '036499001234', false, '036', 'Nam Định', 'male', 2100, 2199],
+  ['036599001234', '036599001234', false, '036', 'Nam Định', 'female', 2100, 2199],
+  ['096600001234', '096600001234', false, '096', 'Cà Mau', 'male', 2200, 2200],
+  ['096700001234', '096700001234', false, '096', 'Cà Mau', 'female', 2200, 2200],
+  ['038899001234', '038899001234', false, '038', 'Thanh Hóa', 'male', 1800, 1899],
+  ['038999001234', '038999001234', false, '038', 'Thanh Hóa', 'female', 1800, 1899],
+  // cleaning
+  ['001 090 012 345', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  ['001.090.012.345', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  ['001-090-012-345', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  ['\t001090012345\u00a0', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  ["'001090012345", '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  ['\uff10\uff10\uff11\uff10\uff19\uff10\uff10\uff11\uff12\uff13\uff14\uff15', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  ['001\u200b090012345', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
+  // 11 digits: the spreadsheet dropped the leading zero
+  ['01090012345', '001090012345', true, '001', 'Hà Nội', 'male', 1900, 1990],
+  ['79305001234', '079305001234', true, '079', 'Hồ Chí Minh', 'female', 2000, 2005],
+  [79305001234, '079305001234', true, '079', 'Hồ Chí Minh', 'female', 2000, 2005],
+];
+
+describe('parseNationalId — decoding', () => {
+  for (const [input, digits, restored, province, name, sex, century, birthYear] of DECODED) {
+    it(`${JSON.stringify(input)} → ${digits}`, () => {
+      expect(parseNationalId(input)).toEqual({
+        ok: true,
+        kind: 'cccd',
+        digits,
+        restoredLeadingZero: restored,
+        provinceCode: province,
+        provinceName: name,
+        sex,
+        century,
+        birthYear,
+      });
+    });
+  }
+
+  it('9 digits → cmnd9, not decoded', () => {
+    expect(parseNationalId('123456789')).toEqual({ ok: true, kind: 'cmnd9', digits: '123456789', restoredLeadingZero: false });
+    expect(parseNationalId('023 456 789')).toEqual({ ok: true, kind: 'cmnd9', digits: '023456789', restoredLeadingZero: false });
+  });
+
+  it('decodes every province of the 63-province table', () => {
+    for (const p of VN_PROVINCES_63) {
+      const r = parseNationalId(`${p.cccdPrefix}090000001`);
+      expect(r.ok && r.kind === 'cccd' && r.provinceCode === p.cccdPrefix && r.provinceName === p.shortName).toBe(true);
+    }
+  });
+});
+
+describe('parseNationalId — the 34-vs-63 trap', () => {
+  it('a code whose province changed in 2025 decodes to the 63-table province', () => {
+    // 015 = Yên Bái (63) but Lào Cai (34); 052 = Bình Định (63) but Gia Lai (34)
+    const yenBai = parseNationalId('015090012345');
+    expect(yenBai.ok && yenBai.kind === 'cccd' && yenBai.provinceName).toBe('Yên Bái');
+    const binhDinh = parseNationalId('052190012345');
+    expect(binhDinh.ok && binhDinh.kind === 'cccd' && binhDinh.provinceName).toBe('Bình Định');
+    expect(VN_PROVINCES_34.find((p) => p.code === '15')?.name).toContain('Lào Cai');
+  });
+
+  it('a code that exists only in the 63 table (merged away in 2025) still decodes', () => {
+    // 002 Hà Giang was merged into Tuyên Quang (34 code 08)
+    expect(VN_PROVINCES_34.some((p) => p.code === '02')).toBe(false);
+    const r = parseNationalId('002300012345');
+    expect(r.ok && r.kind === 'cccd' && r.provinceName).toBe('Hà Giang');
+  });
+
+  it('every prefix decodes to its 63-table province, wherever the two tables disagree', () => {
+    let disagreements = 0;
+    for (const p34 of VN_PROVINCES_34) {
+      const p63 = VN_PROVINCES_63.find((p) => p.gso === p34.code)!;
+      const r = parseNationalId(`0${p34.code}090012345`);
+      expect(r.ok && r.kind === 'cccd' && r.provinceName).toBe(p63.shortName);
+      if (!p34.name.endsWith(p63.shortName)) disagreements++;
+    }
+    expect(disagreements).toBeGreaterThan(5);
+  });
+
+  it('prefixes outside the 63 table are rejected', () => {
+    const known = new Set(VN_PROVINCES_63.map((p) => Number(p.cccdPrefix)));
+    for (let prefix = 0; prefix < 1000; prefix++) {
+      const r = parseNationalId(`${String(prefix).padStart(3, '0')}090012345`);
+      expect(r.ok).toBe(known.has(prefix));
+      if (!r.ok) expect(r.reason).toBe('unknown-province');
+    }
+  });
+});
+
+describe('parseNationalId — failures and options', () => {
+  const FAIL: ReadonlyArray<readonly [unknown, string]> = [
+    ['00109001234a', 'non-digit'],
+    ['CCCD 001090012345', 'non-digit'],
+    ['0010900123456', 'length'],
+    ['1090012345', 'length'],
+    ['12345678', 'length'],
+    ['1234567890123456789012345678901234567890', 'length'],
+    ['003090012345', 'unknown-province'],
+    ['099090012345', 'unknown-province'],
+    ['3090012345', 'length'],
+    ['39090012345', 'unknown-province'], // 11 digits → 039…: no province 39
+    ['', 'empty'],
+    [' . - ', 'empty'],
+    [null, 'empty'],
+    [undefined, 'empty'],
+    [-1090012345, 'non-digit'],
+    [1.5, 'non-digit'],
+    [{}, 'unsupported-type'],
+  ];
+  for (const [input, reason] of FAIL) {
+    it(`${String(JSON.stringify(input))} → ${reason}`, () => {
+      expect(parseNationalId(input)).toEqual({ ok: false, code: 'INVALID_ID', reason });
+    });
+  }
+
+  it('an unsupported country throws UNSUPPORTED_COUNTRY; malformed options INVALID_OPTION', () => {
+    let err: unknown;
+    try {
+      parseNationalId('001090012345', { country: 'TH' } as unknown as NationalIdOptions);
+    } catch (e) {
+      err = e;
+    }
+    expect(isKhopError(err, 'UNSUPPORTED_COUNTRY')).toBe(true);
+    err = undefined;
+    try {
+      parseNationalId('001090012345', 'VN' as unknown as NationalIdOptions);
+    } catch (e) {
+      err = e;
+    }
+    expect(isKhopError(err, 'INVALID_OPTION')).toBe(true);
+    expect(parseNationalId('001090012345', { country: 'VN' }).ok).toBe(true);
+  });
+});
+
+describe('parseNationalId — properties', () => {
+  const province = fc.constantFrom(...VN_PROVINCES_63.map((p) => p.cccdPrefix));
+  const rest = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 9, maxLength: 9 });
+
+  it('11-digit restore: dropping the leading zero gives the same decode, flagged', () => {
+    fc.assert(
+      fc.property(province, rest, (p, r) => {
+        const full = p + r;
+        const a = parseNationalId(full);
+        const b = parseNationalId(full.slice(1));
+        return a.ok && b.ok && a.kind === 'cccd' && b.kind === 'cccd' && !a.restoredLeadingZero && b.restoredLeadingZero &&
+          JSON.stringify({ ...a, restoredLeadingZero: true }) === JSON.stringify(b);
+      }),
+      { numRuns: 1000, seed: 41 },
+    );
+  });
+
+  it('decode agrees with a direct reading of the digits', () => {
+    const centuries = [1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 1800, 1800];
+    fc.assert(
+      fc.property(province, rest, (p, r) => {
+        const res = parseNationalId(p + r);
+        const g = Number(r[0]);
+        return res.ok && res.kind === 'cccd' && res.century === centuries[g] && res.birthYear === centuries[g]! + Number(r.slice(1, 3)) &&
+          res.sex === (g % 2 === 0 ? 'male' : 'female');
+      }),
+      { numRuns: 1000, seed: 42 },
+    );
+  });
+
+  it('never throws on any string', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(...'0123456789 .-\'a'), maxLength: 14 })), (s) => {
+        const r = parseNationalId(s);
+        return r.ok ? /^\d+$/.test(r.digits) : r.code === 'INVALID_ID';
+      }),
+      { numRuns: 3000, seed: 43 },
+    );
+  });
+});

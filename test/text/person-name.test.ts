@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isKhopError } from '../../src/errors.js';
+import { familyNameShare, isKnownFamilyName } from '../../src/text/name-frequencies.js';
+import { parsePersonName } from '../../src/text/person-name.js';
+
+type Row = readonly [input: string, family: string, middle: string[], given: string, known: boolean, reversed: boolean, reason?: string];
+
+const KNOWN: readonly Row[] = [
+  ['Nguyễn Văn An', 'nguyễn', ['văn'], 'an', true, false],
+  ['Nguyen Van An', 'nguyen', ['van'], 'an', true, false],
+  ['NGUYỄN THỊ MINH KHAI', 'nguyễn', ['thị', 'minh'], 'khai', true, false],
+  ['Trần Lê Minh', 'trần', ['lê'], 'minh', true, false],
+  ['Lê Nguyễn Bảo Ngọc', 'lê', ['nguyễn', 'bảo'], 'ngọc', true, false],
+  ['Phạm Hoàng Long', 'phạm', ['hoàng'], 'long', true, false],
+  ['Hoàng Minh', 'hoàng', [], 'minh', true, false],
+  ['Mai Anh', 'mai', [], 'anh', true, false],
+  ['Hùynh Tấn Phát', 'huỳnh', ['tấn'], 'phát', true, false],
+  ['Lò Văn Pao', 'lò', ['văn'], 'pao', true, false],
+  ['Ðặng Thái Sơn', 'đặng', ['thái'], 'sơn', true, false],
+  ['Dang Thai Son', 'dang', ['thai'], 'son', true, false],
+  ['Võ Nguyên Giáp', 'võ', ['nguyên'], 'giáp', true, false],
+  ['Nguyễn-Văn An', 'nguyễn', ['văn'], 'an', true, false],
+  ['  nguyễn   văn   an  ', 'nguyễn', ['văn'], 'an', true, false],
+  // the task's examples: reversed order flagged, not reordered
+  ['An Nguyen Van', 'an', ['nguyen'], 'van', false, true, 'given-name-first'],
+  ['Van An Nguyen', 'van', ['an'], 'nguyen', true, true, 'family-name-last'],
+  ['An Nguyễn Văn', 'an', ['nguyễn'], 'văn', false, true, 'given-name-first'],
+  ['Văn An Nguyễn', 'văn', ['an'], 'nguyễn', true, true, 'family-name-last'],
+  ['Thu Trang Tran', 'thu', ['trang'], 'tran', false, true, 'family-name-last'],
+  ['Duc Anh Tran', 'duc', ['anh'], 'tran', false, true, 'family-name-last'],
+  ['Giap Vo Nguyen', 'giap', ['vo'], 'nguyen', true, true, 'given-name-first'],
+  ['Anh Le', 'anh', [], 'le', true, true, 'given-name-first'],
+  // compound family names
+  ['Âu Dương Phong', 'âu dương', [], 'phong', true, false, 'compound-family'],
+  ['Au Duong Phong', 'au duong', [], 'phong', true, false, 'compound-family'],
+  ['Tôn Thất Thuyết', 'tôn thất', [], 'thuyết', true, false, 'compound-family'],
+  ['Tôn Nữ Thị Ninh', 'tôn nữ', ['thị'], 'ninh', true, false, 'compound-family'],
+  ['Công Tằng Tôn Nữ Thị Hoa', 'công tằng tôn nữ', ['thị'], 'hoa', true, false, 'compound-family'],
+  ['Âu Dương', 'âu', [], 'dương', true, false], // compound needs a given name after it
+  // unknown family, not reversed
+  ['Lan Anh', 'lan', [], 'anh', false, false, 'family-unknown'],
+  ['John Smith', 'john', [], 'smith', false, false, 'family-unknown'],
+  ['Y Moan Ênuôl', 'y', ['moan'], 'ênuôl', false, false, 'family-unknown'],
+  // degenerate
+  ['An', '', [], 'an', false, false, 'single-token'],
+  ['', '', [], '', false, false, 'empty'],
+  [' \t\u200b ', '', [], '', false, false, 'empty'],
+  ['-, .', '', [], '', false, false, 'empty'],
+];
+
+describe('parsePersonName — known answers', () => {
+  for (const [input, family, middle, given, known, reversed, reason] of KNOWN) {
+    it(JSON.stringify(input), () => {
+      const r = parsePersonName(input);
+      expect(r.family).toBe(family);
+      expect(r.middle).toEqual(middle);
+      expect(r.given).toBe(given);
+      expect(r.familyKnown).toBe(known);
+      expect(r.likelyReversed).toBe(reversed);
+      expect(r.reason).toBe(reason);
+    });
+  }
+
+  it('tokens are normalised and join to the canonical full name', () => {
+    const r = parsePersonName('NGUYỄN  Thị\u00a0Hoà');
+    expect(r.tokens).toEqual(['nguyễn', 'thị', 'hòa']);
+    const d = parsePersonName('Nguyen, Thi-Hoa');
+    expect(d.tokens).toEqual(['nguyen', 'thi', 'hoa']);
+  });
+
+  it('keeps an apostrophe inside a token', () => {
+    expect(parsePersonName("K'Nhiêu Ka").tokens).toEqual(["k'nhiêu", 'ka']);
+  });
+
+  it('throws INVALID_ARGUMENT on a non-string', () => {
+    let err: unknown;
+    try {
+      parsePersonName(7 as unknown as string);
+    } catch (e) {
+      err = e;
+    }
+    expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
+  });
+});
+
+describe('parsePersonName — properties', () => {
+  it('never throws on any string; parts partition the tokens in order', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), (s) => {
+        const r = parsePersonName(s);
+        const parts = [...(r.family === '' ? [] : r.family.split(' ')), ...r.middle, ...(r.given === '' ? [] : [r.given])];
+        return JSON.stringify(parts) === JSON.stringify(r.tokens) && r.tokens.every((t) => t.length > 0 && !t.includes(' '));
+      }),
+      { numRuns: 1500, seed: 21 },
+    );
+  });
+
+  it('diacritics do not change the parts or the flags (folded input gives the folded parse)', () => {
+    const names = ['Nguyễn Văn An', 'An Nguyễn Văn', 'Văn An Nguyễn', 'Trần Thị Thu Trang', 'Thu Trang Trần', 'Phạm Minh Chính'];
+    for (const n of names) {
+      const a = parsePersonName(n);
+      const b = parsePersonName(n.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/Đ/g, 'D').replace(/đ/g, 'd'));
+      expect([b.likelyReversed, b.familyKnown, b.middle.length]).toEqual([a.likelyReversed, a.familyKnown, a.middle.length]);
+    }
+  });
+});
+
+describe('family-name table (cleaned vendored data)', () => {
+  it('knows the common family names, with and without diacritics', () => {
+    for (const f of ['nguyễn', 'trần', 'lê', 'phạm', 'huỳnh', 'hoàng', 'phan', 'vũ', 'võ', 'đặng', 'bùi', 'đỗ', 'hồ', 'ngô', 'dương', 'lý']) {
+      expect(isKnownFamilyName(f)).toBe(true);
+    }
+    for (const f of ['nguyen', 'tran', 'le', 'pham', 'huynh', 'dang', 'do', 'ngo']) expect(isKnownFamilyName(f)).toBe(true);
+  });
+
+  it('drops the mojibake and fragments of the sample, and the Ê Đê prefix Y', () => {
+    for (const f of ['buøi', 'ñoã', 'döông', 'laâm', 'ngoâ', 'chaâu', 'y-', 'y', 'ngeou', 'băši']) expect(familyNameShare(f)).toBe(0);
+  });
+
+  it('merges the misplaced-tone spelling Hùynh into Huỳnh and knows the added names', () => {
+    expect(familyNameShare('huỳnh')).toBeGreaterThan(0.029);
+    for (const f of ['giáp', 'khuất', 'bế', 'giàng', 'thào', 'sùng']) expect(isKnownFamilyName(f)).toBe(true);
+  });
+
+  it('looks tokens with diacritics up as written: lệ is not lê', () => {
+    expect(isKnownFamilyName('lệ')).toBe(false);
+    expect(isKnownFamilyName('le')).toBe(true);
+  });
+});

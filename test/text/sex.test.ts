@@ -1,0 +1,16 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseSex } from '../../src/text/sex.js';
+
+describe('parseSex', () => {
+  const MALE = ['Nam', 'NAM', 'nam', ' Nam ', 'Nam giới', 'nam gioi', 'con trai', 'Trai', 'Đàn ông', 'dan ong', 'Ông', 'M', 'm', 'Male', 'MALE', 'man', '1', 1, '\uff2d'];
+  const FEMALE = ['Nữ', 'NỮ', 'nữ', 'nu', 'Nu', 'Nu\u0303', 'Nữ giới', 'con gái', 'Gái', 'Phụ nữ', 'phu nu', 'Đàn bà', 'Bà', 'F', 'f', 'Female', 'woman', '2', 2];
+  const NONE = ['', ' ', '0', '9', 0, 9, 'Khác', 'khac', 'other', 'x', 'U', 'unknown', 'ong', 'ba', 'Bá', 'nam nu', 'n', null, undefined, {}, Number.NaN, 'Nam1'];
+  for (const x of MALE) it(`${JSON.stringify(x)} → male`, () => expect(parseSex(x)).toBe('male'));
+  for (const x of FEMALE) it(`${JSON.stringify(x)} → female`, () => expect(parseSex(x)).toBe('female'));
+  for (const x of NONE) it(`${String(JSON.stringify(x))} → null`, () => expect(parseSex(x)).toBe(null));
+
+  it('never throws on any string', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => [null, 'male', 'female'].includes(parseSex(s))), { numRuns: 1000, seed: 51 });
+  });
+});
