@@ -104,3 +104,28 @@ export { nysiis } from './keys/nysiis.js';
 export { doubleMetaphone } from './keys/double-metaphone.js';
 export type { NysiisOptions } from './keys/nysiis.js';
 export type { DoubleMetaphoneOptions, DoubleMetaphoneCodes } from './keys/double-metaphone.js';
+
+// files: readers, writers, progress, column mapping
+export { openRecords } from './io/record-reader.js';
+export { readCsv } from './io/csv-reader.js';
+export { readNdjson } from './io/ndjson-reader.js';
+export { readParquet } from './io/parquet-reader.js';
+export { CsvWriter, writeCsvRows } from './io/csv-writer.js';
+export { NdjsonWriter, writeNdjsonRows } from './io/ndjson-writer.js';
+export { RejectedRowWriter, writeRejected } from './io/rejected-writer.js';
+export { createProgressReporter } from './io/progress.js';
+export { suggestColumnMapping, parseMapArgument } from './io/column-mapping.js';
+export type {
+  RecordSource,
+  RecordItem,
+  RowItem,
+  RejectedItem,
+  RecordValues,
+  RecordFormat,
+  RejectCode,
+  ReadSummary,
+  ReadStatus,
+} from './io/record-types.js';
+export type { OpenRecordsOptions } from './io/record-reader.js';
+export type { ProgressEvent, ProgressUnit, ProgressReporter, ProgressReporterOptions } from './io/progress.js';
+export type { ColumnSuggestion, ColumnMapping } from './io/column-mapping.js';

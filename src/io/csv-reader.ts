@@ -1,0 +1,345 @@
+/**
+ * CSV reader: a file / byte stream → a RecordSource of row objects keyed by the header
+ * (inheriting nothing, see record-types.ts), with malformed rows reported as rejected rows (never dropped, never fatal).
+ *
+ *   bytes ─► ByteInput (gunzip?) ─► decodeChunks (BOM → UTF-8 / UTF-16) ─► CsvParser ─► items
+ *                                        └─ first lines ─► detectCsvDelimiter
+ *
+ * Decisions:
+ * - Header names are trimmed (String#trim: spaces, tabs, NBSP, a stray U+FEFF) — values never
+ *   are (the text layer normalises them). Empty or duplicate names are a KhopError
+ *   ('INVALID_INPUT') listing their positions, because silently renaming would make a mapping
+ *   point at a different column than the user sees; `renameBadColumns: true` opts into renaming
+ *   (empty → `column_<pos>`, repeated → `<name>_<pos>`, 1-based positions).
+ * - Empty input (no byte, or only blank lines) → zero rows, `summary.status === 'empty'`, no
+ *   error; a header without data → status 'no-rows'.
+ * - A row with a different number of fields than the header is rejected (no padding, no
+ *   truncation: a shifted row would put a name in the date column).
+ * - `maxFieldLength` is counted in UTF-16 code units of the decoded text (what the parser
+ *   sees; counting UTF-8 bytes would cost an extra pass). Memory for one field ≈ 2 bytes × limit.
+ */
+import { KhopError } from '../errors.js';
+import { ByteInput, type ByteSource } from './byte-source.js';
+import { CsvParser, type CsvSink } from './csv-parser.js';
+import { detectCsvDelimiter, sampleIsEnough } from './csv-dialect.js';
+import {
+  BatchRecordSource,
+  checkBaseOptions,
+  DEFAULT_KEEP_RAW,
+  throwIfProblems,
+  type ProgressFacts,
+  type ReadOptionsBase,
+} from './record-source.js';
+import { newRowValues, type RecordItem, type RecordSource, type RejectCode, type TextEncodingName } from './record-types.js';
+import { checkEncodingOption, decodeChunks, sniffEncoding, type EncodingOption } from './text-decoding.js';
+
+export interface CsvReadOptions extends ReadOptionsBase {
+  /**
+   * Field delimiter: 'auto' (detect comma / semicolon / tab from the first lines, see
+   * csv-dialect.ts) or one character other than `"`, CR, LF. Default 'auto'.
+   */
+  delimiter?: string;
+  /**
+   * `true`: the first non-blank line is the header. An array: the column names, and the file
+   * has no header line (every line is data). Default true.
+   */
+  header?: boolean | readonly string[];
+  /** Rename empty / duplicate header names instead of throwing (see file header). Default false. */
+  renameBadColumns?: boolean;
+  /**
+   * Longest field accepted, in UTF-16 code units; a longer field rejects its row
+   * (FIELD_TOO_LONG) and is never buffered whole. Default {@link DEFAULT_MAX_FIELD_LENGTH} (1 Mi).
+   */
+  maxFieldLength?: number;
+  /** Most columns a header may have. Default {@link DEFAULT_MAX_COLUMNS}. */
+  maxColumns?: number;
+  /** Text encoding: 'auto' (byte-order mark, else UTF-8), or forced. Default 'auto'. */
+  encoding?: EncodingOption;
+}
+
+export const DEFAULT_MAX_FIELD_LENGTH = 1 << 20;
+export const DEFAULT_MAX_COLUMNS = 4096;
+
+interface ResolvedCsvOptions {
+  delimiter: string; // 'auto' or one char
+  header: readonly string[] | null; // null = read from the file
+  renameBadColumns: boolean;
+  maxFieldLength: number;
+  maxColumns: number;
+  encoding: EncodingOption;
+  keepRaw: boolean;
+}
+
+function resolveCsvOptions(options: CsvReadOptions): ResolvedCsvOptions {
+  if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'CSV options must be an object');
+  const problems: string[] = [];
+  checkBaseOptions(options, problems);
+  const delimiter = options.delimiter ?? 'auto';
+  if (typeof delimiter !== 'string' || (delimiter !== 'auto' && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n'))) {
+    problems.push('delimiter: expected "auto" or one character other than a double quote, CR or LF');
+  }
+  const header = options.header ?? true;
+  if (header === false) {
+    problems.push('header: false is not supported; pass the column names as an array (header: ["id", "name", …])');
+  } else if (header !== true && !(Array.isArray(header) && header.every((h) => typeof h === 'string'))) {
+    problems.push('header: expected true or an array of column names');
+  }
+  const renameBadColumns = options.renameBadColumns ?? false;
+  if (typeof renameBadColumns !== 'boolean') problems.push('renameBadColumns: expected a boolean');
+  const maxFieldLength = options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
+  if (!Number.isSafeInteger(maxFieldLength) || maxFieldLength < 1) problems.push('maxFieldLength: expected an integer ≥ 1');
+  const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  if (!Number.isSafeInteger(maxColumns) || maxColumns < 1) problems.push('maxColumns: expected an integer ≥ 1');
+  checkEncodingOption(options.encoding, problems);
+  throwIfProblems('CSV', problems);
+  return {
+    delimiter,
+    header: header === true ? null : (header as readonly string[]),
+    renameBadColumns,
+    maxFieldLength,
+    maxColumns,
+    encoding: options.encoding ?? 'auto',
+    keepRaw: options.keepRaw ?? DEFAULT_KEEP_RAW,
+  };
+}
+
+/**
+ * Open a CSV input and read its header. The returned source knows its `columns` and
+ * `delimiter`; iterate it for the rows.
+ * @throws KhopError INVALID_OPTION (bad options, all listed), IO_ERROR (unreadable file),
+ *   INVALID_INPUT (unreadable header, empty / duplicate column names).
+ */
+export async function readCsv(source: ByteSource | ByteInput, options: CsvReadOptions = {}): Promise<RecordSource> {
+  const opts = resolveCsvOptions(options);
+  const input = source instanceof ByteInput ? source : await ByteInput.open(source);
+  try {
+    const { encoding, bomLength } = sniffEncoding(input.head, opts.encoding);
+    const text = decodeChunks(input.chunks(), encoding, bomLength)[Symbol.asyncIterator]();
+    const initial: string[] = [];
+    let eof = false;
+    let delimiter = opts.delimiter;
+    if (delimiter === 'auto') {
+      let sample = '';
+      while (!sampleIsEnough(sample)) {
+        const r = await text.next();
+        if (r.done === true) {
+          eof = true;
+          break;
+        }
+        initial.push(r.value);
+        sample += r.value;
+      }
+      delimiter = detectCsvDelimiter(sample, eof);
+    }
+    const reader = new CsvRecordSourceImpl(input, text, encoding, delimiter, opts, options);
+    await reader.start(initial, eof);
+    return reader;
+  } catch (e) {
+    await input.close();
+    throw e;
+  }
+}
+
+class CsvRecordSourceImpl extends BatchRecordSource implements CsvSink {
+  readonly format = 'csv' as const;
+  private readonly input: ByteInput;
+  private readonly text: AsyncIterator<string>;
+  private readonly parser: CsvParser;
+  private readonly opts: ResolvedCsvOptions;
+  private readingHeader: boolean;
+  private batch: RecordItem[] = [];
+  private rowNumber = 0;
+  private blank = 0;
+  private eof = false;
+  private sawContent = false;
+
+  constructor(
+    input: ByteInput,
+    text: AsyncIterator<string>,
+    encoding: TextEncodingName,
+    delimiter: string,
+    opts: ResolvedCsvOptions,
+    base: ReadOptionsBase,
+  ) {
+    super(encoding, delimiter, base);
+    this.input = input;
+    this.text = text;
+    this.opts = opts;
+    this.parser = new CsvParser(this, {
+      delimiter: delimiter.charCodeAt(0),
+      maxFieldLength: opts.maxFieldLength,
+      maxColumns: opts.maxColumns,
+      keepRaw: opts.keepRaw,
+    });
+    this.readingHeader = opts.header === null;
+    if (opts.header !== null) this.setColumns(opts.header);
+  }
+
+  /** Feed the sampled text, then read on until the header is complete (or the input ends). */
+  async start(initial: readonly string[], eof: boolean): Promise<void> {
+    for (const chunk of initial) this.parser.push(chunk);
+    this.eof = eof;
+    while (this.readingHeader && !this.eof) {
+      const r = await this.text.next();
+      if (r.done === true) this.eof = true;
+      else this.parser.push(r.value);
+    }
+    if (this.eof) this.finish();
+  }
+
+  private finish(): void {
+    this.parser.finish();
+    if (!this.sawContent) this.emptyInput = true; // not even a header line
+  }
+
+  protected async *produce(): AsyncGenerator<RecordItem[]> {
+    let batch = this.take();
+    yield batch;
+    while (!this.eof) {
+      const r = await this.text.next();
+      if (r.done === true) {
+        this.eof = true;
+        this.finish();
+      } else {
+        this.parser.push(r.value);
+      }
+      batch = this.take();
+      yield batch;
+    }
+  }
+
+  private take(): RecordItem[] {
+    const b = this.batch;
+    this.batch = [];
+    return b;
+  }
+
+  protected release(): Promise<void> {
+    return this.input.close();
+  }
+
+  protected progressFacts(): ProgressFacts {
+    return { done: this.input.bytesRead, total: this.input.size, unit: 'bytes' };
+  }
+
+  protected blankLineCount(): number {
+    return this.blank;
+  }
+
+  protected bytesReadSoFar(): number {
+    return this.input.bytesRead;
+  }
+
+  // ---- CsvSink ----
+
+  record(fields: readonly string[], fieldCount: number, line: number): void {
+    this.sawContent = true;
+    if (this.readingHeader) {
+      this.readingHeader = false;
+      this.setColumns(fields.slice(0, fieldCount).map((h) => h.trim()));
+      return;
+    }
+    const names = this.names;
+    const values = newRowValues();
+    for (let j = 0; j < fieldCount; j++) values[names[j]!] = fields[j];
+    this.batch.push({ kind: 'row', rowNumber: ++this.rowNumber, line, values });
+  }
+
+  rejected(code: RejectCode, column: number, fieldCount: number, line: number, raw: string | undefined, rawTruncated: boolean): void {
+    this.sawContent = true;
+    if (this.readingHeader) {
+      throw new KhopError('INVALID_INPUT', `CSV header (line ${line}) cannot be read: ${this.reason(code, column, fieldCount)}`, {
+        details: { line, code, column },
+      });
+    }
+    const item: { kind: 'rejected'; rowNumber: number; line: number; code: RejectCode; reason: string; raw?: string; rawTruncated?: boolean } = {
+      kind: 'rejected',
+      rowNumber: ++this.rowNumber,
+      line,
+      code,
+      reason: this.reason(code, column, fieldCount),
+    };
+    if (raw !== undefined) {
+      item.raw = raw;
+      if (rawTruncated) item.rawTruncated = true;
+    }
+    this.batch.push(item);
+  }
+
+  blankLine(_line: number): void {
+    this.blank++;
+  }
+
+  private setColumns(names: readonly string[]): void {
+    const fixed = checkColumnNames(names, this.opts.renameBadColumns);
+    this.names = Object.freeze(fixed);
+    this.parser.setExpectedColumns(fixed.length);
+  }
+
+  /** Reason text: codes, positions and header names only — never a value. */
+  private reason(code: RejectCode, column: number, fieldCount: number): string {
+    const where = column > 0 ? `column ${column}${this.names[column - 1] !== undefined ? ` (${this.names[column - 1]})` : ''}` : '';
+    switch (code) {
+      case 'FIELD_TOO_LONG':
+        return `field in ${where} is longer than maxFieldLength (${this.opts.maxFieldLength} characters)`;
+      case 'TOO_MANY_COLUMNS':
+        return this.readingHeader
+          ? `more than maxColumns (${this.opts.maxColumns}) columns`
+          : `row has ${fieldCount} fields, the header has ${this.names.length}`;
+      case 'TOO_FEW_COLUMNS':
+        return `row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header has ${this.names.length}`;
+      case 'UNTERMINATED_QUOTE':
+        return `quoted field in ${where} is not closed before the end of the input (an unbalanced quote)`;
+      case 'TEXT_AFTER_QUOTE':
+        return `text after the closing quote of ${where} (a quote inside a quoted field must be doubled)`;
+      case 'INVALID_ENCODING':
+        return `${where} contains U+FFFD: bytes that are not valid ${this.encoding ?? 'text'} (or a literal replacement character)`;
+      default:
+        return code;
+    }
+  }
+}
+
+/**
+ * Check header names: none empty, none repeated. Throws KhopError('INVALID_INPUT') listing the
+ * 1-based positions of all offenders (not the names), or renames them when `rename`.
+ */
+export function checkColumnNames(names: readonly string[], rename: boolean): string[] {
+  const out = names.slice();
+  const firstAt: Map<string, number> = new Map();
+  const empty: number[] = [];
+  const duplicates: Array<[first: number, repeat: number]> = [];
+  for (let i = 0; i < out.length; i++) {
+    const name = out[i]!;
+    if (name === '') {
+      empty.push(i + 1);
+      continue;
+    }
+    const first = firstAt.get(name);
+    if (first === undefined) firstAt.set(name, i + 1);
+    else duplicates.push([first, i + 1]);
+  }
+  if (empty.length === 0 && duplicates.length === 0) return out;
+  if (rename) {
+    const collisions: number[] = [];
+    for (const pos of empty) out[pos - 1] = `column_${pos}`;
+    for (const [, pos] of duplicates) out[pos - 1] = `${out[pos - 1]}_${pos}`;
+    const seen = new Set<string>();
+    for (let i = 0; i < out.length; i++) {
+      if (seen.has(out[i]!)) collisions.push(i + 1);
+      seen.add(out[i]!);
+    }
+    if (collisions.length === 0) return out;
+    throw new KhopError('INVALID_INPUT', `renamed column names still collide at columns ${collisions.join(', ')}; pass explicit names with the header option`, {
+      details: { collisions },
+    });
+  }
+  const parts: string[] = [];
+  if (empty.length > 0) parts.push(`empty name at column${empty.length > 1 ? 's' : ''} ${empty.join(', ')}`);
+  if (duplicates.length > 0) parts.push(`repeated name at ${duplicates.map(([a, b]) => `column ${b} (same as column ${a})`).join(', ')}`);
+  throw new KhopError(
+    'INVALID_INPUT',
+    `column names must be non-empty and unique: ${parts.join('; ')} (fix the header, pass names with the header option, or set renameBadColumns)`,
+    { details: { empty, duplicates } },
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * CSV writer: rows → RFC 4180 text (UTF-8, LF line ends), streaming with back-pressure, with
+ * spreadsheet formula-injection escaping.
+ *
+ * Quoting: a cell is quoted when it contains the delimiter, `"`, CR or LF; inside quotes `"` is
+ * doubled. In a one-column file an empty cell is written `""` so the line is not blank (the
+ * reader skips blank lines). `null`/`undefined` are written as empty cells — CSV has no null.
+ *
+ * Formula injection (OWASP "CSV Injection"): a spreadsheet evaluates a cell that starts with
+ * `=`, `+`, `-`, `@`, tab or CR as a formula (`=HYPERLINK(…)`, DDE payloads). With
+ * `escapeFormulas` (default true) such a cell is prefixed with a single quote `'`, which
+ * spreadsheets show as text. Decision: a cell that is a plain decimal number (`-12.5`,
+ * `+84912345678`, `-1e-3`) is NOT prefixed: it cannot carry a formula, and khop writes negative
+ * match weights that must stay numbers. Reading such a file back gives the `'`-prefixed text
+ * (the prefix is not removed on read: a leading `'` may be genuine data).
+ *
+ * Values: strings as is; finite numbers and bigints in JavaScript's decimal form; booleans as
+ * true/false; Dates as ISO 8601. NaN, ±Infinity, invalid Dates, objects and functions are a
+ * KhopError('INVALID_ARGUMENT') naming the row and column — never a silent "[object Object]".
+ *
+ * Reference: RFC 4180; OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection.
+ */
+import { KhopError } from '../errors.js';
+import { TextSink, type TextDestination } from './text-sink.js';
+
+export interface CsvWriteOptions {
+  /** Column names, in output order; object rows are read by these keys. Required. */
+  columns: readonly string[];
+  /** One character other than `"`, CR, LF. Default ','. */
+  delimiter?: string;
+  /** Write the header line. Default true. */
+  header?: boolean;
+  /** Prefix formula-like cells with `'` (see file header). Default true. */
+  escapeFormulas?: boolean;
+  /** Start with a UTF-8 byte-order mark (makes Excel read Vietnamese text correctly). Default false. */
+  bom?: boolean;
+  /** End the stream on close. Default: true for a path, false for a stream. */
+  end?: boolean;
+}
+
+export const DEFAULT_CSV_DELIMITER = ',';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** One output row: an object keyed by column name, or an array in column order. */
+export type CsvRow = Readonly<Record<string, unknown>> | readonly unknown[];
+
+/** True for a plain decimal number: [+-]digits[.digits][e[+-]digits] (or .digits). */
+export function isPlainNumber(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) i++; // + -
+  let digits = 0;
+  while (i < n && (c = s.charCodeAt(i)) >= 0x30 && c <= 0x39) (i++, digits++);
+  if (i < n && s.charCodeAt(i) === 0x2e) {
+    i++;
+    while (i < n && (c = s.charCodeAt(i)) >= 0x30 && c <= 0x39) (i++, digits++);
+  }
+  if (digits === 0) return false;
+  if (i < n && (s.charCodeAt(i) | 0x20) === 0x65) {
+    // e / E (|0x20 lower-cases an ASCII letter)
+    i++;
+    if (i < n && ((c = s.charCodeAt(i)) === 0x2b || c === 0x2d)) i++;
+    let exp = 0;
+    while (i < n && (c = s.charCodeAt(i)) >= 0x30 && c <= 0x39) (i++, exp++);
+    if (exp === 0) return false;
+  }
+  return i === n;
+}
+
+/** True when a spreadsheet would treat the cell as a formula (and it is not a plain number). */
+export function needsFormulaEscape(s: string): boolean {
+  if (s.length === 0) return false;
+  const c = s.charCodeAt(0);
+  if (c === 0x3d || c === 0x40 || c === 0x09 || c === CR) return true; // = @ tab CR
+  if (c === 0x2b || c === 0x2d) return !isPlainNumber(s); // + -
+  return false;
+}
+
+/**
+ * One cell's CSV text: formula escape (optional), then quoting when needed.
+ * @param delimiter the delimiter's character code
+ */
+export function formatCsvCell(value: string, delimiter: number, escapeFormulas: boolean): string {
+  const s = escapeFormulas && needsFormulaEscape(value) ? `'${value}` : value;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === delimiter || c === QUOTE || c === LF || c === CR) return `"${s.replaceAll('"', '""')}"`;
+  }
+  return s;
+}
+
+/** Text of a value, or null when it has none (the caller reports where). */
+function cellText(v: unknown): string | null {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? String(v) : null;
+    case 'bigint':
+      return v.toString();
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return '';
+    case 'object':
+      if (v === null) return '';
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Streaming CSV writer. `await` each `writeRow` (it returns a promise only under back-pressure). */
+export class CsvWriter {
+  readonly columns: readonly string[];
+  private readonly sink: TextSink;
+  private readonly delim: number;
+  private readonly delimText: string;
+  private readonly escape: boolean;
+  private rows = 0;
+
+  constructor(dest: TextDestination, options: CsvWriteOptions) {
+    const problems: string[] = [];
+    if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'CSV writer options must be an object with columns');
+    const columns = options.columns;
+    if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')) {
+      problems.push('columns: expected a non-empty array of column names');
+    }
+    const delimiter = options.delimiter ?? DEFAULT_CSV_DELIMITER;
+    if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
+      problems.push('delimiter: expected one character other than a double quote, CR or LF');
+    }
+    for (const k of ['header', 'escapeFormulas', 'bom', 'end'] as const) {
+      if (options[k] !== undefined && typeof options[k] !== 'boolean') problems.push(`${k}: expected a boolean`);
+    }
+    if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid CSV writer options: ${problems.join('; ')}`, { details: { problems } });
+    this.columns = Object.freeze(columns.slice());
+    this.delim = delimiter.charCodeAt(0);
+    this.delimText = delimiter;
+    this.escape = options.escapeFormulas ?? true;
+    this.sink = new TextSink(dest, options.end);
+    let head = options.bom === true ? '\uFEFF' : '';
+    if (options.header ?? true) head += this.line(this.columns, -1);
+    if (head.length > 0) void this.sink.write(head);
+  }
+
+  /** Rows written so far (header excluded). */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** UTF-8 bytes handed to the destination so far. */
+  get bytesWritten(): number {
+    return this.sink.bytesWritten;
+  }
+
+  /** Write one row (object by column name, or array in column order). */
+  writeRow(row: CsvRow): void | Promise<void> {
+    const cols = this.columns;
+    let cells: readonly unknown[];
+    if (Array.isArray(row)) {
+      if (row.length !== cols.length) {
+        throw new KhopError('INVALID_ARGUMENT', `row ${this.rows + 1}: array has ${row.length} values for ${cols.length} columns`);
+      }
+      cells = row;
+    } else if (typeof row === 'object' && row !== null) {
+      const obj = row as Readonly<Record<string, unknown>>;
+      const arr = new Array<unknown>(cols.length);
+      for (let j = 0; j < cols.length; j++) arr[j] = obj[cols[j]!];
+      cells = arr;
+    } else {
+      throw new KhopError('INVALID_ARGUMENT', `row ${this.rows + 1}: expected an object or an array`);
+    }
+    const text = this.line(cells, this.rows + 1);
+    this.rows++;
+    return this.sink.write(text);
+  }
+
+  /** Flush and finish (ends the destination if it is ours to end). */
+  close(): Promise<void> {
+    return this.sink.close();
+  }
+
+  private line(cells: readonly unknown[], rowNumber: number): string {
+    let out = '';
+    const n = cells.length;
+    for (let j = 0; j < n; j++) {
+      const t = cellText(cells[j]);
+      if (t === null) {
+        const what = rowNumber < 0 ? 'header' : `row ${rowNumber}`;
+        throw new KhopError(
+          'INVALID_ARGUMENT',
+          `${what}, column ${j + 1} (${this.columns[j]}): cannot write a ${describe(cells[j])} to CSV (expected string, finite number, bigint, boolean, Date, null)`,
+        );
+      }
+      if (j > 0) out += this.delimText;
+      out += n === 1 && t === '' ? '""' : formatCsvCell(t, this.delim, this.escape);
+    }
+    return out + '\n';
+  }
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'number') return 'non-finite number';
+  if (v instanceof Date) return 'invalid Date';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/**
+ * Write all rows to a CSV file or stream, with back-pressure.
+ * @returns rows written (header excluded) and UTF-8 bytes.
+ */
+export async function writeCsvRows(
+  dest: TextDestination,
+  rows: Iterable<CsvRow> | AsyncIterable<CsvRow>,
+  options: CsvWriteOptions,
+): Promise<{ rows: number; bytes: number }> {
+  const w = new CsvWriter(dest, options);
+  try {
+    if (Symbol.asyncIterator in rows) {
+      for await (const row of rows) {
+        const p = w.writeRow(row);
+        if (p !== undefined) await p;
+      }
+    } else {
+      // a plain iterable: no promise per row, only when the stream asks to wait
+      for (const row of rows) {
+        const p = w.writeRow(row);
+        if (p !== undefined) await p;
+      }
+    }
+  } catch (e) {
+    await w.close().catch(() => undefined); // the first error is the one to report
+    throw e;
+  }
+  await w.close();
+  return { rows: w.rowCount, bytes: w.bytesWritten };
+}

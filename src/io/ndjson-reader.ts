@@ -1,0 +1,270 @@
+/**
+ * NDJSON (JSON Lines) reader: one JSON object per line → a RecordSource of rows.
+ *
+ * - Lines end with LF; a CR before the LF is dropped (CRLF files). JSON text cannot contain a
+ *   raw line break inside a string, so a line is always a whole record.
+ * - Whitespace-only lines are skipped and counted in `summary.blankLines`; they are not rows
+ *   and do not take a row number (the physical `line` still counts them).
+ * - A line that is not valid JSON → rejected INVALID_JSON (the reason gives the character
+ *   position when the engine reports one, never the text); valid JSON that is not an object
+ *   (array, string, number, true/false/null) → rejected NOT_AN_OBJECT; a line containing
+ *   U+FFFD → INVALID_ENCODING (see text-decoding.ts); a line longer than `maxLineLength` →
+ *   LINE_TOO_LONG, skipped without being buffered.
+ * - Values are left as JSON gave them (nested objects / arrays / numbers included): the schema
+ *   layer rejects a non-string where it expects text, with the field's name.
+ * - Prototype safety: JSON.parse defines `"__proto__"` as an own property (it does not call the
+ *   setter), and each row object then gets ROW_PROTOTYPE, which inherits nothing, so an absent
+ *   column reads as `undefined`, never as an inherited `constructor`. Nested objects are left
+ *   as JSON.parse made them.
+ * - `columns` are the keys of the first object within the first {@link COLUMN_LOOKAHEAD_CHARS}
+ *   of text (empty when none); later rows are not checked against them (JSON rows may omit keys).
+ */
+import { KhopError } from '../errors.js';
+import { ByteInput, type ByteSource } from './byte-source.js';
+import {
+  BatchRecordSource,
+  checkBaseOptions,
+  DEFAULT_KEEP_RAW,
+  throwIfProblems,
+  type ProgressFacts,
+  type ReadOptionsBase,
+} from './record-source.js';
+import { RAW_TEXT_LIMIT, ROW_PROTOTYPE, type RecordItem, type RecordSource, type RecordValues, type RejectCode, type TextEncodingName } from './record-types.js';
+import { checkEncodingOption, decodeChunks, sniffEncoding, type EncodingOption } from './text-decoding.js';
+
+export interface NdjsonReadOptions extends ReadOptionsBase {
+  /**
+   * Longest line accepted, in UTF-16 code units; a longer line is rejected (LINE_TOO_LONG)
+   * and never buffered whole. Default {@link DEFAULT_MAX_LINE_LENGTH} (1 Mi).
+   */
+  maxLineLength?: number;
+  /** Text encoding: 'auto' (byte-order mark, else UTF-8), or forced. Default 'auto'. */
+  encoding?: EncodingOption;
+}
+
+export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
+/** How far ahead (UTF-16 code units) `readNdjson` looks for the first object to name the columns. */
+export const COLUMN_LOOKAHEAD_CHARS = 1 << 20;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * Open an NDJSON input. The returned source knows its `columns` (keys of the first object).
+ * @throws KhopError INVALID_OPTION (bad options, all listed), IO_ERROR (unreadable file).
+ */
+export async function readNdjson(source: ByteSource | ByteInput, options: NdjsonReadOptions = {}): Promise<RecordSource> {
+  if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'NDJSON options must be an object');
+  const problems: string[] = [];
+  checkBaseOptions(options, problems);
+  const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  if (!Number.isSafeInteger(maxLineLength) || maxLineLength < 1) problems.push('maxLineLength: expected an integer ≥ 1');
+  checkEncodingOption(options.encoding, problems);
+  throwIfProblems('NDJSON', problems);
+
+  const input = source instanceof ByteInput ? source : await ByteInput.open(source);
+  try {
+    const { encoding, bomLength } = sniffEncoding(input.head, options.encoding ?? 'auto');
+    const text = decodeChunks(input.chunks(), encoding, bomLength)[Symbol.asyncIterator]();
+    const reader = new NdjsonRecordSource(input, text, encoding, maxLineLength, options.keepRaw ?? DEFAULT_KEEP_RAW, options);
+    await reader.start();
+    return reader;
+  } catch (e) {
+    await input.close();
+    throw e;
+  }
+}
+
+class NdjsonRecordSource extends BatchRecordSource {
+  readonly format = 'ndjson' as const;
+  private readonly input: ByteInput;
+  private readonly text: AsyncIterator<string>;
+  private readonly maxLine: number;
+  private readonly keepRaw: boolean;
+  private batch: RecordItem[] = [];
+  private rowNumber = 0;
+  private blank = 0;
+  private line = 1;
+  private eof = false;
+  private sawContent = false;
+  /** Start of the current line from earlier chunks (empty when the line starts in this chunk). */
+  private carry = '';
+  private carryLen = 0;
+  private overflow = false;
+  private carryHasReplacement = false;
+
+  constructor(input: ByteInput, text: AsyncIterator<string>, encoding: TextEncodingName, maxLine: number, keepRaw: boolean, base: ReadOptionsBase) {
+    super(encoding, null, base);
+    this.input = input;
+    this.text = text;
+    this.maxLine = maxLine;
+    this.keepRaw = keepRaw;
+  }
+
+  /** Read ahead until the first object is seen (its keys name the columns) or the lookahead ends. */
+  async start(): Promise<void> {
+    let seen = 0;
+    while (!this.eof && seen < COLUMN_LOOKAHEAD_CHARS && !this.batch.some((it) => it.kind === 'row')) {
+      const r = await this.text.next();
+      if (r.done === true) this.finish();
+      else {
+        seen += r.value.length;
+        this.push(r.value);
+      }
+    }
+    const first = this.batch.find((it) => it.kind === 'row');
+    if (first !== undefined && first.kind === 'row') this.names = Object.freeze(Object.keys(first.values));
+  }
+
+  protected async *produce(): AsyncGenerator<RecordItem[]> {
+    yield this.take();
+    while (!this.eof) {
+      const r = await this.text.next();
+      if (r.done === true) this.finish();
+      else this.push(r.value);
+      yield this.take();
+    }
+  }
+
+  private take(): RecordItem[] {
+    const b = this.batch;
+    this.batch = [];
+    return b;
+  }
+
+  protected release(): Promise<void> {
+    return this.input.close();
+  }
+
+  protected progressFacts(): ProgressFacts {
+    return { done: this.input.bytesRead, total: this.input.size, unit: 'bytes' };
+  }
+
+  protected blankLineCount(): number {
+    return this.blank;
+  }
+
+  protected bytesReadSoFar(): number {
+    return this.input.bytesRead;
+  }
+
+  private finish(): void {
+    this.eof = true;
+    if (this.carryLen > 0 || this.overflow) this.endLine('', 0, 0);
+    if (!this.sawContent) this.emptyInput = true;
+  }
+
+  /** Split a chunk into lines; the last, unfinished one is carried (bounded by maxLineLength). */
+  private push(text: string): void {
+    const n = text.length;
+    const hasReplacement = text.indexOf('\uFFFD') !== -1;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      this.endLine(text, start, nl, hasReplacement);
+      start = nl + 1;
+    }
+    if (start < n) {
+      // unfinished line: carry it, unless it is already too long
+      this.carryLen += n - start;
+      if (hasReplacement) this.carryHasReplacement = true;
+      if (this.overflow) {
+        // already too long: only the beginning (raw text) is kept, contiguously
+        if (this.keepRaw && this.carry.length < RAW_TEXT_LIMIT) this.carry += text.slice(start, start + RAW_TEXT_LIMIT - this.carry.length);
+        return;
+      }
+      if (this.carryLen > this.maxLine) {
+        // too long: stop buffering; keep only its beginning as raw text
+        this.overflow = true;
+        this.carry = this.keepRaw ? (this.carry + text.slice(start, start + RAW_TEXT_LIMIT)).slice(0, RAW_TEXT_LIMIT) : '';
+      } else {
+        this.carry += text.slice(start, n);
+      }
+    }
+  }
+
+  /** The line text[from, to) (preceded by the carry) ends. */
+  private endLine(text: string, from: number, to: number, chunkHasReplacement = false): void {
+    const lineNo = this.line++;
+    let len = this.carryLen + (to - from);
+    const overflow = this.overflow || len > this.maxLine;
+    const mayHaveReplacement = chunkHasReplacement || this.carryHasReplacement;
+    let s = '';
+    if (!overflow) {
+      s = this.carryLen === 0 ? text.slice(from, to) : this.carry + text.slice(from, to);
+      if (s.length > 0 && s.charCodeAt(s.length - 1) === CR) s = s.slice(0, -1);
+    }
+    const carried = this.carry;
+    this.carry = '';
+    this.carryLen = 0;
+    this.overflow = false;
+    this.carryHasReplacement = false;
+
+    if (overflow) {
+      this.sawContent = true;
+      const raw = this.keepRaw ? (carried + text.slice(from, Math.min(to, from + RAW_TEXT_LIMIT))).slice(0, RAW_TEXT_LIMIT) : undefined;
+      this.reject('LINE_TOO_LONG', `line is longer than maxLineLength (${this.maxLine} characters)`, lineNo, raw, len > RAW_TEXT_LIMIT);
+      return;
+    }
+    // blank (whitespace-only) line?
+    len = s.length;
+    let k = 0;
+    while (k < len) {
+      const c = s.charCodeAt(k);
+      if (c !== SPACE && c !== TAB && c !== CR && c !== LF) break;
+      k++;
+    }
+    if (k === len) {
+      this.blank++;
+      return;
+    }
+    this.sawContent = true;
+    if (mayHaveReplacement && s.indexOf('\uFFFD') !== -1) {
+      this.reject('INVALID_ENCODING', `line contains U+FFFD: bytes that are not valid ${this.encoding ?? 'text'} (or a literal replacement character)`, lineNo, s, false);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(s);
+    } catch (e) {
+      this.reject('INVALID_JSON', jsonErrorReason(e), lineNo, s, false);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+      this.reject('NOT_AN_OBJECT', `line holds ${what}, not a JSON object`, lineNo, s, false);
+      return;
+    }
+    Object.setPrototypeOf(value, ROW_PROTOTYPE);
+    this.batch.push({ kind: 'row', rowNumber: ++this.rowNumber, line: lineNo, values: value as RecordValues });
+  }
+
+  private reject(code: RejectCode, reason: string, line: number, raw: string | undefined, truncated: boolean): void {
+    const item: { kind: 'rejected'; rowNumber: number; line: number; code: RejectCode; reason: string; raw?: string; rawTruncated?: boolean } = {
+      kind: 'rejected',
+      rowNumber: ++this.rowNumber,
+      line,
+      code,
+      reason,
+    };
+    if (this.keepRaw && raw !== undefined) {
+      const cut = raw.length > RAW_TEXT_LIMIT;
+      item.raw = cut ? raw.slice(0, RAW_TEXT_LIMIT) : raw;
+      if (cut || truncated) item.rawTruncated = true;
+    }
+    this.batch.push(item);
+  }
+}
+
+/**
+ * A reason for a JSON.parse failure without the engine's message, which quotes the input
+ * (V8: `Unexpected token 'x', "…" is not valid JSON`). Only a position is kept.
+ */
+function jsonErrorReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : '';
+  const at = /position (\d+)/.exec(message);
+  if (at !== null) return `line is not valid JSON (error at character ${Number(at[1]) + 1})`;
+  if (message.includes('Unexpected end')) return 'line is not valid JSON (it ends too early)';
+  return 'line is not valid JSON';
+}

@@ -1,0 +1,98 @@
+/**
+ * NDJSON writer: one `JSON.stringify(row)` per line, UTF-8, LF, streaming with back-pressure.
+ *
+ * Trade-off: rows are stringified without a replacer (a replacer function per value makes
+ * JSON.stringify several times slower); only when a row holds a BigInt — which JSON.stringify
+ * refuses — is it stringified again with a replacer that writes BigInts as decimal strings
+ * (JSON numbers would lose precision beyond 2^53). Anything JSON.stringify cannot represent
+ * otherwise (a cycle, a top-level non-object) is a KhopError('INVALID_ARGUMENT') naming the row.
+ * No formula escaping: NDJSON is not opened by spreadsheets as cells.
+ */
+import { KhopError } from '../errors.js';
+import { TextSink, type TextDestination } from './text-sink.js';
+
+export interface NdjsonWriteOptions {
+  /** End the stream on close. Default: true for a path, false for a stream. */
+  end?: boolean;
+}
+
+function bigintAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Streaming NDJSON writer. `await` each `writeRow` (it returns a promise only under back-pressure). */
+export class NdjsonWriter {
+  private readonly sink: TextSink;
+  private rows = 0;
+
+  constructor(dest: TextDestination, options: NdjsonWriteOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'NDJSON writer options must be an object');
+    if (options.end !== undefined && typeof options.end !== 'boolean') {
+      throw new KhopError('INVALID_OPTION', 'invalid NDJSON writer options: end: expected a boolean');
+    }
+    this.sink = new TextSink(dest, options.end);
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  get bytesWritten(): number {
+    return this.sink.bytesWritten;
+  }
+
+  /** Write one object as one line. */
+  writeRow(row: Readonly<Record<string, unknown>>): void | Promise<void> {
+    const n = this.rows + 1;
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw new KhopError('INVALID_ARGUMENT', `row ${n}: expected an object`);
+    }
+    let text: string;
+    try {
+      text = JSON.stringify(row);
+    } catch (e) {
+      try {
+        text = JSON.stringify(row, bigintAsString);
+      } catch {
+        throw new KhopError('INVALID_ARGUMENT', `row ${n}: cannot be written as JSON (a cycle?)`, { cause: e });
+      }
+    }
+    this.rows = n;
+    return this.sink.write(`${text}\n`);
+  }
+
+  close(): Promise<void> {
+    return this.sink.close();
+  }
+}
+
+/**
+ * Write all rows to an NDJSON file or stream, with back-pressure.
+ * @returns rows and UTF-8 bytes written.
+ */
+export async function writeNdjsonRows(
+  dest: TextDestination,
+  rows: Iterable<Readonly<Record<string, unknown>>> | AsyncIterable<Readonly<Record<string, unknown>>>,
+  options: NdjsonWriteOptions = {},
+): Promise<{ rows: number; bytes: number }> {
+  const w = new NdjsonWriter(dest, options);
+  try {
+    if (Symbol.asyncIterator in rows) {
+      for await (const row of rows) {
+        const p = w.writeRow(row);
+        if (p !== undefined) await p;
+      }
+    } else {
+      // a plain iterable: no promise per row, only when the stream asks to wait
+      for (const row of rows) {
+        const p = w.writeRow(row);
+        if (p !== undefined) await p;
+      }
+    }
+  } catch (e) {
+    await w.close().catch(() => undefined);
+    throw e;
+  }
+  await w.close();
+  return { rows: w.rowCount, bytes: w.bytesWritten };
+}

@@ -1,0 +1,314 @@
+/**
+ * Parquet reader through `hyparquet` (pure JavaScript, no native build, reads row groups
+ * lazily from a random-access buffer): a file → a RecordSource, one batch per row group.
+ *
+ * - Memory: one row group at a time (hyparquet decodes the requested row range's column
+ *   chunks; the file is read by byte ranges through a FileHandle, never whole).
+ * - Values become strings, the form every other reader gives the schema layer:
+ *     BYTE_ARRAY / UTF8 → as is        INT64, UINT64 (BigInt) → decimal string
+ *     INT32, FLOAT, DOUBLE, DECIMAL → String(number)   (NaN → null: pandas writes a missing float as NaN)
+ *     BOOLEAN → 'true' / 'false'       DATE → 'YYYY-MM-DD'
+ *     TIMESTAMP (ms, µs, ns, INT96) → ISO 8601 'YYYY-MM-DDTHH:mm:ss.sssZ', or just 'YYYY-MM-DD'
+ *       when it is exactly midnight UTC (a date of birth written as a pandas datetime64)
+ *     null → null (missing)             nested (LIST, MAP, STRUCT) → left as decoded
+ *   A string with U+FFFD → row rejected INVALID_ENCODING (as for CSV); ±Infinity or a date
+ *   outside JavaScript's range → row rejected INVALID_VALUE.
+ *   DECIMAL goes through a JavaScript number (hyparquet's conversion): exact up to 15–16
+ *   significant digits, enough for any 12-digit ID stored as DECIMAL(12,0).
+ * - Compression: hyparquet alone reads UNCOMPRESSED and SNAPPY (verified in its README and
+ *   datapage.js). khop adds GZIP and BROTLI through node:zlib, and ZSTD where node:zlib has
+ *   it (Node ≥ 22.15); LZO, LZ4 and, on older Node, ZSTD need `hyparquet-compressors` (not a
+ *   dependency): such a file is refused at open, naming the codec, before any row is read.
+ * - Parquet needs random access: the source must be a file path or the whole file as bytes.
+ * - hyparquet is imported lazily, on the first Parquet read: CSV / NDJSON users never load it,
+ *   and the package's CommonJS build does not have to `require` an ES-module-only dependency
+ *   at start-up.
+ *
+ * Reference: Apache Parquet format specification, https://github.com/apache/parquet-format.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import * as zlib from 'node:zlib';
+import type { AsyncBuffer, Compressors, FileMetaData, ParquetParsers } from 'hyparquet';
+import { KhopError, isKhopError } from '../errors.js';
+import { BatchRecordSource, checkBaseOptions, throwIfProblems, type ProgressFacts, type ReadOptionsBase } from './record-source.js';
+import { newRowValues, type RecordItem, type RecordSource, type RejectCode } from './record-types.js';
+
+export interface ParquetReadOptions extends ReadOptionsBase {
+  /** Read only these columns (Parquet is columnar: unread columns cost nothing). Default: all top-level columns. */
+  columns?: readonly string[];
+}
+
+const MS_PER_DAY = 86_400_000;
+/** Returned by the time parsers for a value outside JavaScript's Date range. */
+const BAD_TIME: unique symbol = Symbol('khop.parquet.badTime');
+
+/** ISO string of a millisecond timestamp; date only at exactly midnight UTC. */
+function isoFromMillis(ms: number): string | typeof BAD_TIME {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return BAD_TIME;
+  const iso = new Date(ms).toISOString();
+  return ms % MS_PER_DAY === 0 ? iso.slice(0, iso.indexOf('T')) : iso;
+}
+
+/** Floor division of a bigint by a positive bigint (BigInt `/` truncates toward zero). */
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a < 0n && q * b !== a ? q - 1n : q;
+}
+
+const PARSERS: Partial<ParquetParsers> = {
+  dateFromDays: (days: number) => {
+    const ms = days * MS_PER_DAY;
+    return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString().slice(0, 10) : BAD_TIME;
+  },
+  timestampFromMilliseconds: (ms: bigint) => isoFromMillis(Number(ms)),
+  timestampFromMicroseconds: (us: bigint) => isoFromMillis(Number(floorDiv(us, 1000n))),
+  timestampFromNanoseconds: (ns: bigint) => isoFromMillis(Number(floorDiv(ns, 1_000_000n))),
+};
+
+type Hyparquet = typeof import('hyparquet');
+let hyparquet: Promise<Hyparquet> | null = null;
+/** hyparquet, loaded once on first use. */
+function loadHyparquet(): Promise<Hyparquet> {
+  hyparquet ??= import('hyparquet');
+  return hyparquet;
+}
+
+type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array;
+const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Uint8Array }).zstdDecompressSync;
+const COMPRESSORS: Compressors = {
+  GZIP: ((input) => new Uint8Array(zlib.gunzipSync(input))) as Decompress,
+  BROTLI: ((input) => new Uint8Array(zlib.brotliDecompressSync(input))) as Decompress,
+  ...(zstd !== undefined ? { ZSTD: ((input) => new Uint8Array(zstd(input))) as Decompress } : {}),
+};
+const READABLE_CODECS: ReadonlySet<string> = new Set(['UNCOMPRESSED', 'SNAPPY', ...Object.keys(COMPRESSORS)]);
+
+/** An AsyncBuffer over an open file: each slice is one positioned read. */
+class FileBuffer implements AsyncBuffer {
+  readonly byteLength: number;
+  bytesRead = 0;
+  constructor(private readonly handle: FileHandle, size: number) {
+    this.byteLength = size;
+  }
+  async slice(start: number, end: number = this.byteLength): Promise<ArrayBuffer> {
+    const length = Math.max(0, end - start);
+    const buf = new Uint8Array(length);
+    let off = 0;
+    while (off < length) {
+      const { bytesRead } = await this.handle.read(buf, off, length - off, start + off);
+      if (bytesRead === 0) throw new KhopError('IO_ERROR', 'Parquet file is shorter than its metadata says (changed while reading?)');
+      off += bytesRead;
+    }
+    this.bytesRead += length;
+    return buf.buffer;
+  }
+}
+
+/** The whole file in memory as an AsyncBuffer. */
+class MemoryBuffer implements AsyncBuffer {
+  readonly byteLength: number;
+  bytesRead = 0;
+  constructor(private readonly bytes: Uint8Array) {
+    this.byteLength = bytes.byteLength;
+  }
+  slice(start: number, end: number = this.byteLength): ArrayBuffer {
+    this.bytesRead += Math.max(0, end - start);
+    const b = this.bytes;
+    return b.buffer.slice(b.byteOffset + start, b.byteOffset + end) as ArrayBuffer;
+  }
+}
+
+/**
+ * Open a Parquet file and read its metadata. The returned source knows its `columns`;
+ * iterate it for the rows, one row group per batch.
+ * @throws KhopError INVALID_OPTION, IO_ERROR (unreadable file), INVALID_ARGUMENT (a stream:
+ *   Parquet needs random access; unknown `columns`), INVALID_INPUT (not Parquet, corrupt,
+ *   or compressed with a codec khop cannot decompress).
+ */
+export async function readParquet(source: string | Uint8Array, options: ParquetReadOptions = {}): Promise<RecordSource> {
+  if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'Parquet options must be an object');
+  const problems: string[] = [];
+  checkBaseOptions(options, problems);
+  if (options.columns !== undefined && !(Array.isArray(options.columns) && options.columns.every((c) => typeof c === 'string'))) {
+    problems.push('columns: expected an array of column names');
+  }
+  throwIfProblems('Parquet', problems);
+
+  let handle: FileHandle | null = null;
+  let file: FileBuffer | MemoryBuffer;
+  if (typeof source === 'string') {
+    try {
+      handle = await open(source, 'r');
+      const st = await handle.stat();
+      if (!st.isFile()) throw new KhopError('IO_ERROR', `input is not a regular file: ${source}`);
+      file = new FileBuffer(handle, st.size);
+    } catch (e) {
+      await handle?.close();
+      if (isKhopError(e)) throw e;
+      throw new KhopError('IO_ERROR', `cannot open input file: ${source}`, { cause: e });
+    }
+  } else if (source instanceof Uint8Array) {
+    file = new MemoryBuffer(source);
+  } else {
+    throw new KhopError('INVALID_ARGUMENT', 'Parquet input must be a file path or the whole file as a Uint8Array (Parquet needs random access, a stream cannot be read)');
+  }
+
+  try {
+    const { parquetMetadataAsync, parquetSchema } = await loadHyparquet();
+    let metadata: FileMetaData;
+    try {
+      metadata = await parquetMetadataAsync(file, { parsers: PARSERS });
+    } catch (e) {
+      if (isKhopError(e)) throw e;
+      throw new KhopError('INVALID_INPUT', 'input is not a readable Parquet file (bad magic number or corrupt footer)', { cause: e });
+    }
+    const all = parquetSchema(metadata).children.map((c) => c.element.name);
+    let names = all;
+    if (options.columns !== undefined) {
+      const unknown = options.columns.filter((c) => !all.includes(c));
+      if (unknown.length > 0) {
+        throw new KhopError('INVALID_ARGUMENT', `Parquet file has no column ${unknown.map((c) => JSON.stringify(c)).join(', ')}`, {
+          details: { unknown, available: all },
+        });
+      }
+      names = options.columns.slice();
+    }
+    const codecs = new Set<string>();
+    for (const rg of metadata.row_groups) for (const cc of rg.columns) if (cc.meta_data !== undefined) codecs.add(cc.meta_data.codec);
+    const unreadable = [...codecs].filter((c) => !READABLE_CODECS.has(c));
+    if (unreadable.length > 0) {
+      throw new KhopError(
+        'INVALID_INPUT',
+        `Parquet file is compressed with ${unreadable.join(', ')}, which khop cannot decompress on this Node.js ` +
+          `(readable: ${[...READABLE_CODECS].join(', ')}); re-export it with one of those (Snappy is the usual default)`,
+        { details: { codecs: unreadable } },
+      );
+    }
+    return new ParquetRecordSource(file, handle, metadata, names, options);
+  } catch (e) {
+    await handle?.close();
+    throw e;
+  }
+}
+
+class ParquetRecordSource extends BatchRecordSource {
+  readonly format = 'parquet' as const;
+  private readonly file: FileBuffer | MemoryBuffer;
+  private handle: FileHandle | null;
+  private readonly metadata: FileMetaData;
+  private readonly totalRows: number;
+  private rowsDone = 0;
+
+  constructor(file: FileBuffer | MemoryBuffer, handle: FileHandle | null, metadata: FileMetaData, names: readonly string[], base: ReadOptionsBase) {
+    super(null, null, base);
+    this.file = file;
+    this.handle = handle;
+    this.metadata = metadata;
+    this.names = Object.freeze(names.slice());
+    this.totalRows = Number(metadata.num_rows);
+  }
+
+  protected async *produce(): AsyncGenerator<RecordItem[]> {
+    const { parquetRead } = await loadHyparquet();
+    const names = this.names;
+    const columns = names.slice();
+    let groupStart = 0;
+    for (let g = 0; g < this.metadata.row_groups.length; g++) {
+      const groupRows = Number(this.metadata.row_groups[g]!.num_rows);
+      let rows: unknown[][] = [];
+      try {
+        await parquetRead({
+          file: this.file,
+          metadata: this.metadata,
+          columns,
+          rowStart: groupStart,
+          rowEnd: groupStart + groupRows,
+          rowFormat: 'array',
+          parsers: PARSERS,
+          compressors: COMPRESSORS,
+          onComplete: (r: unknown[][]) => {
+            rows = r;
+          },
+        });
+      } catch (e) {
+        if (isKhopError(e)) throw e;
+        throw new KhopError('INVALID_INPUT', `Parquet row group ${g + 1} cannot be decoded (corrupt or unsupported encoding)`, {
+          cause: e,
+          details: { rowGroup: g + 1 },
+        });
+      }
+      const batch: RecordItem[] = new Array(rows.length);
+      for (let r = 0; r < rows.length; r++) batch[r] = toItem(rows[r]!, names, groupStart + r + 1);
+      groupStart += groupRows;
+      this.rowsDone = groupStart;
+      rows = [];
+      yield batch;
+    }
+  }
+
+  protected async release(): Promise<void> {
+    const h = this.handle;
+    this.handle = null;
+    await h?.close();
+  }
+
+  protected progressFacts(): ProgressFacts {
+    return { done: this.rowsDone, total: this.totalRows, unit: 'rows' };
+  }
+
+  protected blankLineCount(): number {
+    return 0;
+  }
+
+  protected bytesReadSoFar(): number {
+    return this.file.bytesRead;
+  }
+}
+
+/** Convert one decoded row (values in `names` order) into an item. */
+function toItem(row: unknown[], names: readonly string[], rowNumber: number): RecordItem {
+  const values = newRowValues();
+  for (let j = 0; j < names.length; j++) {
+    const v = row[j];
+    let out: unknown;
+    let bad: RejectCode | null = null;
+    switch (typeof v) {
+      case 'string':
+        out = v;
+        if (v.indexOf('\uFFFD') !== -1) bad = 'INVALID_ENCODING';
+        break;
+      case 'number':
+        if (Number.isNaN(v)) out = null;
+        else if (!Number.isFinite(v)) bad = 'INVALID_VALUE';
+        else out = String(v);
+        break;
+      case 'bigint':
+        out = v.toString();
+        break;
+      case 'boolean':
+        out = v ? 'true' : 'false';
+        break;
+      case 'undefined':
+        out = null;
+        break;
+      case 'symbol':
+        bad = 'INVALID_VALUE'; // BAD_TIME
+        break;
+      default:
+        if (v === null) out = null;
+        else if (v instanceof Date) {
+          const t = v.getTime();
+          if (Number.isNaN(t)) bad = 'INVALID_VALUE';
+          else out = isoFromMillis(t);
+        } else out = v; // nested value: left for the schema layer
+    }
+    if (bad !== null) {
+      const reason =
+        bad === 'INVALID_ENCODING'
+          ? `column ${j + 1} (${names[j]}) contains U+FFFD: bytes that are not valid UTF-8 (or a literal replacement character)`
+          : `column ${j + 1} (${names[j]}) holds a value outside the representable range (infinite number or date)`;
+      return { kind: 'rejected', rowNumber, code: bad, reason };
+    }
+    values[names[j]!] = out;
+  }
+  return { kind: 'row', rowNumber, values };
+}

@@ -1,0 +1,137 @@
+/**
+ * A buffered UTF-8 text sink over a file path or a Node Writable, with back-pressure: text is
+ * gathered into ~64 KiB pieces; when the stream's buffer is full (`write()` returned false)
+ * the sink's `write` returns a promise that resolves on 'drain'. Writers pass that promise on,
+ * so `await writer.writeRow(r)` is enough for a producer to slow down to the disk's pace.
+ *
+ * Trade-off: `write` returns `void | Promise<void>` (a promise only when the caller must wait)
+ * so writing a row that fits in the buffer costs no promise. Stream errors are captured and
+ * rethrown as KhopError('IO_ERROR') by the next `write` or by `close`.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { KhopError, isKhopError } from '../errors.js';
+
+/** A file path (created or truncated) or a writable byte stream (e.g. process.stdout). */
+export type TextDestination = string | Writable;
+
+/** Text gathered before one stream write, in UTF-16 code units (64 Ki). */
+export const FLUSH_CHARS = 1 << 16;
+
+export class TextSink {
+  private readonly stream: Writable;
+  private readonly ownsStream: boolean;
+  private readonly endOnClose: boolean;
+  private parts: string[] = [];
+  private pending = 0;
+  private failure: unknown = null;
+  private closed = false;
+  private bytes = 0;
+  private readonly onError = (e: unknown): void => {
+    if (this.failure === null) this.failure = e;
+  };
+
+  /**
+   * @param dest a path (opened here, ended and closed by `close()`) or a stream
+   * @param end end the stream on `close()`. Default: true for a path, false for a stream
+   *   (ending process.stdout would be rude).
+   */
+  constructor(dest: TextDestination, end?: boolean) {
+    if (typeof dest === 'string') {
+      this.stream = createWriteStream(dest);
+      this.ownsStream = true;
+    } else if (dest !== null && typeof dest === 'object' && typeof dest.write === 'function' && typeof dest.once === 'function') {
+      this.stream = dest;
+      this.ownsStream = false;
+    } else {
+      throw new KhopError('INVALID_ARGUMENT', 'destination must be a file path or a Writable stream');
+    }
+    this.endOnClose = end ?? this.ownsStream;
+    this.stream.on('error', this.onError);
+  }
+
+  /** UTF-8 bytes handed to the stream so far. */
+  get bytesWritten(): number {
+    return this.bytes;
+  }
+
+  /** Append text. Returns a promise when the caller must wait for the stream to drain. */
+  write(text: string): void | Promise<void> {
+    if (this.closed) throw new KhopError('INVALID_ARGUMENT', 'write after close');
+    if (this.failure !== null) throw this.wrap(this.failure);
+    this.parts.push(text);
+    this.pending += text.length;
+    if (this.pending >= FLUSH_CHARS) return this.flush();
+  }
+
+  /** Hand the gathered text to the stream; a promise if it asks to wait for 'drain'. */
+  flush(): void | Promise<void> {
+    if (this.pending === 0) return;
+    const chunk = Buffer.from(this.parts.length === 1 ? this.parts[0]! : this.parts.join(''), 'utf8');
+    this.parts = [];
+    this.pending = 0;
+    this.bytes += chunk.byteLength;
+    if (!this.stream.write(chunk)) return this.drain();
+  }
+
+  /** Flush, end the stream if it is ours to end, and wait until it is done. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    try {
+      if (this.failure !== null) throw this.wrap(this.failure);
+      if (this.endOnClose) {
+        await new Promise<void>((resolve, reject) => {
+          const s = this.stream;
+          const done = (): void => {
+            s.off('error', fail);
+            resolve();
+          };
+          const fail = (e: unknown): void => {
+            s.off(this.ownsStream ? 'close' : 'finish', done);
+            reject(this.wrap(e));
+          };
+          s.once('error', fail);
+          // a file stream we opened: wait for 'close' (descriptor released); else 'finish'
+          s.once(this.ownsStream ? 'close' : 'finish', done);
+          s.end();
+        });
+      }
+      if (this.failure !== null) throw this.wrap(this.failure);
+    } finally {
+      this.stream.off('error', this.onError);
+    }
+  }
+
+  private drain(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const s = this.stream;
+      const cleanup = (): void => {
+        s.off('drain', onDrain);
+        s.off('error', onFail);
+        s.off('close', onClose);
+      };
+      const onDrain = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onFail = (e: unknown): void => {
+        cleanup();
+        reject(this.wrap(e));
+      };
+      const onClose = (): void => {
+        cleanup();
+        reject(this.wrap(this.failure ?? new Error('stream closed before drain')));
+      };
+      s.once('drain', onDrain);
+      s.once('error', onFail);
+      s.once('close', onClose);
+    });
+  }
+
+  private wrap(e: unknown): KhopError {
+    if (isKhopError(e)) return e;
+    return new KhopError('IO_ERROR', 'writing the output failed', { cause: e });
+  }
+}

@@ -1,0 +1,175 @@
+import fc from 'fast-check';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isKhopError } from '../../src/errors.js';
+import { CsvWriter, formatCsvCell, isPlainNumber, needsFormulaEscape, writeCsvRows } from '../../src/io/csv-writer.js';
+import { readCsv } from '../../src/io/csv-reader.js';
+import { collect, rowsOf } from './io-test-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'khop-csvw-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A Writable that keeps everything and can be slow. */
+class Capture extends Writable {
+  chunks: Buffer[] = [];
+  constructor(hwm = 16 * 1024, private readonly slow = false) {
+    super({ highWaterMark: hwm });
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.chunks.push(chunk);
+    if (this.slow) setImmediate(cb);
+    else cb();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+describe('formatCsvCell', () => {
+  const COMMA = 44;
+  const table: Array<[string, string]> = [
+    ['Nguyễn Văn An', 'Nguyễn Văn An'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line\nbreak', '"line\nbreak"'],
+    ['cr\rx', '"cr\rx"'],
+    ['', ''],
+    ['=1+2', "'=1+2"],
+    ['=HYPERLINK("http://x","y")', '"\'=HYPERLINK(""http://x"",""y"")"'],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['+84912345678', '+84912345678'],
+    ['-12.5', '-12.5'],
+    ['-1e-3', '-1e-3'],
+    ['-', "'-"],
+    ['+', "'+"],
+    ['-2+3+cmd', "'-2+3+cmd"],
+    ['\tindent', "'\tindent"],
+    ['\rx', '"\'\rx"'],
+    ['=a,b', '"\'=a,b"'],
+    ["'quoted", "'quoted"],
+  ];
+  for (const [input, want] of table) {
+    it(`${JSON.stringify(input)} → ${JSON.stringify(want)}`, () => expect(formatCsvCell(input, COMMA, true)).toBe(want));
+  }
+  it('escapeFormulas off leaves formulas alone; other delimiters quote their own character', () => {
+    expect(formatCsvCell('=1+2', COMMA, false)).toBe('=1+2');
+    expect(formatCsvCell('a;b', 59, true)).toBe('"a;b"');
+    expect(formatCsvCell('a,b', 59, true)).toBe('a,b');
+  });
+  it('isPlainNumber', () => {
+    for (const s of ['0', '-1', '+1', '1.5', '-.5', '5.', '1e9', '-2.5E+10', '084912345678']) expect(isPlainNumber(s)).toBe(true);
+    for (const s of ['', '-', '+', '.', '1e', '1e+', '1.2.3', '-2+3', '1,5', ' 1', '0x1F', 'Infinity', '--1']) expect(isPlainNumber(s)).toBe(false);
+  });
+});
+
+describe('CsvWriter', () => {
+  it('writes a header and rows with LF line ends, objects by column name or arrays', async () => {
+    const out = new Capture();
+    const w = new CsvWriter(out, { columns: ['id', 'name', 'weight'] });
+    await w.writeRow({ id: '001090012345', name: 'Lý, Thị "Mai"', weight: -3.25 });
+    await w.writeRow(['2', null, 12n]);
+    await w.writeRow({ id: 3, name: undefined, weight: true });
+    await w.close();
+    expect(out.text()).toBe('id,name,weight\n001090012345,"Lý, Thị ""Mai""",-3.25\n2,,12\n3,,true\n');
+    expect(w.rowCount).toBe(3);
+    expect(out.writableEnded).toBe(false); // a caller's stream is not ended by default
+  });
+
+  it('writes Dates as ISO and refuses values with no faithful text, naming row and column', async () => {
+    const out = new Capture();
+    const w = new CsvWriter(out, { columns: ['d', 'x'] });
+    await w.writeRow({ d: new Date(Date.UTC(1990, 4, 1)), x: 'ok' });
+    for (const bad of [Number.NaN, Infinity, { a: 1 }, [1], new Date(Number.NaN), () => 1]) {
+      let err: unknown;
+      try {
+        await w.writeRow({ d: 'ok', x: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
+      expect((err as Error).message).toMatch(/^row 2, column 2 \(x\)/);
+    }
+    await w.close();
+    expect(out.text()).toBe('d,x\n1990-05-01T00:00:00.000Z,ok\n');
+  });
+
+  it('an empty value in a one-column file is written "" so the line is not blank', async () => {
+    const path = join(dir, 'one.csv');
+    await writeCsvRows(path, [{ a: '' }, { a: 'x' }, { a: null }], { columns: ['a'] });
+    expect(readFileSync(path, 'utf8')).toBe('a\n""\nx\n""\n');
+    expect(rowsOf(await collect(await readCsv(path)))).toEqual([{ a: '' }, { a: 'x' }, { a: '' }]);
+  });
+
+  it('bom, header: false, semicolon delimiter', async () => {
+    const out = new Capture();
+    await writeCsvRows(out, [['a;b', 'c']], { columns: ['x', 'y'], bom: true, header: false, delimiter: ';' });
+    expect(out.text()).toBe('\ufeff"a;b";c\n');
+  });
+
+  it('checks its options and row shapes', () => {
+    expect(() => new CsvWriter(new Capture(), { columns: [] })).toThrow(/columns/);
+    expect(() => new CsvWriter(new Capture(), { columns: ['a'], delimiter: '""' })).toThrow(/delimiter/);
+    const w = new CsvWriter(new Capture(), { columns: ['a', 'b'] });
+    expect(() => w.writeRow(['only one'])).toThrow(/array has 1 values for 2 columns/);
+  });
+
+  it('waits for drain under back-pressure and loses nothing', async () => {
+    const out = new Capture(1024, true);
+    const w = new CsvWriter(out, { columns: ['i', 'text'] });
+    let waits = 0;
+    let maxBuffered = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const p = w.writeRow([i, 'Nguyễn Thị Minh Khai, quận 1']);
+      if (p !== undefined) {
+        waits++;
+        await p;
+      }
+      maxBuffered = Math.max(maxBuffered, out.writableLength);
+    }
+    await w.close();
+    expect(waits).toBeGreaterThan(5);
+    expect(maxBuffered).toBeLessThan(4 * 65536); // one flushed piece at most, never the whole output
+    const lines = out.text().split('\n');
+    expect(lines.length).toBe(20_002);
+    expect(lines[20_000]).toBe('19999,"Nguyễn Thị Minh Khai, quận 1"');
+  });
+
+  it('a write failure becomes IO_ERROR', async () => {
+    await expect(writeCsvRows(join(dir, 'no', 'such', 'dir.csv'), [{ a: 1 }], { columns: ['a'] })).rejects.toMatchObject({ code: 'IO_ERROR' });
+  });
+});
+
+describe('CSV write → read round trip', () => {
+  const cell = fc
+    .array(fc.constantFrom('a', 'Đ', 'ữ', ' ', ',', ';', '\t', '"', '\n', '\r\n', '=', '+', '-', '@', '1', '.', "'"), { maxLength: 10 })
+    .map((a) => a.join(''));
+
+  it('gives back the same values, except formula-like cells which gain a leading quote', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(cell, cell, cell), { maxLength: 15 }), fc.constantFrom(',', ';', '\t'), async (rows, delimiter) => {
+        const out = new PassThrough();
+        const chunks: Buffer[] = [];
+        out.on('data', (c: Buffer) => chunks.push(c));
+        await writeCsvRows(out, rows, { columns: ['ho_ten', 'dia_chi', 'ghi_chu'], delimiter });
+        const src = await readCsv(new Uint8Array(Buffer.concat(chunks)), { delimiter });
+        const items = await collect(src);
+        const esc = (v: string) => (needsFormulaEscape(v) ? `'${v}` : v);
+        expect(rowsOf(items)).toEqual(rows.map(([a, b, c]) => ({ ho_ten: esc(a), dia_chi: esc(b), ghi_chu: esc(c) })));
+        expect(src.summary.rejected).toBe(0);
+      }),
+      { numRuns: 300, seed: 4180 },
+    );
+  });
+
+  it('with escapeFormulas: false the values come back exactly', async () => {
+    const rows = [['=1+2', '@x', '-5']];
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await writeCsvRows(out, rows, { columns: ['a', 'b', 'c'], escapeFormulas: false });
+    expect(rowsOf(await collect(await readCsv(new Uint8Array(Buffer.concat(chunks)))))).toEqual([{ a: '=1+2', b: '@x', c: '-5' }]);
+  });
+});

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readNdjson } from '../../src/io/ndjson-reader.js';
+import { RAW_TEXT_LIMIT, ROW_PROTOTYPE } from '../../src/io/record-types.js';
+import { chunked, collect, concatBytes, rejectedOf, rowsOf, utf8 } from './io-test-helpers.js';
+
+describe('readNdjson', () => {
+  it('reads objects, names columns from the first object, keeps JSON value types', async () => {
+    const src = await readNdjson(utf8('{"ho_ten":"Nguyễn Văn An","nam":1990,"tags":["a"]}\n{"ho_ten":"Lê B","extra":null}\n'));
+    expect(src.columns).toEqual(['ho_ten', 'nam', 'tags']);
+    const items = await collect(src);
+    expect(rowsOf(items)).toEqual([
+      { ho_ten: 'Nguyễn Văn An', nam: 1990, tags: ['a'] },
+      { ho_ten: 'Lê B', extra: null },
+    ]);
+    expect(items.map((i) => [i.rowNumber, i.line])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(src.summary).toMatchObject({ format: 'ndjson', rows: 2, accepted: 2, rejected: 0, status: 'ok' });
+  });
+
+  it('rejects bad JSON and non-objects with value-free reasons; skips and counts blank lines', async () => {
+    const src = await readNdjson(utf8('\n{"a":1}\r\n   \n[1,2]\n{"a": "bí mật"\n"chuỗi"\n42\nnull\n{"a":2}'));
+    const items = await collect(src);
+    expect(rowsOf(items)).toEqual([{ a: 1 }, { a: 2 }]);
+    const rej = rejectedOf(items).map(({ rowNumber, line, code, reason }) => ({ rowNumber, line, code, reason }));
+    expect(rej.map((r) => [r.rowNumber, r.line, r.code])).toEqual([
+      [2, 4, 'NOT_AN_OBJECT'],
+      [3, 5, 'INVALID_JSON'],
+      [4, 6, 'NOT_AN_OBJECT'],
+      [5, 7, 'NOT_AN_OBJECT'],
+      [6, 8, 'NOT_AN_OBJECT'],
+    ]);
+    expect(rej[0]!.reason).toBe('line holds an array, not a JSON object');
+    expect(rej[2]!.reason).toBe('line holds a string, not a JSON object');
+    expect(rej[4]!.reason).toBe('line holds null, not a JSON object');
+    for (const r of rej) expect(r.reason).not.toMatch(/bí mật|chuỗi|42/);
+    expect(rejectedOf(items)[1]!.raw).toBe('{"a": "bí mật"');
+    expect(src.summary).toMatchObject({ rows: 7, accepted: 2, rejected: 5, blankLines: 2 });
+  });
+
+  it('row objects have a null prototype; a "__proto__" key stays an own property', async () => {
+    const src = await readNdjson(utf8('{"__proto__":{"polluted":1},"constructor":"x","id":"1"}\n'));
+    const [item] = await collect(src);
+    const values = (item as { values: Record<string, unknown> }).values;
+    expect(Object.getPrototypeOf(values)).toBe(ROW_PROTOTYPE);
+    expect(Object.keys(values)).toEqual(['__proto__', 'constructor', 'id']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(values['toString']).toBeUndefined();
+  });
+
+  it('rejects invalid UTF-8 per line', async () => {
+    const bytes = concatBytes(utf8('{"a":"ok"}\n{"a":"'), new Uint8Array([0xe1, 0x28]), utf8('"}\n{"a":"ok2"}\n'));
+    const items = await collect(await readNdjson(bytes));
+    expect(rowsOf(items)).toEqual([{ a: 'ok' }, { a: 'ok2' }]);
+    expect(rejectedOf(items).map((r) => [r.rowNumber, r.code])).toEqual([[2, 'INVALID_ENCODING']]);
+  });
+
+  it('rejects a too-long line without buffering it, then continues', async () => {
+    async function* input(): AsyncGenerator<Uint8Array> {
+      yield utf8('{"a":"');
+      const piece = utf8('y'.repeat(1 << 16));
+      for (let i = 0; i < 40; i++) yield piece;
+      yield utf8('"}\n{"a":"b"}\n');
+    }
+    const items = await collect(await readNdjson(input(), { maxLineLength: 10_000 }));
+    expect(rowsOf(items)).toEqual([{ a: 'b' }]);
+    const [r] = rejectedOf(items);
+    expect(r).toMatchObject({ rowNumber: 1, line: 1, code: 'LINE_TOO_LONG', rawTruncated: true });
+    expect(r!.raw!.length).toBe(RAW_TEXT_LIMIT);
+    expect(r!.raw!.startsWith('{"a":"yyy')).toBe(true);
+  });
+
+  it('empty input → status empty; blank-only → empty too', async () => {
+    for (const s of ['', '\n \n']) {
+      const src = await readNdjson(utf8(s));
+      expect(await collect(src)).toEqual([]);
+      expect(src.columns).toEqual([]);
+      expect(src.summary.status).toBe('empty');
+    }
+  });
+
+  it('UTF-8 BOM and UTF-16 LE input', async () => {
+    const bom = await readNdjson(concatBytes(new Uint8Array([0xef, 0xbb, 0xbf]), utf8('{"a":"Đ"}\n')));
+    expect(rowsOf(await collect(bom))).toEqual([{ a: 'Đ' }]);
+    const s = '{"a":"ệ"}\r\n';
+    const le = new Uint8Array(2 + s.length * 2);
+    le[0] = 0xff;
+    le[1] = 0xfe;
+    for (let i = 0; i < s.length; i++) {
+      le[2 + 2 * i] = s.charCodeAt(i) & 0xff;
+      le[3 + 2 * i] = s.charCodeAt(i) >>> 8;
+    }
+    expect(rowsOf(await collect(await readNdjson(le)))).toEqual([{ a: 'ệ' }]);
+  });
+
+  it('the same items whatever the chunking, and rows = accepted + rejected', async () => {
+    const line = fc.oneof(
+      fc.dictionary(fc.constantFrom('a', 'b', 'ệ'), fc.oneof(fc.string(), fc.integer())).map((o) => JSON.stringify(o)),
+      fc.constantFrom('[1]', '{"a":', 'nul', '"x"', '', '  ', '{"a":"\\n"}'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 20 }), fc.array(fc.nat({ max: 400 }), { maxLength: 4 }), async (lines, cuts) => {
+        const bytes = utf8(lines.join('\n'));
+        const whole = await collect(await readNdjson(bytes));
+        const src = await readNdjson(chunked(bytes, cuts));
+        const items = await collect(src);
+        expect(items).toEqual(whole);
+        const nonBlank = lines.filter((l) => l.trim() !== '').length;
+        expect(src.summary.rows).toBe(nonBlank);
+        expect(src.summary.accepted + src.summary.rejected).toBe(nonBlank);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+});

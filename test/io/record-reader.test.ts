@@ -1,0 +1,131 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isKhopError } from '../../src/errors.js';
+import { formatFromContent, formatFromFileName, openRecords } from '../../src/io/record-reader.js';
+import { collect, rowsOf, utf8 } from './io-test-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'khop-open-'));
+const f = (name: string) => join(dir, name);
+const CSV = 'ho_ten,nam_sinh\nPhạm Thị Hương,1988\n';
+const ROWS = [{ ho_ten: 'Phạm Thị Hương', nam_sinh: '1988' }];
+
+beforeAll(async () => {
+  writeFileSync(f('a.csv'), CSV);
+  writeFileSync(f('a.csv.gz'), gzipSync(CSV));
+  writeFileSync(f('a.tsv'), 'ho_ten\tdia_chi\nAn\t1,2;3\n');
+  writeFileSync(f('a.ndjson'), '{"ho_ten":"Phạm Thị Hương","nam_sinh":"1988"}\n');
+  writeFileSync(f('a.jsonl.gz'), gzipSync('{"ho_ten":"Phạm Thị Hương","nam_sinh":"1988"}\n'));
+  writeFileSync(f('ndjson.data'), '  {"ho_ten":"Phạm Thị Hương","nam_sinh":"1988"}\n');
+  writeFileSync(f('array.json'), '[{"a":1}]');
+  writeFileSync(f('csv.data'), CSV);
+  writeFileSync(f('broken.csv.gz'), gzipSync(CSV).subarray(0, 20));
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  await con.run(`COPY (SELECT 'Phạm Thị Hương' AS ho_ten, '1988' AS nam_sinh) TO '${f('a.parquet')}' (FORMAT PARQUET)`);
+  con.closeSync();
+  db.closeSync();
+  writeFileSync(f('parquet.data'), readFileSync(f('a.parquet')));
+  writeFileSync(f('p.parquet.gz'), gzipSync(readFileSync(f('a.parquet'))));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('format detection', () => {
+  it('by file name', () => {
+    expect(formatFromFileName('/x/dan_cu.CSV')).toEqual({ format: 'csv' });
+    expect(formatFromFileName('a.txt')).toEqual({ format: 'csv' });
+    expect(formatFromFileName('a.tsv.gz')).toEqual({ format: 'csv', delimiter: '\t' });
+    expect(formatFromFileName('a.tab')).toEqual({ format: 'csv', delimiter: '\t' });
+    expect(formatFromFileName('a.jsonl')).toEqual({ format: 'ndjson' });
+    expect(formatFromFileName('a.ndjson.gz')).toEqual({ format: 'ndjson' });
+    expect(formatFromFileName('a.parquet')).toEqual({ format: 'parquet' });
+    expect(formatFromFileName('a.pq')).toEqual({ format: 'parquet' });
+    expect(formatFromFileName('a.json')).toBeNull();
+    expect(formatFromFileName('dir.csv/noext')).toBeNull();
+    expect(formatFromFileName('.csv')).toBeNull();
+  });
+
+  it('by content', () => {
+    expect(formatFromContent(utf8('PAR1\u0000'))).toBe('parquet');
+    expect(formatFromContent(utf8('\ufeff \n{"a":1}'))).toBe('ndjson');
+    expect(formatFromContent(utf8('a,b'))).toBe('csv');
+    expect(formatFromContent(new Uint8Array(0))).toBe('csv');
+    expect(() => formatFromContent(utf8(' [1]'))).toThrow(/JSON array/);
+  });
+});
+
+describe('openRecords', () => {
+  const cases: Array<[string, string]> = [
+    ['a.csv', 'csv'],
+    ['a.csv.gz', 'csv'],
+    ['a.ndjson', 'ndjson'],
+    ['a.jsonl.gz', 'ndjson'],
+    ['ndjson.data', 'ndjson'],
+    ['csv.data', 'csv'],
+    ['a.parquet', 'parquet'],
+    ['parquet.data', 'parquet'],
+  ];
+  for (const [name, format] of cases) {
+    it(`reads ${name} as ${format}`, async () => {
+      const src = await openRecords(f(name));
+      expect(src.format).toBe(format);
+      expect(src.columns).toEqual(['ho_ten', 'nam_sinh']);
+      expect(rowsOf(await collect(src))).toEqual(ROWS);
+      expect(src.summary).toMatchObject({ rows: 1, accepted: 1, rejected: 0, status: 'ok' });
+    });
+  }
+
+  it('.tsv forces a tab delimiter', async () => {
+    const src = await openRecords(f('a.tsv'));
+    expect(src.delimiter).toBe('\t');
+    expect(rowsOf(await collect(src))).toEqual([{ ho_ten: 'An', dia_chi: '1,2;3' }]);
+  });
+
+  it('an explicit format wins over the extension', async () => {
+    const src = await openRecords(f('ndjson.data'), { format: 'csv', delimiter: '\t' });
+    expect(src.format).toBe('csv');
+  });
+
+  it('reads a byte stream, gzipped or not, and a Node Readable', async () => {
+    const gz = await openRecords(Readable.from([gzipSync(CSV)]));
+    expect(rowsOf(await collect(gz))).toEqual(ROWS);
+    const plain = await openRecords([utf8(CSV)]);
+    expect(rowsOf(await collect(plain))).toEqual(ROWS);
+  });
+
+  it('refuses a JSON array, gzipped Parquet, a Parquet stream, a string stream, corrupt gzip', async () => {
+    await expect(openRecords(f('array.json'))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(openRecords(f('p.parquet.gz'))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(openRecords(Readable.from([readFileSync(f('a.parquet'))]))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(openRecords(Readable.from(['a,b\n'], { objectMode: true }) as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const broken = await openRecords(f('broken.csv.gz')).then(collect).catch((e: unknown) => e);
+    expect(isKhopError(broken, 'INVALID_INPUT')).toBe(true);
+  });
+
+  it('unknown and bad options are listed together', async () => {
+    const err = await openRecords(f('a.csv'), { delimeter: ';', format: 'xlsx' } as never).catch((e: unknown) => e);
+    expect(isKhopError(err, 'INVALID_OPTION')).toBe(true);
+    expect((err as { details: { problems: string[] } }).details.problems).toEqual([
+      'delimeter: unknown option',
+      'format: expected one of csv, ndjson, parquet',
+    ]);
+  });
+
+  it('breaking out of the loop closes the file', async () => {
+    const big = f('big.csv');
+    writeFileSync(big, 'a,b\n' + '1,2\n'.repeat(200_000));
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const src = await openRecords(big);
+    let n = 0;
+    for await (const _ of src) if (++n === 10) break;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fds()).toBe(before);
+    expect(src.summary.status).toBe('reading');
+    await src.close(); // idempotent
+  });
+});
