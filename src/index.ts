@@ -129,3 +129,8 @@ export type {
 export type { OpenRecordsOptions } from './io/record-reader.js';
 export type { ProgressEvent, ProgressUnit, ProgressReporter, ProgressReporterOptions } from './io/progress.js';
 export type { ColumnSuggestion, ColumnMapping } from './io/column-mapping.js';
+
+// HTML report
+export { renderReport, DEFAULT_RENDER_REPORT_OPTIONS } from './report/render-report.js';
+export type { RenderReportOptions } from './report/render-report.js';
+export type { ReportData, ReportLevel, ReportWaterfall, ReportWaterfallStep } from './report/report-data.js';
