@@ -134,3 +134,18 @@ export type { ColumnSuggestion, ColumnMapping } from './io/column-mapping.js';
 export { renderReport, DEFAULT_RENDER_REPORT_OPTIONS } from './report/render-report.js';
 export type { RenderReportOptions } from './report/render-report.js';
 export type { ReportData, ReportLevel, ReportWaterfall, ReportWaterfallStep } from './report/report-data.js';
+
+// synthetic population with ground truth, and quality metrics
+export { generatePopulation, DEFAULT_POPULATION_OPTIONS } from './synth/population.js';
+export { DEFAULT_CORRUPTION_RATES, CORRUPTION_KINDS } from './synth/corruption.js';
+export { generateClaims, DEFAULT_CLAIM_MIX } from './synth/claims.js';
+export { writeCsv, writeNdjson } from './synth/write.js';
+export { pairwiseMetrics, clusterMetrics } from './eval/pairwise.js';
+export { verdictConfusion, VERDICT_ORDER } from './eval/verdict-confusion.js';
+export type { PopulationOptions, PopulationRow } from './synth/population.js';
+export type { CorruptionKind, CorruptionRates, CorruptionKindInfo } from './synth/corruption.js';
+export type { ClaimOptions, Claim, ClaimVerdict, ClaimMix } from './synth/claims.js';
+export type { RegisterRowInput } from './synth/register-source.js';
+export type { WriteResult } from './synth/write.js';
+export type { PairwiseInput, PairwiseMetrics, PairList, ClusterInput, ClusterMetrics } from './eval/pairwise.js';
+export type { VerdictConfusion, VerdictConfusionOptions, VerdictStats } from './eval/verdict-confusion.js';

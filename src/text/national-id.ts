@@ -15,6 +15,8 @@
  *   11 digits   a CCCD whose leading zero a spreadsheet dropped: the zero is restored
  *               (`restoredLeadingZero: true`) and the result decoded as above — every
  *               province prefix starts with 0, so a 12-digit number never loses anything else
+ *   10 digits   starting 1–9: a 00x prefix that lost both zeros (a number-typed column drops
+ *               all leading zeros): restored the same way and flagged
  *    9 digits   an old CMND: `kind: 'cmnd9'`, not decoded (its prefix uses a different,
  *               police-issued code list and encodes neither sex nor birth year)
  *
@@ -151,11 +153,14 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
     for (let k = 0; k < 9; k++) digits += String.fromCharCode(0x30 + digitBuf[k]!);
     return { ok: true, kind: 'cmnd9', digits, restoredLeadingZero: false };
   }
-  if (n !== 12 && n !== 11) return fail('length');
-  const restored = n === 11;
+  // 10 digits starting 1–9: a 00x prefix (Hà Nội, Hà Giang, Cao Bằng, Bắc Kạn, Tuyên Quang)
+  // that lost both zeros to a number-typed spreadsheet column.
+  if (n !== 12 && n !== 11 && !(n === 10 && digitBuf[0] !== 0)) return fail('length');
+  const restored = n !== 12;
   if (restored) {
-    for (let k = 11; k > 0; k--) digitBuf[k] = digitBuf[k - 1]!; // shift right, restore the 0
-    digitBuf[0] = 0;
+    const shift = 12 - n;
+    for (let k = 11; k >= shift; k--) digitBuf[k] = digitBuf[k - shift]!; // shift right, restore the zeros
+    for (let k = 0; k < shift; k++) digitBuf[k] = 0;
   }
   const prefix = digitBuf[0]! * 100 + digitBuf[1]! * 10 + digitBuf[2]!;
   const province = PROVINCE_BY_PREFIX[prefix];

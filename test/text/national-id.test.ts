@@ -104,12 +104,12 @@ describe('parseNationalId — failures and options', () => {
     ['00109001234a', 'non-digit'],
     ['CCCD 001090012345', 'non-digit'],
     ['0010900123456', 'length'],
-    ['1090012345', 'length'],
+    ['0109001234', 'length'], // 10 digits starting with 0: not a 00x prefix that lost its zeros
     ['12345678', 'length'],
     ['1234567890123456789012345678901234567890', 'length'],
     ['003090012345', 'unknown-province'],
     ['099090012345', 'unknown-province'],
-    ['3090012345', 'length'],
+    ['3090012345', 'unknown-province'], // 10 digits → 003…: no province 3
     ['39090012345', 'unknown-province'], // 11 digits → 039…: no province 39
     ['', 'empty'],
     [' . - ', 'empty'],
@@ -147,6 +147,14 @@ describe('parseNationalId — failures and options', () => {
 describe('parseNationalId — properties', () => {
   const province = fc.constantFrom(...VN_PROVINCES_63.map((p) => p.cccdPrefix));
   const rest = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 9, maxLength: 9 });
+
+  it('10-digit restore: a 00x prefix that lost both zeros decodes as the 12-digit ID, flagged', () => {
+    const a = parseNationalId('001090012345');
+    const b = parseNationalId('1090012345');
+    expect(a.ok && b.ok).toBe(true);
+    expect(b).toEqual({ ...a, restoredLeadingZero: true });
+    expect(parseNationalId(1090012345)).toEqual(b);
+  });
 
   it('11-digit restore: dropping the leading zero gives the same decode, flagged', () => {
     fc.assert(
