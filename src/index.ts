@@ -149,3 +149,29 @@ export type { RegisterRowInput } from './synth/register-source.js';
 export type { WriteResult } from './synth/write.js';
 export type { PairwiseInput, PairwiseMetrics, PairList, ClusterInput, ClusterMetrics } from './eval/pairwise.js';
 export type { VerdictConfusion, VerdictConfusionOptions, VerdictStats } from './eval/verdict-confusion.js';
+
+// storage and blocking
+export { RecordStore, DEFAULT_CHUNK_BITS } from './block/record-store.js';
+export type { ColumnType, ColumnSpec, ColumnRef, CellValue, RecordStoreOptions, RecordStoreDescriptor, ColumnChunk } from './block/record-store.js';
+export { BlockIndex, NO_BLOCK } from './block/block-index.js';
+export type { BlockIndexOptions, BlockIndexDescriptor, BlockInfo } from './block/block-index.js';
+export { buildBlockIndex, buildBlockIndexes } from './block/build-block-index.js';
+export type { BuildBlockIndexOptions } from './block/build-block-index.js';
+export { buildRuleKeys, rowKeyText, DEFAULT_KEY_SEED } from './block/blocking-keys.js';
+export type { RuleKeys, BuildKeysOptions } from './block/blocking-keys.js';
+export { describeRule, validateRules, rulesToJSON, rulesFromJSON } from './block/blocking-rule.js';
+export type { BlockingRule, KeyPart, KeyTransform } from './block/blocking-rule.js';
+export { candidatePairs, DEFAULT_MAX_BLOCK_SIZE } from './block/candidate-pairs.js';
+export type { CandidatePairStream, CandidatePairsOptions, PairChunk, SkippedBlock, RulePairCounts, CandidatePairsReport } from './block/candidate-pairs.js';
+export { analyzeBlocking } from './block/analyze-blocking.js';
+export type { AnalyzeBlockingOptions, BlockingAnalysis, RuleBlockingStats, LargeBlock } from './block/analyze-blocking.js';
+export { writeSnapshot, readSnapshot, SNAPSHOT_FORMAT_VERSION } from './io/snapshot.js';
+export type { SnapshotContent, SnapshotSectionInput, SnapshotArray, Snapshot, ReadSnapshotOptions, WriteSnapshotOptions } from './io/snapshot.js';
+export { saveIndexSnapshot, loadIndexSnapshot } from './block/index-snapshot.js';
+export type { IndexSnapshot } from './block/index-snapshot.js';
+
+// dedupe and link
+export { dedupe, link, DEFAULT_MATCH_OPTIONS } from './pipeline/match.js';
+export type { MatchOptions, MatchResult, DedupeResult, LinkResult, MatchPairs, MatchStats, MatchProgress, PhaseStat } from './pipeline/match.js';
+export { defaultBlockingRules } from './pipeline/default-rules.js';
+export type { RejectedRow } from './pipeline/prepare.js';

@@ -1,0 +1,171 @@
+/**
+ * Blocking rules as data: which record pairs are worth comparing at all.
+ *
+ * A rule is a conjunction of key parts; two rows are candidates under a rule when every part
+ * of the rule gives both rows the same value (Fellegi & Sunter 1969 call this "blocking";
+ * Splink expresses the same thing as `block_on(...)` rules, tried in order, each producing only
+ * the pairs no earlier rule produced). A rule is plain JSON-serialisable data, so it can be
+ * printed (`describeRule`), validated against a store before anything runs (`validateRules`,
+ * which collects every problem into ONE error), stored in a snapshot and counted
+ * (`analyzeBlocking`) before the pairs explode.
+ *
+ * Part transforms (the key bytes of each part; parts are joined by the byte 0x1F):
+ *   exact      the whole value: text bytes, or the decimal digits of a number
+ *   first n    the first n chars of an ascii column (the whole value when shorter)
+ *   last n     the last n chars of an ascii column (the whole value when shorter)
+ *   year       yyyy of an int32 packed date yyyymmdd (0 = unknown part)
+ *   yearMonth  yyyymm of a packed date
+ * A row whose part is missing (null cell, empty text, unknown year / month) gets NO key for that
+ * rule and is not blocked by it — an empty or unknown value never makes a giant block.
+ * `first`/`last` count bytes, so they take ascii (folded) columns only: a byte cut through a
+ * UTF-8 sequence would make a key that no honest value has.
+ */
+import { KhopError } from '../errors.js';
+import type { ColumnSpec, ColumnType, RecordStore } from './record-store.js';
+
+/** How a key part is derived from its column. */
+export type KeyTransform = 'exact' | 'first' | 'last' | 'year' | 'yearMonth';
+
+/** One part of a blocking key. */
+export interface KeyPart {
+  /** Store column the part reads. */
+  readonly column: string;
+  /** Default `'exact'`. */
+  readonly transform?: KeyTransform;
+  /** Character count for `first` / `last` (integer 1..255); not allowed for other transforms. */
+  readonly n?: number;
+}
+
+/** A named conjunction of key parts. */
+export interface BlockingRule {
+  readonly name: string;
+  readonly parts: readonly KeyPart[];
+}
+
+export const KEY_TRANSFORMS: readonly KeyTransform[] = ['exact', 'first', 'last', 'year', 'yearMonth'];
+
+/** Byte separating the parts of a key (ASCII unit separator). */
+export const KEY_PART_SEPARATOR = 0x1f;
+
+const PART_KEYS = new Set(['column', 'transform', 'n']);
+const RULE_KEYS = new Set(['name', 'parts']);
+
+/** The column types a transform accepts. */
+function acceptedTypes(t: KeyTransform): readonly ColumnType[] {
+  switch (t) {
+    case 'exact':
+      return ['ascii', 'utf8', 'int32', 'uint8', 'float64'];
+    case 'first':
+    case 'last':
+      return ['ascii'];
+    case 'year':
+    case 'yearMonth':
+      return ['int32'];
+  }
+}
+
+/** Printable form, e.g. `first(name.given,3) & year(dob)`. */
+export function describeRule(rule: BlockingRule): string {
+  return rule.parts
+    .map((p) => {
+      const t = p.transform ?? 'exact';
+      if (t === 'exact') return p.column;
+      if (t === 'first' || t === 'last') return `${t}(${p.column},${p.n})`;
+      return `${t}(${p.column})`;
+    })
+    .join(' & ');
+}
+
+/**
+ * Check rules against a store (or its column specs). Every problem of every rule is collected;
+ * if there is any, ONE KhopError('INVALID_OPTION') is thrown with `details.problems: string[]`.
+ */
+export function validateRules(rules: readonly BlockingRule[], schema: RecordStore | readonly ColumnSpec[]): void {
+  const problems = ruleProblems(rules, Array.isArray(schema) ? (schema as readonly ColumnSpec[]) : (schema as RecordStore).columns);
+  if (problems.length > 0) {
+    throw new KhopError('INVALID_OPTION', `invalid blocking rules: ${problems.join('; ')}`, { details: { problems } });
+  }
+}
+
+/** The problems `validateRules` would report (empty when the rules are fine). */
+export function ruleProblems(rules: readonly BlockingRule[], columns: readonly ColumnSpec[]): string[] {
+  const problems: string[] = [];
+  if (!Array.isArray(rules) || rules.length === 0) {
+    problems.push('rules must be a non-empty array');
+    return problems;
+  }
+  const types = new Map<string, ColumnType>();
+  for (const c of columns) types.set(c.name, c.type);
+  const names = new Set<string>();
+  rules.forEach((rule, r) => {
+    const at = `rules[${r}]`;
+    if (rule === null || typeof rule !== 'object') {
+      problems.push(`${at} must be an object { name, parts }`);
+      return;
+    }
+    for (const k of Object.keys(rule)) if (!RULE_KEYS.has(k)) problems.push(`${at} has unknown property "${k}"`);
+    if (typeof rule.name !== 'string' || rule.name.length === 0) problems.push(`${at}.name must be a non-empty string`);
+    else if (names.has(rule.name)) problems.push(`${at}.name "${rule.name}" is a duplicate`);
+    else names.add(rule.name);
+    if (!Array.isArray(rule.parts) || rule.parts.length === 0) {
+      problems.push(`${at}.parts must be a non-empty array`);
+      return;
+    }
+    (rule.parts as readonly KeyPart[]).forEach((part: KeyPart, i: number) => {
+      const pat = `${at}.parts[${i}]`;
+      if (part === null || typeof part !== 'object') {
+        problems.push(`${pat} must be an object { column, transform?, n? }`);
+        return;
+      }
+      for (const k of Object.keys(part)) if (!PART_KEYS.has(k)) problems.push(`${pat} has unknown property "${k}"`);
+      const t = part.transform ?? 'exact';
+      if (!KEY_TRANSFORMS.includes(t)) {
+        problems.push(`${pat}.transform must be one of ${KEY_TRANSFORMS.join(', ')}`);
+        return;
+      }
+      if (t === 'first' || t === 'last') {
+        if (typeof part.n !== 'number' || !Number.isInteger(part.n) || part.n < 1 || part.n > 255) {
+          problems.push(`${pat}.n must be an integer in 1..255 for ${t}`);
+        }
+      } else if (part.n !== undefined) {
+        problems.push(`${pat}.n is only allowed with first / last`);
+      }
+      if (typeof part.column !== 'string') {
+        problems.push(`${pat}.column must be a string`);
+        return;
+      }
+      const type = types.get(part.column);
+      if (type === undefined) problems.push(`${pat}.column "${part.column}" is not a store column`);
+      else if (!acceptedTypes(t).includes(type)) {
+        problems.push(`${pat}: ${t} needs a column of type ${acceptedTypes(t).join(' or ')}, "${part.column}" is ${type}`);
+      }
+    });
+  });
+  return problems;
+}
+
+/** JSON text of rules (canonical property order; `transform` always present). */
+export function rulesToJSON(rules: readonly BlockingRule[]): string {
+  return JSON.stringify(
+    rules.map((r) => ({
+      name: r.name,
+      parts: r.parts.map((p) => (p.n === undefined ? { column: p.column, transform: p.transform ?? 'exact' } : { column: p.column, transform: p.transform ?? 'exact', n: p.n })),
+    })),
+  );
+}
+
+/**
+ * Rules from JSON text, validated against the columns (KhopError('INVALID_OPTION') listing
+ * every problem, or for text that is not JSON).
+ */
+export function rulesFromJSON(text: string, schema: RecordStore | readonly ColumnSpec[]): BlockingRule[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new KhopError('INVALID_OPTION', 'blocking rules: not valid JSON', { cause: e });
+  }
+  const rules = value as BlockingRule[];
+  validateRules(rules, schema);
+  return rules;
+}

@@ -1,0 +1,585 @@
+/**
+ * RecordStore: the columnar, chunked, SharedArrayBuffer-backed home of every record khop holds.
+ *
+ * Trade-off: rows are grouped in CHUNKS of 2^chunkBits rows (default 2^16). A chunk is allocated
+ * when its first row arrives and never moves again, so the store grows without ever copying
+ * what it already holds (only the still-open chunk's text pool is re-allocated when it fills,
+ * and trimmed to size when the chunk is sealed). Chunked addressing costs one shift and one
+ * mask per access (`chunk = row >>> bits`, `local = row & (2^bits − 1)`), which is far cheaper
+ * than the alternatives (a doubling array that copies everything, or growable buffers that
+ * reserve address space up front). All memory is SharedArrayBuffer, so worker threads read the
+ * store in place through `toDescriptor()` / `RecordStore.fromDescriptor()` — no copy.
+ *
+ * Memory layout of one chunk (C = 2^chunkBits rows; k = chunk number):
+ *
+ *   fixed SAB of chunk k (one allocation, zero-filled, 8-byte aligned parts)
+ *   ┌──────────────────┬──────────────────┬────────────────────────┬─────────────┬──────────────┐
+ *   │ float64 columns  │ int32 columns    │ text offsets           │ uint8       │ null bitmaps │
+ *   │ C × 8 B each     │ C × 4 B each     │ (C+1) × 4 B each       │ C B each    │ C/8 B each   │
+ *   └──────────────────┴──────────────────┴────────────────────────┴─────────────┴──────────────┘
+ *   text pool SAB of (column c, chunk k): the value bytes of the chunk's rows, back to back
+ *   ┌───────┬─────┬──────────┬─────
+ *   │ row 0 │ row1│ row 2    │ ...          value of local row i = pool[offsets[i] .. offsets[i+1])
+ *   └───────┴─────┴──────────┴─────          (offsets are relative to the chunk's pool)
+ *
+ * Null bitmap: bit (i & 7) of byte (i >>> 3) is 1 when local row i is null (missing). A null
+ * numeric cell holds 0 and a null text cell is empty; `isNull` tells them apart from real 0 / "".
+ *
+ * Column types: `ascii` (1 byte per char, code units 0..127 only — folded keys and forms),
+ * `utf8` (original / normalised text), `int32` (packed dates, codes), `uint8` (sex, kinds,
+ * flags), `float64` (numeric ids). Values are never coerced: a number for a text column, a
+ * string for a numeric column, a non-ASCII char in an `ascii` column, an out-of-range integer
+ * are all refused with KhopError('INVALID_ARGUMENT') naming the column and row (never the value).
+ *
+ * Every view in the store is an independent (buffer, byteOffset, length) triple, so a store
+ * loaded from a snapshot (one large buffer per column) and a store built by appending (one
+ * buffer per chunk) have the same shape to every reader.
+ */
+import { Buffer } from 'node:buffer';
+import { KhopError } from '../errors.js';
+import type { CodeUnits, TextColumnReader } from './text-column.js';
+
+/** The physical type of a store column. */
+export type ColumnType = 'ascii' | 'utf8' | 'int32' | 'uint8' | 'float64';
+
+/** One column of a store: its name (unique) and physical type. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+/** A column addressed by name or by position. */
+export type ColumnRef = string | number;
+
+/** A cell value as appended: null/undefined is a missing value. */
+export type CellValue = string | number | null | undefined;
+
+export const COLUMN_TYPES: readonly ColumnType[] = ['ascii', 'utf8', 'int32', 'uint8', 'float64'];
+
+/** Default log2 of rows per chunk (65,536 rows). */
+export const DEFAULT_CHUNK_BITS = 16;
+
+/** Options of {@link RecordStore}. */
+export interface RecordStoreOptions {
+  /**
+   * log2 of the number of rows per chunk: 3..24. Smaller chunks waste less memory on tiny
+   * stores, larger ones make fewer buffers. Default {@link DEFAULT_CHUNK_BITS} (65,536 rows).
+   */
+  chunkBits?: number;
+}
+
+/** A typed view as a structured-cloneable reference: the buffer travels, not a copy. */
+export interface BufferViewRef {
+  readonly buffer: ArrayBufferLike;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
+/**
+ * Structured-cloneable description of a store (post it to a worker; SharedArrayBuffers are
+ * shared, not copied). `parts` lists, chunk by chunk and column by column: the null bitmap,
+ * then the values (numeric) or offsets (text), then the pool (text only).
+ */
+export interface RecordStoreDescriptor {
+  readonly kind: 'khop.RecordStore';
+  readonly version: 1;
+  readonly columns: readonly ColumnSpec[];
+  readonly chunkBits: number;
+  readonly rowCount: number;
+  readonly parts: readonly BufferViewRef[];
+}
+
+type NumericArray = Int32Array | Uint8Array | Float64Array;
+
+/** One (column, chunk) slice of the store, as typed views. Valid rows: 0 ≤ i < `length`. */
+export interface ColumnChunk {
+  /** Values of a numeric column (capacity C), else null. */
+  readonly values: NumericArray | null;
+  /** Text columns: local row i spans `pool[offsets[i] .. offsets[i+1])`; else null. */
+  readonly offsets: Uint32Array | null;
+  /** Text columns: the chunk's byte pool; else null. */
+  readonly pool: Uint8Array | null;
+  /** Null bitmap: bit (i & 7) of byte (i >>> 3) set when local row i is null. */
+  readonly nulls: Uint8Array;
+  /** Rows of the store that live in this chunk. */
+  readonly length: number;
+}
+
+const MAX_ROWS = 0xffffffff; // row ids are Uint32 everywhere downstream
+const INITIAL_POOL_BYTES = 1024;
+
+function isTextType(t: ColumnType): boolean {
+  return t === 'ascii' || t === 'utf8';
+}
+
+function sab(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes);
+}
+
+/** Columnar record storage; see the file header for the layout. */
+export class RecordStore {
+  readonly columns: readonly ColumnSpec[];
+  readonly chunkBits: number;
+  /** Rows per chunk (2^chunkBits). */
+  readonly chunkRows: number;
+  /** False for a view made from a descriptor (another thread owns the appends). */
+  readonly writable: boolean;
+
+  private rows = 0;
+  private readonly mask: number;
+  private readonly byName = new Map<string, number>();
+  private readonly text: boolean[];
+  /** Per column: 0 ascii, 1 utf8, 2 int32, 3 uint8, 4 float64 (index in COLUMN_TYPES). */
+  private readonly kinds: Uint8Array;
+  // per column, per chunk
+  private readonly nullsOf: Uint8Array[][];
+  private readonly valuesOf: (NumericArray | null)[][];
+  private readonly offsetsOf: (Uint32Array | null)[][];
+  private readonly poolsOf: (Uint8Array | null)[][];
+  /** Per chunk: the buffers allocated for it (for byteLength); pools counted separately. */
+  private fixedBytes: number[] = [];
+
+  constructor(columns: readonly ColumnSpec[], options?: RecordStoreOptions) {
+    const problems = validateColumns(columns);
+    const chunkBits = options?.chunkBits ?? DEFAULT_CHUNK_BITS;
+    if (!Number.isInteger(chunkBits) || chunkBits < 3 || chunkBits > 24) {
+      problems.push('chunkBits must be an integer in 3..24');
+    }
+    if (problems.length > 0) {
+      throw new KhopError('INVALID_OPTION', `RecordStore: ${problems.join('; ')}`, { details: { problems } });
+    }
+    this.columns = columns.map((c) => Object.freeze({ name: c.name, type: c.type }));
+    this.chunkBits = chunkBits;
+    this.chunkRows = 1 << chunkBits;
+    this.mask = this.chunkRows - 1;
+    this.writable = true;
+    this.text = this.columns.map((c) => isTextType(c.type));
+    this.kinds = Uint8Array.from(this.columns, (c) => COLUMN_TYPES.indexOf(c.type));
+    this.columns.forEach((c, i) => this.byName.set(c.name, i));
+    this.nullsOf = this.columns.map(() => []);
+    this.valuesOf = this.columns.map(() => []);
+    this.offsetsOf = this.columns.map(() => []);
+    this.poolsOf = this.columns.map(() => []);
+  }
+
+  /** Number of rows appended. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Number of chunks allocated. */
+  get chunkCount(): number {
+    return this.fixedBytes.length;
+  }
+
+  /** Rows held by chunk `k`. */
+  chunkLength(k: number): number {
+    const first = k * this.chunkRows;
+    return Math.max(0, Math.min(this.chunkRows, this.rows - first));
+  }
+
+  /** Bytes of memory the store holds (every buffer it allocated, at capacity). */
+  get byteLength(): number {
+    let total = 0;
+    for (const b of this.fixedBytes) total += b;
+    for (const pools of this.poolsOf) for (const p of pools) if (p !== null) total += p.byteLength;
+    return total;
+  }
+
+  /** Position of a column given by name or index; KhopError('INVALID_ARGUMENT') when unknown. */
+  columnIndex(col: ColumnRef): number {
+    if (typeof col === 'number') {
+      if (Number.isInteger(col) && col >= 0 && col < this.columns.length) return col;
+    } else {
+      const i = this.byName.get(col);
+      if (i !== undefined) return i;
+    }
+    throw new KhopError('INVALID_ARGUMENT', `RecordStore: unknown column ${JSON.stringify(String(col))}`);
+  }
+
+  /** Spec of a column. */
+  column(col: ColumnRef): ColumnSpec {
+    return this.columns[this.columnIndex(col)]!;
+  }
+
+  /**
+   * Append one row: `values[i]` is the value of column i (null/undefined = missing).
+   * Returns the new row's id. Throws without changing the store when a value does not fit its
+   * column (the message names the column and row, never the value).
+   */
+  append(values: ArrayLike<CellValue>): number {
+    if (!this.writable) throw new KhopError('INVALID_ARGUMENT', 'RecordStore: this view is read-only');
+    const ncol = this.columns.length;
+    if (values.length !== ncol) {
+      throw new KhopError('INVALID_ARGUMENT', `RecordStore.append: expected ${ncol} values, got ${values.length}`);
+    }
+    const row = this.rows;
+    if (row >= MAX_ROWS) throw new KhopError('CAPACITY_EXCEEDED', 'RecordStore: more than 2^32 − 1 rows');
+    const k = row >>> this.chunkBits;
+    const i = row & this.mask;
+    if (i === 0) this.openChunk(k);
+    const byte = i >>> 3;
+    const bit = 1 << (i & 7);
+    for (let c = 0; c < ncol; c++) {
+      const v = values[c];
+      const nulls = this.nullsOf[c]![k]!;
+      if (this.text[c]) {
+        const offsets = this.offsetsOf[c]![k]!;
+        const start = offsets[i]!;
+        if (v === null || v === undefined) {
+          nulls[byte]! |= bit;
+          offsets[i + 1] = start;
+          continue;
+        }
+        if (typeof v !== 'string') throw this.cellError(c, row, 'expects a string');
+        nulls[byte]! &= ~bit;
+        const end = this.kinds[c] === 0 ? this.writeAscii(c, k, start, v, row) : this.writeUtf8(c, k, start, v, row);
+        offsets[i + 1] = end;
+      } else {
+        const arr = this.valuesOf[c]![k]!;
+        if (v === null || v === undefined) {
+          nulls[byte]! |= bit;
+          arr[i] = 0;
+          continue;
+        }
+        if (typeof v !== 'number') throw this.cellError(c, row, 'expects a number');
+        const t = this.kinds[c];
+        if (t === 2) {
+          if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw this.cellError(c, row, 'expects an int32');
+        } else if (t === 3) {
+          if (!Number.isInteger(v) || v < 0 || v > 255) throw this.cellError(c, row, 'expects an integer 0..255');
+        } else if (!Number.isFinite(v)) {
+          throw this.cellError(c, row, 'expects a finite number');
+        }
+        nulls[byte]! &= ~bit;
+        arr[i] = v;
+      }
+    }
+    this.rows = row + 1;
+    if (i === this.mask) this.sealChunk(k);
+    return row;
+  }
+
+  /** True when the cell is missing. */
+  isNull(col: ColumnRef, row: number): boolean {
+    const c = this.columnIndex(col);
+    this.checkRow(row);
+    const i = row & this.mask;
+    return (this.nullsOf[c]![row >>> this.chunkBits]![i >>> 3]! & (1 << (i & 7))) !== 0;
+  }
+
+  /** The text of a cell (null when missing). Allocates a string: not for hot loops. */
+  getString(col: ColumnRef, row: number): string | null {
+    const c = this.columnIndex(col);
+    if (!this.text[c]) throw new KhopError('INVALID_ARGUMENT', `RecordStore.getString: column ${c} is not a text column`);
+    if (this.isNull(c, row)) return null;
+    const k = row >>> this.chunkBits;
+    const i = row & this.mask;
+    const offsets = this.offsetsOf[c]![k]!;
+    const pool = this.poolsOf[c]![k]!;
+    const s = offsets[i]!;
+    const e = offsets[i + 1]!;
+    const buf = Buffer.from(pool.buffer, pool.byteOffset + s, e - s);
+    return buf.toString(this.columns[c]!.type === 'ascii' ? 'latin1' : 'utf8');
+  }
+
+  /** The number in a cell (null when missing). */
+  getNumber(col: ColumnRef, row: number): number | null {
+    const c = this.columnIndex(col);
+    if (this.text[c]) throw new KhopError('INVALID_ARGUMENT', `RecordStore.getNumber: column ${c} is a text column`);
+    if (this.isNull(c, row)) return null;
+    return this.valuesOf[c]![row >>> this.chunkBits]![row & this.mask]!;
+  }
+
+  /** Typed views of one (column, chunk) slice — for kernels that walk a column chunk by chunk. */
+  columnChunk(col: ColumnRef, k: number): ColumnChunk {
+    const c = this.columnIndex(col);
+    if (!Number.isInteger(k) || k < 0 || k >= this.chunkCount) {
+      throw new KhopError('INVALID_ARGUMENT', `RecordStore.columnChunk: chunk ${k} out of range`);
+    }
+    return {
+      values: this.valuesOf[c]![k] ?? null,
+      offsets: this.offsetsOf[c]![k] ?? null,
+      pool: this.poolsOf[c]![k] ?? null,
+      nulls: this.nullsOf[c]![k]!,
+      length: this.chunkLength(k),
+    };
+  }
+
+  /** Zero-copy code-unit reader over a text column (see TextColumnReader). */
+  textColumn(col: ColumnRef): TextColumnReader {
+    const c = this.columnIndex(col);
+    if (!this.text[c]) throw new KhopError('INVALID_ARGUMENT', `RecordStore.textColumn: column ${c} is not a text column`);
+    return new StoreTextColumn(this.offsetsOf[c] as Uint32Array[], this.poolsOf[c] as Uint8Array[], this.nullsOf[c]!, this.chunkBits, this);
+  }
+
+  /** Structured-cloneable description holding the SharedArrayBuffers (shared, not copied). */
+  toDescriptor(): RecordStoreDescriptor {
+    const parts: BufferViewRef[] = [];
+    for (let k = 0; k < this.chunkCount; k++) {
+      for (let c = 0; c < this.columns.length; c++) {
+        parts.push(viewRef(this.nullsOf[c]![k]!));
+        if (this.text[c]) {
+          parts.push(viewRef(this.offsetsOf[c]![k]!));
+          parts.push(viewRef(this.poolsOf[c]![k]!));
+        } else {
+          parts.push(viewRef(this.valuesOf[c]![k]!));
+        }
+      }
+    }
+    return { kind: 'khop.RecordStore', version: 1, columns: this.columns, chunkBits: this.chunkBits, rowCount: this.rows, parts };
+  }
+
+  /**
+   * A store over the buffers of a descriptor (typically in a worker thread). Nothing is copied.
+   * The result is read-only unless `writable` is set — only do that when the descriptor's source
+   * will never append again (e.g. after loading a snapshot).
+   */
+  static fromDescriptor(d: RecordStoreDescriptor, options?: { writable?: boolean }): RecordStore {
+    if (d === null || typeof d !== 'object' || d.kind !== 'khop.RecordStore' || d.version !== 1) {
+      throw new KhopError('INVALID_ARGUMENT', 'RecordStore.fromDescriptor: not a RecordStore descriptor');
+    }
+    const store = new RecordStore(d.columns, { chunkBits: d.chunkBits });
+    (store as { writable: boolean }).writable = options?.writable === true;
+    const C = store.chunkRows;
+    const chunks = Math.ceil(d.rowCount / C);
+    const perChunk = store.columns.reduce((n, _c, i) => n + (store.text[i] ? 3 : 2), 0);
+    if (!Number.isInteger(d.rowCount) || d.rowCount < 0 || d.parts.length !== chunks * perChunk) {
+      throw new KhopError('INVALID_ARGUMENT', 'RecordStore.fromDescriptor: parts do not match the row count');
+    }
+    let p = 0;
+    for (let k = 0; k < chunks; k++) {
+      let fixed = 0;
+      for (let c = 0; c < store.columns.length; c++) {
+        const nulls = u8(d.parts[p++]!, C >>> 3);
+        store.nullsOf[c]![k] = nulls;
+        fixed += nulls.byteLength;
+        if (store.text[c]) {
+          const off = new Uint32Array(d.parts[p]!.buffer, d.parts[p]!.byteOffset, C + 1);
+          p++;
+          store.offsetsOf[c]![k] = off;
+          store.valuesOf[c]![k] = null;
+          store.poolsOf[c]![k] = u8(d.parts[p++]!, -1);
+          fixed += off.byteLength;
+        } else {
+          const arr = numericView(store.columns[c]!.type, d.parts[p++]!, C);
+          store.valuesOf[c]![k] = arr;
+          store.offsetsOf[c]![k] = null;
+          store.poolsOf[c]![k] = null;
+          fixed += arr.byteLength;
+        }
+      }
+      store.fixedBytes.push(fixed);
+    }
+    store.rows = d.rowCount;
+    return store;
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────
+
+  private checkRow(row: number): void {
+    if (!(row >= 0 && row < this.rows) || !Number.isInteger(row)) {
+      throw new KhopError('INVALID_ARGUMENT', `RecordStore: row ${row} out of range`);
+    }
+  }
+
+  private cellError(c: number, row: number, what: string): KhopError {
+    return new KhopError('INVALID_ARGUMENT', `RecordStore.append: column "${this.columns[c]!.name}" (${this.columns[c]!.type}) ${what} (row ${row})`, {
+      details: { column: this.columns[c]!.name, row },
+    });
+  }
+
+  private openChunk(k: number): void {
+    const C = this.chunkRows;
+    const cols = this.columns;
+    // Sizes in layout order (see header): float64, int32 + text offsets, uint8, bitmaps.
+    let bytes = 0;
+    for (const c of cols) if (c.type === 'float64') bytes += 8 * C;
+    for (const c of cols) if (c.type === 'int32') bytes += 4 * C;
+    for (const c of cols) if (isTextType(c.type)) bytes += 4 * (C + 1);
+    for (const c of cols) if (c.type === 'uint8') bytes += C;
+    bytes += cols.length * (C >>> 3);
+    bytes = (bytes + 7) & ~7;
+    const buf = sab(bytes);
+    let at = 0;
+    cols.forEach((c, i) => {
+      if (c.type === 'float64') {
+        this.valuesOf[i]![k] = new Float64Array(buf, at, C);
+        at += 8 * C;
+      }
+    });
+    cols.forEach((c, i) => {
+      if (c.type === 'int32') {
+        this.valuesOf[i]![k] = new Int32Array(buf, at, C);
+        at += 4 * C;
+      }
+    });
+    cols.forEach((c, i) => {
+      if (isTextType(c.type)) {
+        this.offsetsOf[i]![k] = new Uint32Array(buf, at, C + 1);
+        at += 4 * (C + 1);
+        this.valuesOf[i]![k] = null;
+        // Start the pool at the previous chunk's final size: a good guess of what C rows take.
+        const prev = k > 0 ? this.poolsOf[i]![k - 1]!.byteLength : 0;
+        this.poolsOf[i]![k] = new Uint8Array(sab(Math.max(INITIAL_POOL_BYTES, prev)));
+      } else {
+        this.offsetsOf[i]![k] = null;
+        this.poolsOf[i]![k] = null;
+      }
+    });
+    cols.forEach((c, i) => {
+      if (c.type === 'uint8') {
+        this.valuesOf[i]![k] = new Uint8Array(buf, at, C);
+        at += C;
+      }
+    });
+    cols.forEach((_c, i) => {
+      this.nullsOf[i]![k] = new Uint8Array(buf, at, C >>> 3);
+      at += C >>> 3;
+    });
+    this.fixedBytes[k] = bytes;
+  }
+
+  /** Trim the chunk's pools to their used size (one copy of at most one chunk's bytes). */
+  private sealChunk(k: number): void {
+    for (let c = 0; c < this.columns.length; c++) {
+      if (!this.text[c]) continue;
+      const used = this.offsetsOf[c]![k]![this.chunkRows]!;
+      const pool = this.poolsOf[c]![k]!;
+      if (used < pool.byteLength) {
+        const trimmed = new Uint8Array(sab(used));
+        trimmed.set(pool.subarray(0, used));
+        this.poolsOf[c]![k] = trimmed;
+      }
+    }
+  }
+
+  /** Make room for `need` bytes from `at` in the pool of (c, k), doubling (copies ≤ one chunk). */
+  private reserve(c: number, k: number, at: number, need: number): Uint8Array {
+    const pool = this.poolsOf[c]![k]!;
+    if (at + need <= pool.byteLength) return pool;
+    let cap = pool.byteLength * 2;
+    while (cap < at + need) cap *= 2;
+    if (cap > 0xffffffff) throw new KhopError('CAPACITY_EXCEEDED', `RecordStore: text of one chunk of column "${this.columns[c]!.name}" exceeds 4 GiB`);
+    const grown = new Uint8Array(sab(cap));
+    grown.set(pool.subarray(0, at));
+    this.poolsOf[c]![k] = grown;
+    return grown;
+  }
+
+  private writeAscii(c: number, k: number, start: number, v: string, row: number): number {
+    const n = v.length;
+    const pool = this.reserve(c, k, start, n);
+    for (let j = 0; j < n; j++) {
+      const u = v.charCodeAt(j);
+      if (u > 0x7f) throw this.cellError(c, row, 'accepts ASCII only (fold the text first)');
+      pool[start + j] = u;
+    }
+    return start + n;
+  }
+
+  /** UTF-8 encode (RFC 3629) by hand: no subarray per value; lone surrogates are refused. */
+  private writeUtf8(c: number, k: number, start: number, v: string, row: number): number {
+    const n = v.length;
+    const pool = this.reserve(c, k, start, 3 * n); // ≤ 3 bytes per UTF-16 unit
+    let p = start;
+    for (let j = 0; j < n; j++) {
+      let u = v.charCodeAt(j);
+      if (u < 0x80) {
+        pool[p++] = u;
+      } else if (u < 0x800) {
+        pool[p++] = 0xc0 | (u >>> 6);
+        pool[p++] = 0x80 | (u & 0x3f);
+      } else if (u >= 0xd800 && u <= 0xdfff) {
+        const lo = j + 1 < n ? v.charCodeAt(j + 1) : 0;
+        if (u > 0xdbff || lo < 0xdc00 || lo > 0xdfff) throw this.cellError(c, row, 'contains a lone UTF-16 surrogate');
+        // code point = 0x10000 + (high − 0xD800) · 0x400 + (low − 0xDC00)
+        u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+        j++;
+        pool[p++] = 0xf0 | (u >>> 18);
+        pool[p++] = 0x80 | ((u >>> 12) & 0x3f);
+        pool[p++] = 0x80 | ((u >>> 6) & 0x3f);
+        pool[p++] = 0x80 | (u & 0x3f);
+      } else {
+        pool[p++] = 0xe0 | (u >>> 12);
+        pool[p++] = 0x80 | ((u >>> 6) & 0x3f);
+        pool[p++] = 0x80 | (u & 0x3f);
+      }
+    }
+    return p;
+  }
+}
+
+/** TextColumnReader over a store column: spans into the chunk pools, nothing copied. */
+class StoreTextColumn implements TextColumnReader {
+  private readonly mask: number;
+  constructor(
+    private readonly offsets: Uint32Array[],
+    private readonly pools: Uint8Array[],
+    private readonly nulls: Uint8Array[],
+    private readonly bits: number,
+    private readonly store: RecordStore,
+  ) {
+    this.mask = (1 << bits) - 1;
+  }
+
+  get length(): number {
+    return this.store.rowCount;
+  }
+
+  units(row: number): CodeUnits {
+    return this.pools[row >>> this.bits]!;
+  }
+
+  start(row: number): number {
+    return this.offsets[row >>> this.bits]![row & this.mask]!;
+  }
+
+  end(row: number): number {
+    return this.offsets[row >>> this.bits]![(row & this.mask) + 1]!;
+  }
+
+  isNull(row: number): boolean {
+    const i = row & this.mask;
+    return (this.nulls[row >>> this.bits]![i >>> 3]! & (1 << (i & 7))) !== 0;
+  }
+}
+
+function viewRef(v: ArrayBufferView): BufferViewRef {
+  return { buffer: v.buffer, byteOffset: v.byteOffset, byteLength: v.byteLength };
+}
+
+function u8(r: BufferViewRef, expected: number): Uint8Array {
+  if (expected >= 0 && r.byteLength !== expected) {
+    throw new KhopError('INVALID_ARGUMENT', 'RecordStore.fromDescriptor: a part has the wrong size');
+  }
+  return new Uint8Array(r.buffer, r.byteOffset, r.byteLength);
+}
+
+function numericView(t: ColumnType, r: BufferViewRef, C: number): NumericArray {
+  const width = t === 'float64' ? 8 : t === 'int32' ? 4 : 1;
+  if (r.byteLength !== C * width) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.fromDescriptor: a part has the wrong size');
+  if (t === 'float64') return new Float64Array(r.buffer, r.byteOffset, C);
+  if (t === 'int32') return new Int32Array(r.buffer, r.byteOffset, C);
+  return new Uint8Array(r.buffer, r.byteOffset, C);
+}
+
+/** Problems with a column list (empty when fine). */
+export function validateColumns(columns: readonly ColumnSpec[]): string[] {
+  const problems: string[] = [];
+  if (!Array.isArray(columns) || columns.length === 0) {
+    problems.push('columns must be a non-empty array of { name, type }');
+    return problems;
+  }
+  const seen = new Set<string>();
+  columns.forEach((c, i) => {
+    if (c === null || typeof c !== 'object' || typeof c.name !== 'string' || c.name.length === 0) {
+      problems.push(`columns[${i}].name must be a non-empty string`);
+      return;
+    }
+    if (seen.has(c.name)) problems.push(`columns[${i}].name "${c.name}" is a duplicate`);
+    seen.add(c.name);
+    if (!COLUMN_TYPES.includes(c.type)) problems.push(`columns[${i}].type must be one of ${COLUMN_TYPES.join(', ')}`);
+  });
+  return problems;
+}

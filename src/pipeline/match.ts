@@ -1,0 +1,599 @@
+/**
+ * dedupe() and link(): blocking → comparison → Fellegi–Sunter scoring (EM-trained, explained
+ * per field) → clusters.
+ *
+ *   rows ─prepare─► RecordStore ─rules─► BlockIndex per rule ─► candidate pairs (Uint32 columns,
+ *   grouped by rule) ─compare─► level columns (Uint8 per comparison) ─┬─► u: random pairs
+ *                                                                     ├─► m: EM per rule
+ *                                                                     └─► λ: fixed point
+ *   ─score─► weights (Float64) ─cluster─► cluster id per input row
+ *
+ * Training without labels (Fellegi & Sunter 1969; Winkler 1988; as Splink does it):
+ * - u from seeded random record pairs (nearly all non-matches);
+ * - m by EM on each rule's candidate pairs separately, with the comparisons of the columns
+ *   the rule blocks on held out (their agreement was forced by the blocking, so those pairs
+ *   say nothing about m there), then averaged over the rules that estimated it;
+ * - λ (the share of matching pairs among ALL record pairs) by a fixed point over the candidate
+ *   pairs: λ ← Σ P(match | γ, λ) / total pairs, with m and u fixed (pairs outside the blocks
+ *   are taken as non-matches).
+ * A pair is a match when its posterior probability ≥ `threshold` (default 0.5: the Bayes
+ * decision for equal costs — a principle, not a value tuned on any dataset).
+ */
+import { KhopError } from '../errors.js';
+import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
+import { buildBlockIndexes } from '../block/build-block-index.js';
+import type { BlockIndex } from '../block/block-index.js';
+import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } from '../block/candidate-pairs.js';
+import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
+import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
+import { estimateU } from '../score/estimate-u.js';
+import { sampleRandomPairs } from '../score/random-pairs.js';
+import { trainEM, type EmOptions, type EmSession } from '../score/expectation-maximisation.js';
+import { TermFrequencyTable } from '../score/term-frequency.js';
+import { matchWeightFromProbability } from '../score/probability.js';
+import { clusterPairs, clusterSizeHistogram, type ClusterSizeCount } from '../cluster/clusters.js';
+import { prepareRows, type PreparedDataset, type RejectedRow, type RowSource } from './prepare.js';
+import { bindSide, planComparisons, type ComparisonPlan } from './comparisons.js';
+import { defaultBlockingRules, resolveRules } from './default-rules.js';
+
+/** A progress event (also used by the command line's progress display). */
+export interface MatchProgress {
+  readonly phase: 'prepare' | 'index' | 'pairs' | 'compare' | 'train' | 'score' | 'cluster';
+  readonly done: number;
+  readonly total?: number;
+  readonly unit: 'rows' | 'pairs' | 'rules';
+  readonly final?: boolean;
+}
+
+/** Options of {@link dedupe} and {@link link}. */
+export interface MatchOptions {
+  /** The schema: a {@link defineSchema} result or the object it takes. Required. */
+  schema: Schema | Record<string, FieldSpec>;
+  /** Column holding the user's record id (cluster ids are the smallest id of a cluster). Default: the input position. */
+  idField?: string;
+  /** Blocking rules; a part's `column` may name a schema field. Default: {@link defaultBlockingRules}. */
+  blocking?: BlockingRule[];
+  /** Compare only these schema fields (and name groups). Default: every field. */
+  compare?: string[];
+  /** Match when the posterior match probability ≥ this, in (0, 1). Default 0.5. */
+  threshold?: number;
+  /** Return pairs whose probability ≥ this (≤ threshold). Default: the threshold. */
+  pairFloor?: number;
+  /** Blocks larger than this are skipped and reported. Default 1000. */
+  maxBlockSize?: number;
+  /** Random record pairs sampled to estimate u. Default 1,000,000 (all pairs when fewer). */
+  uSampleSize?: number;
+  /** EM options (iterations, tolerance). */
+  em?: EmOptions;
+  /** A trained model (e.g. from a previous run's `model.toJSON()`): skips training. */
+  model?: FellegiSunterModel;
+  /** Seed of every random choice. Default 1. */
+  seed?: number;
+  /** Worker threads. Default: available cores. `1` runs in the calling thread. */
+  threads?: number;
+  /** Called with progress events (numbers only, never record values). */
+  onProgress?: (event: MatchProgress) => void;
+}
+
+export const DEFAULT_MATCH_OPTIONS = Object.freeze({
+  threshold: 0.5,
+  maxBlockSize: DEFAULT_MAX_BLOCK_SIZE,
+  uSampleSize: 1_000_000,
+  seed: 1,
+});
+
+/** Scored pairs as columns; `left`/`right` are input row positions (link: left and right input). */
+export interface MatchPairs {
+  readonly count: number;
+  readonly left: Uint32Array;
+  readonly right: Uint32Array;
+  readonly weight: Float64Array;
+  readonly probability: Float64Array;
+}
+
+export interface PhaseStat {
+  readonly phase: string;
+  readonly ms: number;
+  readonly [key: string]: number | string;
+}
+
+export interface MatchStats {
+  readonly inputRows: number;
+  readonly acceptedRows: number;
+  readonly rejectedRows: number;
+  readonly candidatePairs: number;
+  readonly skippedPairs: number;
+  readonly skippedBlocks: number;
+  readonly matchedPairs: number;
+  readonly clusters: number;
+  readonly rules: ReadonlyArray<{ readonly rule: string; readonly pairs: number; readonly newPairs: number; readonly skippedPairs: number; readonly skippedBlocks: number }>;
+  readonly phases: readonly PhaseStat[];
+  /** Values per field and reason that were unusable (treated as missing). */
+  readonly issues: Readonly<Record<string, Record<string, number>>>;
+}
+
+export interface MatchResult {
+  /** Pairs with probability ≥ pairFloor. */
+  readonly pairs: MatchPairs;
+  /** The trained (or given) model. */
+  readonly model: FellegiSunterModel;
+  /** Match weight threshold in bits (log2 odds of `threshold`). */
+  readonly thresholdWeight: number;
+  readonly clusterSizes: readonly ClusterSizeCount[];
+  readonly rejected: readonly RejectedRow[];
+  readonly stats: MatchStats;
+  /** Per-field explanation of returned pair i (the data of a waterfall chart). */
+  explain(i: number): Explanation;
+  /** Histogram of the weights of all scored candidate pairs (for reports). */
+  readonly weightHistogram: { readonly binStart: number; readonly binWidth: number; readonly counts: readonly number[] };
+}
+
+export interface DedupeResult extends MatchResult {
+  /** Per input row: its cluster id (the smallest user id of its cluster), or null for a rejected row. */
+  readonly clusters: ReadonlyArray<string | number | null>;
+}
+
+export interface LinkResult extends MatchResult {
+  /** Matched pairs (probability ≥ threshold): left and right input positions. */
+  readonly links: MatchPairs;
+  /** Per input row of each side: its cluster id, or null for a rejected row. */
+  readonly clusters: { readonly left: ReadonlyArray<string | number | null>; readonly right: ReadonlyArray<string | number | null> };
+  readonly rejectedLeft: readonly RejectedRow[];
+  readonly rejectedRight: readonly RejectedRow[];
+}
+
+interface Validated {
+  schema: Schema;
+  threshold: number;
+  pairFloor: number;
+  maxBlockSize: number;
+  uSampleSize: number;
+  seed: number;
+  threads: number;
+}
+
+function validate(options: MatchOptions): Validated {
+  if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'options must be an object with a schema');
+  const problems: string[] = [];
+  if (options.schema === undefined) problems.push('schema: required');
+  const threshold = options.threshold ?? DEFAULT_MATCH_OPTIONS.threshold;
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) problems.push('threshold: a probability in (0, 1)');
+  const pairFloor = options.pairFloor ?? threshold;
+  if (typeof pairFloor !== 'number' || !(pairFloor >= 0 && pairFloor <= threshold)) problems.push('pairFloor: a probability in [0, threshold]');
+  const maxBlockSize = options.maxBlockSize ?? DEFAULT_MATCH_OPTIONS.maxBlockSize;
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2) problems.push('maxBlockSize: an integer ≥ 2');
+  const uSampleSize = options.uSampleSize ?? DEFAULT_MATCH_OPTIONS.uSampleSize;
+  if (!Number.isInteger(uSampleSize) || uSampleSize < 100) problems.push('uSampleSize: an integer ≥ 100');
+  const seed = options.seed ?? DEFAULT_MATCH_OPTIONS.seed;
+  if (!Number.isSafeInteger(seed)) problems.push('seed: a safe integer');
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) problems.push('threads: an integer in 1..256');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') problems.push('onProgress: a function');
+  if (options.model !== undefined && !(options.model instanceof FellegiSunterModel)) problems.push('model: a FellegiSunterModel');
+  if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
+  return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads };
+}
+
+/** Growable Uint32 / Uint8 columns for pairs. */
+class PairBuffer {
+  left = new Uint32Array(1 << 16);
+  right = new Uint32Array(1 << 16);
+  count = 0;
+  push(l: Uint32Array, r: Uint32Array, n: number): void {
+    if (this.count + n > this.left.length) {
+      let cap = this.left.length * 2;
+      while (cap < this.count + n) cap *= 2;
+      const nl = new Uint32Array(cap);
+      nl.set(this.left.subarray(0, this.count));
+      const nr = new Uint32Array(cap);
+      nr.set(this.right.subarray(0, this.count));
+      this.left = nl;
+      this.right = nr;
+    }
+    this.left.set(l.subarray(0, n), this.count);
+    this.right.set(r.subarray(0, n), this.count);
+    this.count += n;
+  }
+}
+
+/** Pseudo-count of matching pairs added to every level when smoothing m. */
+const M_PSEUDO_COUNT = 1;
+
+/** Pairs of one rule used for its EM session (the first ones in block order). */
+const MAX_TRAINING_PAIRS = 2_000_000;
+
+const HIST_BIN_START = -40;
+const HIST_BIN_WIDTH = 2;
+const HIST_BINS = 50;
+
+/** Shared engine of dedupe and link over a prepared dataset. */
+async function runMatch(
+  prepared: PreparedDataset,
+  v: Validated,
+  options: MatchOptions,
+  linkMode: boolean,
+  phases: PhaseStat[],
+): Promise<{ plan: ComparisonPlan; model: FellegiSunterModel; pairs: PairBuffer; levels: Uint8Array[]; weights: Float64Array; tf: (Float64Array | undefined)[]; report: CandidatePairsReport; rules: BlockingRule[]; reps: Uint32Array; thresholdWeight: number }> {
+  const progress = options.onProgress;
+  const { store, schema } = prepared;
+  const n = store.rowCount;
+  let groups = prepared.nameGroups;
+  let planSchema = schema;
+  if (options.compare !== undefined) {
+    if (!Array.isArray(options.compare)) throw new KhopError('INVALID_OPTION', 'compare: an array of field names', { details: { option: 'compare' } });
+    const wanted = new Set(options.compare);
+    const unknown = options.compare.filter((name) => !schema.fields.some((f) => f.name === name) && !groups.some((g) => g.name === name));
+    if (unknown.length > 0) throw new KhopError('INVALID_OPTION', `compare: unknown fields ${unknown.map((u) => JSON.stringify(u)).join(', ')}`, { details: { option: 'compare' } });
+    planSchema = { ...schema, fields: schema.fields.filter((f) => wanted.has(f.name)) } as Schema;
+    groups = groups.filter((g) => wanted.has(g.name) || g.fields.some((f) => wanted.has(f.name)));
+  }
+  const plan = planComparisons(planSchema, groups, { dictionaries: prepared.dictionaries });
+  if (plan.specs.length === 0) throw new KhopError('INVALID_OPTION', 'nothing to compare: the schema has no comparable field', { details: { option: 'compare' } });
+  const K = plan.specs.length;
+
+  // Blocking.
+  let t = performance.now();
+  const rules = options.blocking !== undefined ? resolveRules(options.blocking, schema, prepared.nameGroups) : defaultBlockingRules(schema, prepared.nameGroups);
+  const indexes = n > 0 ? buildBlockIndexes(store, rules) : [];
+  phases.push({ phase: 'index', ms: performance.now() - t, rules: rules.length });
+  progress?.({ phase: 'index', done: rules.length, total: rules.length, unit: 'rules', final: true });
+
+  t = performance.now();
+  const pairs = new PairBuffer();
+  const ruleEnd: number[] = [];
+  let report: CandidatePairsReport = { pairs: 0, duplicatePairs: 0, skippedBlocks: 0, skippedPairs: 0, rules: [], skipped: [], skippedTruncated: false, done: true };
+  if (indexes.length > 0) {
+    const stream = candidatePairs(indexes, { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
+    for (const chunk of stream) {
+      while (ruleEnd.length < chunk.rule) ruleEnd.push(pairs.count);
+      pairs.push(chunk.left, chunk.right, chunk.length);
+      progress?.({ phase: 'pairs', done: pairs.count, unit: 'pairs' });
+    }
+    report = stream.report;
+  }
+  while (ruleEnd.length < rules.length) ruleEnd.push(pairs.count);
+  const P = pairs.count;
+  phases.push({ phase: 'pairs', ms: performance.now() - t, pairs: P, skippedPairs: report.skippedPairs });
+  progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
+
+  // Comparison levels of every candidate pair.
+  t = performance.now();
+  const side = bindSide(store);
+  const levels = plan.specs.map(() => new Uint8Array(Math.max(1, P)));
+  const STEP = 1 << 16;
+  for (let s = 0; s < P; s += STEP) {
+    const e = Math.min(P, s + STEP);
+    plan.compute(side, side, pairs.left, pairs.right, s, e, levels, s);
+    progress?.({ phase: 'compare', done: e, total: P, unit: 'pairs' });
+  }
+  phases.push({ phase: 'compare', ms: performance.now() - t, pairs: P });
+  progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
+
+  // Term frequencies of the tf comparisons (per row, then per pair from the left row).
+  const tfRow = plan.tfColumns.map((col) => {
+    if (col === null) return undefined;
+    const reader = store.textColumn(col);
+    const values: Array<string | null> = new Array(n);
+    for (let r = 0; r < n; r++) values[r] = store.getString(col, r);
+    const table = TermFrequencyTable.fromValues(values);
+    const out = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const value = values[r];
+      out[r] = value == null || value === '' || reader.isNull(r) ? 0 : table.frequency(value);
+    }
+    return out;
+  });
+  const tf = tfRow.map((row) => {
+    if (row === undefined) return undefined;
+    const out = new Float64Array(Math.max(1, P));
+    for (let p = 0; p < P; p++) out[p] = row[pairs.left[p]!]!;
+    return out;
+  });
+
+  // Training.
+  t = performance.now();
+  let model: FellegiSunterModel;
+  if (options.model) {
+    model = options.model;
+    if (model.comparisons.length !== K || model.comparisons.some((c, k) => c.name !== plan.specs[k]!.name || c.levels.length !== plan.specs[k]!.levels.length)) {
+      throw new KhopError('INVALID_OPTION', 'model: its comparisons do not match this schema', { details: { option: 'model' } });
+    }
+  } else {
+    model = train(prepared, plan, side, levels, pairs, indexes, rules, tf, v, options.em, linkMode);
+  }
+  phases.push({ phase: 'train', ms: performance.now() - t });
+  progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
+
+  // Scoring.
+  t = performance.now();
+  const weights = new Float64Array(Math.max(1, P));
+  if (P > 0) model.scorePairs(levels, P, weights, tf);
+  phases.push({ phase: 'score', ms: performance.now() - t, pairs: P });
+  progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
+
+  // Clustering (cluster id = the smallest user id of the cluster).
+  t = performance.now();
+  const thresholdWeight = matchWeightFromProbability(v.threshold);
+  const rank = rankOf(prepared.userIds);
+  const reps = clusterPairs(n, pairs.left, pairs.right, weights, P, thresholdWeight, { rank });
+  phases.push({ phase: 'cluster', ms: performance.now() - t });
+  progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
+  return { plan, model, pairs, levels, weights, tf, report, rules, reps, thresholdWeight };
+}
+
+/** rank[row] orders the user ids: numbers numerically before strings, strings by code units. */
+function rankOf(ids: ReadonlyArray<string | number>): Uint32Array {
+  const order = Array.from({ length: ids.length }, (_, i) => i);
+  order.sort((a, b) => {
+    const x = ids[a]!;
+    const y = ids[b]!;
+    if (typeof x === 'number' && typeof y === 'number') return x - y || a - b;
+    if (typeof x === 'number') return -1;
+    if (typeof y === 'number') return 1;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  const rank = new Uint32Array(ids.length);
+  for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+  return rank;
+}
+
+function train(
+  prepared: PreparedDataset,
+  plan: ComparisonPlan,
+  side: ReturnType<typeof bindSide>,
+  levels: Uint8Array[],
+  pairs: PairBuffer,
+  indexes: readonly BlockIndex[],
+  rules: BlockingRule[],
+  tf: (Float64Array | undefined)[],
+  v: Validated,
+  em: EmOptions | undefined,
+  linkMode: boolean,
+): FellegiSunterModel {
+  const n = prepared.store.rowCount;
+  const nLeft = prepared.sourceRows[0] ?? 0;
+  const nRight = prepared.sourceRows[1] ?? 0;
+  const totalPairs = linkMode ? nLeft * nRight : (n * (n - 1)) / 2;
+  if (totalPairs < 1) throw new KhopError('INVALID_INPUT', 'need at least two records (one on each side for link) to train a model');
+  // u from random pairs.
+  const random = linkMode ? sampleRandomPairs(v.uSampleSize, { left: nLeft, right: nRight }, v.seed) : sampleRandomPairs(v.uSampleSize, n, v.seed);
+  const rLeft = random.left;
+  const rRight = linkMode ? random.right.map((r) => r + nLeft) : random.right;
+  const uLevels = plan.specs.map(() => new Uint8Array(Math.max(1, random.count)));
+  plan.compute(side, side, rLeft, rRight, 0, random.count, uLevels, 0);
+  const uEst = estimateU(uLevels, random.count, plan.specs);
+  const init = new FellegiSunterModel(plan.specs, { prior: Math.min(0.5, Math.max(1e-12, pairs.count / totalPairs / 2)), u: uEst.u });
+
+  // m by EM, one session per rule on ALL of that rule's pairs (not only those no earlier rule
+  // produced: an earlier rule would otherwise take away every pair agreeing on its columns),
+  // with the comparisons of the rule's own columns held out. At most maxTrainingPairs per rule.
+  const sessions: EmSession[] = [];
+  for (let r = 0; r < rules.length; r++) {
+    const ruleCols = new Set(rules[r]!.parts.map((p) => p.column));
+    const fixed: number[] = [];
+    plan.columns.forEach((cols, k) => {
+      if (cols.some((c) => ruleCols.has(c))) fixed.push(k);
+    });
+    if (fixed.length >= plan.specs.length) continue;
+    const rulePairs = new PairBuffer();
+    const stream = candidatePairs([indexes[r]!], { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
+    for (const chunk of stream) {
+      rulePairs.push(chunk.left, chunk.right, chunk.length);
+      if (rulePairs.count >= MAX_TRAINING_PAIRS) break;
+    }
+    const count = Math.min(rulePairs.count, MAX_TRAINING_PAIRS);
+    if (count < 10) continue;
+    const ruleLevels = plan.specs.map(() => new Uint8Array(count));
+    plan.compute(side, side, rulePairs.left, rulePairs.right, 0, count, ruleLevels, 0);
+    sessions.push({ name: describeRule(rules[r]!), levels: ruleLevels, count, fixedComparisons: fixed });
+  }
+  let model = init;
+  /** Expected matching pairs behind each comparison's m estimate (for smoothing). */
+  const matchesBehind = new Float64Array(plan.specs.length);
+  if (sessions.length > 0) {
+    const trained = trainEM(sessions, init, em ?? {});
+    model = trained.model;
+    for (const d of trained.sessions) {
+      for (const k of d.estimatedComparisons) matchesBehind[k] = Math.max(matchesBehind[k]!, d.prior * d.pairs);
+    }
+  }
+
+  // λ by a fixed point over all candidate pairs (outside the blocks: non-matches).
+  const P = pairs.count;
+  const K = plan.specs.length;
+  const m: number[][] = [];
+  const u: number[][] = [];
+  for (let k = 0; k < K; k++) {
+    const L = model.levelCount(k);
+    const mk = [0];
+    const uk = [0];
+    // Laplace smoothing of m with one pseudo-pair per level, weighed against the expected
+    // matching pairs the estimate rests on: a level no matching pair happened to land on gets
+    // m ≈ 1/M rather than ~0 (which would make it a −25-bit veto on one unseen event).
+    const M = matchesBehind[k]!;
+    for (let l = 1; l < L; l++) {
+      const raw = model.mProbability(k, l);
+      mk.push(M > 0 ? (raw * M + M_PSEUDO_COUNT) / (M + M_PSEUDO_COUNT * (L - 1)) : raw);
+      uk.push(model.uProbability(k, l));
+    }
+    m.push(normalise(mk));
+    u.push(normalise(uk));
+  }
+  const noPrior = new FellegiSunterModel(plan.specs, { prior: 0.5, m, u });
+  const evidence = new Float64Array(Math.max(1, P));
+  if (P > 0) noPrior.scorePairs(levels, P, evidence, tf);
+  let lambda = Math.min(0.5, Math.max(1e-15, P / totalPairs / 2));
+  for (let it = 0; it < 200; it++) {
+    const logit = Math.log2(lambda / (1 - lambda));
+    let expected = 0;
+    for (let p = 0; p < P; p++) expected += 1 / (1 + 2 ** -(evidence[p]! + logit));
+    const next = Math.min(0.5, Math.max(1e-15, expected / totalPairs));
+    if (Math.abs(next - lambda) <= lambda * 1e-6) {
+      lambda = next;
+      break;
+    }
+    lambda = next;
+  }
+  return new FellegiSunterModel(plan.specs, { prior: lambda, m, u });
+}
+
+function normalise(xs: number[]): number[] {
+  let s = 0;
+  for (let i = 1; i < xs.length; i++) s += xs[i]!;
+  return xs.map((x, i) => (i === 0 ? 0 : x / s));
+}
+
+function buildResult(
+  prepared: PreparedDataset,
+  v: Validated,
+  r: Awaited<ReturnType<typeof runMatch>>,
+  phases: PhaseStat[],
+  inputPosition: (row: number) => number,
+): { result: MatchResult; selected: Uint32Array } {
+  const { pairs, weights, levels, model, tf, report, rules, plan } = r;
+  const P = pairs.count;
+  const floorWeight = v.pairFloor <= 0 ? -Infinity : matchWeightFromProbability(v.pairFloor);
+  let kept = 0;
+  for (let p = 0; p < P; p++) if (weights[p]! >= floorWeight) kept++;
+  const selected = new Uint32Array(kept);
+  const left = new Uint32Array(kept);
+  const right = new Uint32Array(kept);
+  const weight = new Float64Array(kept);
+  const probability = new Float64Array(kept);
+  let j = 0;
+  let matched = 0;
+  const counts = new Array<number>(HIST_BINS).fill(0);
+  for (let p = 0; p < P; p++) {
+    const w = weights[p]!;
+    if (w >= r.thresholdWeight) matched++;
+    const bin = Math.min(HIST_BINS - 1, Math.max(0, Math.floor((w - HIST_BIN_START) / HIST_BIN_WIDTH)));
+    counts[bin]!++;
+    if (w < floorWeight) continue;
+    selected[j] = p;
+    left[j] = inputPosition(pairs.left[p]!);
+    right[j] = inputPosition(pairs.right[p]!);
+    weight[j] = w;
+    probability[j] = 1 / (1 + 2 ** -w);
+    j++;
+  }
+  const K = plan.specs.length;
+  const reps = r.reps;
+  let clusters = 0;
+  for (let i = 0; i < reps.length; i++) if (reps[i] === i) clusters++;
+  const stats: MatchStats = {
+    inputRows: prepared.inputRows,
+    acceptedRows: prepared.store.rowCount,
+    rejectedRows: prepared.rejected.length,
+    candidatePairs: P,
+    skippedPairs: report.skippedPairs,
+    skippedBlocks: report.skippedBlocks,
+    matchedPairs: matched,
+    clusters,
+    rules: rules.map((rule, i) => {
+      const rc = report.rules[i];
+      return {
+        rule: describeRule(rule),
+        pairs: (rc?.pairs ?? 0) + (rc?.duplicatePairs ?? 0),
+        newPairs: rc?.pairs ?? 0,
+        skippedPairs: rc?.skippedPairs ?? 0,
+        skippedBlocks: rc?.skippedBlocks ?? 0,
+      };
+    }),
+    phases,
+    issues: prepared.issues,
+  };
+  const result: MatchResult = {
+    pairs: { count: kept, left, right, weight, probability },
+    model,
+    thresholdWeight: r.thresholdWeight,
+    clusterSizes: clusterSizeHistogram(reps),
+    rejected: prepared.rejected,
+    stats,
+    weightHistogram: { binStart: HIST_BIN_START, binWidth: HIST_BIN_WIDTH, counts },
+    explain(i: number) {
+      if (!Number.isInteger(i) || i < 0 || i >= kept) throw new KhopError('INVALID_ARGUMENT', `explain: pair index out of range 0..${kept - 1}`);
+      const p = selected[i]!;
+      const lv = new Array<number>(K);
+      const tv = new Array<number | undefined>(K);
+      for (let k = 0; k < K; k++) {
+        lv[k] = levels[k]![p]!;
+        tv[k] = tf[k]?.[p];
+      }
+      return model.explain(lv, tv);
+    },
+  };
+  return { result, selected };
+}
+
+/** Cluster id per input row of one source (rejected rows: null). */
+function clustersPerInput(prepared: PreparedDataset, reps: Uint32Array, source: number, inputRows: number): Array<string | number | null> {
+  const out = new Array<string | number | null>(inputRows).fill(null);
+  for (let row = 0; row < prepared.store.rowCount; row++) {
+    if (prepared.source[row] !== source) continue;
+    out[prepared.inputIndex[row]!] = prepared.userIds[reps[row]!]!;
+  }
+  return out;
+}
+
+/**
+ * Deduplicate one dataset: find the records that are the same person.
+ *
+ * @example
+ * const { clusters, pairs } = await dedupe(rows, { schema: vietnamesePersonSchema() });
+ * @throws KhopError INVALID_OPTION / INVALID_SCHEMA for configuration errors, before any row is read.
+ */
+export async function dedupe(rows: RowSource, options: MatchOptions): Promise<DedupeResult> {
+  const v = validate(options);
+  const phases: PhaseStat[] = [];
+  let t = performance.now();
+  const prepared = await prepareRows([rows], v.schema, options.idField !== undefined ? { idField: options.idField } : {});
+  phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows });
+  options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
+  t = performance.now();
+  const r = await runMatch(prepared, v, options, false, phases);
+  const { result } = buildResult(prepared, v, r, phases, (row) => prepared.inputIndex[row]!);
+  return { ...result, clusters: clustersPerInput(prepared, r.reps, 0, prepared.inputRows) };
+}
+
+/**
+ * Link two datasets: find the pairs (left record, right record) that are the same person.
+ *
+ * @example
+ * const { links } = await link(sectorRows, registerRows, { schema });
+ */
+export async function link(left: RowSource, right: RowSource, options: MatchOptions): Promise<LinkResult> {
+  const v = validate(options);
+  const phases: PhaseStat[] = [];
+  const t = performance.now();
+  const prepared = await prepareRows([left, right], v.schema, options.idField !== undefined ? { idField: options.idField } : {});
+  phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows });
+  options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
+  const r = await runMatch(prepared, v, options, true, phases);
+  const { result } = buildResult(prepared, v, r, phases, (row) => prepared.inputIndex[row]!);
+  const linkIdx: number[] = [];
+  for (let i = 0; i < result.pairs.count; i++) if (result.pairs.weight[i]! >= r.thresholdWeight) linkIdx.push(i);
+  const pick = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+    const out = make(linkIdx.length);
+    for (let i = 0; i < linkIdx.length; i++) out[i] = a[linkIdx[i]!]!;
+    return out;
+  };
+  const links: MatchPairs = {
+    count: linkIdx.length,
+    left: pick(result.pairs.left, (n) => new Uint32Array(n)),
+    right: pick(result.pairs.right, (n) => new Uint32Array(n)),
+    weight: pick(result.pairs.weight, (n) => new Float64Array(n)),
+    probability: pick(result.pairs.probability, (n) => new Float64Array(n)),
+  };
+  const rejectedBySource = (prepared as PreparedDataset & { rejectedBySource: RejectedRow[][] }).rejectedBySource;
+  const inputCount = (s: number) => (prepared.sourceRows[s] ?? 0) + (rejectedBySource[s]?.length ?? 0);
+  return {
+    ...result,
+    links,
+    clusters: {
+      left: clustersPerInput(prepared, r.reps, 0, inputCount(0)),
+      right: clustersPerInput(prepared, r.reps, 1, inputCount(1)),
+    },
+    rejectedLeft: rejectedBySource[0] ?? [],
+    rejectedRight: rejectedBySource[1] ?? [],
+  };
+}

@@ -1,0 +1,488 @@
+/**
+ * Prepare: input rows → a columnar RecordStore of comparable forms, with a rejected-row report.
+ *
+ * Each schema kind turns one input value into a few store columns, computed once per record
+ * so that blocking and comparison only read bytes:
+ *
+ *   kind         columns (`<field>.<form>`)
+ *   nationalId   id (ascii canonical digits: 12, a lost leading zero restored, or 9), idkind (uint8)
+ *   personName   norm (utf8, normalised with diacritics, parts in family-middle-given order),
+ *                fold, family, middle, given, familyKey, middleKey, givenKey, keySet (ascii;
+ *                keySet = the family and given keys in sorted order, for swapped names)
+ *   given/familyName  grouped into one name group with the same columns (middle empty)
+ *   date         date (int32 packed yyyymmdd, 0 = unknown part)
+ *   sex          sex (uint8: 0 unknown, 1 male, 2 female)
+ *   category     cat (int32 dictionary code of the folded value), fold (ascii)
+ *   text         fold (ascii)
+ *   identifier   id (ascii: folded, spaces removed)
+ *
+ * Data errors: a value that cannot be parsed (a date like 31/02/1990, an ID with letters)
+ * becomes a missing value and is counted per field and reason in `issues` — it carries no
+ * evidence rather than false evidence. A row that is not an object, holds a value of the wrong
+ * type (object, array, boolean, NaN, ±Infinity) or has no usable field at all is REJECTED with
+ * its position and a reason (field names only, never values). Input rows = prepared + rejected.
+ */
+import { KhopError } from '../errors.js';
+import { RecordStore, type CellValue, type ColumnSpec } from '../block/record-store.js';
+import type { Schema, SchemaField, NameLocale } from '../schema.js';
+import { foldToAscii } from '../text/fold.js';
+import { parsePersonName } from '../text/person-name.js';
+import { parseDate } from '../text/date.js';
+import { parseNationalId } from '../text/national-id.js';
+import { parseSex } from '../text/sex.js';
+import { isKnownFamilyName } from '../text/name-frequencies.js';
+import { vietnamesePhoneticKey } from '../keys/vietnamese-phonetic.js';
+import { doubleMetaphone } from '../keys/double-metaphone.js';
+
+/** A row that could not be prepared. */
+export interface RejectedRow {
+  /** 0-based position of the row in the input. */
+  readonly index: number;
+  /** Stable reason code. */
+  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES';
+  /** Human reason naming fields, never values. */
+  readonly reason: string;
+}
+
+/** A name group: one logical person-name comparison over the columns of one or two fields. */
+export interface NameGroup {
+  /** Group name: the personName field's name, or "<family>+<given>" for split fields. */
+  readonly name: string;
+  readonly locale: 'vi' | 'generic';
+  /** Store column prefix: columns are `${prefix}.norm`, `${prefix}.fold`, … */
+  readonly prefix: string;
+  /** Whether the group has middle names at all (false for split given/family fields). */
+  readonly hasMiddle: boolean;
+  readonly fields: readonly SchemaField[];
+}
+
+export interface PreparedDataset {
+  readonly schema: Schema;
+  readonly store: RecordStore;
+  /** Store row → source (0 = the only or left input, 1 = right input of a link). */
+  readonly source: Uint8Array;
+  /** Store rows per source. */
+  readonly sourceRows: readonly number[];
+  /** Store row → 0-based input position. */
+  readonly inputIndex: Uint32Array;
+  /** Store row → user record id (the idField value, or the input position). */
+  readonly userIds: ReadonlyArray<string | number>;
+  readonly rejected: readonly RejectedRow[];
+  /** Total input rows seen (= store rows + rejected). */
+  readonly inputRows: number;
+  /** Per field, per reason: how many values were unusable and treated as missing. */
+  readonly issues: Readonly<Record<string, Record<string, number>>>;
+  readonly nameGroups: readonly NameGroup[];
+  /** Category dictionaries (field → folded value → code ≥ 1). */
+  readonly dictionaries: Map<string, Map<string, number>>;
+}
+
+export interface PrepareOptions {
+  /** Column holding the user's record id; default: the input position. */
+  idField?: string;
+  /** Rows read before name locales marked 'auto' are decided. Default 2000. */
+  localeSampleSize?: number;
+  /** Category dictionaries to extend (share them between the two sides of a link). */
+  dictionaries?: Map<string, Map<string, number>>;
+  /** Name locales already decided (the other side of a link): group name → locale. */
+  locales?: ReadonlyMap<string, 'vi' | 'generic'>;
+}
+
+const NAME_FORMS = ['norm', 'fold', 'family', 'middle', 'given', 'familyKey', 'middleKey', 'givenKey', 'keySet'] as const;
+
+/** Decide the name groups of a schema (before the locale is known). */
+function nameGroupsOf(schema: Schema): Array<{ name: string; prefix: string; hasMiddle: boolean; fields: SchemaField[]; locale: NameLocale }> {
+  const groups: Array<{ name: string; prefix: string; hasMiddle: boolean; fields: SchemaField[]; locale: NameLocale }> = [];
+  for (const f of schema.fields) {
+    if (f.kind === 'personName') groups.push({ name: f.name, prefix: f.name, hasMiddle: true, fields: [f], locale: f.spec.locale ?? 'auto' });
+  }
+  const fam = schema.fields.filter((f) => f.kind === 'familyName');
+  const giv = schema.fields.filter((f) => f.kind === 'givenName');
+  const n = Math.max(fam.length, giv.length);
+  for (let i = 0; i < n; i++) {
+    const fields = [fam[i], giv[i]].filter((x): x is SchemaField => x !== undefined);
+    const name = fields.map((f) => f.name).join('+');
+    const locale = fields.find((f) => f.spec.locale !== undefined)?.spec.locale ?? 'auto';
+    groups.push({ name, prefix: name, hasMiddle: false, fields, locale });
+  }
+  return groups;
+}
+
+/** The store columns for a schema. */
+export function storeColumnsFor(schema: Schema): ColumnSpec[] {
+  const cols: ColumnSpec[] = [];
+  for (const f of schema.fields) {
+    switch (f.kind) {
+      case 'nationalId':
+        cols.push({ name: `${f.name}.id`, type: 'ascii' }, { name: `${f.name}.idkind`, type: 'uint8' });
+        break;
+      case 'date':
+        cols.push({ name: `${f.name}.date`, type: 'int32' });
+        break;
+      case 'sex':
+        cols.push({ name: `${f.name}.sex`, type: 'uint8' });
+        break;
+      case 'category':
+        cols.push({ name: `${f.name}.cat`, type: 'int32' }, { name: `${f.name}.fold`, type: 'ascii' });
+        break;
+      case 'text':
+        cols.push({ name: `${f.name}.fold`, type: 'ascii' });
+        break;
+      case 'identifier':
+        cols.push({ name: `${f.name}.id`, type: 'ascii' });
+        break;
+      default:
+        break; // name kinds: grouped below
+    }
+  }
+  for (const g of nameGroupsOf(schema)) {
+    for (const form of NAME_FORMS) cols.push({ name: `${g.prefix}.${form}`, type: form === 'norm' ? 'utf8' : 'ascii' });
+  }
+  return cols;
+}
+
+/** Phonetic key of a folded part: Vietnamese syllable classes, or Double Metaphone per token. */
+function partKey(folded: string, locale: 'vi' | 'generic'): string {
+  if (folded === '') return '';
+  if (locale === 'vi') return vietnamesePhoneticKey(folded);
+  let out = '';
+  let start = 0;
+  for (let i = 0; i <= folded.length; i++) {
+    if (i === folded.length || folded.charCodeAt(i) === 32) {
+      if (i > start) {
+        const code = doubleMetaphone(folded.slice(start, i)).primary;
+        out = out === '' ? code : out + ' ' + code;
+      }
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+function isVietnameseName(value: string): boolean {
+  const tokens = foldToAscii(value).split(' ');
+  if (tokens.length < 2) return isKnownFamilyName(tokens[0] ?? '');
+  return isKnownFamilyName(tokens[0]!) || isKnownFamilyName(tokens[tokens.length - 1]!);
+}
+
+/** How a value of the wrong type is described in a reason (never the value itself). */
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : 'a non-finite number';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** Rows as the API accepts them: an array or an (async) iterable of plain objects. */
+export type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
+
+/**
+ * Read rows into a prepared store. With several sources (a link's left and right inputs) the
+ * rows of source s follow those of source s−1 in one store, and `source` tells them apart;
+ * `inputIndex` and rejected `index` count within each source.
+ */
+export async function prepareRows(
+  sources: readonly RowSource[],
+  schema: Schema,
+  options: PrepareOptions = {},
+): Promise<PreparedDataset & { rejectedBySource: RejectedRow[][] }> {
+  const list = sources;
+  const idField = options.idField;
+  if (idField !== undefined && (typeof idField !== 'string' || idField === '')) {
+    throw new KhopError('INVALID_OPTION', 'idField must be a non-empty column name', { details: { option: 'idField' } });
+  }
+  const sampleSize = options.localeSampleSize ?? 2000;
+  const columns = storeColumnsFor(schema);
+  const store = new RecordStore(columns);
+  const colIndex = new Map(columns.map((c, i) => [c.name, i]));
+  const groups = nameGroupsOf(schema);
+  const rejected: RejectedRow[] = [];
+  const issues: Record<string, Record<string, number>> = Object.create(null);
+  const inputIndex: number[] = [];
+  const userIds: Array<string | number> = [];
+  const categoryCodes = options.dictionaries ?? new Map<string, Map<string, number>>();
+  const cells: CellValue[] = new Array(columns.length).fill(null);
+
+  const issue = (field: string, reason: string) => {
+    const m = (issues[field] ??= Object.create(null) as Record<string, number>);
+    m[reason] = (m[reason] ?? 0) + 1;
+  };
+  const set = (name: string, v: CellValue) => {
+    cells[colIndex.get(name)!] = v;
+  };
+
+  // Locale decision for 'auto' groups needs a sample of names: buffer the first rows.
+  const resolved: Array<'vi' | 'generic'> = groups.map((g) => options.locales?.get(g.name) ?? (g.locale === 'auto' ? 'vi' : g.locale));
+  const autoGroups = groups.map((g, i) => (g.locale === 'auto' && !options.locales?.has(g.name) ? i : -1)).filter((i) => i >= 0);
+  const buffer: unknown[] = [];
+  let decided = autoGroups.length === 0;
+  const decide = () => {
+    for (const gi of autoGroups) {
+      let seen = 0;
+      let vi = 0;
+      for (const row of buffer) {
+        if (row === null || typeof row !== 'object') continue;
+        const g = groups[gi]!;
+        const text = g.fields.map((f) => (row as Record<string, unknown>)[f.column]).filter((v) => typeof v === 'string' && v.trim() !== '') as string[];
+        if (text.length === 0) continue;
+        seen++;
+        if (isVietnameseName(text.join(' '))) vi++;
+      }
+      resolved[gi] = seen > 0 && vi / seen >= 0.5 ? 'vi' : seen === 0 ? 'vi' : 'generic';
+    }
+    decided = true;
+  };
+
+  let index = 0;
+  let currentSource = 0;
+  const sourceOf: number[] = [];
+  const rejectedBySource: RejectedRow[][] = list.map(() => []);
+  const reject = (r: RejectedRow) => {
+    rejected.push(r);
+    rejectedBySource[currentSource]!.push(r);
+  };
+  const handle = (row: unknown) => {
+    const at = index++;
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      reject({ index: at, code: 'NOT_AN_OBJECT', reason: 'row is not an object' });
+      return;
+    }
+    const r = row as Record<string, unknown>;
+    // Type check every schema column first, so a row is either wholly in or wholly rejected.
+    const bad: string[] = [];
+    for (const f of schema.fields) {
+      const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
+      if (v === null || v === undefined || typeof v === 'string') continue;
+      if (typeof v === 'number' && Number.isFinite(v)) continue;
+      if (typeof v === 'bigint') continue;
+      bad.push(`field "${f.name}" holds ${typeName(v)}, expected text`);
+    }
+    if (bad.length > 0) {
+      reject({ index: at, code: 'WRONG_TYPE', reason: bad.join('; ') });
+      return;
+    }
+    cells.fill(null);
+    let usable = 0;
+    const text = (f: SchemaField): string | null => {
+      const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
+      if (v === null || v === undefined) return null;
+      const s = typeof v === 'string' ? v : String(v);
+      return s.trim() === '' ? null : s;
+    };
+    for (const f of schema.fields) {
+      const raw = text(f);
+      switch (f.kind) {
+        case 'nationalId': {
+          if (raw === null) break;
+          const p = parseNationalId(raw, { country: f.spec.country ?? 'VN' });
+          if (!p.ok) {
+            issue(f.name, `id ${p.reason}`);
+            break;
+          }
+          set(`${f.name}.id`, p.digits);
+          set(`${f.name}.idkind`, p.kind === 'cccd' ? 1 : 2);
+          usable++;
+          break;
+        }
+        case 'date': {
+          if (raw === null) break;
+          const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : raw;
+          const d = parseDate(typeof v === 'number' ? v : raw, {
+            order: f.spec.order ?? 'dmy',
+            excelSerial: f.spec.excelSerial ?? false,
+            ...(f.spec.minYear !== undefined ? { minYear: f.spec.minYear } : {}),
+            ...(f.spec.maxYear !== undefined ? { maxYear: f.spec.maxYear } : {}),
+          });
+          if (!d.ok) {
+            issue(f.name, `date ${d.reason}`);
+            break;
+          }
+          set(`${f.name}.date`, d.packed);
+          usable++;
+          break;
+        }
+        case 'sex': {
+          if (raw === null) break;
+          const s = parseSex(raw);
+          if (s === null) {
+            issue(f.name, 'sex unrecognised');
+            break;
+          }
+          set(`${f.name}.sex`, s === 'male' ? 1 : 2);
+          usable++;
+          break;
+        }
+        case 'category': {
+          if (raw === null) break;
+          const folded = foldToAscii(raw);
+          if (folded === '') {
+            issue(f.name, 'no letters or digits');
+            break;
+          }
+          let dict = categoryCodes.get(f.name);
+          if (!dict) categoryCodes.set(f.name, (dict = new Map()));
+          let code = dict.get(folded);
+          if (code === undefined) dict.set(folded, (code = dict.size + 1));
+          set(`${f.name}.cat`, code);
+          set(`${f.name}.fold`, folded);
+          usable++;
+          break;
+        }
+        case 'text': {
+          if (raw === null) break;
+          const folded = foldToAscii(raw);
+          if (folded === '') break;
+          set(`${f.name}.fold`, folded);
+          usable++;
+          break;
+        }
+        case 'identifier': {
+          if (raw === null) break;
+          const folded = foldToAscii(raw).replace(/ /g, '');
+          if (folded === '') break;
+          set(`${f.name}.id`, folded);
+          usable++;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi]!;
+      const locale = resolved[gi]!;
+      let family = '';
+      let middle = '';
+      let given = '';
+      let norm = '';
+      if (g.hasMiddle) {
+        const raw = text(g.fields[0]!);
+        if (raw === null) continue;
+        const p = parsePersonName(raw);
+        if (p.tokens.length === 0) {
+          issue(g.name, 'name has no letters');
+          continue;
+        }
+        if (locale === 'vi') {
+          // Vietnamese order is family-middle-given; a likely given-first name is compared in
+          // canonical order (the flag is the parser's, computed from name-part frequencies).
+          const t = p.tokens;
+          if (p.likelyReversed && t.length >= 2) {
+            if (p.reason === 'given-name-first') {
+              family = t[1]!;
+              middle = t.slice(2).join(' ');
+              given = t[0]!;
+            } else {
+              family = t[t.length - 1]!;
+              middle = t.slice(0, t.length - 2).join(' ');
+              given = t[t.length - 2]!;
+            }
+          } else {
+            family = p.family;
+            middle = p.middle.join(' ');
+            given = p.given;
+          }
+        } else {
+          // Western order: given first, family last.
+          const t = p.tokens;
+          given = t[0]!;
+          family = t.length > 1 ? t[t.length - 1]! : '';
+          middle = t.slice(1, Math.max(1, t.length - 1)).join(' ');
+        }
+        norm = [family, middle, given].filter((s) => s !== '').join(' ');
+      } else {
+        const famField = g.fields.find((f) => f.kind === 'familyName');
+        const givField = g.fields.find((f) => f.kind === 'givenName');
+        // Tokens as the name parser splits them, so `norm` and the folded parts agree token by token.
+        family = famField ? parsePersonName(text(famField) ?? '').tokens.join(' ') : '';
+        given = givField ? parsePersonName(text(givField) ?? '').tokens.join(' ') : '';
+        if (family === '' && given === '') continue;
+        norm = [family, given].filter((s) => s !== '').join(' ');
+      }
+      const fFamily = foldToAscii(family);
+      const fMiddle = foldToAscii(middle);
+      const fGiven = foldToAscii(given);
+      const fold = [fFamily, fMiddle, fGiven].filter((s) => s !== '').join(' ');
+      if (fold === '') {
+        issue(g.name, 'name has no letters');
+        continue;
+      }
+      set(`${g.prefix}.norm`, norm);
+      set(`${g.prefix}.fold`, fold);
+      set(`${g.prefix}.family`, fFamily);
+      set(`${g.prefix}.middle`, fMiddle);
+      set(`${g.prefix}.given`, fGiven);
+      set(`${g.prefix}.familyKey`, partKey(fFamily, locale));
+      set(`${g.prefix}.middleKey`, partKey(fMiddle, locale));
+      const familyKey = partKey(fFamily, locale);
+      const givenKey = partKey(fGiven, locale);
+      set(`${g.prefix}.givenKey`, givenKey);
+      // Family and given keys in sorted order: a blocking key that survives swapped parts.
+      if (familyKey !== '' && givenKey !== '') {
+        set(`${g.prefix}.keySet`, familyKey < givenKey ? `${familyKey}|${givenKey}` : `${givenKey}|${familyKey}`);
+      }
+      usable++;
+    }
+    if (usable === 0) {
+      reject({ index: at, code: 'NO_VALUES', reason: 'no schema field has a usable value' });
+      return;
+    }
+    store.append(cells);
+    inputIndex.push(at);
+    sourceOf.push(currentSource);
+    if (idField !== undefined) {
+      const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
+      userIds.push(typeof v === 'number' || typeof v === 'string' ? v : at);
+    } else userIds.push(at);
+  };
+
+  const feed = (row: unknown) => {
+    if (decided) handle(row);
+    else {
+      buffer.push(row);
+      if (buffer.length >= sampleSize) {
+        decide();
+        for (const b of buffer) handle(b);
+        buffer.length = 0;
+      }
+    }
+  };
+  const sourceRows: number[] = [];
+  let inputRows = 0;
+  for (let s = 0; s < list.length; s++) {
+    const rows = list[s]!;
+    if (rows === null || typeof rows !== 'object' || !(Symbol.iterator in rows || Symbol.asyncIterator in rows)) {
+      throw new KhopError('INVALID_ARGUMENT', 'rows must be an array or an (async) iterable of objects');
+    }
+    currentSource = s;
+    index = 0;
+    const before = inputIndex.length;
+    if (Symbol.asyncIterator in rows) {
+      for await (const row of rows as AsyncIterable<unknown>) feed(row);
+    } else {
+      for (const row of rows as Iterable<unknown>) feed(row);
+    }
+    if (!decided) {
+      decide();
+      for (const b of buffer) handle(b);
+      buffer.length = 0;
+    }
+    sourceRows.push(inputIndex.length - before);
+    inputRows += index;
+  }
+
+  return {
+    schema,
+    store,
+    source: Uint8Array.from(sourceOf),
+    sourceRows,
+    rejectedBySource,
+    inputIndex: Uint32Array.from(inputIndex),
+    userIds,
+    rejected,
+    inputRows,
+    issues,
+    nameGroups: groups.map((g, i) => ({ name: g.name, prefix: g.prefix, hasMiddle: g.hasMiddle, fields: g.fields, locale: resolved[i]! })),
+    dictionaries: categoryCodes,
+  };
+}
+

@@ -1,0 +1,216 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { Worker } from 'node:worker_threads';
+import { RecordStore, type CellValue, type ColumnSpec } from '../../src/block/record-store.js';
+import { isKhopError } from '../../src/errors.js';
+import { Rng } from '../../src/util/rng.js';
+
+const COLUMNS: ColumnSpec[] = [
+  { name: 'id', type: 'ascii' },
+  { name: 'name', type: 'utf8' },
+  { name: 'dob', type: 'int32' },
+  { name: 'sex', type: 'uint8' },
+  { name: 'num', type: 'float64' },
+];
+
+const UTF8_SAMPLES = ['Nguyễn Văn An', 'Đặng Thị Thuỷ', '', 'hoà', 'Ðỗ', '😀 emoji', 'a\u0301', '漢字', 'x'];
+
+function randomRow(rng: Rng): CellValue[] {
+  const nul = (): boolean => rng.chance(0.2);
+  const digits = (): string => {
+    let s = '';
+    const n = rng.int(14);
+    for (let i = 0; i < n; i++) s += String.fromCharCode(48 + rng.int(10));
+    return s;
+  };
+  return [
+    nul() ? null : digits(),
+    nul() ? null : rng.pick(UTF8_SAMPLES) + (rng.chance(0.5) ? rng.pick(UTF8_SAMPLES) : ''),
+    nul() ? null : rng.int(2 ** 32) - 2 ** 31,
+    nul() ? null : rng.int(256),
+    nul() ? null : rng.chance(0.5) ? rng.int(2 ** 40) : rng.next() * 1e6 - 5e5,
+  ];
+}
+
+function expectRow(store: RecordStore, row: number, v: CellValue[]): void {
+  expect(store.getString('id', row)).toBe(v[0] ?? null);
+  expect(store.getString(1, row)).toBe(v[1] ?? null);
+  expect(store.getNumber('dob', row)).toBe(v[2] ?? null);
+  expect(store.getNumber('sex', row)).toBe(v[3] ?? null);
+  expect(store.getNumber('num', row)).toBe(v[4] ?? null);
+  for (let c = 0; c < 5; c++) expect(store.isNull(c, row)).toBe(v[c] == null);
+}
+
+describe('RecordStore', () => {
+  it('round-trips rows with nulls, empty strings and unicode across chunk boundaries', () => {
+    const rng = new Rng(7);
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 }); // 8 rows per chunk
+    const rows: CellValue[][] = [];
+    for (let r = 0; r < 1000; r++) {
+      const v = randomRow(rng);
+      rows.push(v);
+      expect(store.append(v)).toBe(r);
+    }
+    expect(store.rowCount).toBe(1000);
+    expect(store.chunkCount).toBe(125);
+    rows.forEach((v, r) => expectRow(store, r, v));
+  });
+
+  it('keeps a row whose values are all missing distinct from empty / zero values', () => {
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    store.append([null, undefined, null, null, null]);
+    store.append(['', '', 0, 0, 0]);
+    expect([0, 1, 2, 3, 4].map((c) => store.isNull(c, 0))).toEqual([true, true, true, true, true]);
+    expect([0, 1, 2, 3, 4].map((c) => store.isNull(c, 1))).toEqual([false, false, false, false, false]);
+    expect(store.getString('id', 1)).toBe('');
+    expect(store.getNumber('dob', 0)).toBeNull();
+    expect(store.getNumber('dob', 1)).toBe(0);
+  });
+
+  it('stores utf8 text as the bytes TextEncoder produces (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }), { nil: null }), { maxLength: 40 }), (values) => {
+        const store = new RecordStore([{ name: 't', type: 'utf8' }], { chunkBits: 3 });
+        for (const v of values) store.append([v]);
+        const col = store.textColumn('t');
+        const enc = new TextEncoder();
+        values.forEach((v, r) => {
+          expect(store.getString('t', r)).toBe(v);
+          expect(col.isNull(r)).toBe(v === null);
+          const units = col.units(r);
+          const got = Array.from(units.subarray(col.start(r), col.end(r)));
+          expect(got).toEqual(v === null ? [] : Array.from(enc.encode(v)));
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives zero-copy spans for ascii columns and typed chunk views for numbers', () => {
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    for (let r = 0; r < 20; r++) store.append([`id${r}`, null, 19900000 + r, r % 2, r / 2]);
+    const col = store.textColumn('id');
+    const u = col.units(13);
+    expect(String.fromCharCode(...u.subarray(col.start(13), col.end(13)))).toBe('id13');
+    // the same pool is shared by the rows of one chunk
+    expect(col.units(8)).toBe(col.units(15));
+    expect(col.units(8)).not.toBe(col.units(16));
+    const ch = store.columnChunk('dob', 2);
+    expect(ch.length).toBe(4);
+    expect(ch.values).toBeInstanceOf(Int32Array);
+    expect(Array.from(ch.values!.subarray(0, 4))).toEqual([19900016, 19900017, 19900018, 19900019]);
+    expect(ch.values!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(store.columnChunk('num', 0).values).toBeInstanceOf(Float64Array);
+    expect(store.columnChunk('id', 0).pool!.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('refuses values that do not fit the column and leaves the store unchanged', () => {
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    store.append(['1', 'a', 1, 1, 1]);
+    const bad: CellValue[][] = [
+      ['é', 'a', 1, 1, 1], // non-ASCII in ascii column
+      [1 as unknown as string, 'a', 1, 1, 1], // number for text
+      ['1', 'a', 1.5, 1, 1], // not int32
+      ['1', 'a', 2 ** 31, 1, 1],
+      ['1', 'a', 1, 256, 1],
+      ['1', 'a', 1, -1, 1],
+      ['1', 'a', 1, 1, NaN],
+      ['1', 'a', '1' as unknown as number, 1, 1],
+      ['1', '\ud800x', 1, 1, 1], // lone surrogate
+      ['1', 'a', 1, 1], // too few values
+    ];
+    for (const v of bad) {
+      let err: unknown;
+      try {
+        store.append(v);
+      } catch (e) {
+        err = e;
+      }
+      expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
+      // no record value in the message
+      expect((err as Error).message).not.toContain('é');
+    }
+    expect(store.rowCount).toBe(1);
+    store.append(['2', 'b', 2, 2, 2]);
+    expectRow(store, 1, ['2', 'b', 2, 2, 2]);
+    expectRow(store, 0, ['1', 'a', 1, 1, 1]);
+  });
+
+  it('validates the column list and options, collecting every problem', () => {
+    try {
+      new RecordStore(
+        [
+          { name: 'a', type: 'ascii' },
+          { name: 'a', type: 'int32' },
+          { name: '', type: 'utf8' },
+          { name: 'b', type: 'int64' as 'int32' },
+        ],
+        { chunkBits: 40 },
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect(isKhopError(e, 'INVALID_OPTION')).toBe(true);
+      expect((e as { details: { problems: string[] } }).details.problems).toHaveLength(4);
+    }
+    const store = new RecordStore(COLUMNS);
+    expect(() => store.columnIndex('nope')).toThrowError(/unknown column/);
+    expect(() => store.getString('dob', 0)).toThrowError();
+  });
+
+  it('grows text pools chunk by chunk and reports the memory it holds', () => {
+    const store = new RecordStore([{ name: 't', type: 'ascii' }], { chunkBits: 4 });
+    const long = 'x'.repeat(5000);
+    for (let r = 0; r < 40; r++) store.append([r % 3 === 0 ? long : 'ab']);
+    for (let r = 0; r < 40; r++) expect(store.getString('t', r)).toBe(r % 3 === 0 ? long : 'ab');
+    // sealed chunks are trimmed to what they use: 16 rows with 6 long values
+    const used = 6 * 5000 + 10 * 2;
+    expect(store.columnChunk('t', 0).pool!.byteLength).toBe(used);
+    expect(store.byteLength).toBeGreaterThan(3 * 5000 * 4);
+    expect(store.byteLength).toBeLessThan(40 * 5000);
+  });
+
+  it('shares its buffers through a descriptor (structured clone: same memory)', () => {
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    const rng = new Rng(3);
+    const rows: CellValue[][] = [];
+    for (let r = 0; r < 50; r++) {
+      rows.push(randomRow(rng));
+      store.append(rows[r]!);
+    }
+    const view = RecordStore.fromDescriptor(structuredClone(store.toDescriptor()));
+    expect(view.rowCount).toBe(50);
+    expect(view.writable).toBe(false);
+    rows.forEach((v, r) => expectRow(view, r, v));
+    // a write through the original is visible through the clone: no copy was made
+    store.columnChunk('dob', 0).values![0] = 4242;
+    store.columnChunk('dob', 0).nulls[0]! &= ~1;
+    expect(view.getNumber('dob', 0)).toBe(4242);
+    expect(() => view.append(rows[0]!)).toThrowError(/read-only/);
+  });
+
+  it('is read in place by a worker thread', async () => {
+    const store = new RecordStore([{ name: 'name', type: 'utf8' }, { name: 'dob', type: 'int32' }], { chunkBits: 3 });
+    for (let r = 0; r < 20; r++) store.append([`Nguyễn ${r}`, 19900100 + r]);
+    const d = store.toDescriptor();
+    // parts per chunk: name (nulls, offsets, pool), dob (nulls, values) → 5; row 17 = chunk 2, local 1
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const p = workerData.parts;
+      const off = new Uint32Array(p[2 * 5 + 1].buffer, p[2 * 5 + 1].byteOffset, 9);
+      const pool = new Uint8Array(p[2 * 5 + 2].buffer, p[2 * 5 + 2].byteOffset, p[2 * 5 + 2].byteLength);
+      const dob = new Int32Array(p[2 * 5 + 4].buffer, p[2 * 5 + 4].byteOffset, 8);
+      const name = new TextDecoder().decode(pool.slice(off[1], off[2]));
+      const before = dob[1];
+      dob[1] = 20240229; // write through the shared memory
+      parentPort.postMessage({ name, before });
+    `;
+    const worker = new Worker(code, { eval: true, workerData: d });
+    const msg = await new Promise<{ name: string; before: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(msg).toEqual({ name: 'Nguyễn 17', before: 19900117 });
+    expect(store.getNumber('dob', 17)).toBe(20240229);
+  });
+});

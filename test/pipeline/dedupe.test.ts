@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { dedupe, link } from '../../src/pipeline/match.js';
+import { KhopError } from '../../src/errors.js';
+import { Rng } from '../../src/util/rng.js';
+import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
+
+const schema = {
+  id: { kind: 'nationalId' as const },
+  name: { kind: 'personName' as const, locale: 'vi' as const },
+  dob: { kind: 'date' as const },
+  sex: { kind: 'sex' as const },
+};
+
+const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ'];
+const MIDDLE_M = ['Văn', 'Đức', 'Minh', 'Quốc', 'Hữu'];
+const MIDDLE_F = ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Kim'];
+const GIVEN_M = ['An', 'Bình', 'Cường', 'Dũng', 'Hùng', 'Khoa', 'Long', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Tùng', 'Việt'];
+const GIVEN_F = ['Anh', 'Bích', 'Chi', 'Dung', 'Hà', 'Hoa', 'Lan', 'Mai', 'Ngọc', 'Phương', 'Thảo', 'Trang', 'Yến'];
+
+/** A small seeded population: people with one to three records, light corruption, truth per row. */
+function population(people: number, seed: number): { rows: Record<string, unknown>[]; truth: number[] } {
+  const rng = new Rng(seed);
+  const rows: Record<string, unknown>[] = [];
+  const truth: number[] = [];
+  for (let p = 0; p < people; p++) {
+    const male = rng.chance(0.5);
+    const name = `${rng.pick(FAMILY)} ${rng.pick(male ? MIDDLE_M : MIDDLE_F)} ${rng.pick(male ? GIVEN_M : GIVEN_F)}`;
+    const year = 1950 + rng.int(60);
+    const month = 1 + rng.int(12);
+    const day = 1 + rng.int(28);
+    const id = `${rng.pick(VN_PROVINCES_63).cccdPrefix}${male ? (year < 2000 ? 0 : 2) : year < 2000 ? 1 : 3}${String(year % 100).padStart(2, '0')}${String(rng.int(1e6)).padStart(6, '0')}`;
+    const copies = 1 + (rng.chance(0.3) ? 1 + rng.int(2) : 0);
+    for (let c = 0; c < copies; c++) {
+      let n = name;
+      let d = `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`;
+      let i: string | null = id;
+      if (c > 0) {
+        const kind = rng.int(4);
+        if (kind === 0) n = n.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+        if (kind === 1) d = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        if (kind === 2) i = null;
+        if (kind === 3) i = id.slice(1); // lost leading zero
+      }
+      rows.push({ id: i, name: n, dob: d, sex: male ? 'Nam' : 'Nữ', rid: `r${rows.length}` });
+      truth.push(p);
+    }
+  }
+  return { rows, truth };
+}
+
+function pairF1(pred: ReadonlyArray<string | number | null>, truth: readonly number[]): number {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < pred.length; i++) {
+    for (let j = i + 1; j < pred.length; j++) {
+      const p = pred[i] !== null && pred[i] === pred[j];
+      const t = truth[i] === truth[j];
+      if (p && t) tp++;
+      else if (p) fp++;
+      else if (t) fn++;
+    }
+  }
+  return (2 * tp) / (2 * tp + fp + fn);
+}
+
+describe('dedupe', () => {
+  it('finds the duplicates of a seeded population (brute-force pair F1)', async () => {
+    const { rows, truth } = population(400, 7);
+    const r = await dedupe(rows, { schema });
+    expect(r.clusters).toHaveLength(rows.length);
+    expect(pairF1(r.clusters, truth)).toBeGreaterThan(0.95);
+    expect(r.stats.inputRows).toBe(rows.length);
+    expect(r.stats.acceptedRows + r.stats.rejectedRows).toBe(rows.length);
+  });
+
+  it('is deterministic: same input → identical pairs, weights and clusters', async () => {
+    const { rows } = population(200, 11);
+    const a = await dedupe(rows, { schema });
+    const b = await dedupe(rows, { schema });
+    expect(Array.from(a.pairs.left)).toEqual(Array.from(b.pairs.left));
+    expect(Array.from(a.pairs.right)).toEqual(Array.from(b.pairs.right));
+    expect(Array.from(a.pairs.weight)).toEqual(Array.from(b.pairs.weight));
+    expect(a.clusters).toEqual(b.clusters);
+    expect(JSON.stringify(a.model.toJSON())).toBe(JSON.stringify(b.model.toJSON()));
+  });
+
+  it('explains every returned pair: the waterfall adds up to the pair weight', async () => {
+    const { rows } = population(150, 3);
+    const r = await dedupe(rows, { schema });
+    expect(r.pairs.count).toBeGreaterThan(0);
+    for (let i = 0; i < r.pairs.count; i++) {
+      const e = r.explain(i);
+      expect(e.total).toBeCloseTo(r.pairs.weight[i]!, 9);
+      expect(e.probability).toBeCloseTo(r.pairs.probability[i]!, 9);
+      expect(e.fields.map((f) => f.comparison)).toEqual(r.model.comparisons.map((c) => c.name));
+    }
+    expect(() => r.explain(r.pairs.count)).toThrow(KhopError);
+  });
+
+  it('cluster id is the smallest user id of the cluster (idField), stable when rows are appended', async () => {
+    const { rows } = population(150, 5);
+    const withIds = rows.map((row, i) => ({ ...row, rid: 1000 - i }));
+    const r = await dedupe(withIds, { schema, idField: 'rid' });
+    const members = new Map<string | number | null, number[]>();
+    r.clusters.forEach((c, i) => members.set(c, [...(members.get(c) ?? []), withIds[i]!.rid as number]));
+    for (const [id, ids] of members) expect(id).toBe(Math.min(...ids));
+    // Appending a new, unrelated person keeps every existing cluster id.
+    const extra = { id: '079199123456', name: 'Tôn Thất Vĩnh', dob: '02/02/1999', sex: 'Nam', rid: 1 };
+    const r2 = await dedupe([...withIds, extra], { schema, idField: 'rid' });
+    expect(r2.clusters.slice(0, withIds.length)).toEqual(r.clusters);
+  });
+
+  it('rejects rows it cannot use, with reasons and positions, and keeps the count', async () => {
+    const { rows } = population(60, 9);
+    const bad = [null, 'text', { id: { x: 1 }, name: 'A' }, { name: ['a'] }, { dob: Number.NaN }, {}, { id: '', name: '   ' }];
+    const input = [...rows.slice(0, 10), ...bad, ...rows.slice(10)];
+    const r = await dedupe(input, { schema });
+    expect(r.rejected.map((x) => x.index)).toEqual([10, 11, 12, 13, 14, 15, 16]);
+    expect(r.rejected.map((x) => x.code)).toEqual(['NOT_AN_OBJECT', 'NOT_AN_OBJECT', 'WRONG_TYPE', 'WRONG_TYPE', 'WRONG_TYPE', 'NO_VALUES', 'NO_VALUES']);
+    for (const x of r.rejected) expect(x.reason).not.toMatch(/\{|\[|NaN\b.*NaN/);
+    expect(r.clusters.filter((c) => c === null)).toHaveLength(7);
+    expect(r.stats.acceptedRows + r.stats.rejectedRows).toBe(input.length);
+  });
+
+  it('counts unusable values as missing, per field and reason', async () => {
+    const { rows } = population(60, 2);
+    rows[0]!.dob = '31/02/1990';
+    rows[1]!.id = '12345abc';
+    const r = await dedupe(rows, { schema });
+    expect(Object.values(r.stats.issues.dob ?? {}).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(Object.values(r.stats.issues.id ?? {}).reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('reports configuration errors together, before reading rows', async () => {
+    let read = false;
+    const rows = {
+      *[Symbol.iterator]() {
+        read = true;
+        yield {};
+      },
+    };
+    const err = await dedupe(rows, { schema, threshold: 2, maxBlockSize: 1, threads: 0 } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KhopError);
+    expect((err as KhopError).code).toBe('INVALID_OPTION');
+    expect(((err as KhopError).details!.problems as string[]).length).toBe(3);
+    expect(read).toBe(false);
+    await expect(dedupe([], { schema: { x: { kind: 'bogus' } } } as never)).rejects.toMatchObject({ code: 'INVALID_SCHEMA' });
+  });
+
+  it('accepts async iterables', async () => {
+    const { rows, truth } = population(100, 4);
+    async function* gen() {
+      for (const r of rows) yield r;
+    }
+    const r = await dedupe(gen(), { schema });
+    expect(pairF1(r.clusters, truth)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('link', () => {
+  it('links two datasets with cross pairs only, positions relative to each side', async () => {
+    const { rows, truth } = population(300, 21);
+    const left: Record<string, unknown>[] = [];
+    const right: Record<string, unknown>[] = [];
+    const tl: number[] = [];
+    const tr: number[] = [];
+    const seen = new Set<number>();
+    rows.forEach((row, i) => {
+      if (!seen.has(truth[i]!)) {
+        seen.add(truth[i]!);
+        left.push(row);
+        tl.push(truth[i]!);
+      } else {
+        right.push(row);
+        tr.push(truth[i]!);
+      }
+    });
+    const r = await link(left, right, { schema });
+    expect(r.clusters.left).toHaveLength(left.length);
+    expect(r.clusters.right).toHaveLength(right.length);
+    let correct = 0;
+    for (let i = 0; i < r.links.count; i++) {
+      expect(r.links.left[i]!).toBeLessThan(left.length);
+      expect(r.links.right[i]!).toBeLessThan(right.length);
+      if (tl[r.links.left[i]!] === tr[r.links.right[i]!]) correct++;
+    }
+    expect(r.links.count).toBeGreaterThan(right.length * 0.9);
+    expect(correct / r.links.count).toBeGreaterThan(0.97);
+  });
+});
