@@ -58,6 +58,13 @@ export function damerauLevenshteinWithinSpans(
   if (diff > max) return far;
   if (la === 0) return lb; // lb ≤ max here
   if (lb === 0) return la;
+  if (max === 1) {
+    // After stripping, the spans' first units differ and so do their last units: one edit
+    // covers them only as one substitution (1 × 1) or one adjacent transposition (2 × 2, ab/ba).
+    if (la === 1 && lb === 1) return 1;
+    if (la === 2 && lb === 2 && au[as] === bu[bs + 1] && au[as + 1] === bu[bs]) return 1;
+    return far;
+  }
 
   rowA = ensureInt32(rowA, lb + 1);
   rowB = ensureInt32(rowB, lb + 1);

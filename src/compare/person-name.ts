@@ -137,6 +137,9 @@ export const PERSON_NAME_COMPARISONS: ReadonlyArray<{ readonly name: 'family' | 
 /** Jaro–Winkler similarity at or above which two given names are "close". */
 export const GIVEN_NAME_CLOSE_JARO_WINKLER = 0.92;
 
+/** Shortest/longest length ratio below which Jaro–Winkler cannot reach the close threshold. */
+const JW_MIN_LENGTH_RATIO = 3 * ((GIVEN_NAME_CLOSE_JARO_WINKLER - 0.4) / 0.6) - 2;
+
 // ---------------------------------------------------------------------------------------------
 // Per-pair scratch (non-re-entrant): the spans of the 8 columns of each side.
 //   units:  uA[c], uB[c]                 c = column slot below
@@ -163,6 +166,28 @@ const nA = new Int32Array(6);
 const nB = new Int32Array(6);
 let normState = 0;
 
+// The pair being compared, and which slots of each side are loaded (bit per slot): spans are
+// fetched on first use, so a pair decided by its family and given names never touches `norm`,
+// `fold` or the keys.
+let colsA: NameColumns | null = null;
+let colsB: NameColumns | null = null;
+let rowA = 0;
+let rowB = 0;
+let loaded = 0;
+
+function columnOf(c: NameColumns, slot: number): TextColumnReader {
+  switch (slot) {
+    case NORM: return c.norm;
+    case FOLD: return c.fold;
+    case FAMILY: return c.family;
+    case MIDDLE: return c.middle;
+    case GIVEN: return c.given;
+    case FAMILY_KEY: return c.familyKey;
+    case MIDDLE_KEY: return c.middleKey;
+    default: return c.givenKey;
+  }
+}
+
 function load1(col: TextColumnReader, row: number, slot: number, u: CodeUnits[], p: Int32Array): void {
   const s = col.start(row);
   u[slot] = col.units(row);
@@ -170,15 +195,13 @@ function load1(col: TextColumnReader, row: number, slot: number, u: CodeUnits[],
   p[2 * slot + 1] = col.isNull(row) ? s : col.end(row);
 }
 
-function load(c: NameColumns, row: number, u: CodeUnits[], p: Int32Array): void {
-  load1(c.norm, row, NORM, u, p);
-  load1(c.fold, row, FOLD, u, p);
-  load1(c.family, row, FAMILY, u, p);
-  load1(c.middle, row, MIDDLE, u, p);
-  load1(c.given, row, GIVEN, u, p);
-  load1(c.familyKey, row, FAMILY_KEY, u, p);
-  load1(c.middleKey, row, MIDDLE_KEY, u, p);
-  load1(c.givenKey, row, GIVEN_KEY, u, p);
+/** Make slot `slot` of both sides available in uA/pA and uB/pB. */
+function need(slot: number): void {
+  const bit = 1 << slot;
+  if ((loaded & bit) !== 0) return;
+  load1(columnOf(colsA!, slot), rowA, slot, uA, pA);
+  load1(columnOf(colsB!, slot), rowB, slot, uB, pB);
+  loaded |= bit;
 }
 
 function isEmpty(p: Int32Array, slot: number): boolean {
@@ -187,15 +210,19 @@ function isEmpty(p: Int32Array, slot: number): boolean {
 
 /** Slot `sa` of side A equals slot `sb` of side B (both non-empty is the caller's business). */
 function eq(sa: number, sb: number): boolean {
+  need(sa);
+  need(sb);
   return spanEquals(uA[sa]!, pA[2 * sa]!, pA[2 * sa + 1]!, uB[sb]!, pB[2 * sb]!, pB[2 * sb + 1]!);
 }
 
 /** Phonetic keys of a part are non-empty on both sides and equal. */
 function keysEqual(slot: number): boolean {
+  need(slot);
   return !isEmpty(pA, slot) && !isEmpty(pB, slot) && eq(slot, slot);
 }
 
 function osaWithinOne(slot: number): boolean {
+  need(slot);
   return damerauLevenshteinWithinSpans(1, uA[slot]!, pA[2 * slot]!, pA[2 * slot + 1]!, uB[slot]!, pB[2 * slot]!, pB[2 * slot + 1]!) <= 1;
 }
 
@@ -230,16 +257,24 @@ function partSpan(u: CodeUnits, s: number, e: number, first: number, count: numb
 
 /** Part `k` (0 family, 1 middle, 2 given) is equal with diacritics on both sides' `norm`. */
 function normPartEqual(k: number): boolean {
+  if (normState === 0) {
+    need(NORM);
+    need(FAMILY);
+    need(MIDDLE);
+    need(GIVEN);
+  }
   if (normState === 0) normState = locateNormParts(uA, pA, nA) && locateNormParts(uB, pB, nB) ? 1 : 2;
   if (normState === 2) return false;
   return spanEquals(uA[NORM]!, nA[2 * k]!, nA[2 * k + 1]!, uB[NORM]!, nB[2 * k]!, nB[2 * k + 1]!);
 }
 
 function familyLevel(): FamilyNameLevel {
+  need(FAMILY);
   if (isEmpty(pA, FAMILY) || isEmpty(pB, FAMILY)) return FamilyNameLevel.MISSING;
   if (eq(FAMILY, FAMILY)) return normPartEqual(0) ? FamilyNameLevel.EXACT : FamilyNameLevel.FOLDED_EQUAL;
   if (keysEqual(FAMILY_KEY)) return FamilyNameLevel.PHONETIC_EQUAL;
   if (osaWithinOne(FAMILY)) return FamilyNameLevel.WITHIN_ONE_EDIT;
+  need(GIVEN);
   if ((!isEmpty(pB, GIVEN) && eq(FAMILY, GIVEN)) || (!isEmpty(pA, GIVEN) && eq(GIVEN, FAMILY))) {
     return FamilyNameLevel.SWAPPED_WITH_GIVEN;
   }
@@ -281,6 +316,7 @@ function embeds(su: CodeUnits, ss: number, se: number, lu: CodeUnits, ls: number
 }
 
 function middleLevel(): MiddleNameLevel {
+  need(MIDDLE);
   if (isEmpty(pA, MIDDLE) || isEmpty(pB, MIDDLE)) return MiddleNameLevel.MISSING;
   if (eq(MIDDLE, MIDDLE)) return normPartEqual(1) ? MiddleNameLevel.EXACT : MiddleNameLevel.FOLDED_EQUAL;
   if (keysEqual(MIDDLE_KEY)) return MiddleNameLevel.PHONETIC_EQUAL;
@@ -292,17 +328,29 @@ function middleLevel(): MiddleNameLevel {
 }
 
 function givenLevel(): GivenNameLevel {
+  need(GIVEN);
   if (isEmpty(pA, GIVEN) || isEmpty(pB, GIVEN)) return GivenNameLevel.MISSING;
   if (eq(GIVEN, GIVEN)) return normPartEqual(2) ? GivenNameLevel.EXACT : GivenNameLevel.FOLDED_EQUAL;
   if (keysEqual(GIVEN_KEY)) return GivenNameLevel.PHONETIC_EQUAL;
   const au = uA[GIVEN]!, as = pA[2 * GIVEN]!, ae = pA[2 * GIVEN + 1]!;
   const bu = uB[GIVEN]!, bs = pB[2 * GIVEN]!, be = pB[2 * GIVEN + 1]!;
+  const la = ae - as;
+  const lb = be - bs;
+  // Jaro–Winkler ≥ t needs Jaro ≥ (t − 0.4)/0.6 (the largest prefix boost), and Jaro ≤
+  // (2 + min/max)/3 — so spans whose length ratio is below 3·(t − 0.4)/0.6 − 2 cannot be close.
   if (damerauLevenshteinWithinSpans(1, au, as, ae, bu, bs, be) <= 1 ||
-      jaroWinklerSpans(au, as, ae, bu, bs, be) >= GIVEN_NAME_CLOSE_JARO_WINKLER) {
+      ((la < lb ? la / lb : lb / la) >= JW_MIN_LENGTH_RATIO && jaroWinklerSpans(au, as, ae, bu, bs, be) >= GIVEN_NAME_CLOSE_JARO_WINKLER)) {
     return GivenNameLevel.CLOSE;
   }
-  if (containsTokens(uB[FOLD]!, pB[2 * FOLD]!, pB[2 * FOLD + 1]!, au, as, ae) ||
-      containsTokens(uA[FOLD]!, pA[2 * FOLD]!, pA[2 * FOLD + 1]!, bu, bs, be)) {
+  // The other name's given differs (checked above), so "elsewhere" means among its family and
+  // middle tokens — the folded full name minus the given part.
+  need(FAMILY);
+  need(MIDDLE);
+  if (containsTokens(bu, bs, be, au, as, ae) || containsTokens(au, as, ae, bu, bs, be) ||
+      containsTokens(uB[FAMILY]!, pB[2 * FAMILY]!, pB[2 * FAMILY + 1]!, au, as, ae) ||
+      containsTokens(uB[MIDDLE]!, pB[2 * MIDDLE]!, pB[2 * MIDDLE + 1]!, au, as, ae) ||
+      containsTokens(uA[FAMILY]!, pA[2 * FAMILY]!, pA[2 * FAMILY + 1]!, bu, bs, be) ||
+      containsTokens(uA[MIDDLE]!, pA[2 * MIDDLE]!, pA[2 * MIDDLE + 1]!, bu, bs, be)) {
     return GivenNameLevel.ELSEWHERE_IN_NAME;
   }
   return GivenNameLevel.ELSE;
@@ -315,8 +363,11 @@ function givenLevel(): GivenNameLevel {
  * Allocation-free; non-re-entrant (module-level scratch).
  */
 export function comparePersonName(a: NameColumns, ra: number, b: NameColumns, rb: number, out: Uint8Array, outPos: number): void {
-  load(a, ra, uA, pA);
-  load(b, rb, uB, pB);
+  colsA = a;
+  colsB = b;
+  rowA = ra;
+  rowB = rb;
+  loaded = 0;
   normState = 0;
   out[outPos] = familyLevel();
   out[outPos + 1] = middleLevel();
