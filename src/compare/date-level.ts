@@ -17,7 +17,10 @@
  *   6 january-first-same-year  both full, same year, one of them 1 January: the
  *                          "01/01/yyyy" stand-in for an unknown day and month that some
  *                          registers write instead of a year-only date
- *   7 else
+ *   7 one-digit            both full, the yyyymmdd digits differ by one substituted digit or
+ *                          one adjacent transposition (a typing slip: 1967-06-06 / 1967-05-06,
+ *                          1964 / 1946)
+ *   8 else
  *
  * One-day arithmetic converts both dates to a day number with the proleptic Gregorian
  * days-from-civil algorithm (H. Hinnant, "chrono-compatible low-level date algorithms",
@@ -33,7 +36,7 @@ import { defineLevels } from './levels.js';
 /** Level codes of {@link compareDates}. */
 export const DateLevel = {
   MISSING: 0, EXACT: 1, DAY_MONTH_SWAPPED: 2, ONE_DAY_APART: 3, PARTIAL_AGREES: 4,
-  SAME_YEAR_MONTH: 5, JANUARY_FIRST_SAME_YEAR: 6, ELSE: 7,
+  SAME_YEAR_MONTH: 5, JANUARY_FIRST_SAME_YEAR: 6, ONE_DIGIT: 7, ELSE: 8,
 } as const;
 export type DateLevel = (typeof DateLevel)[keyof typeof DateLevel];
 
@@ -46,6 +49,7 @@ export const DATE_LEVELS = defineLevels([
   ['partial-agrees', 'partial date (year or month/year) agrees with the other date'],
   ['same-year-month', 'same year and month, different day'],
   ['january-first-same-year', 'same year, one date is 1 January (possible stand-in for an unknown date)'],
+  ['one-digit', 'one digit typed wrong or two adjacent digits swapped'],
   ['else', 'dates differ'],
 ]);
 
@@ -90,6 +94,35 @@ function check(p: number): void {
 }
 
 /**
+ * The 8 decimal digits of a and b differ in exactly one position, or in two adjacent positions
+ * holding each other's digit (a transposition). Digit k (from the right) is ⌊x / 10^k⌋ mod 10.
+ */
+function oneDigitApart(a: number, b: number): boolean {
+  let first = -1;
+  let diffs = 0;
+  let pa = 0;
+  let pb = 0;
+  for (let k = 0; k < 8; k++) {
+    const x = a % 10;
+    const y = b % 10;
+    a = (a - x) / 10;
+    b = (b - y) / 10;
+    if (x !== y) {
+      diffs++;
+      if (diffs === 1) {
+        first = k;
+        pa = x;
+        pb = y;
+      } else if (diffs === 2) {
+        // adjacent and crossed: a's digit here is b's digit there and vice versa
+        if (k !== first + 1 || x !== pb || y !== pa) return false;
+      } else return false;
+    }
+  }
+  return diffs === 1 || diffs === 2;
+}
+
+/**
  * Comparison level of two packed `yyyymmdd` dates (0 = missing; 0 month/day = unknown part).
  * Throws KhopError INVALID_ARGUMENT for a non-zero value that is not a date.
  */
@@ -119,6 +152,7 @@ export function compareDates(a: number, b: number): DateLevel {
       if (ma === mb) return DateLevel.SAME_YEAR_MONTH;
       if ((ma === 1 && da === 1) || (mb === 1 && db === 1)) return DateLevel.JANUARY_FIRST_SAME_YEAR;
     }
+    if (oneDigitApart(a, b)) return DateLevel.ONE_DIGIT;
     return DateLevel.ELSE;
   }
   // At least one partial date: every part known on both sides must agree.

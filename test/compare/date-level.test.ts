@@ -20,13 +20,19 @@ describe('compareDates', () => {
     [19900500, 19900000, DateLevel.PARTIAL_AGREES],
     [19900512, 19900520, DateLevel.SAME_YEAR_MONTH],
     [19900101, 19900720, DateLevel.JANUARY_FIRST_SAME_YEAR], // 01/01/yyyy stand-in
-    [19900512, 19910512, DateLevel.ELSE],
-    [19900512, 19900612, DateLevel.ELSE],
+    [19900512, 19910512, DateLevel.ONE_DIGIT], // year typo
+    [19900512, 19900612, DateLevel.ONE_DIGIT], // month typo
+    [19640412, 19460412, DateLevel.ONE_DIGIT], // adjacent digits swapped
+    [19900512, 19920512, DateLevel.ONE_DIGIT],
+    [19900512, 19850512, DateLevel.ELSE], // two digits
+    [19640412, 19640421, DateLevel.SAME_YEAR_MONTH],
+    [19640412, 14690412, DateLevel.ELSE], // non-adjacent digits exchanged
     [19900500, 19900600, DateLevel.ELSE],
     [19900000, 19910512, DateLevel.ELSE],
     [19900500, 19900612, DateLevel.ELSE],
     [20000228, 20000301, DateLevel.ELSE], // two days apart in a leap year
-    [19900101, 19910101, DateLevel.ELSE],
+    [19900101, 19910101, DateLevel.ONE_DIGIT],
+    [19900101, 19930201, DateLevel.ELSE],
   ];
   it.each(table)('%i vs %i → level %i', (a, b, level) => {
     expect(compareDates(a, b)).toBe(level);
