@@ -175,3 +175,12 @@ export { dedupe, link, DEFAULT_MATCH_OPTIONS } from './pipeline/match.js';
 export type { MatchOptions, MatchResult, DedupeResult, LinkResult, MatchPairs, MatchStats, MatchProgress, PhaseStat } from './pipeline/match.js';
 export { defaultBlockingRules } from './pipeline/default-rules.js';
 export type { RejectedRow } from './pipeline/prepare.js';
+
+// register: authenticate claims against a population register
+export { Register, DEFAULT_BATCH_SIZE } from './register/register.js';
+export type { AuthenticateManyOptions, AddResult, RegisterStats } from './register/register.js';
+export { DEFAULT_VERIFICATION_POLICY } from './register/policy.js';
+export type { VerificationPolicy } from './register/policy.js';
+export type { Verdict, FieldVerdict, AuthenticateOptions, VerdictStatus, FieldResult, VerdictCandidate, ExplainedField } from './register/verdict.js';
+export type { RegisterBuildOptions } from './register/register-options.js';
+export type { RegisterRejectedRow } from './register/row-ingest.js';

@@ -458,7 +458,8 @@ export class RecordStore {
   private reserve(c: number, k: number, at: number, need: number): Uint8Array {
     const pool = this.poolsOf[c]![k]!;
     if (at + need <= pool.byteLength) return pool;
-    let cap = pool.byteLength * 2;
+    // A pool may be empty (a chunk loaded from a snapshot with no text in it): start from a floor.
+    let cap = Math.max(pool.byteLength * 2, INITIAL_POOL_BYTES);
     while (cap < at + need) cap *= 2;
     if (cap > 0xffffffff) throw new KhopError('CAPACITY_EXCEEDED', `RecordStore: text of one chunk of column "${this.columns[c]!.name}" exceeds 4 GiB`);
     const grown = new Uint8Array(sab(cap));

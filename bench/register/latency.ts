@@ -1,0 +1,156 @@
+/**
+ * Register benchmark: build a register of N synthetic people, then measure what an
+ * authentication service needs — single-claim latency percentiles, batch throughput, memory
+ * per record, snapshot save and load time.
+ *
+ *   npx tsx bench/register/latency.ts [--records 1M] [--claims 200k] [--dir /tmp] [--write]
+ *   npx tsx --expose-gc bench/register/latency.ts --records 10M        (opt-in)
+ *
+ * Data: a clean population from src/synth (generatePopulation, duplicateRate 0) streamed into
+ * Register.build, and claims from generateClaims over the same population options (60 %
+ * verified with benign noise, the rest wrong name / wrong date / unknown / invalid /
+ * inconsistent IDs). Every claim's status is checked against the generator's expectation and
+ * the agreement is printed (a benchmark that silently measured wrong answers would be useless).
+ *
+ * Latency: each `authenticate` call timed alone with process.hrtime.bigint (the timer costs
+ * ~50–100 ns, included); percentiles over all claims, after a warm-up pass. Baseline in the
+ * same run: the bare index probe (one XXH64 of the ID digits + BlockIndex.lookup), i.e. the
+ * floor any verdict pays. Throughput: authenticateMany over the same claims (batches of 8192),
+ * claims/s, compared with a loop of single authenticate calls.
+ * Memory: register.stats() bytes (store + indexes) per record, and the RSS delta of the build
+ * (after GC when --expose-gc is given; includes garbage otherwise).
+ * Target (architecture.md): p99 ≤ 20 µs per claim at 10M records, in process.
+ */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Register } from '../../src/register/register.js';
+import { vietnamesePersonSchema } from '../../src/schema.js';
+import { generateClaims, type Claim } from '../../src/synth/claims.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { KeyHasher } from '../../src/hash/key-hasher.js';
+import { parseNationalId } from '../../src/text/national-id.js';
+import { bytes as fmtBytes, fmt, machineLine, markdownTable, parseArgs, parseCount, quantile, writeBenchmarkSection } from '../lib/report.js';
+
+const args = parseArgs(process.argv.slice(2));
+const N = parseCount(args.records, 1_000_000);
+const Q = parseCount(args.claims, 200_000);
+const DIR = typeof args.dir === 'string' ? args.dir : tmpdir();
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function rss(): number {
+  gc?.();
+  return process.memoryUsage().rss;
+}
+
+function ms(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const pop = { size: N, seed: 42, duplicateRate: 0 };
+const schema = vietnamesePersonSchema();
+
+console.log(`register bench: ${fmt(N)} records, ${fmt(Q)} claims — ${machineLine()}`);
+const rss0 = rss();
+let t = process.hrtime.bigint();
+const register = await Register.build(schema, generatePopulation(pop), { idField: 'recordId' });
+const buildMs = ms(t);
+const rss1 = rss();
+const st = register.stats();
+console.log(`build ${(buildMs / 1000).toFixed(1)} s (incl. generating the rows), ${fmt(st.records)} records, ${fmtBytes(st.bytes.total)} = ${st.bytesPerRecord.toFixed(1)} B/record`);
+
+t = process.hrtime.bigint();
+const claims: Claim[] = [...generateClaims({ register: pop, count: Q, seed: 9 })];
+console.log(`claims generated in ${(ms(t) / 1000).toFixed(1)} s`);
+
+// Warm-up (JIT) and correctness.
+let agree = 0;
+for (const c of claims) if (register.authenticate(c as unknown as Record<string, unknown>).status === c.expected) agree++;
+
+// Single-claim latency.
+const lat = new Float64Array(Q);
+for (let i = 0; i < Q; i++) {
+  const c = claims[i] as unknown as Record<string, unknown>;
+  const t0 = process.hrtime.bigint();
+  register.authenticate(c);
+  lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
+}
+const latencies = Array.from(lat);
+const byStatus = new Map<string, number[]>();
+for (let i = 0; i < Q; i++) {
+  const e = claims[i]!.expected;
+  let a = byStatus.get(e);
+  if (!a) byStatus.set(e, (a = []));
+  a.push(lat[i]!);
+}
+
+// Baseline: the bare probe (hash + lookup) of every valid ID.
+const hasher = new KeyHasher();
+const out = new Uint32Array(2);
+const digits = claims.map((c) => {
+  const p = parseNationalId(c.id);
+  return p.ok ? p.digits : '001090012345';
+});
+const probe = new Float64Array(Q);
+const idIndex = (register as unknown as { s: { idIndex: { lookup(lo: number, hi: number): number } } }).s.idIndex;
+for (let i = 0; i < Q; i++) {
+  const t0 = process.hrtime.bigint();
+  hasher.hashAscii(digits[i]!, out, 0);
+  idIndex.lookup(out[0]!, out[1]!);
+  probe[i] = Number(process.hrtime.bigint() - t0) / 1000;
+}
+
+// Throughput: one-by-one loop vs authenticateMany (which must give the same answers).
+const singleStatus: string[] = new Array<string>(Q);
+t = process.hrtime.bigint();
+for (let i = 0; i < Q; i++) {
+  const v = register.authenticate(claims[i] as unknown as Record<string, unknown>);
+  singleStatus[i] = v.status + ':' + String(v.recordId);
+}
+const loopMs = ms(t);
+t = process.hrtime.bigint();
+let manyCount = 0;
+let manySame = 0;
+for await (const v of register.authenticateMany(claims)) {
+  if (v.status + ':' + String(v.recordId) === singleStatus[manyCount]) manySame++;
+  manyCount++;
+}
+const manyMs = ms(t);
+
+// Snapshot.
+mkdirSync(DIR, { recursive: true });
+const file = join(DIR, `khop-register-bench-${process.pid}.khop`);
+t = process.hrtime.bigint();
+await register.save(file);
+const saveMs = ms(t);
+const fileBytes = statSync(file).size;
+t = process.hrtime.bigint();
+const loaded = await Register.load(file);
+const loadMs = ms(t);
+let same = 0;
+for (let i = 0; i < Math.min(Q, 10_000); i++) {
+  const c = claims[i] as unknown as Record<string, unknown>;
+  if (JSON.stringify(loaded.authenticate(c)) === JSON.stringify(register.authenticate(c))) same++;
+}
+rmSync(file, { force: true });
+
+const q = (xs: readonly number[], p: number) => quantile(xs, p).toFixed(1);
+const rows: string[][] = [
+  ['records', fmt(st.records)],
+  ['build (streaming synthetic rows)', `${(buildMs / 1000).toFixed(1)} s`],
+  ['store + indexes', `${fmtBytes(st.bytes.total)} (${st.bytesPerRecord.toFixed(1)} B/record: store ${(st.bytes.store / st.records).toFixed(1)}, ID ${(st.bytes.idIndex / st.records).toFixed(1)}, earlier ${(st.bytes.earlierIdIndex / st.records).toFixed(1)}, did-you-mean ${(st.bytes.candidateIndex / st.records).toFixed(1)})`],
+  ['RSS delta of the build', `${fmtBytes(rss1 - rss0)} (${((rss1 - rss0) / st.records).toFixed(1)} B/record${gc ? ', after GC' : ', no GC: run with --expose-gc'})`],
+  ['claims agreeing with the generator', `${agree} / ${Q} (${((100 * agree) / Q).toFixed(2)} %)`],
+  ['authenticate latency p50 / p90 / p99 / p99.9', `${q(latencies, 0.5)} / ${q(latencies, 0.9)} / ${q(latencies, 0.99)} / ${q(latencies, 0.999)} µs`],
+  ...[...byStatus].map(([k, v]) => [`  ${k} (${v.length}) p50 / p99`, `${q(v, 0.5)} / ${q(v, 0.99)} µs`]),
+  ['baseline: hash + index probe p50 / p99', `${q(Array.from(probe), 0.5)} / ${q(Array.from(probe), 0.99)} µs`],
+  ['one-by-one loop', `${fmt((Q / loopMs) * 1000)} claims/s`],
+  ['authenticateMany (batch 8192)', `${fmt((manyCount / manyMs) * 1000)} claims/s (×${(loopMs / manyMs).toFixed(2)} vs loop; ${manySame} / ${manyCount} same status and record)`],
+  ['save', `${(saveMs / 1000).toFixed(2)} s, ${fmtBytes(fileBytes)}`],
+  ['load', `${(loadMs / 1000).toFixed(2)} s (${same} / ${Math.min(Q, 10_000)} verdicts identical after load)`],
+];
+const table = markdownTable(['measure', 'value'], rows);
+console.log(table);
+if (args.write === true) {
+  writeBenchmarkSection(`register-${N}`, `Register: ${fmt(N)} records`, `npx tsx bench/register/latency.ts --records ${N} --claims ${Q}`, table);
+}

@@ -1,0 +1,131 @@
+/**
+ * The streaming side of Register.authenticateMany: an async iterator over verdicts that reads
+ * its source batch by batch.
+ *
+ *   source ──(batch of N claims, read only when the previous batch is used up)──► ClaimBatch.prepare
+ *          (every ID hashed in one KeyHasher batch, looked up with BlockIndex.lookupMany)
+ *   next() ──► ClaimBatch.verdict(i): the verdict of claim i, computed when asked for
+ *
+ * Trade-off: verdicts are computed one per next() rather than a whole batch ahead, so they die
+ * young (a batch of finished verdicts would survive into the old GC generation and slow the
+ * stream down by half, measured); the batch keeps only the claims and typed arrays of lookups.
+ * Hand-written rather than an async generator: a ready verdict is returned as an
+ * already-resolved promise, without a generator's request queue.
+ */
+import type { Verdict } from './verdict.js';
+
+export function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return x !== null && typeof x === 'object' && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+export function isIterable(x: unknown): x is Iterable<unknown> {
+  return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+/** One batch of authenticateMany: prepared together, verdicts produced one at a time. */
+export interface ClaimBatch {
+  /** Read the batch (hash its IDs, look them up together). */
+  prepare(claims: unknown[]): void;
+  /** The verdict of claim i of the prepared batch. */
+  verdict(i: number): Verdict;
+}
+
+/**
+ * The async iterator of authenticateMany: reads a batch from the source only when the
+ * previous batch's verdicts are all taken (back-pressure), hands verdicts out one per next().
+ * Each verdict is computed when it is asked for — the batch holds only the claims and their
+ * lookups, so verdicts die young (a batch of finished verdicts would survive into the old GC
+ * generation). Hand-written rather than an async generator: a ready verdict is returned as an
+ * already-resolved promise, without a generator's request queue.
+ */
+export class VerdictStream implements AsyncIterator<Verdict> {
+  private count = 0;
+  private pos = 0;
+  private finished = false;
+  private readonly syncIt: Iterator<unknown> | null;
+  private readonly asyncIt: AsyncIterator<unknown> | null;
+  private readonly batch: unknown[] = [];
+
+  constructor(
+    source: Iterable<unknown> | AsyncIterable<unknown>,
+    private readonly batchSize: number,
+    private readonly work: ClaimBatch,
+  ) {
+    if (isAsyncIterable(source)) {
+      this.asyncIt = source[Symbol.asyncIterator]();
+      this.syncIt = null;
+    } else {
+      this.syncIt = (source as Iterable<unknown>)[Symbol.iterator]();
+      this.asyncIt = null;
+    }
+  }
+
+  next(): Promise<IteratorResult<Verdict>> {
+    try {
+      if (this.pos < this.count) return Promise.resolve({ value: this.work.verdict(this.pos++), done: false });
+      if (this.finished) return Promise.resolve({ value: undefined, done: true });
+      if (this.syncIt !== null) {
+        this.fillSync();
+        return this.next();
+      }
+    } catch (e) {
+      this.finished = true;
+      this.count = 0;
+      return Promise.reject(e);
+    }
+    return this.fillAsync().then(
+      () => this.next(),
+      (e: unknown) => {
+        this.finished = true;
+        this.count = 0;
+        throw e;
+      },
+    );
+  }
+
+  async return(): Promise<IteratorResult<Verdict>> {
+    this.finished = true;
+    this.count = 0;
+    if (this.syncIt !== null) this.syncIt.return?.();
+    else await this.asyncIt!.return?.();
+    return { value: undefined, done: true };
+  }
+
+  private fillSync(): void {
+    const batch = this.batch;
+    batch.length = 0;
+    const it = this.syncIt!;
+    while (batch.length < this.batchSize) {
+      const r = it.next();
+      if (r.done === true) {
+        this.finished = true;
+        break;
+      }
+      batch.push(r.value);
+    }
+    this.take();
+  }
+
+  private async fillAsync(): Promise<void> {
+    const batch = this.batch;
+    batch.length = 0;
+    const it = this.asyncIt!;
+    while (batch.length < this.batchSize) {
+      const r = await it.next();
+      if (r.done === true) {
+        this.finished = true;
+        break;
+      }
+      batch.push(r.value);
+    }
+    this.take();
+  }
+
+  private take(): void {
+    this.count = 0;
+    this.pos = 0;
+    if (this.batch.length > 0) this.work.prepare(this.batch);
+    this.count = this.batch.length;
+  }
+}
+

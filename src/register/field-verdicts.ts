@@ -1,0 +1,108 @@
+/**
+ * Field verdicts for IDs, dates, sex and the other kinds: a claimed value against a stored
+ * record value → an outcome row of verdict.ts (names: name-verdict.ts).
+ *
+ *   national ID  exact as written (the canonical digits) · equivalent: id-format (spaces,
+ *                dots, an apostrophe…), lost-leading-zero (11 or 10 digits), earlier-id (decided
+ *                by the lookup) · close: one-digit, transposition (compareNationalIdStrings)
+ *                · mismatch: differs, different-scheme (9 vs 12 digits), invalid-id
+ *   date         exact as written (the record's own format, written-form.ts) · equivalent:
+ *                date-format · close: day-month-swap, one-day, year-only, month-only (the claim
+ *                is partial and agrees), record-partial (the register's date is partial and
+ *                agrees), january-first (01/01 stand-in for an unknown date; compareDates)
+ *                · mismatch: differs, invalid-date
+ *   sex          exact (the label the register wrote: Nam/Nữ, M/F, 1/2… — SEX_FORM) · equivalent:
+ *                sex-format (another label) · mismatch: differs, unrecognised
+ *   other        exact (the claim is the stored folded form) · equivalent: folded · close: typo
+ *                · mismatch: differs, invalid-value
+ *
+ * A record's missing value is `record-missing`, a claim's `claim-missing`; a claim value of an
+ * unusable type is a mismatch (never missing). Secondary fields have no written form: they are
+ * exact when the claim is written as the normalised value (ISO date, canonical digits, folded
+ * text).
+ */
+import { DateLevel, compareDates } from '../compare/date-level.js';
+import { damerauLevenshteinWithin } from '../compare/damerau-levenshtein.js';
+import { NationalIdLevel, compareNationalIdStrings } from '../compare/national-id-level.js';
+import { formatPackedDate } from '../text/date.js';
+import type { PreparedClaim } from './claim.js';
+import { idDigits } from './national-id-input.js';
+import type { FieldPlan } from './register-layout.js';
+import { DATE, ID, O_CLAIM_MISSING, O_RECORD_MISSING, OTHER, SEX } from './verdict.js';
+import { renderDate, sexCodeOf, sexFormOfCell, sexLabelOf } from './written-form.js';
+
+/** ID outcome of a claim's ID against a stored ID number (null = none), by digits. */
+export function compareIdField(claim: PreparedClaim, f: FieldPlan, record: number | null): number {
+  const p = claim.id(f);
+  if (p === null) return O_CLAIM_MISSING;
+  if (record === null) return O_RECORD_MISSING;
+  if (!p.ok) return ID.INVALID;
+  const digits = idDigits(record);
+  if (p.digits === digits) return sameIdOutcome(claim, f);
+  switch (compareNationalIdStrings(p.digits, digits)) {
+    case NationalIdLevel.ONE_DIGIT:
+      return ID.ONE_DIGIT;
+    case NationalIdLevel.TRANSPOSITION:
+      return ID.TRANSPOSITION;
+    case NationalIdLevel.DIFFERENT_SCHEME:
+      return ID.DIFFERENT_SCHEME;
+    default:
+      return ID.DIFFERS;
+  }
+}
+
+/** Outcome of a claimed ID whose canonical digits equal the record's (call with a valid ID). */
+export function sameIdOutcome(claim: PreparedClaim, f: FieldPlan): number {
+  const p = claim.id(f)!;
+  if (!p.ok) return ID.INVALID;
+  if (claim.text[f.index] === p.digits) return ID.EXACT;
+  return p.restoredLeadingZero ? ID.LOST_ZERO : ID.FORMAT;
+}
+
+/** Date outcome; `recordFormat` is the record's written format code (primary field) or −1 (secondary). */
+export function compareDateField(claim: PreparedClaim, f: FieldPlan, record: number | null, recordFormat: number): number {
+  const text = claim.text[f.index];
+  if (text === null) return claim.bad[f.index] === 1 ? DATE.INVALID : O_CLAIM_MISSING;
+  if (record === null) return O_RECORD_MISSING;
+  const d = claim.date(f);
+  if (!d.ok) return DATE.INVALID;
+  if (d.packed === record) {
+    const written = recordFormat < 0 ? formatPackedDate(record) : renderDate(record, recordFormat);
+    return written === text ? DATE.EXACT : DATE.FORMAT;
+  }
+  switch (compareDates(d.packed, record)) {
+    case DateLevel.DAY_MONTH_SWAPPED:
+      return DATE.SWAP;
+    case DateLevel.ONE_DAY_APART:
+      return DATE.ONE_DAY;
+    case DateLevel.PARTIAL_AGREES:
+      return d.precision === 'year' ? DATE.YEAR_ONLY : d.precision === 'month' ? DATE.MONTH_ONLY : DATE.RECORD_PARTIAL;
+    case DateLevel.JANUARY_FIRST_SAME_YEAR:
+      return DATE.JANUARY_FIRST;
+    default:
+      return DATE.DIFFERS;
+  }
+}
+
+/** Sex outcome against a stored sex cell (code + written form, written-form.ts). */
+export function compareSexField(claim: PreparedClaim, f: FieldPlan, cell: number | null): number {
+  const text = claim.text[f.index];
+  if (text === null) return claim.bad[f.index] === 1 ? SEX.UNRECOGNISED : O_CLAIM_MISSING;
+  const code = cell === null ? 0 : sexCodeOf(cell);
+  if (code === 0) return O_RECORD_MISSING;
+  const s = claim.sex(f);
+  if (s < 0) return SEX.UNRECOGNISED;
+  if (s !== code) return SEX.DIFFERS;
+  return text === sexLabelOf(code, sexFormOfCell(cell!)) ? SEX.EXACT : SEX.FORMAT;
+}
+
+/** Outcome of a category / text / identifier field against its stored folded form. */
+export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: string | null): number {
+  const text = claim.text[f.index];
+  if (text === null) return claim.bad[f.index] === 1 ? OTHER.INVALID : O_CLAIM_MISSING;
+  if (record === null) return O_RECORD_MISSING;
+  const folded = claim.fold(f);
+  if (folded === '') return OTHER.INVALID;
+  if (folded === record) return text === record ? OTHER.EXACT : OTHER.FOLDED;
+  return damerauLevenshteinWithin(1, folded, record) <= 1 ? OTHER.TYPO : OTHER.DIFFERS;
+}

@@ -1,0 +1,370 @@
+/**
+ * Name verdicts: how a claimed name compares with the register's normalised name.
+ *
+ * First that holds (outcomes in verdict.ts):
+ *   exact       the claim, trimmed, IS the register's name as written (normalised form in the
+ *               record's written style — lower, Title or UPPER case; written-form.ts)
+ *   equivalent  the claim's canonical form (normalizeText + family·middle·given order,
+ *               person-name-form.ts) equals the register's, because of:
+ *                 unicode-form    decomposed (NFD), half-composed (Windows keyboard), look-alike
+ *                                 (Ð for Đ) or invisible characters in the claim
+ *                 tone-placement  the tone mark on the other vowel (hoà / hòa, thuỷ / thủy)
+ *                 letter-case     only upper / lower case differs
+ *                 spacing         only spaces differ (doubled, tabs, no-break spaces)
+ *                 name-order      the claim was written given name first
+ *                 register-form   the claim differs from the canonical form at most by letter case;
+ *                                 the register wrote its value irregularly (written-form.ts)
+ *               or — equal once diacritics are removed, one side being written entirely
+ *               WITHOUT diacritics:
+ *                 diacritics      "Nguyen Van An" / "Nguyễn Văn An"
+ *   close       diacritics-differ    both sides have diacritics and they differ (Ân / An)
+ *               middle-name-missing  family and given agree, one middle name is missing or a
+ *                                    subset of the other ("Nguyễn An" / "Nguyễn Văn An")
+ *               middle-initial       family and given agree, a middle name is abbreviated to its
+ *                                    initial ("Nguyễn V. An" / "Nguyễn Văn An")
+ *               dialect-spelling     same phonetic key (Trâm / Châm, Sương / Xương; keys/)
+ *               typo                 folded names one edit apart (OSA distance ≤ 1)
+ *               name-order           same tokens in another order (not detected as reversed)
+ *   mismatch    differs; invalid-name (no letters, or not text)
+ *   missing     claim-missing / record-missing
+ *
+ * Only full names (personName) have middle names and an order; given/family name fields stop
+ * at dialect-spelling / typo.
+ *
+ * Trade-off: the claim side (canonical form, folded form, key, equivalence reason) is computed
+ * once per claim, lazily — a claim that matches as written never normalises anything; the
+ * record side is folded and split per comparison from its stored normalised form.
+ */
+import { damerauLevenshteinWithin } from '../compare/damerau-levenshtein.js';
+import { foldToAscii } from '../text/fold.js';
+import { normalizeText } from '../text/normalize.js';
+import { parsePersonName } from '../text/person-name.js';
+import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from './person-name-form.js';
+import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from './verdict.js';
+import { NAME_STYLE_OTHER, isNameInStyle } from './written-form.js';
+
+function hasNonAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return true;
+  return false;
+}
+
+/** Combining marks (U+0300–U+036F): decomposed or half-composed text. */
+function hasCombiningMark(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x300 && c <= 0x36f) return true;
+  }
+  return false;
+}
+
+/** Look-alike or invisible units normalizeText rewrites or strips (Ð ð Ɖ ɖ, zero-width, soft hyphen, BOM). */
+function hasLookalikeOrInvisible(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0xd0 || c === 0xf0 || c === 0x189 || c === 0x256 || c === 0xad || c === 0xfeff || (c >= 0x200b && c <= 0x200f) || (c >= 0x2060 && c <= 0x2064)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whitespace other than single ASCII spaces between words (the text is trimmed). */
+function hasIrregularSpace(s: string): boolean {
+  let prevSpace = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const space = isSpaceUnit(c);
+    if (space && (c !== 0x20 || prevSpace)) return true;
+    prevSpace = space;
+  }
+  return false;
+}
+
+/**
+ * Do the tokens of `a` appear in order among the tokens of `b`, a one-letter token standing
+ * for a token with that initial ("v" for "van")? 0 no, 1 yes with whole tokens, 2 yes using an
+ * initial. Greedy leftmost matching is optimal for "is a subsequence", whatever the predicate.
+ */
+function embedTokens(a: readonly string[], b: readonly string[]): number {
+  let j = 0;
+  let initial = false;
+  for (let i = 0; i < a.length; i++) {
+    const t = a[i]!;
+    for (;;) {
+      if (j === b.length) return 0;
+      const u = b[j++]!;
+      if (u === t) break;
+      if ((t.length === 1 || u.length === 1) && t.charCodeAt(0) === u.charCodeAt(0)) {
+        initial = true;
+        break;
+      }
+    }
+  }
+  return initial ? 2 : 1;
+}
+
+function isSpaceUnit(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a);
+}
+
+/** Whitespace runs → one space (the text is trimmed). */
+function collapseSpaces(s: string): string {
+  let out = '';
+  let pending = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isSpaceUnit(c)) {
+      pending = out.length > 0;
+      continue;
+    }
+    if (pending) {
+      out += ' ';
+      pending = false;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+function firstWord(folded: string): string {
+  const i = folded.indexOf(' ');
+  return i < 0 ? folded : folded.slice(0, i);
+}
+
+function lastWord(folded: string): string {
+  return folded.slice(folded.lastIndexOf(' ') + 1);
+}
+
+function words(folded: string): string[] {
+  return folded === '' ? [] : folded.split(' ');
+}
+
+function sameTokenMultiset(a: string, b: string): boolean {
+  const x = words(a).sort();
+  const y = words(b).sort();
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Folded family / middle / given of a canonical name. */
+interface FoldedParts {
+  readonly family: string;
+  readonly middle: string;
+  readonly given: string;
+}
+
+function foldedParts(norm: string): FoldedParts {
+  const p = splitName(norm);
+  return { family: foldToAscii(p.family), middle: foldToAscii(p.middle), given: foldToAscii(p.given) };
+}
+
+/** One way of ordering the claim's tokens: its normalised and folded forms. */
+interface Ordering {
+  readonly norm: string;
+  readonly folded: string;
+  /** 1 as written, 2 re-ordered (a rotation, or the generic family-last swap). */
+  readonly kind: number;
+}
+
+/** Units that separate name tokens besides the space (as parsePersonName splits them). */
+function isNamePunctuation(c: number): boolean {
+  if (c < 0x80) return !((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x20);
+  return (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0xb7 || c === 0x2022 || c === 0x2026 || c === 0x3001 || c === 0x3002;
+}
+
+function hasNamePunctuation(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (isNamePunctuation(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/** The claim side of a name comparison (lazy; see the file header). */
+export class ClaimName {
+  private quickValue: string | undefined;
+  private quickFoldedValue: string | undefined;
+  private normalizedValue: string | undefined;
+  private tokensValue: readonly string[] | undefined;
+  private orderingsValue: Ordering[] | undefined;
+  private canonicalValue: string | null | undefined;
+  private keyValue: string | undefined;
+
+  constructor(
+    /** Trimmed claim text. */
+    readonly text: string,
+    readonly locale: RegisterNameLocale,
+    /** A full name (personName): family · middle · given order applies. */
+    readonly full: boolean,
+  ) {}
+
+  /**
+   * The QUICK form: native NFC + lower case, whitespace runs collapsed — no tone moves, no
+   * parse (tens of nanoseconds where normalizeText costs microseconds). When it already equals
+   * the register's name, or folds equal to it and one side has no diacritics, nothing more is
+   * needed (see compareName).
+   */
+  get quick(): string {
+    if (this.quickValue === undefined) {
+      const q = this.text.normalize('NFC').toLowerCase();
+      this.quickValue = hasIrregularSpace(q) ? collapseSpaces(q) : q;
+    }
+    return this.quickValue;
+  }
+
+  /** foldToAscii of the quick form (= foldToAscii of the text, by fold's NFC invariance). */
+  get quickFolded(): string {
+    return (this.quickFoldedValue ??= foldToAscii(this.quick));
+  }
+
+  /** Why the quick form equals the register's name. */
+  quickEquivalence(recordStyle: number): number {
+    const t = this.text;
+    if (hasCombiningMark(t) || hasLookalikeOrInvisible(t)) return NAME.UNICODE_FORM;
+    if (hasIrregularSpace(t)) return NAME.SPACING;
+    // Equal up to letter case: when the register's own writing is irregular (its style is
+    // unknown), the difference is on the register's side.
+    return recordStyle === NAME_STYLE_OTHER ? NAME.REGISTER_FORM : NAME.CASE;
+  }
+
+  /** normalizeText of the text, tokens as written (no parse, no re-ordering). */
+  get normalized(): string {
+    return (this.normalizedValue ??= normalizeText(this.text));
+  }
+
+  /** Normalised tokens as written (split like parsePersonName; parsed only when punctuation needs it). */
+  get tokens(): readonly string[] {
+    if (this.tokensValue === undefined) {
+      const n = this.normalized;
+      if (!this.full) this.tokensValue = n === '' ? [] : [n];
+      else if (hasNamePunctuation(n)) this.tokensValue = parsePersonName(this.text).tokens;
+      else this.tokensValue = n === '' ? [] : n.split(' ');
+    }
+    return this.tokensValue;
+  }
+
+  /** True when the claim has no letters or digits. */
+  get empty(): boolean {
+    return this.orderings.length === 0;
+  }
+
+  /**
+   * The orders the claim's tokens may be meant in: as written first, then (full names) the
+   * re-orderings a name written in another convention needs — given name moved from the front
+   * to the end, family name moved from the end to the front, and for 'generic' names the
+   * western given … family order. Which of them the register holds depends on how the parser
+   * read the REGISTER's writing (its reversal heuristic reads name-part frequencies, which
+   * diacritics change), so a comparison tries each; distinct forms only.
+   */
+  get orderings(): readonly Ordering[] {
+    if (this.orderingsValue === undefined) {
+      const t = this.tokens;
+      const n = t.length;
+      const out: Ordering[] = [];
+      const add = (s: string, kind: number): void => {
+        for (const o of out) if (o.norm === s) return;
+        out.push({ norm: s, folded: foldToAscii(s), kind });
+      };
+      if (n > 0) {
+        add(t.join(' '), 1);
+        if (out[0]!.folded === '') out.pop();
+        else if (this.full && n >= 2) {
+          add([...t.slice(1), t[0]!].join(' '), 2); // given first → given last
+          add([t[n - 1]!, ...t.slice(0, n - 1)].join(' '), 2); // family last → family first
+          if (this.locale === 'generic') add([t[n - 1]!, ...t.slice(1, n - 1), t[0]!].join(' '), 2);
+        }
+      }
+      this.orderingsValue = out;
+    }
+    return this.orderingsValue;
+  }
+
+  /**
+   * The register's canonical form of the claim (person-name-form.ts: parse + re-ordering), as
+   * a stored name would be — the "did you mean" key is computed from it. Null without letters.
+   */
+  get canonical(): string | null {
+    if (this.canonicalValue === undefined) {
+      if (this.full) {
+        const c = canonicalPersonName(this.text, this.locale);
+        this.canonicalValue = c === null || foldToAscii(c.norm) === '' ? null : c.norm;
+      } else {
+        this.canonicalValue = this.empty ? null : this.normalized;
+      }
+    }
+    return this.canonicalValue;
+  }
+
+  /** Phonetic key of the name as written. */
+  get key(): string {
+    return (this.keyValue ??= this.empty ? '' : nameKey(this.orderings[0]!.folded, this.locale));
+  }
+
+  /**
+   * Why the claim is equivalent to a register value whose normalised form equals `matched`,
+   * the claim's form of ordering `kind` (1 as written, 2 re-ordered).
+   */
+  equivalence(recordStyle: number, kind: number, matched: string): number {
+    if (kind === 2) return NAME.ORDER;
+    const t = this.text;
+    let reason: number;
+    if (hasCombiningMark(t) || hasLookalikeOrInvisible(t)) reason = NAME.UNICODE_FORM;
+    else if (hasIrregularSpace(t)) reason = NAME.SPACING;
+    else if (t.toLowerCase() === matched) reason = NAME.CASE;
+    else reason = NAME.TONE_PLACEMENT;
+    // Up to letter case, against an irregularly written register value: the register's form.
+    return reason === NAME.CASE && recordStyle === NAME_STYLE_OTHER ? NAME.REGISTER_FORM : reason;
+  }
+}
+
+/**
+ * Diacritics outcome of two names that fold equal: equivalent when one side is written
+ * entirely without diacritics (a system that strips them), close when both sides carry
+ * diacritics and they differ (Ân / An, Hạ / Hà: different names, or a slip).
+ */
+function diacriticsOutcome(a: string, b: string): number {
+  return hasNonAscii(a) && hasNonAscii(b) ? NAME.DIACRITICS_DIFFER : NAME.DIACRITICS;
+}
+
+/**
+ * Outcome (NAME_OUTCOMES row) of a claimed name against a record's normalised name
+ * (`recordNorm` null = the record has none) written in `recordStyle`.
+ */
+export function compareName(claim: ClaimName | null, recordNorm: string | null, recordStyle: number): number {
+  if (claim === null) return O_CLAIM_MISSING;
+  if (recordNorm === null) return O_RECORD_MISSING;
+  if (recordStyle !== NAME_STYLE_OTHER && isNameInStyle(claim.text, recordNorm, recordStyle)) return NAME.EXACT;
+  // Quick path: Unicode form, case and spacing differences, or missing diacritics, need no parse.
+  if (claim.quick === recordNorm) return claim.quickEquivalence(recordStyle);
+  const rf = foldToAscii(recordNorm);
+  if (claim.quickFolded === rf && rf !== '' && (!hasNonAscii(claim.quick) || !hasNonAscii(recordNorm))) return NAME.DIACRITICS;
+  // Normalised (tone placement, look-alikes) as written, then re-ordered.
+  if (claim.normalized === recordNorm) return claim.equivalence(recordStyle, 1, recordNorm);
+  if (claim.empty) return NAME.INVALID;
+  const orderings = claim.orderings;
+  for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(recordStyle, o.kind, recordNorm);
+  for (const o of orderings) if (o.folded === rf) return diacriticsOutcome(o.norm, recordNorm);
+  // Part-level checks, on the ordering whose first token agrees with the register's (if any).
+  let cf = orderings[0]!.folded;
+  if (claim.full) {
+    const rFirst = firstWord(rf);
+    for (let i = 0; i < orderings.length; i++) {
+      if (firstWord(orderings[i]!.folded) !== rFirst) continue;
+      cf = orderings[i]!.folded;
+      if (lastWord(cf) !== lastWord(rf)) break;
+      // Same first and last token: compare the parts properly (compound family names).
+      const cp = foldedParts(orderings[i]!.norm);
+      const rp = foldedParts(recordNorm);
+      if (cp.family === rp.family && cp.given === rp.given && cp.family !== '' && cp.middle !== rp.middle) {
+        const cm = words(cp.middle);
+        const rm = words(rp.middle);
+        const e = Math.max(embedTokens(cm, rm), embedTokens(rm, cm));
+        if (e !== 0) return e === 2 || cm.length === rm.length ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;
+      }
+      break;
+    }
+  }
+  const ck = cf === orderings[0]!.folded ? claim.key : nameKey(cf, claim.locale);
+  if (ck !== '' && ck === nameKey(rf, claim.locale)) return NAME.DIALECT;
+  if (damerauLevenshteinWithin(1, cf, rf) <= 1) return NAME.TYPO;
+  if (claim.full && sameTokenMultiset(cf, rf)) return NAME.ORDER_CLOSE;
+  return NAME.DIFFERS;
+}

@@ -1,0 +1,126 @@
+/**
+ * The register's canonical form of a person name, and its parts.
+ *
+ * canonicalPersonName: normalizeText + parsePersonName, then — as src/pipeline/prepare.ts
+ * does — the tokens are put in family · middle · given order: a Vietnamese name the parser
+ * flags as given-name-first ("An Nguyễn Văn") or family-name-last ("Văn An Nguyễn") is
+ * re-ordered; a 'generic'-locale name (given first, family last) is re-ordered the same way.
+ * The result is what the register stores (`<field>.norm`, UTF-8) and what a claim is
+ * compared with, so both sides go through the same function.
+ *
+ * splitName: the parts of a canonical name, recovered from the tokens alone (a compound family
+ * name such as "Âu Dương" counts as the family part), so nothing but the canonical string
+ * needs storing. Used for part-level comparisons and for the "did you mean" key.
+ *
+ * nameKey: the phonetic key of a folded part — Vietnamese syllable classes
+ * (vietnamesePhoneticKey) for 'vi', the primary Double Metaphone code per token for 'generic'.
+ *
+ * Trade-off: one parse per stored row at build and per claim at query (microseconds);
+ * folded parts and keys are recomputed at query time instead of being stored (lean store).
+ */
+import { parsePersonName } from '../text/person-name.js';
+import { compoundFamilyLength } from '../text/name-frequencies.js';
+import { foldToAscii } from '../text/fold.js';
+import { vietnamesePhoneticKey } from '../keys/vietnamese-phonetic.js';
+import { doubleMetaphone } from '../keys/double-metaphone.js';
+
+/** Name locale after 'auto' was decided ('auto' counts as 'vi' in a register). */
+export type RegisterNameLocale = 'vi' | 'generic';
+
+/** A canonical name, with the normalised tokens in the order they were written. */
+export interface CanonicalName {
+  /** Normalised tokens, family · middle · given, joined by single spaces. */
+  readonly norm: string;
+  /** Normalised tokens as written. */
+  readonly tokens: readonly string[];
+  /** The written order was changed. */
+  readonly reordered: boolean;
+}
+
+/** Canonical name (family · middle · given, normalised tokens joined by single spaces), or null when it has no letters. */
+export function canonicalPersonName(raw: string, locale: RegisterNameLocale): CanonicalName | null {
+  const p = parsePersonName(raw);
+  const t = p.tokens;
+  const n = t.length;
+  if (n === 0) return null;
+  if (n === 1) return { norm: t[0]!, tokens: t, reordered: false };
+  if (locale === 'generic') {
+    // Given first, family last → family · middle · given.
+    const out = [t[n - 1]!];
+    for (let k = 1; k < n - 1; k++) out.push(t[k]!);
+    out.push(t[0]!);
+    return { norm: out.join(' '), tokens: t, reordered: true };
+  }
+  if (p.likelyReversed) {
+    const out: string[] = [];
+    if (p.reason === 'given-name-first') {
+      out.push(t[1]!);
+      for (let k = 2; k < n; k++) out.push(t[k]!);
+      out.push(t[0]!);
+    } else {
+      out.push(t[n - 1]!);
+      for (let k = 0; k < n - 2; k++) out.push(t[k]!);
+      out.push(t[n - 2]!);
+    }
+    return { norm: out.join(' '), tokens: t, reordered: true };
+  }
+  return { norm: t.join(' '), tokens: t, reordered: false };
+}
+
+/** The parts of a canonical name (normalised tokens). */
+export interface NameParts {
+  readonly tokens: readonly string[];
+  /** Tokens of the family part: 0 (one-token name), 1, or a compound family's length. */
+  readonly familyCount: number;
+  readonly family: string;
+  readonly middle: string;
+  readonly given: string;
+}
+
+/** Split a canonical name into family · middle · given (see the file header). */
+export function splitName(norm: string): NameParts {
+  const tokens = norm.length === 0 ? [] : norm.split(' ');
+  const n = tokens.length;
+  if (n <= 1) return { tokens, familyCount: 0, family: '', middle: '', given: tokens[0] ?? '' };
+  const f = compoundFamilyLength(tokens) || 1;
+  return {
+    tokens,
+    familyCount: f,
+    family: tokens.slice(0, f).join(' '),
+    middle: tokens.slice(f, n - 1).join(' '),
+    given: tokens[n - 1]!,
+  };
+}
+
+/** Phonetic key of a FOLDED part ('' for ''). */
+export function nameKey(folded: string, locale: RegisterNameLocale): string {
+  if (folded === '') return '';
+  if (locale === 'vi') return vietnamesePhoneticKey(folded);
+  let out = '';
+  let start = 0;
+  for (let i = 0; i <= folded.length; i++) {
+    if (i === folded.length || folded.charCodeAt(i) === 0x20) {
+      if (i > start) {
+        const code = doubleMetaphone(folded.slice(start, i)).primary;
+        out = out === '' ? code : out + ' ' + code;
+      }
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * The "did you mean" key of a canonical name and a packed date of birth: phonetic family key,
+ * phonetic given key and the packed date, joined by 0x1F (ASCII). Null when the name has no
+ * family or no given part, or the date is missing — such records are not in the candidate index.
+ */
+export function candidateKey(norm: string, packedDob: number, locale: RegisterNameLocale): string | null {
+  if (packedDob <= 0) return null;
+  const parts = splitName(norm);
+  if (parts.family === '' || parts.given === '') return null;
+  const fk = nameKey(foldToAscii(parts.family), locale);
+  const gk = nameKey(foldToAscii(parts.given), locale);
+  if (fk === '' || gk === '') return null;
+  return fk + '\u001f' + gk + '\u001f' + packedDob;
+}

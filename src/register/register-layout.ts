@@ -1,0 +1,179 @@
+/**
+ * The register's LEAN store layout for a schema: one compact column per field, plus the
+ * per-record form byte and the record id. Nothing derived (folded text, phonetic keys, name
+ * parts) is stored: it is recomputed from the normalised value at query time.
+ *
+ *   field kind                  store column          bytes per record (typical)
+ *   nationalId                  <f>.id     float64    8   canonical digits as a number (national-id-input.ts)
+ *   personName / given / family <f>.norm   utf8       4 + ~20   normalised, family · middle · given
+ *   date                        <f>.date   int32      4   packed yyyymmdd, 0 = unknown part
+ *   sex                         <f>.sex    uint8      1   code 1 male / 2 female | written form << 2
+ *   category                    <f>.cat    int32      4   code of the folded value (category-dictionary.ts)
+ *   text                        <f>.fold   ascii      4 + length   folded (foldToAscii)
+ *   identifier                  <f>.fold   ascii      4 + length   folded, spaces removed
+ *   (every record)              $form      uint8      1   written forms (written-form.ts)
+ *   (every record)              $recordId  float64    8   input position, when there is no idField
+ *                                          utf8       4 + length   String(record id), with idField
+ *   + 1 null bit per column
+ *
+ * Column names follow src/pipeline/prepare.ts (`<field>.<form>`); the two per-record columns
+ * start with `$`, which keeps them apart from any `<field>.<form>` name.
+ *
+ * PRIMARY fields: the first nationalId (the lookup ID — required), the first name-kind field
+ * (its written style goes into the form byte; a personName also feeds the "did you mean" key),
+ * the first date (date of birth: ID consistency, "did you mean") and the first sex field.
+ */
+import type { ColumnSpec } from '../block/record-store.js';
+import { KhopError } from '../errors.js';
+import type { FieldKind, Schema, SchemaField } from '../schema.js';
+import type { DateParseOptions } from '../text/date.js';
+import type { RegisterNameLocale } from './person-name-form.js';
+
+/** Field families that share a comparison (outcome table). */
+export type FieldGroup = 'id' | 'name' | 'date' | 'sex' | 'other';
+
+/** How one schema field is stored and compared. */
+export interface FieldPlan {
+  /** Position in the schema = comparison index in the model. */
+  readonly index: number;
+  readonly name: string;
+  /** Input column (rows and claims). */
+  readonly column: string;
+  readonly kind: FieldKind;
+  readonly group: FieldGroup;
+  readonly primary: boolean;
+  /** Store column index. */
+  readonly storeColumn: number;
+  /** Names: how tokens are ordered and keyed. */
+  readonly locale: RegisterNameLocale;
+  /** Dates: the schema's parse options. */
+  readonly dateOptions: DateParseOptions | undefined;
+  /** Other: identifiers drop spaces after folding. */
+  readonly identifier: boolean;
+  /** Other: a category, stored as a dictionary code. */
+  readonly category: boolean;
+}
+
+export interface RegisterLayout {
+  readonly fields: readonly FieldPlan[];
+  readonly columns: readonly ColumnSpec[];
+  readonly id: FieldPlan;
+  readonly name: FieldPlan | null;
+  /** The primary personName (the "did you mean" key needs family + given parts). */
+  readonly fullName: FieldPlan | null;
+  readonly date: FieldPlan | null;
+  readonly sex: FieldPlan | null;
+  readonly formColumn: number;
+  readonly recordIdColumn: number;
+  /** 'float64' (input position) or 'utf8' (String of the idField value). */
+  readonly recordIdType: 'float64' | 'utf8';
+}
+
+export const FORM_COLUMN = '$form';
+export const RECORD_ID_COLUMN = '$recordId';
+
+function groupOf(kind: FieldKind): FieldGroup {
+  switch (kind) {
+    case 'nationalId':
+      return 'id';
+    case 'personName':
+    case 'givenName':
+    case 'familyName':
+      return 'name';
+    case 'date':
+      return 'date';
+    case 'sex':
+      return 'sex';
+    default:
+      return 'other';
+  }
+}
+
+function dateOptionsOf(f: SchemaField): DateParseOptions {
+  const o: { order?: 'dmy' | 'mdy'; excelSerial?: boolean; minYear?: number; maxYear?: number } = {};
+  if (f.spec.order !== undefined) o.order = f.spec.order;
+  if (f.spec.excelSerial !== undefined) o.excelSerial = f.spec.excelSerial;
+  if (f.spec.minYear !== undefined) o.minYear = f.spec.minYear;
+  if (f.spec.maxYear !== undefined) o.maxYear = f.spec.maxYear;
+  return Object.freeze(o);
+}
+
+/**
+ * The layout of a schema.
+ * @throws KhopError INVALID_SCHEMA when the schema has no nationalId field.
+ */
+export function registerLayout(schema: Schema, hasIdField: boolean): RegisterLayout {
+  const columns: ColumnSpec[] = [];
+  const fields: FieldPlan[] = [];
+  const seen = new Set<FieldGroup>();
+  schema.fields.forEach((f, index) => {
+    const group = groupOf(f.kind);
+    const primary = !seen.has(group);
+    seen.add(group);
+    let type: ColumnSpec['type'];
+    let suffix: string;
+    switch (group) {
+      case 'id':
+        type = 'float64';
+        suffix = 'id';
+        break;
+      case 'name':
+        type = 'utf8';
+        suffix = 'norm';
+        break;
+      case 'date':
+        type = 'int32';
+        suffix = 'date';
+        break;
+      case 'sex':
+        type = 'uint8';
+        suffix = 'sex';
+        break;
+      default:
+        type = f.kind === 'category' ? 'int32' : 'ascii';
+        suffix = f.kind === 'category' ? 'cat' : 'fold';
+    }
+    const storeColumn = columns.length;
+    columns.push({ name: `${f.name}.${suffix}`, type });
+    fields.push(
+      Object.freeze({
+        index,
+        name: f.name,
+        column: f.column,
+        kind: f.kind,
+        group,
+        primary,
+        storeColumn,
+        locale: f.spec.locale === 'generic' ? 'generic' : 'vi',
+        dateOptions: group === 'date' ? dateOptionsOf(f) : undefined,
+        identifier: f.kind === 'identifier',
+        category: f.kind === 'category',
+      }),
+    );
+  });
+  const id = fields.find((p) => p.group === 'id' && p.primary);
+  if (id === undefined) {
+    throw new KhopError('INVALID_SCHEMA', 'a register needs a nationalId field in its schema', {
+      details: { problems: ['schema has no nationalId field'] },
+    });
+  }
+  const formColumn = columns.length;
+  columns.push({ name: FORM_COLUMN, type: 'uint8' });
+  const recordIdColumn = columns.length;
+  const recordIdType = hasIdField ? 'utf8' : 'float64';
+  columns.push({ name: RECORD_ID_COLUMN, type: recordIdType });
+  const primaryOf = (g: FieldGroup): FieldPlan | null => fields.find((p) => p.group === g && p.primary) ?? null;
+  const name = primaryOf('name');
+  return {
+    fields,
+    columns,
+    id,
+    name,
+    fullName: fields.find((p) => p.kind === 'personName') ?? null,
+    date: primaryOf('date'),
+    sex: primaryOf('sex'),
+    formColumn,
+    recordIdColumn,
+    recordIdType,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Register snapshot: a register saved as one checksummed file and loaded back into shared
+ * memory — the store and index typed arrays are the sections of an index snapshot
+ * (src/block/index-snapshot.ts over src/io/snapshot.ts), everything else is metadata
+ * (msgpack):
+ *
+ *   sections   store.c<c>.*                    the lean store, column by column
+ *              index.0.*  index.1.*  index.2.*  ID, earlier IDs, "did you mean" (when built)
+ *   meta       { format: 'khop.register', version: 1, schema, options, policy, model (FS JSON),
+ *                baseRows, inputRows, rejectedCount, issues, dictionary (category values),
+ *                delta: { id, earlier, candidate }   entries (lo, hi, row) as u32 bytes
+ *                tombstones: dead rows as u32 bytes, deadPending }
+ *
+ * Decision: a register is saved AS IT IS — pending delta entries and tombstones included —
+ * rather than compacted first: saving never mutates the register (it can keep serving
+ * claims), and the delta is bounded (maxPendingChanges), so its entries fit the metadata.
+ * Loading restores the same state; verdicts are identical before and after.
+ *
+ * Refused: a file that is not a khop snapshot, or a snapshot that is not a register
+ * (SNAPSHOT_FOREIGN); a newer register layout (SNAPSHOT_VERSION); a truncated or altered file
+ * (SNAPSHOT_TRUNCATED / SNAPSHOT_CORRUPT, from the checksums); metadata that does not fit the
+ * sections (SNAPSHOT_CORRUPT).
+ */
+import { loadIndexSnapshot, saveIndexSnapshot } from '../block/index-snapshot.js';
+import type { RecordStore } from '../block/record-store.js';
+import { KhopError, isKhopError } from '../errors.js';
+import { FellegiSunterModel } from '../score/fellegi-sunter.js';
+import { defineSchema, type FieldSpec } from '../schema.js';
+import { CategoryDictionary } from './category-dictionary.js';
+import { DeltaIndex } from './delta-index.js';
+import { resolvePolicy, type VerificationPolicy } from './policy.js';
+import { registerLayout } from './register-layout.js';
+import type { RegisterState } from './register-state.js';
+import type { IngestIssues } from './row-ingest.js';
+import { Tombstones } from './tombstones.js';
+import { copyStore } from './store-copy.js';
+
+const FORMAT = 'khop.register';
+const VERSION = 1;
+
+interface RegisterMeta {
+  format: typeof FORMAT;
+  version: number;
+  schema: Record<string, FieldSpec>;
+  options: { idField: string | null; earlierIdsField: string | null; candidateSearch: boolean; threads: number; maxPendingChanges: number };
+  policy: VerificationPolicy;
+  model: unknown;
+  baseRows: number;
+  inputRows: number;
+  rejectedCount: number;
+  issues: IngestIssues;
+  hasCandidateIndex: boolean;
+  dictionary: string[][];
+  delta: { id: Uint8Array; earlier: Uint8Array; candidate: Uint8Array };
+  tombstones: Uint8Array;
+  deadPending: number;
+}
+
+/** The entries of a delta as little-endian u32 triples (lo, hi, row), in insertion order. */
+function encodeDelta(d: DeltaIndex): Uint8Array {
+  const a = new Uint32Array(3 * d.size);
+  for (let e = 0; e < d.size; e++) {
+    a[3 * e] = d.entryLo(e);
+    a[3 * e + 1] = d.entryHi(e);
+    a[3 * e + 2] = d.row(e);
+  }
+  return new Uint8Array(a.buffer);
+}
+
+/** u32 values of bytes from msgpack (copied: the decoded buffer may be unaligned). */
+function u32Of(bytes: unknown, what: string): Uint32Array {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength % 4 !== 0) {
+    throw new KhopError('SNAPSHOT_CORRUPT', `register snapshot: ${what} is malformed`);
+  }
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Uint32Array(copy.buffer);
+}
+
+function decodeDelta(bytes: unknown, what: string, rowCount: number): DeltaIndex {
+  const a = u32Of(bytes, what);
+  if (a.length % 3 !== 0) throw new KhopError('SNAPSHOT_CORRUPT', `register snapshot: ${what} is malformed`);
+  const d = new DeltaIndex();
+  for (let i = 0; i < a.length; i += 3) {
+    if (a[i + 2]! >= rowCount) throw new KhopError('SNAPSHOT_CORRUPT', `register snapshot: ${what} names a row beyond the store`);
+    d.insert(a[i]!, a[i + 1]!, a[i + 2]!);
+  }
+  return d;
+}
+
+function dictionaryOf(v: unknown, fields: number): string[][] {
+  if (!Array.isArray(v) || v.length !== fields || !v.every((a) => Array.isArray(a) && a.every((x) => typeof x === 'string'))) {
+    throw corrupt('the category dictionary is malformed');
+  }
+  return v as string[][];
+}
+
+/** Save a register state (see the file header). */
+export async function saveRegister(path: string, s: RegisterState): Promise<void> {
+  const indexes = [s.idIndex, s.earlierIndex];
+  if (s.candidateIndex !== null) indexes.push(s.candidateIndex);
+  const meta: RegisterMeta = {
+    format: FORMAT,
+    version: VERSION,
+    schema: s.schema.toJSON(),
+    options: { ...s.options },
+    policy: s.policy.source,
+    model: s.model.toJSON(),
+    baseRows: s.baseRows,
+    inputRows: s.inputRows,
+    rejectedCount: s.rejectedCount,
+    issues: s.issues,
+    hasCandidateIndex: s.candidateIndex !== null,
+    dictionary: s.dictionary.toJSON(),
+    delta: { id: encodeDelta(s.deltaId), earlier: encodeDelta(s.deltaEarlier), candidate: encodeDelta(s.deltaCandidate) },
+    tombstones: new Uint8Array(s.tombstones.rows().buffer),
+    deadPending: s.deadPending,
+  };
+  await saveIndexSnapshot(path, s.store, indexes, meta);
+}
+
+function corrupt(what: string, cause?: unknown): KhopError {
+  return new KhopError('SNAPSHOT_CORRUPT', `register snapshot: ${what}`, cause === undefined ? undefined : { cause });
+}
+
+function isInt(x: unknown, min: number, max: number): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+}
+
+/** Load a register state (see the file header). */
+export async function loadRegister(path: string): Promise<RegisterState> {
+  const snap = await loadIndexSnapshot(path);
+  const m = snap.meta as RegisterMeta | null;
+  if (m === null || typeof m !== 'object' || m.format !== FORMAT) {
+    throw new KhopError('SNAPSHOT_FOREIGN', 'Register.load: the snapshot does not hold a khop register');
+  }
+  if (m.version !== VERSION) throw new KhopError('SNAPSHOT_VERSION', `Register.load: register layout version ${String(m.version)} is not supported`);
+  const store = snap.store;
+  if (store === null) throw corrupt('the store is missing');
+  let state: RegisterState;
+  try {
+    const schema = defineSchema(m.schema);
+    const o = m.options;
+    const layout = registerLayout(schema, o.idField !== null);
+    const cols = store.columns;
+    if (cols.length !== layout.columns.length || cols.some((c, i) => c.name !== layout.columns[i]!.name || c.type !== layout.columns[i]!.type)) {
+      throw corrupt('the store columns do not match the schema');
+    }
+    const expected = m.hasCandidateIndex ? 3 : 2;
+    if (snap.indexes.length !== expected) throw corrupt('the index count does not match');
+    if (!isInt(m.baseRows, 0, store.rowCount) || !isInt(m.inputRows, 0, Number.MAX_SAFE_INTEGER) || !isInt(m.deadPending, 0, store.rowCount)) {
+      throw corrupt('the row counts do not match the store');
+    }
+    for (const ix of snap.indexes) if (ix.rowCount !== m.baseRows) throw corrupt('an index does not cover the base rows');
+    const tombstones = new Tombstones();
+    for (const row of u32Of(m.tombstones, 'tombstones')) {
+      if (row >= store.rowCount) throw corrupt('a tombstone names a row beyond the store');
+      tombstones.add(row);
+    }
+    state = {
+      schema,
+      layout,
+      options: {
+        idField: o.idField,
+        earlierIdsField: o.earlierIdsField,
+        candidateSearch: o.candidateSearch,
+        threads: o.threads,
+        maxPendingChanges: o.maxPendingChanges,
+      },
+      policy: resolvePolicy(schema, m.policy),
+      model: FellegiSunterModel.fromJSON(m.model),
+      store: appendable(store),
+      dictionary: new CategoryDictionary(layout.fields.length, dictionaryOf(m.dictionary, layout.fields.length)),
+      baseRows: m.baseRows,
+      idIndex: snap.indexes[0]!,
+      earlierIndex: snap.indexes[1]!,
+      candidateIndex: m.hasCandidateIndex ? snap.indexes[2]! : null,
+      deltaId: decodeDelta(m.delta?.id, 'delta.id', store.rowCount),
+      deltaEarlier: decodeDelta(m.delta?.earlier, 'delta.earlier', store.rowCount),
+      deltaCandidate: decodeDelta(m.delta?.candidate, 'delta.candidate', store.rowCount),
+      tombstones,
+      deadPending: m.deadPending,
+      inputRows: m.inputRows,
+      rejected: [],
+      rejectedCount: isInt(m.rejectedCount, 0, Number.MAX_SAFE_INTEGER) ? m.rejectedCount : 0,
+      issues: m.issues ?? (Object.create(null) as IngestIssues),
+    };
+  } catch (e) {
+    if (isKhopError(e) && e.code.startsWith('SNAPSHOT_')) throw e;
+    throw corrupt('the metadata is inconsistent', e);
+  }
+  return state;
+}
+
+/**
+ * A loaded store that later appends can grow. A text column whose open (partial) last chunk
+ * holds no bytes at all comes back from a snapshot with a 0-byte pool, which RecordStore
+ * cannot grow by doubling; such a store is copied once into a fresh one (rare: only when every
+ * value of that column in the last chunk is empty).
+ */
+function appendable(store: RecordStore): RecordStore {
+  const k = store.chunkCount - 1;
+  if (k < 0 || store.chunkLength(k) === store.chunkRows) return store;
+  let stuck = false;
+  for (let c = 0; c < store.columns.length && !stuck; c++) {
+    const ch = store.columnChunk(c, k);
+    if (ch.pool !== null && ch.pool.byteLength === 0) stuck = true;
+  }
+  return stuck ? copyStore(store, null) : store;
+}

@@ -1,0 +1,811 @@
+/**
+ * Register: authenticate claimed identities (national ID + name + date of birth + sex…)
+ * against a national population register held in memory.
+ *
+ *   build(schema, rows) ─► lean RecordStore (register-layout.ts) + BlockIndexes:
+ *                            ID digits → rows · earlier IDs → rows · phonetic name+dob → rows
+ *   authenticate(claim)  ─► parse ID (INVALID_ID) ─► ID vs claimed sex/birth year
+ *                          (INCONSISTENT_ID) ─► ONE XXH64 of the digits ─► ID index (+ delta),
+ *                          else earlier-ID index (+ delta) ─► none: NOT_FOUND (+ "did you
+ *                          mean") · several: disambiguate (AMBIGUOUS) · one: field verdicts +
+ *                          weight ─► policy ─► VERIFIED | MISMATCH
+ *   authenticateMany     ─► the same per claim, but each batch's IDs hashed in one KeyHasher
+ *                          batch and looked up with BlockIndex.lookupMany (ordered walk)
+ *   add / update / remove ─► rows appended to the store, indexed by small DeltaIndex hash
+ *                          tables; dead rows marked in Tombstones; compact() folds it all into
+ *                          fresh base indexes (and drops dead rows from the store once they
+ *                          exceed 1/8 of it)
+ *   save / load          ─► register-snapshot.ts
+ *
+ * Trade-offs: the store keeps only what verification needs (normalised name, packed date, ID
+ * as a number, a written-form byte); everything derived is recomputed per claim. A claim
+ * allocates its parse, its verdict and the verdict's `fields` / `explanation` objects; field
+ * verdicts themselves are shared frozen objects, and row lookups reuse scratch arrays (the
+ * class is not re-entrant, which a synchronous API never is). Record ids → rows (for update
+ * and remove) are indexed lazily, on the first such call, so a read-only register pays nothing
+ * for them.
+ */
+import { BlockIndex, NO_BLOCK } from '../block/block-index.js';
+import { RecordStore } from '../block/record-store.js';
+import { KhopError } from '../errors.js';
+import { KeyHasher } from '../hash/key-hasher.js';
+import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
+import { checkIdConsistency } from '../text/id-consistency.js';
+import type { ParsedNationalId } from '../text/national-id.js';
+import { CategoryDictionary } from './category-dictionary.js';
+import { PreparedClaim, claimValue, idInputOf } from './claim.js';
+import { DeltaIndex, NO_ENTRY } from './delta-index.js';
+import { KeyCollector } from './key-collector.js';
+import { idNumber } from './national-id-input.js';
+import { candidateKey } from './person-name-form.js';
+import { resolvePolicy, type VerificationPolicy } from './policy.js';
+import { BY_EARLIER_ID, BY_ID, BY_SEARCH, RecordEvaluator, type Evaluation } from './record-evaluator.js';
+import { registerLayout } from './register-layout.js';
+import { resolveBuildOptions, type RegisterBuildOptions } from './register-options.js';
+import { loadRegister, saveRegister } from './register-snapshot.js';
+import { compactState, pendingChanges } from './compaction.js';
+import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
+import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
+import { Tombstones } from './tombstones.js';
+import { defaultRegisterModel } from './verdict-model.js';
+import {
+  DATE,
+  DEFAULT_CANDIDATES,
+  ID,
+  MAX_CANDIDATES,
+  O_AMBIGUOUS,
+  O_CLAIM_MISSING,
+  O_NO_RECORD,
+  SEX,
+  type AuthenticateOptions,
+  type Verdict,
+  type VerdictCandidate,
+  type VerdictStatus,
+} from './verdict.js';
+import { formRecordIdIsNumber } from './written-form.js';
+import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
+
+/** Options of {@link Register.authenticateMany}. */
+export interface AuthenticateManyOptions extends AuthenticateOptions {
+  /**
+   * Claims per batch (integer 1..2^20): read from the source, hashed in one KeyHasher batch,
+   * looked up together, then handed out one by one before the next batch is read.
+   * Default {@link DEFAULT_BATCH_SIZE} (8,192).
+   */
+  batchSize?: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 8192;
+const MAX_BATCH_SIZE = 1 << 20;
+
+/** What `add` did. */
+export interface AddResult {
+  readonly added: number;
+  /** Rows that could not be used; `index` counts within this `add` call. */
+  readonly rejected: RegisterRejectedRow[];
+}
+
+/** Sizes of a register (`bytes` are what its arrays hold, at capacity). */
+export interface RegisterStats {
+  /** Live records. */
+  readonly records: number;
+  /** Dead rows still in the store (removed or replaced, not yet dropped by compaction). */
+  readonly deleted: number;
+  /** Rows added since the last compaction (indexed by the delta tables). */
+  readonly delta: number;
+  /** Delta rows + removals since the last compaction (auto-compaction above maxPendingChanges). */
+  readonly pendingChanges: number;
+  /** Rows rejected at build. */
+  readonly rejected: number;
+  readonly bytes: {
+    readonly store: number;
+    readonly idIndex: number;
+    readonly earlierIdIndex: number;
+    readonly candidateIndex: number;
+    readonly delta: number;
+    readonly tombstones: number;
+    readonly recordIdIndex: number;
+    readonly total: number;
+  };
+  /** total bytes / live records. */
+  readonly bytesPerRecord: number;
+}
+
+/** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
+export const MAX_CANDIDATE_ROWS = 256;
+const PROGRESS_EVERY = 65536;
+const REASON_SEPARATOR = ', ';
+
+type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
+
+const CONTRADICTION_REASON: Readonly<Record<string, string>> = {
+  sex: 'sex-contradicts-id',
+  birthYear: 'birth-year-contradicts-id',
+  century: 'century-contradicts-id',
+};
+
+export class Register {
+  private s: RegisterState;
+  private readonly ingester: RowIngester;
+  private readonly evaluator: RecordEvaluator;
+  private readonly queryHasher: KeyHasher;
+  private bulk: KeyHasher | null = null;
+  private batchHasherValue: KeyHasher | null = null;
+  private ridIndex: { index: BlockIndex; delta: DeltaIndex } | null = null;
+  /** Incremented by every compaction (which renumbers index blocks). */
+  private generation = 0;
+  private readonly hashOut = new Uint32Array(2);
+  private matched = new Uint32Array(16);
+  private readonly outcomes: Uint8Array;
+  private readonly evaluation: Evaluation = { weight: 0, policyHolds: false };
+  private readonly utf8 = new TextEncoder();
+
+  private constructor(state: RegisterState) {
+    this.s = state;
+    const o = state.options;
+    this.ingester = new RowIngester(state.layout, state.dictionary, o.idField, o.earlierIdsField, state.candidateIndex !== null, state.issues);
+    this.evaluator = new RecordEvaluator(state.layout, state.store, state.model, state.policy, state.dictionary);
+    this.queryHasher = new KeyHasher({ seed: REGISTER_KEY_SEED });
+    this.outcomes = new Uint8Array(state.layout.fields.length);
+  }
+
+  // ── build, load, save ─────────────────────────────────────────────────────────────────────
+
+  /**
+   * Build a register from rows (an array, or any iterable / async iterable of objects).
+   * Rows that cannot be used are reported in `register.rejected` (accepted + rejected = rows).
+   * @throws KhopError INVALID_SCHEMA (no nationalId field…), INVALID_OPTION (naming the
+   *   option), INVALID_ARGUMENT (rows not iterable).
+   */
+  static async build(schema: Schema | Record<string, FieldSpec>, rows: RowSource, options?: RegisterBuildOptions): Promise<Register> {
+    const sch = defineSchema(schema);
+    const o = resolveBuildOptions(options);
+    const layout = registerLayout(sch, o.idField !== null);
+    const policy = resolvePolicy(sch, options?.policy);
+    if (!isAsyncIterable(rows) && !isIterable(rows)) {
+      throw new KhopError('INVALID_ARGUMENT', 'Register.build: rows must be an array or an (async) iterable of objects');
+    }
+    const store = new RecordStore(layout.columns);
+    const withCandidates = o.candidateSearch && layout.fullName !== null && layout.date !== null;
+    const dictionary = new CategoryDictionary(layout.fields.length);
+    const ingester = new RowIngester(layout, dictionary, o.idField, o.earlierIdsField, withCandidates);
+    const seed = REGISTER_KEY_SEED;
+    const ids = new KeyCollector(new KeyHasher({ seed }));
+    const earlier = new KeyCollector(new KeyHasher({ seed }), 16);
+    const cands = withCandidates ? new KeyCollector(new KeyHasher({ seed })) : null;
+    const rejected: RegisterRejectedRow[] = [];
+    const progress = o.onProgress;
+    let index = 0;
+    const take = (row: unknown): void => {
+      const at = index++;
+      const r = ingester.ingest(row, at, at);
+      if (r !== null) rejected.push(r);
+      else {
+        const id = store.append(ingester.cells);
+        ids.push(ingester.idDigits, id);
+        for (const e of ingester.earlier) earlier.push(e, id);
+        if (cands !== null && ingester.candidate !== null) cands.push(ingester.candidate, id);
+      }
+      if (progress !== null && index % PROGRESS_EVERY === 0) progress({ phase: 'read', done: index, unit: 'rows' });
+    };
+    if (isAsyncIterable(rows)) for await (const row of rows) take(row);
+    else for (const row of rows) take(row);
+    progress?.({ phase: 'read', done: index, total: index, unit: 'rows', final: true });
+
+    const n = store.rowCount;
+    const total = ids.count + earlier.count + (cands?.count ?? 0);
+    let done = 0;
+    const built = (c: KeyCollector, last: boolean): BlockIndex => {
+      const count = c.count;
+      const ix = c.build(n, seed);
+      done += count;
+      progress?.({ phase: 'index', done, total, unit: 'keys', ...(last ? { final: true } : {}) });
+      return ix;
+    };
+    const idIndex = built(ids, false);
+    const earlierIndex = built(earlier, cands === null);
+    const candidateIndex = cands === null ? null : built(cands, true);
+    return new Register({
+      schema: sch,
+      layout,
+      options: {
+        idField: o.idField,
+        earlierIdsField: o.earlierIdsField,
+        candidateSearch: o.candidateSearch,
+        threads: o.threads,
+        maxPendingChanges: o.maxPendingChanges,
+      },
+      policy,
+      model: defaultRegisterModel(layout),
+      store,
+      dictionary,
+      baseRows: n,
+      idIndex,
+      earlierIndex,
+      candidateIndex,
+      deltaId: new DeltaIndex(),
+      deltaEarlier: new DeltaIndex(),
+      deltaCandidate: new DeltaIndex(),
+      tombstones: new Tombstones(),
+      deadPending: 0,
+      inputRows: index,
+      rejected,
+      rejectedCount: rejected.length,
+      issues: ingester.issues,
+    });
+  }
+
+  /**
+   * Save to one snapshot file, atomically (temporary file + fsync + rename). Pending changes
+   * are saved as they are (no compaction; see register-snapshot.ts).
+   */
+  async save(path: string): Promise<void> {
+    if (typeof path !== 'string' || path.length === 0) throw new KhopError('INVALID_ARGUMENT', 'Register.save: path must be a non-empty string');
+    await saveRegister(path, this.s);
+  }
+
+  /**
+   * Load a register saved by `save` (arrays straight into SharedArrayBuffers).
+   * @throws KhopError SNAPSHOT_FOREIGN / SNAPSHOT_VERSION / SNAPSHOT_CORRUPT / SNAPSHOT_TRUNCATED, IO_ERROR.
+   */
+  static async load(path: string): Promise<Register> {
+    if (typeof path !== 'string' || path.length === 0) throw new KhopError('INVALID_ARGUMENT', 'Register.load: path must be a non-empty string');
+    return new Register(await loadRegister(path));
+  }
+
+  // ── accessors ─────────────────────────────────────────────────────────────────────────────
+
+  /** The register's schema. */
+  get schema(): Schema {
+    return this.s.schema;
+  }
+
+  /** Rows rejected at build, with reasons (empty after `load`; the count is in stats()). */
+  get rejected(): readonly RegisterRejectedRow[] {
+    return this.s.rejected;
+  }
+
+  /** Per field, per reason: values stored as missing because they could not be used. */
+  get issues(): Readonly<IngestIssues> {
+    return this.s.issues;
+  }
+
+  /** The verification policy, as given. */
+  get policy(): VerificationPolicy {
+    return this.s.policy.source;
+  }
+
+  /** Live records. */
+  get size(): number {
+    return this.s.store.rowCount - this.s.tombstones.count;
+  }
+
+  // ── authenticate ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Authenticate one claim (an object with the schema's columns; see claim.ts). Synchronous.
+   * @throws KhopError INVALID_ARGUMENT when `claim` is not an object; INVALID_OPTION for bad options.
+   */
+  authenticate(claim: Record<string, unknown>, options?: AuthenticateOptions): Verdict {
+    const k = this.candidateCount(options);
+    const c = this.prepare(claim);
+    const early = this.precheck(c, k);
+    if (early !== null) return early;
+    const digits = (c.id(this.s.layout.id) as ParsedNationalId).digits;
+    this.queryHasher.hashAscii(digits, this.hashOut, 0);
+    const lo = this.hashOut[0]!;
+    const hi = this.hashOut[1]!;
+    return this.resolve(c, lo, hi, this.s.idIndex.lookup(lo, hi), -2, k);
+  }
+
+  /**
+   * Authenticate a stream of claims, in input order, batch by batch (see
+   * AuthenticateManyOptions.batchSize). The next batch is read from `claims` only when the
+   * consumer has taken every verdict of the previous one, so memory stays bounded. Each batch
+   * sees the register as it is when the batch is processed. Verdicts are identical to
+   * `authenticate` one by one.
+   * @throws KhopError INVALID_OPTION / INVALID_ARGUMENT (at the call); a non-object claim
+   *   rejects the iteration with INVALID_ARGUMENT.
+   */
+  authenticateMany(claims: Iterable<unknown> | AsyncIterable<unknown>, options?: AuthenticateManyOptions): AsyncIterable<Verdict> {
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new KhopError('INVALID_OPTION', 'authenticateMany: options must be an object', { details: { option: 'options' } });
+    }
+    const batchSize = options?.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new KhopError('INVALID_OPTION', `authenticateMany: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
+    }
+    const k = this.candidateCount(options);
+    if (!isAsyncIterable(claims) && !isIterable(claims)) {
+      throw new KhopError('INVALID_ARGUMENT', 'authenticateMany: claims must be an array or an (async) iterable of objects');
+    }
+    return { [Symbol.asyncIterator]: () => new VerdictStream(claims, batchSize, this.claimBatch(batchSize, k)) };
+  }
+
+  /**
+   * The batch worker of authenticateMany: every ID of a batch hashed in one KeyHasher batch,
+   * then looked up with BlockIndex.lookupMany (queries ordered by hash: a forward walk through
+   * the index) in the ID and earlier-ID indexes. A verdict is then finished exactly as
+   * `authenticate` finishes it — the same precheck and resolve — from the precomputed lookups,
+   * unless a compaction replaced the indexes in between (then it looks up again).
+   */
+  private claimBatch(batchSize: number, k: number): ClaimBatch {
+    const lo = new Uint32Array(batchSize);
+    const hi = new Uint32Array(batchSize);
+    const idBlocks = new Uint32Array(batchSize);
+    const earlierBlocks = new Uint32Array(batchSize);
+    let claims: unknown[] = [];
+    let generation = -1;
+    return {
+      prepare: (batch: unknown[]): void => {
+        claims = batch;
+        const n = batch.length;
+        const L = this.s.layout;
+        const hasher = (this.batchHasherValue ??= new KeyHasher({ seed: REGISTER_KEY_SEED }));
+        hasher.setOutput(lo, hi);
+        for (let i = 0; i < n; i++) {
+          const c = batch[i];
+          if (c === null || typeof c !== 'object' || Array.isArray(c)) continue; // throws at its turn
+          const p = idInputOf(claimValue(c as Record<string, unknown>, L.id));
+          if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
+        }
+        hasher.flush();
+        // Claims without a valid ID keep stale hashes: looked up, never read.
+        this.s.idIndex.lookupMany(lo, hi, idBlocks, n);
+        this.s.earlierIndex.lookupMany(lo, hi, earlierBlocks, n);
+        generation = this.generation;
+      },
+      verdict: (i: number): Verdict => {
+        const c = this.prepare(claims[i]);
+        const early = this.precheck(c, k);
+        if (early !== null) return early;
+        if (generation !== this.generation) {
+          const digits = (c.id(this.s.layout.id) as ParsedNationalId).digits;
+          this.queryHasher.hashAscii(digits, this.hashOut, 0);
+          return this.resolve(c, this.hashOut[0]!, this.hashOut[1]!, this.s.idIndex.lookup(this.hashOut[0]!, this.hashOut[1]!), -2, k);
+        }
+        const ib = idBlocks[i]!;
+        const eb = earlierBlocks[i]!;
+        return this.resolve(c, lo[i]!, hi[i]!, ib === NO_BLOCK ? -1 : ib, eb === NO_BLOCK ? -1 : eb, k);
+      },
+    };
+  }
+
+  private candidateCount(options: AuthenticateOptions | undefined): number {
+    const has = this.s.candidateIndex !== null;
+    if (options === undefined) return has ? DEFAULT_CANDIDATES : 0;
+    if (options === null || typeof options !== 'object') {
+      throw new KhopError('INVALID_OPTION', 'authenticate: options must be an object', { details: { option: 'options' } });
+    }
+    const v = options.candidates;
+    if (v === undefined) return has ? DEFAULT_CANDIDATES : 0;
+    if (!Number.isInteger(v) || v < 0 || v > MAX_CANDIDATES) {
+      throw new KhopError('INVALID_OPTION', `authenticate: candidates must be an integer in 0..${MAX_CANDIDATES}`, { details: { option: 'candidates' } });
+    }
+    if (v > 0 && !has) {
+      throw new KhopError(
+        'INVALID_OPTION',
+        'authenticate: candidates needs a register built with candidateSearch and a schema with a personName and a date field',
+        { details: { option: 'candidates' } },
+      );
+    }
+    return v;
+  }
+
+  private prepare(claim: unknown): PreparedClaim {
+    if (claim === null || typeof claim !== 'object' || Array.isArray(claim)) {
+      throw new KhopError('INVALID_ARGUMENT', 'authenticate: a claim must be an object');
+    }
+    return new PreparedClaim(claim as Record<string, unknown>, this.s.layout);
+  }
+
+  /** INVALID_ID and INCONSISTENT_ID, decided before any lookup; null when the claim goes on. */
+  private precheck(c: PreparedClaim, k: number): Verdict | null {
+    const L = this.s.layout;
+    const p = c.id(L.id);
+    if (p === null) return this.noRecord(c, 'INVALID_ID', 'id-empty', O_CLAIM_MISSING, k);
+    if (!p.ok) return this.noRecord(c, 'INVALID_ID', `id-${p.reason}`, ID.INVALID, k);
+    if (p.kind !== 'cccd') return null;
+    let dob: number | null = null;
+    if (L.date !== null && c.text[L.date.index] !== null) {
+      const d = c.date(L.date);
+      if (d.ok) dob = d.packed;
+    }
+    let sex: number | null = null;
+    if (L.sex !== null && c.text[L.sex.index] !== null) {
+      const x = c.sex(L.sex);
+      if (x > 0) sex = x;
+    }
+    if (dob === null && sex === null) return null;
+    const r = checkIdConsistency(p, { dob, sex });
+    if (r.consistent) return null;
+    const o = this.blankOutcomes(O_NO_RECORD);
+    o[L.id.index] = ID.CONTRADICTS;
+    const reasons: string[] = [];
+    for (const x of r.contradictions) {
+      reasons.push(CONTRADICTION_REASON[x.field]!);
+      if (x.field === 'sex') o[L.sex!.index] = SEX.CONTRADICTS;
+      else o[L.date!.index] = DATE.CONTRADICTS;
+    }
+    return this.verdictWithoutRecord('INCONSISTENT_ID', reasons.join(REASON_SEPARATOR), o, null, undefined);
+  }
+
+  /** Outcomes with every field set to `fill`. */
+  private blankOutcomes(fill: number): Uint8Array {
+    return new Uint8Array(this.s.layout.fields.length).fill(fill);
+  }
+
+  private noRecord(c: PreparedClaim, status: VerdictStatus, reason: string, idOutcome: number, k: number): Verdict {
+    const o = this.blankOutcomes(O_NO_RECORD);
+    o[this.s.layout.id.index] = idOutcome;
+    return this.verdictWithoutRecord(status, reason, o, null, k > 0 ? this.candidates(c, k) : undefined);
+  }
+
+  private verdictWithoutRecord(
+    status: VerdictStatus,
+    reason: string,
+    outcomes: Uint8Array,
+    matchedBy: 'id' | 'earlierId' | null,
+    candidates: VerdictCandidate[] | undefined,
+  ): Verdict {
+    const v: {
+      status: VerdictStatus;
+      fields: Verdict['fields'];
+      recordId: null;
+      matchedBy: 'id' | 'earlierId' | null;
+      weight: number;
+      explanation: null;
+      candidates?: VerdictCandidate[];
+      reason: string;
+    } = { status, fields: this.evaluator.fields(outcomes), recordId: null, matchedBy, weight: Number.NaN, explanation: null, reason };
+    if (candidates !== undefined) v.candidates = candidates;
+    return v;
+  }
+
+  /** After the ID parsed and is consistent: find the record(s) and decide. */
+  private resolve(c: PreparedClaim, lo: number, hi: number, idBlock: number, earlierBlock: number, k: number): Verdict {
+    const s = this.s;
+    const p = c.id(s.layout.id) as ParsedNationalId;
+    let n = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, idNumber(p.digits), Infinity);
+    let by = BY_ID;
+    if (n === 0) {
+      const b = earlierBlock === -2 ? s.earlierIndex.lookup(lo, hi) : earlierBlock;
+      n = this.collect(s.earlierIndex, b, s.deltaEarlier, lo, hi, -1, Infinity);
+      by = BY_EARLIER_ID;
+    }
+    if (n === 0) return this.noRecord(c, 'NOT_FOUND', 'id-not-found', ID.NOT_FOUND, k);
+    if (n === 1) {
+      const row = this.matched[0]!;
+      this.evaluator.evaluate(c, row, by, this.outcomes, this.evaluation);
+      return this.recordVerdict(row, by, this.outcomes, this.evaluation.weight, this.evaluation.policyHolds);
+    }
+    return this.several(c, n, by);
+  }
+
+  /**
+   * Live rows of a base block (−1 = none) and of the delta chain of (lo, hi) into `matched`,
+   * ascending, at most `cap`. With `idNum` ≥ 0 only rows whose stored ID is that number
+   * (a 64-bit hash collision cannot match the wrong person). Returns the count.
+   */
+  private collect(index: BlockIndex, block: number, delta: DeltaIndex, lo: number, hi: number, idNum: number, cap: number): number {
+    const s = this.s;
+    const dead = s.tombstones;
+    const store = this.evaluator.store;
+    const idCol = s.layout.id.storeColumn;
+    let n = 0;
+    if (block >= 0) {
+      const rowIds = index.rowIds;
+      const end = index.starts[block + 1]!;
+      for (let i = index.starts[block]!; i < end && n < cap; i++) {
+        const row = rowIds[i]!;
+        if (dead.has(row) || (idNum >= 0 && store.number(idCol, row) !== idNum)) continue;
+        n = this.pushMatch(n, row);
+      }
+    }
+    for (let e = delta.first(lo, hi); e !== NO_ENTRY && n < cap; e = delta.next(e)) {
+      const row = delta.row(e);
+      if (dead.has(row) || (idNum >= 0 && store.number(idCol, row) !== idNum)) continue;
+      n = this.pushMatch(n, row);
+    }
+    if (n > 1) this.matched.subarray(0, n).sort();
+    return n;
+  }
+
+  private pushMatch(n: number, row: number): number {
+    if (n === this.matched.length) {
+      const grown = new Uint32Array(n * 2);
+      grown.set(this.matched);
+      this.matched = grown;
+    }
+    this.matched[n] = row;
+    return n + 1;
+  }
+
+  private recordVerdict(row: number, by: number, outcomes: Uint8Array, weight: number, holds: boolean): Verdict {
+    const ev = this.evaluator;
+    const v: {
+      status: VerdictStatus;
+      fields: Verdict['fields'];
+      recordId: string | number;
+      matchedBy: 'id' | 'earlierId';
+      weight: number;
+      explanation: Verdict['explanation'];
+      reason?: string;
+    } = {
+      status: holds ? 'VERIFIED' : 'MISMATCH',
+      fields: ev.fields(outcomes),
+      recordId: this.recordIdOf(row),
+      matchedBy: by === BY_ID ? 'id' : 'earlierId',
+      weight,
+      explanation: ev.explanation(outcomes),
+    };
+    if (!holds) v.reason = `policy-failed: ${ev.failedFields(outcomes).join(REASON_SEPARATOR)}`;
+    return v;
+  }
+
+  /**
+   * Several live records carry the ID. One that satisfies the policy while the others do not
+   * wins (VERIFIED); none satisfying it and one strictly heaviest → MISMATCH against it;
+   * otherwise the records cannot be told apart → AMBIGUOUS, listing them.
+   */
+  private several(c: PreparedClaim, n: number, by: number): Verdict {
+    const K = this.s.layout.fields.length;
+    const rows = this.matched.slice(0, n);
+    const outs = new Uint8Array(n * K);
+    const weights = new Float64Array(n);
+    const holds = new Uint8Array(n);
+    let passing = 0;
+    let pass = -1;
+    let best = -Infinity;
+    for (let i = 0; i < n; i++) {
+      this.evaluator.evaluate(c, rows[i]!, by, outs.subarray(i * K, (i + 1) * K), this.evaluation);
+      weights[i] = this.evaluation.weight;
+      if (this.evaluation.policyHolds) {
+        holds[i] = 1;
+        passing++;
+        pass = i;
+      }
+      if (weights[i]! > best) best = weights[i]!;
+    }
+    let chosen = passing === 1 ? pass : -1;
+    if (passing === 0) {
+      let top = -1;
+      for (let i = 0; i < n; i++) {
+        if (weights[i] !== best) continue;
+        top = top === -1 ? i : -2;
+      }
+      if (top >= 0) chosen = top;
+    }
+    if (chosen >= 0) {
+      const o = outs.subarray(chosen * K, (chosen + 1) * K);
+      return this.recordVerdict(rows[chosen]!, by, o, weights[chosen]!, holds[chosen] === 1);
+    }
+    const tied: number[] = [];
+    for (let i = 0; i < n; i++) if (passing >= 2 ? holds[i] === 1 : weights[i] === best) tied.push(i);
+    tied.sort((a, b) => weights[b]! - weights[a]! || rows[a]! - rows[b]!);
+    const idIndex = this.s.layout.id.index;
+    const o = this.blankOutcomes(O_AMBIGUOUS);
+    o[idIndex] = outs[tied[0]! * K + idIndex]!;
+    const candidates = tied.map((i) => ({
+      recordId: this.recordIdOf(rows[i]!),
+      weight: weights[i]!,
+      fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
+    }));
+    return this.verdictWithoutRecord('AMBIGUOUS', 'several-records', o, by === BY_ID ? 'id' : 'earlierId', candidates);
+  }
+
+  /** "Did you mean": the best k records sharing the claim's phonetic name + date-of-birth key. */
+  private candidates(c: PreparedClaim, k: number): VerdictCandidate[] {
+    const s = this.s;
+    const L = s.layout;
+    if (s.candidateIndex === null || L.fullName === null || L.date === null) return [];
+    const nameF = L.fullName;
+    const dateF = L.date;
+    if (c.text[nameF.index] === null || c.text[dateF.index] === null) return [];
+    const d = c.date(dateF);
+    if (!d.ok) return [];
+    const norm = c.name(nameF).canonical;
+    if (norm === null) return [];
+    const key = candidateKey(norm, d.packed, nameF.locale);
+    if (key === null) return [];
+    this.queryHasher.hashAscii(key, this.hashOut, 0);
+    const lo = this.hashOut[0]!;
+    const hi = this.hashOut[1]!;
+    const n = this.collect(s.candidateIndex, s.candidateIndex.lookup(lo, hi), s.deltaCandidate, lo, hi, -1, MAX_CANDIDATE_ROWS);
+    if (n === 0) return [];
+    const K = L.fields.length;
+    const rows = this.matched.slice(0, n);
+    const outs = new Uint8Array(n * K);
+    const weights = new Float64Array(n);
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) {
+      this.evaluator.evaluate(c, rows[i]!, BY_SEARCH, outs.subarray(i * K, (i + 1) * K), this.evaluation);
+      weights[i] = this.evaluation.weight;
+      order.push(i);
+    }
+    order.sort((a, b) => weights[b]! - weights[a]! || rows[a]! - rows[b]!);
+    return order.slice(0, k).map((i) => ({
+      recordId: this.recordIdOf(rows[i]!),
+      weight: weights[i]!,
+      fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
+    }));
+  }
+
+  private recordIdOf(row: number): string | number {
+    const L = this.s.layout;
+    const store = this.evaluator.store;
+    if (L.recordIdType === 'float64') return store.number(L.recordIdColumn, row)!;
+    const str = store.text(L.recordIdColumn, row)!;
+    return formRecordIdIsNumber(store.number(L.formColumn, row)!) ? Number(str) : str;
+  }
+
+  // ── incremental updates ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Add rows (an array or a synchronous iterable), visible to the next query at once. Without
+   * an idField, record ids continue the input positions of the build. Record ids are not
+   * checked for uniqueness.
+   */
+  add(rows: Iterable<unknown>): AddResult {
+    if (!isIterable(rows) || typeof rows === 'string') {
+      throw new KhopError('INVALID_ARGUMENT', 'Register.add: rows must be an array or a synchronous iterable of objects');
+    }
+    const rejected: RegisterRejectedRow[] = [];
+    let added = 0;
+    let index = 0;
+    for (const row of rows) {
+      const at = index++;
+      const position = this.s.inputRows++;
+      const r = this.ingester.ingest(row, at, position);
+      if (r !== null) rejected.push(r);
+      else {
+        this.appendIngested();
+        added++;
+      }
+    }
+    this.maybeCompact();
+    return { added, rejected };
+  }
+
+  /**
+   * Replace the record `recordId` (every live row carrying it) with `row`, keeping the record
+   * id. Returns false when no live record has that id.
+   * @throws KhopError INVALID_ROW when `row` cannot be used (nothing is changed);
+   *   INVALID_ARGUMENT for a record id that is not a string or a finite number.
+   */
+  update(recordId: string | number, row: Record<string, unknown>): boolean {
+    const rows = this.rowsOfRecord(recordId);
+    if (rows.length === 0) return false;
+    const keep = this.recordIdOf(rows[0]!);
+    const r = this.ingester.ingest(row, 0, typeof keep === 'number' ? keep : 0, keep);
+    if (r !== null) throw new KhopError('INVALID_ROW', `Register.update: ${r.reason}`, { details: { code: r.code } });
+    for (const old of rows) this.kill(old);
+    this.appendIngested();
+    this.maybeCompact();
+    return true;
+  }
+
+  /**
+   * Remove the record `recordId` (every live row carrying it). Returns false when no live
+   * record has that id.
+   * @throws KhopError INVALID_ARGUMENT for a record id that is not a string or a finite number.
+   */
+  remove(recordId: string | number): boolean {
+    const rows = this.rowsOfRecord(recordId);
+    if (rows.length === 0) return false;
+    for (const old of rows) this.kill(old);
+    this.maybeCompact();
+    return true;
+  }
+
+  private kill(row: number): void {
+    if (this.s.tombstones.add(row) && row < this.s.baseRows) this.s.deadPending++;
+  }
+
+  /** Append the ingester's row to the store and index it in the delta tables. */
+  private appendIngested(): number {
+    const s = this.s;
+    const ing = this.ingester;
+    const row = s.store.append(ing.cells);
+    const h = this.hashOut;
+    this.queryHasher.hashAscii(ing.idDigits, h, 0);
+    s.deltaId.insert(h[0]!, h[1]!, row);
+    for (const e of ing.earlier) {
+      this.queryHasher.hashAscii(e, h, 0);
+      s.deltaEarlier.insert(h[0]!, h[1]!, row);
+    }
+    if (s.candidateIndex !== null && ing.candidate !== null) {
+      this.queryHasher.hashAscii(ing.candidate, h, 0);
+      s.deltaCandidate.insert(h[0]!, h[1]!, row);
+    }
+    if (this.ridIndex !== null) {
+      this.hashRecordId(String(ing.cells[s.layout.recordIdColumn]));
+      this.ridIndex.delta.insert(h[0]!, h[1]!, row);
+    }
+    return row;
+  }
+
+  private hashRecordId(key: string): void {
+    const bytes = this.utf8.encode(key);
+    this.queryHasher.hashBytes(bytes, 0, bytes.length, this.hashOut, 0);
+  }
+
+  /** Live rows whose record id is `recordId` (compared as String), ascending. */
+  private rowsOfRecord(recordId: string | number): number[] {
+    if (typeof recordId !== 'string' && !(typeof recordId === 'number' && Number.isFinite(recordId))) {
+      throw new KhopError('INVALID_ARGUMENT', 'Register: a record id must be a string or a finite number');
+    }
+    const rid = this.ensureRecordIdIndex();
+    const key = String(recordId);
+    this.hashRecordId(key);
+    const lo = this.hashOut[0]!;
+    const hi = this.hashOut[1]!;
+    const n = this.collect(rid.index, rid.index.lookup(lo, hi), rid.delta, lo, hi, -1, Infinity);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = this.matched[i]!;
+      if (String(this.recordIdOf(row)) === key) out.push(row);
+    }
+    return out;
+  }
+
+  /** Record id → rows, built on first use over every store row (dead ones are filtered at lookup). */
+  private ensureRecordIdIndex(): { index: BlockIndex; delta: DeltaIndex } {
+    if (this.ridIndex !== null) return this.ridIndex;
+    const s = this.s;
+    const L = s.layout;
+    const store = s.store;
+    const c = new KeyCollector(this.bulkHasher(), Math.max(16, store.rowCount));
+    for (let row = 0; row < store.rowCount; row++) {
+      if (L.recordIdType === 'float64') c.push(String(store.getNumber(L.recordIdColumn, row)), row);
+      else c.pushUtf8(store.getString(L.recordIdColumn, row)!, row);
+    }
+    this.ridIndex = { index: c.build(store.rowCount, REGISTER_KEY_SEED), delta: new DeltaIndex() };
+    return this.ridIndex;
+  }
+
+  private bulkHasher(): KeyHasher {
+    return (this.bulk ??= new KeyHasher({ seed: REGISTER_KEY_SEED }));
+  }
+
+  private maybeCompact(): void {
+    if (pendingChanges(this.s) > this.s.options.maxPendingChanges) this.compact();
+  }
+
+  /**
+   * Fold pending changes into fresh base indexes: rows added since the last compaction join
+   * the base indexes, dead rows leave them; the store is rewritten without its dead rows once
+   * they exceed 1/8 of it (compaction.ts). Verdicts are the same before and after.
+   */
+  compact(): void {
+    if (!compactState(this.s, this.bulkHasher())) return;
+    this.evaluator.setStore(this.s.store);
+    this.ridIndex = null;
+    this.generation++;
+  }
+
+  // ── stats ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Record counts and memory (see RegisterStats). */
+  stats(): RegisterStats {
+    const s = this.s;
+    const records = s.store.rowCount - s.tombstones.count;
+    const store = s.store.byteLength;
+    const idIndex = s.idIndex.byteLength;
+    const earlierIdIndex = s.earlierIndex.byteLength;
+    const candidateIndex = s.candidateIndex?.byteLength ?? 0;
+    const delta = s.deltaId.byteLength + s.deltaEarlier.byteLength + s.deltaCandidate.byteLength + (this.ridIndex?.delta.byteLength ?? 0);
+    const tombstones = s.tombstones.byteLength;
+    const recordIdIndex = this.ridIndex?.index.byteLength ?? 0;
+    const total = store + idIndex + earlierIdIndex + candidateIndex + delta + tombstones + recordIdIndex;
+    return {
+      records,
+      deleted: s.tombstones.count,
+      delta: s.store.rowCount - s.baseRows,
+      pendingChanges: pendingChanges(s),
+      rejected: s.rejectedCount,
+      bytes: { store, idIndex, earlierIdIndex, candidateIndex, delta, tombstones, recordIdIndex, total },
+      bytesPerRecord: records > 0 ? total / records : 0,
+    };
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * Row ingestion: one register row (a plain object) → the store cells of the lean layout
+ * (register-layout.ts) and the keys the indexes need — the canonical ID digits, the earlier
+ * IDs' digits and the "did you mean" key — or a rejection.
+ *
+ * Rejected (with the row's position and a reason naming fields, never values):
+ *   NOT_AN_OBJECT   the row is not a plain object
+ *   WRONG_TYPE      a schema column (or the record-id / earlier-IDs column) holds an object,
+ *                   array, boolean, NaN or ±Infinity
+ *   INVALID_ID      the national ID is missing or not a valid ID (the register is keyed by it)
+ *   NO_RECORD_ID    `idField` is set and the row has no usable record id
+ *
+ * Other unusable values (a date like 31/02/1990, an unrecognised sex, a name with no letters,
+ * an invalid earlier ID) become MISSING values — no evidence rather than false evidence — and
+ * are counted per field and reason in `issues`, as src/pipeline/prepare.ts does.
+ *
+ * Trade-off: the ingester reuses its cell array and key fields for every row (non-re-entrant:
+ * the caller consumes them before the next row); it allocates the few strings the values
+ * become.
+ */
+import type { CellValue } from '../block/record-store.js';
+import { foldToAscii } from '../text/fold.js';
+import { parseDate } from '../text/date.js';
+import { parseSex } from '../text/sex.js';
+import { normalizeText } from '../text/normalize.js';
+import { idNumber, parseIdInput } from './national-id-input.js';
+import { canonicalPersonName, candidateKey } from './person-name-form.js';
+import type { CategoryDictionary } from './category-dictionary.js';
+import type { FieldPlan, RegisterLayout } from './register-layout.js';
+import { dateFormatOf, nameStyleOf, packForm, packSex, sexFormOf } from './written-form.js';
+
+/** A row the register could not use. */
+export interface RegisterRejectedRow {
+  /** 0-based position of the row in the input (of the build, or of the `add` call). */
+  readonly index: number;
+  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'INVALID_ID' | 'NO_RECORD_ID';
+  /** Human reason naming fields, never values. */
+  readonly reason: string;
+}
+
+/** Per field, per reason: values that were unusable and stored as missing. */
+export type IngestIssues = Record<string, Record<string, number>>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : 'a non-finite number';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+function usableType(v: unknown): boolean {
+  return v === null || v === undefined || typeof v === 'string' || typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** Text of a cell value: null for missing or blank. */
+function textOf(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  const s = typeof v === 'string' ? v : String(v);
+  const t = s.trim();
+  return t === '' ? null : t;
+}
+
+/** True for the separators of an earlier-IDs list: ; | , */
+function isListSeparator(c: number): boolean {
+  return c === 0x3b || c === 0x7c || c === 0x2c;
+}
+
+export class RowIngester {
+  /** Cells of the last accepted row, in store column order. */
+  readonly cells: CellValue[];
+  /** Canonical digits of the last accepted row's ID. */
+  idDigits = '';
+  /** Canonical digits of its earlier IDs (distinct, without the current ID). */
+  readonly earlier: string[] = [];
+  /** Its "did you mean" key, or null. */
+  candidate: string | null = null;
+  readonly issues: IngestIssues;
+
+  private readonly layout: RegisterLayout;
+  private readonly idField: string | null;
+  private readonly earlierIdsField: string | null;
+  private readonly candidates: boolean;
+  private readonly dictionary: CategoryDictionary;
+
+  constructor(
+    layout: RegisterLayout,
+    dictionary: CategoryDictionary,
+    idField: string | null,
+    earlierIdsField: string | null,
+    candidateSearch: boolean,
+    issues?: IngestIssues,
+  ) {
+    this.layout = layout;
+    this.dictionary = dictionary;
+    this.issues = issues ?? (Object.create(null) as IngestIssues);
+    this.idField = idField;
+    this.earlierIdsField = earlierIdsField;
+    this.candidates = candidateSearch && layout.fullName !== null && layout.date !== null;
+    this.cells = new Array<CellValue>(layout.columns.length).fill(null);
+  }
+
+  private issue(field: string, reason: string): void {
+    const m = (this.issues[field] ??= Object.create(null) as Record<string, number>);
+    m[reason] = (m[reason] ?? 0) + 1;
+  }
+
+  /**
+   * Prepare one row. Returns null when accepted (read `cells`, `idDigits`, `earlier`,
+   * `candidate`), else the rejection. `recordId` overrides the row's record id (update keeps
+   * the old one); `position` is the record id when there is no idField.
+   */
+  ingest(row: unknown, index: number, position: number, recordId?: string | number): RegisterRejectedRow | null {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      return { index, code: 'NOT_AN_OBJECT', reason: 'row is not an object' };
+    }
+    const r = row as Record<string, unknown>;
+    const L = this.layout;
+    const bad: string[] = [];
+    for (const f of L.fields) {
+      const v = hasOwn.call(r, f.column) ? r[f.column] : undefined;
+      if (!usableType(v)) bad.push(`field "${f.name}" holds ${typeName(v)}, expected text`);
+    }
+    const earlierRaw = this.earlierIdsField !== null && hasOwn.call(r, this.earlierIdsField) ? r[this.earlierIdsField] : undefined;
+    if (!usableType(earlierRaw)) bad.push(`column "${this.earlierIdsField}" holds ${typeName(earlierRaw)}, expected text`);
+    let rid: string | number;
+    let ridIsNumber: boolean;
+    if (recordId !== undefined) {
+      rid = recordId;
+      ridIsNumber = typeof recordId === 'number';
+    } else if (this.idField !== null) {
+      const v = hasOwn.call(r, this.idField) ? r[this.idField] : undefined;
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        rid = v;
+        ridIsNumber = true;
+      } else if (typeof v === 'string' && v.trim() !== '') {
+        rid = v;
+        ridIsNumber = false;
+      } else {
+        if (!usableType(v)) bad.push(`column "${this.idField}" holds ${typeName(v)}, expected a record id`);
+        else if (bad.length === 0) return { index, code: 'NO_RECORD_ID', reason: `record id column "${this.idField}" is missing or empty` };
+        rid = '';
+        ridIsNumber = false;
+      }
+    } else {
+      rid = position;
+      ridIsNumber = true;
+    }
+    if (bad.length > 0) return { index, code: 'WRONG_TYPE', reason: bad.join('; ') };
+
+    // The lookup ID first: without it the row cannot be in the register.
+    const idRaw = hasOwn.call(r, L.id.column) ? r[L.id.column] : undefined;
+    const id = parseIdInput(typeof idRaw === 'bigint' ? String(idRaw) : idRaw);
+    if (!id.ok) {
+      return id.reason === 'empty'
+        ? { index, code: 'INVALID_ID', reason: `national ID field "${L.id.name}" is missing` }
+        : { index, code: 'INVALID_ID', reason: `national ID field "${L.id.name}" is not a valid ID (${id.reason})` };
+    }
+    const cells = this.cells;
+    cells.fill(null);
+    this.idDigits = id.digits;
+    let nameStyle = 0;
+    let dateFormat = 0;
+    let norm: string | null = null;
+    let dob = 0;
+    for (const f of L.fields) {
+      const raw = hasOwn.call(r, f.column) ? r[f.column] : undefined;
+      if (f === L.id) {
+        cells[f.storeColumn] = idNumber(id.digits);
+        continue;
+      }
+      this.field(f, raw);
+      const v = cells[f.storeColumn];
+      if (v === null) continue;
+      if (f === L.name) nameStyle = nameStyleOf(textOf(raw)!, v as string);
+      if (f === L.fullName) norm = v as string;
+      if (f === L.date) {
+        dob = v as number;
+        dateFormat = dateFormatOf(textOf(raw)!, dob);
+      }
+    }
+    cells[L.formColumn] = packForm(nameStyle, dateFormat, ridIsNumber);
+    cells[L.recordIdColumn] = L.recordIdType === 'float64' ? (rid as number) : String(rid);
+    this.readEarlier(earlierRaw);
+    this.candidate = this.candidates && norm !== null ? candidateKey(norm, dob, L.fullName!.locale) : null;
+    return null;
+  }
+
+  /** Store cell of one non-lookup field (null + an issue when unusable). */
+  private field(f: FieldPlan, raw: unknown): void {
+    const cells = this.cells;
+    const text = textOf(raw);
+    if (text === null) return;
+    switch (f.group) {
+      case 'id': {
+        const p = parseIdInput(typeof raw === 'bigint' ? String(raw) : raw);
+        if (p.ok) cells[f.storeColumn] = idNumber(p.digits);
+        else this.issue(f.name, `id ${p.reason}`);
+        return;
+      }
+      case 'name': {
+        if (f.kind === 'personName') {
+          const c = canonicalPersonName(text, f.locale);
+          if (c === null) this.issue(f.name, 'name has no letters');
+          else cells[f.storeColumn] = c.norm;
+        } else {
+          const n = normalizeText(text);
+          if (foldToAscii(n) === '') this.issue(f.name, 'name has no letters');
+          else cells[f.storeColumn] = n;
+        }
+        return;
+      }
+      case 'date': {
+        const d = parseDate(typeof raw === 'number' ? raw : text, f.dateOptions);
+        if (d.ok) cells[f.storeColumn] = d.packed;
+        else this.issue(f.name, `date ${d.reason}`);
+        return;
+      }
+      case 'sex': {
+        const s = parseSex(typeof raw === 'number' ? raw : text);
+        if (s === null) this.issue(f.name, 'sex unrecognised');
+        else {
+          const code = s === 'male' ? 1 : 2;
+          cells[f.storeColumn] = packSex(code, sexFormOf(text, code));
+        }
+        return;
+      }
+      default: {
+        let folded = foldToAscii(text);
+        if (f.identifier) folded = folded.split(' ').join('');
+        if (folded === '') this.issue(f.name, 'no letters or digits');
+        else cells[f.storeColumn] = f.category ? this.dictionary.encode(f.index, folded) : folded;
+      }
+    }
+  }
+
+  private readEarlier(raw: unknown): void {
+    const out = this.earlier;
+    out.length = 0;
+    if (raw === null || raw === undefined) return;
+    const s = typeof raw === 'string' ? raw : String(raw);
+    let start = 0;
+    for (let i = 0; i <= s.length; i++) {
+      if (i < s.length && !isListSeparator(s.charCodeAt(i))) continue;
+      const part = s.slice(start, i).trim();
+      start = i + 1;
+      if (part === '') continue;
+      const p = parseIdInput(part);
+      if (!p.ok) {
+        this.issue(this.earlierIdsField!, `earlier id ${p.reason}`);
+        continue;
+      }
+      if (p.digits !== this.idDigits && !out.includes(p.digits)) out.push(p.digits);
+    }
+  }
+}

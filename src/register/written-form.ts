@@ -1,0 +1,199 @@
+/**
+ * Written forms: how a register value was WRITTEN, kept in one byte per record so that a
+ * claim can be told "exact" (identical as written) apart from "equivalent" (equal once
+ * normalised) without storing the original text next to the normalised one.
+ *
+ * The form byte of a record (`$form`, uint8):
+ *
+ *     bit   7          6            5 4 3 2        1 0
+ *         ┌──────────┬────────────┬──────────────┬────────────┐
+ *         │ recordId │ (reserved, │ date format  │ name style │
+ *         │ is number│  0)        │ 0..10        │ 0..3       │
+ *         └──────────┴────────────┴──────────────┴────────────┘
+ *
+ *   name style   1 lower case (= the normalised form)  2 Title Case  3 UPPER CASE
+ *                0 anything else (NFD, new-style tones, odd spacing, given-name-first…)
+ *   date format  see DATE_FORMAT below; 0 = any other writing
+ *
+ * A sex cell (uint8) carries its own written form next to the code:
+ *
+ *     bit   7 6      5 4 3 2          1 0
+ *         ┌──────┬────────────────┬──────────┐
+ *         │  0   │ label form     │ sex code │     value = code | form << 2
+ *         │      │ 0..9 (SEX_FORM)│ 1 M, 2 F │     code = value & 3, form = value >>> 2
+ *         └──────┴────────────────┴──────────┘
+ *
+ * A value written in form 0 keeps only its normalised form: a claim can be at most
+ * "equivalent" to it (documented trade-off: 1 byte per record instead of a second copy of
+ * every name). Only the PRIMARY name and date fields have a form (sex fields all do);
+ * secondary fields are "exact" when the claim is written as their normalised form.
+ */
+
+export const NAME_STYLE_OTHER = 0;
+export const NAME_STYLE_LOWER = 1;
+export const NAME_STYLE_TITLE = 2;
+export const NAME_STYLE_UPPER = 3;
+
+/** Date formats by code (index); 0 = other. */
+export const DATE_FORMAT = Object.freeze([
+  '',
+  'dd/mm/yyyy',
+  'd/m/yyyy',
+  'yyyy-mm-dd',
+  'yyyymmdd',
+  'dd-mm-yyyy',
+  'dd.mm.yyyy',
+  'yyyy',
+  'mm/yyyy',
+  'yyyy/mm/dd',
+  'yyyy-mm',
+] as const);
+
+const NAME_MASK = 0x03;
+const DATE_SHIFT = 2;
+const DATE_MASK = 0x0f;
+const RID_NUMBER_BIT = 0x80;
+
+/** Pack the parts of a form byte. */
+export function packForm(nameStyle: number, dateFormat: number, ridIsNumber: boolean): number {
+  return (nameStyle & NAME_MASK) | ((dateFormat & DATE_MASK) << DATE_SHIFT) | (ridIsNumber ? RID_NUMBER_BIT : 0);
+}
+
+export function formNameStyle(form: number): number {
+  return form & NAME_MASK;
+}
+
+export function formDateFormat(form: number): number {
+  return (form >>> DATE_SHIFT) & DATE_MASK;
+}
+
+export function formRecordIdIsNumber(form: number): boolean {
+  return (form & RID_NUMBER_BIT) !== 0;
+}
+
+/** Upper case of one UTF-16 unit when it stays one unit (all Vietnamese letters do), else −1. */
+function upperUnit(c: number): number {
+  if (c >= 0x61 && c <= 0x7a) return c - 32; // a-z → A-Z
+  if (c < 0x80) return c;
+  const u = String.fromCharCode(c).toUpperCase();
+  return u.length === 1 ? u.charCodeAt(0) : -1;
+}
+
+/**
+ * True when `written` is `norm` rendered in `style` (LOWER: identical; TITLE: the first unit of
+ * every space-separated token upper-cased; UPPER: every unit upper-cased). Allocation-free for
+ * ASCII; one tiny string per non-ASCII unit checked otherwise.
+ */
+export function isNameInStyle(written: string, norm: string, style: number): boolean {
+  const n = norm.length;
+  if (written.length !== n || style === NAME_STYLE_OTHER) return false;
+  if (style === NAME_STYLE_LOWER) return written === norm;
+  for (let i = 0; i < n; i++) {
+    const c = norm.charCodeAt(i);
+    const w = written.charCodeAt(i);
+    const up = style === NAME_STYLE_UPPER || i === 0 || norm.charCodeAt(i - 1) === 0x20;
+    if (up ? w !== upperUnit(c) : w !== c) return false;
+  }
+  return true;
+}
+
+/** The style `written` (trimmed) has relative to its normalised form `norm`. */
+export function nameStyleOf(written: string, norm: string): number {
+  if (written === norm) return NAME_STYLE_LOWER;
+  if (isNameInStyle(written, norm, NAME_STYLE_TITLE)) return NAME_STYLE_TITLE;
+  if (isNameInStyle(written, norm, NAME_STYLE_UPPER)) return NAME_STYLE_UPPER;
+  return NAME_STYLE_OTHER;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? '0' + n : String(n);
+}
+
+function pad4(n: number): string {
+  return n < 1000 ? String(n).padStart(4, '0') : String(n);
+}
+
+/** A packed yyyymmdd date written in format `code` (0 → null). Unknown parts print as 0 / 00. */
+export function renderDate(packed: number, code: number): string | null {
+  const y = Math.floor(packed / 10000);
+  const m = Math.floor(packed / 100) % 100;
+  const d = packed % 100;
+  switch (code) {
+    case 1: return `${pad2(d)}/${pad2(m)}/${pad4(y)}`;
+    case 2: return `${d}/${m}/${pad4(y)}`;
+    case 3: return `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
+    case 4: return `${pad4(y)}${pad2(m)}${pad2(d)}`;
+    case 5: return `${pad2(d)}-${pad2(m)}-${pad4(y)}`;
+    case 6: return `${pad2(d)}.${pad2(m)}.${pad4(y)}`;
+    case 7: return pad4(y);
+    case 8: return `${pad2(m)}/${pad4(y)}`;
+    case 9: return `${pad4(y)}/${pad2(m)}/${pad2(d)}`;
+    case 10: return `${pad4(y)}-${pad2(m)}`;
+    default: return null;
+  }
+}
+
+/** Likely format code of a date string from its length and separators (verified by the caller). */
+function guessDateFormat(s: string): number {
+  const n = s.length;
+  const c2 = s.charCodeAt(2);
+  const c4 = s.charCodeAt(4);
+  if (n === 10) {
+    if (c2 === 0x2f) return 1; // dd/mm/yyyy
+    if (c2 === 0x2d) return 5; // dd-mm-yyyy
+    if (c2 === 0x2e) return 6; // dd.mm.yyyy
+    if (c4 === 0x2d) return 3; // yyyy-mm-dd
+    if (c4 === 0x2f) return 9; // yyyy/mm/dd
+    return 0;
+  }
+  if (n === 8 && s.indexOf('/') < 0 && s.indexOf('-') < 0 && s.indexOf('.') < 0) return 4; // yyyymmdd
+  if (n === 4) return 7;
+  if (n === 7) return c2 === 0x2f ? 8 : c4 === 0x2d ? 10 : 0;
+  return s.indexOf('/') > 0 ? 2 : 0;
+}
+
+/** Format code of a date as written (trimmed string, or the digits of a number) for its parsed value. */
+export function dateFormatOf(written: string, packed: number): number {
+  const code = guessDateFormat(written);
+  return code !== 0 && renderDate(packed, code) === written ? code : 0;
+}
+
+/** Written forms of sex by form code (index): [male, female]; 0 = any other writing. */
+export const SEX_FORM: ReadonlyArray<readonly [string, string]> = Object.freeze([
+  ['', ''],
+  ['Nam', 'N\u1eef'],
+  ['nam', 'n\u1eef'],
+  ['NAM', 'N\u1eee'],
+  ['M', 'F'],
+  ['m', 'f'],
+  ['1', '2'],
+  ['male', 'female'],
+  ['Male', 'Female'],
+  ['MALE', 'FEMALE'],
+] as const);
+
+/** The form code of a sex written as `written` (trimmed; a number as its digits) for `code`. */
+export function sexFormOf(written: string, code: number): number {
+  for (let f = 1; f < SEX_FORM.length; f++) if (SEX_FORM[f]![code - 1] === written) return f;
+  return 0;
+}
+
+/** The label of sex `code` in form `form` (null for form 0). */
+export function sexLabelOf(code: number, form: number): string | null {
+  return form > 0 && form < SEX_FORM.length ? SEX_FORM[form]![code - 1]! : null;
+}
+
+/** A sex cell: code (1 male, 2 female) in bits 0–1, form in bits 2–5. */
+export function packSex(code: number, form: number): number {
+  return code | (form << 2);
+}
+
+/** Sex code of a sex cell. */
+export function sexCodeOf(cell: number): number {
+  return cell & 3;
+}
+
+/** Written-form code of a sex cell. */
+export function sexFormOfCell(cell: number): number {
+  return cell >>> 2;
+}

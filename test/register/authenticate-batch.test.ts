@@ -1,0 +1,88 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { Register } from '../../src/register/register.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { generateClaims } from '../../src/synth/claims.js';
+import { vietnamesePersonSchema } from '../../src/schema.js';
+import type { Verdict } from '../../src/register/verdict.js';
+import { Rng } from '../../src/util/rng.js';
+
+const POP = { size: 3000, seed: 5, duplicateRate: 0 };
+let reg: Register;
+let claims: Array<Record<string, unknown>>;
+
+beforeAll(async () => {
+  reg = await Register.build(vietnamesePersonSchema(), generatePopulation(POP), { idField: 'recordId' });
+  // Synthetic claims, plus duplicates of register IDs and non-claims shuffled in by a seeded RNG.
+  claims = [...generateClaims({ register: POP, count: 1500, seed: 4 })].map((c) => ({ ...c }) as Record<string, unknown>);
+  const rng = new Rng(8);
+  for (let i = 0; i < 200; i++) {
+    const c = { ...claims[rng.int(claims.length)]! };
+    if (rng.chance(0.3)) c.fullName = 'Nguyen Van ' + String.fromCharCode(65 + rng.int(26));
+    claims.splice(rng.int(claims.length), 0, c);
+  }
+});
+
+async function collect(it: AsyncIterable<Verdict>): Promise<Verdict[]> {
+  const out: Verdict[] = [];
+  for await (const v of it) out.push(v);
+  return out;
+}
+
+describe('authenticateMany', () => {
+  it('gives the verdicts of one-by-one authenticate, in order (seeded), for several batch sizes', async () => {
+    const single = claims.map((c) => reg.authenticate(c));
+    for (const batchSize of [1, 7, 256, 8192]) {
+      expect(await collect(reg.authenticateMany(claims, { batchSize }))).toEqual(single);
+    }
+    expect(new Set(single.map((v) => v.status)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reads async sources, and pulls the next batch only when the previous one is taken', async () => {
+    let pulled = 0;
+    async function* source() {
+      for (const c of claims.slice(0, 100)) {
+        pulled++;
+        yield c;
+      }
+    }
+    const it = reg.authenticateMany(source(), { batchSize: 10 })[Symbol.asyncIterator]();
+    expect(pulled).toBe(0);
+    const first = await it.next();
+    expect(first.value).toEqual(reg.authenticate(claims[0]!));
+    expect(pulled).toBe(10);
+    for (let i = 1; i < 10; i++) await it.next();
+    expect(pulled).toBe(10);
+    await it.next();
+    expect(pulled).toBe(20);
+    await it.return!();
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it('sees changes made between batches, and survives a compaction inside a batch', async () => {
+    const r = await Register.build(vietnamesePersonSchema(), generatePopulation({ size: 50, seed: 3, duplicateRate: 0 }), { idField: 'recordId' });
+    const rows = [...generatePopulation({ size: 50, seed: 3, duplicateRate: 0 })];
+    const cs = rows.map((p) => ({ id: p.id, fullName: p.fullName, dob: p.dob, sex: p.sex }));
+    const it = r.authenticateMany(cs, { batchSize: 20 })[Symbol.asyncIterator]();
+    const got: Verdict[] = [];
+    for (let i = 0; i < 50; i++) {
+      if (i === 5) {
+        r.remove(rows[7]!.recordId); // same batch, later claim
+        r.compact(); // renumbers index blocks under the prepared batch
+      }
+      if (i === 25) r.remove(rows[30]!.recordId); // a later batch
+      got.push((await it.next()).value as Verdict);
+    }
+    expect(got[7]!.status).toBe('NOT_FOUND');
+    expect(got[30]!.status).toBe('NOT_FOUND');
+    expect(got.filter((v) => v.status === 'VERIFIED')).toHaveLength(48);
+    expect(got.map((v) => v.recordId ?? null)).toEqual(rows.map((p, i) => (i === 7 || i === 30 ? null : p.recordId)));
+  });
+
+  it('validates at the call; a non-object claim rejects the iteration at its turn', async () => {
+    expect(() => reg.authenticateMany(claims, { batchSize: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => reg.authenticateMany(3 as unknown as unknown[])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const it = reg.authenticateMany([claims[0], 'oops', claims[1]], { batchSize: 3 })[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual(reg.authenticate(claims[0]!));
+    await expect(it.next()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, it, expect } from 'vitest';
+import { Register } from '../../src/register/register.js';
+import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
+import { vietnamesePersonSchema } from '../../src/schema.js';
+import { Rng } from '../../src/util/rng.js';
+import { isKhopError } from '../../src/errors.js';
+import { ROWS, build, claimOf } from './fixture.js';
+
+describe('add / update / remove / compact', () => {
+  it('add → found at once; update → new values; remove → NOT_FOUND; compact → same answers', async () => {
+    const r = await build();
+    const newcomer = { rid: 'N1', id: '001095000001', name: 'Mai Văn Tuấn', dob: '02/02/1995', sex: 'Nam', old: '123456780' };
+    const claim = { id: newcomer.id, name: newcomer.name, dob: newcomer.dob, sex: newcomer.sex };
+    expect(r.authenticate(claim).status).toBe('NOT_FOUND');
+    expect(r.add([newcomer])).toEqual({ added: 1, rejected: [] });
+    expect(r.authenticate(claim)).toMatchObject({ status: 'VERIFIED', recordId: 'N1', matchedBy: 'id' });
+    expect(r.authenticate({ ...claim, id: '123456780' })).toMatchObject({ status: 'VERIFIED', recordId: 'N1', matchedBy: 'earlierId' });
+    // Did-you-mean sees the delta too.
+    expect(r.authenticate({ ...claim, id: '001095000002' }).candidates!.map((c) => c.recordId)).toEqual(['N1']);
+    expect(r.stats()).toMatchObject({ records: ROWS.length + 1, delta: 1, pendingChanges: 1, deleted: 0 });
+
+    // update keeps the record id; the old values no longer verify.
+    expect(r.update('P1', { id: '001090012345', name: 'Nguyễn Văn Anh', dob: '01/05/1990', sex: 'Nam' })).toBe(true);
+    expect(r.authenticate(claimOf(0))).toMatchObject({ status: 'MISMATCH', recordId: 'P1' });
+    expect(r.authenticate(claimOf(0, { name: 'Nguyễn Văn Anh' }))).toMatchObject({ status: 'VERIFIED', recordId: 'P1' });
+    // P1's earlier ID went with the old row (the new row lists none).
+    expect(r.authenticate(claimOf(0, { id: '012345678', name: 'Nguyễn Văn Anh' })).status).toBe('NOT_FOUND');
+    // An update may change the ID.
+    expect(r.update('P2', { ...claimOf(1), id: '079185009999' })).toBe(true);
+    expect(r.authenticate(claimOf(1)).status).toBe('NOT_FOUND');
+    expect(r.authenticate(claimOf(1, { id: '079185009999' }))).toMatchObject({ status: 'VERIFIED', recordId: 'P2' });
+
+    expect(r.remove('P3')).toBe(true);
+    expect(r.remove('P3')).toBe(false);
+    expect(r.remove('nobody')).toBe(false);
+    expect(r.update('nobody', claimOf(0))).toBe(false);
+    expect(r.authenticate(claimOf(2)).status).toBe('NOT_FOUND');
+    expect(r.stats()).toMatchObject({ records: ROWS.length, deleted: 3 });
+
+    const probe = [claim, claimOf(0), claimOf(0, { name: 'Nguyễn Văn Anh' }), claimOf(1), claimOf(2), claimOf(3), { ...claim, id: '123456780' }, { ...claim, id: '001095000002' }];
+    const before = probe.map((c) => r.authenticate(c));
+    r.compact();
+    expect(r.stats()).toMatchObject({ records: ROWS.length, delta: 0, pendingChanges: 0 });
+    expect(probe.map((c) => r.authenticate(c))).toEqual(before);
+    // The first compaction rewrote the store (3 dead of 11 rows > 1/8). One dead row of 8 is not
+    // worth a rewrite: it stays in the store, tombstoned, but leaves the indexes.
+    expect(r.remove('N1')).toBe(true);
+    r.compact();
+    expect(r.stats()).toMatchObject({ records: ROWS.length - 1, deleted: 1, pendingChanges: 0 });
+    expect(r.authenticate(claim).status).toBe('NOT_FOUND');
+    expect(r.authenticate(claimOf(3))).toMatchObject({ status: 'VERIFIED', recordId: 'P4' });
+    expect(r.authenticate(claimOf(0, { name: 'Nguyễn Văn Anh' }))).toMatchObject({ status: 'VERIFIED', recordId: 'P1' });
+  });
+
+  it('update with an unusable row throws INVALID_ROW and changes nothing; record ids must be strings or numbers', async () => {
+    const r = await build();
+    expect(() => r.update('P1', { id: 'nope', name: 'X' })).toThrow(expect.objectContaining({ code: 'INVALID_ROW' }));
+    expect(r.authenticate(claimOf(0))).toMatchObject({ status: 'VERIFIED', recordId: 'P1' });
+    expect(() => r.remove({} as unknown as string)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => r.add(5 as unknown as object[])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const res = r.add([{ rid: 'Z', id: 'bad' }, 'x', { ...ROWS[0], rid: 'Z2' }]);
+    expect(res.added).toBe(1);
+    expect(res.rejected.map((x) => [x.index, x.code])).toEqual([
+      [0, 'INVALID_ID'],
+      [1, 'NOT_AN_OBJECT'],
+    ]);
+  });
+
+  it('without idField, added rows continue the input positions and numeric ids work for update/remove', async () => {
+    const r = await Register.build({ id: { kind: 'nationalId' }, name: { kind: 'personName' } }, [ROWS[0], ROWS[1]]);
+    r.add([ROWS[2], { id: 'x' }, ROWS[3]]);
+    expect(r.authenticate(claimOf(2)).recordId).toBe(2);
+    expect(r.authenticate(claimOf(3)).recordId).toBe(4);
+    expect(r.update(4, { ...claimOf(3), name: 'Lê Hoàng Lâm' })).toBe(true);
+    expect(r.authenticate(claimOf(3, { name: 'Lê Hoàng Lâm' })).recordId).toBe(4);
+    expect(r.remove('0')).toBe(true); // a record id is compared as text
+    expect(r.authenticate(claimOf(0)).status).toBe('NOT_FOUND');
+  });
+
+  it('seeded random operations agree with a brute-force oracle, with auto-compaction', async () => {
+    const base = [...generatePopulation({ size: 60, seed: 11, duplicateRate: 0 })];
+    const pool = [...generatePopulation({ size: 80, seed: 12, duplicateRate: 0, startRecordId: 1000 })];
+    const schema = vietnamesePersonSchema();
+    const r = await Register.build(schema, base, { idField: 'recordId', maxPendingChanges: 7 });
+    const live = new Map<string, PopulationRow>(base.map((p) => [p.recordId, p]));
+    const gone: PopulationRow[] = [];
+    const rng = new Rng(99);
+    let next = 0;
+    const claimFor = (p: PopulationRow) => ({ id: p.id, fullName: p.fullName, dob: p.dob, sex: p.sex });
+    const idsInUse = () => new Set([...live.values()].map((p) => p.id));
+    for (let step = 0; step < 120; step++) {
+      const op = rng.int(4);
+      const keys = [...live.keys()];
+      if (op === 0 && next < pool.length) {
+        const p = pool[next++]!;
+        expect(r.add([p]).added).toBe(1);
+        live.set(p.recordId, p);
+      } else if (op === 1 && keys.length > 0) {
+        const k = keys[rng.int(keys.length)]!;
+        gone.push(live.get(k)!);
+        expect(r.remove(k)).toBe(true);
+        live.delete(k);
+      } else if (op === 2 && keys.length > 0 && next < pool.length) {
+        const k = keys[rng.int(keys.length)]!;
+        const donor = pool[next++]!;
+        const old = live.get(k)!;
+        // Either new personal values under the same ID, or a new ID with the donor's values.
+        const row = rng.chance(0.5) ? { ...old, fullName: donor.fullName, dob: donor.dob, sex: donor.sex, id: donor.id } : { ...old, fullName: donor.fullName };
+        gone.push(old);
+        expect(r.update(k, row)).toBe(true);
+        live.set(k, { ...row, recordId: k });
+      } else if (op === 3) {
+        r.compact();
+      }
+      expect(r.stats().pendingChanges).toBeLessThanOrEqual(7);
+      // Every live record verifies as itself.
+      for (const [k, p] of live) {
+        const v = r.authenticate(claimFor(p));
+        expect(v.status, `step ${step} record ${k}`).toBe('VERIFIED');
+        expect(String(v.recordId)).toBe(k);
+      }
+      // Removed / replaced values verify no more (unless a live record carries the same values).
+      const inUse = idsInUse();
+      for (const p of gone.slice(-5)) {
+        const v = r.authenticate(claimFor(p));
+        if (!inUse.has(p.id)) expect(v.status).toBe('NOT_FOUND');
+        else expect(v.status === 'VERIFIED' ? live.has(String(v.recordId)) : true).toBe(true);
+      }
+    }
+    expect(r.stats().records).toBe(live.size);
+  });
+
+  it('a removed record keeps being removed across compaction and store rewrite', async () => {
+    const r = await build({ maxPendingChanges: 1000 });
+    for (const row of ROWS.slice(0, 5)) expect(r.remove(row.rid)).toBe(true);
+    r.compact(); // 5 dead of 8 > 1/8: the store is rewritten without them
+    expect(r.stats()).toMatchObject({ records: 3, deleted: 0 });
+    for (let i = 0; i < 5; i++) expect(r.authenticate(claimOf(i)).status).toBe('NOT_FOUND');
+    for (let i = 5; i < 8; i++) expect(r.authenticate(claimOf(i)).status).toBe('VERIFIED');
+    expect(r.update('P6', claimOf(5, { name: 'Võ Thị Mơ' }))).toBe(true);
+    expect(r.authenticate(claimOf(5, { name: 'Võ Thị Mơ' })).recordId).toBe('P6');
+    expect(isKhopError(new Error('x'))).toBe(false);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Register } from '../../src/register/register.js';
+import { saveIndexSnapshot } from '../../src/block/index-snapshot.js';
+import { RecordStore } from '../../src/block/record-store.js';
+import { ROWS, SCHEMA, build, claimOf } from './fixture.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'khop-register-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Claims touching every path: found, earlier ID, not found (+ candidates), invalid, inconsistent, mismatch. */
+const PROBES: Array<Record<string, unknown>> = [
+  ...ROWS.map((_r, i) => claimOf(i)),
+  claimOf(0, { id: '012345678' }),
+  claimOf(0, { id: '001090012346' }),
+  claimOf(0, { id: 'x' }),
+  claimOf(0, { sex: 'Nữ' }),
+  claimOf(1, { name: 'Trần Thu Hòa' }),
+  { id: '001095000001', name: 'Mai Văn Tuấn', dob: '02/02/1995', sex: 'Nam' },
+  { id: '123456780', name: 'Mai Văn Tuấn', dob: '02/02/1995', sex: 'Nam' },
+];
+
+describe('save / load', () => {
+  it('round trip gives identical verdicts and stats, pending changes included', async () => {
+    const r = await build({ policy: { require: { id: ['exact', 'equivalent'], name: ['exact', 'equivalent', 'close'] } } });
+    r.add([{ rid: 'N1', id: '001095000001', name: 'Mai Văn Tuấn', dob: '02/02/1995', sex: 'Nam', old: '123456780' }]);
+    r.remove('P4');
+    r.update('P5', { ...claimOf(4), name: 'Phạm Minh Khải' });
+    const file = join(dir, 'a.khop');
+    await r.save(file);
+    const l = await Register.load(file);
+    expect(PROBES.map((c) => l.authenticate(c))).toEqual(PROBES.map((c) => r.authenticate(c)));
+    // Byte counts differ (a loaded store is one buffer per column); the counts must not.
+    const { bytes: _b1, bytesPerRecord: _p1, ...s1 } = r.stats();
+    const { bytes: _b2, bytesPerRecord: _p2, ...s2 } = l.stats();
+    expect(s2).toEqual(s1);
+    expect(l.policy).toEqual(r.policy);
+    expect(l.schema.toJSON()).toEqual(r.schema.toJSON());
+    // The loaded register keeps working: updates, then compaction.
+    expect(l.update('N1', { id: '001095000001', name: 'Mai Văn Tú', dob: '02/02/1995', sex: 'Nam' })).toBe(true);
+    l.compact();
+    expect(l.authenticate({ id: '001095000001', name: 'Mai Văn Tú', dob: '02/02/1995', sex: 'Nam' })).toMatchObject({ status: 'VERIFIED', recordId: 'N1' });
+    expect(l.authenticate(claimOf(3)).status).toBe('NOT_FOUND');
+  });
+
+  it('a loaded store whose last chunk has an all-empty text column can still grow', async () => {
+    // No idField (numeric record ids), and a text column empty in every row.
+    const schema = { ...SCHEMA, note: { kind: 'text' } } as const;
+    const r = await Register.build(schema, ROWS.slice(0, 3));
+    const file = join(dir, 'b.khop');
+    await r.save(file);
+    const l = await Register.load(file);
+    expect(l.add([{ ...ROWS[3], note: 'có ghi chú' }]).added).toBe(1);
+    expect(l.authenticate({ ...claimOf(3), note: 'co ghi chu' })).toMatchObject({ status: 'VERIFIED', recordId: 3 });
+    expect(l.authenticate(claimOf(0)).recordId).toBe(0);
+  });
+
+  it('refuses a corrupted, truncated or foreign file', async () => {
+    const r = await build();
+    const file = join(dir, 'c.khop');
+    await r.save(file);
+    const bytes = await readFile(file);
+
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 3]! ^= 0x40;
+    await writeFile(join(dir, 'flipped.khop'), flipped);
+    await expect(Register.load(join(dir, 'flipped.khop'))).rejects.toMatchObject({ code: 'SNAPSHOT_CORRUPT' });
+
+    await writeFile(join(dir, 'short.khop'), bytes.subarray(0, bytes.length - 100));
+    await expect(Register.load(join(dir, 'short.khop'))).rejects.toMatchObject({ code: 'SNAPSHOT_TRUNCATED' });
+
+    await writeFile(join(dir, 'text.khop'), 'id,name\n001090012345,Nguyễn Văn An\n');
+    await expect(Register.load(join(dir, 'text.khop'))).rejects.toMatchObject({ code: 'SNAPSHOT_FOREIGN' });
+
+    // A valid khop snapshot that is not a register.
+    const store = new RecordStore([{ name: 'x', type: 'int32' }]);
+    store.append([1]);
+    await saveIndexSnapshot(join(dir, 'index.khop'), store, [], { something: 'else' });
+    await expect(Register.load(join(dir, 'index.khop'))).rejects.toMatchObject({ code: 'SNAPSHOT_FOREIGN' });
+
+    await expect(Register.load(join(dir, 'missing.khop'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(r.save('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

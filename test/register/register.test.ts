@@ -1,0 +1,402 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { Register } from '../../src/register/register.js';
+import { defaultRegisterModel } from '../../src/register/verdict-model.js';
+import { registerLayout } from '../../src/register/register-layout.js';
+import { defineSchema } from '../../src/schema.js';
+import { isKhopError } from '../../src/errors.js';
+import type { Verdict } from '../../src/register/verdict.js';
+import { ROWS, SCHEMA, build, claimOf } from './fixture.js';
+
+let reg: Register;
+beforeAll(async () => {
+  reg = await build();
+});
+
+/** `field: result/reason` of one field of a verdict. */
+function fieldOf(v: Verdict, field: string): string {
+  const f = v.fields[field]!;
+  return `${f.result}/${f.reason}`;
+}
+
+describe('Register.build', () => {
+  it('accepts valid rows, rejects unusable ones with value-free reasons, accepted + rejected = input', async () => {
+    const rows = [
+      ...ROWS,
+      { rid: 'X1', id: '0010900A2345', name: 'Bad Letters', dob: '01/01/1990', sex: 'Nam' },
+      { rid: 'X2', name: 'No Id At All', dob: '01/01/1990' },
+      { rid: 'X3', id: '001090012399', name: { first: 'Hidden' }, dob: '01/01/1990' },
+      'not a row',
+      { id: '001090012398', name: 'No Record Id' },
+      { rid: 'X5', id: '001090012397', name: 'Date Broken', dob: '31/02/1990', sex: 'khác' },
+    ];
+    const r = await build({}, rows);
+    expect(r.size).toBe(ROWS.length + 1);
+    expect(r.rejected.map((x) => [x.index, x.code])).toEqual([
+      [8, 'INVALID_ID'],
+      [9, 'INVALID_ID'],
+      [10, 'WRONG_TYPE'],
+      [11, 'NOT_AN_OBJECT'],
+      [12, 'NO_RECORD_ID'],
+    ]);
+    for (const x of r.rejected) {
+      expect(x.reason).not.toMatch(/0010900A2345|No Id|Hidden|not a row|No Record/);
+    }
+    // Unusable values of an accepted row become missing, and are counted.
+    expect(r.issues.dob).toEqual({ 'date impossible-date': 1 });
+    expect(r.issues.sex).toEqual({ 'sex unrecognised': 1 });
+    const v = r.authenticate({ id: '001090012397', name: 'Date Broken', dob: '28/02/1990', sex: 'Nam' });
+    expect(fieldOf(v, 'dob')).toBe('missing/record-missing');
+  });
+
+  it('reads async iterables and reports progress with numbers only', async () => {
+    async function* gen() {
+      for (const r of ROWS) yield r;
+    }
+    const events: unknown[] = [];
+    const r = await Register.build(SCHEMA, gen(), { idField: 'rid', onProgress: (e) => events.push(e) });
+    expect(r.size).toBe(ROWS.length);
+    expect(events.at(-1)).toMatchObject({ phase: 'index', final: true, unit: 'keys' });
+    expect(events.find((e) => (e as { phase: string }).phase === 'read')).toMatchObject({ done: ROWS.length, final: true });
+    for (const e of events) for (const v of Object.values(e as object)) expect(['string', 'number', 'boolean']).toContain(typeof v);
+  });
+
+  it('validates options once, naming the option', async () => {
+    const bad = async (o: object, name: string) => {
+      const e = await Register.build(SCHEMA, ROWS, o).catch((x: unknown) => x);
+      expect(isKhopError(e, 'INVALID_OPTION')).toBe(true);
+      expect((e as Error).message).toContain(name);
+    };
+    await bad({ idField: '' }, 'idField');
+    await bad({ earlierIdsField: 3 }, 'earlierIdsField');
+    await bad({ candidateSearch: 'yes' }, 'candidateSearch');
+    await bad({ threads: 0 }, 'threads');
+    await bad({ maxPendingChanges: 0 }, 'maxPendingChanges');
+    await bad({ onProgress: 1 }, 'onProgress');
+    await bad({ colour: 'red' }, 'colour');
+    await bad({ policy: { require: { name: ['exact', 'mismatch'] } } }, 'policy.require.name');
+    await bad({ policy: { require: { nope: ['exact'] } } }, 'policy.require.nope');
+    await expect(Register.build({ name: { kind: 'personName' } }, ROWS)).rejects.toMatchObject({ code: 'INVALID_SCHEMA' });
+    await expect(Register.build(SCHEMA, 42 as unknown as object[])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('without idField the record id is the input position (rejected rows count)', async () => {
+    const r = await Register.build(SCHEMA, [ROWS[0], { id: 'bad' }, ROWS[1]]);
+    expect(r.authenticate(claimOf(0)).recordId).toBe(0);
+    expect(r.authenticate(claimOf(1)).recordId).toBe(2);
+  });
+
+  it('keeps numeric record ids as numbers and string ids as strings', async () => {
+    const r = await Register.build(SCHEMA, [{ ...ROWS[0], rid: 17 }, { ...ROWS[1], rid: '0018' }], { idField: 'rid' });
+    expect(r.authenticate(claimOf(0)).recordId).toBe(17);
+    expect(r.authenticate(claimOf(1)).recordId).toBe('0018');
+  });
+});
+
+describe('authenticate: statuses', () => {
+  it('VERIFIED: every field as written', () => {
+    const v = reg.authenticate(claimOf(0));
+    expect(v.status).toBe('VERIFIED');
+    expect(v.recordId).toBe('P1');
+    expect(v.matchedBy).toBe('id');
+    expect(v.reason).toBeUndefined();
+    expect(Object.values(v.fields).map((f) => f.result)).toEqual(['exact', 'exact', 'exact', 'exact']);
+  });
+
+  it('MISMATCH: found, policy fails, reason names the failing fields', () => {
+    const v = reg.authenticate(claimOf(0, { name: 'Trần Văn Bình', dob: '20/07/1990' }));
+    expect(v.status).toBe('MISMATCH');
+    expect(v.recordId).toBe('P1');
+    expect(v.reason).toBe('policy-failed: name, dob');
+  });
+
+  it('NOT_FOUND: well-formed, consistent, unknown', () => {
+    const v = reg.authenticate(claimOf(0, { id: '001090012346' }));
+    expect(v.status).toBe('NOT_FOUND');
+    expect(v.recordId).toBeNull();
+    expect(v.matchedBy).toBeNull();
+    expect(v.weight).toBeNaN();
+    expect(v.explanation).toBeNull();
+    expect(fieldOf(v, 'id')).toBe('missing/not-found');
+    expect(fieldOf(v, 'name')).toBe('missing/no-record');
+  });
+
+  it.each([
+    ['0010900123', 'id-length'],
+    ['00109001234X', 'id-non-digit'],
+    ['999090012345', 'id-unknown-province'],
+    ['', 'id-empty'],
+    [undefined, 'id-empty'],
+    [{ digits: 1 }, 'id-unsupported-type'],
+  ])('INVALID_ID for %j (%s)', (id, reason) => {
+    const v = reg.authenticate(claimOf(0, { id }));
+    expect(v.status).toBe('INVALID_ID');
+    expect(v.reason).toBe(reason);
+    expect(fieldOf(v, 'id')).toBe(reason === 'id-empty' ? 'missing/claim-missing' : 'mismatch/invalid-id');
+  });
+
+  it.each([
+    [{ sex: 'Nữ' }, 'sex-contradicts-id', ['sex', 'mismatch/contradicts-id']],
+    [{ dob: '01/05/1991' }, 'birth-year-contradicts-id', ['dob', 'mismatch/contradicts-id']],
+    [{ dob: '01/05/2090' }, 'century-contradicts-id', ['dob', 'mismatch/contradicts-id']],
+    [{ dob: '1991', sex: 'F' }, 'birth-year-contradicts-id, sex-contradicts-id', ['sex', 'mismatch/contradicts-id']],
+  ])('INCONSISTENT_ID before any lookup: %j', (changes, reason, [field, result]) => {
+    // The claimed ID is not even in the register: consistency is decided first.
+    const v = reg.authenticate(claimOf(0, { id: '001090777777', ...changes }));
+    expect(v.status).toBe('INCONSISTENT_ID');
+    expect(v.reason).toBe(reason);
+    expect(fieldOf(v, 'id')).toBe('mismatch/contradicts-claim');
+    expect(fieldOf(v, field!)).toBe(result);
+    expect(v.candidates).toBeUndefined();
+  });
+
+  it('a 9-digit CMND is not checked for consistency (it encodes nothing)', () => {
+    const v = reg.authenticate(claimOf(0, { id: '012345678', sex: 'Nam', dob: '01/05/1990' }));
+    expect(v.status).toBe('VERIFIED');
+  });
+
+  it('AMBIGUOUS: one ID, two live records the other fields cannot tell apart', async () => {
+    const twin = { ...ROWS[0], rid: 'P1b', old: '' };
+    const r = await build({}, [...ROWS, twin]);
+    const v = r.authenticate(claimOf(0));
+    expect(v.status).toBe('AMBIGUOUS');
+    expect(v.recordId).toBeNull();
+    expect(v.matchedBy).toBe('id');
+    expect(v.reason).toBe('several-records');
+    expect(fieldOf(v, 'id')).toBe('exact/as-written');
+    expect(fieldOf(v, 'name')).toBe('missing/ambiguous');
+    expect(v.candidates!.map((c) => c.recordId)).toEqual(['P1', 'P1b']);
+  });
+
+  it('one ID, two records told apart by the other fields → the one that satisfies the policy', async () => {
+    const reissued = { ...ROWS[0], rid: 'P9', name: 'Bùi Thị Lan', dob: '07/07/1990', old: '' };
+    const r = await build({}, [...ROWS, reissued]);
+    expect(r.authenticate(claimOf(0))).toMatchObject({ status: 'VERIFIED', recordId: 'P1' });
+    expect(r.authenticate(claimOf(0, { name: 'Bùi Thị Lan', dob: '07/07/1990' }))).toMatchObject({ status: 'VERIFIED', recordId: 'P9' });
+    // Neither satisfies the policy: the heavier one (name agrees) is the MISMATCH target.
+    expect(r.authenticate(claimOf(0, { dob: '20/07/1990' }))).toMatchObject({ status: 'MISMATCH', recordId: 'P1' });
+  });
+});
+
+describe('authenticate: field results and reasons', () => {
+  const cases: Array<[string, number, Record<string, unknown>, string, string]> = [
+    // name
+    ['name NFD', 0, { name: 'Nguyễn Văn An'.normalize('NFD') }, 'name', 'equivalent/unicode-form'],
+    ['name half-composed', 0, { name: 'Nguyê\u0303n Văn An' }, 'name', 'equivalent/unicode-form'],
+    ['name look-alike Ð', 6, { name: 'Ðặng Thu Thảo' }, 'name', 'equivalent/unicode-form'],
+    ['name new-style tone', 1, { name: 'Trần Thị Thu Hoà' }, 'name', 'equivalent/tone-placement'],
+    ['name upper case', 0, { name: 'NGUYỄN VĂN AN' }, 'name', 'equivalent/letter-case'],
+    ['name title on upper', 2, { name: 'Nguyễn Thị Trâm' }, 'name', 'equivalent/letter-case'],
+    ['name as written upper', 2, { name: ' NGUYỄN THỊ TRÂM ' }, 'name', 'exact/as-written'],
+    ['name spacing', 0, { name: 'Nguyễn  Văn\tAn' }, 'name', 'equivalent/spacing'],
+    ['name given first', 0, { name: 'An Nguyễn Văn' }, 'name', 'equivalent/name-order'],
+    ['name canonical vs odd register form', 7, { name: 'hồ văn bình' }, 'name', 'equivalent/register-form'],
+    ['name without diacritics', 0, { name: 'Nguyen Van An' }, 'name', 'equivalent/diacritics'],
+    ['name other diacritics', 0, { name: 'Nguyễn Văn Ân' }, 'name', 'close/diacritics-differ'],
+    ['name middle missing', 1, { name: 'Trần Thu Hòa' }, 'name', 'close/middle-name-missing'],
+    ['name middle missing, no diacritics', 1, { name: 'Tran Hoa' }, 'name', 'close/middle-name-missing'],
+    ['name dialect tr/ch', 2, { name: 'Nguyễn Thị Châm' }, 'name', 'close/dialect-spelling'],
+    ['name dialect s/x', 0, { name: 'Nguyễn Văn Ang' }, 'name', 'close/dialect-spelling'],
+    ['name typo', 3, { name: 'Lê Hoàng Lng' }, 'name', 'close/typo'],
+    ['name order not detected', 3, { name: 'Hoàng Lê Long' }, 'name', 'close/name-order'],
+    ['name differs', 0, { name: 'Trần Văn Bình' }, 'name', 'mismatch/differs'],
+    ['name no letters', 0, { name: '?!' }, 'name', 'mismatch/invalid-name'],
+    ['name not text', 0, { name: ['Nguyễn'] }, 'name', 'mismatch/invalid-name'],
+    ['name missing', 0, { name: '  ' }, 'name', 'missing/claim-missing'],
+    // date
+    ['date as written', 2, { dob: '2000-02-29' }, 'dob', 'exact/as-written'],
+    ['date unpadded as written', 7, { dob: '5/6/1999' }, 'dob', 'exact/as-written'],
+    ['date other format', 0, { dob: '1990-05-01' }, 'dob', 'equivalent/date-format'],
+    ['date yyyymmdd number', 0, { dob: 19900501 }, 'dob', 'equivalent/date-format'],
+    ['date day-month swap', 0, { dob: '05/01/1990' }, 'dob', 'close/day-month-swap'],
+    ['date one day', 0, { dob: '30/04/1990' }, 'dob', 'close/one-day'],
+    ['date year only', 0, { dob: '1990' }, 'dob', 'close/year-only'],
+    ['date month only', 0, { dob: '05/1990' }, 'dob', 'close/month-only'],
+    ['date record partial', 3, { dob: '12/06/1972' }, 'dob', 'close/record-partial'],
+    ['date same partial', 3, { dob: '1972' }, 'dob', 'exact/as-written'],
+    ['date january first stand-in', 0, { dob: '01/01/1990' }, 'dob', 'close/january-first'],
+    ['date differs', 0, { dob: '20/07/1990' }, 'dob', 'mismatch/differs'],
+    ['date impossible', 0, { dob: '31/02/1990' }, 'dob', 'mismatch/invalid-date'],
+    ['date missing', 0, { dob: null }, 'dob', 'missing/claim-missing'],
+    // sex
+    ['sex as written Nam', 0, { sex: 'Nam' }, 'sex', 'exact/as-written'],
+    ['sex as written M', 4, { sex: 'M' }, 'sex', 'exact/as-written'],
+    ['sex as written 1', 7, { sex: '1' }, 'sex', 'exact/as-written'],
+    ['sex numeric claim', 7, { sex: 1 }, 'sex', 'exact/as-written'],
+    ['sex other label', 0, { sex: 'male' }, 'sex', 'equivalent/sex-format'],
+    ['sex unrecognised', 0, { sex: 'X' }, 'sex', 'mismatch/unrecognised'],
+    ['sex missing', 0, { sex: undefined }, 'sex', 'missing/claim-missing'],
+    // id
+    ['id as written', 0, {}, 'id', 'exact/as-written'],
+    ['id with spaces and dots', 0, { id: '001.090.012 345' }, 'id', 'equivalent/id-format'],
+    ['id one lost zero', 1, { id: '79185001234' }, 'id', 'equivalent/lost-leading-zero'],
+    ['id two lost zeros (number)', 0, { id: 1090012345 }, 'id', 'equivalent/lost-leading-zero'],
+    ['id earlier CMND', 0, { id: '012345678' }, 'id', 'equivalent/earlier-id'],
+  ];
+  it.each(cases)('%s', (_label, row, changes, field, expected) => {
+    const v = reg.authenticate(claimOf(row, changes));
+    expect(fieldOf(v, field)).toBe(expected);
+    expect(v.status === 'VERIFIED').toBe(v.reason === undefined);
+  });
+
+  it('a record without a sex gives missing/record-missing (default policy allows it)', async () => {
+    const r = await build({}, [{ ...ROWS[0], sex: '' }]);
+    const v = r.authenticate(claimOf(0));
+    expect(fieldOf(v, 'sex')).toBe('missing/record-missing');
+    expect(v.status).toBe('VERIFIED');
+  });
+
+  it('earlier ID: resolves to the person with matchedBy earlierId', () => {
+    const v = reg.authenticate(claimOf(0, { id: '012345678' }));
+    expect(v).toMatchObject({ status: 'VERIFIED', recordId: 'P1', matchedBy: 'earlierId' });
+  });
+
+  it('claims may use field names when the column is absent', async () => {
+    const r = await Register.build({ id: { kind: 'nationalId', column: 'SoCCCD' }, name: { kind: 'personName', column: 'HoTen' } }, [
+      { SoCCCD: '001090012345', HoTen: 'Nguyễn Văn An' },
+    ]);
+    expect(r.authenticate({ SoCCCD: '001090012345', HoTen: 'Nguyễn Văn An' }).status).toBe('VERIFIED');
+    expect(r.authenticate({ id: '001090012345', name: 'Nguyễn Văn An' }).status).toBe('VERIFIED');
+  });
+
+  it('other kinds: category stored as a code, text folded', async () => {
+    const schema = { ...SCHEMA, province: { kind: 'category' }, address: { kind: 'text' }, code: { kind: 'identifier' } } as const;
+    const r = await Register.build(schema, [{ ...ROWS[0], province: 'Hà Nội', address: '12 Phố Huế', code: 'AB 12' }]);
+    const f = (changes: Record<string, unknown>) => r.authenticate({ ...claimOf(0), ...changes }).fields;
+    expect(f({ province: 'ha noi' }).province).toEqual({ result: 'exact', reason: 'as-written' });
+    expect(f({ province: 'Hà Nội' }).province).toEqual({ result: 'equivalent', reason: 'folded' });
+    expect(f({ province: 'Ha Noj' }).province).toEqual({ result: 'close', reason: 'typo' });
+    expect(f({ province: 'Huế' }).province).toEqual({ result: 'mismatch', reason: 'differs' });
+    expect(f({ address: '12 pho hue' }).address).toEqual({ result: 'exact', reason: 'as-written' });
+    expect(f({ code: 'ab12' }).code).toEqual({ result: 'exact', reason: 'as-written' });
+    expect(f({ code: 'AB-12' }).code).toEqual({ result: 'equivalent', reason: 'folded' });
+    expect(f({}).province).toEqual({ result: 'missing', reason: 'claim-missing' });
+  });
+});
+
+describe('authenticate: weight and explanation', () => {
+  it('weight = FS prior + Σ field level weights, as FellegiSunterModel.explain computes it', () => {
+    const model = defaultRegisterModel(registerLayout(defineSchema(SCHEMA), true));
+    const levelOf: Record<string, number> = { exact: 1, equivalent: 2 };
+    for (const c of [claimOf(0), claimOf(0, { name: 'Nguyen Van An', dob: '1990-05-01' })]) {
+      const v = reg.authenticate(c);
+      const levels = Object.values(v.fields).map((f) => levelOf[f.result]!);
+      expect(v.weight).toBe(model.explain(levels).total);
+      expect(v.explanation!.map((e) => e.weight)).toEqual(model.explain(levels).fields.map((f) => f.weight));
+    }
+  });
+
+  it('weights order the evidence: exact > equivalent > close > mismatch', () => {
+    const w = (changes: Record<string, unknown>) => reg.authenticate(claimOf(0, changes)).weight;
+    const exact = w({});
+    const equivalent = w({ name: 'Nguyen Van An' });
+    const close = w({ name: 'Nguyễn An' });
+    const mismatch = w({ name: 'Trần Văn Bình' });
+    expect(exact).toBeGreaterThan(equivalent);
+    expect(equivalent).toBeGreaterThan(close);
+    expect(close).toBeGreaterThan(mismatch);
+  });
+});
+
+describe('authenticate: policy', () => {
+  it('a custom policy changes the status', async () => {
+    const lenient = await build({ policy: { require: { id: ['exact', 'equivalent'], name: ['exact', 'equivalent', 'close'] } } });
+    const claim = claimOf(1, { name: 'Trần Thu Hòa', dob: '16/08/1985' });
+    expect(reg.authenticate(claim).status).toBe('MISMATCH');
+    expect(lenient.authenticate(claim).status).toBe('VERIFIED'); // dob not required any more
+    const strict = await build({ policy: { require: { nationalId: ['exact'], name: ['exact'], sex: ['exact'] } } });
+    expect(strict.authenticate(claimOf(0, { name: 'Nguyen Van An' })).status).toBe('MISMATCH');
+    expect(strict.authenticate(claimOf(0, { sex: undefined })).status).toBe('MISMATCH');
+    expect(strict.authenticate(claimOf(0)).status).toBe('VERIFIED');
+    expect(strict.policy).toEqual({ require: { nationalId: ['exact'], name: ['exact'], sex: ['exact'] } });
+  });
+
+  it('kind keys apply to the primary field, field names win over kinds', async () => {
+    const r = await build({ policy: { require: { date: ['exact', 'equivalent', 'close'], dob: ['exact'] } } });
+    expect(r.authenticate(claimOf(0, { dob: '1990-05-01' })).status).toBe('MISMATCH');
+  });
+});
+
+describe('authenticate: did you mean', () => {
+  it('returns the best records sharing phonetic name + date of birth, the one-digit slip first', () => {
+    const v = reg.authenticate(claimOf(0, { id: '001090012346' }));
+    expect(v.candidates![0]!.recordId).toBe('P1');
+    expect(v.candidates![0]!.fields!.id).toEqual({ result: 'close', reason: 'one-digit' });
+    const t = reg.authenticate(claimOf(0, { id: '001090021345' }));
+    expect(t.candidates![0]!.fields!.id).toEqual({ result: 'close', reason: 'transposition' });
+    // Dialect spelling and no diacritics share the phonetic key.
+    const d = reg.authenticate({ id: '036300004322', name: 'Nguyen Thi Cham', dob: '29/02/2000', sex: 'Nữ' });
+    expect(d.candidates!.map((c) => c.recordId)).toEqual(['P3']);
+    // An invalid ID searches too; an absent name or date finds nothing.
+    expect(reg.authenticate(claimOf(0, { id: 'abc' })).candidates!.map((c) => c.recordId)).toEqual(['P1']);
+    expect(reg.authenticate(claimOf(0, { id: 'abc', dob: undefined })).candidates).toEqual([]);
+  });
+
+  it('candidates: 0 disables, and a register without candidate search refuses k > 0', async () => {
+    expect(reg.authenticate(claimOf(0, { id: '001090012346' }), { candidates: 0 }).candidates).toBeUndefined();
+    const off = await build({ candidateSearch: false });
+    expect(off.authenticate(claimOf(0, { id: '001090012346' })).candidates).toBeUndefined();
+    expect(() => off.authenticate(claimOf(0), { candidates: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => reg.authenticate(claimOf(0), { candidates: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(off.stats().bytes.candidateIndex).toBe(0);
+  });
+
+  it('ranks by weight and returns at most k', async () => {
+    const rows = [0, 1, 2, 3, 4].map((k) => ({ rid: `N${k}`, id: `00109001234${k}`, name: 'Nguyễn Văn An', dob: '01/05/1990', sex: k % 2 === 0 ? 'Nam' : 'Nữ' }));
+    rows[1]!.id = '001190012341';
+    rows[3]!.id = '001190012343';
+    const r = await Register.build(SCHEMA, rows, { idField: 'rid' });
+    const v = r.authenticate({ id: '001090012349', name: 'Nguyễn Văn An', dob: '01/05/1990', sex: 'Nam' }, { candidates: 2 });
+    expect(v.candidates).toHaveLength(2);
+    expect(v.candidates![0]!.weight).toBeGreaterThanOrEqual(v.candidates![1]!.weight);
+    expect(v.candidates!.every((c) => r.authenticate({ id: rows.find((x) => x.rid === c.recordId)!.id, name: 'Nguyễn Văn An', dob: '01/05/1990', sex: 'Nam' }).status === 'VERIFIED')).toBe(true);
+  });
+});
+
+describe('no personal data in reasons', () => {
+  it('no verdict reason, field reason or error message contains a claimed value', async () => {
+    const claims = [
+      claimOf(0, { name: 'Xuyến Kiềuoanh', dob: '17/03/1990' }),
+      claimOf(0, { id: '001090987654' }),
+      claimOf(0, { id: '00109098765Q' }),
+      claimOf(0, { sex: 'Nữ' }),
+      claimOf(1, { name: 'Trần Thu Hòa', dob: '1985' }),
+    ];
+    for (const c of claims) {
+      const v = reg.authenticate(c);
+      const texts = [v.reason ?? '', ...Object.values(v.fields).map((f) => f.reason), ...(v.candidates ?? []).flatMap((x) => Object.values(x.fields ?? {}).map((f) => f.reason))];
+      const values = Object.values(c).filter((x): x is string => typeof x === 'string');
+      for (const t of texts) {
+        for (const value of values) {
+          for (const token of value.split(/[\s/.-]+/)) if (token.length >= 3) expect(t).not.toContain(token);
+        }
+      }
+    }
+    const e = (() => {
+      try {
+        reg.update('P1', { rid: 'P1', id: 'SECRET-1234', name: 'Secret Name' });
+      } catch (x) {
+        return x as Error;
+      }
+      return null;
+    })();
+    expect(isKhopError(e, 'INVALID_ROW')).toBe(true);
+    expect(e!.message).not.toMatch(/SECRET|Secret/);
+  });
+});
+
+describe('stats', () => {
+  it('counts records and bytes', () => {
+    const s = reg.stats();
+    expect(s.records).toBe(ROWS.length);
+    expect(s.deleted).toBe(0);
+    expect(s.delta).toBe(0);
+    expect(s.bytes.total).toBe(s.bytes.store + s.bytes.idIndex + s.bytes.earlierIdIndex + s.bytes.candidateIndex + s.bytes.delta + s.bytes.tombstones + s.bytes.recordIdIndex);
+    expect(s.bytesPerRecord).toBeCloseTo(s.bytes.total / s.records);
+    expect(s.bytes.idIndex).toBeGreaterThan(0);
+  });
+
+  it('refuses claims that are not objects', () => {
+    expect(() => reg.authenticate(null as unknown as Record<string, unknown>)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => reg.authenticate('001090012345' as unknown as Record<string, unknown>)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
