@@ -9,9 +9,22 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    // Clean dist/ except the CLI bundle: the builds run at the same time, and a plain
+    // `clean: true` here could delete it after the build below has written it.
+    clean: ['!cli.js', '!cli.js.map'],
     target: 'node20',
     splitting: false,
     shims: true,
+  },
+  {
+    // The `khop` executable (package.json#bin): one self-contained ESM file with a shebang.
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    splitting: false,
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

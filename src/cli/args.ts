@@ -1,0 +1,162 @@
+/**
+ * Command-line argument parsing: `util.parseArgs` (strict) per command, the options every
+ * command shares, and the parsers of option values (counts, probabilities, formats).
+ *
+ * Trade-off: Node's own parser, no dependency; its errors are rewritten into one KhopError
+ * INVALID_ARGUMENT line naming the option (exit code 2), so a typo such as `--treshold` stops
+ * the run before any file is read instead of being ignored.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KhopError } from '../errors.js';
+import type { CommandContext, OptionValues } from './command.js';
+
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS: OptionSpecs = {
+  help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean', short: 'q' },
+  debug: { type: 'boolean' },
+};
+
+/** Help lines of the common options (appended to every command's help). */
+export const COMMON_OPTIONS_HELP = `  -q, --quiet           no progress, mapping or summary on stderr (errors still print)
+      --debug           print the stack trace of an error
+  -h, --help            show this help`;
+
+/** Options of the commands that read a person file and need a schema. */
+export const SCHEMA_OPTIONS: OptionSpecs = {
+  schema: { type: 'string' },
+  map: { type: 'string' },
+  'id-field': { type: 'string' },
+};
+
+export const SCHEMA_OPTIONS_HELP = `      --schema FILE     JSON schema: the object defineSchema takes, e.g.
+                        {"so_cccd":{"kind":"nationalId"},"ho_ten":{"kind":"personName"}}
+      --map PAIRS       field=column pairs, e.g. id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh
+                        (kinds from the field names: id name dob sex province address …)
+                        Without --schema and --map, the mapping is guessed from the header
+                        and printed on stderr.
+      --id-field COL    column holding your record id (default: the row number)`;
+
+/** Parse `argv` against a command's options. */
+export function parseCommandArgs(
+  argv: readonly string[],
+  options: OptionSpecs,
+  positionals: { min: number; max: number; names: string },
+  command: string,
+): { values: OptionValues; positionals: string[] } {
+  let parsed: { values: OptionValues; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: true }) as {
+      values: OptionValues;
+      positionals: string[];
+    };
+  } catch (e) {
+    throw usageFromParseArgs(e, command);
+  }
+  if (parsed.values.help === true) return parsed;
+  const n = parsed.positionals.length;
+  if (n < positionals.min) {
+    throw new KhopError('INVALID_ARGUMENT', `${command}: missing argument ${positionals.names} (see khop ${command} --help)`);
+  }
+  if (n > positionals.max) {
+    throw new KhopError(
+      'INVALID_ARGUMENT',
+      positionals.max === 0
+        ? `${command}: takes no file argument (see khop ${command} --help)`
+        : `${command}: too many arguments, expected ${positionals.names} (see khop ${command} --help)`,
+    );
+  }
+  return parsed;
+}
+
+/** Rewrite a parseArgs error as one KhopError line naming the option (never its value). */
+function usageFromParseArgs(e: unknown, command: string): KhopError {
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : '';
+  // Node writes e.g. "Option '-o, --out <value>' argument missing": name the long form.
+  const option = /(--[A-Za-z0-9][A-Za-z0-9-]*)/.exec(message)?.[1] ?? /'(-[^' ,]+)/.exec(message)?.[1] ?? 'an option';
+  let text: string;
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      text = `unknown option ${option}`;
+      break;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      text = message.includes('argument missing') ? `option ${option} needs a value` : `option ${option} takes no value`;
+      break;
+    default:
+      text = 'cannot parse the arguments';
+  }
+  return new KhopError('INVALID_ARGUMENT', `${command}: ${text} (see khop ${command} --help)`, { cause: e });
+}
+
+/** A string option's value, or undefined. */
+export function stringOption(values: OptionValues, name: string): string | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw new KhopError('INVALID_ARGUMENT', `--${name}: expected a non-empty value`);
+  return v;
+}
+
+/** A required string option. */
+export function requiredOption(values: OptionValues, name: string, command: string): string {
+  const v = stringOption(values, name);
+  if (v === undefined) throw new KhopError('INVALID_ARGUMENT', `${command}: --${name} is required (see khop ${command} --help)`);
+  return v;
+}
+
+/**
+ * A count such as `20000`, `20k`, `1.5M` (k = 10^3, M = 10^6), within [min, max].
+ * @returns `fallback` when the option is absent.
+ */
+export function countOption(values: OptionValues, name: string, fallback: number, min: number, max: number): number {
+  const text = stringOption(values, name);
+  if (text === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
+  const n = m === null ? NaN : Number(m[1]) * (m[2] === '' ? 1 : m[2]!.toLowerCase() === 'k' ? 1e3 : 1e6);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new KhopError('INVALID_ARGUMENT', `--${name}: expected a whole number in ${min}..${max} (suffixes k and M allowed)`);
+  }
+  return n;
+}
+
+/** An integer option within [min, max] (no suffixes), or `fallback`. */
+export function integerOption(values: OptionValues, name: string, fallback: number, min: number, max: number): number {
+  const text = stringOption(values, name);
+  if (text === undefined) return fallback;
+  const n = /^-?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new KhopError('INVALID_ARGUMENT', `--${name}: expected an integer in ${min}..${max}`);
+  return n;
+}
+
+/** A probability strictly between 0 and 1, or undefined. */
+export function probabilityOption(values: OptionValues, name: string): number | undefined {
+  const text = stringOption(values, name);
+  if (text === undefined) return undefined;
+  const p = /^[0-9.eE+-]+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(p > 0 && p < 1)) throw new KhopError('INVALID_ARGUMENT', `--${name}: expected a probability between 0 and 1 (exclusive), e.g. 0.5`);
+  return p;
+}
+
+/** Output file formats. */
+export type OutputFormat = 'csv' | 'ndjson';
+
+/** `--format csv|ndjson` (default csv). */
+export function formatOption(values: OptionValues): OutputFormat {
+  const text = stringOption(values, 'format');
+  if (text === undefined) return 'csv';
+  if (text !== 'csv' && text !== 'ndjson') throw new KhopError('INVALID_ARGUMENT', '--format: expected csv or ndjson');
+  return text;
+}
+
+/** `--threads N` (1..256), or undefined: the library's default. */
+export function threadsOption(values: OptionValues): number | undefined {
+  return values.threads === undefined ? undefined : integerOption(values, 'threads', 1, 1, 256);
+}
+
+/** A path option resolved against the working directory, or undefined. */
+export function optionalPath(values: OptionValues, name: string, ctx: CommandContext): string | undefined {
+  const v = stringOption(values, name);
+  return v === undefined ? undefined : ctx.resolvePath(v);
+}

@@ -1,0 +1,165 @@
+/**
+ * `khop authenticate --register register.khop <claims> -o verdicts.csv`: check each claimed
+ * identity (ID + name + date of birth + sex) against a saved register.
+ *
+ * Claims are read like register rows: each register field from the claims file's column of the
+ * same name as the register's column, else of the field's name; `--map field=column` points a
+ * field at another column. The ID field must be found one way or the other (else exit 2).
+ * Verdicts stream through Register.authenticateMany (batched, in input order) into
+ *
+ *   row_number,status,record_id,matched_by,weight,reason,<field>,<field>_reason,…
+ *
+ * one line per accepted claim (field results: exact / equivalent / close / mismatch / missing,
+ * reasons are stable value-free strings). Rows the reader refuses go to the rejected-rows file
+ * (default `<out>.rejected.csv`) and the exit code is then 1.
+ */
+import { basename } from 'node:path';
+import { KhopError } from '../errors.js';
+import { parseMapArgument } from '../io/column-mapping.js';
+import type { RecordValues } from '../io/record-types.js';
+import type { Schema } from '../schema.js';
+import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
+import { DEFAULT_BATCH_SIZE, Register } from './register-api.js';
+import { COMMON_OPTIONS_HELP, formatOption, integerOption, requiredOption, stringOption, optionalPath } from './args.js';
+import type { CliCommand, CommandContext, OptionValues } from './command.js';
+import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
+import { InputFile } from './input.js';
+import { openTableWriter, writeRejectedFile } from './outputs.js';
+import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
+
+const HELP = `Usage: khop authenticate --register <register.khop> <claims> [options]
+
+Check each claimed identity (ID + name + date of birth + sex) against a register built with
+\`khop register build\`. One verdict per claim: VERIFIED, MISMATCH, NOT_FOUND, INVALID_ID,
+INCONSISTENT_ID or AMBIGUOUS, with a result per field.
+
+Options:
+      --register FILE   the register snapshot (required)
+  -o, --out FILE        verdicts: row_number,status,record_id,matched_by,weight,reason,
+                        then <field>,<field>_reason per register field (default: stdout)
+      --map PAIRS       field=column pairs for claims whose columns are named differently
+                        from the register's (e.g. id=cccd,name=ho_ten)
+      --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, written when rows are rejected)
+      --format FMT      csv (default) or ndjson, for --out
+      --batch-size N    claims per batch (default 8192)
+${COMMON_OPTIONS_HELP}
+
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+
+Example:
+  khop authenticate --register dan_cu.khop yeu_cau.csv -o verdicts.csv
+`;
+
+export const authenticateCommand: CliCommand = {
+  name: 'authenticate',
+  summary: 'check claimed identities against a register snapshot',
+  help: HELP,
+  options: {
+    register: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    map: { type: 'string' },
+    rejected: { type: 'string' },
+    format: { type: 'string' },
+    'batch-size': { type: 'string' },
+  },
+  positionals: { min: 1, max: 1, names: '<claims>' },
+  run: runAuthenticate,
+};
+
+/**
+ * How each register field is read from a claims row: the claims column to copy into the
+ * register's column, or null when the row already holds it under the register's column or
+ * the field's name.
+ */
+export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null }> {
+  const mapping = map === undefined ? null : parseMapArgument(map, headers);
+  if (mapping !== null) {
+    const unknown = Object.keys(mapping).filter((f) => !schema.fields.some((x) => x.name === f));
+    if (unknown.length > 0) {
+      throw new KhopError('INVALID_ARGUMENT', `--map: ${unknown.map((f) => `"${f}"`).join(', ')} not a field of the register (fields: ${schema.fields.map((f) => f.name).join(', ')})`);
+    }
+  }
+  const have = new Set(headers);
+  const plan = schema.fields.map((f) => {
+    const mapped = mapping?.[f.name];
+    return { field: f.name, target: f.column, source: mapped !== undefined && mapped !== f.column ? mapped : null, found: mapped !== undefined || have.has(f.column) || have.has(f.name) };
+  });
+  const idField = schema.fields.find((f) => f.kind === 'nationalId');
+  const idPlan = plan.find((p) => p.field === idField?.name);
+  if (strict && idPlan !== undefined && !idPlan.found) {
+    throw new KhopError('INVALID_ARGUMENT', `${label} has no column for the register's ID field "${idPlan.field}" (column "${idPlan.target}"); give --map ${idPlan.field}=COLUMN`);
+  }
+  return plan.map(({ field, target, source }) => ({ field, target, source }));
+}
+
+async function* claimsOf(rows: AsyncIterable<RecordValues>, plan: ReadonlyArray<{ target: string; source: string | null }>): AsyncGenerator<Record<string, unknown>> {
+  const moves = plan.filter((p) => p.source !== null);
+  if (moves.length === 0) {
+    yield* rows;
+    return;
+  }
+  for await (const row of rows) {
+    const claim: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, row);
+    for (const m of moves) claim[m.target] = row[m.source!];
+    yield claim;
+  }
+}
+
+async function runAuthenticate(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
+  const started = performance.now();
+  const registerPath = ctx.resolvePath(requiredOption(values, 'register', 'authenticate'));
+  const out = optionalPath(values, 'out', ctx);
+  const rejectedOption = optionalPath(values, 'rejected', ctx);
+  const format = formatOption(values);
+  const batchSize = integerOption(values, 'batch-size', DEFAULT_BATCH_SIZE, 1, 1 << 20);
+
+  const tLoad = performance.now();
+  const register = await Register.load(registerPath);
+  const loadMs = performance.now() - tLoad;
+  // Progress is counted in claims authenticated (the reader's bytes are not shown too).
+  const input = await InputFile.open(ctx.resolvePath(positionals[0]!));
+  try {
+    const schema = register.schema;
+    const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);
+    const fields = schema.fields.map((f) => f.name);
+    const columns = ['row_number', 'status', 'record_id', 'matched_by', 'weight', 'reason'];
+    for (const f of fields) columns.push(f, `${f}_reason`);
+    const writer = openTableWriter(out ?? null, ctx.io.stdout, columns, format);
+    const counts = new Map<string, number>();
+    let p = 0;
+    ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
+    for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), { batchSize })) {
+      const cells: unknown[] = [input.rowNumbers.get(p), v.status, v.recordId ?? '', v.matchedBy ?? '', Number.isFinite(v.weight) ? v.weight : '', v.reason ?? ''];
+      for (const f of fields) {
+        const fv = v.fields[f];
+        cells.push(fv?.result ?? '', fv?.reason ?? '');
+      }
+      const w = writer.writeRow(cells);
+      if (w !== undefined) await w;
+      counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
+      p++;
+      if ((p & 0xffff) === 0) ctx.progress({ phase: 'authenticate', done: p, unit: 'claims' });
+    }
+    await writer.close();
+    ctx.progress({ phase: 'authenticate', done: p, unit: 'claims', final: true });
+    ctx.progress.end();
+
+    const entries = input.rejectedEntries([]);
+    const accounting = rowAccounting(input.rowsRead, input.rejected.length, 0);
+    const rejectedPath = rejectedOption ?? (entries.length > 0 ? (out !== undefined ? `${out}.rejected.csv` : ctx.resolvePath(`${basename(input.path)}.rejected.csv`)) : undefined);
+    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
+
+    const elapsed = performance.now() - started;
+    const rows: Array<[string, string]> = [['claims', accountingText(accounting)]];
+    const order = [...VERDICT_ORDER.filter((v) => counts.has(v)), ...[...counts.keys()].filter((v) => !VERDICT_ORDER.includes(v))];
+    for (const status of order) rows.push([status, formatCount(counts.get(status)!)]);
+    rows.push(['time', `${formatDuration(elapsed)} (load ${formatDuration(loadMs)}; ${formatCount(Math.round((p * 1000) / Math.max(1, elapsed - loadMs)))} claims/s)`]);
+    ctx.info(`authenticate ${input.label} against ${basename(registerPath)}:`);
+    for (const line of summaryLines(rows)) ctx.info(line);
+    if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
+  } catch (e) {
+    await input.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * `khop dedupe <file>`: find the records of one file that are the same person.
+ *
+ * Writes (every file optional but the clusters, which default to stdout):
+ *   clusters   row_number,record_id,cluster_id — one line per accepted row; cluster_id is the
+ *              smallest record id of the row's cluster (the row number without --id-field)
+ *   pairs      left_row,right_row[,left_id,right_id],weight,probability — the matched pairs
+ *   rejected   every row the reader or the pipeline refused (see outputs.ts), default
+ *              `<out>.rejected.csv` (`<input name>.rejected.csv` in the current directory when
+ *              the clusters go to stdout); written when a row was rejected or --rejected is given
+ *   report     one self-contained HTML file (report-builder.ts)
+ * Exit code 1 when any row was rejected (the run still finishes and writes everything).
+ */
+import { basename } from 'node:path';
+import { KhopError } from '../errors.js';
+import { dedupe, DEFAULT_MATCH_OPTIONS, type MatchOptions } from '../pipeline/match.js';
+import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
+import { renderReport } from '../report/render-report.js';
+import {
+  COMMON_OPTIONS_HELP,
+  SCHEMA_OPTIONS,
+  SCHEMA_OPTIONS_HELP,
+  formatOption,
+  optionalPath,
+  probabilityOption,
+  stringOption,
+  threadsOption,
+} from './args.js';
+import type { CliCommand, CommandContext, OptionValues } from './command.js';
+import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
+import { InputFile } from './input.js';
+import { matchProgress } from './match-progress.js';
+import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
+import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
+import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
+import { loadSchema } from './schema-loading.js';
+
+const HELP = `Usage: khop dedupe <file> [options]
+
+Find the records of one file (CSV, NDJSON or Parquet) that are the same person.
+
+Options:
+${SCHEMA_OPTIONS_HELP}
+  -o, --out FILE        clusters: row_number,record_id,cluster_id (default: stdout)
+      --pairs FILE      matched pairs: left_row,right_row,weight,probability
+      --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected)
+      --report FILE     HTML report: weights, model, clusters, blocking, sample pairs
+      --format FMT      csv (default) or ndjson, for --out and --pairs
+      --threshold P     match when the probability is at least P (default 0.5)
+      --threads N       worker threads (default: the library's)
+${COMMON_OPTIONS_HELP}
+
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+
+Example:
+  khop dedupe dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh \\
+      -o clusters.csv --pairs pairs.csv --report report.html
+`;
+
+export const dedupeCommand: CliCommand = {
+  name: 'dedupe',
+  summary: 'find the records of one file that are the same person',
+  help: HELP,
+  options: {
+    ...SCHEMA_OPTIONS,
+    out: { type: 'string', short: 'o' },
+    pairs: { type: 'string' },
+    rejected: { type: 'string' },
+    report: { type: 'string' },
+    format: { type: 'string' },
+    threshold: { type: 'string' },
+    threads: { type: 'string' },
+  },
+  positionals: { min: 1, max: 1, names: '<file>' },
+  run: runDedupe,
+};
+
+async function runDedupe(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
+  const started = performance.now();
+  // Every option is checked before the input is opened.
+  const format = formatOption(values);
+  const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
+  const threads = threadsOption(values);
+  const out = optionalPath(values, 'out', ctx);
+  const pairsPath = optionalPath(values, 'pairs', ctx);
+  const reportPath = optionalPath(values, 'report', ctx);
+  const rejectedOption = optionalPath(values, 'rejected', ctx);
+  const schemaPath = optionalPath(values, 'schema', ctx);
+
+  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
+  try {
+    const choice = await loadSchema({
+      schemaPath,
+      map: stringOption(values, 'map'),
+      idField: stringOption(values, 'id-field'),
+      headers: input.headers,
+      inputLabel: input.label,
+      strictColumns: input.completeHeader,
+    });
+    for (const line of choice.notes) ctx.info(line);
+    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
+    if (threads !== undefined) options.threads = threads;
+    if (choice.idField !== undefined) options.idField = choice.idField;
+    if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
+    const result = await dedupe(input.rows(choice.idField), options);
+    ctx.progress.end();
+
+    const rowNumbers = input.rowNumbers;
+    const ids = input.ids;
+    const recordId = (p: number): string | number => (ids !== null ? ids[p]! : rowNumbers.get(p));
+    // Cluster ids are the smallest record id of the cluster: a user id with --id-field, else a
+    // pipeline position, shown as that row's number.
+    const clusterLabel = (c: string | number): string | number => (ids !== null || typeof c !== 'number' ? c : rowNumbers.get(c));
+
+    const clusters = openTableWriter(out ?? null, ctx.io.stdout, ['row_number', 'record_id', 'cluster_id'], format);
+    for (let p = 0; p < result.clusters.length; p++) {
+      const c = result.clusters[p];
+      if (c === null || c === undefined) continue;
+      const w = clusters.writeRow([rowNumbers.get(p), recordId(p), clusterLabel(c)]);
+      if (w !== undefined) await w;
+    }
+    await clusters.close();
+
+    const tw = result.thresholdWeight;
+    let matched = 0;
+    if (pairsPath !== undefined) {
+      const cols = ids !== null ? ['left_row', 'right_row', 'left_id', 'right_id', 'weight', 'probability'] : ['left_row', 'right_row', 'weight', 'probability'];
+      const pw = openTableWriter(pairsPath, ctx.io.stdout, cols, format);
+      const { left, right, weight, probability } = result.pairs;
+      for (let i = 0; i < result.pairs.count; i++) {
+        if (weight[i]! < tw) continue;
+        const l = left[i]!;
+        const r = right[i]!;
+        const cells = ids !== null ? [rowNumbers.get(l), rowNumbers.get(r), ids[l], ids[r], weight[i], probability[i]] : [rowNumbers.get(l), rowNumbers.get(r), weight[i], probability[i]];
+        const w = pw.writeRow(cells);
+        if (w !== undefined) await w;
+      }
+      await pw.close();
+      matched = pw.rowCount;
+    } else {
+      for (let i = 0; i < result.pairs.count; i++) if (result.pairs.weight[i]! >= tw) matched++;
+    }
+
+    const entries = input.rejectedEntries(result.rejected);
+    const accounting = rowAccounting(input.rowsRead, input.rejected.length, result.rejected.length);
+    if (accounting.accepted !== result.stats.acceptedRows) {
+      throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
+    }
+    const rejectedPath = rejectedOption ?? (entries.length > 0 ? (out !== undefined ? `${out}.rejected.csv` : ctx.resolvePath(`${basename(input.path)}.rejected.csv`)) : undefined);
+    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
+
+    const multi = result.clusterSizes.reduce((s, c) => s + (c.size >= 2 ? c.count : 0), 0);
+    const elapsed = performance.now() - started;
+    const rows: Array<[string, string]> = [
+      ['input rows', accountingText(accounting)],
+      ['candidate pairs', formatCount(result.stats.candidatePairs)],
+      ['matched pairs', formatCount(matched)],
+      ['clusters', `${formatCount(result.stats.clusters)} (${formatCount(multi)} with 2 or more rows)`],
+      ['time', formatDuration(elapsed)],
+    ];
+    if (reportPath !== undefined) {
+      const data = buildReportData(result, {
+        title: `khop dedupe — ${input.label}`,
+        generatedAt: new Date().toISOString(),
+        summary: [
+          { label: 'input file', value: input.label },
+          ...rows.map(([label, value]) => ({ label, value })),
+        ],
+        threshold,
+        pairLabels: (i) => ({ left: `row ${rowNumbers.get(result.pairs.left[i]!)}`, right: `row ${rowNumbers.get(result.pairs.right[i]!)}` }),
+      });
+      await writeReportFile(reportPath, renderReport(data));
+    }
+    ctx.info(`dedupe ${input.label}:`);
+    for (const line of summaryLines(rows)) ctx.info(line);
+    if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
+  } catch (e) {
+    await input.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Exit codes of `khop` and the one-line error message a failure turns into.
+ *
+ *   0  success
+ *   1  finished, but some input rows were rejected (they are in the rejected-rows file)
+ *   2  usage or configuration error: unknown command or option, bad option value, bad schema,
+ *      unknown column in --map, unreadable or malformed input file — nothing was produced
+ *   3  unexpected failure (a bug or an exhausted resource): the run did not finish
+ *
+ * Trade-off: an error is ONE line on stderr (`khop: error: …`), never a stack trace, unless
+ * --debug asks for the stack and the cause chain. KhopError messages carry no record values
+ * (only field, column and option names, row numbers and paths). Any other error's message is
+ * NOT printed without --debug: a foreign message (a JSON parser quoting its input, a library
+ * echoing a value) could carry personal data — only its class and system code are shown.
+ */
+import { isKhopError, type KhopErrorCode } from '../errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_REJECTED_ROWS = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_FAILURE = 3;
+
+/** KhopError codes that mean "the run could not start or finish because of what it was given". */
+const USAGE_CODES: ReadonlySet<KhopErrorCode> = new Set<KhopErrorCode>([
+  'INVALID_OPTION',
+  'INVALID_SCHEMA',
+  'INVALID_ARGUMENT',
+  'UNSUPPORTED_COUNTRY',
+  'INVALID_INPUT',
+  'INVALID_DATE',
+  'INVALID_ID',
+  'INVALID_ROW',
+  'IO_ERROR',
+  'SNAPSHOT_CORRUPT',
+  'SNAPSHOT_VERSION',
+  'SNAPSHOT_FOREIGN',
+  'SNAPSHOT_TRUNCATED',
+]);
+
+/** The exit code a thrown error maps to. */
+export function exitCodeFor(error: unknown): number {
+  return isKhopError(error) && USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+/** A system error code (ENOENT, EACCES…) anywhere in the cause chain, or null. */
+function systemCode(error: unknown): string | null {
+  let e: unknown = error;
+  for (let depth = 0; depth < 5 && e !== null && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** Collapse a message to one line. */
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/**
+ * The text printed for a failure: one line without --debug; with --debug, the line followed by
+ * the stack and the cause chain.
+ */
+export function errorText(error: unknown, debug: boolean): string {
+  let line: string;
+  if (isKhopError(error)) {
+    const sys = systemCode(error);
+    line = `khop: error: ${oneLine(error.message)}${sys !== null && !error.message.includes(sys) ? ` (${sys})` : ''}`;
+  } else {
+    const name = error instanceof Error ? error.name : typeof error;
+    const sys = systemCode(error);
+    line = debug
+      ? `khop: error: ${oneLine(error instanceof Error ? error.message : String(error))}`
+      : `khop: error: unexpected ${name}${sys === null ? '' : ` (${sys})`}; run again with --debug for details`;
+  }
+  if (!debug) return `${line}\n`;
+  let out = `${line}\n`;
+  let e: unknown = error;
+  for (let depth = 0; depth < 5 && e instanceof Error; depth++) {
+    out += `${depth === 0 ? '' : 'caused by: '}${e.stack ?? `${e.name}: ${e.message}`}\n`;
+    e = e.cause;
+  }
+  return out;
+}

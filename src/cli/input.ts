@@ -1,0 +1,154 @@
+/**
+ * An input file as the command line reads it: openRecords (CSV / NDJSON / Parquet), the rows
+ * streamed into a pipeline, and the accounting that maps the pipeline's positions back to the
+ * file's row numbers.
+ *
+ *   file ─openRecords─► items ─┬─ row      → fed to the pipeline as position p;
+ *                              │             rowNumbers[p] = its 1-based data-row number,
+ *                              │             lines[p] = its first physical line, ids[p] = --id-field value
+ *                              └─ rejected → kept (with its raw text) for the rejected-rows file
+ *
+ * Trade-off: positions are mapped through growable Uint32Arrays (8 bytes per row), not kept
+ * row objects, so a file of tens of millions of rows costs the pipeline's store and no more;
+ * the --id-field values are kept as strings (only when asked for). The rows the reader rejects
+ * are few by nature and kept whole, because their raw text belongs in the user's rejected file.
+ */
+import { basename } from 'node:path';
+import { openRecords } from '../io/record-reader.js';
+import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
+import type { ProgressReporter } from '../io/progress.js';
+import type { RejectedEntry } from './outputs.js';
+
+/** A row a pipeline stage refused: its 0-based position among the rows fed to it. */
+export interface PipelineRejection {
+  readonly index: number;
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** A Uint32Array that doubles when full. */
+export class GrowableUint32 {
+  private data = new Uint32Array(1024);
+  private n = 0;
+  get length(): number {
+    return this.n;
+  }
+  push(v: number): void {
+    if (this.n === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.n++] = v;
+  }
+  get(i: number): number {
+    return this.data[i]!;
+  }
+}
+
+/** An opened input file and the accounting of what was read from it. */
+export class InputFile {
+  /** Pipeline position → 1-based data-row number in the file. */
+  readonly rowNumbers = new GrowableUint32();
+  /** Pipeline position → first physical line (0 when the format has none, e.g. Parquet). */
+  readonly lines = new GrowableUint32();
+  /** Pipeline position → the --id-field value as text ('' when empty or not a scalar); null without --id-field. */
+  ids: string[] | null = null;
+  /** Rows the reader rejected, in file order. */
+  readonly rejected: RejectedItem[] = [];
+
+  private constructor(
+    /** Resolved path. */
+    readonly path: string,
+    /** Short name for messages and report titles (the file's base name). */
+    readonly label: string,
+    readonly source: RecordSource,
+  ) {}
+
+  /**
+   * Open a file (format from the extension, else the content).
+   * @param progress receives the reader's 'read' events (bytes); leave it out when the consumer
+   *   reports its own progress while the file is read (two interleaved phases would each close
+   *   the other's line).
+   * @throws KhopError IO_ERROR / INVALID_INPUT.
+   */
+  static async open(path: string, progress?: ProgressReporter): Promise<InputFile> {
+    const source = await openRecords(path, progress === undefined ? {} : { onProgress: progress });
+    return new InputFile(path, basename(path), source);
+  }
+
+  /** Column names (CSV header, Parquet schema, keys of the first NDJSON object). */
+  get headers(): readonly string[] {
+    return this.source.columns;
+  }
+
+  /** True when the header lists every column (CSV, Parquet); NDJSON records may have others. */
+  get completeHeader(): boolean {
+    return this.source.format !== 'ndjson';
+  }
+
+  /**
+   * The accepted rows, streamed once, recording each one's row number (and id value).
+   * @param idField column whose values to keep for the output files
+   */
+  async *rows(idField?: string): AsyncGenerator<RecordValues, void, undefined> {
+    if (idField !== undefined) this.ids = [];
+    const ids = this.ids;
+    for await (const batch of this.source.batches()) {
+      for (const item of batch) {
+        if (item.kind === 'rejected') {
+          this.rejected.push(item);
+          continue;
+        }
+        this.rowNumbers.push(item.rowNumber);
+        this.lines.push(item.line ?? 0);
+        if (ids !== null) {
+          const v = item.values[idField!];
+          ids.push(typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
+        }
+        yield item.values;
+      }
+    }
+  }
+
+  /** Data rows read so far: accepted + rejected by the reader. */
+  get rowsRead(): number {
+    return this.source.summary.rows;
+  }
+
+  /**
+   * Every rejected row of this file in row-number order: the reader's (with raw text) merged
+   * with the pipeline's (positions mapped back to row numbers).
+   * @param input 'left' / 'right' for a link's inputs
+   */
+  rejectedEntries(pipeline: readonly PipelineRejection[], input?: string): RejectedEntry[] {
+    const out: RejectedEntry[] = [];
+    const read = this.rejected;
+    let i = 0;
+    let j = 0;
+    while (i < read.length || j < pipeline.length) {
+      const r = read[i];
+      const p = pipeline[j];
+      const pRow = p === undefined ? Infinity : this.rowNumbers.get(p.index);
+      if (r !== undefined && r.rowNumber < pRow) {
+        const e: { -readonly [K in keyof RejectedEntry]: RejectedEntry[K] } = { rowNumber: r.rowNumber, line: r.line ?? 0, stage: 'read', code: r.code, reason: r.reason };
+        if (input !== undefined) e.input = input;
+        if (r.raw !== undefined) e.raw = r.raw;
+        if (r.rawTruncated === true) e.rawTruncated = true;
+        out.push(e);
+        i++;
+      } else {
+        const e: { -readonly [K in keyof RejectedEntry]: RejectedEntry[K] } = { rowNumber: pRow, line: this.lines.get(p!.index), stage: 'prepare', code: p!.code, reason: p!.reason };
+        if (input !== undefined) e.input = input;
+        out.push(e);
+        j++;
+      }
+    }
+    return out;
+  }
+
+  /** Release the file early (after an error). */
+  close(): Promise<void> {
+    return this.source.close();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * `khop link <left> <right>`: find the pairs (left record, right record) that are the same
+ * person — e.g. a sector file against a register extract.
+ *
+ * One schema serves both files (built from the left file's header by --schema / --map / the
+ * guesser); every schema column must be in the right file's header too. Writes:
+ *   links      left_row,right_row[,left_id,right_id],weight,probability (default: stdout)
+ *   rejected   both inputs' rejected rows, with an `input` column (left / right)
+ *   report     the HTML report (sample pairs labelled "left row N" / "right row M")
+ * Exit code 1 when any row of either file was rejected.
+ */
+import { basename } from 'node:path';
+import { KhopError } from '../errors.js';
+import { link, DEFAULT_MATCH_OPTIONS, type MatchOptions } from '../pipeline/match.js';
+import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
+import { renderReport } from '../report/render-report.js';
+import {
+  COMMON_OPTIONS_HELP,
+  SCHEMA_OPTIONS,
+  SCHEMA_OPTIONS_HELP,
+  formatOption,
+  probabilityOption,
+  stringOption,
+  threadsOption,
+  optionalPath,
+} from './args.js';
+import type { CliCommand, CommandContext, OptionValues } from './command.js';
+import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
+import { InputFile } from './input.js';
+import { matchProgress } from './match-progress.js';
+import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
+import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
+import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
+import { loadSchema } from './schema-loading.js';
+
+const HELP = `Usage: khop link <left> <right> [options]
+
+Find the pairs (left record, right record) that are the same person. Both files use the same
+schema (from --schema, --map or the left file's header).
+
+Options:
+${SCHEMA_OPTIONS_HELP}
+  -o, --out FILE        links: left_row,right_row,weight,probability (default: stdout)
+      --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, written when rows are rejected)
+      --report FILE     HTML report: weights, model, blocking, sample pairs
+      --format FMT      csv (default) or ndjson, for --out
+      --threshold P     link when the probability is at least P (default 0.5)
+      --threads N       worker threads (default: the library's)
+${COMMON_OPTIONS_HELP}
+
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+
+Example:
+  khop link bhxh.csv dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh -o links.csv
+`;
+
+export const linkCommand: CliCommand = {
+  name: 'link',
+  summary: 'find the pairs of records of two files that are the same person',
+  help: HELP,
+  options: {
+    ...SCHEMA_OPTIONS,
+    out: { type: 'string', short: 'o' },
+    rejected: { type: 'string' },
+    report: { type: 'string' },
+    format: { type: 'string' },
+    threshold: { type: 'string' },
+    threads: { type: 'string' },
+  },
+  positionals: { min: 2, max: 2, names: '<left> <right>' },
+  run: runLink,
+};
+
+async function runLink(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
+  const started = performance.now();
+  const format = formatOption(values);
+  const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
+  const threads = threadsOption(values);
+  const out = optionalPath(values, 'out', ctx);
+  const reportPath = optionalPath(values, 'report', ctx);
+  const rejectedOption = optionalPath(values, 'rejected', ctx);
+  const schemaPath = optionalPath(values, 'schema', ctx);
+
+  const left = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
+  let right: InputFile | null = null;
+  try {
+    right = await InputFile.open(ctx.resolvePath(positionals[1]!), ctx.progress);
+    const choice = await loadSchema({
+      schemaPath,
+      map: stringOption(values, 'map'),
+      idField: stringOption(values, 'id-field'),
+      headers: left.headers,
+      inputLabel: left.label,
+      strictColumns: left.completeHeader,
+    });
+    if (right.completeHeader) {
+      const have = new Set(right.headers);
+      const missing = choice.schema.fields.filter((f) => !have.has(f.column)).map((f) => `"${f.column}"`);
+      if (choice.idField !== undefined && !have.has(choice.idField)) missing.push(`"${choice.idField}" (--id-field)`);
+      if (missing.length > 0) throw new KhopError('INVALID_SCHEMA', `columns not in the header of ${right.label}: ${missing.join(', ')}`);
+    }
+    for (const line of choice.notes) ctx.info(line);
+    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
+    if (threads !== undefined) options.threads = threads;
+    if (choice.idField !== undefined) options.idField = choice.idField;
+    if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
+    const result = await link(left.rows(choice.idField), right.rows(choice.idField), options);
+    ctx.progress.end();
+
+    const L = left;
+    const R = right;
+    const withIds = L.ids !== null && R.ids !== null;
+    const cols = withIds ? ['left_row', 'right_row', 'left_id', 'right_id', 'weight', 'probability'] : ['left_row', 'right_row', 'weight', 'probability'];
+    const w = openTableWriter(out ?? null, ctx.io.stdout, cols, format);
+    const { links } = result;
+    for (let i = 0; i < links.count; i++) {
+      const l = links.left[i]!;
+      const r = links.right[i]!;
+      const cells = withIds
+        ? [L.rowNumbers.get(l), R.rowNumbers.get(r), L.ids![l], R.ids![r], links.weight[i], links.probability[i]]
+        : [L.rowNumbers.get(l), R.rowNumbers.get(r), links.weight[i], links.probability[i]];
+      const p = w.writeRow(cells);
+      if (p !== undefined) await p;
+    }
+    await w.close();
+
+    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left'), ...R.rejectedEntries(result.rejectedRight, 'right')];
+    const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);
+    const accRight = rowAccounting(R.rowsRead, R.rejected.length, result.rejectedRight.length);
+    if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {
+      throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
+    }
+    const rejectedPath = rejectedOption ?? (entries.length > 0 ? (out !== undefined ? `${out}.rejected.csv` : ctx.resolvePath(`${basename(L.path)}.rejected.csv`)) : undefined);
+    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, true);
+
+    const rows: Array<[string, string]> = [
+      [`left rows (${L.label})`, accountingText(accLeft)],
+      [`right rows (${R.label})`, accountingText(accRight)],
+      ['candidate pairs', formatCount(result.stats.candidatePairs)],
+      ['links', formatCount(links.count)],
+      ['time', formatDuration(performance.now() - started)],
+    ];
+    if (reportPath !== undefined) {
+      const data = buildReportData(result, {
+        title: `khop link — ${L.label} × ${R.label}`,
+        generatedAt: new Date().toISOString(),
+        summary: rows.map(([label, value]) => ({ label, value })),
+        threshold,
+        pairLabels: (i) => ({ left: `left row ${L.rowNumbers.get(result.pairs.left[i]!)}`, right: `right row ${R.rowNumbers.get(result.pairs.right[i]!)}` }),
+      });
+      await writeReportFile(reportPath, renderReport(data));
+    }
+    ctx.info(`link ${L.label} × ${R.label}:`);
+    for (const line of summaryLines(rows)) ctx.info(line);
+    if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    return accLeft.rejected + accRight.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
+  } catch (e) {
+    await left.close().catch(() => undefined);
+    await right?.close().catch(() => undefined);
+    throw e;
+  }
+}

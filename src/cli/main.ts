@@ -1,0 +1,30 @@
+/**
+ * The `khop` executable: the entry tsup bundles into dist/cli.js (with a `#!/usr/bin/env node`
+ * banner). It runs the command line on this process's arguments and streams, and sets the
+ * process exit code.
+ *
+ * Trade-off: `run` lives in run.ts so that the library (and tests) can import it without
+ * starting a command; this file runs the command line only when it is the process's main
+ * module (compared after resolving symlinks, since npm links `node_modules/.bin/khop` to it).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runCli } from './run.js';
+
+export { runCli as run } from './run.js';
+export type { CliIo, CliWriter } from './command.js';
+
+function isMainModule(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = code;
+}

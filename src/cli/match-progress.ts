@@ -1,0 +1,51 @@
+/**
+ * The pipeline's progress events (MatchProgress) shown through the io progress reporter.
+ *
+ * Two adaptations:
+ * - Most pipeline phases report only their final event, so the reporter (which times a phase
+ *   from its first event) would show them as taking 0 ms. The pipeline's phases run in a fixed
+ *   order, so when a phase ends the adapter opens the next one at once (done 0): the reporter
+ *   then times each phase from the end of the previous one, and a terminal shows which phase is
+ *   running while it runs.
+ * - 'index' and 'train' count blocking rules (1 for train), which says little and is not a
+ *   ProgressUnit; they are shown in what they work through instead: the prepared rows (from
+ *   the 'prepare' event) for 'index', the candidate pairs (from the 'compare' event) for 'train'.
+ * The reporter prints only phase names, numbers and units: no record value passes through it.
+ */
+import type { MatchProgress } from '../pipeline/match.js';
+import type { ProgressEvent, ProgressReporter, ProgressUnit } from '../io/progress.js';
+
+type Phase = MatchProgress['phase'];
+
+/** The phase that starts when one ends, and the unit it is shown in. */
+const NEXT_PHASE: Readonly<Record<Phase, { phase: Phase; unit: ProgressUnit } | null>> = {
+  prepare: { phase: 'index', unit: 'rows' },
+  index: { phase: 'pairs', unit: 'pairs' },
+  pairs: { phase: 'compare', unit: 'pairs' },
+  compare: { phase: 'train', unit: 'pairs' },
+  train: { phase: 'score', unit: 'pairs' },
+  score: { phase: 'cluster', unit: 'rows' },
+  cluster: null,
+};
+
+/** An `onProgress` callback for dedupe() / link() that feeds `reporter`. */
+export function matchProgress(reporter: ProgressReporter): (e: MatchProgress) => void {
+  let rows = 0;
+  let pairs = 0;
+  return (e) => {
+    if (e.phase === 'prepare' && e.final === true) rows = e.done;
+    if (e.phase === 'compare' && e.final === true) pairs = e.done;
+    let event: ProgressEvent;
+    if (e.unit === 'rules') {
+      const n = e.phase === 'train' ? pairs : rows;
+      event = { phase: e.phase, done: e.final === true ? n : 0, total: n, unit: e.phase === 'train' ? 'pairs' : 'rows' };
+    } else {
+      event = { phase: e.phase, done: e.done, unit: e.unit };
+      if (e.total !== undefined) event.total = e.total;
+    }
+    if (e.final === true) event.final = true;
+    reporter(event);
+    const next = e.final === true ? NEXT_PHASE[e.phase] : null;
+    if (next) reporter({ phase: next.phase, done: 0, unit: next.unit });
+  };
+}

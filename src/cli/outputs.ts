@@ -1,0 +1,119 @@
+/**
+ * Output files of the command line: a table writer over CSV or NDJSON (to a file or to stdout)
+ * and the rejected-rows file that gathers the rows the reader AND the pipeline refused.
+ *
+ *   rejected-rows file (CSV):  [input,]row_number,line,stage,code,reason,raw,raw_truncated
+ *     stage  read      the reader refused the row (CSV structure, encoding, JSON) — raw text kept
+ *            prepare   the pipeline refused it (wrong value type, no usable field) — no raw text
+ *
+ * Trade-off: CSV cells go through CsvWriter (RFC 4180 quoting, formula escaping: a value that a
+ * spreadsheet would run as a formula gets a leading `'`); NDJSON rows through NdjsonWriter.
+ * Both stream with back-pressure, so a file of millions of rows never sits in memory as text.
+ * The rejected file is the only place raw input text is written (the user's own data, where
+ * they asked); it is always CSV, whatever --format says, so the same tools read every run's.
+ */
+import { writeFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { KhopError } from '../errors.js';
+import { CsvWriter } from '../io/csv-writer.js';
+import { NdjsonWriter } from '../io/ndjson-writer.js';
+import type { TextDestination } from '../io/text-sink.js';
+import type { OutputFormat } from './args.js';
+import type { CliWriter } from './command.js';
+
+/** Rows of cells in column order. */
+export interface TableWriter {
+  writeRow(cells: readonly unknown[]): void | Promise<void>;
+  close(): Promise<void>;
+  readonly rowCount: number;
+}
+
+/** A Writable over a CliWriter (process.stdout is used as is, keeping its back-pressure). */
+export function writableOf(w: CliWriter): Writable {
+  const s = w as unknown as Partial<Writable>;
+  if (typeof s.once === 'function' && typeof s.write === 'function' && typeof s.on === 'function') return w as unknown as Writable;
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      w.write(chunk.toString('utf8'));
+      callback();
+    },
+  });
+}
+
+/**
+ * Open a table writer.
+ * @param dest a path, or null for stdout
+ */
+export function openTableWriter(dest: string | null, stdout: CliWriter, columns: readonly string[], format: OutputFormat): TableWriter {
+  const target: TextDestination = dest ?? writableOf(stdout);
+  if (format === 'csv') {
+    const csv = new CsvWriter(target, { columns, end: dest !== null });
+    return {
+      writeRow: (cells) => csv.writeRow(cells),
+      close: () => csv.close(),
+      get rowCount() {
+        return csv.rowCount;
+      },
+    };
+  }
+  const nd = new NdjsonWriter(target, { end: dest !== null });
+  return {
+    writeRow(cells) {
+      const o: Record<string, unknown> = {};
+      for (let j = 0; j < columns.length; j++) o[columns[j]!] = cells[j] ?? null;
+      return nd.writeRow(o);
+    },
+    close: () => nd.close(),
+    get rowCount() {
+      return nd.rowCount;
+    },
+  };
+}
+
+/** One rejected row, from either stage. */
+export interface RejectedEntry {
+  /** 'left' / 'right' for the two inputs of a link; undefined for a single input. */
+  readonly input?: string;
+  readonly rowNumber: number;
+  /** First physical line; 0 when unknown. */
+  readonly line: number;
+  readonly stage: 'read' | 'prepare';
+  readonly code: string;
+  /** Names the problem (columns, fields), never a value. */
+  readonly reason: string;
+  readonly raw?: string;
+  readonly rawTruncated?: boolean;
+}
+
+/** The columns of the rejected-rows file. */
+export function rejectedColumns(withInput: boolean): string[] {
+  const cols = ['row_number', 'line', 'stage', 'code', 'reason', 'raw', 'raw_truncated'];
+  return withInput ? ['input', ...cols] : cols;
+}
+
+/** Write the rejected-rows file (entries already in the order to write). @returns rows written. */
+export async function writeRejectedFile(path: string, entries: readonly RejectedEntry[], withInput: boolean): Promise<number> {
+  const csv = new CsvWriter(path, { columns: rejectedColumns(withInput) });
+  try {
+    for (const e of entries) {
+      const cells: unknown[] = [e.rowNumber, e.line === 0 ? '' : e.line, e.stage, e.code, e.reason, e.raw ?? '', e.rawTruncated === true ? 'true' : ''];
+      if (withInput) cells.unshift(e.input ?? '');
+      const p = csv.writeRow(cells);
+      if (p !== undefined) await p;
+    }
+  } catch (e) {
+    await csv.close().catch(() => undefined);
+    throw e;
+  }
+  await csv.close();
+  return csv.rowCount;
+}
+
+/** Write a report file (IO_ERROR KhopError naming the path on failure). */
+export async function writeReportFile(path: string, html: string): Promise<void> {
+  try {
+    await writeFile(path, html, 'utf8');
+  } catch (e) {
+    throw new KhopError('IO_ERROR', `cannot write the report ${path}`, { cause: e });
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The schema of a command-line run, from one of three sources (first that applies):
+ *
+ *   --schema FILE   a JSON file holding the object defineSchema takes (keys are field names;
+ *                   a field's input column is its `column`, else its own name — so a file keyed
+ *                   by column name needs no `column` at all);
+ *   --map PAIRS     field=column pairs (parseMapArgument checks every column against the header,
+ *                   for NDJSON the first record's keys);
+ *                   the kind of each field is decided, first rule that applies, by
+ *                     1. the field name, when it is one of the names the header guesser uses
+ *                        (id, name, dob, sex, province, address… — FIELD_NAME_KINDS below),
+ *                     2. the column's header name (suggestColumnMapping),
+ *                     3. the field name read as a header name (`cccd`, `fullName`, `ngay_sinh`);
+ *                   a field none of these recognises is a usage error asking for --schema;
+ *   neither         suggestColumnMapping of the header; the mapping chosen is printed on stderr.
+ *
+ * Decisions: a column the guesser recognises as a record id (`id`, `stt`, `uid`…) is never
+ * compared as a person field — it becomes the record-id column when --id-field is not given.
+ * Every schema column must be in the header of CSV and Parquet inputs (a typo must stop the run,
+ * not silently compare nothing); for NDJSON, whose header is the first object's keys, a missing
+ * column is only noted. Messages name fields, columns and files — never a record value.
+ */
+import { readFile } from 'node:fs/promises';
+import { KhopError, isKhopError } from '../errors.js';
+import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../schema.js';
+import { parseMapArgument, suggestColumnMapping } from '../io/column-mapping.js';
+
+/** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
+export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
+  id: 'nationalId',
+  oldId: 'nationalId',
+  name: 'personName',
+  givenName: 'givenName',
+  familyName: 'familyName',
+  middleName: 'text',
+  dob: 'date',
+  sex: 'sex',
+  province: 'category',
+  city: 'category',
+  district: 'category',
+  commune: 'category',
+  ethnicity: 'category',
+  nationality: 'category',
+  hometown: 'text',
+  birthPlace: 'text',
+  address: 'text',
+  email: 'identifier',
+  phone: 'identifier',
+  socialInsuranceId: 'identifier',
+  healthInsuranceId: 'identifier',
+  taxId: 'identifier',
+});
+
+/** The field name the guesser gives a record-id column. */
+const RECORD_ID_FIELD = 'recordId';
+
+/** Where the schema comes from. */
+export interface SchemaRequest {
+  /** --schema path (already resolved). */
+  readonly schemaPath?: string | undefined;
+  /** --map argument. */
+  readonly map?: string | undefined;
+  /** --id-field column. */
+  readonly idField?: string | undefined;
+  /** Input columns (header). */
+  readonly headers: readonly string[];
+  /** Input file label for messages. */
+  readonly inputLabel: string;
+  /** Whether the header is complete (CSV, Parquet) so schema columns must be in it. */
+  readonly strictColumns: boolean;
+}
+
+/** The schema chosen, the record-id column, and lines describing the choice. */
+export interface SchemaChoice {
+  readonly schema: Schema;
+  readonly idField: string | undefined;
+  /** Lines for stderr (the mapping chosen, notes). */
+  readonly notes: readonly string[];
+}
+
+/** Build the schema of a run (see the file header). @throws KhopError (exit code 2). */
+export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
+  if (req.schemaPath !== undefined && req.map !== undefined) {
+    throw new KhopError('INVALID_ARGUMENT', 'give either --schema or --map, not both');
+  }
+  if (req.headers.length === 0) {
+    throw new KhopError('INVALID_INPUT', `${req.inputLabel} has no columns (an empty file?)`);
+  }
+  const headerSet = new Set(req.headers);
+  if (req.idField !== undefined && req.strictColumns && !headerSet.has(req.idField)) {
+    throw new KhopError('INVALID_ARGUMENT', `--id-field: column "${req.idField}" is not in the header of ${req.inputLabel}`);
+  }
+  if (req.schemaPath !== undefined) return fromSchemaFile(req.schemaPath, req, headerSet);
+  if (req.map !== undefined) return fromMap(req.map, req);
+  return fromHeader(req);
+}
+
+async function fromSchemaFile(path: string, req: SchemaRequest, headerSet: ReadonlySet<string>): Promise<SchemaChoice> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new KhopError('IO_ERROR', `cannot read the schema file ${path}`, { cause: e });
+  }
+  let definition: unknown;
+  try {
+    definition = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    // The parser's message quotes the text around the error: not repeated here.
+    throw new KhopError('INVALID_SCHEMA', `the schema file ${path} is not valid JSON`);
+  }
+  const schema = defineSchema(definition as Record<string, FieldSpec>);
+  const notes: string[] = [];
+  const missing = schema.fields.filter((f) => !headerSet.has(f.column));
+  if (missing.length > 0) {
+    const list = missing.map((f) => `"${f.column}" (field "${f.name}")`).join(', ');
+    if (req.strictColumns) {
+      throw new KhopError('INVALID_SCHEMA', `schema columns not in the header of ${req.inputLabel}: ${list}`, {
+        details: { problems: missing.map((f) => `column "${f.column}" of field "${f.name}" is not in the header`) },
+      });
+    }
+    notes.push(`note: schema columns not in the first record of ${req.inputLabel}: ${list}`);
+  }
+  return { schema, idField: req.idField, notes };
+}
+
+function fromMap(map: string, req: SchemaRequest): SchemaChoice {
+  // Checked against the header for every format (for NDJSON: the first record's keys), since a
+  // typo in --map must stop the run; --schema is the way to name keys the first record lacks.
+  const mapping = parseMapArgument(map, req.headers);
+  const suggestions = suggestColumnMapping(req.headers);
+  const byHeader = new Map(suggestions.map((s) => [s.header, s]));
+  const definition: Record<string, FieldSpec> = {};
+  const unknown: string[] = [];
+  const lines: string[] = [];
+  for (const field of Object.keys(mapping)) {
+    const column = mapping[field]!;
+    const kind = FIELD_NAME_KINDS[field] ?? byHeader.get(column)?.kind ?? suggestColumnMapping([field])[0]?.kind ?? null;
+    if (kind === null) {
+      unknown.push(field);
+      continue;
+    }
+    definition[field] = { kind, column };
+    lines.push(mappingLine(column, `${field} (${kind})`));
+  }
+  if (unknown.length > 0) {
+    throw new KhopError(
+      'INVALID_ARGUMENT',
+      `--map: cannot tell the kind of field ${unknown.map((f) => `"${f}"`).join(', ')}; use a known field name (${Object.keys(FIELD_NAME_KINDS).join(', ')}) or --schema`,
+    );
+  }
+  const schema = defineSchema(definition);
+  return { schema, idField: req.idField, notes: ['column mapping (from --map):', ...lines, ...idLine(req.idField, false)] };
+}
+
+function fromHeader(req: SchemaRequest): SchemaChoice {
+  const suggestions = suggestColumnMapping(req.headers);
+  const definition: Record<string, FieldSpec> = {};
+  const lines: string[] = [];
+  let idField = req.idField;
+  let idGuessed = false;
+  for (const s of suggestions) {
+    if (s.header === req.idField) continue;
+    if (s.field === RECORD_ID_FIELD) {
+      if (idField === undefined) {
+        idField = s.header;
+        idGuessed = true;
+      } else lines.push(mappingLine(s.header, 'not used (a record id; --id-field names another column)'));
+      continue;
+    }
+    if (s.field === null || s.kind === null) {
+      lines.push(mappingLine(s.header, s.sameAs !== undefined ? `not used (same field as column ${s.sameAs})` : 'not used (not recognised)'));
+      continue;
+    }
+    definition[s.field] = { kind: s.kind, column: s.header };
+    lines.push(mappingLine(s.header, `${s.field} (${s.kind})`));
+  }
+  if (Object.keys(definition).length === 0) {
+    throw new KhopError('INVALID_SCHEMA', `no column of ${req.inputLabel} was recognised as a person field; give --map or --schema`);
+  }
+  let schema: Schema;
+  try {
+    schema = defineSchema(definition);
+  } catch (e) {
+    if (isKhopError(e)) throw new KhopError(e.code, `${e.message} (guessed from the header; give --map or --schema)`, { details: e.details ?? {}, cause: e });
+    throw e;
+  }
+  return {
+    schema,
+    idField,
+    notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed)],
+  };
+}
+
+function idLine(idField: string | undefined, guessed: boolean): string[] {
+  if (idField === undefined) return ['  record id: the row number (give --id-field to use a column)'];
+  return [mappingLine(idField, guessed ? 'record id (recognised; override with --id-field)' : 'record id (--id-field)')];
+}
+
+function mappingLine(column: string, what: string): string {
+  return `  ${column.padEnd(18)} → ${what}`;
+}

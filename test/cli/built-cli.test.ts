@@ -1,0 +1,67 @@
+// Runs the BUILT executable (dist/cli.js, package.json#bin) in child processes, as a user's
+// shell would: npm test builds before vitest runs. KHOP_CLI overrides the path (to check a
+// bundle built elsewhere).
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from './cli-helpers.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = process.env.KHOP_CLI ?? join(root, 'dist', 'cli.js');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const t = tempDir();
+afterAll(() => t.remove());
+
+function run(argv: string[], cwd = t.dir, file = process.execPath, pre: string[] = [CLI]) {
+  const r = spawnSync(file, [...pre, ...argv], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the built khop executable', () => {
+  it('exists where package.json#bin points, starts with a shebang and is executable', () => {
+    expect(pkg.bin.khop).toBe('./dist/cli.js');
+    expect(existsSync(CLI)).toBe(true);
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('prints its help and version', () => {
+    const help = run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^khop \S+ — match person records/);
+    expect(help.stdout).toContain('Usage: khop <command>');
+    const v = run(['--version']);
+    expect(v.stdout).toBe(`${pkg.version}\n`);
+    const sub = run(['dedupe', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toMatch(/^Usage: khop dedupe <file>/);
+  });
+
+  it('runs through a symlink, as npm installs bin entries, and directly through its shebang', () => {
+    const link = join(t.dir, 'khop');
+    symlinkSync(CLI, link);
+    expect(run(['--version'], t.dir, link, []).stdout).toBe(`${pkg.version}\n`);
+    expect(run(['--version'], t.dir, process.execPath, [link]).stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('exits 2 with one error line and no stack for a missing file', () => {
+    const r = run(['dedupe', 'missing.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^khop: error: cannot open input file: .*missing\.csv \(ENOENT\)\n$/);
+  });
+
+  it('deduplicates a small file end to end and exits 1 for its rejected row', () => {
+    writeFileSync(
+      join(t.dir, 'p.csv'),
+      '\uFEFFso_cccd,ho_ten,ngay_sinh\r\n001090012345,Nguyễn Văn An,01/05/1990\r\n001090012345,Nguyen Van An,1990-05-01\r\nbroken\r\n079185000111,Trần Thị Bích,12/12/1985\r\n',
+    );
+    const r = run(['dedupe', 'p.csv', '-o', 'c.csv']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('input rows:      4 = 3 accepted + 1 rejected');
+    expect(r.stderr).not.toContain('Nguy');
+    expect(readFileSync(join(t.dir, 'c.csv'), 'utf8').split('\n')[0]).toBe('row_number,record_id,cluster_id');
+    expect(readFileSync(join(t.dir, 'c.csv.rejected.csv'), 'utf8')).toContain('3,4,read,TOO_FEW_COLUMNS');
+  });
+});

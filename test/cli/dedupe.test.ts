@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pairwiseMetrics } from '../../src/eval/pairwise.js';
+import { cli, csvObjects, leakedValues, tempDir, writePeopleCsv, type CliRun, type PeopleFixture } from './cli-helpers.js';
+
+const tmp = tempDir();
+let fx: PeopleFixture;
+let run: CliRun;
+
+beforeAll(async () => {
+  fx = writePeopleCsv(tmp.dir, 'dan_cu.csv', 300, 11);
+  run = await cli(['dedupe', 'dan_cu.csv', '-o', 'clusters.csv', '--pairs', 'pairs.csv', '--report', 'report.html'], tmp.dir);
+});
+afterAll(() => tmp.remove());
+
+describe('khop dedupe on a Vietnamese CSV (BOM, CRLF, quoted newlines, bad rows)', () => {
+  it('finishes with exit code 1 because rows were rejected', () => {
+    expect(run.stderr).not.toContain('khop: error');
+    expect(run.code).toBe(1);
+  });
+
+  it('guesses the column mapping from the Vietnamese header and prints it', () => {
+    expect(run.stderr).toMatch(/so_cccd\s+→ id \(nationalId\)/);
+    expect(run.stderr).toMatch(/ho_ten\s+→ name \(personName\)/);
+    expect(run.stderr).toMatch(/ngay_sinh\s+→ dob \(date\)/);
+    expect(run.stderr).toMatch(/gioi_tinh\s+→ sex \(sex\)/);
+    expect(run.stderr).toMatch(/stt\s+→ record id/);
+    expect(run.stderr).toMatch(/ghi_chu\s+→ not used/);
+  });
+
+  it('accounts for every row: input = accepted + rejected, in the summary and the files', () => {
+    const rejected = fx.unreadableRows.length + fx.emptyRows.length;
+    const accepted = fx.dataRows - rejected;
+    expect(run.stderr).toContain(`input rows:      ${fx.dataRows} = ${accepted} accepted + ${rejected} rejected (2 unreadable, 1 unusable)`);
+    const clusters = csvObjects(readFileSync(join(tmp.dir, 'clusters.csv'), 'utf8'));
+    expect(clusters.length).toBe(accepted);
+    expect(clusters.map((c) => Number(c.row_number))).toEqual([...fx.personByRow.keys()]);
+    const rej = csvObjects(readFileSync(join(tmp.dir, 'clusters.csv.rejected.csv'), 'utf8'));
+    expect(rej.map((r) => [Number(r.row_number), r.stage])).toEqual(
+      [...fx.unreadableRows.map((n) => [n, 'read']), ...fx.emptyRows.map((n) => [n, 'prepare'])].sort((a, b) => (a[0] as number) - (b[0] as number)),
+    );
+    expect(rej.find((r) => r.code === 'TOO_FEW_COLUMNS')?.raw).toBe('x,"only",three');
+    expect(rej.find((r) => r.code === 'TOO_MANY_COLUMNS')).toBeDefined();
+    expect(rej.find((r) => r.stage === 'prepare')?.code).toBe('NO_VALUES');
+  });
+
+  it('writes record ids from the recognised id column and clusters that match the truth', () => {
+    const clusters = csvObjects(readFileSync(join(tmp.dir, 'clusters.csv'), 'utf8'));
+    // stt = 1000 + position in the population; the population has no bad rows
+    const popIndexByRow = new Map([...fx.personByRow.keys()].map((row, i) => [row, i]));
+    for (const c of clusters) expect(c.record_id).toBe(String(1000 + popIndexByRow.get(Number(c.row_number))!));
+    const truth = clusters.map((c) => fx.personByRow.get(Number(c.row_number))!);
+    const predicted = clusters.map((c) => Number(c.cluster_id));
+    const m = pairwiseMetrics({ truth, predictedClusters: predicted });
+    expect(m.truthPairs).toBeGreaterThan(20);
+    expect(m.f1).toBeGreaterThan(0.8);
+    // A cluster id is the smallest record id of its cluster.
+    const smallest = new Map<string, string>();
+    for (const c of clusters) if (!smallest.has(c.cluster_id!) || c.record_id! < smallest.get(c.cluster_id!)!) smallest.set(c.cluster_id!, c.record_id!);
+    for (const [cid, min] of smallest) expect(cid).toBe(min);
+  });
+
+  it('writes matched pairs whose rows share a cluster, with probability ≥ the threshold', () => {
+    const clusters = new Map(csvObjects(readFileSync(join(tmp.dir, 'clusters.csv'), 'utf8')).map((c) => [c.row_number!, c.cluster_id!]));
+    const pairs = csvObjects(readFileSync(join(tmp.dir, 'pairs.csv'), 'utf8'));
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(run.stderr).toContain(`matched pairs:   ${pairs.length}`);
+    for (const p of pairs) {
+      expect(clusters.get(p.left_row!)).toBe(clusters.get(p.right_row!));
+      expect(Number(p.probability)).toBeGreaterThanOrEqual(0.5);
+      expect(Number.isFinite(Number(p.weight))).toBe(true);
+    }
+  });
+
+  it('writes a self-contained HTML report without record values', () => {
+    const html = readFileSync(join(tmp.dir, 'report.html'), 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>') || html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('khop dedupe — dan_cu.csv');
+    expect(html).toMatch(/row \d+/);
+    expect(leakedValues(html, fx.values)).toEqual([]);
+  });
+
+  it('prints no record value on stderr', () => {
+    expect(leakedValues(run.stderr, fx.values)).toEqual([]);
+  });
+});
+
+describe('khop dedupe: formats, mappings and exit codes', () => {
+  const t = tempDir();
+  afterAll(() => t.remove());
+
+  it('exits 0 on a clean NDJSON file with --map, writing NDJSON clusters to stdout', async () => {
+    const lines = [
+      { cccd: '001090012345', ten: 'Nguyễn Văn An', sinh: '01/05/1990' },
+      { cccd: '001090012345', ten: 'Nguyen Van An', sinh: '1990-05-01' },
+      { cccd: '079185000111', ten: 'Trần Thị Bích', sinh: '12/12/1985' },
+    ];
+    writeFileSync(join(t.dir, 'a.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const r = await cli(['dedupe', 'a.ndjson', '--map', 'id=cccd,name=ten,dob=sinh', '--format', 'ndjson', '-q'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { row_number: number; record_id: number; cluster_id: number });
+    expect(rows.map((x) => x.row_number)).toEqual([1, 2, 3]);
+    expect(rows.map((x) => x.record_id)).toEqual([1, 2, 3]);
+    expect(existsSync(join(t.dir, 'a.ndjson.rejected.csv'))).toBe(false);
+  });
+
+  it('rejects an invalid JSON line with exit code 1 and writes it to --rejected', async () => {
+    writeFileSync(join(t.dir, 'b.ndjson'), '{"cccd":"001090012345","ten":"Lê Văn Tám"}\n{"cccd": oops}\n{"cccd":"001090099999","ten":"Phạm Thị Hoa"}\n');
+    const r = await cli(['dedupe', 'b.ndjson', '--map', 'id=cccd,name=ten', '-o', 'b.csv', '--rejected', 'bad.csv'], t.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('3 = 2 accepted + 1 rejected');
+    const rej = csvObjects(readFileSync(join(t.dir, 'bad.csv'), 'utf8'));
+    expect(rej).toHaveLength(1);
+    expect(rej[0]!.row_number).toBe('2');
+    expect(rej[0]!.code).toBe('INVALID_JSON');
+    expect(r.stderr).not.toContain('Lê Văn Tám');
+  });
+
+  it('exits 2 with one line naming the column for an unknown column in --map', async () => {
+    const r = await cli(['dedupe', 'b.ndjson', '--map', 'id=cccd,name=ho_tenn'], t.dir);
+    // NDJSON headers are the first record's keys: the unknown column is still caught
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^khop: error: .*ho_tenn/);
+  });
+
+  it('exits 2 for a --schema file with a bad kind or bad JSON, and for a missing input file', async () => {
+    writeFileSync(join(t.dir, 's.json'), JSON.stringify({ cccd: { kind: 'nationalID' } }));
+    writeFileSync(join(t.dir, 'bad.json'), '{"cccd": ');
+    for (const argv of [
+      ['dedupe', 'b.ndjson', '--schema', 's.json'],
+      ['dedupe', 'b.ndjson', '--schema', 'bad.json'],
+      ['dedupe', 'nope.csv'],
+      ['dedupe', 'b.ndjson', '--schema', 's.json', '--map', 'id=cccd'],
+      ['dedupe', 'b.ndjson', '--threshold', '1.5'],
+      ['dedupe', 'b.ndjson', '--format', 'xml'],
+    ]) {
+      const r = await cli(argv, t.dir);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), argv.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^khop: error: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('uses a --schema file keyed by column name', async () => {
+    writeFileSync(join(t.dir, 'ok.json'), JSON.stringify({ cccd: { kind: 'nationalId' }, ten: { kind: 'personName', locale: 'vi' } }));
+    const r = await cli(['dedupe', 'b.ndjson', '--schema', 'ok.json', '-o', 'c.csv', '-q'], t.dir);
+    expect(r.code).toBe(1);
+    expect(csvObjects(readFileSync(join(t.dir, 'c.csv'), 'utf8')).map((c) => c.row_number)).toEqual(['1', '3']);
+  });
+});

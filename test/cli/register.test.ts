@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generatePopulation } from '../../src/synth/population.js';
+import { generateClaims, type Claim } from '../../src/synth/claims.js';
+import { cli, csvObjects, leakedValues, tempDir, type CliRun } from './cli-helpers.js';
+
+const t = tempDir();
+const POP = { size: 400, seed: 9, duplicateRate: 0 };
+const q = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+let claims: Claim[] = [];
+let values: string[] = [];
+let build: CliRun;
+
+beforeAll(async () => {
+  const rows = [...generatePopulation(POP)];
+  values = rows.flatMap((r) => [r.fullName.trim(), r.id, r.dob]).filter((v) => v.length >= 6);
+  const lines = ['ma_ho_so,so_cccd,ho_ten,ngay_sinh,gioi_tinh'];
+  rows.forEach((r, i) => {
+    if (i === 10) lines.push('X1,12AB,Lê Văn Tám,01/01/1990,Nam'); // well-formed row, invalid ID
+    if (i === 20) lines.push('X2,too,few');
+    lines.push([`HS${r.recordId}`, r.id, r.fullName, r.dob, r.sex].map(q).join(','));
+  });
+  writeFileSync(join(t.dir, 'dan_cu.csv'), '\uFEFF' + lines.join('\r\n') + '\r\n');
+  claims = [...generateClaims({ register: POP, count: 200, seed: 4 })];
+  // Claims with the register's column names; a bad row after the 5th claim.
+  const cl = ['so_cccd,ho_ten,ngay_sinh,gioi_tinh'];
+  claims.forEach((c, i) => {
+    if (i === 5) cl.push('a,b');
+    cl.push([c.id, c.fullName, c.dob, c.sex].map(q).join(','));
+  });
+  writeFileSync(join(t.dir, 'claims.csv'), cl.join('\n') + '\n');
+  // The same claims with other column names (for --map), as NDJSON.
+  writeFileSync(join(t.dir, 'claims.ndjson'), claims.map((c) => JSON.stringify({ cccd: c.id, ten: c.fullName, sinh: c.dob, phai: c.sex })).join('\n') + '\n');
+  build = await cli(['register', 'build', 'dan_cu.csv', '-o', 'dan_cu.khop', '--map', 'id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh', '--id-field', 'ma_ho_so'], t.dir);
+});
+afterAll(() => t.remove());
+
+describe('khop register build', () => {
+  it('builds and saves the register; rejected rows (reader and register) are accounted for, exit 1', () => {
+    expect(build.stderr).not.toContain('khop: error');
+    expect(build.code).toBe(1);
+    expect(build.stderr).toContain(`input rows: ${POP.size + 2} = ${POP.size} accepted + 2 rejected (1 unreadable, 1 unusable)`);
+    expect(build.stderr).toMatch(new RegExp(`records:\\s+${POP.size}\\b`));
+    const rej = csvObjects(readFileSync(join(t.dir, 'dan_cu.khop.rejected.csv'), 'utf8'));
+    expect(rej.map((r) => [r.row_number, r.stage, r.code])).toEqual([
+      ['11', 'prepare', 'INVALID_ID'],
+      ['22', 'read', 'TOO_FEW_COLUMNS'],
+    ]);
+    expect(leakedValues(build.stderr, values)).toEqual([]);
+  });
+});
+
+describe('khop authenticate', () => {
+  it('writes one verdict per accepted claim, in order, with per-field results; the verdicts match the expected ones', async () => {
+    const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'verdicts.csv'], t.dir);
+    expect(r.stderr).not.toContain('khop: error');
+    expect(r.code).toBe(1); // one unreadable claim row
+    const v = csvObjects(readFileSync(join(t.dir, 'verdicts.csv'), 'utf8'));
+    expect(v).toHaveLength(claims.length);
+    // row numbers skip the rejected row 6
+    expect(v.map((x) => Number(x.row_number))).toEqual(claims.map((_, i) => (i < 5 ? i + 1 : i + 2)));
+    expect(Object.keys(v[0]!)).toEqual(['row_number', 'status', 'record_id', 'matched_by', 'weight', 'reason', 'id', 'id_reason', 'name', 'name_reason', 'dob', 'dob_reason', 'sex', 'sex_reason']);
+    const agree = v.filter((x, i) => x.status === claims[i]!.expected).length;
+    expect(agree / claims.length).toBeGreaterThan(0.95);
+    for (const x of v) {
+      if (x.status === 'VERIFIED') {
+        expect(x.record_id).toMatch(/^HS\d+$/);
+        expect(x.matched_by).toBe('id');
+        expect(['exact', 'equivalent']).toContain(x.name);
+      }
+    }
+    expect(r.stderr).toContain(`claims:          ${claims.length + 1} = ${claims.length} accepted + 1 rejected`);
+    expect(csvObjects(readFileSync(join(t.dir, 'verdicts.csv.rejected.csv'), 'utf8')).map((x) => x.row_number)).toEqual(['6']);
+    expect(leakedValues(r.stderr, values)).toEqual([]);
+    expect(leakedValues(r.stderr, claims.flatMap((c) => [c.fullName.trim(), c.id]).filter((s) => s.length >= 6))).toEqual([]);
+  });
+
+  it('reads claims with other column names through --map, from NDJSON, to NDJSON on stdout (exit 0)', async () => {
+    const byFile = csvObjects(readFileSync(join(t.dir, 'verdicts.csv'), 'utf8'));
+    const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.ndjson', '--map', 'id=cccd,name=ten,dob=sinh,sex=phai', '--format', 'ndjson', '-q'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const v = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(v.map((x) => x.status)).toEqual(byFile.map((x) => x.status));
+    expect(v.map((x) => x.name)).toEqual(byFile.map((x) => x.name));
+  });
+
+  it('exits 2 when the claims have no column for the ID, the --map names an unknown field, or the register file is not a register', async () => {
+    writeFileSync(join(t.dir, 'noid.csv'), 'ten,sinh\nAn,1990\n');
+    writeFileSync(join(t.dir, 'fake.khop'), 'not a register at all');
+    for (const argv of [
+      ['authenticate', '--register', 'dan_cu.khop', 'noid.csv'],
+      ['authenticate', '--register', 'dan_cu.khop', 'claims.ndjson', '--map', 'ssn=cccd'],
+      ['authenticate', '--register', 'fake.khop', 'claims.csv'],
+      ['authenticate', '--register', 'missing.khop', 'claims.csv'],
+    ]) {
+      const r = await cli(argv, t.dir);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr.trimEnd().split('\n'), argv.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^khop: error: /);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIELD_NAME_KINDS, loadSchema, type SchemaRequest } from '../../src/cli/schema-loading.js';
+import { suggestColumnMapping } from '../../src/io/column-mapping.js';
+import { FIELD_KINDS } from '../../src/schema.js';
+import { isKhopError } from '../../src/errors.js';
+import { tempDir } from './cli-helpers.js';
+
+const t = tempDir();
+afterAll(() => t.remove());
+
+const HEADERS = ['STT', 'Số CCCD', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Tỉnh', 'Ghi chú'];
+const req = (extra: Partial<SchemaRequest>): SchemaRequest => ({ headers: HEADERS, inputLabel: 'x.csv', strictColumns: true, ...extra });
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return isKhopError(e) ? e.code : 'other';
+  }
+}
+
+describe('loadSchema', () => {
+  it('guesses from a Vietnamese header with diacritics; the record-id column becomes the id field', async () => {
+    const c = await loadSchema(req({}));
+    expect(c.schema.toJSON()).toEqual({
+      id: { kind: 'nationalId', column: 'Số CCCD' },
+      name: { kind: 'personName', column: 'Họ và tên' },
+      dob: { kind: 'date', column: 'Ngày sinh' },
+      sex: { kind: 'sex', column: 'Giới tính' },
+      province: { kind: 'category', column: 'Tỉnh' },
+    });
+    expect(c.idField).toBe('STT');
+    expect(c.notes.join('\n')).toMatch(/Ghi chú\s+→ not used/);
+  });
+
+  it('an explicit --id-field wins over the recognised record-id column, which is then not used', async () => {
+    const c = await loadSchema(req({ idField: 'Ghi chú' }));
+    expect(c.idField).toBe('Ghi chú');
+    expect(c.schema.fields.some((f) => f.column === 'STT' || f.column === 'Ghi chú')).toBe(false);
+    expect(c.notes.join('\n')).toMatch(/STT\s+→ not used \(a record id/);
+  });
+
+  it('--map: kinds from known field names, else from the column header, else from the field name', async () => {
+    const c = await loadSchema(req({ map: 'id=Số CCCD,hoTen=Họ và tên,ngay_sinh=Ngày sinh,tinhThanh=Tỉnh' }));
+    expect(c.schema.toJSON()).toEqual({
+      id: { kind: 'nationalId', column: 'Số CCCD' },
+      hoTen: { kind: 'personName', column: 'Họ và tên' }, // from the header
+      ngay_sinh: { kind: 'date', column: 'Ngày sinh' },
+      tinhThanh: { kind: 'category', column: 'Tỉnh' },
+    });
+    // `id` is the national ID even on a column the guesser would call a record id
+    const d = await loadSchema(req({ map: 'id=STT' }));
+    expect(d.schema.fields[0]!.kind).toBe('nationalId');
+  });
+
+  it('--map: an unknown kind, an unknown column, or both --map and --schema are usage errors', async () => {
+    expect(await code(loadSchema(req({ map: 'foo=Ghi chú' })))).toBe('INVALID_ARGUMENT');
+    expect(await code(loadSchema(req({ map: 'name=Ho va ten' })))).toBe('INVALID_ARGUMENT');
+    expect(await code(loadSchema(req({ map: 'name=Họ và tên', schemaPath: '/x.json' })))).toBe('INVALID_ARGUMENT');
+    expect(await code(loadSchema(req({ idField: 'nope' })))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('--schema: columns must be in a complete header; NDJSON only gets a note', async () => {
+    const path = join(t.dir, 's.json');
+    writeFileSync(path, '\uFEFF' + JSON.stringify({ 'Số CCCD': { kind: 'nationalId' }, hoten: { kind: 'personName', column: 'Ho ten' } }));
+    expect(await code(loadSchema(req({ schemaPath: path })))).toBe('INVALID_SCHEMA');
+    const c = await loadSchema(req({ schemaPath: path, strictColumns: false }));
+    expect(c.schema.fields.map((f) => f.column)).toEqual(['Số CCCD', 'Ho ten']);
+    expect(c.notes.join('\n')).toContain('"Ho ten"');
+    expect(await code(loadSchema(req({ schemaPath: join(t.dir, 'missing.json') })))).toBe('IO_ERROR');
+  });
+
+  it('no recognisable column is a schema error; no column at all is an input error', async () => {
+    expect(await code(loadSchema({ headers: ['a', 'b'], inputLabel: 'x', strictColumns: true }))).toBe('INVALID_SCHEMA');
+    expect(await code(loadSchema({ headers: [], inputLabel: 'x', strictColumns: true }))).toBe('INVALID_INPUT');
+  });
+
+  it('FIELD_NAME_KINDS agrees with the guesser: every field it assigns has that kind', () => {
+    expect(Object.values(FIELD_NAME_KINDS).every((k) => FIELD_KINDS.includes(k))).toBe(true);
+    const headers = ['cccd', 'cmnd', 'ho_ten', 'ho', 'ten', 'ten_dem', 'ngay_sinh', 'gioi_tinh', 'tinh', 'thanh_pho', 'huyen', 'xa', 'que_quan', 'noi_sinh', 'dia_chi', 'dan_toc', 'quoc_tich', 'email', 'so_dien_thoai', 'so_bhxh', 'so_the_bhyt', 'ma_so_thue'];
+    for (const s of suggestColumnMapping(headers)) {
+      if (s.field === null) continue;
+      expect(FIELD_NAME_KINDS[s.field], s.header).toBe(s.kind);
+    }
+  });
+});
