@@ -27,4 +27,20 @@ describe('README examples', () => {
     expect(k.soundex('Robert')).toBe('R163');
     expect(k.doubleMetaphone('Schmidt')).toEqual({ primary: 'XMT', alternate: 'SMT' });
   });
+
+  it('register', async () => {
+    const register = await k.Register.build(
+      { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } },
+      [{ id: '001090012345', name: 'Nguyễn Văn An', dob: '01/05/1990', sex: 'Nam' }],
+    );
+    const v = register.authenticate({ id: '1090012345', name: 'Nguyen Van An', dob: '1990-05-01' });
+    expect(v.status).toBe('VERIFIED');
+    expect(v.matchedBy).toBe('id');
+    expect(v.fields).toEqual({
+      id: { result: 'equivalent', reason: 'lost-leading-zero' },
+      name: { result: 'equivalent', reason: 'diacritics' },
+      dob: { result: 'equivalent', reason: 'date-format' },
+      sex: { result: 'missing', reason: 'claim-missing' },
+    });
+  });
 });
