@@ -25,7 +25,8 @@
  *   2 folded-equal        same once diacritics are removed (Nguyễn / Nguyen)
  *   3 phonetic-equal      same phonetic key (dialect spellings)
  *   4 within-one-edit     one typo: OSA distance ≤ 1 (Nguyen / Nguyn)
- *   5 swapped-with-given  a's family = b's given or a's given = b's family (given-first order)
+ *   5 swapped-with-given  a's family = b's given or a's given = b's family (given-first order),
+ *                         within one edit for parts of 3+ letters (a typo in the swapped part)
  *   6 else
  * Middle levels:
  *   0 missing             middle empty on either side (absent middle is common and not evidence)
@@ -100,7 +101,7 @@ export const FAMILY_NAME_LEVELS = defineLevels([
   ['folded-equal', 'family names equal once diacritics are removed'],
   ['phonetic-equal', 'family names sound the same'],
   ['within-one-edit', 'family names one typo apart'],
-  ['swapped-with-given', 'family name of one equals the given name of the other (name order swapped)'],
+  ['swapped-with-given', 'family name of one equals (within one typo) the given name of the other (name order swapped)'],
   ['else', 'family names differ'],
 ]);
 
@@ -221,6 +222,19 @@ function keysEqual(slot: number): boolean {
   return !isEmpty(pA, slot) && !isEmpty(pB, slot) && eq(slot, slot);
 }
 
+/**
+ * Slot `sa` of side A is within one edit of slot `sb` of side B — the swapped-order test, which
+ * tolerates one typo in the swapped part ("Lowe Amelie" / "Amelie Lowee"). Parts shorter than 3
+ * must be equal: one edit away from a 2-letter name is almost any 2-letter name.
+ */
+function crossWithinOne(sa: number, sb: number): boolean {
+  need(sa);
+  need(sb);
+  const as = pA[2 * sa]!, ae = pA[2 * sa + 1]!, bs = pB[2 * sb]!, be = pB[2 * sb + 1]!;
+  if (ae - as < 3 || be - bs < 3) return eq(sa, sb);
+  return damerauLevenshteinWithinSpans(1, uA[sa]!, as, ae, uB[sb]!, bs, be) <= 1;
+}
+
 function osaWithinOne(slot: number): boolean {
   need(slot);
   return damerauLevenshteinWithinSpans(1, uA[slot]!, pA[2 * slot]!, pA[2 * slot + 1]!, uB[slot]!, pB[2 * slot]!, pB[2 * slot + 1]!) <= 1;
@@ -275,7 +289,7 @@ function familyLevel(): FamilyNameLevel {
   if (keysEqual(FAMILY_KEY)) return FamilyNameLevel.PHONETIC_EQUAL;
   if (osaWithinOne(FAMILY)) return FamilyNameLevel.WITHIN_ONE_EDIT;
   need(GIVEN);
-  if ((!isEmpty(pB, GIVEN) && eq(FAMILY, GIVEN)) || (!isEmpty(pA, GIVEN) && eq(GIVEN, FAMILY))) {
+  if ((!isEmpty(pB, GIVEN) && crossWithinOne(FAMILY, GIVEN)) || (!isEmpty(pA, GIVEN) && crossWithinOne(GIVEN, FAMILY))) {
     return FamilyNameLevel.SWAPPED_WITH_GIVEN;
   }
   return FamilyNameLevel.ELSE;

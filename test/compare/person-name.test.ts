@@ -33,6 +33,8 @@ const cases: Case[] = [
   [n('Nguyễn Văn Hùng'), n('Nguyn Văn Hùng'), [F.WITHIN_ONE_EDIT, M.EXACT, G.EXACT], 'family typo'],
   [n('Huỳnh Thị Nga'), n('Huỳhn Thị Nga'), [F.WITHIN_ONE_EDIT, M.EXACT, G.EXACT], 'family transposition'],
   [n('Nguyễn Văn An'), n('An Văn Nguyễn'), [F.SWAPPED_WITH_GIVEN, M.EXACT, G.ELSEWHERE_IN_NAME], 'given name written first'],
+  [n('Nguyễn Văn Bình'), n('Binhh Văn Nguyen'), [F.SWAPPED_WITH_GIVEN, M.EXACT, G.ELSEWHERE_IN_NAME], 'swapped with a typo in the swapped part'],
+  [n('Lê Văn An'), n('Ai Văn Lo'), [F.ELSE, M.EXACT, G.ELSE], 'short parts swap only when equal'],
   [n('Trần Văn An'), n('Lê Văn An'), [F.ELSE, M.EXACT, G.EXACT], 'different family'],
   [n('Ân', undefined, ['', '', 'an']), n('Nguyễn Văn An'), [F.MISSING, M.MISSING, G.FOLDED_EQUAL], 'single-token name: given only'],
   [n('An', undefined, ['', '', 'an']), n('Nguyễn Văn An'), [F.MISSING, M.MISSING, G.EXACT], 'single-token name located as the given part'],
