@@ -1,0 +1,138 @@
+/**
+ * One stage of the end-to-end harness, run in its own child process so that its peak RSS
+ * (VmHWM, from the OS) is its own. Prints one JSON line `{"stage":…, …}` on stdout.
+ *
+ *   tsx bench/e2e/stage.ts <stage> <dir> [--records N] [--claims N] [--seed S] [--threads T]
+ */
+
+import { join } from 'node:path';
+import { parseArgs, parseCount, peakRssBytes } from '../lib/report.js';
+
+const [stage, dir, ...rest] = process.argv.slice(2);
+const args = parseArgs(rest);
+const records = parseCount(args.records, 1_000_000);
+const claimsCount = parseCount(args.claims, Math.min(records, 1_000_000));
+const seed = Number(args.seed ?? 42);
+const threads = Number(args.threads ?? 2);
+
+export interface StageResult {
+  stage: string;
+  status: 'ok' | 'not-implemented' | 'skipped';
+  note?: string;
+  timeMs?: number;
+  peakRss?: number;
+  items?: number;
+  unit?: string;
+  /** Stage-specific quality figures. */
+  quality?: Record<string, number>;
+  extra?: Record<string, number | string>;
+}
+
+function emit(r: StageResult): void {
+  r.peakRss = peakRssBytes();
+  process.stdout.write(JSON.stringify(r) + '\n');
+}
+
+async function main(): Promise<void> {
+  if (!stage || !dir) throw new Error('usage: stage.ts <stage> <dir>');
+  const registerCsv = join(dir, 'register.csv');
+  const peopleCsv = join(dir, 'people.csv');
+  const claimsCsv = join(dir, 'claims.csv');
+  switch (stage) {
+    case 'generate': {
+      const khop = await import('../../src/index.js');
+      const t0 = performance.now();
+      const reg = await khop.writeCsv(khop.generatePopulation({ size: records, seed, duplicateRate: 0, namesakeRate: 0.002 }), registerCsv);
+      const ppl = await khop.writeCsv(khop.generatePopulation({ size: records, seed: seed + 1 }), peopleCsv);
+      const cl = await khop.writeCsv(
+        khop.generateClaims({ register: { size: records, seed, duplicateRate: 0, namesakeRate: 0.002 }, count: claimsCount, seed: seed + 2 }),
+        claimsCsv,
+      );
+      emit({
+        stage,
+        status: 'ok',
+        timeMs: performance.now() - t0,
+        items: reg.rows + ppl.rows + cl.rows,
+        unit: 'rows',
+        extra: { registerBytes: reg.bytes, peopleBytes: ppl.bytes, claimsBytes: cl.bytes },
+      });
+      return;
+    }
+    case 'duckdb-auth': {
+      const { openDuck, duckdbAuthenticate } = await import('./duckdb-peer.js');
+      const duck = await openDuck(threads);
+      const r = await duckdbAuthenticate(duck.conn, registerCsv, claimsCsv);
+      duck.close();
+      const expected = await readExpected(claimsCsv);
+      emit({ stage, status: 'ok', timeMs: r.timeMs, items: r.statuses.length, unit: 'claims', quality: { accuracy: accuracy(expected, r.statuses) } });
+      return;
+    }
+    case 'duckdb-dedupe': {
+      const { openDuck, duckdbDedupe } = await import('./duckdb-peer.js');
+      const khop = await import('../../src/index.js');
+      const duck = await openDuck(threads);
+      const r = await duckdbDedupe(duck.conn, peopleCsv);
+      duck.close();
+      const m = khop.pairwiseMetrics({ predictedClusters: r.clusters, truth: r.truth });
+      emit({ stage, status: 'ok', timeMs: r.timeMs, items: r.rows, unit: 'records', quality: { precision: m.precision, recall: m.recall, f1: m.f1 }, extra: { pairs: r.pairs } });
+      return;
+    }
+    case 'js-map-auth': {
+      // The naive JavaScript baseline: a Map keyed by the ID string (a Map holds at most 2^24 =
+      // 16.7M entries, so this baseline cannot hold a 100M register).
+      if (records > 16_000_000) {
+        emit({ stage, status: 'skipped', note: 'a JS Map holds at most 2^24 entries' });
+        return;
+      }
+      const khop = await import('../../src/index.js');
+      const t0 = performance.now();
+      const map = new Map<string, { name: string; dob: string; sex: string }>();
+      for await (const r of readCsvObjects(registerCsv)) map.set(r.id!, { name: khop.foldToAscii(r.fullName!), dob: r.dob!, sex: r.sex! });
+      const buildMs = performance.now() - t0;
+      const t1 = performance.now();
+      const statuses: string[] = [];
+      for await (const c of readCsvObjects(claimsCsv)) {
+        const id = (c.id ?? '').replace(/[\s.-]/g, '');
+        const rec = map.get(id.length === 11 ? '0' + id : id);
+        if (!/^\d{12}$|^\d{9}$/.test(id.length === 11 ? '0' + id : id)) statuses.push('INVALID_ID');
+        else if (!rec) statuses.push('NOT_FOUND');
+        else statuses.push(rec.name === khop.foldToAscii(c.fullName ?? '') && rec.dob === c.dob && rec.sex === c.sex ? 'VERIFIED' : 'MISMATCH');
+      }
+      const expected = await readExpected(claimsCsv);
+      emit({ stage, status: 'ok', timeMs: performance.now() - t1, items: statuses.length, unit: 'claims', quality: { accuracy: accuracy(expected, statuses) }, extra: { buildMs } });
+      return;
+    }
+    default: {
+      const { runKhopStage } = await import('./khop-stages.js');
+      const r = await runKhopStage(stage, { dir, registerCsv, peopleCsv, claimsCsv, records, threads, seed });
+      emit(r);
+    }
+  }
+}
+
+export async function readExpected(claimsCsv: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const c of readCsvObjects(claimsCsv)) out.push(c.expected ?? '');
+  return out;
+}
+
+export function accuracy(expected: readonly string[], actual: readonly string[]): number {
+  if (expected.length !== actual.length) return Number.NaN;
+  let ok = 0;
+  for (let i = 0; i < expected.length; i++) if (expected[i] === actual[i]) ok++;
+  return ok / expected.length;
+}
+
+/** Rows of a harness CSV as objects (through khop's own streaming reader). */
+export async function* readCsvObjects(path: string): AsyncGenerator<Record<string, string | undefined>> {
+  const khop = await import('../../src/index.js');
+  for await (const item of await khop.openRecords(path)) {
+    if (item.kind === 'row') yield item.values as Record<string, string | undefined>;
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stdout.write(JSON.stringify({ stage, status: 'error', note: e instanceof Error ? e.message : String(e) }) + '\n');
+  process.exitCode = 1;
+});
+
