@@ -9,9 +9,9 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    // Clean dist/ except the CLI bundle: the builds run at the same time, and a plain
-    // `clean: true` here could delete it after the build below has written it.
-    clean: ['!cli.js', '!cli.js.map'],
+    // Clean dist/ except the CLI and worker bundles: the builds run at the same time, and a
+    // plain `clean: true` here could delete them after the builds below have written them.
+    clean: ['!cli.js', '!cli.js.map', '!worker.js', '!worker.js.map'],
     target: 'node20',
     splitting: false,
     shims: true,
@@ -26,5 +26,16 @@ export default defineConfig([
     target: 'node20',
     splitting: false,
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // The pool worker (src/pool/worker.ts): one ESM file that both dist/index.js and
+    // dist/index.cjs start as new URL('./worker.js', import.meta.url).
+    entry: { worker: 'src/pool/worker.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    splitting: false,
   },
 ]);

@@ -171,7 +171,7 @@ export { saveIndexSnapshot, loadIndexSnapshot } from './block/index-snapshot.js'
 export type { IndexSnapshot } from './block/index-snapshot.js';
 
 // dedupe and link
-export { dedupe, link, DEFAULT_MATCH_OPTIONS } from './pipeline/match.js';
+export { dedupe, link, DEFAULT_MATCH_OPTIONS, DEFAULT_PARALLEL_MIN_PAIRS } from './pipeline/match.js';
 export type { MatchOptions, MatchResult, DedupeResult, LinkResult, MatchPairs, MatchStats, MatchProgress, PhaseStat } from './pipeline/match.js';
 export { defaultBlockingRules } from './pipeline/default-rules.js';
 export type { RejectedRow } from './pipeline/prepare.js';
@@ -184,3 +184,7 @@ export type { VerificationPolicy } from './register/policy.js';
 export type { Verdict, FieldVerdict, AuthenticateOptions, VerdictStatus, FieldResult, VerdictCandidate, ExplainedField } from './register/verdict.js';
 export type { RegisterBuildOptions } from './register/register-options.js';
 export type { RegisterRejectedRow } from './register/row-ingest.js';
+
+// worker pool
+export { KhopPool, DEFAULT_POOL_OPTIONS, MAX_POOL_THREADS } from './pool/pool.js';
+export type { KhopPoolOptions, KhopPoolStats } from './pool/pool.js';

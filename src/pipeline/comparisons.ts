@@ -15,10 +15,16 @@
  * Loops run one comparison at a time over a range of pairs (one tight monomorphic loop per
  * column); numeric columns are flattened once into typed arrays per side (`bindSide`), text
  * columns are read in place through TextColumnReader.
+ *
+ * Worker threads (src/pool): `shareSide(store, plan)` flattens the numeric columns the plan
+ * reads ONCE, onto SharedArrayBuffer, and describes the side (store descriptor + those arrays)
+ * so that every thread binds the same memory with `bindSharedSide` — nothing is copied or
+ * flattened again per thread. The plan itself is rebuilt per thread from the schema fields,
+ * name groups and category dictionaries (see src/pool/match-job.ts).
  */
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import type { TextColumnReader } from '../block/text-column.js';
-import type { RecordStore } from '../block/record-store.js';
+import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
 import { NATIONAL_ID_LEVELS, compareNationalIdRows } from '../compare/national-id-level.js';
 import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, type NameColumns } from '../compare/person-name.js';
 import { DATE_LEVELS, compareDates } from '../compare/date-level.js';
@@ -50,6 +56,12 @@ export interface BoundSide {
   readonly names: (prefix: string) => NameColumns;
 }
 
+/** Numeric columns already flattened (e.g. on SharedArrayBuffer by {@link shareSide}). */
+export interface FlattenedColumns {
+  readonly int32?: ReadonlyMap<string, Int32Array>;
+  readonly uint8?: ReadonlyMap<string, Uint8Array>;
+}
+
 /** Flatten a numeric store column into one typed array (missing = 0). */
 function flatten<T extends Int32Array | Uint8Array>(store: RecordStore, column: string, make: (n: number) => T): T {
   const n = store.rowCount;
@@ -66,10 +78,13 @@ function flatten<T extends Int32Array | Uint8Array>(store: RecordStore, column: 
   return out;
 }
 
-/** Bind a store for comparison (numeric columns flattened lazily, once). */
-export function bindSide(store: RecordStore): BoundSide {
-  const ints = new Map<string, Int32Array>();
-  const bytes = new Map<string, Uint8Array>();
+/**
+ * Bind a store for comparison (numeric columns flattened lazily, once). `flattened` supplies
+ * columns flattened already (they must hold `store.rowCount` values each).
+ */
+export function bindSide(store: RecordStore, flattened: FlattenedColumns = {}): BoundSide {
+  const ints = new Map<string, Int32Array>(flattened.int32 ?? []);
+  const bytes = new Map<string, Uint8Array>(flattened.uint8 ?? []);
   const texts = new Map<string, TextColumnReader>();
   const text = (c: string) => {
     let t = texts.get(c);
@@ -103,6 +118,34 @@ export function bindSide(store: RecordStore): BoundSide {
   };
 }
 
+/**
+ * A side as a structured-cloneable value for a worker thread: the store's descriptor and the
+ * numeric columns the plan reads, flattened once onto SharedArrayBuffer (shared, not copied).
+ */
+export interface SharedSideDescriptor {
+  readonly store: RecordStoreDescriptor;
+  readonly int32: ReadonlyArray<readonly [string, Int32Array]>;
+  readonly uint8: ReadonlyArray<readonly [string, Uint8Array]>;
+}
+
+/** Flatten the numeric columns `plan` reads onto SharedArrayBuffer and describe the side. */
+export function shareSide(store: RecordStore, plan: ComparisonPlan): SharedSideDescriptor {
+  const n = store.rowCount;
+  const int32: Array<readonly [string, Int32Array]> = [];
+  const uint8: Array<readonly [string, Uint8Array]> = [];
+  for (const c of plan.numericColumns) {
+    if (c.type === 'int32') int32.push([c.column, flatten(store, c.column, (len) => new Int32Array(new SharedArrayBuffer(Math.max(4, len * 4)), 0, len))]);
+    else uint8.push([c.column, flatten(store, c.column, (len) => new Uint8Array(new SharedArrayBuffer(Math.max(1, len)), 0, len))]);
+  }
+  return { store: store.toDescriptor(), int32, uint8 };
+}
+
+/** Bind a side described by {@link shareSide} (in any thread): nothing is copied. */
+export function bindSharedSide(d: SharedSideDescriptor): BoundSide {
+  const store = RecordStore.fromDescriptor(d.store);
+  return bindSide(store, { int32: new Map(d.int32), uint8: new Map(d.uint8) });
+}
+
 /** Computes the level columns of one group of comparisons for pairs [start, end). */
 type Computer = (a: BoundSide, b: BoundSide, left: Uint32Array, right: Uint32Array, start: number, end: number, out: readonly Uint8Array[], outStart: number) => void;
 
@@ -115,6 +158,8 @@ export interface ComparisonPlan {
   readonly columns: readonly (readonly string[])[];
   /** Per comparison: the ascii column whose value frequency drives the tf adjustment, or null. */
   readonly tfColumns: readonly (string | null)[];
+  /** The numeric store columns the comparisons read through `BoundSide.int32` / `uint8`. */
+  readonly numericColumns: ReadonlyArray<{ readonly column: string; readonly type: 'int32' | 'uint8' }>;
   /**
    * Fill `out[k][outStart + (p − start)]` with comparison k's level for pairs p in [start, end).
    */
@@ -150,6 +195,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
   const columns: string[][] = [];
   const tfColumns: (string | null)[] = [];
   const computers: Array<{ first: number; run: Computer }> = [];
+  const numericColumns: Array<{ column: string; type: 'int32' | 'uint8' }> = [];
 
   for (const f of schema.fields) {
     const k = specs.length;
@@ -170,6 +216,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
       }
       case 'date': {
         const col = `${f.name}.date`;
+        numericColumns.push({ column: col, type: 'int32' });
         specs.push(specOf(f.name, DATE_LEVELS));
         computers.push({
           first: k,
@@ -184,6 +231,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
       }
       case 'sex': {
         const col = `${f.name}.sex`;
+        numericColumns.push({ column: col, type: 'uint8' });
         specs.push(specOf(f.name, SEX_LEVELS));
         computers.push({
           first: k,
@@ -198,6 +246,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
       }
       case 'category': {
         const col = `${f.name}.cat`;
+        numericColumns.push({ column: col, type: 'int32' });
         const dict = options.dictionaries?.get(f.name);
         let eq: CategoryEquivalence | undefined;
         if (dict) {
@@ -303,6 +352,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     fields,
     columns,
     tfColumns,
+    numericColumns,
     compute(a, b, L, R, start, end, out, outStart = 0) {
       for (const c of computers) c.run(a, b, L, R, start, end, out, outStart);
     },

@@ -18,6 +18,15 @@
  *   are taken as non-matches).
  * A pair is a match when its posterior probability ≥ `threshold` (default 0.5: the Bayes
  * decision for equal costs — a principle, not a value tuned on any dataset).
+ *
+ * Threads (src/pool): the heavy phases run as tasks on a KhopPool over shared memory — the
+ * comparison levels of the candidate pairs, of the u sample and of the EM pairs; the E-steps;
+ * scoring; the λ sums. Pair, level, tf and weight columns live on SharedArrayBuffer and tasks
+ * write their ranges in place. Sums are taken per fixed pair range and added in range order,
+ * so pairs, weights, model and clusters are bit-identical for any number of threads;
+ * `threads: 1` runs the same tasks in the calling thread. Blocking, candidate pairs (~60M
+ * pairs/s, a small share of the time), term-frequency tables and clustering stay on the
+ * calling thread.
  */
 import { KhopError } from '../errors.js';
 import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
@@ -28,13 +37,20 @@ import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import { estimateU } from '../score/estimate-u.js';
 import { sampleRandomPairs } from '../score/random-pairs.js';
-import { trainEM, type EmOptions, type EmSession } from '../score/expectation-maximisation.js';
+import type { EmOptions, EmSession } from '../score/expectation-maximisation.js';
 import { TermFrequencyTable } from '../score/term-frequency.js';
 import { matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterSizeCount } from '../cluster/clusters.js';
 import { prepareRows, type PreparedDataset, type RejectedRow, type RowSource } from './prepare.js';
-import { bindSide, planComparisons, type ComparisonPlan } from './comparisons.js';
+import { planComparisons, type ComparisonPlan } from './comparisons.js';
 import { defaultBlockingRules, resolveRules } from './default-rules.js';
+import { availableParallelism } from 'node:os';
+import { KhopPool } from '../pool/pool.js';
+import { createMatchJob, releaseMatchJob } from '../pool/match-job.js';
+import { computeLevels, posteriorSumBuffer, scoreAll, sumPosteriors, type MatchRunner } from '../pool/parallel-match.js';
+import { trainEmParallel } from '../pool/parallel-em.js';
+import { PoolTraffic } from '../pool/task-message.js';
+import { sharedCopyUint32, sharedFloat64, sharedUint8, sharedUint32 } from '../pool/shared-arrays.js';
 
 /** A progress event (also used by the command line's progress display). */
 export interface MatchProgress {
@@ -69,11 +85,25 @@ export interface MatchOptions {
   model?: FellegiSunterModel;
   /** Seed of every random choice. Default 1. */
   seed?: number;
-  /** Worker threads. Default: available cores. `1` runs in the calling thread. */
+  /**
+   * Threads, an integer in 1..256. `1` runs every phase in the calling thread (no worker).
+   * Default: the available cores (`os.availableParallelism()`) — except that a job with fewer
+   * than {@link DEFAULT_PARALLEL_MIN_PAIRS} pairs to compare runs in the calling thread, where
+   * starting threads would cost more than they save. Results do not depend on it.
+   */
   threads?: number;
+  /**
+   * A pool to run on (e.g. one kept for many calls, saving the threads' start-up); its thread
+   * count replaces `threads`. It is not closed. Default: a pool of `threads` threads, closed
+   * when the call ends.
+   */
+  pool?: KhopPool;
   /** Called with progress events (numbers only, never record values). */
   onProgress?: (event: MatchProgress) => void;
 }
+
+/** Without `threads`, jobs with fewer pairs to compare (candidates + u sample) than this run in the calling thread. */
+export const DEFAULT_PARALLEL_MIN_PAIRS = 500_000;
 
 export const DEFAULT_MATCH_OPTIONS = Object.freeze({
   threshold: 0.5,
@@ -149,7 +179,8 @@ interface Validated {
   maxBlockSize: number;
   uSampleSize: number;
   seed: number;
-  threads: number;
+  /** Undefined: not given (see MatchOptions.threads). */
+  threads: number | undefined;
 }
 
 function validate(options: MatchOptions): Validated {
@@ -166,26 +197,27 @@ function validate(options: MatchOptions): Validated {
   if (!Number.isInteger(uSampleSize) || uSampleSize < 100) problems.push('uSampleSize: an integer ≥ 100');
   const seed = options.seed ?? DEFAULT_MATCH_OPTIONS.seed;
   if (!Number.isSafeInteger(seed)) problems.push('seed: a safe integer');
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) problems.push('threads: an integer in 1..256');
+  const threads = options.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) problems.push('threads: an integer in 1..256');
+  if (options.pool !== undefined && !(options.pool instanceof KhopPool && !options.pool.isClosed)) problems.push('pool: an open KhopPool');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') problems.push('onProgress: a function');
   if (options.model !== undefined && !(options.model instanceof FellegiSunterModel)) problems.push('model: a FellegiSunterModel');
   if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
   return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads };
 }
 
-/** Growable Uint32 / Uint8 columns for pairs. */
+/** Growable Uint32 columns for pairs, on SharedArrayBuffer (read in place by pool tasks). */
 class PairBuffer {
-  left = new Uint32Array(1 << 16);
-  right = new Uint32Array(1 << 16);
+  left = sharedUint32(1 << 16);
+  right = sharedUint32(1 << 16);
   count = 0;
   push(l: Uint32Array, r: Uint32Array, n: number): void {
     if (this.count + n > this.left.length) {
       let cap = this.left.length * 2;
       while (cap < this.count + n) cap *= 2;
-      const nl = new Uint32Array(cap);
+      const nl = sharedUint32(cap);
       nl.set(this.left.subarray(0, this.count));
-      const nr = new Uint32Array(cap);
+      const nr = sharedUint32(cap);
       nr.set(this.right.subarray(0, this.count));
       this.left = nl;
       this.right = nr;
@@ -231,94 +263,122 @@ async function runMatch(
   if (plan.specs.length === 0) throw new KhopError('INVALID_OPTION', 'nothing to compare: the schema has no comparable field', { details: { option: 'compare' } });
   const K = plan.specs.length;
 
-  // Blocking.
-  let t = performance.now();
-  const rules = options.blocking !== undefined ? resolveRules(options.blocking, schema, prepared.nameGroups) : defaultBlockingRules(schema, prepared.nameGroups);
-  const indexes = n > 0 ? buildBlockIndexes(store, rules) : [];
-  phases.push({ phase: 'index', ms: performance.now() - t, rules: rules.length });
-  progress?.({ phase: 'index', done: rules.length, total: rules.length, unit: 'rules', final: true });
-
-  t = performance.now();
-  const pairs = new PairBuffer();
-  const ruleEnd: number[] = [];
-  let report: CandidatePairsReport = { pairs: 0, duplicatePairs: 0, skippedBlocks: 0, skippedPairs: 0, rules: [], skipped: [], skippedTruncated: false, done: true };
-  if (indexes.length > 0) {
-    const stream = candidatePairs(indexes, { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
-    for (const chunk of stream) {
-      while (ruleEnd.length < chunk.rule) ruleEnd.push(pairs.count);
-      pairs.push(chunk.left, chunk.right, chunk.length);
-      progress?.({ phase: 'pairs', done: pairs.count, unit: 'pairs' });
-    }
-    report = stream.report;
+  // The pool: the caller's, or one of `threads` threads started now (its threads boot while the
+  // indexes are built), or — threads not given — chosen once the work is known.
+  let pool = options.pool;
+  let ownPool = false;
+  if (pool === undefined && v.threads !== undefined) {
+    pool = KhopPool.create({ threads: v.threads });
+    ownPool = true;
   }
-  while (ruleEnd.length < rules.length) ruleEnd.push(pairs.count);
-  const P = pairs.count;
-  phases.push({ phase: 'pairs', ms: performance.now() - t, pairs: P, skippedPairs: report.skippedPairs });
-  progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
+  try {
+    // Blocking.
+    let t = performance.now();
+    const rules = options.blocking !== undefined ? resolveRules(options.blocking, schema, prepared.nameGroups) : defaultBlockingRules(schema, prepared.nameGroups);
+    const indexes = n > 0 ? buildBlockIndexes(store, rules) : [];
+    phases.push({ phase: 'index', ms: performance.now() - t, rules: rules.length });
+    progress?.({ phase: 'index', done: rules.length, total: rules.length, unit: 'rules', final: true });
 
-  // Comparison levels of every candidate pair.
-  t = performance.now();
-  const side = bindSide(store);
-  const levels = plan.specs.map(() => new Uint8Array(Math.max(1, P)));
-  const STEP = 1 << 16;
-  for (let s = 0; s < P; s += STEP) {
-    const e = Math.min(P, s + STEP);
-    plan.compute(side, side, pairs.left, pairs.right, s, e, levels, s);
-    progress?.({ phase: 'compare', done: e, total: P, unit: 'pairs' });
-  }
-  phases.push({ phase: 'compare', ms: performance.now() - t, pairs: P });
-  progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
-
-  // Term frequencies of the tf comparisons (per row, then per pair from the left row).
-  const tfRow = plan.tfColumns.map((col) => {
-    if (col === null) return undefined;
-    const reader = store.textColumn(col);
-    const values: Array<string | null> = new Array(n);
-    for (let r = 0; r < n; r++) values[r] = store.getString(col, r);
-    const table = TermFrequencyTable.fromValues(values);
-    const out = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      const value = values[r];
-      out[r] = value == null || value === '' || reader.isNull(r) ? 0 : table.frequency(value);
+    t = performance.now();
+    const pairs = new PairBuffer();
+    const ruleEnd: number[] = [];
+    let report: CandidatePairsReport = { pairs: 0, duplicatePairs: 0, skippedBlocks: 0, skippedPairs: 0, rules: [], skipped: [], skippedTruncated: false, done: true };
+    if (indexes.length > 0) {
+      const stream = candidatePairs(indexes, { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
+      for (const chunk of stream) {
+        while (ruleEnd.length < chunk.rule) ruleEnd.push(pairs.count);
+        pairs.push(chunk.left, chunk.right, chunk.length);
+        progress?.({ phase: 'pairs', done: pairs.count, unit: 'pairs' });
+      }
+      report = stream.report;
     }
-    return out;
-  });
-  const tf = tfRow.map((row) => {
-    if (row === undefined) return undefined;
-    const out = new Float64Array(Math.max(1, P));
-    for (let p = 0; p < P; p++) out[p] = row[pairs.left[p]!]!;
-    return out;
-  });
+    while (ruleEnd.length < rules.length) ruleEnd.push(pairs.count);
+    const P = pairs.count;
+    phases.push({ phase: 'pairs', ms: performance.now() - t, pairs: P, skippedPairs: report.skippedPairs });
+    progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
 
-  // Training.
-  t = performance.now();
-  let model: FellegiSunterModel;
-  if (options.model) {
-    model = options.model;
-    if (model.comparisons.length !== K || model.comparisons.some((c, k) => c.name !== plan.specs[k]!.name || c.levels.length !== plan.specs[k]!.levels.length)) {
-      throw new KhopError('INVALID_OPTION', 'model: its comparisons do not match this schema', { details: { option: 'model' } });
+    if (pool === undefined) {
+      const work = P + (options.model !== undefined ? 0 : Math.min(v.uSampleSize, totalPairsOf(prepared, linkMode)));
+      pool = KhopPool.create({ threads: work >= DEFAULT_PARALLEL_MIN_PAIRS ? availableParallelism() : 1 });
+      ownPool = true;
     }
-  } else {
-    model = train(prepared, plan, side, levels, pairs, indexes, rules, tf, v, options.em, linkMode);
+    const traffic = new PoolTraffic();
+    const job = createMatchJob(pool.nextJobId(), planSchema.fields, groups, prepared.dictionaries, store, plan);
+    const runner: MatchRunner = { pool, job, traffic };
+    try {
+      // Term frequencies of the tf comparisons, per row (the compare tasks copy them per pair,
+      // from the pair's left row).
+      const tfRow = plan.tfColumns.map((col) => {
+        if (col === null) return undefined;
+        const reader = store.textColumn(col);
+        const values: Array<string | null> = new Array(n);
+        for (let r = 0; r < n; r++) values[r] = store.getString(col, r);
+        const table = TermFrequencyTable.fromValues(values);
+        const out = sharedFloat64(n);
+        for (let r = 0; r < n; r++) {
+          const value = values[r];
+          out[r] = value == null || value === '' || reader.isNull(r) ? 0 : table.frequency(value);
+        }
+        return out;
+      });
+      const tf = tfRow.map((row) => (row === undefined ? undefined : sharedFloat64(Math.max(1, P))));
+
+      // Comparison levels of every candidate pair (levels and tf written in place by the tasks).
+      t = performance.now();
+      const levels = plan.specs.map(() => sharedUint8(Math.max(1, P)));
+      let posted = traffic.bytes;
+      await computeLevels(runner, 'compare', pairs.left, pairs.right, P, levels, { rows: tfRow.map((r) => r ?? null), pairs: tf.map((r) => r ?? null) }, (done) => {
+        progress?.({ phase: 'compare', done, total: P, unit: 'pairs' });
+      });
+      phases.push({ phase: 'compare', ms: performance.now() - t, pairs: P, threads: pool.threads, postedBytes: traffic.bytes - posted });
+      progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
+
+      // Training.
+      t = performance.now();
+      posted = traffic.bytes;
+      let model: FellegiSunterModel;
+      let trainStats: Record<string, number> = {};
+      if (options.model) {
+        model = options.model;
+        if (model.comparisons.length !== K || model.comparisons.some((c, k) => c.name !== plan.specs[k]!.name || c.levels.length !== plan.specs[k]!.levels.length)) {
+          throw new KhopError('INVALID_OPTION', 'model: its comparisons do not match this schema', { details: { option: 'model' } });
+        }
+      } else {
+        const trained = await train(runner, prepared, plan, levels, pairs, indexes, rules, tf, v, options.em, linkMode);
+        model = trained.model;
+        trainStats = trained.stats;
+      }
+      phases.push({ phase: 'train', ms: performance.now() - t, threads: pool.threads, postedBytes: traffic.bytes - posted, ...trainStats });
+      progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
+
+      // Scoring.
+      t = performance.now();
+      posted = traffic.bytes;
+      const weights = sharedFloat64(Math.max(1, P));
+      if (P > 0) await scoreAll(runner, 'score', model, levels, tf, P, weights);
+      phases.push({ phase: 'score', ms: performance.now() - t, pairs: P, threads: pool.threads, postedBytes: traffic.bytes - posted });
+      progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
+
+      // Clustering (cluster id = the smallest user id of the cluster).
+      t = performance.now();
+      const thresholdWeight = matchWeightFromProbability(v.threshold);
+      const rank = rankOf(prepared.userIds);
+      const reps = clusterPairs(n, pairs.left, pairs.right, weights, P, thresholdWeight, { rank });
+      phases.push({ phase: 'cluster', ms: performance.now() - t });
+      progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
+      return { plan, model, pairs, levels, weights, tf, report, rules, reps, thresholdWeight };
+    } finally {
+      releaseMatchJob(job);
+    }
+  } finally {
+    if (ownPool) await pool?.close();
   }
-  phases.push({ phase: 'train', ms: performance.now() - t });
-  progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
+}
 
-  // Scoring.
-  t = performance.now();
-  const weights = new Float64Array(Math.max(1, P));
-  if (P > 0) model.scorePairs(levels, P, weights, tf);
-  phases.push({ phase: 'score', ms: performance.now() - t, pairs: P });
-  progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
-
-  // Clustering (cluster id = the smallest user id of the cluster).
-  t = performance.now();
-  const thresholdWeight = matchWeightFromProbability(v.threshold);
-  const rank = rankOf(prepared.userIds);
-  const reps = clusterPairs(n, pairs.left, pairs.right, weights, P, thresholdWeight, { rank });
-  phases.push({ phase: 'cluster', ms: performance.now() - t });
-  progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
-  return { plan, model, pairs, levels, weights, tf, report, rules, reps, thresholdWeight };
+/** All record pairs of the job: dedupe n(n−1)/2, link nLeft × nRight. */
+function totalPairsOf(prepared: PreparedDataset, linkMode: boolean): number {
+  const n = prepared.store.rowCount;
+  return linkMode ? (prepared.sourceRows[0] ?? 0) * (prepared.sourceRows[1] ?? 0) : (n * (n - 1)) / 2;
 }
 
 /** rank[row] orders the user ids: numbers numerically before strings, strings by code units. */
@@ -337,10 +397,10 @@ function rankOf(ids: ReadonlyArray<string | number>): Uint32Array {
   return rank;
 }
 
-function train(
+async function train(
+  runner: MatchRunner,
   prepared: PreparedDataset,
   plan: ComparisonPlan,
-  side: ReturnType<typeof bindSide>,
   levels: Uint8Array[],
   pairs: PairBuffer,
   indexes: readonly BlockIndex[],
@@ -349,24 +409,27 @@ function train(
   v: Validated,
   em: EmOptions | undefined,
   linkMode: boolean,
-): FellegiSunterModel {
-  const n = prepared.store.rowCount;
+): Promise<{ model: FellegiSunterModel; stats: Record<string, number> }> {
   const nLeft = prepared.sourceRows[0] ?? 0;
   const nRight = prepared.sourceRows[1] ?? 0;
-  const totalPairs = linkMode ? nLeft * nRight : (n * (n - 1)) / 2;
+  const totalPairs = totalPairsOf(prepared, linkMode);
   if (totalPairs < 1) throw new KhopError('INVALID_INPUT', 'need at least two records (one on each side for link) to train a model');
-  // u from random pairs.
+  const n = prepared.store.rowCount;
+  // u from random pairs (copied onto shared memory for the compare tasks).
+  let t = performance.now();
   const random = linkMode ? sampleRandomPairs(v.uSampleSize, { left: nLeft, right: nRight }, v.seed) : sampleRandomPairs(v.uSampleSize, n, v.seed);
-  const rLeft = random.left;
-  const rRight = linkMode ? random.right.map((r) => r + nLeft) : random.right;
-  const uLevels = plan.specs.map(() => new Uint8Array(Math.max(1, random.count)));
-  plan.compute(side, side, rLeft, rRight, 0, random.count, uLevels, 0);
+  const rLeft = sharedCopyUint32(random.left, random.count);
+  const rRight = sharedCopyUint32(random.right, random.count, linkMode ? nLeft : 0);
+  const uLevels = plan.specs.map(() => sharedUint8(Math.max(1, random.count)));
+  await computeLevels(runner, 'train', rLeft, rRight, random.count, uLevels);
   const uEst = estimateU(uLevels, random.count, plan.specs);
   const init = new FellegiSunterModel(plan.specs, { prior: Math.min(0.5, Math.max(1e-12, pairs.count / totalPairs / 2)), u: uEst.u });
+  const uMs = performance.now() - t;
 
   // m by EM, one session per rule on ALL of that rule's pairs (not only those no earlier rule
   // produced: an earlier rule would otherwise take away every pair agreeing on its columns),
   // with the comparisons of the rule's own columns held out. At most maxTrainingPairs per rule.
+  t = performance.now();
   const sessions: EmSession[] = [];
   for (let r = 0; r < rules.length; r++) {
     const ruleCols = new Set(rules[r]!.parts.map((p) => p.column));
@@ -383,22 +446,28 @@ function train(
     }
     const count = Math.min(rulePairs.count, MAX_TRAINING_PAIRS);
     if (count < 10) continue;
-    const ruleLevels = plan.specs.map(() => new Uint8Array(count));
-    plan.compute(side, side, rulePairs.left, rulePairs.right, 0, count, ruleLevels, 0);
+    const ruleLevels = plan.specs.map(() => sharedUint8(count));
+    await computeLevels(runner, 'train', rulePairs.left, rulePairs.right, count, ruleLevels);
     sessions.push({ name: describeRule(rules[r]!), levels: ruleLevels, count, fixedComparisons: fixed });
   }
+  const sessionMs = performance.now() - t;
+  t = performance.now();
   let model = init;
+  let emIterations = 0;
   /** Expected matching pairs behind each comparison's m estimate (for smoothing). */
   const matchesBehind = new Float64Array(plan.specs.length);
   if (sessions.length > 0) {
-    const trained = trainEM(sessions, init, em ?? {});
+    const trained = await trainEmParallel({ pool: runner.pool, jobId: runner.job.id, ...(runner.traffic ? { traffic: runner.traffic } : {}) }, sessions, init, em ?? {}, 'train');
     model = trained.model;
     for (const d of trained.sessions) {
+      emIterations += d.iterations;
       for (const k of d.estimatedComparisons) matchesBehind[k] = Math.max(matchesBehind[k]!, d.prior * d.pairs);
     }
   }
+  const emMs = performance.now() - t;
 
   // λ by a fixed point over all candidate pairs (outside the blocks: non-matches).
+  t = performance.now();
   const P = pairs.count;
   const K = plan.specs.length;
   const m: number[][] = [];
@@ -420,13 +489,16 @@ function train(
     u.push(normalise(uk));
   }
   const noPrior = new FellegiSunterModel(plan.specs, { prior: 0.5, m, u });
-  const evidence = new Float64Array(Math.max(1, P));
-  if (P > 0) noPrior.scorePairs(levels, P, evidence, tf);
+  const evidence = sharedFloat64(Math.max(1, P));
+  if (P > 0) await scoreAll(runner, 'train', noPrior, levels, tf, P, evidence);
+  // Σ P(match) per fixed pair range, added in range order: the same λ for any thread count.
+  const sums = posteriorSumBuffer(P);
   let lambda = Math.min(0.5, Math.max(1e-15, P / totalPairs / 2));
+  let lambdaIterations = 0;
   for (let it = 0; it < 200; it++) {
+    lambdaIterations++;
     const logit = Math.log2(lambda / (1 - lambda));
-    let expected = 0;
-    for (let p = 0; p < P; p++) expected += 1 / (1 + 2 ** -(evidence[p]! + logit));
+    const expected = P > 0 ? await sumPosteriors(runner, 'train', evidence, P, logit, sums) : 0;
     const next = Math.min(0.5, Math.max(1e-15, expected / totalPairs));
     if (Math.abs(next - lambda) <= lambda * 1e-6) {
       lambda = next;
@@ -434,7 +506,11 @@ function train(
     }
     lambda = next;
   }
-  return new FellegiSunterModel(plan.specs, { prior: lambda, m, u });
+  const lambdaMs = performance.now() - t;
+  return {
+    model: new FellegiSunterModel(plan.specs, { prior: lambda, m, u }),
+    stats: { uPairs: random.count, uMs, emPairs: sessions.reduce((s, x) => s + x.count, 0), emLevelsMs: sessionMs, emIterations, emMs, lambdaIterations, lambdaMs },
+  };
 }
 
 function normalise(xs: number[]): number[] {

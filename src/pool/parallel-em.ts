@@ -1,0 +1,197 @@
+/**
+ * EM training (trainEM of src/score/expectation-maximisation.ts) with the E-step on the pool.
+ *
+ * Same model, sessions, M-step, convergence rule, averaging over sessions and diagnostics as
+ * `trainEM`; only the E-step is split: each iteration the main thread writes the ln(m/u) table
+ * into shared memory, the tasks (match.em) fill one accumulator per FIXED pair range
+ * (pair-ranges.ts), and the main thread adds the accumulators in range order before
+ * `emMaximise`. So the result does not depend on the number of threads or on task timing, and
+ * when a session fits in one range it is bit-identical to `trainEM` (0 + x = x).
+ *
+ *   accumulators (shared): [ range 0: Σp | pairs | Σp per (k, level) ][ range 1: … ] …
+ *                            └──────── emAccumulatorLength(K) ────────┘
+ *
+ * Trade-off: one round trip to the pool per iteration and session (~0.1 ms per task plus the
+ * wait for the slowest task), against E-steps of up to 2M pairs: worth it from ~10^5 pairs.
+ */
+import { KhopError } from '../errors.js';
+import { LEVEL_SHIFT, type ComparisonSpec } from '../score/comparison-spec.js';
+import {
+  DEFAULT_EM_OPTIONS,
+  EM_ACC_LEVELS,
+  EM_ACC_PAIRS,
+  EM_ACC_POSTERIOR_SUM,
+  emAccumulatorLength,
+  emMaximise,
+  emStepTable,
+  type EmOptions,
+  type EmParameters,
+  type EmResult,
+  type EmSession,
+  type EmSessionDiagnostics,
+} from '../score/expectation-maximisation.js';
+import { checkLevelColumns, checkLevelCounts, countLevels } from '../score/estimate-u.js';
+import { FellegiSunterModel } from '../score/fellegi-sunter.js';
+import type { KhopPool } from './pool.js';
+import { pairRanges, taskGroups, UNIFORM_TASKS_PER_THREAD } from './pair-ranges.js';
+import { runPhase } from './phase-runner.js';
+import { packTask, type PoolTraffic } from './task-message.js';
+import type { EmTaskArgs, EmTaskShared } from './match-tasks.js';
+import { sharedFloat64 } from './shared-arrays.js';
+
+/** Where the E-steps run. */
+export interface EmRunner {
+  readonly pool: KhopPool;
+  /** Job id stamped on the tasks (0: none). */
+  readonly jobId?: number;
+  readonly traffic?: PoolTraffic;
+}
+
+/**
+ * Train m by EM (see trainEM for the model and the options), E-steps on `run.pool`. Session
+ * level columns must be on SharedArrayBuffer when the pool has worker threads.
+ * @throws (rejects) KhopError INVALID_OPTION / INVALID_ARGUMENT as trainEM; WORKER_FAILED.
+ */
+export async function trainEmParallel(run: EmRunner, sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}, phase = 'train'): Promise<EmResult> {
+  const opts = resolveEmOptions(options);
+  if (!(init instanceof FellegiSunterModel)) throw new KhopError('INVALID_ARGUMENT', 'trainEmParallel: init must be a FellegiSunterModel');
+  const specs = init.comparisons;
+  const K = specs.length;
+  const levelCounts = specs.map((c) => c.levels.length);
+  if (!Array.isArray(sessions) || sessions.length === 0) throw new KhopError('INVALID_ARGUMENT', 'trainEmParallel: sessions must be a non-empty array');
+  sessions.forEach((s, i) => checkSession(s, i, specs));
+
+  const initParams = init.parameters();
+  const flat = (table: number[][]): Float64Array => {
+    const out = new Float64Array(K << LEVEL_SHIFT);
+    table.forEach((row, k) => out.set(row, k << LEVEL_SHIFT));
+    return out;
+  };
+  const diagnostics: EmSessionDiagnostics[] = [];
+  const mSums = new Float64Array(K << LEVEL_SHIFT);
+  const uSums = new Float64Array(K << LEVEL_SHIFT);
+  const estimates = new Uint32Array(K);
+  const accLen = emAccumulatorLength(K);
+  const lbf = sharedFloat64(K << LEVEL_SHIFT);
+
+  for (let si = 0; si < sessions.length; si++) {
+    const session = sessions[si]!;
+    const what = `EM session ${si}${session.name === undefined ? '' : ` ("${session.name}")`}`;
+    const histogram = new Float64Array(K << LEVEL_SHIFT);
+    countLevels(session.levels, 0, session.count, histogram);
+    checkLevelCounts(histogram, specs, what);
+    const fixed = new Set(session.fixedComparisons);
+    const activeList: number[] = [];
+    for (let k = 0; k < K; k++) if (!fixed.has(k)) activeList.push(k);
+    const active = Uint32Array.from(activeList);
+    const estimated = activeList.filter((k) => {
+      let n = 0;
+      for (let l = 1; l < levelCounts[k]!; l++) n += histogram[(k << LEVEL_SHIFT) | l]!;
+      return n > 0;
+    });
+    const params: EmParameters = { m: flat(initParams.m), u: flat(initParams.u), prior: opts.initialSessionPrior };
+
+    const ranges = pairRanges(session.count);
+    const groups = taskGroups(ranges, run.pool.threads, UNIFORM_TASKS_PER_THREAD);
+    const accumulators = sharedFloat64(ranges.ranges * accLen);
+    const shared: EmTaskShared = { levels: session.levels, logBayesFactors: lbf, accumulators };
+    const acc = new Float64Array(accLen);
+    // The accumulator slots an E-step can touch: Σp, the pair count, and levels 0 … L−1 of the
+    // active comparisons (checkLevelCounts proved no level is larger) — ~30 of ~1,800 slots.
+    const slots: number[] = [EM_ACC_POSTERIOR_SUM, EM_ACC_PAIRS];
+    for (const k of activeList) for (let l = 0; l < levelCounts[k]!; l++) slots.push(EM_ACC_LEVELS + (k << LEVEL_SHIFT) + l);
+    const slotList = Uint32Array.from(slots);
+    let iterations = 0;
+    let converged = false;
+    let maxChange = Number.POSITIVE_INFINITY;
+    while (iterations < opts.maxIterations) {
+      const table = emStepTable(params, levelCounts, active);
+      // Written before the tasks are posted; posting orders this write before their reads.
+      lbf.set(table.logBayesFactors);
+      const parts = groups.map((g, i) => {
+        const args: EmTaskArgs = { fromRange: g.fromRange, toRange: g.toRange, size: ranges.size, count: session.count, active: activeList, logPriorOdds: table.logPriorOdds };
+        return packTask(run.jobId ?? 0, i, args, shared);
+      });
+      await runPhase(run.pool, run.traffic, phase, 'match.em', parts);
+      // Fixed order: range 0, 1, 2, … (never the order the tasks finished in).
+      acc.fill(0);
+      for (let r = 0; r < ranges.ranges; r++) {
+        const base = r * accLen;
+        for (let i = 0; i < slotList.length; i++) {
+          const j = slotList[i]!;
+          acc[j] += accumulators[base + j]!;
+        }
+      }
+      maxChange = emMaximise(acc, levelCounts, active, params, opts.estimatePrior, opts.fixU ? undefined : histogram);
+      iterations++;
+      if (maxChange <= opts.tolerance) {
+        converged = true;
+        break;
+      }
+    }
+    const mOut: Array<number[] | null> = new Array<number[] | null>(K).fill(null);
+    for (const k of estimated) {
+      const base = k << LEVEL_SHIFT;
+      mOut[k] = Array.from(params.m.subarray(base, base + levelCounts[k]!));
+      for (let l = 1; l < levelCounts[k]!; l++) {
+        mSums[base | l] += params.m[base | l]!;
+        uSums[base | l] += params.u[base | l]!;
+      }
+      estimates[k]!++;
+    }
+    diagnostics.push({ name: session.name, pairs: session.count, iterations, converged, maxChange, prior: params.prior, estimatedComparisons: estimated, m: mOut });
+  }
+
+  const m = initParams.m.map((row) => row.slice());
+  const u = initParams.u.map((row) => row.slice());
+  const notEstimated: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const n = estimates[k]!;
+    if (n === 0) {
+      notEstimated.push(k);
+      continue;
+    }
+    const base = k << LEVEL_SHIFT;
+    for (let l = 1; l < levelCounts[k]!; l++) {
+      m[k]![l] = mSums[base | l]! / n;
+      if (!opts.fixU) u[k]![l] = uSums[base | l]! / n;
+    }
+  }
+  return { model: init.withParameters({ m, u }), sessions: diagnostics, notEstimated };
+}
+
+/** EmOptions with defaults, validated as trainEM validates them. */
+function resolveEmOptions(options: EmOptions): Required<EmOptions> {
+  if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'em: options must be an object');
+  const o = {
+    maxIterations: options.maxIterations ?? DEFAULT_EM_OPTIONS.maxIterations,
+    tolerance: options.tolerance ?? DEFAULT_EM_OPTIONS.tolerance,
+    estimatePrior: options.estimatePrior ?? DEFAULT_EM_OPTIONS.estimatePrior,
+    initialSessionPrior: options.initialSessionPrior ?? DEFAULT_EM_OPTIONS.initialSessionPrior,
+    fixU: options.fixU ?? DEFAULT_EM_OPTIONS.fixU,
+  };
+  const problems: string[] = [];
+  if (!Number.isInteger(o.maxIterations) || o.maxIterations < 1) problems.push('maxIterations must be an integer ≥ 1');
+  if (typeof o.tolerance !== 'number' || !(o.tolerance >= 0 && o.tolerance < 1)) problems.push('tolerance must be a number in [0, 1)');
+  if (typeof o.estimatePrior !== 'boolean') problems.push('estimatePrior must be a boolean');
+  if (typeof o.initialSessionPrior !== 'number' || !(o.initialSessionPrior > 0 && o.initialSessionPrior < 1)) problems.push('initialSessionPrior must be a number in (0, 1)');
+  if (typeof o.fixU !== 'boolean') problems.push('fixU must be a boolean');
+  if (problems.length > 0) throw new KhopError('INVALID_OPTION', `trainEM: ${problems.join('; ')}`, { details: { problems } });
+  return o;
+}
+
+function checkSession(s: EmSession, i: number, specs: readonly ComparisonSpec[]): void {
+  const what = `trainEM: session ${i}`;
+  if (s === null || typeof s !== 'object') throw new KhopError('INVALID_ARGUMENT', `${what} must be an object`);
+  checkLevelColumns(s.levels, s.count, specs, what);
+  if (s.count < 1) throw new KhopError('INVALID_ARGUMENT', `${what} has no pairs`);
+  if (!Array.isArray(s.fixedComparisons)) throw new KhopError('INVALID_ARGUMENT', `${what}: fixedComparisons must be an array of comparison indices`);
+  const seen = new Set<number>();
+  for (const k of s.fixedComparisons) {
+    if (!Number.isInteger(k) || k < 0 || k >= specs.length || seen.has(k)) {
+      throw new KhopError('INVALID_ARGUMENT', `${what}: fixedComparisons must hold distinct integers in 0..${specs.length - 1}`);
+    }
+    seen.add(k);
+  }
+  if (seen.size === specs.length) throw new KhopError('INVALID_ARGUMENT', `${what} fixes every comparison: nothing to train`);
+}

@@ -1,0 +1,52 @@
+/**
+ * The task registry: every task a KhopPool can run, by name. The worker entry (worker.ts) and
+ * an in-thread pool (`threads: 1`) both dispatch through {@link runTask}, so a task runs the
+ * same code on a worker thread and in the calling thread.
+ *
+ * Adding a task (e.g. batch authentication for the register):
+ *   1. write the handler in its own file under src/<module>/ or src/pool/:
+ *        export function authenticateBatchTask(payload: MyPayload, context: TaskContext): MyResult
+ *      The payload is whatever the caller posts: structured-cloneable (SharedArrayBuffer views
+ *      are shared, other typed arrays copied, or moved with a transferList). Prefer the
+ *      PackedTask shape (task-message.ts): plain arguments packed with msgpackr, bulk data on
+ *      SharedArrayBuffer. Results travel back by structured clone (keep them small, or write
+ *      them into shared memory the caller allocated). Keep per-job state (an index bound to
+ *      a shared store…) in `context.job(key, released, build)`, not in module variables.
+ *   2. add it to TASKS below under a dotted name ('register.authenticate').
+ *   3. call it: `await pool.run('register.authenticate', payload, transferList?)`.
+ * A handler may be async. Throw KhopError for bad input: the pool rejects with WORKER_FAILED
+ * naming the task and the error's code (messages of KhopErrors carry no record values, other
+ * errors are reported by their name only).
+ */
+import { KhopError } from '../errors.js';
+import type { TaskContext } from './task-context.js';
+import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
+import { isMainThread, threadId } from 'node:worker_threads';
+
+/** A task handler: the posted payload and the running thread's context. */
+export type TaskHandler = (payload: never, context: TaskContext) => unknown;
+
+/** Diagnostics: which thread ran the task, and the payload echoed back. */
+function infoTask(payload: unknown): { threadId: number; isMainThread: boolean; echo: unknown } {
+  return { threadId, isMainThread, echo: payload };
+}
+
+/** Every task, by name. */
+export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
+  'pool.info': infoTask,
+  'match.compare': compareTask,
+  'match.em': emTask,
+  'match.score': scoreTask,
+  'match.lambda': lambdaTask,
+});
+
+/** True when `name` is a registered task. */
+export function isTaskName(name: unknown): name is string {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(TASKS, name);
+}
+
+/** Run task `name` with `payload` in the current thread. */
+export function runTask(context: TaskContext, name: string, payload: unknown): unknown {
+  if (!isTaskName(name)) throw new KhopError('INVALID_ARGUMENT', `unknown pool task "${String(name)}"`);
+  return (TASKS[name] as (p: unknown, c: TaskContext) => unknown)(payload, context);
+}

@@ -1,0 +1,75 @@
+/**
+ * The pool's worker entry (built to dist/worker.js; piscina loads it in every worker thread).
+ *
+ * It dispatches each message `{ task, payload }` to the task registry with this thread's
+ * TaskContext (the only module state: per-thread caches of job state, see task-context.ts).
+ *
+ * Errors leave the thread as a plain Error whose message is safe to show: a KhopError's code
+ * and message (KhopError messages never hold record values), or only the NAME of any other
+ * error (its message might quote data). The main thread turns it into
+ * KhopError('WORKER_FAILED').
+ *
+ * Fault injection, for tests only: when the environment variable KHOP_POOL_FAULT holds JSON
+ * `{ "task": "match.compare", "part": 1, "job": 1, "mode": "throw" | "exit" }`, the matching
+ * task (same name; same `part` and `job` fields of its payload when given) throws, or ends
+ * the thread with `process.exit(70)` (a worker's process.exit ends only that thread). It is
+ * read once, when the thread starts; the in-thread pool (threads: 1) never reads it.
+ */
+import { isKhopError, KhopError } from '../errors.js';
+import { TaskContext } from './task-context.js';
+import { runTask } from './task-registry.js';
+
+/** What the pool posts to a worker. */
+export interface WorkerMessage {
+  readonly task: string;
+  readonly payload: unknown;
+}
+
+interface Fault {
+  readonly task: string;
+  readonly part?: number;
+  readonly job?: number;
+  readonly mode: 'throw' | 'exit';
+}
+
+/** This thread's job caches. */
+const context = new TaskContext();
+const fault = parseFault(process.env['KHOP_POOL_FAULT']);
+
+/** Exit code of an injected thread death. */
+export const FAULT_EXIT_CODE = 70;
+
+export default async function khopWorker(message: WorkerMessage): Promise<unknown> {
+  try {
+    if (fault !== undefined) injectFault(fault, message);
+    return await runTask(context, message.task, message.payload);
+  } catch (e) {
+    throw safeError(e);
+  }
+}
+
+function injectFault(f: Fault, message: WorkerMessage): void {
+  if (message.task !== f.task) return;
+  const p = message.payload as { part?: unknown; job?: unknown } | null;
+  if (f.part !== undefined && (p === null || typeof p !== 'object' || p.part !== f.part)) return;
+  if (f.job !== undefined && (p === null || typeof p !== 'object' || p.job !== f.job)) return;
+  if (f.mode === 'exit') process.exit(FAULT_EXIT_CODE);
+  throw new KhopError('INTERNAL', 'injected test fault');
+}
+
+function parseFault(text: string | undefined): Fault | undefined {
+  if (text === undefined || text === '') return undefined;
+  try {
+    const f = JSON.parse(text) as Fault;
+    return typeof f === 'object' && f !== null && typeof f.task === 'string' && (f.mode === 'throw' || f.mode === 'exit') ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An Error that is safe to carry out of the thread (see the file header). */
+function safeError(e: unknown): Error {
+  if (isKhopError(e)) return new Error(`${e.code}: ${e.message}`);
+  const name = e instanceof Error ? e.name : typeof e;
+  return new Error(`${name} (message withheld)`);
+}

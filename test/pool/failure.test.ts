@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { dedupe, type DedupeResult } from '../../src/pipeline/match.js';
+import { KhopPool } from '../../src/pool/pool.js';
+import { vietnamesePersonSchema } from '../../src/schema.js';
+import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
+import { isKhopError, type KhopError } from '../../src/errors.js';
+
+const rows: PopulationRow[] = [...generatePopulation({ size: 1200, seed: 5 })];
+const options = { schema: vietnamesePersonSchema({ name: 'fullName' }), idField: 'recordId', uSampleSize: 20_000 };
+
+/** A pool whose threads carry a fault (KHOP_POOL_FAULT is read when a thread starts). */
+function faultyPool(fault: object): KhopPool {
+  process.env['KHOP_POOL_FAULT'] = JSON.stringify(fault);
+  try {
+    return KhopPool.create({ threads: 2 });
+  } finally {
+    delete process.env['KHOP_POOL_FAULT'];
+  }
+}
+
+function expectSafeFailure(e: unknown, phase: string): void {
+  expect(isKhopError(e, 'WORKER_FAILED')).toBe(true);
+  const err = e as KhopError;
+  expect(err.message).toContain(`${phase} phase`);
+  expect(err.details?.['phase']).toBe(phase);
+  // No record value in the message: no name, id or date of any input row.
+  for (const r of rows) {
+    for (const v of [r.fullName, r.id, r.dob]) if (v.length >= 4) expect(err.message.includes(v)).toBe(false);
+  }
+}
+
+function sameResult(a: DedupeResult, b: DedupeResult): void {
+  expect(b.pairs.count).toBe(a.pairs.count);
+  expect(Array.from(b.pairs.left)).toEqual(Array.from(a.pairs.left));
+  expect(Array.from(b.pairs.weight)).toEqual(Array.from(a.pairs.weight));
+  expect(b.clusters).toEqual(a.clusters);
+  expect(b.model.toJSON()).toEqual(a.model.toJSON());
+}
+
+describe('a failing worker', () => {
+  let pool: KhopPool | undefined;
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
+  it('that throws rejects the operation with WORKER_FAILED naming the phase; the pool stays usable', async () => {
+    pool = faultyPool({ task: 'match.em', part: 0, job: 1, mode: 'throw' });
+    const failed = await dedupe(rows, { ...options, pool }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expectSafeFailure(failed, 'train');
+    expect((failed as KhopError).message).toContain('match.em');
+    expect((failed as KhopError).message).toContain('injected test fault');
+    // Job 2 on the same pool: no fault, and the same result as the calling thread alone.
+    const again = await dedupe(rows, { ...options, pool });
+    sameResult(await dedupe(rows, { ...options, threads: 1 }), again);
+    expect(again.stats.phases.find((p) => p.phase === 'compare')!['threads']).toBe(2);
+  });
+
+  it('that dies (process.exit) rejects with WORKER_FAILED; the thread is replaced and the pool usable', async () => {
+    pool = faultyPool({ task: 'match.compare', part: 0, job: 1, mode: 'exit' });
+    const failed = await dedupe(rows, { ...options, pool }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expectSafeFailure(failed, 'compare');
+    expect((failed as KhopError).message).toContain('exited (code 70)');
+    expect(pool.liveThreads).toBe(2);
+    const again = await dedupe(rows, { ...options, pool });
+    sameResult(await dedupe(rows, { ...options, threads: 1 }), again);
+  });
+
+  it('a pool closed while the operation runs rejects it with POOL_CLOSED, without hanging', async () => {
+    pool = KhopPool.create({ threads: 2 });
+    const p = pool;
+    const running = dedupe(rows, { ...options, pool: p }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // Close as soon as the first task is posted (the pool counts started tasks).
+    while (p.stats.tasks === 0) await new Promise((r) => setTimeout(r, 1));
+    await p.close();
+    const e = await running;
+    expect(isKhopError(e, 'POOL_CLOSED')).toBe(true);
+    expect((e as KhopError).message).toMatch(/^(compare|train|score) phase: /);
+    expect(p.liveThreads).toBe(0);
+  });
+});

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
+import { bindSide, bindSharedSide, planComparisons, shareSide, type ComparisonPlan } from '../../src/pipeline/comparisons.js';
+import { KhopPool } from '../../src/pool/pool.js';
+import { createMatchJob, releaseMatchJob, type MatchJob } from '../../src/pool/match-job.js';
+import { computeLevels, posteriorSumBuffer, scoreAll, sumPosteriors } from '../../src/pool/parallel-match.js';
+import { pairRanges, rangeStart } from '../../src/pool/pair-ranges.js';
+import { PoolTraffic } from '../../src/pool/task-message.js';
+import { sharedCopyUint32, sharedFloat64, sharedUint8 } from '../../src/pool/shared-arrays.js';
+import { FellegiSunterModel } from '../../src/score/fellegi-sunter.js';
+import { sampleRandomPairs } from '../../src/score/random-pairs.js';
+import { defineSchema, type Schema } from '../../src/schema.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { Rng } from '../../src/util/rng.js';
+
+const schema: Schema = defineSchema({
+  id: { kind: 'nationalId' },
+  fullName: { kind: 'personName', locale: 'vi' },
+  dob: { kind: 'date' },
+  sex: { kind: 'sex' },
+  province: { kind: 'category' },
+  address: { kind: 'text' },
+});
+
+let prepared: PreparedDataset;
+let plan: ComparisonPlan;
+let left: Uint32Array;
+let right: Uint32Array;
+let count: number;
+let local: KhopPool;
+let pool: KhopPool;
+
+beforeAll(async () => {
+  prepared = await prepareRows([generatePopulation({ size: 900, seed: 21 })], schema, { idField: 'recordId' });
+  plan = planComparisons(schema, prepared.nameGroups, { dictionaries: prepared.dictionaries });
+  const random = sampleRandomPairs(7000, prepared.store.rowCount, 3);
+  count = random.count;
+  left = sharedCopyUint32(random.left, count);
+  right = sharedCopyUint32(random.right, count);
+  local = KhopPool.create({ threads: 1 });
+  pool = KhopPool.create({ threads: 2 });
+});
+afterAll(async () => {
+  await local.close();
+  await pool.close();
+});
+
+function job(p: KhopPool): MatchJob {
+  return createMatchJob(p.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan);
+}
+
+describe('shareSide / bindSharedSide', () => {
+  it('binds the same values as bindSide, numeric columns on shared memory', () => {
+    const d = shareSide(prepared.store, plan);
+    expect(d.int32.map(([c]) => c).sort()).toEqual(['dob.date', 'province.cat']);
+    expect(d.uint8.map(([c]) => c)).toEqual(['sex.sex']);
+    for (const [, a] of [...d.int32, ...d.uint8]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const a = bindSide(prepared.store);
+    const b = bindSharedSide(structuredClone(d));
+    expect(Array.from(b.int32('dob.date'))).toEqual(Array.from(a.int32('dob.date')));
+    expect(Array.from(b.uint8('sex.sex'))).toEqual(Array.from(a.uint8('sex.sex')));
+  });
+});
+
+describe('computeLevels', () => {
+  it('equals plan.compute in the calling thread (oracle), for 1 and 2 threads, with tf per pair', async () => {
+    const side = bindSide(prepared.store);
+    const expected = plan.specs.map(() => new Uint8Array(count));
+    plan.compute(side, side, left, right, 0, count, expected, 0);
+    const n = prepared.store.rowCount;
+    const rng = new Rng(9);
+    const tfRows = plan.tfColumns.map((c) => {
+      if (c === null) return null;
+      const t = sharedFloat64(n);
+      for (let i = 0; i < n; i++) t[i] = rng.next();
+      return t;
+    });
+    for (const p of [local, pool]) {
+      const j = job(p);
+      const traffic = new PoolTraffic();
+      const levels = plan.specs.map(() => sharedUint8(count));
+      const tfPairs = tfRows.map((t) => (t === null ? null : sharedFloat64(count)));
+      const seen: number[] = [];
+      await computeLevels({ pool: p, job: j, traffic }, 'compare', left, right, count, levels, { rows: tfRows, pairs: tfPairs }, (d) => seen.push(d));
+      releaseMatchJob(j);
+      levels.forEach((col, k) => expect(Array.from(col)).toEqual(Array.from(expected[k]!)));
+      tfPairs.forEach((t, k) => {
+        if (t === null) return;
+        for (let i = 0; i < count; i++) expect(t[i]).toBe(tfRows[k]![left[i]!]);
+      });
+      expect(seen[seen.length - 1]).toBe(count);
+      expect(traffic.messages).toBe(Math.min(pairRanges(count).ranges, p.threads * 4));
+      // Only the job description and a few numbers are copied: far less than the pairs.
+      expect(traffic.argBytes).toBeLessThan(traffic.messages * 2048);
+    }
+  });
+
+  it('writes nothing outside [0, count)', async () => {
+    const j = job(pool);
+    const levels = plan.specs.map(() => {
+      const c = sharedUint8(count + 10);
+      c.fill(0xee);
+      return c;
+    });
+    await computeLevels({ pool, job: j }, 'compare', left, right, count - 5, levels);
+    for (const c of levels) {
+      for (let i = count - 5; i < count + 10; i++) expect(c[i]).toBe(0xee);
+    }
+  });
+});
+
+describe('scoreAll and sumPosteriors', () => {
+  let levels: Uint8Array[];
+  let model: FellegiSunterModel;
+  beforeAll(async () => {
+    levels = plan.specs.map(() => sharedUint8(count));
+    await computeLevels({ pool: local, job: job(local) }, 'compare', left, right, count, levels);
+    const rng = new Rng(5);
+    const table = () =>
+      plan.specs.map((s) => {
+        const w = s.levels.map((_, l) => (l === 0 ? 0 : 0.05 + rng.next()));
+        const sum = w.reduce((a, b) => a + b, 0);
+        return w.map((x) => x / sum);
+      });
+    model = new FellegiSunterModel(plan.specs, { prior: 0.001, m: table(), u: table() });
+  });
+
+  it('scoreAll equals model.scorePairs (oracle), bit for bit, with tf', async () => {
+    const tf = plan.tfColumns.map((c, k) => {
+      if (c === null) return undefined;
+      const t = sharedFloat64(count);
+      for (let i = 0; i < count; i++) t[i] = i % 3 === 0 ? 0 : ((i * 7 + k) % 101) / 1000 + 1e-4;
+      return t;
+    });
+    const expected = new Float64Array(count);
+    model.scorePairs(levels, count, expected, tf);
+    for (const p of [local, pool]) {
+      const out = sharedFloat64(count);
+      await scoreAll({ pool: p, job: job(p) }, 'score', model, levels, tf, count, out);
+      expect(Array.from(out)).toEqual(Array.from(expected));
+    }
+  });
+
+  it('sumPosteriors adds per-range sums in range order (oracle), the same for 1 and 2 threads', async () => {
+    const evidence = sharedFloat64(count);
+    model.scorePairs(levels, count, evidence);
+    const logit = -7.25;
+    const r = pairRanges(count);
+    expect(r.ranges).toBeGreaterThan(1);
+    let expected = 0;
+    let plain = 0;
+    for (let g = 0; g < r.ranges; g++) {
+      let s = 0;
+      for (let i = rangeStart(r, g); i < rangeStart(r, g + 1); i++) s += 1 / (1 + 2 ** -(evidence[i]! + logit));
+      expected += s;
+    }
+    for (let i = 0; i < count; i++) plain += 1 / (1 + 2 ** -(evidence[i]! + logit));
+    const a = await sumPosteriors({ pool: local, job: job(local) }, 'train', evidence, count, logit, posteriorSumBuffer(count));
+    const b = await sumPosteriors({ pool, job: job(pool) }, 'train', evidence, count, logit, posteriorSumBuffer(count));
+    expect(a).toBe(expected);
+    expect(b).toBe(expected);
+    expect(a).toBeCloseTo(plain, 9);
+  });
+});
