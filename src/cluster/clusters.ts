@@ -24,6 +24,19 @@ export interface ClusterOptions {
    * Default: the row index.
    */
   readonly rank?: Uint32Array;
+  /**
+   * Cannot-link constraint: `key[row]` is a value that identifies one entity (e.g. a national ID
+   * number as a number; NaN = none). Two clusters whose keys differ are never merged, unless
+   * `vouched[pair]` is 1 (the pair's own comparison says the two keys belong together, e.g.
+   * one digit typed wrong). With a constraint, pairs are merged in descending weight order
+   * (ties by pair index), so the strongest evidence claims a keyless record first.
+   */
+  readonly conflict?: { readonly key: Float64Array; readonly vouched?: Uint8Array };
+}
+
+/** Pairs above the threshold that a cannot-link constraint kept apart (set by clusterPairs). */
+export interface ClusterConflicts {
+  skippedPairs: number;
 }
 
 /** One bar of the cluster-size histogram. */
@@ -50,6 +63,7 @@ export function clusterPairs(
   count: number,
   threshold: number,
   options: ClusterOptions = {},
+  conflicts: ClusterConflicts = { skippedPairs: 0 },
 ): Uint32Array {
   if (!Number.isInteger(n) || n < 0 || n > 0xfffffffe) throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: n must be an integer in 0..2^32−2');
   if (!Number.isInteger(count) || count < 0) throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: count must be an integer ≥ 0');
@@ -66,7 +80,9 @@ export function clusterPairs(
   }
 
   const uf = new UnionFind(n);
-  for (let i = 0; i < count; i++) {
+  if (options.conflict !== undefined) {
+    unionWithConstraint(uf, n, left, right, weights, count, threshold, options.conflict, conflicts);
+  } else for (let i = 0; i < count; i++) {
     const w = weights[i]!;
     if (w >= threshold) {
       const a = left[i]!;
@@ -112,4 +128,52 @@ export function clusterSizeHistogram(representative: Uint32Array): ClusterSizeCo
     if (s !== 0) bySize.set(s, (bySize.get(s) ?? 0) + 1);
   }
   return [...bySize.entries()].sort((a, b) => a[0] - b[0]).map(([size, count]) => ({ size, count }));
+}
+
+/** Union of the above-threshold pairs under a cannot-link key (see ClusterOptions.conflict). */
+function unionWithConstraint(
+  uf: UnionFind,
+  n: number,
+  left: Uint32Array,
+  right: Uint32Array,
+  weights: Float64Array,
+  count: number,
+  threshold: number,
+  conflict: { readonly key: Float64Array; readonly vouched?: Uint8Array },
+  out: ClusterConflicts,
+): void {
+  const { key, vouched } = conflict;
+  if (!(key instanceof Float64Array) || key.length < n) throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: conflict.key must be a Float64Array of length ≥ n');
+  if (vouched !== undefined && (!(vouched instanceof Uint8Array) || vouched.length < count)) {
+    throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: conflict.vouched must be a Uint8Array of length ≥ count');
+  }
+  let m = 0;
+  for (let i = 0; i < count; i++) {
+    const w = weights[i]!;
+    if (w !== w) throw new KhopError('INVALID_ARGUMENT', `clusterPairs: weight of pair ${i} is NaN`, { details: { pair: i } });
+    if (w >= threshold) m++;
+  }
+  const order = new Uint32Array(m);
+  m = 0;
+  for (let i = 0; i < count; i++) if (weights[i]! >= threshold) order[m++] = i;
+  // Descending weight, ties by pair index: a deterministic order.
+  const sorted = Array.from(order).sort((a, b) => weights[b]! - weights[a]! || a - b);
+  const rootKey = Float64Array.from(key.subarray(0, n));
+  for (const i of sorted) {
+    const a = left[i]!;
+    const b = right[i]!;
+    if (a >= n || b >= n) throw new KhopError('INVALID_ARGUMENT', `clusterPairs: pair ${i} names a row ≥ n`, { details: { pair: i } });
+    const ra = uf.find(a);
+    const rb = uf.find(b);
+    if (ra === rb) continue;
+    const ka = rootKey[ra]!;
+    const kb = rootKey[rb]!;
+    // NaN !== NaN, so test "both keyed" explicitly.
+    if (ka === ka && kb === kb && ka !== kb && (vouched === undefined || vouched[i] !== 1)) {
+      out.skippedPairs++;
+      continue;
+    }
+    uf.union(a, b);
+    rootKey[uf.find(a)] = ka === ka ? ka : kb;
+  }
 }

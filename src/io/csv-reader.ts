@@ -7,7 +7,8 @@
  *
  * Decisions:
  * - Header names are trimmed (String#trim: spaces, tabs, NBSP, a stray U+FEFF) — values never
- *   are (the text layer normalises them). Empty or duplicate names are a KhopError
+ *   are (the text layer normalises them). A header containing NUL (U+0000) is refused
+ *   ('INVALID_INPUT'): it is the mark of UTF-16 read as UTF-8 (a file without a BOM). Empty or duplicate names are a KhopError
  *   ('INVALID_INPUT') listing their positions, because silently renaming would make a mapping
  *   point at a different column than the user sees; `renameBadColumns: true` opts into renaming
  *   (empty → `column_<pos>`, repeated → `<name>_<pos>`, 1-based positions).
@@ -236,7 +237,17 @@ class CsvRecordSourceImpl extends BatchRecordSource implements CsvSink {
     this.sawContent = true;
     if (this.readingHeader) {
       this.readingHeader = false;
-      this.setColumns(fields.slice(0, fieldCount).map((h) => h.trim()));
+      const names = fields.slice(0, fieldCount).map((h) => h.trim());
+      // NULs in a header: UTF-16 text read as UTF-8 (no byte-order mark). Every row would be
+      // keyed by garbage names; refuse with the fix instead.
+      if (names.some((h) => h.includes('\u0000'))) {
+        throw new KhopError(
+          'INVALID_INPUT',
+          `CSV header (line ${line}) contains NUL characters: the file is probably UTF-16 without a byte-order mark; pass encoding: 'utf-16le' (or 'utf-16be')`,
+          { details: { line } },
+        );
+      }
+      this.setColumns(names);
       return;
     }
     const names = this.names;

@@ -16,6 +16,8 @@
  *   setter), and each row object then gets ROW_PROTOTYPE, which inherits nothing, so an absent
  *   column reads as `undefined`, never as an inherited `constructor`. Nested objects are left
  *   as JSON.parse made them.
+ * - A NUL byte among the first bytes of UTF-8 input → KhopError('INVALID_INPUT'): JSON never
+ *   contains one raw, it is the mark of UTF-16 without a byte-order mark.
  * - `columns` are the keys of the first object within the first {@link COLUMN_LOOKAHEAD_CHARS}
  *   of text (empty when none); later rows are not checked against them (JSON rows may omit keys).
  */
@@ -67,6 +69,11 @@ export async function readNdjson(source: ByteSource | ByteInput, options: Ndjson
   const input = source instanceof ByteInput ? source : await ByteInput.open(source);
   try {
     const { encoding, bomLength } = sniffEncoding(input.head, options.encoding ?? 'auto');
+    // JSON text never holds a raw NUL byte: NULs in UTF-8 mode are UTF-16 without a BOM, and
+    // every line would be rejected as invalid JSON. Say so once instead.
+    if (encoding === 'utf-8' && input.head.indexOf(0) !== -1) {
+      throw new KhopError('INVALID_INPUT', "NDJSON input contains NUL bytes: the file is probably UTF-16 without a byte-order mark; pass encoding: 'utf-16le' (or 'utf-16be')");
+    }
     const text = decodeChunks(input.chunks(), encoding, bomLength)[Symbol.asyncIterator]();
     const reader = new NdjsonRecordSource(input, text, encoding, maxLineLength, options.keepRaw ?? DEFAULT_KEEP_RAW, options);
     await reader.start();

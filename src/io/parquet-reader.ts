@@ -161,6 +161,7 @@ export async function readParquet(source: string | Uint8Array, options: ParquetR
       if (isKhopError(e)) throw e;
       throw new KhopError('INVALID_INPUT', 'input is not a readable Parquet file (bad magic number or corrupt footer)', { cause: e });
     }
+    checkRowCounts(metadata);
     const all = parquetSchema(metadata).children.map((c) => c.element.name);
     let names = all;
     if (options.columns !== undefined) {
@@ -187,6 +188,31 @@ export async function readParquet(source: string | Uint8Array, options: ParquetR
   } catch (e) {
     await handle?.close();
     throw e;
+  }
+}
+
+/** A row count from the footer as a bigint, or -1n when it is not a count. */
+function countOf(x: unknown): bigint {
+  if (typeof x === 'bigint') return x >= 0n ? x : -1n;
+  if (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0) return BigInt(x);
+  return -1n;
+}
+
+/**
+ * The footer's row counts must agree — every row group's a count, their sum the file's: a
+ * corrupt footer would otherwise read as zero rows, or as extra rows of nulls.
+ * @throws KhopError INVALID_INPUT.
+ */
+function checkRowCounts(metadata: FileMetaData): void {
+  let sum = 0n;
+  let bad = false;
+  for (const rg of metadata.row_groups) {
+    const n = countOf(rg.num_rows);
+    if (n < 0n) bad = true;
+    sum += n;
+  }
+  if (bad || countOf(metadata.num_rows) !== sum) {
+    throw new KhopError('INVALID_INPUT', 'Parquet footer is corrupt: its row counts disagree (row groups vs file)');
   }
 }
 
@@ -233,6 +259,11 @@ class ParquetRecordSource extends BatchRecordSource {
         if (isKhopError(e)) throw e;
         throw new KhopError('INVALID_INPUT', `Parquet row group ${g + 1} cannot be decoded (corrupt or unsupported encoding)`, {
           cause: e,
+          details: { rowGroup: g + 1 },
+        });
+      }
+      if (columns.length > 0 && rows.length !== groupRows) {
+        throw new KhopError('INVALID_INPUT', `Parquet row group ${g + 1} decoded to ${rows.length} rows, its metadata says ${groupRows} (corrupt file)`, {
           details: { rowGroup: g + 1 },
         });
       }

@@ -349,6 +349,9 @@ async function readOpen(fh: FileHandle, shared: boolean, verify: boolean): Promi
   }
   const api = await hasher();
   if (api.h64Raw(head.subarray(0, 40), 0n) !== dv.getBigUint64(40, true)) throw corrupt('header checksum mismatch');
+  // The reserved bytes are outside the header checksum: they must be zero, so that a flipped
+  // byte there is refused like one anywhere else.
+  for (let i = 48; i < HEADER_BYTES; i++) if (head[i] !== 0) throw corrupt('non-zero reserved header bytes');
   const count = dv.getUint32(16, true);
   const tableBytes = dv.getUint32(20, true);
   const fileBytes = Number(dv.getBigUint64(24, true));

@@ -41,6 +41,8 @@ import type { EmOptions, EmSession } from '../score/expectation-maximisation.js'
 import { TermFrequencyTable } from '../score/term-frequency.js';
 import { matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterSizeCount } from '../cluster/clusters.js';
+import { NationalIdLevel } from '../compare/national-id-level.js';
+import { estimateMemory } from './estimate-memory.js';
 import { prepareRows, type PreparedDataset, type RejectedRow, type RowSource } from './prepare.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
 import { defaultBlockingRules, resolveRules } from './default-rules.js';
@@ -92,6 +94,17 @@ export interface MatchOptions {
    * starting threads would cost more than they save. Results do not depend on it.
    */
   threads?: number;
+  /**
+   * 'split' (default): a person has one national ID — clusters holding different well-formed
+   * 12-digit IDs are never merged unless the linking pair's ID level is a typo level. 'ignore':
+   * plain transitive closure of the matched pairs.
+   */
+  idConflicts?: 'split' | 'ignore';
+  /**
+   * Bytes the run may use. When the rows are an array, estimateMemory() runs first and a run
+   * that would exceed the budget fails at once with MEMORY_BUDGET_EXCEEDED. Default: no check.
+   */
+  memoryBudget?: number;
   /**
    * A pool to run on (e.g. one kept for many calls, saving the threads' start-up); its thread
    * count replaces `threads`. It is not closed. Default: a pool of `threads` threads, closed
@@ -181,6 +194,8 @@ interface Validated {
   seed: number;
   /** Undefined: not given (see MatchOptions.threads). */
   threads: number | undefined;
+  idConflicts: 'split' | 'ignore';
+  memoryBudget: number | undefined;
 }
 
 function validate(options: MatchOptions): Validated {
@@ -202,8 +217,12 @@ function validate(options: MatchOptions): Validated {
   if (options.pool !== undefined && !(options.pool instanceof KhopPool && !options.pool.isClosed)) problems.push('pool: an open KhopPool');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') problems.push('onProgress: a function');
   if (options.model !== undefined && !(options.model instanceof FellegiSunterModel)) problems.push('model: a FellegiSunterModel');
+  const idConflicts = options.idConflicts ?? 'split';
+  if (idConflicts !== 'split' && idConflicts !== 'ignore') problems.push("idConflicts: 'split' or 'ignore'");
+  const memoryBudget = options.memoryBudget;
+  if (memoryBudget !== undefined && !(typeof memoryBudget === 'number' && memoryBudget > 0 && Number.isFinite(memoryBudget))) problems.push('memoryBudget: a positive number of bytes');
   if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
-  return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads };
+  return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads, idConflicts, memoryBudget };
 }
 
 /** Growable Uint32 columns for pairs, on SharedArrayBuffer (read in place by pool tasks). */
@@ -363,8 +382,10 @@ async function runMatch(
       t = performance.now();
       const thresholdWeight = matchWeightFromProbability(v.threshold);
       const rank = rankOf(prepared.userIds);
-      const reps = clusterPairs(n, pairs.left, pairs.right, weights, P, thresholdWeight, { rank });
-      phases.push({ phase: 'cluster', ms: performance.now() - t });
+      const conflict = v.idConflicts === 'split' ? idConflictOf(prepared, plan, levels, P) : undefined;
+      const conflicts = { skippedPairs: 0 };
+      const reps = clusterPairs(n, pairs.left, pairs.right, weights, P, thresholdWeight, conflict ? { rank, conflict } : { rank }, conflicts);
+      phases.push({ phase: 'cluster', ms: performance.now() - t, idConflictPairs: conflicts.skippedPairs });
       progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
       return { plan, model, pairs, levels, weights, tf, report, rules, reps, thresholdWeight };
     } finally {
@@ -379,6 +400,51 @@ async function runMatch(
 function totalPairsOf(prepared: PreparedDataset, linkMode: boolean): number {
   const n = prepared.store.rowCount;
   return linkMode ? (prepared.sourceRows[0] ?? 0) * (prepared.sourceRows[1] ?? 0) : (n * (n - 1)) / 2;
+}
+
+/**
+ * The cannot-link key of clustering: a person has one national ID, so two clusters holding
+ * different well-formed 12-digit IDs are not merged — unless the linking pair's own ID level
+ * says the two are one ID mistyped (lost zero, one digit, transposition). Without this, one
+ * record with no ID chains two namesakes (same name and birth date, different IDs) together.
+ */
+function idConflictOf(prepared: PreparedDataset, plan: ComparisonPlan, levels: readonly Uint8Array[], P: number): { key: Float64Array; vouched: Uint8Array } | undefined {
+  const f = prepared.schema.fields.find((x) => x.kind === 'nationalId');
+  if (!f) return undefined;
+  const k = plan.specs.findIndex((c) => c.name === f.name);
+  if (k < 0) return undefined;
+  const store = prepared.store;
+  const n = store.rowCount;
+  const key = new Float64Array(n).fill(Number.NaN);
+  const idCol = `${f.name}.id`;
+  const kindCol = `${f.name}.idkind`;
+  for (let r = 0; r < n; r++) {
+    if (store.getNumber(kindCol, r) !== 1) continue; // 12-digit numbers only; a CMND is another scheme
+    const digits = store.getString(idCol, r);
+    if (digits !== null) key[r] = Number(digits);
+  }
+  const col = levels[k]!;
+  const vouched = new Uint8Array(Math.max(1, P));
+  for (let p = 0; p < P; p++) {
+    const l = col[p]!;
+    vouched[p] = l === NationalIdLevel.EXACT || l === NationalIdLevel.LOST_LEADING_ZERO || l === NationalIdLevel.ONE_DIGIT || l === NationalIdLevel.TRANSPOSITION ? 1 : 0;
+  }
+  return { key, vouched };
+}
+
+/** Fail early when the estimated memory of the run exceeds `memoryBudget` (array input only). */
+async function checkMemoryBudget(v: Validated, options: MatchOptions, rows: readonly unknown[] | undefined): Promise<void> {
+  if (v.memoryBudget === undefined || rows === undefined) return;
+  const est = await estimateMemory(rows, v.schema, {
+    ...(options.blocking !== undefined ? { blocking: options.blocking } : {}),
+    maxBlockSize: v.maxBlockSize,
+    uSampleSize: v.uSampleSize,
+  });
+  if (est.bytes > v.memoryBudget) {
+    throw new KhopError('MEMORY_BUDGET_EXCEEDED', `the run needs an estimated ${Math.ceil(est.bytes / 2 ** 20)} MiB, over the memory budget of ${Math.floor(v.memoryBudget / 2 ** 20)} MiB`, {
+      details: { estimate: est.bytes, budget: v.memoryBudget },
+    });
+  }
 }
 
 /** rank[row] orders the user ids: numbers numerically before strings, strings by code units. */
@@ -422,8 +488,26 @@ async function train(
   const rRight = sharedCopyUint32(random.right, random.count, linkMode ? nLeft : 0);
   const uLevels = plan.specs.map(() => sharedUint8(Math.max(1, random.count)));
   await computeLevels(runner, 'train', rLeft, rRight, random.count, uLevels);
-  const uEst = estimateU(uLevels, random.count, plan.specs);
-  const init = new FellegiSunterModel(plan.specs, { prior: Math.min(0.5, Math.max(1e-12, pairs.count / totalPairs / 2)), u: uEst.u });
+  // A comparison no random pair has a value for (e.g. middle names in data that has none) has
+  // no u to estimate: it gets uniform u here and m = u below — weight 0, no evidence.
+  const empty = new Set<number>();
+  for (let k = 0; k < uLevels.length; k++) {
+    const col = uLevels[k]!;
+    let any = false;
+    for (let i = 0; i < random.count && !any; i++) any = col[i] !== 0;
+    if (!any) empty.add(k);
+  }
+  const keep = plan.specs.map((_, k) => k).filter((k) => !empty.has(k));
+  const uSub = keep.length > 0 ? estimateU(keep.map((k) => uLevels[k]!), random.count, keep.map((k) => plan.specs[k]!)) : { u: [], unobserved: [] };
+  const uAll: Float64Array[] = plan.specs.map((spec, k) => {
+    const i = keep.indexOf(k);
+    if (i >= 0) return uSub.u[i]!;
+    const L = spec.levels.length;
+    return Float64Array.from({ length: L }, (_, l) => (l === 0 ? 0 : 1 / (L - 1)));
+  });
+  const unobservedU = new Set(uSub.unobserved.map((x) => keep[x.comparison]! * 256 + x.level));
+  for (const k of empty) for (let l = 1; l < plan.specs[k]!.levels.length; l++) unobservedU.add(k * 256 + l);
+  const init = new FellegiSunterModel(plan.specs, { prior: Math.min(0.5, Math.max(1e-12, pairs.count / totalPairs / 2)), u: uAll });
   const uMs = performance.now() - t;
 
   // m by EM, one session per rule on ALL of that rule's pairs (not only those no earlier rule
@@ -479,11 +563,16 @@ async function train(
     // Laplace smoothing of m with one pseudo-pair per level, weighed against the expected
     // matching pairs the estimate rests on: a level no matching pair happened to land on gets
     // m ≈ 1/M rather than ~0 (which would make it a −25-bit veto on one unseen event).
+    // A level seen neither among the matching pairs (expected count < 1) nor among the random
+    // pairs has no data at all: it gets m = u (weight 0, no evidence) instead of the ratio of
+    // two pseudo-counts, which would be a large weight made of nothing.
     const M = matchesBehind[k]!;
     for (let l = 1; l < L; l++) {
       const raw = model.mProbability(k, l);
-      mk.push(M > 0 ? (raw * M + M_PSEUDO_COUNT) / (M + M_PSEUDO_COUNT * (L - 1)) : raw);
-      uk.push(model.uProbability(k, l));
+      const uKL = model.uProbability(k, l);
+      const noData = empty.has(k) || (unobservedU.has(k * 256 + l) && raw * M < 1);
+      mk.push(noData ? uKL : M > 0 ? (raw * M + M_PSEUDO_COUNT) / (M + M_PSEUDO_COUNT * (L - 1)) : raw);
+      uk.push(uKL);
     }
     m.push(normalise(mk));
     u.push(normalise(uk));
@@ -620,6 +709,7 @@ function clustersPerInput(prepared: PreparedDataset, reps: Uint32Array, source: 
  */
 export async function dedupe(rows: RowSource, options: MatchOptions): Promise<DedupeResult> {
   const v = validate(options);
+  await checkMemoryBudget(v, options, Array.isArray(rows) ? rows : undefined);
   const phases: PhaseStat[] = [];
   let t = performance.now();
   const prepared = await prepareRows([rows], v.schema, options.idField !== undefined ? { idField: options.idField } : {});
@@ -639,6 +729,7 @@ export async function dedupe(rows: RowSource, options: MatchOptions): Promise<De
  */
 export async function link(left: RowSource, right: RowSource, options: MatchOptions): Promise<LinkResult> {
   const v = validate(options);
+  await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();
   const prepared = await prepareRows([left, right], v.schema, options.idField !== undefined ? { idField: options.idField } : {});

@@ -39,7 +39,7 @@ export interface RejectedRow {
   /** 0-based position of the row in the input. */
   readonly index: number;
   /** Stable reason code. */
-  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES';
+  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES' | 'NO_ID';
   /** Human reason naming fields, never values. */
   readonly reason: string;
 }
@@ -426,13 +426,21 @@ export async function prepareRows(
       reject({ index: at, code: 'NO_VALUES', reason: 'no schema field has a usable value' });
       return;
     }
+    // The record id names the row's cluster: a row without one (or with an object, NaN…) is
+    // rejected rather than given a made-up id that could equal another row's.
+    let userId: string | number = at;
+    if (idField !== undefined) {
+      const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
+      if (!((typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v)))) {
+        reject({ index: at, code: 'NO_ID', reason: `the record id column "${idField}" has no usable value` });
+        return;
+      }
+      userId = v;
+    }
     store.append(cells);
     inputIndex.push(at);
     sourceOf.push(currentSource);
-    if (idField !== undefined) {
-      const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
-      userIds.push(typeof v === 'number' || typeof v === 'string' ? v : at);
-    } else userIds.push(at);
+    userIds.push(userId);
   };
 
   const feed = (row: unknown) => {

@@ -18,7 +18,8 @@
  *      letters, and the tone mark is moved to its canonical vowel (OLD style — hòa, khỏe,
  *      thủy; see tone-placement.ts);
  *   6. everything else is NFC. A combining mark with no base (at the start or after a space)
- *      is dropped.
+ *      is dropped. A lone UTF-16 surrogate (not text; it has no UTF-8 form and could not be
+ *      stored) becomes U+FFFD, so the output is always well-formed.
  *
  * Idempotent: normalizeText(normalizeText(x)) === normalizeText(x) (property-tested).
  *
@@ -110,6 +111,16 @@ function asciiIsNormal(s: string): boolean {
   return n === 0 || !prevSpace;
 }
 
+/** True when the surrogate code unit c = s[i] is half of a well-formed pair (high then low). */
+function isPairedSurrogate(s: string, i: number, c: number): boolean {
+  if (c <= 0xdbff) {
+    const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+    return d >= 0xdc00 && d <= 0xdfff;
+  }
+  const d = i > 0 ? s.charCodeAt(i - 1) : 0;
+  return d >= 0xd800 && d <= 0xdbff;
+}
+
 /**
  * Pass A: strip invisibles and controls, collapse whitespace, map full-width / look-alikes,
  * lower-case ASCII, drop orphan combining marks. Writes bufA; returns length, and sets
@@ -145,7 +156,9 @@ function passA(s: string): number {
         continue;
       }
       if (isInvisible(c)) continue;
-      if (c >= 0xff01 && c <= 0xff5e) {
+      if (c >= 0xd800 && c <= 0xdfff && !isPairedSurrogate(s, i, c)) {
+        c = 0xfffd; // a lone surrogate is not text (and has no UTF-8 form): U+FFFD, as TextDecoder does
+      } else if (c >= 0xff01 && c <= 0xff5e) {
         c -= 0xfee0; // full-width → ASCII: U+FF01 '！' - 0xFEE0 = U+0021 '!'
         if (c >= 0x41 && c <= 0x5a) c += 32;
       } else if (c === 0xd0 || c === 0xf0 || c === 0x110 || c === 0x189 || c === 0x256) {

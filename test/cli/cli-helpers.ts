@@ -77,6 +77,8 @@ export interface PeopleFixture {
   dataRows: number;
   /** Row number → true person id, for the good rows. */
   personByRow: Map<number, number>;
+  /** Row number → the ID as written. */
+  idByRow: Map<number, string>;
   /** Row numbers the reader must reject. */
   unreadableRows: number[];
   /** Row numbers with no usable field (the pipeline must reject). */
@@ -99,6 +101,7 @@ export function writePeopleCsv(dir: string, name: string, size: number, seed: nu
   const population = [...generatePopulation({ size, seed, duplicateRate: 0.15 })];
   const lines: string[] = [VN_HEADER.join(',')];
   const personByRow = new Map<number, number>();
+  const idByRow = new Map<number, string>();
   const unreadableRows: number[] = [];
   const emptyRows: number[] = [];
   const values: string[] = [];
@@ -119,13 +122,14 @@ export function writePeopleCsv(dir: string, name: string, size: number, seed: nu
     const note = i % 7 === 0 ? 'Ghi chú:\r\nđã xác minh, "OK"' : '';
     lines.push([String(1000 + i), p.id, p.fullName, p.dob, p.sex, p.province, note].map(quote).join(','));
     personByRow.set(++rowNumber, p.personId);
+    idByRow.set(rowNumber, p.id);
     if (p.fullName.trim().length >= 6) values.push(p.fullName.trim());
     if (p.id.length >= 6) values.push(p.id);
     if (p.dob.length >= 6) values.push(p.dob);
   });
   const path = join(dir, name);
   writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8');
-  return { path, dataRows: rowNumber, personByRow, unreadableRows, emptyRows, values, population };
+  return { path, dataRows: rowNumber, personByRow, idByRow, unreadableRows, emptyRows, values, population };
 }
 
 /** Values of `values` found in `text` (should be none). */

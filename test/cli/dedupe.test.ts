@@ -61,12 +61,20 @@ describe('khop dedupe on a Vietnamese CSV (BOM, CRLF, quoted newlines, bad rows)
     for (const [cid, min] of smallest) expect(cid).toBe(min);
   });
 
-  it('writes matched pairs whose rows share a cluster, with probability ≥ the threshold', () => {
+  it('writes matched pairs whose rows share a cluster (unless two different 12-digit IDs keep them apart), with probability ≥ the threshold', () => {
     const clusters = new Map(csvObjects(readFileSync(join(tmp.dir, 'clusters.csv'), 'utf8')).map((c) => [c.row_number!, c.cluster_id!]));
     const pairs = csvObjects(readFileSync(join(tmp.dir, 'pairs.csv'), 'utf8'));
     expect(pairs.length).toBeGreaterThan(0);
     expect(run.stderr).toContain(`matched pairs:   ${pairs.length}`);
+    const id12 = (row: string) => (fx.idByRow.get(Number(row)) ?? '').replace(/\D/g, '').padStart(12, '0');
     for (const p of pairs) {
+      if (clusters.get(p.left_row!) !== clusters.get(p.right_row!)) {
+        // kept apart by the cannot-link rule: both sides hold (different) well-formed IDs
+        expect(fx.idByRow.get(Number(p.left_row))).toMatch(/\d{10,12}/);
+        expect(fx.idByRow.get(Number(p.right_row))).toMatch(/\d{10,12}/);
+        expect(id12(p.left_row!)).not.toBe(id12(p.right_row!));
+        continue;
+      }
       expect(clusters.get(p.left_row!)).toBe(clusters.get(p.right_row!));
       expect(Number(p.probability)).toBeGreaterThanOrEqual(0.5);
       expect(Number.isFinite(Number(p.weight))).toBe(true);

@@ -183,3 +183,27 @@ describe('clusterSizeHistogram', () => {
     expect(h.reduce((s, b) => s + b.count, 0)).toBe(new Set(rep).size);
   });
 });
+
+describe('clusterPairs with a cannot-link key', () => {
+  const left = Uint32Array.from([0, 1, 3]);
+  const right = Uint32Array.from([2, 2, 4]);
+  const weights = Float64Array.from([10, 9, 5]);
+  const key = Float64Array.from([1, 2, Number.NaN, 7, 8]);
+
+  it('never merges clusters with different keys; the stronger pair claims the keyless row', () => {
+    const conflicts = { skippedPairs: 0 };
+    const reps = clusterPairs(5, left, right, weights, 3, 0, { conflict: { key } }, conflicts);
+    expect(Array.from(reps)).toEqual([0, 1, 0, 3, 4]);
+    expect(conflicts.skippedPairs).toBe(2);
+  });
+
+  it('merges when the pair vouches for the two keys (a typo level)', () => {
+    const reps = clusterPairs(5, left, right, weights, 3, 0, { conflict: { key, vouched: Uint8Array.from([0, 1, 1]) } });
+    expect(Array.from(reps)).toEqual([0, 0, 0, 3, 3]);
+  });
+
+  it('without keys it is the plain transitive closure', () => {
+    const none = new Float64Array(5).fill(Number.NaN);
+    expect(Array.from(clusterPairs(5, left, right, weights, 3, 0, { conflict: { key: none } }))).toEqual(Array.from(clusterPairs(5, left, right, weights, 3, 0)));
+  });
+});

@@ -189,3 +189,28 @@ describe('link', () => {
     expect(correct / r.links.count).toBeGreaterThan(0.97);
   });
 });
+
+describe('dedupe — national ID conflicts', () => {
+  it('does not chain namesakes with different IDs through a record without an ID', async () => {
+    const { rows } = population(200, 31);
+    const namesakes = [
+      { id: '001090012345', name: 'Nguyễn Văn Tùng', dob: '01/05/1990', sex: 'Nam' },
+      { id: '001090067890', name: 'Nguyễn Văn Tùng', dob: '01/05/1990', sex: 'Nam' },
+      { id: null, name: 'Nguyen Van Tung', dob: '1990-05-01', sex: 'Nam' },
+    ];
+    const input = [...rows, ...namesakes];
+    const n = rows.length;
+    const split = await dedupe(input, { schema, threads: 1 });
+    expect(split.clusters[n]).not.toBe(split.clusters[n + 1]);
+    expect([split.clusters[n], split.clusters[n + 1]]).toContain(split.clusters[n + 2]);
+    const merged = await dedupe(input, { schema, threads: 1, idConflicts: 'ignore' });
+    expect(merged.clusters[n]).toBe(merged.clusters[n + 1]);
+  });
+
+  it('memoryBudget: a run estimated over budget fails before it starts', async () => {
+    const { rows } = population(100, 1);
+    await expect(dedupe(rows, { schema, memoryBudget: 1024 })).rejects.toMatchObject({ code: 'MEMORY_BUDGET_EXCEEDED' });
+    const ok = await dedupe(rows, { schema, memoryBudget: 2 ** 34, threads: 1 });
+    expect(ok.clusters).toHaveLength(rows.length);
+  });
+});

@@ -1,0 +1,698 @@
+// The bad-input catalogue (docs/bad-input.md), case by case, through the public API: every
+// case asserts its documented behaviour (a KhopError code, a rejected-row code, or a parsed /
+// missing value), that no planted input value appears in a message or reason, that accepted +
+// rejected = input rows, and that no built-in prototype was touched. Case ids (F = files,
+// V = values, D = dedupe rows) match the table in docs/bad-input.md.
+import { gzipSync } from 'node:zlib';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  compareCategories,
+  compareDates,
+  compareIdentifiers,
+  compareNationalIdStrings,
+  compareSex,
+  compareTextOverlapStrings,
+  damerauLevenshteinWithin,
+  dedupe,
+  defineSchema,
+  foldToAscii,
+  jaroWinklerSimilarity,
+  levenshteinDistance,
+  normalizeText,
+  openRecords,
+  parseDate,
+  parseNationalId,
+  parsePersonName,
+  parseSex,
+} from '../../src/index.js';
+import type { DedupeResult, FieldSpec } from '../../src/index.js';
+import { Rng } from '../../src/util/rng.js';
+import { errorCode, expectNoPollution, khopErrorOf, leaks, readFileRecords, tempDir, type ReadResult } from './helpers.js';
+
+let dir = '';
+let cleanup: () => Promise<void> = async () => {};
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterAll(() => cleanup());
+afterEach(() => expectNoPollution());
+
+/** The read accounting invariant and the no-value-in-reasons rule. */
+function expectAccounted(r: ReadResult, planted: readonly string[] = []): void {
+  expect(r.source.summary.rows).toBe(r.rows.length + r.rejected.length);
+  expect(r.source.summary.accepted).toBe(r.rows.length);
+  expect(r.source.summary.rejected).toBe(r.rejected.length);
+  expect(r.source.summary.status).not.toBe('reading');
+  expect(leaks(r.rejected.map((x) => x.reason), planted)).toEqual([]);
+  // row numbers are 1..rows, each exactly once
+  expect(r.items.map((i) => i.rowNumber)).toEqual(Array.from({ length: r.items.length }, (_, i) => i + 1));
+}
+
+const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+describe('files (openRecords)', () => {
+  it('F01 invalid UTF-8 in a CSV row → that row rejected INVALID_ENCODING, the others read', async () => {
+    const bytes = Buffer.concat([utf8('id,name\n001090012345,Ng'), Buffer.from([0xff, 0xc3, 0x28]), utf8('n\n001090012346,Trần Bình\n')]);
+    const r = await readFileRecords(dir, 'f01.csv', bytes);
+    expectAccounted(r, ['001090012345', 'Ng']);
+    expect(r.rejected.map((x) => [x.rowNumber, x.code])).toEqual([[1, 'INVALID_ENCODING']]);
+    expect(r.rejected[0]!.reason).toContain('column 2 (name)');
+    expect(r.rows.map((x) => ({ ...x.values }))).toEqual([{ id: '001090012346', name: 'Trần Bình' }]);
+  });
+
+  it('F02 invalid UTF-8 in an NDJSON line → INVALID_ENCODING for that line', async () => {
+    const bytes = Buffer.concat([utf8('{"name":"Ng'), Buffer.from([0xc3, 0x28]), utf8('"}\n{"name":"Bình"}\n')]);
+    const r = await readFileRecords(dir, 'f02.ndjson', bytes);
+    expectAccounted(r, ['Ng']);
+    expect(r.rejected.map((x) => x.code)).toEqual(['INVALID_ENCODING']);
+    expect(r.rows).toHaveLength(1);
+  });
+
+  it('F03 invalid UTF-8 (binary garbage) in the CSV header → KhopError INVALID_INPUT', async () => {
+    const e = await khopErrorOf(() => readFileRecords(dir, 'f03.bin', Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x80, 0x0a, 0x14, 0x1e])));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toMatch(/header/);
+  });
+
+  it('F04 UTF-16 LE with BOM → decoded, Vietnamese text intact', async () => {
+    const r = await readFileRecords(dir, 'f04.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name\n1,Nguyễn Thị Ánh\n', 'utf16le')]));
+    expectAccounted(r);
+    expect(r.source.encoding).toBe('utf-16le');
+    expect(r.rows.map((x) => x.values.name)).toEqual(['Nguyễn Thị Ánh']);
+  });
+
+  it('F05 UTF-16 BE with BOM → decoded', async () => {
+    const r = await readFileRecords(dir, 'f05.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('id,name\n1,Đỗ Văn Ơn\n', 'utf16le').swap16()]));
+    expectAccounted(r);
+    expect(r.source.encoding).toBe('utf-16be');
+    expect(r.rows.map((x) => x.values.name)).toEqual(['Đỗ Văn Ơn']);
+  });
+
+  it('F06 UTF-16 without a BOM → KhopError INVALID_INPUT naming the encoding option (not garbage column names)', async () => {
+    const e = await khopErrorOf(() => readFileRecords(dir, 'f06.csv', Buffer.from('id,name\n1,An\n', 'utf16le')));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain("encoding: 'utf-16le'");
+    // …and with the encoding forced it reads
+    const r = await readFileRecords(dir, 'f06b.csv', Buffer.from('id,name\n1,An\n', 'utf16le'), { encoding: 'utf-16le' });
+    expect(r.rows.map((x) => ({ ...x.values }))).toEqual([{ id: '1', name: 'An' }]);
+    // NDJSON: the same (before: every line rejected INVALID_JSON)
+    const nd = await khopErrorOf(() => readFileRecords(dir, 'f06.ndjson', Buffer.from('{"name":"An"}\n{"name":"Bình"}\n', 'utf16le')));
+    expect(nd.code).toBe('INVALID_INPUT');
+    expect(nd.message).toContain("encoding: 'utf-16le'");
+    const nr = await readFileRecords(dir, 'f06b.ndjson', Buffer.from('{"name":"An"}\n', 'utf16le'), { encoding: 'utf-16le' });
+    expect(nr.rows.map((x) => x.values.name)).toEqual(['An']);
+  });
+
+  it('F07 UTF-8 BOM → removed (the first column is "id", not "\\uFEFFid")', async () => {
+    const r = await readFileRecords(dir, 'f07.csv', '\uFEFFid,name\n1,An\n');
+    expect(r.source.columns).toEqual(['id', 'name']);
+    expect(r.rows[0]!.values.id).toBe('1');
+  });
+
+  it('F08 unbalanced quote running to the end of the file → UNTERMINATED_QUOTE, one rejected row', async () => {
+    const r = await readFileRecords(dir, 'f08.csv', 'id,name\n1,"Lê Văn\n2,Phạm Thị\n');
+    expectAccounted(r, ['Lê Văn', 'Phạm Thị']);
+    expect(r.rejected.map((x) => x.code)).toEqual(['UNTERMINATED_QUOTE']);
+    expect(r.rows).toHaveLength(0);
+    expect(r.rejected[0]!.raw).toContain('Lê Văn'); // the raw text is kept for the user's rejected file
+  });
+
+  it('F09 text after a closing quote → TEXT_AFTER_QUOTE, next rows read', async () => {
+    const r = await readFileRecords(dir, 'f09.csv', 'id,name\n1,"Hồ"Văn\n2,Vũ Hà\n');
+    expectAccounted(r, ['Hồ', 'Văn']);
+    expect(r.rejected.map((x) => [x.rowNumber, x.code])).toEqual([[1, 'TEXT_AFTER_QUOTE']]);
+    expect(r.rows.map((x) => x.values.name)).toEqual(['Vũ Hà']);
+  });
+
+  it('F10 a quote inside an unquoted field → kept literally (RFC 4180 leniency), not a shifted row', async () => {
+    const r = await readFileRecords(dir, 'f10.csv', 'id,name\n1,O"Brien\n');
+    expectAccounted(r);
+    expect(r.rows.map((x) => x.values.name)).toEqual(['O"Brien']);
+  });
+
+  it('F11 a row with too many columns → TOO_MANY_COLUMNS (never truncated)', async () => {
+    const r = await readFileRecords(dir, 'f11.csv', 'id,name\n1,An,EXTRA\n2,Bình\n');
+    expectAccounted(r, ['EXTRA', 'An']);
+    expect(r.rejected.map((x) => [x.rowNumber, x.code, x.reason])).toEqual([[1, 'TOO_MANY_COLUMNS', 'row has 3 fields, the header has 2']]);
+  });
+
+  it('F12 a row with too few columns → TOO_FEW_COLUMNS (never padded)', async () => {
+    const r = await readFileRecords(dir, 'f12.csv', 'id,name,dob\n1,An\n2,Bình,1990\n');
+    expectAccounted(r, ['An']);
+    expect(r.rejected.map((x) => [x.rowNumber, x.code])).toEqual([[1, 'TOO_FEW_COLUMNS']]);
+    expect(r.rows).toHaveLength(1);
+  });
+
+  it('F13 a 10 MB CSV field → FIELD_TOO_LONG, raw cut to 64 Ki, the next row read', async () => {
+    const big = 'Q'.repeat(10 * 1024 * 1024);
+    const r = await readFileRecords(dir, 'f13.csv', `id,name\n1,${big}\n2,Lan\n`);
+    expectAccounted(r, ['QQQQQQQQ']);
+    expect(r.rejected.map((x) => x.code)).toEqual(['FIELD_TOO_LONG']);
+    expect(r.rejected[0]!.raw!.length).toBe(65536);
+    expect(r.rejected[0]!.rawTruncated).toBe(true);
+    expect(r.rows.map((x) => x.values.name)).toEqual(['Lan']);
+  });
+
+  it('F14 a 10 MB NDJSON line → LINE_TOO_LONG, the next line read', async () => {
+    const big = 'Q'.repeat(10 * 1024 * 1024);
+    const r = await readFileRecords(dir, 'f14.ndjson', `{"name":"${big}"}\n{"name":"Lan"}\n`);
+    expectAccounted(r, ['QQQQQQQQ']);
+    expect(r.rejected.map((x) => x.code)).toEqual(['LINE_TOO_LONG']);
+    expect(r.rows.map((x) => x.values.name)).toEqual(['Lan']);
+  });
+
+  it('F15 an empty file → no rows, status "empty", no error (CSV and NDJSON)', async () => {
+    for (const name of ['f15.csv', 'f15.ndjson']) {
+      const r = await readFileRecords(dir, name, '');
+      expectAccounted(r);
+      expect(r.items).toEqual([]);
+      expect(r.source.summary.status).toBe('empty');
+      expect(r.source.columns).toEqual([]);
+    }
+  });
+
+  it('F16 only blank lines → status "empty", blank lines counted, not rows', async () => {
+    const r = await readFileRecords(dir, 'f16.csv', '\n\n\r\n');
+    expect(r.source.summary.status).toBe('empty');
+    expect(r.source.summary.rows).toBe(0);
+    expect(r.source.summary.blankLines).toBeGreaterThanOrEqual(2);
+  });
+
+  it('F17 a header only → columns known, status "no-rows"', async () => {
+    const r = await readFileRecords(dir, 'f17.csv', 'id,name,dob\n');
+    expect(r.source.columns).toEqual(['id', 'name', 'dob']);
+    expect(r.source.summary.status).toBe('no-rows');
+    expect(r.items).toEqual([]);
+  });
+
+  it('F18 duplicate column names → KhopError INVALID_INPUT with positions; renameBadColumns renames', async () => {
+    const e = await khopErrorOf(() => readFileRecords(dir, 'f18.csv', 'id,name,id\n1,An,2\n'));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('column 3 (same as column 1)');
+    const r = await readFileRecords(dir, 'f18b.csv', 'id,name,id\n1,An,2\n', { renameBadColumns: true });
+    expect(r.source.columns).toEqual(['id', 'name', 'id_3']);
+  });
+
+  it('F19 an empty column name → KhopError INVALID_INPUT; renameBadColumns names it column_<pos>', async () => {
+    const e = await khopErrorOf(() => readFileRecords(dir, 'f19.csv', 'id,,name\n1,x,An\n'));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('empty name at column 2');
+    const r = await readFileRecords(dir, 'f19b.csv', 'id, ,name\n1,x,An\n', { renameBadColumns: true });
+    expect(r.source.columns).toEqual(['id', 'column_2', 'name']);
+  });
+
+  it('F20 a header wider than maxColumns → KhopError INVALID_INPUT', async () => {
+    const header = Array.from({ length: 50 }, (_, i) => `c${i}`).join(',');
+    expect(await errorCode(() => readFileRecords(dir, 'f20.csv', `${header}\n`, { maxColumns: 10 }))).toBe('INVALID_INPUT');
+  });
+
+  it('F21 __proto__ / constructor / prototype as CSV column names → ordinary own values, nothing inherited, no pollution', async () => {
+    const r = await readFileRecords(dir, 'f21.csv', '__proto__,constructor,prototype\n{"polluted":1},x,y\n');
+    expectAccounted(r);
+    const v = r.rows[0]!.values;
+    expect(Object.keys(v)).toEqual(['__proto__', 'constructor', 'prototype']);
+    expect(v['__proto__']).toBe('{"polluted":1}');
+    expect(Object.getOwnPropertyDescriptor(v, '__proto__')?.value).toBe('{"polluted":1}');
+    expect(v['toString']).toBeUndefined(); // a missing column reads undefined, never an inherited member
+    expect('hasOwnProperty' in v).toBe(false);
+  });
+
+  it('F22 NDJSON "__proto__" / "constructor" keys holding objects → own properties, no pollution', async () => {
+    const r = await readFileRecords(dir, 'f22.ndjson', '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"name":"An"}\n{"name":"Bình"}\n');
+    expectAccounted(r);
+    expect(r.rows).toHaveLength(2);
+    expect(Object.keys(r.rows[0]!.values)).toEqual(['__proto__', 'constructor', 'name']);
+    expect(r.rows[1]!.values['constructor']).toBeUndefined();
+    expect((r.rows[1]!.values as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('F23 NDJSON lines that are not objects (array, string, number, null) → NOT_AN_OBJECT each', async () => {
+    const r = await readFileRecords(dir, 'f23.ndjson', '[1,2]\n"Lan"\n42\nnull\n{"name":"An"}\n');
+    expectAccounted(r, ['Lan']);
+    expect(r.rejected.map((x) => x.code)).toEqual(['NOT_AN_OBJECT', 'NOT_AN_OBJECT', 'NOT_AN_OBJECT', 'NOT_AN_OBJECT']);
+    expect(r.rows).toHaveLength(1);
+  });
+
+  it('F24 NDJSON invalid JSON → INVALID_JSON with a position, never the engine message quoting the text', async () => {
+    const r = await readFileRecords(dir, 'f24.ndjson', '{"name": Nguyen SECRETNAME}\n{"name":"An"}\n');
+    expectAccounted(r, ['SECRETNAME', 'Nguyen']);
+    expect(r.rejected.map((x) => x.code)).toEqual(['INVALID_JSON']);
+    expect(r.rejected[0]!.reason).toMatch(/^line is not valid JSON/);
+  });
+
+  it('F25 a JSON array file → KhopError INVALID_INPUT (it is not NDJSON)', async () => {
+    expect(await errorCode(() => readFileRecords(dir, 'f25.json', '[{"name":"An"}]'))).toBe('INVALID_INPUT');
+  });
+
+  it('F26 a header line with an unbalanced quote → KhopError INVALID_INPUT', async () => {
+    expect(await errorCode(() => readFileRecords(dir, 'f26.csv', '"id,name\n1,An\n'))).toBe('INVALID_INPUT');
+  });
+
+  it('F27 a file named .parquet that is not Parquet → KhopError INVALID_INPUT', async () => {
+    expect(await errorCode(() => readFileRecords(dir, 'f27.parquet', 'id,name\n1,An\n'))).toBe('INVALID_INPUT');
+    expect(await errorCode(() => readFileRecords(dir, 'f27.dat', 'PAR1garbagePAR1'))).toBe('INVALID_INPUT');
+  });
+
+  it('F28 a missing file or a directory → KhopError IO_ERROR', async () => {
+    expect(await errorCode(() => openRecords(join(dir, 'does-not-exist.csv')))).toBe('IO_ERROR');
+    const sub = join(dir, 'f28-dir.csv');
+    await mkdir(sub, { recursive: true });
+    expect(await errorCode(() => openRecords(sub))).toBe('IO_ERROR');
+  });
+
+  it('F29 NUL and other control characters inside a value → read as text; normalisation strips them', async () => {
+    const r = await readFileRecords(dir, 'f29.csv', 'id,name\n1,Ng\u0000uy\u0007ễn An\n');
+    expectAccounted(r);
+    expect(r.rows[0]!.values.name).toBe('Ng\u0000uy\u0007ễn An');
+    expect(normalizeText(r.rows[0]!.values.name as string)).toBe('nguyễn an');
+  });
+
+  it('F30 truncated gzip → KhopError INVALID_INPUT while reading (rows before the cut are not silently the whole file)', async () => {
+    const lines = ['id,name'];
+    for (let i = 0; i < 2000; i++) lines.push(`${i},Người số ${i}`);
+    const gz = gzipSync(Buffer.from(lines.join('\n') + '\n'));
+    expect(await errorCode(() => readFileRecords(dir, 'f30.csv.gz', gz.subarray(0, gz.length >> 1)))).toBe('INVALID_INPUT');
+  });
+
+  it('F32 a corrupt Parquet footer (120 seeded byte mutations): refused INVALID_INPUT or read in full — never fewer or extra rows', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const path = join(dir, 'f32.parquet');
+    await con.run(`COPY (SELECT i AS n, 'Nguyễn Văn ' || i AS name, '00109' || lpad(i::VARCHAR, 7, '0') AS id FROM range(300) t(i)) TO '${path}' (FORMAT parquet)`);
+    const good = await readFile(path);
+    const rng = new Rng(32);
+    const outcomes = new Map<string, number>();
+    for (let t = 0; t < 120; t++) {
+      const bad = Buffer.from(good);
+      // the footer (Thrift metadata) sits just before the 8-byte tail "<length> PAR1"
+      for (let j = 0; j <= (t % 3); j++) bad[bad.length - 9 - rng.int(Math.min(300, bad.length - 12))] = rng.int(256);
+      let outcome: string;
+      try {
+        const src = await openRecords(bad, { format: 'parquet' });
+        for await (const _ of src) {
+          // drain
+        }
+        expect(src.summary.accepted + src.summary.rejected).toBe(src.summary.rows);
+        outcome = `rows ${src.summary.rows}`;
+      } catch (e) {
+        outcome = await errorCode(() => {
+          throw e;
+        });
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    expect([...outcomes.keys()].filter((o) => o !== 'rows 300' && o !== 'INVALID_INPUT')).toEqual([]);
+    expect(outcomes.get('INVALID_INPUT')).toBeGreaterThan(0);
+  });
+
+  it('F31 bad or unknown reader options → one KhopError INVALID_OPTION listing every problem', async () => {
+    const e = await khopErrorOf(() => readFileRecords(dir, 'f31.csv', 'id\n1\n', { delimiter: '"', maxFieldLength: Number.NaN, bogus: 1 } as never));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.message).toContain('bogus');
+  });
+});
+
+describe('values (parsers and comparators)', () => {
+  it('V01 NaN / ±Infinity as a date → { ok: false, reason: "not-finite" }', () => {
+    for (const v of [Number.NaN, Infinity, -Infinity]) expect(parseDate(v)).toEqual({ ok: false, code: 'INVALID_DATE', reason: 'not-finite' });
+  });
+
+  it('V02 NaN / Infinity / negative / fractional numbers as an ID → { ok: false, reason: "non-digit" }', () => {
+    for (const v of [Number.NaN, Infinity, -1, 1.5, 2 ** 60]) expect(parseNationalId(v)).toMatchObject({ ok: false, code: 'INVALID_ID', reason: 'non-digit' });
+  });
+
+  it('V03 objects and arrays where text is expected: parsers return a failure (never a value), parseSex null', () => {
+    for (const v of [{}, [], ['01/01/1990'], { toString: () => '01/01/1990' }, new Date(0), true]) {
+      expect(parseDate(v)).toMatchObject({ ok: false, reason: 'unsupported-type' });
+      expect(parseNationalId(v)).toMatchObject({ ok: false, reason: 'unsupported-type' });
+      expect(parseSex(v)).toBeNull();
+    }
+  });
+
+  it('V04 non-strings to normalizeText / foldToAscii / parsePersonName → KhopError INVALID_ARGUMENT', async () => {
+    for (const v of [null, undefined, 5, {}, ['An'], Symbol('x')]) {
+      expect(await errorCode(() => normalizeText(v as never))).toBe('INVALID_ARGUMENT');
+      expect(await errorCode(() => foldToAscii(v as never))).toBe('INVALID_ARGUMENT');
+      expect(await errorCode(() => parsePersonName(v as never))).toBe('INVALID_ARGUMENT');
+    }
+  });
+
+  it('V05 non-strings to string comparators → KhopError INVALID_ARGUMENT, never a score', async () => {
+    const fns: Array<(a: never, b: never) => unknown> = [
+      jaroWinklerSimilarity,
+      levenshteinDistance,
+      compareTextOverlapStrings,
+      compareIdentifiers,
+      compareNationalIdStrings,
+      (a, b) => damerauLevenshteinWithin(2, a, b),
+    ];
+    for (const fn of fns) {
+      for (const v of [null, undefined, Number.NaN, 0, {}, ['a']]) {
+        expect(await errorCode(() => fn(v as never, 'an' as never))).toBe('INVALID_ARGUMENT');
+        expect(await errorCode(() => fn('an' as never, v as never))).toBe('INVALID_ARGUMENT');
+      }
+    }
+  });
+
+  it('V06 NaN / out-of-range codes to numeric comparators → KhopError INVALID_ARGUMENT', async () => {
+    for (const v of [Number.NaN, Infinity, -1, 1.5]) {
+      expect(await errorCode(() => compareDates(v, 19900101))).toBe('INVALID_ARGUMENT');
+      expect(await errorCode(() => compareSex(v, 1))).toBe('INVALID_ARGUMENT');
+      expect(await errorCode(() => compareCategories(v, 1))).toBe('INVALID_ARGUMENT');
+    }
+    expect(await errorCode(() => compareDates(19901399, 19901399))).toBe('INVALID_ARGUMENT'); // month 13
+    expect(await errorCode(() => compareSex(7, 1))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('V07 a bad bound for damerauLevenshteinWithin (NaN, −1, Infinity, 1.5) → KhopError INVALID_ARGUMENT', async () => {
+    for (const max of [Number.NaN, -1, Infinity, 1.5]) expect(await errorCode(() => damerauLevenshteinWithin(max, 'a', 'b'))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('V08 Excel serial dates: refused by default, read with excelSerial (serial 60, the phantom 1900-02-29, refused)', () => {
+    expect(parseDate(32874)).toMatchObject({ ok: false, reason: 'format' });
+    expect(parseDate('32874')).toMatchObject({ ok: false, reason: 'format' });
+    expect(parseDate(32874, { excelSerial: true })).toMatchObject({ ok: true, packed: 19900101 });
+    expect(parseDate('32874', { excelSerial: true })).toMatchObject({ ok: true, packed: 19900101 });
+    expect(parseDate(32874.75, { excelSerial: true })).toMatchObject({ ok: true, packed: 19900101 }); // a time of day
+    expect(parseDate(60, { excelSerial: true }).ok).toBe(false);
+  });
+
+  it('V09 years 1800 and 2200: 1800 is the earliest accepted year, 2200 is beyond maxYear (2100)', () => {
+    expect(parseDate('01/01/1800')).toMatchObject({ ok: true, packed: 18000101 });
+    expect(parseDate('31/12/1799')).toMatchObject({ ok: false, reason: 'year-out-of-range' });
+    expect(parseDate('01/01/2200')).toMatchObject({ ok: false, reason: 'year-out-of-range' });
+    expect(parseDate('2200')).toMatchObject({ ok: false, reason: 'year-out-of-range' });
+    expect(parseDate('01/01/2200', { maxYear: 2200 })).toMatchObject({ ok: true, packed: 22000101 });
+  });
+
+  it('V10 IDs with letters → non-digit; spaces, dots, dashes → removed; full-width digits → ASCII; other digit scripts → non-digit', () => {
+    expect(parseNationalId('00109O012345')).toMatchObject({ ok: false, reason: 'non-digit' }); // letter O for zero
+    expect(parseNationalId('001 090 012 345')).toMatchObject({ ok: true, digits: '001090012345' });
+    expect(parseNationalId('001.090-012_345')).toMatchObject({ ok: true, digits: '001090012345' });
+    expect(parseNationalId('００１０９００１２３４５')).toMatchObject({ ok: true, digits: '001090012345' });
+    expect(parseNationalId('٠٠١٠٩٠٠١٢٣٤٥')).toMatchObject({ ok: false, reason: 'non-digit' }); // Arabic-Indic digits
+    expect(parseNationalId('0010900123456789')).toMatchObject({ ok: false, reason: 'length' });
+    expect(parseNationalId('999090012345')).toMatchObject({ ok: false, reason: 'unknown-province' });
+  });
+
+  it('V11 emoji, zero-width joiners and mixed scripts in names: invisibles stripped, other scripts kept as written, folded form ASCII', () => {
+    expect(normalizeText('Nguy\u200Dễn\u200B Văn An')).toBe('nguyễn văn an');
+    const p = parsePersonName('Nguyễn 😀 Văn An');
+    expect(p.tokens).toEqual(['nguyễn', '😀', 'văn', 'an']);
+    expect(foldToAscii('Nguyễn 😀 Văn An')).toBe('nguyen van an');
+    const mixed = parsePersonName('Nguyễn Анна 李');
+    expect(mixed.tokens).toEqual(['nguyễn', 'анна', '李']);
+    expect(foldToAscii('Nguyễn Анна 李')).toMatch(/^[a-z0-9 ]*$/);
+    expect(foldToAscii('😀👨‍👩‍👧')).toBe('');
+  });
+
+  it('V12 names of 1 and of 500 characters: parsed whole (no truncation), comparisons bounded', () => {
+    expect(parsePersonName('A')).toMatchObject({ tokens: ['a'], given: 'a', family: '', reason: 'single-token' });
+    const long = 'Nguyễn ' + 'ă'.repeat(493);
+    expect(long.length).toBe(500);
+    const p = parsePersonName(long);
+    expect(p.given.length).toBe(493);
+    const jw = jaroWinklerSimilarity(long, long.slice(0, 499) + 'b');
+    expect(jw).toBeGreaterThan(0.99);
+    expect(jw).toBeLessThan(1);
+    expect(levenshteinDistance(long, 'A')).toBe(500);
+  });
+
+  it('V13 a lone UTF-16 surrogate in text → U+FFFD in the normalised form (well-formed, storable), never a throw', () => {
+    expect(normalizeText('Nguy\uD800ễn')).toBe('nguy\uFFFDễn');
+    expect(normalizeText('An \uDC00')).toBe('an \uFFFD');
+    expect(normalizeText('\uD83D\uDE00')).toBe('\uD83D\uDE00'); // a real pair is kept
+    expect(normalizeText('\uDE00\uD83D')).toBe('\uFFFD\uFFFD'); // reversed halves are not a pair
+    expect(foldToAscii('Nguy\uD800ễn')).toMatch(/^[a-z ]*$/);
+  });
+
+  it('V14 __proto__ / constructor / prototype as schema field names or columns → KhopError INVALID_SCHEMA', async () => {
+    for (const bad of ['__proto__', 'constructor', 'prototype']) {
+      const asField = JSON.parse(`{"${bad}": {"kind": "date"}}`) as Record<string, FieldSpec>;
+      expect(await errorCode(() => defineSchema(asField))).toBe('INVALID_SCHEMA');
+      expect(await errorCode(() => defineSchema({ dob: { kind: 'date', column: bad } }))).toBe('INVALID_SCHEMA');
+    }
+  });
+
+  it('V15 an 11-digit ID (a spreadsheet dropped the leading zero) → restored and flagged; 9-digit → old CMND kind', () => {
+    expect(parseNationalId('1090012345')).toMatchObject({ ok: true, digits: '001090012345', restoredLeadingZero: true });
+    expect(parseNationalId(1090012345)).toMatchObject({ ok: true, digits: '001090012345', restoredLeadingZero: true });
+    expect(parseNationalId('123456789')).toMatchObject({ ok: true, kind: 'cmnd9', restoredLeadingZero: false });
+  });
+
+  it('V16 impossible calendar dates (31/02, 29/02 of a non-leap year, day in unknown month) → INVALID_DATE, never rolled over', () => {
+    for (const s of ['31/02/1990', '29/02/1991', '05/00/1990', '00/13/1990', '1990-02-30', '19900231']) expect(parseDate(s).ok).toBe(false);
+    expect(parseDate('29/02/2000')).toMatchObject({ ok: true, packed: 20000229 });
+  });
+});
+
+// ---- dedupe over rows holding bad values ----
+
+const SCHEMA = {
+  id: { kind: 'nationalId' },
+  name: { kind: 'personName', locale: 'vi' },
+  dob: { kind: 'date' },
+  sex: { kind: 'sex' },
+} as const satisfies Record<string, FieldSpec>;
+
+const NAMES = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Minh Cường', 'Phạm Thu Dung', 'Hoàng Đức Em', 'Vũ Thị Phương', 'Đặng Quốc Hùng'];
+
+/** 42 clean rows (a few duplicated persons) so that a model can be trained. */
+function baseRows(): Array<Record<string, unknown>> {
+  const rows: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < 42; i++) {
+    const p = i % 36; // rows 36..41 repeat persons 0..5
+    rows.push({
+      id: `001${p % 2}${String((50 + p) % 100).padStart(2, '0')}${String(100000 + p)}`, // province 001, sex digit, year, 6 digits
+      name: NAMES[p % NAMES.length],
+      dob: `${String(1 + (p % 28)).padStart(2, '0')}/${String(1 + (p % 12)).padStart(2, '0')}/19${50 + p}`,
+      sex: p % 2 === 0 ? 'Nam' : 'Nữ',
+    });
+  }
+  return rows;
+}
+
+async function runDedupe(extra: readonly unknown[], options: { schema?: Record<string, FieldSpec>; idField?: string; pairFloor?: number } = {}): Promise<{ r: DedupeResult; offset: number; n: number }> {
+  const base = baseRows();
+  const rows = [...base, ...extra];
+  const r = await dedupe(rows, { schema: options.schema ?? SCHEMA, threads: 1, uSampleSize: 2000, ...(options.idField ? { idField: options.idField } : {}), ...(options.pairFloor !== undefined ? { pairFloor: options.pairFloor } : {}) });
+  return { r, offset: base.length, n: rows.length };
+}
+
+/** Accepted + rejected = input; a rejected row has a null cluster and nothing else does. */
+function expectDedupeAccounted(r: DedupeResult, n: number, planted: readonly string[] = []): void {
+  expect(r.clusters).toHaveLength(n);
+  expect(r.stats.inputRows).toBe(n);
+  expect(r.stats.acceptedRows + r.stats.rejectedRows).toBe(n);
+  const rejected = new Set(r.rejected.map((x) => x.index));
+  expect(rejected.size).toBe(r.rejected.length);
+  for (let i = 0; i < n; i++) expect(r.clusters[i] === null, `row ${i}`).toBe(rejected.has(i));
+  const texts = [...r.rejected.map((x) => x.reason), JSON.stringify(r.stats.issues)];
+  expect(leaks(texts, planted)).toEqual([]);
+}
+
+describe('dedupe rows holding bad values', () => {
+  it('D01 rows that are not objects (null, number, string, array, boolean) → rejected NOT_AN_OBJECT', async () => {
+    const { r, offset, n } = await runDedupe([null, 5, 'Nguyễn Văn An', ['001090012345'], true, undefined]);
+    expectDedupeAccounted(r, n, ['Nguyễn Văn An', '001090012345']);
+    expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i, 'NOT_AN_OBJECT']));
+  });
+
+  it('D02 NaN / ±Infinity field values → rejected WRONG_TYPE naming the field', async () => {
+    const { r, offset, n } = await runDedupe([
+      { id: Number.NaN, name: 'Cao Văn Tý' },
+      { id: '001090055555', name: Infinity },
+      { id: '001090055556', name: 'Cao Văn Tý', dob: -Infinity },
+    ]);
+    expectDedupeAccounted(r, n, ['Cao Văn Tý', '001090055555']);
+    expect(r.rejected.map((x) => [x.index - offset, x.code, x.reason])).toEqual([
+      [0, 'WRONG_TYPE', 'field "id" holds NaN, expected text'],
+      [1, 'WRONG_TYPE', 'field "name" holds a non-finite number, expected text'],
+      [2, 'WRONG_TYPE', 'field "dob" holds a non-finite number, expected text'],
+    ]);
+  });
+
+  it('D03 objects and arrays where text is expected → rejected WRONG_TYPE (no toString coercion)', async () => {
+    const { r, offset, n } = await runDedupe([
+      { id: '001090055555', name: { family: 'Cao', given: 'Tý' } },
+      { id: ['001090055555'], name: 'Cao Văn Tý' },
+      { id: '001090055555', name: 'Cao Văn Tý', dob: new Date(0) },
+    ]);
+    expectDedupeAccounted(r, n, ['Cao', '001090055555']);
+    expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual([
+      [0, 'WRONG_TYPE'],
+      [1, 'WRONG_TYPE'],
+      [2, 'WRONG_TYPE'],
+    ]);
+    expect(r.rejected[0]!.reason).toContain('"name" holds an object');
+    expect(r.rejected[1]!.reason).toContain('"id" holds an array');
+  });
+
+  it('D04 booleans, symbols and functions as values → rejected WRONG_TYPE', async () => {
+    const { r, offset, n } = await runDedupe([
+      { id: true, name: 'Cao Văn Tý' },
+      { id: Symbol('001090055555'), name: 'Cao Văn Tý' },
+      { id: () => '001090055555', name: 'Cao Văn Tý' },
+    ]);
+    expectDedupeAccounted(r, n, ['Cao Văn Tý']);
+    expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual([
+      [0, 'WRONG_TYPE'],
+      [1, 'WRONG_TYPE'],
+      [2, 'WRONG_TYPE'],
+    ]);
+  });
+
+  it('D05 finite numbers and bigints for an ID or a date → read as their digits', async () => {
+    const { r, offset, n } = await runDedupe([
+      { id: 1090012345, name: 'Cao Văn Tý', dob: 19700101 },
+      { id: 10n ** 20n, name: 'Cao Thị Tư', dob: 1970 },
+    ]);
+    expectDedupeAccounted(r, n);
+    expect(r.clusters[offset]).not.toBeNull();
+    expect(r.clusters[offset + 1]).not.toBeNull();
+    expect(r.stats.issues['id']?.['id length']).toBe(1); // the 21-digit bigint is not a valid ID: missing, counted
+  });
+
+  it('D06 a row with no usable value (empty, blank, or all garbage) → rejected NO_VALUES', async () => {
+    const { r, offset, n } = await runDedupe([{}, { id: '', name: '   ', dob: '', sex: '' }, { id: 'GARBAGE-ID', name: '😀😀', dob: '99/99/9999', sex: 'unknown' }]);
+    expectDedupeAccounted(r, n, ['GARBAGE-ID', '99/99/9999']);
+    expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual([
+      [0, 'NO_VALUES'],
+      [1, 'NO_VALUES'],
+      [2, 'NO_VALUES'],
+    ]);
+  });
+
+  it('D07 inherited properties are not read (only own properties count)', async () => {
+    const proto = { id: '001090012345', name: 'Thừa Kế', dob: '01/01/1990' };
+    const { r, offset, n } = await runDedupe([Object.create(proto)]);
+    expectDedupeAccounted(r, n);
+    expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual([[0, 'NO_VALUES']]);
+  });
+
+  it('D08 a row with an own "__proto__" key (from JSON.parse) → read normally, Object.prototype untouched', async () => {
+    const row = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}, "name": "Trịnh Văn Khải", "dob": "01/01/1990"}') as unknown;
+    const { r, offset, n } = await runDedupe([row]);
+    expectDedupeAccounted(r, n);
+    expect(r.clusters[offset]).not.toBeNull();
+    expectNoPollution();
+  });
+
+  it('D09 garbage values (bad date, letters in ID, unknown sex, no letters in name) → the row kept, the value missing and counted per reason', async () => {
+    const { r, offset, n } = await runDedupe([{ id: '00109O012345', name: 'Lý Thị Nga', dob: '31/02/1990', sex: 'khác' }, { id: '001090012399', name: '!!!', dob: '2200', sex: 'Nam' }]);
+    expectDedupeAccounted(r, n, ['00109O012345', 'Lý Thị Nga', '31/02/1990']);
+    expect(r.clusters[offset]).not.toBeNull();
+    expect(r.clusters[offset + 1]).not.toBeNull();
+    expect(r.stats.issues).toMatchObject({
+      id: { 'id non-digit': 1 },
+      dob: { 'date impossible-date': 1, 'date year-out-of-range': 1 },
+      sex: { 'sex unrecognised': 1 },
+      name: { 'name has no letters': 1 },
+    });
+  });
+
+  it('D10 garbage never scores: identical garbage IDs and dates give those comparisons the missing level (0 bits); garbage alone links nothing', async () => {
+    const { r, offset, n } = await runDedupe(
+      [
+        { id: 'XYZ-0001', name: 'Bùi Thị Mai', dob: '01/02/1985' },
+        { id: 'XYZ-0001', name: 'Bùi Thị Mai', dob: '01/02/1985' },
+        { id: '12345ABCDE', name: 'Đỗ Minh Khoa', dob: '99/99/9999' },
+        { id: '12345ABCDE', name: 'Đỗ Minh Khoa', dob: '99/99/9999' },
+      ],
+      { pairFloor: 0 },
+    );
+    expectDedupeAccounted(r, n, ['XYZ-0001', '12345ABCDE']);
+    let seen = false;
+    for (let i = 0; i < r.pairs.count; i++) {
+      if (r.pairs.left[i] !== offset || r.pairs.right[i] !== offset + 1) continue;
+      seen = true;
+      const id = r.explain(i).fields.find((f) => f.comparison === 'id')!;
+      expect(id.level).toBe(0);
+      expect(id.weight).toBe(0);
+    }
+    expect(seen).toBe(true); // they pair on name + date, not on the garbage ID
+    // the second two share only a name (ID and date are garbage): no rule keys them together
+    expect(r.clusters[offset + 2]).not.toBe(r.clusters[offset + 3]);
+  });
+
+  it('D11 a lone surrogate in a name → the row is prepared (was: RecordStore INVALID_ARGUMENT crash)', async () => {
+    const { r, offset, n } = await runDedupe([{ id: '001090077777', name: 'Nguy\uD800ễn Văn An', dob: '01/01/1990' }]);
+    expectDedupeAccounted(r, n);
+    expect(r.clusters[offset]).not.toBeNull();
+  });
+
+  it('D12 a name of 2,000,000 characters and a name of 1 character → prepared and compared, no crash', async () => {
+    const { r, offset, n } = await runDedupe([
+      { id: '001090077778', name: 'Nguyễn Văn ' + 'a'.repeat(2_000_000), dob: '01/01/1990' },
+      { id: '001090077779', name: 'Nguyễn Văn ' + 'a'.repeat(1_999_999) + 'b', dob: '01/01/1990' },
+      { id: '001090077780', name: 'A', dob: '02/01/1990' },
+    ]);
+    expectDedupeAccounted(r, n);
+    expect(r.clusters.slice(offset).every((c) => c !== null)).toBe(true);
+  });
+
+  it('D13 Excel serial and out-of-range years through a schema: excelSerial reads 32874, 1800 kept, 2200 missing', async () => {
+    const schema = { ...SCHEMA, dob: { kind: 'date', excelSerial: true } } as const;
+    const { r, n } = await runDedupe([{ id: '001090077781', name: 'Tạ Văn Bảy', dob: 32874 }, { id: '001090077782', name: 'Tạ Văn Tám', dob: '01/01/1800' }, { id: '001090077783', name: 'Tạ Văn Chín', dob: '01/01/2200' }], { schema });
+    expectDedupeAccounted(r, n);
+    expect(r.stats.issues['dob']).toEqual({ 'date year-out-of-range': 1 });
+  });
+
+  it('D14 rows that are not iterable, or bad options → KhopError (INVALID_ARGUMENT / INVALID_OPTION / INVALID_SCHEMA) before any work', async () => {
+    expect(await errorCode(() => dedupe(5 as never, { schema: SCHEMA }))).toBe('INVALID_ARGUMENT');
+    expect(await errorCode(() => dedupe(null as never, { schema: SCHEMA }))).toBe('INVALID_ARGUMENT');
+    expect(await errorCode(() => dedupe([], { schema: SCHEMA, threshold: Number.NaN }))).toBe('INVALID_OPTION');
+    expect(await errorCode(() => dedupe([], {} as never))).toBe('INVALID_OPTION');
+    expect(await errorCode(() => dedupe([], { schema: { x: { kind: 'bogus' } } as never }))).toBe('INVALID_SCHEMA');
+  });
+
+  it('D15 fewer than two usable records → KhopError INVALID_INPUT (a model cannot be trained), not an empty "success"', async () => {
+    expect(await errorCode(() => dedupe([], { schema: SCHEMA, threads: 1 }))).toBe('INVALID_INPUT');
+    expect(await errorCode(() => dedupe([{ id: '001090012345', name: 'An' }, null], { schema: SCHEMA, threads: 1 }))).toBe('INVALID_INPUT');
+  });
+
+  it('D16 a CSV with malformed rows, read by openRecords and deduplicated: file rows = reader rejects + dedupe rejects + clustered', async () => {
+    const lines = ['id,name,dob,sex'];
+    for (const row of baseRows()) lines.push(`${row.id},${row.name},${row.dob},${row.sex}`);
+    lines.push('001090012345,"Hồ"Văn,01/01/1990,Nam'); // text after a closing quote
+    lines.push('001090012346,Too,Many,Fields,Here');
+    lines.push('001090012347,Too Few');
+    lines.push(',,,');
+    const r = await readFileRecords(dir, 'd16.csv', lines.join('\n') + '\n');
+    const res = await dedupe(
+      r.rows.map((x) => x.values),
+      { schema: SCHEMA, threads: 1, uSampleSize: 2000 },
+    );
+    expect(r.rejected.map((x) => x.code)).toEqual(['TEXT_AFTER_QUOTE', 'TOO_MANY_COLUMNS', 'TOO_FEW_COLUMNS']);
+    expect(res.rejected.map((x) => x.code)).toEqual(['NO_VALUES']);
+    const clustered = res.clusters.filter((c) => c !== null).length;
+    expect(r.rejected.length + res.rejected.length + clustered).toBe(lines.length - 1);
+  });
+
+  // ---- found here, fixed in src/pipeline ----
+
+  it('D17: a comparison that never has a value (two-part names only: no middle name) stays at 0 bits instead of failing the run', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => ({ name: `${['John', 'Mary', 'Paul'][i % 3]} ${['Smith', 'Jones', 'Brown', 'Lee'][i % 4]}`, dob: `0${1 + (i % 9)}/0${1 + (i % 9)}/19${50 + i}` }));
+    const r = await dedupe(rows, { schema: { name: { kind: 'personName' }, dob: { kind: 'date' } }, threads: 1 });
+    expect(r.clusters).toHaveLength(rows.length);
+    const k = r.model.comparisons.findIndex((c) => c.name === 'name.middle');
+    for (let l = 1; l < r.model.levelCount(k); l++) expect(r.model.levelWeight(k, l)).toBeCloseTo(0, 9);
+  });
+
+  it('D18: with idField, a row whose id is missing or not a string/number is rejected (NO_ID), never given an id that could equal another row\'s', async () => {
+    const extra = [
+      { rid: { x: 1 }, id: '001090099999', name: 'Bùi Văn Tám', dob: '01/01/1970' }, // position 42 → id 42
+      { rid: 42, id: '001090099998', name: 'Đỗ Thị Chín', dob: '02/02/1971' },
+    ];
+    const base = baseRows().map((row, i) => ({ ...row, rid: 1000 + i }));
+    const r = await dedupe([...base, ...extra], { schema: SCHEMA, idField: 'rid', threads: 1, uSampleSize: 2000 });
+    const a = r.clusters[base.length];
+    const b = r.clusters[base.length + 1];
+    expect(a).toBeNull();
+    expect(b).not.toBeNull();
+    expect(r.rejected.find((x) => x.index === base.length)?.code).toBe('NO_ID');
+  });
+});
