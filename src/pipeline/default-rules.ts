@@ -4,10 +4,12 @@
  *
  * Defaults (a record pair becomes a candidate when any rule's key agrees):
  *   <id>                    each nationalId / identifier field, exact canonical value
- *   <name>+year(<dob>)      family and given phonetic keys and the birth year (catches every
- *                           spelling variant with any date error inside the year)
+ *   <name>+year(<dob>)      family (+ middle, for Vietnamese names) and given phonetic keys and
+ *                           the birth year (catches every spelling variant with any date error
+ *                           inside the year)
  *   <name>.given+<dob>      given-name key and the full date (catches family-name errors)
- *   <name>.family+<dob>     family-name key and the full date (catches given-name typos)
+ *   <name>.family+<dob>     family (+ middle, for Vietnamese names) key and the full date
+ *                           (catches given-name typos)
  *   <name>                  the set {family key, given key}, order-free (dates wrong or missing,
  *                           parts swapped) — for generic locales, or when there is no date Without names: each date with each category.
  * The family name alone is never a key: ~38% of Vietnamese people are Nguyễn.
@@ -66,12 +68,19 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
   for (const g of groups) {
     const d = dates[0];
     if (d) {
-      rules.push({
-        name: `${g.name}+year(${d.name})`,
-        parts: [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.givenKey` }, { column: `${d.name}.date`, transform: 'year' }],
-      });
+      // Vietnamese names: the middle name too. Family + given + year alone makes blocks that
+      // grow with the population ("Nguyễn … An", born 1990), so its pairs grow quadratically;
+      // a record whose middle name is dropped or misspelt is still paired by the date rules.
+      const nameKeys = g.locale === 'vi' && g.hasMiddle
+        ? [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.middleKey` }, { column: `${g.prefix}.givenKey` }]
+        : [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.givenKey` }];
+      rules.push({ name: `${g.name}+year(${d.name})`, parts: [...nameKeys, { column: `${d.name}.date`, transform: 'year' }] });
       rules.push({ name: `${g.name}.given+${d.name}`, parts: [{ column: `${g.prefix}.givenKey` }, { column: `${d.name}.date` }] });
-      rules.push({ name: `${g.name}.family+${d.name}`, parts: [{ column: `${g.prefix}.familyKey` }, { column: `${d.name}.date` }] });
+      // The family name alone is weak (~38% Nguyễn): with the middle name for Vietnamese names.
+      const familyKeys = g.locale === 'vi' && g.hasMiddle
+        ? [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.middleKey` }]
+        : [{ column: `${g.prefix}.familyKey` }];
+      rules.push({ name: `${g.name}.family+${d.name}`, parts: [...familyKeys, { column: `${d.name}.date` }] });
     }
     // Family + given keys alone: the records whose date is wrong or missing. Common names make
     // blocks above maxBlockSize, which are skipped and reported; the rules above cover them.

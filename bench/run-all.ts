@@ -1,0 +1,41 @@
+/**
+ * `npm run bench`: every micro-benchmark (tinybench) in its own process, one after the other,
+ * each printed table written to its own BENCHMARKS.md section with the command that
+ * reproduces it. The end-to-end, scale and quality suites have their own scripts
+ * (bench:e2e, bench:scale, bench/quality/run.ts).
+ *
+ *   npm run bench [-- --only hash,text] [-- --no-write]
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, writeBenchmarkSection } from './lib/report.js';
+
+const SUITES: ReadonlyArray<{ name: string; file: string; title: string; args?: string[] }> = [
+  { name: 'micro-text', file: 'bench/text/text.bench.ts', title: 'Text: normalise + fold + phonetic key vs a naive NFD+regex baseline' },
+  { name: 'micro-keys', file: 'bench/keys/phonetic-keys.bench.ts', title: 'Phonetic keys' },
+  { name: 'micro-hash', file: 'bench/hash/hash.bench.ts', title: 'Hashing: batch WASM XXH64 vs xxhash-wasm per call vs pure JS' },
+  { name: 'micro-compare', file: 'bench/compare/compare.bench.ts', title: 'Comparators: span kernels vs naive allocating versions' },
+  { name: 'micro-score', file: 'bench/score/score.bench.ts', title: 'Fellegi–Sunter scoring and EM vs naive object-per-pair' },
+  { name: 'micro-block', file: 'bench/block/block-index.bench.ts', title: 'BlockIndex build and lookup vs a JS Map' },
+  { name: 'micro-io', file: 'bench/io/csv.bench.ts', title: 'CSV reading and writing vs naive split/join' },
+  { name: 'micro-synth', file: 'bench/synth/generate.bench.ts', title: 'Synthetic population generation' },
+];
+
+const args = parseArgs(process.argv.slice(2));
+const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+let failed = 0;
+for (const s of SUITES) {
+  if (only && !only.has(s.name.replace('micro-', ''))) continue;
+  console.error(`… ${s.file}`);
+  const r = spawnSync(tsx, [s.file, ...(s.args ?? [])], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  process.stdout.write(r.stdout);
+  if (r.status !== 0) {
+    failed++;
+    console.error(`${s.file} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    continue;
+  }
+  if (args['no-write'] !== true) writeBenchmarkSection(s.name, s.title, `npx tsx ${s.file}`, '```\n' + r.stdout.trim() + '\n```');
+}
+process.exitCode = failed > 0 ? 1 : 0;
