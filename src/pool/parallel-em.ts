@@ -15,22 +15,24 @@
  * wait for the slowest task), against E-steps of up to 2M pairs: worth it from ~10^5 pairs.
  */
 import { KhopError } from '../errors.js';
-import { LEVEL_SHIFT, type ComparisonSpec } from '../score/comparison-spec.js';
+import { LEVEL_SHIFT } from '../score/comparison-spec.js';
 import {
-  DEFAULT_EM_OPTIONS,
   EM_ACC_LEVELS,
   EM_ACC_PAIRS,
   EM_ACC_POSTERIOR_SUM,
   emAccumulatorLength,
   emMaximise,
   emStepTable,
+  checkEmSession,
+  combineSessions,
+  resolveEmOptions,
   type EmOptions,
   type EmParameters,
   type EmResult,
   type EmSession,
   type EmSessionDiagnostics,
 } from '../score/expectation-maximisation.js';
-import { checkLevelColumns, checkLevelCounts, countLevels } from '../score/estimate-u.js';
+import { checkLevelCounts, countLevels } from '../score/estimate-u.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import type { KhopPool } from './pool.js';
 import { pairRanges, taskGroups, UNIFORM_TASKS_PER_THREAD } from './pair-ranges.js';
@@ -59,7 +61,7 @@ export async function trainEmParallel(run: EmRunner, sessions: readonly EmSessio
   const K = specs.length;
   const levelCounts = specs.map((c) => c.levels.length);
   if (!Array.isArray(sessions) || sessions.length === 0) throw new KhopError('INVALID_ARGUMENT', 'trainEmParallel: sessions must be a non-empty array');
-  sessions.forEach((s, i) => checkSession(s, i, specs));
+  sessions.forEach((s, i) => checkEmSession(s, i, specs));
 
   const initParams = init.parameters();
   const flat = (table: number[][]): Float64Array => {
@@ -142,56 +144,5 @@ export async function trainEmParallel(run: EmRunner, sessions: readonly EmSessio
     diagnostics.push({ name: session.name, pairs: session.count, iterations, converged, maxChange, prior: params.prior, estimatedComparisons: estimated, m: mOut });
   }
 
-  const m = initParams.m.map((row) => row.slice());
-  const u = initParams.u.map((row) => row.slice());
-  const notEstimated: number[] = [];
-  for (let k = 0; k < K; k++) {
-    const n = estimates[k]!;
-    if (n === 0) {
-      notEstimated.push(k);
-      continue;
-    }
-    const base = k << LEVEL_SHIFT;
-    for (let l = 1; l < levelCounts[k]!; l++) {
-      m[k]![l] = mSums[base | l]! / n;
-      if (!opts.fixU) u[k]![l] = uSums[base | l]! / n;
-    }
-  }
-  return { model: init.withParameters({ m, u }), sessions: diagnostics, notEstimated };
-}
-
-/** EmOptions with defaults, validated as trainEM validates them. */
-function resolveEmOptions(options: EmOptions): Required<EmOptions> {
-  if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'em: options must be an object');
-  const o = {
-    maxIterations: options.maxIterations ?? DEFAULT_EM_OPTIONS.maxIterations,
-    tolerance: options.tolerance ?? DEFAULT_EM_OPTIONS.tolerance,
-    estimatePrior: options.estimatePrior ?? DEFAULT_EM_OPTIONS.estimatePrior,
-    initialSessionPrior: options.initialSessionPrior ?? DEFAULT_EM_OPTIONS.initialSessionPrior,
-    fixU: options.fixU ?? DEFAULT_EM_OPTIONS.fixU,
-  };
-  const problems: string[] = [];
-  if (!Number.isInteger(o.maxIterations) || o.maxIterations < 1) problems.push('maxIterations must be an integer ≥ 1');
-  if (typeof o.tolerance !== 'number' || !(o.tolerance >= 0 && o.tolerance < 1)) problems.push('tolerance must be a number in [0, 1)');
-  if (typeof o.estimatePrior !== 'boolean') problems.push('estimatePrior must be a boolean');
-  if (typeof o.initialSessionPrior !== 'number' || !(o.initialSessionPrior > 0 && o.initialSessionPrior < 1)) problems.push('initialSessionPrior must be a number in (0, 1)');
-  if (typeof o.fixU !== 'boolean') problems.push('fixU must be a boolean');
-  if (problems.length > 0) throw new KhopError('INVALID_OPTION', `trainEM: ${problems.join('; ')}`, { details: { problems } });
-  return o;
-}
-
-function checkSession(s: EmSession, i: number, specs: readonly ComparisonSpec[]): void {
-  const what = `trainEM: session ${i}`;
-  if (s === null || typeof s !== 'object') throw new KhopError('INVALID_ARGUMENT', `${what} must be an object`);
-  checkLevelColumns(s.levels, s.count, specs, what);
-  if (s.count < 1) throw new KhopError('INVALID_ARGUMENT', `${what} has no pairs`);
-  if (!Array.isArray(s.fixedComparisons)) throw new KhopError('INVALID_ARGUMENT', `${what}: fixedComparisons must be an array of comparison indices`);
-  const seen = new Set<number>();
-  for (const k of s.fixedComparisons) {
-    if (!Number.isInteger(k) || k < 0 || k >= specs.length || seen.has(k)) {
-      throw new KhopError('INVALID_ARGUMENT', `${what}: fixedComparisons must hold distinct integers in 0..${specs.length - 1}`);
-    }
-    seen.add(k);
-  }
-  if (seen.size === specs.length) throw new KhopError('INVALID_ARGUMENT', `${what} fixes every comparison: nothing to train`);
+  return combineSessions(init, mSums, uSums, estimates, opts.fixU, diagnostics);
 }

@@ -258,13 +258,13 @@ export function emMaximise(
  * @throws KhopError INVALID_OPTION on bad options; INVALID_ARGUMENT on bad sessions or levels.
  */
 export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}): EmResult {
-  const opts = resolveOptions(options);
+  const opts = resolveEmOptions(options);
   if (!(init instanceof FellegiSunterModel)) throw new KhopError('INVALID_ARGUMENT', 'trainEM: init must be a FellegiSunterModel');
   const specs = init.comparisons;
   const K = specs.length;
   const levelCounts = specs.map((c) => c.levels.length);
   if (!Array.isArray(sessions) || sessions.length === 0) throw new KhopError('INVALID_ARGUMENT', 'trainEM: sessions must be a non-empty array');
-  sessions.forEach((s, i) => checkSession(s, i, specs));
+  sessions.forEach((s, i) => checkEmSession(s, i, specs));
 
   const initParams = init.parameters();
   const flat = (table: number[][]): Float64Array => {
@@ -330,6 +330,24 @@ export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel
     });
   });
 
+  return combineSessions(init, mSums, uSums, estimates, opts.fixU, diagnostics);
+}
+
+/**
+ * The trained model from the per-session sums: each comparison's m (and u unless fixed) is the
+ * mean over the sessions that estimated it (`estimates[k]` of them); the others keep `init`'s.
+ * Shared by trainEM and the worker-pool EM (src/pool/parallel-em.ts).
+ */
+export function combineSessions(
+  init: FellegiSunterModel,
+  mSums: Float64Array,
+  uSums: Float64Array,
+  estimates: Uint32Array,
+  fixU: boolean,
+  diagnostics: EmSessionDiagnostics[],
+): EmResult {
+  const initParams = init.parameters();
+  const K = init.comparisons.length;
   const m = initParams.m.map((row) => row.slice());
   const u = initParams.u.map((row) => row.slice());
   const notEstimated: number[] = [];
@@ -340,15 +358,17 @@ export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel
       continue;
     }
     const base = k << LEVEL_SHIFT;
-    for (let l = 1; l < levelCounts[k]!; l++) {
+    for (let l = 1; l < init.comparisons[k]!.levels.length; l++) {
       m[k]![l] = mSums[base | l]! / n;
-      if (!opts.fixU) u[k]![l] = uSums[base | l]! / n;
+      if (!fixU) u[k]![l] = uSums[base | l]! / n;
     }
   }
   return { model: init.withParameters({ m, u }), sessions: diagnostics, notEstimated };
 }
 
-function resolveOptions(options: EmOptions): Required<EmOptions> {
+/** EmOptions with defaults, validated (KhopError INVALID_OPTION listing every problem). */
+export function resolveEmOptions(options: EmOptions): Required<EmOptions> {
+  if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'em: options must be an object');
   const o = {
     maxIterations: options.maxIterations ?? DEFAULT_EM_OPTIONS.maxIterations,
     tolerance: options.tolerance ?? DEFAULT_EM_OPTIONS.tolerance,
@@ -370,7 +390,8 @@ function resolveOptions(options: EmOptions): Required<EmOptions> {
   return o;
 }
 
-function checkSession(s: EmSession, i: number, specs: readonly ComparisonSpec[]): void {
+/** Validate one session against the model's comparisons. */
+export function checkEmSession(s: EmSession, i: number, specs: readonly ComparisonSpec[]): void {
   const what = `trainEM: session ${i}`;
   if (s === null || typeof s !== 'object') throw new KhopError('INVALID_ARGUMENT', `${what} must be an object`);
   checkLevelColumns(s.levels, s.count, specs, what);
