@@ -21,6 +21,7 @@
 import { KhopError } from '../errors.js';
 import type { TaskContext } from './task-context.js';
 import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
+import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authenticate.js';
 import { isMainThread, threadId } from 'node:worker_threads';
 
 /** A task handler: the posted payload and the running thread's context. */
@@ -38,6 +39,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   'match.em': emTask,
   'match.score': scoreTask,
   'match.lambda': lambdaTask,
+  [AUTHENTICATE_TASK]: authenticateTask,
 });
 
 /** True when `name` is a registered task. */

@@ -23,6 +23,7 @@
  */
 import { loadIndexSnapshot, saveIndexSnapshot } from '../block/index-snapshot.js';
 import type { RecordStore } from '../block/record-store.js';
+import type { BlockIndex } from '../block/block-index.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { defineSchema, type FieldSpec } from '../schema.js';
@@ -38,7 +39,7 @@ import { copyStore } from './store-copy.js';
 const FORMAT = 'khop.register';
 const VERSION = 1;
 
-interface RegisterMeta {
+export interface RegisterMeta {
   format: typeof FORMAT;
   version: number;
   schema: Record<string, FieldSpec>;
@@ -95,11 +96,9 @@ function dictionaryOf(v: unknown, fields: number): string[][] {
   return v as string[][];
 }
 
-/** Save a register state (see the file header). */
-export async function saveRegister(path: string, s: RegisterState): Promise<void> {
-  const indexes = [s.idIndex, s.earlierIndex];
-  if (s.candidateIndex !== null) indexes.push(s.candidateIndex);
-  const meta: RegisterMeta = {
+/** The metadata of a register state: everything but the store and the indexes. */
+export function registerMeta(s: RegisterState): RegisterMeta {
+  return {
     format: FORMAT,
     version: VERSION,
     schema: s.schema.toJSON(),
@@ -116,7 +115,18 @@ export async function saveRegister(path: string, s: RegisterState): Promise<void
     tombstones: new Uint8Array(s.tombstones.rows().buffer),
     deadPending: s.deadPending,
   };
-  await saveIndexSnapshot(path, s.store, indexes, meta);
+}
+
+/** The indexes of a state in snapshot order: ID, earlier IDs, then candidates when present. */
+export function registerIndexes(s: RegisterState): BlockIndex[] {
+  const indexes = [s.idIndex, s.earlierIndex];
+  if (s.candidateIndex !== null) indexes.push(s.candidateIndex);
+  return indexes;
+}
+
+/** Save a register state (see the file header). */
+export async function saveRegister(path: string, s: RegisterState): Promise<void> {
+  await saveIndexSnapshot(path, s.store, registerIndexes(s), registerMeta(s));
 }
 
 function corrupt(what: string, cause?: unknown): KhopError {
@@ -135,8 +145,16 @@ export async function loadRegister(path: string): Promise<RegisterState> {
     throw new KhopError('SNAPSHOT_FOREIGN', 'Register.load: the snapshot does not hold a khop register');
   }
   if (m.version !== VERSION) throw new KhopError('SNAPSHOT_VERSION', `Register.load: register layout version ${String(m.version)} is not supported`);
-  const store = snap.store;
-  if (store === null) throw corrupt('the store is missing');
+  if (snap.store === null) throw corrupt('the store is missing');
+  return stateFromParts(m, snap.store, snap.indexes, true);
+}
+
+/**
+ * A register state from its metadata, store and indexes (a snapshot, or the shared parts a
+ * worker thread receives). `growable`: make the store appendable (a loaded register); a
+ * worker's read-only view passes false.
+ */
+export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: readonly BlockIndex[], growable: boolean): RegisterState {
   let state: RegisterState;
   try {
     const schema = defineSchema(m.schema);
@@ -147,11 +165,11 @@ export async function loadRegister(path: string): Promise<RegisterState> {
       throw corrupt('the store columns do not match the schema');
     }
     const expected = m.hasCandidateIndex ? 3 : 2;
-    if (snap.indexes.length !== expected) throw corrupt('the index count does not match');
+    if (indexes.length !== expected) throw corrupt('the index count does not match');
     if (!isInt(m.baseRows, 0, store.rowCount) || !isInt(m.inputRows, 0, Number.MAX_SAFE_INTEGER) || !isInt(m.deadPending, 0, store.rowCount)) {
       throw corrupt('the row counts do not match the store');
     }
-    for (const ix of snap.indexes) if (ix.rowCount !== m.baseRows) throw corrupt('an index does not cover the base rows');
+    for (const ix of indexes) if (ix.rowCount !== m.baseRows) throw corrupt('an index does not cover the base rows');
     const tombstones = new Tombstones();
     for (const row of u32Of(m.tombstones, 'tombstones')) {
       if (row >= store.rowCount) throw corrupt('a tombstone names a row beyond the store');
@@ -169,12 +187,12 @@ export async function loadRegister(path: string): Promise<RegisterState> {
       },
       policy: resolvePolicy(schema, m.policy),
       model: FellegiSunterModel.fromJSON(m.model),
-      store: appendable(store),
+      store: growable ? appendable(store) : store,
       dictionary: new CategoryDictionary(layout.fields.length, dictionaryOf(m.dictionary, layout.fields.length)),
       baseRows: m.baseRows,
-      idIndex: snap.indexes[0]!,
-      earlierIndex: snap.indexes[1]!,
-      candidateIndex: m.hasCandidateIndex ? snap.indexes[2]! : null,
+      idIndex: indexes[0]!,
+      earlierIndex: indexes[1]!,
+      candidateIndex: m.hasCandidateIndex ? indexes[2]! : null,
       deltaId: decodeDelta(m.delta?.id, 'delta.id', store.rowCount),
       deltaEarlier: decodeDelta(m.delta?.earlier, 'delta.earlier', store.rowCount),
       deltaCandidate: decodeDelta(m.delta?.candidate, 'delta.candidate', store.rowCount),

@@ -42,7 +42,7 @@ import { resolvePolicy, type VerificationPolicy } from './policy.js';
 import { BY_EARLIER_ID, BY_ID, BY_SEARCH, RecordEvaluator, type Evaluation } from './record-evaluator.js';
 import { registerLayout } from './register-layout.js';
 import { resolveBuildOptions, type RegisterBuildOptions } from './register-options.js';
-import { loadRegister, saveRegister } from './register-snapshot.js';
+import { loadRegister, registerIndexes, registerMeta, saveRegister, stateFromParts } from './register-snapshot.js';
 import { compactState, pendingChanges } from './compaction.js';
 import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
 import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
@@ -64,6 +64,7 @@ import {
 } from './verdict.js';
 import { formRecordIdIsNumber } from './written-form.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
+import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 
 /** Options of {@link Register.authenticateMany}. */
 export interface AuthenticateManyOptions extends AuthenticateOptions {
@@ -73,9 +74,21 @@ export interface AuthenticateManyOptions extends AuthenticateOptions {
    * Default {@link DEFAULT_BATCH_SIZE} (8,192).
    */
   batchSize?: number;
+  /**
+   * Worker threads (1..256): above 1, batches are authenticated on a worker pool (created for
+   * this call and closed after it) over the register's shared memory, in input order.
+   * Default 1 (see BENCHMARKS.md, register-parallel, for when the pool pays off).
+   */
+  threads?: number;
+  /** A pool to run the batches on (overrides `threads`; not closed). */
+  pool?: PoolLike;
 }
 
 export const DEFAULT_BATCH_SIZE = 8192;
+
+/** Distinguishes the jobs of different registers in one process (a thread caches by job id). */
+const JOB_PREFIX = `register:${process.pid}:`;
+let jobCounter = 0;
 const MAX_BATCH_SIZE = 1 << 20;
 
 /** What `add` did. */
@@ -139,6 +152,8 @@ export class Register {
   private readonly outcomes: Uint8Array;
   private readonly evaluation: Evaluation = { weight: 0, policyHolds: false };
   private readonly utf8 = new TextEncoder();
+  /** The state shared with worker threads for authenticateMany, until the next change. */
+  private sharedJobValue: RegisterJob | null = null;
 
   private constructor(state: RegisterState) {
     this.s = state;
@@ -319,7 +334,42 @@ export class Register {
     if (!isAsyncIterable(claims) && !isIterable(claims)) {
       throw new KhopError('INVALID_ARGUMENT', 'authenticateMany: claims must be an array or an (async) iterable of objects');
     }
+    const threads = options?.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new KhopError('INVALID_OPTION', 'authenticateMany: threads must be an integer in 1..256', { details: { option: 'threads' } });
+    }
+    if (options?.pool !== undefined || threads > 1) {
+      return parallelVerdicts(claims, { batchSize, candidates: k, threads, pool: options?.pool, job: () => this.sharedJob() });
+    }
     return { [Symbol.asyncIterator]: () => new VerdictStream(claims, batchSize, this.claimBatch(batchSize, k)) };
+  }
+
+  /** Any change: the state shared with workers is stale (their cached copies are released). */
+  private changed(): void {
+    if (this.sharedJobValue !== null) Atomics.store(this.sharedJobValue.released, 0, 1);
+    this.sharedJobValue = null;
+  }
+
+  /** The register as worker threads receive it: metadata plus SharedArrayBuffer descriptors. */
+  private sharedJob(): RegisterJob {
+    if (this.sharedJobValue === null) {
+      const s = this.s;
+      this.sharedJobValue = {
+        id: `${JOB_PREFIX}${++jobCounter}`,
+        meta: registerMeta(s),
+        store: s.store.toDescriptor(),
+        indexes: registerIndexes(s).map((ix) => ix.toDescriptor()),
+        released: new Int32Array(new SharedArrayBuffer(4)),
+      };
+    }
+    return this.sharedJobValue;
+  }
+
+  /** A read-only register over the shared parts of another thread's register (worker side). */
+  static fromSharedJob(job: RegisterJob): Register {
+    const store = RecordStore.fromDescriptor(job.store);
+    const indexes = job.indexes.map((d) => BlockIndex.fromDescriptor(d));
+    return new Register(stateFromParts(job.meta, store, indexes, false));
   }
 
   /**
@@ -647,6 +697,7 @@ export class Register {
    * checked for uniqueness.
    */
   add(rows: Iterable<unknown>): AddResult {
+    this.changed();
     if (!isIterable(rows) || typeof rows === 'string') {
       throw new KhopError('INVALID_ARGUMENT', 'Register.add: rows must be an array or a synchronous iterable of objects');
     }
@@ -674,6 +725,7 @@ export class Register {
    *   INVALID_ARGUMENT for a record id that is not a string or a finite number.
    */
   update(recordId: string | number, row: Record<string, unknown>): boolean {
+    this.changed();
     const rows = this.rowsOfRecord(recordId);
     if (rows.length === 0) return false;
     const keep = this.recordIdOf(rows[0]!);
@@ -691,6 +743,7 @@ export class Register {
    * @throws KhopError INVALID_ARGUMENT for a record id that is not a string or a finite number.
    */
   remove(recordId: string | number): boolean {
+    this.changed();
     const rows = this.rowsOfRecord(recordId);
     if (rows.length === 0) return false;
     for (const old of rows) this.kill(old);
@@ -778,6 +831,7 @@ export class Register {
    * they exceed 1/8 of it (compaction.ts). Verdicts are the same before and after.
    */
   compact(): void {
+    this.changed();
     if (!compactState(this.s, this.bulkHasher())) return;
     this.evaluator.setStore(this.s.store);
     this.ridIndex = null;
