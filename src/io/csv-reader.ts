@@ -24,14 +24,13 @@ import { ByteInput, type ByteSource } from './byte-source.js';
 import { CsvParser, type CsvSink } from './csv-parser.js';
 import { detectCsvDelimiter, sampleIsEnough } from './csv-dialect.js';
 import {
-  BatchRecordSource,
   checkBaseOptions,
   DEFAULT_KEEP_RAW,
   throwIfProblems,
-  type ProgressFacts,
   type ReadOptionsBase,
 } from './record-source.js';
 import { newRowValues, type RecordItem, type RecordSource, type RejectCode, type TextEncodingName } from './record-types.js';
+import { TextInputSource } from './text-input-source.js';
 import { checkEncodingOption, decodeChunks, sniffEncoding, type EncodingOption } from './text-decoding.js';
 
 export interface CsvReadOptions extends ReadOptionsBase {
@@ -141,18 +140,11 @@ export async function readCsv(source: ByteSource | ByteInput, options: CsvReadOp
   }
 }
 
-class CsvRecordSourceImpl extends BatchRecordSource implements CsvSink {
+class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   readonly format = 'csv' as const;
-  private readonly input: ByteInput;
-  private readonly text: AsyncIterator<string>;
   private readonly parser: CsvParser;
   private readonly opts: ResolvedCsvOptions;
   private readingHeader: boolean;
-  private batch: RecordItem[] = [];
-  private rowNumber = 0;
-  private blank = 0;
-  private eof = false;
-  private sawContent = false;
 
   constructor(
     input: ByteInput,
@@ -162,9 +154,7 @@ class CsvRecordSourceImpl extends BatchRecordSource implements CsvSink {
     opts: ResolvedCsvOptions,
     base: ReadOptionsBase,
   ) {
-    super(encoding, delimiter, base);
-    this.input = input;
-    this.text = text;
+    super(input, text, encoding, delimiter, base);
     this.opts = opts;
     this.parser = new CsvParser(this, {
       delimiter: delimiter.charCodeAt(0),
@@ -209,27 +199,6 @@ class CsvRecordSourceImpl extends BatchRecordSource implements CsvSink {
     }
   }
 
-  private take(): RecordItem[] {
-    const b = this.batch;
-    this.batch = [];
-    return b;
-  }
-
-  protected release(): Promise<void> {
-    return this.input.close();
-  }
-
-  protected progressFacts(): ProgressFacts {
-    return { done: this.input.bytesRead, total: this.input.size, unit: 'bytes' };
-  }
-
-  protected blankLineCount(): number {
-    return this.blank;
-  }
-
-  protected bytesReadSoFar(): number {
-    return this.input.bytesRead;
-  }
 
   // ---- CsvSink ----
 

@@ -24,14 +24,13 @@
 import { KhopError } from '../errors.js';
 import { ByteInput, type ByteSource } from './byte-source.js';
 import {
-  BatchRecordSource,
   checkBaseOptions,
   DEFAULT_KEEP_RAW,
   throwIfProblems,
-  type ProgressFacts,
   type ReadOptionsBase,
 } from './record-source.js';
 import { RAW_TEXT_LIMIT, ROW_PROTOTYPE, type RecordItem, type RecordSource, type RecordValues, type RejectCode, type TextEncodingName } from './record-types.js';
+import { TextInputSource } from './text-input-source.js';
 import { checkEncodingOption, decodeChunks, sniffEncoding, type EncodingOption } from './text-decoding.js';
 
 export interface NdjsonReadOptions extends ReadOptionsBase {
@@ -84,18 +83,11 @@ export async function readNdjson(source: ByteSource | ByteInput, options: Ndjson
   }
 }
 
-class NdjsonRecordSource extends BatchRecordSource {
+class NdjsonRecordSource extends TextInputSource {
   readonly format = 'ndjson' as const;
-  private readonly input: ByteInput;
-  private readonly text: AsyncIterator<string>;
   private readonly maxLine: number;
   private readonly keepRaw: boolean;
-  private batch: RecordItem[] = [];
-  private rowNumber = 0;
-  private blank = 0;
   private line = 1;
-  private eof = false;
-  private sawContent = false;
   /** Start of the current line from earlier chunks (empty when the line starts in this chunk). */
   private carry = '';
   private carryLen = 0;
@@ -103,9 +95,7 @@ class NdjsonRecordSource extends BatchRecordSource {
   private carryHasReplacement = false;
 
   constructor(input: ByteInput, text: AsyncIterator<string>, encoding: TextEncodingName, maxLine: number, keepRaw: boolean, base: ReadOptionsBase) {
-    super(encoding, null, base);
-    this.input = input;
-    this.text = text;
+    super(input, text, encoding, null, base);
     this.maxLine = maxLine;
     this.keepRaw = keepRaw;
   }
@@ -135,27 +125,6 @@ class NdjsonRecordSource extends BatchRecordSource {
     }
   }
 
-  private take(): RecordItem[] {
-    const b = this.batch;
-    this.batch = [];
-    return b;
-  }
-
-  protected release(): Promise<void> {
-    return this.input.close();
-  }
-
-  protected progressFacts(): ProgressFacts {
-    return { done: this.input.bytesRead, total: this.input.size, unit: 'bytes' };
-  }
-
-  protected blankLineCount(): number {
-    return this.blank;
-  }
-
-  protected bytesReadSoFar(): number {
-    return this.input.bytesRead;
-  }
 
   private finish(): void {
     this.eof = true;
