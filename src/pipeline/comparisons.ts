@@ -130,7 +130,6 @@ export interface SharedSideDescriptor {
 
 /** Flatten the numeric columns `plan` reads onto SharedArrayBuffer and describe the side. */
 export function shareSide(store: RecordStore, plan: ComparisonPlan): SharedSideDescriptor {
-  const n = store.rowCount;
   const int32: Array<readonly [string, Int32Array]> = [];
   const uint8: Array<readonly [string, Uint8Array]> = [];
   for (const c of plan.numericColumns) {
