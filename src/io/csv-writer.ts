@@ -21,7 +21,7 @@
  * Reference: RFC 4180; OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection.
  */
 import { KhopError } from '../errors.js';
-import { TextSink, type TextDestination } from './text-sink.js';
+import { TextSink, writeAllRows, type TextDestination } from './text-sink.js';
 
 export interface CsvWriteOptions {
   /** Column names, in output order; object rows are read by these keys. Required. */
@@ -221,24 +221,5 @@ export async function writeCsvRows(
   rows: Iterable<CsvRow> | AsyncIterable<CsvRow>,
   options: CsvWriteOptions,
 ): Promise<{ rows: number; bytes: number }> {
-  const w = new CsvWriter(dest, options);
-  try {
-    if (Symbol.asyncIterator in rows) {
-      for await (const row of rows) {
-        const p = w.writeRow(row);
-        if (p !== undefined) await p;
-      }
-    } else {
-      // a plain iterable: no promise per row, only when the stream asks to wait
-      for (const row of rows) {
-        const p = w.writeRow(row);
-        if (p !== undefined) await p;
-      }
-    }
-  } catch (e) {
-    await w.close().catch(() => undefined); // the first error is the one to report
-    throw e;
-  }
-  await w.close();
-  return { rows: w.rowCount, bytes: w.bytesWritten };
+  return writeAllRows(new CsvWriter(dest, options), rows);
 }

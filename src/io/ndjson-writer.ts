@@ -9,7 +9,7 @@
  * No formula escaping: NDJSON is not opened by spreadsheets as cells.
  */
 import { KhopError } from '../errors.js';
-import { TextSink, type TextDestination } from './text-sink.js';
+import { TextSink, writeAllRows, type TextDestination } from './text-sink.js';
 
 export interface NdjsonWriteOptions {
   /** End the stream on close. Default: true for a path, false for a stream. */
@@ -75,24 +75,5 @@ export async function writeNdjsonRows(
   rows: Iterable<Readonly<Record<string, unknown>>> | AsyncIterable<Readonly<Record<string, unknown>>>,
   options: NdjsonWriteOptions = {},
 ): Promise<{ rows: number; bytes: number }> {
-  const w = new NdjsonWriter(dest, options);
-  try {
-    if (Symbol.asyncIterator in rows) {
-      for await (const row of rows) {
-        const p = w.writeRow(row);
-        if (p !== undefined) await p;
-      }
-    } else {
-      // a plain iterable: no promise per row, only when the stream asks to wait
-      for (const row of rows) {
-        const p = w.writeRow(row);
-        if (p !== undefined) await p;
-      }
-    }
-  } catch (e) {
-    await w.close().catch(() => undefined);
-    throw e;
-  }
-  await w.close();
-  return { rows: w.rowCount, bytes: w.bytesWritten };
+  return writeAllRows(new NdjsonWriter(dest, options), rows);
 }

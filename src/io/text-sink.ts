@@ -135,3 +135,37 @@ export class TextSink {
     return new KhopError('IO_ERROR', 'writing the output failed', { cause: e });
   }
 }
+
+/** A row writer: writeRow returns a promise only when the destination asks to wait. */
+export interface RowWriter<R> {
+  writeRow(row: R): void | Promise<void>;
+  close(): Promise<void>;
+  readonly rowCount: number;
+  readonly bytesWritten: number;
+}
+
+/**
+ * Write every row through `w` with back-pressure, then close it; on an error the writer is
+ * closed and the FIRST error is thrown. Shared by writeCsvRows and writeNdjsonRows.
+ */
+export async function writeAllRows<R>(w: RowWriter<R>, rows: Iterable<R> | AsyncIterable<R>): Promise<{ rows: number; bytes: number }> {
+  try {
+    if (Symbol.asyncIterator in rows) {
+      for await (const row of rows) {
+        const p = w.writeRow(row);
+        if (p !== undefined) await p;
+      }
+    } else {
+      // a plain iterable: no promise per row, only when the stream asks to wait
+      for (const row of rows as Iterable<R>) {
+        const p = w.writeRow(row);
+        if (p !== undefined) await p;
+      }
+    }
+  } catch (e) {
+    await w.close().catch(() => undefined); // the first error is the one to report
+    throw e;
+  }
+  await w.close();
+  return { rows: w.rowCount, bytes: w.bytesWritten };
+}

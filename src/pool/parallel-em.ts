@@ -14,7 +14,6 @@
  * Trade-off: one round trip to the pool per iteration and session (~0.1 ms per task plus the
  * wait for the slowest task), against E-steps of up to 2M pairs: worth it from ~10^5 pairs.
  */
-import { KhopError } from '../errors.js';
 import { LEVEL_SHIFT } from '../score/comparison-spec.js';
 import {
   EM_ACC_LEVELS,
@@ -23,14 +22,12 @@ import {
   emAccumulatorLength,
   emMaximise,
   emStepTable,
-  checkEmSession,
+  beginTraining,
   combineSessions,
-  resolveEmOptions,
   type EmOptions,
   type EmParameters,
   type EmResult,
   type EmSession,
-  type EmSessionDiagnostics,
 } from '../score/expectation-maximisation.js';
 import { checkLevelCounts, countLevels } from '../score/estimate-u.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
@@ -55,24 +52,7 @@ export interface EmRunner {
  * @throws (rejects) KhopError INVALID_OPTION / INVALID_ARGUMENT as trainEM; WORKER_FAILED.
  */
 export async function trainEmParallel(run: EmRunner, sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}, phase = 'train'): Promise<EmResult> {
-  const opts = resolveEmOptions(options);
-  if (!(init instanceof FellegiSunterModel)) throw new KhopError('INVALID_ARGUMENT', 'trainEmParallel: init must be a FellegiSunterModel');
-  const specs = init.comparisons;
-  const K = specs.length;
-  const levelCounts = specs.map((c) => c.levels.length);
-  if (!Array.isArray(sessions) || sessions.length === 0) throw new KhopError('INVALID_ARGUMENT', 'trainEmParallel: sessions must be a non-empty array');
-  sessions.forEach((s, i) => checkEmSession(s, i, specs));
-
-  const initParams = init.parameters();
-  const flat = (table: number[][]): Float64Array => {
-    const out = new Float64Array(K << LEVEL_SHIFT);
-    table.forEach((row, k) => out.set(row, k << LEVEL_SHIFT));
-    return out;
-  };
-  const diagnostics: EmSessionDiagnostics[] = [];
-  const mSums = new Float64Array(K << LEVEL_SHIFT);
-  const uSums = new Float64Array(K << LEVEL_SHIFT);
-  const estimates = new Uint32Array(K);
+  const { opts, specs, K, levelCounts, initM, initU, diagnostics, mSums, uSums, estimates } = beginTraining('trainEmParallel', sessions, init, options);
   const accLen = emAccumulatorLength(K);
   const lbf = sharedFloat64(K << LEVEL_SHIFT);
 
@@ -91,7 +71,7 @@ export async function trainEmParallel(run: EmRunner, sessions: readonly EmSessio
       for (let l = 1; l < levelCounts[k]!; l++) n += histogram[(k << LEVEL_SHIFT) | l]!;
       return n > 0;
     });
-    const params: EmParameters = { m: flat(initParams.m), u: flat(initParams.u), prior: opts.initialSessionPrior };
+    const params: EmParameters = { m: initM.slice(), u: initU.slice(), prior: opts.initialSessionPrior };
 
     const ranges = pairRanges(session.count);
     const groups = taskGroups(ranges, run.pool.threads, UNIFORM_TASKS_PER_THREAD);

@@ -258,24 +258,7 @@ export function emMaximise(
  * @throws KhopError INVALID_OPTION on bad options; INVALID_ARGUMENT on bad sessions or levels.
  */
 export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}): EmResult {
-  const opts = resolveEmOptions(options);
-  if (!(init instanceof FellegiSunterModel)) throw new KhopError('INVALID_ARGUMENT', 'trainEM: init must be a FellegiSunterModel');
-  const specs = init.comparisons;
-  const K = specs.length;
-  const levelCounts = specs.map((c) => c.levels.length);
-  if (!Array.isArray(sessions) || sessions.length === 0) throw new KhopError('INVALID_ARGUMENT', 'trainEM: sessions must be a non-empty array');
-  sessions.forEach((s, i) => checkEmSession(s, i, specs));
-
-  const initParams = init.parameters();
-  const flat = (table: number[][]): Float64Array => {
-    const out = new Float64Array(K << LEVEL_SHIFT);
-    table.forEach((row, k) => out.set(row, k << LEVEL_SHIFT));
-    return out;
-  };
-  const diagnostics: EmSessionDiagnostics[] = [];
-  const mSums = new Float64Array(K << LEVEL_SHIFT);
-  const uSums = new Float64Array(K << LEVEL_SHIFT);
-  const estimates = new Uint32Array(K);
+  const { opts, specs, K, levelCounts, initM, initU, diagnostics, mSums, uSums, estimates } = beginTraining('trainEM', sessions, init, options);
 
   sessions.forEach((session, si) => {
     const what = `EM session ${si}${session.name === undefined ? '' : ` ("${session.name}")`}`;
@@ -292,7 +275,7 @@ export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel
       for (let l = 1; l < levelCounts[k]!; l++) n += histogram[(k << LEVEL_SHIFT) | l]!;
       return n > 0;
     });
-    const params: EmParameters = { m: flat(initParams.m), u: flat(initParams.u), prior: opts.initialSessionPrior };
+    const params: EmParameters = { m: initM.slice(), u: initU.slice(), prior: opts.initialSessionPrior };
     const acc = new Float64Array(emAccumulatorLength(K));
     let iterations = 0;
     let converged = false;
@@ -331,6 +314,50 @@ export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel
   });
 
   return combineSessions(init, mSums, uSums, estimates, opts.fixU, diagnostics);
+}
+
+/** Validated inputs and fresh accumulators of a training run (shared by trainEM and the pool's EM). */
+export interface TrainingStart {
+  readonly opts: Required<EmOptions>;
+  readonly specs: readonly ComparisonSpec[];
+  readonly K: number;
+  readonly levelCounts: readonly number[];
+  /** The initial model's m and u as flat `(k << 8) | level` tables (copy before changing). */
+  readonly initM: Float64Array;
+  readonly initU: Float64Array;
+  readonly diagnostics: EmSessionDiagnostics[];
+  readonly mSums: Float64Array;
+  readonly uSums: Float64Array;
+  readonly estimates: Uint32Array;
+}
+
+/** Validate options, model and sessions (errors name `caller`) and set up the sums. */
+export function beginTraining(caller: string, sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions): TrainingStart {
+  const opts = resolveEmOptions(options);
+  if (!(init instanceof FellegiSunterModel)) throw new KhopError('INVALID_ARGUMENT', `${caller}: init must be a FellegiSunterModel`);
+  const specs = init.comparisons;
+  const K = specs.length;
+  const levelCounts = specs.map((c) => c.levels.length);
+  if (!Array.isArray(sessions) || sessions.length === 0) throw new KhopError('INVALID_ARGUMENT', `${caller}: sessions must be a non-empty array`);
+  sessions.forEach((s, i) => checkEmSession(s, i, specs));
+  const initParams = init.parameters();
+  const flat = (table: number[][]): Float64Array => {
+    const out = new Float64Array(K << LEVEL_SHIFT);
+    table.forEach((row, k) => out.set(row, k << LEVEL_SHIFT));
+    return out;
+  };
+  return {
+    opts,
+    specs,
+    K,
+    levelCounts,
+    initM: flat(initParams.m),
+    initU: flat(initParams.u),
+    diagnostics: [],
+    mSums: new Float64Array(K << LEVEL_SHIFT),
+    uSums: new Float64Array(K << LEVEL_SHIFT),
+    estimates: new Uint32Array(K),
+  };
 }
 
 /**
