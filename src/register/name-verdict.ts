@@ -126,6 +126,16 @@ function collapseSpaces(s: string): string {
   return out;
 }
 
+/** `word` (non-empty) is one of the space-separated words of `folded`. */
+function hasWord(folded: string, word: string): boolean {
+  if (word === '') return false;
+  for (let i = folded.indexOf(word); i >= 0; i = folded.indexOf(word, i + 1)) {
+    const end = i + word.length;
+    if ((i === 0 || folded.charCodeAt(i - 1) === 0x20) && (end === folded.length || folded.charCodeAt(end) === 0x20)) return true;
+  }
+  return false;
+}
+
 function firstWord(folded: string): string {
   const i = folded.indexOf(' ');
   return i < 0 ? folded : folded.slice(0, i);
@@ -178,6 +188,19 @@ function hasNamePunctuation(s: string): boolean {
   return false;
 }
 
+/** Add an ordering unless an equal form is already listed (distinct forms only). */
+function addOrdering(out: Ordering[], norm: string, kind: number): void {
+  for (let i = 0; i < out.length; i++) if (out[i]!.norm === norm) return;
+  out.push({ norm, folded: foldToAscii(norm), kind });
+}
+
+/** Sum of the code units of a string (an order-free signature of its characters). */
+function unitSum(s: string): number {
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) sum += s.charCodeAt(i);
+  return sum;
+}
+
 /** The claim side of a name comparison (lazy; see the file header). */
 export class ClaimName {
   private quickValue: string | undefined;
@@ -187,6 +210,7 @@ export class ClaimName {
   private orderingsValue: Ordering[] | undefined;
   private canonicalValue: string | null | undefined;
   private keyValue: string | undefined;
+  private foldedSumValue: number | undefined;
 
   constructor(
     /** Trimmed claim text. */
@@ -243,7 +267,26 @@ export class ClaimName {
 
   /** True when the claim has no letters or digits. */
   get empty(): boolean {
-    return this.orderings.length === 0;
+    // The claim has letters or digits exactly when its folded form is not empty (tested).
+    return this.quickFolded === '' && this.orderings.length === 0;
+  }
+
+  /**
+   * The folded form of the claim as written, i.e. `orderings[0].folded` — read off the quick
+   * form when the text has no backtick. The orderings are built from normalised tokens split
+   * on name punctuation; foldToAscii turns the same punctuation into word breaks and keeps the
+   * same letters, EXCEPT the backtick, which the tokenizer splits on and the fold drops
+   * ("q`q" → tokens q · q, folded "qq"). Without a backtick both are the same string
+   * (property-tested), which spares the normalisation and the orderings for a claim whose
+   * name differs from the register's in letters. Call only when the claim is not empty.
+   */
+  get writtenFolded(): string {
+    return this.hasBacktick ? this.orderings[0]!.folded : this.quickFolded;
+  }
+
+  /** The text contains a backtick (see writtenFolded). */
+  get hasBacktick(): boolean {
+    return this.text.indexOf('`') >= 0;
   }
 
   /**
@@ -259,22 +302,30 @@ export class ClaimName {
       const t = this.tokens;
       const n = t.length;
       const out: Ordering[] = [];
-      const add = (s: string, kind: number): void => {
-        for (const o of out) if (o.norm === s) return;
-        out.push({ norm: s, folded: foldToAscii(s), kind });
-      };
       if (n > 0) {
-        add(t.join(' '), 1);
+        addOrdering(out, t.join(' '), 1);
         if (out[0]!.folded === '') out.pop();
         else if (this.full && n >= 2) {
-          add([...t.slice(1), t[0]!].join(' '), 2); // given first → given last
-          add([t[n - 1]!, ...t.slice(0, n - 1)].join(' '), 2); // family last → family first
-          if (this.locale === 'generic') add([t[n - 1]!, ...t.slice(1, n - 1), t[0]!].join(' '), 2);
+          addOrdering(out, [...t.slice(1), t[0]!].join(' '), 2); // given first → given last
+          addOrdering(out, [t[n - 1]!, ...t.slice(0, n - 1)].join(' '), 2); // family last → family first
+          if (this.locale === 'generic') addOrdering(out, [t[n - 1]!, ...t.slice(1, n - 1), t[0]!].join(' '), 2);
         }
       }
       this.orderingsValue = out;
     }
     return this.orderingsValue;
+  }
+
+  /**
+   * Could some ordering of the claim fold to `recordFolded`? Every ordering is a permutation of
+   * the same tokens joined by single spaces, so all of them have the length and the sum of
+   * code units of the first one; a record folded form that differs in either is none of them
+   * (nor the same token multiset). Call only when the claim is not empty.
+   */
+  mayBePermutationOf(recordFolded: string): boolean {
+    const f = this.writtenFolded;
+    if (f.length !== recordFolded.length) return false;
+    return (this.foldedSumValue ??= unitSum(f)) === unitSum(recordFolded);
   }
 
   /**
@@ -284,7 +335,7 @@ export class ClaimName {
   get canonical(): string | null {
     if (this.canonicalValue === undefined) {
       if (this.full) {
-        const c = canonicalPersonName(this.text, this.locale);
+        const c = canonicalPersonName(this.text, this.locale, this.normalized);
         this.canonicalValue = c === null || foldToAscii(c.norm) === '' ? null : c.norm;
       } else {
         this.canonicalValue = this.empty ? null : this.normalized;
@@ -295,7 +346,7 @@ export class ClaimName {
 
   /** Phonetic key of the name as written. */
   get key(): string {
-    return (this.keyValue ??= this.empty ? '' : nameKey(this.orderings[0]!.folded, this.locale));
+    return (this.keyValue ??= this.empty ? '' : nameKey(this.writtenFolded, this.locale));
   }
 
   /**
@@ -336,16 +387,28 @@ export function compareName(claim: ClaimName | null, recordNorm: string | null, 
   if (claim.quick === recordNorm) return claim.quickEquivalence(recordStyle);
   const rf = foldToAscii(recordNorm);
   if (claim.quickFolded === rf && rf !== '' && (!hasNonAscii(claim.quick) || !hasNonAscii(recordNorm))) return NAME.DIACRITICS;
-  // Normalised (tone placement, look-alikes) as written, then re-ordered.
-  if (claim.normalized === recordNorm) return claim.equivalence(recordStyle, 1, recordNorm);
+  // Normalised (tone placement, look-alikes) as written, then re-ordered. Folding ignores what
+  // normalizeText changes (foldToAscii ∘ normalizeText = foldToAscii, tested in test/text), so
+  // the normalised forms can only be equal when the folded ones are: the costly normalisation
+  // is skipped for names that differ in letters.
+  if (claim.quickFolded === rf && claim.normalized === recordNorm) return claim.equivalence(recordStyle, 1, recordNorm);
   if (claim.empty) return NAME.INVALID;
-  const orderings = claim.orderings;
-  for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(recordStyle, o.kind, recordNorm);
-  for (const o of orderings) if (o.folded === rf) return diacriticsOutcome(o.norm, recordNorm);
+  // Equal as a re-ordering, or as the same tokens in another order (below): only possible when
+  // the folded forms are permutations of each other's tokens.
+  const permutation = claim.mayBePermutationOf(rf);
+  if (permutation) {
+    const orderings = claim.orderings;
+    for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(recordStyle, o.kind, recordNorm);
+    for (const o of orderings) if (o.folded === rf) return diacriticsOutcome(o.norm, recordNorm);
+  }
   // Part-level checks, on the ordering whose first token agrees with the register's (if any).
-  let cf = orderings[0]!.folded;
-  if (claim.full) {
-    const rFirst = firstWord(rf);
+  // Every ordering's first word is a word of the claim's folded form, so when the register's
+  // first word is not one of them no ordering qualifies (and none is built).
+  const written = claim.writtenFolded;
+  let cf = written;
+  const rFirst = firstWord(rf);
+  if (claim.full && (claim.hasBacktick || hasWord(written, rFirst))) {
+    const orderings = claim.orderings;
     for (let i = 0; i < orderings.length; i++) {
       if (firstWord(orderings[i]!.folded) !== rFirst) continue;
       cf = orderings[i]!.folded;
@@ -362,9 +425,9 @@ export function compareName(claim: ClaimName | null, recordNorm: string | null, 
       break;
     }
   }
-  const ck = cf === orderings[0]!.folded ? claim.key : nameKey(cf, claim.locale);
+  const ck = cf === written ? claim.key : nameKey(cf, claim.locale);
   if (ck !== '' && ck === nameKey(rf, claim.locale)) return NAME.DIALECT;
   if (damerauLevenshteinWithin(1, cf, rf) <= 1) return NAME.TYPO;
-  if (claim.full && sameTokenMultiset(cf, rf)) return NAME.ORDER_CLOSE;
+  if (claim.full && permutation && sameTokenMultiset(cf, rf)) return NAME.ORDER_CLOSE;
   return NAME.DIFFERS;
 }

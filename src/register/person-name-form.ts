@@ -18,7 +18,7 @@
  * Trade-off: one parse per stored row at build and per claim at query (microseconds);
  * folded parts and keys are recomputed at query time instead of being stored (lean store).
  */
-import { parsePersonName } from '../text/person-name.js';
+import { parseNormalizedPersonName, parsePersonName } from '../text/person-name.js';
 import { compoundFamilyLength } from '../text/name-frequencies.js';
 import { foldToAscii } from '../text/fold.js';
 import { vietnamesePhoneticKey } from '../keys/vietnamese-phonetic.js';
@@ -37,9 +37,13 @@ export interface CanonicalName {
   readonly reordered: boolean;
 }
 
-/** Canonical name (family · middle · given, normalised tokens joined by single spaces), or null when it has no letters. */
-export function canonicalPersonName(raw: string, locale: RegisterNameLocale): CanonicalName | null {
-  const p = parsePersonName(raw);
+/**
+ * Canonical name (family · middle · given, normalised tokens joined by single spaces), or null
+ * when it has no letters. `normalized` = normalizeText(raw), when the caller has it.
+ */
+export function canonicalPersonName(raw: string, locale: RegisterNameLocale, normalized?: string): CanonicalName | null {
+  // `normalized`, when given, is normalizeText(raw) already computed by the caller.
+  const p = normalized === undefined ? parsePersonName(raw) : parseNormalizedPersonName(normalized);
   const t = p.tokens;
   const n = t.length;
   if (n === 0) return null;

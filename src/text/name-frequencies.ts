@@ -142,16 +142,45 @@ export function givenNameShare(token: string): number {
 }
 
 /**
+ * The compound family names as both sides of a token comparison need them: normalised (a token
+ * with diacritics must equal it) and folded (a token without must equal the folded form), and
+ * the set of possible first tokens, so most names are rejected by one Set lookup.
+ */
+let compoundTable: {
+  exact: readonly (readonly string[])[];
+  folded: readonly (readonly string[])[];
+  first: ReadonlySet<string>;
+  minLength: number;
+} | null = null;
+
+function compounds(): NonNullable<typeof compoundTable> {
+  if (compoundTable === null) {
+    const folded = COMPOUND_FAMILY_NAMES.map((c) => c.map((t) => foldToAscii(t)));
+    const first = new Set<string>();
+    for (let i = 0; i < COMPOUND_FAMILY_NAMES.length; i++) {
+      first.add(COMPOUND_FAMILY_NAMES[i]![0]!);
+      first.add(folded[i]![0]!);
+    }
+    compoundTable = { exact: COMPOUND_FAMILY_NAMES, folded, first, minLength: Math.min(...COMPOUND_FAMILY_NAMES.map((c) => c.length)) };
+  }
+  return compoundTable;
+}
+
+/**
  * Length of the compound family name at the start of `tokens` (normalised), 0 when none.
  * Only counts when at least one token remains for the given name.
  */
 export function compoundFamilyLength(tokens: readonly string[]): number {
-  for (const c of COMPOUND_FAMILY_NAMES) {
+  const t = compounds();
+  if (tokens.length <= t.minLength || !t.first.has(tokens[0]!)) return 0;
+  for (let i = 0; i < t.exact.length; i++) {
+    const c = t.exact[i]!;
     if (tokens.length <= c.length) continue;
+    const f = t.folded[i]!;
     let ok = true;
     for (let k = 0; k < c.length && ok; k++) {
-      const t = tokens[k]!;
-      ok = hasDiacritics(t) ? t === c[k] : t === foldToAscii(c[k]!);
+      const tok = tokens[k]!;
+      ok = hasDiacritics(tok) ? tok === c[k] : tok === f[k];
     }
     if (ok) return c.length;
   }

@@ -105,7 +105,16 @@ function logShare(share: number): number {
  */
 export function parsePersonName(s: string): ParsedPersonName {
   if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'parsePersonName expects a string');
-  const tokens = tokenize(normalizeText(s));
+  return parseNormalizedPersonName(normalizeText(s));
+}
+
+/**
+ * parsePersonName of text that is already `normalizeText` output (normalizeText is
+ * idempotent, so this equals `parsePersonName(norm)` without normalising again). For callers
+ * that hold the normalised form anyway (the register's claim side).
+ */
+export function parseNormalizedPersonName(norm: string): ParsedPersonName {
+  const tokens = tokenize(norm);
   const n = tokens.length;
   if (n === 0) {
     return { tokens, family: '', middle: [], given: '', familyKnown: false, likelyReversed: false, reason: 'empty' };

@@ -79,3 +79,42 @@ describe('benign variants of real names are never worse than equivalent (propert
     );
   });
 });
+
+describe('ClaimName fast paths: the facts compareName relies on', () => {
+  // Names, punctuation, other scripts, look-alikes and invisible characters, glued or spaced.
+  const odd = ['😀', '-', '.', ' ', 'Ð', '\u0301', "K'Nhiêu", '\u200b', 'Ɖ', 'ð', 'Ａｎ', '\u00ad', 'ß', 'İ', '\u00a0', '１２', "'", '’', '—', '·', '中', 'я', '`', 'q`q'];
+  const token = fc.oneof(fc.constantFrom('Nguyễn', 'Văn', 'An', 'thị', 'Hòa', 'hoà', 'Tôn', 'Thất', ...odd), fc.string({ maxLength: 4 }));
+  const text = fc.tuple(fc.array(token, { minLength: 1, maxLength: 5 }), fc.constantFrom(' ', '', '-', '  ')).map(([t, sep]) => t.join(sep).trim());
+
+  it('empty ⇔ the folded form is empty; without a backtick the written folded form is the quick folded form', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom('vi', 'generic'), fc.boolean(), (t, locale, full) => {
+        if (t === '') return;
+        const c = new ClaimName(t, locale as 'vi' | 'generic', full);
+        expect(c.orderings.length === 0).toBe(c.quickFolded === '');
+        if (c.orderings.length > 0) {
+          expect(c.writtenFolded).toBe(c.orderings[0]!.folded);
+          if (!t.includes('`')) expect(c.orderings[0]!.folded).toBe(c.quickFolded);
+        }
+      }),
+      { seed: 29, numRuns: 5000 },
+    );
+  });
+
+  it('every ordering folds to a permutation of the written words (same length and code-unit sum)', () => {
+    const sum = (s: string) => [...s].reduce((a, ch) => a + ch.charCodeAt(0), 0);
+    fc.assert(
+      fc.property(text, fc.constantFrom('vi', 'generic'), (t, locale) => {
+        if (t === '') return;
+        const c = new ClaimName(t, locale as 'vi' | 'generic', true);
+        const o = c.orderings;
+        for (const x of o) {
+          expect(x.folded.length).toBe(o[0]!.folded.length);
+          expect(sum(x.folded)).toBe(sum(o[0]!.folded));
+          expect(c.mayBePermutationOf(x.folded)).toBe(true);
+        }
+      }),
+      { seed: 30, numRuns: 5000 },
+    );
+  });
+});

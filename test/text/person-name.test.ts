@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
-import { familyNameShare, isKnownFamilyName } from '../../src/text/name-frequencies.js';
-import { parsePersonName } from '../../src/text/person-name.js';
+import { COMPOUND_FAMILY_NAMES, compoundFamilyLength, familyNameShare, isKnownFamilyName } from '../../src/text/name-frequencies.js';
+import { parseNormalizedPersonName, parsePersonName } from '../../src/text/person-name.js';
+import { normalizeText } from '../../src/text/normalize.js';
+import { foldToAscii } from '../../src/text/fold.js';
 
 type Row = readonly [input: string, family: string, middle: string[], given: string, known: boolean, reversed: boolean, reason?: string];
 
@@ -126,5 +128,39 @@ describe('family-name table (cleaned vendored data)', () => {
   it('looks tokens with diacritics up as written: lệ is not lê', () => {
     expect(isKnownFamilyName('lệ')).toBe(false);
     expect(isKnownFamilyName('le')).toBe(true);
+  });
+});
+
+describe('parseNormalizedPersonName and compoundFamilyLength (fast paths)', () => {
+  const syllables = ['tôn', 'ton', 'thất', 'that', 'nữ', 'nu', 'công', 'cong', 'tằng', 'tang', 'âu', 'au', 'dương', 'duong', 'nguyễn', 'văn', 'an', 'thị', 'y', 'hoàng', 'phủ'];
+
+  it('parseNormalizedPersonName(normalizeText(s)) equals parsePersonName(s) for any text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom(...syllables, ' ', '-', 'Ð', '\u0301'), { maxLength: 8 }).map((a) => a.join(' '))), (s) => {
+        expect(parseNormalizedPersonName(normalizeText(s))).toEqual(parsePersonName(s));
+      }),
+      { seed: 20261129, numRuns: 3000 },
+    );
+  });
+
+  it('compoundFamilyLength equals the plain scan of COMPOUND_FAMILY_NAMES', () => {
+    const reference = (tokens: readonly string[]): number => {
+      for (const c of COMPOUND_FAMILY_NAMES) {
+        if (tokens.length <= c.length) continue;
+        let ok = true;
+        for (let k = 0; k < c.length && ok; k++) ok = /[^\x00-\x7f]/.test(tokens[k]!) ? tokens[k] === c[k] : tokens[k] === foldToAscii(c[k]!);
+        if (ok) return c.length;
+      }
+      return 0;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...syllables), { maxLength: 6 }), (tokens) => {
+        expect(compoundFamilyLength(tokens)).toBe(reference(tokens));
+      }),
+      { seed: 7, numRuns: 5000 },
+    );
+    expect(compoundFamilyLength(['tôn', 'thất', 'thuyết'])).toBe(2);
+    expect(compoundFamilyLength(['ton', 'that', 'thuyet'])).toBe(2);
+    expect(compoundFamilyLength(['tôn', 'thất'])).toBe(0);
   });
 });
