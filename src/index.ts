@@ -157,6 +157,15 @@ export { BlockIndex, NO_BLOCK } from './block/block-index.js';
 export type { BlockIndexOptions, BlockIndexDescriptor, BlockInfo } from './block/block-index.js';
 export { buildBlockIndex, buildBlockIndexes } from './block/build-block-index.js';
 export type { BuildBlockIndexOptions } from './block/build-block-index.js';
+export {
+  buildBlockIndexParallel,
+  buildBlockIndexesParallel,
+  blockIndexFromHashesParallel,
+  DEFAULT_PARALLEL_INDEX_MIN_ROWS,
+  DEFAULT_PARALLEL_INDEX_OWN_POOL_MIN_ROWS,
+  DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES,
+} from './pool/parallel-index.js';
+export type { ParallelIndexOptions, ParallelHashIndexOptions, IndexBuildTimings } from './pool/parallel-index.js';
 export { buildRuleKeys, rowKeyText, DEFAULT_KEY_SEED } from './block/blocking-keys.js';
 export type { RuleKeys, BuildKeysOptions } from './block/blocking-keys.js';
 export { describeRule, validateRules, rulesToJSON, rulesFromJSON } from './block/blocking-rule.js';
@@ -183,6 +192,8 @@ export { DEFAULT_VERIFICATION_POLICY } from './register/policy.js';
 export type { VerificationPolicy } from './register/policy.js';
 export type { Verdict, FieldVerdict, AuthenticateOptions, VerdictStatus, FieldResult, VerdictCandidate, ExplainedField } from './register/verdict.js';
 export type { RegisterBuildOptions } from './register/register-options.js';
+export type { RegisterLoadOptions } from './register/register.js';
+export { KEYED_ID_MIN_SECRET_BYTES } from './hash/keyed-id-hash.js';
 export type { RegisterRejectedRow } from './register/row-ingest.js';
 
 // worker pool

@@ -256,6 +256,76 @@ export function buildRuleKeys(store: RecordStore, rule: BlockingRule, options?: 
   return { rowCount, count, rows, lo, hi, hasKey };
 }
 
+/** A rule compiled against a store's columns: what {@link hashRuleKeysInRange} runs. */
+export interface CompiledRuleKeys {
+  readonly parts: readonly CompiledPart[];
+}
+
+/** Validate `rule` against `store` and compile it (once per store and rule; cheap). */
+export function compileRuleKeys(store: RecordStore, rule: BlockingRule): CompiledRuleKeys {
+  validateRules([rule], store);
+  return { parts: compile(rule, store.columns) };
+}
+
+/**
+ * Hash the keys of rows [from, to) NOT compacted: row r's hash lands at lo[r], hi[r] (arrays of
+ * at least `to` elements) and hasKey[r] = 1 when it has a key (rows without one are left as they
+ * are). Returns the number of keyed rows in the range. The same bytes and hashes as
+ * {@link buildRuleKeys}; ranges are independent, so worker threads can each take one
+ * (src/pool/parallel-index.ts). The hasher's output is pointed at lo / hi and flushed.
+ */
+export function hashRuleKeysInRange(
+  store: RecordStore,
+  compiled: CompiledRuleKeys,
+  hasher: KeyHasher,
+  from: number,
+  to: number,
+  lo: Uint32Array,
+  hi: Uint32Array,
+  hasKey: Uint8Array,
+): number {
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > store.rowCount || to > lo.length || to > hi.length || to > hasKey.length) {
+    throw new KhopError('INVALID_ARGUMENT', 'hashRuleKeysInRange: rows [from, to) must lie in the store and the output arrays');
+  }
+  const parts = compiled.parts;
+  const C = store.chunkRows;
+  hasher.setOutput(lo, hi);
+  let scratch = new Uint8Array(256);
+  let count = 0;
+  const single = parts.length === 1 && parts[0]!.kind <= K_LAST;
+  const kind0 = parts[0]!.kind;
+  const n0 = parts[0]!.n;
+  for (let k = Math.floor(from / C); k * C < to; k++) {
+    const views = viewsOf(store, parts, k);
+    const base = k * C;
+    const start = Math.max(0, from - base);
+    const end = Math.min(store.chunkLength(k), to - base);
+    for (let i = start; i < end; i++) {
+      if (!hasAllParts(parts, views, i)) continue;
+      const row = base + i;
+      hasKey[row] = 1;
+      count++;
+      if (single) {
+        // One text part: push the pool span itself, no scratch copy (as buildRuleKeys does).
+        const off = views.chunks[0]!.offsets!;
+        let s = off[i]!;
+        let e = off[i + 1]!;
+        if (kind0 === K_FIRST && e - s > n0) e = s + n0;
+        else if (kind0 === K_LAST && e - s > n0) s = e - n0;
+        hasher.pushBytes(views.chunks[0]!.pool!, s, e, row);
+        continue;
+      }
+      const need = maxKeyLength(parts, views, i);
+      if (need > scratch.length) scratch = new Uint8Array(Math.max(need, 2 * scratch.length));
+      const len = writeKey(parts, views, i, scratch);
+      if (len < 0) throw new KhopError('INTERNAL', 'hashRuleKeysInRange: key presence changed between tests');
+      hasher.pushBytes(scratch, 0, len, row);
+    }
+  }
+  hasher.flush();
+  return count;
+}
+
 /**
  * The key bytes of one stored row under `rule` (null when the row has no key). Allocates:
  * for reports, tests and lookups, not for bulk work.

@@ -2,6 +2,9 @@
  * Build block indexes from a store and blocking rules: key bytes → XXH64 (blocking-keys.ts) →
  * radix sort → CSR + directory (block-index.ts). One rule at a time, so the peak memory is one
  * rule's sort buffers (24 bytes per keyed row) on top of the finished indexes.
+ *
+ * The same build on a worker pool, partitioned by key hash, with byte-identical results:
+ * buildBlockIndexParallel / buildBlockIndexesParallel in src/pool/parallel-index.ts.
  */
 import { KeyHasher } from '../hash/key-hasher.js';
 import { BlockIndex, type BlockIndexOptions } from './block-index.js';

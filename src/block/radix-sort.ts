@@ -58,7 +58,7 @@ export function radixSort64(data: KeyTriples, scratch: KeyTriples, n: number, ms
     return data;
   }
   if (msdBits !== undefined || n >= MSD_THRESHOLD) {
-    msdThenLsd(data, scratch, n, msdBits ?? Math.min(11, Math.max(1, Math.floor(Math.log2(n)) - 12)));
+    msdThenLsd(data, scratch, n, msdBits ?? msdBucketBits(n));
     return data;
   }
   return lsdRange(data, scratch, 0, n, 6);
@@ -125,7 +125,7 @@ function lsdRange(data: KeyTriples, scratch: KeyTriples, from: number, to: numbe
 function msdThenLsd(data: KeyTriples, scratch: KeyTriples, n: number, bits: number): void {
   const size = 1 << bits;
   const shift = 32 - bits;
-  const passes = bits === 11 ? 5 : 6;
+  const passes = bucketPasses(bits);
   const counts = new Uint32Array(size);
   const hi = data.hi;
   for (let i = 0; i < n; i++) counts[hi[i]! >>> shift]!++;
@@ -138,24 +138,44 @@ function msdThenLsd(data: KeyTriples, scratch: KeyTriples, n: number, bits: numb
   starts[size] = n;
   const offs = starts.slice(0, size);
   scatter(data, scratch, 0, n, offs, false, shift, size - 1);
-  for (let d = 0; d < size; d++) {
-    const from = starts[d]!;
-    const to = starts[d + 1]!;
-    const m = to - from;
-    if (m === 0) continue;
-    let where: KeyTriples;
-    if (m <= INSERTION_THRESHOLD) {
-      insertionSort(scratch.hi, scratch.lo, scratch.ids, from, to);
-      where = scratch;
-    } else {
-      where = lsdRange(scratch, data, from, to, passes);
-    }
-    if (where !== data) {
-      data.hi.set(scratch.hi.subarray(from, to), from);
-      data.lo.set(scratch.lo.subarray(from, to), from);
-      data.ids.set(scratch.ids.subarray(from, to), from);
-    }
+  for (let d = 0; d < size; d++) sortBucket(scratch, data, starts[d]!, starts[d + 1]!, passes, data);
+}
+
+/**
+ * The in-bucket step of the MSD-first sort: sort [from, to) of `src` by (hi, lo), stably,
+ * with `other` as the second buffer, and leave the sorted range in `into` (either `src` or
+ * `other`; at most one in-cache copy of the range). `passes`: the LSD digits to sort on (5 when
+ * the bucket already fixes hi bits 22–31, else 6). Used by the pool's parallel index build
+ * (src/pool/parallel-index.ts), whose tasks each sort a group of buckets.
+ */
+export function sortBucket(src: KeyTriples, other: KeyTriples, from: number, to: number, passes: number, into: KeyTriples): void {
+  const m = to - from;
+  if (m <= 0) return;
+  let where: KeyTriples;
+  if (m <= INSERTION_THRESHOLD) {
+    insertionSort(src.hi, src.lo, src.ids, from, to);
+    where = src;
+  } else {
+    where = lsdRange(src, other, from, to, passes);
   }
+  if (where !== into) {
+    into.hi.set(where.hi.subarray(from, to), from);
+    into.lo.set(where.lo.subarray(from, to), from);
+    into.ids.set(where.ids.subarray(from, to), from);
+  }
+}
+
+/**
+ * Bucket bits of the MSD-first pass for n triples: ⌊log2 n⌋ − 12 clamped to 1..11, so a bucket
+ * holds ~4,096 triples or more (and at most 2,048 buckets).
+ */
+export function msdBucketBits(n: number): number {
+  return Math.min(11, Math.max(1, Math.floor(Math.log2(Math.max(2, n))) - 12));
+}
+
+/** LSD passes left inside a bucket of `bits` MSD bits (5 when the bucket fixes hi bits 22–31). */
+export function bucketPasses(bits: number): number {
+  return bits === 11 ? 5 : 6;
 }
 
 /** The plain six-pass LSD sort at every size (for benchmarks against the MSD-first path). */

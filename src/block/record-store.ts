@@ -313,11 +313,19 @@ export class RecordStore {
     return new StoreTextColumn(this.offsetsOf[c] as Uint32Array[], this.poolsOf[c] as Uint8Array[], this.nullsOf[c]!, this.chunkBits, this);
   }
 
-  /** Structured-cloneable description holding the SharedArrayBuffers (shared, not copied). */
-  toDescriptor(): RecordStoreDescriptor {
+  /**
+   * Structured-cloneable description holding the SharedArrayBuffers (shared, not copied).
+   * `columns` (names) describes only those columns, in store order — a narrower store with the
+   * same rows, for a worker that reads a few columns (fewer handles to clone per message).
+   */
+  toDescriptor(columns?: readonly string[]): RecordStoreDescriptor {
+    const picked = columns === undefined ? this.columns.map((_c, i) => i) : this.columns.map((_c, i) => i).filter((i) => columns.includes(this.columns[i]!.name));
+    if (columns !== undefined && picked.length !== new Set(columns).size) {
+      throw new KhopError('INVALID_ARGUMENT', 'RecordStore.toDescriptor: unknown column name');
+    }
     const parts: BufferViewRef[] = [];
     for (let k = 0; k < this.chunkCount; k++) {
-      for (let c = 0; c < this.columns.length; c++) {
+      for (const c of picked) {
         parts.push(viewRef(this.nullsOf[c]![k]!));
         if (this.text[c]) {
           parts.push(viewRef(this.offsetsOf[c]![k]!));
@@ -327,7 +335,7 @@ export class RecordStore {
         }
       }
     }
-    return { kind: 'khop.RecordStore', version: 1, columns: this.columns, chunkBits: this.chunkBits, rowCount: this.rows, parts };
+    return { kind: 'khop.RecordStore', version: 1, columns: picked.map((c) => this.columns[c]!), chunkBits: this.chunkBits, rowCount: this.rows, parts };
   }
 
   /**

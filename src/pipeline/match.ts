@@ -32,6 +32,7 @@
 import { KhopError } from '../errors.js';
 import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
+import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
 import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } from '../block/candidate-pairs.js';
 import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
@@ -265,7 +266,8 @@ async function runMatch(
     // Blocking.
     let t = performance.now();
     const rules = options.blocking !== undefined ? resolveRules(options.blocking, schema, prepared.nameGroups) : defaultBlockingRules(schema, prepared.nameGroups);
-    const indexes = n > 0 ? buildBlockIndexes(store, rules) : [];
+    // On the pool when one is given (large stores only: small ones stay in this thread); the same indexes either way.
+    const indexes = n > 0 ? (pool !== undefined ? await buildBlockIndexesParallel(store, rules, { pool }) : buildBlockIndexes(store, rules)) : [];
     phases.push({ phase: 'index', ms: performance.now() - t, rules: rules.length });
     progress?.({ phase: 'index', done: rules.length, total: rules.length, unit: 'rules', final: true });
 

@@ -22,6 +22,18 @@ import { KhopError } from '../errors.js';
 import type { TaskContext } from './task-context.js';
 import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
 import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authenticate.js';
+import {
+  INDEX_CSR_TASK,
+  INDEX_HISTOGRAM_TASK,
+  INDEX_KEYS_TASK,
+  INDEX_SCATTER_TASK,
+  INDEX_SORT_TASK,
+  indexCsrTask,
+  indexHistogramTask,
+  indexKeysTask,
+  indexScatterTask,
+  indexSortTask,
+} from './index-tasks.js';
 import { isMainThread, threadId } from 'node:worker_threads';
 
 /** A task handler: the posted payload and the running thread's context. */
@@ -40,6 +52,11 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   'match.score': scoreTask,
   'match.lambda': lambdaTask,
   [AUTHENTICATE_TASK]: authenticateTask,
+  [INDEX_KEYS_TASK]: indexKeysTask,
+  [INDEX_HISTOGRAM_TASK]: indexHistogramTask,
+  [INDEX_SCATTER_TASK]: indexScatterTask,
+  [INDEX_SORT_TASK]: indexSortTask,
+  [INDEX_CSR_TASK]: indexCsrTask,
 });
 
 /** True when `name` is a registered task. */

@@ -18,9 +18,10 @@
 import { foldToAscii } from '../text/fold.js';
 import { parseDate, type DateResult } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
-import { parseIdInput, type IdInput } from './national-id-input.js';
+import { idNumber, parseIdInput, type IdInput } from './national-id-input.js';
 import { ClaimName } from './name-verdict.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
+import type { ParsedNationalId } from '../text/national-id.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -60,6 +61,11 @@ export class PreparedClaim {
    * folded text or ClaimName; undefined until first asked for.
    */
   private readonly parsed: unknown[];
+  /**
+   * Keyed registers: per field, [lookup lo, lookup hi, tag] of the ID's HMAC (keyed-id-hash.ts),
+   * NaN until first asked for — one HMAC per claim and field however many records it meets.
+   */
+  private keyedIds: Float64Array | null = null;
 
   constructor(claim: Record<string, unknown>, layout: RegisterLayout) {
     const K = layout.fields.length;
@@ -86,6 +92,56 @@ export class PreparedClaim {
       this.parsed[i] = r;
     }
     return r;
+  }
+
+  /**
+   * The value the register's `<f>.id` column holds for this claim's ID: the canonical digits as
+   * a number, or — keyed register — the HMAC tag. Call only when `id(f)` is valid.
+   */
+  storedId(f: FieldPlan): number {
+    if (f.keyed === null) return idNumber((this.id(f) as ParsedNationalId).digits);
+    return this.keyed(f)[3 * f.index + 2]!;
+  }
+
+  /** Keyed register: the ID's lookup key, low half (call only when `id(f)` is valid). */
+  keyedLo(f: FieldPlan): number {
+    return this.keyed(f)[3 * f.index]!;
+  }
+
+  /** Keyed register: the ID's lookup key, high half (call only when `id(f)` is valid). */
+  keyedHi(f: FieldPlan): number {
+    return this.keyed(f)[3 * f.index + 1]!;
+  }
+
+  /** Keyed register: the ID's HMAC lookup key and tag, already computed (a batch hashes ahead). */
+  setKeyed(f: FieldPlan, lo: number, hi: number, tag: number): void {
+    const k = this.keyedArray();
+    const at = 3 * f.index;
+    k[at] = lo;
+    k[at + 1] = hi;
+    k[at + 2] = tag;
+  }
+
+  private keyedArray(): Float64Array {
+    let k = this.keyedIds;
+    if (k === null) {
+      k = new Float64Array(3 * this.text.length).fill(Number.NaN);
+      this.keyedIds = k;
+    }
+    return k;
+  }
+
+  private keyed(f: FieldPlan): Float64Array {
+    const k = this.keyedArray();
+    const at = 3 * f.index;
+    if (Number.isNaN(k[at]!)) {
+      const h = f.keyed!;
+      h.hash((this.id(f) as ParsedNationalId).digits);
+      k[at] = h.lo;
+      k[at + 1] = h.hi;
+      k[at + 2] = h.tag;
+    }
+    return k;
   }
 
   /** The field's date parse with the schema's options (call only when text is non-null). */

@@ -37,6 +37,8 @@ export function compareIdField(claim: PreparedClaim, f: FieldPlan, record: numbe
   if (p === null) return O_CLAIM_MISSING;
   if (record === null) return O_RECORD_MISSING;
   if (!p.ok) return ID.INVALID;
+  // Keyed register: only the HMAC tag is stored — equal or not comparable (verdict.ts ID).
+  if (f.keyed !== null) return claim.storedId(f) === record ? sameIdOutcome(claim, f) : ID.NOT_COMPARABLE;
   const digits = idDigits(record);
   if (p.digits === digits) return sameIdOutcome(claim, f);
   switch (compareNationalIdStrings(p.digits, digits)) {

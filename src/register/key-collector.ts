@@ -13,6 +13,7 @@
  */
 import { BlockIndex } from '../block/block-index.js';
 import { KeyHasher } from '../hash/key-hasher.js';
+import { blockIndexFromHashesParallel, type ParallelIndexOptions } from '../pool/parallel-index.js';
 
 function sharedU32(n: number): Uint32Array {
   return new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, n))).subarray(0, n);
@@ -36,6 +37,11 @@ export class KeyCollector {
   /** Entries pushed. */
   get count(): number {
     return this.n;
+  }
+
+  /** Bytes of its three arrays, at capacity (memoryBudget accounting). */
+  get byteLength(): number {
+    return 12 * this.rows.length;
   }
 
   /** Queue the ASCII key of `row`. */
@@ -68,6 +74,13 @@ export class KeyCollector {
     this.hasher.flush();
     if (this.rows.length !== this.n) this.grow(this.n);
     return BlockIndex.fromHashes(this.lo, this.hi, this.rows, this.n, rowCount, { seed });
+  }
+
+  /** {@link build} on a worker pool (src/pool/parallel-index.ts): the same index, byte for byte. */
+  async buildParallel(rowCount: number, seed: bigint, options: ParallelIndexOptions): Promise<BlockIndex> {
+    this.hasher.flush();
+    if (this.rows.length !== this.n) this.grow(this.n);
+    return blockIndexFromHashesParallel(this.lo, this.hi, this.rows, this.n, rowCount, { ...options, seed });
   }
 
   private grow(cap: number): void {

@@ -4,7 +4,8 @@
  * parts) is stored: it is recomputed from the normalised value at query time.
  *
  *   field kind                  store column          bytes per record (typical)
- *   nationalId                  <f>.id     float64    8   canonical digits as a number (national-id-input.ts)
+ *   nationalId                  <f>.id     float64    8   canonical digits as a number (national-id-input.ts);
+ *                                                             a KEYED register: the 48-bit HMAC tag instead
  *   personName / given / family <f>.norm   utf8       4 + ~20   normalised, family · middle · given
  *   date                        <f>.date   int32      4   packed yyyymmdd, 0 = unknown part
  *   sex                         <f>.sex    uint8      1   code 1 male / 2 female | written form << 2
@@ -25,6 +26,7 @@
  */
 import type { ColumnSpec } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
+import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import type { FieldKind, Schema, SchemaField } from '../schema.js';
 import type { DateParseOptions } from '../text/date.js';
 import type { RegisterNameLocale } from './person-name-form.js';
@@ -52,6 +54,11 @@ export interface FieldPlan {
   readonly identifier: boolean;
   /** Other: a category, stored as a dictionary code. */
   readonly category: boolean;
+  /**
+   * IDs of a KEYED register: the hasher whose 48-bit tag the `<f>.id` column holds instead of
+   * the ID number (keyed-id-hash.ts); null for an unkeyed register and for other kinds.
+   */
+  readonly keyed: KeyedIdHasher | null;
 }
 
 export interface RegisterLayout {
@@ -67,6 +74,8 @@ export interface RegisterLayout {
   readonly recordIdColumn: number;
   /** 'float64' (input position) or 'utf8' (String of the idField value). */
   readonly recordIdType: 'float64' | 'utf8';
+  /** The ID hasher of a keyed register, or null (see FieldPlan.keyed). */
+  readonly keyed: KeyedIdHasher | null;
 }
 
 export const FORM_COLUMN = '$form';
@@ -102,7 +111,7 @@ function dateOptionsOf(f: SchemaField): DateParseOptions {
  * The layout of a schema.
  * @throws KhopError INVALID_SCHEMA when the schema has no nationalId field.
  */
-export function registerLayout(schema: Schema, hasIdField: boolean): RegisterLayout {
+export function registerLayout(schema: Schema, hasIdField: boolean, keyed: KeyedIdHasher | null = null): RegisterLayout {
   const columns: ColumnSpec[] = [];
   const fields: FieldPlan[] = [];
   const seen = new Set<FieldGroup>();
@@ -148,6 +157,7 @@ export function registerLayout(schema: Schema, hasIdField: boolean): RegisterLay
         dateOptions: group === 'date' ? dateOptionsOf(f) : undefined,
         identifier: f.kind === 'identifier',
         category: f.kind === 'category',
+        keyed: group === 'id' ? keyed : null,
       }),
     );
   });
@@ -175,5 +185,6 @@ export function registerLayout(schema: Schema, hasIdField: boolean): RegisterLay
     formColumn,
     recordIdColumn,
     recordIdType,
+    keyed,
   };
 }

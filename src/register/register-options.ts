@@ -5,6 +5,7 @@
  * message and `details.problems` name the options (never a value from the data).
  */
 import { KhopError } from '../errors.js';
+import { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import type { ProgressEvent } from '../io/progress.js';
 import type { VerificationPolicy } from './policy.js';
 
@@ -33,8 +34,11 @@ export interface RegisterBuildOptions {
    */
   candidateSearch?: boolean;
   /**
-   * Worker threads for the build (integer ≥ 1). Accepted for forward compatibility: the build
-   * currently runs in the calling thread. Default {@link DEFAULT_REGISTER_THREADS} (1).
+   * Worker threads for the build (integer ≥ 1). Rows are read and normalised in the calling
+   * thread; above 1, the indexes of a large register (≥ 5M entries,
+   * DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES) are sorted on a worker pool created for the
+   * build (src/pool/parallel-index.ts — the same bytes as one thread). Default
+   * {@link DEFAULT_REGISTER_THREADS} (1).
    */
   threads?: number;
   /**
@@ -45,6 +49,25 @@ export interface RegisterBuildOptions {
   maxPendingChanges?: number;
   /** Called with progress events (phase 'read' in rows, then 'index' in keys). Default: none. */
   onProgress?: (event: RegisterProgressEvent) => void;
+  /**
+   * A secret (a string, as UTF-8, or bytes; at least 16 bytes — use 32 random bytes) that
+   * makes the register KEYED: IDs and earlier IDs are indexed by HMAC-SHA256 under a key
+   * derived from it, and the store holds a 48-bit HMAC tag instead of each ID number, so a
+   * saved snapshot contains no ID number (docs/privacy.md). `Register.load` then needs the
+   * same secret. Costs: ~1 µs per ID at build and per claim; ID "close" levels (one digit,
+   * transposition) cannot be graded for "did you mean" candidates (`keyed-not-comparable`).
+   * The secret itself is never stored. Default: none (unkeyed, XXH64 keys, ID numbers stored).
+   */
+  idSecret?: string | Uint8Array;
+  /**
+   * Refuse a build whose memory (store + indexes, as `stats().bytes` counts them, plus the
+   * index build's transient arrays) would exceed this many bytes: KhopError
+   * MEMORY_BUDGET_EXCEEDED, raised as soon as the projection crosses it — for an array after a
+   * sample of its first rows (projected to its length), for any other source as rows arrive —
+   * so the process fails cleanly instead of running out of memory. Not counted: the caller's
+   * rows, V8's own heap. Positive number. Default: none (no check).
+   */
+  memoryBudget?: number;
 }
 
 export const DEFAULT_CANDIDATE_SEARCH = true;
@@ -59,9 +82,12 @@ export interface ResolvedBuildOptions {
   readonly threads: number;
   readonly maxPendingChanges: number;
   readonly onProgress: ((event: RegisterProgressEvent) => void) | null;
+  /** The ID hasher of `idSecret` (keyed register), or null. Never saved. */
+  readonly keyed: KeyedIdHasher | null;
+  readonly memoryBudget: number | null;
 }
 
-const KNOWN = new Set(['idField', 'earlierIdsField', 'policy', 'candidateSearch', 'threads', 'maxPendingChanges', 'onProgress']);
+const KNOWN = new Set(['idField', 'earlierIdsField', 'policy', 'candidateSearch', 'threads', 'maxPendingChanges', 'onProgress', 'idSecret', 'memoryBudget']);
 
 /** Validate once; the policy is checked separately against the schema (policy.ts). */
 export function resolveBuildOptions(options: RegisterBuildOptions | undefined): ResolvedBuildOptions {
@@ -93,8 +119,20 @@ export function resolveBuildOptions(options: RegisterBuildOptions | undefined): 
   }
   const onProgress = o.onProgress ?? null;
   if (onProgress !== null && typeof onProgress !== 'function') problems.push('onProgress must be a function');
+  let keyed: KeyedIdHasher | null = null;
+  if (o.idSecret !== undefined) {
+    try {
+      keyed = KeyedIdHasher.fromSecret(o.idSecret);
+    } catch (e) {
+      problems.push(e instanceof KhopError ? e.message : 'idSecret is unusable');
+    }
+  }
+  const memoryBudget = o.memoryBudget ?? null;
+  if (memoryBudget !== null && !(typeof memoryBudget === 'number' && memoryBudget > 0 && Number.isFinite(memoryBudget))) {
+    problems.push('memoryBudget must be a positive number of bytes');
+  }
   if (problems.length > 0) {
     throw new KhopError('INVALID_OPTION', `Register.build: invalid options — ${problems.join('; ')}`, { details: { problems } });
   }
-  return { idField, earlierIdsField, candidateSearch, threads, maxPendingChanges: maxPending, onProgress };
+  return { idField, earlierIdsField, candidateSearch, threads, maxPendingChanges: maxPending, onProgress, keyed, memoryBudget };
 }

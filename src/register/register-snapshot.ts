@@ -9,7 +9,15 @@
  *   meta       { format: 'khop.register', version: 1, schema, options, policy, model (FS JSON),
  *                baseRows, inputRows, rejectedCount, issues, dictionary (category values),
  *                delta: { id, earlier, candidate }   entries (lo, hi, row) as u32 bytes
- *                tombstones: dead rows as u32 bytes, deadPending }
+ *                tombstones: dead rows as u32 bytes, deadPending,
+ *                keyCheck: hex HMAC check value of the ID key — keyed registers only }
+ *
+ * KEYED registers (Register.build with `idSecret`) are written as layout version 2 with a
+ * `keyCheck` (keyed-id-hash.ts; never the secret or the key): a khop that predates keyed
+ * registers refuses them (SNAPSHOT_VERSION) instead of reading HMAC keys as XXH64 ones.
+ * Loading one needs the same secret: none, or a secret whose check value differs, is refused
+ * with INVALID_OPTION naming `idSecret`; a secret given for an unkeyed snapshot is refused too
+ * (the caller expects protection the file does not have).
  *
  * Decision: a register is saved AS IT IS — pending delta entries and tombstones included —
  * rather than compacted first: saving never mutates the register (it can keep serving
@@ -25,6 +33,7 @@ import { loadIndexSnapshot, saveIndexSnapshot } from '../block/index-snapshot.js
 import type { RecordStore } from '../block/record-store.js';
 import type { BlockIndex } from '../block/block-index.js';
 import { KhopError, isKhopError } from '../errors.js';
+import { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { defineSchema, type FieldSpec } from '../schema.js';
 import { CategoryDictionary } from './category-dictionary.js';
@@ -38,6 +47,8 @@ import { copyStore } from './store-copy.js';
 
 const FORMAT = 'khop.register';
 const VERSION = 1;
+/** Layout version of a keyed register (VERSION + a keyCheck). */
+const KEYED_VERSION = 2;
 
 export interface RegisterMeta {
   format: typeof FORMAT;
@@ -55,6 +66,13 @@ export interface RegisterMeta {
   delta: { id: Uint8Array; earlier: Uint8Array; candidate: Uint8Array };
   tombstones: Uint8Array;
   deadPending: number;
+  /** Keyed register: the ID key's check value (hex). Absent when unkeyed. */
+  keyCheck?: string;
+  /**
+   * Keyed register, IN MEMORY ONLY: the derived ID key, set on the metadata a worker thread
+   * receives (Register.sharedJob); saveRegister refuses metadata that carries it.
+   */
+  idKey?: Uint8Array;
 }
 
 /** The entries of a delta as little-endian u32 triples (lo, hi, row), in insertion order. */
@@ -98,9 +116,10 @@ function dictionaryOf(v: unknown, fields: number): string[][] {
 
 /** The metadata of a register state: everything but the store and the indexes. */
 export function registerMeta(s: RegisterState): RegisterMeta {
-  return {
+  const keyed = s.layout.keyed;
+  const meta: RegisterMeta = {
     format: FORMAT,
-    version: VERSION,
+    version: keyed === null ? VERSION : KEYED_VERSION,
     schema: s.schema.toJSON(),
     options: { ...s.options },
     policy: s.policy.source,
@@ -115,6 +134,8 @@ export function registerMeta(s: RegisterState): RegisterMeta {
     tombstones: new Uint8Array(s.tombstones.rows().buffer),
     deadPending: s.deadPending,
   };
+  if (keyed !== null) meta.keyCheck = keyed.check;
+  return meta;
 }
 
 /** The indexes of a state in snapshot order: ID, earlier IDs, then candidates when present. */
@@ -126,7 +147,9 @@ export function registerIndexes(s: RegisterState): BlockIndex[] {
 
 /** Save a register state (see the file header). */
 export async function saveRegister(path: string, s: RegisterState): Promise<void> {
-  await saveIndexSnapshot(path, s.store, registerIndexes(s), registerMeta(s));
+  const meta = registerMeta(s);
+  if (meta.idKey !== undefined) throw new KhopError('INTERNAL', 'register snapshot: metadata holding an ID key must not be saved');
+  await saveIndexSnapshot(path, s.store, registerIndexes(s), meta);
 }
 
 function corrupt(what: string, cause?: unknown): KhopError {
@@ -137,16 +160,29 @@ function isInt(x: unknown, min: number, max: number): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
 }
 
-/** Load a register state (see the file header). */
-export async function loadRegister(path: string): Promise<RegisterState> {
+/**
+ * Load a register state (see the file header). `keyed`: the hasher of the caller's
+ * `idSecret`, or null.
+ */
+export async function loadRegister(path: string, keyed: KeyedIdHasher | null = null): Promise<RegisterState> {
   const snap = await loadIndexSnapshot(path);
   const m = snap.meta as RegisterMeta | null;
   if (m === null || typeof m !== 'object' || m.format !== FORMAT) {
     throw new KhopError('SNAPSHOT_FOREIGN', 'Register.load: the snapshot does not hold a khop register');
   }
-  if (m.version !== VERSION) throw new KhopError('SNAPSHOT_VERSION', `Register.load: register layout version ${String(m.version)} is not supported`);
+  if (m.version !== VERSION && m.version !== KEYED_VERSION) {
+    throw new KhopError('SNAPSHOT_VERSION', `Register.load: register layout version ${String(m.version)} is not supported`);
+  }
   if (snap.store === null) throw corrupt('the store is missing');
-  return stateFromParts(m, snap.store, snap.indexes, true);
+  if (m.version === KEYED_VERSION) {
+    if (typeof m.keyCheck !== 'string') throw corrupt('a keyed register has no key check');
+    if (keyed === null) throw new KhopError('INVALID_OPTION', 'Register.load: the register is keyed: pass the idSecret it was built with', { details: { option: 'idSecret' } });
+    if (!keyed.matches(m.keyCheck)) throw new KhopError('INVALID_OPTION', 'Register.load: idSecret is not the secret this register was built with', { details: { option: 'idSecret' } });
+  } else if (keyed !== null) {
+    throw new KhopError('INVALID_OPTION', 'Register.load: idSecret was given but the register is not keyed (it stores ID numbers)', { details: { option: 'idSecret' } });
+  }
+  if (m.idKey !== undefined) throw corrupt('the metadata holds an ID key');
+  return stateFromParts(m, snap.store, snap.indexes, true, keyed);
 }
 
 /**
@@ -154,12 +190,17 @@ export async function loadRegister(path: string): Promise<RegisterState> {
  * worker thread receives). `growable`: make the store appendable (a loaded register); a
  * worker's read-only view passes false.
  */
-export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: readonly BlockIndex[], growable: boolean): RegisterState {
+export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: readonly BlockIndex[], growable: boolean, keyed: KeyedIdHasher | null = null): RegisterState {
   let state: RegisterState;
+  // A worker's job carries the derived ID key in memory (never a file: loadRegister refuses it).
+  const hasher = keyed ?? (m.idKey !== undefined ? KeyedIdHasher.fromKey(m.idKey) : null);
+  if ((hasher === null) !== (m.keyCheck === undefined) || (hasher !== null && !hasher.matches(m.keyCheck))) {
+    throw new KhopError('INVALID_OPTION', 'register: the ID key does not match the register', { details: { option: 'idSecret' } });
+  }
   try {
     const schema = defineSchema(m.schema);
     const o = m.options;
-    const layout = registerLayout(schema, o.idField !== null);
+    const layout = registerLayout(schema, o.idField !== null, hasher);
     const cols = store.columns;
     if (cols.length !== layout.columns.length || cols.some((c, i) => c.name !== layout.columns[i]!.name || c.type !== layout.columns[i]!.type)) {
       throw corrupt('the store columns do not match the schema');

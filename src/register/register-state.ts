@@ -8,6 +8,8 @@
  *                    covered by the base indexes, rows ≥ baseRows are the DELTA
  *   idIndex          BlockIndex: XXH64(canonical ID digits) → rows        (base rows)
  *   earlierIndex     BlockIndex: XXH64(earlier ID digits) → rows          (base rows)
+ *                    — a KEYED register (layout.keyed): HMAC-SHA256 under the secret's key
+ *                    instead of XXH64 for both (src/hash/keyed-id-hash.ts)
  *   candidateIndex   BlockIndex: XXH64(phonetic family, given, dob) → rows, or null
  *   delta*           DeltaIndex per index for rows ≥ baseRows (delta-index.ts)
  *   tombstones       dead rows still in the store; `deadPending` of them are still listed by
@@ -28,7 +30,8 @@ import type { Tombstones } from './tombstones.js';
 export interface RegisterState {
   schema: Schema;
   layout: RegisterLayout;
-  options: Omit<ResolvedBuildOptions, 'onProgress'>;
+  /** Saved in snapshots: never the secret (the ID hasher lives in `layout.keyed`). */
+  options: Omit<ResolvedBuildOptions, 'onProgress' | 'keyed' | 'memoryBudget'>;
   policy: ResolvedPolicy;
   model: FellegiSunterModel;
   store: RecordStore;

@@ -17,6 +17,12 @@
  *                          exceed 1/8 of it)
  *   save / load          ─► register-snapshot.ts
  *
+ * KEYED registers (`idSecret`, docs/privacy.md): the ID and earlier-ID keys are HMAC-SHA256
+ * under a key derived from the secret instead of XXH64, and the store's ID column holds a
+ * 48-bit HMAC tag instead of the number (src/hash/keyed-id-hash.ts): the same lookups, no ID
+ * digits anywhere in memory after ingestion or on disk. `memoryBudget` (build-memory.ts)
+ * refuses a build that would not fit, as rows arrive.
+ *
  * Trade-offs: the store keeps only what verification needs (normalised name, packed date, ID
  * as a number, a written-form byte); everything derived is recomputed per claim. A claim
  * allocates its parse, its verdict and the verdict's `fields` / `explanation` objects; field
@@ -29,6 +35,7 @@ import { BlockIndex, NO_BLOCK } from '../block/block-index.js';
 import { RecordStore } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
 import { KeyHasher } from '../hash/key-hasher.js';
+import { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { checkIdConsistency } from '../text/id-consistency.js';
 import type { ParsedNationalId } from '../text/national-id.js';
@@ -36,13 +43,15 @@ import { CategoryDictionary } from './category-dictionary.js';
 import { PreparedClaim, claimValue, idInputOf } from './claim.js';
 import { DeltaIndex, NO_ENTRY } from './delta-index.js';
 import { KeyCollector } from './key-collector.js';
-import { idNumber } from './national-id-input.js';
+import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
+import { DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES } from '../pool/parallel-index.js';
 import { candidateKey } from './person-name-form.js';
 import { resolvePolicy, type VerificationPolicy } from './policy.js';
-import { BY_EARLIER_ID, BY_ID, BY_SEARCH, RecordEvaluator, type Evaluation } from './record-evaluator.js';
-import { registerLayout } from './register-layout.js';
+import { BY_EARLIER_ID, BY_ID, BY_SEARCH, OUTCOMES, RecordEvaluator, type Evaluation } from './record-evaluator.js';
+import { registerLayout, type RegisterLayout } from './register-layout.js';
+import { BuildMemoryGuard } from './build-memory.js';
 import { resolveBuildOptions, type RegisterBuildOptions } from './register-options.js';
-import { loadRegister, registerIndexes, registerMeta, saveRegister, stateFromParts } from './register-snapshot.js';
+import { loadRegister, registerIndexes, registerMeta, saveRegister, stateFromParts, type RegisterMeta } from './register-snapshot.js';
 import { compactState, pendingChanges } from './compaction.js';
 import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
 import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
@@ -63,6 +72,7 @@ import {
   type VerdictStatus,
 } from './verdict.js';
 import { formRecordIdIsNumber } from './written-form.js';
+import { VerdictEncoder, noRecordVerdictObject, recordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 
@@ -85,6 +95,15 @@ export interface AuthenticateManyOptions extends AuthenticateOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 8192;
+
+/** Options of {@link Register.load}. */
+export interface RegisterLoadOptions {
+  /**
+   * The secret a KEYED register was built with (RegisterBuildOptions.idSecret). Required for a
+   * keyed snapshot, refused for an unkeyed one. Default: none.
+   */
+  idSecret?: string | Uint8Array;
+}
 
 /** Distinguishes the jobs of different registers in one process (a thread caches by job id). */
 const JOB_PREFIX = `register:${process.pid}:`;
@@ -131,6 +150,12 @@ const REASON_SEPARATOR = ', ';
 
 type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
 
+/** Metadata for worker threads: a keyed register's derived ID key travels with it, in memory only. */
+function jobMeta(layout: RegisterLayout, meta: RegisterMeta): RegisterMeta {
+  if (layout.keyed !== null) meta.idKey = layout.keyed.key;
+  return meta;
+}
+
 const CONTRADICTION_REASON: Readonly<Record<string, string>> = {
   sex: 'sex-contradicts-id',
   birthYear: 'birth-year-contradicts-id',
@@ -154,6 +179,8 @@ export class Register {
   private readonly utf8 = new TextEncoder();
   /** The state shared with worker threads for authenticateMany, until the next change. */
   private sharedJobValue: RegisterJob | null = null;
+  /** Worker side of a pooled authenticateMany: the encoder of this layout (made on first use). */
+  private encoderValue: VerdictEncoder | null = null;
 
   private constructor(state: RegisterState) {
     this.s = state;
@@ -175,7 +202,12 @@ export class Register {
   static async build(schema: Schema | Record<string, FieldSpec>, rows: RowSource, options?: RegisterBuildOptions): Promise<Register> {
     const sch = defineSchema(schema);
     const o = resolveBuildOptions(options);
-    const layout = registerLayout(sch, o.idField !== null);
+    const layout = registerLayout(sch, o.idField !== null, o.keyed);
+    if (o.keyed !== null && o.idField !== null && sch.fields.some((f) => f.kind === 'nationalId' && f.column === o.idField)) {
+      throw new KhopError('INVALID_OPTION', 'Register.build: with idSecret, idField must not be a national ID column (record ids are stored as they are)', {
+        details: { problems: ['idField is a national ID column of a keyed register'] },
+      });
+    }
     const policy = resolvePolicy(sch, options?.policy);
     if (!isAsyncIterable(rows) && !isIterable(rows)) {
       throw new KhopError('INVALID_ARGUMENT', 'Register.build: rows must be an array or an (async) iterable of objects');
@@ -190,6 +222,8 @@ export class Register {
     const cands = withCandidates ? new KeyCollector(new KeyHasher({ seed })) : null;
     const rejected: RegisterRejectedRow[] = [];
     const progress = o.onProgress;
+    const keyed = layout.keyed;
+    const guard = o.memoryBudget === null ? null : new BuildMemoryGuard(o.memoryBudget, store, [ids, earlier, cands], Array.isArray(rows) ? rows.length : null);
     let index = 0;
     const take = (row: unknown): void => {
       const at = index++;
@@ -197,29 +231,46 @@ export class Register {
       if (r !== null) rejected.push(r);
       else {
         const id = store.append(ingester.cells);
-        ids.push(ingester.idDigits, id);
-        for (const e of ingester.earlier) earlier.push(e, id);
+        if (keyed === null) {
+          ids.push(ingester.idDigits, id);
+          for (const e of ingester.earlier) earlier.push(e, id);
+        } else {
+          ids.pushHash(ingester.idLo, ingester.idHi, id);
+          for (const e of ingester.earlier) {
+            keyed.hash(e);
+            earlier.pushHash(keyed.lo, keyed.hi, id);
+          }
+        }
         if (cands !== null && ingester.candidate !== null) cands.push(ingester.candidate, id);
       }
+      if (guard !== null) guard.rowTaken(index);
       if (progress !== null && index % PROGRESS_EVERY === 0) progress({ phase: 'read', done: index, unit: 'rows' });
     };
     if (isAsyncIterable(rows)) for await (const row of rows) take(row);
     else for (const row of rows) take(row);
+    guard?.check();
     progress?.({ phase: 'read', done: index, total: index, unit: 'rows', final: true });
 
     const n = store.rowCount;
     const total = ids.count + earlier.count + (cands?.count ?? 0);
     let done = 0;
-    const built = (c: KeyCollector, last: boolean): BlockIndex => {
+    // threads > 1 and a large register: the indexes are sorted on a pool (src/pool/parallel-index.ts; the same bytes).
+    const indexPool = o.threads > 1 && n >= DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES ? KhopPool.create({ threads: Math.min(o.threads, MAX_POOL_THREADS) }) : null;
+    const built = async (c: KeyCollector, last: boolean): Promise<BlockIndex> => {
       const count = c.count;
-      const ix = c.build(n, seed);
+      const ix = indexPool !== null ? await c.buildParallel(n, seed, { pool: indexPool }) : c.build(n, seed);
       done += count;
       progress?.({ phase: 'index', done, total, unit: 'keys', ...(last ? { final: true } : {}) });
       return ix;
     };
-    const idIndex = built(ids, false);
-    const earlierIndex = built(earlier, cands === null);
-    const candidateIndex = cands === null ? null : built(cands, true);
+    let idIndex: BlockIndex, earlierIndex: BlockIndex, candidateIndex: BlockIndex | null;
+    try {
+      idIndex = await built(ids, false);
+      earlierIndex = await built(earlier, cands === null);
+      candidateIndex = cands === null ? null : await built(cands, true);
+    } finally {
+      await indexPool?.close();
+    }
     return new Register({
       schema: sch,
       layout,
@@ -260,12 +311,24 @@ export class Register {
   }
 
   /**
-   * Load a register saved by `save` (arrays straight into SharedArrayBuffers).
-   * @throws KhopError SNAPSHOT_FOREIGN / SNAPSHOT_VERSION / SNAPSHOT_CORRUPT / SNAPSHOT_TRUNCATED, IO_ERROR.
+   * Load a register saved by `save` (arrays straight into SharedArrayBuffers). A keyed register
+   * (built with `idSecret`) needs the same `idSecret`.
+   * @throws KhopError SNAPSHOT_FOREIGN / SNAPSHOT_VERSION / SNAPSHOT_CORRUPT / SNAPSHOT_TRUNCATED, IO_ERROR;
+   *   INVALID_OPTION (naming idSecret) when the register is keyed and the secret is missing or
+   *   wrong, or a secret is given for an unkeyed register.
    */
-  static async load(path: string): Promise<Register> {
+  static async load(path: string, options?: RegisterLoadOptions): Promise<Register> {
     if (typeof path !== 'string' || path.length === 0) throw new KhopError('INVALID_ARGUMENT', 'Register.load: path must be a non-empty string');
-    return new Register(await loadRegister(path));
+    if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+      throw new KhopError('INVALID_OPTION', 'Register.load: options must be an object', { details: { problems: ['options is not an object'] } });
+    }
+    const unknown = options === undefined ? [] : Object.keys(options).filter((k) => k !== 'idSecret');
+    if (unknown.length > 0) {
+      const problems = unknown.map((k) => `${k} is not a Register.load option`);
+      throw new KhopError('INVALID_OPTION', `Register.load: invalid options — ${problems.join('; ')}`, { details: { problems } });
+    }
+    const keyed = options?.idSecret === undefined ? null : KeyedIdHasher.fromSecret(options.idSecret);
+    return new Register(await loadRegister(path, keyed));
   }
 
   // ── accessors ─────────────────────────────────────────────────────────────────────────────
@@ -306,11 +369,20 @@ export class Register {
     const c = this.prepare(claim);
     const early = this.precheck(c, k);
     if (early !== null) return early;
-    const digits = (c.id(this.s.layout.id) as ParsedNationalId).digits;
-    this.queryHasher.hashAscii(digits, this.hashOut, 0);
+    this.idKey(c);
     const lo = this.hashOut[0]!;
     const hi = this.hashOut[1]!;
     return this.resolve(c, lo, hi, this.s.idIndex.lookup(lo, hi), -2, k);
+  }
+
+  /** The lookup key of a claim's (valid) ID into hashOut: XXH64 of the digits, or its HMAC when keyed. */
+  private idKey(c: PreparedClaim): void {
+    const L = this.s.layout;
+    if (L.keyed === null) this.queryHasher.hashAscii((c.id(L.id) as ParsedNationalId).digits, this.hashOut, 0);
+    else {
+      this.hashOut[0] = c.keyedLo(L.id);
+      this.hashOut[1] = c.keyedHi(L.id);
+    }
   }
 
   /**
@@ -339,7 +411,15 @@ export class Register {
       throw new KhopError('INVALID_OPTION', 'authenticateMany: threads must be an integer in 1..256', { details: { option: 'threads' } });
     }
     if (options?.pool !== undefined || threads > 1) {
-      return parallelVerdicts(claims, { batchSize, candidates: k, threads, pool: options?.pool, job: () => this.sharedJob() });
+      return parallelVerdicts(claims, {
+        batchSize,
+        candidates: k,
+        threads,
+        pool: options?.pool,
+        job: () => this.sharedJob(),
+        fields: this.s.layout.fields,
+        objects: this.evaluator,
+      });
     }
     return { [Symbol.asyncIterator]: () => new VerdictStream(claims, batchSize, this.claimBatch(batchSize, k)) };
   }
@@ -356,13 +436,40 @@ export class Register {
       const s = this.s;
       this.sharedJobValue = {
         id: `${JOB_PREFIX}${++jobCounter}`,
-        meta: registerMeta(s),
+        meta: jobMeta(s.layout, registerMeta(s)),
         store: s.store.toDescriptor(),
         indexes: registerIndexes(s).map((ix) => ix.toDescriptor()),
         released: new Int32Array(new SharedArrayBuffer(4)),
       };
     }
     return this.sharedJobValue;
+  }
+
+  /**
+   * Worker side of a pooled authenticateMany: `count` claims given as flat field values
+   * (`values[i * K + k]` = field k of claim i, parallel-authenticate.ts packClaims) are
+   * authenticated as one authenticateMany batch (hashed together, looked up in hash order)
+   * and returned encoded (verdict-codec.ts).
+   */
+  authenticateEncoded(values: readonly unknown[], count: number, k: number): EncodedVerdicts {
+    const fields = this.s.layout.fields;
+    const K = fields.length;
+    if (!Array.isArray(values) || !Number.isInteger(count) || count < 0 || values.length !== count * K) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: values must hold count × fields values');
+    }
+    const claims = new Array<Record<string, unknown>>(count);
+    for (let i = 0; i < count; i++) {
+      // Null prototype: a column named __proto__ stays an ordinary own property.
+      const c = Object.create(null) as Record<string, unknown>;
+      for (let f = 0; f < K; f++) c[fields[f]!.column] = values[i * K + f];
+      claims[i] = c;
+    }
+    const batch = this.claimBatch(Math.max(1, count), k);
+    batch.prepare(claims);
+    const out = new Array<Verdict>(count);
+    for (let i = 0; i < count; i++) out[i] = batch.verdict(i);
+    this.encoderValue ??= new VerdictEncoder(fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })));
+    return this.encoderValue.encode(out);
   }
 
   /** A read-only register over the shared parts of another thread's register (worker side). */
@@ -384,6 +491,8 @@ export class Register {
     const hi = new Uint32Array(batchSize);
     const idBlocks = new Uint32Array(batchSize);
     const earlierBlocks = new Uint32Array(batchSize);
+    /** Keyed register: each claim's HMAC tag, handed to its PreparedClaim (one HMAC per claim). */
+    const tags = this.s.layout.keyed === null ? null : new Float64Array(batchSize);
     let claims: unknown[] = [];
     let generation = -1;
     return {
@@ -391,15 +500,30 @@ export class Register {
         claims = batch;
         const n = batch.length;
         const L = this.s.layout;
-        const hasher = (this.batchHasherValue ??= new KeyHasher({ seed: REGISTER_KEY_SEED }));
-        hasher.setOutput(lo, hi);
-        for (let i = 0; i < n; i++) {
-          const c = batch[i];
-          if (c === null || typeof c !== 'object' || Array.isArray(c)) continue; // throws at its turn
-          const p = idInputOf(claimValue(c as Record<string, unknown>, L.id));
-          if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
+        const keyed = L.keyed;
+        if (keyed !== null) {
+          // HMACs one by one (no batch kernel); the lookups below are still batched.
+          for (let i = 0; i < n; i++) {
+            const c = batch[i];
+            if (c === null || typeof c !== 'object' || Array.isArray(c)) continue; // throws at its turn
+            const p = idInputOf(claimValue(c as Record<string, unknown>, L.id));
+            if (p === null || !p.ok) continue;
+            keyed.hash(p.digits);
+            lo[i] = keyed.lo;
+            hi[i] = keyed.hi;
+            tags![i] = keyed.tag;
+          }
+        } else {
+          const hasher = (this.batchHasherValue ??= new KeyHasher({ seed: REGISTER_KEY_SEED }));
+          hasher.setOutput(lo, hi);
+          for (let i = 0; i < n; i++) {
+            const c = batch[i];
+            if (c === null || typeof c !== 'object' || Array.isArray(c)) continue; // throws at its turn
+            const p = idInputOf(claimValue(c as Record<string, unknown>, L.id));
+            if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
+          }
+          hasher.flush();
         }
-        hasher.flush();
         // Claims without a valid ID keep stale hashes: looked up, never read.
         this.s.idIndex.lookupMany(lo, hi, idBlocks, n);
         this.s.earlierIndex.lookupMany(lo, hi, earlierBlocks, n);
@@ -409,9 +533,9 @@ export class Register {
         const c = this.prepare(claims[i]);
         const early = this.precheck(c, k);
         if (early !== null) return early;
+        if (tags !== null) c.setKeyed(this.s.layout.id, lo[i]!, hi[i]!, tags[i]!);
         if (generation !== this.generation) {
-          const digits = (c.id(this.s.layout.id) as ParsedNationalId).digits;
-          this.queryHasher.hashAscii(digits, this.hashOut, 0);
+          this.idKey(c);
           return this.resolve(c, this.hashOut[0]!, this.hashOut[1]!, this.s.idIndex.lookup(this.hashOut[0]!, this.hashOut[1]!), -2, k);
         }
         const ib = idBlocks[i]!;
@@ -498,25 +622,13 @@ export class Register {
     matchedBy: 'id' | 'earlierId' | null,
     candidates: VerdictCandidate[] | undefined,
   ): Verdict {
-    const v: {
-      status: VerdictStatus;
-      fields: Verdict['fields'];
-      recordId: null;
-      matchedBy: 'id' | 'earlierId' | null;
-      weight: number;
-      explanation: null;
-      candidates?: VerdictCandidate[];
-      reason: string;
-    } = { status, fields: this.evaluator.fields(outcomes), recordId: null, matchedBy, weight: Number.NaN, explanation: null, reason };
-    if (candidates !== undefined) v.candidates = candidates;
-    return v;
+    return noRecordVerdictObject(status, this.evaluator.fields(outcomes), matchedBy, reason, candidates);
   }
 
   /** After the ID parsed and is consistent: find the record(s) and decide. */
   private resolve(c: PreparedClaim, lo: number, hi: number, idBlock: number, earlierBlock: number, k: number): Verdict {
     const s = this.s;
-    const p = c.id(s.layout.id) as ParsedNationalId;
-    let n = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, idNumber(p.digits), Infinity);
+    let n = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, c.storedId(s.layout.id), Infinity);
     let by = BY_ID;
     if (n === 0) {
       const b = earlierBlock === -2 ? s.earlierIndex.lookup(lo, hi) : earlierBlock;
@@ -573,24 +685,15 @@ export class Register {
 
   private recordVerdict(row: number, by: number, outcomes: Uint8Array, weight: number, holds: boolean): Verdict {
     const ev = this.evaluator;
-    const v: {
-      status: VerdictStatus;
-      fields: Verdict['fields'];
-      recordId: string | number;
-      matchedBy: 'id' | 'earlierId';
-      weight: number;
-      explanation: Verdict['explanation'];
-      reason?: string;
-    } = {
-      status: holds ? 'VERIFIED' : 'MISMATCH',
-      fields: ev.fields(outcomes),
-      recordId: this.recordIdOf(row),
-      matchedBy: by === BY_ID ? 'id' : 'earlierId',
+    return recordVerdictObject(
+      holds ? 'VERIFIED' : 'MISMATCH',
+      ev.fields(outcomes),
+      this.recordIdOf(row),
+      by === BY_ID ? 'id' : 'earlierId',
       weight,
-      explanation: ev.explanation(outcomes),
-    };
-    if (!holds) v.reason = `policy-failed: ${ev.failedFields(outcomes).join(REASON_SEPARATOR)}`;
-    return v;
+      ev.explanation(outcomes),
+      holds ? undefined : `policy-failed: ${ev.failedFields(outcomes).join(REASON_SEPARATOR)}`,
+    );
   }
 
   /**
@@ -761,11 +864,20 @@ export class Register {
     const ing = this.ingester;
     const row = s.store.append(ing.cells);
     const h = this.hashOut;
-    this.queryHasher.hashAscii(ing.idDigits, h, 0);
-    s.deltaId.insert(h[0]!, h[1]!, row);
-    for (const e of ing.earlier) {
-      this.queryHasher.hashAscii(e, h, 0);
-      s.deltaEarlier.insert(h[0]!, h[1]!, row);
+    const keyed = s.layout.keyed;
+    if (keyed === null) {
+      this.queryHasher.hashAscii(ing.idDigits, h, 0);
+      s.deltaId.insert(h[0]!, h[1]!, row);
+      for (const e of ing.earlier) {
+        this.queryHasher.hashAscii(e, h, 0);
+        s.deltaEarlier.insert(h[0]!, h[1]!, row);
+      }
+    } else {
+      s.deltaId.insert(ing.idLo, ing.idHi, row);
+      for (const e of ing.earlier) {
+        keyed.hash(e);
+        s.deltaEarlier.insert(keyed.lo, keyed.hi, row);
+      }
     }
     if (s.candidateIndex !== null && ing.candidate !== null) {
       this.queryHasher.hashAscii(ing.candidate, h, 0);

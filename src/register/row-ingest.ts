@@ -71,6 +71,9 @@ export class RowIngester {
   readonly cells: CellValue[];
   /** Canonical digits of the last accepted row's ID. */
   idDigits = '';
+  /** Keyed register: the lookup key of the last accepted row's ID (HMAC, keyed-id-hash.ts). */
+  idLo = 0;
+  idHi = 0;
   /** Canonical digits of its earlier IDs (distinct, without the current ID). */
   readonly earlier: string[] = [];
   /** Its "did you mean" key, or null. */
@@ -166,7 +169,14 @@ export class RowIngester {
     for (const f of L.fields) {
       const raw = hasOwn.call(r, f.column) ? r[f.column] : undefined;
       if (f === L.id) {
-        cells[f.storeColumn] = idNumber(id.digits);
+        if (f.keyed === null) cells[f.storeColumn] = idNumber(id.digits);
+        else {
+          // Keyed: the store holds the 48-bit tag, never the number (register-layout.ts).
+          f.keyed.hash(id.digits);
+          cells[f.storeColumn] = f.keyed.tag;
+          this.idLo = f.keyed.lo;
+          this.idHi = f.keyed.hi;
+        }
         continue;
       }
       this.field(f, raw);
@@ -194,8 +204,12 @@ export class RowIngester {
     switch (f.group) {
       case 'id': {
         const p = parseIdInput(typeof raw === 'bigint' ? String(raw) : raw);
-        if (p.ok) cells[f.storeColumn] = idNumber(p.digits);
-        else this.issue(f.name, `id ${p.reason}`);
+        if (!p.ok) this.issue(f.name, `id ${p.reason}`);
+        else if (f.keyed === null) cells[f.storeColumn] = idNumber(p.digits);
+        else {
+          f.keyed.hash(p.digits);
+          cells[f.storeColumn] = f.keyed.tag;
+        }
         return;
       }
       case 'name': {

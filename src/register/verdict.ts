@@ -129,10 +129,13 @@ const COMMON: ReadonlyArray<readonly [FieldResult, string, number]> = [
 
 /**
  * National ID outcomes. Levels: 0 missing · 1 exact · 2 equivalent · 3 earlier-id · 4 close · 5 mismatch.
+ * KEYED registers store no ID digits (only an HMAC tag): an ID that is not the record's cannot
+ * be graded (one digit? a transposition? another scheme?), so it is `keyed-not-comparable`,
+ * counted as missing evidence (0 bits) — never as close or mismatch.
  */
 export const ID = {
   EXACT: 4, FORMAT: 5, LOST_ZERO: 6, EARLIER: 7, ONE_DIGIT: 8, TRANSPOSITION: 9,
-  DIFFERENT_SCHEME: 10, DIFFERS: 11, INVALID: 12, CONTRADICTS: 13, NOT_FOUND: 14,
+  DIFFERENT_SCHEME: 10, DIFFERS: 11, INVALID: 12, CONTRADICTS: 13, NOT_FOUND: 14, NOT_COMPARABLE: 15,
 } as const;
 export const ID_OUTCOMES = table([
   ...COMMON,
@@ -147,6 +150,7 @@ export const ID_OUTCOMES = table([
   ['mismatch', 'invalid-id', 5],
   ['mismatch', 'contradicts-claim', 5],
   ['missing', 'not-found', 0],
+  ['missing', 'keyed-not-comparable', 0],
 ]);
 
 /**

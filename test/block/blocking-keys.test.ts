@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { buildRuleKeys, recordKeyBytes, rowKeyBytes, rowKeyText } from '../../src/block/blocking-keys.js';
+import { buildRuleKeys, compileRuleKeys, hashRuleKeysInRange, recordKeyBytes, rowKeyBytes, rowKeyText } from '../../src/block/blocking-keys.js';
+import { KeyHasher } from '../../src/hash/key-hasher.js';
 import type { BlockingRule } from '../../src/block/blocking-rule.js';
 import { RecordStore, type CellValue, type ColumnSpec } from '../../src/block/record-store.js';
 import { xxh64 } from '../../src/hash/xxh64-reference.js';
@@ -114,5 +115,31 @@ describe('blocking keys', () => {
   it('refuses invalid rules before touching the data', () => {
     const store = storeOf(makeRows(1, 5));
     expect(() => buildRuleKeys(store, { name: 'x', parts: [{ column: 'full', transform: 'first', n: 2 }] })).toThrowError(/ascii/);
+  });
+});
+
+describe('hashRuleKeysInRange (the per-thread part of the parallel index build)', () => {
+  it('any split into row ranges gives buildRuleKeys’ hashes at the rows’ positions', () => {
+    const rows = makeRows(17, 300);
+    const store = storeOf(rows);
+    const hasher = new KeyHasher({ seed: 5n });
+    for (const rule of RULES) {
+      const want = buildRuleKeys(store, rule, { seed: 5n });
+      const compiled = compileRuleKeys(store, rule);
+      for (const cuts of [[0, 300], [0, 1, 16, 17, 150, 299, 300], [0, 0, 33, 300]]) {
+        const lo = new Uint32Array(300);
+        const hi = new Uint32Array(300);
+        const hasKey = new Uint8Array(300);
+        let count = 0;
+        for (let i = 0; i + 1 < cuts.length; i++) count += hashRuleKeysInRange(store, compiled, hasher, cuts[i]!, cuts[i + 1]!, lo, hi, hasKey);
+        expect(count).toBe(want.count);
+        expect(Array.from(hasKey)).toEqual(Array.from(want.hasKey));
+        for (let j = 0; j < want.count; j++) {
+          const r = want.rows[j]!;
+          expect([lo[r], hi[r]]).toEqual([want.lo[j], want.hi[j]]);
+        }
+      }
+    }
+    expect(() => hashRuleKeysInRange(store, compileRuleKeys(store, RULES[0]!), hasher, 10, 301, new Uint32Array(301), new Uint32Array(301), new Uint8Array(301))).toThrow(/hashRuleKeysInRange/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { allocTriples, radixSort64 } from '../../src/block/radix-sort.js';
+import { allocTriples, bucketPasses, msdBucketBits, radixSort64, sortBucket } from '../../src/block/radix-sort.js';
 import { Rng } from '../../src/util/rng.js';
 
 /** Oracle: Array.sort by the BigInt key, ties by input position (stability). */
@@ -107,5 +107,44 @@ describe('radixSort64 on large inputs (MSD-first path)', () => {
       lo.push(rng.chance(0.3) ? 5 : rng.nextU32());
     }
     for (const bits of [1, 5, 11]) check(hi, lo, bits);
+  });
+});
+
+describe('sortBucket (one bucket of the MSD-first sort, as the parallel index build runs it)', () => {
+  it('sorts a sub-range stably into either buffer and leaves the rest alone (property, oracle)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 5 })), { maxLength: 400 }),
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        (items, a, b, intoOther) => {
+          const n = items.length;
+          const from = n === 0 ? 0 : a % (n + 1);
+          const to = from + (n === 0 ? 0 : b % (n - from + 1));
+          // hi values with a shared top bit pattern (as inside a bucket), lo from a few values: many ties.
+          const hi = items.map(([h, x]) => ((0x40000000 | (h << 20) | (x & 3)) >>> 0));
+          const lo = items.map(([, , l]) => l);
+          const src = allocTriples(n, false);
+          const other = allocTriples(n, false);
+          src.hi.set(hi);
+          src.lo.set(lo);
+          for (let i = 0; i < n; i++) src.ids[i] = i;
+          other.ids.fill(0xdead);
+          const into = intoOther ? other : src;
+          sortBucket(src, other, from, to, bucketPasses(2), into);
+          const expected = oracle(hi.slice(from, to), lo.slice(from, to)).map((i) => i + from);
+          expect(Array.from(into.ids.subarray(from, to))).toEqual(expected);
+          expect(Array.from(into.hi.subarray(from, to))).toEqual(expected.map((i) => hi[i]));
+          if (intoOther) for (let i = 0; i < n; i++) if (i < from || i >= to) expect(other.ids[i]).toBe(0xdead);
+        },
+      ),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it('bucket bits follow the input size (≈ 4,096 per bucket, 1..11) and the passes the bits', () => {
+    expect([0, 1, 2, 1 << 13, 1 << 16, 1 << 20, 1e8, 4e9].map(msdBucketBits)).toEqual([1, 1, 1, 1, 4, 8, 11, 11]);
+    expect([1, 10, 11].map(bucketPasses)).toEqual([6, 6, 5]);
   });
 });

@@ -188,6 +188,27 @@ describe('RecordStore', () => {
     expect(() => view.append(rows[0]!)).toThrowError(/read-only/);
   });
 
+  it('describes a subset of its columns: a narrower store over the same memory', () => {
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    const rng = new Rng(4);
+    const rows: CellValue[][] = [];
+    for (let r = 0; r < 30; r++) {
+      rows.push(randomRow(rng));
+      store.append(rows[r]!);
+    }
+    const d = store.toDescriptor(['num', 'name', 'num']);
+    expect(d.columns.map((c) => c.name)).toEqual(['name', 'num']); // store order, once each
+    expect(d.parts.length).toBe(store.chunkCount * (3 + 2));
+    expect(d.parts.length).toBeLessThan(store.toDescriptor().parts.length);
+    const view = RecordStore.fromDescriptor(structuredClone(d));
+    rows.forEach((v, r) => {
+      expect(view.getString('name', r)).toBe(store.getString('name', r));
+      expect(view.getNumber('num', r)).toBe(store.getNumber('num', r));
+    });
+    expect(view.columns.length).toBe(2);
+    expect(() => store.toDescriptor(['name', 'nope'])).toThrowError(/unknown column/);
+  });
+
   it('is read in place by a worker thread', async () => {
     const store = new RecordStore([{ name: 'name', type: 'utf8' }, { name: 'dob', type: 'int32' }], { chunkBits: 3 });
     for (let r = 0; r < 20; r++) store.append([`Nguyễn ${r}`, 19900100 + r]);

@@ -56,6 +56,50 @@ describe('authenticateMany on a worker pool', () => {
     expect(plain(got)).toEqual(plain(some.map((c) => reg.authenticate(c))));
   });
 
+  it('gives the SAME objects (key order, NaN weights, shared field verdicts) as one by one', async () => {
+    const some = claims.slice(0, 700);
+    const single = some.map((c) => reg.authenticate(c));
+    const parallel = await collect(reg.authenticateMany(some, { pool, batchSize: 64 }));
+    expect(parallel).toEqual(single);
+    expect(parallel.map((v) => JSON.stringify(v))).toEqual(single.map((v) => JSON.stringify(v)));
+    expect(parallel[0]!.fields.id).toBe(single[0]!.fields.id);
+  });
+
+  it('treats values of unusable types exactly as one by one (objects, arrays, booleans, functions, symbols, NaN, bigint)', async () => {
+    const odd: unknown[] = [{ a: 1 }, [1, 2], true, false, () => 1, Symbol('s'), Number.NaN, Infinity, 1n, 79185001234, null, undefined, '', '  '];
+    const mixed: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 120; i++) {
+      const c: Record<string, unknown> = { ...claims[i]! };
+      const field = ['id', 'fullName', 'dob', 'sex'][i % 4]!;
+      c[field] = odd[i % odd.length];
+      mixed.push(c);
+    }
+    // A column named like an Object.prototype key stays an ordinary value.
+    mixed.push(JSON.parse('{"__proto__": "x", "id": "001090012345"}') as Record<string, unknown>);
+    const single = mixed.map((c) => reg.authenticate(c));
+    const parallel = await collect(reg.authenticateMany(mixed, { pool, batchSize: 32 }));
+    expect(parallel).toEqual(single);
+  });
+
+  it('a claim that is not an object ends the stream with INVALID_ARGUMENT at its turn, after the verdicts before it', async () => {
+    const input: unknown[] = [...claims.slice(0, 70), 'not a claim', ...claims.slice(70, 80)];
+    const got: Verdict[] = [];
+    await expect(
+      (async () => {
+        for await (const v of reg.authenticateMany(input, { pool, batchSize: 32 })) got.push(v);
+      })(),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(got).toEqual(claims.slice(0, 70).map((c) => reg.authenticate(c)));
+    // The one-thread path behaves the same.
+    const seq: Verdict[] = [];
+    await expect(
+      (async () => {
+        for await (const v of reg.authenticateMany(input, { batchSize: 32 })) seq.push(v);
+      })(),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(seq).toEqual(got);
+  });
+
   it('rejects bad thread counts before reading any claim', () => {
     expect(() => reg.authenticateMany(claims, { threads: 0 })).toThrow(/threads/);
   });

@@ -1,0 +1,244 @@
+/**
+ * Verdict codec: verdicts as a few flat arrays, so a batch of them crosses threads as three
+ * structured-clone-cheap values instead of thousands of nested objects — and the builders of
+ * the Verdict objects themselves, shared by the register (one thread) and the decoder (the
+ * calling thread of a pooled authenticateMany), so both produce the same objects, key order
+ * included.
+ *
+ *   per verdict, bytes:  status · matchedBy · flags · K field outcome rows (verdict.ts tables)
+ *                        [candidates: count u16 LE · per candidate: flags · K outcome rows]
+ *                nums:   weight · [recordId] · per candidate: weight · [recordId]
+ *                strs:   [reason] · [recordId] · per candidate: [recordId]
+ *
+ * A field verdict is a shared frozen row of its outcome table, so its row number is recovered
+ * by identity (one Map per field), and the explanation of a verdict with a record is a
+ * function of the same rows (RecordEvaluator.explanation). The tables are fixed per field
+ * group, so encoder and decoder agree without exchanging anything but the layout.
+ *
+ * Trade-off: the worker still builds the Verdict objects and the encoder reads them back
+ * (simple, and it keeps one code path for what a verdict says); the calling thread pays one
+ * object per verdict plus its `fields` object — about what one-by-one `authenticate` pays for
+ * the same, and far less than structured clone of the objects (measured in
+ * bench/register/parallel.ts).
+ */
+import { KhopError } from '../errors.js';
+import type { ExplainedField, FieldVerdict, Outcome, Verdict, VerdictCandidate, VerdictStatus } from './verdict.js';
+
+const STATUSES: readonly VerdictStatus[] = ['VERIFIED', 'MISMATCH', 'NOT_FOUND', 'INVALID_ID', 'INCONSISTENT_ID', 'AMBIGUOUS'];
+const STATUS_CODE = new Map<VerdictStatus, number>(STATUSES.map((s, i) => [s, i]));
+const MATCHED_BY: ReadonlyArray<'id' | 'earlierId' | null> = [null, 'id', 'earlierId'];
+
+const F_EXPLANATION = 1;
+const F_REASON = 2;
+const F_CANDIDATES = 4;
+/** Record id kind, bits 3–4: 0 none, 1 number, 2 string. */
+const ID_SHIFT = 3;
+const ID_NUMBER = 1;
+const ID_STRING = 2;
+/** Candidate flags: record id kind in bits 0–1, fields present in bit 2. */
+const C_FIELDS = 4;
+const MAX_ENCODED_CANDIDATES = 0xffff;
+
+/** A batch of encoded verdicts (what a worker returns). */
+export interface EncodedVerdicts {
+  readonly count: number;
+  readonly bytes: Uint8Array;
+  readonly nums: Float64Array;
+  readonly strs: readonly string[];
+}
+
+/** Builds the user-facing objects of outcome rows (RecordEvaluator implements it). */
+export interface VerdictObjects {
+  fields(outcomes: Uint8Array): Record<string, FieldVerdict>;
+  explanation(outcomes: Uint8Array): ExplainedField[];
+}
+
+/** A verdict about one register record (VERIFIED / MISMATCH). Key order is part of the contract. */
+export function recordVerdictObject(
+  status: VerdictStatus,
+  fields: Verdict['fields'],
+  recordId: string | number,
+  matchedBy: 'id' | 'earlierId',
+  weight: number,
+  explanation: Verdict['explanation'],
+  reason: string | undefined,
+): Verdict {
+  const v: {
+    status: VerdictStatus;
+    fields: Verdict['fields'];
+    recordId: string | number;
+    matchedBy: 'id' | 'earlierId';
+    weight: number;
+    explanation: Verdict['explanation'];
+    reason?: string;
+  } = { status, fields, recordId, matchedBy, weight, explanation };
+  if (reason !== undefined) v.reason = reason;
+  return v;
+}
+
+/** A verdict without a compared record (NOT_FOUND, INVALID_ID, INCONSISTENT_ID, AMBIGUOUS). */
+export function noRecordVerdictObject(
+  status: VerdictStatus,
+  fields: Verdict['fields'],
+  matchedBy: 'id' | 'earlierId' | null,
+  reason: string,
+  candidates: VerdictCandidate[] | undefined,
+): Verdict {
+  const v: {
+    status: VerdictStatus;
+    fields: Verdict['fields'];
+    recordId: null;
+    matchedBy: 'id' | 'earlierId' | null;
+    weight: number;
+    explanation: null;
+    candidates?: VerdictCandidate[];
+    reason: string;
+  } = { status, fields, recordId: null, matchedBy, weight: Number.NaN, explanation: null, reason };
+  if (candidates !== undefined) v.candidates = candidates;
+  return v;
+}
+
+/** Growable byte / number / string sinks of one batch. */
+class Sink {
+  bytes: Uint8Array;
+  nums: Float64Array;
+  nb = 0;
+  nn = 0;
+  strs: string[] = [];
+
+  constructor(bytes: number, nums: number) {
+    this.bytes = new Uint8Array(Math.max(16, bytes));
+    this.nums = new Float64Array(Math.max(4, nums));
+  }
+
+  byte(b: number): void {
+    if (this.nb === this.bytes.length) {
+      const g = new Uint8Array(this.bytes.length * 2);
+      g.set(this.bytes);
+      this.bytes = g;
+    }
+    this.bytes[this.nb++] = b;
+  }
+
+  num(x: number): void {
+    if (this.nn === this.nums.length) {
+      const g = new Float64Array(this.nums.length * 2);
+      g.set(this.nums);
+      this.nums = g;
+    }
+    this.nums[this.nn++] = x;
+  }
+}
+
+/** Encodes verdicts of one register layout (worker side). */
+export class VerdictEncoder {
+  /** rowOf[k]: field verdict object → its outcome row, for field k. */
+  private readonly rowOf: ReadonlyArray<ReadonlyMap<FieldVerdict, number>>;
+
+  /** `fields`: per schema field in order, its name and outcome table. */
+  constructor(private readonly fields: ReadonlyArray<{ readonly name: string; readonly table: readonly Outcome[] }>) {
+    this.rowOf = fields.map((f) => new Map(f.table.map((oc, i) => [oc.verdict, i] as const)));
+  }
+
+  encode(verdicts: readonly Verdict[]): EncodedVerdicts {
+    const K = this.fields.length;
+    const s = new Sink(verdicts.length * (3 + K), verdicts.length * 2);
+    for (const v of verdicts) {
+      const status = STATUS_CODE.get(v.status);
+      if (status === undefined) throw new KhopError('INTERNAL', 'verdict codec: unknown status');
+      s.byte(status);
+      s.byte(v.matchedBy === null ? 0 : v.matchedBy === 'id' ? 1 : 2);
+      const idKind = v.recordId === null ? 0 : typeof v.recordId === 'number' ? ID_NUMBER : ID_STRING;
+      const cands = v.candidates;
+      s.byte(
+        (v.explanation !== null ? F_EXPLANATION : 0) |
+          (v.reason !== undefined ? F_REASON : 0) |
+          (cands !== undefined ? F_CANDIDATES : 0) |
+          (idKind << ID_SHIFT),
+      );
+      this.outcomes(s, v.fields);
+      s.num(v.weight);
+      if (idKind === ID_NUMBER) s.num(v.recordId as number);
+      else if (idKind === ID_STRING) s.strs.push(v.recordId as string);
+      if (v.reason !== undefined) s.strs.push(v.reason);
+      if (cands !== undefined) {
+        if (cands.length > MAX_ENCODED_CANDIDATES) throw new KhopError('INTERNAL', 'verdict codec: too many candidates');
+        s.byte(cands.length & 0xff);
+        s.byte(cands.length >>> 8);
+        for (const c of cands) {
+          const kind = typeof c.recordId === 'number' ? ID_NUMBER : ID_STRING;
+          s.byte(kind | (c.fields !== undefined ? C_FIELDS : 0));
+          if (c.fields !== undefined) this.outcomes(s, c.fields);
+          s.num(c.weight);
+          if (kind === ID_NUMBER) s.num(c.recordId as number);
+          else s.strs.push(c.recordId as string);
+        }
+      }
+    }
+    return { count: verdicts.length, bytes: s.bytes.subarray(0, s.nb), nums: s.nums.subarray(0, s.nn), strs: s.strs };
+  }
+
+  private outcomes(s: Sink, fields: Readonly<Record<string, FieldVerdict>>): void {
+    for (let k = 0; k < this.fields.length; k++) {
+      const row = this.rowOf[k]!.get(fields[this.fields[k]!.name]!);
+      if (row === undefined) throw new KhopError('INTERNAL', 'verdict codec: a field verdict is not a row of its outcome table');
+      s.byte(row);
+    }
+  }
+}
+
+/** Decodes one encoded batch, verdict by verdict, in order (calling-thread side). */
+export class VerdictDecoder {
+  private b = 0;
+  private n = 0;
+  private t = 0;
+  private decoded = 0;
+
+  constructor(
+    private readonly enc: EncodedVerdicts,
+    private readonly K: number,
+    private readonly objects: VerdictObjects,
+  ) {}
+
+  get remaining(): number {
+    return this.enc.count - this.decoded;
+  }
+
+  next(): Verdict {
+    if (this.decoded >= this.enc.count) throw new KhopError('INTERNAL', 'verdict codec: read past the batch');
+    this.decoded++;
+    const { bytes, nums, strs } = this.enc;
+    const status = STATUSES[bytes[this.b]!]!;
+    const matchedBy = MATCHED_BY[bytes[this.b + 1]!]!;
+    const flags = bytes[this.b + 2]!;
+    this.b += 3;
+    const outcomes = bytes.subarray(this.b, this.b + this.K);
+    this.b += this.K;
+    const weight = nums[this.n++]!;
+    const idKind = flags >>> ID_SHIFT;
+    const recordId = idKind === ID_NUMBER ? nums[this.n++]! : idKind === ID_STRING ? strs[this.t++]! : null;
+    const reason = (flags & F_REASON) !== 0 ? strs[this.t++]! : undefined;
+    const fields = this.objects.fields(outcomes);
+    if ((flags & F_EXPLANATION) !== 0) {
+      return recordVerdictObject(status, fields, recordId!, matchedBy as 'id' | 'earlierId', weight, this.objects.explanation(outcomes), reason);
+    }
+    let candidates: VerdictCandidate[] | undefined;
+    if ((flags & F_CANDIDATES) !== 0) {
+      const count = bytes[this.b]! | (bytes[this.b + 1]! << 8);
+      this.b += 2;
+      candidates = new Array<VerdictCandidate>(count);
+      for (let i = 0; i < count; i++) {
+        const cf = bytes[this.b++]!;
+        let cfields: Readonly<Record<string, FieldVerdict>> | undefined;
+        if ((cf & C_FIELDS) !== 0) {
+          cfields = this.objects.fields(bytes.subarray(this.b, this.b + this.K));
+          this.b += this.K;
+        }
+        const w = nums[this.n++]!;
+        const id = (cf & 3) === ID_NUMBER ? nums[this.n++]! : strs[this.t++]!;
+        candidates[i] = cfields === undefined ? { recordId: id, weight: w } : { recordId: id, weight: w, fields: cfields };
+      }
+    }
+    return noRecordVerdictObject(status, fields, matchedBy, reason!, candidates);
+  }
+}
