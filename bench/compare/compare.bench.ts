@@ -1,33 +1,58 @@
 /**
  * Comparator throughput on seeded synthetic records.
  *
- *   npx tsx bench/compare/compare.bench.ts            (defaults: 20k records, 40k pairs, 1 s/task)
- *   KHOP_BENCH_N=100000 KHOP_BENCH_TIME=3000 npx tsx bench/compare/compare.bench.ts
+ *   npx tsx bench/compare/compare.bench.ts            (defaults: 20k + 100k records, 1 s/task, ~40 s)
+ *   KHOP_BENCH_N=20000 KHOP_BENCH_ROWS=50000 KHOP_BENCH_TIME=300 npx tsx bench/compare/compare.bench.ts
+ *   KHOP_BENCH_CLOCK=cpu …   time tasks by this process's CPU time (user + system) instead of
+ *                            the wall clock: per-core figures on a shared, loaded machine
  *
- * Tasks, each over the same pair list (half random pairs, half a record against a perturbed
- * copy of itself — diacritics dropped, a typo, day/month swapped, leading zero lost):
+ * Part 1 — Jaro–Winkler kernels, over one pair list of KHOP_BENCH_N hand-made records (half
+ * random pairs, half a record against a perturbed copy — diacritics dropped, a typo):
  *   - jw-span:      jaroWinklerSpans on folded given names read in place from a UTF-8 pool
  *   - jw-naive:     the baseline, a textbook allocating JW on JS strings (arrays, filters)
- *   - record:       comparePersonName (3 levels) + compareDates + compareNationalIds +
- *                   compareSex, written into Uint8Array level columns
- * Reported: pairs per second and the ratio span/naive. Phonetic keys are a stand-in (the
- * folded part itself) until src/keys lands, so the phonetic level costs one span comparison.
+ * Part 2 — the 5-field record comparison of the pipeline (ComparisonPlan.compute: national ID,
+ * date of birth, sex, and the name as family, middle and given: 6 Uint8Array level columns),
+ * and the full default Vietnamese schema (+ province category, + address token overlap: 8
+ * columns), on the prepared store of generatePopulation (KHOP_BENCH_ROWS rows, seed 7, 10%
+ * duplicates) with its real phonetic keys, over two pair mixes of the same size:
+ *   - candidate pairs: every pair the default blocking rules emit (what a dedupe compares;
+ *                      mostly same family, often same middle/given: equality levels dominate)
+ *   - random pairs:    seeded uniform record pairs (the u sample; the worst case: nearly every
+ *                      level is tested before "else")
+ * each by the span path (before: name spans read from the store per pair, IDs through the
+ * column, addresses tokenised per pair) and the indexed path (after: person-name-index.ts
+ * interned ids, fixed-width ID copies, token-set-index.ts sorted token ids), each path in its own child process of the same run (`--path=span|indexed`: no JIT
+ * feedback shared between them). Reported: median ns per pair of each task (tinybench latency
+ * p50 / pairs), pairs/s per core (one thread), the index build per row, the same-run ratio
+ * span/indexed, and whether the two paths' level checksums over both mixes are identical.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import type { CodeUnits, TextColumnReader } from '../../src/block/text-column.js';
 import { jaroWinklerSpans } from '../../src/compare/jaro-winkler.js';
-import { comparePersonName } from '../../src/compare/person-name.js';
-import type { NameColumns } from '../../src/compare/person-name.js';
-import { compareDates } from '../../src/compare/date-level.js';
-import { compareNationalIds } from '../../src/compare/national-id-level.js';
-import { compareSex } from '../../src/compare/sex-level.js';
+import { buildPersonNameIndex } from '../../src/compare/person-name-index.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { prepareRows } from '../../src/pipeline/prepare.js';
+import { vietnamesePersonSchema, type Schema } from '../../src/schema.js';
+import { bindSide, planComparisons, type BoundSide } from '../../src/pipeline/comparisons.js';
+import { defaultBlockingRules } from '../../src/pipeline/default-rules.js';
+import { buildBlockIndexes } from '../../src/block/build-block-index.js';
+import { candidatePairs } from '../../src/block/candidate-pairs.js';
 import { VN_FAMILY_NAME_SHARES } from '../../src/data/vn-family-names.js';
 import { VN_BOY_SYLLABLES, VN_GIRL_SYLLABLES } from '../../src/data/vn-name-parts.js';
 import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { Rng } from '../../src/util/rng.js';
 
 const N = Number(process.env.KHOP_BENCH_N ?? 20_000);
+const ROWS = Number(process.env.KHOP_BENCH_ROWS ?? 100_000);
 const TIME = Number(process.env.KHOP_BENCH_TIME ?? 1000);
+const CLOCK = process.env.KHOP_BENCH_CLOCK === 'cpu' ? 'cpu' : 'wall';
+/** CPU time of this process in ms (µs resolution). */
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const SEED = 42;
 
 // ---- a UTF-8 column like the store's (one pool, offsets) -----------------------------------
@@ -63,7 +88,6 @@ class Utf8Column implements TextColumnReader {
 
 const fold = (s: string): string =>
   s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐÐ]/g, 'd').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-const normalize = (s: string): string => s.normalize('NFC').replace(/Ð/g, 'Đ').toLowerCase().replace(/\s+/g, ' ').trim();
 
 // ---- seeded records: N originals followed by N perturbed copies ------------------------------
 interface Rec { name: string; dob: number; id: string; sex: number }
@@ -99,32 +123,7 @@ function perturb(r: Rec): Rec {
 }
 const recs = [...originals, ...originals.map(perturb)];
 
-function nameColumns(rs: readonly Rec[]): NameColumns {
-  const norm: string[] = [];
-  const f: string[] = [];
-  const fam: string[] = [];
-  const mid: string[] = [];
-  const giv: string[] = [];
-  for (const r of rs) {
-    norm.push(normalize(r.name));
-    const t = fold(r.name).split(' ');
-    f.push(t.join(' '));
-    fam.push(t[0]!);
-    mid.push(t.slice(1, -1).join(' '));
-    giv.push(t.length > 1 ? t[t.length - 1]! : '');
-  }
-  const family = new Utf8Column(fam);
-  const middle = new Utf8Column(mid);
-  const given = new Utf8Column(giv);
-  return {
-    norm: new Utf8Column(norm), fold: new Utf8Column(f), family, middle, given,
-    familyKey: family, middleKey: middle, givenKey: given, // stand-in keys (see header)
-  };
-}
-const names = nameColumns(recs);
-const ids = new Utf8Column(recs.map((r) => r.id));
-const dobs = Int32Array.from(recs, (r) => r.dob);
-const sexes = Uint8Array.from(recs, (r) => r.sex);
+const givenPool = new Utf8Column(recs.map((r) => { const t = fold(r.name).split(' '); return t[t.length - 1]!; }));
 const givenStrings = recs.map((r) => { const t = fold(r.name).split(' '); return t[t.length - 1]!; });
 
 const P = 2 * N;
@@ -159,49 +158,138 @@ function naiveJaroWinkler(a: string, b: string): number {
   return jaro + l * 0.1 * (1 - jaro);
 }
 
-// ---- tasks ----------------------------------------------------------------------------------
-let sink = 0;
-const levels = new Uint8Array(P * 6); // per pair: family, middle, given, date, id, sex
-const g = names.given;
+// ---- part 2: the pipeline's record comparison on a prepared synthetic population ------------
+// Each path runs in its own child process (`--path=span|indexed`), so that neither path's JIT
+// feedback (a second shape of name columns through the same loops) slows the other; the
+// children report medians and a checksum of every level column, which must agree.
+interface PathResult {
+  rows: number; pairs: number; comparisons: string[]; fullComparisons: string[];
+  candMs: number; randMs: number; candFullMs: number; randFullMs: number; checksum: number; buildNsPerRow: number;
+  /** Bytes per row of the per-side structures (name index + its values, token sets, ID copy). */
+  bytesPerRow: number;
+}
 
-const bench = new Bench({ time: TIME, warmupTime: Math.min(200, TIME) });
-bench
-  .add('jw-span (given names, UTF-8 in place)', () => {
-    let s = 0;
-    for (let p = 0; p < P; p++) {
-      const a = left[p]!, b = right[p]!;
-      s += jaroWinklerSpans(g.units(a), g.start(a), g.end(a), g.units(b), g.start(b), g.end(b));
+async function runPath(path: 'span' | 'indexed'): Promise<PathResult> {
+  // The default Vietnamese person schema; the 5-field record is its ID, name, date and sex.
+  const schema = vietnamesePersonSchema();
+  const prepared = await prepareRows([[...generatePopulation({ size: ROWS, seed: 7 })]], schema);
+  const store = prepared.store;
+  const five = { ...schema, fields: schema.fields.filter((f) => ['id', 'name', 'dob', 'sex'].includes(f.name)) } as Schema;
+  const plan = planComparisons(five, prepared.nameGroups, { dictionaries: prepared.dictionaries });
+  const fullPlan = planComparisons(schema, prepared.nameGroups, { dictionaries: prepared.dictionaries });
+  const indexed = bindSide(store);
+  // The span path: the same side with the name index removed (comparePersonName falls back).
+  const side: BoundSide = path === 'indexed' ? indexed : { ...indexed, names: (prefix) => ({ ...indexed.names(prefix), index: undefined }) };
+  const CL: number[] = [];
+  const CR: number[] = [];
+  for (const chunk of candidatePairs(buildBlockIndexes(store, defaultBlockingRules(schema, prepared.nameGroups)), { reuseChunk: true })) {
+    for (let i = 0; i < chunk.length; i++) {
+      CL.push(chunk.left[i]!);
+      CR.push(chunk.right[i]!);
     }
-    sink += s;
-  })
-  .add('jw-naive (given names, allocating)', () => {
-    let s = 0;
-    for (let p = 0; p < P; p++) s += naiveJaroWinkler(givenStrings[left[p]!]!, givenStrings[right[p]!]!);
-    sink += s;
-  })
-  .add('record (name 3 levels + date + id + sex)', () => {
-    for (let p = 0; p < P; p++) {
-      const a = left[p]!, b = right[p]!, o = p * 6;
-      comparePersonName(names, a, names, b, levels, o);
-      levels[o + 3] = compareDates(dobs[a]!, dobs[b]!);
-      levels[o + 4] = compareNationalIds(ids.pool, ids.start(a), ids.end(a), ids.pool, ids.start(b), ids.end(b));
-      levels[o + 5] = compareSex(sexes[a]!, sexes[b]!);
-    }
-  });
+  }
+  const Q = CL.length;
+  const candLeft = Uint32Array.from(CL);
+  const candRight = Uint32Array.from(CR);
+  const pairRng = new Rng(SEED + 1);
+  const randLeft = new Uint32Array(Q);
+  const randRight = new Uint32Array(Q);
+  for (let p = 0; p < Q; p++) {
+    randLeft[p] = pairRng.int(store.rowCount);
+    randRight[p] = pairRng.int(store.rowCount);
+  }
+  const levels = fullPlan.specs.map(() => new Uint8Array(Q));
+  // Checksum (FNV-1a) of every level of both mixes, all comparisons: equal checksums = the paths agree.
+  let checksum = 0x811c9dc5 | 0;
+  for (const [L, R] of [[candLeft, candRight], [randLeft, randRight]] as const) {
+    fullPlan.compute(side, side, L, R, 0, Q, levels);
+    for (const col of levels) for (let p = 0; p < Q; p++) checksum = Math.imul(checksum ^ col[p]!, 16777619);
+  }
+  // Index build cost per row (once per dataset; timed apart from the pair tasks).
+  const nameCols = { ...indexed.names(prepared.nameGroups[0]!.prefix), index: undefined };
+  const t0 = performance.now();
+  const BUILDS = 3;
+  for (let i = 0; i < BUILDS; i++) buildPersonNameIndex(nameCols, store.rowCount);
+  const buildNsPerRow = ((performance.now() - t0) * 1e6) / (BUILDS * store.rowCount);
 
-await bench.run();
+  const nx = indexed.names('name').index!;
+  const tx = indexed.tokenSets('address.fold');
+  const bytesPerRow = (nx.rows.byteLength + nx.units.byteLength + nx.offsets.byteLength + nx.sig.byteLength + nx.flags.byteLength +
+    tx.ids.byteLength + tx.starts.byteLength + indexed.fixedText('id.id').byteLength) / store.rowCount;
 
-const rows = bench.tasks.map((t) => {
-  const r = t.result;
-  const period = r.state === 'completed' ? r.period : Number.NaN;
-  return { task: t.name, 'pairs/s': Math.round(P / (period / 1000)), 'ns/pair': +((period * 1e6) / P).toFixed(1) };
-});
-console.log(`compare bench: N=${N} records ×2, P=${P} pairs per run, time=${TIME} ms/task, node ${process.version}`);
-console.table(rows);
-const span = rows[0]!['pairs/s'];
-const naive = rows[1]!['pairs/s'];
-console.log(`jw span / naive = ${(span / naive).toFixed(2)}×`);
-// Sanity: true-match pairs must mostly agree on the given name.
-let agree = 0;
-for (let p = 0; p < P; p += 2) if (levels[p * 6 + 2]! <= 4 && levels[p * 6 + 2]! >= 1) agree++;
-console.log(`true-match pairs with given-name level exact..close: ${((100 * agree) / (P / 2)).toFixed(1)}% (sink ${sink > 0 ? 'ok' : 'zero'})`);
+  const bench = new Bench({ time: TIME, warmupTime: Math.min(200, TIME), ...(CLOCK === 'cpu' ? { now: cpuNow } : {}) });
+  bench
+    .add('candidate', () => plan.compute(side, side, candLeft, candRight, 0, Q, levels))
+    .add('random', () => plan.compute(side, side, randLeft, randRight, 0, Q, levels))
+    .add('candidate-full', () => fullPlan.compute(side, side, candLeft, candRight, 0, Q, levels))
+    .add('random-full', () => fullPlan.compute(side, side, randLeft, randRight, 0, Q, levels));
+  await bench.run();
+  const median = (i: number) => {
+    const r = bench.tasks[i]!.result;
+    return r.state === 'completed' ? r.latency.p50 : Number.NaN;
+  };
+  return {
+    rows: store.rowCount, pairs: Q, comparisons: plan.specs.map((c) => c.name), fullComparisons: fullPlan.specs.map((c) => c.name),
+    candMs: median(0), randMs: median(1), candFullMs: median(2), randFullMs: median(3), checksum: checksum >>> 0, buildNsPerRow,
+    bytesPerRow,
+  };
+}
+
+const CHILD = process.argv.find((a) => a.startsWith('--path='))?.slice('--path='.length);
+if (CHILD === 'span' || CHILD === 'indexed') {
+  console.log(JSON.stringify(await runPath(CHILD)));
+} else {
+  // ---- part 1 tasks (this process) ----------------------------------------------------------
+  let sink = 0;
+  const g = givenPool;
+  const bench = new Bench({ time: TIME, warmupTime: Math.min(200, TIME), ...(CLOCK === 'cpu' ? { now: cpuNow } : {}) });
+  bench
+    .add('jw-span (given names, UTF-8 in place)', () => {
+      let s = 0;
+      for (let p = 0; p < P; p++) {
+        const a = left[p]!, b = right[p]!;
+        s += jaroWinklerSpans(g.units(), g.start(a), g.end(a), g.units(), g.start(b), g.end(b));
+      }
+      sink += s;
+    })
+    .add('jw-naive (given names, allocating)', () => {
+      let s = 0;
+      for (let p = 0; p < P; p++) s += naiveJaroWinkler(givenStrings[left[p]!]!, givenStrings[right[p]!]!);
+      sink += s;
+    });
+  await bench.run();
+  const jwNs = bench.tasks.map((t) => (t.result.state === 'completed' ? (t.result.latency.p50 * 1e6) / P : Number.NaN));
+
+  // ---- part 2: one child process per path ----------------------------------------------------
+  const child = (path: string): PathResult => {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--path=${path}`], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) throw new Error(`compare bench: the ${path} child failed: ${r.stderr}`);
+    return JSON.parse(line) as PathResult;
+  };
+  const span = child('span');
+  const fast = child('indexed');
+  const perPair = (ms: number, pairs: number) => (ms * 1e6) / pairs;
+  const row = (task: string, ns: number) => ({ task, 'pairs/s per core': Math.round(1e9 / ns), 'ns/pair (median)': +ns.toFixed(1) });
+  const rows = [
+    row('jw-span (given names, UTF-8 in place)', jwNs[0]!),
+    row('jw-naive (given names, allocating)', jwNs[1]!),
+    row('record, candidate pairs, span path (before)', perPair(span.candMs, span.pairs)),
+    row('record, candidate pairs, indexed (after)', perPair(fast.candMs, fast.pairs)),
+    row('record, random pairs, span path (before)', perPair(span.randMs, span.pairs)),
+    row('record, random pairs, indexed (after)', perPair(fast.randMs, fast.pairs)),
+    row('full schema, candidate pairs, span path (before)', perPair(span.candFullMs, span.pairs)),
+    row('full schema, candidate pairs, indexed (after)', perPair(fast.candFullMs, fast.pairs)),
+    row('full schema, random pairs, span path (before)', perPair(span.randFullMs, span.pairs)),
+    row('full schema, random pairs, indexed (after)', perPair(fast.randFullMs, fast.pairs)),
+  ];
+  console.log(`compare bench: part 1 N=${N} records ×2, P=${P} pairs; part 2 ${fast.rows} synthetic rows (seed 7), ${fast.pairs} candidate pairs (default blocking rules) and ${fast.pairs} random pairs; ` +
+    `record = ${fast.comparisons.length} comparisons (${fast.comparisons.join(', ')}), full schema = ${fast.fullComparisons.length} (+ ${fast.fullComparisons.filter((c) => !fast.comparisons.includes(c)).join(', ')}); ` +
+    `time=${TIME} ms/task, ${CLOCK} clock, one thread, node ${process.version}`);
+  console.table(rows);
+  const ns = (i: number) => rows[i]!['ns/pair (median)'];
+  console.log(`jw span / naive = ${(ns(1) / ns(0)).toFixed(2)}×`);
+  console.log(`span / indexed (same run, separate processes): record ${(ns(2) / ns(3)).toFixed(2)}× on candidate pairs, ${(ns(4) / ns(5)).toFixed(2)}× on random pairs; ` +
+    `full schema ${(ns(6) / ns(7)).toFixed(2)}× / ${(ns(8) / ns(9)).toFixed(2)}×`);
+  console.log(`name index build: ${fast.buildNsPerRow.toFixed(0)} ns/row (once per dataset); per-side structures of the full schema: ${fast.bytesPerRow.toFixed(0)} B/row; level checksums span ${span.checksum.toString(16)} / indexed ${fast.checksum.toString(16)}: ${span.checksum === fast.checksum ? 'identical' : 'DIFFERENT'} (sink ${sink > 0 ? 'ok' : 'zero'})`);
+}

@@ -1,8 +1,10 @@
 /**
  * Match quality with the DEFAULTS (no per-dataset tuning): dedupe each labelled dataset and
- * report pairwise precision / recall / F1 and cluster-level precision / recall.
+ * report pairwise precision / recall / F1, cluster-level precision / recall, and the blocking
+ * recall (share of true matching pairs that are candidate pairs at all — the ceiling of the
+ * pair recall).
  *
- *   npx tsx bench/quality/run.ts [--synthetic 1M] [--write]
+ *   npx tsx bench/quality/run.ts [--synthetic 1M] [--only RLdata500,fake_1000] [--misses 10] [--write]
  *
  * Datasets: the synthetic Vietnamese population (src/synth, always available), RLdata500 and
  * RLdata10000, Splink fake_1000 and fake_20000 (read from ../shared/data; skipped, saying so,
@@ -13,8 +15,22 @@ import type { FieldSpec } from '../../src/index.js';
 import { loadRLdata, loadSplinkFake, type LabelledDataset } from '../datasets/load.js';
 import { fmt, markdownTable, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
+const HELP = `Match quality with the default rules and training (no tuning).
+
+  npx tsx bench/quality/run.ts [options]
+
+  --synthetic N   size of the synthetic Vietnamese population (default 100k; e.g. 1M)
+  --only LIST     comma-separated dataset names: synthetic, RLdata500, RLdata10000, fake_1000, fake_20000
+  --misses N      print up to N true pairs per dataset that are not candidate pairs (values shown:
+                  benchmark data only, never a user's)
+  --rules         print candidate and new pairs per blocking rule
+  --write         write the table to BENCHMARKS.md (section "quality")
+  --help          this text`;
+
 const args = parseArgs(process.argv.slice(2));
 const syntheticSize = parseCount(args.synthetic, 100_000);
+const only = typeof args.only === 'string' ? new Set(args.only.split(',').map((s) => s.trim())) : undefined;
+const misses = parseCount(args.misses, 0);
 
 function syntheticDataset(size: number): LabelledDataset {
   const rows: Record<string, string | null>[] = [];
@@ -34,14 +50,48 @@ function syntheticDataset(size: number): LabelledDataset {
   return { name: `synthetic VN ${fmt(size, 0)}`, rows, truth: Int32Array.from(truth), schema, idField: 'recordId' };
 }
 
+/** True matching pairs and how many of them are candidate pairs (pairFloor 0 returns every candidate). */
+function blockingRecall(d: LabelledDataset, left: Uint32Array, right: Uint32Array, count: number): { truePairs: number; candidates: number; missed: Array<[number, number]> } {
+  const byEntity = new Map<number, number[]>();
+  d.truth.forEach((e, i) => {
+    const list = byEntity.get(e);
+    if (list) list.push(i);
+    else byEntity.set(e, [i]);
+  });
+  const n = d.truth.length;
+  const candidate = new Set<number>();
+  for (let p = 0; p < count; p++) {
+    const a = Math.min(left[p]!, right[p]!);
+    const b = Math.max(left[p]!, right[p]!);
+    if (d.truth[a] === d.truth[b]) candidate.add(a * n + b);
+  }
+  let truePairs = 0;
+  const missed: Array<[number, number]> = [];
+  for (const list of byEntity.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        truePairs++;
+        if (!candidate.has(list[i]! * n + list[j]!) && missed.length < misses) missed.push([list[i]!, list[j]!]);
+      }
+    }
+  }
+  return { truePairs, candidates: candidate.size, missed };
+}
+
 async function main(): Promise<void> {
-  const datasets: Array<LabelledDataset | string> = [syntheticDataset(syntheticSize)];
+  if (args.help === true) {
+    console.log(HELP);
+    return;
+  }
+  const want = (name: string) => only === undefined || only.has(name);
+  const datasets: Array<LabelledDataset | string> = want('synthetic') ? [syntheticDataset(syntheticSize)] : [];
   for (const [name, load] of [
     ['RLdata500', () => loadRLdata(500)],
     ['RLdata10000', () => loadRLdata(10000)],
     ['fake_1000', () => loadSplinkFake(1000)],
     ['fake_20000', () => loadSplinkFake(20000)],
   ] as const) {
+    if (!want(name)) continue;
     const d = await load();
     datasets.push(d ?? `${name}: skipped (../shared/data is absent)`);
   }
@@ -49,11 +99,13 @@ async function main(): Promise<void> {
   for (const d of datasets) {
     if (typeof d === 'string') {
       console.error(d);
-      rows.push([d.split(':')[0]!, '—', '—', '—', '—', '—', '—', 'skipped: ../shared/data absent']);
+      rows.push([d.split(':')[0]!, '—', '—', '—', '—', '—', '—', '—', 'skipped: ../shared/data absent']);
       continue;
     }
     const t0 = performance.now();
-    const r = await dedupe(d.rows, { schema: d.schema, idField: d.idField, threads: 1 });
+    // pairFloor 0: every candidate pair is returned (for the blocking recall); clusters depend
+    // on the threshold only.
+    const r = await dedupe(d.rows, { schema: d.schema, idField: d.idField, threads: 1, pairFloor: 0 });
     const ms = performance.now() - t0;
     const ids = new Map<unknown, number>();
     const predicted = Uint32Array.from(r.clusters.map((c) => {
@@ -62,6 +114,7 @@ async function main(): Promise<void> {
     }));
     const pw = pairwiseMetrics({ predictedClusters: predicted, truth: d.truth });
     const cm = clusterMetrics({ predictedClusters: predicted, truth: d.truth });
+    const br = blockingRecall(d, r.pairs.left, r.pairs.right, r.pairs.count);
     rows.push([
       d.name,
       String(d.rows.length),
@@ -70,18 +123,23 @@ async function main(): Promise<void> {
       pw.f1.toFixed(4),
       cm.precision.toFixed(4),
       cm.recall.toFixed(4),
-      `${(ms / 1000).toFixed(2)} s, ${fmt(r.stats.candidatePairs, 0)} candidate pairs`,
+      (br.candidates / Math.max(1, br.truePairs)).toFixed(4),
+      `${(ms / 1000).toFixed(2)} s, ${fmt(r.stats.candidatePairs, 0)} candidate pairs (${fmt(r.stats.skippedPairs, 0)} skipped)`,
     ]);
-    console.error(`${d.name}: F1 ${pw.f1.toFixed(4)} (${(ms / 1000).toFixed(1)} s)`);
+    console.error(`${d.name}: F1 ${pw.f1.toFixed(4)}, blocking recall ${(br.candidates / Math.max(1, br.truePairs)).toFixed(4)} (${(ms / 1000).toFixed(1)} s)`);
+    if (args.rules === true) {
+      for (const s of r.stats.rules) console.error(`  ${s.rule}: ${s.pairs} pairs, ${s.newPairs} new, ${s.skippedPairs} skipped in ${s.skippedBlocks} blocks`);
+    }
+    for (const [a, b] of br.missed) console.error(`  missed: ${JSON.stringify(d.rows[a])}  ~  ${JSON.stringify(d.rows[b])}`);
   }
-  const table = markdownTable(['dataset', 'records', 'pair precision', 'pair recall', 'pair F1', 'cluster precision', 'cluster recall', 'time'], rows);
+  const table = markdownTable(['dataset', 'records', 'pair precision', 'pair recall', 'pair F1', 'cluster precision', 'cluster recall', 'blocking recall', 'time'], rows);
   console.log(table);
   if (args.write === true) {
     writeBenchmarkSection(
       'quality',
       'Match quality with the defaults (dedupe, no tuning)',
       `npx tsx bench/quality/run.ts --synthetic ${syntheticSize} --write`,
-      `${table}\n\nPairwise metrics count record pairs in the same predicted / true cluster; cluster precision (recall) is the share of predicted (true) clusters reproduced exactly.`,
+      `${table}\n\nPairwise metrics count record pairs in the same predicted / true cluster; cluster precision (recall) is the share of predicted (true) clusters reproduced exactly; blocking recall is the share of true matching pairs that are candidate pairs (the ceiling of pair recall).`,
     );
   }
 }

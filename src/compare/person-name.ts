@@ -44,10 +44,19 @@
  *                         given swapped, or given-first order ("An Bình" / "Bình An")
  *   6 else
  *
- * Trade-off: every decision reads code units in place. The eight spans of each side are
- * fetched once per pair into module-level scratch (non-re-entrant: one call at a time per
- * thread); their units are read only when a level needs them — `norm` only when a part is
- * folded-equal, `fold` only for the "elsewhere" search, keys only when the parts differ.
+ * Two paths, same levels:
+ * - Indexed (the pipeline's): when both sides carry the same {@link PersonNameIndex}
+ *   (person-name-index.ts: every distinct value interned once per dataset), equality levels are
+ *   integer compares of value ids — the diacritic parts are located in `norm` once per ROW, not
+ *   per pair — and the edit-distance, Jaro–Winkler, subset and token tests run on the index's
+ *   unit pool behind exact pre-filters (length difference, 32-bit letter signatures, a bound on
+ *   Jaro matches) that only reject what cannot hold. bench/compare measures both paths on
+ *   candidate and random pairs of a synthetic population.
+ * - Span path (any NameColumns): every decision reads code units in place. The eight spans of
+ *   each side are fetched once per pair into module-level scratch (non-re-entrant: one call at
+ *   a time per thread); their units are read only when a level needs them — `norm` only when a
+ *   part is folded-equal, `fold` only for the "elsewhere" search, keys only when the parts
+ *   differ. It is the reference the indexed path is tested against on every pair.
  */
 import type { CodeUnits, TextColumnReader } from '../block/text-column.js';
 import { damerauLevenshteinWithinSpans } from './damerau-levenshtein.js';
@@ -55,6 +64,7 @@ import { jaroWinklerSpans } from './jaro-winkler.js';
 import { defineLevels } from './levels.js';
 import type { ComparisonLevel } from './levels.js';
 import { SPACE, containsTokens, countTokens, spanEquals, tokenEnd, tokenStart } from './spans.js';
+import { NAME_INDEX_STRIDE, VALUE_HAS_INITIAL, VALUE_ONE_TOKEN, type PersonNameIndex } from './person-name-index.js';
 
 /** The columns of one side of a person-name comparison (row `r` of each is one person). */
 export interface NameColumns {
@@ -74,6 +84,12 @@ export interface NameColumns {
   readonly middleKey: TextColumnReader;
   /** Phonetic key of the given name (ASCII); '' or null when none. */
   readonly givenKey: TextColumnReader;
+  /**
+   * Optional interned values of these columns ({@link buildPersonNameIndex}). When BOTH sides
+   * carry the same index object, rows below its `rowCount` are compared by the indexed fast
+   * path — same levels, fewer unit reads.
+   */
+  readonly index?: PersonNameIndex;
 }
 
 /** Level codes of the family-name comparison. */
@@ -377,6 +393,14 @@ function givenLevel(): GivenNameLevel {
  * Allocation-free; non-re-entrant (module-level scratch).
  */
 export function comparePersonName(a: NameColumns, ra: number, b: NameColumns, rb: number, out: Uint8Array, outPos: number): void {
+  const x = a.index;
+  if (x !== undefined && x === b.index && ra < x.rowCount && rb < x.rowCount) {
+    const packed = personNameLevelsIndexed(x, ra, rb);
+    out[outPos] = packed & 15;
+    out[outPos + 1] = (packed >>> 4) & 15;
+    out[outPos + 2] = packed >>> 8;
+    return;
+  }
   colsA = a;
   colsB = b;
   rowA = ra;
@@ -386,4 +410,154 @@ export function comparePersonName(a: NameColumns, ra: number, b: NameColumns, rb
   out[outPos] = familyLevel();
   out[outPos + 1] = middleLevel();
   out[outPos + 2] = givenLevel();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The indexed fast path: the same three decision lists on interned value ids (see
+// person-name-index.ts). Equal ids ⇔ equal units, so every equality test is one integer
+// compare; the edit-distance, Jaro–Winkler, subset and token-search tests run the span kernels
+// on the index's unit pool after exact pre-filters that only reject what cannot hold.
+
+/** Number of set bits of a 32-bit value (SWAR popcount: sums of 2, 4, 8 bits, then a multiply adds the 4 bytes). */
+function popcount32(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * OSA distance ≤ 1 between values `ia` and `ib`. Pre-filters: lengths more than 1 apart; and
+ * the letter signatures — one edit brings at most one unit value into each side that the
+ * other lacks (substitution c→d: a has c, b has d; insertion/deletion: one side; adjacent
+ * transposition: none), and a signature bit set only on one side marks such a unit value, so
+ * two or more bits in `sigA & ~sigB` (or `sigB & ~sigA`) prove distance ≥ 2. `x & (x − 1)`
+ * clears the lowest set bit: it is 0 iff x has at most one bit.
+ */
+function idsWithinOneEdit(x: PersonNameIndex, ia: number, ib: number): boolean {
+  if (ia === ib) return true;
+  const off = x.offsets;
+  const as = off[ia]!, ae = off[ia + 1]!, bs = off[ib]!, be = off[ib + 1]!;
+  const d = ae - as - (be - bs);
+  if (d > 1 || d < -1) return false;
+  const sa = x.sig[ia]!, sb = x.sig[ib]!;
+  const onlyA = sa & ~sb;
+  const onlyB = sb & ~sa;
+  if ((onlyA & (onlyA - 1)) !== 0 || (onlyB & (onlyB - 1)) !== 0) return false;
+  return damerauLevenshteinWithinSpans(1, x.units, as, ae, x.units, bs, be) <= 1;
+}
+
+/** {@link crossWithinOne} on ids: parts shorter than 3 must be equal. */
+function idsCrossWithinOne(x: PersonNameIndex, ia: number, ib: number): boolean {
+  const off = x.offsets;
+  if (off[ia + 1]! - off[ia]! < 3 || off[ib + 1]! - off[ib]! < 3) return ia === ib;
+  return idsWithinOneEdit(x, ia, ib);
+}
+
+/**
+ * {@link embeds} on ids. Without initials on either side every token of S equals a token of L,
+ * so every (non-space) unit of S occurs in L: a signature bit of S missing from L's proves
+ * "no"; and two single tokens embed only when equal.
+ */
+function idsEmbed(x: PersonNameIndex, is: number, il: number): boolean {
+  const fs = x.flags[is]!, fl = x.flags[il]!;
+  if (((fs | fl) & VALUE_HAS_INITIAL) === 0) {
+    if ((fs & fl & VALUE_ONE_TOKEN) !== 0) return is === il;
+    if ((x.sig[is]! & ~x.sig[il]!) !== 0) return false;
+  }
+  const off = x.offsets;
+  return embeds(x.units, off[is]!, off[is + 1]!, x.units, off[il]!, off[il + 1]!);
+}
+
+/**
+ * {@link containsTokens}(haystack, needle) on ids: a one-token haystack holds a one-token needle
+ * only when equal, and never a needle with a space; the needle's units all occur in a haystack
+ * that holds it, so a signature bit of the needle missing from the haystack's proves "no".
+ */
+function idsContain(x: PersonNameIndex, ih: number, inn: number): boolean {
+  if (ih === 0 || inn === 0) return false;
+  if ((x.flags[ih]! & VALUE_ONE_TOKEN) !== 0) return (x.flags[inn]! & VALUE_ONE_TOKEN) !== 0 && ih === inn;
+  if ((x.sig[inn]! & ~x.sig[ih]!) !== 0) return false;
+  const off = x.offsets;
+  return containsTokens(x.units, off[ih]!, off[ih + 1]!, x.units, off[inn]!, off[inn + 1]!);
+}
+
+/**
+ * Jaro–Winkler of values `ia`, `ib` ≥ the close threshold, for ids that differ. Pre-filters:
+ * the length-ratio bound of the span path, then a bound on the matches m: a signature bit set
+ * only in a marks a unit value of a with no equal unit in b, so at least popcount(sigA & ~sigB)
+ * units of a stay unmatched (likewise for b). With t ≥ 0, jaro ≤ (m/|a| + m/|b| + 1)/3 and
+ * jw ≤ 0.4 + 0.6·jaro (prefix ℓ ≤ 4 recovers at most 40% of the distance); below the threshold
+ * by more than 1e−9 (far above rounding error) the pair cannot be close.
+ */
+function idsJaroWinklerClose(x: PersonNameIndex, ia: number, ib: number): boolean {
+  const off = x.offsets;
+  const as = off[ia]!, ae = off[ia + 1]!, bs = off[ib]!, be = off[ib + 1]!;
+  const la = ae - as;
+  const lb = be - bs;
+  if ((la < lb ? la / lb : lb / la) < JW_MIN_LENGTH_RATIO) return false;
+  const sa = x.sig[ia]!, sb = x.sig[ib]!;
+  const ma = la - popcount32(sa & ~sb);
+  const mb = lb - popcount32(sb & ~sa);
+  const m = ma < mb ? ma : mb;
+  if (m <= 0) return false;
+  if (0.4 + 0.6 * ((m / la + m / lb + 1) / 3) < GIVEN_NAME_CLOSE_JARO_WINKLER - 1e-9) return false;
+  return jaroWinklerSpans(x.units, as, ae, x.units, bs, be) >= GIVEN_NAME_CLOSE_JARO_WINKLER;
+}
+
+/**
+ * The three levels of {@link comparePersonName} for rows `ra`, `rb` of one indexed dataset,
+ * packed in 4 bits each: family | middle << 4 | given << 8. Precondition (not checked: the hot
+ * path): both rows < x.rowCount. Allocation-free and re-entrant.
+ */
+export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: number): number {
+  const rows = x.rows;
+  const oa = ra * NAME_INDEX_STRIDE;
+  const ob = rb * NAME_INDEX_STRIDE;
+  const fa = rows[oa]!, ma = rows[oa + 1]!, ga = rows[oa + 2]!;
+  const fb = rows[ob]!, mb = rows[ob + 1]!, gb = rows[ob + 2]!;
+
+  // Family.
+  let level: number;
+  if (fa === 0 || fb === 0) level = FamilyNameLevel.MISSING;
+  else if (fa === fb) {
+    // Exact: both rows' parts located in `norm` (id ≥ 0) and the diacritic parts equal.
+    const n = rows[oa + 6]!;
+    level = n >= 0 && n === rows[ob + 6]! ? FamilyNameLevel.EXACT : FamilyNameLevel.FOLDED_EQUAL;
+  } else {
+    const ka = rows[oa + 3]!;
+    if (ka !== 0 && ka === rows[ob + 3]!) level = FamilyNameLevel.PHONETIC_EQUAL;
+    else if (idsWithinOneEdit(x, fa, fb)) level = FamilyNameLevel.WITHIN_ONE_EDIT;
+    else if ((gb !== 0 && idsCrossWithinOne(x, fa, gb)) || (ga !== 0 && idsCrossWithinOne(x, ga, fb))) level = FamilyNameLevel.SWAPPED_WITH_GIVEN;
+    else level = FamilyNameLevel.ELSE;
+  }
+  let packed = level;
+
+  // Middle.
+  if (ma === 0 || mb === 0) level = MiddleNameLevel.MISSING;
+  else if (ma === mb) {
+    const n = rows[oa + 7]!;
+    level = n >= 0 && n === rows[ob + 7]! ? MiddleNameLevel.EXACT : MiddleNameLevel.FOLDED_EQUAL;
+  } else {
+    const ka = rows[oa + 4]!;
+    if (ka !== 0 && ka === rows[ob + 4]!) level = MiddleNameLevel.PHONETIC_EQUAL;
+    else if (idsEmbed(x, ma, mb) || idsEmbed(x, mb, ma)) level = MiddleNameLevel.SUBSET_OR_INITIAL;
+    else if (idsWithinOneEdit(x, ma, mb)) level = MiddleNameLevel.WITHIN_ONE_EDIT;
+    else level = MiddleNameLevel.ELSE;
+  }
+  packed |= level << 4;
+
+  // Given.
+  if (ga === 0 || gb === 0) level = GivenNameLevel.MISSING;
+  else if (ga === gb) {
+    const n = rows[oa + 8]!;
+    level = n >= 0 && n === rows[ob + 8]! ? GivenNameLevel.EXACT : GivenNameLevel.FOLDED_EQUAL;
+  } else {
+    const ka = rows[oa + 5]!;
+    if (ka !== 0 && ka === rows[ob + 5]!) level = GivenNameLevel.PHONETIC_EQUAL;
+    else if (idsWithinOneEdit(x, ga, gb) || idsJaroWinklerClose(x, ga, gb)) level = GivenNameLevel.CLOSE;
+    else if (idsContain(x, gb, ga) || idsContain(x, ga, gb) || idsContain(x, fb, ga) || idsContain(x, mb, ga) ||
+      idsContain(x, fa, gb) || idsContain(x, ma, gb)) level = GivenNameLevel.ELSEWHERE_IN_NAME;
+    else level = GivenNameLevel.ELSE;
+  }
+  return packed | (level << 8);
 }

@@ -14,25 +14,36 @@
  *
  * Loops run one comparison at a time over a range of pairs (one tight monomorphic loop per
  * column); numeric columns are flattened once into typed arrays per side (`bindSide`), text
- * columns are read in place through TextColumnReader.
+ * columns are read in place through TextColumnReader. Three per-side structures, built once
+ * (lazily by `bindSide`, or by `shareSide` on shared memory), turn per-pair text work into
+ * integer work — the levels stay those of the row comparators (tested pair by pair):
+ *   - a PersonNameIndex per name group (src/compare/person-name-index.ts): interned name
+ *     values, 36 B per row + the distinct values;
+ *   - a fixed-width copy of each national-ID column ({@link fixedTextColumn}): 16 B per row,
+ *     one cache line per row instead of the store's null bitmap, offsets and pool;
+ *   - a TokenSetIndex per free-text column (src/compare/token-set-index.ts): sorted distinct
+ *     token ids, 4 B per distinct word per row + 4 B.
  *
  * Worker threads (src/pool): `shareSide(store, plan)` flattens the numeric columns the plan
- * reads ONCE, onto SharedArrayBuffer, and describes the side (store descriptor + those arrays)
- * so that every thread binds the same memory with `bindSharedSide` — nothing is copied or
- * flattened again per thread. The plan itself is rebuilt per thread from the schema fields,
- * name groups and category dictionaries (see src/pool/match-job.ts).
+ * reads and builds the structures above ONCE, onto SharedArrayBuffer, and describes the
+ * side (store descriptor + those arrays) so that every thread binds the same memory with
+ * `bindSharedSide` — nothing is copied, flattened or interned again per thread. The plan
+ * itself is rebuilt per thread from the schema fields, name groups and category dictionaries
+ * (see src/pool/match-job.ts).
  */
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import type { TextColumnReader } from '../block/text-column.js';
 import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
-import { NATIONAL_ID_LEVELS, compareNationalIdRows } from '../compare/national-id-level.js';
-import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, type NameColumns } from '../compare/person-name.js';
+import { NATIONAL_ID_LEVELS, compareNationalIdRows, compareNationalIds } from '../compare/national-id-level.js';
+import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, personNameLevelsIndexed, type NameColumns } from '../compare/person-name.js';
 import { DATE_LEVELS, compareDates } from '../compare/date-level.js';
 import { SEX_LEVELS, compareSex } from '../compare/sex-level.js';
 import { CATEGORY_LEVELS, compareCategories, buildProvinceEquivalence, type CategoryEquivalence } from '../compare/category-level.js';
-import { TEXT_OVERLAP_LEVELS, compareTextOverlap } from '../compare/text-overlap.js';
+import { TEXT_OVERLAP_LEVELS, compareTextOverlap, compareTextOverlapIndexed } from '../compare/text-overlap.js';
+import { buildTokenSetIndex, type TokenSetIndex } from '../compare/token-set-index.js';
 import { IDENTIFIER_LEVELS, compareIdentifierRows } from '../compare/identifier-level.js';
 import type { ComparisonLevel } from '../compare/levels.js';
+import { buildPersonNameIndex, type PersonNameIndex } from '../compare/person-name-index.js';
 import type { NameGroup } from './prepare.js';
 import type { Schema } from '../schema.js';
 
@@ -54,12 +65,60 @@ export interface BoundSide {
   readonly int32: (column: string) => Int32Array;
   readonly uint8: (column: string) => Uint8Array;
   readonly names: (prefix: string) => NameColumns;
+  /** A short text column copied into fixed-width slots ({@link fixedTextColumn}), built once. */
+  readonly fixedText: (column: string) => Uint8Array;
+  /** The token-set index of a free-text column (src/compare/token-set-index.ts), built once. */
+  readonly tokenSets: (column: string) => TokenSetIndex;
+}
+
+/**
+ * Fixed-width copy of a short text column, for comparisons of random rows (one cache line per
+ * row instead of the store's null bitmap, offsets and pool):
+ *
+ *   row r → bytes [FIXED_TEXT_WIDTH·r, FIXED_TEXT_WIDTH·(r + 1)):  [ length | unit 0 … unit 14 ]
+ *
+ * length 0 = null or empty; FIXED_TEXT_FALLBACK = the value does not fit (longer than 15 units
+ * or a unit above 255): the comparison reads that row from the column itself.
+ */
+export const FIXED_TEXT_WIDTH = 16;
+/** Length byte of a row whose value does not fit its fixed-width slot. */
+export const FIXED_TEXT_FALLBACK = 255;
+
+/** Copy rows 0..n−1 of `col` into fixed-width slots (see {@link FIXED_TEXT_WIDTH}). */
+export function fixedTextColumn(col: TextColumnReader, n: number, shared = false): Uint8Array {
+  const bytes = FIXED_TEXT_WIDTH * n;
+  const out = shared ? new Uint8Array(new SharedArrayBuffer(Math.max(1, bytes)), 0, bytes) : new Uint8Array(bytes);
+  for (let r = 0; r < n; r++) {
+    if (col.isNull(r)) continue; // length 0
+    const u = col.units(r);
+    const s = col.start(r);
+    const len = col.end(r) - s;
+    const at = FIXED_TEXT_WIDTH * r;
+    if (len >= FIXED_TEXT_WIDTH) {
+      out[at] = FIXED_TEXT_FALLBACK;
+      continue;
+    }
+    let fits = true;
+    for (let i = 0; i < len; i++) {
+      const c = u[s + i]!;
+      if (c > 255) fits = false;
+      out[at + 1 + i] = c;
+    }
+    out[at] = fits ? len : FIXED_TEXT_FALLBACK;
+  }
+  return out;
 }
 
 /** Numeric columns already flattened (e.g. on SharedArrayBuffer by {@link shareSide}). */
 export interface FlattenedColumns {
   readonly int32?: ReadonlyMap<string, Int32Array>;
   readonly uint8?: ReadonlyMap<string, Uint8Array>;
+  /** Person-name indexes built already, by name-column prefix (e.g. shared by {@link shareSide}). */
+  readonly names?: ReadonlyMap<string, PersonNameIndex>;
+  /** Fixed-width text copies built already, by column ({@link fixedTextColumn}). */
+  readonly fixed?: ReadonlyMap<string, Uint8Array>;
+  /** Token-set indexes built already, by column. */
+  readonly tokenSets?: ReadonlyMap<string, TokenSetIndex>;
 }
 
 /** Flatten a numeric store column into one typed array (missing = 0). */
@@ -86,6 +145,10 @@ export function bindSide(store: RecordStore, flattened: FlattenedColumns = {}): 
   const ints = new Map<string, Int32Array>(flattened.int32 ?? []);
   const bytes = new Map<string, Uint8Array>(flattened.uint8 ?? []);
   const texts = new Map<string, TextColumnReader>();
+  const nameIndexes = new Map<string, PersonNameIndex>(flattened.names ?? []);
+  const nameColumns = new Map<string, NameColumns>();
+  const fixed = new Map<string, Uint8Array>(flattened.fixed ?? []);
+  const tokenSets = new Map<string, TokenSetIndex>(flattened.tokenSets ?? []);
   const text = (c: string) => {
     let t = texts.get(c);
     if (!t) texts.set(c, (t = store.textColumn(c)));
@@ -104,17 +167,39 @@ export function bindSide(store: RecordStore, flattened: FlattenedColumns = {}): 
       return a;
     },
     names(p) {
-      return {
-        norm: text(`${p}.norm`),
-        fold: text(`${p}.fold`),
-        family: text(`${p}.family`),
-        middle: text(`${p}.middle`),
-        given: text(`${p}.given`),
-        familyKey: text(`${p}.familyKey`),
-        middleKey: text(`${p}.middleKey`),
-        givenKey: text(`${p}.givenKey`),
-      };
+      let cols = nameColumns.get(p);
+      if (cols) return cols;
+      const plain = nameColumnsOf(text, p);
+      // Interned once per side (see person-name-index.ts): the comparisons read ids per pair.
+      let index = nameIndexes.get(p);
+      if (!index || index.rowCount !== store.rowCount) nameIndexes.set(p, (index = buildPersonNameIndex(plain, store.rowCount)));
+      nameColumns.set(p, (cols = { ...plain, index }));
+      return cols;
     },
+    fixedText(c) {
+      let a = fixed.get(c);
+      if (!a || a.length !== FIXED_TEXT_WIDTH * store.rowCount) fixed.set(c, (a = fixedTextColumn(text(c), store.rowCount)));
+      return a;
+    },
+    tokenSets(c) {
+      let x = tokenSets.get(c);
+      if (!x || x.rowCount !== store.rowCount) tokenSets.set(c, (x = buildTokenSetIndex(text(c), store.rowCount)));
+      return x;
+    },
+  };
+}
+
+/** The eight name columns of prefix `p` (no index). */
+function nameColumnsOf(text: (c: string) => TextColumnReader, p: string): NameColumns {
+  return {
+    norm: text(`${p}.norm`),
+    fold: text(`${p}.fold`),
+    family: text(`${p}.family`),
+    middle: text(`${p}.middle`),
+    given: text(`${p}.given`),
+    familyKey: text(`${p}.familyKey`),
+    middleKey: text(`${p}.middleKey`),
+    givenKey: text(`${p}.givenKey`),
   };
 }
 
@@ -126,6 +211,12 @@ export interface SharedSideDescriptor {
   readonly store: RecordStoreDescriptor;
   readonly int32: ReadonlyArray<readonly [string, Int32Array]>;
   readonly uint8: ReadonlyArray<readonly [string, Uint8Array]>;
+  /** Person-name indexes on SharedArrayBuffer, by name-column prefix. */
+  readonly names?: ReadonlyArray<readonly [string, PersonNameIndex]>;
+  /** Fixed-width text copies on SharedArrayBuffer, by column. */
+  readonly fixed?: ReadonlyArray<readonly [string, Uint8Array]>;
+  /** Token-set indexes on SharedArrayBuffer, by column. */
+  readonly tokenSets?: ReadonlyArray<readonly [string, TokenSetIndex]>;
 }
 
 /** Flatten the numeric columns `plan` reads onto SharedArrayBuffer and describe the side. */
@@ -136,13 +227,17 @@ export function shareSide(store: RecordStore, plan: ComparisonPlan): SharedSideD
     if (c.type === 'int32') int32.push([c.column, flatten(store, c.column, (len) => new Int32Array(new SharedArrayBuffer(Math.max(4, len * 4)), 0, len))]);
     else uint8.push([c.column, flatten(store, c.column, (len) => new Uint8Array(new SharedArrayBuffer(Math.max(1, len)), 0, len))]);
   }
-  return { store: store.toDescriptor(), int32, uint8 };
+  const text = (c: string) => store.textColumn(c);
+  const names = plan.namePrefixes.map((p) => [p, buildPersonNameIndex(nameColumnsOf(text, p), store.rowCount, { shared: true })] as const);
+  const fixed = plan.fixedTextColumns.map((c) => [c, fixedTextColumn(text(c), store.rowCount, true)] as const);
+  const tokenSets = plan.tokenSetColumns.map((c) => [c, buildTokenSetIndex(text(c), store.rowCount, { shared: true })] as const);
+  return { store: store.toDescriptor(), int32, uint8, names, fixed, tokenSets };
 }
 
 /** Bind a side described by {@link shareSide} (in any thread): nothing is copied. */
 export function bindSharedSide(d: SharedSideDescriptor): BoundSide {
   const store = RecordStore.fromDescriptor(d.store);
-  return bindSide(store, { int32: new Map(d.int32), uint8: new Map(d.uint8) });
+  return bindSide(store, { int32: new Map(d.int32), uint8: new Map(d.uint8), names: new Map(d.names ?? []), fixed: new Map(d.fixed ?? []), tokenSets: new Map(d.tokenSets ?? []) });
 }
 
 /** Computes the level columns of one group of comparisons for pairs [start, end). */
@@ -159,6 +254,12 @@ export interface ComparisonPlan {
   readonly tfColumns: readonly (string | null)[];
   /** The numeric store columns the comparisons read through `BoundSide.int32` / `uint8`. */
   readonly numericColumns: ReadonlyArray<{ readonly column: string; readonly type: 'int32' | 'uint8' }>;
+  /** The name-column prefixes the comparisons read (one person-name index each, see {@link shareSide}). */
+  readonly namePrefixes: readonly string[];
+  /** The text columns the comparisons read through `BoundSide.fixedText`. */
+  readonly fixedTextColumns: readonly string[];
+  /** The free-text columns the comparisons read through `BoundSide.tokenSets`. */
+  readonly tokenSetColumns: readonly string[];
   /**
    * Fill `out[k][outStart + (p − start)]` with comparison k's level for pairs p in [start, end).
    */
@@ -195,20 +296,38 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
   const tfColumns: (string | null)[] = [];
   const computers: Array<{ first: number; run: Computer }> = [];
   const numericColumns: Array<{ column: string; type: 'int32' | 'uint8' }> = [];
+  const namePrefixes: string[] = [];
+  const fixedTextColumns: string[] = [];
+  const tokenSetColumns: string[] = [];
 
   for (const f of schema.fields) {
     const k = specs.length;
     switch (f.kind) {
       case 'nationalId': {
         const col = `${f.name}.id`;
+        fixedTextColumns.push(col);
         specs.push(specOf(f.name, NATIONAL_ID_LEVELS));
         computers.push({
           first: k,
           run: (a, b, L, R, s, e, out, o) => {
             const ca = a.text(col);
             const cb = b.text(col);
+            // IDs from the fixed-width copies (same units, so the same level); rows that do not
+            // fit, or were appended after the copy, from the column.
+            const fa = a.fixedText(col);
+            const fb = b.fixedText(col);
+            const na = fa.length / FIXED_TEXT_WIDTH;
+            const nb = fb.length / FIXED_TEXT_WIDTH;
             const c = out[k]!;
-            for (let p = s; p < e; p++) c[o + p - s] = compareNationalIdRows(ca, L[p]!, cb, R[p]!);
+            for (let p = s; p < e; p++) {
+              const ra = L[p]!, rb = R[p]!;
+              const ia = FIXED_TEXT_WIDTH * ra, ib = FIXED_TEXT_WIDTH * rb;
+              const la = ra < na ? fa[ia]! : FIXED_TEXT_FALLBACK;
+              const lb = rb < nb ? fb[ib]! : FIXED_TEXT_FALLBACK;
+              c[o + p - s] = la === FIXED_TEXT_FALLBACK || lb === FIXED_TEXT_FALLBACK
+                ? compareNationalIdRows(ca, ra, cb, rb)
+                : compareNationalIds(fa, ia + 1, ia + 1 + la, fb, ib + 1, ib + 1 + lb);
+            }
           },
         });
         break;
@@ -271,6 +390,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
       }
       case 'text': {
         const col = `${f.name}.fold`;
+        tokenSetColumns.push(col);
         specs.push(specOf(f.name, TEXT_OVERLAP_LEVELS));
         computers.push({
           first: k,
@@ -278,6 +398,16 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             const ca = a.text(col);
             const cb = b.text(col);
             const c = out[k]!;
+            const x = a.tokenSets(col);
+            if (x === b.tokenSets(col)) {
+              // One dictionary (one side, or both sides bound to one store): compare by ids.
+              const n = x.rowCount;
+              for (let p = s; p < e; p++) {
+                const ra = L[p]!, rb = R[p]!;
+                c[o + p - s] = ra < n && rb < n ? compareTextOverlapIndexed(x, ca, ra, cb, rb) : compareTextOverlap(ca, ra, cb, rb);
+              }
+              return;
+            }
             for (let p = s; p < e; p++) c[o + p - s] = compareTextOverlap(ca, L[p]!, cb, R[p]!);
           },
         });
@@ -326,6 +456,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     columns.push([`${g.prefix}.given`, `${g.prefix}.givenKey`, `${g.prefix}.fold`, `${g.prefix}.norm`, `${g.prefix}.keySet`]);
     tfColumns.push(`${g.prefix}.given`);
     const prefix = g.prefix;
+    namePrefixes.push(prefix);
     const scratch = new Uint8Array(3);
     computers.push({
       first: kFamily,
@@ -335,6 +466,27 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
         const cf = out[kFamily]!;
         const cm = kMiddle >= 0 ? out[kMiddle]! : undefined;
         const cg = out[kGiven]!;
+        const x = na.index;
+        if (x !== undefined && x === nb.index) {
+          // Indexed: levels packed 4 bits each (family | middle << 4 | given << 8).
+          const n = x.rowCount;
+          for (let p = s; p < e; p++) {
+            const ra = L[p]!, rb = R[p]!;
+            const i = o + p - s;
+            if (ra < n && rb < n) {
+              const v = personNameLevelsIndexed(x, ra, rb);
+              cf[i] = v & 15;
+              if (cm !== undefined) cm[i] = (v >>> 4) & 15;
+              cg[i] = v >>> 8;
+            } else {
+              comparePersonName(na, ra, nb, rb, scratch, 0);
+              cf[i] = scratch[0]!;
+              if (cm !== undefined) cm[i] = scratch[1]!;
+              cg[i] = scratch[2]!;
+            }
+          }
+          return;
+        }
         for (let p = s; p < e; p++) {
           comparePersonName(na, L[p]!, nb, R[p]!, scratch, 0);
           const i = o + p - s;
@@ -352,6 +504,9 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     columns,
     tfColumns,
     numericColumns,
+    namePrefixes,
+    fixedTextColumns,
+    tokenSetColumns,
     compute(a, b, L, R, start, end, out, outStart = 0) {
       for (const c of computers) c.run(a, b, L, R, start, end, out, outStart);
     },

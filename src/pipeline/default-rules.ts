@@ -2,17 +2,42 @@
  * Default blocking rules of a schema, and the mapping of user rules written on schema fields
  * to store columns.
  *
- * Defaults (a record pair becomes a candidate when any rule's key agrees):
- *   <id>                    each nationalId / identifier field, exact canonical value
- *   <name>+year(<dob>)      family (+ middle, for Vietnamese names) and given phonetic keys and
- *                           the birth year (catches every spelling variant with any date error
- *                           inside the year)
- *   <name>.given+<dob>      given-name key and the full date (catches family-name errors)
- *   <name>.family+<dob>     family (+ middle, for Vietnamese names) key and the full date
- *                           (catches given-name typos)
- *   <name>                  the set {family key, given key}, order-free (dates wrong or missing,
- *                           parts swapped) — for generic locales, or when there is no date Without names: each date with each category.
- * The family name alone is never a key: ~38% of Vietnamese people are Nguyễn.
+ * A record pair becomes a candidate when any rule's key agrees. The design guarantee: ANY ONE
+ * field may be wrong or missing and the pair is still a candidate — every field is left out of
+ * at least one rule (tested per field with seeded typos and missing values). Keys are phonetic
+ * (Vietnamese syllable classes, Double Metaphone), so most name typos keep the key anyway.
+ * Pairs stay near-linear: no rule keys on one common value or one name part with a date part,
+ * and blocks above maxBlockSize are skipped and reported.
+ *
+ *   <id>                   each nationalId / identifier field, exact canonical value
+ *   <id>.prefix            each identifier (email, phone…) on its first 8 characters: a typo
+ *                          past them still pairs the records. NOT a national ID: its head is a
+ *                          province / century / birth-year code shared by millions
+ *   <name>+year(<dob>)     family (+ middle, for Vietnamese names) and given phonetic keys and the
+ *                          birth year (every spelling variant, any date error inside the year)
+ *   <name>.given+<dob>     given-name key and the full date (family name wrong or missing)
+ *   <name>.family+<dob>    family (+ middle, for Vietnamese names) key and the full date (given
+ *                          name wrong or missing)
+ *   <name>                 the set {family key, given key}, order-free (date wrong or missing,
+ *                          parts swapped) — generic locales, or when there is no date
+ *   <dob>+<cat>            generic names, or no name field: each date with each category (city,
+ *                          province…) — BOTH name parts wrong or missing; with no name field and
+ *                          no category, the date alone
+ *
+ * Vietnamese names ('vi' locale, with a date) get neither of the last two: with ~38% Nguyễn,
+ * the middle names Văn / Thị and a few dozen common given names, two name parts without a date
+ * make blocks that grow with the population (pairs quadratic in it); there the ID and
+ * full-date rules carry the load (F1 ≥ 0.9995 at 1M). The family name alone is never a key.
+ *
+ * Trade-off (measured with bench/quality/run.ts and the synthetic population read with the
+ * GENERIC locale — the worst case of concentrated names): one name part with a date part (the
+ * year and month, or the year and a city) would pair a record that has a name part missing AND
+ * a wrong date, but those blocks grow with the population — at 1M records 96M candidate pairs
+ * became 246M and 137M — for ≤ 1.3 F1 points on fake_1000 and none on RLdata10000 /
+ * fake_20000; they are left out. The date + category rule costs +0.04% (100k) to +0.5% (1M)
+ * pairs there; with the identifier prefix it gives +2 to +3 F1 points on fake_1000 /
+ * fake_20000 (the prefix's cost depends on the identifier: little for well-spread values;
+ * a head shared by more than maxBlockSize records is a skipped block).
  */
 import { KhopError } from '../errors.js';
 import type { BlockingRule, KeyPart } from '../block/blocking-rule.js';
@@ -59,12 +84,24 @@ export function resolveRules(rules: readonly BlockingRule[], schema: Schema, gro
   }));
 }
 
+/** Leading characters of an identifier (not a national ID) that its prefix rule blocks on. */
+export const DEFAULT_IDENTIFIER_PREFIX = 8;
+
 export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[]): BlockingRule[] {
   const rules: BlockingRule[] = [];
   for (const f of schema.fields) {
     if (f.kind === 'nationalId' || f.kind === 'identifier') rules.push({ name: f.name, parts: [{ column: `${f.name}.id` }] });
   }
+  // Other identifiers (email, phone, customer number): also their first characters, so a typo
+  // past them still pairs the records. Not national IDs: their head is a province / century /
+  // birth-year code shared by millions.
+  for (const f of schema.fields) {
+    if (f.kind === 'identifier') {
+      rules.push({ name: `${f.name}.prefix`, parts: [{ column: `${f.name}.id`, transform: 'first', n: DEFAULT_IDENTIFIER_PREFIX }] });
+    }
+  }
   const dates = schema.fields.filter((f) => f.kind === 'date');
+  const cats = schema.fields.filter((f) => f.kind === 'category');
   for (const g of groups) {
     const d = dates[0];
     if (d) {
@@ -81,19 +118,26 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
         ? [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.middleKey` }]
         : [{ column: `${g.prefix}.familyKey` }];
       rules.push({ name: `${g.name}.family+${d.name}`, parts: [...familyKeys, { column: `${d.name}.date` }] });
+      // Not one name part with a date PART (year and month, or year and city): on concentrated
+      // names those blocks grow with the population (measured on the synthetic population read
+      // as generic names, 1M records: 96M candidate pairs → 246M with part + year-month, 137M
+      // with part + year + city), for ≤ 1.3 F1 points on fake_1000 and none on RLdata10000 /
+      // fake_20000. A record with a name part missing AND a wrong date is left to the ID,
+      // identifier-prefix and date + place rules.
     }
-    // Family + given keys alone: the records whose date is wrong or missing. Common names make
-    // blocks above maxBlockSize, which are skipped and reported; the rules above cover them.
     // Family + given keys, order-free (also pairs names written with the parts swapped), for
-    // records whose date is wrong or missing. Generic locales only: with ~38% Nguyễn and a few
-    // dozen common given names, Vietnamese blocks on two name parts hold thousands of people
+    // records whose date is wrong or missing; common names make blocks above maxBlockSize,
+    // which are skipped and reported. Generic locales only: with ~38% Nguyễn and a few dozen
+    // common given names, Vietnamese blocks on two name parts hold thousands of people
     // (quadratic pairs); there the ID and date rules above carry the load.
     if (g.locale !== 'vi' || !d) rules.push({ name: g.name, parts: [{ column: `${g.prefix}.keySet` }] });
   }
-  if (groups.length === 0) {
-    const cats = schema.fields.filter((f) => f.kind === 'category');
+  // Both name parts wrong or missing (or no name field): each date with each place; without a
+  // name field and without a place, the date alone.
+  const generic = groups.length === 0 || groups.some((g) => g.locale !== 'vi');
+  if (generic) {
     for (const d of dates) {
-      if (cats.length === 0) rules.push({ name: d.name, parts: [{ column: `${d.name}.date` }] });
+      if (cats.length === 0 && groups.length === 0) rules.push({ name: d.name, parts: [{ column: `${d.name}.date` }] });
       for (const c of cats) rules.push({ name: `${d.name}+${c.name}`, parts: [{ column: `${d.name}.date` }, { column: `${c.name}.cat` }] });
     }
   }

@@ -13,7 +13,10 @@
  * - u from seeded random record pairs (nearly all non-matches);
  * - m by EM on each rule's candidate pairs separately, with the comparisons of the columns
  *   the rule blocks on held out (their agreement was forced by the blocking, so those pairs
- *   say nothing about m there), then averaged over the rules that estimated it;
+ *   say nothing about m there); a session needs two free comparisons, and a comparison no
+ *   rule leaves free with another is trained on pairs blocked on one other field's key
+ *   (never used as candidates); m is pooled over the sessions weighted by their expected
+ *   matches (λ_s · pairs);
  * - λ (the share of matching pairs among ALL record pairs) by a fixed point over the candidate
  *   pairs: λ ← Σ P(match | γ, λ) / total pairs, with m and u fixed (pairs outside the blocks
  *   are taken as non-matches).

@@ -3,9 +3,22 @@
  * Splink does it), the `train` phase of dedupe and link:
  *   u  from seeded random record pairs (nearly all non-matches);
  *   m  by EM on EACH blocking rule's full pair set, with the comparisons of the rule's own
- *      columns held out (their agreement was forced by the blocking), averaged over the rules
- *      and Laplace-smoothed against the expected matches behind it; a level with no data in
- *      either m or u gets weight 0;
+ *      columns held out (their agreement was forced by the blocking), pooled over the rules
+ *      weighted by each session's expected matches (λ_s · pairs: a session of 40 matches does
+ *      not count as much as one of 5,000) and Laplace-smoothed against the expected matches
+ *      behind it; a level with no data in either m or u gets weight 0.
+ *      A session must leave at least TWO comparisons free: with u fixed, one free comparison
+ *      of L levels gives L − 1 equations (its level shares) for L unknowns (λ_s and L − 1
+ *      values of m) — every λ_s fits, and EM returns whatever its start leads to. On a 3-field
+ *      schema (given, family, date: RLdata) each default rule leaves exactly one field free,
+ *      and m(exact) came out 0.37 / 0.20 for the family / given name where the true pairs
+ *      show 0.73 / 0.65. With two or more conditionally independent comparisons the joint
+ *      table has L1·L2 − 1 cells for L1 + L2 − 1 unknowns. A comparison that no such session
+ *      estimates is trained on training-only sessions, each blocked on ONE other field's key
+ *      (an ID, a date, a category, a family or given name key — as Splink's guides train m:
+ *      block_on("dob"), block_on("surname"), …), the cheapest first, at most 500k pairs each,
+ *      never used for candidates. Only if that fails too (two comparisons in all) do the
+ *      one-free sessions estimate it, as before;
  *   λ  (share of matching pairs among ALL pairs) by a fixed point over the candidate pairs,
  *      with m and u fixed (pairs outside the blocks count as non-matches).
  * The heavy loops run on the worker pool (src/pool), summed in a fixed order.
@@ -13,11 +26,12 @@
 import { KhopError } from '../errors.js';
 import type { BlockIndex } from '../block/block-index.js';
 import { candidatePairs } from '../block/candidate-pairs.js';
-import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
+import { describeRule, ruleProblems, type BlockingRule } from '../block/blocking-rule.js';
+import { buildBlockIndexes } from '../block/build-block-index.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { estimateU } from '../score/estimate-u.js';
 import { sampleRandomPairs } from '../score/random-pairs.js';
-import type { EmOptions, EmSession } from '../score/expectation-maximisation.js';
+import type { EmOptions, EmSession, EmSessionDiagnostics } from '../score/expectation-maximisation.js';
 import { computeLevels, posteriorSumBuffer, scoreAll, sumPosteriors, type MatchRunner } from '../pool/parallel-match.js';
 import { trainEmParallel } from '../pool/parallel-em.js';
 import { sharedCopyUint32, sharedFloat64, sharedUint8 } from '../pool/shared-arrays.js';
@@ -37,6 +51,35 @@ const M_PSEUDO_COUNT = 1;
 
 /** Pairs of one rule used for its EM session (the first ones in block order). */
 const MAX_TRAINING_PAIRS = 2_000_000;
+
+/**
+ * Pairs of one training-only session (the first ones in block order, i.e. a hash-ordered
+ * sample of blocks): its pairs are compared only to train, and a few hundred thousand pairs
+ * already hold thousands of matches — enough for m levels of a few percent.
+ */
+const MAX_EXTRA_TRAINING_PAIRS = 500_000;
+
+/** Free (estimated) comparisons a session needs: with one, m and λ_s are not identifiable (header). */
+const MIN_FREE_COMPARISONS = 2;
+
+/**
+ * Training-only rules: one per single field key that can block on its own without making one
+ * block of everybody — each ID, date and category field exactly, and each name group's family
+ * and given keys. Not sex (two blocks), middle names (Văn / Thị) or free text (rarely equal).
+ */
+export function trainingRules(prepared: PreparedDataset): BlockingRule[] {
+  const rules: BlockingRule[] = [];
+  for (const f of prepared.schema.fields) {
+    if (f.kind === 'nationalId' || f.kind === 'identifier') rules.push({ name: `train:${f.name}`, parts: [{ column: `${f.name}.id` }] });
+    else if (f.kind === 'date') rules.push({ name: `train:${f.name}`, parts: [{ column: `${f.name}.date` }] });
+    else if (f.kind === 'category') rules.push({ name: `train:${f.name}`, parts: [{ column: `${f.name}.cat` }] });
+  }
+  for (const g of prepared.nameGroups) {
+    rules.push({ name: `train:${g.name}.family`, parts: [{ column: `${g.prefix}.familyKey` }] });
+    rules.push({ name: `train:${g.name}.given`, parts: [{ column: `${g.prefix}.givenKey` }] });
+  }
+  return rules;
+}
 
 /** All record pairs of the job: dedupe n(n−1)/2, link nLeft × nRight. */
 export function totalPairsOf(prepared: PreparedDataset, linkMode: boolean): number {
@@ -96,38 +139,95 @@ export async function trainModel(
   // with the comparisons of the rule's own columns held out. At most maxTrainingPairs per rule.
   t = performance.now();
   const sessions: EmSession[] = [];
-  for (let r = 0; r < rules.length; r++) {
-    const ruleCols = new Set(rules[r]!.parts.map((p) => p.column));
+  /** Comparisons held out by a rule (their columns are among the rule's key columns). */
+  const fixedBy = (rule: BlockingRule): number[] => {
+    const ruleCols = new Set(rule.parts.map((p) => p.column));
     const fixed: number[] = [];
     plan.columns.forEach((cols, k) => {
       if (cols.some((c) => ruleCols.has(c))) fixed.push(k);
     });
-    if (fixed.length >= plan.specs.length) continue;
+    return fixed;
+  };
+  /** Free comparisons of a rule that have data (a comparison empty in the u sample estimates nothing). */
+  const freeOf = (fixed: readonly number[]): number[] => plan.specs.map((_, k) => k).filter((k) => !fixed.includes(k) && !empty.has(k));
+  const addSession = async (rule: BlockingRule, index: BlockIndex, fixed: number[], cap = MAX_TRAINING_PAIRS): Promise<void> => {
     const rulePairs = new PairBuffer();
-    const stream = candidatePairs([indexes[r]!], { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
+    const stream = candidatePairs([index], { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
     for (const chunk of stream) {
       rulePairs.push(chunk.left, chunk.right, chunk.length);
-      if (rulePairs.count >= MAX_TRAINING_PAIRS) break;
+      if (rulePairs.count >= cap) break;
     }
-    const count = Math.min(rulePairs.count, MAX_TRAINING_PAIRS);
-    if (count < 10) continue;
+    const count = Math.min(rulePairs.count, cap);
+    if (count < 10) return;
     const ruleLevels = plan.specs.map(() => sharedUint8(count));
     await computeLevels(runner, 'train', rulePairs.left, rulePairs.right, count, ruleLevels);
-    sessions.push({ name: describeRule(rules[r]!), levels: ruleLevels, count, fixedComparisons: fixed });
+    sessions.push({ name: describeRule(rule), levels: ruleLevels, count, fixedComparisons: fixed });
+  };
+  const covered = new Set<number>();
+  for (let r = 0; r < rules.length; r++) {
+    const fixed = fixedBy(rules[r]!);
+    const free = freeOf(fixed);
+    if (free.length < MIN_FREE_COMPARISONS) continue;
+    const before = sessions.length;
+    await addSession(rules[r]!, indexes[r]!, fixed);
+    if (sessions.length > before) for (const k of free) covered.add(k);
+  }
+  // Comparisons no identified session estimates: training-only sessions, each blocked on one
+  // other field's key. Greedy and deterministic: while a comparison is uncovered, take the rule
+  // that estimates one of them with the FEWEST pairs (least work; ties in schema order) — so a
+  // schema whose rules already train every comparison runs no extra session.
+  const uncovered = () => plan.specs.map((_, k) => k).filter((k) => !empty.has(k) && !covered.has(k));
+  if (uncovered().length > 0 && n > 1) {
+    const extra = trainingRules(prepared)
+      .filter((rule) => ruleProblems([rule], prepared.store.columns).length === 0)
+      .map((rule) => {
+        const fixed = fixedBy(rule);
+        return { rule, fixed, free: freeOf(fixed), index: undefined as BlockIndex | undefined, pairs: 0 };
+      })
+      .filter((x) => x.free.length >= MIN_FREE_COMPARISONS);
+    for (const x of extra) {
+      x.index = buildBlockIndexes(prepared.store, [x.rule])[0]!;
+      x.pairs = pairsWithin(x.index, v.maxBlockSize);
+    }
+    for (;;) {
+      const left = uncovered();
+      let best: (typeof extra)[number] | undefined;
+      for (const x of extra) {
+        if (x.pairs < 10 || !x.free.some((k) => left.includes(k))) continue;
+        if (best === undefined || x.pairs < best.pairs) best = x;
+      }
+      if (best === undefined) break;
+      extra.splice(extra.indexOf(best), 1);
+      const before = sessions.length;
+      await addSession(best.rule, best.index!, best.fixed, MAX_EXTRA_TRAINING_PAIRS);
+      if (sessions.length > before) for (const k of best.free) covered.add(k);
+    }
+  }
+  // Still uncovered (a schema of two comparisons: every session leaves at most one free): the
+  // rules' own unidentified sessions, as before — an EM guess, but from the data, not the start.
+  if (uncovered().length > 0) {
+    for (let r = 0; r < rules.length; r++) {
+      const fixed = fixedBy(rules[r]!);
+      const free = freeOf(fixed);
+      const left = uncovered();
+      if (free.length === 0 || free.length >= MIN_FREE_COMPARISONS || !free.some((k) => left.includes(k))) continue;
+      const before = sessions.length;
+      await addSession(rules[r]!, indexes[r]!, fixed);
+      if (sessions.length > before) for (const k of free) covered.add(k);
+    }
   }
   const sessionMs = performance.now() - t;
   t = performance.now();
   let model = init;
   let emIterations = 0;
   /** Expected matching pairs behind each comparison's m estimate (for smoothing). */
-  const matchesBehind = new Float64Array(plan.specs.length);
+  let matchesBehind: Float64Array = new Float64Array(plan.specs.length);
+  let pooled: Array<Float64Array | undefined> = plan.specs.map(() => undefined);
   if (sessions.length > 0) {
     const trained = await trainEmParallel({ pool: runner.pool, jobId: runner.job.id, ...(runner.traffic ? { traffic: runner.traffic } : {}) }, sessions, init, em ?? {}, 'train');
     model = trained.model;
-    for (const d of trained.sessions) {
-      emIterations += d.iterations;
-      for (const k of d.estimatedComparisons) matchesBehind[k] = Math.max(matchesBehind[k]!, d.prior * d.pairs);
-    }
+    for (const d of trained.sessions) emIterations += d.iterations;
+    ({ m: pooled, matchesBehind } = poolSessionEstimates(trained.sessions, plan.specs.map((c) => c.levels.length)));
   }
   const emMs = performance.now() - t;
 
@@ -149,7 +249,7 @@ export async function trainModel(
     // two pseudo-counts, which would be a large weight made of nothing.
     const M = matchesBehind[k]!;
     for (let l = 1; l < L; l++) {
-      const raw = model.mProbability(k, l);
+      const raw = pooled[k] !== undefined ? pooled[k]![l]! : model.mProbability(k, l);
       const uKL = model.uProbability(k, l);
       const noData = empty.has(k) || (unobservedU.has(k * 256 + l) && raw * M < 1);
       mk.push(noData ? uKL : M > 0 ? (raw * M + M_PSEUDO_COUNT) / (M + M_PSEUDO_COUNT * (L - 1)) : raw);
@@ -181,6 +281,51 @@ export async function trainModel(
     model: new FellegiSunterModel(plan.specs, { prior: lambda, m, u }),
     stats: { uPairs: random.count, uMs, emPairs: sessions.reduce((s, x) => s + x.count, 0), emLevelsMs: sessionMs, emIterations, emMs, lambdaIterations, lambdaMs },
   };
+}
+
+/**
+ * m per comparison pooled over the EM sessions that estimated it, each session weighted by its
+ * expected matching pairs λ_s · pairs_s — the sample its estimate rests on — rather than the
+ * plain mean (trainEM's), where a session of 40 expected matches counts as much as one of
+ * 5,000. `m[k]` is undefined when no session with a positive weight estimated comparison k.
+ * `matchesBehind[k]`: the largest session weight behind k (sessions share pairs, so weights
+ * are not added), for smoothing.
+ */
+export function poolSessionEstimates(
+  sessions: readonly EmSessionDiagnostics[],
+  levelCounts: readonly number[],
+): { m: Array<Float64Array | undefined>; matchesBehind: Float64Array } {
+  const K = levelCounts.length;
+  const m: Array<Float64Array | undefined> = new Array<Float64Array | undefined>(K).fill(undefined);
+  const matchesBehind = new Float64Array(K);
+  const weightSum = new Float64Array(K);
+  for (const d of sessions) {
+    const w = d.prior * d.pairs;
+    for (const k of d.estimatedComparisons) {
+      matchesBehind[k] = Math.max(matchesBehind[k]!, w);
+      const mk = d.m[k];
+      if (!mk || !(w > 0)) continue;
+      const acc = (m[k] ??= new Float64Array(levelCounts[k]!));
+      for (let l = 1; l < acc.length; l++) acc[l] += w * mk[l]!;
+      weightSum[k] += w;
+    }
+  }
+  for (let k = 0; k < K; k++) {
+    const acc = m[k];
+    if (acc) for (let l = 1; l < acc.length; l++) acc[l] /= weightSum[k]!;
+  }
+  return { m, matchesBehind };
+}
+
+/** Record pairs inside the blocks of an index that are not skipped (size ≤ maxBlockSize); a dedupe count. */
+function pairsWithin(index: BlockIndex, maxBlockSize: number): number {
+  let pairs = 0;
+  const starts = index.starts;
+  for (let b = 0; b + 1 < starts.length; b++) {
+    const size = starts[b + 1]! - starts[b]!;
+    if (size <= maxBlockSize) pairs += (size * (size - 1)) / 2;
+  }
+  return pairs;
 }
 
 function normalise(xs: number[]): number[] {

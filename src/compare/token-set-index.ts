@@ -1,0 +1,113 @@
+/**
+ * A per-dataset index of the distinct tokens of a free-text column (addresses), for the
+ * text-overlap levels of text-overlap.ts without tokenising both values on every pair: each
+ * token is interned once (value-interner.ts) and each row keeps its distinct token ids sorted,
+ * so |A ∩ B| is one merge of two short int lists.
+ *
+ *   starts  Int32Array(rowCount + 1): row r's ids are ids[starts[r] .. starts[r + 1])
+ *   ids     Int32Array: per row, the distinct token ids in ascending order
+ *           (a null value, or one without tokens, has none)
+ *
+ * Exact: ids are equal iff tokens are equal, so |A|, |B| and |A ∩ B| — and from them every
+ * Jaccard and containment level — are the numbers the span path computes; the "exact" level
+ * (same token sequence) is still decided on the spans, and only for rows whose distinct token
+ * sets are equal (a necessary condition), see {@link compareTextOverlapIndexed}.
+ *
+ * Trade-off: 4 B per distinct token per row plus 4 B per row (≈ 55 B for a 12-word address)
+ * and one pass over the column (≈ the cost of one span comparison per row), against ~1 µs
+ * saved per compared pair (the u sample alone compares 1M random pairs). A snapshot: rows
+ * appended after the build are compared by the span path.
+ */
+import type { CodeUnits, TextColumnReader } from '../block/text-column.js';
+import { KhopError } from '../errors.js';
+import { SPACE } from './spans.js';
+import { ValueInterner, grow32 } from './value-interner.js';
+
+/** The sorted distinct token ids of every row of one text column (plain typed arrays). */
+export interface TokenSetIndex {
+  readonly kind: 'khop.TokenSetIndex';
+  /** Rows indexed (rows ≥ this are compared by the span path). */
+  readonly rowCount: number;
+  /** rowCount + 1 offsets into `ids`. */
+  readonly starts: Int32Array;
+  /** Per row, its distinct token ids, ascending. */
+  readonly ids: Int32Array;
+}
+
+/** Options of {@link buildTokenSetIndex}. */
+export interface TokenSetIndexOptions {
+  /** Put the arrays on SharedArrayBuffer (to share the index with worker threads). Default false. */
+  shared?: boolean;
+}
+
+/**
+ * Intern the tokens of rows 0..rowCount−1 of `column`. Throws KhopError INVALID_ARGUMENT when
+ * `rowCount` is not a non-negative integer below 2^31.
+ */
+export function buildTokenSetIndex(column: TextColumnReader, rowCount: number, options: TokenSetIndexOptions = {}): TokenSetIndex {
+  if (!Number.isSafeInteger(rowCount) || rowCount < 0 || rowCount >= 0x7fffffff) {
+    throw new KhopError('INVALID_ARGUMENT', 'buildTokenSetIndex: rowCount must be a non-negative integer below 2^31');
+  }
+  const interner = new ValueInterner();
+  const starts = new Int32Array(rowCount + 1);
+  let ids = new Int32Array(1024);
+  let used = 0;
+  for (let r = 0; r < rowCount; r++) {
+    starts[r] = used;
+    if (column.isNull(r)) continue;
+    const u: CodeUnits = column.units(r);
+    let i = column.start(r);
+    const e = column.end(r);
+    const first = used;
+    while (i < e) {
+      while (i < e && u[i] === SPACE) i++;
+      if (i >= e) break;
+      const ts = i;
+      while (i < e && u[i] !== SPACE) i++;
+      const id = interner.intern(u, ts, i);
+      // Insert into the row's sorted run, dropping a duplicate (runs are short: insertion sort).
+      let k = used;
+      while (k > first && ids[k - 1]! > id) k--;
+      if (k > first && ids[k - 1] === id) continue;
+      if (used === ids.length) ids = grow32(ids, used + 1);
+      for (let m = used; m > k; m--) ids[m] = ids[m - 1]!;
+      ids[k] = id;
+      used++;
+    }
+  }
+  starts[rowCount] = used;
+  if (!options.shared) return { kind: 'khop.TokenSetIndex', rowCount, starts, ids: ids.slice(0, used) };
+  const sharedStarts = new Int32Array(new SharedArrayBuffer(4 * (rowCount + 1)));
+  sharedStarts.set(starts);
+  const sharedIds = new Int32Array(new SharedArrayBuffer(Math.max(4, 4 * used)), 0, used);
+  sharedIds.set(ids.subarray(0, used));
+  return { kind: 'khop.TokenSetIndex', rowCount, starts: sharedStarts, ids: sharedIds };
+}
+
+/**
+ * Write the counts of rows `ra` (of `a`) and `rb` (of `b`) into `counts`: [0] = |A ∩ B|,
+ * [1] = |A|, [2] = |B| (distinct tokens) — a merge of two ascending id lists. Both indexes must
+ * come from one build (one dictionary) and both rows be below its rowCount.
+ */
+export function tokenSetCounts(x: TokenSetIndex, ra: number, rb: number, counts: Int32Array): void {
+  const starts = x.starts;
+  const ids = x.ids;
+  let i = starts[ra]!;
+  const ie = starts[ra + 1]!;
+  let j = starts[rb]!;
+  const je = starts[rb + 1]!;
+  counts[1] = ie - i;
+  counts[2] = je - j;
+  let inter = 0;
+  while (i < ie && j < je) {
+    const p = ids[i]!;
+    const q = ids[j]!;
+    if (p === q) {
+      inter++;
+      i++;
+      j++;
+    } else if (p < q) i++;
+    else j++;
+  }
+  counts[0] = inter;
+}

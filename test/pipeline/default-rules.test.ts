@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { defaultBlockingRules } from '../../src/pipeline/default-rules.js';
+import { prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
+import { defineSchema, type FieldSpec } from '../../src/schema.js';
+import { buildBlockIndexes } from '../../src/block/build-block-index.js';
+import { candidatePairs } from '../../src/block/candidate-pairs.js';
+import type { BlockingRule } from '../../src/block/blocking-rule.js';
+
+type Row = Record<string, string | null>;
+
+const GENERIC: Record<string, FieldSpec> = {
+  first_name: { kind: 'givenName', locale: 'generic' },
+  surname: { kind: 'familyName', locale: 'generic' },
+  dob: { kind: 'date' },
+  city: { kind: 'category' },
+  email: { kind: 'identifier' },
+};
+
+const VIETNAMESE: Record<string, FieldSpec> = {
+  id: { kind: 'nationalId' },
+  name: { kind: 'personName', locale: 'vi' },
+  dob: { kind: 'date' },
+  sex: { kind: 'sex' },
+  province: { kind: 'category' },
+  address: { kind: 'text' },
+};
+
+async function prepare(rows: Row[], spec: Record<string, FieldSpec>): Promise<{ prepared: PreparedDataset; rules: BlockingRule[] }> {
+  const schema = defineSchema(spec);
+  const prepared = await prepareRows([rows], schema);
+  return { prepared, rules: defaultBlockingRules(schema, prepared.nameGroups) };
+}
+
+/** Whether rows 0 and 1 are a candidate pair under the default rules (and which rules pair them). */
+async function pairedBy(rows: Row[], spec: Record<string, FieldSpec>): Promise<string[]> {
+  const { prepared, rules } = await prepare(rows, spec);
+  const names: string[] = [];
+  for (const rule of rules) {
+    const stream = candidatePairs(buildBlockIndexes(prepared.store, [rule]), { maxBlockSize: 1000 });
+    let found = false;
+    for (const c of stream) found ||= c.length > 0;
+    if (found) names.push(rule.name);
+  }
+  return names;
+}
+
+const letters = (min: number, max: number) => fc.stringMatching(new RegExp(`^[a-z]{${min},${max}}$`));
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const pad = (x: number) => String(x).padStart(2, '0');
+
+/** One letter replaced (at a position ≥ 1 so the word keeps its first letter) by another. */
+function typo(s: string, at: number, by: string): string {
+  const i = 1 + (at % Math.max(1, s.length - 1));
+  const c = s.charAt(i) === by ? (by === 'z' ? 'q' : 'z') : by;
+  return s.slice(0, i) + c + s.slice(i + 1);
+}
+
+const genericPerson = fc.record({
+  given: letters(3, 9),
+  family: letters(3, 10),
+  year: fc.integer({ min: 1930, max: 2015 }),
+  month: fc.integer({ min: 1, max: 12 }),
+  day: fc.integer({ min: 1, max: 28 }),
+  city: fc.constantFrom('London', 'Leeds', 'Cardiff', 'Glasgow', 'Bristol', 'Hull'),
+  mailbox: letters(4, 10),
+  domain: fc.constantFrom('example.com', 'mail.net', 'post.org'),
+});
+type GenericPerson = typeof genericPerson extends fc.Arbitrary<infer T> ? T : never;
+
+function genericRow(p: GenericPerson): Row {
+  return {
+    first_name: capital(p.given),
+    surname: capital(p.family),
+    dob: `${p.year}-${pad(p.month)}-${pad(p.day)}`,
+    city: p.city,
+    email: `${p.mailbox}${p.given.slice(0, 1)}@${p.domain}`,
+  };
+}
+
+describe('default blocking rules: generic schemas', () => {
+  it('leave every field out of at least one rule', async () => {
+    const { rules } = await prepare([genericRow({ given: 'ann', family: 'smith', year: 1990, month: 1, day: 2, city: 'Hull', mailbox: 'annsm', domain: 'mail.net' })], GENERIC);
+    const group = 'surname+first_name';
+    const columnsOf: Record<string, string[]> = {
+      first_name: [`${group}.givenKey`, `${group}.keySet`],
+      surname: [`${group}.familyKey`, `${group}.keySet`],
+      dob: ['dob.date'],
+      city: ['city.cat'],
+      email: ['email.id'],
+    };
+    for (const [field, cols] of Object.entries(columnsOf)) {
+      const without = rules.filter((r) => r.parts.every((p) => !cols.includes(p.column)));
+      expect(without.length, field).toBeGreaterThan(0);
+    }
+  });
+
+  it('pair two records that differ in ONE field only (a typo or a missing value), whichever field', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        genericPerson,
+        fc.constantFrom('first_name', 'surname', 'dob', 'city', 'email'),
+        fc.boolean(),
+        fc.nat(),
+        fc.constantFrom('a', 'e', 'k', 'x'),
+        async (p, field, missing, at, by) => {
+          const a = genericRow(p);
+          const b = { ...a };
+          if (missing) b[field] = null;
+          else if (field === 'dob') b.dob = `${p.year}-${pad(p.month)}-${pad(((p.day + 10) % 28) + 1)}`;
+          else b[field] = typo(a[field]!, at, by);
+          expect((await pairedBy([a, b], GENERIC)).length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 60, seed: 20260505 },
+    );
+  });
+
+  it('do not pair on one name part with a date part, with or without the place (such blocks grow with the population)', async () => {
+    const a = { first_name: 'Anna', surname: 'Koch', dob: '1990-03-05', city: 'Hull', email: null };
+    for (const b of [
+      { first_name: null, surname: 'Koch', dob: '1990-03-09', city: 'Hull', email: null },
+      { first_name: null, surname: 'Koch', dob: '1990-07-05', city: 'Leeds', email: null },
+      { first_name: 'Anna', surname: null, dob: '1990-03-09', city: 'Hull', email: null },
+    ]) {
+      expect(await pairedBy([a, b], GENERIC)).toEqual([]);
+    }
+    // …while the full date with the place pairs them (both name parts may be wrong).
+    expect(await pairedBy([a, { first_name: null, surname: 'Kox', dob: '1990-03-05', city: 'Hull', email: null }], GENERIC)).toContain('dob+city');
+  });
+
+  it('pair records whose names are both missing or wrong by the date and the place', async () => {
+    const a = { first_name: 'Evie', surname: 'Dean', dob: '2015-03-03', city: 'Portsmouth', email: null };
+    const b = { first_name: null, surname: 'Bean', dob: '2015-03-03', city: 'Portsmouth', email: null };
+    expect(await pairedBy([a, b], GENERIC)).toEqual(['dob+city']);
+    // …and not when the place differs too (nothing is left in common but the date).
+    expect(await pairedBy([a, { ...b, city: 'Leeds' }], GENERIC)).toEqual([]);
+  });
+
+  it('pair identifiers with a typo past their first characters, and only those', async () => {
+    const base = { first_name: 'Max', surname: 'Henderson', dob: '1973-06-10', city: null };
+    const other = { first_name: 'Theo', surname: 'Wood', dob: '1990-01-01', city: null };
+    const a = { ...base, email: 'max.henderson43@oneill-white.com' };
+    expect(await pairedBy([a, { ...other, email: 'max.henderson43@oneili-whlte.com' }], GENERIC)).toEqual(['email.prefix']);
+    expect(await pairedBy([a, { ...other, email: 'mxa.henderson43@oneill-white.com' }], GENERIC)).toEqual([]);
+  });
+
+  it('never pair on a missing value: two records with only missing fields in common are not candidates', async () => {
+    const a = { first_name: 'Ann', surname: null, dob: null, city: null, email: null };
+    const b = { first_name: 'Bob', surname: null, dob: null, city: null, email: null };
+    expect(await pairedBy([a, b], GENERIC)).toEqual([]);
+  });
+});
+
+describe('default blocking rules: Vietnamese schemas', () => {
+  const person = { id: '001090012345', name: 'Nguyễn Văn An', dob: '15/03/1990', sex: 'Nam', province: 'Hà Nội', address: '12 Phố Huế, Hai Bà Trưng' };
+
+  it('are the four rules that keep pairs near-linear (ID; name + year; given + date; family + middle + date)', async () => {
+    const { rules } = await prepare([person], VIETNAMESE);
+    expect(rules.map((r) => r.name)).toEqual(['id', 'name+year(dob)', 'name.given+dob', 'name.family+dob']);
+  });
+
+  it('pair two records that differ in ONE field only, whichever field', async () => {
+    const variants: Array<[string, Row]> = [
+      ['id', { ...person, id: '001090012354' }],
+      ['id missing', { ...person, id: null }],
+      ['name', { ...person, name: 'Nguyễn Văn Anh' }],
+      ['name missing', { ...person, name: null }],
+      ['dob', { ...person, dob: '16/03/1990' }],
+      ['dob missing', { ...person, dob: null }],
+      ['sex', { ...person, sex: 'Nữ' }],
+      ['province', { ...person, province: 'Hải Phòng' }],
+      ['address', { ...person, address: '14 Phố Huế' }],
+    ];
+    for (const [what, b] of variants) expect((await pairedBy([person, b], VIETNAMESE)).length, what).toBeGreaterThan(0);
+  });
+});
