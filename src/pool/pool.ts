@@ -5,7 +5,9 @@
  *     threads ≥ 2 ─► piscina pool of exactly `threads` workers (started at once, kept until
  *                    close()), each running worker.ts → task-registry.ts
  *     threads = 1 ─► in-thread: run() calls the same task-registry.ts handlers in the calling
- *                    thread (after a microtask), with its own TaskContext
+ *                    thread (after a microtask), with its own TaskContext — unless
+ *                    `inCallingThread: false`, which makes it one worker thread (for work that
+ *                    the calling thread shares with the pool, e.g. pooled authenticateMany)
  *
  * Tasks are named (task-registry.ts lists them and explains how to add one); payloads are
  * structured-cloneable, ideally a PackedTask (msgpackr arguments + SharedArrayBuffer views).
@@ -36,13 +38,18 @@ export interface KhopPoolOptions {
    * Default: `os.availableParallelism()`.
    */
   threads?: number;
+  /**
+   * With `threads: 1`: run tasks in the calling thread (true, the default) or in one worker
+   * thread (false). Ignored for more threads (always workers).
+   */
+  inCallingThread?: boolean;
 }
 
 /** Most threads a pool may have. */
 export const MAX_POOL_THREADS = 256;
 
 /** Defaults of {@link KhopPoolOptions} (threads: the available cores when this module loaded). */
-export const DEFAULT_POOL_OPTIONS: Readonly<Required<KhopPoolOptions>> = Object.freeze({ threads: availableParallelism() });
+export const DEFAULT_POOL_OPTIONS: Readonly<Required<KhopPoolOptions>> = Object.freeze({ threads: availableParallelism(), inCallingThread: true });
 
 /** Counters of a pool (for diagnostics and benchmarks). */
 export interface KhopPoolStats {
@@ -64,9 +71,9 @@ export class KhopPool {
   private started = 0;
   private failed = 0;
 
-  private constructor(threads: number) {
+  private constructor(threads: number, inCallingThread: boolean) {
     this.threads = threads;
-    if (threads === 1) {
+    if (threads === 1 && inCallingThread) {
       this.piscina = null;
       this.local = new TaskContext();
       this.workerFile = undefined;
@@ -98,7 +105,11 @@ export class KhopPool {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_POOL_THREADS) {
       throw new KhopError('INVALID_OPTION', `threads: an integer in 1..${MAX_POOL_THREADS}`, { details: { option: 'threads' } });
     }
-    return new KhopPool(threads);
+    const inCallingThread = options.inCallingThread ?? DEFAULT_POOL_OPTIONS.inCallingThread;
+    if (typeof inCallingThread !== 'boolean') {
+      throw new KhopError('INVALID_OPTION', 'inCallingThread: a boolean', { details: { option: 'inCallingThread' } });
+    }
+    return new KhopPool(threads, inCallingThread);
   }
 
   /** True when tasks run in the calling thread (threads: 1). */

@@ -81,6 +81,7 @@ export function compareDateField(claim: PreparedClaim, f: FieldPlan, record: num
       return d.precision === 'year' ? DATE.YEAR_ONLY : d.precision === 'month' ? DATE.MONTH_ONLY : DATE.RECORD_PARTIAL;
     case DateLevel.JANUARY_FIRST_SAME_YEAR:
       return DATE.JANUARY_FIRST;
+    case DateLevel.TWO_PARTS_AGREE: // one part re-keyed: a claim's date that differs (as before the level)
     default:
       return DATE.DIFFERS;
   }

@@ -31,6 +31,7 @@
  * and remove) are indexed lazily, on the first such call, so a read-only register pays nothing
  * for them.
  */
+import { availableParallelism } from 'node:os';
 import { BlockIndex, NO_BLOCK } from '../block/block-index.js';
 import { RecordStore } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
@@ -85,9 +86,12 @@ export interface AuthenticateManyOptions extends AuthenticateOptions {
    */
   batchSize?: number;
   /**
-   * Worker threads (1..256): above 1, batches are authenticated on a worker pool (created for
-   * this call and closed after it) over the register's shared memory, in input order.
-   * Default 1 (see BENCHMARKS.md, register-parallel, for when the pool pays off).
+   * Threads (1..256), the calling thread included: above 1, the calling thread authenticates
+   * one batch in `threads` and a worker pool of threads − 1 (created for this call and closed
+   * after it) the others, over the register's shared memory, in input order. Default: the
+   * available cores for an array of at least {@link AUTO_THREADS_MIN_CLAIMS} claims (the pool's
+   * start-up, ~0.3–0.6 s, is then small against the work), otherwise 1 — a stream's length is
+   * not known in advance. See BENCHMARKS.md, register-parallel.
    */
   threads?: number;
   /** A pool to run the batches on (overrides `threads`; not closed). */
@@ -95,6 +99,14 @@ export interface AuthenticateManyOptions extends AuthenticateOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 8192;
+
+/** Arrays of at least this many claims are authenticated on all cores unless `threads` says otherwise. */
+export const AUTO_THREADS_MIN_CLAIMS = 500_000;
+
+/** The `threads` authenticateMany uses when none is given (see AuthenticateManyOptions.threads). */
+export function defaultAuthenticateThreads(claims: unknown, cores: number = availableParallelism()): number {
+  return Array.isArray(claims) && claims.length >= AUTO_THREADS_MIN_CLAIMS ? Math.max(1, Math.min(cores, 256)) : 1;
+}
 
 /** Options of {@link Register.load}. */
 export interface RegisterLoadOptions {
@@ -406,7 +418,7 @@ export class Register {
     if (!isAsyncIterable(claims) && !isIterable(claims)) {
       throw new KhopError('INVALID_ARGUMENT', 'authenticateMany: claims must be an array or an (async) iterable of objects');
     }
-    const threads = options?.threads ?? 1;
+    const threads = options?.threads ?? defaultAuthenticateThreads(claims);
     if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
       throw new KhopError('INVALID_OPTION', 'authenticateMany: threads must be an integer in 1..256', { details: { option: 'threads' } });
     }
@@ -419,6 +431,7 @@ export class Register {
         job: () => this.sharedJob(),
         fields: this.s.layout.fields,
         objects: this.evaluator,
+        local: this.claimBatch(batchSize, k),
       });
     }
     return { [Symbol.asyncIterator]: () => new VerdictStream(claims, batchSize, this.claimBatch(batchSize, k)) };
@@ -457,15 +470,8 @@ export class Register {
     if (!Array.isArray(values) || !Number.isInteger(count) || count < 0 || values.length !== count * K) {
       throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: values must hold count × fields values');
     }
-    const claims = new Array<Record<string, unknown>>(count);
-    for (let i = 0; i < count; i++) {
-      // Null prototype: a column named __proto__ stays an ordinary own property.
-      const c = Object.create(null) as Record<string, unknown>;
-      for (let f = 0; f < K; f++) c[fields[f]!.column] = values[i * K + f];
-      claims[i] = c;
-    }
     const batch = this.claimBatch(Math.max(1, count), k);
-    batch.prepare(claims);
+    batch.prepareValues(values, count);
     const out = new Array<Verdict>(count);
     for (let i = 0; i < count; i++) out[i] = batch.verdict(i);
     this.encoderValue ??= new VerdictEncoder(fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })));
@@ -486,7 +492,7 @@ export class Register {
    * `authenticate` finishes it — the same precheck and resolve — from the precomputed lookups,
    * unless a compaction replaced the indexes in between (then it looks up again).
    */
-  private claimBatch(batchSize: number, k: number): ClaimBatch {
+  private claimBatch(batchSize: number, k: number): ClaimBatch & { prepareValues(values: readonly unknown[], n: number): void } {
     const lo = new Uint32Array(batchSize);
     const hi = new Uint32Array(batchSize);
     const idBlocks = new Uint32Array(batchSize);
@@ -494,43 +500,58 @@ export class Register {
     /** Keyed register: each claim's HMAC tag, handed to its PreparedClaim (one HMAC per claim). */
     const tags = this.s.layout.keyed === null ? null : new Float64Array(batchSize);
     let claims: unknown[] = [];
+    /** A pooled batch: field values in schema order, K per claim (instead of claim objects). */
+    let values: readonly unknown[] | null = null;
     let generation = -1;
+    const K = this.s.layout.fields.length;
+    /** The raw ID of claim i; undefined for a claim that is not an object (it throws at its turn). */
+    const rawId = (i: number): unknown => {
+      const L = this.s.layout;
+      if (values !== null) return values[i * K + L.id.index];
+      const c = claims[i];
+      if (c === null || typeof c !== 'object' || Array.isArray(c)) return undefined;
+      return claimValue(c as Record<string, unknown>, L.id);
+    };
+    const lookup = (n: number): void => {
+      const L = this.s.layout;
+      const keyed = L.keyed;
+      if (keyed !== null) {
+        // HMACs one by one (no batch kernel); the lookups below are still batched.
+        for (let i = 0; i < n; i++) {
+          const p = idInputOf(rawId(i));
+          if (p === null || !p.ok) continue;
+          keyed.hash(p.digits);
+          lo[i] = keyed.lo;
+          hi[i] = keyed.hi;
+          tags![i] = keyed.tag;
+        }
+      } else {
+        const hasher = (this.batchHasherValue ??= new KeyHasher({ seed: REGISTER_KEY_SEED }));
+        hasher.setOutput(lo, hi);
+        for (let i = 0; i < n; i++) {
+          const p = idInputOf(rawId(i));
+          if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
+        }
+        hasher.flush();
+      }
+      // Claims without a valid ID keep stale hashes: looked up, never read.
+      this.s.idIndex.lookupMany(lo, hi, idBlocks, n);
+      this.s.earlierIndex.lookupMany(lo, hi, earlierBlocks, n);
+      generation = this.generation;
+    };
     return {
       prepare: (batch: unknown[]): void => {
         claims = batch;
-        const n = batch.length;
-        const L = this.s.layout;
-        const keyed = L.keyed;
-        if (keyed !== null) {
-          // HMACs one by one (no batch kernel); the lookups below are still batched.
-          for (let i = 0; i < n; i++) {
-            const c = batch[i];
-            if (c === null || typeof c !== 'object' || Array.isArray(c)) continue; // throws at its turn
-            const p = idInputOf(claimValue(c as Record<string, unknown>, L.id));
-            if (p === null || !p.ok) continue;
-            keyed.hash(p.digits);
-            lo[i] = keyed.lo;
-            hi[i] = keyed.hi;
-            tags![i] = keyed.tag;
-          }
-        } else {
-          const hasher = (this.batchHasherValue ??= new KeyHasher({ seed: REGISTER_KEY_SEED }));
-          hasher.setOutput(lo, hi);
-          for (let i = 0; i < n; i++) {
-            const c = batch[i];
-            if (c === null || typeof c !== 'object' || Array.isArray(c)) continue; // throws at its turn
-            const p = idInputOf(claimValue(c as Record<string, unknown>, L.id));
-            if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
-          }
-          hasher.flush();
-        }
-        // Claims without a valid ID keep stale hashes: looked up, never read.
-        this.s.idIndex.lookupMany(lo, hi, idBlocks, n);
-        this.s.earlierIndex.lookupMany(lo, hi, earlierBlocks, n);
-        generation = this.generation;
+        values = null;
+        lookup(batch.length);
+      },
+      prepareValues: (v: readonly unknown[], n: number): void => {
+        values = v;
+        claims = [];
+        lookup(n);
       },
       verdict: (i: number): Verdict => {
-        const c = this.prepare(claims[i]);
+        const c = values !== null ? new PreparedClaim(null, this.s.layout, values, i * K) : this.prepare(claims[i]);
         const early = this.precheck(c, k);
         if (early !== null) return early;
         if (tags !== null) c.setKeyed(this.s.layout.id, lo[i]!, hi[i]!, tags[i]!);

@@ -1,11 +1,21 @@
 // compareDates (hot path: split once, integer division, guarded day numbers and digit walk)
-// against the implementation it replaced, kept here verbatim as the reference: the same level
-// — or the same throw — on seeded pairs built to hit every level, and on arbitrary integers.
+// against the implementation it replaced, kept here verbatim as the reference — with the level
+// codes it had then (9 levels, else = 8), before the two-parts-agree level was added. The new
+// function must give the old level (or the same throw) on every pair where the new level does
+// not apply, and exactly the new level where it does (both dates full, old level else, equal
+// days and an equal year or an equal month); old else is new else otherwise. Seeded pairs built
+// to hit every level, and arbitrary integers.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { DateLevel as L, compareDates } from '../../src/compare/date-level.js';
+import { DateLevel, compareDates } from '../../src/compare/date-level.js';
 
 // ---- reference: the previous compareDates (src/compare/date-level.ts before the hot path) ----
+/** The level codes of the reference (DateLevel before two-parts-agree), frozen here. */
+const L = {
+  MISSING: 0, EXACT: 1, DAY_MONTH_SWAPPED: 2, ONE_DAY_APART: 3, PARTIAL_AGREES: 4,
+  SAME_YEAR_MONTH: 5, JANUARY_FIRST_SAME_YEAR: 6, ONE_DIGIT: 7, ELSE: 8,
+} as const;
+
 const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isLeap(y: number): boolean {
@@ -122,6 +132,24 @@ function outcome(f: (a: number, b: number) => number, a: number, b: number): num
   }
 }
 
+/** Where the new level applies: both dates full, two of year / month / day equal (not all three). */
+function twoPartsAgree(a: number, b: number): boolean {
+  const ya = Math.floor(a / 10000), ma = Math.floor(a / 100) % 100, da = a % 100;
+  const yb = Math.floor(b / 10000), mb = Math.floor(b / 100) % 100, db = b % 100;
+  if (da === 0 || db === 0 || a === b) return false;
+  return (ya === yb ? 1 : 0) + (ma === mb ? 1 : 0) + (da === db ? 1 : 0) === 2;
+}
+
+/**
+ * The expected new outcome from the reference: old levels 0..7 and throws unchanged; old else
+ * becomes TWO_PARTS_AGREE where two parts agree, else ELSE (the new code).
+ */
+function expected(a: number, b: number): number | 'throws' {
+  const r = outcome(referenceCompareDates, a, b);
+  if (r !== L.ELSE) return r;
+  return twoPartsAgree(a, b) ? DateLevel.TWO_PARTS_AGREE : DateLevel.ELSE;
+}
+
 const pack = (y: number, m: number, d: number) => y * 10000 + m * 100 + d;
 const date = fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 31 }))
   .map(([y, m, d]) => pack(y, m, m === 0 ? 0 : Math.min(d, daysInMonth(y, m))));
@@ -143,30 +171,53 @@ const derived = (a: number) => fc.oneof(
   fc.constant(Math.floor(a / 10000) * 10000), // year only
   fc.constant(pack(Math.floor(a / 10000), 1, 1)),
   fc.constant(0), // missing
+  fc.integer({ min: 1, max: 9999 }).map((y) => a % 10000 + y * 10000), // year re-keyed (29 Feb may become invalid)
+  fc.integer({ min: 1, max: 12 }).map((m) => a - (Math.floor(a / 100) % 100) * 100 + m * 100), // month re-keyed (may be invalid)
   date,
 );
 
-describe('compareDates = the reference implementation', () => {
+describe('compareDates = the reference implementation, except the new two-parts-agree level', () => {
   it('same level or same throw on derived pairs (both orders)', () => {
     const seen = new Set<number | 'throws'>();
+    let rekeyed = 0;
     fc.assert(
       fc.property(date.chain((a) => fc.tuple(fc.constant(a), derived(a))), ([a, b]) => {
-        const r = outcome(referenceCompareDates, a, b);
+        const r = expected(a, b);
         seen.add(r);
+        if (r === DateLevel.TWO_PARTS_AGREE) rekeyed++;
         expect(outcome(compareDates, a, b)).toBe(r);
-        expect(outcome(compareDates, b, a)).toBe(outcome(referenceCompareDates, b, a));
+        expect(outcome(compareDates, b, a)).toBe(expected(b, a));
       }),
       { numRuns: 8_000, seed: 17 },
     );
     // the pairs reach every level and the invalid values (a substituted digit can make month 13)
-    expect(seen.size).toBe(Object.keys(L).length + 1);
+    expect(seen.size).toBe(Object.keys(DateLevel).length + 1);
+    expect(rekeyed).toBeGreaterThan(100);
+  });
+
+  it('the new level is exactly the old else pairs of full dates with two parts equal', () => {
+    fc.assert(
+      fc.property(date.chain((a) => fc.tuple(fc.constant(a), derived(a))), ([a, b]) => {
+        const r = outcome(referenceCompareDates, a, b);
+        const n = outcome(compareDates, a, b);
+        if (n === DateLevel.TWO_PARTS_AGREE) {
+          expect(r).toBe(L.ELSE);
+          expect(twoPartsAgree(a, b)).toBe(true);
+        } else if (r === L.ELSE) {
+          expect(twoPartsAgree(a, b)).toBe(false);
+          expect(n).toBe(DateLevel.ELSE);
+        }
+        else expect(n).toBe(r); // unchanged codes 0..7, or the same throw
+      }),
+      { numRuns: 2_000, seed: 19 },
+    );
   });
 
   it('same level or same throw on arbitrary numbers', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: -1, max: 100_000_000 }), fc.double(), date), fc.oneof(fc.integer({ min: 0, max: 99_991_231 }), date), (a, b) => {
-        expect(outcome(compareDates, a, b)).toBe(outcome(referenceCompareDates, a, b));
-        expect(outcome(compareDates, b, a)).toBe(outcome(referenceCompareDates, b, a));
+        expect(outcome(compareDates, a, b)).toBe(expected(a, b));
+        expect(outcome(compareDates, b, a)).toBe(expected(b, a));
       }),
       { numRuns: 5_000, seed: 18 },
     );

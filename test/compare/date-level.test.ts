@@ -24,9 +24,23 @@ describe('compareDates', () => {
     [19900512, 19900612, DateLevel.ONE_DIGIT], // month typo
     [19640412, 19460412, DateLevel.ONE_DIGIT], // adjacent digits swapped
     [19900512, 19920512, DateLevel.ONE_DIGIT],
-    [19900512, 19850512, DateLevel.ELSE], // two digits
+    [19900512, 19850512, DateLevel.TWO_PARTS_AGREE], // two year digits, month and day equal
+    [19900512, 19850612, DateLevel.ELSE], // two year digits and the month
     [19640412, 19640421, DateLevel.SAME_YEAR_MONTH],
-    [19640412, 14690412, DateLevel.ELSE], // non-adjacent digits exchanged
+    [19640412, 14690412, DateLevel.TWO_PARTS_AGREE], // non-adjacent year digits exchanged
+    [19640412, 19640214, DateLevel.ELSE], // non-adjacent digits exchanged across month and day
+    [19670314, 19671114, DateLevel.TWO_PARTS_AGREE], // month re-keyed (03 → 11)
+    [19900531, 19901231, DateLevel.TWO_PARTS_AGREE], // month re-keyed (05 → 12)
+    [19580721, 19650721, DateLevel.TWO_PARTS_AGREE], // year re-keyed
+    [19960229, 20000229, DateLevel.TWO_PARTS_AGREE], // 29 February in two leap years
+    [19900101, 19900701, DateLevel.JANUARY_FIRST_SAME_YEAR], // year and day equal, but 01/01 first
+    [19900612, 19900512, DateLevel.ONE_DIGIT], // year and day equal, but a one-digit slip first
+    [19900312, 19901203, DateLevel.DAY_MONTH_SWAPPED], // swapped before anything else
+    [19900500, 19850500, DateLevel.ELSE], // partial dates keep their rules
+    [19900000, 19850512, DateLevel.ELSE],
+    [19900512, 19901013, DateLevel.ELSE], // only the year equal
+    [19900512, 19850513, DateLevel.ELSE], // only the month equal
+    [19900512, 19851012, DateLevel.ELSE], // only the day equal
     [19900500, 19900600, DateLevel.ELSE],
     [19900000, 19910512, DateLevel.ELSE],
     [19900500, 19900612, DateLevel.ELSE],
@@ -41,6 +55,42 @@ describe('compareDates', () => {
 
   it('every level is reached by the table', () => {
     expect([...new Set(table.map((r) => r[2]))].sort((x, y) => x - y)).toEqual(DATE_LEVELS.map((l) => l.code));
+  });
+
+  it('two-parts-agree: both full, exactly two of year / month / day equal, no closer level (property)', () => {
+    const full = fc.tuple(fc.integer({ min: 1800, max: 2100 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }));
+    const closer = new Set<number>([
+      DateLevel.DAY_MONTH_SWAPPED, DateLevel.ONE_DAY_APART, DateLevel.SAME_YEAR_MONTH,
+      DateLevel.JANUARY_FIRST_SAME_YEAR, DateLevel.ONE_DIGIT,
+    ]);
+    fc.assert(fc.property(full, full, fc.integer({ min: 0, max: 2 }), ([y1, m1, d1], [y2, m2, d2], keep) => {
+      // b shares `keep`-selected parts with a so that the interesting cases are frequent
+      const yb = keep === 0 ? y1 : y2, mb = keep === 1 ? m1 : m2, db = keep === 2 ? d1 : d2;
+      const a = y1 * 10000 + m1 * 100 + d1;
+      const b = yb * 10000 + mb * 100 + db;
+      const level = compareDates(a, b);
+      expect(compareDates(b, a)).toBe(level); // symmetric
+      const equalParts = (y1 === yb ? 1 : 0) + (m1 === mb ? 1 : 0) + (d1 === db ? 1 : 0);
+      if (level === DateLevel.TWO_PARTS_AGREE) {
+        expect(equalParts).toBe(2);
+        expect(d1).toBe(db); // year + month equal is same-year-month
+      } else if (equalParts === 2 && d1 === db) expect(closer.has(level)).toBe(true);
+    }), { numRuns: 3000, seed: 5 });
+  });
+
+  it('re-keying one part of a full date never gives else (property)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1800, max: 2100 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }),
+      fc.integer({ min: 1800, max: 2100 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 2 }),
+      (y, m, d, y2, m2, d2, part) => {
+        const a = y * 10000 + m * 100 + d;
+        const b = part === 0 ? y2 * 10000 + m * 100 + d : part === 1 ? y * 10000 + m2 * 100 + d : y * 10000 + m * 100 + d2;
+        const level = compareDates(a, b);
+        expect(level).not.toBe(DateLevel.ELSE);
+        expect(level).not.toBe(DateLevel.MISSING);
+        expect(level).not.toBe(DateLevel.PARTIAL_AGREES);
+      },
+    ), { numRuns: 3000, seed: 6 });
   });
 
   it('rejects values that are not packed dates', () => {
@@ -67,5 +117,38 @@ describe('compareDates', () => {
       else if (Math.abs(delta) === 1) expect(level).toBe(DateLevel.ONE_DAY_APART);
       else expect(level).not.toBe(DateLevel.ONE_DAY_APART);
     }), { numRuns: 1000 });
+  });
+});
+
+describe('date levels in a saved model', () => {
+  it('a model saved with the 9 date levels before two-parts-agree loads, and dedupe refuses it', async () => {
+    const { dedupe } = await import('../../src/pipeline/match.js');
+    const { FellegiSunterModel } = await import('../../src/score/fellegi-sunter.js');
+    const { defineSchema } = await import('../../src/schema.js');
+    const schema = defineSchema({ given: { kind: 'givenName' }, family: { kind: 'familyName' }, dob: { kind: 'date' } });
+    const rows = [
+      { id: 1, given: 'AN', family: 'LE', dob: '1949-07-22' },
+      { id: 2, given: 'AN', family: 'LE', dob: '1949-11-22' },
+      { id: 3, given: 'BINH', family: 'TRAN', dob: '1968-07-27' },
+      { id: 4, given: 'BINH', family: 'TRAN', dob: '1968-07-27' },
+    ];
+    const r = await dedupe(rows, { schema, idField: 'id', threads: 1 });
+    const json = JSON.parse(JSON.stringify(r.model.toJSON())) as { comparisons: Array<{ name: string; levels: Array<{ label: string; m?: number; u?: number }> }> };
+    const date = json.comparisons.find((c) => c.name === 'dob')!;
+    expect(date.levels.map((l) => l.label)).toEqual(DATE_LEVELS.map((l) => l.name));
+    // the old list: two-parts-agree's mass was part of else
+    const k = date.levels.findIndex((l) => l.label === 'two-parts-agree');
+    date.levels[k + 1]!.m! += date.levels[k]!.m!;
+    date.levels[k + 1]!.u! += date.levels[k]!.u!;
+    date.levels.splice(k, 1);
+    const old = FellegiSunterModel.fromJSON(json);
+    expect(old.comparisons.find((c) => c.name === 'dob')!.levels.length).toBe(DATE_LEVELS.length - 1);
+    let err: unknown;
+    try {
+      await dedupe(rows, { schema, idField: 'id', threads: 1, model: old });
+    } catch (e) {
+      err = e;
+    }
+    expect(isKhopError(err, 'INVALID_OPTION')).toBe(true);
   });
 });

@@ -33,6 +33,17 @@ describe('KhopPool', () => {
     await local.close();
   });
 
+  it('threads: 1 with inCallingThread: false is one worker thread', async () => {
+    const one = KhopPool.create({ threads: 1, inCallingThread: false });
+    expect(one.inThread).toBe(false);
+    expect(one.threads).toBe(1);
+    const r = await one.run<{ isMainThread: boolean; echo: unknown }>('pool.info', { y: 2 });
+    expect(r.isMainThread).toBe(false);
+    expect(r.echo).toEqual({ y: 2 });
+    await one.close();
+    expect(() => KhopPool.create({ threads: 1, inCallingThread: 'no' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   it('threads: 2 runs tasks on two worker threads and copies plain payloads', async () => {
     expect(pool.inThread).toBe(false);
     expect(pool.liveThreads).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Register } from '../../src/register/register.js';
+import { AUTO_THREADS_MIN_CLAIMS, Register, defaultAuthenticateThreads } from '../../src/register/register.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { generateClaims } from '../../src/synth/claims.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
@@ -98,6 +98,13 @@ describe('authenticateMany on a worker pool', () => {
       })(),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(seq).toEqual(got);
+  });
+
+  it('defaults to all cores only for arrays of at least AUTO_THREADS_MIN_CLAIMS claims', () => {
+    expect(defaultAuthenticateThreads(new Array(AUTO_THREADS_MIN_CLAIMS), 2)).toBe(2);
+    expect(defaultAuthenticateThreads(new Array(AUTO_THREADS_MIN_CLAIMS - 1), 2)).toBe(1);
+    expect(defaultAuthenticateThreads(new Array(AUTO_THREADS_MIN_CLAIMS), 1)).toBe(1);
+    expect(defaultAuthenticateThreads((function* () {})(), 8)).toBe(1); // a stream: length unknown
   });
 
   it('rejects bad thread counts before reading any claim', () => {
