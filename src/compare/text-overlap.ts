@@ -177,6 +177,11 @@ export function compareTextOverlapSpans(au: CodeUnits, as: number, ae: number, b
   const nb = TOKEN_OVERLAP_COUNTS[2]!;
   if (na === 0 || nb === 0) return TextOverlapLevel.MISSING;
   if (sameTokenSequence(au, as, ae, bu, bs, be)) return TextOverlapLevel.EXACT;
+  return overlapLevel(inter, na, nb);
+}
+
+/** The level of two token sets that are not the same sequence: `inter` shared of `na` and `nb` distinct tokens. */
+function overlapLevel(inter: number, na: number, nb: number): TextOverlapLevel {
   const jaccard = inter / (na + nb - inter);
   if (jaccard >= TEXT_OVERLAP_HIGH) return TextOverlapLevel.HIGH;
   if (jaccard >= TEXT_OVERLAP_SOME) return TextOverlapLevel.SOME;
@@ -208,12 +213,7 @@ export function compareTextOverlapIndexed(x: TokenSetIndex, a: TextColumnReader,
   if (inter === na && na === nb && sameTokenSequence(a.units(ra), a.start(ra), a.end(ra), b.units(rb), b.start(rb), b.end(rb))) {
     return TextOverlapLevel.EXACT;
   }
-  const jaccard = inter / (na + nb - inter);
-  if (jaccard >= TEXT_OVERLAP_HIGH) return TextOverlapLevel.HIGH;
-  if (jaccard >= TEXT_OVERLAP_SOME) return TextOverlapLevel.SOME;
-  const small = na < nb ? na : nb;
-  if (inter === small && small >= TEXT_OVERLAP_MIN_CONTAINED) return TextOverlapLevel.CONTAINED;
-  return TextOverlapLevel.ELSE;
+  return overlapLevel(inter, na, nb);
 }
 
 /** Text-overlap level of two strings. Throws INVALID_ARGUMENT for a non-string. */

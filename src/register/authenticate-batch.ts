@@ -22,6 +22,12 @@ export function isIterable(x: unknown): x is Iterable<unknown> {
   return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function';
 }
 
+/** The iterator of a claim source: exactly one of the two is set (sync sources are read without awaiting). */
+export function openSource(source: Iterable<unknown> | AsyncIterable<unknown>): { syncIt: Iterator<unknown> | null; asyncIt: AsyncIterator<unknown> | null } {
+  if (isAsyncIterable(source)) return { syncIt: null, asyncIt: source[Symbol.asyncIterator]() };
+  return { syncIt: (source as Iterable<unknown>)[Symbol.iterator](), asyncIt: null };
+}
+
 /** One batch of authenticateMany: prepared together, verdicts produced one at a time. */
 export interface ClaimBatch {
   /** Read the batch (hash its IDs, look them up together). */
@@ -51,13 +57,7 @@ export class VerdictStream implements AsyncIterator<Verdict> {
     private readonly batchSize: number,
     private readonly work: ClaimBatch,
   ) {
-    if (isAsyncIterable(source)) {
-      this.asyncIt = source[Symbol.asyncIterator]();
-      this.syncIt = null;
-    } else {
-      this.syncIt = (source as Iterable<unknown>)[Symbol.iterator]();
-      this.asyncIt = null;
-    }
+    ({ syncIt: this.syncIt, asyncIt: this.asyncIt } = openSource(source));
   }
 
   next(): Promise<IteratorResult<Verdict>> {

@@ -31,7 +31,7 @@ import type { BlockIndexDescriptor } from '../block/block-index.js';
 import type { RecordStoreDescriptor } from '../block/record-store.js';
 import type { RegisterMeta } from './register-snapshot.js';
 import type { Verdict } from './verdict.js';
-import { isAsyncIterable, type ClaimBatch } from './authenticate-batch.js';
+import { openSource, type ClaimBatch } from './authenticate-batch.js';
 import { claimValue } from './claim.js';
 import type { FieldPlan } from './register-layout.js';
 import { VerdictDecoder, type EncodedVerdicts, type VerdictObjects } from './verdict-codec.js';
@@ -158,13 +158,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     this.K = o.fields.length;
     this.pool = o.pool;
     this.ownPool = o.pool === undefined;
-    if (isAsyncIterable(source)) {
-      this.asyncIt = source[Symbol.asyncIterator]();
-      this.syncIt = null;
-    } else {
-      this.syncIt = (source as Iterable<unknown>)[Symbol.iterator]();
-      this.asyncIt = null;
-    }
+    ({ syncIt: this.syncIt, asyncIt: this.asyncIt } = openSource(source));
   }
 
   next(): Promise<IteratorResult<Verdict>> {

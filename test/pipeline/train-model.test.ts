@@ -63,12 +63,14 @@ describe('train-model: EM sessions must identify m', () => {
     // per record), which biases every session low; but a session with ONE free comparison —
     // each default rule here — is not identifiable at all, and there EM put m(exact) at 0.27
     // for the names and 0.41–0.48 for the date (measured, seeds 1, 3, 2026). Held to the
-    // identified sessions it is ≈ 0.49 and ≈ 0.69.
+    // identified sessions it is ≈ 0.50–0.52 for the names and 0.55–0.60 for the date (seeds 1,
+    // 3, 7, 11, 2026, with the date level two-parts-agree, which takes the one-part-replaced
+    // dates out of 'else'): above every unidentified estimate, below the truth (≈ 2/3).
     for (const suffix of ['.family', '.given']) {
       expect(mOf(r.model, suffix, 'exact'), suffix).toBeGreaterThan(0.4);
       expect(mOf(r.model, suffix, 'exact'), suffix).toBeLessThan(0.8);
     }
-    expect(mOf(r.model, 'dob', 'exact')).toBeGreaterThan(0.58);
+    expect(mOf(r.model, 'dob', 'exact')).toBeGreaterThan(0.5);
     expect(mOf(r.model, 'dob', 'exact')).toBeLessThan(0.8);
     // …and the matches are found (pairwise recall over the true pairs).
     let found = 0;
