@@ -99,6 +99,25 @@ export function stringOption(values: OptionValues, name: string): string | undef
   return v;
 }
 
+/**
+ * The register's ID secret named by `--id-secret-env NAME`: the value of environment variable
+ * NAME (never the secret on the command line, where process lists and shell histories show
+ * it). Undefined without the option. The error names the variable, never its value.
+ */
+export function idSecretOption(values: OptionValues, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const name = stringOption(values, 'id-secret-env');
+  if (name === undefined) return undefined;
+  const secret = env[name];
+  if (secret === undefined || secret === '') {
+    throw new KhopError('INVALID_ARGUMENT', `--id-secret-env: environment variable ${name} is not set or empty`);
+  }
+  return secret;
+}
+
+/** Help line of --id-secret-env. */
+export const ID_SECRET_HELP = `      --id-secret-env NAME  keyed register: read the ID secret from environment variable NAME
+                        (IDs indexed by HMAC-SHA256, no ID number stored; see docs/privacy.md)`;
+
 /** A required string option. */
 export function requiredOption(values: OptionValues, name: string, command: string): string {
   const v = stringOption(values, name);

@@ -20,7 +20,7 @@ import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
 import { DEFAULT_BATCH_SIZE, Register } from './register-api.js';
-import { COMMON_OPTIONS_HELP, formatOption, integerOption, requiredOption, stringOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
@@ -42,6 +42,7 @@ Options:
       --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, written when rows are rejected)
       --format FMT      csv (default) or ndjson, for --out
       --batch-size N    claims per batch (default 8192)
+${ID_SECRET_HELP}
 ${COMMON_OPTIONS_HELP}
 
 Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
@@ -61,6 +62,7 @@ export const authenticateCommand: CliCommand = {
     rejected: { type: 'string' },
     format: { type: 'string' },
     'batch-size': { type: 'string' },
+    'id-secret-env': { type: 'string' },
   },
   positionals: { min: 1, max: 1, names: '<claims>' },
   run: runAuthenticate,
@@ -114,7 +116,8 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   const batchSize = integerOption(values, 'batch-size', DEFAULT_BATCH_SIZE, 1, 1 << 20);
 
   const tLoad = performance.now();
-  const register = await Register.load(registerPath);
+  const idSecret = idSecretOption(values);
+  const register = await Register.load(registerPath, idSecret !== undefined ? { idSecret } : undefined);
   const loadMs = performance.now() - tLoad;
   // Progress is counted in claims authenticated (the reader's bytes are not shown too).
   const input = await InputFile.open(ctx.resolvePath(positionals[0]!));

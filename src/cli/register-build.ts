@@ -8,7 +8,7 @@
  */
 import { KhopError } from '../errors.js';
 import { Register, type RegisterBuildOptions } from './register-api.js';
-import { COMMON_OPTIONS_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, requiredOption, stringOption, threadsOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, idSecretOption, requiredOption, stringOption, threadsOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
@@ -28,6 +28,7 @@ ${SCHEMA_OPTIONS_HELP}
                         separated by ; | or ,
       --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected)
       --threads N       worker threads (default: the library's)
+${ID_SECRET_HELP}
 ${COMMON_OPTIONS_HELP}
 
 Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
@@ -46,6 +47,7 @@ export const registerBuildCommand: CliCommand = {
     'earlier-ids': { type: 'string' },
     rejected: { type: 'string' },
     threads: { type: 'string' },
+    'id-secret-env': { type: 'string' },
   },
   positionals: { min: 1, max: 1, names: '<file>' },
   run: runRegisterBuild,
@@ -57,6 +59,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   const threads = threadsOption(values);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const earlierIds = stringOption(values, 'earlier-ids');
+  const idSecret = idSecretOption(values);
 
   // Register.build reports the rows it reads: the reader's own progress is not shown too.
   const input = await InputFile.open(ctx.resolvePath(positionals[0]!));
@@ -77,6 +80,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (earlierIds !== undefined) options.earlierIdsField = earlierIds;
     if (threads !== undefined) options.threads = threads;
+    if (idSecret !== undefined) options.idSecret = idSecret;
     const register = await Register.build(choice.schema, input.rows(choice.idField), options);
     ctx.progress.end();
     const tSave = performance.now();

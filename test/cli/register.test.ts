@@ -102,3 +102,45 @@ describe('khop authenticate', () => {
     }
   });
 });
+
+describe('khop register build / authenticate --id-secret-env (keyed register)', () => {
+  const ENV = 'KHOP_TEST_ID_SECRET';
+  const SECRET = 'cli-test-secret-0123456789abcdef';
+
+  it('builds a keyed snapshot holding no ID number, authenticates with the same secret, refuses without it', async () => {
+    process.env[ENV] = SECRET;
+    try {
+      const args = ['register', 'build', 'dan_cu.csv', '-o', 'keyed.khop', '--map', 'id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh', '--id-field', 'ma_ho_so'];
+      const kb = await cli([...args, '--id-secret-env', ENV], t.dir);
+      expect(kb.code).toBe(1); // the same two rejected rows as the unkeyed build
+      // An ID as ASCII digits or as the float64 an unkeyed register stores it as.
+      const forms = (id: string) => [Buffer.from(id, 'latin1'), Buffer.from(new Float64Array([Number(id)]).buffer)];
+      const holds = (file: string, id: string) => {
+        const bytes = readFileSync(join(t.dir, file));
+        return forms(id).some((f) => bytes.includes(f));
+      };
+      const ids = [...generatePopulation(POP)].slice(0, 50).map((r) => r.id);
+      expect(ids.filter((id) => holds('keyed.khop', id))).toEqual([]);
+      expect(readFileSync(join(t.dir, 'keyed.khop')).includes(Buffer.from(SECRET))).toBe(false);
+      // The unkeyed snapshot does hold them (so the scan can fail).
+      expect(ids.filter((id) => holds('dan_cu.khop', id))).toHaveLength(ids.length);
+
+      const keyed = await cli(['authenticate', '--register', 'keyed.khop', 'claims.csv', '-o', 'keyed-verdicts.csv', '--id-secret-env', ENV], t.dir);
+      const plain = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'plain-verdicts.csv'], t.dir);
+      expect(keyed.code).toBe(plain.code);
+      const kv = csvObjects(readFileSync(join(t.dir, 'keyed-verdicts.csv'), 'utf8'));
+      const pv = csvObjects(readFileSync(join(t.dir, 'plain-verdicts.csv'), 'utf8'));
+      expect(kv.map((r) => [r.status, r.record_id])).toEqual(pv.map((r) => [r.status, r.record_id]));
+
+      const without = await cli(['authenticate', '--register', 'keyed.khop', 'claims.csv', '-o', 'x.csv'], t.dir);
+      expect(without.code).toBe(2);
+      expect(without.stderr).toContain('idSecret');
+      expect(without.stderr).not.toContain(SECRET);
+    } finally {
+      delete process.env[ENV];
+    }
+    const unset = await cli(['authenticate', '--register', 'keyed.khop', 'claims.csv', '-o', 'x.csv', '--id-secret-env', ENV], t.dir);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain(`environment variable ${ENV} is not set`);
+  });
+});
