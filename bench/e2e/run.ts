@@ -86,13 +86,19 @@ function main(): void {
     ];
   });
   const table = markdownTable(['stage', 'wall time', 'peak RSS', 'RSS / record', 'throughput', 'quality', 'khop / DuckDB time'], rows);
+  // Each stage's own split (build vs authentication time, candidate pairs…), under the table.
+  const details = STAGES.flatMap((s) => {
+    const e = results.get(s.stage)?.extra;
+    return e === undefined ? [] : [`- ${s.label}: ${Object.entries(e).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v, 0) : v}`).join(', ')}`];
+  }).join('\n');
   console.log(table);
+  if (details !== '') console.log(details);
   if (args['no-write'] !== true) {
     writeBenchmarkSection(
       `e2e-${records}`,
       `End to end, ${fmt(records, 0)} records, ${fmt(claims, 0)} claims, ${threads} threads`,
       `npm run bench:e2e -- --records ${records} --claims ${claims} --threads ${threads}`,
-      table,
+      details === '' ? table : `${table}\n\n${details}`,
     );
   }
   if (args.keep !== true) rmSync(dir, { recursive: true, force: true });
