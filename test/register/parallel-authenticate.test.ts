@@ -107,6 +107,33 @@ describe('authenticateMany on a worker pool', () => {
     expect(defaultAuthenticateThreads((function* () {})(), 8)).toBe(1); // a stream: length unknown
   });
 
+  it('a worker that throws or dies mid-stream rejects the iteration with WORKER_FAILED naming the task; the pool stays usable', async () => {
+    for (const mode of ['throw', 'exit'] as const) {
+      process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticate', mode });
+      let faulty: KhopPool;
+      try {
+        faulty = KhopPool.create({ threads: 1, inCallingThread: false });
+      } finally {
+        delete process.env['KHOP_POOL_FAULT'];
+      }
+      const got: Verdict[] = [];
+      let error: unknown;
+      try {
+        for await (const v of reg.authenticateMany(claims.slice(0, 300), { pool: faulty, batchSize: 50 })) got.push(v);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'WORKER_FAILED' });
+      expect(String((error as Error).message)).toContain('register.authenticate');
+      // Only the calling thread's first batch came out — whole and correct; nothing partial after it.
+      expect(got).toEqual(claims.slice(0, got.length).map((c) => reg.authenticate(c)));
+      expect(got.length).toBeLessThan(300);
+      const info = await faulty.run<{ isMainThread: boolean }>('pool.info', 1);
+      expect(info.isMainThread).toBe(false);
+      await faulty.close();
+    }
+  });
+
   it('rejects bad thread counts before reading any claim', () => {
     expect(() => reg.authenticateMany(claims, { threads: 0 })).toThrow(/threads/);
   });
