@@ -8,12 +8,14 @@
  *          ─► pool.run(task, { job, values })        .authenticateEncoded: the batch hashed
  *                                                    together, looked up in hash order, each
  *   verdicts ◄── VerdictDecoder, one per next() ◄──  verdict encoded (verdict-codec.ts)
- *            at most 2 × threads batches in flight (back-pressure)
+ *            at most 2 × workers + 1 batches read ahead (back-pressure); one batch in
+ *            (workers + 1) stays in the calling thread (ParallelVerdictStream below)
  *
  * The job is the register's metadata (schema, policy, model, dictionary, pending delta and
  * tombstones — small) plus descriptors of its shared buffers; any change to the register
- * (add / update / remove / compact) makes a new job and releases the old one, so a batch is
- * always answered against one consistent state: the state when the batch was sent.
+ * (add / update / remove / compact) makes a new job and releases the old one, so a worker's
+ * batch is always answered against one consistent state: the state when the batch was sent
+ * (a calling-thread batch: the state when each verdict is handed out, as on one thread).
  *
  * What crosses threads per claim: its K field values (a flat array of strings / numbers —
  * no property names, no nested objects) out, and ≈ 3 + K bytes, one or two doubles and the
