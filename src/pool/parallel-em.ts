@@ -22,14 +22,14 @@ import {
   emAccumulatorLength,
   emMaximise,
   emStepTable,
+  beginSession,
   beginTraining,
   combineSessions,
+  endSession,
   type EmOptions,
-  type EmParameters,
   type EmResult,
   type EmSession,
 } from '../score/expectation-maximisation.js';
-import { checkLevelCounts, countLevels } from '../score/estimate-u.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import type { KhopPool } from './pool.js';
 import { pairRanges, taskGroups, UNIFORM_TASKS_PER_THREAD } from './pair-ranges.js';
@@ -52,34 +52,22 @@ export interface EmRunner {
  * @throws (rejects) KhopError INVALID_OPTION / INVALID_ARGUMENT as trainEM; WORKER_FAILED.
  */
 export async function trainEmParallel(run: EmRunner, sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}, phase = 'train'): Promise<EmResult> {
-  const { opts, specs, K, levelCounts, initM, initU, diagnostics, mSums, uSums, estimates } = beginTraining('trainEmParallel', sessions, init, options);
+  const t = beginTraining('trainEmParallel', sessions, init, options);
+  const { opts, K, levelCounts, diagnostics, mSums, uSums, estimates } = t;
   const accLen = emAccumulatorLength(K);
   const lbf = sharedFloat64(K << LEVEL_SHIFT);
 
   for (let si = 0; si < sessions.length; si++) {
     const session = sessions[si]!;
-    const what = `EM session ${si}${session.name === undefined ? '' : ` ("${session.name}")`}`;
-    const histogram = new Float64Array(K << LEVEL_SHIFT);
-    countLevels(session.levels, 0, session.count, histogram);
-    checkLevelCounts(histogram, specs, what);
-    const fixed = new Set(session.fixedComparisons);
-    const activeList: number[] = [];
-    for (let k = 0; k < K; k++) if (!fixed.has(k)) activeList.push(k);
-    const active = Uint32Array.from(activeList);
-    const estimated = activeList.filter((k) => {
-      let n = 0;
-      for (let l = 1; l < levelCounts[k]!; l++) n += histogram[(k << LEVEL_SHIFT) | l]!;
-      return n > 0;
-    });
-    const params: EmParameters = { m: initM.slice(), u: initU.slice(), prior: opts.initialSessionPrior };
-
+    const start = beginSession(t, session, si);
+    const { histogram, activeList, active, params } = start;
     const ranges = pairRanges(session.count);
     const groups = taskGroups(ranges, run.pool.threads, UNIFORM_TASKS_PER_THREAD);
     const accumulators = sharedFloat64(ranges.ranges * accLen);
     const shared: EmTaskShared = { levels: session.levels, logBayesFactors: lbf, accumulators };
     const acc = new Float64Array(accLen);
     // The accumulator slots an E-step can touch: Σp, the pair count, and levels 0 … L−1 of the
-    // active comparisons (checkLevelCounts proved no level is larger) — ~30 of ~1,800 slots.
+    // active comparisons (beginSession's level check proved no level is larger) — ~30 of ~1,800 slots.
     const slots: number[] = [EM_ACC_POSTERIOR_SUM, EM_ACC_PAIRS];
     for (const k of activeList) for (let l = 0; l < levelCounts[k]!; l++) slots.push(EM_ACC_LEVELS + (k << LEVEL_SHIFT) + l);
     const slotList = Uint32Array.from(slots);
@@ -111,17 +99,7 @@ export async function trainEmParallel(run: EmRunner, sessions: readonly EmSessio
         break;
       }
     }
-    const mOut: Array<number[] | null> = new Array<number[] | null>(K).fill(null);
-    for (const k of estimated) {
-      const base = k << LEVEL_SHIFT;
-      mOut[k] = Array.from(params.m.subarray(base, base + levelCounts[k]!));
-      for (let l = 1; l < levelCounts[k]!; l++) {
-        mSums[base | l] += params.m[base | l]!;
-        uSums[base | l] += params.u[base | l]!;
-      }
-      estimates[k]!++;
-    }
-    diagnostics.push({ name: session.name, pairs: session.count, iterations, converged, maxChange, prior: params.prior, estimatedComparisons: estimated, m: mOut });
+    endSession(t, session, start, { iterations, converged, maxChange });
   }
 
   return combineSessions(init, mSums, uSums, estimates, opts.fixU, diagnostics);

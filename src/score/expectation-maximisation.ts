@@ -258,24 +258,12 @@ export function emMaximise(
  * @throws KhopError INVALID_OPTION on bad options; INVALID_ARGUMENT on bad sessions or levels.
  */
 export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}): EmResult {
-  const { opts, specs, K, levelCounts, initM, initU, diagnostics, mSums, uSums, estimates } = beginTraining('trainEM', sessions, init, options);
+  const t = beginTraining('trainEM', sessions, init, options);
+  const { opts, K, levelCounts, diagnostics, mSums, uSums, estimates } = t;
 
   sessions.forEach((session, si) => {
-    const what = `EM session ${si}${session.name === undefined ? '' : ` ("${session.name}")`}`;
-    const histogram = new Float64Array(K << LEVEL_SHIFT);
-    countLevels(session.levels, 0, session.count, histogram);
-    checkLevelCounts(histogram, specs, what);
-    const fixed = new Set(session.fixedComparisons);
-    const activeList: number[] = [];
-    for (let k = 0; k < K; k++) if (!fixed.has(k)) activeList.push(k);
-    const active = Uint32Array.from(activeList);
-    // Estimated = active with at least one non-null pair.
-    const estimated = activeList.filter((k) => {
-      let n = 0;
-      for (let l = 1; l < levelCounts[k]!; l++) n += histogram[(k << LEVEL_SHIFT) | l]!;
-      return n > 0;
-    });
-    const params: EmParameters = { m: initM.slice(), u: initU.slice(), prior: opts.initialSessionPrior };
+    const start = beginSession(t, session, si);
+    const { histogram, active, params } = start;
     const acc = new Float64Array(emAccumulatorLength(K));
     let iterations = 0;
     let converged = false;
@@ -291,26 +279,7 @@ export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel
         break;
       }
     }
-    const mOut: Array<number[] | null> = new Array<number[] | null>(K).fill(null);
-    for (const k of estimated) {
-      const base = k << LEVEL_SHIFT;
-      mOut[k] = Array.from(params.m.subarray(base, base + levelCounts[k]!));
-      for (let l = 1; l < levelCounts[k]!; l++) {
-        mSums[base | l] += params.m[base | l]!;
-        uSums[base | l] += params.u[base | l]!;
-      }
-      estimates[k]!++;
-    }
-    diagnostics.push({
-      name: session.name,
-      pairs: session.count,
-      iterations,
-      converged,
-      maxChange,
-      prior: params.prior,
-      estimatedComparisons: estimated,
-      m: mOut,
-    });
+    endSession(t, session, start, { iterations, converged, maxChange });
   });
 
   return combineSessions(init, mSums, uSums, estimates, opts.fixU, diagnostics);
@@ -358,6 +327,62 @@ export function beginTraining(caller: string, sessions: readonly EmSession[], in
     uSums: new Float64Array(K << LEVEL_SHIFT),
     estimates: new Uint32Array(K),
   };
+}
+
+/** One EM session set up: its level histogram (checked), the comparisons EM moves and those it estimates, fresh parameters. */
+export interface SessionStart {
+  readonly histogram: Float64Array;
+  /** Comparisons not fixed by the session's blocking (the ones EM moves). */
+  readonly activeList: readonly number[];
+  readonly active: Uint32Array;
+  /** Active comparisons with at least one non-null pair: the ones this session estimates. */
+  readonly estimated: readonly number[];
+  readonly params: EmParameters;
+}
+
+/** Set up session `si` (shared by trainEM and the pool's EM). @throws KhopError INVALID_ARGUMENT on bad levels. */
+export function beginSession(t: TrainingStart, session: EmSession, si: number): SessionStart {
+  const { K, specs, levelCounts } = t;
+  const what = `EM session ${si}${session.name === undefined ? '' : ` ("${session.name}")`}`;
+  const histogram = new Float64Array(K << LEVEL_SHIFT);
+  countLevels(session.levels, 0, session.count, histogram);
+  checkLevelCounts(histogram, specs, what);
+  const fixed = new Set(session.fixedComparisons);
+  const activeList: number[] = [];
+  for (let k = 0; k < K; k++) if (!fixed.has(k)) activeList.push(k);
+  const estimated = activeList.filter((k) => {
+    let n = 0;
+    for (let l = 1; l < levelCounts[k]!; l++) n += histogram[(k << LEVEL_SHIFT) | l]!;
+    return n > 0;
+  });
+  const params: EmParameters = { m: t.initM.slice(), u: t.initU.slice(), prior: t.opts.initialSessionPrior };
+  return { histogram, activeList, active: Uint32Array.from(activeList), estimated, params };
+}
+
+/** Record a finished session: its m (and u) of each estimated comparison into the sums, and its diagnostics. */
+export function endSession(t: TrainingStart, session: EmSession, s: SessionStart, run: { iterations: number; converged: boolean; maxChange: number }): void {
+  const { K, levelCounts, mSums, uSums, estimates } = t;
+  const { params } = s;
+  const mOut: Array<number[] | null> = new Array<number[] | null>(K).fill(null);
+  for (const k of s.estimated) {
+    const base = k << LEVEL_SHIFT;
+    mOut[k] = Array.from(params.m.subarray(base, base + levelCounts[k]!));
+    for (let l = 1; l < levelCounts[k]!; l++) {
+      mSums[base | l] += params.m[base | l]!;
+      uSums[base | l] += params.u[base | l]!;
+    }
+    estimates[k]!++;
+  }
+  t.diagnostics.push({
+    name: session.name,
+    pairs: session.count,
+    iterations: run.iterations,
+    converged: run.converged,
+    maxChange: run.maxChange,
+    prior: params.prior,
+    estimatedComparisons: [...s.estimated],
+    m: mOut,
+  });
 }
 
 /**
