@@ -30,6 +30,7 @@ export type KhopErrorCode =
   | 'WASM_UNAVAILABLE'
   // concurrency
   | 'WORKER_FAILED'
+  | 'WORKER_TIMEOUT'
   | 'POOL_CLOSED'
   | 'ABORTED'
   | 'INTERNAL';

@@ -31,7 +31,7 @@ export async function runPhase(
 
 /** The error of a failed phase: pool errors get the phase name; others pass unchanged. */
 export function phaseError(phase: string, e: unknown): unknown {
-  if (isKhopError(e, 'WORKER_FAILED') || isKhopError(e, 'POOL_CLOSED')) {
+  if (isKhopError(e, 'WORKER_FAILED') || isKhopError(e, 'WORKER_TIMEOUT') || isKhopError(e, 'POOL_CLOSED')) {
     return new KhopError(e.code, `${phase} phase: ${e.message}`, { cause: e, details: { ...(e.details ?? {}), phase } });
   }
   return e;

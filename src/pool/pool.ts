@@ -14,7 +14,21 @@
  *
  * Failure: a task that throws, or a worker thread that dies, rejects that run() with
  * KhopError('WORKER_FAILED') naming the task (never a record value); piscina replaces a dead
- * thread, so the pool stays usable. `close()` ends every thread (running tasks reject with
+ * thread, so the pool stays usable.
+ *
+ * Timeout (issue 7, "no hang"): with `taskTimeoutMs` finite, each run() passes piscina an
+ * AbortSignal. The clock starts when a worker thread picks the task up — the worker sets a
+ * 4-byte shared flag (`WorkerMessage.started`) that the pool awaits with Atomics.waitAsync —
+ * so time spent queued behind other tasks or waiting for a thread to boot does not count.
+ * When it fires, the signal aborts: piscina terminates the thread running the task (a
+ * synchronous infinite loop included: Worker.terminate() interrupts running JavaScript) and
+ * starts a replacement at once, and run() rejects with KhopError('WORKER_TIMEOUT') naming the
+ * task and the limit (`details: { task, timeoutMs }`). The timer is unref'd and cleared when
+ * the task settles, and the start waiter is woken then too, so neither keeps the process
+ * alive. Default: no limit (Infinity), and then no signal, flag or timer at all — a
+ * national-scale phase can legitimately run a task for minutes; callers who serve requests
+ * set a limit. An in-thread pool cannot preempt synchronous code in its own thread, so there
+ * the option is accepted and ignored (`taskTimeoutMs` reads Infinity). `close()` ends every thread (running tasks reject with
  * POOL_CLOSED) and a closed pool rejects new tasks with POOL_CLOSED. Threads are unref'd by
  * piscina while idle: a pool that is never closed does not keep the process alive.
  *
@@ -43,42 +57,73 @@ export interface KhopPoolOptions {
    * thread (false). Ignored for more threads (always workers).
    */
   inCallingThread?: boolean;
+  /**
+   * Longest time in ms a task may RUN on a worker thread (queue time excluded): a positive
+   * integer up to {@link MAX_TASK_TIMEOUT_MS}, or `Infinity` for no limit. A task that runs
+   * longer has its thread terminated (piscina starts a replacement) and its run() rejects with
+   * WORKER_TIMEOUT. Worker threads only: an in-thread pool (`threads: 1` in the calling
+   * thread) cannot interrupt synchronous code and ignores it.
+   * Default: `Infinity` — one task of a national-scale phase can legitimately run for minutes,
+   * so no limit fits every caller; callers who serve requests should set one.
+   */
+  taskTimeoutMs?: number;
 }
 
 /** Most threads a pool may have. */
 export const MAX_POOL_THREADS = 256;
 
+/**
+ * Largest finite `taskTimeoutMs`: setTimeout's limit (2^31 − 1 ms, about 24.8 days). Node turns
+ * a longer delay into 1 ms, so a larger value is refused rather than silently firing at once.
+ */
+export const MAX_TASK_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Defaults of {@link KhopPoolOptions} (threads: the available cores when this module loaded). */
-export const DEFAULT_POOL_OPTIONS: Readonly<Required<KhopPoolOptions>> = Object.freeze({ threads: availableParallelism(), inCallingThread: true });
+export const DEFAULT_POOL_OPTIONS: Readonly<Required<KhopPoolOptions>> = Object.freeze({
+  threads: availableParallelism(),
+  inCallingThread: true,
+  taskTimeoutMs: Number.POSITIVE_INFINITY,
+});
 
 /** Counters of a pool (for diagnostics and benchmarks). */
 export interface KhopPoolStats {
   /** Tasks started with run(). */
   readonly tasks: number;
-  /** Tasks that rejected. */
+  /** Tasks that rejected (timeouts included). */
   readonly failures: number;
+  /** Tasks that rejected with WORKER_TIMEOUT. */
+  readonly timeouts: number;
 }
+
+/** Atomics.waitAsync (ES2024: in Node ≥ 16, but not in this project's ES2023 TypeScript lib). */
+type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync.bind(Atomics);
 
 export class KhopPool {
   /** Number of threads (1: in-thread). */
   readonly threads: number;
   /** The worker file (undefined for an in-thread pool). */
   readonly workerFile: string | undefined;
+  /** Longest run time of a task on a worker thread, in ms (Infinity: no limit; always Infinity in-thread). */
+  readonly taskTimeoutMs: number;
   private piscina: Piscina | null;
   private readonly local: TaskContext | null;
   private closed = false;
   private jobs = 0;
   private started = 0;
   private failed = 0;
+  private timedOut = 0;
 
-  private constructor(threads: number, inCallingThread: boolean) {
+  private constructor(threads: number, inCallingThread: boolean, taskTimeoutMs: number) {
     this.threads = threads;
     if (threads === 1 && inCallingThread) {
+      this.taskTimeoutMs = Number.POSITIVE_INFINITY;
       this.piscina = null;
       this.local = new TaskContext();
       this.workerFile = undefined;
       return;
     }
+    this.taskTimeoutMs = taskTimeoutMs;
     const where = workerLocation();
     this.workerFile = where.filename;
     this.local = null;
@@ -109,7 +154,11 @@ export class KhopPool {
     if (typeof inCallingThread !== 'boolean') {
       throw new KhopError('INVALID_OPTION', 'inCallingThread: a boolean', { details: { option: 'inCallingThread' } });
     }
-    return new KhopPool(threads, inCallingThread);
+    const taskTimeoutMs = options.taskTimeoutMs ?? DEFAULT_POOL_OPTIONS.taskTimeoutMs;
+    if (taskTimeoutMs !== Number.POSITIVE_INFINITY && (!Number.isInteger(taskTimeoutMs) || taskTimeoutMs < 1 || taskTimeoutMs > MAX_TASK_TIMEOUT_MS)) {
+      throw new KhopError('INVALID_OPTION', `taskTimeoutMs: an integer in 1..${MAX_TASK_TIMEOUT_MS} (ms), or Infinity`, { details: { option: 'taskTimeoutMs' } });
+    }
+    return new KhopPool(threads, inCallingThread, taskTimeoutMs);
   }
 
   /** True when tasks run in the calling thread (threads: 1). */
@@ -128,7 +177,7 @@ export class KhopPool {
   }
 
   get stats(): KhopPoolStats {
-    return { tasks: this.started, failures: this.failed };
+    return { tasks: this.started, failures: this.failed, timeouts: this.timedOut };
   }
 
   /** A new pool-unique job id (≥ 1): the key under which threads cache a job's state. */
@@ -140,7 +189,8 @@ export class KhopPool {
    * Run task `taskName` (see task-registry.ts) with `payload`; `transferList` moves buffers
    * instead of copying them (they become unusable here).
    * @throws (rejects) KhopError INVALID_ARGUMENT for an unknown task, POOL_CLOSED after close(),
-   *   WORKER_FAILED when the task throws or its thread dies (in-thread: the task's own error).
+   *   WORKER_FAILED when the task throws or its thread dies (in-thread: the task's own error),
+   *   WORKER_TIMEOUT when it runs longer than `taskTimeoutMs` on a worker thread.
    */
   async run<T = unknown>(taskName: string, payload: unknown, transferList?: readonly TransferListItem[]): Promise<T> {
     if (this.closed) throw new KhopError('POOL_CLOSED', `the pool is closed (task "${String(taskName)}")`);
@@ -155,14 +205,59 @@ export class KhopPool {
         throw e;
       }
     }
-    const message: WorkerMessage = { task: taskName, payload };
-    try {
-      return (await this.piscina!.run(message, transferList !== undefined ? { transferList: transferList as TransferListItem[] } : {})) as T;
-    } catch (e) {
-      this.failed++;
-      if (this.closed) throw new KhopError('POOL_CLOSED', `the pool was closed while task "${taskName}" ran`, { cause: e });
-      throw new KhopError('WORKER_FAILED', `worker task "${taskName}" failed: ${describeFailure(e)}`, { cause: e, details: { task: taskName } });
+    const limit = this.taskTimeoutMs;
+    const transfer = transferList !== undefined ? { transferList: transferList as TransferListItem[] } : {};
+    if (limit === Number.POSITIVE_INFINITY) {
+      try {
+        return (await this.piscina!.run({ task: taskName, payload } satisfies WorkerMessage, transfer)) as T;
+      } catch (e) {
+        throw this.failure(taskName, e);
+      }
     }
+    // Timed run (see the file header): the worker sets started[0] = 1 when it picks the task
+    // up; that starts the clock, and the clock aborts the task.
+    const started = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    let expired = false;
+    const startClock = (): void => {
+      if (settled) return;
+      timer = setTimeout(() => {
+        expired = true;
+        controller.abort();
+      }, limit);
+      timer.unref();
+    };
+    const wait = waitAsync(started, 0, 0);
+    if (wait.async) void wait.value.then(startClock);
+    else startClock();
+    try {
+      return (await this.piscina!.run({ task: taskName, payload, started } satisfies WorkerMessage, { ...transfer, signal: controller.signal })) as T;
+    } catch (e) {
+      if (expired && !this.closed) {
+        this.failed++;
+        this.timedOut++;
+        throw new KhopError('WORKER_TIMEOUT', `worker task "${taskName}" ran longer than its limit of ${limit} ms; its thread was stopped and replaced`, {
+          cause: e,
+          details: { task: taskName, timeoutMs: limit },
+        });
+      }
+      throw this.failure(taskName, e);
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+      // A task that never started (the pool closed first) leaves the waiter pending: wake it,
+      // so that it neither lingers nor starts a clock (startClock sees `settled`).
+      Atomics.notify(started, 0);
+    }
+  }
+
+  /** The error of a run() that rejected on a worker thread (counted as a failure). */
+  private failure(taskName: string, e: unknown): KhopError {
+    this.failed++;
+    if (this.closed) return new KhopError('POOL_CLOSED', `the pool was closed while task "${taskName}" ran`, { cause: e });
+    return new KhopError('WORKER_FAILED', `worker task "${taskName}" failed: ${describeFailure(e)}`, { cause: e, details: { task: taskName } });
   }
 
   /** End every thread (running tasks reject with POOL_CLOSED). Idempotent. */

@@ -9,11 +9,16 @@
  * error (its message might quote data). The main thread turns it into
  * KhopError('WORKER_FAILED').
  *
+ * Timed tasks: a message with `started` (a pool with a finite `taskTimeoutMs`) has its flag
+ * set to 1 and notified before the task runs; that starts the pool's clock (see pool.ts).
+ *
  * Fault injection, for tests only: when the environment variable KHOP_POOL_FAULT holds JSON
- * `{ "task": "match.compare", "part": 1, "job": 1, "mode": "throw" | "exit" }`, the matching
- * task (same name; same `part` and `job` fields of its payload when given) throws, or ends
- * the thread with `process.exit(70)` (a worker's process.exit ends only that thread). It is
- * read once, when the thread starts; the in-thread pool (threads: 1) never reads it.
+ * `{ "task": "match.compare", "part": 1, "job": 1, "mode": "throw" | "exit" | "hang" }`, the
+ * matching task (same name; same `part` and `job` fields of its payload when given) throws,
+ * ends the thread with `process.exit(70)` (a worker's process.exit ends only that thread), or
+ * spins in a synchronous infinite loop (only a terminated thread gets out: the pool's
+ * `taskTimeoutMs`). It is read once, when the thread starts; the in-thread pool (threads: 1)
+ * never reads it.
  */
 import { isKhopError, KhopError } from '../errors.js';
 import { TaskContext } from './task-context.js';
@@ -23,13 +28,19 @@ import { runTask } from './task-registry.js';
 export interface WorkerMessage {
   readonly task: string;
   readonly payload: unknown;
+  /**
+   * Set only by a pool with a finite `taskTimeoutMs`: a one-element Int32Array on a
+   * SharedArrayBuffer (0 when posted) that this thread sets to 1, and notifies, as it starts
+   * the task.
+   */
+  readonly started?: Int32Array;
 }
 
 interface Fault {
   readonly task: string;
   readonly part?: number;
   readonly job?: number;
-  readonly mode: 'throw' | 'exit';
+  readonly mode: 'throw' | 'exit' | 'hang';
 }
 
 /** This thread's job caches. */
@@ -40,6 +51,10 @@ const fault = parseFault(process.env['KHOP_POOL_FAULT']);
 export const FAULT_EXIT_CODE = 70;
 
 export default async function khopWorker(message: WorkerMessage): Promise<unknown> {
+  if (message.started !== undefined) {
+    Atomics.store(message.started, 0, 1);
+    Atomics.notify(message.started, 0);
+  }
   try {
     if (fault !== undefined) injectFault(fault, message);
     return await runTask(context, message.task, message.payload);
@@ -54,14 +69,22 @@ function injectFault(f: Fault, message: WorkerMessage): void {
   if (f.part !== undefined && (p === null || typeof p !== 'object' || p.part !== f.part)) return;
   if (f.job !== undefined && (p === null || typeof p !== 'object' || p.job !== f.job)) return;
   if (f.mode === 'exit') process.exit(FAULT_EXIT_CODE);
+  if (f.mode === 'hang') spinForever();
   throw new KhopError('INTERNAL', 'injected test fault');
+}
+
+/** A stuck task: a synchronous loop that never yields (V8 still polls for termination on its back edge). */
+function spinForever(): never {
+  for (;;) {
+    // spin: nothing here ends the loop; only Worker.terminate() does
+  }
 }
 
 function parseFault(text: string | undefined): Fault | undefined {
   if (text === undefined || text === '') return undefined;
   try {
     const f = JSON.parse(text) as Fault;
-    return typeof f === 'object' && f !== null && typeof f.task === 'string' && (f.mode === 'throw' || f.mode === 'exit') ? f : undefined;
+    return typeof f === 'object' && f !== null && typeof f.task === 'string' && (f.mode === 'throw' || f.mode === 'exit' || f.mode === 'hang') ? f : undefined;
   } catch {
     return undefined;
   }
