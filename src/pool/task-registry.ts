@@ -22,6 +22,7 @@ import { KhopError } from '../errors.js';
 import type { TaskContext } from './task-context.js';
 import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
 import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authenticate.js';
+import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
 import {
   INDEX_CSR_TASK,
   INDEX_HISTOGRAM_TASK,
@@ -52,6 +53,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   'match.score': scoreTask,
   'match.lambda': lambdaTask,
   [AUTHENTICATE_TASK]: authenticateTask,
+  [INGEST_TASK]: ingestTask,
   [INDEX_KEYS_TASK]: indexKeysTask,
   [INDEX_HISTOGRAM_TASK]: indexHistogramTask,
   [INDEX_SCATTER_TASK]: indexScatterTask,

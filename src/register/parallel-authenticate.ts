@@ -8,8 +8,9 @@
  *          ─► pool.run(task, { job, values })        .authenticateEncoded: the batch hashed
  *                                                    together, looked up in hash order, each
  *   verdicts ◄── VerdictDecoder, one per next() ◄──  verdict encoded (verdict-codec.ts)
- *            at most 2 × workers + 1 batches read ahead (back-pressure); one batch in
- *            (workers + 1) stays in the calling thread (ParallelVerdictStream below)
+ *            at most 2 × workers + 1 batches read ahead (back-pressure); one batch per
+ *            worker at a time, every other batch computed by the calling thread
+ *            (ParallelVerdictStream below: adaptive sharing)
  *
  * The job is the register's metadata (schema, policy, model, dictionary, pending delta and
  * tombstones — small) plus descriptors of its shared buffers; any change to the register
@@ -36,7 +37,7 @@ import type { Verdict } from './verdict.js';
 import { openSource, type ClaimBatch } from './authenticate-batch.js';
 import { claimValue } from './claim.js';
 import type { FieldPlan } from './register-layout.js';
-import { VerdictDecoder, type EncodedVerdicts, type VerdictObjects } from './verdict-codec.js';
+import { VerdictDecoder, type EncodedVerdicts, type VerdictEncoder, type VerdictObjects } from './verdict-codec.js';
 
 
 /** What a worker needs to rebuild a read-only register. */
@@ -79,6 +80,10 @@ interface ParallelOptions {
   objects: VerdictObjects;
   /** The register's own batch path: the calling thread's share of the batches. */
   local: ClaimBatch;
+  /** Encodes the calling thread's batches computed ahead of their turn (one per stream). */
+  encoder: VerdictEncoder;
+  /** The register's change counter (every add / update / remove / compact): a batch computed across event-loop turns checks it. */
+  version: () => number;
 }
 
 /** A value as it crosses to a worker: unusable types become `false` (see the file header). */
@@ -117,23 +122,42 @@ export function parallelVerdicts(claims: Iterable<unknown> | AsyncIterable<unkno
   return { [Symbol.asyncIterator]: () => new ParallelVerdictStream(claims, o) };
 }
 
-/** A batch on its way: on the pool (its encoded verdicts to come) or kept for the calling thread. */
-type Pending = { readonly remote: Promise<EncodedVerdicts> } | { readonly claims: Record<string, unknown>[] };
+/**
+ * A batch read from the source, waiting for its turn to be handed out:
+ *   'local'    not assigned yet — the calling thread computes it when it reaches the head
+ *              (lazily, verdict by verdict, as on one thread), or earlier while it would
+ *              otherwise wait for a worker, or it is sent to a worker that has nothing to do
+ *   'computing' the calling thread is computing it ahead of its turn
+ *   'encoded'  computed ahead by the calling thread (encoded, so its verdicts die young)
+ *   'remote'   sent to the pool: its encoded verdicts to come
+ */
+class PendingBatch {
+  kind: 'local' | 'computing' | 'encoded' | 'remote' = 'local';
+  encoded: EncodedVerdicts | null = null;
+  result: Promise<EncodedVerdicts> | null = null;
+  settled = false;
+  constructor(public claims: Record<string, unknown>[]) {}
+}
+
+/** A macrotask turn (lets piscina see finished workers and hand them their next batch). */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The iterator of a pooled authenticateMany. Hand-written (like VerdictStream) so that a ready
  * verdict costs one resolved promise, not a generator's queue.
  *
  *   next() ─► a verdict of the current batch (a macrotask turn every VERDICTS_PER_TURN)
- *          └► batch used up: top up the batches in flight from the source (≤ maxInFlight), then
- *             take the oldest: wait for and decode a pool batch, or prepare a local one
+ *          └► batch used up: advance() — top up (every worker busy, ≤ maxQueued batches read
+ *             ahead), then hand out the oldest batch: a local one lazily, an encoded or
+ *             finished remote one through a VerdictDecoder; while the oldest is still on a
+ *             worker, compute the oldest unassigned batch ahead (encoded) instead of waiting
  *
- * The calling thread is one of the `threads`: an own pool has threads − 1 workers, and the
- * calling thread takes one batch in (workers + 1) itself — computed when its verdicts are asked
- * for, exactly as the one-thread path does — while the workers run theirs. It must pack the
- * pool's claims and rebuild their verdicts anyway; with a worker per core it would be starved of
- * CPU exactly when it is the bottleneck (measured: 1.32× with 2 workers + the calling thread on
- * 2 cores, against 1 worker + the calling thread: see BENCHMARKS.md, register-parallel).
+ * Work sharing is adaptive: the calling thread is one of the `threads` (an own pool has
+ * threads − 1 workers). It must pack the pool's claims and decode their verdicts anyway, so a
+ * fixed share (one batch in workers + 1, the previous scheme) left it either idle, waiting for
+ * a worker, or the bottleneck, depending on the claim mix and on how much CPU each thread got
+ * from a shared machine. Now each worker has one batch at a time, and the calling thread takes
+ * every batch no worker is free for — at its turn, or ahead of it while it would wait.
  */
 class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private readonly K: number;
@@ -141,13 +165,14 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private readonly asyncIt: AsyncIterator<unknown> | null;
   private pool: PoolLike | undefined;
   private readonly ownPool: boolean;
-  private readonly pending: Pending[] = [];
+  private readonly pending: PendingBatch[] = [];
   private decoder: VerdictDecoder | null = null;
   /** The local batch being handed out: verdicts localPos..localCount-1 remain. */
   private localPos = 0;
   private localCount = 0;
   private handed = 0;
-  private sent = 0;
+  /** Batches on workers whose result has not arrived. */
+  private inFlight = 0;
   /** The source is exhausted (or stopped at a claim that is not an object). */
   private sourceDone = false;
   private notAClaim = false;
@@ -193,39 +218,112 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     return { value: undefined, done: true };
   }
 
-  /** Top up the batches in flight and take the oldest; false when nothing is left. */
+  /** Most batches read ahead of the one being handed out (back-pressure on the source). */
+  private get maxQueued(): number {
+    return Math.max(2, 2 * this.pool!.threads) + 1;
+  }
+
+  /** The next batch to hand out is ready to be handed out; false when nothing is left. */
   private async advance(): Promise<boolean> {
     if (this.pool === undefined) {
       // `threads` counts the calling thread: it authenticates its share, threads − 1 workers the rest.
       const { KhopPool } = await import('../pool/pool.js');
       this.pool = KhopPool.create({ threads: Math.max(1, this.o.threads - 1), inCallingThread: false }) as unknown as PoolLike;
     }
-    const workers = this.pool.threads;
-    const maxInFlight = Math.max(2, 2 * workers) + 1;
-    while (!this.sourceDone && this.pending.length < maxInFlight) {
-      const batch = this.syncIt !== null ? this.readSync() : await this.readAsync();
-      if (batch.length === 0) continue;
-      // Batches 0, workers + 1, 2(workers + 1)… stay in the calling thread.
-      if (this.sent++ % (workers + 1) === 0) this.pending.push({ claims: batch });
-      else this.pending.push({ remote: this.send(batch) });
+    await this.topUp();
+    for (;;) {
+      const head = this.pending[0];
+      if (head === undefined) return false;
+      if (head.kind === 'local') {
+        this.pending.shift();
+        this.o.local.prepare(head.claims);
+        this.localPos = 0;
+        this.localCount = head.claims.length;
+        return true;
+      }
+      if (head.kind === 'encoded' || (head.kind === 'remote' && head.settled)) {
+        this.pending.shift();
+        const encoded = head.kind === 'encoded' ? head.encoded! : await head.result!;
+        this.decoder = new VerdictDecoder(encoded, this.K, this.o.objects);
+        return true;
+      }
+      // The oldest batch is still on a worker: compute a later one rather than wait.
+      const ahead = this.pending.find((b) => b.kind === 'local');
+      if (ahead !== undefined) await this.computeAhead(ahead);
+      else {
+        await head.result!.catch(() => undefined); // its error surfaces when it is decoded
+        await this.topUp();
+      }
     }
-    const oldest = this.pending.shift();
-    if (oldest === undefined) return false;
-    if ('claims' in oldest) {
-      this.o.local.prepare(oldest.claims);
-      this.localPos = 0;
-      this.localCount = oldest.claims.length;
-    } else {
-      this.decoder = new VerdictDecoder(await oldest.remote, this.K, this.o.objects);
-    }
-    return true;
   }
 
-  private send(batch: Record<string, unknown>[]): Promise<EncodedVerdicts> {
-    const payload: AuthenticateTaskPayload = { job: this.o.job(), values: packClaims(batch, this.o.fields), count: batch.length, candidates: this.o.candidates };
-    const p = this.pool!.run<EncodedVerdicts>(AUTHENTICATE_TASK, payload);
-    p.catch(() => undefined); // awaited in order; avoid an unhandled rejection meanwhile
-    return p;
+  /**
+   * Give idle workers a batch (the newest unassigned one, or a new one from the source), and
+   * read batches for the calling thread while fewer than maxQueued are waiting.
+   */
+  private async topUp(): Promise<void> {
+    const workers = this.pool!.threads;
+    for (;;) {
+      if (this.inFlight < workers) {
+        let newest: PendingBatch | undefined;
+        // Never the oldest: the calling thread is about to take it at its turn.
+        for (let i = this.pending.length - 1; i >= 1 && newest === undefined; i--) if (this.pending[i]!.kind === 'local') newest = this.pending[i];
+        if (newest !== undefined) {
+          this.send(newest);
+          continue;
+        }
+      }
+      if (this.sourceDone || this.pending.length >= this.maxQueued) return;
+      const claims = this.syncIt !== null ? this.readSync() : await this.readAsync();
+      if (claims.length === 0) continue;
+      const b = new PendingBatch(claims);
+      this.pending.push(b);
+      if (this.inFlight < workers) this.send(b);
+    }
+  }
+
+  /**
+   * Compute batch `b` in the calling thread ahead of its turn, encoded, with a macrotask turn
+   * (and a top-up) every VERDICTS_PER_TURN claims so finished workers get their next batch.
+   * The batch must be answered from ONE state of the register: if the register changed during
+   * the turns, it is computed again in one go.
+   */
+  private async computeAhead(b: PendingBatch): Promise<void> {
+    b.kind = 'computing';
+    const { local, encoder } = this.o;
+    const n = b.claims.length;
+    const started = this.o.version();
+    local.prepare(b.claims);
+    encoder.begin(n);
+    for (let i = 0; i < n; i++) {
+      encoder.add(local.verdict(i));
+      if ((i + 1) % VERDICTS_PER_TURN === 0 && i + 1 < n) {
+        await turn();
+        if (this.finished) return;
+        await this.topUp();
+      }
+    }
+    if (this.o.version() !== started) {
+      local.prepare(b.claims);
+      encoder.begin(n);
+      for (let i = 0; i < n; i++) encoder.add(local.verdict(i));
+    }
+    b.encoded = encoder.finish();
+    b.kind = 'encoded';
+    b.claims = [];
+  }
+
+  private send(b: PendingBatch): void {
+    const payload: AuthenticateTaskPayload = { job: this.o.job(), values: packClaims(b.claims, this.o.fields), count: b.claims.length, candidates: this.o.candidates };
+    b.kind = 'remote';
+    b.claims = [];
+    this.inFlight++;
+    const settle = (): void => {
+      b.settled = true;
+      this.inFlight--;
+    };
+    b.result = this.pool!.run<EncodedVerdicts>(AUTHENTICATE_TASK, payload);
+    b.result.then(settle, settle); // awaited in order; this also avoids an unhandled rejection meanwhile
   }
 
   private take(batch: Record<string, unknown>[], r: IteratorResult<unknown>): boolean {
@@ -272,7 +370,6 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     this.finished = true;
     this.decoder = null;
     this.localPos = this.localCount = 0;
-    for (const p of this.pending) if ('remote' in p) p.remote.catch(() => undefined);
     this.pending.length = 0;
   }
 

@@ -20,7 +20,7 @@ import type { PreparedClaim } from './claim.js';
 import { compareDateField, compareIdField, compareOtherField, compareSexField, sameIdOutcome } from './field-verdicts.js';
 import { compareName } from './name-verdict.js';
 import type { ResolvedPolicy } from './policy.js';
-import type { FieldGroup, RegisterLayout } from './register-layout.js';
+import type { FieldGroup, FieldPlan, RegisterLayout } from './register-layout.js';
 import {
   DATE_OUTCOMES,
   ID,
@@ -55,6 +55,58 @@ export interface Evaluation {
   policyHolds: boolean;
 }
 
+/** The frozen user-facing objects of one outcome shape (one outcome row per field). */
+export interface VerdictShape {
+  readonly fields: Readonly<Record<string, FieldVerdict>>;
+  readonly explanation: readonly ExplainedField[];
+}
+
+/**
+ * Memo of verdict shapes: outcome rows → the frozen `fields` and `explanation` objects.
+ *
+ * Key: the rows as one integer, Σ row(k) · 32^k — exact while every row < 32 (the largest
+ * outcome table has 20 rows, verdict.ts) and 32^K ≤ 2^53, i.e. K ≤ 10 fields. Wider schemas,
+ * and shapes past MAX_SHAPES distinct ones, get fresh (still frozen) objects: the memo never
+ * grows without bound. The number of distinct shapes in practice is small (a few per status).
+ */
+export class ShapeMemo {
+  static readonly MAX_SHAPES = 4096;
+  private readonly memo = new Map<number, VerdictShape>();
+  private readonly keyed: boolean;
+
+  constructor(
+    private readonly names: readonly string[],
+    private readonly tables: ReadonlyArray<readonly Outcome[]>,
+    private readonly explained: ReadonlyArray<readonly ExplainedField[]>,
+  ) {
+    this.keyed = names.length <= 10 && tables.every((t) => t.length <= 32);
+  }
+
+  get(outcomes: Uint8Array): VerdictShape {
+    if (!this.keyed) return this.build(outcomes);
+    let key = 0;
+    for (let k = outcomes.length - 1; k >= 0; k--) key = key * 32 + outcomes[k]!;
+    let shape = this.memo.get(key);
+    if (shape === undefined) {
+      shape = this.build(outcomes);
+      if (this.memo.size < ShapeMemo.MAX_SHAPES) this.memo.set(key, shape);
+    }
+    return shape;
+  }
+
+  private build(outcomes: Uint8Array): VerdictShape {
+    const fields: Record<string, FieldVerdict> = {};
+    const K = this.names.length;
+    const explanation = new Array<ExplainedField>(K);
+    for (let k = 0; k < K; k++) {
+      const row = outcomes[k]!;
+      fields[this.names[k]!] = this.tables[k]![row]!.verdict;
+      explanation[k] = this.explained[k]![row]!;
+    }
+    return { fields: Object.freeze(fields), explanation: Object.freeze(explanation) };
+  }
+}
+
 export class RecordEvaluator {
   private reader: StoreReader;
   private readonly tables: ReadonlyArray<readonly Outcome[]>;
@@ -62,6 +114,8 @@ export class RecordEvaluator {
   private readonly prior: number;
   /** explained[k][o]: the frozen explanation entry of field k on outcome row o (built once). */
   private readonly explained: ReadonlyArray<readonly ExplainedField[]>;
+  /** The frozen `fields` / `explanation` objects of each outcome shape seen. */
+  private readonly shapes: ShapeMemo;
 
   constructor(
     private readonly layout: RegisterLayout,
@@ -77,6 +131,7 @@ export class RecordEvaluator {
     this.explained = layout.fields.map((f, k) =>
       this.tables[k]!.map((oc) => Object.freeze({ field: f.name, result: oc.verdict.result, weight: this.weights[(k << 8) | oc.level]! })),
     );
+    this.shapes = new ShapeMemo(layout.fields.map((f) => f.name), this.tables, this.explained);
   }
 
   /** Point at a new store (after compaction). */
@@ -96,37 +151,13 @@ export class RecordEvaluator {
    */
   evaluate(claim: PreparedClaim, row: number, foundBy: number, out: Uint8Array, result: Evaluation): void {
     const L = this.layout;
-    const store = this.reader;
-    const form = store.number(L.formColumn, row) ?? 0;
+    const form = this.formOf(row);
     const masks = this.policy.masks;
     const weights = this.weights;
     let weight = this.prior;
     let holds = true;
     for (const f of L.fields) {
-      const col = f.storeColumn;
-      let o: number;
-      switch (f.group) {
-        case 'id':
-          if (f === L.id && foundBy !== BY_SEARCH) o = foundBy === BY_ID ? sameIdOutcome(claim, f) : ID.EARLIER;
-          else o = compareIdField(claim, f, store.number(col, row));
-          break;
-        case 'name':
-          if (claim.bad[f.index] === 1) o = NAME.INVALID;
-          else {
-            // Secondary name fields have no written style: exact when written as the normalised form.
-            const style = f === L.name ? formNameStyle(form) : NAME_STYLE_LOWER;
-            o = compareName(claim.text[f.index] === null ? null : claim.name(f), store.text(col, row), style);
-          }
-          break;
-        case 'date':
-          o = compareDateField(claim, f, store.number(col, row), f === L.date ? formDateFormat(form) : -1);
-          break;
-        case 'sex':
-          o = compareSexField(claim, f, store.number(col, row));
-          break;
-        default:
-          o = compareOtherField(claim, f, f.category ? this.dictionary.decode(f.index, store.number(col, row) ?? 0) : store.text(col, row));
-      }
+      const o = this.outcome(claim, row, f, foundBy, form);
       out[f.index] = o;
       const oc = this.tables[f.index]![o]!;
       weight += weights[(f.index << 8) | oc.level]!;
@@ -137,20 +168,81 @@ export class RecordEvaluator {
     result.policyHolds = holds;
   }
 
-  /** The user-facing `fields` object of outcome rows (shared frozen FieldVerdicts). */
-  fields(outcomes: Uint8Array): Record<string, FieldVerdict> {
-    const out: Record<string, FieldVerdict> = {};
-    const fields = this.layout.fields;
-    for (let k = 0; k < fields.length; k++) out[fields[k]!.name] = this.tables[k]![outcomes[k]!]!.verdict;
-    return out;
+  /** The written-form byte of store row `row` (written-form.ts; 0 when missing). */
+  formOf(row: number): number {
+    return this.reader.number(this.layout.formColumn, row) ?? 0;
   }
 
-  /** The per-field explanation of outcome rows. */
-  explanation(outcomes: Uint8Array): ExplainedField[] {
-    const K = this.layout.fields.length;
-    const out = new Array<ExplainedField>(K);
-    for (let k = 0; k < K; k++) out[k] = this.explained[k]![outcomes[k]!]!;
-    return out;
+  /**
+   * The outcome row of field `f` alone — what `evaluate` writes for it: `form` is the row's
+   * written-form byte (formOf), `foundBy` as in evaluate. Lets a caller compare some fields
+   * first and the others only when needed (candidate-search.ts).
+   */
+  outcome(claim: PreparedClaim, row: number, f: FieldPlan, foundBy: number, form: number): number {
+    const L = this.layout;
+    const store = this.reader;
+    const col = f.storeColumn;
+    // A claim without the field: every comparator answers before looking at the record's value
+    // (claim-missing, or invalid for a value of an unusable type), so the record is not read —
+    // a store read is a cache miss on a large register, a text cell also a UTF-8 decode. For an
+    // ID, only a claim with no value at all (id() null) answers first.
+    const absent = claim.text[f.index] === null;
+    switch (f.group) {
+      case 'id':
+        if (f === L.id && foundBy !== BY_SEARCH) return foundBy === BY_ID ? sameIdOutcome(claim, f) : ID.EARLIER;
+        return compareIdField(claim, f, absent && claim.bad[f.index] === 0 ? null : store.number(col, row));
+      case 'name': {
+        if (claim.bad[f.index] === 1) return NAME.INVALID;
+        if (absent) return compareName(null, null, 0);
+        return compareName(claim.name(f), store.text(col, row), this.nameStyle(f, form));
+      }
+      case 'date':
+        if (absent) return compareDateField(claim, f, null, -1);
+        return compareDateField(claim, f, store.number(col, row), f === L.date ? formDateFormat(form) : -1);
+      case 'sex':
+        return compareSexField(claim, f, absent ? null : store.number(col, row));
+      default:
+        if (absent) return compareOtherField(claim, f, null);
+        return compareOtherField(claim, f, f.category ? this.dictionary.decode(f.index, store.number(col, row) ?? 0) : store.text(col, row));
+    }
+  }
+
+  /**
+   * The written style a name field's stored value is compared in (written-form.ts): the row's
+   * own for the primary name; secondary name fields have none — exact when written as the
+   * normalised form.
+   */
+  nameStyle(f: FieldPlan, form: number): number {
+    return f === this.layout.name ? formNameStyle(form) : NAME_STYLE_LOWER;
+  }
+
+  /** Weight in bits of outcome row `o` of field `k` (the model's weight of the row's level). */
+  outcomeWeight(k: number, o: number): number {
+    return this.weights[(k << 8) | this.tables[k]![o]!.level]!;
+  }
+
+  /** Number of outcome rows of field `k` (verdict.ts tables). */
+  outcomeCount(k: number): number {
+    return this.tables[k]!.length;
+  }
+
+  /** The model's prior weight in bits (every weight is this plus one level weight per field). */
+  get priorWeight(): number {
+    return this.prior;
+  }
+
+  /**
+   * The user-facing `fields` object of outcome rows: frozen, and the SAME object for every
+   * verdict with the same rows (memoised, see {@link ShapeMemo}) — most verdicts of a batch
+   * share one of a few shapes, so a verdict allocates no per-field object.
+   */
+  fields(outcomes: Uint8Array): Readonly<Record<string, FieldVerdict>> {
+    return this.shapes.get(outcomes).fields;
+  }
+
+  /** The per-field explanation of outcome rows (frozen; memoised like {@link fields}). */
+  explanation(outcomes: Uint8Array): readonly ExplainedField[] {
+    return this.shapes.get(outcomes).explanation;
   }
 
   /** Names of the fields whose outcome the policy rejects (for MISMATCH reasons). */

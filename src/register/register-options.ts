@@ -34,11 +34,12 @@ export interface RegisterBuildOptions {
    */
   candidateSearch?: boolean;
   /**
-   * Worker threads for the build (integer ≥ 1). Rows are read and normalised in the calling
-   * thread; above 1, the indexes of a large register (≥ 5M entries,
-   * DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES) are sorted on a worker pool created for the
-   * build (src/pool/parallel-index.ts — the same bytes as one thread). Default
-   * {@link DEFAULT_REGISTER_THREADS} (1).
+   * Threads for the build (integer ≥ 1), the calling thread included. Above 1, rows are
+   * normalised on a worker pool (threads − 1 workers and the calling thread, for inputs of at
+   * least DEFAULT_PARALLEL_INGEST_MIN_ROWS rows — src/register/parallel-ingest.ts), and the
+   * indexes of a large register (≥ 5M entries, DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES) are
+   * sorted on a pool (src/pool/parallel-index.ts); the same bytes as one thread either way.
+   * Default {@link DEFAULT_REGISTER_THREADS} (1).
    */
   threads?: number;
   /**

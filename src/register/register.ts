@@ -46,9 +46,9 @@ import { DeltaIndex, NO_ENTRY } from './delta-index.js';
 import { KeyCollector } from './key-collector.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES } from '../pool/parallel-index.js';
-import { candidateKey } from './person-name-form.js';
+import { CandidateSearch } from './candidate-search.js';
 import { resolvePolicy, type VerificationPolicy } from './policy.js';
-import { BY_EARLIER_ID, BY_ID, BY_SEARCH, OUTCOMES, RecordEvaluator, type Evaluation } from './record-evaluator.js';
+import { BY_EARLIER_ID, BY_ID, OUTCOMES, RecordEvaluator, type Evaluation } from './record-evaluator.js';
 import { registerLayout, type RegisterLayout } from './register-layout.js';
 import { BuildMemoryGuard } from './build-memory.js';
 import { resolveBuildOptions, type RegisterBuildOptions } from './register-options.js';
@@ -56,6 +56,7 @@ import { loadRegister, registerIndexes, registerMeta, saveRegister, stateFromPar
 import { compactState, pendingChanges } from './compaction.js';
 import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
 import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
+import { IngestSink, ingestRows, type IngestTuning } from './parallel-ingest.js';
 import { Tombstones } from './tombstones.js';
 import { defaultRegisterModel } from './verdict-model.js';
 import {
@@ -86,9 +87,10 @@ export interface AuthenticateManyOptions extends AuthenticateOptions {
    */
   batchSize?: number;
   /**
-   * Threads (1..256), the calling thread included: above 1, the calling thread authenticates
-   * one batch in `threads` and a worker pool of threads − 1 (created for this call and closed
-   * after it) the others, over the register's shared memory, in input order. Default: the
+   * Threads (1..256), the calling thread included: above 1, a worker pool of threads − 1
+   * (created for this call and closed after it) authenticates batches over the register's
+   * shared memory while the calling thread takes every batch no worker is free for; verdicts
+   * come in input order. Default: the
    * available cores for an array of at least {@link AUTO_THREADS_MIN_CLAIMS} claims (the pool's
    * start-up, ~0.3–0.6 s, is then small against the work), otherwise 1 — a stream's length is
    * not known in advance. See BENCHMARKS.md, register-parallel.
@@ -155,9 +157,7 @@ export interface RegisterStats {
   readonly bytesPerRecord: number;
 }
 
-/** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
-export const MAX_CANDIDATE_ROWS = 256;
-const PROGRESS_EVERY = 65536;
+export { MAX_CANDIDATE_ROWS } from './candidate-search.js';
 const REASON_SEPARATOR = ', ';
 
 type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
@@ -184,10 +184,14 @@ export class Register {
   private ridIndex: { index: BlockIndex; delta: DeltaIndex } | null = null;
   /** Incremented by every compaction (which renumbers index blocks). */
   private generation = 0;
+  /** Counts every change (add / update / remove / compact): a batch computed across event-loop turns checks it. */
+  private version = 0;
   private readonly hashOut = new Uint32Array(2);
   private matched = new Uint32Array(16);
   private readonly outcomes: Uint8Array;
   private readonly evaluation: Evaluation = { weight: 0, policyHolds: false };
+  /** "Did you mean" (candidate-search.ts). */
+  private readonly didYouMean: CandidateSearch;
   private readonly utf8 = new TextEncoder();
   /** The state shared with worker threads for authenticateMany, until the next change. */
   private sharedJobValue: RegisterJob | null = null;
@@ -200,6 +204,7 @@ export class Register {
     this.ingester = new RowIngester(state.layout, state.dictionary, o.idField, o.earlierIdsField, state.candidateIndex !== null, state.issues);
     this.evaluator = new RecordEvaluator(state.layout, state.store, state.model, state.policy, state.dictionary);
     this.queryHasher = new KeyHasher({ seed: REGISTER_KEY_SEED });
+    this.didYouMean = new CandidateSearch(state.layout, this.evaluator, this.queryHasher, (row) => this.recordIdOf(row));
     this.outcomes = new Uint8Array(state.layout.fields.length);
   }
 
@@ -208,10 +213,14 @@ export class Register {
   /**
    * Build a register from rows (an array, or any iterable / async iterable of objects).
    * Rows that cannot be used are reported in `register.rejected` (accepted + rejected = rows).
+   * With `threads` > 1 and at least DEFAULT_PARALLEL_INGEST_MIN_ROWS rows, the rows are
+   * normalised on a worker pool (parallel-ingest.ts): the same register, byte for byte.
+   * `tuning` is internal (tests, benchmarks): chunk size, threshold, a pool to run on.
    * @throws KhopError INVALID_SCHEMA (no nationalId field…), INVALID_OPTION (naming the
-   *   option), INVALID_ARGUMENT (rows not iterable).
+   *   option), INVALID_ARGUMENT (rows not iterable); rejects with WORKER_FAILED when a worker
+   *   fails (the source is closed), MEMORY_BUDGET_EXCEEDED (memoryBudget).
    */
-  static async build(schema: Schema | Record<string, FieldSpec>, rows: RowSource, options?: RegisterBuildOptions): Promise<Register> {
+  static async build(schema: Schema | Record<string, FieldSpec>, rows: RowSource, options?: RegisterBuildOptions, tuning?: IngestTuning): Promise<Register> {
     const sch = defineSchema(schema);
     const o = resolveBuildOptions(options);
     const layout = registerLayout(sch, o.idField !== null, o.keyed);
@@ -234,32 +243,21 @@ export class Register {
     const cands = withCandidates ? new KeyCollector(new KeyHasher({ seed })) : null;
     const rejected: RegisterRejectedRow[] = [];
     const progress = o.onProgress;
-    const keyed = layout.keyed;
     const guard = o.memoryBudget === null ? null : new BuildMemoryGuard(o.memoryBudget, store, [ids, earlier, cands], Array.isArray(rows) ? rows.length : null);
-    let index = 0;
-    const take = (row: unknown): void => {
-      const at = index++;
-      const r = ingester.ingest(row, at, at);
-      if (r !== null) rejected.push(r);
-      else {
-        const id = store.append(ingester.cells);
-        if (keyed === null) {
-          ids.push(ingester.idDigits, id);
-          for (const e of ingester.earlier) earlier.push(e, id);
-        } else {
-          ids.pushHash(ingester.idLo, ingester.idHi, id);
-          for (const e of ingester.earlier) {
-            keyed.hash(e);
-            earlier.pushHash(keyed.lo, keyed.hi, id);
-          }
-        }
-        if (cands !== null && ingester.candidate !== null) cands.push(ingester.candidate, id);
-      }
-      if (guard !== null) guard.rowTaken(index);
-      if (progress !== null && index % PROGRESS_EVERY === 0) progress({ phase: 'read', done: index, unit: 'rows' });
-    };
-    if (isAsyncIterable(rows)) for await (const row of rows) take(row);
-    else for (const row of rows) take(row);
+    // Rows → store + keys, in input order; with threads > 1 and enough rows, normalised on a pool (parallel-ingest.ts).
+    const sink = new IngestSink(layout, ingester, dictionary, store, ids, earlier, cands, guard, progress, rejected);
+    await ingestRows(rows, sink, {
+      threads: o.threads,
+      schema: sch.toJSON(),
+      idField: o.idField,
+      earlierIdsField: o.earlierIdsField,
+      candidates: withCandidates,
+      keyed: layout.keyed,
+      layout,
+      ingester,
+      ...(tuning !== undefined ? { tuning } : {}),
+    });
+    const index = sink.index;
     guard?.check();
     progress?.({ phase: 'read', done: index, total: index, unit: 'rows', final: true });
 
@@ -432,6 +430,8 @@ export class Register {
         fields: this.s.layout.fields,
         objects: this.evaluator,
         local: this.claimBatch(batchSize, k),
+        encoder: this.newVerdictEncoder(),
+        version: () => this.version,
       });
     }
     return { [Symbol.asyncIterator]: () => new VerdictStream(claims, batchSize, this.claimBatch(batchSize, k)) };
@@ -439,6 +439,7 @@ export class Register {
 
   /** Any change: the state shared with workers is stale (their cached copies are released). */
   private changed(): void {
+    this.version++;
     if (this.sharedJobValue !== null) Atomics.store(this.sharedJobValue.released, 0, 1);
     this.sharedJobValue = null;
   }
@@ -472,10 +473,15 @@ export class Register {
     }
     const batch = this.claimBatch(Math.max(1, count), k);
     batch.prepareValues(values, count);
-    const out = new Array<Verdict>(count);
-    for (let i = 0; i < count; i++) out[i] = batch.verdict(i);
-    this.encoderValue ??= new VerdictEncoder(fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })));
-    return this.encoderValue.encode(out);
+    const encoder = (this.encoderValue ??= this.newVerdictEncoder());
+    encoder.begin(count);
+    for (let i = 0; i < count; i++) encoder.add(batch.verdict(i));
+    return encoder.finish();
+  }
+
+  /** An encoder of this register's verdicts (verdict-codec.ts). */
+  private newVerdictEncoder(): VerdictEncoder {
+    return new VerdictEncoder(this.s.layout.fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })));
   }
 
   /** A read-only register over the shared parts of another thread's register (worker side). */
@@ -633,7 +639,7 @@ export class Register {
   private noRecord(c: PreparedClaim, status: VerdictStatus, reason: string, idOutcome: number, k: number): Verdict {
     const o = this.blankOutcomes(O_NO_RECORD);
     o[this.s.layout.id.index] = idOutcome;
-    return this.verdictWithoutRecord(status, reason, o, null, k > 0 ? this.candidates(c, k) : undefined);
+    return this.verdictWithoutRecord(status, reason, o, null, k > 0 ? this.didYouMean.search(this.s, c, k) : undefined);
   }
 
   private verdictWithoutRecord(
@@ -766,43 +772,6 @@ export class Register {
       fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
     }));
     return this.verdictWithoutRecord('AMBIGUOUS', 'several-records', o, by === BY_ID ? 'id' : 'earlierId', candidates);
-  }
-
-  /** "Did you mean": the best k records sharing the claim's phonetic name + date-of-birth key. */
-  private candidates(c: PreparedClaim, k: number): VerdictCandidate[] {
-    const s = this.s;
-    const L = s.layout;
-    if (s.candidateIndex === null || L.fullName === null || L.date === null) return [];
-    const nameF = L.fullName;
-    const dateF = L.date;
-    if (c.text[nameF.index] === null || c.text[dateF.index] === null) return [];
-    const d = c.date(dateF);
-    if (!d.ok) return [];
-    const norm = c.name(nameF).canonical;
-    if (norm === null) return [];
-    const key = candidateKey(norm, d.packed, nameF.locale);
-    if (key === null) return [];
-    this.queryHasher.hashAscii(key, this.hashOut, 0);
-    const lo = this.hashOut[0]!;
-    const hi = this.hashOut[1]!;
-    const n = this.collect(s.candidateIndex, s.candidateIndex.lookup(lo, hi), s.deltaCandidate, lo, hi, -1, MAX_CANDIDATE_ROWS);
-    if (n === 0) return [];
-    const K = L.fields.length;
-    const rows = this.matched.slice(0, n);
-    const outs = new Uint8Array(n * K);
-    const weights = new Float64Array(n);
-    const order: number[] = [];
-    for (let i = 0; i < n; i++) {
-      this.evaluator.evaluate(c, rows[i]!, BY_SEARCH, outs.subarray(i * K, (i + 1) * K), this.evaluation);
-      weights[i] = this.evaluation.weight;
-      order.push(i);
-    }
-    order.sort((a, b) => weights[b]! - weights[a]! || rows[a]! - rows[b]!);
-    return order.slice(0, k).map((i) => ({
-      recordId: this.recordIdOf(rows[i]!),
-      weight: weights[i]!,
-      fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
-    }));
   }
 
   private recordIdOf(row: number): string | number {

@@ -16,9 +16,10 @@
  * group, so encoder and decoder agree without exchanging anything but the layout.
  *
  * Trade-off: the worker still builds the Verdict objects and the encoder reads them back
- * (simple, and it keeps one code path for what a verdict says); the calling thread pays one
- * object per verdict plus its `fields` object — about what one-by-one `authenticate` pays for
- * the same, and far less than structured clone of the objects (measured in
+ * (simple, and it keeps one code path for what a verdict says) — one Map lookup per verdict,
+ * since a verdict's `fields` object is shared by its outcome shape (record-evaluator.ts
+ * ShapeMemo); the calling thread pays one object per verdict — what one-by-one `authenticate`
+ * pays for the same, and far less than structured clone of the objects (measured in
  * bench/register/parallel.ts).
  */
 import { KhopError } from '../errors.js';
@@ -38,6 +39,8 @@ const ID_STRING = 2;
 /** Candidate flags: record id kind in bits 0–1, fields present in bit 2. */
 const C_FIELDS = 4;
 const MAX_ENCODED_CANDIDATES = 0xffff;
+/** Most `fields` objects whose rows an encoder remembers. */
+const MAX_SHAPE_ROWS = 4096;
 
 /** A batch of encoded verdicts (what a worker returns). */
 export interface EncodedVerdicts {
@@ -49,8 +52,8 @@ export interface EncodedVerdicts {
 
 /** Builds the user-facing objects of outcome rows (RecordEvaluator implements it). */
 export interface VerdictObjects {
-  fields(outcomes: Uint8Array): Record<string, FieldVerdict>;
-  explanation(outcomes: Uint8Array): ExplainedField[];
+  fields(outcomes: Uint8Array): Readonly<Record<string, FieldVerdict>>;
+  explanation(outcomes: Uint8Array): readonly ExplainedField[];
 }
 
 /** A verdict about one register record (VERIFIED / MISMATCH). Key order is part of the contract. */
@@ -130,10 +133,22 @@ class Sink {
   }
 }
 
-/** Encodes verdicts of one register layout (worker side). */
+/**
+ * Encodes verdicts of one register layout (worker side, and the calling thread's read-ahead
+ * batches): `encode(verdicts)`, or verdict by verdict with begin / add / finish, so a batch's
+ * Verdict objects need not be alive together.
+ */
 export class VerdictEncoder {
   /** rowOf[k]: field verdict object → its outcome row, for field k. */
   private readonly rowOf: ReadonlyArray<ReadonlyMap<FieldVerdict, number>>;
+  /**
+   * A whole `fields` object → its outcome rows. The register hands out one frozen `fields`
+   * object per outcome shape (record-evaluator.ts ShapeMemo), so this is one lookup instead of
+   * K; bounded like the memo it mirrors.
+   */
+  private readonly shapeRows = new Map<object, Uint8Array>();
+  private sink: Sink | null = null;
+  private count = 0;
 
   /** `fields`: per schema field in order, its name and outcome table. */
   constructor(private readonly fields: ReadonlyArray<{ readonly name: string; readonly table: readonly Outcome[] }>) {
@@ -141,49 +156,74 @@ export class VerdictEncoder {
   }
 
   encode(verdicts: readonly Verdict[]): EncodedVerdicts {
-    const K = this.fields.length;
-    const s = new Sink(verdicts.length * (3 + K), verdicts.length * 2);
-    for (const v of verdicts) {
-      const status = STATUS_CODE.get(v.status);
-      if (status === undefined) throw new KhopError('INTERNAL', 'verdict codec: unknown status');
-      s.byte(status);
-      s.byte(v.matchedBy === null ? 0 : v.matchedBy === 'id' ? 1 : 2);
-      const idKind = v.recordId === null ? 0 : typeof v.recordId === 'number' ? ID_NUMBER : ID_STRING;
-      const cands = v.candidates;
-      s.byte(
-        (v.explanation !== null ? F_EXPLANATION : 0) |
-          (v.reason !== undefined ? F_REASON : 0) |
-          (cands !== undefined ? F_CANDIDATES : 0) |
-          (idKind << ID_SHIFT),
-      );
-      this.outcomes(s, v.fields);
-      s.num(v.weight);
-      if (idKind === ID_NUMBER) s.num(v.recordId as number);
-      else if (idKind === ID_STRING) s.strs.push(v.recordId as string);
-      if (v.reason !== undefined) s.strs.push(v.reason);
-      if (cands !== undefined) {
-        if (cands.length > MAX_ENCODED_CANDIDATES) throw new KhopError('INTERNAL', 'verdict codec: too many candidates');
-        s.byte(cands.length & 0xff);
-        s.byte(cands.length >>> 8);
-        for (const c of cands) {
-          const kind = typeof c.recordId === 'number' ? ID_NUMBER : ID_STRING;
-          s.byte(kind | (c.fields !== undefined ? C_FIELDS : 0));
-          if (c.fields !== undefined) this.outcomes(s, c.fields);
-          s.num(c.weight);
-          if (kind === ID_NUMBER) s.num(c.recordId as number);
-          else s.strs.push(c.recordId as string);
-        }
+    this.begin(verdicts.length);
+    for (const v of verdicts) this.add(v);
+    return this.finish();
+  }
+
+  /** Start a batch of about `expected` verdicts. */
+  begin(expected: number): void {
+    this.sink = new Sink(expected * (3 + this.fields.length), expected * 2);
+    this.count = 0;
+  }
+
+  add(v: Verdict): void {
+    const s = this.sink;
+    if (s === null) throw new KhopError('INTERNAL', 'verdict codec: add() before begin()');
+    const status = STATUS_CODE.get(v.status);
+    if (status === undefined) throw new KhopError('INTERNAL', 'verdict codec: unknown status');
+    s.byte(status);
+    s.byte(v.matchedBy === null ? 0 : v.matchedBy === 'id' ? 1 : 2);
+    const idKind = v.recordId === null ? 0 : typeof v.recordId === 'number' ? ID_NUMBER : ID_STRING;
+    const cands = v.candidates;
+    s.byte(
+      (v.explanation !== null ? F_EXPLANATION : 0) |
+        (v.reason !== undefined ? F_REASON : 0) |
+        (cands !== undefined ? F_CANDIDATES : 0) |
+        (idKind << ID_SHIFT),
+    );
+    this.outcomes(s, v.fields);
+    s.num(v.weight);
+    if (idKind === ID_NUMBER) s.num(v.recordId as number);
+    else if (idKind === ID_STRING) s.strs.push(v.recordId as string);
+    if (v.reason !== undefined) s.strs.push(v.reason);
+    if (cands !== undefined) {
+      if (cands.length > MAX_ENCODED_CANDIDATES) throw new KhopError('INTERNAL', 'verdict codec: too many candidates');
+      s.byte(cands.length & 0xff);
+      s.byte(cands.length >>> 8);
+      for (const c of cands) {
+        const kind = typeof c.recordId === 'number' ? ID_NUMBER : ID_STRING;
+        s.byte(kind | (c.fields !== undefined ? C_FIELDS : 0));
+        if (c.fields !== undefined) this.outcomes(s, c.fields);
+        s.num(c.weight);
+        if (kind === ID_NUMBER) s.num(c.recordId as number);
+        else s.strs.push(c.recordId as string);
       }
     }
-    return { count: verdicts.length, bytes: s.bytes.subarray(0, s.nb), nums: s.nums.subarray(0, s.nn), strs: s.strs };
+    this.count++;
+  }
+
+  finish(): EncodedVerdicts {
+    const s = this.sink;
+    if (s === null) throw new KhopError('INTERNAL', 'verdict codec: finish() before begin()');
+    this.sink = null;
+    return { count: this.count, bytes: s.bytes.subarray(0, s.nb), nums: s.nums.subarray(0, s.nn), strs: s.strs };
   }
 
   private outcomes(s: Sink, fields: Readonly<Record<string, FieldVerdict>>): void {
-    for (let k = 0; k < this.fields.length; k++) {
-      const row = this.rowOf[k]!.get(fields[this.fields[k]!.name]!);
-      if (row === undefined) throw new KhopError('INTERNAL', 'verdict codec: a field verdict is not a row of its outcome table');
-      s.byte(row);
+    const K = this.fields.length;
+    let rows = this.shapeRows.get(fields);
+    if (rows === undefined) {
+      rows = new Uint8Array(K);
+      for (let k = 0; k < K; k++) {
+        const row = this.rowOf[k]!.get(fields[this.fields[k]!.name]!);
+        if (row === undefined) throw new KhopError('INTERNAL', 'verdict codec: a field verdict is not a row of its outcome table');
+        rows[k] = row;
+      }
+      // Only frozen objects can be remembered: a mutable one could change under the key.
+      if (Object.isFrozen(fields) && this.shapeRows.size < MAX_SHAPE_ROWS) this.shapeRows.set(fields, rows);
     }
+    for (let k = 0; k < K; k++) s.byte(rows[k]!);
   }
 }
 

@@ -62,12 +62,22 @@ interface Run {
  * Stream `claims` through authenticateMany while a second task changes the register with
  * seeded operations; check every verdict against the oracle (see the file header).
  */
-async function run(seed: number, options: AuthenticateManyOptions, exactAtReceipt: boolean, batchAtOnce = false): Promise<Run> {
+interface Shape {
+  /** Claims streamed. */
+  claims: number;
+  /** The source waits a turn before every n-th claim. */
+  sourceTickEvery: number;
+  /** The mutator waits this many turns between changes. */
+  ticksPerChange: number;
+}
+const SHAPE: Shape = { claims: 300, sourceTickEvery: 7, ticksPerChange: 3 };
+
+async function run(seed: number, options: AuthenticateManyOptions, exactAtReceipt: boolean, batchAtOnce = false, shape: Shape = SHAPE): Promise<Run> {
   const reg = await Register.build(vietnamesePersonSchema(), base, { idField: 'recordId', maxPendingChanges: 40 });
   const rng = new Rng(seed);
   // Claims: register people, people added later, and updated names.
   const claims: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < shape.claims; i++) {
     const u = rng.int(3);
     if (u === 0) claims.push(claimOf(extra[rng.int(60)]!));
     else claims.push(claimOf(base[rng.int(120)]!));
@@ -85,7 +95,7 @@ async function run(seed: number, options: AuthenticateManyOptions, exactAtReceip
 
   const mutator = async (): Promise<void> => {
     while (streaming && changes < MAX_CHANGES) {
-      for (let t = 0; t < 3; t++) await tick();
+      for (let t = 0; t < shape.ticksPerChange; t++) await tick();
       if (!streaming) break;
       const op = rng.int(10);
       if (op < 3 && added < 60) {
@@ -114,7 +124,7 @@ async function run(seed: number, options: AuthenticateManyOptions, exactAtReceip
   const pulledAt: number[] = [];
   async function* source(): AsyncGenerator<Record<string, unknown>> {
     for (let i = 0; i < claims.length; i++) {
-      if (i % 7 === 0) await tick();
+      if (i % shape.sourceTickEvery === 0) await tick();
       pulledAt.push(version);
       yield claims[i]!;
     }
@@ -178,6 +188,15 @@ describe('authenticate during add / update / remove / compact', () => {
     const r = await run(3, { pool, batchSize: 16 }, false, true);
     expect(r.changes).toBeGreaterThan(10);
     expect(r.states).toBeGreaterThan(5);
+    expect(r.changedClaims).toBeGreaterThan(10);
+  });
+
+  it('worker pool, batches longer than an event-loop turn: a batch the calling thread computes ahead across turns is answered from one state', async () => {
+    // Batches of 1,200 > the 512 verdicts between turns: while the oldest batch is on a worker,
+    // the calling thread computes a later one with turns in between, during which the register
+    // changes; such a batch must be computed again from one state (parallel-authenticate.ts).
+    const r = await run(5, { pool, batchSize: 1200 }, false, true, { claims: 6000, sourceTickEvery: 1e9, ticksPerChange: 1 });
+    expect(r.changes).toBeGreaterThan(10);
     expect(r.changedClaims).toBeGreaterThan(10);
   });
 });

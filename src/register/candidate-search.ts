@@ -1,0 +1,375 @@
+/**
+ * CandidateSearch: the register's "did you mean" — the best k records sharing a claim's
+ * phonetic family + given name key and date of birth (the candidate BlockIndex over
+ * `candidateKey`, person-name-form.ts), when the claimed ID is absent, invalid or unknown.
+ *
+ *   claim ─► canonical name (ClaimName.canonical, the claim's one parse) + packed date
+ *         ─► key: phonetic family · phonetic given · date (part keys memoised per register)
+ *         ─► XXH64 ─► base block + delta chain: up to MAX_CANDIDATE_ROWS live rows, ascending
+ *         ─► per row, in ascending order (a bounded top-k, best first):
+ *              1. every field but the names (integers and short strings: ID, date, sex, others)
+ *              2. UPPER BOUND of the row's weight: the exact level weights of step 1 plus, for
+ *                 each name field, the largest weight any of its outcomes can have; when the
+ *                 top k is full and bound ≤ the k-th weight, the row cannot enter: skipped
+ *              3. the names (the costly comparison), the exact weight, insertion into the top k
+ *         ─► candidates: record id, weight, fields — best weight first, ties by row order
+ *
+ * Why the bound is safe: the weight is prior + Σ_k w_k summed in field order (record-
+ * evaluator.ts); the bound is the same sum in the same order with max_k ≥ w_k in place of the
+ * names' terms. Rounded floating-point addition is monotone (a ≤ a′, b ≤ b′ ⇒ fl(a + b) ≤
+ * fl(a′ + b′)), so bound ≥ weight EXACTLY, not only up to rounding. Rows arrive in ascending
+ * order, so a row whose weight equals the k-th weight ranks after it (ties go to the lower
+ * row), and the k-th weight never decreases: a skipped row is not in the final top k. A model
+ * with a non-finite weight (NaN, ±∞: log2 of m or u = 0) takes the plain path: every row
+ * compared, one sort (see `sorted`).
+ *
+ * The result is identical to evaluating every row and sorting by (weight desc, row asc) — the
+ * seeded differential test (test/register/candidate-search.test.ts) checks it against such an
+ * oracle on registers with large blocks.
+ *
+ * Trade-off: scratch buffers sized for MAX_CANDIDATE_ROWS rows and MAX_CANDIDATES entries are
+ * allocated once per register (the search is not re-entrant, like Register itself); the part
+ * key memo holds at most MAX_PART_KEYS strings and is emptied when full (names are Zipfian: a
+ * few thousand family and given names cover nearly every claim). Where the block is no larger
+ * than k every row must be compared in full anyway — and most are: in a synthetic register of
+ * 10M people the block of a searched claim holds p50 1 / p90 3 / p99 6 rows (largest block 16),
+ * so the gain is mostly in the key and the per-claim overhead; the bound pays off on common
+ * names in large registers and for small k.
+ *
+ * Reference: the bound is the early-termination test of top-k aggregation (Fagin, Lotem and
+ * Naor, "Optimal aggregation algorithms for middleware", JCSS 66(4), 2003), applied per row
+ * with a per-field maximum.
+ */
+import type { BlockIndex } from '../block/block-index.js';
+import type { RecordStore } from '../block/record-store.js';
+import type { TextColumnReader } from '../block/text-column.js';
+import { KhopError } from '../errors.js';
+import type { KeyHasher } from '../hash/key-hasher.js';
+import { foldToAscii } from '../text/fold.js';
+import { compoundFamilyLength } from '../text/name-frequencies.js';
+import type { PreparedClaim } from './claim.js';
+import { NO_ENTRY, type DeltaIndex } from './delta-index.js';
+import { nameKey, type RegisterNameLocale } from './person-name-form.js';
+import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
+import type { FieldPlan, RegisterLayout } from './register-layout.js';
+import type { Tombstones } from './tombstones.js';
+import { MAX_CANDIDATES, type VerdictCandidate } from './verdict.js';
+
+/** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
+export const MAX_CANDIDATE_ROWS = 256;
+
+/** Distinct name parts whose phonetic key is kept (the memo is emptied when it is full). */
+export const MAX_PART_KEYS = 4096;
+
+/** Where the candidates of a register are: its candidate index, delta and tombstones. */
+export interface CandidateSources {
+  readonly candidateIndex: BlockIndex | null;
+  readonly deltaCandidate: DeltaIndex;
+  readonly tombstones: Tombstones;
+}
+
+export class CandidateSearch {
+  private readonly K: number;
+  /** Per field: 1 when it is compared in step 3 (a name), 0 in step 1. */
+  private readonly late: Uint8Array;
+  /** Per field: the largest weight of any of its outcomes (the bound of a field not yet compared). */
+  private readonly maxWeight: Float64Array;
+  /** Every weight of the model is finite (otherwise `sorted`; see the file header). */
+  private readonly finite: boolean;
+  private readonly hashOut = new Uint32Array(2);
+  /** Rows of the block, ascending. */
+  private readonly rows = new Uint32Array(MAX_CANDIDATE_ROWS);
+  /** The top k, best first: weight, row and outcome slot of each entry. */
+  private readonly topWeight = new Float64Array(MAX_CANDIDATES);
+  private readonly topRow = new Uint32Array(MAX_CANDIDATES);
+  private readonly topSlot = new Uint8Array(MAX_CANDIDATES);
+  /** Outcome rows: slot s at [s·K, (s+1)·K), slots 0..k (see rank). */
+  private readonly outs: Uint8Array;
+  /** Per locale: normalised name part → nameKey of its folded form. */
+  private readonly partKeys: Readonly<Record<RegisterNameLocale, Map<string, string>>> = { vi: new Map(), generic: new Map() };
+  /**
+   * Name outcomes of this claim's rows so far: a row whose stored name has the same code
+   * units (and the same field and written style) as an earlier row's has the same outcome —
+   * compareName is a function of the claim, the stored string and the style. Entry e: FNV-1a
+   * hash of the units mixed with field and style, the row, the field, the style, the outcome.
+   */
+  private readonly memoHash = new Int32Array(MAX_CANDIDATE_ROWS);
+  private readonly memoRow = new Uint32Array(MAX_CANDIDATE_ROWS);
+  private readonly memoField = new Uint16Array(MAX_CANDIDATE_ROWS);
+  private readonly memoStyle = new Uint8Array(MAX_CANDIDATE_ROWS);
+  private readonly memoOutcome = new Uint8Array(MAX_CANDIDATE_ROWS);
+  private memoSize = 0;
+  /** The store the text readers below read (re-made after a compaction rewrote the store). */
+  private textStore: RecordStore | null = null;
+  /** Per field: a code-unit reader of its store column (name fields only). */
+  private readonly texts: Array<TextColumnReader | null>;
+  /**
+   * Since construction (for tests and benchmarks): rows compared in full, rows skipped by the
+   * bound, and name outcomes taken from the memo instead of a comparison.
+   */
+  compared = 0;
+  skipped = 0;
+  reused = 0;
+
+  constructor(
+    private readonly layout: RegisterLayout,
+    private readonly evaluator: RecordEvaluator,
+    private readonly hasher: KeyHasher,
+    /** The user-facing record id of a store row. */
+    private readonly recordIdOf: (row: number) => string | number,
+  ) {
+    const K = layout.fields.length;
+    this.K = K;
+    this.late = new Uint8Array(K);
+    this.texts = new Array<TextColumnReader | null>(K).fill(null);
+    this.maxWeight = new Float64Array(K);
+    let finite = Number.isFinite(evaluator.priorWeight);
+    for (const f of layout.fields) {
+      const k = f.index;
+      this.late[k] = f.group === 'name' ? 1 : 0;
+      let max = -Infinity;
+      for (let o = 0; o < evaluator.outcomeCount(k); o++) {
+        const w = evaluator.outcomeWeight(k, o);
+        if (!Number.isFinite(w)) finite = false;
+        if (w > max) max = w;
+      }
+      this.maxWeight[k] = max;
+    }
+    this.finite = finite;
+    this.outs = new Uint8Array((MAX_CANDIDATES + 1) * K);
+  }
+
+  /**
+   * The best `k` (0..MAX_CANDIDATES) records for claim `c`: weight descending, ties by store
+   * row ascending. Empty when the claim has no usable full name or date of birth, or the
+   * register no candidate index.
+   */
+  search(src: CandidateSources, c: PreparedClaim, k: number): VerdictCandidate[] {
+    const L = this.layout;
+    if (!Number.isInteger(k) || k < 0 || k > MAX_CANDIDATES) throw new KhopError('INVALID_ARGUMENT', `CandidateSearch: k must be an integer in 0..${MAX_CANDIDATES}`);
+    if (k === 0) return [];
+    const index = src.candidateIndex;
+    if (index === null || L.fullName === null || L.date === null) return [];
+    const nameF = L.fullName;
+    const dateF = L.date;
+    if (c.text[nameF.index] === null || c.text[dateF.index] === null) return [];
+    const d = c.date(dateF);
+    if (!d.ok) return [];
+    const norm = c.name(nameF).canonical;
+    if (norm === null) return [];
+    const key = this.claimKey(norm, d.packed, nameF.locale);
+    if (key === null) return [];
+    this.hasher.hashAscii(key, this.hashOut, 0);
+    const lo = this.hashOut[0]!;
+    const hi = this.hashOut[1]!;
+    const n = this.collect(src, index, index.lookup(lo, hi), lo, hi);
+    if (n === 0) return [];
+    if (!this.finite) return this.sorted(c, n, k);
+    const m = this.rank(c, n, k);
+    const K = this.K;
+    const out = new Array<VerdictCandidate>(m);
+    for (let i = 0; i < m; i++) {
+      const s = this.topSlot[i]!;
+      out[i] = {
+        recordId: this.recordIdOf(this.topRow[i]!),
+        weight: this.topWeight[i]!,
+        fields: this.evaluator.fields(this.outs.subarray(s * K, (s + 1) * K)),
+      };
+    }
+    return out;
+  }
+
+  /**
+   * candidateKey(norm, packedDob, locale) of person-name-form.ts, computed the same way (the
+   * family and given parts of splitName, their folded phonetic keys, the packed date) with
+   * each part's key memoised: equal to it for every input (property-tested).
+   */
+  claimKey(norm: string, packedDob: number, locale: RegisterNameLocale): string | null {
+    if (packedDob <= 0) return null;
+    const tokens = norm.length === 0 ? [] : norm.split(' ');
+    const n = tokens.length;
+    if (n <= 1) return null; // splitName: no family part
+    const f = compoundFamilyLength(tokens) || 1;
+    const family = f === 1 ? tokens[0]! : tokens.slice(0, f).join(' ');
+    const given = tokens[n - 1]!;
+    if (family === '' || given === '') return null;
+    const fk = this.partKey(family, locale);
+    const gk = this.partKey(given, locale);
+    if (fk === '' || gk === '') return null;
+    return fk + '\u001f' + gk + '\u001f' + packedDob;
+  }
+
+  /** nameKey(foldToAscii(part), locale), memoised. */
+  private partKey(part: string, locale: RegisterNameLocale): string {
+    const memo = this.partKeys[locale];
+    let key = memo.get(part);
+    if (key === undefined) {
+      key = nameKey(foldToAscii(part), locale);
+      if (memo.size >= MAX_PART_KEYS) memo.clear();
+      memo.set(part, key);
+    }
+    return key;
+  }
+
+  /**
+   * Live rows of base block `block` (−1 = none), then of the delta chain of (lo, hi) newest
+   * first — the first MAX_CANDIDATE_ROWS of them — into `rows`, sorted ascending.
+   */
+  private collect(src: CandidateSources, index: BlockIndex, block: number, lo: number, hi: number): number {
+    const dead = src.tombstones;
+    const rows = this.rows;
+    const cap = MAX_CANDIDATE_ROWS;
+    let n = 0;
+    if (block >= 0) {
+      const rowIds = index.rowIds;
+      const end = index.starts[block + 1]!;
+      for (let i = index.starts[block]!; i < end && n < cap; i++) {
+        const row = rowIds[i]!;
+        if (!dead.has(row)) rows[n++] = row;
+      }
+    }
+    const delta = src.deltaCandidate;
+    for (let e = delta.first(lo, hi); e !== NO_ENTRY && n < cap; e = delta.next(e)) {
+      const row = delta.row(e);
+      if (!dead.has(row)) rows[n++] = row;
+    }
+    if (n > 1) rows.subarray(0, n).sort();
+    return n;
+  }
+
+  /** Rank rows[0..n) into the top k (see the file header); returns how many entries it holds. */
+  private rank(c: PreparedClaim, n: number, k: number): number {
+    const ev = this.evaluator;
+    const fields = this.layout.fields;
+    const K = this.K;
+    const late = this.late;
+    const maxWeight = this.maxWeight;
+    const outs = this.outs;
+    const topWeight = this.topWeight;
+    const topRow = this.topRow;
+    const topSlot = this.topSlot;
+    const prior = ev.priorWeight;
+    this.memoSize = 0;
+    const store = ev.store.store;
+    if (this.textStore !== store) {
+      for (const f of fields) if (late[f.index] === 1) this.texts[f.index] = store.textColumn(f.storeColumn);
+      this.textStore = store;
+    }
+    // Outcome slots 0..k: the `size` entries own one each, the row being compared writes into
+    // `free`. Growing, entries take slots 0, 1, … and `free` is slot `size`; full, a row that
+    // enters takes `free` and frees the slot of the entry it pushes out.
+    let free = 0;
+    let size = 0;
+    for (let r = 0; r < n; r++) {
+      const row = this.rows[r]!;
+      const at = free * K;
+      const form = ev.formOf(row);
+      // 1. Every field but the names.
+      for (const f of fields) if (late[f.index] === 0) outs[at + f.index] = ev.outcome(c, row, f, BY_SEARCH, form);
+      // 2. The bound, summed in field order like the weight itself.
+      if (size === k) {
+        let bound = prior;
+        for (let j = 0; j < K; j++) bound += late[j] === 1 ? maxWeight[j]! : ev.outcomeWeight(j, outs[at + j]!);
+        if (bound <= topWeight[k - 1]!) {
+          this.skipped++;
+          continue;
+        }
+      }
+      // 3. The names, then the exact weight (evaluate's sum, in the same order).
+      for (const f of fields) if (late[f.index] === 1) outs[at + f.index] = this.nameOutcome(c, row, f, form);
+      let weight = prior;
+      for (let j = 0; j < K; j++) weight += ev.outcomeWeight(j, outs[at + j]!);
+      this.compared++;
+      // Ties rank by row, and rows arrive ascending: an entry goes after every equal weight.
+      let i: number;
+      let released: number;
+      if (size === k) {
+        if (!(weight > topWeight[k - 1]!)) continue;
+        i = k - 1;
+        released = topSlot[k - 1]!;
+      } else {
+        i = size++;
+        released = size;
+      }
+      while (i > 0 && weight > topWeight[i - 1]!) {
+        topWeight[i] = topWeight[i - 1]!;
+        topRow[i] = topRow[i - 1]!;
+        topSlot[i] = topSlot[i - 1]!;
+        i--;
+      }
+      topWeight[i] = weight;
+      topRow[i] = row;
+      topSlot[i] = free;
+      free = released;
+    }
+    return size;
+  }
+
+  /** The outcome of name field `f` for `row`: evaluator.outcome, or the memo's (see memoHash). */
+  private nameOutcome(c: PreparedClaim, row: number, f: FieldPlan, form: number): number {
+    const ev = this.evaluator;
+    const k = f.index;
+    const t = this.texts[k]!;
+    // No claim value, or none stored: decided without a name comparison.
+    if (c.bad[k] === 1 || c.text[k] === null || t.isNull(row)) return ev.outcome(c, row, f, BY_SEARCH, form);
+    const style = ev.nameStyle(f, form);
+    const units = t.units(row);
+    const start = t.start(row);
+    const end = t.end(row);
+    // FNV-1a (32-bit: xor each unit in, multiply by the FNV prime 16777619 modulo 2^32 with
+    // Math.imul), seeded with the offset basis 2166136261 xor field and style.
+    let h = 0x811c9dc5 ^ (k << 8) ^ style;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ units[i]!, 0x01000193);
+    const len = end - start;
+    for (let m = 0; m < this.memoSize; m++) {
+      if (this.memoHash[m] !== h || this.memoField[m] !== k || this.memoStyle[m] !== style) continue;
+      const other = this.memoRow[m]!;
+      const ou = t.units(other);
+      const os = t.start(other);
+      if (t.end(other) - os !== len) continue;
+      let same = true;
+      for (let i = 0; i < len && same; i++) same = ou[os + i] === units[start + i];
+      if (same) {
+        this.reused++;
+        return this.memoOutcome[m]!;
+      }
+    }
+    const o = ev.outcome(c, row, f, BY_SEARCH, form);
+    const m = this.memoSize;
+    if (m < MAX_CANDIDATE_ROWS) {
+      this.memoHash[m] = h;
+      this.memoRow[m] = row;
+      this.memoField[m] = k;
+      this.memoStyle[m] = style;
+      this.memoOutcome[m] = o;
+      this.memoSize = m + 1;
+    }
+    return o;
+  }
+
+  /**
+   * A model with a non-finite weight: every row compared in full and sorted by the comparator
+   * the search always used (weight desc, then row asc); a NaN weight makes that comparator
+   * inconsistent, so only the same sort on the same input reproduces its order. Allocates
+   * (such models are not what registers are built with).
+   */
+  private sorted(c: PreparedClaim, n: number, k: number): VerdictCandidate[] {
+    const K = this.K;
+    const rows = this.rows.slice(0, n);
+    const outs = new Uint8Array(n * K);
+    const weights = new Float64Array(n);
+    const order: number[] = [];
+    const e = { weight: 0, policyHolds: false };
+    for (let i = 0; i < n; i++) {
+      this.evaluator.evaluate(c, rows[i]!, BY_SEARCH, outs.subarray(i * K, (i + 1) * K), e);
+      weights[i] = e.weight;
+      order.push(i);
+    }
+    order.sort((a, b) => weights[b]! - weights[a]! || rows[a]! - rows[b]!);
+    return order.slice(0, k).map((i) => ({
+      recordId: this.recordIdOf(rows[i]!),
+      weight: weights[i]!,
+      fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
+    }));
+  }
+}

@@ -1,0 +1,433 @@
+/**
+ * The read phase of Register.build: rows → store rows, index keys, rejections, issues — in the
+ * calling thread alone, or with worker threads normalising chunks of rows (issues 6 and 7).
+ *
+ *   calling thread                                          worker (src/pool/ingest-tasks.ts)
+ *   source ─► chunks of R rows ─► flat column values ─────► the SAME RowIngester over the chunk
+ *               │                 (rows that cannot travel    ─► cells, hashed keys, rejections,
+ *               │                  are rejected here)             chunk-local category values,
+ *               │                                                 issues
+ *               └► not sent (each worker has one chunk running and one queued):
+ *                   its turn has come  → ingested here, row by row (the one-thread path)
+ *                   the oldest chunk is still on the pool → ingested here AHEAD of its turn,
+ *                                         as a worker does it (ingestChunk), result kept
+ *   IngestSink ◄── chunks taken IN INPUT ORDER: category values interned, cells appended to
+ *                  the store, keys to the collectors, rejections and issues merged, the memory
+ *                  guard and progress told after every input row — exactly as one thread does
+ *   at most 2 × workers + 2 chunks read ahead (a slow or endless source is not drained)
+ *
+ * Identical to one thread, byte for byte: store rows are appended in input order with the cells
+ * the same ingester computes; index keys are pushed in the same order with the same hashes;
+ * category codes are assigned in first-seen order (ingest-tasks.ts explains the remapping);
+ * issue counts are merged chunk by chunk, which keeps their keys in first-seen order (the
+ * snapshot's metadata bytes depend on it). Which thread ingests a chunk changes nothing.
+ *
+ * memoryBudget: BuildMemoryGuard.rowTaken runs after every input row as the chunk is appended,
+ * with the store and collectors in the very state one thread would have at that row, so the
+ * build fails at the same row with the same estimate. What it does not count (as before: it
+ * never counted the caller's rows) are the chunks in flight: ≤ (2 × workers + 2) × chunkRows
+ * rows and their results.
+ *
+ * Values that cannot cross a thread (functions, symbols) or that only mean "unusable type"
+ * (objects, arrays) make their row a WRONG_TYPE rejection whatever else it holds; such rows,
+ * and rows that are not objects, are rejected by the calling thread's ingester (a rejection
+ * reads the row only, and changes no ingester state) and skipped by the worker.
+ *
+ * Trade-offs:
+ * - The calling thread reads and packs every row sent and appends every result (~3 µs a row,
+ *   against ~10–12 µs to normalise one: bench/register/build.ts). How much it normalises itself
+ *   is not a fixed share (parallel-authenticate.ts keeps one batch in workers + 1): it works
+ *   whenever it would otherwise wait, so the split follows what each thread really gets — a
+ *   source that costs the calling thread time (CSV parsing) or a loaded machine shifts it.
+ *   Chunks ingested ahead cost it ~1 µs a row more than in turn (the result is built, then
+ *   appended).
+ * - A pool costs ~0.3–0.6 s to start: arrays shorter than DEFAULT_PARALLEL_INGEST_MIN_ROWS stay
+ *   on one thread; a stream (length unknown) is read on one thread for that many rows first.
+ * - Worker failure rejects the build with WORKER_FAILED naming the task; the source is closed
+ *   (its `return()`), chunks in flight are abandoned, an own pool is closed.
+ */
+import { KhopError } from '../errors.js';
+import type { CellValue, RecordStore } from '../block/record-store.js';
+import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
+import type { FieldSpec } from '../schema.js';
+import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
+import { INGEST_TASK, ingestChunk, type IngestChunkResult, type IngestJob, type IngestTaskPayload } from '../pool/ingest-tasks.js';
+import { KeyHasher } from '../hash/key-hasher.js';
+import { REGISTER_KEY_SEED } from './register-state.js';
+import { isAsyncIterable, openSource } from './authenticate-batch.js';
+import type { BuildMemoryGuard } from './build-memory.js';
+import type { CategoryDictionary } from './category-dictionary.js';
+import type { KeyCollector } from './key-collector.js';
+import type { PoolLike } from './parallel-authenticate.js';
+import type { RegisterLayout } from './register-layout.js';
+import type { RegisterProgressEvent } from './register-options.js';
+import type { IngestIssues, RegisterRejectedRow, RowIngester } from './row-ingest.js';
+
+/**
+ * Arrays with fewer rows are ingested by the calling thread alone even with `threads` > 1;
+ * a stream is read alone for this many rows before a pool is started (see the file header).
+ * Derivation (bench/register/build.ts, 1M rows, 2 threads): the busiest thread's CPU time fell
+ * from ~10.7 µs to ~7.1 µs a row, so ~3.6 µs a row saved against ~0.3–0.6 s to start a pool:
+ * break-even at ~100–170k rows; 200k leaves a margin. (The shared machine never gave the
+ * process two free cores, so this is an estimate from CPU times, not a wall-clock crossing.)
+ */
+export const DEFAULT_PARALLEL_INGEST_MIN_ROWS = 200_000;
+
+/** Rows per chunk sent to a worker. */
+export const DEFAULT_INGEST_CHUNK_ROWS = 16_384;
+
+/** Progress event every this many rows (phase 'read'). */
+export const INGEST_PROGRESS_EVERY = 65536;
+
+/** Tuning of the pooled read (tests and benchmarks; Register.build uses the defaults). */
+export interface IngestTuning {
+  /** See {@link DEFAULT_PARALLEL_INGEST_MIN_ROWS}. Integer ≥ 0. */
+  readonly minRows?: number;
+  /** See {@link DEFAULT_INGEST_CHUNK_ROWS}. Integer ≥ 1. */
+  readonly chunkRows?: number;
+  /**
+   * true (default): `threads` counts the calling thread, which ingests chunks whenever it would
+   * otherwise wait, next to threads − 1 workers; false: `threads` workers, the calling thread
+   * only reads, packs and appends.
+   */
+  readonly callingThreadShare?: boolean;
+  /** A pool to run on (kept open; its thread count replaces the workers `threads` implies). */
+  readonly pool?: PoolLike;
+}
+
+type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * What the rows become: the calling thread's side of the read phase. Rows are taken one at a
+ * time (`take`) or as a worker's chunk result (`takeChunk`), always in input order.
+ */
+export class IngestSink {
+  /** Input rows taken so far (= the next row's input position). */
+  index = 0;
+  private readonly cells: CellValue[];
+  private readonly categoryColumns: number[];
+  private readonly categoryFields: number[];
+
+  constructor(
+    private readonly layout: RegisterLayout,
+    private readonly ingester: RowIngester,
+    private readonly dictionary: CategoryDictionary,
+    private readonly store: RecordStore,
+    private readonly ids: KeyCollector,
+    private readonly earlier: KeyCollector,
+    private readonly cands: KeyCollector | null,
+    private readonly guard: BuildMemoryGuard | null,
+    private readonly progress: ((event: RegisterProgressEvent) => void) | null,
+    readonly rejected: RegisterRejectedRow[],
+  ) {
+    this.cells = new Array<CellValue>(layout.columns.length).fill(null);
+    this.categoryColumns = layout.fields.filter((f) => f.category).map((f) => f.storeColumn);
+    this.categoryFields = layout.fields.filter((f) => f.category).map((f) => f.index);
+  }
+
+  /** The issues of the build (the ingester's). */
+  get issues(): IngestIssues {
+    return this.ingester.issues;
+  }
+
+  /** Ingest one row in this thread. */
+  take(row: unknown): void {
+    const at = this.index++;
+    const ing = this.ingester;
+    const r = ing.ingest(row, at, at);
+    if (r !== null) this.rejected.push(r);
+    else {
+      const id = this.store.append(ing.cells);
+      const keyed = this.layout.keyed;
+      if (keyed === null) {
+        this.ids.push(ing.idDigits, id);
+        for (const e of ing.earlier) this.earlier.push(e, id);
+      } else {
+        this.ids.pushHash(ing.idLo, ing.idHi, id);
+        for (const e of ing.earlier) {
+          keyed.hash(e);
+          this.earlier.pushHash(keyed.lo, keyed.hi, id);
+        }
+      }
+      if (this.cands !== null && ing.candidate !== null) this.cands.push(ing.candidate, id);
+    }
+    this.after();
+  }
+
+  /**
+   * Take a worker's chunk: `local` are the rejections the calling thread made itself for rows
+   * of the chunk (ascending input positions), `res` the worker's result.
+   */
+  takeChunk(count: number, local: readonly RegisterRejectedRow[], res: IngestChunkResult): void {
+    const C = this.layout.columns.length;
+    if (res.cells.length !== res.accepted * C || res.accepted + res.rejected.length + local.length !== count) {
+      throw new KhopError('INTERNAL', 'Register.build: a worker returned a malformed ingest result');
+    }
+    // Category codes: the chunk's values in its first-seen order → the register's codes.
+    const catCols = this.categoryColumns;
+    const maps: Int32Array[] = [];
+    for (let j = 0; j < catCols.length; j++) {
+      const values = res.categories[this.categoryFields[j]!] ?? [];
+      const m = new Int32Array(values.length + 1); // m[0] = 0: no value
+      for (let v = 0; v < values.length; v++) m[v + 1] = this.dictionary.encode(this.categoryFields[j]!, values[v]!);
+      maps.push(m);
+    }
+    this.mergeIssues(res.issues);
+    const cells = this.cells;
+    const { idLo, idHi, earlierCount, earlierLo, earlierHi, hasCandidate, candLo, candHi } = res;
+    const wr = res.rejected;
+    const end = this.index + count;
+    let a = 0;
+    let e = 0;
+    let l = 0;
+    let w = 0;
+    while (this.index < end) {
+      const at = this.index++;
+      if (l < local.length && local[l]!.index === at) this.rejected.push(local[l++]!);
+      else if (w < wr.length && wr[w]!.index === at) this.rejected.push(wr[w++]!);
+      else {
+        const base = a * C;
+        for (let c = 0; c < C; c++) cells[c] = res.cells[base + c];
+        for (let j = 0; j < catCols.length; j++) {
+          const c = catCols[j]!;
+          const code = cells[c];
+          if (typeof code === 'number') cells[c] = maps[j]![code]!;
+        }
+        const id = this.store.append(cells);
+        this.ids.pushHash(idLo[a]!, idHi[a]!, id);
+        for (let k = earlierCount[a]!; k > 0; k--, e++) this.earlier.pushHash(earlierLo[e]!, earlierHi[e]!, id);
+        if (this.cands !== null && hasCandidate[a] === 1) this.cands.pushHash(candLo[a]!, candHi[a]!, id);
+        a++;
+      }
+      this.after();
+    }
+  }
+
+  /** The memory guard and progress after every input row, as one thread has them. */
+  private after(): void {
+    if (this.guard !== null) this.guard.rowTaken(this.index);
+    if (this.progress !== null && this.index % INGEST_PROGRESS_EVERY === 0) this.progress({ phase: 'read', done: this.index, unit: 'rows' });
+  }
+
+  /** Add a chunk's issue counts (keys in the chunk's first-seen order: see the file header). */
+  private mergeIssues(from: IngestIssues): void {
+    const into = this.ingester.issues;
+    for (const field of Object.keys(from)) {
+      const src = from[field]!;
+      const dst = (into[field] ??= Object.create(null) as Record<string, number>);
+      for (const reason of Object.keys(src)) dst[reason] = (dst[reason] ?? 0) + src[reason]!;
+    }
+  }
+}
+
+/** What the pooled read needs besides the sink. */
+export interface ParallelIngestOptions {
+  /** Threads of the build (≥ 1; see IngestTuning.callingThreadShare). */
+  readonly threads: number;
+  readonly schema: Record<string, FieldSpec>;
+  readonly idField: string | null;
+  readonly earlierIdsField: string | null;
+  readonly candidates: boolean;
+  readonly keyed: KeyedIdHasher | null;
+  readonly layout: RegisterLayout;
+  /** The calling thread's ingester (rejects rows that cannot travel). */
+  readonly ingester: RowIngester;
+  readonly tuning?: IngestTuning;
+}
+
+let jobCounter = 0;
+
+/** The input columns a row is read from, each once: schema columns, then record id and earlier IDs. */
+function jobColumns(layout: RegisterLayout, idField: string | null, earlierIdsField: string | null): string[] {
+  const out: string[] = [];
+  for (const f of layout.fields) if (!out.includes(f.column)) out.push(f.column);
+  if (idField !== null && !out.includes(idField)) out.push(idField);
+  if (earlierIdsField !== null && !out.includes(earlierIdsField)) out.push(earlierIdsField);
+  return out;
+}
+
+/** A chunk read from the source, until the sink has taken it. */
+interface Chunk {
+  /** Input position of its first row. */
+  readonly start: number;
+  readonly rows: unknown[];
+  /** On the pool: the worker's result to come (null: not sent). */
+  remote: Promise<IngestChunkResult> | null;
+  /** Its result, once back from the pool or ingested ahead by the calling thread. */
+  result: IngestChunkResult | null;
+  /** Rejections the calling thread made while packing it (rows that cannot travel). */
+  local: RegisterRejectedRow[];
+}
+
+/** One turn of the event loop: lets the pool deliver results and start queued tasks. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Read every row of `source` into `sink` (see the file header). With threads = 1, or an array
+ * shorter than the minimum, this is the one-thread loop.
+ * @throws (rejects) KhopError WORKER_FAILED naming the task when a worker fails; whatever the
+ *   sink throws (MEMORY_BUDGET_EXCEEDED, a store error). The source is closed on any failure.
+ */
+export async function ingestRows(source: RowSource, sink: IngestSink, o: ParallelIngestOptions): Promise<void> {
+  const t = o.tuning ?? {};
+  const minRows = t.minRows ?? DEFAULT_PARALLEL_INGEST_MIN_ROWS;
+  const chunkRows = t.chunkRows ?? DEFAULT_INGEST_CHUNK_ROWS;
+  const share = t.callingThreadShare ?? true;
+  if (!Number.isInteger(minRows) || minRows < 0 || !Number.isInteger(chunkRows) || chunkRows < 1) {
+    throw new KhopError('INVALID_OPTION', 'Register.build: ingest tuning needs integer minRows ≥ 0 and chunkRows ≥ 1', { details: { problems: ['ingest tuning'] } });
+  }
+  const workersWanted = t.pool !== undefined ? t.pool.threads : share ? o.threads - 1 : o.threads;
+  if (o.threads <= 1 || workersWanted < 1 || (Array.isArray(source) && source.length < minRows)) {
+    if (isAsyncIterable(source)) for await (const row of source) sink.take(row);
+    else for (const row of source) sink.take(row);
+    return;
+  }
+  const { syncIt, asyncIt } = openSource(source);
+  let done = false;
+  let pool: PoolLike | undefined = t.pool;
+  const ownPool = pool === undefined;
+  const columns = jobColumns(o.layout, o.idField, o.earlierIdsField);
+  const K = columns.length;
+  const job: IngestJob = {
+    id: `ingest:${process.pid}:${++jobCounter}`,
+    schema: o.schema,
+    idField: o.idField,
+    earlierIdsField: o.earlierIdsField,
+    candidates: o.candidates,
+    idKey: o.keyed === null ? null : o.keyed.key,
+    columns,
+    released: new Int32Array(new SharedArrayBuffer(4)),
+  };
+  /** The calling thread's own "worker": chunks ingested ahead, out of turn, the workers' way. */
+  const ahead = { layout: o.layout, hasher: new KeyHasher({ seed: REGISTER_KEY_SEED }), job };
+  const pending: Chunk[] = [];
+  let inFlight = 0;
+  let part = 0;
+  const readChunk = async (): Promise<unknown[]> => {
+    const rows: unknown[] = [];
+    while (!done && rows.length < chunkRows) {
+      const r = syncIt !== null ? syncIt.next() : await asyncIt!.next();
+      if (r.done === true) done = true;
+      else rows.push(r.value);
+    }
+    return rows;
+  };
+  /** The chunk as a task payload (`part`: its number among the chunks sent): flat column values; rows that cannot travel rejected here. */
+  const pack = (c: Chunk, part: number): IngestTaskPayload => {
+    const rows = c.rows;
+    const n = rows.length;
+    const values = new Array<unknown>(n * K);
+    const skip: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = rows[i];
+      let travels = row !== null && typeof row === 'object' && !Array.isArray(row);
+      const base = i * K;
+      if (travels) {
+        const r = row as Record<string, unknown>;
+        for (let k = 0; k < K; k++) {
+          const col = columns[k]!;
+          const v = hasOwn.call(r, col) ? r[col] : undefined;
+          const ty = typeof v;
+          if ((ty === 'object' && v !== null) || ty === 'function' || ty === 'symbol') {
+            travels = false;
+            break;
+          }
+          values[base + k] = v;
+        }
+      }
+      if (!travels) {
+        for (let k = 0; k < K; k++) values[base + k] = undefined;
+        const rej = o.ingester.ingest(row, c.start + i, c.start + i);
+        if (rej === null) throw new KhopError('INTERNAL', 'Register.build: a row that cannot be sent to a worker was accepted');
+        skip.push(i);
+        c.local.push(rej);
+      }
+    }
+    return { job, start: c.start, count: n, values, skip, part };
+  };
+  const send = (c: Chunk): void => {
+    const p = pool!.run<IngestChunkResult>(INGEST_TASK, pack(c, part++));
+    inFlight++;
+    p.then(
+      (r) => {
+        inFlight--;
+        c.result = r;
+      },
+      () => {
+        inFlight--; // reported when the chunk's turn comes (awaited below)
+      },
+    );
+    c.remote = p;
+  };
+  try {
+    // A stream: the first minRows rows on this thread (its length is unknown: maybe it is short).
+    if (!Array.isArray(source)) {
+      while (!done && sink.index < minRows) {
+        const r = syncIt !== null ? syncIt.next() : await asyncIt!.next();
+        if (r.done === true) done = true;
+        else sink.take(r.value);
+      }
+      if (done) return;
+    }
+    pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike;
+    const workers = pool.threads;
+    // Each worker has one chunk running and one queued; the calling thread may hold two more.
+    const maxRemote = 2 * workers;
+    const maxRead = maxRemote + (share ? 2 : 0);
+    let read = sink.index;
+    for (;;) {
+      while (!done && pending.length < maxRead) {
+        const rows = await readChunk();
+        if (rows.length === 0) break;
+        pending.push({ start: read, rows, remote: null, result: null, local: [] });
+        read += rows.length;
+      }
+      // Fill the pool in input order; with a share, the oldest chunk, when unsent, is the calling thread's.
+      for (let i = share ? 1 : 0; i < pending.length && inFlight < maxRemote; i++) {
+        const c = pending[i]!;
+        if (c.remote === null && c.result === null) send(c);
+      }
+      const c = pending[0];
+      if (c === undefined) break;
+      if (c.result !== null) {
+        pending.shift();
+        sink.takeChunk(c.rows.length, c.local, c.result);
+      } else if (c.remote === null) {
+        // Its turn, not sent: ingested here, row by row, in order (the cheapest path).
+        pending.shift();
+        for (let i = 0; i < c.rows.length; i++) sink.take(c.rows[i]);
+      } else {
+        // Its result is not back: work on the next unsent chunk meanwhile, out of turn.
+        const next = share ? pending.find((x) => x.remote === null && x.result === null) : undefined;
+        if (next !== undefined) {
+          next.result = ingestChunk(ahead, pack(next, -1));
+          await turn();
+        } else {
+          const r = await c.remote;
+          pending.shift();
+          sink.takeChunk(c.rows.length, c.local, r);
+        }
+      }
+    }
+  } catch (e) {
+    for (const c of pending) c.remote?.catch(() => undefined);
+    pending.length = 0;
+    if (!done) {
+      done = true;
+      try {
+        if (syncIt !== null) syncIt.return?.();
+        else await asyncIt!.return?.();
+      } catch {
+        // The build's own error is the one to report.
+      }
+    }
+    throw e;
+  } finally {
+    Atomics.store(job.released, 0, 1);
+    if (ownPool && pool !== undefined) await pool.close();
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Register.build with the read phase on a worker pool (src/register/parallel-ingest.ts): the
+ * same register, byte for byte (saved snapshot), the same rejections and issues (in the same
+ * key order) as the calling thread alone, for 1, 2 and 3 threads; failures reject cleanly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Register } from '../../src/register/register.js';
+import type { RegisterBuildOptions } from '../../src/register/register-options.js';
+import type { IngestTuning } from '../../src/register/parallel-ingest.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { vietnamesePersonSchema } from '../../src/schema.js';
+import { isKhopError, type KhopError } from '../../src/errors.js';
+import { KhopPool } from '../../src/pool/pool.js';
+import { Rng } from '../../src/util/rng.js';
+import { TaskContext } from '../../src/pool/task-context.js';
+import { runTask } from '../../src/pool/task-registry.js';
+import type { PoolLike } from '../../src/register/parallel-authenticate.js';
+
+/** A one-"thread" pool in this thread whose results come back after `delayMs` (payloads cloned, as posting does). */
+function slowPool(delayMs: number): PoolLike & { calls: number } {
+  const context = new TaskContext();
+  return {
+    threads: 1,
+    calls: 0,
+    run<T>(task: string, payload: unknown): Promise<T> {
+      this.calls++;
+      const copy = structuredClone(payload);
+      return new Promise<T>((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            resolve(structuredClone(runTask(context, task, copy)) as T);
+          } catch (e) {
+            reject(e);
+          }
+        }, delayMs),
+      );
+    },
+    close: async () => {},
+  };
+}
+
+const SECRET = 'test secret: 32 bytes of entropy';
+const SCHEMA = vietnamesePersonSchema();
+
+/**
+ * A seeded synthetic register (corrupted duplicates: odd date and name forms, missing values)
+ * with earlier IDs, and rows of every kind the ingester refuses or partly uses, scattered.
+ */
+function makeRows(n: number, seed: number): unknown[] {
+  const rng = new Rng(seed);
+  const pop = [...generatePopulation({ size: n, seed, duplicateRate: 0.2 })] as unknown as Array<Record<string, unknown>>;
+  const bad: Array<() => unknown> = [
+    () => null,
+    () => 42,
+    () => 'a row as text',
+    () => ['001090012345', 'Nguyễn Văn An'],
+    () => ({ recordId: `f${rng.int(1e6)}`, id: '001090012345', fullName: () => 'x' }),
+    () => ({ recordId: `s${rng.int(1e6)}`, id: '001090012345', sex: Symbol('x') }),
+    () => ({ recordId: `o${rng.int(1e6)}`, id: '001090012345', dob: new Date(0), province: { a: 1 } }),
+    () => ({ recordId: `a${rng.int(1e6)}`, id: ['001090012345'] }),
+    () => ({ recordId: `b${rng.int(1e6)}`, id: '001090012345', fullName: true }),
+    () => ({ recordId: `n${rng.int(1e6)}`, id: '001090012345', dob: Number.NaN }),
+    () => ({ id: '001090012345', fullName: 'Không Có Mã' }), // no record id
+    () => ({ recordId: `m${rng.int(1e6)}`, fullName: 'Thiếu Số' }), // no ID
+    () => ({ recordId: `i${rng.int(1e6)}`, id: '12ab', fullName: 'Sai Số' }), // invalid ID
+    () => ({ recordId: `e${rng.int(1e6)}`, id: '001090012345', old: { x: 1 } }),
+  ];
+  const out: unknown[] = [];
+  for (let i = 0; i < pop.length; i++) {
+    const r = { ...pop[i]! };
+    const u = rng.next();
+    if (u < 0.03) r['dob'] = '31/02/1990';
+    else if (u < 0.05) r['sex'] = 'không rõ';
+    else if (u < 0.06) r['fullName'] = '12345 !!';
+    else if (u < 0.08) r['province'] = `Tỉnh Mới ${rng.int(40)}`; // new category values late in the input
+    if (rng.chance(0.1)) r['old'] = `${pop[rng.int(pop.length)]!['id']}; 0${rng.int(1e8)} | xx`;
+    else if (rng.chance(0.02)) r['old'] = 123456789;
+    out.push(r);
+    if (rng.chance(0.02)) out.push(bad[rng.int(bad.length)]!());
+  }
+  return out;
+}
+
+async function* slowly(rows: readonly unknown[]): AsyncGenerator<unknown> {
+  for (let i = 0; i < rows.length; i++) {
+    if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+    yield rows[i];
+  }
+}
+
+let dir: string;
+let files = 0;
+const pools = new Map<number, KhopPool>();
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'khop-pingest-'));
+  // `threads` t = the calling thread + t − 1 workers.
+  pools.set(2, KhopPool.create({ threads: 1, inCallingThread: false }));
+  pools.set(3, KhopPool.create({ threads: 2 }));
+});
+afterAll(async () => {
+  for (const p of pools.values()) await p.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function snapshotBytes(reg: Register): Promise<Buffer> {
+  const path = join(dir, `r${files++}.khop`);
+  await reg.save(path);
+  return readFile(path);
+}
+
+interface Built {
+  bytes: Buffer;
+  rejected: string;
+  issues: string;
+  size: number;
+}
+
+async function built(rows: () => Iterable<unknown> | AsyncIterable<unknown>, options: RegisterBuildOptions, threads: number, tuning: IngestTuning): Promise<Built> {
+  const pool = pools.get(threads);
+  const reg = await Register.build(SCHEMA, rows(), { ...options, threads }, { ...tuning, ...(pool !== undefined ? { pool } : {}) });
+  // JSON keeps key order: issues must be merged in first-seen order (the snapshot holds them).
+  return { bytes: await snapshotBytes(reg), rejected: JSON.stringify(reg.rejected), issues: JSON.stringify(reg.issues), size: reg.size };
+}
+
+describe('Register.build with the read phase on a pool', () => {
+  const rows = makeRows(2000, 5);
+
+  const cases: Array<{ name: string; options: RegisterBuildOptions; source: () => Iterable<unknown> | AsyncIterable<unknown>; tuning: IngestTuning }> = [
+    { name: 'array, record ids, earlier IDs, categories', options: { idField: 'recordId', earlierIdsField: 'old' }, source: () => rows, tuning: { minRows: 0, chunkRows: 97 } },
+    { name: 'array, positions as record ids, no candidate index', options: { earlierIdsField: 'old', candidateSearch: false }, source: () => rows, tuning: { minRows: 0, chunkRows: 512 } },
+    { name: 'keyed register (idSecret)', options: { idField: 'recordId', earlierIdsField: 'old', idSecret: SECRET }, source: () => rows, tuning: { minRows: 0, chunkRows: 300 } },
+    { name: 'async iterable, first rows on the calling thread', options: { idField: 'recordId', earlierIdsField: 'old' }, source: () => slowly(rows), tuning: { minRows: 700, chunkRows: 256 } },
+    { name: 'sync generator, workers only (no calling-thread share)', options: { idField: 'recordId', earlierIdsField: 'old' }, source: () => rows.values(), tuning: { minRows: 0, chunkRows: 200, callingThreadShare: false } },
+  ];
+
+  // The snapshot stores the `threads` option: each pooled build is compared with a build of the
+  // same options whose rows are all read by the calling thread (minRows beyond the input).
+  const ALONE: IngestTuning = { minRows: Number.MAX_SAFE_INTEGER };
+
+  for (const c of cases) {
+    it(`${c.name}: identical snapshot bytes, rejections and issues for 1, 2 and 3 threads`, async () => {
+      const one = await built(c.source, c.options, 1, c.tuning);
+      expect(JSON.parse(one.rejected).length).toBeGreaterThan(20);
+      expect(Object.keys(JSON.parse(one.issues)).length).toBeGreaterThanOrEqual(3);
+      for (const t of [2, 3]) {
+        const alone = await built(c.source, c.options, t, ALONE);
+        expect(alone.rejected).toBe(one.rejected);
+        expect(alone.issues).toBe(one.issues);
+        const got = await built(c.source, c.options, t, c.tuning);
+        expect(got.size, `threads ${t}`).toBe(one.size);
+        expect(got.rejected, `threads ${t}`).toBe(one.rejected);
+        expect(got.issues, `threads ${t}`).toBe(one.issues);
+        expect(got.bytes.equals(alone.bytes), `threads ${t}: snapshot bytes`).toBe(true);
+      }
+    });
+  }
+
+  it('with threads: 2 and its own pool (started and closed by the build): the same register', async () => {
+    const alone = await Register.build(SCHEMA, rows, { idField: 'recordId', earlierIdsField: 'old', threads: 2 }, ALONE);
+    const reg = await Register.build(SCHEMA, rows, { idField: 'recordId', earlierIdsField: 'old', threads: 2 }, { minRows: 0, chunkRows: 1000 });
+    expect((await snapshotBytes(reg)).equals(await snapshotBytes(alone))).toBe(true);
+  });
+
+  it('a pool slower than the calling thread: the calling thread ingests chunks ahead of their turn; the same register', async () => {
+    const options: RegisterBuildOptions = { idField: 'recordId', earlierIdsField: 'old', threads: 2 };
+    const alone = await Register.build(SCHEMA, rows, options, ALONE);
+    for (const delay of [0, 30]) {
+      const pool = slowPool(delay);
+      const reg = await Register.build(SCHEMA, rows, options, { minRows: 0, chunkRows: 100, pool });
+      expect((await snapshotBytes(reg)).equals(await snapshotBytes(alone)), `delay ${delay}`).toBe(true);
+      expect(JSON.stringify(reg.issues)).toBe(JSON.stringify(alone.issues));
+      expect(pool.calls).toBeGreaterThan(0);
+      if (delay > 0) expect(pool.calls).toBeLessThan(Math.ceil(rows.length / 100) / 2); // most chunks stayed here
+    }
+  });
+
+  it('memoryBudget fails at the same row with the same estimate as one thread', async () => {
+    const more = makeRows(5000, 6); // past MEMORY_CHECK_EVERY (4,096) rows: a check mid-stream
+    const stream = (): AsyncIterable<unknown> => slowly(more);
+    const fail = async (threads: number): Promise<KhopError> =>
+      Register.build(SCHEMA, stream(), { idField: 'recordId', memoryBudget: 2_000_000, threads }, { minRows: 0, chunkRows: 128, pool: pools.get(2)! }).then(
+        () => {
+          throw new Error('the build should have failed');
+        },
+        (e: KhopError) => e,
+      );
+    const one = await fail(1);
+    const two = await fail(2);
+    expect(isKhopError(one, 'MEMORY_BUDGET_EXCEEDED')).toBe(true);
+    expect(isKhopError(two, 'MEMORY_BUDGET_EXCEEDED')).toBe(true);
+    expect(two.details).toEqual(one.details);
+    expect(one.details?.['estimate']).toBeLessThan(4_000_000); // failed at row 4,096, not at the end
+  });
+});
+
+describe('Register.build: a failing ingest worker', () => {
+  for (const mode of ['throw', 'exit'] as const) {
+    it(`a worker that ${mode === 'throw' ? 'throws' : 'dies'} rejects the build with WORKER_FAILED naming the task, and closes the source`, async () => {
+      const rows = makeRows(1500, 9);
+      let closed = false;
+      let read = 0;
+      function* source(): Generator<unknown> {
+        try {
+          for (const r of rows) {
+            read++;
+            yield r;
+          }
+        } finally {
+          closed = true;
+        }
+      }
+      process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.ingest', part: 1, mode });
+      let error: unknown;
+      try {
+        await Register.build(SCHEMA, source(), { idField: 'recordId', threads: 2 }, { minRows: 0, chunkRows: 100 });
+      } catch (e) {
+        error = e;
+      } finally {
+        delete process.env['KHOP_POOL_FAULT'];
+      }
+      expect(isKhopError(error, 'WORKER_FAILED')).toBe(true);
+      const err = error as KhopError;
+      expect(err.message).toContain('register.ingest');
+      expect(err.message).toContain(mode === 'exit' ? 'exited (code 70)' : 'injected test fault');
+      expect(closed).toBe(true);
+      expect(read).toBeLessThan(rows.length); // bounded read-ahead: the source was not drained
+    });
+  }
+});
