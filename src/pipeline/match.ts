@@ -45,7 +45,9 @@ import { matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterSizeCount } from '../cluster/clusters.js';
 import { NationalIdLevel } from '../compare/national-id-level.js';
 import { estimateMemory } from './estimate-memory.js';
-import { prepareRows, type PreparedDataset, type RejectedRow, type RowSource } from './prepare.js';
+import { prepareRows, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
+import { DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
+import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
 import { defaultBlockingRules, resolveRules } from './default-rules.js';
 import { availableParallelism } from 'node:os';
@@ -94,7 +96,9 @@ export interface MatchOptions {
    * Threads, an integer in 1..256. `1` runs every phase in the calling thread (no worker).
    * Default: the available cores (`os.availableParallelism()`) — except that a job with fewer
    * than {@link DEFAULT_PARALLEL_MIN_PAIRS} pairs to compare runs in the calling thread, where
-   * starting threads would cost more than they save. Results do not depend on it.
+   * starting threads would cost more than they save; rows given as an array of at least
+   * {@link DEFAULT_PARALLEL_PREPARE_MIN_ROWS} are prepared on the pool too (then the pool is
+   * started before the rows are read). Results do not depend on it.
    */
   threads?: number;
   /**
@@ -537,13 +541,43 @@ export async function dedupe(rows: RowSource, options: MatchOptions): Promise<De
   await checkMemoryBudget(v, options, Array.isArray(rows) ? rows : undefined);
   const phases: PhaseStat[] = [];
   let t = performance.now();
-  const prepared = await prepareRows([rows], v.schema, options.idField !== undefined ? { idField: options.idField } : {});
-  phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows });
-  options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
-  t = performance.now();
-  const r = await runMatch(prepared, v, options, false, phases);
-  const { result } = buildResult(prepared, v, r, phases, (row) => prepared.inputIndex[row]!);
-  return { ...result, clusters: clustersPerInput(prepared, r.reps, 0, prepared.inputRows) };
+  const early = earlyPool(v, options, Array.isArray(rows) ? rows.length : undefined);
+  try {
+    const prepared = await prepareRows([rows], v.schema, prepareOptions(options, early.pool)).catch((e: unknown) => {
+      throw phaseError('prepare', e);
+    });
+    phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });
+    options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
+    t = performance.now();
+    const r = await runMatch(prepared, v, early.pool !== undefined ? { ...options, pool: early.pool } : options, false, phases);
+    const { result } = buildResult(prepared, v, r, phases, (row) => prepared.inputIndex[row]!);
+    return { ...result, clusters: clustersPerInput(prepared, r.reps, 0, prepared.inputRows) };
+  } finally {
+    if (early.own) await early.pool!.close();
+  }
+}
+
+/**
+ * The pool, when it is known before the rows are read (so that the prepare phase can use it
+ * too): the caller's; one of `threads` (≥ 2) threads; or, threads not given, one of the
+ * available cores for an array of at least DEFAULT_PARALLEL_PREPARE_MIN_ROWS rows. Otherwise
+ * none yet: runMatch decides once the work is known.
+ */
+function earlyPool(v: Validated, options: MatchOptions, rows: number | undefined): { pool: KhopPool | undefined; own: boolean } {
+  if (options.pool !== undefined) return { pool: options.pool, own: false };
+  if (v.threads !== undefined) return v.threads > 1 ? { pool: KhopPool.create({ threads: v.threads }), own: true } : { pool: undefined, own: false };
+  if (rows !== undefined && rows >= DEFAULT_PARALLEL_PREPARE_MIN_ROWS && availableParallelism() > 1) {
+    return { pool: KhopPool.create({ threads: availableParallelism() }), own: true };
+  }
+  return { pool: undefined, own: false };
+}
+
+/** prepareRows options: the idField, and chunks on the pool when it has worker threads. */
+function prepareOptions(options: MatchOptions, pool: KhopPool | undefined): PrepareRowsOptions {
+  return {
+    ...(options.idField !== undefined ? { idField: options.idField } : {}),
+    ...(pool !== undefined && !pool.inThread ? { runner: pooledPrepare(pool) } : {}),
+  };
 }
 
 /**
@@ -557,10 +591,19 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
   await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();
-  const prepared = await prepareRows([left, right], v.schema, options.idField !== undefined ? { idField: options.idField } : {});
-  phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows });
-  options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
-  const r = await runMatch(prepared, v, options, true, phases);
+  const early = earlyPool(v, options, Array.isArray(left) && Array.isArray(right) ? left.length + right.length : undefined);
+  let prepared: Awaited<ReturnType<typeof prepareRows>>;
+  let r: Awaited<ReturnType<typeof runMatch>>;
+  try {
+    prepared = await prepareRows([left, right], v.schema, prepareOptions(options, early.pool)).catch((e: unknown) => {
+      throw phaseError('prepare', e);
+    });
+    phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });
+    options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
+    r = await runMatch(prepared, v, early.pool !== undefined ? { ...options, pool: early.pool } : options, true, phases);
+  } finally {
+    if (early.own) await early.pool!.close();
+  }
   const { result } = buildResult(prepared, v, r, phases, (row) => prepared.inputIndex[row]!);
   const linkIdx: number[] = [];
   for (let i = 0; i < result.pairs.count; i++) if (result.pairs.weight[i]! >= r.thresholdWeight) linkIdx.push(i);

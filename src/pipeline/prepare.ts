@@ -24,7 +24,7 @@
  */
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec } from '../block/record-store.js';
-import type { Schema, SchemaField, NameLocale } from '../schema.js';
+import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldToAscii } from '../text/fold.js';
 import { parsePersonName } from '../text/person-name.js';
 import { parseDate } from '../text/date.js';
@@ -175,117 +175,129 @@ function typeName(v: unknown): string {
 /** Rows as the API accepts them: an array or an (async) iterable of plain objects. */
 export type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
 
+/** A name group with its locale decided. */
+export type ResolvedNameGroup = { name: string; prefix: string; hasMiddle: boolean; fields: SchemaField[]; locale: 'vi' | 'generic' };
+
 /**
- * Read rows into a prepared store. With several sources (a link's left and right inputs) the
- * rows of source s follow those of source s−1 in one store, and `source` tells them apart;
- * `inputIndex` and rejected `index` count within each source.
+ * Rows of a chunk as they travel: per row, the K schema fields' own-property values (undefined
+ * when absent) and, with an idField, the record id value — flat, `values[i * W + k]` with
+ * W = K + (idField ? 1 : 0). Every value is null, undefined, a string, a finite number or a
+ * bigint (rows with other values were rejected by the calling thread, WRONG_TYPE), except the
+ * id value, which is null when it is not a string or a finite number (then NO_ID).
  */
-export async function prepareRows(
-  sources: readonly RowSource[],
-  schema: Schema,
-  options: PrepareOptions = {},
-): Promise<PreparedDataset & { rejectedBySource: RejectedRow[][] }> {
-  const list = sources;
-  const idField = options.idField;
-  if (idField !== undefined && (typeof idField !== 'string' || idField === '')) {
-    throw new KhopError('INVALID_OPTION', 'idField must be a non-empty column name', { details: { option: 'idField' } });
+export interface ChunkRows {
+  values: unknown[];
+  /** Input position of each row. */
+  at: number[];
+}
+
+/**
+ * One chunk, prepared: the accepted rows' store cells (the category `.cat` cells are left null:
+ * codes are assigned in input order when the chunk is appended), rejections and issues in input
+ * order. Plain data: it crosses threads by structured clone.
+ */
+export interface PreparedChunk {
+  /** Accepted rows. */
+  count: number;
+  /** count × C store cells. */
+  cells: CellValue[];
+  at: number[];
+  userIds: Array<string | number>;
+  rejected: RejectedRow[];
+  /** [field, reason, count, …] in first-seen order. */
+  issues: Array<string | number>;
+}
+
+/** What a thread needs to prepare chunks (a worker receives it once per job). */
+export interface PrepareJob {
+  readonly schema: Record<string, FieldSpec>;
+  readonly idField: string | undefined;
+  /** Decided locale of each name group, in nameGroupsOf order. */
+  readonly locales: ReadonlyArray<'vi' | 'generic'>;
+}
+
+/**
+ * Prepares rows given as flat values (ChunkRows) into store cells — the per-row work of
+ * prepareRows, the same in the calling thread and in a worker (parallel-prepare.ts).
+ * Non-re-entrant: one chunk at a time.
+ */
+export class RowPreparer {
+  readonly columns: ColumnSpec[];
+  /** Values per row in ChunkRows. */
+  readonly width: number;
+  private readonly fields: readonly SchemaField[];
+  private readonly colIndex: Map<string, number>;
+  private readonly groups: ResolvedNameGroup[];
+  private readonly fieldPos: Map<SchemaField, number>;
+  private readonly idField: string | undefined;
+  private readonly cells: CellValue[];
+  private issueCounts = new Map<string, Map<string, number>>();
+
+  constructor(schema: Schema, idField: string | undefined, locales: ReadonlyArray<'vi' | 'generic'>) {
+    this.fields = schema.fields;
+    this.columns = storeColumnsFor(schema);
+    this.colIndex = new Map(this.columns.map((c, i) => [c.name, i]));
+    this.groups = nameGroupsOf(schema).map((g, i) => ({ ...g, locale: locales[i]! }));
+    this.fieldPos = new Map(schema.fields.map((f, k) => [f, k]));
+    this.idField = idField;
+    this.width = schema.fields.length + (idField !== undefined ? 1 : 0);
+    this.cells = new Array<CellValue>(this.columns.length).fill(null);
   }
-  const sampleSize = options.localeSampleSize ?? 2000;
-  const columns = storeColumnsFor(schema);
-  const store = new RecordStore(columns);
-  const colIndex = new Map(columns.map((c, i) => [c.name, i]));
-  const groups = nameGroupsOf(schema);
-  const rejected: RejectedRow[] = [];
-  const issues: Record<string, Record<string, number>> = Object.create(null);
-  const inputIndex: number[] = [];
-  const userIds: Array<string | number> = [];
-  const categoryCodes = options.dictionaries ?? new Map<string, Map<string, number>>();
-  const cells: CellValue[] = new Array(columns.length).fill(null);
 
-  const issue = (field: string, reason: string) => {
-    const m = (issues[field] ??= Object.create(null) as Record<string, number>);
-    m[reason] = (m[reason] ?? 0) + 1;
-  };
-  const set = (name: string, v: CellValue) => {
-    cells[colIndex.get(name)!] = v;
-  };
+  /** A worker's preparer for `job`. */
+  static fromJob(job: PrepareJob): RowPreparer {
+    return new RowPreparer(defineSchema(job.schema), job.idField, job.locales);
+  }
 
-  // Locale decision for 'auto' groups needs a sample of names: buffer the first rows.
-  const resolved: Array<'vi' | 'generic'> = groups.map((g) => options.locales?.get(g.name) ?? (g.locale === 'auto' ? 'vi' : g.locale));
-  const autoGroups = groups.map((g, i) => (g.locale === 'auto' && !options.locales?.has(g.name) ? i : -1)).filter((i) => i >= 0);
-  const buffer: unknown[] = [];
-  let decided = autoGroups.length === 0;
-  const decide = () => {
-    for (const gi of autoGroups) {
-      let seen = 0;
-      let vi = 0;
-      for (const row of buffer) {
-        if (row === null || typeof row !== 'object') continue;
-        const g = groups[gi]!;
-        const text = g.fields.map((f) => (row as Record<string, unknown>)[f.column]).filter((v) => typeof v === 'string' && v.trim() !== '') as string[];
-        if (text.length === 0) continue;
-        seen++;
-        if (isVietnameseName(text.join(' '))) vi++;
-      }
-      resolved[gi] = seen > 0 && vi / seen >= 0.5 ? 'vi' : seen === 0 ? 'vi' : 'generic';
-    }
-    decided = true;
-  };
+  /** Prepare rows [from, to) of `rows` into `out` (call with out from emptyChunk(); may be called for consecutive ranges). */
+  prepare(rows: ChunkRows, from: number, to: number, out: PreparedChunk): void {
+    for (let i = from; i < to; i++) this.row(rows.values, i * this.width, rows.at[i]!, out);
+  }
 
-  let index = 0;
-  let currentSource = 0;
-  const sourceOf: number[] = [];
-  const rejectedBySource: RejectedRow[][] = list.map(() => []);
-  const reject = (r: RejectedRow) => {
-    rejected.push(r);
-    rejectedBySource[currentSource]!.push(r);
-  };
-  const handle = (row: unknown) => {
-    const at = index++;
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-      reject({ index: at, code: 'NOT_AN_OBJECT', reason: 'row is not an object' });
-      return;
-    }
-    const r = row as Record<string, unknown>;
-    // Type check every schema column first, so a row is either wholly in or wholly rejected.
-    const bad: string[] = [];
-    for (const f of schema.fields) {
-      const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
-      if (v === null || v === undefined || typeof v === 'string') continue;
-      if (typeof v === 'number' && Number.isFinite(v)) continue;
-      if (typeof v === 'bigint') continue;
-      bad.push(`field "${f.name}" holds ${typeName(v)}, expected text`);
-    }
-    if (bad.length > 0) {
-      reject({ index: at, code: 'WRONG_TYPE', reason: bad.join('; ') });
-      return;
-    }
+  /** Move the issues counted so far into `out.issues` (after the last range of a chunk). */
+  finish(out: PreparedChunk): void {
+    for (const [field, m] of this.issueCounts) for (const [reason, n] of m) out.issues.push(field, reason, n);
+    this.issueCounts = new Map();
+  }
+
+  private issue(field: string, reason: string): void {
+    let m = this.issueCounts.get(field);
+    if (m === undefined) this.issueCounts.set(field, (m = new Map()));
+    m.set(reason, (m.get(reason) ?? 0) + 1);
+  }
+
+  private set(name: string, v: CellValue): void {
+    this.cells[this.colIndex.get(name)!] = v;
+  }
+
+  private row(values: readonly unknown[], base: number, at: number, out: PreparedChunk): void {
+    const cells = this.cells;
     cells.fill(null);
     let usable = 0;
     const text = (f: SchemaField): string | null => {
-      const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
+      const v = values[base + this.fieldPos.get(f)!];
       if (v === null || v === undefined) return null;
       const s = typeof v === 'string' ? v : String(v);
       return s.trim() === '' ? null : s;
     };
-    for (const f of schema.fields) {
+    for (const f of this.fields) {
       const raw = text(f);
       switch (f.kind) {
         case 'nationalId': {
           if (raw === null) break;
           const p = parseNationalId(raw, { country: f.spec.country ?? 'VN' });
           if (!p.ok) {
-            issue(f.name, `id ${p.reason}`);
+            this.issue(f.name, `id ${p.reason}`);
             break;
           }
-          set(`${f.name}.id`, p.digits);
-          set(`${f.name}.idkind`, p.kind === 'cccd' ? 1 : 2);
+          this.set(`${f.name}.id`, p.digits);
+          this.set(`${f.name}.idkind`, p.kind === 'cccd' ? 1 : 2);
           usable++;
           break;
         }
         case 'date': {
           if (raw === null) break;
-          const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : raw;
+          const v = values[base + this.fieldPos.get(f)!];
           const d = parseDate(typeof v === 'number' ? v : raw, {
             order: f.spec.order ?? 'dmy',
             excelSerial: f.spec.excelSerial ?? false,
@@ -293,10 +305,10 @@ export async function prepareRows(
             ...(f.spec.maxYear !== undefined ? { maxYear: f.spec.maxYear } : {}),
           });
           if (!d.ok) {
-            issue(f.name, `date ${d.reason}`);
+            this.issue(f.name, `date ${d.reason}`);
             break;
           }
-          set(`${f.name}.date`, d.packed);
+          this.set(`${f.name}.date`, d.packed);
           usable++;
           break;
         }
@@ -304,10 +316,10 @@ export async function prepareRows(
           if (raw === null) break;
           const s = parseSex(raw);
           if (s === null) {
-            issue(f.name, 'sex unrecognised');
+            this.issue(f.name, 'sex unrecognised');
             break;
           }
-          set(`${f.name}.sex`, s === 'male' ? 1 : 2);
+          this.set(`${f.name}.sex`, s === 'male' ? 1 : 2);
           usable++;
           break;
         }
@@ -315,15 +327,11 @@ export async function prepareRows(
           if (raw === null) break;
           const folded = foldToAscii(raw);
           if (folded === '') {
-            issue(f.name, 'no letters or digits');
+            this.issue(f.name, 'no letters or digits');
             break;
           }
-          let dict = categoryCodes.get(f.name);
-          if (!dict) categoryCodes.set(f.name, (dict = new Map()));
-          let code = dict.get(folded);
-          if (code === undefined) dict.set(folded, (code = dict.size + 1));
-          set(`${f.name}.cat`, code);
-          set(`${f.name}.fold`, folded);
+          // The code (`.cat`) is assigned in input order when the chunk is appended.
+          this.set(`${f.name}.fold`, folded);
           usable++;
           break;
         }
@@ -331,7 +339,7 @@ export async function prepareRows(
           if (raw === null) break;
           const folded = foldToAscii(raw);
           if (folded === '') break;
-          set(`${f.name}.fold`, folded);
+          this.set(`${f.name}.fold`, folded);
           usable++;
           break;
         }
@@ -339,7 +347,7 @@ export async function prepareRows(
           if (raw === null) break;
           const folded = foldToAscii(raw).replace(/ /g, '');
           if (folded === '') break;
-          set(`${f.name}.id`, folded);
+          this.set(`${f.name}.id`, folded);
           usable++;
           break;
         }
@@ -347,9 +355,8 @@ export async function prepareRows(
           break;
       }
     }
-    for (let gi = 0; gi < groups.length; gi++) {
-      const g = groups[gi]!;
-      const locale = resolved[gi]!;
+    for (const g of this.groups) {
+      const locale = g.locale;
       let family = '';
       let middle = '';
       let given = '';
@@ -359,7 +366,7 @@ export async function prepareRows(
         if (raw === null) continue;
         const p = parsePersonName(raw);
         if (p.tokens.length === 0) {
-          issue(g.name, 'name has no letters');
+          this.issue(g.name, 'name has no letters');
           continue;
         }
         if (locale === 'vi') {
@@ -388,7 +395,7 @@ export async function prepareRows(
           family = t.length > 1 ? t[t.length - 1]! : '';
           middle = t.slice(1, Math.max(1, t.length - 1)).join(' ');
         }
-        norm = [family, middle, given].filter((s) => s !== '').join(' ');
+        norm = [family, middle, given].filter((x) => x !== '').join(' ');
       } else {
         const famField = g.fields.find((f) => f.kind === 'familyName');
         const givField = g.fields.find((f) => f.kind === 'givenName');
@@ -396,86 +403,296 @@ export async function prepareRows(
         family = famField ? parsePersonName(text(famField) ?? '').tokens.join(' ') : '';
         given = givField ? parsePersonName(text(givField) ?? '').tokens.join(' ') : '';
         if (family === '' && given === '') continue;
-        norm = [family, given].filter((s) => s !== '').join(' ');
+        norm = [family, given].filter((x) => x !== '').join(' ');
       }
       const fFamily = foldToAscii(family);
       const fMiddle = foldToAscii(middle);
       const fGiven = foldToAscii(given);
-      const fold = [fFamily, fMiddle, fGiven].filter((s) => s !== '').join(' ');
+      const fold = [fFamily, fMiddle, fGiven].filter((x) => x !== '').join(' ');
       if (fold === '') {
-        issue(g.name, 'name has no letters');
+        this.issue(g.name, 'name has no letters');
         continue;
       }
-      set(`${g.prefix}.norm`, norm);
-      set(`${g.prefix}.fold`, fold);
-      set(`${g.prefix}.family`, fFamily);
-      set(`${g.prefix}.middle`, fMiddle);
-      set(`${g.prefix}.given`, fGiven);
-      set(`${g.prefix}.familyKey`, partKey(fFamily, locale));
-      set(`${g.prefix}.middleKey`, partKey(fMiddle, locale));
+      this.set(`${g.prefix}.norm`, norm);
+      this.set(`${g.prefix}.fold`, fold);
+      this.set(`${g.prefix}.family`, fFamily);
+      this.set(`${g.prefix}.middle`, fMiddle);
+      this.set(`${g.prefix}.given`, fGiven);
       const familyKey = partKey(fFamily, locale);
       const givenKey = partKey(fGiven, locale);
-      set(`${g.prefix}.givenKey`, givenKey);
+      this.set(`${g.prefix}.familyKey`, familyKey);
+      this.set(`${g.prefix}.middleKey`, partKey(fMiddle, locale));
+      this.set(`${g.prefix}.givenKey`, givenKey);
       // Family and given keys in sorted order: a blocking key that survives swapped parts.
       if (familyKey !== '' && givenKey !== '') {
-        set(`${g.prefix}.keySet`, familyKey < givenKey ? `${familyKey}|${givenKey}` : `${givenKey}|${familyKey}`);
+        this.set(`${g.prefix}.keySet`, familyKey < givenKey ? `${familyKey}|${givenKey}` : `${givenKey}|${familyKey}`);
       }
       usable++;
     }
     if (usable === 0) {
-      reject({ index: at, code: 'NO_VALUES', reason: 'no schema field has a usable value' });
+      out.rejected.push({ index: at, code: 'NO_VALUES', reason: 'no schema field has a usable value' });
       return;
     }
     // The record id names the row's cluster: a row without one (or with an object, NaN…) is
     // rejected rather than given a made-up id that could equal another row's.
     let userId: string | number = at;
-    if (idField !== undefined) {
-      const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
+    if (this.idField !== undefined) {
+      const v = values[base + this.fields.length];
       if (!((typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v)))) {
-        reject({ index: at, code: 'NO_ID', reason: `the record id column "${idField}" has no usable value` });
+        out.rejected.push({ index: at, code: 'NO_ID', reason: `the record id column "${this.idField}" has no usable value` });
         return;
       }
       userId = v;
     }
-    store.append(cells);
-    inputIndex.push(at);
-    sourceOf.push(currentSource);
-    userIds.push(userId);
+    for (let c = 0; c < cells.length; c++) out.cells.push(cells[c]);
+    out.at.push(at);
+    out.userIds.push(userId);
+    out.count++;
+  }
+}
+
+/** An empty PreparedChunk to fill. */
+export function emptyChunk(): PreparedChunk {
+  return { count: 0, cells: [], at: [], userIds: [], rejected: [], issues: [] };
+}
+
+/** Sizes of the chunks rows are prepared in (the unit of work of a pooled prepare). */
+export const PREPARE_CHUNK_ROWS = 4096;
+
+/** A chunk read from a source: its rows to prepare and the rows the calling thread already rejected. */
+export interface ReadChunk {
+  readonly source: number;
+  readonly rows: ChunkRows;
+  /** NOT_AN_OBJECT / WRONG_TYPE rejections of the chunk's input range, in input order. */
+  readonly rejected: RejectedRow[];
+}
+
+/** Runs the chunks of prepareRows: in the calling thread, or on a pool (parallel-prepare.ts). */
+export interface ChunkRunner {
+  /** Take a chunk (resolves when there is room for the next: back-pressure). */
+  push(chunk: ReadChunk): Promise<void>;
+  /** Every chunk pushed has been appended. */
+  drain(): Promise<void>;
+  /** The phase is over (or failed): release what the runner holds (workers' cached state). */
+  close?(): void;
+}
+
+/** A pool runner factory (parallel-prepare.ts installs it; prepare.ts does not import the pool). */
+export type PooledRunnerFactory = (job: PrepareJob, preparer: RowPreparer, append: (chunk: ReadChunk, prepared: PreparedChunk) => void) => ChunkRunner;
+
+export interface PrepareRowsOptions extends PrepareOptions {
+  /**
+   * Prepare chunks on a pool: a factory from parallel-prepare.ts (`pooledPrepare(pool)`); the
+   * result is identical to the calling thread's. Default: the calling thread.
+   */
+  runner?: PooledRunnerFactory;
+}
+
+/**
+ * Read rows into a prepared store. With several sources (a link's left and right inputs) the
+ * rows of source s follow those of source s−1 in one store, and `source` tells them apart;
+ * `inputIndex` and rejected `index` count within each source.
+ *
+ *   source ─► row checks here (not an object, a value of the wrong type → rejected) ─► chunks of
+ *   PREPARE_CHUNK_ROWS rows as flat values ─► RowPreparer (here, or on a pool) ─► appended IN
+ *   INPUT ORDER: category codes assigned in first-seen order, cells to the store, rejections
+ *   and issue counts merged — so the result does not depend on where a chunk was prepared.
+ */
+export async function prepareRows(
+  sources: readonly RowSource[],
+  schema: Schema,
+  options: PrepareRowsOptions = {},
+): Promise<PreparedDataset & { rejectedBySource: RejectedRow[][] }> {
+  const list = sources;
+  const idField = options.idField;
+  if (idField !== undefined && (typeof idField !== 'string' || idField === '')) {
+    throw new KhopError('INVALID_OPTION', 'idField must be a non-empty column name', { details: { option: 'idField' } });
+  }
+  const sampleSize = options.localeSampleSize ?? 2000;
+  const columns = storeColumnsFor(schema);
+  const store = new RecordStore(columns);
+  const colIndex = new Map(columns.map((c, i) => [c.name, i]));
+  const groups = nameGroupsOf(schema);
+  const rejected: RejectedRow[] = [];
+  const issues: Record<string, Record<string, number>> = Object.create(null);
+  const inputIndex: number[] = [];
+  const userIds: Array<string | number> = [];
+  const categoryCodes = options.dictionaries ?? new Map<string, Map<string, number>>();
+  const C = columns.length;
+  const cells: CellValue[] = new Array(C).fill(null);
+  const categories = schema.fields
+    .filter((f) => f.kind === 'category')
+    .map((f) => ({ name: f.name, cat: colIndex.get(`${f.name}.cat`)!, fold: colIndex.get(`${f.name}.fold`)! }));
+
+  // Locale decision for 'auto' groups needs a sample of names: buffer the first rows.
+  const resolved: Array<'vi' | 'generic'> = groups.map((g) => options.locales?.get(g.name) ?? (g.locale === 'auto' ? 'vi' : g.locale));
+  const autoGroups = groups.map((g, i) => (g.locale === 'auto' && !options.locales?.has(g.name) ? i : -1)).filter((i) => i >= 0);
+  const buffer: unknown[] = [];
+  let decided = autoGroups.length === 0;
+  const decide = () => {
+    for (const gi of autoGroups) {
+      let seen = 0;
+      let vi = 0;
+      for (const row of buffer) {
+        if (row === null || typeof row !== 'object') continue;
+        const g = groups[gi]!;
+        const text = g.fields.map((f) => (row as Record<string, unknown>)[f.column]).filter((v) => typeof v === 'string' && v.trim() !== '') as string[];
+        if (text.length === 0) continue;
+        seen++;
+        if (isVietnameseName(text.join(' '))) vi++;
+      }
+      resolved[gi] = seen > 0 && vi / seen >= 0.5 ? 'vi' : seen === 0 ? 'vi' : 'generic';
+    }
+    decided = true;
   };
 
-  const feed = (row: unknown) => {
-    if (decided) handle(row);
-    else {
-      buffer.push(row);
-      if (buffer.length >= sampleSize) {
-        decide();
-        for (const b of buffer) handle(b);
-        buffer.length = 0;
+  const sourceOf: number[] = [];
+  const rejectedBySource: RejectedRow[][] = list.map(() => []);
+  const reject = (source: number, r: RejectedRow) => {
+    rejected.push(r);
+    rejectedBySource[source]!.push(r);
+  };
+
+  /** A prepared chunk → the store and the bookkeeping, in input order (always this thread). */
+  const append = (chunk: ReadChunk, p: PreparedChunk): void => {
+    // Rejections of both kinds, merged by input position.
+    const pre = chunk.rejected;
+    const post = p.rejected;
+    for (let a = 0, b = 0; a < pre.length || b < post.length; ) {
+      if (b >= post.length || (a < pre.length && pre[a]!.index < post[b]!.index)) reject(chunk.source, pre[a++]!);
+      else reject(chunk.source, post[b++]!);
+    }
+    for (let i = 0; i < p.issues.length; i += 3) {
+      const m = (issues[p.issues[i] as string] ??= Object.create(null) as Record<string, number>);
+      const reason = p.issues[i + 1] as string;
+      m[reason] = (m[reason] ?? 0) + (p.issues[i + 2] as number);
+    }
+    for (let r = 0; r < p.count; r++) {
+      for (let c = 0; c < C; c++) cells[c] = p.cells[r * C + c];
+      for (const cat of categories) {
+        const folded = cells[cat.fold];
+        if (typeof folded !== 'string') continue;
+        let dict = categoryCodes.get(cat.name);
+        if (!dict) categoryCodes.set(cat.name, (dict = new Map()));
+        let code = dict.get(folded);
+        if (code === undefined) dict.set(folded, (code = dict.size + 1));
+        cells[cat.cat] = code;
+      }
+      store.append(cells);
+      inputIndex.push(p.at[r]!);
+      sourceOf.push(chunk.source);
+      userIds.push(p.userIds[r]!);
+    }
+  };
+
+  let runner: ChunkRunner | null = null;
+  let preparer: RowPreparer | null = null;
+  const start = (): ChunkRunner => {
+    preparer = new RowPreparer(schema, idField, resolved);
+    if (options.runner !== undefined) return options.runner({ schema: schema.toJSON(), idField, locales: resolved.slice() }, preparer, append);
+    const p = preparer;
+    return {
+      push: (chunk) => {
+        const out = emptyChunk();
+        p.prepare(chunk.rows, 0, chunk.rows.at.length, out);
+        p.finish(out);
+        append(chunk, out);
+        return Promise.resolve();
+      },
+      drain: () => Promise.resolve(),
+    };
+  };
+
+  const K = schema.fields.length;
+  const width = K + (idField !== undefined ? 1 : 0);
+  let index = 0;
+  let currentSource = 0;
+  let chunk: { values: unknown[]; at: number[]; rejected: RejectedRow[] } = { values: [], at: [], rejected: [] };
+  const flush = async (): Promise<void> => {
+    if (chunk.at.length === 0 && chunk.rejected.length === 0) return;
+    const c = chunk;
+    chunk = { values: [], at: [], rejected: [] };
+    runner ??= start();
+    await runner.push({ source: currentSource, rows: { values: c.values, at: c.at }, rejected: c.rejected });
+  };
+  /** The calling thread's checks, then the row's flat values into the chunk; true when the chunk is full. */
+  const handle = (row: unknown): boolean => {
+    const at = index++;
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      chunk.rejected.push({ index: at, code: 'NOT_AN_OBJECT', reason: 'row is not an object' });
+    } else {
+      const r = row as Record<string, unknown>;
+      // Type check every schema column first, so a row is either wholly in or wholly rejected.
+      let bad: string[] | null = null;
+      const base = chunk.values.length;
+      for (const f of schema.fields) {
+        const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
+        chunk.values.push(v);
+        if (v === null || v === undefined || typeof v === 'string') continue;
+        if (typeof v === 'number' && Number.isFinite(v)) continue;
+        if (typeof v === 'bigint') continue;
+        (bad ??= []).push(`field "${f.name}" holds ${typeName(v)}, expected text`);
+      }
+      if (bad !== null) {
+        chunk.values.length = base;
+        chunk.rejected.push({ index: at, code: 'WRONG_TYPE', reason: bad.join('; ') });
+      } else {
+        if (idField !== undefined) {
+          const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
+          // Only strings and numbers can be ids; anything else (which might not cross a thread) is "no id".
+          chunk.values.push(typeof v === 'string' || typeof v === 'number' ? v : null);
+        }
+        chunk.at.push(at);
       }
     }
+    return chunk.at.length >= PREPARE_CHUNK_ROWS || chunk.rejected.length >= PREPARE_CHUNK_ROWS;
+  };
+
+  /** A row from the source (buffered until the name locales are decided); true when a chunk is full. */
+  const feed = (row: unknown): boolean => {
+    if (decided) return handle(row);
+    buffer.push(row);
+    if (buffer.length >= sampleSize) decide();
+    return false;
+  };
+  /** After decide(): the buffered rows, chunk by chunk. */
+  const drainBuffer = async (): Promise<void> => {
+    for (const b of buffer) if (handle(b)) await flush();
+    buffer.length = 0;
   };
   const sourceRows: number[] = [];
   let inputRows = 0;
-  for (let s = 0; s < list.length; s++) {
-    const rows = list[s]!;
-    if (rows === null || typeof rows !== 'object' || !(Symbol.iterator in rows || Symbol.asyncIterator in rows)) {
-      throw new KhopError('INVALID_ARGUMENT', 'rows must be an array or an (async) iterable of objects');
+  let before = 0;
+  try {
+    for (let s = 0; s < list.length; s++) {
+      const rows = list[s]!;
+      if (rows === null || typeof rows !== 'object' || !(Symbol.iterator in rows || Symbol.asyncIterator in rows)) {
+        throw new KhopError('INVALID_ARGUMENT', 'rows must be an array or an (async) iterable of objects');
+      }
+      currentSource = s;
+      index = 0;
+      if (Symbol.asyncIterator in rows) {
+        for await (const row of rows as AsyncIterable<unknown>) {
+          if (feed(row)) await flush();
+          else if (decided && buffer.length > 0) await drainBuffer();
+        }
+      } else {
+        for (const row of rows as Iterable<unknown>) {
+          if (feed(row)) await flush();
+          else if (decided && buffer.length > 0) await drainBuffer();
+        }
+      }
+      if (!decided) decide();
+      await drainBuffer();
+      await flush();
+      // Rows per source are known once every chunk of the source has been appended.
+      if (runner !== null) await (runner as ChunkRunner).drain();
+      sourceRows.push(inputIndex.length - before);
+      before = inputIndex.length;
+      inputRows += index;
     }
-    currentSource = s;
-    index = 0;
-    const before = inputIndex.length;
-    if (Symbol.asyncIterator in rows) {
-      for await (const row of rows as AsyncIterable<unknown>) feed(row);
-    } else {
-      for (const row of rows as Iterable<unknown>) feed(row);
-    }
-    if (!decided) {
-      decide();
-      for (const b of buffer) handle(b);
-      buffer.length = 0;
-    }
-    sourceRows.push(inputIndex.length - before);
-    inputRows += index;
+  } finally {
+    (runner as ChunkRunner | null)?.close?.();
   }
 
   return {
@@ -493,4 +710,3 @@ export async function prepareRows(
     dictionaries: categoryCodes,
   };
 }
-

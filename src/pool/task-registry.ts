@@ -23,6 +23,7 @@ import type { TaskContext } from './task-context.js';
 import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
 import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authenticate.js';
 import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
+import { PREPARE_TASK, prepareTask } from '../pipeline/parallel-prepare.js';
 import {
   INDEX_CSR_TASK,
   INDEX_HISTOGRAM_TASK,
@@ -54,6 +55,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   'match.lambda': lambdaTask,
   [AUTHENTICATE_TASK]: authenticateTask,
   [INGEST_TASK]: ingestTask,
+  [PREPARE_TASK]: prepareTask,
   [INDEX_KEYS_TASK]: indexKeysTask,
   [INDEX_HISTOGRAM_TASK]: indexHistogramTask,
   [INDEX_SCATTER_TASK]: indexScatterTask,

@@ -1,0 +1,168 @@
+/**
+ * The prepare phase of dedupe / link on a worker pool: chunks of rows are prepared (parsed,
+ * normalised, phonetic keys computed — the per-row work of prepare.ts) by worker threads and by
+ * the calling thread, and appended to the store IN INPUT ORDER by the calling thread.
+ *
+ *   calling thread                                       worker (task 'pipeline.prepare')
+ *   prepareRows: row checks, flat values, chunks ─┬─►  RowPreparer.fromJob (once per thread
+ *                                                 │    and job) ─► PreparedChunk: cells,
+ *                                                 │    rejections, issues
+ *   append (prepare.ts): category codes in ◄──────┴── the chunks that no worker was free for,
+ *   first-seen order, cells → store, rejections         prepared here — at their turn, or
+ *   and issues merged                                   ahead of it while waiting for a worker
+ *
+ * Identical to one thread, byte for byte: the same RowPreparer prepares every chunk; the
+ * calling thread appends chunks in input order and assigns category codes while appending
+ * (workers never assign one), and merges issue counts chunk by chunk, which keeps their keys
+ * in first-seen order.
+ *
+ * Scheduling (as pooled authenticateMany, register/parallel-authenticate.ts): each worker has
+ * at most two chunks posted (one running, one waiting in piscina's queue), at most
+ * 2 × workers + 2 chunks are read ahead (back-pressure on a stream), and the calling thread
+ * prepares every chunk no worker is free for, in slices of PREPARE_SLICE_ROWS rows with an
+ * event-loop turn in between, so piscina can hand a finished worker its next chunk.
+ *
+ * Trade-off: rows cross as flat values (no property names; structured clone) and come back as
+ * cells — the calling thread still reads every row, appends every cell to the store (UTF-8
+ * encoding included) and decodes the clones: about a third of what preparing a row costs
+ * (BENCHMARKS.md, pool-prepare); the rest runs on every core.
+ */
+import { KhopError } from '../errors.js';
+import { emptyChunk, RowPreparer, type ChunkRunner, type ChunkRows, type PooledRunnerFactory, type PreparedChunk, type PrepareJob, type ReadChunk } from './prepare.js';
+
+export const PREPARE_TASK = 'pipeline.prepare';
+
+/** Rows the calling thread prepares between two event-loop turns. */
+export const PREPARE_SLICE_ROWS = 512;
+
+/** Without `threads`, arrays with at least this many rows are prepared on a pool of the available cores. */
+export const DEFAULT_PARALLEL_PREPARE_MIN_ROWS = 50_000;
+
+/** The part of KhopPool used here. */
+export interface PreparePool {
+  run<T = unknown>(taskName: string, payload: unknown): Promise<T>;
+  readonly threads: number;
+}
+
+/** Payload of the 'pipeline.prepare' task. */
+export interface PrepareTaskPayload {
+  readonly job: { readonly key: string; readonly released: Int32Array; readonly spec: PrepareJob };
+  readonly rows: ChunkRows;
+}
+
+/** Worker side: prepare one chunk (the preparer is built once per thread and job). */
+export function prepareTask(payload: PrepareTaskPayload, context: { job<T>(key: string, released: Int32Array | undefined, build: () => T): T }): PreparedChunk {
+  if (payload === null || typeof payload !== 'object' || payload.rows === null || typeof payload.rows !== 'object' || !Array.isArray(payload.rows.at)) {
+    throw new KhopError('INVALID_ARGUMENT', 'pipeline.prepare: payload must hold a job and a chunk of rows');
+  }
+  const preparer = context.job(payload.job.key, payload.job.released, () => RowPreparer.fromJob(payload.job.spec));
+  const out = emptyChunk();
+  preparer.prepare(payload.rows, 0, payload.rows.at.length, out);
+  preparer.finish(out);
+  return out;
+}
+
+let jobCounter = 0;
+
+/** A runner factory for prepareRows that prepares chunks on `pool` (and in the calling thread). */
+export function pooledPrepare(pool: PreparePool): PooledRunnerFactory {
+  return (spec, preparer, append) => new PooledChunkRunner(pool, spec, preparer, append);
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+class Entry {
+  kind: 'local' | 'computing' | 'done' | 'remote' = 'local';
+  result: PreparedChunk | null = null;
+  promise: Promise<PreparedChunk> | null = null;
+  settled = false;
+  constructor(readonly chunk: ReadChunk) {}
+}
+
+class PooledChunkRunner implements ChunkRunner {
+  private readonly queue: Entry[] = [];
+  private inFlight = 0;
+  private readonly job: PrepareTaskPayload['job'];
+
+  constructor(
+    private readonly pool: PreparePool,
+    spec: PrepareJob,
+    private readonly preparer: RowPreparer,
+    private readonly append: (chunk: ReadChunk, prepared: PreparedChunk) => void,
+  ) {
+    this.job = { key: `prepare-${process.pid}-${++jobCounter}`, released: new Int32Array(new SharedArrayBuffer(4)), spec };
+  }
+
+  private get workers(): number {
+    return this.pool.threads;
+  }
+
+  async push(chunk: ReadChunk): Promise<void> {
+    this.queue.push(new Entry(chunk));
+    this.topUp();
+    while (this.queue.length >= 2 * this.workers + 2) await this.step();
+  }
+
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.step();
+  }
+
+  close(): void {
+    Atomics.store(this.job.released, 0, 1);
+    for (const e of this.queue) e.promise?.catch(() => undefined);
+    this.queue.length = 0;
+  }
+
+  /** Post the newest unassigned chunks (never the oldest: this thread is about to take it) while a worker has room. */
+  private topUp(): void {
+    for (let i = this.queue.length - 1; i >= 1 && this.inFlight < 2 * this.workers; i--) {
+      const e = this.queue[i]!;
+      if (e.kind === 'local') this.send(e);
+    }
+  }
+
+  private send(e: Entry): void {
+    e.kind = 'remote';
+    this.inFlight++;
+    const settle = (): void => {
+      e.settled = true;
+      this.inFlight--;
+    };
+    e.promise = this.pool.run<PreparedChunk>(PREPARE_TASK, { job: this.job, rows: e.chunk.rows } satisfies PrepareTaskPayload);
+    e.promise.then(settle, settle);
+  }
+
+  /** Append the oldest chunk if it is ready, else prepare a chunk here (the oldest if it is unassigned). */
+  private async step(): Promise<void> {
+    const head = this.queue[0]!;
+    if (head.kind === 'local') await this.compute(head);
+    if (head.kind === 'done' || (head.kind === 'remote' && head.settled)) {
+      const result = head.kind === 'done' ? head.result! : await head.promise!;
+      this.queue.shift();
+      this.append(head.chunk, result);
+      this.topUp();
+      return;
+    }
+    // The oldest chunk is on a worker: prepare a later one rather than wait.
+    const ahead = this.queue.find((e) => e.kind === 'local');
+    if (ahead !== undefined) await this.compute(ahead);
+    else await head.promise!.catch(() => undefined); // its error surfaces when it is appended
+  }
+
+  /** Prepare chunk `e` in this thread, a slice at a time, with a turn (and a top-up) between slices. */
+  private async compute(e: Entry): Promise<void> {
+    e.kind = 'computing';
+    const out = emptyChunk();
+    const n = e.chunk.rows.at.length;
+    for (let from = 0; from < n; from += PREPARE_SLICE_ROWS) {
+      this.preparer.prepare(e.chunk.rows, from, Math.min(n, from + PREPARE_SLICE_ROWS), out);
+      if (from + PREPARE_SLICE_ROWS < n) {
+        await turn();
+        this.topUp();
+      }
+    }
+    this.preparer.finish(out);
+    e.result = out;
+    e.kind = 'done';
+  }
+}
