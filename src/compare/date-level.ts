@@ -157,8 +157,11 @@ function oneDigitApart(a: number, b: number): boolean {
  * pairs (a difference rarely ends in 0), instead of the 16 divisions of the digit walk.
  */
 function differenceMayBeOneDigit(diff: number): boolean {
-  let d = diff < 0 ? -diff : diff;
-  while (d % 10 === 0) d /= 10; // d ≠ 0: the dates differ
+  // d ≠ 0 (the dates differ) and |d| < 10^8, so `| 0` keeps its value and `(d / 10) | 0` is the
+  // exact quotient of a multiple of 10: both keep d typed int32 for the JIT (the difference of
+  // two int32 may exceed int32, and `/=` gives a double), so `%` can stay an integer remainder.
+  let d = (diff < 0 ? -diff : diff) | 0;
+  while (d % 10 === 0) d = (d / 10) | 0;
   return d <= 9 || (d <= 81 && d % 9 === 0);
 }
 
@@ -182,14 +185,15 @@ export function compareDates(a: number, b: number): DateLevel {
   const ya = (a / 10000) | 0;
   const ma = ((a / 100) | 0) % 100;
   const da = a % 100;
-  if (ma > 12 || (da !== 0 && (ma === 0 || da > daysInMonth(ya, ma)))) invalid();
+  // Every month has at least 28 days: the month length is looked up only for days 29–31.
+  if (ma > 12 || (da !== 0 && (ma === 0 || (da > 28 && da > daysInMonth(ya, ma))))) invalid();
   // Equal values (most candidate pairs): validated once; a partial date agrees with itself.
   if (a === b) return da !== 0 ? DateLevel.EXACT : DateLevel.PARTIAL_AGREES;
   if (!Number.isInteger(b) || b < 10000 || b > 99991231) invalid();
   const yb = (b / 10000) | 0;
   const mb = ((b / 100) | 0) % 100;
   const db = b % 100;
-  if (mb > 12 || (db !== 0 && (mb === 0 || db > daysInMonth(yb, mb)))) invalid();
+  if (mb > 12 || (db !== 0 && (mb === 0 || (db > 28 && db > daysInMonth(yb, mb))))) invalid();
   const fullA = da !== 0; // validated: a known day implies a known month
   const fullB = db !== 0;
 

@@ -77,6 +77,33 @@ export function compareNationalIds(au: CodeUnits, as: number, ae: number, bu: Co
   return NationalIdLevel.ELSE;
 }
 
+/**
+ * Number of byte positions (0..4) at which two 32-bit words differ, from x = a ^ b: OR-ing x
+ * with itself shifted right by 4, 2 and 1 leaves in bit 8k the OR of bits 8k..8k+7 — byte k of
+ * x — (every sampled bit collects bits of its own byte only); the four sampled bits, masked by
+ * 0x01010101 and multiplied by 0x01010101, add up in the top byte. Byte order does not matter.
+ */
+export function differingBytes32(x: number): number {
+  x |= x >>> 4;
+  x |= x >>> 2;
+  x |= x >>> 1;
+  return Math.imul(x & 0x01010101, 0x01010101) >>> 24;
+}
+
+/**
+ * Pre-filter of {@link compareNationalIds} for two values of EQUAL length held in zero-padded
+ * slots of four 32-bit words each (`wa[ia..ia+4)`, `wb[ib..ib+4)`: a length byte then the units,
+ * zeros after — the fixed-width ID copy of src/pipeline/comparisons.ts): true when the level is
+ * proved to be ELSE. With equal lengths the level is exact (no differing unit), one-digit (one)
+ * or transposition (two adjacent) — otherwise else (editShape); equal length bytes and zero
+ * padding make the differing slot bytes exactly the differing units, so three or more
+ * differing bytes prove else. Four XORs replace the unit-by-unit walk on random pairs.
+ */
+export function equalLengthIdsDifferInThreeOrMore(wa: Int32Array, ia: number, wb: Int32Array, ib: number): boolean {
+  return differingBytes32(wa[ia]! ^ wb[ib]!) + differingBytes32(wa[ia + 1]! ^ wb[ib + 1]!) +
+    differingBytes32(wa[ia + 2]! ^ wb[ib + 2]!) + differingBytes32(wa[ia + 3]! ^ wb[ib + 3]!) > 2;
+}
+
 /** National-ID level of row `ra` of `a` and row `rb` of `b` (null or empty = missing). */
 export function compareNationalIdRows(a: TextColumnReader, ra: number, b: TextColumnReader, rb: number): NationalIdLevel {
   if (a.isNull(ra) || b.isNull(rb)) return NationalIdLevel.MISSING;

@@ -426,46 +426,105 @@ function popcount32(v: number): number {
 }
 
 /**
- * OSA distance ≤ 1 between values `ia` and `ib`. Pre-filters: lengths more than 1 apart; and
- * the letter signatures — one edit brings at most one unit value into each side that the
- * other lacks (substitution c→d: a has c, b has d; insertion/deletion: one side; adjacent
- * transposition: none), and a signature bit set only on one side marks such a unit value, so
- * two or more bits in `sigA & ~sigB` (or `sigB & ~sigA`) prove distance ≥ 2. `x & (x − 1)`
- * clears the lowest set bit: it is 0 iff x has at most one bit.
+ * Pre-filter of "OSA distance ≤ 1" from the lengths and letter signatures of two values: true
+ * when the pair is RULED OUT (distance ≥ 2 proved), false when the kernel must decide. Proof:
+ * - one edit changes the length by at most 1, so |la − lb| ≥ 2 rules out; `(d·d) >>> 1` is
+ *   non-zero iff d² ≥ 2, i.e. |d| ≥ 2 (d² is exact in a double; `>>> 1` takes it modulo 2^32,
+ *   and a wrapped value can only fail to rule out, never rule out wrongly: non-zero still
+ *   needs d² ≥ 2);
+ * - one edit brings at most one unit value into each side that the other lacks (substitution
+ *   c→d: a has c, b has d; insertion/deletion: one side; adjacent transposition: none), and a
+ *   signature bit set on one side only marks such a value (bits are unit & 31: equal units
+ *   set equal bits), so two or more bits in `sa & ~sb` (or `sb & ~sa`) rule out. `v & (v − 1)`
+ *   clears the lowest set bit: non-zero iff v has two or more bits.
+ * The three tests are OR-ed into one mask and decided by ONE branch: on random pairs each test
+ * is a coin toss the branch predictor cannot learn, and one mispredicted branch costs more
+ * than the arithmetic of all three.
  */
-function idsWithinOneEdit(x: PersonNameIndex, ia: number, ib: number): boolean {
-  if (ia === ib) return true;
-  const off = x.offsets;
-  const as = off[ia]!, ae = off[ia + 1]!, bs = off[ib]!, be = off[ib + 1]!;
-  const d = ae - as - (be - bs);
-  if (d > 1 || d < -1) return false;
-  const sa = x.sig[ia]!, sb = x.sig[ib]!;
-  const onlyA = sa & ~sb;
-  const onlyB = sb & ~sa;
-  if ((onlyA & (onlyA - 1)) !== 0 || (onlyB & (onlyB - 1)) !== 0) return false;
-  return damerauLevenshteinWithinSpans(1, x.units, as, ae, x.units, bs, be) <= 1;
+export function withinOneEditRuledOut(la: number, lb: number, sa: number, sb: number): boolean {
+  return withinOneEditMask(la, lb, sa, sb) !== 0;
 }
 
-/** {@link crossWithinOne} on ids: parts shorter than 3 must be equal. */
-function idsCrossWithinOne(x: PersonNameIndex, ia: number, ib: number): boolean {
-  const off = x.offsets;
-  if (off[ia + 1]! - off[ia]! < 3 || off[ib + 1]! - off[ib]! < 3) return ia === ib;
-  return idsWithinOneEdit(x, ia, ib);
+/** The mask of {@link withinOneEditRuledOut}: non-zero iff ruled out. */
+function withinOneEditMask(la: number, lb: number, sa: number, sb: number): number {
+  const d = la - lb;
+  const onlyA = sa & ~sb;
+  const onlyB = sb & ~sa;
+  return ((d * d) >>> 1) | (onlyA & (onlyA - 1)) | (onlyB & (onlyB - 1));
 }
 
 /**
- * {@link embeds} on ids. Without initials on either side every token of S equals a token of L,
- * so every (non-space) unit of S occurs in L: a signature bit of S missing from L's proves
- * "no"; and two single tokens embed only when equal.
+ * The mask of the swapped-order test {@link crossWithinOne} on ids that differ: non-zero iff
+ * ruled out. Parts shorter than 3 must be equal (they differ here): the sign bit of
+ * (la − 3) | (lb − 3) is set iff either length is below 3 (an empty value, id 0, has length 0:
+ * ruled out, as the level requires a non-empty part).
  */
-function idsEmbed(x: PersonNameIndex, is: number, il: number): boolean {
-  const fs = x.flags[is]!, fl = x.flags[il]!;
-  if (((fs | fl) & VALUE_HAS_INITIAL) === 0) {
-    if ((fs & fl & VALUE_ONE_TOKEN) !== 0) return is === il;
-    if ((x.sig[is]! & ~x.sig[il]!) !== 0) return false;
-  }
+function crossWithinOneMask(la: number, lb: number, sa: number, sb: number): number {
+  return (((la - 3) | (lb - 3)) >>> 31) | withinOneEditMask(la, lb, sa, sb);
+}
+
+/**
+ * The family-name levels after phonetic-equal, on family ids that differ: within-one-edit
+ * (fa, fb), then swapped-with-given (fa within one edit of b's given gb, or a's given ga of
+ * fb; equal ids hold), then else. The three pre-filter masks are computed first and a pair
+ * that all three rule out — nearly every random pair — costs one branch.
+ */
+function idsFamilyBeyondPhonetic(x: PersonNameIndex, fa: number, fb: number, ga: number, gb: number): FamilyNameLevel {
   const off = x.offsets;
-  return embeds(x.units, off[is]!, off[is + 1]!, x.units, off[il]!, off[il + 1]!);
+  const sig = x.sig;
+  const u = x.units;
+  const fas = off[fa]!, fae = off[fa + 1]!, fbs = off[fb]!, fbe = off[fb + 1]!;
+  const gas = off[ga]!, gae = off[ga + 1]!, gbs = off[gb]!, gbe = off[gb + 1]!;
+  const lfa = fae - fas, lfb = fbe - fbs, lga = gae - gas, lgb = gbe - gbs;
+  const sfa = sig[fa]!, sfb = sig[fb]!, sga = sig[ga]!, sgb = sig[gb]!;
+  const own = withinOneEditMask(lfa, lfb, sfa, sfb);
+  // Equal ids hold the swapped test outright (gb, ga ≠ 0 then, as fa, fb ≠ 0).
+  const crossAB = fa === gb ? 0 : crossWithinOneMask(lfa, lgb, sfa, sgb);
+  const crossBA = ga === fb ? 0 : crossWithinOneMask(lga, lfb, sga, sfb);
+  if (own !== 0 && crossAB !== 0 && crossBA !== 0) return FamilyNameLevel.ELSE;
+  if (own === 0 && damerauLevenshteinWithinSpans(1, u, fas, fae, u, fbs, fbe) <= 1) return FamilyNameLevel.WITHIN_ONE_EDIT;
+  if ((crossAB === 0 && (fa === gb || damerauLevenshteinWithinSpans(1, u, fas, fae, u, gbs, gbe) <= 1)) ||
+      (crossBA === 0 && (ga === fb || damerauLevenshteinWithinSpans(1, u, gas, gae, u, fbs, fbe) <= 1))) {
+    return FamilyNameLevel.SWAPPED_WITH_GIVEN;
+  }
+  return FamilyNameLevel.ELSE;
+}
+
+/**
+ * Pre-filter of "the given name `g` is a token run of one of the other name's parts": true when
+ * RULED OUT. Each part holding g holds every non-space unit of g, so g's signature is inside
+ * that part's and so inside the union `nameSig` of the other name's part signatures; a bit of
+ * `givenSig` outside `nameSig` proves that no part holds g (one test instead of three).
+ */
+export function elsewhereRuledOut(givenSig: number, nameSig: number): boolean {
+  return (givenSig & ~nameSig) !== 0;
+}
+
+/**
+ * The middle-name levels after phonetic-equal, on ids that differ: subset-or-initial
+ * ({@link embeds} either way), then within-one-edit, then else — flags, signatures and
+ * lengths read once. Pre-filters of the embedding: without initials on either side every token
+ * of the embedded value equals a token of the other, so every (non-space) unit of it occurs in
+ * the other — a signature bit missing from the other's rules that direction out; and two
+ * one-token values embed only when equal (they differ here), so both directions are out.
+ */
+function idsMiddleBeyondPhonetic(x: PersonNameIndex, ia: number, ib: number): MiddleNameLevel {
+  const fa = x.flags[ia]!, fb = x.flags[ib]!;
+  const sa = x.sig[ia]!, sb = x.sig[ib]!;
+  const off = x.offsets;
+  const as = off[ia]!, ae = off[ia + 1]!, bs = off[ib]!, be = off[ib + 1]!;
+  const u = x.units;
+  if (((fa | fb) & VALUE_HAS_INITIAL) !== 0) {
+    if (embeds(u, as, ae, u, bs, be) || embeds(u, bs, be, u, as, ae)) return MiddleNameLevel.SUBSET_OR_INITIAL;
+  } else if ((fa & fb & VALUE_ONE_TOKEN) === 0) {
+    if (((sa & ~sb) === 0 && embeds(u, as, ae, u, bs, be)) || ((sb & ~sa) === 0 && embeds(u, bs, be, u, as, ae))) {
+      return MiddleNameLevel.SUBSET_OR_INITIAL;
+    }
+  }
+  if (!withinOneEditRuledOut(ae - as, be - bs, sa, sb) && damerauLevenshteinWithinSpans(1, u, as, ae, u, bs, be) <= 1) {
+    return MiddleNameLevel.WITHIN_ONE_EDIT;
+  }
+  return MiddleNameLevel.ELSE;
 }
 
 /**
@@ -482,26 +541,48 @@ function idsContain(x: PersonNameIndex, ih: number, inn: number): boolean {
 }
 
 /**
- * Jaro–Winkler of values `ia`, `ib` ≥ the close threshold, for ids that differ. Pre-filters:
- * the length-ratio bound of the span path, then a bound on the matches m: a signature bit set
- * only in a marks a unit value of a with no equal unit in b, so at least popcount(sigA & ~sigB)
- * units of a stay unmatched (likewise for b). With t ≥ 0, jaro ≤ (m/|a| + m/|b| + 1)/3 and
- * jw ≤ 0.4 + 0.6·jaro (prefix ℓ ≤ 4 recovers at most 40% of the distance); below the threshold
- * by more than 1e−9 (far above rounding error) the pair cannot be close.
+ * Lower bounds on m/|a| + m/|b| (m = Jaro matches) below which Jaro–Winkler cannot reach the
+ * close threshold T, by common prefix: with ℓ the Winkler prefix, jw ≤ jaro + 0.1ℓ(1 − jaro)
+ * (equal when the boost applies, and jw = jaro otherwise), increasing in jaro, so jw ≥ T needs
+ * jaro ≥ (T − 0.1ℓ)/(1 − 0.1ℓ); and jaro ≤ (m/|a| + m/|b| + 1)/3 (the transposition term is at
+ * most 1). Hence m/|a| + m/|b| ≥ 3(T − 0.1ℓ)/(1 − 0.1ℓ) − 1. The bound falls as ℓ grows, so
+ * ℓ = 0 (first units differ: no prefix) gives 3T − 1 = 1.76 and ℓ ≤ 4 gives 3(T − 0.4)/0.6 − 1
+ * = 1.6 for any prefix. Each is lowered by 1e−9, far above the rounding of these constants and
+ * of the kernel's few floating-point operations (≈ 1e−15): a pair ruled out has
+ * jw < T − 2e−10 in exact arithmetic, so the kernel's computed value is below T too.
  */
-function idsJaroWinklerClose(x: PersonNameIndex, ia: number, ib: number): boolean {
-  const off = x.offsets;
-  const as = off[ia]!, ae = off[ia + 1]!, bs = off[ib]!, be = off[ib + 1]!;
-  const la = ae - as;
-  const lb = be - bs;
-  if ((la < lb ? la / lb : lb / la) < JW_MIN_LENGTH_RATIO) return false;
-  const sa = x.sig[ia]!, sb = x.sig[ib]!;
+const JW_SUM_BOUND_NO_PREFIX = 3 * GIVEN_NAME_CLOSE_JARO_WINKLER - 1 - 1e-9;
+const JW_SUM_BOUND_ANY_PREFIX = (3 * (GIVEN_NAME_CLOSE_JARO_WINKLER - 0.4)) / 0.6 - 1 - 1e-9;
+
+/**
+ * Pre-filter of "Jaro–Winkler ≥ {@link GIVEN_NAME_CLOSE_JARO_WINKLER}" from the lengths, letter
+ * signatures and whether the first units are equal: true when the pair is RULED OUT. Bound on
+ * the matches m: a signature bit set only in a marks a unit value of a with no equal unit in b,
+ * so at least popcount(sa & ~sb) units of a stay unmatched, m ≤ la − popcount(sa & ~sb) (and
+ * likewise for b); then the sum bound above, multiplied out by la·lb (no division):
+ * m·(la + lb) < bound·la·lb. Subsumes the length-ratio test (m ≤ min(la, lb)). Non-empty
+ * values only (la, lb ≥ 1).
+ */
+export function jaroWinklerCloseRuledOut(la: number, lb: number, sa: number, sb: number, firstUnitsEqual: boolean): boolean {
   const ma = la - popcount32(sa & ~sb);
   const mb = lb - popcount32(sb & ~sa);
   const m = ma < mb ? ma : mb;
-  if (m <= 0) return false;
-  if (0.4 + 0.6 * ((m / la + m / lb + 1) / 3) < GIVEN_NAME_CLOSE_JARO_WINKLER - 1e-9) return false;
-  return jaroWinklerSpans(x.units, as, ae, x.units, bs, be) >= GIVEN_NAME_CLOSE_JARO_WINKLER;
+  return m * (la + lb) < (firstUnitsEqual ? JW_SUM_BOUND_ANY_PREFIX : JW_SUM_BOUND_NO_PREFIX) * la * lb;
+}
+
+/**
+ * The given-name "close" test on ids that differ: OSA distance ≤ 1 or Jaro–Winkler ≥ the
+ * threshold, each behind its pre-filter, the lengths and signatures read once for both.
+ */
+function idsGivenClose(x: PersonNameIndex, ia: number, ib: number): boolean {
+  const off = x.offsets;
+  const as = off[ia]!, ae = off[ia + 1]!, bs = off[ib]!, be = off[ib + 1]!;
+  const la = ae - as, lb = be - bs;
+  const sa = x.sig[ia]!, sb = x.sig[ib]!;
+  const u = x.units;
+  if (!withinOneEditRuledOut(la, lb, sa, sb) && damerauLevenshteinWithinSpans(1, u, as, ae, u, bs, be) <= 1) return true;
+  if (jaroWinklerCloseRuledOut(la, lb, sa, sb, u[as] === u[bs])) return false;
+  return jaroWinklerSpans(u, as, ae, u, bs, be) >= GIVEN_NAME_CLOSE_JARO_WINKLER;
 }
 
 /**
@@ -526,9 +607,7 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   } else {
     const ka = rows[oa + 3]!;
     if (ka !== 0 && ka === rows[ob + 3]!) level = FamilyNameLevel.PHONETIC_EQUAL;
-    else if (idsWithinOneEdit(x, fa, fb)) level = FamilyNameLevel.WITHIN_ONE_EDIT;
-    else if ((gb !== 0 && idsCrossWithinOne(x, fa, gb)) || (ga !== 0 && idsCrossWithinOne(x, ga, fb))) level = FamilyNameLevel.SWAPPED_WITH_GIVEN;
-    else level = FamilyNameLevel.ELSE;
+    else level = idsFamilyBeyondPhonetic(x, fa, fb, ga, gb);
   }
   let packed = level;
 
@@ -540,9 +619,7 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   } else {
     const ka = rows[oa + 4]!;
     if (ka !== 0 && ka === rows[ob + 4]!) level = MiddleNameLevel.PHONETIC_EQUAL;
-    else if (idsEmbed(x, ma, mb) || idsEmbed(x, mb, ma)) level = MiddleNameLevel.SUBSET_OR_INITIAL;
-    else if (idsWithinOneEdit(x, ma, mb)) level = MiddleNameLevel.WITHIN_ONE_EDIT;
-    else level = MiddleNameLevel.ELSE;
+    else level = idsMiddleBeyondPhonetic(x, ma, mb);
   }
   packed |= level << 4;
 
@@ -554,10 +631,17 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   } else {
     const ka = rows[oa + 5]!;
     if (ka !== 0 && ka === rows[ob + 5]!) level = GivenNameLevel.PHONETIC_EQUAL;
-    else if (idsWithinOneEdit(x, ga, gb) || idsJaroWinklerClose(x, ga, gb)) level = GivenNameLevel.CLOSE;
-    else if (idsContain(x, gb, ga) || idsContain(x, ga, gb) || idsContain(x, fb, ga) || idsContain(x, mb, ga) ||
-      idsContain(x, fa, gb) || idsContain(x, ma, gb)) level = GivenNameLevel.ELSEWHERE_IN_NAME;
-    else level = GivenNameLevel.ELSE;
+    else if (idsGivenClose(x, ga, gb)) level = GivenNameLevel.CLOSE;
+    else {
+      // Elsewhere: a's given inside one of b's parts, or b's given inside one of a's. Tested
+      // per side only when the given's letters all occur in the other name (elsewhereRuledOut).
+      const sig = x.sig;
+      const sga = sig[ga]!, sgb = sig[gb]!;
+      level = (!elsewhereRuledOut(sga, sig[fb]! | sig[mb]! | sgb) && (idsContain(x, gb, ga) || idsContain(x, fb, ga) || idsContain(x, mb, ga))) ||
+        (!elsewhereRuledOut(sgb, sig[fa]! | sig[ma]! | sga) && (idsContain(x, ga, gb) || idsContain(x, fa, gb) || idsContain(x, ma, gb)))
+        ? GivenNameLevel.ELSEWHERE_IN_NAME
+        : GivenNameLevel.ELSE;
+    }
   }
   return packed | (level << 8);
 }

@@ -154,6 +154,14 @@ export function tokenJaccardSpans(au: CodeUnits, as: number, ae: number, bu: Cod
 
 /** True when both spans hold the same token sequence (spacing ignored). */
 function sameTokenSequence(au: CodeUnits, as: number, ae: number, bu: CodeUnits, bs: number, be: number): boolean {
+  // Identical spans hold the same token sequence: one plain unit compare decides the common
+  // case (a duplicate's address copied as is) before the token-aware walk below.
+  const len = ae - as;
+  if (be - bs === len) {
+    let k = 0;
+    while (k < len && au[as + k] === bu[bs + k]) k++;
+    if (k === len) return true;
+  }
   let i = as;
   let j = bs;
   for (;;) {

@@ -99,15 +99,17 @@ export function tokenSetCounts(x: TokenSetIndex, ra: number, rb: number, counts:
   counts[1] = ie - i;
   counts[2] = je - j;
   let inter = 0;
+  // Branch-free merge (the next step of two random sorted lists is a coin toss no branch
+  // predictor learns): ids are in 0..2^31 − 1, so d = p − q is exact and −d − 1 ≥ −2^31; the
+  // sign bit of d − 1 (read by `>>> 31`) is 1 iff d ≤ 0 (advance i: p ≤ q), that of −d − 1 is
+  // 1 iff d ≥ 0 (advance j: p ≥ q); both iff p = q, one shared token.
   while (i < ie && j < je) {
-    const p = ids[i]!;
-    const q = ids[j]!;
-    if (p === q) {
-      inter++;
-      i++;
-      j++;
-    } else if (p < q) i++;
-    else j++;
+    const d = ids[i]! - ids[j]!;
+    const stepA = (d - 1) >>> 31;
+    const stepB = (-d - 1) >>> 31;
+    inter += stepA & stepB;
+    i += stepA;
+    j += stepB;
   }
   counts[0] = inter;
 }

@@ -34,7 +34,7 @@
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import type { TextColumnReader } from '../block/text-column.js';
 import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
-import { NATIONAL_ID_LEVELS, compareNationalIdRows, compareNationalIds } from '../compare/national-id-level.js';
+import { NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNationalIds, equalLengthIdsDifferInThreeOrMore } from '../compare/national-id-level.js';
 import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, personNameLevelsIndexed, type NameColumns } from '../compare/person-name.js';
 import { DATE_LEVELS, compareDates } from '../compare/date-level.js';
 import { SEX_LEVELS, compareSex } from '../compare/sex-level.js';
@@ -43,7 +43,7 @@ import { TEXT_OVERLAP_LEVELS, compareTextOverlap, compareTextOverlapIndexed } fr
 import { buildTokenSetIndex, type TokenSetIndex } from '../compare/token-set-index.js';
 import { IDENTIFIER_LEVELS, compareIdentifierRows } from '../compare/identifier-level.js';
 import type { ComparisonLevel } from '../compare/levels.js';
-import { buildPersonNameIndex, type PersonNameIndex } from '../compare/person-name-index.js';
+import { NAME_INDEX_STRIDE, buildPersonNameIndex, type PersonNameIndex } from '../compare/person-name-index.js';
 import type { NameGroup } from './prepare.js';
 import type { Schema } from '../schema.js';
 
@@ -240,6 +240,101 @@ export function bindSharedSide(d: SharedSideDescriptor): BoundSide {
   return bindSide(store, { int32: new Map(d.int32), uint8: new Map(d.uint8), names: new Map(d.names ?? []), fixed: new Map(d.fixed ?? []), tokenSets: new Map(d.tokenSets ?? []) });
 }
 
+// ---- Random pairs and the memory hierarchy ----------------------------------------------------
+// A random pair reads rows far apart: in a large dataset each row of each per-side array (name
+// ids, ID slot, date, sex) is a cache miss, and a loop body as long as a comparison keeps only
+// one or two of them in flight — the misses are paid one after another. So every loop below
+// runs in blocks of PAIR_BLOCK pairs and first TOUCHES the rows the block will read, in a tight
+// loop whose loads do not depend on each other: the processor overlaps their misses (a dozen
+// and more in flight), and the comparison loop then finds its rows in L1/L2 (one block touches at
+// most 2 · 64 rows × 2 cache lines per array: ≤ 16 KB). The touched values are XOR-ed into
+// `touch[0]` only so that the loads cannot be optimised away; nothing reads it. Candidate pairs
+// (rows close together, mostly cached) pay the touch loops for nothing: a few loads per pair.
+const PAIR_BLOCK = 64;
+/** Write-only sink of the touch loops (see above); holds no state anyone reads. */
+const touch = new Int32Array(1);
+
+/** Touch the name-index rows of pairs [s, e) (first and last id: both cache lines a row may span). */
+function touchNameRows(rows: Int32Array, n: number, L: Uint32Array, R: Uint32Array, s: number, e: number): number {
+  let t = 0;
+  for (let p = s; p < e; p++) {
+    const ra = L[p]!, rb = R[p]!;
+    if (ra < n && rb < n) {
+      const oa = ra * NAME_INDEX_STRIDE, ob = rb * NAME_INDEX_STRIDE;
+      t ^= rows[oa]! ^ rows[oa + NAME_INDEX_STRIDE - 1]! ^ rows[ob]! ^ rows[ob + NAME_INDEX_STRIDE - 1]!;
+    }
+  }
+  return t;
+}
+
+/** Touch the fixed-width ID slots of pairs [s, e) (a 16-byte slot never spans two cache lines). */
+function touchSlots(fa: Uint8Array, na: number, fb: Uint8Array, nb: number, L: Uint32Array, R: Uint32Array, s: number, e: number): number {
+  let t = 0;
+  for (let p = s; p < e; p++) {
+    const ra = L[p]!, rb = R[p]!;
+    if (ra < na) t ^= fa[FIXED_TEXT_WIDTH * ra]!;
+    if (rb < nb) t ^= fb[FIXED_TEXT_WIDTH * rb]!;
+  }
+  return t;
+}
+
+/** Touch one int32 per row of pairs [s, e) (rows past the arrays read as 0). */
+function touchInt32(da: Int32Array, db: Int32Array, L: Uint32Array, R: Uint32Array, s: number, e: number): number {
+  let t = 0;
+  const na = da.length, nb = db.length;
+  for (let p = s; p < e; p++) {
+    const ra = L[p]!, rb = R[p]!;
+    if (ra < na) t ^= da[ra]!;
+    if (rb < nb) t ^= db[rb]!;
+  }
+  return t;
+}
+
+/**
+ * Touch the token lists of pairs [s, e): first every row's `starts` entry (independent loads),
+ * then — those now in cache — the first and last id of each list (the lines the merge reads).
+ */
+function touchTokenSets(x: TokenSetIndex, L: Uint32Array, R: Uint32Array, s: number, e: number): number {
+  const starts = x.starts;
+  const ids = x.ids;
+  const n = x.rowCount;
+  let t = 0;
+  for (let p = s; p < e; p++) {
+    const ra = L[p]!, rb = R[p]!;
+    if (ra < n && rb < n) t ^= starts[ra]! ^ starts[ra + 1]! ^ starts[rb]! ^ starts[rb + 1]!;
+  }
+  for (let p = s; p < e; p++) {
+    const ra = L[p]!, rb = R[p]!;
+    if (ra < n && rb < n) {
+      const sa = starts[ra]!, ea = starts[ra + 1]!, sb = starts[rb]!, eb = starts[rb + 1]!;
+      if (sa < ea) t ^= ids[sa]! ^ ids[ea - 1]!;
+      if (sb < eb) t ^= ids[sb]! ^ ids[eb - 1]!;
+    }
+  }
+  return t;
+}
+
+/** Touch one byte per row of pairs [s, e) (rows past the arrays read as 0). */
+function touchUint8(da: Uint8Array, db: Uint8Array, L: Uint32Array, R: Uint32Array, s: number, e: number): number {
+  let t = 0;
+  const na = da.length, nb = db.length;
+  for (let p = s; p < e; p++) {
+    const ra = L[p]!, rb = R[p]!;
+    if (ra < na) t ^= da[ra]!;
+    if (rb < nb) t ^= db[rb]!;
+  }
+  return t;
+}
+
+/**
+ * The bytes of a fixed-width column as 32-bit words, 4 per slot; null when the bytes do not
+ * start on a 4-byte boundary (never for {@link fixedTextColumn}'s arrays, which start at 0):
+ * the ID loop then skips its word pre-filter.
+ */
+function wordsOf(f: Uint8Array): Int32Array | null {
+  return (f.byteOffset & 3) === 0 ? new Int32Array(f.buffer, f.byteOffset, f.length >>> 2) : null;
+}
+
 /** Computes the level columns of one group of comparisons for pairs [start, end). */
 type Computer = (a: BoundSide, b: BoundSide, left: Uint32Array, right: Uint32Array, start: number, end: number, out: readonly Uint8Array[], outStart: number) => void;
 
@@ -318,15 +413,22 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             const fb = b.fixedText(col);
             const na = fa.length / FIXED_TEXT_WIDTH;
             const nb = fb.length / FIXED_TEXT_WIDTH;
+            // The same slots as 32-bit words (4 per row) for the equal-length pre-filter.
+            const wa = wordsOf(fa);
+            const wb = wordsOf(fb);
             const c = out[k]!;
-            for (let p = s; p < e; p++) {
-              const ra = L[p]!, rb = R[p]!;
-              const ia = FIXED_TEXT_WIDTH * ra, ib = FIXED_TEXT_WIDTH * rb;
-              const la = ra < na ? fa[ia]! : FIXED_TEXT_FALLBACK;
-              const lb = rb < nb ? fb[ib]! : FIXED_TEXT_FALLBACK;
-              c[o + p - s] = la === FIXED_TEXT_FALLBACK || lb === FIXED_TEXT_FALLBACK
-                ? compareNationalIdRows(ca, ra, cb, rb)
-                : compareNationalIds(fa, ia + 1, ia + 1 + la, fb, ib + 1, ib + 1 + lb);
+            for (let b0 = s; b0 < e; b0 += PAIR_BLOCK) {
+              const b1 = e - b0 > PAIR_BLOCK ? b0 + PAIR_BLOCK : e;
+              touch[0] = touchSlots(fa, na, fb, nb, L, R, b0, b1);
+              for (let p = b0; p < b1; p++) {
+                const ra = L[p]!, rb = R[p]!;
+                const ia = FIXED_TEXT_WIDTH * ra, ib = FIXED_TEXT_WIDTH * rb;
+                const la = ra < na ? fa[ia]! : FIXED_TEXT_FALLBACK;
+                const lb = rb < nb ? fb[ib]! : FIXED_TEXT_FALLBACK;
+                if (la === FIXED_TEXT_FALLBACK || lb === FIXED_TEXT_FALLBACK) c[o + p - s] = compareNationalIdRows(ca, ra, cb, rb);
+                else if (la === lb && wa !== null && wb !== null && equalLengthIdsDifferInThreeOrMore(wa, ia >>> 2, wb, ib >>> 2)) c[o + p - s] = NationalIdLevel.ELSE;
+                else c[o + p - s] = compareNationalIds(fa, ia + 1, ia + 1 + la, fb, ib + 1, ib + 1 + lb);
+              }
             }
           },
         });
@@ -342,7 +444,11 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             const da = a.int32(col);
             const db = b.int32(col);
             const c = out[k]!;
-            for (let p = s; p < e; p++) c[o + p - s] = compareDates(da[L[p]!]!, db[R[p]!]!);
+            for (let b0 = s; b0 < e; b0 += PAIR_BLOCK) {
+              const b1 = e - b0 > PAIR_BLOCK ? b0 + PAIR_BLOCK : e;
+              touch[0] = touchInt32(da, db, L, R, b0, b1);
+              for (let p = b0; p < b1; p++) c[o + p - s] = compareDates(da[L[p]!]!, db[R[p]!]!);
+            }
           },
         });
         break;
@@ -357,7 +463,11 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             const da = a.uint8(col);
             const db = b.uint8(col);
             const c = out[k]!;
-            for (let p = s; p < e; p++) c[o + p - s] = compareSex(da[L[p]!]!, db[R[p]!]!);
+            for (let b0 = s; b0 < e; b0 += PAIR_BLOCK) {
+              const b1 = e - b0 > PAIR_BLOCK ? b0 + PAIR_BLOCK : e;
+              touch[0] = touchUint8(da, db, L, R, b0, b1);
+              for (let p = b0; p < b1; p++) c[o + p - s] = compareSex(da[L[p]!]!, db[R[p]!]!);
+            }
           },
         });
         break;
@@ -402,9 +512,13 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             if (x === b.tokenSets(col)) {
               // One dictionary (one side, or both sides bound to one store): compare by ids.
               const n = x.rowCount;
-              for (let p = s; p < e; p++) {
-                const ra = L[p]!, rb = R[p]!;
-                c[o + p - s] = ra < n && rb < n ? compareTextOverlapIndexed(x, ca, ra, cb, rb) : compareTextOverlap(ca, ra, cb, rb);
+              for (let b0 = s; b0 < e; b0 += PAIR_BLOCK) {
+                const b1 = e - b0 > PAIR_BLOCK ? b0 + PAIR_BLOCK : e;
+                touch[0] = touchTokenSets(x, L, R, b0, b1);
+                for (let p = b0; p < b1; p++) {
+                  const ra = L[p]!, rb = R[p]!;
+                  c[o + p - s] = ra < n && rb < n ? compareTextOverlapIndexed(x, ca, ra, cb, rb) : compareTextOverlap(ca, ra, cb, rb);
+                }
               }
               return;
             }
@@ -470,19 +584,23 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
         if (x !== undefined && x === nb.index) {
           // Indexed: levels packed 4 bits each (family | middle << 4 | given << 8).
           const n = x.rowCount;
-          for (let p = s; p < e; p++) {
-            const ra = L[p]!, rb = R[p]!;
-            const i = o + p - s;
-            if (ra < n && rb < n) {
-              const v = personNameLevelsIndexed(x, ra, rb);
-              cf[i] = v & 15;
-              if (cm !== undefined) cm[i] = (v >>> 4) & 15;
-              cg[i] = v >>> 8;
-            } else {
-              comparePersonName(na, ra, nb, rb, scratch, 0);
-              cf[i] = scratch[0]!;
-              if (cm !== undefined) cm[i] = scratch[1]!;
-              cg[i] = scratch[2]!;
+          for (let b0 = s; b0 < e; b0 += PAIR_BLOCK) {
+            const b1 = e - b0 > PAIR_BLOCK ? b0 + PAIR_BLOCK : e;
+            touch[0] = touchNameRows(x.rows, n, L, R, b0, b1);
+            for (let p = b0; p < b1; p++) {
+              const ra = L[p]!, rb = R[p]!;
+              const i = o + p - s;
+              if (ra < n && rb < n) {
+                const v = personNameLevelsIndexed(x, ra, rb);
+                cf[i] = v & 15;
+                if (cm !== undefined) cm[i] = (v >>> 4) & 15;
+                cg[i] = v >>> 8;
+              } else {
+                comparePersonName(na, ra, nb, rb, scratch, 0);
+                cf[i] = scratch[0]!;
+                if (cm !== undefined) cm[i] = scratch[1]!;
+                cg[i] = scratch[2]!;
+              }
             }
           }
           return;

@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNationalIdStrings, compareNationalIds,
+  NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNationalIdStrings, compareNationalIds, differingBytes32,
+  equalLengthIdsDifferInThreeOrMore,
 } from '../../src/compare/national-id-level.js';
+import { FIXED_TEXT_WIDTH, fixedTextColumn } from '../../src/pipeline/comparisons.js';
 import { StringColumn } from '../../src/block/text-column.js';
 import { bytesOf } from './oracles.js';
 
@@ -51,5 +53,56 @@ describe('compareNationalIds', () => {
     fc.assert(fc.property(tail, (t) => {
       expect(compareNationalIdStrings(`0${t}`, t)).toBe(NationalIdLevel.LOST_LEADING_ZERO);
     }), { numRuns: 200 });
+  });
+});
+
+describe('equal-length ID pre-filter on fixed-width slots (differingBytes32, equalLengthIdsDifferInThreeOrMore)', () => {
+  it('differingBytes32 counts the non-zero bytes of a word', () => {
+    fc.assert(fc.property(fc.integer({ min: -0x80000000, max: 0x7fffffff }), (x) => {
+      let n = 0;
+      for (let k = 0; k < 4; k++) if (((x >>> (8 * k)) & 255) !== 0) n++;
+      expect(differingBytes32(x)).toBe(n);
+    }), { numRuns: 2000, seed: 31 });
+    expect([0, 1, 0x100, 0x80000000, 0x01010101, 0x00ff00ff].map(differingBytes32)).toEqual([0, 1, 1, 1, 4, 2]);
+  });
+
+  it('rules out only pairs whose level is else, and rules out the far ones (near copies and random IDs)', () => {
+    // A base ID and copies with 0–4 random digit changes or an adjacent swap: every level of
+    // equal-length IDs is reached, and pairs at 3+ differences are the ones ruled out.
+    const digits = fc.stringMatching(/^[0-9]{1,15}$/);
+    const change = fc.record({ pos: fc.nat(), digit: fc.integer({ min: 0, max: 9 }), swap: fc.boolean() });
+    let ruledOut = 0;
+    let kept = 0;
+    fc.assert(fc.property(digits, fc.array(fc.array(change, { maxLength: 4 }), { minLength: 1, maxLength: 6 }), (base, copies) => {
+      const values = [base, ...copies.map((cs) => {
+        const d = base.split('');
+        for (const c of cs) {
+          const i = c.pos % d.length;
+          if (c.swap && i + 1 < d.length) [d[i], d[i + 1]] = [d[i + 1]!, d[i]!];
+          else d[i] = String(c.digit);
+        }
+        return d.join('');
+      })];
+      const f = fixedTextColumn(new StringColumn(values), values.length);
+      const w = new Int32Array(f.buffer, f.byteOffset, f.length >>> 2);
+      for (let a = 0; a < values.length; a++) {
+        for (let b = 0; b < values.length; b++) {
+          const ia = a * FIXED_TEXT_WIDTH, ib = b * FIXED_TEXT_WIDTH;
+          const level = compareNationalIds(f, ia + 1, ia + 1 + f[ia]!, f, ib + 1, ib + 1 + f[ib]!);
+          if (equalLengthIdsDifferInThreeOrMore(w, ia >>> 2, w, ib >>> 2)) {
+            ruledOut++;
+            expect(level).toBe(NationalIdLevel.ELSE);
+          } else {
+            kept++;
+            // Not ruled out ⇔ at most two digits differ.
+            let diff = 0;
+            for (let i = 0; i < base.length; i++) if (values[a]![i] !== values[b]![i]) diff++;
+            expect(diff).toBeLessThanOrEqual(2);
+          }
+        }
+      }
+    }), { numRuns: 400, seed: 32 });
+    expect(ruledOut).toBeGreaterThan(1000);
+    expect(kept).toBeGreaterThan(1000);
   });
 });

@@ -3,7 +3,12 @@
 // population, and property-generated names (spaces, initials, diacritics, nulls, keys).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { comparePersonName, type NameColumns } from '../../src/compare/person-name.js';
+import {
+  GIVEN_NAME_CLOSE_JARO_WINKLER, comparePersonName, elsewhereRuledOut, jaroWinklerCloseRuledOut, withinOneEditRuledOut, type NameColumns,
+} from '../../src/compare/person-name.js';
+import { damerauLevenshteinWithin } from '../../src/compare/damerau-levenshtein.js';
+import { jaroWinklerSimilarity } from '../../src/compare/jaro-winkler.js';
+import { containsTokens } from '../../src/compare/spans.js';
 import { buildPersonNameIndex, NAME_INDEX_STRIDE, NORM_NOT_LOCATABLE, VALUE_HAS_INITIAL, VALUE_ONE_TOKEN } from '../../src/compare/person-name-index.js';
 import { StringColumn } from '../../src/block/text-column.js';
 import { generatePopulation } from '../../src/synth/population.js';
@@ -225,5 +230,86 @@ describe('person-name index: layout', () => {
     } catch (e) {
       expect(isKhopError(e)).toBe(true);
     }
+  });
+});
+
+describe('person-name index: pre-filters rule out only pairs the full test rejects', () => {
+  /** Letter signature as person-name-index.ts builds it: bit (unit & 31) per non-space unit. */
+  const sigOf = (s: string): number => {
+    let bits = 0;
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 32) bits |= 1 << (s.charCodeAt(i) & 31);
+    return bits;
+  };
+  // Name-like words over a small alphabet (many shared letters), and pairs of a word with a
+  // near copy (0–3 edits: substitution, insertion, deletion, adjacent swap) or another word, so
+  // that both outcomes of every full test are frequent.
+  const word = fc.stringMatching(/^[aghinotu]{1,9}$/);
+  const edit = fc.record({ kind: fc.integer({ min: 0, max: 3 }), pos: fc.nat(), ch: fc.constantFrom(...'aghinotuy') });
+  const applyEdits = (w: string, edits: ReadonlyArray<{ kind: number; pos: number; ch: string }>): string => {
+    let s = w;
+    for (const e of edits) {
+      const i = e.pos % (s.length + 1);
+      if (e.kind === 0 && i < s.length) s = s.slice(0, i) + e.ch + s.slice(i + 1);
+      else if (e.kind === 1) s = s.slice(0, i) + e.ch + s.slice(i);
+      else if (e.kind === 2 && s.length > 1 && i < s.length) s = s.slice(0, i) + s.slice(i + 1);
+      else if (i + 1 < s.length) s = s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
+    }
+    return s;
+  };
+  const pair = fc.tuple(word, fc.array(edit, { maxLength: 3 }), fc.option(word, { freq: 3 }))
+    .map(([a, edits, other]) => [a, other ?? applyEdits(a, edits)] as const);
+
+  it('withinOneEditRuledOut ⇒ OSA distance ≥ 2', () => {
+    const seen = { out: 0, heldAndKept: 0 };
+    fc.assert(fc.property(pair, ([a, b]) => {
+      const within = damerauLevenshteinWithin(1, a, b) <= 1;
+      if (withinOneEditRuledOut(a.length, b.length, sigOf(a), sigOf(b))) {
+        seen.out++;
+        expect(within).toBe(false);
+      } else if (within) seen.heldAndKept++;
+    }), { numRuns: 5000, seed: 41 });
+    expect(seen.out).toBeGreaterThan(500);
+    expect(seen.heldAndKept).toBeGreaterThan(500);
+  });
+
+  it('jaroWinklerCloseRuledOut ⇒ Jaro–Winkler below the close threshold (with and without a shared first unit)', () => {
+    const seen = { out: 0, heldAndKept: 0 };
+    fc.assert(fc.property(pair, ([a, b]) => {
+      const close = jaroWinklerSimilarity(a, b) >= GIVEN_NAME_CLOSE_JARO_WINKLER;
+      if (jaroWinklerCloseRuledOut(a.length, b.length, sigOf(a), sigOf(b), a[0] === b[0])) {
+        seen.out++;
+        expect(close).toBe(false);
+      } else if (close) seen.heldAndKept++;
+    }), { numRuns: 5000, seed: 42 });
+    expect(seen.out).toBeGreaterThan(500);
+    expect(seen.heldAndKept).toBeGreaterThan(500);
+  });
+
+  it('jaroWinklerCloseRuledOut is tight enough to keep the closest pairs of longer names at the threshold', () => {
+    // Long words with one substitution late in the word sit just above 0.92: never ruled out.
+    fc.assert(fc.property(fc.stringMatching(/^[a-z]{8,12}$/), fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), (w, c) => {
+      const b = w.slice(0, -1) + c;
+      if (jaroWinklerSimilarity(w, b) >= GIVEN_NAME_CLOSE_JARO_WINKLER) {
+        expect(jaroWinklerCloseRuledOut(w.length, b.length, sigOf(w), sigOf(b), w[0] === b[0])).toBe(false);
+      }
+    }), { numRuns: 1000, seed: 43 });
+  });
+
+  it('elsewhereRuledOut ⇒ no part of the other name holds the given name as a token run', () => {
+    const tokens = fc.array(word, { minLength: 0, maxLength: 3 }).map((t) => t.join(' '));
+    const seen = { out: 0, heldAndKept: 0 };
+    fc.assert(fc.property(word, tokens, tokens, tokens, fc.boolean(), (given, f, m, g, plant) => {
+      // Half the time plant the given name in the middle part, so that the test often holds.
+      const middle = plant ? `${m} ${given}`.trim() : m;
+      const parts = [f, middle, g];
+      const units = (s: string) => Uint16Array.from(s, (ch) => ch.charCodeAt(0));
+      const held = parts.some((p) => containsTokens(units(p), 0, p.length, units(given), 0, given.length));
+      if (elsewhereRuledOut(sigOf(given), sigOf(f) | sigOf(middle) | sigOf(g))) {
+        seen.out++;
+        expect(held).toBe(false);
+      } else if (held) seen.heldAndKept++;
+    }), { numRuns: 3000, seed: 44 });
+    expect(seen.out).toBeGreaterThan(300);
+    expect(seen.heldAndKept).toBeGreaterThan(300);
   });
 });
