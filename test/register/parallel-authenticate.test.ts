@@ -138,3 +138,36 @@ describe('authenticateMany on a worker pool', () => {
     expect(() => reg.authenticateMany(claims, { threads: 0 })).toThrow(/threads/);
   });
 });
+
+describe('claim values as they cross to a worker (packValues / unpackValues)', () => {
+  it('round-trip every portable value exactly, in order; a string holding the separator falls back to a plain array', async () => {
+    const { packValues, unpackValues } = await import('../../src/register/parallel-authenticate.js');
+    const fc = (await import('fast-check')).default;
+    const value = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string(),
+      fc.constantFrom(null, undefined, false, '', '\u0000', 'a\u0000b'),
+      fc.double(),
+      fc.bigInt(),
+    );
+    let packedCount = 0;
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 40 }), (values) => {
+        const p = packValues(values);
+        if (!('values' in p)) packedCount++;
+        else expect(values.some((v) => typeof v === 'string' && v.includes('\u0000'))).toBe(true);
+        const back = unpackValues(structuredClone(p));
+        expect(back).toHaveLength(values.length);
+        for (let j = 0; j < values.length; j++) expect(Object.is(back[j], values[j])).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    expect(packedCount).toBeGreaterThan(100); // the joined form is what is exercised
+  });
+
+  it('a claim whose name holds U+0000 gets the verdict of one-by-one authenticate on the pool', async () => {
+    const odd = claims.slice(0, 300).map((c, i) => (i % 50 === 0 ? { ...c, fullName: `${String(c.fullName)}\u0000x` } : c));
+    const single = odd.map((c) => reg.authenticate(c));
+    expect(plain(await collect(reg.authenticateMany(odd, { pool, batchSize: 64 })))).toEqual(plain(single));
+  });
+});
