@@ -35,8 +35,13 @@ export const PREPARE_TASK = 'pipeline.prepare';
 /** Rows the calling thread prepares between two event-loop turns. */
 export const PREPARE_SLICE_ROWS = 512;
 
-/** Without `threads`, arrays with at least this many rows are prepared on a pool of the available cores. */
-export const DEFAULT_PARALLEL_PREPARE_MIN_ROWS = 50_000;
+/**
+ * Without `threads`, arrays with at least this many rows are prepared on a pool of the available
+ * cores. Break-even: a pool starts in ~0.3–0.6 s and saves ~4–5 µs a row on two cores
+ * (BENCHMARKS.md, pool-prepare: 13.9 s → 9.0–9.8 s per 1M rows), i.e. ~100k rows; the phases
+ * after prepare then run on the same pool.
+ */
+export const DEFAULT_PARALLEL_PREPARE_MIN_ROWS = 100_000;
 
 /** The part of KhopPool used here. */
 export interface PreparePool {
