@@ -603,8 +603,6 @@ export async function prepareRows(
     };
   };
 
-  const K = schema.fields.length;
-  const width = K + (idField !== undefined ? 1 : 0);
   let index = 0;
   let currentSource = 0;
   let chunk: { values: unknown[]; at: number[]; rejected: RejectedRow[] } = { values: [], at: [], rejected: [] };

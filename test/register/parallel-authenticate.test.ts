@@ -42,7 +42,7 @@ describe('authenticateMany on a worker pool', () => {
   it('answers against the register as it is after a change (add, remove)', async () => {
     const first = claims.slice(0, 300);
     await collect(reg.authenticateMany(first, { pool, batchSize: 50 }));
-    const victim = first.find((c, i) => reg.authenticate(first[i]!).status === 'VERIFIED')!;
+    const victim = first.find((c) => reg.authenticate(c).status === 'VERIFIED')!;
     const before = reg.authenticate(victim);
     expect(reg.remove(before.recordId!)).toBe(true);
     const after = await collect(reg.authenticateMany([victim], { pool }));
