@@ -20,7 +20,7 @@ export type { HashKernelKind } from './hash/hash-kernel.js';
 export { jaroWinklerSimilarity } from './compare/jaro-winkler.js';
 export { levenshteinDistance } from './compare/levenshtein.js';
 export { damerauLevenshteinWithin } from './compare/damerau-levenshtein.js';
-export { compareDates, DateLevel, DATE_LEVELS } from './compare/date-level.js';
+export { compareDates, compareTypedDates, DateLevel, DATE_LEVELS } from './compare/date-level.js';
 export { compareNationalIds, compareNationalIdStrings, NationalIdLevel, NATIONAL_ID_LEVELS } from './compare/national-id-level.js';
 export {
   comparePersonName,
@@ -70,6 +70,7 @@ export {
   foldToAscii,
   parsePersonName,
   parseDate,
+  typedDateDigits,
   formatPackedDate,
   isValidPackedDate,
   DEFAULT_DATE_OPTIONS,

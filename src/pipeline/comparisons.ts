@@ -36,7 +36,7 @@ import type { TextColumnReader } from '../block/text-column.js';
 import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
 import { NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNationalIds, equalLengthIdsDifferInThreeOrMore } from '../compare/national-id-level.js';
 import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, personNameLevelsIndexed, type NameColumns } from '../compare/person-name.js';
-import { DATE_LEVELS, compareDates } from '../compare/date-level.js';
+import { DATE_LEVELS, compareDates, compareTypedDates } from '../compare/date-level.js';
 import { SEX_LEVELS, compareSex } from '../compare/sex-level.js';
 import { CATEGORY_LEVELS, compareCategories, buildProvinceEquivalence, type CategoryEquivalence } from '../compare/category-level.js';
 import { TEXT_OVERLAP_LEVELS, compareTextOverlap, compareTextOverlapIndexed } from '../compare/text-overlap.js';
@@ -371,7 +371,7 @@ function storeColumnsOfField(name: string, kind: string): string[] {
     case 'nationalId':
       return [`${name}.id`, `${name}.idkind`];
     case 'date':
-      return [`${name}.date`];
+      return [`${name}.date`, `${name}.dateTyped`];
     case 'sex':
       return [`${name}.sex`];
     case 'category':
@@ -436,18 +436,31 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
       }
       case 'date': {
         const col = `${f.name}.date`;
-        numericColumns.push({ column: col, type: 'int32' });
+        const typedCol = `${f.name}.dateTyped`;
+        numericColumns.push({ column: col, type: 'int32' }, { column: typedCol, type: 'int32' });
         specs.push(specOf(f.name, DATE_LEVELS));
         computers.push({
           first: k,
           run: (a, b, L, R, s, e, out, o) => {
             const da = a.int32(col);
             const db = b.int32(col);
+            const ta = a.int32(typedCol);
+            const tb = b.int32(typedCol);
             const c = out[k]!;
             for (let b0 = s; b0 < e; b0 += PAIR_BLOCK) {
               const b1 = e - b0 > PAIR_BLOCK ? b0 + PAIR_BLOCK : e;
               touch[0] = touchInt32(da, db, L, R, b0, b1);
-              for (let p = b0; p < b1; p++) c[o + p - s] = compareDates(da[L[p]!]!, db[R[p]!]!);
+              for (let p = b0; p < b1; p++) {
+                const ra = L[p]!, rb = R[p]!;
+                const x = da[ra]!, y = db[rb]!;
+                // A missing side may hold a typed invalid date (rare): only then read the
+                // typed column; a value is its date or its typed digits, never both.
+                if (x !== 0 && y !== 0) c[o + p - s] = compareDates(x, y);
+                else {
+                  const u = x !== 0 ? x : ta[ra]!, v = y !== 0 ? y : tb[rb]!;
+                  c[o + p - s] = u !== 0 && v !== 0 ? compareTypedDates(u, v) : compareDates(x, y);
+                }
+              }
             }
           },
         });

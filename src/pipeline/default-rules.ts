@@ -18,6 +18,13 @@
  *   <name>.given+<dob>     given-name key and the full date (family name wrong or missing)
  *   <name>.family+<dob>    family (+ middle, for Vietnamese names) key and the full date (given
  *                          name wrong or missing)
+ *   <name>.initials+<dob>  generic names: the first letters of the family and given names and
+ *                          the full date — BOTH name parts misspelt past their phonetic keys
+ *                          (Robefrt Webee / Robert Weber), date right. Blocks stay small (a date
+ *                          holds ~1/36,500 of a population, two initials ~1/100–1/400 of that):
+ *                          +4 % candidate pairs on RLdata10000 for +0.3 points of blocking
+ *                          recall. Not for Vietnamese names, whose initials are concentrated
+ *                          (N for ~40 % of family names) and whose date rules carry the load
  *   <name>                 the set {family key, given key}, order-free (date wrong or missing,
  *                          parts swapped) — generic locales, or when there is no date
  *   <dob>+<cat>            generic names, or no name field: each date with each category (city,
@@ -118,6 +125,13 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
         ? [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.middleKey` }]
         : [{ column: `${g.prefix}.familyKey` }];
       rules.push({ name: `${g.name}.family+${d.name}`, parts: [...familyKeys, { column: `${d.name}.date` }] });
+      // Both name parts misspelt past their keys, date right (generic names; see the header).
+      if (g.locale !== 'vi') {
+        rules.push({
+          name: `${g.name}.initials+${d.name}`,
+          parts: [{ column: `${g.prefix}.family`, transform: 'first', n: 1 }, { column: `${g.prefix}.given`, transform: 'first', n: 1 }, { column: `${d.name}.date` }],
+        });
+      }
       // Not one name part with a date PART (year and month, or year and city): on concentrated
       // names those blocks grow with the population (measured on the synthetic population read
       // as generic names, 1M records: 96M candidate pairs → 246M with part + year-month, 137M

@@ -27,7 +27,7 @@ import { RecordStore, type CellValue, type ColumnSpec } from '../block/record-st
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldToAscii } from '../text/fold.js';
 import { parsePersonName } from '../text/person-name.js';
-import { parseDate } from '../text/date.js';
+import { parseDate, typedDateDigits } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
 import { isKnownFamilyName } from '../text/name-frequencies.js';
@@ -117,7 +117,9 @@ export function storeColumnsFor(schema: Schema): ColumnSpec[] {
         cols.push({ name: `${f.name}.id`, type: 'ascii' }, { name: `${f.name}.idkind`, type: 'uint8' });
         break;
       case 'date':
-        cols.push({ name: `${f.name}.date`, type: 'int32' });
+        // .dateTyped: the digits of a full date typed with a part out of range
+        // (typedDateDigits), for compareTypedDates; null otherwise.
+        cols.push({ name: `${f.name}.date`, type: 'int32' }, { name: `${f.name}.dateTyped`, type: 'int32' });
         break;
       case 'sex':
         cols.push({ name: `${f.name}.sex`, type: 'uint8' });
@@ -298,14 +300,20 @@ export class RowPreparer {
         case 'date': {
           if (raw === null) break;
           const v = values[base + this.fieldPos.get(f)!];
-          const d = parseDate(typeof v === 'number' ? v : raw, {
+          const input = typeof v === 'number' ? v : raw;
+          const options = {
             order: f.spec.order ?? 'dmy',
             excelSerial: f.spec.excelSerial ?? false,
             ...(f.spec.minYear !== undefined ? { minYear: f.spec.minYear } : {}),
             ...(f.spec.maxYear !== undefined ? { maxYear: f.spec.maxYear } : {}),
-          });
+          } as const;
+          const d = parseDate(input, options);
           if (!d.ok) {
             this.issue(f.name, `date ${d.reason}`);
+            // A full date with a part out of range: its digits, for compareTypedDates (a second
+            // parse, for invalid values only).
+            const typed = typedDateDigits(input, options);
+            if (typed !== 0) this.set(`${f.name}.dateTyped`, typed);
             break;
           }
           this.set(`${f.name}.date`, d.packed);

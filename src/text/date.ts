@@ -148,6 +148,19 @@ function build(year: number, month: number, day: number, o: ResolvedOptions): Da
   return { ok: true, year, month, day, packed: year * 10000 + month * 100 + day, swappable, precision };
 }
 
+/**
+ * The parts of the last parseDate call's full date as typed when they failed validation
+ * (typedDateDigits), 0 otherwise — scratch like groupValue below, reset by every parseDate.
+ */
+let lastTyped = 0;
+
+/** {@link build} for a full date in a valid shape (three digit groups, or 8 digits). */
+function buildFull(year: number, month: number, day: number, o: ResolvedOptions): DateResult {
+  const r = build(year, month, day, o);
+  if (!r.ok) lastTyped = year * 10000 + month * 100 + day;
+  return r;
+}
+
 /** Civil date of a day count since 1970-01-01 (Hinnant's civil_from_days). */
 function civilFromDays(z: number): [number, number, number] {
   z += 719468;
@@ -261,7 +274,7 @@ function parseDateString(s: string, o: ResolvedOptions): DateResult {
   const v0 = groupValue[0]!;
   if (groups === 1) {
     if (end !== b) return fail('format'); // a time after a bare number
-    if (l0 === 8) return build(Math.floor(v0 / 10000), Math.floor(v0 / 100) % 100, v0 % 100, o);
+    if (l0 === 8) return buildFull(Math.floor(v0 / 10000), Math.floor(v0 / 100) % 100, v0 % 100, o);
     if (l0 === 4 && (!o.excelSerial || (v0 >= o.minYear && v0 <= o.maxYear))) return build(v0, 0, 0, o);
     if (o.excelSerial && l0 <= 5) return fromExcelSerial(v0, o);
     if (l0 === 2) return fail('two-digit-year');
@@ -277,9 +290,9 @@ function parseDateString(s: string, o: ResolvedOptions): DateResult {
   }
   const l2 = groupLen[2]!;
   const v2 = groupValue[2]!;
-  if (l0 === 4 && l1 <= 2 && l2 <= 2) return build(v0, v1, v2, o); // yyyy-mm-dd
+  if (l0 === 4 && l1 <= 2 && l2 <= 2) return buildFull(v0, v1, v2, o); // yyyy-mm-dd
   if (l0 <= 2 && l1 <= 2) {
-    if (l2 === 4) return o.mdy ? build(v2, v0, v1, o) : build(v2, v1, v0, o);
+    if (l2 === 4) return o.mdy ? buildFull(v2, v0, v1, o) : buildFull(v2, v1, v0, o);
     if (l2 <= 2) return fail('two-digit-year');
   }
   return fail('format');
@@ -294,6 +307,7 @@ function parseDateString(s: string, o: ResolvedOptions): DateResult {
  */
 export function parseDate(input: unknown, options?: DateParseOptions): DateResult {
   const o = resolveOptions(options);
+  lastTyped = 0;
   if (typeof input === 'string') return parseDateString(input, o);
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return fail('not-finite');
@@ -303,6 +317,20 @@ export function parseDate(input: unknown, options?: DateParseOptions): DateResul
   }
   if (input === null || input === undefined) return fail('empty');
   return fail('unsupported-type');
+}
+
+/**
+ * The digits of a date typed in a full date's shape (three digit groups, or 8 digits) whose
+ * parts are out of range — month 13, day 42, 30 February, year 1060: usually a typing slip of
+ * a real date — as typed, in yyyymmdd order under the same options (`year * 10000 + month *
+ * 100 + day`, 1..99999999); 0 when `input` parses as a date, is not in a full date's shape, or
+ * its parts are all zero. The value is still NOT a date (parseDate rejects it); matching
+ * compares these digits with the other record's date (compareTypedDates), so "1997-21-25" can
+ * still be one slip from "1997-12-25". Kept out of DateFailure on purpose: a failure is a reason
+ * that may be logged, and a date of birth is personal data.
+ */
+export function typedDateDigits(input: unknown, options?: DateParseOptions): number {
+  return parseDate(input, options).ok ? 0 : lastTyped;
 }
 
 /**

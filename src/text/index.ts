@@ -11,6 +11,7 @@ export { parsePersonName, REVERSAL_RATIO } from './person-name.js';
 export type { ParsedPersonName, PersonNameNote } from './person-name.js';
 export {
   parseDate,
+  typedDateDigits,
   formatPackedDate,
   isValidPackedDate,
   daysInMonth,

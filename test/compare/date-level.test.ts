@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { DATE_LEVELS, DateLevel, compareDates } from '../../src/compare/date-level.js';
+import { DATE_LEVELS, DateLevel, compareDates, compareTypedDates } from '../../src/compare/date-level.js';
 import { isKhopError } from '../../src/errors.js';
 
 describe('compareDates', () => {
@@ -150,5 +150,58 @@ describe('date levels in a saved model', () => {
       err = e;
     }
     expect(isKhopError(err, 'INVALID_OPTION')).toBe(true);
+  });
+});
+
+describe('compareTypedDates (a date typed with a part out of range, on its digits)', () => {
+  const table: Array<[number, number, DateLevel]> = [
+    [19972125, 19971225, DateLevel.ONE_DIGIT], // month digits swapped: 21 ↔ 12
+    [10600627, 19600627, DateLevel.ONE_DIGIT], // year digit: 1060 ↔ 1960
+    [91851014, 19851014, DateLevel.ONE_DIGIT], // first two digits swapped
+    [20011264, 20011214, DateLevel.ONE_DIGIT], // day digit
+    [19700001, 19700201, DateLevel.ONE_DIGIT], // month 00
+    [19491105, 19491105, DateLevel.EXACT], // the same slip on both records
+    [19901332, 19901332, DateLevel.EXACT],
+    [19901332, 19850612, DateLevel.MISSING], // unrelated: no evidence either way
+    [20001192, 20001129, DateLevel.ONE_DIGIT], // day digits swapped
+    [19640550, 19640530, DateLevel.ONE_DIGIT],
+    [19640550, 19640503, DateLevel.MISSING], // two digits differ, not adjacent-swapped
+    [101, 19900101, DateLevel.MISSING], // year 0000 vs 1990
+  ];
+  it.each(table)('%i vs %i → level %i', (a, b, level) => {
+    expect(compareTypedDates(a, b)).toBe(level);
+    expect(compareTypedDates(b, a)).toBe(level);
+  });
+
+  it('agrees with a digit-string oracle: equal, one substitution, one adjacent transposition (property)', () => {
+    const oracle = (a: number, b: number): DateLevel => {
+      const x = String(a).padStart(8, '0'), y = String(b).padStart(8, '0');
+      if (x === y) return DateLevel.EXACT;
+      const diff = [...x].flatMap((c, i) => (c === y[i] ? [] : [i]));
+      if (diff.length === 1) return DateLevel.ONE_DIGIT;
+      if (diff.length === 2 && diff[1] === diff[0]! + 1 && x[diff[0]!] === y[diff[1]!] && x[diff[1]!] === y[diff[0]!]) return DateLevel.ONE_DIGIT;
+      return DateLevel.MISSING;
+    };
+    const value = fc.integer({ min: 1, max: 99_999_999 });
+    // b derived from a by 0–2 digit edits, so the close cases are frequent
+    const edit = fc.tuple(value, fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 9 }), fc.boolean()), { maxLength: 2 }));
+    fc.assert(fc.property(edit, ([a, edits]) => {
+      const d = [...String(a).padStart(8, '0')];
+      for (const [i, digit, swap] of edits) {
+        if (swap && i < 7) [d[i], d[i + 1]] = [d[i + 1]!, d[i]!];
+        else d[i] = String(digit);
+      }
+      const b = Number(d.join(''));
+      if (b === 0) return;
+      expect(compareTypedDates(a, b)).toBe(oracle(a, b));
+      expect(compareTypedDates(b, a)).toBe(oracle(a, b));
+    }), { numRuns: 5000, seed: 12 });
+  });
+
+  it('rejects values outside 1..99999999', () => {
+    for (const bad of [0, -19900101, 100000000, 1.5, Number.NaN]) {
+      expect(() => compareTypedDates(bad, 19900101)).toThrow();
+      expect(() => compareTypedDates(19900101, bad)).toThrow();
+    }
   });
 });

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { StringColumn } from '../../src/block/text-column.js';
 import { compareNationalIdRows, compareNationalIds } from '../../src/compare/national-id-level.js';
 import { comparePersonName } from '../../src/compare/person-name.js';
-import { compareDates } from '../../src/compare/date-level.js';
+import { DateLevel, compareDates, compareTypedDates } from '../../src/compare/date-level.js';
 import { compareSex } from '../../src/compare/sex-level.js';
 import { compareTextOverlap } from '../../src/compare/text-overlap.js';
 import { FIXED_TEXT_FALLBACK, FIXED_TEXT_WIDTH, bindSharedSide, bindSide, fixedTextColumn, planComparisons, shareSide } from '../../src/pipeline/comparisons.js';
@@ -61,7 +61,21 @@ describe('planComparisons on a synthetic population = the row comparators', asyn
     province: { kind: 'category', column: 'province' },
     address: { kind: 'text', column: 'address' },
   });
-  const prepared = await prepareRows([[...generatePopulation({ size: 12_000, seed: 31, duplicateRate: 0.3 })]], schema);
+  // 5 % of the dates typed with a part out of range (a month 1x, a day 4x–9x, a year 0xxx):
+  // invalid as dates, graded on their digits (compareTypedDates) — some one slip from a twin.
+  const typoRng = new Rng(77);
+  const rows = [...generatePopulation({ size: 12_000, seed: 31, duplicateRate: 0.3 })].map((r) => {
+    const m = /^(\d\d)\/(\d\d)\/(\d{4})$/.exec(r.dob);
+    if (m === null || typoRng.next() >= 0.05) return r;
+    const [, d, mo, y] = m;
+    const how = typoRng.int(3);
+    const dob = how === 0 ? `${d}/1${mo![1]}/${y}` : how === 1 ? `${4 + typoRng.int(6)}${d![1]}/${mo}/${y}` : `${d}/${mo}/0${y!.slice(1)}`;
+    return { ...r, dob };
+  });
+  // …and 30 of them twice (the same slip copied into two records: exact on the typed digits).
+  const typos = rows.filter((r, i) => r.dob !== '' && !/^\d\d\/(0\d|1[0-2])\/[12]\d{3}$/.test(r.dob) && i % 2 === 0).slice(0, 30);
+  rows.push(...typos.map((r, i) => ({ ...r, recordId: `copy-${i}` })));
+  const prepared = await prepareRows([rows], schema);
   const store = prepared.store;
   const plan = planComparisons(schema, prepared.nameGroups, { dictionaries: prepared.dictionaries });
   const L: number[] = [];
@@ -85,6 +99,12 @@ describe('planComparisons on a synthetic population = the row comparators', asyn
   const ids = store.textColumn('id.id');
   const names = { ...bindSide(store).names('name'), index: undefined };
   const dob = (r: number) => (store.isNull('dob.date', r) ? 0 : store.getNumber('dob.date', r)!);
+  const typedDob = (r: number) => (store.isNull('dob.dateTyped', r) ? 0 : store.getNumber('dob.dateTyped', r)!);
+  // A date, or the digits of a date typed with a part out of range (compared on its digits).
+  const dobLevel = (a: number, b: number) => {
+    const x = dob(a) || typedDob(a), y = dob(b) || typedDob(b);
+    return (dob(a) === 0 || dob(b) === 0) && x !== 0 && y !== 0 ? compareTypedDates(x, y) : compareDates(dob(a), dob(b));
+  };
   const sex = (r: number) => (store.isNull('sex.sex', r) ? 0 : store.getNumber('sex.sex', r)!);
   const address = store.textColumn('address.fold');
   // The category comparison has no index: it is its own reference (a plain loop over flattened codes).
@@ -95,7 +115,7 @@ describe('planComparisons on a synthetic population = the row comparators', asyn
   for (let p = 0; p < P; p++) {
     const a = left[p]!, b = right[p]!;
     expected[col('id')]![p] = compareNationalIdRows(ids, a, ids, b);
-    expected[col('dob')]![p] = compareDates(dob(a), dob(b));
+    expected[col('dob')]![p] = dobLevel(a, b);
     expected[col('sex')]![p] = compareSex(sex(a), sex(b));
     expected[col('address')]![p] = compareTextOverlap(address, a, address, b);
     comparePersonName(names, a, names, b, scratch, 0);
@@ -123,6 +143,19 @@ describe('planComparisons on a synthetic population = the row comparators', asyn
       }
     });
   }
+
+  it('typed invalid dates are present and reach the exact, one-digit and missing levels', () => {
+    const k = col('dob');
+    let typed = 0;
+    for (let r = 0; r < store.rowCount; r++) if (typedDob(r) !== 0) typed++;
+    expect(typed).toBeGreaterThan(200);
+    const seen = new Set<number>();
+    for (let p = 0; p < P; p++) {
+      const a = left[p]!, b = right[p]!;
+      if ((typedDob(a) !== 0 || typedDob(b) !== 0) && dob(a) + typedDob(a) !== 0 && dob(b) + typedDob(b) !== 0) seen.add(expected[k]![p]!);
+    }
+    expect([...seen].sort()).toEqual([DateLevel.MISSING, DateLevel.EXACT, DateLevel.ONE_DIGIT].sort());
+  });
 
   it('the shared side carries the ID copy on shared memory', () => {
     const d = shareSide(store, plan);

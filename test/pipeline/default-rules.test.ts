@@ -137,6 +137,15 @@ describe('default blocking rules: generic schemas', () => {
     expect(await pairedBy([a, { ...b, city: 'Leeds' }], GENERIC)).toEqual([]);
   });
 
+  it('pair records whose name parts are BOTH misspelt past their keys by the initials and the full date', async () => {
+    const a = { first_name: 'Robert', surname: 'Weber', dob: '1926-06-16', city: null, email: null };
+    const b = { first_name: 'Robefrt', surname: 'Webee', dob: '1926-06-16', city: null, email: null };
+    expect(await pairedBy([a, b], GENERIC)).toEqual(['surname+first_name.initials+dob']);
+    // …and not with another date, or another initial.
+    expect(await pairedBy([a, { ...b, dob: '1926-06-17' }], GENERIC)).toEqual([]);
+    expect(await pairedBy([a, { ...b, first_name: 'Gobefrt' }], GENERIC)).toEqual([]);
+  });
+
   it('pair identifiers with a typo past their first characters, and only those', async () => {
     const base = { first_name: 'Max', surname: 'Henderson', dob: '1973-06-10', city: null };
     const other = { first_name: 'Theo', surname: 'Wood', dob: '1990-01-01', city: null };

@@ -52,12 +52,13 @@ function job(p: KhopPool): MatchJob {
 describe('shareSide / bindSharedSide', () => {
   it('binds the same values as bindSide, numeric columns on shared memory', () => {
     const d = shareSide(prepared.store, plan);
-    expect(d.int32.map(([c]) => c).sort()).toEqual(['dob.date', 'province.cat']);
+    expect(d.int32.map(([c]) => c).sort()).toEqual(['dob.date', 'dob.dateTyped', 'province.cat']);
     expect(d.uint8.map(([c]) => c)).toEqual(['sex.sex']);
     for (const [, a] of [...d.int32, ...d.uint8]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
     const a = bindSide(prepared.store);
     const b = bindSharedSide(structuredClone(d));
     expect(Array.from(b.int32('dob.date'))).toEqual(Array.from(a.int32('dob.date')));
+    expect(Array.from(b.int32('dob.dateTyped'))).toEqual(Array.from(a.int32('dob.dateTyped')));
     expect(Array.from(b.uint8('sex.sex'))).toEqual(Array.from(a.uint8('sex.sex')));
   });
 });

@@ -8,6 +8,7 @@ import {
   formatPackedDate,
   isValidPackedDate,
   parseDate,
+  typedDateDigits,
   type DateParseOptions,
 } from '../../src/text/date.js';
 
@@ -65,19 +66,28 @@ const VALID: readonly Ok[] = [
   ['1990', 19900000, 'year', false, { excelSerial: true }], // a 4-digit year stays a year
 ];
 
-const INVALID: ReadonlyArray<readonly [input: unknown, reason: string, options?: DateParseOptions]> = [
-  ['31/02/1990', 'impossible-date'],
-  ['29/02/1991', 'impossible-date'],
-  ['29/02/1900', 'impossible-date'], // 1900 is not a leap year
-  ['31/04/1990', 'impossible-date'],
-  ['32/01/1990', 'day-out-of-range'],
-  ['01/13/1990', 'month-out-of-range'],
-  ['13/13/1990', 'month-out-of-range'],
-  ['05/00/1990', 'day-without-month'],
-  ['19900005', 'day-without-month'],
+// typed: the parts as typed in yyyymmdd order, for a full date in a valid shape (typedDateDigits).
+const INVALID: ReadonlyArray<readonly [input: unknown, reason: string, options?: DateParseOptions, typed?: number]> = [
+  ['31/02/1990', 'impossible-date', undefined, 19900231],
+  ['29/02/1991', 'impossible-date', undefined, 19910229],
+  ['29/02/1900', 'impossible-date', undefined, 19000229], // 1900 is not a leap year
+  ['31/04/1990', 'impossible-date', undefined, 19900431],
+  ['32/01/1990', 'day-out-of-range', undefined, 19900132],
+  ['01/13/1990', 'month-out-of-range', undefined, 19901301],
+  ['13/01/1990', 'month-out-of-range', { order: 'mdy' }, 19901301], // month first: month 13
+  ['13/13/1990', 'month-out-of-range', undefined, 19901313],
+  ['1997-21-25', 'month-out-of-range', undefined, 19972125],
+  ['1060-06-27', 'year-out-of-range', undefined, 10600627],
+  ['2001-12-64', 'day-out-of-range', undefined, 20011264],
+  ['19972125', 'month-out-of-range', undefined, 19972125],
+  [19901332, 'month-out-of-range', undefined, 19901332],
+  ['25/21/1997', 'month-out-of-range', { order: 'mdy' }, 19972521],
+  ['05/00/1990', 'day-without-month', undefined, 19900005],
+  ['19900005', 'day-without-month', undefined, 19900005],
   ['1799', 'year-out-of-range'],
   ['2101', 'year-out-of-range'],
-  ['01/01/0000', 'year-out-of-range'],
+  ['01/01/0000', 'year-out-of-range', undefined, 101],
+  ['00/00/0000', 'year-out-of-range'], // all parts zero: nothing typed
   ['1990', 'year-out-of-range', { minYear: 1991 }],
   ['01/05/90', 'two-digit-year'],
   ['05/90', 'two-digit-year'],
@@ -125,9 +135,10 @@ describe('parseDate — known answers', () => {
       });
     });
   }
-  for (const [input, reason, options] of INVALID) {
-    it(`${String(JSON.stringify(input))} ${options ? JSON.stringify(options) : ''} → ${reason}`, () => {
-      expect(parseDate(input, options)).toEqual({ ok: false, code: 'INVALID_DATE', reason });
+  for (const [input, reason, options, typed] of INVALID) {
+    it(`${String(JSON.stringify(input))} ${options ? JSON.stringify(options) : ''} → ${reason}${typed !== undefined ? ` (typed ${typed})` : ''}`, () => {
+      expect(parseDate(input, options)).toStrictEqual({ ok: false, code: 'INVALID_DATE', reason });
+      expect(typedDateDigits(input, options)).toBe(typed ?? 0);
     });
   }
 
@@ -242,5 +253,45 @@ describe('parseDate — never throws on data', () => {
       }),
       { numRuns: 2000, seed: 33 },
     );
+  });
+});
+
+describe('parseDate — typed digits of a full date with a part out of range', () => {
+  it('yyyy-mm-dd with any two-digit month and day: valid → packed, invalid → typed = the digits (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.boolean(), (y, m, d, dayFirst) => {
+        const p2 = (n: number) => String(n).padStart(2, '0');
+        const text = dayFirst ? `${p2(d)}/${p2(m)}/${String(y).padStart(4, '0')}` : `${String(y).padStart(4, '0')}-${p2(m)}-${p2(d)}`;
+        const r = parseDate(text);
+        const digits = y * 10000 + m * 100 + d;
+        // The calendar's own verdict, independent of the parser: a full date exists, a year-only
+        // (0 month, 0 day) or month-precision (0 day) date is legal, in the default year range.
+        const inRange = y >= 1800 && y <= 2100;
+        const real = m >= 1 && m <= 12 && d >= 1 && d <= 31 && new Date(Date.UTC(2000 + (y % 400), m - 1, d)).getUTCDate() === d;
+        const partial = (m === 0 && d === 0) || (m >= 1 && m <= 12 && d === 0);
+        if (inRange && (real || partial)) {
+          expect(r.ok).toBe(true);
+          if (r.ok) expect(r.packed).toBe(digits);
+          expect(typedDateDigits(text)).toBe(0);
+        } else {
+          expect(r.ok).toBe(false);
+          expect(typedDateDigits(text)).toBe(digits);
+        }
+      }),
+      { numRuns: 3000, seed: 41 },
+    );
+  });
+
+  it('no typed digits for shapes that are not a full date (month precision, year only, two-digit years, formats)', () => {
+    for (const input of ['1990-13', '13/1990', '2101', '01/05/90', '1990-05-01T17:00:00Z', '199013', '1/2/3/1990', 'abc', null, {}]) {
+      expect(parseDate(input).ok).toBe(false);
+      expect(typedDateDigits(input)).toBe(0);
+    }
+    expect(parseDate(60, { excelSerial: true }).ok).toBe(false); // a serial is a number of days, not typed parts
+    expect(typedDateDigits(60, { excelSerial: true })).toBe(0);
+    // each call stands alone: a valid date after an invalid one has no typed digits
+    expect(typedDateDigits('1997-21-25')).toBe(19972125);
+    expect(typedDateDigits('1997-12-25')).toBe(0);
+    expect(typedDateDigits('1990-13')).toBe(0);
   });
 });
