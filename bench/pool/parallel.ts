@@ -32,7 +32,7 @@ import { KhopPool } from '../../src/pool/pool.js';
 import { createMatchJob, releaseMatchJob } from '../../src/pool/match-job.js';
 import { computeLevels, scoreAll } from '../../src/pool/parallel-match.js';
 import { trainEmParallel } from '../../src/pool/parallel-em.js';
-import { sharedCopyUint32, sharedFloat64, sharedUint8 } from '../../src/pool/shared-arrays.js';
+import { sharedCopyUint32, sharedFloat64, sharedUint32, sharedUint8 } from '../../src/pool/shared-arrays.js';
 import { bytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -89,7 +89,7 @@ interface Sample {
 const samples = new Map<number, Sample[]>(THREADS.map((t) => [t, []]));
 
 /** `src` repeated into a new shared array of `n` values. */
-function tile<T extends Uint8Array | Float64Array>(src: T, n: number, make: (n: number) => T): T {
+function tile<T extends Uint8Array | Uint32Array | Float64Array>(src: T, n: number, make: (n: number) => T): T {
   const out = make(n);
   for (let i = 0; i < n; i += src.length) out.set(src.subarray(0, Math.min(src.length, n - i)), i);
   return out;
@@ -99,10 +99,9 @@ async function once(threads: number): Promise<Sample> {
   const pool = pools.get(threads)!;
   const job = createMatchJob(pool.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan);
   const levels = plan.specs.map(() => sharedUint8(P));
-  const tfPairs = tfRows.map((t) => (t === null ? null : sharedFloat64(P)));
   const cpu0 = process.cpuUsage();
   let t = performance.now();
-  await computeLevels({ pool, job }, 'compare', left, right, P, levels, { rows: tfRows, pairs: tfPairs });
+  await computeLevels({ pool, job }, 'compare', left, right, P, levels);
   const compareMs = performance.now() - t;
   const cpu = process.cpuUsage(cpu0);
   const compareCores = (cpu.user + cpu.system) / 1000 / compareMs;
@@ -110,12 +109,13 @@ async function once(threads: number): Promise<Sample> {
   const model = new FellegiSunterModel(plan.specs, { prior: 1e-4, u: u.u });
   const S = SCORE_PAIRS;
   const sLevels = levels.map((c) => tile(c, S, sharedUint8));
-  const sTf = tfPairs.map((c) => (c === null ? undefined : tile(c, S, sharedFloat64)));
+  const sLeft = tile(left.subarray(0, P), S, sharedUint32);
+  const sTf = tfRows.map((c) => (c === null ? undefined : c));
   const out = sharedFloat64(S);
   const scoreTimes: number[] = [];
   for (let rep = 0; rep < SCORE_REPS; rep++) {
     t = performance.now();
-    await scoreAll({ pool, job }, 'score', model, sLevels, sTf, S, out);
+    await scoreAll({ pool, job }, 'score', model, sLevels, sTf, sLeft, S, out);
     scoreTimes.push(performance.now() - t);
   }
   const scoreMs = median(scoreTimes);

@@ -95,7 +95,8 @@ export async function trainModel(
   pairs: PairBuffer,
   indexes: readonly BlockIndex[],
   rules: BlockingRule[],
-  tf: (Float64Array | undefined)[],
+  /** Term frequency per row of each tf comparison (a pair's is its left row's). */
+  tfRows: (Float64Array | undefined)[],
   v: TrainingOptions,
   em: EmOptions | undefined,
   linkMode: boolean,
@@ -260,7 +261,7 @@ export async function trainModel(
   }
   const noPrior = new FellegiSunterModel(plan.specs, { prior: 0.5, m, u });
   const evidence = sharedFloat64(Math.max(1, P));
-  if (P > 0) await scoreAll(runner, 'train', noPrior, levels, tf, P, evidence);
+  if (P > 0) await scoreAll(runner, 'train', noPrior, levels, tfRows, pairs.left, P, evidence);
   // Σ P(match) per fixed pair range, added in range order: the same λ for any thread count.
   const sums = posteriorSumBuffer(P);
   let lambda = Math.min(0.5, Math.max(1e-15, P / totalPairs / 2));

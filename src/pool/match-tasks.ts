@@ -4,9 +4,10 @@
  * that the main thread allocated — nothing is copied back.
  *
  *   task             reads (shared)                     writes (shared)
- *   match.compare    records, pair columns, tf per row  level columns [from, to), tf per pair
+ *   match.compare    records, pair columns              level columns [from, to)
  *   match.em         level columns, ln(m/u) table       one EM accumulator per range
- *   match.score      level columns, tf per pair         match weights [from, to)
+ *   match.score      level columns, left rows, tf per   match weights [from, to)
+ *                    row (a pair's tf is its left row's)
  *   match.lambda     evidence weights                   one Σ P(match) per range
  *
  * Every task is a pure function of its message and the shared memory it names; the partial
@@ -36,26 +37,14 @@ export interface CompareShared {
   readonly right: Uint32Array;
   /** One level column per comparison, written at the pair's index. */
   readonly levels: readonly Uint8Array[];
-  /** Per comparison: term frequency per row (null: no tf). Absent: no tf output. */
-  readonly tfRows?: ReadonlyArray<Float64Array | null>;
-  /** Per comparison: term frequency per pair, from the pair's left row (null: no tf). */
-  readonly tfPairs?: ReadonlyArray<Float64Array | null>;
 }
 
-/** Comparison levels (and per-pair term frequencies) of pairs [from, to). */
+/** Comparison levels of pairs [from, to). */
 export function compareTask(task: PackedTask<CompareShared>, context: TaskContext): void {
   const a = taskArgs<CompareArgs>(task);
   const s = task.shared;
   const { plan, side } = openMatchJob(context, task.job, a.spec, s.job);
   plan.compute(side, side, s.left, s.right, a.from, a.to, s.levels, a.from);
-  if (s.tfRows === undefined || s.tfPairs === undefined) return;
-  const left = s.left;
-  for (let k = 0; k < s.tfRows.length; k++) {
-    const row = s.tfRows[k];
-    const out = s.tfPairs[k];
-    if (row == null || out == null) continue;
-    for (let p = a.from; p < a.to; p++) out[p] = row[left[p]!]!;
-  }
 }
 
 // ── match.em ───────────────────────────────────────────────────────────────────────────────
@@ -105,8 +94,10 @@ export interface ScoreArgs {
 
 export interface ScoreShared {
   readonly levels: readonly Uint8Array[];
-  /** Per comparison: term frequency per pair, or null. */
-  readonly tf: ReadonlyArray<Float64Array | null>;
+  /** Per comparison: term frequency per ROW, or null; a pair's is its left row's. */
+  readonly tfRows: ReadonlyArray<Float64Array | null>;
+  /** The pairs' left rows. */
+  readonly left: Uint32Array;
   readonly out: Float64Array;
 }
 
@@ -117,8 +108,8 @@ export function scoreTask(task: PackedTask<ScoreShared>): void {
   const model = FellegiSunterModel.fromJSON(a.model);
   const n = a.to - a.from;
   const levels = s.levels.map((c) => c.subarray(a.from, a.to));
-  const tf = s.tf.map((t) => (t === null ? undefined : t.subarray(a.from, a.to)));
-  model.scorePairs(levels, n, s.out.subarray(a.from, a.to), tf);
+  const tf = s.tfRows.map((t) => (t === null ? undefined : t));
+  model.scorePairs(levels, n, s.out.subarray(a.from, a.to), tf, s.left.subarray(a.from, a.to));
 }
 
 // ── match.lambda ───────────────────────────────────────────────────────────────────────────

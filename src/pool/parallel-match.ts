@@ -4,8 +4,8 @@
  * for all of them (phase-runner.ts), and — for sums — add the per-range partial sums in range
  * order.
  *
- *   computeLevels   pairs ──match.compare──► level columns (+ tf per pair)      in place
- *   scoreAll        level columns ──match.score──► match weights              in place
+ *   computeLevels   pairs ──match.compare──► level columns                      in place
+ *   scoreAll        level columns (+ tf per row) ──match.score──► match weights  in place
  *   sumPosteriors   evidence ──match.lambda──► Σ per range ──► Σ (range order)
  *
  * The same code runs for every thread count: a pool of one thread runs the tasks in the
@@ -29,16 +29,9 @@ export interface MatchRunner {
   readonly traffic?: PoolTraffic;
 }
 
-/** Term frequencies per row (input) and per pair (output), per comparison; null: no tf. */
-export interface TfColumns {
-  readonly rows: ReadonlyArray<Float64Array | null>;
-  readonly pairs: ReadonlyArray<Float64Array | null>;
-}
-
 /**
- * Comparison levels of pairs 0 … count−1 (`left`, `right`, `levels` and tf columns on
- * SharedArrayBuffer, each of length ≥ count): `levels[k][p]` for every pair p, and with `tf`,
- * `tf.pairs[k][p] = tf.rows[k][left[p]]`. `onProgress(done)` after each task.
+ * Comparison levels of pairs 0 … count−1 (`left`, `right` and `levels` on SharedArrayBuffer,
+ * each of length ≥ count): `levels[k][p]` for every pair p. `onProgress(done)` after each task.
  */
 export async function computeLevels(
   run: MatchRunner,
@@ -47,12 +40,11 @@ export async function computeLevels(
   right: Uint32Array,
   count: number,
   levels: readonly Uint8Array[],
-  tf?: TfColumns,
   onProgress?: (done: number) => void,
 ): Promise<void> {
   const r = pairRanges(count);
   const groups = taskGroups(r, run.pool.threads);
-  const shared: CompareShared = { job: run.job.shared, left, right, levels, ...(tf !== undefined ? { tfRows: tf.rows, tfPairs: tf.pairs } : {}) };
+  const shared: CompareShared = { job: run.job.shared, left, right, levels };
   const parts: PackedTask[] = groups.map((g, i) => {
     const args: CompareArgs = { spec: run.job.spec, from: rangeStart(r, g.fromRange), to: rangeStart(r, g.toRange) };
     return packTask(run.job.id, i, args, shared);
@@ -64,20 +56,25 @@ export async function computeLevels(
   });
 }
 
-/** Match weights of pairs 0 … count−1 into `out` (all columns on SharedArrayBuffer). */
+/**
+ * Match weights of pairs 0 … count−1 into `out` (all columns on SharedArrayBuffer). `tfRows[k]`:
+ * term frequency per ROW of comparison k (or undefined); a pair's is its left row's
+ * (`tfRows[k][left[p]]`, read only for pairs on a tf level — no per-pair tf column).
+ */
 export async function scoreAll(
   run: MatchRunner,
   phase: string,
   model: FellegiSunterModel,
   levels: readonly Uint8Array[],
-  tf: ReadonlyArray<Float64Array | undefined>,
+  tfRows: ReadonlyArray<Float64Array | undefined>,
+  left: Uint32Array,
   count: number,
   out: Float64Array,
 ): Promise<void> {
   const r = pairRanges(count);
   const groups = taskGroups(r, run.pool.threads, UNIFORM_TASKS_PER_THREAD);
   const json = model.toJSON();
-  const shared: ScoreShared = { levels, tf: levels.map((_, k) => tf[k] ?? null), out };
+  const shared: ScoreShared = { levels, tfRows: levels.map((_, k) => tfRows[k] ?? null), left, out };
   const parts = groups.map((g, i) => {
     const args: ScoreArgs = { model: json, from: rangeStart(r, g.fromRange), to: rangeStart(r, g.toRange) };
     return packTask(run.job.id, i, args, shared);

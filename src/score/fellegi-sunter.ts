@@ -245,11 +245,14 @@ export class FellegiSunterModel {
   /**
    * Total match weight (bits) of pairs 0 … count−1 into `out[i]`. `levels[k][i]` is the level of
    * pair i on comparison k. `tf[k]` (optional) holds per-pair term frequencies for comparison k
-   * (0 = none), used on levels marked tf. Allocates nothing.
+   * (0 = none), used on levels marked tf. With `rowOf` (a Uint32Array of length ≥ count), `tf[k]`
+   * is per ROW instead and pair i's term frequency is `tf[k][rowOf[i]]` — dedupe/link pass the
+   * pairs' left rows, so no per-pair tf column is stored (8 bytes a pair per tf comparison; the
+   * value is read only for pairs on a tf level). Allocates nothing.
    * @throws KhopError INVALID_ARGUMENT on wrong shapes, a level out of range or a tf outside [0, 1].
    */
-  scorePairs(levels: readonly Uint8Array[], count: number, out: Float64Array, tf?: TermFrequencyInputs): void {
-    this.checkColumns(levels, count, tf);
+  scorePairs(levels: readonly Uint8Array[], count: number, out: Float64Array, tf?: TermFrequencyInputs, rowOf?: Uint32Array): void {
+    this.checkColumns(levels, count, tf, rowOf);
     if (!(out instanceof Float64Array) || out.length < count) {
       throw new KhopError('INVALID_ARGUMENT', 'scorePairs: out must be a Float64Array of length ≥ count');
     }
@@ -278,7 +281,7 @@ export class FellegiSunterModel {
           for (let i = start; i < end; i++) {
             const slot = base | col[i]!;
             if (mask[slot] === 0) continue;
-            const f = tfv[i]!;
+            const f = rowOf === undefined ? tfv[i]! : tfv[rowOf[i]!]!;
             if (f === 0) continue;
             // f < minTf: floor it (f > 0) or poison the sum (f < 0 or NaN); f > 1 poisons too.
             const g = f < minTf ? (f > 0 ? minTf : Number.NaN) : f <= 1 ? f : Number.NaN;
@@ -288,7 +291,7 @@ export class FellegiSunterModel {
       }
       for (let i = start; i < end; i++) {
         const s = out[i]!;
-        if (s !== s) throw this.badPair(levels, i, tf);
+        if (s !== s) throw this.badPair(levels, i, tf, rowOf);
       }
     }
   }
@@ -356,7 +359,7 @@ export class FellegiSunterModel {
     return (k << LEVEL_SHIFT) | l;
   }
 
-  private checkColumns(levels: readonly Uint8Array[], count: number, tf: TermFrequencyInputs | undefined): void {
+  private checkColumns(levels: readonly Uint8Array[], count: number, tf: TermFrequencyInputs | undefined, rowOf?: Uint32Array): void {
     const K = this.comparisons.length;
     if (!Number.isInteger(count) || count < 0) throw new KhopError('INVALID_ARGUMENT', 'count must be an integer ≥ 0');
     if (!Array.isArray(levels) || levels.length !== K) {
@@ -368,6 +371,9 @@ export class FellegiSunterModel {
         throw new KhopError('INVALID_ARGUMENT', `level column of comparison "${this.comparisons[k]!.name}" must be a Uint8Array of length ≥ count`);
       }
     }
+    if (rowOf !== undefined && (!(rowOf instanceof Uint32Array) || rowOf.length < count)) {
+      throw new KhopError('INVALID_ARGUMENT', 'rowOf must be a Uint32Array of length ≥ count');
+    }
     if (tf === undefined) return;
     if (!Array.isArray(tf) || tf.length > K) {
       throw new KhopError('INVALID_ARGUMENT', `tf must be an array of at most ${K} entries, one per comparison`);
@@ -377,14 +383,14 @@ export class FellegiSunterModel {
       if (t === undefined) continue;
       const name = this.comparisons[k]!.name;
       if (!this.hasTf[k]) throw new KhopError('INVALID_ARGUMENT', `comparison "${name}" has no tf level but term frequencies were given`);
-      if (!(t instanceof Float64Array) || t.length < count) {
+      if (!(t instanceof Float64Array) || (rowOf === undefined && t.length < count)) {
         throw new KhopError('INVALID_ARGUMENT', `term frequencies of comparison "${name}" must be a Float64Array of length ≥ count`);
       }
     }
   }
 
   /** The error for a pair whose score came out NaN (found after the loop, off the hot path). */
-  private badPair(levels: readonly Uint8Array[], i: number, tf: TermFrequencyInputs | undefined): KhopError {
+  private badPair(levels: readonly Uint8Array[], i: number, tf: TermFrequencyInputs | undefined, rowOf: Uint32Array | undefined): KhopError {
     for (let k = 0; k < this.comparisons.length; k++) {
       const l = levels[k]![i]!;
       const L = this.levelCounts[k]!;
@@ -395,7 +401,7 @@ export class FellegiSunterModel {
       }
     }
     for (let k = 0; k < this.comparisons.length; k++) {
-      const f = tf?.[k]?.[i];
+      const f = tf?.[k]?.[rowOf === undefined ? i : rowOf[i]!];
       if (f !== undefined && !(f >= 0 && f <= 1)) {
         return new KhopError('INVALID_ARGUMENT', `pair ${i}: term frequency of comparison "${this.comparisons[k]!.name}" is not in [0, 1]`, {
           details: { pair: i, comparison: k },

@@ -64,31 +64,18 @@ describe('shareSide / bindSharedSide', () => {
 });
 
 describe('computeLevels', () => {
-  it('equals plan.compute in the calling thread (oracle), for 1 and 2 threads, with tf per pair', async () => {
+  it('equals plan.compute in the calling thread (oracle), for 1 and 2 threads', async () => {
     const side = bindSide(prepared.store);
     const expected = plan.specs.map(() => new Uint8Array(count));
     plan.compute(side, side, left, right, 0, count, expected, 0);
-    const n = prepared.store.rowCount;
-    const rng = new Rng(9);
-    const tfRows = plan.tfColumns.map((c) => {
-      if (c === null) return null;
-      const t = sharedFloat64(n);
-      for (let i = 0; i < n; i++) t[i] = rng.next();
-      return t;
-    });
     for (const p of [local, pool]) {
       const j = job(p);
       const traffic = new PoolTraffic();
       const levels = plan.specs.map(() => sharedUint8(count));
-      const tfPairs = tfRows.map((t) => (t === null ? null : sharedFloat64(count)));
       const seen: number[] = [];
-      await computeLevels({ pool: p, job: j, traffic }, 'compare', left, right, count, levels, { rows: tfRows, pairs: tfPairs }, (d) => seen.push(d));
+      await computeLevels({ pool: p, job: j, traffic }, 'compare', left, right, count, levels, (d) => seen.push(d));
       releaseMatchJob(j);
       levels.forEach((col, k) => expect(Array.from(col)).toEqual(Array.from(expected[k]!)));
-      tfPairs.forEach((t, k) => {
-        if (t === null) return;
-        for (let i = 0; i < count; i++) expect(t[i]).toBe(tfRows[k]![left[i]!]);
-      });
       expect(seen[seen.length - 1]).toBe(count);
       expect(traffic.messages).toBe(Math.min(pairRanges(count).ranges, p.threads * 4));
       // Only the job description and a few numbers are copied: far less than the pairs.
@@ -126,18 +113,25 @@ describe('scoreAll and sumPosteriors', () => {
     model = new FellegiSunterModel(plan.specs, { prior: 0.001, m: table(), u: table() });
   });
 
-  it('scoreAll equals model.scorePairs (oracle), bit for bit, with tf', async () => {
-    const tf = plan.tfColumns.map((c, k) => {
+  it("scoreAll equals model.scorePairs with per-pair tf copied from the left row (oracle), bit for bit", async () => {
+    const n = prepared.store.rowCount;
+    const tfRows = plan.tfColumns.map((c, k) => {
       if (c === null) return undefined;
-      const t = sharedFloat64(count);
-      for (let i = 0; i < count; i++) t[i] = i % 3 === 0 ? 0 : ((i * 7 + k) % 101) / 1000 + 1e-4;
+      const t = sharedFloat64(n);
+      for (let i = 0; i < n; i++) t[i] = i % 3 === 0 ? 0 : ((i * 7 + k) % 101) / 1000 + 1e-4;
       return t;
     });
+    expect(tfRows.some((t) => t !== undefined)).toBe(true);
+    // The oracle: the per-pair column the compare phase used to write, scored per pair.
+    const tfPairs = tfRows.map((t) => (t === undefined ? undefined : Float64Array.from(left.subarray(0, count), (row) => t[row]!)));
     const expected = new Float64Array(count);
-    model.scorePairs(levels, count, expected, tf);
+    model.scorePairs(levels, count, expected, tfPairs);
+    const withoutTf = new Float64Array(count);
+    model.scorePairs(levels, count, withoutTf);
+    expect(Array.from(expected)).not.toEqual(Array.from(withoutTf)); // the tf adjustments bite
     for (const p of [local, pool]) {
       const out = sharedFloat64(count);
-      await scoreAll({ pool: p, job: job(p) }, 'score', model, levels, tf, count, out);
+      await scoreAll({ pool: p, job: job(p) }, 'score', model, levels, tfRows, left, count, out);
       expect(Array.from(out)).toEqual(Array.from(expected));
     }
   });

@@ -124,10 +124,35 @@ describe('FellegiSunterModel.scorePairs', () => {
           );
           if (!Object.is(e.total, out[i])) return false;
         }
+        // Per-ROW tf with rowOf gives the same scores, bit for bit, as the gathered per-pair column.
+        const rows = 1 + rng.int(count);
+        const tfRows = specs.map((_, k) => (k % 2 === 0 ? Float64Array.from({ length: rows }, () => (rng.chance(0.3) ? 0 : rng.next() ** 4)) : undefined));
+        const rowOf = Uint32Array.from({ length: count }, () => rng.int(rows));
+        const gathered = tfRows.map((t) => (t === undefined ? undefined : Float64Array.from(rowOf, (r) => t[r]!)));
+        const a = new Float64Array(count);
+        const b = new Float64Array(count);
+        fs.scorePairs(levels, count, a, gathered);
+        fs.scorePairs(levels, count, b, tfRows, rowOf);
+        for (let i = 0; i < count; i++) if (!Object.is(a[i], b[i])) return false;
         return true;
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('rowOf: must be a Uint32Array of length ≥ count; a bad per-row tf is reported for the pair', () => {
+    const specs: ComparisonSpec[] = [{ name: 'name', levels: [{ label: 'missing', null: true }, { label: 'exact', tf: true }, { label: 'else' }] }];
+    const model = new FellegiSunterModel(specs, { prior: 0.01, m: [[0, 0.9, 0.1]], u: [[0, 0.01, 0.99]] });
+    const levels = [Uint8Array.of(1, 1, 2)];
+    const tf = [Float64Array.of(0.5, 0.01)];
+    expectKhop(() => model.scorePairs(levels, 3, new Float64Array(3), tf, Uint32Array.of(0, 1)), 'INVALID_ARGUMENT');
+    expectKhop(() => model.scorePairs(levels, 3, new Float64Array(3), tf, [0, 1, 0] as unknown as Uint32Array), 'INVALID_ARGUMENT');
+    const out = new Float64Array(3);
+    model.scorePairs(levels, 3, out, tf, Uint32Array.of(1, 0, 1));
+    expect(out[0]).toBeCloseTo(model.explain([1], [0.01]).total, 12);
+    expect(out[1]).toBeCloseTo(model.explain([1], [0.5]).total, 12);
+    expect(out[2]).toBe(model.explain([2]).total); // not a tf level: the row's tf is not read
+    expectKhop(() => model.scorePairs(levels, 3, new Float64Array(3), [Float64Array.of(0.5, 1.5)], Uint32Array.of(0, 1, 0)), 'INVALID_ARGUMENT');
   });
 
   it('scores only the first count pairs and leaves the rest of out alone', () => {
