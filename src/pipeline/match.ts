@@ -332,6 +332,9 @@ async function runMatch(
       phases.push({ phase: 'compare', ms: performance.now() - t, pairs: P, threads: pool.threads, postedBytes: traffic.bytes - posted });
       progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
 
+      // The weights column; training uses it first as scratch for its evidence pass.
+      const weights = sharedFloat64(Math.max(1, P));
+
       // Training.
       t = performance.now();
       posted = traffic.bytes;
@@ -343,7 +346,7 @@ async function runMatch(
           throw new KhopError('INVALID_OPTION', 'model: its comparisons do not match this schema', { details: { option: 'model' } });
         }
       } else {
-        const trained = await trainModel(runner, prepared, plan, levels, pairs, indexes, rules, tfRows, v, options.em, linkMode);
+        const trained = await trainModel(runner, prepared, plan, levels, pairs, indexes, rules, tfRows, weights, v, options.em, linkMode);
         model = trained.model;
         trainStats = trained.stats;
       }
@@ -353,7 +356,6 @@ async function runMatch(
       // Scoring.
       t = performance.now();
       posted = traffic.bytes;
-      const weights = sharedFloat64(Math.max(1, P));
       if (P > 0) await scoreAll(runner, 'score', model, levels, tfRows, pairs.left, P, weights);
       phases.push({ phase: 'score', ms: performance.now() - t, pairs: P, threads: pool.threads, postedBytes: traffic.bytes - posted });
       progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });

@@ -97,6 +97,12 @@ export async function trainModel(
   rules: BlockingRule[],
   /** Term frequency per row of each tf comparison (a pair's is its left row's). */
   tfRows: (Float64Array | undefined)[],
+  /**
+   * Scratch for the per-pair evidence of the λ estimate: shared Float64Array of length
+   * ≥ max(1, pairs.count), overwritten (the caller reuses it for the final weights, so a large
+   * run does not hold two 8-byte-per-pair columns at once).
+   */
+  evidence: Float64Array,
   v: TrainingOptions,
   em: EmOptions | undefined,
   linkMode: boolean,
@@ -260,7 +266,6 @@ export async function trainModel(
     u.push(normalise(uk));
   }
   const noPrior = new FellegiSunterModel(plan.specs, { prior: 0.5, m, u });
-  const evidence = sharedFloat64(Math.max(1, P));
   if (P > 0) await scoreAll(runner, 'train', noPrior, levels, tfRows, pairs.left, P, evidence);
   // Σ P(match) per fixed pair range, added in range order: the same λ for any thread count.
   const sums = posteriorSumBuffer(P);
