@@ -12,6 +12,9 @@ describe('README examples', () => {
     expect(k.parseDate('05/01/1990')).toEqual({ ok: true, year: 1990, month: 1, day: 5, packed: 19900105, swappable: true, precision: 'day' });
     expect(k.parseDate('00/00/1990')).toMatchObject({ ok: true, year: 1990, month: 0, day: 0, packed: 19900000, precision: 'year' });
     expect(k.parseDate('31/02/1990')).toEqual({ ok: false, code: 'INVALID_DATE', reason: 'impossible-date' });
+    expect(k.typedDateDigits('31/02/1990')).toBe(19900231);
+    expect(k.compareTypedDates(19972125, 19971225)).toBe(k.DateLevel.ONE_DIGIT);
+    expect(k.DateLevel.ONE_DIGIT).toBe(7);
     const id = k.parseNationalId('001 090 012 345');
     expect(id).toMatchObject({ ok: true, kind: 'cccd', digits: '001090012345', provinceName: 'Hà Nội', sex: 'male', birthYear: 1990 });
     expect(k.parseNationalId('1090012345')).toEqual({ ...id, restoredLeadingZero: true });
