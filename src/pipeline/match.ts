@@ -274,7 +274,9 @@ async function runMatch(
     let t = performance.now();
     const rules = options.blocking !== undefined ? resolveRules(options.blocking, schema, prepared.nameGroups) : defaultBlockingRules(schema, prepared.nameGroups);
     // On the pool when one is given (large stores only: small ones stay in this thread); the same indexes either way.
-    const indexes = n > 0 ? (pool !== undefined ? await buildBlockIndexesParallel(store, rules, { pool }) : buildBlockIndexes(store, rules)) : [];
+    // `let`: released (emptied) once training no longer needs them — at 10M records the indexes
+    // hold ~1 GB that scoring and clustering do not use.
+    let indexes = n > 0 ? (pool !== undefined ? await buildBlockIndexesParallel(store, rules, { pool }) : buildBlockIndexes(store, rules)) : [];
     phases.push({ phase: 'index', ms: performance.now() - t, rules: rules.length });
     progress?.({ phase: 'index', done: rules.length, total: rules.length, unit: 'rules', final: true });
 
@@ -350,6 +352,7 @@ async function runMatch(
         model = trained.model;
         trainStats = trained.stats;
       }
+      indexes = [];
       phases.push({ phase: 'train', ms: performance.now() - t, threads: pool.threads, postedBytes: traffic.bytes - posted, ...trainStats });
       progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
 
