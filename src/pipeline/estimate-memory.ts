@@ -322,9 +322,10 @@ export async function estimateMemory(
   const tfCount = plan.tfColumns.filter((c) => c !== null).length;
   let pairCapacity = PAIR_BUFFER_START;
   while (pairCapacity < P) pairCapacity *= 2;
-  // pair columns (doubling capacity), per pair: K levels and the weight (training's evidence
-  // pass uses the weight column as scratch); tf per row.
-  const pairs = P === 0 ? 0 : 8 * pairCapacity + P * (K + 8) + 8 * tfCount * R;
+  // Pair columns: doubling capacity while the stream runs, then trimmed to P (the trim's copy
+  // holds both); per pair afterwards K levels and the weight (training's evidence pass uses the
+  // weight column as scratch); tf per row.
+  const pairs = P === 0 ? 0 : Math.max(8 * (pairCapacity + P), 8 * P + P * (K + 8)) + 8 * tfCount * R;
   const allPairs = (R * (R - 1)) / 2;
   const training = Math.min(uSampleSize, allPairs) * (8 + K) + Math.min(P, MAX_TRAINING_PAIRS) * (8 + K);
   const rowBytes = N * ROW_BOOKKEEPING_BYTES;

@@ -294,6 +294,7 @@ async function runMatch(
       report = stream.report;
     }
     while (ruleEnd.length < rules.length) ruleEnd.push(pairs.count);
+    pairs.trim();
     const P = pairs.count;
     phases.push({ phase: 'pairs', ms: performance.now() - t, pairs: P, skippedPairs: report.skippedPairs });
     progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
