@@ -27,7 +27,7 @@ import { RecordStore, type CellValue, type ColumnSpec } from '../block/record-st
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldToAscii } from '../text/fold.js';
 import { parsePersonName } from '../text/person-name.js';
-import { parseDate, typedDateDigits } from '../text/date.js';
+import { parseDate, typedDateDigits, type DateParseOptions } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
 import { isKnownFamilyName } from '../text/name-frequencies.js';
@@ -218,6 +218,45 @@ export interface PrepareJob {
   readonly locales: ReadonlyArray<'vi' | 'generic'>;
 }
 
+/** A non-name field of RowPreparer: where its value is and which store columns it fills. */
+interface FieldPlan {
+  readonly f: SchemaField;
+  /** Position in a row's values. */
+  readonly pos: number;
+  /** Store column indices (c1: the second column — `.idkind`, `.dateTyped` — or −1). */
+  readonly c0: number;
+  readonly c1: number;
+  /** A date field's parse options, built once. */
+  readonly dateOptions: DateParseOptions | null;
+}
+
+/** A name group of RowPreparer. */
+interface GroupPlan {
+  readonly g: ResolvedNameGroup;
+  /** Position of the group's first field (the full name of a personName group). */
+  readonly fullPos: number;
+  /** Positions of the familyName / givenName fields (−1: none). */
+  readonly familyPos: number;
+  readonly givenPos: number;
+  /** Store column index of each name form. */
+  readonly forms: Readonly<Record<(typeof NAME_FORMS)[number], number>>;
+}
+
+/** The non-empty parts, space-separated (no array per row). */
+function joinParts(a: string, b: string, c: string): string {
+  let out = a;
+  if (b !== '') out = out === '' ? b : `${out} ${b}`;
+  if (c !== '') out = out === '' ? c : `${out} ${c}`;
+  return out;
+}
+
+/** A row value as text: null for null, undefined and blank strings; numbers and bigints as their digits. */
+function textOf(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  const s = typeof v === 'string' ? v : String(v);
+  return s.trim() === '' ? null : s;
+}
+
 /**
  * Prepares rows given as flat values (ChunkRows) into store cells — the per-row work of
  * prepareRows, the same in the calling thread and in a worker (parallel-prepare.ts).
@@ -228,9 +267,10 @@ export class RowPreparer {
   /** Values per row in ChunkRows. */
   readonly width: number;
   private readonly fields: readonly SchemaField[];
-  private readonly colIndex: Map<string, number>;
-  private readonly groups: ResolvedNameGroup[];
-  private readonly fieldPos: Map<SchemaField, number>;
+  /** Per non-name field: its position in a row's values and its store column indices. */
+  private readonly fieldPlans: readonly FieldPlan[];
+  /** Per name group: the positions of its fields and the indices of its name-form columns. */
+  private readonly groupPlans: readonly GroupPlan[];
   private readonly idField: string | undefined;
   private readonly cells: CellValue[];
   private issueCounts = new Map<string, Map<string, number>>();
@@ -238,9 +278,53 @@ export class RowPreparer {
   constructor(schema: Schema, idField: string | undefined, locales: ReadonlyArray<'vi' | 'generic'>) {
     this.fields = schema.fields;
     this.columns = storeColumnsFor(schema);
-    this.colIndex = new Map(this.columns.map((c, i) => [c.name, i]));
-    this.groups = nameGroupsOf(schema).map((g, i) => ({ ...g, locale: locales[i]! }));
-    this.fieldPos = new Map(schema.fields.map((f, k) => [f, k]));
+    // Column indices resolved once: a row sets ~15 cells, and finding each by its name (a
+    // template string hashed into a Map) cost ~11 % of preparing a row.
+    const colIndex = new Map(this.columns.map((c, i) => [c.name, i]));
+    const col = (name: string): number => {
+      const i = colIndex.get(name);
+      if (i === undefined) throw new KhopError('INTERNAL', `prepare: no store column ${name}`);
+      return i;
+    };
+    const pos = new Map(schema.fields.map((f, k) => [f, k]));
+    this.fieldPlans = schema.fields.flatMap((f, k): FieldPlan[] => {
+      switch (f.kind) {
+        case 'nationalId':
+          return [{ f, pos: k, c0: col(`${f.name}.id`), c1: col(`${f.name}.idkind`), dateOptions: null }];
+        case 'date':
+          return [{
+            f, pos: k, c0: col(`${f.name}.date`), c1: col(`${f.name}.dateTyped`),
+            dateOptions: Object.freeze({
+              order: f.spec.order ?? 'dmy',
+              excelSerial: f.spec.excelSerial ?? false,
+              ...(f.spec.minYear !== undefined ? { minYear: f.spec.minYear } : {}),
+              ...(f.spec.maxYear !== undefined ? { maxYear: f.spec.maxYear } : {}),
+            }),
+          }];
+        case 'sex':
+          return [{ f, pos: k, c0: col(`${f.name}.sex`), c1: -1, dateOptions: null }];
+        case 'category':
+        case 'text':
+          return [{ f, pos: k, c0: col(`${f.name}.fold`), c1: -1, dateOptions: null }];
+        case 'identifier':
+          return [{ f, pos: k, c0: col(`${f.name}.id`), c1: -1, dateOptions: null }];
+        default:
+          return []; // name kinds: grouped
+      }
+    });
+    this.groupPlans = nameGroupsOf(schema).map((g, i) => {
+      const famField = g.fields.find((f) => f.kind === 'familyName');
+      const givField = g.fields.find((f) => f.kind === 'givenName');
+      const forms = {} as Record<(typeof NAME_FORMS)[number], number>;
+      for (const form of NAME_FORMS) forms[form] = col(`${g.prefix}.${form}`);
+      return {
+        g: { ...g, locale: locales[i]! },
+        fullPos: pos.get(g.fields[0]!)!,
+        familyPos: famField === undefined ? -1 : pos.get(famField)!,
+        givenPos: givField === undefined ? -1 : pos.get(givField)!,
+        forms,
+      };
+    });
     this.idField = idField;
     this.width = schema.fields.length + (idField !== undefined ? 1 : 0);
     this.cells = new Array<CellValue>(this.columns.length).fill(null);
@@ -268,22 +352,13 @@ export class RowPreparer {
     m.set(reason, (m.get(reason) ?? 0) + 1);
   }
 
-  private set(name: string, v: CellValue): void {
-    this.cells[this.colIndex.get(name)!] = v;
-  }
-
   private row(values: readonly unknown[], base: number, at: number, out: PreparedChunk): void {
     const cells = this.cells;
     cells.fill(null);
     let usable = 0;
-    const text = (f: SchemaField): string | null => {
-      const v = values[base + this.fieldPos.get(f)!];
-      if (v === null || v === undefined) return null;
-      const s = typeof v === 'string' ? v : String(v);
-      return s.trim() === '' ? null : s;
-    };
-    for (const f of this.fields) {
-      const raw = text(f);
+    for (const plan of this.fieldPlans) {
+      const f = plan.f;
+      const raw = textOf(values[base + plan.pos]);
       switch (f.kind) {
         case 'nationalId': {
           if (raw === null) break;
@@ -292,31 +367,26 @@ export class RowPreparer {
             this.issue(f.name, `id ${p.reason}`);
             break;
           }
-          this.set(`${f.name}.id`, p.digits);
-          this.set(`${f.name}.idkind`, p.kind === 'cccd' ? 1 : 2);
+          cells[plan.c0] = p.digits;
+          cells[plan.c1] = p.kind === 'cccd' ? 1 : 2;
           usable++;
           break;
         }
         case 'date': {
           if (raw === null) break;
-          const v = values[base + this.fieldPos.get(f)!];
+          const v = values[base + plan.pos];
           const input = typeof v === 'number' ? v : raw;
-          const options = {
-            order: f.spec.order ?? 'dmy',
-            excelSerial: f.spec.excelSerial ?? false,
-            ...(f.spec.minYear !== undefined ? { minYear: f.spec.minYear } : {}),
-            ...(f.spec.maxYear !== undefined ? { maxYear: f.spec.maxYear } : {}),
-          } as const;
+          const options = plan.dateOptions!;
           const d = parseDate(input, options);
           if (!d.ok) {
             this.issue(f.name, `date ${d.reason}`);
             // A full date with a part out of range: its digits, for compareTypedDates (a second
             // parse, for invalid values only).
             const typed = typedDateDigits(input, options);
-            if (typed !== 0) this.set(`${f.name}.dateTyped`, typed);
+            if (typed !== 0) cells[plan.c1] = typed;
             break;
           }
-          this.set(`${f.name}.date`, d.packed);
+          cells[plan.c0] = d.packed;
           usable++;
           break;
         }
@@ -327,7 +397,7 @@ export class RowPreparer {
             this.issue(f.name, 'sex unrecognised');
             break;
           }
-          this.set(`${f.name}.sex`, s === 'male' ? 1 : 2);
+          cells[plan.c0] = s === 'male' ? 1 : 2;
           usable++;
           break;
         }
@@ -339,7 +409,7 @@ export class RowPreparer {
             break;
           }
           // The code (`.cat`) is assigned in input order when the chunk is appended.
-          this.set(`${f.name}.fold`, folded);
+          cells[plan.c0] = folded;
           usable++;
           break;
         }
@@ -347,7 +417,7 @@ export class RowPreparer {
           if (raw === null) break;
           const folded = foldToAscii(raw);
           if (folded === '') break;
-          this.set(`${f.name}.fold`, folded);
+          cells[plan.c0] = folded;
           usable++;
           break;
         }
@@ -355,7 +425,7 @@ export class RowPreparer {
           if (raw === null) break;
           const folded = foldToAscii(raw).replace(/ /g, '');
           if (folded === '') break;
-          this.set(`${f.name}.id`, folded);
+          cells[plan.c0] = folded;
           usable++;
           break;
         }
@@ -363,14 +433,15 @@ export class RowPreparer {
           break;
       }
     }
-    for (const g of this.groups) {
+    for (const gp of this.groupPlans) {
+      const g = gp.g;
       const locale = g.locale;
       let family = '';
       let middle = '';
       let given = '';
       let norm = '';
       if (g.hasMiddle) {
-        const raw = text(g.fields[0]!);
+        const raw = textOf(values[base + gp.fullPos]);
         if (raw === null) continue;
         const p = parsePersonName(raw);
         if (p.tokens.length === 0) {
@@ -403,37 +474,36 @@ export class RowPreparer {
           family = t.length > 1 ? t[t.length - 1]! : '';
           middle = t.slice(1, Math.max(1, t.length - 1)).join(' ');
         }
-        norm = [family, middle, given].filter((x) => x !== '').join(' ');
+        norm = joinParts(family, middle, given);
       } else {
-        const famField = g.fields.find((f) => f.kind === 'familyName');
-        const givField = g.fields.find((f) => f.kind === 'givenName');
         // Tokens as the name parser splits them, so `norm` and the folded parts agree token by token.
-        family = famField ? parsePersonName(text(famField) ?? '').tokens.join(' ') : '';
-        given = givField ? parsePersonName(text(givField) ?? '').tokens.join(' ') : '';
+        family = gp.familyPos >= 0 ? parsePersonName(textOf(values[base + gp.familyPos]) ?? '').tokens.join(' ') : '';
+        given = gp.givenPos >= 0 ? parsePersonName(textOf(values[base + gp.givenPos]) ?? '').tokens.join(' ') : '';
         if (family === '' && given === '') continue;
-        norm = [family, given].filter((x) => x !== '').join(' ');
+        norm = joinParts(family, '', given);
       }
       const fFamily = foldToAscii(family);
       const fMiddle = foldToAscii(middle);
       const fGiven = foldToAscii(given);
-      const fold = [fFamily, fMiddle, fGiven].filter((x) => x !== '').join(' ');
+      const fold = joinParts(fFamily, fMiddle, fGiven);
       if (fold === '') {
         this.issue(g.name, 'name has no letters');
         continue;
       }
-      this.set(`${g.prefix}.norm`, norm);
-      this.set(`${g.prefix}.fold`, fold);
-      this.set(`${g.prefix}.family`, fFamily);
-      this.set(`${g.prefix}.middle`, fMiddle);
-      this.set(`${g.prefix}.given`, fGiven);
+      const c = gp.forms;
+      cells[c.norm] = norm;
+      cells[c.fold] = fold;
+      cells[c.family] = fFamily;
+      cells[c.middle] = fMiddle;
+      cells[c.given] = fGiven;
       const familyKey = partKey(fFamily, locale);
       const givenKey = partKey(fGiven, locale);
-      this.set(`${g.prefix}.familyKey`, familyKey);
-      this.set(`${g.prefix}.middleKey`, partKey(fMiddle, locale));
-      this.set(`${g.prefix}.givenKey`, givenKey);
+      cells[c.familyKey] = familyKey;
+      cells[c.middleKey] = partKey(fMiddle, locale);
+      cells[c.givenKey] = givenKey;
       // Family and given keys in sorted order: a blocking key that survives swapped parts.
       if (familyKey !== '' && givenKey !== '') {
-        this.set(`${g.prefix}.keySet`, familyKey < givenKey ? `${familyKey}|${givenKey}` : `${givenKey}|${familyKey}`);
+        cells[c.keySet] = familyKey < givenKey ? `${familyKey}|${givenKey}` : `${givenKey}|${familyKey}`;
       }
       usable++;
     }
