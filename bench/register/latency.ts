@@ -17,6 +17,8 @@
  * same run: the bare index probe (one XXH64 of the ID digits + BlockIndex.lookup), i.e. the
  * floor any verdict pays. Throughput: authenticateMany over the same claims (batches of 8192),
  * claims/s, compared with a loop of single authenticate calls.
+ * Did-you-mean work: the candidate search's counters over the latency pass — rows compared in
+ * full, rows skipped by its bound, name outcomes reused — per NOT_FOUND / INVALID_ID claim.
  * Memory: register.stats() bytes (store + indexes) per record, and the RSS delta of the build
  * (after GC when --expose-gc is given; includes garbage otherwise).
  * Target (architecture.md): p99 ≤ 20 µs per claim at 10M records, in process.
@@ -67,7 +69,9 @@ console.log(`claims generated in ${(ms(t) / 1000).toFixed(1)} s`);
 let agree = 0;
 for (const c of claims) if (register.authenticate(c as unknown as Record<string, unknown>).status === c.expected) agree++;
 
-// Single-claim latency.
+// Single-claim latency (and the did-you-mean search's work over the same pass).
+const dym = (register as unknown as { didYouMean: { compared: number; skipped: number; reused: number } }).didYouMean;
+const dym0 = { compared: dym.compared, skipped: dym.skipped, reused: dym.reused };
 const lat = new Float64Array(Q);
 for (let i = 0; i < Q; i++) {
   const c = claims[i] as unknown as Record<string, unknown>;
@@ -75,6 +79,9 @@ for (let i = 0; i < Q; i++) {
   register.authenticate(c);
   lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
 }
+const searched = claims.filter((c) => c.expected === 'NOT_FOUND' || c.expected === 'INVALID_ID').length;
+const perSearch = (x: number) => (searched === 0 ? '0' : (x / searched).toFixed(2));
+const dymWork = `${perSearch(dym.compared - dym0.compared)} / ${perSearch(dym.skipped - dym0.skipped)} / ${perSearch(dym.reused - dym0.reused)}`;
 const latencies = Array.from(lat);
 const byStatus = new Map<string, number[]>();
 for (let i = 0; i < Q; i++) {
@@ -154,6 +161,7 @@ const rows: string[][] = [
   ['claims agreeing with the generator', `${agree} / ${Q} (${((100 * agree) / Q).toFixed(2)} %)`],
   ['authenticate latency p50 / p90 / p99 / p99.9', `${q(latencies, 0.5)} / ${q(latencies, 0.9)} / ${q(latencies, 0.99)} / ${q(latencies, 0.999)} µs`],
   ...[...byStatus].map(([k, v]) => [`  ${k} (${v.length}) p50 / p99`, `${q(v, 0.5)} / ${q(v, 0.99)} µs`]),
+  ['did-you-mean rows compared / skipped by the bound / names reused, per NOT_FOUND + INVALID_ID claim', dymWork],
   ['without did-you-mean (candidates: 0) p50 / p90 / p99 / p99.9', `${q(Array.from(noSearch), 0.5)} / ${q(Array.from(noSearch), 0.9)} / ${q(Array.from(noSearch), 0.99)} / ${q(Array.from(noSearch), 0.999)} µs`],
   ['baseline: hash + index probe p50 / p99', `${q(Array.from(probe), 0.5)} / ${q(Array.from(probe), 0.99)} µs`],
   ['one-by-one loop', `${fmt((Q / loopMs) * 1000)} claims/s`],

@@ -1,9 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ClaimName, compareName } from '../../src/register/name-verdict.js';
-import { canonicalPersonName } from '../../src/register/person-name-form.js';
+import { ClaimName, compareName, foldedPartsOf, vietnameseKeyEquals } from '../../src/register/name-verdict.js';
+import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
 import { NAME, NAME_OUTCOMES } from '../../src/register/verdict.js';
-import { nameStyleOf } from '../../src/register/written-form.js';
+import { NAME_STYLE_OTHER, isNameInStyle, nameStyleOf } from '../../src/register/written-form.js';
+import { damerauLevenshteinWithin } from '../../src/compare/damerau-levenshtein.js';
+import { foldToAscii } from '../../src/text/fold.js';
 import { VN_FAMILY_NAME_SHARES } from '../../src/data/vn-family-names.js';
 import { VN_BOY_NAMES, VN_GIRL_NAMES } from '../../src/data/vn-name-parts.js';
 import { stripDiacritics, toggleTonePlacement } from '../../src/synth/vi-text.js';
@@ -115,6 +117,222 @@ describe('ClaimName fast paths: the facts compareName relies on', () => {
         }
       }),
       { seed: 30, numRuns: 5000 },
+    );
+  });
+});
+
+/**
+ * The comparison as specified, every fact computed afresh for each pair (a new ClaimName, its
+ * orderings built here in full, no kept ordering facts, no word pre-checks, folded parts by
+ * splitName): the oracle of compareName with a ClaimName kept across register names below.
+ */
+function referenceCompare(text: string, locale: RegisterNameLocale, full: boolean, recordNorm: string, style: number): number {
+  const claim = new ClaimName(text, locale, full);
+  const nonAscii = (x: string) => [...x].some((ch) => ch.charCodeAt(0) > 0x7f);
+  const sum = (x: string) => [...x].reduce((a, ch) => a + ch.charCodeAt(0), 0);
+  const words = (x: string) => (x === '' ? [] : x.split(' '));
+  const first = (x: string) => words(x)[0] ?? '';
+  const last = (x: string) => words(x).at(-1) ?? '';
+  const parts = (norm: string) => {
+    const p = splitName(norm);
+    return { family: foldToAscii(p.family), middle: foldToAscii(p.middle), given: foldToAscii(p.given) };
+  };
+  const embed = (a: string[], b: string[]): number => {
+    let j = 0;
+    let initial = false;
+    for (const t of a) {
+      for (;;) {
+        if (j === b.length) return 0;
+        const u = b[j++]!;
+        if (u === t) break;
+        if ((t.length === 1 || u.length === 1) && t[0] === u[0]) {
+          initial = true;
+          break;
+        }
+      }
+    }
+    return initial ? 2 : 1;
+  };
+  if (style !== NAME_STYLE_OTHER && isNameInStyle(text, recordNorm, style)) return NAME.EXACT;
+  if (claim.quick === recordNorm) return claim.quickEquivalence(style);
+  const rf = foldToAscii(recordNorm);
+  if (claim.quickFolded === rf && rf !== '' && (!nonAscii(claim.quick) || !nonAscii(recordNorm))) return NAME.DIACRITICS;
+  if (claim.quickFolded === rf && claim.normalized === recordNorm) return claim.equivalence(style, 1, recordNorm);
+  // The orderings as specified (ClaimName.orderings): as written, then for full names given
+  // first → last, family last → first, and ('generic') given … family; distinct, with letters.
+  const t = claim.tokens;
+  const n = t.length;
+  const forms: Array<[string, number]> = n === 0 ? [] : [[t.join(' '), 1]];
+  if (full && n >= 2) {
+    forms.push([[...t.slice(1), t[0]].join(' '), 2], [[t[n - 1], ...t.slice(0, n - 1)].join(' '), 2]);
+    if (locale === 'generic') forms.push([[t[n - 1], ...t.slice(1, n - 1), t[0]].join(' '), 2]);
+  }
+  const orderings: Array<{ norm: string; folded: string; kind: number }> = [];
+  for (const [norm, kind] of forms) if (!orderings.some((o) => o.norm === norm)) orderings.push({ norm, folded: foldToAscii(norm), kind });
+  if (orderings.length > 0 && orderings[0]!.folded === '') orderings.length = 0;
+  if (claim.quickFolded === '' && orderings.length === 0) return NAME.INVALID;
+  const written = orderings[0]!.folded;
+  const permutation = written.length === rf.length && sum(written) === sum(rf);
+  if (permutation) {
+    for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(style, o.kind, recordNorm);
+    for (const o of orderings) if (o.folded === rf) return nonAscii(o.norm) && nonAscii(recordNorm) ? NAME.DIACRITICS_DIFFER : NAME.DIACRITICS;
+  }
+  let cf = written;
+  if (full) {
+    for (const o of orderings) {
+      if (first(o.folded) !== first(rf)) continue;
+      cf = o.folded;
+      if (last(cf) !== last(rf)) break;
+      const cp = parts(o.norm);
+      const rp = parts(recordNorm);
+      if (cp.family === rp.family && cp.given === rp.given && cp.family !== '' && cp.middle !== rp.middle) {
+        const cm = words(cp.middle);
+        const rm = words(rp.middle);
+        const e = Math.max(embed(cm, rm), embed(rm, cm));
+        if (e !== 0) return e === 2 || cm.length === rm.length ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;
+      }
+      break;
+    }
+  }
+  const ck = nameKey(cf, locale);
+  if (ck !== '' && ck === nameKey(rf, locale)) return NAME.DIALECT;
+  if (damerauLevenshteinWithin(1, cf, rf) <= 1) return NAME.TYPO;
+  if (full && permutation && words(cf).sort().join(' ') === words(rf).sort().join(' ')) return NAME.ORDER_CLOSE;
+  return NAME.DIFFERS;
+}
+
+describe('compareName with kept claim facts equals the reference (property)', () => {
+  // Name parts sharing phonetic keys, initials, compound families, odd tokens; written in
+  // varied cases, diacritics, orders — so that every outcome occurs.
+  const family = fc.constantFrom('Nguyễn', 'Nguyen', 'Trần', 'Chần', 'Lê', 'Phan', 'Âu Dương', 'Tôn Nữ');
+  const middle = fc.constantFrom('Văn', 'Van', 'V.', 'V', 'Thị', 'Minh', 'Mình', 'M', 'Thu');
+  const given = fc.constantFrom('An', 'Ân', 'Anh', 'Trâm', 'Châm', 'Hòa', 'Hoà', 'Lan', 'Lang', 'Sương', 'Xương');
+  const odd = fc.constantFrom("K'Nhiêu", 'q`q', '😀', '-', 'Ð', 'John', '', '', '', '', '', '');
+  const raw = fc
+    .record({ f: family, m: fc.array(middle, { maxLength: 2 }), g: given, odd, at: fc.nat(), rotate: fc.nat(3), sep: fc.constantFrom(' ', ' ', '  ', '-'), c: fc.nat(4) })
+    .map(({ f, m, g, odd, at, rotate, sep, c }) => {
+      let t: string[] = [f, ...m, g];
+      if (rotate === 1) t = [...t.slice(1), t[0]!];
+      else if (rotate === 2) t = [t[t.length - 1]!, ...t.slice(0, -1)];
+      if (odd !== '') t.splice(at % (t.length + 1), 0, odd);
+      const x = t.join(sep);
+      return c === 0 ? x.toUpperCase() : c === 1 ? x.toLowerCase() : c === 2 ? x.normalize('NFD') : x;
+    });
+  const junk = fc.constantFrom('😀', '-', '?!', '`');
+  const SAME_KEY: Record<string, string> = { Trâm: 'Châm', Sương: 'Xương', Lan: 'Lang', Hòa: 'Hoà', Trần: 'Chần', Minh: 'Mình', Phan: 'Fan' };
+  /** Variant `v` of a register name as a claim would write it (0: as written). */
+  const variantOf = (r: string, v: number): string => {
+    const t = r.split(' ');
+    switch (v) {
+      case 1: return stripDiacritics(r);
+      case 2: return t.length >= 3 ? [t[0], t[t.length - 1]].join(' ') : r;
+      case 3: return [t[t.length - 1], ...t.slice(0, -1)].join(' ');
+      case 4: return t.map((x, i) => (i > 0 && i < t.length - 1 ? x[0] + '.' : x)).join(' ');
+      case 5: return t.map((x) => SAME_KEY[x] ?? x).join(' ');
+      case 6: return r + 'h';
+      case 7: return t.length >= 3 ? [t[1], t[0], ...t.slice(2)].join(' ') : r;
+      case 8: return t.map((x, i) => (i > 0 && i < t.length - 1 ? x[0] + '.' : x)).reverse().join(' ');
+      case 9: return [...t].reverse().join(' ') + 'x';
+      default: return r;
+    }
+  };
+  /** Outcomes seen, by locale. */
+  const seen = new Set<string>();
+
+  it('pairs of kept ClaimNames and register names, in any order, against fresh reference comparisons', () => {
+    fc.assert(
+      fc.property(
+        // A claim: its own text, or variant v (1..10) of register name i.
+        fc.array(fc.tuple(fc.oneof({ arbitrary: raw, weight: 20 }, { arbitrary: junk, weight: 1 }), fc.nat(), fc.nat(10)), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(raw, fc.integer({ min: -1, max: 3 })), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<RegisterNameLocale>('vi', 'vi', 'generic'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (claimSpecs, recordRaws, locale, full, order) => {
+          const claimTexts = claimSpecs.map(([own, i, v]) => (v === 0 ? own : variantOf(recordRaws[i % recordRaws.length]![0], v)));
+          const claims = claimTexts.map((t) => t.trim()).filter((t) => t !== '').map((t) => new ClaimName(t, locale, full));
+          const records = recordRaws.flatMap(([r, s]) => {
+            const norm = canonicalPersonName(r, locale)?.norm;
+            return norm === undefined ? [] : [{ norm, style: s < 0 ? nameStyleOf(r.trim(), norm) : s }];
+          });
+          if (claims.length === 0 || records.length === 0) return;
+          // Every pair once in a shuffled order (a pair may come first for its claim, or after
+          // other pairs filled the claim's facts), then every pair again.
+          const pairs: Array<[number, number]> = [];
+          for (let i = 0; i < claims.length; i++) for (let j = 0; j < records.length; j++) pairs.push([i, j]);
+          for (let k = 0; k < order.length && pairs.length > 1; k++) {
+            const a = order[k]! % pairs.length;
+            const b = (k * 7 + 3) % pairs.length;
+            [pairs[a], pairs[b]] = [pairs[b]!, pairs[a]!];
+          }
+          for (const [i, j] of [...pairs, ...pairs]) {
+            const c = claims[i]!;
+            const { norm, style } = records[j]!;
+            const expected = referenceCompare(c.text, locale, full, norm, style);
+            seen.add(`${locale}:${expected}`);
+            expect(compareName(c, norm, style)).toBe(expected);
+          }
+        },
+      ),
+      { seed: 41, numRuns: 700 },
+    );
+    // The property means something only when the part-level, key, typo and order paths ran.
+    for (const locale of ['vi', 'generic']) {
+      for (const o of [NAME.EXACT, NAME.DIACRITICS, NAME.MIDDLE_MISSING, NAME.MIDDLE_INITIAL, NAME.DIALECT, NAME.TYPO, NAME.ORDER, NAME.ORDER_CLOSE, NAME.DIFFERS, NAME.INVALID]) {
+        expect(seen, `${locale} outcome ${o}`).toContain(`${locale}:${o}`);
+      }
+    }
+  });
+});
+
+describe('foldedPartsOf equals foldToAscii of splitName’s parts (property)', () => {
+  // Canonical names of Vietnamese parts mixed with units that fold to two letters (æ ß), to a
+  // word break (× 😀 中 ǀ) or to nothing (' soft hyphen), and compound family names.
+  const token = fc.oneof(
+    fc.constantFrom('Nguyễn', 'Văn', 'An', 'Âu', 'Dương', 'Tôn', 'Nữ', 'Thất', 'Đặng', 'Æsa', 'ßa', 'a×b', 'x😀y', '中', 'ǀa', "K'Nhiêu", 'a\u00adb', 'ŋo'),
+    fc.string({ maxLength: 3 }),
+  );
+  const raw = fc.array(token, { minLength: 1, maxLength: 5 }).map((t) => t.join(' '));
+
+  it('on canonical names with units that fold to two letters, a word break or nothing', () => {
+    fc.assert(
+      fc.property(raw, fc.constantFrom<RegisterNameLocale>('vi', 'generic'), (r, locale) => {
+        const norm = canonicalPersonName(r, locale)?.norm;
+        if (norm === undefined) return;
+        const p = splitName(norm);
+        const parts = foldedPartsOf(norm, foldToAscii(norm));
+        expect({ ...parts }).toMatchObject({ family: foldToAscii(p.family), middle: foldToAscii(p.middle), given: foldToAscii(p.given) });
+        expect(parts.middleWords).toEqual(foldToAscii(p.middle) === '' ? [] : foldToAscii(p.middle).split(' '));
+      }),
+      { seed: 43, numRuns: 3000 },
+    );
+  });
+
+  it('a Vietnamese key has one word per folded word (compareName skips the key when the counts differ)', () => {
+    fc.assert(
+      fc.property(raw, (r) => {
+        const folded = foldToAscii(r);
+        if (folded === '') return;
+        expect(nameKey(folded, 'vi').split(' ').length).toBe(folded.split(' ').length);
+        expect(nameKey(folded, 'vi').split(' ')).not.toContain('');
+      }),
+      { seed: 44, numRuns: 3000 },
+    );
+  });
+
+  it('vietnameseKeyEquals(folded, key) ⇔ nameKey(folded, vi) === key', () => {
+    fc.assert(
+      fc.property(raw, raw, fc.nat(3), (a, b, cut) => {
+        const fa = foldToAscii(a);
+        const ka = nameKey(fa, 'vi');
+        const kb = nameKey(foldToAscii(b), 'vi');
+        expect(vietnameseKeyEquals(fa, ka)).toBe(true);
+        expect(vietnameseKeyEquals(fa, kb)).toBe(ka === kb);
+        // Prefixes, extensions, a changed last unit or separator of the true key never match.
+        const near = [ka.slice(0, Math.max(0, ka.length - 1 - cut)), ka + ' a', ka + 'a', ka.slice(0, -1) + (ka.endsWith('z') ? 'y' : 'z'), ka.replace(' ', 'x')];
+        for (const k of near) if (k !== ka) expect(vietnameseKeyEquals(fa, k)).toBe(false);
+      }),
+      { seed: 45, numRuns: 3000 },
     );
   });
 });
