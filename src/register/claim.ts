@@ -30,6 +30,31 @@ export function claimValue(claim: Record<string, unknown>, f: FieldPlan): unknow
   return hasOwn.call(claim, f.column) ? claim[f.column] : hasOwn.call(claim, f.name) ? claim[f.name] : undefined;
 }
 
+/**
+ * The field values of a batch of claims by position: value `i * K + k` is field k of claim i
+ * (K schema fields, in schema order) — a pooled batch as a worker receives it
+ * (parallel-authenticate.ts PackedClaimValues reads them straight from the packed message).
+ */
+export interface ClaimValues {
+  /** Number of values (claims × K). */
+  readonly length: number;
+  /** Value j (`undefined` for an absent field). */
+  value(j: number): unknown;
+}
+
+/** ClaimValues over a flat array. */
+export class FlatClaimValues implements ClaimValues {
+  constructor(private readonly values: readonly unknown[]) {}
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  value(j: number): unknown {
+    return this.values[j];
+  }
+}
+
 /** Trimmed text of a raw claim value: null when absent, blank or of an unusable type. */
 function textOf(v: unknown): string | null {
   let t: string | null = null;
@@ -49,12 +74,19 @@ export function idInputOf(v: unknown): IdInput | null {
   return parseIdInput(typeof v === 'bigint' ? String(v) : typeof v === 'string' ? t : v);
 }
 
+/**
+ * The all-zero `bad` array of each field count, shared by every claim without a value of an
+ * unusable type (nearly all): a typed array per claim was a sixth of a claim's allocations. It
+ * is never written — a claim with an unusable value gets its own array.
+ */
+const NO_BAD: Uint8Array[] = [];
+
 export class PreparedClaim {
   /** Trimmed text per field (null = missing or unusable). */
   readonly text: Array<string | null>;
   /** Raw value per field. */
   readonly raw: unknown[];
-  /** 1 where the value's type is unusable. */
+  /** 1 where the value's type is unusable (read-only: may be shared, see NO_BAD). */
   readonly bad: Uint8Array;
   /**
    * The one parse of each field (a field has one kind): IdInput, DateResult, sex code,
@@ -69,21 +101,26 @@ export class PreparedClaim {
 
   /**
    * A claim object, or — with `values` — the claim's field values in schema order at
-   * `values[offset + k]` (a pooled batch, parallel-authenticate.ts; `claim` is then ignored).
+   * `values.value(offset + k)` (a pooled batch, parallel-authenticate.ts; `claim` is then ignored).
    */
-  constructor(claim: Record<string, unknown> | null, layout: RegisterLayout, values?: readonly unknown[], offset = 0) {
+  constructor(claim: Record<string, unknown> | null, layout: RegisterLayout, values?: ClaimValues, offset = 0) {
     const K = layout.fields.length;
     this.text = new Array<string | null>(K);
     this.raw = new Array<unknown>(K);
-    this.bad = new Uint8Array(K);
     this.parsed = new Array<unknown>(K);
+    const none = (NO_BAD[K] ??= new Uint8Array(K));
+    let bad = none;
     for (let i = 0; i < K; i++) {
       const f = layout.fields[i]!;
-      const v = values !== undefined ? values[offset + i] : claimValue(claim!, f);
+      const v = values !== undefined ? values.value(offset + i) : claimValue(claim!, f);
       this.raw[i] = v;
       this.text[i] = textOf(v);
-      if (isBad(v)) this.bad[i] = 1;
+      if (isBad(v)) {
+        if (bad === none) bad = new Uint8Array(K);
+        bad[i] = 1;
+      }
     }
+    this.bad = bad;
   }
 
   /** The field's ID parse (null when missing). Bad types parse as invalid. */

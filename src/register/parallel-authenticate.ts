@@ -3,14 +3,20 @@
  * that read the register in place (its store and indexes live on SharedArrayBuffer), and the
  * verdicts come back in input order.
  *
- *   calling thread                                 worker thread (register cached per job id)
- *   claims ─► packClaims + packValues: K values per claim ─► Register.fromSharedJob(job)
- *          ─► pool.run(task, { job, values })        .authenticateEncoded: the batch hashed
- *                                                    together, looked up in hash order, each
- *   verdicts ◄── VerdictDecoder, one per next() ◄──  verdict encoded (verdict-codec.ts)
+ *   calling thread                                   worker thread (register cached per job id)
+ *   claims ─► packClaimBatch: K values per claim,  ─► Register.fromSharedJob(job)
+ *             one pass, strings appended to one text   .authenticateEncoded(PackedClaimValues):
+ *          ─► pool.run(task, { job, claims })          the batch hashed together, looked up in
+ *                                                      hash order; each claim's values cut from
+ *                                                      the text when its verdict is computed,
+ *   verdicts ◄── VerdictDecoder, one per next() ◄──    each verdict encoded (verdict-codec.ts);
+ *                                                      `finished` counter + 1
  *            at most 2 × workers + 4 batches read ahead (back-pressure); two batches per
  *            worker at a time (one running, one waiting in piscina's queue), every other
- *            batch computed by the calling thread (ParallelVerdictStream below: adaptive)
+ *            batch computed by the calling thread (ParallelVerdictStream below: adaptive); the
+ *            calling thread polls the shared `finished` counter every 16 verdicts and takes an
+ *            event-loop turn as soon as a worker is done, so the pool hands it its queued batch
+ *            at once (not up to 512 verdicts later)
  *
  * The job is the register's metadata (schema, policy, model, dictionary, pending delta and
  * tombstones — small) plus descriptors of its shared buffers; any change to the register
@@ -19,16 +25,31 @@
  * (a calling-thread batch: the state when each verdict is handed out, as on one thread).
  *
  * What crosses threads per claim: its K field values out — no property names, no nested
- * objects, and the strings of a whole batch joined into one (packValues: one copy instead of
- * one per string; 1.47–1.48× → 1.55–1.58× same-run at 1M) — and ≈ 3 + K bytes, one or two
- * doubles and the record id / reason strings back. Structured clone of the claim objects and of the Verdict
- * objects (nested `fields`, `explanation`) cost the calling thread more than the
- * authentication itself saved (0.95× of one thread, measured); msgpackr on whole verdicts was
- * slower still (0.75×). Values the worker could not receive (functions, symbols) or that only
- * mean "unusable type" (objects, arrays, booleans) are sent as `false`, which every field
- * parser treats exactly as it treats them: an unusable type. A claim that is not an object
- * ends the stream with INVALID_ARGUMENT at its turn, after the verdicts before it — as the
- * one-thread path does.
+ * objects, and the strings of a whole batch as ONE string with their lengths beside it (one
+ * copy instead of one per string) — and ≈ 3 + K bytes, one or two doubles and the record id /
+ * reason strings back. Structured clone of the claim objects and of the Verdict objects (nested
+ * `fields`, `explanation`) cost the calling thread more than the authentication itself saved
+ * (0.95× of one thread, measured); msgpackr on whole verdicts was slower still (0.75×). Values
+ * the worker could not receive (functions, symbols) or that only mean "unusable type"
+ * (objects, arrays, booleans) are sent as `false`, which every field parser treats exactly as
+ * it treats them: an unusable type. A claim that is not an object ends the stream with
+ * INVALID_ARGUMENT at its turn, after the verdicts before it — as the one-thread path does.
+ *
+ * Measured (npx tsx bench/register/parallel.ts --records 1M --claims 200k --runs 5, a shared
+ * 2-core machine; per-thread CPU from /proc/self/task; the old code = this session's start):
+ *   packing   packValues(packClaims) joined by U+0000 0.62–1.0 µs a claim (a third of it
+ *             `indexOf` looking for the separator) → packClaimBatch 0.36–0.57 µs
+ *   worker    unpacking a whole batch into one array made 32k values that lived ~50 ms and
+ *             were promoted (old-generation growth, major GCs on the worker); read in place,
+ *             they die young with their claim; one text per column keeps IDs / dates one-byte
+ *   back      record ids and reasons as one text: clone + decode 0.29 → 0.08–0.12 µs a claim
+ *   CPU       calling thread + worker 8.2–8.75 → 7.2–7.65 µs a claim (runs that got 1 core)
+ *   threads: 2 vs 1 thread, same run, 1.83–1.91 cores: old code 1.39–1.60× (median 1.48× of
+ *             5 bench runs; 1.53× last session), new 1.47–1.67× (median 1.61× of 8, interleaved
+ *             with the old ones); 1-thread throughput unchanged within the noise
+ * Tried and dropped: keeping the calling thread's read-ahead batches as Verdict objects
+ * instead of encoding them (1.46×, 8.8 CPU µs a claim against 7.8: they are promoted);
+ * 2W + 8 batches read ahead (1.57×, no better than 2W + 4).
  */
 import { KhopError } from '../errors.js';
 import type { BlockIndexDescriptor } from '../block/block-index.js';
@@ -36,7 +57,7 @@ import type { RecordStoreDescriptor } from '../block/record-store.js';
 import type { RegisterMeta } from './register-snapshot.js';
 import type { Verdict } from './verdict.js';
 import { openSource, type ClaimBatch } from './authenticate-batch.js';
-import { claimValue } from './claim.js';
+import { claimValue, type ClaimValues } from './claim.js';
 import type { FieldPlan } from './register-layout.js';
 import { VerdictDecoder, type EncodedVerdicts, type VerdictEncoder, type VerdictObjects } from './verdict-codec.js';
 
@@ -61,83 +82,197 @@ export interface PoolLike {
 /** Payload of the 'register.authenticate' task. */
 export interface AuthenticateTaskPayload {
   readonly job: RegisterJob;
-  /** The claims' field values (packClaims): field k of claim i is value `i * K + k`. */
+  /** The claims' field values (packClaimBatch): field k of claim i is value `i * K + k`. */
   readonly claims: PackedClaims;
   readonly count: number;
   readonly candidates: number;
+  /**
+   * A counter on a SharedArrayBuffer that the worker increments when it is done with the batch
+   * (answered or failed), before the result travels back: the calling thread polls it to learn
+   * early that a worker is free (see FINISH_CHECK_EVERY).
+   */
+  readonly finished?: Int32Array;
 }
 
 /**
  * Claim values as they cross to a worker. Structured clone copies one string per string value
- * (≈ 0.9 µs a claim both ways, measured — an eighth of authenticating it); joined into ONE
- * string, the strings cross as one copy, and the worker splits them back (native split).
- *   kinds[j]  0 a string (the next segment of `text`), 1 null, 2 undefined, 3 an unusable type
- *             (sent as `false`, see portable), 4 a number (the next of `nums`), 5 a bigint (its
- *             decimal digits, the next segment of `text`)
- * A batch in which some string holds the separator (U+0000) is sent as a plain array instead.
+ * (≈ 0.9 µs a claim both ways, measured — an eighth of authenticating it); concatenated into
+ * one string per column, the strings cross as one copy each, and the worker cuts them back by
+ * their lengths. Value j is in column `j % texts.length` (a claim batch: one column per
+ * schema field).
+ *   kinds[j]    0 a string (the next `lengths[j]` code units of its column's text), 1 null,
+ *               2 undefined, 3 an unusable type (sent as `false`, see portable), 4 a number (the
+ *               next of `nums`), 5 a bigint (its decimal digits, as a string)
+ *   lengths[j]  the length of value j's segment of its column's text (0 for the other kinds)
+ * Lengths rather than a separator: any string crosses as it is (no U+0000 fallback), and the
+ * calling thread does not scan every string for a separator (`indexOf` was ≈ 0.28 µs a claim,
+ * a third of the packing, measured). One text per column: a batch's names make their text
+ * two-byte (diacritics), and one text for all would have made every ID, date and sex cut from
+ * it two-byte as well — each a slower string for the parsers and hashes on the worker
+ * (2–5 % of a claim, measured); a column of ASCII values stays one-byte.
  */
-export type PackedClaims =
-  | { readonly text: string; readonly kinds: Uint8Array; readonly nums: Float64Array }
-  | { readonly values: readonly unknown[] };
-
-/** Separates the string values in PackedClaims.text. */
-const SEPARATOR = '\u0000';
-
-/** Pack flat values (portable ones: see portable) for a worker. */
-export function packValues(values: readonly unknown[]): PackedClaims {
-  const n = values.length;
-  const kinds = new Uint8Array(n);
-  const strings: string[] = [];
-  const nums: number[] = [];
-  for (let j = 0; j < n; j++) {
-    const v = values[j];
-    if (typeof v === 'string') {
-      if (v.indexOf(SEPARATOR) >= 0) return { values };
-      strings.push(v);
-    } else if (v === null) kinds[j] = 1;
-    else if (v === undefined) kinds[j] = 2;
-    else if (typeof v === 'number') {
-      kinds[j] = 4;
-      nums.push(v);
-    } else if (typeof v === 'bigint') {
-      kinds[j] = 5;
-      strings.push(v.toString());
-    } else kinds[j] = 3;
-  }
-  return { text: strings.join(SEPARATOR), kinds, nums: Float64Array.from(nums) };
+export interface PackedClaims {
+  /** One text per column (at least one). */
+  readonly texts: readonly string[];
+  readonly kinds: Uint8Array;
+  readonly lengths: Uint32Array;
+  readonly nums: Float64Array;
 }
 
-/** The flat values of packValues, back. */
-export function unpackValues(p: PackedClaims): unknown[] {
-  if ('values' in p) return p.values as unknown[];
-  const { kinds, nums } = p;
-  const n = kinds.length;
-  const out = new Array<unknown>(n);
-  let strings: string[] | null = null;
-  let si = 0;
-  let ni = 0;
-  for (let j = 0; j < n; j++) {
-    switch (kinds[j]) {
-      case 0:
-        out[j] = (strings ??= p.text.split(SEPARATOR))[si++];
-        break;
-      case 1:
-        out[j] = null;
-        break;
-      case 2:
-        out[j] = undefined;
-        break;
-      case 4:
-        out[j] = nums[ni++];
-        break;
-      case 5:
-        out[j] = BigInt((strings ??= p.text.split(SEPARATOR))[si++]!);
-        break;
+const KIND_STRING = 0;
+const KIND_NULL = 1;
+const KIND_UNDEFINED = 2;
+const KIND_UNUSABLE = 3;
+const KIND_NUMBER = 4;
+const KIND_BIGINT = 5;
+
+/**
+ * One packing: kinds and lengths per value, the strings appended to one text (V8 keeps the
+ * appends as a rope that structured clone flattens in one copy: 0.36–0.57 µs a claim with the
+ * field reads and the clone, against 0.50–0.76 for collecting the strings and joining them,
+ * measured). Fresh per batch: its parts are handed to structured clone.
+ */
+class Packer {
+  readonly kinds: Uint8Array;
+  readonly lengths: Uint32Array;
+  readonly texts: string[];
+  nums: number[] | null = null;
+
+  constructor(n: number, columns: number) {
+    this.kinds = new Uint8Array(n);
+    this.lengths = new Uint32Array(n);
+    this.texts = new Array<string>(columns).fill('');
+  }
+
+  /** Value j (its portable form, see portable), of column `col` (= j % columns). */
+  put(j: number, col: number, v: unknown): void {
+    if (typeof v === 'string') {
+      this.texts[col] += v;
+      this.lengths[j] = v.length;
+    } else if (v === null) this.kinds[j] = KIND_NULL;
+    else if (v === undefined) this.kinds[j] = KIND_UNDEFINED;
+    else if (typeof v === 'number') {
+      this.kinds[j] = KIND_NUMBER;
+      (this.nums ??= []).push(v);
+    } else if (typeof v === 'bigint') {
+      const digits = v.toString();
+      this.kinds[j] = KIND_BIGINT;
+      this.texts[col] += digits;
+      this.lengths[j] = digits.length;
+    } else this.kinds[j] = KIND_UNUSABLE;
+  }
+
+  done(): PackedClaims {
+    return { texts: this.texts, kinds: this.kinds, lengths: this.lengths, nums: this.nums === null ? new Float64Array(0) : new Float64Array(this.nums) };
+  }
+}
+
+/** Pack flat values (portable ones: see portable) for a worker, in `columns` columns (default 1). */
+export function packValues(values: readonly unknown[], columns = 1): PackedClaims {
+  const n = values.length;
+  const p = new Packer(n, columns);
+  for (let j = 0; j < n; j++) p.put(j, j % columns, values[j]);
+  return p.done();
+}
+
+/**
+ * The K field values of each claim of `batch`, packed for a worker in one pass: the same as
+ * `packValues(packClaims(batch, fields), K)` without the intermediate array (every element of
+ * `batch` is a claim object).
+ */
+export function packClaimBatch(batch: readonly Record<string, unknown>[], fields: readonly FieldPlan[]): PackedClaims {
+  const K = fields.length;
+  const p = new Packer(batch.length * K, K);
+  let j = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const c = batch[i]!;
+    for (let k = 0; k < K; k++) p.put(j++, k, portable(claimValue(c, fields[k]!)));
+  }
+  return p.done();
+}
+
+/**
+ * The values of a PackedClaims read in place, by position (what the worker authenticates
+ * from): checked once when made, each string cut from its text only when its claim is read — so
+ * the cuts die young with the claim's verdict instead of a whole batch of them (an array of
+ * count × K values living ~50 ms) surviving into the old generation, as unpacking did.
+ *   at[j]  string / bigint kinds: where value j starts in its column's text; numbers: its index
+ *          in `nums`
+ * @throws KhopError INVALID_ARGUMENT (construction) when the parts do not fit together (lengths
+ *   past the text, text or numbers left over, an unknown kind): a damaged message is never
+ *   read as claims.
+ */
+export class PackedClaimValues implements ClaimValues {
+  private readonly texts: readonly string[];
+  private readonly columns: number;
+  private readonly kinds: Uint8Array;
+  private readonly lengths: Uint32Array;
+  private readonly nums: Float64Array;
+  private readonly at: Uint32Array;
+
+  constructor(p: PackedClaims) {
+    const { texts, kinds, lengths, nums } = p;
+    const n = kinds.length;
+    const C = texts.length;
+    if (lengths.length !== n || C === 0 || n % C !== 0) throw damaged();
+    const at = new Uint32Array(n);
+    const pos = new Float64Array(C);
+    let ni = 0;
+    for (let j = 0; j < n; j++) {
+      const kind = kinds[j]!;
+      if (kind === KIND_STRING || kind === KIND_BIGINT) {
+        const col = j % C;
+        at[j] = pos[col]!;
+        pos[col] += lengths[j]!;
+      } else if (kind === KIND_NUMBER) at[j] = ni++;
+      else if (kind > KIND_BIGINT) throw damaged();
+    }
+    if (ni !== nums.length) throw damaged();
+    for (let col = 0; col < C; col++) if (pos[col] !== texts[col]!.length) throw damaged();
+    this.texts = texts;
+    this.columns = C;
+    this.kinds = kinds;
+    this.lengths = lengths;
+    this.nums = nums;
+    this.at = at;
+  }
+
+  get length(): number {
+    return this.kinds.length;
+  }
+
+  value(j: number): unknown {
+    switch (this.kinds[j]) {
+      case KIND_STRING: {
+        const a = this.at[j]!;
+        return this.texts[j % this.columns]!.slice(a, a + this.lengths[j]!);
+      }
+      case KIND_NULL:
+        return null;
+      case KIND_UNDEFINED:
+        return undefined;
+      case KIND_NUMBER:
+        return this.nums[this.at[j]!];
+      case KIND_BIGINT: {
+        const a = this.at[j]!;
+        return BigInt(this.texts[j % this.columns]!.slice(a, a + this.lengths[j]!));
+      }
       default:
-        out[j] = false;
+        return false;
     }
   }
+}
+
+/** The flat values of packValues, back (see PackedClaimValues; throws as it does). */
+export function unpackValues(p: PackedClaims): unknown[] {
+  const r = new PackedClaimValues(p);
+  const out = new Array<unknown>(r.length);
+  for (let j = 0; j < out.length; j++) out[j] = r.value(j);
   return out;
+}
+
+function damaged(): KhopError {
+  return new KhopError('INVALID_ARGUMENT', 'register.authenticate: packed claim values do not fit together');
 }
 
 export const AUTHENTICATE_TASK = 'register.authenticate';
@@ -190,6 +325,15 @@ export function packClaims(batch: readonly Record<string, unknown>[], fields: re
  * while the calling thread hands out a batch (measured: 1.05× instead of ~1.7×).
  */
 const VERDICTS_PER_TURN = 512;
+
+/**
+ * Between those turns, every this many verdicts (a power of two: `handed & (… − 1)`) the calling
+ * thread reads the count of batches workers have finished (AuthenticateTaskPayload.finished),
+ * and takes a turn at once when a worker finished one whose result it has not received: the
+ * worker's next batch waits in the pool's queue on this thread until then. A turn every 512
+ * verdicts alone left a worker idle ≈ half of 512 × 7 µs per batch.
+ */
+const FINISH_CHECK_EVERY = 16;
 
 /** The async iterable of verdicts computed on a pool. */
 export function parallelVerdicts(claims: Iterable<unknown> | AsyncIterable<unknown>, o: ParallelOptions): AsyncIterable<Verdict> {
@@ -247,6 +391,10 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private handed = 0;
   /** Batches on workers whose result has not arrived. */
   private inFlight = 0;
+  /** Batches workers finished (incremented by the workers, see AuthenticateTaskPayload.finished). */
+  private readonly finishedOnWorkers = new Int32Array(new SharedArrayBuffer(4));
+  /** Batches whose result (or failure) has arrived on this thread. */
+  private settledCount = 0;
   /** The source is exhausted (or stopped at a claim that is not an object). */
   private sourceDone = false;
   private notAClaim = false;
@@ -271,11 +419,20 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       return this.fail(e);
     }
     if (v !== undefined) {
-      if (++this.handed % VERDICTS_PER_TURN !== 0) return Promise.resolve({ value: v, done: false });
-      // A turn: also give a worker that finished meanwhile a batch already read.
+      const h = ++this.handed;
+      if (h % VERDICTS_PER_TURN !== 0 && ((h & (FINISH_CHECK_EVERY - 1)) !== 0 || !this.workerFinished())) {
+        return Promise.resolve({ value: v, done: false });
+      }
+      // A turn: the pool receives finished results (and hands their workers the queued batch);
+      // then give a worker with room a batch already read.
       this.feedWorkers();
       const ready = v;
-      return new Promise((resolve) => setImmediate(() => resolve({ value: ready, done: false })));
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          if (!this.finished) this.feedWorkers();
+          resolve({ value: ready, done: false });
+        }),
+      );
     }
     if (this.finished) return Promise.resolve({ value: undefined, done: true });
     return this.advance().then(
@@ -292,6 +449,11 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       await this.closeOwnPool();
     }
     return { value: undefined, done: true };
+  }
+
+  /** A worker finished a batch whose result has not arrived on this thread yet. */
+  private workerFinished(): boolean {
+    return Atomics.load(this.finishedOnWorkers, 0) > this.settledCount;
   }
 
   /**
@@ -385,7 +547,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     encoder.begin(n);
     for (let i = 0; i < n; i++) {
       encoder.add(local.verdict(i));
-      if ((i + 1) % VERDICTS_PER_TURN === 0 && i + 1 < n) {
+      if (i + 1 < n && ((i + 1) % VERDICTS_PER_TURN === 0 || (((i + 1) & (FINISH_CHECK_EVERY - 1)) === 0 && this.workerFinished()))) {
         await turn();
         if (this.finished) return;
         await this.topUp();
@@ -402,13 +564,20 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   private send(b: PendingBatch): void {
-    const payload: AuthenticateTaskPayload = { job: this.o.job(), claims: packValues(packClaims(b.claims, this.o.fields)), count: b.claims.length, candidates: this.o.candidates };
+    const payload: AuthenticateTaskPayload = {
+      job: this.o.job(),
+      claims: packClaimBatch(b.claims, this.o.fields),
+      count: b.claims.length,
+      candidates: this.o.candidates,
+      finished: this.finishedOnWorkers,
+    };
     b.kind = 'remote';
     b.claims = [];
     this.inFlight++;
     const settle = (): void => {
       b.settled = true;
       this.inFlight--;
+      this.settledCount++;
     };
     b.result = this.pool!.run<EncodedVerdicts>(AUTHENTICATE_TASK, payload);
     b.result.then(settle, settle); // awaited in order; this also avoids an unhandled rejection meanwhile
@@ -470,16 +639,41 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 }
 
+/**
+ * The register module, imported on a worker's first batch (a static import would be circular:
+ * register.ts imports this module) and kept: a dynamic import per batch resolves the specifier
+ * again each time, which from the sources goes through tsx's loader thread.
+ */
+let registerModule: Promise<typeof import('./register.js')> | null = null;
+
 /** Worker side: authenticate one batch against the job's register (rebuilt once per thread). */
 export async function authenticateTask(
   payload: AuthenticateTaskPayload,
   context: { job<T>(key: string, released: Int32Array | undefined, build: () => T): T },
 ): Promise<EncodedVerdicts> {
-  const c = payload?.claims as PackedClaims | undefined;
-  if (payload === null || typeof payload !== 'object' || c === null || typeof c !== 'object' || !('values' in c ? Array.isArray(c.values) : c.kinds instanceof Uint8Array && typeof c.text === 'string')) {
-    throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold a job and packed claim values');
+  const finished = (payload as { finished?: unknown } | null)?.finished;
+  if (finished !== undefined && !(finished instanceof Int32Array && finished.buffer instanceof SharedArrayBuffer && finished.length >= 1)) {
+    throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: finished must be an Int32Array on a SharedArrayBuffer');
   }
-  const { Register } = await import('./register.js');
-  const register = context.job(payload.job.id, payload.job.released, () => Register.fromSharedJob(payload.job));
-  return register.authenticateEncoded(unpackValues(c), payload.count, payload.candidates);
+  try {
+    const c = payload?.claims as PackedClaims | undefined;
+    if (
+      payload === null ||
+      typeof payload !== 'object' ||
+      c === null ||
+      typeof c !== 'object' ||
+      !Array.isArray(c.texts) ||
+      !c.texts.every((t) => typeof t === 'string') ||
+      !(c.kinds instanceof Uint8Array) ||
+      !(c.lengths instanceof Uint32Array) ||
+      !(c.nums instanceof Float64Array)
+    ) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold a job and packed claim values');
+    }
+    const { Register } = await (registerModule ??= import('./register.js'));
+    const register = context.job(payload.job.id, payload.job.released, () => Register.fromSharedJob(payload.job));
+    return register.authenticateEncoded(new PackedClaimValues(c), payload.count, payload.candidates);
+  } finally {
+    if (finished !== undefined) Atomics.add(finished, 0, 1);
+  }
 }

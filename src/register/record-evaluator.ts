@@ -83,12 +83,21 @@ export class ShapeMemo {
   }
 
   get(outcomes: Uint8Array): VerdictShape {
-    if (!this.keyed) return this.build(outcomes);
+    return this.getAt(outcomes, 0);
+  }
+
+  /**
+   * The shape of the K outcome rows at `bytes[at .. at + K)` — what `get(bytes.subarray(at,
+   * at + K))` returns, without making the view (a decoder reads rows in place).
+   */
+  getAt(bytes: Uint8Array, at: number): VerdictShape {
+    const K = this.names.length;
+    if (!this.keyed) return this.build(bytes.subarray(at, at + K));
     let key = 0;
-    for (let k = outcomes.length - 1; k >= 0; k--) key = key * 32 + outcomes[k]!;
+    for (let k = at + K - 1; k >= at; k--) key = key * 32 + bytes[k]!;
     let shape = this.memo.get(key);
     if (shape === undefined) {
-      shape = this.build(outcomes);
+      shape = this.build(bytes.subarray(at, at + K));
       if (this.memo.size < ShapeMemo.MAX_SHAPES) this.memo.set(key, shape);
     }
     return shape;
@@ -243,6 +252,14 @@ export class RecordEvaluator {
   /** The per-field explanation of outcome rows (frozen; memoised like {@link fields}). */
   explanation(outcomes: Uint8Array): readonly ExplainedField[] {
     return this.shapes.get(outcomes).explanation;
+  }
+
+  /**
+   * Both objects of the outcome rows at `bytes[at .. at + K)` (one memo lookup, no view made):
+   * what the verdict decoder (verdict-codec.ts) builds a verdict from.
+   */
+  shape(bytes: Uint8Array, at: number): VerdictShape {
+    return this.shapes.getAt(bytes, at);
   }
 
   /** Names of the fields whose outcome the policy rejects (for MISMATCH reasons). */

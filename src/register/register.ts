@@ -41,7 +41,7 @@ import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { checkIdConsistency } from '../text/id-consistency.js';
 import type { ParsedNationalId } from '../text/national-id.js';
 import { CategoryDictionary } from './category-dictionary.js';
-import { PreparedClaim, claimValue, idInputOf } from './claim.js';
+import { FlatClaimValues, PreparedClaim, claimValue, idInputOf, type ClaimValues } from './claim.js';
 import { DeltaIndex, NO_ENTRY } from './delta-index.js';
 import { KeyCollector } from './key-collector.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
@@ -104,6 +104,16 @@ export const DEFAULT_BATCH_SIZE = 8192;
 
 /** Arrays of at least this many claims are authenticated on all cores unless `threads` says otherwise. */
 export const AUTO_THREADS_MIN_CLAIMS = 500_000;
+
+/** True for a string of exactly 12 ASCII digits (what a CCCD number parses from unchanged). */
+function isTwelveDigits(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
 
 /** The `threads` authenticateMany uses when none is given (see AuthenticateManyOptions.threads). */
 export function defaultAuthenticateThreads(claims: unknown, cores: number = availableParallelism()): number {
@@ -461,18 +471,24 @@ export class Register {
 
   /**
    * Worker side of a pooled authenticateMany: `count` claims given as flat field values
-   * (`values[i * K + k]` = field k of claim i, parallel-authenticate.ts packClaims) are
-   * authenticated as one authenticateMany batch (hashed together, looked up in hash order)
-   * and returned encoded (verdict-codec.ts).
+   * (value `i * K + k` = field k of claim i: an array, or ClaimValues read in place —
+   * parallel-authenticate.ts PackedClaimValues) are authenticated as one authenticateMany
+   * batch (hashed together, looked up in hash order) and returned encoded (verdict-codec.ts).
+   * Each claim's values are read when its verdict is computed, so they die young with it.
    */
-  authenticateEncoded(values: readonly unknown[], count: number, k: number): EncodedVerdicts {
+  authenticateEncoded(values: readonly unknown[] | ClaimValues, count: number, k: number): EncodedVerdicts {
     const fields = this.s.layout.fields;
     const K = fields.length;
-    if (!Array.isArray(values) || !Number.isInteger(count) || count < 0 || values.length !== count * K) {
+    const source: ClaimValues | null = Array.isArray(values)
+      ? new FlatClaimValues(values)
+      : values !== null && typeof values === 'object' && typeof (values as ClaimValues).value === 'function'
+        ? (values as ClaimValues)
+        : null;
+    if (source === null || !Number.isInteger(count) || count < 0 || source.length !== count * K) {
       throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: values must hold count × fields values');
     }
     const batch = this.claimBatch(Math.max(1, count), k);
-    batch.prepareValues(values, count);
+    batch.prepareValues(source, count);
     const encoder = (this.encoderValue ??= this.newVerdictEncoder());
     encoder.begin(count);
     for (let i = 0; i < count; i++) encoder.add(batch.verdict(i));
@@ -498,7 +514,7 @@ export class Register {
    * `authenticate` finishes it — the same precheck and resolve — from the precomputed lookups,
    * unless a compaction replaced the indexes in between (then it looks up again).
    */
-  private claimBatch(batchSize: number, k: number): ClaimBatch & { prepareValues(values: readonly unknown[], n: number): void } {
+  private claimBatch(batchSize: number, k: number): ClaimBatch & { prepareValues(values: ClaimValues, n: number): void } {
     const lo = new Uint32Array(batchSize);
     const hi = new Uint32Array(batchSize);
     const idBlocks = new Uint32Array(batchSize);
@@ -507,13 +523,13 @@ export class Register {
     const tags = this.s.layout.keyed === null ? null : new Float64Array(batchSize);
     let claims: unknown[] = [];
     /** A pooled batch: field values in schema order, K per claim (instead of claim objects). */
-    let values: readonly unknown[] | null = null;
+    let values: ClaimValues | null = null;
     let generation = -1;
     const K = this.s.layout.fields.length;
     /** The raw ID of claim i; undefined for a claim that is not an object (it throws at its turn). */
     const rawId = (i: number): unknown => {
       const L = this.s.layout;
-      if (values !== null) return values[i * K + L.id.index];
+      if (values !== null) return values.value(i * K + L.id.index);
       const c = claims[i];
       if (c === null || typeof c !== 'object' || Array.isArray(c)) return undefined;
       return claimValue(c as Record<string, unknown>, L.id);
@@ -535,8 +551,16 @@ export class Register {
         const hasher = (this.batchHasherValue ??= new KeyHasher({ seed: REGISTER_KEY_SEED }));
         hasher.setOutput(lo, hi);
         for (let i = 0; i < n; i++) {
-          const p = idInputOf(rawId(i));
-          if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
+          const raw = rawId(i);
+          // Twelve ASCII digits are their own canonical digits when they parse at all: hashed as
+          // they are, without a parse (its result object is the largest allocation of a claim).
+          // One that does not parse (unknown province) is hashed and looked up but never read:
+          // precheck answers INVALID_ID first. Anything else goes through the parser.
+          if (isTwelveDigits(raw)) hasher.pushAscii(raw, i);
+          else {
+            const p = idInputOf(raw);
+            if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
+          }
         }
         hasher.flush();
       }
@@ -551,7 +575,7 @@ export class Register {
         values = null;
         lookup(batch.length);
       },
-      prepareValues: (v: readonly unknown[], n: number): void => {
+      prepareValues: (v: ClaimValues, n: number): void => {
         values = v;
         claims = [];
         lookup(n);

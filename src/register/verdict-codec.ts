@@ -8,12 +8,19 @@
  *   per verdict, bytes:  status · matchedBy · flags · K field outcome rows (verdict.ts tables)
  *                        [candidates: count u16 LE · per candidate: flags · K outcome rows]
  *                nums:   weight · [recordId] · per candidate: weight · [recordId]
- *                strs:   [reason] · [recordId] · per candidate: [recordId]
+ *                text:   strings appended: [recordId] · [reason] · per candidate: [recordId]
+ *                lengths: the length of each string of `text`, in order
+ *
+ * The strings of a batch cross as ONE string (one copy; the decoder cuts them back by length):
+ * a batch of 8,192 verdicts holds ~10k record ids and reasons, each one an allocation and a
+ * copy on both sides when sent as an array of strings.
  *
  * A field verdict is a shared frozen row of its outcome table, so its row number is recovered
  * by identity (one Map per field), and the explanation of a verdict with a record is a
  * function of the same rows (RecordEvaluator.explanation). The tables are fixed per field
- * group, so encoder and decoder agree without exchanging anything but the layout.
+ * group, so encoder and decoder agree without exchanging anything but the layout. The decoder
+ * gets both objects of a verdict's rows with one memo lookup on the rows in place
+ * (VerdictObjects.shape(bytes, at): no subarray view, no second lookup per verdict).
  *
  * Trade-off: the worker still builds the Verdict objects and the encoder reads them back
  * (simple, and it keeps one code path for what a verdict says) — one Map lookup per verdict,
@@ -47,13 +54,16 @@ export interface EncodedVerdicts {
   readonly count: number;
   readonly bytes: Uint8Array;
   readonly nums: Float64Array;
-  readonly strs: readonly string[];
+  /** The batch's record id and reason strings, appended (see the layout above). */
+  readonly text: string;
+  /** The length of each string of `text`, in order. */
+  readonly lengths: Uint32Array;
 }
 
 /** Builds the user-facing objects of outcome rows (RecordEvaluator implements it). */
 export interface VerdictObjects {
-  fields(outcomes: Uint8Array): Readonly<Record<string, FieldVerdict>>;
-  explanation(outcomes: Uint8Array): readonly ExplainedField[];
+  /** The `fields` and `explanation` objects of the K outcome rows at `bytes[at .. at + K)`. */
+  shape(bytes: Uint8Array, at: number): { readonly fields: Readonly<Record<string, FieldVerdict>>; readonly explanation: readonly ExplainedField[] };
 }
 
 /** A verdict about one register record (VERIFIED / MISMATCH). Key order is part of the contract. */
@@ -107,11 +117,14 @@ class Sink {
   nums: Float64Array;
   nb = 0;
   nn = 0;
-  strs: string[] = [];
+  text = '';
+  lengths: Uint32Array;
+  ns = 0;
 
   constructor(bytes: number, nums: number) {
     this.bytes = new Uint8Array(Math.max(16, bytes));
     this.nums = new Float64Array(Math.max(4, nums));
+    this.lengths = new Uint32Array(Math.max(4, nums));
   }
 
   byte(b: number): void {
@@ -130,6 +143,16 @@ class Sink {
       this.nums = g;
     }
     this.nums[this.nn++] = x;
+  }
+
+  str(x: string): void {
+    if (this.ns === this.lengths.length) {
+      const g = new Uint32Array(this.lengths.length * 2);
+      g.set(this.lengths);
+      this.lengths = g;
+    }
+    this.lengths[this.ns++] = x.length;
+    this.text += x;
   }
 }
 
@@ -185,8 +208,8 @@ export class VerdictEncoder {
     this.outcomes(s, v.fields);
     s.num(v.weight);
     if (idKind === ID_NUMBER) s.num(v.recordId as number);
-    else if (idKind === ID_STRING) s.strs.push(v.recordId as string);
-    if (v.reason !== undefined) s.strs.push(v.reason);
+    else if (idKind === ID_STRING) s.str(v.recordId as string);
+    if (v.reason !== undefined) s.str(v.reason);
     if (cands !== undefined) {
       if (cands.length > MAX_ENCODED_CANDIDATES) throw new KhopError('INTERNAL', 'verdict codec: too many candidates');
       s.byte(cands.length & 0xff);
@@ -197,7 +220,7 @@ export class VerdictEncoder {
         if (c.fields !== undefined) this.outcomes(s, c.fields);
         s.num(c.weight);
         if (kind === ID_NUMBER) s.num(c.recordId as number);
-        else s.strs.push(c.recordId as string);
+        else s.str(c.recordId as string);
       }
     }
     this.count++;
@@ -207,7 +230,8 @@ export class VerdictEncoder {
     const s = this.sink;
     if (s === null) throw new KhopError('INTERNAL', 'verdict codec: finish() before begin()');
     this.sink = null;
-    return { count: this.count, bytes: s.bytes.subarray(0, s.nb), nums: s.nums.subarray(0, s.nn), strs: s.strs };
+    // slice (a copy), not subarray: structured clone copies a view's whole buffer.
+    return { count: this.count, bytes: s.bytes.slice(0, s.nb), nums: s.nums.slice(0, s.nn), text: s.text, lengths: s.lengths.slice(0, s.ns) };
   }
 
   private outcomes(s: Sink, fields: Readonly<Record<string, FieldVerdict>>): void {
@@ -231,7 +255,9 @@ export class VerdictEncoder {
 export class VerdictDecoder {
   private b = 0;
   private n = 0;
+  /** Strings read, and where the next one starts in `enc.text`. */
   private t = 0;
+  private at = 0;
   private decoded = 0;
 
   constructor(
@@ -244,23 +270,31 @@ export class VerdictDecoder {
     return this.enc.count - this.decoded;
   }
 
+  /** The next string of the batch. */
+  private str(): string {
+    const end = this.at + this.enc.lengths[this.t++]!;
+    const x = this.enc.text.slice(this.at, end);
+    this.at = end;
+    return x;
+  }
+
   next(): Verdict {
     if (this.decoded >= this.enc.count) throw new KhopError('INTERNAL', 'verdict codec: read past the batch');
     this.decoded++;
-    const { bytes, nums, strs } = this.enc;
+    const { bytes, nums } = this.enc;
     const status = STATUSES[bytes[this.b]!]!;
     const matchedBy = MATCHED_BY[bytes[this.b + 1]!]!;
     const flags = bytes[this.b + 2]!;
     this.b += 3;
-    const outcomes = bytes.subarray(this.b, this.b + this.K);
+    const shape = this.objects.shape(bytes, this.b);
     this.b += this.K;
     const weight = nums[this.n++]!;
     const idKind = flags >>> ID_SHIFT;
-    const recordId = idKind === ID_NUMBER ? nums[this.n++]! : idKind === ID_STRING ? strs[this.t++]! : null;
-    const reason = (flags & F_REASON) !== 0 ? strs[this.t++]! : undefined;
-    const fields = this.objects.fields(outcomes);
+    const recordId = idKind === ID_NUMBER ? nums[this.n++]! : idKind === ID_STRING ? this.str() : null;
+    const reason = (flags & F_REASON) !== 0 ? this.str() : undefined;
+    const fields = shape.fields;
     if ((flags & F_EXPLANATION) !== 0) {
-      return recordVerdictObject(status, fields, recordId!, matchedBy as 'id' | 'earlierId', weight, this.objects.explanation(outcomes), reason);
+      return recordVerdictObject(status, fields, recordId!, matchedBy as 'id' | 'earlierId', weight, shape.explanation, reason);
     }
     let candidates: VerdictCandidate[] | undefined;
     if ((flags & F_CANDIDATES) !== 0) {
@@ -271,11 +305,11 @@ export class VerdictDecoder {
         const cf = bytes[this.b++]!;
         let cfields: Readonly<Record<string, FieldVerdict>> | undefined;
         if ((cf & C_FIELDS) !== 0) {
-          cfields = this.objects.fields(bytes.subarray(this.b, this.b + this.K));
+          cfields = this.objects.shape(bytes, this.b).fields;
           this.b += this.K;
         }
         const w = nums[this.n++]!;
-        const id = (cf & 3) === ID_NUMBER ? nums[this.n++]! : strs[this.t++]!;
+        const id = (cf & 3) === ID_NUMBER ? nums[this.n++]! : this.str();
         candidates[i] = cfields === undefined ? { recordId: id, weight: w } : { recordId: id, weight: w, fields: cfields };
       }
     }

@@ -85,4 +85,47 @@ describe('authenticateMany', () => {
     expect((await it.next()).value).toEqual(reg.authenticate(claims[0]!));
     await expect(it.next()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+  it('hashes the IDs of a batch in every written shape exactly as authenticate parses them (12 plain digits skip the parse)', async () => {
+    const fc = (await import('fast-check')).default;
+    const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    const shapes = (id: string): unknown[] => [
+      id, // 12 plain digits: hashed without a parse
+      `9${id.slice(1)}`, // 12 digits, unknown province: hashed, never read (INVALID_ID first)
+      `000${id.slice(3)}`,
+      ` ${id}`,
+      `${id.slice(0, 6)} ${id.slice(6)}`,
+      `'${id}`,
+      fullWidth(id),
+      id.slice(1), // 11 digits: the leading zero restored
+      Number(id),
+      `${id}0`,
+      `${id.slice(0, 11)}x`,
+    ];
+    const ids = claims.map((c) => c.id).filter((x): x is string => typeof x === 'string' && /^[0-9]{12}$/.test(x));
+    expect(ids.length).toBeGreaterThan(100);
+    fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: claims.length - 1 }), fc.integer({ min: 0, max: 10 })), { minLength: 1, maxLength: 30 }), async (picks) => {
+        const batch = picks.map(([i, s]) => {
+          const c = claims[i]!;
+          const id = ids[i % ids.length]!;
+          return { ...c, id: shapes(typeof c.id === 'string' && /^[0-9]{12}$/.test(c.id) ? c.id : id)[s] };
+        });
+        expect(await collect(reg.authenticateMany(batch, { batchSize: 8 }))).toEqual(batch.map((c) => reg.authenticate(c)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it('a claim with a value of an unusable type marks only its own fields bad (the all-clear array is shared, never written)', async () => {
+    const { PreparedClaim } = await import('../../src/register/claim.js');
+    const layout = (reg as unknown as { s: { layout: ConstructorParameters<typeof PreparedClaim>[1] } }).s.layout;
+    const K = layout.fields.length;
+    const clean1 = new PreparedClaim({ ...claims[0]! }, layout);
+    const dirty = new PreparedClaim({ ...claims[0]!, dob: {}, sex: true }, layout);
+    const clean2 = new PreparedClaim({ ...claims[1]! }, layout);
+    expect([...clean1.bad]).toEqual(new Array(K).fill(0));
+    expect([...clean2.bad]).toEqual(new Array(K).fill(0));
+    expect(clean2.bad).toBe(clean1.bad);
+    expect(dirty.bad).not.toBe(clean1.bad);
+    expect(layout.fields.filter((f) => dirty.bad[f.index] === 1).map((f) => f.name).sort()).toEqual(['dob', 'sex']);
+  });
 });

@@ -139,35 +139,125 @@ describe('authenticateMany on a worker pool', () => {
   });
 });
 
-describe('claim values as they cross to a worker (packValues / unpackValues)', () => {
-  it('round-trip every portable value exactly, in order; a string holding the separator falls back to a plain array', async () => {
+describe('claim values as they cross to a worker (packValues / packClaimBatch / unpackValues)', () => {
+  it('round-trip every portable value exactly, in order (U+0000 and lone surrogates included)', async () => {
     const { packValues, unpackValues } = await import('../../src/register/parallel-authenticate.js');
     const fc = (await import('fast-check')).default;
     const value = fc.oneof(
       fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
       fc.string(),
-      fc.constantFrom(null, undefined, false, '', '\u0000', 'a\u0000b'),
+      fc.constantFrom(null, undefined, false, '', '\u0000', 'a\u0000b', '\ud800'),
       fc.double(),
       fc.bigInt(),
     );
-    let packedCount = 0;
     fc.assert(
-      fc.property(fc.array(value, { maxLength: 40 }), (values) => {
-        const p = packValues(values);
-        if (!('values' in p)) packedCount++;
-        else expect(values.some((v) => typeof v === 'string' && v.includes('\u0000'))).toBe(true);
-        const back = unpackValues(structuredClone(p));
+      fc.property(fc.array(value, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), (values, columns) => {
+        values.length -= values.length % columns;
+        const back = unpackValues(structuredClone(packValues(values, columns)));
         expect(back).toHaveLength(values.length);
         for (let j = 0; j < values.length; j++) expect(Object.is(back[j], values[j])).toBe(true);
       }),
       { numRuns: 500 },
     );
-    expect(packedCount).toBeGreaterThan(100); // the joined form is what is exercised
+  });
+
+  it('packClaimBatch packs exactly what packValues(packClaims) packs (one pass over the claims)', async () => {
+    const { packClaimBatch, packClaims, packValues } = await import('../../src/register/parallel-authenticate.js');
+    const fc = (await import('fast-check')).default;
+    const fields = (reg as unknown as { s: { layout: { fields: Parameters<typeof packClaims>[1] } } }).s.layout.fields;
+    const names = [...new Set(fields.flatMap((f) => [f.column, f.name]))];
+    const value = fc.oneof(fc.string(), fc.constantFrom(null, undefined, true, {}, [], '\u0000'), fc.double(), fc.bigInt(), fc.func(fc.string()));
+    const claim = fc.dictionary(fc.constantFrom(...names, 'other'), value);
+    fc.assert(
+      fc.property(fc.array(claim, { maxLength: 20 }), (batch) => {
+        expect(packClaimBatch(batch, fields)).toEqual(packValues(packClaims(batch, fields), fields.length));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses packed values whose parts do not fit together (never reads them as claims)', async () => {
+    const { packValues, unpackValues } = await import('../../src/register/parallel-authenticate.js');
+    const p = packValues(['ab', 3, 'cde', null], 2);
+    expect(p.texts).toEqual(['abcde', '']);
+    expect(unpackValues(p)).toEqual(['ab', 3, 'cde', null]);
+    const bad = [
+      { ...p, texts: [p.texts[0] + 'x', ''] },
+      { ...p, texts: [p.texts[0]!.slice(1), ''] },
+      { ...p, texts: ['ab', 'cde'] },
+      { ...p, texts: [p.texts[0]!, '', ''] },
+      { ...p, texts: [] },
+      { ...p, nums: new Float64Array(0) },
+      { ...p, nums: new Float64Array(2) },
+      { ...p, lengths: new Uint32Array([2, 0, 9, 0]) },
+      { ...p, lengths: new Uint32Array(3) },
+      { ...p, kinds: Uint8Array.of(0, 4, 0, 9) },
+    ];
+    for (const b of bad) expect(() => unpackValues(b)).toThrow(/do not fit/);
   });
 
   it('a claim whose name holds U+0000 gets the verdict of one-by-one authenticate on the pool', async () => {
     const odd = claims.slice(0, 300).map((c, i) => (i % 50 === 0 ? { ...c, fullName: `${String(c.fullName)}\u0000x` } : c));
     const single = odd.map((c) => reg.authenticate(c));
     expect(plain(await collect(reg.authenticateMany(odd, { pool, batchSize: 64 })))).toEqual(plain(single));
+  });
+});
+
+describe('the worker path: claims read in place from the packed message (PackedClaimValues)', () => {
+  /** A claim field value as data arrives: the claim's own, blanked, mistyped, padded, re-typed. */
+  const odd = (fc: typeof import('fast-check').default, own: unknown) =>
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constant(own) },
+      fc.constantFrom(null, undefined, '', '   ', true, 0, -1, Number.NaN, 12345678901, 1n, {}, [], '\u0000'),
+      fc.constant(typeof own === 'string' ? ` ${own} ` : own),
+      fc.constant(typeof own === 'string' ? own.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))) : own),
+      fc.constant(typeof own === 'string' && /^[0-9]{12}$/.test(own) ? Number(own) : own),
+      fc.constant(typeof own === 'string' && /^[0-9]{12}$/.test(own) ? `9${own.slice(1)}` : own),
+      fc.string({ maxLength: 14 }),
+    );
+
+  it('gives, encoded and decoded, the verdicts of one-by-one authenticate — and the same bytes as a flat array (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { PackedClaimValues, packClaimBatch, packClaims } = await import('../../src/register/parallel-authenticate.js');
+    const { VerdictDecoder } = await import('../../src/register/verdict-codec.js');
+    const inner = reg as unknown as { s: { layout: { fields: Parameters<typeof packClaims>[1] } }; evaluator: never; candidateCount(o: undefined): number };
+    const fields = inner.s.layout.fields;
+    const k = inner.candidateCount(undefined);
+    const claimArb = fc.integer({ min: 0, max: claims.length - 1 }).chain((i) => {
+      const c = claims[i]!;
+      return fc.record({ id: odd(fc, c.id), fullName: odd(fc, c.fullName), dob: odd(fc, c.dob), sex: odd(fc, c.sex) }, { requiredKeys: [] });
+    });
+    fc.assert(
+      fc.property(fc.array(claimArb, { minLength: 1, maxLength: 24 }), (batch) => {
+        const packed = structuredClone(packClaimBatch(batch, fields));
+        const encoded = reg.authenticateEncoded(new PackedClaimValues(packed), batch.length, k);
+        expect(encoded).toEqual(reg.authenticateEncoded(packClaims(batch, fields), batch.length, k));
+        const d = new VerdictDecoder(encoded, fields.length, inner.evaluator);
+        const got = batch.map(() => d.next());
+        expect(plain(got)).toEqual(plain(batch.map((c) => reg.authenticate(c))));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the worker counts each batch it is done with, answered or failed, in the shared `finished` counter', async () => {
+    const { authenticateTask, packClaimBatch } = await import('../../src/register/parallel-authenticate.js');
+    const inner = reg as unknown as { s: { layout: { fields: Parameters<typeof packClaimBatch>[1] } }; sharedJob(): unknown };
+    const finished = new Int32Array(new SharedArrayBuffer(4));
+    const context = { job: <T>(_key: string, _released: Int32Array | undefined, build: () => T): T => build() };
+    const some = claims.slice(0, 5);
+    const claimsPacked = packClaimBatch(some, inner.s.layout.fields);
+    const ok = await authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished }, context);
+    expect(ok.count).toBe(5);
+    expect(finished[0]).toBe(1);
+    const wrongCount = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 4, candidates: 0, finished }, context);
+    await expect(wrongCount).rejects.toThrow(/count × fields/);
+    expect(finished[0]).toBe(2);
+    const damagedText = authenticateTask({ job: inner.sharedJob() as never, claims: { ...claimsPacked, texts: claimsPacked.texts.map((t, i) => (i === 0 ? t + '!' : t)) }, count: 5, candidates: 0, finished }, context);
+    await expect(damagedText).rejects.toThrow(/do not fit/);
+    expect(finished[0]).toBe(3);
+    const notShared = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished: new Int32Array(1) }, context);
+    await expect(notShared).rejects.toThrow(/SharedArrayBuffer/);
   });
 });

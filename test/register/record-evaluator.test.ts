@@ -44,6 +44,22 @@ describe('ShapeMemo (the frozen fields / explanation objects of an outcome shape
     });
   }
 
+  for (const K of [3, 11]) {
+    it(`K = ${K}: getAt reads the rows in place — the objects of get on the same rows, wherever they sit in a buffer`, () => {
+      const { memo, oracle, rowsArb } = setup(K);
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 8 }), rowsArb, fc.uint8Array({ maxLength: 8 }), (before, rows, after) => {
+          const bytes = Uint8Array.from([...before, ...rows, ...after]);
+          const s = memo.getAt(bytes, before.length);
+          expect(s.fields).toEqual(oracle(rows).fields);
+          expect(s.explanation).toEqual(oracle(rows).explanation);
+          if (K <= 10) expect(s).toBe(memo.get(rows));
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
   it('stays correct past MAX_SHAPES distinct shapes (the memo stops growing, answers stay right)', () => {
     const { memo, oracle } = setup(4);
     // ID (16 rows) × NAME (20) × DATE (15) = 4,800 > 4,096 shapes with the last field fixed.
