@@ -116,6 +116,14 @@ function isIdFiller(c: number): boolean {
 
 const digitBuf = new Uint8Array(32);
 
+/** The first n (9 or 12) digits of digitBuf as ASCII text, built in one call (no string per digit). */
+function digitString(n: number): string {
+  const d = digitBuf;
+  return n === 9
+    ? String.fromCharCode(48 + d[0]!, 48 + d[1]!, 48 + d[2]!, 48 + d[3]!, 48 + d[4]!, 48 + d[5]!, 48 + d[6]!, 48 + d[7]!, 48 + d[8]!)
+    : String.fromCharCode(48 + d[0]!, 48 + d[1]!, 48 + d[2]!, 48 + d[3]!, 48 + d[4]!, 48 + d[5]!, 48 + d[6]!, 48 + d[7]!, 48 + d[8]!, 48 + d[9]!, 48 + d[10]!, 48 + d[11]!);
+}
+
 /**
  * Parse a Vietnamese national ID number (see the file header). Never throws on data.
  *
@@ -133,6 +141,7 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   else return fail('unsupported-type');
 
   let n = 0;
+  let wide = false; // a full-width digit was converted
   let seen = false; // a non-filler character has been seen (for the leading apostrophe)
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
@@ -142,16 +151,20 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
       continue;
     }
     seen = true;
-    if (c >= 0xff10 && c <= 0xff19) c -= 0xfee0; // full-width digit → ASCII
+    if (c >= 0xff10 && c <= 0xff19) {
+      c -= 0xfee0; // full-width digit → ASCII
+      wide = true;
+    }
     if (c < 0x30 || c > 0x39) return fail('non-digit');
     if (n === digitBuf.length) return fail('length');
     digitBuf[n++] = c - 0x30;
   }
   if (n === 0) return fail('empty');
+  // Every character kept and none converted (n digits in n ASCII characters): the input IS
+  // the digit string — the common case, no string built.
+  const asIs = n === s.length && !wide;
   if (n === 9) {
-    let digits = '';
-    for (let k = 0; k < 9; k++) digits += String.fromCharCode(0x30 + digitBuf[k]!);
-    return { ok: true, kind: 'cmnd9', digits, restoredLeadingZero: false };
+    return { ok: true, kind: 'cmnd9', digits: asIs ? s : digitString(9), restoredLeadingZero: false };
   }
   // 10 digits starting 1–9: a 00x prefix (Hà Nội, Hà Giang, Cao Bằng, Bắc Kạn, Tuyên Quang)
   // that lost both zeros to a number-typed spreadsheet column.
@@ -167,12 +180,10 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   if (province === undefined) return fail('unknown-province');
   const g = digitBuf[3]!;
   const century = CENTURY[g]!;
-  let digits = '';
-  for (let k = 0; k < 12; k++) digits += String.fromCharCode(0x30 + digitBuf[k]!);
   return {
     ok: true,
     kind: 'cccd',
-    digits,
+    digits: asIs && !restored ? s : digitString(12),
     restoredLeadingZero: restored,
     provinceCode: province.cccdPrefix,
     provinceName: province.shortName,

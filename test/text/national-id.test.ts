@@ -182,6 +182,27 @@ describe('parseNationalId — properties', () => {
     );
   });
 
+  it('digits are the ASCII digits of the input in order, whatever fillers, full-width digits or apostrophe it holds (oracle)', () => {
+    // An ID as typed: each digit ASCII or full-width, fillers (space, dot, dash, NBSP) between,
+    // sometimes a leading spreadsheet apostrophe. The oracle reads the digits off directly.
+    const digit = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.boolean(), fc.constantFrom('', '', '', ' ', '.', '-', '\u00a0'));
+    fc.assert(
+      fc.property(province, fc.array(digit, { minLength: 6, maxLength: 9 }), fc.boolean(), (p, ds, apostrophe) => {
+        const all = [...p].map((c): [number, boolean, string] => [Number(c), false, '']).concat(ds);
+        const text = (apostrophe ? "'" : '') + all.map(([d, wide, filler]) => (wide ? String.fromCharCode(0xff10 + d) : String(d)) + filler).join('');
+        const expected = all.map(([d]) => String(d)).join('');
+        const r = parseNationalId(text);
+        if (expected.length === 9) return r.ok && r.kind === 'cmnd9' && r.digits === expected;
+        if (expected.length === 12) return r.ok && r.kind === 'cccd' && r.digits === expected && !r.restoredLeadingZero;
+        return true; // 10 / 11 digits: restores (tested above) or a length failure
+      }),
+      { numRuns: 3000, seed: 44 },
+    );
+    const plain = '001090012345';
+    const r = parseNationalId(plain);
+    expect(r.ok && r.digits).toBe(plain);
+  });
+
   it('never throws on any string', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(...'0123456789 .-\'a'), maxLength: 14 })), (s) => {
