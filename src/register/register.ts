@@ -642,6 +642,12 @@ export class Register {
       if (x > 0) sex = x;
     }
     if (dob === null && sex === null) return null;
+    // The usual answer — no contradiction — decided here by checkIdConsistency's own rules (the
+    // packed date's year against the encoded birth year; sex code 1 male, 2 female), without
+    // its claim, result and list objects (~320 bytes a claim); a contradiction asks it for the
+    // exact list, in its order.
+    const claimedSex = sex === 1 ? 'male' : sex === 2 ? 'female' : null;
+    if ((dob === null || Math.floor(dob / 10000) === p.birthYear) && (claimedSex === null || claimedSex === p.sex)) return null;
     const r = checkIdConsistency(p, { dob, sex });
     if (r.consistent) return null;
     const o = this.blankOutcomes(O_NO_RECORD);
