@@ -146,6 +146,15 @@ describe('default blocking rules: generic schemas', () => {
     expect(await pairedBy([a, { ...b, first_name: 'Gobefrt' }], GENERIC)).toEqual([]);
   });
 
+  it('pair records with one name part misspelt past its key AND the date wrong within the year, by the other initial and the year', async () => {
+    const a = { first_name: 'Ralf', surname: 'Pohl', dob: '1983-08-16', city: null, email: null };
+    expect(await pairedBy([a, { ...a, surname: 'Poho', dob: '1983-06-16' }], GENERIC)).toEqual(['surname+first_name.given+family-initial+year(dob)']);
+    expect(await pairedBy([a, { ...a, first_name: 'Ralk', dob: '1983-06-16' }], GENERIC)).toEqual(['surname+first_name.family+given-initial+year(dob)']);
+    // …and not with another year, or another initial of the part that is not keyed.
+    expect(await pairedBy([a, { ...a, surname: 'Poho', dob: '1984-06-16' }], GENERIC)).toEqual([]);
+    expect(await pairedBy([a, { ...a, surname: 'Koho', dob: '1983-06-16' }], GENERIC)).toEqual([]);
+  });
+
   it('pair identifiers with a typo past their first characters, and only those', async () => {
     const base = { first_name: 'Max', surname: 'Henderson', dob: '1973-06-10', city: null };
     const other = { first_name: 'Theo', surname: 'Wood', dob: '1990-01-01', city: null };
