@@ -219,7 +219,7 @@ export interface PrepareJob {
 }
 
 /** A non-name field of RowPreparer: where its value is and which store columns it fills. */
-interface FieldPlan {
+interface FieldCells {
   readonly f: SchemaField;
   /** Position in a row's values. */
   readonly pos: number;
@@ -231,7 +231,7 @@ interface FieldPlan {
 }
 
 /** A name group of RowPreparer. */
-interface GroupPlan {
+interface GroupCells {
   readonly g: ResolvedNameGroup;
   /** Position of the group's first field (the full name of a personName group). */
   readonly fullPos: number;
@@ -268,9 +268,9 @@ export class RowPreparer {
   readonly width: number;
   private readonly fields: readonly SchemaField[];
   /** Per non-name field: its position in a row's values and its store column indices. */
-  private readonly fieldPlans: readonly FieldPlan[];
+  private readonly fieldCells: readonly FieldCells[];
   /** Per name group: the positions of its fields and the indices of its name-form columns. */
-  private readonly groupPlans: readonly GroupPlan[];
+  private readonly groupCells: readonly GroupCells[];
   private readonly idField: string | undefined;
   private readonly cells: CellValue[];
   private issueCounts = new Map<string, Map<string, number>>();
@@ -287,7 +287,7 @@ export class RowPreparer {
       return i;
     };
     const pos = new Map(schema.fields.map((f, k) => [f, k]));
-    this.fieldPlans = schema.fields.flatMap((f, k): FieldPlan[] => {
+    this.fieldCells = schema.fields.flatMap((f, k): FieldCells[] => {
       switch (f.kind) {
         case 'nationalId':
           return [{ f, pos: k, c0: col(`${f.name}.id`), c1: col(`${f.name}.idkind`), dateOptions: null }];
@@ -312,7 +312,7 @@ export class RowPreparer {
           return []; // name kinds: grouped
       }
     });
-    this.groupPlans = nameGroupsOf(schema).map((g, i) => {
+    this.groupCells = nameGroupsOf(schema).map((g, i) => {
       const famField = g.fields.find((f) => f.kind === 'familyName');
       const givField = g.fields.find((f) => f.kind === 'givenName');
       const forms = {} as Record<(typeof NAME_FORMS)[number], number>;
@@ -356,7 +356,7 @@ export class RowPreparer {
     const cells = this.cells;
     cells.fill(null);
     let usable = 0;
-    for (const plan of this.fieldPlans) {
+    for (const plan of this.fieldCells) {
       const f = plan.f;
       const raw = textOf(values[base + plan.pos]);
       switch (f.kind) {
@@ -433,7 +433,7 @@ export class RowPreparer {
           break;
       }
     }
-    for (const gp of this.groupPlans) {
+    for (const gp of this.groupCells) {
       const g = gp.g;
       const locale = g.locale;
       let family = '';
