@@ -194,6 +194,9 @@ export type { AuthenticateManyOptions, AddResult, RegisterStats } from './regist
 export { DEFAULT_VERIFICATION_POLICY } from './register/policy.js';
 export type { VerificationPolicy } from './register/policy.js';
 export type { Verdict, FieldVerdict, AuthenticateOptions, VerdictStatus, FieldResult, VerdictCandidate, ExplainedField } from './register/verdict.js';
+export { FIELD_RESULTS } from './register/verdict.js';
+export { VerdictTable } from './register/verdict-table.js';
+export { VERDICT_STATUSES } from './register/verdict-codec.js';
 export type { RegisterBuildOptions } from './register/register-options.js';
 export type { RegisterLoadOptions } from './register/register.js';
 export { KEYED_ID_MIN_SECRET_BYTES } from './hash/keyed-id-hash.js';

@@ -77,6 +77,8 @@ import { formRecordIdIsNumber } from './written-form.js';
 import { VerdictEncoder, noRecordVerdictObject, recordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
+import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
+import { VerdictTable } from './verdict-table.js';
 
 /** Options of {@link Register.authenticateMany}. */
 export interface AuthenticateManyOptions extends AuthenticateOptions {
@@ -445,6 +447,66 @@ export class Register {
       });
     }
     return { [Symbol.asyncIterator]: () => new VerdictStream(claims, batchSize, this.claimBatch(batchSize, k)) };
+  }
+
+  /**
+   * Authenticate an array of claims into a {@link VerdictTable}: per claim its status, weight,
+   * record id and per-field results as columns, and `verdict(i)` equal to `authenticate(claims[i])`.
+   * For a batch whose count is known (a database checked against the register): no Verdict
+   * object per claim, and the work is shared by the calling thread and `threads − 1` workers
+   * (or `pool`) without keeping an order — see authenticate-all.ts. Options as
+   * authenticateMany (`batchSize`: the largest batch a worker takes). Each batch sees the
+   * register as it is when the batch starts.
+   * @throws KhopError INVALID_OPTION; INVALID_ARGUMENT when `claims` is not an array of
+   *   objects (naming the first position that is not); a failed worker rejects with its error.
+   */
+  async authenticateAll(claims: readonly Record<string, unknown>[], options?: AuthenticateManyOptions): Promise<VerdictTable> {
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new KhopError('INVALID_OPTION', 'authenticateAll: options must be an object', { details: { option: 'options' } });
+    }
+    const batchSize = options?.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new KhopError('INVALID_OPTION', `authenticateAll: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
+    }
+    const k = this.candidateCount(options);
+    if (!Array.isArray(claims)) throw new KhopError('INVALID_ARGUMENT', 'authenticateAll: claims must be an array of objects');
+    for (let i = 0; i < claims.length; i++) {
+      const c: unknown = claims[i];
+      if (c === null || typeof c !== 'object' || Array.isArray(c)) {
+        throw new KhopError('INVALID_ARGUMENT', `authenticateAll: claim ${i} is not an object`, { details: { index: i } });
+      }
+    }
+    const threads = options?.threads ?? defaultAuthenticateThreads(claims);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new KhopError('INVALID_OPTION', 'authenticateAll: threads must be an integer in 1..256', { details: { option: 'threads' } });
+    }
+    const fields = this.s.layout.fields;
+    const table = new VerdictTable(claims.length, fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })), this.evaluator);
+    let pool = options?.pool;
+    const ownPool = pool === undefined && threads > 1 && claims.length > LOCAL_SLICE;
+    if (ownPool) {
+      const { KhopPool } = await import('../pool/pool.js');
+      pool = KhopPool.create({ threads: threads - 1, inCallingThread: false }) as unknown as PoolLike;
+    }
+    const batch = this.claimBatch(LOCAL_SLICE, k);
+    try {
+      await authenticateAllInto({
+        claims,
+        table,
+        fields,
+        candidates: k,
+        batchSize,
+        pool,
+        job: () => this.sharedJob(),
+        local: (from, to) => {
+          batch.prepare(claims.slice(from, to));
+          for (let i = from; i < to; i++) table.put(i, batch.verdict(i - from));
+        },
+      });
+    } finally {
+      if (ownPool) await pool!.close();
+    }
+    return table;
   }
 
   /** Any change: the state shared with workers is stale (their cached copies are released). */

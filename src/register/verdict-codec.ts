@@ -32,19 +32,23 @@
 import { KhopError } from '../errors.js';
 import type { ExplainedField, FieldVerdict, Outcome, Verdict, VerdictCandidate, VerdictStatus } from './verdict.js';
 
-const STATUSES: readonly VerdictStatus[] = ['VERIFIED', 'MISMATCH', 'NOT_FOUND', 'INVALID_ID', 'INCONSISTENT_ID', 'AMBIGUOUS'];
+/** The statuses by code: the status byte of an encoded verdict (and VerdictTable.status). */
+export const VERDICT_STATUSES: readonly VerdictStatus[] = Object.freeze(['VERIFIED', 'MISMATCH', 'NOT_FOUND', 'INVALID_ID', 'INCONSISTENT_ID', 'AMBIGUOUS']);
+const STATUSES = VERDICT_STATUSES;
 const STATUS_CODE = new Map<VerdictStatus, number>(STATUSES.map((s, i) => [s, i]));
-const MATCHED_BY: ReadonlyArray<'id' | 'earlierId' | null> = [null, 'id', 'earlierId'];
+/** matchedBy by code: the second byte of an encoded verdict. */
+export const MATCHED_BY: ReadonlyArray<'id' | 'earlierId' | null> = Object.freeze([null, 'id', 'earlierId']);
 
-const F_EXPLANATION = 1;
-const F_REASON = 2;
-const F_CANDIDATES = 4;
+/** Flags byte of an encoded verdict: explanation present, reason present, candidates present. */
+export const F_EXPLANATION = 1;
+export const F_REASON = 2;
+export const F_CANDIDATES = 4;
 /** Record id kind, bits 3–4: 0 none, 1 number, 2 string. */
-const ID_SHIFT = 3;
-const ID_NUMBER = 1;
-const ID_STRING = 2;
+export const ID_SHIFT = 3;
+export const ID_NUMBER = 1;
+export const ID_STRING = 2;
 /** Candidate flags: record id kind in bits 0–1, fields present in bit 2. */
-const C_FIELDS = 4;
+export const C_FIELDS = 4;
 const MAX_ENCODED_CANDIDATES = 0xffff;
 /** Most `fields` objects whose rows an encoder remembers. */
 const MAX_SHAPE_ROWS = 4096;
@@ -161,21 +165,47 @@ class Sink {
  * batches): `encode(verdicts)`, or verdict by verdict with begin / add / finish, so a batch's
  * Verdict objects need not be alive together.
  */
-export class VerdictEncoder {
+/**
+ * A verdict's `fields` object → its K outcome rows. The register hands out one frozen `fields`
+ * object per outcome shape (record-evaluator.ts ShapeMemo), so this is one Map lookup instead
+ * of K; bounded like the memo it mirrors.
+ */
+export class OutcomeRows {
   /** rowOf[k]: field verdict object → its outcome row, for field k. */
   private readonly rowOf: ReadonlyArray<ReadonlyMap<FieldVerdict, number>>;
-  /**
-   * A whole `fields` object → its outcome rows. The register hands out one frozen `fields`
-   * object per outcome shape (record-evaluator.ts ShapeMemo), so this is one lookup instead of
-   * K; bounded like the memo it mirrors.
-   */
   private readonly shapeRows = new Map<object, Uint8Array>();
+
+  /** `fields`: per schema field in order, its name and outcome table. */
+  constructor(private readonly fields: ReadonlyArray<{ readonly name: string; readonly table: readonly Outcome[] }>) {
+    this.rowOf = fields.map((f) => new Map(f.table.map((oc, i) => [oc.verdict, i] as const)));
+  }
+
+  /** The rows of `fields` (shared: do not modify). */
+  of(fields: Readonly<Record<string, FieldVerdict>>): Uint8Array {
+    const K = this.fields.length;
+    let rows = this.shapeRows.get(fields);
+    if (rows === undefined) {
+      rows = new Uint8Array(K);
+      for (let k = 0; k < K; k++) {
+        const row = this.rowOf[k]!.get(fields[this.fields[k]!.name]!);
+        if (row === undefined) throw new KhopError('INTERNAL', 'verdict codec: a field verdict is not a row of its outcome table');
+        rows[k] = row;
+      }
+      // Only frozen objects can be remembered: a mutable one could change under the key.
+      if (Object.isFrozen(fields) && this.shapeRows.size < MAX_SHAPE_ROWS) this.shapeRows.set(fields, rows);
+    }
+    return rows;
+  }
+}
+
+export class VerdictEncoder {
+  private readonly rows: OutcomeRows;
   private sink: Sink | null = null;
   private count = 0;
 
   /** `fields`: per schema field in order, its name and outcome table. */
   constructor(private readonly fields: ReadonlyArray<{ readonly name: string; readonly table: readonly Outcome[] }>) {
-    this.rowOf = fields.map((f) => new Map(f.table.map((oc, i) => [oc.verdict, i] as const)));
+    this.rows = new OutcomeRows(fields);
   }
 
   encode(verdicts: readonly Verdict[]): EncodedVerdicts {
@@ -236,17 +266,7 @@ export class VerdictEncoder {
 
   private outcomes(s: Sink, fields: Readonly<Record<string, FieldVerdict>>): void {
     const K = this.fields.length;
-    let rows = this.shapeRows.get(fields);
-    if (rows === undefined) {
-      rows = new Uint8Array(K);
-      for (let k = 0; k < K; k++) {
-        const row = this.rowOf[k]!.get(fields[this.fields[k]!.name]!);
-        if (row === undefined) throw new KhopError('INTERNAL', 'verdict codec: a field verdict is not a row of its outcome table');
-        rows[k] = row;
-      }
-      // Only frozen objects can be remembered: a mutable one could change under the key.
-      if (Object.isFrozen(fields) && this.shapeRows.size < MAX_SHAPE_ROWS) this.shapeRows.set(fields, rows);
-    }
+    const rows = this.rows.of(fields);
     for (let k = 0; k < K; k++) s.byte(rows[k]!);
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * Register.authenticateAll on the calling thread and a worker pool: an array of claims in, a
+ * VerdictTable out (verdict-table.ts). The count is known, nothing is handed out one by one,
+ * and every batch writes its verdicts at its own offset — so there is no ordering to keep,
+ * no back-pressure, and no Verdict object is made for a claim unless the caller asks for it.
+ *
+ *   claims[0 .. n) ── cursor ──┬─► worker batch: packClaimBatch ─► pool.run('register.authenticate')
+ *                              │      ─► EncodedVerdicts ─► table.fill(from, …)   (when it arrives)
+ *                              └─► calling thread slice (LOCAL_SLICE claims): the register's own
+ *                                     batch path ─► table.put(i, verdict) per claim; then an
+ *                                     event-loop turn, so finished workers get their next batch
+ *
+ * Scheduling is guided self-scheduling (Polychronopoulos & Kuck, IEEE ToC 36(12), 1987): a
+ * worker batch takes remaining / (2 × threads) claims, within [MIN_WORKER_BATCH, batchSize],
+ * so batches shrink towards the end and the threads finish together; each worker has two
+ * batches at a time (one running, one waiting in the pool's queue), and the calling thread
+ * takes a slice whenever every worker has its two. A slice is short (LOCAL_SLICE claims, ~2–3
+ * ms), so a worker that finishes waits at most that long for the calling thread to notice.
+ *
+ * Each worker batch sees the register as it was when the batch was sent, each calling-thread
+ * slice as it is when the slice runs (the register may change between event-loop turns), as
+ * authenticateMany does. A failure — a worker that throws or dies, a batch that does not fit —
+ * rejects with the error (pool errors named after the 'authenticate' phase); batches still in
+ * flight are abandoned and no table is returned.
+ *
+ * Trade-off against authenticateMany: the whole result is held (≈ K + 10 bytes a claim plus
+ * its record id), so it is for arrays; a stream of unknown length stays with authenticateMany.
+ */
+import { KhopError } from '../errors.js';
+import { phaseError } from '../pool/phase-runner.js';
+import type { FieldPlan } from './register-layout.js';
+import { AUTHENTICATE_TASK, packClaimBatch, type AuthenticateTaskPayload, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
+import type { EncodedVerdicts } from './verdict-codec.js';
+import type { VerdictTable } from './verdict-table.js';
+
+/** Claims the calling thread authenticates between two event-loop turns. */
+export const LOCAL_SLICE = 512;
+
+/** Smallest worker batch (a batch's fixed cost — packing, a message each way — is ~50 µs). */
+export const MIN_WORKER_BATCH = 256;
+
+/** What authenticateAll needs from the register. */
+export interface AuthenticateAllPlan {
+  readonly claims: readonly Record<string, unknown>[];
+  readonly table: VerdictTable;
+  readonly fields: readonly FieldPlan[];
+  readonly candidates: number;
+  /** Largest worker batch. */
+  readonly batchSize: number;
+  /** The pool (threads − 1 workers), or undefined for the calling thread alone. */
+  readonly pool: PoolLike | undefined;
+  readonly job: () => RegisterJob;
+  /** The calling thread's path: claims[from .. to) authenticated into the table. */
+  readonly local: (from: number, to: number) => void;
+}
+
+/** A macrotask turn (lets the pool deliver finished batches and take the next ones). */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Authenticate every claim of the plan into its table. */
+export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void> {
+  const n = p.claims.length;
+  let next = 0;
+  if (p.pool === undefined) {
+    while (next < n) {
+      const from = next;
+      next = Math.min(n, from + LOCAL_SLICE);
+      p.local(from, next);
+      if (next < n) await turn();
+    }
+    return;
+  }
+  const pool = p.pool;
+  const workers = pool.threads;
+  const threads = workers + 1;
+  let running = 0;
+  /** The first failure (a worker batch, or a batch that did not fit the table). */
+  const failure: { error: unknown; set: boolean } = { error: undefined, set: false };
+  const fail = (e: unknown): void => {
+    if (!failure.set) Object.assign(failure, { error: e, set: true });
+  };
+  /** Resolved when a worker batch settles (re-armed each time the calling thread waits). */
+  let wake: (() => void) | null = null;
+  const settled = (): void => {
+    running--;
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const send = (): void => {
+    const size = Math.min(p.batchSize, Math.max(MIN_WORKER_BATCH, Math.ceil((n - next) / (2 * threads))));
+    const from = next;
+    const to = Math.min(n, from + size);
+    next = to;
+    const payload: AuthenticateTaskPayload = {
+      job: p.job(),
+      claims: packClaimBatch(p.claims.slice(from, to), p.fields),
+      count: to - from,
+      candidates: p.candidates,
+    };
+    running++;
+    pool.run<EncodedVerdicts>(AUTHENTICATE_TASK, payload).then(
+      (enc) => {
+        try {
+          if (!failure.set) p.table.fill(from, enc);
+        } catch (e) {
+          fail(e);
+        }
+        settled();
+      },
+      (e: unknown) => {
+        fail(phaseError('authenticate', e));
+        settled();
+      },
+    );
+  };
+  while (!failure.set) {
+    while (running < 2 * workers && next < n) send();
+    if (next < n) {
+      const from = next;
+      next = Math.min(n, from + LOCAL_SLICE);
+      p.local(from, next);
+      await turn();
+    } else if (running > 0) {
+      await new Promise<void>((resolve) => (wake = resolve));
+    } else break;
+  }
+  if (failure.set) throw failure.error;
+  if (!p.table.complete) throw new KhopError('INTERNAL', 'authenticateAll: a batch of verdicts is missing');
+}

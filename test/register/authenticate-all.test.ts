@@ -1,0 +1,170 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { Register } from '../../src/register/register.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { generateClaims } from '../../src/synth/claims.js';
+import { vietnamesePersonSchema } from '../../src/schema.js';
+import { KhopPool } from '../../src/pool/pool.js';
+import { Rng } from '../../src/util/rng.js';
+import { VerdictTable } from '../../src/register/verdict-table.js';
+import { VerdictEncoder, VERDICT_STATUSES } from '../../src/register/verdict-codec.js';
+import { OUTCOMES } from '../../src/register/record-evaluator.js';
+import { FIELD_RESULTS, type Verdict } from '../../src/register/verdict.js';
+import { build, claimOf, ROWS } from './fixture.js';
+
+const POP = { size: 3000, seed: 11, duplicateRate: 0 };
+let reg: Register;
+let claims: Array<Record<string, unknown>>;
+let pool: KhopPool;
+
+/** Odd values a data team's claims carry: the table must treat them exactly as authenticate does. */
+const ODD: unknown[] = [{ a: 1 }, [1, 2], true, () => 1, Symbol('s'), Number.NaN, 1n, 79185001234, null, undefined, '', '  ', '\u0000'];
+
+beforeAll(async () => {
+  reg = await Register.build(vietnamesePersonSchema(), generatePopulation(POP), { idField: 'recordId' });
+  const rng = new Rng(5);
+  claims = [...generateClaims({ register: POP, count: 2500, seed: 12 })].map((c) => {
+    const claim: Record<string, unknown> = { id: c.id, fullName: c.fullName, dob: c.dob, sex: c.sex };
+    // One claim in 20 gets an odd value in a random field.
+    if (rng.chance(0.05)) claim[['id', 'fullName', 'dob', 'sex'][rng.int(4)]!] = ODD[rng.int(ODD.length)];
+    return claim;
+  });
+  pool = KhopPool.create({ threads: 2 });
+});
+
+afterAll(async () => {
+  await pool.close();
+});
+
+/** The table against one-by-one authenticate: every verdict, and every column accessor. */
+function expectTableOf(table: VerdictTable, r: Register, input: Array<Record<string, unknown>>): Verdict[] {
+  const single = input.map((c) => r.authenticate(c));
+  expect(table.size).toBe(input.length);
+  const counts: Record<string, number> = Object.fromEntries(VERDICT_STATUSES.map((s) => [s, 0]));
+  for (let i = 0; i < input.length; i++) {
+    const v = single[i]!;
+    const got = table.verdict(i);
+    expect(got).toEqual(v);
+    expect(JSON.stringify(got)).toBe(JSON.stringify(v)); // key order and NaN → null alike
+    expect(table.statusOf(i)).toBe(v.status);
+    expect(VERDICT_STATUSES[table.status[i]!]).toBe(v.status);
+    expect(table.recordIdOf(i)).toBe(v.recordId);
+    expect(table.matchedByOf(i)).toBe(v.matchedBy);
+    expect(table.reasonOf(i)).toBe(v.reason);
+    expect(Object.is(table.weight[i], v.weight)).toBe(true);
+    expect(table.candidatesOf(i)).toEqual(v.candidates);
+    for (const name of table.fieldNames) {
+      expect(table.fieldOf(i, name)).toBe(v.fields[name]); // the shared frozen field verdict
+      expect(FIELD_RESULTS[table.results(name)[i]!]).toBe(v.fields[name]!.result);
+    }
+    counts[v.status]!++;
+  }
+  expect(table.statusCounts()).toEqual(counts);
+  return single;
+}
+
+describe('Register.authenticateAll', () => {
+  it('gives, per claim, the verdict of one-by-one authenticate — on the calling thread alone', async () => {
+    const table = await reg.authenticateAll(claims, { threads: 1 });
+    const single = expectTableOf(table, reg, claims);
+    // The claims reach every status a clean register can give, and did-you-mean candidates.
+    expect(new Set(single.map((v) => v.status)).size).toBeGreaterThanOrEqual(5);
+    expect(single.some((v) => (v.candidates?.length ?? 0) > 0)).toBe(true);
+  });
+
+  it('gives the same table on a pool (calling thread + 2 workers), whatever the batch size', async () => {
+    for (const batchSize of [1, 37, 300, 8192]) {
+      const table = await reg.authenticateAll(claims, { pool, batchSize });
+      expectTableOf(table, reg, claims);
+    }
+  });
+
+  it('creates and closes its own pool with threads: 2', async () => {
+    const table = await reg.authenticateAll(claims.slice(0, 1500), { threads: 2, batchSize: 200 });
+    expectTableOf(table, reg, claims.slice(0, 1500));
+  });
+
+  it('AMBIGUOUS, earlier IDs and candidates of tied records come through the table (1 and 2 threads)', async () => {
+    const twin = { ...ROWS[0], rid: 'P1b', old: '' };
+    const r = await build({}, [...ROWS, twin]);
+    const input = [claimOf(0), claimOf(0, { id: '012345678' }), claimOf(1), claimOf(2, { name: 'Nguyễn Thị Châm' }), claimOf(3, { id: '024072000112' })];
+    const many = Array.from({ length: 200 }, (_, i) => input[i % input.length]!);
+    for (const options of [{ threads: 1 }, { pool, batchSize: 16 }]) {
+      const table = await r.authenticateAll(many, options);
+      const single = expectTableOf(table, r, many);
+      expect(single[0]!.status).toBe('AMBIGUOUS');
+      expect(single[1]!.matchedBy).toBe('earlierId');
+    }
+  });
+
+  it('an empty array gives an empty table', async () => {
+    const table = await reg.authenticateAll([], { pool });
+    expect(table.size).toBe(0);
+    expect(table.statusCounts()).toEqual(Object.fromEntries(VERDICT_STATUSES.map((s) => [s, 0])));
+  });
+
+  it('answers against the register as it is when called (after a remove)', async () => {
+    const r = await build();
+    const victim = claimOf(4);
+    expect((await r.authenticateAll([victim], { threads: 1 })).statusOf(0)).toBe('VERIFIED');
+    expect(r.remove('P5')).toBe(true);
+    const many = Array.from({ length: 600 }, () => victim);
+    const table = await r.authenticateAll(many, { pool, batchSize: 50 });
+    for (let i = 0; i < many.length; i++) expect(table.statusOf(i)).toBe('NOT_FOUND');
+  });
+
+  it('rejects a claim that is not an object, naming its position and no value', async () => {
+    const input: unknown[] = [...claims.slice(0, 5), 'Nguyễn Văn An 001090012345'];
+    const e = await reg.authenticateAll(input as Array<Record<string, unknown>>).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', details: { index: 5 } });
+    expect(String((e as Error).message)).not.toMatch(/Nguy|0010/);
+    await expect(reg.authenticateAll('claims' as unknown as [])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(reg.authenticateAll([null] as unknown as [])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('rejects bad options', async () => {
+    await expect(reg.authenticateAll(claims, { threads: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(reg.authenticateAll(claims, { batchSize: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(reg.authenticateAll(claims, { candidates: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(reg.authenticateAll(claims, null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
+  it('a worker that throws or dies rejects with WORKER_FAILED naming the phase; no table; the pool stays usable', async () => {
+    for (const mode of ['throw', 'exit'] as const) {
+      process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticate', mode });
+      let faulty: KhopPool;
+      try {
+        faulty = KhopPool.create({ threads: 1, inCallingThread: false });
+      } finally {
+        delete process.env['KHOP_POOL_FAULT'];
+      }
+      const e = await reg.authenticateAll(claims, { pool: faulty, batchSize: 300 }).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'WORKER_FAILED', details: { phase: 'authenticate' } });
+      expect(String((e as Error).message)).toContain('authenticate phase');
+      const info = await faulty.run<{ isMainThread: boolean }>('pool.info', 1);
+      expect(info.isMainThread).toBe(false);
+      await faulty.close();
+    }
+  });
+});
+
+describe('VerdictTable', () => {
+  it('fill() rejects a batch that does not fit or is malformed; accessors reject bad indices and fields', async () => {
+    const r = await build();
+    const verdicts = [r.authenticate(claimOf(0)), r.authenticate(claimOf(1, { id: 'x' }))];
+    const layoutFields = ['id', 'name', 'dob', 'sex'].map((name, k) => ({ name, table: OUTCOMES[(['id', 'name', 'date', 'sex'] as const)[k]!] }));
+    const enc = new VerdictEncoder(layoutFields).encode(verdicts);
+    const objects = { shape: (bytes: Uint8Array, at: number) => (r as unknown as { evaluator: { shape(b: Uint8Array, a: number): never } }).evaluator.shape(bytes, at) };
+    const t = new VerdictTable(2, layoutFields, objects);
+    expect(() => t.fill(1, enc)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => t.fill(0, { ...enc, nums: enc.nums.subarray(0, 1) })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    const ok = new VerdictTable(2, layoutFields, objects);
+    ok.fill(0, enc);
+    expect(ok.complete).toBe(true);
+    expect(ok.verdict(0)).toEqual(verdicts[0]);
+    expect(ok.verdict(1)).toEqual(verdicts[1]);
+    expect(() => ok.verdict(2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => ok.statusOf(-1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => ok.fieldOf(0, 'nope')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => ok.results('nope')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
