@@ -23,6 +23,13 @@
  * A pair is a match when its posterior probability ≥ `threshold` (default 0.5: the Bayes
  * decision for equal costs — a principle, not a value tuned on any dataset).
  *
+ * Memory: training holds every candidate pair (pair, levels, weight: ~24 bytes a pair for 8
+ * comparisons) because EM and λ read them all; after scoring only the pairs at or above
+ * `pairFloor` are kept (KeptPairs, kept-pairs.ts) for clustering and the result. With a given
+ * `model` (e.g. trained on a sample, saved with toJSON) nothing is trained and the candidate
+ * stream is compared and scored in windows of SCORE_WINDOW_PAIRS pairs: the candidates are
+ * never held whole — the same pairs, weights and clusters as training's run with that model.
+ *
  * Threads (src/pool): the heavy phases run as tasks on a KhopPool over shared memory — the
  * comparison levels of the candidate pairs, of the u sample and of the EM pairs; the E-steps;
  * scoring; the λ sums. Pair, level, tf and weight columns live on SharedArrayBuffer and tasks
@@ -57,6 +64,8 @@ import { computeLevels, scoreAll, type MatchRunner } from '../pool/parallel-matc
 import { PoolTraffic } from '../pool/task-message.js';
 import { sharedFloat64, sharedUint8 } from '../pool/shared-arrays.js';
 import { PairBuffer } from './pair-buffer.js';
+import { HIST_BIN_START, HIST_BIN_WIDTH, KeptPairs } from './kept-pairs.js';
+import type { BlockIndex } from '../block/block-index.js';
 import { totalPairsOf, trainModel } from './train-model.js';
 
 /** A progress event (also used by the command line's progress display). */
@@ -88,7 +97,12 @@ export interface MatchOptions {
   uSampleSize?: number;
   /** EM options (iterations, tolerance). */
   em?: EmOptions;
-  /** A trained model (e.g. from a previous run's `model.toJSON()`): skips training. */
+  /**
+   * A trained model (e.g. from a previous run's `model.toJSON()`, loaded with
+   * `FellegiSunterModel.fromJSON`): skips training, and the candidate pairs are scored as they
+   * are made, window by window, never all held — how a dataset too large to train on whole is
+   * matched with a model trained on a sample of it.
+   */
   model?: FellegiSunterModel;
   /** Seed of every random choice. Default 1. */
   seed?: number;
@@ -232,18 +246,52 @@ function validate(options: MatchOptions): Validated {
   return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads, idConflicts, memoryBudget };
 }
 
-const HIST_BIN_START = -40;
-const HIST_BIN_WIDTH = 2;
-const HIST_BINS = 50;
+/**
+ * With a given model, candidate pairs are compared and scored in windows of about this many
+ * pairs (4M: ~70 MB of pair, level and weight columns for 8 comparisons), and only the pairs
+ * at or above the pair floor are kept (KeptPairs) — the candidates are never held whole.
+ */
+export const SCORE_WINDOW_PAIRS = 1 << 22;
+
+/** Internal knobs of dedupe / link, for tests and benchmarks (not options: results do not depend on them). */
+export interface MatchTuning {
+  /** Pairs per scoring window with a given model. Default {@link SCORE_WINDOW_PAIRS}. */
+  scoreWindowPairs?: number;
+}
+
+/** What runMatch leaves for the result. */
+interface MatchRun {
+  plan: ComparisonPlan;
+  model: FellegiSunterModel;
+  /** The pairs at or above the pair floor (store rows), with counts over every scored pair. */
+  kept: KeptPairs;
+  tfRows: (Float64Array | undefined)[];
+  report: CandidatePairsReport;
+  rules: BlockingRule[];
+  reps: Uint32Array;
+  thresholdWeight: number;
+}
+
+/** Per tf comparison, the term frequency of each store row's value (0 when missing). */
+function termFrequencyRows(store: PreparedDataset['store'], plan: ComparisonPlan): (Float64Array | undefined)[] {
+  const n = store.rowCount;
+  return plan.tfColumns.map((col) => {
+    if (col === null) return undefined;
+    const reader = store.textColumn(col);
+    const values: Array<string | null> = new Array(n);
+    for (let r = 0; r < n; r++) values[r] = store.getString(col, r);
+    const table = TermFrequencyTable.fromValues(values);
+    const out = sharedFloat64(n);
+    for (let r = 0; r < n; r++) {
+      const value = values[r];
+      out[r] = value == null || value === '' || reader.isNull(r) ? 0 : table.frequency(value);
+    }
+    return out;
+  });
+}
 
 /** Shared engine of dedupe and link over a prepared dataset. */
-async function runMatch(
-  prepared: PreparedDataset,
-  v: Validated,
-  options: MatchOptions,
-  linkMode: boolean,
-  phases: PhaseStat[],
-): Promise<{ plan: ComparisonPlan; model: FellegiSunterModel; pairs: PairBuffer; levels: Uint8Array[]; weights: Float64Array; tfRows: (Float64Array | undefined)[]; report: CandidatePairsReport; rules: BlockingRule[]; reps: Uint32Array; thresholdWeight: number }> {
+async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchOptions, linkMode: boolean, phases: PhaseStat[], tuning: MatchTuning | undefined): Promise<MatchRun> {
   const progress = options.onProgress;
   const { store, schema } = prepared;
   const n = store.rowCount;
@@ -260,6 +308,12 @@ async function runMatch(
   const plan = planComparisons(planSchema, groups, { dictionaries: prepared.dictionaries });
   if (plan.specs.length === 0) throw new KhopError('INVALID_OPTION', 'nothing to compare: the schema has no comparable field', { details: { option: 'compare' } });
   const K = plan.specs.length;
+  const given = options.model;
+  if (given !== undefined && (given.comparisons.length !== K || given.comparisons.some((c, k) => c.name !== plan.specs[k]!.name || c.levels.length !== plan.specs[k]!.levels.length))) {
+    throw new KhopError('INVALID_OPTION', 'model: its comparisons do not match this schema', { details: { option: 'model' } });
+  }
+  const thresholdWeight = matchWeightFromProbability(v.threshold);
+  const floorWeight = v.pairFloor <= 0 ? -Infinity : matchWeightFromProbability(v.pairFloor);
 
   // The pool: the caller's, or one of `threads` threads started now (its threads boot while the
   // indexes are built), or — threads not given — chosen once the work is known.
@@ -269,117 +323,216 @@ async function runMatch(
     pool = KhopPool.create({ threads: v.threads });
     ownPool = true;
   }
+  let job: ReturnType<typeof createMatchJob> | undefined;
+  const traffic = new PoolTraffic();
+  /** The runner of the pool tasks; `work` (pairs to compare) chooses the pool when none is known yet. */
+  const runnerFor = (work: number): TrackedRunner => {
+    if (pool === undefined) {
+      pool = KhopPool.create({ threads: work >= DEFAULT_PARALLEL_MIN_PAIRS ? availableParallelism() : 1 });
+      ownPool = true;
+    }
+    job ??= createMatchJob(pool.nextJobId(), planSchema.fields, groups, prepared.dictionaries, store, plan);
+    return { pool, job, traffic };
+  };
   try {
     // Blocking.
     let t = performance.now();
     const rules = options.blocking !== undefined ? resolveRules(options.blocking, schema, prepared.nameGroups) : defaultBlockingRules(schema, prepared.nameGroups);
     // On the pool when one is given (large stores only: small ones stay in this thread); the same indexes either way.
-    // `let`: released (emptied) once training no longer needs them — at 10M records the indexes
-    // hold ~1 GB that scoring and clustering do not use.
-    let indexes = n > 0 ? (pool !== undefined ? await buildBlockIndexesParallel(store, rules, { pool }) : buildBlockIndexes(store, rules)) : [];
+    // Released once no phase needs them — at 10M records the indexes hold ~1 GB that scoring
+    // and clustering do not use.
+    // Held in `blocking` so that the scoring path can drop them (the only reference) when done.
+    const blocking: BlockIndexes = { indexes: n > 0 ? (pool !== undefined ? await buildBlockIndexesParallel(store, rules, { pool }) : buildBlockIndexes(store, rules)) : [] };
     phases.push({ phase: 'index', ms: performance.now() - t, rules: rules.length });
     progress?.({ phase: 'index', done: rules.length, total: rules.length, unit: 'rules', final: true });
+    // Term frequencies of the tf comparisons, per row; a pair's is its left row's, read where
+    // it is used (scoring, explain) — no per-pair copy (8 bytes a pair per tf comparison:
+    // 4.4 GB of 185M pairs at 10M records).
+    const tfRows = termFrequencyRows(store, plan);
+    const kept = new KeptPairs(K, floorWeight, thresholdWeight);
+    const windowPairs = tuning?.scoreWindowPairs ?? SCORE_WINDOW_PAIRS;
+    if (!Number.isInteger(windowPairs) || windowPairs < 1) throw new KhopError('INVALID_ARGUMENT', 'scoreWindowPairs: an integer ≥ 1');
+    const scoring = { prepared, v, plan, rules, tfRows, kept, phases, progress, runnerFor, linkMode, windowPairs };
+    const { model, report } = given !== undefined ? await scoreStream(scoring, blocking, given) : await trainAndScore(scoring, blocking, options);
+    kept.trim();
 
+    // Clustering (cluster id = the smallest user id of the cluster), over the kept pairs: every
+    // pair at or above the threshold is among them, in scoring order.
     t = performance.now();
-    const pairs = new PairBuffer();
-    const ruleEnd: number[] = [];
-    let report: CandidatePairsReport = { pairs: 0, duplicatePairs: 0, skippedBlocks: 0, skippedPairs: 0, rules: [], skipped: [], skippedTruncated: false, done: true };
-    if (indexes.length > 0) {
-      const stream = candidatePairs(indexes, { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
-      for (const chunk of stream) {
-        while (ruleEnd.length < chunk.rule) ruleEnd.push(pairs.count);
-        pairs.push(chunk.left, chunk.right, chunk.length);
-        progress?.({ phase: 'pairs', done: pairs.count, unit: 'pairs' });
-      }
-      report = stream.report;
-    }
-    while (ruleEnd.length < rules.length) ruleEnd.push(pairs.count);
-    pairs.trim();
-    const P = pairs.count;
-    phases.push({ phase: 'pairs', ms: performance.now() - t, pairs: P, skippedPairs: report.skippedPairs });
-    progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
-
-    if (pool === undefined) {
-      const work = P + (options.model !== undefined ? 0 : Math.min(v.uSampleSize, totalPairsOf(prepared, linkMode)));
-      pool = KhopPool.create({ threads: work >= DEFAULT_PARALLEL_MIN_PAIRS ? availableParallelism() : 1 });
-      ownPool = true;
-    }
-    const traffic = new PoolTraffic();
-    const job = createMatchJob(pool.nextJobId(), planSchema.fields, groups, prepared.dictionaries, store, plan);
-    const runner: MatchRunner = { pool, job, traffic };
-    try {
-      // Term frequencies of the tf comparisons, per row; a pair's is its left row's, read where
-      // it is used (scoring, explain) — no per-pair copy (8 bytes a pair per tf comparison:
-      // 4.4 GB of 185M pairs at 10M records).
-      const tfRows = plan.tfColumns.map((col) => {
-        if (col === null) return undefined;
-        const reader = store.textColumn(col);
-        const values: Array<string | null> = new Array(n);
-        for (let r = 0; r < n; r++) values[r] = store.getString(col, r);
-        const table = TermFrequencyTable.fromValues(values);
-        const out = sharedFloat64(n);
-        for (let r = 0; r < n; r++) {
-          const value = values[r];
-          out[r] = value == null || value === '' || reader.isNull(r) ? 0 : table.frequency(value);
-        }
-        return out;
-      });
-
-      // Comparison levels of every candidate pair (written in place by the tasks).
-      t = performance.now();
-      const levels = plan.specs.map(() => sharedUint8(Math.max(1, P)));
-      let posted = traffic.bytes;
-      await computeLevels(runner, 'compare', pairs.left, pairs.right, P, levels, (done) => {
-        progress?.({ phase: 'compare', done, total: P, unit: 'pairs' });
-      });
-      phases.push({ phase: 'compare', ms: performance.now() - t, pairs: P, threads: pool.threads, postedBytes: traffic.bytes - posted });
-      progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
-
-      // The weights column; training uses it first as scratch for its evidence pass.
-      const weights = sharedFloat64(Math.max(1, P));
-
-      // Training.
-      t = performance.now();
-      posted = traffic.bytes;
-      let model: FellegiSunterModel;
-      let trainStats: Record<string, number> = {};
-      if (options.model) {
-        model = options.model;
-        if (model.comparisons.length !== K || model.comparisons.some((c, k) => c.name !== plan.specs[k]!.name || c.levels.length !== plan.specs[k]!.levels.length)) {
-          throw new KhopError('INVALID_OPTION', 'model: its comparisons do not match this schema', { details: { option: 'model' } });
-        }
-      } else {
-        const trained = await trainModel(runner, prepared, plan, levels, pairs, indexes, rules, tfRows, weights, v, options.em, linkMode);
-        model = trained.model;
-        trainStats = trained.stats;
-      }
-      indexes = [];
-      phases.push({ phase: 'train', ms: performance.now() - t, threads: pool.threads, postedBytes: traffic.bytes - posted, ...trainStats });
-      progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
-
-      // Scoring.
-      t = performance.now();
-      posted = traffic.bytes;
-      if (P > 0) await scoreAll(runner, 'score', model, levels, tfRows, pairs.left, P, weights);
-      phases.push({ phase: 'score', ms: performance.now() - t, pairs: P, threads: pool.threads, postedBytes: traffic.bytes - posted });
-      progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
-
-      // Clustering (cluster id = the smallest user id of the cluster).
-      t = performance.now();
-      const thresholdWeight = matchWeightFromProbability(v.threshold);
-      const rank = rankOf(prepared.userIds);
-      const conflict = v.idConflicts === 'split' ? idConflictOf(prepared, plan, levels, P) : undefined;
-      const conflicts = { skippedPairs: 0 };
-      const reps = clusterPairs(n, pairs.left, pairs.right, weights, P, thresholdWeight, conflict ? { rank, conflict } : { rank }, conflicts);
-      phases.push({ phase: 'cluster', ms: performance.now() - t, idConflictPairs: conflicts.skippedPairs });
-      progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
-      return { plan, model, pairs, levels, weights, tfRows, report, rules, reps, thresholdWeight };
-    } finally {
-      releaseMatchJob(job);
-    }
+    const rank = rankOf(prepared.userIds);
+    const conflict = v.idConflicts === 'split' ? idConflictOf(prepared, plan, kept.levels, kept.count) : undefined;
+    const conflicts = { skippedPairs: 0 };
+    const reps = clusterPairs(n, kept.left, kept.right, kept.weights, kept.count, thresholdWeight, conflict ? { rank, conflict } : { rank }, conflicts);
+    phases.push({ phase: 'cluster', ms: performance.now() - t, idConflictPairs: conflicts.skippedPairs });
+    progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
+    return { plan, model, kept, tfRows, report, rules, reps, thresholdWeight };
   } finally {
+    if (job !== undefined) releaseMatchJob(job);
     if (ownPool) await pool?.close();
   }
+}
+
+/** The block indexes of a run: emptied by the scoring path once no phase needs them. */
+interface BlockIndexes {
+  indexes: BlockIndex[];
+}
+
+/** A runner whose posted bytes are counted. */
+type TrackedRunner = MatchRunner & { readonly traffic: PoolTraffic };
+
+/** What the two scoring paths share. */
+interface Scoring {
+  prepared: PreparedDataset;
+  v: Validated;
+  plan: ComparisonPlan;
+  rules: BlockingRule[];
+  tfRows: (Float64Array | undefined)[];
+  kept: KeptPairs;
+  phases: PhaseStat[];
+  progress: MatchOptions['onProgress'];
+  runnerFor: (work: number) => TrackedRunner;
+  linkMode: boolean;
+  /** Pairs per scoring window (scoreStream). */
+  windowPairs: number;
+}
+
+/** The candidate pair stream of the indexes (link: across sources only). */
+function candidateStream(s: Scoring, indexes: readonly BlockIndex[]): ReturnType<typeof candidatePairs> {
+  return candidatePairs(indexes, { maxBlockSize: s.v.maxBlockSize, ...(s.linkMode ? { source: s.prepared.source } : {}), reuseChunk: true });
+}
+
+const NO_PAIRS_REPORT: CandidatePairsReport = { pairs: 0, duplicatePairs: 0, skippedBlocks: 0, skippedPairs: 0, rules: [], skipped: [], skippedTruncated: false, done: true };
+
+/**
+ * Training: every candidate pair is held (pairs, levels, weights) — EM runs per blocking rule
+ * over its pairs, and λ over all of them — then scored, and the pairs at or above the floor
+ * kept; the per-pair columns are dropped when this returns.
+ */
+async function trainAndScore(s: Scoring, blocking: BlockIndexes, options: MatchOptions): Promise<{ model: FellegiSunterModel; report: CandidatePairsReport }> {
+  const { prepared, v, plan, rules, tfRows, phases, progress } = s;
+  let t = performance.now();
+  const pairs = new PairBuffer();
+  let report = NO_PAIRS_REPORT;
+  if (blocking.indexes.length > 0) {
+    const stream = candidateStream(s, blocking.indexes);
+    for (const chunk of stream) {
+      pairs.push(chunk.left, chunk.right, chunk.length);
+      progress?.({ phase: 'pairs', done: pairs.count, unit: 'pairs' });
+    }
+    report = stream.report;
+  }
+  pairs.trim();
+  const P = pairs.count;
+  phases.push({ phase: 'pairs', ms: performance.now() - t, pairs: P, skippedPairs: report.skippedPairs });
+  progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
+
+  const runner = s.runnerFor(P + Math.min(v.uSampleSize, totalPairsOf(prepared, s.linkMode)));
+  const threads = runner.pool.threads;
+  // Comparison levels of every candidate pair (written in place by the tasks).
+  t = performance.now();
+  const levels = plan.specs.map(() => sharedUint8(Math.max(1, P)));
+  let posted = runner.traffic.bytes;
+  await computeLevels(runner, 'compare', pairs.left, pairs.right, P, levels, (done) => {
+    progress?.({ phase: 'compare', done, total: P, unit: 'pairs' });
+  });
+  phases.push({ phase: 'compare', ms: performance.now() - t, pairs: P, threads, postedBytes: runner.traffic.bytes - posted });
+  progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
+
+  // The weights column; training uses it first as scratch for its evidence pass.
+  const weights = sharedFloat64(Math.max(1, P));
+  t = performance.now();
+  posted = runner.traffic.bytes;
+  const trained = await trainModel(runner, prepared, plan, levels, pairs, blocking.indexes, rules, tfRows, weights, v, options.em, s.linkMode);
+  blocking.indexes = [];
+  phases.push({ phase: 'train', ms: performance.now() - t, threads, postedBytes: runner.traffic.bytes - posted, ...trained.stats });
+  progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
+
+  t = performance.now();
+  posted = runner.traffic.bytes;
+  if (P > 0) await scoreAll(runner, 'score', trained.model, levels, tfRows, pairs.left, P, weights);
+  s.kept.add(pairs.left, pairs.right, weights, levels, P);
+  phases.push({ phase: 'score', ms: performance.now() - t, pairs: P, threads, postedBytes: runner.traffic.bytes - posted });
+  progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
+  return { model: trained.model, report };
+}
+
+/**
+ * A given model: the candidate stream is compared and scored window by window
+ * (SCORE_WINDOW_PAIRS), each window's pairs at or above the floor kept — memory for the
+ * candidates is one window, not all of them. The same pairs, levels and weights as scoring
+ * them all at once: a pair's levels and weight depend on the pair alone.
+ */
+async function scoreStream(s: Scoring, blocking: BlockIndexes, model: FellegiSunterModel): Promise<{ model: FellegiSunterModel; report: CandidatePairsReport }> {
+  const { plan, tfRows, phases, progress } = s;
+  const indexes = blocking.indexes;
+  blocking.indexes = [];
+  const window = new PairBuffer();
+  let levels: Uint8Array[] = [];
+  let weights: Float64Array = new Float64Array(0);
+  let runner: TrackedRunner | undefined;
+  let compareMs = 0;
+  let scoreMs = 0;
+  let comparePosted = 0;
+  let scorePosted = 0;
+  const flush = async (last: boolean): Promise<void> => {
+    const count = window.count;
+    if (count === 0) return;
+    // The pool is chosen at the first window, by what is known then: the whole work when the
+    // stream ended within it, else at least a full window (DEFAULT_PARALLEL_MIN_PAIRS ≤ it).
+    runner ??= s.runnerFor(last ? s.kept.scored + count : Math.max(count, DEFAULT_PARALLEL_MIN_PAIRS));
+    if (levels.length === 0 || levels[0]!.length < window.left.length) {
+      levels = plan.specs.map(() => sharedUint8(window.left.length));
+      weights = sharedFloat64(window.left.length);
+    }
+    let t = performance.now();
+    let posted = runner.traffic.bytes;
+    const before = s.kept.scored;
+    await computeLevels(runner, 'compare', window.left, window.right, count, levels, (done) => {
+      progress?.({ phase: 'compare', done: before + done, unit: 'pairs' });
+    });
+    compareMs += performance.now() - t;
+    comparePosted += runner.traffic.bytes - posted;
+    t = performance.now();
+    posted = runner.traffic.bytes;
+    await scoreAll(runner, 'score', model, levels, tfRows, window.left, count, weights);
+    s.kept.add(window.left, window.right, weights, levels, count);
+    scoreMs += performance.now() - t;
+    scorePosted += runner.traffic.bytes - posted;
+    window.count = 0;
+  };
+  const t0 = performance.now();
+  let report = NO_PAIRS_REPORT;
+  let windows = 0;
+  if (indexes.length > 0) {
+    const stream = candidateStream(s, indexes);
+    for (const chunk of stream) {
+      // A window holds at most windowPairs pairs: a chunk may be split across two.
+      for (let from = 0; from < chunk.length; ) {
+        const m = Math.min(chunk.length - from, s.windowPairs - window.count);
+        window.push(chunk.left.subarray(from), chunk.right.subarray(from), m);
+        from += m;
+        if (window.count === s.windowPairs) {
+          await flush(false);
+          windows++;
+        }
+      }
+      progress?.({ phase: 'pairs', done: s.kept.scored + window.count, unit: 'pairs' });
+    }
+    report = stream.report;
+  }
+  if (window.count > 0) windows++;
+  await flush(true);
+  const P = s.kept.scored;
+  const threads = runner?.pool.threads ?? 1;
+  phases.push({ phase: 'pairs', ms: performance.now() - t0 - compareMs - scoreMs, pairs: P, skippedPairs: report.skippedPairs });
+  progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
+  phases.push({ phase: 'compare', ms: compareMs, pairs: P, threads, postedBytes: comparePosted });
+  progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
+  phases.push({ phase: 'train', ms: 0, threads, postedBytes: 0, given: 1 });
+  progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
+  phases.push({ phase: 'score', ms: scoreMs, pairs: P, threads, postedBytes: scorePosted, windows });
+  progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
+  return { model, report };
 }
 
 /**
@@ -443,38 +596,19 @@ function rankOf(ids: ReadonlyArray<string | number>): Uint32Array {
   return rank;
 }
 
-function buildResult(
-  prepared: PreparedDataset,
-  v: Validated,
-  r: Awaited<ReturnType<typeof runMatch>>,
-  phases: PhaseStat[],
-  inputPosition: (row: number) => number,
-): { result: MatchResult; selected: Uint32Array } {
-  const { pairs, weights, levels, model, tfRows, report, rules, plan } = r;
-  const P = pairs.count;
-  const floorWeight = v.pairFloor <= 0 ? -Infinity : matchWeightFromProbability(v.pairFloor);
-  let kept = 0;
-  for (let p = 0; p < P; p++) if (weights[p]! >= floorWeight) kept++;
-  const selected = new Uint32Array(kept);
+function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[], inputPosition: (row: number) => number): MatchResult {
+  const { kept: k, model, tfRows, report, rules, plan } = r;
+  const kept = k.count;
   const left = new Uint32Array(kept);
   const right = new Uint32Array(kept);
   const weight = new Float64Array(kept);
   const probability = new Float64Array(kept);
-  let j = 0;
-  let matched = 0;
-  const counts = new Array<number>(HIST_BINS).fill(0);
-  for (let p = 0; p < P; p++) {
-    const w = weights[p]!;
-    if (w >= r.thresholdWeight) matched++;
-    const bin = Math.min(HIST_BINS - 1, Math.max(0, Math.floor((w - HIST_BIN_START) / HIST_BIN_WIDTH)));
-    counts[bin]!++;
-    if (w < floorWeight) continue;
-    selected[j] = p;
-    left[j] = inputPosition(pairs.left[p]!);
-    right[j] = inputPosition(pairs.right[p]!);
+  for (let j = 0; j < kept; j++) {
+    const w = k.weights[j]!;
+    left[j] = inputPosition(k.left[j]!);
+    right[j] = inputPosition(k.right[j]!);
     weight[j] = w;
     probability[j] = 1 / (1 + 2 ** -w);
-    j++;
   }
   const K = plan.specs.length;
   const reps = r.reps;
@@ -484,10 +618,10 @@ function buildResult(
     inputRows: prepared.inputRows,
     acceptedRows: prepared.store.rowCount,
     rejectedRows: prepared.rejected.length,
-    candidatePairs: P,
+    candidatePairs: k.scored,
     skippedPairs: report.skippedPairs,
     skippedBlocks: report.skippedBlocks,
-    matchedPairs: matched,
+    matchedPairs: k.matched,
     clusters,
     rules: rules.map((rule, i) => {
       const rc = report.rules[i];
@@ -502,27 +636,25 @@ function buildResult(
     phases,
     issues: prepared.issues,
   };
-  const result: MatchResult = {
+  return {
     pairs: { count: kept, left, right, weight, probability },
     model,
     thresholdWeight: r.thresholdWeight,
     clusterSizes: clusterSizeHistogram(reps),
     rejected: prepared.rejected,
     stats,
-    weightHistogram: { binStart: HIST_BIN_START, binWidth: HIST_BIN_WIDTH, counts },
+    weightHistogram: { binStart: HIST_BIN_START, binWidth: HIST_BIN_WIDTH, counts: k.histogram },
     explain(i: number) {
       if (!Number.isInteger(i) || i < 0 || i >= kept) throw new KhopError('INVALID_ARGUMENT', `explain: pair index out of range 0..${kept - 1}`);
-      const p = selected[i]!;
       const lv = new Array<number>(K);
       const tv = new Array<number | undefined>(K);
-      for (let k = 0; k < K; k++) {
-        lv[k] = levels[k]![p]!;
-        tv[k] = tfRows[k]?.[pairs.left[p]!];
+      for (let c = 0; c < K; c++) {
+        lv[c] = k.levels[c]![i]!;
+        tv[c] = tfRows[c]?.[k.left[i]!];
       }
       return model.explain(lv, tv);
     },
   };
-  return { result, selected };
 }
 
 /** Cluster id per input row of one source (rejected rows: null). */
@@ -542,7 +674,7 @@ function clustersPerInput(prepared: PreparedDataset, reps: Uint32Array, source: 
  * const { clusters, pairs } = await dedupe(rows, { schema: vietnamesePersonSchema() });
  * @throws KhopError INVALID_OPTION / INVALID_SCHEMA for configuration errors, before any row is read.
  */
-export async function dedupe(rows: RowSource, options: MatchOptions): Promise<DedupeResult> {
+export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: MatchTuning): Promise<DedupeResult> {
   const v = validate(options);
   await checkMemoryBudget(v, options, Array.isArray(rows) ? rows : undefined);
   const phases: PhaseStat[] = [];
@@ -555,8 +687,8 @@ export async function dedupe(rows: RowSource, options: MatchOptions): Promise<De
     phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });
     options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
     t = performance.now();
-    const r = await runMatch(prepared, v, early.pool !== undefined ? { ...options, pool: early.pool } : options, false, phases);
-    const { result } = buildResult(prepared, v, r, phases, (row) => prepared.inputIndex[row]!);
+    const r = await runMatch(prepared, v, early.pool !== undefined ? { ...options, pool: early.pool } : options, false, phases, tuning);
+    const result = buildResult(prepared, r, phases, (row) => prepared.inputIndex[row]!);
     return { ...result, clusters: clustersPerInput(prepared, r.reps, 0, prepared.inputRows) };
   } finally {
     if (early.own) await early.pool!.close();
@@ -592,25 +724,25 @@ function prepareOptions(options: MatchOptions, pool: KhopPool | undefined): Prep
  * @example
  * const { links } = await link(sectorRows, registerRows, { schema });
  */
-export async function link(left: RowSource, right: RowSource, options: MatchOptions): Promise<LinkResult> {
+export async function link(left: RowSource, right: RowSource, options: MatchOptions, tuning?: MatchTuning): Promise<LinkResult> {
   const v = validate(options);
   await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();
   const early = earlyPool(v, options, Array.isArray(left) && Array.isArray(right) ? left.length + right.length : undefined);
   let prepared: Awaited<ReturnType<typeof prepareRows>>;
-  let r: Awaited<ReturnType<typeof runMatch>>;
+  let r: MatchRun;
   try {
     prepared = await prepareRows([left, right], v.schema, prepareOptions(options, early.pool)).catch((e: unknown) => {
       throw phaseError('prepare', e);
     });
     phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });
     options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
-    r = await runMatch(prepared, v, early.pool !== undefined ? { ...options, pool: early.pool } : options, true, phases);
+    r = await runMatch(prepared, v, early.pool !== undefined ? { ...options, pool: early.pool } : options, true, phases, tuning);
   } finally {
     if (early.own) await early.pool!.close();
   }
-  const { result } = buildResult(prepared, v, r, phases, (row) => prepared.inputIndex[row]!);
+  const result = buildResult(prepared, r, phases, (row) => prepared.inputIndex[row]!);
   const linkIdx: number[] = [];
   for (let i = 0; i < result.pairs.count; i++) if (result.pairs.weight[i]! >= r.thresholdWeight) linkIdx.push(i);
   const pick = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
