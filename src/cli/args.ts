@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KhopError } from '../errors.js';
 import type { CommandContext, OptionValues } from './command.js';
 
-type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
 /** Options every command accepts. */
 export const COMMON_OPTIONS: OptionSpecs = {

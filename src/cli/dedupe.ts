@@ -34,6 +34,7 @@ import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.j
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
+import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 
 const HELP = `Usage: khop dedupe <file> [options]
 
@@ -48,6 +49,7 @@ ${SCHEMA_OPTIONS_HELP}
       --format FMT      csv (default) or ndjson, for --out and --pairs
       --threshold P     match when the probability is at least P (default 0.5)
       --threads N       worker threads (default: the library's)
+${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
 Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
@@ -70,6 +72,7 @@ export const dedupeCommand: CliCommand = {
     format: { type: 'string' },
     threshold: { type: 'string' },
     threads: { type: 'string' },
+    ...MODEL_OPTIONS,
   },
   positionals: { min: 1, max: 1, names: '<file>' },
   run: runDedupe,
@@ -86,6 +89,8 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
+  const saveModelPath = optionalPath(values, 'save-model', ctx);
+  const model = await loadModelOption(values, ctx);
 
   const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
   try {
@@ -100,10 +105,12 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     for (const line of choice.notes) ctx.info(line);
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
     if (threads !== undefined) options.threads = threads;
+    if (model !== undefined) options.model = model;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
     const result = await dedupe(input.rows(choice.idField), options);
     ctx.progress.end();
+    await saveModelOption(saveModelPath, result.model);
 
     const rowNumbers = input.rowNumbers;
     const ids = input.ids;
@@ -174,6 +181,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     ctx.info(`dedupe ${input.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {
     await input.close().catch(() => undefined);

@@ -32,6 +32,7 @@ import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.j
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
+import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 
 const HELP = `Usage: khop link <left> <right> [options]
 
@@ -46,6 +47,7 @@ ${SCHEMA_OPTIONS_HELP}
       --format FMT      csv (default) or ndjson, for --out
       --threshold P     link when the probability is at least P (default 0.5)
       --threads N       worker threads (default: the library's)
+${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
 Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
@@ -66,6 +68,7 @@ export const linkCommand: CliCommand = {
     format: { type: 'string' },
     threshold: { type: 'string' },
     threads: { type: 'string' },
+    ...MODEL_OPTIONS,
   },
   positionals: { min: 2, max: 2, names: '<left> <right>' },
   run: runLink,
@@ -80,6 +83,8 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
+  const saveModelPath = optionalPath(values, 'save-model', ctx);
+  const model = await loadModelOption(values, ctx);
 
   const left = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
   let right: InputFile | null = null;
@@ -102,10 +107,12 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     for (const line of choice.notes) ctx.info(line);
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
     if (threads !== undefined) options.threads = threads;
+    if (model !== undefined) options.model = model;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
     const result = await link(left.rows(choice.idField), right.rows(choice.idField), options);
     ctx.progress.end();
+    await saveModelOption(saveModelPath, result.model);
 
     const L = left;
     const R = right;
@@ -153,6 +160,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     ctx.info(`link ${L.label} × ${R.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accLeft.rejected + accRight.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {
     await left.close().catch(() => undefined);

@@ -160,3 +160,33 @@ describe('khop dedupe: formats, mappings and exit codes', () => {
     expect(csvObjects(readFileSync(join(t.dir, 'c.csv'), 'utf8')).map((c) => c.row_number)).toEqual(['1', '3']);
   });
 });
+
+describe('khop dedupe --save-model / --model', () => {
+  it('a saved model scores the same file to the same clusters and pairs, without training', async () => {
+    const first = await cli(['dedupe', 'dan_cu.csv', '-o', 'c1.csv', '--pairs', 'p1.csv', '--save-model', 'model.json', '-q'], tmp.dir);
+    expect(first.code).toBe(1); // rows rejected, as above
+    expect(first.stderr).not.toContain('khop: error');
+    const model = JSON.parse(readFileSync(join(tmp.dir, 'model.json'), 'utf8')) as { format: string; comparisons: unknown[] };
+    expect(model.comparisons.length).toBeGreaterThan(2);
+    // The model holds statistics only: no value of the file.
+    expect(leakedValues(readFileSync(join(tmp.dir, 'model.json'), 'utf8'), fx.values)).toEqual([]);
+    const second = await cli(['dedupe', 'dan_cu.csv', '-o', 'c2.csv', '--pairs', 'p2.csv', '--model', 'model.json', '-q'], tmp.dir);
+    expect(second.code).toBe(1);
+    expect(readFileSync(join(tmp.dir, 'c2.csv'), 'utf8')).toBe(readFileSync(join(tmp.dir, 'c1.csv'), 'utf8'));
+    expect(readFileSync(join(tmp.dir, 'p2.csv'), 'utf8')).toBe(readFileSync(join(tmp.dir, 'p1.csv'), 'utf8'));
+  });
+
+  it('a missing, non-JSON or foreign model file is a usage error naming the file, before the input is read', async () => {
+    writeFileSync(join(tmp.dir, 'bad.json'), '{ not json');
+    writeFileSync(join(tmp.dir, 'foreign.json'), JSON.stringify({ format: 'other', comparisons: [] }));
+    for (const [file, message] of [
+      ['nope.json', /--model: cannot read .*nope\.json/],
+      ['bad.json', /--model: .*bad\.json is not JSON/],
+      ['foreign.json', /--model: .*foreign\.json is not a khop model/],
+    ] as const) {
+      const r = await cli(['dedupe', 'does-not-exist.csv', '--model', file], tmp.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});

@@ -76,3 +76,16 @@ describe('khop link', () => {
     expect(r.stderr).toBe('khop: error: columns not in the header of other.csv: "ho_ten"\n');
   });
 });
+
+describe('khop link --save-model / --model', () => {
+  it('a saved model links the same files to the same links, without training', async () => {
+    const first = await cli(['link', 'left.csv', 'right.csv', '-o', 'l1.csv', '--save-model', 'link-model.json', '-q'], t.dir);
+    expect(first.code).toBe(1);
+    expect(leakedValues(readFileSync(join(t.dir, 'link-model.json'), 'utf8'), values)).toEqual([]);
+    const second = await cli(['link', 'left.csv', 'right.csv', '-o', 'l2.csv', '--model', 'link-model.json', '-q'], t.dir);
+    expect(second.code).toBe(1);
+    const links = readFileSync(join(t.dir, 'l2.csv'), 'utf8');
+    expect(csvObjects(links).length).toBeGreaterThan(10);
+    expect(links).toBe(readFileSync(join(t.dir, 'l1.csv'), 'utf8'));
+  });
+});

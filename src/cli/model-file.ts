@@ -1,0 +1,58 @@
+/**
+ * `--model FILE` and `--save-model FILE` of `khop dedupe` and `khop link`: a trained
+ * Fellegi–Sunter model as JSON (FellegiSunterModel.toJSON), so that a model trained on one run
+ * — typically a sample of a file too large to train on whole — scores another. With a model,
+ * the run skips training and scores the candidate pairs as they are made (match.ts), so it
+ * holds only the pairs it keeps.
+ *
+ * The model file holds m / u probabilities per comparison level and the prior: statistics,
+ * no record values.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { KhopError, isKhopError } from '../errors.js';
+import { FellegiSunterModel } from '../score/fellegi-sunter.js';
+import { optionalPath, type OptionSpecs } from './args.js';
+import type { CommandContext, OptionValues } from './command.js';
+
+export const MODEL_OPTIONS: OptionSpecs = {
+  model: { type: 'string' },
+  'save-model': { type: 'string' },
+};
+
+export const MODEL_OPTIONS_HELP = `      --model FILE      score with this trained model (JSON from --save-model): no training,
+                        candidate pairs scored as they are made (for files too large to train on)
+      --save-model FILE write the run's model as JSON`;
+
+/** The model of `--model`, or undefined. @throws KhopError INVALID_ARGUMENT naming the file when it cannot be read or is not a model. */
+export async function loadModelOption(values: OptionValues, ctx: CommandContext): Promise<FellegiSunterModel | undefined> {
+  const path = optionalPath(values, 'model', ctx);
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new KhopError('INVALID_ARGUMENT', `--model: cannot read ${path}`, { cause: e });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new KhopError('INVALID_ARGUMENT', `--model: ${path} is not JSON`, { cause: e });
+  }
+  try {
+    return FellegiSunterModel.fromJSON(json);
+  } catch (e) {
+    if (isKhopError(e)) throw new KhopError('INVALID_ARGUMENT', `--model: ${path} is not a khop model (${e.message})`, { cause: e });
+    throw e;
+  }
+}
+
+/** Write `model` to the `--save-model` path, when given. */
+export async function saveModelOption(path: string | undefined, model: FellegiSunterModel): Promise<void> {
+  if (path === undefined) return;
+  try {
+    await writeFile(path, JSON.stringify(model.toJSON(), null, 2) + '\n', 'utf8');
+  } catch (e) {
+    throw new KhopError('IO_ERROR', `cannot write the model ${path}`, { cause: e });
+  }
+}
