@@ -16,11 +16,11 @@
  * (workers never assign one), and merges issue counts chunk by chunk, which keeps their keys
  * in first-seen order.
  *
- * Scheduling (as pooled authenticateMany, register/parallel-authenticate.ts): each worker has
- * at most two chunks posted (one running, one waiting in piscina's queue), at most
- * 2 × workers + 2 chunks are read ahead (back-pressure on a stream), and the calling thread
- * prepares every chunk no worker is free for, in slices of PREPARE_SLICE_ROWS rows with an
- * event-loop turn in between, so piscina can hand a finished worker its next chunk.
+ * Scheduling: OrderedChunks (src/pool/ordered-chunks.ts, shared with Register.build's ingest):
+ * each worker has at most two chunks posted (one running, one waiting in piscina's queue), at
+ * most 2 × workers + 2 chunks are read ahead (back-pressure on a stream), and the calling
+ * thread prepares every chunk no worker is free for, in slices of PREPARE_SLICE_ROWS rows with
+ * an event-loop turn in between, so piscina can hand a finished worker its next chunk.
  *
  * Trade-off: rows cross as flat values (no property names; structured clone) and come back as
  * cells — the calling thread still reads every row, appends every cell to the store (UTF-8
@@ -28,6 +28,7 @@
  * (BENCHMARKS.md, pool-prepare); the rest runs on every core.
  */
 import { KhopError } from '../errors.js';
+import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { emptyChunk, RowPreparer, type ChunkRunner, type ChunkRows, type PooledRunnerFactory, type PreparedChunk, type PrepareJob, type ReadChunk } from './prepare.js';
 
 export const PREPARE_TASK = 'pipeline.prepare';
@@ -74,100 +75,42 @@ export function pooledPrepare(pool: PreparePool): PooledRunnerFactory {
   return (spec, preparer, append) => new PooledChunkRunner(pool, spec, preparer, append);
 }
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-class Entry {
-  kind: 'local' | 'computing' | 'done' | 'remote' = 'local';
-  result: PreparedChunk | null = null;
-  promise: Promise<PreparedChunk> | null = null;
-  settled = false;
-  constructor(readonly chunk: ReadChunk) {}
-}
-
 class PooledChunkRunner implements ChunkRunner {
-  private readonly queue: Entry[] = [];
-  private inFlight = 0;
+  private readonly chunks: OrderedChunks<ReadChunk, PreparedChunk>;
   private readonly job: PrepareTaskPayload['job'];
 
-  constructor(
-    private readonly pool: PreparePool,
-    spec: PrepareJob,
-    private readonly preparer: RowPreparer,
-    private readonly append: (chunk: ReadChunk, prepared: PreparedChunk) => void,
-  ) {
-    this.job = { key: `prepare-${process.pid}-${++jobCounter}`, released: new Int32Array(new SharedArrayBuffer(4)), spec };
+  constructor(pool: PreparePool, spec: PrepareJob, preparer: RowPreparer, append: (chunk: ReadChunk, prepared: PreparedChunk) => void) {
+    const job = (this.job = { key: `prepare-${process.pid}-${++jobCounter}`, released: new Int32Array(new SharedArrayBuffer(4)), spec });
+    this.chunks = new OrderedChunks<ReadChunk, PreparedChunk>(
+      {
+        post: (chunk) => pool.run<PreparedChunk>(PREPARE_TASK, { job, rows: chunk.rows } satisfies PrepareTaskPayload),
+        // A slice at a time, with a turn (and a top-up) between slices.
+        computeAhead: async (chunk, between) => {
+          const out = emptyChunk();
+          const n = chunk.rows.at.length;
+          for (let from = 0; from < n; from += PREPARE_SLICE_ROWS) {
+            preparer.prepare(chunk.rows, from, Math.min(n, from + PREPARE_SLICE_ROWS), out);
+            if (from + PREPARE_SLICE_ROWS < n) await between();
+          }
+          preparer.finish(out);
+          return out;
+        },
+        consume: append,
+      },
+      pool.threads,
+    );
   }
 
-  private get workers(): number {
-    return this.pool.threads;
+  push(chunk: ReadChunk): Promise<void> {
+    return this.chunks.push(chunk);
   }
 
-  async push(chunk: ReadChunk): Promise<void> {
-    this.queue.push(new Entry(chunk));
-    this.topUp();
-    while (this.queue.length >= 2 * this.workers + 2) await this.step();
-  }
-
-  async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.step();
+  drain(): Promise<void> {
+    return this.chunks.drain();
   }
 
   close(): void {
     Atomics.store(this.job.released, 0, 1);
-    for (const e of this.queue) e.promise?.catch(() => undefined);
-    this.queue.length = 0;
-  }
-
-  /** Post the newest unassigned chunks (never the oldest: this thread is about to take it) while a worker has room. */
-  private topUp(): void {
-    for (let i = this.queue.length - 1; i >= 1 && this.inFlight < 2 * this.workers; i--) {
-      const e = this.queue[i]!;
-      if (e.kind === 'local') this.send(e);
-    }
-  }
-
-  private send(e: Entry): void {
-    e.kind = 'remote';
-    this.inFlight++;
-    const settle = (): void => {
-      e.settled = true;
-      this.inFlight--;
-    };
-    e.promise = this.pool.run<PreparedChunk>(PREPARE_TASK, { job: this.job, rows: e.chunk.rows } satisfies PrepareTaskPayload);
-    e.promise.then(settle, settle);
-  }
-
-  /** Append the oldest chunk if it is ready, else prepare a chunk here (the oldest if it is unassigned). */
-  private async step(): Promise<void> {
-    const head = this.queue[0]!;
-    if (head.kind === 'local') await this.compute(head);
-    if (head.kind === 'done' || (head.kind === 'remote' && head.settled)) {
-      const result = head.kind === 'done' ? head.result! : await head.promise!;
-      this.queue.shift();
-      this.append(head.chunk, result);
-      this.topUp();
-      return;
-    }
-    // The oldest chunk is on a worker: prepare a later one rather than wait.
-    const ahead = this.queue.find((e) => e.kind === 'local');
-    if (ahead !== undefined) await this.compute(ahead);
-    else await head.promise!.catch(() => undefined); // its error surfaces when it is appended
-  }
-
-  /** Prepare chunk `e` in this thread, a slice at a time, with a turn (and a top-up) between slices. */
-  private async compute(e: Entry): Promise<void> {
-    e.kind = 'computing';
-    const out = emptyChunk();
-    const n = e.chunk.rows.at.length;
-    for (let from = 0; from < n; from += PREPARE_SLICE_ROWS) {
-      this.preparer.prepare(e.chunk.rows, from, Math.min(n, from + PREPARE_SLICE_ROWS), out);
-      if (from + PREPARE_SLICE_ROWS < n) {
-        await turn();
-        this.topUp();
-      }
-    }
-    this.preparer.finish(out);
-    e.result = out;
-    e.kind = 'done';
+    this.chunks.abandon();
   }
 }

@@ -15,6 +15,7 @@
  *                  the store, keys to the collectors, rejections and issues merged, the memory
  *                  guard and progress told after every input row — exactly as one thread does
  *   at most 2 × workers + 2 chunks read ahead (a slow or endless source is not drained)
+ *   scheduled by OrderedChunks (src/pool/ordered-chunks.ts, shared with dedupe's prepare phase)
  *
  * Identical to one thread, byte for byte: store rows are appended in input order with the cells
  * the same ingester computes; index keys are pushed in the same order with the same hashes;
@@ -53,6 +54,7 @@ import type { FieldSpec } from '../schema.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { INGEST_TASK, ingestChunk, type IngestChunkResult, type IngestJob, type IngestTaskPayload } from '../pool/ingest-tasks.js';
 import { KeyHasher } from '../hash/key-hasher.js';
+import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { REGISTER_KEY_SEED } from './register-state.js';
 import { isAsyncIterable, openSource } from './authenticate-batch.js';
 import type { BuildMemoryGuard } from './build-memory.js';
@@ -253,17 +255,8 @@ interface Chunk {
   /** Input position of its first row. */
   readonly start: number;
   readonly rows: unknown[];
-  /** On the pool: the worker's result to come (null: not sent). */
-  remote: Promise<IngestChunkResult> | null;
-  /** Its result, once back from the pool or ingested ahead by the calling thread. */
-  result: IngestChunkResult | null;
   /** Rejections the calling thread made while packing it (rows that cannot travel). */
-  local: RegisterRejectedRow[];
-}
-
-/** One turn of the event loop: lets the pool deliver results and start queued tasks. */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  readonly local: RegisterRejectedRow[];
 }
 
 /**
@@ -304,8 +297,6 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
   };
   /** The calling thread's own "worker": chunks ingested ahead, out of turn, the workers' way. */
   const ahead = { layout: o.layout, hasher: new KeyHasher({ seed: REGISTER_KEY_SEED }), job };
-  const pending: Chunk[] = [];
-  let inFlight = 0;
   let part = 0;
   const readChunk = async (): Promise<unknown[]> => {
     const rows: unknown[] = [];
@@ -349,20 +340,7 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
     }
     return { job, start: c.start, count: n, values, skip, part };
   };
-  const send = (c: Chunk): void => {
-    const p = pool!.run<IngestChunkResult>(INGEST_TASK, pack(c, part++));
-    inFlight++;
-    p.then(
-      (r) => {
-        inFlight--;
-        c.result = r;
-      },
-      () => {
-        inFlight--; // reported when the chunk's turn comes (awaited below)
-      },
-    );
-    c.remote = p;
-  };
+  let chunks: OrderedChunks<Chunk, IngestChunkResult> | null = null;
   try {
     // A stream: the first minRows rows on this thread (its length is unknown: maybe it is short).
     if (!Array.isArray(source)) {
@@ -373,49 +351,31 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
       }
       if (done) return;
     }
-    pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike;
-    const workers = pool.threads;
-    // Each worker has one chunk running and one queued; the calling thread may hold two more.
-    const maxRemote = 2 * workers;
-    const maxRead = maxRemote + (share ? 2 : 0);
+    const p = (pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike);
+    chunks = new OrderedChunks<Chunk, IngestChunkResult>(
+      {
+        post: (c) => p.run<IngestChunkResult>(INGEST_TASK, pack(c, part++)),
+        // Out of turn: as a worker does it (the result is appended at the chunk's turn).
+        computeAhead: (c) => ingestChunk(ahead, pack(c, -1)),
+        // At its turn, not sent: ingested here, row by row, in order (the cheapest path).
+        computeInTurn: (c) => {
+          for (let i = 0; i < c.rows.length; i++) sink.take(c.rows[i]);
+        },
+        consume: (c, r) => sink.takeChunk(c.rows.length, c.local, r),
+      },
+      p.threads,
+      { callingThreadShare: share },
+    );
     let read = sink.index;
-    for (;;) {
-      while (!done && pending.length < maxRead) {
-        const rows = await readChunk();
-        if (rows.length === 0) break;
-        pending.push({ start: read, rows, remote: null, result: null, local: [] });
-        read += rows.length;
-      }
-      // Fill the pool in input order; with a share, the oldest chunk, when unsent, is the calling thread's.
-      for (let i = share ? 1 : 0; i < pending.length && inFlight < maxRemote; i++) {
-        const c = pending[i]!;
-        if (c.remote === null && c.result === null) send(c);
-      }
-      const c = pending[0];
-      if (c === undefined) break;
-      if (c.result !== null) {
-        pending.shift();
-        sink.takeChunk(c.rows.length, c.local, c.result);
-      } else if (c.remote === null) {
-        // Its turn, not sent: ingested here, row by row, in order (the cheapest path).
-        pending.shift();
-        for (let i = 0; i < c.rows.length; i++) sink.take(c.rows[i]);
-      } else {
-        // Its result is not back: work on the next unsent chunk meanwhile, out of turn.
-        const next = share ? pending.find((x) => x.remote === null && x.result === null) : undefined;
-        if (next !== undefined) {
-          next.result = ingestChunk(ahead, pack(next, -1));
-          await turn();
-        } else {
-          const r = await c.remote;
-          pending.shift();
-          sink.takeChunk(c.rows.length, c.local, r);
-        }
-      }
+    while (!done) {
+      const rows = await readChunk();
+      if (rows.length === 0) break;
+      await chunks.push({ start: read, rows, local: [] });
+      read += rows.length;
     }
+    await chunks.drain();
   } catch (e) {
-    for (const c of pending) c.remote?.catch(() => undefined);
-    pending.length = 0;
+    chunks?.abandon();
     if (!done) {
       done = true;
       try {
