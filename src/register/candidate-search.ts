@@ -6,6 +6,7 @@
  *   claim ─► canonical name (ClaimName.canonical, the claim's one parse) + packed date
  *         ─► key: phonetic family · phonetic given · date (part keys memoised per register)
  *         ─► XXH64 ─► base block + delta chain: up to MAX_CANDIDATE_ROWS live rows, ascending
+ *         ─► touch: every store cell the rows will need, read for all rows at once (see below)
  *         ─► per row, in ascending order (a bounded top-k, best first):
  *              1. every field but the names (integers and short strings: ID, date, sex, others)
  *              2. UPPER BOUND of the row's weight: the exact level weights of step 1 plus, for
@@ -36,6 +37,20 @@
  * so the gain is mostly in the key and the per-claim overhead; the bound pays off on common
  * names in large registers and for small k.
  *
+ * Where the time goes in a 10M-record register (synthetic population, the NOT_FOUND /
+ * INVALID_ID claims of the register benchmark): a claim's own work — parse, canonical form,
+ * key, hash, index probe — is a few microseconds whatever its block; each row then costs its
+ * CACHE MISSES (about 14 cells in distinct columns: values, null bitmaps, text offsets and
+ * pools — at this size each a cache and TLB miss, ~0.5 µs when taken one at a time) plus its
+ * comparisons (the name's above all). So before ranking, `touch` reads every cell the rows
+ * will need, for all rows, in one tight loop: the loads are independent and close together,
+ * so the core has them in flight at once (memory-level parallelism; JavaScript has no prefetch
+ * instruction) and the ranking finds them in cache — on random rows of that register, 2.0 →
+ * 1.5 µs for a block of one row, ~0.27 µs a row for blocks of four or more. The stored name is
+ * decoded here from the bytes just hashed for the memo (text/utf8-decode.ts) rather than by
+ * the store's native decoder. Garbage collection is not the tail: 25 minor collections
+ * (~1 ms each) in 200k claims, at most 1.3 % of the claims above the p99.
+ *
  * Reference: the bound is the early-termination test of top-k aggregation (Fagin, Lotem and
  * Naor, "Optimal aggregation algorithms for middleware", JCSS 66(4), 2003), applied per row
  * with a per-field maximum.
@@ -46,9 +61,11 @@ import type { TextColumnReader } from '../block/text-column.js';
 import { KhopError } from '../errors.js';
 import type { KeyHasher } from '../hash/key-hasher.js';
 import { foldToAscii } from '../text/fold.js';
-import { compoundFamilyLength } from '../text/name-frequencies.js';
+import { compoundFamilyLengthOf } from '../text/name-frequencies.js';
+import { decodeUtf8 } from '../text/utf8-decode.js';
 import type { PreparedClaim } from './claim.js';
 import { NO_ENTRY, type DeltaIndex } from './delta-index.js';
+import { compareName } from './name-verdict.js';
 import { nameKey, type RegisterNameLocale } from './person-name-form.js';
 import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
@@ -103,6 +120,21 @@ export class CandidateSearch {
   private textStore: RecordStore | null = null;
   /** Per field: a code-unit reader of its store column (name fields only). */
   private readonly texts: Array<TextColumnReader | null>;
+  /** Per field: a code-unit reader of its store column when it is a text column, else null (see touch). */
+  private readonly cellTexts: Array<TextColumnReader | null>;
+  /** The record id column's code-unit reader (a 'utf8' record id), else null (see touch). */
+  private idText: TextColumnReader | null = null;
+  /**
+   * Per store column, per chunk (filled on first use, see chunkCells): the chunk's values (a
+   * numeric column) or text offsets, and its null bitmap — what touch reads with a few
+   * instructions per cell. Chunk arrays never move once the chunk exists (record-store.ts).
+   */
+  private cellValues: Array<Array<Float64Array | Int32Array | Uint8Array | Uint32Array>> = [];
+  private cellNulls: Array<Array<Uint8Array>> = [];
+  /** Store columns touch reads for the current claim. */
+  private readonly touchColumns: Int32Array;
+  /** What touch read, kept so that its reads are not dead code. */
+  private touched = 0;
   /**
    * Since construction (for tests and benchmarks): rows compared in full, rows skipped by the
    * bound, and name outcomes taken from the memo instead of a comparison.
@@ -122,6 +154,8 @@ export class CandidateSearch {
     this.K = K;
     this.late = new Uint8Array(K);
     this.texts = new Array<TextColumnReader | null>(K).fill(null);
+    this.cellTexts = new Array<TextColumnReader | null>(K).fill(null);
+    this.touchColumns = new Int32Array(K + 2);
     this.maxWeight = new Float64Array(K);
     let finite = Number.isFinite(evaluator.priorWeight);
     for (const f of layout.fields) {
@@ -186,12 +220,19 @@ export class CandidateSearch {
    */
   claimKey(norm: string, packedDob: number, locale: RegisterNameLocale): string | null {
     if (packedDob <= 0) return null;
-    const tokens = norm.length === 0 ? [] : norm.split(' ');
-    const n = tokens.length;
-    if (n <= 1) return null; // splitName: no family part
-    const f = compoundFamilyLength(tokens) || 1;
-    const family = f === 1 ? tokens[0]! : tokens.slice(0, f).join(' ');
-    const given = tokens[n - 1]!;
+    // splitName's family and given parts, sliced off the string: the first word (or the
+    // compound family's words — compoundFamilyLengthOf) and the last word.
+    const firstSpace = norm.indexOf(' ');
+    if (firstSpace < 0) return null; // one token (or none): no family part
+    const f = compoundFamilyLengthOf(norm);
+    let family: string;
+    if (f <= 1) family = norm.slice(0, firstSpace);
+    else {
+      let end = firstSpace;
+      for (let i = 1; i < f; i++) end = norm.indexOf(' ', end + 1); // f < token count: found
+      family = norm.slice(0, end);
+    }
+    const given = norm.slice(norm.lastIndexOf(' ') + 1);
     if (family === '' || given === '') return null;
     const fk = this.partKey(family, locale);
     const gk = this.partKey(given, locale);
@@ -233,7 +274,11 @@ export class CandidateSearch {
       const row = delta.row(e);
       if (!dead.has(row)) rows[n++] = row;
     }
-    if (n > 1) rows.subarray(0, n).sort();
+    // A base block is ascending already; only delta rows (newest first) can break the order —
+    // sort (a view and a native call) only then.
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = rows[i - 1]! <= rows[i]!;
+    if (!sorted) rows.subarray(0, n).sort();
     return n;
   }
 
@@ -250,11 +295,8 @@ export class CandidateSearch {
     const topSlot = this.topSlot;
     const prior = ev.priorWeight;
     this.memoSize = 0;
-    const store = ev.store.store;
-    if (this.textStore !== store) {
-      for (const f of fields) if (late[f.index] === 1) this.texts[f.index] = store.textColumn(f.storeColumn);
-      this.textStore = store;
-    }
+    this.bindStore(ev.store.store);
+    this.touch(c, n);
     // Outcome slots 0..k: the `size` entries own one each, the row being compared writes into
     // `free`. Growing, entries take slots 0, 1, … and `free` is slot `size`; full, a row that
     // enters takes `free` and frees the slot of the entry it pushes out.
@@ -305,6 +347,96 @@ export class CandidateSearch {
     return size;
   }
 
+  /** (Re-)make the text readers after a compaction rewrote the store. */
+  private bindStore(store: RecordStore): void {
+    if (this.textStore === store) return;
+    const L = this.layout;
+    for (const f of L.fields) {
+      const type = L.columns[f.storeColumn]!.type;
+      const text = type === 'utf8' || type === 'ascii' ? store.textColumn(f.storeColumn) : null;
+      this.cellTexts[f.index] = text;
+      if (this.late[f.index] === 1) this.texts[f.index] = text;
+    }
+    this.idText = L.recordIdType === 'utf8' ? store.textColumn(L.recordIdColumn) : null;
+    this.cellValues = L.columns.map(() => []);
+    this.cellNulls = L.columns.map(() => []);
+    this.textStore = store;
+  }
+
+  /** Make cellValues / cellNulls of column `col` reach chunk `k` (the store may have grown). */
+  private chunkCells(col: number, k: number): void {
+    const store = this.textStore!;
+    const values = this.cellValues[col]!;
+    const nulls = this.cellNulls[col]!;
+    while (values.length <= k) {
+      const ch = store.columnChunk(col, values.length);
+      values.push(ch.values ?? ch.offsets!);
+      nulls.push(ch.nulls);
+    }
+  }
+
+  /**
+   * Read, for rows[0..n), every store cell the ranking and the result will read — written form,
+   * each field the claim has, the record id — before ranking any row: memory-level
+   * parallelism. In a register of millions of records each cell of a row is a cache miss
+   * (about 14 per row in distinct columns: values, null bitmaps, text offsets and pools); the
+   * ranking meets them one at a time between microseconds of name comparison, so each costs a
+   * full memory latency. Here the loads of all rows are independent and close together, so the
+   * core keeps many misses in flight at once (out-of-order execution; JavaScript has no
+   * prefetch instruction) and the ranking then finds the lines in cache. Text cells take two
+   * rounds: offsets and null bits first, then the first byte of each value (its pool address
+   * depends on the offset). Changes no result: it only reads. Measured on the "did you mean"
+   * claims of a 10M-record register: see the file header.
+   */
+  private touch(c: PreparedClaim, n: number): void {
+    const L = this.layout;
+    const store = this.textStore!;
+    const rows = this.rows;
+    const fields = L.fields;
+    const cellTexts = this.cellTexts;
+    const idText = this.idText;
+    // The columns read: the written form, each field the claim has (a field it lacks is not
+    // read: see RecordEvaluator.outcome), the record id.
+    const cols = this.touchColumns;
+    let m = 0;
+    cols[m++] = L.formColumn;
+    for (const f of fields) if (c.text[f.index] !== null || c.bad[f.index] === 1) cols[m++] = f.storeColumn;
+    cols[m++] = L.recordIdColumn;
+    const bits = store.chunkBits;
+    const mask = store.chunkRows - 1;
+    const values = this.cellValues;
+    const nulls = this.cellNulls;
+    let x = 0;
+    // Round 1: value (or text offset) and null byte of every cell — a few instructions each, so
+    // that the loads of a whole row fit the core's window of instructions in flight.
+    for (let r = 0; r < n; r++) {
+      const row = rows[r]!;
+      const k = row >>> bits;
+      const i = row & mask;
+      for (let j = 0; j < m; j++) {
+        const col = cols[j]!;
+        if (values[col]!.length <= k) this.chunkCells(col, k);
+        // `| 0` keeps the sum a small integer (a float64 id is folded to its low 32 bits).
+        x = (x + values[col]![k]![i]! + nulls[col]![k]![i >>> 3]!) | 0;
+      }
+    }
+    // Round 2: the first byte of each text value (its address depends on round 1's offset).
+    for (let r = 0; r < n; r++) {
+      const row = rows[r]!;
+      for (const f of fields) {
+        const t = cellTexts[f.index]!;
+        if (t === null || (c.text[f.index] === null && c.bad[f.index] === 0)) continue;
+        const start = t.start(row);
+        if (t.end(row) > start) x = (x + t.units(row)[start]!) | 0;
+      }
+      if (idText !== null) {
+        const start = idText.start(row);
+        if (idText.end(row) > start) x = (x + idText.units(row)[start]!) | 0;
+      }
+    }
+    this.touched = x;
+  }
+
   /** The outcome of name field `f` for `row`: evaluator.outcome, or the memo's (see memoHash). */
   private nameOutcome(c: PreparedClaim, row: number, f: FieldPlan, form: number): number {
     const ev = this.evaluator;
@@ -334,7 +466,11 @@ export class CandidateSearch {
         return this.memoOutcome[m]!;
       }
     }
-    const o = ev.outcome(c, row, f, BY_SEARCH, form);
+    // evaluator.outcome's comparison (claim value and stored value present): compareName of the
+    // stored UTF-8 decoded here — the units were just read — or, for what decodeUtf8 leaves to
+    // the native decoder (null), by evaluator.outcome itself.
+    const stored = units instanceof Uint8Array ? decodeUtf8(units, start, end) : null;
+    const o = stored === null ? ev.outcome(c, row, f, BY_SEARCH, form) : compareName(c.name(f), stored, style);
     const m = this.memoSize;
     if (m < MAX_CANDIDATE_ROWS) {
       this.memoHash[m] = h;

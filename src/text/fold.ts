@@ -182,3 +182,20 @@ export function foldToAscii(s: string): string {
   }
   return r;
 }
+
+/**
+ * foldToAscii(s) === '' without building the fold: no code unit of `s` folds to a letter or a
+ * digit (each unit folds on its own: a separator, dropped, or letters — see the table). Stops
+ * at the first unit that does, usually the first.
+ *
+ * @throws KhopError INVALID_ARGUMENT when `s` is not a string (a programmer error).
+ */
+export function foldsToEmpty(s: string): boolean {
+  if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'foldsToEmpty expects a string');
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < TABLE_LIMIT ? FOLD[c]! : foldHigh(c);
+    if (v !== SEP && v !== DROP) return false;
+  }
+  return true;
+}

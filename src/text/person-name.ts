@@ -30,14 +30,7 @@
  * than a trained model; it is a hint, not a decision.
  */
 import { KhopError } from '../errors.js';
-import {
-  UNSEEN_SHARE,
-  compoundFamilyLength,
-  familyNameShare,
-  givenNameShare,
-  isKnownFamilyName,
-  middleNameShare,
-} from './name-frequencies.js';
+import { compoundFamilyLength, tokenLogShares, type TokenLogShares } from './name-frequencies.js';
 import { normalizeText } from './normalize.js';
 
 /** How much more likely a reversed reading must be than the written order to be flagged. */
@@ -94,9 +87,8 @@ function tokenize(norm: string): string[] {
   return tokens;
 }
 
-function logShare(share: number): number {
-  return Math.log(share > UNSEEN_SHARE ? share : UNSEEN_SHARE);
-}
+/** Scratch: tokenLogShares of each token of the name being parsed (not re-entrant; nothing here calls user code). */
+const shares: TokenLogShares[] = [];
 
 /**
  * Parse a full name (see the file header). Never throws on a string; pure.
@@ -136,22 +128,26 @@ export function parseNormalizedPersonName(norm: string): ParsedPersonName {
     };
   }
   const family = tokens[0]!;
-  const familyKnown = isKnownFamilyName(family);
+  // One lookup per token: its log-shares in the three roles (name-frequencies.ts).
+  const s = shares;
+  for (let k = 0; k < n; k++) s[k] = tokenLogShares(tokens[k]!);
+  const familyKnown = s[0]!.knownFamily;
 
-  // Log-likelihoods of the written order and of the two reversed readings.
-  let written = logShare(familyNameShare(family)) + logShare(givenNameShare(given));
-  for (let k = 1; k < n - 1; k++) written += logShare(middleNameShare(tokens[k]!));
-  let givenFirst = logShare(givenNameShare(tokens[0]!)) + logShare(familyNameShare(tokens[1]!));
-  for (let k = 2; k < n; k++) givenFirst += logShare(middleNameShare(tokens[k]!));
-  let familyLast = logShare(givenNameShare(tokens[n - 2]!)) + logShare(familyNameShare(tokens[n - 1]!));
-  for (let k = 0; k < n - 2; k++) familyLast += logShare(middleNameShare(tokens[k]!));
+  // Log-likelihoods of the written order and of the two reversed readings (each sum in the
+  // order of the formulas in the file header: the floating-point results depend on it).
+  let written = s[0]!.family + s[n - 1]!.given;
+  for (let k = 1; k < n - 1; k++) written += s[k]!.middle;
+  let givenFirst = s[0]!.given + s[1]!.family;
+  for (let k = 2; k < n; k++) givenFirst += s[k]!.middle;
+  let familyLast = s[n - 2]!.given + s[n - 1]!.family;
+  for (let k = 0; k < n - 2; k++) familyLast += s[k]!.middle;
 
   const threshold = written + Math.log(REVERSAL_RATIO);
   let reason: PersonNameNote | undefined;
   // With two tokens both readings are the same: report it as given-name-first.
-  if (givenFirst >= familyLast && givenFirst > threshold && isKnownFamilyName(tokens[1]!)) reason = 'given-name-first';
-  else if (familyLast > threshold && isKnownFamilyName(tokens[n - 1]!)) reason = 'family-name-last';
-  else if (givenFirst > threshold && isKnownFamilyName(tokens[1]!)) reason = 'given-name-first';
+  if (givenFirst >= familyLast && givenFirst > threshold && s[1]!.knownFamily) reason = 'given-name-first';
+  else if (familyLast > threshold && s[n - 1]!.knownFamily) reason = 'family-name-last';
+  else if (givenFirst > threshold && s[1]!.knownFamily) reason = 'given-name-first';
   const likelyReversed = reason !== undefined;
   if (!likelyReversed && !familyKnown) reason = 'family-unknown';
 

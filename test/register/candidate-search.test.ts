@@ -264,6 +264,35 @@ describe('CandidateSearch: the top k with the bound equals the brute-force top k
   });
 });
 
+describe('CandidateSearch: a store of several chunks, grown after the first searches', () => {
+  it('rows past the first 65,536-row chunk, then rows added into a new chunk, searched like the oracle', async () => {
+    // The search reads store cells per chunk (touch, chunkCells): cached on first use and
+    // extended when add() opens a chunk after earlier searches.
+    const { reg, rows, live } = await bigRegister(31, 65_400);
+    const rng = new Rng(9);
+    const baseRows = rows.length;
+    checkClaims(reg, rows, live, baseRows, rng, 150);
+    const added: Row[] = [];
+    for (let i = 0; i < 400; i++) added.push(makeRow(rng, baseRows + i));
+    reg.add(added);
+    rows.push(...added);
+    live.push(...added.map(() => true));
+    expect(internals(reg).s.store.rowCount).toBeGreaterThan(65_536);
+    // Claims about rows past the chunk boundary (the added ones among them), then any rows.
+    let searched = 0;
+    for (let q = 0; q < 100; q++) {
+      const r = 65_536 + rng.int(rows.length - 65_536);
+      const claim = makeClaim(rng, rows[r]!);
+      const v = reg.authenticate(claim, { candidates: 5 });
+      if (v.status !== 'NOT_FOUND' && v.status !== 'INVALID_ID') continue;
+      expect(v.candidates, `claim ${q}`).toEqual(oracle(reg, rows, live, baseRows, claim, 5));
+      searched++;
+    }
+    expect(searched).toBeGreaterThan(30);
+    checkClaims(reg, rows, live, baseRows, rng, 150);
+  }, 60_000);
+});
+
 describe('CandidateSearch.claimKey', () => {
   it('equals candidateKey for names built from name parts and for arbitrary strings (property)', async () => {
     const { reg } = await bigRegister(3, 10);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ClaimName, compareName, foldedPartsOf, vietnameseKeyEquals } from '../../src/register/name-verdict.js';
+import { ClaimName, compareName, foldedPartsOf, middleEmbedding, vietnameseKeyEquals, withinOneEdit } from '../../src/register/name-verdict.js';
 import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
 import { NAME, NAME_OUTCOMES } from '../../src/register/verdict.js';
 import { NAME_STYLE_OTHER, isNameInStyle, nameStyleOf } from '../../src/register/written-form.js';
@@ -100,6 +100,26 @@ describe('ClaimName fast paths: the facts compareName relies on', () => {
         }
       }),
       { seed: 29, numRuns: 5000 },
+    );
+  });
+
+  it('the orderings are the same whether or not the quick folded form was computed first (it is reused)', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom('vi', 'generic'), fc.boolean(), (t, locale, full) => {
+        if (t === '') return;
+        const plain = new ClaimName(t, locale as 'vi' | 'generic', full);
+        const quickFirst = new ClaimName(t, locale as 'vi' | 'generic', full);
+        void quickFirst.quickFolded;
+        const canonicalFirst = new ClaimName(t, locale as 'vi' | 'generic', full);
+        void canonicalFirst.canonical; // its parse's tokens are reused
+        const shape = (c: ClaimName) => c.orderings.map((o) => [o.norm, o.folded, o.kind]);
+        expect(shape(quickFirst)).toEqual(shape(plain));
+        expect(canonicalFirst.tokens).toEqual(plain.tokens);
+        expect(shape(canonicalFirst)).toEqual(shape(plain));
+        for (const o of plain.orderings) expect(o.folded).toBe(foldToAscii(o.norm));
+        if (plain.orderings.length > 0) expect(plain.orderings[0]!.norm).toBe(plain.tokens.join(' '));
+      }),
+      { seed: 30, numRuns: 5000 },
     );
   });
 
@@ -333,6 +353,79 @@ describe('foldedPartsOf equals foldToAscii of splitName’s parts (property)', (
         for (const k of near) if (k !== ka) expect(vietnameseKeyEquals(fa, k)).toBe(false);
       }),
       { seed: 45, numRuns: 3000 },
+    );
+  });
+});
+
+describe('withinOneEdit and middleEmbedding (the record side of compareName without matrices or splits)', () => {
+  it('withinOneEdit(a, b) ⇔ damerauLevenshteinWithin(1, a, b) ≤ 1 (property, small alphabets to make edits likely)', () => {
+    const word = fc.array(fc.constantFrom('a', 'b', 'n', ' '), { maxLength: 7 }).map((a) => a.join(''));
+    let near = 0;
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        const e = damerauLevenshteinWithin(1, a, b) <= 1;
+        if (e) near++;
+        expect(withinOneEdit(a, b)).toBe(e);
+      }),
+      { seed: 41, numRuns: 20000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 10 }), fc.nat(12), fc.constantFrom('sub', 'ins', 'del', 'swap'), fc.constantFrom('x', 'ư'), (a, at, op, c) => {
+        const p = Math.min(at, a.length);
+        const b = op === 'sub' ? a.slice(0, p) + c + a.slice(p + 1) : op === 'ins' ? a.slice(0, p) + c + a.slice(p) : op === 'del' ? a.slice(0, p) + a.slice(p + 1) : a.slice(0, p) + a.slice(p + 1, p + 2) + a.slice(p, p + 1) + a.slice(p + 2);
+        expect(withinOneEdit(a, b)).toBe(damerauLevenshteinWithin(1, a, b) <= 1);
+        expect(withinOneEdit(b, a)).toBe(damerauLevenshteinWithin(1, b, a) <= 1);
+      }),
+      { seed: 42, numRuns: 5000 },
+    );
+    expect(near).toBeGreaterThan(1000);
+    expect([withinOneEdit('hoa', 'hoa'), withinOneEdit('hoa', 'hao'), withinOneEdit('hoa', 'ho'), withinOneEdit('an', 'anh'), withinOneEdit('an', 'na'), withinOneEdit('abc', 'cab')]).toEqual([true, true, true, true, true, false]);
+  });
+
+  it('middleEmbedding equals the max of the subsequence-with-initials test both ways on the words', () => {
+    // Reference: the greedy leftmost test of compareName's embedTokens, written out again.
+    const embed = (a: string[], b: string[]): number => {
+      let j = 0;
+      let initial = false;
+      for (const t of a) {
+        for (;;) {
+          if (j === b.length) return 0;
+          const u = b[j++]!;
+          if (u === t) break;
+          if ((t.length === 1 || u.length === 1) && t[0] === u[0]) {
+            initial = true;
+            break;
+          }
+        }
+      }
+      return initial ? 2 : 1;
+    };
+    const ws = (s: string) => (s === '' ? [] : s.split(' '));
+    const middle = fc.array(fc.constantFrom('van', 'v', 'thi', 't', 'minh', 'm', 'ngoc'), { maxLength: 3 }).map((a) => a.join(' '));
+    fc.assert(
+      fc.property(middle, middle, (a, b) => {
+        expect(middleEmbedding(a, b)).toBe(Math.max(embed(ws(a), ws(b)), embed(ws(b), ws(a))));
+      }),
+      { seed: 43, numRuns: 5000 },
+    );
+  });
+});
+
+describe('the quick folded form is the fold of the text itself', () => {
+  it('foldToAscii(text) === foldToAscii(quick form) — every BMP unit alone, after a letter, and arbitrary text', () => {
+    for (let c = 0; c <= 0xffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      for (const t of [String.fromCharCode(c), 'A' + String.fromCharCode(c), String.fromCharCode(c) + 'b', 'e' + String.fromCharCode(c) + '\u0301']) {
+        const c1 = new ClaimName(t, 'vi', true);
+        expect(foldToAscii(t)).toBe(foldToAscii(c1.quick));
+      }
+    }
+    const odd = ['\u0301', '\u0308', '\u0323', 'İ', 'ẞ', 'K', 'Å', 'Ð', '\u200b', '\u00a0', 'ǅ', 'ﬁ', '\u1100\u1161', 'Σ', 'ς', ' ', 'a', 'Ư', 'ơ'];
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.array(fc.constantFrom(...odd), { maxLength: 8 }).map((a) => a.join(''))), (t) => {
+        expect(foldToAscii(t)).toBe(foldToAscii(new ClaimName(t, 'vi', true).quick));
+      }),
+      { seed: 44, numRuns: 10000 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
-import { foldToAscii } from '../../src/text/fold.js';
+import { foldToAscii, foldsToEmpty } from '../../src/text/fold.js';
 import { normalizeText } from '../../src/text/normalize.js';
 
 const KNOWN: ReadonlyArray<readonly [string, string]> = [
@@ -114,5 +114,24 @@ describe('foldToAscii — properties', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe('foldsToEmpty', () => {
+  it('equals foldToAscii(s) === "" for every BMP code unit alone and for arbitrary strings', () => {
+    let empty = 0;
+    for (let c = 0; c <= 0xffff; c++) {
+      const s = String.fromCharCode(c);
+      const e = foldToAscii(s) === '';
+      if (e) empty++;
+      expect(foldsToEmpty(s)).toBe(e);
+    }
+    expect(empty).toBeGreaterThan(1000); // both answers occur
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 12 }), fc.array(fc.constantFrom(' ', '-', '\u0301', '\u200b', 'ß', 'Ð', 'a', '中', '`', "'"), { maxLength: 6 }).map((a) => a.join(''))), (s) => {
+        expect(foldsToEmpty(s)).toBe(foldToAscii(s) === '');
+      }),
+      { seed: 5, numRuns: 5000 },
+    );
   });
 });

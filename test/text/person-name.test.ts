@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
-import { COMPOUND_FAMILY_NAMES, compoundFamilyLength, familyNameShare, isKnownFamilyName } from '../../src/text/name-frequencies.js';
-import { parseNormalizedPersonName, parsePersonName } from '../../src/text/person-name.js';
+import {
+  COMPOUND_FAMILY_NAMES,
+  UNSEEN_SHARE,
+  compoundFamilyLength,
+  compoundFamilyLengthOf,
+  familyNameShare,
+  givenNameShare,
+  isKnownFamilyName,
+  middleNameShare,
+  tokenLogShares,
+} from '../../src/text/name-frequencies.js';
+import { REVERSAL_RATIO, parseNormalizedPersonName, parsePersonName } from '../../src/text/person-name.js';
+import { VN_FAMILY_NAME_SHARES } from '../../src/data/vn-family-names.js';
+import { VN_GIVEN_NAME_SHARES, VN_MIDDLE_NAME_SHARES } from '../../src/data/vn-name-parts.js';
 import { normalizeText } from '../../src/text/normalize.js';
 import { foldToAscii } from '../../src/text/fold.js';
 
@@ -162,5 +174,80 @@ describe('parseNormalizedPersonName and compoundFamilyLength (fast paths)', () =
     expect(compoundFamilyLength(['tôn', 'thất', 'thuyết'])).toBe(2);
     expect(compoundFamilyLength(['ton', 'that', 'thuyet'])).toBe(2);
     expect(compoundFamilyLength(['tôn', 'thất'])).toBe(0);
+  });
+
+  it('compoundFamilyLengthOf(s) equals compoundFamilyLength(s.split(" ")) for any string', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.array(fc.constantFrom(...syllables, '', 'x'), { maxLength: 6 }).map((a) => a.join(' ')), fc.string({ maxLength: 12 })),
+        (s) => {
+          expect(compoundFamilyLengthOf(s)).toBe(compoundFamilyLength(s.split(' ')));
+        },
+      ),
+      { seed: 8, numRuns: 5000 },
+    );
+    expect(compoundFamilyLengthOf('tôn thất thuyết')).toBe(2);
+    expect(compoundFamilyLengthOf('công tằng tôn nữ thị xuân')).toBe(4);
+    expect(compoundFamilyLengthOf('nguyễn văn an')).toBe(0);
+  });
+});
+
+describe('tokenLogShares and the parse built on it (one lookup per token)', () => {
+  // Every token of the vendored tables, normalised and folded, plus tokens in no table.
+  const tableTokens = [...new Set(
+    [...VN_FAMILY_NAME_SHARES.map(([n]) => n), ...VN_MIDDLE_NAME_SHARES.map(([n]) => n), ...VN_GIVEN_NAME_SHARES.map(([n]) => n)]
+      .flatMap((n) => normalizeText(n).split(' '))
+      .flatMap((t) => [t, foldToAscii(t)]),
+  )].filter((t) => t !== '');
+  const logOf = (share: number) => Math.log(share > UNSEEN_SHARE ? share : UNSEEN_SHARE);
+
+  it('equals the log of each share function and isKnownFamilyName, for every table token and arbitrary ones', () => {
+    expect(tableTokens.length).toBeGreaterThan(500);
+    const check = (t: string) => {
+      const s = tokenLogShares(t);
+      expect([s.family, s.middle, s.given, s.knownFamily]).toEqual([logOf(familyNameShare(t)), logOf(middleNameShare(t)), logOf(givenNameShare(t)), isKnownFamilyName(t)]);
+    };
+    for (const t of tableTokens) check(t);
+    fc.assert(fc.property(fc.string({ maxLength: 8 }), (t) => check(normalizeText(t))), { seed: 11, numRuns: 2000 });
+    expect(tokenLogShares('nguyễn').knownFamily).toBe(true);
+    expect(tokenLogShares('zzqx').family).toBe(Math.log(UNSEEN_SHARE));
+  });
+
+  /** The reversal decision as the parser made it with three or four share lookups per token. */
+  function referenceDecision(tokens: readonly string[]): { familyKnown: boolean; likelyReversed: boolean; reason?: string } {
+    const n = tokens.length;
+    const family = tokens[0]!;
+    const given = tokens[n - 1]!;
+    const familyKnown = isKnownFamilyName(family);
+    let written = logOf(familyNameShare(family)) + logOf(givenNameShare(given));
+    for (let k = 1; k < n - 1; k++) written += logOf(middleNameShare(tokens[k]!));
+    let givenFirst = logOf(givenNameShare(tokens[0]!)) + logOf(familyNameShare(tokens[1]!));
+    for (let k = 2; k < n; k++) givenFirst += logOf(middleNameShare(tokens[k]!));
+    let familyLast = logOf(givenNameShare(tokens[n - 2]!)) + logOf(familyNameShare(tokens[n - 1]!));
+    for (let k = 0; k < n - 2; k++) familyLast += logOf(middleNameShare(tokens[k]!));
+    const threshold = written + Math.log(REVERSAL_RATIO);
+    let reason: string | undefined;
+    if (givenFirst >= familyLast && givenFirst > threshold && isKnownFamilyName(tokens[1]!)) reason = 'given-name-first';
+    else if (familyLast > threshold && isKnownFamilyName(tokens[n - 1]!)) reason = 'family-name-last';
+    else if (givenFirst > threshold && isKnownFamilyName(tokens[1]!)) reason = 'given-name-first';
+    const likelyReversed = reason !== undefined;
+    if (!likelyReversed && !familyKnown) reason = 'family-unknown';
+    return reason === undefined ? { familyKnown, likelyReversed } : { familyKnown, likelyReversed, reason };
+  }
+
+  it('parses every name of table tokens in any order as the per-role lookups did (property)', () => {
+    const sample = tableTokens.filter((_, i) => i % 7 === 0).concat(['nguyễn', 'nguyen', 'văn', 'van', 'an', 'thị', 'lê', 'le', 'trần', 'y', 'qzx']);
+    let reversed = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...sample), { minLength: 2, maxLength: 6 }), (tokens) => {
+        const p = parseNormalizedPersonName(tokens.join(' '));
+        if (p.reason === 'compound-family') return;
+        const r = referenceDecision(p.tokens);
+        if (r.likelyReversed) reversed++;
+        expect({ familyKnown: p.familyKnown, likelyReversed: p.likelyReversed, reason: p.reason }).toEqual({ reason: undefined, ...r });
+      }),
+      { seed: 20261129, numRuns: 6000 },
+    );
+    expect(reversed).toBeGreaterThan(100); // both branches exercised
   });
 });
