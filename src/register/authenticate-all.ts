@@ -33,7 +33,11 @@ import { AUTHENTICATE_TASK, packClaimBatch, type AuthenticateTaskPayload, type P
 import type { EncodedVerdicts } from './verdict-codec.js';
 import type { VerdictTable } from './verdict-table.js';
 
-/** Claims the calling thread authenticates between two event-loop turns. */
+/**
+ * Claims the calling thread authenticates between two event-loop turns when it shares the
+ * work with a pool (alone, it takes `batchSize` claims at a time: a larger hash batch, fewer
+ * turns).
+ */
 export const LOCAL_SLICE = 512;
 
 /** Smallest worker batch (a batch's fixed cost — packing, a message each way — is ~50 µs). */
@@ -45,7 +49,7 @@ export interface AuthenticateAllPlan {
   readonly table: VerdictTable;
   readonly fields: readonly FieldPlan[];
   readonly candidates: number;
-  /** Largest worker batch. */
+  /** Largest worker batch, and the calling thread's batch when it works alone. */
   readonly batchSize: number;
   /** The pool (threads − 1 workers), or undefined for the calling thread alone. */
   readonly pool: PoolLike | undefined;
@@ -64,7 +68,7 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
   if (p.pool === undefined) {
     while (next < n) {
       const from = next;
-      next = Math.min(n, from + LOCAL_SLICE);
+      next = Math.min(n, from + p.batchSize);
       p.local(from, next);
       if (next < n) await turn();
     }

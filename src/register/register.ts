@@ -488,7 +488,7 @@ export class Register {
       const { KhopPool } = await import('../pool/pool.js');
       pool = KhopPool.create({ threads: threads - 1, inCallingThread: false }) as unknown as PoolLike;
     }
-    const batch = this.claimBatch(LOCAL_SLICE, k);
+    const batch = this.claimBatch(pool === undefined ? batchSize : LOCAL_SLICE, k);
     try {
       await authenticateAllInto({
         claims,
