@@ -7,6 +7,7 @@ import { defineSchema, vietnamesePersonSchema } from '../../src/schema.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { isKhopError, type KhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
+import { faultyPool } from '../pool/faulty-pool.js';
 
 /**
  * Rows that exercise every path of prepare: several chunks (> PREPARE_CHUNK_ROWS), rejections
@@ -110,13 +111,7 @@ describe('prepareRows on a pool', () => {
   });
 
   it('a worker that throws rejects dedupe with WORKER_FAILED naming the prepare phase; the pool stays usable', async () => {
-    process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: PREPARE_TASK, mode: 'throw' });
-    let faulty: KhopPool;
-    try {
-      faulty = KhopPool.create({ threads: 2 });
-    } finally {
-      delete process.env['KHOP_POOL_FAULT'];
-    }
+    const faulty = faultyPool({ task: PREPARE_TASK, mode: 'throw' });
     try {
       const rows = [...generatePopulation({ size: 3 * PREPARE_CHUNK_ROWS, seed: 6 })];
       const e = await dedupe(rows, { schema: vietnamesePersonSchema(), idField: 'recordId', pool: faulty }).then(

@@ -4,19 +4,10 @@ import { KhopPool } from '../../src/pool/pool.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
 import { isKhopError, type KhopError } from '../../src/errors.js';
+import { faultyPool } from './faulty-pool.js';
 
 const rows: PopulationRow[] = [...generatePopulation({ size: 1200, seed: 5 })];
 const options = { schema: vietnamesePersonSchema({ name: 'fullName' }), idField: 'recordId', uSampleSize: 20_000 };
-
-/** A pool whose threads carry a fault (KHOP_POOL_FAULT is read when a thread starts). */
-function faultyPool(fault: object): KhopPool {
-  process.env['KHOP_POOL_FAULT'] = JSON.stringify(fault);
-  try {
-    return KhopPool.create({ threads: 2 });
-  } finally {
-    delete process.env['KHOP_POOL_FAULT'];
-  }
-}
 
 function expectSafeFailure(e: unknown, phase: string): void {
   expect(isKhopError(e, 'WORKER_FAILED')).toBe(true);

@@ -16,6 +16,7 @@ import { PoolTraffic } from '../../src/pool/task-message.js';
 import { Rng } from '../../src/util/rng.js';
 import { KeyHasher } from '../../src/hash/key-hasher.js';
 import { KeyCollector } from '../../src/register/key-collector.js';
+import { faultyPool } from './faulty-pool.js';
 
 const COLUMNS: ColumnSpec[] = [
   { name: 'id', type: 'ascii' },
@@ -238,15 +239,6 @@ describe('parallel BlockIndex build', () => {
 });
 
 describe('parallel BlockIndex build: a failing worker', () => {
-  /** A pool whose threads carry a fault (KHOP_POOL_FAULT is read when a thread starts). */
-  function faultyPool(fault: object): KhopPool {
-    process.env['KHOP_POOL_FAULT'] = JSON.stringify(fault);
-    try {
-      return KhopPool.create({ threads: 2 });
-    } finally {
-      delete process.env['KHOP_POOL_FAULT'];
-    }
-  }
   const store = makeStore(21, 8_000);
   const expected = buildBlockIndexes(store, RULES.slice(0, 3));
 

@@ -10,18 +10,9 @@ import { DEFAULT_POOL_OPTIONS, KhopPool, MAX_TASK_TIMEOUT_MS, type KhopPoolOptio
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
 import { isKhopError, type KhopError } from '../../src/errors.js';
+import { faultyPool } from './faulty-pool.js';
 
 type Info = { threadId: number; isMainThread: boolean; echo: unknown };
-
-/** A pool whose threads carry `fault` (KHOP_POOL_FAULT is read when a thread starts). */
-function faultyPool(fault: object, options: KhopPoolOptions): KhopPool {
-  process.env['KHOP_POOL_FAULT'] = JSON.stringify(fault);
-  try {
-    return KhopPool.create(options);
-  } finally {
-    delete process.env['KHOP_POOL_FAULT'];
-  }
-}
 
 /** The rejection of `p` (null when it resolves) and the ms it took to settle. */
 async function settle(p: Promise<unknown>): Promise<{ error: unknown; ms: number }> {

@@ -10,6 +10,7 @@ import { VerdictEncoder, VERDICT_STATUSES } from '../../src/register/verdict-cod
 import { OUTCOMES } from '../../src/register/record-evaluator.js';
 import { FIELD_RESULTS, type Verdict } from '../../src/register/verdict.js';
 import { build, claimOf, ROWS } from './fixture.js';
+import { faultyPool } from '../pool/faulty-pool.js';
 
 const POP = { size: 3000, seed: 11, duplicateRate: 0 };
 let reg: Register;
@@ -130,13 +131,7 @@ describe('Register.authenticateAll', () => {
 
   it('a worker that throws or dies rejects with WORKER_FAILED naming the phase; no table; the pool stays usable', async () => {
     for (const mode of ['throw', 'exit'] as const) {
-      process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticate', mode });
-      let faulty: KhopPool;
-      try {
-        faulty = KhopPool.create({ threads: 1, inCallingThread: false });
-      } finally {
-        delete process.env['KHOP_POOL_FAULT'];
-      }
+      const faulty = faultyPool({ task: 'register.authenticate', mode }, { threads: 1, inCallingThread: false });
       const e = await reg.authenticateAll(claims, { pool: faulty, batchSize: 300 }).catch((x: unknown) => x);
       expect(e).toMatchObject({ code: 'WORKER_FAILED', details: { phase: 'authenticate' } });
       expect(String((e as Error).message)).toContain('authenticate phase');

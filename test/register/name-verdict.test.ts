@@ -18,6 +18,28 @@ function verdictOf(claim: string, registerName: string): string {
   return `${v.result}/${v.reason}`;
 }
 
+/**
+ * Reference for the middle-name tests: do the tokens of `a` appear in order among those of `b`,
+ * a one-letter token standing for a token with that initial — 0 no, 1 yes, 2 yes using an
+ * initial (the greedy leftmost test of compareName's embedTokens, written out again).
+ */
+function embedOracle(a: string[], b: string[]): number {
+  let j = 0;
+  let initial = false;
+  for (const t of a) {
+    for (;;) {
+      if (j === b.length) return 0;
+      const u = b[j++]!;
+      if (u === t) break;
+      if ((t.length === 1 || u.length === 1) && t[0] === u[0]) {
+        initial = true;
+        break;
+      }
+    }
+  }
+  return initial ? 2 : 1;
+}
+
 describe('compareName known answers', () => {
   it.each([
     ['Nguyễn Văn An', 'Nguyễn Văn An', 'exact/as-written'],
@@ -157,22 +179,7 @@ function referenceCompare(text: string, locale: RegisterNameLocale, full: boolea
     const p = splitName(norm);
     return { family: foldToAscii(p.family), middle: foldToAscii(p.middle), given: foldToAscii(p.given) };
   };
-  const embed = (a: string[], b: string[]): number => {
-    let j = 0;
-    let initial = false;
-    for (const t of a) {
-      for (;;) {
-        if (j === b.length) return 0;
-        const u = b[j++]!;
-        if (u === t) break;
-        if ((t.length === 1 || u.length === 1) && t[0] === u[0]) {
-          initial = true;
-          break;
-        }
-      }
-    }
-    return initial ? 2 : 1;
-  };
+  const embed = embedOracle;
   if (style !== NAME_STYLE_OTHER && isNameInStyle(text, recordNorm, style)) return NAME.EXACT;
   if (claim.quick === recordNorm) return claim.quickEquivalence(style);
   const rf = foldToAscii(recordNorm);
@@ -383,23 +390,7 @@ describe('withinOneEdit and middleEmbedding (the record side of compareName with
   });
 
   it('middleEmbedding equals the max of the subsequence-with-initials test both ways on the words', () => {
-    // Reference: the greedy leftmost test of compareName's embedTokens, written out again.
-    const embed = (a: string[], b: string[]): number => {
-      let j = 0;
-      let initial = false;
-      for (const t of a) {
-        for (;;) {
-          if (j === b.length) return 0;
-          const u = b[j++]!;
-          if (u === t) break;
-          if ((t.length === 1 || u.length === 1) && t[0] === u[0]) {
-            initial = true;
-            break;
-          }
-        }
-      }
-      return initial ? 2 : 1;
-    };
+    const embed = embedOracle;
     const ws = (s: string) => (s === '' ? [] : s.split(' '));
     const middle = fc.array(fc.constantFrom('van', 'v', 'thi', 't', 'minh', 'm', 'ngoc'), { maxLength: 3 }).map((a) => a.join(' '));
     fc.assert(

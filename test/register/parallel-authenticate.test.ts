@@ -5,6 +5,7 @@ import { generateClaims } from '../../src/synth/claims.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import type { Verdict } from '../../src/register/verdict.js';
+import { faultyPool } from '../pool/faulty-pool.js';
 
 const POP = { size: 3000, seed: 6, duplicateRate: 0 };
 let reg: Register;
@@ -109,13 +110,7 @@ describe('authenticateMany on a worker pool', () => {
 
   it('a worker that throws or dies mid-stream rejects the iteration with WORKER_FAILED naming the task; the pool stays usable', async () => {
     for (const mode of ['throw', 'exit'] as const) {
-      process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticate', mode });
-      let faulty: KhopPool;
-      try {
-        faulty = KhopPool.create({ threads: 1, inCallingThread: false });
-      } finally {
-        delete process.env['KHOP_POOL_FAULT'];
-      }
+      const faulty = faultyPool({ task: 'register.authenticate', mode }, { threads: 1, inCallingThread: false });
       const got: Verdict[] = [];
       let error: unknown;
       try {
