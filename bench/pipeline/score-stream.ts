@@ -1,0 +1,109 @@
+/**
+ * Dedupe with a trained model vs with a given model (the candidate stream scored window by
+ * window): wall time and peak RSS of each, same rows, same run, and whether the clusters are
+ * identical.
+ *
+ *   npx tsx bench/pipeline/score-stream.ts [--records 1M] [--threads 2] [--write]
+ *
+ * Each run is its own child process (peak RSS — VmHWM — is per process): first `train`
+ * (dedupe, the model trained; the model saved to a temp file), then `given` (dedupe with that
+ * model). Rows are the end-to-end harness's people file (bench/e2e: generatePopulation with its
+ * default duplicates, seed 2; schema ID, name, date of birth, sex, province, address) generated
+ * as a stream, not held in an array, so the peak is the engine's, not the input's. Pairwise F1
+ * against the generator's person ids is printed for both, and a hash of the clusters must agree.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dedupe, FellegiSunterModel, generatePopulation, pairwiseMetrics } from '../../src/index.js';
+import { bytes, fmt, markdownTable, parseArgs, parseCount, peakRssBytes, writeBenchmarkSection } from '../lib/report.js';
+
+const args = parseArgs(process.argv.slice(2));
+const records = parseCount(args.records, 1_000_000);
+const threads = Number(args.threads ?? 2);
+
+/** The end-to-end harness's people schema (bench/e2e/khop-stages.ts). */
+const PEOPLE_SCHEMA = {
+  id: { kind: 'nationalId' as const, column: 'id' },
+  name: { kind: 'personName' as const, column: 'fullName' },
+  dob: { kind: 'date' as const, column: 'dob' },
+  sex: { kind: 'sex' as const, column: 'sex' },
+  province: { kind: 'category' as const, column: 'province' },
+  address: { kind: 'text' as const, column: 'address' },
+};
+
+interface ChildResult {
+  ms: number;
+  peak: number;
+  f1: number;
+  candidatePairs: number;
+  keptPairs: number;
+  clustersHash: string;
+  phases: string;
+}
+
+async function child(mode: 'train' | 'given', modelPath: string): Promise<ChildResult> {
+  const truth: number[] = [];
+  async function* rows(): AsyncGenerator<Record<string, unknown>> {
+    for (const r of generatePopulation({ size: records, seed: 2 })) {
+      truth.push(r.personId);
+      yield r as unknown as Record<string, unknown>;
+    }
+  }
+  const model = mode === 'given' ? FellegiSunterModel.fromJSON(JSON.parse(readFileSync(modelPath, 'utf8'))) : undefined;
+  const t0 = performance.now();
+  const r = await dedupe(rows(), { schema: PEOPLE_SCHEMA, idField: 'recordId', threads, ...(model !== undefined ? { model } : {}) });
+  const ms = performance.now() - t0;
+  if (mode === 'train') writeFileSync(modelPath, JSON.stringify(r.model.toJSON()));
+  const ids = r.clusters.map((c) => String(c));
+  const number = new Map<string, number>();
+  const predicted = ids.map((c) => number.get(c) ?? (number.set(c, number.size), number.size - 1));
+  const f1 = pairwiseMetrics({ truth, predictedClusters: predicted }).f1;
+  const hash = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16);
+  const phases = r.stats.phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)} s`).join(', ');
+  return { ms, peak: peakRssBytes(), f1, candidatePairs: r.stats.candidatePairs, keptPairs: r.pairs.count, clustersHash: hash, phases };
+}
+
+async function main(): Promise<void> {
+  if (args.child === 'train' || args.child === 'given') {
+    process.stdout.write(JSON.stringify(await child(args.child, String(args.model))) + '\n');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'khop-stream-'));
+  const modelPath = join(dir, 'model.json');
+  const self = fileURLToPath(import.meta.url);
+  const run = (mode: string): ChildResult => {
+    const p = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, '--model', modelPath, '--records', String(records), '--threads', String(threads)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (p.status !== 0) throw new Error(`${mode} run failed (exit ${p.status})`);
+    return JSON.parse(p.stdout.trim().split('\n').at(-1)!) as ChildResult;
+  };
+  try {
+    const train = run('train');
+    console.log('train', train);
+    const given = run('given');
+    console.log('given', given);
+    const row = (name: string, x: ChildResult): string[] => [name, `${(x.ms / 1000).toFixed(1)} s`, bytes(x.peak), fmt(x.candidatePairs), fmt(x.keptPairs), x.f1.toFixed(4), x.phases];
+    const table = markdownTable(
+      ['dedupe, ' + fmt(records) + ' synthetic rows, threads ' + threads, 'wall time', 'peak RSS', 'candidate pairs', 'pairs kept', 'pairwise F1', 'phases'],
+      [row('trained (every candidate held for EM)', train), row('given model (scored window by window)', given)],
+    );
+    const same = train.clustersHash === given.clustersHash;
+    const text = `${table}\n\nSame clusters: ${same ? 'yes' : 'NO'} (sha256 of the cluster ids). Peak RSS given / trained: ${(given.peak / train.peak).toFixed(2)}×; time ${(given.ms / train.ms).toFixed(2)}×. Rows streamed from the generator (not held); each run a separate process.`;
+    console.log(text);
+    if (!same) process.exitCode = 1;
+    if (args.write === true) {
+      writeBenchmarkSection(`score-stream-${records}`, `Dedupe with a given model: ${fmt(records)} records`, `npx tsx bench/pipeline/score-stream.ts --records ${records} --threads ${threads} --write`, text);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
