@@ -15,13 +15,21 @@
  *                       (authenticateMany only)
  * Each API's ratio is against its own 1-thread run; "vs authenticateMany, 1 thread" compares
  * the two APIs.
+ * Ceiling: two PROCESSES, each its own register and one thread, running authenticateAll at the
+ * same time (a child process started with --peer, released together): their summed
+ * throughput over one process alone is what two cores of this machine give this workload with
+ * no sharing, no messages and no coordination at all — the most any threading can reach (the
+ * threads compete for the same caches and memory bandwidth as the processes do).
  * "cores" = CPU time of the process / wall time: a run that got less than ~1.8 cores shared the
  * machine with something else (it is shared), and its ratio says so. "CPU µs a claim" = CPU time
  * of the process (every thread: calling, workers, GC helpers) / claims: what the threads cost
  * together, which a busy machine disturbs far less than the wall time — 1 thread's figure × 2 /
  * this one is the most a 2-core ratio can reach.
  */
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { generateClaims, generatePopulation, KhopPool, Register, vietnamesePersonSchema } from '../../src/index.js';
 import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
@@ -36,10 +44,68 @@ interface Run {
   cpuUs: number;
 }
 
-async function main(): Promise<void> {
+/** Passes of authenticateAll (1 thread) in each process of the two-process ceiling. */
+const PEER_PASSES = 5;
+
+async function setup(): Promise<{ register: Register; claims: Array<Record<string, unknown>> }> {
   const population = { size: records, seed: 3, duplicateRate: 0 };
   const register = await Register.build(vietnamesePersonSchema(), generatePopulation(population), { idField: 'recordId' });
   const claims = [...generateClaims({ register: population, count: claimCount, seed: 4 })].map((c) => ({ id: c.id, fullName: c.fullName, dob: c.dob, sex: c.sex }));
+  return { register, claims };
+}
+
+/** PEER_PASSES passes of authenticateAll on the calling thread: claims/s. */
+async function passes(register: Register, claims: Array<Record<string, unknown>>): Promise<number> {
+  const t0 = performance.now();
+  for (let p = 0; p < PEER_PASSES; p++) await register.authenticateAll(claims, { threads: 1 });
+  return (PEER_PASSES * claims.length * 1000) / (performance.now() - t0);
+}
+
+/** The child of the ceiling: build, say "ready", then for each "go" run the passes and print claims/s. */
+async function peer(): Promise<void> {
+  const { register, claims } = await setup();
+  await register.authenticateAll(claims, { threads: 1 }); // warm-up
+  process.stdout.write('ready\n');
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'go') process.stdout.write(`rate ${await passes(register, claims)}\n`);
+  }
+}
+
+/** Rounds of the ceiling: each measures one process alone, then it and the peer at once. */
+const CEILING_ROUNDS = 3;
+
+/**
+ * Per round: [alone, this one, the peer] in claims/s — alone and together measured back to
+ * back, so a moment when the shared machine is slower hits both sides of the round's ratio.
+ */
+async function ceiling(register: Register, claims: Array<Record<string, unknown>>): Promise<Array<[number, number, number]>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--peer', '--records', String(records), '--claims', String(claimCount)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const out = createInterface({ input: child.stdout! });
+  const it = out[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const r = await it.next();
+    if (r.done === true) throw new Error('the peer process ended early');
+    return r.value;
+  };
+  if ((await next()) !== 'ready') throw new Error('the peer process did not start');
+  const rounds: Array<[number, number, number]> = [];
+  for (let r = 0; r < CEILING_ROUNDS; r++) {
+    const alone = await passes(register, claims);
+    child.stdin!.write('go\n');
+    const mine = await passes(register, claims);
+    const theirs = Number((await next()).split(' ')[1]);
+    rounds.push([alone, mine, theirs]);
+  }
+  child.stdin!.end();
+  out.close();
+  return rounds;
+}
+
+async function main(): Promise<void> {
+  if (args.peer === true) return peer();
+  const { register, claims } = await setup();
   const oneWorker = KhopPool.create({ threads: 1, inCallingThread: false });
   const twoWorkers = KhopPool.create({ threads: 2 });
   const configs: Array<{ name: string; api: 'many' | 'all'; pool: KhopPool | undefined }> = [
@@ -98,14 +164,22 @@ async function main(): Promise<void> {
     ],
     rows,
   );
+  const rounds = await ceiling(register, claims);
+  const ratios = rounds.map(([alone, mine, theirs]) => (mine + theirs) / alone);
+  const mid = rounds[ratios.indexOf(median(ratios))]!;
+  const ceilingText =
+    `Ceiling — two processes at once, each its own register and one thread (authenticateAll, ${PEER_PASSES} passes each, ${CEILING_ROUNDS} rounds of alone-then-together): ` +
+    `×${ratios.map((x) => x.toFixed(2)).join(' / ×')} (median round: ${fmt(mid[0])} claims/s alone, ${fmt(mid[1])} + ${fmt(mid[2])} together) — ` +
+    `what 2 cores give this workload with no sharing, messages or coordination at all; the threads compete for the same caches and memory.`;
   console.log(`${availableParallelism()} cores available`);
   console.log(table);
+  console.log(ceilingText);
   if (args.write === true) {
     writeBenchmarkSection(
       'register-parallel',
       'Register: batch authentication, 1 vs 2 threads',
       `npx tsx bench/register/parallel.ts --records ${records} --claims ${claimCount} --runs ${runs} --write`,
-      table,
+      `${table}\n\n${ceilingText}`,
     );
   }
 }
