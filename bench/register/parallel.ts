@@ -31,6 +31,8 @@ import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { generateClaims, generatePopulation, KhopPool, Register, vietnamesePersonSchema } from '../../src/index.js';
+import type { AuthenticateTaskPayload, PoolLike } from '../../src/register/parallel-authenticate.js';
+import type { EncodedVerdicts } from '../../src/register/verdict-codec.js';
 import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -103,6 +105,35 @@ async function ceiling(register: Register, claims: Array<Record<string, unknown>
   return rounds;
 }
 
+/** A string's bytes as structured clone copies it: 1 a unit when every unit is < 256, else 2. */
+function stringBytes(x: string): number {
+  for (let i = 0; i < x.length; i++) if (x.charCodeAt(i) > 0xff) return 2 * x.length;
+  return x.length;
+}
+
+/**
+ * Bytes crossing threads per claim sent to a worker, one authenticateAll on `pool`: the packed
+ * claims out (texts, kinds, lengths, numbers) and the encoded verdicts back (bytes, numbers,
+ * text, lengths) — the data, not the job descriptor (~the same few hundred bytes per batch).
+ */
+async function crossingBytes(register: Register, claims: Array<Record<string, unknown>>, pool: KhopPool): Promise<{ out: number; back: number; sent: number }> {
+  const c = { out: 0, back: 0, sent: 0 };
+  const counting: PoolLike = {
+    threads: pool.threads,
+    close: () => pool.close(),
+    run: async <T>(task: string, payload: unknown): Promise<T> => {
+      const p = payload as AuthenticateTaskPayload;
+      c.sent += p.count;
+      c.out += p.claims.texts.reduce((a, t) => a + stringBytes(t), 0) + p.claims.kinds.byteLength + p.claims.lengths.byteLength + p.claims.nums.byteLength;
+      const r = (await pool.run(task, payload)) as EncodedVerdicts;
+      c.back += r.bytes.byteLength + r.nums.byteLength + stringBytes(r.text) + r.lengths.byteLength;
+      return r as T;
+    },
+  };
+  await register.authenticateAll(claims, { pool: counting });
+  return c;
+}
+
 async function main(): Promise<void> {
   if (args.peer === true) return peer();
   const { register, claims } = await setup();
@@ -141,6 +172,7 @@ async function main(): Promise<void> {
       console.log(`run ${r + 1} ${configs[i]!.name}: ${x.ms.toFixed(0)} ms, ${x.cores.toFixed(2)} cores, ${x.cpuUs.toFixed(2)} CPU µs a claim`);
     }
   }
+  const crossing = await crossingBytes(register, claims, oneWorker);
   await oneWorker.close();
   await twoWorkers.close();
   const msOf = (i: number): number => median(results[i]!.map((x) => x.ms));
@@ -171,15 +203,18 @@ async function main(): Promise<void> {
     `Ceiling — two processes at once, each its own register and one thread (authenticateAll, ${PEER_PASSES} passes each, ${CEILING_ROUNDS} rounds of alone-then-together): ` +
     `×${ratios.map((x) => x.toFixed(2)).join(' / ×')} (median round: ${fmt(mid[0])} claims/s alone, ${fmt(mid[1])} + ${fmt(mid[2])} together) — ` +
     `what 2 cores give this workload with no sharing, messages or coordination at all; the threads compete for the same caches and memory.`;
+  const per = (x: number): string => (x / Math.max(1, crossing.sent)).toFixed(1);
+  const crossingText = `Bytes crossing threads per claim a worker authenticates (authenticateAll, threads: 2; ${fmt(crossing.sent)} of ${fmt(claims.length)} claims went to the worker): ${per(crossing.out)} B out (the claim's 4 values: one text per column, a kind byte and a length each) + ${per(crossing.back)} B back (status, matchedBy, flags, 4 outcome rows, the weight, the record id, a reason or candidates when there are any). The register itself never crosses: it is on SharedArrayBuffer.`;
   console.log(`${availableParallelism()} cores available`);
   console.log(table);
   console.log(ceilingText);
+  console.log(crossingText);
   if (args.write === true) {
     writeBenchmarkSection(
       'register-parallel',
       'Register: batch authentication, 1 vs 2 threads',
       `npx tsx bench/register/parallel.ts --records ${records} --claims ${claimCount} --runs ${runs} --write`,
-      `${table}\n\n${ceilingText}`,
+      `${table}\n\n${ceilingText}\n\n${crossingText}`,
     );
   }
 }
