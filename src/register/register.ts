@@ -122,6 +122,15 @@ export function defaultAuthenticateThreads(claims: unknown, cores: number = avai
   return Array.isArray(claims) && claims.length >= AUTO_THREADS_MIN_CLAIMS ? Math.max(1, Math.min(cores, 256)) : 1;
 }
 
+/** The `threads` of authenticateMany / authenticateAll options (default: defaultAuthenticateThreads), validated. */
+function batchThreads(method: string, options: AuthenticateManyOptions | undefined, claims: unknown): number {
+  const threads = options?.threads ?? defaultAuthenticateThreads(claims);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new KhopError('INVALID_OPTION', `${method}: threads must be an integer in 1..256`, { details: { option: 'threads' } });
+  }
+  return threads;
+}
+
 /** Options of {@link Register.load}. */
 export interface RegisterLoadOptions {
   /**
@@ -407,6 +416,18 @@ export class Register {
     }
   }
 
+  /** The batch size and candidate count of authenticateMany / authenticateAll options, validated. */
+  private batchOptions(method: string, options: AuthenticateManyOptions | undefined): { batchSize: number; k: number } {
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new KhopError('INVALID_OPTION', `${method}: options must be an object`, { details: { option: 'options' } });
+    }
+    const batchSize = options?.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new KhopError('INVALID_OPTION', `${method}: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
+    }
+    return { batchSize, k: this.candidateCount(options) };
+  }
+
   /**
    * Authenticate a stream of claims, in input order, batch by batch (see
    * AuthenticateManyOptions.batchSize). The next batch is read from `claims` only when the
@@ -417,21 +438,11 @@ export class Register {
    *   rejects the iteration with INVALID_ARGUMENT.
    */
   authenticateMany(claims: Iterable<unknown> | AsyncIterable<unknown>, options?: AuthenticateManyOptions): AsyncIterable<Verdict> {
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new KhopError('INVALID_OPTION', 'authenticateMany: options must be an object', { details: { option: 'options' } });
-    }
-    const batchSize = options?.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-      throw new KhopError('INVALID_OPTION', `authenticateMany: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
-    }
-    const k = this.candidateCount(options);
+    const { batchSize, k } = this.batchOptions('authenticateMany', options);
     if (!isAsyncIterable(claims) && !isIterable(claims)) {
       throw new KhopError('INVALID_ARGUMENT', 'authenticateMany: claims must be an array or an (async) iterable of objects');
     }
-    const threads = options?.threads ?? defaultAuthenticateThreads(claims);
-    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-      throw new KhopError('INVALID_OPTION', 'authenticateMany: threads must be an integer in 1..256', { details: { option: 'threads' } });
-    }
+    const threads = batchThreads('authenticateMany', options, claims);
     if (options?.pool !== undefined || threads > 1) {
       return parallelVerdicts(claims, {
         batchSize,
@@ -461,14 +472,7 @@ export class Register {
    *   objects (naming the first position that is not); a failed worker rejects with its error.
    */
   async authenticateAll(claims: readonly Record<string, unknown>[], options?: AuthenticateManyOptions): Promise<VerdictTable> {
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new KhopError('INVALID_OPTION', 'authenticateAll: options must be an object', { details: { option: 'options' } });
-    }
-    const batchSize = options?.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-      throw new KhopError('INVALID_OPTION', `authenticateAll: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
-    }
-    const k = this.candidateCount(options);
+    const { batchSize, k } = this.batchOptions('authenticateAll', options);
     if (!Array.isArray(claims)) throw new KhopError('INVALID_ARGUMENT', 'authenticateAll: claims must be an array of objects');
     for (let i = 0; i < claims.length; i++) {
       const c: unknown = claims[i];
@@ -476,10 +480,7 @@ export class Register {
         throw new KhopError('INVALID_ARGUMENT', `authenticateAll: claim ${i} is not an object`, { details: { index: i } });
       }
     }
-    const threads = options?.threads ?? defaultAuthenticateThreads(claims);
-    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-      throw new KhopError('INVALID_OPTION', 'authenticateAll: threads must be an integer in 1..256', { details: { option: 'threads' } });
-    }
+    const threads = batchThreads('authenticateAll', options, claims);
     const fields = this.s.layout.fields;
     const table = new VerdictTable(claims.length, fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })), this.evaluator);
     let pool = options?.pool;
