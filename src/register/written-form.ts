@@ -72,9 +72,28 @@ export function formRecordIdIsNumber(form: number): boolean {
 }
 
 /** Upper case of one UTF-16 unit when it stays one unit (all Vietnamese letters do), else −1. */
-function upperUnit(c: number): number {
+/** Units below this have their upper case in UPPER_TABLE (Latin-1 to Latin Extended Additional: every Vietnamese letter). */
+const UPPER_TABLE_LIMIT = 0x2000;
+/** upperUnit of each unit below UPPER_TABLE_LIMIT, filled on first use (−2: not yet computed). */
+const UPPER_TABLE = new Int32Array(UPPER_TABLE_LIMIT).fill(-2);
+
+/**
+ * The upper-case unit of unit `c`, or −1 when its upper case is not one unit ("ß" → "SS").
+ * Non-ASCII units below UPPER_TABLE_LIMIT are computed once and kept (the exact-name check runs
+ * per candidate row; toUpperCase made a string per non-ASCII unit each time).
+ */
+export function upperUnit(c: number): number {
   if (c >= 0x61 && c <= 0x7a) return c - 32; // a-z → A-Z
   if (c < 0x80) return c;
+  if (c < UPPER_TABLE_LIMIT) {
+    const t = UPPER_TABLE[c]!;
+    if (t !== -2) return t;
+    return (UPPER_TABLE[c] = upperOfUnit(c));
+  }
+  return upperOfUnit(c);
+}
+
+function upperOfUnit(c: number): number {
   const u = String.fromCharCode(c).toUpperCase();
   return u.length === 1 ? u.charCodeAt(0) : -1;
 }
@@ -82,7 +101,7 @@ function upperUnit(c: number): number {
 /**
  * True when `written` is `norm` rendered in `style` (LOWER: identical; TITLE: the first unit of
  * every space-separated token upper-cased; UPPER: every unit upper-cased). Allocation-free for
- * ASCII; one tiny string per non-ASCII unit checked otherwise.
+ * units below U+2000 (upperUnit's table); one tiny string per unit checked above it.
  */
 export function isNameInStyle(written: string, norm: string, style: number): boolean {
   const n = norm.length;

@@ -22,9 +22,19 @@ import {
   sexFormOf,
   sexFormOfCell,
   sexLabelOf,
+  upperUnit,
 } from '../../src/register/written-form.js';
 
 describe('name styles', () => {
+  it('upperUnit is the one-unit upper case of every UTF-16 unit (−1 when it is not one unit), asked twice (the table)', () => {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let c = 0; c <= 0xffff; c++) {
+        const u = String.fromCharCode(c).toUpperCase();
+        expect(upperUnit(c)).toBe(u.length === 1 ? u.charCodeAt(0) : -1);
+      }
+    }
+  });
+
   it.each([
     ['nguyễn văn an', NAME_STYLE_LOWER],
     ['Nguyễn Văn An', NAME_STYLE_TITLE],
