@@ -66,7 +66,7 @@ import { sharedFloat64, sharedUint8 } from '../pool/shared-arrays.js';
 import { PairBuffer } from './pair-buffer.js';
 import { HIST_BIN_START, HIST_BIN_WIDTH, KeptPairs } from './kept-pairs.js';
 import type { BlockIndex } from '../block/block-index.js';
-import { totalPairsOf, trainModel } from './train-model.js';
+import { pairsWithin, totalPairsOf, trainModel } from './train-model.js';
 
 /** A progress event (also used by the command line's progress display). */
 export interface MatchProgress {
@@ -253,10 +253,22 @@ function validate(options: MatchOptions): Validated {
  */
 export const SCORE_WINDOW_PAIRS = 1 << 22;
 
+/**
+ * Training streams the candidates (trainStream: read three times, never held) instead of
+ * holding them (pair, levels, weight: 16 + K bytes each) when their columns would take more
+ * than this — estimated before any pair is made from the block sizes (pairs within every
+ * rule's blocks, an upper bound). Results do not depend on it; memory and time do: at 10M
+ * records (185.85M pairs) streaming trades ~3 GB of peak for a second and third read of the
+ * stream (BENCHMARKS.md, score-stream).
+ */
+export const STREAM_TRAINING_MIN_BYTES = 2 * 2 ** 30;
+
 /** Internal knobs of dedupe / link, for tests and benchmarks (not options: results do not depend on them). */
 export interface MatchTuning {
-  /** Pairs per scoring window with a given model. Default {@link SCORE_WINDOW_PAIRS}. */
+  /** Pairs per scoring window when the candidates are streamed. Default {@link SCORE_WINDOW_PAIRS}. */
   scoreWindowPairs?: number;
+  /** Train on the streamed candidates (true) or held ones (false). Default: by STREAM_TRAINING_MIN_BYTES. */
+  trainInWindows?: boolean;
 }
 
 /** What runMatch leaves for the result. */
@@ -353,7 +365,14 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     const windowPairs = tuning?.scoreWindowPairs ?? SCORE_WINDOW_PAIRS;
     if (!Number.isInteger(windowPairs) || windowPairs < 1) throw new KhopError('INVALID_ARGUMENT', 'scoreWindowPairs: an integer ≥ 1');
     const scoring = { prepared, v, plan, rules, tfRows, kept, phases, progress, runnerFor, linkMode, windowPairs };
-    const { model, report } = given !== undefined ? await scoreStream(scoring, blocking, given) : await trainAndScore(scoring, blocking, options);
+    let trainInWindows = tuning?.trainInWindows;
+    if (trainInWindows === undefined && given === undefined) {
+      let bound = 0;
+      for (const index of blocking.indexes) bound += pairsWithin(index, v.maxBlockSize);
+      trainInWindows = bound * (16 + K) > STREAM_TRAINING_MIN_BYTES;
+    }
+    const { model, report } =
+      given !== undefined ? await scoreStream(scoring, blocking, given) : trainInWindows === true ? await trainStream(scoring, blocking, options) : await trainAndScore(scoring, blocking, options);
     kept.trim();
 
     // Clustering (cluster id = the smallest user id of the cluster), over the kept pairs: every
@@ -442,7 +461,19 @@ async function trainAndScore(s: Scoring, blocking: BlockIndexes, options: MatchO
   const weights = sharedFloat64(Math.max(1, P));
   t = performance.now();
   posted = runner.traffic.bytes;
-  const trained = await trainModel(runner, prepared, plan, levels, pairs, blocking.indexes, rules, tfRows, weights, v, options.em, s.linkMode);
+  const trained = await trainModel(
+    runner,
+    prepared,
+    plan,
+    P,
+    async (noPrior) => scoreAll(runner, 'train', noPrior, levels, tfRows, pairs.left, P, weights),
+    blocking.indexes,
+    rules,
+    weights,
+    v,
+    options.em,
+    s.linkMode,
+  );
   blocking.indexes = [];
   phases.push({ phase: 'train', ms: performance.now() - t, threads, postedBytes: runner.traffic.bytes - posted, ...trained.stats });
   progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
@@ -456,83 +487,177 @@ async function trainAndScore(s: Scoring, blocking: BlockIndexes, options: MatchO
   return { model: trained.model, report };
 }
 
+/** One window of the candidate stream, compared: pairs 0 … count−1 of these columns, `offset` pairs before it. */
+interface ComparedWindow {
+  readonly left: Uint32Array;
+  readonly right: Uint32Array;
+  readonly levels: Uint8Array[];
+  /** A column of ≥ count slots the caller may write (scores). */
+  readonly weights: Float64Array;
+  readonly count: number;
+  readonly offset: number;
+}
+
+/** What streamWindows measured. */
+interface WindowStats {
+  pairs: number;
+  windows: number;
+  /** Time spent reading the stream (outside compare and onWindow). */
+  pairsMs: number;
+  compareMs: number;
+  comparePosted: number;
+  report: CandidatePairsReport;
+}
+
 /**
- * A given model: the candidate stream is compared and scored window by window
- * (SCORE_WINDOW_PAIRS), each window's pairs at or above the floor kept — memory for the
- * candidates is one window, not all of them. The same pairs, levels and weights as scoring
- * them all at once: a pair's levels and weight depend on the pair alone.
+ * The candidate stream of `indexes`, cut into windows of at most s.windowPairs pairs (a chunk
+ * may be split across two), each window's levels computed on the pool, then handed to
+ * `onWindow`. Window columns are reused. `runnerFor(last, count)` gives the runner at the first
+ * window (`last`: the stream ended within it). Compare progress counts from `progressFrom`.
  */
-async function scoreStream(s: Scoring, blocking: BlockIndexes, model: FellegiSunterModel): Promise<{ model: FellegiSunterModel; report: CandidatePairsReport }> {
-  const { plan, tfRows, phases, progress } = s;
-  const indexes = blocking.indexes;
-  blocking.indexes = [];
+async function streamWindows(
+  s: Scoring,
+  indexes: readonly BlockIndex[],
+  runnerFor: (last: boolean, count: number) => TrackedRunner,
+  onWindow: (w: ComparedWindow, runner: TrackedRunner) => Promise<void>,
+): Promise<WindowStats> {
+  const { plan, progress } = s;
   const window = new PairBuffer();
   let levels: Uint8Array[] = [];
   let weights: Float64Array = new Float64Array(0);
   let runner: TrackedRunner | undefined;
-  let compareMs = 0;
-  let scoreMs = 0;
-  let comparePosted = 0;
-  let scorePosted = 0;
+  const st: WindowStats = { pairs: 0, windows: 0, pairsMs: 0, compareMs: 0, comparePosted: 0, report: NO_PAIRS_REPORT };
+  let inWindows = 0;
   const flush = async (last: boolean): Promise<void> => {
     const count = window.count;
     if (count === 0) return;
-    // The pool is chosen at the first window, by what is known then: the whole work when the
-    // stream ended within it, else at least a full window (DEFAULT_PARALLEL_MIN_PAIRS ≤ it).
-    runner ??= s.runnerFor(last ? s.kept.scored + count : Math.max(count, DEFAULT_PARALLEL_MIN_PAIRS));
+    const t0 = performance.now();
+    runner ??= runnerFor(last, count);
     if (levels.length === 0 || levels[0]!.length < window.left.length) {
       levels = plan.specs.map(() => sharedUint8(window.left.length));
       weights = sharedFloat64(window.left.length);
     }
-    let t = performance.now();
-    let posted = runner.traffic.bytes;
-    const before = s.kept.scored;
+    const posted = runner.traffic.bytes;
+    const before = st.pairs;
     await computeLevels(runner, 'compare', window.left, window.right, count, levels, (done) => {
       progress?.({ phase: 'compare', done: before + done, unit: 'pairs' });
     });
-    compareMs += performance.now() - t;
-    comparePosted += runner.traffic.bytes - posted;
-    t = performance.now();
-    posted = runner.traffic.bytes;
-    await scoreAll(runner, 'score', model, levels, tfRows, window.left, count, weights);
-    s.kept.add(window.left, window.right, weights, levels, count);
-    scoreMs += performance.now() - t;
-    scorePosted += runner.traffic.bytes - posted;
+    st.compareMs += performance.now() - t0;
+    st.comparePosted += runner.traffic.bytes - posted;
+    await onWindow({ left: window.left, right: window.right, levels, weights, count, offset: before }, runner);
+    st.pairs += count;
+    st.windows++;
     window.count = 0;
+    inWindows += performance.now() - t0;
   };
   const t0 = performance.now();
-  let report = NO_PAIRS_REPORT;
-  let windows = 0;
   if (indexes.length > 0) {
     const stream = candidateStream(s, indexes);
     for (const chunk of stream) {
-      // A window holds at most windowPairs pairs: a chunk may be split across two.
       for (let from = 0; from < chunk.length; ) {
         const m = Math.min(chunk.length - from, s.windowPairs - window.count);
         window.push(chunk.left.subarray(from), chunk.right.subarray(from), m);
         from += m;
-        if (window.count === s.windowPairs) {
-          await flush(false);
-          windows++;
-        }
+        if (window.count === s.windowPairs) await flush(false);
       }
-      progress?.({ phase: 'pairs', done: s.kept.scored + window.count, unit: 'pairs' });
+      progress?.({ phase: 'pairs', done: st.pairs + window.count, unit: 'pairs' });
     }
-    report = stream.report;
+    st.report = stream.report;
   }
-  if (window.count > 0) windows++;
   await flush(true);
-  const P = s.kept.scored;
-  const threads = runner?.pool.threads ?? 1;
-  phases.push({ phase: 'pairs', ms: performance.now() - t0 - compareMs - scoreMs, pairs: P, skippedPairs: report.skippedPairs });
+  st.pairsMs = performance.now() - t0 - inWindows;
+  return st;
+}
+
+/**
+ * Score the candidate stream with `model` window by window (SCORE_WINDOW_PAIRS), each window's
+ * pairs at or above the floor kept — memory for the candidates is one window, not all of them.
+ * The same pairs, levels and weights as scoring them all at once: a pair's levels and weight
+ * depend on the pair alone. Pushes the pairs, compare, train and score phases (`train`: the
+ * training phase's figures, or a given model's).
+ */
+async function scoreStream(s: Scoring, blocking: BlockIndexes, model: FellegiSunterModel, train?: { phase: PhaseStat; pairsMs: number }): Promise<{ model: FellegiSunterModel; report: CandidatePairsReport }> {
+  const { tfRows, phases, progress } = s;
+  const indexes = blocking.indexes;
+  blocking.indexes = [];
+  let scoreMs = 0;
+  let scorePosted = 0;
+  // Without training, the pool is chosen at the first window by what is known then: the whole
+  // work when the stream ended within it, else at least a full window (≥ DEFAULT_PARALLEL_MIN_PAIRS).
+  const st = await streamWindows(
+    s,
+    indexes,
+    (last, count) => s.runnerFor(last ? count : Math.max(count, DEFAULT_PARALLEL_MIN_PAIRS)),
+    async (w, runner) => {
+      const t = performance.now();
+      const posted = runner.traffic.bytes;
+      await scoreAll(runner, 'score', model, w.levels, tfRows, w.left, w.count, w.weights);
+      s.kept.add(w.left, w.right, w.weights, w.levels, w.count);
+      scoreMs += performance.now() - t;
+      scorePosted += runner.traffic.bytes - posted;
+    },
+  );
+  const P = st.pairs;
+  const threads = st.windows > 0 ? s.runnerFor(P).pool.threads : 1;
+  phases.push({ phase: 'pairs', ms: st.pairsMs + (train?.pairsMs ?? 0), pairs: P, skippedPairs: st.report.skippedPairs });
   progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
-  phases.push({ phase: 'compare', ms: compareMs, pairs: P, threads, postedBytes: comparePosted });
+  phases.push({ phase: 'compare', ms: st.compareMs, pairs: P, threads, postedBytes: st.comparePosted });
   progress?.({ phase: 'compare', done: P, total: P, unit: 'pairs', final: true });
-  phases.push({ phase: 'train', ms: 0, threads, postedBytes: 0, given: 1 });
+  phases.push(train?.phase ?? { phase: 'train', ms: 0, threads, postedBytes: 0, given: 1 });
   progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
-  phases.push({ phase: 'score', ms: scoreMs, pairs: P, threads, postedBytes: scorePosted, windows });
+  phases.push({ phase: 'score', ms: scoreMs, pairs: P, threads, postedBytes: scorePosted, windows: st.windows });
   progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
-  return { model, report };
+  return { model, report: st.report };
+}
+
+/**
+ * Training without holding the candidates (chosen for runs whose candidate columns would be
+ * large: see STREAM_TRAINING_MIN_BYTES): EM builds its own sessions from the indexes, and λ
+ * reads one number per candidate pair — its evidence — so the stream is read three times:
+ * counted (the count starts EM's prior and λ), compared for the evidence (8 bytes a pair
+ * instead of ~16 + K), compared and scored (scoreStream). The same model, weights and clusters
+ * as trainAndScore, bit for bit: the evidence of a pair and every sum are computed the same way.
+ */
+async function trainStream(s: Scoring, blocking: BlockIndexes, options: MatchOptions): Promise<{ model: FellegiSunterModel; report: CandidatePairsReport }> {
+  const { prepared, v, plan, rules, tfRows, progress } = s;
+  let t = performance.now();
+  let P = 0;
+  if (blocking.indexes.length > 0) {
+    const stream = candidateStream(s, blocking.indexes);
+    for (const chunk of stream) {
+      P += chunk.length;
+      progress?.({ phase: 'pairs', done: P, unit: 'pairs' });
+    }
+  }
+  const countMs = performance.now() - t;
+  const runner = s.runnerFor(P + Math.min(v.uSampleSize, totalPairsOf(prepared, s.linkMode)));
+  t = performance.now();
+  const posted = runner.traffic.bytes;
+  const evidence = sharedFloat64(Math.max(1, P));
+  let evidenceMs = 0;
+  const trained = await trainModel(
+    runner,
+    prepared,
+    plan,
+    P,
+    async (noPrior) => {
+      const t1 = performance.now();
+      const st = await streamWindows(s, blocking.indexes, () => runner, async (w) => {
+        await scoreAll(runner, 'train', noPrior, w.levels, tfRows, w.left, w.count, w.weights);
+        evidence.set(w.weights.subarray(0, w.count), w.offset);
+      });
+      if (st.pairs !== P) throw new KhopError('INTERNAL', 'the candidate stream changed between two reads');
+      evidenceMs += performance.now() - t1;
+    },
+    blocking.indexes,
+    rules,
+    evidence,
+    v,
+    options.em,
+    s.linkMode,
+  );
+  const phase: PhaseStat = { phase: 'train', ms: performance.now() - t, threads: runner.pool.threads, postedBytes: runner.traffic.bytes - posted, ...trained.stats, evidenceMs, streamed: 1 };
+  return scoreStream(s, blocking, trained.model, { phase, pairsMs: countMs });
 }
 
 /**

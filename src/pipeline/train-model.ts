@@ -32,7 +32,7 @@ import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { estimateU } from '../score/estimate-u.js';
 import { sampleRandomPairs } from '../score/random-pairs.js';
 import type { EmOptions, EmSession, EmSessionDiagnostics } from '../score/expectation-maximisation.js';
-import { computeLevels, posteriorSumBuffer, scoreAll, sumPosteriors, type MatchRunner } from '../pool/parallel-match.js';
+import { computeLevels, posteriorSumBuffer, sumPosteriors, type MatchRunner } from '../pool/parallel-match.js';
 import { trainEmParallel } from '../pool/parallel-em.js';
 import { sharedCopyUint32, sharedFloat64, sharedUint8 } from '../pool/shared-arrays.js';
 import type { PreparedDataset } from './prepare.js';
@@ -87,20 +87,28 @@ export function totalPairsOf(prepared: PreparedDataset, linkMode: boolean): numb
   return linkMode ? (prepared.sourceRows[0] ?? 0) * (prepared.sourceRows[1] ?? 0) : (n * (n - 1)) / 2;
 }
 
+/**
+ * Writes the evidence of every candidate pair under `noPrior` (its match weight with prior ½:
+ * the sum of its level weights and term-frequency adjustments) into the `evidence` column
+ * given to trainModel, pair p at p. The caller decides how: from level columns it holds, or by
+ * comparing the candidate stream again window by window (match.ts).
+ */
+export type EvidencePass = (noPrior: FellegiSunterModel) => Promise<void>;
+
 export async function trainModel(
   runner: MatchRunner,
   prepared: PreparedDataset,
   plan: ComparisonPlan,
-  levels: Uint8Array[],
-  pairs: PairBuffer,
+  /** Candidate pairs of the run (their share of all pairs starts EM's prior and λ's fixed point). */
+  candidateCount: number,
+  /** Fills `evidence[0 .. candidateCount)` (see EvidencePass). */
+  evidencePass: EvidencePass,
   indexes: readonly BlockIndex[],
   rules: BlockingRule[],
-  /** Term frequency per row of each tf comparison (a pair's is its left row's). */
-  tfRows: (Float64Array | undefined)[],
   /**
-   * Scratch for the per-pair evidence of the λ estimate: shared Float64Array of length
-   * ≥ max(1, pairs.count), overwritten (the caller reuses it for the final weights, so a large
-   * run does not hold two 8-byte-per-pair columns at once).
+   * The per-pair evidence of the λ estimate: shared Float64Array of length
+   * ≥ max(1, candidateCount), overwritten (the caller may reuse it for the final weights, so a
+   * large run does not hold two 8-byte-per-pair columns at once).
    */
   evidence: Float64Array,
   v: TrainingOptions,
@@ -138,7 +146,7 @@ export async function trainModel(
   });
   const unobservedU = new Set(uSub.unobserved.map((x) => keep[x.comparison]! * 256 + x.level));
   for (const k of empty) for (let l = 1; l < plan.specs[k]!.levels.length; l++) unobservedU.add(k * 256 + l);
-  const init = new FellegiSunterModel(plan.specs, { prior: Math.min(0.5, Math.max(1e-12, pairs.count / totalPairs / 2)), u: uAll });
+  const init = new FellegiSunterModel(plan.specs, { prior: Math.min(0.5, Math.max(1e-12, candidateCount / totalPairs / 2)), u: uAll });
   const uMs = performance.now() - t;
 
   // m by EM, one session per rule on ALL of that rule's pairs (not only those no earlier rule
@@ -240,7 +248,7 @@ export async function trainModel(
 
   // λ by a fixed point over all candidate pairs (outside the blocks: non-matches).
   t = performance.now();
-  const P = pairs.count;
+  const P = candidateCount;
   const K = plan.specs.length;
   const m: number[][] = [];
   const u: number[][] = [];
@@ -266,7 +274,7 @@ export async function trainModel(
     u.push(normalise(uk));
   }
   const noPrior = new FellegiSunterModel(plan.specs, { prior: 0.5, m, u });
-  if (P > 0) await scoreAll(runner, 'train', noPrior, levels, tfRows, pairs.left, P, evidence);
+  if (P > 0) await evidencePass(noPrior);
   // Σ P(match) per fixed pair range, added in range order: the same λ for any thread count.
   const sums = posteriorSumBuffer(P);
   let lambda = Math.min(0.5, Math.max(1e-15, P / totalPairs / 2));
@@ -324,7 +332,7 @@ export function poolSessionEstimates(
 }
 
 /** Record pairs inside the blocks of an index that are not skipped (size ≤ maxBlockSize); a dedupe count. */
-function pairsWithin(index: BlockIndex, maxBlockSize: number): number {
+export function pairsWithin(index: BlockIndex, maxBlockSize: number): number {
   let pairs = 0;
   const starts = index.starts;
   for (let b = 0; b + 1 < starts.length; b++) {

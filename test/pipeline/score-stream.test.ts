@@ -16,11 +16,13 @@ function summary(r: MatchResult): unknown {
 
 const windows = (r: MatchResult): unknown => r.stats.phases.find((p) => p.phase === 'score')?.['windows'];
 
-describe('dedupe / link with a given model: the candidates scored window by window', () => {
+describe('dedupe / link on the streamed candidates: a given model, or training that never holds them', () => {
   it('dedupe gives the trained run’s pairs, weights, explanations, clusters and counts — any window size, 1 or 2 threads', async () => {
     const rows = [...generatePopulation({ size: 6000, seed: 21, duplicateRate: 0.25 })];
     const options = { schema, idField: 'recordId', pairFloor: 0.001 };
     const trained = await dedupe(rows, { ...options, threads: 1 });
+    // A small run holds its candidates to train (STREAM_TRAINING_MIN_BYTES).
+    expect(trained.stats.phases.find((p) => p.phase === 'train')?.['streamed']).toBeUndefined();
     const P = trained.stats.candidatePairs;
     expect(P).toBeGreaterThan(1500);
     expect(trained.pairs.count).toBeGreaterThan(100);
@@ -36,6 +38,31 @@ describe('dedupe / link with a given model: the candidates scored window by wind
       expect(r.clusters).toEqual(trained.clusters);
       expect(windows(r)).toBe(Math.ceil(P / window));
     }
+  });
+
+  it('training on the streamed candidates gives the same model, pairs, explanations and clusters as training on held ones', async () => {
+    const rows = [...generatePopulation({ size: 4000, seed: 24, duplicateRate: 0.25 })];
+    const options = { schema, idField: 'recordId', pairFloor: 0.001 };
+    const held = await dedupe(rows, { ...options, threads: 1 }, { trainInWindows: false });
+    expect(held.stats.phases.find((p) => p.phase === 'train')?.['streamed']).toBeUndefined();
+    for (const [threads, window] of [
+      [1, 97],
+      [1, 1 << 22],
+      [2, 300],
+    ] as const) {
+      const r = await dedupe(rows, { ...options, threads }, { trainInWindows: true, scoreWindowPairs: window });
+      expect(r.stats.phases.find((p) => p.phase === 'train')?.['streamed']).toBe(1);
+      expect(r.model.toJSON()).toEqual(held.model.toJSON());
+      expect(summary(r)).toEqual(summary(held));
+      expect(r.clusters).toEqual(held.clusters);
+    }
+    const left = rows.filter((_, i) => i % 2 === 0);
+    const right = rows.filter((_, i) => i % 2 === 1);
+    const heldLink = await link(left, right, { schema, idField: 'recordId', threads: 1 }, { trainInWindows: false });
+    const streamedLink = await link(left, right, { schema, idField: 'recordId', threads: 1 }, { trainInWindows: true, scoreWindowPairs: 50 });
+    expect(streamedLink.model.toJSON()).toEqual(heldLink.model.toJSON());
+    expect(streamedLink.links).toEqual(heldLink.links);
+    expect(streamedLink.clusters).toEqual(heldLink.clusters);
   });
 
   it('link gives the trained run’s links and clusters with a given model, in small windows', async () => {
