@@ -18,7 +18,9 @@
  *            and rows (12 B per keyed row) + the radix sort's scratch (12 B per keyed row)
  *   pairs    dedupe: left/right Uint32 columns at their doubling capacity (≥ 65,536) + per pair
  *            one level byte per comparison, 8 B weight, 8 B evidence (λ), 8 B per
- *            term-frequency comparison
+ *            term-frequency comparison; when those columns would pass STREAM_TRAINING_MIN_BYTES
+ *            (training then streams the candidates, match.ts): 8 B evidence per pair + one
+ *            window of SCORE_WINDOW_PAIRS pairs' columns
  *   training u sample (min(uSampleSize, all pairs) × (8 + K)) + one EM session (min(pairs,
  *            2M) × (8 + K)), K = comparisons
  *   rows     bookkeeping per input row (input position, user id, source, rank, cluster rep):
@@ -57,6 +59,7 @@ import { planComparisons } from './comparisons.js';
 import { buildRuleKeys } from '../block/blocking-keys.js';
 import { defaultDirectoryBits } from '../block/block-index.js';
 import { DEFAULT_MAX_BLOCK_SIZE } from '../block/candidate-pairs.js';
+import { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES } from './kept-pairs.js';
 import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
 import { DEFAULT_CHUNK_BITS, type ColumnType, type RecordStore } from '../block/record-store.js';
 
@@ -325,7 +328,9 @@ export async function estimateMemory(
   // Pair columns: doubling capacity while the stream runs, then trimmed to P (the trim's copy
   // holds both); per pair afterwards K levels and the weight (training's evidence pass uses the
   // weight column as scratch); tf per row.
-  const pairs = P === 0 ? 0 : Math.max(8 * (pairCapacity + P), 8 * P + P * (K + 8)) + 8 * tfCount * R;
+  const held = Math.max(8 * (pairCapacity + P), 8 * P + P * (K + 8));
+  const streamed = P * (16 + K) > STREAM_TRAINING_MIN_BYTES;
+  const pairs = P === 0 ? 0 : (streamed ? 8 * P + Math.min(P, SCORE_WINDOW_PAIRS) * (16 + K + 8) : held) + 8 * tfCount * R;
   const allPairs = (R * (R - 1)) / 2;
   const training = Math.min(uSampleSize, allPairs) * (8 + K) + Math.min(P, MAX_TRAINING_PAIRS) * (8 + K);
   const rowBytes = N * ROW_BOOKKEEPING_BYTES;

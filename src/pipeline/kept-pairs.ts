@@ -19,6 +19,21 @@
  * `trim()` gives exact-size columns at the end.
  */
 
+/**
+ * When the candidates are streamed (a given model, or streamed training), they are compared and
+ * scored in windows of this many pairs (4M: ~70 MB of pair, level and weight columns for 8
+ * comparisons) — the candidates are never held whole.
+ */
+export const SCORE_WINDOW_PAIRS = 1 << 22;
+
+/**
+ * Training streams the candidates (read three times, never held) instead of holding them
+ * (pair, levels, weight: 16 + K bytes each) when their columns would take more than this —
+ * estimated before any pair is made from the block sizes (pairs within every rule's blocks, an
+ * upper bound). Results do not depend on it; memory and time do (BENCHMARKS.md, score-stream).
+ */
+export const STREAM_TRAINING_MIN_BYTES = 2 * 2 ** 30;
+
 /** The weight histogram of every scored pair: bins of HIST_BIN_WIDTH bits from HIST_BIN_START. */
 export const HIST_BIN_START = -40;
 export const HIST_BIN_WIDTH = 2;

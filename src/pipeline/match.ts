@@ -23,12 +23,15 @@
  * A pair is a match when its posterior probability ≥ `threshold` (default 0.5: the Bayes
  * decision for equal costs — a principle, not a value tuned on any dataset).
  *
- * Memory: training holds every candidate pair (pair, levels, weight: ~24 bytes a pair for 8
- * comparisons) because EM and λ read them all; after scoring only the pairs at or above
- * `pairFloor` are kept (KeptPairs, kept-pairs.ts) for clustering and the result. With a given
- * `model` (e.g. trained on a sample, saved with toJSON) nothing is trained and the candidate
- * stream is compared and scored in windows of SCORE_WINDOW_PAIRS pairs: the candidates are
- * never held whole — the same pairs, weights and clusters as training's run with that model.
+ * Memory: after scoring only the pairs at or above `pairFloor` are kept (KeptPairs,
+ * kept-pairs.ts) for clustering and the result. Before it, the candidates are held whole
+ * (pair, levels, weight: ~24 bytes a pair for 8 comparisons) only by a training run whose
+ * columns stay under STREAM_TRAINING_MIN_BYTES (trainAndScore: one read of the stream). A
+ * larger one streams them (trainStream): EM's sessions come from the indexes, so the stream is
+ * counted, compared once for λ's evidence (8 bytes a pair) and compared again to score, in
+ * windows of SCORE_WINDOW_PAIRS. With a given `model` (e.g. trained on a sample, saved with
+ * toJSON) nothing is trained and the stream is scored once, window by window (scoreStream).
+ * All three give the same weights bit for bit for the same model.
  *
  * Threads (src/pool): the heavy phases run as tasks on a KhopPool over shared memory — the
  * comparison levels of the candidate pairs, of the u sample and of the EM pairs; the E-steps;
@@ -64,7 +67,9 @@ import { computeLevels, scoreAll, type MatchRunner } from '../pool/parallel-matc
 import { PoolTraffic } from '../pool/task-message.js';
 import { sharedFloat64, sharedUint8 } from '../pool/shared-arrays.js';
 import { PairBuffer } from './pair-buffer.js';
-import { HIST_BIN_START, HIST_BIN_WIDTH, KeptPairs } from './kept-pairs.js';
+import { HIST_BIN_START, HIST_BIN_WIDTH, KeptPairs, SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES } from './kept-pairs.js';
+
+export { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES };
 import type { BlockIndex } from '../block/block-index.js';
 import { pairsWithin, totalPairsOf, trainModel } from './train-model.js';
 
@@ -246,22 +251,7 @@ function validate(options: MatchOptions): Validated {
   return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads, idConflicts, memoryBudget };
 }
 
-/**
- * With a given model, candidate pairs are compared and scored in windows of about this many
- * pairs (4M: ~70 MB of pair, level and weight columns for 8 comparisons), and only the pairs
- * at or above the pair floor are kept (KeptPairs) — the candidates are never held whole.
- */
-export const SCORE_WINDOW_PAIRS = 1 << 22;
 
-/**
- * Training streams the candidates (trainStream: read three times, never held) instead of
- * holding them (pair, levels, weight: 16 + K bytes each) when their columns would take more
- * than this — estimated before any pair is made from the block sizes (pairs within every
- * rule's blocks, an upper bound). Results do not depend on it; memory and time do: at 10M
- * records (185.85M pairs) streaming trades ~3 GB of peak for a second and third read of the
- * stream (BENCHMARKS.md, score-stream).
- */
-export const STREAM_TRAINING_MIN_BYTES = 2 * 2 ** 30;
 
 /** Internal knobs of dedupe / link, for tests and benchmarks (not options: results do not depend on them). */
 export interface MatchTuning {

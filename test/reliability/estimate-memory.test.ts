@@ -89,6 +89,16 @@ describe('estimateMemory against real builds', () => {
     expect(e.breakdown.pairs).toBe(0);
   });
 
+  it('candidate columns past STREAM_TRAINING_MIN_BYTES count as streamed training holds them: 8 B of evidence a pair and one window', async () => {
+    const pairsOf = async (P: number) => (await estimateMemory(10_000_000, schema, { candidatePairs: P, uSampleSize: 0 })).breakdown.pairs;
+    // Held (small runs): two Uint32 columns, K level bytes and an 8-byte weight per pair.
+    expect((await pairsOf(2_000_000)) - (await pairsOf(1_000_000))).toBeGreaterThanOrEqual(16 * 1_000_000);
+    // Streamed (past 2 GiB of columns): exactly 8 B more per pair, the window being the same.
+    expect((await pairsOf(400_000_000)) - (await pairsOf(200_000_000))).toBe(8 * 200_000_000);
+    // … well under what holding them would take.
+    expect(await pairsOf(200_000_000)).toBeLessThan(16 * 200_000_000);
+  });
+
   it('bad arguments → KhopError INVALID_ARGUMENT / INVALID_OPTION (all problems listed) / INVALID_SCHEMA', async () => {
     const code = async (p: Promise<unknown>) => p.then(() => 'NO_THROW', (e: unknown) => (isKhopError(e) ? e.code : 'NOT_KHOP'));
     expect(await code(estimateMemory(-1, schema))).toBe('INVALID_ARGUMENT');
