@@ -58,6 +58,11 @@ describe('dedupe / link on the streamed candidates: a given model, or training t
     }
     const left = rows.filter((_, i) => i % 2 === 0);
     const right = rows.filter((_, i) => i % 2 === 1);
+    // The public option chooses the same paths.
+    const viaOption = await dedupe(rows, { ...options, threads: 1, streamCandidates: true });
+    expect(viaOption.stats.phases.find((p) => p.phase === 'train')?.['streamed']).toBe(1);
+    expect(summary(viaOption)).toEqual(summary(held));
+    await expect(dedupe(rows, { ...options, streamCandidates: 'yes' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     const heldLink = await link(left, right, { schema, idField: 'recordId', threads: 1 }, { trainInWindows: false });
     const streamedLink = await link(left, right, { schema, idField: 'recordId', threads: 1 }, { trainInWindows: true, scoreWindowPairs: 50 });
     expect(streamedLink.model.toJSON()).toEqual(heldLink.model.toJSON());
