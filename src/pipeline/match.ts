@@ -502,6 +502,8 @@ interface ComparedWindow {
 interface WindowStats {
   pairs: number;
   windows: number;
+  /** Threads of the runner the windows ran on (1 when there was no window). */
+  threads: number;
   /** Time spent reading the stream (outside compare and onWindow). */
   pairsMs: number;
   compareMs: number;
@@ -526,13 +528,14 @@ async function streamWindows(
   let levels: Uint8Array[] = [];
   let weights: Float64Array = new Float64Array(0);
   let runner: TrackedRunner | undefined;
-  const st: WindowStats = { pairs: 0, windows: 0, pairsMs: 0, compareMs: 0, comparePosted: 0, report: NO_PAIRS_REPORT };
+  const st: WindowStats = { pairs: 0, windows: 0, threads: 1, pairsMs: 0, compareMs: 0, comparePosted: 0, report: NO_PAIRS_REPORT };
   let inWindows = 0;
   const flush = async (last: boolean): Promise<void> => {
     const count = window.count;
     if (count === 0) return;
     const t0 = performance.now();
     runner ??= runnerFor(last, count);
+    st.threads = runner.pool.threads;
     if (levels.length === 0 || levels[0]!.length < window.left.length) {
       levels = plan.specs.map(() => sharedUint8(window.left.length));
       weights = sharedFloat64(window.left.length);
@@ -598,7 +601,7 @@ async function scoreStream(s: Scoring, blocking: BlockIndexes, model: FellegiSun
     },
   );
   const P = st.pairs;
-  const threads = st.windows > 0 ? s.runnerFor(P).pool.threads : 1;
+  const threads = st.threads;
   phases.push({ phase: 'pairs', ms: st.pairsMs + (train?.pairsMs ?? 0), pairs: P, skippedPairs: st.report.skippedPairs });
   progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
   phases.push({ phase: 'compare', ms: st.compareMs, pairs: P, threads, postedBytes: st.comparePosted });

@@ -32,6 +32,7 @@ import type { FieldPlan } from './register-layout.js';
 import { AUTHENTICATE_TASK, packClaimBatch, type AuthenticateTaskPayload, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import type { EncodedVerdicts } from './verdict-codec.js';
 import type { VerdictTable } from './verdict-table.js';
+import { turn } from '../pool/ordered-chunks.js';
 
 /**
  * Claims the calling thread authenticates between two event-loop turns when it shares the
@@ -57,9 +58,6 @@ export interface AuthenticateAllPlan {
   /** The calling thread's path: claims[from .. to) authenticated into the table. */
   readonly local: (from: number, to: number) => void;
 }
-
-/** A macrotask turn (lets the pool deliver finished batches and take the next ones). */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Authenticate every claim of the plan into its table. */
 export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void> {

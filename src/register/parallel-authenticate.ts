@@ -60,6 +60,7 @@ import { openSource, type ClaimBatch } from './authenticate-batch.js';
 import { claimValue, type ClaimValues } from './claim.js';
 import type { FieldPlan } from './register-layout.js';
 import { VerdictDecoder, type EncodedVerdicts, type VerdictEncoder, type VerdictObjects } from './verdict-codec.js';
+import { turn } from '../pool/ordered-chunks.js';
 
 
 /** What a worker needs to rebuild a read-only register. */
@@ -356,9 +357,6 @@ class PendingBatch {
   settled = false;
   constructor(public claims: Record<string, unknown>[]) {}
 }
-
-/** A macrotask turn (lets piscina see finished workers and hand them their next batch). */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The iterator of a pooled authenticateMany. Hand-written (like VerdictStream) so that a ready

@@ -35,7 +35,8 @@ import type { ExplainedField, FieldVerdict, Outcome, Verdict, VerdictCandidate, 
 /** The statuses by code: the status byte of an encoded verdict (and VerdictTable.status). */
 export const VERDICT_STATUSES: readonly VerdictStatus[] = Object.freeze(['VERIFIED', 'MISMATCH', 'NOT_FOUND', 'INVALID_ID', 'INCONSISTENT_ID', 'AMBIGUOUS']);
 const STATUSES = VERDICT_STATUSES;
-const STATUS_CODE = new Map<VerdictStatus, number>(STATUSES.map((s, i) => [s, i]));
+/** Status → its code (the inverse of VERDICT_STATUSES). */
+export const STATUS_CODE: ReadonlyMap<VerdictStatus, number> = new Map<VerdictStatus, number>(STATUSES.map((s, i) => [s, i]));
 /** matchedBy by code: the second byte of an encoded verdict. */
 export const MATCHED_BY: ReadonlyArray<'id' | 'earlierId' | null> = Object.freeze([null, 'id', 'earlierId']);
 
@@ -288,6 +289,17 @@ export class VerdictDecoder {
 
   get remaining(): number {
     return this.enc.count - this.decoded;
+  }
+
+  /**
+   * Check that the batch was read exactly: every verdict, byte, number and string.
+   * @throws KhopError INTERNAL otherwise (a malformed batch).
+   */
+  end(): void {
+    const e = this.enc;
+    if (this.decoded !== e.count || this.b !== e.bytes.length || this.n !== e.nums.length || this.t !== e.lengths.length) {
+      throw new KhopError('INTERNAL', 'verdict codec: the batch does not hold what its verdicts say');
+    }
   }
 
   /** The next string of the batch. */

@@ -11,10 +11,9 @@
  *   verdict(i) the Verdict object `authenticate` returns for claim i — equal to it, key order
  *              included (the same builders, verdict-codec.ts)
  *
- * Filled from encoded verdict batches (verdict-codec.ts layout: status · matchedBy · flags ·
- * K outcome rows · [candidates] per verdict, weight and numeric ids in `nums`, string ids and
- * reasons in `text`), wherever they were computed — the calling thread or a worker — at their
- * claims' offset: batches may arrive in any order.
+ * Filled verdict by verdict (`put`: the calling thread's verdicts, and a worker's encoded batch
+ * as the codec's VerdictDecoder reads it back, `fill`), at the claims' offset: batches may
+ * arrive in any order.
  *
  * Trade-off: the outcome rows (K bytes a claim), the weight and the status are kept in typed
  * arrays; record ids, reasons and candidate lists are kept as JS values (an id is a string or
@@ -25,18 +24,13 @@
  */
 import { KhopError } from '../errors.js';
 import {
-  C_FIELDS,
-  F_CANDIDATES,
-  F_EXPLANATION,
-  F_REASON,
-  ID_NUMBER,
-  ID_SHIFT,
-  ID_STRING,
   MATCHED_BY,
   noRecordVerdictObject,
   OutcomeRows,
   recordVerdictObject,
+  STATUS_CODE,
   VERDICT_STATUSES,
+  VerdictDecoder,
   type EncodedVerdicts,
   type VerdictObjects,
 } from './verdict-codec.js';
@@ -66,7 +60,6 @@ export class VerdictTable {
   private readonly resultColumns = new Map<string, Uint8Array>();
   private readonly fieldIndex: ReadonlyMap<string, number>;
   private readonly rowsOf: OutcomeRows;
-  private readonly statusCode: ReadonlyMap<VerdictStatus, number>;
   private filled = 0;
 
   constructor(
@@ -85,17 +78,16 @@ export class VerdictTable {
     this.fieldNames = Object.freeze(fields.map((f) => f.name));
     this.fieldIndex = new Map(fields.map((f, k) => [f.name, k]));
     this.rowsOf = new OutcomeRows(fields);
-    this.statusCode = new Map(VERDICT_STATUSES.map((st, c) => [st, c]));
   }
 
   /**
-   * Write verdict `v` as claim i (the calling thread's path: its Verdict objects are read into
-   * the columns and dropped young, without the encoding a worker's batch needs to cross).
+   * Write verdict `v` as claim i (the calling thread's Verdict objects, and a worker's batch as
+   * fill decodes it): read into the columns and dropped young.
    */
   put(i: number, v: Verdict): void {
     const K = this.fields.length;
     this.check(i);
-    this.status[i] = this.statusCode.get(v.status)!;
+    this.status[i] = STATUS_CODE.get(v.status)!;
     this.matchedBy[i] = v.matchedBy === null ? 0 : v.matchedBy === 'id' ? 1 : 2;
     const rows = this.rowsOf.of(v.fields);
     for (let k = 0, at = i * K; k < K; k++) this.outcomes[at + k] = rows[k]!;
@@ -113,56 +105,15 @@ export class VerdictTable {
   }
 
   /**
-   * Write the `enc.count` verdicts of one encoded batch as claims at .. at + count − 1.
+   * Write the `enc.count` verdicts of one encoded batch (a worker's) as claims at .. at + count − 1,
+   * read by the codec's own decoder.
    * @throws KhopError INTERNAL when the batch does not fit or is malformed.
    */
   fill(at: number, enc: EncodedVerdicts): void {
-    const K = this.fields.length;
     if (!Number.isInteger(at) || at < 0 || at + enc.count > this.size) throw new KhopError('INTERNAL', 'verdict table: batch out of range');
-    const { bytes, nums, text, lengths } = enc;
-    let b = 0;
-    let n = 0;
-    let t = 0;
-    let pos = 0;
-    const str = (): string => {
-      const end = pos + lengths[t++]!;
-      const s = text.slice(pos, end);
-      pos = end;
-      return s;
-    };
-    for (let i = at; i < at + enc.count; i++) {
-      this.status[i] = bytes[b]!;
-      this.matchedBy[i] = bytes[b + 1]!;
-      const flags = bytes[b + 2]!;
-      b += 3;
-      const o = this.outcomes;
-      for (let k = 0, at = i * K; k < K; k++) o[at + k] = bytes[b + k]!;
-      b += K;
-      this.weight[i] = nums[n++]!;
-      const idKind = flags >>> ID_SHIFT;
-      this.recordIds[i] = idKind === ID_NUMBER ? nums[n++]! : idKind === ID_STRING ? str() : null;
-      this.reasons[i] = (flags & F_REASON) !== 0 ? str() : undefined;
-      this.explained[i] = flags & F_EXPLANATION;
-      if ((flags & F_CANDIDATES) !== 0) {
-        const count = bytes[b]! | (bytes[b + 1]! << 8);
-        b += 2;
-        const list = new Array<VerdictCandidate>(count);
-        for (let c = 0; c < count; c++) {
-          const cf = bytes[b++]!;
-          let fields: Readonly<Record<string, FieldVerdict>> | undefined;
-          if ((cf & C_FIELDS) !== 0) {
-            fields = this.objects.shape(bytes, b).fields;
-            b += K;
-          }
-          const w = nums[n++]!;
-          const id = (cf & 3) === ID_NUMBER ? nums[n++]! : str();
-          list[c] = fields === undefined ? { recordId: id, weight: w } : { recordId: id, weight: w, fields };
-        }
-        this.candidates.set(i, list);
-      } else this.candidates.delete(i);
-    }
-    if (b !== bytes.length || n !== nums.length || t !== lengths.length) throw new KhopError('INTERNAL', 'verdict table: malformed batch');
-    this.filled += enc.count;
+    const decoder = new VerdictDecoder(enc, this.fields.length, this.objects);
+    for (let i = at; i < at + enc.count; i++) this.put(i, decoder.next());
+    decoder.end();
   }
 
   /** The status of claim i. */
