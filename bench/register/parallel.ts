@@ -32,7 +32,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { generateClaims, generatePopulation, KhopPool, Register, vietnamesePersonSchema } from '../../src/index.js';
 import type { AuthenticateTaskPayload, PoolLike } from '../../src/register/parallel-authenticate.js';
-import type { EncodedVerdicts } from '../../src/register/verdict-codec.js';
+import type { TableSide } from '../../src/register/verdict-table.js';
+import { serialize } from 'node:v8';
 import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -113,20 +114,33 @@ function stringBytes(x: string): number {
 
 /**
  * Bytes crossing threads per claim sent to a worker, one authenticateAll on `pool`: the packed
- * claims out (texts, kinds, lengths, numbers) and the encoded verdicts back (bytes, numbers,
- * text, lengths) — the data, not the job descriptor (~the same few hundred bytes per batch).
+ * claims out (texts, kinds, lengths, numbers) and what comes back — the encoded verdicts
+ * without a record (bytes, numbers, text, lengths) and their offsets; a verdict about a record
+ * is written by the worker into the table's shared columns and does not cross. Also counted:
+ * the tasks that carried the register job whole (its metadata, serialised, and one handle per
+ * shared buffer) and those that carried it by id.
  */
-async function crossingBytes(register: Register, claims: Array<Record<string, unknown>>, pool: KhopPool): Promise<{ out: number; back: number; sent: number }> {
-  const c = { out: 0, back: 0, sent: 0 };
+async function crossingBytes(
+  register: Register,
+  claims: Array<Record<string, unknown>>,
+  pool: KhopPool,
+): Promise<{ out: number; back: number; sent: number; wholeJobs: number; jobsById: number; metaBytes: number }> {
+  const c = { out: 0, back: 0, sent: 0, wholeJobs: 0, jobsById: 0, metaBytes: 0 };
   const counting: PoolLike = {
     threads: pool.threads,
     close: () => pool.close(),
     run: async <T>(task: string, payload: unknown): Promise<T> => {
       const p = payload as AuthenticateTaskPayload;
+      if ('meta' in p.job) {
+        c.wholeJobs++;
+        c.metaBytes = serialize(p.job.meta).length;
+      } else c.jobsById++;
+      const r = (await pool.run(task, payload)) as TableSide | { missingJob: true };
+      if ('missingJob' in r) return r as T;
       c.sent += p.count;
       c.out += p.claims.texts.reduce((a, t) => a + stringBytes(t), 0) + p.claims.kinds.byteLength + p.claims.lengths.byteLength + p.claims.nums.byteLength;
-      const r = (await pool.run(task, payload)) as EncodedVerdicts;
-      c.back += r.bytes.byteLength + r.nums.byteLength + stringBytes(r.text) + r.lengths.byteLength;
+      const v = r.verdicts;
+      c.back += r.at.byteLength + v.bytes.byteLength + v.nums.byteLength + stringBytes(v.text) + v.lengths.byteLength;
       return r as T;
     },
   };
@@ -204,7 +218,7 @@ async function main(): Promise<void> {
     `×${ratios.map((x) => x.toFixed(2)).join(' / ×')} (median round: ${fmt(mid[0])} claims/s alone, ${fmt(mid[1])} + ${fmt(mid[2])} together) — ` +
     `what 2 cores give this workload with no sharing, messages or coordination at all; the threads compete for the same caches and memory.`;
   const per = (x: number): string => (x / Math.max(1, crossing.sent)).toFixed(1);
-  const crossingText = `Bytes crossing threads per claim a worker authenticates (authenticateAll, threads: 2; ${fmt(crossing.sent)} of ${fmt(claims.length)} claims went to the worker): ${per(crossing.out)} B out (the claim's 4 values: one text per column, a kind byte and a length each) + ${per(crossing.back)} B back (status, matchedBy, flags, 4 outcome rows, the weight, the record id, a reason or candidates when there are any). The register itself never crosses: it is on SharedArrayBuffer.`;
+  const crossingText = `Bytes crossing threads per claim a worker authenticates (authenticateAll, threads: 2; ${fmt(crossing.sent)} of ${fmt(claims.length)} claims went to the worker): ${per(crossing.out)} B out (the claim's 4 values: one text per column, a kind byte and a length each) + ${per(crossing.back)} B back (only for a verdict without a record: its status, outcome rows, reason and candidates, and its offset — a verdict about a record is written by the worker into the table's shared columns). The register itself never crosses: it is on SharedArrayBuffer; its job (metadata ${fmt(crossing.metaBytes)} B serialised, plus a handle per shared buffer) went whole with ${crossing.wholeJobs} task(s) and by id with ${crossing.jobsById}.`;
   console.log(`${availableParallelism()} cores available`);
   console.log(table);
   console.log(ceilingText);

@@ -42,6 +42,19 @@ export class TaskContext {
     return state;
   }
 
+  /**
+   * The state of job `key` when this thread has it cached (and it is not released), else
+   * undefined — for tasks that carry a job by id only once its threads are likely to have it.
+   */
+  cached<T>(key: string): T | undefined {
+    this.sweep();
+    const hit = this.jobs.get(key);
+    if (hit === undefined) return undefined;
+    this.jobs.delete(key);
+    this.jobs.set(key, hit);
+    return hit.state as T;
+  }
+
   /** Number of cached jobs (after dropping released ones). */
   get size(): number {
     this.sweep();

@@ -4,11 +4,15 @@
  * and every batch writes its verdicts at its own offset — so there is no ordering to keep,
  * no back-pressure, and no Verdict object is made for a claim unless the caller asks for it.
  *
- *   claims[0 .. n) ── cursor ──┬─► worker batch: packClaimBatch ─► pool.run('register.authenticate')
- *                              │      ─► EncodedVerdicts ─► table.fill(from, …)   (when it arrives)
+ *   claims[0 .. n) ── cursor ──┬─► worker batch: packClaimBatch ─► pool.run('register.authenticateTable')
+ *                              │      the worker writes its claims' status, weight, matchedBy,
+ *                              │      outcome rows and store row straight into the table's
+ *                              │      shared columns (TableWriter) and returns only its verdicts
+ *                              │      without a record, encoded ─► table.settle(from, to, …)
  *                              └─► calling thread slice (LOCAL_SLICE claims): the register's own
- *                                     batch path ─► table.put(i, verdict) per claim; then an
- *                                     event-loop turn, so finished workers get their next batch
+ *                                     batch path into the same columns (its own TableWriter);
+ *                                     then an event-loop turn, so finished workers get their
+ *                                     next batch
  *
  * Scheduling is guided self-scheduling (Polychronopoulos & Kuck, IEEE ToC 36(12), 1987): a
  * worker batch takes remaining / (2 × threads) claims, within [MIN_WORKER_BATCH, batchSize],
@@ -23,16 +27,57 @@
  * rejects with the error (pool errors named after the 'authenticate' phase); batches still in
  * flight are abandoned and no table is returned.
  *
- * Trade-off against authenticateMany: the whole result is held (≈ K + 10 bytes a claim plus
- * its record id), so it is for arrays; a stream of unknown length stays with authenticateMany.
+ * What crosses threads per claim a worker answers: its K values out (packClaimBatch, as for
+ * authenticateMany) and, back, nothing for a verdict about a record — the worker wrote it in
+ * place — and the encoded reason / candidates of a verdict without one. Measured against the
+ * previous design (every verdict encoded by the worker and decoded into the table by the
+ * calling thread; see BENCHMARKS.md, "Batch authentication").
+ *
+ * Trade-off against authenticateMany: the whole result is held (≈ K + 14 bytes a claim in
+ * shared typed arrays, see verdict-table.ts), so it is for arrays; a stream of unknown length
+ * stays with authenticateMany.
  */
 import { KhopError } from '../errors.js';
 import { phaseError } from '../pool/phase-runner.js';
 import type { FieldPlan } from './register-layout.js';
-import { AUTHENTICATE_TASK, packClaimBatch, type AuthenticateTaskPayload, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
-import type { EncodedVerdicts } from './verdict-codec.js';
-import type { VerdictTable } from './verdict-table.js';
+import {
+  batchOf,
+  finishing,
+  packClaimBatch,
+  RegisterJobSender,
+  runRegisterTask,
+  type AuthenticateTaskPayload,
+  type MissingJob,
+  type PoolLike,
+  type RegisterJob,
+  type RegisterTaskContext,
+} from './parallel-authenticate.js';
+import type { StoreReader } from './store-reader.js';
+import { isTableColumns, type TableColumns, type TableSide, type VerdictTable } from './verdict-table.js';
 import { turn } from '../pool/ordered-chunks.js';
+
+/** The pool task of a worker batch of authenticateAll. */
+export const AUTHENTICATE_TABLE_TASK = 'register.authenticateTable';
+
+/** Payload of the 'register.authenticateTable' task: a batch and where in the table it goes. */
+export interface AuthenticateTableTaskPayload extends AuthenticateTaskPayload {
+  readonly columns: TableColumns;
+  /** The batch's first claim in the table. */
+  readonly from: number;
+}
+
+/** Worker side: the batch authenticated into the shared columns; its verdicts without a record back. */
+export async function authenticateTableTask(payload: AuthenticateTableTaskPayload, context: RegisterTaskContext): Promise<TableSide | MissingJob> {
+  return finishing(payload, async () => {
+    const batch = await batchOf(payload, context);
+    if (batch === null) return { missingJob: true };
+    const columns = payload.columns;
+    if (!isTableColumns(columns, columns?.status?.length) || !(columns.status.buffer instanceof SharedArrayBuffer)) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.authenticateTable: payload must hold the table columns on shared memory');
+    }
+    return batch.register.authenticateIntoTable(batch.values, payload.count, payload.candidates, columns, payload.from);
+  });
+}
 
 /**
  * Claims the calling thread authenticates between two event-loop turns when it shares the
@@ -55,6 +100,8 @@ export interface AuthenticateAllPlan {
   /** The pool (threads − 1 workers), or undefined for the calling thread alone. */
   readonly pool: PoolLike | undefined;
   readonly job: () => RegisterJob;
+  /** The register's store reader now (a worker batch's rows are in the store of its job). */
+  readonly store: () => StoreReader;
   /** The calling thread's path: claims[from .. to) authenticated into the table. */
   readonly local: (from: number, to: number) => void;
 }
@@ -89,22 +136,27 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
     wake = null;
     w?.();
   };
+  const jobs = new RegisterJobSender(2 * workers);
   const send = (): void => {
     const size = Math.min(p.batchSize, Math.max(MIN_WORKER_BATCH, Math.ceil((n - next) / (2 * threads))));
     const from = next;
     const to = Math.min(n, from + size);
     next = to;
-    const payload: AuthenticateTaskPayload = {
-      job: p.job(),
+    const job = p.job();
+    const payload: AuthenticateTableTaskPayload = {
+      job: jobs.form(job),
       claims: packClaimBatch(p.claims.slice(from, to), p.fields),
       count: to - from,
       candidates: p.candidates,
+      columns: p.table.columns,
+      from,
     };
+    const store = p.store();
     running++;
-    pool.run<EncodedVerdicts>(AUTHENTICATE_TASK, payload).then(
-      (enc) => {
+    runRegisterTask<TableSide>(pool, AUTHENTICATE_TABLE_TASK, payload, job).then(
+      (side) => {
         try {
-          if (!failure.set) p.table.fill(from, enc);
+          if (!failure.set) p.table.settle(from, to, store, side);
         } catch (e) {
           fail(e);
         }

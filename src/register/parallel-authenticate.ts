@@ -80,9 +80,66 @@ export interface PoolLike {
   close(): Promise<void>;
 }
 
+/** A register job by id only: what a task carries once its thread is likely to have the job cached. */
+export interface RegisterJobRef {
+  readonly id: string;
+  readonly released: Int32Array;
+}
+
+/** What a register task answers when it was given a job by id that its thread does not hold. */
+export interface MissingJob {
+  readonly missingJob: true;
+}
+
+const MISSING_JOB: MissingJob = Object.freeze({ missingJob: true });
+
+function isMissingJob(r: unknown): r is MissingJob {
+  return r !== null && typeof r === 'object' && (r as Partial<MissingJob>).missingJob === true;
+}
+
+/**
+ * Which tasks carry the register job whole. Structured clone of a job costs ~0.45 ms for a
+ * 1M-record register (its metadata and ~80 shared-buffer handles, cloned on this thread and
+ * rebuilt on the worker — measured), i.e. 0.05–1.8 µs a claim for batches of 8,192 to 256
+ * claims, on both threads; yet a worker needs it once (it caches the register per job id).
+ * So the first `fullSends` tasks of each job carry it whole — the first wave, which reaches
+ * every worker when the pool hands one task to each idle worker — and later tasks carry it by
+ * id. A worker that was given a job by id and does not hold it answers MissingJob and the task
+ * is sent again with the job whole (runRegisterTask): correct whatever the pool's scheduling.
+ */
+export class RegisterJobSender {
+  private id: string | null = null;
+  private sent = 0;
+
+  constructor(private readonly fullSends: number) {}
+
+  /** The job as the next task carries it. */
+  form(job: RegisterJob): RegisterJob | RegisterJobRef {
+    if (job.id !== this.id) {
+      this.id = job.id;
+      this.sent = 0;
+    }
+    return this.sent++ < this.fullSends ? job : { id: job.id, released: job.released };
+  }
+}
+
+/**
+ * Run register task `task` with `payload` (its job whole or by id); when the worker answers
+ * MissingJob, `onBounce` is called and the task is sent again with `job` whole.
+ */
+export async function runRegisterTask<T>(pool: PoolLike, task: string, payload: AuthenticateTaskPayload, job: RegisterJob, onBounce?: () => void): Promise<T> {
+  const r = await pool.run<T | MissingJob>(task, payload);
+  if (!isMissingJob(r)) return r;
+  onBounce?.();
+  const again = await pool.run<T | MissingJob>(task, { ...payload, job });
+  if (isMissingJob(again)) throw new KhopError('INTERNAL', 'register task: a worker did not take the register job');
+  return again;
+}
+
 /** Payload of the 'register.authenticate' task. */
 export interface AuthenticateTaskPayload {
-  readonly job: RegisterJob;
+  /** The register: whole, or by id (see RegisterJobSender). */
+  readonly job: RegisterJob | RegisterJobRef;
   /** The claims' field values (packClaimBatch): field k of claim i is value `i * K + k`. */
   readonly claims: PackedClaims;
   readonly count: number;
@@ -391,6 +448,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private inFlight = 0;
   /** Batches workers finished (incremented by the workers, see AuthenticateTaskPayload.finished). */
   private readonly finishedOnWorkers = new Int32Array(new SharedArrayBuffer(4));
+  /** The register job whole in the first wave of a job's tasks, by id after (see RegisterJobSender). */
+  private jobs: RegisterJobSender | null = null;
   /** Batches whose result (or failure) has arrived on this thread. */
   private settledCount = 0;
   /** The source is exhausted (or stopped at a claim that is not an object). */
@@ -562,8 +621,9 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   private send(b: PendingBatch): void {
+    const job = this.o.job();
     const payload: AuthenticateTaskPayload = {
-      job: this.o.job(),
+      job: (this.jobs ??= new RegisterJobSender(2 * this.pool!.threads)).form(job),
       claims: packClaimBatch(b.claims, this.o.fields),
       count: b.claims.length,
       candidates: this.o.candidates,
@@ -577,7 +637,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       this.inFlight--;
       this.settledCount++;
     };
-    b.result = this.pool!.run<EncodedVerdicts>(AUTHENTICATE_TASK, payload);
+    // A bounce (the worker lacked the job) was counted in finishedOnWorkers: count it settled too.
+    b.result = runRegisterTask<EncodedVerdicts>(this.pool!, AUTHENTICATE_TASK, payload, job, () => this.settledCount++);
     b.result.then(settle, settle); // awaited in order; this also avoids an unhandled rejection meanwhile
   }
 
@@ -645,33 +706,68 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
 let registerModule: Promise<typeof import('./register.js')> | null = null;
 
 /** Worker side: authenticate one batch against the job's register (rebuilt once per thread). */
-export async function authenticateTask(
-  payload: AuthenticateTaskPayload,
-  context: { job<T>(key: string, released: Int32Array | undefined, build: () => T): T },
-): Promise<EncodedVerdicts> {
+export async function authenticateTask(payload: AuthenticateTaskPayload, context: RegisterTaskContext): Promise<EncodedVerdicts | MissingJob> {
+  return finishing(payload, async () => {
+    const batch = await batchOf(payload, context);
+    if (batch === null) return MISSING_JOB;
+    return batch.register.authenticateEncoded(batch.values, payload.count, payload.candidates);
+  });
+}
+
+/** What a register task needs of the running thread: its cache of jobs. */
+export interface RegisterTaskContext {
+  job<T>(key: string, released: Int32Array | undefined, build: () => T): T;
+  cached<T>(key: string): T | undefined;
+}
+
+/**
+ * Run a register task's `work`, then count it in the payload's `finished` counter (answered or
+ * failed), before the result travels back.
+ */
+export async function finishing<T>(payload: AuthenticateTaskPayload, work: () => Promise<T>): Promise<T> {
   const finished = (payload as { finished?: unknown } | null)?.finished;
   if (finished !== undefined && !(finished instanceof Int32Array && finished.buffer instanceof SharedArrayBuffer && finished.length >= 1)) {
     throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: finished must be an Int32Array on a SharedArrayBuffer');
   }
   try {
-    const c = payload?.claims as PackedClaims | undefined;
-    if (
-      payload === null ||
-      typeof payload !== 'object' ||
-      c === null ||
-      typeof c !== 'object' ||
-      !Array.isArray(c.texts) ||
-      !c.texts.every((t) => typeof t === 'string') ||
-      !(c.kinds instanceof Uint8Array) ||
-      !(c.lengths instanceof Uint32Array) ||
-      !(c.nums instanceof Float64Array)
-    ) {
-      throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold a job and packed claim values');
-    }
-    const { Register } = await (registerModule ??= import('./register.js'));
-    const register = context.job(payload.job.id, payload.job.released, () => Register.fromSharedJob(payload.job));
-    return register.authenticateEncoded(new PackedClaimValues(c), payload.count, payload.candidates);
+    return await work();
   } finally {
     if (finished !== undefined) Atomics.add(finished, 0, 1);
   }
+}
+
+/**
+ * The worker's register of the payload's job (cached per job id) and its packed claim values,
+ * checked; null when the job came by id and this thread does not hold it (see RegisterJobSender).
+ */
+export async function batchOf(
+  payload: AuthenticateTaskPayload,
+  context: RegisterTaskContext,
+): Promise<{ register: import('./register.js').Register; values: PackedClaimValues } | null> {
+  const c = payload?.claims as PackedClaims | undefined;
+  if (
+    payload === null ||
+    typeof payload !== 'object' ||
+    c === null ||
+    typeof c !== 'object' ||
+    !Array.isArray(c.texts) ||
+    !c.texts.every((t) => typeof t === 'string') ||
+    !(c.kinds instanceof Uint8Array) ||
+    !(c.lengths instanceof Uint32Array) ||
+    !(c.nums instanceof Float64Array)
+  ) {
+    throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold a job and packed claim values');
+  }
+  const job = payload.job;
+  if (job === null || typeof job !== 'object' || typeof job.id !== 'string') throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold a job and packed claim values');
+  const key = job.id;
+  let register: import('./register.js').Register | undefined;
+  if ('meta' in job) {
+    const { Register } = await (registerModule ??= import('./register.js'));
+    register = context.job(key, job.released, () => Register.fromSharedJob(job));
+  } else {
+    register = context.cached(key);
+    if (register === undefined) return null;
+  }
+  return { register, values: new PackedClaimValues(c) };
 }

@@ -73,12 +73,13 @@ import {
   type VerdictCandidate,
   type VerdictStatus,
 } from './verdict.js';
-import { formRecordIdIsNumber } from './written-form.js';
-import { VerdictEncoder, noRecordVerdictObject, recordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
+import { recordIdAt } from './record-id.js';
+import { VerdictObjectSink, type VerdictSink } from './verdict-sink.js';
+import { VerdictEncoder, noRecordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
-import { VerdictTable } from './verdict-table.js';
+import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
 
 /** Options of {@link Register.authenticateMany}. */
 export interface AuthenticateManyOptions extends AuthenticateOptions {
@@ -121,6 +122,13 @@ function isTwelveDigits(v: unknown): v is string {
 export function defaultAuthenticateThreads(claims: unknown, cores: number = availableParallelism()): number {
   return Array.isArray(claims) && claims.length >= AUTO_THREADS_MIN_CLAIMS ? Math.max(1, Math.min(cores, 256)) : 1;
 }
+
+/** The register's batch path: a batch prepared (its IDs hashed and looked up together), then verdicts by claim. */
+type LocalBatch = ClaimBatch & {
+  prepareValues(values: ClaimValues, n: number): void;
+  /** Claim i's verdict into `sink`. */
+  write(i: number, sink: VerdictSink): void;
+};
 
 /** The `threads` of authenticateMany / authenticateAll options (default: defaultAuthenticateThreads), validated. */
 function batchThreads(method: string, options: AuthenticateManyOptions | undefined, claims: unknown): number {
@@ -218,6 +226,8 @@ export class Register {
   private sharedJobValue: RegisterJob | null = null;
   /** Worker side of a pooled authenticateMany: the encoder of this layout (made on first use). */
   private encoderValue: VerdictEncoder | null = null;
+  /** Where authenticate and the batch paths build their Verdict objects (one claim at a time). */
+  private readonly objectSink: VerdictObjectSink;
 
   private constructor(state: RegisterState) {
     this.s = state;
@@ -227,6 +237,11 @@ export class Register {
     this.queryHasher = new KeyHasher({ seed: REGISTER_KEY_SEED });
     this.didYouMean = new CandidateSearch(state.layout, this.evaluator, this.queryHasher, (row) => this.recordIdOf(row));
     this.outcomes = new Uint8Array(state.layout.fields.length);
+    this.objectSink = new VerdictObjectSink(this.evaluator, {
+      recordIdOf: (row) => this.recordIdOf(row),
+      mismatchReason: (outcomes) => this.mismatchReason(outcomes),
+      byId: (by) => by === BY_ID,
+    });
   }
 
   // ── build, load, save ─────────────────────────────────────────────────────────────────────
@@ -398,12 +413,14 @@ export class Register {
   authenticate(claim: Record<string, unknown>, options?: AuthenticateOptions): Verdict {
     const k = this.candidateCount(options);
     const c = this.prepare(claim);
-    const early = this.precheck(c, k);
-    if (early !== null) return early;
-    this.idKey(c);
-    const lo = this.hashOut[0]!;
-    const hi = this.hashOut[1]!;
-    return this.resolve(c, lo, hi, this.s.idIndex.lookup(lo, hi), -2, k);
+    const sink = this.objectSink;
+    if (!this.precheck(c, k, sink)) {
+      this.idKey(c);
+      const lo = this.hashOut[0]!;
+      const hi = this.hashOut[1]!;
+      this.resolve(c, lo, hi, this.s.idIndex.lookup(lo, hi), -2, k, sink);
+    }
+    return sink.take();
   }
 
   /** The lookup key of a claim's (valid) ID into hashOut: XXH64 of the digits, or its HMAC when keyed. */
@@ -482,7 +499,7 @@ export class Register {
     }
     const threads = batchThreads('authenticateAll', options, claims);
     const fields = this.s.layout.fields;
-    const table = new VerdictTable(claims.length, fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })), this.evaluator);
+    const table = new VerdictTable(claims.length, this.tableFields(), this.tableFacts());
     let pool = options?.pool;
     const ownPool = pool === undefined && threads > 1 && claims.length > LOCAL_SLICE;
     if (ownPool) {
@@ -490,6 +507,7 @@ export class Register {
       pool = KhopPool.create({ threads: threads - 1, inCallingThread: false }) as unknown as PoolLike;
     }
     const batch = this.claimBatch(pool === undefined ? batchSize : LOCAL_SLICE, k);
+    const writer = table.writer();
     try {
       await authenticateAllInto({
         claims,
@@ -499,9 +517,14 @@ export class Register {
         batchSize,
         pool,
         job: () => this.sharedJob(),
+        store: () => this.evaluator.store,
         local: (from, to) => {
           batch.prepare(claims.slice(from, to));
-          for (let i = from; i < to; i++) table.put(i, batch.verdict(i - from));
+          for (let i = from; i < to; i++) {
+            writer.at = i;
+            batch.write(i - from, writer);
+          }
+          table.settle(from, to, this.evaluator.store);
         },
       });
     } finally {
@@ -558,9 +581,55 @@ export class Register {
     return encoder.finish();
   }
 
+  /**
+   * Worker side of a pooled authenticateAll: `count` claims (packed values, as
+   * authenticateEncoded) authenticated as one batch and written in place as claims
+   * from .. from + count − 1 of a VerdictTable's shared columns; returned: the verdicts
+   * without a record, encoded, with their offsets in the batch (TableSide).
+   */
+  authenticateIntoTable(values: ClaimValues, count: number, k: number, columns: TableColumns, from: number): TableSide {
+    const K = this.s.layout.fields.length;
+    if (!Number.isInteger(count) || count < 0 || values.length !== count * K) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: values must hold count × fields values');
+    }
+    if (columns.fieldCount !== K || !Number.isInteger(from) || from < 0 || from + count > columns.status.length) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: the batch does not fit the table');
+    }
+    const batch = this.claimBatch(Math.max(1, count), k);
+    batch.prepareValues(values, count);
+    const encoder = (this.encoderValue ??= this.newVerdictEncoder());
+    const at: number[] = [];
+    const fieldsOf = (o: Uint8Array) => this.evaluator.fields(o);
+    encoder.begin(Math.ceil(count / 4));
+    const writer = new TableWriter(columns, (i, status, reason, outcomes, matchedBy, candidates) => {
+      at.push(i - from);
+      encoder.add(noRecordVerdictObject(status, fieldsOf(outcomes), matchedBy, reason, candidates));
+    });
+    for (let i = 0; i < count; i++) {
+      writer.at = from + i;
+      batch.write(i, writer);
+    }
+    return { at: Uint32Array.from(at), verdicts: encoder.finish() };
+  }
+
+  /** The fields of this register's VerdictTables. */
+  private tableFields(): TableField[] {
+    return this.s.layout.fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] }));
+  }
+
+  /** What a VerdictTable of this register reads back: objects, record ids, MISMATCH reasons. */
+  private tableFacts(): TableFacts {
+    const layout = this.s.layout;
+    return {
+      shape: (bytes, at) => this.evaluator.shape(bytes, at),
+      recordIdOf: (store, row) => recordIdAt(layout, store, row),
+      mismatchReason: (outcomes) => this.mismatchReason(outcomes),
+    };
+  }
+
   /** An encoder of this register's verdicts (verdict-codec.ts). */
   private newVerdictEncoder(): VerdictEncoder {
-    return new VerdictEncoder(this.s.layout.fields.map((f) => ({ name: f.name, table: OUTCOMES[f.group] })));
+    return new VerdictEncoder(this.tableFields());
   }
 
   /** A read-only register over the shared parts of another thread's register (worker side). */
@@ -577,7 +646,7 @@ export class Register {
    * `authenticate` finishes it — the same precheck and resolve — from the precomputed lookups,
    * unless a compaction replaced the indexes in between (then it looks up again).
    */
-  private claimBatch(batchSize: number, k: number): ClaimBatch & { prepareValues(values: ClaimValues, n: number): void } {
+  private claimBatch(batchSize: number, k: number): LocalBatch {
     const lo = new Uint32Array(batchSize);
     const hi = new Uint32Array(batchSize);
     const idBlocks = new Uint32Array(batchSize);
@@ -632,6 +701,20 @@ export class Register {
       this.s.earlierIndex.lookupMany(lo, hi, earlierBlocks, n);
       generation = this.generation;
     };
+    /** Claim i's verdict into `sink`. */
+    const write = (i: number, sink: VerdictSink): void => {
+      const c = values !== null ? new PreparedClaim(null, this.s.layout, values, i * K) : this.prepare(claims[i]);
+      if (this.precheck(c, k, sink)) return;
+      if (tags !== null) c.setKeyed(this.s.layout.id, lo[i]!, hi[i]!, tags[i]!);
+      if (generation !== this.generation) {
+        this.idKey(c);
+        this.resolve(c, this.hashOut[0]!, this.hashOut[1]!, this.s.idIndex.lookup(this.hashOut[0]!, this.hashOut[1]!), -2, k, sink);
+        return;
+      }
+      const ib = idBlocks[i]!;
+      const eb = earlierBlocks[i]!;
+      this.resolve(c, lo[i]!, hi[i]!, ib === NO_BLOCK ? -1 : ib, eb === NO_BLOCK ? -1 : eb, k, sink);
+    };
     return {
       prepare: (batch: unknown[]): void => {
         claims = batch;
@@ -643,18 +726,10 @@ export class Register {
         claims = [];
         lookup(n);
       },
+      write,
       verdict: (i: number): Verdict => {
-        const c = values !== null ? new PreparedClaim(null, this.s.layout, values, i * K) : this.prepare(claims[i]);
-        const early = this.precheck(c, k);
-        if (early !== null) return early;
-        if (tags !== null) c.setKeyed(this.s.layout.id, lo[i]!, hi[i]!, tags[i]!);
-        if (generation !== this.generation) {
-          this.idKey(c);
-          return this.resolve(c, this.hashOut[0]!, this.hashOut[1]!, this.s.idIndex.lookup(this.hashOut[0]!, this.hashOut[1]!), -2, k);
-        }
-        const ib = idBlocks[i]!;
-        const eb = earlierBlocks[i]!;
-        return this.resolve(c, lo[i]!, hi[i]!, ib === NO_BLOCK ? -1 : ib, eb === NO_BLOCK ? -1 : eb, k);
+        write(i, this.objectSink);
+        return this.objectSink.take();
       },
     };
   }
@@ -687,13 +762,13 @@ export class Register {
     return new PreparedClaim(claim as Record<string, unknown>, this.s.layout);
   }
 
-  /** INVALID_ID and INCONSISTENT_ID, decided before any lookup; null when the claim goes on. */
-  private precheck(c: PreparedClaim, k: number): Verdict | null {
+  /** INVALID_ID and INCONSISTENT_ID, decided before any lookup into `sink`; false when the claim goes on. */
+  private precheck(c: PreparedClaim, k: number, sink: VerdictSink): boolean {
     const L = this.s.layout;
     const p = c.id(L.id);
-    if (p === null) return this.noRecord(c, 'INVALID_ID', 'id-empty', O_CLAIM_MISSING, k);
-    if (!p.ok) return this.noRecord(c, 'INVALID_ID', `id-${p.reason}`, ID.INVALID, k);
-    if (p.kind !== 'cccd') return null;
+    if (p === null) return this.noRecord(c, 'INVALID_ID', 'id-empty', O_CLAIM_MISSING, k, sink);
+    if (!p.ok) return this.noRecord(c, 'INVALID_ID', `id-${p.reason}`, ID.INVALID, k, sink);
+    if (p.kind !== 'cccd') return false;
     let dob: number | null = null;
     if (L.date !== null && c.text[L.date.index] !== null) {
       const d = c.date(L.date);
@@ -704,15 +779,15 @@ export class Register {
       const x = c.sex(L.sex);
       if (x > 0) sex = x;
     }
-    if (dob === null && sex === null) return null;
+    if (dob === null && sex === null) return false;
     // The usual answer — no contradiction — decided here by checkIdConsistency's own rules (the
     // packed date's year against the encoded birth year; sex code 1 male, 2 female), without
     // its claim, result and list objects (~320 bytes a claim); a contradiction asks it for the
     // exact list, in its order.
     const claimedSex = sex === 1 ? 'male' : sex === 2 ? 'female' : null;
-    if ((dob === null || Math.floor(dob / 10000) === p.birthYear) && (claimedSex === null || claimedSex === p.sex)) return null;
+    if ((dob === null || Math.floor(dob / 10000) === p.birthYear) && (claimedSex === null || claimedSex === p.sex)) return false;
     const r = checkIdConsistency(p, { dob, sex });
-    if (r.consistent) return null;
+    if (r.consistent) return false;
     const o = this.blankOutcomes(O_NO_RECORD);
     o[L.id.index] = ID.CONTRADICTS;
     const reasons: string[] = [];
@@ -721,7 +796,8 @@ export class Register {
       if (x.field === 'sex') o[L.sex!.index] = SEX.CONTRADICTS;
       else o[L.date!.index] = DATE.CONTRADICTS;
     }
-    return this.verdictWithoutRecord('INCONSISTENT_ID', reasons.join(REASON_SEPARATOR), o, null, undefined);
+    sink.noRecord('INCONSISTENT_ID', reasons.join(REASON_SEPARATOR), o, null, undefined);
+    return true;
   }
 
   /** Outcomes with every field set to `fill`. */
@@ -729,24 +805,16 @@ export class Register {
     return new Uint8Array(this.s.layout.fields.length).fill(fill);
   }
 
-  private noRecord(c: PreparedClaim, status: VerdictStatus, reason: string, idOutcome: number, k: number): Verdict {
+  /** A verdict without a record (the did-you-mean candidates when k > 0) into `sink`; true. */
+  private noRecord(c: PreparedClaim, status: VerdictStatus, reason: string, idOutcome: number, k: number, sink: VerdictSink): true {
     const o = this.blankOutcomes(O_NO_RECORD);
     o[this.s.layout.id.index] = idOutcome;
-    return this.verdictWithoutRecord(status, reason, o, null, k > 0 ? this.didYouMean.search(this.s, c, k) : undefined);
-  }
-
-  private verdictWithoutRecord(
-    status: VerdictStatus,
-    reason: string,
-    outcomes: Uint8Array,
-    matchedBy: 'id' | 'earlierId' | null,
-    candidates: VerdictCandidate[] | undefined,
-  ): Verdict {
-    return noRecordVerdictObject(status, this.evaluator.fields(outcomes), matchedBy, reason, candidates);
+    sink.noRecord(status, reason, o, null, k > 0 ? this.didYouMean.search(this.s, c, k) : undefined);
+    return true;
   }
 
   /** After the ID parsed and is consistent: find the record(s) and decide. */
-  private resolve(c: PreparedClaim, lo: number, hi: number, idBlock: number, earlierBlock: number, k: number): Verdict {
+  private resolve(c: PreparedClaim, lo: number, hi: number, idBlock: number, earlierBlock: number, k: number, sink: VerdictSink): void {
     const s = this.s;
     let n = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, c.storedId(s.layout.id), Infinity);
     let by = BY_ID;
@@ -755,13 +823,17 @@ export class Register {
       n = this.collect(s.earlierIndex, b, s.deltaEarlier, lo, hi, -1, Infinity);
       by = BY_EARLIER_ID;
     }
-    if (n === 0) return this.noRecord(c, 'NOT_FOUND', 'id-not-found', ID.NOT_FOUND, k);
+    if (n === 0) {
+      this.noRecord(c, 'NOT_FOUND', 'id-not-found', ID.NOT_FOUND, k, sink);
+      return;
+    }
     if (n === 1) {
       const row = this.matched[0]!;
       this.evaluator.evaluate(c, row, by, this.outcomes, this.evaluation);
-      return this.recordVerdict(row, by, this.outcomes, this.evaluation.weight, this.evaluation.policyHolds);
+      sink.record(row, by, this.outcomes, this.evaluation.weight, this.evaluation.policyHolds);
+      return;
     }
-    return this.several(c, n, by);
+    this.several(c, n, by, sink);
   }
 
   /**
@@ -803,17 +875,9 @@ export class Register {
     return n + 1;
   }
 
-  private recordVerdict(row: number, by: number, outcomes: Uint8Array, weight: number, holds: boolean): Verdict {
-    const ev = this.evaluator;
-    return recordVerdictObject(
-      holds ? 'VERIFIED' : 'MISMATCH',
-      ev.fields(outcomes),
-      this.recordIdOf(row),
-      by === BY_ID ? 'id' : 'earlierId',
-      weight,
-      ev.explanation(outcomes),
-      holds ? undefined : `policy-failed: ${ev.failedFields(outcomes).join(REASON_SEPARATOR)}`,
-    );
+  /** The MISMATCH reason of K outcome rows: the fields the policy rejects. */
+  private mismatchReason(outcomes: Uint8Array): string {
+    return `policy-failed: ${this.evaluator.failedFields(outcomes).join(REASON_SEPARATOR)}`;
   }
 
   /**
@@ -821,7 +885,7 @@ export class Register {
    * wins (VERIFIED); none satisfying it and one strictly heaviest → MISMATCH against it;
    * otherwise the records cannot be told apart → AMBIGUOUS, listing them.
    */
-  private several(c: PreparedClaim, n: number, by: number): Verdict {
+  private several(c: PreparedClaim, n: number, by: number, sink: VerdictSink): void {
     const K = this.s.layout.fields.length;
     const rows = this.matched.slice(0, n);
     const outs = new Uint8Array(n * K);
@@ -851,7 +915,8 @@ export class Register {
     }
     if (chosen >= 0) {
       const o = outs.subarray(chosen * K, (chosen + 1) * K);
-      return this.recordVerdict(rows[chosen]!, by, o, weights[chosen]!, holds[chosen] === 1);
+      sink.record(rows[chosen]!, by, o, weights[chosen]!, holds[chosen] === 1);
+      return;
     }
     const tied: number[] = [];
     for (let i = 0; i < n; i++) if (passing >= 2 ? holds[i] === 1 : weights[i] === best) tied.push(i);
@@ -864,15 +929,11 @@ export class Register {
       weight: weights[i]!,
       fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
     }));
-    return this.verdictWithoutRecord('AMBIGUOUS', 'several-records', o, by === BY_ID ? 'id' : 'earlierId', candidates);
+    sink.noRecord('AMBIGUOUS', 'several-records', o, by === BY_ID ? 'id' : 'earlierId', candidates);
   }
 
   private recordIdOf(row: number): string | number {
-    const L = this.s.layout;
-    const store = this.evaluator.store;
-    if (L.recordIdType === 'float64') return store.number(L.recordIdColumn, row)!;
-    const str = store.text(L.recordIdColumn, row)!;
-    return formRecordIdIsNumber(store.number(L.formColumn, row)!) ? Number(str) : str;
+    return recordIdAt(this.s.layout, this.evaluator.store, row);
   }
 
   // ── incremental updates ───────────────────────────────────────────────────────────────────

@@ -11,22 +11,30 @@
  *   verdict(i) the Verdict object `authenticate` returns for claim i — equal to it, key order
  *              included (the same builders, verdict-codec.ts)
  *
- * Filled verdict by verdict (`put`: the calling thread's verdicts, and a worker's encoded batch
- * as the codec's VerdictDecoder reads it back, `fill`), at the claims' offset: batches may
- * arrive in any order.
+ * How it is written: the register hands each decision to a TableWriter (verdict-sink.ts), which
+ * writes status, matchedBy, weight, the K outcome rows and the record's STORE ROW into
+ * TableColumns — typed arrays on SharedArrayBuffer, so a worker writes its batch's claims in
+ * place, exactly as the calling thread writes its own. What is not a number travels apart and
+ * only for the claims that have it: the reason and the candidates of a verdict without a
+ * record (NOT_FOUND, INVALID_ID, INCONSISTENT_ID, AMBIGUOUS — a worker encodes just those,
+ * TableSide). A verdict about a record carries no string at all: its record id is read from the
+ * register's store when asked (recordIdOf(i), verdict(i)) and its MISMATCH reason is made from
+ * its outcome rows and the register's policy, which never changes.
  *
- * Trade-off: the outcome rows (K bytes a claim), the weight and the status are kept in typed
- * arrays; record ids, reasons and candidate lists are kept as JS values (an id is a string or
- * a number the caller will want anyway; reasons are a few shared strings; candidates exist
- * only for the few NOT_FOUND / INVALID_ID / AMBIGUOUS claims). No Verdict object exists until
- * `verdict(i)` asks for one, so a table of millions of claims is ~K + 10 bytes a claim plus
- * its record ids.
+ * Trade-off: the table keeps a reference to the register's store reader (one per store the
+ * batch saw: a compaction between two batches replaces the store, and the older rows stay
+ * readable in the older store) — so a table outlives a compaction's old store until it is
+ * dropped; in exchange it holds no record id string (8 + K + 6 bytes a claim in typed arrays,
+ * plus the few reasons and candidate lists), the calling thread decodes nothing for a worker's
+ * verdicts about records, and no thread builds a Verdict object for a claim that only goes
+ * into a table.
  */
 import { KhopError } from '../errors.js';
+import { BY_ID } from './record-evaluator.js';
+import type { StoreReader } from './store-reader.js';
 import {
   MATCHED_BY,
   noRecordVerdictObject,
-  OutcomeRows,
   recordVerdictObject,
   STATUS_CODE,
   VERDICT_STATUSES,
@@ -34,13 +42,124 @@ import {
   type EncodedVerdicts,
   type VerdictObjects,
 } from './verdict-codec.js';
+import type { MatchedByCode, VerdictSink } from './verdict-sink.js';
 import { FIELD_RESULTS, type FieldResult, type FieldVerdict, type Outcome, type Verdict, type VerdictCandidate, type VerdictStatus } from './verdict.js';
+
 const RESULT_CODE = new Map<FieldResult, number>(FIELD_RESULTS.map((r, i) => [r, i]));
+const VERIFIED = STATUS_CODE.get('VERIFIED')!;
+const MISMATCH = STATUS_CODE.get('MISMATCH')!;
+/** Most distinct stores (register states across compactions) one table can refer to. */
+const MAX_STORES = 0xffff;
 
 /** One schema field of a table: its name and outcome table (record-evaluator.ts OUTCOMES). */
 export interface TableField {
   readonly name: string;
   readonly table: readonly Outcome[];
+}
+
+/** The numeric columns of a table, on SharedArrayBuffer (a worker writes its claims in place). */
+export interface TableColumns {
+  /** Outcome rows per claim (the schema's field count). */
+  readonly fieldCount: number;
+  readonly status: Uint8Array;
+  /** 0 none, 1 by ID, 2 by an earlier ID (MATCHED_BY). */
+  readonly matchedBy: Uint8Array;
+  readonly weight: Float64Array;
+  /** fieldCount outcome rows per claim. */
+  readonly outcomes: Uint8Array;
+  /** The store row of the verdict's record; −1 for a verdict without a record. */
+  readonly row: Int32Array;
+}
+
+/** Columns for `size` claims of `fieldCount` fields, zeroed, on SharedArrayBuffer. */
+export function tableColumns(size: number, fieldCount: number): TableColumns {
+  return {
+    fieldCount,
+    status: new Uint8Array(new SharedArrayBuffer(size)),
+    matchedBy: new Uint8Array(new SharedArrayBuffer(size)),
+    weight: new Float64Array(new SharedArrayBuffer(size * 8)),
+    outcomes: new Uint8Array(new SharedArrayBuffer(size * fieldCount)),
+    row: new Int32Array(new SharedArrayBuffer(size * 4)),
+  };
+}
+
+/** True when `c` is a TableColumns of `size` claims (what a worker is handed; checked there). */
+export function isTableColumns(c: unknown, size: number): c is TableColumns {
+  if (c === null || typeof c !== 'object') return false;
+  const t = c as TableColumns;
+  const K = t.fieldCount;
+  return (
+    Number.isInteger(K) &&
+    K >= 0 &&
+    t.status instanceof Uint8Array &&
+    t.status.length === size &&
+    t.matchedBy instanceof Uint8Array &&
+    t.matchedBy.length === size &&
+    t.weight instanceof Float64Array &&
+    t.weight.length === size &&
+    t.outcomes instanceof Uint8Array &&
+    t.outcomes.length === size * K &&
+    t.row instanceof Int32Array &&
+    t.row.length === size
+  );
+}
+
+/**
+ * A VerdictSink writing claim `at` of TableColumns. A verdict without a record also goes to
+ * `side` (its reason and candidates: the calling thread keeps them, a worker encodes them).
+ */
+export class TableWriter implements VerdictSink {
+  /** The claim the next verdict is written as. */
+  at = 0;
+
+  constructor(
+    private readonly c: TableColumns,
+    private readonly side: (i: number, status: VerdictStatus, reason: string, outcomes: Uint8Array, matchedBy: 'id' | 'earlierId' | null, candidates: VerdictCandidate[] | undefined) => void,
+  ) {}
+
+  record(row: number, by: MatchedByCode, outcomes: Uint8Array, weight: number, holds: boolean): void {
+    const c = this.c;
+    const i = this.at;
+    c.status[i] = holds ? VERIFIED : MISMATCH;
+    c.matchedBy[i] = by === BY_ID ? 1 : 2;
+    c.weight[i] = weight;
+    c.row[i] = row;
+    this.rows(i, outcomes);
+  }
+
+  noRecord(status: VerdictStatus, reason: string, outcomes: Uint8Array, matchedBy: 'id' | 'earlierId' | null, candidates: VerdictCandidate[] | undefined): void {
+    const c = this.c;
+    const i = this.at;
+    c.status[i] = STATUS_CODE.get(status)!;
+    c.matchedBy[i] = matchedBy === null ? 0 : matchedBy === 'id' ? 1 : 2;
+    c.weight[i] = Number.NaN;
+    c.row[i] = -1;
+    this.rows(i, outcomes);
+    this.side(i, status, reason, outcomes, matchedBy, candidates);
+  }
+
+  private rows(i: number, outcomes: Uint8Array): void {
+    const K = this.c.fieldCount;
+    const out = this.c.outcomes;
+    for (let k = 0, at = i * K; k < K; k++) out[at + k] = outcomes[k]!;
+  }
+}
+
+/**
+ * What a worker returns with a batch written into shared columns: its verdicts without a record,
+ * encoded (verdict-codec.ts), and their claims' offsets in the batch.
+ */
+export interface TableSide {
+  readonly at: Uint32Array;
+  readonly verdicts: EncodedVerdicts;
+}
+
+/** What a table needs of the register to make its objects back. */
+export interface TableFacts extends VerdictObjects {
+  /** The user-facing record id of `row` in the store `store` reads. */
+  recordIdOf(store: StoreReader, row: number): string | number;
+  /** The MISMATCH reason of the K outcome rows (the policy's failed fields). */
+  mismatchReason(outcomes: Uint8Array): string;
 }
 
 export class VerdictTable {
@@ -50,70 +169,81 @@ export class VerdictTable {
   readonly weight: Float64Array;
   /** The schema's field names, in the order of the outcome rows. */
   readonly fieldNames: readonly string[];
-  private readonly matchedBy: Uint8Array;
-  /** K outcome rows per claim (rows of the fields' outcome tables). */
-  private readonly outcomes: Uint8Array;
-  private readonly recordIds: Array<string | number | null>;
+  /** The columns writers write (shared with workers while the table is being filled). */
+  readonly columns: TableColumns;
   private readonly reasons: Array<string | undefined>;
-  private readonly explained: Uint8Array;
   private readonly candidates = new Map<number, VerdictCandidate[]>();
   private readonly resultColumns = new Map<string, Uint8Array>();
   private readonly fieldIndex: ReadonlyMap<string, number>;
-  private readonly rowsOf: OutcomeRows;
+  /** The stores the claims' rows are in; `storeOf[i]` indexes it once there is more than one. */
+  private readonly stores: StoreReader[] = [];
+  private storeOf: Uint16Array | null = null;
   private filled = 0;
 
   constructor(
     readonly size: number,
     private readonly fields: readonly TableField[],
-    private readonly objects: VerdictObjects,
+    private readonly facts: TableFacts,
   ) {
     const K = fields.length;
-    this.status = new Uint8Array(size);
-    this.weight = new Float64Array(size);
-    this.matchedBy = new Uint8Array(size);
-    this.outcomes = new Uint8Array(size * K);
-    this.explained = new Uint8Array(size);
-    this.recordIds = new Array<string | number | null>(size).fill(null);
+    this.columns = tableColumns(size, K);
+    this.status = this.columns.status;
+    this.weight = this.columns.weight;
     this.reasons = new Array<string | undefined>(size).fill(undefined);
     this.fieldNames = Object.freeze(fields.map((f) => f.name));
     this.fieldIndex = new Map(fields.map((f, k) => [f.name, k]));
-    this.rowsOf = new OutcomeRows(fields);
+  }
+
+  /** A writer of this table on the calling thread (reasons and candidates kept here). */
+  writer(): TableWriter {
+    return new TableWriter(this.columns, (i, _status, reason, _outcomes, _matchedBy, candidates) => {
+      this.reasons[i] = reason;
+      if (candidates !== undefined) this.candidates.set(i, candidates);
+    });
   }
 
   /**
-   * Write verdict `v` as claim i (the calling thread's Verdict objects, and a worker's batch as
-   * fill decodes it): read into the columns and dropped young.
+   * Claims from .. to − 1 are written — rows in the store `store` reads; `side`: a worker's
+   * verdicts without a record, read back with the codec's decoder and checked against the
+   * columns the worker wrote.
+   * @throws KhopError INTERNAL when the range does not fit or the side is malformed.
    */
-  put(i: number, v: Verdict): void {
-    const K = this.fields.length;
-    this.check(i);
-    this.status[i] = STATUS_CODE.get(v.status)!;
-    this.matchedBy[i] = v.matchedBy === null ? 0 : v.matchedBy === 'id' ? 1 : 2;
-    const rows = this.rowsOf.of(v.fields);
-    for (let k = 0, at = i * K; k < K; k++) this.outcomes[at + k] = rows[k]!;
-    this.weight[i] = v.weight;
-    this.recordIds[i] = v.recordId;
-    this.reasons[i] = v.reason;
-    this.explained[i] = v.explanation !== null ? 1 : 0;
-    if (v.candidates !== undefined) this.candidates.set(i, v.candidates as VerdictCandidate[]);
-    this.filled++;
+  settle(from: number, to: number, store: StoreReader, side?: TableSide): void {
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > this.size) {
+      throw new KhopError('INTERNAL', 'verdict table: batch out of range');
+    }
+    this.markStore(from, to, store);
+    if (side !== undefined) {
+      const n = side.verdicts.count;
+      if (!(side.at instanceof Uint32Array) || side.at.length !== n) throw new KhopError('INTERNAL', 'verdict table: malformed side of a batch');
+      const decoder = new VerdictDecoder(side.verdicts, this.fields.length, this.facts);
+      for (let j = 0; j < n; j++) {
+        const i = from + side.at[j]!;
+        const v = decoder.next();
+        if (i >= to || this.columns.row[i] !== -1 || STATUS_CODE.get(v.status) !== this.status[i]) {
+          throw new KhopError('INTERNAL', 'verdict table: a verdict of the side does not match its claim');
+        }
+        this.reasons[i] = v.reason;
+        if (v.candidates !== undefined) this.candidates.set(i, v.candidates as VerdictCandidate[]);
+      }
+      decoder.end();
+    }
+    this.filled += to - from;
+  }
+
+  private markStore(from: number, to: number, store: StoreReader): void {
+    let s = this.stores.indexOf(store);
+    if (s < 0) {
+      if (this.stores.length === MAX_STORES) throw new KhopError('INTERNAL', 'verdict table: too many register states in one batch');
+      s = this.stores.push(store) - 1;
+      if (s === 1) this.storeOf = new Uint16Array(this.size);
+    }
+    if (this.storeOf !== null) this.storeOf.fill(s, from, to);
   }
 
   /** Every claim's verdict has been written (authenticateAll checks it before returning). */
   get complete(): boolean {
     return this.filled === this.size;
-  }
-
-  /**
-   * Write the `enc.count` verdicts of one encoded batch (a worker's) as claims at .. at + count − 1,
-   * read by the codec's own decoder.
-   * @throws KhopError INTERNAL when the batch does not fit or is malformed.
-   */
-  fill(at: number, enc: EncodedVerdicts): void {
-    if (!Number.isInteger(at) || at < 0 || at + enc.count > this.size) throw new KhopError('INTERNAL', 'verdict table: batch out of range');
-    const decoder = new VerdictDecoder(enc, this.fields.length, this.objects);
-    for (let i = at; i < at + enc.count; i++) this.put(i, decoder.next());
-    decoder.end();
   }
 
   /** The status of claim i. */
@@ -123,23 +253,29 @@ export class VerdictTable {
 
   /** The register record claim i was compared with, or null. */
   recordIdOf(i: number): string | number | null {
-    return this.recordIds[this.check(i)]!;
+    const row = this.columns.row[this.check(i)]!;
+    if (row < 0) return null;
+    return this.facts.recordIdOf(this.stores[this.storeOf === null ? 0 : this.storeOf[i]!]!, row);
   }
 
   /** How claim i's record was found: by its ID, by an earlier ID, or null. */
   matchedByOf(i: number): 'id' | 'earlierId' | null {
-    return MATCHED_BY[this.matchedBy[this.check(i)]!]!;
+    return MATCHED_BY[this.columns.matchedBy[this.check(i)]!]!;
   }
 
   /** Why claim i's status is what it is (absent for VERIFIED). */
   reasonOf(i: number): string | undefined {
-    return this.reasons[this.check(i)];
+    this.check(i);
+    if (this.columns.row[i]! < 0) return this.reasons[i];
+    if (this.status[i] !== MISMATCH) return undefined;
+    const K = this.fields.length;
+    return this.facts.mismatchReason(this.columns.outcomes.subarray(i * K, (i + 1) * K));
   }
 
   /** The result of field `name` of claim i. @throws KhopError INVALID_ARGUMENT for an unknown field. */
   fieldOf(i: number, name: string): FieldVerdict {
     const k = this.kOf(name);
-    return this.fields[k]!.table[this.outcomes[this.check(i) * this.fields.length + k]!]!.verdict;
+    return this.fields[k]!.table[this.columns.outcomes[this.check(i) * this.fields.length + k]!]!.verdict;
   }
 
   /** "Did you mean" records (NOT_FOUND, INVALID_ID) or the tied records (AMBIGUOUS) of claim i. */
@@ -157,8 +293,9 @@ export class VerdictTable {
       const k = this.kOf(name);
       const K = this.fields.length;
       const code = Uint8Array.from(this.fields[k]!.table, (o) => RESULT_CODE.get(o.verdict.result)!);
+      const outcomes = this.columns.outcomes;
       col = new Uint8Array(this.size);
-      for (let i = 0; i < this.size; i++) col[i] = code[this.outcomes[i * K + k]!]!;
+      for (let i = 0; i < this.size; i++) col[i] = code[outcomes[i * K + k]!]!;
       this.resultColumns.set(name, col);
     }
     return col;
@@ -175,11 +312,11 @@ export class VerdictTable {
   verdict(i: number): Verdict {
     this.check(i);
     const K = this.fields.length;
-    const shape = this.objects.shape(this.outcomes, i * K);
+    const shape = this.facts.shape(this.columns.outcomes, i * K);
     const status = VERDICT_STATUSES[this.status[i]!]!;
-    const matchedBy = MATCHED_BY[this.matchedBy[i]!]!;
-    if (this.explained[i] === 1) {
-      return recordVerdictObject(status, shape.fields, this.recordIds[i]!, matchedBy as 'id' | 'earlierId', this.weight[i]!, shape.explanation, this.reasons[i]);
+    const matchedBy = MATCHED_BY[this.columns.matchedBy[i]!]!;
+    if (this.columns.row[i]! >= 0) {
+      return recordVerdictObject(status, shape.fields, this.recordIdOf(i)!, matchedBy as 'id' | 'earlierId', this.weight[i]!, shape.explanation, this.reasonOf(i));
     }
     return noRecordVerdictObject(status, shape.fields, matchedBy, this.reasons[i]!, this.candidates.get(i));
   }

@@ -27,6 +27,18 @@ describe('TaskContext', () => {
     expect(rebuilt).toBe(true);
   });
 
+  it('cached() finds a job built before, never builds one, and forgets a released job', () => {
+    const c = new TaskContext();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    expect(c.cached('a')).toBeUndefined();
+    const a = c.job('a', flag, () => ({ n: 1 }));
+    expect(c.cached('a')).toBe(a);
+    expect(c.cached('b')).toBeUndefined();
+    expect(c.size).toBe(1);
+    Atomics.store(flag, 0, 1);
+    expect(c.cached('a')).toBeUndefined();
+  });
+
   it('keeps the most recently used jobs only', () => {
     const c = new TaskContext();
     for (let i = 0; i < MAX_CACHED_JOBS; i++) c.job(`j${i}`, undefined, () => i);

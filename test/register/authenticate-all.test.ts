@@ -5,9 +5,11 @@ import { generateClaims } from '../../src/synth/claims.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import { Rng } from '../../src/util/rng.js';
-import { VerdictTable } from '../../src/register/verdict-table.js';
-import { VerdictEncoder, VERDICT_STATUSES } from '../../src/register/verdict-codec.js';
-import { OUTCOMES } from '../../src/register/record-evaluator.js';
+import { VerdictTable, type TableFacts, type TableField } from '../../src/register/verdict-table.js';
+import { VERDICT_STATUSES } from '../../src/register/verdict-codec.js';
+import { packClaimBatch, PackedClaimValues } from '../../src/register/parallel-authenticate.js';
+import type { StoreReader } from '../../src/register/store-reader.js';
+import type { FieldPlan } from '../../src/register/register-layout.js';
 import { FIELD_RESULTS, type Verdict } from '../../src/register/verdict.js';
 import { build, claimOf, ROWS } from './fixture.js';
 import { faultyPool } from '../pool/faulty-pool.js';
@@ -131,7 +133,7 @@ describe('Register.authenticateAll', () => {
 
   it('a worker that throws or dies rejects with WORKER_FAILED naming the phase; no table; the pool stays usable', async () => {
     for (const mode of ['throw', 'exit'] as const) {
-      const faulty = faultyPool({ task: 'register.authenticate', mode }, { threads: 1, inCallingThread: false });
+      const faulty = faultyPool({ task: 'register.authenticateTable', mode }, { threads: 1, inCallingThread: false });
       const e = await reg.authenticateAll(claims, { pool: faulty, batchSize: 300 }).catch((x: unknown) => x);
       expect(e).toMatchObject({ code: 'WORKER_FAILED', details: { phase: 'authenticate' } });
       expect(String((e as Error).message)).toContain('authenticate phase');
@@ -143,23 +145,54 @@ describe('Register.authenticateAll', () => {
 });
 
 describe('VerdictTable', () => {
-  it('fill() rejects a batch that does not fit or is malformed; accessors reject bad indices and fields', async () => {
+  it('settle() takes a worker batch written in place; rejects a range that does not fit or a side that does not match its claims', async () => {
     const r = await build();
-    const verdicts = [r.authenticate(claimOf(0)), r.authenticate(claimOf(1, { id: 'x' }))];
-    const layoutFields = ['id', 'name', 'dob', 'sex'].map((name, k) => ({ name, table: OUTCOMES[(['id', 'name', 'date', 'sex'] as const)[k]!] }));
-    const enc = new VerdictEncoder(layoutFields).encode(verdicts);
-    const objects = { shape: (bytes: Uint8Array, at: number) => (r as unknown as { evaluator: { shape(b: Uint8Array, a: number): never } }).evaluator.shape(bytes, at) };
-    const t = new VerdictTable(2, layoutFields, objects);
-    expect(() => t.fill(1, enc)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
-    expect(() => t.fill(0, { ...enc, nums: enc.nums.subarray(0, 1) })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
-    const ok = new VerdictTable(2, layoutFields, objects);
-    ok.fill(0, enc);
-    expect(ok.complete).toBe(true);
-    expect(ok.verdict(0)).toEqual(verdicts[0]);
-    expect(ok.verdict(1)).toEqual(verdicts[1]);
-    expect(() => ok.verdict(2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => ok.statusOf(-1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => ok.fieldOf(0, 'nope')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => ok.results('nope')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const R = r as unknown as { tableFields(): TableField[]; tableFacts(): TableFacts; evaluator: { store: StoreReader }; s: { layout: { fields: FieldPlan[] } } };
+    const input = [claimOf(0), claimOf(1, { id: 'x' }), claimOf(2, { name: 'Nguyễn Thị Châm' }), claimOf(3, { id: '079999999999' })];
+    const single = input.map((c) => r.authenticate(c));
+    const batch = () => new PackedClaimValues(packClaimBatch(input, R.s.layout.fields));
+    const store = R.evaluator.store;
+    // The worker's path, on this thread: written into the columns, the verdicts without a record back.
+    const t = new VerdictTable(input.length, R.tableFields(), R.tableFacts());
+    const side = r.authenticateIntoTable(batch(), input.length, 3, t.columns, 0);
+    expect(side.verdicts.count).toBe(single.filter((v) => v.recordId === null).length);
+    t.settle(0, input.length, store, side);
+    expect(t.complete).toBe(true);
+    for (let i = 0; i < input.length; i++) expect(JSON.stringify(t.verdict(i))).toBe(JSON.stringify(single[i]));
+    // A range that does not fit, a side whose claim is not where it says, a side that lies about a status.
+    const bad = new VerdictTable(input.length, R.tableFields(), R.tableFacts());
+    const s2 = r.authenticateIntoTable(batch(), input.length, 3, bad.columns, 0);
+    expect(() => bad.settle(1, input.length + 1, store, s2)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => bad.settle(0, input.length, store, { ...s2, at: s2.at.map(() => 0) })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    const lying = new Uint8Array(s2.verdicts.bytes);
+    lying[0] = (lying[0]! + 1) % VERDICT_STATUSES.length;
+    expect(() => bad.settle(0, input.length, store, { ...s2, verdicts: { ...s2.verdicts, bytes: lying } })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => bad.settle(0, input.length, store, { ...s2, verdicts: { ...s2.verdicts, nums: s2.verdicts.nums.subarray(0, 0) } })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    // A batch that does not fit the table is refused by the worker's path.
+    expect(() => r.authenticateIntoTable(batch(), input.length, 3, bad.columns, 1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    // Accessors.
+    expect(() => t.verdict(input.length)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => t.statusOf(-1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => t.fieldOf(0, 'nope')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => t.results('nope')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('reads record ids from the store each batch was answered in, across a compaction', async () => {
+    const r = await build();
+    const input = Array.from({ length: 5 }, (_, i) => claimOf(i));
+    const before = await r.authenticateAll(input, { threads: 1 });
+    const ids = input.map((_, i) => before.recordIdOf(i));
+    const storeOf = () => (r as unknown as { evaluator: { store: StoreReader } }).evaluator.store;
+    const old = storeOf();
+    // Two dead rows of eight: the compaction rewrites the store (rows renumbered).
+    expect(r.remove('P1')).toBe(true);
+    expect(r.remove('P6')).toBe(true);
+    r.compact();
+    expect(storeOf()).not.toBe(old);
+    // The old table still names the records it was answered against.
+    expect(input.map((_, i) => before.recordIdOf(i))).toEqual(ids);
+    expect(input.map((_, i) => before.verdict(i).recordId)).toEqual(ids);
+    const after = await r.authenticateAll(input, { threads: 1 });
+    for (let i = 0; i < input.length; i++) expect(after.verdict(i)).toEqual(r.authenticate(input[i]!));
   });
 });

@@ -240,11 +240,11 @@ describe('the worker path: claims read in place from the packed message (PackedC
     const { authenticateTask, packClaimBatch } = await import('../../src/register/parallel-authenticate.js');
     const inner = reg as unknown as { s: { layout: { fields: Parameters<typeof packClaimBatch>[1] } }; sharedJob(): unknown };
     const finished = new Int32Array(new SharedArrayBuffer(4));
-    const context = { job: <T>(_key: string, _released: Int32Array | undefined, build: () => T): T => build() };
+    const context = { job: <T>(_key: string, _released: Int32Array | undefined, build: () => T): T => build(), cached: () => undefined };
     const some = claims.slice(0, 5);
     const claimsPacked = packClaimBatch(some, inner.s.layout.fields);
     const ok = await authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished }, context);
-    expect(ok.count).toBe(5);
+    expect((ok as { count: number }).count).toBe(5);
     expect(finished[0]).toBe(1);
     const wrongCount = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 4, candidates: 0, finished }, context);
     await expect(wrongCount).rejects.toThrow(/count × fields/);
@@ -254,5 +254,44 @@ describe('the worker path: claims read in place from the packed message (PackedC
     expect(finished[0]).toBe(3);
     const notShared = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished: new Int32Array(1) }, context);
     await expect(notShared).rejects.toThrow(/SharedArrayBuffer/);
+  });
+
+  it('a job sent by id: answered from the thread\'s cache, or MissingJob when the thread lacks it (counted finished)', async () => {
+    const { authenticateTask, packClaimBatch } = await import('../../src/register/parallel-authenticate.js');
+    const { TaskContext } = await import('../../src/pool/task-context.js');
+    const inner = reg as unknown as { s: { layout: { fields: Parameters<typeof packClaimBatch>[1] } }; sharedJob(): { id: string; released: Int32Array } };
+    const finished = new Int32Array(new SharedArrayBuffer(4));
+    const context = new TaskContext();
+    const job = inner.sharedJob();
+    const byId = { id: job.id, released: job.released };
+    const packed = packClaimBatch(claims.slice(0, 5), inner.s.layout.fields);
+    expect(await authenticateTask({ job: byId, claims: packed, count: 5, candidates: 0, finished }, context)).toEqual({ missingJob: true });
+    expect(finished[0]).toBe(1);
+    const whole = await authenticateTask({ job: job as never, claims: packed, count: 5, candidates: 0, finished }, context);
+    expect(await authenticateTask({ job: byId, claims: packed, count: 5, candidates: 0, finished }, context)).toEqual(whole);
+    expect(finished[0]).toBe(3);
+  });
+
+  it('runRegisterTask sends a task again with the job whole when a worker lacks it; the cached job serves the next', async () => {
+    const { AUTHENTICATE_TASK, RegisterJobSender, runRegisterTask, packClaimBatch, packClaims } = await import('../../src/register/parallel-authenticate.js');
+    const inner = reg as unknown as { s: { layout: { fields: Parameters<typeof packClaimBatch>[1] } }; sharedJob(): { id: string; released: Int32Array } };
+    const own = KhopPool.create({ threads: 1, inCallingThread: false });
+    try {
+      const job = inner.sharedJob() as never;
+      const sender = new RegisterJobSender(0); // every task by id
+      const some = claims.slice(0, 40);
+      const expected = reg.authenticateEncoded(packClaims(some, inner.s.layout.fields), some.length, 2);
+      let bounces = 0;
+      for (let round = 0; round < 3; round++) {
+        const payload = { job: sender.form(job), claims: packClaimBatch(some, inner.s.layout.fields), count: some.length, candidates: 2 };
+        expect('meta' in payload.job).toBe(false);
+        expect(await runRegisterTask(own, AUTHENTICATE_TASK, payload, job, () => bounces++)).toEqual(expected);
+      }
+      expect(bounces).toBe(1); // only the first: the worker keeps the job it was then sent whole
+      const two = new RegisterJobSender(2);
+      expect([two.form(job), two.form(job), two.form(job)].map((j) => 'meta' in j)).toEqual([true, true, false]);
+    } finally {
+      await own.close();
+    }
   });
 });
