@@ -71,15 +71,21 @@ export interface TableColumns {
   readonly row: Int32Array;
 }
 
-/** Columns for `size` claims of `fieldCount` fields, zeroed, on SharedArrayBuffer. */
+/**
+ * Columns for `size` claims of `fieldCount` fields, zeroed, on ONE SharedArrayBuffer (a table
+ * per batch of a pooled authenticateMany: one allocation, not five): weight (8 B a claim) ·
+ * row (4) · status (1) · matchedBy (1) · outcomes (fieldCount) — each view aligned to its
+ * element size, since the first two come first.
+ */
 export function tableColumns(size: number, fieldCount: number): TableColumns {
+  const buf = new SharedArrayBuffer(size * (14 + fieldCount));
   return {
     fieldCount,
-    status: new Uint8Array(new SharedArrayBuffer(size)),
-    matchedBy: new Uint8Array(new SharedArrayBuffer(size)),
-    weight: new Float64Array(new SharedArrayBuffer(size * 8)),
-    outcomes: new Uint8Array(new SharedArrayBuffer(size * fieldCount)),
-    row: new Int32Array(new SharedArrayBuffer(size * 4)),
+    weight: new Float64Array(buf, 0, size),
+    row: new Int32Array(buf, 8 * size, size),
+    status: new Uint8Array(buf, 12 * size, size),
+    matchedBy: new Uint8Array(buf, 13 * size, size),
+    outcomes: new Uint8Array(buf, 14 * size, size * fieldCount),
   };
 }
 
