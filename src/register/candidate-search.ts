@@ -51,6 +51,19 @@
  * the store's native decoder. Garbage collection is not the tail: 25 minor collections
  * (~1 ms each) in 200k claims, at most 1.3 % of the claims above the p99.
  *
+ * Fewer cells a row, and no string per cell: a chunk of a column that is full and has no null
+ * cell (`cellClean`: rows are only appended, so its bitmap never changes) is read without null
+ * bits — in a clean register 8 cache lines a row instead of 14 (values and text offsets of
+ * form, ID, name, date, sex, record id, and the two text values); an ID, date or sex is
+ * decided from the cell read here (RecordEvaluator.cellOutcome, the evaluator's own decision);
+ * the value of an unparsable claimed ID is not read at all (its outcome does not depend on
+ * it); a field the claim lacks is set once per claim; the ID is compared on digit units and
+ * the equal-date test is memoised per claim (field-verdicts.ts); the record id is decoded
+ * here (recordIdAt). What is left per row at 10M is about 1.2 µs of memory latency (each
+ * line a TLB miss — a 2-D page walk in this virtual machine) and 1.5–3 µs of name work for a
+ * name that differs; see the report of issue 6 for what was tried and did not pay (heap-object
+ * caches of claim and stored names: their own cache misses cost the p50 what they saved).
+ *
  * Reference: the bound is the early-termination test of top-k aggregation (Fagin, Lotem and
  * Naor, "Optimal aggregation algorithms for middleware", JCSS 66(4), 2003), applied per row
  * with a per-field maximum.
@@ -70,7 +83,8 @@ import { nameKey, type RegisterNameLocale } from './person-name-form.js';
 import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import type { Tombstones } from './tombstones.js';
-import { MAX_CANDIDATES, type VerdictCandidate } from './verdict.js';
+import { MAX_CANDIDATES, O_CLAIM_MISSING, type VerdictCandidate } from './verdict.js';
+import { formRecordIdIsNumber } from './written-form.js';
 
 /** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
 export const MAX_CANDIDATE_ROWS = 256;
@@ -85,10 +99,28 @@ export interface CandidateSources {
   readonly tombstones: Tombstones;
 }
 
+/** No bit of `bits` is set for the first `rows` rows (bit r & 7 of byte r >>> 3). */
+function noneSet(bits: Uint8Array, rows: number): boolean {
+  const full = rows >>> 3;
+  for (let b = 0; b < full; b++) if (bits[b] !== 0) return false;
+  // The last, partial byte: only its low (rows & 7) bits belong to rows.
+  return (rows & 7) === 0 || (bits[full]! & ((1 << (rows & 7)) - 1)) === 0;
+}
+
 export class CandidateSearch {
   private readonly K: number;
   /** Per field: 1 when it is compared in step 3 (a name), 0 in step 1. */
   private readonly late: Uint8Array;
+  /**
+   * Per field, for the current claim: 1 when the outcome against a stored (non-null) cell does
+   * not depend on its value — an ID the claim has that does not parse — and is freeOutcome.
+   */
+  private readonly valueFree: Uint8Array;
+  private readonly freeOutcome: Uint8Array;
+  /** Per field: 1 for an ID, date or sex field (a numeric store cell: RecordEvaluator.cellOutcome). */
+  private readonly numeric: Uint8Array;
+  /** Per field, for the current claim: 1 when it has no value (outcome claim-missing, see rank). */
+  private readonly absent: Uint8Array;
   /** Per field: the largest weight of any of its outcomes (the bound of a field not yet compared). */
   private readonly maxWeight: Float64Array;
   /** Every weight of the model is finite (otherwise `sorted`; see the file header). */
@@ -131,8 +163,18 @@ export class CandidateSearch {
    */
   private cellValues: Array<Array<Float64Array | Int32Array | Uint8Array | Uint32Array>> = [];
   private cellNulls: Array<Array<Uint8Array>> = [];
-  /** Store columns touch reads for the current claim. */
+  /**
+   * Per store column, per chunk: 1 when the chunk is full and has no null cell — rows are only
+   * appended, so a full chunk's null bitmap never changes — and its cells are read without
+   * their null bit (see `present`); 0 when it has one; 2 while the chunk is not full (null
+   * bits read; decided again once it is: recheckClean).
+   */
+  private cellClean: Array<Array<number>> = [];
+  /** store.rowCount when recheckClean last looked. */
+  private cleanRows = 0;
+  /** Store columns touch reads for the current claim, and whether it reads their values (1) or null bits only (0). */
   private readonly touchColumns: Int32Array;
+  private readonly touchValues: Uint8Array;
   /** What touch read, kept so that its reads are not dead code. */
   private touched = 0;
   /**
@@ -153,14 +195,20 @@ export class CandidateSearch {
     const K = layout.fields.length;
     this.K = K;
     this.late = new Uint8Array(K);
+    this.absent = new Uint8Array(K);
+    this.numeric = new Uint8Array(K);
+    this.valueFree = new Uint8Array(K);
+    this.freeOutcome = new Uint8Array(K);
     this.texts = new Array<TextColumnReader | null>(K).fill(null);
     this.cellTexts = new Array<TextColumnReader | null>(K).fill(null);
     this.touchColumns = new Int32Array(K + 2);
+    this.touchValues = new Uint8Array(K + 2);
     this.maxWeight = new Float64Array(K);
     let finite = Number.isFinite(evaluator.priorWeight);
     for (const f of layout.fields) {
       const k = f.index;
       this.late[k] = f.group === 'name' ? 1 : 0;
+      this.numeric[k] = f.group === 'id' || f.group === 'date' || f.group === 'sex' ? 1 : 0;
       let max = -Infinity;
       for (let o = 0; o < evaluator.outcomeCount(k); o++) {
         const w = evaluator.outcomeWeight(k, o);
@@ -205,7 +253,7 @@ export class CandidateSearch {
     for (let i = 0; i < m; i++) {
       const s = this.topSlot[i]!;
       out[i] = {
-        recordId: this.recordIdOf(this.topRow[i]!),
+        recordId: this.recordIdAt(this.topRow[i]!),
         weight: this.topWeight[i]!,
         fields: this.evaluator.fields(this.outs.subarray(s * K, (s + 1) * K)),
       };
@@ -282,6 +330,26 @@ export class CandidateSearch {
     return n;
   }
 
+  /**
+   * recordIdOf(row) — the record id as the row gave it (record-id.ts: a number when the form
+   * byte says so) — for a 'utf8' record id column, decoded here from the bytes touch already
+   * read (text/utf8-decode.ts) instead of by the store's native decoder; anything else (a
+   * number column, a null cell, what decodeUtf8 leaves to the native decoder) asks recordIdOf.
+   * Call after rank (the text reader is bound).
+   */
+  recordIdAt(row: number): string | number {
+    const t = this.idText;
+    if (t === null) return this.recordIdOf(row);
+    const store = this.textStore!;
+    const k = row >>> store.chunkBits;
+    const i = row & (store.chunkRows - 1);
+    if (!this.present(this.layout.recordIdColumn, k, i)) return this.recordIdOf(row);
+    const units = t.units(row);
+    const str = units instanceof Uint8Array ? decodeUtf8(units, t.start(row), t.end(row)) : null;
+    if (str === null) return this.recordIdOf(row);
+    return formRecordIdIsNumber(this.formAt(row, k, i)) ? Number(str) : str;
+  }
+
   /** Rank rows[0..n) into the top k (see the file header); returns how many entries it holds. */
   private rank(c: PreparedClaim, n: number, k: number): number {
     const ev = this.evaluator;
@@ -296,7 +364,33 @@ export class CandidateSearch {
     const prior = ev.priorWeight;
     this.memoSize = 0;
     this.bindStore(ev.store.store);
+    this.recheckClean();
+    // A field the claim lacks (no value, none of an unusable type) has outcome claim-missing
+    // whatever the record holds — every comparator answers it before reading the record
+    // (RecordEvaluator.outcome) — so it is set once for the claim, not asked per row. An ID the
+    // claim has that does not parse (INVALID_ID) is 'invalid' against every stored ID and
+    // record-missing against none (compareIdField): its cells' values are not read at all.
+    const absent = this.absent;
+    const valueFree = this.valueFree;
+    const freeOutcome = this.freeOutcome;
+    for (const f of fields) {
+      const j = f.index;
+      absent[j] = c.text[j] === null && c.bad[j] === 0 ? 1 : 0;
+      valueFree[j] = 0;
+      if (f.group === 'id' && absent[j] === 0) {
+        const p = c.id(f);
+        if (p !== null && !p.ok) {
+          valueFree[j] = 1;
+          // compareIdField decides an unparsed ID before the stored value (any non-null one).
+          freeOutcome[j] = ev.cellOutcome(c, f, 0, 0);
+        }
+      }
+    }
     this.touch(c, n);
+    const numeric = this.numeric;
+    const cellValues = this.cellValues;
+    const bits = ev.store.store.chunkBits;
+    const mask = ev.store.store.chunkRows - 1;
     // Outcome slots 0..k: the `size` entries own one each, the row being compared writes into
     // `free`. Growing, entries take slots 0, 1, … and `free` is slot `size`; full, a row that
     // enters takes `free` and frees the slot of the entry it pushes out.
@@ -305,9 +399,19 @@ export class CandidateSearch {
     for (let r = 0; r < n; r++) {
       const row = this.rows[r]!;
       const at = free * K;
-      const form = ev.formOf(row);
-      // 1. Every field but the names.
-      for (const f of fields) if (late[f.index] === 0) outs[at + f.index] = ev.outcome(c, row, f, BY_SEARCH, form);
+      const ck = row >>> bits;
+      const ci = row & mask;
+      const form = this.formAt(row, ck, ci);
+      // 1. Every field but the names: an ID, date or sex the claim has from the cell read here
+      // (evaluator.cellOutcome: what evaluator.outcome decides from the same value).
+      for (const f of fields) {
+        const j = f.index;
+        if (late[j] === 1) continue;
+        if (absent[j] === 1) outs[at + j] = O_CLAIM_MISSING;
+        else if (valueFree[j] === 1 && this.present(f.storeColumn, ck, ci)) outs[at + j] = freeOutcome[j]!;
+        else if (numeric[j] === 1 && c.text[j] !== null && this.present(f.storeColumn, ck, ci)) outs[at + j] = ev.cellOutcome(c, f, cellValues[f.storeColumn]![ck]![ci]!, form);
+        else outs[at + j] = ev.outcome(c, row, f, BY_SEARCH, form);
+      }
       // 2. The bound, summed in field order like the weight itself.
       if (size === k) {
         let bound = prior;
@@ -360,6 +464,8 @@ export class CandidateSearch {
     this.idText = L.recordIdType === 'utf8' ? store.textColumn(L.recordIdColumn) : null;
     this.cellValues = L.columns.map(() => []);
     this.cellNulls = L.columns.map(() => []);
+    this.cellClean = L.columns.map(() => []);
+    this.cleanRows = store.rowCount;
     this.textStore = store;
   }
 
@@ -368,11 +474,45 @@ export class CandidateSearch {
     const store = this.textStore!;
     const values = this.cellValues[col]!;
     const nulls = this.cellNulls[col]!;
+    const clean = this.cellClean[col]!;
     while (values.length <= k) {
       const ch = store.columnChunk(col, values.length);
       values.push(ch.values ?? ch.offsets!);
       nulls.push(ch.nulls);
+      clean.push(ch.length < store.chunkRows ? 2 : noneSet(ch.nulls, ch.length) ? 1 : 0);
     }
+  }
+
+  /** Decide cellClean for chunks that were partial (2) and have filled up since (see cellClean). */
+  private recheckClean(): void {
+    const store = this.textStore!;
+    if (store.rowCount === this.cleanRows) return;
+    this.cleanRows = store.rowCount;
+    for (let col = 0; col < this.cellClean.length; col++) {
+      const clean = this.cellClean[col]!;
+      for (let k = 0; k < clean.length; k++) {
+        if (clean[k] !== 2) continue;
+        const ch = store.columnChunk(col, k);
+        if (ch.length === store.chunkRows) clean[k] = noneSet(ch.nulls, ch.length) ? 1 : 0;
+      }
+    }
+  }
+
+  /**
+   * Cell (k, i) of store column `col` — chunk k, local row i — is not null: known without its
+   * null bit when the chunk is clean (cellClean), else read from the bitmap.
+   */
+  private present(col: number, k: number, i: number): boolean {
+    if (this.cellValues[col]!.length <= k) this.chunkCells(col, k);
+    // Null bitmap: bit (i & 7) of byte (i >>> 3).
+    return this.cellClean[col]![k] === 1 || (this.cellNulls[col]![k]![i >>> 3]! & (1 << (i & 7))) === 0;
+  }
+
+  /** The written-form byte of row (k, i): evaluator.formOf without the null bit of a clean chunk. */
+  private formAt(row: number, k: number, i: number): number {
+    const col = this.layout.formColumn;
+    if (this.cellValues[col]!.length <= k) this.chunkCells(col, k);
+    return this.cellClean[col]![k] === 1 ? this.cellValues[col]![k]![i]! : this.evaluator.formOf(row);
   }
 
   /**
@@ -398,14 +538,23 @@ export class CandidateSearch {
     // The columns read: the written form, each field the claim has (a field it lacks is not
     // read: see RecordEvaluator.outcome), the record id.
     const cols = this.touchColumns;
+    const readValue = this.touchValues;
+    const valueFree = this.valueFree;
     let m = 0;
+    readValue[m] = 1;
     cols[m++] = L.formColumn;
-    for (const f of fields) if (c.text[f.index] !== null || c.bad[f.index] === 1) cols[m++] = f.storeColumn;
+    for (const f of fields) {
+      if (c.text[f.index] === null && c.bad[f.index] === 0) continue;
+      readValue[m] = valueFree[f.index] === 1 ? 0 : 1; // a value-free cell: its null bit only
+      cols[m++] = f.storeColumn;
+    }
+    readValue[m] = 1;
     cols[m++] = L.recordIdColumn;
     const bits = store.chunkBits;
     const mask = store.chunkRows - 1;
     const values = this.cellValues;
     const nulls = this.cellNulls;
+    const clean = this.cellClean;
     let x = 0;
     // Round 1: value (or text offset) and null byte of every cell — a few instructions each, so
     // that the loads of a whole row fit the core's window of instructions in flight.
@@ -416,8 +565,10 @@ export class CandidateSearch {
       for (let j = 0; j < m; j++) {
         const col = cols[j]!;
         if (values[col]!.length <= k) this.chunkCells(col, k);
-        // `| 0` keeps the sum a small integer (a float64 id is folded to its low 32 bits).
-        x = (x + values[col]![k]![i]! + nulls[col]![k]![i >>> 3]!) | 0;
+        // `| 0` keeps the sum a small integer (a float64 id is folded to its low 32 bits). The
+        // null byte only where the ranking will read it (a chunk that is not clean).
+        if (readValue[j] === 1) x = (x + values[col]![k]![i]!) | 0;
+        if (clean[col]![k] !== 1) x = (x + nulls[col]![k]![i >>> 3]!) | 0;
       }
     }
     // Round 2: the first byte of each text value (its address depends on round 1's offset).
@@ -443,7 +594,9 @@ export class CandidateSearch {
     const k = f.index;
     const t = this.texts[k]!;
     // No claim value, or none stored: decided without a name comparison.
-    if (c.bad[k] === 1 || c.text[k] === null || t.isNull(row)) return ev.outcome(c, row, f, BY_SEARCH, form);
+    if (c.bad[k] === 1 || c.text[k] === null || !this.present(f.storeColumn, row >>> this.textStore!.chunkBits, row & (this.textStore!.chunkRows - 1))) {
+      return ev.outcome(c, row, f, BY_SEARCH, form);
+    }
     const style = ev.nameStyle(f, form);
     const units = t.units(row);
     const start = t.start(row);

@@ -98,6 +98,10 @@ export class PreparedClaim {
    * NaN until first asked for — one HMAC per claim and field however many records it meets.
    */
   private keyedIds: Float64Array | null = null;
+  /** sameDateWritten's memo: the field it holds, and per format slot (one bit each) known / written so. */
+  private sameDateField = -1;
+  private sameDateKnown = 0;
+  private sameDateExact = 0;
 
   /**
    * A claim object, or — with `values` — the claim's field values in schema order at
@@ -195,6 +199,35 @@ export class PreparedClaim {
       this.parsed[i] = r;
     }
     return r;
+  }
+
+  /**
+   * compareDateField's memo for a record date EQUAL to this claim's parsed date of field `f`:
+   * whether the record's rendering in format `format` (written-form.ts code 0..15, or −1 for a
+   * secondary field) is the claim's text — a function of the claim's text, its date and the
+   * format only, so it is kept per claim and format (a "did you mean" block shares the claim's
+   * date in nearly every row). 1 it is, 0 it is not, −1 not known yet. One date field is kept
+   * at a time (another field starts afresh).
+   */
+  sameDateWritten(f: FieldPlan, format: number): number {
+    const slot = format + 1; // −1..15 → bit 0..16
+    if (this.sameDateField !== f.index || slot < 0 || slot > 16) return -1;
+    const bit = 1 << slot;
+    return (this.sameDateKnown & bit) === 0 ? -1 : (this.sameDateExact & bit) !== 0 ? 1 : 0;
+  }
+
+  /** Record what sameDateWritten(f, format) answers from now on (see there). */
+  setSameDateWritten(f: FieldPlan, format: number, written: boolean): void {
+    const slot = format + 1;
+    if (slot < 0 || slot > 16) return;
+    if (this.sameDateField !== f.index) {
+      this.sameDateField = f.index;
+      this.sameDateKnown = 0;
+      this.sameDateExact = 0;
+    }
+    const bit = 1 << slot;
+    this.sameDateKnown |= bit;
+    this.sameDateExact = written ? this.sameDateExact | bit : this.sameDateExact & ~bit;
   }
 
   /** The field's sex code: 1 male, 2 female, −1 unrecognised (call only when text is non-null). */

@@ -20,16 +20,50 @@
  * unusable type is a mismatch (never missing). Secondary fields have no written form: they are
  * exact when the claim is written as the normalised value (ISO date, canonical digits, folded
  * text).
+ *
+ * Hot path ("did you mean" rows): the stored ID is compared as digit code units written into a
+ * scratch (writeIdDigits), not as a string per record; a claim's date equal to the record's
+ * is decided once per claim and written format (PreparedClaim.sameDateWritten) instead of
+ * rendering the record's date per row. Both are tested against the string forms they replace.
  */
 import { DateLevel, compareDates } from '../compare/date-level.js';
 import { damerauLevenshteinWithin } from '../compare/damerau-levenshtein.js';
-import { NationalIdLevel, compareNationalIdStrings } from '../compare/national-id-level.js';
+import { NationalIdLevel, compareNationalIdStrings, compareNationalIds } from '../compare/national-id-level.js';
 import { formatPackedDate } from '../text/date.js';
 import type { PreparedClaim } from './claim.js';
 import { idDigits } from './national-id-input.js';
 import type { FieldPlan } from './register-layout.js';
 import { DATE, ID, O_CLAIM_MISSING, O_RECORD_MISSING, OTHER, SEX } from './verdict.js';
 import { renderDate, sexCodeOf, sexFormOfCell, sexLabelOf } from './written-form.js';
+
+/** Scratch of writeIdDigits / claimDigits (not re-entrant; nothing here calls user code). */
+const RECORD_DIGITS = new Uint8Array(12);
+let CLAIM_DIGITS = new Uint16Array(16);
+
+/**
+ * idDigits(n) — String(n) zero-padded to 12 places when n ≥ 10^9, else 9 — as ASCII digits in
+ * out[0 .. 12); returns their count, or −1 for a value outside what the register stores (not
+ * an integer in 0 .. 10^12 − 1: the caller takes idDigits itself). Digits come off the end by
+ * n % 10 and (n − d) / 10, exact in a double below 2^53.
+ */
+export function writeIdDigits(n: number, out: Uint8Array): number {
+  if (!Number.isInteger(n) || n < 0 || n >= 1e12) return -1;
+  const len = n >= 1e9 ? 12 : 9;
+  for (let i = len - 1; i >= 0; i--) {
+    const d = n % 10;
+    out[i] = 0x30 + d;
+    n = (n - d) / 10;
+  }
+  return len;
+}
+
+/** The digits string's code units in a scratch (valid until the next call). */
+function claimDigits(s: string): Uint16Array {
+  if (CLAIM_DIGITS.length < s.length) CLAIM_DIGITS = new Uint16Array(2 * s.length);
+  const u = CLAIM_DIGITS;
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
+}
 
 /** ID outcome of a claim's ID against a stored ID number (null = none), by digits. */
 export function compareIdField(claim: PreparedClaim, f: FieldPlan, record: number | null): number {
@@ -39,9 +73,12 @@ export function compareIdField(claim: PreparedClaim, f: FieldPlan, record: numbe
   if (!p.ok) return ID.INVALID;
   // Keyed register: only the HMAC tag is stored — equal or not comparable (verdict.ts ID).
   if (f.keyed !== null) return claim.storedId(f) === record ? sameIdOutcome(claim, f) : ID.NOT_COMPARABLE;
-  const digits = idDigits(record);
-  if (p.digits === digits) return sameIdOutcome(claim, f);
-  switch (compareNationalIdStrings(p.digits, digits)) {
+  // The record's canonical digits (idDigits) as code units in a scratch, not a string per
+  // record: equal digits are level EXACT of the span comparison (same length, no differing unit).
+  const n = writeIdDigits(record, RECORD_DIGITS);
+  const level = n < 0 ? compareNationalIdStrings(p.digits, idDigits(record)) : compareNationalIds(claimDigits(p.digits), 0, p.digits.length, RECORD_DIGITS, 0, n);
+  if (level === NationalIdLevel.EXACT) return sameIdOutcome(claim, f);
+  switch (level) {
     case NationalIdLevel.ONE_DIGIT:
       return ID.ONE_DIGIT;
     case NationalIdLevel.TRANSPOSITION:
@@ -69,8 +106,15 @@ export function compareDateField(claim: PreparedClaim, f: FieldPlan, record: num
   const d = claim.date(f);
   if (!d.ok) return DATE.INVALID;
   if (d.packed === record) {
-    const written = recordFormat < 0 ? formatPackedDate(record) : renderDate(record, recordFormat);
-    return written === text ? DATE.EXACT : DATE.FORMAT;
+    // Whether the record's rendering is the claim's text depends on the format alone here (the
+    // date is the claim's): memoised per claim (a "did you mean" block shares the date).
+    let same = claim.sameDateWritten(f, recordFormat);
+    if (same < 0) {
+      const written = recordFormat < 0 ? formatPackedDate(record) : renderDate(record, recordFormat);
+      same = written === text ? 1 : 0;
+      claim.setSameDateWritten(f, recordFormat, same === 1);
+    }
+    return same === 1 ? DATE.EXACT : DATE.FORMAT;
   }
   switch (compareDates(d.packed, record)) {
     case DateLevel.DAY_MONTH_SWAPPED:

@@ -13,6 +13,7 @@
  * used for any number of records of a claim (ambiguous IDs, candidates).
  */
 import type { RecordStore } from '../block/record-store.js';
+import { KhopError } from '../errors.js';
 import type { CategoryDictionary } from './category-dictionary.js';
 import { StoreReader } from './store-reader.js';
 import type { FellegiSunterModel } from '../score/fellegi-sunter.js';
@@ -199,7 +200,8 @@ export class RecordEvaluator {
     switch (f.group) {
       case 'id':
         if (f === L.id && foundBy !== BY_SEARCH) return foundBy === BY_ID ? sameIdOutcome(claim, f) : ID.EARLIER;
-        return compareIdField(claim, f, absent && claim.bad[f.index] === 0 ? null : store.number(col, row));
+        if (absent && claim.bad[f.index] === 0) return compareIdField(claim, f, null);
+        return this.cellOutcomeOf(claim, f, store.number(col, row), form);
       case 'name': {
         if (claim.bad[f.index] === 1) return NAME.INVALID;
         if (absent) return compareName(null, null, 0);
@@ -207,12 +209,36 @@ export class RecordEvaluator {
       }
       case 'date':
         if (absent) return compareDateField(claim, f, null, -1);
-        return compareDateField(claim, f, store.number(col, row), f === L.date ? formDateFormat(form) : -1);
+        return this.cellOutcomeOf(claim, f, store.number(col, row), form);
       case 'sex':
-        return compareSexField(claim, f, absent ? null : store.number(col, row));
+        if (absent) return compareSexField(claim, f, null);
+        return this.cellOutcomeOf(claim, f, store.number(col, row), form);
       default:
         if (absent) return compareOtherField(claim, f, null);
         return compareOtherField(claim, f, f.category ? this.dictionary.decode(f.index, store.number(col, row) ?? 0) : store.text(col, row));
+    }
+  }
+
+  /**
+   * The outcome of an ID, date or sex field `f` whose stored cell holds `value` (not null),
+   * for a claim that HAS the field (text non-null) and was not found by this ID: what `outcome`
+   * decides from the same cell (it calls this), for a caller that read the cell itself
+   * (candidate-search.ts). `form` is the row's written-form byte.
+   */
+  cellOutcome(claim: PreparedClaim, f: FieldPlan, value: number, form: number): number {
+    return this.cellOutcomeOf(claim, f, value, form);
+  }
+
+  private cellOutcomeOf(claim: PreparedClaim, f: FieldPlan, value: number | null, form: number): number {
+    switch (f.group) {
+      case 'id':
+        return compareIdField(claim, f, value);
+      case 'date':
+        return compareDateField(claim, f, value, f === this.layout.date ? formDateFormat(form) : -1);
+      case 'sex':
+        return compareSexField(claim, f, value);
+      default:
+        throw new KhopError('INTERNAL', `RecordEvaluator.cellOutcome: field group '${f.group}' has no numeric cell`);
     }
   }
 

@@ -272,6 +272,9 @@ describe('CandidateSearch: a store of several chunks, grown after the first sear
     const rng = new Rng(9);
     const baseRows = rows.length;
     checkClaims(reg, rows, live, baseRows, rng, 150);
+    // Not full yet: every cell's null bit is read.
+    const flags = (): number[][] => (internals(reg).didYouMean as unknown as { cellClean: number[][] }).cellClean;
+    expect(flags()[internals(reg).s.layout.fullName!.storeColumn]![0]).toBe(2);
     const added: Row[] = [];
     for (let i = 0; i < 400; i++) added.push(makeRow(rng, baseRows + i));
     reg.add(added);
@@ -290,7 +293,34 @@ describe('CandidateSearch: a store of several chunks, grown after the first sear
     }
     expect(searched).toBeGreaterThan(30);
     checkClaims(reg, rows, live, baseRows, rng, 150);
+    // The first chunk filled up after the first searches: its cells are now read without null
+    // bits where the column has none (ID, name, date, form, record id) and with them where it
+    // has (a blank sex is a null cell) — both ways compared with the oracle above.
+    const clean = flags();
+    const L = internals(reg).s.layout;
+    for (const col of [L.id.storeColumn, L.fullName!.storeColumn, L.date!.storeColumn, L.formColumn, L.recordIdColumn]) expect(clean[col]![0], `column ${col}`).toBe(1);
+    expect(clean[L.sex!.storeColumn]![0]).toBe(0);
   }, 60_000);
+});
+
+describe('CandidateSearch: record ids decoded by the search', () => {
+  it('a number record id comes back as the number, a text one (digits with a leading zero, accents) as the text', async () => {
+    const rng = new Rng(13);
+    const rows: Array<Omit<Row, 'rid'> & { rid: string | number }> = [];
+    for (let i = 0; i < 600; i++) rows.push({ ...makeRow(rng, i), rid: i % 3 === 0 ? 7_000_000 + i : i % 3 === 1 ? `0${i}` : `Hồ sơ ${i}` });
+    const reg = await Register.build(SCHEMA, rows, { idField: 'rid' });
+    let seen = 0;
+    for (let q = 0; q < 300; q++) {
+      const r = rows[rng.int(rows.length)]!;
+      const v = reg.authenticate(makeClaim(rng, { ...r, rid: String(r.rid) }), { candidates: 5 });
+      for (const c of v.candidates ?? []) {
+        const row = rows.find((x) => String(x.rid) === String(c.recordId))!;
+        expect(c.recordId).toBe(row.rid); // same value and type
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(300);
+  });
 });
 
 describe('CandidateSearch.claimKey', () => {

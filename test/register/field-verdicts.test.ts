@@ -1,0 +1,129 @@
+/**
+ * Field verdicts (src/register/field-verdicts.ts): the ID comparison on digit code units and
+ * the per-claim memo of the equal-date comparison, each against the string form it replaced
+ * (written out again here as the oracle). Every value is made up.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PreparedClaim } from '../../src/register/claim.js';
+import { compareDateField, compareIdField, sameIdOutcome, writeIdDigits } from '../../src/register/field-verdicts.js';
+import { idDigits, idNumber } from '../../src/register/national-id-input.js';
+import { registerLayout } from '../../src/register/register-layout.js';
+import { NationalIdLevel, compareNationalIdStrings } from '../../src/compare/national-id-level.js';
+import { formatPackedDate } from '../../src/text/date.js';
+import { renderDate } from '../../src/register/written-form.js';
+import { DATE, ID, O_RECORD_MISSING } from '../../src/register/verdict.js';
+import type { ParsedNationalId } from '../../src/text/national-id.js';
+import { defineSchema } from '../../src/schema.js';
+
+const layout = registerLayout(
+  defineSchema({ id: { kind: 'nationalId', country: 'VN' }, name: { kind: 'personName' }, dob: { kind: 'date' }, dob2: { kind: 'date' } }),
+  true,
+);
+const ID_F = layout.id;
+const DOB = layout.date!;
+const DOB2 = layout.fields[3]!;
+
+/** compareIdField as it was: the record's digits as a string (idDigits), compared as strings. */
+function idOracle(claim: PreparedClaim, record: number | null): number {
+  const p = claim.id(ID_F);
+  if (p === null) return 0;
+  if (record === null) return O_RECORD_MISSING;
+  if (!p.ok) return ID.INVALID;
+  const digits = idDigits(record);
+  if ((p as ParsedNationalId).digits === digits) return sameIdOutcome(claim, ID_F);
+  switch (compareNationalIdStrings((p as ParsedNationalId).digits, digits)) {
+    case NationalIdLevel.ONE_DIGIT:
+      return ID.ONE_DIGIT;
+    case NationalIdLevel.TRANSPOSITION:
+      return ID.TRANSPOSITION;
+    case NationalIdLevel.DIFFERENT_SCHEME:
+      return ID.DIFFERENT_SCHEME;
+    default:
+      return ID.DIFFERS;
+  }
+}
+
+describe('writeIdDigits', () => {
+  it('writes idDigits(n) for every integer 0 ≤ n < 10^12, and refuses anything else (property)', () => {
+    const out = new Uint8Array(12);
+    const check = (n: number): void => {
+      const len = writeIdDigits(n, out);
+      expect(String.fromCharCode(...out.subarray(0, len))).toBe(idDigits(n));
+    };
+    for (const n of [0, 1, 999_999_999, 1e9, 1e9 + 1, 1_090_012_345, 1e12 - 1]) check(n);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 999_999 }), (hi, lo) => check(hi * 1e6 + lo)),
+      { seed: 3, numRuns: 2000 },
+    );
+    for (const n of [-1, 1e12, 1.5, Number.NaN, Infinity, -Infinity, 2 ** 53]) expect(writeIdDigits(n, out), String(n)).toBe(-1);
+  });
+});
+
+describe('compareIdField on digit units equals the string comparison', () => {
+  it('for IDs near the record’s (one digit, swapped digits, lost zero, old 9-digit, invalid) and odd stored numbers (property)', () => {
+    const cccd = fc.tuple(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 0, max: 999_999_999 })).map(([p, r]) => String(p).padStart(3, '0') + String(r).padStart(9, '0'));
+    const cmnd = fc.integer({ min: 0, max: 999_999_999 }).map((n) => String(n).padStart(9, '0'));
+    const stored = fc.oneof(cccd, cmnd);
+    const edit = fc.tuple(fc.nat(5), fc.nat(11), fc.nat(9));
+    /** A claimed ID written from the stored digits with edit `e`. */
+    const claimOf = (digits: string, [kind, at, d]: [number, number, number]): unknown => {
+      const i = at % digits.length;
+      switch (kind) {
+        case 0: return digits;
+        case 1: return digits.slice(0, i) + String(d) + digits.slice(i + 1);
+        case 2: return i + 1 < digits.length ? digits.slice(0, i) + digits[i + 1] + digits[i] + digits.slice(i + 2) : digits;
+        case 3: return digits.replace(/^0/, ''); // a spreadsheet's lost zero
+        case 4: return `${digits.slice(0, 3)} ${digits.slice(3)}`;
+        default: return d % 2 === 0 ? 'abc' : String(d).repeat(9);
+      }
+    };
+    fc.assert(
+      fc.property(stored, stored, edit, fc.constantFrom(0, 0, 0, 1, 2, 3), (digits, other, e, odd) => {
+        const claim = new PreparedClaim({ id: claimOf(digits, e) }, layout);
+        // The stored number: the record's, another record's, or one outside what a register stores.
+        const record = [idNumber(digits), idNumber(other), 1e12 + 7, 12.5][odd]!;
+        expect(compareIdField(claim, ID_F, record)).toBe(idOracle(claim, record));
+      }),
+      { seed: 5, numRuns: 3000 },
+    );
+    const none = new PreparedClaim({}, layout);
+    expect(compareIdField(none, ID_F, 1_090_012_345)).toBe(idOracle(none, 1_090_012_345));
+    const some = new PreparedClaim({ id: '001090012345' }, layout);
+    expect(compareIdField(some, ID_F, null)).toBe(O_RECORD_MISSING);
+    expect(compareIdField(some, ID_F, idNumber('001090012345'))).toBe(ID.EXACT);
+  });
+});
+
+describe('compareDateField: the equal-date memo', () => {
+  it('answers like a fresh claim for any sequence of records, formats and date fields (property)', () => {
+    const written = fc.constantFrom('01/05/1990', '1/5/1990', '1990-05-01', '19900501', '01-05-1990', '01.05.1990', '1990', '05/1990', '1990/05/01', '1990-05', ' 01/05/1990', '32/13/1990');
+    const records = fc.constantFrom(19900501, 19900000, 19900500, 19900105, 19910501);
+    const fields = fc.constantFrom(DOB, DOB2);
+    fc.assert(
+      fc.property(written, written, fc.array(fc.tuple(records, fc.integer({ min: -1, max: 16 }), fields), { minLength: 1, maxLength: 12 }), (a, b, calls) => {
+        const raw = { dob: a, dob2: b };
+        const kept = new PreparedClaim(raw, layout);
+        for (const [record, format, f] of calls) {
+          // A secondary date field has no written form (−1), as the evaluator passes it.
+          const fmt = f === DOB ? format : -1;
+          const fresh = new PreparedClaim(raw, layout);
+          expect(compareDateField(kept, f, record, fmt)).toBe(compareDateField(fresh, f, record, fmt));
+        }
+      }),
+      { seed: 8, numRuns: 1500 },
+    );
+  });
+
+  it('is exact exactly when the record’s rendering is the claim’s text', () => {
+    const claim = new PreparedClaim({ dob: '1990-05-01', dob2: '1990-05-01' }, layout);
+    expect(compareDateField(claim, DOB, 19900501, 3)).toBe(DATE.EXACT); // yyyy-mm-dd
+    expect(renderDate(19900501, 3)).toBe('1990-05-01');
+    expect(compareDateField(claim, DOB, 19900501, 1)).toBe(DATE.FORMAT); // dd/mm/yyyy
+    expect(compareDateField(claim, DOB, 19900501, 3)).toBe(DATE.EXACT); // from the memo
+    // Another date field starts afresh: its secondary form (ISO) is the claim's text.
+    expect(compareDateField(claim, DOB2, 19900501, -1)).toBe(DATE.EXACT);
+    expect(compareDateField(claim, DOB, 19900501, 1)).toBe(DATE.FORMAT);
+    expect(formatPackedDate(19900501)).toBe('1990-05-01');
+  });
+});
