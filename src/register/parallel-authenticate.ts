@@ -445,7 +445,6 @@ class PendingBatch {
  * every batch no worker is free for — at its turn, or ahead of it while it would wait.
  */
 class ParallelVerdictStream implements AsyncIterator<Verdict> {
-  private readonly K: number;
   private readonly syncIt: Iterator<unknown> | null;
   private readonly asyncIt: AsyncIterator<unknown> | null;
   private pool: PoolLike | undefined;
@@ -476,7 +475,6 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     source: Iterable<unknown> | AsyncIterable<unknown>,
     private readonly o: ParallelOptions,
   ) {
-    this.K = o.fields.length;
     this.pool = o.pool;
     this.ownPool = o.pool === undefined;
     ({ syncIt: this.syncIt, asyncIt: this.asyncIt } = openSource(source));

@@ -41,7 +41,7 @@ import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { checkIdConsistency } from '../text/id-consistency.js';
 import type { ParsedNationalId } from '../text/national-id.js';
 import { CategoryDictionary } from './category-dictionary.js';
-import { FlatClaimValues, PreparedClaim, claimValue, idInputOf, type ClaimValues } from './claim.js';
+import { PreparedClaim, claimValue, idInputOf, type ClaimValues } from './claim.js';
 import { DeltaIndex, NO_ENTRY } from './delta-index.js';
 import { KeyCollector } from './key-collector.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
@@ -70,12 +70,11 @@ import {
   SEX,
   type AuthenticateOptions,
   type Verdict,
-  type VerdictCandidate,
   type VerdictStatus,
 } from './verdict.js';
 import { recordIdAt } from './record-id.js';
 import { VerdictObjectSink, type VerdictSink } from './verdict-sink.js';
-import { VerdictEncoder, noRecordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
+import { VerdictEncoder, noRecordVerdictObject } from './verdict-codec.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
@@ -224,7 +223,7 @@ export class Register {
   private readonly utf8 = new TextEncoder();
   /** The state shared with worker threads for authenticateMany, until the next change. */
   private sharedJobValue: RegisterJob | null = null;
-  /** Worker side of a pooled authenticateMany: the encoder of this layout (made on first use). */
+  /** Worker side of the pooled batch APIs: the encoder of the verdicts without a record (made on first use). */
   private encoderValue: VerdictEncoder | null = null;
   /** What this register's VerdictTables read back (made on first use). */
   private tableFactsValue: TableFacts | null = null;
