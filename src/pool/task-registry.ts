@@ -22,6 +22,7 @@ import { KhopError } from '../errors.js';
 import type { TaskContext } from './task-context.js';
 import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
 import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authenticate.js';
+import { AUTHENTICATE_TABLE_TASK, authenticateTableTask } from '../register/authenticate-all.js';
 import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
 import { PREPARE_TASK, prepareTask } from '../pipeline/parallel-prepare.js';
 import {
@@ -54,6 +55,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   'match.score': scoreTask,
   'match.lambda': lambdaTask,
   [AUTHENTICATE_TASK]: authenticateTask,
+  [AUTHENTICATE_TABLE_TASK]: authenticateTableTask,
   [INGEST_TASK]: ingestTask,
   [PREPARE_TASK]: prepareTask,
   [INDEX_KEYS_TASK]: indexKeysTask,

@@ -4,7 +4,7 @@
  * and every batch writes its verdicts at its own offset — so there is no ordering to keep,
  * no back-pressure, and no Verdict object is made for a claim unless the caller asks for it.
  *
- *   claims[0 .. n) ── cursor ──┬─► worker batch: packClaimBatch ─► pool.run('register.authenticate')
+ *   claims[0 .. n) ── cursor ──┬─► worker batch: packClaimBatch ─► pool.run('register.authenticateTable')
  *                              │      the worker writes its claims' status, weight, matchedBy,
  *                              │      outcome rows and store row straight into the table's
  *                              │      shared columns (TableWriter) and returns only its verdicts
@@ -40,10 +40,44 @@
 import { KhopError } from '../errors.js';
 import { phaseError } from '../pool/phase-runner.js';
 import type { FieldPlan } from './register-layout.js';
-import { AUTHENTICATE_TASK, packClaimBatch, RegisterJobSender, runRegisterTask, type AuthenticateTaskPayload, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
+import {
+  batchOf,
+  finishing,
+  packClaimBatch,
+  RegisterJobSender,
+  runRegisterTask,
+  type AuthenticateTaskPayload,
+  type MissingJob,
+  type PoolLike,
+  type RegisterJob,
+  type RegisterTaskContext,
+} from './parallel-authenticate.js';
 import type { StoreReader } from './store-reader.js';
-import type { TableSide, VerdictTable } from './verdict-table.js';
+import { isTableColumns, type TableColumns, type TableSide, type VerdictTable } from './verdict-table.js';
 import { turn } from '../pool/ordered-chunks.js';
+
+/** The pool task of a worker batch of authenticateAll. */
+export const AUTHENTICATE_TABLE_TASK = 'register.authenticateTable';
+
+/** Payload of the 'register.authenticateTable' task: a batch and where in the table it goes. */
+export interface AuthenticateTableTaskPayload extends AuthenticateTaskPayload {
+  readonly columns: TableColumns;
+  /** The batch's first claim in the table. */
+  readonly from: number;
+}
+
+/** Worker side: the batch authenticated into the shared columns; its verdicts without a record back. */
+export async function authenticateTableTask(payload: AuthenticateTableTaskPayload, context: RegisterTaskContext): Promise<TableSide | MissingJob> {
+  return finishing(payload, async () => {
+    const batch = await batchOf(payload, context);
+    if (batch === null) return { missingJob: true };
+    const columns = payload.columns;
+    if (!isTableColumns(columns, columns?.status?.length) || !(columns.status.buffer instanceof SharedArrayBuffer)) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.authenticateTable: payload must hold the table columns on shared memory');
+    }
+    return batch.register.authenticateIntoTable(batch.values, payload.count, payload.candidates, columns, payload.from);
+  });
+}
 
 /**
  * Claims the calling thread authenticates between two event-loop turns when it shares the
@@ -109,7 +143,7 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
     const to = Math.min(n, from + size);
     next = to;
     const job = p.job();
-    const payload: AuthenticateTaskPayload = {
+    const payload: AuthenticateTableTaskPayload = {
       job: jobs.form(job),
       claims: packClaimBatch(p.claims.slice(from, to), p.fields),
       count: to - from,
@@ -119,7 +153,7 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
     };
     const store = p.store();
     running++;
-    runRegisterTask<TableSide>(pool, AUTHENTICATE_TASK, payload, job).then(
+    runRegisterTask<TableSide>(pool, AUTHENTICATE_TABLE_TASK, payload, job).then(
       (side) => {
         try {
           if (!failure.set) p.table.settle(from, to, store, side);

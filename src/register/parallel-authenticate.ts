@@ -5,16 +5,12 @@
  *
  *   calling thread                                   worker thread (register cached per job id)
  *   claims ─► packClaimBatch: K values per claim,  ─► Register.fromSharedJob(job)
- *             one pass, strings appended to one text   .authenticateIntoTable(PackedClaimValues):
- *          ─► pool.run(task, { job, claims,            the batch hashed together, looked up in
- *                  columns })                          hash order; each claim's values cut from
- *                                                      the text when its verdict is computed;
- *                                                      status, weight, outcome rows and store
- *                                                      row written into the batch's VerdictTable
- *                                                      columns (SharedArrayBuffer) in place;
- *   verdicts ◄── VerdictTable.verdict(i), one per ◄──  back: only the verdicts without a record
- *                next() (objects made on this thread)  (reason, candidates), encoded; `finished`
- *                                                      counter + 1
+ *             one pass, strings appended to one text   .authenticateEncoded(PackedClaimValues):
+ *          ─► pool.run(task, { job, claims })          the batch hashed together, looked up in
+ *                                                      hash order; each claim's values cut from
+ *                                                      the text when its verdict is computed,
+ *   verdicts ◄── VerdictDecoder, one per next() ◄──    each verdict encoded (verdict-codec.ts);
+ *                                                      `finished` counter + 1
  *            at most 2 × workers + 4 batches read ahead (back-pressure); two batches per
  *            worker at a time (one running, one waiting in piscina's queue), every other
  *            batch computed by the calling thread (ParallelVerdictStream below: adaptive); the
@@ -26,33 +22,42 @@
  * tombstones — small) plus descriptors of its shared buffers; any change to the register
  * (add / update / remove / compact) makes a new job and releases the old one, so a worker's
  * batch is always answered against one consistent state: the state when the batch was sent
- * (a calling-thread batch: the state when each verdict is handed out, as on one thread). The
- * job crosses whole only with the first tasks of each job (RegisterJobSender).
+ * (a calling-thread batch: the state when each verdict is handed out, as on one thread).
  *
- * Division of the work: the worker does what is costly — parse, look up, evaluate, the
- * did-you-mean search — and builds no Verdict object (a Verdict with its record id string, read
- * from the store, and its MISMATCH reason cost a worker ~1.4 µs a claim, measured); the calling
- * thread, which must hand out Verdict objects anyway, makes them from the columns when each is
- * handed out, so they die young. What crosses threads per claim: its K field values out — no
- * property names, no nested objects, and the strings of a whole batch as ONE string per column
- * with their lengths beside it — and back nothing for a verdict about a record, the encoded
- * reason / candidates of one without. (Structured clone of the claim objects and of the Verdict
- * objects cost the calling thread more than the authentication itself saved: 0.95× of one
- * thread, measured; msgpackr on whole verdicts was slower still, 0.75×.) Values the worker
- * could not receive (functions, symbols) or that only mean "unusable type" (objects, arrays,
- * booleans) are sent as `false`, which every field parser treats exactly as it treats them: an
- * unusable type. A claim that is not an object ends the stream with INVALID_ARGUMENT at its
- * turn, after the verdicts before it — as the one-thread path does.
+ * What crosses threads per claim: its K field values out — no property names, no nested
+ * objects, and the strings of a whole batch as ONE string with their lengths beside it (one
+ * copy instead of one per string) — and ≈ 3 + K bytes, one or two doubles and the record id /
+ * reason strings back. Structured clone of the claim objects and of the Verdict objects (nested
+ * `fields`, `explanation`) cost the calling thread more than the authentication itself saved
+ * (0.95× of one thread, measured); msgpackr on whole verdicts was slower still (0.75×). Values
+ * the worker could not receive (functions, symbols) or that only mean "unusable type"
+ * (objects, arrays, booleans) are sent as `false`, which every field parser treats exactly as
+ * it treats them: an unusable type. A claim that is not an object ends the stream with
+ * INVALID_ARGUMENT at its turn, after the verdicts before it — as the one-thread path does.
  *
- * History of the measurements (npx tsx bench/register/parallel.ts --records 1M --claims 200k,
- * a shared 2-core machine; per-thread CPU from /proc/self/task): packing by packValues joined
- * by U+0000 0.62–1.0 µs a claim → packClaimBatch 0.36–0.57 µs; unpacking a whole batch into one
- * array made values that were promoted (major GCs on the worker) → read in place; verdicts
- * encoded by the worker and decoded here (record ids and reasons as one text) → written in
- * place (see BENCHMARKS.md for the current figures).
+ * Measured (npx tsx bench/register/parallel.ts --records 1M --claims 200k --runs 5, a shared
+ * 2-core machine; per-thread CPU from /proc/self/task; the old code = this session's start):
+ *   packing   packValues(packClaims) joined by U+0000 0.62–1.0 µs a claim (a third of it
+ *             `indexOf` looking for the separator) → packClaimBatch 0.36–0.57 µs
+ *   worker    unpacking a whole batch into one array made 32k values that lived ~50 ms and
+ *             were promoted (old-generation growth, major GCs on the worker); read in place,
+ *             they die young with their claim; one text per column keeps IDs / dates one-byte
+ *   back      record ids and reasons as one text: clone + decode 0.29 → 0.08–0.12 µs a claim
+ *   CPU       calling thread + worker 8.2–8.75 → 7.2–7.65 µs a claim (runs that got 1 core)
+ *   threads: 2 vs 1 thread, same run, 1.83–1.91 cores: old code 1.39–1.60× (median 1.48× of
+ *             5 bench runs; 1.53× last session), new 1.47–1.67× (median 1.61× of 8, interleaved
+ *             with the old ones); 1-thread throughput unchanged within the noise
  * Tried and dropped: keeping the calling thread's read-ahead batches as Verdict objects
- * (1.46×, 8.8 CPU µs a claim against 7.8: they are promoted); 2W + 8 batches read ahead
- * (1.57×, no better than 2W + 4).
+ * instead of encoding them (1.46×, 8.8 CPU µs a claim against 7.8: they are promoted);
+ * 2W + 8 batches read ahead (1.57×, no better than 2W + 4); the worker writing its batch into a
+ * VerdictTable's shared columns and the calling thread making the Verdict objects from them when
+ * it hands them out (authenticateAll's path, verdict-table.ts) — the worker saves ~1.4 µs a
+ * claim, but the calling thread, which must make every object anyway, then also reads each
+ * record id from the store (cold cells, ~3 cache misses a claim) and becomes the bottleneck:
+ * 2 threads 211k / 248k claims/s against 273k / 268k for this path, in alternating runs
+ * (bench/register/parallel.ts, 1M register, 200k claims).
+ * Register jobs: the first 2 × workers tasks of a job carry it whole, later ones by id
+ * (RegisterJobSender below: a clone of a 1M register's job cost ~0.45 ms a task).
  */
 import { KhopError } from '../errors.js';
 import type { BlockIndexDescriptor } from '../block/block-index.js';
@@ -62,9 +67,7 @@ import type { Verdict } from './verdict.js';
 import { openSource, type ClaimBatch } from './authenticate-batch.js';
 import { claimValue, type ClaimValues } from './claim.js';
 import type { FieldPlan } from './register-layout.js';
-import type { StoreReader } from './store-reader.js';
-import type { VerdictSink } from './verdict-sink.js';
-import { isTableColumns, type TableColumns, type TableSide, type VerdictTable } from './verdict-table.js';
+import { VerdictDecoder, type EncodedVerdicts, type VerdictEncoder, type VerdictObjects } from './verdict-codec.js';
 import { turn } from '../pool/ordered-chunks.js';
 
 
@@ -155,10 +158,6 @@ export interface AuthenticateTaskPayload {
    * early that a worker is free (see FINISH_CHECK_EVERY).
    */
   readonly finished?: Int32Array;
-  /** The VerdictTable columns (on SharedArrayBuffer) the worker writes the batch's verdicts into. */
-  readonly columns: TableColumns;
-  /** The batch's first claim in those columns. */
-  readonly from: number;
 }
 
 /**
@@ -352,12 +351,12 @@ interface ParallelOptions {
   job: () => RegisterJob;
   /** The register's fields, in schema order (what packClaims reads). */
   fields: readonly FieldPlan[];
-  /** A VerdictTable of the register for n claims (a worker's batch, or one computed ahead). */
-  table: (n: number) => VerdictTable;
-  /** The register's store reader now (the rows of a batch sent now are in it). */
-  store: () => StoreReader;
+  /** Builds the verdicts' `fields` / `explanation` objects (the register's evaluator). */
+  objects: VerdictObjects;
   /** The register's own batch path: the calling thread's share of the batches. */
-  local: ClaimBatch & { write(i: number, sink: VerdictSink): void };
+  local: ClaimBatch;
+  /** Encodes the calling thread's batches computed ahead of their turn (one per stream). */
+  encoder: VerdictEncoder;
   /** The register's change counter (every add / update / remove / compact): a batch computed across event-loop turns checks it. */
   version: () => number;
 }
@@ -413,16 +412,13 @@ export function parallelVerdicts(claims: Iterable<unknown> | AsyncIterable<unkno
  *              (lazily, verdict by verdict, as on one thread), or earlier while it would
  *              otherwise wait for a worker, or it is sent to a worker that has nothing to do
  *   'computing' the calling thread is computing it ahead of its turn
- *   'written'  computed ahead by the calling thread into a VerdictTable (no objects yet, so its
- *              verdicts die young when they are made at their turn)
- *   'remote'   sent to the pool: a worker writes it into its VerdictTable
+ *   'encoded'  computed ahead by the calling thread (encoded, so its verdicts die young)
+ *   'remote'   sent to the pool: its encoded verdicts to come
  */
 class PendingBatch {
-  kind: 'local' | 'computing' | 'written' | 'remote' = 'local';
-  /** Where a 'written' or 'remote' batch's verdicts are (made into objects when handed out). */
-  table: VerdictTable | null = null;
-  /** A remote batch: settled into `table` when the worker's answer arrives; rejects with its failure. */
-  result: Promise<void> | null = null;
+  kind: 'local' | 'computing' | 'encoded' | 'remote' = 'local';
+  encoded: EncodedVerdicts | null = null;
+  result: Promise<EncodedVerdicts> | null = null;
   settled = false;
   constructor(public claims: Record<string, unknown>[]) {}
 }
@@ -433,9 +429,9 @@ class PendingBatch {
  *
  *   next() ─► a verdict of the current batch (a macrotask turn every VERDICTS_PER_TURN)
  *          └► batch used up: advance() — top up (every worker busy, ≤ maxQueued batches read
- *             ahead), then hand out the oldest batch: a local one lazily, a written or
- *             finished remote one from its VerdictTable; while the oldest is still on a
- *             worker, compute the oldest unassigned batch ahead (written) instead of waiting
+ *             ahead), then hand out the oldest batch: a local one lazily, an encoded or
+ *             finished remote one through a VerdictDecoder; while the oldest is still on a
+ *             worker, compute the oldest unassigned batch ahead (encoded) instead of waiting
  *
  * Work sharing is adaptive: the calling thread is one of the `threads` (an own pool has
  * threads − 1 workers). It must pack the pool's claims and decode their verdicts anyway, so a
@@ -445,15 +441,13 @@ class PendingBatch {
  * every batch no worker is free for — at its turn, or ahead of it while it would wait.
  */
 class ParallelVerdictStream implements AsyncIterator<Verdict> {
+  private readonly K: number;
   private readonly syncIt: Iterator<unknown> | null;
   private readonly asyncIt: AsyncIterator<unknown> | null;
   private pool: PoolLike | undefined;
   private readonly ownPool: boolean;
   private readonly pending: PendingBatch[] = [];
-  /** The written batch being handed out: verdicts tablePos..tableCount-1 remain. */
-  private table: VerdictTable | null = null;
-  private tablePos = 0;
-  private tableCount = 0;
+  private decoder: VerdictDecoder | null = null;
   /** The local batch being handed out: verdicts localPos..localCount-1 remain. */
   private localPos = 0;
   private localCount = 0;
@@ -475,6 +469,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     source: Iterable<unknown> | AsyncIterable<unknown>,
     private readonly o: ParallelOptions,
   ) {
+    this.K = o.fields.length;
     this.pool = o.pool;
     this.ownPool = o.pool === undefined;
     ({ syncIt: this.syncIt, asyncIt: this.asyncIt } = openSource(source));
@@ -484,7 +479,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     let v: Verdict | undefined;
     try {
       if (this.localPos < this.localCount) v = this.o.local.verdict(this.localPos++);
-      else if (this.tablePos < this.tableCount) v = this.table!.verdict(this.tablePos++);
+      else if (this.decoder !== null && this.decoder.remaining > 0) v = this.decoder.next();
     } catch (e) {
       return this.fail(e);
     }
@@ -555,20 +550,17 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
         this.localCount = head.claims.length;
         return true;
       }
-      if (head.kind === 'written' || (head.kind === 'remote' && head.settled)) {
+      if (head.kind === 'encoded' || (head.kind === 'remote' && head.settled)) {
         this.pending.shift();
-        if (head.kind === 'remote') await head.result!; // a failure surfaces here, at its turn
-        this.table = head.table!;
-        this.tablePos = 0;
-        this.tableCount = head.table!.size;
-        head.table = null;
+        const encoded = head.kind === 'encoded' ? head.encoded! : await head.result!;
+        this.decoder = new VerdictDecoder(encoded, this.K, this.o.objects);
         return true;
       }
       // The oldest batch is still on a worker: compute a later one rather than wait.
       const ahead = this.pending.find((b) => b.kind === 'local');
       if (ahead !== undefined) await this.computeAhead(ahead);
       else {
-        await head.result!.catch(() => undefined); // its error surfaces at its turn
+        await head.result!.catch(() => undefined); // its error surfaces when it is decoded
         await this.topUp();
       }
     }
@@ -606,23 +598,20 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   /**
-   * Compute batch `b` in the calling thread ahead of its turn, into a VerdictTable (its Verdict
-   * objects are made when handed out, so they die young), with a macrotask turn
+   * Compute batch `b` in the calling thread ahead of its turn, encoded, with a macrotask turn
    * (and a top-up) every VERDICTS_PER_TURN claims so finished workers get their next batch.
    * The batch must be answered from ONE state of the register: if the register changed during
    * the turns, it is computed again in one go.
    */
   private async computeAhead(b: PendingBatch): Promise<void> {
     b.kind = 'computing';
-    const local = this.o.local;
+    const { local, encoder } = this.o;
     const n = b.claims.length;
     const started = this.o.version();
-    let table = this.o.table(n);
-    let writer = table.writer();
     local.prepare(b.claims);
+    encoder.begin(n);
     for (let i = 0; i < n; i++) {
-      writer.at = i;
-      local.write(i, writer);
+      encoder.add(local.verdict(i));
       if (i + 1 < n && ((i + 1) % VERDICTS_PER_TURN === 0 || (((i + 1) & (FINISH_CHECK_EVERY - 1)) === 0 && this.workerFinished()))) {
         await turn();
         if (this.finished) return;
@@ -630,37 +619,26 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       }
     }
     if (this.o.version() !== started) {
-      table = this.o.table(n);
-      writer = table.writer();
       local.prepare(b.claims);
-      for (let i = 0; i < n; i++) {
-        writer.at = i;
-        local.write(i, writer);
-      }
+      encoder.begin(n);
+      for (let i = 0; i < n; i++) encoder.add(local.verdict(i));
     }
-    table.settle(0, n, this.o.store());
-    b.table = table;
-    b.kind = 'written';
+    b.encoded = encoder.finish();
+    b.kind = 'encoded';
     b.claims = [];
   }
 
   private send(b: PendingBatch): void {
     const job = this.o.job();
-    const n = b.claims.length;
-    const table = this.o.table(n);
-    const store = this.o.store();
     const payload: AuthenticateTaskPayload = {
       job: (this.jobs ??= new RegisterJobSender(2 * this.pool!.threads)).form(job),
       claims: packClaimBatch(b.claims, this.o.fields),
-      count: n,
+      count: b.claims.length,
       candidates: this.o.candidates,
       finished: this.finishedOnWorkers,
-      columns: table.columns,
-      from: 0,
     };
     b.kind = 'remote';
     b.claims = [];
-    b.table = table;
     this.inFlight++;
     const settle = (): void => {
       b.settled = true;
@@ -668,7 +646,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       this.settledCount++;
     };
     // A bounce (the worker lacked the job) was counted in finishedOnWorkers: count it settled too.
-    b.result = runRegisterTask<TableSide>(this.pool!, AUTHENTICATE_TASK, payload, job, () => this.settledCount++).then((side) => table.settle(0, n, store, side));
+    b.result = runRegisterTask<EncodedVerdicts>(this.pool!, AUTHENTICATE_TASK, payload, job, () => this.settledCount++);
     b.result.then(settle, settle); // awaited in order; this also avoids an unhandled rejection meanwhile
   }
 
@@ -714,9 +692,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   /** Stop: nothing more is handed out; batches in flight are abandoned. */
   private drop(): void {
     this.finished = true;
-    this.table = null;
+    this.decoder = null;
     this.localPos = this.localCount = 0;
-    this.tablePos = this.tableCount = 0;
     this.pending.length = 0;
   }
 
@@ -737,20 +714,11 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
 let registerModule: Promise<typeof import('./register.js')> | null = null;
 
 /** Worker side: authenticate one batch against the job's register (rebuilt once per thread). */
-/**
- * Worker side of both pooled batch APIs: the batch authenticated into the shared columns
- * (Register.authenticateIntoTable); its verdicts without a record come back (TableSide), or
- * MissingJob when the job came by id and this thread does not hold it.
- */
-export async function authenticateTask(payload: AuthenticateTaskPayload, context: RegisterTaskContext): Promise<TableSide | MissingJob> {
+export async function authenticateTask(payload: AuthenticateTaskPayload, context: RegisterTaskContext): Promise<EncodedVerdicts | MissingJob> {
   return finishing(payload, async () => {
     const batch = await batchOf(payload, context);
     if (batch === null) return MISSING_JOB;
-    const columns = payload.columns;
-    if (!isTableColumns(columns, columns?.status?.length) || !(columns.status.buffer instanceof SharedArrayBuffer)) {
-      throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold the table columns on shared memory');
-    }
-    return batch.register.authenticateIntoTable(batch.values, payload.count, payload.candidates, columns, payload.from);
+    return batch.register.authenticateEncoded(batch.values, payload.count, payload.candidates);
   });
 }
 

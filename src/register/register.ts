@@ -41,7 +41,7 @@ import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { checkIdConsistency } from '../text/id-consistency.js';
 import type { ParsedNationalId } from '../text/national-id.js';
 import { CategoryDictionary } from './category-dictionary.js';
-import { PreparedClaim, claimValue, idInputOf, type ClaimValues } from './claim.js';
+import { FlatClaimValues, PreparedClaim, claimValue, idInputOf, type ClaimValues } from './claim.js';
 import { DeltaIndex, NO_ENTRY } from './delta-index.js';
 import { KeyCollector } from './key-collector.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
@@ -74,7 +74,7 @@ import {
 } from './verdict.js';
 import { recordIdAt } from './record-id.js';
 import { VerdictObjectSink, type VerdictSink } from './verdict-sink.js';
-import { VerdictEncoder, noRecordVerdictObject } from './verdict-codec.js';
+import { VerdictEncoder, noRecordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
@@ -225,8 +225,6 @@ export class Register {
   private sharedJobValue: RegisterJob | null = null;
   /** Worker side of the pooled batch APIs: the encoder of the verdicts without a record (made on first use). */
   private encoderValue: VerdictEncoder | null = null;
-  /** What this register's VerdictTables read back (made on first use). */
-  private tableFactsValue: TableFacts | null = null;
   /** Where authenticate and the batch paths build their Verdict objects (one claim at a time). */
   private readonly objectSink: VerdictObjectSink;
 
@@ -469,9 +467,9 @@ export class Register {
         pool: options?.pool,
         job: () => this.sharedJob(),
         fields: this.s.layout.fields,
-        table: (n) => new VerdictTable(n, this.tableFields(), this.tableFacts()),
-        store: () => this.evaluator.store,
+        objects: this.evaluator,
         local: this.claimBatch(batchSize, k),
+        encoder: this.newVerdictEncoder(),
         version: () => this.version,
       });
     }
@@ -557,10 +555,34 @@ export class Register {
   }
 
   /**
-   * Worker side of a pooled authenticateMany / authenticateAll: `count` claims given as field
-   * values (value `i * K + k` = field k of claim i; parallel-authenticate.ts PackedClaimValues
-   * reads them in place, each when its claim is authenticated) authenticated as one batch (hashed
-   * together, looked up in hash order) and written in place as claims
+   * Worker side of a pooled authenticateMany: `count` claims given as flat field values
+   * (value `i * K + k` = field k of claim i: an array, or ClaimValues read in place —
+   * parallel-authenticate.ts PackedClaimValues) are authenticated as one authenticateMany
+   * batch (hashed together, looked up in hash order) and returned encoded (verdict-codec.ts).
+   * Each claim's values are read when its verdict is computed, so they die young with it.
+   */
+  authenticateEncoded(values: readonly unknown[] | ClaimValues, count: number, k: number): EncodedVerdicts {
+    const fields = this.s.layout.fields;
+    const K = fields.length;
+    const source: ClaimValues | null = Array.isArray(values)
+      ? new FlatClaimValues(values)
+      : values !== null && typeof values === 'object' && typeof (values as ClaimValues).value === 'function'
+        ? (values as ClaimValues)
+        : null;
+    if (source === null || !Number.isInteger(count) || count < 0 || source.length !== count * K) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: values must hold count × fields values');
+    }
+    const batch = this.claimBatch(Math.max(1, count), k);
+    batch.prepareValues(source, count);
+    const encoder = (this.encoderValue ??= this.newVerdictEncoder());
+    encoder.begin(count);
+    for (let i = 0; i < count; i++) encoder.add(batch.verdict(i));
+    return encoder.finish();
+  }
+
+  /**
+   * Worker side of a pooled authenticateAll: `count` claims (packed values, as
+   * authenticateEncoded) authenticated as one batch and written in place as claims
    * from .. from + count − 1 of a VerdictTable's shared columns; returned: the verdicts
    * without a record, encoded, with their offsets in the batch (TableSide).
    */
@@ -596,13 +618,12 @@ export class Register {
 
   /** What a VerdictTable of this register reads back: objects, record ids, MISMATCH reasons. */
   private tableFacts(): TableFacts {
-    if (this.tableFactsValue !== null) return this.tableFactsValue;
     const layout = this.s.layout;
-    return (this.tableFactsValue = {
+    return {
       shape: (bytes, at) => this.evaluator.shape(bytes, at),
       recordIdOf: (store, row) => recordIdAt(layout, store, row),
       mismatchReason: (outcomes) => this.mismatchReason(outcomes),
-    });
+    };
   }
 
   /** An encoder of this register's verdicts (verdict-codec.ts). */

@@ -22,14 +22,14 @@
  * gets both objects of a verdict's rows with one memo lookup on the rows in place
  * (VerdictObjects.shape(bytes, at): no subarray view, no second lookup per verdict).
  *
- * Where it is used: a worker of a pooled authenticateMany / authenticateAll writes its verdicts
- * about records straight into a VerdictTable's shared columns (verdict-table.ts) and encodes
- * here only its verdicts WITHOUT a record — their reasons and candidate lists are strings and
- * nested objects. The format stays general (record ids, explanations) and is tested as such.
- * Trade-off: the encoder reads the Verdict objects back (one Map lookup per verdict, since a
- * verdict's `fields` object is shared by its outcome shape: record-evaluator.ts ShapeMemo) —
- * simple, one code path for what a verdict says, and only for the minority of verdicts that
- * carry strings.
+ * Trade-off: the worker still builds the Verdict objects and the encoder reads them back
+ * (simple, and it keeps one code path for what a verdict says) — one Map lookup per verdict,
+ * since a verdict's `fields` object is shared by its outcome shape (record-evaluator.ts
+ * ShapeMemo); the calling thread pays one object per verdict — what one-by-one `authenticate`
+ * pays for the same, and far less than structured clone of the objects (measured in
+ * bench/register/parallel.ts). authenticateAll's workers encode here only their verdicts
+ * WITHOUT a record (reasons, candidates); the rest they write into a VerdictTable's shared
+ * columns (verdict-table.ts).
  */
 import { KhopError } from '../errors.js';
 import type { ExplainedField, FieldVerdict, Outcome, Verdict, VerdictCandidate, VerdictStatus } from './verdict.js';

@@ -133,7 +133,7 @@ describe('Register.authenticateAll', () => {
 
   it('a worker that throws or dies rejects with WORKER_FAILED naming the phase; no table; the pool stays usable', async () => {
     for (const mode of ['throw', 'exit'] as const) {
-      const faulty = faultyPool({ task: 'register.authenticate', mode }, { threads: 1, inCallingThread: false });
+      const faulty = faultyPool({ task: 'register.authenticateTable', mode }, { threads: 1, inCallingThread: false });
       const e = await reg.authenticateAll(claims, { pool: faulty, batchSize: 300 }).catch((x: unknown) => x);
       expect(e).toMatchObject({ code: 'WORKER_FAILED', details: { phase: 'authenticate' } });
       expect(String((e as Error).message)).toContain('authenticate phase');

@@ -6,19 +6,6 @@ import { vietnamesePersonSchema } from '../../src/schema.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import type { Verdict } from '../../src/register/verdict.js';
 import { faultyPool } from '../pool/faulty-pool.js';
-import { tableColumns, VerdictTable, type TableFacts, type TableField, type TableSide } from '../../src/register/verdict-table.js';
-import { VERDICT_STATUSES } from '../../src/register/verdict-codec.js';
-import type { FieldPlan } from '../../src/register/register-layout.js';
-import type { StoreReader } from '../../src/register/store-reader.js';
-
-/** The register's internals these tests read. */
-type Inner = {
-  s: { layout: { fields: FieldPlan[] } };
-  evaluator: { store: StoreReader };
-  candidateCount(o: undefined): number;
-  tableFields(): TableField[];
-  tableFacts(): TableFacts;
-};
 
 const POP = { size: 3000, seed: 6, duplicateRate: 0 };
 let reg: Register;
@@ -225,11 +212,11 @@ describe('the worker path: claims read in place from the packed message (PackedC
       fc.string({ maxLength: 14 }),
     );
 
-  it('writes into a table the verdicts of one-by-one authenticate — the same columns as from a flat array (property)', async () => {
+  it('gives, encoded and decoded, the verdicts of one-by-one authenticate — and the same bytes as a flat array (property)', async () => {
     const fc = (await import('fast-check')).default;
     const { PackedClaimValues, packClaimBatch, packClaims } = await import('../../src/register/parallel-authenticate.js');
-    const { FlatClaimValues } = await import('../../src/register/claim.js');
-    const inner = reg as unknown as Inner;
+    const { VerdictDecoder } = await import('../../src/register/verdict-codec.js');
+    const inner = reg as unknown as { s: { layout: { fields: Parameters<typeof packClaims>[1] } }; evaluator: never; candidateCount(o: undefined): number };
     const fields = inner.s.layout.fields;
     const k = inner.candidateCount(undefined);
     const claimArb = fc.integer({ min: 0, max: claims.length - 1 }).chain((i) => {
@@ -237,16 +224,13 @@ describe('the worker path: claims read in place from the packed message (PackedC
       return fc.record({ id: odd(fc, c.id), fullName: odd(fc, c.fullName), dob: odd(fc, c.dob), sex: odd(fc, c.sex) }, { requiredKeys: [] });
     });
     fc.assert(
-      fc.property(fc.array(claimArb, { minLength: 1, maxLength: 24 }), fc.integer({ min: 0, max: 5 }), (batch, from) => {
-        const n = batch.length;
+      fc.property(fc.array(claimArb, { minLength: 1, maxLength: 24 }), (batch) => {
         const packed = structuredClone(packClaimBatch(batch, fields));
-        const table = new VerdictTable(from + n, inner.tableFields(), inner.tableFacts());
-        const side = reg.authenticateIntoTable(new PackedClaimValues(packed), n, k, table.columns, from);
-        const flat = new VerdictTable(from + n, inner.tableFields(), inner.tableFacts());
-        expect(reg.authenticateIntoTable(new FlatClaimValues(packClaims(batch, fields)), n, k, flat.columns, from)).toEqual(side);
-        expect(flat.columns).toEqual(table.columns);
-        table.settle(from, from + n, inner.evaluator.store, side);
-        expect(plain(batch.map((_, i) => table.verdict(from + i)))).toEqual(plain(batch.map((c) => reg.authenticate(c))));
+        const encoded = reg.authenticateEncoded(new PackedClaimValues(packed), batch.length, k);
+        expect(encoded).toEqual(reg.authenticateEncoded(packClaims(batch, fields), batch.length, k));
+        const d = new VerdictDecoder(encoded, fields.length, inner.evaluator);
+        const got = batch.map(() => d.next());
+        expect(plain(got)).toEqual(plain(batch.map((c) => reg.authenticate(c))));
       }),
       { numRuns: 150 },
     );
@@ -259,28 +243,17 @@ describe('the worker path: claims read in place from the packed message (PackedC
     const context = { job: <T>(_key: string, _released: Int32Array | undefined, build: () => T): T => build(), cached: () => undefined };
     const some = claims.slice(0, 5);
     const claimsPacked = packClaimBatch(some, inner.s.layout.fields);
-    const columns = tableColumns(5, inner.s.layout.fields.length);
-    const ok = await authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished, columns, from: 0 }, context);
-    expect('at' in ok).toBe(true);
-    expect([...columns.status].map((c) => VERDICT_STATUSES[c])).toEqual(some.map((c) => reg.authenticate(c).status));
+    const ok = await authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished }, context);
+    expect((ok as { count: number }).count).toBe(5);
     expect(finished[0]).toBe(1);
-    const wrongCount = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 4, candidates: 0, finished, columns, from: 0 }, context);
+    const wrongCount = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 4, candidates: 0, finished }, context);
     await expect(wrongCount).rejects.toThrow(/count × fields/);
     expect(finished[0]).toBe(2);
-    const damagedText = authenticateTask(
-      { job: inner.sharedJob() as never, claims: { ...claimsPacked, texts: claimsPacked.texts.map((t, i) => (i === 0 ? t + '!' : t)) }, count: 5, candidates: 0, finished, columns, from: 0 },
-      context,
-    );
+    const damagedText = authenticateTask({ job: inner.sharedJob() as never, claims: { ...claimsPacked, texts: claimsPacked.texts.map((t, i) => (i === 0 ? t + '!' : t)) }, count: 5, candidates: 0, finished }, context);
     await expect(damagedText).rejects.toThrow(/do not fit/);
     expect(finished[0]).toBe(3);
-    const notShared = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished: new Int32Array(1), columns, from: 0 }, context);
+    const notShared = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished: new Int32Array(1) }, context);
     await expect(notShared).rejects.toThrow(/SharedArrayBuffer/);
-    const notFitting = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished, columns, from: 1 }, context);
-    await expect(notFitting).rejects.toThrow(/does not fit/);
-    const unshared = { ...columns, status: new Uint8Array(5) };
-    const notSharedColumns = authenticateTask({ job: inner.sharedJob() as never, claims: claimsPacked, count: 5, candidates: 0, finished, columns: unshared, from: 0 }, context);
-    await expect(notSharedColumns).rejects.toThrow(/shared memory/);
-    expect(finished[0]).toBe(5);
   });
 
   it('a job sent by id: answered from the thread\'s cache, or MissingJob when the thread lacks it (counted finished)', async () => {
@@ -292,35 +265,27 @@ describe('the worker path: claims read in place from the packed message (PackedC
     const job = inner.sharedJob();
     const byId = { id: job.id, released: job.released };
     const packed = packClaimBatch(claims.slice(0, 5), inner.s.layout.fields);
-    const columns = tableColumns(5, inner.s.layout.fields.length);
-    const task = (j: typeof job | typeof byId) => authenticateTask({ job: j as never, claims: packed, count: 5, candidates: 0, finished, columns, from: 0 }, context);
-    expect(await task(byId)).toEqual({ missingJob: true });
-    expect(columns.status.every((c) => c === 0) && columns.weight.every((w) => w === 0)).toBe(true); // nothing written
+    expect(await authenticateTask({ job: byId, claims: packed, count: 5, candidates: 0, finished }, context)).toEqual({ missingJob: true });
     expect(finished[0]).toBe(1);
-    const whole = await task(job);
-    const written = structuredClone(columns);
-    columns.weight.fill(0);
-    expect(await task(byId)).toEqual(whole);
-    expect(columns).toEqual(written);
+    const whole = await authenticateTask({ job: job as never, claims: packed, count: 5, candidates: 0, finished }, context);
+    expect(await authenticateTask({ job: byId, claims: packed, count: 5, candidates: 0, finished }, context)).toEqual(whole);
     expect(finished[0]).toBe(3);
   });
 
   it('runRegisterTask sends a task again with the job whole when a worker lacks it; the cached job serves the next', async () => {
-    const { AUTHENTICATE_TASK, RegisterJobSender, runRegisterTask, packClaimBatch } = await import('../../src/register/parallel-authenticate.js');
-    const inner = reg as unknown as Inner & { sharedJob(): { id: string; released: Int32Array } };
+    const { AUTHENTICATE_TASK, RegisterJobSender, runRegisterTask, packClaimBatch, packClaims } = await import('../../src/register/parallel-authenticate.js');
+    const inner = reg as unknown as { s: { layout: { fields: Parameters<typeof packClaimBatch>[1] } }; sharedJob(): { id: string; released: Int32Array } };
     const own = KhopPool.create({ threads: 1, inCallingThread: false });
     try {
       const job = inner.sharedJob() as never;
       const sender = new RegisterJobSender(0); // every task by id
       const some = claims.slice(0, 40);
-      const expected = some.map((c) => reg.authenticate(c, { candidates: 2 }));
+      const expected = reg.authenticateEncoded(packClaims(some, inner.s.layout.fields), some.length, 2);
       let bounces = 0;
       for (let round = 0; round < 3; round++) {
-        const table = new VerdictTable(some.length, inner.tableFields(), inner.tableFacts());
-        const payload = { job: sender.form(job), claims: packClaimBatch(some, inner.s.layout.fields), count: some.length, candidates: 2, columns: table.columns, from: 0 };
+        const payload = { job: sender.form(job), claims: packClaimBatch(some, inner.s.layout.fields), count: some.length, candidates: 2 };
         expect('meta' in payload.job).toBe(false);
-        table.settle(0, some.length, inner.evaluator.store, await runRegisterTask<TableSide>(own, AUTHENTICATE_TASK, payload, job, () => bounces++));
-        expect(plain(some.map((_, i) => table.verdict(i)))).toEqual(plain(expected));
+        expect(await runRegisterTask(own, AUTHENTICATE_TASK, payload, job, () => bounces++)).toEqual(expected);
       }
       expect(bounces).toBe(1); // only the first: the worker keeps the job it was then sent whole
       const two = new RegisterJobSender(2);
