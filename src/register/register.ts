@@ -73,7 +73,7 @@ import {
   type VerdictStatus,
 } from './verdict.js';
 import { recordIdAt } from './record-id.js';
-import { VerdictObjectSink, type VerdictSink } from './verdict-sink.js';
+import { mismatchReason, VerdictObjectSink, type VerdictSink } from './verdict-sink.js';
 import { VerdictEncoder, noRecordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
@@ -236,11 +236,7 @@ export class Register {
     this.queryHasher = new KeyHasher({ seed: REGISTER_KEY_SEED });
     this.didYouMean = new CandidateSearch(state.layout, this.evaluator, this.queryHasher, (row) => this.recordIdOf(row));
     this.outcomes = new Uint8Array(state.layout.fields.length);
-    this.objectSink = new VerdictObjectSink(this.evaluator, {
-      recordIdOf: (row) => this.recordIdOf(row),
-      mismatchReason: (outcomes) => this.mismatchReason(outcomes),
-      byId: (by) => by === BY_ID,
-    });
+    this.objectSink = new VerdictObjectSink(this.evaluator, state.layout);
   }
 
   // ── build, load, save ─────────────────────────────────────────────────────────────────────
@@ -876,7 +872,7 @@ export class Register {
 
   /** The MISMATCH reason of K outcome rows: the fields the policy rejects. */
   private mismatchReason(outcomes: Uint8Array): string {
-    return `policy-failed: ${this.evaluator.failedFields(outcomes).join(REASON_SEPARATOR)}`;
+    return mismatchReason(this.evaluator, outcomes);
   }
 
   /**

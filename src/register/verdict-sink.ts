@@ -15,7 +15,10 @@
  * and, on a worker, for encoding them and for decoding them on the calling thread.
  * The outcome rows passed in are the register's scratch: a sink copies what it keeps.
  */
-import { noRecordVerdictObject, recordVerdictObject, type VerdictObjects } from './verdict-codec.js';
+import { BY_ID, type RecordEvaluator } from './record-evaluator.js';
+import { recordIdAt } from './record-id.js';
+import type { RegisterLayout } from './register-layout.js';
+import { noRecordVerdictObject, recordVerdictObject } from './verdict-codec.js';
 import type { Verdict, VerdictCandidate, VerdictStatus } from './verdict.js';
 
 /** How a verdict's record was found (record-evaluator.ts BY_ID / BY_EARLIER_ID). */
@@ -31,40 +34,39 @@ export interface VerdictSink {
   noRecord(status: VerdictStatus, reason: string, outcomes: Uint8Array, matchedBy: 'id' | 'earlierId' | null, candidates: VerdictCandidate[] | undefined): void;
 }
 
-/** What building a Verdict object about a record needs beyond the outcome rows. */
-export interface RecordFacts {
-  /** The user-facing record id of a store row. */
-  recordIdOf(row: number): string | number;
-  /** The MISMATCH reason of outcome rows that fail the policy. */
-  mismatchReason(outcomes: Uint8Array): string;
-  /** True for BY_ID, false for BY_EARLIER_ID. */
-  byId(by: MatchedByCode): boolean;
+/** The MISMATCH reason of K outcome rows: the fields the register's policy rejects. */
+export function mismatchReason(evaluator: RecordEvaluator, outcomes: Uint8Array): string {
+  return `policy-failed: ${evaluator.failedFields(outcomes).join(', ')}`;
 }
 
-/** Makes the Verdict object `authenticate` returns; `take()` hands it over. */
+/**
+ * Makes the Verdict object `authenticate` returns; `take()` hands it over. Reads the record id
+ * and the reason straight from the register's evaluator and layout (no callback into the
+ * register: this is on the path of every claim).
+ */
 export class VerdictObjectSink implements VerdictSink {
   private value: Verdict | null = null;
 
   constructor(
-    private readonly objects: VerdictObjects & { fields(outcomes: Uint8Array): Verdict['fields']; explanation(outcomes: Uint8Array): NonNullable<Verdict['explanation']> },
-    private readonly facts: RecordFacts,
+    private readonly evaluator: RecordEvaluator,
+    private readonly layout: RegisterLayout,
   ) {}
 
   record(row: number, by: MatchedByCode, outcomes: Uint8Array, weight: number, holds: boolean): void {
-    const o = this.objects;
+    const ev = this.evaluator;
     this.value = recordVerdictObject(
       holds ? 'VERIFIED' : 'MISMATCH',
-      o.fields(outcomes),
-      this.facts.recordIdOf(row),
-      this.facts.byId(by) ? 'id' : 'earlierId',
+      ev.fields(outcomes),
+      recordIdAt(this.layout, ev.store, row),
+      by === BY_ID ? 'id' : 'earlierId',
       weight,
-      o.explanation(outcomes),
-      holds ? undefined : this.facts.mismatchReason(outcomes),
+      ev.explanation(outcomes),
+      holds ? undefined : mismatchReason(ev, outcomes),
     );
   }
 
   noRecord(status: VerdictStatus, reason: string, outcomes: Uint8Array, matchedBy: 'id' | 'earlierId' | null, candidates: VerdictCandidate[] | undefined): void {
-    this.value = noRecordVerdictObject(status, this.objects.fields(outcomes), matchedBy, reason, candidates);
+    this.value = noRecordVerdictObject(status, this.evaluator.fields(outcomes), matchedBy, reason, candidates);
   }
 
   /** The verdict of the last claim (each claim writes exactly one). */
