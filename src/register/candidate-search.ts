@@ -58,8 +58,8 @@
  * decided from the cell read here (RecordEvaluator.cellOutcome, the evaluator's own decision);
  * the value of an unparsable claimed ID is not read at all (its outcome does not depend on
  * it); a field the claim lacks is set once per claim; the ID is compared on digit units and
- * the equal-date test is memoised per claim (field-verdicts.ts); the record id is decoded
- * here (recordIdAt). What is left per row at 10M is about 1.2 µs of memory latency (each
+ * the equal-date test is memoised per claim (field-verdicts.ts); the candidates' record ids
+ * are read by record-id.ts recordIdAt (the register's own function). What is left per row at 10M is about 1.2 µs of memory latency (each
  * line a TLB miss — a 2-D page walk in this virtual machine) and 1.5–3 µs of name work for a
  * name that differs; see the report of issue 6 for what was tried and did not pay (heap-object
  * caches of claim and stored names: their own cache misses cost the p50 what they saved).
@@ -84,7 +84,7 @@ import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import type { Tombstones } from './tombstones.js';
 import { MAX_CANDIDATES, O_CLAIM_MISSING, type VerdictCandidate } from './verdict.js';
-import { formRecordIdIsNumber } from './written-form.js';
+import { recordIdAt } from './record-id.js';
 
 /** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
 export const MAX_CANDIDATE_ROWS = 256;
@@ -189,8 +189,6 @@ export class CandidateSearch {
     private readonly layout: RegisterLayout,
     private readonly evaluator: RecordEvaluator,
     private readonly hasher: KeyHasher,
-    /** The user-facing record id of a store row. */
-    private readonly recordIdOf: (row: number) => string | number,
   ) {
     const K = layout.fields.length;
     this.K = K;
@@ -253,7 +251,7 @@ export class CandidateSearch {
     for (let i = 0; i < m; i++) {
       const s = this.topSlot[i]!;
       out[i] = {
-        recordId: this.recordIdAt(this.topRow[i]!),
+        recordId: recordIdAt(this.layout, this.evaluator.store, this.topRow[i]!),
         weight: this.topWeight[i]!,
         fields: this.evaluator.fields(this.outs.subarray(s * K, (s + 1) * K)),
       };
@@ -328,26 +326,6 @@ export class CandidateSearch {
     for (let i = 1; i < n && sorted; i++) sorted = rows[i - 1]! <= rows[i]!;
     if (!sorted) rows.subarray(0, n).sort();
     return n;
-  }
-
-  /**
-   * recordIdOf(row) — the record id as the row gave it (record-id.ts: a number when the form
-   * byte says so) — for a 'utf8' record id column, decoded here from the bytes touch already
-   * read (text/utf8-decode.ts) instead of by the store's native decoder; anything else (a
-   * number column, a null cell, what decodeUtf8 leaves to the native decoder) asks recordIdOf.
-   * Call after rank (the text reader is bound).
-   */
-  recordIdAt(row: number): string | number {
-    const t = this.idText;
-    if (t === null) return this.recordIdOf(row);
-    const store = this.textStore!;
-    const k = row >>> store.chunkBits;
-    const i = row & (store.chunkRows - 1);
-    if (!this.present(this.layout.recordIdColumn, k, i)) return this.recordIdOf(row);
-    const units = t.units(row);
-    const str = units instanceof Uint8Array ? decodeUtf8(units, t.start(row), t.end(row)) : null;
-    if (str === null) return this.recordIdOf(row);
-    return formRecordIdIsNumber(this.formAt(row, k, i)) ? Number(str) : str;
   }
 
   /** Rank rows[0..n) into the top k (see the file header); returns how many entries it holds. */
@@ -656,7 +634,7 @@ export class CandidateSearch {
     }
     order.sort((a, b) => weights[b]! - weights[a]! || rows[a]! - rows[b]!);
     return order.slice(0, k).map((i) => ({
-      recordId: this.recordIdOf(rows[i]!),
+      recordId: recordIdAt(this.layout, this.evaluator.store, rows[i]!),
       weight: weights[i]!,
       fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
     }));

@@ -73,7 +73,7 @@ import {
   type VerdictStatus,
 } from './verdict.js';
 import { recordIdAt } from './record-id.js';
-import { mismatchReason, VerdictObjectSink, type VerdictSink } from './verdict-sink.js';
+import { mismatchReason, REASON_SEPARATOR, VerdictObjectSink, type VerdictSink } from './verdict-sink.js';
 import { VerdictEncoder, noRecordVerdictObject, type EncodedVerdicts } from './verdict-codec.js';
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
@@ -186,7 +186,6 @@ export interface RegisterStats {
 }
 
 export { MAX_CANDIDATE_ROWS } from './candidate-search.js';
-const REASON_SEPARATOR = ', ';
 
 type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
 
@@ -234,7 +233,7 @@ export class Register {
     this.ingester = new RowIngester(state.layout, state.dictionary, o.idField, o.earlierIdsField, state.candidateIndex !== null, state.issues);
     this.evaluator = new RecordEvaluator(state.layout, state.store, state.model, state.policy, state.dictionary);
     this.queryHasher = new KeyHasher({ seed: REGISTER_KEY_SEED });
-    this.didYouMean = new CandidateSearch(state.layout, this.evaluator, this.queryHasher, (row) => this.recordIdOf(row));
+    this.didYouMean = new CandidateSearch(state.layout, this.evaluator, this.queryHasher);
     this.outcomes = new Uint8Array(state.layout.fields.length);
     this.objectSink = new VerdictObjectSink(this.evaluator, state.layout);
   }
@@ -618,7 +617,7 @@ export class Register {
     return {
       shape: (bytes, at) => this.evaluator.shape(bytes, at),
       recordIdOf: (store, row) => recordIdAt(layout, store, row),
-      mismatchReason: (outcomes) => this.mismatchReason(outcomes),
+      mismatchReason: (outcomes) => mismatchReason(this.evaluator, outcomes),
     };
   }
 
@@ -870,10 +869,6 @@ export class Register {
     return n + 1;
   }
 
-  /** The MISMATCH reason of K outcome rows: the fields the policy rejects. */
-  private mismatchReason(outcomes: Uint8Array): string {
-    return mismatchReason(this.evaluator, outcomes);
-  }
 
   /**
    * Several live records carry the ID. One that satisfies the policy while the others do not

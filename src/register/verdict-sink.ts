@@ -34,9 +34,12 @@ export interface VerdictSink {
   noRecord(status: VerdictStatus, reason: string, outcomes: Uint8Array, matchedBy: 'id' | 'earlierId' | null, candidates: VerdictCandidate[] | undefined): void;
 }
 
+/** Between the parts of a reason that names several fields or contradictions. */
+export const REASON_SEPARATOR = ', ';
+
 /** The MISMATCH reason of K outcome rows: the fields the register's policy rejects. */
 export function mismatchReason(evaluator: RecordEvaluator, outcomes: Uint8Array): string {
-  return `policy-failed: ${evaluator.failedFields(outcomes).join(', ')}`;
+  return `policy-failed: ${evaluator.failedFields(outcomes).join(REASON_SEPARATOR)}`;
 }
 
 /**
