@@ -203,7 +203,7 @@ export { KEYED_ID_MIN_SECRET_BYTES } from './hash/keyed-id-hash.js';
 export type { RegisterRejectedRow } from './register/row-ingest.js';
 
 // worker pool
-export { KhopPool, DEFAULT_POOL_OPTIONS, MAX_POOL_THREADS, MAX_TASK_TIMEOUT_MS } from './pool/pool.js';
+export { KhopPool, DEFAULT_POOL_OPTIONS, MAX_POOL_THREADS, MAX_TASK_TIMEOUT_MS, MAX_TASKS_PER_WORKER, TASKS_PER_WORKER } from './pool/pool.js';
 export type { KhopPoolOptions, KhopPoolStats } from './pool/pool.js';
 export { estimateMemory, DEFAULT_ESTIMATE_SAMPLE_SIZE } from './pipeline/estimate-memory.js';
 export type { EstimateMemoryOptions, MemoryEstimate, ColumnEstimate, RuleEstimate } from './pipeline/estimate-memory.js';

@@ -13,6 +13,11 @@
  *                       made once here, so its start-up is not timed)
  *   calling + 2 workers a caller-supplied 2-thread pool: three busy threads on two cores
  *                       (authenticateMany only)
+ *   threads: 2, tasksPerWorker: 1
+ *                       the same as threads: 2 on a pool that hands its worker one task at a
+ *                       time (pool.ts, "Hand-off"): the worker's next batch waits in the calling
+ *                       thread until that thread's event loop sees the last result — the
+ *                       hand-off before tasksPerWorker, measured in the same run
  * Each API's ratio is against its own 1-thread run; "vs authenticateMany, 1 thread" compares
  * the two APIs.
  * Ceiling: two PROCESSES, each its own register and one thread, running authenticateAll at the
@@ -153,12 +158,16 @@ async function main(): Promise<void> {
   const { register, claims } = await setup();
   const oneWorker = KhopPool.create({ threads: 1, inCallingThread: false });
   const twoWorkers = KhopPool.create({ threads: 2 });
+  // The hand-off before tasksPerWorker (pool.ts): the worker's next task waits in the calling thread.
+  const oneWorkerOneTask = KhopPool.create({ threads: 1, inCallingThread: false, tasksPerWorker: 1 });
   const configs: Array<{ name: string; api: 'many' | 'all'; pool: KhopPool | undefined }> = [
     { name: 'authenticateMany, 1 thread', api: 'many', pool: undefined },
     { name: 'authenticateMany, threads: 2 (calling + 1 worker)', api: 'many', pool: oneWorker },
+    { name: 'authenticateMany, threads: 2, tasksPerWorker: 1', api: 'many', pool: oneWorkerOneTask },
     { name: 'authenticateMany, calling + 2 workers', api: 'many', pool: twoWorkers },
     { name: 'authenticateAll, 1 thread', api: 'all', pool: undefined },
     { name: 'authenticateAll, threads: 2 (calling + 1 worker)', api: 'all', pool: oneWorker },
+    { name: 'authenticateAll, threads: 2, tasksPerWorker: 1', api: 'all', pool: oneWorkerOneTask },
   ];
   const time = async ({ api, pool }: { api: 'many' | 'all'; pool: KhopPool | undefined }): Promise<Run> => {
     const options = pool !== undefined ? { pool } : { threads: 1 };
@@ -188,6 +197,7 @@ async function main(): Promise<void> {
   }
   const crossing = await crossingBytes(register, claims, oneWorker);
   await oneWorker.close();
+  await oneWorkerOneTask.close();
   await twoWorkers.close();
   const msOf = (i: number): number => median(results[i]!.map((x) => x.ms));
   const rows = configs.map((c, i) => {

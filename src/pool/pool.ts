@@ -32,6 +32,21 @@
  * POOL_CLOSED) and a closed pool rejects new tasks with POOL_CLOSED. Threads are unref'd by
  * piscina while idle: a pool that is never closed does not keep the process alive.
  *
+ * Hand-off: piscina gives each worker thread up to `tasksPerWorker` (default 2) tasks at once, and
+ * worker.ts runs them one after the other. So the next task is already in the thread when the
+ * current one ends, and the thread goes on at once. With one task a thread, the next one waited
+ * in piscina's queue in the calling thread until that thread's event loop had seen the result —
+ * while the calling thread was busy with its own share of the work (authenticateAll's slices,
+ * ingest and prepare chunks) the worker sat idle, each time, for up to one of those slices.
+ * Measured with bench/register/parallel.ts, which runs both settings in the same process
+ * (BENCHMARKS.md, "Batch authentication"); scoring, EM and prepare, whose calling thread waits
+ * or takes little work, measured the same within noise.
+ * Cost: a task is bound to its thread when it is posted, not when a thread frees up, so at the
+ * end of a phase a thread may still hold waiting tasks while another is idle (tasksPerWorker − 1
+ * at most: one by default); and a thread stopped by a timeout, or that dies, takes the tasks
+ * waiting behind the running one with it (that run() rejects with WORKER_FAILED). A task's
+ * timeout clock starts when it starts running, as before.
+ *
  * Trade-off: one fixed-size pool (minThreads = maxThreads) rather than piscina's elastic
  * default: khop's phases post a handful of CPU-bound tasks per thread and wait for all of them;
  * elastic threads would only add start-up latency between phases.
@@ -67,7 +82,22 @@ export interface KhopPoolOptions {
    * so no limit fits every caller; callers who serve requests should set one.
    */
   taskTimeoutMs?: number;
+  /**
+   * Tasks handed to a worker thread at once (an integer in 1..{@link MAX_TASKS_PER_WORKER}); the
+   * thread runs them one after the other. With 2 or more, a thread that finishes a task starts
+   * the next at once, even while the calling thread is busy. Default {@link TASKS_PER_WORKER}.
+   */
+  tasksPerWorker?: number;
 }
+
+/**
+ * Default {@link KhopPoolOptions.tasksPerWorker}: the task a worker thread runs and the next,
+ * which waits in the thread's own message queue. See the file header, "Hand-off".
+ */
+export const TASKS_PER_WORKER = 2;
+
+/** Largest {@link KhopPoolOptions.tasksPerWorker}. */
+export const MAX_TASKS_PER_WORKER = 16;
 
 /** Most threads a pool may have. */
 export const MAX_POOL_THREADS = 256;
@@ -83,6 +113,7 @@ export const DEFAULT_POOL_OPTIONS: Readonly<Required<KhopPoolOptions>> = Object.
   threads: availableParallelism(),
   inCallingThread: true,
   taskTimeoutMs: Number.POSITIVE_INFINITY,
+  tasksPerWorker: TASKS_PER_WORKER,
 });
 
 /** Counters of a pool (for diagnostics and benchmarks). */
@@ -114,7 +145,7 @@ export class KhopPool {
   private failed = 0;
   private timedOut = 0;
 
-  private constructor(threads: number, inCallingThread: boolean, taskTimeoutMs: number) {
+  private constructor(threads: number, inCallingThread: boolean, taskTimeoutMs: number, tasksPerWorker: number) {
     this.threads = threads;
     if (threads === 1 && inCallingThread) {
       this.taskTimeoutMs = Number.POSITIVE_INFINITY;
@@ -132,6 +163,7 @@ export class KhopPool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: tasksPerWorker,
       ...(where.execArgv !== undefined ? { execArgv: where.execArgv } : {}),
     });
     // piscina emits 'error' when a thread fails with no task in flight; an EventEmitter with no
@@ -158,7 +190,11 @@ export class KhopPool {
     if (taskTimeoutMs !== Number.POSITIVE_INFINITY && (!Number.isInteger(taskTimeoutMs) || taskTimeoutMs < 1 || taskTimeoutMs > MAX_TASK_TIMEOUT_MS)) {
       throw new KhopError('INVALID_OPTION', `taskTimeoutMs: an integer in 1..${MAX_TASK_TIMEOUT_MS} (ms), or Infinity`, { details: { option: 'taskTimeoutMs' } });
     }
-    return new KhopPool(threads, inCallingThread, taskTimeoutMs);
+    const tasksPerWorker = options.tasksPerWorker ?? DEFAULT_POOL_OPTIONS.tasksPerWorker;
+    if (!Number.isInteger(tasksPerWorker) || tasksPerWorker < 1 || tasksPerWorker > MAX_TASKS_PER_WORKER) {
+      throw new KhopError('INVALID_OPTION', `tasksPerWorker: an integer in 1..${MAX_TASKS_PER_WORKER}`, { details: { option: 'tasksPerWorker' } });
+    }
+    return new KhopPool(threads, inCallingThread, taskTimeoutMs, tasksPerWorker);
   }
 
   /** True when tasks run in the calling thread (threads: 1). */

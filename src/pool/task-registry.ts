@@ -47,9 +47,43 @@ function infoTask(payload: unknown): { threadId: number; isMainThread: boolean; 
   return { threadId, isMainThread, echo: payload };
 }
 
+/** Longest wait of a 'pool.gate' task for its gate (so that a test that fails cannot hang). */
+const GATE_WAIT_MS = 10_000;
+
+/** How long a 'pool.gate' task yields to its thread's event loop (long enough for a queued message to arrive). */
+const GATE_YIELD_MS = 20;
+
+/**
+ * Diagnostics (tests of the pool's hand-off): `cells` is an Int32Array on shared memory —
+ * [0] tasks started, [1] tasks finished, [2 + index] this task's gate. The task counts itself
+ * started, answers how many tasks had finished by then, yields to its thread's event loop for GATE_YIELD_MS,
+ * blocks the thread until the gate is set to non-zero (at most GATE_WAIT_MS), then counts itself
+ * finished.
+ */
+async function gateTask(payload: { cells?: unknown; index?: unknown }): Promise<{ finishedBefore: number }> {
+  const cells = payload?.cells;
+  const index = payload?.index;
+  if (!(cells instanceof Int32Array) || !(cells.buffer instanceof SharedArrayBuffer) || !Number.isInteger(index) || (index as number) < 0 || 2 + (index as number) >= cells.length) {
+    throw new KhopError('INVALID_ARGUMENT', 'pool.gate: cells must be a shared Int32Array with a gate cell for index');
+  }
+  const gate = 2 + (index as number);
+  const finishedBefore = Atomics.load(cells, 1);
+  Atomics.add(cells, 0, 1);
+  Atomics.notify(cells, 0);
+  // An await point, as real tasks have: a thread must not start another task here.
+  await new Promise((resolve) => setTimeout(resolve, GATE_YIELD_MS));
+  if (Atomics.load(cells, gate) === 0 && Atomics.wait(cells, gate, 0, GATE_WAIT_MS) === 'timed-out') {
+    throw new KhopError('INTERNAL', 'pool.gate: the gate was not opened in time');
+  }
+  Atomics.add(cells, 1, 1);
+  Atomics.notify(cells, 1);
+  return { finishedBefore };
+}
+
 /** Every task, by name. */
 export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   'pool.info': infoTask,
+  'pool.gate': gateTask,
   'match.compare': compareTask,
   'match.em': emTask,
   'match.score': scoreTask,

@@ -9,6 +9,11 @@
  * error (its message might quote data). The main thread turns it into
  * KhopError('WORKER_FAILED').
  *
+ * One task at a time: piscina posts a thread up to TASKS_PER_WORKER tasks (pool.ts), and each
+ * starts only when the one before it has settled, so a thread's tasks never interleave at their
+ * await points (task state such as a register's search scratch is not re-entrant) and a task's
+ * clock starts when it starts running.
+ *
  * Timed tasks: a message with `started` (a pool with a finite `taskTimeoutMs`) has its flag
  * set to 1 and notified before the task runs; that starts the pool's clock (see pool.ts).
  *
@@ -50,7 +55,19 @@ const fault = parseFault(process.env['KHOP_POOL_FAULT']);
 /** Exit code of an injected thread death. */
 export const FAULT_EXIT_CODE = 70;
 
-export default async function khopWorker(message: WorkerMessage): Promise<unknown> {
+/** The task this thread runs or last ran: the next one starts when it has settled. */
+let previous: Promise<unknown> = Promise.resolve();
+
+export default function khopWorker(message: WorkerMessage): Promise<unknown> {
+  const run = previous.then(() => runOne(message));
+  previous = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+async function runOne(message: WorkerMessage): Promise<unknown> {
   if (message.started !== undefined) {
     Atomics.store(message.started, 0, 1);
     Atomics.notify(message.started, 0);

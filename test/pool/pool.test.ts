@@ -21,6 +21,9 @@ describe('KhopPool', () => {
       expect(() => KhopPool.create({ threads })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     }
     expect(() => KhopPool.create(null as never)).toThrow(KhopError);
+    for (const tasksPerWorker of [0, 1.5, 17, Number.NaN, '2' as never]) {
+      expect(() => KhopPool.create({ threads: 2, tasksPerWorker })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { option: 'tasksPerWorker' } }));
+    }
   });
 
   it('threads: 1 runs tasks in the calling thread, without a worker', async () => {
