@@ -43,7 +43,8 @@ async function main(): Promise<void> {
       const khop = await import('../../src/index.js');
       const t0 = performance.now();
       const reg = await khop.writeCsv(khop.generatePopulation({ size: records, seed, duplicateRate: 0, namesakeRate: 0.002 }), registerCsv);
-      const ppl = await khop.writeCsv(khop.generatePopulation({ size: records, seed: seed + 1 }), peopleCsv);
+      // --no-people: no dedupe stage will run (run.ts --stages).
+      const ppl = args['no-people'] === true ? { rows: 0, bytes: 0 } : await khop.writeCsv(khop.generatePopulation({ size: records, seed: seed + 1 }), peopleCsv);
       const cl = await khop.writeCsv(
         khop.generateClaims({ register: { size: records, seed, duplicateRate: 0, namesakeRate: 0.002 }, count: claimsCount, seed: seed + 2 }),
         claimsCsv,
