@@ -9,8 +9,10 @@
  *   policy    ∀k: mask(k) = 0 (not required) or mask(k) & bit(outcome(k)) ≠ 0
  *
  * Trade-off: record values are read through the store's accessors (a few per field, O(1),
- * one small string for text columns); the evaluator holds no per-claim state, so it can be
- * used for any number of records of a claim (ambiguous IDs, candidates).
+ * one small string for text columns — except a name the claim wrote exactly as the register
+ * did, which is recognised on the stored bytes: StoreReader.textInStyle); the evaluator holds
+ * no per-claim state, so it can be used for any number of records of a claim (ambiguous IDs,
+ * candidates).
  */
 import type { RecordStore } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
@@ -205,7 +207,11 @@ export class RecordEvaluator {
       case 'name': {
         if (claim.bad[f.index] === 1) return NAME.INVALID;
         if (absent) return compareName(null, null, 0);
-        return compareName(claim.name(f), store.text(col, row), this.nameStyle(f, form));
+        const name = claim.name(f);
+        const style = this.nameStyle(f, form);
+        // compareName's first test (exact as written), on the stored bytes: no string decoded.
+        if (name !== null && store.textInStyle(col, row, name.text, style)) return NAME.EXACT;
+        return compareName(name, store.text(col, row), style);
       }
       case 'date':
         if (absent) return compareDateField(claim, f, null, -1);

@@ -6,6 +6,9 @@
  *   text(c, row)     the cell's bytes (TextColumnReader, read in place) decoded by the native
  *                    UTF-8 decoder of a Buffer view over the chunk's pool (cached per chunk,
  *                    re-made when the store re-allocates that pool)
+ *   textInStyle(…)   a claimed name checked against the cell's bytes in place (the "exact" test
+ *                    of a name, written-form.ts) — most verified names are written as the
+ *                    register wrote them, and then no string is decoded at all
  *
  * Why: RecordStore.getNumber / getString validate the column and the row and go through a
  * Buffer per string — right for general use, a measurable share of a 10 µs query here.
@@ -16,6 +19,7 @@
 import { Buffer } from 'node:buffer';
 import type { ColumnChunk, RecordStore } from '../block/record-store.js';
 import type { TextColumnReader } from '../block/text-column.js';
+import { isNameInStyleUtf8 } from './written-form.js';
 
 type Values = Float64Array | Int32Array | Uint8Array;
 
@@ -58,6 +62,18 @@ export class StoreReader {
     // Null bitmap: bit (i & 7) of byte (i >>> 3).
     if ((this.nulls[c]![k]![i >>> 3]! & (1 << (i & 7))) !== 0) return null;
     return this.values[c]![k]![i]!;
+  }
+
+  /**
+   * True when the text cell holds `written`'s normalised form in name style `style`
+   * (isNameInStyleUtf8: read in place, no string made); false when it does not, is missing, or
+   * cannot be told without decoding — then ask isNameInStyle on `text(c, row)`.
+   */
+  textInStyle(c: number, row: number, written: string, style: number): boolean {
+    const t = this.texts[c]!;
+    if (t.isNull(row)) return false;
+    const u = t.units(row);
+    return u instanceof Uint8Array && isNameInStyleUtf8(written, u, t.start(row), t.end(row), style);
   }
 
   /** The text of a text cell, null when missing (row must exist). */

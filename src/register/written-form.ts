@@ -116,6 +116,49 @@ export function isNameInStyle(written: string, norm: string, style: number): boo
   return true;
 }
 
+/**
+ * `isNameInStyle(written, norm, style)` where `norm` is the UTF-8 text `bytes[start .. end)`,
+ * read in place: the code units of `norm` are decoded one at a time and compared as they come,
+ * so a stored name is checked against a claim without making a string of it. False also when
+ * the bytes hold a code point outside the BMP or are not well-formed UTF-8 (the caller then
+ * decodes the text and asks isNameInStyle): true ONLY when isNameInStyle would say true.
+ */
+export function isNameInStyleUtf8(written: string, bytes: Uint8Array, start: number, end: number, style: number): boolean {
+  if (style === NAME_STYLE_OTHER) return false;
+  const n = written.length;
+  // Each unit takes 1–3 bytes here: a length that cannot match needs no decoding.
+  if (end - start < n || end - start > 3 * n) return false;
+  let i = 0;
+  let prevSpace = true; // the first unit is upper-cased in Title style
+  for (let p = start; p < end; i++) {
+    if (i === n) return false;
+    const b = bytes[p]!;
+    let c: number;
+    if (b < 0x80) {
+      c = b;
+      p += 1;
+    } else if (b >= 0xc2 && b < 0xe0 && p + 1 < end) {
+      const b1 = bytes[p + 1]!;
+      if ((b1 & 0xc0) !== 0x80) return false;
+      c = ((b & 0x1f) << 6) | (b1 & 0x3f);
+      p += 2;
+    } else if (b >= 0xe0 && b < 0xf0 && p + 2 < end) {
+      const b1 = bytes[p + 1]!;
+      const b2 = bytes[p + 2]!;
+      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return false;
+      c = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+      // Overlong forms and surrogates are not well-formed: leave them to the decoder.
+      if (c < 0x800 || (c >= 0xd800 && c <= 0xdfff)) return false;
+      p += 3;
+    } else return false;
+    const w = written.charCodeAt(i);
+    const up = style === NAME_STYLE_UPPER || (style === NAME_STYLE_TITLE && prevSpace);
+    if (up ? w !== upperUnit(c) : w !== c) return false;
+    prevSpace = c === 0x20;
+  }
+  return i === n;
+}
+
 /** The style `written` (trimmed) has relative to its normalised form `norm`. */
 export function nameStyleOf(written: string, norm: string): number {
   if (written === norm) return NAME_STYLE_LOWER;

@@ -14,6 +14,7 @@ import {
   formNameStyle,
   formRecordIdIsNumber,
   isNameInStyle,
+  isNameInStyleUtf8,
   nameStyleOf,
   packForm,
   packSex,
@@ -59,6 +60,70 @@ describe('name styles', () => {
       }),
       { seed: 5, numRuns: 200 },
     );
+  });
+});
+
+describe('isNameInStyleUtf8 (the exact-name test on stored bytes)', () => {
+  const encoder = new TextEncoder();
+  const letters = 'aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵßŉǰ ';
+  /** `norm`'s bytes inside a larger pool, as a store keeps them. */
+  function inPool(norm: string, pad: number): { bytes: Uint8Array; start: number; end: number } {
+    const b = encoder.encode(norm);
+    const bytes = new Uint8Array(pad + b.length + 3).fill(0xe1);
+    bytes.set(b, pad);
+    return { bytes, start: pad, end: pad + b.length };
+  }
+  const near = (norm: string): fc.Arbitrary<string> =>
+    fc.oneof(
+      fc.constant(norm),
+      fc.constant(norm.toUpperCase()),
+      fc.constant(norm.split(' ').map((t) => (t === '' ? t : t[0]!.toUpperCase() + t.slice(1))).join(' ')),
+      fc.constant(norm.normalize('NFD')),
+      fc.constant(norm.slice(0, -1)),
+      fc.constant(norm + 'a'),
+      fc.string({ unit: fc.constantFrom(...letters.toUpperCase() + letters), maxLength: 10 }),
+    );
+
+  it('says true exactly when isNameInStyle does, for every style, on Vietnamese text, odd letters and other planes (property)', () => {
+    const norm = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...letters), maxLength: 12 }),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(
+        norm.chain((n) => fc.tuple(fc.constant(n), near(n))),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 5 }),
+        ([n, written], style, pad) => {
+          const { bytes, start, end } = inPool(n, pad);
+          const expected = isNameInStyle(written, new TextDecoder().decode(bytes.subarray(start, end)), style);
+          const got = isNameInStyleUtf8(written, bytes, start, end, style);
+          // Outside the BMP it may decline (then the caller decodes); otherwise it must agree.
+          if (/[\u{10000}-\u{10FFFF}]/u.test(n) || /[\uD800-\uDFFF]/.test(n)) expect(got && !expected).toBe(false);
+          else expect(got).toBe(expected);
+        },
+      ),
+      { seed: 29, numRuns: 3000 },
+    );
+  });
+
+  it('declines bytes that are not well-formed UTF-8 rather than reading them as letters', () => {
+    // 'an' as an overlong two-byte 'a', a truncated sequence, a lone continuation byte, an encoded surrogate.
+    for (const bad of [[0xc1, 0xa1, 0x6e], [0x61, 0xe1, 0xba], [0x80, 0x6e], [0xed, 0xa0, 0x80]]) {
+      const bytes = Uint8Array.from(bad);
+      for (let style = 0; style <= 3; style++) expect(isNameInStyleUtf8('an', bytes, 0, bytes.length, style)).toBe(false);
+    }
+    // An encoded surrogate is not a letter the claim can have written (a decoder makes it U+FFFD).
+    const surrogate = Uint8Array.from([0xed, 0xa0, 0x80]);
+    expect(isNameInStyleUtf8('\uD800', surrogate, 0, 3, NAME_STYLE_LOWER)).toBe(false);
+    expect(isNameInStyle('\uD800', new TextDecoder().decode(surrogate), NAME_STYLE_LOWER)).toBe(false);
+    const ok = encoder.encode('nguyễn văn an');
+    expect(isNameInStyleUtf8('Nguyễn Văn An', ok, 0, ok.length, NAME_STYLE_TITLE)).toBe(true);
+    expect(isNameInStyleUtf8('NGUYỄN VĂN AN', ok, 0, ok.length, NAME_STYLE_UPPER)).toBe(true);
+    expect(isNameInStyleUtf8('nguyễn văn an', ok, 0, ok.length, NAME_STYLE_LOWER)).toBe(true);
+    expect(isNameInStyleUtf8('nguyễn văn an', ok, 0, ok.length, NAME_STYLE_OTHER)).toBe(false);
+    expect(isNameInStyleUtf8('Nguyễn văn An', ok, 0, ok.length, NAME_STYLE_TITLE)).toBe(false);
   });
 });
 
