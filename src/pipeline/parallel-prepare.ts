@@ -17,10 +17,12 @@
  * in first-seen order.
  *
  * Scheduling: OrderedChunks (src/pool/ordered-chunks.ts, shared with Register.build's ingest):
- * each worker has at most two chunks posted (one running, one waiting in piscina's queue), at
+ * each worker has at most two chunks posted (one running, one waiting in the worker thread: the
+ * pool's tasksPerWorker), at
  * most 2 × workers + 2 chunks are read ahead (back-pressure on a stream), and the calling
  * thread prepares every chunk no worker is free for, in slices of PREPARE_SLICE_ROWS rows with
- * an event-loop turn in between, so piscina can hand a finished worker its next chunk.
+ * an event-loop turn in between, so a finished worker's result is received and its next chunk
+ * posted.
  *
  * Trade-off: rows cross as flat values (no property names; structured clone) and come back as
  * cells — the calling thread still reads every row, appends every cell to the store (UTF-8

@@ -6,7 +6,7 @@
  *
  *   push(chunk) ─► queue (at most 2 × workers + 2 chunks: back-pressure on the source)
  *                  ├─► post: a worker's task, while a worker has fewer than two (one running,
- *                  │        one waiting in the pool's queue) — the NEWEST unassigned chunks,
+ *                  │        one waiting in its thread: tasksPerWorker) — the NEWEST unassigned chunks,
  *                  │        never the oldest: the calling thread is about to take it
  *                  └─► the calling thread: the oldest chunk at its turn when no worker took it
  *                       (computeInTurn: the cheapest path, consumed as it is computed), or a

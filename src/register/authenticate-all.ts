@@ -17,9 +17,10 @@
  * Scheduling is guided self-scheduling (Polychronopoulos & Kuck, IEEE ToC 36(12), 1987): a
  * worker batch takes remaining / (2 × threads) claims, within [MIN_WORKER_BATCH, batchSize],
  * so batches shrink towards the end and the threads finish together; each worker has two
- * batches at a time (one running, one waiting in the pool's queue), and the calling thread
- * takes a slice whenever every worker has its two. A slice is short (LOCAL_SLICE claims, ~2–3
- * ms), so a worker that finishes waits at most that long for the calling thread to notice.
+ * batches at a time (one running, one waiting in the worker thread's own queue: the pool's
+ * tasksPerWorker, pool.ts), and the calling thread takes a slice whenever every worker has its
+ * two. A worker that finishes starts its waiting batch at once; the calling thread notices
+ * within a slice (LOCAL_SLICE claims, ~2–3 ms) and sends the next.
  *
  * Each worker batch sees the register as it was when the batch was sent, each calling-thread
  * slice as it is when the slice runs (the register may change between event-loop turns), as

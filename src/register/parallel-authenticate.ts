@@ -12,7 +12,8 @@
  *   verdicts ◄── VerdictDecoder, one per next() ◄──    each verdict encoded (verdict-codec.ts);
  *                                                      `finished` counter + 1
  *            at most 2 × workers + 4 batches read ahead (back-pressure); two batches per
- *            worker at a time (one running, one waiting in piscina's queue), every other
+ *            worker at a time (one running, one waiting in the worker thread: pool.ts,
+ *            tasksPerWorker), every other
  *            batch computed by the calling thread (ParallelVerdictStream below: adaptive); the
  *            calling thread polls the shared `finished` counter every 16 verdicts and takes an
  *            event-loop turn as soon as a worker is done, so the pool hands it its queued batch
@@ -395,9 +396,11 @@ const VERDICTS_PER_TURN = 512;
 /**
  * Between those turns, every this many verdicts (a power of two: `handed & (… − 1)`) the calling
  * thread reads the count of batches workers have finished (AuthenticateTaskPayload.finished),
- * and takes a turn at once when a worker finished one whose result it has not received: the
- * worker's next batch waits in the pool's queue on this thread until then. A turn every 512
- * verdicts alone left a worker idle ≈ half of 512 × 7 µs per batch.
+ * and takes a turn at once when a worker finished one whose result it has not received, to
+ * send that worker another batch. A turn every 512 verdicts alone left a worker idle ≈ half of
+ * 512 × 7 µs per batch when its next batch waited in the pool's queue on this thread; with
+ * tasksPerWorker (pool.ts) the worker starts its waiting batch by itself, and the early turn
+ * keeps its queue filled.
  */
 const FINISH_CHECK_EVERY = 16;
 
