@@ -43,9 +43,11 @@
  * or takes little work, measured the same within noise.
  * Cost: a task is bound to its thread when it is posted, not when a thread frees up, so at the
  * end of a phase a thread may still hold waiting tasks while another is idle (tasksPerWorker − 1
- * at most: one by default); and a thread stopped by a timeout, or that dies, takes the tasks
- * waiting behind the running one with it (that run() rejects with WORKER_FAILED). A task's
- * timeout clock starts when it starts running, as before.
+ * at most: one by default); and a thread that dies takes the tasks waiting behind the running one
+ * with it (those run() reject with WORKER_FAILED). With a finite `taskTimeoutMs` every task
+ * carries an abort signal, and piscina places such a task only on an idle thread and never
+ * behind one: a timed pool hands off as with one task a thread, and a timeout stops only its
+ * own task (tested). A task's timeout clock starts when it starts running, as before.
  *
  * Trade-off: one fixed-size pool (minThreads = maxThreads) rather than piscina's elastic
  * default: khop's phases post a handful of CPU-bound tasks per thread and wait for all of them;

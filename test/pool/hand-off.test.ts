@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KhopPool, TASKS_PER_WORKER } from '../../src/pool/pool.js';
+import { faultyPool } from './faulty-pool.js';
 
 /** Block THIS thread until cells[i] ≥ value or `ms` pass; true when it got there. */
 function blockUntil(cells: Int32Array, i: number, value: number, ms: number): boolean {
@@ -61,5 +62,42 @@ describe('pool hand-off', () => {
     expect(blockUntil(cells, 0, 1, 10_000)).toBe(true);
     open(cells, 0);
     await expect(good).resolves.toEqual({ finishedBefore: 0 });
+  });
+
+  it('with a timeout, tasks are not queued in a thread (piscina keeps abortable tasks apart): a stopped thread loses only its own task', async () => {
+    const timed = KhopPool.create({ threads: 1, inCallingThread: false, taskTimeoutMs: 300 });
+    try {
+      await timed.run('pool.info', null);
+      // The first holds its thread past the limit; the second waits in the pool, not in that thread.
+      const cells = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+      const stuck = timed.run('pool.gate', { cells, index: 0 });
+      const behind = timed.run<{ echo: unknown }>('pool.info', { behind: true });
+      await expect(stuck).rejects.toMatchObject({ code: 'WORKER_TIMEOUT' });
+      await expect(behind).resolves.toMatchObject({ echo: { behind: true } });
+      // A task that waits behind one shorter than the limit is not timed out by the wait.
+      const slow = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+      const first = timed.run('pool.gate', { cells: slow, index: 0 });
+      const second = timed.run<{ echo: unknown }>('pool.info', { after: true });
+      setTimeout(() => open(slow, 0), 200).unref();
+      await expect(first).resolves.toEqual({ finishedBefore: 0 });
+      await expect(second).resolves.toMatchObject({ echo: { after: true } });
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('a thread that dies fails the task waiting behind the running one too; the pool goes on', async () => {
+    const dying = faultyPool({ task: 'pool.gate', mode: 'exit' }, { threads: 1, inCallingThread: false });
+    try {
+      await dying.run('pool.info', null);
+      const cells = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+      const dies = dying.run('pool.gate', { cells, index: 0 });
+      const behind = dying.run('pool.info', { behind: true });
+      await expect(dies).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+      await expect(behind).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+      await expect(dying.run('pool.info', { again: true })).resolves.toMatchObject({ echo: { again: true } });
+    } finally {
+      await dying.close();
+    }
   });
 });
