@@ -24,7 +24,10 @@
  * same time (a child process started with --peer, released together): their summed
  * throughput over one process alone is what two cores of this machine give this workload with
  * no sharing, no messages and no coordination at all — the most any threading can reach (the
- * threads compete for the same caches and memory bandwidth as the processes do).
+ * threads compete for the same caches and memory bandwidth as the processes do). One round of
+ * it follows each run, so every 2-thread ratio has a ceiling measured in the same minute; the
+ * machine's speed with both cores busy moves a lot (two processes got ×1.34 to ×2.21 of one in
+ * the rounds of one day), and "ratio / ceiling" is the figure that noise moves least.
  * "cores" = CPU time of the process / wall time: a run that got less than ~1.8 cores shared the
  * machine with something else (it is shared), and its ratio says so. "CPU µs a claim" = CPU time
  * of the process (every thread: calling, workers, GC helpers) / claims: what the threads cost
@@ -70,7 +73,7 @@ async function passes(register: Register, claims: Array<Record<string, unknown>>
 }
 
 /** The child of the ceiling: build, say "ready", then for each "go" run the passes and print claims/s. */
-async function peer(): Promise<void> {
+async function peerMain(): Promise<void> {
   const { register, claims } = await setup();
   await register.authenticateAll(claims, { threads: 1 }); // warm-up
   process.stdout.write('ready\n');
@@ -79,14 +82,20 @@ async function peer(): Promise<void> {
   }
 }
 
-/** Rounds of the ceiling: each measures one process alone, then it and the peer at once. */
-const CEILING_ROUNDS = 3;
+/** The peer process of the ceiling, started once; `round()` measures one round of it. */
+interface Peer {
+  /** This process alone, then it and the peer at once: [alone, this one, the peer] in claims/s. */
+  round(): Promise<[number, number, number]>;
+  close(): void;
+}
 
 /**
- * Per round: [alone, this one, the peer] in claims/s — alone and together measured back to
- * back, so a moment when the shared machine is slower hits both sides of the round's ratio.
+ * The ceiling's peer: a child process with its own register. Each round measures this process
+ * alone and then together with the peer, back to back — and one round follows each run of the
+ * configurations, so the ceiling and the threads are measured in the same moments of a shared
+ * machine whose speed moves from minute to minute.
  */
-async function ceiling(register: Register, claims: Array<Record<string, unknown>>): Promise<Array<[number, number, number]>> {
+async function startPeer(register: Register, claims: Array<Record<string, unknown>>): Promise<Peer> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--peer', '--records', String(records), '--claims', String(claimCount)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -98,17 +107,19 @@ async function ceiling(register: Register, claims: Array<Record<string, unknown>
     return r.value;
   };
   if ((await next()) !== 'ready') throw new Error('the peer process did not start');
-  const rounds: Array<[number, number, number]> = [];
-  for (let r = 0; r < CEILING_ROUNDS; r++) {
-    const alone = await passes(register, claims);
-    child.stdin!.write('go\n');
-    const mine = await passes(register, claims);
-    const theirs = Number((await next()).split(' ')[1]);
-    rounds.push([alone, mine, theirs]);
-  }
-  child.stdin!.end();
-  out.close();
-  return rounds;
+  return {
+    async round(): Promise<[number, number, number]> {
+      const alone = await passes(register, claims);
+      child.stdin!.write('go\n');
+      const mine = await passes(register, claims);
+      const theirs = Number((await next()).split(' ')[1]);
+      return [alone, mine, theirs];
+    },
+    close(): void {
+      child.stdin!.end();
+      out.close();
+    },
+  };
 }
 
 /** A string's bytes as structured clone copies it: 1 a unit when every unit is < 256, else 2. */
@@ -154,7 +165,7 @@ async function crossingBytes(
 }
 
 async function main(): Promise<void> {
-  if (args.peer === true) return peer();
+  if (args.peer === true) return peerMain();
   const { register, claims } = await setup();
   const oneWorker = KhopPool.create({ threads: 1, inCallingThread: false });
   const twoWorkers = KhopPool.create({ threads: 2 });
@@ -188,13 +199,20 @@ async function main(): Promise<void> {
     if (JSON.stringify(check.verdict(i)) !== JSON.stringify(register.authenticate(claims[i]!))) throw new Error(`authenticateAll differs at claim ${i}`);
   }
   const results = configs.map(() => [] as Run[]);
+  const peer = await startPeer(register, claims);
+  const rounds: Array<[number, number, number]> = [];
   for (let r = 0; r < runs; r++) {
     for (let i = 0; i < configs.length; i++) {
       const x = await time(configs[i]!);
       results[i]!.push(x);
       console.log(`run ${r + 1} ${configs[i]!.name}: ${x.ms.toFixed(0)} ms, ${x.cores.toFixed(2)} cores, ${x.cpuUs.toFixed(2)} CPU µs a claim`);
     }
+    const round = await peer.round();
+    rounds.push(round);
+    console.log(`run ${r + 1} ceiling: ${fmt(round[0])} claims/s alone, ${fmt(round[1])} + ${fmt(round[2])} together (×${((round[1] + round[2]) / round[0]).toFixed(2)})`);
   }
+  peer.close();
+  const ratios = rounds.map(([alone, mine, theirs]) => (mine + theirs) / alone);
   const crossing = await crossingBytes(register, claims, oneWorker);
   await oneWorker.close();
   await oneWorkerOneTask.close();
@@ -206,27 +224,31 @@ async function main(): Promise<void> {
     const cores = median(results[i]!.map((x) => x.cores));
     const cpuUs = median(results[i]!.map((x) => x.cpuUs));
     // Per-run ratio against the same run's 1-thread figure of the same API: the noise of one moment cancels.
-    const perRun = median(results[i]!.map((x, r) => results[configs.findIndex((y) => y.api === c.api)]!.at(r)!.ms / x.ms));
-    return [c.name, `${fmt((claimCount / ms) * 1000)} claims/s`, `${(own / ms).toFixed(2)}× (runs ${perRun.toFixed(2)}×)`, `${(msOf(0) / ms).toFixed(2)}×`, cores.toFixed(2), cpuUs.toFixed(2)];
+    const perRunRatios = results[i]!.map((x, r) => results[configs.findIndex((y) => y.api === c.api)]!.at(r)!.ms / x.ms);
+    const perRun = median(perRunRatios);
+    // Against the ceiling of the same run: the share of what two independent processes got then.
+    const ofCeiling = c.pool === undefined ? '' : `${median(perRunRatios.map((x, r) => x / ratios[r]!)).toFixed(2)}`;
+    return [c.name, `${fmt((claimCount / ms) * 1000)} claims/s`, `${(own / ms).toFixed(2)}× (runs ${perRun.toFixed(2)}×)`, ofCeiling, `${(msOf(0) / ms).toFixed(2)}×`, cores.toFixed(2), cpuUs.toFixed(2)];
   });
   const table = markdownTable(
     [
       'batch authentication (median of ' + runs + ')',
       `${fmt(claimCount, 0)} claims, register of ${fmt(records, 0)}`,
       'vs the same API, 1 thread (median of per-run ratios)',
+      'that ratio / the same run\'s ceiling (median)',
       'vs authenticateMany, 1 thread',
       'cores used',
       'CPU µs a claim',
     ],
     rows,
   );
-  const rounds = await ceiling(register, claims);
-  const ratios = rounds.map(([alone, mine, theirs]) => (mine + theirs) / alone);
+  const sorted = [...ratios].sort((a, b) => a - b);
   const mid = rounds[ratios.indexOf(median(ratios))]!;
   const ceilingText =
-    `Ceiling — two processes at once, each its own register and one thread (authenticateAll, ${PEER_PASSES} passes each, ${CEILING_ROUNDS} rounds of alone-then-together): ` +
-    `×${ratios.map((x) => x.toFixed(2)).join(' / ×')} (median round: ${fmt(mid[0])} claims/s alone, ${fmt(mid[1])} + ${fmt(mid[2])} together) — ` +
-    `what 2 cores give this workload with no sharing, messages or coordination at all; the threads compete for the same caches and memory.`;
+    `Ceiling — two processes at once, each its own register and one thread (authenticateAll, ${PEER_PASSES} passes each; one round of alone-then-together after each run): ` +
+    `median ×${median(ratios).toFixed(2)}, rounds ×${sorted[0]!.toFixed(2)}–×${sorted[sorted.length - 1]!.toFixed(2)} (median round: ${fmt(mid[0])} claims/s alone, ${fmt(mid[1])} + ${fmt(mid[2])} together) — ` +
+    `what 2 cores give this workload with no sharing, messages or coordination at all; the threads compete for the same caches and memory. ` +
+    `"ratio / ceiling" divides each run's 2-thread ratio by the ceiling round that followed it: 1.00 is all that two independent processes got at that moment.`;
   const per = (x: number): string => (x / Math.max(1, crossing.sent)).toFixed(1);
   const crossingText = `Bytes crossing threads per claim a worker authenticates (authenticateAll, threads: 2; ${fmt(crossing.sent)} of ${fmt(claims.length)} claims went to the worker): ${per(crossing.out)} B out (the claim's 4 values: one text per column, a kind byte and a length each) + ${per(crossing.back)} B back (only for a verdict without a record: its status, outcome rows, reason and candidates, and its offset — a verdict about a record is written by the worker into the table's shared columns). The register itself never crosses: it is on SharedArrayBuffer; its job (metadata ${fmt(crossing.metaBytes)} B serialised, plus a handle per shared buffer) went whole with ${crossing.wholeJobs} task(s) and by id with ${crossing.jobsById}.`;
   console.log(`${availableParallelism()} cores available`);
