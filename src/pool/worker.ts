@@ -9,7 +9,7 @@
  * error (its message might quote data). The main thread turns it into
  * KhopError('WORKER_FAILED').
  *
- * One task at a time: piscina posts a thread up to TASKS_PER_WORKER tasks (pool.ts), and each
+ * One task at a time: piscina posts a thread up to `tasksPerWorker` tasks (pool.ts), and each
  * starts only when the one before it has settled, so a thread's tasks never interleave at their
  * await points (task state such as a register's search scratch is not re-entrant) and a task's
  * clock starts when it starts running.
