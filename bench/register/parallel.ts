@@ -26,7 +26,7 @@
  * no sharing, no messages and no coordination at all — the most any threading can reach (the
  * threads compete for the same caches and memory bandwidth as the processes do). One round of
  * it follows each run, so every 2-thread ratio has a ceiling measured in the same minute; the
- * machine's speed with both cores busy moves a lot (two processes got ×1.34 to ×2.21 of one in
+ * machine's speed with both cores busy moves a lot (two processes got ×1.34 to ×2.81 of one in
  * the rounds of one day), and "ratio / ceiling" is the figure that noise moves least.
  * "cores" = CPU time of the process / wall time: a run that got less than ~1.8 cores shared the
  * machine with something else (it is shared), and its ratio says so. "CPU µs a claim" = CPU time
