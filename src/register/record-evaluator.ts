@@ -203,7 +203,7 @@ export class RecordEvaluator {
       case 'id':
         if (f === L.id && foundBy !== BY_SEARCH) return foundBy === BY_ID ? sameIdOutcome(claim, f) : ID.EARLIER;
         if (absent && claim.bad[f.index] === 0) return compareIdField(claim, f, null);
-        return this.cellOutcomeOf(claim, f, store.number(col, row), form);
+        return this.cellOutcome(claim, f, store.number(col, row), form);
       case 'name': {
         if (claim.bad[f.index] === 1) return NAME.INVALID;
         if (absent) return compareName(null, null, 0);
@@ -215,10 +215,10 @@ export class RecordEvaluator {
       }
       case 'date':
         if (absent) return compareDateField(claim, f, null, -1);
-        return this.cellOutcomeOf(claim, f, store.number(col, row), form);
+        return this.cellOutcome(claim, f, store.number(col, row), form);
       case 'sex':
         if (absent) return compareSexField(claim, f, null);
-        return this.cellOutcomeOf(claim, f, store.number(col, row), form);
+        return this.cellOutcome(claim, f, store.number(col, row), form);
       default:
         if (absent) return compareOtherField(claim, f, null);
         return compareOtherField(claim, f, f.category ? this.dictionary.decode(f.index, store.number(col, row) ?? 0) : store.text(col, row));
@@ -226,16 +226,12 @@ export class RecordEvaluator {
   }
 
   /**
-   * The outcome of an ID, date or sex field `f` whose stored cell holds `value` (not null),
-   * for a claim that HAS the field (text non-null) and was not found by this ID: what `outcome`
-   * decides from the same cell (it calls this), for a caller that read the cell itself
-   * (candidate-search.ts). `form` is the row's written-form byte.
+   * The outcome of an ID, date or sex field `f` whose stored cell holds `value` (null: the cell
+   * is missing), for a claim that HAS the field (text non-null) and was not found by this ID:
+   * what `outcome` decides from the same cell (it calls this), for a caller that read the cell
+   * itself (candidate-search.ts). `form` is the row's written-form byte.
    */
-  cellOutcome(claim: PreparedClaim, f: FieldPlan, value: number, form: number): number {
-    return this.cellOutcomeOf(claim, f, value, form);
-  }
-
-  private cellOutcomeOf(claim: PreparedClaim, f: FieldPlan, value: number | null, form: number): number {
+  cellOutcome(claim: PreparedClaim, f: FieldPlan, value: number | null, form: number): number {
     switch (f.group) {
       case 'id':
         return compareIdField(claim, f, value);

@@ -72,10 +72,9 @@ export interface TableColumns {
 }
 
 /**
- * Columns for `size` claims of `fieldCount` fields, zeroed, on ONE SharedArrayBuffer (a table
- * per batch of a pooled authenticateMany: one allocation, not five): weight (8 B a claim) ·
- * row (4) · status (1) · matchedBy (1) · outcomes (fieldCount) — each view aligned to its
- * element size, since the first two come first.
+ * Columns for `size` claims of `fieldCount` fields, zeroed, on ONE SharedArrayBuffer (one
+ * allocation, not five): weight (8 B a claim) · row (4) · status (1) · matchedBy (1) · outcomes
+ * (fieldCount) — each view aligned to its element size, since the first two come first.
  */
 export function tableColumns(size: number, fieldCount: number): TableColumns {
   const buf = new SharedArrayBuffer(size * (14 + fieldCount));
