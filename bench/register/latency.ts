@@ -18,7 +18,8 @@
  * floor any verdict pays. Throughput: authenticateMany over the same claims (batches of 8192),
  * claims/s, compared with a loop of single authenticate calls.
  * Did-you-mean work: the candidate search's counters over the latency pass — rows compared in
- * full, rows skipped by its bound, name outcomes reused — per NOT_FOUND / INVALID_ID claim.
+ * full, rows skipped by its bound, name outcomes reused — per NOT_FOUND / INVALID_ID claim, and
+ * those claims' latency by the number of rows their search examined (what sets the tail).
  * Memory: register.stats() bytes (store + indexes) per record, and the RSS delta of the build
  * (after GC when --expose-gc is given; includes garbage otherwise).
  * Target (architecture.md): p99 ≤ 20 µs per claim at 10M records, in process.
@@ -73,11 +74,15 @@ for (const c of claims) if (register.authenticate(c as unknown as Record<string,
 const dym = (register as unknown as { didYouMean: { compared: number; skipped: number; reused: number } }).didYouMean;
 const dym0 = { compared: dym.compared, skipped: dym.skipped, reused: dym.reused };
 const lat = new Float64Array(Q);
+// Rows the search examined for each claim (compared + skipped; read outside the timed call).
+const searchedRows = new Int32Array(Q);
 for (let i = 0; i < Q; i++) {
   const c = claims[i] as unknown as Record<string, unknown>;
+  const before = dym.compared + dym.skipped;
   const t0 = process.hrtime.bigint();
   register.authenticate(c);
   lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  searchedRows[i] = dym.compared + dym.skipped - before;
 }
 const searched = claims.filter((c) => c.expected === 'NOT_FOUND' || c.expected === 'INVALID_ID').length;
 const perSearch = (x: number) => (searched === 0 ? '0' : (x / searched).toFixed(2));
@@ -88,6 +93,18 @@ for (let i = 0; i < Q; i++) {
   const e = claims[i]!.expected;
   let a = byStatus.get(e);
   if (!a) byStatus.set(e, (a = []));
+  a.push(lat[i]!);
+}
+
+// NOT_FOUND / INVALID_ID latency by the size of the block the search examined: what sets the
+// tail (each row is compared in full: its cells and, above all, its name).
+const byRows = new Map<string, number[]>();
+for (let i = 0; i < Q; i++) {
+  const e = claims[i]!.expected;
+  if (e !== 'NOT_FOUND' && e !== 'INVALID_ID') continue;
+  const k = searchedRows[i]! >= 5 ? '5+' : String(searchedRows[i]!);
+  let a = byRows.get(k);
+  if (!a) byRows.set(k, (a = []));
   a.push(lat[i]!);
 }
 
@@ -162,6 +179,9 @@ const rows: string[][] = [
   ['authenticate latency p50 / p90 / p99 / p99.9', `${q(latencies, 0.5)} / ${q(latencies, 0.9)} / ${q(latencies, 0.99)} / ${q(latencies, 0.999)} µs`],
   ...[...byStatus].map(([k, v]) => [`  ${k} (${v.length}) p50 / p99`, `${q(v, 0.5)} / ${q(v, 0.99)} µs`]),
   ['did-you-mean rows compared / skipped by the bound / names reused, per NOT_FOUND + INVALID_ID claim', dymWork],
+  ...[...byRows]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([k, v]) => [`  NOT_FOUND + INVALID_ID, block of ${k} row(s) searched (${v.length}, ${((100 * v.length) / Q).toFixed(2)} % of claims) p50 / p99`, `${q(v, 0.5)} / ${q(v, 0.99)} µs`]),
   ['without did-you-mean (candidates: 0) p50 / p90 / p99 / p99.9', `${q(Array.from(noSearch), 0.5)} / ${q(Array.from(noSearch), 0.9)} / ${q(Array.from(noSearch), 0.99)} / ${q(Array.from(noSearch), 0.999)} µs`],
   ['baseline: hash + index probe p50 / p99', `${q(Array.from(probe), 0.5)} / ${q(Array.from(probe), 0.99)} µs`],
   ['one-by-one loop', `${fmt((Q / loopMs) * 1000)} claims/s`],
