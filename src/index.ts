@@ -189,7 +189,7 @@ export { defaultBlockingRules } from './pipeline/default-rules.js';
 export type { RejectedRow } from './pipeline/prepare.js';
 
 // register: authenticate claims against a population register
-export { Register, DEFAULT_BATCH_SIZE, AUTO_THREADS_MIN_CLAIMS } from './register/register.js';
+export { Register, DEFAULT_BATCH_SIZE, DEFAULT_TABLE_BATCH_SIZE, AUTO_THREADS_MIN_CLAIMS } from './register/register.js';
 export type { AuthenticateManyOptions, AddResult, RegisterStats } from './register/register.js';
 export { DEFAULT_VERIFICATION_POLICY } from './register/policy.js';
 export type { VerificationPolicy } from './register/policy.js';

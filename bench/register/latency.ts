@@ -15,7 +15,7 @@
  * Latency: each `authenticate` call timed alone with process.hrtime.bigint (the timer costs
  * ~50–100 ns, included); percentiles over all claims, after a warm-up pass. Baseline in the
  * same run: the bare index probe (one XXH64 of the ID digits + BlockIndex.lookup), i.e. the
- * floor any verdict pays. Throughput: authenticateMany over the same claims (batches of 8192),
+ * floor any verdict pays. Throughput: authenticateMany over the same claims (default batches),
  * claims/s, compared with a loop of single authenticate calls.
  * Did-you-mean work: the candidate search's counters over the latency pass — rows compared in
  * full, rows skipped by its bound, name outcomes reused — per NOT_FOUND / INVALID_ID claim, and
@@ -27,7 +27,7 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Register } from '../../src/register/register.js';
+import { DEFAULT_BATCH_SIZE, Register } from '../../src/register/register.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generateClaims, type Claim } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
@@ -185,7 +185,7 @@ const rows: string[][] = [
   ['without did-you-mean (candidates: 0) p50 / p90 / p99 / p99.9', `${q(Array.from(noSearch), 0.5)} / ${q(Array.from(noSearch), 0.9)} / ${q(Array.from(noSearch), 0.99)} / ${q(Array.from(noSearch), 0.999)} µs`],
   ['baseline: hash + index probe p50 / p99', `${q(Array.from(probe), 0.5)} / ${q(Array.from(probe), 0.99)} µs`],
   ['one-by-one loop', `${fmt((Q / loopMs) * 1000)} claims/s`],
-  ['authenticateMany (batch 8192)', `${fmt((manyCount / manyMs) * 1000)} claims/s (×${(loopMs / manyMs).toFixed(2)} vs loop; ${manySame} / ${manyCount} same status and record)`],
+  [`authenticateMany (batch ${DEFAULT_BATCH_SIZE})`, `${fmt((manyCount / manyMs) * 1000)} claims/s (×${(loopMs / manyMs).toFixed(2)} vs loop; ${manySame} / ${manyCount} same status and record)`],
   ['save', `${(saveMs / 1000).toFixed(2)} s, ${fmtBytes(fileBytes)}`],
   ['load', `${(loadMs / 1000).toFixed(2)} s (${same} / ${Math.min(Q, 10_000)} verdicts identical after load)`],
 ];

@@ -41,7 +41,7 @@ Options:
                         from the register's (e.g. id=cccd,name=ho_ten)
       --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, written when rows are rejected)
       --format FMT      csv (default) or ndjson, for --out
-      --batch-size N    claims per batch (default 8192)
+      --batch-size N    claims per batch (default ${DEFAULT_BATCH_SIZE})
 ${ID_SECRET_HELP}
 ${COMMON_OPTIONS_HELP}
 

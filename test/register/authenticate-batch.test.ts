@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { Register } from '../../src/register/register.js';
+import { DEFAULT_BATCH_SIZE, Register } from '../../src/register/register.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { generateClaims } from '../../src/synth/claims.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
@@ -56,6 +56,20 @@ describe('authenticateMany', () => {
     expect(pulled).toBe(20);
     await it.return!();
     expect((await it.next()).done).toBe(true);
+  });
+
+  it('reads DEFAULT_BATCH_SIZE claims a batch when batchSize is not given', async () => {
+    let pulled = 0;
+    function* source() {
+      for (let i = 0; i < DEFAULT_BATCH_SIZE + 5; i++) {
+        pulled++;
+        yield claims[i % claims.length]!;
+      }
+    }
+    const it = reg.authenticateMany(source(), { threads: 1 })[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual(reg.authenticate(claims[0]!));
+    expect(pulled).toBe(DEFAULT_BATCH_SIZE);
+    await it.return!();
   });
 
   it('sees changes made between batches, and survives a compaction inside a batch', async () => {
