@@ -88,24 +88,20 @@ const searched = claims.filter((c) => c.expected === 'NOT_FOUND' || c.expected =
 const perSearch = (x: number) => (searched === 0 ? '0' : (x / searched).toFixed(2));
 const dymWork = `${perSearch(dym.compared - dym0.compared)} / ${perSearch(dym.skipped - dym0.skipped)} / ${perSearch(dym.reused - dym0.reused)}`;
 const latencies = Array.from(lat);
-const byStatus = new Map<string, number[]>();
-for (let i = 0; i < Q; i++) {
-  const e = claims[i]!.expected;
-  let a = byStatus.get(e);
-  if (!a) byStatus.set(e, (a = []));
-  a.push(lat[i]!);
+/** Append `x` to the list of `key` in `m`. */
+function add(m: Map<string, number[]>, key: string, x: number): void {
+  const a = m.get(key);
+  if (a) a.push(x);
+  else m.set(key, [x]);
 }
-
-// NOT_FOUND / INVALID_ID latency by the size of the block the search examined: what sets the
-// tail (each row is compared in full: its cells and, above all, its name).
+// Latency by expected status, and — NOT_FOUND / INVALID_ID — by the size of the block the search
+// examined: what sets the tail (each row is compared in full: its cells and, above all, its name).
+const byStatus = new Map<string, number[]>();
 const byRows = new Map<string, number[]>();
 for (let i = 0; i < Q; i++) {
   const e = claims[i]!.expected;
-  if (e !== 'NOT_FOUND' && e !== 'INVALID_ID') continue;
-  const k = searchedRows[i]! >= 5 ? '5+' : String(searchedRows[i]!);
-  let a = byRows.get(k);
-  if (!a) byRows.set(k, (a = []));
-  a.push(lat[i]!);
+  add(byStatus, e, lat[i]!);
+  if (e === 'NOT_FOUND' || e === 'INVALID_ID') add(byRows, searchedRows[i]! >= 5 ? '5+' : String(searchedRows[i]!), lat[i]!);
 }
 
 // The same claims without "did you mean" (candidates: 0): what a service that does not

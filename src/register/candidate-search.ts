@@ -59,8 +59,9 @@
  * the value of an unparsable claimed ID is not read at all (its outcome does not depend on
  * it); a field the claim lacks is set once per claim; the ID is compared on digit units and
  * the equal-date test is memoised per claim (field-verdicts.ts); the candidates' record ids
- * are read by record-id.ts recordIdAt (the register's own function). What is left per row at 10M is about 1.2 µs of memory latency (each
- * line a TLB miss — a 2-D page walk in this virtual machine) and 1.5–3 µs of name work for a
+ * are read by record-id.ts recordIdAt (the register's own function). What is left per row at
+ * 10M is about 1.2 µs of memory latency (each line a TLB miss — a 2-D page walk in this
+ * virtual machine) and 1.5–3 µs of name work for a
  * name that differs; see the report of issue 6 for what was tried and did not pay (heap-object
  * caches of claim and stored names: their own cache misses cost the p50 what they saved).
  *
