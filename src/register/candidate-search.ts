@@ -79,7 +79,7 @@ import { compoundFamilyLengthOf } from '../text/name-frequencies.js';
 import { decodeUtf8 } from '../text/utf8-decode.js';
 import type { PreparedClaim } from './claim.js';
 import { NO_ENTRY, type DeltaIndex } from './delta-index.js';
-import { compareName } from './name-verdict.js';
+import { compareName, compareNameUtf8 } from './name-verdict.js';
 import { nameKey, type RegisterNameLocale } from './person-name-form.js';
 import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
@@ -598,11 +598,16 @@ export class CandidateSearch {
         return this.memoOutcome[m]!;
       }
     }
-    // evaluator.outcome's comparison (claim value and stored value present): compareName of the
-    // stored UTF-8 decoded here — the units were just read — or, for what decodeUtf8 leaves to
-    // the native decoder (null), by evaluator.outcome itself.
-    const stored = units instanceof Uint8Array ? decodeUtf8(units, start, end) : null;
-    const o = stored === null ? ev.outcome(c, row, f, BY_SEARCH, form) : compareName(c.name(f), stored, style);
+    // evaluator.outcome's comparison (claim value and stored value present): compareName on the
+    // stored UTF-8 read in place (compareNameUtf8: a name that differs in letters, the usual
+    // case, makes no string of it), else of the stored UTF-8 decoded here — the units were just
+    // read — or, for what decodeUtf8 leaves to the native decoder (null), evaluator.outcome.
+    const claimName = c.name(f);
+    let o = units instanceof Uint8Array && claimName !== null ? compareNameUtf8(claimName, units, start, end, style) : -1;
+    if (o < 0) {
+      const stored = units instanceof Uint8Array ? decodeUtf8(units, start, end) : null;
+      o = stored === null ? ev.outcome(c, row, f, BY_SEARCH, form) : compareName(claimName, stored, style);
+    }
     const m = this.memoSize;
     if (m < MAX_CANDIDATE_ROWS) {
       this.memoHash[m] = h;

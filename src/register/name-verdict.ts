@@ -51,14 +51,15 @@
  * of 4 runs ×1.33), a claim's whole block p99 33–44 µs → 22–29 µs; a name that differs in
  * letters (the search's usual case) ~8 µs → ~5 µs including the claim side's first use.
  */
-import { foldToAscii, foldsToEmpty } from '../text/fold.js';
-import { compoundFamilyLengthOf } from '../text/name-frequencies.js';
+import { foldToAscii, foldUnits, foldsToEmpty } from '../text/fold.js';
+import { compoundFamilyLengthOf, mayStartCompoundFamily } from '../text/name-frequencies.js';
+import { decodeUtf8Units, MAX_DECODE_UNITS } from '../text/utf8-decode.js';
 import { writeVietnameseSyllableKey } from '../keys/vietnamese-phonetic.js';
 import { normalizeText } from '../text/normalize.js';
 import { parsePersonName } from '../text/person-name.js';
 import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from './person-name-form.js';
 import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from './verdict.js';
-import { NAME_STYLE_OTHER, isNameInStyle } from './written-form.js';
+import { NAME_STYLE_OTHER, isNameInStyle, isNameInStyleUtf8 } from './written-form.js';
 
 function hasNonAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return true;
@@ -314,22 +315,47 @@ function isWordUnit(c: number): boolean {
  * other name takes foldedParts (property-tested equal).
  */
 export function foldedPartsOf(norm: string, folded: string): FoldedParts {
-  const len = norm.length;
-  let prevSpace = true; // a leading space is not simple
-  for (let i = 0; i < len; i++) {
-    const c = norm.charCodeAt(i);
-    if (c === 0x20) {
-      if (prevSpace) return foldedParts(norm);
-      prevSpace = true;
-    } else if (!isWordUnit(c)) {
-      return foldedParts(norm);
-    } else prevSpace = false;
-  }
-  if (prevSpace) return foldedParts(norm); // empty, or a trailing space
-  let n = 1; // tokens: single spaces between non-empty tokens (checked above)
-  for (let i = norm.indexOf(' '); i >= 0; i = norm.indexOf(' ', i + 1)) n++;
+  const n = simpleTokenCount(norm, null, norm.length);
+  if (n < 0) return foldedParts(norm);
   if (n === 1) return new FoldedParts('', '', folded);
-  const f = compoundFamilyLengthOf(norm) || 1;
+  return wordParts(folded, n, compoundFamilyLengthOf(norm) || 1);
+}
+
+/**
+ * foldedPartsOf(norm, folded) for the `n` code units `u` of `norm`, making the string of
+ * `norm` only when a compound family name is possible (mayStartCompoundFamily: rarely) or its
+ * tokens do not fold one to one onto words.
+ */
+function foldedPartsOfUnits(u: Uint16Array, n: number, folded: string): FoldedParts {
+  const tokens = simpleTokenCount(null, u, n);
+  if (tokens < 0) return foldedParts(unitsToString(u, n));
+  if (tokens === 1) return new FoldedParts('', '', folded);
+  const f = mayStartCompoundFamily(firstWord(folded), tokens) ? compoundFamilyLengthOf(unitsToString(u, n)) || 1 : 1;
+  return wordParts(folded, tokens, f);
+}
+
+/**
+ * The number of tokens of a text (the string `s`, or when it is null the code units
+ * `u[0 .. n)`) whose units are each a single space between non-empty tokens or a WORD_UNIT —
+ * so that token i folds to exactly word i of its fold — else −1.
+ */
+function simpleTokenCount(s: string | null, u: Uint16Array | null, n: number): number {
+  let tokens = 1;
+  let prevSpace = true; // a leading space is not simple
+  for (let i = 0; i < n; i++) {
+    const c = s !== null ? s.charCodeAt(i) : u![i]!;
+    if (c === 0x20) {
+      if (prevSpace) return -1;
+      prevSpace = true;
+      tokens++;
+    } else if (!isWordUnit(c)) return -1;
+    else prevSpace = false;
+  }
+  return prevSpace ? -1 : tokens; // empty, or a trailing space
+}
+
+/** Family (the first f words), middle and given (the last word) of a fold of n ≥ 2 words. */
+function wordParts(folded: string, n: number, f: number): FoldedParts {
   // Word w of `folded` starts after its w-th space: find the f-th and the (n−1)-th.
   let familyEnd = -1;
   let givenStart = -1;
@@ -341,6 +367,10 @@ export function foldedPartsOf(norm: string, folded: string): FoldedParts {
     if (spaces === n - 1) givenStart = i + 1;
   }
   return new FoldedParts(folded.slice(0, familyEnd), f === n - 1 ? '' : folded.slice(familyEnd + 1, givenStart - 1), folded.slice(givenStart));
+}
+
+function unitsToString(u: Uint16Array, n: number): string {
+  return String.fromCharCode.apply(null, u.subarray(0, n) as unknown as number[]);
 }
 
 /**
@@ -621,6 +651,9 @@ function diacriticsOutcome(a: string, b: string): number {
   return hasNonAscii(a) && hasNonAscii(b) ? NAME.DIACRITICS_DIFFER : NAME.DIACRITICS;
 }
 
+/** Code units of the stored name compareNameUtf8 reads (not re-entrant). */
+const recordUnits = new Uint16Array(MAX_DECODE_UNITS);
+
 /**
  * Outcome (NAME_OUTCOMES row) of a claimed name against a record's normalised name
  * (`recordNorm` null = the record has none) written in `recordStyle`.
@@ -651,6 +684,39 @@ export function compareName(claim: ClaimName | null, recordNorm: string | null, 
     for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(recordStyle, o.kind, recordNorm);
     for (const o of orderings) if (o.folded === rf) return diacriticsOutcome(o.norm, recordNorm);
   }
+  return compareLetters(claim, rf, permutation, recordNorm, recordUnits, 0);
+}
+
+/**
+ * compareName(claim, text, recordStyle) where `text` is the UTF-8 `bytes[start .. end)`, read
+ * in place for the usual case of the "did you mean" search, a name that differs in letters:
+ * the stored name is decoded into code units and folded from them (no string of the name
+ * itself), its parts are read off the fold, and the part-level, key and typo tests follow as
+ * in compareName. Returns −1 — the caller decodes the text and asks compareName — when the
+ * name needs the text: its fold equals the claim's or is a permutation of its words (the
+ * equivalence reasons and orderings compare normalised strings), or the bytes are what
+ * decodeUtf8 leaves to the native decoder. Otherwise equal to compareName (property-tested).
+ * Not re-entrant (module scratch).
+ */
+export function compareNameUtf8(claim: ClaimName, bytes: Uint8Array, start: number, end: number, recordStyle: number): number {
+  // isNameInStyleUtf8 is isNameInStyle on well-formed BMP text; other bytes decline below.
+  if (recordStyle !== NAME_STYLE_OTHER && isNameInStyleUtf8(claim.text, bytes, start, end, recordStyle)) return NAME.EXACT;
+  const n = decodeUtf8Units(bytes, start, end, recordUnits);
+  if (n < 0) return -1;
+  const rf = foldUnits(recordUnits, n);
+  if (claim.quickFolded === rf) return -1;
+  if (claim.empty) return NAME.INVALID;
+  if (claim.mayBePermutationOf(rf)) return -1;
+  return compareLetters(claim, rf, false, null, recordUnits, n);
+}
+
+/**
+ * The rest of compareName, once the folded forms differ and no ordering equals the record's:
+ * the part-level, key, typo and token-order tests on `rf`, the record's fold. The record's
+ * parts come from its normalised text `recordNorm`, or when that is null from its code units
+ * `ru[0 .. rn)`.
+ */
+function compareLetters(claim: ClaimName, rf: string, permutation: boolean, recordNorm: string | null, ru: Uint16Array, rn: number): number {
   // Part-level checks, on the ordering whose first token agrees with the register's (if any).
   // Every ordering's first word is a word of the claim's folded form, so when the register's
   // first word is not one of them no ordering qualifies (and none is built). The orderings are
@@ -669,7 +735,7 @@ export function compareName(claim: ClaimName | null, recordNorm: string | null, 
       if (o.last !== lastWord(rf)) break;
       // Same first and last token: compare the parts properly (compound family names).
       const cp = o.parts;
-      const rp = foldedPartsOf(recordNorm, rf);
+      const rp = recordNorm !== null ? foldedPartsOf(recordNorm, rf) : foldedPartsOfUnits(ru, rn, rf);
       if (cp.family === rp.family && cp.given === rp.given && cp.family !== '' && cp.middle !== rp.middle) {
         const e = middleEmbedding(cp.middle, rp.middle);
         if (e !== 0) return e === 2 || cp.middleWords.length === rp.middleWords.length ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;

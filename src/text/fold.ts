@@ -155,13 +155,26 @@ function isFolded(s: string): boolean {
 export function foldToAscii(s: string): string {
   if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'foldToAscii expects a string');
   if (isFolded(s)) return s;
-  const n = s.length;
+  return fold(s, null, s.length);
+}
+
+/**
+ * foldToAscii of the string whose UTF-16 code units are `u[0 .. n)` — for a caller that holds
+ * a text as code units (a stored name decoded in place, utf8-decode.ts) and needs its fold
+ * without making a string of the text itself.
+ */
+export function foldUnits(u: Uint16Array, n: number): string {
+  return fold(null, u, n);
+}
+
+/** The fold of the n code units of `s`, or of `u` when `s` is null (one loop for both). */
+function fold(s: string | null, u: Uint16Array | null, n: number): string {
   if (out.length < 2 * n) out = new Uint8Array(Math.max(2 * n, out.length * 2)); // ≤ 2 chars per unit
   const buf = out;
   let len = 0;
   let pendingSpace = false;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+    const c = s !== null ? s.charCodeAt(i) : u![i]!;
     const v = c < TABLE_LIMIT ? FOLD[c]! : foldHigh(c);
     if (v === DROP) continue;
     if (v === SEP) {

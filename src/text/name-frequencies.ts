@@ -200,6 +200,8 @@ let compoundTable: {
   exact: readonly (readonly string[])[];
   folded: readonly (readonly string[])[];
   first: ReadonlySet<string>;
+  /** The folded first tokens alone (mayStartCompoundFamily). */
+  foldedFirst: ReadonlySet<string>;
   minLength: number;
 } | null = null;
 
@@ -211,7 +213,8 @@ function compounds(): NonNullable<typeof compoundTable> {
       first.add(COMPOUND_FAMILY_NAMES[i]![0]!);
       first.add(folded[i]![0]!);
     }
-    compoundTable = { exact: COMPOUND_FAMILY_NAMES, folded, first, minLength: Math.min(...COMPOUND_FAMILY_NAMES.map((c) => c.length)) };
+    const foldedFirst = new Set(folded.map((c) => c[0]!));
+    compoundTable = { exact: COMPOUND_FAMILY_NAMES, folded, first, foldedFirst, minLength: Math.min(...COMPOUND_FAMILY_NAMES.map((c) => c.length)) };
   }
   return compoundTable;
 }
@@ -235,6 +238,18 @@ export function compoundFamilyLength(tokens: readonly string[]): number {
     if (ok) return c.length;
   }
   return 0;
+}
+
+/**
+ * Whether a name of `tokens` tokens whose first token folds to `foldedFirst` may start with a
+ * compound family name. False means compoundFamilyLength is 0 for every such name: a first
+ * token in the `first` set folds into `foldedFirst`'s set (its own fold, or a folded first
+ * token, whose fold is itself), so a folded word outside that set rules it out — one Set
+ * lookup for a caller that has the folded words but not the text (name-verdict.ts).
+ */
+export function mayStartCompoundFamily(foldedFirst: string, tokens: number): boolean {
+  const t = compounds();
+  return tokens > t.minLength && t.foldedFirst.has(foldedFirst);
 }
 
 /**

@@ -34,11 +34,22 @@ const scratch = new Uint16Array(MAX_DECODE_UNITS);
  * or null (see the file header). `0 ≤ start ≤ end ≤ bytes.length` is the caller's contract.
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | null {
-  const out = scratch;
+  const n = decodeUtf8Units(bytes, start, end, scratch);
+  return n < 0 ? null : String.fromCharCode.apply(null, scratch.subarray(0, n) as unknown as number[]);
+}
+
+/**
+ * decodeUtf8 into code units: writes the UTF-16 code units of `bytes[start .. end)` to
+ * `out[0 .. n)` and returns n, or −1 where decodeUtf8 returns null (input it leaves to the
+ * native decoder, or more than `out.length` units) — for a caller that reads the units
+ * without making a string (the register's name comparison, name-verdict.ts).
+ */
+export function decodeUtf8Units(bytes: Uint8Array, start: number, end: number, out: Uint16Array): number {
+  const max = out.length;
   let n = 0;
   let i = start;
   while (i < end) {
-    if (n === MAX_DECODE_UNITS) return null;
+    if (n === max) return -1;
     const b = bytes[i]!;
     if (b < 0x80) {
       out[n++] = b;
@@ -46,28 +57,28 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
       continue;
     }
     if (b >= 0xc2 && b <= 0xdf) {
-      if (i + 1 >= end) return null;
+      if (i + 1 >= end) return -1;
       const b1 = bytes[i + 1]!;
       // A continuation byte is 10xxxxxx: (b1 & 0xc0) === 0x80.
-      if ((b1 & 0xc0) !== 0x80) return null;
+      if ((b1 & 0xc0) !== 0x80) return -1;
       // 110xxxxx 10yyyyyy → xxxxxyyyyyy
       out[n++] = ((b & 0x1f) << 6) | (b1 & 0x3f);
       i += 2;
       continue;
     }
     if (b >= 0xe0 && b <= 0xef) {
-      if (i + 2 >= end) return null;
+      if (i + 2 >= end) return -1;
       const b1 = bytes[i + 1]!;
       const b2 = bytes[i + 2]!;
-      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return null;
-      if (b === 0xe0 && b1 < 0xa0) return null; // overlong (< U+0800)
-      if (b === 0xed && b1 >= 0xa0) return null; // a surrogate (U+D800–U+DFFF)
+      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return -1;
+      if (b === 0xe0 && b1 < 0xa0) return -1; // overlong (< U+0800)
+      if (b === 0xed && b1 >= 0xa0) return -1; // a surrogate (U+D800–U+DFFF)
       // 1110xxxx 10yyyyyy 10zzzzzz → xxxxyyyyyyzzzzzz
       out[n++] = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
       i += 3;
       continue;
     }
-    return null; // C0, C1, F0–FF, or a stray continuation byte (80–BF)
+    return -1; // C0, C1, F0–FF, or a stray continuation byte (80–BF)
   }
-  return String.fromCharCode.apply(null, out.subarray(0, n) as unknown as number[]);
+  return n;
 }

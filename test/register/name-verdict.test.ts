@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ClaimName, compareName, foldedPartsOf, middleEmbedding, vietnameseKeyEquals, withinOneEdit } from '../../src/register/name-verdict.js';
+import { ClaimName, compareName, compareNameUtf8, foldedPartsOf, middleEmbedding, vietnameseKeyEquals, withinOneEdit } from '../../src/register/name-verdict.js';
 import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
 import { NAME, NAME_OUTCOMES } from '../../src/register/verdict.js';
 import { NAME_STYLE_OTHER, isNameInStyle, nameStyleOf } from '../../src/register/written-form.js';
@@ -263,8 +263,9 @@ describe('compareName with kept claim facts equals the reference (property)', ()
       default: return r;
     }
   };
-  /** Outcomes seen, by locale. */
+  /** Outcomes seen, by locale; and those compareNameUtf8 answered itself. */
   const seen = new Set<string>();
+  const seenInPlace = new Set<string>();
 
   it('pairs of kept ClaimNames and register names, in any order, against fresh reference comparisons', () => {
     fc.assert(
@@ -298,6 +299,24 @@ describe('compareName with kept claim facts equals the reference (property)', ()
             const expected = referenceCompare(c.text, locale, full, norm, style);
             seen.add(`${locale}:${expected}`);
             expect(compareName(c, norm, style)).toBe(expected);
+            // The same name read in place from its UTF-8, inside a larger pool: the reference's
+            // answer, or −1 (left to compareName).
+            const utf8 = Buffer.from(`x${norm}é`);
+            const inPlace = compareNameUtf8(c, new Uint8Array(utf8), 1, utf8.length - 2, style);
+            if (inPlace >= 0) {
+              expect(inPlace).toBe(expected);
+              seenInPlace.add(`${locale}:${expected}`);
+            } else {
+              // Left to compareName only when the text is needed: equal folds, folds that may be
+              // a permutation of each other (same length and code-unit sum), or a code point
+              // outside the BMP.
+              const rf = foldToAscii(norm);
+              // (The claim's words as the orderings split them: a backtick separates words.)
+              const cf = c.empty ? '' : c.writtenFolded;
+              const sum = (x: string) => [...x].reduce((a, ch) => a + ch.charCodeAt(0), 0);
+              const needsText = rf === foldToAscii(c.text) || (rf.length === cf.length && sum(rf) === sum(cf)) || /[\ud800-\udfff]/.test(norm);
+              expect(needsText, `${JSON.stringify(c.text)} / ${JSON.stringify(norm)}`).toBe(true);
+            }
           }
         },
       ),
@@ -307,6 +326,11 @@ describe('compareName with kept claim facts equals the reference (property)', ()
     for (const locale of ['vi', 'generic']) {
       for (const o of [NAME.EXACT, NAME.DIACRITICS, NAME.MIDDLE_MISSING, NAME.MIDDLE_INITIAL, NAME.DIALECT, NAME.TYPO, NAME.ORDER, NAME.ORDER_CLOSE, NAME.DIFFERS, NAME.INVALID]) {
         expect(seen, `${locale} outcome ${o}`).toContain(`${locale}:${o}`);
+      }
+      // compareNameUtf8 answers the outcomes of names that differ in letters itself.
+      for (const o of [NAME.EXACT, NAME.MIDDLE_MISSING, NAME.MIDDLE_INITIAL, NAME.DIALECT, NAME.TYPO, NAME.DIFFERS, NAME.INVALID]) {
+        if (o === NAME.INVALID && locale === 'generic') continue;
+        expect(seenInPlace, `${locale} outcome ${o} read in place`).toContain(`${locale}:${o}`);
       }
     }
   });

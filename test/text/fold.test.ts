@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
-import { foldToAscii, foldsToEmpty } from '../../src/text/fold.js';
+import { foldToAscii, foldUnits, foldsToEmpty } from '../../src/text/fold.js';
 import { normalizeText } from '../../src/text/normalize.js';
 
 const KNOWN: ReadonlyArray<readonly [string, string]> = [
@@ -94,6 +94,17 @@ describe('foldToAscii — properties', () => {
 
   it('output is lower-case ASCII words separated by single spaces', () => {
     fc.assert(fc.property(anyText, (x) => OUTPUT.test(foldToAscii(x))), { numRuns: 3000, seed: 11 });
+  });
+
+  it('foldUnits of the code units of x equals foldToAscii(x)', () => {
+    fc.assert(
+      fc.property(anyText, (x) => {
+        const u = new Uint16Array(x.length + 3).fill(0x61); // units past n must not be read
+        for (let i = 0; i < x.length; i++) u[i] = x.charCodeAt(i);
+        return foldUnits(u, x.length) === foldToAscii(x);
+      }),
+      { numRuns: 3000, seed: 14 },
+    );
   });
 
   it('foldToAscii(normalizeText(x)) === foldToAscii(x)', () => {

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_DECODE_UNITS, decodeUtf8 } from '../../src/text/utf8-decode.js';
+import { MAX_DECODE_UNITS, decodeUtf8, decodeUtf8Units } from '../../src/text/utf8-decode.js';
 
 /** The native decoder's answer for bytes[start..end). */
 function native(bytes: Uint8Array, start: number, end: number): string {
@@ -66,5 +66,28 @@ describe('decodeUtf8', () => {
     const long = new Uint8Array(Buffer.from('a'.repeat(MAX_DECODE_UNITS + 1)));
     expect(decodeUtf8(long, 0, long.length)).toBeNull();
     expect(decodeUtf8(long, 0, MAX_DECODE_UNITS)).toBe('a'.repeat(MAX_DECODE_UNITS));
+  });
+});
+
+describe('decodeUtf8Units', () => {
+  it('writes the code units of what decodeUtf8 decodes and returns their count, −1 where it returns null (property)', () => {
+    const out = new Uint16Array(8);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 16 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const start = bytes.length === 0 ? 0 : a % (bytes.length + 1);
+        const end = start + (b % (bytes.length - start + 1));
+        out.fill(0xffff);
+        const n = decodeUtf8Units(bytes, start, end, out);
+        const d = decodeUtf8(bytes, start, end);
+        // More units than `out` holds is a decline too (8 here).
+        if (d === null || d.length > out.length) expect(n).toBe(-1);
+        else expect(String.fromCharCode(...out.subarray(0, n))).toBe(d);
+      }),
+      { seed: 19, numRuns: 20000 },
+    );
+    const vi = new Uint8Array(Buffer.from('xĐặng Thị Àx'));
+    const units = new Uint16Array(MAX_DECODE_UNITS);
+    const n = decodeUtf8Units(vi, 1, vi.length - 1, units);
+    expect(String.fromCharCode(...units.subarray(0, n))).toBe('Đặng Thị À');
   });
 });
