@@ -20,6 +20,9 @@
  * Did-you-mean work: the candidate search's counters over the latency pass — rows compared in
  * full, rows skipped by its bound, name outcomes reused — per NOT_FOUND / INVALID_ID claim, and
  * those claims' latency by the number of rows their search examined (what sets the tail).
+ * Layout: the same rows built again with the store in input order (tuning.blockOrder false), the
+ * same claims on both registers in alternating passes — what the did-you-mean block order of the
+ * store (register/block-order.ts) does to the latency, in the same run.
  * Memory: register.stats() bytes (store + indexes) per record, and the RSS delta of the build
  * (after GC when --expose-gc is given; includes garbage otherwise).
  * Target (architecture.md): p99 ≤ 20 µs per claim at 10M records, in process.
@@ -148,6 +151,34 @@ for await (const v of register.authenticateMany(claims)) {
 }
 const manyMs = ms(t);
 
+// Layout, in the same run: the same rows built with the store in input order
+// (tuning.blockOrder false) against the default did-you-mean block order (block-order.ts), the
+// same claims on each in alternating passes; medians of the per-pass quantiles.
+const inputOrder = await Register.build(schema, generatePopulation(pop), { idField: 'recordId' }, { blockOrder: false });
+const LAYOUT_PASSES = 3;
+const layoutP50: number[][] = [[], []];
+const layoutP99: number[][] = [[], []];
+const layoutDeep: number[][] = [[], []];
+for (let p = 0; p < LAYOUT_PASSES; p++) {
+  for (const which of p % 2 === 0 ? [0, 1] : [1, 0]) {
+    const reg = which === 0 ? register : inputOrder;
+    const one = new Float64Array(Q);
+    const deep: number[] = [];
+    for (let i = 0; i < Q; i++) {
+      const t0 = process.hrtime.bigint();
+      reg.authenticate(claims[i] as unknown as Record<string, unknown>);
+      one[i] = Number(process.hrtime.bigint() - t0) / 1000;
+      if (searchedRows[i]! >= 3) deep.push(one[i]!);
+    }
+    const all = Array.from(one);
+    layoutP50[which]!.push(quantile(all, 0.5));
+    layoutP99[which]!.push(quantile(all, 0.99));
+    layoutDeep[which]!.push(quantile(deep, 0.5));
+  }
+}
+const med = (xs: number[]) => quantile(xs, 0.5);
+const layoutRow = (which: number) => `${med(layoutP50[which]!).toFixed(1)} / ${med(layoutP99[which]!).toFixed(1)} µs; blocks of 3+ rows p50 ${med(layoutDeep[which]!).toFixed(1)} µs`;
+
 // Snapshot.
 mkdirSync(DIR, { recursive: true });
 const file = join(DIR, `khop-register-bench-${process.pid}.khop`);
@@ -179,6 +210,8 @@ const rows: string[][] = [
     .sort((a, b) => a[0].localeCompare(b[0]))
     .map(([k, v]) => [`  NOT_FOUND + INVALID_ID, block of ${k} row(s) searched (${v.length}, ${((100 * v.length) / Q).toFixed(2)} % of claims) p50 / p99`, `${q(v, 0.5)} / ${q(v, 0.99)} µs`]),
   ['without did-you-mean (candidates: 0) p50 / p90 / p99 / p99.9', `${q(Array.from(noSearch), 0.5)} / ${q(Array.from(noSearch), 0.9)} / ${q(Array.from(noSearch), 0.99)} / ${q(Array.from(noSearch), 0.999)} µs`],
+  [`layout: did-you-mean block order (default) p50 / p99, median of ${LAYOUT_PASSES} passes`, layoutRow(0)],
+  [`layout: input order (same rows; tuning.blockOrder false) p50 / p99`, `${layoutRow(1)}; p99 ×${(med(layoutP99[1]!) / med(layoutP99[0]!)).toFixed(2)} of block order`],
   ['baseline: hash + index probe p50 / p99', `${q(Array.from(probe), 0.5)} / ${q(Array.from(probe), 0.99)} µs`],
   ['one-by-one loop', `${fmt((Q / loopMs) * 1000)} claims/s`],
   [`authenticateMany (batch ${DEFAULT_BATCH_SIZE})`, `${fmt((manyCount / manyMs) * 1000)} claims/s (×${(loopMs / manyMs).toFixed(2)} vs loop; ${manySame} / ${manyCount} same status and record)`],

@@ -260,6 +260,93 @@ export class RecordStore {
     return row;
   }
 
+  /**
+   * Reorder the rows in place: row r becomes what row `order[r]` was (`order` a permutation of
+   * 0 .. rowCount − 1) — for a register that lays out its records so that the ones read
+   * together sit together (register-layout.ts). Column by column: a numeric column is gathered
+   * into one temporary array and written back into its chunks; a text column gets new pools,
+   * one per chunk, sized to its new rows, and its offsets are rewritten in place. Extra memory
+   * at any time: one column's gathered values and null flags, plus, for a text column, a copy
+   * of its offsets and its new pools (the old ones are released as the column is done) — never
+   * a second store.
+   * @throws KhopError INVALID_ARGUMENT when the store is read-only or `order` is not a
+   *   permutation of its rows.
+   */
+  permuteRows(order: Uint32Array): void {
+    if (!this.writable) throw new KhopError('INVALID_ARGUMENT', 'RecordStore: this view is read-only');
+    const n = this.rows;
+    if (!(order instanceof Uint32Array) || order.length !== n) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.permuteRows: order must be a Uint32Array of rowCount rows');
+    const seen = new Uint8Array(n);
+    for (let r = 0; r < n; r++) {
+      const o = order[r]!;
+      if (o >= n || seen[o] === 1) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.permuteRows: order is not a permutation of the rows');
+      seen[o] = 1;
+    }
+    const bits = this.chunkBits;
+    const mask = this.mask;
+    const isNullFlags = new Uint8Array(n);
+    for (let c = 0; c < this.columns.length; c++) {
+      const nulls = this.nullsOf[c]!;
+      for (let r = 0; r < n; r++) {
+        const o = order[r]!;
+        const i = o & mask;
+        isNullFlags[r] = (nulls[o >>> bits]![i >>> 3]! >>> (i & 7)) & 1;
+      }
+      if (this.text[c]) this.permuteText(c, order);
+      else {
+        const values = this.valuesOf[c]! as NumericArray[];
+        const t = this.kinds[c];
+        const gathered = t === 4 ? new Float64Array(n) : t === 2 ? new Int32Array(n) : new Uint8Array(n);
+        for (let r = 0; r < n; r++) {
+          const o = order[r]!;
+          gathered[r] = values[o >>> bits]![o & mask]!;
+        }
+        for (let r = 0; r < n; r++) values[r >>> bits]![r & mask] = gathered[r]!;
+      }
+      // Null bits: bit (i & 7) of byte (i >>> 3) of the row's chunk, set for a null cell.
+      for (let r = 0; r < n; r++) {
+        const b = nulls[r >>> bits]!;
+        const i = r & mask;
+        if (isNullFlags[r] === 1) b[i >>> 3]! |= 1 << (i & 7);
+        else b[i >>> 3]! &= ~(1 << (i & 7));
+      }
+    }
+  }
+
+  /** permuteRows for text column c: new pools per chunk, offsets rewritten in place. */
+  private permuteText(c: number, order: Uint32Array): void {
+    const n = this.rows;
+    const bits = this.chunkBits;
+    const mask = this.mask;
+    const C = this.chunkRows;
+    const offsets = this.offsetsOf[c]! as Uint32Array[];
+    const oldPools = (this.poolsOf[c]! as Uint8Array[]).slice();
+    // The old offsets, kept while the new ones are written over them.
+    const oldOffsets = offsets.map((o) => o.slice());
+    for (let k = 0; k * C < n; k++) {
+      const first = k * C;
+      const last = Math.min(n, first + C);
+      let bytes = 0;
+      for (let r = first; r < last; r++) {
+        const o = order[r]!;
+        const off = oldOffsets[o >>> bits]!;
+        bytes += off[(o & mask) + 1]! - off[o & mask]!;
+      }
+      const pool = new Uint8Array(sab(bytes));
+      const out = offsets[k]!;
+      let at = 0;
+      out[0] = 0;
+      for (let r = first; r < last; r++) {
+        const o = order[r]!;
+        const off = oldOffsets[o >>> bits]!;
+        const src = oldPools[o >>> bits]!;
+        for (let p = off[o & mask]!, e = off[(o & mask) + 1]!; p < e; p++) pool[at++] = src[p]!;
+        out[r - first + 1] = at;
+      }
+      this.poolsOf[c]![k] = pool;
+    }
+  }
+
   /** True when the cell is missing. */
   isNull(col: ColumnRef, row: number): boolean {
     const c = this.columnIndex(col);

@@ -95,6 +95,12 @@ export interface IngestTuning {
   readonly callingThreadShare?: boolean;
   /** A pool to run on (kept open; its thread count replaces the workers `threads` implies). */
   readonly pool?: PoolLike;
+  /**
+   * Not ingest, but the build's last step: true (default) lays the store out in "did you
+   * mean" block order (block-order.ts); false keeps input order — for tests and benchmarks
+   * that compare the two layouts.
+   */
+  readonly blockOrder?: boolean;
 }
 
 type RowSource = Iterable<unknown> | AsyncIterable<unknown>;

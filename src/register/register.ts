@@ -53,6 +53,7 @@ import { registerLayout, type RegisterLayout } from './register-layout.js';
 import { BuildMemoryGuard } from './build-memory.js';
 import { resolveBuildOptions, type RegisterBuildOptions } from './register-options.js';
 import { loadRegister, registerIndexes, registerMeta, saveRegister, stateFromParts, type RegisterMeta } from './register-snapshot.js';
+import { applyBlockOrder } from './block-order.js';
 import { compactState, pendingChanges } from './compaction.js';
 import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
 import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
@@ -327,6 +328,8 @@ export class Register {
     } finally {
       await indexPool?.close();
     }
+    // The store in "did you mean" block order: a candidate search reads adjacent rows (block-order.ts).
+    if (candidateIndex !== null && tuning?.blockOrder !== false) applyBlockOrder(store, candidateIndex, [idIndex, earlierIndex, candidateIndex]);
     return new Register({
       schema: sch,
       layout,

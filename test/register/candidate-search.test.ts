@@ -17,6 +17,7 @@ import type { RegisterState } from '../../src/register/register-state.js';
 import type { VerdictCandidate } from '../../src/register/verdict.js';
 import { parseDate } from '../../src/text/date.js';
 import { Rng } from '../../src/util/rng.js';
+import { recordIdAt } from '../../src/register/record-id.js';
 
 const SCHEMA = {
   id: { kind: 'nationalId', country: 'VN' },
@@ -201,7 +202,13 @@ async function bigRegister(seed: number, n: number): Promise<{ reg: Register; ro
   for (let i = 0; i < n; i++) rows.push(makeRow(rng, i));
   const reg = await Register.build(SCHEMA, rows, { idField: 'rid' });
   expect(reg.rejected).toEqual([]);
-  return { reg, rows, live: rows.map(() => true) };
+  // The store holds the rows in did-you-mean block order (block-order.ts): the oracle's row i
+  // is store row i, found by its record id.
+  const byRid = new Map(rows.map((r) => [r.rid, r]));
+  const { s } = internals(reg);
+  const stored = Array.from({ length: s.store.rowCount }, (_, row) => byRid.get(String(recordIdAt(s.layout, internals(reg).evaluator.store, row)))!);
+  expect(new Set(stored).size).toBe(rows.length);
+  return { reg, rows: stored, live: stored.map(() => true) };
 }
 
 /** Authenticate `count` claims; every NOT_FOUND / INVALID_ID verdict's candidates must equal the oracle's. */
