@@ -59,11 +59,15 @@
  * the value of an unparsable claimed ID is not read at all (its outcome does not depend on
  * it); a field the claim lacks is set once per claim; the ID is compared on digit units and
  * the equal-date test is memoised per claim (field-verdicts.ts); the candidates' record ids
- * are read by record-id.ts recordIdAt (the register's own function). What is left per row at
- * 10M is about 1.2 µs of memory latency (each line a TLB miss — a 2-D page walk in this
- * virtual machine) and 1.5–3 µs of name work for a
- * name that differs; see the report of issue 6 for what was tried and did not pay (heap-object
- * caches of claim and stored names: their own cache misses cost the p50 what they saved).
+ * are read by record-id.ts recordIdAt (the register's own function). A block's rows are
+ * adjacent in the store (the build lays it out in block order: block-order.ts), so a column's
+ * cells of one block share cache lines and pages — in input order each was a miss of its own
+ * (at 10M, each line a TLB miss: a 2-D page walk in this virtual machine). The stored name is
+ * compared read in place from its UTF-8 (compareNameUtf8: decoded into code units and folded,
+ * no string of it) unless its fold equals the claim's. Left per row: ~1.5 µs of name work for
+ * a name that differs and the cells' memory latency; see the report of issue 6 for what was
+ * tried and did not pay (heap-object caches of claim and stored names: their own cache misses
+ * cost the p50 what they saved).
  *
  * Reference: the bound is the early-termination test of top-k aggregation (Fagin, Lotem and
  * Naor, "Optimal aggregation algorithms for middleware", JCSS 66(4), 2003), applied per row

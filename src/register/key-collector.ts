@@ -69,18 +69,34 @@ export class KeyCollector {
     this.n++;
   }
 
-  /** Hash what is queued and build the index over `rowCount` store rows (consumes the collector). */
+  /**
+   * Hash what is queued and build the index over `rowCount` store rows. Consumes the
+   * collector: its arrays are released once the index is built (12 B an entry that the rest of
+   * a register build — block-order.ts — need not hold), so nothing may be pushed after.
+   */
   build(rowCount: number, seed: bigint): BlockIndex {
     this.hasher.flush();
     if (this.rows.length !== this.n) this.grow(this.n);
-    return BlockIndex.fromHashes(this.lo, this.hi, this.rows, this.n, rowCount, { seed });
+    const index = BlockIndex.fromHashes(this.lo, this.hi, this.rows, this.n, rowCount, { seed });
+    this.release();
+    return index;
   }
 
   /** {@link build} on a worker pool (src/pool/parallel-index.ts): the same index, byte for byte. */
   async buildParallel(rowCount: number, seed: bigint, options: ParallelIndexOptions): Promise<BlockIndex> {
     this.hasher.flush();
     if (this.rows.length !== this.n) this.grow(this.n);
-    return blockIndexFromHashesParallel(this.lo, this.hi, this.rows, this.n, rowCount, { ...options, seed });
+    const index = await blockIndexFromHashesParallel(this.lo, this.hi, this.rows, this.n, rowCount, { ...options, seed });
+    this.release();
+    return index;
+  }
+
+  /** Drop the entry arrays (after a build: see build). `count` still tells how many there were. */
+  private release(): void {
+    this.lo = new Uint32Array(0);
+    this.hi = new Uint32Array(0);
+    this.rows = new Uint32Array(0);
+    this.hasher.setOutput(this.lo, this.hi);
   }
 
   private grow(cap: number): void {
