@@ -59,7 +59,7 @@ import { foldToAscii, foldUnits, foldsToEmpty } from '../text/fold.js';
 import { compoundFamilyLengthOf, mayStartCompoundFamily } from '../text/name-frequencies.js';
 import { decodeUtf8Units, MAX_DECODE_UNITS } from '../text/utf8-decode.js';
 import { writeVietnameseSyllableKey } from '../keys/vietnamese-phonetic.js';
-import { normalizeText } from '../text/normalize.js';
+import { normalizeText, unitsToString } from '../text/normalize.js';
 import { parsePersonName } from '../text/person-name.js';
 import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from './person-name-form.js';
 import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from './verdict.js';
@@ -371,10 +371,6 @@ function wordParts(folded: string, n: number, f: number): FoldedParts {
     if (spaces === n - 1) givenStart = i + 1;
   }
   return new FoldedParts(folded.slice(0, familyEnd), f === n - 1 ? '' : folded.slice(familyEnd + 1, givenStart - 1), folded.slice(givenStart));
-}
-
-function unitsToString(u: Uint16Array, n: number): string {
-  return String.fromCharCode.apply(null, u.subarray(0, n) as unknown as number[]);
 }
 
 /**

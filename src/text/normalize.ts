@@ -78,7 +78,8 @@ function highInfo(c: number): number {
   return isSafeHigh(c) ? SAFE_BIT : 0;
 }
 
-function unitsToString(buf: Uint16Array, len: number): string {
+/** The string of the UTF-16 code units buf[0 .. len) (in pieces: apply has an argument limit). */
+export function unitsToString(buf: Uint16Array, len: number): string {
   if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
   let s = '';
   for (let p = 0; p < len; p += 4096) {
