@@ -10,29 +10,17 @@ import { recordIdAt } from '../../src/register/record-id.js';
 import type { RegisterState } from '../../src/register/register-state.js';
 import type { BlockIndex } from '../../src/block/block-index.js';
 import { Rng } from '../../src/util/rng.js';
+import { SCHEMA as FIXTURE_SCHEMA } from './fixture.js';
 
-const SCHEMA = {
-  id: { kind: 'nationalId', country: 'VN' },
-  name: { kind: 'personName', locale: 'vi' },
-  dob: { kind: 'date' },
-  sex: { kind: 'sex' },
-  province: { kind: 'category' },
-} as const;
+const SCHEMA = { ...FIXTURE_SCHEMA, province: { kind: 'category' } } as const;
 
 const FAMILIES = ['Nguyễn', 'Nguyen', 'Trần', 'Lê', 'Phạm'];
 const MIDDLES = ['Văn', 'Thị', 'Văn Minh', '', 'Hữu'];
 const GIVENS = ['An', 'Ân', 'Anh', 'Trâm', 'Châm', 'Hòa'];
 const DATES = ['01/05/1990', '1990-05-01', '15/08/1985', '03/04/1998', ''];
 
-interface Row {
-  rid: string;
-  id: string;
-  name: string;
-  dob: string;
-  sex: string;
-  province: string;
-  old: string;
-}
+/** A register row: record id `rid`, earlier ID `old`. */
+type Row = Record<'rid' | 'id' | 'name' | 'dob' | 'sex' | 'province' | 'old', string>;
 
 /** Rows with few names and dates (large blocks), some without a date or a full name (in no block), some IDs twice. */
 function makeRows(seed: number, n: number): Row[] {
