@@ -47,8 +47,8 @@
  * so the core has them in flight at once (memory-level parallelism; JavaScript has no prefetch
  * instruction) and the ranking finds them in cache — on random rows of that register, 2.0 →
  * 1.5 µs for a block of one row, ~0.27 µs a row for blocks of four or more. The stored name is
- * decoded here from the bytes just hashed for the memo (text/utf8-decode.ts) rather than by
- * the store's native decoder. Garbage collection is not the tail: 25 minor collections
+ * read from the bytes just hashed for the memo (compareNameUtf8, text/utf8-decode.ts) rather
+ * than decoded by the store's native decoder. Garbage collection is not the tail: 25 minor collections
  * (~1 ms each) in 200k claims, at most 1.3 % of the claims above the p99.
  *
  * Fewer cells a row, and no string per cell: a chunk of a column that is full and has no null
@@ -80,10 +80,9 @@ import { KhopError } from '../errors.js';
 import type { KeyHasher } from '../hash/key-hasher.js';
 import { foldToAscii } from '../text/fold.js';
 import { compoundFamilyLengthOf } from '../text/name-frequencies.js';
-import { decodeUtf8 } from '../text/utf8-decode.js';
 import type { PreparedClaim } from './claim.js';
 import { NO_ENTRY, type DeltaIndex } from './delta-index.js';
-import { compareName, compareNameUtf8 } from './name-verdict.js';
+import { compareNameUtf8 } from './name-verdict.js';
 import { nameKey, type RegisterNameLocale } from './person-name-form.js';
 import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
@@ -603,15 +602,12 @@ export class CandidateSearch {
       }
     }
     // evaluator.outcome's comparison (claim value and stored value present): compareName on the
-    // stored UTF-8 read in place (compareNameUtf8: a name that differs in letters, the usual
-    // case, makes no string of it), else of the stored UTF-8 decoded here — the units were just
-    // read — or, for what decodeUtf8 leaves to the native decoder (null), evaluator.outcome.
+    // stored UTF-8 read in place — the units were just read; a name that differs in letters,
+    // the usual case, makes no string of it (compareNameUtf8) — or, for what it leaves to the
+    // native decoder (−1), evaluator.outcome.
     const claimName = c.name(f);
     let o = units instanceof Uint8Array && claimName !== null ? compareNameUtf8(claimName, units, start, end, style) : -1;
-    if (o < 0) {
-      const stored = units instanceof Uint8Array ? decodeUtf8(units, start, end) : null;
-      o = stored === null ? ev.outcome(c, row, f, BY_SEARCH, form) : compareName(claimName, stored, style);
-    }
+    if (o < 0) o = ev.outcome(c, row, f, BY_SEARCH, form);
     const m = this.memoSize;
     if (m < MAX_CANDIDATE_ROWS) {
       this.memoHash[m] = h;

@@ -692,10 +692,10 @@ export function compareName(claim: ClaimName | null, recordNorm: string | null, 
  * in place for the usual case of the "did you mean" search, a name that differs in letters:
  * the stored name is decoded into code units and folded from them (no string of the name
  * itself), its parts are read off the fold, and the part-level, key and typo tests follow as
- * in compareName. Returns −1 — the caller decodes the text and asks compareName — when the
- * name needs the text: its fold equals the claim's or is a permutation of its words (the
- * equivalence reasons and orderings compare normalised strings), or the bytes are what
- * decodeUtf8 leaves to the native decoder. Otherwise equal to compareName (property-tested).
+ * in compareName; a name whose fold equals the claim's, or may be a permutation of its words,
+ * is made a string (from the units already decoded) and compared by compareName. Equal to
+ * compareName on the decoded text (property-tested), or −1 — the caller decodes the bytes
+ * natively — for what decodeUtf8 leaves to the native decoder (outside the BMP, malformed).
  * Not re-entrant (module scratch).
  */
 export function compareNameUtf8(claim: ClaimName, bytes: Uint8Array, start: number, end: number, recordStyle: number): number {
@@ -704,10 +704,13 @@ export function compareNameUtf8(claim: ClaimName, bytes: Uint8Array, start: numb
   const n = decodeUtf8Units(bytes, start, end, recordUnits);
   if (n < 0) return -1;
   const rf = foldUnits(recordUnits, n);
-  if (claim.quickFolded === rf) return -1;
-  if (claim.empty) return NAME.INVALID;
-  if (claim.mayBePermutationOf(rf)) return -1;
-  return compareLetters(claim, rf, false, null, recordUnits, n);
+  if (claim.quickFolded !== rf) {
+    if (claim.empty) return NAME.INVALID;
+    if (!claim.mayBePermutationOf(rf)) return compareLetters(claim, rf, false, null, recordUnits, n);
+  }
+  // Equal folds, or words that may be a permutation: the equivalence reasons and the
+  // orderings compare normalised strings — the string of the units, by compareName.
+  return compareName(claim, unitsToString(recordUnits, n), recordStyle);
 }
 
 /**
