@@ -12,7 +12,7 @@
  * block's rows adjacent, the cells of a column are adjacent too, and a few rows share each
  * cache line and page. Measured on the did-you-mean claims of a 10M synthetic register (the
  * same population fed in block order, claims' minimum latency over 5 passes): blocks of 4 rows
- * p50 19.3 → 16.2 µs, of 6 rows 25.5 → 20.6 µs; those claims above 20 µs 0.91 % → 0.43 % of all
+ * p50 19.3 → 16.2 µs, of 6 rows 25.5 → 20.6 µs; those claims above 20 µs 0.93 % → 0.42 % of all
  * claims. The ID lookup of a claim reads one random row either way.
  *
  * What stays the same: record ids are stored values (the input position too, for a register
