@@ -32,7 +32,7 @@ import type { RecordStore } from '../block/record-store.js';
  * The block order of a store of `rows` rows: order[r] = the old row that becomes row r. Rows of
  * `candidateIndex`'s blocks first, block by block, then every other row ascending.
  */
-export function blockOrder(candidateIndex: BlockIndex, rows: number): Uint32Array {
+function blockOrder(candidateIndex: BlockIndex, rows: number): Uint32Array {
   const order = new Uint32Array(rows);
   const placed = new Uint8Array(rows);
   const starts = candidateIndex.starts;
@@ -51,18 +51,14 @@ export function blockOrder(candidateIndex: BlockIndex, rows: number): Uint32Arra
   return order;
 }
 
-/**
- * Lay `store` out in block order (see the file header) and renumber the rows of `indexes`
- * to match. Returns the order applied (order[new] = old).
- */
-export function applyBlockOrder(store: RecordStore, candidateIndex: BlockIndex, indexes: readonly BlockIndex[]): Uint32Array {
+/** Lay `store` out in block order (see the file header) and renumber the rows of `indexes` to match. */
+export function applyBlockOrder(store: RecordStore, candidateIndex: BlockIndex, indexes: readonly BlockIndex[]): void {
   const n = store.rowCount;
   const order = blockOrder(candidateIndex, n);
   store.permuteRows(order);
   const map = new Uint32Array(n);
   for (let r = 0; r < n; r++) map[order[r]!] = r;
   for (const ix of indexes) remapRows(ix, map);
-  return order;
 }
 
 /** Every row id of `ix` through `map` (old → new), each block's rows sorted ascending again. */

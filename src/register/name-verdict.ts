@@ -326,15 +326,16 @@ export function foldedPartsOf(norm: string, folded: string): FoldedParts {
 }
 
 /**
- * foldedPartsOf(norm, folded) for the `n` code units `u` of `norm`, making the string of
- * `norm` only when a compound family name is possible (mayStartCompoundFamily: rarely) or its
- * tokens do not fold one to one onto words.
+ * foldedPartsOf(norm, folded) for the `n` code units `u` of `norm`, given `first` =
+ * firstWord(folded) (the caller has it), making the string of `norm` only when a compound
+ * family name is possible (mayStartCompoundFamily: rarely) or its tokens do not fold one to
+ * one onto words.
  */
-function foldedPartsOfUnits(u: Uint16Array, n: number, folded: string): FoldedParts {
+function foldedPartsOfUnits(u: Uint16Array, n: number, folded: string, first: string): FoldedParts {
   const tokens = simpleTokenCount(null, u, n);
   if (tokens < 0) return foldedParts(unitsToString(u, n));
   if (tokens === 1) return new FoldedParts('', '', folded);
-  const f = mayStartCompoundFamily(firstWord(folded), tokens) ? compoundFamilyLengthOf(unitsToString(u, n)) || 1 : 1;
+  const f = mayStartCompoundFamily(first, tokens) ? compoundFamilyLengthOf(unitsToString(u, n)) || 1 : 1;
   return wordParts(folded, tokens, f);
 }
 
@@ -738,7 +739,7 @@ function compareLetters(claim: ClaimName, rf: string, permutation: boolean, reco
       if (o.last !== lastWord(rf)) break;
       // Same first and last token: compare the parts properly (compound family names).
       const cp = o.parts;
-      const rp = recordNorm !== null ? foldedPartsOf(recordNorm, rf) : foldedPartsOfUnits(ru, rn, rf);
+      const rp = recordNorm !== null ? foldedPartsOf(recordNorm, rf) : foldedPartsOfUnits(ru, rn, rf, rFirst);
       if (cp.family === rp.family && cp.given === rp.given && cp.family !== '' && cp.middle !== rp.middle) {
         const e = middleEmbedding(cp.middle, rp.middle);
         if (e !== 0) return e === 2 || cp.middleWords.length === rp.middleWords.length ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;
