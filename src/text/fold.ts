@@ -155,22 +155,36 @@ function isFolded(s: string): boolean {
 export function foldToAscii(s: string): string {
   if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'foldToAscii expects a string');
   if (isFolded(s)) return s;
-  return fold(s, null, s.length);
+  return fold(s);
 }
 
 /**
- * foldToAscii of the string whose UTF-16 code units are `u[0 .. n)` — for a caller that holds
- * a text as code units (a stored name decoded in place, utf8-decode.ts) and needs its fold
- * without making a string of the text itself.
+ * The fold of the code units `u[0 .. n)` as bytes: writes foldToAscii's characters (ASCII, one
+ * byte each) to `dst` and returns their count — for a caller that compares the fold without
+ * making a string of it (the register's name comparison). `dst` must hold 2·n bytes (a unit
+ * folds to at most two letters).
  */
-export function foldUnits(u: Uint16Array, n: number): string {
-  return fold(null, u, n);
+export function foldUnitsInto(u: Uint16Array, n: number, dst: Uint8Array): number {
+  if (dst.length < 2 * n) throw new KhopError('INVALID_ARGUMENT', 'foldUnitsInto: dst must hold 2 bytes per code unit');
+  return foldInto(null, u, n, dst);
 }
 
-/** The fold of the n code units of `s`, or of `u` when `s` is null (one loop for both). */
-function fold(s: string | null, u: Uint16Array | null, n: number): string {
+/** The fold of the string `s` (through foldInto). */
+function fold(s: string): string {
+  const n = s.length;
   if (out.length < 2 * n) out = new Uint8Array(Math.max(2 * n, out.length * 2)); // ≤ 2 chars per unit
   const buf = out;
+  const len = foldInto(s, null, n, buf);
+  if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
+  let r = '';
+  for (let p = 0; p < len; p += 4096) {
+    r += String.fromCharCode.apply(null, buf.subarray(p, Math.min(len, p + 4096)) as unknown as number[]);
+  }
+  return r;
+}
+
+/** Write the fold of the n code units of `s` (or of `u` when `s` is null) to `buf` (≥ 2n bytes); returns its length. */
+function foldInto(s: string | null, u: Uint16Array | null, n: number, buf: Uint8Array): number {
   let len = 0;
   let pendingSpace = false;
   for (let i = 0; i < n; i++) {
@@ -188,12 +202,7 @@ function fold(s: string | null, u: Uint16Array | null, n: number): string {
     buf[len++] = v & 0xff;
     if (v > 0xff) buf[len++] = v >>> 8; // second letter of an expansion (ß → ss)
   }
-  if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
-  let r = '';
-  for (let p = 0; p < len; p += 4096) {
-    r += String.fromCharCode.apply(null, buf.subarray(p, Math.min(len, p + 4096)) as unknown as number[]);
-  }
-  return r;
+  return len;
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
-import { foldToAscii, foldUnits, foldsToEmpty } from '../../src/text/fold.js';
+import { foldToAscii, foldUnitsInto, foldsToEmpty } from '../../src/text/fold.js';
 import { normalizeText } from '../../src/text/normalize.js';
 
 const KNOWN: ReadonlyArray<readonly [string, string]> = [
@@ -96,15 +96,18 @@ describe('foldToAscii — properties', () => {
     fc.assert(fc.property(anyText, (x) => OUTPUT.test(foldToAscii(x))), { numRuns: 3000, seed: 11 });
   });
 
-  it('foldUnits of the code units of x equals foldToAscii(x)', () => {
+  it('foldUnitsInto writes the bytes of foldToAscii(x) from the code units of x', () => {
     fc.assert(
       fc.property(anyText, (x) => {
         const u = new Uint16Array(x.length + 3).fill(0x61); // units past n must not be read
         for (let i = 0; i < x.length; i++) u[i] = x.charCodeAt(i);
-        return foldUnits(u, x.length) === foldToAscii(x);
+        const dst = new Uint8Array(2 * x.length + 4).fill(0x7a);
+        const n = foldUnitsInto(u, x.length, dst);
+        return String.fromCharCode(...dst.subarray(0, n)) === foldToAscii(x) && dst.subarray(n).every((b) => b === 0x7a);
       }),
       { numRuns: 3000, seed: 14 },
     );
+    expect(() => foldUnitsInto(new Uint16Array(4), 4, new Uint8Array(7))).toThrow(/2 bytes per code unit/);
   });
 
   it('foldToAscii(normalizeText(x)) === foldToAscii(x)', () => {
