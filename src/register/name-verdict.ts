@@ -289,47 +289,91 @@ function scratchBytes(s: string): Uint8Array {
   return b;
 }
 
-/** Scratch buffer of vietnameseKeyEquals (grown as needed; nothing here is re-entrant). */
+/**
+ * nameKey(a, 'vi') === nameKey(b, 'vi') for two folded names (foldToAscii output), without
+ * building either key: see vietnameseKeysEqualBytes.
+ */
+export function vietnameseKeysEqual(a: string, b: string): boolean {
+  if (a === '' || b === '') return a === b;
+  if (spaceCount(a) !== spaceCount(b)) return false;
+  return vietnameseKeysEqualBytes(a, scratchBytes(b), b.length, 0, 0);
+}
+
+/** Scratch of the record side's syllable keys (grown as needed; nothing here is re-entrant). */
 let keyOut = new Uint8Array(64);
 
 /**
- * nameKey(folded, 'vi') === key, for a folded name (foldToAscii output), without building the
- * key string: as vietnamesePhoneticKey does, each word's syllable key is written by
- * writeVietnameseSyllableKey and the keys are joined by single spaces — here each is compared
- * with the matching part of `key` as soon as it is written, stopping at the first difference
- * (in a "did you mean" block the family keys agree and the middle names usually differ).
+ * The claim side's syllable keys, word by word on demand, for one folded form at a time
+ * (`keyForm`: the claim's written fold or an ordering's — a claim compared with a block of
+ * records asks for the same form row after row, and keys are a function of the text alone, so
+ * an equal form of another claim reuses them). Word w of the form is
+ * keyFormBytes[keyWordStart[w] .. keyWordEnd[w]); its syllable key, once keyLength[w] ≥ 0, is
+ * keyBytes[keyWordStart[w] + w ..][0 .. keyLength[w]) — a word of n letters writes ≤ n + 1
+ * bytes, so the slots of consecutive words never overlap.
  */
-export function vietnameseKeyEquals(folded: string, key: string): boolean {
-  return vietnameseKeyEqualsBytes(scratchBytes(folded), folded.length, key, 0, 0);
+let keyForm: string | null = null;
+let keyFormBytes = new Uint8Array(64);
+let keyBytes = new Uint8Array(128);
+let keyWordStart = new Int32Array(16);
+let keyWordEnd = new Int32Array(16);
+let keyLength = new Int32Array(16);
+let keyWords = 0;
+
+/** Make `form` the keyed form: its bytes and word ranges, no key computed yet. */
+function useKeyForm(form: string): void {
+  if (keyForm === form) return;
+  const n = form.length;
+  if (keyFormBytes.length < n) keyFormBytes = new Uint8Array(2 * n);
+  if (keyBytes.length < 2 * n + 2) keyBytes = new Uint8Array(4 * n + 4);
+  if (keyWordStart.length <= n) {
+    keyWordStart = new Int32Array(n + 16);
+    keyWordEnd = new Int32Array(n + 16);
+    keyLength = new Int32Array(n + 16);
+  }
+  const b = keyFormBytes;
+  let w = 0;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? form.charCodeAt(i) : 0x20;
+    if (i < n) b[i] = c;
+    if (c !== 0x20) continue;
+    keyWordStart[w] = start;
+    keyWordEnd[w] = i;
+    keyLength[w++] = -1;
+    start = i + 1;
+  }
+  keyWords = w;
+  keyForm = form;
 }
 
 /**
- * vietnameseKeyEquals(folded, key) for the folded name `src[0 .. n)`, its words before `from`
- * known to have the key `key[0 .. keyFrom)` (from = keyFrom = 0: nothing known; else `from` is
- * the end of a word and `keyFrom` the end of its syllable key, both before a space or at the
- * end).
+ * nameKey(cf, 'vi') === nameKey(record, 'vi'), where the record's fold is `rb[0 .. rn)` with
+ * as many words as cf (the caller checked), its words before byte `from` — the first `word`
+ * words — known to have cf's keys (from = word = 0: nothing known). A Vietnamese key is one
+ * non-empty syllable key per word, without spaces (writeVietnameseSyllableKey), so two keys
+ * with as many words are equal exactly when each word's syllable key is: each record word's key
+ * is compared with the claim word's (computed once per form, on first need) as soon as it is
+ * written, stopping at the first difference — in a "did you mean" block the family keys agree
+ * and the middle names usually differ, so usually only the second word's keys are computed.
  */
-function vietnameseKeyEqualsBytes(src: Uint8Array, n: number, key: string, from: number, keyFrom: number): boolean {
-  if (keyOut.length < n + 1) keyOut = new Uint8Array(2 * n + 2); // a word of w units: ≤ w + 1 bytes
+function vietnameseKeysEqualBytes(cf: string, rb: Uint8Array, rn: number, from: number, word: number): boolean {
+  useKeyForm(cf);
+  if (keyOut.length < rn + 1) keyOut = new Uint8Array(2 * rn + 2); // a word of w units: ≤ w + 1 bytes
   const out = keyOut;
-  let p = keyFrom; // bytes of `key` matched: the length of the key written so far
   let i = from;
-  while (i < n) {
-    while (i < n && src[i] === 0x20) i++;
-    if (i >= n) break;
+  for (let w = word; w < keyWords; w++) {
+    while (i < rn && rb[i] === 0x20) i++;
     let j = i;
-    while (j < n && src[j] !== 0x20) j++;
-    if (p > 0) {
-      if (key.charCodeAt(p) !== 0x20) return false;
-      p++;
-    }
-    const o = writeVietnameseSyllableKey(src, i, j, out, 0);
-    if (p + o > key.length) return false;
-    for (let k = 0; k < o; k++) if (key.charCodeAt(p + k) !== out[k]) return false;
-    p += o;
+    while (j < rn && rb[j] !== 0x20) j++;
+    const o = writeVietnameseSyllableKey(rb, i, j, out, 0);
+    const at = keyWordStart[w]! + w;
+    let length = keyLength[w]!;
+    if (length < 0) length = keyLength[w] = writeVietnameseSyllableKey(keyFormBytes, keyWordStart[w]!, keyWordEnd[w]!, keyBytes, at) - at;
+    if (o !== length) return false;
+    for (let k = 0; k < o; k++) if (keyBytes[at + k] !== out[k]) return false;
     i = j;
   }
-  return p === key.length;
+  return true;
 }
 
 /** Number of spaces in `s`. */
@@ -849,19 +893,9 @@ function compareLetters(claim: ClaimName, rn: number, rf: string | null, permuta
   // in any case, built as a string: vietnameseKeyEquals).
   // (For 'vi' the word counts are compared before the claim's key is computed at all.)
   if (claim.locale === 'vi') {
-    if (spaceCount(cf) === spaces) {
-      const ck = chosen === null ? claim.key : chosen.key(claim.locale);
-      // The chosen ordering's first word IS the record's: so is its syllable key (the first
-      // of ck), and the comparison starts at the second word.
-      let from = 0;
-      let keyFrom = 0;
-      if (chosen !== null && ck !== '') {
-        from = firstEnd;
-        keyFrom = ck.indexOf(' ');
-        if (keyFrom < 0) keyFrom = ck.length;
-      }
-      if (ck !== '' && vietnameseKeyEqualsBytes(rb, rn, ck, from, keyFrom)) return NAME.DIALECT;
-    }
+    // The chosen ordering's first word IS the record's: so is its syllable key, and the
+    // comparison starts at the second word.
+    if (spaceCount(cf) === spaces && vietnameseKeysEqualBytes(cf, rb, rn, chosen === null ? 0 : firstEnd, chosen === null ? 0 : 1)) return NAME.DIALECT;
   } else {
     const ck = chosen === null ? claim.key : chosen.key(claim.locale);
     if (ck !== '' && ck === nameKey(rf ?? bytesToString(rb, 0, rn), claim.locale)) return NAME.DIALECT;
