@@ -33,7 +33,7 @@
  */
 import { KhopError } from '../errors.js';
 import { foldToAscii } from '../text/fold.js';
-import { asciiBytesToString, ensureCapacity, scratchBuffer } from './ascii-bytes.js';
+import { asciiBytesToString, ensureCapacity, scratchBuffer } from '../util/code-units.js';
 
 /** Options of {@link nysiis}. */
 export interface NysiisOptions {
@@ -56,7 +56,7 @@ function isVowel(c: number): boolean {
   return c === A || c === E || c === I || c === O || c === U;
 }
 
-// Scratch buffers (not re-entrant; see ascii-bytes.ts): the transcoded name and the key.
+// Scratch buffers (not re-entrant; see util/code-units.ts): the transcoded name and the key.
 let name: Uint8Array = scratchBuffer(64);
 let key: Uint8Array = scratchBuffer(64);
 

@@ -65,7 +65,7 @@
 import type { CodeUnits } from '../block/text-column.js';
 import { KhopError } from '../errors.js';
 import { foldToAscii } from '../text/fold.js';
-import { asciiBytesToString, ensureCapacity, scratchBuffer } from './ascii-bytes.js';
+import { asciiBytesToString, ensureCapacity, scratchBuffer } from '../util/code-units.js';
 
 // ASCII codes used below.
 const A = 0x61, C = 0x63, D = 0x64, E = 0x65, G = 0x67, H = 0x68, I = 0x69, K = 0x6b;
@@ -247,7 +247,7 @@ export function writeVietnameseSyllableKey(
   return o;
 }
 
-// Scratch buffers of the string API (not re-entrant; see ascii-bytes.ts).
+// Scratch buffers of the string API (not re-entrant; see util/code-units.ts).
 let scratchIn: Uint8Array = scratchBuffer(128);
 let scratchOut: Uint8Array = scratchBuffer(256);
 

@@ -65,7 +65,8 @@ import { foldToAscii, foldUnitsInto, foldsToEmpty } from '../text/fold.js';
 import { compoundFamilyLengthOf, mayStartCompoundFamily } from '../text/name-frequencies.js';
 import { decodeUtf8Units, MAX_DECODE_UNITS } from '../text/utf8-decode.js';
 import { writeVietnameseSyllableKey } from '../keys/vietnamese-phonetic.js';
-import { normalizeText, unitsToString } from '../text/normalize.js';
+import { normalizeText } from '../text/normalize.js';
+import { asciiBytesToString, scratchBuffer, unitsToString } from '../util/code-units.js';
 import { parsePersonName } from '../text/person-name.js';
 import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from './person-name-form.js';
 import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from './verdict.js';
@@ -162,10 +163,6 @@ function hasSpaceBytes(b: Uint8Array, from: number, to: number): boolean {
   return false;
 }
 
-/** The string of the bytes `b[from .. to)` (a fold: one code unit per byte). */
-function bytesToString(b: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
-}
 
 /**
  * The middle-name relation of two names whose family and given parts agree: max of
@@ -279,11 +276,11 @@ function sameFrom(a: string, bb: Uint8Array, lb: number, i: number, j: number): 
 }
 
 /** Scratch of scratchBytes (grown as needed; nothing here is re-entrant). */
-let stringBytes = new Uint8Array(64);
+let stringBytes = scratchBuffer(64);
 
 /** The low bytes of the code units of `s` (a fold: ASCII) in a module scratch. */
 function scratchBytes(s: string): Uint8Array {
-  if (stringBytes.length < s.length) stringBytes = new Uint8Array(2 * s.length);
+  if (stringBytes.length < s.length) stringBytes = scratchBuffer(2 * s.length);
   const b = stringBytes;
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
@@ -779,7 +776,7 @@ const recordUnits = new Uint16Array(MAX_DECODE_UNITS);
  * compareNameUtf8 (foldUnitsInto) or copied from compareName's fold. Grown as needed; not
  * re-entrant.
  */
-let recordFold = new Uint8Array(2 * MAX_DECODE_UNITS);
+let recordFold = scratchBuffer(2 * MAX_DECODE_UNITS);
 
 /**
  * Outcome (NAME_OUTCOMES row) of a claimed name against a record's normalised name
@@ -811,7 +808,7 @@ export function compareName(claim: ClaimName | null, recordNorm: string | null, 
     for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(recordStyle, o.kind, recordNorm);
     for (const o of orderings) if (o.folded === rf) return diacriticsOutcome(o.norm, recordNorm);
   }
-  if (recordFold.length < rf.length) recordFold = new Uint8Array(2 * rf.length);
+  if (recordFold.length < rf.length) recordFold = scratchBuffer(2 * rf.length);
   const rb = recordFold;
   for (let i = 0; i < rf.length; i++) rb[i] = rf.charCodeAt(i);
   return compareLetters(claim, rf.length, rf, permutation, recordNorm, recordUnits, 0);
@@ -898,7 +895,7 @@ function compareLetters(claim: ClaimName, rn: number, rf: string | null, permuta
     if (spaceCount(cf) === spaces && vietnameseKeysEqualBytes(cf, rb, rn, chosen === null ? 0 : firstEnd, chosen === null ? 0 : 1)) return NAME.DIALECT;
   } else {
     const ck = chosen === null ? claim.key : chosen.key(claim.locale);
-    if (ck !== '' && ck === nameKey(rf ?? bytesToString(rb, 0, rn), claim.locale)) return NAME.DIALECT;
+    if (ck !== '' && ck === nameKey(rf ?? asciiBytesToString(rb, rn), claim.locale)) return NAME.DIALECT;
   }
   if (withinOneEditBytes(cf, rb, rn)) return NAME.TYPO; // damerauLevenshteinWithin(1, cf, rf) ≤ 1
   if (claim.full && permutation && sameTokenMultiset(cf, rf!)) return NAME.ORDER_CLOSE;

@@ -31,6 +31,7 @@
 import { KhopError } from '../errors.js';
 import { isInvisible, isLatinCombiningMark, isUnicodeSpace } from './char-class.js';
 import { TABLE_LIMIT } from './vietnamese-letters.js';
+import { asciiBytesToString, scratchBuffer } from '../util/code-units.js';
 
 /** Table value: the code unit separates words. */
 const SEP = 0;
@@ -129,7 +130,7 @@ function foldHigh(c: number): number {
   return SEP;
 }
 
-let out = new Uint8Array(256);
+let out = scratchBuffer(256);
 
 /** True when `s` is already folded (a-z 0-9, single inner spaces, trimmed). */
 function isFolded(s: string): boolean {
@@ -172,15 +173,8 @@ export function foldUnitsInto(u: Uint16Array, n: number, dst: Uint8Array): numbe
 /** The fold of the string `s` (through foldInto). */
 function fold(s: string): string {
   const n = s.length;
-  if (out.length < 2 * n) out = new Uint8Array(Math.max(2 * n, out.length * 2)); // ≤ 2 chars per unit
-  const buf = out;
-  const len = foldInto(s, null, n, buf);
-  if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
-  let r = '';
-  for (let p = 0; p < len; p += 4096) {
-    r += String.fromCharCode.apply(null, buf.subarray(p, Math.min(len, p + 4096)) as unknown as number[]);
-  }
-  return r;
+  if (out.length < 2 * n) out = scratchBuffer(Math.max(2 * n, out.length * 2)); // ≤ 2 chars per unit
+  return asciiBytesToString(out, foldInto(s, null, n, out));
 }
 
 /** Write the fold of the n code units of `s` (or of `u` when `s` is null) to `buf` (≥ 2n bytes); returns its length. */

@@ -57,6 +57,7 @@ import {
   isValidShape,
 } from './vietnamese-letters.js';
 import { isInvisible, isLatinCombiningMark, isUnicodeSpace } from './char-class.js';
+import { unitsToString } from '../util/code-units.js';
 
 /** Longest syllable (in letters) that is rewritten; longer letter runs are left as written. */
 const MAX_SYLLABLE = 32;
@@ -76,16 +77,6 @@ function isSafeHigh(c: number): boolean {
 function highInfo(c: number): number {
   if (isLatinCombiningMark(c)) return (KIND_MARK << KIND_SHIFT) | FOREIGN_BIT;
   return isSafeHigh(c) ? SAFE_BIT : 0;
-}
-
-/** The string of the UTF-16 code units buf[0 .. len) (in pieces: apply has an argument limit). */
-export function unitsToString(buf: Uint16Array, len: number): string {
-  if (len <= 4096) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
-  let s = '';
-  for (let p = 0; p < len; p += 4096) {
-    s += String.fromCharCode.apply(null, buf.subarray(p, Math.min(len, p + 4096)) as unknown as number[]);
-  }
-  return s;
 }
 
 /** True when buf[0..s.length) holds exactly the code units of `s`. */

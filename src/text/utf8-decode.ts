@@ -19,10 +19,12 @@
  * null keeps that decision with it). For accepted input the result equals
  * `Buffer.prototype.toString('utf8', start, end)` (tested against it).
  *
- * Trade-off: a loop of table-free byte tests and one String.fromCharCode.apply per call; values
- * longer than {@link MAX_DECODE_UNITS} code units also return null (the native decoder is
- * better there, and the scratch stays small). Not re-entrant (module scratch; calls no user code).
+ * Trade-off: a loop of table-free byte tests and one string made of the units (unitsToString)
+ * per call; values longer than {@link MAX_DECODE_UNITS} code units also return null (the native
+ * decoder is better there, and the scratch stays small). Not re-entrant (module scratch; calls no user code).
  */
+
+import { unitsToString } from '../util/code-units.js';
 
 /** Longest value decoded here, in UTF-16 code units (longer values: null). */
 export const MAX_DECODE_UNITS = 256;
@@ -35,7 +37,7 @@ const scratch = new Uint16Array(MAX_DECODE_UNITS);
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | null {
   const n = decodeUtf8Units(bytes, start, end, scratch);
-  return n < 0 ? null : String.fromCharCode.apply(null, scratch.subarray(0, n) as unknown as number[]);
+  return n < 0 ? null : unitsToString(scratch, n);
 }
 
 /**

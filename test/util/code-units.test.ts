@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asciiBytesToString, ensureCapacity, scratchBuffer } from '../../src/keys/ascii-bytes.js';
+import { asciiBytesToString, ensureCapacity, scratchBuffer, unitsToString } from '../../src/util/code-units.js';
 import { Rng } from '../../src/util/rng.js';
 
 function randomAscii(rng: Rng, n: number): string {
@@ -32,5 +32,29 @@ describe('ensureCapacity', () => {
     expect(c.length).toBe(128);
     expect(ensureCapacity(new Uint8Array(0), 1000).length).toBe(1024);
     expect(c.every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('unitsToString', () => {
+  it('equals String.fromCharCode of the units — any unit, unpaired surrogates included — short and long, for any array', () => {
+    const rng = new Rng(5);
+    for (const n of [0, 1, 16, 4096, 4097, 10_000]) {
+      // A view into a larger buffer at an offset, and units past the length not read.
+      const backing = new Uint16Array(n + 9);
+      const units = backing.subarray(3, 3 + n + 2);
+      let expected = '';
+      for (let i = 0; i < n; i++) {
+        const u = rng.int(4) === 0 ? 0xd800 + rng.int(0x800) : rng.int(0x10000);
+        units[i] = u;
+        expected += String.fromCharCode(u);
+      }
+      units[n] = 0x41;
+      expect(unitsToString(units, n)).toBe(expected);
+      // The same array again after its contents changed (its view is reused).
+      if (n > 0) {
+        units[0] = 0x62;
+        expect(unitsToString(units, n)).toBe('b' + expected.slice(1));
+      }
+    }
   });
 });
