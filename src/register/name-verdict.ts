@@ -173,14 +173,11 @@ function hasSpaceBytes(b: Uint8Array, from: number, to: number): boolean {
  */
 export function middleEmbedding(cm: string, rm: string): number {
   const b = scratchBytes(rm);
-  return middleEmbeddingBytes(cm, null, b, 0, rm.length);
+  return middleEmbeddingBytes(cm, b, 0, rm.length);
 }
 
-/**
- * middleEmbedding(cm, rm) for the folded record middle `rm` = the bytes `b[from .. to)`; `cp`,
- * when given, holds cm as its middle (its words are kept on it).
- */
-function middleEmbeddingBytes(cm: string, cp: FoldedParts | null, b: Uint8Array, from: number, to: number): number {
+/** middleEmbedding(cm, rm) for the folded record middle `rm` = the bytes `b[from .. to)`. */
+function middleEmbeddingBytes(cm: string, b: Uint8Array, from: number, to: number): number {
   if (cm.indexOf(' ') < 0 && !hasSpaceBytes(b, from, to)) {
     const rl = to - from;
     // words('') = []: the empty middle embeds in any other (1), nothing embeds in it (0); a
@@ -189,50 +186,67 @@ function middleEmbeddingBytes(cm: string, cp: FoldedParts | null, b: Uint8Array,
     // Two different single words: only the initial rule can match them (either way: symmetric).
     return (cm.length === 1 || rl === 1) && cm.charCodeAt(0) === b[from] ? 2 : 0;
   }
-  // The record middle's words as ranges of b.
-  if (middleStarts.length <= to - from) {
-    middleStarts = new Int32Array(2 * (to - from) + 2);
-    middleEnds = new Int32Array(2 * (to - from) + 2);
+  // Both middles' words as ranges: the record's of b, the claim's of cm (no arrays of strings).
+  const longest = Math.max(to - from, cm.length) + 1;
+  if (recordWordStart.length < longest) {
+    recordWordStart = new Int32Array(2 * longest);
+    recordWordEnd = new Int32Array(2 * longest);
+    claimWordStart = new Int32Array(2 * longest);
+    claimWordEnd = new Int32Array(2 * longest);
   }
   let m = 0;
   for (let i = from; i < to; ) {
     let j = i;
     while (j < to && b[j] !== 0x20) j++;
-    middleStarts[m] = i;
-    middleEnds[m++] = j;
+    recordWordStart[m] = i;
+    recordWordEnd[m++] = j;
     i = j + 1;
   }
-  const cw = cp !== null ? cp.middleWords : words(cm);
-  return Math.max(embedWords(cw, b, m, true), embedWords(cw, b, m, false));
+  let c = 0;
+  for (let i = 0; i < cm.length; ) {
+    let j = cm.indexOf(' ', i);
+    if (j < 0) j = cm.length;
+    claimWordStart[c] = i;
+    claimWordEnd[c++] = j;
+    i = j + 1;
+  }
+  return Math.max(embedWords(cm, c, b, m, true), embedWords(cm, c, b, m, false));
 }
 
-/** Word ranges of a record middle (middleEmbeddingBytes; grown as needed, not re-entrant). */
-let middleStarts = new Int32Array(16);
-let middleEnds = new Int32Array(16);
+/**
+ * Word ranges of the two middles middleEmbeddingBytes compares: the record's of its bytes, the
+ * claim's of its string (grown as needed, not re-entrant).
+ */
+let recordWordStart = new Int32Array(16);
+let recordWordEnd = new Int32Array(16);
+let claimWordStart = new Int32Array(16);
+let claimWordEnd = new Int32Array(16);
 
 /**
- * Do the claim's middle words `cw` appear in order among the record middle's `m` words
- * (middleStarts / middleEnds ranges of `b`) — or, `claimFirst` false, the record's among the
- * claim's — a one-letter word standing for a word with that initial ("v" for "van")? 0 no, 1
- * yes with whole words, 2 yes using an initial. Greedy leftmost matching is optimal for "is a
- * subsequence", whatever the predicate.
+ * Do the claim middle's `c` words (claimWordStart / claimWordEnd ranges of `cm`) appear in
+ * order among the record middle's `m` words (recordWordStart / recordWordEnd ranges of `b`) —
+ * or, `claimFirst` false, the record's among the claim's — a one-letter word standing for a
+ * word with that initial ("v" for "van")? 0 no, 1 yes with whole words, 2 yes using an
+ * initial. Greedy leftmost matching is optimal for "is a subsequence", whatever the predicate.
  */
-function embedWords(cw: readonly string[], b: Uint8Array, m: number, claimFirst: boolean): number {
-  const na = claimFirst ? cw.length : m;
-  const nb = claimFirst ? m : cw.length;
+function embedWords(cm: string, c: number, b: Uint8Array, m: number, claimFirst: boolean): number {
+  const na = claimFirst ? c : m;
+  const nb = claimFirst ? m : c;
   let j = 0;
   let initial = false;
   for (let i = 0; i < na; i++) {
     for (;;) {
       if (j === nb) return 0;
       // The pair (claim word, record word) — the predicate is symmetric.
-      const t = cw[claimFirst ? i : j]!;
+      const w = claimFirst ? i : j;
       const r = claimFirst ? j : i;
       j++;
-      const rs = middleStarts[r]!;
-      const re = middleEnds[r]!;
-      if (isBytes(t, b, rs, re)) break;
-      if ((t.length === 1 || re - rs === 1) && t.charCodeAt(0) === b[rs]) {
+      const cs = claimWordStart[w]!;
+      const cl = claimWordEnd[w]! - cs;
+      const rs = recordWordStart[r]!;
+      const rl = recordWordEnd[r]! - rs;
+      if (cl === rl && sameBytes(cm, cs, b, rs, cl)) break;
+      if ((cl === 1 || rl === 1) && cm.charCodeAt(cs) === b[rs]) {
         initial = true;
         break;
       }
@@ -935,10 +949,12 @@ function middleRelation(cp: FoldedParts, first: string, rn: number, lastStart: n
   const middleStart = f === tokens - 1 ? lastStart : familyEnd + 1;
   const middleEnd = f === tokens - 1 ? lastStart : lastStart - 1;
   if (!isBytes(cp.family, rb, 0, familyEnd) || !isBytes(cp.given, rb, lastStart, rn) || isBytes(cp.middle, rb, middleStart, middleEnd)) return 0;
-  const e = middleEmbeddingBytes(cp.middle, cp, rb, middleStart, middleEnd);
+  const e = middleEmbeddingBytes(cp.middle, rb, middleStart, middleEnd);
   if (e === 0) return 0;
   if (e === 2) return NAME.MIDDLE_INITIAL;
+  // Word counts of the middles (a fold has single spaces; the empty middle has no word).
   let recordMiddleWords = middleEnd > middleStart ? 1 : 0;
   for (let i = middleStart; i < middleEnd; i++) if (rb[i] === 0x20) recordMiddleWords++;
-  return cp.middleWords.length === recordMiddleWords ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;
+  const claimMiddleWords = cp.middle === '' ? 0 : spaceCount(cp.middle) + 1;
+  return claimMiddleWords === recordMiddleWords ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;
 }
