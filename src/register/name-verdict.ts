@@ -898,11 +898,11 @@ function compareLetters(claim: ClaimName, rn: number, rf: string | null, permuta
       break;
     }
   }
-  // The key of cf: the chosen ordering's (kept on it), else the claim's as written. A
-  // Vietnamese key has one syllable key per folded word (never empty, without a space), so
-  // keys of forms with different word counts differ and the register's is not computed (nor,
-  // in any case, built as a string: vietnameseKeyEquals).
-  // (For 'vi' the word counts are compared before the claim's key is computed at all.)
+  // The phonetic keys of cf (the chosen ordering's fold, else the claim's as written) and of
+  // the record. A Vietnamese key has one syllable key per folded word (never empty, without a
+  // space), so keys of forms with different word counts differ and neither is computed; with
+  // equal counts they are compared syllable by syllable, neither built as a string
+  // (vietnameseKeysEqualBytes). Generic keys are compared as strings.
   if (claim.locale === 'vi') {
     // The chosen ordering's first word IS the record's: so is its syllable key, and the
     // comparison starts at the second word.

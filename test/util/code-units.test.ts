@@ -9,7 +9,7 @@ function randomAscii(rng: Rng, n: number): string {
 }
 
 describe('asciiBytesToString', () => {
-  it('decodes a prefix of a Buffer and of a plain Uint8Array, short and long (chunked)', () => {
+  it('decodes a range of a Buffer and of a plain Uint8Array, short and long (chunked)', () => {
     const rng = new Rng(3);
     for (const n of [0, 1, 20, 4096, 4097, 10_000]) {
       const text = randomAscii(rng, n);
@@ -19,6 +19,10 @@ describe('asciiBytesToString', () => {
       plain[n] = buf[n] = 0x41; // a byte past the length is not decoded
       expect(asciiBytesToString(plain, n)).toBe(text);
       expect(asciiBytesToString(buf, n)).toBe(text);
+      // A range that starts past 0: bytes[start .. start + length).
+      const start = Math.min(n, 3);
+      expect(asciiBytesToString(plain, n - start, start)).toBe(text.slice(start));
+      expect(asciiBytesToString(buf, n - start, start)).toBe(text.slice(start));
     }
   });
 });
