@@ -68,7 +68,20 @@ export function canonicalPersonName(raw: string, locale: RegisterNameLocale, nor
     }
     return { norm: out.join(' '), tokens: t, reordered: true };
   }
-  return { norm: t.join(' '), tokens: t, reordered: false };
+  // Tokens in the written order: the normalised text itself when it is exactly the tokens
+  // joined by single spaces (no punctuation split them), else their join.
+  return { norm: normalized !== undefined && joinsToItself(t, normalized) ? normalized : t.join(' '), tokens: t, reordered: false };
+}
+
+/** `text` is exactly `tokens` (non-empty, in order) joined by single spaces. */
+function joinsToItself(tokens: readonly string[], text: string): boolean {
+  let at = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    if (k > 0 && text.charCodeAt(at++) !== 0x20) return false;
+    // Tokens are taken from the text in order: same length at the same place means the same units.
+    at += tokens[k]!.length;
+  }
+  return at === text.length;
 }
 
 /** The parts of a canonical name (normalised tokens). */
