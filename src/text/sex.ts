@@ -22,15 +22,33 @@ export type Sex = 'male' | 'female';
 const MALE = new Set(['nam', 'nam gioi', 'con trai', 'trai', 'dan ong', 'm', 'male', 'man', '1']);
 const FEMALE = new Set(['nu', 'nu gioi', 'con gai', 'gai', 'phu nu', 'dan ba', 'f', 'female', 'woman', '2']);
 
+/**
+ * Answers for the strings seen so far. A sex column holds a handful of distinct values
+ * ("Nam", "Nữ", "M", …), so a string is folded once and then answered by one lookup; the memo
+ * is emptied when it reaches MEMO_LIMIT distinct values (a column of junk cannot grow it).
+ */
+const memo = new Map<string, Sex | null>();
+const MEMO_LIMIT = 1024;
+
 /** 'male', 'female', or null when the value does not say (see the file header). */
 export function parseSex(input: unknown): Sex | null {
-  let s: string;
-  if (typeof input === 'string') s = input;
-  else if (typeof input === 'number') {
+  if (typeof input === 'string') {
+    const known = memo.get(input);
+    if (known !== undefined) return known;
+    const sex = parseSexString(input);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(input, sex);
+    return sex;
+  }
+  if (typeof input === 'number') {
     if (input === 1) return 'male';
     if (input === 2) return 'female';
-    return null;
-  } else return null;
+  }
+  return null;
+}
+
+/** parseSex of a string (folded and looked up). */
+function parseSexString(s: string): Sex | null {
   if (s.length === 0) return null;
   const f = foldToAscii(s);
   if (MALE.has(f)) return 'male';

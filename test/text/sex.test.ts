@@ -10,6 +10,16 @@ describe('parseSex', () => {
   for (const x of FEMALE) it(`${JSON.stringify(x)} → female`, () => expect(parseSex(x)).toBe('female'));
   for (const x of NONE) it(`${String(JSON.stringify(x))} → null`, () => expect(parseSex(x)).toBe(null));
 
+  it('answers the same when asked again, also after more distinct strings than its memo keeps', () => {
+    const expected = (x: unknown) => (MALE.includes(x as never) ? 'male' : FEMALE.includes(x as never) ? 'female' : null);
+    const known = [...MALE, ...FEMALE, ...NONE];
+    for (let round = 0; round < 3; round++) {
+      for (const x of known) expect(parseSex(x), JSON.stringify(x)).toBe(expected(x));
+      // 1,500 distinct other strings (the memo is emptied when it holds 1,024): each unknown.
+      for (let i = 0; i < 1500; i++) expect(parseSex(`x${round}-${i}`)).toBe(null);
+    }
+  });
+
   it('never throws on any string', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => [null, 'male', 'female'].includes(parseSex(s))), { numRuns: 1000, seed: 51 });
   });
