@@ -9,8 +9,8 @@
  *   policy    ∀k: mask(k) = 0 (not required) or mask(k) & bit(outcome(k)) ≠ 0
  *
  * Trade-off: record values are read through the store's accessors (a few per field, O(1),
- * one small string for text columns — except a name the claim wrote exactly as the register
- * did, which is recognised on the stored bytes: StoreReader.textInStyle); the evaluator holds
+ * one small string for text columns — except names, compared on the stored bytes in place:
+ * StoreReader.nameOutcome, no string unless the comparison needs the text); the evaluator holds
  * no per-claim state, so it can be used for any number of records of a claim (ambiguous IDs,
  * candidates).
  */
@@ -207,11 +207,8 @@ export class RecordEvaluator {
       case 'name': {
         if (claim.bad[f.index] === 1) return NAME.INVALID;
         if (absent) return compareName(null, null, 0);
-        const name = claim.name(f);
-        const style = this.nameStyle(f, form);
-        // compareName's first test (exact as written), on the stored bytes: no string decoded.
-        if (name !== null && store.textInStyle(col, row, name.text, style)) return NAME.EXACT;
-        return compareName(name, store.text(col, row), style);
+        // compareName on the stored bytes, read in place (no string decoded unless needed).
+        return store.nameOutcome(col, row, claim.name(f), this.nameStyle(f, form));
       }
       case 'date':
         if (absent) return compareDateField(claim, f, null, -1);

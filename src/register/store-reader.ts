@@ -6,9 +6,11 @@
  *   text(c, row)     the cell's bytes (TextColumnReader, read in place) decoded by the native
  *                    UTF-8 decoder of a Buffer view over the chunk's pool (cached per chunk,
  *                    re-made when the store re-allocates that pool)
- *   textInStyle(…)   a claimed name checked against the cell's bytes in place (the "exact" test
- *                    of a name, written-form.ts) — most verified names are written as the
- *                    register wrote them, and then no string is decoded at all
+ *   nameOutcome(…)   a claimed name compared with the cell's bytes in place (compareNameUtf8:
+ *                    the "exact as written" test of written-form.ts first — most verified names
+ *                    are written as the register wrote them — then, for a name that differs in
+ *                    letters, its fold as bytes): no string of the cell decoded unless the
+ *                    comparison needs its text (equal folds) or the native decoder
  *
  * Why: RecordStore.getNumber / getString validate the column and the row and go through a
  * Buffer per string — right for general use, a measurable share of a 10 µs query here.
@@ -19,7 +21,7 @@
 import { Buffer } from 'node:buffer';
 import type { ColumnChunk, RecordStore } from '../block/record-store.js';
 import type { TextColumnReader } from '../block/text-column.js';
-import { isNameInStyleUtf8 } from './written-form.js';
+import { compareName, compareNameUtf8, type ClaimName } from './name-verdict.js';
 
 type Values = Float64Array | Int32Array | Uint8Array;
 
@@ -65,15 +67,21 @@ export class StoreReader {
   }
 
   /**
-   * True when the text cell holds `written`'s normalised form in name style `style`
-   * (isNameInStyleUtf8: read in place, no string made); false when it does not, is missing, or
-   * cannot be told without decoding — then ask isNameInStyle on `text(c, row)`.
+   * compareName(claim, text(c, row), style) — the outcome of claimed name `claim` against the
+   * name in text cell (c, row), written in name style `style` — read in place by
+   * compareNameUtf8; the decoded string only for what that leaves to the native decoder (text
+   * outside the BMP, malformed bytes) and for a missing cell.
    */
-  textInStyle(c: number, row: number, written: string, style: number): boolean {
+  nameOutcome(c: number, row: number, claim: ClaimName | null, style: number): number {
     const t = this.texts[c]!;
-    if (t.isNull(row)) return false;
-    const u = t.units(row);
-    return u instanceof Uint8Array && isNameInStyleUtf8(written, u, t.start(row), t.end(row), style);
+    if (claim !== null && !t.isNull(row)) {
+      const u = t.units(row);
+      if (u instanceof Uint8Array) {
+        const o = compareNameUtf8(claim, u, t.start(row), t.end(row), style);
+        if (o >= 0) return o;
+      }
+    }
+    return compareName(claim, this.text(c, row), style);
   }
 
   /** The text of a text cell, null when missing (row must exist). */

@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { RecordStore } from '../../src/block/record-store.js';
 import { StoreReader } from '../../src/register/store-reader.js';
-import { isNameInStyle } from '../../src/register/written-form.js';
+import { ClaimName, compareName } from '../../src/register/name-verdict.js';
+import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from '../../src/register/verdict.js';
 
 describe('StoreReader', () => {
   it('reads what RecordStore accessors read, across chunks and while the store grows (property)', () => {
@@ -40,28 +41,30 @@ describe('StoreReader', () => {
     );
   });
 
-  it('textInStyle answers isNameInStyle on the decoded cell, across chunks; false for a missing cell (property)', () => {
-    let matched = 0;
+  it('nameOutcome answers compareName on the decoded cell, across chunks, for missing cells and text outside the BMP (property)', () => {
+    const seen = new Set<number>();
     const letters = 'aăâbdđeêgiklmnoôơuưyàáảãạằắẳẵặềếểễệỳýỷỹỵ ';
-    const value = fc.option(fc.string({ unit: fc.constantFrom(...letters), maxLength: 10 }), { nil: null });
+    const value = fc.option(fc.oneof({ arbitrary: fc.string({ unit: fc.constantFrom(...letters), maxLength: 10 }), weight: 8 }, { arbitrary: fc.constantFrom('an 😀', 'nguyễn văn an', 'nguyen van an'), weight: 1 }), { nil: null });
     fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.nat(2)), { minLength: 1, maxLength: 20 }), (values, asks) => {
+      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.nat(3)), { minLength: 1, maxLength: 20 }), (values, asks) => {
         const store = new RecordStore([{ name: 't', type: 'utf8' }], { chunkBits: 3 });
         for (const v of values) store.append([v]);
         const reader = new StoreReader(store);
         for (const [r, style, how] of asks) {
           const row = r % values.length;
           const stored = reader.text(0, row);
-          // The stored value as written in a style, in another one, or something else.
+          // The stored value as written in a style, in another one, without diacritics, or another value.
           const base = values[(row + (r & 1)) % values.length] ?? 'x';
-          const written = how === 0 ? base.toUpperCase() : how === 1 ? base : base.split(' ').map((t) => (t === '' ? t : t[0]!.toUpperCase() + t.slice(1))).join(' ');
-          if (stored !== null && isNameInStyle(written, stored, style)) matched++;
-          const expected = stored !== null && isNameInStyle(written, stored, style);
-          expect(reader.textInStyle(0, row, written, style)).toBe(expected);
+          const written = how === 0 ? base.toUpperCase() : how === 1 ? base : how === 2 ? base.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : base.split(' ').map((t) => (t === '' ? t : t[0]!.toUpperCase() + t.slice(1))).join(' ');
+          const claim = written.trim() === '' ? null : new ClaimName(written.trim(), 'vi', true);
+          const expected = compareName(claim, stored, style);
+          seen.add(expected);
+          expect(reader.nameOutcome(0, row, claim, style)).toBe(expected);
         }
       }),
       { seed: 31, numRuns: 300 },
     );
-    expect(matched).toBeGreaterThan(100); // the property saw both answers
+    // The property saw exact, equivalent, close, mismatch and missing answers.
+    for (const o of [NAME.EXACT, NAME.DIACRITICS, NAME.DIFFERS, O_RECORD_MISSING, O_CLAIM_MISSING]) expect(seen).toContain(o);
   });
 });
