@@ -56,6 +56,34 @@ export class StoreReader {
     }
   }
 
+  /**
+   * Read, for store row `row`, the cells of `columns[0 .. m)` — the value (or text offset) and
+   * null byte of each, then the first byte of each text value — without using them: memory-
+   * level parallelism (see CandidateSearch.touch). Returns a number made of what was read.
+   */
+  touchRow(row: number, columns: Int32Array, m: number): number {
+    const k = row >>> this.bits;
+    const i = row & this.mask;
+    let x = 0;
+    for (let j = 0; j < m; j++) {
+      const c = columns[j]!;
+      const t = this.texts[c]!;
+      if (t !== null) {
+        x = (x + t.start(row)) | 0;
+        continue;
+      }
+      if (k >= this.values[c]!.length) this.load(c, k);
+      x = (x + this.values[c]![k]![i]! + this.nulls[c]![k]![i >>> 3]!) | 0;
+    }
+    for (let j = 0; j < m; j++) {
+      const t = this.texts[columns[j]!]!;
+      if (t === null) continue;
+      const start = t.start(row);
+      if (t.end(row) > start) x = (x + t.units(row)[start]!) | 0;
+    }
+    return x;
+  }
+
   /** The number in a numeric cell, null when missing (row must exist). */
   number(c: number, row: number): number | null {
     const k = row >>> this.bits;

@@ -26,10 +26,14 @@ describe('StoreReader', () => {
           { chunkBits: 3 },
         );
         const reader = new StoreReader(store);
+        const all = Int32Array.of(0, 1, 2, 3);
         rows.forEach((r, i) => {
           store.append([r.t, r.n, r.u, r.l]);
           // Read an early row again after every append: cached views must follow pool growth.
           for (const k of [0, i >> 1, i]) {
+            // touchRow reads every kind of cell (null, text, numbers; a chunk the reader has not
+            // seen yet) and changes nothing the accessors below read.
+            expect(Number.isInteger(reader.touchRow(k, all, 4))).toBe(true);
             expect(reader.text(0, k)).toBe(store.getString(0, k));
             expect(reader.number(1, k)).toBe(store.getNumber(1, k));
             expect(reader.number(2, k)).toBe(store.getNumber(2, k));
