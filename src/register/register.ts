@@ -244,7 +244,8 @@ export class Register {
    * (touchColumnsFor): at this size each cell of a row is a cache and TLB miss of its own,
    * met one at a time by the evaluation between its comparisons; read together first, their
    * misses overlap (memory-level parallelism, as CandidateSearch.touch does for a block).
-   * Same-process A/B on a 10M register: VERIFIED 5.88 → 5.15 µs a claim, MISMATCH 6.53 → 5.51.
+   * Same-process A/B on a 10M register (two runs): VERIFIED 5.64 → 5.11 and 6.26 → 5.61 µs a
+   * claim, MISMATCH 6.01 → 5.41 and 6.54 → 5.83.
    */
   private readonly touchColumns: Int32Array;
   private touchCount = 0;

@@ -25,14 +25,17 @@ const FEMALE = new Set(['nu', 'nu gioi', 'con gai', 'gai', 'phu nu', 'dan ba', '
 /**
  * Answers for the strings seen so far. A sex column holds a handful of distinct values
  * ("Nam", "Nữ", "M", …), so a string is folded once and then answered by one lookup; the memo
- * is emptied when it reaches MEMO_LIMIT distinct values (a column of junk cannot grow it).
+ * keeps strings of at most MEMO_LENGTH units and is emptied when it reaches MEMO_LIMIT distinct
+ * values (a column of junk cannot grow it).
  */
 const memo = new Map<string, Sex | null>();
 const MEMO_LIMIT = 1024;
+const MEMO_LENGTH = 32;
 
 /** 'male', 'female', or null when the value does not say (see the file header). */
 export function parseSex(input: unknown): Sex | null {
   if (typeof input === 'string') {
+    if (input.length > MEMO_LENGTH) return parseSexString(input);
     const known = memo.get(input);
     if (known !== undefined) return known;
     const sex = parseSexString(input);

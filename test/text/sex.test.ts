@@ -15,8 +15,11 @@ describe('parseSex', () => {
     const known = [...MALE, ...FEMALE, ...NONE];
     for (let round = 0; round < 3; round++) {
       for (const x of known) expect(parseSex(x), JSON.stringify(x)).toBe(expected(x));
-      // 1,500 distinct other strings (the memo is emptied when it holds 1,024): each unknown.
+      // 1,500 distinct other strings (the memo is emptied when it holds 1,024): each unknown;
+      // long ones (not kept) too, and a known form padded past that length.
       for (let i = 0; i < 1500; i++) expect(parseSex(`x${round}-${i}`)).toBe(null);
+      expect(parseSex('x'.repeat(40))).toBe(null);
+      expect(parseSex(`${' '.repeat(40)}Nữ`)).toBe('female');
     }
   });
 
