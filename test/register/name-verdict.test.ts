@@ -21,7 +21,8 @@ function verdictOf(claim: string, registerName: string): string {
 /**
  * Reference for the middle-name tests: do the tokens of `a` appear in order among those of `b`,
  * a one-letter token standing for a token with that initial — 0 no, 1 yes, 2 yes using an
- * initial (the greedy leftmost test of compareName's embedTokens, written out again).
+ * initial (the greedy leftmost test of compareName's embedWords, written out again on arrays
+ * of words).
  */
 function embedOracle(a: string[], b: string[]): number {
   let j = 0;
