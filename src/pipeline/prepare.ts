@@ -31,8 +31,7 @@ import { parseDate, typedDateDigits, type DateParseOptions } from '../text/date.
 import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
 import { isKnownFamilyName } from '../text/name-frequencies.js';
-import { vietnamesePhoneticKey } from '../keys/vietnamese-phonetic.js';
-import { doubleMetaphone } from '../keys/double-metaphone.js';
+import { namePartForms } from '../keys/name-part-key.js';
 
 /** A row that could not be prepared. */
 export interface RejectedRow {
@@ -141,24 +140,6 @@ export function storeColumnsFor(schema: Schema): ColumnSpec[] {
     for (const form of NAME_FORMS) cols.push({ name: `${g.prefix}.${form}`, type: form === 'norm' ? 'utf8' : 'ascii' });
   }
   return cols;
-}
-
-/** Phonetic key of a folded part: Vietnamese syllable classes, or Double Metaphone per token. */
-function partKey(folded: string, locale: 'vi' | 'generic'): string {
-  if (folded === '') return '';
-  if (locale === 'vi') return vietnamesePhoneticKey(folded);
-  let out = '';
-  let start = 0;
-  for (let i = 0; i <= folded.length; i++) {
-    if (i === folded.length || folded.charCodeAt(i) === 32) {
-      if (i > start) {
-        const code = doubleMetaphone(folded.slice(start, i)).primary;
-        out = out === '' ? code : out + ' ' + code;
-      }
-      start = i + 1;
-    }
-  }
-  return out;
 }
 
 function isVietnameseName(value: string): boolean {
@@ -482,9 +463,14 @@ export class RowPreparer {
         if (family === '' && given === '') continue;
         norm = joinParts(family, '', given);
       }
-      const fFamily = foldToAscii(family);
-      const fMiddle = foldToAscii(middle);
-      const fGiven = foldToAscii(given);
+      // Each part's fold and phonetic key, memoised per part (name parts repeat: a few
+      // thousand make up nearly every name).
+      const pf = namePartForms(family, locale);
+      const pm = namePartForms(middle, locale);
+      const pg = namePartForms(given, locale);
+      const fFamily = pf.folded;
+      const fMiddle = pm.folded;
+      const fGiven = pg.folded;
       const fold = joinParts(fFamily, fMiddle, fGiven);
       if (fold === '') {
         this.issue(g.name, 'name has no letters');
@@ -496,10 +482,10 @@ export class RowPreparer {
       cells[c.family] = fFamily;
       cells[c.middle] = fMiddle;
       cells[c.given] = fGiven;
-      const familyKey = partKey(fFamily, locale);
-      const givenKey = partKey(fGiven, locale);
+      const familyKey = pf.key;
+      const givenKey = pg.key;
       cells[c.familyKey] = familyKey;
-      cells[c.middleKey] = partKey(fMiddle, locale);
+      cells[c.middleKey] = pm.key;
       cells[c.givenKey] = givenKey;
       // Family and given keys in sorted order: a blocking key that survives swapped parts.
       if (familyKey !== '' && givenKey !== '') {

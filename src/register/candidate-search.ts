@@ -29,9 +29,8 @@
  * oracle on registers with large blocks.
  *
  * Trade-off: scratch buffers sized for MAX_CANDIDATE_ROWS rows and MAX_CANDIDATES entries are
- * allocated once per register (the search is not re-entrant, like Register itself); the part
- * key memo holds at most MAX_PART_KEYS strings and is emptied when full (names are Zipfian: a
- * few thousand family and given names cover nearly every claim). Where the block is no larger
+ * allocated once per register (the search is not re-entrant, like Register itself); the name
+ * parts' keys come from a bounded memo (keys/name-part-key.ts). Where the block is no larger
  * than k every row must be compared in full anyway — and most are: in a synthetic register of
  * 10M people the block of a searched claim holds p50 1 / p90 3 / p99 6 rows (largest block 16),
  * so the gain is mostly in the key and the per-claim overhead; the bound pays off on common
@@ -81,12 +80,10 @@ import type { RecordStore } from '../block/record-store.js';
 import type { TextColumnReader } from '../block/text-column.js';
 import { KhopError } from '../errors.js';
 import type { KeyHasher } from '../hash/key-hasher.js';
-import { foldToAscii } from '../text/fold.js';
-import { compoundFamilyLengthOf } from '../text/name-frequencies.js';
 import type { PreparedClaim } from './claim.js';
 import { NO_ENTRY, type DeltaIndex } from './delta-index.js';
 import { compareNameUtf8 } from './name-verdict.js';
-import { nameKey, type RegisterNameLocale } from './person-name-form.js';
+import { candidateKey } from './person-name-form.js';
 import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import type { Tombstones } from './tombstones.js';
@@ -95,9 +92,6 @@ import { recordIdAt } from './record-id.js';
 
 /** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
 export const MAX_CANDIDATE_ROWS = 256;
-
-/** Distinct name parts whose phonetic key is kept (the memo is emptied when it is full). */
-export const MAX_PART_KEYS = 4096;
 
 /** Where the candidates of a register are: its candidate index, delta and tombstones. */
 export interface CandidateSources {
@@ -141,8 +135,6 @@ export class CandidateSearch {
   private readonly topSlot = new Uint8Array(MAX_CANDIDATES);
   /** Outcome rows: slot s at [s·K, (s+1)·K), slots 0..k (see rank). */
   private readonly outs: Uint8Array;
-  /** Per locale: normalised name part → nameKey of its folded form. */
-  private readonly partKeys: Readonly<Record<RegisterNameLocale, Map<string, string>>> = { vi: new Map(), generic: new Map() };
   /**
    * Name outcomes of this claim's rows so far: a row whose stored name has the same code
    * units (and the same field and written style) as an earlier row's has the same outcome —
@@ -244,7 +236,7 @@ export class CandidateSearch {
     if (!d.ok) return [];
     const norm = c.name(nameF).canonical;
     if (norm === null) return [];
-    const key = this.claimKey(norm, d.packed, nameF.locale);
+    const key = candidateKey(norm, d.packed, nameF.locale);
     if (key === null) return [];
     this.hasher.hashAscii(key, this.hashOut, 0);
     const lo = this.hashOut[0]!;
@@ -264,45 +256,6 @@ export class CandidateSearch {
       };
     }
     return out;
-  }
-
-  /**
-   * candidateKey(norm, packedDob, locale) of person-name-form.ts, computed the same way (the
-   * family and given parts of splitName, their folded phonetic keys, the packed date) with
-   * each part's key memoised: equal to it for every input (property-tested).
-   */
-  claimKey(norm: string, packedDob: number, locale: RegisterNameLocale): string | null {
-    if (packedDob <= 0) return null;
-    // splitName's family and given parts, sliced off the string: the first word (or the
-    // compound family's words — compoundFamilyLengthOf) and the last word.
-    const firstSpace = norm.indexOf(' ');
-    if (firstSpace < 0) return null; // one token (or none): no family part
-    const f = compoundFamilyLengthOf(norm);
-    let family: string;
-    if (f <= 1) family = norm.slice(0, firstSpace);
-    else {
-      let end = firstSpace;
-      for (let i = 1; i < f; i++) end = norm.indexOf(' ', end + 1); // f < token count: found
-      family = norm.slice(0, end);
-    }
-    const given = norm.slice(norm.lastIndexOf(' ') + 1);
-    if (family === '' || given === '') return null;
-    const fk = this.partKey(family, locale);
-    const gk = this.partKey(given, locale);
-    if (fk === '' || gk === '') return null;
-    return fk + '\u001f' + gk + '\u001f' + packedDob;
-  }
-
-  /** nameKey(foldToAscii(part), locale), memoised. */
-  private partKey(part: string, locale: RegisterNameLocale): string {
-    const memo = this.partKeys[locale];
-    let key = memo.get(part);
-    if (key === undefined) {
-      key = nameKey(foldToAscii(part), locale);
-      if (memo.size >= MAX_PART_KEYS) memo.clear();
-      memo.set(part, key);
-    }
-    return key;
   }
 
   /**

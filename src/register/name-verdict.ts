@@ -65,10 +65,11 @@ import { foldToAscii, foldUnitsInto, foldsToEmpty } from '../text/fold.js';
 import { compoundFamilyLengthOf, mayStartCompoundFamily } from '../text/name-frequencies.js';
 import { decodeUtf8Units, MAX_DECODE_UNITS } from '../text/utf8-decode.js';
 import { writeVietnameseSyllableKey } from '../keys/vietnamese-phonetic.js';
+import { nameKey } from '../keys/name-part-key.js';
 import { normalizeText } from '../text/normalize.js';
 import { asciiBytesToString, scratchBuffer, unitsToString } from '../util/code-units.js';
 import { parsePersonName } from '../text/person-name.js';
-import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from './person-name-form.js';
+import { canonicalPersonName, splitName, type RegisterNameLocale } from './person-name-form.js';
 import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from './verdict.js';
 import { NAME_STYLE_OTHER, isNameInStyle, isNameInStyleUtf8 } from './written-form.js';
 

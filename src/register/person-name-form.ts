@@ -12,17 +12,15 @@
  * name such as "Âu Dương" counts as the family part), so nothing but the canonical string
  * needs storing. Used for part-level comparisons and for the "did you mean" key.
  *
- * nameKey: the phonetic key of a folded part — Vietnamese syllable classes
- * (vietnamesePhoneticKey) for 'vi', the primary Double Metaphone code per token for 'generic'.
+ * candidateKey: the "did you mean" key — the family and given parts' phonetic keys
+ * (keys/name-part-key.ts, memoised per part) and the date of birth.
  *
  * Trade-off: one parse per stored row at build and per claim at query (microseconds);
  * folded parts and keys are recomputed at query time instead of being stored (lean store).
  */
 import { parseNormalizedPersonName, parsePersonName } from '../text/person-name.js';
-import { compoundFamilyLength } from '../text/name-frequencies.js';
-import { foldToAscii } from '../text/fold.js';
-import { vietnamesePhoneticKey } from '../keys/vietnamese-phonetic.js';
-import { doubleMetaphone } from '../keys/double-metaphone.js';
+import { compoundFamilyLength, compoundFamilyLengthOf } from '../text/name-frequencies.js';
+import { namePartForms } from '../keys/name-part-key.js';
 
 /** Name locale after 'auto' was decided ('auto' counts as 'vi' in a register). */
 export type RegisterNameLocale = 'vi' | 'generic';
@@ -109,24 +107,6 @@ export function splitName(norm: string): NameParts {
   };
 }
 
-/** Phonetic key of a FOLDED part ('' for ''). */
-export function nameKey(folded: string, locale: RegisterNameLocale): string {
-  if (folded === '') return '';
-  if (locale === 'vi') return vietnamesePhoneticKey(folded);
-  let out = '';
-  let start = 0;
-  for (let i = 0; i <= folded.length; i++) {
-    if (i === folded.length || folded.charCodeAt(i) === 0x20) {
-      if (i > start) {
-        const code = doubleMetaphone(folded.slice(start, i)).primary;
-        out = out === '' ? code : out + ' ' + code;
-      }
-      start = i + 1;
-    }
-  }
-  return out;
-}
-
 /**
  * The "did you mean" key of a canonical name and a packed date of birth: phonetic family key,
  * phonetic given key and the packed date, joined by 0x1F (ASCII). Null when the name has no
@@ -134,10 +114,15 @@ export function nameKey(folded: string, locale: RegisterNameLocale): string {
  */
 export function candidateKey(norm: string, packedDob: number, locale: RegisterNameLocale): string | null {
   if (packedDob <= 0) return null;
-  const parts = splitName(norm);
-  if (parts.family === '' || parts.given === '') return null;
-  const fk = nameKey(foldToAscii(parts.family), locale);
-  const gk = nameKey(foldToAscii(parts.given), locale);
+  // splitName's family and given parts, sliced off the string: the first word (or the compound
+  // family's words — compoundFamilyLengthOf) and the last word.
+  const firstSpace = norm.indexOf(' ');
+  if (firstSpace < 0) return null; // one token (or none): no family part
+  const f = compoundFamilyLengthOf(norm);
+  let end = firstSpace;
+  for (let i = 1; i < f; i++) end = norm.indexOf(' ', end + 1); // f < token count: found
+  const fk = namePartForms(norm.slice(0, end), locale).key;
+  const gk = namePartForms(norm.slice(norm.lastIndexOf(' ') + 1), locale).key;
   if (fk === '' || gk === '') return null;
   return fk + '\u001f' + gk + '\u001f' + packedDob;
 }

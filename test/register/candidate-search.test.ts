@@ -329,24 +329,3 @@ describe('CandidateSearch: record ids decoded by the search', () => {
     expect(seen).toBeGreaterThan(300);
   });
 });
-
-describe('CandidateSearch.claimKey', () => {
-  it('equals candidateKey for names built from name parts and for arbitrary strings (property)', async () => {
-    const { reg } = await bigRegister(3, 10);
-    const search = internals(reg).didYouMean;
-    const part = fc.constantFrom(...FAMILIES, ...MIDDLES, ...GIVENS, 'Âu Dương', 'Tôn Nữ', 'k’nhiêu', 'x');
-    const name = fc.oneof(
-      fc.array(part, { minLength: 0, maxLength: 5 }).map((t) => t.join(' ')),
-      fc.string({ maxLength: 12 }),
-    );
-    fc.assert(
-      fc.property(name, fc.constantFrom(0, -1, 19900501, 19900000), fc.constantFrom('vi' as const, 'generic' as const), (raw, packed, locale) => {
-        const norm = canonicalPersonName(raw, locale)?.norm ?? '';
-        expect(search.claimKey(norm, packed, locale)).toBe(candidateKey(norm, packed, locale));
-        // Twice: the second answer comes from the memo.
-        expect(search.claimKey(norm, packed, locale)).toBe(candidateKey(norm, packed, locale));
-      }),
-      { seed: 17, numRuns: 2000 },
-    );
-  });
-});

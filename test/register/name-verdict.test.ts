@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ClaimName, compareName, compareNameUtf8, foldedPartsOf, middleEmbedding, vietnameseKeysEqual, withinOneEdit } from '../../src/register/name-verdict.js';
-import { canonicalPersonName, nameKey, splitName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
+import { canonicalPersonName, splitName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
+import { nameKey } from '../../src/keys/name-part-key.js';
 import { NAME, NAME_OUTCOMES } from '../../src/register/verdict.js';
 import { NAME_STYLE_OTHER, isNameInStyle, nameStyleOf } from '../../src/register/written-form.js';
 import { damerauLevenshteinWithin } from '../../src/compare/damerau-levenshtein.js';

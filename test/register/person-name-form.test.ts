@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalPersonName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
+import { canonicalPersonName, candidateKey, splitName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
+import { nameKey } from '../../src/keys/name-part-key.js';
+import { foldToAscii } from '../../src/text/fold.js';
 import { normalizeText } from '../../src/text/normalize.js';
 
 describe('canonicalPersonName with the normalised text given (the claim side) equals it without', () => {
@@ -24,5 +26,41 @@ describe('canonicalPersonName with the normalised text given (the claim side) eq
       }),
       { seed: 61, numRuns: 3000 },
     );
+  });
+});
+
+describe('candidateKey', () => {
+  // The definition: splitName's family and given parts, each folded and keyed (no memo, no
+  // slicing shortcut).
+  function oracle(norm: string, packed: number, locale: RegisterNameLocale): string | null {
+    if (packed <= 0) return null;
+    const p = splitName(norm);
+    if (p.family === '' || p.given === '') return null;
+    const fk = nameKey(foldToAscii(p.family), locale);
+    const gk = nameKey(foldToAscii(p.given), locale);
+    return fk === '' || gk === '' ? null : `${fk}\u001f${gk}\u001f${packed}`;
+  }
+  const part = fc.constantFrom('Nguyễn', 'Trần', 'Lê', 'Văn', 'Thị Thu', 'Ân', 'Trâm', 'Châm', 'Hòa', 'Âu Dương', 'Tôn Nữ', 'k’nhiêu', 'John', 'x', '123');
+
+  it('equals its definition for names built from name parts and for arbitrary strings (property)', () => {
+    const name = fc.oneof(
+      fc.array(part, { minLength: 0, maxLength: 5 }).map((t) => t.join(' ')),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(name, fc.constantFrom(0, -1, 19900501, 19900000), fc.constantFrom<RegisterNameLocale>('vi', 'generic'), fc.boolean(), (raw, packed, locale, canonical) => {
+        const norm = canonical ? (canonicalPersonName(raw, locale)?.norm ?? '') : raw;
+        expect(candidateKey(norm, packed, locale)).toBe(oracle(norm, packed, locale));
+        // Twice: the second answer comes from the parts' memo.
+        expect(candidateKey(norm, packed, locale)).toBe(oracle(norm, packed, locale));
+      }),
+      { seed: 17, numRuns: 3000 },
+    );
+  });
+
+  it('a compound family name is the family part (Âu Dương, Tôn Nữ)', () => {
+    const k = candidateKey('âu dương văn an', 19900501, 'vi')!;
+    expect(k.split('\u001f')[0]).toBe(nameKey('au duong', 'vi'));
+    expect(k).not.toBe(candidateKey('âu văn an', 19900501, 'vi'));
   });
 });
