@@ -78,6 +78,19 @@ function hasNonAscii(s: string): boolean {
   return false;
 }
 
+/** Some of units[0 .. n) is above U+007F. */
+function unitsHaveNonAscii(units: Uint16Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (units[i]! > 0x7f) return true;
+  return false;
+}
+
+/** units[0 .. n) are the code units of s. */
+function isUnits(s: string, units: Uint16Array, n: number): boolean {
+  if (s.length !== n) return false;
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) !== units[i]) return false;
+  return true;
+}
+
 /** Combining marks (U+0300–U+036F): decomposed or half-composed text. */
 function hasCombiningMark(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -847,14 +860,22 @@ export function compareNameUtf8(claim: ClaimName, bytes: Uint8Array, start: numb
   if (n < 0) return -1;
   const rn = foldUnitsInto(recordUnits, n, recordFold); // recordFold holds 2 · MAX_DECODE_UNITS bytes
   const rb = recordFold;
-  if (!isBytes(claim.quickFolded, rb, 0, rn)) {
+  if (isBytes(claim.quickFolded, rb, 0, rn)) {
+    // compareName's quick tests (its exact test is the one above), on the units: the usual
+    // equivalent names — no diacritics, another case or Unicode form — need no string.
+    if (rn !== 0 && !hasNonAscii(claim.text) && unitsHaveNonAscii(recordUnits, n)) return NAME.DIACRITICS; // quick would be ASCII too
+    const q = claim.quick;
+    if (isUnits(q, recordUnits, n)) return claim.quickEquivalence(recordStyle);
+    if (rn !== 0 && (!hasNonAscii(q) || !unitsHaveNonAscii(recordUnits, n))) return NAME.DIACRITICS;
+  } else {
     if (claim.empty) return NAME.INVALID;
     let sum = 0;
     for (let i = 0; i < rn; i++) sum += rb[i]!;
     if (!claim.mayBePermutationOfFold(rn, sum)) return compareLetters(claim, rn, null, false, null, recordUnits, n);
   }
-  // Equal folds, or words that may be a permutation: the equivalence reasons and the
-  // orderings compare normalised strings — the string of the units, by compareName.
+  // Equal folds (normalised or re-ordered), or words that may be a permutation: the
+  // equivalence reasons and the orderings compare normalised strings — the string of the
+  // units, by compareName.
   return compareName(claim, unitsToString(recordUnits, n), recordStyle);
 }
 
