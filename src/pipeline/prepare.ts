@@ -221,6 +221,8 @@ interface GroupCells {
   readonly givenPos: number;
   /** Store column index of each name form. */
   readonly forms: Readonly<Record<(typeof NAME_FORMS)[number], number>>;
+  /** Full name as written → its forms (this preparer's; bounded by MAX_MEMO_NAMES). */
+  readonly memo: Map<string, NameForms | null>;
 }
 
 /** The non-empty parts, space-separated (no array per row). */
@@ -236,6 +238,65 @@ function textOf(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   const s = typeof v === 'string' ? v : String(v);
   return s.trim() === '' ? null : s;
+}
+
+/** The name-form cells of one name (see NAME_FORMS); keySet null when a key is empty. */
+interface NameForms {
+  readonly norm: string;
+  readonly fold: string;
+  readonly family: string;
+  readonly middle: string;
+  readonly given: string;
+  readonly familyKey: string;
+  readonly middleKey: string;
+  readonly givenKey: string;
+  readonly keySet: string | null;
+}
+
+/** Distinct full names a name group remembers (the memo is emptied when it is full). */
+export const MAX_MEMO_NAMES = 65536;
+
+/** The forms of a full name (null: it has no letters). */
+function fullNameForms(raw: string, locale: 'vi' | 'generic'): NameForms | null {
+  const p = parsePersonName(raw);
+  const t = p.tokens;
+  if (t.length === 0) return null;
+  if (locale === 'vi') {
+    // Vietnamese order is family-middle-given; a likely given-first name is compared in
+    // canonical order (the flag is the parser's, computed from name-part frequencies).
+    if (p.likelyReversed && t.length >= 2) {
+      if (p.reason === 'given-name-first') return partForms(t[1]!, t.slice(2).join(' '), t[0]!, locale);
+      return partForms(t[t.length - 1]!, t.slice(0, t.length - 2).join(' '), t[t.length - 2]!, locale);
+    }
+    return partForms(p.family, p.middle.join(' '), p.given, locale);
+  }
+  // Western order: given first, family last.
+  return partForms(t.length > 1 ? t[t.length - 1]! : '', t.slice(1, Math.max(1, t.length - 1)).join(' '), t[0]!, locale);
+}
+
+/** The forms of a name from its normalised parts (null: they fold to nothing). */
+function partForms(family: string, middle: string, given: string, locale: 'vi' | 'generic'): NameForms | null {
+  // Each part's fold and phonetic key, memoised per part (name parts repeat: a few
+  // thousand make up nearly every name).
+  const pf = namePartForms(family, locale);
+  const pm = namePartForms(middle, locale);
+  const pg = namePartForms(given, locale);
+  const fold = joinParts(pf.folded, pm.folded, pg.folded);
+  if (fold === '') return null;
+  const familyKey = pf.key;
+  const givenKey = pg.key;
+  return {
+    norm: joinParts(family, middle, given),
+    fold,
+    family: pf.folded,
+    middle: pm.folded,
+    given: pg.folded,
+    familyKey,
+    middleKey: pm.key,
+    givenKey,
+    // Family and given keys in sorted order: a blocking key that survives swapped parts.
+    keySet: familyKey === '' || givenKey === '' ? null : familyKey < givenKey ? `${familyKey}|${givenKey}` : `${givenKey}|${familyKey}`,
+  };
 }
 
 /**
@@ -304,6 +365,7 @@ export class RowPreparer {
         familyPos: famField === undefined ? -1 : pos.get(famField)!,
         givenPos: givField === undefined ? -1 : pos.get(givField)!,
         forms,
+        memo: new Map<string, NameForms | null>(),
       };
     });
     this.idField = idField;
@@ -415,82 +477,40 @@ export class RowPreparer {
       }
     }
     for (const gp of this.groupCells) {
-      const g = gp.g;
-      const locale = g.locale;
-      let family = '';
-      let middle = '';
-      let given = '';
-      let norm = '';
-      if (g.hasMiddle) {
+      let forms: NameForms | null | undefined;
+      if (gp.g.hasMiddle) {
         const raw = textOf(values[base + gp.fullPos]);
         if (raw === null) continue;
-        const p = parsePersonName(raw);
-        if (p.tokens.length === 0) {
-          this.issue(g.name, 'name has no letters');
-          continue;
+        // A full name seen before has the same forms: names repeat (a national population's
+        // most common 65,536 spellings cover more than half of its records).
+        const memo = gp.memo;
+        forms = memo.get(raw);
+        if (forms === undefined) {
+          forms = fullNameForms(raw, gp.g.locale);
+          if (memo.size >= MAX_MEMO_NAMES) memo.clear();
+          memo.set(raw, forms);
         }
-        if (locale === 'vi') {
-          // Vietnamese order is family-middle-given; a likely given-first name is compared in
-          // canonical order (the flag is the parser's, computed from name-part frequencies).
-          const t = p.tokens;
-          if (p.likelyReversed && t.length >= 2) {
-            if (p.reason === 'given-name-first') {
-              family = t[1]!;
-              middle = t.slice(2).join(' ');
-              given = t[0]!;
-            } else {
-              family = t[t.length - 1]!;
-              middle = t.slice(0, t.length - 2).join(' ');
-              given = t[t.length - 2]!;
-            }
-          } else {
-            family = p.family;
-            middle = p.middle.join(' ');
-            given = p.given;
-          }
-        } else {
-          // Western order: given first, family last.
-          const t = p.tokens;
-          given = t[0]!;
-          family = t.length > 1 ? t[t.length - 1]! : '';
-          middle = t.slice(1, Math.max(1, t.length - 1)).join(' ');
-        }
-        norm = joinParts(family, middle, given);
       } else {
         // Tokens as the name parser splits them, so `norm` and the folded parts agree token by token.
-        family = gp.familyPos >= 0 ? parsePersonName(textOf(values[base + gp.familyPos]) ?? '').tokens.join(' ') : '';
-        given = gp.givenPos >= 0 ? parsePersonName(textOf(values[base + gp.givenPos]) ?? '').tokens.join(' ') : '';
+        const family = gp.familyPos >= 0 ? parsePersonName(textOf(values[base + gp.familyPos]) ?? '').tokens.join(' ') : '';
+        const given = gp.givenPos >= 0 ? parsePersonName(textOf(values[base + gp.givenPos]) ?? '').tokens.join(' ') : '';
         if (family === '' && given === '') continue;
-        norm = joinParts(family, '', given);
+        forms = partForms(family, '', given, gp.g.locale);
       }
-      // Each part's fold and phonetic key, memoised per part (name parts repeat: a few
-      // thousand make up nearly every name).
-      const pf = namePartForms(family, locale);
-      const pm = namePartForms(middle, locale);
-      const pg = namePartForms(given, locale);
-      const fFamily = pf.folded;
-      const fMiddle = pm.folded;
-      const fGiven = pg.folded;
-      const fold = joinParts(fFamily, fMiddle, fGiven);
-      if (fold === '') {
-        this.issue(g.name, 'name has no letters');
+      if (forms === null) {
+        this.issue(gp.g.name, 'name has no letters');
         continue;
       }
       const c = gp.forms;
-      cells[c.norm] = norm;
-      cells[c.fold] = fold;
-      cells[c.family] = fFamily;
-      cells[c.middle] = fMiddle;
-      cells[c.given] = fGiven;
-      const familyKey = pf.key;
-      const givenKey = pg.key;
-      cells[c.familyKey] = familyKey;
-      cells[c.middleKey] = pm.key;
-      cells[c.givenKey] = givenKey;
-      // Family and given keys in sorted order: a blocking key that survives swapped parts.
-      if (familyKey !== '' && givenKey !== '') {
-        cells[c.keySet] = familyKey < givenKey ? `${familyKey}|${givenKey}` : `${givenKey}|${familyKey}`;
-      }
+      cells[c.norm] = forms.norm;
+      cells[c.fold] = forms.fold;
+      cells[c.family] = forms.family;
+      cells[c.middle] = forms.middle;
+      cells[c.given] = forms.given;
+      cells[c.familyKey] = forms.familyKey;
+      cells[c.middleKey] = forms.middleKey;
+      cells[c.givenKey] = forms.givenKey;
+      cells[c.keySet] = forms.keySet;
       usable++;
     }
     if (usable === 0) {

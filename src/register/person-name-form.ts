@@ -114,6 +114,12 @@ export function splitName(norm: string): NameParts {
  */
 export function candidateKey(norm: string, packedDob: number, locale: RegisterNameLocale): string | null {
   if (packedDob <= 0) return null;
+  const head = candidateKeyHead(norm, locale);
+  return head === null ? null : head + packedDob;
+}
+
+/** The name's part of candidateKey: its family and given keys, each followed by 0x1F (null: no such key). */
+export function candidateKeyHead(norm: string, locale: RegisterNameLocale): string | null {
   // splitName's family and given parts, sliced off the string: the first word (or the compound
   // family's words — compoundFamilyLengthOf) and the last word.
   const firstSpace = norm.indexOf(' ');
@@ -124,5 +130,5 @@ export function candidateKey(norm: string, packedDob: number, locale: RegisterNa
   const fk = namePartForms(norm.slice(0, end), locale).key;
   const gk = namePartForms(norm.slice(norm.lastIndexOf(' ') + 1), locale).key;
   if (fk === '' || gk === '') return null;
-  return fk + '\u001f' + gk + '\u001f' + packedDob;
+  return fk + '\u001f' + gk + '\u001f';
 }

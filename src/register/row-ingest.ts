@@ -24,7 +24,7 @@ import { parseDate } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
 import { normalizeText } from '../text/normalize.js';
 import { idNumber, parseIdInput } from './national-id-input.js';
-import { canonicalPersonName, candidateKey } from './person-name-form.js';
+import { canonicalPersonName, candidateKeyHead } from './person-name-form.js';
 import type { CategoryDictionary } from './category-dictionary.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import { dateFormatOf, nameStyleOf, packForm, packSex, sexFormOf } from './written-form.js';
@@ -61,6 +61,23 @@ function textOf(v: unknown): string | null {
   return t === '' ? null : t;
 }
 
+/**
+ * A personName value's forms as the build stores and keys them, remembered per field by its text
+ * (names repeat: a national population's most common 65,536 spellings cover more than half of
+ * its records). `style` and `head` are computed when first needed.
+ */
+interface NameEntry {
+  /** canonicalPersonName(text).norm. */
+  readonly norm: string;
+  /** nameStyleOf(text, norm), or −1 before it is needed. */
+  style: number;
+  /** candidateKeyHead(norm), or undefined before it is needed. */
+  head: string | null | undefined;
+}
+
+/** Distinct name texts a personName field remembers (the memo is emptied when it is full). */
+export const MAX_MEMO_NAMES = 65536;
+
 /** True for the separators of an earlier-IDs list: ; | , */
 function isListSeparator(c: number): boolean {
   return c === 0x3b || c === 0x7c || c === 0x2c;
@@ -85,6 +102,10 @@ export class RowIngester {
   private readonly earlierIdsField: string | null;
   private readonly candidates: boolean;
   private readonly dictionary: CategoryDictionary;
+  /** Per field (by index): name text → its forms, or null when it has no letters. */
+  private readonly nameMemos: Array<Map<string, NameEntry | null> | null>;
+  /** The entry of the personName value field() last stored (null: none). */
+  private nameEntry: NameEntry | null = null;
 
   constructor(
     layout: RegisterLayout,
@@ -101,6 +122,7 @@ export class RowIngester {
     this.earlierIdsField = earlierIdsField;
     this.candidates = candidateSearch && layout.fullName !== null && layout.date !== null;
     this.cells = new Array<CellValue>(layout.columns.length).fill(null);
+    this.nameMemos = layout.fields.map((f) => (f.group === 'name' && f.kind === 'personName' ? new Map() : null));
   }
 
   private issue(field: string, reason: string): void {
@@ -164,7 +186,7 @@ export class RowIngester {
     this.idDigits = id.digits;
     let nameStyle = 0;
     let dateFormat = 0;
-    let norm: string | null = null;
+    let full: NameEntry | null = null;
     let dob = 0;
     for (const f of L.fields) {
       const raw = hasOwn.call(r, f.column) ? r[f.column] : undefined;
@@ -179,11 +201,16 @@ export class RowIngester {
         }
         continue;
       }
+      this.nameEntry = null;
       this.field(f, raw);
       const v = cells[f.storeColumn];
       if (v === null) continue;
-      if (f === L.name) nameStyle = nameStyleOf(textOf(raw)!, v as string);
-      if (f === L.fullName) norm = v as string;
+      const e = this.nameEntry as NameEntry | null;
+      if (f === L.name) {
+        if (e === null) nameStyle = nameStyleOf(textOf(raw)!, v as string);
+        else nameStyle = e.style >= 0 ? e.style : (e.style = nameStyleOf(textOf(raw)!, e.norm));
+      }
+      if (f === L.fullName) full = e;
       if (f === L.date) {
         dob = v as number;
         dateFormat = dateFormatOf(textOf(raw)!, dob);
@@ -192,7 +219,12 @@ export class RowIngester {
     cells[L.formColumn] = packForm(nameStyle, dateFormat, ridIsNumber);
     cells[L.recordIdColumn] = L.recordIdType === 'float64' ? (rid as number) : String(rid);
     this.readEarlier(earlierRaw);
-    this.candidate = this.candidates && norm !== null ? candidateKey(norm, dob, L.fullName!.locale) : null;
+    // candidateKey(norm, dob): the name's head (memoised with the name) and the date.
+    if (!this.candidates || full === null || dob <= 0) this.candidate = null;
+    else {
+      if (full.head === undefined) full.head = candidateKeyHead(full.norm, L.fullName!.locale);
+      this.candidate = full.head === null ? null : full.head + dob;
+    }
     return null;
   }
 
@@ -214,9 +246,19 @@ export class RowIngester {
       }
       case 'name': {
         if (f.kind === 'personName') {
-          const c = canonicalPersonName(text, f.locale);
-          if (c === null) this.issue(f.name, 'name has no letters');
-          else cells[f.storeColumn] = c.norm;
+          const memo = this.nameMemos[f.index]!;
+          let e = memo.get(text);
+          if (e === undefined) {
+            const c = canonicalPersonName(text, f.locale);
+            e = c === null ? null : { norm: c.norm, style: -1, head: undefined };
+            if (memo.size >= MAX_MEMO_NAMES) memo.clear();
+            memo.set(text, e);
+          }
+          if (e === null) this.issue(f.name, 'name has no letters');
+          else {
+            cells[f.storeColumn] = e.norm;
+            this.nameEntry = e;
+          }
         } else {
           const n = normalizeText(text);
           if (foldToAscii(n) === '') this.issue(f.name, 'name has no letters');
