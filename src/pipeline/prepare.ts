@@ -481,8 +481,8 @@ export class RowPreparer {
       if (gp.g.hasMiddle) {
         const raw = textOf(values[base + gp.fullPos]);
         if (raw === null) continue;
-        // A full name seen before has the same forms: names repeat (a national population's
-        // most common 65,536 spellings cover more than half of its records).
+        // A full name seen before has the same forms: names repeat (in the synthetic 1M
+        // population the most common 65,536 spellings cover ~80 % of the records).
         const memo = gp.memo;
         forms = memo.get(raw);
         if (forms === undefined) {

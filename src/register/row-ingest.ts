@@ -63,8 +63,8 @@ function textOf(v: unknown): string | null {
 
 /**
  * A personName value's forms as the build stores and keys them, remembered per field by its text
- * (names repeat: a national population's most common 65,536 spellings cover more than half of
- * its records). `style` and `head` are computed when first needed.
+ * (names repeat: in the synthetic 1M population the most common 65,536 spellings cover ~80 % of
+ * the records). `style` and `head` are computed when first needed.
  */
 interface NameEntry {
   /** canonicalPersonName(text).norm. */
