@@ -31,35 +31,36 @@
  * Only full names (personName) have middle names and an order; given/family name fields stop
  * at dialect-spelling / typo.
  *
- * Trade-off: the claim side (canonical form, folded form, key, equivalence reason, and per
- * ordering of its tokens the first / last word, folded parts and key) is computed once per
- * claim, lazily — a claim that matches as written never normalises anything, the
- * re-orderings are built only when the written order does not line up with the register's
- * name, and a claim compared with several records (the "did you mean" block) folds, splits
- * and keys its own side once (its syllable keys word by word, as far as comparisons need them). The record side is folded per comparison from its stored
- * normalised form; its parts are read off that folded form when its tokens fold one to one
- * onto words (foldedPartsOf), and its phonetic key is computed only when the word counts allow
- * a match. In the search's usual case — a name that differs in letters ("Nguyễn Văn An"
- * against "nguyễn thị an") — the folded forms are compared first, so neither the claim's quick
- * form nor its normalised form is computed; the claim's syllable keys only when the word
- * counts agree; the middle-name test does not split single-word middles (middleEmbedding) and the
- * typo test is one pass (withinOneEdit) instead of a distance matrix: ~2.5 → ~1.6 µs per such
- * comparison, warm (each property-tested against the general form; verdicts identical on 200k
- * claims against a 10M register). Measured earlier, on the "did you mean" blocks of the 18,000 NOT_FOUND / INVALID_ID claims
- * of 100k generated claims in a 10M synthetic population (20,031 rows; old and new code in one
- * process, alternating per claim, fresh ClaimName per claim): ×1.24–1.62 per comparison (median
- * of 4 runs ×1.33), a claim's whole block p99 33–44 µs → 22–29 µs; a name that differs in
- * letters (the search's usual case) ~8 µs → ~5 µs including the claim side's first use.
- * The search reads a stored name in place (compareNameUtf8): UTF-8 → code units → fold, no
- * string of the name — a name that differs in letters 1.65 → 1.27 µs, warm; a name whose fold
- * equals the claim's (or may be a permutation of it) still takes compareName, which needs the
- * text for the equivalence reasons. The record's fold is then kept as BYTES (foldUnitsInto;
- * compareName copies its fold into the same scratch): its first and last words, its family /
- * middle / given parts and its middle words are byte ranges, compared with the claim's strings
- * unit by unit, and the key test starts after the first word when the chosen ordering's first
- * word is the record's (its syllable key is then the same) — no string, array or parts object
- * per record: on the 20,194 "differs" pairs of the did-you-mean blocks of 200k claims against
- * a 10M register, 1.46 → 0.90 µs per comparison, warm.
+ * Trade-off: the claim side (canonical form, folded form, key, equivalence reason, and per ordering
+ * of its tokens the first / last word, folded parts and key) is computed once per claim, lazily — a
+ * claim that matches as written never normalises anything, the re-orderings are built only when the
+ * written order does not line up with the register's name, and a claim compared with several
+ * records (the "did you mean" block) folds, splits and keys its own side once (its syllable keys
+ * word by word, as far as comparisons need them). The record side is folded per comparison from its
+ * stored normalised form; its parts are read off that folded form when its tokens fold one to one
+ * onto words (foldedPartsOf), and its phonetic key is computed only when the word counts allow a
+ * match. In the search's usual case — a name that differs in letters ("Nguyễn Văn An" against
+ * "nguyễn thị an") — the folded forms are compared first, so neither the claim's quick form nor its
+ * normalised form is computed; the claim's syllable keys only when the word counts agree; the
+ * middle-name test does not split single-word middles (middleEmbedding) and the typo test is one
+ * pass (withinOneEdit) instead of a distance matrix: ~2.5 → ~1.6 µs per such comparison, warm (each
+ * property-tested against the general form; verdicts identical on 200k claims against a 10M
+ * register). Measured earlier, on the "did you mean" blocks of the 18,000 NOT_FOUND / INVALID_ID
+ * claims of 100k generated claims in a 10M synthetic population (20,031 rows; old and new code in
+ * one process, alternating per claim, fresh ClaimName per claim): ×1.24–1.62 per comparison (median
+ * of 4 runs ×1.33), a claim's whole block p99 33–44 µs → 22–29 µs; a name that differs in letters
+ * (the search's usual case) ~8 µs → ~5 µs including the claim side's first use. The search reads a
+ * stored name in place (compareNameUtf8): UTF-8 → code units → fold, no string of the name — a name
+ * that differs in letters 1.65 → 1.27 µs, warm; a name whose fold equals the claim's gets
+ * compareName's quick tests on those units (diacritics, case, Unicode form, spacing), and only the
+ * equivalences that need the text (tone placement, re-ordering, a possible permutation) take
+ * compareName on its string. The record's fold is then kept as BYTES (foldUnitsInto; compareName
+ * copies its fold into the same scratch): its first and last words, its family / middle / given
+ * parts and its middle words are byte ranges, compared with the claim's strings unit by unit, and
+ * the key test starts after the first word when the chosen ordering's first word is the record's
+ * (its syllable key is then the same) — no string, array or parts object per record: on the 20,194
+ * "differs" pairs of the did-you-mean blocks of 200k claims against a 10M register, 1.46 → 0.90 µs
+ * per comparison, warm.
  */
 import { foldToAscii, foldUnitsInto, foldsToEmpty } from '../text/fold.js';
 import { compoundFamilyLengthOf, mayStartCompoundFamily } from '../text/name-frequencies.js';
@@ -67,7 +68,7 @@ import { decodeUtf8Units, MAX_DECODE_UNITS } from '../text/utf8-decode.js';
 import { writeVietnameseSyllableKey } from '../keys/vietnamese-phonetic.js';
 import { nameKey } from '../keys/name-part-key.js';
 import { normalizeText } from '../text/normalize.js';
-import { asciiBytesToString, scratchBuffer, unitsToString } from '../util/code-units.js';
+import { asciiBytesToString, ensureCapacity, scratchBuffer, unitsToString } from '../util/code-units.js';
 import { parsePersonName } from '../text/person-name.js';
 import { canonicalPersonName, splitName, type RegisterNameLocale } from './person-name-form.js';
 import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from './verdict.js';
@@ -176,7 +177,6 @@ function hasSpaceBytes(b: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (b[i] === 0x20) return true;
   return false;
 }
-
 
 /**
  * The middle-name relation of two names whose family and given parts agree: max of
@@ -308,8 +308,7 @@ let stringBytes = scratchBuffer(64);
 
 /** The low bytes of the code units of `s` (a fold: ASCII) in a module scratch. */
 function scratchBytes(s: string): Uint8Array {
-  if (stringBytes.length < s.length) stringBytes = scratchBuffer(2 * s.length);
-  const b = stringBytes;
+  const b = (stringBytes = ensureCapacity(stringBytes, s.length));
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
 }
@@ -325,7 +324,7 @@ export function vietnameseKeysEqual(a: string, b: string): boolean {
 }
 
 /** Scratch of the record side's syllable keys (grown as needed; nothing here is re-entrant). */
-let keyOut = new Uint8Array(64);
+let keyOut = scratchBuffer(64);
 
 /**
  * The claim side's syllable keys, word by word on demand, for one folded form at a time
@@ -337,8 +336,8 @@ let keyOut = new Uint8Array(64);
  * bytes, so the slots of consecutive words never overlap.
  */
 let keyForm: string | null = null;
-let keyFormBytes = new Uint8Array(64);
-let keyBytes = new Uint8Array(128);
+let keyFormBytes = scratchBuffer(64);
+let keyBytes = scratchBuffer(128);
 let keyWordStart = new Int32Array(16);
 let keyWordEnd = new Int32Array(16);
 let keyLength = new Int32Array(16);
@@ -348,8 +347,8 @@ let keyWords = 0;
 function useKeyForm(form: string): void {
   if (keyForm === form) return;
   const n = form.length;
-  if (keyFormBytes.length < n) keyFormBytes = new Uint8Array(2 * n);
-  if (keyBytes.length < 2 * n + 2) keyBytes = new Uint8Array(4 * n + 4);
+  keyFormBytes = ensureCapacity(keyFormBytes, n);
+  keyBytes = ensureCapacity(keyBytes, 2 * n + 2); // word w's key at its start + w: ≤ its length + 1 bytes
   if (keyWordStart.length <= n) {
     keyWordStart = new Int32Array(n + 16);
     keyWordEnd = new Int32Array(n + 16);
@@ -383,7 +382,7 @@ function useKeyForm(form: string): void {
  */
 function vietnameseKeysEqualBytes(cf: string, rb: Uint8Array, rn: number, from: number, word: number): boolean {
   useKeyForm(cf);
-  if (keyOut.length < rn + 1) keyOut = new Uint8Array(2 * rn + 2); // a word of w units: ≤ w + 1 bytes
+  keyOut = ensureCapacity(keyOut, rn + 1); // a word of w units: ≤ w + 1 bytes
   const out = keyOut;
   let i = from;
   for (let w = word; w < keyWords; w++) {
@@ -836,8 +835,7 @@ export function compareName(claim: ClaimName | null, recordNorm: string | null, 
     for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(recordStyle, o.kind, recordNorm);
     for (const o of orderings) if (o.folded === rf) return diacriticsOutcome(o.norm, recordNorm);
   }
-  if (recordFold.length < rf.length) recordFold = scratchBuffer(2 * rf.length);
-  const rb = recordFold;
+  const rb = (recordFold = ensureCapacity(recordFold, rf.length));
   for (let i = 0; i < rf.length; i++) rb[i] = rf.charCodeAt(i);
   return compareLetters(claim, rf.length, rf, permutation, recordNorm, recordUnits, 0);
 }

@@ -10,7 +10,8 @@
  *                    the "exact as written" test of written-form.ts first — most verified names
  *                    are written as the register wrote them — then, for a name that differs in
  *                    letters, its fold as bytes): no string of the cell decoded unless the
- *                    comparison needs its text (equal folds) or the native decoder
+ *                    comparison needs its text (an equivalence such as tone placement or a
+ *                    re-ordering) or the native decoder
  *
  * Why: RecordStore.getNumber / getString validate the column and the row and go through a
  * Buffer per string — right for general use, a measurable share of a 10 µs query here.

@@ -31,7 +31,7 @@
 import { KhopError } from '../errors.js';
 import { isInvisible, isLatinCombiningMark, isUnicodeSpace } from './char-class.js';
 import { TABLE_LIMIT } from './vietnamese-letters.js';
-import { asciiBytesToString, scratchBuffer } from '../util/code-units.js';
+import { asciiBytesToString, ensureCapacity, scratchBuffer } from '../util/code-units.js';
 
 /** Table value: the code unit separates words. */
 const SEP = 0;
@@ -173,7 +173,7 @@ export function foldUnitsInto(u: Uint16Array, n: number, dst: Uint8Array): numbe
 /** The fold of the string `s` (through foldInto). */
 function fold(s: string): string {
   const n = s.length;
-  if (out.length < 2 * n) out = scratchBuffer(Math.max(2 * n, out.length * 2)); // ≤ 2 chars per unit
+  out = ensureCapacity(out, 2 * n); // ≤ 2 chars per unit
   return asciiBytesToString(out, foldInto(s, null, n, out));
 }
 
