@@ -169,6 +169,9 @@ const JOB_PREFIX = `register:${process.pid}:`;
 let jobCounter = 0;
 const MAX_BATCH_SIZE = 1 << 20;
 
+/** Claims of a batch whose records' cells are read ahead together (claimBatch's prefetch). */
+const PREFETCH_WINDOW = 16;
+
 /** Rows of an ID block whose cells resolve() reads ahead (an ID block usually holds one row). */
 const TOUCH_ROWS = 4;
 
@@ -680,6 +683,8 @@ export class Register {
     const hi = new Uint32Array(batchSize);
     const idBlocks = new Uint32Array(batchSize);
     const earlierBlocks = new Uint32Array(batchSize);
+    /** 1 where claim i's ID was hashed (a valid ID): only those have a block to prefetch. */
+    const hashed = new Uint8Array(batchSize);
     /** Keyed register: each claim's HMAC tag, handed to its PreparedClaim (one HMAC per claim). */
     const tags = this.s.layout.keyed === null ? null : new Float64Array(batchSize);
     let claims: unknown[] = [];
@@ -687,6 +692,39 @@ export class Register {
     let values: ClaimValues | null = null;
     let generation = -1;
     const K = this.s.layout.fields.length;
+    /** Claims looked up in this batch, and the first not yet prefetched (prefetch). */
+    let count = 0;
+    let prefetchedTo = 0;
+    const windowRows = new Int32Array(PREFETCH_WINDOW);
+    const windowColumns = new Int32Array(K + 2);
+    /** Fields some claim of the last window had (the columns the next window prefetches); all at first. */
+    const seen = new Uint8Array(K).fill(1);
+    /**
+     * The first row of the ID block of claims [from, from + PREFETCH_WINDOW), and its cells
+     * (those of the fields the last window's claims had), read in stages across the window so
+     * that their cache misses overlap (StoreReader.touchRows); the claims' own touch in
+     * collect then finds them cached.
+     */
+    const prefetch = (from: number): void => {
+      const to = Math.min(count, from + PREFETCH_WINDOW);
+      const index = this.s.idIndex;
+      const n = to - from;
+      for (let j = 0; j < n; j++) {
+        const b = idBlocks[from + j]!;
+        windowRows[j] = b === NO_BLOCK || hashed[from + j] === 0 ? -1 : index.starts[b]!;
+      }
+      for (let j = 0; j < n; j++) if (windowRows[j]! >= 0) windowRows[j] = index.rowIds[windowRows[j]!]!;
+      const L = this.s.layout;
+      let m = 0;
+      windowColumns[m++] = L.formColumn;
+      for (const f of L.fields) {
+        if (seen[f.index] !== 0) windowColumns[m++] = f.storeColumn;
+        seen[f.index] = 0;
+      }
+      windowColumns[m++] = L.recordIdColumn;
+      this.touched = this.evaluator.store.touchRows(windowRows, n, windowColumns, m);
+      prefetchedTo = to;
+    };
     /** The raw ID of claim i; undefined for a claim that is not an object (it throws at its turn). */
     const rawId = (i: number): unknown => {
       const L = this.s.layout;
@@ -702,7 +740,9 @@ export class Register {
         // HMACs one by one (no batch kernel); the lookups below are still batched.
         for (let i = 0; i < n; i++) {
           const p = idInputOf(rawId(i));
+          hashed[i] = 0;
           if (p === null || !p.ok) continue;
+          hashed[i] = 1;
           keyed.hash(p.digits);
           lo[i] = keyed.lo;
           hi[i] = keyed.hi;
@@ -713,6 +753,7 @@ export class Register {
         hasher.setOutput(lo, hi);
         for (let i = 0; i < n; i++) {
           const raw = rawId(i);
+          hashed[i] = 1;
           // Twelve ASCII digits are their own canonical digits when they parse at all: hashed as
           // they are, without a parse (its result object is the largest allocation of a claim).
           // One that does not parse (unknown province) is hashed and looked up but never read:
@@ -721,6 +762,7 @@ export class Register {
           else {
             const p = idInputOf(raw);
             if (p !== null && p.ok) hasher.pushAscii(p.digits, i);
+            else hashed[i] = 0;
           }
         }
         hasher.flush();
@@ -729,10 +771,14 @@ export class Register {
       this.s.idIndex.lookupMany(lo, hi, idBlocks, n);
       this.s.earlierIndex.lookupMany(lo, hi, earlierBlocks, n);
       generation = this.generation;
+      count = n;
+      prefetchedTo = 0;
     };
     /** Claim i's verdict into `sink`. */
     const write = (i: number, sink: VerdictSink): void => {
+      if (i >= prefetchedTo && i < count && generation === this.generation) prefetch(i);
       const c = values !== null ? new PreparedClaim(null, this.s.layout, values, i * K) : this.prepare(claims[i]);
+      for (let f = 0; f < K; f++) if (c.text[f] !== null || c.bad[f] !== 0) seen[f] = 1;
       if (this.precheck(c, k, sink)) return;
       if (tags !== null) c.setKeyed(this.s.layout.id, lo[i]!, hi[i]!, tags[i]!);
       if (generation !== this.generation) {
@@ -742,7 +788,9 @@ export class Register {
       }
       const ib = idBlocks[i]!;
       const eb = earlierBlocks[i]!;
-      this.resolve(c, lo[i]!, hi[i]!, ib === NO_BLOCK ? -1 : ib, eb === NO_BLOCK ? -1 : eb, k, sink);
+      // The block's one row was prefetched with its window: no touch of its own.
+      const touch = ib === NO_BLOCK || i >= prefetchedTo || this.s.idIndex.starts[ib + 1]! - this.s.idIndex.starts[ib]! !== 1;
+      this.resolve(c, lo[i]!, hi[i]!, ib === NO_BLOCK ? -1 : ib, eb === NO_BLOCK ? -1 : eb, k, sink, touch);
     };
     return {
       prepare: (batch: unknown[]): void => {
@@ -843,9 +891,9 @@ export class Register {
   }
 
   /** After the ID parsed and is consistent: find the record(s) and decide. */
-  private resolve(c: PreparedClaim, lo: number, hi: number, idBlock: number, earlierBlock: number, k: number, sink: VerdictSink): void {
+  private resolve(c: PreparedClaim, lo: number, hi: number, idBlock: number, earlierBlock: number, k: number, sink: VerdictSink, touch = true): void {
     const s = this.s;
-    let n = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, c.storedId(s.layout.id), Infinity, c);
+    let n = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, c.storedId(s.layout.id), Infinity, touch ? c : null);
     let by = BY_ID;
     if (n === 0) {
       const b = earlierBlock === -2 ? s.earlierIndex.lookup(lo, hi) : earlierBlock;

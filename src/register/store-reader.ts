@@ -85,6 +85,45 @@ export class StoreReader {
     return x;
   }
 
+  /**
+   * touchRow for many rows at once, in stages: first every row's cells (value and null byte,
+   * or text offset and null byte), then every text value's first byte — so that the misses of
+   * different rows overlap, not only those of one row's cells. `rows[0 .. n)`, −1 = skip.
+   * Returns a number made of what was read.
+   */
+  touchRows(rows: Int32Array, n: number, columns: Int32Array, m: number): number {
+    const bits = this.bits;
+    const mask = this.mask;
+    let x = 0;
+    for (let j = 0; j < m; j++) {
+      const c = columns[j]!;
+      const t = this.texts[c]!;
+      for (let r = 0; r < n; r++) {
+        const row = rows[r]!;
+        if (row < 0) continue;
+        if (t !== null) {
+          x = (x + t.start(row) + (t.isNull(row) ? 1 : 0)) | 0;
+          continue;
+        }
+        const k = row >>> bits;
+        if (k >= this.values[c]!.length) this.load(c, k);
+        const i = row & mask;
+        x = (x + this.values[c]![k]![i]! + this.nulls[c]![k]![i >>> 3]!) | 0;
+      }
+    }
+    for (let j = 0; j < m; j++) {
+      const t = this.texts[columns[j]!]!;
+      if (t === null) continue;
+      for (let r = 0; r < n; r++) {
+        const row = rows[r]!;
+        if (row < 0) continue;
+        const start = t.start(row);
+        if (t.end(row) > start) x = (x + t.units(row)[start]!) | 0;
+      }
+    }
+    return x;
+  }
+
   /** The number in a numeric cell, null when missing (row must exist). */
   number(c: number, row: number): number | null {
     const k = row >>> this.bits;

@@ -34,6 +34,9 @@ describe('StoreReader', () => {
             // touchRow reads every kind of cell (null, text, numbers; a chunk the reader has not
             // seen yet) and changes nothing the accessors below read.
             expect(Number.isInteger(reader.touchRow(k, all, 4))).toBe(true);
+            // touchRows likewise, over rows of every chunk so far, −1 (no row) among them.
+            const some = Int32Array.of(i, -1, k, 0, i >> 1);
+            expect(Number.isInteger(reader.touchRows(some, some.length, all, 4))).toBe(true);
             expect(reader.text(0, k)).toBe(store.getString(0, k));
             expect(reader.number(1, k)).toBe(store.getNumber(1, k));
             expect(reader.number(2, k)).toBe(store.getNumber(2, k));
