@@ -91,6 +91,12 @@ export interface RecordStoreDescriptor {
 
 type NumericArray = Int32Array | Uint8Array | Float64Array;
 
+/** New values of one numeric column for the rows RecordStore.appendRows appends (index r − from; null = missing). */
+export interface StoreOverride {
+  readonly column: number;
+  readonly values: ArrayLike<number | null>;
+}
+
 /** One (column, chunk) slice of the store, as typed views. Valid rows: 0 ≤ i < `length`. */
 export interface ColumnChunk {
   /** Values of a numeric column (capacity C), else null. */
@@ -200,6 +206,112 @@ export class RecordStore {
   /** Spec of a column. */
   column(col: ColumnRef): ColumnSpec {
     return this.columns[this.columnIndex(col)]!;
+  }
+
+  /**
+   * Append rows [from, to) of `src`, a store with the same columns (names and types), in order:
+   * what `append` of each row's cells would do, copied cell by cell — text as its bytes, with
+   * no string made. `overrides` replace the values of numeric columns for these rows:
+   * `values[r − from]` is row r's value (null = missing), checked as `append` checks a number.
+   * A worker thread prepares rows into a small store of its own and the owner of this store
+   * appends them (pipeline/parallel-prepare.ts). Throws without changing the store when the
+   * columns differ, the range or an override is out of bounds or a value does not fit, or a text
+   * cell of `src` spans bytes outside its pool.
+   */
+  appendRows(src: RecordStore, from: number, to: number, overrides: readonly StoreOverride[] = []): void {
+    if (!this.writable) throw new KhopError('INVALID_ARGUMENT', 'RecordStore: this view is read-only');
+    const ncol = this.columns.length;
+    if (src.columns.length !== ncol || src.columns.some((c, i) => c.name !== this.columns[i]!.name || c.type !== this.columns[i]!.type)) {
+      throw new KhopError('INVALID_ARGUMENT', 'RecordStore.appendRows: the source store has other columns');
+    }
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > src.rows) {
+      throw new KhopError('INVALID_ARGUMENT', `RecordStore.appendRows: rows ${from}..${to} are not rows of the source store`);
+    }
+    const n = to - from;
+    if (this.rows + n > MAX_ROWS) throw new KhopError('CAPACITY_EXCEEDED', 'RecordStore: more than 2^32 − 1 rows');
+    const over: Array<ArrayLike<number | null> | null> = new Array(ncol).fill(null);
+    for (const o of overrides) {
+      const c = o?.column;
+      if (!Number.isInteger(c) || c < 0 || c >= ncol || this.text[c] || o.values === null || typeof o.values !== 'object' || o.values.length < n) {
+        throw new KhopError('INVALID_ARGUMENT', 'RecordStore.appendRows: an override must name a numeric column and hold a value per row');
+      }
+      for (let j = 0; j < n; j++) {
+        const v = o.values[j];
+        if (v !== null && v !== undefined && !this.fits(c, v)) throw this.cellError(c, this.rows + j, `expects ${this.kindName(c)}`);
+      }
+      over[c] = o.values;
+    }
+    // Text spans of the source, checked before anything is written.
+    for (let c = 0; c < ncol; c++) {
+      if (!this.text[c]) continue;
+      for (let r = from; r < to; r++) {
+        const sk = r >>> src.chunkBits;
+        const si = r & src.mask;
+        const so = src.offsetsOf[c]![sk]!;
+        if (!(so[si]! <= so[si + 1]! && so[si + 1]! <= src.poolsOf[c]![sk]!.length)) {
+          throw new KhopError('INVALID_ARGUMENT', `RecordStore.appendRows: column "${this.columns[c]!.name}" of the source has a malformed text cell (row ${r})`);
+        }
+      }
+    }
+    // Segment by segment (rows that stay in one chunk of each store), column by column: bulk
+    // copies of values and text bytes; offsets and null bits row by row.
+    for (let r = from; r < to; ) {
+      const row = this.rows;
+      const k = row >>> this.chunkBits;
+      const i = row & this.mask;
+      if (i === 0) this.openChunk(k);
+      const sk = r >>> src.chunkBits;
+      const si = r & src.mask;
+      const len = Math.min(to - r, this.chunkRows - i, src.chunkRows - si);
+      for (let c = 0; c < ncol; c++) {
+        const dn = this.nullsOf[c]![k]!;
+        const sn = src.nullsOf[c]![sk]!;
+        const o = over[c];
+        for (let j = 0; j < len; j++) {
+          const s = si + j;
+          const d = i + j;
+          const isNull = o !== null ? o[r - from + j] === null || o[r - from + j] === undefined : (sn[s >>> 3]! & (1 << (s & 7))) !== 0;
+          const m = 1 << (d & 7);
+          dn[d >>> 3] = isNull ? dn[d >>> 3]! | m : dn[d >>> 3]! & ~m;
+        }
+        if (this.text[c]) {
+          const dOff = this.offsetsOf[c]![k]!;
+          const sOff = src.offsetsOf[c]![sk]!;
+          const start = dOff[i]!;
+          const a = sOff[si]!;
+          const b = sOff[si + len]!;
+          const pool = this.reserve(c, k, start, b - a);
+          pool.set(src.poolsOf[c]![sk]!.subarray(a, b), start);
+          const delta = start - a;
+          for (let j = 1; j <= len; j++) dOff[i + j] = sOff[si + j]! + delta;
+        } else if (o !== null) {
+          const arr = this.valuesOf[c]![k]!;
+          for (let j = 0; j < len; j++) {
+            const x = o[r - from + j];
+            arr[i + j] = x === null || x === undefined ? 0 : x;
+          }
+        } else {
+          this.valuesOf[c]![k]!.set(src.valuesOf[c]![sk]!.subarray(si, si + len), i);
+        }
+      }
+      this.rows = row + len;
+      r += len;
+      if (i + len === this.chunkRows) this.sealChunk(k);
+    }
+  }
+
+  /** Whether number `v` fits numeric column `c` (append's checks). */
+  private fits(c: number, v: unknown): boolean {
+    if (typeof v !== 'number') return false;
+    const t = this.kinds[c];
+    if (t === 2) return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+    if (t === 3) return Number.isInteger(v) && v >= 0 && v <= 255;
+    return Number.isFinite(v);
+  }
+
+  private kindName(c: number): string {
+    const t = this.kinds[c];
+    return t === 2 ? 'an int32' : t === 3 ? 'an integer 0..255' : 'a finite number';
   }
 
   /**

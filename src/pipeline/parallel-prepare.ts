@@ -5,11 +5,13 @@
  *
  *   calling thread                                       worker (task 'pipeline.prepare')
  *   prepareRows: row checks, flat values, chunks ─┬─►  RowPreparer.fromJob (once per thread
- *                                                 │    and job) ─► PreparedChunk: cells,
- *                                                 │    rejections, issues
+ *                                                 │    and job) ─► cells ─► a RecordStore of
+ *                                                 │    the chunk's rows (shared memory) +
+ *                                                 │    rejections, issues, record ids
  *   append (prepare.ts): category codes in ◄──────┴── the chunks that no worker was free for,
- *   first-seen order, cells → store, rejections         prepared here — at their turn, or
- *   and issues merged                                   ahead of it while waiting for a worker
+ *   first-seen order, a worker's rows copied            prepared here (as cells) — at their
+ *   store to store (RecordStore.appendRows),            turn, or ahead of it while waiting for
+ *   rejections and issues merged                        a worker
  *
  * Identical to one thread, byte for byte: the same RowPreparer prepares every chunk; the
  * calling thread appends chunks in input order and assigns category codes while appending
@@ -24,14 +26,18 @@
  * an event-loop turn in between, so a finished worker's result is received and its next chunk
  * posted.
  *
- * Trade-off: rows cross as flat values (no property names; structured clone) and come back as
- * cells — the calling thread still reads every row, appends every cell to the store (UTF-8
- * encoding included) and decodes the clones: about a third of what preparing a row costs
- * (BENCHMARKS.md, pool-prepare); the rest runs on every core.
+ * Trade-off: rows cross to a worker as flat values (no property names; structured clone), and
+ * come back as a small store on shared memory: the calling thread copies its bytes into the
+ * dataset's store (RecordStore.appendRows: bulk copies per column) and makes a string only of
+ * each category value, for its code. It used to receive the cells themselves — ~15 cloned
+ * strings a row to decode, encode into the store again and collect — which took the calling
+ * thread ~2.4 µs a row, most of what it spent on a worker's row; a stream of rows (a CSV file)
+ * kept it busy to the point that the workers waited. Measured: BENCHMARKS.md, pool-prepare.
  */
 import { KhopError } from '../errors.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
-import { emptyChunk, RowPreparer, type ChunkRunner, type ChunkRows, type PooledRunnerFactory, type PreparedChunk, type PrepareJob, type ReadChunk } from './prepare.js';
+import { RecordStore, type CellValue } from '../block/record-store.js';
+import { emptyChunk, PREPARE_CHUNK_ROWS, RowPreparer, type ChunkRunner, type ChunkRows, type PooledRunnerFactory, type PreparedChunk, type PrepareJob, type ReadChunk } from './prepare.js';
 
 export const PREPARE_TASK = 'pipeline.prepare';
 
@@ -67,8 +73,22 @@ export function prepareTask(payload: PrepareTaskPayload, context: { job<T>(key: 
   const out = emptyChunk();
   preparer.prepare(payload.rows, 0, payload.rows.at.length, out);
   preparer.finish(out);
+  // The cells as a store of their own, on shared memory: the calling thread copies its bytes
+  // (RecordStore.appendRows) instead of decoding ~15 cloned cells a row and encoding them again.
+  const rows = new RecordStore(preparer.columns, { chunkBits: CHUNK_STORE_BITS });
+  const C = preparer.columns.length;
+  const row = new Array<CellValue>(C);
+  for (let r = 0; r < out.count; r++) {
+    for (let c = 0; c < C; c++) row[c] = out.cells[r * C + c];
+    rows.append(row);
+  }
+  out.cells = [];
+  out.rows = rows.toDescriptor();
   return out;
 }
+
+/** Chunk size of a worker's prepared rows: one store chunk holds a whole PREPARE_CHUNK_ROWS chunk. */
+const CHUNK_STORE_BITS = Math.max(3, Math.ceil(Math.log2(PREPARE_CHUNK_ROWS)));
 
 let jobCounter = 0;
 

@@ -23,7 +23,7 @@
  * its position and a reason (field names only, never values). Input rows = prepared + rejected.
  */
 import { KhopError } from '../errors.js';
-import { RecordStore, type CellValue, type ColumnSpec } from '../block/record-store.js';
+import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldToAscii } from '../text/fold.js';
 import { parsePersonName } from '../text/person-name.js';
@@ -182,8 +182,14 @@ export interface ChunkRows {
 export interface PreparedChunk {
   /** Accepted rows. */
   count: number;
-  /** count × C store cells. */
+  /** count × C store cells (empty when `rows` holds them). */
   cells: CellValue[];
+  /**
+   * A worker's chunk: its accepted rows as a store of their own (on shared memory, so only
+   * handles cross the thread), appended with RecordStore.appendRows — the calling thread then
+   * decodes and encodes no cell (parallel-prepare.ts). Category codes are still null in it.
+   */
+  rows?: RecordStoreDescriptor;
   at: number[];
   userIds: Array<string | number>;
   rejected: RejectedRow[];
@@ -651,22 +657,42 @@ export async function prepareRows(
       const reason = p.issues[i + 1] as string;
       m[reason] = (m[reason] ?? 0) + (p.issues[i + 2] as number);
     }
-    for (let r = 0; r < p.count; r++) {
-      for (let c = 0; c < C; c++) cells[c] = p.cells[r * C + c];
-      for (const cat of categories) {
-        const folded = cells[cat.fold];
-        if (typeof folded !== 'string') continue;
-        let dict = categoryCodes.get(cat.name);
-        if (!dict) categoryCodes.set(cat.name, (dict = new Map()));
-        let code = dict.get(folded);
-        if (code === undefined) dict.set(folded, (code = dict.size + 1));
-        cells[cat.cat] = code;
+    if (p.rows !== undefined) {
+      // A worker's rows: copied store to store; only the category folds become strings here.
+      const src = RecordStore.fromDescriptor(p.rows);
+      if (src.rowCount !== p.count) throw new KhopError('INTERNAL', 'prepare: a prepared chunk holds another number of rows than it counts');
+      const overrides = categories.map((cat) => {
+        const values = new Array<number | null>(p.count);
+        for (let r = 0; r < p.count; r++) {
+          const folded = src.getString(cat.fold, r);
+          values[r] = folded === null ? null : categoryCode(cat.name, folded);
+        }
+        return { column: cat.cat, values };
+      });
+      store.appendRows(src, 0, p.count, overrides);
+    } else {
+      for (let r = 0; r < p.count; r++) {
+        for (let c = 0; c < C; c++) cells[c] = p.cells[r * C + c];
+        for (const cat of categories) {
+          const folded = cells[cat.fold];
+          if (typeof folded === 'string') cells[cat.cat] = categoryCode(cat.name, folded);
+        }
+        store.append(cells);
       }
-      store.append(cells);
+    }
+    for (let r = 0; r < p.count; r++) {
       inputIndex.push(p.at[r]!);
       sourceOf.push(chunk.source);
       userIds.push(p.userIds[r]!);
     }
+  };
+  /** The code of category value `folded` of field `name`: assigned in first-seen order. */
+  const categoryCode = (name: string, folded: string): number => {
+    let dict = categoryCodes.get(name);
+    if (!dict) categoryCodes.set(name, (dict = new Map()));
+    let code = dict.get(folded);
+    if (code === undefined) dict.set(folded, (code = dict.size + 1));
+    return code;
   };
 
   let runner: ChunkRunner | null = null;

@@ -298,3 +298,100 @@ describe('RecordStore.permuteRows', () => {
     expect(() => view.permuteRows(Uint32Array.of(4, 3, 2, 1, 0))).toThrow(/read-only/);
   });
 });
+
+describe('RecordStore.appendRows', () => {
+  it('appends what append of the same cells appends, across chunk boundaries of both stores, with overrides (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 3, max: 5 }),
+        fc.integer({ min: 3, max: 5 }),
+        fc.boolean(),
+        (seed, before, count, srcBits, dstBits, override) => {
+          const rng = new Rng(seed);
+          const src = new RecordStore(COLUMNS, { chunkBits: srcBits });
+          const srcRows: CellValue[][] = [];
+          for (let r = 0; r < count; r++) {
+            const v = randomRow(rng);
+            srcRows.push(v);
+            src.append(v);
+          }
+          const from = count === 0 ? 0 : rng.int(count + 1);
+          const to = from + rng.int(count - from + 1);
+          // The same rows appended one by one (the oracle) and copied (the subject), after `before` rows.
+          const oracle = new RecordStore(COLUMNS, { chunkBits: dstBits });
+          const subject = new RecordStore(COLUMNS, { chunkBits: dstBits });
+          const head: CellValue[][] = [];
+          for (let r = 0; r < before; r++) {
+            const v = randomRow(rng);
+            head.push(v);
+            oracle.append(v);
+            subject.append(v);
+          }
+          const dob = Array.from({ length: to - from }, () => (rng.chance(0.3) ? null : rng.int(2 ** 20)));
+          const expected = srcRows.slice(from, to).map((v, j) => (override ? [v[0], v[1], dob[j]!, v[3], v[4]] : v));
+          for (const v of expected) oracle.append(v);
+          subject.appendRows(src, from, to, override ? [{ column: 2, values: dob }] : []);
+          expect(subject.rowCount).toBe(oracle.rowCount);
+          [...head, ...expected].forEach((v, r) => expectRow(subject, r, v));
+          // Appends go on after it as after one-by-one appends.
+          const next = randomRow(rng);
+          subject.append(next);
+          expectRow(subject, subject.rowCount - 1, next);
+          // A worker's rows arrive as a descriptor: the view reads the same.
+          const view = RecordStore.fromDescriptor(src.toDescriptor());
+          const again = new RecordStore(COLUMNS, { chunkBits: dstBits });
+          again.appendRows(view, from, to);
+          srcRows.slice(from, to).forEach((v, r) => expectRow(again, r, v));
+        },
+      ),
+      { seed: 31, numRuns: 150 },
+    );
+  });
+
+  it('refuses other columns, a range outside the source, an override that does not fit and a read-only store, changing nothing', () => {
+    const rng = new Rng(5);
+    const src = new RecordStore(COLUMNS, { chunkBits: 3 });
+    for (let r = 0; r < 10; r++) src.append(randomRow(rng));
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    const first = randomRow(rng);
+    store.append(first);
+    const other = new RecordStore([...COLUMNS.slice(0, 4), { name: 'num', type: 'int32' }]);
+    const bad: Array<() => void> = [
+      () => store.appendRows(other, 0, 0),
+      () => store.appendRows(src, 0, 11),
+      () => store.appendRows(src, 5, 4),
+      () => store.appendRows(src, -1, 2),
+      () => store.appendRows(src, 0, 2, [{ column: 2, values: [1, 2 ** 31] }]), // not an int32
+      () => store.appendRows(src, 0, 2, [{ column: 3, values: [1, 256] }]), // not 0..255
+      () => store.appendRows(src, 0, 2, [{ column: 1, values: [1, 2] }]), // a text column
+      () => store.appendRows(src, 0, 2, [{ column: 2, values: [1] }]), // too few values
+      () => RecordStore.fromDescriptor(store.toDescriptor()).appendRows(src, 0, 1),
+    ];
+    for (const f of bad) {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
+    }
+    expect(store.rowCount).toBe(1);
+    expectRow(store, 0, first);
+  });
+
+  it('refuses a source whose text offsets run outside its pool', () => {
+    const src = new RecordStore(COLUMNS, { chunkBits: 3 });
+    src.append(['12', 'ab', 1, 1, 1]);
+    const d = src.toDescriptor();
+    // parts of chunk 0: id nulls, id offsets, id pool, … — make row 0's id end past its pool.
+    const offsets = new Uint32Array(d.parts[1]!.buffer, d.parts[1]!.byteOffset, 9);
+    offsets[1] = 1 << 20;
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    expect(() => store.appendRows(RecordStore.fromDescriptor(d), 0, 1)).toThrow(/malformed text cell/);
+    expect(store.rowCount).toBe(0);
+  });
+});
