@@ -280,7 +280,25 @@ export class RecordStore {
           const start = dOff[i]!;
           const a = sOff[si]!;
           const b = sOff[si + len]!;
-          const pool = this.reserve(c, k, start, b - a);
+          // The pool grows as append's would have grown it row by row: append reserves 3 bytes
+          // per UTF-16 unit of a utf8 value (and exactly its length of an ascii one) before
+          // writing it, so its capacity after these rows is the smallest doubling that held each
+          // row's reservation — what the memory guard of a build measures (build-memory.ts).
+          let need = b - a;
+          if (this.kinds[c] === 1) {
+            const bytes = src.poolsOf[c]![sk]!;
+            for (let j = 0; j < len; j++) {
+              const s0 = sOff[si + j]!;
+              const s1 = sOff[si + j + 1]!;
+              let units = 0;
+              for (let x = s0; x < s1; x++) {
+                const u = bytes[x]!;
+                if ((u & 0xc0) !== 0x80) units += u >= 0xf0 ? 2 : 1;
+              }
+              if (s0 - a + 3 * units > need) need = s0 - a + 3 * units;
+            }
+          }
+          const pool = this.reserve(c, k, start, need);
           pool.set(src.poolsOf[c]![sk]!.subarray(a, b), start);
           const delta = start - a;
           for (let j = 1; j <= len; j++) dOff[i + j] = sOff[si + j]! + delta;

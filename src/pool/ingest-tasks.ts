@@ -7,8 +7,9 @@
  *            record-id and earlier-IDs columns, each once); rows listed in `skip` were
  *            rejected by the calling thread (see parallel-ingest.ts) and are not read
  *   result   per ACCEPTED row a (in row order):
- *              cells[a·C + c]       store cell of column c (C = layout columns); a category
- *                                   cell holds a CHUNK-LOCAL code: index + 1 into categories[field]
+ *              rows                 row a of a RecordStore of the layout's columns, on shared
+ *                                   memory (only handles cross); a category cell holds a
+ *                                   CHUNK-LOCAL code: index + 1 into categories[field]
  *              idLo[a], idHi[a]     the ID index key (XXH64 of the digits, or the HMAC lookup key)
  *              earlierCount[a]      its earlier-ID keys, in order, at earlierLo/Hi[Σ counts before a]
  *              candLo/candHi[a]     its "did you mean" key when hasCandidate[a] = 1
@@ -23,14 +24,16 @@
  * order is the concatenation of the chunks' first-seen orders), then maps each cell.
  *
  * Trade-off: keys leave the worker hashed (8 bytes each instead of a digit string, and the
- * XXH64 / HMAC work is off the calling thread); rows arrive and cells leave as flat arrays of
- * primitives by structured clone. Measured on 16,384 synthetic rows (vietnamesePersonSchema,
+ * XXH64 / HMAC work is off the calling thread); rows arrive as flat arrays of primitives by
+ * structured clone, and leave as a store the calling thread copies with RecordStore.appendRows
+ * (bytes, no string decoded or encoded again: see pipeline/parallel-prepare.ts for what the
+ * cloned cells cost it). Measured on 16,384 synthetic rows (vietnamesePersonSchema,
  * a loaded 2-core machine): serialising the row OBJECTS cost the calling thread 2.2 µs a row
  * by structured clone and 7 µs by msgpackr (whose unpack then took 11 µs, against 7 µs);
  * the flat values skip property names and unused columns.
  */
 import { KhopError } from '../errors.js';
-import type { CellValue } from '../block/record-store.js';
+import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
 import { KeyHasher } from '../hash/key-hasher.js';
 import { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import { defineSchema, type FieldSpec } from '../schema.js';
@@ -75,7 +78,8 @@ export interface IngestTaskPayload {
 /** Result of the 'register.ingest' task (see the file header). */
 export interface IngestChunkResult {
   readonly accepted: number;
-  readonly cells: CellValue[];
+  /** The accepted rows' store cells (see the file header). */
+  readonly rows: RecordStoreDescriptor;
   readonly idLo: Uint32Array;
   readonly idHi: Uint32Array;
   readonly earlierCount: Uint32Array;
@@ -115,7 +119,6 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
   const { layout, job } = state;
   const keyed = layout.keyed;
   const K = job.columns.length;
-  const C = layout.columns.length;
   if (!Array.isArray(p.values) || p.values.length !== p.count * K || !Array.isArray(p.skip)) {
     throw new KhopError('INVALID_ARGUMENT', 'register.ingest: payload values do not match its row count');
   }
@@ -128,7 +131,7 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
   const cols = job.columns;
   const row = (cols.includes('__proto__') ? Object.create(null) : {}) as Record<string, unknown>;
   for (let k = 0; k < K; k++) row[cols[k]!] = undefined;
-  const cells: CellValue[] = [];
+  const rows = new RecordStore(layout.columns, { chunkBits: Math.min(24, Math.max(3, Math.ceil(Math.log2(Math.max(1, p.count))))) });
   const idLo = new Uint32Array(p.count);
   const idHi = new Uint32Array(p.count);
   const idKeys: string[] = [];
@@ -155,8 +158,7 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
       rejected.push(r);
       continue;
     }
-    const c = ing.cells;
-    for (let j = 0; j < C; j++) cells.push(c[j]);
+    rows.append(ing.cells);
     if (keyed === null) idKeys.push(ing.idDigits);
     else {
       idLo[a] = ing.idLo;
@@ -203,7 +205,7 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
   // slice(): exact-size copies (posting a view clones its whole buffer).
   return {
     accepted: a,
-    cells,
+    rows: rows.toDescriptor(),
     idLo: idLo.slice(0, a),
     idHi: idHi.slice(0, a),
     earlierCount: earlierCount.slice(0, a),

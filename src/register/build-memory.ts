@@ -71,6 +71,11 @@ export class BuildMemoryGuard {
   }
 
   /** After each input row (`seen` rows read so far): checks every MEMORY_CHECK_EVERY rows. */
+  /** Whether rowTaken(seen) estimates anything (a caller that appends rows in runs ends a run there). */
+  checksAt(seen: number): boolean {
+    return (this.total !== null && !this.sampled && (seen === MEMORY_SAMPLE_ROWS || seen === this.total)) || seen % MEMORY_CHECK_EVERY === 0;
+  }
+
   rowTaken(seen: number): void {
     if (this.total !== null && !this.sampled && (seen === MEMORY_SAMPLE_ROWS || seen === this.total)) {
       this.sampled = true;

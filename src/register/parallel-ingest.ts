@@ -48,7 +48,7 @@
  *   (its `return()`), chunks in flight are abandoned, an own pool is closed.
  */
 import { KhopError } from '../errors.js';
-import type { CellValue, RecordStore } from '../block/record-store.js';
+import { RecordStore } from '../block/record-store.js';
 import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import type { FieldSpec } from '../schema.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
@@ -114,7 +114,6 @@ const hasOwn = Object.prototype.hasOwnProperty;
 export class IngestSink {
   /** Input rows taken so far (= the next row's input position). */
   index = 0;
-  private readonly cells: CellValue[];
   private readonly categoryColumns: number[];
   private readonly categoryFields: number[];
 
@@ -130,7 +129,6 @@ export class IngestSink {
     private readonly progress: ((event: RegisterProgressEvent) => void) | null,
     readonly rejected: RegisterRejectedRow[],
   ) {
-    this.cells = new Array<CellValue>(layout.columns.length).fill(null);
     this.categoryColumns = layout.fields.filter((f) => f.category).map((f) => f.storeColumn);
     this.categoryFields = layout.fields.filter((f) => f.category).map((f) => f.index);
   }
@@ -169,24 +167,38 @@ export class IngestSink {
    * of the chunk (ascending input positions), `res` the worker's result.
    */
   takeChunk(count: number, local: readonly RegisterRejectedRow[], res: IngestChunkResult): void {
-    const C = this.layout.columns.length;
-    if (res.cells.length !== res.accepted * C || res.accepted + res.rejected.length + local.length !== count) {
+    const src = RecordStore.fromDescriptor(res.rows);
+    if (src.rowCount !== res.accepted || res.accepted + res.rejected.length + local.length !== count) {
       throw new KhopError('INTERNAL', 'Register.build: a worker returned a malformed ingest result');
     }
-    // Category codes: the chunk's values in its first-seen order → the register's codes.
+    // Category codes: the chunk's values in its first-seen order → the register's codes, per row.
     const catCols = this.categoryColumns;
-    const maps: Int32Array[] = [];
+    const codes: Array<Array<number | null>> = [];
     for (let j = 0; j < catCols.length; j++) {
       const values = res.categories[this.categoryFields[j]!] ?? [];
       const m = new Int32Array(values.length + 1); // m[0] = 0: no value
       for (let v = 0; v < values.length; v++) m[v + 1] = this.dictionary.encode(this.categoryFields[j]!, values[v]!);
-      maps.push(m);
+      const rowCodes = new Array<number | null>(res.accepted);
+      for (let a = 0; a < res.accepted; a++) {
+        const local = src.getNumber(catCols[j]!, a);
+        rowCodes[a] = local === null ? null : m[local]!;
+      }
+      codes.push(rowCodes);
     }
     this.mergeIssues(res.issues);
-    const cells = this.cells;
     const { idLo, idHi, earlierCount, earlierLo, earlierHi, hasCandidate, candLo, candHi } = res;
     const wr = res.rejected;
     const end = this.index + count;
+    /** Store row of the chunk's accepted row 0. */
+    const first = this.store.rowCount;
+    // Accepted rows are copied in runs: up to each row where the memory guard looks at the
+    // store (it must see exactly the rows taken so far), and the rest at the end.
+    let from = 0;
+    const copy = (to: number): void => {
+      if (to === from) return;
+      this.store.appendRows(src, from, to, catCols.map((c, j) => ({ column: c, values: codes[j]!.slice(from, to) })));
+      from = to;
+    };
     let a = 0;
     let e = 0;
     let l = 0;
@@ -196,21 +208,16 @@ export class IngestSink {
       if (l < local.length && local[l]!.index === at) this.rejected.push(local[l++]!);
       else if (w < wr.length && wr[w]!.index === at) this.rejected.push(wr[w++]!);
       else {
-        const base = a * C;
-        for (let c = 0; c < C; c++) cells[c] = res.cells[base + c];
-        for (let j = 0; j < catCols.length; j++) {
-          const c = catCols[j]!;
-          const code = cells[c];
-          if (typeof code === 'number') cells[c] = maps[j]![code]!;
-        }
-        const id = this.store.append(cells);
+        const id = first + a;
         this.ids.pushHash(idLo[a]!, idHi[a]!, id);
         for (let k = earlierCount[a]!; k > 0; k--, e++) this.earlier.pushHash(earlierLo[e]!, earlierHi[e]!, id);
         if (this.cands !== null && hasCandidate[a] === 1) this.cands.pushHash(candLo[a]!, candHi[a]!, id);
         a++;
       }
+      if (this.guard !== null && this.guard.checksAt(this.index)) copy(a);
       this.after();
     }
+    copy(a);
   }
 
   /** The memory guard and progress after every input row, as one thread has them. */
@@ -248,7 +255,7 @@ export interface ParallelIngestOptions {
 let jobCounter = 0;
 
 /** The input columns a row is read from, each once: schema columns, then record id and earlier IDs. */
-function jobColumns(layout: RegisterLayout, idField: string | null, earlierIdsField: string | null): string[] {
+export function jobColumns(layout: RegisterLayout, idField: string | null, earlierIdsField: string | null): string[] {
   const out: string[] = [];
   for (const f of layout.fields) if (!out.includes(f.column)) out.push(f.column);
   if (idField !== null && !out.includes(idField)) out.push(idField);

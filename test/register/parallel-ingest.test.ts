@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Register } from '../../src/register/register.js';
 import type { RegisterBuildOptions } from '../../src/register/register-options.js';
-import type { IngestTuning } from '../../src/register/parallel-ingest.js';
+import { IngestSink, jobColumns, type IngestTuning } from '../../src/register/parallel-ingest.js';
+import { ingestChunk, ingestState, type IngestJob } from '../../src/pool/ingest-tasks.js';
+import { registerLayout } from '../../src/register/register-layout.js';
+import { CategoryDictionary } from '../../src/register/category-dictionary.js';
+import { RecordStore } from '../../src/block/record-store.js';
+import { KeyCollector } from '../../src/register/key-collector.js';
+import { KeyHasher } from '../../src/hash/key-hasher.js';
+import { REGISTER_KEY_SEED } from '../../src/register/register-state.js';
+import { RowIngester } from '../../src/register/row-ingest.js';
+import type { BuildMemoryGuard } from '../../src/register/build-memory.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { isKhopError, type KhopError } from '../../src/errors.js';
@@ -229,4 +238,58 @@ describe('Register.build: a failing ingest worker', () => {
       expect(read).toBeLessThan(rows.length); // bounded read-ahead: the source was not drained
     });
   }
+});
+
+describe('IngestSink.takeChunk', () => {
+  it('copies a worker\'s rows in runs, yet at every row the memory guard looks at, the store and keys hold exactly the rows taken so far (against take, row by row)', () => {
+    const layout = registerLayout(SCHEMA, true, null);
+    const job: IngestJob = {
+      id: 'sink-test',
+      schema: SCHEMA.toJSON(),
+      idField: 'recordId',
+      earlierIdsField: 'old',
+      candidates: true,
+      idKey: null,
+      columns: jobColumns(layout, 'recordId', 'old'),
+      released: new Int32Array(1),
+    };
+    // Rows a worker can receive (plain objects of primitives); the worker's ingester rejects some.
+    const rows = makeRows(600, 9).filter(
+      (r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r) && Object.values(r).every((v) => v === null || typeof v !== 'object') && !Object.values(r).some((v) => typeof v === 'function' || typeof v === 'symbol'),
+    );
+    const trace = (chunked: boolean, every: number): string => {
+      const dictionary = new CategoryDictionary(layout.fields.length);
+      const store = new RecordStore(layout.columns);
+      const ids = new KeyCollector(new KeyHasher({ seed: REGISTER_KEY_SEED }));
+      const earlier = new KeyCollector(new KeyHasher({ seed: REGISTER_KEY_SEED }), 16);
+      const cands = new KeyCollector(new KeyHasher({ seed: REGISTER_KEY_SEED }));
+      const seen: string[] = [];
+      // A guard that looks at every `every`-th row: what it sees there is recorded.
+      const guard = {
+        checksAt: (n: number) => n % every === 0,
+        rowTaken: (n: number) => {
+          if (n % every === 0) seen.push(`${n}:${store.rowCount}/${ids.count}/${earlier.count}/${cands.count}/${store.byteLength}`);
+        },
+      } as unknown as BuildMemoryGuard;
+      const sink = new IngestSink(layout, new RowIngester(layout, dictionary, 'recordId', 'old', true), dictionary, store, ids, earlier, cands, guard, null, []);
+      const state = ingestState(job);
+      const size = 37;
+      for (let start = 0; start < rows.length; start += size) {
+        const part = rows.slice(start, start + size);
+        if (!chunked) {
+          for (const r of part) sink.take(r);
+          continue;
+        }
+        const values = part.flatMap((r) => job.columns.map((c) => (Object.prototype.hasOwnProperty.call(r, c) ? r[c] : undefined)));
+        sink.takeChunk(part.length, [], ingestChunk(state, { job, start, count: part.length, values, skip: [], part: 0 }));
+      }
+      const cells = Array.from({ length: store.rowCount }, (_x, row) => layout.columns.map((_c, c) => (store.isNull(c, row) ? null : layout.columns[c]!.type === 'ascii' || layout.columns[c]!.type === 'utf8' ? store.getString(c, row) : store.getNumber(c, row))));
+      return JSON.stringify({ seen, cells, rejected: sink.rejected });
+    };
+    for (const every of [5, 64, 1000]) {
+      const one = trace(false, every);
+      expect(JSON.parse(one).rejected.length).toBeGreaterThan(5);
+      expect(trace(true, every)).toBe(one);
+    }
+  });
 });
