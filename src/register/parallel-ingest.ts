@@ -11,9 +11,11 @@
  *                   its turn has come  → ingested here, row by row (the one-thread path)
  *                   the oldest chunk is still on the pool → ingested here AHEAD of its turn,
  *                                         as a worker does it (ingestChunk), result kept
- *   IngestSink ◄── chunks taken IN INPUT ORDER: category values interned, cells appended to
- *                  the store, keys to the collectors, rejections and issues merged, the memory
- *                  guard and progress told after every input row — exactly as one thread does
+ *   IngestSink ◄── chunks taken IN INPUT ORDER: category values interned, a worker's rows
+ *                  copied into the store (RecordStore.appendRows, from the small store of the
+ *                  chunk's rows the worker returns on shared memory), keys to the collectors,
+ *                  rejections and issues merged, the memory guard and progress told after every
+ *                  input row — exactly as one thread does
  *   at most 2 × workers + 2 chunks read ahead (a slow or endless source is not drained)
  *   scheduled by OrderedChunks (src/pool/ordered-chunks.ts, shared with dedupe's prepare phase)
  *
@@ -24,8 +26,9 @@
  * snapshot's metadata bytes depend on it). Which thread ingests a chunk changes nothing.
  *
  * memoryBudget: BuildMemoryGuard.rowTaken runs after every input row as the chunk is appended,
- * with the store and collectors in the very state one thread would have at that row, so the
- * build fails at the same row with the same estimate. What it does not count (as before: it
+ * with the store and collectors in the very state one thread would have at that row (a chunk's
+ * rows are copied in runs that end at each row where the guard estimates, and appendRows grows
+ * text pools as append does), so the build fails at the same row with the same estimate. What it does not count (as before: it
  * never counted the caller's rows) are the chunks in flight: ≤ (2 × workers + 2) × chunkRows
  * rows and their results.
  *
@@ -35,7 +38,8 @@
  * reads the row only, and changes no ingester state) and skipped by the worker.
  *
  * Trade-offs:
- * - The calling thread reads and packs every row sent and appends every result (~3 µs a row,
+ * - The calling thread reads and packs every row sent and copies every result in (the copy:
+ *   bytes, no string decoded or encoded again — it used to append ~10 cloned cells a row, ~3 µs;
  *   against ~10–12 µs to normalise one: bench/register/build.ts). How much it normalises itself
  *   is not a fixed share (parallel-authenticate.ts keeps one batch in workers + 1): it works
  *   whenever it would otherwise wait, so the split follows what each thread really gets — a
