@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { RecordStore, type CellValue, type ColumnSpec } from '../../src/block/record-store.js';
 import { isKhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
+import { thrown } from '../util/thrown.js';
 
 const COLUMNS: ColumnSpec[] = [
   { name: 'id', type: 'ascii' },
@@ -372,15 +373,7 @@ describe('RecordStore.appendRows', () => {
       () => store.appendRows(src, 0, 2, [{ column: 2, values: [1] }]), // too few values
       () => RecordStore.fromDescriptor(store.toDescriptor()).appendRows(src, 0, 1),
     ];
-    for (const f of bad) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
-    }
+    for (const f of bad) expect(isKhopError(thrown(f), 'INVALID_ARGUMENT')).toBe(true);
     expect(store.rowCount).toBe(1);
     expectRow(store, 0, first);
   });

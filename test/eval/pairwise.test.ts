@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { clusterMetrics, pairwiseMetrics } from '../../src/eval/pairwise.js';
 import { countingSortBy, denseLabels } from '../../src/eval/labels.js';
 import { isKhopError } from '../../src/errors.js';
+import { thrown } from '../util/thrown.js';
 
 /** Brute-force oracle: every pair i < j. */
 function oracle(truth: number[], pred: number[]): { tp: number; fp: number; fn: number } {
@@ -83,15 +84,7 @@ describe('pairwiseMetrics: hand-computed', () => {
       () => pairwiseMetrics({ truth: [1, 2], predictedPairs: { left: Uint32Array.of(1), right: Uint32Array.of(1) } }),
       () => pairwiseMetrics({ truth: [1, 2], predictedPairs: { left: Uint32Array.of(0, 1), right: Uint32Array.of(1) } }),
     ];
-    for (const f of bad) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
-    }
+    for (const f of bad) expect(isKhopError(thrown(f), 'INVALID_ARGUMENT')).toBe(true);
   });
 });
 

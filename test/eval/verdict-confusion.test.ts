@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { verdictConfusion } from '../../src/eval/verdict-confusion.js';
 import { isKhopError } from '../../src/errors.js';
+import { thrown } from '../util/thrown.js';
 
 describe('verdictConfusion', () => {
   it('hand-computed matrix, accuracy and per-verdict precision/recall', () => {
@@ -52,15 +53,7 @@ describe('verdictConfusion', () => {
       () => verdictConfusion([1 as unknown as string], ['A']),
       () => verdictConfusion(['A'], ['C'], { labels: ['A', 'B'] }),
     ];
-    for (const f of bad) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
-    }
+    for (const f of bad) expect(isKhopError(thrown(f), 'INVALID_ARGUMENT')).toBe(true);
     expect(() => verdictConfusion(['A'], ['A'], { labels: ['A', 'A'] })).toThrow();
   });
 });
