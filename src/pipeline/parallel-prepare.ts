@@ -36,7 +36,7 @@
  */
 import { KhopError } from '../errors.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
-import { RecordStore, type CellValue } from '../block/record-store.js';
+import { RecordStore } from '../block/record-store.js';
 import { emptyChunk, PREPARE_CHUNK_ROWS, RowPreparer, type ChunkRunner, type ChunkRows, type PooledRunnerFactory, type PreparedChunk, type PrepareJob, type ReadChunk } from './prepare.js';
 
 export const PREPARE_TASK = 'pipeline.prepare';
@@ -71,18 +71,11 @@ export function prepareTask(payload: PrepareTaskPayload, context: { job<T>(key: 
   }
   const preparer = context.job(payload.job.key, payload.job.released, () => RowPreparer.fromJob(payload.job.spec));
   const out = emptyChunk();
-  preparer.prepare(payload.rows, 0, payload.rows.at.length, out);
-  preparer.finish(out);
-  // The cells as a store of their own, on shared memory: the calling thread copies its bytes
+  // The cells into a store of their own, on shared memory: the calling thread copies its bytes
   // (RecordStore.appendRows) instead of decoding ~15 cloned cells a row and encoding them again.
   const rows = new RecordStore(preparer.columns, { chunkBits: CHUNK_STORE_BITS });
-  const C = preparer.columns.length;
-  const row = new Array<CellValue>(C);
-  for (let r = 0; r < out.count; r++) {
-    for (let c = 0; c < C; c++) row[c] = out.cells[r * C + c];
-    rows.append(row);
-  }
-  out.cells = [];
+  preparer.prepare(payload.rows, 0, payload.rows.at.length, out, rows);
+  preparer.finish(out);
   out.rows = rows.toDescriptor();
   return out;
 }

@@ -384,9 +384,13 @@ export class RowPreparer {
     return new RowPreparer(defineSchema(job.schema), job.idField, job.locales);
   }
 
-  /** Prepare rows [from, to) of `rows` into `out` (call with out from emptyChunk(); may be called for consecutive ranges). */
-  prepare(rows: ChunkRows, from: number, to: number, out: PreparedChunk): void {
-    for (let i = from; i < to; i++) this.row(rows.values, i * this.width, rows.at[i]!, out);
+  /**
+   * Prepare rows [from, to) of `rows` into `out` (call with out from emptyChunk(); may be called
+   * for consecutive ranges). With `into` (a store of `columns`), each accepted row's cells are
+   * appended to it instead of to `out.cells` (a worker's chunk: parallel-prepare.ts).
+   */
+  prepare(rows: ChunkRows, from: number, to: number, out: PreparedChunk, into?: RecordStore): void {
+    for (let i = from; i < to; i++) this.row(rows.values, i * this.width, rows.at[i]!, out, into);
   }
 
   /** Move the issues counted so far into `out.issues` (after the last range of a chunk). */
@@ -401,7 +405,7 @@ export class RowPreparer {
     m.set(reason, (m.get(reason) ?? 0) + 1);
   }
 
-  private row(values: readonly unknown[], base: number, at: number, out: PreparedChunk): void {
+  private row(values: readonly unknown[], base: number, at: number, out: PreparedChunk, into: RecordStore | undefined): void {
     const cells = this.cells;
     cells.fill(null);
     let usable = 0;
@@ -534,7 +538,8 @@ export class RowPreparer {
       }
       userId = v;
     }
-    for (let c = 0; c < cells.length; c++) out.cells.push(cells[c]);
+    if (into !== undefined) into.append(cells);
+    else for (let c = 0; c < cells.length; c++) out.cells.push(cells[c]);
     out.at.push(at);
     out.userIds.push(userId);
     out.count++;
