@@ -403,6 +403,18 @@ export class RecordStore {
    *   permutation of its rows.
    */
   permuteRows(order: Uint32Array): void {
+    this.checkPermutation(order);
+    this.permuteColumns(
+      order,
+      this.columns.map((_c, i) => i),
+    );
+  }
+
+  /**
+   * Throws unless this store is writable and `order` is a permutation of its rows (what
+   * permuteRows checks first; a caller that permutes columns on several threads checks once).
+   */
+  checkPermutation(order: Uint32Array): void {
     if (!this.writable) throw new KhopError('INVALID_ARGUMENT', 'RecordStore: this view is read-only');
     const n = this.rows;
     if (!(order instanceof Uint32Array) || order.length !== n) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.permuteRows: order must be a Uint32Array of rowCount rows');
@@ -412,10 +424,23 @@ export class RecordStore {
       if (o >= n || seen[o] === 1) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.permuteRows: order is not a permutation of the rows');
       seen[o] = 1;
     }
+  }
+
+  /**
+   * permuteRows for `columns` only, `order` already checked (checkPermutation): columns touch
+   * disjoint memory, so threads may permute different columns of one store at once — a worker
+   * through a writable view of the store's descriptor, whose new text pools it hands back
+   * (textPools → adoptTextPools: they are allocated by the thread that permutes).
+   */
+  permuteColumns(order: Uint32Array, columns: readonly number[]): void {
+    if (!this.writable) throw new KhopError('INVALID_ARGUMENT', 'RecordStore: this view is read-only');
+    const n = this.rows;
+    if (!(order instanceof Uint32Array) || order.length !== n) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.permuteColumns: order must be a Uint32Array of rowCount rows');
     const bits = this.chunkBits;
     const mask = this.mask;
     const isNullFlags = new Uint8Array(n);
-    for (let c = 0; c < this.columns.length; c++) {
+    for (const c of columns) {
+      if (!Number.isInteger(c) || c < 0 || c >= this.columns.length) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.permuteColumns: unknown column');
       const nulls = this.nullsOf[c]!;
       for (let r = 0; r < n; r++) {
         const o = order[r]!;
@@ -444,6 +469,30 @@ export class RecordStore {
   }
 
   /** permuteRows for text column c: new pools per chunk, offsets rewritten in place. */
+  /** The text pools of column `c`, chunk by chunk (after permuteColumns in a worker: what it hands back). */
+  textPools(c: number): Uint8Array[] {
+    const c0 = this.columnIndex(c);
+    if (!this.text[c0]) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.textPools: not a text column');
+    return (this.poolsOf[c0]! as Uint8Array[]).slice();
+  }
+
+  /**
+   * Take the pools another thread's view made for text column `c` (permuteColumns there): one a
+   * chunk, each holding at least the bytes the chunk's offsets reach.
+   */
+  adoptTextPools(c: number, pools: readonly Uint8Array[]): void {
+    const c0 = this.columnIndex(c);
+    if (!this.text[c0] || !Array.isArray(pools) || pools.length !== this.chunkCount) {
+      throw new KhopError('INVALID_ARGUMENT', 'RecordStore.adoptTextPools: one pool a chunk of a text column');
+    }
+    for (let k = 0; k < pools.length; k++) {
+      const p = pools[k];
+      const used = this.offsetsOf[c0]![k]![this.chunkLength(k)]!;
+      if (!(p instanceof Uint8Array) || p.length < used) throw new KhopError('INVALID_ARGUMENT', 'RecordStore.adoptTextPools: a pool is smaller than its chunk\'s text');
+    }
+    for (let k = 0; k < pools.length; k++) this.poolsOf[c0]![k] = pools[k]!;
+  }
+
   private permuteText(c: number, order: Uint32Array): void {
     const n = this.rows;
     const bits = this.chunkBits;

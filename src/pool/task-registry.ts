@@ -25,6 +25,7 @@ import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authen
 import { AUTHENTICATE_TABLE_TASK, authenticateTableTask } from '../register/authenticate-all.js';
 import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
 import { PREPARE_TASK, prepareTask } from '../pipeline/parallel-prepare.js';
+import { STORE_PERMUTE_TASK, storePermuteTask } from '../register/block-order.js';
 import {
   INDEX_CSR_TASK,
   INDEX_HISTOGRAM_TASK,
@@ -92,6 +93,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   [AUTHENTICATE_TABLE_TASK]: authenticateTableTask,
   [INGEST_TASK]: ingestTask,
   [PREPARE_TASK]: prepareTask,
+  [STORE_PERMUTE_TASK]: storePermuteTask,
   [INDEX_KEYS_TASK]: indexKeysTask,
   [INDEX_HISTOGRAM_TASK]: indexHistogramTask,
   [INDEX_SCATTER_TASK]: indexScatterTask,

@@ -105,6 +105,12 @@ export interface IngestTuning {
    * that compare the two layouts.
    */
   readonly blockOrder?: boolean;
+  /**
+   * Rows from which a build with threads > 1 starts a pool of its own after the read, to sort
+   * its indexes and lay the store out in block order (default
+   * DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES). Integer ≥ 0.
+   */
+  readonly indexPoolMinRows?: number;
 }
 
 type RowSource = Iterable<unknown> | AsyncIterable<unknown>;

@@ -330,8 +330,10 @@ export class Register {
     const n = store.rowCount;
     const total = ids.count + earlier.count + (cands?.count ?? 0);
     let done = 0;
-    // threads > 1 and a large register: the indexes are sorted on a pool (src/pool/parallel-index.ts; the same bytes).
-    const indexPool = o.threads > 1 && n >= DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES ? KhopPool.create({ threads: Math.min(o.threads, MAX_POOL_THREADS) }) : null;
+    // threads > 1 and a large register: the indexes are sorted, and the store laid out in block
+    // order, on a pool (src/pool/parallel-index.ts, block-order.ts; the same bytes).
+    const indexPool =
+      o.threads > 1 && n >= (tuning?.indexPoolMinRows ?? DEFAULT_PARALLEL_SORT_OWN_POOL_MIN_ENTRIES) ? KhopPool.create({ threads: Math.min(o.threads, MAX_POOL_THREADS) }) : null;
     const built = async (c: KeyCollector, last: boolean): Promise<BlockIndex> => {
       const count = c.count;
       const ix = indexPool !== null ? await c.buildParallel(n, seed, { pool: indexPool }) : c.build(n, seed);
@@ -344,11 +346,11 @@ export class Register {
       idIndex = await built(ids, false);
       earlierIndex = await built(earlier, cands === null);
       candidateIndex = cands === null ? null : await built(cands, true);
+      // The store in "did you mean" block order: a candidate search reads adjacent rows (block-order.ts).
+      if (candidateIndex !== null && tuning?.blockOrder !== false) await applyBlockOrder(store, candidateIndex, [idIndex, earlierIndex, candidateIndex], indexPool ?? undefined);
     } finally {
       await indexPool?.close();
     }
-    // The store in "did you mean" block order: a candidate search reads adjacent rows (block-order.ts).
-    if (candidateIndex !== null && tuning?.blockOrder !== false) applyBlockOrder(store, candidateIndex, [idIndex, earlierIndex, candidateIndex]);
     return new Register({
       schema: sch,
       layout,

@@ -287,6 +287,58 @@ describe('RecordStore.permuteRows', () => {
     }
   });
 
+  it('columns permuted apart (some through writable views of the descriptor, whose text pools are adopted) give what permuteRows gives', () => {
+    for (const seed of [11, 12, 13, 14]) {
+      const rng = new Rng(seed);
+      const n = 1 + rng.int(70);
+      const rows: CellValue[][] = [];
+      for (let i = 0; i < n; i++) rows.push(randomRow(rng));
+      const whole = new RecordStore(COLUMNS, { chunkBits: 3 });
+      const parts = new RecordStore(COLUMNS, { chunkBits: 3 });
+      for (const r of rows) {
+        whole.append(r);
+        parts.append(r);
+      }
+      const order = Uint32Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      whole.permuteRows(order);
+      parts.checkPermutation(order);
+      // Columns split at random between this store and two views (as worker threads have them).
+      const owner = COLUMNS.map(() => rng.int(3));
+      const mine = COLUMNS.map((_c, i) => i).filter((c) => owner[c] === 0);
+      parts.permuteColumns(order, mine);
+      for (const v of [1, 2]) {
+        const view = RecordStore.fromDescriptor(parts.toDescriptor(), { writable: true });
+        const cols = COLUMNS.map((_c, i) => i).filter((c) => owner[c] === v);
+        view.permuteColumns(order, cols);
+        for (const c of cols) if (COLUMNS[c]!.type === 'ascii' || COLUMNS[c]!.type === 'utf8') parts.adoptTextPools(c, view.textPools(c));
+      }
+      for (let r = 0; r < n; r++) expectRow(parts, r, rows[order[r]!]!);
+      expect(parts.byteLength).toBe(whole.byteLength);
+    }
+  });
+
+  it('refuses pools that do not fit a text column, and permuting a read-only view', () => {
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    for (let i = 0; i < 12; i++) store.append(['123456', 'Nguyễn Văn An', 1, 1, 1]);
+    const pools = store.textPools(1);
+    expect(pools.length).toBe(store.chunkCount);
+    const bad: Array<() => void> = [
+      () => store.adoptTextPools(1, pools.slice(1)), // one pool short
+      () => store.adoptTextPools(1, [new Uint8Array(1), ...pools.slice(1)]), // smaller than its text
+      () => store.adoptTextPools(2, pools), // a numeric column
+      () => store.textPools(2),
+      () => RecordStore.fromDescriptor(store.toDescriptor()).permuteColumns(Uint32Array.from({ length: 12 }, (_, i) => i), [0]),
+      () => store.permuteColumns(Uint32Array.of(0, 1), [0]), // not rowCount rows
+    ];
+    for (const f of bad) expect(isKhopError(thrown(f), 'INVALID_ARGUMENT')).toBe(true);
+    store.adoptTextPools(1, pools);
+    for (let r = 0; r < 12; r++) expectRow(store, r, ['123456', 'Nguyễn Văn An', 1, 1, 1]);
+  });
+
   it('refuses an order that is not a permutation of the rows, and a read-only view', () => {
     const store = new RecordStore(COLUMNS, { chunkBits: 3 });
     const rng = new Rng(9);

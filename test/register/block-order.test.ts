@@ -5,6 +5,9 @@
  * AMBIGUOUS verdict lists records tied on every field (the store's row order).
  */
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Register } from '../../src/register/register.js';
 import { recordIdAt } from '../../src/register/record-id.js';
 import type { RegisterState } from '../../src/register/register-state.js';
@@ -110,6 +113,25 @@ describe('Register store in did-you-mean block order', () => {
       }
     }
     expect(moved).toBeGreaterThan(rows.length / 2);
+  });
+
+  it('laid out on a pool (columns permuted by workers and the calling thread at once): the same register, byte for byte', async () => {
+    const rows = makeRows(8, 1500);
+    const dir = await mkdtemp(join(tmpdir(), 'khop-border-'));
+    try {
+      const bytes = async (indexPoolMinRows: number): Promise<Buffer> => {
+        // threads: 3 — with the pool, its 3 workers and the calling thread share the columns.
+        const reg = await Register.build(SCHEMA, rows, { idField: 'rid', earlierIdsField: 'old', threads: 3 }, { minRows: Number.MAX_SAFE_INTEGER, indexPoolMinRows });
+        const path = join(dir, `r${indexPoolMinRows}.khop`);
+        await reg.save(path);
+        return readFile(path);
+      };
+      const alone = await bytes(Number.MAX_SAFE_INTEGER);
+      const pooled = await bytes(0);
+      expect(pooled.equals(alone)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('verdicts equal an input-order register’s: own, earlier, unknown, invalid and changed claims, candidates included', async () => {
