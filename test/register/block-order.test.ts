@@ -9,6 +9,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Register } from '../../src/register/register.js';
+import { applyBlockOrder } from '../../src/register/block-order.js';
+import { KhopError, isKhopError } from '../../src/errors.js';
 import { recordIdAt } from '../../src/register/record-id.js';
 import type { RegisterState } from '../../src/register/register-state.js';
 import type { BlockIndex } from '../../src/block/block-index.js';
@@ -132,6 +134,26 @@ describe('Register store in did-you-mean block order', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a worker that fails rejects with WORKER_FAILED naming the block-order phase', async () => {
+    const reg = await build(makeRows(9, 300), false);
+    const s = state(reg);
+    let calls = 0;
+    const failing = {
+      threads: 1,
+      run: () => {
+        calls++;
+        return Promise.reject(new KhopError('WORKER_FAILED', 'pool task store.permute failed'));
+      },
+    };
+    const err = await applyBlockOrder(s.store, s.candidateIndex!, [s.idIndex, s.earlierIndex, s.candidateIndex!], failing).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(calls).toBe(1);
+    expect(isKhopError(err, 'WORKER_FAILED')).toBe(true);
+    expect((err as KhopError).details?.['phase']).toBe('block-order');
   });
 
   it('verdicts equal an input-order register’s: own, earlier, unknown, invalid and changed claims, candidates included', async () => {
