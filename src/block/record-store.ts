@@ -114,7 +114,8 @@ export interface ColumnChunk {
 const MAX_ROWS = 0xffffffff; // row ids are Uint32 everywhere downstream
 const INITIAL_POOL_BYTES = 1024;
 
-function isTextType(t: ColumnType): boolean {
+/** Whether columns of type `t` hold text (ascii, utf8). */
+export function isTextType(t: ColumnType): boolean {
   return t === 'ascii' || t === 'utf8';
 }
 
@@ -373,14 +374,7 @@ export class RecordStore {
           continue;
         }
         if (typeof v !== 'number') throw this.cellError(c, row, 'expects a number');
-        const t = this.kinds[c];
-        if (t === 2) {
-          if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw this.cellError(c, row, 'expects an int32');
-        } else if (t === 3) {
-          if (!Number.isInteger(v) || v < 0 || v > 255) throw this.cellError(c, row, 'expects an integer 0..255');
-        } else if (!Number.isFinite(v)) {
-          throw this.cellError(c, row, 'expects a finite number');
-        }
+        if (!this.fits(c, v)) throw this.cellError(c, row, `expects ${this.kindName(c)}`);
         nulls[byte]! &= ~bit;
         arr[i] = v;
       }

@@ -31,7 +31,7 @@
  * the e2e 10M build's peak RSS went 1.77 → 1.91 GiB.
  */
 import type { BlockIndex } from '../block/block-index.js';
-import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
+import { isTextType, RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
 import { phaseError } from '../pool/phase-runner.js';
 
@@ -129,8 +129,7 @@ function renumber(order: Uint32Array, indexes: readonly BlockIndex[]): void {
 }
 
 function isText(store: RecordStore, c: number): boolean {
-  const t = store.columns[c]!.type;
-  return t === 'ascii' || t === 'utf8';
+  return isTextType(store.columns[c]!.type);
 }
 
 /**

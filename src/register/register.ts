@@ -252,6 +252,8 @@ export class Register {
    */
   private readonly touchColumns: Int32Array;
   private touchCount = 0;
+  /** The block rows collect touches (at most TOUCH_ROWS). */
+  private readonly touchRowIds = new Int32Array(TOUCH_ROWS);
   /** What the touch read (kept so that its reads are not dead code). */
   private touched = 0;
   private readonly utf8 = new TextEncoder();
@@ -934,7 +936,9 @@ export class Register {
       const end = index.starts[block + 1]!;
       if (touchFor !== null) {
         this.touchColumnsFor(touchFor);
-        for (let i = start; i < end && i < start + TOUCH_ROWS; i++) this.touched = store.touchRow(rowIds[i]!, this.touchColumns, this.touchCount);
+        const m = Math.min(end - start, TOUCH_ROWS);
+        for (let j = 0; j < m; j++) this.touchRowIds[j] = rowIds[start + j]!;
+        this.touched = store.touchRows(this.touchRowIds, m, this.touchColumns, this.touchCount);
       }
       for (let i = start; i < end && n < cap; i++) {
         const row = rowIds[i]!;

@@ -58,38 +58,11 @@ export class StoreReader {
   }
 
   /**
-   * Read, for store row `row`, the cells of `columns[0 .. m)` — the value (or text offset) and
-   * null byte of each, then the first byte of each text value — without using them: memory-
-   * level parallelism (see CandidateSearch.touch). Returns a number made of what was read.
-   */
-  touchRow(row: number, columns: Int32Array, m: number): number {
-    const k = row >>> this.bits;
-    const i = row & this.mask;
-    let x = 0;
-    for (let j = 0; j < m; j++) {
-      const c = columns[j]!;
-      const t = this.texts[c]!;
-      if (t !== null) {
-        x = (x + t.start(row)) | 0;
-        continue;
-      }
-      if (k >= this.values[c]!.length) this.load(c, k);
-      x = (x + this.values[c]![k]![i]! + this.nulls[c]![k]![i >>> 3]!) | 0;
-    }
-    for (let j = 0; j < m; j++) {
-      const t = this.texts[columns[j]!]!;
-      if (t === null) continue;
-      const start = t.start(row);
-      if (t.end(row) > start) x = (x + t.units(row)[start]!) | 0;
-    }
-    return x;
-  }
-
-  /**
-   * touchRow for many rows at once, in stages: first every row's cells (value and null byte,
-   * or text offset and null byte), then every text value's first byte — so that the misses of
-   * different rows overlap, not only those of one row's cells. `rows[0 .. n)`, −1 = skip.
-   * Returns a number made of what was read.
+   * Read, for store rows `rows[0 .. n)` (−1 = skip), the cells of `columns[0 .. m)` without
+   * using them: memory-level parallelism (see CandidateSearch.touch). In stages: first every
+   * row's cells (value and null byte, or text offset and null byte), then every text value's
+   * first byte (its address depends on the offset) — so that the misses of different cells and
+   * rows overlap. Returns a number made of what was read.
    */
   touchRows(rows: Int32Array, n: number, columns: Int32Array, m: number): number {
     const bits = this.bits;

@@ -31,10 +31,9 @@ describe('StoreReader', () => {
           store.append([r.t, r.n, r.u, r.l]);
           // Read an early row again after every append: cached views must follow pool growth.
           for (const k of [0, i >> 1, i]) {
-            // touchRow reads every kind of cell (null, text, numbers; a chunk the reader has not
-            // seen yet) and changes nothing the accessors below read.
-            expect(Number.isInteger(reader.touchRow(k, all, 4))).toBe(true);
-            // touchRows likewise, over rows of every chunk so far, −1 (no row) among them.
+            // touchRows reads every kind of cell (null, text, numbers; a chunk the reader has not
+            // seen yet), over rows of every chunk so far, −1 (no row) among them, and changes
+            // nothing the accessors below read.
             const some = Int32Array.of(i, -1, k, 0, i >> 1);
             expect(Number.isInteger(reader.touchRows(some, some.length, all, 4))).toBe(true);
             expect(reader.text(0, k)).toBe(store.getString(0, k));
