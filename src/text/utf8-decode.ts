@@ -1,10 +1,11 @@
 /**
- * decodeUtf8: the JavaScript string of a short run of WELL-FORMED UTF-8 bytes, decoded in
- * JavaScript — for hot paths that read one small text cell at a time out of a byte pool
- * (a name in the register's store), where the native decoder's per-call cost (argument checks,
- * a call into C++, a Buffer view) exceeds the decoding itself.
+ * decodeUtf8Units: the UTF-16 code units of a short run of WELL-FORMED UTF-8 bytes, decoded in
+ * JavaScript — for hot paths that read one small text cell at a time out of a byte pool (a
+ * name in the register's store, compared without a string of it: name-verdict.ts), where the
+ * native decoder's per-call cost (argument checks, a call into C++, a Buffer view, a string)
+ * exceeds the decoding itself.
  *
- *   bytes[start .. end)  ─► UTF-16 code units in a module-level scratch ─► String.fromCharCode
+ *   bytes[start .. end)  ─► UTF-16 code units into the caller's Uint16Array
  *
  * Only the shortest (RFC 3629) forms of U+0000–U+FFFF except the surrogates are accepted, i.e.
  * sequences of 1–3 bytes:
@@ -14,37 +15,23 @@
  *   E1–EC | EE–EF 80–BF 80–BF  3 bytes
  *   ED 80–9F 80–BF             3 bytes            (ED A0–BF would encode a surrogate)
  * Anything else — a 4-byte sequence (a supplementary character), a stray continuation byte,
- * a truncated or overlong sequence — returns null, and the caller uses the native decoder: this
- * function never guesses (the native decoder would write U+FFFD for invalid bytes; returning
- * null keeps that decision with it). For accepted input the result equals
+ * a truncated or overlong sequence — returns −1, and the caller uses the native decoder: this
+ * function never guesses (the native decoder would write U+FFFD for invalid bytes; declining
+ * keeps that decision with it). For accepted input the units are those of
  * `Buffer.prototype.toString('utf8', start, end)` (tested against it).
  *
- * Trade-off: a loop of table-free byte tests and one string made of the units (unitsToString)
- * per call; values longer than {@link MAX_DECODE_UNITS} code units also return null (the native
- * decoder is better there, and the scratch stays small). Not re-entrant (module scratch; calls no user code).
+ * Trade-off: a loop of table-free byte tests; values longer than the caller's array (callers
+ * size it {@link MAX_DECODE_UNITS}) also return −1 (the native decoder is better there).
  */
-
-import { unitsToString } from '../util/code-units.js';
 
 /** Longest value decoded here, in UTF-16 code units (longer values: null). */
 export const MAX_DECODE_UNITS = 256;
 
-const scratch = new Uint16Array(MAX_DECODE_UNITS);
-
 /**
- * The string of the well-formed UTF-8 bytes `bytes[start .. end)` of code points ≤ U+FFFF,
- * or null (see the file header). `0 ≤ start ≤ end ≤ bytes.length` is the caller's contract.
- */
-export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | null {
-  const n = decodeUtf8Units(bytes, start, end, scratch);
-  return n < 0 ? null : unitsToString(scratch, n);
-}
-
-/**
- * decodeUtf8 into code units: writes the UTF-16 code units of `bytes[start .. end)` to
- * `out[0 .. n)` and returns n, or −1 where decodeUtf8 returns null (input it leaves to the
- * native decoder, or more than `out.length` units) — for a caller that reads the units
- * without making a string (the register's name comparison, name-verdict.ts).
+ * Writes the UTF-16 code units of the well-formed UTF-8 bytes `bytes[start .. end)` (code
+ * points ≤ U+FFFF) to `out[0 .. n)` and returns n, or −1 for input it leaves to the native
+ * decoder or more than `out.length` units (see the file header). `0 ≤ start ≤ end ≤
+ * bytes.length` is the caller's contract.
  */
 export function decodeUtf8Units(bytes: Uint8Array, start: number, end: number, out: Uint16Array): number {
   const max = out.length;

@@ -1,7 +1,14 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_DECODE_UNITS, decodeUtf8, decodeUtf8Units } from '../../src/text/utf8-decode.js';
+import { MAX_DECODE_UNITS, decodeUtf8Units } from '../../src/text/utf8-decode.js';
+
+/** decodeUtf8Units' answer as a string (null for its −1), into an array of MAX_DECODE_UNITS units as its callers size it. */
+function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | null {
+  const out = new Uint16Array(MAX_DECODE_UNITS);
+  const n = decodeUtf8Units(bytes, start, end, out);
+  return n < 0 ? null : String.fromCharCode(...out.subarray(0, n));
+}
 
 /** The native decoder's answer for bytes[start..end). */
 function native(bytes: Uint8Array, start: number, end: number): string {
@@ -17,7 +24,7 @@ function bmpWellFormed(s: string): boolean {
   return true;
 }
 
-describe('decodeUtf8', () => {
+describe('decodeUtf8Units into MAX_DECODE_UNITS units', () => {
   it('known answers: ASCII, Vietnamese, 2- and 3-byte forms, spans inside a pool', () => {
     const pool = new Uint8Array(Buffer.from('xxNguyễn Văn Ányy€\u0800\uffff'));
     expect(decodeUtf8(pool, 2, 2)).toBe('');
@@ -69,8 +76,8 @@ describe('decodeUtf8', () => {
   });
 });
 
-describe('decodeUtf8Units', () => {
-  it('writes the code units of what decodeUtf8 decodes and returns their count, −1 where it returns null (property)', () => {
+describe('decodeUtf8Units into a short array', () => {
+  it('a shorter array declines what does not fit and otherwise holds the same units (property)', () => {
     const out = new Uint16Array(8);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 16 }), fc.nat(), fc.nat(), (bytes, a, b) => {
