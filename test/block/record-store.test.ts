@@ -33,6 +33,18 @@ function randomRow(rng: Rng): CellValue[] {
   ];
 }
 
+/** A store of `n` seeded random rows (chunks of 8 rows), and the rows. */
+function filledStore(seed: number, n: number): { store: RecordStore; rows: CellValue[][] } {
+  const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+  const rng = new Rng(seed);
+  const rows: CellValue[][] = [];
+  for (let r = 0; r < n; r++) {
+    rows.push(randomRow(rng));
+    store.append(rows[r]!);
+  }
+  return { store, rows };
+}
+
 function expectRow(store: RecordStore, row: number, v: CellValue[]): void {
   expect(store.getString('id', row)).toBe(v[0] ?? null);
   expect(store.getString(1, row)).toBe(v[1] ?? null);
@@ -171,13 +183,7 @@ describe('RecordStore', () => {
   });
 
   it('shares its buffers through a descriptor (structured clone: same memory)', () => {
-    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
-    const rng = new Rng(3);
-    const rows: CellValue[][] = [];
-    for (let r = 0; r < 50; r++) {
-      rows.push(randomRow(rng));
-      store.append(rows[r]!);
-    }
+    const { store, rows } = filledStore(3, 50);
     const view = RecordStore.fromDescriptor(structuredClone(store.toDescriptor()));
     expect(view.rowCount).toBe(50);
     expect(view.writable).toBe(false);
@@ -190,13 +196,7 @@ describe('RecordStore', () => {
   });
 
   it('describes a subset of its columns: a narrower store over the same memory', () => {
-    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
-    const rng = new Rng(4);
-    const rows: CellValue[][] = [];
-    for (let r = 0; r < 30; r++) {
-      rows.push(randomRow(rng));
-      store.append(rows[r]!);
-    }
+    const { store, rows } = filledStore(4, 30);
     const d = store.toDescriptor(['num', 'name', 'num']);
     expect(d.columns.map((c) => c.name)).toEqual(['name', 'num']); // store order, once each
     expect(d.parts.length).toBe(store.chunkCount * (3 + 2));
