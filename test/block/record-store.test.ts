@@ -33,16 +33,21 @@ function randomRow(rng: Rng): CellValue[] {
   ];
 }
 
+/** `n` random rows drawn from `rng`, each appended to every store of `stores` as it is drawn. */
+function appendRandomRows(rng: Rng, n: number, ...stores: RecordStore[]): CellValue[][] {
+  const rows: CellValue[][] = [];
+  for (let r = 0; r < n; r++) {
+    const v = randomRow(rng);
+    rows.push(v);
+    for (const store of stores) store.append(v);
+  }
+  return rows;
+}
+
 /** A store of `n` seeded random rows (chunks of 8 rows), and the rows. */
 function filledStore(seed: number, n: number): { store: RecordStore; rows: CellValue[][] } {
   const store = new RecordStore(COLUMNS, { chunkBits: 3 });
-  const rng = new Rng(seed);
-  const rows: CellValue[][] = [];
-  for (let r = 0; r < n; r++) {
-    rows.push(randomRow(rng));
-    store.append(rows[r]!);
-  }
-  return { store, rows };
+  return { store, rows: appendRandomRows(new Rng(seed), n, store) };
 }
 
 function expectRow(store: RecordStore, row: number, v: CellValue[]): void {
@@ -261,9 +266,7 @@ describe('RecordStore.permuteRows', () => {
       const rng = new Rng(seed);
       const store = new RecordStore(COLUMNS, { chunkBits: 3 });
       const n = 1 + rng.int(60);
-      const rows: CellValue[][] = [];
-      for (let i = 0; i < n; i++) rows.push(randomRow(rng));
-      for (const r of rows) store.append(r);
+      const rows = appendRandomRows(rng, n, store);
       // A seeded Fisher–Yates permutation (the identity too, for seed 6).
       const order = Uint32Array.from({ length: n }, (_, i) => i);
       if (seed !== 6) {
@@ -276,9 +279,7 @@ describe('RecordStore.permuteRows', () => {
       expect(store.rowCount).toBe(n);
       for (let r = 0; r < n; r++) expectRow(store, r, rows[order[r]!]!);
       // The store still grows: into the partial last chunk, then new chunks.
-      const more: CellValue[][] = [];
-      for (let i = 0; i < 20; i++) more.push(randomRow(rng));
-      for (const m of more) store.append(m);
+      const more = appendRandomRows(rng, 20, store);
       for (let r = 0; r < n; r++) expectRow(store, r, rows[order[r]!]!);
       for (let i = 0; i < 20; i++) expectRow(store, n + i, more[i]!);
       // Readers made from a descriptor see the new layout.
@@ -291,8 +292,7 @@ describe('RecordStore.permuteRows', () => {
     for (const seed of [11, 12, 13, 14]) {
       const rng = new Rng(seed);
       const n = 1 + rng.int(70);
-      const rows: CellValue[][] = [];
-      for (let i = 0; i < n; i++) rows.push(randomRow(rng));
+      const rows = appendRandomRows(rng, n);
       const whole = new RecordStore(COLUMNS, { chunkBits: 3 });
       const parts = new RecordStore(COLUMNS, { chunkBits: 3 });
       for (const r of rows) {
@@ -365,24 +365,13 @@ describe('RecordStore.appendRows', () => {
         (seed, before, count, srcBits, dstBits, override) => {
           const rng = new Rng(seed);
           const src = new RecordStore(COLUMNS, { chunkBits: srcBits });
-          const srcRows: CellValue[][] = [];
-          for (let r = 0; r < count; r++) {
-            const v = randomRow(rng);
-            srcRows.push(v);
-            src.append(v);
-          }
+          const srcRows = appendRandomRows(rng, count, src);
           const from = count === 0 ? 0 : rng.int(count + 1);
           const to = from + rng.int(count - from + 1);
           // The same rows appended one by one (the oracle) and copied (the subject), after `before` rows.
           const oracle = new RecordStore(COLUMNS, { chunkBits: dstBits });
           const subject = new RecordStore(COLUMNS, { chunkBits: dstBits });
-          const head: CellValue[][] = [];
-          for (let r = 0; r < before; r++) {
-            const v = randomRow(rng);
-            head.push(v);
-            oracle.append(v);
-            subject.append(v);
-          }
+          const head = appendRandomRows(rng, before, oracle, subject);
           const dob = Array.from({ length: to - from }, () => (rng.chance(0.3) ? null : rng.int(2 ** 20)));
           const expected = srcRows.slice(from, to).map((v, j) => (override ? [v[0], v[1], dob[j]!, v[3], v[4]] : v));
           for (const v of expected) oracle.append(v);
