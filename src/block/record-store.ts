@@ -462,7 +462,6 @@ export class RecordStore {
     }
   }
 
-  /** permuteRows for text column c: new pools per chunk, offsets rewritten in place. */
   /** The text pools of column `c`, chunk by chunk (after permuteColumns in a worker: what it hands back). */
   textPools(c: number): Uint8Array[] {
     const c0 = this.columnIndex(c);
@@ -487,6 +486,7 @@ export class RecordStore {
     for (let k = 0; k < pools.length; k++) this.poolsOf[c0]![k] = pools[k]!;
   }
 
+  /** permuteRows for text column c: new pools per chunk, offsets rewritten in place. */
   private permuteText(c: number, order: Uint32Array): void {
     const n = this.rows;
     const bits = this.chunkBits;
