@@ -244,19 +244,24 @@ describe('RecordStore', () => {
 
 describe('RecordStore — regression', () => {
   it('appends after a snapshot load whose last chunk holds only empty text (an empty pool used to loop forever)', async () => {
-    const { mkdtempSync } = await import('node:fs');
+    const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { saveIndexSnapshot, loadIndexSnapshot } = await import('../../src/block/index-snapshot.js');
     const s = new RecordStore([{ name: 't', type: 'ascii' }], { chunkBits: 3 });
     s.append(['']);
     s.append(['']);
-    const path = join(mkdtempSync(join(tmpdir(), 'khop-rs-')), 'store.khop');
-    await saveIndexSnapshot(path, s, []);
-    const loaded = (await loadIndexSnapshot(path)).store!;
-    loaded.append(['hello']);
-    expect(loaded.getString('t', 2)).toBe('hello');
-    expect(loaded.getString('t', 0)).toBe('');
+    const dir = mkdtempSync(join(tmpdir(), 'khop-rs-'));
+    try {
+      const path = join(dir, 'store.khop');
+      await saveIndexSnapshot(path, s, []);
+      const loaded = (await loadIndexSnapshot(path)).store!;
+      loaded.append(['hello']);
+      expect(loaded.getString('t', 2)).toBe('hello');
+      expect(loaded.getString('t', 0)).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
