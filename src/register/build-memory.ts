@@ -70,14 +70,19 @@ export class BuildMemoryGuard {
     this.initialCaps = collectors.map((c) => (c === null ? 0 : c.byteLength / COLLECTOR_BYTES_PER_ENTRY));
   }
 
-  /** After each input row (`seen` rows read so far): checks every MEMORY_CHECK_EVERY rows. */
   /** Whether rowTaken(seen) estimates anything (a caller that appends rows in runs ends a run there). */
   checksAt(seen: number): boolean {
-    return (this.total !== null && !this.sampled && (seen === MEMORY_SAMPLE_ROWS || seen === this.total)) || seen % MEMORY_CHECK_EVERY === 0;
+    return this.projectsArrayAt(seen) || seen % MEMORY_CHECK_EVERY === 0;
   }
 
+  /** rowTaken's one projection of a known-size input from its first rows (once). */
+  private projectsArrayAt(seen: number): boolean {
+    return this.total !== null && !this.sampled && (seen === MEMORY_SAMPLE_ROWS || seen === this.total);
+  }
+
+  /** After each input row (`seen` rows read so far): checks every MEMORY_CHECK_EVERY rows. */
   rowTaken(seen: number): void {
-    if (this.total !== null && !this.sampled && (seen === MEMORY_SAMPLE_ROWS || seen === this.total)) {
+    if (this.total !== null && this.projectsArrayAt(seen)) {
       this.sampled = true;
       this.fail(this.projectArray(seen, this.total));
     }

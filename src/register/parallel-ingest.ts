@@ -28,9 +28,9 @@
  * memoryBudget: BuildMemoryGuard.rowTaken runs after every input row as the chunk is appended,
  * with the store and collectors in the very state one thread would have at that row (a chunk's
  * rows are copied in runs that end at each row where the guard estimates, and appendRows grows
- * text pools as append does), so the build fails at the same row with the same estimate. What it does not count (as before: it
- * never counted the caller's rows) are the chunks in flight: ≤ (2 × workers + 2) × chunkRows
- * rows and their results.
+ * text pools as append does), so the build fails at the same row with the same estimate. What
+ * it does not count (as before: it never counted the caller's rows) are the chunks in flight:
+ * ≤ (2 × workers + 2) × chunkRows rows and their results.
  *
  * Values that cannot cross a thread (functions, symbols) or that only mean "unusable type"
  * (objects, arrays) make their row a WRONG_TYPE rejection whatever else it holds; such rows,
