@@ -177,7 +177,13 @@ export class VerdictTable {
   /** The columns writers write (shared with workers while the table is being filled). */
   readonly columns: TableColumns;
   private readonly reasons: Array<string | undefined>;
-  private readonly candidates = new Map<number, VerdictCandidate[]>();
+  /**
+   * Per claim, its candidates when it has any: an array aligned with the claims, as `reasons`.
+   * It was a Map, whose insert per searched claim cost 8 % of a NOT_FOUND claim's time; the
+   * array measured ×1.07 on NOT_FOUND claims and ×1.037 on the default claim mix (1M
+   * register, authenticateAll on one thread, same-process A/B, verdicts identical).
+   */
+  private readonly candidates: Array<VerdictCandidate[] | undefined>;
   private readonly resultColumns = new Map<string, Uint8Array>();
   private readonly fieldIndex: ReadonlyMap<string, number>;
   /** The stores the claims' rows are in; `storeOf[i]` indexes it once there is more than one. */
@@ -195,6 +201,7 @@ export class VerdictTable {
     this.status = this.columns.status;
     this.weight = this.columns.weight;
     this.reasons = new Array<string | undefined>(size).fill(undefined);
+    this.candidates = new Array<VerdictCandidate[] | undefined>(size).fill(undefined);
     this.fieldNames = Object.freeze(fields.map((f) => f.name));
     this.fieldIndex = new Map(fields.map((f, k) => [f.name, k]));
   }
@@ -203,7 +210,7 @@ export class VerdictTable {
   writer(): TableWriter {
     return new TableWriter(this.columns, (i, _status, reason, _outcomes, _matchedBy, candidates) => {
       this.reasons[i] = reason;
-      if (candidates !== undefined) this.candidates.set(i, candidates);
+      if (candidates !== undefined) this.candidates[i] = candidates;
     });
   }
 
@@ -229,7 +236,7 @@ export class VerdictTable {
           throw new KhopError('INTERNAL', 'verdict table: a verdict of the side does not match its claim');
         }
         this.reasons[i] = v.reason;
-        if (v.candidates !== undefined) this.candidates.set(i, v.candidates as VerdictCandidate[]);
+        if (v.candidates !== undefined) this.candidates[i] = v.candidates as VerdictCandidate[];
       }
       decoder.end();
     }
@@ -285,7 +292,7 @@ export class VerdictTable {
 
   /** "Did you mean" records (NOT_FOUND, INVALID_ID) or the tied records (AMBIGUOUS) of claim i. */
   candidatesOf(i: number): readonly VerdictCandidate[] | undefined {
-    return this.candidates.get(this.check(i));
+    return this.candidates[this.check(i)];
   }
 
   /**
@@ -323,7 +330,7 @@ export class VerdictTable {
     if (this.columns.row[i]! >= 0) {
       return recordVerdictObject(status, shape.fields, this.recordIdOf(i)!, matchedBy as 'id' | 'earlierId', this.weight[i]!, shape.explanation, this.reasonOf(i));
     }
-    return noRecordVerdictObject(status, shape.fields, matchedBy, this.reasons[i]!, this.candidates.get(i));
+    return noRecordVerdictObject(status, shape.fields, matchedBy, this.reasons[i]!, this.candidates[i]);
   }
 
   private check(i: number): number {
