@@ -27,7 +27,7 @@ import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescripto
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldToAscii } from '../text/fold.js';
 import { parsePersonName } from '../text/person-name.js';
-import { parseDate, typedDateDigits, type DateParseOptions } from '../text/date.js';
+import { parseDateWith, resolveDateOptions, typedDateDigitsWith, type ResolvedDateOptions } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
 import { isKnownFamilyName } from '../text/name-frequencies.js';
@@ -213,8 +213,8 @@ interface FieldCells {
   /** Store column indices (c1: the second column — `.idkind`, `.dateTyped` — or −1). */
   readonly c0: number;
   readonly c1: number;
-  /** A date field's parse options, built once. */
-  readonly dateOptions: DateParseOptions | null;
+  /** A date field's parse options, resolved once (parseDateWith). */
+  readonly dateOptions: ResolvedDateOptions | null;
 }
 
 /** A name group of RowPreparer. */
@@ -342,7 +342,7 @@ export class RowPreparer {
         case 'date':
           return [{
             f, pos: k, c0: col(`${f.name}.date`), c1: col(`${f.name}.dateTyped`),
-            dateOptions: Object.freeze({
+            dateOptions: resolveDateOptions({
               order: f.spec.order ?? 'dmy',
               excelSerial: f.spec.excelSerial ?? false,
               ...(f.spec.minYear !== undefined ? { minYear: f.spec.minYear } : {}),
@@ -430,12 +430,12 @@ export class RowPreparer {
           const v = values[base + plan.pos];
           const input = typeof v === 'number' ? v : raw;
           const options = plan.dateOptions!;
-          const d = parseDate(input, options);
+          const d = parseDateWith(input, options);
           if (!d.ok) {
             this.issue(f.name, `date ${d.reason}`);
             // A full date with a part out of range: its digits, for compareTypedDates (a second
             // parse, for invalid values only).
-            const typed = typedDateDigits(input, options);
+            const typed = typedDateDigitsWith(input, options);
             if (typed !== 0) cells[plan.c1] = typed;
             break;
           }

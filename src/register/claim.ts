@@ -16,7 +16,7 @@
  * respect to claims.
  */
 import { foldToAscii } from '../text/fold.js';
-import { parseDate, type DateResult } from '../text/date.js';
+import { parseDateWith, type DateResult } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
 import { idNumber, parseIdInput, type IdInput } from './national-id-input.js';
 import { ClaimName } from './name-verdict.js';
@@ -195,7 +195,7 @@ export class PreparedClaim {
     let r = this.parsed[i] as DateResult | undefined;
     if (r === undefined) {
       const v = this.raw[i];
-      r = parseDate(typeof v === 'number' ? v : this.text[i], f.dateOptions);
+      r = parseDateWith(typeof v === 'number' ? v : this.text[i], f.dateOptions!);
       this.parsed[i] = r;
     }
     return r;

@@ -34,7 +34,7 @@ import type { PreparedClaim } from './claim.js';
 import { idDigits } from './national-id-input.js';
 import type { FieldPlan } from './register-layout.js';
 import { DATE, ID, O_CLAIM_MISSING, O_RECORD_MISSING, OTHER, SEX } from './verdict.js';
-import { renderDate, sexCodeOf, sexFormOfCell, sexLabelOf } from './written-form.js';
+import { isDateWritten, sexCodeOf, sexFormOfCell, sexLabelOf } from './written-form.js';
 
 /** Scratch of writeIdDigits / claimDigits (not re-entrant; nothing here calls user code). */
 const RECORD_DIGITS = new Uint8Array(12);
@@ -110,8 +110,8 @@ export function compareDateField(claim: PreparedClaim, f: FieldPlan, record: num
     // date is the claim's): memoised per claim (a "did you mean" block shares the date).
     let same = claim.sameDateWritten(f, recordFormat);
     if (same < 0) {
-      const written = recordFormat < 0 ? formatPackedDate(record) : renderDate(record, recordFormat);
-      same = written === text ? 1 : 0;
+      const written = recordFormat < 0 ? formatPackedDate(record) === text : isDateWritten(text, record, recordFormat);
+      same = written ? 1 : 0;
       claim.setSameDateWritten(f, recordFormat, same === 1);
     }
     return same === 1 ? DATE.EXACT : DATE.FORMAT;

@@ -28,7 +28,7 @@ import type { ColumnSpec } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
 import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import type { FieldKind, Schema, SchemaField } from '../schema.js';
-import type { DateParseOptions } from '../text/date.js';
+import { resolveDateOptions, type ResolvedDateOptions } from '../text/date.js';
 import type { RegisterNameLocale } from './person-name-form.js';
 
 /** Field families that share a comparison (outcome table). */
@@ -48,8 +48,8 @@ export interface FieldPlan {
   readonly storeColumn: number;
   /** Names: how tokens are ordered and keyed. */
   readonly locale: RegisterNameLocale;
-  /** Dates: the schema's parse options. */
-  readonly dateOptions: DateParseOptions | undefined;
+  /** Dates: the schema's parse options, resolved (parseDateWith). */
+  readonly dateOptions: ResolvedDateOptions | undefined;
   /** Other: identifiers drop spaces after folding. */
   readonly identifier: boolean;
   /** Other: a category, stored as a dictionary code. */
@@ -98,13 +98,13 @@ function groupOf(kind: FieldKind): FieldGroup {
   }
 }
 
-function dateOptionsOf(f: SchemaField): DateParseOptions {
+function dateOptionsOf(f: SchemaField): ResolvedDateOptions {
   const o: { order?: 'dmy' | 'mdy'; excelSerial?: boolean; minYear?: number; maxYear?: number } = {};
   if (f.spec.order !== undefined) o.order = f.spec.order;
   if (f.spec.excelSerial !== undefined) o.excelSerial = f.spec.excelSerial;
   if (f.spec.minYear !== undefined) o.minYear = f.spec.minYear;
   if (f.spec.maxYear !== undefined) o.maxYear = f.spec.maxYear;
-  return Object.freeze(o);
+  return resolveDateOptions(o);
 }
 
 /**

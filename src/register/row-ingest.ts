@@ -20,7 +20,7 @@
  */
 import type { CellValue } from '../block/record-store.js';
 import { foldToAscii } from '../text/fold.js';
-import { parseDate } from '../text/date.js';
+import { parseDateWith } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
 import { normalizeText } from '../text/normalize.js';
 import { idNumber, parseIdInput } from './national-id-input.js';
@@ -267,7 +267,7 @@ export class RowIngester {
         return;
       }
       case 'date': {
-        const d = parseDate(typeof raw === 'number' ? raw : text, f.dateOptions);
+        const d = parseDateWith(typeof raw === 'number' ? raw : text, f.dateOptions!);
         if (d.ok) cells[f.storeColumn] = d.packed;
         else this.issue(f.name, `date ${d.reason}`);
         return;

@@ -167,32 +167,53 @@ export function nameStyleOf(written: string, norm: string): number {
   return NAME_STYLE_OTHER;
 }
 
-function pad2(n: number): string {
-  return n < 10 ? '0' + n : String(n);
+/**
+ * The end of the decimal digits of `v` (a non-negative integer) in `s` from `at`, at least
+ * `width` of them (zero-padded; width 0 = as many as v has), or −1 when `s` does not have them there.
+ */
+function digitsAt(s: string, at: number, v: number, width: number): number {
+  let len = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
+  if (len < width) len = width;
+  if (at + len > s.length) return -1;
+  let t = v;
+  for (let i = at + len - 1; i >= at; i--) {
+    if (s.charCodeAt(i) !== 0x30 + (t % 10)) return -1;
+    t = Math.floor(t / 10);
+  }
+  return at + len;
 }
 
-function pad4(n: number): string {
-  return n < 1000 ? String(n).padStart(4, '0') : String(n);
-}
-
-/** A packed yyyymmdd date written in format `code` (0 → null). Unknown parts print as 0 / 00. */
-export function renderDate(packed: number, code: number): string | null {
+/**
+ * True when `s` is the packed yyyymmdd date `packed` written in format `code` (DATE_FORMAT:
+ * dd / mm two digits, d / m as many as they have, yyyy four or more, other characters as
+ * they are; unknown parts as 0 / 00) — compared in place, without making the date's string
+ * (the claim path asks this of every claim whose date equals the record's). False for code 0.
+ */
+export function isDateWritten(s: string, packed: number, code: number): boolean {
+  const pattern = code > 0 ? DATE_FORMAT[code] : undefined;
+  if (pattern === undefined) return false;
   const y = Math.floor(packed / 10000);
   const m = Math.floor(packed / 100) % 100;
   const d = packed % 100;
-  switch (code) {
-    case 1: return `${pad2(d)}/${pad2(m)}/${pad4(y)}`;
-    case 2: return `${d}/${m}/${pad4(y)}`;
-    case 3: return `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
-    case 4: return `${pad4(y)}${pad2(m)}${pad2(d)}`;
-    case 5: return `${pad2(d)}-${pad2(m)}-${pad4(y)}`;
-    case 6: return `${pad2(d)}.${pad2(m)}.${pad4(y)}`;
-    case 7: return pad4(y);
-    case 8: return `${pad2(m)}/${pad4(y)}`;
-    case 9: return `${pad4(y)}/${pad2(m)}/${pad2(d)}`;
-    case 10: return `${pad4(y)}-${pad2(m)}`;
-    default: return null;
+  let at = 0;
+  for (let p = 0; p < pattern.length; ) {
+    const c = pattern.charCodeAt(p);
+    if (c === 0x79 /* y */) {
+      at = digitsAt(s, at, y, 4);
+      p += 4;
+    } else if (c === 0x6d /* m */ || c === 0x64 /* d */) {
+      const two = pattern.charCodeAt(p + 1) === c;
+      at = digitsAt(s, at, c === 0x6d ? m : d, two ? 2 : 0);
+      p += two ? 2 : 1;
+    } else {
+      if (s.charCodeAt(at) !== c) return false;
+      at++;
+      p++;
+    }
+    if (at < 0) return false;
   }
+  return at === s.length;
 }
 
 /** Likely format code of a date string from its length and separators (verified by the caller). */
@@ -217,7 +238,7 @@ function guessDateFormat(s: string): number {
 /** Format code of a date as written (trimmed string, or the digits of a number) for its parsed value. */
 export function dateFormatOf(written: string, packed: number): number {
   const code = guessDateFormat(written);
-  return code !== 0 && renderDate(packed, code) === written ? code : 0;
+  return code !== 0 && isDateWritten(written, packed, code) ? code : 0;
 }
 
 /** Written forms of sex by form code (index): [male, female]; 0 = any other writing. */

@@ -108,12 +108,19 @@ function fail(reason: DateFailureReason): DateFailure {
   return { ok: false, code: 'INVALID_DATE', reason };
 }
 
-interface ResolvedOptions {
-  mdy: boolean;
-  minYear: number;
-  maxYear: number;
-  excelSerial: boolean;
+/**
+ * Date parse options validated once (resolveDateOptions): what a caller that parses many
+ * values with the same options passes to parseDateWith, so that each value does not validate
+ * (and allocate) the options again — a register's claim path parses a date per claim.
+ */
+export interface ResolvedDateOptions {
+  readonly mdy: boolean;
+  readonly minYear: number;
+  readonly maxYear: number;
+  readonly excelSerial: boolean;
 }
+
+type ResolvedOptions = ResolvedDateOptions;
 
 const DEFAULT_RESOLVED: ResolvedOptions = { mdy: false, minYear: DEFAULT_MIN_YEAR, maxYear: DEFAULT_MAX_YEAR, excelSerial: false };
 
@@ -301,12 +308,25 @@ function parseDateString(s: string, o: ResolvedOptions): DateResult {
 /**
  * Parse a date (see the file header for formats and defaults). Never throws on data: any
  * string, number or other value yields a result or a structured failure. `options` is
- * checked on every call (a few comparisons; pass the same frozen object for every row).
+ * checked on every call (a few comparisons and an object; a caller parsing many values with
+ * the same options resolves them once — resolveDateOptions — and calls parseDateWith).
  *
  * @throws KhopError INVALID_OPTION when `options` is malformed (a programmer error).
  */
 export function parseDate(input: unknown, options?: DateParseOptions): DateResult {
-  const o = resolveOptions(options);
+  return parseDateWith(input, resolveOptions(options));
+}
+
+/**
+ * Date parse options validated and resolved, for parseDateWith.
+ * @throws KhopError INVALID_OPTION as parseDate.
+ */
+export function resolveDateOptions(options?: DateParseOptions): ResolvedDateOptions {
+  return Object.freeze({ ...resolveOptions(options) });
+}
+
+/** parseDate with options resolved once by resolveDateOptions. */
+export function parseDateWith(input: unknown, o: ResolvedDateOptions): DateResult {
   lastTyped = 0;
   if (typeof input === 'string') return parseDateString(input, o);
   if (typeof input === 'number') {
@@ -330,7 +350,12 @@ export function parseDate(input: unknown, options?: DateParseOptions): DateResul
  * that may be logged, and a date of birth is personal data.
  */
 export function typedDateDigits(input: unknown, options?: DateParseOptions): number {
-  return parseDate(input, options).ok ? 0 : lastTyped;
+  return typedDateDigitsWith(input, resolveOptions(options));
+}
+
+/** typedDateDigits with options resolved once by resolveDateOptions. */
+export function typedDateDigitsWith(input: unknown, o: ResolvedDateOptions): number {
+  return parseDateWith(input, o).ok ? 0 : lastTyped;
 }
 
 /**

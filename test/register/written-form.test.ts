@@ -18,13 +18,38 @@ import {
   nameStyleOf,
   packForm,
   packSex,
-  renderDate,
+  isDateWritten,
   sexCodeOf,
   sexFormOf,
   sexFormOfCell,
   sexLabelOf,
   upperUnit,
 } from '../../src/register/written-form.js';
+
+/**
+ * Oracle: a packed yyyymmdd date written in format `code` as a string (0 or unknown → null),
+ * spelled out format by format — what isDateWritten decides in place from DATE_FORMAT.
+ */
+function renderDate(packed: number, code: number): string | null {
+  const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+  const pad4 = (n: number): string => (n < 1000 ? String(n).padStart(4, '0') : String(n));
+  const y = Math.floor(packed / 10000);
+  const m = Math.floor(packed / 100) % 100;
+  const d = packed % 100;
+  switch (code) {
+    case 1: return `${pad2(d)}/${pad2(m)}/${pad4(y)}`;
+    case 2: return `${d}/${m}/${pad4(y)}`;
+    case 3: return `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
+    case 4: return `${pad4(y)}${pad2(m)}${pad2(d)}`;
+    case 5: return `${pad2(d)}-${pad2(m)}-${pad4(y)}`;
+    case 6: return `${pad2(d)}.${pad2(m)}.${pad4(y)}`;
+    case 7: return pad4(y);
+    case 8: return `${pad2(m)}/${pad4(y)}`;
+    case 9: return `${pad4(y)}/${pad2(m)}/${pad2(d)}`;
+    case 10: return `${pad4(y)}-${pad2(m)}`;
+    default: return null;
+  }
+}
 
 describe('name styles', () => {
   it('upperUnit is the one-unit upper case of every UTF-16 unit (−1 when it is not one unit), asked twice (the table)', () => {
@@ -145,7 +170,40 @@ describe('date formats', () => {
     );
   });
 
+  it('isDateWritten(s, packed, code) is renderDate(packed, code) === s: renderings of this and nearby dates in every format, and their edits (property)', () => {
+    // Years 1..12000 (short and five-digit ones included), unknown month / day (0) included.
+    const packedDate = fc
+      .record({ y: fc.integer({ min: 1, max: 12000 }), m: fc.integer({ min: 0, max: 12 }), d: fc.integer({ min: 0, max: 31 }) })
+      .map(({ y, m, d }) => y * 10000 + m * 100 + d);
+    const code = fc.integer({ min: -1, max: DATE_FORMAT.length });
+    const edit = fc.oneof(
+      fc.constant((t: string) => t),
+      fc.constant((t: string) => t.slice(1)),
+      fc.constant((t: string) => t.slice(0, -1)),
+      fc.constant((t: string) => '0' + t),
+      fc.constant((t: string) => t + '0'),
+      fc.constant((t: string) => ` ${t}`),
+      fc.tuple(fc.nat(), fc.constantFrom('0', '1', '9', '/', '-', '.', 'x')).map(([i, c]) => (t: string) => (t.length === 0 ? c : t.slice(0, i % t.length) + c + t.slice((i % t.length) + 1))),
+    );
+    fc.assert(
+      fc.property(packedDate, code, packedDate, code, edit, (packed, c, otherPacked, otherCode, change) => {
+        const texts = [renderDate(packed, c), renderDate(packed, otherCode), renderDate(otherPacked, c), renderDate(packed + 1, c)];
+        for (const t of texts) {
+          if (t === null) continue;
+          for (const s of [t, change(t)]) expect(isDateWritten(s, packed, c)).toBe(renderDate(packed, c) === s);
+        }
+      }),
+      { seed: 12, numRuns: 3000 },
+    );
+  });
+
   it('known answers', () => {
+    expect(isDateWritten('1990-05-01', 19900501, 3)).toBe(true);
+    expect(isDateWritten('1990-5-1', 19900501, 3)).toBe(false);
+    expect(isDateWritten('1/5/1990', 19900501, 2)).toBe(true);
+    expect(isDateWritten('01/05/1990', 19900501, 2)).toBe(false);
+    expect(isDateWritten('0990', 9900000, 7)).toBe(true);
+    expect(isDateWritten('', 19900501, 0)).toBe(false);
     expect(dateFormatOf('01/05/1990', 19900501)).toBe(1);
     expect(dateFormatOf('1/5/1990', 19900501)).toBe(2);
     expect(dateFormatOf('1990-05-01', 19900501)).toBe(3);
