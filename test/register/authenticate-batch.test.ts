@@ -129,6 +129,21 @@ describe('authenticateMany', () => {
       { numRuns: 60 },
     );
   });
+  it('claims with values of unusable types, blanks and numbers among good ones: the verdicts of one-by-one authenticate (a batch prepares every claim into one object)', async () => {
+    const rng = new Rng(21);
+    const odd: unknown[] = [{}, true, Number.NaN, [], '', '   ', 19900501, null, undefined];
+    const mixed = claims.slice(0, 600).map((c) => {
+      if (!rng.chance(0.3)) return c;
+      const d: Record<string, unknown> = { ...c };
+      for (const k of ['id', 'fullName', 'dob', 'sex']) if (rng.chance(0.4)) d[k] = odd[rng.int(odd.length)];
+      return d;
+    });
+    const single = mixed.map((c) => reg.authenticate(c));
+    expect(await collect(reg.authenticateMany(mixed, { batchSize: 64 }))).toEqual(single);
+    const table = await reg.authenticateAll(mixed, { threads: 1 });
+    expect(mixed.map((_, i) => table.verdict(i))).toEqual(single);
+  });
+
   it('a claim with a value of an unusable type marks only its own fields bad (the all-clear array is shared, never written)', async () => {
     const { PreparedClaim } = await import('../../src/register/claim.js');
     const layout = (reg as unknown as { s: { layout: ConstructorParameters<typeof PreparedClaim>[1] } }).s.layout;
@@ -141,5 +156,29 @@ describe('authenticateMany', () => {
     expect(clean2.bad).toBe(clean1.bad);
     expect(dirty.bad).not.toBe(clean1.bad);
     expect(layout.fields.filter((f) => dirty.bad[f.index] === 1).map((f) => f.name).sort()).toEqual(['dob', 'sex']);
+  });
+
+  it('PreparedClaim.load makes the object the new claim: every parse and memo as a fresh object for the same claim', async () => {
+    const { PreparedClaim } = await import('../../src/register/claim.js');
+    const layout = (reg as unknown as { s: { layout: ConstructorParameters<typeof PreparedClaim>[1] } }).s.layout;
+    const f = (name: string) => layout.fields.find((x) => x.name === name)!;
+    const [ID, NAME, DOB, SEX] = [f('id'), f('name'), f('dob'), f('sex')];
+    const seq: Array<Record<string, unknown>> = [{ ...claims[0]!, dob: {}, sex: true }, claims[1]!, { ...claims[2]!, id: '' }, claims[3]!, claims[1]!];
+    const reused = new PreparedClaim(seq[0]!, layout);
+    for (const claim of seq) {
+      // Fill the previous claim's parses and memos, then load the next one over them.
+      reused.id(ID);
+      if (reused.text[DOB.index] !== null) reused.date(DOB);
+      reused.setSameDateWritten(DOB, 1, true);
+      reused.load(claim, layout);
+      const fresh = new PreparedClaim(claim, layout);
+      expect(reused.text).toEqual(fresh.text);
+      expect([...reused.bad]).toEqual([...fresh.bad]);
+      expect(reused.id(ID)).toEqual(fresh.id(ID));
+      expect(reused.sameDateWritten(DOB, 1)).toBe(-1);
+      if (fresh.text[DOB.index] !== null) expect(reused.date(DOB)).toEqual(fresh.date(DOB));
+      if (fresh.text[SEX.index] !== null) expect(reused.sex(SEX)).toBe(fresh.sex(SEX));
+      if (fresh.text[NAME.index] !== null) expect(reused.name(NAME).canonical).toBe(fresh.name(NAME).canonical);
+    }
   });
 });

@@ -90,6 +90,22 @@ describe('keyed register (idSecret)', () => {
     expect(plain.authenticate(claimOf(0, { id: '001090012346' })).candidates![0]!.fields!.id!.reason).toBe('one-digit');
   });
 
+  it('a PreparedClaim loaded with claim after claim (as a batch prepares them) holds each claim’s own HMAC key and tag', async () => {
+    const { PreparedClaim } = await import('../../src/register/claim.js');
+    const keyed = await build({ idSecret: SECRET });
+    const layout = (keyed as unknown as { s: { layout: ConstructorParameters<typeof PreparedClaim>[1] } }).s.layout;
+    const ID = layout.fields.find((f) => f.name === 'id')!;
+    const probes = PROBES.filter((c) => new PreparedClaim(c, layout).id(ID)?.ok === true);
+    expect(probes.length).toBeGreaterThan(5);
+    const reused = new PreparedClaim(probes[0]!, layout);
+    for (const c of probes) {
+      reused.storedId(ID); // the previous claim's key and tag, computed
+      reused.load(c, layout);
+      const fresh = new PreparedClaim(c, layout);
+      expect([reused.keyedLo(ID), reused.keyedHi(ID), reused.storedId(ID)]).toEqual([fresh.keyedLo(ID), fresh.keyedHi(ID), fresh.storedId(ID)]);
+    }
+  });
+
   it('a secondary national ID is exact when its HMAC tag matches, otherwise not comparable', async () => {
     const schema = { ...SCHEMA, spouse: { kind: 'nationalId', country: 'VN' } } as const;
     const rows = [{ rid: 'A', id: '001090012345', name: 'Nguyễn Văn An', dob: '01/05/1990', sex: 'Nam', spouse: '079185001234' }];
