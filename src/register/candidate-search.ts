@@ -89,6 +89,7 @@ import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import type { Tombstones } from './tombstones.js';
 import { MAX_CANDIDATES, O_CLAIM_MISSING, type VerdictCandidate } from './verdict.js';
 import { recordIdAt } from './record-id.js';
+import { noneSet } from './store-reader.js';
 
 /** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
 export const MAX_CANDIDATE_ROWS = 256;
@@ -98,14 +99,6 @@ export interface CandidateSources {
   readonly candidateIndex: BlockIndex | null;
   readonly deltaCandidate: DeltaIndex;
   readonly tombstones: Tombstones;
-}
-
-/** No bit of `bits` is set for the first `rows` rows (bit r & 7 of byte r >>> 3). */
-function noneSet(bits: Uint8Array, rows: number): boolean {
-  const full = rows >>> 3;
-  for (let b = 0; b < full; b++) if (bits[b] !== 0) return false;
-  // The last, partial byte: only its low (rows & 7) bits belong to rows.
-  return (rows & 7) === 0 || (bits[full]! & ((1 << (rows & 7)) - 1)) === 0;
 }
 
 export class CandidateSearch {

@@ -13,6 +13,12 @@
  *                    comparison needs its text (an equivalence such as tone placement or a
  *                    re-ordering) or the native decoder
  *
+ * A chunk of a column that is full and has no null cell (decided when the reader first meets
+ * the chunk; rows are only appended, so its bitmap never changes) has its null bits read from
+ * one all-zero bitmap shared by every such chunk, which stays in cache: in a large register
+ * each cell's own null byte was a cache miss of its own. Measured (authenticateAll, 1 thread,
+ * same-process A/B, verdicts identical): see `nulls`.
+ *
  * Why: RecordStore.getNumber / getString validate the column and the row and go through a
  * Buffer per string — right for general use, a measurable share of a 10 µs query here.
  * Chunk value and null arrays never move once a chunk exists (text pools may: they are read
@@ -26,9 +32,26 @@ import { compareName, compareNameUtf8, type ClaimName } from './name-verdict.js'
 
 type Values = Float64Array | Int32Array | Uint8Array;
 
+/** No bit of `bits` is set for the first `rows` rows (bit r & 7 of byte r >>> 3). */
+export function noneSet(bits: Uint8Array, rows: number): boolean {
+  const full = rows >>> 3;
+  for (let b = 0; b < full; b++) if (bits[b] !== 0) return false;
+  // The last, partial byte: only its low (rows & 7) bits belong to rows.
+  return (rows & 7) === 0 || (bits[full]! & ((1 << (rows & 7)) - 1)) === 0;
+}
+
 export class StoreReader {
   private readonly values: Values[][];
+  /**
+   * Per column (numeric and text), per chunk met so far: its null bitmap, or `zeros` for a
+   * full chunk without a null cell (see the file header). Against each chunk's own bitmap:
+   * ×1.044 on a 10M register, ×1.032 on 1M (default claim mix). A branch on a per-chunk
+   * "clean" flag instead was ×1.038 at 10M but ×0.99 at 1M, where the bitmaps (8 KB a chunk)
+   * mostly sit in the caches anyway.
+   */
   private readonly nulls: Uint8Array[][];
+  /** The bitmap of a chunk without nulls: chunkRows bits, none set. */
+  private readonly zeros: Uint8Array;
   private readonly texts: Array<TextColumnReader | null>;
   private readonly bits: number;
   private readonly mask: number;
@@ -45,16 +68,33 @@ export class StoreReader {
     this.views = cols.map(() => []);
     this.bits = store.chunkBits;
     this.mask = store.chunkRows - 1;
+    this.zeros = new Uint8Array(Math.ceil(store.chunkRows / 8));
+  }
+
+  /** `nulls` of column c up to chunk k. */
+  private loadNulls(c: number, k: number): void {
+    const n = this.nulls[c]!;
+    while (n.length <= k) {
+      const ch: ColumnChunk = this.store.columnChunk(c, n.length);
+      n.push(ch.length === this.store.chunkRows && noneSet(ch.nulls, ch.length) ? this.zeros : ch.nulls);
+    }
+  }
+
+  /** Cell (c, row) is missing (its null bit). */
+  private isNull(c: number, row: number): boolean {
+    const k = row >>> this.bits;
+    if (k >= this.nulls[c]!.length) this.loadNulls(c, k);
+    const i = row & this.mask;
+    return (this.nulls[c]![k]![i >>> 3]! & (1 << (i & 7))) !== 0;
   }
 
   private load(c: number, k: number): void {
     const v = this.values[c]!;
-    const n = this.nulls[c]!;
     while (v.length <= k) {
       const ch: ColumnChunk = this.store.columnChunk(c, v.length);
       v.push(ch.values!);
-      n.push(ch.nulls);
     }
+    if (this.nulls[c]!.length <= k) this.loadNulls(c, k);
   }
 
   /**
@@ -75,7 +115,7 @@ export class StoreReader {
         const row = rows[r]!;
         if (row < 0) continue;
         if (t !== null) {
-          x = (x + t.start(row) + (t.isNull(row) ? 1 : 0)) | 0;
+          x = (x + t.start(row) + (this.isNull(c, row) ? 1 : 0)) | 0;
           continue;
         }
         const k = row >>> bits;
@@ -115,7 +155,7 @@ export class StoreReader {
    */
   nameOutcome(c: number, row: number, claim: ClaimName | null, style: number): number {
     const t = this.texts[c]!;
-    if (claim !== null && !t.isNull(row)) {
+    if (claim !== null && !this.isNull(c, row)) {
       const u = t.units(row);
       if (u instanceof Uint8Array) {
         const o = compareNameUtf8(claim, u, t.start(row), t.end(row), style);
@@ -128,7 +168,7 @@ export class StoreReader {
   /** The text of a text cell, null when missing (row must exist). */
   text(c: number, row: number): string | null {
     const t = this.texts[c]!;
-    if (t.isNull(row)) return null;
+    if (this.isNull(c, row)) return null;
     const u = t.units(row);
     const k = row >>> this.bits;
     let view = this.views[c]![k];

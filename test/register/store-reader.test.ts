@@ -47,6 +47,37 @@ describe('StoreReader', () => {
     );
   });
 
+  it('reads what RecordStore accessors read in a store filled before the reader meets it — full chunks without nulls (the shared zero bitmap), with nulls, a partial last chunk — and after it grows (property)', () => {
+    // Per chunk of 8 rows, whether its cells may be null: most chunks have none (a register).
+    const chunk = fc.record({ nulls: fc.boolean(), rows: fc.array(fc.tuple(fc.option(fc.string({ maxLength: 6 }), { nil: null, freq: 3 }), fc.option(fc.integer({ min: -1e6, max: 1e6 }), { nil: null, freq: 3 })), { minLength: 8, maxLength: 8 }) });
+    fc.assert(
+      fc.property(fc.array(chunk, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 7 }), fc.array(chunk, { maxLength: 2 }), (chunks, cut, later) => {
+        const store = new RecordStore([{ name: 't', type: 'utf8' }, { name: 'n', type: 'int32' }], { chunkBits: 3 });
+        const add = (cs: typeof chunks, last: number): void => {
+          cs.forEach((c, j) => {
+            const rows = j === cs.length - 1 ? c.rows.slice(0, 8 - last) : c.rows;
+            for (const [t, n] of rows) store.append(c.nulls ? [t, n] : [t ?? '', n ?? 0]);
+          });
+        };
+        add(chunks, cut);
+        const reader = new StoreReader(store);
+        const both = Int32Array.of(0, 1);
+        const check = (): void => {
+          const rows = Int32Array.from({ length: store.rowCount }, (_, r) => r);
+          expect(Number.isInteger(reader.touchRows(rows, rows.length, both, 2))).toBe(true);
+          for (let r = 0; r < store.rowCount; r++) {
+            expect(reader.text(0, r)).toBe(store.getString(0, r));
+            expect(reader.number(1, r)).toBe(store.getNumber(1, r));
+          }
+        };
+        check();
+        add(later, 0);
+        check();
+      }),
+      { seed: 17, numRuns: 200 },
+    );
+  });
+
   it('nameOutcome answers compareName on the decoded cell, across chunks, for missing cells and text outside the BMP (property)', () => {
     const seen = new Set<number>();
     const letters = 'aăâbdđeêgiklmnoôơuưyàáảãạằắẳẵặềếểễệỳýỷỹỵ ';
