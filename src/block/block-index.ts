@@ -91,6 +91,8 @@ const BATCH_ORDER_MIN = 4096;
 const BATCH_ORDER_MIN_BYTES = 32 << 20;
 /** Bits of the ordering pass of batched lookups (a 256 KiB count table). */
 const BATCH_ORDER_BITS = 16;
+/** Queries a batched lookup answers together, stage by stage (lookupMany). */
+const LOOKUP_GROUP = 32;
 
 export class BlockIndex {
   /** The rule, when the index was built from one. */
@@ -109,6 +111,11 @@ export class BlockIndex {
   readonly directory: Uint32Array;
   readonly directoryBits: number;
   private readonly shift: number;
+  /** lookupMany's stages: each query's directory slot [from, end) in the current group. */
+  private readonly groupFrom = new Uint32Array(LOOKUP_GROUP);
+  private readonly groupEnd = new Uint32Array(LOOKUP_GROUP);
+  /** What lookupMany's read-ahead read, kept so that its reads are not dead code. */
+  private touched = 0;
 
   private constructor(rule: BlockingRule | null, seed: bigint, rowCount: number, keys: Uint32Array, starts: Uint32Array, rowIds: Uint32Array, directory: Uint32Array, directoryBits: number) {
     this.rule = rule;
@@ -196,14 +203,18 @@ export class BlockIndex {
 
   /** The block holding key hash hi·2^32 + lo, or −1. Two array reads + a scan of ~4–8 keys. */
   lookup(lo: number, hi: number): number {
-    const keys = this.keys;
     const dir = this.directory;
     // `>>> 0` makes both halves unsigned (callers may pass Int32 values).
     lo = lo >>> 0;
     hi = hi >>> 0;
     const p = hi >>> this.shift;
-    const end = dir[p + 1]!;
-    for (let b = dir[p]!; b < end; b++) {
+    return this.scan(dir[p]!, dir[p + 1]!, lo, hi);
+  }
+
+  /** The block of (lo, hi) — unsigned — among blocks [from, end) of one directory slot, or −1. */
+  private scan(from: number, end: number, lo: number, hi: number): number {
+    const keys = this.keys;
+    for (let b = from; b < end; b++) {
       const h = keys[2 * b]!;
       if (h === hi) {
         const l = keys[2 * b + 1]!;
@@ -225,32 +236,52 @@ export class BlockIndex {
    * neighbouring queries share pages (TLB) and cache lines, which random single lookups of a
    * large index do not. Small batches, or an index small enough to live in cache, skip the
    * ordering (it would cost more than it saves); `order` forces the choice (default: automatic).
+   *
+   * Either way the queries are answered LOOKUP_GROUP at a time in stages: every query's
+   * directory slot, then the first key of every slot, then the scans — so that the cache
+   * misses of a group's queries overlap instead of each waiting for the last (one query's
+   * scan ends in branches on the keys it loaded, which stall the core until they arrive).
+   * Measured on a register's claim batches (ID and earlier-ID indexes, authenticateAll, one
+   * thread, same-process A/B): ×1.034 on a 1M register (unordered), ×1.037 on 10M (ordered).
    */
   lookupMany(lo: Uint32Array, hi: Uint32Array, out: Uint32Array, n: number = lo.length, order?: boolean): void {
     if (!Number.isInteger(n) || n < 0 || n > lo.length || n > hi.length || n > out.length) {
       throw new KhopError('INVALID_ARGUMENT', 'BlockIndex.lookupMany: n must be an integer ≤ every array’s length');
     }
     const ordered = order ?? (n >= BATCH_ORDER_MIN && this.keys.byteLength + this.directory.byteLength >= BATCH_ORDER_MIN_BYTES);
-    if (!ordered || n < 2) {
-      for (let i = 0; i < n; i++) {
-        const b = this.lookup(lo[i]!, hi[i]!);
+    let perm: Uint32Array | null = null;
+    if (ordered && n >= 2) {
+      // Order by the top s bits of hi: counts → exclusive prefix sums → permutation.
+      const s = Math.min(this.directoryBits, BATCH_ORDER_BITS, Math.ceil(Math.log2(n)));
+      const shift = 32 - s;
+      const offs = new Uint32Array((1 << s) + 1);
+      for (let i = 0; i < n; i++) offs[(hi[i]! >>> shift) + 1]!++;
+      for (let p = 1; p <= 1 << s; p++) offs[p]! += offs[p - 1]!;
+      perm = new Uint32Array(n);
+      for (let i = 0; i < n; i++) perm[offs[hi[i]! >>> shift]!++] = i;
+    }
+    const dir = this.directory;
+    const keys = this.keys;
+    const shift = this.shift;
+    const from = this.groupFrom;
+    const end = this.groupEnd;
+    let x = 0;
+    for (let g = 0; g < n; g += LOOKUP_GROUP) {
+      const m = Math.min(LOOKUP_GROUP, n - g);
+      for (let j = 0; j < m; j++) {
+        const i = perm === null ? g + j : perm[g + j]!;
+        const p = (hi[i]! >>> 0) >>> shift;
+        from[j] = dir[p]!;
+        end[j] = dir[p + 1]!;
+      }
+      for (let j = 0; j < m; j++) if (from[j]! < end[j]!) x = (x + keys[2 * from[j]!]!) | 0;
+      for (let j = 0; j < m; j++) {
+        const i = perm === null ? g + j : perm[g + j]!;
+        const b = this.scan(from[j]!, end[j]!, lo[i]! >>> 0, hi[i]! >>> 0);
         out[i] = b < 0 ? NO_BLOCK : b;
       }
-      return;
     }
-    // Order by the top s bits of hi: counts → exclusive prefix sums → permutation.
-    const s = Math.min(this.directoryBits, BATCH_ORDER_BITS, Math.ceil(Math.log2(n)));
-    const shift = 32 - s;
-    const offs = new Uint32Array((1 << s) + 1);
-    for (let i = 0; i < n; i++) offs[(hi[i]! >>> shift) + 1]!++;
-    for (let p = 1; p <= 1 << s; p++) offs[p]! += offs[p - 1]!;
-    const perm = new Uint32Array(n);
-    for (let i = 0; i < n; i++) perm[offs[hi[i]! >>> shift]!++] = i;
-    for (let j = 0; j < n; j++) {
-      const i = perm[j]!;
-      const b = this.lookup(lo[i]!, hi[i]!);
-      out[i] = b < 0 ? NO_BLOCK : b;
-    }
+    this.touched = x;
   }
 
   /** First entry of block b in rowIds. */

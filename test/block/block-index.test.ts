@@ -109,7 +109,7 @@ describe('BlockIndex (seeded brute-force oracle)', () => {
     const rng = new Rng(99);
     const present = [...f.naive.keys()].map((s) => s.split(':').map(Number) as [number, number]);
     const absent = absentKeys(rng, f.naive, 3000);
-    for (const q of [1, 40, 7000]) {
+    for (const q of [1, 31, 32, 33, 40, 7000]) {
       const qh = new Uint32Array(q);
       const ql = new Uint32Array(q);
       for (let i = 0; i < q; i++) {
@@ -118,11 +118,15 @@ describe('BlockIndex (seeded brute-force oracle)', () => {
         ql[i] = p[1];
       }
       for (const order of [undefined, true, false]) {
-        const out = new Uint32Array(q);
-        ix.lookupMany(ql, qh, out, q, order);
-        for (let i = 0; i < q; i++) {
-          const b = ix.lookup(ql[i]!, qh[i]!);
-          expect(out[i]).toBe(b < 0 ? NO_BLOCK : b);
+        // The first n queries only (the rest of `out` untouched): all of them, and all but one.
+        for (const n of [q, q - 1]) {
+          const out = new Uint32Array(q).fill(7);
+          ix.lookupMany(ql, qh, out, n, order);
+          for (let i = 0; i < n; i++) {
+            const b = ix.lookup(ql[i]!, qh[i]!);
+            expect(out[i]).toBe(b < 0 ? NO_BLOCK : b);
+          }
+          for (let i = n; i < q; i++) expect(out[i]).toBe(7);
         }
       }
     }
