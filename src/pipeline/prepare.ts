@@ -342,12 +342,7 @@ export class RowPreparer {
         case 'date':
           return [{
             f, pos: k, c0: col(`${f.name}.date`), c1: col(`${f.name}.dateTyped`),
-            dateOptions: resolveDateOptions({
-              order: f.spec.order ?? 'dmy',
-              excelSerial: f.spec.excelSerial ?? false,
-              ...(f.spec.minYear !== undefined ? { minYear: f.spec.minYear } : {}),
-              ...(f.spec.maxYear !== undefined ? { maxYear: f.spec.maxYear } : {}),
-            }),
+            dateOptions: resolveDateOptions(f.spec), // its order / years / excelSerial; defaults as parseDate's
           }];
         case 'sex':
           return [{ f, pos: k, c0: col(`${f.name}.sex`), c1: -1, dateOptions: null }];

@@ -98,15 +98,6 @@ function groupOf(kind: FieldKind): FieldGroup {
   }
 }
 
-function dateOptionsOf(f: SchemaField): ResolvedDateOptions {
-  const o: { order?: 'dmy' | 'mdy'; excelSerial?: boolean; minYear?: number; maxYear?: number } = {};
-  if (f.spec.order !== undefined) o.order = f.spec.order;
-  if (f.spec.excelSerial !== undefined) o.excelSerial = f.spec.excelSerial;
-  if (f.spec.minYear !== undefined) o.minYear = f.spec.minYear;
-  if (f.spec.maxYear !== undefined) o.maxYear = f.spec.maxYear;
-  return resolveDateOptions(o);
-}
-
 /**
  * The layout of a schema.
  * @throws KhopError INVALID_SCHEMA when the schema has no nationalId field.
@@ -154,7 +145,7 @@ export function registerLayout(schema: Schema, hasIdField: boolean, keyed: Keyed
         primary,
         storeColumn,
         locale: f.spec.locale === 'generic' ? 'generic' : 'vi',
-        dateOptions: group === 'date' ? dateOptionsOf(f) : undefined,
+        dateOptions: group === 'date' ? resolveDateOptions(f.spec) : undefined, // the spec's order / years / excelSerial
         identifier: f.kind === 'identifier',
         category: f.kind === 'category',
         keyed: group === 'id' ? keyed : null,
