@@ -27,7 +27,7 @@
 import type { ColumnSpec } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
 import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
-import type { FieldKind, Schema, SchemaField } from '../schema.js';
+import type { FieldKind, Schema } from '../schema.js';
 import { resolveDateOptions, type ResolvedDateOptions } from '../text/date.js';
 import type { RegisterNameLocale } from './person-name-form.js';
 
