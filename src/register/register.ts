@@ -176,13 +176,13 @@ const MAX_BATCH_SIZE = 1 << 20;
  * inside authenticateAll it takes ~0.78 µs a claim (a fifth of the claim's time), while the same
  * StoreReader.touchRows over random rows in a loop of its own takes 0.074 µs a row for the same
  * five columns, and the index's starts + rowIds 0.027 µs. The difference is not the number of
- * loads but where they land: between two windows the claims' own work (strings, objects, the
- * young generation) evicts what the page walks need, so each distinct page a claim touches —
- * about eight: the ID index's starts and rowIds, the form, ID, date and sex columns, the name's
- * offsets and its bytes — costs a page walk, two-dimensional in a virtual machine. Huge pages in
- * the guest did not change it (2026-11-30; the host's pages bound the TLB's reach). The lever
- * left is fewer pages a claim: the cells a verdict reads first kept side by side per row (a
- * store-format change), not more tuning of this window.
+ * loads. The likely cause (inferred, not isolated): between two windows the claims' own work
+ * (strings, objects, the young generation) evicts what the page walks need, so each distinct
+ * page a claim touches — about eight: the ID index's starts and rowIds, the form, ID, date and
+ * sex columns, the name's offsets and its bytes — costs a page walk, two-dimensional in a
+ * virtual machine; huge pages in the guest did not change it (presumably the host's pages bound
+ * the TLB's reach). The lever left is fewer pages a claim — the cells a verdict reads first kept
+ * side by side per row, a store-format change — not more tuning of this window.
  */
 const PREFETCH_WINDOW = 16;
 
