@@ -270,14 +270,14 @@ export class BlockIndex {
       const m = Math.min(LOOKUP_GROUP, n - g);
       for (let j = 0; j < m; j++) {
         const i = perm === null ? g + j : perm[g + j]!;
-        const p = (hi[i]! >>> 0) >>> shift;
+        const p = hi[i]! >>> shift; // Uint32Array values: already unsigned
         from[j] = dir[p]!;
         end[j] = dir[p + 1]!;
       }
       for (let j = 0; j < m; j++) if (from[j]! < end[j]!) x = (x + keys[2 * from[j]!]!) | 0;
       for (let j = 0; j < m; j++) {
         const i = perm === null ? g + j : perm[g + j]!;
-        const b = this.scan(from[j]!, end[j]!, lo[i]! >>> 0, hi[i]! >>> 0);
+        const b = this.scan(from[j]!, end[j]!, lo[i]!, hi[i]!);
         out[i] = b < 0 ? NO_BLOCK : b;
       }
     }
