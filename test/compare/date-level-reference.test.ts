@@ -1,10 +1,11 @@
 // compareDates (hot path: split once, integer division, guarded day numbers and digit walk)
 // against the implementation it replaced, kept here verbatim as the reference — with the level
-// codes it had then (9 levels, else = 8), before the two-parts-agree level was added. The new
-// function must give the old level (or the same throw) on every pair where the new level does
-// not apply, and exactly the new level where it does (both dates full, old level else, equal
-// days and an equal year or an equal month); old else is new else otherwise. Seeded pairs built
-// to hit every level, and arbitrary integers.
+// codes it had then (9 levels, else = 8), before the two-parts-agree and the calendar-distance
+// levels were added. The new function must give the old level (or the same throw) on every pair
+// where no new level applies, exactly two-parts-agree where it does (both dates full, old level
+// else, equal days and an equal year or an equal month), then the distance level of two full
+// dates' day distance (≤ 31, ≤ 366, ≤ 3,653 days); old else is new else otherwise. Seeded pairs
+// built to hit every level, and arbitrary integers.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { DateLevel, compareDates } from '../../src/compare/date-level.js';
@@ -140,14 +141,25 @@ function twoPartsAgree(a: number, b: number): boolean {
   return (ya === yb ? 1 : 0) + (ma === mb ? 1 : 0) + (da === db ? 1 : 0) === 2;
 }
 
+/** Day distance of two full dates, or -1 when either is partial (the reference's day numbers). */
+function dayDistance(a: number, b: number): number {
+  if (a % 100 === 0 || b % 100 === 0) return -1;
+  const n = (p: number) => dayNumber(Math.floor(p / 10000), Math.floor(p / 100) % 100, p % 100);
+  return Math.abs(n(a) - n(b));
+}
+
 /**
  * The expected new outcome from the reference: old levels 0..7 and throws unchanged; old else
- * becomes TWO_PARTS_AGREE where two parts agree, else ELSE (the new code).
+ * becomes TWO_PARTS_AGREE where two parts agree, else (full dates) the calendar-distance level
+ * of its day distance (≤ 31, ≤ 366, ≤ 3,653 days), else ELSE (the new codes).
  */
 function expected(a: number, b: number): number | 'throws' {
   const r = outcome(referenceCompareDates, a, b);
   if (r !== L.ELSE) return r;
-  return twoPartsAgree(a, b) ? DateLevel.TWO_PARTS_AGREE : DateLevel.ELSE;
+  if (twoPartsAgree(a, b)) return DateLevel.TWO_PARTS_AGREE;
+  const d = dayDistance(a, b);
+  if (d < 0) return DateLevel.ELSE;
+  return d <= 31 ? DateLevel.WITHIN_A_MONTH : d <= 366 ? DateLevel.WITHIN_A_YEAR : d <= 3653 ? DateLevel.WITHIN_TEN_YEARS : DateLevel.ELSE;
 }
 
 const pack = (y: number, m: number, d: number) => y * 10000 + m * 100 + d;
@@ -173,10 +185,13 @@ const derived = (a: number) => fc.oneof(
   fc.constant(0), // missing
   fc.integer({ min: 1, max: 9999 }).map((y) => a % 10000 + y * 10000), // year re-keyed (29 Feb may become invalid)
   fc.integer({ min: 1, max: 12 }).map((m) => a - (Math.floor(a / 100) % 100) * 100 + m * 100), // month re-keyed (may be invalid)
+  // a full date up to 11 years away (the distance levels)
+  fc.tuple(fc.integer({ min: -11, max: 11 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+    .map(([k, m, d]) => pack(Math.min(9999, Math.max(1, Math.floor(a / 10000) + k)), m, d)),
   date,
 );
 
-describe('compareDates = the reference implementation, except the new two-parts-agree level', () => {
+describe('compareDates = the reference implementation, except the new two-parts-agree and distance levels', () => {
   it('same level or same throw on derived pairs (both orders)', () => {
     const seen = new Set<number | 'throws'>();
     let rekeyed = 0;
@@ -205,7 +220,8 @@ describe('compareDates = the reference implementation, except the new two-parts-
           expect(twoPartsAgree(a, b)).toBe(true);
         } else if (r === L.ELSE) {
           expect(twoPartsAgree(a, b)).toBe(false);
-          expect(n).toBe(DateLevel.ELSE);
+          expect(n).toBe(expected(a, b)); // a distance level or else
+          expect([DateLevel.WITHIN_A_MONTH, DateLevel.WITHIN_A_YEAR, DateLevel.WITHIN_TEN_YEARS, DateLevel.ELSE]).toContain(n);
         }
         else expect(n).toBe(r); // unchanged codes 0..7, or the same throw
       }),

@@ -25,10 +25,10 @@ describe('compareDates', () => {
     [19640412, 19460412, DateLevel.ONE_DIGIT], // adjacent digits swapped
     [19900512, 19920512, DateLevel.ONE_DIGIT],
     [19900512, 19850512, DateLevel.TWO_PARTS_AGREE], // two year digits, month and day equal
-    [19900512, 19850612, DateLevel.ELSE], // two year digits and the month
+    [19900512, 19850612, DateLevel.WITHIN_TEN_YEARS], // two year digits and the month
     [19640412, 19640421, DateLevel.SAME_YEAR_MONTH],
     [19640412, 14690412, DateLevel.TWO_PARTS_AGREE], // non-adjacent year digits exchanged
-    [19640412, 19640214, DateLevel.ELSE], // non-adjacent digits exchanged across month and day
+    [19640412, 19640214, DateLevel.WITHIN_A_YEAR], // non-adjacent digits exchanged across month and day
     [19670314, 19671114, DateLevel.TWO_PARTS_AGREE], // month re-keyed (03 → 11)
     [19900531, 19901231, DateLevel.TWO_PARTS_AGREE], // month re-keyed (05 → 12)
     [19580721, 19650721, DateLevel.TWO_PARTS_AGREE], // year re-keyed
@@ -38,15 +38,26 @@ describe('compareDates', () => {
     [19900312, 19901203, DateLevel.DAY_MONTH_SWAPPED], // swapped before anything else
     [19900500, 19850500, DateLevel.ELSE], // partial dates keep their rules
     [19900000, 19850512, DateLevel.ELSE],
-    [19900512, 19901013, DateLevel.ELSE], // only the year equal
-    [19900512, 19850513, DateLevel.ELSE], // only the month equal
-    [19900512, 19851012, DateLevel.ELSE], // only the day equal
+    [19900512, 19901013, DateLevel.WITHIN_A_YEAR], // only the year equal
+    [19900512, 19850513, DateLevel.WITHIN_TEN_YEARS], // only the month equal
+    [19900512, 19851012, DateLevel.WITHIN_TEN_YEARS], // only the day equal
+    [19900512, 19701012, DateLevel.ELSE], // only the day equal, 20 years apart
     [19900500, 19900600, DateLevel.ELSE],
     [19900000, 19910512, DateLevel.ELSE],
     [19900500, 19900612, DateLevel.ELSE],
-    [20000228, 20000301, DateLevel.ELSE], // two days apart in a leap year
+    [20000228, 20000301, DateLevel.WITHIN_A_MONTH], // two days apart in a leap year
+    [19781204, 19790103, DateLevel.WITHIN_A_MONTH], // 30 days, across the year end
+    [19900131, 19900303, DateLevel.WITHIN_A_MONTH], // 31 days
+    [19900131, 19900304, DateLevel.WITHIN_A_YEAR], // 32 days
+    [19900101, 19910102, DateLevel.WITHIN_A_YEAR], // 366 days
+    [19900101, 19910103, DateLevel.WITHIN_TEN_YEARS], // 367 days
+    [19900101, 20000101, DateLevel.TWO_PARTS_AGREE], // ten years: the re-keyed year first
+    [19900102, 20000101, DateLevel.WITHIN_TEN_YEARS], // 3,651 days
+    [19900101, 20000104, DateLevel.ELSE], // 3,655 days
+    [19900500, 19950512, DateLevel.ELSE], // a partial date has no day distance
     [19900101, 19910101, DateLevel.ONE_DIGIT],
-    [19900101, 19930201, DateLevel.ELSE],
+    [19900101, 19930201, DateLevel.WITHIN_TEN_YEARS],
+    [19900101, 19500201, DateLevel.ELSE],
   ];
   it.each(table)('%i vs %i → level %i', (a, b, level) => {
     expect(compareDates(a, b)).toBe(level);
@@ -104,6 +115,32 @@ describe('compareDates', () => {
       expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
       expect(() => compareDates(0, bad)).toThrow();
     }
+  });
+
+  it('the distance levels are the day distance by the JS calendar, on dates without a closer level (property)', () => {
+    const day = 86_400_000;
+    const pack = (d: Date): number => d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+    const slips = new Set<number>([
+      DateLevel.EXACT, DateLevel.DAY_MONTH_SWAPPED, DateLevel.ONE_DAY_APART, DateLevel.SAME_YEAR_MONTH,
+      DateLevel.JANUARY_FIRST_SAME_YEAR, DateLevel.ONE_DIGIT, DateLevel.TWO_PARTS_AGREE,
+    ]);
+    const seen = new Set<number>();
+    fc.assert(fc.property(
+      fc.integer({ min: Date.UTC(1900, 0, 1) / day, max: Date.UTC(2100, 0, 1) / day }),
+      fc.oneof(fc.integer({ min: -40, max: 40 }), fc.integer({ min: -400, max: 400 }), fc.integer({ min: -4000, max: 4000 }), fc.integer({ min: -30000, max: 30000 })),
+      (n, delta) => {
+        const a = pack(new Date(n * day));
+        const b = pack(new Date((n + delta) * day));
+        const level = compareDates(a, b);
+        expect(compareDates(b, a)).toBe(level);
+        seen.add(level);
+        if (slips.has(level)) return; // a closer level holds first
+        const d = Math.abs(delta);
+        const want = d <= 31 ? DateLevel.WITHIN_A_MONTH : d <= 366 ? DateLevel.WITHIN_A_YEAR : d <= 3653 ? DateLevel.WITHIN_TEN_YEARS : DateLevel.ELSE;
+        expect(level).toBe(want);
+      },
+    ), { numRuns: 4000, seed: 7 });
+    for (const l of [DateLevel.WITHIN_A_MONTH, DateLevel.WITHIN_A_YEAR, DateLevel.WITHIN_TEN_YEARS, DateLevel.ELSE]) expect(seen.has(l)).toBe(true);
   });
 
   it('one-day-apart agrees with the JS calendar on random dates', () => {
