@@ -17,10 +17,13 @@ describe('compareIdentifiers', () => {
     ['0912345678', '09123456789', IdentifierLevel.ONE_TYPO], // insertion
     ['0912345678', '0192345678', IdentifierLevel.TRANSPOSITION],
     ['0912345678', '0912345687', IdentifierLevel.TRANSPOSITION],
-    ['0912345678', '0912345600', IdentifierLevel.ELSE],
-    ['0912345678', '1902345678', IdentifierLevel.ELSE], // swap of non-adjacent digits
-    ['0912345678', '0913245687', IdentifierLevel.ELSE], // two transpositions
-    ['C0345678', 'C034567890', IdentifierLevel.ELSE],
+    ['0912345678', '0912345600', IdentifierLevel.TWO_TYPOS], // two substitutions
+    ['0912345678', '1902345678', IdentifierLevel.TWO_TYPOS], // swap of non-adjacent digits
+    ['0912345678', '0913245687', IdentifierLevel.TWO_TYPOS], // two transpositions
+    ['C0345678', 'C034567890', IdentifierLevel.TWO_TYPOS], // two insertions
+    ['lucy.jenkins9@silva.info', 'lucyjenkifs9@silva.inno', IdentifierLevel.ELSE], // three
+    ['0912345678', '0912340000', IdentifierLevel.ELSE],
+    ['C0345678', 'C03456789012', IdentifierLevel.ELSE],
   ];
   it.each(table)('%s vs %s → level %i', (a, b, level) => {
     expect(compareIdentifiers(a, b)).toBe(level);
@@ -54,6 +57,8 @@ describe('compareIdentifiers', () => {
       else if (shape === EditShape.INDEL) expect([lev, Math.abs(a.length - b.length)]).toEqual([1, 1]);
       else if (shape === EditShape.TRANSPOSITION) expect([osa, lev, a.length]).toEqual([1, 2, b.length]);
       else expect(osa).toBeGreaterThanOrEqual(2);
+      const level = compareIdentifiers(a, b);
+      if (a.length > 0 && b.length > 0 && shape === EditShape.OTHER) expect(level).toBe(osa === 2 ? IdentifierLevel.TWO_TYPOS : IdentifierLevel.ELSE);
       expect(editShape(ub, 0, b.length, ua, 0, a.length)).toBe(shape);
       expect(compareIdentifierSpans(ua, 0, a.length, ub, 0, b.length)).toBe(compareIdentifiers(a, b));
     }), { numRuns: 1000 });
