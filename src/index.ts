@@ -33,7 +33,7 @@ export {
   PERSON_NAME_COMPARISONS,
 } from './compare/person-name.js';
 export { compareSex, SexLevel, SEX_LEVELS } from './compare/sex-level.js';
-export { compareCategories, buildProvinceEquivalence, CategoryLevel, CATEGORY_LEVELS } from './compare/category-level.js';
+export { compareCategories, buildProvinceEquivalence, CategoryLevel, CATEGORY_LEVELS, CategorySpelling } from './compare/category-level.js';
 export { compareIdentifiers, IdentifierLevel, IDENTIFIER_LEVELS } from './compare/identifier-level.js';
 export { compareTextOverlapStrings, TextOverlapLevel, TEXT_OVERLAP_LEVELS } from './compare/text-overlap.js';
 export type { NameColumns } from './compare/person-name.js';

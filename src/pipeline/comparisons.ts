@@ -8,7 +8,8 @@
  *   given+family    <g>.family, <g>.given
  *   date            <f>                      DATE_LEVELS
  *   sex             <f>                      SEX_LEVELS
- *   category        <f>                      CATEGORY_LEVELS (old/new provinces equivalent)
+ *   category        <f>                      CATEGORY_LEVELS (old/new provinces equivalent, one-typo
+ *                                            spellings from the dictionary)
  *   text            <f>                      TEXT_OVERLAP_LEVELS
  *   identifier      <f>                      IDENTIFIER_LEVELS
  *
@@ -38,7 +39,7 @@ import { NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNati
 import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, personNameLevelsIndexed, type NameColumns } from '../compare/person-name.js';
 import { DATE_LEVELS, compareDates, compareTypedDates } from '../compare/date-level.js';
 import { SEX_LEVELS, compareSex } from '../compare/sex-level.js';
-import { CATEGORY_LEVELS, compareCategories, buildProvinceEquivalence, type CategoryEquivalence } from '../compare/category-level.js';
+import { CATEGORY_LEVELS, CategorySpelling, compareCategories, buildProvinceEquivalence, type CategoryEquivalence } from '../compare/category-level.js';
 import { TEXT_OVERLAP_LEVELS, compareTextOverlap, compareTextOverlapIndexed } from '../compare/text-overlap.js';
 import { buildTokenSetIndex, type TokenSetIndex } from '../compare/token-set-index.js';
 import { IDENTIFIER_LEVELS, compareIdentifierRows } from '../compare/identifier-level.js';
@@ -362,7 +363,7 @@ export interface ComparisonPlan {
 }
 
 export interface PlanOptions {
-  /** Category dictionaries (field → value→code), to build the province equivalence. */
+  /** Category dictionaries (field → value→code), for the province equivalence and the one-typo level. */
   readonly dictionaries?: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
@@ -490,10 +491,12 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
         numericColumns.push({ column: col, type: 'int32' });
         const dict = options.dictionaries?.get(f.name);
         let eq: CategoryEquivalence | undefined;
+        let spelling: CategorySpelling | undefined;
         if (dict) {
           const names: Array<string | null> = [null];
           for (const [value, code] of dict) names[code] = value;
           for (let i = 0; i < names.length; i++) if (names[i] === undefined) names[i] = null;
+          spelling = new CategorySpelling(names);
           eq = buildProvinceEquivalence(names);
           let any = false;
           for (let i = 1; i < eq.classOf.length; i++) if (eq.classOf[i]! >= 0) any = true;
@@ -506,7 +509,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             const da = a.int32(col);
             const db = b.int32(col);
             const c = out[k]!;
-            for (let p = s; p < e; p++) c[o + p - s] = compareCategories(da[L[p]!]!, db[R[p]!]!, eq);
+            for (let p = s; p < e; p++) c[o + p - s] = compareCategories(da[L[p]!]!, db[R[p]!]!, eq, spelling);
           },
         });
         break;

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import {
-  CATEGORY_LEVELS, CategoryLevel, VN_PROVINCE_FORMER_NAMES, buildProvinceEquivalence, compareCategories, foldProvinceName,
+  CATEGORY_LEVELS, CategoryLevel, CategorySpelling, VN_PROVINCE_FORMER_NAMES, buildProvinceEquivalence, compareCategories, foldProvinceName,
 } from '../../src/compare/category-level.js';
+import { naiveOsa } from './oracles.js';
 import { VN_PROVINCES_34, VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { isKhopError } from '../../src/errors.js';
 
@@ -43,8 +45,60 @@ describe('compareCategories', () => {
     expect(compareCategories(b, a, eq)).toBe(level);
   });
 
+  // Folded values, as a pipeline dictionary holds them.
+  const cities = [null, 'london', 'lonon', 'olndon', 'londonn', 'leeds', 'ha nam', 'ha noi', 'londno', 'lndno', ''];
+  const spelling = new CategorySpelling(cities);
+  const typos: Array<[number, number, CategoryLevel]> = [
+    [1, 2, CategoryLevel.ONE_TYPO], // deletion
+    [1, 3, CategoryLevel.ONE_TYPO], // adjacent transposition
+    [1, 4, CategoryLevel.ONE_TYPO], // insertion
+    [1, 8, CategoryLevel.ONE_TYPO],
+    [2, 3, CategoryLevel.ELSE], // two slips
+    [1, 9, CategoryLevel.ELSE],
+    [1, 5, CategoryLevel.ELSE],
+    [6, 7, CategoryLevel.ELSE], // two provinces two letters apart stay apart
+    [1, 1, CategoryLevel.EXACT],
+    [0, 2, CategoryLevel.MISSING],
+    [10, 1, CategoryLevel.ELSE], // an empty value is no typo of anything
+    [1, 500, CategoryLevel.ELSE], // a code beyond the dictionary
+  ];
+  it.each(typos)('with a spelling: %i vs %i → level %i', (a, b, level) => {
+    expect(compareCategories(a, b, undefined, spelling)).toBe(level);
+    expect(compareCategories(b, a, undefined, spelling)).toBe(level);
+    expect(compareCategories(a, b, undefined, spelling)).toBe(level); // memoised: same answer
+  });
+
+  it('one-typo is exactly OSA distance 1 between the dictionary values (property, with the memo)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), minLength: 1, maxLength: 6 });
+    fc.assert(fc.property(fc.uniqueArray(word, { minLength: 2, maxLength: 12 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 40 }), (values, asks) => {
+      const dict = [null, ...values];
+      const sp = new CategorySpelling(dict);
+      for (const [x, y] of asks) {
+        const a = 1 + (x % values.length), b = 1 + (y % values.length);
+        const want = a === b ? CategoryLevel.EXACT : naiveOsa(dict[a]!, dict[b]!) === 1 ? CategoryLevel.ONE_TYPO : CategoryLevel.ELSE;
+        expect(compareCategories(a, b, undefined, sp)).toBe(want);
+        expect(compareCategories(b, a, undefined, sp)).toBe(want);
+      }
+    }), { numRuns: 500, seed: 23 });
+  });
+
+  it('equivalence comes before one-typo; a spelling rejects a non-string entry', () => {
+    const dict = [null, 'ha giang', 'tuyen quang', 'ha giangg'];
+    const both = buildProvinceEquivalence(dict);
+    const sp = new CategorySpelling(dict);
+    expect(compareCategories(1, 2, both, sp)).toBe(CategoryLevel.EQUIVALENT);
+    expect(compareCategories(1, 3, both, sp)).toBe(CategoryLevel.ONE_TYPO);
+    let err: unknown;
+    try {
+      new CategorySpelling([null, 5 as unknown as string]);
+    } catch (e) {
+      err = e;
+    }
+    expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
+  });
+
   it('every level is reached; without an equivalence nothing is equivalent', () => {
-    expect([...new Set(table.map((r) => r[2]))].sort()).toEqual(CATEGORY_LEVELS.map((l) => l.code));
+    expect([...new Set([...table, ...typos].map((r) => r[2]))].sort()).toEqual(CATEGORY_LEVELS.map((l) => l.code));
     expect(compareCategories(1, 2)).toBe(CategoryLevel.ELSE);
     expect(eq.classOf[0]).toBe(-1); // slot 0 is never classified, even when it holds a name
   });

@@ -85,6 +85,27 @@ describe('dedupe', () => {
     expect(JSON.stringify(a.model.toJSON())).toBe(JSON.stringify(b.model.toJSON()));
   });
 
+  it('a category misspelt by one slip is compared as one-typo (dictionary of the run)', async () => {
+    const rows = [
+      { id: 1, given: 'Oliver', family: 'Hughes', dob: '1980-04-02', city: 'London' },
+      { id: 2, given: 'Oliver', family: 'Hughes', dob: '1980-04-02', city: 'Lonon' },
+      { id: 3, given: 'Amelia', family: 'Price', dob: '1975-09-12', city: 'Leeds' },
+      { id: 4, given: 'Amelia', family: 'Price', dob: '1975-09-12', city: 'London' },
+    ];
+    const r = await dedupe(rows, {
+      schema: { given: { kind: 'givenName' }, family: { kind: 'familyName' }, dob: { kind: 'date' }, city: { kind: 'category' } },
+      idField: 'id', pairFloor: 0, threads: 1,
+    });
+    const level = (x: number, y: number) => {
+      for (let i = 0; i < r.pairs.count; i++) {
+        if (r.pairs.left[i] === x && r.pairs.right[i] === y) return r.explain(i).fields.find((f) => f.comparison === 'city')!.label;
+      }
+      return undefined;
+    };
+    expect(level(0, 1)).toBe('one-typo');
+    expect(level(2, 3)).toBe('else');
+  });
+
   it('explains every returned pair: the waterfall adds up to the pair weight', async () => {
     const { rows } = population(150, 3);
     const r = await dedupe(rows, { schema });
