@@ -9,7 +9,7 @@
  *   date            <f>                      DATE_LEVELS
  *   sex             <f>                      SEX_LEVELS
  *   category        <f>                      CATEGORY_LEVELS (old/new provinces equivalent, one-typo
- *                                            spellings from the dictionary)
+ *                                            spellings from the dictionary; tf on exact)
  *   text            <f>                      TEXT_OVERLAP_LEVELS
  *   identifier      <f>                      IDENTIFIER_LEVELS
  *
@@ -502,7 +502,9 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
           for (let i = 1; i < eq.classOf.length; i++) if (eq.classOf[i]! >= 0) any = true;
           if (!any) eq = undefined;
         }
-        specs.push(specOf(f.name, CATEGORY_LEVELS));
+        // A shared common category (a capital city) is weaker evidence than a shared rare one:
+        // term-frequency adjustment on exact, by the folded value.
+        specs.push(specOf(f.name, CATEGORY_LEVELS, ['exact']));
         computers.push({
           first: k,
           run: (a, b, L, R, s, e, out, o) => {
@@ -562,7 +564,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     }
     fields.push([f.name]);
     columns.push(storeColumnsOfField(f.name, f.kind));
-    tfColumns.push(null);
+    tfColumns.push(f.kind === 'category' ? `${f.name}.fold` : null);
   }
 
   for (const g of groups) {

@@ -106,6 +106,36 @@ describe('dedupe', () => {
     expect(level(2, 3)).toBe('else');
   });
 
+  it('a shared common category is weaker evidence than a shared rare one (term-frequency adjustment)', async () => {
+    // 40 people in London, one pair in Ely: each pair shares its name, date and city.
+    const rows: Array<Record<string, string | number>> = [];
+    const given = ['Oliver', 'Amelia', 'Jack', 'Isla', 'Harry', 'Ava', 'George', 'Mia', 'Noah', 'Lily'];
+    const family = ['Hughes', 'Price', 'Wood', 'Clarke', 'Ward', 'Turner', 'Hill', 'Moore', 'Cox', 'Bell'];
+    for (let i = 0; i < 20; i++) {
+      const person = { given: given[i % 10]!, family: family[Math.floor(i / 2) % 10]!, dob: `19${50 + i}-0${1 + (i % 9)}-1${i % 10}`, city: 'London' };
+      rows.push({ id: rows.length, ...person }, { id: rows.length + 1, ...person });
+    }
+    rows.push({ id: 40, given: 'Edith', family: 'Cole', dob: '1948-03-14', city: 'Ely' }, { id: 41, given: 'Edith', family: 'Cole', dob: '1948-03-14', city: 'Ely' });
+    const r = await dedupe(rows, {
+      schema: { given: { kind: 'givenName' }, family: { kind: 'familyName' }, dob: { kind: 'date' }, city: { kind: 'category' } },
+      idField: 'id', pairFloor: 0, threads: 1,
+    });
+    const city = (x: number, y: number) => {
+      for (let i = 0; i < r.pairs.count; i++) {
+        if (r.pairs.left[i] === x && r.pairs.right[i] === y) return r.explain(i).fields.find((f) => f.comparison === 'city')!;
+      }
+      throw new Error('pair not found');
+    };
+    const london = city(0, 1);
+    const ely = city(40, 41);
+    expect(london.label).toBe('exact');
+    expect(ely.label).toBe('exact');
+    expect(london.termFrequency).toBeCloseTo(40 / 42, 9);
+    expect(ely.termFrequency).toBeCloseTo(2 / 42, 9);
+    expect(london.tfAdjustment).toBeLessThan(0);
+    expect(ely.tfAdjustment).toBeGreaterThan(0);
+  });
+
   it('explains every returned pair: the waterfall adds up to the pair weight', async () => {
     const { rows } = population(150, 3);
     const r = await dedupe(rows, { schema });
