@@ -346,7 +346,11 @@ export interface ComparisonPlan {
   readonly fields: readonly (readonly string[])[];
   /** Per comparison: the store columns whose agreement it measures (a blocking rule on one fixes its m in EM). */
   readonly columns: readonly (readonly string[])[];
-  /** Per comparison: the ascii column whose value frequency drives the tf adjustment, or null. */
+  /**
+   * Per comparison: the column whose value frequency drives the tf adjustment, or null — an
+   * ascii column (frequency of the text) or an int32 code column (frequency of the code; 0 or
+   * null = missing).
+   */
   readonly tfColumns: readonly (string | null)[];
   /** The numeric store columns the comparisons read through `BoundSide.int32` / `uint8`. */
   readonly numericColumns: ReadonlyArray<{ readonly column: string; readonly type: 'int32' | 'uint8' }>;
@@ -503,7 +507,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
           if (!any) eq = undefined;
         }
         // A shared common category (a capital city) is weaker evidence than a shared rare one:
-        // term-frequency adjustment on exact, by the folded value.
+        // term-frequency adjustment on exact, by the code (= the folded value).
         specs.push(specOf(f.name, CATEGORY_LEVELS, ['exact']));
         computers.push({
           first: k,
@@ -564,7 +568,8 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     }
     fields.push([f.name]);
     columns.push(storeColumnsOfField(f.name, f.kind));
-    tfColumns.push(f.kind === 'category' ? `${f.name}.fold` : null);
+    // A category's frequency is its code's (codes are the folded values, interned).
+    tfColumns.push(f.kind === 'category' ? `${f.name}.cat` : null);
   }
 
   for (const g of groups) {

@@ -284,11 +284,36 @@ interface MatchRun {
   thresholdWeight: number;
 }
 
-/** Per tf comparison, the term frequency of each store row's value (0 when missing). */
+/**
+ * Per tf comparison, the term frequency of each store row's value (0 when missing). An int32
+ * code column (a category's dictionary codes) is counted by code — no string per row; its
+ * frequencies are those of the folded values the codes stand for.
+ */
 function termFrequencyRows(store: PreparedDataset['store'], plan: ComparisonPlan): (Float64Array | undefined)[] {
   const n = store.rowCount;
   return plan.tfColumns.map((col) => {
     if (col === null) return undefined;
+    if (store.column(col).type === 'int32') {
+      const codes = new Int32Array(n);
+      let max = 0;
+      let total = 0;
+      for (let r = 0; r < n; r++) {
+        const c = store.isNull(col, r) ? 0 : store.getNumber(col, r)!;
+        codes[r] = c;
+        if (c > 0) {
+          total++;
+          if (c > max) max = c;
+        }
+      }
+      const counts = new Float64Array(max + 1);
+      for (let r = 0; r < n; r++) counts[codes[r]!]++;
+      const out = sharedFloat64(n);
+      for (let r = 0; r < n; r++) {
+        const c = codes[r]!;
+        out[r] = c > 0 ? counts[c]! / total : 0;
+      }
+      return out;
+    }
     const reader = store.textColumn(col);
     const values: Array<string | null> = new Array(n);
     for (let r = 0; r < n; r++) values[r] = store.getString(col, r);
