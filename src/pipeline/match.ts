@@ -50,7 +50,6 @@ import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } fro
 import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import type { EmOptions } from '../score/expectation-maximisation.js';
-import { TermFrequencyTable } from '../score/term-frequency.js';
 import { matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterSizeCount } from '../cluster/clusters.js';
 import { NationalIdLevel } from '../compare/national-id-level.js';
@@ -59,6 +58,7 @@ import { prepareRows, type PreparedDataset, type PrepareRowsOptions, type Reject
 import { DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
+import { termFrequencyRows } from './term-frequency-rows.js';
 import { defaultBlockingRules, resolveRules } from './default-rules.js';
 import { availableParallelism } from 'node:os';
 import { KhopPool } from '../pool/pool.js';
@@ -282,49 +282,6 @@ interface MatchRun {
   rules: BlockingRule[];
   reps: Uint32Array;
   thresholdWeight: number;
-}
-
-/**
- * Per tf comparison, the term frequency of each store row's value (0 when missing). An int32
- * code column (a category's dictionary codes) is counted by code — no string per row; its
- * frequencies are those of the folded values the codes stand for.
- */
-function termFrequencyRows(store: PreparedDataset['store'], plan: ComparisonPlan): (Float64Array | undefined)[] {
-  const n = store.rowCount;
-  return plan.tfColumns.map((col) => {
-    if (col === null) return undefined;
-    if (store.column(col).type === 'int32') {
-      const codes = new Int32Array(n);
-      let max = 0;
-      let total = 0;
-      for (let r = 0; r < n; r++) {
-        const c = store.isNull(col, r) ? 0 : store.getNumber(col, r)!;
-        codes[r] = c;
-        if (c > 0) {
-          total++;
-          if (c > max) max = c;
-        }
-      }
-      const counts = new Float64Array(max + 1);
-      for (let r = 0; r < n; r++) counts[codes[r]!]++;
-      const out = sharedFloat64(n);
-      for (let r = 0; r < n; r++) {
-        const c = codes[r]!;
-        out[r] = c > 0 ? counts[c]! / total : 0;
-      }
-      return out;
-    }
-    const reader = store.textColumn(col);
-    const values: Array<string | null> = new Array(n);
-    for (let r = 0; r < n; r++) values[r] = store.getString(col, r);
-    const table = TermFrequencyTable.fromValues(values);
-    const out = sharedFloat64(n);
-    for (let r = 0; r < n; r++) {
-      const value = values[r];
-      out[r] = value == null || value === '' || reader.isNull(r) ? 0 : table.frequency(value);
-    }
-    return out;
-  });
 }
 
 /** Shared engine of dedupe and link over a prepared dataset. */

@@ -1,0 +1,59 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { RecordStore } from '../../src/block/record-store.js';
+import { TermFrequencyTable } from '../../src/score/term-frequency.js';
+import { columnFrequencies, termFrequencyRows } from '../../src/pipeline/term-frequency-rows.js';
+
+// The oracle: the string path the pipeline used before — every row's value as a string, counted
+// by TermFrequencyTable (null not counted; '' counted but scored 0, as missing).
+function oracle(values: ReadonlyArray<string | null>): number[] {
+  const t = TermFrequencyTable.fromValues(values);
+  return values.map((v) => (v === null || v === '' ? 0 : t.frequency(v)));
+}
+
+describe('termFrequencyRows', () => {
+  it('text columns (ascii and utf8, several chunks): equal to the string oracle (property)', () => {
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.constant(''),
+      fc.constantFrom('nguyen', 'tran', 'le', 'pham', 'an', 'binh'), // repeated values
+      fc.string({ unit: fc.constantFrom('a', 'b', 'n', ' '), maxLength: 5 }),
+    );
+    fc.assert(fc.property(fc.array(value, { maxLength: 60 }), fc.constantFrom<'ascii' | 'utf8'>('ascii', 'utf8'), (values, type) => {
+      const store = new RecordStore([{ name: 'v', type }], { chunkBits: 3 }); // 8 rows a chunk
+      for (const v of values) store.append([v]);
+      const got = Array.from(columnFrequencies(store, 'v'));
+      const want = oracle(values);
+      expect(got.length).toBe(want.length);
+      for (let r = 0; r < want.length; r++) expect(got[r]).toBeCloseTo(want[r]!, 12);
+    }), { numRuns: 400, seed: 41 });
+  });
+
+  it('diacritics and other UTF-8 values are counted by their bytes', () => {
+    const values = ['Nguyễn', 'Nguyen', 'Nguyễn', null, 'Ðỗ', 'Đỗ', 'Nguyễn'];
+    const store = new RecordStore([{ name: 'v', type: 'utf8' }]);
+    for (const v of values) store.append([v]);
+    expect(Array.from(columnFrequencies(store, 'v'))).toEqual(oracle(values));
+  });
+
+  it('int32 code columns: frequency of the code among the rows that have one (0 / null = missing)', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 6 })), { maxLength: 50 }), (codes) => {
+      const store = new RecordStore([{ name: 'c', type: 'int32' }], { chunkBits: 3 });
+      for (const c of codes) store.append([c]);
+      const want = oracle(codes.map((c) => (c === null ? null : String(c))));
+      const got = Array.from(columnFrequencies(store, 'c'));
+      for (let r = 0; r < codes.length; r++) expect(got[r]).toBeCloseTo(want[r]!, 12);
+    }), { numRuns: 300, seed: 43 });
+  });
+
+  it('one result per tf column of the plan, undefined where a comparison has none', () => {
+    const store = new RecordStore([{ name: 'a', type: 'ascii' }, { name: 'c', type: 'int32' }]);
+    store.append(['x', 1]);
+    store.append(['x', 2]);
+    const rows = termFrequencyRows(store, { tfColumns: [null, 'a', 'c', null] });
+    expect(rows[0]).toBeUndefined();
+    expect(Array.from(rows[1]!)).toEqual([1, 1]);
+    expect(Array.from(rows[2]!)).toEqual([0.5, 0.5]);
+    expect(rows[3]).toBeUndefined();
+  });
+});
