@@ -3,10 +3,11 @@
  * e-mail addresses…): exact, one typo, one adjacent transposition — decided by a single
  * left-to-right scan — then two typos, else.
  *
- * Trade-off: identifiers carry no partial meaning, so only the two typing slips that are
- * common and cheap to recognise get their own level; anything further is "else". A full edit
- * distance would call "12345" and "13345" as close as "12345" and "12354", which a typo model
- * should keep apart (substitution vs. transposition have different m/u rates). Values are
+ * Trade-off: identifiers carry no partial meaning, so the levels are typing slips, not a
+ * similarity: the single slips that are common and cheap to recognise each get their own
+ * level, two slips one level together (below), anything further is "else". A single edit
+ * distance level would call "12345" and "13345" as close as "12345" and "12354", which a typo
+ * model should keep apart (substitution vs. transposition have different m/u rates). Values are
  * compared as code units: the store holds identifiers already cleaned (no spaces, dots, case).
  *
  * Levels (first that holds):

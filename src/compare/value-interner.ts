@@ -1,12 +1,13 @@
 /**
  * Interning of code-unit spans into dense integer ids (0 = the empty value), shared by the
- * per-dataset comparison indexes (person-name-index.ts, token-set-index.ts): equal ids ⇔ equal
- * unit sequences, because every hash hit is confirmed unit by unit.
+ * per-dataset comparison indexes (person-name-index.ts, token-set-index.ts) and the pipeline's
+ * term-frequency counts (src/pipeline/term-frequency-rows.ts): equal ids ⇔ equal unit
+ * sequences, because every hash hit is confirmed unit by unit.
  *
  * Hashing: FNV-1a 32-bit (Fowler, Noll, Vo; IETF draft-eastlake-fnv) in open addressing with
  * linear probing (Knuth, TAOCP vol. 3, §6.4, algorithm L), table kept at most half full. The
  * distinct values are copied into one growable Uint16Array pool (`units`, `offsets`).
- * Internal to src/compare.
+ * Internal to the package (not exported from src/index.ts).
  */
 import type { CodeUnits } from '../block/text-column.js';
 
