@@ -79,7 +79,8 @@ export class CategorySpelling {
   private readonly units: Array<Uint16Array | null>;
   private readonly lengths: Int32Array;
   private readonly n: number;
-  private readonly dense: Uint8Array | undefined;
+  /** The dense memo, made on first use (a plan built only to be inspected never pays for it). */
+  private dense: Uint8Array | undefined;
   private readonly memo = new Map<number, boolean>();
 
   /** `dictionary[code]` = the value's text (entry 0, the missing code's slot, is never read). */
@@ -94,7 +95,6 @@ export class CategorySpelling {
     this.n = this.units.length;
     // −1: no value (the missing slot, null, or beyond the dictionary), never one slip from anything.
     this.lengths = Int32Array.from(this.units, (u) => (u === null || u.length === 0 ? -1 : u.length));
-    this.dense = this.n <= SPELLING_DENSE_CODES ? new Uint8Array(this.n * this.n) : undefined;
   }
 
   /** Whether the values of two different codes are one slip apart (false for unknown codes). */
@@ -103,7 +103,8 @@ export class CategorySpelling {
     const la = this.lengths[a]!;
     const lb = this.lengths[b]!;
     if (la < 0 || lb < 0 || la - lb > 1 || lb - la > 1) return false;
-    const dense = this.dense;
+    let dense = this.dense;
+    if (dense === undefined && this.n <= SPELLING_DENSE_CODES) dense = this.dense = new Uint8Array(this.n * this.n);
     if (dense !== undefined) {
       const k = a * this.n + b;
       const m = dense[k]!;
