@@ -32,6 +32,7 @@ import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
 import { isKnownFamilyName } from '../text/name-frequencies.js';
 import { namePartForms } from '../keys/name-part-key.js';
+import { ValueInterner, grow32 } from '../compare/value-interner.js';
 
 /** A row that could not be prepared. */
 export interface RejectedRow {
@@ -612,7 +613,15 @@ export async function prepareRows(
   const cells: CellValue[] = new Array(C).fill(null);
   const categories = schema.fields
     .filter((f) => f.kind === 'category')
-    .map((f) => ({ name: f.name, cat: colIndex.get(`${f.name}.cat`)!, fold: colIndex.get(`${f.name}.fold`)! }));
+    .map((f) => ({
+      name: f.name,
+      cat: colIndex.get(`${f.name}.cat`)!,
+      fold: colIndex.get(`${f.name}.fold`)!,
+      // A worker's chunk holds the folded values as bytes: each distinct value is interned from
+      // them once and given its code then (one string a distinct value, not one a row).
+      interner: new ValueInterner(),
+      codeOfId: new Int32Array(64),
+    }));
 
   // Locale decision for 'auto' groups needs a sample of names: buffer the first rows.
   const resolved: Array<'vi' | 'generic'> = groups.map((g) => options.locales?.get(g.name) ?? (g.locale === 'auto' ? 'vi' : g.locale));
@@ -663,9 +672,20 @@ export async function prepareRows(
       if (src.rowCount !== p.count) throw new KhopError('INTERNAL', 'prepare: a prepared chunk holds another number of rows than it counts');
       const overrides = categories.map((cat) => {
         const values = new Array<number | null>(p.count);
+        const folds = src.textColumn(cat.fold);
         for (let r = 0; r < p.count; r++) {
-          const folded = src.getString(cat.fold, r);
-          values[r] = folded === null ? null : categoryCode(cat.name, folded);
+          if (folds.isNull(r)) {
+            values[r] = null;
+            continue;
+          }
+          const id = cat.interner.intern(folds.units(r), folds.start(r), folds.end(r));
+          if (id >= cat.codeOfId.length) cat.codeOfId = grow32(cat.codeOfId, id + 1);
+          let code = cat.codeOfId[id]!;
+          if (code === 0) {
+            code = categoryCode(cat.name, src.getString(cat.fold, r)!);
+            if (id !== 0) cat.codeOfId[id] = code; // id 0 (an empty value) is not memoised
+          }
+          values[r] = code;
         }
         return { column: cat.cat, values };
       });
