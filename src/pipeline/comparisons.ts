@@ -123,7 +123,7 @@ export interface FlattenedColumns {
 }
 
 /** Flatten a numeric store column into one typed array (missing = 0). */
-function flatten<T extends Int32Array | Uint8Array>(store: RecordStore, column: string, make: (n: number) => T): T {
+export function flatten<T extends Int32Array | Uint8Array>(store: RecordStore, column: string, make: (n: number) => T): T {
   const n = store.rowCount;
   const out = make(n);
   let row = 0;

@@ -15,7 +15,7 @@
 import type { RecordStore } from '../block/record-store.js';
 import { ValueInterner } from '../compare/value-interner.js';
 import { sharedFloat64 } from '../pool/shared-arrays.js';
-import type { ComparisonPlan } from './comparisons.js';
+import { flatten, type ComparisonPlan } from './comparisons.js';
 
 /** Per tf comparison of `plan`, the term frequency of each row of `store` (undefined: no tf). */
 export function termFrequencyRows(store: RecordStore, plan: Pick<ComparisonPlan, 'tfColumns'>): (Float64Array | undefined)[] {
@@ -30,8 +30,10 @@ export function columnFrequencies(store: RecordStore, col: string): Float64Array
   let distinct = 0;
   let total = 0; // rows with a value (a non-null cell, empty text included, as TermFrequencyTable counts it)
   if (store.column(col).type === 'int32') {
+    // The codes, chunk by chunk (a null cell reads as 0: missing).
+    const codes = flatten(store, col, (len) => new Int32Array(len));
     for (let r = 0; r < n; r++) {
-      const c = store.isNull(col, r) ? 0 : store.getNumber(col, r)!;
+      const c = codes[r]!;
       if (c <= 0) continue;
       ids[r] = c;
       total++;
