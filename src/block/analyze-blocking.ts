@@ -4,7 +4,7 @@
  * each rule adds to those of the rules before it (the number candidatePairs will emit for it).
  *
  * New pairs, exactly, by inclusion–exclusion on combined keys. Write P(T) for the pairs that
- * share a (kept, i.e. ≤ maxBlockSize) block in EVERY rule of the set T. The pairs rule r adds are
+ * share a (kept, i.e. ≤ the rule's cap) block in EVERY rule of the set T. The pairs rule r adds are
  * those sharing an r block but no block of any earlier rule e1..e(r−1):
  *
  *   new(r) = Σ over subsets S ⊆ {e1..e(r−1)} of (−1)^|S| · P({r} ∪ S)
@@ -14,8 +14,9 @@
  * group (n_left · n_right in link mode). The subsets are walked depth-first, each grouping refined
  * from its parent's; a grouping keeps only rows that still have a partner, and a subset with no
  * pair prunes every superset (a rule with unique keys, like an ID, ends its branch at once).
- * The same `rowBlocks(maxBlockSize)` view as candidatePairs is used, so the counts agree with what
- * candidatePairs emits, pair for pair (a test checks it).
+ * The same `rowBlocks(cap)` view (cap: maxBlockSize, or the rule's own when smaller) as
+ * candidatePairs is used, so the counts agree with what candidatePairs emits, pair for pair (a
+ * test checks it).
  *
  * Reference: the cumulative-comparisons chart of Splink
  * (`cumulative_comparisons_to_be_scored_from_blocking_rules_chart`), which counts the same
@@ -23,7 +24,7 @@
  */
 import { KhopError } from '../errors.js';
 import { NO_BLOCK, type BlockIndex } from './block-index.js';
-import { describeRule, validateRules, type BlockingRule } from './blocking-rule.js';
+import { describeRule, ruleBlockCap, validateRules, type BlockingRule } from './blocking-rule.js';
 import { rowKeyText } from './blocking-keys.js';
 import { buildBlockIndexes } from './build-block-index.js';
 import { DEFAULT_MAX_BLOCK_SIZE, sourceFlags } from './candidate-pairs.js';
@@ -70,7 +71,7 @@ export interface RuleBlockingStats {
   readonly largestBlocks: readonly LargeBlock[];
   /** Σ over blocks of the block's pairs, ignoring maxBlockSize and earlier rules. */
   readonly pairs: number;
-  /** Blocks above maxBlockSize (skipped by candidatePairs) and their pairs. */
+  /** Blocks above the rule's cap (maxBlockSize, or the rule's own when smaller; skipped by candidatePairs) and their pairs. */
   readonly blocksOverCap: number;
   readonly pairsOverCap: number;
   /** Pairs this rule adds to those of the rules before it (after the cap) — what candidatePairs emits for it. */
@@ -119,19 +120,20 @@ export function analyzeBlocking(store: RecordStore, rules: readonly BlockingRule
   let cumulative = 0;
   rules.forEach((rule, r) => {
     const ix = indexes[r]!;
+    const cap = ruleBlockCap(rule, maxBlockSize);
     let pairs = 0;
     let blocksOverCap = 0;
     let pairsOverCap = 0;
     for (let b = 0; b < ix.blockCount; b++) {
       const p = blockPairs(ix, b, source);
       pairs += p;
-      if (ix.blockSize(b) > maxBlockSize) {
+      if (ix.blockSize(b) > cap) {
         blocksOverCap++;
         pairsOverCap += p;
       }
     }
-    const rowBlocks = ix.rowBlocks(maxBlockSize);
-    const base = initialGrouping(ix, maxBlockSize, source);
+    const rowBlocks = ix.rowBlocks(cap);
+    const base = initialGrouping(ix, cap, source);
     const added = base.pairs === 0 ? 0 : newPairs(base, kept, source);
     kept.push(rowBlocks);
     cumulative += added;

@@ -19,6 +19,12 @@
  * rule and is not blocked by it — an empty or unknown value never makes a giant block.
  * `first`/`last` count bytes, so they take ascii (folded) columns only: a byte cut through a
  * UTF-8 sequence would make a key that no honest value has.
+ *
+ * A rule may carry its own `maxBlockSize`, below the run's: its blocks above it are skipped (and
+ * reported) like blocks above the run's cap. It makes a weak rule safe at any scale — one that
+ * pairs records only on values shared by few people (a surname in a city): the rule then adds
+ * at most cap − 1 pairs a row, so its pairs grow linearly with the population whatever the
+ * values' distribution, and it stops pairing exactly where its key stops being evidence.
  */
 import { KhopError } from '../errors.js';
 import type { ColumnSpec, ColumnType, RecordStore } from './record-store.js';
@@ -40,6 +46,17 @@ export interface KeyPart {
 export interface BlockingRule {
   readonly name: string;
   readonly parts: readonly KeyPart[];
+  /**
+   * This rule's own block cap (integer ≥ 2): its blocks of more rows are skipped. The run's
+   * `maxBlockSize` applies too; the smaller of the two wins. Default: the run's only.
+   */
+  readonly maxBlockSize?: number;
+}
+
+/** The block cap of a rule in a run whose cap is `maxBlockSize`: the smaller of the two. */
+export function ruleBlockCap(rule: BlockingRule | null, maxBlockSize: number): number {
+  const own = rule?.maxBlockSize;
+  return own !== undefined && own < maxBlockSize ? own : maxBlockSize;
 }
 
 export const KEY_TRANSFORMS: readonly KeyTransform[] = ['exact', 'first', 'last', 'year', 'yearMonth'];
@@ -48,7 +65,7 @@ export const KEY_TRANSFORMS: readonly KeyTransform[] = ['exact', 'first', 'last'
 export const KEY_PART_SEPARATOR = 0x1f;
 
 const PART_KEYS = new Set(['column', 'transform', 'n']);
-const RULE_KEYS = new Set(['name', 'parts']);
+const RULE_KEYS = new Set(['name', 'parts', 'maxBlockSize']);
 
 /** The column types a transform accepts. */
 function acceptedTypes(t: KeyTransform): readonly ColumnType[] {
@@ -64,9 +81,9 @@ function acceptedTypes(t: KeyTransform): readonly ColumnType[] {
   }
 }
 
-/** Printable form, e.g. `first(name.given,3) & year(dob)`. */
+/** Printable form, e.g. `first(name.given,3) & year(dob)`, `family & city (blocks ≤ 20 rows)`. */
 export function describeRule(rule: BlockingRule): string {
-  return rule.parts
+  const parts = rule.parts
     .map((p) => {
       const t = p.transform ?? 'exact';
       if (t === 'exact') return p.column;
@@ -74,6 +91,7 @@ export function describeRule(rule: BlockingRule): string {
       return `${t}(${p.column})`;
     })
     .join(' & ');
+  return rule.maxBlockSize === undefined ? parts : `${parts} (blocks ≤ ${rule.maxBlockSize} rows)`;
 }
 
 /**
@@ -100,13 +118,17 @@ export function ruleProblems(rules: readonly BlockingRule[], columns: readonly C
   rules.forEach((rule, r) => {
     const at = `rules[${r}]`;
     if (rule === null || typeof rule !== 'object') {
-      problems.push(`${at} must be an object { name, parts }`);
+      problems.push(`${at} must be an object { name, parts, maxBlockSize? }`);
       return;
     }
     for (const k of Object.keys(rule)) if (!RULE_KEYS.has(k)) problems.push(`${at} has unknown property "${k}"`);
     if (typeof rule.name !== 'string' || rule.name.length === 0) problems.push(`${at}.name must be a non-empty string`);
     else if (names.has(rule.name)) problems.push(`${at}.name "${rule.name}" is a duplicate`);
     else names.add(rule.name);
+    const cap = rule.maxBlockSize;
+    if (cap !== undefined && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 2 || cap > 0xffffffff)) {
+      problems.push(`${at}.maxBlockSize must be an integer ≥ 2`);
+    }
     if (!Array.isArray(rule.parts) || rule.parts.length === 0) {
       problems.push(`${at}.parts must be a non-empty array`);
       return;
@@ -150,6 +172,7 @@ export function rulesToJSON(rules: readonly BlockingRule[]): string {
     rules.map((r) => ({
       name: r.name,
       parts: r.parts.map((p) => (p.n === undefined ? { column: p.column, transform: p.transform ?? 'exact' } : { column: p.column, transform: p.transform ?? 'exact', n: p.n })),
+      ...(r.maxBlockSize === undefined ? {} : { maxBlockSize: r.maxBlockSize }),
     })),
   );
 }

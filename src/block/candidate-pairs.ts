@@ -9,14 +9,15 @@
  * Dedupe across rules without a global pair set (Splink's approach for SQL, done here on arrays):
  * a pair (a, b) met in rule r is dropped when, for some earlier rule r' < r,
  * rowBlock_r'(a) === rowBlock_r'(b) ≠ NO_BLOCK — i.e. both rows have the same key under r', so
- * r' produced the pair. `rowBlock_r'` is BlockIndex.rowBlocks(maxBlockSize): a row in an
+ * r' produced the pair. `rowBlock_r'` is BlockIndex.rowBlocks(cap of r'): a row in an
  * oversized (skipped) block of r' counts as having no r' key, because r' did NOT produce its
  * pairs — so a later rule may. Cost: 4 bytes per row per earlier rule, one compare per pair and
  * earlier rule; no hashing, no set, exact.
  *
- * Caps: a block with more than `maxBlockSize` rows (default 1,000 → ≤ 499,500 pairs) is skipped,
- * never silently: the report counts the skipped blocks and pairs and lists the blocks (key
- * hash, size, and — only when `keyStore` is given — the key text). Sub-blocking such a block is
+ * Caps: a block with more than `maxBlockSize` rows (default 1,000 → ≤ 499,500 pairs), or than
+ * its rule's own `maxBlockSize` when that is smaller (ruleBlockCap), is skipped, never
+ * silently: the report counts the skipped blocks and pairs and lists the blocks (key hash,
+ * size, and — only when `keyStore` is given — the key text). Sub-blocking such a block is
  * the job of a more specific rule, which the user can add (analyzeBlocking shows where).
  *
  * Link mode (decision): both datasets live in ONE store (or one index per rule over both) and
@@ -34,6 +35,7 @@
 import { KhopError } from '../errors.js';
 import { NO_BLOCK, type BlockIndex } from './block-index.js';
 import { rowKeyText } from './blocking-keys.js';
+import { ruleBlockCap } from './blocking-rule.js';
 import type { RecordStore } from './record-store.js';
 
 /** Default block size cap (rows): a block of 1,000 rows yields 499,500 pairs. */
@@ -70,7 +72,7 @@ export interface CandidatePairsOptions {
   /** At most this many skipped blocks are listed. Default {@link DEFAULT_MAX_REPORTED_BLOCKS}. */
   maxReportedBlocks?: number;
   /**
-   * Precomputed `earlierRuleRowBlocks(indexes, maxBlockSize)` (same maxBlockSize!), to share
+   * Precomputed `earlierRuleRowBlocks(indexes, maxBlockSize)` (same indexes and maxBlockSize!), to share
    * between workers. Default: computed on demand.
    */
   earlierRowBlocks?: readonly Uint32Array[];
@@ -125,11 +127,12 @@ export interface CandidatePairsReport {
 }
 
 /**
- * Row → block arrays of every rule but the last, with blocks above maxBlockSize removed: what
- * the earlier-rule check reads. Share them (SharedArrayBuffer) with workers.
+ * Row → block arrays of every rule but the last, with blocks above their cap (maxBlockSize or
+ * the rule's own) removed: what the earlier-rule check reads. Share them (SharedArrayBuffer)
+ * with workers.
  */
 export function earlierRuleRowBlocks(indexes: readonly BlockIndex[], maxBlockSize: number = DEFAULT_MAX_BLOCK_SIZE): Uint32Array[] {
-  return indexes.slice(0, -1).map((ix) => ix.rowBlocks(maxBlockSize));
+  return indexes.slice(0, -1).map((ix) => ix.rowBlocks(ruleBlockCap(ix.rule, maxBlockSize)));
 }
 
 /** Per-row side flags (0 left / 1 right) read from a uint8 column; nulls or other values refused. */
@@ -159,7 +162,9 @@ export class CandidatePairStream implements Iterable<PairChunk> {
   readonly report: CandidatePairsReport;
 
   private readonly indexes: readonly BlockIndex[];
-  private readonly maxBlockSize: number;
+  /** Block cap of each rule: the run's maxBlockSize or the rule's own, when smaller. */
+  private readonly caps: Uint32Array;
+  private cap = 0;
   private readonly source: Uint8Array | null;
   private readonly chunkPairs: number;
   private readonly reuse: boolean;
@@ -242,7 +247,7 @@ export class CandidatePairStream implements Iterable<PairChunk> {
       throw new KhopError('INVALID_OPTION', `candidatePairs: ${problems.join('; ')}`, { details: { problems } });
     }
     this.indexes = indexes;
-    this.maxBlockSize = maxBlockSize;
+    this.caps = Uint32Array.from(indexes, (ix) => ruleBlockCap(ix.rule, maxBlockSize));
     this.source = o.source ?? null;
     this.chunkPairs = chunkPairs;
     this.reuse = o.reuseChunk === true;
@@ -316,12 +321,13 @@ export class CandidatePairStream implements Iterable<PairChunk> {
     this.rowIds = ix.rowIds;
     this.b = this.ruleFixed ? this.fromBlock : 0;
     this.bEnd = this.ruleFixed ? this.toBlock : ix.blockCount;
+    this.cap = this.caps[this.r]!;
     this.inBlock = false;
     const earlier: Uint32Array[] = [];
     for (let k = 0; k < this.r; k++) {
       if (this.earlierGiven !== null) earlier.push(this.earlierGiven[k]!);
       else {
-        if (this.earlierMade[k] === undefined) this.earlierMade[k] = this.indexes[k]!.rowBlocks(this.maxBlockSize);
+        if (this.earlierMade[k] === undefined) this.earlierMade[k] = this.indexes[k]!.rowBlocks(this.caps[k]!);
         earlier.push(this.earlierMade[k]!);
       }
     }
@@ -345,7 +351,7 @@ export class CandidatePairStream implements Iterable<PairChunk> {
         this.b++;
         continue;
       }
-      if (size > this.maxBlockSize) {
+      if (size > this.cap) {
         let pairs: number;
         if (src === null) pairs = (size * (size - 1)) / 2;
         else {

@@ -60,7 +60,7 @@ import { buildRuleKeys } from '../block/blocking-keys.js';
 import { defaultDirectoryBits } from '../block/block-index.js';
 import { DEFAULT_MAX_BLOCK_SIZE } from '../block/candidate-pairs.js';
 import { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES } from './kept-pairs.js';
-import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
+import { describeRule, ruleBlockCap, type BlockingRule } from '../block/blocking-rule.js';
 import { DEFAULT_CHUNK_BITS, type ColumnType, type RecordStore } from '../block/record-store.js';
 
 /** Default number of leading rows prepared to measure per-row sizes. */
@@ -292,6 +292,7 @@ export async function estimateMemory(
   let indexBuild = 0;
   let estimatedPairs = 0;
   const ruleEstimates: RuleEstimate[] = rules.map((rule) => {
+    const cap = ruleBlockCap(rule, maxBlockSize);
     let keyedShare = 1;
     let distinctShare = 1;
     let pairs = 0;
@@ -306,7 +307,7 @@ export async function estimateMemory(
       distinctShare = keys.count > 0 ? sizes.size / keys.count : 1;
       // Each pair of the full data lies in the sample with probability (S/R)²: scale by (R/S)².
       for (const size of sizes.values()) {
-        if (size < 2 || size * scale > maxBlockSize) continue;
+        if (size < 2 || size * scale > cap) continue;
         pairs += ((size * (size - 1)) / 2) * scale * scale;
       }
     }

@@ -26,7 +26,7 @@
 import { KhopError } from '../errors.js';
 import type { BlockIndex } from '../block/block-index.js';
 import { candidatePairs } from '../block/candidate-pairs.js';
-import { describeRule, ruleProblems, type BlockingRule } from '../block/blocking-rule.js';
+import { describeRule, ruleBlockCap, ruleProblems, type BlockingRule } from '../block/blocking-rule.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { estimateU } from '../score/estimate-u.js';
@@ -331,13 +331,14 @@ export function poolSessionEstimates(
   return { m, matchesBehind };
 }
 
-/** Record pairs inside the blocks of an index that are not skipped (size ≤ maxBlockSize); a dedupe count. */
+/** Record pairs inside the blocks of an index that are not skipped (size ≤ its cap, ruleBlockCap); a dedupe count. */
 export function pairsWithin(index: BlockIndex, maxBlockSize: number): number {
+  const cap = ruleBlockCap(index.rule, maxBlockSize);
   let pairs = 0;
   const starts = index.starts;
   for (let b = 0; b + 1 < starts.length; b++) {
     const size = starts[b + 1]! - starts[b]!;
-    if (size <= maxBlockSize) pairs += (size * (size - 1)) / 2;
+    if (size <= cap) pairs += (size * (size - 1)) / 2;
   }
   return pairs;
 }

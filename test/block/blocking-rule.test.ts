@@ -16,11 +16,12 @@ const GOOD: BlockingRule[] = [
   { name: 'given3-year', parts: [{ column: 'name.given', transform: 'first', n: 3 }, { column: 'dob', transform: 'year' }] },
   { name: 'tail-ym-sex', parts: [{ column: 'name.given', transform: 'last', n: 2 }, { column: 'dob', transform: 'yearMonth' }, { column: 'sex', transform: 'exact' }] },
   { name: 'full', parts: [{ column: 'name.full' }, { column: 'dob' }] },
+  { name: 'given-small', parts: [{ column: 'name.given' }], maxBlockSize: 20 },
 ];
 
 describe('blocking rules', () => {
   it('prints rules (known answers)', () => {
-    expect(GOOD.map(describeRule)).toEqual(['id', 'first(name.given,3) & year(dob)', 'last(name.given,2) & yearMonth(dob) & sex', 'name.full & dob']);
+    expect(GOOD.map(describeRule)).toEqual(['id', 'first(name.given,3) & year(dob)', 'last(name.given,2) & yearMonth(dob) & sex', 'name.full & dob', 'name.given (blocks ≤ 20 rows)']);
   });
 
   it('accepts good rules and round-trips them through JSON', () => {
@@ -43,6 +44,8 @@ describe('blocking rules', () => {
       { name: 'f', parts: [{ column: 'dob', transform: 'soundex' }] }, // unknown transform
       { name: 'g', parts: [{ colum: 'dob' }] }, // typo
       { name: 'h', parts: [{ column: 'id', transform: 'last', n: 0 }] },
+      { name: 'i', parts: [{ column: 'id' }], maxBlockSize: 1 }, // a block of one row has no pair
+      { name: 'j', parts: [{ column: 'id' }], maxBlockSize: 2.5 },
     ] as unknown as BlockingRule[];
     let err: KhopError | undefined;
     try {
@@ -53,7 +56,7 @@ describe('blocking rules', () => {
     expect(isKhopError(err, 'INVALID_OPTION')).toBe(true);
     const problems = err!.details!.problems as string[];
     expect(problems).toEqual(ruleProblems(bad, COLUMNS));
-    for (const needle of ['"nope"', 'duplicate', 'rules[2].name', 'rules[2].parts', 'utf8', 'rules[4].parts[0].n', 'rules[5].parts[0].n is only', 'year needs', 'transform must be', 'unknown property "colum"', 'rules[9].parts[0].n']) {
+    for (const needle of ['"nope"', 'duplicate', 'rules[2].name', 'rules[2].parts', 'utf8', 'rules[4].parts[0].n', 'rules[5].parts[0].n is only', 'year needs', 'transform must be', 'unknown property "colum"', 'rules[9].parts[0].n', 'rules[10].maxBlockSize', 'rules[11].maxBlockSize']) {
       expect(problems.some((p) => p.includes(needle)), needle).toBe(true);
     }
     expect(() => validateRules([], COLUMNS)).toThrowError(/non-empty/);

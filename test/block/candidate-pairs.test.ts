@@ -7,6 +7,7 @@ import type { BlockingRule } from '../../src/block/blocking-rule.js';
 import { RecordStore, type ColumnSpec } from '../../src/block/record-store.js';
 import { isKhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
+import { pairsWithin } from '../../src/pipeline/train-model.js';
 
 const COLUMNS: ColumnSpec[] = [
   { name: 'id', type: 'ascii' },
@@ -63,8 +64,11 @@ function naiveGroups(keys: (string | null)[]): Map<string, number[]> {
   return g;
 }
 
-/** Naive candidate pairs: per rule, pairs of kept groups, minus pairs of earlier rules. */
-function naivePairs(d: Data, max: number, source: Uint8Array | null): { perRule: Set<string>[]; skipped: number[][]; dups: number[] } {
+/**
+ * Naive candidate pairs: per rule, pairs of kept groups (≤ max rows, and ≤ the rule's own cap
+ * in `caps` when given), minus pairs of earlier rules.
+ */
+function naivePairs(d: Data, max: number, source: Uint8Array | null, caps: readonly (number | undefined)[] = []): { perRule: Set<string>[]; skipped: number[][]; dups: number[] } {
   const seen = new Set<string>();
   const perRule: Set<string>[] = [];
   const skipped: number[][] = [];
@@ -73,8 +77,9 @@ function naivePairs(d: Data, max: number, source: Uint8Array | null): { perRule:
     const mine = new Set<string>();
     const sk: number[] = [];
     let dup = 0;
+    const cap = Math.min(max, caps[r] ?? Infinity);
     for (const rows of naiveGroups(d.keys[r]!).values()) {
-      if (rows.length > max) {
+      if (rows.length > cap) {
         sk.push(rows.length);
         continue;
       }
@@ -215,6 +220,52 @@ describe('candidatePairs (seeded brute-force oracle)', () => {
       expect(((e as { details: { problems: string[] } }).details.problems).length).toBe(4);
     }
     expect(() => candidatePairs([], {})).toThrowError();
+  });
+});
+
+describe('candidatePairs: a rule\'s own maxBlockSize', () => {
+  const d = makeData(43, 800);
+  // Rule caps below, equal to and above the run's; rule 3 has none.
+  const caps = [2, 6, 500, undefined];
+  const capped: BlockingRule[] = RULES.map((r, k) => (caps[k] === undefined ? r : { ...r, maxBlockSize: caps[k] }));
+  const indexes = buildBlockIndexes(d.store, capped);
+
+  for (const [max, link] of [
+    [60, false],
+    [6, false],
+    [60, true],
+  ] as const) {
+    it(`skips each rule's blocks above the smaller of its cap and the run's (max ${max}${link ? ', link' : ''}), like brute force and analyzeBlocking`, () => {
+      const source = link ? sourceFlags(d.store, 'src') : null;
+      const expected = naivePairs(d, max, source, caps);
+      const stream = candidatePairs(indexes, source === null ? { maxBlockSize: max, chunkPairs: 97 } : { maxBlockSize: max, source, chunkPairs: 97 });
+      const got = collect(stream);
+      const a = analyzeBlocking(d.store, capped, source === null ? { maxBlockSize: max } : { maxBlockSize: max, source: 'src' });
+      capped.forEach((_r, r) => {
+        expect(new Set(got.get(r) ?? [])).toEqual(expected.perRule[r]);
+        expect(stream.report.rules[r]!.skippedBlocks).toBe(expected.skipped[r]!.length);
+        expect(a.rules[r]!.newPairs).toBe(expected.perRule[r]!.size);
+        expect(a.rules[r]!.blocksOverCap).toBe(expected.skipped[r]!.length);
+      });
+      // the caps matter here: without them the pairs differ
+      expect(naivePairs(d, max, source).perRule.map((x) => x.size)).not.toEqual(expected.perRule.map((x) => x.size));
+    });
+  }
+
+  it('pairsWithin (the training\'s pair count of one rule) keeps to the rule\'s cap', () => {
+    capped.forEach((_r, r) => {
+      for (const max of [60, 6]) expect(pairsWithin(indexes[r]!, max)).toBe(candidatePairs([indexes[r]!], { maxBlockSize: max }).forEach(() => {}).pairs);
+    });
+  });
+
+  it('shares earlier rules\' row blocks cut at each rule\'s own cap', () => {
+    const rb = earlierRuleRowBlocks(indexes, 60);
+    for (let r = 1; r < capped.length; r++) {
+      const whole = collect(candidatePairs(indexes, { maxBlockSize: 60, rule: r })).get(r) ?? [];
+      const shared = collect(candidatePairs(indexes, { maxBlockSize: 60, rule: r, earlierRowBlocks: rb })).get(r) ?? [];
+      expect(shared).toEqual(whole);
+      expect(new Set(whole)).toEqual(naivePairs(d, 60, null, caps).perRule[r]);
+    }
   });
 });
 

@@ -199,6 +199,22 @@ describe('dedupe', () => {
     await expect(dedupe([], { schema: { x: { kind: 'bogus' } } } as never)).rejects.toMatchObject({ code: 'INVALID_SCHEMA' });
   });
 
+  it('a user rule written on field names keeps its own maxBlockSize: its larger blocks are skipped and reported', async () => {
+    const person = (name: string, dob: string) => ({ id: null, name, dob, sex: null });
+    const rows = [
+      person('Lê Văn An', '1990-01-02'),
+      person('Trần Thị Bích', '1990-01-02'),
+      person('Phạm Đức Long', '1990-01-02'),
+      person('Hồ Kim Mai', '1975-06-07'),
+      person('Bùi Hữu Nam', '1975-06-07'),
+    ];
+    const rule = { name: 'dob', parts: [{ column: 'dob' }] };
+    const [capped, whole] = await Promise.all([dedupe(rows, { schema, blocking: [{ ...rule, maxBlockSize: 2 }] }), dedupe(rows, { schema, blocking: [rule] })]);
+    expect(capped.stats.rules[0]).toMatchObject({ rule: 'dob.date (blocks ≤ 2 rows)', pairs: 1, skippedBlocks: 1, skippedPairs: 3 });
+    expect(whole.stats.rules[0]).toMatchObject({ rule: 'dob.date', pairs: 4, skippedBlocks: 0 });
+    await expect(dedupe(rows, { schema, blocking: [{ ...rule, maxBlockSize: 1 }] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
   it('accepts async iterables', async () => {
     const { rows, truth } = population(100, 4);
     async function* gen() {

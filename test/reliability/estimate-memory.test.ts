@@ -81,6 +81,21 @@ describe('estimateMemory against real builds', () => {
     expect(est.candidatePairs).toBe(real.rulePairs);
   });
 
+  it('counts a rule\'s pairs under its own maxBlockSize, like candidatePairs (the whole input as sample: exact)', async () => {
+    const rows = [...generatePopulation({ size: 1000, seed: 11 })];
+    const p = await prepareRows([rows], schema);
+    for (const cap of [undefined, 12, 4]) {
+      const rule = { name: 'year', parts: [{ column: 'dob.date', transform: 'year' as const }], ...(cap === undefined ? {} : { maxBlockSize: cap }) };
+      const est = await estimateMemory(rows, schema, { blocking: [rule] });
+      const stream = candidatePairs(buildBlockIndexes(p.store, [rule]));
+      for (const _chunk of stream) {
+        // drain
+      }
+      expect(est.rules[0]!.pairs, `cap ${cap}`).toBe(stream.report.pairs);
+      if (cap !== undefined) expect(stream.report.skippedBlocks).toBeGreaterThan(0);
+    }
+  });
+
   it('scales with the count: 100M rows from defaults alone is ~tens of GB, not a crash', async () => {
     const e = await estimateMemory(100_000_000, schema, { candidatePairs: 0, uSampleSize: 0 });
     expect(e.breakdown.store).toBeGreaterThan(5e9);
