@@ -27,7 +27,8 @@
 export const SCORE_WINDOW_PAIRS = 1 << 22;
 
 /**
- * Training streams the candidates (read three times, never held) instead of holding them
+ * Training streams the candidates (read three times, compared twice — all for the evidence, the
+ * kept ones for their levels — never held) instead of holding them
  * (pair, levels, weight: 16 + K bytes each) when their columns would take more than this —
  * estimated before any pair is made from the block sizes (pairs within every rule's blocks, an
  * upper bound). Results do not depend on it; memory and time do (BENCHMARKS.md, score-stream).
@@ -73,13 +74,35 @@ export class KeptPairs {
 
   /** Scored pairs 0 … n−1 of these columns: counted, and copied when at or above the floor. */
   add(left: Uint32Array, right: Uint32Array, weights: Float64Array, levels: readonly Uint8Array[], n: number): void {
+    this.tally(weights, n);
+    this.keep(left, right, weights, levels, n);
+  }
+
+  /** Whether a pair of this weight is kept (at or above the floor). */
+  keeps(weight: number): boolean {
+    return weight >= this.floorWeight;
+  }
+
+  /**
+   * Count scored pairs 0 … n−1 by weight (scored, matched, histogram) without keeping any: with
+   * `keep`, what `add` does, for a caller that compares only the pairs it keeps.
+   */
+  tally(weights: Float64Array, n: number): void {
     const hist = this.histogram;
-    const K = this.levels.length;
     for (let p = 0; p < n; p++) {
       const w = weights[p]!;
       if (w >= this.thresholdWeight) this.matched++;
       const bin = Math.min(HIST_BINS - 1, Math.max(0, Math.floor((w - HIST_BIN_START) / HIST_BIN_WIDTH)));
       hist[bin]!++;
+    }
+    this.scored += n;
+  }
+
+  /** Copy pairs 0 … n−1 at or above the floor (not counted: see `tally`). */
+  keep(left: Uint32Array, right: Uint32Array, weights: Float64Array, levels: readonly Uint8Array[], n: number): void {
+    const K = this.levels.length;
+    for (let p = 0; p < n; p++) {
+      const w = weights[p]!;
       if (!(w >= this.floorWeight)) continue;
       if (this.count === this.left.length) this.resize(this.count * 2);
       const j = this.count++;
@@ -88,7 +111,6 @@ export class KeptPairs {
       this.weights[j] = w;
       for (let k = 0; k < K; k++) this.levels[k]![j] = levels[k]![p]!;
     }
-    this.scored += n;
   }
 
   /** Shrink the columns to max(1, count) slots. */

@@ -28,8 +28,9 @@
  * (pair, levels, weight: ~24 bytes a pair for 8 comparisons) only by a training run whose
  * columns stay under STREAM_TRAINING_MIN_BYTES (trainAndScore: one read of the stream). A
  * larger one streams them (trainStream): EM's sessions come from the indexes, so the stream is
- * counted, compared once for λ's evidence (8 bytes a pair) and compared again to score, in
- * windows of SCORE_WINDOW_PAIRS. With a given `model` (e.g. trained on a sample, saved with
+ * counted, compared once for λ's evidence (8 bytes a pair, in windows of SCORE_WINDOW_PAIRS),
+ * and read a third time to score each pair from its evidence, comparing only the pairs it
+ * keeps (scoreFromEvidence). With a given `model` (e.g. trained on a sample, saved with
  * toJSON) nothing is trained and the stream is scored once, window by window (scoreStream).
  * All three give the same weights bit for bit for the same model.
  *
@@ -128,8 +129,8 @@ export interface MatchOptions {
   idConflicts?: 'split' | 'ignore';
   /**
    * Train on the candidate pairs as a stream instead of holding them: the stream is read three
-   * times (counted, compared for λ, compared and scored) — ~10 % slower at 10M records — and
-   * 16 + K bytes a pair (K comparisons) are not held (10M records: 10.2 → 7.5 GiB peak).
+   * times (counted; compared for λ's evidence; scored from it, comparing only the kept pairs)
+   * and 16 + K bytes a pair (K comparisons) are not held (10M records: 10.2 → 7.5 GiB peak).
    * Results are the same bit for bit. Default: true when holding them would take more than
    * {@link STREAM_TRAINING_MIN_BYTES} (2 GiB), by an upper bound known before any pair is
    * made. With a given `model` the candidates are always streamed.
@@ -600,8 +601,10 @@ async function scoreStream(s: Scoring, blocking: BlockIndexes, model: FellegiSun
  * large: see STREAM_TRAINING_MIN_BYTES): EM builds its own sessions from the indexes, and λ
  * reads one number per candidate pair — its evidence — so the stream is read three times:
  * counted (the count starts EM's prior and λ), compared for the evidence (8 bytes a pair
- * instead of ~16 + K), compared and scored (scoreStream). The same model, weights and clusters
- * as trainAndScore, bit for bit: the evidence of a pair and every sum are computed the same way.
+ * instead of ~16 + K), and scored from the evidence, the kept pairs compared again for their
+ * levels (scoreFromEvidence). The same model, weights and clusters as trainAndScore, bit for
+ * bit: the evidence of a pair and every sum are computed the same way, and a weight is its
+ * evidence plus the prior weight in both (the model adds the prior last).
  */
 async function trainStream(s: Scoring, blocking: BlockIndexes, options: MatchOptions): Promise<{ model: FellegiSunterModel; report: CandidatePairsReport }> {
   const { prepared, v, plan, rules, tfRows, progress } = s;
@@ -642,7 +645,104 @@ async function trainStream(s: Scoring, blocking: BlockIndexes, options: MatchOpt
     s.linkMode,
   );
   const phase: PhaseStat = { phase: 'train', ms: performance.now() - t, threads: runner.pool.threads, postedBytes: runner.traffic.bytes - posted, ...trained.stats, evidenceMs, streamed: 1 };
-  return scoreStream(s, blocking, trained.model, { phase, pairsMs: countMs });
+  return scoreFromEvidence(s, blocking, trained.model, evidence, P, runner, { phase, pairsMs: countMs });
+}
+
+/**
+ * The third read of streamed training: the candidate stream once more, each pair's weight its
+ * evidence (kept for λ) plus the model's prior weight — bit for bit what scoring its levels with
+ * the model gives, as the model adds the prior last (fellegi-sunter.ts) — and only the pairs at
+ * or above the floor compared again (the result, explain and clustering's ID check read their
+ * levels). Scoring every window again instead compared all the candidates a second time.
+ */
+async function scoreFromEvidence(
+  s: Scoring,
+  blocking: BlockIndexes,
+  model: FellegiSunterModel,
+  evidence: Float64Array,
+  P: number,
+  runner: TrackedRunner,
+  train: { phase: PhaseStat; pairsMs: number },
+): Promise<{ model: FellegiSunterModel; report: CandidatePairsReport }> {
+  const { plan, phases, progress, kept } = s;
+  const indexes = blocking.indexes;
+  blocking.indexes = [];
+  const prior = model.priorWeight;
+  // Pairs at or above the floor waiting for their levels, with their weights.
+  const pending = new PairBuffer();
+  let pendingWeights = new Float64Array(1 << 16);
+  let levels: Uint8Array[] = [];
+  let weights = new Float64Array(0);
+  let keptLeft = new Uint32Array(0);
+  let keptRight = new Uint32Array(0);
+  let compareMs = 0;
+  let comparePosted = 0;
+  let scoreMs = 0;
+  let compared = 0;
+  const flush = async (): Promise<void> => {
+    const n = pending.count;
+    if (n === 0) return;
+    const t0 = performance.now();
+    if (levels.length === 0 || levels[0]!.length < n) levels = plan.specs.map(() => sharedUint8(pending.left.length));
+    const posted = runner.traffic.bytes;
+    await computeLevels(runner, 'compare', pending.left, pending.right, n, levels);
+    comparePosted += runner.traffic.bytes - posted;
+    kept.keep(pending.left, pending.right, pendingWeights, levels, n);
+    compared += n;
+    pending.count = 0;
+    compareMs += performance.now() - t0;
+  };
+  const t0 = performance.now();
+  let offset = 0;
+  let report = NO_PAIRS_REPORT;
+  if (indexes.length > 0) {
+    const stream = candidateStream(s, indexes);
+    for (const chunk of stream) {
+      const t1 = performance.now();
+      const n = chunk.length;
+      if (offset + n > P) throw new KhopError('INTERNAL', 'the candidate stream changed between two reads');
+      if (weights.length < n) {
+        weights = new Float64Array(n);
+        keptLeft = new Uint32Array(n);
+        keptRight = new Uint32Array(n);
+      }
+      for (let i = 0; i < n; i++) weights[i] = evidence[offset + i]! + prior;
+      kept.tally(weights, n);
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        const w = weights[i]!;
+        if (!kept.keeps(w)) continue;
+        if (pending.count + m >= pendingWeights.length) {
+          const grown = new Float64Array(pendingWeights.length * 2);
+          grown.set(pendingWeights.subarray(0, pending.count + m));
+          pendingWeights = grown;
+        }
+        keptLeft[m] = chunk.left[i]!;
+        keptRight[m] = chunk.right[i]!;
+        pendingWeights[pending.count + m] = w;
+        m++;
+      }
+      pending.push(keptLeft, keptRight, m);
+      offset += n;
+      scoreMs += performance.now() - t1;
+      progress?.({ phase: 'pairs', done: offset, unit: 'pairs' });
+      if (pending.count >= s.windowPairs) await flush();
+    }
+    report = stream.report;
+  }
+  await flush();
+  if (offset !== P) throw new KhopError('INTERNAL', 'the candidate stream changed between two reads');
+  const pairsMs = performance.now() - t0 - compareMs - scoreMs;
+  const threads = runner.pool.threads;
+  phases.push({ phase: 'pairs', ms: pairsMs + train.pairsMs, pairs: P, skippedPairs: report.skippedPairs });
+  progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
+  phases.push({ phase: 'compare', ms: compareMs, pairs: compared, threads, postedBytes: comparePosted });
+  progress?.({ phase: 'compare', done: compared, total: compared, unit: 'pairs', final: true });
+  phases.push(train.phase);
+  progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
+  phases.push({ phase: 'score', ms: scoreMs, pairs: P, threads, postedBytes: 0 });
+  progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
+  return { model, report };
 }
 
 /**

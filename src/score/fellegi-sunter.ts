@@ -17,7 +17,11 @@
  *   probability   = 2^w / (1 + 2^w)
  *
  * Summation order (scorePairs and explain use the same one, so they agree bit for bit):
- * prior, then comparisons 0 … K−1, then the tf adjustments of comparisons 0 … K−1.
+ * comparisons 0 … K−1, then the tf adjustments of comparisons 0 … K−1, then the prior. The
+ * prior comes LAST so that a pair's weight is its evidence (the sum before the prior, the same
+ * for every λ) plus the prior weight, in one rounded addition: a streamed run scores its
+ * candidates from the evidence it kept for λ, bit for bit, instead of comparing them again
+ * (match.ts, trainStream).
  *
  * Weight table layout, one flat Float64Array with a stride of 256 slots per comparison:
  *
@@ -264,7 +268,7 @@ export class FellegiSunterModel {
     const minTf = this.minTermFrequency;
     for (let start = 0; start < count; start += SCORE_BLOCK) {
       const end = start + SCORE_BLOCK < count ? start + SCORE_BLOCK : count;
-      out.fill(prior, start, end);
+      out.fill(0, start, end);
       // Column by column over one block: each inner loop reads one Uint8Array and one small
       // table, and the block of `out` stays in cache between columns.
       for (let k = 0; k < K; k++) {
@@ -292,6 +296,7 @@ export class FellegiSunterModel {
       for (let i = start; i < end; i++) {
         const s = out[i]!;
         if (s !== s) throw this.badPair(levels, i, tf, rowOf);
+        out[i] = s + prior;
       }
     }
   }
@@ -311,7 +316,7 @@ export class FellegiSunterModel {
       throw new KhopError('INVALID_ARGUMENT', `explain: expected at most ${K} term frequencies`);
     }
     const fields: ExplainedComparison[] = [];
-    let total = this.priorWeight;
+    let total = 0;
     for (let k = 0; k < K; k++) {
       const l = levelsOfPair[k]!;
       const c = this.comparisons[k]!;
@@ -345,6 +350,7 @@ export class FellegiSunterModel {
         tfAdjustment: adj,
       });
     }
+    total += this.priorWeight;
     return { prior: this.priorWeight, fields, total, probability: matchProbabilityFromWeight(total) };
   }
 

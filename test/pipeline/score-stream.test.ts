@@ -52,6 +52,9 @@ describe('dedupe / link on the streamed candidates: a given model, or training t
     ] as const) {
       const r = await dedupe(rows, { ...options, threads }, { trainInWindows: true, scoreWindowPairs: window });
       expect(r.stats.phases.find((p) => p.phase === 'train')?.['streamed']).toBe(1);
+      // Scored from the evidence kept for λ: only the kept pairs are compared again.
+      expect(r.stats.phases.find((p) => p.phase === 'compare')?.['pairs']).toBe(held.pairs.count);
+      expect(held.pairs.count).toBeLessThan(held.stats.candidatePairs);
       expect(r.model.toJSON()).toEqual(held.model.toJSON());
       expect(summary(r)).toEqual(summary(held));
       expect(r.clusters).toEqual(held.clusters);
@@ -91,7 +94,7 @@ describe('dedupe / link on the streamed candidates: a given model, or training t
 });
 
 describe('KeptPairs', () => {
-  it('keeps exactly the pairs at or above the floor, in order, and counts every pair (seeded oracle, random windows)', () => {
+  it('keeps exactly the pairs at or above the floor, in order, and counts every pair (seeded oracle, random windows; add or tally + keep)', () => {
     const rng = new Rng(7);
     for (let run = 0; run < 30; run++) {
       const K = 1 + rng.int(4);
@@ -105,7 +108,13 @@ describe('KeptPairs', () => {
       const kept = new KeptPairs(K, floor, threshold, 1 + rng.int(8));
       for (let from = 0; from < n; ) {
         const m = Math.min(n - from, 1 + rng.int(400));
-        kept.add(left.subarray(from), right.subarray(from), weights.subarray(from), levels.map((l) => l.subarray(from)), m);
+        const [l, r, w, lv] = [left.subarray(from), right.subarray(from), weights.subarray(from), levels.map((x) => x.subarray(from))];
+        if (rng.chance(0.5)) kept.add(l, r, w, lv, m);
+        else {
+          // counted and kept in two steps (streamed training keeps only what it compares)
+          kept.tally(w, m);
+          kept.keep(l, r, w, lv, m);
+        }
         from += m;
       }
       kept.trim();
