@@ -51,7 +51,7 @@ import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } fro
 import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import type { EmOptions } from '../score/expectation-maximisation.js';
-import { matchWeightFromProbability } from '../score/probability.js';
+import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterSizeCount } from '../cluster/clusters.js';
 import { NationalIdLevel } from '../compare/national-id-level.js';
 import { estimateMemory } from './estimate-memory.js';
@@ -818,7 +818,7 @@ function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[]
     left[j] = inputPosition(k.left[j]!);
     right[j] = inputPosition(k.right[j]!);
     weight[j] = w;
-    probability[j] = 1 / (1 + 2 ** -w);
+    probability[j] = matchProbabilityFromWeight(w);
   }
   const K = plan.specs.length;
   const reps = r.reps;

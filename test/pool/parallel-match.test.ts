@@ -8,6 +8,7 @@ import { pairRanges, rangeStart } from '../../src/pool/pair-ranges.js';
 import { PoolTraffic } from '../../src/pool/task-message.js';
 import { sharedCopyUint32, sharedFloat64, sharedUint8 } from '../../src/pool/shared-arrays.js';
 import { FellegiSunterModel } from '../../src/score/fellegi-sunter.js';
+import { matchProbabilityFromWeight } from '../../src/score/probability.js';
 import { sampleRandomPairs } from '../../src/score/random-pairs.js';
 import { defineSchema, type Schema } from '../../src/schema.js';
 import { generatePopulation } from '../../src/synth/population.js';
@@ -146,9 +147,10 @@ describe('scoreAll and sumPosteriors', () => {
     let plain = 0;
     for (let g = 0; g < r.ranges; g++) {
       let s = 0;
-      for (let i = rangeStart(r, g); i < rangeStart(r, g + 1); i++) s += 1 / (1 + 2 ** -(evidence[i]! + logit));
+      for (let i = rangeStart(r, g); i < rangeStart(r, g + 1); i++) s += matchProbabilityFromWeight(evidence[i]! + logit);
       expected += s;
     }
+    // the textbook 2^w / (1 + 2^w), in input order: equal up to rounding
     for (let i = 0; i < count; i++) plain += 1 / (1 + 2 ** -(evidence[i]! + logit));
     const a = await sumPosteriors({ pool: local, job: job(local) }, 'train', evidence, count, logit, posteriorSumBuffer(count));
     const b = await sumPosteriors({ pool, job: job(pool) }, 'train', evidence, count, logit, posteriorSumBuffer(count));

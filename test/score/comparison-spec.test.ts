@@ -44,6 +44,19 @@ describe('probability helpers', () => {
     expect(matchProbabilityFromWeight(Math.log2(4.5))).toBeCloseTo(4.5 / 5.5, 15);
     expect(matchProbabilityFromWeight(5000)).toBe(1);
     expect(matchProbabilityFromWeight(-5000)).toBe(0);
+    expect(matchProbabilityFromWeight(Infinity)).toBe(1);
+    expect(matchProbabilityFromWeight(Number.NaN)).toBeNaN();
+    // e^(−w·ln 2) for 2^−w: the textbook value up to the rounding of w·ln 2 (relative error
+    // ~|w|·ln 2·2^−53), and monotone
+    let prev = 0;
+    for (let i = 0; i <= 24_000; i++) {
+      const w = -60 + i * 0.005;
+      const p = matchProbabilityFromWeight(w);
+      const textbook = 1 / (1 + 2 ** -w);
+      expect(Math.abs(p - textbook)).toBeLessThanOrEqual(textbook * (1 + Math.abs(w)) * 2 ** -51);
+      expect(p).toBeGreaterThanOrEqual(prev);
+      prev = p;
+    }
     expect(matchWeightFromProbability(0.8)).toBeCloseTo(2, 14);
     expect(clampProbability(0)).toBe(PROBABILITY_EPSILON);
     expect(clampProbability(1)).toBe(1 - PROBABILITY_EPSILON);
