@@ -461,11 +461,14 @@ async function trainAndScore(s: Scoring, blocking: BlockIndexes, options: MatchO
   phases.push({ phase: 'train', ms: performance.now() - t, threads, postedBytes: runner.traffic.bytes - posted, ...trained.stats });
   progress?.({ phase: 'train', done: 1, total: 1, unit: 'rules', final: true });
 
+  // The weights column holds each pair's evidence (training's scratch): its weight is the
+  // evidence plus the prior weight, bit for bit what scoring its levels gives (the model adds
+  // the prior last, fellegi-sunter.ts).
   t = performance.now();
-  posted = runner.traffic.bytes;
-  if (P > 0) await scoreAll(runner, 'score', trained.model, levels, tfRows, pairs.left, P, weights);
+  const prior = trained.model.priorWeight;
+  for (let p = 0; p < P; p++) weights[p] = weights[p]! + prior;
   s.kept.add(pairs.left, pairs.right, weights, levels, P);
-  phases.push({ phase: 'score', ms: performance.now() - t, pairs: P, threads, postedBytes: runner.traffic.bytes - posted });
+  phases.push({ phase: 'score', ms: performance.now() - t, pairs: P, threads, postedBytes: 0 });
   progress?.({ phase: 'score', done: P, total: P, unit: 'pairs', final: true });
   return { model: trained.model, report };
 }
