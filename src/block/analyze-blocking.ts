@@ -4,8 +4,8 @@
  * each rule adds to those of the rules before it (the number candidatePairs will emit for it).
  *
  * New pairs, exactly, by inclusion–exclusion on combined keys. Write P(T) for the pairs that
- * share a (kept, i.e. ≤ the rule's cap) block in EVERY rule of the set T. The pairs rule r adds are
- * those sharing an r block but no block of any earlier rule e1..e(r−1):
+ * share a (kept, i.e. ≤ the rule's cap) block in EVERY rule of the set T. The pairs rule r adds
+ * are those sharing an r block but no block of any earlier rule e1..e(r−1):
  *
  *   new(r) = Σ over subsets S ⊆ {e1..e(r−1)} of (−1)^|S| · P({r} ∪ S)
  *
@@ -71,7 +71,10 @@ export interface RuleBlockingStats {
   readonly largestBlocks: readonly LargeBlock[];
   /** Σ over blocks of the block's pairs, ignoring maxBlockSize and earlier rules. */
   readonly pairs: number;
-  /** Blocks above the rule's cap (maxBlockSize, or the rule's own when smaller; skipped by candidatePairs) and their pairs. */
+  /**
+   * Blocks above the rule's cap (maxBlockSize, or the rule's own when smaller), which
+   * candidatePairs skips, and their pairs.
+   */
   readonly blocksOverCap: number;
   readonly pairsOverCap: number;
   /** Pairs this rule adds to those of the rules before it (after the cap) — what candidatePairs emits for it. */

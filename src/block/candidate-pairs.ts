@@ -72,8 +72,8 @@ export interface CandidatePairsOptions {
   /** At most this many skipped blocks are listed. Default {@link DEFAULT_MAX_REPORTED_BLOCKS}. */
   maxReportedBlocks?: number;
   /**
-   * Precomputed `earlierRuleRowBlocks(indexes, maxBlockSize)` (same indexes and maxBlockSize!), to share
-   * between workers. Default: computed on demand.
+   * Precomputed `earlierRuleRowBlocks(indexes, maxBlockSize)` (same indexes and maxBlockSize!),
+   * to share between workers. Default: computed on demand.
    */
   earlierRowBlocks?: readonly Uint32Array[];
 }

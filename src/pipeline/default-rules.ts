@@ -107,14 +107,16 @@ export function defaultColumnOf(schema: Schema, groups: readonly NameGroup[], na
 /** Resolve user rules: a part's `column` may be a field name (mapped to its default column) or a store column. */
 export function resolveRules(rules: readonly BlockingRule[], schema: Schema, groups: readonly NameGroup[]): BlockingRule[] {
   if (!Array.isArray(rules)) throw new KhopError('INVALID_OPTION', 'blocking must be an array of rules', { details: { option: 'blocking' } });
-  return rules.map((r) => r === null || typeof r !== 'object' ? r : ({
-    ...r,
-    parts: (Array.isArray(r.parts) ? r.parts : []).map((p: KeyPart) => {
+  // Every property of a rule is kept (validateRules reports the ones it does not know).
+  return rules.map((r) => {
+    if (r === null || typeof r !== 'object') return r;
+    const parts = (Array.isArray(r.parts) ? r.parts : []).map((p: KeyPart) => {
       if (p === null || typeof p !== 'object') return p;
       const mapped = typeof p.column === 'string' && !p.column.includes('.') ? defaultColumnOf(schema, groups, p.column) : undefined;
       return mapped ? { ...p, column: mapped } : p;
-    }),
-  }));
+    });
+    return { ...r, parts };
+  });
 }
 
 /** Leading characters of an identifier (not a national ID) that its prefix rule blocks on. */

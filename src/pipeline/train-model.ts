@@ -331,7 +331,10 @@ export function poolSessionEstimates(
   return { m, matchesBehind };
 }
 
-/** Record pairs inside the blocks of an index that are not skipped (size ≤ its cap, ruleBlockCap); a dedupe count. */
+/**
+ * Record pairs inside the blocks of an index that are not skipped (size ≤ the cap of its rule,
+ * ruleBlockCap); a dedupe count.
+ */
 export function pairsWithin(index: BlockIndex, maxBlockSize: number): number {
   const cap = ruleBlockCap(index.rule, maxBlockSize);
   let pairs = 0;
