@@ -20,7 +20,11 @@
  *      never used for candidates. Only if that fails too (two comparisons in all) do the
  *      one-free sessions estimate it, as before;
  *   λ  (share of matching pairs among ALL pairs) by a fixed point over the candidate pairs,
- *      with m and u fixed (pairs outside the blocks count as non-matches).
+ *      with m and u fixed (pairs outside the blocks count as non-matches);
+ *   u  again, without the λ·m matching pairs expected among the random ones
+ *      (correctUForMatches), then the evidence and λ again — only where that moves a level
+ *      weight by a twentieth of a bit or more: in a small dataset full of duplicates, not at
+ *      national scale, where λ·m·(sample) is far below one pair.
  * The heavy loops run on the worker pool (src/pool), summed in a fixed order.
  */
 import { KhopError } from '../errors.js';
@@ -48,6 +52,16 @@ export interface TrainingOptions {
 
 /** Pseudo-count of matching pairs added to every level when smoothing m. */
 const M_PSEUDO_COUNT = 1;
+
+/** Rounds of the u correction (correctUForMatches); 2–3 settle a dataset of 20k records. */
+const U_CORRECTION_MAX_ROUNDS = 4;
+
+/**
+ * Smallest change of a level weight, in bits, for which the u correction is applied (and the
+ * evidence computed again): a twentieth of a bit moves no decision that matters and costs a
+ * pass over every candidate pair.
+ */
+const U_CORRECTION_MIN_BITS = 0.05;
 
 /** Pairs of one rule used for its EM session (the first ones in block order). */
 const MAX_TRAINING_PAIRS = 2_000_000;
@@ -137,7 +151,7 @@ export async function trainModel(
     if (!any) empty.add(k);
   }
   const keep = plan.specs.map((_, k) => k).filter((k) => !empty.has(k));
-  const uSub = keep.length > 0 ? estimateU(keep.map((k) => uLevels[k]!), random.count, keep.map((k) => plan.specs[k]!)) : { u: [], unobserved: [] };
+  const uSub = keep.length > 0 ? estimateU(keep.map((k) => uLevels[k]!), random.count, keep.map((k) => plan.specs[k]!)) : { u: [], counts: [], unobserved: [] };
   const uAll: Float64Array[] = plan.specs.map((spec, k) => {
     const i = keep.indexOf(k);
     if (i >= 0) return uSub.u[i]!;
@@ -273,27 +287,45 @@ export async function trainModel(
     m.push(normalise(mk));
     u.push(normalise(uk));
   }
-  const noPrior = new FellegiSunterModel(plan.specs, { prior: 0.5, m, u });
-  if (P > 0) await evidencePass(noPrior);
-  // Σ P(match) per fixed pair range, added in range order: the same λ for any thread count.
   const sums = posteriorSumBuffer(P);
   let lambda = Math.min(0.5, Math.max(1e-15, P / totalPairs / 2));
   let lambdaIterations = 0;
-  for (let it = 0; it < 200; it++) {
-    lambdaIterations++;
-    const logit = Math.log2(lambda / (1 - lambda));
-    const expected = P > 0 ? await sumPosteriors(runner, 'train', evidence, P, logit, sums) : 0;
-    const next = Math.min(0.5, Math.max(1e-15, expected / totalPairs));
-    if (Math.abs(next - lambda) <= lambda * 1e-6) {
+  const fixLambda = async (): Promise<void> => {
+    const noPrior = new FellegiSunterModel(plan.specs, { prior: 0.5, m, u });
+    if (P > 0) await evidencePass(noPrior);
+    // Σ P(match) per fixed pair range, added in range order: the same λ for any thread count.
+    for (let it = 0; it < 200; it++) {
+      lambdaIterations++;
+      const logit = Math.log2(lambda / (1 - lambda));
+      const expected = P > 0 ? await sumPosteriors(runner, 'train', evidence, P, logit, sums) : 0;
+      const next = Math.min(0.5, Math.max(1e-15, expected / totalPairs));
+      if (Math.abs(next - lambda) <= lambda * 1e-6) {
+        lambda = next;
+        break;
+      }
       lambda = next;
-      break;
     }
-    lambda = next;
+  };
+  await fixLambda();
+  // u again, without the matches among the random pairs (see correctUForMatches): while that
+  // moves a level weight by U_CORRECTION_MIN_BITS or more, the evidence and λ are computed
+  // again with the corrected u (a smaller change is not applied: the model keeps the u its
+  // evidence was computed with).
+  let uRounds = 0;
+  for (; uRounds < U_CORRECTION_MAX_ROUNDS; uRounds++) {
+    const corrected = keep.map((k, i) => correctUForMatches(uSub.counts[i]!, m[k]!, lambda));
+    let change = 0;
+    keep.forEach((k, i) => {
+      for (let l = 1; l < corrected[i]!.length; l++) change = Math.max(change, Math.abs(Math.log2(corrected[i]![l]! / u[k]![l]!)));
+    });
+    if (!(change >= U_CORRECTION_MIN_BITS)) break;
+    keep.forEach((k, i) => (u[k] = corrected[i]!));
+    await fixLambda();
   }
   const lambdaMs = performance.now() - t;
   return {
     model: new FellegiSunterModel(plan.specs, { prior: lambda, m, u }),
-    stats: { uPairs: random.count, uMs, emPairs: sessions.reduce((s, x) => s + x.count, 0), emLevelsMs: sessionMs, emIterations, emMs, lambdaIterations, lambdaMs },
+    stats: { uPairs: random.count, uMs, emPairs: sessions.reduce((s, x) => s + x.count, 0), emLevelsMs: sessionMs, emIterations, emMs, lambdaIterations, lambdaMs, uRounds },
   };
 }
 
@@ -344,6 +376,24 @@ export function pairsWithin(index: BlockIndex, maxBlockSize: number): number {
     if (size <= cap) pairs += (size * (size - 1)) / 2;
   }
   return pairs;
+}
+
+/**
+ * u of one comparison from its random-pair level counts, less the matching pairs expected among
+ * them. A random pair is a match with probability λ (the prior: the same share of all pairs),
+ * so the counts estimate λ·m + (1 − λ)·u, not u. At national scale λ·m·N is far below one pair
+ * and this changes nothing; in a small dataset with many duplicates (λ ≈ 1e-4) the random pairs
+ * agreeing on a near-unique value (an e-mail, a full date) are mostly the same person, and
+ * reading them as chance agreement makes that value weak evidence. Expected matches are taken
+ * off each level's count (never below zero) before the same pseudo-count smoothing as
+ * estimateU; entry 0 (null) stays 0.
+ */
+export function correctUForMatches(counts: Float64Array, m: readonly number[], lambda: number, pseudoCount = 1): number[] {
+  let n = 0;
+  for (let l = 1; l < counts.length; l++) n += counts[l]!;
+  const out = [0];
+  for (let l = 1; l < counts.length; l++) out.push(Math.max(counts[l]! - lambda * m[l]! * n, 0) + pseudoCount);
+  return normalise(out);
 }
 
 function normalise(xs: number[]): number[] {

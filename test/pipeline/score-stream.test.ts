@@ -45,6 +45,9 @@ describe('dedupe / link on the streamed candidates: a given model, or training t
     const options = { schema, idField: 'recordId', pairFloor: 0.001 };
     const held = await dedupe(rows, { ...options, threads: 1 }, { trainInWindows: false });
     expect(held.stats.phases.find((p) => p.phase === 'train')?.['streamed']).toBeUndefined();
+    // u was corrected for the matches among the random pairs: the evidence was computed twice
+    // (the streamed runs read their candidates once more for it).
+    expect(held.stats.phases.find((p) => p.phase === 'train')?.['uRounds']).toBeGreaterThanOrEqual(1);
     for (const [threads, window] of [
       [1, 97],
       [1, 1 << 22],

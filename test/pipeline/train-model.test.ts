@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dedupe } from '../../src/pipeline/match.js';
-import { poolSessionEstimates, trainingRules } from '../../src/pipeline/train-model.js';
+import { correctUForMatches, poolSessionEstimates, trainingRules } from '../../src/pipeline/train-model.js';
+import { estimateU } from '../../src/score/estimate-u.js';
+import { generatePopulation } from '../../src/synth/population.js';
 import type { EmSessionDiagnostics } from '../../src/score/expectation-maximisation.js';
 import { prepareRows } from '../../src/pipeline/prepare.js';
-import { defineSchema, type FieldSpec } from '../../src/schema.js';
+import { defineSchema, vietnamesePersonSchema, type FieldSpec } from '../../src/schema.js';
 import type { FellegiSunterModel } from '../../src/score/fellegi-sunter.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -143,3 +145,90 @@ describe('train-model: EM sessions must identify m', () => {
     expect(poolSessionEstimates([session(0, 10, [[0, 1, 0]])], [3]).m[0]).toBeUndefined();
   });
 });
+
+/** u of a comparison's level in a trained model, by comparison-name suffix and level label. */
+function uOf(model: FellegiSunterModel, suffix: string, label: string): number {
+  const k = model.comparisons.findIndex((c) => c.name.endsWith(suffix));
+  const l = model.comparisons[k]!.levels.findIndex((x) => x.label === label);
+  return model.uProbability(k, l);
+}
+
+describe('train-model: u without the matches among the random pairs', () => {
+  it('recovers u from counts that mix λ·m and (1 − λ)·u, and is estimateU at λ = 0 (seeded property)', () => {
+    const rng = new Rng(77);
+    for (let trial = 0; trial < 300; trial++) {
+      const L = 3 + rng.int(6);
+      const draw = () => normalised(Array.from({ length: L }, (_, l) => (l === 0 ? 0 : 0.01 + rng.next())));
+      const m = draw();
+      const u = draw();
+      const lambda = rng.chance(0.2) ? 0 : rng.next() * 0.01;
+      const n = 1_000_000;
+      const counts = Float64Array.from({ length: L }, (_, l) => (l === 0 ? 1234 : Math.round(n * (lambda * m[l]! + (1 - lambda) * u[l]!))));
+      const corrected = correctUForMatches(counts, m, lambda);
+      expect(corrected[0]).toBe(0);
+      expect(corrected.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      for (let l = 1; l < L; l++) expect(corrected[l]! / u[l]!, `trial ${trial} level ${l}`).toBeCloseTo(1, 2);
+      if (lambda === 0) {
+        // The same smoothing as estimateU, from the same counts as level columns.
+        const col = new Uint8Array(counts.reduce((a, b) => a + b, 0));
+        let at = 0;
+        counts.forEach((c, l) => col.fill(l, at, (at += c)));
+        const viaEstimate = estimateU([col], col.length, [{ name: 'x', levels: Array.from({ length: L }, (_, l) => ({ label: `l${l}`, ...(l === 0 ? { null: true } : {}) })) }]).u[0]!;
+        for (let l = 1; l < L; l++) expect(corrected[l]).toBeCloseTo(viaEstimate[l]!, 14);
+      }
+    }
+    // Fewer pairs on a level than the matches expected there: the pseudo-count alone, never < 0.
+    const floor = correctUForMatches(Float64Array.from([0, 10, 990]), [0, 0.9, 0.1], 0.02);
+    expect(floor[1]).toBeCloseTo(1 / (0 + 1 + (990 - 0.02 * 0.1 * 1000) + 1), 12);
+    expect(floor[1]! * 1000).toBeGreaterThan(0.9);
+  });
+
+  it('a near-unique field shared only by duplicates gets u near "never seen by chance", and the run says it corrected u', async () => {
+    // 700 people, half with one or two more records; an e-mail is the person's own (a typo in
+    // a third of the copies) and names come from short lists, so random pairs agree on an
+    // e-mail only when they are the same person.
+    const rng = new Rng(31);
+    const rows: Record<string, string>[] = [];
+    for (let p = 0; p < 700; p++) {
+      const given = rng.pick(GIVEN);
+      const family = rng.pick(FAMILY);
+      const email = `${given.toLowerCase()}.${p}@mail.net`;
+      const copies = rng.chance(0.5) ? 2 + rng.int(2) : 1;
+      for (let c = 0; c < copies; c++) {
+        rows.push({ rid: `r${rows.length}`, first_name: given, last_name: family, dob: `19${50 + rng.int(50)}-0${1 + rng.int(9)}-1${rng.int(9)}`, email: c > 0 && rng.chance(0.33) ? typo(rng, email) : email });
+      }
+    }
+    const n = rows.length;
+    const byEmail = new Map<string, number>();
+    for (const r of rows) byEmail.set(r.email!, (byEmail.get(r.email!) ?? 0) + 1);
+    let sharing = 0;
+    for (const c of byEmail.values()) sharing += (c * (c - 1)) / 2;
+    const rawShare = sharing / ((n * (n - 1)) / 2);
+    const spec: Record<string, FieldSpec> = { ...SCHEMA, email: { kind: 'identifier' } };
+    const r = await dedupe(rows, { schema: spec, idField: 'rid', threads: 1 });
+    const train = r.stats.phases.find((x) => x.phase === 'train')!;
+    expect(train['uRounds']).toBeGreaterThanOrEqual(1);
+    // Every random pair agreeing on an e-mail is a match: the share of them (≈ rawShare) is
+    // λ·m, not u; u is left with the pseudo-count's ≈ 1 / (random pairs).
+    const uExact = uOf(r.model, 'email', 'exact');
+    expect(uExact).toBeLessThan(rawShare / 5);
+    expect(uExact).toBeGreaterThan(0.2 / (train['uPairs'] as number));
+    // A chance agreement on a common given name is not corrected away: its u stays near the
+    // share of random pairs with that agreement (1 / 24 names, spread over its levels).
+    expect(uOf(r.model, '.given', 'exact')).toBeGreaterThan(0.02);
+  });
+
+  it('changes nothing when the random pairs hold (almost) no match: no extra round', async () => {
+    // 30k records without a duplicate: λ ≈ 2e-7, about 0.2 of the million random pairs.
+    const rows = [...generatePopulation({ size: 30_000, seed: 5, duplicateRate: 0 })];
+    const r = await dedupe(rows, { schema: vietnamesePersonSchema(), idField: 'recordId', threads: 1 });
+    expect(r.stats.phases.find((x) => x.phase === 'train')!['uRounds']).toBe(0);
+    const dup = await dedupe([...generatePopulation({ size: 3000, seed: 5, duplicateRate: 0.3 })], { schema: vietnamesePersonSchema(), idField: 'recordId', threads: 1 });
+    expect(dup.stats.phases.find((x) => x.phase === 'train')!['uRounds']).toBeGreaterThanOrEqual(1);
+  });
+});
+
+function normalised(xs: number[]): number[] {
+  const s = xs.reduce((a, b) => a + b, 0);
+  return xs.map((x) => x / s);
+}
