@@ -213,7 +213,11 @@ export interface DedupeResult extends MatchResult {
 }
 
 export interface LinkResult extends MatchResult {
-  /** Matched pairs (probability ≥ threshold): left and right input positions. */
+  /**
+   * Matched pairs (probability ≥ threshold, and the two rows in one cluster: a pair kept apart
+   * by the national-ID cannot-link of `idConflicts: 'split'` is not a link): left and right
+   * input positions.
+   */
   readonly links: MatchPairs;
   /** Per input row of each side: its cluster id, or null for a rejected row. */
   readonly clusters: { readonly left: ReadonlyArray<string | number | null>; readonly right: ReadonlyArray<string | number | null> };
@@ -956,8 +960,13 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
     if (early.own) await early.pool!.close();
   }
   const result = buildResult(prepared, r, phases, (row) => prepared.inputIndex[row]!);
+  // A link is a pair at or above the threshold whose two rows share a cluster: a pair the
+  // clustering kept apart (two different well-formed national IDs, idConflicts 'split') is
+  // not one — the links and the clusters say the same thing.
   const linkIdx: number[] = [];
-  for (let i = 0; i < result.pairs.count; i++) if (result.pairs.weight[i]! >= r.thresholdWeight) linkIdx.push(i);
+  for (let i = 0; i < result.pairs.count; i++) {
+    if (result.pairs.weight[i]! >= r.thresholdWeight && r.reps[r.kept.left[i]!] === r.reps[r.kept.right[i]!]) linkIdx.push(i);
+  }
   const pick = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
     const out = make(linkIdx.length);
     for (let i = 0; i < linkIdx.length; i++) out[i] = a[linkIdx[i]!]!;

@@ -274,6 +274,35 @@ describe('dedupe — national ID conflicts', () => {
     expect(merged.clusters[n]).toBe(merged.clusters[n + 1]);
   });
 
+  it('link: a pair the clustering keeps apart by the ID is not a link; every link is inside one cluster', async () => {
+    const { rows } = population(300, 37);
+    const left = rows.filter((_, i) => i % 2 === 0);
+    const right = rows.filter((_, i) => i % 2 === 1);
+    // Namesakes on the two sides with different IDs, and a record without an ID on the right:
+    // the keyless one joins one of them, and the two namesakes must not be linked.
+    left.push({ id: '001090012345', name: 'Nguyễn Văn Tùng', dob: '01/05/1990', sex: 'Nam' });
+    right.push({ id: '001090067890', name: 'Nguyễn Văn Tùng', dob: '01/05/1990', sex: 'Nam' }, { id: null, name: 'Nguyen Van Tung', dob: '1990-05-01', sex: 'Nam' });
+    const a = left.length - 1;
+    const b = right.length - 2;
+    const split = await link(left, right, { schema, threads: 1 });
+    const ignore = await link(left, right, { schema, threads: 1, idConflicts: 'ignore' });
+    const pairsOf = (r: typeof split) => Array.from({ length: r.links.count }, (_, i) => `${r.links.left[i]}:${r.links.right[i]}`);
+    // Under 'ignore' the namesakes are linked (directly or through the keyless record)…
+    expect(ignore.clusters.left[a]).toBe(ignore.clusters.right[b]);
+    // …under 'split' they are in two clusters, and no link joins rows of two clusters.
+    expect(split.clusters.left[a]).not.toBe(split.clusters.right[b]);
+    expect(pairsOf(split)).not.toContain(`${a}:${b}`);
+    for (let i = 0; i < split.links.count; i++) expect(split.clusters.left[split.links.left[i]!]).toBe(split.clusters.right[split.links.right[i]!]);
+    // The links are the pairs at or above the threshold (those of 'ignore', which keeps them
+    // all), less exactly the ones whose rows 'split' put in two clusters.
+    const expected = pairsOf(ignore).filter((key) => {
+      const [l, r] = key.split(':').map(Number);
+      return split.clusters.left[l!] === split.clusters.right[r!];
+    });
+    expect(pairsOf(split)).toEqual(expected);
+    expect(expected.length).toBeLessThan(ignore.links.count);
+  });
+
   it('memoryBudget: a run estimated over budget fails before it starts', async () => {
     const { rows } = population(100, 1);
     await expect(dedupe(rows, { schema, memoryBudget: 1024 })).rejects.toMatchObject({ code: 'MEMORY_BUDGET_EXCEEDED' });
