@@ -10,11 +10,15 @@
  *
  *   npx tsx bench/quality/run.ts [--synthetic 1M] [--only RLdata500,fake_1000] [--misses 10] [--write]
  *
+ * link() is measured on the same datasets split in two (even rows left, odd rows right): the
+ * links found against the true cross pairs (a left and a right row of one entity), and the
+ * clusters it makes over both sides, as pairwise metrics over all rows.
+ *
  * Datasets: the synthetic Vietnamese population (src/synth, always available), RLdata500 and
  * RLdata10000, Splink fake_1000 and fake_20000 (read from ../shared/data; skipped, saying so,
  * when absent).
  */
-import { clusterMetrics, dedupe, generatePopulation, pairwiseMetrics, UnionFind } from '../../src/index.js';
+import { clusterMetrics, dedupe, generatePopulation, link, pairwiseMetrics, UnionFind } from '../../src/index.js';
 import type { FieldSpec } from '../../src/index.js';
 import { loadRLdata, loadSplinkFake, type LabelledDataset } from '../datasets/load.js';
 import { fmt, markdownTable, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
@@ -28,7 +32,7 @@ const HELP = `Match quality with the default rules and training (no tuning).
   --misses N      print up to N true pairs per dataset that are not candidate pairs (values shown:
                   benchmark data only, never a user's)
   --rules         print candidate and new pairs per blocking rule
-  --write         write the table to BENCHMARKS.md (section "quality")
+  --write         write the tables to BENCHMARKS.md (sections "quality" and "quality-link")
   --help          this text`;
 
 const args = parseArgs(process.argv.slice(2));
@@ -93,6 +97,80 @@ function blockingRecall(d: LabelledDataset, left: Uint32Array, right: Uint32Arra
   return { truePairs, candidates: candidate.size, missed };
 }
 
+/**
+ * link() on the dataset split in two — even rows left, odd rows right — with the defaults.
+ * Link precision / recall: the links (probability ≥ the threshold) against the true cross pairs
+ * (a left row and a right row of one entity); cluster metrics: link's clusters over both sides
+ * against the truth, pairwise, as for dedupe.
+ */
+async function linkRow(d: LabelledDataset): Promise<string[]> {
+  const left: Array<Record<string, unknown>> = [];
+  const right: Array<Record<string, unknown>> = [];
+  const truthLeft: number[] = [];
+  const truthRight: number[] = [];
+  d.rows.forEach((row, i) => {
+    (i % 2 === 0 ? left : right).push(row);
+    (i % 2 === 0 ? truthLeft : truthRight).push(d.truth[i]!);
+  });
+  const perEntity = new Map<number, number>();
+  for (const e of truthRight) perEntity.set(e, (perEntity.get(e) ?? 0) + 1);
+  let truePairs = 0;
+  for (const e of truthLeft) truePairs += perEntity.get(e) ?? 0;
+  const t0 = performance.now();
+  const r = await link(left, right, { schema: d.schema, idField: d.idField, threads: 1 });
+  const ms = performance.now() - t0;
+  let found = 0;
+  for (let p = 0; p < r.links.count; p++) if (truthLeft[r.links.left[p]!] === truthRight[r.links.right[p]!]) found++;
+  const precision = found / Math.max(1, r.links.count);
+  const recall = found / Math.max(1, truePairs);
+  // Cross pairs in one cluster: Σ over clusters of left × right members, and of those the
+  // pairs of one entity (clusters respect the ID cannot-link split, which links do not).
+  const byCluster = new Map<unknown, { left: Map<number, number>; right: Map<number, number> }>();
+  const side = (c: unknown) => {
+    let x = byCluster.get(c);
+    if (x === undefined) byCluster.set(c, (x = { left: new Map(), right: new Map() }));
+    return x;
+  };
+  r.clusters.left.forEach((c, i) => {
+    if (c === null) return;
+    const m = side(c).left;
+    m.set(truthLeft[i]!, (m.get(truthLeft[i]!) ?? 0) + 1);
+  });
+  r.clusters.right.forEach((c, i) => {
+    if (c === null) return;
+    const m = side(c).right;
+    m.set(truthRight[i]!, (m.get(truthRight[i]!) ?? 0) + 1);
+  });
+  let clusterPairs = 0;
+  let clusterTrue = 0;
+  for (const { left: l, right: rt } of byCluster.values()) {
+    let nl = 0;
+    let nr = 0;
+    for (const c of l.values()) nl += c;
+    for (const [e, c] of rt) {
+      nr += c;
+      clusterTrue += c * (l.get(e) ?? 0);
+    }
+    clusterPairs += nl * nr;
+  }
+  const cp = clusterTrue / Math.max(1, clusterPairs);
+  const cr = clusterTrue / Math.max(1, truePairs);
+  const f1 = (p: number, q: number) => ((2 * p * q) / Math.max(1e-12, p + q)).toFixed(4);
+  console.error(`${d.name} (link): links F1 ${f1(precision, recall)}, clusters F1 ${f1(cp, cr)} (${(ms / 1000).toFixed(1)} s)`);
+  return [
+    d.name,
+    `${left.length} + ${right.length}`,
+    fmt(truePairs, 0),
+    precision.toFixed(4),
+    recall.toFixed(4),
+    f1(precision, recall),
+    cp.toFixed(4),
+    cr.toFixed(4),
+    f1(cp, cr),
+    `${(ms / 1000).toFixed(2)} s, ${fmt(r.stats.candidatePairs, 0)} candidate pairs`,
+  ];
+}
+
 async function main(): Promise<void> {
   if (args.help === true) {
     console.log(HELP);
@@ -111,12 +189,15 @@ async function main(): Promise<void> {
     datasets.push(d ?? `${name}: skipped (../shared/data is absent)`);
   }
   const rows: string[][] = [];
+  const linkRows: string[][] = [];
   for (const d of datasets) {
     if (typeof d === 'string') {
       console.error(d);
       rows.push([d.split(':')[0]!, '—', '—', '—', '—', '—', '—', '—', '—', 'skipped: ../shared/data absent']);
+      linkRows.push([d.split(':')[0]!, '—', '—', '—', '—', '—', '—', '—', '—', 'skipped: ../shared/data absent']);
       continue;
     }
+    linkRows.push(await linkRow(d));
     const t0 = performance.now();
     // pairFloor 0: every candidate pair is returned (for the blocking recall); clusters depend
     // on the threshold only.
@@ -151,7 +232,15 @@ async function main(): Promise<void> {
   }
   const table = markdownTable(['dataset', 'records', 'pair precision', 'pair recall', 'pair F1', 'cluster precision', 'cluster recall', 'blocking recall', 'linkage ceiling (pair recall)', 'time'], rows);
   console.log(table);
+  const linkTable = markdownTable(['dataset (link: even rows ⋈ odd rows)', 'records', 'true cross pairs', 'link precision', 'link recall', 'link F1', 'cluster cross-pair precision', 'cluster cross-pair recall', 'cluster cross-pair F1', 'time'], linkRows);
+  console.log(`\n${linkTable}`);
   if (args.write === true) {
+    writeBenchmarkSection(
+      'quality-link',
+      'Match quality with the defaults (link, no tuning)',
+      `npx tsx bench/quality/run.ts --synthetic ${syntheticSize} --write`,
+      `${linkTable}\n\nEach dataset split in two — even rows on the left, odd rows on the right — and linked with the defaults. Link precision / recall: the links (match probability ≥ 0.5) against the true cross pairs (a left and a right row of one entity); cluster cross-pair metrics: the left–right pairs that link's clusters put together (links joined transitively, and kept apart where two clusters hold different well-formed national IDs, as dedupe's clusters are) against the same true cross pairs.`,
+    );
     writeBenchmarkSection(
       'quality',
       'Match quality with the defaults (dedupe, no tuning)',
