@@ -11,8 +11,8 @@
  *   npx tsx bench/quality/run.ts [--synthetic 1M] [--only RLdata500,fake_1000] [--misses 10] [--write]
  *
  * link() is measured on the same datasets split in two (even rows left, odd rows right): the
- * links found against the true cross pairs (a left and a right row of one entity), and the
- * clusters it makes over both sides, as pairwise metrics over all rows.
+ * links found, and the left–right pairs its clusters put together, against the true cross
+ * pairs (a left and a right row of one entity).
  *
  * Datasets: the synthetic Vietnamese population (src/synth, always available), RLdata500 and
  * RLdata10000, Splink fake_1000 and fake_20000 (read from ../shared/data; skipped, saying so,
@@ -100,8 +100,8 @@ function blockingRecall(d: LabelledDataset, left: Uint32Array, right: Uint32Arra
 /**
  * link() on the dataset split in two — even rows left, odd rows right — with the defaults.
  * Link precision / recall: the links (probability ≥ the threshold) against the true cross pairs
- * (a left row and a right row of one entity); cluster metrics: link's clusters over both sides
- * against the truth, pairwise, as for dedupe.
+ * (a left row and a right row of one entity); cluster cross-pair metrics: the left–right pairs
+ * that link's clusters put together (links joined transitively) against the same pairs.
  */
 async function linkRow(d: LabelledDataset): Promise<string[]> {
   const left: Array<Record<string, unknown>> = [];
@@ -124,7 +124,7 @@ async function linkRow(d: LabelledDataset): Promise<string[]> {
   const precision = found / Math.max(1, r.links.count);
   const recall = found / Math.max(1, truePairs);
   // Cross pairs in one cluster: Σ over clusters of left × right members, and of those the
-  // pairs of one entity (clusters respect the ID cannot-link split, which links do not).
+  // pairs of one entity.
   const byCluster = new Map<unknown, { left: Map<number, number>; right: Map<number, number> }>();
   const side = (c: unknown) => {
     let x = byCluster.get(c);

@@ -5,7 +5,9 @@
  * (λ ≈ 1e-8 for a national register), so the level frequencies among random pairs estimate
  * u(k, l) = P(level l | non-match) directly, without labels and without EM. The caller samples
  * pairs (`sampleRandomPairs`), computes their level columns with the same comparators as the
- * candidate pairs, and hands the columns here.
+ * candidate pairs, and hands the columns here. In a small dataset full of duplicates the
+ * matches among the random pairs are not negligible on a near-unique value's levels: training
+ * takes them off once λ and m are known (correctUForMatches, src/pipeline/train-model.ts).
  *
  * Smoothing (Laplace / additive, pseudo-count α, default 1): for comparison k with L levels,
  *
