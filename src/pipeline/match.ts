@@ -183,6 +183,10 @@ export interface MatchStats {
   readonly candidatePairs: number;
   readonly skippedPairs: number;
   readonly skippedBlocks: number;
+  /**
+   * Pairs scored at or above the threshold. The clustering may keep some of them apart (two
+   * different national IDs: the cluster phase's idConflictPairs), so link's `links` can be fewer.
+   */
   readonly matchedPairs: number;
   readonly clusters: number;
   readonly rules: ReadonlyArray<{ readonly rule: string; readonly pairs: number; readonly newPairs: number; readonly skippedPairs: number; readonly skippedBlocks: number }>;
