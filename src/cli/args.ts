@@ -169,6 +169,14 @@ export function formatOption(values: OptionValues): OutputFormat {
   return text;
 }
 
+/** `--id-conflicts split|ignore` (MatchOptions.idConflicts), or undefined: the library's default ('split'). */
+export function idConflictsOption(values: OptionValues): 'split' | 'ignore' | undefined {
+  const text = stringOption(values, 'id-conflicts');
+  if (text === undefined) return undefined;
+  if (text !== 'split' && text !== 'ignore') throw new KhopError('INVALID_ARGUMENT', '--id-conflicts: expected split or ignore');
+  return text;
+}
+
 /** `--threads N` (1..256), or undefined: the library's default. */
 export function threadsOption(values: OptionValues): number | undefined {
   return values.threads === undefined ? undefined : integerOption(values, 'threads', 1, 1, 256);

@@ -25,6 +25,7 @@ import {
   probabilityOption,
   stringOption,
   threadsOption,
+  idConflictsOption,
 } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
@@ -32,7 +33,7 @@ import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 
@@ -49,6 +50,8 @@ ${SCHEMA_OPTIONS_HELP}
       --format FMT      csv (default) or ndjson, for --out and --pairs
       --threshold P     match when the probability is at least P (default 0.5)
       --threads N       worker threads (default: the library's)
+      --id-conflicts M  split (default): records with two different national IDs are never
+                        one cluster; ignore: the scores alone decide
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
@@ -72,6 +75,7 @@ export const dedupeCommand: CliCommand = {
     format: { type: 'string' },
     threshold: { type: 'string' },
     threads: { type: 'string' },
+    'id-conflicts': { type: 'string' },
     ...MODEL_OPTIONS,
   },
   positionals: { min: 1, max: 1, names: '<file>' },
@@ -84,6 +88,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const format = formatOption(values);
   const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
   const threads = threadsOption(values);
+  const idConflicts = idConflictsOption(values);
   const out = optionalPath(values, 'out', ctx);
   const pairsPath = optionalPath(values, 'pairs', ctx);
   const reportPath = optionalPath(values, 'report', ctx);
@@ -105,6 +110,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     for (const line of choice.notes) ctx.info(line);
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
     if (threads !== undefined) options.threads = threads;
+    if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (model !== undefined) options.model = model;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
@@ -147,6 +153,10 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     } else {
       for (let i = 0; i < result.pairs.count; i++) if (result.pairs.weight[i]! >= tw) matched++;
     }
+    let keptApart = 0;
+    for (let i = 0; i < result.pairs.count; i++) {
+      if (result.pairs.weight[i]! >= tw && result.clusters[result.pairs.left[i]!] !== result.clusters[result.pairs.right[i]!]) keptApart++;
+    }
 
     const entries = input.rejectedEntries(result.rejected);
     const accounting = rowAccounting(input.rowsRead, input.rejected.length, result.rejected.length);
@@ -163,6 +173,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
       ['candidate pairs', formatCount(result.stats.candidatePairs)],
       ['matched pairs', formatCount(matched)],
       ['clusters', `${formatCount(result.stats.clusters)} (${formatCount(multi)} with 2 or more rows)`],
+      ...keptApartRows(keptApart),
       ['time', formatDuration(elapsed)],
     ];
     if (reportPath !== undefined) {

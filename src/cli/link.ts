@@ -22,6 +22,7 @@ import {
   probabilityOption,
   stringOption,
   threadsOption,
+  idConflictsOption,
   optionalPath,
 } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
@@ -30,7 +31,7 @@ import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 
@@ -47,6 +48,8 @@ ${SCHEMA_OPTIONS_HELP}
       --format FMT      csv (default) or ndjson, for --out
       --threshold P     link when the probability is at least P (default 0.5)
       --threads N       worker threads (default: the library's)
+      --id-conflicts M  split (default): records with two different national IDs are never
+                        one cluster or a link; ignore: the scores alone decide
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
@@ -68,6 +71,7 @@ export const linkCommand: CliCommand = {
     format: { type: 'string' },
     threshold: { type: 'string' },
     threads: { type: 'string' },
+    'id-conflicts': { type: 'string' },
     ...MODEL_OPTIONS,
   },
   positionals: { min: 2, max: 2, names: '<left> <right>' },
@@ -79,6 +83,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const format = formatOption(values);
   const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
   const threads = threadsOption(values);
+  const idConflicts = idConflictsOption(values);
   const out = optionalPath(values, 'out', ctx);
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
@@ -107,6 +112,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     for (const line of choice.notes) ctx.info(line);
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
     if (threads !== undefined) options.threads = threads;
+    if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (model !== undefined) options.model = model;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
@@ -145,6 +151,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       [`right rows (${R.label})`, accountingText(accRight)],
       ['candidate pairs', formatCount(result.stats.candidatePairs)],
       ['links', formatCount(links.count)],
+      ...keptApartRows(result.stats.matchedPairs - links.count),
       ['time', formatDuration(performance.now() - started)],
     ];
     if (reportPath !== undefined) {

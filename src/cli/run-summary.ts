@@ -27,6 +27,15 @@ export function accountingText(a: RowAccounting): string {
   return s;
 }
 
+/**
+ * The summary row of the matched pairs (probability ≥ the threshold) whose two records ended in
+ * two clusters — kept apart because they hold two different national IDs (MatchOptions
+ * idConflicts 'split') — or no row when there are none.
+ */
+export function keptApartRows(pairs: number): Array<[string, string]> {
+  return pairs > 0 ? [['kept apart', `${formatCount(pairs)} matched pair${pairs === 1 ? '' : 's'} (two different national IDs)`]] : [];
+}
+
 /** "label: value" lines, labels padded to one column. */
 export function summaryLines(rows: ReadonlyArray<readonly [string, string]>): string[] {
   const width = Math.max(0, ...rows.map(([l]) => l.length));
