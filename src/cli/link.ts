@@ -49,7 +49,8 @@ ${SCHEMA_OPTIONS_HELP}
       --threshold P     link when the probability is at least P (default 0.5)
       --threads N       worker threads (default: the library's)
       --id-conflicts M  split (default): records with two different 12-digit IDs (not one ID
-                        mistyped) are never one cluster or a link; ignore: the scores alone decide
+                        mistyped) are never one cluster or a link; ignore: the scores
+                        alone decide
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
