@@ -135,7 +135,6 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     await clusters.close();
 
     const tw = result.thresholdWeight;
-    let matched = 0;
     if (pairsPath !== undefined) {
       const cols = ids !== null ? ['left_row', 'right_row', 'left_id', 'right_id', 'weight', 'probability'] : ['left_row', 'right_row', 'weight', 'probability'];
       const pw = openTableWriter(pairsPath, ctx.io.stdout, cols, format);
@@ -149,13 +148,14 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
         if (w !== undefined) await w;
       }
       await pw.close();
-      matched = pw.rowCount;
-    } else {
-      for (let i = 0; i < result.pairs.count; i++) if (result.pairs.weight[i]! >= tw) matched++;
     }
+    // Matched pairs (the rows of --pairs), and those whose rows the clustering kept apart.
+    let matched = 0;
     let keptApart = 0;
     for (let i = 0; i < result.pairs.count; i++) {
-      if (result.pairs.weight[i]! >= tw && result.clusters[result.pairs.left[i]!] !== result.clusters[result.pairs.right[i]!]) keptApart++;
+      if (result.pairs.weight[i]! < tw) continue;
+      matched++;
+      if (result.clusters[result.pairs.left[i]!] !== result.clusters[result.pairs.right[i]!]) keptApart++;
     }
 
     const entries = input.rejectedEntries(result.rejected);

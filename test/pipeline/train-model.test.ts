@@ -51,10 +51,14 @@ function population(people: number, seed: number): { rows: Record<string, string
 
 const SCHEMA: Record<string, FieldSpec> = { first_name: { kind: 'givenName', locale: 'generic' }, last_name: { kind: 'familyName', locale: 'generic' }, dob: { kind: 'date' } };
 
-function mOf(model: FellegiSunterModel, suffix: string, label: string): number {
+/** Comparison and level index of a trained model's level, by comparison-name suffix and level label. */
+function levelAt(model: FellegiSunterModel, suffix: string, label: string): [number, number] {
   const k = model.comparisons.findIndex((c) => c.name.endsWith(suffix));
-  const l = model.comparisons[k]!.levels.findIndex((x) => x.label === label);
-  return model.mProbability(k, l);
+  return [k, model.comparisons[k]!.levels.findIndex((x) => x.label === label)];
+}
+
+function mOf(model: FellegiSunterModel, suffix: string, label: string): number {
+  return model.mProbability(...levelAt(model, suffix, label));
 }
 
 describe('train-model: EM sessions must identify m', () => {
@@ -146,11 +150,8 @@ describe('train-model: EM sessions must identify m', () => {
   });
 });
 
-/** u of a comparison's level in a trained model, by comparison-name suffix and level label. */
 function uOf(model: FellegiSunterModel, suffix: string, label: string): number {
-  const k = model.comparisons.findIndex((c) => c.name.endsWith(suffix));
-  const l = model.comparisons[k]!.levels.findIndex((x) => x.label === label);
-  return model.uProbability(k, l);
+  return model.uProbability(...levelAt(model, suffix, label));
 }
 
 describe('train-model: u without the matches among the random pairs', () => {
