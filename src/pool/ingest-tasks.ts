@@ -40,7 +40,7 @@ import { defineSchema, type FieldSpec } from '../schema.js';
 import { CategoryDictionary } from '../register/category-dictionary.js';
 import { registerLayout, type RegisterLayout } from '../register/register-layout.js';
 import { REGISTER_KEY_SEED } from '../register/register-state.js';
-import { RowIngester, type IngestIssues, type RegisterRejectedRow } from '../register/row-ingest.js';
+import { newNameMemos, RowIngester, type IngestIssues, type NameMemos, type RegisterRejectedRow } from '../register/row-ingest.js';
 
 export const INGEST_TASK = 'register.ingest';
 
@@ -98,13 +98,19 @@ export interface IngestState {
   readonly layout: RegisterLayout;
   readonly hasher: KeyHasher;
   readonly job: IngestJob;
+  /**
+   * The thread's name memos for this build, kept from chunk to chunk (a chunk's own memo would
+   * start empty every 16,384 rows); an entry depends on its text alone, so results do not
+   * depend on which chunks a thread saw before.
+   */
+  readonly nameMemos: NameMemos;
 }
 
 /** The layout of a job, as Register.build made it. */
 export function ingestState(job: IngestJob): IngestState {
   const keyed = job.idKey === null ? null : KeyedIdHasher.fromKey(job.idKey);
   const layout = registerLayout(defineSchema(job.schema), job.idField !== null, keyed);
-  return { layout, hasher: new KeyHasher({ seed: REGISTER_KEY_SEED }), job };
+  return { layout, hasher: new KeyHasher({ seed: REGISTER_KEY_SEED }), job, nameMemos: newNameMemos(layout) };
 }
 
 /** XXH64 (register seed) of ASCII keys into exact-size arrays. */
@@ -123,7 +129,7 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
     throw new KhopError('INVALID_ARGUMENT', 'register.ingest: payload values do not match its row count');
   }
   const dictionary = new CategoryDictionary(layout.fields.length);
-  const ing = new RowIngester(layout, dictionary, job.idField, job.earlierIdsField, job.candidates);
+  const ing = new RowIngester(layout, dictionary, job.idField, job.earlierIdsField, job.candidates, undefined, state.nameMemos);
   // One row object, rewritten per row: ingest reads own properties only, and a column absent
   // from the input row arrives as undefined, which ingest treats as absent. A plain object with
   // every column set once keeps one hidden class (fast property access); Object.create(null)

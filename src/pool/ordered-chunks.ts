@@ -4,7 +4,7 @@
  * pooled prepare phase of dedupe / link (pipeline/parallel-prepare.ts) and the pooled ingest of
  * Register.build (register/parallel-ingest.ts).
  *
- *   push(chunk) ─► queue (at most 2 × workers + 2 chunks: back-pressure on the source)
+ *   push(chunk) ─► queue (at most 2 × workers + A chunks, A = 2 unless told: back-pressure on the source)
  *                  ├─► post: a worker's task, while a worker has fewer than two (one running,
  *                  │        one waiting in its thread: tasksPerWorker) — the NEWEST unassigned chunks,
  *                  │        never the oldest: the calling thread is about to take it
@@ -25,6 +25,8 @@
  * verdicts out one by one to a consumer that may stop at any time, and polls a shared counter
  * to notice a finished worker between two verdicts, which a chunk-granular scheduler cannot.
  */
+
+import { KhopError } from '../errors.js';
 
 /** What the scheduler calls: the work of one phase. */
 export interface ChunkWork<C, R> {
@@ -58,23 +60,30 @@ export class OrderedChunks<C, R> {
   };
 
   private readonly share: boolean;
+  private readonly ahead: number;
 
   /**
    * @param workers the pool's worker threads (≥ 1)
    * @param options.callingThreadShare false: the calling thread computes a chunk only when no
    *   worker can take it at its turn (never ahead), and the oldest chunk is posted too. Default true.
+   * @param options.callingThreadChunks chunks read ahead for the calling thread when it shares
+   *   (integer ≥ 1; default 2): how far it may run ahead of the oldest chunk, computing later
+   *   ones, before it waits for a worker — more lets it keep busy through a worker's slow chunk,
+   *   at the memory of that many chunks and results held.
    */
   constructor(
     private readonly work: ChunkWork<C, R>,
     private readonly workers: number,
-    options?: { readonly callingThreadShare?: boolean },
+    options?: { readonly callingThreadShare?: boolean; readonly callingThreadChunks?: number },
   ) {
     this.share = options?.callingThreadShare ?? true;
+    this.ahead = options?.callingThreadChunks ?? 2;
+    if (!Number.isInteger(this.ahead) || this.ahead < 1) throw new KhopError('INVALID_ARGUMENT', 'OrderedChunks: callingThreadChunks must be an integer ≥ 1');
   }
 
-  /** Chunks read ahead at most: two per worker, and two for the calling thread when it shares. */
+  /** Chunks read ahead at most: two per worker, and the calling thread's when it shares. */
   get maxQueued(): number {
-    return 2 * this.workers + (this.share ? 2 : 0);
+    return 2 * this.workers + (this.share ? this.ahead : 0);
   }
 
   /** Add the next chunk; returns once the queue has room for another (back-pressure). */

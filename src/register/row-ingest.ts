@@ -66,7 +66,7 @@ function textOf(v: unknown): string | null {
  * (names repeat: in the synthetic 1M population the most common 65,536 spellings cover ~80 % of
  * the records). `style` and `head` are computed when first needed.
  */
-interface NameEntry {
+export interface NameEntry {
   /** canonicalPersonName(text).norm. */
   readonly norm: string;
   /** nameStyleOf(text, norm), or −1 before it is needed. */
@@ -77,6 +77,18 @@ interface NameEntry {
 
 /** Distinct name texts a personName field remembers (the memo is emptied when it is full). */
 export const MAX_MEMO_NAMES = 65536;
+
+/**
+ * Per field (by index): name text → its forms (null: no letters), or null for a field that is
+ * not a personName. An entry depends on its text alone, so ingesters of one layout may share
+ * the memos (a thread's successive chunks of one build do: ingest-tasks.ts).
+ */
+export type NameMemos = ReadonlyArray<Map<string, NameEntry | null> | null>;
+
+/** Empty name memos for `layout`. */
+export function newNameMemos(layout: RegisterLayout): NameMemos {
+  return layout.fields.map((f) => (f.group === 'name' && f.kind === 'personName' ? new Map<string, NameEntry | null>() : null));
+}
 
 /** True for the separators of an earlier-IDs list: ; | , */
 function isListSeparator(c: number): boolean {
@@ -102,8 +114,8 @@ export class RowIngester {
   private readonly earlierIdsField: string | null;
   private readonly candidates: boolean;
   private readonly dictionary: CategoryDictionary;
-  /** Per field (by index): name text → its forms, or null when it has no letters. */
-  private readonly nameMemos: Array<Map<string, NameEntry | null> | null>;
+  /** Its name memos (its own, or those it was given). */
+  readonly nameMemos: NameMemos;
   /** The entry of the personName value field() last stored (null: none). */
   private nameEntry: NameEntry | null = null;
 
@@ -114,6 +126,7 @@ export class RowIngester {
     earlierIdsField: string | null,
     candidateSearch: boolean,
     issues?: IngestIssues,
+    nameMemos?: NameMemos,
   ) {
     this.layout = layout;
     this.dictionary = dictionary;
@@ -122,7 +135,7 @@ export class RowIngester {
     this.earlierIdsField = earlierIdsField;
     this.candidates = candidateSearch && layout.fullName !== null && layout.date !== null;
     this.cells = new Array<CellValue>(layout.columns.length).fill(null);
-    this.nameMemos = layout.fields.map((f) => (f.group === 'name' && f.kind === 'personName' ? new Map() : null));
+    this.nameMemos = nameMemos ?? newNameMemos(layout);
   }
 
   private issue(field: string, reason: string): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isKhopError } from '../../src/errors.js';
 import { OrderedChunks, turn, type ChunkWork } from '../../src/pool/ordered-chunks.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -45,14 +46,34 @@ describe('OrderedChunks', () => {
       const workers = 1 + rng.int(3);
       const share = rng.chance(0.7);
       const f = fakeWork(rng, { inTurn: rng.chance(0.5) });
-      const chunks = new OrderedChunks(f.work, workers, { callingThreadShare: share });
+      const ahead = rng.chance(0.5) ? undefined : 1 + rng.int(10);
+      const chunks = new OrderedChunks(f.work, workers, { callingThreadShare: share, ...(ahead !== undefined ? { callingThreadChunks: ahead } : {}) });
+      const bound = 2 * workers + (share ? (ahead ?? 2) : 0);
+      expect(chunks.maxQueued).toBe(bound);
       const n = rng.int(60);
-      for (let c = 0; c < n; c++) await chunks.push(c);
+      for (let c = 0; c < n; c++) {
+        await chunks.push(c);
+        // Back-pressure: once push returns, fewer than `bound` chunks are read and not consumed.
+        expect(c + 1 - f.consumed.length).toBeLessThan(bound);
+      }
       await chunks.drain();
       expect(f.consumed).toEqual(Array.from({ length: n }, (_, i) => i));
       expect(f.maxInFlight()).toBeLessThanOrEqual(2 * workers);
       if (!share) expect(f.by.filter((b) => b === 'ahead')).toEqual([]);
       if (n >= 20) expect(f.by.filter((b) => b === 'worker').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses a callingThreadChunks that is not an integer ≥ 1', () => {
+    const f = fakeWork(new Rng(1), { inTurn: false });
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      let error: unknown;
+      try {
+        new OrderedChunks(f.work, 1, { callingThreadChunks: bad });
+      } catch (e) {
+        error = e;
+      }
+      expect(isKhopError(error, 'INVALID_ARGUMENT')).toBe(true);
     }
   });
 

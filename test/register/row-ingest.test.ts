@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CategoryDictionary } from '../../src/register/category-dictionary.js';
 import { registerLayout } from '../../src/register/register-layout.js';
-import { MAX_MEMO_NAMES, RowIngester } from '../../src/register/row-ingest.js';
+import { MAX_MEMO_NAMES, newNameMemos, RowIngester } from '../../src/register/row-ingest.js';
 import { defineSchema } from '../../src/schema.js';
 
 const schema = defineSchema({
@@ -41,6 +41,25 @@ describe('RowIngester: a row does not depend on the rows before it (the name mem
         });
       }),
       { seed: 41, numRuns: 200 },
+    );
+  });
+
+  it('ingesters sharing their memos (a thread\'s chunks of one build) give each row what a fresh ingester gives (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(row, fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 30 }), (rows) => {
+        const memos = newNameMemos(layout);
+        // One ingester a "chunk": each with its own dictionary and issues, the memos shared.
+        const chunks = [0, 1, 2].map(() => new RowIngester(layout, new CategoryDictionary(layout.fields.length), null, null, true, undefined, memos));
+        rows.forEach(([r, c], i) => {
+          const input = { id: '001090000001', ...r };
+          expect(ingestOne(chunks[c]!, input, i)).toEqual(ingestOne(ingester(), input, i));
+        });
+        for (const ing of chunks) expect(ing.nameMemos).toBe(memos);
+        // The memo is the shared one: every letter-bearing name any of them read is in it.
+        const nameField = layout.fields.find((f) => f.name === 'name')!;
+        for (const [r] of rows) if (r.name.trim() !== '' && /\p{L}/u.test(r.name)) expect(memos[nameField.index]!.has(r.name.trim())).toBe(true);
+      }),
+      { seed: 43, numRuns: 200 },
     );
   });
 
