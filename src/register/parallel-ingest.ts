@@ -16,7 +16,8 @@
  *                  chunk's rows the worker returns on shared memory), keys to the collectors,
  *                  rejections and issues merged, the memory guard and progress told after every
  *                  input row — exactly as one thread does
- *   at most 2 × workers + 2 chunks read ahead (a slow or endless source is not drained)
+ *   at most 2 × workers + 8 chunks read ahead (INGEST_CALLING_THREAD_CHUNKS: a slow or endless
+ *   source is not drained)
  *   scheduled by OrderedChunks (src/pool/ordered-chunks.ts, shared with dedupe's prepare phase)
  *
  * Identical to one thread, byte for byte: store rows are appended in input order with the cells
@@ -30,7 +31,7 @@
  * rows are copied in runs that end at each row where the guard estimates, and appendRows grows
  * text pools as append does), so the build fails at the same row with the same estimate. What
  * it does not count (as before: it never counted the caller's rows) are the chunks in flight:
- * ≤ (2 × workers + 2) × chunkRows rows and their results.
+ * ≤ (2 × workers + 8) × chunkRows rows and their results.
  *
  * Values that cannot cross a thread (functions, symbols) or that only mean "unusable type"
  * (objects, arrays) make their row a WRONG_TYPE rejection whatever else it holds; such rows,
