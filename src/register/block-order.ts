@@ -33,7 +33,7 @@
  * the e2e 10M build's peak RSS went 1.77 → 1.91 GiB.
  */
 import type { BlockIndex } from '../block/block-index.js';
-import { isTextType, RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
+import { inversePermutation, isTextType, RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
 import { phaseError } from '../pool/phase-runner.js';
 
@@ -69,6 +69,8 @@ export interface StorePermutePayload {
   readonly store: RecordStoreDescriptor;
   /** The checked permutation, on shared memory. */
   readonly order: Uint32Array;
+  /** Its inverse (inversePermutation), on shared memory. */
+  readonly inverse: Uint32Array;
   readonly columns: readonly number[];
 }
 
@@ -79,11 +81,11 @@ export interface StorePermuteResult {
 
 /** Worker side: permute the payload's columns in place, through a writable view of the store. */
 export function storePermuteTask(p: StorePermutePayload): StorePermuteResult {
-  if (p === null || typeof p !== 'object' || !(p.order instanceof Uint32Array) || !Array.isArray(p.columns)) {
-    throw new KhopError('INVALID_ARGUMENT', 'store.permute: payload must hold a store, an order and columns');
+  if (p === null || typeof p !== 'object' || !(p.order instanceof Uint32Array) || !(p.inverse instanceof Uint32Array) || !Array.isArray(p.columns)) {
+    throw new KhopError('INVALID_ARGUMENT', 'store.permute: payload must hold a store, an order, its inverse and columns');
   }
   const view = RecordStore.fromDescriptor(p.store, { writable: true });
-  view.permuteColumns(p.order, p.columns);
+  view.permuteColumns(p.order, p.columns, p.inverse);
   return { pools: p.columns.filter((c) => isText(view, c)).map((c) => ({ column: c, pools: view.textPools(c) })) };
 }
 
@@ -102,32 +104,33 @@ export interface PermutePool {
 export async function applyBlockOrder(store: RecordStore, candidateIndex: BlockIndex, indexes: readonly BlockIndex[], pool?: PermutePool): Promise<void> {
   const n = store.rowCount;
   const order = blockOrder(candidateIndex, n, pool !== undefined && pool.threads >= 1);
-  if (pool === undefined || pool.threads < 1) {
-    store.permuteRows(order);
-    renumber(order, indexes);
+  const shared = pool !== undefined && pool.threads >= 1;
+  store.checkPermutation(order);
+  // One inverse for every thread, and for the renumbering (old row → new row).
+  const inverse = inversePermutation(order, shared);
+  if (!shared) {
+    store.permuteColumns(order, store.columns.map((_c, i) => i), inverse);
+    renumber(inverse, indexes);
     return;
   }
-  store.checkPermutation(order);
   const groups = columnGroups(store, pool.threads + 1);
   const d = store.toDescriptor();
   const tasks = groups.slice(1).map((columns) =>
-    columns.length === 0 ? Promise.resolve<StorePermuteResult>({ pools: [] }) : pool.run<StorePermuteResult>(STORE_PERMUTE_TASK, { store: d, order, columns } satisfies StorePermutePayload),
+    columns.length === 0 ? Promise.resolve<StorePermuteResult>({ pools: [] }) : pool.run<StorePermuteResult>(STORE_PERMUTE_TASK, { store: d, order, inverse, columns } satisfies StorePermutePayload),
   );
   // Settled whatever happens here, so that no rejection goes unhandled while this thread works.
   const settled = Promise.allSettled(tasks);
-  store.permuteColumns(order, groups[0]!);
-  renumber(order, indexes);
+  store.permuteColumns(order, groups[0]!, inverse);
+  renumber(inverse, indexes);
   for (const r of await settled) {
     if (r.status === 'rejected') throw phaseError('block-order', r.reason);
     for (const { column, pools } of r.value.pools) store.adoptTextPools(column, pools);
   }
 }
 
-/** Each index's row ids through the permutation `order` (new row r = old row order[r]). */
-function renumber(order: Uint32Array, indexes: readonly BlockIndex[]): void {
-  const map = new Uint32Array(order.length);
-  for (let r = 0; r < order.length; r++) map[order[r]!] = r;
-  for (const ix of indexes) remapRows(ix, map);
+/** Each index's row ids through `inverse` (old row → new row). */
+function renumber(inverse: Uint32Array, indexes: readonly BlockIndex[]): void {
+  for (const ix of indexes) remapRows(ix, inverse);
 }
 
 function isText(store: RecordStore, c: number): boolean {

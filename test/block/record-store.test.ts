@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { Worker } from 'node:worker_threads';
-import { RecordStore, type CellValue, type ColumnSpec } from '../../src/block/record-store.js';
+import { inversePermutation, RecordStore, type CellValue, type ColumnSpec } from '../../src/block/record-store.js';
 import { isKhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import { thrown } from '../util/thrown.js';
@@ -323,6 +323,29 @@ describe('RecordStore.permuteRows', () => {
       }
       for (let r = 0; r < n; r++) expectRow(parts, r, rows[order[r]!]!);
       expect(parts.byteLength).toBe(whole.byteLength);
+    }
+  });
+
+  it('inversePermutation maps each old row to its new row; permuteColumns given it (shared, as threads share it) equals permuteRows', () => {
+    for (const seed of [21, 22, 23]) {
+      const rng = new Rng(seed);
+      const n = 1 + rng.int(70);
+      const rows = appendRandomRows(rng, n);
+      const order = Uint32Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const inverse = inversePermutation(order, true);
+      expect(inverse.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(inversePermutation(order).buffer).toBeInstanceOf(ArrayBuffer);
+      for (let r = 0; r < n; r++) expect(inverse[order[r]!]).toBe(r);
+      const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+      for (const r of rows) store.append(r);
+      store.checkPermutation(order);
+      store.permuteColumns(order, COLUMNS.map((_c, i) => i), inverse);
+      for (let r = 0; r < n; r++) expectRow(store, r, rows[order[r]!]!);
+      expect(isKhopError(thrown(() => store.permuteColumns(order, [0], inverse.subarray(1))), 'INVALID_ARGUMENT')).toBe(true);
     }
   });
 

@@ -9,12 +9,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Register } from '../../src/register/register.js';
-import { applyBlockOrder } from '../../src/register/block-order.js';
+import { applyBlockOrder, storePermuteTask } from '../../src/register/block-order.js';
 import { KhopError, isKhopError } from '../../src/errors.js';
 import { recordIdAt } from '../../src/register/record-id.js';
 import type { RegisterState } from '../../src/register/register-state.js';
 import type { BlockIndex } from '../../src/block/block-index.js';
 import { Rng } from '../../src/util/rng.js';
+import { thrown } from '../util/thrown.js';
 import { SCHEMA as FIXTURE_SCHEMA } from './fixture.js';
 
 const SCHEMA = { ...FIXTURE_SCHEMA, province: { kind: 'category' } } as const;
@@ -134,6 +135,14 @@ describe('Register store in did-you-mean block order', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the store.permute task refuses a payload without the inverse permutation', async () => {
+    const reg = await build(makeRows(11, 50), false);
+    const s = state(reg);
+    const order = Uint32Array.from({ length: s.store.rowCount }, (_, i) => i);
+    const err = thrown(() => storePermuteTask({ store: s.store.toDescriptor(), order, columns: [0] } as unknown as Parameters<typeof storePermuteTask>[0]));
+    expect(isKhopError(err, 'INVALID_ARGUMENT')).toBe(true);
   });
 
   it('a worker that fails rejects with WORKER_FAILED naming the block-order phase', async () => {
