@@ -28,9 +28,10 @@
  * thread, which also remaps the indexes meanwhile: 10M synthetic rows, threads 2, 17.1 → 10.4 s
  * (memory-bound, so two cores give less than twice); each column then read in its old order and
  * scattered to its new rows instead of gathered (RecordStore.permuteRows): 10.9 → 4.8 s, the
- * same build's phase (bytes unchanged). Trade-off: the columns
- * permuted at once hold their temporaries (permuted values, the inverse permutation, old and new text pools) at once —
- * the e2e 10M build's peak RSS went 1.77 → 1.91 GiB.
+ * same build's phase (bytes unchanged). Trade-off: the columns permuted at once hold their
+ * temporaries (permuted values, old and new text pools) at once, beside one inverse
+ * permutation all threads share — the e2e 10M build's peak RSS went 1.77 → 1.91 GiB when the
+ * columns were first shared out.
  */
 import type { BlockIndex } from '../block/block-index.js';
 import { inversePermutation, isTextType, RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
@@ -103,8 +104,8 @@ export interface PermutePool {
  */
 export async function applyBlockOrder(store: RecordStore, candidateIndex: BlockIndex, indexes: readonly BlockIndex[], pool?: PermutePool): Promise<void> {
   const n = store.rowCount;
-  const order = blockOrder(candidateIndex, n, pool !== undefined && pool.threads >= 1);
   const shared = pool !== undefined && pool.threads >= 1;
+  const order = blockOrder(candidateIndex, n, shared);
   store.checkPermutation(order);
   // One inverse for every thread, and for the renumbering (old row → new row).
   const inverse = inversePermutation(order, shared);
