@@ -410,8 +410,9 @@ export class RecordStore {
    * through the inverse permutation: in a store much larger than the caches each row then
    * costs a random store, which the core retires without waiting, instead of a random load it
    * waits for. Gathering by `order` (a random load per row, two for a text cell: its offsets
-   * and its bytes) was ×2.3 slower on the text columns of 3M synthetic register rows in block
-   * order, and ×1.7–2.1 on a 10M-row float64 column (scratch measurements, same process).
+   * and its bytes) took ×2.1–2.8 the time (median ×2.3) on the text columns of 3M synthetic
+   * register rows put in block order, and ×1.7–2.2 on a 10M-row float64 column permuted at
+   * random (scratch measurements, 3 alternating runs each, same process).
    * @throws KhopError INVALID_ARGUMENT when the store is read-only or `order` is not a
    *   permutation of its rows.
    */
