@@ -177,6 +177,14 @@ export function idConflictsOption(values: OptionValues): 'split' | 'ignore' | un
   return text;
 }
 
+/** `--linkage average|single` (MatchOptions.linkage), or undefined: the library's default ('average'). */
+export function linkageOption(values: OptionValues): 'average' | 'single' | undefined {
+  const text = stringOption(values, 'linkage');
+  if (text === undefined) return undefined;
+  if (text !== 'average' && text !== 'single') throw new KhopError('INVALID_ARGUMENT', '--linkage: expected average or single');
+  return text;
+}
+
 /** `--threads N` (1..256), or undefined: the library's default. */
 export function threadsOption(values: OptionValues): number | undefined {
   return values.threads === undefined ? undefined : integerOption(values, 'threads', 1, 1, 256);

@@ -26,6 +26,7 @@ import {
   stringOption,
   threadsOption,
   idConflictsOption,
+  linkageOption,
 } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
@@ -52,6 +53,8 @@ ${SCHEMA_OPTIONS_HELP}
       --threads N       worker threads (default: the library's)
       --id-conflicts M  split (default): records with two different 12-digit IDs (not one ID
                         mistyped) are never one cluster; ignore: the scores alone decide
+      --linkage M       average (default): a matched pair joins two clusters only when the
+                        other pairs scored between them agree; single: every matched pair does
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
@@ -76,6 +79,7 @@ export const dedupeCommand: CliCommand = {
     threshold: { type: 'string' },
     threads: { type: 'string' },
     'id-conflicts': { type: 'string' },
+    linkage: { type: 'string' },
     ...MODEL_OPTIONS,
   },
   positionals: { min: 1, max: 1, names: '<file>' },
@@ -89,6 +93,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
   const threads = threadsOption(values);
   const idConflicts = idConflictsOption(values);
+  const linkage = linkageOption(values);
   const out = optionalPath(values, 'out', ctx);
   const pairsPath = optionalPath(values, 'pairs', ctx);
   const reportPath = optionalPath(values, 'report', ctx);
@@ -111,6 +116,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
     if (threads !== undefined) options.threads = threads;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
+    if (linkage !== undefined) options.linkage = linkage;
     if (model !== undefined) options.model = model;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);

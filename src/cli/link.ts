@@ -23,6 +23,7 @@ import {
   stringOption,
   threadsOption,
   idConflictsOption,
+  linkageOption,
   optionalPath,
 } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
@@ -51,6 +52,9 @@ ${SCHEMA_OPTIONS_HELP}
       --id-conflicts M  split (default): records with two different 12-digit IDs (not one ID
                         mistyped) are never one cluster or a link; ignore: the scores
                         alone decide
+      --linkage M       average (default): a matched pair joins two clusters (and is a link)
+                        only when the other pairs scored between them agree; single: every
+                        matched pair does
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
@@ -73,6 +77,7 @@ export const linkCommand: CliCommand = {
     threshold: { type: 'string' },
     threads: { type: 'string' },
     'id-conflicts': { type: 'string' },
+    linkage: { type: 'string' },
     ...MODEL_OPTIONS,
   },
   positionals: { min: 2, max: 2, names: '<left> <right>' },
@@ -85,6 +90,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
   const threads = threadsOption(values);
   const idConflicts = idConflictsOption(values);
+  const linkage = linkageOption(values);
   const out = optionalPath(values, 'out', ctx);
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
@@ -114,6 +120,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
     if (threads !== undefined) options.threads = threads;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
+    if (linkage !== undefined) options.linkage = linkage;
     if (model !== undefined) options.model = model;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);

@@ -30,10 +30,11 @@ export function accountingText(a: RowAccounting): string {
 /**
  * The summary row of the matched pairs (probability ≥ the threshold) whose two records ended in
  * two clusters — kept apart because they hold two different national IDs (MatchOptions
- * idConflicts 'split') — or no row when there are none.
+ * idConflicts 'split') or because the other pairs scored between their clusters disagree
+ * (linkage 'average') — or no row when there are none.
  */
 export function keptApartRows(pairs: number): Array<[string, string]> {
-  return pairs > 0 ? [['kept apart', `${formatCount(pairs)} matched pair${pairs === 1 ? '' : 's'} (two different national IDs)`]] : [];
+  return pairs > 0 ? [['kept apart', `${formatCount(pairs)} matched pair${pairs === 1 ? '' : 's'} (two different national IDs, or clusters whose other pairs disagree)`]] : [];
 }
 
 /** "label: value" lines, labels padded to one column. */

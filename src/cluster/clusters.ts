@@ -13,8 +13,24 @@
  *
  * Memory: beyond the union–find (5 bytes per row) only the output array; the representative
  * of each root is collected in the output itself in a first pass, then copied to every row.
+ *
+ * Average-linkage guard (option `averageLinkage`): single linkage chains — one pair between two
+ * namesakes joins their whole clusters, and every pair across them counts as a match. With the
+ * guard, pairs at or above the threshold are taken strongest first (as with a cannot-link key),
+ * and a pair merges two clusters only when the given pairs between them (those below the
+ * threshold too) agree: their mean match probability reaches `averageLinkage.least` — the
+ * agglomerative average-linkage criterion (as dedupe.io's hierarchical clustering uses) — or at
+ * least half of them reach it themselves. Pairs never scored (not candidates) do not count. The
+ * second test keeps a merge that the mean alone would refuse for a lack of evidence rather than
+ * evidence against: a record with the ID and the day of birth missing matches one of two
+ * records of its person (p 0.82) and not the other, whose province is missing (p 0.08; 1M
+ * synthetic population). A pair the guard refuses is counted in
+ * `ClusterConflicts.averageLinkagePairs`. Cost: an adjacency of the evidence pairs (4 bytes a
+ * row + 8 a pair), a ring of members and a size per row (8 bytes a row); each merge test walks
+ * the smaller cluster's pairs, so the whole is O(pairs · log rows) at worst.
  */
 import { KhopError } from '../errors.js';
+import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
 import { UnionFind } from './union-find.js';
 
 /** Options of {@link clusterPairs}. */
@@ -32,11 +48,22 @@ export interface ClusterOptions {
    * (ties by pair index), so the strongest evidence claims a keyless record first.
    */
   readonly conflict?: { readonly key: Float64Array; readonly vouched?: Uint8Array };
+  /**
+   * Average-linkage guard (see the file header). `least`: the mean match probability, over the
+   * given pairs between two clusters, at which a pair at or above the threshold merges them — or
+   * that half of those pairs reach (in [0, 1]; 0 = single linkage, merged in descending weight
+   * order). `floor`: given pairs of a lower probability are not evidence (in [0, 1]; default 0:
+   * every pair is). The pairs below the threshold are its evidence too: pass them. Default:
+   * none (single linkage).
+   */
+  readonly averageLinkage?: { readonly least: number; readonly floor?: number };
 }
 
 /** Pairs above the threshold that a cannot-link constraint kept apart (set by clusterPairs). */
 export interface ClusterConflicts {
   skippedPairs: number;
+  /** Pairs above the threshold that the average-linkage guard kept apart (when it is on). */
+  averageLinkagePairs?: number;
 }
 
 /** One bar of the cluster-size histogram. */
@@ -79,9 +106,17 @@ export function clusterPairs(
     throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: rank must be a Uint32Array of length ≥ n');
   }
 
+  const guard = options.averageLinkage;
+  if (guard !== undefined) {
+    const isProbability = (p: unknown) => typeof p === 'number' && p >= 0 && p <= 1;
+    if (guard === null || typeof guard !== 'object' || !isProbability(guard.least) || (guard.floor !== undefined && !isProbability(guard.floor))) {
+      throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: averageLinkage must be { least, floor? } with probabilities in [0, 1]');
+    }
+  }
+
   const uf = new UnionFind(n);
-  if (options.conflict !== undefined) {
-    unionWithConstraint(uf, n, left, right, weights, count, threshold, options.conflict, conflicts);
+  if (options.conflict !== undefined || guard !== undefined) {
+    unionOrdered(uf, n, left, right, weights, count, threshold, options.conflict, guard, conflicts);
   } else for (let i = 0; i < count; i++) {
     const w = weights[i]!;
     if (w >= threshold) {
@@ -130,8 +165,11 @@ export function clusterSizeHistogram(representative: Uint32Array): ClusterSizeCo
   return [...bySize.entries()].sort((a, b) => a[0] - b[0]).map(([size, count]) => ({ size, count }));
 }
 
-/** Union of the above-threshold pairs under a cannot-link key (see ClusterOptions.conflict). */
-function unionWithConstraint(
+/**
+ * Union of the above-threshold pairs in descending weight order (ties by pair index), under a
+ * cannot-link key (ClusterOptions.conflict) and / or the average-linkage guard.
+ */
+function unionOrdered(
   uf: UnionFind,
   n: number,
   left: Uint32Array,
@@ -139,11 +177,15 @@ function unionWithConstraint(
   weights: Float64Array,
   count: number,
   threshold: number,
-  conflict: { readonly key: Float64Array; readonly vouched?: Uint8Array },
+  conflict: { readonly key: Float64Array; readonly vouched?: Uint8Array } | undefined,
+  guard: { readonly least: number; readonly floor?: number } | undefined,
   out: ClusterConflicts,
 ): void {
-  const { key, vouched } = conflict;
-  if (!(key instanceof Float64Array) || key.length < n) throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: conflict.key must be a Float64Array of length ≥ n');
+  const key = conflict?.key;
+  const vouched = conflict?.vouched;
+  if (conflict !== undefined && (!(key instanceof Float64Array) || key.length < n)) {
+    throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: conflict.key must be a Float64Array of length ≥ n');
+  }
   if (vouched !== undefined && (!(vouched instanceof Uint8Array) || vouched.length < count)) {
     throw new KhopError('INVALID_ARGUMENT', 'clusterPairs: conflict.vouched must be a Uint8Array of length ≥ count');
   }
@@ -151,6 +193,10 @@ function unionWithConstraint(
   for (let i = 0; i < count; i++) {
     const w = weights[i]!;
     if (w !== w) throw new KhopError('INVALID_ARGUMENT', `clusterPairs: weight of pair ${i} is NaN`, { details: { pair: i } });
+    // Rows of pairs below the threshold are read only as the guard's evidence.
+    if ((w >= threshold || guard !== undefined) && (left[i]! >= n || right[i]! >= n)) {
+      throw new KhopError('INVALID_ARGUMENT', `clusterPairs: pair ${i} names a row ≥ n`, { details: { pair: i } });
+    }
     if (w >= threshold) m++;
   }
   const order = new Uint32Array(m);
@@ -158,22 +204,116 @@ function unionWithConstraint(
   for (let i = 0; i < count; i++) if (weights[i]! >= threshold) order[m++] = i;
   // Descending weight, ties by pair index: a deterministic order.
   const sorted = Array.from(order).sort((a, b) => weights[b]! - weights[a]! || a - b);
-  const rootKey = Float64Array.from(key.subarray(0, n));
+  const rootKey = key !== undefined ? Float64Array.from(key.subarray(0, n)) : undefined;
+  const linkage = guard !== undefined ? new Linkage(n, left, right, weights, count, guard.floor ?? 0) : undefined;
+  if (linkage !== undefined) out.averageLinkagePairs ??= 0;
   for (const i of sorted) {
     const a = left[i]!;
     const b = right[i]!;
-    if (a >= n || b >= n) throw new KhopError('INVALID_ARGUMENT', `clusterPairs: pair ${i} names a row ≥ n`, { details: { pair: i } });
     const ra = uf.find(a);
     const rb = uf.find(b);
     if (ra === rb) continue;
-    const ka = rootKey[ra]!;
-    const kb = rootKey[rb]!;
-    // NaN !== NaN, so test "both keyed" explicitly.
-    if (ka === ka && kb === kb && ka !== kb && (vouched === undefined || vouched[i] !== 1)) {
-      out.skippedPairs++;
+    if (rootKey !== undefined) {
+      const ka = rootKey[ra]!;
+      const kb = rootKey[rb]!;
+      // NaN !== NaN, so test "both keyed" explicitly.
+      if (ka === ka && kb === kb && ka !== kb && (vouched === undefined || vouched[i] !== 1)) {
+        out.skippedPairs++;
+        continue;
+      }
+    }
+    if (linkage !== undefined && !linkage.agrees(uf, ra, rb, guard!.least)) {
+      out.averageLinkagePairs = (out.averageLinkagePairs ?? 0) + 1;
       continue;
     }
     uf.union(a, b);
-    rootKey[uf.find(a)] = ka === ka ? ka : kb;
+    const r = uf.find(a);
+    if (rootKey !== undefined) {
+      const ka = rootKey[ra]!;
+      rootKey[r] = ka === ka ? ka : rootKey[rb]!;
+    }
+    linkage?.merged(ra, rb, r);
+  }
+}
+
+/**
+ * The average-linkage guard's state: every evidence pair (probability ≥ the floor) listed under
+ * both of its rows (CSR), the members of each cluster as a ring (next), and each root's size.
+ */
+class Linkage {
+  private readonly start: Uint32Array;
+  private readonly pairs: Uint32Array;
+  private readonly next: Uint32Array;
+  private readonly size: Uint32Array;
+
+  constructor(
+    n: number,
+    private readonly left: Uint32Array,
+    private readonly right: Uint32Array,
+    private readonly weights: Float64Array,
+    count: number,
+    floor: number,
+  ) {
+    const floorWeight = floor <= 0 ? -Infinity : matchWeightFromProbability(floor);
+    const start = new Uint32Array(n + 1);
+    let m = 0;
+    for (let i = 0; i < count; i++) {
+      if (!(weights[i]! >= floorWeight)) continue;
+      start[left[i]! + 1]!++;
+      start[right[i]! + 1]!++;
+      m++;
+    }
+    for (let r = 0; r < n; r++) start[r + 1]! += start[r]!;
+    const fill = start.slice(0, n);
+    const pairs = new Uint32Array(2 * m);
+    for (let i = 0; i < count; i++) {
+      if (!(weights[i]! >= floorWeight)) continue;
+      pairs[fill[left[i]!]!++] = i;
+      pairs[fill[right[i]!]!++] = i;
+    }
+    this.start = start;
+    this.pairs = pairs;
+    this.next = new Uint32Array(n);
+    for (let r = 0; r < n; r++) this.next[r] = r;
+    this.size = new Uint32Array(n).fill(1);
+  }
+
+  /**
+   * Whether the evidence pairs between clusters `ra` and `rb` (roots) agree with merging them:
+   * their mean match probability is at least `least`, or at least half of them reach `least`
+   * themselves. Walks the smaller cluster's members and their pairs.
+   */
+  agrees(uf: UnionFind, ra: number, rb: number, least: number): boolean {
+    const { start, pairs, next, left, right, weights } = this;
+    const small = this.size[ra]! <= this.size[rb]! ? ra : rb;
+    const big = small === ra ? rb : ra;
+    let sum = 0;
+    let k = 0;
+    let reaching = 0;
+    let x = small;
+    do {
+      for (let e = start[x]!, end = start[x + 1]!; e < end; e++) {
+        const j = pairs[e]!;
+        const y = left[j] === x ? right[j]! : left[j]!;
+        if (uf.find(y) === big) {
+          const p = matchProbabilityFromWeight(weights[j]!);
+          sum += p;
+          if (p >= least) reaching++;
+          k++;
+        }
+      }
+      x = next[x]!;
+    } while (x !== small);
+    // No evidence pair between them (a threshold below the floor): nothing speaks against it.
+    return k === 0 || sum >= least * k || 2 * reaching >= k;
+  }
+
+  /** Clusters `ra` and `rb` were merged into root `r`: one ring, one size. */
+  merged(ra: number, rb: number, r: number): void {
+    const { next, size } = this;
+    const t = next[ra]!;
+    next[ra] = next[rb]!;
+    next[rb] = t;
+    size[r] = size[ra]! + size[rb]!;
   }
 }

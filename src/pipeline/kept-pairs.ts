@@ -113,6 +113,28 @@ export class KeptPairs {
     }
   }
 
+  /**
+   * Drop the kept pairs whose weight is below `weight` (the others keep their order): after
+   * clustering, the pairs kept only as the average-linkage guard's evidence (match.ts).
+   */
+  dropBelow(weight: number): void {
+    const K = this.levels.length;
+    let j = 0;
+    for (let p = 0; p < this.count; p++) {
+      const w = this.weights[p]!;
+      if (!(w >= weight)) continue;
+      if (j !== p) {
+        this.left[j] = this.left[p]!;
+        this.right[j] = this.right[p]!;
+        this.weights[j] = w;
+        for (let k = 0; k < K; k++) this.levels[k]![j] = this.levels[k]![p]!;
+      }
+      j++;
+    }
+    this.count = j;
+    this.trim();
+  }
+
   /** Shrink the columns to max(1, count) slots. */
   trim(): void {
     const size = Math.max(1, this.count);

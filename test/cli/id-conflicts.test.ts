@@ -15,7 +15,7 @@ const C = { id: '', fullName: 'Nguyen Van Tung', dob: '1990-05-01', sex: 'Nam' }
 
 /** The "kept apart" count a run printed, 0 when it printed none. */
 function keptApart(run: CliRun): number {
-  const m = /kept apart:\s+(\d+) matched pairs? \(two different national IDs\)/.exec(run.stderr);
+  const m = /kept apart:\s+(\d+) matched pairs? \(two different national IDs, or clusters whose other pairs disagree\)/.exec(run.stderr);
   return m === null ? 0 : Number(m[1]);
 }
 
@@ -33,7 +33,7 @@ afterAll(() => t.remove());
 describe('--id-conflicts and the "kept apart" summary line', () => {
   it('dedupe: the line counts the matched pairs whose rows are in two clusters; ignore puts the namesakes together', async () => {
     const split = await cli(['dedupe', 'people.csv', '-o', 'c1.csv', '--pairs', 'p1.csv'], t.dir);
-    const ignore = await cli(['dedupe', 'people.csv', '-o', 'c2.csv', '--pairs', 'p2.csv', '--id-conflicts', 'ignore'], t.dir);
+    const ignore = await cli(['dedupe', 'people.csv', '-o', 'c2.csv', '--pairs', 'p2.csv', '--id-conflicts', 'ignore', '--linkage', 'single'], t.dir);
     expect([split.code, ignore.code]).toEqual([0, 0]);
     const across = (clustersFile: string, pairsFile: string): number => {
       const cluster = new Map(csvObjects(readFileSync(join(t.dir, clustersFile), 'utf8')).map((c) => [c.row_number!, c.cluster_id!]));
@@ -52,7 +52,7 @@ describe('--id-conflicts and the "kept apart" summary line', () => {
 
   it('link: the line counts the links left out; ignore gives them back', async () => {
     const split = await cli(['link', 'left.csv', 'right.csv', '-o', 'l1.csv'], t.dir);
-    const ignore = await cli(['link', 'left.csv', 'right.csv', '-o', 'l2.csv', '--id-conflicts', 'ignore'], t.dir);
+    const ignore = await cli(['link', 'left.csv', 'right.csv', '-o', 'l2.csv', '--id-conflicts', 'ignore', '--linkage', 'single'], t.dir);
     expect([split.code, ignore.code]).toEqual([0, 0]);
     const links = (file: string) => csvObjects(readFileSync(join(t.dir, file), 'utf8')).map((l) => `${l.left_row}:${l.right_row}`);
     const withSplit = links('l1.csv');
@@ -67,5 +67,27 @@ describe('--id-conflicts and the "kept apart" summary line', () => {
     const bad = await cli(['dedupe', 'people.csv', '--id-conflicts', 'merge'], t.dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--id-conflicts: expected split or ignore');
+    for (const command of ['dedupe', 'link']) {
+      const badLinkage = await cli(command === 'dedupe' ? ['dedupe', 'people.csv', '--linkage', 'complete'] : ['link', 'left.csv', 'right.csv', '--linkage', 'complete'], t.dir);
+      expect(badLinkage.code).toBe(2);
+      expect(badLinkage.stderr).toContain('--linkage: expected average or single');
+    }
+  });
+
+  it('--linkage: average (default) keeps apart namesakes that single chains, and says so', async () => {
+    // 5,000 synthetic people without an ID column: this seed holds namesakes one pair chains.
+    const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const people = [...generatePopulation({ size: 5000, seed: 5 })];
+    writeFileSync(join(t.dir, 'namesakes.csv'), ['ho_ten,ngay_sinh,gioi_tinh,tinh', ...people.map((r) => [r.fullName, r.dob, r.sex, r.province].map(q).join(','))].join('\n') + '\n');
+    const average = await cli(['dedupe', 'namesakes.csv', '-o', 'n1.csv', '--pairs', 'np1.csv'], t.dir);
+    const single = await cli(['dedupe', 'namesakes.csv', '-o', 'n2.csv', '--linkage', 'single'], t.dir);
+    expect([average.code, single.code]).toEqual([0, 0]);
+    const cluster = new Map(csvObjects(readFileSync(join(t.dir, 'n1.csv'), 'utf8')).map((c) => [c.row_number!, c.cluster_id!]));
+    const apart = csvObjects(readFileSync(join(t.dir, 'np1.csv'), 'utf8')).filter((p) => cluster.get(p.left_row!) !== cluster.get(p.right_row!)).length;
+    expect(apart).toBeGreaterThan(0);
+    expect(keptApart(average)).toBe(apart);
+    expect(single.stderr).not.toContain('kept apart');
+    const clustersOf = (file: string) => new Set(csvObjects(readFileSync(join(t.dir, file), 'utf8')).map((c) => c.cluster_id)).size;
+    expect(clustersOf('n1.csv')).toBeGreaterThan(clustersOf('n2.csv'));
   });
 });

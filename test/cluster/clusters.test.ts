@@ -207,3 +207,138 @@ describe('clusterPairs with a cannot-link key', () => {
     expect(Array.from(clusterPairs(5, left, right, weights, 3, 0, { conflict: { key: none } }))).toEqual(Array.from(clusterPairs(5, left, right, weights, 3, 0)));
   });
 });
+
+/**
+ * Oracle of the average-linkage guard, written plainly: clusters as arrays, pairs above the
+ * threshold in descending weight (ties by index), the cross pairs found by scanning every
+ * given pair, and the merge rule of the file header.
+ */
+function guardOracle(g: Graph, threshold: number, least: number, floor: number, key?: Float64Array): Uint32Array {
+  const prob = (w: number) => 1 / (1 + 2 ** -w);
+  const clusterOf = Array.from({ length: g.n }, (_, r) => r);
+  const members: number[][] = Array.from({ length: g.n }, (_, r) => [r]);
+  const clusterKey = key ? Array.from(key.subarray(0, g.n)) : undefined;
+  const order = [...Array(g.count).keys()].filter((i) => g.weights[i]! >= threshold).sort((a, b) => g.weights[b]! - g.weights[a]! || a - b);
+  for (const i of order) {
+    const ca = clusterOf[g.left[i]!]!;
+    const cb = clusterOf[g.right[i]!]!;
+    if (ca === cb) continue;
+    if (clusterKey) {
+      const ka = clusterKey[ca]!;
+      const kb = clusterKey[cb]!;
+      if (!Number.isNaN(ka) && !Number.isNaN(kb) && ka !== kb) continue;
+    }
+    let sum = 0;
+    let k = 0;
+    let reaching = 0;
+    for (let j = 0; j < g.count; j++) {
+      const p = prob(g.weights[j]!);
+      if (p < floor) continue;
+      const x = clusterOf[g.left[j]!]!;
+      const y = clusterOf[g.right[j]!]!;
+      if ((x === ca && y === cb) || (x === cb && y === ca)) {
+        sum += p;
+        k++;
+        if (p >= least) reaching++;
+      }
+    }
+    if (!(k === 0 || sum >= least * k || 2 * reaching >= k)) continue;
+    for (const r of members[cb]!) {
+      clusterOf[r] = ca;
+      members[ca]!.push(r);
+    }
+    members[cb] = [];
+    if (clusterKey && Number.isNaN(clusterKey[ca]!)) clusterKey[ca] = clusterKey[cb]!;
+  }
+  const out = new Uint32Array(g.n);
+  for (const list of members) {
+    if (list.length === 0) continue;
+    const best = Math.min(...list);
+    for (const r of list) out[r] = best;
+  }
+  return out;
+}
+
+describe('clusterPairs with the average-linkage guard', () => {
+  /** Weight (bits) of a match probability. */
+  const w = (p: number) => Math.log2(p / (1 - p));
+
+  it('keeps two namesake clusters apart that one pair would chain (and counts the pair)', () => {
+    // A1 A2 are one person, B1 B2 another; A1–B1 matches (p 0.6), every other cross pair is low.
+    const left = Uint32Array.of(0, 2, 0, 1, 0, 1);
+    const right = Uint32Array.of(1, 3, 2, 3, 3, 2);
+    const weights = Float64Array.from([0.99, 0.99, 0.6, 0.02, 0.02, 0.02].map(w));
+    const single = clusterPairs(4, left, right, weights, 6, 0);
+    expect(Array.from(single)).toEqual([0, 0, 0, 0]);
+    const conflicts: { skippedPairs: number; averageLinkagePairs?: number } = { skippedPairs: 0 };
+    const guarded = clusterPairs(4, left, right, weights, 6, 0, { averageLinkage: { least: 0.5 } }, conflicts);
+    expect(Array.from(guarded)).toEqual([0, 0, 2, 2]);
+    expect(conflicts.averageLinkagePairs).toBe(1);
+    expect(conflicts.skippedPairs).toBe(0);
+    // Below the floor the low pairs are no evidence: the 0.6 pair alone decides.
+    expect(Array.from(clusterPairs(4, left, right, weights, 6, 0, { averageLinkage: { least: 0.5, floor: 0.05 } }))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('merges when half of the cross pairs match although their mean does not reach the threshold', () => {
+    // A B are one cluster (p 1.0); C matches A (0.82) but not B (0.08): mean 0.45, one of two reaches.
+    const left = Uint32Array.of(0, 2, 2);
+    const right = Uint32Array.of(1, 0, 1);
+    const weights = Float64Array.from([0.999, 0.82, 0.08].map(w));
+    expect(Array.from(clusterPairs(3, left, right, weights, 3, 0, { averageLinkage: { least: 0.5 } }))).toEqual([0, 0, 0]);
+    // One of three reaching, mean below: refused.
+    const left3 = Uint32Array.of(0, 1, 3, 3, 3);
+    const right3 = Uint32Array.of(1, 2, 0, 1, 2);
+    const weights3 = Float64Array.from([0.999, 0.999, 0.82, 0.08, 0.08].map(w));
+    expect(Array.from(clusterPairs(4, left3, right3, weights3, 5, 0, { averageLinkage: { least: 0.5 } }))).toEqual([0, 0, 0, 3]);
+  });
+
+  it('equals a plain oracle of the same rule on seeded random graphs, with and without a cannot-link key', () => {
+    const rng = new Rng(21);
+    for (let round = 0; round < 80; round++) {
+      const n = 1 + rng.int(120);
+      const g = randomGraph(rng, n, rng.int(3 * n));
+      const threshold = rng.next() * 8 - 4;
+      const least = rng.next();
+      const floor = rng.chance(0.5) ? 0 : rng.next() * 0.5;
+      const conflicts = { skippedPairs: 0 };
+      expect(clusterPairs(g.n, g.left, g.right, g.weights, g.count, threshold, { averageLinkage: { least, floor } }, conflicts)).toEqual(guardOracle(g, threshold, least, floor));
+      const key = Float64Array.from({ length: n }, () => (rng.chance(0.5) ? Number.NaN : rng.int(4)));
+      expect(clusterPairs(g.n, g.left, g.right, g.weights, g.count, threshold, { averageLinkage: { least, floor }, conflict: { key } })).toEqual(guardOracle(g, threshold, least, floor, key));
+    }
+  });
+
+  it('refines single linkage, and equals it when the least mean is 0', () => {
+    const rng = new Rng(22);
+    for (let round = 0; round < 30; round++) {
+      const n = 2 + rng.int(300);
+      const g = randomGraph(rng, n, rng.int(2 * n));
+      const threshold = rng.next() * 6 - 3;
+      const single = clusterPairs(g.n, g.left, g.right, g.weights, g.count, threshold);
+      const guarded = clusterPairs(g.n, g.left, g.right, g.weights, g.count, threshold, { averageLinkage: { least: 0.2 + 0.8 * rng.next() } });
+      // Rows in one guarded cluster are in one single-linkage cluster.
+      for (let r = 0; r < n; r++) expect(single[guarded[r]!]).toBe(single[r]);
+      expect(clusterPairs(g.n, g.left, g.right, g.weights, g.count, threshold, { averageLinkage: { least: 0 } })).toEqual(single);
+    }
+  });
+
+  it('does not depend on the order of the pairs', () => {
+    const rng = new Rng(23);
+    const g = randomGraph(rng, 400, 900);
+    const p = shuffle(rng, g.count);
+    const h: Graph = { ...g, left: p.map((i) => g.left[i]!), right: p.map((i) => g.right[i]!), weights: Float64Array.from(p, (i) => g.weights[i]!) };
+    const options = { averageLinkage: { least: 0.5 } };
+    expect(clusterPairs(h.n, h.left, h.right, h.weights, h.count, 0, options)).toEqual(clusterPairs(g.n, g.left, g.right, g.weights, g.count, 0, options));
+  });
+
+  it('rejects a malformed guard, and an evidence pair naming a row out of range', () => {
+    const l = Uint32Array.of(0, 1);
+    const r = Uint32Array.of(1, 2);
+    const wts = Float64Array.of(1, -1);
+    for (const bad of [{ least: 1.5 }, { least: -0.1 }, { least: Number.NaN }, { least: 0.5, floor: 2 }, null, 0.5] as unknown[]) {
+      expect(() => clusterPairs(3, l, r, wts, 2, 0, { averageLinkage: bad as { least: number } })).toThrow(/averageLinkage/);
+    }
+    // Below the threshold, row 2 ≥ n = 2 is the guard's evidence: an error with it, not without.
+    expect(() => clusterPairs(2, l, r, wts, 2, 0, { averageLinkage: { least: 0.5 } })).toThrow(/row ≥ n/);
+    expect(Array.from(clusterPairs(2, l, r, wts, 2, 0))).toEqual([0, 0]);
+  });
+});

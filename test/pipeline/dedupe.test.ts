@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { dedupe, link } from '../../src/pipeline/match.js';
 import { KhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { UnionFind } from '../../src/cluster/union-find.js';
 import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 
 const schema = {
@@ -270,7 +272,7 @@ describe('dedupe — national ID conflicts', () => {
     const split = await dedupe(input, { schema, threads: 1 });
     expect(split.clusters[n]).not.toBe(split.clusters[n + 1]);
     expect([split.clusters[n], split.clusters[n + 1]]).toContain(split.clusters[n + 2]);
-    const merged = await dedupe(input, { schema, threads: 1, idConflicts: 'ignore' });
+    const merged = await dedupe(input, { schema, threads: 1, idConflicts: 'ignore', linkage: 'single' });
     expect(merged.clusters[n]).toBe(merged.clusters[n + 1]);
   });
 
@@ -285,7 +287,8 @@ describe('dedupe — national ID conflicts', () => {
     const a = left.length - 1;
     const b = right.length - 2;
     const split = await link(left, right, { schema, threads: 1 });
-    const ignore = await link(left, right, { schema, threads: 1, idConflicts: 'ignore' });
+    // 'single': every matched pair joins its clusters (the average-linkage guard keeps none apart).
+    const ignore = await link(left, right, { schema, threads: 1, idConflicts: 'ignore', linkage: 'single' });
     const pairsOf = (r: typeof split) => Array.from({ length: r.links.count }, (_, i) => `${r.links.left[i]}:${r.links.right[i]}`);
     // Under 'ignore' the namesakes are linked (directly or through the keyless record)…
     expect(ignore.clusters.left[a]).toBe(ignore.clusters.right[b]);
@@ -308,5 +311,53 @@ describe('dedupe — national ID conflicts', () => {
     await expect(dedupe(rows, { schema, memoryBudget: 1024 })).rejects.toMatchObject({ code: 'MEMORY_BUDGET_EXCEEDED' });
     const ok = await dedupe(rows, { schema, memoryBudget: 2 ** 34, threads: 1 });
     expect(ok.clusters).toHaveLength(rows.length);
+  });
+});
+
+describe('dedupe — linkage', () => {
+  /** Namesakes without an ID column: 5,000 synthetic rows (name, date, sex, province). */
+  function namesakeRows(): Record<string, unknown>[] {
+    return [...generatePopulation({ size: 5000, seed: 5 })].map((r) => ({ recordId: r.recordId, fullName: r.fullName, dob: r.dob, sex: r.sex, province: r.province }));
+  }
+  const generic = { fullName: { kind: 'personName' as const }, dob: { kind: 'date' as const }, sex: { kind: 'sex' as const }, province: { kind: 'category' as const } };
+
+  it("'single' is the transitive closure of the matched pairs; 'average' refines it, keeping apart only pairs it counts", async () => {
+    const rows = namesakeRows();
+    const single = await dedupe(rows, { schema: generic, idField: 'recordId', threads: 1, idConflicts: 'ignore', linkage: 'single' });
+    const average = await dedupe(rows, { schema: generic, idField: 'recordId', threads: 1, idConflicts: 'ignore' });
+    // The same pairs either way (returned at or above the threshold): only the clusters differ.
+    expect(Array.from(average.pairs.weight)).toEqual(Array.from(single.pairs.weight));
+    const uf = new UnionFind(rows.length);
+    for (let i = 0; i < single.pairs.count; i++) uf.union(single.pairs.left[i]!, single.pairs.right[i]!);
+    for (let i = 0; i < rows.length; i++) for (const j of [i + 1, (i * 7919) % rows.length]) {
+      if (j < rows.length) expect(single.clusters[i] === single.clusters[j]).toBe(uf.connected(i, j));
+    }
+    // Rows the guard puts together, single linkage puts together.
+    for (let i = 0; i < rows.length; i++) expect(single.clusters[rows.findIndex((r) => r.recordId === average.clusters[i])]).toBe(single.clusters[i]);
+    const refused = Number(average.stats.phases.find((p) => p.phase === 'cluster')!.averageLinkagePairs);
+    let apart = 0;
+    for (let i = 0; i < average.pairs.count; i++) if (average.clusters[average.pairs.left[i]!] !== average.clusters[average.pairs.right[i]!]) apart++;
+    expect(apart).toBeLessThanOrEqual(refused);
+    // This seeded population holds namesakes that single linkage chains (measured: one pair).
+    expect(refused).toBeGreaterThan(0);
+    expect(apart).toBeGreaterThan(0);
+  });
+
+  it('clusters do not depend on pairFloor; the returned pairs do', async () => {
+    const rows = namesakeRows();
+    const base = await dedupe(rows, { schema: generic, idField: 'recordId', threads: 1 });
+    const all = await dedupe(rows, { schema: generic, idField: 'recordId', threads: 1, pairFloor: 0 });
+    const some = await dedupe(rows, { schema: generic, idField: 'recordId', threads: 1, pairFloor: 0.2 });
+    expect(all.clusters).toEqual(base.clusters);
+    expect(some.clusters).toEqual(base.clusters);
+    expect(all.pairs.count).toBe(all.stats.candidatePairs);
+    expect(Math.min(...some.pairs.probability)).toBeGreaterThanOrEqual(0.2);
+    expect(Math.min(...base.pairs.probability)).toBeGreaterThanOrEqual(0.5);
+    expect(some.pairs.count).toBeGreaterThanOrEqual(base.pairs.count);
+    expect(all.pairs.count).toBeGreaterThan(some.pairs.count);
+  });
+
+  it('rejects an unknown linkage with the other configuration errors', async () => {
+    await expect(dedupe([], { schema, linkage: 'complete' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/linkage/) });
   });
 });
