@@ -23,8 +23,8 @@
  *            window of SCORE_WINDOW_PAIRS pairs' columns
  *   training u sample (min(uSampleSize, all pairs) × (8 + K)) + one EM session (min(pairs,
  *            2M) × (8 + K)), K = comparisons
- *   rows     bookkeeping per input row (input position, user id, source, rank, cluster rep):
- *            {@link ROW_BOOKKEEPING_BYTES}
+ *   rows     bookkeeping per input row (input position, user id, source, rank, cluster rep,
+ *            the average-linkage guard): {@link ROW_BOOKKEEPING_BYTES}
  *
  *   bytes = store + indexes + rows + max(build, pairs + training)   (the peak: index building
  *           is over before pairs exist; store and indexes live throughout)
@@ -66,8 +66,12 @@ import { DEFAULT_CHUNK_BITS, type ColumnType, type RecordStore } from '../block/
 /** Default number of leading rows prepared to measure per-row sizes. */
 export const DEFAULT_ESTIMATE_SAMPLE_SIZE = 2000;
 
-/** Bytes of per-row bookkeeping outside the store (input position, user id, source, rank, rep). */
-export const ROW_BOOKKEEPING_BYTES = 32;
+/**
+ * Bytes of per-row bookkeeping outside the store (input position, user id, source, rank, rep),
+ * 12 of them the average-linkage guard's (its evidence pairs' row starts, member ring, sizes:
+ * cluster/clusters.ts).
+ */
+export const ROW_BOOKKEEPING_BYTES = 44;
 
 /**
  * Text bytes per row of each store column form when no sample is given, by the suffix of the
