@@ -233,6 +233,27 @@ function isMidnightSuffix(s: string, from: number, to: number): boolean {
   return colons >= 1 && colons <= 2 && digits >= 2;
 }
 
+/**
+ * Whether s[from, to) reads as a time of day after a date: 'T' or spaces, then 1–2 digits and
+ * a colon ("T17:00", " 08:30:00"). Other text after a space ("15 tháng 3 năm 1985", "15 Mar
+ * 1985") is a format the parser does not read, not a time.
+ */
+function isTimeSuffix(s: string, from: number, to: number): boolean {
+  let i = from;
+  const c0 = s.charCodeAt(i);
+  if (c0 !== 0x54 && c0 !== 0x74 && !isSpace(c0)) return false;
+  i++;
+  while (i < to && isSpace(s.charCodeAt(i))) i++;
+  let digits = 0;
+  while (i < to && digits < 3) {
+    const c = asciiDigit(s.charCodeAt(i));
+    if (c < 0x30 || c > 0x39) break;
+    digits++;
+    i++;
+  }
+  return digits >= 1 && digits <= 2 && i < to && s.charCodeAt(i) === 0x3a;
+}
+
 function parseDateString(s: string, o: ResolvedOptions): DateResult {
   let a = 0;
   let b = s.length;
@@ -272,7 +293,7 @@ function parseDateString(s: string, o: ResolvedOptions): DateResult {
       end = i;
       break;
     }
-    if (inGroup && groups >= 1 && (c === 0x54 || c === 0x74 || isSpace(c))) return fail('time-not-midnight');
+    if (inGroup && groups >= 1 && isTimeSuffix(s, i, b)) return fail('time-not-midnight');
     return fail('format');
   }
   if (!inGroup) return fail('format');

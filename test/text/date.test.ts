@@ -94,6 +94,12 @@ const INVALID: ReadonlyArray<readonly [input: unknown, reason: string, options?:
   ['90', 'two-digit-year'],
   ['1990-05-01T17:00:00Z', 'time-not-midnight'],
   ['01/05/1990 08:30', 'time-not-midnight'],
+  ['01/05/1990 8:30:00', 'time-not-midnight'],
+  // Text after a space that is no time is an unread format, not a time.
+  ['15 tháng 3 năm 1985', 'format'],
+  ['15 Mar 1985', 'format'],
+  ['01/05/1990 0830', 'format'],
+  ['01/05/1990 123:00', 'format'],
   ['01/05-1990', 'format'],
   ['01//05/1990', 'format'],
   ['01/05/1990/', 'format'],
