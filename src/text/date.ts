@@ -208,16 +208,22 @@ function asciiDigit(c: number): number {
   return c >= 0xff10 && c <= 0xff19 ? c - 0xfee0 : c;
 }
 
+/** Where a time after a date starts: past a 'T' (or 't') or spaces at `from`; −1 when neither is there. */
+function timeStart(s: string, from: number, to: number): number {
+  const c0 = s.charCodeAt(from);
+  if (c0 !== 0x54 && c0 !== 0x74 && !isSpace(c0)) return -1;
+  let i = from + 1;
+  while (i < to && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
 /**
  * True when s[from..to) is an all-zero time: [ T] hh:mm[:ss[.fff]] [Z]. Anything else that
  * follows a date is not accepted.
  */
 function isMidnightSuffix(s: string, from: number, to: number): boolean {
-  let i = from;
-  const c0 = s.charCodeAt(i);
-  if (c0 !== 0x54 && c0 !== 0x74 && !isSpace(c0)) return false; // 'T' 't' or space
-  i++;
-  while (i < to && isSpace(s.charCodeAt(i))) i++;
+  let i = timeStart(s, from, to);
+  if (i < 0) return false;
   let digits = 0;
   let colons = 0;
   let dot = false;
@@ -239,11 +245,8 @@ function isMidnightSuffix(s: string, from: number, to: number): boolean {
  * 1985") is a format the parser does not read, not a time.
  */
 function isTimeSuffix(s: string, from: number, to: number): boolean {
-  let i = from;
-  const c0 = s.charCodeAt(i);
-  if (c0 !== 0x54 && c0 !== 0x74 && !isSpace(c0)) return false;
-  i++;
-  while (i < to && isSpace(s.charCodeAt(i))) i++;
+  let i = timeStart(s, from, to);
+  if (i < 0) return false;
   let digits = 0;
   while (i < to && digits < 3) {
     const c = asciiDigit(s.charCodeAt(i));
