@@ -22,7 +22,7 @@
  * agglomerative average-linkage criterion (as dedupe.io's hierarchical clustering uses) — or at
  * least half of them reach it themselves. Pairs never scored (not candidates) do not count. The
  * second test keeps a merge that the mean alone would refuse for a lack of evidence rather than
- * evidence against: a record with the ID and the day of birth missing matches one of two
+ * evidence against: a record with no ID and only the year of birth matches one of two
  * records of its person (p 0.82) and not the other, whose province is missing (p 0.08; 1M
  * synthetic population). A pair the guard refuses is counted in
  * `ClusterConflicts.averageLinkagePairs`. Cost: an adjacency of the evidence pairs (4 bytes a
