@@ -54,20 +54,33 @@
  *                          RLdata (no place) and the Vietnamese population unchanged. Cost: +12k
  *                          of 60k candidate pairs on fake_20000; +32k on 1M synthetic Vietnamese
  *                          names read as generic (167M pairs: its blocks are mostly skipped).
- *                          Not the given name with a place: on fake_20000 it added pairs and
- *                          lowered F1 (0.8953 → 0.8927 beside the family rule, uncapped)
+ *   <name>.family+year(<dob>), <name>.given+year(<dob>), <name>.given+<cat>
+ *                          generic names: one name part's key with the birth year, and the given
+ *                          key with each category, each in blocks of at most 20 rows like the
+ *                          rule above — the other name part AND the date (or the place) wrong or
+ *                          missing. They pay only since clustering has the average-linkage guard
+ *                          (cluster/clusters.ts): with single linkage each lowered F1 on one of
+ *                          the Splink sets (the previous measurements, BENCHMARKS.md); with the
+ *                          guard (bench/quality/run.ts, dedupe F1 fake_1000 / fake_20000 from
+ *                          0.9434 / 0.9084): family + year 0.9483 / 0.9114, given + year 0.9418
+ *                          / 0.9115, given + place 0.9472 / 0.9111, the three 0.9526 / 0.9146;
+ *                          link F1 0.8535 / 0.8447 → 0.8736 / 0.8587; RLdata (no place) and the
+ *                          Vietnamese population unchanged. Cost: candidate pairs fake_20000 72k
+ *                          → 116k, RLdata10000 16k → 36k (the cap bounds them by 9.5 a row per
+ *                          rule at any size); 1M synthetic Vietnamese names read as generic 166.8M
+ *                          → 167.0M (their blocks are skipped), 72.5 / 67.5 s on two threads
  *
- * Vietnamese names ('vi' locale, with a date) get none of the last three: with ~38% Nguyễn,
- * the middle names Văn / Thị and a few dozen common given names, two name parts without a date
- * make blocks that grow with the population (pairs quadratic in it); there the ID and
- * full-date rules carry the load (F1 ≥ 0.9995 at 1M). The family name alone is never a key.
+ * Vietnamese names ('vi' locale, with a date) get none of the rules from <name> on: with ~38%
+ * Nguyễn, the middle names Văn / Thị and a few dozen common given names, two name parts
+ * without a date make blocks that grow with the population (pairs quadratic in it); there the
+ * ID and full-date rules carry the load (F1 ≥ 0.9995 at 1M). The family name alone is never a
+ * key.
  *
  * Trade-off (measured with bench/quality/run.ts and the synthetic population read with the
  * GENERIC locale — the worst case of concentrated names): one name part with a date part (the
- * year and month, or the year and a city) would pair a record that has a name part missing AND
- * a wrong date, but those blocks grow with the population — at 1M records 96M candidate pairs
- * became 246M and 137M — for ≤ 1.3 F1 points on fake_1000 and none on RLdata10000 /
- * fake_20000; they are left out. The date + category rule costs +0.04% (100k) to +0.5% (1M)
+ * year and month, or the year and a city) UNCAPPED makes blocks that grow with the population —
+ * at 1M records 96M candidate pairs became 246M and 137M — so the name-part rules above are
+ * capped at 20 rows, which keeps only the blocks of rare values. The date + category rule costs +0.04% (100k) to +0.5% (1M)
  * pairs there; with the identifier prefix it gives +2 to +3 F1 points on fake_1000 /
  * fake_20000 (the prefix's cost depends on the identifier: little for well-spread values;
  * a head shared by more than maxBlockSize records is a skipped block).
@@ -175,12 +188,9 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
           parts: [{ column: `${g.prefix}.givenKey` }, { column: `${g.prefix}.family`, transform: 'first', n: 1 }, { column: `${d.name}.date`, transform: 'year' }],
         });
       }
-      // Not one name part with a date PART (year and month, or year and city): on concentrated
-      // names those blocks grow with the population (measured on the synthetic population read
-      // as generic names, 1M records: 96M candidate pairs → 246M with part + year-month, 137M
-      // with part + year + city), for ≤ 1.3 F1 points on fake_1000 and none on RLdata10000 /
-      // fake_20000. A record with a name part missing AND a wrong date is left to the ID,
-      // identifier-prefix and date + place rules.
+      // One name part with a date part UNCAPPED: on concentrated names those blocks grow with
+      // the population (1M synthetic names read as generic: 96M candidate pairs → 246M with
+      // part + year-month) — the part + year rules below are capped at 20 rows.
     }
     // Family + given keys, order-free (also pairs names written with the parts swapped), for
     // records whose date is wrong or missing; common names make blocks above maxBlockSize,
@@ -198,17 +208,19 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
       for (const c of cats) rules.push({ name: `${d.name}+${c.name}`, parts: [{ column: `${d.name}.date` }, { column: `${c.name}.cat` }] });
     }
   }
-  // Given name and date both wrong or missing: the family name's key with each place, in small
-  // blocks only (see the header) — generic names; a Vietnamese family name is no key.
+  // One name part's key with the birth year or a place, in small blocks only (see the header):
+  // the other name part AND the date (or the place) wrong or missing — generic names; a
+  // Vietnamese family name is no key, and Vietnamese given names are too concentrated.
   for (const g of groups) {
     if (g.locale === 'vi') continue;
-    for (const c of cats) {
-      rules.push({
-        name: `${g.name}.family+${c.name}`,
-        parts: [{ column: `${g.prefix}.familyKey` }, { column: `${c.name}.cat` }],
-        maxBlockSize: FAMILY_PLACE_MAX_BLOCK_SIZE,
-      });
+    const small = (name: string, parts: KeyPart[]) => rules.push({ name, parts, maxBlockSize: FAMILY_PLACE_MAX_BLOCK_SIZE });
+    for (const c of cats) small(`${g.name}.family+${c.name}`, [{ column: `${g.prefix}.familyKey` }, { column: `${c.name}.cat` }]);
+    const d = dates[0];
+    if (d !== undefined) {
+      small(`${g.name}.family+year(${d.name})`, [{ column: `${g.prefix}.familyKey` }, { column: `${d.name}.date`, transform: 'year' }]);
+      small(`${g.name}.given+year(${d.name})`, [{ column: `${g.prefix}.givenKey` }, { column: `${d.name}.date`, transform: 'year' }]);
     }
+    for (const c of cats) small(`${g.name}.given+${c.name}`, [{ column: `${g.prefix}.givenKey` }, { column: `${c.name}.cat` }]);
   }
   if (rules.length === 0) {
     throw new KhopError('INVALID_SCHEMA', 'no default blocking rule for this schema: give `blocking` rules explicitly', {
