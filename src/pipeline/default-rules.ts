@@ -42,7 +42,7 @@
  *                          province…) — BOTH name parts wrong or missing; with no name field and
  *                          no category, the date alone
  *   <name>.family+<cat>    generic names: the family key with each category, in blocks of at most
- *                          FAMILY_PLACE_MAX_BLOCK_SIZE (20) rows — the given name AND the date
+ *                          NAME_PART_MAX_BLOCK_SIZE (20) rows — the given name AND the date
  *                          wrong or missing (Felicity Stevens 1983-06-12 / — Stevens 1982-06-11,
  *                          both in Cardiff). The rule's own cap (BlockingRule.maxBlockSize) keeps
  *                          it to surnames shared by few people in a place, where sharing them is
@@ -80,8 +80,8 @@
  * GENERIC locale — the worst case of concentrated names): one name part with a date part (the
  * year and month, or the year and a city) UNCAPPED makes blocks that grow with the population —
  * at 1M records 96M candidate pairs became 246M and 137M — so the name-part rules above are
- * capped at 20 rows, which keeps only the blocks of rare values. The date + category rule costs +0.04% (100k) to +0.5% (1M)
- * pairs there; with the identifier prefix it gives +2 to +3 F1 points on fake_1000 /
+ * capped at 20 rows, which keeps only the blocks of rare values. The date + category rule
+ * costs +0.04% (100k) to +0.5% (1M) pairs there; with the identifier prefix it gives +2 to +3 F1 points on fake_1000 /
  * fake_20000 (the prefix's cost depends on the identifier: little for well-spread values;
  * a head shared by more than maxBlockSize records is a skipped block).
  */
@@ -136,10 +136,11 @@ export function resolveRules(rules: readonly BlockingRule[], schema: Schema, gro
 export const DEFAULT_IDENTIFIER_PREFIX = 8;
 
 /**
- * Block cap of the family-name + place rule: a surname shared by more people than this in one
- * place is no evidence of identity, and the rule adds at most this − 1 pairs a row.
+ * Block cap of the rules on one name part with a place or the birth year (generic names): a
+ * surname shared by more people than this in one place, or a given name by more people born in
+ * one year, is no evidence of identity, and each such rule adds at most this − 1 pairs a row.
  */
-export const FAMILY_PLACE_MAX_BLOCK_SIZE = 20;
+export const NAME_PART_MAX_BLOCK_SIZE = 20;
 
 export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[]): BlockingRule[] {
   const rules: BlockingRule[] = [];
@@ -213,7 +214,7 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
   // Vietnamese family name is no key, and Vietnamese given names are too concentrated.
   for (const g of groups) {
     if (g.locale === 'vi') continue;
-    const small = (name: string, parts: KeyPart[]) => rules.push({ name, parts, maxBlockSize: FAMILY_PLACE_MAX_BLOCK_SIZE });
+    const small = (name: string, parts: KeyPart[]) => rules.push({ name, parts, maxBlockSize: NAME_PART_MAX_BLOCK_SIZE });
     for (const c of cats) small(`${g.name}.family+${c.name}`, [{ column: `${g.prefix}.familyKey` }, { column: `${c.name}.cat` }]);
     const d = dates[0];
     if (d !== undefined) {

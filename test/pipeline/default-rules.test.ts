@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultBlockingRules, FAMILY_PLACE_MAX_BLOCK_SIZE } from '../../src/pipeline/default-rules.js';
+import { defaultBlockingRules, NAME_PART_MAX_BLOCK_SIZE } from '../../src/pipeline/default-rules.js';
 import { prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
 import { defineSchema, type FieldSpec } from '../../src/schema.js';
 import { buildBlockIndexes } from '../../src/block/build-block-index.js';
@@ -126,10 +126,10 @@ describe('default blocking rules: generic schemas', () => {
     const { rules } = await prepare([a], GENERIC);
     for (const [b, rule] of cases) {
       expect(await pairedBy([a, b], GENERIC)).toEqual([rule]);
-      expect(rules.find((r) => r.name === rule)!.maxBlockSize).toBe(FAMILY_PLACE_MAX_BLOCK_SIZE);
+      expect(rules.find((r) => r.name === rule)!.maxBlockSize).toBe(NAME_PART_MAX_BLOCK_SIZE);
       // Nineteen more rows with the same key: a block of 21 is skipped (a name part that common
       // in a year or a place is no evidence), and nothing else pairs the two.
-      const same = Array.from({ length: FAMILY_PLACE_MAX_BLOCK_SIZE - 1 }, (_, i): Row => ({
+      const same = Array.from({ length: NAME_PART_MAX_BLOCK_SIZE - 1 }, (_, i): Row => ({
         first_name: rule.includes('given') ? 'Anna' : `Zed${String.fromCharCode(97 + i)}`,
         surname: rule.includes('family') ? 'Koch' : `Mo${String.fromCharCode(97 + i)}x`,
         dob: rule.includes('year') ? `1990-0${1 + (i % 9)}-2${i % 8}` : `19${50 + i}-01-01`,
@@ -156,12 +156,12 @@ describe('default blocking rules: generic schemas', () => {
     const b = { first_name: null, surname: 'Koch', dob: '1984-11-09', city: 'Hull', email: null };
     expect(await pairedBy([a, b], GENERIC)).toEqual(['surname+first_name.family+city']);
     const { rules } = await prepare([a], GENERIC);
-    expect(rules.find((r) => r.name === 'surname+first_name.family+city')!.maxBlockSize).toBe(FAMILY_PLACE_MAX_BLOCK_SIZE);
+    expect(rules.find((r) => r.name === 'surname+first_name.family+city')!.maxBlockSize).toBe(NAME_PART_MAX_BLOCK_SIZE);
     // Other people of that name in that place: paired while the block holds ≤ 20 rows, not beyond
     // (a surname that common in one place is no evidence; the block is skipped and reported).
     const others = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ first_name: `Other${String.fromCharCode(97 + (i % 26))}`, surname: 'Koch', dob: `19${50 + i}-01-01`, city: 'Hull', email: null }));
-    expect(await pairedBy([a, b, ...others(FAMILY_PLACE_MAX_BLOCK_SIZE - 2)], GENERIC)).toEqual(['surname+first_name.family+city']);
-    expect(await pairedBy([a, b, ...others(FAMILY_PLACE_MAX_BLOCK_SIZE - 1)], GENERIC)).toEqual([]);
+    expect(await pairedBy([a, b, ...others(NAME_PART_MAX_BLOCK_SIZE - 2)], GENERIC)).toEqual(['surname+first_name.family+city']);
+    expect(await pairedBy([a, b, ...others(NAME_PART_MAX_BLOCK_SIZE - 1)], GENERIC)).toEqual([]);
     // …and not in another place, or for Vietnamese names (a Vietnamese family name is no key).
     expect(await pairedBy([a, { ...b, city: 'Leeds' }], GENERIC)).toEqual([]);
     const vi = await prepare([{ id: null, name: 'Nguyễn Văn An', dob: '1990-03-05', sex: 'Nam', province: 'Hà Nội', address: null }], VIETNAMESE);
