@@ -343,9 +343,10 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
   }
   const thresholdWeight = matchWeightFromProbability(v.threshold);
   const floorWeight = v.pairFloor <= 0 ? -Infinity : matchWeightFromProbability(v.pairFloor);
-  // The average-linkage guard's evidence: pairs down to its floor are kept through clustering,
-  // then the ones below the pair floor are dropped.
-  const keptFloorWeight = v.linkage === 'average' ? Math.min(floorWeight, matchWeightFromProbability(AVERAGE_LINKAGE_EVIDENCE_FLOOR)) : floorWeight;
+  // The average-linkage guard's evidence: pairs down to its floor (never above the threshold)
+  // are kept through clustering, then the ones below the pair floor are dropped.
+  const evidenceFloor = Math.min(v.threshold, AVERAGE_LINKAGE_EVIDENCE_FLOOR);
+  const keptFloorWeight = v.linkage === 'average' ? Math.min(floorWeight, matchWeightFromProbability(evidenceFloor)) : floorWeight;
 
   // The pool: the caller's, or one of `threads` threads started now (its threads boot while the
   // indexes are built), or — threads not given — chosen once the work is known.
@@ -404,7 +405,7 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     const reps = clusterPairs(n, kept.left, kept.right, kept.weights, kept.count, thresholdWeight, {
       rank,
       ...(conflict ? { conflict } : {}),
-      ...(v.linkage === 'average' ? { averageLinkage: { least: v.threshold, floor: Math.min(v.threshold, AVERAGE_LINKAGE_EVIDENCE_FLOOR) } } : {}),
+      ...(v.linkage === 'average' ? { averageLinkage: { least: v.threshold, floor: evidenceFloor } } : {}),
     }, conflicts);
     if (keptFloorWeight < floorWeight) kept.dropBelow(floorWeight);
     phases.push({ phase: 'cluster', ms: performance.now() - t, idConflictPairs: conflicts.skippedPairs, averageLinkagePairs: conflicts.averageLinkagePairs ?? 0 });

@@ -333,7 +333,8 @@ describe('dedupe — linkage', () => {
       if (j < rows.length) expect(single.clusters[i] === single.clusters[j]).toBe(uf.connected(i, j));
     }
     // Rows the guard puts together, single linkage puts together.
-    for (let i = 0; i < rows.length; i++) expect(single.clusters[rows.findIndex((r) => r.recordId === average.clusters[i])]).toBe(single.clusters[i]);
+    const rowOfId = new Map(rows.map((r, i) => [r.recordId, i]));
+    for (let i = 0; i < rows.length; i++) expect(single.clusters[rowOfId.get(average.clusters[i])!]).toBe(single.clusters[i]);
     const refused = Number(average.stats.phases.find((p) => p.phase === 'cluster')!.averageLinkagePairs);
     let apart = 0;
     for (let i = 0; i < average.pairs.count; i++) if (average.clusters[average.pairs.left[i]!] !== average.clusters[average.pairs.right[i]!]) apart++;
