@@ -21,6 +21,8 @@
  * evidence rather than false evidence. A row that is not an object, holds a value of the wrong
  * type (object, array, boolean, NaN, ±Infinity) or has no usable field at all is REJECTED with
  * its position and a reason (field names only, never values). Input rows = prepared + rejected.
+ * A reader's RecordSource is read as its rows; a row the reader rejected is rejected here at its
+ * position with the reader's code (src/io/record-source-rows.ts).
  */
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
@@ -32,14 +34,16 @@ import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
 import { isKnownFamilyName } from '../text/name-frequencies.js';
 import { namePartForms } from '../keys/name-part-key.js';
+import { rowsOf, UnreadableRow } from '../io/record-source-rows.js';
+import type { RejectCode } from '../io/record-types.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 
 /** A row that could not be prepared. */
 export interface RejectedRow {
   /** 0-based position of the row in the input. */
   readonly index: number;
-  /** Stable reason code. */
-  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES' | 'NO_ID';
+  /** Stable reason code: the pipeline's, or the reader's for a row a RecordSource could not read. */
+  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES' | 'NO_ID' | RejectCode;
   /** Human reason naming fields, never values. */
   readonly reason: string;
 }
@@ -746,7 +750,9 @@ export async function prepareRows(
   /** The calling thread's checks, then the row's flat values into the chunk; true when the chunk is full. */
   const handle = (row: unknown): boolean => {
     const at = index++;
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    if (row instanceof UnreadableRow) {
+      chunk.rejected.push({ index: at, code: row.code, reason: row.reason });
+    } else if (row === null || typeof row !== 'object' || Array.isArray(row)) {
       chunk.rejected.push({ index: at, code: 'NOT_AN_OBJECT', reason: 'row is not an object' });
     } else {
       const r = row as Record<string, unknown>;
@@ -793,7 +799,8 @@ export async function prepareRows(
   let before = 0;
   try {
     for (let s = 0; s < list.length; s++) {
-      const rows = list[s]!;
+      // A reader's RecordSource: its rows, a row it rejected rejected here at its position.
+      const rows = rowsOf(list[s]!);
       if (rows === null || typeof rows !== 'object' || !(Symbol.iterator in rows || Symbol.asyncIterator in rows)) {
         throw new KhopError('INVALID_ARGUMENT', 'rows must be an array or an (async) iterable of objects');
       }

@@ -59,6 +59,7 @@ import type { FieldSpec } from '../schema.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { INGEST_TASK, ingestChunk, type IngestChunkResult, type IngestJob, type IngestTaskPayload } from '../pool/ingest-tasks.js';
 import { KeyHasher } from '../hash/key-hasher.js';
+import { UnreadableRow } from '../io/record-source-rows.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { REGISTER_KEY_SEED } from './register-state.js';
 import { isAsyncIterable, openSource } from './authenticate-batch.js';
@@ -353,7 +354,8 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
     const skip: number[] = [];
     for (let i = 0; i < n; i++) {
       const row = rows[i];
-      let travels = row !== null && typeof row === 'object' && !Array.isArray(row);
+      // An UnreadableRow (a RecordSource's rejected row) is rejected here, with the reader's reason.
+      let travels = row !== null && typeof row === 'object' && !Array.isArray(row) && !(row instanceof UnreadableRow);
       const base = i * K;
       if (travels) {
         const r = row as Record<string, unknown>;

@@ -79,6 +79,7 @@ import { VerdictEncoder, noRecordVerdictObject, type EncodedVerdicts } from './v
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
+import { claimsOf, rowsOf } from '../io/record-source-rows.js';
 import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
 
 /** Options of {@link Register.authenticateMany}. */
@@ -312,6 +313,8 @@ export class Register {
       });
     }
     const policy = resolvePolicy(sch, options?.policy);
+    // A reader's RecordSource: its rows, a row it rejected rejected here at its position.
+    rows = rowsOf(rows);
     if (!isAsyncIterable(rows) && !isIterable(rows)) {
       throw new KhopError('INVALID_ARGUMENT', 'Register.build: rows must be an array or an (async) iterable of objects');
     }
@@ -506,6 +509,8 @@ export class Register {
    */
   authenticateMany(claims: Iterable<unknown> | AsyncIterable<unknown>, options?: AuthenticateManyOptions): AsyncIterable<Verdict> {
     const { batchSize, k } = this.batchOptions('authenticateMany', options, DEFAULT_BATCH_SIZE);
+    // A reader's RecordSource: its rows (a row it rejected fails the iteration, naming it).
+    claims = claimsOf(claims);
     if (!isAsyncIterable(claims) && !isIterable(claims)) {
       throw new KhopError('INVALID_ARGUMENT', 'authenticateMany: claims must be an array or an (async) iterable of objects');
     }

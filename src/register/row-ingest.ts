@@ -9,6 +9,7 @@
  *                   array, boolean, NaN or ±Infinity
  *   INVALID_ID      the national ID is missing or not a valid ID (the register is keyed by it)
  *   NO_RECORD_ID    `idField` is set and the row has no usable record id
+ *   (a reader's code) the row a RecordSource could not read (src/io/record-source-rows.ts)
  *
  * Other unusable values (a date like 31/02/1990, an unrecognised sex, a name with no letters,
  * an invalid earlier ID) become MISSING values — no evidence rather than false evidence — and
@@ -28,12 +29,15 @@ import { canonicalPersonName, candidateKeyHead } from './person-name-form.js';
 import type { CategoryDictionary } from './category-dictionary.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import { dateFormatOf, nameStyleOf, packForm, packSex, sexFormOf } from './written-form.js';
+import { UnreadableRow } from '../io/record-source-rows.js';
+import type { RejectCode } from '../io/record-types.js';
 
 /** A row the register could not use. */
 export interface RegisterRejectedRow {
   /** 0-based position of the row in the input (of the build, or of the `add` call). */
   readonly index: number;
-  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'INVALID_ID' | 'NO_RECORD_ID';
+  /** The register's code, or the reader's for a row a RecordSource could not read. */
+  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'INVALID_ID' | 'NO_RECORD_ID' | RejectCode;
   /** Human reason naming fields, never values. */
   readonly reason: string;
 }
@@ -149,6 +153,7 @@ export class RowIngester {
    * the old one); `position` is the record id when there is no idField.
    */
   ingest(row: unknown, index: number, position: number, recordId?: string | number): RegisterRejectedRow | null {
+    if (row instanceof UnreadableRow) return { index, code: row.code, reason: row.reason };
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
       return { index, code: 'NOT_AN_OBJECT', reason: 'row is not an object' };
     }
