@@ -36,15 +36,17 @@ async function* rowsOf(path: string): AsyncGenerator<Record<string, unknown>> {
 export async function runKhopStage(stage: string, ctx: StageContext): Promise<StageResult> {
   switch (stage) {
     case 'khop-register-build': {
+      // The reader's source itself: with threads > 1 the CSV file is cut into pieces parsed
+      // where they are ingested (src/register/csv-ingest.ts).
       const t0 = performance.now();
-      const register = await Register.build(REGISTER_SCHEMA, rowsOf(ctx.registerCsv), { idField: 'recordId', threads: ctx.threads });
+      const register = await Register.build(REGISTER_SCHEMA, await openRecords(ctx.registerCsv), { idField: 'recordId', threads: ctx.threads });
       const ms = performance.now() - t0;
       const s = register.stats();
       return { stage, status: 'ok', timeMs: ms, items: s.records, unit: 'records', extra: { bytesPerRecord: Math.round(s.bytesPerRecord) } };
     }
     case 'khop-authenticate': {
       const t0 = performance.now();
-      const register = await Register.build(REGISTER_SCHEMA, rowsOf(ctx.registerCsv), { idField: 'recordId', threads: ctx.threads });
+      const register = await Register.build(REGISTER_SCHEMA, await openRecords(ctx.registerCsv), { idField: 'recordId', threads: ctx.threads });
       const built = performance.now();
       const expected: string[] = [];
       const claims: Record<string, unknown>[] = [];

@@ -3,7 +3,15 @@
  * rows (generated once, before timing), the read phase in the calling thread alone and on a
  * worker pool (src/register/parallel-ingest.ts); medians of alternating runs.
  *
- *   npx tsx bench/register/build.ts [--rows 1M] [--runs 3] [--chunk 16384] [--write]
+ *   npx tsx bench/register/build.ts [--rows 1M] [--runs 3] [--chunk 16384] [--csv] [--write]
+ *
+ * --csv: the rows written to a CSV file first, and the build reads the FILE (openRecords):
+ *   1 thread                          the reader's source, row by row
+ *   threads: 2, rows one by one       the reader's rows through a generator (the pooled read of
+ *                                     rows: the calling thread decodes, parses and packs them)
+ *   threads: 2, the source itself     the file cut into pieces parsed where they are ingested
+ *                                     (src/register/csv-ingest.ts)
+ * (section "register-build-csv"; every build's register is checked equal to the first's).
  *
  * Configurations (each run alternates them, so a noisy moment hits all alike):
  *   1 thread                 Register.build(schema, rows)
@@ -18,7 +26,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { generatePopulation, KhopPool, vietnamesePersonSchema } from '../../src/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePopulation, KhopPool, openRecords, vietnamesePersonSchema, writeCsv } from '../../src/index.js';
 import { Register } from '../../src/register/register.js';
 import type { IngestTuning } from '../../src/register/parallel-ingest.js';
 import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
@@ -67,19 +78,43 @@ async function main(): Promise<void> {
   // worker also compiles khop's TypeScript with tsx — the built package does not).
   const warm = KhopPool.create({ threads: 1, inCallingThread: false });
   await warm.run('pool.info', 0);
-  const configs: Array<{ name: string; threads: number; tuning: IngestTuning }> = [
-    { name: '1 thread', threads: 1, tuning: {} },
-    { name: 'threads: 2 (calling + 1 worker)', threads: 2, tuning: { minRows: 0, chunkRows } },
-    { name: 'threads: 2, pool started before', threads: 2, tuning: { minRows: 0, chunkRows, pool: warm } },
-    { name: 'threads: 2, 2 workers, no share', threads: 2, tuning: { minRows: 0, chunkRows, callingThreadShare: false } },
-  ];
-  const time = async (threads: number, tuning: IngestTuning): Promise<Run> => {
+  const csv = args.csv === true;
+  const dir = csv ? mkdtempSync(join(tmpdir(), 'khop-build-bench-')) : '';
+  const file = join(dir, 'register.csv');
+  if (csv) {
+    const w = await writeCsv(rows, file);
+    console.log(`written to a CSV file: ${fmt(w.bytes / 2 ** 20)} MiB`);
+  }
+  async function* rowsOf(): AsyncGenerator<unknown> {
+    for await (const item of await openRecords(file)) if (item.kind === 'row') yield item.values;
+  }
+  type Config = { name: string; threads: number; tuning: IngestTuning; source: () => Promise<unknown> };
+  const array = async (): Promise<unknown> => rows;
+  const configs: Config[] = csv
+    ? [
+        { name: '1 thread (the reader\'s source)', threads: 1, tuning: {}, source: () => openRecords(file) },
+        { name: 'threads: 2, rows one by one (a generator of the reader\'s rows)', threads: 2, tuning: { chunkRows }, source: async () => rowsOf() },
+        { name: 'threads: 2, the source itself (pieces parsed on the pool)', threads: 2, tuning: {}, source: () => openRecords(file) },
+      ]
+    : [
+        { name: '1 thread', threads: 1, tuning: {}, source: array },
+        { name: 'threads: 2 (calling + 1 worker)', threads: 2, tuning: { minRows: 0, chunkRows }, source: array },
+        { name: 'threads: 2, pool started before', threads: 2, tuning: { minRows: 0, chunkRows, pool: warm }, source: array },
+        { name: 'threads: 2, 2 workers, no share', threads: 2, tuning: { minRows: 0, chunkRows, callingThreadShare: false }, source: array },
+      ];
+  let first: string | null = null;
+  const time = async (threads: number, tuning: IngestTuning, source: () => Promise<unknown>): Promise<Run> => {
+    const src = await source();
     const c0 = process.cpuUsage();
     const t0 = threadCpu();
     const s = performance.now();
-    const reg = await Register.build(schema, rows, { idField: 'recordId', threads }, tuning);
+    const reg = await Register.build(schema, src as Iterable<unknown>, { idField: 'recordId', threads }, tuning);
     const ms = performance.now() - s;
     if (reg.size + reg.rejected.length !== rowCount) throw new Error('lost rows');
+    // The same register whatever the path (a few verdicts and the counts).
+    const check = JSON.stringify([reg.size, reg.rejected.length, reg.issues, [0, 1, 2, rowCount >> 1, rowCount - 1].map((i) => reg.authenticate(rows[i] as unknown as Record<string, unknown>))]);
+    if (first === null) first = check;
+    else if (check !== first) throw new Error('a build differs from the first');
     const c = process.cpuUsage(c0);
     const t1 = threadCpu();
     const main = String(process.pid);
@@ -99,12 +134,13 @@ async function main(): Promise<void> {
   const results = configs.map(() => [] as Run[]);
   for (let r = 0; r < runs; r++) {
     for (let i = 0; i < configs.length; i++) {
-      const x = await time(configs[i]!.threads, configs[i]!.tuning);
+      const x = await time(configs[i]!.threads, configs[i]!.tuning, configs[i]!.source);
       results[i]!.push(x);
       console.log(`run ${r + 1} ${configs[i]!.name}: ${x.ms.toFixed(0)} ms, ${x.cores.toFixed(2)} cores, CPU ms calling thread ${x.mainCpu.toFixed(0)}, busiest other ${x.otherCpu.toFixed(0)}`);
     }
   }
   await warm.close();
+  if (csv) rmSync(dir, { recursive: true, force: true });
   const base = median(results[0]!.map((x) => x.ms));
   // On a shared machine wall time says little; the busiest thread's CPU time is what the build
   // would take with a core per thread (an estimate: it ignores waits between the threads).
@@ -129,7 +165,8 @@ async function main(): Promise<void> {
   console.log(`${availableParallelism()} cores available`);
   console.log(table);
   if (args.write === true) {
-    writeBenchmarkSection('register-build', 'Register: build, 1 vs 2 threads', `npx tsx bench/register/build.ts --rows ${rowCount} --runs ${runs} --write`, table);
+    if (csv) writeBenchmarkSection('register-build-csv', 'Register: build from a CSV file, 1 vs 2 threads', `npx tsx bench/register/build.ts --rows ${rowCount} --runs ${runs} --csv --write`, table);
+    else writeBenchmarkSection('register-build', 'Register: build, 1 vs 2 threads', `npx tsx bench/register/build.ts --rows ${rowCount} --runs ${runs} --write`, table);
   }
 }
 

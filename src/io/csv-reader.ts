@@ -131,7 +131,7 @@ export async function readCsv(source: ByteSource | ByteInput, options: CsvReadOp
       }
       delimiter = detectCsvDelimiter(sample, eof);
     }
-    const reader = new CsvRecordSourceImpl(input, text, encoding, delimiter, opts, options);
+    const reader = new CsvRecordSourceImpl(input, text, encoding, bomLength, delimiter, opts, options);
     await reader.start(initial, eof);
     return reader;
   } catch (e) {
@@ -150,6 +150,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
     input: ByteInput,
     text: AsyncIterator<string>,
     encoding: TextEncodingName,
+    private readonly bomLength: number,
     delimiter: string,
     opts: ResolvedCsvOptions,
     base: ReadOptionsBase,
@@ -256,27 +257,92 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
     this.parser.setExpectedColumns(fixed.length);
   }
 
-  /** Reason text: codes, positions and header names only — never a value. */
   private reason(code: RejectCode, column: number, fieldCount: number): string {
-    const where = column > 0 ? `column ${column}${this.names[column - 1] !== undefined ? ` (${this.names[column - 1]})` : ''}` : '';
-    switch (code) {
-      case 'FIELD_TOO_LONG':
-        return `field in ${where} is longer than maxFieldLength (${this.opts.maxFieldLength} characters)`;
-      case 'TOO_MANY_COLUMNS':
-        return this.readingHeader
-          ? `more than maxColumns (${this.opts.maxColumns}) columns`
-          : `row has ${fieldCount} fields, the header has ${this.names.length}`;
-      case 'TOO_FEW_COLUMNS':
-        return `row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header has ${this.names.length}`;
-      case 'UNTERMINATED_QUOTE':
-        return `quoted field in ${where} is not closed before the end of the input (an unbalanced quote)`;
-      case 'TEXT_AFTER_QUOTE':
-        return `text after the closing quote of ${where} (a quote inside a quoted field must be doubled)`;
-      case 'INVALID_ENCODING':
-        return `${where} contains U+FFFD: bytes that are not valid ${this.encoding ?? 'text'} (or a literal replacement character)`;
-      default:
-        return code;
-    }
+    return csvRejectReason(code, column, fieldCount, this.readingHeader ? null : this.names, this.opts, this.encoding);
+  }
+
+  /**
+   * The file behind this source for a reader that parses it in pieces (src/register/csv-ingest.ts),
+   * or null when it cannot: already iterated, not a plain UTF-8 file (gzip, UTF-16, bytes or a
+   * stream), smaller than `minBytes`, or read with progress events or an abort signal. Taking
+   * it marks the source iterated and closes its input; `account` then sets its summary to what
+   * was read.
+   */
+  takeFile(minBytes: number): CsvFile | null {
+    const input = this.input;
+    if (this.isStarted || input.path === null || input.gzip || this.encoding !== 'utf-8' || this.hasObservers || (input.size ?? 0) < minBytes) return null;
+    this.markStarted();
+    void this.input.close();
+    const names = this.names;
+    return {
+      path: input.path,
+      size: input.size ?? 0,
+      bomLength: this.bomLength,
+      headerInFile: this.opts.header === null,
+      delimiter: this.delimiter!.charCodeAt(0),
+      names,
+      maxFieldLength: this.opts.maxFieldLength,
+      maxColumns: this.opts.maxColumns,
+      encoding: 'utf-8',
+      account: (s) => this.setSummary(s.accepted, s.rejected, s.blankLines, s.bytesRead),
+    };
+  }
+}
+
+/** A CSV file taken from its source to be parsed in pieces (see CsvRecordSourceImpl.takeFile). */
+export interface CsvFile {
+  readonly path: string;
+  /** File size in bytes. */
+  readonly size: number;
+  /** Bytes of the byte-order mark at its start (0 or 3). */
+  readonly bomLength: number;
+  /** The first non-blank line is the header (else `names` came from the options). */
+  readonly headerInFile: boolean;
+  /** Delimiter character code. */
+  readonly delimiter: number;
+  /** Column names, as the source gives them. */
+  readonly names: readonly string[];
+  readonly maxFieldLength: number;
+  readonly maxColumns: number;
+  readonly encoding: 'utf-8';
+  /** Set the source's summary: rows read, blank lines (the whole file's), bytes. */
+  account(summary: { accepted: number; rejected: number; blankLines: number; bytesRead: number }): void;
+}
+
+/** The CSV file behind `source`, taken from it (see CsvRecordSourceImpl.takeFile); null when there is none. */
+export function takeCsvFile(source: unknown, minBytes: number): CsvFile | null {
+  return source instanceof CsvRecordSourceImpl ? source.takeFile(minBytes) : null;
+}
+
+/**
+ * The reason of a rejected CSV row (or header, `names` null): codes, positions and header names
+ * only — never a value.
+ */
+export function csvRejectReason(
+  code: RejectCode,
+  column: number,
+  fieldCount: number,
+  names: readonly string[] | null,
+  limits: { readonly maxFieldLength: number; readonly maxColumns: number },
+  encoding: TextEncodingName | null,
+): string {
+  const cols = names ?? [];
+  const where = column > 0 ? `column ${column}${cols[column - 1] !== undefined ? ` (${cols[column - 1]})` : ''}` : '';
+  switch (code) {
+    case 'FIELD_TOO_LONG':
+      return `field in ${where} is longer than maxFieldLength (${limits.maxFieldLength} characters)`;
+    case 'TOO_MANY_COLUMNS':
+      return names === null ? `more than maxColumns (${limits.maxColumns}) columns` : `row has ${fieldCount} fields, the header has ${cols.length}`;
+    case 'TOO_FEW_COLUMNS':
+      return `row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header has ${cols.length}`;
+    case 'UNTERMINATED_QUOTE':
+      return `quoted field in ${where} is not closed before the end of the input (an unbalanced quote)`;
+    case 'TEXT_AFTER_QUOTE':
+      return `text after the closing quote of ${where} (a quote inside a quoted field must be doubled)`;
+    case 'INVALID_ENCODING':
+      return `${where} contains U+FFFD: bytes that are not valid ${encoding ?? 'text'} (or a literal replacement character)`;
+    default:
+      return code;
   }
 }
 

@@ -29,9 +29,14 @@ export class UnreadableRow {
   readonly reason: string;
   constructor(item: RejectedItem) {
     this.code = item.code;
-    this.reason = `${where(item)} could not be read: ${item.reason}`;
+    this.reason = unreadableReason(item.rowNumber, item.line, item.reason);
     Object.freeze(this);
   }
+}
+
+/** The reason a pipeline gives a row its reader rejected: row number, line and the reader's reason. */
+export function unreadableReason(rowNumber: number, line: number | undefined, reason: string): string {
+  return `row ${rowNumber}${line !== undefined ? ` (line ${line})` : ''} could not be read: ${reason}`;
 }
 
 function where(item: RecordItem): string {

@@ -58,6 +58,8 @@ export abstract class BatchRecordSource implements RecordSource {
   private rejectedCount = 0;
   private status: ReadStatus = 'reading';
   private started = false;
+  /** Blank lines and bytes when someone else read the input (setSummary). */
+  private external: { blankLines: number; bytesRead: number } | null = null;
   private readonly onProgress: ((event: ProgressEvent) => void) | undefined;
   private readonly signal: AbortSignal | undefined;
 
@@ -81,15 +83,39 @@ export abstract class BatchRecordSource implements RecordSource {
   }
 
   get summary(): ReadSummary {
+    const ext = this.external;
     return {
       format: this.format,
       rows: this.acceptedCount + this.rejectedCount,
       accepted: this.acceptedCount,
       rejected: this.rejectedCount,
-      blankLines: this.blankLineCount(),
-      bytesRead: this.bytesReadSoFar(),
+      blankLines: ext?.blankLines ?? this.blankLineCount(),
+      bytesRead: ext?.bytesRead ?? this.bytesReadSoFar(),
       status: this.status,
     };
+  }
+
+  /** True once iterated, or taken by a reader of its own (src/register/csv-ingest.ts). */
+  protected get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** Mark the source iterated: its input is being read by someone else. */
+  protected markStarted(): void {
+    this.started = true;
+  }
+
+  /** Progress events or an abort signal were asked for (a reader of its own would not give them). */
+  protected get hasObservers(): boolean {
+    return this.onProgress !== undefined || this.signal !== undefined;
+  }
+
+  /** The summary of what someone else read from this source's input (see markStarted). */
+  protected setSummary(accepted: number, rejected: number, blankLines: number, bytesRead: number): void {
+    this.acceptedCount = accepted;
+    this.rejectedCount = rejected;
+    this.external = { blankLines, bytesRead };
+    this.status = accepted + rejected === 0 ? 'no-rows' : 'ok';
   }
 
   batches(): AsyncIterable<readonly RecordItem[]> {

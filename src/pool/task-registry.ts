@@ -24,6 +24,7 @@ import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
 import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authenticate.js';
 import { AUTHENTICATE_TABLE_TASK, authenticateTableTask } from '../register/authenticate-all.js';
 import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
+import { CSV_INGEST_TASK, csvIngestTask } from './csv-ingest-task.js';
 import { PREPARE_TASK, prepareTask } from '../pipeline/parallel-prepare.js';
 import { STORE_PERMUTE_TASK, storePermuteTask } from '../register/block-order.js';
 import {
@@ -92,6 +93,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   [AUTHENTICATE_TASK]: authenticateTask,
   [AUTHENTICATE_TABLE_TASK]: authenticateTableTask,
   [INGEST_TASK]: ingestTask,
+  [CSV_INGEST_TASK]: csvIngestTask,
   [PREPARE_TASK]: prepareTask,
   [STORE_PERMUTE_TASK]: storePermuteTask,
   [INDEX_KEYS_TASK]: indexKeysTask,

@@ -57,7 +57,7 @@ import { RecordStore } from '../block/record-store.js';
 import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import type { FieldSpec } from '../schema.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
-import { INGEST_TASK, ingestChunk, type IngestChunkResult, type IngestJob, type IngestTaskPayload } from '../pool/ingest-tasks.js';
+import { INGEST_TASK, ingestChunk, type IngestChunkResult, type IngestJob, type IngestState, type IngestTaskPayload } from '../pool/ingest-tasks.js';
 import { KeyHasher } from '../hash/key-hasher.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
@@ -115,6 +115,14 @@ export interface IngestTuning {
   readonly callingThreadShare?: boolean;
   /** A pool to run on (kept open; its thread count replaces the workers `threads` implies). */
   readonly pool?: PoolLike;
+  /**
+   * A CSV file source (openRecords / readCsv of a UTF-8 file path) of at least this many bytes is
+   * cut into pieces parsed where they are ingested (csv-ingest.ts); default
+   * DEFAULT_PARALLEL_CSV_MIN_BYTES. Integer ≥ 0.
+   */
+  readonly csvMinBytes?: number;
+  /** Bytes of a piece of such a file (cut at the first record end past it); default DEFAULT_CSV_PIECE_BYTES. Integer ≥ 1. */
+  readonly csvPieceBytes?: number;
   /**
    * Not ingest, but the build's last step: true (default) lays the store out in "did you
    * mean" block order (block-order.ts); false keeps input order — for tests and benchmarks
@@ -289,6 +297,24 @@ export function jobColumns(layout: RegisterLayout, idField: string | null, earli
   return out;
 }
 
+/**
+ * The job of a pooled read (what every thread needs to ingest like the calling thread), and the
+ * calling thread's own "worker" state: chunks it ingests ahead, out of turn, the workers' way.
+ */
+export function ingestJobOf(o: ParallelIngestOptions): { job: IngestJob; ahead: IngestState } {
+  const job: IngestJob = {
+    id: `ingest:${process.pid}:${++jobCounter}`,
+    schema: o.schema,
+    idField: o.idField,
+    earlierIdsField: o.earlierIdsField,
+    candidates: o.candidates,
+    idKey: o.keyed === null ? null : o.keyed.key,
+    columns: jobColumns(o.layout, o.idField, o.earlierIdsField),
+    released: new Int32Array(new SharedArrayBuffer(4)),
+  };
+  return { job, ahead: { layout: o.layout, hasher: new KeyHasher({ seed: REGISTER_KEY_SEED }), job, nameMemos: o.ingester.nameMemos } };
+}
+
 /** A chunk read from the source, until the sink has taken it. */
 interface Chunk {
   /** Input position of its first row. */
@@ -322,20 +348,9 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
   let done = false;
   let pool: PoolLike | undefined = t.pool;
   const ownPool = pool === undefined;
-  const columns = jobColumns(o.layout, o.idField, o.earlierIdsField);
+  const { job, ahead } = ingestJobOf(o);
+  const columns = job.columns;
   const K = columns.length;
-  const job: IngestJob = {
-    id: `ingest:${process.pid}:${++jobCounter}`,
-    schema: o.schema,
-    idField: o.idField,
-    earlierIdsField: o.earlierIdsField,
-    candidates: o.candidates,
-    idKey: o.keyed === null ? null : o.keyed.key,
-    columns,
-    released: new Int32Array(new SharedArrayBuffer(4)),
-  };
-  /** The calling thread's own "worker": chunks ingested ahead, out of turn, the workers' way. */
-  const ahead = { layout: o.layout, hasher: new KeyHasher({ seed: REGISTER_KEY_SEED }), job, nameMemos: o.ingester.nameMemos };
   let part = 0;
   const readChunk = async (): Promise<unknown[]> => {
     const rows: unknown[] = [];

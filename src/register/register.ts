@@ -57,7 +57,9 @@ import { applyBlockOrder } from './block-order.js';
 import { compactState, pendingChanges } from './compaction.js';
 import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
 import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
-import { IngestSink, ingestRows, type IngestTuning } from './parallel-ingest.js';
+import { IngestSink, ingestRows, type IngestTuning, type ParallelIngestOptions } from './parallel-ingest.js';
+import { DEFAULT_PARALLEL_CSV_MIN_BYTES, ingestCsvFile } from './csv-ingest.js';
+import { takeCsvFile } from '../io/csv-reader.js';
 import { Tombstones } from './tombstones.js';
 import { defaultRegisterModel } from './verdict-model.js';
 import {
@@ -313,6 +315,8 @@ export class Register {
       });
     }
     const policy = resolvePolicy(sch, options?.policy);
+    // A large CSV file read on a pool: cut into pieces parsed where they are ingested (csv-ingest.ts).
+    const csvFile = o.threads > 1 ? takeCsvFile(rows, tuning?.csvMinBytes ?? DEFAULT_PARALLEL_CSV_MIN_BYTES) : null;
     // A reader's RecordSource: its rows, a row it rejected rejected here at its position.
     rows = rowsOf(rows);
     if (!isAsyncIterable(rows) && !isIterable(rows)) {
@@ -331,7 +335,7 @@ export class Register {
     const guard = o.memoryBudget === null ? null : new BuildMemoryGuard(o.memoryBudget, store, [ids, earlier, cands], Array.isArray(rows) ? rows.length : null);
     // Rows → store + keys, in input order; with threads > 1 and enough rows, normalised on a pool (parallel-ingest.ts).
     const sink = new IngestSink(layout, ingester, dictionary, store, ids, earlier, cands, guard, progress, rejected);
-    await ingestRows(rows, sink, {
+    const ingestOptions: ParallelIngestOptions = {
       threads: o.threads,
       schema: sch.toJSON(),
       idField: o.idField,
@@ -341,7 +345,9 @@ export class Register {
       layout,
       ingester,
       ...(tuning !== undefined ? { tuning } : {}),
-    });
+    };
+    if (csvFile !== null) await ingestCsvFile(csvFile, sink, ingestOptions);
+    else await ingestRows(rows, sink, ingestOptions);
     const index = sink.index;
     guard?.check();
     progress?.({ phase: 'read', done: index, total: index, unit: 'rows', final: true });

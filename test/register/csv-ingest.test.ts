@@ -1,0 +1,131 @@
+/**
+ * Register.build from a CSV FILE source with threads > 1 (src/register/csv-ingest.ts: the file
+ * cut into pieces parsed where they are ingested) against the one-thread read of the same
+ * source: the same register byte for byte (saved snapshot), the same rejections (the parser's
+ * with their row numbers and lines, the register's) and issues, and the same source summary —
+ * on seeded files with a BOM or not, LF / CRLF / mixed line ends, blank lines (before the
+ * header too), quoted line breaks, ragged rows, text after a quote, no final line end, an
+ * unterminated quote, another delimiter, and no header line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRecords, Register, vietnamesePersonSchema } from '../../src/index.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { KhopPool } from '../../src/pool/pool.js';
+import { Rng } from '../../src/util/rng.js';
+import type { CsvReadOptions } from '../../src/io/csv-reader.js';
+
+const SCHEMA = vietnamesePersonSchema();
+const COLUMNS = ['recordId', 'id', 'fullName', 'dob', 'sex', 'province', 'address', 'old'];
+
+interface Variant {
+  name: string;
+  bom?: boolean;
+  eol: 'lf' | 'crlf' | 'mixed';
+  delimiter?: string;
+  blank?: boolean;
+  broken?: boolean;
+  noFinalEol?: boolean;
+  openQuoteAtEnd?: boolean;
+  noHeader?: boolean;
+}
+
+const VARIANTS: Variant[] = [
+  { name: 'plain LF', eol: 'lf' },
+  { name: 'BOM, CRLF, blank lines, broken rows', bom: true, eol: 'crlf', blank: true, broken: true },
+  { name: 'mixed line ends, quoted line breaks, no final line end', eol: 'mixed', broken: true, noFinalEol: true },
+  { name: 'semicolons, blank lines, an unterminated quote at the end', eol: 'lf', delimiter: ';', blank: true, openQuoteAtEnd: true },
+  { name: 'no header line (header option), CRLF', eol: 'crlf', noHeader: true, broken: true },
+];
+
+function csvText(v: Variant, size: number, seed: number): string {
+  const rng = new Rng(seed);
+  const d = v.delimiter ?? ',';
+  const eol = () => (v.eol === 'lf' ? '\n' : v.eol === 'crlf' ? '\r\n' : ['\n', '\r\n'][rng.int(2)]!);
+  const q = (x: unknown) => (x === null || x === undefined ? '' : `"${String(x).replace(/"/g, '""')}"`);
+  let out = v.bom === true ? '\uFEFF' : '';
+  if (v.blank === true) out += eol() + eol();
+  if (v.noHeader !== true) out += COLUMNS.join(d) + eol();
+  const pop = [...generatePopulation({ size, seed, duplicateRate: 0.2 })] as unknown as Array<Record<string, unknown>>;
+  pop.forEach((r, i) => {
+    const row: Record<string, unknown> = { ...r, old: rng.chance(0.05) ? pop[rng.int(pop.length)]!['id'] : null };
+    if (v.eol === 'mixed' && rng.chance(0.05)) row['address'] = `${String(row['address'] ?? '')}\nline two`;
+    if (v.broken === true && rng.chance(0.02)) out += (rng.chance(0.5) ? `${q(row['recordId'])}${d}"x"y` : q(row['recordId'])) + eol();
+    if (v.blank === true && rng.chance(0.02)) out += eol();
+    out += COLUMNS.map((c) => q(row[c])).join(d);
+    if (i < pop.length - 1 || v.noFinalEol !== true) out += eol();
+  });
+  if (v.openQuoteAtEnd === true) out += `"r-open${d}"001090012345${d}unterminated`;
+  return out;
+}
+
+let dir: string;
+let pool: KhopPool;
+let files = 0;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'khop-csv-ingest-'));
+  pool = KhopPool.create({ threads: 1, inCallingThread: false });
+});
+afterAll(async () => {
+  await pool.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * The one-thread read with threads: 2 in the options (the snapshot records the build options):
+ * no piece reader (csvMinBytes) and every row read before a pool would start (minRows).
+ */
+const ONE_THREAD = { csvMinBytes: Number.MAX_SAFE_INTEGER, minRows: Number.MAX_SAFE_INTEGER };
+
+async function snapshot(reg: Register): Promise<Buffer> {
+  const path = join(dir, `s${files++}.khop`);
+  await reg.save(path);
+  return readFile(path);
+}
+
+describe('Register.build from a CSV file, pieces parsed on the pool', () => {
+  VARIANTS.forEach((v, vi) => {
+    it(`${v.name}: the one-thread register, rejections, issues and source summary`, async () => {
+      const path = join(dir, `v${vi}.csv`);
+      await writeFile(path, csvText(v, 2500, 40 + vi));
+      const readOptions: CsvReadOptions = { ...(v.delimiter !== undefined ? { delimiter: v.delimiter } : {}), ...(v.noHeader === true ? { header: COLUMNS } : {}) };
+      const options = { idField: 'recordId', earlierIdsField: 'old' };
+
+      const serialSource = await openRecords(path, readOptions);
+      const serial = await Register.build(SCHEMA, serialSource, { ...options, threads: 2 }, ONE_THREAD);
+      for (const pieceBytes of [997, 64 << 10]) {
+        const source = await openRecords(path, readOptions);
+        const pooled = await Register.build(SCHEMA, source, { ...options, threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: pieceBytes });
+        // The file was taken by the piece reader (the source cannot be iterated again).
+        expect(() => source.batches()).toThrow(/only once/);
+        expect((await snapshot(pooled)).equals(await snapshot(serial))).toBe(true);
+        expect(JSON.stringify(pooled.rejected)).toBe(JSON.stringify(serial.rejected));
+        expect(JSON.stringify(pooled.issues)).toBe(JSON.stringify(serial.issues));
+        expect(source.summary).toEqual(serialSource.summary);
+      }
+      if (v.broken === true || v.openQuoteAtEnd === true) {
+        const unreadable = serial.rejected.filter((r) => /could not be read/.test(r.reason));
+        expect(unreadable.length).toBeGreaterThan(0);
+        for (const r of unreadable) expect(r.reason).toMatch(new RegExp(`^row ${r.index + 1} \\(line \\d+\\) could not be read: `));
+      }
+    });
+  });
+
+  it('a source with a progress callback, or below csvMinBytes, is read row by row (same register)', async () => {
+    const path = join(dir, 'small.csv');
+    await writeFile(path, csvText({ name: 'small', eol: 'lf', broken: true }, 800, 7));
+    const serial = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, ONE_THREAD);
+    const events: number[] = [];
+    const observed = await openRecords(path, { onProgress: (e) => events.push(e.done) });
+    const a = await Register.build(SCHEMA, observed, { idField: 'recordId', threads: 2 }, { pool, csvMinBytes: 0, minRows: 0 });
+    expect(events.length).toBeGreaterThan(0);
+    const small = await openRecords(path);
+    const b = await Register.build(SCHEMA, small, { idField: 'recordId', threads: 2 }, { pool, csvMinBytes: 1 << 30, minRows: 0 });
+    for (const r of [a, b]) {
+      expect((await snapshot(r)).equals(await snapshot(serial))).toBe(true);
+      expect(JSON.stringify(r.rejected)).toBe(JSON.stringify(serial.rejected));
+    }
+  });
+});
