@@ -92,6 +92,7 @@ export class CsvParser {
   private line = 1;
   private recLine = 1;
   private prevEndedCR = false;
+  private endedOnLineBreak = false;
   private chunkHasReplacement = false;
   private recordMayHaveReplacement = false;
   private raw = '';
@@ -115,6 +116,11 @@ export class CsvParser {
   /** The physical line the parser is on (1-based). */
   get currentLine(): number {
     return this.line;
+  }
+
+  /** The last line that holds a character of the text pushed so far (1-based). */
+  get lastLine(): number {
+    return this.endedOnLineBreak ? this.line - 1 : this.line;
   }
 
   /** Parse one chunk of text. Records completed by it are sent to the sink before it returns. */
@@ -273,6 +279,7 @@ export class CsvParser {
 
     this.state = state;
     this.prevEndedCR = text.charCodeAt(n - 1) === CR;
+    this.endedOnLineBreak = this.prevEndedCR || text.charCodeAt(n - 1) === LF;
     if (!this.atRecordStart && this.keepRaw) this.appendRaw(text, this.rawFrom, n);
   }
 

@@ -258,7 +258,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   }
 
   private reason(code: RejectCode, column: number, fieldCount: number): string {
-    return csvRejectReason(code, column, fieldCount, this.readingHeader ? null : this.names, this.opts, this.encoding);
+    return csvRejectReason(code, column, fieldCount, this.readingHeader ? null : this.names, this.opts, this.encoding, this.parser.lastLine);
   }
 
   /**
@@ -316,7 +316,8 @@ export function takeCsvFile(source: unknown, minBytes: number): CsvFile | null {
 
 /**
  * The reason of a rejected CSV row (or header, `names` null): codes, positions and header names
- * only — never a value.
+ * only — never a value. `lastLine`: the parser's line when it rejected the row (an unterminated
+ * quote runs to the end of the input: the reason says how many lines the row took in).
  */
 export function csvRejectReason(
   code: RejectCode,
@@ -325,6 +326,7 @@ export function csvRejectReason(
   names: readonly string[] | null,
   limits: { readonly maxFieldLength: number; readonly maxColumns: number },
   encoding: TextEncodingName | null,
+  lastLine?: number,
 ): string {
   const cols = names ?? [];
   const where = column > 0 ? `column ${column}${cols[column - 1] !== undefined ? ` (${cols[column - 1]})` : ''}` : '';
@@ -336,7 +338,7 @@ export function csvRejectReason(
     case 'TOO_FEW_COLUMNS':
       return `row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header has ${cols.length}`;
     case 'UNTERMINATED_QUOTE':
-      return `quoted field in ${where} is not closed before the end of the input (an unbalanced quote)`;
+      return `quoted field in ${where} is not closed before the end of the input (an unbalanced quote)${lastLine !== undefined ? ` — the row takes in every line from its start to the last, line ${lastLine}` : ''}`;
     case 'TEXT_AFTER_QUOTE':
       return `text after the closing quote of ${where} (a quote inside a quoted field must be doubled)`;
     case 'INVALID_ENCODING':

@@ -52,6 +52,7 @@ import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
 import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } from '../block/candidate-pairs.js';
 import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
+import type { ComparisonSpec } from '../score/comparison-spec.js';
 import type { EmOptions } from '../score/expectation-maximisation.js';
 import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterConflicts, type ClusterSizeCount } from '../cluster/clusters.js';
@@ -338,8 +339,14 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
   if (plan.specs.length === 0) throw new KhopError('INVALID_OPTION', 'nothing to compare: the schema has no comparable field', { details: { option: 'compare' } });
   const K = plan.specs.length;
   const given = options.model;
-  if (given !== undefined && (given.comparisons.length !== K || given.comparisons.some((c, k) => c.name !== plan.specs[k]!.name || c.levels.length !== plan.specs[k]!.levels.length))) {
-    throw new KhopError('INVALID_OPTION', 'model: its comparisons do not match this schema', { details: { option: 'model' } });
+  if (given !== undefined) {
+    const problem = modelMismatch(given, plan.specs);
+    if (problem !== null) throw new KhopError('INVALID_OPTION', `model: its comparisons do not match this schema (${problem})`, { details: { option: 'model' } });
+  } else if (K < 2) {
+    // EM cannot separate matches from non-matches on one comparison (train-model.ts).
+    throw new KhopError('INVALID_OPTION', `nothing to train on: one comparison (${JSON.stringify(plan.specs[0]!.name)}) — training needs at least two; compare more fields or pass a trained model`, {
+      details: { option: 'compare' },
+    });
   }
   const thresholdWeight = matchWeightFromProbability(v.threshold);
   const floorWeight = v.pairFloor <= 0 ? -Infinity : matchWeightFromProbability(v.pairFloor);
@@ -921,6 +928,29 @@ function clustersPerInput(prepared: PreparedDataset, reps: Uint32Array, source: 
     out[prepared.inputIndex[row]!] = prepared.userIds[reps[row]!]!;
   }
   return out;
+}
+
+/**
+ * Why a given model cannot score this plan's comparison levels (null when it can): the
+ * comparisons and their levels — names, labels, the null level, the tf flags — must be the
+ * plan's, in order (weights are looked up by level number).
+ */
+function modelMismatch(model: FellegiSunterModel, specs: readonly ComparisonSpec[]): string | null {
+  if (model.comparisons.length !== specs.length) return `${model.comparisons.length} comparisons where this schema has ${specs.length}`;
+  for (let k = 0; k < specs.length; k++) {
+    const c = model.comparisons[k]!;
+    const want = specs[k]!;
+    if (c.name !== want.name) return `comparison ${k + 1} is ${JSON.stringify(c.name)}, expected ${JSON.stringify(want.name)}`;
+    if (c.levels.length !== want.levels.length) return `comparison ${JSON.stringify(c.name)} has ${c.levels.length} levels, expected ${want.levels.length}`;
+    for (let l = 0; l < want.levels.length; l++) {
+      const a = c.levels[l]!;
+      const b = want.levels[l]!;
+      if (a.label !== b.label || (a.null === true) !== (b.null === true) || (a.tf === true) !== (b.tf === true)) {
+        return `comparison ${JSON.stringify(c.name)}: level ${l} is ${JSON.stringify(a.label)}, expected ${JSON.stringify(b.label)}${a.label === b.label ? ' (null / tf flags differ)' : ''}`;
+      }
+    }
+  }
+  return null;
 }
 
 /**

@@ -132,7 +132,9 @@ export async function trainModel(
   const nLeft = prepared.sourceRows[0] ?? 0;
   const nRight = prepared.sourceRows[1] ?? 0;
   const totalPairs = totalPairsOf(prepared, linkMode);
-  if (totalPairs < 1) throw new KhopError('INVALID_INPUT', 'need at least two records (one on each side for link) to train a model');
+  if (totalPairs < 1) {
+    throw new KhopError('INVALID_INPUT', linkMode ? 'need at least one usable record on each side to train a model' : 'need at least two usable records to train a model');
+  }
   const n = prepared.store.rowCount;
   // u from random pairs (copied onto shared memory for the compare tasks).
   let t = performance.now();

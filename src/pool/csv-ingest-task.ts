@@ -67,6 +67,8 @@ class PieceSink implements CsvSink {
   readonly skip: number[] = [];
   readonly unreadable: RegisterRejectedRow[] = [];
   count = 0;
+  /** The piece's parser (its line when a row is rejected). */
+  parser: CsvParser | null = null;
   private readonly columnOf: Int32Array;
 
   constructor(
@@ -92,7 +94,11 @@ class PieceSink implements CsvSink {
     this.unreadable.push({
       index,
       code,
-      reason: unreadableReason(index + 1, this.p.line + line - 1, csvRejectReason(code, column, fieldCount, csv.names, csv, 'utf-8')),
+      reason: unreadableReason(
+        index + 1,
+        this.p.line + line - 1,
+        csvRejectReason(code, column, fieldCount, csv.names, csv, 'utf-8', this.p.line + this.parser!.lastLine - 1),
+      ),
     });
   }
 
@@ -104,6 +110,7 @@ export function csvIngestChunk(state: IngestState, p: CsvIngestPayload): CsvInge
   const sink = new PieceSink(p, state.job.columns);
   const parser = new CsvParser(sink, { delimiter: p.csv.delimiter, maxFieldLength: p.csv.maxFieldLength, maxColumns: p.csv.maxColumns, keepRaw: false });
   parser.setExpectedColumns(p.csv.names.length);
+  sink.parser = parser;
   // A shared buffer cannot be decoded in place: copy the piece (one memcpy).
   parser.push(decoder.decode(p.bytes.buffer instanceof SharedArrayBuffer ? p.bytes.slice() : p.bytes));
   if (p.last) parser.finish();

@@ -17,6 +17,7 @@ import {
   damerauLevenshteinWithin,
   dedupe,
   defineSchema,
+  FellegiSunterModel,
   foldToAscii,
   jaroWinklerSimilarity,
   levenshteinDistance,
@@ -117,6 +118,9 @@ describe('files (openRecords)', () => {
     expect(r.rejected.map((x) => x.code)).toEqual(['UNTERMINATED_QUOTE']);
     expect(r.rows).toHaveLength(0);
     expect(r.rejected[0]!.raw).toContain('Lê Văn'); // the raw text is kept for the user's rejected file
+    // The reason says how far the row runs: every line from its start (2) to the last (3).
+    expect(r.rejected[0]!.line).toBe(2);
+    expect(r.rejected[0]!.reason).toMatch(/takes in every line from its start to the last, line 3$/);
   });
 
   it('F09 text after a closing quote → TEXT_AFTER_QUOTE, next rows read', async () => {
@@ -694,5 +698,52 @@ describe('dedupe rows holding bad values', () => {
     expect(a).toBeNull();
     expect(b).not.toBeNull();
     expect(r.rejected.find((x) => x.index === base.length)?.code).toBe('NO_ID');
+  });
+
+  it('D21: a model whose levels differ from the schema\'s (labels reordered or renamed, tf flag moved) is refused, naming the comparison', async () => {
+    const rows = baseRows();
+    const r = await dedupe(rows, { schema: SCHEMA, threads: 1, uSampleSize: 2000 });
+    const json = JSON.parse(JSON.stringify(r.model.toJSON())) as { comparisons: Array<{ name: string; levels: Array<{ label: string; tf?: true }> }> };
+    const k = json.comparisons.findIndex((c) => c.name === 'dob');
+    const variants: Array<(j: typeof json) => void> = [
+      (j) => {
+        const lv = j.comparisons[k]!.levels;
+        j.comparisons[k]!.levels = [lv[0]!, ...lv.slice(1).reverse()];
+      },
+      (j) => {
+        j.comparisons[k]!.levels[1]!.label = 'zzz';
+      },
+      (j) => {
+        const lv = j.comparisons.find((c) => c.name === 'name.given')!.levels;
+        delete lv[1]!.tf;
+      },
+    ];
+    // Unchanged, the model is taken as it is.
+    await expect(dedupe(rows, { schema: SCHEMA, threads: 1, model: FellegiSunterModel.fromJSON(json) })).resolves.toBeDefined();
+    for (const change of variants) {
+      const j = JSON.parse(JSON.stringify(json)) as typeof json;
+      change(j);
+      const e = await khopErrorOf(() => dedupe(rows, { schema: SCHEMA, threads: 1, model: FellegiSunterModel.fromJSON(j) }));
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.message).toMatch(/model: its comparisons do not match this schema \(comparison "(dob|name\.given)": level \d+ is/);
+    }
+  });
+
+  it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
+    const rows = baseRows();
+    for (const options of [
+      { schema: { dob: { kind: 'date' } } as Record<string, FieldSpec> },
+      { schema: { id: { kind: 'nationalId' } } as Record<string, FieldSpec> },
+      { schema: SCHEMA, compare: ['dob'] },
+    ]) {
+      const e = await khopErrorOf(() => dedupe(rows, { ...options, threads: 1 }));
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.message).toMatch(/training needs at least two/);
+    }
+    // With a trained model, one comparison is allowed: nothing is trained.
+    const trained = await dedupe(rows, { schema: SCHEMA, threads: 1, uSampleSize: 2000 });
+    const j = JSON.parse(JSON.stringify(trained.model.toJSON())) as { prior: number; comparisons: Array<{ name: string }> };
+    const one = { ...j, comparisons: j.comparisons.filter((c) => c.name === 'dob') };
+    await expect(dedupe(rows, { schema: SCHEMA, compare: ['dob'], threads: 1, model: FellegiSunterModel.fromJSON(one) })).resolves.toBeDefined();
   });
 });
