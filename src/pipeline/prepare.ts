@@ -28,7 +28,7 @@ import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldToAscii } from '../text/fold.js';
-import { parsePersonName } from '../text/person-name.js';
+import { hasLetter, parsePersonName } from '../text/person-name.js';
 import { parseDateWith, resolveDateOptions, typedDateDigitsWith, type ResolvedDateOptions } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
@@ -267,8 +267,9 @@ interface NameForms {
 /** Distinct full names a name group remembers (the memo is emptied when it is full). */
 export const MAX_MEMO_NAMES = 65536;
 
-/** The forms of a full name (null: it has no letters). */
+/** The forms of a full name (null: it has no letters, or none that fold to ASCII). */
 function fullNameForms(raw: string, locale: 'vi' | 'generic'): NameForms | null {
+  if (!hasLetter(raw)) return null;
   const p = parsePersonName(raw);
   const t = p.tokens;
   if (t.length === 0) return null;
@@ -488,9 +489,12 @@ export class RowPreparer {
     }
     for (const gp of this.groupCells) {
       let forms: NameForms | null | undefined;
+      /** The name's text (for the issue's wording when it has no usable letter). */
+      let text = '';
       if (gp.g.hasMiddle) {
         const raw = textOf(values[base + gp.fullPos]);
         if (raw === null) continue;
+        text = raw;
         // A full name seen before has the same forms: names repeat (in the synthetic 1M
         // population the most common 65,536 spellings cover ~80 % of the records).
         const memo = gp.memo;
@@ -505,10 +509,12 @@ export class RowPreparer {
         const family = gp.familyPos >= 0 ? parsePersonName(textOf(values[base + gp.familyPos]) ?? '').tokens.join(' ') : '';
         const given = gp.givenPos >= 0 ? parsePersonName(textOf(values[base + gp.givenPos]) ?? '').tokens.join(' ') : '';
         if (family === '' && given === '') continue;
-        forms = partForms(family, '', given, gp.g.locale);
+        text = `${family} ${given}`;
+        forms = hasLetter(text) ? partForms(family, '', given, gp.g.locale) : null;
       }
       if (forms === null) {
-        this.issue(gp.g.name, 'name has no letters');
+        // Letters of other scripts fold to nothing: say so rather than "no letters".
+        this.issue(gp.g.name, hasLetter(text) ? 'name has no Latin letters' : 'name has no letters');
         continue;
       }
       const c = gp.forms;

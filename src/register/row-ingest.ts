@@ -26,6 +26,7 @@ import { parseSex } from '../text/sex.js';
 import { normalizeText } from '../text/normalize.js';
 import { idNumber, parseIdInput } from './national-id-input.js';
 import { canonicalPersonName, candidateKeyHead } from './person-name-form.js';
+import { hasLetter } from '../text/person-name.js';
 import type { CategoryDictionary } from './category-dictionary.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import { dateFormatOf, nameStyleOf, packForm, packSex, sexFormOf } from './written-form.js';
@@ -267,19 +268,21 @@ export class RowIngester {
           const memo = this.nameMemos[f.index]!;
           let e = memo.get(text);
           if (e === undefined) {
-            const c = canonicalPersonName(text, f.locale);
+            // A name without a letter ("0", "12345") is no name: missing, counted.
+            const c = hasLetter(text) ? canonicalPersonName(text, f.locale) : null;
             e = c === null ? null : { norm: c.norm, style: -1, head: undefined };
             if (memo.size >= MAX_MEMO_NAMES) memo.clear();
             memo.set(text, e);
           }
-          if (e === null) this.issue(f.name, 'name has no letters');
+          if (e === null) this.issue(f.name, hasLetter(text) ? 'name has no Latin letters' : 'name has no letters');
           else {
             cells[f.storeColumn] = e.norm;
             this.nameEntry = e;
           }
         } else {
           const n = normalizeText(text);
-          if (foldToAscii(n) === '') this.issue(f.name, 'name has no letters');
+          if (!hasLetter(n)) this.issue(f.name, 'name has no letters');
+          else if (foldToAscii(n) === '') this.issue(f.name, 'name has no Latin letters');
           else cells[f.storeColumn] = n;
         }
         return;

@@ -154,3 +154,14 @@ export function parseNormalizedPersonName(norm: string): ParsedPersonName {
   const base = { tokens, family, middle: tokens.slice(1, n - 1), given, familyKnown, likelyReversed };
   return reason === undefined ? base : { ...base, reason };
 }
+
+const ANY_LETTER = /\p{L}/u;
+
+/**
+ * True when `text` holds a letter (any script). A name without one — digits ("0", "12345"),
+ * punctuation ("#"), a placeholder of symbols — is not a name: the pipelines and the register
+ * treat it as missing (no evidence), never as a name two records could share.
+ */
+export function hasLetter(text: string): boolean {
+  return ANY_LETTER.test(text);
+}

@@ -18,6 +18,7 @@ import {
   dedupe,
   defineSchema,
   FellegiSunterModel,
+  Register,
   foldToAscii,
   jaroWinklerSimilarity,
   levenshteinDistance,
@@ -727,6 +728,29 @@ describe('dedupe rows holding bad values', () => {
       expect(e.code).toBe('INVALID_OPTION');
       expect(e.message).toMatch(/model: its comparisons do not match this schema \(comparison "(dob|name\.given)": level \d+ is/);
     }
+  });
+
+  it('D23: a name of digits or symbols ("0", "12345", "#") is missing in dedupe and in a register, never a name two records share', async () => {
+    const rows = baseRows();
+    const extra = [
+      { id: '001090099990', name: '0', dob: '01/01/1961', sex: 'Nam' },
+      { id: '001090099991', name: '0', dob: '02/02/1962', sex: 'Nam' },
+      { id: '001090099992', name: 12345, dob: '03/03/1963', sex: 'Nam' },
+      { id: '001090099993', name: '#', dob: '04/04/1964', sex: 'Nam' },
+    ];
+    const r = await dedupe([...rows, ...extra], { schema: SCHEMA, threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    expect(r.stats.issues['name']?.['name has no letters']).toBe(extra.length);
+    // The two "0" rows: no pair of them has a name level but "missing".
+    for (let i = 0; i < r.pairs.count; i++) {
+      if (r.pairs.left[i]! >= rows.length && r.pairs.right[i]! >= rows.length) {
+        for (const f of r.explain(i).fields) if (f.comparison.startsWith('name.')) expect(f.label).toBe('missing');
+      }
+    }
+    const reg = await Register.build(SCHEMA, [...rows, ...extra], {});
+    expect(reg.issues['name']?.['name has no letters']).toBe(extra.length);
+    const v = reg.authenticate(extra[0]!);
+    expect(v.fields['name']!.result).toBe('missing');
+    expect(v.status).not.toBe('VERIFIED');
   });
 
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
