@@ -52,6 +52,7 @@ import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
 import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } from '../block/candidate-pairs.js';
 import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
+import { unknownKeys } from '../util/option-keys.js';
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import type { EmOptions } from '../score/expectation-maximisation.js';
 import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
@@ -267,9 +268,16 @@ interface Validated {
   memoryBudget: number | undefined;
 }
 
+/** The keys of MatchOptions (anything else is refused: a misspelt option would be ignored). */
+const MATCH_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'schema', 'idField', 'blocking', 'compare', 'threshold', 'pairFloor', 'maxBlockSize', 'uSampleSize', 'em', 'model', 'seed', 'threads',
+  'idConflicts', 'linkage', 'streamCandidates', 'memoryBudget', 'pool', 'onProgress',
+]);
+
 function validate(options: MatchOptions): Validated {
   if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'options must be an object with a schema');
   const problems: string[] = [];
+  for (const key of unknownKeys(options, MATCH_OPTION_KEYS)) problems.push(`${key}: unknown option`);
   if (options.schema === undefined) problems.push('schema: required');
   const threshold = options.threshold ?? DEFAULT_MATCH_OPTIONS.threshold;
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) problems.push('threshold: a probability in (0, 1)');

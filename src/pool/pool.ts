@@ -56,6 +56,7 @@
 import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { checkOptionKeys } from '../util/option-keys.js';
 import { KhopError } from '../errors.js';
 import { TaskContext } from './task-context.js';
 import { isTaskName, runTask } from './task-registry.js';
@@ -132,6 +133,9 @@ export interface KhopPoolStats {
 type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync.bind(Atomics);
 
+/** The keys of KhopPoolOptions (others are refused). */
+const POOL_OPTION_KEYS: ReadonlySet<string> = new Set(['threads', 'inCallingThread', 'taskTimeoutMs', 'tasksPerWorker']);
+
 export class KhopPool {
   /** Number of threads (1: in-thread). */
   readonly threads: number;
@@ -180,6 +184,7 @@ export class KhopPool {
    */
   static create(options: KhopPoolOptions = {}): KhopPool {
     if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'KhopPool.create: options must be an object');
+    checkOptionKeys('KhopPool.create', options, POOL_OPTION_KEYS);
     const threads = options.threads ?? DEFAULT_POOL_OPTIONS.threads;
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_POOL_THREADS) {
       throw new KhopError('INVALID_OPTION', `threads: an integer in 1..${MAX_POOL_THREADS}`, { details: { option: 'threads' } });

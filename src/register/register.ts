@@ -81,8 +81,13 @@ import { VerdictEncoder, noRecordVerdictObject, type EncodedVerdicts } from './v
 import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './authenticate-batch.js';
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
+import { checkOptionKeys } from '../util/option-keys.js';
 import { claimsOf, rowsOf } from '../io/record-source-rows.js';
 import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
+
+/** The keys of AuthenticateOptions / AuthenticateManyOptions (others are refused). */
+const AUTHENTICATE_OPTION_KEYS: ReadonlySet<string> = new Set(['candidates']);
+const AUTHENTICATE_MANY_OPTION_KEYS: ReadonlySet<string> = new Set(['candidates', 'batchSize', 'threads', 'pool']);
 
 /** Options of {@link Register.authenticateMany}. */
 export interface AuthenticateManyOptions extends AuthenticateOptions {
@@ -501,7 +506,7 @@ export class Register {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new KhopError('INVALID_OPTION', `${method}: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
     }
-    return { batchSize, k: this.candidateCount(options) };
+    return { batchSize, k: this.candidateCount(options, AUTHENTICATE_MANY_OPTION_KEYS) };
   }
 
   /**
@@ -853,12 +858,13 @@ export class Register {
     };
   }
 
-  private candidateCount(options: AuthenticateOptions | undefined): number {
+  private candidateCount(options: AuthenticateOptions | undefined, known: ReadonlySet<string> = AUTHENTICATE_OPTION_KEYS): number {
     const has = this.s.candidateIndex !== null;
     if (options === undefined) return has ? DEFAULT_CANDIDATES : 0;
     if (options === null || typeof options !== 'object') {
       throw new KhopError('INVALID_OPTION', 'authenticate: options must be an object', { details: { option: 'options' } });
     }
+    checkOptionKeys(known === AUTHENTICATE_OPTION_KEYS ? 'authenticate' : 'authenticateMany / authenticateAll', options, known);
     const v = options.candidates;
     if (v === undefined) return has ? DEFAULT_CANDIDATES : 0;
     if (!Number.isInteger(v) || v < 0 || v > MAX_CANDIDATES) {

@@ -18,6 +18,8 @@ import {
   dedupe,
   defineSchema,
   FellegiSunterModel,
+  KhopPool,
+  link,
   Register,
   foldToAscii,
   jaroWinklerSimilarity,
@@ -751,6 +753,24 @@ describe('dedupe rows holding bad values', () => {
     const v = reg.authenticate(extra[0]!);
     expect(v.fields['name']!.result).toBe('missing');
     expect(v.status).not.toBe('VERIFIED');
+  });
+
+  it('D24: a misspelt option (dedupe, link, authenticate, authenticateMany / All, KhopPool.create) is refused INVALID_OPTION naming it, not ignored', async () => {
+    const rows = baseRows();
+    const bad = async (fn: () => unknown, key: string): Promise<void> => {
+      const e = await khopErrorOf(fn);
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.message).toContain(key);
+    };
+    await bad(() => dedupe(rows, { schema: SCHEMA, tresh: 0.3 } as never), 'tresh');
+    await bad(() => link(rows, rows, { schema: SCHEMA, thread: 2 } as never), 'thread');
+    const reg = await Register.build(SCHEMA, rows, {});
+    await bad(() => reg.authenticate(rows[0]!, { candidtes: 2 } as never), 'candidtes');
+    await bad(() => reg.authenticateMany(rows, { thread: 2 } as never), 'thread');
+    await bad(() => reg.authenticateAll(rows, { batchSise: 8 } as never), 'batchSise');
+    await bad(() => KhopPool.create({ thread: 2 } as never), 'thread');
+    // The known keys still pass.
+    expect(reg.authenticate(rows[10]!, { candidates: 1 }).status).toBe('VERIFIED');
   });
 
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
