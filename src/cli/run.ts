@@ -12,6 +12,7 @@
  * place; commands simply throw. --quiet swaps the progress reporter for a silent one and drops
  * informational lines; errors always print.
  */
+import { checkOutputPaths } from './output-paths.js';
 import { isAbsolute, resolve } from 'node:path';
 import { KhopError } from '../errors.js';
 import { createProgressReporter } from '../io/progress.js';
@@ -113,6 +114,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       quiet,
       debug: parsed.values.debug === true,
     };
+    // Outputs that would fail late, or write over an input, are refused before any work.
+    await checkOutputPaths(parsed.values, parsed.positionals, ctx.resolvePath);
     return await command.run(parsed.values, parsed.positionals, ctx);
   } catch (e) {
     io.stderr.write(errorText(e, debug));

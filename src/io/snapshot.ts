@@ -36,7 +36,7 @@
  * References: XXH64, Yann Collet (https://github.com/Cyan4973/xxHash); MessagePack
  * (https://msgpack.org) via msgpackr.
  */
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Packr, Unpackr } from 'msgpackr';
@@ -161,10 +161,30 @@ interface PlannedSection {
 }
 
 /**
- * Write a snapshot atomically (temp file + fsync + rename + directory fsync).
+ * The file a snapshot is written to: `path`, or the file a symlink at `path` points to (the
+ * rename would replace the link itself and leave its target as it was). An existing path that
+ * is not a regular file (a directory, a device such as /dev/full, a pipe) is refused: the
+ * rename would replace it.
+ */
+async function snapshotTarget(path: string): Promise<string> {
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch {
+    return path; // nothing there yet (or a dangling link: written as a new file at `path`)
+  }
+  const s = await stat(target);
+  if (!s.isFile()) throw new KhopError('IO_ERROR', `snapshot: ${path} exists and is not a regular file`, { details: { path } });
+  return target;
+}
+
+/**
+ * Write a snapshot atomically (temp file + fsync + rename + directory fsync), through a
+ * symlink to its target; an existing non-regular file at `path` is refused (snapshotTarget).
  * Rejects with INVALID_ARGUMENT for bad input, IO_ERROR when the file system fails.
  */
-export async function writeSnapshot(path: string, content: SnapshotContent, options?: WriteSnapshotOptions): Promise<void> {
+export async function writeSnapshot(requested: string, content: SnapshotContent, options?: WriteSnapshotOptions): Promise<void> {
+  const path = await snapshotTarget(requested);
   const doSync = options?.fsync ?? true;
   const problems: string[] = [];
   const planned: PlannedSection[] = [];

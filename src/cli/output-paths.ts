@@ -1,0 +1,75 @@
+/**
+ * The output files of a command, checked before any work: a long run must not end in "no such
+ * directory", nor write over one of its own inputs (`khop register build in.csv -o in.csv`
+ * replaced the CSV with the snapshot), nor write two outputs to one file.
+ *
+ *   outputs  the values of OUTPUT_OPTIONS (-o/--out, --pairs, --report, --rejected, --save-model)
+ *   inputs   the positional arguments that are files, and INPUT_OPTIONS (--register, --schema,
+ *            --model, --rules)
+ * Refused (usage error, exit 2): an output that is the same file as an input (same device and
+ * inode: symlinks and other spellings of the path included) or as another output; an output
+ * that is a directory; an output whose directory does not exist. Special files (/dev/stdout,
+ * a pipe) stay allowed as outputs.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { KhopError } from '../errors.js';
+import type { OptionValues } from './command.js';
+
+const OUTPUT_OPTIONS = ['out', 'pairs', 'report', 'rejected', 'save-model'] as const;
+const INPUT_OPTIONS = ['register', 'schema', 'model', 'rules'] as const;
+
+interface Found {
+  readonly label: string;
+  readonly path: string;
+  readonly id: string | null;
+}
+
+/** dev:ino of an existing path (symlinks followed), or null when there is none. */
+async function fileId(path: string): Promise<{ id: string; directory: boolean } | null> {
+  try {
+    const s = await stat(path);
+    return { id: `${s.dev}:${s.ino}`, directory: s.isDirectory() };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Check the output paths of a command (see the file header).
+ * @throws KhopError INVALID_ARGUMENT naming the options (and paths: the user's own arguments).
+ */
+export async function checkOutputPaths(values: OptionValues, positionals: readonly string[], resolvePath: (p: string) => string): Promise<void> {
+  const outputs: Found[] = [];
+  for (const name of OUTPUT_OPTIONS) {
+    const v = values[name];
+    if (typeof v !== 'string' || v === '' || v === '-') continue;
+    const path = resolvePath(v);
+    const f = await fileId(path);
+    if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: is a directory, not a file`);
+    if (f === null) {
+      const dir = await fileId(dirname(path));
+      if (dir === null || !dir.directory) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: the directory ${dirname(path)} does not exist`);
+    }
+    outputs.push({ label: `--${name}`, path: v, id: f?.id ?? null });
+  }
+  if (outputs.length === 0) return;
+  const inputs: Found[] = [];
+  for (const p of positionals) {
+    const f = await fileId(resolvePath(p));
+    if (f !== null && !f.directory) inputs.push({ label: 'input', path: p, id: f.id });
+  }
+  for (const name of INPUT_OPTIONS) {
+    const v = values[name];
+    if (typeof v !== 'string') continue;
+    const f = await fileId(resolvePath(v));
+    if (f !== null && !f.directory) inputs.push({ label: `--${name}`, path: v, id: f.id });
+  }
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i]!;
+    const same = inputs.find((x) => o.id !== null && x.id === o.id);
+    if (same !== undefined) throw new KhopError('INVALID_ARGUMENT', `${o.label} ${o.path} is the ${same.label === 'input' ? 'input file' : `${same.label} file`} ${same.path}: it would be written over; choose another output file`);
+    const dup = outputs.slice(0, i).find((x) => (o.id !== null && x.id === o.id) || resolvePath(x.path) === resolvePath(o.path));
+    if (dup !== undefined) throw new KhopError('INVALID_ARGUMENT', `${o.label} and ${dup.label} name the same file ${o.path}`);
+  }
+}
