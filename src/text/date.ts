@@ -218,12 +218,32 @@ function timeStart(s: string, from: number, to: number): number {
 }
 
 /**
- * True when s[from..to) is an all-zero time: [ T] hh:mm[:ss[.fff]] [Z]. Anything else that
- * follows a date is not accepted.
+ * Where a UTC offset ends s[from..to): the index of its sign for "+hh", "+hhmm", "+hh:mm" (or
+ * "−"), else `to`. The date written is the local date, whatever the offset.
  */
-function isMidnightSuffix(s: string, from: number, to: number): boolean {
-  let i = timeStart(s, from, to);
+function offsetStart(s: string, from: number, to: number): number {
+  for (let i = to - 1; i > from; i--) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x2b && c !== 0x2d) continue;
+    const n = to - i - 1;
+    const digitAt = (k: number): boolean => {
+      const d = asciiDigit(s.charCodeAt(i + 1 + k));
+      return d >= 0x30 && d <= 0x39;
+    };
+    const ok = n === 2 ? digitAt(0) && digitAt(1) : n === 4 ? digitAt(0) && digitAt(1) && digitAt(2) && digitAt(3) : n === 5 ? digitAt(0) && digitAt(1) && s.charCodeAt(i + 3) === 0x3a && digitAt(3) && digitAt(4) : false;
+    return ok ? i : to;
+  }
+  return to;
+}
+
+/**
+ * True when s[from..to) is an all-zero time: [ T] hh:mm[:ss[.fff]] [Z | ±hh[:mm]]. Anything
+ * else that follows a date is not accepted.
+ */
+function isMidnightSuffix(s: string, from: number, end: number): boolean {
+  let i = timeStart(s, from, end);
   if (i < 0) return false;
+  const to = offsetStart(s, i, end);
   let digits = 0;
   let colons = 0;
   let dot = false;

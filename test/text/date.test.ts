@@ -43,6 +43,10 @@ const VALID: readonly Ok[] = [
   ['\uff10\uff11/\uff10\uff15/\uff11\uff19\uff19\uff10', 19900501, 'day', true], // full-width
   ['1990-05-01T00:00:00Z', 19900501, 'day', true],
   ['1990-05-01T00:00:00.000Z', 19900501, 'day', true],
+  // Midnight with a UTC offset: the date written is the local date.
+  ['1990-05-01T00:00:00+07:00', 19900501, 'day', true],
+  ['1990-05-01T00:00:00-0530', 19900501, 'day', true],
+  ['1990-05-01T00:00+07', 19900501, 'day', true],
   ['1990-05-01 00:00', 19900501, 'day', true],
   ['01/05/1990 00:00:00', 19900501, 'day', true],
   ['05/01/1990', 19900501, 'day', true, { order: 'mdy' }],
@@ -93,6 +97,8 @@ const INVALID: ReadonlyArray<readonly [input: unknown, reason: string, options?:
   ['05/90', 'two-digit-year'],
   ['90', 'two-digit-year'],
   ['1990-05-01T17:00:00Z', 'time-not-midnight'],
+  ['1990-05-01T07:00:00+07:00', 'time-not-midnight'],
+  ['1990-05-01T00:00:00+7', 'time-not-midnight'],
   ['01/05/1990 08:30', 'time-not-midnight'],
   ['01/05/1990 8:30:00', 'time-not-midnight'],
   // Text after a space that is no time is an unread format, not a time.
