@@ -659,6 +659,10 @@ describe('dedupe rows holding bad values', () => {
   it('D15 fewer than two usable records → KhopError INVALID_INPUT (a model cannot be trained), not an empty "success"', async () => {
     expect(await errorCode(() => dedupe([], { schema: SCHEMA, threads: 1 }))).toBe('INVALID_INPUT');
     expect(await errorCode(() => dedupe([{ id: '001090012345', name: 'An' }, null], { schema: SCHEMA, threads: 1 }))).toBe('INVALID_INPUT');
+    // A misspelt idField rejects every row: the error says so (the column's name, no value).
+    const e = await khopErrorOf(() => dedupe(baseRows(), { schema: SCHEMA, idField: 'rid', threads: 1 }));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain(`42 rows read, 42 rejected; 42 NO_ID: the record id column "rid" has no usable value`);
   });
 
   it('D16 a CSV with malformed rows, read by openRecords and deduplicated: file rows = reader rejects + dedupe rejects + clustered', async () => {
