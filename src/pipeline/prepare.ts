@@ -22,7 +22,10 @@
  * type (object, array, boolean, NaN, ±Infinity) or has no usable field at all is REJECTED with
  * its position and a reason (field names only, never values). Input rows = prepared + rejected.
  * A reader's RecordSource is read as its rows; a row the reader rejected is rejected here at its
- * position with the reader's code (src/io/record-source-rows.ts).
+ * position with the reader's code (src/io/record-source-rows.ts). With `idField`, a row whose id
+ * repeats an earlier row's of the same source is rejected DUPLICATE_ID (seen-ids.ts): a cluster
+ * id is the smallest record id of its cluster and must name one row. (Its unusable values were
+ * already counted in the issues when it is found a duplicate.)
  */
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
@@ -35,6 +38,7 @@ import { parseSex } from '../text/sex.js';
 import { isKnownFamilyName } from '../text/name-frequencies.js';
 import { namePartForms } from '../keys/name-part-key.js';
 import { rowsOf, UnreadableRow } from '../io/record-source-rows.js';
+import { SeenIds } from './seen-ids.js';
 import type { RejectCode } from '../io/record-types.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 
@@ -43,7 +47,7 @@ export interface RejectedRow {
   /** 0-based position of the row in the input. */
   readonly index: number;
   /** Stable reason code: the pipeline's, or the reader's for a row a RecordSource could not read. */
-  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES' | 'NO_ID' | RejectCode;
+  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES' | 'NO_ID' | 'DUPLICATE_ID' | RejectCode;
   /** Human reason naming fields, never values. */
   readonly reason: string;
 }
@@ -662,14 +666,41 @@ export async function prepareRows(
     rejectedBySource[source]!.push(r);
   };
 
+  // With idField: a row whose id repeats an earlier row's of the same source is rejected.
+  const seen = idField === undefined ? null : new SeenIds((i) => userIds[i]!);
+  let seenSource = -1;
+
   /** A prepared chunk → the store and the bookkeeping, in input order (always this thread). */
   const append = (chunk: ReadChunk, p: PreparedChunk): void => {
-    // Rejections of both kinds, merged by input position.
+    // Duplicate ids first (the rows' bookkeeping is pushed as they are checked), then the
+    // rejections of all three kinds merged by input position.
+    let dup: RejectedRow[] = [];
+    let isDup: Uint8Array | null = null;
+    if (seen !== null && seenSource !== chunk.source) {
+      seen.clear();
+      seenSource = chunk.source;
+    }
+    for (let r = 0; r < p.count; r++) {
+      const prev = seen === null ? -1 : seen.findOrAdd(String(p.userIds[r]!), userIds.length);
+      if (prev >= 0) {
+        (isDup ??= new Uint8Array(p.count))[r] = 1;
+        dup.push({ index: p.at[r]!, code: 'DUPLICATE_ID', reason: `the record id (column "${idField}") is that of input row ${inputIndex[prev]! + 1}` });
+        continue;
+      }
+      inputIndex.push(p.at[r]!);
+      sourceOf.push(chunk.source);
+      userIds.push(p.userIds[r]!);
+    }
     const pre = chunk.rejected;
     const post = p.rejected;
-    for (let a = 0, b = 0; a < pre.length || b < post.length; ) {
-      if (b >= post.length || (a < pre.length && pre[a]!.index < post[b]!.index)) reject(chunk.source, pre[a++]!);
-      else reject(chunk.source, post[b++]!);
+    if (dup.length > 0 && post.length > 0) {
+      const merged: RejectedRow[] = [];
+      for (let a = 0, b = 0; a < dup.length || b < post.length; ) merged.push(b >= post.length || (a < dup.length && dup[a]!.index < post[b]!.index) ? dup[a++]! : post[b++]!);
+      dup = merged;
+    } else if (dup.length === 0) dup = post;
+    for (let a = 0, b = 0; a < pre.length || b < dup.length; ) {
+      if (b >= dup.length || (a < pre.length && pre[a]!.index < dup[b]!.index)) reject(chunk.source, pre[a++]!);
+      else reject(chunk.source, dup[b++]!);
     }
     for (let i = 0; i < p.issues.length; i += 3) {
       const m = (issues[p.issues[i] as string] ??= Object.create(null) as Record<string, number>);
@@ -699,7 +730,15 @@ export async function prepareRows(
         }
         return { column: cat.cat, values };
       });
-      store.appendRows(src, 0, p.count, overrides);
+      // In runs between the rejected duplicates (their category codes were assigned all the same,
+      // as the calling thread's path below does: the codes do not depend on where a chunk ran).
+      for (let from = 0; from < p.count; ) {
+        while (from < p.count && isDup !== null && isDup[from] === 1) from++;
+        let to = from;
+        while (to < p.count && (isDup === null || isDup[to] === 0)) to++;
+        if (to > from) store.appendRows(src, from, to, from === 0 && to === p.count ? overrides : overrides.map((o) => ({ column: o.column, values: o.values.slice(from, to) })));
+        from = to;
+      }
     } else {
       for (let r = 0; r < p.count; r++) {
         for (let c = 0; c < C; c++) cells[c] = p.cells[r * C + c];
@@ -707,13 +746,8 @@ export async function prepareRows(
           const folded = cells[cat.fold];
           if (typeof folded === 'string') cells[cat.cat] = categoryCode(cat.name, folded);
         }
-        store.append(cells);
+        if (isDup === null || isDup[r] === 0) store.append(cells);
       }
-    }
-    for (let r = 0; r < p.count; r++) {
-      inputIndex.push(p.at[r]!);
-      sourceOf.push(chunk.source);
-      userIds.push(p.userIds[r]!);
     }
   };
   /** The code of category value `folded` of field `name`: assigned in first-seen order. */

@@ -777,6 +777,29 @@ describe('dedupe rows holding bad values', () => {
     expect(reg.authenticate(rows[10]!, { candidates: 1 }).status).toBe('VERIFIED');
   });
 
+  it('D25: with idField, a row whose id repeats an earlier row\'s (as text: 7 and "7" are one id) is rejected DUPLICATE_ID naming the first row; link sides are apart', async () => {
+    const base = baseRows().map((row, i) => ({ ...row, rid: `r${i}` }));
+    const extra = [
+      { ...base[3]!, rid: 'r10', name: 'Một Người Khác' }, // another person with row 10's id
+      { ...base[4]!, rid: 7 },
+      { ...base[5]!, rid: '7' },
+    ];
+    const rows = [...base, ...extra];
+    for (const threads of [1, 2]) {
+      const r = await dedupe(rows, { schema: SCHEMA, idField: 'rid', threads, uSampleSize: 2000 });
+      expect(r.rejected.map((x) => [x.index, x.code])).toEqual([[base.length + 2, 'DUPLICATE_ID'], [base.length, 'DUPLICATE_ID']].sort((a, b) => (a[0] as number) - (b[0] as number)));
+      expect(r.rejected.find((x) => x.index === base.length)!.reason).toBe('the record id (column "rid") is that of input row 11');
+      expect(r.clusters[base.length]).toBeNull();
+      expect(r.clusters[base.length + 1]).not.toBeNull();
+      // Every cluster id names exactly one row's id.
+      const ids = new Set(rows.map((x) => String(x.rid)));
+      for (const c of r.clusters) if (c !== null) expect(ids.has(String(c))).toBe(true);
+    }
+    // link: the same id on both sides is two records, not a duplicate.
+    const l = await link(base, base, { schema: SCHEMA, idField: 'rid', threads: 1, uSampleSize: 2000 });
+    expect(l.rejectedLeft.length + l.rejectedRight.length).toBe(0);
+  });
+
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
     const rows = baseRows();
     for (const options of [
