@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvBoundaryScanner } from '../../src/io/csv-boundaries.js';
 import { CsvParser, type CsvSink } from '../../src/io/csv-parser.js';
 import { Rng } from '../../src/util/rng.js';
+import { concatBytes } from './io-test-helpers.js';
 
 const COLUMNS = 3;
 
@@ -66,13 +67,7 @@ function randomCsv(rng: Rng, delim: string): Uint8Array {
     if (l < lines - 1 || rng.chance(0.5)) parts.push(enc.encode(eol()));
   }
   if (rng.chance(0.1)) parts.push(enc.encode('"open to the end'));
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 describe('CsvBoundaryScanner', () => {
