@@ -39,6 +39,7 @@ import { isKnownFamilyName } from '../text/name-frequencies.js';
 import { namePartForms } from '../keys/name-part-key.js';
 import { rowsOf, UnreadableRow } from '../io/record-source-rows.js';
 import { SeenIds } from './seen-ids.js';
+import { mergeByIndex } from '../util/merge-by-index.js';
 import type { RejectCode } from '../io/record-types.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 
@@ -674,7 +675,7 @@ export async function prepareRows(
   const append = (chunk: ReadChunk, p: PreparedChunk): void => {
     // Duplicate ids first (the rows' bookkeeping is pushed as they are checked), then the
     // rejections of all three kinds merged by input position.
-    let dup: RejectedRow[] = [];
+    const dup: RejectedRow[] = [];
     let isDup: Uint8Array | null = null;
     if (seen !== null && seenSource !== chunk.source) {
       seen.clear();
@@ -691,17 +692,7 @@ export async function prepareRows(
       sourceOf.push(chunk.source);
       userIds.push(p.userIds[r]!);
     }
-    const pre = chunk.rejected;
-    const post = p.rejected;
-    if (dup.length > 0 && post.length > 0) {
-      const merged: RejectedRow[] = [];
-      for (let a = 0, b = 0; a < dup.length || b < post.length; ) merged.push(b >= post.length || (a < dup.length && dup[a]!.index < post[b]!.index) ? dup[a++]! : post[b++]!);
-      dup = merged;
-    } else if (dup.length === 0) dup = post;
-    for (let a = 0, b = 0; a < pre.length || b < dup.length; ) {
-      if (b >= dup.length || (a < pre.length && pre[a]!.index < dup[b]!.index)) reject(chunk.source, pre[a++]!);
-      else reject(chunk.source, dup[b++]!);
-    }
+    for (const r of mergeByIndex(chunk.rejected, mergeByIndex(p.rejected, dup))) reject(chunk.source, r);
     for (let i = 0; i < p.issues.length; i += 3) {
       const m = (issues[p.issues[i] as string] ??= Object.create(null) as Record<string, number>);
       const reason = p.issues[i + 1] as string;

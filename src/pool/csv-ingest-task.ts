@@ -24,6 +24,7 @@ import { csvRejectReason } from '../io/csv-reader.js';
 import { unreadableReason } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
 import type { RegisterRejectedRow } from '../register/row-ingest.js';
+import { mergeByIndex } from '../util/merge-by-index.js';
 import { ingestChunk, ingestState, type IngestChunkResult, type IngestJob, type IngestState } from './ingest-tasks.js';
 
 export const CSV_INGEST_TASK = 'register.ingestCsv';
@@ -119,14 +120,7 @@ export function csvIngestChunk(state: IngestState, p: CsvIngestPayload): CsvInge
   }
   const r = ingestChunk(state, { job: p.job, start: p.start, count: sink.count, values: sink.values, skip: sink.skip, part: p.part });
   if (sink.unreadable.length === 0) return { ...r, unreadable: 0 };
-  // Both lists are in position order: merge them.
-  const a = r.rejected;
-  const b = sink.unreadable;
-  const rejected: RegisterRejectedRow[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) rejected.push(j >= b.length || (i < a.length && a[i]!.index < b[j]!.index) ? a[i++]! : b[j++]!);
-  return { ...r, rejected, unreadable: b.length };
+  return { ...r, rejected: mergeByIndex(r.rejected, sink.unreadable), unreadable: sink.unreadable.length };
 }
 
 /** Worker side: parse and ingest one piece with the job's layout (built once per thread). */
