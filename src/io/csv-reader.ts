@@ -273,17 +273,14 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
     if (this.isStarted || input.path === null || input.gzip || this.encoding !== 'utf-8' || this.hasObservers || (input.size ?? 0) < minBytes) return null;
     this.markStarted();
     void this.input.close();
-    const names = this.names;
     return {
       path: input.path,
-      size: input.size ?? 0,
       bomLength: this.bomLength,
       headerInFile: this.opts.header === null,
       delimiter: this.delimiter!.charCodeAt(0),
-      names,
+      names: this.names,
       maxFieldLength: this.opts.maxFieldLength,
       maxColumns: this.opts.maxColumns,
-      encoding: 'utf-8',
       account: (s) => this.setSummary(s.accepted, s.rejected, s.blankLines, s.bytesRead),
     };
   }
@@ -292,8 +289,6 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
 /** A CSV file taken from its source to be parsed in pieces (see CsvRecordSourceImpl.takeFile). */
 export interface CsvFile {
   readonly path: string;
-  /** File size in bytes. */
-  readonly size: number;
   /** Bytes of the byte-order mark at its start (0 or 3). */
   readonly bomLength: number;
   /** The first non-blank line is the header (else `names` came from the options). */
@@ -304,7 +299,6 @@ export interface CsvFile {
   readonly names: readonly string[];
   readonly maxFieldLength: number;
   readonly maxColumns: number;
-  readonly encoding: 'utf-8';
   /** Set the source's summary: rows read, blank lines (the whole file's), bytes. */
   account(summary: { accepted: number; rejected: number; blankLines: number; bytesRead: number }): void;
 }
@@ -316,8 +310,8 @@ export function takeCsvFile(source: unknown, minBytes: number): CsvFile | null {
 
 /**
  * The reason of a rejected CSV row (or header, `names` null): codes, positions and header names
- * only — never a value. `lastLine`: the parser's line when it rejected the row (an unterminated
- * quote runs to the end of the input: the reason says how many lines the row took in).
+ * only — never a value. `lastLine`: the last line the parser has read (an unterminated quote
+ * runs to the end of the input: the reason says up to which line the row took in).
  */
 export function csvRejectReason(
   code: RejectCode,

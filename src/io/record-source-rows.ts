@@ -17,7 +17,7 @@
  * file has; the pipelines read their sources row by row anyway.
  */
 import { KhopError } from '../errors.js';
-import type { RecordItem, RecordSource, RejectCode, RejectedItem } from './record-types.js';
+import type { RecordSource, RejectCode, RejectedItem } from './record-types.js';
 
 const FORMATS: ReadonlySet<unknown> = new Set(['csv', 'ndjson', 'parquet']);
 
@@ -37,10 +37,6 @@ export class UnreadableRow {
 /** The reason a pipeline gives a row its reader rejected: row number, line and the reader's reason. */
 export function unreadableReason(rowNumber: number, line: number | undefined, reason: string): string {
   return `row ${rowNumber}${line !== undefined ? ` (line ${line})` : ''} could not be read: ${reason}`;
-}
-
-function where(item: RecordItem): string {
-  return `row ${item.rowNumber}${item.line !== undefined ? ` (line ${item.line})` : ''}`;
 }
 
 /** True for a RecordSource (the readers' result, or anything implementing that interface). */
@@ -78,7 +74,7 @@ export function claimsOf<T>(claims: T): T | AsyncGenerator<unknown, void, undefi
       for (let i = 0; i < batch.length; i++) {
         const item = batch[i]!;
         if (item.kind === 'rejected') {
-          throw new KhopError('INVALID_INPUT', `claim ${where(item)} could not be read: ${item.reason} (${item.code})`, {
+          throw new KhopError('INVALID_INPUT', `claim ${unreadableReason(item.rowNumber, item.line, item.reason)} (${item.code})`, {
             details: { rowNumber: item.rowNumber, code: item.code },
           });
         }
