@@ -46,16 +46,24 @@ export function parseCommandArgs(
   positionals: { min: number; max: number; names: string },
   command: string,
 ): { values: OptionValues; positionals: string[] } {
-  let parsed: { values: OptionValues; positionals: string[] };
+  let parsed: { values: OptionValues; positionals: string[]; tokens?: Array<{ kind: string; name?: string }> };
+  const specs = { ...COMMON_OPTIONS, ...options };
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: true }) as {
-      values: OptionValues;
-      positionals: string[];
-    };
+    parsed = parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: true, tokens: true }) as typeof parsed;
   } catch (e) {
     throw usageFromParseArgs(e, command);
   }
   if (parsed.values.help === true) return parsed;
+  // An option given twice: the last would win without a word (--threshold 0.5 … --threshold 0.9).
+  const seen = new Set<string>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    if (seen.has(t.name) && specs[t.name]?.multiple !== true) {
+      throw new KhopError('INVALID_ARGUMENT', `${command}: option --${t.name} is given more than once (see khop ${command} --help)`);
+    }
+    seen.add(t.name);
+  }
+  delete parsed.tokens;
   const n = parsed.positionals.length;
   if (n < positionals.min) {
     throw new KhopError('INVALID_ARGUMENT', `${command}: missing argument ${positionals.names} (see khop ${command} --help)`);
@@ -83,7 +91,11 @@ function usageFromParseArgs(e: unknown, command: string): KhopError {
       text = `unknown option ${option}`;
       break;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      text = message.includes('argument missing') ? `option ${option} needs a value` : `option ${option} takes no value`;
+      text = message.includes('argument missing')
+        ? `option ${option} needs a value`
+        : message.includes('ambiguous')
+          ? `option ${option} needs a value; one that starts with "-" (a negative number) is written ${option}=-…`
+          : `option ${option} takes no value`;
       break;
     default:
       text = 'cannot parse the arguments';

@@ -81,4 +81,20 @@ describe('parseCommandArgs', () => {
       expect((e as Error).message).not.toContain('Nguyễn');
     }
   });
+
+  it('refuses an option given twice (the last would win without a word), and explains a negative value', () => {
+    const msg = (argv: string[]): string => {
+      try {
+        parseCommandArgs(argv, { ...options, n: { type: 'string' as const } }, positionals, 'cmd');
+      } catch (e) {
+        expect(isKhopError(e, 'INVALID_ARGUMENT')).toBe(true);
+        return (e as Error).message;
+      }
+      return 'parsed';
+    };
+    expect(msg(['a.csv', '-o', 'x', '--out', 'y'])).toContain('option --out is given more than once');
+    expect(msg(['a.csv', '--quiet', '--quiet'])).toContain('option --quiet is given more than once');
+    expect(msg(['a.csv', '--n', '-3'])).toContain('option --n needs a value; one that starts with "-" (a negative number) is written --n=-');
+    expect(msg(['a.csv', '--n=-3', '-o', 'x'])).toBe('parsed');
+  });
 });
