@@ -69,9 +69,10 @@ export const DEFAULT_ESTIMATE_SAMPLE_SIZE = 2000;
 /**
  * Bytes of per-row bookkeeping outside the store (input position, user id, source, rank, rep),
  * 12 of them the average-linkage guard's (its evidence pairs' row starts, member ring, sizes:
- * cluster/clusters.ts).
+ * cluster/clusters.ts), 12 the duplicate-id table of a run with idField (seen-ids.ts: 8–16
+ * bytes an id; counted whether or not idField is given — the estimate errs high).
  */
-export const ROW_BOOKKEEPING_BYTES = 44;
+export const ROW_BOOKKEEPING_BYTES = 56;
 
 /**
  * Text bytes per row of each store column form when no sample is given, by the suffix of the
