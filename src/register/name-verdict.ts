@@ -7,7 +7,9 @@
  *   equivalent  the claim's canonical form (normalizeText + family·middle·given order,
  *               person-name-form.ts) equals the register's, because of:
  *                 unicode-form    decomposed (NFD), half-composed (Windows keyboard), look-alike
- *                                 (Ð for Đ) or invisible characters in the claim
+ *                                 (Ð for Đ) or invisible characters in the claim, or characters
+ *                                 that are not letters (an emoji, a replacement character) on
+ *                                 one side of two names with diacritics: the letters are the same
  *                 tone-placement  the tone mark on the other vowel (hoà / hòa, thuỷ / thủy)
  *                 letter-case     only upper / lower case differs
  *                 spacing         only spaces differ (doubled, tabs, no-break spaces)
@@ -792,7 +794,17 @@ export class ClaimName {
  * diacritics and they differ (Ân / An, Hạ / Hà: different names, or a slip).
  */
 function diacriticsOutcome(a: string, b: string): number {
-  return hasNonAscii(a) && hasNonAscii(b) ? NAME.DIACRITICS_DIFFER : NAME.DIACRITICS;
+  if (!hasNonAscii(a) || !hasNonAscii(b)) return NAME.DIACRITICS;
+  // Both carry non-ASCII characters, and the same letters: they differ only in characters that
+  // are not letters (an emoji, a replacement character, a symbol) — not in diacritics.
+  return lettersOf(a) === lettersOf(b) ? NAME.UNICODE_FORM : NAME.DIACRITICS_DIFFER;
+}
+
+const NOT_LETTER = /[^\p{L}\p{M}\p{N}]+/gu;
+
+/** The letters, marks and digits of `s`, in order (nothing else). */
+function lettersOf(s: string): string {
+  return s.replace(NOT_LETTER, '');
 }
 
 /** Code units of the stored name compareNameUtf8 reads (not re-entrant). */

@@ -50,6 +50,9 @@ describe('compareName known answers', () => {
     ['Nguyễn Văn An', 'NGUYEN VAN AN', 'equivalent/diacritics'],
     ['Nguyễn Văn Ân', 'Nguyễn Văn An', 'close/diacritics-differ'],
     ['Nguyễn Văn Án', 'Nguyễn Văn Ân', 'close/diacritics-differ'],
+    // Only characters that are not letters differ: the letters and their diacritics are the same.
+    ['Nguyễn Văn An 😀', 'Nguyễn Văn An', 'equivalent/unicode-form'],
+    ['Nguyễn Văn Ân 😀', 'Nguyễn Văn An', 'close/diacritics-differ'],
     ['Thuỷ', 'Thủy', 'equivalent/tone-placement'],
     ['Lê Thị Thuỷ', 'Lê Thị Thủy', 'equivalent/tone-placement'],
     ['Hồ Ngọc Hà', 'Hồ Ngọc Hà'.normalize('NFD'), 'equivalent/register-form'],
@@ -204,7 +207,13 @@ function referenceCompare(text: string, locale: RegisterNameLocale, full: boolea
   const permutation = written.length === rf.length && sum(written) === sum(rf);
   if (permutation) {
     for (const o of orderings) if (o.norm === recordNorm) return claim.equivalence(style, o.kind, recordNorm);
-    for (const o of orderings) if (o.folded === rf) return nonAscii(o.norm) && nonAscii(recordNorm) ? NAME.DIACRITICS_DIFFER : NAME.DIACRITICS;
+    // Both with diacritics: the same letters (only non-letters differ) are equivalent, else the diacritics differ.
+    const letters = (x: string) => [...x].filter((ch) => /[\p{L}\p{M}\p{N}]/u.test(ch)).join('');
+    for (const o of orderings) {
+      if (o.folded !== rf) continue;
+      if (!nonAscii(o.norm) || !nonAscii(recordNorm)) return NAME.DIACRITICS;
+      return letters(o.norm) === letters(recordNorm) ? NAME.UNICODE_FORM : NAME.DIACRITICS_DIFFER;
+    }
   }
   let cf = written;
   if (full) {
