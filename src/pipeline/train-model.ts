@@ -171,6 +171,16 @@ export async function trainModel(
     if (!any) empty.add(k);
   }
   const keep = plan.specs.map((_, k) => k).filter((k) => !empty.has(k));
+  // Every random pair agreeing exactly on every field it has (every record the same): no
+  // agreement is evidence (u(exact) = 1), EM has nothing to separate, and the candidate pairs
+  // would all score 0 bits — every row a singleton, a plausible-looking wrong answer. Refused
+  // when there are candidates to score (none: every block was skipped, and the stats say so).
+  if (candidateCount > 0 && keep.length > 0 && random.count > 0 && keep.every((k) => uLevels[k]!.subarray(0, random.count).every((l) => l <= 1))) {
+    throw new KhopError(
+      'INVALID_INPUT',
+      'the records do not vary: every sampled pair agrees exactly on every field it has, so nothing tells a match from a non-match; a model cannot be trained (pass a trained model to score such data)',
+    );
+  }
   const uSub = keep.length > 0 ? estimateU(keep.map((k) => uLevels[k]!), random.count, keep.map((k) => plan.specs[k]!)) : { u: [], counts: [], unobserved: [] };
   const uAll: Float64Array[] = plan.specs.map((spec, k) => {
     const i = keep.indexOf(k);

@@ -800,6 +800,16 @@ describe('dedupe rows holding bad values', () => {
     expect(l.rejectedLeft.length + l.rejectedRight.length).toBe(0);
   });
 
+  it('D26: rows that do not vary (one record copied 50 times) are refused INVALID_INPUT when training, not returned as 50 singletons; a trained model clusters them', async () => {
+    const copies = Array.from({ length: 50 }, (_, i) => ({ ...baseRows()[10]!, rid: `c${i}` }));
+    const e = await khopErrorOf(() => dedupe(copies, { schema: SCHEMA, idField: 'rid', threads: 1 }));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toMatch(/the records do not vary/);
+    const trained = await dedupe(baseRows(), { schema: SCHEMA, threads: 1, uSampleSize: 2000 });
+    const r = await dedupe(copies, { schema: SCHEMA, idField: 'rid', threads: 1, model: trained.model });
+    expect(new Set(r.clusters)).toEqual(new Set(['c0']));
+  });
+
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
     const rows = baseRows();
     for (const options of [
