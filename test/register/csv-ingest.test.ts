@@ -16,6 +16,7 @@ import { generatePopulation } from '../../src/synth/population.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import { Rng } from '../../src/util/rng.js';
 import type { CsvReadOptions } from '../../src/io/csv-reader.js';
+import { isKhopError } from '../../src/errors.js';
 
 const SCHEMA = vietnamesePersonSchema();
 const COLUMNS = ['recordId', 'id', 'fullName', 'dob', 'sex', 'province', 'address', 'old'];
@@ -112,6 +113,27 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
       }
     });
   });
+
+  for (const mode of ['throw', 'exit'] as const) {
+    it(`a worker that ${mode === 'throw' ? 'throws' : 'dies'} on a piece rejects the build with WORKER_FAILED naming the task; the next build works`, async () => {
+      const path = join(dir, `fault-${mode}.csv`);
+      await writeFile(path, csvText({ name: 'fault', eol: 'lf' }, 1500, 9));
+      process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.ingestCsv', part: 1, mode });
+      let error: unknown;
+      try {
+        // Workers only (no calling-thread share): piece 1 is a worker's; the build's own pool.
+        await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, { csvMinBytes: 0, csvPieceBytes: 4096, callingThreadShare: false });
+      } catch (e) {
+        error = e;
+      } finally {
+        delete process.env['KHOP_POOL_FAULT'];
+      }
+      expect(isKhopError(error, 'WORKER_FAILED')).toBe(true);
+      expect((error as Error).message).toContain('register.ingestCsv');
+      const again = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, { csvMinBytes: 0, csvPieceBytes: 4096 });
+      expect(again.size).toBeGreaterThan(1000);
+    });
+  }
 
   it('a source with a progress callback, or below csvMinBytes, is read row by row (same register)', async () => {
     const path = join(dir, 'small.csv');
