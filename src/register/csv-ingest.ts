@@ -24,7 +24,10 @@
  *
  * Memory: ≤ (2 × workers + INGEST_CALLING_THREAD_CHUNKS) pieces and their results in flight,
  * as the row-by-row read. The file is read twice (the scan, then each piece): the second read
- * comes from the page cache.
+ * comes from the page cache. A piece is decoded to one string, so none grows past
+ * DEFAULT_CSV_MAX_PIECE_BYTES (64 MiB): a file with no cut for longer — lines ending in a lone
+ * CR, a quote left open — has its rest parsed on the calling thread as it streams and its rows
+ * ingested on the pool one by one (restOfFile → ingestRows), with the same result.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
@@ -33,13 +36,23 @@ import type { CsvFile } from '../io/csv-reader.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { CSV_INGEST_TASK, csvIngestChunk, type CsvIngestPayload, type CsvIngestResult, type CsvPieceFormat } from '../pool/csv-ingest-task.js';
-import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
+import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
+import { CsvParser, type CsvSink } from '../io/csv-parser.js';
+import { csvRejectReason } from '../io/csv-reader.js';
+import { newRowValues } from '../io/record-types.js';
+import { UnreadableRow } from '../io/record-source-rows.js';
 import type { PoolLike } from './parallel-authenticate.js';
 
 /** Files from this size are cut into pieces (smaller ones are read row by row: a pool costs ~0.3–0.6 s to start). */
 export const DEFAULT_PARALLEL_CSV_MIN_BYTES = 16 << 20;
 /** Bytes of a piece: ~13k rows of a 150-byte register row, as DEFAULT_INGEST_CHUNK_ROWS. */
 export const DEFAULT_CSV_PIECE_BYTES = 2 << 20;
+/**
+ * A piece never grows past this many bytes: a file with no cut for longer (lines ending in a
+ * lone CR, a quote left open) has its rest parsed on the calling thread as it streams
+ * ({@link restOfFile}) — a piece is decoded to ONE string, and V8's strings stop at ~512M units.
+ */
+export const DEFAULT_CSV_MAX_PIECE_BYTES = 64 << 20;
 /** Bytes the scan reads at a time. */
 const SCAN_BLOCK_BYTES = 1 << 20;
 const LF = 0x0a;
@@ -63,6 +76,59 @@ function changed(path: string): KhopError {
 }
 
 /**
+ * The rows of the file from byte `from` (a cut: a record starts there), parsed on this thread
+ * as the file streams — each accepted row's values, an UnreadableRow for each rejected one, as
+ * a one-thread read of the file gives them (row numbers from `firstRow` + 1, lines from
+ * `firstLine`). `counts` gets the rows, the unreadable ones, the blank lines and the bytes read.
+ */
+async function* restOfFile(
+  fh: FileHandle,
+  file: CsvFile,
+  from: number,
+  firstRow: number,
+  firstLine: number,
+  counts: { rows: number; unreadable: number; blank: number; bytes: number },
+): AsyncGenerator<unknown, void, undefined> {
+  const names = file.names;
+  const out: unknown[] = [];
+  let parser: CsvParser | null = null;
+  const sink: CsvSink = {
+    record(fields, fieldCount) {
+      const values = newRowValues();
+      for (let j = 0; j < fieldCount; j++) values[names[j]!] = fields[j];
+      out.push(values);
+      counts.rows++;
+    },
+    rejected(code, column, fieldCount, line) {
+      counts.rows++;
+      counts.unreadable++;
+      const reason = csvRejectReason(code, column, fieldCount, names, file, 'utf-8', firstLine + parser!.lastLine - 1);
+      out.push(new UnreadableRow({ kind: 'rejected', rowNumber: firstRow + counts.rows, line: firstLine + line - 1, code, reason }));
+    },
+    blankLine() {
+      counts.blank++;
+    },
+  };
+  parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: false });
+  parser.setExpectedColumns(names.length);
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  const block = new Uint8Array(SCAN_BLOCK_BYTES);
+  for (let at = from; ; ) {
+    const n = await readFully(fh, block, at);
+    if (n === 0) break;
+    at += n;
+    counts.bytes = at;
+    parser.push(decoder.decode(block.subarray(0, n), { stream: true }));
+    for (const row of out) yield row;
+    out.length = 0;
+  }
+  const tail = decoder.decode();
+  if (tail !== '') parser.push(tail);
+  parser.finish();
+  for (const row of out) yield row;
+}
+
+/**
  * Read every row of the CSV `file` into `sink` on the pool (see the file header).
  * @throws (rejects) KhopError IO_ERROR (the file cannot be read, or changed), WORKER_FAILED
  *   naming the task, whatever the sink throws (MEMORY_BUDGET_EXCEEDED…).
@@ -72,6 +138,10 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
   const pieceBytes = t.csvPieceBytes ?? DEFAULT_CSV_PIECE_BYTES;
   if (!Number.isInteger(pieceBytes) || pieceBytes < 1) {
     throw new KhopError('INVALID_OPTION', 'Register.build: ingest tuning needs an integer csvPieceBytes ≥ 1', { details: { problems: ['ingest tuning'] } });
+  }
+  const maxPieceBytes = t.csvMaxPieceBytes ?? DEFAULT_CSV_MAX_PIECE_BYTES;
+  if (!Number.isInteger(maxPieceBytes) || maxPieceBytes < pieceBytes) {
+    throw new KhopError('INVALID_OPTION', 'Register.build: ingest tuning needs an integer csvMaxPieceBytes ≥ csvPieceBytes', { details: { problems: ['ingest tuning'] } });
   }
   const share = t.callingThreadShare ?? true;
   const workersWanted = t.pool !== undefined ? t.pool.threads : share ? o.threads - 1 : o.threads;
@@ -145,6 +215,7 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
       await chunks!.push({ payload });
     };
     let at = pos;
+    let streamed = false;
     for (;;) {
       const n = await readFully(fh, block, at);
       if (n === 0) break;
@@ -156,10 +227,25 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
         from = r;
       }
       at += n;
+      if (at - pieceStart > maxPieceBytes) {
+        // No cut for too long (lines ending in a lone CR, a quote left open): the rest is
+        // parsed here as it streams and its rows ingested on the pool row by row.
+        await chunks.drain();
+        const rest = { rows: 0, unreadable: 0, blank: 0, bytes: pieceStart };
+        await ingestRows(restOfFile(fh, file, pieceStart, start, line, rest), sink, { ...o, tuning: { ...t, pool: p, minRows: 0 } });
+        start += rest.rows;
+        unreadable += rest.unreadable;
+        blank += rest.blank;
+        at = rest.bytes;
+        streamed = true;
+        break;
+      }
     }
-    scanner.finish();
-    await cut(at, true);
-    await chunks.drain();
+    if (!streamed) {
+      scanner.finish();
+      await cut(at, true);
+      await chunks.drain();
+    }
     file.account({ accepted: start - unreadable, rejected: unreadable, blankLines: blank, bytesRead: at });
   } catch (e) {
     chunks?.abandon();

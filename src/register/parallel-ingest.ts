@@ -123,6 +123,8 @@ export interface IngestTuning {
   readonly csvMinBytes?: number;
   /** Bytes of a piece of such a file (cut at the first record end past it); default DEFAULT_CSV_PIECE_BYTES. Integer ≥ 1. */
   readonly csvPieceBytes?: number;
+  /** A piece never grows past this (see DEFAULT_CSV_MAX_PIECE_BYTES). Integer ≥ csvPieceBytes. */
+  readonly csvMaxPieceBytes?: number;
   /**
    * Not ingest, but the build's last step: true (default) lays the store out in "did you
    * mean" block order (block-order.ts); false keeps input order — for tests and benchmarks

@@ -24,13 +24,16 @@ const COLUMNS = ['recordId', 'id', 'fullName', 'dob', 'sex', 'province', 'addres
 interface Variant {
   name: string;
   bom?: boolean;
-  eol: 'lf' | 'crlf' | 'mixed';
+  eol: 'lf' | 'crlf' | 'mixed' | 'cr';
   delimiter?: string;
   blank?: boolean;
   broken?: boolean;
   noFinalEol?: boolean;
   openQuoteAtEnd?: boolean;
   noHeader?: boolean;
+  openQuoteEarly?: boolean;
+  /** Build with a small csvMaxPieceBytes. */
+  maxPiece?: boolean;
 }
 
 const VARIANTS: Variant[] = [
@@ -39,12 +42,16 @@ const VARIANTS: Variant[] = [
   { name: 'mixed line ends, quoted line breaks, no final line end', eol: 'mixed', broken: true, noFinalEol: true },
   { name: 'semicolons, blank lines, an unterminated quote at the end', eol: 'lf', delimiter: ';', blank: true, openQuoteAtEnd: true },
   { name: 'no header line (header option), CRLF', eol: 'crlf', noHeader: true, broken: true },
+  // No cut anywhere (every line ends in a lone CR), or none after an early open quote: past
+  // csvMaxPieceBytes the rest is parsed as it streams.
+  { name: 'lone-CR line ends (no cut: streamed)', eol: 'cr', broken: true, maxPiece: true },
+  { name: 'a quote left open early (no cut after it: streamed)', eol: 'lf', openQuoteEarly: true, maxPiece: true },
 ];
 
 function csvText(v: Variant, size: number, seed: number): string {
   const rng = new Rng(seed);
   const d = v.delimiter ?? ',';
-  const eol = () => (v.eol === 'lf' ? '\n' : v.eol === 'crlf' ? '\r\n' : ['\n', '\r\n'][rng.int(2)]!);
+  const eol = () => (v.eol === 'lf' ? '\n' : v.eol === 'crlf' ? '\r\n' : v.eol === 'cr' ? '\r' : ['\n', '\r\n'][rng.int(2)]!);
   const q = (x: unknown) => (x === null || x === undefined ? '' : `"${String(x).replace(/"/g, '""')}"`);
   let out = v.bom === true ? '\uFEFF' : '';
   if (v.blank === true) out += eol() + eol();
@@ -55,6 +62,7 @@ function csvText(v: Variant, size: number, seed: number): string {
     if (v.eol === 'mixed' && rng.chance(0.05)) row['address'] = `${String(row['address'] ?? '')}\nline two`;
     if (v.broken === true && rng.chance(0.02)) out += (rng.chance(0.5) ? `${q(row['recordId'])}${d}"x"y` : q(row['recordId'])) + eol();
     if (v.blank === true && rng.chance(0.02)) out += eol();
+    if (v.openQuoteEarly === true && i === 300) out += `"r-open${d}` ;
     out += COLUMNS.map((c) => q(row[c])).join(d);
     if (i < pop.length - 1 || v.noFinalEol !== true) out += eol();
   });
@@ -98,7 +106,7 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
       const serial = await Register.build(SCHEMA, serialSource, { ...options, threads: 2 }, ONE_THREAD);
       for (const pieceBytes of [997, 64 << 10]) {
         const source = await openRecords(path, readOptions);
-        const pooled = await Register.build(SCHEMA, source, { ...options, threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: pieceBytes });
+        const pooled = await Register.build(SCHEMA, source, { ...options, threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: pieceBytes, ...(v.maxPiece === true ? { csvMaxPieceBytes: pieceBytes * 4 } : {}) });
         // The file was taken by the piece reader (the source cannot be iterated again).
         expect(() => source.batches()).toThrow(/only once/);
         expect((await snapshot(pooled)).equals(await snapshot(serial))).toBe(true);
@@ -106,7 +114,7 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
         expect(JSON.stringify(pooled.issues)).toBe(JSON.stringify(serial.issues));
         expect(source.summary).toEqual(serialSource.summary);
       }
-      if (v.broken === true || v.openQuoteAtEnd === true) {
+      if (v.broken === true || v.openQuoteAtEnd === true || v.openQuoteEarly === true) {
         const unreadable = serial.rejected.filter((r) => /could not be read/.test(r.reason));
         expect(unreadable.length).toBeGreaterThan(0);
         for (const r of unreadable) expect(r.reason).toMatch(new RegExp(`^row ${r.index + 1} \\(line \\d+\\) could not be read: `));
