@@ -13,6 +13,17 @@
  * already-resolved promise, without a generator's request queue.
  */
 import type { Verdict } from './verdict.js';
+import { KhopError } from '../errors.js';
+
+/** True when `c` can be read as a claim (what Register.authenticate accepts). */
+export function isClaimObject(c: unknown): c is Record<string, unknown> {
+  return c !== null && typeof c === 'object' && !Array.isArray(c);
+}
+
+/** The error of authenticateMany for claim `position` that is not an object (its position only). */
+export function notAClaimError(position: number): KhopError {
+  return new KhopError('INVALID_ARGUMENT', `authenticateMany: claim ${position} (0-based) is not an object`, { details: { index: position } });
+}
 
 export function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
   return x !== null && typeof x === 'object' && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
@@ -47,6 +58,8 @@ export interface ClaimBatch {
 export class VerdictStream implements AsyncIterator<Verdict> {
   private count = 0;
   private pos = 0;
+  /** Claims of the batches before this one. */
+  private base = 0;
   private finished = false;
   private readonly syncIt: Iterator<unknown> | null;
   private readonly asyncIt: AsyncIterator<unknown> | null;
@@ -62,7 +75,10 @@ export class VerdictStream implements AsyncIterator<Verdict> {
 
   next(): Promise<IteratorResult<Verdict>> {
     try {
-      if (this.pos < this.count) return Promise.resolve({ value: this.work.verdict(this.pos++), done: false });
+      if (this.pos < this.count) {
+        if (!isClaimObject(this.batch[this.pos])) throw notAClaimError(this.base + this.pos);
+        return Promise.resolve({ value: this.work.verdict(this.pos++), done: false });
+      }
       if (this.finished) return Promise.resolve({ value: undefined, done: true });
       if (this.syncIt !== null) {
         this.fillSync();
@@ -122,6 +138,7 @@ export class VerdictStream implements AsyncIterator<Verdict> {
   }
 
   private take(): void {
+    this.base += this.count;
     this.count = 0;
     this.pos = 0;
     if (this.batch.length > 0) this.work.prepare(this.batch);

@@ -65,7 +65,7 @@ import type { BlockIndexDescriptor } from '../block/block-index.js';
 import type { RecordStoreDescriptor } from '../block/record-store.js';
 import type { RegisterMeta } from './register-snapshot.js';
 import type { Verdict } from './verdict.js';
-import { openSource, type ClaimBatch } from './authenticate-batch.js';
+import { isClaimObject, notAClaimError, openSource, type ClaimBatch } from './authenticate-batch.js';
 import { claimValue, type ClaimValues } from './claim.js';
 import type { FieldPlan } from './register-layout.js';
 import { VerdictDecoder, type EncodedVerdicts, type VerdictEncoder, type VerdictObjects } from './verdict-codec.js';
@@ -369,10 +369,6 @@ function portable(v: unknown): unknown {
   return false;
 }
 
-/** True when `c` can be read as a claim (what Register.authenticate accepts). */
-function isClaimObject(c: unknown): c is Record<string, unknown> {
-  return c !== null && typeof c === 'object' && !Array.isArray(c);
-}
 
 /** The K field values of each claim of `batch`, flat (every element is a claim object). */
 export function packClaims(batch: readonly Record<string, unknown>[], fields: readonly FieldPlan[]): unknown[] {
@@ -465,7 +461,10 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private settledCount = 0;
   /** The source is exhausted (or stopped at a claim that is not an object). */
   private sourceDone = false;
-  private notAClaim = false;
+  /** Claims read from the source so far (the position of the next one). */
+  private readCount = 0;
+  /** Position of the claim that is not an object, or −1. */
+  private notAClaim = -1;
   private finished = false;
 
   constructor(
@@ -659,10 +658,11 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       return false;
     }
     if (!isClaimObject(r.value)) {
-      this.notAClaim = true;
+      this.notAClaim = this.readCount;
       this.sourceDone = true;
       return false;
     }
+    this.readCount++;
     batch.push(r.value);
     return true;
   }
@@ -682,7 +682,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private async end(): Promise<IteratorResult<Verdict>> {
     this.finished = true;
     await this.closeOwnPool();
-    if (this.notAClaim) throw new KhopError('INVALID_ARGUMENT', 'authenticate: a claim must be an object');
+    if (this.notAClaim >= 0) throw notAClaimError(this.notAClaim);
     return { value: undefined, done: true };
   }
 

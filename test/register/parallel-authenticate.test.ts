@@ -89,7 +89,7 @@ describe('authenticateMany on a worker pool', () => {
       (async () => {
         for await (const v of reg.authenticateMany(input, { pool, batchSize: 32 })) got.push(v);
       })(),
-    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'authenticateMany: claim 70 (0-based) is not an object', details: { index: 70 } });
     expect(got).toEqual(claims.slice(0, 70).map((c) => reg.authenticate(c)));
     // The one-thread path behaves the same.
     const seq: Verdict[] = [];
@@ -97,7 +97,7 @@ describe('authenticateMany on a worker pool', () => {
       (async () => {
         for await (const v of reg.authenticateMany(input, { batchSize: 32 })) seq.push(v);
       })(),
-    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'authenticateMany: claim 70 (0-based) is not an object', details: { index: 70 } });
     expect(seq).toEqual(got);
   });
 
