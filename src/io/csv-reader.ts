@@ -29,7 +29,7 @@ import {
   throwIfProblems,
   type ReadOptionsBase,
 } from './record-source.js';
-import { newRowValues, type RecordItem, type RecordSource, type RejectCode, type TextEncodingName } from './record-types.js';
+import { newRowValues, type RecordItem, type RecordSource, type RecordValues, type RejectCode, type TextEncodingName } from './record-types.js';
 import { TextInputSource } from './text-input-source.js';
 import { checkEncodingOption, decodeChunks, sniffEncoding, type EncodingOption } from './text-decoding.js';
 
@@ -221,9 +221,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       return;
     }
     const names = this.names;
-    const values = newRowValues();
-    for (let j = 0; j < fieldCount; j++) values[names[j]!] = fields[j];
-    this.batch.push({ kind: 'row', rowNumber: ++this.rowNumber, line, values });
+    this.batch.push({ kind: 'row', rowNumber: ++this.rowNumber, line, values: csvRowValues(names, fields, fieldCount) });
   }
 
   rejected(code: RejectCode, column: number, fieldCount: number, line: number, raw: string | undefined, rawTruncated: boolean): void {
@@ -306,6 +304,13 @@ export interface CsvFile {
 /** The CSV file behind `source`, taken from it (see CsvRecordSourceImpl.takeFile); null when there is none. */
 export function takeCsvFile(source: unknown, minBytes: number): CsvFile | null {
   return source instanceof CsvRecordSourceImpl ? source.takeFile(minBytes) : null;
+}
+
+/** The row object of a parsed CSV record: its fields keyed by the column names (see record-types.ts). */
+export function csvRowValues(names: readonly string[], fields: readonly string[], fieldCount: number): RecordValues {
+  const values = newRowValues();
+  for (let j = 0; j < fieldCount; j++) values[names[j]!] = fields[j];
+  return values;
 }
 
 /**

@@ -38,8 +38,7 @@ import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { CSV_INGEST_TASK, csvIngestChunk, type CsvIngestPayload, type CsvIngestResult, type CsvPieceFormat } from '../pool/csv-ingest-task.js';
 import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
 import { CsvParser, type CsvSink } from '../io/csv-parser.js';
-import { csvRejectReason } from '../io/csv-reader.js';
-import { newRowValues } from '../io/record-types.js';
+import { csvRejectReason, csvRowValues } from '../io/csv-reader.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import type { PoolLike } from './parallel-authenticate.js';
 
@@ -94,9 +93,7 @@ async function* restOfFile(
   let parser: CsvParser | null = null;
   const sink: CsvSink = {
     record(fields, fieldCount) {
-      const values = newRowValues();
-      for (let j = 0; j < fieldCount; j++) values[names[j]!] = fields[j];
-      out.push(values);
+      out.push(csvRowValues(names, fields, fieldCount));
       counts.rows++;
     },
     rejected(code, column, fieldCount, line) {

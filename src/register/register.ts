@@ -506,7 +506,7 @@ export class Register {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new KhopError('INVALID_OPTION', `${method}: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
     }
-    return { batchSize, k: this.candidateCount(options, AUTHENTICATE_MANY_OPTION_KEYS) };
+    return { batchSize, k: this.candidateCount(options, method, AUTHENTICATE_MANY_OPTION_KEYS) };
   }
 
   /**
@@ -858,13 +858,13 @@ export class Register {
     };
   }
 
-  private candidateCount(options: AuthenticateOptions | undefined, known: ReadonlySet<string> = AUTHENTICATE_OPTION_KEYS): number {
+  private candidateCount(options: AuthenticateOptions | undefined, method = 'authenticate', known: ReadonlySet<string> = AUTHENTICATE_OPTION_KEYS): number {
     const has = this.s.candidateIndex !== null;
     if (options === undefined) return has ? DEFAULT_CANDIDATES : 0;
     if (options === null || typeof options !== 'object') {
       throw new KhopError('INVALID_OPTION', 'authenticate: options must be an object', { details: { option: 'options' } });
     }
-    checkOptionKeys(known === AUTHENTICATE_OPTION_KEYS ? 'authenticate' : 'authenticateMany / authenticateAll', options, known);
+    checkOptionKeys(method, options, known);
     const v = options.candidates;
     if (v === undefined) return has ? DEFAULT_CANDIDATES : 0;
     if (!Number.isInteger(v) || v < 0 || v > MAX_CANDIDATES) {
