@@ -97,6 +97,7 @@ export type {
   IdContradiction,
 } from './text/index.js';
 export type { NationalIdOptions, CccdId, Cmnd9Id, NationalIdFailure, NationalIdFailureReason } from './text/national-id.js';
+export { DEFAULT_MISSING_VALUES } from './text/missing-values.js';
 
 // keys: phonetic encoders
 export { vietnamesePhoneticKey, vietnameseSyllableKey } from './keys/vietnamese-phonetic.js';

@@ -7,6 +7,7 @@
  * keys and comparison levels (see src/pipeline/prepare.ts and src/pipeline/comparisons.ts).
  */
 import { KhopError } from './errors.js';
+import { missingValuesProblems } from './text/missing-values.js';
 
 /** The kinds of field khop understands. */
 export type FieldKind =
@@ -52,6 +53,13 @@ export interface FieldSpec {
   minYear?: number;
   /** date only: latest plausible year. Default 2100. */
   maxYear?: number;
+  /**
+   * personName, givenName, familyName, category, text, identifier: whole values that stand for
+   * "no value" ("N/A", "NULL", "Không rõ"), read as missing and counted as an issue — matched
+   * after trimming, as listed or in lower, UPPER, Title or Sentence case. Default
+   * DEFAULT_MISSING_VALUES; `[]` reads every value as written (a family name "Null").
+   */
+  missingValues?: readonly string[];
 }
 
 export interface SchemaField {
@@ -72,14 +80,14 @@ export interface Schema {
 
 const ALLOWED_OPTIONS: Record<FieldKind, readonly string[]> = {
   nationalId: ['kind', 'column', 'country'],
-  personName: ['kind', 'column', 'locale'],
-  givenName: ['kind', 'column', 'locale'],
-  familyName: ['kind', 'column', 'locale'],
+  personName: ['kind', 'column', 'locale', 'missingValues'],
+  givenName: ['kind', 'column', 'locale', 'missingValues'],
+  familyName: ['kind', 'column', 'locale', 'missingValues'],
   date: ['kind', 'column', 'order', 'excelSerial', 'minYear', 'maxYear'],
   sex: ['kind', 'column'],
-  category: ['kind', 'column'],
-  text: ['kind', 'column'],
-  identifier: ['kind', 'column'],
+  category: ['kind', 'column', 'missingValues'],
+  text: ['kind', 'column', 'missingValues'],
+  identifier: ['kind', 'column', 'missingValues'],
 };
 
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
@@ -149,7 +157,11 @@ export function defineSchema(definition: Record<string, FieldSpec> | Schema): Sc
     if (spec.minYear !== undefined && spec.maxYear !== undefined && spec.minYear > spec.maxYear) {
       problems.push(`field "${name}": minYear is after maxYear`);
     }
-    fields.push({ name, column: typeof column === 'string' ? column : name, kind, spec: Object.freeze({ ...spec }) });
+    const missing = missingValuesProblems(name, spec.missingValues);
+    problems.push(...missing);
+    const copy = { ...spec };
+    if (missing.length === 0 && spec.missingValues !== undefined) copy.missingValues = Object.freeze([...spec.missingValues]);
+    fields.push({ name, column: typeof column === 'string' ? column : name, kind, spec: Object.freeze(copy) });
   }
   if (problems.length > 0) {
     throw new KhopError('INVALID_SCHEMA', `invalid schema: ${problems.join('; ')}`, { details: { problems } });

@@ -42,6 +42,7 @@ import { SeenIds } from './seen-ids.js';
 import { mergeByIndex } from '../util/merge-by-index.js';
 import type { RejectCode } from '../io/record-types.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
+import { missingValuesOf, PLACEHOLDER_ISSUE, type MissingValues } from '../text/missing-values.js';
 
 /** A row that could not be prepared. */
 export interface RejectedRow {
@@ -225,6 +226,8 @@ interface FieldCells {
   readonly c1: number;
   /** A date field's parse options, resolved once (parseDateWith). */
   readonly dateOptions: ResolvedDateOptions | null;
+  /** A category, text or identifier field's placeholders (missing-values.ts), or null. */
+  readonly missing: MissingValues | null;
 }
 
 /** A name group of RowPreparer. */
@@ -237,8 +240,22 @@ interface GroupCells {
   readonly givenPos: number;
   /** Store column index of each name form. */
   readonly forms: Readonly<Record<(typeof NAME_FORMS)[number], number>>;
+  /** Placeholders of the full name / family / given field (missing-values.ts), or null. */
+  readonly fullMissing: MissingValues | null;
+  readonly familyMissing: MissingValues | null;
+  readonly givenMissing: MissingValues | null;
   /** Full name as written → its forms (this preparer's; bounded by MAX_MEMO_NAMES). */
-  readonly memo: Map<string, NameForms | null>;
+  readonly memo: Map<string, NameForms | null | typeof PLACEHOLDER>;
+}
+
+/** A memo entry: the full name is a placeholder (read as missing, counted PLACEHOLDER_ISSUE). */
+const PLACEHOLDER = Symbol('placeholder');
+
+/** The text of a name part: '' when it is missing, PLACEHOLDER when it is one of the field's placeholders. */
+function partText(v: unknown, missing: MissingValues | null): string | typeof PLACEHOLDER {
+  const raw = textOf(v);
+  if (raw === null) return '';
+  return missing !== null && missing.has(raw.trim()) ? PLACEHOLDER : raw;
 }
 
 /** The non-empty parts, space-separated (no array per row). */
@@ -349,19 +366,20 @@ export class RowPreparer {
     this.fieldCells = schema.fields.flatMap((f, k): FieldCells[] => {
       switch (f.kind) {
         case 'nationalId':
-          return [{ f, pos: k, c0: col(`${f.name}.id`), c1: col(`${f.name}.idkind`), dateOptions: null }];
+          return [{ f, pos: k, c0: col(`${f.name}.id`), c1: col(`${f.name}.idkind`), dateOptions: null, missing: null }];
         case 'date':
           return [{
             f, pos: k, c0: col(`${f.name}.date`), c1: col(`${f.name}.dateTyped`),
             dateOptions: resolveDateOptions(f.spec), // its order / years / excelSerial; defaults as parseDate's
+            missing: null,
           }];
         case 'sex':
-          return [{ f, pos: k, c0: col(`${f.name}.sex`), c1: -1, dateOptions: null }];
+          return [{ f, pos: k, c0: col(`${f.name}.sex`), c1: -1, dateOptions: null, missing: null }];
         case 'category':
         case 'text':
-          return [{ f, pos: k, c0: col(`${f.name}.fold`), c1: -1, dateOptions: null }];
+          return [{ f, pos: k, c0: col(`${f.name}.fold`), c1: -1, dateOptions: null, missing: missingValuesOf(f.spec) }];
         case 'identifier':
-          return [{ f, pos: k, c0: col(`${f.name}.id`), c1: -1, dateOptions: null }];
+          return [{ f, pos: k, c0: col(`${f.name}.id`), c1: -1, dateOptions: null, missing: missingValuesOf(f.spec) }];
         default:
           return []; // name kinds: grouped
       }
@@ -377,7 +395,10 @@ export class RowPreparer {
         familyPos: famField === undefined ? -1 : pos.get(famField)!,
         givenPos: givField === undefined ? -1 : pos.get(givField)!,
         forms,
-        memo: new Map<string, NameForms | null>(),
+        fullMissing: g.hasMiddle ? missingValuesOf(g.fields[0]!.spec) : null,
+        familyMissing: famField === undefined ? null : missingValuesOf(famField.spec),
+        givenMissing: givField === undefined ? null : missingValuesOf(givField.spec),
+        memo: new Map<string, NameForms | null | typeof PLACEHOLDER>(),
       };
     });
     this.idField = idField;
@@ -417,7 +438,11 @@ export class RowPreparer {
     let usable = 0;
     for (const plan of this.fieldCells) {
       const f = plan.f;
-      const raw = textOf(values[base + plan.pos]);
+      let raw = textOf(values[base + plan.pos]);
+      if (raw !== null && plan.missing !== null && plan.missing.has(raw.trim())) {
+        this.issue(f.name, PLACEHOLDER_ISSUE);
+        raw = null;
+      }
       switch (f.kind) {
         case 'nationalId': {
           if (raw === null) break;
@@ -493,7 +518,7 @@ export class RowPreparer {
       }
     }
     for (const gp of this.groupCells) {
-      let forms: NameForms | null | undefined;
+      let forms: NameForms | null | typeof PLACEHOLDER | undefined;
       /** The name's text (for the issue's wording when it has no usable letter). */
       let text = '';
       if (gp.g.hasMiddle) {
@@ -505,14 +530,22 @@ export class RowPreparer {
         const memo = gp.memo;
         forms = memo.get(raw);
         if (forms === undefined) {
-          forms = fullNameForms(raw, gp.g.locale);
+          forms = gp.fullMissing !== null && gp.fullMissing.has(raw.trim()) ? PLACEHOLDER : fullNameForms(raw, gp.g.locale);
           if (memo.size >= MAX_MEMO_NAMES) memo.clear();
           memo.set(raw, forms);
         }
+        if (forms === PLACEHOLDER) {
+          this.issue(gp.g.name, PLACEHOLDER_ISSUE);
+          continue;
+        }
       } else {
+        // A part that is a placeholder is a missing part ("N/A" as the family name of "Anna").
+        const fam = gp.familyPos >= 0 ? partText(values[base + gp.familyPos], gp.familyMissing) : '';
+        const giv = gp.givenPos >= 0 ? partText(values[base + gp.givenPos], gp.givenMissing) : '';
+        if (fam === PLACEHOLDER || giv === PLACEHOLDER) this.issue(gp.g.name, PLACEHOLDER_ISSUE);
         // Tokens as the name parser splits them, so `norm` and the folded parts agree token by token.
-        const family = gp.familyPos >= 0 ? parsePersonName(textOf(values[base + gp.familyPos]) ?? '').tokens.join(' ') : '';
-        const given = gp.givenPos >= 0 ? parsePersonName(textOf(values[base + gp.givenPos]) ?? '').tokens.join(' ') : '';
+        const family = fam === PLACEHOLDER || fam === '' ? '' : parsePersonName(fam).tokens.join(' ');
+        const given = giv === PLACEHOLDER || giv === '' ? '' : parsePersonName(giv).tokens.join(' ');
         if (family === '' && given === '') continue;
         text = `${family} ${given}`;
         forms = hasLetter(text) ? partForms(family, '', given, gp.g.locale) : null;

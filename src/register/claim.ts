@@ -130,7 +130,9 @@ export class PreparedClaim {
       const f = layout.fields[i]!;
       const v = values !== undefined ? values.value(offset + i) : claimValue(claim!, f);
       this.raw[i] = v;
-      this.text[i] = textOf(v);
+      const t = textOf(v);
+      // A placeholder ("N/A", "Không rõ") in a name or text field is no value: claim-missing.
+      this.text[i] = t !== null && f.missing !== null && f.missing.has(t) ? null : t;
       this.parsed[i] = undefined;
       if (isBad(v)) {
         if (bad === none) bad = new Uint8Array(K);

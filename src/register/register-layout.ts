@@ -24,6 +24,7 @@
  * (its written style goes into the form byte; a personName also feeds the "did you mean" key),
  * the first date (date of birth: ID consistency, "did you mean") and the first sex field.
  */
+import { missingValuesOf, type MissingValues } from '../text/missing-values.js';
 import type { ColumnSpec } from '../block/record-store.js';
 import { KhopError } from '../errors.js';
 import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
@@ -59,6 +60,8 @@ export interface FieldPlan {
    * the ID number (keyed-id-hash.ts); null for an unkeyed register and for other kinds.
    */
   readonly keyed: KeyedIdHasher | null;
+  /** Names and other text fields: the schema's placeholders, read as missing (missing-values.ts); else null. */
+  readonly missing: MissingValues | null;
 }
 
 export interface RegisterLayout {
@@ -149,6 +152,7 @@ export function registerLayout(schema: Schema, hasIdField: boolean, keyed: Keyed
         identifier: f.kind === 'identifier',
         category: f.kind === 'category',
         keyed: group === 'id' ? keyed : null,
+        missing: group === 'name' || group === 'other' ? missingValuesOf(f.spec) : null,
       }),
     );
   });

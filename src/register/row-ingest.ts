@@ -27,6 +27,7 @@ import { normalizeText } from '../text/normalize.js';
 import { idNumber, parseIdInput } from './national-id-input.js';
 import { canonicalPersonName, candidateKeyHead } from './person-name-form.js';
 import { hasLetter } from '../text/person-name.js';
+import { PLACEHOLDER_ISSUE } from '../text/missing-values.js';
 import type { CategoryDictionary } from './category-dictionary.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import { dateFormatOf, nameStyleOf, packForm, packSex, sexFormOf } from './written-form.js';
@@ -252,6 +253,11 @@ export class RowIngester {
     const cells = this.cells;
     const text = textOf(raw);
     if (text === null) return;
+    // A placeholder ("N/A", "Không rõ") is no value. A personName's is found once per spelling (its memo).
+    if (f.missing !== null && f.kind !== 'personName' && f.missing.has(text)) {
+      this.issue(f.name, PLACEHOLDER_ISSUE);
+      return;
+    }
     switch (f.group) {
       case 'id': {
         const p = parseIdInput(typeof raw === 'bigint' ? String(raw) : raw);
@@ -269,12 +275,12 @@ export class RowIngester {
           let e = memo.get(text);
           if (e === undefined) {
             // A name without a letter ("0", "12345") is no name: missing, counted.
-            const c = hasLetter(text) ? canonicalPersonName(text, f.locale) : null;
+            const c = f.missing !== null && f.missing.has(text) ? null : hasLetter(text) ? canonicalPersonName(text, f.locale) : null;
             e = c === null ? null : { norm: c.norm, style: -1, head: undefined };
             if (memo.size >= MAX_MEMO_NAMES) memo.clear();
             memo.set(text, e);
           }
-          if (e === null) this.issue(f.name, hasLetter(text) ? 'name has no Latin letters' : 'name has no letters');
+          if (e === null) this.issue(f.name, f.missing !== null && f.missing.has(text) ? PLACEHOLDER_ISSUE : hasLetter(text) ? 'name has no Latin letters' : 'name has no letters');
           else {
             cells[f.storeColumn] = e.norm;
             this.nameEntry = e;

@@ -810,6 +810,78 @@ describe('dedupe rows holding bad values', () => {
     expect(new Set(r.clusters)).toEqual(new Set(['c0']));
   });
 
+  it('D27: a placeholder ("N/A", "NULL", "Không rõ") in a name or text field is missing in dedupe and in a register, never a value two records share; missingValues: [] reads it as written', async () => {
+    const rows = baseRows();
+    const extra = [
+      // One date of birth and IDs one digit apart: blocked together, so their names are compared.
+      { id: '001061099990', name: 'N/A', dob: '01/01/1961', sex: 'Nam' },
+      { id: '001061099991', name: 'n/a', dob: '01/01/1961', sex: 'Nam' },
+      { id: '001061099992', name: ' KHÔNG RÕ ', dob: '01/01/1961', sex: 'Nam' },
+      { id: '001061099993', name: 'Null', dob: '01/01/1961', sex: 'Nam' },
+    ];
+    const r = await dedupe([...rows, ...extra], { schema: SCHEMA, threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    expect(r.stats.issues['name']?.['placeholder for a missing value']).toBe(extra.length);
+    let pairsAmongThem = 0;
+    for (let i = 0; i < r.pairs.count; i++) {
+      if (r.pairs.left[i]! >= rows.length && r.pairs.right[i]! >= rows.length) {
+        pairsAmongThem++;
+        for (const f of r.explain(i).fields) if (f.comparison.startsWith('name.')) expect(f.label).toBe('missing');
+      }
+    }
+    const reg = await Register.build(SCHEMA, [...rows, ...extra], {});
+    expect(reg.issues['name']?.['placeholder for a missing value']).toBe(extra.length);
+    const v = reg.authenticate(extra[0]!);
+    expect(v.fields['name']!.result).toBe('missing');
+    expect(v.status).not.toBe('VERIFIED');
+    // A claim's placeholder is no name either, against a stored name.
+    const claim = reg.authenticate({ ...rows[10]!, name: 'Unknown' });
+    expect(claim.fields['name']!.result).toBe('missing');
+    expect(claim.status).not.toBe('VERIFIED');
+    // A field's own list: [] reads "Null" as the name it is.
+    const asWritten = { ...SCHEMA, name: { kind: 'personName', locale: 'vi', missingValues: [] } } as const satisfies Record<string, FieldSpec>;
+    const reg2 = await Register.build(asWritten, [...rows, ...extra], {});
+    expect(reg2.issues['name']?.['placeholder for a missing value']).toBeUndefined();
+    expect(reg2.authenticate(extra[3]!).status).toBe('VERIFIED');
+    const d2 = await dedupe([...rows, ...extra], { schema: asWritten, threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    let written = 0;
+    for (let i = 0; i < d2.pairs.count; i++) {
+      if (d2.pairs.left[i]! >= rows.length && d2.pairs.right[i]! >= rows.length) {
+        for (const f of d2.explain(i).fields) if (f.comparison.startsWith('name.') && f.label !== 'missing') written++;
+      }
+    }
+    expect(written).toBeGreaterThan(0);
+    expect(new Set(d2.clusters.slice(rows.length)).size).toBeLessThan(extra.length);
+    // Generic name parts, a category and an identifier.
+    const generic = {
+      first: { kind: 'givenName', locale: 'generic' },
+      last: { kind: 'familyName', locale: 'generic' },
+      dob: { kind: 'date' },
+      city: { kind: 'category' },
+      tax: { kind: 'identifier' },
+    } as const satisfies Record<string, FieldSpec>;
+    const people = Array.from({ length: 40 }, (_, i) => ({
+      first: ['Anna', 'Ben', 'Cara', 'Dan', 'Eve'][i % 5], last: ['Smith', 'Jones', 'Brown', 'Lee'][i % 4],
+      dob: `${String(1 + (i % 28)).padStart(2, '0')}/0${1 + (i % 9)}/19${60 + i}`, city: ['Leeds', 'York', 'Bath'][i % 3], tax: `T${1000 + (i % 30)}`,
+    }));
+    const holes = [
+      { first: 'N/A', last: 'Smith', dob: '01/01/1990', city: 'NULL', tax: 'N/A' },
+      { first: 'Zed', last: 'N/A', dob: '02/02/1991', city: 'null', tax: 'n/a' },
+    ];
+    const g = await dedupe([...people, ...holes], { schema: generic, threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    expect(g.stats.issues['last+first']?.['placeholder for a missing value']).toBe(2);
+    expect(g.stats.issues['city']?.['placeholder for a missing value']).toBe(2);
+    expect(g.stats.issues['tax']?.['placeholder for a missing value']).toBe(2);
+    for (let i = 0; i < g.pairs.count; i++) {
+      if (g.pairs.left[i]! >= people.length && g.pairs.right[i]! >= people.length) {
+        for (const f of g.explain(i).fields) if (f.comparison === 'city' || f.comparison === 'tax') expect(f.label).toBe('missing');
+      }
+    }
+    // The placeholder rows: no name evidence, so no key and no pair joins them (as written,
+    // "N/A" / "n/a" agree on the name and cluster together: asserted above through `written`).
+    expect(pairsAmongThem).toBe(0);
+    expect(new Set(r.clusters.slice(rows.length)).size).toBe(extra.length);
+  });
+
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
     const rows = baseRows();
     for (const options of [

@@ -1,0 +1,128 @@
+/**
+ * Placeholders that stand for "no value": "N/A", "NULL", "unknown", "Không rõ" written into a
+ * name, category, text or identifier cell by the system that exported it. Read as what they
+ * are, two records with the name "N/A" agree exactly on their name, and a claim "N/A" is
+ * VERIFIED against a stored "N/A"; read as missing, they are no evidence either way.
+ *
+ *   value ─► trim ─► (first unit, last unit, length) in the variants' filter? ─► Set.has
+ *
+ * A value is a placeholder when the WHOLE value, trimmed, is one of the field's list in one of
+ * four letter cases: as listed, lower, UPPER, Title Case (each word), Sentence case — and each
+ * of them in NFC and NFD. Spelling the variants out once keeps the check a filter test and one
+ * Set lookup: no lower-casing (a string per value) on the paths that read every cell. The
+ * filter — a bit per hash of (first code unit, last code unit, length) of every variant — turns
+ * away nearly every real value with two reads and a table lookup; a Set lookup of each name
+ * (its hash computed over every unit of a string read once) cost 4 % of authenticating a claim.
+ *
+ * Trade-off: the default list holds only words no person, place or identifier is written as
+ * (no "Na", "Nan" or "Nil", which are given names; no "-" or "?": a value without a letter or
+ * digit is missing already). "Null" is a real family name (rare); a field that may hold it
+ * takes its own list: `missingValues: []` in the schema reads every value as written.
+ */
+
+/**
+ * The default placeholders of name, category, text and identifier fields: English and
+ * Vietnamese words for "not available / unknown / none" (with and without diacritics).
+ */
+export const DEFAULT_MISSING_VALUES: readonly string[] = Object.freeze([
+  'n/a',
+  'n.a.',
+  '#n/a',
+  'null',
+  'none',
+  'unknown',
+  'undefined',
+  'không rõ',
+  'khong ro',
+  'không có',
+  'khong co',
+  'chưa rõ',
+  'chua ro',
+  'chưa có',
+  'chua co',
+  'không xác định',
+  'khong xac dinh',
+  'chưa xác định',
+  'chua xac dinh',
+  'không biết',
+  'khong biet',
+]);
+
+/** Most entries a field's list may hold, and the longest entry (code units). */
+export const MAX_MISSING_VALUES = 256;
+export const MAX_MISSING_VALUE_LENGTH = 64;
+
+/** Every word with its first letter upper case, the rest as given. */
+function titleCase(s: string): string {
+  return s.replace(/(^|\s)(\p{L})/gu, (_, space: string, letter: string) => space + letter.toUpperCase());
+}
+
+const FILTER_SIZE = 4096;
+
+/** The filter's slot of a non-empty string: a hash of its first and last code units and length. */
+function filterSlot(s: string): number {
+  return (Math.imul(s.charCodeAt(0), 0x9e37) ^ Math.imul(s.charCodeAt(s.length - 1), 0x85eb) ^ Math.imul(s.length, 0xc2b3)) & (FILTER_SIZE - 1);
+}
+
+/** A field's placeholders: `has(trimmed value)` is true for a placeholder in a usual letter case. */
+export class MissingValues {
+  private readonly set = new Set<string>();
+  /** Longest variant (code units): a longer value is not looked up. */
+  private readonly longest: number;
+  /** One bit per filterSlot of a variant (see the file header). */
+  private readonly filter = new Uint8Array(FILTER_SIZE);
+
+  constructor(values: readonly string[]) {
+    let longest = 0;
+    for (const v of values) {
+      const t = v.trim();
+      if (t === '') continue;
+      const lower = t.toLowerCase();
+      for (const c of [t, lower, t.toUpperCase(), titleCase(lower), lower.charAt(0).toUpperCase() + lower.slice(1)]) {
+        for (const form of [c.normalize('NFC'), c.normalize('NFD')]) {
+          this.set.add(form);
+          this.filter[filterSlot(form)] = 1;
+          if (form.length > longest) longest = form.length;
+        }
+      }
+    }
+    this.longest = longest;
+  }
+
+  /** True when `trimmed` (a value without leading or trailing white space) is a placeholder. */
+  has(trimmed: string): boolean {
+    return trimmed.length <= this.longest && trimmed.length > 0 && this.filter[filterSlot(trimmed)] === 1 && this.set.has(trimmed);
+  }
+
+  /** True when the list is empty (every value is read as written). */
+  get empty(): boolean {
+    return this.longest === 0;
+  }
+}
+
+/** The issue counted for a value read as missing because it is a placeholder. */
+export const PLACEHOLDER_ISSUE = 'placeholder for a missing value';
+
+let defaults: MissingValues | undefined;
+
+/**
+ * The placeholders of a field: its schema's `missingValues` list, or DEFAULT_MISSING_VALUES;
+ * null when the list is empty (the caller skips the check).
+ */
+export function missingValuesOf(spec: { readonly missingValues?: readonly string[] | undefined }): MissingValues | null {
+  if (spec.missingValues === undefined) return (defaults ??= new MissingValues(DEFAULT_MISSING_VALUES));
+  const m = new MissingValues(spec.missingValues);
+  return m.empty ? null : m;
+}
+
+/** Problems of a schema field's `missingValues` option (for defineSchema), [] when it is valid. */
+export function missingValuesProblems(field: string, v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return [`field "${field}": missingValues must be an array of strings`];
+  if (v.length > MAX_MISSING_VALUES) return [`field "${field}": missingValues holds at most ${MAX_MISSING_VALUES} values`];
+  for (const s of v) {
+    if (typeof s !== 'string' || s.trim() === '') return [`field "${field}": missingValues must hold non-empty strings`];
+    if (s.length > MAX_MISSING_VALUE_LENGTH) return [`field "${field}": a missingValues entry is longer than ${MAX_MISSING_VALUE_LENGTH} characters`];
+  }
+  return [];
+}
