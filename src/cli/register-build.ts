@@ -5,6 +5,11 @@
  * The schema comes from --schema / --map / the header like every command's, and must have a
  * nationalId field. Rows the reader or the register refuses (no valid ID, wrong value types)
  * go to the rejected-rows file (default `<out>.rejected.csv`), and the exit code is then 1.
+ *
+ * The reader's source itself is handed to Register.build (not its rows one by one): with
+ * --threads ≥ 2 a large UTF-8 CSV file is then cut into pieces parsed on the pool
+ * (src/register/csv-ingest.ts), and every rejection comes back with its position (= data-row
+ * number − 1), line, and — for a row the reader could not read — its raw text.
  */
 import { KhopError } from '../errors.js';
 import { Register, type RegisterBuildOptions } from './register-api.js';
@@ -12,7 +17,9 @@ import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HEL
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
-import { writeRejectedFile } from './outputs.js';
+import { writeRejectedFile, type RejectedEntry } from './outputs.js';
+import { readerReasonOf } from '../io/record-source-rows.js';
+import type { RegisterRejectedRow } from '../register/row-ingest.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 
@@ -53,6 +60,24 @@ export const registerBuildCommand: CliCommand = {
   run: runRegisterBuild,
 };
 
+/** The register's own rejection codes; any other is the reader's (a row it could not read). */
+const REGISTER_CODES: ReadonlySet<string> = new Set<RegisterRejectedRow['code']>(['NOT_AN_OBJECT', 'WRONG_TYPE', 'INVALID_ID', 'NO_RECORD_ID']);
+
+/** A build rejection as a line of the rejected-rows file (its position is the data-row number − 1). */
+function rejectedEntry(r: RegisterRejectedRow): RejectedEntry {
+  const read = !REGISTER_CODES.has(r.code);
+  const e: { -readonly [K in keyof RejectedEntry]: RejectedEntry[K] } = {
+    rowNumber: r.index + 1,
+    line: r.line ?? 0,
+    stage: read ? 'read' : 'prepare',
+    code: r.code,
+    reason: read ? readerReasonOf(r.reason) : r.reason,
+  };
+  if (r.raw !== undefined) e.raw = r.raw;
+  if (r.rawTruncated === true) e.rawTruncated = true;
+  return e;
+}
+
 async function runRegisterBuild(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const out = ctx.resolvePath(requiredOption(values, 'out', 'register build'));
@@ -81,14 +106,15 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     if (earlierIds !== undefined) options.earlierIdsField = earlierIds;
     if (threads !== undefined) options.threads = threads;
     if (idSecret !== undefined) options.idSecret = idSecret;
-    const register = await Register.build(choice.schema, input.rows(choice.idField), options);
+    const register = await Register.build(choice.schema, input.source, options);
     ctx.progress.end();
     const tSave = performance.now();
     await register.save(out);
     const saveMs = performance.now() - tSave;
 
-    const entries = input.rejectedEntries(register.rejected);
-    const accounting = rowAccounting(input.rowsRead, input.rejected.length, register.rejected.length);
+    const entries = register.rejected.map(rejectedEntry);
+    const unreadable = entries.reduce((n, e) => n + (e.stage === 'read' ? 1 : 0), 0);
+    const accounting = rowAccounting(input.rowsRead, unreadable, entries.length - unreadable);
     const rejectedPath = rejectedOption ?? (entries.length > 0 ? `${out}.rejected.csv` : undefined);
     if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
 

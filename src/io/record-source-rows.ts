@@ -18,6 +18,7 @@
  */
 import { KhopError } from '../errors.js';
 import type { RecordSource, RejectCode, RejectedItem } from './record-types.js';
+import type { RowLines } from './row-lines.js';
 
 const FORMATS: ReadonlySet<unknown> = new Set(['csv', 'ndjson', 'parquet']);
 
@@ -27,9 +28,19 @@ export class UnreadableRow {
   readonly code: RejectCode;
   /** Row number, line and the reader's reason (no value). */
   readonly reason: string;
+  /** The reader's own reason. */
+  readonly readerReason: string;
+  /** Where the row starts in the file, and its text as the reader kept it (see RejectedItem). */
+  readonly line: number | undefined;
+  readonly raw: string | undefined;
+  readonly rawTruncated: boolean;
   constructor(item: RejectedItem) {
     this.code = item.code;
     this.reason = unreadableReason(item.rowNumber, item.line, item.reason);
+    this.readerReason = item.reason;
+    this.line = item.line;
+    this.raw = item.raw;
+    this.rawTruncated = item.rawTruncated === true;
     Object.freeze(this);
   }
 }
@@ -39,6 +50,14 @@ export function unreadableReason(rowNumber: number, line: number | undefined, re
   return `row ${rowNumber}${line !== undefined ? ` (line ${line})` : ''} could not be read: ${reason}`;
 }
 
+const UNREADABLE_PREFIX = /^row \d+(?: \(line \d+\))? could not be read: /;
+
+/** The reader's own reason in a reason made by unreadableReason (any other reason as it is). */
+export function readerReasonOf(reason: string): string {
+  const m = UNREADABLE_PREFIX.exec(reason);
+  return m === null ? reason : reason.slice(m[0].length);
+}
+
 /** True for a RecordSource (the readers' result, or anything implementing that interface). */
 export function isRecordSource(x: unknown): x is RecordSource {
   if (x === null || typeof x !== 'object') return false;
@@ -46,19 +65,23 @@ export function isRecordSource(x: unknown): x is RecordSource {
   return typeof s.batches === 'function' && FORMATS.has(s.format) && Array.isArray(s.columns) && typeof s.summary === 'object';
 }
 
-/** The rows of a RecordSource: each accepted row's values, an UnreadableRow for each rejected one. */
-export async function* recordSourceRows(source: RecordSource): AsyncGenerator<unknown, void, undefined> {
+/**
+ * The rows of a RecordSource: each accepted row's values, an UnreadableRow for each rejected one.
+ * With `lines`, each row's line is pushed there as the row is yielded.
+ */
+export async function* recordSourceRows(source: RecordSource, lines?: RowLines): AsyncGenerator<unknown, void, undefined> {
   for await (const batch of source.batches()) {
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i]!;
+      lines?.push(item.line ?? 0);
       yield item.kind === 'row' ? item.values : new UnreadableRow(item);
     }
   }
 }
 
-/** `rows` itself, or the rows of a RecordSource (see the file header). */
-export function rowsOf<T>(rows: T): T | AsyncGenerator<unknown, void, undefined> {
-  return isRecordSource(rows) ? recordSourceRows(rows) : rows;
+/** `rows` itself, or the rows of a RecordSource (see the file header; `lines` as recordSourceRows). */
+export function rowsOf<T>(rows: T, lines?: RowLines): T | AsyncGenerator<unknown, void, undefined> {
+  return isRecordSource(rows) ? recordSourceRows(rows, lines) : rows;
 }
 
 /**

@@ -67,6 +67,8 @@ class PieceSink implements CsvSink {
   readonly values: unknown[] = [];
   readonly skip: number[] = [];
   readonly unreadable: RegisterRejectedRow[] = [];
+  /** Per record of the piece, its first line in the file. */
+  readonly lines: number[] = [];
   count = 0;
   /** The piece's parser (its line when a row is rejected). */
   parser: CsvParser | null = null;
@@ -80,14 +82,16 @@ class PieceSink implements CsvSink {
     this.columnOf = Int32Array.from(columns, (c) => names.indexOf(c));
   }
 
-  record(fields: readonly string[], _fieldCount: number): void {
+  record(fields: readonly string[], _fieldCount: number, line: number): void {
     const col = this.columnOf;
     for (let k = 0; k < col.length; k++) this.values.push(col[k]! >= 0 ? fields[col[k]!] : undefined);
+    this.lines.push(this.p.line + line - 1);
     this.count++;
   }
 
-  rejected(code: RejectCode, column: number, fieldCount: number, line: number): void {
+  rejected(code: RejectCode, column: number, fieldCount: number, line: number, raw: string | undefined, rawTruncated: boolean): void {
     const i = this.count++;
+    this.lines.push(this.p.line + line - 1);
     for (let k = 0; k < this.columnOf.length; k++) this.values.push(undefined);
     this.skip.push(i);
     const csv = this.p.csv;
@@ -100,6 +104,9 @@ class PieceSink implements CsvSink {
         this.p.line + line - 1,
         csvRejectReason(code, column, fieldCount, csv.names, csv, 'utf-8', this.p.line + this.parser!.lastLine - 1),
       ),
+      line: this.p.line + line - 1,
+      ...(raw !== undefined ? { raw } : {}),
+      ...(rawTruncated ? { rawTruncated: true } : {}),
     });
   }
 
@@ -109,7 +116,7 @@ class PieceSink implements CsvSink {
 /** Parse and ingest one piece (see the file header). */
 export function csvIngestChunk(state: IngestState, p: CsvIngestPayload): CsvIngestResult {
   const sink = new PieceSink(p, state.job.columns);
-  const parser = new CsvParser(sink, { delimiter: p.csv.delimiter, maxFieldLength: p.csv.maxFieldLength, maxColumns: p.csv.maxColumns, keepRaw: false });
+  const parser = new CsvParser(sink, { delimiter: p.csv.delimiter, maxFieldLength: p.csv.maxFieldLength, maxColumns: p.csv.maxColumns, keepRaw: true });
   parser.setExpectedColumns(p.csv.names.length);
   sink.parser = parser;
   // A shared buffer cannot be decoded in place: copy the piece (one memcpy).
@@ -119,8 +126,10 @@ export function csvIngestChunk(state: IngestState, p: CsvIngestPayload): CsvInge
     throw new KhopError('INTERNAL', `register.ingestCsv: piece ${p.part} holds ${sink.count} records where its cut counted ${p.rows}`);
   }
   const r = ingestChunk(state, { job: p.job, start: p.start, count: sink.count, values: sink.values, skip: sink.skip, part: p.part });
-  if (sink.unreadable.length === 0) return { ...r, unreadable: 0 };
-  return { ...r, rejected: mergeByIndex(r.rejected, sink.unreadable), unreadable: sink.unreadable.length };
+  // The register's rejections with their rows' lines.
+  const rejected = r.rejected.map((x) => (x.line === undefined ? { ...x, line: sink.lines[x.index - p.start]! } : x));
+  if (sink.unreadable.length === 0) return { ...r, rejected, unreadable: 0 };
+  return { ...r, rejected: mergeByIndex(rejected, sink.unreadable), unreadable: sink.unreadable.length };
 }
 
 /** Worker side: parse and ingest one piece with the job's layout (built once per thread). */

@@ -40,6 +40,7 @@ import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, type IngestSink,
 import { CsvParser, type CsvSink } from '../io/csv-parser.js';
 import { csvRejectReason, csvRowValues } from '../io/csv-reader.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
+import { RowLines } from '../io/row-lines.js';
 import type { PoolLike } from './parallel-authenticate.js';
 
 /** Files from this size are cut into pieces (smaller ones are read row by row: a pool costs ~0.3–0.6 s to start). */
@@ -87,26 +88,29 @@ async function* restOfFile(
   firstRow: number,
   firstLine: number,
   counts: { rows: number; unreadable: number; blank: number; bytes: number },
+  lines: RowLines,
 ): AsyncGenerator<unknown, void, undefined> {
   const names = file.names;
   const out: unknown[] = [];
   let parser: CsvParser | null = null;
   const sink: CsvSink = {
-    record(fields, fieldCount) {
+    record(fields, fieldCount, line) {
       out.push(csvRowValues(names, fields, fieldCount));
+      lines.push(firstLine + line - 1);
       counts.rows++;
     },
-    rejected(code, column, fieldCount, line) {
+    rejected(code, column, fieldCount, line, raw, rawTruncated) {
       counts.rows++;
       counts.unreadable++;
       const reason = csvRejectReason(code, column, fieldCount, names, file, 'utf-8', firstLine + parser!.lastLine - 1);
-      out.push(new UnreadableRow({ kind: 'rejected', rowNumber: firstRow + counts.rows, line: firstLine + line - 1, code, reason }));
+      lines.push(firstLine + line - 1);
+      out.push(new UnreadableRow({ kind: 'rejected', rowNumber: firstRow + counts.rows, line: firstLine + line - 1, code, reason, ...(raw !== undefined ? { raw, rawTruncated } : {}) }));
     },
     blankLine() {
       counts.blank++;
     },
   };
-  parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: false });
+  parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: true });
   parser.setExpectedColumns(names.length);
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   const block = new Uint8Array(SCAN_BLOCK_BYTES);
@@ -229,7 +233,8 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
         // parsed here as it streams and its rows ingested on the pool row by row.
         await chunks.drain();
         const rest = { rows: 0, unreadable: 0, blank: 0, bytes: pieceStart };
-        await ingestRows(restOfFile(fh, file, pieceStart, start, line, rest), sink, { ...o, tuning: { ...t, pool: p, minRows: 0 } });
+        sink.lines = new RowLines(start);
+        await ingestRows(restOfFile(fh, file, pieceStart, start, line, rest, sink.lines), sink, { ...o, tuning: { ...t, pool: p, minRows: 0 } });
         start += rest.rows;
         unreadable += rest.unreadable;
         blank += rest.blank;

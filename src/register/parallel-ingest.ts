@@ -52,6 +52,7 @@
  * - Worker failure rejects the build with WORKER_FAILED naming the task; the source is closed
  *   (its `return()`), chunks in flight are abandoned, an own pool is closed.
  */
+import type { RowLines } from '../io/row-lines.js';
 import { KhopError } from '../errors.js';
 import { RecordStore } from '../block/record-store.js';
 import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
@@ -150,6 +151,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
 export class IngestSink {
   /** Input rows taken so far (= the next row's input position). */
   index = 0;
+  /**
+   * The lines of the rows read and not yet taken (a reader's RecordSource read row by row): a
+   * rejection without a line gets its row's from here.
+   */
+  lines: RowLines | null = null;
   private readonly categoryColumns: number[];
   private readonly categoryFields: number[];
 
@@ -179,7 +185,7 @@ export class IngestSink {
     const at = this.index++;
     const ing = this.ingester;
     const r = ing.ingest(row, at, at);
-    if (r !== null) this.rejected.push(r);
+    if (r !== null) this.reject(r);
     else {
       const id = this.store.append(ing.cells);
       const keyed = this.layout.keyed;
@@ -241,8 +247,8 @@ export class IngestSink {
     let w = 0;
     while (this.index < end) {
       const at = this.index++;
-      if (l < local.length && local[l]!.index === at) this.rejected.push(local[l++]!);
-      else if (w < wr.length && wr[w]!.index === at) this.rejected.push(wr[w++]!);
+      if (l < local.length && local[l]!.index === at) this.reject(local[l++]!);
+      else if (w < wr.length && wr[w]!.index === at) this.reject(wr[w++]!);
       else {
         const id = first + a;
         this.ids.pushHash(idLo[a]!, idHi[a]!, id);
@@ -256,8 +262,15 @@ export class IngestSink {
     copy(a);
   }
 
+  /** Keep a rejection, with its row's line when the rejection has none and `lines` has it. */
+  private reject(r: RegisterRejectedRow): void {
+    const line = r.line === undefined && this.lines !== null ? this.lines.get(r.index) : undefined;
+    this.rejected.push(line === undefined ? r : { ...r, line });
+  }
+
   /** The memory guard and progress after every input row, as one thread has them. */
   private after(): void {
+    this.lines?.dropBefore(this.index);
     if (this.guard !== null) this.guard.rowTaken(this.index);
     if (this.progress !== null && this.index % INGEST_PROGRESS_EVERY === 0) this.progress({ phase: 'read', done: this.index, unit: 'rows' });
   }

@@ -82,7 +82,8 @@ import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './a
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
 import { checkOptionKeys } from '../util/option-keys.js';
-import { claimsOf, rowsOf } from '../io/record-source-rows.js';
+import { claimsOf, isRecordSource, rowsOf } from '../io/record-source-rows.js';
+import { RowLines } from '../io/row-lines.js';
 import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
 
 /** The keys of AuthenticateOptions / AuthenticateManyOptions (others are refused). */
@@ -322,8 +323,10 @@ export class Register {
     const policy = resolvePolicy(sch, options?.policy);
     // A large CSV file read on a pool: cut into pieces parsed where they are ingested (csv-ingest.ts).
     const csvFile = o.threads > 1 ? takeCsvFile(rows, tuning?.csvMinBytes ?? DEFAULT_PARALLEL_CSV_MIN_BYTES) : null;
-    // A reader's RecordSource: its rows, a row it rejected rejected here at its position.
-    rows = rowsOf(rows);
+    // A reader's RecordSource: its rows, a row it rejected rejected here at its position; each
+    // rejected row with its line in the file (RowLines: the lines of the rows in flight).
+    const lines = csvFile === null && isRecordSource(rows) ? new RowLines() : null;
+    rows = rowsOf(rows, lines ?? undefined);
     if (!isAsyncIterable(rows) && !isIterable(rows)) {
       throw new KhopError('INVALID_ARGUMENT', 'Register.build: rows must be an array or an (async) iterable of objects');
     }
@@ -340,6 +343,7 @@ export class Register {
     const guard = o.memoryBudget === null ? null : new BuildMemoryGuard(o.memoryBudget, store, [ids, earlier, cands], Array.isArray(rows) ? rows.length : null);
     // Rows → store + keys, in input order; with threads > 1 and enough rows, normalised on a pool (parallel-ingest.ts).
     const sink = new IngestSink(layout, ingester, dictionary, store, ids, earlier, cands, guard, progress, rejected);
+    sink.lines = lines;
     const ingestOptions: ParallelIngestOptions = {
       threads: o.threads,
       schema: sch.toJSON(),

@@ -42,6 +42,27 @@ export interface RegisterRejectedRow {
   readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'INVALID_ID' | 'NO_RECORD_ID' | RejectCode;
   /** Human reason naming fields, never values. */
   readonly reason: string;
+  /**
+   * The row's first physical line in the file, when the rows came from a reader's RecordSource
+   * of a CSV or NDJSON file (absent for Parquet, for rows given as objects, and for `add`).
+   */
+  readonly line?: number;
+  /**
+   * A row the reader could not read: its raw text as the reader kept it (the reader's
+   * `keepRaw`, default true; cut like RejectedItem.raw, then `rawTruncated`), for the user's own
+   * rejected-rows file. Never in a message.
+   */
+  readonly raw?: string;
+  readonly rawTruncated?: boolean;
+}
+
+/** The rejection of a row its reader could not read (UnreadableRow) at position `index`. */
+export function unreadableRejection(index: number, row: UnreadableRow): RegisterRejectedRow {
+  const r: { -readonly [K in keyof RegisterRejectedRow]: RegisterRejectedRow[K] } = { index, code: row.code, reason: row.reason };
+  if (row.line !== undefined) r.line = row.line;
+  if (row.raw !== undefined) r.raw = row.raw;
+  if (row.rawTruncated) r.rawTruncated = true;
+  return r;
 }
 
 /** Per field, per reason: values that were unusable and stored as missing. */
@@ -155,7 +176,7 @@ export class RowIngester {
    * the old one); `position` is the record id when there is no idField.
    */
   ingest(row: unknown, index: number, position: number, recordId?: string | number): RegisterRejectedRow | null {
-    if (row instanceof UnreadableRow) return { index, code: row.code, reason: row.reason };
+    if (row instanceof UnreadableRow) return unreadableRejection(index, row);
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
       return { index, code: 'NOT_AN_OBJECT', reason: 'row is not an object' };
     }

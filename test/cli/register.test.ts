@@ -51,6 +51,62 @@ describe('khop register build', () => {
   });
 });
 
+describe('khop register build --threads 2 of a large CSV file (parsed in pieces on the pool)', () => {
+  it('gives the rejected-rows file of the one-thread read: row numbers, lines, raw text of unreadable rows', async () => {
+    // ≥ 16 MiB (the size from which Register.build cuts a file into pieces): 20k rows with a long
+    // note, some of it on two lines (quoted), and rows the reader or the register refuses.
+    const people = [...generatePopulation({ size: 20_000, seed: 12, duplicateRate: 0 })];
+    const out = ['ma,so_cccd,ho_ten,ngay_sinh,gioi_tinh,ghi_chu'];
+    const want: Array<[string, string, string, string]> = []; // row number, line, stage, code
+    let line = 1;
+    let row = 0;
+    const push = (text: string, lines: number): void => {
+      out.push(text);
+      line += lines;
+      row++;
+    };
+    people.forEach((r, i) => {
+      if (i % 997 === 5) {
+        want.push([String(row + 1), String(line + 1), 'read', 'TOO_FEW_COLUMNS']);
+        push(`B${i},${r.id}`, 1);
+      }
+      if (i % 1009 === 7) {
+        want.push([String(row + 1), String(line + 1), 'prepare', 'INVALID_ID']);
+        push(`C${i},12AB,Lê Văn Tám,01/01/1990,Nam,x`, 1);
+      }
+      const twoLines = i % 13 === 0;
+      const note = `"${'ghi chú '.repeat(95)}${twoLines ? '\nhết' : ''}"`;
+      push([`HS${r.recordId}`, r.id, r.fullName, r.dob, r.sex].map(q).join(',') + `,${note}`, twoLines ? 2 : 1);
+    });
+    writeFileSync(join(t.dir, 'big.csv'), out.join('\n') + '\n');
+    expect(Buffer.byteLength(out.join('\n'))).toBeGreaterThan(16 << 20);
+    const argv = (threads: string, o: string) => ['register', 'build', 'big.csv', '-o', o, '--map', 'id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh', '--id-field', 'ma', '--threads', threads, '-q'];
+    const one = await cli(argv('1', 'big1.khop'), t.dir);
+    const two = await cli(argv('2', 'big2.khop'), t.dir);
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(1);
+    const rej1 = readFileSync(join(t.dir, 'big1.khop.rejected.csv'), 'utf8');
+    expect(readFileSync(join(t.dir, 'big2.khop.rejected.csv'), 'utf8')).toBe(rej1);
+    const rej = csvObjects(rej1);
+    // The generator's rows are all valid: the planted rows are exactly the rejected ones.
+    expect(rej.map((r) => [r.row_number, r.line, r.stage, r.code])).toEqual(want);
+    for (const r of rej) {
+      if (r.stage === 'read') expect(r.raw).toMatch(/^B\d+,\d+$/);
+      else expect(r.raw).toBe('');
+      expect(r.reason).not.toMatch(/could not be read/);
+    }
+    // The pieces were parsed on the pool: a worker that throws on one fails the build, naming the task.
+    process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.ingestCsv', part: 1, mode: 'throw' });
+    try {
+      const failed = await cli(argv('2', 'big3.khop'), t.dir);
+      expect(failed.code).toBe(3);
+      expect(failed.stderr).toContain('register.ingestCsv');
+    } finally {
+      delete process.env['KHOP_POOL_FAULT'];
+    }
+  }, 120_000);
+});
+
 describe('khop authenticate', () => {
   it('writes one verdict per accepted claim, in order, with per-field results; the verdicts match the expected ones', async () => {
     const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'verdicts.csv'], t.dir);

@@ -125,10 +125,21 @@ describe('Register.build and authenticateMany read a RecordSource as its rows', 
       expect(reg.rejected.map((r) => r.index)).toEqual(ref.rejected.map((r) => r.index));
       const readerRejected = reg.rejected.filter((r) => r.code === 'TOO_FEW_COLUMNS' || r.code === 'TEXT_AFTER_QUOTE');
       expect(readerRejected.map((r) => r.index)).toEqual(bad.map((n) => n - 1));
+      // Every rejection says where its row is: one row a line, the header on line 1. A row the
+      // reader could not read keeps its text (for the user's rejected-rows file).
+      const fileLines = text.split('\n');
+      expect(reg.rejected.length).toBeGreaterThan(bad.length);
       for (let i = 0; i < reg.rejected.length; i++) {
-        const r = reg.rejected[i]!;
-        if (rows[r.index] === null) expect(ref.rejected[i]!.code).toBe('NOT_AN_OBJECT');
-        else expect(r).toEqual(ref.rejected[i]);
+        const { line, raw, rawTruncated, ...r } = reg.rejected[i]!;
+        expect(line).toBe(r.index + 2);
+        if (rows[r.index] === null) {
+          expect(ref.rejected[i]!.code).toBe('NOT_AN_OBJECT');
+          expect(raw).toBe(fileLines[r.index + 1]);
+          expect(rawTruncated).toBeUndefined();
+        } else {
+          expect(r).toEqual(ref.rejected[i]);
+          expect(raw).toBeUndefined();
+        }
       }
       for (let i = 0; i < rows.length; i += 97) {
         const row = rows[i];

@@ -114,6 +114,17 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
         expect(JSON.stringify(pooled.issues)).toBe(JSON.stringify(serial.issues));
         expect(source.summary).toEqual(serialSource.summary);
       }
+      // Every rejection carries its row's line as the reader counts it, and an unreadable row its text.
+      const items = new Map<number, { line: number | undefined; raw: string | undefined }>();
+      for await (const batch of (await openRecords(path, readOptions)).batches()) {
+        for (const it of batch) items.set(it.rowNumber, { line: it.line, raw: it.kind === 'rejected' ? it.raw : undefined });
+      }
+      expect(serial.rejected.length).toBeGreaterThan(0);
+      for (const r of serial.rejected) {
+        const item = items.get(r.index + 1)!;
+        expect(r.line).toBe(item.line);
+        expect(r.raw).toBe(item.raw);
+      }
       if (v.broken === true || v.openQuoteAtEnd === true || v.openQuoteEarly === true) {
         const unreadable = serial.rejected.filter((r) => /could not be read/.test(r.reason));
         expect(unreadable.length).toBeGreaterThan(0);
