@@ -34,7 +34,7 @@ import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 
@@ -189,6 +189,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
         summary: [
           { label: 'input file', value: input.label },
           ...rows.map(([label, value]) => ({ label, value })),
+          ...issueSummaryRows(result.stats.issues),
         ],
         threshold,
         pairLabels: (i) => ({ left: `row ${rowNumbers.get(result.pairs.left[i]!)}`, right: `row ${rowNumbers.get(result.pairs.right[i]!)}` }),
@@ -197,6 +198,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     }
     ctx.info(`dedupe ${input.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
+    for (const line of issueLines(result.stats.issues)) ctx.info(line);
     if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;

@@ -32,7 +32,7 @@ import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 
@@ -166,7 +166,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       const data = buildReportData(result, {
         title: `khop link — ${L.label} × ${R.label}`,
         generatedAt: new Date().toISOString(),
-        summary: rows.map(([label, value]) => ({ label, value })),
+        summary: [...rows.map(([label, value]) => ({ label, value })), ...issueSummaryRows(result.stats.issues)],
         threshold,
         pairLabels: (i) => ({ left: `left row ${L.rowNumbers.get(result.pairs.left[i]!)}`, right: `right row ${R.rowNumbers.get(result.pairs.right[i]!)}` }),
       });
@@ -174,6 +174,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     }
     ctx.info(`link ${L.label} × ${R.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
+    for (const line of issueLines(result.stats.issues)) ctx.info(line);
     if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accLeft.rejected + accRight.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;

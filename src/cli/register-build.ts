@@ -20,7 +20,7 @@ import { InputFile } from './input.js';
 import { writeRejectedFile, type RejectedEntry } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
 import type { RegisterRejectedRow } from '../register/row-ingest.js';
-import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, issueLines, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 
 const HELP = `Usage: khop register build <file> -o <register.khop> [options]
@@ -127,6 +127,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       ['time', `${formatDuration(performance.now() - started)} (save ${formatDuration(saveMs)})`],
     ]))
       ctx.info(line);
+    for (const line of issueLines(register.issues)) ctx.info(line);
     if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {

@@ -37,6 +37,40 @@ export function keptApartRows(pairs: number): Array<[string, string]> {
   return pairs > 0 ? [['kept apart', `${formatCount(pairs)} matched pair${pairs === 1 ? '' : 's'} (two different national IDs, or clusters whose other pairs disagree)`]] : [];
 }
 
+/** Per field, per reason: the values a pipeline read as missing (stats.issues, register.issues). */
+export type ValueIssues = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/** Per field with values read as missing: its reasons, most frequent first ("1,000 placeholder for a missing value · 200 name has no letters"). */
+function issueRows(issues: ValueIssues): { total: number; rows: Array<[string, string]> } {
+  let total = 0;
+  const rows: Array<[string, string]> = [];
+  for (const f of Object.keys(issues)) {
+    const reasons = Object.entries(issues[f]!)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    if (reasons.length === 0) continue;
+    for (const [, n] of reasons) total += n;
+    rows.push([f, reasons.map(([r, n]) => `${formatCount(n)} ${r}`).join(' · ')]);
+  }
+  return { total, rows };
+}
+
+/**
+ * The values read as missing, for the summary: a heading line with the total, then one line per
+ * field with its reasons; no lines when there are none. Reasons are khop's words, never values.
+ */
+export function issueLines(issues: ValueIssues): string[] {
+  const { total, rows } = issueRows(issues);
+  if (rows.length === 0) return [];
+  const width = Math.max(...rows.map(([f]) => f.length));
+  return [`  values read as missing: ${formatCount(total)} (no evidence either way; their rows are kept)`, ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`)];
+}
+
+/** The same as report summary rows: one per field. */
+export function issueSummaryRows(issues: ValueIssues): Array<{ label: string; value: string }> {
+  return issueRows(issues).rows.map(([f, v]) => ({ label: `values read as missing: ${f}`, value: v }));
+}
+
 /** "label: value" lines, labels padded to one column. */
 export function summaryLines(rows: ReadonlyArray<readonly [string, string]>): string[] {
   const width = Math.max(0, ...rows.map(([l]) => l.length));

@@ -200,3 +200,36 @@ describe('khop register build / authenticate --id-secret-env (keyed register)', 
     expect(unset.stderr).toContain(`environment variable ${ENV} is not set`);
   });
 });
+
+describe('values read as missing, in the summaries', () => {
+  const people = [...generatePopulation({ size: 300, seed: 21, duplicateRate: 0.3 })];
+  const file = (name: string): { names: number; dates: number } => {
+    const out = ['ma,so_cccd,ho_ten,ngay_sinh,gioi_tinh'];
+    let names = 0;
+    let dates = 0;
+    people.forEach((r, i) => {
+      const name = i % 50 === 0 ? (names++, 'N/A') : r.fullName;
+      const dob = i % 70 === 1 ? (dates++, '31/02/1990') : r.dob;
+      out.push([`HS${i}`, r.id, name, dob, r.sex].map(q).join(','));
+    });
+    writeFileSync(join(t.dir, name), out.join('\n') + '\n');
+    return { names, dates };
+  };
+
+  it('register build and dedupe list them per field and reason (counts, never values); the report has them', async () => {
+    const { names, dates } = file('missing.csv');
+    const map = ['--map', 'id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh', '--id-field', 'ma'];
+    const reg = await cli(['register', 'build', 'missing.csv', '-o', 'missing.khop', ...map], t.dir);
+    const dd = await cli(['dedupe', 'missing.csv', '-o', 'missing-clusters.csv', '--report', 'missing.html', ...map], t.dir);
+    for (const r of [reg, dd]) {
+      expect(r.stderr).not.toContain('khop: error');
+      expect(r.stderr).toContain(`values read as missing: ${names + dates} (no evidence either way; their rows are kept)`);
+      expect(r.stderr).toMatch(new RegExp(`\\n    name: +${names} placeholder for a missing value\\n`));
+      expect(r.stderr).toMatch(new RegExp(`\\n    dob: +${dates} date impossible-date\\n`));
+    }
+    const html = readFileSync(join(t.dir, 'missing.html'), 'utf8');
+    expect(html).toContain('values read as missing: name');
+    // Nothing read as missing: no such lines.
+    expect(build.stderr).not.toContain('values read as missing');
+  });
+});
