@@ -28,8 +28,6 @@ export class UnreadableRow {
   readonly code: RejectCode;
   /** Row number, line and the reader's reason (no value). */
   readonly reason: string;
-  /** The reader's own reason. */
-  readonly readerReason: string;
   /** Where the row starts in the file, and its text as the reader kept it (see RejectedItem). */
   readonly line: number | undefined;
   readonly raw: string | undefined;
@@ -37,7 +35,6 @@ export class UnreadableRow {
   constructor(item: RejectedItem) {
     this.code = item.code;
     this.reason = unreadableReason(item.rowNumber, item.line, item.reason);
-    this.readerReason = item.reason;
     this.line = item.line;
     this.raw = item.raw;
     this.rawTruncated = item.rawTruncated === true;
