@@ -34,9 +34,12 @@ ${SCHEMA_OPTIONS_HELP}
       --earlier-ids COL column listing each person's earlier IDs (old CMND, re-issued),
                         separated by ; | or ,
       --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected)
-      --threads N       worker threads (default: the library's)
+      --threads N       worker threads (default: the library's); with 2 or more a CSV
+                        file of 16 MiB or more is parsed in pieces on the pool
 ${ID_SECRET_HELP}
 ${COMMON_OPTIONS_HELP}
+
+Without --id-field a record's id is its row number − 1 (its 0-based position in the file).
 
 Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
 
@@ -96,6 +99,8 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       headers: input.headers,
       inputLabel: input.label,
       strictColumns: input.completeHeader,
+      // The register numbers its records by input position: every data row, read or not, has one.
+      positionalId: 'the row number − 1 (the row\'s 0-based position in the file)',
     });
     if (earlierIds !== undefined && input.completeHeader && !input.headers.includes(earlierIds)) {
       throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is not in the header of ${input.label}`);

@@ -63,7 +63,7 @@ export function issueLines(issues: ValueIssues): string[] {
   const { total, rows } = issueRows(issues);
   if (rows.length === 0) return [];
   const width = Math.max(...rows.map(([f]) => f.length));
-  return [`  values read as missing: ${formatCount(total)} (no evidence either way; their rows are kept)`, ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`)];
+  return [`  values read as missing: ${formatCount(total)} (each is no evidence either way)`, ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`)];
 }
 
 /** The same as report summary rows: one per field. */

@@ -68,6 +68,8 @@ export interface SchemaRequest {
   readonly inputLabel: string;
   /** Whether the header is complete (CSV, Parquet) so schema columns must be in it. */
   readonly strictColumns: boolean;
+  /** What the record id is without --id-field (default: the row number). */
+  readonly positionalId?: string;
 }
 
 /** The schema chosen, the record-id column, and lines describing the choice. */
@@ -150,7 +152,7 @@ function fromMap(map: string, req: SchemaRequest): SchemaChoice {
     );
   }
   const schema = defineSchema(definition);
-  return { schema, idField: req.idField, notes: ['column mapping (from --map):', ...lines, ...idLine(req.idField, false)] };
+  return { schema, idField: req.idField, notes: ['column mapping (from --map):', ...lines, ...idLine(req.idField, false, req.positionalId)] };
 }
 
 function fromHeader(req: SchemaRequest): SchemaChoice {
@@ -188,12 +190,12 @@ function fromHeader(req: SchemaRequest): SchemaChoice {
   return {
     schema,
     idField,
-    notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed)],
+    notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed, req.positionalId)],
   };
 }
 
-function idLine(idField: string | undefined, guessed: boolean): string[] {
-  if (idField === undefined) return ['  record id: the row number (give --id-field to use a column)'];
+function idLine(idField: string | undefined, guessed: boolean, positional = 'the row number'): string[] {
+  if (idField === undefined) return [`  record id: ${positional} (give --id-field to use a column)`];
   return [mappingLine(idField, guessed ? 'record id (recognised; override with --id-field)' : 'record id (--id-field)')];
 }
 

@@ -279,6 +279,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       names: this.names,
       maxFieldLength: this.opts.maxFieldLength,
       maxColumns: this.opts.maxColumns,
+      keepRaw: this.opts.keepRaw,
       account: (s) => this.setSummary(s.accepted, s.rejected, s.blankLines, s.bytesRead),
     };
   }
@@ -297,6 +298,8 @@ export interface CsvFile {
   readonly names: readonly string[];
   readonly maxFieldLength: number;
   readonly maxColumns: number;
+  /** Keep the raw text of a row that cannot be read (the source's `keepRaw`). */
+  readonly keepRaw: boolean;
   /** Set the source's summary: rows read, blank lines (the whole file's), bytes. */
   account(summary: { accepted: number; rejected: number; blankLines: number; bytesRead: number }): void;
 }

@@ -244,6 +244,9 @@ interface GroupCells {
   readonly fullMissing: MissingValues | null;
   readonly familyMissing: MissingValues | null;
   readonly givenMissing: MissingValues | null;
+  /** Names of the familyName / givenName fields ('' when none): a placeholder is counted per field, as the register counts it. */
+  readonly familyField: string;
+  readonly givenField: string;
   /** Full name as written → its forms (this preparer's; bounded by MAX_MEMO_NAMES). */
   readonly memo: Map<string, NameForms | null | typeof PLACEHOLDER>;
 }
@@ -398,6 +401,8 @@ export class RowPreparer {
         fullMissing: g.hasMiddle ? missingValuesOf(g.fields[0]!.spec) : null,
         familyMissing: famField === undefined ? null : missingValuesOf(famField.spec),
         givenMissing: givField === undefined ? null : missingValuesOf(givField.spec),
+        familyField: famField?.name ?? '',
+        givenField: givField?.name ?? '',
         memo: new Map<string, NameForms | null | typeof PLACEHOLDER>(),
       };
     });
@@ -542,7 +547,8 @@ export class RowPreparer {
         // A part that is a placeholder is a missing part ("N/A" as the family name of "Anna").
         const fam = gp.familyPos >= 0 ? partText(values[base + gp.familyPos], gp.familyMissing) : '';
         const giv = gp.givenPos >= 0 ? partText(values[base + gp.givenPos], gp.givenMissing) : '';
-        if (fam === PLACEHOLDER || giv === PLACEHOLDER) this.issue(gp.g.name, PLACEHOLDER_ISSUE);
+        if (fam === PLACEHOLDER) this.issue(gp.familyField, PLACEHOLDER_ISSUE);
+        if (giv === PLACEHOLDER) this.issue(gp.givenField, PLACEHOLDER_ISSUE);
         // Tokens as the name parser splits them, so `norm` and the folded parts agree token by token.
         const family = fam === PLACEHOLDER || fam === '' ? '' : parsePersonName(fam).tokens.join(' ');
         const given = giv === PLACEHOLDER || giv === '' ? '' : parsePersonName(giv).tokens.join(' ');

@@ -37,6 +37,8 @@ export interface CsvPieceFormat {
   readonly names: readonly string[];
   readonly maxFieldLength: number;
   readonly maxColumns: number;
+  /** Keep the raw text of a row that cannot be read (the source's `keepRaw`). */
+  readonly keepRaw: boolean;
 }
 
 /** Payload of the 'register.ingestCsv' task. */
@@ -116,7 +118,7 @@ class PieceSink implements CsvSink {
 /** Parse and ingest one piece (see the file header). */
 export function csvIngestChunk(state: IngestState, p: CsvIngestPayload): CsvIngestResult {
   const sink = new PieceSink(p, state.job.columns);
-  const parser = new CsvParser(sink, { delimiter: p.csv.delimiter, maxFieldLength: p.csv.maxFieldLength, maxColumns: p.csv.maxColumns, keepRaw: true });
+  const parser = new CsvParser(sink, { delimiter: p.csv.delimiter, maxFieldLength: p.csv.maxFieldLength, maxColumns: p.csv.maxColumns, keepRaw: p.csv.keepRaw });
   parser.setExpectedColumns(p.csv.names.length);
   sink.parser = parser;
   // A shared buffer cannot be decoded in place: copy the piece (one memcpy).

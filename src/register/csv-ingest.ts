@@ -110,7 +110,7 @@ async function* restOfFile(
       counts.blank++;
     },
   };
-  parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: true });
+  parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw });
   parser.setExpectedColumns(names.length);
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   const block = new Uint8Array(SCAN_BLOCK_BYTES);
@@ -153,7 +153,7 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
     throw new KhopError('IO_ERROR', `Register.build: cannot read ${file.path}`, { cause: e });
   }
   const { job, ahead } = ingestJobOf(o);
-  const format: CsvPieceFormat = { delimiter: file.delimiter, names: file.names, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns };
+  const format: CsvPieceFormat = { delimiter: file.delimiter, names: file.names, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw };
   let pool: PoolLike | undefined = t.pool;
   const ownPool = pool === undefined;
   let chunks: OrderedChunks<Piece, CsvIngestResult> | null = null;

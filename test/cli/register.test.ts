@@ -223,7 +223,7 @@ describe('values read as missing, in the summaries', () => {
     const dd = await cli(['dedupe', 'missing.csv', '-o', 'missing-clusters.csv', '--report', 'missing.html', ...map], t.dir);
     for (const r of [reg, dd]) {
       expect(r.stderr).not.toContain('khop: error');
-      expect(r.stderr).toContain(`values read as missing: ${names + dates} (no evidence either way; their rows are kept)`);
+      expect(r.stderr).toContain(`values read as missing: ${names + dates} (each is no evidence either way)`);
       expect(r.stderr).toMatch(new RegExp(`\\n    name: +${names} placeholder for a missing value\\n`));
       expect(r.stderr).toMatch(new RegExp(`\\n    dob: +${dates} date impossible-date\\n`));
     }

@@ -133,6 +133,19 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
     });
   });
 
+  it('a source read with keepRaw: false gives no raw text on the piece path either', async () => {
+    const path = join(dir, 'noraw.csv');
+    await writeFile(path, csvText({ name: 'noraw', eol: 'lf', broken: true }, 1500, 5));
+    const serial = await Register.build(SCHEMA, await openRecords(path, { keepRaw: false }), { idField: 'recordId', threads: 2 }, ONE_THREAD);
+    const pooled = await Register.build(SCHEMA, await openRecords(path, { keepRaw: false }), { idField: 'recordId', threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: 4096 });
+    const withRaw = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: 4096 });
+    const unreadable = (r: Register) => r.rejected.filter((x) => /could not be read/.test(x.reason));
+    expect(unreadable(withRaw).length).toBeGreaterThan(0);
+    for (const x of unreadable(withRaw)) expect(typeof x.raw).toBe('string');
+    for (const r of [serial, pooled]) for (const x of r.rejected) expect(x.raw).toBeUndefined();
+    expect(JSON.stringify(pooled.rejected)).toBe(JSON.stringify(serial.rejected));
+  });
+
   for (const mode of ['throw', 'exit'] as const) {
     it(`a worker that ${mode === 'throw' ? 'throws' : 'dies'} on a piece rejects the build with WORKER_FAILED naming the task; the next build works`, async () => {
       const path = join(dir, `fault-${mode}.csv`);

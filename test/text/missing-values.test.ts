@@ -29,6 +29,15 @@ describe('MissingValues', () => {
     }
   });
 
+  it('reads a placeholder typed with precomposed letters and combining tone marks (neither NFC nor NFD: "Unicode tổ hợp")', () => {
+    for (const v of ['Ch\u01b0a ro\u0303', 'Kh\u00f4ng xa\u0301c \u0111i\u0323nh', 'KH\u00d4NG BI\u00ca\u0301T']) {
+      expect(v === v.normalize('NFC') || v === v.normalize('NFD'), v).toBe(false);
+      expect(m.has(v), v).toBe(true);
+    }
+    // A name in that form stays a name.
+    expect(m.has('Nguy\u00ea\u0303n V\u0103n An')).toBe(false);
+  });
+
   it('never reads a name, a part of one or a value with more in it as a placeholder', () => {
     for (const v of ['Na', 'Nan', 'Nil', 'Nguyễn Văn An', 'Không', 'Rõ', 'N/A N/A', 'Null Thị Hoa', 'nUlL', 'Unknown Soldier', 'na', '-', 'Hà Nội']) {
       expect(m.has(v), v).toBe(false);
