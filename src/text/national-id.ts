@@ -143,9 +143,20 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   let n = 0;
   let wide = false; // a full-width digit was converted
   let seen = false; // a non-filler character has been seen (for the leading apostrophe)
+  /** Digits before the last dot (−1: no dot), and a minus sign before the first digit. */
+  let dotAt = -1;
+  let signed = false;
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
-    if (isIdFiller(c)) continue;
+    if (isIdFiller(c)) {
+      // A number's rendering is not an ID: a minus sign before the digits ("-1090012345"), or a
+      // decimal part after the last dot ("1090012345.5", "79185001234.0") — a negative or
+      // fractional number written as text (a Parquet DOUBLE, String(-1090012345n)). Dots that
+      // group digits ("001.090.012.345", "1.090.012.345") leave three or more after the last.
+      if (n === 0 && (c === 0x2d || c === 0x2212 || c === 0xff0d)) signed = true;
+      if (c === 0x2e || c === 0xff0e) dotAt = n;
+      continue;
+    }
     if (!seen && (c === 0x27 || c === 0x2019 || c === 0xff07)) {
       seen = true; // spreadsheet text prefix '
       continue;
@@ -160,6 +171,7 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
     digitBuf[n++] = c - 0x30;
   }
   if (n === 0) return fail('empty');
+  if (signed || (dotAt >= 0 && n - dotAt > 0 && n - dotAt < 3)) return fail('non-digit');
   // Every character kept and none converted (n digits in n ASCII characters): the input IS
   // the digit string — the common case, no string built.
   const asIs = n === s.length && !wide;

@@ -329,6 +329,33 @@ describe('values (parsers and comparators)', () => {
 
   it('V02 NaN / Infinity / negative / fractional numbers as an ID → { ok: false, reason: "non-digit" }', () => {
     for (const v of [Number.NaN, Infinity, -1, 1.5, 2 ** 60]) expect(parseNationalId(v)).toMatchObject({ ok: false, code: 'INVALID_ID', reason: 'non-digit' });
+    // The same numbers written as text (a Parquet DOUBLE / INT64, String of a bigint): a minus sign
+    // before the digits or a decimal part after the last dot is not an ID either.
+    for (const v of ['-1090012345', '\u22121090012345', '- 001090012345', '1090012345.5', '79185001234.0', '001090012345.00', String(-1090012345n)]) {
+      expect(parseNationalId(v), v).toMatchObject({ ok: false, reason: 'non-digit' });
+    }
+    // Dots that group digits still do; a dash between the groups too.
+    for (const [v, digits] of [['001.090.012.345', '001090012345'], ['1.090.012.345', '001090012345'], ['001-090-012345', '001090012345'], ['001090012345.', '001090012345']] as const) {
+      expect(parseNationalId(v), v).toMatchObject({ ok: true, digits });
+    }
+  });
+
+  it('V02b negative or fractional numbers (and bigints) as an ID in rows, earlier IDs and claims never become an ID', async () => {
+    const rows = baseRows();
+    const bad = [
+      { id: -1090012345, name: 'Người Một', dob: '01/01/1990', sex: 'Nam' },
+      { id: 1090012345.5, name: 'Người Hai', dob: '01/01/1990', sex: 'Nam' },
+      { id: -1090012346n, name: 'Người Ba', dob: '01/01/1990', sex: 'Nam' },
+    ];
+    const r = await dedupe([...rows, ...bad], { schema: SCHEMA, threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    expect(r.stats.issues['id']?.['id non-digit']).toBe(bad.length);
+    const reg = await Register.build(SCHEMA, [...rows, ...bad], {});
+    expect(reg.rejected.map((x) => [x.index, x.code])).toEqual(bad.map((_, i) => [rows.length + i, 'INVALID_ID']));
+    // An earlier ID given as such a number is no earlier ID.
+    const withOld = rows.map((row, i) => ({ ...row, old: i === 3 ? 1090012345.5 : i === 4 ? -36300004321 : '' }));
+    const reg2 = await Register.build(SCHEMA, withOld, { earlierIdsField: 'old' });
+    for (const id of ['010900123455', '036300004321']) expect(reg2.authenticate({ ...rows[3]!, id }).status).not.toBe('VERIFIED');
+    expect(reg2.authenticate({ ...rows[3]!, id: -1090012345n }).status).toBe('INVALID_ID');
   });
 
   it('V03 objects and arrays where text is expected: parsers return a failure (never a value), parseSex null', () => {

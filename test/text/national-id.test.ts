@@ -192,6 +192,11 @@ describe('parseNationalId — properties', () => {
         const text = (apostrophe ? "'" : '') + all.map(([d, wide, filler]) => (wide ? String.fromCharCode(0xff10 + d) : String(d)) + filler).join('');
         const expected = all.map(([d]) => String(d)).join('');
         const r = parseNationalId(text);
+        // A dot with one or two digits after it (and no later dot) is a decimal part: a number's
+        // rendering, not an ID.
+        const lastDot = all.map(([, , f]) => f).lastIndexOf('.');
+        const afterDot = lastDot < 0 ? -1 : all.length - 1 - lastDot;
+        if (afterDot === 1 || afterDot === 2) return !r.ok && r.reason === 'non-digit';
         if (expected.length === 9) return r.ok && r.kind === 'cmnd9' && r.digits === expected;
         if (expected.length === 12) return r.ok && r.kind === 'cccd' && r.digits === expected && !r.restoredLeadingZero;
         return true; // 10 / 11 digits: restores (tested above) or a length failure
