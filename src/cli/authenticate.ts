@@ -124,6 +124,13 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   try {
     const schema = register.schema;
     const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);
+    // NDJSON records may differ in their keys, so a missing ID key is not an error; but when the
+    // first record lacks it, every claim may come back INVALID_ID: say so.
+    const idField = schema.fields.find((f) => f.kind === 'nationalId');
+    const idPlan = plan.find((p) => p.field === idField?.name);
+    if (!input.completeHeader && idField !== undefined && idPlan?.source === null && !input.headers.includes(idField.column) && !input.headers.includes(idField.name)) {
+      ctx.info(`note: the first record of ${input.label} has no key "${idField.column}" (the register's ID field "${idField.name}"); give --map ${idField.name}=KEY if the claims name it otherwise`);
+    }
     const fields = schema.fields.map((f) => f.name);
     const columns = ['row_number', 'status', 'record_id', 'matched_by', 'weight', 'reason'];
     for (const f of fields) columns.push(f, `${f}_reason`);

@@ -142,6 +142,16 @@ describe('khop authenticate', () => {
     expect(v.map((x) => x.name)).toEqual(byFile.map((x) => x.name));
   });
 
+  it('NDJSON claims whose first record has no ID key: a note says so (the claims are still answered)', async () => {
+    writeFileSync(join(t.dir, 'claims-noid.ndjson'), claims.slice(0, 20).map((c) => JSON.stringify({ cccd: c.id, ho_ten: c.fullName })).join('\n') + '\n');
+    const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims-noid.ndjson', '--format', 'ndjson'], t.dir);
+    expect(r.stderr).toContain('note: the first record of claims-noid.ndjson has no key "so_cccd" (the register\'s ID field "id"); give --map id=KEY');
+    expect(r.stdout.trim().split('\n')).toHaveLength(20);
+    const ok = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims-noid.ndjson', '--format', 'ndjson', '--map', 'id=cccd,name=ho_ten'], t.dir);
+    expect(ok.stderr).not.toContain('note: the first record');
+    expect(ok.stdout.split('\n').filter((l) => l.includes('"INVALID_ID"')).length).toBeLessThan(20);
+  });
+
   it('exits 2 when the claims have no column for the ID, the --map names an unknown field, or the register file is not a register', async () => {
     writeFileSync(join(t.dir, 'noid.csv'), 'ten,sinh\nAn,1990\n');
     writeFileSync(join(t.dir, 'fake.khop'), 'not a register at all');
