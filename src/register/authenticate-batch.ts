@@ -50,6 +50,9 @@ export interface ClaimBatch {
 /**
  * The async iterator of authenticateMany: reads a batch from the source only when the
  * previous batch's verdicts are all taken (back-pressure), hands verdicts out one per next().
+ * When the source throws, the claims read before it still get their verdicts, then the
+ * iteration rejects with the source's own error: on one thread as on a pool, whose read-ahead
+ * holds more claims at that moment (parallel-authenticate.ts).
  * Each verdict is computed when it is asked for — the batch holds only the claims and their
  * lookups, so verdicts die young (a batch of finished verdicts would survive into the old GC
  * generation). Hand-written rather than an async generator: a ready verdict is returned as an
@@ -64,6 +67,8 @@ export class VerdictStream implements AsyncIterator<Verdict> {
   private readonly syncIt: Iterator<unknown> | null;
   private readonly asyncIt: AsyncIterator<unknown> | null;
   private readonly batch: unknown[] = [];
+  /** What the source threw, to be thrown once the claims read before it are answered. */
+  private sourceError: { error: unknown } | null = null;
 
   constructor(
     source: Iterable<unknown> | AsyncIterable<unknown>,
@@ -79,7 +84,11 @@ export class VerdictStream implements AsyncIterator<Verdict> {
         if (!isClaimObject(this.batch[this.pos])) throw notAClaimError(this.base + this.pos);
         return Promise.resolve({ value: this.work.verdict(this.pos++), done: false });
       }
-      if (this.finished) return Promise.resolve({ value: undefined, done: true });
+      if (this.finished) {
+        const failed = this.sourceError;
+        this.sourceError = null;
+        return failed === null ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(failed.error);
+      }
       if (this.syncIt !== null) {
         this.fillSync();
         return this.next();
@@ -112,7 +121,14 @@ export class VerdictStream implements AsyncIterator<Verdict> {
     batch.length = 0;
     const it = this.syncIt!;
     while (batch.length < this.batchSize) {
-      const r = it.next();
+      let r: IteratorResult<unknown>;
+      try {
+        r = it.next();
+      } catch (e) {
+        this.sourceError = { error: e };
+        this.finished = true;
+        break;
+      }
       if (r.done === true) {
         this.finished = true;
         break;
@@ -127,7 +143,14 @@ export class VerdictStream implements AsyncIterator<Verdict> {
     batch.length = 0;
     const it = this.asyncIt!;
     while (batch.length < this.batchSize) {
-      const r = await it.next();
+      let r: IteratorResult<unknown>;
+      try {
+        r = await it.next();
+      } catch (e) {
+        this.sourceError = { error: e };
+        this.finished = true;
+        break;
+      }
       if (r.done === true) {
         this.finished = true;
         break;

@@ -465,6 +465,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private readCount = 0;
   /** Position of the claim that is not an object, or −1. */
   private notAClaim = -1;
+  /** What the source threw: thrown once the claims read before it are answered (as VerdictStream). */
+  private sourceError: { error: unknown } | null = null;
   private finished = false;
 
   constructor(
@@ -669,19 +671,34 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
 
   private readSync(): Record<string, unknown>[] {
     const batch: Record<string, unknown>[] = [];
-    while (batch.length < this.o.batchSize && this.take(batch, this.syncIt!.next()));
+    try {
+      while (batch.length < this.o.batchSize && this.take(batch, this.syncIt!.next()));
+    } catch (e) {
+      this.sourceFailed(e);
+    }
     return batch;
   }
 
   private async readAsync(): Promise<Record<string, unknown>[]> {
     const batch: Record<string, unknown>[] = [];
-    while (batch.length < this.o.batchSize && this.take(batch, await this.asyncIt!.next()));
+    try {
+      while (batch.length < this.o.batchSize && this.take(batch, await this.asyncIt!.next()));
+    } catch (e) {
+      this.sourceFailed(e);
+    }
     return batch;
+  }
+
+  /** The source threw: read nothing more; its error ends the iteration after the claims read. */
+  private sourceFailed(e: unknown): void {
+    this.sourceError = { error: e };
+    this.sourceDone = true;
   }
 
   private async end(): Promise<IteratorResult<Verdict>> {
     this.finished = true;
     await this.closeOwnPool();
+    if (this.sourceError !== null) throw this.sourceError.error;
     if (this.notAClaim >= 0) throw notAClaimError(this.notAClaim);
     return { value: undefined, done: true };
   }

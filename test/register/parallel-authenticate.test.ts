@@ -51,6 +51,46 @@ describe('authenticateMany on a worker pool', () => {
     expect(plain(after)).toEqual(plain([reg.authenticate(victim)]));
   });
 
+  it('a source that throws: every claim read before it gets its verdict, then its own error — one thread as a pool (seeded)', async () => {
+    // Reference: the verdicts of the claims before the failure, one by one.
+    const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const next = rng(77);
+    for (let trial = 0; trial < 8; trial++) {
+      const failAt = Math.floor(next() * 900);
+      const batchSize = [1, 7, 50, 128][trial % 4]!;
+      const sync = trial % 2 === 0;
+      const boom = new Error(`source failed at ${failAt}`);
+      const source = (): Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>> => {
+        if (sync) {
+          return (function* () {
+            for (let i = 0; i < claims.length; i++) {
+              if (i === failAt) throw boom;
+              yield claims[i]!;
+            }
+          })();
+        }
+        return (async function* () {
+          for (let i = 0; i < claims.length; i++) {
+            if (i === failAt) throw boom;
+            yield claims[i]!;
+          }
+        })();
+      };
+      const want = plain(claims.slice(0, failAt).map((c) => reg.authenticate(c)));
+      for (const options of [{ threads: 1, batchSize }, { pool, batchSize }]) {
+        const got: Verdict[] = [];
+        let error: unknown;
+        try {
+          for await (const v of reg.authenticateMany(source(), options)) got.push(v);
+        } catch (e) {
+          error = e;
+        }
+        expect(error, `trial ${trial}`).toBe(boom);
+        expect(plain(got), `trial ${trial}, ${'pool' in options ? 'pool' : 'one thread'}`).toEqual(want);
+      }
+    }
+  });
+
   it('creates and closes its own pool with threads: 2', async () => {
     const some = claims.slice(0, 400);
     const got = await collect(reg.authenticateMany(some, { threads: 2, batchSize: 100 }));
