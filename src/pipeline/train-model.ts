@@ -151,7 +151,9 @@ export async function trainModel(
   const nRight = prepared.sourceRows[1] ?? 0;
   const totalPairs = totalPairsOf(prepared, linkMode);
   if (totalPairs < 1) {
-    throw new KhopError('INVALID_INPUT', `${linkMode ? 'need at least one usable record on each side to train a model' : 'need at least two usable records to train a model'}${rejectionSummary(prepared)}`);
+    // A link names the side without usable records (the rows read are both sides').
+    const sides = linkMode ? `: ${nLeft} usable on the left, ${nRight} on the right` : '';
+    throw new KhopError('INVALID_INPUT', `${linkMode ? 'need at least one usable record on each side to train a model' : 'need at least two usable records to train a model'}${sides}${rejectionSummary(prepared)}`);
   }
   const n = prepared.store.rowCount;
   // u from random pairs (copied onto shared memory for the compare tasks).

@@ -690,6 +690,10 @@ describe('dedupe rows holding bad values', () => {
     const e = await khopErrorOf(() => dedupe(baseRows(), { schema: SCHEMA, idField: 'rid', threads: 1 }));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toContain(`42 rows read, 42 rejected; 42 NO_ID: the record id column "rid" has no usable value`);
+    // A link names the side that has no usable record.
+    const l = await khopErrorOf(() => link(baseRows(), [null, 5], { schema: SCHEMA, threads: 1 }));
+    expect(l.code).toBe('INVALID_INPUT');
+    expect(l.message).toContain('42 usable on the left, 0 on the right');
   });
 
   it('D16 a CSV with malformed rows, read by openRecords and deduplicated: file rows = reader rejects + dedupe rejects + clustered', async () => {
