@@ -346,10 +346,14 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
   const plan = planComparisons(planSchema, groups, { dictionaries: prepared.dictionaries });
   if (plan.specs.length === 0) throw new KhopError('INVALID_OPTION', 'nothing to compare: the schema has no comparable field', { details: { option: 'compare' } });
   const K = plan.specs.length;
-  const given = options.model;
+  let given = options.model;
   if (given !== undefined) {
     const problem = modelMismatch(given, plan.specs);
     if (problem !== null) throw new KhopError('INVALID_OPTION', `model: its comparisons do not match this schema (${problem})`, { details: { option: 'model' } });
+    // Its λ for THIS data: a model trained on a sample has the sample's share of matching pairs
+    // (FellegiSunterModel.forPopulation; unchanged when the model does not say what it was trained on).
+    const n = prepared.store.rowCount;
+    given = given.forPopulation(linkMode ? Math.min(prepared.sourceRows[0] ?? 0, prepared.sourceRows[1] ?? 0) : n, totalPairsOf(prepared, linkMode));
   } else if (K < 2) {
     // EM cannot separate matches from non-matches on one comparison (train-model.ts).
     throw new KhopError('INVALID_OPTION', `nothing to train on: one comparison (${JSON.stringify(plan.specs[0]!.name)}) — training needs at least two; compare more fields or pass a trained model`, {

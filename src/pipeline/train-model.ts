@@ -356,7 +356,7 @@ export async function trainModel(
   }
   const lambdaMs = performance.now() - t;
   return {
-    model: new FellegiSunterModel(plan.specs, { prior: lambda, m, u }),
+    model: new FellegiSunterModel(plan.specs, { prior: lambda, m, u, trainedOn: { records: linkMode ? Math.min(nLeft, nRight) : n, pairs: totalPairs } }),
     stats: { uPairs: random.count, uMs, emPairs: sessions.reduce((s, x) => s + x.count, 0), emLevelsMs: sessionMs, emIterations, emMs, lambdaIterations, lambdaMs, uRounds },
   };
 }

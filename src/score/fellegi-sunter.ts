@@ -57,6 +57,21 @@ export interface FellegiSunterParameters {
   readonly m?: ReadonlyArray<ArrayLike<number>>;
   /** Floor on a term frequency in a tf adjustment, in (0, 1]. Default {@link DEFAULT_MIN_TERM_FREQUENCY}. */
   readonly minTermFrequency?: number;
+  /** The data λ is a share of (see {@link ModelPopulation}). Default: unknown (λ used as it is). */
+  readonly trainedOn?: ModelPopulation;
+}
+
+/**
+ * The data a model's λ was estimated on: `pairs` record pairs (dedupe n(n−1)/2, link
+ * nLeft × nRight) among `records` records that can have a match (dedupe n, link
+ * min(nLeft, nRight)). λ is expected matches / pairs; the matches grow with the records (a
+ * person has about as many records in a sample as in the whole), the pairs with their square —
+ * so a model trained on 1,000 rows of 40,000 has a λ ~40 times too large for the whole file,
+ * every score ~5.3 bits too high. {@link FellegiSunterModel.forPopulation} rescales it.
+ */
+export interface ModelPopulation {
+  readonly records: number;
+  readonly pairs: number;
 }
 
 /** One comparison in an explanation (one bar of a waterfall chart). */
@@ -104,6 +119,8 @@ export class FellegiSunterModel {
   readonly priorWeight: number;
   /** Floor on a term frequency in a tf adjustment. */
   readonly minTermFrequency: number;
+  /** What λ was estimated on (null: not known — a model from before it was recorded, or built by hand). */
+  readonly trainedOn: ModelPopulation | null;
   /** Slots per comparison in `weights`: 256 (`index = (k << 8) | level`). */
   readonly stride = LEVEL_STRIDE;
   /**
@@ -138,11 +155,14 @@ export class FellegiSunterModel {
     const m = p!.m ?? specs.map((c) => defaultM(c.levels.length));
     checkProbabilityTable('m', m, specs, problems);
     checkProbabilityTable('u', p!.u, specs, problems);
+    const on = p!.trainedOn;
+    if (on !== undefined && !isPopulation(on)) problems.push('trainedOn must be { records, pairs }: numbers ≥ 1');
     throwProblems('invalid model parameters', problems);
 
     this.prior = clampProbability(prior as number);
     this.priorWeight = Math.log2(this.prior / (1 - this.prior));
     this.minTermFrequency = minTf;
+    this.trainedOn = on === undefined ? null : Object.freeze({ records: on.records, pairs: on.pairs });
     const size = K << LEVEL_SHIFT;
     this.weights = new Float64Array(size).fill(Number.NaN);
     this.mFlat = new Float64Array(size);
@@ -173,6 +193,25 @@ export class FellegiSunterModel {
     this.hasTf = hasTf;
   }
 
+  /**
+   * This model for data of `records` records and `pairs` pairs (see ModelPopulation): the same
+   * m and u, λ scaled by the expected matches per record it was trained with — λ ·
+   * (pairs₀ / records₀) · (records / pairs), at most ½. The model itself when its population is
+   * not known or is the same.
+   */
+  forPopulation(records: number, pairs: number): FellegiSunterModel {
+    const on = this.trainedOn;
+    if (on === null || (on.records === records && on.pairs === pairs) || !isPopulation({ records, pairs })) return this;
+    const prior = Math.min(0.5, this.prior * (on.pairs / on.records) * (records / pairs));
+    const m: number[][] = [];
+    const u: number[][] = [];
+    this.comparisons.forEach((c, k) => {
+      m.push(c.levels.map((_, l) => (l === NULL_LEVEL ? 0 : this.mFlat[(k << LEVEL_SHIFT) | l]!)));
+      u.push(c.levels.map((_, l) => (l === NULL_LEVEL ? 0 : this.uFlat[(k << LEVEL_SHIFT) | l]!)));
+    });
+    return new FellegiSunterModel(this.comparisons, { prior, m, u, minTermFrequency: this.minTermFrequency, trainedOn: { records, pairs } });
+  }
+
   /** A model from its JSON form (`toJSON`), validating everything. @throws KhopError INVALID_ARGUMENT. */
   static fromJSON(json: unknown): FellegiSunterModel {
     const { comparisons, parameters } = parseModelJson(json);
@@ -186,6 +225,7 @@ export class FellegiSunterModel {
       version: MODEL_JSON_VERSION,
       prior: this.prior,
       minTermFrequency: this.minTermFrequency,
+      ...(this.trainedOn !== null ? { trainedOn: { records: this.trainedOn.records, pairs: this.trainedOn.pairs } } : {}),
       comparisons: this.comparisons.map((c, k) => ({
         name: c.name,
         levels: c.levels.map((lv, l) => {
@@ -464,4 +504,10 @@ function checkProbabilityTable(
       problems.push(`${what}[${k}] ("${c.name}") must sum to 1 over the non-null levels, sums to ${sum}`);
     }
   }
+}
+
+function isPopulation(x: unknown): x is ModelPopulation {
+  if (x === null || typeof x !== 'object') return false;
+  const o = x as Record<string, unknown>;
+  return typeof o.records === 'number' && typeof o.pairs === 'number' && Number.isFinite(o.records) && Number.isFinite(o.pairs) && o.records >= 1 && o.pairs >= 1;
 }

@@ -2,6 +2,7 @@
  * The JSON form of a Fellegi–Sunter model and its validating parser.
  *
  *   { "format": "khop.fellegi-sunter", "version": 1, "prior": λ, "minTermFrequency": 1e-6,
+ *     "trainedOn": { "records": n, "pairs": n(n−1)/2 },        (optional: what λ is a share of)
  *     "comparisons": [ { "name": "given", "levels": [
  *         { "label": "null", "null": true },
  *         { "label": "exact", "tf": true, "m": 0.9, "u": 0.01 }, …, { "label": "else", "m": …, "u": … } ] } ] }
@@ -21,6 +22,8 @@ export interface FellegiSunterModelJson {
   readonly version: typeof MODEL_JSON_VERSION;
   readonly prior: number;
   readonly minTermFrequency: number;
+  /** The data λ was estimated on (FellegiSunterModel.forPopulation); absent in older files. */
+  readonly trainedOn?: { readonly records: number; readonly pairs: number };
   readonly comparisons: ReadonlyArray<{
     readonly name: string;
     readonly levels: ReadonlyArray<{
@@ -42,7 +45,7 @@ export const MODEL_JSON_VERSION = 1;
  */
 export function parseModelJson(json: unknown): {
   comparisons: ComparisonSpec[];
-  parameters: { prior: number; minTermFrequency: number; m: number[][]; u: number[][] };
+  parameters: { prior: number; minTermFrequency: number; m: number[][]; u: number[][]; trainedOn?: { records: number; pairs: number } };
 } {
   const problems: string[] = [];
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
@@ -50,7 +53,7 @@ export function parseModelJson(json: unknown): {
   }
   const o = json as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!['format', 'version', 'prior', 'minTermFrequency', 'comparisons'].includes(key)) problems.push(`unknown field "${key}"`);
+    if (!['format', 'version', 'prior', 'minTermFrequency', 'trainedOn', 'comparisons'].includes(key)) problems.push(`unknown field "${key}"`);
   }
   if (o.format !== MODEL_JSON_FORMAT) problems.push(`format must be "${MODEL_JSON_FORMAT}"`);
   if (o.version !== MODEL_JSON_VERSION) problems.push(`version must be ${MODEL_JSON_VERSION}`);
@@ -96,5 +99,6 @@ export function parseModelJson(json: unknown): {
     name: c.name,
     levels: c.levels.map((lv) => ({ label: lv.label, null: lv.null, tf: lv.tf })),
   }));
-  return { comparisons, parameters: { prior: o.prior as number, minTermFrequency: o.minTermFrequency as number, m, u } };
+  const on = o.trainedOn as { records: number; pairs: number } | undefined; // checked by the model's constructor
+  return { comparisons, parameters: { prior: o.prior as number, minTermFrequency: o.minTermFrequency as number, m, u, ...(on !== undefined ? { trainedOn: on } : {}) } };
 }
