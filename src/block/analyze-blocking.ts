@@ -107,7 +107,7 @@ export function analyzeBlocking(store: RecordStore, rules: readonly BlockingRule
   const maxBlockSize = options?.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const largest = options?.largest ?? DEFAULT_LARGEST_BLOCKS;
   const problems: string[] = [];
-  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2) problems.push('maxBlockSize: an integer ≥ 2');
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2 || maxBlockSize > 0xffffffff) problems.push('maxBlockSize: an integer in 2..4294967295 (2^32 − 1)');
   if (!Number.isInteger(largest) || largest < 0) problems.push('largest: a non-negative integer');
   const given = options?.indexes;
   if (given !== undefined && (given.length !== rules.length || given.some((ix) => ix.rowCount !== store.rowCount))) {

@@ -208,7 +208,7 @@ export class CandidatePairStream implements Iterable<PairChunk> {
     const rowCount = indexes[0]!.rowCount;
     if (indexes.some((ix) => ix.rowCount !== rowCount)) problems.push('indexes: every index must cover the same rows (rowCount differs)');
     const maxBlockSize = o.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
-    if (!isInt(maxBlockSize, 2, 0xffffffff)) problems.push('maxBlockSize: an integer ≥ 2');
+    if (!isInt(maxBlockSize, 2, 0xffffffff)) problems.push('maxBlockSize: an integer in 2..4294967295 (2^32 − 1)');
     const chunkPairs = o.chunkPairs ?? DEFAULT_CHUNK_PAIRS;
     if (!isInt(chunkPairs, 1, 1 << 28)) problems.push('chunkPairs: an integer in 1..2^28');
     const maxReported = o.maxReportedBlocks ?? DEFAULT_MAX_REPORTED_BLOCKS;

@@ -122,7 +122,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
     const result = await dedupe(input.rows(choice.idField), options);
     ctx.progress.end();
-    await saveModelOption(saveModelPath, result.model);
+    await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
 
     const rowNumbers = input.rowNumbers;
     const ids = input.ids;

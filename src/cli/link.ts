@@ -126,7 +126,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
     const result = await link(left.rows(choice.idField), right.rows(choice.idField), options);
     ctx.progress.end();
-    await saveModelOption(saveModelPath, result.model);
+    await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
 
     const L = left;
     const R = right;

@@ -48,8 +48,13 @@ export async function loadModelOption(values: OptionValues, ctx: CommandContext)
 }
 
 /** Write `model` to the `--save-model` path, when given. */
-export async function saveModelOption(path: string | undefined, model: FellegiSunterModel): Promise<void> {
+export async function saveModelOption(path: string | undefined, model: FellegiSunterModel, candidatePairs: number): Promise<void> {
   if (path === undefined) return;
+  // Without a candidate pair EM had nothing to learn m and λ from: the model would be its
+  // starting values and λ its floor — a file that then matches nothing, without a word.
+  if (candidatePairs === 0) {
+    throw new KhopError('INVALID_INPUT', 'nothing to save with --save-model: no two records were paired by the blocking rules, so no model was trained (a larger sample gives the blocking rules pairs to learn from)');
+  }
   try {
     await writeFile(path, JSON.stringify(model.toJSON(), null, 2) + '\n', 'utf8');
   } catch (e) {

@@ -51,6 +51,7 @@
  *   if (est.bytes > budget) throw new KhopError('MEMORY_BUDGET_EXCEEDED', `… needs ~${est.bytes} bytes, memoryBudget is ${budget}`, { details: { estimate: est.breakdown, budget } });
  * — before the store is allocated; for streamed input, pass the expected count and a sample.
  */
+import { checkOptionKeys } from '../util/option-keys.js';
 import { KhopError } from '../errors.js';
 import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { prepareRows } from './prepare.js';
@@ -60,7 +61,7 @@ import { buildRuleKeys } from '../block/blocking-keys.js';
 import { defaultDirectoryBits } from '../block/block-index.js';
 import { DEFAULT_MAX_BLOCK_SIZE } from '../block/candidate-pairs.js';
 import { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES } from './kept-pairs.js';
-import { describeRule, ruleBlockCap, type BlockingRule } from '../block/blocking-rule.js';
+import { describeRule, ruleBlockCap, validateRules, type BlockingRule } from '../block/blocking-rule.js';
 import { DEFAULT_CHUNK_BITS, type ColumnType, type RecordStore } from '../block/record-store.js';
 
 /** Default number of leading rows prepared to measure per-row sizes. */
@@ -103,6 +104,9 @@ const DEFAULT_U_SAMPLE = 1_000_000;
 const INITIAL_POOL_BYTES = 1024;
 
 /** Options of {@link estimateMemory}. */
+/** The keys of EstimateMemoryOptions (a misspelt one is refused, as dedupe refuses its own). */
+const ESTIMATE_OPTION_KEYS: ReadonlySet<string> = new Set(['sampleSize', 'sample', 'blocking', 'maxBlockSize', 'candidatePairs', 'uSampleSize', 'chunkBits']);
+
 export interface EstimateMemoryOptions {
   /**
    * Rows to prepare for measuring (spread evenly over `rows`, or the first of `sample`). More
@@ -233,13 +237,14 @@ export async function estimateMemory(
     throw new KhopError('INVALID_ARGUMENT', 'estimateMemory: rows must be an array of rows or a row count (a safe integer ≥ 0)');
   }
   if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'estimateMemory options must be an object');
+  checkOptionKeys('estimateMemory', options, ESTIMATE_OPTION_KEYS);
   const problems: string[] = [];
   const sampleSize = options.sampleSize ?? DEFAULT_ESTIMATE_SAMPLE_SIZE;
   if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) problems.push('sampleSize: an integer ≥ 1');
   if (options.sample !== undefined && !isRowArray(options.sample)) problems.push('sample: an array of rows');
   if (options.sample !== undefined && !counted) problems.push('sample: only with a row count (rows given are sampled themselves)');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
-  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2) problems.push('maxBlockSize: an integer ≥ 2');
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2 || maxBlockSize > 0xffffffff) problems.push('maxBlockSize: an integer in 2..4294967295 (2^32 − 1)');
   const givenPairs = options.candidatePairs;
   if (givenPairs !== undefined && !(Number.isSafeInteger(givenPairs) && givenPairs >= 0)) problems.push('candidatePairs: an integer ≥ 0');
   const uSampleSize = options.uSampleSize ?? DEFAULT_U_SAMPLE;
@@ -258,6 +263,8 @@ export async function estimateMemory(
   const S = sample.rowCount;
   const sampled = S > 0;
   const rules = options.blocking !== undefined ? resolveRules(options.blocking, s, prepared.nameGroups) : defaultBlockingRules(s, prepared.nameGroups);
+  // As dedupe checks them (an empty list, a duplicate name, a column the schema has not).
+  if (options.blocking !== undefined) validateRules(rules, sample);
   // Share of input rows that survive preparation (rejected rows are not stored).
   const keptShare = sampleRows.length > 0 ? S / sampleRows.length : 1;
   const R = Math.round(N * keptShare);

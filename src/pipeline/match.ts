@@ -50,7 +50,7 @@ import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
 import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
 import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } from '../block/candidate-pairs.js';
-import { describeRule, type BlockingRule } from '../block/blocking-rule.js';
+import { describeRule, validateRules, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import { unknownKeys } from '../util/option-keys.js';
 import type { ComparisonSpec } from '../score/comparison-spec.js';
@@ -59,7 +59,7 @@ import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score
 import { clusterPairs, clusterSizeHistogram, type ClusterConflicts, type ClusterSizeCount } from '../cluster/clusters.js';
 import { NationalIdLevel } from '../compare/national-id-level.js';
 import { estimateMemory } from './estimate-memory.js';
-import { prepareRows, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
+import { nameGroupsOf, prepareRows, storeColumnsFor, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
 import { DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
@@ -284,7 +284,7 @@ function validate(options: MatchOptions): Validated {
   const pairFloor = options.pairFloor ?? threshold;
   if (typeof pairFloor !== 'number' || !(pairFloor >= 0 && pairFloor <= threshold)) problems.push('pairFloor: a probability in [0, threshold]');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MATCH_OPTIONS.maxBlockSize;
-  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2) problems.push('maxBlockSize: an integer ≥ 2');
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2 || maxBlockSize > 0xffffffff) problems.push('maxBlockSize: an integer in 2..4294967295 (2^32 − 1)');
   const uSampleSize = options.uSampleSize ?? DEFAULT_MATCH_OPTIONS.uSampleSize;
   if (!Number.isInteger(uSampleSize) || uSampleSize < 100) problems.push('uSampleSize: an integer ≥ 100');
   const seed = options.seed ?? DEFAULT_MATCH_OPTIONS.seed;
@@ -306,6 +306,24 @@ function validate(options: MatchOptions): Validated {
 }
 
 
+
+/**
+ * `compare` and `blocking` checked against the schema before any row is read (runMatch uses them
+ * once the rows are prepared; their name groups and store columns do not depend on the rows).
+ * @throws KhopError INVALID_OPTION naming the option.
+ */
+function checkPlanOptions(schema: Schema, options: MatchOptions): void {
+  const groups = nameGroupsOf(schema);
+  if (options.compare !== undefined) {
+    if (!Array.isArray(options.compare) || options.compare.length === 0) {
+      throw new KhopError('INVALID_OPTION', 'compare: a non-empty array of field names', { details: { option: 'compare' } });
+    }
+    const unknown = options.compare.filter((name) => !schema.fields.some((f) => f.name === name) && !groups.some((g) => g.name === name));
+    if (unknown.length > 0) throw new KhopError('INVALID_OPTION', `compare: unknown fields ${unknown.map((u) => JSON.stringify(u)).join(', ')}`, { details: { option: 'compare' } });
+  }
+  // A rule's columns do not depend on the names' locale (decided from the rows): any one will do.
+  if (options.blocking !== undefined) validateRules(resolveRules(options.blocking, schema, groups.map((g) => ({ ...g, locale: 'generic' as const }))), storeColumnsFor(schema));
+}
 
 /** Internal knobs of dedupe / link, for tests and benchmarks (not options: results do not depend on them). */
 export interface MatchTuning {
@@ -974,6 +992,7 @@ function modelMismatch(model: FellegiSunterModel, specs: readonly ComparisonSpec
  */
 export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: MatchTuning): Promise<DedupeResult> {
   const v = validate(options);
+  checkPlanOptions(v.schema, options);
   await checkMemoryBudget(v, options, Array.isArray(rows) ? rows : undefined);
   const phases: PhaseStat[] = [];
   let t = performance.now();
@@ -1024,6 +1043,7 @@ function prepareOptions(options: MatchOptions, pool: KhopPool | undefined): Prep
  */
 export async function link(left: RowSource, right: RowSource, options: MatchOptions, tuning?: MatchTuning): Promise<LinkResult> {
   const v = validate(options);
+  checkPlanOptions(v.schema, options);
   await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();

@@ -101,7 +101,7 @@ export interface PrepareOptions {
 const NAME_FORMS = ['norm', 'fold', 'family', 'middle', 'given', 'familyKey', 'middleKey', 'givenKey', 'keySet'] as const;
 
 /** Decide the name groups of a schema (before the locale is known). */
-function nameGroupsOf(schema: Schema): Array<{ name: string; prefix: string; hasMiddle: boolean; fields: SchemaField[]; locale: NameLocale }> {
+export function nameGroupsOf(schema: Schema): Array<{ name: string; prefix: string; hasMiddle: boolean; fields: SchemaField[]; locale: NameLocale }> {
   const groups: Array<{ name: string; prefix: string; hasMiddle: boolean; fields: SchemaField[]; locale: NameLocale }> = [];
   for (const f of schema.fields) {
     if (f.kind === 'personName') groups.push({ name: f.name, prefix: f.name, hasMiddle: true, fields: [f], locale: f.spec.locale ?? 'auto' });

@@ -34,6 +34,7 @@
  *
  * Each claim is computed from (seed, i) alone, so claims can be regenerated independently.
  */
+import { unknownKeys } from '../util/option-keys.js';
 import { KhopError } from '../errors.js';
 import { deriveSeed, Rng } from '../util/rng.js';
 import { caseSpacingVariant, dropLeadingZeros, formatDate, DATE_FORMATS } from './corruption.js';
@@ -117,6 +118,8 @@ export const DEFAULT_CLAIM_SEED = 1;
 const MIX_KEYS = ['verified', 'wrongName', 'wrongDob', 'notFound', 'invalidId', 'inconsistentId'] as const;
 type MixKey = (typeof MIX_KEYS)[number];
 
+const CLAIM_OPTION_KEYS: ReadonlySet<string> = new Set(['register', 'count', 'seed', 'mix']);
+
 function resolveClaimOptions(options: ClaimOptions): { source: RegisterSource; count: number; seed: number; mix: ClaimMix } {
   if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'claim options must be an object');
   const problems: string[] = [];
@@ -124,6 +127,7 @@ function resolveClaimOptions(options: ClaimOptions): { source: RegisterSource; c
   const seed = options.seed ?? DEFAULT_CLAIM_SEED;
   if (!Number.isSafeInteger(count) || count < 0) problems.push('count must be an integer ≥ 0');
   if (!Number.isSafeInteger(seed)) problems.push('seed must be a safe integer');
+  for (const k of unknownKeys(options, CLAIM_OPTION_KEYS)) problems.push(`${k} is not an option (known: ${[...CLAIM_OPTION_KEYS].join(', ')})`);
   const mix: ClaimMix = { ...DEFAULT_CLAIM_MIX };
   if (options.mix !== undefined) {
     if (options.mix === null || typeof options.mix !== 'object') {

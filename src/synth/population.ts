@@ -17,6 +17,7 @@
  * Trade-off: the population depends on `size` and `duplicateRate` (they fix the number of base
  * people, which fixes the cell quotas); the same options always give the same rows.
  */
+import { unknownKeys } from '../util/option-keys.js';
 import { KhopError } from '../errors.js';
 import { VN_PROVINCES_63 } from '../data/vn-provinces.js';
 import { deriveSeed, Rng } from '../util/rng.js';
@@ -117,6 +118,8 @@ function isRate(x: unknown, maxExclusive = false): boolean {
  * Apply defaults and validate once; all problems are reported together in one KhopError
  * INVALID_OPTION whose `details.problems` lists them (option names only).
  */
+const POPULATION_OPTION_KEYS: ReadonlySet<string> = new Set(['size', 'seed', 'duplicateRate', 'namesakeRate', 'corruption', 'startRecordId', 'labelCorruptions']);
+
 export function resolvePopulationOptions(options: PopulationOptions, prefix = ''): ResolvedPopulationOptions {
   const problems: string[] = [];
   if (options === null || typeof options !== 'object') {
@@ -134,6 +137,9 @@ export function resolvePopulationOptions(options: PopulationOptions, prefix = ''
   if (!isRate(duplicateRate, true)) problems.push(`${prefix}duplicateRate must be a number in [0, 1)`);
   if (!isRate(namesakeRate)) problems.push(`${prefix}namesakeRate must be a number in [0, 1]`);
   if (!Number.isSafeInteger(startRecordId) || startRecordId < 0) problems.push(`${prefix}startRecordId must be a safe integer ≥ 0`);
+  // Every row's id must be a safe integer too, else two rows would share one.
+  else if (Number.isSafeInteger(size) && size > 0 && !Number.isSafeInteger(startRecordId + size - 1)) problems.push(`${prefix}startRecordId + size − 1 must be a safe integer (each row's record id)`);
+  for (const k of unknownKeys(options, POPULATION_OPTION_KEYS)) problems.push(`${prefix}${k} is not an option (known: ${[...POPULATION_OPTION_KEYS].join(', ')})`);
   if (typeof labelCorruptions !== 'boolean') problems.push(`${prefix}labelCorruptions must be a boolean`);
   const corruption: CorruptionRates = { ...DEFAULT_CORRUPTION_RATES };
   if (options.corruption !== undefined) {

@@ -176,6 +176,14 @@ describe('khop dedupe --save-model / --model', () => {
     expect(readFileSync(join(tmp.dir, 'p2.csv'), 'utf8')).toBe(readFileSync(join(tmp.dir, 'p1.csv'), 'utf8'));
   });
 
+  it('--save-model refuses when no two records were paired (no model was trained), and writes no file', async () => {
+    writeFileSync(join(tmp.dir, 'three.csv'), 'ho_ten,ngay_sinh,so_cccd\nNguyễn Văn An,01/01/1990,001090012345\nTrần Thị Bình,02/02/1991,001191012346\nLê Văn Cường,03/03/1992,001092012347\n');
+    const r = await cli(['dedupe', 'three.csv', '-o', 'three-c.csv', '--save-model', 'tiny.json'], tmp.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no two records were paired by the blocking rules, so no model was trained/);
+    expect(existsSync(join(tmp.dir, 'tiny.json'))).toBe(false);
+  });
+
   it('a missing, non-JSON or foreign model file is a usage error naming the file, before the input is read', async () => {
     writeFileSync(join(tmp.dir, 'bad.json'), '{ not json');
     writeFileSync(join(tmp.dir, 'foreign.json'), JSON.stringify({ format: 'other', comparisons: [] }));

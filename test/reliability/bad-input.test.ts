@@ -918,6 +918,36 @@ describe('dedupe rows holding bad values', () => {
     expect(new Set(r.clusters.slice(rows.length)).size).toBe(extra.length);
   });
 
+  it('D28: a bad blocking, compare or maxBlockSize is refused INVALID_OPTION before any row is read (it was refused after every row was prepared)', async () => {
+    let read = 0;
+    const rows = function* (): Generator<Record<string, unknown>> {
+      for (const row of baseRows()) {
+        read++;
+        yield row;
+      }
+    };
+    for (const bad of [
+      { blocking: [] },
+      { blocking: 'id' },
+      { blocking: [{ name: 'a', parts: [{ column: 'nope' }] }] },
+      { blocking: [{ name: 'a', parts: [{ column: 'id' }] }, { name: 'a', parts: [{ column: 'dob' }] }] },
+      { compare: ['zzz'] },
+      { compare: 'dob' },
+      { compare: [] },
+      { maxBlockSize: 2 ** 32 },
+    ]) {
+      for (const run of [() => dedupe(rows(), { schema: SCHEMA, threads: 1, ...bad } as never), () => link(rows(), rows(), { schema: SCHEMA, threads: 1, ...bad } as never)]) {
+        read = 0;
+        const e = await khopErrorOf(run);
+        expect(e.code, JSON.stringify(bad)).toBe('INVALID_OPTION');
+        expect(read, JSON.stringify(bad)).toBe(0);
+      }
+    }
+    // The same options, well formed, run.
+    const ok = await dedupe(baseRows(), { schema: SCHEMA, threads: 1, uSampleSize: 2000, blocking: [{ name: 'by-id', parts: [{ column: 'id' }] }, { name: 'by-dob', parts: [{ column: 'dob' }] }], compare: ['id', 'name', 'dob'], maxBlockSize: 2 ** 32 - 1 });
+    expect(ok.stats.rules.length).toBe(2);
+  });
+
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
     const rows = baseRows();
     for (const options of [

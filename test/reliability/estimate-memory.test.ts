@@ -123,5 +123,9 @@ describe('estimateMemory against real builds', () => {
     expect(isKhopError(e, 'INVALID_OPTION')).toBe(true);
     expect((e as { details: { problems: string[] } }).details.problems).toHaveLength(3);
     expect(await code(estimateMemory(10, { x: { kind: 'nope' } } as never))).toBe('INVALID_SCHEMA');
+    // A misspelt option, and blocking rules dedupe would refuse, are refused here too.
+    expect(await code(estimateMemory(10, schema, { sampelSize: 10 } as never))).toBe('INVALID_OPTION');
+    expect(await code(estimateMemory(10, schema, { blocking: [] }))).toBe('INVALID_OPTION');
+    expect(await code(estimateMemory(10, schema, { blocking: [{ name: 'a', parts: [{ column: 'nope' }] }] }))).toBe('INVALID_OPTION');
   });
 });

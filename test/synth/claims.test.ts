@@ -182,6 +182,18 @@ describe('generateClaims options', () => {
     const problems = (err as { details: { problems: string[] } }).details.problems.join('\n');
     for (const s of ['count', 'mix.verified', 'mix.bogus', 'register.duplicateRate']) expect(problems).toContain(s);
   });
+  it('refuses a misspelt option, of the claims or of their register', () => {
+    for (const [bad, name] of [[{ register: { size: 10, duplicateRate: 0 }, count: 3, cnt: 3 }, 'cnt'], [{ register: { size: 10, duplicateRate: 0, foo: 1 }, count: 3 }, 'register.foo']] as const) {
+      let err: unknown;
+      try {
+        generateClaims(bad as never);
+      } catch (e) {
+        err = e;
+      }
+      expect(isKhopError(err, 'INVALID_OPTION')).toBe(true);
+      expect((err as { details: { problems: string[] } }).details.problems.join('\n')).toContain(`${name} is not an option`);
+    }
+  });
   it('count 0 yields nothing', () => {
     expect([...generateClaims({ register: { size: 10, duplicateRate: 0 }, count: 0 })]).toEqual([]);
   });

@@ -83,6 +83,22 @@ describe('generatePopulation: options', () => {
       expect(problems).toContain(name);
     }
   });
+  it('refuses a misspelt option and a startRecordId whose last row id is not a safe integer (two rows would share an id)', () => {
+    const problemsOf = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        expect(isKhopError(e, 'INVALID_OPTION')).toBe(true);
+        return (e as { details: { problems: string[] } }).details.problems.join('\n');
+      }
+      return 'NO_THROW';
+    };
+    expect(problemsOf(() => generatePopulation({ sise: 3 } as never))).toContain('sise is not an option');
+    expect(problemsOf(() => [...generatePopulation({ size: 3, startRecordId: Number.MAX_SAFE_INTEGER })])).toContain('startRecordId + size − 1');
+    const top = [...generatePopulation({ size: 3, duplicateRate: 0, startRecordId: Number.MAX_SAFE_INTEGER - 2 })].map((r) => r.recordId);
+    expect(new Set(top).size).toBe(3);
+  });
+
   it('corruption rates of 0 give clean duplicates', () => {
     const zero = Object.fromEntries(
       ['nameMiddleDropped', 'nameReversed', 'nameDialect', 'nameTypo', 'nameToneStyle', 'nameNoDiacritics', 'nameEthD', 'nameNfd',
