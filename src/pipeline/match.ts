@@ -354,10 +354,8 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
   let groups = prepared.nameGroups;
   let planSchema = schema;
   if (options.compare !== undefined) {
-    if (!Array.isArray(options.compare)) throw new KhopError('INVALID_OPTION', 'compare: an array of field names', { details: { option: 'compare' } });
+    // Checked before the rows were read (checkPlanOptions).
     const wanted = new Set(options.compare);
-    const unknown = options.compare.filter((name) => !schema.fields.some((f) => f.name === name) && !groups.some((g) => g.name === name));
-    if (unknown.length > 0) throw new KhopError('INVALID_OPTION', `compare: unknown fields ${unknown.map((u) => JSON.stringify(u)).join(', ')}`, { details: { option: 'compare' } });
     planSchema = { ...schema, fields: schema.fields.filter((f) => wanted.has(f.name)) } as Schema;
     groups = groups.filter((g) => wanted.has(g.name) || g.fields.some((f) => wanted.has(f.name)));
   }
