@@ -73,7 +73,7 @@ export const authenticateCommand: CliCommand = {
  * register's column, or null when the row already holds it under the register's column or
  * the field's name.
  */
-export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null }> {
+export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null; found: boolean }> {
   const mapping = map === undefined ? null : parseMapArgument(map, headers);
   if (mapping !== null) {
     const unknown = Object.keys(mapping).filter((f) => !schema.fields.some((x) => x.name === f));
@@ -91,7 +91,7 @@ export function claimColumns(schema: Schema, headers: readonly string[], map: st
   if (strict && idPlan !== undefined && !idPlan.found) {
     throw new KhopError('INVALID_ARGUMENT', `${label} has no column for the register's ID field "${idPlan.field}" (column "${idPlan.target}"); give --map ${idPlan.field}=COLUMN`);
   }
-  return plan.map(({ field, target, source }) => ({ field, target, source }));
+  return plan;
 }
 
 async function* claimsOf(rows: AsyncIterable<RecordValues>, plan: ReadonlyArray<{ target: string; source: string | null }>): AsyncGenerator<Record<string, unknown>> {
@@ -127,8 +127,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     // NDJSON records may differ in their keys, so a missing ID key is not an error; but when the
     // first record lacks it, every claim may come back INVALID_ID: say so.
     const idField = schema.fields.find((f) => f.kind === 'nationalId');
-    const idPlan = plan.find((p) => p.field === idField?.name);
-    if (!input.completeHeader && idField !== undefined && idPlan?.source === null && !input.headers.includes(idField.column) && !input.headers.includes(idField.name)) {
+    if (idField !== undefined && plan.find((p) => p.field === idField.name)?.found === false) {
       ctx.info(`note: the first record of ${input.label} has no key "${idField.column}" (the register's ID field "${idField.name}"); give --map ${idField.name}=KEY if the claims name it otherwise`);
     }
     const fields = schema.fields.map((f) => f.name);

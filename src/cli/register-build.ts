@@ -19,7 +19,7 @@ import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { writeRejectedFile, type RejectedEntry } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
-import type { RegisterRejectedRow } from '../register/row-ingest.js';
+import { REGISTER_REJECT_CODES, type RegisterRejectedRow } from '../register/row-ingest.js';
 import { accountingText, formatCount, formatDuration, issueLines, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 
@@ -64,7 +64,7 @@ export const registerBuildCommand: CliCommand = {
 };
 
 /** The register's own rejection codes; any other is the reader's (a row it could not read). */
-const REGISTER_CODES: ReadonlySet<string> = new Set<RegisterRejectedRow['code']>(['NOT_AN_OBJECT', 'WRONG_TYPE', 'INVALID_ID', 'NO_RECORD_ID']);
+const REGISTER_CODES: ReadonlySet<string> = new Set(REGISTER_REJECT_CODES);
 
 /** A build rejection as a line of the rejected-rows file (its position is the data-row number − 1). */
 function rejectedEntry(r: RegisterRejectedRow): RejectedEntry {

@@ -35,11 +35,14 @@ import { UnreadableRow } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
 
 /** A row the register could not use. */
+/** The register's own rejection codes (any other code of a RegisterRejectedRow is its reader's). */
+export const REGISTER_REJECT_CODES = ['NOT_AN_OBJECT', 'WRONG_TYPE', 'INVALID_ID', 'NO_RECORD_ID'] as const;
+
 export interface RegisterRejectedRow {
   /** 0-based position of the row in the input (of the build, or of the `add` call). */
   readonly index: number;
   /** The register's code, or the reader's for a row a RecordSource could not read. */
-  readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'INVALID_ID' | 'NO_RECORD_ID' | RejectCode;
+  readonly code: (typeof REGISTER_REJECT_CODES)[number] | RejectCode;
   /** Human reason naming fields, never values. */
   readonly reason: string;
   /**

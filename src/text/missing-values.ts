@@ -77,13 +77,15 @@ export class MissingValues {
   /** One bit per filterSlot of a variant (see the file header). */
   private readonly filter = new Uint8Array(FILTER_SIZE);
   /** For a value with combining marks: bit L set when some NFC variant is L units long (< 32)… */
-  private nfcLengths = 0;
-  private longNfc = false;
+  private readonly nfcLengths: number;
+  private readonly longNfc: boolean;
   /** …and the first units of the variants (a mark never comes first, so composing keeps it). */
   private readonly firstUnits = new Set<number>();
 
   constructor(values: readonly string[]) {
     let longest = 0;
+    let nfcLengths = 0;
+    let longNfc = false;
     for (const v of values) {
       const t = v.trim();
       if (t === '') continue;
@@ -96,11 +98,13 @@ export class MissingValues {
           if (form.length > longest) longest = form.length;
         }
         const nfc = c.normalize('NFC').length;
-        if (nfc < 32) this.nfcLengths |= 1 << nfc;
-        else this.longNfc = true;
+        if (nfc < 32) nfcLengths |= 1 << nfc;
+        else longNfc = true;
       }
     }
     this.longest = longest;
+    this.nfcLengths = nfcLengths;
+    this.longNfc = longNfc;
   }
 
   /** True when `trimmed` (a value without leading or trailing white space) is a placeholder. */
