@@ -45,7 +45,7 @@ export interface ClusterOptions {
    * number as a number; NaN = none). Two clusters whose keys differ are never merged, unless
    * `vouched[pair]` is 1 (the pair's own comparison says the two keys belong together, e.g.
    * one digit typed wrong). With a constraint, pairs are merged in descending weight order
-   * (ties by pair index), so the strongest evidence claims a keyless record first.
+   * (ties by the rows' ranks, then pair index), so the strongest evidence claims a keyless record first.
    */
   readonly conflict?: { readonly key: Float64Array; readonly vouched?: Uint8Array };
   /**
@@ -116,7 +116,7 @@ export function clusterPairs(
 
   const uf = new UnionFind(n);
   if (options.conflict !== undefined || guard !== undefined) {
-    unionOrdered(uf, n, left, right, weights, count, threshold, options.conflict, guard, conflicts);
+    unionOrdered(uf, n, left, right, weights, count, threshold, options.conflict, guard, conflicts, rank);
   } else for (let i = 0; i < count; i++) {
     const w = weights[i]!;
     if (w >= threshold) {
@@ -166,7 +166,7 @@ export function clusterSizeHistogram(representative: Uint32Array): ClusterSizeCo
 }
 
 /**
- * Union of the above-threshold pairs in descending weight order (ties by pair index), under a
+ * Union of the above-threshold pairs in descending weight order (ties by their rows' ranks), under a
  * cannot-link key (ClusterOptions.conflict) and / or the average-linkage guard.
  */
 function unionOrdered(
@@ -180,6 +180,7 @@ function unionOrdered(
   conflict: { readonly key: Float64Array; readonly vouched?: Uint8Array } | undefined,
   guard: { readonly least: number; readonly floor?: number } | undefined,
   out: ClusterConflicts,
+  rank: Uint32Array | undefined,
 ): void {
   const key = conflict?.key;
   const vouched = conflict?.vouched;
@@ -202,8 +203,13 @@ function unionOrdered(
   const order = new Uint32Array(m);
   m = 0;
   for (let i = 0; i < count; i++) if (weights[i]! >= threshold) order[m++] = i;
-  // Descending weight, ties by pair index: a deterministic order.
-  const sorted = Array.from(order).sort((a, b) => weights[b]! - weights[a]! || a - b);
+  // Descending weight; ties by the pair's rows in user-id order (`rank`, else row index) — the
+  // smaller of its two ranks, then the larger — so that rows given in another order, scored
+  // alike, merge alike (pair order follows row order); then by pair index: deterministic.
+  const at = rank ?? null;
+  const lo = (i: number): number => (at === null ? Math.min(left[i]!, right[i]!) : Math.min(at[left[i]!]!, at[right[i]!]!));
+  const hi = (i: number): number => (at === null ? Math.max(left[i]!, right[i]!) : Math.max(at[left[i]!]!, at[right[i]!]!));
+  const sorted = Array.from(order).sort((a, b) => weights[b]! - weights[a]! || lo(a) - lo(b) || hi(a) - hi(b) || a - b);
   const rootKey = key !== undefined ? Float64Array.from(key.subarray(0, n)) : undefined;
   const linkage = guard !== undefined ? new Linkage(n, left, right, weights, count, guard.floor ?? 0) : undefined;
   if (linkage !== undefined) out.averageLinkagePairs ??= 0;

@@ -45,7 +45,7 @@
  * pairs/s, a small share of the time), term-frequency tables and clustering stay on the
  * calling thread.
  */
-import { KhopError } from '../errors.js';
+import { KhopError, isKhopError } from '../errors.js';
 import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
 import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
@@ -54,12 +54,12 @@ import { describeRule, validateRules, type BlockingRule } from '../block/blockin
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import { unknownKeys } from '../util/option-keys.js';
 import type { ComparisonSpec } from '../score/comparison-spec.js';
-import type { EmOptions } from '../score/expectation-maximisation.js';
+import { EM_OPTION_KEYS, resolveEmOptions, type EmOptions } from '../score/expectation-maximisation.js';
 import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterConflicts, type ClusterSizeCount } from '../cluster/clusters.js';
 import { NationalIdLevel } from '../compare/national-id-level.js';
 import { estimateMemory } from './estimate-memory.js';
-import { nameGroupsOf, prepareRows, storeColumnsFor, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
+import { nameGroupsOf, prepareRows, storeColumnCollisions, storeColumnsFor, type NameGroup, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
 import { DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
@@ -248,7 +248,12 @@ export interface LinkResult extends MatchResult {
    * input positions.
    */
   readonly links: MatchPairs;
-  /** Per input row of each side: its cluster id, or null for a rejected row. */
+  /**
+   * Per input row of each side: its cluster id, or null for a rejected row. The two sides' ids
+   * are separate namespaces, so a link's cluster id names its side: "left:<id>" — the smallest
+   * left record id of the cluster (every cluster of two or more rows has a left row) — or, for a
+   * right row linked to nothing, "right:<its id>". Rows with one cluster id are one cluster.
+   */
   readonly clusters: { readonly left: ReadonlyArray<string | number | null>; readonly right: ReadonlyArray<string | number | null> };
   readonly rejectedLeft: readonly RejectedRow[];
   readonly rejectedRight: readonly RejectedRow[];
@@ -301,8 +306,39 @@ function validate(options: MatchOptions): Validated {
   if (options.streamCandidates !== undefined && typeof options.streamCandidates !== 'boolean') problems.push('streamCandidates: a boolean');
   const memoryBudget = options.memoryBudget;
   if (memoryBudget !== undefined && !(typeof memoryBudget === 'number' && memoryBudget > 0 && Number.isFinite(memoryBudget))) problems.push('memoryBudget: a positive number of bytes');
-  if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
+  const idField = options.idField;
+  if (idField !== undefined && (typeof idField !== 'string' || idField === '' || FORBIDDEN_ID_FIELDS.has(idField))) problems.push('idField: a non-empty column name');
+  if (options.em !== undefined) problems.push(...emProblems(options.em));
+  if (problems.length > 0) {
+    // The schema's own problems with them, so that one round of fixes is enough.
+    if (options.schema !== undefined) {
+      try {
+        defineSchema(options.schema);
+      } catch (e) {
+        if (!isKhopError(e, 'INVALID_SCHEMA')) throw e;
+        const schemaProblems = Array.isArray(e.details?.['problems']) ? (e.details['problems'] as string[]) : [e.message];
+        problems.push(...schemaProblems.map((x) => `schema: ${x}`));
+      }
+    }
+    throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
+  }
   return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads, idConflicts, linkage, memoryBudget };
+}
+
+/** idField names a row's own key: not one every object inherits. */
+const FORBIDDEN_ID_FIELDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Problems of the `em` option (its keys and values), [] when it is valid. */
+function emProblems(em: unknown): string[] {
+  if (em === null || typeof em !== 'object' || Array.isArray(em)) return ['em: an object of EM options'];
+  const out = unknownKeys(em, EM_OPTION_KEYS).map((k) => `em.${k}: unknown option (known: ${[...EM_OPTION_KEYS].join(', ')})`);
+  try {
+    resolveEmOptions(em as EmOptions, 'em');
+  } catch (e) {
+    if (!isKhopError(e, 'INVALID_OPTION')) throw e;
+    out.push(...((e.details?.['problems'] as string[] | undefined) ?? [e.message]).map((x) => `em.${x}`));
+  }
+  return out;
 }
 
 
@@ -314,15 +350,71 @@ function validate(options: MatchOptions): Validated {
  */
 function checkPlanOptions(schema: Schema, options: MatchOptions): void {
   const groups = nameGroupsOf(schema);
+  const collisions = [...new Set(storeColumnCollisions(schema).map((c) => `${c.slice(0, c.lastIndexOf('.'))}.*`))];
+  if (collisions.length > 0) {
+    const problems = collisions.map((c) => `two fields (or a name group of a familyName and a givenName) would be stored under ${JSON.stringify(c)}: rename one`);
+    throw new KhopError('INVALID_SCHEMA', `invalid schema: ${problems.join('; ')}`, { details: { problems } });
+  }
+  // Every problem of `compare` and `blocking` in one error (each check below throws its own).
+  const problems: string[] = [];
+  const collect = (check: () => void): void => {
+    try {
+      check();
+    } catch (e) {
+      if (!isKhopError(e, 'INVALID_OPTION') && !isKhopError(e, 'INVALID_SCHEMA')) throw e;
+      problems.push(...((e.details?.['problems'] as string[] | undefined) ?? [e.message]));
+    }
+  };
+  let compareOk = true;
   if (options.compare !== undefined) {
     if (!Array.isArray(options.compare) || options.compare.length === 0) {
-      throw new KhopError('INVALID_OPTION', 'compare: a non-empty array of field names', { details: { option: 'compare' } });
+      problems.push('compare: a non-empty array of field names');
+      compareOk = false;
+    } else {
+      const unknown = options.compare.filter((name) => !schema.fields.some((f) => f.name === name) && !groups.some((g) => g.name === name));
+      if (unknown.length > 0) {
+        problems.push(`compare: unknown fields ${unknown.map((u) => JSON.stringify(u)).join(', ')}`);
+        compareOk = false;
+      }
     }
-    const unknown = options.compare.filter((name) => !schema.fields.some((f) => f.name === name) && !groups.some((g) => g.name === name));
-    if (unknown.length > 0) throw new KhopError('INVALID_OPTION', `compare: unknown fields ${unknown.map((u) => JSON.stringify(u)).join(', ')}`, { details: { option: 'compare' } });
   }
   // A rule's columns do not depend on the names' locale (decided from the rows): any one will do.
-  if (options.blocking !== undefined) validateRules(resolveRules(options.blocking, schema, groups.map((g) => ({ ...g, locale: 'generic' as const }))), storeColumnsFor(schema));
+  const generic = groups.map((g) => ({ ...g, locale: 'generic' as const }));
+  let noDefaultRules: unknown;
+  if (options.blocking !== undefined) collect(() => validateRules(resolveRules(options.blocking!, schema, generic), storeColumnsFor(schema)));
+  else {
+    try {
+      defaultBlockingRules(schema, generic);
+    } catch (e) {
+      if (!isKhopError(e, 'INVALID_SCHEMA')) throw e;
+      noDefaultRules = e; // this schema has no default rule: `blocking` must be given
+      problems.push(e.message);
+    }
+  }
+  // The comparisons (their number does not depend on the rows: a category's dictionary changes
+  // its levels, a name's locale its columns): none, or one to train on, is refused here, before
+  // the rows are read — runMatch checks again on the plan it builds.
+  if (compareOk) {
+    let planSchema = schema;
+    let planGroups: readonly NameGroup[] = generic;
+    if (options.compare !== undefined) {
+      const wanted = new Set(options.compare);
+      planSchema = { ...schema, fields: schema.fields.filter((f) => wanted.has(f.name)) } as Schema;
+      planGroups = generic.filter((g) => wanted.has(g.name) || g.fields.some((f) => wanted.has(f.name)));
+    }
+    const specs = planComparisons(planSchema, planGroups).specs;
+    if (specs.length === 0) problems.push('nothing to compare: the schema has no comparable field');
+    else if (specs.length < 2 && options.model === undefined) problems.push(oneComparison(specs[0]!.name).message);
+  }
+  if (problems.length === 1 && noDefaultRules !== undefined) throw noDefaultRules;
+  if (problems.length > 0) throw new KhopError('INVALID_OPTION', problems.length === 1 ? problems[0]! : `invalid options: ${problems.join('; ')}`, { details: { problems } });
+}
+
+/** The error of a plan of one comparison and no model to score it with (EM needs two: train-model.ts). */
+function oneComparison(name: string): KhopError {
+  return new KhopError('INVALID_OPTION', `nothing to train on: one comparison (${JSON.stringify(name)}) — training needs at least two; compare more fields or pass a trained model`, {
+    details: { option: 'compare' },
+  });
 }
 
 /** Internal knobs of dedupe / link, for tests and benchmarks (not options: results do not depend on them). */
@@ -372,9 +464,7 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     given = given.forPopulation(linkMode ? Math.min(prepared.sourceRows[0] ?? 0, prepared.sourceRows[1] ?? 0) : n, totalPairsOf(prepared, linkMode));
   } else if (K < 2) {
     // EM cannot separate matches from non-matches on one comparison (train-model.ts).
-    throw new KhopError('INVALID_OPTION', `nothing to train on: one comparison (${JSON.stringify(plan.specs[0]!.name)}) — training needs at least two; compare more fields or pass a trained model`, {
-      details: { option: 'compare' },
-    });
+    throw oneComparison(plan.specs[0]!.name);
   }
   const thresholdWeight = matchWeightFromProbability(v.threshold);
   const floorWeight = v.pairFloor <= 0 ? -Infinity : matchWeightFromProbability(v.pairFloor);
@@ -434,7 +524,7 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     // Clustering (cluster id = the smallest user id of the cluster), over the kept pairs: every
     // pair at or above the threshold is among them, in scoring order.
     t = performance.now();
-    const rank = rankOf(prepared.userIds);
+    const rank = rankOf(prepared.userIds, linkMode ? prepared.source : undefined);
     const conflict = v.idConflicts === 'split' ? idConflictOf(prepared, plan, kept.levels, kept.count) : undefined;
     const conflicts: ClusterConflicts = { skippedPairs: 0 };
     const reps = clusterPairs(n, kept.left, kept.right, kept.weights, kept.count, thresholdWeight, {
@@ -871,20 +961,66 @@ async function checkMemoryBudget(v: Validated, options: MatchOptions, rows: read
   }
 }
 
-/** rank[row] orders the user ids: numbers numerically before strings, strings by code units. */
-function rankOf(ids: ReadonlyArray<string | number>): Uint32Array {
-  const order = Array.from({ length: ids.length }, (_, i) => i);
+/**
+ * rank[row] orders the user ids, so that a cluster's id is its SMALLEST record id:
+ *   - numbers and strings of decimal digits by their value ("9" before "10", as the record ids of
+ *     a CSV file or a database export are read: text); an equal value puts the number first, then
+ *     the strings by code units ("007" before "7");
+ *   - then every other string, by code units;
+ *   - in a link (`source` given), every left row before every right row: a cluster of two or
+ *     more rows holds a left row (only cross pairs are scored), so its id is its smallest LEFT id,
+ *     which rows appended to the right side do not change.
+ * Ties (one id twice on the two sides of a link) by row.
+ */
+export function rankOf(ids: ReadonlyArray<string | number>, source?: Uint8Array): Uint32Array {
+  const n = ids.length;
+  // Per id: class 0 (a number, or digits) with its value (a digit string of more than 15
+  // significant digits: a rounded value, exact ties settled below), or class 1 (other text).
+  const value = new Float64Array(n);
+  const text = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = ids[i]!;
+    if (typeof x === 'number') value[i] = x;
+    else if (DIGITS.test(x)) value[i] = Number(x);
+    else text[i] = 1;
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => {
+    if (source !== undefined && source[a] !== source[b]) return source[a]! - source[b]!;
+    if (text[a] !== text[b]) return text[a]! - text[b]!;
     const x = ids[a]!;
     const y = ids[b]!;
-    if (typeof x === 'number' && typeof y === 'number') return x - y || a - b;
-    if (typeof x === 'number') return -1;
-    if (typeof y === 'number') return 1;
+    if (text[a] === 0) {
+      if (value[a] !== value[b]) return value[a]! - value[b]!;
+      if (typeof x === 'number' || typeof y === 'number') return typeof x === 'number' ? (typeof y === 'number' ? a - b : -1) : 1;
+      // Two digit strings of one (rounded) value: by their digits without leading zeros, then as written.
+      const c = compareDigits(x, y);
+      if (c !== 0) return c;
+    }
     return x < y ? -1 : x > y ? 1 : a - b;
   });
-  const rank = new Uint32Array(ids.length);
-  for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+  const rank = new Uint32Array(n);
+  for (let i = 0; i < n; i++) rank[order[i]!] = i;
   return rank;
+}
+
+/** A record id written as decimal digits only (ordered by its value, see rankOf). */
+const DIGITS = /^[0-9]+$/;
+
+/** Two digit strings by value, exactly (any length): the longer without leading zeros is larger. */
+function compareDigits(x: string, y: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < x.length - 1 && x.charCodeAt(i) === 48) i++;
+  while (j < y.length - 1 && y.charCodeAt(j) === 48) j++;
+  const lx = x.length - i;
+  const ly = y.length - j;
+  if (lx !== ly) return lx - ly;
+  for (; i < x.length; i++, j++) {
+    const d = x.charCodeAt(i) - y.charCodeAt(j);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[], inputPosition: (row: number) => number): MatchResult {
@@ -936,7 +1072,7 @@ function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[]
     stats,
     weightHistogram: { binStart: HIST_BIN_START, binWidth: HIST_BIN_WIDTH, counts: k.histogram },
     explain(i: number) {
-      if (!Number.isInteger(i) || i < 0 || i >= kept) throw new KhopError('INVALID_ARGUMENT', `explain: pair index out of range 0..${kept - 1}`);
+      if (!Number.isInteger(i) || i < 0 || i >= kept) throw new KhopError('INVALID_ARGUMENT', kept === 0 ? 'explain: the result holds no pairs to explain' : `explain: pair index out of range 0..${kept - 1}`);
       const lv = new Array<number>(K);
       const tv = new Array<number | undefined>(K);
       for (let c = 0; c < K; c++) {
@@ -949,11 +1085,19 @@ function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[]
 }
 
 /** Cluster id per input row of one source (rejected rows: null). */
-function clustersPerInput(prepared: PreparedDataset, reps: Uint32Array, source: number, inputRows: number): Array<string | number | null> {
+/**
+ * Each input row's cluster id (null for a rejected row): the user id of its cluster's
+ * representative. `sides` (a link): the id tagged with the representative's side, "left:<id>" or
+ * "right:<id>" — the two inputs' ids are separate namespaces (without an idField both count rows
+ * from 0), and an untagged 0 would name left row 0's cluster and right row 0's alike.
+ */
+function clustersPerInput(prepared: PreparedDataset, reps: Uint32Array, source: number, inputRows: number, sides = false): Array<string | number | null> {
   const out = new Array<string | number | null>(inputRows).fill(null);
   for (let row = 0; row < prepared.store.rowCount; row++) {
     if (prepared.source[row] !== source) continue;
-    out[prepared.inputIndex[row]!] = prepared.userIds[reps[row]!]!;
+    const rep = reps[row]!;
+    const id = prepared.userIds[rep]!;
+    out[prepared.inputIndex[row]!] = sides ? `${prepared.source[rep] === 0 ? 'left' : 'right'}:${id}` : id;
   }
   return out;
 }
@@ -1084,8 +1228,8 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
     ...result,
     links,
     clusters: {
-      left: clustersPerInput(prepared, r.reps, 0, inputCount(0)),
-      right: clustersPerInput(prepared, r.reps, 1, inputCount(1)),
+      left: clustersPerInput(prepared, r.reps, 0, inputCount(0), true),
+      right: clustersPerInput(prepared, r.reps, 1, inputCount(1), true),
     },
     rejectedLeft: rejectedBySource[0] ?? [],
     rejectedRight: rejectedBySource[1] ?? [],

@@ -30,7 +30,7 @@
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
-import { foldToAscii } from '../text/fold.js';
+import { foldKeepingScripts, foldToAscii, foldsToEmpty } from '../text/fold.js';
 import { hasLetter, parsePersonName } from '../text/person-name.js';
 import { parseDateWith, resolveDateOptions, typedDateDigitsWith, type ResolvedDateOptions } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
@@ -116,6 +116,21 @@ export function nameGroupsOf(schema: Schema): Array<{ name: string; prefix: stri
     groups.push({ name, prefix: name, hasMiddle: false, fields, locale });
   }
   return groups;
+}
+
+/**
+ * Store columns two fields would share (a personName field named "surname+first_name" and the
+ * name group of the familyName "surname" and givenName "first_name"; a field named "a.b" of
+ * one kind against "a" of another): [] for a schema whose fields can all be stored.
+ */
+export function storeColumnCollisions(schema: Schema): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const c of storeColumnsFor(schema)) {
+    if (seen.has(c.name)) out.push(c.name);
+    seen.add(c.name);
+  }
+  return out;
 }
 
 /** The store columns for a schema. */
@@ -492,7 +507,7 @@ export class RowPreparer {
         }
         case 'category': {
           if (raw === null) break;
-          const folded = foldToAscii(raw);
+          const folded = foldKeepingScripts(raw);
           if (folded === '') {
             this.issue(f.name, 'no letters or digits');
             break;
@@ -504,16 +519,22 @@ export class RowPreparer {
         }
         case 'text': {
           if (raw === null) break;
-          const folded = foldToAscii(raw);
-          if (folded === '') break;
+          const folded = foldKeepingScripts(raw);
+          if (folded === '') {
+            this.issue(f.name, 'no letters or digits');
+            break;
+          }
           cells[plan.c0] = folded;
           usable++;
           break;
         }
         case 'identifier': {
           if (raw === null) break;
-          const folded = foldToAscii(raw).replace(/ /g, '');
-          if (folded === '') break;
+          const folded = foldKeepingScripts(raw).replace(/ /g, '');
+          if (folded === '') {
+            this.issue(f.name, 'no letters or digits');
+            break;
+          }
           cells[plan.c0] = folded;
           usable++;
           break;
@@ -555,6 +576,12 @@ export class RowPreparer {
         if (family === '' && given === '') continue;
         text = `${family} ${given}`;
         forms = hasLetter(text) ? partForms(family, '', given, gp.g.locale) : null;
+        // One part of another script beside a Latin one ("Петров" / "Ivan"): that part is
+        // missing to the comparisons — counted, as a whole name of another script is below.
+        if (forms !== null) {
+          if (family !== '' && foldsToEmpty(family)) this.issue(gp.familyField, hasLetter(family) ? 'name has no Latin letters' : 'name has no letters');
+          if (given !== '' && foldsToEmpty(given)) this.issue(gp.givenField, hasLetter(given) ? 'name has no Latin letters' : 'name has no letters');
+        }
       }
       if (forms === null) {
         // Letters of other scripts fold to nothing: say so rather than "no letters".

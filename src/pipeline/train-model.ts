@@ -173,6 +173,16 @@ export async function trainModel(
     if (!any) empty.add(k);
   }
   const keep = plan.specs.map((_, k) => k).filter((k) => !empty.has(k));
+  // One comparison with values (the schema has more fields, the rows fill one): EM cannot
+  // separate matches from non-matches on one comparison (see the header; D22 refuses a plan of
+  // one) — it would return its start, and every row a singleton, a plausible-looking answer.
+  if (candidateCount > 0 && keep.length < 2 && random.count > 0) {
+    const only = keep.length === 1 ? ` (${JSON.stringify(plan.specs[keep[0]!]!.name)})` : '';
+    throw new KhopError(
+      'INVALID_INPUT',
+      `nothing to train on: ${keep.length === 1 ? 'one comparison' : 'no comparison'}${only} has values in the sampled record pairs, the other fields are empty — training needs at least two; pass a trained model, or rows with more fields filled`,
+    );
+  }
   // Every random pair agreeing exactly on every field it has (every record the same): no
   // agreement is evidence (u(exact) = 1), EM has nothing to separate, and the candidate pairs
   // would all score 0 bits — every row a singleton, a plausible-looking wrong answer. Refused

@@ -15,7 +15,7 @@
  * batch loads its claims into one object in turn (load: the batch owns it, and nothing keeps a
  * claim past its verdict), sparing ~390 bytes of allocation a claim.
  */
-import { foldToAscii } from '../text/fold.js';
+import { foldKeepingScripts } from '../text/fold.js';
 import { parseDateWith, type DateResult } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
 import { idNumber, parseIdInput, type IdInput } from './national-id-input.js';
@@ -265,7 +265,7 @@ export class PreparedClaim {
     const i = f.index;
     let r = this.parsed[i] as string | undefined;
     if (r === undefined) {
-      r = foldToAscii(this.text[i]!);
+      r = foldKeepingScripts(this.text[i]!);
       if (f.identifier) r = r.split(' ').join('');
       this.parsed[i] = r;
     }

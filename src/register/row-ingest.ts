@@ -20,7 +20,7 @@
  * become.
  */
 import type { CellValue } from '../block/record-store.js';
-import { foldToAscii } from '../text/fold.js';
+import { foldKeepingScripts, foldToAscii } from '../text/fold.js';
 import { parseDateWith } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
 import { normalizeText } from '../text/normalize.js';
@@ -333,7 +333,7 @@ export class RowIngester {
         return;
       }
       default: {
-        let folded = foldToAscii(text);
+        let folded = foldKeepingScripts(text);
         if (f.identifier) folded = folded.split(' ').join('');
         if (folded === '') this.issue(f.name, 'no letters or digits');
         else cells[f.storeColumn] = f.category ? this.dictionary.encode(f.index, folded) : folded;

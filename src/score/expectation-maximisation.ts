@@ -419,7 +419,11 @@ export function combineSessions(
 }
 
 /** EmOptions with defaults, validated (KhopError INVALID_OPTION listing every problem). */
-export function resolveEmOptions(options: EmOptions): Required<EmOptions> {
+/** The keys of EmOptions. */
+export const EM_OPTION_KEYS: ReadonlySet<string> = new Set(['maxIterations', 'tolerance', 'estimatePrior', 'initialSessionPrior', 'fixU']);
+
+/** `what`: the caller, for the message ('trainEM', or 'em' for the option of dedupe / link). */
+export function resolveEmOptions(options: EmOptions, what = 'trainEM'): Required<EmOptions> {
   if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'em: options must be an object');
   const o = {
     maxIterations: options.maxIterations ?? DEFAULT_EM_OPTIONS.maxIterations,
@@ -437,7 +441,7 @@ export function resolveEmOptions(options: EmOptions): Required<EmOptions> {
   }
   if (typeof o.fixU !== 'boolean') problems.push('fixU must be a boolean');
   if (problems.length > 0) {
-    throw new KhopError('INVALID_OPTION', `trainEM: ${problems.join('; ')}`, { details: { problems } });
+    throw new KhopError('INVALID_OPTION', `${what}: ${problems.join('; ')}`, { details: { problems } });
   }
   return o;
 }

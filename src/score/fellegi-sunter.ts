@@ -156,7 +156,7 @@ export class FellegiSunterModel {
     checkProbabilityTable('m', m, specs, problems);
     checkProbabilityTable('u', p!.u, specs, problems);
     const on = p!.trainedOn;
-    if (on !== undefined && !isPopulation(on)) problems.push('trainedOn must be { records, pairs }: numbers ≥ 1');
+    if (on !== undefined && !isPopulation(on)) problems.push('trainedOn must be { records, pairs }: whole numbers ≥ 1, pairs ≥ records / 2');
     throwProblems('invalid model parameters', problems);
 
     this.prior = clampProbability(prior as number);
@@ -263,6 +263,8 @@ export class FellegiSunterModel {
       m: changes.m ?? p.m,
       u: changes.u ?? p.u,
       minTermFrequency: changes.minTermFrequency ?? p.minTermFrequency,
+      // What λ is a share of goes with it (forPopulation rescales by it), unless replaced.
+      ...(changes.trainedOn !== undefined ? { trainedOn: changes.trainedOn } : this.trainedOn !== null ? { trainedOn: this.trainedOn } : {}),
     });
   }
 
@@ -506,8 +508,15 @@ function checkProbabilityTable(
   }
 }
 
+/**
+ * A population a λ can be a share of: whole counts (safe integers ≥ 1) and no other key, with
+ * at least records / 2 pairs (dedupe: n(n−1)/2 ≥ n/2 for n ≥ 2; link: nLeft·nRight ≥ min) —
+ * so a hand-edited { records: 1000, pairs: 1 } or { records: 1.5 } is refused, not rescaled by.
+ */
 function isPopulation(x: unknown): x is ModelPopulation {
   if (x === null || typeof x !== 'object') return false;
   const o = x as Record<string, unknown>;
-  return typeof o.records === 'number' && typeof o.pairs === 'number' && Number.isFinite(o.records) && Number.isFinite(o.pairs) && o.records >= 1 && o.pairs >= 1;
+  if (Object.keys(o).some((k) => k !== 'records' && k !== 'pairs')) return false;
+  const { records, pairs } = o;
+  return Number.isSafeInteger(records) && Number.isSafeInteger(pairs) && (records as number) >= 1 && (pairs as number) >= 1 && 2 * (pairs as number) >= (records as number);
 }

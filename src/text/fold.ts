@@ -13,7 +13,8 @@
  *     Cyrillic, Khmer…): WORD SEPARATORS, then collapsed — "Nguyễn-Văn" → "nguyen van",
  *     "An 😀 Bình" → "an binh", "李 An" → "an". A name written only in another script folds
  *     to the empty string: callers must treat an empty fold as "no ASCII form" (missing), not
- *     as a value. Transliterating other scripts is out of scope.
+ *     as a value. Transliterating other scripts is out of scope; {@link foldKeepingScripts}
+ *     (categories, free text, identifiers) writes their letters losslessly instead.
  *   - Latin letters without an ASCII base use their usual expansion: ß→ss, æ→ae, œ→oe,
  *     ø→o, ł→l, þ→th, ŋ→ng, ı→i, ħ→h, ŧ→t, ð/Ð/Ɖ→d, ĳ→ij (compatibility decomposition);
  *     a Latin letter with none (IPA ə, ʃ …) is a separator.
@@ -197,6 +198,95 @@ function foldInto(s: string | null, u: Uint16Array | null, n: number, buf: Uint8
     if (v > 0xff) buf[len++] = v >>> 8; // second letter of an expansion (ß → ss)
   }
   return len;
+}
+
+/**
+ * OTHER[c] for c < U+2000: 1 when the code unit is a letter, digit or mark of a script other
+ * than Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic scripts, Thai, Lao, Georgian,
+ * Hangul Jamo, Ethiopic, Khmer, Mongolian …) — what foldToAscii reads as a word break and
+ * {@link foldKeepingScripts} keeps. A Latin combining mark (U+0300–U+036F …) is not one: it
+ * belongs to the letter before it.
+ */
+const OTHER = new Uint8Array(TABLE_LIMIT);
+const OTHER_SCRIPT = /^[\p{L}\p{N}\p{M}]$/u;
+for (let c = 0x80; c < TABLE_LIMIT; c++) {
+  const ch = String.fromCharCode(c);
+  if (OTHER_SCRIPT.test(ch) && !LATIN_LETTER.test(ch) && !isLatinCombiningMark(c) && FOLD[c] === SEP) OTHER[c] = 1;
+}
+
+/** A code point at or above U+2000 that is a letter, digit or mark of another script (CJK, Hangul, …). */
+function isOtherHigh(cp: number): boolean {
+  if (cp >= 0xff01 && cp <= 0xff5e) return false; // full-width ASCII: folded
+  if (isLatinCombiningMark(cp) || cp === 0x212a || cp === 0x212b) return false;
+  const ch = String.fromCodePoint(cp);
+  return OTHER_SCRIPT.test(ch) && !LATIN_LETTER.test(ch);
+}
+
+/** Digits of base 36 that write a code point in {@link foldKeepingScripts} (36^4 > U+10FFFF). */
+const CODE_WIDTH = 4;
+/** ς and σ: one letter (lower-casing a whole word gives ς at its end, a lone Σ gives σ). */
+const FINAL_SIGMA = 0x3c2;
+const SIGMA = 0x3c3;
+
+/**
+ * foldToAscii for values that are compared as written (categories, free text, identifiers: a
+ * city, an address, an e-mail), keeping the letters and digits of other scripts instead of
+ * reading them as word breaks: each such character — the value composed (NFC) and lower-cased
+ * first — is written `_` + its code point in four base-36 digits, inside its word ("Москва" →
+ * "_00ta_00tu…"). Lossless and ASCII: two values fold alike exactly when foldToAscii would fold
+ * their Latin parts alike and their other letters are equal (Greek final sigma read as σ), and
+ * no folded Latin text contains `_`. foldToAscii alone reads those letters as word breaks:
+ * "иван1@почта.рф" and "петр1@почта.рф" both fold to "1" — one e-mail. A value with no such
+ * letter folds exactly as foldToAscii (the check is one pass over its code units).
+ * Names are not folded so (name keys are Latin phonetic forms; a name of another script is
+ * counted "no Latin letters", see prepare.ts).
+ *
+ * @throws KhopError INVALID_ARGUMENT when `s` is not a string (a programmer error).
+ */
+export function foldKeepingScripts(s: string): string {
+  if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'foldKeepingScripts expects a string');
+  if (!hasOtherScript(s)) return foldToAscii(s);
+  const t = s.normalize('NFC');
+  let r = '';
+  let pendingSpace = false;
+  for (let i = 0; i < t.length; ) {
+    const cp = t.codePointAt(i)!;
+    const units = cp > 0xffff ? 2 : 1;
+    if (cp < TABLE_LIMIT ? OTHER[cp] === 1 : isOtherHigh(cp)) {
+      if (pendingSpace) r += ' ';
+      pendingSpace = false;
+      // Lower case (Cyrillic, Greek, Armenian, Georgian …); one code point becomes at most a few.
+      const lower = String.fromCodePoint(cp).toLowerCase();
+      for (const ch of lower) {
+        const lc = ch.codePointAt(0)!;
+        r += '_' + (lc === FINAL_SIGMA ? SIGMA : lc).toString(36).padStart(CODE_WIDTH, '0');
+      }
+    } else {
+      const f = foldToAscii(t.slice(i, i + units));
+      if (f === '') {
+        // A separator (space, punctuation) or a dropped unit (a mark, an apostrophe): foldToAscii
+        // of the unit alone cannot tell, so ask the table.
+        const v = cp < TABLE_LIMIT ? FOLD[cp]! : units === 1 ? foldHigh(cp) : SEP;
+        if (v === SEP && r.length > 0) pendingSpace = true;
+      } else {
+        if (pendingSpace) r += ' ';
+        pendingSpace = false;
+        r += f;
+      }
+    }
+    i += units;
+  }
+  return r;
+}
+
+/** True when `s` holds a letter, digit or mark of a script other than Latin. */
+function hasOtherScript(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x370) continue; // ASCII, Latin-1, Latin Extended A/B, IPA, modifiers, Latin marks
+    if (c < TABLE_LIMIT ? OTHER[c] === 1 : isOtherHigh(s.codePointAt(i)!)) return true;
+  }
+  return false;
 }
 
 /**

@@ -330,6 +330,42 @@ describe('clusterPairs with the average-linkage guard', () => {
     expect(clusterPairs(h.n, h.left, h.right, h.weights, h.count, 0, options)).toEqual(clusterPairs(g.n, g.left, g.right, g.weights, g.count, 0, options));
   });
 
+  it('with a rank, tied weights merge alike whatever the order of the rows and pairs (seeded)', () => {
+    // The same records given in another row order: row π(r) holds record r (rank = record), and
+    // the pairs come in another order. Weights from a few values, so that ties are common — the
+    // order among tied pairs decides which merge the guard or the cannot-link key sees first.
+    const rng = new Rng(24);
+    const helperCase = { left: [0, 0, 1, 0, 3], right: [1, 3, 2, 2, 2], weights: [5, 5, 5, -5, -5] };
+    for (let round = 0; round < 120; round++) {
+      const n = round === 0 ? 4 : 2 + rng.int(60);
+      const count = round === 0 ? 5 : rng.int(3 * n);
+      const left = round === 0 ? Uint32Array.from(helperCase.left) : Uint32Array.from({ length: count }, () => rng.int(n));
+      const right = round === 0 ? Uint32Array.from(helperCase.right) : Uint32Array.from({ length: count }, () => rng.int(n));
+      const weights = round === 0 ? Float64Array.from(helperCase.weights) : Float64Array.from({ length: count }, () => [-5, -1, 2, 5][rng.int(4)]!);
+      const key = Float64Array.from({ length: n }, () => (rng.chance(0.6) ? Number.NaN : rng.int(3)));
+      const pi = shuffle(rng, n);
+      const q = shuffle(rng, count);
+      const rank = Uint32Array.from({ length: n }, (_, r) => r);
+      const rankP = new Uint32Array(n);
+      const keyP = new Float64Array(n);
+      for (let r = 0; r < n; r++) {
+        rankP[pi[r]!] = r;
+        keyP[pi[r]!] = key[r]!;
+      }
+      // Pair j of the shuffled run is pair q[j], its ends swapped every other time.
+      const leftP = Uint32Array.from(q, (i, j) => pi[j % 2 === 0 ? left[i]! : right[i]!]!);
+      const rightP = Uint32Array.from(q, (i, j) => pi[j % 2 === 0 ? right[i]! : left[i]!]!);
+      const weightsP = Float64Array.from(q, (i) => weights[i]!);
+      for (const extra of [{ averageLinkage: { least: 0.5 } }, { conflict: { key } }, { averageLinkage: { least: 0.5 }, conflict: { key } }]) {
+        const extraP = 'conflict' in extra ? { ...extra, conflict: { key: keyP } } : extra;
+        const a = clusterPairs(n, left, right, weights, count, 0, { rank, ...extra });
+        const b = clusterPairs(n, leftP, rightP, weightsP, count, 0, { rank: rankP, ...extraP });
+        // Row π(r) of the second run has the cluster of record r: its representative is π(a[r]).
+        for (let r = 0; r < n; r++) expect(b[pi[r]!]).toBe(pi[a[r]!]);
+      }
+    }
+  });
+
   it('rejects a malformed guard, and an evidence pair naming a row out of range', () => {
     const l = Uint32Array.of(0, 1);
     const r = Uint32Array.of(1, 2);

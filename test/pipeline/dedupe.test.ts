@@ -259,6 +259,72 @@ describe('link', () => {
   });
 });
 
+describe('cluster ids', () => {
+  /** Components of the graph of `pairs` over rows keyed "L<i>" / "R<j>" (or "<i>" for dedupe). */
+  function components(keys: string[], pairs: Array<[string, string]>): Map<string, string> {
+    const parent = new Map(keys.map((k) => [k, k]));
+    const find = (k: string): string => {
+      while (parent.get(k) !== k) k = parent.get(k)!;
+      return k;
+    };
+    for (const [a, b] of pairs) parent.set(find(a), find(b));
+    return new Map(keys.map((k) => [k, find(k)]));
+  }
+
+  it('link: a cluster id names its side — no two clusters share one, also when both sides number rows from 0', async () => {
+    const { rows } = population(200, 23);
+    const left = rows.filter((_, i) => i % 2 === 0);
+    const right = rows.filter((_, i) => i % 2 === 1);
+    for (const idField of [undefined, 'uid']) {
+      // With uid: each side numbers its own rows "0", "1", … (as two exports would).
+      const withIds = (side: Record<string, unknown>[]) => side.map((r, i) => ({ ...r, uid: String(i) }));
+      const r = await link(idField ? withIds(left) : left, idField ? withIds(right) : right, { schema, threads: 1, ...(idField ? { idField } : {}) });
+      const keys = [...left.map((_, i) => `L${i}`), ...right.map((_, j) => `R${j}`)];
+      const links: Array<[string, string]> = [];
+      for (let p = 0; p < r.links.count; p++) links.push([`L${r.links.left[p]}`, `R${r.links.right[p]}`]);
+      const comp = components(keys, links);
+      const idOf = (k: string) => (k[0] === 'L' ? r.clusters.left[Number(k.slice(1))] : r.clusters.right[Number(k.slice(1))]);
+      // One cluster id ⇔ one component of the links (every merge is a link).
+      const byId = new Map<unknown, string>();
+      for (const k of keys) {
+        const id = idOf(k);
+        if (byId.has(id)) expect(comp.get(byId.get(id)!)).toBe(comp.get(k));
+        else byId.set(id, k);
+      }
+      const byComp = new Map<string, unknown>();
+      for (const k of keys) {
+        const c = comp.get(k)!;
+        if (byComp.has(c)) expect(idOf(k)).toBe(byComp.get(c));
+        else byComp.set(c, idOf(k));
+      }
+      // The id: "left:" + the smallest left id of the cluster, or "right:" + a lone right row's own.
+      for (const k of keys) {
+        const members = keys.filter((x) => comp.get(x) === comp.get(k));
+        const lefts = members.filter((x) => x[0] === 'L').map((x) => Number(x.slice(1)));
+        const expected = lefts.length > 0 ? `left:${Math.min(...lefts)}` : `right:${k.slice(1)}`;
+        expect(idOf(k)).toBe(expected);
+      }
+      expect(r.links.count).toBeGreaterThan(0);
+    }
+  });
+
+  it('dedupe: the smallest id by value when the ids are digits written as text ("9" before "10")', async () => {
+    const { rows } = population(300, 24);
+    // Ids as text, scattered over 1..2999 (distinct): a cluster's ids often differ in length, where
+    // the text order and the numeric order disagree.
+    const withIds = rows.map((r, i) => ({ ...r, uid: String(1 + ((i * 7919) % 2999)) }));
+    const r = await dedupe(withIds, { schema, threads: 1, idField: 'uid' });
+    const members = new Map<unknown, number[]>();
+    r.clusters.forEach((c, i) => members.set(c, [...(members.get(c) ?? []), Number(withIds[i]!['uid'])]));
+    let multi = 0;
+    for (const [id, ids] of members) {
+      expect(id).toBe(String(Math.min(...ids)));
+      if (ids.length > 1 && String(Math.min(...ids)).length !== String(Math.max(...ids)).length) multi++;
+    }
+    expect(multi).toBeGreaterThan(0); // some cluster mixes ids of different lengths
+  });
+});
+
 describe('dedupe — national ID conflicts', () => {
   it('does not chain namesakes with different IDs through a record without an ID', async () => {
     const { rows } = population(200, 31);

@@ -58,11 +58,33 @@ describe('a model used on other data than it was trained on', () => {
     expect(l.model.prior).toBeCloseTo(trained.prior * ((500 * 499) / 2 / 500) * (3000 / (3000 * 4000)), 15);
   });
 
-  it('refuses a trainedOn that is not two numbers ≥ 1', () => {
+  it('refuses a trainedOn that is not two whole numbers ≥ 1 with pairs ≥ records / 2, or has another key', () => {
     const base = { prior: 0.01, u: [[0, 0.5, 0.5]], m: [[0, 0.9, 0.1]] };
     const specs = [{ name: 'x', levels: [{ label: 'null', null: true }, { label: 'exact' }, { label: 'else' }] }];
-    for (const trainedOn of [{ records: 0, pairs: 5 }, { records: 5 }, { records: 1, pairs: Number.NaN }, 'x']) {
+    for (const trainedOn of [
+      { records: 0, pairs: 5 },
+      { records: 5 },
+      { records: 1, pairs: Number.NaN },
+      'x',
+      { records: 1000, pairs: 1 }, // fewer pairs than a dedupe or a link of 1,000 records has
+      { records: 1.5, pairs: 1e308 },
+      { records: 10, pairs: 45, recrods: 5 },
+    ]) {
       expect(() => new FellegiSunterModel(specs as never, { ...base, trainedOn } as never)).toThrow(/trainedOn/);
+      const json = { ...new FellegiSunterModel(specs as never, base as never).toJSON(), trainedOn };
+      expect(() => FellegiSunterModel.fromJSON(json as never)).toThrow(/trainedOn/);
     }
+    // The smallest of each: a dedupe of two records (one pair), a link of one record to one.
+    for (const trainedOn of [{ records: 2, pairs: 1 }, { records: 1, pairs: 1 }]) expect(new FellegiSunterModel(specs as never, { ...base, trainedOn } as never).trainedOn).toEqual(trainedOn);
+  });
+
+  it('withParameters keeps what the model was trained on (or takes a new one), so forPopulation still rescales', async () => {
+    const trained = (await dedupe(sample, { schema, idField: 'recordId', threads: 1, uSampleSize: 20_000 })).model;
+    const tweaked = trained.withParameters({ minTermFrequency: 1e-5 });
+    expect(tweaked.trainedOn).toEqual(trained.trainedOn);
+    expect(FellegiSunterModel.fromJSON(JSON.parse(JSON.stringify(tweaked.toJSON()))).trainedOn).toEqual(trained.trainedOn);
+    const n = rows.length;
+    expect(tweaked.forPopulation(n, (n * (n - 1)) / 2).prior).toBeCloseTo(trained.forPopulation(n, (n * (n - 1)) / 2).prior, 15);
+    expect(trained.withParameters({ trainedOn: { records: 10, pairs: 45 } }).trainedOn).toEqual({ records: 10, pairs: 45 });
   });
 });

@@ -943,6 +943,101 @@ describe('dedupe rows holding bad values', () => {
     expect(ok.stats.rules.length).toBe(2);
   });
 
+  it('D30: letters of another script in a category, text or identifier field are kept, not read as word breaks — two e-mails that differ only in them are two values; a name part of another script is counted', async () => {
+    const schema = {
+      first: { kind: 'givenName', locale: 'generic' },
+      last: { kind: 'familyName', locale: 'generic' },
+      dob: { kind: 'date' },
+      city: { kind: 'category' },
+      email: { kind: 'identifier' },
+    } as const satisfies Record<string, FieldSpec>;
+    const cyr = 'абвгдежзиклмнопрстуфхцчшщ';
+    const person = (i: number) => ({
+      first: ['Anna', 'Ben', 'Cara', 'Dan'][i % 4], last: ['Smith', 'Jones', 'Brown'][i % 3],
+      dob: `${String(1 + (i % 28)).padStart(2, '0')}/0${1 + (i % 9)}/19${50 + (i % 40)}`,
+      city: ['Москва', 'Казань', 'Самара'][i % 3],
+      // Cyrillic letters and a digit: foldToAscii read every one of them as "<digit>" (+ a word break).
+      email: `${cyr[i % 25]}${cyr[(i * 7) % 25]}${cyr[Math.floor(i / 25) % 25]}${i % 3}@почта.рф`,
+    });
+    const people = Array.from({ length: 60 }, (_, i) => person(i));
+    const copies = Array.from({ length: 10 }, (_, k) => person(k * 6));
+    const rows = [...people, ...copies];
+    const r = await dedupe(rows, { schema, threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    const who = (row: number) => (row < people.length ? row : (row - people.length) * 6);
+    let copiesFound = 0;
+    for (let p = 0; p < r.pairs.count; p++) {
+      const same = who(r.pairs.left[p]!) === who(r.pairs.right[p]!);
+      const email = r.explain(p).fields.find((f) => f.comparison === 'email')!;
+      // Two people's e-mails are never "equal"; a copy's is.
+      if (!same) expect(email.label).not.toBe('exact');
+      else if (email.label === 'exact') copiesFound++;
+    }
+    expect(copiesFound).toBe(copies.length);
+    for (let k = 0; k < copies.length; k++) expect(r.clusters[people.length + k]).toBe(r.clusters[k * 6]);
+    expect(new Set(r.clusters).size).toBe(people.length);
+    expect(r.stats.issues['city']).toBeUndefined(); // a Cyrillic city is a value, not "no letters"
+    // The register reads stored values and claims alike.
+    // IDs whose encoded birth year is the person's (province 001, a man of the 1900s).
+    const idOf = (i: number) => `0010${50 + (i % 40)}${100000 + i}`;
+    const reg = await Register.build({ id: { kind: 'nationalId' }, ...schema }, people.map((x, i) => ({ ...x, id: idOf(i) })), {});
+    const own = reg.authenticate({ ...people[4]!, id: idOf(4) });
+    expect(own.status).toBe('VERIFIED');
+    expect(['exact', 'equivalent']).toContain(own.fields['email']!.result); // the register keeps an identifier's fold
+    const other = reg.authenticate({ ...people[4]!, id: idOf(4), email: people[7]!.email }); // same digit, other letters
+    expect(other.fields['email']!.result).toBe('mismatch');
+    // A name part of another script beside a Latin one: that part is missing, and counted.
+    const mixed = await dedupe([...people, { ...people[0]!, last: 'Петров' }], { schema, threads: 1, uSampleSize: 2000 });
+    expect(mixed.stats.issues['last']?.['name has no Latin letters']).toBe(1);
+  });
+
+  it('D28b: problems of the options, the schema, compare, blocking, idField and em are reported together, before any row is read', async () => {
+    let read = 0;
+    const rows = function* (): Generator<Record<string, unknown>> {
+      for (const row of baseRows()) {
+        read++;
+        yield row;
+      }
+    };
+    const cases: Array<{ options: Record<string, unknown>; code: string; all: RegExp[] }> = [
+      { options: { schema: { a: { kind: 'nope' } }, threshold: 2 }, code: 'INVALID_OPTION', all: [/threshold/, /unknown kind "nope"/] },
+      { options: { schema: SCHEMA, compare: ['zzz'], blocking: [{ name: 'x', parts: [{ column: 'nope' }] }] }, code: 'INVALID_OPTION', all: [/compare: unknown fields "zzz"/, /"nope" is not a store column/] },
+      { options: { schema: SCHEMA, idField: 5, threshold: 2 }, code: 'INVALID_OPTION', all: [/threshold/, /idField/] },
+      { options: { schema: SCHEMA, idField: '__proto__' }, code: 'INVALID_OPTION', all: [/idField/] },
+      { options: { schema: SCHEMA, em: { maxIteration: 1 } }, code: 'INVALID_OPTION', all: [/em\.maxIteration: unknown option/] },
+      { options: { schema: SCHEMA, em: { maxIterations: 0, tolerance: 2 } }, code: 'INVALID_OPTION', all: [/em\.maxIterations/, /em\.tolerance/] },
+      { options: { schema: SCHEMA, em: 'fast' }, code: 'INVALID_OPTION', all: [/em: an object/] },
+      // Known from the schema alone: no default blocking rule, one comparison to train.
+      { options: { schema: { province: { kind: 'category' }, address: { kind: 'text' } } }, code: 'INVALID_SCHEMA', all: [/no default blocking rule/] },
+      { options: { schema: { dob: { kind: 'date' } } }, code: 'INVALID_OPTION', all: [/training needs at least two/] },
+      // A personName field named as the name group of a familyName and a givenName: one set of columns.
+      { options: { schema: { surname: { kind: 'familyName' }, first_name: { kind: 'givenName' }, 'surname+first_name': { kind: 'personName' } } }, code: 'INVALID_SCHEMA', all: [/"surname\+first_name\.\*": rename one/] },
+    ];
+    for (const { options, code, all } of cases) {
+      for (const run of [() => dedupe(rows(), { threads: 1, ...options } as never), () => link(rows(), rows(), { threads: 1, ...options } as never)]) {
+        read = 0;
+        const e = await khopErrorOf(run);
+        expect(e.code, JSON.stringify(options)).toBe(code);
+        for (const re of all) expect(e.message, JSON.stringify(options)).toMatch(re);
+        expect(read, JSON.stringify(options)).toBe(0);
+      }
+    }
+    // Well-formed em options run.
+    await expect(dedupe(baseRows(), { schema: SCHEMA, threads: 1, uSampleSize: 2000, em: { maxIterations: 5, tolerance: 1e-3 } })).resolves.toBeDefined();
+  });
+
+  it('D22b: a schema of several fields whose rows fill only one (an ID) is refused INVALID_INPUT when training, not an empty "success"', async () => {
+    const rows = baseRows().map((r) => ({ id: r['id'] }));
+    for (const run of [() => dedupe(rows, { schema: SCHEMA, threads: 1, uSampleSize: 2000 }), () => link(rows.slice(0, 40), rows.slice(40), { schema: SCHEMA, threads: 1, uSampleSize: 2000 })]) {
+      const e = await khopErrorOf(run);
+      expect(e.code).toBe('INVALID_INPUT');
+      expect(e.message).toMatch(/one comparison \("id"\) has values/);
+    }
+    // With a second field filled, it trains and matches.
+    const two = baseRows().map((r) => ({ id: r['id'], dob: r['dob'] }));
+    const r = await dedupe(two, { schema: SCHEMA, threads: 1, uSampleSize: 2000 });
+    expect(r.stats.matchedPairs).toBeGreaterThan(0);
+  });
+
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
     const rows = baseRows();
     for (const options of [
