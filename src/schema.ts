@@ -49,7 +49,7 @@ export interface FieldSpec {
   order?: 'dmy' | 'mdy';
   /** date only: accept Excel serial day numbers (e.g. 32874). Default false. */
   excelSerial?: boolean;
-  /** date only: earliest plausible year. Default 1870. */
+  /** date only: earliest plausible year. Default 1800 (DEFAULT_MIN_YEAR). */
   minYear?: number;
   /** date only: latest plausible year. Default 2100. */
   maxYear?: number;

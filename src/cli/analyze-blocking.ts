@@ -9,18 +9,15 @@
  * or store columns (`name.givenKey`). The key values of the largest blocks are record data:
  * they are printed only with --show-keys.
  */
-import { readFile } from 'node:fs/promises';
-import { KhopError } from '../errors.js';
 import { analyzeBlocking, type AnalyzeBlockingOptions } from '../block/analyze-blocking.js';
-import type { BlockingRule } from '../block/blocking-rule.js';
-import { DEFAULT_MAX_BLOCK_SIZE } from '../block/candidate-pairs.js';
 import { prepareRows } from '../pipeline/prepare.js';
 import { defaultBlockingRules, resolveRules } from '../pipeline/default-rules.js';
-import { COMMON_OPTIONS_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, integerOption, stringOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, stringOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { writeRejectedFile } from './outputs.js';
+import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 import { renderTable } from './text-table.js';
@@ -33,12 +30,12 @@ adds to the rules before it.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
-      --rules FILE      JSON array of rules, e.g. [{"name":"dob","parts":[{"column":"dob"}]}]
-                        (default: the schema's default rules)
-      --max-block-size N  blocks above N rows are skipped by dedupe (default ${DEFAULT_MAX_BLOCK_SIZE})
+${BLOCKING_OPTIONS_HELP}
       --show-keys       also print the key values of the largest blocks (record data!)
       --rejected FILE   write the rejected rows there
 ${COMMON_OPTIONS_HELP}
+
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
 
 Example:
   khop analyze-blocking dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh
@@ -50,8 +47,7 @@ export const analyzeBlockingCommand: CliCommand = {
   help: HELP,
   options: {
     ...SCHEMA_OPTIONS,
-    rules: { type: 'string' },
-    'max-block-size': { type: 'string' },
+    ...BLOCKING_OPTIONS,
     'show-keys': { type: 'boolean' },
     rejected: { type: 'string' },
   },
@@ -61,11 +57,9 @@ export const analyzeBlockingCommand: CliCommand = {
 
 async function runAnalyzeBlocking(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
   const started = performance.now();
-  const maxBlockSize = integerOption(values, 'max-block-size', DEFAULT_MAX_BLOCK_SIZE, 2, 2 ** 31 - 1);
   const showKeys = values['show-keys'] === true;
-  const rulesPath = optionalPath(values, 'rules', ctx);
   const rejectedPath = optionalPath(values, 'rejected', ctx);
-  const userRules = rulesPath === undefined ? undefined : await readRules(rulesPath);
+  const { rules: userRules, maxBlockSize } = await blockingOptions(values, ctx);
 
   const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
   try {
@@ -122,23 +116,4 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
     await input.close().catch(() => undefined);
     throw e;
   }
-}
-
-async function readRules(path: string): Promise<BlockingRule[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new KhopError('IO_ERROR', `cannot read the rules file ${path}`, { cause: e });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    throw new KhopError('INVALID_OPTION', `the rules file ${path} is not valid JSON`);
-  }
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new KhopError('INVALID_OPTION', `the rules file ${path} must hold a non-empty JSON array of rules { name, parts }`);
-  }
-  return value as BlockingRule[];
 }

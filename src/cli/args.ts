@@ -207,3 +207,8 @@ export function optionalPath(values: OptionValues, name: string, ctx: CommandCon
   const v = stringOption(values, name);
   return v === undefined ? undefined : ctx.resolvePath(v);
 }
+
+/** An output option's path, or undefined for standard output: the option left out, or `-` (the usual spelling). */
+export function outputPath(values: OptionValues, name: string, ctx: CommandContext): string | undefined {
+  return stringOption(values, name) === '-' ? undefined : optionalPath(values, name, ctx);
+}

@@ -20,7 +20,7 @@ import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
 import { DEFAULT_BATCH_SIZE, Register } from './register-api.js';
-import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
@@ -36,7 +36,7 @@ INCONSISTENT_ID or AMBIGUOUS, with a result per field.
 Options:
       --register FILE   the register snapshot (required)
   -o, --out FILE        verdicts: row_number,status,record_id,matched_by,weight,reason,
-                        then <field>,<field>_reason per register field (default: stdout)
+                        then <field>,<field>_reason per register field (default or -: stdout)
       --map PAIRS       field=column pairs for claims whose columns are named differently
                         from the register's (e.g. id=cccd,name=ho_ten)
       --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, written when rows are rejected)
@@ -110,7 +110,7 @@ async function* claimsOf(rows: AsyncIterable<RecordValues>, plan: ReadonlyArray<
 async function runAuthenticate(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const registerPath = ctx.resolvePath(requiredOption(values, 'register', 'authenticate'));
-  const out = optionalPath(values, 'out', ctx);
+  const out = outputPath(values, 'out', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const format = formatOption(values);
   const batchSize = integerOption(values, 'batch-size', DEFAULT_BATCH_SIZE, 1, 1 << 20);

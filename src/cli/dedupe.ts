@@ -21,7 +21,7 @@ import {
   SCHEMA_OPTIONS,
   SCHEMA_OPTIONS_HELP,
   formatOption,
-  optionalPath,
+  optionalPath, outputPath,
   probabilityOption,
   stringOption,
   threadsOption,
@@ -34,9 +34,10 @@ import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
+import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
 
 const HELP = `Usage: khop dedupe <file> [options]
 
@@ -44,7 +45,7 @@ Find the records of one file (CSV, NDJSON or Parquet) that are the same person.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
-  -o, --out FILE        clusters: row_number,record_id,cluster_id (default: stdout)
+  -o, --out FILE        clusters: row_number,record_id,cluster_id (default or -: stdout)
       --pairs FILE      matched pairs: left_row,right_row,weight,probability
       --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected)
       --report FILE     HTML report: weights, model, clusters, blocking, sample pairs
@@ -55,6 +56,7 @@ ${SCHEMA_OPTIONS_HELP}
                         mistyped) are never one cluster; ignore: the scores alone decide
       --linkage M       average (default): a matched pair joins two clusters only when the
                         other pairs scored between them agree; single: every matched pair does
+${BLOCKING_OPTIONS_HELP}
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
@@ -80,6 +82,7 @@ export const dedupeCommand: CliCommand = {
     threads: { type: 'string' },
     'id-conflicts': { type: 'string' },
     linkage: { type: 'string' },
+    ...BLOCKING_OPTIONS,
     ...MODEL_OPTIONS,
   },
   positionals: { min: 1, max: 1, names: '<file>' },
@@ -94,13 +97,14 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const threads = threadsOption(values);
   const idConflicts = idConflictsOption(values);
   const linkage = linkageOption(values);
-  const out = optionalPath(values, 'out', ctx);
+  const out = outputPath(values, 'out', ctx);
   const pairsPath = optionalPath(values, 'pairs', ctx);
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
   const saveModelPath = optionalPath(values, 'save-model', ctx);
   const model = await loadModelOption(values, ctx);
+  const blocking = await blockingOptions(values, ctx);
 
   const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
   try {
@@ -118,6 +122,8 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (linkage !== undefined) options.linkage = linkage;
     if (model !== undefined) options.model = model;
+    if (blocking.rules !== undefined) options.blocking = blocking.rules;
+    options.maxBlockSize = blocking.maxBlockSize;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
     const result = await dedupe(input.rows(choice.idField), options);
@@ -179,7 +185,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
       ['candidate pairs', formatCount(result.stats.candidatePairs)],
       ['matched pairs', formatCount(matched)],
       ['clusters', `${formatCount(result.stats.clusters)} (${formatCount(multi)} with 2 or more rows)`],
-      ...keptApartRows(keptApart),
+      ...keptApartRows(keptApart, keptApartReasons({ ...options, schema: choice.schema })),
       ['time', formatDuration(elapsed)],
     ];
     if (reportPath !== undefined) {

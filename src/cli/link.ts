@@ -4,7 +4,7 @@
  *
  * One schema serves both files (built from the left file's header by --schema / --map / the
  * guesser); every schema column must be in the right file's header too. Writes:
- *   links      left_row,right_row[,left_id,right_id],weight,probability (default: stdout)
+ *   links      left_row,right_row[,left_id,right_id],weight,probability (default or -: stdout)
  *   rejected   both inputs' rejected rows, with an `input` column (left / right)
  *   report     the HTML report (sample pairs labelled "left row N" / "right row M")
  * Exit code 1 when any row of either file was rejected.
@@ -24,7 +24,7 @@ import {
   threadsOption,
   idConflictsOption,
   linkageOption,
-  optionalPath,
+  optionalPath, outputPath,
 } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
@@ -32,9 +32,10 @@ import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
+import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
 
 const HELP = `Usage: khop link <left> <right> [options]
 
@@ -43,7 +44,7 @@ schema (from --schema, --map or the left file's header).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
-  -o, --out FILE        links: left_row,right_row,weight,probability (default: stdout)
+  -o, --out FILE        links: left_row,right_row,weight,probability (default or -: stdout)
       --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, written when rows are rejected)
       --report FILE     HTML report: weights, model, blocking, sample pairs
       --format FMT      csv (default) or ndjson, for --out
@@ -55,6 +56,7 @@ ${SCHEMA_OPTIONS_HELP}
       --linkage M       average (default): a matched pair joins two clusters (and is a link)
                         only when the other pairs scored between them agree; single: every
                         matched pair does
+${BLOCKING_OPTIONS_HELP}
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
@@ -78,6 +80,7 @@ export const linkCommand: CliCommand = {
     threads: { type: 'string' },
     'id-conflicts': { type: 'string' },
     linkage: { type: 'string' },
+    ...BLOCKING_OPTIONS,
     ...MODEL_OPTIONS,
   },
   positionals: { min: 2, max: 2, names: '<left> <right>' },
@@ -91,12 +94,13 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const threads = threadsOption(values);
   const idConflicts = idConflictsOption(values);
   const linkage = linkageOption(values);
-  const out = optionalPath(values, 'out', ctx);
+  const out = outputPath(values, 'out', ctx);
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
   const saveModelPath = optionalPath(values, 'save-model', ctx);
   const model = await loadModelOption(values, ctx);
+  const blocking = await blockingOptions(values, ctx);
 
   const left = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
   let right: InputFile | null = null;
@@ -122,6 +126,8 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (linkage !== undefined) options.linkage = linkage;
     if (model !== undefined) options.model = model;
+    if (blocking.rules !== undefined) options.blocking = blocking.rules;
+    options.maxBlockSize = blocking.maxBlockSize;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
     const result = await link(left.rows(choice.idField), right.rows(choice.idField), options);
@@ -159,7 +165,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       [`right rows (${R.label})`, accountingText(accRight)],
       ['candidate pairs', formatCount(result.stats.candidatePairs)],
       ['links', formatCount(links.count)],
-      ...keptApartRows(result.stats.matchedPairs - links.count),
+      ...keptApartRows(result.stats.matchedPairs - links.count, keptApartReasons({ ...options, schema: choice.schema })),
       ['time', formatDuration(performance.now() - started)],
     ];
     if (reportPath !== undefined) {

@@ -3,6 +3,7 @@
  * value), and the row accounting they state: input rows = accepted + rejected.
  */
 import { formatCount } from '../report/format-number.js';
+import type { Schema } from '../schema.js';
 import { formatDuration } from '../io/progress.js';
 
 /** Row accounting of one input: every data row is accepted or rejected, by the reader or the pipeline. */
@@ -33,8 +34,16 @@ export function accountingText(a: RowAccounting): string {
  * idConflicts 'split') or because the other pairs scored between their clusters disagree
  * (linkage 'average') — or no row when there are none.
  */
-export function keptApartRows(pairs: number): Array<[string, string]> {
-  return pairs > 0 ? [['kept apart', `${formatCount(pairs)} matched pair${pairs === 1 ? '' : 's'} (two different national IDs, or clusters whose other pairs disagree)`]] : [];
+export function keptApartRows(pairs: number, why: { readonly ids: boolean; readonly average: boolean } = { ids: true, average: true }): Array<[string, string]> {
+  // Only the reasons this run could have (a schema without a national ID field keeps nothing
+  // apart for its IDs; single linkage keeps nothing apart for disagreeing pairs).
+  const reasons = [why.ids ? 'two different national IDs' : '', why.average ? 'clusters whose other pairs disagree' : ''].filter((x) => x !== '');
+  return pairs > 0 ? [['kept apart', `${formatCount(pairs)} matched pair${pairs === 1 ? '' : 's'} (${reasons.length > 0 ? reasons.join(', or ') : 'in two clusters'})`]] : [];
+}
+
+/** Which reasons the "kept apart" row may give for a run of these options (see keptApartRows). */
+export function keptApartReasons(options: { readonly schema: Schema; readonly idConflicts?: string; readonly linkage?: string }): { ids: boolean; average: boolean } {
+  return { ids: options.schema.fields.some((f) => f.kind === 'nationalId') && options.idConflicts !== 'ignore', average: options.linkage !== 'single' };
 }
 
 /** Per field, per reason: the values a pipeline read as missing (stats.issues, register.issues). */

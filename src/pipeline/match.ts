@@ -947,10 +947,17 @@ function idConflictOf(prepared: PreparedDataset, plan: ComparisonPlan, levels: r
 }
 
 /** Fail early when the estimated memory of the run exceeds `memoryBudget` (array input only). */
-async function checkMemoryBudget(v: Validated, options: MatchOptions, rows: readonly unknown[] | undefined): Promise<void> {
+/**
+ * The memory budget: rows given as an array are estimated before any is prepared; other rows
+ * (an iterable, a stream, a file's reader) while they are read — the rows read so far, by a
+ * sample of the first ones (PrepareRowsOptions.budget: after 65,536 rows, at each doubling and
+ * after the last), so a stream whose rows already pass the budget stops there.
+ */
+async function checkMemoryBudget(v: Validated, options: MatchOptions, rows: readonly unknown[] | number | undefined, sample?: readonly unknown[]): Promise<void> {
   if (v.memoryBudget === undefined || rows === undefined) return;
   const est = await estimateMemory(rows, v.schema, {
     ...(options.blocking !== undefined ? { blocking: options.blocking } : {}),
+    ...(sample !== undefined ? { sample: sample as unknown[] } : {}),
     maxBlockSize: v.maxBlockSize,
     uSampleSize: v.uSampleSize,
   });
@@ -1140,7 +1147,7 @@ export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: Ma
   let t = performance.now();
   const early = earlyPool(v, options, Array.isArray(rows) ? rows.length : undefined);
   try {
-    const prepared = await prepareRows([rows], v.schema, prepareOptions(options, early.pool)).catch((e: unknown) => {
+    const prepared = await prepareRows([rows], v.schema, prepareOptions(v, options, early.pool, !Array.isArray(rows))).catch((e: unknown) => {
       throw phaseError('prepare', e);
     });
     phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });
@@ -1170,10 +1177,12 @@ function earlyPool(v: Validated, options: MatchOptions, rows: number | undefined
 }
 
 /** prepareRows options: the idField, and chunks on the pool when it has worker threads. */
-function prepareOptions(options: MatchOptions, pool: KhopPool | undefined): PrepareRowsOptions {
+function prepareOptions(v: Validated, options: MatchOptions, pool: KhopPool | undefined, streamed: boolean): PrepareRowsOptions {
   return {
     ...(options.idField !== undefined ? { idField: options.idField } : {}),
     ...(pool !== undefined && !pool.inThread ? { runner: pooledPrepare(pool) } : {}),
+    // Rows that are not arrays: the budget is checked while they are read (checkMemoryBudget).
+    ...(streamed && v.memoryBudget !== undefined ? { budget: (read: number, sample: readonly unknown[]) => checkMemoryBudget(v, options, read, sample) } : {}),
   };
 }
 
@@ -1193,7 +1202,7 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
   let prepared: Awaited<ReturnType<typeof prepareRows>>;
   let r: MatchRun;
   try {
-    prepared = await prepareRows([left, right], v.schema, prepareOptions(options, early.pool)).catch((e: unknown) => {
+    prepared = await prepareRows([left, right], v.schema, prepareOptions(v, options, early.pool, !(Array.isArray(left) && Array.isArray(right)))).catch((e: unknown) => {
       throw phaseError('prepare', e);
     });
     phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });

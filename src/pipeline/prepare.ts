@@ -658,7 +658,19 @@ export interface PrepareRowsOptions extends PrepareOptions {
    * result is identical to the calling thread's. Default: the calling thread.
    */
   runner?: PooledRunnerFactory;
+  /**
+   * Called with the rows read so far (all sources) and a sample of them (the first
+   * {@link BUDGET_SAMPLE_ROWS} object rows) after 65,536 rows, then each time the count doubles,
+   * and after the last row: a memory budget's check for rows that are not an array (it throws to
+   * stop the read; the source is closed).
+   */
+  budget?: (rowsRead: number, sample: readonly unknown[]) => Promise<void>;
 }
+
+/** Rows kept as the sample of PrepareRowsOptions.budget. */
+export const BUDGET_SAMPLE_ROWS = 2048;
+/** Rows read before PrepareRowsOptions.budget is first called (then at every doubling). */
+const BUDGET_FIRST_CHECK = 65_536;
 
 /**
  * Read rows into a prepared store. With several sources (a link's left and right inputs) the
@@ -894,6 +906,19 @@ export async function prepareRows(
   const sourceRows: number[] = [];
   let inputRows = 0;
   let before = 0;
+  // The memory budget's check (options.budget): rows read over every source, a sample of them.
+  const budget = options.budget;
+  const budgetSample: unknown[] = [];
+  let readTotal = 0;
+  let nextCheck = BUDGET_FIRST_CHECK;
+  const counted = async (row: unknown): Promise<void> => {
+    readTotal++;
+    if (budgetSample.length < BUDGET_SAMPLE_ROWS && row !== null && typeof row === 'object' && !(row instanceof UnreadableRow)) budgetSample.push(row);
+    if (readTotal >= nextCheck) {
+      nextCheck *= 2;
+      await budget!(readTotal, budgetSample);
+    }
+  };
   try {
     for (let s = 0; s < list.length; s++) {
       // A reader's RecordSource: its rows, a row it rejected rejected here at its position.
@@ -905,11 +930,13 @@ export async function prepareRows(
       index = 0;
       if (Symbol.asyncIterator in rows) {
         for await (const row of rows as AsyncIterable<unknown>) {
+          if (budget !== undefined) await counted(row);
           if (feed(row)) await flush();
           else if (decided && buffer.length > 0) await drainBuffer();
         }
       } else {
         for (const row of rows as Iterable<unknown>) {
+          if (budget !== undefined) await counted(row);
           if (feed(row)) await flush();
           else if (decided && buffer.length > 0) await drainBuffer();
         }
@@ -923,6 +950,7 @@ export async function prepareRows(
       before = inputIndex.length;
       inputRows += index;
     }
+    if (budget !== undefined) await budget(readTotal, budgetSample);
   } finally {
     (runner as ChunkRunner | null)?.close?.();
   }

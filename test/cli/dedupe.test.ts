@@ -184,6 +184,28 @@ describe('khop dedupe --save-model / --model', () => {
     expect(existsSync(join(tmp.dir, 'tiny.json'))).toBe(false);
   });
 
+  it('--rules and --max-block-size block as written (the rules analyze-blocking takes); -o - writes the clusters to stdout', async () => {
+    const candidates = (r: CliRun) => Number(/candidate pairs:\s+([\d,]+)/.exec(r.stderr)?.[1]?.replace(/,/g, '') ?? Number.NaN);
+    // By date of birth, and by sex (two blocks of ~150 rows: thousands of pairs, under the default cap).
+    writeFileSync(join(tmp.dir, 'rules.json'), JSON.stringify([{ name: 'by-dob', parts: [{ column: 'dob' }] }, { name: 'by-sex', parts: [{ column: 'sex' }] }]));
+    writeFileSync(join(tmp.dir, 'bad-rules.json'), JSON.stringify([{ name: 'x', parts: [{ column: 'nope' }] }]));
+    const byDob = await cli(['dedupe', 'dan_cu.csv', '-o', 'by-dob.csv', '--rules', 'rules.json'], tmp.dir);
+    const capped = await cli(['dedupe', 'dan_cu.csv', '-o', 'capped.csv', '--rules', 'rules.json', '--max-block-size', '100'], tmp.dir);
+    expect(byDob.code).toBe(1);
+    expect(capped.code).toBe(1);
+    // The rules instead of the defaults: the sex blocks pair thousands; capped at 100 rows a block
+    // they are skipped and the date's pairs are left.
+    expect(candidates(byDob)).toBeGreaterThan(10 * candidates(run));
+    expect(candidates(capped)).toBeLessThan(candidates(byDob) / 10);
+    expect(candidates(capped)).toBeGreaterThan(0);
+    const bad = await cli(['dedupe', 'dan_cu.csv', '--rules', 'bad-rules.json'], tmp.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"nope" is not a store column/);
+    const toStdout = await cli(['dedupe', 'dan_cu.csv', '-o', '-', '--rules', 'rules.json', '-q'], tmp.dir);
+    expect(existsSync(join(tmp.dir, '-'))).toBe(false);
+    expect(csvObjects(toStdout.stdout)).toEqual(csvObjects(readFileSync(join(tmp.dir, 'by-dob.csv'), 'utf8')));
+  });
+
   it('a missing, non-JSON or foreign model file is a usage error naming the file, before the input is read', async () => {
     writeFileSync(join(tmp.dir, 'bad.json'), '{ not json');
     writeFileSync(join(tmp.dir, 'foreign.json'), JSON.stringify({ format: 'other', comparisons: [] }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dedupe, link } from '../../src/pipeline/match.js';
+import { estimateMemory } from '../../src/pipeline/estimate-memory.js';
 import { KhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import { generatePopulation } from '../../src/synth/population.js';
@@ -376,6 +377,37 @@ describe('dedupe — national ID conflicts', () => {
     const { rows } = population(100, 1);
     await expect(dedupe(rows, { schema, memoryBudget: 1024 })).rejects.toMatchObject({ code: 'MEMORY_BUDGET_EXCEEDED' });
     const ok = await dedupe(rows, { schema, memoryBudget: 2 ** 34, threads: 1 });
+    expect(ok.clusters).toHaveLength(rows.length);
+  });
+
+  it('memoryBudget on rows that are not an array: checked as they are read (estimateMemory of the rows read, by a sample of the first) — an endless stream stops, its source closed', async () => {
+    const { rows } = population(100, 1);
+    const people = [...generatePopulation({ size: 140_000, seed: 2 })].map((r) => ({ ...r }) as Record<string, unknown>);
+    const genSchema = { id: { kind: 'nationalId' as const }, fullName: { kind: 'personName' as const }, dob: { kind: 'date' as const }, sex: { kind: 'sex' as const } };
+    let read = 0;
+    let closed = false;
+    async function* endless(): AsyncGenerator<Record<string, unknown>> {
+      try {
+        for (let i = 0; ; i++) {
+          read++;
+          yield people[i % people.length]!;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    // Over the budget at the second check (131,072 rows read), under it at the first (65,536).
+    const budget = (await estimateMemory(100_000, genSchema, { sample: people.slice(0, 2048) })).bytes;
+    expect((await estimateMemory(65_536, genSchema, { sample: people.slice(0, 2048) })).bytes).toBeLessThan(budget);
+    const e = await dedupe(endless(), { schema: genSchema, memoryBudget: budget, threads: 1 }).then(() => null, (x: unknown) => x as KhopError);
+    expect(e?.code).toBe('MEMORY_BUDGET_EXCEEDED');
+    expect(read).toBeGreaterThan(65_536);
+    expect(read).toBeLessThanOrEqual(131_072 + 1);
+    expect(closed).toBe(true);
+    // A plain iterable and a link of iterables: refused after the last row when over, run when under.
+    await expect(dedupe(rows.values(), { schema, memoryBudget: 1024, threads: 1 })).rejects.toMatchObject({ code: 'MEMORY_BUDGET_EXCEEDED' });
+    await expect(link(rows.values(), rows.slice(0, 10), { schema, memoryBudget: 1024, threads: 1 })).rejects.toMatchObject({ code: 'MEMORY_BUDGET_EXCEEDED' });
+    const ok = await dedupe(rows.values(), { schema, memoryBudget: 2 ** 34, threads: 1 });
     expect(ok.clusters).toHaveLength(rows.length);
   });
 });
