@@ -255,8 +255,15 @@ export interface LinkResult extends MatchResult {
    * right row linked to nothing, "right:<its id>". Rows with one cluster id are one cluster.
    */
   readonly clusters: { readonly left: ReadonlyArray<string | number | null>; readonly right: ReadonlyArray<string | number | null> };
+  /** The rejected rows of both sides, left first; `index` counts within the row's `side`. */
+  readonly rejected: readonly LinkRejectedRow[];
   readonly rejectedLeft: readonly RejectedRow[];
   readonly rejectedRight: readonly RejectedRow[];
+}
+
+/** A rejected row of a link: which input it is in, as its `index` counts within that input. */
+export interface LinkRejectedRow extends RejectedRow {
+  readonly side: 'left' | 'right';
 }
 
 interface Validated {
@@ -1240,6 +1247,7 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
       left: clustersPerInput(prepared, r.reps, 0, inputCount(0), true),
       right: clustersPerInput(prepared, r.reps, 1, inputCount(1), true),
     },
+    rejected: [...(rejectedBySource[0] ?? []).map((x) => ({ ...x, side: 'left' as const })), ...(rejectedBySource[1] ?? []).map((x) => ({ ...x, side: 'right' as const }))],
     rejectedLeft: rejectedBySource[0] ?? [],
     rejectedRight: rejectedBySource[1] ?? [],
   };

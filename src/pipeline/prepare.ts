@@ -43,6 +43,7 @@ import { mergeByIndex } from '../util/merge-by-index.js';
 import type { RejectCode } from '../io/record-types.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 import { missingValuesOf, PLACEHOLDER_ISSUE, type MissingValues } from '../text/missing-values.js';
+import { typeName } from '../util/type-name.js';
 
 /** A row that could not be prepared. */
 export interface RejectedRow {
@@ -172,13 +173,6 @@ function isVietnameseName(value: string): boolean {
   const tokens = foldToAscii(value).split(' ');
   if (tokens.length < 2) return isKnownFamilyName(tokens[0] ?? '');
   return isKnownFamilyName(tokens[0]!) || isKnownFamilyName(tokens[tokens.length - 1]!);
-}
-
-/** How a value of the wrong type is described in a reason (never the value itself). */
-function typeName(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : 'a non-finite number';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 /** Rows as the API accepts them: an array or an (async) iterable of plain objects. */

@@ -33,6 +33,7 @@ import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import { dateFormatOf, nameStyleOf, packForm, packSex, sexFormOf } from './written-form.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
+import { typeName } from '../util/type-name.js';
 
 /** A row the register could not use. */
 /** The register's own rejection codes (any other code of a RegisterRejectedRow is its reader's). */
@@ -72,12 +73,6 @@ export function unreadableRejection(index: number, row: UnreadableRow): Register
 export type IngestIssues = Record<string, Record<string, number>>;
 
 const hasOwn = Object.prototype.hasOwnProperty;
-
-function typeName(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : 'a non-finite number';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
 
 function usableType(v: unknown): boolean {
   return v === null || v === undefined || typeof v === 'string' || typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v));

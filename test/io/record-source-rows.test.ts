@@ -107,6 +107,11 @@ describe('dedupe and link read a RecordSource as its rows', () => {
     expect(Array.from(fromSource.links.left)).toEqual(Array.from(fromArray.links.left));
     expect(Array.from(fromSource.links.right)).toEqual(Array.from(fromArray.links.right));
     expect(fromSource.rejectedLeft.map((r) => r.index)).toEqual(a.bad.map((n) => n - 1));
+    // `rejected`: both sides, each row with its side (an index alone names a row of either).
+    expect(fromSource.rejected.map((r) => [r.side, r.index])).toEqual([
+      ...a.bad.map((n) => ['left', n - 1]),
+      ...b.bad.map((n) => ['right', n - 1]),
+    ]);
     expect(fromSource.links.count).toBeGreaterThan(500);
   });
 });

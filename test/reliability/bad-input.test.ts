@@ -562,6 +562,8 @@ describe('dedupe rows holding bad values', () => {
       [2, 'WRONG_TYPE'],
     ]);
     expect(r.rejected[0]!.reason).toContain('"name" holds an object');
+    // A Date says how to give it: as text (its calendar day depends on the time zone).
+    expect(r.rejected[2]!.reason).toMatch(/"dob" holds a Date object \(write the date as text, e\.g\. YYYY-MM-DD/);
     expect(r.rejected[1]!.reason).toContain('"id" holds an array');
   });
 
