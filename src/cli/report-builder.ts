@@ -78,7 +78,7 @@ export function buildReportData(result: MatchResult, o: ReportBuildOptions): Rep
     comparisons,
     prior: { lambda: model.prior, weight: model.priorWeight },
     clusterSizes: result.clusterSizes.map((c) => ({ size: c.size, count: c.count })),
-    blocking: result.stats.rules.map((r) => ({ rule: r.rule, pairs: r.pairs, newPairs: r.newPairs, skippedPairs: r.skippedPairs, skippedBlocks: r.skippedBlocks })),
+    blocking: result.stats.rules.map((r) => ({ rule: r.name === r.rule ? r.rule : `${r.name}: ${r.rule}`, pairs: r.pairs, newPairs: r.newPairs, skippedPairs: r.skippedPairs, skippedBlocks: r.skippedBlocks })),
     waterfalls,
   };
 }

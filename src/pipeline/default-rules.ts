@@ -88,7 +88,7 @@
 import { KhopError } from '../errors.js';
 import type { BlockingRule, KeyPart } from '../block/blocking-rule.js';
 import type { Schema } from '../schema.js';
-import type { NameGroup } from './prepare.js';
+import { storeColumnsFor, type NameGroup } from './prepare.js';
 
 /** The store column a field name stands for in a rule (`dob` → `dob.date`). */
 export function defaultColumnOf(schema: Schema, groups: readonly NameGroup[], name: string): string | undefined {
@@ -121,11 +121,14 @@ export function defaultColumnOf(schema: Schema, groups: readonly NameGroup[], na
 export function resolveRules(rules: readonly BlockingRule[], schema: Schema, groups: readonly NameGroup[]): BlockingRule[] {
   if (!Array.isArray(rules)) throw new KhopError('INVALID_OPTION', 'blocking must be an array of rules', { details: { option: 'blocking' } });
   // Every property of a rule is kept (validateRules reports the ones it does not know).
+  // A part's column is a store column as written ("dob.date"), else a field or name group
+  // mapped to its default column — so a field whose own name has a dot ("a.b") can be named.
+  const stored = new Set(storeColumnsFor(schema).map((c) => c.name));
   return rules.map((r) => {
     if (r === null || typeof r !== 'object') return r;
     const parts = (Array.isArray(r.parts) ? r.parts : []).map((p: KeyPart) => {
       if (p === null || typeof p !== 'object') return p;
-      const mapped = typeof p.column === 'string' && !p.column.includes('.') ? defaultColumnOf(schema, groups, p.column) : undefined;
+      const mapped = typeof p.column === 'string' && !stored.has(p.column) ? defaultColumnOf(schema, groups, p.column) : undefined;
       return mapped ? { ...p, column: mapped } : p;
     });
     return { ...r, parts };

@@ -50,7 +50,7 @@ import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
 import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
 import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } from '../block/candidate-pairs.js';
-import { describeRule, validateRules, type BlockingRule } from '../block/blocking-rule.js';
+import { describeRule, ruleBlockCap, validateRules, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import { unknownKeys } from '../util/option-keys.js';
 import type { ComparisonSpec } from '../score/comparison-spec.js';
@@ -214,7 +214,12 @@ export interface MatchStats {
    */
   readonly matchedPairs: number;
   readonly clusters: number;
-  readonly rules: ReadonlyArray<{ readonly rule: string; readonly pairs: number; readonly newPairs: number; readonly skippedPairs: number; readonly skippedBlocks: number }>;
+  /**
+   * Per blocking rule: its `name` (as given, or the default rule's), `rule` (its key columns and
+   * the block cap applied to it: its own or the run's `maxBlockSize`, the smaller), the pairs it
+   * made, those no earlier rule made, and its skipped pairs and blocks.
+   */
+  readonly rules: ReadonlyArray<{ readonly name: string; readonly rule: string; readonly pairs: number; readonly newPairs: number; readonly skippedPairs: number; readonly skippedBlocks: number }>;
   readonly phases: readonly PhaseStat[];
   /** Values per field and reason that were unusable (treated as missing). */
   readonly issues: Readonly<Record<string, Record<string, number>>>;
@@ -443,6 +448,8 @@ interface MatchRun {
   rules: BlockingRule[];
   reps: Uint32Array;
   thresholdWeight: number;
+  /** The run's maxBlockSize (the caps of the rules' descriptions in stats.rules). */
+  maxBlockSize: number;
 }
 
 /** Shared engine of dedupe and link over a prepared dataset. */
@@ -542,7 +549,7 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     if (keptFloorWeight < floorWeight) kept.dropBelow(floorWeight);
     phases.push({ phase: 'cluster', ms: performance.now() - t, idConflictPairs: conflicts.skippedPairs, averageLinkagePairs: conflicts.averageLinkagePairs ?? 0 });
     progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
-    return { plan, model, kept, tfRows, report, rules, reps, thresholdWeight };
+    return { plan, model, kept, tfRows, report, rules, reps, thresholdWeight, maxBlockSize: v.maxBlockSize };
   } finally {
     if (job !== undefined) releaseMatchJob(job);
     if (ownPool) await pool?.close();
@@ -1067,7 +1074,9 @@ function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[]
     rules: rules.map((rule, i) => {
       const rc = report.rules[i];
       return {
-        rule: describeRule(rule),
+        name: rule.name,
+        // The cap that applied: a rule's own, unless the run's maxBlockSize is smaller.
+        rule: describeRule(rule.maxBlockSize !== undefined ? { ...rule, maxBlockSize: ruleBlockCap(rule, r.maxBlockSize) } : rule),
         pairs: (rc?.pairs ?? 0) + (rc?.duplicatePairs ?? 0),
         newPairs: rc?.pairs ?? 0,
         skippedPairs: rc?.skippedPairs ?? 0,

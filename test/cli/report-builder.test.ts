@@ -64,7 +64,9 @@ describe('buildReportData', () => {
     const c = result.model.comparisons[k]!;
     expect(data.comparisons[k]!.levels.map((l) => l.label)).toEqual(c.levels.slice(1).map((l) => l.label));
     expect(data.comparisons[k]!.levels[0]!.weight).toBe(result.model.levelWeight(k, 1));
-    expect(data.blocking.map((b) => b.rule)).toEqual(result.stats.rules.map((r) => r.rule));
+    // Each rule by its name and its key columns (one text when they are the same).
+    expect(data.blocking.map((b) => b.rule)).toEqual(result.stats.rules.map((r) => (r.name === r.rule ? r.rule : `${r.name}: ${r.rule}`)));
+    expect(data.blocking.some((b) => b.rule.startsWith('id: '))).toBe(true);
     expect(data.clusterSizes.reduce((s, c2) => s + c2.size * c2.count, 0)).toBe(result.stats.acceptedRows);
   });
 });

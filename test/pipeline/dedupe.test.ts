@@ -213,8 +213,11 @@ describe('dedupe', () => {
     ];
     const rule = { name: 'dob', parts: [{ column: 'dob' }] };
     const [capped, whole] = await Promise.all([dedupe(rows, { schema, blocking: [{ ...rule, maxBlockSize: 2 }] }), dedupe(rows, { schema, blocking: [rule] })]);
-    expect(capped.stats.rules[0]).toMatchObject({ rule: 'dob.date (blocks ≤ 2 rows)', pairs: 1, skippedBlocks: 1, skippedPairs: 3 });
-    expect(whole.stats.rules[0]).toMatchObject({ rule: 'dob.date', pairs: 4, skippedBlocks: 0 });
+    expect(capped.stats.rules[0]).toMatchObject({ name: 'dob', rule: 'dob.date (blocks ≤ 2 rows)', pairs: 1, skippedBlocks: 1, skippedPairs: 3 });
+    expect(whole.stats.rules[0]).toMatchObject({ name: 'dob', rule: 'dob.date', pairs: 4, skippedBlocks: 0 });
+    // A rule's own cap above the run's: the run's applies, and the description says so.
+    const runCapped = await dedupe(rows, { schema, blocking: [{ ...rule, maxBlockSize: 50 }], maxBlockSize: 2 });
+    expect(runCapped.stats.rules[0]).toMatchObject({ name: 'dob', rule: 'dob.date (blocks ≤ 2 rows)', skippedBlocks: 1 });
     await expect(dedupe(rows, { schema, blocking: [{ ...rule, maxBlockSize: 1 }] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 

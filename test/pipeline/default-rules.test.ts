@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultBlockingRules, NAME_PART_MAX_BLOCK_SIZE } from '../../src/pipeline/default-rules.js';
-import { prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
+import { defaultBlockingRules, NAME_PART_MAX_BLOCK_SIZE, resolveRules } from '../../src/pipeline/default-rules.js';
+import { nameGroupsOf, prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
 import { defineSchema, type FieldSpec } from '../../src/schema.js';
 import { buildBlockIndexes } from '../../src/block/build-block-index.js';
 import { candidatePairs } from '../../src/block/candidate-pairs.js';
@@ -224,5 +224,18 @@ describe('default blocking rules: Vietnamese schemas', () => {
       ['address', { ...person, address: '14 Phố Huế' }],
     ];
     for (const [what, b] of variants) expect((await pairedBy([person, b], VIETNAMESE)).length, what).toBeGreaterThan(0);
+  });
+});
+
+describe('resolveRules: a part names a store column or a field', () => {
+  it('maps a field or name group to its default column, keeps a store column as written — a field whose name has a dot included', () => {
+    const schema = defineSchema({ dob: { kind: 'date' }, 'birth.date': { kind: 'date' }, name: { kind: 'personName' }, 'x.y': { kind: 'identifier' } });
+    const groups = nameGroupsOf(schema).map((g) => ({ ...g, locale: 'generic' as const }));
+    const columns = (column: string) => resolveRules([{ name: 'r', parts: [{ column }] }], schema, groups)[0]!.parts[0]!.column;
+    expect(columns('dob')).toBe('dob.date');
+    expect(columns('dob.date')).toBe('dob.date'); // a store column
+    expect(columns('birth.date')).toBe('birth.date.date'); // a field named with a dot
+    expect(columns('x.y')).toBe('x.y.id');
+    expect(columns('nope.col')).toBe('nope.col'); // neither: left for validateRules to report
   });
 });
