@@ -69,12 +69,17 @@ export async function saveIndexSnapshot(path: string, store: RecordStore | null,
       let group = -1;
       let groupBytes = 0;
       for (let k = 0; k < chunks; k++) {
+        // The last chunk is copied: rows appended while the file is written (a register's add or
+        // update during save()) go into its arrays — a null bit shares a byte with saved rows —
+        // and the bytes written must be the bytes hashed. Full chunks are never written again.
+        const last = k === chunks - 1;
         const ch = store.columnChunk(c, k);
-        nulls.push(ch.nulls);
-        if (ch.values !== null) values.push(ch.values);
+        nulls.push(last ? ch.nulls.slice() : ch.nulls);
+        if (ch.values !== null) values.push(last ? (ch.values.slice() as SnapshotArray) : ch.values);
         else {
-          offsets.push(ch.offsets!);
-          const used = ch.pool!.subarray(0, ch.offsets![ch.length]!);
+          offsets.push(last ? ch.offsets!.slice() : ch.offsets!);
+          const pool = ch.pool!.subarray(0, ch.offsets![ch.length]!);
+          const used = last ? pool.slice() : pool;
           if (group < 0 || groupBytes + used.byteLength > POOL_GROUP_BYTES) {
             group++;
             groupBytes = 0;

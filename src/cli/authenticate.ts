@@ -24,7 +24,7 @@ import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, formatOption, idSecretOption, inte
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
-import { openTableWriter, writeRejectedFile } from './outputs.js';
+import { openTableWriter, writeRejectedFile, defaultRejectedPath } from './outputs.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 
 const HELP = `Usage: khop authenticate --register <register.khop> <claims> [options]
@@ -66,6 +66,7 @@ export const authenticateCommand: CliCommand = {
   },
   positionals: { min: 1, max: 1, names: '<claims>' },
   run: runAuthenticate,
+  defaultRejected: (values, positionals, ctx) => defaultRejectedPath(outputPath(values, 'out', ctx), positionals[0]!, ctx.resolvePath),
 };
 
 /**
@@ -131,8 +132,10 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
       ctx.info(`note: the first record of ${input.label} has no key "${idField.column}" (the register's ID field "${idField.name}"); give --map ${idField.name}=KEY if the claims name it otherwise`);
     }
     const fields = schema.fields.map((f) => f.name);
-    const columns = ['row_number', 'status', 'record_id', 'matched_by', 'weight', 'reason'];
-    for (const f of fields) columns.push(f, `${f}_reason`);
+    const columns = verdictColumns(fields);
+    columns.slice(VERDICT_COLUMNS.length).forEach((c, i) => {
+      if (i % 2 === 0 && c !== fields[i / 2]) ctx.info(`note: the register field "${fields[i / 2]}" is written as the columns ${c} and ${c}_reason (its name is taken by another column)`);
+    });
     const writer = openTableWriter(out ?? null, ctx.io.stdout, columns, format);
     const counts = new Map<string, number>();
     let p = 0;
@@ -155,7 +158,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
 
     const entries = input.rejectedEntries([]);
     const accounting = rowAccounting(input.rowsRead, input.rejected.length, 0);
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? (out !== undefined ? `${out}.rejected.csv` : ctx.resolvePath(`${basename(input.path)}.rejected.csv`)) : undefined);
+    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, input.path, ctx.resolvePath) : undefined);
     if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
 
     const elapsed = performance.now() - started;
@@ -171,4 +174,31 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     await input.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** The columns of a verdict file before the register's fields. */
+const VERDICT_COLUMNS = ['row_number', 'status', 'record_id', 'matched_by', 'weight', 'reason'] as const;
+
+/**
+ * The verdict file's columns: VERDICT_COLUMNS, then `<field>`, `<field>_reason` per register
+ * field — a field whose two columns would repeat another column's name ("status", "reason",
+ * "weight"; "x" beside a field "x_reason") is written `field_<field>` (again until unique): an
+ * NDJSON record with two "status" keys kept the field's result and lost the verdict's status,
+ * and a CSV header with two could not be read back.
+ */
+export function verdictColumns(fields: readonly string[]): string[] {
+  const columns: string[] = [...VERDICT_COLUMNS];
+  const taken = new Set<string>(columns);
+  // Every field's own names count as taken first, so that a later field's "x_reason" cannot be
+  // claimed away by a renamed earlier field.
+  const own = new Set<string>();
+  for (const f of fields) own.add(f).add(`${f}_reason`);
+  for (const f of fields) {
+    let name = f;
+    const clashes = (n: string) => taken.has(n) || taken.has(`${n}_reason`) || (n !== f && (own.has(n) || own.has(`${n}_reason`)));
+    while (clashes(name) || (name === f && fields.some((g) => g !== f && `${g}_reason` === f))) name = `field_${name}`;
+    columns.push(name, `${name}_reason`);
+    taken.add(name).add(`${name}_reason`);
+  }
+  return columns;
 }

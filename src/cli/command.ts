@@ -58,4 +58,9 @@ export interface CliCommand {
   readonly positionals: { readonly min: number; readonly max: number; readonly names: string };
   /** Run; resolves with the exit code (0 or 1) or throws (mapped to an exit code by exit.ts). */
   run(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number>;
+  /**
+   * The rejected-rows file the command writes when rows are rejected and --rejected is not given
+   * (checked with the outputs before any work: it must not be an input or another output).
+   */
+  defaultRejected?(values: OptionValues, positionals: readonly string[], ctx: CommandContext): string;
 }

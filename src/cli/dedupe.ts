@@ -11,7 +11,6 @@
  *   report     one self-contained HTML file (report-builder.ts)
  * Exit code 1 when any row was rejected (the run still finishes and writes everything).
  */
-import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { dedupe, DEFAULT_MATCH_OPTIONS, type MatchOptions } from '../pipeline/match.js';
 import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
@@ -32,7 +31,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
-import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
+import { openTableWriter, writeRejectedFile, writeReportFile, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
@@ -87,6 +86,7 @@ export const dedupeCommand: CliCommand = {
   },
   positionals: { min: 1, max: 1, names: '<file>' },
   run: runDedupe,
+  defaultRejected: (values, positionals, ctx) => defaultRejectedPath(outputPath(values, 'out', ctx), positionals[0]!, ctx.resolvePath),
 };
 
 async function runDedupe(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
@@ -175,7 +175,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     if (accounting.accepted !== result.stats.acceptedRows) {
       throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
     }
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? (out !== undefined ? `${out}.rejected.csv` : ctx.resolvePath(`${basename(input.path)}.rejected.csv`)) : undefined);
+    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, input.path, ctx.resolvePath) : undefined);
     if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
 
     const multi = result.clusterSizes.reduce((s, c) => s + (c.size >= 2 ? c.count : 0), 0);

@@ -9,7 +9,6 @@
  *   report     the HTML report (sample pairs labelled "left row N" / "right row M")
  * Exit code 1 when any row of either file was rejected.
  */
-import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { link, DEFAULT_MATCH_OPTIONS, type MatchOptions } from '../pipeline/match.js';
 import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
@@ -30,7 +29,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
-import { openTableWriter, writeRejectedFile, writeReportFile } from './outputs.js';
+import { openTableWriter, writeRejectedFile, writeReportFile, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
@@ -85,6 +84,7 @@ export const linkCommand: CliCommand = {
   },
   positionals: { min: 2, max: 2, names: '<left> <right>' },
   run: runLink,
+  defaultRejected: (values, positionals, ctx) => defaultRejectedPath(outputPath(values, 'out', ctx), positionals[0]!, ctx.resolvePath),
 };
 
 async function runLink(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
@@ -157,7 +157,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {
       throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
     }
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? (out !== undefined ? `${out}.rejected.csv` : ctx.resolvePath(`${basename(L.path)}.rejected.csv`)) : undefined);
+    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, L.path, ctx.resolvePath) : undefined);
     if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, true);
 
     const rows: Array<[string, string]> = [

@@ -39,10 +39,18 @@ async function fileId(path: string): Promise<{ id: string; directory: boolean } 
  * Check the output paths of a command (see the file header).
  * @throws KhopError INVALID_ARGUMENT naming the options (and paths: the user's own arguments).
  */
-export async function checkOutputPaths(values: OptionValues, positionals: readonly string[], resolvePath: (p: string) => string): Promise<void> {
+export async function checkOutputPaths(
+  values: OptionValues,
+  positionals: readonly string[],
+  resolvePath: (p: string) => string,
+  /** The rejected-rows file written without --rejected (CliCommand.defaultRejected), checked alike. */
+  defaultRejected?: string,
+): Promise<void> {
   const outputs: Found[] = [];
   for (const name of OUTPUT_OPTIONS) {
     const v = values[name];
+    // `-` is standard output for -o / --out only (outputPath); elsewhere it would be a file named "-".
+    if (v === '-' && name !== 'out') throw new KhopError('INVALID_ARGUMENT', `--${name} -: only -o / --out writes to standard output; give a file`);
     if (typeof v !== 'string' || v === '' || v === '-') continue;
     const path = resolvePath(v);
     const f = await fileId(path);
@@ -52,6 +60,11 @@ export async function checkOutputPaths(values: OptionValues, positionals: readon
       if (dir === null || !dir.directory) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: the directory ${dirname(path)} does not exist`);
     }
     outputs.push({ label: `--${name}`, path: v, id: f?.id ?? null });
+  }
+  if (defaultRejected !== undefined && typeof values['rejected'] !== 'string') {
+    const f = await fileId(defaultRejected);
+    if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} is a directory; give --rejected FILE`);
+    outputs.push({ label: 'the default rejected-rows file', path: defaultRejected, id: f?.id ?? null });
   }
   if (outputs.length === 0) return;
   const inputs: Found[] = [];

@@ -13,6 +13,7 @@
  * they asked); it is always CSV, whatever --format says, so the same tools read every run's.
  */
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
 import { CsvWriter } from '../io/csv-writer.js';
@@ -116,4 +117,12 @@ export async function writeReportFile(path: string, html: string): Promise<void>
   } catch (e) {
     throw new KhopError('IO_ERROR', `cannot write the report ${path}`, { cause: e });
   }
+}
+
+/**
+ * Where rejected rows go without --rejected: next to the main output (`<out>.rejected.csv`), or
+ * — output on stdout — in the working directory, named after the input (`<input>.rejected.csv`).
+ */
+export function defaultRejectedPath(out: string | undefined, input: string, resolvePath: (p: string) => string): string {
+  return out !== undefined ? `${out}.rejected.csv` : resolvePath(`${basename(input)}.rejected.csv`);
 }

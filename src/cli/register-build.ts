@@ -17,7 +17,7 @@ import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HEL
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
-import { writeRejectedFile, type RejectedEntry } from './outputs.js';
+import { writeRejectedFile, type RejectedEntry, defaultRejectedPath } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
 import { REGISTER_REJECT_CODES, type RegisterRejectedRow } from '../register/row-ingest.js';
 import { accountingText, formatCount, formatDuration, issueLines, rowAccounting, summaryLines } from './run-summary.js';
@@ -61,6 +61,7 @@ export const registerBuildCommand: CliCommand = {
   },
   positionals: { min: 1, max: 1, names: '<file>' },
   run: runRegisterBuild,
+  defaultRejected: (values, positionals, ctx) => defaultRejectedPath(typeof values['out'] === 'string' ? ctx.resolvePath(values['out']) : undefined, positionals[0] ?? '', ctx.resolvePath),
 };
 
 /** The register's own rejection codes; any other is the reader's (a row it could not read). */
@@ -120,7 +121,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     const entries = register.rejected.map(rejectedEntry);
     const unreadable = entries.reduce((n, e) => n + (e.stage === 'read' ? 1 : 0), 0);
     const accounting = rowAccounting(input.rowsRead, unreadable, entries.length - unreadable);
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? `${out}.rejected.csv` : undefined);
+    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, positionals[0]!, ctx.resolvePath) : undefined);
     if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
 
     const stats = register.stats();

@@ -115,7 +115,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       debug: parsed.values.debug === true,
     };
     // Outputs that would fail late, or write over an input, are refused before any work.
-    await checkOutputPaths(parsed.values, parsed.positionals, ctx.resolvePath);
+    await checkOutputPaths(parsed.values, parsed.positionals, ctx.resolvePath, command.defaultRejected?.(parsed.values, parsed.positionals, ctx));
     return await command.run(parsed.values, parsed.positionals, ctx);
   } catch (e) {
     io.stderr.write(errorText(e, debug));

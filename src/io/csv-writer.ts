@@ -9,7 +9,8 @@
  * Formula injection (OWASP "CSV Injection"): a spreadsheet evaluates a cell that starts with
  * `=`, `+`, `-`, `@`, tab or CR as a formula (`=HYPERLINK(…)`, DDE payloads). With
  * `escapeFormulas` (default true) such a cell is prefixed with a single quote `'`, which
- * spreadsheets show as text. Decision: a cell that is a plain decimal number (`-12.5`,
+ * spreadsheets show as text, and a cell holding `;` is quoted (a spreadsheet whose list
+ * separator is `;` would split "a;=cmd…" and evaluate the second part). Decision: a cell that is a plain decimal number (`-12.5`,
  * `+84912345678`, `-1e-3`) is NOT prefixed: it cannot carry a formula, and khop writes negative
  * match weights that must stay numbers. Reading such a file back gives the `'`-prefixed text
  * (the prefix is not removed on read: a leading `'` may be genuine data).
@@ -89,9 +90,14 @@ export function formatCsvCell(value: string, delimiter: number, escapeFormulas: 
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === delimiter || c === QUOTE || c === LF || c === CR) return `"${s.replaceAll('"', '""')}"`;
+    // With formula escaping on, a `;` is quoted too: a spreadsheet whose list separator is `;`
+    // (decimal-comma locales) splits an unquoted "a;=cmd…" and runs its second cell.
+    if (c === SEMICOLON && escapeFormulas) return `"${s.replaceAll('"', '""')}"`;
   }
   return s;
 }
+
+const SEMICOLON = 0x3b;
 
 /** Text of a value, or null when it has none (the caller reports where). */
 function cellText(v: unknown): string | null {

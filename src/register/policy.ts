@@ -6,7 +6,14 @@
  * A key of `require` is a schema FIELD NAME, or a field KIND ('nationalId', 'personName',
  * 'date', 'sex', …) standing for the PRIMARY field of that kind — the first one in the schema,
  * the one the register also uses for ID consistency and "did you mean" search. A field name
- * wins over a kind of the same spelling. Fields the policy does not mention do not count.
+ * wins over a kind of the same spelling.
+ *
+ * A policy is applied OVER the default: a field it does not mention keeps the default's
+ * requirement for its kind (so `{ require: { name: ['exact', 'equivalent', 'close'] } }` accepts
+ * close names and still checks the ID, the date of birth and the sex). Decision: replacing the
+ * default instead made that one-line policy stop checking every other field — a claim with a
+ * wrong date of birth came back VERIFIED. To loosen a field, list every result but mismatch
+ * (`['exact', 'equivalent', 'close', 'missing']`); a mismatch never verifies.
  *
  * {@link DEFAULT_VERIFICATION_POLICY} is written with kinds so it fits any schema:
  *
@@ -59,7 +66,17 @@ const REQUIRABLE: readonly string[] = FIELD_RESULTS.filter((r) => r !== 'mismatc
  * @throws KhopError INVALID_OPTION listing every problem (option path `policy.require.<key>`).
  */
 export function resolvePolicy(schema: Schema, policy: VerificationPolicy | undefined): ResolvedPolicy {
-  const p = policy ?? DEFAULT_VERIFICATION_POLICY;
+  const base = requireMasks(schema, DEFAULT_VERIFICATION_POLICY);
+  if (policy === undefined) return { masks: base.masks, source: clonePolicy(DEFAULT_VERIFICATION_POLICY) };
+  // The given policy over the default (see the file header): its fields, the default's others.
+  const given = requireMasks(schema, policy);
+  const masks = new Uint8Array(schema.fields.length);
+  for (let i = 0; i < masks.length; i++) masks[i] = given.set[i] === 1 ? given.masks[i]! : base.masks[i]!;
+  return { masks, source: clonePolicy(policy) };
+}
+
+/** Masks of the fields one policy's `require` sets (`set[i]` = 1), checked (see resolvePolicy). */
+function requireMasks(schema: Schema, p: VerificationPolicy): { masks: Uint8Array; set: Uint8Array } {
   const problems: string[] = [];
   if (p === null || typeof p !== 'object' || Array.isArray(p)) {
     throw new KhopError('INVALID_OPTION', 'policy must be an object { require }', { details: { option: 'policy', problems: ['policy is not an object'] } });
@@ -105,11 +122,17 @@ export function resolvePolicy(schema: Schema, policy: VerificationPolicy | undef
     problems.push(`policy.require.${key} is neither a field of the schema nor a field kind`);
   }
   // Kinds apply to their primary field unless that field is named explicitly.
-  for (const [fi, mask] of byKind) if (!named.has(fi)) masks[fi] = mask;
+  const set = new Uint8Array(fields.length);
+  for (const fi of named) set[fi] = 1;
+  for (const [fi, mask] of byKind) {
+    if (named.has(fi)) continue;
+    masks[fi] = mask;
+    set[fi] = 1;
+  }
   if (problems.length > 0) {
     throw new KhopError('INVALID_OPTION', `invalid policy: ${problems.join('; ')}`, { details: { option: 'policy', problems } });
   }
-  return { masks, source: clonePolicy(p) };
+  return { masks, set };
 }
 
 function clonePolicy(p: VerificationPolicy): VerificationPolicy {

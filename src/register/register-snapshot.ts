@@ -127,11 +127,13 @@ export function registerMeta(s: RegisterState): RegisterMeta {
     baseRows: s.baseRows,
     inputRows: s.inputRows,
     rejectedCount: s.rejectedCount,
-    issues: s.issues,
+    // Copies, not the live objects: the file is packed after the save's first await, and an
+    // add() in between must not put its counts or values into a snapshot without its rows.
+    issues: structuredClone(s.issues),
     hasCandidateIndex: s.candidateIndex !== null,
-    dictionary: s.dictionary.toJSON(),
+    dictionary: structuredClone(s.dictionary.toJSON()),
     delta: { id: encodeDelta(s.deltaId), earlier: encodeDelta(s.deltaEarlier), candidate: encodeDelta(s.deltaCandidate) },
-    tombstones: new Uint8Array(s.tombstones.rows().buffer),
+    tombstones: new Uint8Array(s.tombstones.rows().buffer).slice(),
     deadPending: s.deadPending,
   };
   if (keyed !== null) meta.keyCheck = keyed.check;

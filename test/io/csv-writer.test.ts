@@ -50,12 +50,16 @@ describe('formatCsvCell', () => {
     ['\rx', '"\'\rx"'],
     ['=a,b', '"\'=a,b"'],
     ["'quoted", "'quoted"],
+    // A `;` is quoted (formula escaping on): a `;`-separator spreadsheet would split the cell.
+    ["9002;Tran Thi B;=cmd|' /C calc'!A0", `"9002;Tran Thi B;=cmd|' /C calc'!A0"`],
+    ['a;b', '"a;b"'],
   ];
   for (const [input, want] of table) {
     it(`${JSON.stringify(input)} → ${JSON.stringify(want)}`, () => expect(formatCsvCell(input, COMMA, true)).toBe(want));
   }
   it('escapeFormulas off leaves formulas alone; other delimiters quote their own character', () => {
     expect(formatCsvCell('=1+2', COMMA, false)).toBe('=1+2');
+    expect(formatCsvCell('a;b', COMMA, false)).toBe('a;b');
     expect(formatCsvCell('a;b', 59, true)).toBe('"a;b"');
     expect(formatCsvCell('a,b', 59, true)).toBe('a,b');
   });

@@ -3,6 +3,7 @@ import { DEFAULT_VERIFICATION_POLICY, resolvePolicy } from '../../src/register/p
 import { RESULT_BIT } from '../../src/register/verdict.js';
 import { defineSchema } from '../../src/schema.js';
 import { isKhopError } from '../../src/errors.js';
+import { Register } from '../../src/register/register.js';
 
 const schema = defineSchema({
   id: { kind: 'nationalId' },
@@ -21,9 +22,38 @@ describe('resolvePolicy', () => {
     expect(p.source).toEqual(DEFAULT_VERIFICATION_POLICY);
   });
 
-  it('field names and kinds; names win', () => {
+  it('field names and kinds; names win; fields the policy does not name keep the default', () => {
     const p = resolvePolicy(schema, { require: { issued: ['exact', 'close'], date: ['missing'], dob: ['exact'], province: ['equivalent'] } });
-    expect(Array.from(p.masks)).toEqual([0, 0, B.exact, B.exact | B.close, 0, B.equivalent]);
+    const EE = B.exact | B.equivalent;
+    expect(Array.from(p.masks)).toEqual([EE, EE, B.exact, B.exact | B.close, EE | B.missing, B.equivalent]);
+    // A kind over the default's kind; one field loosened to everything but a mismatch.
+    const q = resolvePolicy(schema, { require: { personName: ['exact', 'equivalent', 'close'], sex: ['exact', 'equivalent', 'close', 'missing'] } });
+    expect(Array.from(q.masks)).toEqual([EE, EE | B.close, EE, 0, EE | B.close | B.missing, 0]);
+  });
+
+  it('the README policy accepting close names still checks the date of birth (a wrong date is not VERIFIED)', async () => {
+    const s = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } } as const;
+    const rows = [{ recordId: 'r1', id: '001090012345', name: 'Nguyễn Văn An', dob: '1990-05-01', sex: 'Nam' }];
+    const policy = { require: { name: ['exact', 'equivalent', 'close'] } } as const;
+    const reg = await Register.build(s, rows, { idField: 'recordId', policy: policy as never });
+    const close = reg.authenticate({ id: '001090012345', name: 'Nguyễn Văn Ann', dob: '1990-05-01', sex: 'Nam' });
+    expect(close.fields['name']!.result).toBe('close');
+    expect(close.status).toBe('VERIFIED');
+    const wrongDate = reg.authenticate({ id: '001090012345', name: 'Nguyễn Văn Ann', dob: '1990-12-31', sex: 'Nam' });
+    expect(wrongDate.fields['dob']!.result).toBe('mismatch');
+    expect(wrongDate.status).toBe('MISMATCH');
+    // And after a save and load (the policy as given is kept, resolved again over the default).
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'khop-policy-'));
+    try {
+      await reg.save(join(dir, 'r.khop'));
+      const back = await Register.load(join(dir, 'r.khop'));
+      expect(back.authenticate({ id: '001090012345', name: 'Nguyễn Văn Ann', dob: '1990-12-31', sex: 'Nam' }).status).toBe('MISMATCH');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('collects every problem into one INVALID_OPTION', () => {

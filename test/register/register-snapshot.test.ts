@@ -6,6 +6,8 @@ import { Register } from '../../src/register/register.js';
 import { saveIndexSnapshot } from '../../src/block/index-snapshot.js';
 import { RecordStore } from '../../src/block/record-store.js';
 import { ROWS, SCHEMA, build, claimOf } from './fixture.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { vietnamesePersonSchema } from '../../src/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -48,6 +50,42 @@ describe('save / load', () => {
     l.compact();
     expect(l.authenticate({ id: '001095000001', name: 'Mai Văn Tú', dob: '02/02/1995', sex: 'Nam' })).toMatchObject({ status: 'VERIFIED', recordId: 'N1' });
     expect(l.authenticate(claimOf(3)).status).toBe('NOT_FOUND');
+  });
+
+  it('rows added or updated while save() writes are not in the file, and the file loads: the state at the call (seeded)', async () => {
+    const pop = [...generatePopulation({ size: 12_000, seed: 9, duplicateRate: 0 })].map((r) => ({ ...r }) as Record<string, unknown>);
+    for (let trial = 0; trial < 4; trial++) {
+      const reg = await Register.build(vietnamesePersonSchema(), pop.slice(0, 8000), { idField: 'recordId', threads: 1 });
+      const path = join(dir, `racing-${trial}.khop`);
+      await reg.save(path); // a good file first: a broken save would replace it
+      const probes = pop.slice(7990, 8010).map((r) => ({ ...r }));
+      const expected = probes.map((c) => reg.authenticate(c));
+      const issuesAtCall = JSON.stringify(reg.issues);
+      let done = false;
+      let n = 0;
+      const saving = reg.save(path).then(() => {
+        done = true;
+      });
+      // Keep changing the register until the save resolves: adds (some with an impossible date:
+      // an issue the file must not count) and updates of saved records.
+      await new Promise<void>((resolve) => {
+        const tick = (): void => {
+          if (done) return resolve();
+          const row = pop[8000 + (n % 4000)]!;
+          if (n % 3 === 2) reg.update(String(pop[n % 8000]!['recordId']), { ...pop[n % 8000]!, fullName: 'Lê Văn Đổi' });
+          else reg.add([{ ...row, recordId: `new-${trial}-${n}`, ...(n % 5 === 0 ? { dob: '31/02/1990' } : {}) }]);
+          n++;
+          setImmediate(tick);
+        };
+        tick();
+      });
+      await saving;
+      expect(n).toBeGreaterThan(0);
+      const back = await Register.load(path);
+      expect(back.size).toBe(8000);
+      expect(JSON.stringify(back.issues)).toBe(issuesAtCall);
+      expect(probes.map((c) => back.authenticate(c))).toEqual(expected);
+    }
   });
 
   it('a loaded store whose last chunk has an all-empty text column can still grow', async () => {

@@ -299,10 +299,14 @@ describe('authenticate: weight and explanation', () => {
 
 describe('authenticate: policy', () => {
   it('a custom policy changes the status', async () => {
-    const lenient = await build({ policy: { require: { id: ['exact', 'equivalent'], name: ['exact', 'equivalent', 'close'] } } });
-    const claim = claimOf(1, { name: 'Trần Thu Hòa', dob: '16/08/1985' });
+    const claim = claimOf(1, { name: 'Trần Thu Hòa', dob: '16/08/1985' }); // name close (middle name missing), date close (one day)
     expect(reg.authenticate(claim).status).toBe('MISMATCH');
-    expect(lenient.authenticate(claim).status).toBe('VERIFIED'); // dob not required any more
+    // A policy is applied over the default: accepting close names alone still requires the date.
+    const closeNames = await build({ policy: { require: { id: ['exact', 'equivalent'], name: ['exact', 'equivalent', 'close'] } } });
+    expect(closeNames.authenticate(claim).status).toBe('MISMATCH');
+    expect(closeNames.authenticate(claimOf(1, { name: 'Trần Thu Hòa' })).status).toBe('VERIFIED');
+    const lenient = await build({ policy: { require: { name: ['exact', 'equivalent', 'close'], date: ['exact', 'equivalent', 'close'] } } });
+    expect(lenient.authenticate(claim).status).toBe('VERIFIED');
     const strict = await build({ policy: { require: { nationalId: ['exact'], name: ['exact'], sex: ['exact'] } } });
     expect(strict.authenticate(claimOf(0, { name: 'Nguyen Van An' })).status).toBe('MISMATCH');
     expect(strict.authenticate(claimOf(0, { sex: undefined })).status).toBe('MISMATCH');

@@ -769,6 +769,19 @@ describe('dedupe rows holding bad values', () => {
     }
   });
 
+  it('D23b: a claim name of digits only ("123", 123, 0, 10n) is invalid-name, as a stored one is no name — not a name that differs', async () => {
+    const reg = await Register.build(SCHEMA, baseRows(), {});
+    const row = baseRows()[10]!; // a person with one record (rows 36..41 repeat persons 0..5)
+    expect(reg.authenticate(row).status).toBe('VERIFIED');
+    for (const name of ['123', 123, 0, 10n, ' 4 5 ']) {
+      const v = reg.authenticate({ ...row, name });
+      expect(v.fields['name'], String(name)).toEqual({ result: 'mismatch', reason: 'invalid-name' });
+      expect(v.status).toBe('MISMATCH');
+    }
+    // A name with a letter beside its digits is a name (that differs).
+    expect(reg.authenticate({ ...row, name: 'An 12' }).fields['name']!.reason).not.toBe('invalid-name');
+  });
+
   it('D23: a name of digits or symbols ("0", "12345", "#") is missing in dedupe and in a register, never a name two records share', async () => {
     const rows = baseRows();
     const extra = [
