@@ -140,17 +140,22 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const counts = new Map<string, number>();
     let p = 0;
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
-    for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), { batchSize })) {
-      const cells: unknown[] = [input.rowNumbers.get(p), v.status, v.recordId ?? '', v.matchedBy ?? '', Number.isFinite(v.weight) ? v.weight : '', v.reason ?? ''];
-      for (const f of fields) {
-        const fv = v.fields[f];
-        cells.push(fv?.result ?? '', fv?.reason ?? '');
+    try {
+      for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), { batchSize })) {
+        const cells: unknown[] = [input.rowNumbers.get(p), v.status, v.recordId ?? '', v.matchedBy ?? '', Number.isFinite(v.weight) ? v.weight : '', v.reason ?? ''];
+        for (const f of fields) {
+          const fv = v.fields[f];
+          cells.push(fv?.result ?? '', fv?.reason ?? '');
+        }
+        const w = writer.writeRow(cells);
+        if (w !== undefined) await w;
+        counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
+        p++;
+        if ((p & 0xffff) === 0) ctx.progress({ phase: 'authenticate', done: p, unit: 'claims' });
       }
-      const w = writer.writeRow(cells);
-      if (w !== undefined) await w;
-      counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
-      p++;
-      if ((p & 0xffff) === 0) ctx.progress({ phase: 'authenticate', done: p, unit: 'claims' });
+    } catch (e) {
+      await writer.abort(); // a failed run leaves no verdict file that reads as complete
+      throw e;
     }
     await writer.close();
     ctx.progress({ phase: 'authenticate', done: p, unit: 'claims', final: true });

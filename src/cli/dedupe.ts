@@ -31,7 +31,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
-import { openTableWriter, writeRejectedFile, writeReportFile, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedFile, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
@@ -138,28 +138,30 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     const clusterLabel = (c: string | number): string | number => (ids !== null || typeof c !== 'number' ? c : rowNumbers.get(c));
 
     const clusters = openTableWriter(out ?? null, ctx.io.stdout, ['row_number', 'record_id', 'cluster_id'], format);
-    for (let p = 0; p < result.clusters.length; p++) {
-      const c = result.clusters[p];
-      if (c === null || c === undefined) continue;
-      const w = clusters.writeRow([rowNumbers.get(p), recordId(p), clusterLabel(c)]);
-      if (w !== undefined) await w;
-    }
-    await clusters.close();
+    await writeTable(clusters, async () => {
+      for (let p = 0; p < result.clusters.length; p++) {
+        const c = result.clusters[p];
+        if (c === null || c === undefined) continue;
+        const w = clusters.writeRow([rowNumbers.get(p), recordId(p), clusterLabel(c)]);
+        if (w !== undefined) await w;
+      }
+    });
 
     const tw = result.thresholdWeight;
     if (pairsPath !== undefined) {
       const cols = ids !== null ? ['left_row', 'right_row', 'left_id', 'right_id', 'weight', 'probability'] : ['left_row', 'right_row', 'weight', 'probability'];
       const pw = openTableWriter(pairsPath, ctx.io.stdout, cols, format);
       const { left, right, weight, probability } = result.pairs;
-      for (let i = 0; i < result.pairs.count; i++) {
-        if (weight[i]! < tw) continue;
-        const l = left[i]!;
-        const r = right[i]!;
-        const cells = ids !== null ? [rowNumbers.get(l), rowNumbers.get(r), ids[l], ids[r], weight[i], probability[i]] : [rowNumbers.get(l), rowNumbers.get(r), weight[i], probability[i]];
-        const w = pw.writeRow(cells);
-        if (w !== undefined) await w;
-      }
-      await pw.close();
+      await writeTable(pw, async () => {
+        for (let i = 0; i < result.pairs.count; i++) {
+          if (weight[i]! < tw) continue;
+          const l = left[i]!;
+          const r = right[i]!;
+          const cells = ids !== null ? [rowNumbers.get(l), rowNumbers.get(r), ids[l], ids[r], weight[i], probability[i]] : [rowNumbers.get(l), rowNumbers.get(r), weight[i], probability[i]];
+          const w = pw.writeRow(cells);
+          if (w !== undefined) await w;
+        }
+      });
     }
     // Matched pairs (the rows of --pairs), and those whose rows the clustering kept apart.
     let matched = 0;

@@ -29,7 +29,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
-import { openTableWriter, writeRejectedFile, writeReportFile, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedFile, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
@@ -140,16 +140,17 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     const cols = withIds ? ['left_row', 'right_row', 'left_id', 'right_id', 'weight', 'probability'] : ['left_row', 'right_row', 'weight', 'probability'];
     const w = openTableWriter(out ?? null, ctx.io.stdout, cols, format);
     const { links } = result;
-    for (let i = 0; i < links.count; i++) {
-      const l = links.left[i]!;
-      const r = links.right[i]!;
-      const cells = withIds
-        ? [L.rowNumbers.get(l), R.rowNumbers.get(r), L.ids![l], R.ids![r], links.weight[i], links.probability[i]]
-        : [L.rowNumbers.get(l), R.rowNumbers.get(r), links.weight[i], links.probability[i]];
-      const p = w.writeRow(cells);
-      if (p !== undefined) await p;
-    }
-    await w.close();
+    await writeTable(w, async () => {
+      for (let i = 0; i < links.count; i++) {
+        const l = links.left[i]!;
+        const r = links.right[i]!;
+        const cells = withIds
+          ? [L.rowNumbers.get(l), R.rowNumbers.get(r), L.ids![l], R.ids![r], links.weight[i], links.probability[i]]
+          : [L.rowNumbers.get(l), R.rowNumbers.get(r), links.weight[i], links.probability[i]];
+        const p = w.writeRow(cells);
+        if (p !== undefined) await p;
+      }
+    });
 
     const entries = [...L.rejectedEntries(result.rejectedLeft, 'left'), ...R.rejectedEntries(result.rejectedRight, 'right')];
     const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);

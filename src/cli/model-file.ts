@@ -8,7 +8,8 @@
  * The model file holds m / u probabilities per comparison level and the prior: statistics,
  * no record values.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeTextFile } from './outputs.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { optionalPath, type OptionSpecs } from './args.js';
@@ -56,7 +57,7 @@ export async function saveModelOption(path: string | undefined, model: FellegiSu
     throw new KhopError('INVALID_INPUT', 'nothing to save with --save-model: no two records were paired by the blocking rules, so no model was trained (a larger sample gives the blocking rules pairs to learn from)');
   }
   try {
-    await writeFile(path, JSON.stringify(model.toJSON(), null, 2) + '\n', 'utf8');
+    await writeTextFile(path, JSON.stringify(model.toJSON(), null, 2) + '\n');
   } catch (e) {
     throw new KhopError('IO_ERROR', `cannot write the model ${path}`, { cause: e });
   }

@@ -12,20 +12,22 @@
  * The rejected file is the only place raw input text is written (the user's own data, where
  * they asked); it is always CSV, whatever --format says, so the same tools read every run's.
  */
-import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
 import { CsvWriter } from '../io/csv-writer.js';
 import { NdjsonWriter } from '../io/ndjson-writer.js';
-import type { TextDestination } from '../io/text-sink.js';
+import { TextSink, type TextDestination } from '../io/text-sink.js';
 import type { OutputFormat } from './args.js';
 import type { CliWriter } from './command.js';
 
 /** Rows of cells in column order. */
 export interface TableWriter {
   writeRow(cells: readonly unknown[]): void | Promise<void>;
+  /** Finish: a file is written to a temporary name and renamed over its path here. */
   close(): Promise<void>;
+  /** Give up (the run failed): a file's path keeps what it held before. */
+  abort(): Promise<void>;
   readonly rowCount: number;
 }
 
@@ -52,6 +54,7 @@ export function openTableWriter(dest: string | null, stdout: CliWriter, columns:
     return {
       writeRow: (cells) => csv.writeRow(cells),
       close: () => csv.close(),
+      abort: () => csv.abort(),
       get rowCount() {
         return csv.rowCount;
       },
@@ -65,10 +68,22 @@ export function openTableWriter(dest: string | null, stdout: CliWriter, columns:
       return nd.writeRow(o);
     },
     close: () => nd.close(),
+    abort: () => nd.abort(),
     get rowCount() {
       return nd.rowCount;
     },
   };
+}
+
+/** Write a table through `writer` with `body`, then close it — or, when `body` throws, abort it (the file keeps what it held). */
+export async function writeTable(writer: TableWriter, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+  await writer.close();
 }
 
 /** One rejected row, from either stage. */
@@ -103,7 +118,7 @@ export async function writeRejectedFile(path: string, entries: readonly Rejected
       if (p !== undefined) await p;
     }
   } catch (e) {
-    await csv.close().catch(() => undefined);
+    await csv.abort();
     throw e;
   }
   await csv.close();
@@ -113,10 +128,23 @@ export async function writeRejectedFile(path: string, entries: readonly Rejected
 /** Write a report file (IO_ERROR KhopError naming the path on failure). */
 export async function writeReportFile(path: string, html: string): Promise<void> {
   try {
-    await writeFile(path, html, 'utf8');
+    await writeTextFile(path, html);
   } catch (e) {
     throw new KhopError('IO_ERROR', `cannot write the report ${path}`, { cause: e });
   }
+}
+
+/** Write a whole text file as the table writers do: to a temporary name, renamed over `path` when complete. */
+export async function writeTextFile(path: string, text: string): Promise<void> {
+  const sink = new TextSink(path);
+  try {
+    const p = sink.write(text);
+    if (p !== undefined) await p;
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  await sink.close();
 }
 
 /**

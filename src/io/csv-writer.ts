@@ -192,6 +192,11 @@ export class CsvWriter {
     return this.sink.close();
   }
 
+  /** End without committing: a file path keeps its previous content (TextSink.abort). */
+  abort(): Promise<void> {
+    return this.sink.abort();
+  }
+
   private line(cells: readonly unknown[], rowNumber: number): string {
     let out = '';
     const n = cells.length;

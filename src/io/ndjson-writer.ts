@@ -64,6 +64,11 @@ export class NdjsonWriter {
   close(): Promise<void> {
     return this.sink.close();
   }
+
+  /** End without committing: a file path keeps its previous content (TextSink.abort). */
+  abort(): Promise<void> {
+    return this.sink.abort();
+  }
 }
 
 /**

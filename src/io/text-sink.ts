@@ -8,9 +8,27 @@
  * so writing a row that fits in the buffer costs no promise. Stream errors are captured and
  * rethrown as KhopError('IO_ERROR') by the next `write` or by `close`.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync, statSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { KhopError, isKhopError } from '../errors.js';
+
+/**
+ * Where a file path is written: a temporary file beside it, renamed over it by a successful
+ * close() — so a run killed or failing while it writes leaves the previous file (or none), never
+ * a shorter one that reads as complete (rows are flushed whole). A path that exists and is not a
+ * regular file (/dev/stdout, a named pipe, /dev/null) is written directly: it cannot be renamed
+ * over. The temporary name is `.<name>.<pid>.<random>.tmp`, as a register snapshot's.
+ */
+function temporaryPathFor(path: string): string | null {
+  try {
+    if (!statSync(path).isFile()) return null;
+  } catch {
+    // does not exist yet: a new file
+  }
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
 
 /** A file path (created or truncated) or a writable byte stream (e.g. process.stdout). */
 export type TextDestination = string | Writable;
@@ -27,6 +45,9 @@ export class TextSink {
   private failure: unknown = null;
   private closed = false;
   private bytes = 0;
+  /** A path destination: the file to write, and the temporary file written until close() (see temporaryPathFor). */
+  private target: string | null = null;
+  private temporary: string | null = null;
   private readonly onError = (e: unknown): void => {
     if (this.failure === null) this.failure = e;
   };
@@ -38,7 +59,9 @@ export class TextSink {
    */
   constructor(dest: TextDestination, end?: boolean) {
     if (typeof dest === 'string') {
-      this.stream = createWriteStream(dest);
+      this.temporary = temporaryPathFor(dest);
+      this.target = dest;
+      this.stream = createWriteStream(this.temporary ?? dest);
       this.ownsStream = true;
     } else if (dest !== null && typeof dest === 'object' && typeof dest.write === 'function' && typeof dest.once === 'function') {
       this.stream = dest;
@@ -74,9 +97,57 @@ export class TextSink {
     if (!this.stream.write(chunk)) return this.drain();
   }
 
-  /** Flush, end the stream if it is ours to end, and wait until it is done. Idempotent. */
+  /**
+   * Flush, end the stream if it is ours to end, and wait until it is done; a path's temporary
+   * file then replaces the target (on a failure it is removed and the target left as it was).
+   * Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
+    let committed = false;
+    try {
+      await this.end();
+      if (this.temporary !== null) {
+        try {
+          renameSync(this.temporary, this.target!);
+        } catch (e) {
+          throw this.wrap(e);
+        }
+      }
+      committed = true;
+    } finally {
+      if (!committed) this.removeTemporary();
+    }
+  }
+
+  /**
+   * End without committing: the target is left as it was (a path's temporary file is removed;
+   * a stream is ended if it is ours to end). For a writer whose rows failed partway.
+   */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.parts = [];
+    this.pending = 0;
+    try {
+      await this.end();
+    } catch {
+      // the abort's reason is the caller's error, not this one
+    } finally {
+      this.removeTemporary();
+    }
+  }
+
+  private removeTemporary(): void {
+    if (this.temporary === null) return;
+    try {
+      unlinkSync(this.temporary);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Flush and end the stream (when ours to end), waiting until it is done. */
+  private async end(): Promise<void> {
     await this.flush();
     this.closed = true;
     try {
@@ -140,6 +211,8 @@ export class TextSink {
 export interface RowWriter<R> {
   writeRow(row: R): void | Promise<void>;
   close(): Promise<void>;
+  /** End without committing the output (see TextSink.abort). */
+  abort?(): Promise<void>;
   readonly rowCount: number;
   readonly bytesWritten: number;
 }
@@ -163,7 +236,8 @@ export async function writeAllRows<R>(w: RowWriter<R>, rows: Iterable<R> | Async
       }
     }
   } catch (e) {
-    await w.close().catch(() => undefined); // the first error is the one to report
+    // The first error is the one to report; a file written partway is not committed.
+    await (w.abort !== undefined ? w.abort() : w.close()).catch(() => undefined);
     throw e;
   }
   await w.close();

@@ -82,7 +82,7 @@ import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './a
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
 import { checkOptionKeys } from '../util/option-keys.js';
-import { claimsOf, isRecordSource, rowsOf } from '../io/record-source-rows.js';
+import { UnreadableRow, claimsOf, isRecordSource, rowsOf } from '../io/record-source-rows.js';
 import { RowLines } from '../io/row-lines.js';
 import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
 
@@ -1104,16 +1104,22 @@ export class Register {
    * Add rows (an array or a synchronous iterable), visible to the next query at once. Without
    * an idField, record ids continue the input positions of the build. Record ids are not
    * checked for uniqueness.
+   *
+   * All or nothing: the rows are read first (the iterable to its end, each object's own
+   * properties copied), so an iterable or a getter that throws leaves the register unchanged —
+   * a caller retrying the batch does not add its first rows twice.
    */
   add(rows: Iterable<unknown>): AddResult {
     this.changed();
     if (!isIterable(rows) || typeof rows === 'string') {
       throw new KhopError('INVALID_ARGUMENT', 'Register.add: rows must be an array or a synchronous iterable of objects');
     }
+    const batch: unknown[] = [];
+    for (const row of rows) batch.push(row !== null && typeof row === 'object' && !Array.isArray(row) && !(row instanceof UnreadableRow) ? { ...row } : row);
     const rejected: RegisterRejectedRow[] = [];
     let added = 0;
     let index = 0;
-    for (const row of rows) {
+    for (const row of batch) {
       const at = index++;
       const position = this.s.inputRows++;
       const r = this.ingester.ingest(row, at, position);

@@ -66,6 +66,23 @@ describe('add / update / remove / compact', () => {
     ]);
   });
 
+  it('add is all or nothing: an iterable or a getter that throws partway leaves the register unchanged', async () => {
+    const r = await build();
+    const size = r.size;
+    function* failing(): Generator<Record<string, unknown>> {
+      yield { ...ROWS[2], rid: 'N1' };
+      throw new Error('source failed');
+    }
+    expect(() => r.add(failing())).toThrow('source failed');
+    const bad = { ...ROWS[3], rid: 'N3' };
+    Object.defineProperty(bad, 'name', { enumerable: true, get: () => { throw new Error('getter failed'); } });
+    expect(() => r.add([{ ...ROWS[2], rid: 'N2' }, bad])).toThrow('getter failed');
+    expect(r.size).toBe(size);
+    // A retry of the good rows adds each once: no duplicate record, no AMBIGUOUS claim.
+    expect(r.add([{ ...ROWS[2], rid: 'N1' }]).added).toBe(1);
+    expect(r.size).toBe(size + 1);
+  });
+
   it('without idField, added rows continue the input positions and numeric ids work for update/remove', async () => {
     const r = await Register.build({ id: { kind: 'nationalId' }, name: { kind: 'personName' } }, [ROWS[0], ROWS[1]]);
     r.add([ROWS[2], { id: 'x' }, ROWS[3]]);

@@ -1,0 +1,73 @@
+/**
+ * TextSink over a file path: written to a temporary file beside it and renamed over it by a
+ * successful close, so a run that is killed or fails while writing leaves the previous file —
+ * never a shorter one that reads as complete. Special files are written directly.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TextSink, writeAllRows } from '../../src/io/text-sink.js';
+import { CsvWriter } from '../../src/io/csv-writer.js';
+import { NdjsonWriter } from '../../src/io/ndjson-writer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'khop-sink-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('TextSink on a path', () => {
+  it('the target keeps its previous content until close(), then holds all of the new one; no temporary file is left', async () => {
+    const path = join(dir, 'out.csv');
+    writeFileSync(path, 'PREVIOUS GOOD RUN\n');
+    const sink = new TextSink(path);
+    for (let i = 0; i < 5000; i++) {
+      const p = sink.write(`row ${i},${'x'.repeat(50)}\n`); // several 64 KiB flushes
+      if (p !== undefined) await p;
+    }
+    expect(readFileSync(path, 'utf8')).toBe('PREVIOUS GOOD RUN\n'); // flushed rows went elsewhere
+    await sink.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text.split('\n')).toHaveLength(5001);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('abort() leaves the target as it was (or absent) and removes the temporary file', async () => {
+    const path = join(dir, 'kept.csv');
+    writeFileSync(path, 'KEEP\n');
+    const sink = new TextSink(path);
+    await sink.write('y'.repeat(200_000));
+    await sink.abort();
+    expect(readFileSync(path, 'utf8')).toBe('KEEP\n');
+    const fresh = new TextSink(join(dir, 'never.csv'));
+    fresh.write('z');
+    await fresh.abort();
+    expect(existsSync(join(dir, 'never.csv'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writers whose rows fail partway do not commit (CSV and NDJSON); a special file is written directly', async () => {
+    const csvPath = join(dir, 'rows.csv');
+    const ndPath = join(dir, 'rows.ndjson');
+    writeFileSync(csvPath, 'old\n');
+    writeFileSync(ndPath, 'old\n');
+    function* rows(): Generator<Record<string, unknown>> {
+      for (let i = 0; i < 30_000; i++) yield { a: i, b: 'v'.repeat(20) };
+      yield { a: {}, b: 'an object cannot be a cell' };
+    }
+    await expect(writeAllRows(new CsvWriter(csvPath, { columns: ['a', 'b'] }), (function* () {
+      for (const r of rows()) yield [r['a'], r['b']];
+    })())).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(writeAllRows(new NdjsonWriter(ndPath), (function* () {
+      for (let i = 0; i < 30_000; i++) yield { a: i };
+      const circular: Record<string, unknown> = {};
+      circular['self'] = circular; // not JSON
+      yield circular;
+    })())).rejects.toBeDefined();
+    expect(readFileSync(csvPath, 'utf8')).toBe('old\n');
+    expect(readFileSync(ndPath, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const devNull = new TextSink('/dev/null');
+    devNull.write('discarded');
+    await devNull.close();
+    expect(existsSync('/dev/null')).toBe(true);
+  });
+});
