@@ -53,6 +53,7 @@ import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } fro
 import { describeRule, ruleBlockCap, validateRules, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import { unknownKeys } from '../util/option-keys.js';
+import { DIGITS, compareDigits } from '../util/record-id-order.js';
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import { EM_OPTION_KEYS, resolveEmOptions, type EmOptions } from '../score/expectation-maximisation.js';
 import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
@@ -983,7 +984,8 @@ async function checkMemoryBudget(v: Validated, options: MatchOptions, rows: read
 }
 
 /**
- * rank[row] orders the user ids, so that a cluster's id is its SMALLEST record id:
+ * rank[row] orders the user ids (util/record-id-order.ts compareRecordIds, with the values
+ * computed once for the sort), so that a cluster's id is its SMALLEST record id:
  *   - numbers and strings of decimal digits by their value ("9" before "10", as the record ids of
  *     a CSV file or a database export are read: text); an equal value puts the number first, then
  *     the strings by code units ("007" before "7");
@@ -1034,24 +1036,6 @@ export function rankOf(ids: ReadonlyArray<string | number>, source?: Uint8Array)
   return rank;
 }
 
-/** A record id written as decimal digits only (ordered by its value, see rankOf). */
-const DIGITS = /^[0-9]+$/;
-
-/** Two digit strings by value, exactly (any length): the longer without leading zeros is larger. */
-function compareDigits(x: string, y: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < x.length - 1 && x.charCodeAt(i) === 48) i++;
-  while (j < y.length - 1 && y.charCodeAt(j) === 48) j++;
-  const lx = x.length - i;
-  const ly = y.length - j;
-  if (lx !== ly) return lx - ly;
-  for (; i < x.length; i++, j++) {
-    const d = x.charCodeAt(i) - y.charCodeAt(j);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[], inputPosition: (row: number) => number): MatchResult {
   const { kept: k, model, tfRows, report, rules, plan } = r;

@@ -82,6 +82,7 @@ import { VerdictStream, isAsyncIterable, isIterable, type ClaimBatch } from './a
 import { parallelVerdicts, type PoolLike, type RegisterJob } from './parallel-authenticate.js';
 import { authenticateAllInto, LOCAL_SLICE } from './authenticate-all.js';
 import { checkOptionKeys } from '../util/option-keys.js';
+import { compareRecordIds } from '../util/record-id-order.js';
 import { UnreadableRow, claimsOf, isRecordSource, rowsOf } from '../io/record-source-rows.js';
 import { RowLines } from '../io/row-lines.js';
 import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
@@ -1082,7 +1083,9 @@ export class Register {
     }
     const tied: number[] = [];
     for (let i = 0; i < n; i++) if (passing >= 2 ? holds[i] === 1 : weights[i] === best) tied.push(i);
-    tied.sort((a, b) => weights[b]! - weights[a]! || rows[a]! - rows[b]!);
+    // Ties in record-id order (then store row): the same list however the register was built
+    // (a build lays rows out in block order, add() appends them).
+    tied.sort((a, b) => weights[b]! - weights[a]! || compareRecordIds(this.recordIdOf(rows[a]!), this.recordIdOf(rows[b]!)) || rows[a]! - rows[b]!);
     const idIndex = this.s.layout.id.index;
     const o = this.blankOutcomes(O_AMBIGUOUS);
     o[idIndex] = outs[tied[0]! * K + idIndex]!;

@@ -59,7 +59,7 @@ export interface Verdict {
   readonly weight: number;
   /** Per-field level weights (null when no record was compared). */
   readonly explanation: readonly ExplainedField[] | null;
-  /** Best register records by name + date of birth (NOT_FOUND / INVALID_ID), or the tied records (AMBIGUOUS: heaviest first, equal weights in the store's row order). */
+  /** Best register records by name + date of birth (NOT_FOUND / INVALID_ID), or the tied records (AMBIGUOUS: heaviest first, equal weights in record-id order (util/record-id-order.ts)). */
   readonly candidates?: readonly VerdictCandidate[];
   /** Why the status is what it is (stable, value-free); absent for VERIFIED. */
   readonly reason?: string;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankOf } from '../../src/pipeline/match.js';
 import { Rng } from '../../src/util/rng.js';
+import { compareRecordIds } from '../../src/util/record-id-order.js';
 
 /** Oracle order of two ids (rows a, b for ties), as the doc of rankOf states it. */
 function compare(x: string | number, y: string | number, a: number, b: number, source?: Uint8Array): number {
@@ -56,6 +57,18 @@ describe('rankOf', () => {
       const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(ids[a]!, ids[b]!, a, b, source));
       const got = Array.from({ length: n }, (_, i) => i).sort((a, b) => rank[a]! - rank[b]!);
       expect(got).toEqual(expected);
+    }
+  });
+
+  it('compareRecordIds (the register\'s order of tied candidates) is the same order (seeded)', () => {
+    const rng = new Rng(92);
+    for (let round = 0; round < 40; round++) {
+      const n = 1 + rng.int(200);
+      const ids = Array.from({ length: n }, () => randomId(rng));
+      const rank = rankOf(ids);
+      const byRank = Array.from({ length: n }, (_, i) => i).sort((a, b) => rank[a]! - rank[b]!);
+      const byCompare = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareRecordIds(ids[a]!, ids[b]!) || a - b);
+      expect(byCompare).toEqual(byRank);
     }
   });
 

@@ -159,3 +159,27 @@ describe('add / update / remove / compact', () => {
     expect(isKhopError(new Error('x'))).toBe(false);
   });
 });
+
+describe('tied AMBIGUOUS candidates', () => {
+  it('are listed in record-id order, whatever the build: fresh, build + add, build + add + compact, either row first', async () => {
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' } } as const;
+    const A = { rid: 'b10', id: '001090012345', name: 'Nguyen Van An', dob: '1990-05-01' };
+    const B = { rid: 'b9', id: '001090012345', name: 'Tran Thi Binh', dob: '1990-05-01' };
+    const claim = { id: '001090012345', name: 'Le Van Cuong', dob: '1990-05-01' };
+    const orders = new Set<string>();
+    for (const [x, y] of [[A, B], [B, A]] as const) {
+      const fresh = await Register.build(schema, [x, y], { idField: 'rid' });
+      const added = await Register.build(schema, [x], { idField: 'rid' });
+      added.add([y]);
+      const compacted = await Register.build(schema, [x], { idField: 'rid' });
+      compacted.add([y]);
+      compacted.compact();
+      for (const r of [fresh, added, compacted]) {
+        const v = r.authenticate(claim);
+        expect(v.status).toBe('AMBIGUOUS');
+        orders.add(v.candidates!.map((c) => c.recordId).join(','));
+      }
+    }
+    expect([...orders]).toEqual(['b10,b9']); // text ids by code units ("b10" < "b9")
+  });
+});
