@@ -8,7 +8,7 @@
  * so writing a row that fits in the buffer costs no promise. Stream errors are captured and
  * rethrown as KhopError('IO_ERROR') by the next `write` or by `close`.
  */
-import { createWriteStream, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, createWriteStream, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -21,13 +21,20 @@ import { KhopError, isKhopError } from '../errors.js';
  * regular file (/dev/stdout, a named pipe, /dev/null) is written directly: it cannot be renamed
  * over. The temporary name is `.<name>.<pid>.<random>.tmp`, as a register snapshot's.
  */
-function temporaryPathFor(path: string): string | null {
+function temporaryPathFor(path: string): { temporary: string; target: string; mode: number | null } | null {
+  let target = path;
+  let mode: number | null = null;
   try {
-    if (!statSync(path).isFile()) return null;
+    const st = statSync(path);
+    if (!st.isFile()) return null;
+    // A symlink to a file: the file is replaced (beside it), the link kept — as writing through
+    // it did; and its permissions are kept (an output made private stays private).
+    target = realpathSync(path);
+    mode = st.mode & 0o7777;
   } catch {
     // does not exist yet: a new file
   }
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return { temporary: join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), target, mode };
 }
 
 /** A file path (created or truncated) or a writable byte stream (e.g. process.stdout). */
@@ -48,6 +55,8 @@ export class TextSink {
   /** A path destination: the file to write, and the temporary file written until close() (see temporaryPathFor). */
   private target: string | null = null;
   private temporary: string | null = null;
+  /** The replaced file's permission bits (set on the temporary file before the rename). */
+  private mode: number | null = null;
   private readonly onError = (e: unknown): void => {
     if (this.failure === null) this.failure = e;
   };
@@ -59,9 +68,11 @@ export class TextSink {
    */
   constructor(dest: TextDestination, end?: boolean) {
     if (typeof dest === 'string') {
-      this.temporary = temporaryPathFor(dest);
-      this.target = dest;
-      this.stream = createWriteStream(this.temporary ?? dest);
+      const t = temporaryPathFor(dest);
+      this.temporary = t?.temporary ?? null;
+      this.target = t?.target ?? dest;
+      this.stream = createWriteStream(this.temporary ?? dest, t?.mode != null ? { mode: t.mode } : undefined);
+      this.mode = t?.mode ?? null;
       this.ownsStream = true;
     } else if (dest !== null && typeof dest === 'object' && typeof dest.write === 'function' && typeof dest.once === 'function') {
       this.stream = dest;
@@ -109,6 +120,7 @@ export class TextSink {
       await this.end();
       if (this.temporary !== null) {
         try {
+          if (this.mode !== null) chmodSync(this.temporary, this.mode); // the umask narrowed the create mode
           renameSync(this.temporary, this.target!);
         } catch (e) {
           throw this.wrap(e);

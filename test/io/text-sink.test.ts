@@ -3,7 +3,7 @@
  * successful close, so a run that is killed or fails while writing leaves the previous file —
  * never a shorter one that reads as complete. Special files are written directly.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,29 @@ describe('TextSink on a path', () => {
     const text = readFileSync(path, 'utf8');
     expect(text.split('\n')).toHaveLength(5001);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a path that is a symlink to a file: the file gets the new content, the link stays a link', async () => {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'target.csv'), 'old\n');
+    symlinkSync(join(dir, 'real', 'target.csv'), join(dir, 'link.csv'));
+    const sink = new TextSink(join(dir, 'link.csv'));
+    sink.write('new\n');
+    await sink.close();
+    expect(lstatSync(join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
+    // Permissions of the replaced file are kept (an output made private stays private).
+    chmodSync(join(dir, 'real', 'target.csv'), 0o600);
+    const again = new TextSink(join(dir, 'link.csv'));
+    again.write('newer\n');
+    await again.close();
+    expect(statSync(join(dir, 'real', 'target.csv')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'real', 'target.csv'), 'utf8')).toBe('newer\n');
+    chmodSync(join(dir, 'real', 'target.csv'), 0o640);
+    const third = new TextSink(join(dir, 'real', 'target.csv'));
+    third.write('third\n');
+    await third.close();
+    expect(statSync(join(dir, 'real', 'target.csv')).mode & 0o777).toBe(0o640);
+    expect(readdirSync(join(dir, 'real')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('abort() leaves the target as it was (or absent) and removes the temporary file', async () => {
