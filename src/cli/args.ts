@@ -6,6 +6,7 @@
  * INVALID_ARGUMENT line naming the option (exit code 2), so a typo such as `--treshold` stops
  * the run before any file is read instead of being ignored.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KhopError } from '../errors.js';
 import type { CommandContext, OptionValues } from './command.js';
@@ -211,4 +212,23 @@ export function optionalPath(values: OptionValues, name: string, ctx: CommandCon
 /** An output option's path, or undefined for standard output: the option left out, or `-` (the usual spelling). */
 export function outputPath(values: OptionValues, name: string, ctx: CommandContext): string | undefined {
   return stringOption(values, name) === '-' ? undefined : optionalPath(values, name, ctx);
+}
+
+/**
+ * A JSON file given on the command line (a BOM allowed): `what` names it in the errors —
+ * IO_ERROR when it cannot be read, `invalid` (the caller's code) when it is not JSON. The
+ * parser's message (which quotes the text around the error) is not repeated.
+ */
+export async function readJsonFile(path: string, what: string, invalid: 'INVALID_OPTION' | 'INVALID_SCHEMA'): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new KhopError('IO_ERROR', `cannot read the ${what} ${path}`, { cause: e });
+  }
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    throw new KhopError(invalid, `the ${what} ${path} is not valid JSON`);
+  }
 }

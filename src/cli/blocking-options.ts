@@ -2,11 +2,10 @@
  * `--rules FILE` and `--max-block-size N` of `khop dedupe`, `khop link` and
  * `khop analyze-blocking`: a rule set analysed by the one is run by the others, as written.
  */
-import { readFile } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
 import type { BlockingRule } from '../block/blocking-rule.js';
 import { DEFAULT_MAX_BLOCK_SIZE } from '../block/candidate-pairs.js';
-import { integerOption, optionalPath, type OptionSpecs } from './args.js';
+import { integerOption, optionalPath, readJsonFile, type OptionSpecs } from './args.js';
 import type { CommandContext, OptionValues } from './command.js';
 
 export const BLOCKING_OPTIONS: OptionSpecs = {
@@ -31,18 +30,7 @@ export async function blockingOptions(values: OptionValues, ctx: CommandContext)
  * @throws KhopError IO_ERROR when it cannot be read, INVALID_OPTION when it is not such an array.
  */
 export async function readRules(path: string): Promise<BlockingRule[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new KhopError('IO_ERROR', `cannot read the rules file ${path}`, { cause: e });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    throw new KhopError('INVALID_OPTION', `the rules file ${path} is not valid JSON`);
-  }
+  const value = await readJsonFile(path, 'rules file', 'INVALID_OPTION');
   if (!Array.isArray(value) || value.length === 0) {
     throw new KhopError('INVALID_OPTION', `the rules file ${path} must hold a non-empty JSON array of rules { name, parts }`);
   }

@@ -75,8 +75,8 @@ export function openTableWriter(dest: string | null, stdout: CliWriter, columns:
   };
 }
 
-/** Write a table through `writer` with `body`, then close it — or, when `body` throws, abort it (the file keeps what it held). */
-export async function writeTable(writer: TableWriter, body: () => Promise<void>): Promise<void> {
+/** Write through `writer` with `body`, then close it — or, when `body` throws, abort it (the file keeps what it held). */
+export async function writeTable(writer: { close(): Promise<void>; abort(): Promise<void> }, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (e) {
@@ -110,18 +110,14 @@ export function rejectedColumns(withInput: boolean): string[] {
 /** Write the rejected-rows file (entries already in the order to write). @returns rows written. */
 export async function writeRejectedFile(path: string, entries: readonly RejectedEntry[], withInput: boolean): Promise<number> {
   const csv = new CsvWriter(path, { columns: rejectedColumns(withInput) });
-  try {
+  await writeTable(csv, async () => {
     for (const e of entries) {
       const cells: unknown[] = [e.rowNumber, e.line === 0 ? '' : e.line, e.stage, e.code, e.reason, e.raw ?? '', e.rawTruncated === true ? 'true' : ''];
       if (withInput) cells.unshift(e.input ?? '');
       const p = csv.writeRow(cells);
       if (p !== undefined) await p;
     }
-  } catch (e) {
-    await csv.abort();
-    throw e;
-  }
-  await csv.close();
+  });
   return csv.rowCount;
 }
 
@@ -137,14 +133,10 @@ export async function writeReportFile(path: string, html: string): Promise<void>
 /** Write a whole text file as the table writers do: to a temporary name, renamed over `path` when complete. */
 export async function writeTextFile(path: string, text: string): Promise<void> {
   const sink = new TextSink(path);
-  try {
+  await writeTable(sink, async () => {
     const p = sink.write(text);
     if (p !== undefined) await p;
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
-  await sink.close();
+  });
 }
 
 /**

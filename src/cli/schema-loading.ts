@@ -20,7 +20,7 @@
  * not silently compare nothing); for NDJSON, whose header is the first object's keys, a missing
  * column is only noted. Messages name fields, columns and files — never a record value.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from './args.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../schema.js';
 import { parseMapArgument, suggestColumnMapping } from '../io/column-mapping.js';
@@ -98,19 +98,7 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
 }
 
 async function fromSchemaFile(path: string, req: SchemaRequest, headerSet: ReadonlySet<string>): Promise<SchemaChoice> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new KhopError('IO_ERROR', `cannot read the schema file ${path}`, { cause: e });
-  }
-  let definition: unknown;
-  try {
-    definition = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    // The parser's message quotes the text around the error: not repeated here.
-    throw new KhopError('INVALID_SCHEMA', `the schema file ${path} is not valid JSON`);
-  }
+  const definition = await readJsonFile(path, 'schema file', 'INVALID_SCHEMA');
   const schema = defineSchema(definition as Record<string, FieldSpec>);
   const notes: string[] = [];
   const missing = schema.fields.filter((f) => !headerSet.has(f.column));
