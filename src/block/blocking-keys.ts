@@ -62,6 +62,31 @@ interface CompiledPart {
   readonly col: number;
   readonly kind: number;
   readonly n: number;
+  /** An ASCII column: a `_` starts a 5-byte letter of another script (foldKeepingScripts), counted as one by first / last. */
+  readonly coded: boolean;
+}
+
+/** `_`: the first byte of a letter of another script written by foldKeepingScripts (`_` + 4 base-36 digits). */
+const CODE_MARK = 0x5f;
+const CODE_BYTES = 5;
+
+/**
+ * The end of the first `n` letters of bytes [s, e): a `_xxxx` code is one letter — so that
+ * first(email, 8) keeps 8 letters of a Cyrillic e-mail, not its first letter and half a code.
+ */
+export function firstLettersEnd(bytes: Uint8Array, s: number, e: number, n: number): number {
+  let j = s;
+  for (let k = 0; k < n && j < e; k++) j += bytes[j] === CODE_MARK ? CODE_BYTES : 1;
+  return j < e ? j : e;
+}
+
+/** The start of the last `n` letters of bytes [s, e) (a `_xxxx` code is one letter; see firstLettersEnd). */
+export function lastLettersStart(bytes: Uint8Array, s: number, e: number, n: number): number {
+  let j = e;
+  // The last letter is a code exactly when a `_` stands 5 bytes back: no other byte of a code,
+  // nor any Latin letter, is a `_`.
+  for (let k = 0; k < n && j > s; k++) j -= j - CODE_BYTES >= s && bytes[j - CODE_BYTES] === CODE_MARK ? CODE_BYTES : 1;
+  return j;
 }
 
 function compile(rule: BlockingRule, columns: readonly ColumnSpec[]): CompiledPart[] {
@@ -71,7 +96,7 @@ function compile(rule: BlockingRule, columns: readonly ColumnSpec[]): CompiledPa
     const type = columns[col]!.type;
     const textual = type === 'ascii' || type === 'utf8';
     const kind = t === 'first' ? K_FIRST : t === 'last' ? K_LAST : t === 'year' ? K_YEAR : t === 'yearMonth' ? K_YEARMONTH : textual ? K_TEXT : K_NUM;
-    return { col, kind, n: p.n ?? 0 };
+    return { col, kind, n: p.n ?? 0, coded: type === 'ascii' };
   });
 }
 
@@ -124,12 +149,12 @@ function writeKey(parts: readonly CompiledPart[], views: PartViews, i: number, s
       let s = off[i]!;
       let e = off[i + 1]!;
       if (s === e) return -1;
-      if (kind === K_FIRST) {
-        if (e - s > part.n) e = s + part.n;
-      } else if (kind === K_LAST) {
-        if (e - s > part.n) s = e - part.n;
-      }
       const pool = ch.pool!;
+      if (kind === K_FIRST) {
+        if (e - s > part.n) e = part.coded ? firstLettersEnd(pool, s, e, part.n) : s + part.n;
+      } else if (kind === K_LAST) {
+        if (e - s > part.n) s = part.coded ? lastLettersStart(pool, s, e, part.n) : e - part.n;
+      }
       for (let j = s; j < e; j++) scratch[len++] = pool[j]!;
     } else {
       const v = ch.values![i]!;
@@ -229,12 +254,13 @@ export function buildRuleKeys(store: RecordStore, rule: BlockingRule, options?: 
       const pool = ch.pool!;
       const kind = parts[0]!.kind;
       const pn = parts[0]!.n;
+      const coded = parts[0]!.coded;
       for (let i = 0; i < n; i++) {
         if (hasKey[base + i] === 0) continue;
         let s = off[i]!;
         let e = off[i + 1]!;
-        if (kind === K_FIRST && e - s > pn) e = s + pn;
-        else if (kind === K_LAST && e - s > pn) s = e - pn;
+        if (kind === K_FIRST && e - s > pn) e = coded ? firstLettersEnd(pool, s, e, pn) : s + pn;
+        else if (kind === K_LAST && e - s > pn) s = coded ? lastLettersStart(pool, s, e, pn) : e - pn;
         rows[j] = base + i;
         hasher.pushBytes(pool, s, e, j);
         j++;
@@ -295,6 +321,7 @@ export function hashRuleKeysInRange(
   const single = parts.length === 1 && parts[0]!.kind <= K_LAST;
   const kind0 = parts[0]!.kind;
   const n0 = parts[0]!.n;
+  const coded0 = parts[0]!.coded;
   for (let k = Math.floor(from / C); k * C < to; k++) {
     const views = viewsOf(store, parts, k);
     const base = k * C;
@@ -308,11 +335,12 @@ export function hashRuleKeysInRange(
       if (single) {
         // One text part: push the pool span itself, no scratch copy (as buildRuleKeys does).
         const off = views.chunks[0]!.offsets!;
+        const pool0 = views.chunks[0]!.pool!;
         let s = off[i]!;
         let e = off[i + 1]!;
-        if (kind0 === K_FIRST && e - s > n0) e = s + n0;
-        else if (kind0 === K_LAST && e - s > n0) s = e - n0;
-        hasher.pushBytes(views.chunks[0]!.pool!, s, e, row);
+        if (kind0 === K_FIRST && e - s > n0) e = coded0 ? firstLettersEnd(pool0, s, e, n0) : s + n0;
+        else if (kind0 === K_LAST && e - s > n0) s = coded0 ? lastLettersStart(pool0, s, e, n0) : e - n0;
+        hasher.pushBytes(pool0, s, e, row);
         continue;
       }
       const need = maxKeyLength(parts, views, i);
@@ -368,8 +396,9 @@ export function recordKeyBytes(rule: BlockingRule, columns: readonly ColumnSpec[
         }
       }
       let bytes = encoder.encode(v);
-      if (t === 'first' && bytes.length > part.n!) bytes = bytes.subarray(0, part.n!);
-      else if (t === 'last' && bytes.length > part.n!) bytes = bytes.subarray(bytes.length - part.n!);
+      const coded = type === 'ascii';
+      if (t === 'first' && bytes.length > part.n!) bytes = bytes.subarray(0, coded ? firstLettersEnd(bytes, 0, bytes.length, part.n!) : part.n!);
+      else if (t === 'last' && bytes.length > part.n!) bytes = bytes.subarray(coded ? lastLettersStart(bytes, 0, bytes.length, part.n!) : bytes.length - part.n!);
       chunks.push(bytes);
     } else {
       if (typeof v !== 'number') throw new KhopError('INVALID_ARGUMENT', `recordKeyBytes: column "${part.column}" expects a number`);

@@ -10,6 +10,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './run.js';
+import { removeOpenTemporaryFiles } from '../io/text-sink.js';
 
 export { runCli as run } from './run.js';
 export type { CliIo, CliWriter } from './command.js';
@@ -25,6 +26,15 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
+  // Interrupted (Ctrl-C, a service manager's stop): the outputs being written are temporary
+  // files beside their paths (text-sink.ts) — remove them, so an interrupted run leaves the
+  // previous outputs and no hidden partial copy of the records; then end as the signal would.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      removeOpenTemporaryFiles();
+      process.exit(code);
+    });
+  }
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
   process.exitCode = code;
 }

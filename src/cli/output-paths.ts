@@ -11,7 +11,8 @@
  * that is a directory; an output whose directory does not exist. Special files (/dev/stdout,
  * a pipe) stay allowed as outputs.
  */
-import { stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
 import { KhopError } from '../errors.js';
 import type { OptionValues } from './command.js';
@@ -23,6 +24,16 @@ interface Found {
   readonly label: string;
   readonly path: string;
   readonly id: string | null;
+}
+
+/** True when the process may write `path` (a file, or a directory to create a file in). */
+async function writable(path: string): Promise<boolean> {
+  try {
+    await access(path, fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** dev:ino of an existing path (symlinks followed), or null when there is none. */
@@ -59,11 +70,16 @@ export async function checkOutputPaths(
       const dir = await fileId(dirname(path));
       if (dir === null || !dir.directory) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: the directory ${dirname(path)} does not exist`);
     }
+    // Writable: the file itself, or (a new file) its directory — refused now, not after the work.
+    if (!(await writable(f === null ? dirname(path) : path))) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: ${f === null ? `the directory ${dirname(path)}` : 'the file'} is not writable`);
     outputs.push({ label: `--${name}`, path: v, id: f?.id ?? null });
   }
   if (defaultRejected !== undefined && typeof values['rejected'] !== 'string') {
     const f = await fileId(defaultRejected);
     if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} is a directory; give --rejected FILE`);
+    if (!(await writable(f === null ? dirname(defaultRejected) : defaultRejected))) {
+      throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} could not be written (${f === null ? 'its directory is' : 'it is'} not writable); give --rejected FILE`);
+    }
     outputs.push({ label: 'the default rejected-rows file', path: defaultRejected, id: f?.id ?? null });
   }
   if (outputs.length === 0) return;

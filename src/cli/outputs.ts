@@ -144,5 +144,7 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
  * — output on stdout — in the working directory, named after the input (`<input>.rejected.csv`).
  */
 export function defaultRejectedPath(out: string | undefined, input: string, resolvePath: (p: string) => string): string {
-  return out !== undefined ? `${out}.rejected.csv` : resolvePath(`${basename(input)}.rejected.csv`);
+  // An output that is a device (-o /dev/stdout, /dev/fd/1): the working directory, as for stdout.
+  const device = out !== undefined && (out.startsWith('/dev/') || out.startsWith('/proc/'));
+  return out !== undefined && !device ? `${out}.rejected.csv` : resolvePath(`${basename(input)}.rejected.csv`);
 }

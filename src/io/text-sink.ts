@@ -8,33 +8,109 @@
  * so writing a row that fits in the buffer costs no promise. Stream errors are captured and
  * rethrown as KhopError('IO_ERROR') by the next `write` or by `close`.
  */
-import { chmodSync, createWriteStream, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, chmodSync, constants as fsConstants, createWriteStream, lstatSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { KhopError, isKhopError } from '../errors.js';
 
 /**
  * Where a file path is written: a temporary file beside it, renamed over it by a successful
  * close() — so a run killed or failing while it writes leaves the previous file (or none), never
- * a shorter one that reads as complete (rows are flushed whole). A path that exists and is not a
- * regular file (/dev/stdout, a named pipe, /dev/null) is written directly: it cannot be renamed
- * over. The temporary name is `.<name>.<pid>.<random>.tmp`, as a register snapshot's.
+ * a shorter one that reads as complete (rows are flushed whole). The temporary name is
+ * `.<name>.<pid>.<random>.tmp`, as a register snapshot's.
+ *
+ * Written DIRECTLY instead (null), as a plain open of the path writes: anything that is not
+ * plainly "a regular file of its own, or a new one, in a directory we may write" —
+ *   - a path that exists and is not a regular file (/dev/null, a named pipe), or that resolves
+ *     into /dev or /proc (/dev/stdout, /dev/fd/1, /proc/self/fd/1: an open descriptor, maybe of a
+ *     regular file the shell opened — renaming over it would replace the link, or unlink the file
+ *     the caller appends to), or whose resolution fails;
+ *   - a symlink whose target does not exist (the write goes through it and creates the target);
+ *   - a file with other hard links (renaming would split them);
+ *   - a directory the process may not write (the file itself may be writable).
+ * A symlink to a regular file: the file is replaced (beside it), the link kept; the replaced
+ * file's permission bits are kept (an output made private stays private).
  */
 function temporaryPathFor(path: string): { temporary: string; target: string; mode: number | null } | null {
   let target = path;
   let mode: number | null = null;
+  let exists = true;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) return null;
-    // A symlink to a file: the file is replaced (beside it), the link kept — as writing through
-    // it did; and its permissions are kept (an output made private stays private).
-    target = realpathSync(path);
-    mode = st.mode & 0o7777;
+    lstatSync(path);
   } catch {
-    // does not exist yet: a new file
+    exists = false;
   }
-  return { temporary: join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), target, mode };
+  if (exists) {
+    try {
+      const st = statSync(path); // follows links: a dangling one throws → written directly
+      if (!st.isFile() || st.nlink > 1) return null;
+      if (isSpecialPath(path)) return null;
+      target = realpathSync(path);
+      mode = st.mode & 0o7777;
+    } catch {
+      return null;
+    }
+  }
+  const dir = dirname(target);
+  try {
+    accessSync(dir, fsConstants.W_OK);
+  } catch {
+    return null;
+  }
+  return { temporary: join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), target, mode };
+}
+
+/** Trees of device and process files: what resolves into them is written in place. */
+const SPECIAL_ROOTS = ['/dev', '/proc'];
+
+/**
+ * A path in SPECIAL_ROOTS, as written or through any link on its way: /proc/self/fd/N resolves
+ * to the file the descriptor has open (the shell's log), so the resolved path alone says nothing.
+ */
+function isSpecialPath(p: string): boolean {
+  const special = (x: string): boolean => SPECIAL_ROOTS.some((root) => x === root || x.startsWith(`${root}/`));
+  let at = p;
+  for (let hop = 0; hop < 40; hop++) {
+    if (special(at)) return true;
+    let next: string;
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return false;
+      next = readlinkSync(at);
+    } catch {
+      return false;
+    }
+    at = isAbsolute(next) ? next : resolve(dirname(at), next);
+  }
+  return true; // a loop of links: not a file of its own
+}
+
+/**
+ * The open flags of a path written in place: appending for a device or descriptor path
+ * (/dev/stdout of a shell's `>> log` is the log itself — truncating it would destroy what the
+ * shell appends to; a terminal or a pipe ignores the flag), else create-or-truncate.
+ */
+function directFlags(path: string): 'a' | 'w' {
+  return isSpecialPath(path) ? 'a' : 'w';
+}
+
+/** Temporary files of sinks not yet closed or aborted (removed by {@link removeOpenTemporaryFiles}). */
+const openTemporaryFiles = new Set<string>();
+
+/**
+ * Remove the temporary files of every sink still writing — for a process about to end on a
+ * signal (the command line's SIGINT / SIGTERM handler): an interrupted run leaves its previous
+ * outputs, and no hidden partial copy of its records. Synchronous.
+ */
+export function removeOpenTemporaryFiles(): void {
+  for (const f of openTemporaryFiles) {
+    try {
+      unlinkSync(f);
+    } catch {
+      // already gone
+    }
+  }
+  openTemporaryFiles.clear();
 }
 
 /** A file path (created or truncated) or a writable byte stream (e.g. process.stdout). */
@@ -70,8 +146,9 @@ export class TextSink {
     if (typeof dest === 'string') {
       const t = temporaryPathFor(dest);
       this.temporary = t?.temporary ?? null;
+      if (this.temporary !== null) openTemporaryFiles.add(this.temporary);
       this.target = t?.target ?? dest;
-      this.stream = createWriteStream(this.temporary ?? dest, t?.mode != null ? { mode: t.mode } : undefined);
+      this.stream = t !== null ? createWriteStream(t.temporary, t.mode !== null ? { mode: t.mode } : undefined) : createWriteStream(dest, { flags: directFlags(dest) });
       this.mode = t?.mode ?? null;
       this.ownsStream = true;
     } else if (dest !== null && typeof dest === 'object' && typeof dest.write === 'function' && typeof dest.once === 'function') {
@@ -122,6 +199,7 @@ export class TextSink {
         try {
           if (this.mode !== null) chmodSync(this.temporary, this.mode); // the umask narrowed the create mode
           renameSync(this.temporary, this.target!);
+          openTemporaryFiles.delete(this.temporary);
         } catch (e) {
           throw this.wrap(e);
         }
@@ -151,6 +229,7 @@ export class TextSink {
 
   private removeTemporary(): void {
     if (this.temporary === null) return;
+    openTemporaryFiles.delete(this.temporary);
     try {
       unlinkSync(this.temporary);
     } catch {

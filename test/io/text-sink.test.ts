@@ -3,7 +3,7 @@
  * successful close, so a run that is killed or fails while writing leaves the previous file —
  * never a shorter one that reads as complete. Special files are written directly.
  */
-import { chmodSync, existsSync, lstatSync, statSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, lstatSync, openSync, statSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,39 @@ describe('TextSink on a path', () => {
     await third.close();
     expect(statSync(join(dir, 'real', 'target.csv')).mode & 0o777).toBe(0o640);
     expect(readdirSync(join(dir, 'real')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('paths that are not plainly a file of their own are written in place: an open descriptor (/proc/self/fd/N), a dangling symlink, a hard-linked file', async () => {
+    // A log the "shell" appends to, reached as /proc/self/fd/N through a link (as /dev/stdout is).
+    const log = join(dir, 'app.log');
+    writeFileSync(log, 'PREVIOUS\n');
+    const fd = openSync(log, 'a');
+    try {
+      symlinkSync(`/proc/self/fd/${fd}`, join(dir, 'mystdout'));
+      const out = new TextSink(join(dir, 'mystdout'));
+      out.write('appended\n');
+      await out.close();
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(log, 'utf8')).toBe('PREVIOUS\nappended\n');
+    expect(lstatSync(join(dir, 'mystdout')).isSymbolicLink()).toBe(true);
+    // A dangling symlink: the write creates its target.
+    mkdirSync(join(dir, 'elsewhere'));
+    symlinkSync(join(dir, 'elsewhere', 'new.csv'), join(dir, 'dangling.csv'));
+    const d = new TextSink(join(dir, 'dangling.csv'));
+    d.write('through\n');
+    await d.close();
+    expect(readFileSync(join(dir, 'elsewhere', 'new.csv'), 'utf8')).toBe('through\n');
+    expect(lstatSync(join(dir, 'dangling.csv')).isSymbolicLink()).toBe(true);
+    // A file with two names: both see the new content.
+    writeFileSync(join(dir, 'hard1.csv'), 'old\n');
+    linkSync(join(dir, 'hard1.csv'), join(dir, 'hard2.csv'));
+    const h = new TextSink(join(dir, 'hard1.csv'));
+    h.write('new\n');
+    await h.close();
+    expect(readFileSync(join(dir, 'hard2.csv'), 'utf8')).toBe('new\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('abort() leaves the target as it was (or absent) and removes the temporary file', async () => {
