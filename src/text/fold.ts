@@ -211,8 +211,18 @@ const OTHER = new Uint8Array(TABLE_LIMIT);
 const OTHER_SCRIPT = /^[\p{L}\p{N}\p{M}]$/u;
 for (let c = 0x80; c < TABLE_LIMIT; c++) {
   const ch = String.fromCharCode(c);
-  if (OTHER_SCRIPT.test(ch) && !LATIN_LETTER.test(ch) && !isLatinCombiningMark(c) && FOLD[c] === SEP) OTHER[c] = 1;
+  // Letters and digits (the fold table's word breaks) and the marks of those scripts (which the
+  // table drops as it drops Latin accents: a Devanagari vowel sign or a Thai vowel is a letter).
+  if (OTHER_SCRIPT.test(ch) && !LATIN_LETTER.test(ch) && !isLatinCombiningMark(c) && (FOLD[c] === SEP || MARK.test(ch))) OTHER[c] = 1;
 }
+
+/**
+ * Marks dropped from other scripts as accents are dropped from Latin: the combining marks of the
+ * Latin blocks on any letter (Greek tonos and dialytika, Cyrillic breve and diaeresis — "Αθήνα"
+ * and "ΑΘΗΝΑ", "ёлка" and "елка" are one word), Arabic harakat and Hebrew points (vowel signs
+ * most writing leaves out).
+ */
+const OPTIONAL_MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]/g;
 
 /** A code point at or above U+2000 that is a letter, digit or mark of another script (CJK, Hangul, …). */
 function isOtherHigh(cp: number): boolean {
@@ -230,12 +240,15 @@ const SIGMA = 0x3c3;
 
 /**
  * foldToAscii for values that are compared as written (categories, free text, identifiers: a
- * city, an address, an e-mail), keeping the letters and digits of other scripts instead of
- * reading them as word breaks: each such character — the value composed (NFC) and lower-cased
- * first — is written `_` + its code point in four base-36 digits, inside its word ("Москва" →
- * "_00ta_00tu…"). Lossless and ASCII: two values fold alike exactly when foldToAscii would fold
- * their Latin parts alike and their other letters are equal (Greek final sigma read as σ), and
- * no folded Latin text contains `_`. foldToAscii alone reads those letters as word breaks:
+ * city, an address, an e-mail), keeping the letters, digits and letter-forming marks of other
+ * scripts instead of reading them as word breaks: each such character — the value's accents
+ * dropped (OPTIONAL_MARKS, as Latin ones are) and its letter case folded first — is written `_` +
+ * its code point in four base-36 digits, inside its word ("Москва" → "_00ta_00tu…"). ASCII, and
+ * lossless on letters: two values fold alike exactly when foldToAscii would fold their Latin
+ * parts alike and their other letters (accents aside, letter case aside, Greek final sigma read
+ * as σ) are equal; no folded Latin text contains `_`, and first / last key transforms count a
+ * code as one letter (blocking-keys.ts). Limitation: edit distances (typo levels) count a code's
+ * bytes, so a typo in another script is graded as one to five edits. foldToAscii alone reads those letters as word breaks:
  * "иван1@почта.рф" and "петр1@почта.рф" both fold to "1" — one e-mail. A value with no such
  * letter folds exactly as foldToAscii (the check is one pass over its code units).
  * Names are not folded so (name keys are Latin phonetic forms; a name of another script is
@@ -246,7 +259,10 @@ const SIGMA = 0x3c3;
 export function foldKeepingScripts(s: string): string {
   if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'foldKeepingScripts expects a string');
   if (!hasOtherScript(s)) return foldToAscii(s);
-  const t = s.normalize('NFC');
+  // Accents off (decomposed, the optional marks dropped, composed again — a Hangul syllable or an
+  // Indic letter with its own marks stays whole), then letter case folded the Unicode way —
+  // upper then lower, so that ᲀ / В / в, ﬓ / ՄՆ / մն and ΐ / Ϊ́ fold alike.
+  const t = s.normalize('NFD').replace(OPTIONAL_MARKS, '').normalize('NFC').toUpperCase().toLowerCase();
   let r = '';
   let pendingSpace = false;
   for (let i = 0; i < t.length; ) {
@@ -255,12 +271,8 @@ export function foldKeepingScripts(s: string): string {
     if (cp < TABLE_LIMIT ? OTHER[cp] === 1 : isOtherHigh(cp)) {
       if (pendingSpace) r += ' ';
       pendingSpace = false;
-      // Lower case (Cyrillic, Greek, Armenian, Georgian …); one code point becomes at most a few.
-      const lower = String.fromCodePoint(cp).toLowerCase();
-      for (const ch of lower) {
-        const lc = ch.codePointAt(0)!;
-        r += '_' + (lc === FINAL_SIGMA ? SIGMA : lc).toString(36).padStart(CODE_WIDTH, '0');
-      }
+      // (Already case-folded above.) Greek final sigma is σ wherever the word ends.
+      r += '_' + (cp === FINAL_SIGMA ? SIGMA : cp).toString(36).padStart(CODE_WIDTH, '0');
     } else {
       const f = foldToAscii(t.slice(i, i + units));
       if (f === '') {
