@@ -338,6 +338,30 @@ function validate(options: MatchOptions): Validated {
   return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads, idConflicts, linkage, memoryBudget };
 }
 
+/**
+ * validate, then checkPlanOptions — with the problems of both in one error when the options are
+ * bad and the schema is good (a bad threshold and a bad blocking rule: one round of fixes).
+ */
+function validateAll(options: MatchOptions): Validated {
+  let v: Validated;
+  try {
+    v = validate(options);
+  } catch (e) {
+    if (!isKhopError(e, 'INVALID_OPTION') || options === null || typeof options !== 'object') throw e;
+    const problems = [...((e.details?.['problems'] as string[] | undefined) ?? [e.message])];
+    try {
+      checkPlanOptions(defineSchema(options.schema), options);
+    } catch (p) {
+      if (isKhopError(p, 'INVALID_OPTION') || isKhopError(p, 'INVALID_SCHEMA')) {
+        for (const x of (p.details?.['problems'] as string[] | undefined) ?? [p.message]) if (!problems.includes(x)) problems.push(x);
+      }
+    }
+    throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
+  }
+  checkPlanOptions(v.schema, options);
+  return v;
+}
+
 /** idField names a row's own key: not one every object inherits. */
 const FORBIDDEN_ID_FIELDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -977,10 +1001,15 @@ async function checkMemoryBudget(v: Validated, options: MatchOptions, rows: read
     uSampleSize: v.uSampleSize,
   });
   if (est.bytes > v.memoryBudget) {
-    throw new KhopError('MEMORY_BUDGET_EXCEEDED', `the run needs an estimated ${Math.ceil(est.bytes / 2 ** 20)} MiB, over the memory budget of ${Math.floor(v.memoryBudget / 2 ** 20)} MiB`, {
+    throw new KhopError('MEMORY_BUDGET_EXCEEDED', `the run needs an estimated ${mebibytes(est.bytes)}, over the memory budget of ${mebibytes(v.memoryBudget)}`, {
       details: { estimate: est.bytes, budget: v.memoryBudget },
     });
   }
+}
+
+/** Bytes as MiB with one decimal (a budget below 1 MiB is not "0 MiB"). */
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /**
@@ -1149,8 +1178,7 @@ function modelMismatch(model: FellegiSunterModel, specs: readonly ComparisonSpec
  * @throws KhopError INVALID_OPTION / INVALID_SCHEMA for configuration errors, before any row is read.
  */
 export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: MatchTuning): Promise<DedupeResult> {
-  const v = validate(options);
-  checkPlanOptions(v.schema, options);
+  const v = validateAll(options);
   await checkMemoryBudget(v, options, Array.isArray(rows) ? rows : undefined);
   const phases: PhaseStat[] = [];
   let t = performance.now();
@@ -1202,8 +1230,7 @@ function prepareOptions(v: Validated, options: MatchOptions, pool: KhopPool | un
  * const { links } = await link(sectorRows, registerRows, { schema });
  */
 export async function link(left: RowSource, right: RowSource, options: MatchOptions, tuning?: MatchTuning): Promise<LinkResult> {
-  const v = validate(options);
-  checkPlanOptions(v.schema, options);
+  const v = validateAll(options);
   await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();

@@ -1017,6 +1017,7 @@ describe('dedupe rows holding bad values', () => {
       { options: { schema: { a: { kind: 'nope' } }, threshold: 2 }, code: 'INVALID_OPTION', all: [/threshold/, /unknown kind "nope"/] },
       { options: { schema: SCHEMA, compare: ['zzz'], blocking: [{ name: 'x', parts: [{ column: 'nope' }] }] }, code: 'INVALID_OPTION', all: [/compare: unknown fields "zzz"/, /"nope" is not a store column/] },
       { options: { schema: SCHEMA, idField: 5, threshold: 2 }, code: 'INVALID_OPTION', all: [/threshold/, /idField/] },
+      { options: { schema: SCHEMA, threshold: 7, blocking: [{ name: 'x', parts: [{ column: 'nope' }] }], compare: ['zzz'] }, code: 'INVALID_OPTION', all: [/threshold/, /"nope" is not a store column/, /compare: unknown fields "zzz"/] },
       { options: { schema: SCHEMA, idField: '__proto__' }, code: 'INVALID_OPTION', all: [/idField/] },
       { options: { schema: SCHEMA, em: { maxIteration: 1 } }, code: 'INVALID_OPTION', all: [/em\.maxIteration: unknown option/] },
       { options: { schema: SCHEMA, em: { maxIterations: 0, tolerance: 2 } }, code: 'INVALID_OPTION', all: [/em\.maxIterations/, /em\.tolerance/] },
