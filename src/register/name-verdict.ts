@@ -659,7 +659,13 @@ export class ClaimName {
     // The claim has letters or digits exactly when its folded form is not empty (tested); a
     // name of digits only ("123", 0) is no name either — as the register reads a stored one
     // (D23: "name has no letters") — so it is invalid-name, not a name that differs.
-    return (this.quickFolded === '' && this.ordering(0) === null) || !LATIN_LETTER.test(this.quickFolded);
+    const f = this.quickFolded;
+    if (f === '' && this.ordering(0) === null) return true;
+    for (let i = 0; i < f.length; i++) {
+      const c = f.charCodeAt(i);
+      if (c >= 0x61 && c <= 0x7a) return false; // a letter (the fold holds a-z, 0-9, spaces): usually the first unit
+    }
+    return true;
   }
 
   /**
@@ -992,6 +998,3 @@ function middleRelation(cp: FoldedParts, first: string, rn: number, lastStart: n
   const claimMiddleWords = cp.middle === '' ? 0 : spaceCount(cp.middle) + 1;
   return claimMiddleWords === recordMiddleWords ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;
 }
-
-/** A letter of a folded name (the fold holds a-z, 0-9 and spaces only). */
-const LATIN_LETTER = /[a-z]/;
