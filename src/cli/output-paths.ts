@@ -77,9 +77,6 @@ export async function checkOutputPaths(
   if (defaultRejected !== undefined && typeof values['rejected'] !== 'string') {
     const f = await fileId(defaultRejected);
     if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} is a directory; give --rejected FILE`);
-    if (!(await writable(f === null ? dirname(defaultRejected) : defaultRejected))) {
-      throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} could not be written (${f === null ? 'its directory is' : 'it is'} not writable); give --rejected FILE`);
-    }
     outputs.push({ label: 'the default rejected-rows file', path: defaultRejected, id: f?.id ?? null });
   }
   if (outputs.length === 0) return;

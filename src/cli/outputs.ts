@@ -12,12 +12,12 @@
  * The rejected file is the only place raw input text is written (the user's own data, where
  * they asked); it is always CSV, whatever --format says, so the same tools read every run's.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
 import { CsvWriter } from '../io/csv-writer.js';
 import { NdjsonWriter } from '../io/ndjson-writer.js';
-import { TextSink, type TextDestination } from '../io/text-sink.js';
+import { TextSink, isDescriptorPath, type TextDestination } from '../io/text-sink.js';
 import type { OutputFormat } from './args.js';
 import type { CliWriter } from './command.js';
 
@@ -109,16 +109,21 @@ export function rejectedColumns(withInput: boolean): string[] {
 
 /** Write the rejected-rows file (entries already in the order to write). @returns rows written. */
 export async function writeRejectedFile(path: string, entries: readonly RejectedEntry[], withInput: boolean): Promise<number> {
-  const csv = new CsvWriter(path, { columns: rejectedColumns(withInput) });
-  await writeTable(csv, async () => {
-    for (const e of entries) {
-      const cells: unknown[] = [e.rowNumber, e.line === 0 ? '' : e.line, e.stage, e.code, e.reason, e.raw ?? '', e.rawTruncated === true ? 'true' : ''];
-      if (withInput) cells.unshift(e.input ?? '');
-      const p = csv.writeRow(cells);
-      if (p !== undefined) await p;
-    }
-  });
-  return csv.rowCount;
+  try {
+    const csv = new CsvWriter(path, { columns: rejectedColumns(withInput) });
+    await writeTable(csv, async () => {
+      for (const e of entries) {
+        const cells: unknown[] = [e.rowNumber, e.line === 0 ? '' : e.line, e.stage, e.code, e.reason, e.raw ?? '', e.rawTruncated === true ? 'true' : ''];
+        if (withInput) cells.unshift(e.input ?? '');
+        const p = csv.writeRow(cells);
+        if (p !== undefined) await p;
+      }
+    });
+    return csv.rowCount;
+  } catch (e) {
+    // The file the user did not name (the default <out>.rejected.csv) must be named here.
+    throw new KhopError('IO_ERROR', `cannot write the rejected-rows file ${path} (give --rejected FILE)`, { cause: e });
+  }
 }
 
 /** Write a report file (IO_ERROR KhopError naming the path on failure). */
@@ -144,7 +149,8 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
  * — output on stdout — in the working directory, named after the input (`<input>.rejected.csv`).
  */
 export function defaultRejectedPath(out: string | undefined, input: string, resolvePath: (p: string) => string): string {
-  // An output that is a device (-o /dev/stdout, /dev/fd/1): the working directory, as for stdout.
-  const device = out !== undefined && (out.startsWith('/dev/') || out.startsWith('/proc/'));
+  // An output that is a descriptor or a device (-o /dev/stdout, a link to /proc/self/fd/1, /dev/null):
+  // the working directory, as for stdout.
+  const device = out !== undefined && (isDescriptorPath(out) || /^\/(?:dev|proc)(?:\/|$)/.test(resolve(out)));
   return out !== undefined && !device ? `${out}.rejected.csv` : resolvePath(`${basename(input)}.rejected.csv`);
 }

@@ -37,6 +37,7 @@
  * (https://msgpack.org) via msgpackr.
  */
 import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { isDescriptorPath, trackTemporaryFile } from './text-sink.js';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Packr, Unpackr } from 'msgpackr';
@@ -167,6 +168,9 @@ interface PlannedSection {
  * rename would replace it.
  */
 async function snapshotTarget(path: string): Promise<string> {
+  // An open descriptor (/dev/stdout, a link to /proc/self/fd/1): its resolution is the file the
+  // shell opened — renaming a snapshot over it would replace the caller's log.
+  if (isDescriptorPath(path)) throw new KhopError('IO_ERROR', `snapshot: ${path} is an open descriptor (standard output or the like), not a file to write a snapshot to`, { details: { path } });
   let target: string;
   try {
     target = await realpath(path);
@@ -236,6 +240,7 @@ export async function writeSnapshot(requested: string, content: SnapshotContent,
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fh: FileHandle | null = null;
+  trackTemporaryFile(tmp, true); // removed if the command line is interrupted (text-sink.ts)
   try {
     fh = await open(tmp, 'wx');
     // Sections first (hashing each piece as it is written), then table and header at offset 0.
@@ -284,6 +289,8 @@ export async function writeSnapshot(requested: string, content: SnapshotContent,
     await unlink(tmp).catch(() => {});
     if (e instanceof KhopError) throw e;
     throw ioError('write', path, e);
+  } finally {
+    trackTemporaryFile(tmp, false);
   }
   if (doSync) await syncDirectory(dir);
 }

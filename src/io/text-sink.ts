@@ -8,7 +8,7 @@
  * so writing a row that fits in the buffer costs no promise. Stream errors are captured and
  * rethrown as KhopError('IO_ERROR') by the next `write` or by `close`.
  */
-import { accessSync, chmodSync, constants as fsConstants, createWriteStream, lstatSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants as fsConstants, createWriteStream, lstatSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -32,9 +32,10 @@ import { KhopError, isKhopError } from '../errors.js';
  * A symlink to a regular file: the file is replaced (beside it), the link kept; the replaced
  * file's permission bits are kept (an output made private stays private).
  */
-function temporaryPathFor(path: string): { temporary: string; target: string; mode: number | null } | null {
+function temporaryPathFor(path: string): { temporary: string; target: string; mode: number | null; owner: { uid: number; gid: number } | null } | null {
   let target = path;
   let mode: number | null = null;
+  let owner: { uid: number; gid: number } | null = null;
   let exists = true;
   try {
     lstatSync(path);
@@ -45,9 +46,10 @@ function temporaryPathFor(path: string): { temporary: string; target: string; mo
     try {
       const st = statSync(path); // follows links: a dangling one throws → written directly
       if (!st.isFile() || st.nlink > 1) return null;
-      if (isSpecialPath(path)) return null;
+      if (isDescriptorPath(path)) return null;
       target = realpathSync(path);
       mode = st.mode & 0o7777;
+      owner = { uid: st.uid, gid: st.gid };
     } catch {
       return null;
     }
@@ -58,21 +60,25 @@ function temporaryPathFor(path: string): { temporary: string; target: string; mo
   } catch {
     return null;
   }
-  return { temporary: join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), target, mode };
+  return { temporary: join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), target, mode, owner };
 }
 
-/** Trees of device and process files: what resolves into them is written in place. */
-const SPECIAL_ROOTS = ['/dev', '/proc'];
-
 /**
- * A path in SPECIAL_ROOTS, as written or through any link on its way: /proc/self/fd/N resolves
- * to the file the descriptor has open (the shell's log), so the resolved path alone says nothing.
+ * A path that names an open descriptor — /dev/stdout, /dev/fd/N, /proc/<pid>/fd/N, however
+ * spelled: normalised, through a link at any hop, or through a linked directory (its parent's
+ * real path is checked too). Such a path is the file or pipe the shell opened (a `>> log`): it
+ * is written in place and appended to, never renamed over — /proc/self/fd/1 resolves to the
+ * log itself, so the resolved path alone says nothing.
  */
-function isSpecialPath(p: string): boolean {
-  const special = (x: string): boolean => SPECIAL_ROOTS.some((root) => x === root || x.startsWith(`${root}/`));
-  let at = p;
+export function isDescriptorPath(p: string): boolean {
+  let at = resolve(p);
   for (let hop = 0; hop < 40; hop++) {
-    if (special(at)) return true;
+    if (DESCRIPTOR.test(at)) return true;
+    try {
+      if (DESCRIPTOR.test(join(realpathSync(dirname(at)), basename(at)))) return true;
+    } catch {
+      // no such directory: nothing to follow
+    }
     let next: string;
     try {
       if (!lstatSync(at).isSymbolicLink()) return false;
@@ -80,22 +86,27 @@ function isSpecialPath(p: string): boolean {
     } catch {
       return false;
     }
-    at = isAbsolute(next) ? next : resolve(dirname(at), next);
+    at = isAbsolute(next) ? resolve(next) : resolve(dirname(at), next);
   }
   return true; // a loop of links: not a file of its own
 }
 
-/**
- * The open flags of a path written in place: appending for a device or descriptor path
- * (/dev/stdout of a shell's `>> log` is the log itself — truncating it would destroy what the
- * shell appends to; a terminal or a pipe ignores the flag), else create-or-truncate.
- */
+/** /dev/stdin|stdout|stderr, /dev/fd/…, /proc/<pid>/fd/… (and /proc/<pid>/task/<tid>/fd/…). */
+const DESCRIPTOR = /^\/(?:dev\/(?:std(?:in|out|err)$|fd(?:\/|$))|proc\/[^/]+\/(?:task\/[^/]+\/)?fd(?:\/|$))/;
+
+/** The open flags of a path written in place: appended for a descriptor (see isDescriptorPath), else create-or-truncate. */
 function directFlags(path: string): 'a' | 'w' {
-  return isSpecialPath(path) ? 'a' : 'w';
+  return isDescriptorPath(path) ? 'a' : 'w';
 }
 
-/** Temporary files of sinks not yet closed or aborted (removed by {@link removeOpenTemporaryFiles}). */
+/** Temporary files of sinks (and snapshots) not yet committed or removed (see {@link removeOpenTemporaryFiles}). */
 const openTemporaryFiles = new Set<string>();
+
+/** Register / forget a temporary output file of another writer (a register snapshot's). */
+export function trackTemporaryFile(path: string, open: boolean): void {
+  if (open) openTemporaryFiles.add(path);
+  else openTemporaryFiles.delete(path);
+}
 
 /**
  * Remove the temporary files of every sink still writing — for a process about to end on a
@@ -131,8 +142,9 @@ export class TextSink {
   /** A path destination: the file to write, and the temporary file written until close() (see temporaryPathFor). */
   private target: string | null = null;
   private temporary: string | null = null;
-  /** The replaced file's permission bits (set on the temporary file before the rename). */
+  /** The replaced file's permission bits and owner (set on the temporary file before the rename). */
   private mode: number | null = null;
+  private owner: { uid: number; gid: number } | null = null;
   private readonly onError = (e: unknown): void => {
     if (this.failure === null) this.failure = e;
   };
@@ -150,6 +162,7 @@ export class TextSink {
       this.target = t?.target ?? dest;
       this.stream = t !== null ? createWriteStream(t.temporary, t.mode !== null ? { mode: t.mode } : undefined) : createWriteStream(dest, { flags: directFlags(dest) });
       this.mode = t?.mode ?? null;
+      this.owner = t?.owner ?? null;
       this.ownsStream = true;
     } else if (dest !== null && typeof dest === 'object' && typeof dest.write === 'function' && typeof dest.once === 'function') {
       this.stream = dest;
@@ -198,6 +211,13 @@ export class TextSink {
       if (this.temporary !== null) {
         try {
           if (this.mode !== null) chmodSync(this.temporary, this.mode); // the umask narrowed the create mode
+          if (this.owner !== null) {
+            try {
+              chownSync(this.temporary, this.owner.uid, this.owner.gid); // root replacing another user's file
+            } catch {
+              // not allowed (not root): the file is the writer's, as any new file
+            }
+          }
           renameSync(this.temporary, this.target!);
           openTemporaryFiles.delete(this.temporary);
         } catch (e) {

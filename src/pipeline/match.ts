@@ -349,8 +349,14 @@ function validateAll(options: MatchOptions): Validated {
   } catch (e) {
     if (!isKhopError(e, 'INVALID_OPTION') || options === null || typeof options !== 'object') throw e;
     const problems = [...((e.details?.['problems'] as string[] | undefined) ?? [e.message])];
+    let schema: Schema | undefined;
     try {
-      checkPlanOptions(defineSchema(options.schema), options);
+      schema = defineSchema(options.schema);
+    } catch {
+      // its problems are among validate's ("schema: …")
+    }
+    try {
+      if (schema !== undefined) checkPlanOptions(schema, options);
     } catch (p) {
       if (isKhopError(p, 'INVALID_OPTION') || isKhopError(p, 'INVALID_SCHEMA')) {
         for (const x of (p.details?.['problems'] as string[] | undefined) ?? [p.message]) if (!problems.includes(x)) problems.push(x);

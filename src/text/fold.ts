@@ -209,7 +209,9 @@ function foldInto(s: string | null, u: Uint16Array | null, n: number, buf: Uint8
  */
 const OTHER = new Uint8Array(TABLE_LIMIT);
 const OTHER_SCRIPT = /^[\p{L}\p{N}\p{M}]$/u;
-for (let c = 0x80; c < TABLE_LIMIT; c++) {
+// From U+0370: below it are Latin letters, their marks, and symbols and modifier letters (µ, ²,
+// ʺ) that foldToAscii reads as word breaks — and must here too (hasOtherScript skips them).
+for (let c = 0x370; c < TABLE_LIMIT; c++) {
   const ch = String.fromCharCode(c);
   // Letters and digits (the fold table's word breaks) and the marks of those scripts (which the
   // table drops as it drops Latin accents: a Devanagari vowel sign or a Thai vowel is a letter).
@@ -260,9 +262,9 @@ export function foldKeepingScripts(s: string): string {
   if (typeof s !== 'string') throw new KhopError('INVALID_ARGUMENT', 'foldKeepingScripts expects a string');
   if (!hasOtherScript(s)) return foldToAscii(s);
   // Accents off (decomposed, the optional marks dropped, composed again — a Hangul syllable or an
-  // Indic letter with its own marks stays whole), then letter case folded the Unicode way —
-  // upper then lower, so that ᲀ / В / в, ﬓ / ՄՆ / մն and ΐ / Ϊ́ fold alike.
-  const t = s.normalize('NFD').replace(OPTIONAL_MARKS, '').normalize('NFC').toUpperCase().toLowerCase();
+  // Indic letter with its own marks stays whole). Letter case is folded below, per letter of
+  // another script only: the Latin part folds exactly as foldToAscii folds it.
+  const t = s.normalize('NFD').replace(OPTIONAL_MARKS, '').normalize('NFC');
   let r = '';
   let pendingSpace = false;
   for (let i = 0; i < t.length; ) {
@@ -271,8 +273,14 @@ export function foldKeepingScripts(s: string): string {
     if (cp < TABLE_LIMIT ? OTHER[cp] === 1 : isOtherHigh(cp)) {
       if (pendingSpace) r += ' ';
       pendingSpace = false;
-      // (Already case-folded above.) Greek final sigma is σ wherever the word ends.
-      r += '_' + (cp === FINAL_SIGMA ? SIGMA : cp).toString(36).padStart(CODE_WIDTH, '0');
+      // Case folded the Unicode way — upper then lower, so that ᲀ / В / в, ﬓ / ՄՆ / մն and
+      // ΐ / Ϊ́ fold alike — and its accents dropped again (ΐ upper-cases to three code points);
+      // Greek final sigma is σ wherever the word ends.
+      const folded = String.fromCodePoint(cp).toUpperCase().toLowerCase().normalize('NFD').replace(OPTIONAL_MARKS, '').normalize('NFC');
+      for (const ch of folded) {
+        const lc = ch.codePointAt(0)!;
+        r += '_' + (lc === FINAL_SIGMA ? SIGMA : lc).toString(36).padStart(CODE_WIDTH, '0');
+      }
     } else {
       const f = foldToAscii(t.slice(i, i + units));
       if (f === '') {

@@ -68,6 +68,26 @@ describe('TextSink on a path', () => {
     }
     expect(readFileSync(log, 'utf8')).toBe('PREVIOUS\nappended\n');
     expect(lstatSync(join(dir, 'mystdout')).isSymbolicLink()).toBe(true);
+    // The same descriptor however spelled: through a linked directory, not normalised.
+    const fd2 = openSync(log, 'a');
+    try {
+      symlinkSync('/proc/self/fd', join(dir, 'fddir'));
+      for (const spelling of [join(dir, 'fddir', String(fd2)), `//proc/self/fd/${fd2}`, `/tmp/../proc/self/fd/${fd2}`]) {
+        const o = new TextSink(spelling);
+        o.write('more\n');
+        await o.close();
+      }
+    } finally {
+      closeSync(fd2);
+    }
+    expect(readFileSync(log, 'utf8')).toBe('PREVIOUS\nappended\nmore\nmore\nmore\n');
+    // A regular file reached through /proc (/proc/self/root is /) is a file of its own: replaced,
+    // not appended to.
+    writeFileSync(join(dir, 'plain.csv'), 'old\n');
+    const viaProc = new TextSink(`/proc/self/root${join(dir, 'plain.csv')}`);
+    viaProc.write('new\n');
+    await viaProc.close();
+    expect(readFileSync(join(dir, 'plain.csv'), 'utf8')).toBe('new\n');
     // A dangling symlink: the write creates its target.
     mkdirSync(join(dir, 'elsewhere'));
     symlinkSync(join(dir, 'elsewhere', 'new.csv'), join(dir, 'dangling.csv'));

@@ -88,6 +88,21 @@ describe('save / load', () => {
     }
   });
 
+  it('a snapshot is not written over an open descriptor (a link to /proc/self/fd/N: the shell\'s log)', async () => {
+    const { openSync, closeSync, symlinkSync, readFileSync, writeFileSync } = await import('node:fs');
+    const log = join(dir, 'shell.log');
+    writeFileSync(log, 'PREVIOUS\n');
+    const fd = openSync(log, 'a');
+    try {
+      symlinkSync(`/proc/self/fd/${fd}`, join(dir, 'fd-link'));
+      const reg = await build();
+      await expect(reg.save(join(dir, 'fd-link'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(log, 'utf8')).toBe('PREVIOUS\n');
+  });
+
   it('a loaded store whose last chunk has an all-empty text column can still grow', async () => {
     // No idField (numeric record ids), and a text column empty in every row.
     const schema = { ...SCHEMA, note: { kind: 'text' } } as const;

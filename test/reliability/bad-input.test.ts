@@ -1034,6 +1034,8 @@ describe('dedupe rows holding bad values', () => {
         const e = await khopErrorOf(run);
         expect(e.code, JSON.stringify(options)).toBe(code);
         for (const re of all) expect(e.message, JSON.stringify(options)).toMatch(re);
+        const listed = ((e.details as Record<string, unknown> | undefined)?.['problems'] as string[] | undefined) ?? [];
+        expect(new Set(listed.map((x) => x.replace(/^schema: /, ''))).size, JSON.stringify(listed)).toBe(listed.length); // each once
         expect(read, JSON.stringify(options)).toBe(0);
       }
     }

@@ -54,6 +54,20 @@ describe('foldKeepingScripts', () => {
     );
   });
 
+  it('the Latin part of a value with other letters folds exactly as foldToAscii folds it (property; ligatures, µ, ², modifier letters)', () => {
+    const latin = fc.constantFrom(...LATIN, 'ﬁ', 'ﬀ', 'µ', '²', 'ʺ', 'ẚ', 'İ', 'ǅ', 'ı', 'ſ', 'K', 'Å');
+    fc.assert(
+      fc.property(fc.array(latin, { minLength: 1, maxLength: 20 }), fc.array(fc.constantFrom(...OTHER), { minLength: 1, maxLength: 5 }), (l, o) => {
+        const a = l.join('');
+        const f = foldToAscii(a);
+        const mixed = foldKeepingScripts(`${a} ${o.join('')}`);
+        if (f !== '') expect(mixed.startsWith(`${f} `) || mixed === f).toBe(true);
+        else expect(mixed.startsWith('_')).toBe(true);
+      }),
+      { numRuns: 3000, seed: 14 },
+    );
+  });
+
   it('known answers: e-mails and cities of other scripts stay apart, and each matches itself', () => {
     expect(foldToAscii('иван1@почта.рф')).toBe(foldToAscii('петр1@почта.рф')); // what was wrong
     expect(foldKeepingScripts('иван1@почта.рф')).not.toBe(foldKeepingScripts('петр1@почта.рф'));
