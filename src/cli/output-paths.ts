@@ -11,9 +11,9 @@
  * that is a directory; an output whose directory does not exist. Special files (/dev/stdout,
  * a pipe) stay allowed as outputs.
  */
-import { access, stat } from 'node:fs/promises';
+import { access, readlink, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { KhopError } from '../errors.js';
 import type { OptionValues } from './command.js';
 
@@ -24,6 +24,20 @@ interface Found {
   readonly label: string;
   readonly path: string;
   readonly id: string | null;
+}
+
+/** Where a path that does not exist will be created: the end of its chain of dangling links, or the path itself. */
+async function linkTarget(path: string): Promise<string> {
+  let at = path;
+  for (let hop = 0; hop < 40; hop++) {
+    try {
+      const next = await readlink(at);
+      at = isAbsolute(next) ? next : resolve(dirname(at), next);
+    } catch {
+      return at; // not a link (or nothing there): created here
+    }
+  }
+  return at;
 }
 
 /** True when the process may write `path` (a file, or a directory to create a file in). */
@@ -66,12 +80,14 @@ export async function checkOutputPaths(
     const path = resolvePath(v);
     const f = await fileId(path);
     if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: is a directory, not a file`);
+    // A new file — or a dangling link, whose target is where the file will be created.
+    const created = f === null ? await linkTarget(path) : path;
     if (f === null) {
-      const dir = await fileId(dirname(path));
-      if (dir === null || !dir.directory) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: the directory ${dirname(path)} does not exist`);
+      const dir = await fileId(dirname(created));
+      if (dir === null || !dir.directory) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: the directory ${dirname(created)} does not exist`);
     }
     // Writable: the file itself, or (a new file) its directory — refused now, not after the work.
-    if (!(await writable(f === null ? dirname(path) : path))) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: ${f === null ? `the directory ${dirname(path)}` : 'the file'} is not writable`);
+    if (!(await writable(f === null ? dirname(created) : path))) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: ${f === null ? `the directory ${dirname(created)}` : 'the file'} is not writable`);
     outputs.push({ label: `--${name}`, path: v, id: f?.id ?? null });
   }
   if (defaultRejected !== undefined && typeof values['rejected'] !== 'string') {

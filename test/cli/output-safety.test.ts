@@ -34,6 +34,14 @@ describe('output files', () => {
     expect(csvObjects(readFileSync(join(t.dir, 'rej.csv'), 'utf8')).length).toBeGreaterThan(0);
   });
 
+  it('an output that is a dangling link into a missing directory is refused before the work', async () => {
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(join(t.dir, 'no-such-dir', 'out.csv'), join(t.dir, 'dangling.csv'));
+    const r = await cli(['dedupe', 'people.csv', ...MAP, '-o', 'dangling.csv', '--rejected', 'rej2.csv', '-q'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the directory .*no-such-dir does not exist/);
+  });
+
   it('`-` is standard output for -o only; --pairs / --report / --rejected - are usage errors', async () => {
     for (const opt of ['--pairs', '--report', '--rejected']) {
       const r = await cli(['dedupe', 'people.csv', ...MAP, '-o', 'c2.csv', opt, '-', '-q'], t.dir);
