@@ -22,15 +22,16 @@ import { KhopError, isKhopError } from '../errors.js';
  *
  * Written DIRECTLY instead (null), as a plain open of the path writes: anything that is not
  * plainly "a regular file of its own, or a new one, in a directory we may write" —
- *   - a path that exists and is not a regular file (/dev/null, a named pipe), or that resolves
- *     into /dev or /proc (/dev/stdout, /dev/fd/1, /proc/self/fd/1: an open descriptor, maybe of a
- *     regular file the shell opened — renaming over it would replace the link, or unlink the file
+ *   - a path that exists and is not a regular file (/dev/null, a named pipe), or that names an
+ *     open descriptor (isDescriptorPath: /dev/stdout, /dev/fd/1, /proc/self/fd/1 — maybe a
+ *     regular file the shell opened; renaming over it would replace the link, or unlink the file
  *     the caller appends to), or whose resolution fails;
  *   - a symlink whose target does not exist (the write goes through it and creates the target);
  *   - a file with other hard links (renaming would split them);
  *   - a directory the process may not write (the file itself may be writable).
  * A symlink to a regular file: the file is replaced (beside it), the link kept; the replaced
- * file's permission bits are kept (an output made private stays private).
+ * file's permission bits are kept (an output made private stays private), and its owner when
+ * the process may set it (root).
  */
 function temporaryPathFor(path: string): { temporary: string; target: string; mode: number | null; owner: { uid: number; gid: number } | null } | null {
   let target = path;
