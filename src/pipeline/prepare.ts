@@ -905,13 +905,13 @@ export async function prepareRows(
   const budgetSample: unknown[] = [];
   let readTotal = 0;
   let nextCheck = BUDGET_FIRST_CHECK;
-  const counted = async (row: unknown): Promise<void> => {
+  /** Count a row (and sample it); true when the budget is to be checked now (no promise a row). */
+  const counted = (row: unknown): boolean => {
     readTotal++;
     if (budgetSample.length < BUDGET_SAMPLE_ROWS && row !== null && typeof row === 'object' && !(row instanceof UnreadableRow)) budgetSample.push(row);
-    if (readTotal >= nextCheck) {
-      nextCheck *= 2;
-      await budget!(readTotal, budgetSample);
-    }
+    if (readTotal < nextCheck) return false;
+    nextCheck *= 2;
+    return true;
   };
   try {
     for (let s = 0; s < list.length; s++) {
@@ -924,13 +924,13 @@ export async function prepareRows(
       index = 0;
       if (Symbol.asyncIterator in rows) {
         for await (const row of rows as AsyncIterable<unknown>) {
-          if (budget !== undefined) await counted(row);
+          if (budget !== undefined && counted(row)) await budget(readTotal, budgetSample);
           if (feed(row)) await flush();
           else if (decided && buffer.length > 0) await drainBuffer();
         }
       } else {
         for (const row of rows as Iterable<unknown>) {
-          if (budget !== undefined) await counted(row);
+          if (budget !== undefined && counted(row)) await budget(readTotal, budgetSample);
           if (feed(row)) await flush();
           else if (decided && buffer.length > 0) await drainBuffer();
         }
