@@ -51,3 +51,9 @@ export class KhopError extends Error {
 export function isKhopError(e: unknown, code?: KhopErrorCode): e is KhopError {
   return e instanceof KhopError && (code === undefined || e.code === code);
 }
+
+/** The problems a configuration error lists (`details.problems`), or its message as its one problem. */
+export function problemsOf(e: KhopError): string[] {
+  const p = e.details?.['problems'];
+  return Array.isArray(p) ? (p as string[]) : [e.message];
+}

@@ -45,7 +45,7 @@
  * pairs/s, a small share of the time), term-frequency tables and clustering stay on the
  * calling thread.
  */
-import { KhopError, isKhopError } from '../errors.js';
+import { KhopError, isKhopError, problemsOf } from '../errors.js';
 import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
 import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
@@ -322,25 +322,13 @@ function validate(options: MatchOptions): Validated {
   const idField = options.idField;
   if (idField !== undefined && (typeof idField !== 'string' || idField === '' || FORBIDDEN_ID_FIELDS.has(idField))) problems.push('idField: a non-empty column name');
   if (options.em !== undefined) problems.push(...emProblems(options.em));
-  if (problems.length > 0) {
-    // The schema's own problems with them, so that one round of fixes is enough.
-    if (options.schema !== undefined) {
-      try {
-        defineSchema(options.schema);
-      } catch (e) {
-        if (!isKhopError(e, 'INVALID_SCHEMA')) throw e;
-        const schemaProblems = Array.isArray(e.details?.['problems']) ? (e.details['problems'] as string[]) : [e.message];
-        problems.push(...schemaProblems.map((x) => `schema: ${x}`));
-      }
-    }
-    throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
-  }
+  if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
   return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads, idConflicts, linkage, memoryBudget };
 }
 
 /**
- * validate, then checkPlanOptions — with the problems of both in one error when the options are
- * bad and the schema is good (a bad threshold and a bad blocking rule: one round of fixes).
+ * validate, then checkPlanOptions. When the options are bad, the schema's problems (or, for a
+ * good schema, those of compare and blocking) are listed with them: one round of fixes.
  */
 function validateAll(options: MatchOptions): Validated {
   let v: Validated;
@@ -348,18 +336,22 @@ function validateAll(options: MatchOptions): Validated {
     v = validate(options);
   } catch (e) {
     if (!isKhopError(e, 'INVALID_OPTION') || options === null || typeof options !== 'object') throw e;
-    const problems = [...((e.details?.['problems'] as string[] | undefined) ?? [e.message])];
-    let schema: Schema | undefined;
-    try {
-      schema = defineSchema(options.schema);
-    } catch {
-      // its problems are among validate's ("schema: …")
-    }
-    try {
-      if (schema !== undefined) checkPlanOptions(schema, options);
-    } catch (p) {
-      if (isKhopError(p, 'INVALID_OPTION') || isKhopError(p, 'INVALID_SCHEMA')) {
-        for (const x of (p.details?.['problems'] as string[] | undefined) ?? [p.message]) if (!problems.includes(x)) problems.push(x);
+    const problems = [...problemsOf(e)];
+    if (options.schema !== undefined) {
+      let schema: Schema | undefined;
+      try {
+        schema = defineSchema(options.schema);
+      } catch (s) {
+        if (!isKhopError(s, 'INVALID_SCHEMA')) throw s;
+        problems.push(...problemsOf(s).map((x) => `schema: ${x}`));
+      }
+      if (schema !== undefined) {
+        try {
+          checkPlanOptions(schema, options);
+        } catch (p) {
+          if (!isKhopError(p, 'INVALID_OPTION') && !isKhopError(p, 'INVALID_SCHEMA')) throw p;
+          problems.push(...problemsOf(p));
+        }
       }
     }
     throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
@@ -379,7 +371,7 @@ function emProblems(em: unknown): string[] {
     resolveEmOptions(em as EmOptions, 'em');
   } catch (e) {
     if (!isKhopError(e, 'INVALID_OPTION')) throw e;
-    out.push(...((e.details?.['problems'] as string[] | undefined) ?? [e.message]).map((x) => `em.${x}`));
+    out.push(...problemsOf(e).map((x) => `em.${x}`));
   }
   return out;
 }
@@ -405,7 +397,7 @@ function checkPlanOptions(schema: Schema, options: MatchOptions): void {
       check();
     } catch (e) {
       if (!isKhopError(e, 'INVALID_OPTION') && !isKhopError(e, 'INVALID_SCHEMA')) throw e;
-      problems.push(...((e.details?.['problems'] as string[] | undefined) ?? [e.message]));
+      problems.push(...problemsOf(e));
     }
   };
   let compareOk = true;
@@ -438,19 +430,23 @@ function checkPlanOptions(schema: Schema, options: MatchOptions): void {
   // its levels, a name's locale its columns): none, or one to train on, is refused here, before
   // the rows are read — runMatch checks again on the plan it builds.
   if (compareOk) {
-    let planSchema = schema;
-    let planGroups: readonly NameGroup[] = generic;
-    if (options.compare !== undefined) {
-      const wanted = new Set(options.compare);
-      planSchema = { ...schema, fields: schema.fields.filter((f) => wanted.has(f.name)) } as Schema;
-      planGroups = generic.filter((g) => wanted.has(g.name) || g.fields.some((f) => wanted.has(f.name)));
-    }
-    const specs = planComparisons(planSchema, planGroups).specs;
+    const compared = comparedFields(schema, generic, options.compare);
+    const specs = planComparisons(compared.schema, compared.groups).specs;
     if (specs.length === 0) problems.push('nothing to compare: the schema has no comparable field');
     else if (specs.length < 2 && options.model === undefined) problems.push(oneComparison(specs[0]!.name).message);
   }
   if (problems.length === 1 && noDefaultRules !== undefined) throw noDefaultRules;
   if (problems.length > 0) throw new KhopError('INVALID_OPTION', problems.length === 1 ? problems[0]! : `invalid options: ${problems.join('; ')}`, { details: { problems } });
+}
+
+/** The schema fields and name groups `compare` keeps (all without it): what the plan compares. */
+function comparedFields<G extends NameGroup>(schema: Schema, groups: readonly G[], compare: readonly string[] | undefined): { schema: Schema; groups: G[] } {
+  if (compare === undefined) return { schema, groups: [...groups] };
+  const wanted = new Set(compare);
+  return {
+    schema: { ...schema, fields: schema.fields.filter((f) => wanted.has(f.name)) } as Schema,
+    groups: groups.filter((g) => wanted.has(g.name) || g.fields.some((f) => wanted.has(f.name))),
+  };
 }
 
 /** The error of a plan of one comparison and no model to score it with (EM needs two: train-model.ts). */
@@ -488,14 +484,8 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
   const progress = options.onProgress;
   const { store, schema } = prepared;
   const n = store.rowCount;
-  let groups = prepared.nameGroups;
-  let planSchema = schema;
-  if (options.compare !== undefined) {
-    // Checked before the rows were read (checkPlanOptions).
-    const wanted = new Set(options.compare);
-    planSchema = { ...schema, fields: schema.fields.filter((f) => wanted.has(f.name)) } as Schema;
-    groups = groups.filter((g) => wanted.has(g.name) || g.fields.some((f) => wanted.has(f.name)));
-  }
+  // `compare` was checked before the rows were read (checkPlanOptions).
+  const { schema: planSchema, groups } = comparedFields(schema, prepared.nameGroups, options.compare);
   const plan = planComparisons(planSchema, groups, { dictionaries: prepared.dictionaries });
   if (plan.specs.length === 0) throw new KhopError('INVALID_OPTION', 'nothing to compare: the schema has no comparable field', { details: { option: 'compare' } });
   const K = plan.specs.length;
