@@ -24,7 +24,7 @@ import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, formatOption, idSecretOption, inte
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
-import { openTableWriter, writeRejectedFile, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 
 const HELP = `Usage: khop authenticate --register <register.khop> <claims> [options]
@@ -39,7 +39,8 @@ Options:
                         then <field>,<field>_reason per register field (default or -: stdout)
       --map PAIRS       field=column pairs for claims whose columns are named differently
                         from the register's (e.g. id=cccd,name=ho_ten)
-      --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, written when rows are rejected)
+      --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, written when rows are rejected
+                        or an earlier run left one)
       --format FMT      csv (default) or ndjson, for --out
       --batch-size N    claims per batch (default ${DEFAULT_BATCH_SIZE})
 ${ID_SECRET_HELP}
@@ -163,8 +164,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
 
     const entries = input.rejectedEntries([]);
     const accounting = rowAccounting(input.rowsRead, input.rejected.length, 0);
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, input.path, ctx.resolvePath) : undefined);
-    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, input.path, ctx.resolvePath));
 
     const elapsed = performance.now() - started;
     const rows: Array<[string, string]> = [['claims', accountingText(accounting)]];
@@ -173,7 +173,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     rows.push(['time', `${formatDuration(elapsed)} (load ${formatDuration(loadMs)}; ${formatCount(Math.round((p * 1000) / Math.max(1, elapsed - loadMs)))} claims/s)`]);
     ctx.info(`authenticate ${input.label} against ${basename(registerPath)}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
-    if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    for (const line of rejectedLine(rejectedPath, entries.length)) ctx.info(line);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {
     await input.close().catch(() => undefined);

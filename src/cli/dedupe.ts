@@ -31,7 +31,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
-import { openTableWriter, writeRejectedFile, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
@@ -46,7 +46,8 @@ Options:
 ${SCHEMA_OPTIONS_HELP}
   -o, --out FILE        clusters: row_number,record_id,cluster_id (default or -: stdout)
       --pairs FILE      matched pairs: left_row,right_row,weight,probability
-      --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected)
+      --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected
+                        or an earlier run left one)
       --report FILE     HTML report: weights, model, clusters, blocking, sample pairs
       --format FMT      csv (default) or ndjson, for --out and --pairs
       --threshold P     match when the probability is at least P (default 0.5)
@@ -177,8 +178,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     if (accounting.accepted !== result.stats.acceptedRows) {
       throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
     }
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, input.path, ctx.resolvePath) : undefined);
-    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, input.path, ctx.resolvePath));
 
     const multi = result.clusterSizes.reduce((s, c) => s + (c.size >= 2 ? c.count : 0), 0);
     const elapsed = performance.now() - started;
@@ -207,7 +207,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     ctx.info(`dedupe ${input.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     for (const line of issueLines(result.stats.issues)) ctx.info(line);
-    if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    for (const line of rejectedLine(rejectedPath, entries.length)) ctx.info(line);
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {

@@ -6,6 +6,9 @@
  *   2  usage or configuration error: unknown command or option, bad option value, bad schema,
  *      unknown column in --map, unreadable or malformed input file — nothing was produced
  *   3  unexpected failure (a bug or an exhausted resource): the run did not finish
+ *   141 the reader of an output closed it early (`khop dedupe in.csv -o - | head`): nothing
+ *      more is printed — 128 + SIGPIPE, the code every Unix tool ends with when its pipe
+ *      closes, so `set -o pipefail` still sees the run did not finish
  *
  * Trade-off: an error is ONE line on stderr (`khop: error: …`), never a stack trace, unless
  * --debug asks for the stack and the cause chain. KhopError messages carry no record values
@@ -19,6 +22,7 @@ export const EXIT_OK = 0;
 export const EXIT_REJECTED_ROWS = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 3;
+export const EXIT_BROKEN_PIPE = 141;
 
 /** KhopError codes that mean "the run could not start or finish because of what it was given". */
 const USAGE_CODES: ReadonlySet<KhopErrorCode> = new Set<KhopErrorCode>([
@@ -39,6 +43,7 @@ const USAGE_CODES: ReadonlySet<KhopErrorCode> = new Set<KhopErrorCode>([
 
 /** The exit code a thrown error maps to. */
 export function exitCodeFor(error: unknown): number {
+  if (isBrokenPipe(error)) return EXIT_BROKEN_PIPE;
   return isKhopError(error) && USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_FAILURE;
 }
 
@@ -51,6 +56,14 @@ function systemCode(error: unknown): string | null {
     e = (e as { cause?: unknown }).cause;
   }
   return null;
+}
+
+/**
+ * Whether the run stopped because the reader of an output went away (EPIPE: `| head` read
+ * what it wanted and closed the pipe). Not a failure to report: the reader asked for no more.
+ */
+export function isBrokenPipe(error: unknown): boolean {
+  return systemCode(error) === 'EPIPE';
 }
 
 /** Collapse a message to one line. */

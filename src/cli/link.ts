@@ -29,7 +29,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
 import { matchProgress } from './match-progress.js';
-import { openTableWriter, writeRejectedFile, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
@@ -44,7 +44,8 @@ schema (from --schema, --map or the left file's header).
 Options:
 ${SCHEMA_OPTIONS_HELP}
   -o, --out FILE        links: left_row,right_row,weight,probability (default or -: stdout)
-      --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, written when rows are rejected)
+      --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, written when rows are rejected
+                        or an earlier run left one)
       --report FILE     HTML report: weights, model, blocking, sample pairs
       --format FMT      csv (default) or ndjson, for --out
       --threshold P     link when the probability is at least P (default 0.5)
@@ -158,8 +159,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {
       throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
     }
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, L.path, ctx.resolvePath) : undefined);
-    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, true);
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, true, () => defaultRejectedPath(out, L.path, ctx.resolvePath));
 
     const rows: Array<[string, string]> = [
       [`left rows (${L.label})`, accountingText(accLeft)],
@@ -182,7 +182,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     ctx.info(`link ${L.label} × ${R.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     for (const line of issueLines(result.stats.issues)) ctx.info(line);
-    if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    for (const line of rejectedLine(rejectedPath, entries.length)) ctx.info(line);
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accLeft.rejected + accRight.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {

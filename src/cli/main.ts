@@ -11,6 +11,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './run.js';
 import { removeOpenTemporaryFiles } from '../io/text-sink.js';
+import { EXIT_BROKEN_PIPE, isBrokenPipe } from './exit.js';
 
 export { runCli as run } from './run.js';
 export type { CliIo, CliWriter } from './command.js';
@@ -33,6 +34,16 @@ if (isMainModule()) {
     process.once(signal, () => {
       removeOpenTemporaryFiles();
       process.exit(code);
+    });
+  }
+  // The reader of stdout or stderr went away (`khop demo | head`): a write fails with EPIPE
+  // after it was made, as an 'error' event nobody else may be listening for — end as a Unix
+  // tool killed by SIGPIPE would, without a stack trace (exit.ts, EXIT_BROKEN_PIPE).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: unknown) => {
+      if (!isBrokenPipe(e)) throw e;
+      removeOpenTemporaryFiles();
+      process.exit(EXIT_BROKEN_PIPE);
     });
   }
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

@@ -12,6 +12,7 @@
  * The rejected file is the only place raw input text is written (the user's own data, where
  * they asked); it is always CSV, whatever --format says, so the same tools read every run's.
  */
+import { lstat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
@@ -124,6 +125,28 @@ export async function writeRejectedFile(path: string, entries: readonly Rejected
     // The file the user did not name (the default <out>.rejected.csv) must be named here.
     throw new KhopError('IO_ERROR', `cannot write the rejected-rows file ${path} (give --rejected FILE)`, { cause: e });
   }
+}
+
+/**
+ * The rejected rows of a run: to --rejected when given (always, even none), else to the default
+ * path when there are any — or when a regular file is already there, an earlier run's: it is
+ * replaced by this run's (none), so the file beside the output never describes another run.
+ * @returns the path written, or undefined when nothing was.
+ */
+export async function writeRejectedRows(option: string | undefined, entries: readonly RejectedEntry[], withInput: boolean, defaultPath: () => string): Promise<string | undefined> {
+  let path = option;
+  if (path === undefined) {
+    const d = defaultPath();
+    if (entries.length > 0 || (await lstat(d).catch(() => null))?.isFile() === true) path = d;
+  }
+  if (path !== undefined) await writeRejectedFile(path, entries, withInput);
+  return path;
+}
+
+/** The summary line naming the rejected-rows file written (none when nothing was). */
+export function rejectedLine(path: string | undefined, rows: number): string[] {
+  if (path === undefined) return [];
+  return [rows > 0 ? `  rejected rows written to ${path}` : `  no rejected rows (${path} written with none)`];
 }
 
 /** Write a report file (IO_ERROR KhopError naming the path on failure). */

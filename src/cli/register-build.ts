@@ -17,7 +17,7 @@ import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HEL
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
-import { writeRejectedFile, type RejectedEntry, defaultRejectedPath } from './outputs.js';
+import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPath } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
 import { REGISTER_REJECT_CODES, type RegisterRejectedRow } from '../register/row-ingest.js';
 import { accountingText, formatCount, formatDuration, issueLines, rowAccounting, summaryLines } from './run-summary.js';
@@ -33,7 +33,8 @@ ${SCHEMA_OPTIONS_HELP}
   -o, --out FILE        the register snapshot to write (required)
       --earlier-ids COL column listing each person's earlier IDs (old CMND, re-issued),
                         separated by ; | or ,
-      --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected)
+      --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected
+                        or an earlier run left one)
       --threads N       worker threads (default: the library's); with 2 or more a CSV
                         file of 16 MiB or more is parsed in pieces on the pool
 ${ID_SECRET_HELP}
@@ -121,8 +122,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     const entries = register.rejected.map(rejectedEntry);
     const unreadable = entries.reduce((n, e) => n + (e.stage === 'read' ? 1 : 0), 0);
     const accounting = rowAccounting(input.rowsRead, unreadable, entries.length - unreadable);
-    const rejectedPath = rejectedOption ?? (entries.length > 0 ? defaultRejectedPath(out, positionals[0]!, ctx.resolvePath) : undefined);
-    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, entries, false);
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, positionals[0]!, ctx.resolvePath));
 
     const stats = register.stats();
     ctx.info(`register build ${input.label} → ${out}:`);
@@ -134,7 +134,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     ]))
       ctx.info(line);
     for (const line of issueLines(register.issues)) ctx.info(line);
-    if (rejectedPath !== undefined) ctx.info(`  rejected rows written to ${rejectedPath}`);
+    for (const line of rejectedLine(rejectedPath, entries.length)) ctx.info(line);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {
     await input.close().catch(() => undefined);

@@ -18,7 +18,7 @@ import { KhopError } from '../errors.js';
 import { createProgressReporter } from '../io/progress.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand, CliIo, CommandContext } from './command.js';
-import { errorText, exitCodeFor, EXIT_OK, EXIT_USAGE } from './exit.js';
+import { errorText, exitCodeFor, EXIT_OK, EXIT_USAGE, isBrokenPipe } from './exit.js';
 import { packageVersion } from './version.js';
 import { demoCommand } from './demo.js';
 import { dedupeCommand } from './dedupe.js';
@@ -54,7 +54,8 @@ Options:
   -h, --help      show this help (khop <command> --help for a command's options)
   -v, --version   print the version
 
-Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure,
+141 the reader of the output closed it early (\`khop … -o - | head\`; as SIGPIPE).
 
 Examples:
   khop demo
@@ -118,7 +119,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await checkOutputPaths(parsed.values, parsed.positionals, ctx.resolvePath, command.defaultRejected?.(parsed.values, parsed.positionals, ctx));
     return await command.run(parsed.values, parsed.positionals, ctx);
   } catch (e) {
-    io.stderr.write(errorText(e, debug));
+    if (!isBrokenPipe(e) || debug) io.stderr.write(errorText(e, debug));
     return exitCodeFor(e);
   }
 }

@@ -23,7 +23,7 @@
 import { readJsonFile } from './args.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../schema.js';
-import { parseMapArgument, suggestColumnMapping } from '../io/column-mapping.js';
+import { parseMapArgument, suggestColumnMapping, type ColumnSuggestion } from '../io/column-mapping.js';
 
 /** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
 export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
@@ -159,7 +159,7 @@ function fromHeader(req: SchemaRequest): SchemaChoice {
       continue;
     }
     if (s.field === null || s.kind === null) {
-      lines.push(mappingLine(s.header, s.sameAs !== undefined ? `not used (same field as column ${s.sameAs})` : 'not used (not recognised)'));
+      lines.push(mappingLine(s.header, notUsed(s, suggestions)));
       continue;
     }
     definition[s.field] = { kind: s.kind, column: s.header };
@@ -180,6 +180,16 @@ function fromHeader(req: SchemaRequest): SchemaChoice {
     idField,
     notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed, req.positionalId)],
   };
+}
+
+/** Why a column is not used: unrecognised, or a look-alike of a field another column got. */
+function notUsed(s: ColumnSuggestion, all: readonly ColumnSuggestion[]): string {
+  if (s.sameAs === undefined) return 'not used (not recognised)';
+  // `recordId` and `id` side by side: `id` may well hold national ID numbers (khop's own
+  // synthetic files do) — never guessed (a second surrogate key compared as an ID would score
+  // every duplicate as two people), but said how to use it.
+  if (all[s.sameAs - 1]?.field === RECORD_ID_FIELD) return `not used (a record id like column ${s.sameAs}; if it holds ID numbers, name it in --map or --schema)`;
+  return `not used (same field as column ${s.sameAs})`;
 }
 
 function idLine(idField: string | undefined, guessed: boolean, positional = 'the row number'): string[] {

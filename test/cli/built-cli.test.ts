@@ -2,7 +2,7 @@
 // shell would: npm test builds before vitest runs. KHOP_CLI overrides the path (to check a
 // bundle built elsewhere).
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,4 +64,28 @@ describe('the built khop executable', () => {
     expect(readFileSync(join(t.dir, 'c.csv'), 'utf8').split('\n')[0]).toBe('row_number,record_id,cluster_id');
     expect(readFileSync(join(t.dir, 'c.csv.rejected.csv'), 'utf8')).toContain('3,4,read,TOO_FEW_COLUMNS');
   });
+
+  // `khop … -o - | head`: the reader closes the pipe after its first bytes. The run ends as a
+  // Unix tool killed by SIGPIPE would (141), without an error line or a stack trace — also for
+  // output written outside the row writers (the demo's report, the help).
+  it('ends with 141 and nothing on stderr when the reader of stdout closes it early', async () => {
+    const rows = ['ho_ten,ngay_sinh'];
+    for (let i = 0; i < 20_000; i++) rows.push(`Nguyễn Văn An ${i % 7 === 0 ? 'Bình' : 'Cường'},${String(1 + (i % 28)).padStart(2, '0')}/0${1 + (i % 9)}/19${50 + (i % 50)}`);
+    writeFileSync(join(t.dir, 'many.csv'), rows.join('\n') + '\n');
+    const closedEarly = (argv: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, ...argv], { cwd: t.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.stdout.once('data', () => child.stdout.destroy());
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const dedupe = await closedEarly(['dedupe', 'many.csv', '-o', '-', '--quiet']);
+    expect(dedupe.code).toBe(141);
+    expect(dedupe.stderr).toBe('');
+    const demo = await closedEarly(['demo', '--records', '2000']);
+    expect(demo.code).toBe(141);
+    expect(demo.stderr).not.toMatch(/EPIPE|\n\s+at /);
+  }, 60_000);
 });
+

@@ -114,6 +114,20 @@ describe('khop dedupe: formats, mappings and exit codes', () => {
     expect(existsSync(join(t.dir, 'a.ndjson.rejected.csv'))).toBe(false);
   });
 
+  it("a clean run replaces an earlier run's default rejected-rows file, which then holds none", async () => {
+    writeFileSync(join(t.dir, 's.ndjson'), '{"cccd":"001090012345","ten":"Lê Văn Tám"}\n{"cccd": oops}\n{"cccd":"001090099999","ten":"Phạm Thị Hoa"}\n');
+    const first = await cli(['dedupe', 's.ndjson', '--map', 'id=cccd,name=ten', '-o', 's.csv'], t.dir);
+    expect(first.code).toBe(1);
+    expect(csvObjects(readFileSync(join(t.dir, 's.csv.rejected.csv'), 'utf8'))).toHaveLength(1);
+    writeFileSync(join(t.dir, 's.ndjson'), '{"cccd":"001090012345","ten":"Lê Văn Tám"}\n{"cccd":"001090099999","ten":"Phạm Thị Hoa"}\n');
+    const second = await cli(['dedupe', 's.ndjson', '--map', 'id=cccd,name=ten', '-o', 's.csv'], t.dir);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`no rejected rows (${join(t.dir, 's.csv.rejected.csv')} written with none)`);
+    const text = readFileSync(join(t.dir, 's.csv.rejected.csv'), 'utf8');
+    expect(text.split('\n')[0]).toBe('row_number,line,stage,code,reason,raw,raw_truncated');
+    expect(csvObjects(text)).toHaveLength(0);
+  });
+
   it('rejects an invalid JSON line with exit code 1 and writes it to --rejected', async () => {
     writeFileSync(join(t.dir, 'b.ndjson'), '{"cccd":"001090012345","ten":"Lê Văn Tám"}\n{"cccd": oops}\n{"cccd":"001090099999","ten":"Phạm Thị Hoa"}\n');
     const r = await cli(['dedupe', 'b.ndjson', '--map', 'id=cccd,name=ten', '-o', 'b.csv', '--rejected', 'bad.csv'], t.dir);

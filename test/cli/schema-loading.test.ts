@@ -43,6 +43,16 @@ describe('loadSchema', () => {
     expect(c.notes.join('\n')).toMatch(/STT\s+→ not used \(a record id/);
   });
 
+  it('a second record-id look-alike (`id` beside `recordId`) is not compared, and the note says how to use it', async () => {
+    const c = await loadSchema(req({ headers: ['recordId', 'id', 'fullName', 'dob'] }));
+    expect(c.idField).toBe('recordId');
+    expect(c.schema.fields.map((f) => f.column)).toEqual(['fullName', 'dob']);
+    expect(c.notes.join('\n')).toMatch(/ id\s+→ not used \(a record id like column 1; if it holds ID numbers, name it in --map or --schema\)/);
+    // any other look-alike keeps the plain note
+    const d = await loadSchema(req({ headers: ['ho_ten', 'full_name', 'dob'] }));
+    expect(d.notes.join('\n')).toMatch(/full_name\s+→ not used \(same field as column 1\)/);
+  });
+
   it('--map: kinds from known field names, else from the column header, else from the field name', async () => {
     const c = await loadSchema(req({ map: 'id=Số CCCD,hoTen=Họ và tên,ngay_sinh=Ngày sinh,tinhThanh=Tỉnh' }));
     expect(c.schema.toJSON()).toEqual({
