@@ -227,14 +227,19 @@ export class CandidateSearch {
     if (c.text[nameF.index] === null || c.text[dateF.index] === null) return [];
     const d = c.date(dateF);
     if (!d.ok) return [];
-    const norm = c.name(nameF).canonical;
+    const name = c.name(nameF);
+    const norm = name.canonical;
     if (norm === null) return [];
     const key = candidateKey(norm, d.packed, nameF.locale);
-    if (key === null) return [];
-    this.hasher.hashAscii(key, this.hashOut, 0);
-    const lo = this.hashOut[0]!;
-    const hi = this.hashOut[1]!;
-    const n = this.collect(src, index, index.lookup(lo, hi), lo, hi);
+    let n = key === null ? 0 : this.collectKey(src, index, key, 0);
+    // A name re-ordered on the parser's guess: also the rows under its written order (register
+    // rows are stored as written; ClaimName.writtenAlternative). One key per row, so the two
+    // blocks share no row unless the keys are equal.
+    const alternative = name.writtenAlternative;
+    if (alternative !== null) {
+      const other = candidateKey(alternative, d.packed, nameF.locale);
+      if (other !== null && other !== key) n = this.collectKey(src, index, other, n);
+    }
     if (n === 0) return [];
     if (!this.finite) return this.sorted(c, n, k);
     const m = this.rank(c, n, k);
@@ -251,15 +256,24 @@ export class CandidateSearch {
     return out;
   }
 
+  /** collect() of the block of `key`, after the `from` rows already in `rows`. */
+  private collectKey(src: CandidateSources, index: BlockIndex, key: string, from: number): number {
+    this.hasher.hashAscii(key, this.hashOut, 0);
+    const lo = this.hashOut[0]!;
+    const hi = this.hashOut[1]!;
+    return this.collect(src, index, index.lookup(lo, hi), lo, hi, from);
+  }
+
   /**
    * Live rows of base block `block` (−1 = none), then of the delta chain of (lo, hi) newest
-   * first — the first MAX_CANDIDATE_ROWS of them — into `rows`, sorted ascending.
+   * first — up to MAX_CANDIDATE_ROWS rows in all — into `rows` after its first `from`, all of
+   * them sorted ascending.
    */
-  private collect(src: CandidateSources, index: BlockIndex, block: number, lo: number, hi: number): number {
+  private collect(src: CandidateSources, index: BlockIndex, block: number, lo: number, hi: number, from: number): number {
     const dead = src.tombstones;
     const rows = this.rows;
     const cap = MAX_CANDIDATE_ROWS;
-    let n = 0;
+    let n = from;
     if (block >= 0) {
       const rowIds = index.rowIds;
       const end = index.starts[block + 1]!;

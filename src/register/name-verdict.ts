@@ -583,6 +583,8 @@ export class ClaimName {
   private readonly orderingList: Ordering[] = [];
   private orderingStep = 0;
   private canonicalValue: string | null | undefined;
+  /** `canonical` re-ordered a Vietnamese name on the parser's guess (see writtenAlternative). */
+  private reorderedByGuess = false;
   private keyValue: string | undefined;
   private foldedSumValue: number | undefined;
   private backtickValue: boolean | undefined;
@@ -766,12 +768,27 @@ export class ClaimName {
         const c = canonicalPersonName(this.text, this.locale, this.normalized);
         // The parse's tokens are parsePersonName(text).tokens: what `tokens` would compute.
         if (c !== null) this.parsedTokens = c.tokens;
+        this.reorderedByGuess = c !== null && c.reordered && this.locale === 'vi';
         this.canonicalValue = c === null || foldsToEmpty(c.norm) ? null : c.norm;
       } else {
         this.canonicalValue = this.empty ? null : this.normalized;
       }
     }
     return this.canonicalValue;
+  }
+
+  /**
+   * The claim's full name in its written order when `canonical` re-ordered it on the parser's
+   * guess (a Vietnamese name flagged as given-name-first or family-name-last), else null. A
+   * register stores its rows' Vietnamese names as written (person-name-form.ts), so the
+   * "did you mean" search looks up both: the guess may be right (the claim is reversed) or
+   * wrong (the name is written family first and only looks reversed).
+   */
+  get writtenAlternative(): string | null {
+    const c = this.canonical;
+    if (c === null || !this.reorderedByGuess) return null;
+    const w = this.tokens.join(' ');
+    return w === c || foldsToEmpty(w) ? null : w;
   }
 
   /** Phonetic key of the name as written. */

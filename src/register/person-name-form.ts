@@ -6,7 +6,14 @@
  * flags as given-name-first ("An Nguyễn Văn") or family-name-last ("Văn An Nguyễn") is
  * re-ordered; a 'generic'-locale name (given first, family last) is re-ordered the same way.
  * The result is what the register stores (`<field>.norm`, UTF-8) and what a claim is
- * compared with, so both sides go through the same function.
+ * compared with, so both sides go through the same function — with one exception: a
+ * register row's Vietnamese name is stored in its written order (`guessOrder` false). The
+ * register is the reference, written family first; the parser's flag is a guess from name
+ * frequencies that also fires on correctly written names ("Trần Quân Dương", Dương being a
+ * family name too: ~0.7 % of the UIT sample), and a re-ordered record made every close claim
+ * of that person (a missing middle name, a typo, an initial) a mismatch and its exact text
+ * only "equivalent". A claim written in another order is still matched: name-verdict.ts
+ * compares it as written, then in the orders the flag and the conventions suggest.
  *
  * splitName: the parts of a canonical name, recovered from the tokens alone (a compound family
  * name such as "Âu Dương" counts as the family part), so nothing but the canonical string
@@ -37,9 +44,11 @@ export interface CanonicalName {
 
 /**
  * Canonical name (family · middle · given, normalised tokens joined by single spaces), or null
- * when it has no letters. `normalized` = normalizeText(raw), when the caller has it.
+ * when it has no letters. `normalized` = normalizeText(raw), when the caller has it;
+ * `guessOrder` false keeps a Vietnamese name in its written order (a register row: see the
+ * file header).
  */
-export function canonicalPersonName(raw: string, locale: RegisterNameLocale, normalized?: string): CanonicalName | null {
+export function canonicalPersonName(raw: string, locale: RegisterNameLocale, normalized?: string, guessOrder = true): CanonicalName | null {
   // `normalized`, when given, is normalizeText(raw) already computed by the caller.
   const p = normalized === undefined ? parsePersonName(raw) : parseNormalizedPersonName(normalized);
   const t = p.tokens;
@@ -53,7 +62,7 @@ export function canonicalPersonName(raw: string, locale: RegisterNameLocale, nor
     out.push(t[0]!);
     return { norm: out.join(' '), tokens: t, reordered: true };
   }
-  if (p.likelyReversed) {
+  if (guessOrder && p.likelyReversed) {
     const out: string[] = [];
     if (p.reason === 'given-name-first') {
       out.push(t[1]!);

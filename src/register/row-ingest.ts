@@ -294,7 +294,7 @@ export class RowIngester {
           let e = memo.get(text);
           if (e === undefined) {
             // A name without a letter ("0", "12345") is no name: missing, counted.
-            const c = f.missing !== null && f.missing.has(text) ? null : hasLetter(text) ? canonicalPersonName(text, f.locale) : null;
+            const c = f.missing !== null && f.missing.has(text) ? null : hasLetter(text) ? canonicalPersonName(text, f.locale, undefined, false) : null;
             e = c === null ? null : { norm: c.norm, style: -1, head: undefined };
             if (memo.size >= MAX_MEMO_NAMES) memo.clear();
             memo.set(text, e);

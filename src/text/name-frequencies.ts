@@ -160,6 +160,27 @@ export function tokenLogShares(token: string): TokenLogShares {
   return v ?? UNSEEN_LOGS!;
 }
 
+/** foldedTokenLogShares of tokens written with diacritics (bounded: emptied when full). */
+const FOLDED_OF_EXACT = new Map<string, TokenLogShares>();
+const MAX_FOLDED_OF_EXACT = 65536;
+
+/**
+ * The log-shares of `token`'s diacritic-free spelling: the shares of every spelling that folds
+ * like it, pooled (tokenLogShares of foldToAscii(token)). "Dương" and "Duong" get the same —
+ * what a decision must use when it has to come out the same for a name written with and
+ * without diacritics (the parser's reversal flag).
+ */
+export function foldedTokenLogShares(token: string): TokenLogShares {
+  if (!hasDiacritics(token)) return tokenLogShares(token);
+  let v = FOLDED_OF_EXACT.get(token);
+  if (v === undefined) {
+    if (FOLDED_OF_EXACT.size >= MAX_FOLDED_OF_EXACT) FOLDED_OF_EXACT.clear();
+    v = tokenLogShares(foldToAscii(token));
+    FOLDED_OF_EXACT.set(token, v);
+  }
+  return v;
+}
+
 function hasDiacritics(token: string): boolean {
   for (let i = 0; i < token.length; i++) if (token.charCodeAt(i) >= 0x80) return true;
   return false;

@@ -3,6 +3,7 @@ import { Register } from '../../src/register/register.js';
 import { defaultRegisterModel } from '../../src/register/verdict-model.js';
 import { registerLayout } from '../../src/register/register-layout.js';
 import { defineSchema } from '../../src/schema.js';
+import { parsePersonName } from '../../src/text/person-name.js';
 import { isKhopError } from '../../src/errors.js';
 import type { Verdict } from '../../src/register/verdict.js';
 import { ROWS, SCHEMA, build, claimOf } from './fixture.js';
@@ -174,6 +175,46 @@ describe('authenticate: statuses', () => {
     expect(r.authenticate(claimOf(0, { name: 'Bùi Thị Lan', dob: '07/07/1990' }))).toMatchObject({ status: 'VERIFIED', recordId: 'P9' });
     // Neither satisfies the policy: the heavier one (name agrees) is the MISMATCH target.
     expect(r.authenticate(claimOf(0, { dob: '20/07/1990' }))).toMatchObject({ status: 'MISMATCH', recordId: 'P1' });
+  });
+});
+
+describe('a register name the order guess flags (the register keeps its written order)', () => {
+  // "Trần Quân Dương" is written family first, but Dương is a family name too and Quân a
+  // common given name: the parser flags it family-name-last. Stored re-ordered, its exact text
+  // was only "equivalent" and every close claim (middle name missing, typo, initial) a
+  // mismatch; a claim without diacritics was flagged differently from the record.
+  const row = { rid: 'Q1', id: '001090012399', name: 'Trần Quân Dương', dob: '01/05/1990', sex: 'Nam', old: '' };
+  const control = { rid: 'Q2', id: '001090012398', name: 'Nguyễn Văn An', dob: '02/05/1990', sex: 'Nam', old: '' };
+  let r: Register;
+  beforeAll(async () => {
+    r = await build({}, [row, control]);
+  });
+  const claim = (base: typeof row, name: string) => ({ id: base.id, name, dob: base.dob, sex: base.sex });
+  it('the parser flags it (the premise of this test)', () => {
+    expect(parsePersonName(row.name).likelyReversed).toBe(true);
+    expect(parsePersonName(control.name).likelyReversed).toBe(false);
+  });
+  it.each([
+    ['as written', 'Trần Quân Dương', 'Nguyễn Văn An', 'exact/as-written'],
+    ['without diacritics', 'Tran Quan Duong', 'Nguyen Van An', 'equivalent/diacritics'],
+    ['middle name missing', 'Trần Dương', 'Nguyễn An', 'close/middle-name-missing'],
+    ['middle initial', 'Trần Q. Dương', 'Nguyễn V. An', 'close/middle-initial'],
+    ['given name first', 'Dương Trần Quân', 'An Nguyễn Văn', 'equivalent/name-order'],
+  ])('%s: the same result as a name the parser does not flag', (_label, flagged, plain, expected) => {
+    expect(fieldOf(r.authenticate(claim(row, flagged)), 'name')).toBe(expected);
+    expect(fieldOf(r.authenticate(claim(control, plain)), 'name')).toBe(expected);
+  });
+  it('"did you mean" finds it from a claim without an ID, with or without diacritics', () => {
+    for (const name of ['Trần Quân Dương', 'Tran Quan Duong']) {
+      const v = r.authenticate({ name, dob: row.dob, sex: row.sex });
+      expect(v.candidates?.map((c) => c.recordId)).toEqual(['Q1']);
+    }
+  });
+  it('"did you mean" still finds a record from a claim written given name first', () => {
+    expect(parsePersonName('An Nguyễn Văn').likelyReversed).toBe(true);
+    for (const name of ['An Nguyễn Văn', 'An Nguyen Van']) {
+      expect(r.authenticate({ name, dob: control.dob, sex: control.sex }).candidates?.map((c) => c.recordId)).toEqual(['Q2']);
+    }
   });
 });
 
