@@ -12,7 +12,8 @@
  *                                 one side of two names with diacritics: the letters are the same
  *                 tone-placement  the tone mark on the other vowel (hoà / hòa, thuỷ / thủy)
  *                 letter-case     only upper / lower case differs
- *                 spacing         only spaces differ (doubled, tabs, no-break spaces)
+ *                 spacing         only spaces or punctuation between the words differ (doubled,
+ *                                 tabs, no-break spaces; "Nguyễn-Văn-An", "An.")
  *                 name-order      the claim was written given name first
  *                 register-form   the claim differs from the canonical form at most by letter case;
  *                                 the register wrote its value irregularly (written-form.ts)
@@ -805,7 +806,8 @@ export class ClaimName {
     const t = this.text;
     let reason: number;
     if (hasCombiningMark(t) || hasLookalikeOrInvisible(t)) reason = NAME.UNICODE_FORM;
-    else if (hasIrregularSpace(t)) reason = NAME.SPACING;
+    // Spaces, or name punctuation between or after the words ("Nguyễn-Văn-An", "An.").
+    else if (hasIrregularSpace(t) || hasNamePunctuation(this.normalized)) reason = NAME.SPACING;
     else if (t.toLowerCase() === matched) reason = NAME.CASE;
     else reason = NAME.TONE_PLACEMENT;
     // Up to letter case, against an irregularly written register value: the register's form.

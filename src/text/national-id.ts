@@ -17,8 +17,16 @@
  *               province prefix starts with 0, so a 12-digit number never loses anything else
  *   10 digits   starting 1–9: a 00x prefix that lost both zeros (a number-typed column drops
  *               all leading zeros): restored the same way and flagged
+ *               A restored reading is a guess — the number may as well be a CCCD that lost
+ *               another digit ("01909001234", the last 5 of 019090012345 gone, reads as born
+ *               1809) — kept only when its birth year is one a living holder can have: 1900 to
+ *               next year (UTC; a birth on 1 January east of Greenwich). Otherwise the number
+ *               is what it is, too short: reason 'length'. A 12-digit number is decoded as
+ *               written, every century digit included (the scheme's, not a guess).
  *    9 digits   an old CMND: `kind: 'cmnd9'`, not decoded (its prefix uses a different,
- *               police-issued code list and encodes neither sex nor birth year)
+ *               police-issued code list and encodes neither sex nor birth year); one digit
+ *               repeated ("000000000", "999999999") is a placeholder, not a number: reason
+ *               'placeholder'
  *
  * Input cleaning: spaces (any whitespace), dots, dashes (ASCII and Unicode), underscores and
  * invisible characters are removed; full-width digits become ASCII; a leading apostrophe (the
@@ -71,7 +79,7 @@ export interface Cmnd9Id {
 export type ParsedNationalId = CccdId | Cmnd9Id;
 
 /** Stable failure reasons (never contain the input). */
-export type NationalIdFailureReason = 'empty' | 'unsupported-type' | 'non-digit' | 'length' | 'unknown-province';
+export type NationalIdFailureReason = 'empty' | 'unsupported-type' | 'non-digit' | 'length' | 'unknown-province' | 'placeholder';
 
 export interface NationalIdFailure {
   readonly ok: false;
@@ -176,6 +184,9 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   // the digit string — the common case, no string built.
   const asIs = n === s.length && !wide;
   if (n === 9) {
+    let same = true;
+    for (let k = 1; k < 9 && same; k++) same = digitBuf[k] === digitBuf[0];
+    if (same) return fail('placeholder');
     return { ok: true, kind: 'cmnd9', digits: asIs ? s : digitString(9), restoredLeadingZero: false };
   }
   // 10 digits starting 1–9: a 00x prefix (Hà Nội, Hà Giang, Cao Bằng, Bắc Kạn, Tuyên Quang)
@@ -192,6 +203,8 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   if (province === undefined) return fail('unknown-province');
   const g = digitBuf[3]!;
   const century = CENTURY[g]!;
+  const birthYear = century + digitBuf[4]! * 10 + digitBuf[5]!;
+  if (restored && (birthYear < 1900 || birthYear > new Date().getUTCFullYear() + 1)) return fail('length');
   return {
     ok: true,
     kind: 'cccd',
@@ -201,6 +214,6 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
     provinceName: province.shortName,
     sex: (g & 1) === 0 ? 'male' : 'female', // even digit male, odd female
     century,
-    birthYear: century + digitBuf[4]! * 10 + digitBuf[5]!,
+    birthYear,
   };
 }

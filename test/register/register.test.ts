@@ -229,6 +229,8 @@ describe('authenticate: field results and reasons', () => {
     ['name title on upper', 2, { name: 'Nguyễn Thị Trâm' }, 'name', 'equivalent/letter-case'],
     ['name as written upper', 2, { name: ' NGUYỄN THỊ TRÂM ' }, 'name', 'exact/as-written'],
     ['name spacing', 0, { name: 'Nguyễn  Văn\tAn' }, 'name', 'equivalent/spacing'],
+    ['name punctuation between words', 0, { name: 'Nguyễn-Văn-An' }, 'name', 'equivalent/spacing'],
+    ['name punctuation after', 0, { name: 'Nguyễn Văn An.' }, 'name', 'equivalent/spacing'],
     ['name given first', 0, { name: 'An Nguyễn Văn' }, 'name', 'equivalent/name-order'],
     ['name canonical vs odd register form', 7, { name: 'hồ văn bình' }, 'name', 'equivalent/register-form'],
     ['name without diacritics', 0, { name: 'Nguyen Van An' }, 'name', 'equivalent/diacritics'],

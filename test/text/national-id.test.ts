@@ -147,6 +147,11 @@ describe('parseNationalId — failures and options', () => {
 describe('parseNationalId — properties', () => {
   const province = fc.constantFrom(...VN_PROVINCES_63.map((p) => p.cccdPrefix));
   const rest = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 9, maxLength: 9 });
+  /** The rest of a CCCD whose birth year a living holder can have (1900 … this year). */
+  const thisYear = new Date().getUTCFullYear();
+  const plausibleRest = fc
+    .tuple(fc.integer({ min: 1900, max: thisYear }), fc.boolean(), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 6, maxLength: 6 }))
+    .map(([year, female, random]) => `${(year >= 2000 ? 2 : 0) + (female ? 1 : 0)}${String(year % 100).padStart(2, '0')}${random}`);
 
   it('10-digit restore: a 00x prefix that lost both zeros decodes as the 12-digit ID, flagged', () => {
     const a = parseNationalId('001090012345');
@@ -158,7 +163,7 @@ describe('parseNationalId — properties', () => {
 
   it('11-digit restore: dropping the leading zero gives the same decode, flagged', () => {
     fc.assert(
-      fc.property(province, rest, (p, r) => {
+      fc.property(province, plausibleRest, (p, r) => {
         const full = p + r;
         const a = parseNationalId(full);
         const b = parseNationalId(full.slice(1));
@@ -167,6 +172,29 @@ describe('parseNationalId — properties', () => {
       }),
       { numRuns: 1000, seed: 41 },
     );
+  });
+
+  it('a restored reading whose birth year no living holder can have is refused as too short (oracle)', () => {
+    // "01909001234": 019090012345 without its last digit, read as 001909001234 — born 1809.
+    expect(parseNationalId('01909001234')).toEqual({ ok: false, code: 'INVALID_ID', reason: 'length' });
+    expect(parseNationalId('019090012345')).toMatchObject({ ok: true, birthYear: 1990 });
+    fc.assert(
+      fc.property(province, rest, (p, r) => {
+        const full = p + r;
+        const a = parseNationalId(full);
+        const b = parseNationalId(full.slice(1));
+        if (!a.ok || a.kind !== 'cccd') return false; // 12 digits as written: always decoded
+        const plausible = a.birthYear >= 1900 && a.birthYear <= new Date().getUTCFullYear() + 1;
+        return plausible ? b.ok && b.restoredLeadingZero : !b.ok && b.reason === 'length';
+      }),
+      { numRuns: 2000, seed: 43 },
+    );
+  });
+
+  it('a 9-digit number of one repeated digit is a placeholder, not a CMND', () => {
+    for (let d = 0; d <= 9; d++) expect(parseNationalId(String(d).repeat(9))).toEqual({ ok: false, code: 'INVALID_ID', reason: 'placeholder' });
+    expect(parseNationalId('000 000 000')).toMatchObject({ ok: false, reason: 'placeholder' });
+    expect(parseNationalId('000000001')).toMatchObject({ ok: true, kind: 'cmnd9' });
   });
 
   it('decode agrees with a direct reading of the digits', () => {
