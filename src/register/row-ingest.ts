@@ -30,7 +30,7 @@ import { hasLetter } from '../text/person-name.js';
 import { PLACEHOLDER_ISSUE } from '../text/missing-values.js';
 import type { CategoryDictionary } from './category-dictionary.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
-import { dateFormatOf, nameStyleOf, packForm, packSex, sexFormOf } from './written-form.js';
+import { dateFormatOf, nameStyleOf, packForm, packSex, sexCodeOf, sexFormOf } from './written-form.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
 import { typeName } from '../util/type-name.js';
@@ -254,6 +254,13 @@ export class RowIngester {
         dob = v as number;
         dateFormat = dateFormatOf(textOf(raw)!, dob);
       }
+    }
+    // A row that contradicts its own ID (the CCCD's birth year or sex digit) is kept as the
+    // register holds it, but counted: a claim that agrees with the row will be INCONSISTENT_ID.
+    if (id.kind === 'cccd') {
+      if (dob > 0 && Math.floor(dob / 10000) !== id.birthYear) this.issue(L.id.name, 'id contradicts the date of birth');
+      const sexCell = L.sex === null ? null : cells[L.sex.storeColumn];
+      if (typeof sexCell === 'number' && sexCodeOf(sexCell) !== (id.sex === 'male' ? 1 : 2)) this.issue(L.id.name, 'id contradicts the sex');
     }
     cells[L.formColumn] = packForm(nameStyle, dateFormat, ridIsNumber);
     cells[L.recordIdColumn] = L.recordIdType === 'float64' ? (rid as number) : String(rid);

@@ -32,7 +32,7 @@
  * days-from-civil inverse of H. Hinnant, "chrono-compatible low-level date algorithms" (2013).
  */
 import { KhopError } from '../errors.js';
-import { isUnicodeSpace } from './char-class.js';
+import { isInvisible, isUnicodeSpace } from './char-class.js';
 
 export const DEFAULT_MIN_YEAR = 1800;
 export const DEFAULT_MAX_YEAR = 2100;
@@ -199,8 +199,9 @@ function fromExcelSerial(x: number, o: ResolvedOptions): DateResult {
 const groupValue = new Int32Array(3);
 const groupLen = new Int32Array(3);
 
+/** A space, or an invisible unit (zero-width space, BOM, soft hyphen…) — ignored as the ID and name readers ignore them. */
 function isSpace(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x80 && isUnicodeSpace(c));
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x80 && (isUnicodeSpace(c) || isInvisible(c)));
 }
 
 /** Full-width digit → ASCII digit code, other units unchanged. */

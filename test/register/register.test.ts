@@ -49,6 +49,19 @@ describe('Register.build', () => {
     expect(fieldOf(v, 'dob')).toBe('missing/record-missing');
   });
 
+  it('counts rows that contradict their own ID (birth year, sex), keeps them, and answers them as the ID says', async () => {
+    const rows = [
+      { rid: 'C1', id: '001090012301', name: 'Lê Văn Tám', dob: '01/05/1991', sex: 'Nam', old: '' }, // ID says 1990
+      { rid: 'C2', id: '001090012302', name: 'Lê Thị Hoa', dob: '01/05/1990', sex: 'Nữ', old: '' }, // ID says male
+      { rid: 'C3', id: '001090012303', name: 'Lê Văn Ba', dob: '01/05/1990', sex: 'Nam', old: '' }, // agrees
+      { rid: 'C4', id: '012345678', name: 'Lê Văn Bốn', dob: '01/05/1990', sex: 'Nữ', old: '' }, // CMND: encodes neither
+    ];
+    const r = await Register.build(SCHEMA, rows, { idField: 'rid', earlierIdsField: 'old' });
+    expect(r.size).toBe(4);
+    expect(r.issues.id).toEqual({ 'id contradicts the date of birth': 1, 'id contradicts the sex': 1 });
+    expect(r.authenticate({ id: rows[0]!.id, name: rows[0]!.name, dob: rows[0]!.dob, sex: 'Nam' }).status).toBe('INCONSISTENT_ID');
+  });
+
   it('reads async iterables and reports progress with numbers only', async () => {
     async function* gen() {
       for (const r of ROWS) yield r;

@@ -307,3 +307,15 @@ describe('parseDate — typed digits of a full date with a part out of range', (
     expect(typedDateDigits('1990-13')).toBe(0);
   });
 });
+
+describe('parseDate — invisible characters', () => {
+  it('ignores invisible units around a date as it ignores spaces (as the ID and name readers do)', () => {
+    for (const inv of ['\u200b', '\ufeff', '\u00ad', '\u2060', '\u200e']) {
+      expect(parseDate(`${inv}05/01/1990`)).toEqual(parseDate('05/01/1990'));
+      expect(parseDate(`1990-01-05${inv}`)).toEqual(parseDate('1990-01-05'));
+      expect(parseDate(`${inv}1990${inv}`)).toEqual(parseDate('1990'));
+    }
+    // inside the digits it is no date format: rejected with its reason, never guessed
+    expect(parseDate('05/\u200b01/1990')).toMatchObject({ ok: false, reason: 'format' });
+  });
+});
