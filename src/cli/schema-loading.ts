@@ -13,6 +13,10 @@
  *                     3. the field name read as a header name (`cccd`, `fullName`, `ngay_sinh`);
  *                   a field none of these recognises is a usage error asking for --schema;
  *   neither         suggestColumnMapping of the header; the mapping chosen is printed on stderr.
+ *                   A header with a name that looks like a data value (headerLooksLikeValue: ≥ 5
+ *                   digits, a date, an ID) is refused INVALID_INPUT naming its positions only:
+ *                   the file most likely has no header line, and guessing would print its first
+ *                   record on stderr, map its values as column names and lose it from the counts.
  *
  * Decisions: a column the guesser recognises as a record id (`id`, `stt`, `uid`…) is never
  * compared as a person field — it becomes the record-id column when --id-field is not given.
@@ -23,7 +27,7 @@
 import { readJsonFile } from './args.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../schema.js';
-import { parseMapArgument, suggestColumnMapping, type ColumnSuggestion } from '../io/column-mapping.js';
+import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote, type ColumnSuggestion } from '../io/column-mapping.js';
 
 /** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
 export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
@@ -144,6 +148,10 @@ function fromMap(map: string, req: SchemaRequest): SchemaChoice {
 }
 
 function fromHeader(req: SchemaRequest): SchemaChoice {
+  const valueLike = valueLikeHeaderPositions(req.headers);
+  if (valueLike.length > 0) {
+    throw new KhopError('INVALID_INPUT', `${req.inputLabel}: ${valueLikeNote(valueLike)}`, { details: { columns: valueLike } });
+  }
   const suggestions = suggestColumnMapping(req.headers);
   const definition: Record<string, FieldSpec> = {};
   const lines: string[] = [];

@@ -18,9 +18,18 @@
  * Trade-off: a fixed table, not fuzzy scoring — suggestions are printed for a human to accept,
  * and a wrong confident guess (`dob` inside `adobe`) is worse than none; so short English keys
  * (`id`, `dob`, `sex`, `name`) only match as whole words, never as substrings.
+ *
+ * A header name that looks like a data value (`valueLikeHeaderPositions`: five or more digits
+ * and nothing but digits and digit grouping, a date to the month or day, a national ID)
+ * means the file probably has no header line: its first record was read as the header. The
+ * command line refuses to guess from such a header (it would print the record's values and
+ * lose the record), and the "did you mean" of `parseMapArgument` never names one. A lone year
+ * (`2024`), a span (`2023-24`) or digits beside letters (`2024 income`, `col12345x`) are names, not values.
  */
 import { KhopError } from '../errors.js';
 import type { FieldKind } from '../schema.js';
+import { parseDate } from '../text/date.js';
+import { parseNationalId } from '../text/national-id.js';
 
 /** A suggested schema field for one input column. */
 export interface ColumnSuggestion {
@@ -239,6 +248,53 @@ export function suggestColumnMapping(headers: readonly string[]): ColumnSuggesti
   });
 }
 
+/** Least number of digits that makes a digits-only header a data value (an ID, a phone, a code). */
+const VALUE_DIGITS = 5;
+
+/**
+ * Whether a header name looks like a data value rather than a column name: after trimming,
+ * (a) only digits, grouped by spaces, dots or commas (a leading `+` allowed), at least
+ * {@link VALUE_DIGITS} of them — an ID, a phone number, a record number, a compact date;
+ * (b) a date `parseDate` accepts to the month or the day (`29/05/2016`, `1990-05`; a lone year
+ * such as `2024` stays a name); or (c) an ID `parseNationalId` accepts (full-width digits too).
+ */
+export function headerLooksLikeValue(header: string): boolean {
+  if (typeof header !== 'string') return false;
+  const t = header.trim();
+  if (t === '') return false;
+  let digits = 0;
+  let other = false;
+  for (let i = t.charCodeAt(0) === 0x2b ? 1 : 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (!(c === 0x20 || c === 0x2e || c === 0x2c)) {
+      // not a space . , (digit grouping): a name such as `2023-24` or `2024 income`
+      other = true;
+      break;
+    }
+  }
+  if (!other && digits >= VALUE_DIGITS) return true;
+  const date = parseDate(t);
+  if (date.ok && date.precision !== 'year') return true;
+  return parseNationalId(t).ok;
+}
+
+/** 1-based positions of the headers that look like data values ({@link headerLooksLikeValue}). */
+export function valueLikeHeaderPositions(headers: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < headers.length; i++) if (headerLooksLikeValue(headers[i]!)) out.push(i + 1);
+  return out;
+}
+
+/**
+ * What to say about value-like headers (positions only, never the text): the first record was
+ * probably read as the header.
+ */
+export function valueLikeNote(positions: readonly number[]): string {
+  const shown = positions.slice(0, 10).join(', ') + (positions.length > 10 ? ` and ${positions.length - 10} more` : '');
+  return `the header's column${positions.length === 1 ? '' : 's'} ${shown} look${positions.length === 1 ? 's' : ''} like a data value (a number, a date or an ID), not a column name: is the header line missing? Add a header line, or give --schema or --map naming the columns`;
+}
+
 /**
  * Parse a `--map` argument: comma-separated `field=column` pairs. A column name containing
  * `,` `=` or surrounding spaces is written in double quotes (`name="Họ, tên"`, `""` for a quote).
@@ -257,6 +313,9 @@ export function parseMapArgument(argument: string, headers?: readonly string[]):
   const entries = splitEntries(argument, problems);
   if (entries.length === 0 && problems.length === 0) problems.push('empty mapping: expected field=column pairs separated by commas');
   const headerSet = headers === undefined ? null : new Set(headers);
+  // A header holding a data value is probably a file's first record (no header line): then no
+  // header is suggested — it would echo that record's values (a name beside an ID, too).
+  const valueLike = headers === undefined ? [] : valueLikeHeaderPositions(headers);
   const seen = new Set<string>();
   entries.forEach(({ field, column, hasEquals }, k) => {
     const label = `entry ${k + 1}`;
@@ -273,13 +332,14 @@ export function parseMapArgument(argument: string, headers?: readonly string[]):
     }
     seen.add(field);
     if (headerSet !== null && !headerSet.has(column)) {
-      const hint = closestHeader(column, headers!);
+      const hint = valueLike.length > 0 ? null : closestHeader(column, headers!);
       problems.push(`${label}: column "${column}" (for field "${field}") is not in the header${hint === null ? '' : `; did you mean "${hint}"?`}`);
       return;
     }
     out[field] = column;
   });
   if (problems.length > 0) {
+    if (valueLike.length > 0 && problems.some((p) => p.includes('is not in the header'))) problems.push(valueLikeNote(valueLike));
     throw new KhopError('INVALID_ARGUMENT', `invalid column mapping: ${problems.join('; ')}`, { details: { problems } });
   }
   return Object.freeze(out);
@@ -351,7 +411,8 @@ function splitEntries(s: string, problems: string[]): Entry[] {
 
 /**
  * The header that folds to the same key as `column`, else the closest by edit distance of the
- * folded forms: at most 1 for keys shorter than 8 characters, 2 for longer ones.
+ * folded forms: at most 1 for keys shorter than 8 characters, 2 for longer ones. Not called
+ * when a header looks like a data value (see parseMapArgument).
  */
 function closestHeader(column: string, headers: readonly string[]): string | null {
   const folded = foldHeader(column);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pairwiseMetrics } from '../../src/eval/pairwise.js';
+import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
 import { cli, csvObjects, leakedValues, tempDir, writePeopleCsv, type CliRun, type PeopleFixture } from './cli-helpers.js';
 
 const tmp = tempDir();
@@ -146,6 +147,25 @@ describe('khop dedupe: formats, mappings and exit codes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^khop: error: .*ho_tenn/);
+  });
+
+  it('a CSV without a header line exits 2 naming column positions only, and writes nothing (and no "did you mean" of a mistyped --map echoes the record)', async () => {
+    const people = [...generatePopulation({ size: 40, seed: 5 })];
+    const cells = (p: PopulationRow): string[] => [p.recordId, p.id, p.fullName, '29/05/2016', p.sex, p.province, p.address];
+    writeFileSync(join(t.dir, 'noheader.csv'), people.map((p) => cells(p).map((c) => `"${c}"`).join(',')).join('\n') + '\n');
+    const first = cells(people[0]!);
+    for (const argv of [
+      ['dedupe', 'noheader.csv', '-o', 'nh.csv'],
+      ['dedupe', 'noheader.csv', '-o', 'nh.csv', '--map', `name=${first[2]!.slice(0, -1)},dob=29/05/2015`],
+    ]) {
+      const r = await cli(argv, t.dir);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/column.* 4 look.* like a data value .*is the header line missing\?/);
+      expect(r.stderr).not.toContain('did you mean');
+      expect(leakedValues(r.stderr, first.slice(1).filter((v) => v.length >= 3))).toEqual([]);
+      expect(existsSync(join(t.dir, 'nh.csv'))).toBe(false);
+    }
   });
 
   it('exits 2 for a --schema file with a bad kind or bad JSON, and for a missing input file', async () => {

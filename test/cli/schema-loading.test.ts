@@ -6,6 +6,9 @@ import { suggestColumnMapping } from '../../src/io/column-mapping.js';
 import { FIELD_KINDS } from '../../src/schema.js';
 import { isKhopError } from '../../src/errors.js';
 import { tempDir } from './cli-helpers.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { parseDate } from '../../src/text/date.js';
+import { parseNationalId } from '../../src/text/national-id.js';
 
 const t = tempDir();
 afterAll(() => t.remove());
@@ -86,6 +89,37 @@ describe('loadSchema', () => {
   it('no recognisable column is a schema error; no column at all is an input error', async () => {
     expect(await code(loadSchema({ headers: ['a', 'b'], inputLabel: 'x', strictColumns: true }))).toBe('INVALID_SCHEMA');
     expect(await code(loadSchema({ headers: [], inputLabel: 'x', strictColumns: true }))).toBe('INVALID_INPUT');
+  });
+
+  it('a header that is a record (a file without a header line) is refused INVALID_INPUT naming positions, never values', async () => {
+    // seeded: the first record of synthetic files, as the guesser would have read it
+    let refused = 0;
+    let rows = 0;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      for (const p of generatePopulation({ size: 200, seed, duplicateRate: 0.2 })) {
+        rows++;
+        const headers = [p.recordId, p.id, p.fullName, p.dob, p.sex, p.province, p.address];
+        let err: unknown = null;
+        try {
+          await loadSchema({ headers, inputLabel: 'x.csv', strictColumns: true });
+        } catch (e) {
+          err = e;
+        }
+        const hasValue = parseNationalId(p.id).ok || (parseDate(p.dob).ok && (parseDate(p.dob) as { precision: string }).precision !== 'year');
+        if (hasValue) {
+          expect(isKhopError(err) && err.code).toBe('INVALID_INPUT');
+        }
+        if (isKhopError(err) && err.code === 'INVALID_INPUT') {
+          refused++;
+          expect(err.message).toMatch(/is the header line missing\?/);
+          for (const v of headers.slice(1)) if (v.trim().length >= 3) expect(err.message).not.toContain(v.trim());
+        }
+      }
+    }
+    expect(refused / rows).toBeGreaterThan(0.95);
+    // with --map the header is neither guessed from nor echoed
+    const c = await loadSchema(req({ headers: ['0', '079216667865', 'ho_ten', 'ngay_sinh'], map: 'name=ho_ten,dob=ngay_sinh' }));
+    expect(c.schema.fields.map((f) => f.name)).toEqual(['name', 'dob']);
   });
 
   it('FIELD_NAME_KINDS agrees with the guesser: every field it assigns has that kind', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
-import { foldHeader, parseMapArgument, suggestColumnMapping } from '../../src/io/column-mapping.js';
+import { foldHeader, headerLooksLikeValue, parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions } from '../../src/io/column-mapping.js';
 
 /** [header, field, kind, confidence] for a header on its own. */
 const ALONE: Array<[string, string | null, string | null, 'exact' | 'partial' | null]> = [
@@ -163,5 +163,43 @@ describe('parseMapArgument', () => {
     const m = parseMapArgument('__proto__=x');
     expect(Object.keys(m)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
+});
+
+describe('headerLooksLikeValue (a file whose first record was read as its header)', () => {
+  // names that real exports use, including digits beside letters and a lone year
+  const NAMES = [
+    ...ALONE.map(([h]) => h),
+    'record_id', 'stt', 'so_cccd', 'ho_ten', 'ngay_sinh', 'Ngày sinh', 'gioi_tinh', 'tinh', 'dia_chi', 'ghi_chu',
+    '2024 income', 'thu_nhap_2024', 'Q1/2024 amount', 'col12345x', '2024', '1990', 'A1', '1', '0', '42', '2023-24', '2023-2024', '(028) 3822',
+    'id_12345', 'Nam', 'Nữ', 'Hồ Chí Minh', 'x-1', '(1)', '#',
+  ];
+  it.each(NAMES)('%j is a name', (h) => {
+    expect(headerLooksLikeValue(h)).toBe(false);
+  });
+  // values: IDs, dates, phone numbers, record numbers
+  const VALUES = [
+    '079216667865', '001169410986', '12345', '00012', '0912 345 678', '+84 912 345 678', '29/05/2016',
+    '3/12/1969', '1990-05-01', '1990-05', '05/1990', '19900501', '12.345.678', ' 079216667865 ', '０７９２１６６６７８６５', '001-090-012-345',
+  ];
+  it.each(VALUES)('%j is a value', (h) => {
+    expect(headerLooksLikeValue(h)).toBe(true);
+  });
+  it('lists 1-based positions', () => {
+    expect(valueLikeHeaderPositions(['0', '079216667865', 'Văn Mẫn Nguyên', '29/05/2016', 'Nam'])).toEqual([2, 4]);
+    expect(valueLikeHeaderPositions(['ho_ten', 'ngay_sinh'])).toEqual([]);
+  });
+  it('parseMapArgument names no header when one looks like a value (the "did you mean" would echo a record)', () => {
+    const headers = ['0', '079216667865', 'Văn Mẫn Nguyên', '29/05/2016', 'Nam'];
+    let message = '';
+    try {
+      parseMapArgument('name=Văn Mẫn Nguyễn,dob=29/05/2017', headers);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('is not in the header');
+    expect(message).not.toContain('did you mean');
+    expect(message).toContain("the header's columns 2, 4 look like a data value");
+    for (const h of headers.slice(1)) expect(message.replace(/Văn Mẫn Nguyễn|29\/05\/2017/g, '')).not.toContain(h);
   });
 });
