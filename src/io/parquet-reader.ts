@@ -13,8 +13,16 @@
  *     null → null (missing)             nested (LIST, MAP, STRUCT) → left as decoded
  *   A string with U+FFFD → row rejected INVALID_ENCODING (as for CSV); ±Infinity or a date
  *   outside JavaScript's range → row rejected INVALID_VALUE.
- *   DECIMAL goes through a JavaScript number (hyparquet's conversion): exact up to 15–16
- *   significant digits, enough for any 12-digit ID stored as DECIMAL(12,0).
+ *   DECIMAL with scale 0 stored as INT32, INT64 or FIXED_LEN_BYTE_ARRAY (DuckDB's DECIMAL(19,0),
+ *   DECIMAL(38,0)) → its exact decimal string: khop reads the unscaled integer itself (the
+ *   column's DECIMAL annotation is dropped from the metadata hyparquet decodes with), since
+ *   hyparquet's conversion goes through a JavaScript number and would round 1234567890123456789.
+ *   Other DECIMALs (a scale, or BYTE_ARRAY storage) go through a number: exact up to 15–16
+ *   significant digits, enough for any 12-digit ID.
+ *   A number beyond ±2^53 (a DOUBLE — DuckDB writes HUGEINT as DOUBLE — or a large DECIMAL with
+ *   a scale) is handed on as a number, not its digits: those digits may not be the ones
+ *   written, so a schema that uses the column refuses the row (isInexactNumber), and a column
+ *   no field uses costs nothing.
  * - Compression: hyparquet alone reads UNCOMPRESSED and SNAPPY (verified in its README and
  *   datapage.js). khop adds GZIP and BROTLI through node:zlib, and ZSTD where node:zlib has
  *   it (Node ≥ 22.15); LZO, LZ4 and, on older Node, ZSTD need `hyparquet-compressors` (not a
@@ -32,6 +40,7 @@ import type { AsyncBuffer, Compressors, FileMetaData, ParquetParsers } from 'hyp
 import { KhopError, isKhopError } from '../errors.js';
 import { BatchRecordSource, checkBaseOptions, throwIfProblems, type ProgressFacts, type ReadOptionsBase } from './record-source.js';
 import { newRowValues, type RecordItem, type RecordSource, type RejectCode } from './record-types.js';
+import { isInexactNumber } from '../util/type-name.js';
 
 export interface ParquetReadOptions extends ReadOptionsBase {
   /** Read only these columns (Parquet is columnar: unread columns cost nothing). Default: all top-level columns. */
@@ -162,7 +171,8 @@ export async function readParquet(source: string | Uint8Array, options: ParquetR
       throw new KhopError('INVALID_INPUT', 'input is not a readable Parquet file (bad magic number or corrupt footer)', { cause: e });
     }
     checkRowCounts(metadata);
-    const all = parquetSchema(metadata).children.map((c) => c.element.name);
+    const top = parquetSchema(metadata).children;
+    const all = top.map((c) => c.element.name);
     let names = all;
     if (options.columns !== undefined) {
       const unknown = options.columns.filter((c) => !all.includes(c));
@@ -184,11 +194,42 @@ export async function readParquet(source: string | Uint8Array, options: ParquetR
         { details: { codecs: unreadable } },
       );
     }
-    return new ParquetRecordSource(file, handle, metadata, names, options);
+    const exact = exactDecimalColumns(top);
+    if (exact.size > 0) metadata = { ...metadata, schema: metadata.schema.map((e) => (exact.has(e) ? { ...e, converted_type: undefined, logical_type: undefined } : e)) };
+    const rawDecimal = names.map((n) => top.some((c) => c.element.name === n && exact.has(c.element)));
+    return new ParquetRecordSource(file, handle, metadata, names, rawDecimal, options);
   } catch (e) {
     await handle?.close();
     throw e;
   }
+}
+
+type SchemaElement = FileMetaData['schema'][number];
+
+/**
+ * The top-level leaf columns holding DECIMAL with scale 0 in INT32, INT64 or
+ * FIXED_LEN_BYTE_ARRAY storage: read as their unscaled integers and written as exact decimal
+ * strings (see the file header), not through hyparquet's lossy number conversion.
+ */
+function exactDecimalColumns(top: ReadonlyArray<{ element: SchemaElement; children: readonly unknown[] }>): Set<SchemaElement> {
+  const out = new Set<SchemaElement>();
+  for (const c of top) {
+    const e = c.element;
+    if (c.children.length > 0 || e.repetition_type === 'REPEATED') continue;
+    const decimal = e.converted_type === 'DECIMAL' || e.logical_type?.type === 'DECIMAL';
+    const scale = e.logical_type?.type === 'DECIMAL' ? e.logical_type.scale : (e.scale ?? 0);
+    if (decimal && (scale ?? 0) === 0 && (e.type === 'INT32' || e.type === 'INT64' || e.type === 'FIXED_LEN_BYTE_ARRAY')) out.add(e);
+  }
+  return out;
+}
+
+/** A big-endian two's-complement integer (a DECIMAL's unscaled value) as a decimal string. */
+function decimalStringOf(bytes: Uint8Array): string {
+  if (bytes.length === 0) return '0';
+  let value = 0n;
+  for (let i = 0; i < bytes.length; i++) value = (value << 8n) | BigInt(bytes[i]!);
+  if (bytes[0]! >= 0x80) value -= 1n << BigInt(bytes.length * 8); // sign bit set: subtract 2^bits
+  return value.toString();
 }
 
 /** A row count from the footer as a bigint, or -1n when it is not a count. */
@@ -222,10 +263,13 @@ class ParquetRecordSource extends BatchRecordSource {
   private handle: FileHandle | null;
   private readonly metadata: FileMetaData;
   private readonly totalRows: number;
+  /** Per column (in `names` order): a DECIMAL read as its unscaled integer (exactDecimalColumns). */
+  private readonly rawDecimal: readonly boolean[];
   private rowsDone = 0;
 
-  constructor(file: FileBuffer | MemoryBuffer, handle: FileHandle | null, metadata: FileMetaData, names: readonly string[], base: ReadOptionsBase) {
+  constructor(file: FileBuffer | MemoryBuffer, handle: FileHandle | null, metadata: FileMetaData, names: readonly string[], rawDecimal: readonly boolean[], base: ReadOptionsBase) {
     super(null, null, base);
+    this.rawDecimal = rawDecimal;
     this.file = file;
     this.handle = handle;
     this.metadata = metadata;
@@ -268,7 +312,7 @@ class ParquetRecordSource extends BatchRecordSource {
         });
       }
       const batch: RecordItem[] = new Array(rows.length);
-      for (let r = 0; r < rows.length; r++) batch[r] = toItem(rows[r]!, names, groupStart + r + 1);
+      for (let r = 0; r < rows.length; r++) batch[r] = toItem(rows[r]!, names, this.rawDecimal, groupStart + r + 1);
       groupStart += groupRows;
       this.rowsDone = groupStart;
       rows = [];
@@ -296,7 +340,7 @@ class ParquetRecordSource extends BatchRecordSource {
 }
 
 /** Convert one decoded row (values in `names` order) into an item. */
-function toItem(row: unknown[], names: readonly string[], rowNumber: number): RecordItem {
+function toItem(row: unknown[], names: readonly string[], rawDecimal: readonly boolean[], rowNumber: number): RecordItem {
   const values = newRowValues();
   for (let j = 0; j < names.length; j++) {
     const v = row[j];
@@ -310,7 +354,7 @@ function toItem(row: unknown[], names: readonly string[], rowNumber: number): Re
       case 'number':
         if (Number.isNaN(v)) out = null;
         else if (!Number.isFinite(v)) bad = 'INVALID_VALUE';
-        else out = String(v);
+        else out = isInexactNumber(v) ? v : String(v); // beyond 2^53: left a number, refused where it is used
         break;
       case 'bigint':
         out = v.toString();
@@ -326,6 +370,7 @@ function toItem(row: unknown[], names: readonly string[], rowNumber: number): Re
         break;
       default:
         if (v === null) out = null;
+        else if (rawDecimal[j] === true && v instanceof Uint8Array) out = decimalStringOf(v);
         else if (v instanceof Date) {
           const t = v.getTime();
           if (Number.isNaN(t)) bad = 'INVALID_VALUE';

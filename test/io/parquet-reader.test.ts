@@ -33,6 +33,16 @@ beforeAll(async () => {
             1090012345::DECIMAL(12,0) AS dec_id, DATE '1900-02-28' AS old_date, [1, 2] AS list`,
     'types.parquet',
   );
+  // Large integers: DECIMAL(19,0) and (38,0) are 16-byte FIXED_LEN_BYTE_ARRAY, (18,0) INT64, (9,0) INT32;
+  // HUGEINT is written as DOUBLE. Negative values check the two's complement.
+  await copy(
+    `SELECT 1234567890123456789::DECIMAL(19,0) AS d19, -1234567890123456789::DECIMAL(19,0) AS d19neg,
+            12345678901234567890123::DECIMAL(38,0) AS d38, 9007199254740993::DECIMAL(18,0) AS d18,
+            -123456789::DECIMAL(9,0) AS d9, 123.45::DECIMAL(10,2) AS d2, 9007199254740993::HUGEINT AS huge,
+            NULL::DECIMAL(19,0) AS dnull
+     UNION ALL SELECT 0, -1, 1, -9007199254740993, 0, -0.5, -9007199254740993, 7`,
+    'big-decimal.parquet',
+  );
   await copy(`SELECT 1 AS n, '\\xFF'::BLOB AS raw UNION ALL SELECT 2, 'ok'::BLOB`, 'bad-utf8.parquet');
   await copy(`SELECT 1 AS n, 'infinity'::DOUBLE AS d UNION ALL SELECT 2, 2.0`, 'infinite.parquet');
   await copy(`SELECT 1 AS a, 'x' AS b WHERE false`, 'empty.parquet');
@@ -82,6 +92,17 @@ describe('readParquet', () => {
       old_date: '1900-02-28',
       list: [1, 2],
     });
+  });
+
+  it('reads a DECIMAL of scale 0 as its exact decimal string; a DOUBLE beyond 2^53 stays a number (refused where used)', async () => {
+    const rows = rowsOf(await collect(await readParquet(f('big-decimal.parquet'))));
+    expect(rows).toEqual([
+      { d19: '1234567890123456789', d19neg: '-1234567890123456789', d38: '12345678901234567890123', d18: '9007199254740993', d9: '-123456789', d2: '123.45', huge: 9007199254740992, dnull: null },
+      { d19: '0', d19neg: '-1', d38: '1', d18: '-9007199254740993', d9: '0', d2: '-0.5', huge: -9007199254740992, dnull: '7' },
+    ]);
+    // only the requested columns, still exact
+    const some = rowsOf(await collect(await readParquet(f('big-decimal.parquet'), { columns: ['d18', 'd2'] })));
+    expect(some[0]).toEqual({ d18: '9007199254740993', d2: '123.45' });
   });
 
   it('reads only the requested columns, in the requested order', async () => {

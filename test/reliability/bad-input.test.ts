@@ -4,7 +4,7 @@
 // rejected = input rows, and that no built-in prototype was touched. Case ids (F = files,
 // V = values, D = dedupe rows) match the table in docs/bad-input.md.
 import { gzipSync } from 'node:zlib';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -1073,4 +1073,45 @@ describe('dedupe rows holding bad values', () => {
     const one = { ...j, comparisons: j.comparisons.filter((c) => c.name === 'dob') };
     await expect(dedupe(rows, { schema: SCHEMA, compare: ['dob'], threads: 1, model: FellegiSunterModel.fromJSON(one) })).resolves.toBeDefined();
   });
+
+  /** Write `text` to a file of the test directory; its path. */
+  async function writeTemp(name: string, text: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  }
+
+  it('D31: integers beyond 2^53 (JSON numbers rounded by JSON.parse) as a record id or a field value are refused, never read as their rounded digits', async () => {
+    // Seeded: ids that JSON.parse rounds onto each other and onto exact ones (2^53 + k rounds
+    // to an even neighbour), written as NDJSON numbers like an exporter that keeps BIGINTs.
+    const rng = new Rng(31);
+    const big: string[] = [];
+    for (let i = 0; i < 40; i++) big.push((2n ** 53n + BigInt(1 + rng.int(1000))).toString());
+    big.push('12345678901234567890', '9007199254740993', '9007199254740992');
+    const base = baseRows();
+    const lines = base.map((row, i) => JSON.stringify({ ...row, rid: 1000 + i }));
+    for (const [k, b] of big.entries()) lines.push(`{"rid":${b},"id":"0010${String(90 + (k % 10))}0${String(10000 + k)}","name":"Kiều Văn ${k}","dob":"01/02/1990","sex":"Nam"}`);
+    const source = await openRecords(await writeTemp('d31.ndjson', lines.join('\n') + '\n'));
+    const r = await dedupe(source, { schema: SCHEMA, idField: 'rid', threads: 1, uSampleSize: 2000 });
+    expectDedupeAccounted(r, base.length + big.length, big);
+    expect(r.rejected.map((x) => [x.index, x.code])).toEqual(big.map((_, k) => [base.length + k, 'WRONG_TYPE']));
+    expect(r.rejected[0]!.reason).toBe('the record id column "rid" holds a number too large to be exact (beyond 2^53; write it as text)');
+    // The same ids written as text are exact and accepted.
+    const text = lines.map((l) => l.replace(/^\{"rid":(\d+),/, '{"rid":"$1",'));
+    const rt = await dedupe(await openRecords(await writeTemp('d31t.ndjson', text.join('\n') + '\n')), { schema: SCHEMA, idField: 'rid', threads: 1, uSampleSize: 2000 });
+    expect(rt.rejected).toEqual([]);
+    // A field value beyond 2^53 (an identifier, a national ID) rejects its row too, naming the field.
+    const { r: f, offset } = await runDedupe([{ ...base[0], id: 2 ** 60 }, { ...base[1], phone: 9007199254740993 }], { schema: { ...SCHEMA, phone: { kind: 'identifier' } } });
+    expect(f.rejected.map((x) => [x.index - offset, x.code, x.reason])).toEqual([
+      [0, 'WRONG_TYPE', 'field "id" holds a number too large to be exact (beyond 2^53; write it as text), expected text'],
+      [1, 'WRONG_TYPE', 'field "phone" holds a number too large to be exact (beyond 2^53; write it as text), expected text'],
+    ]);
+    // A register refuses them alike: no two rows share a rounded record id.
+    const reg = await Register.build(SCHEMA, await openRecords(await writeTemp('d31r.ndjson', lines.join('\n') + '\n')), { idField: 'rid' });
+    expect(reg.size).toBe(base.length);
+    expect(reg.rejected.map((x) => x.code)).toEqual(big.map(() => 'WRONG_TYPE'));
+    expect(reg.rejected[0]!.reason).toMatch(/column "rid" holds a number too large to be exact/);
+    expect(() => reg.remove(9007199254740993)).toThrow(/record id must be a string or a finite number of at most 2\^53/);
+  });
+
 });
