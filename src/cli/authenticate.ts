@@ -130,7 +130,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     // first record lacks it, every claim may come back INVALID_ID: say so.
     const idField = schema.fields.find((f) => f.kind === 'nationalId');
     if (idField !== undefined && plan.find((p) => p.field === idField.name)?.found === false) {
-      ctx.info(`note: the first record of ${input.label} has no key "${idField.column}" (the register's ID field "${idField.name}"); give --map ${idField.name}=KEY if the claims name it otherwise`);
+      ctx.info(`note: the first records of ${input.label} have no key "${idField.column}" (the register's ID field "${idField.name}"); give --map ${idField.name}=KEY if the claims name it otherwise`);
     }
     const fields = schema.fields.map((f) => f.name);
     const columns = verdictColumns(fields);

@@ -77,7 +77,7 @@ export class InputFile {
     return new InputFile(path, basename(path), source);
   }
 
-  /** Column names (CSV header, Parquet schema, keys of the first NDJSON object). */
+  /** Column names (CSV header, Parquet schema, the keys of the first NDJSON objects: readNdjson). */
   get headers(): readonly string[] {
     return this.source.columns;
   }

@@ -5,7 +5,7 @@
  *                   a field's input column is its `column`, else its own name — so a file keyed
  *                   by column name needs no `column` at all);
  *   --map PAIRS     field=column pairs (parseMapArgument checks every column against the header,
- *                   for NDJSON the first record's keys);
+ *                   for NDJSON the keys of its first records — readNdjson's lookahead);
  *                   the kind of each field is decided, first rule that applies, by
  *                     1. the field name, when it is one of the names the header guesser uses
  *                        (id, name, dob, sex, province, address… — FIELD_NAME_KINDS below),
@@ -21,7 +21,7 @@
  * Decisions: a column the guesser recognises as a record id (`id`, `stt`, `uid`…) is never
  * compared as a person field — it becomes the record-id column when --id-field is not given.
  * Every schema column must be in the header of CSV and Parquet inputs (a typo must stop the run,
- * not silently compare nothing); for NDJSON, whose header is the first object's keys, a missing
+ * not silently compare nothing); for NDJSON, whose header is the keys of its first records, a missing
  * column is only noted. Messages name fields, columns and files — never a record value.
  */
 import { readJsonFile } from './args.js';
@@ -113,14 +113,14 @@ async function fromSchemaFile(path: string, req: SchemaRequest, headerSet: Reado
         details: { problems: missing.map((f) => `column "${f.column}" of field "${f.name}" is not in the header`) },
       });
     }
-    notes.push(`note: schema columns not in the first record of ${req.inputLabel}: ${list}`);
+    notes.push(`note: schema columns not in the first records of ${req.inputLabel}: ${list}`);
   }
   return { schema, idField: req.idField, notes };
 }
 
 function fromMap(map: string, req: SchemaRequest): SchemaChoice {
-  // Checked against the header for every format (for NDJSON: the first record's keys), since a
-  // typo in --map must stop the run; --schema is the way to name keys the first record lacks.
+  // Checked against the header for every format (for NDJSON: the keys of its first records), since
+  // a typo in --map must stop the run; --schema is the way to name keys those records lack.
   const mapping = parseMapArgument(map, req.headers);
   const suggestions = suggestColumnMapping(req.headers);
   const byHeader = new Map(suggestions.map((s) => [s.header, s]));

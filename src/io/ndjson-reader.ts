@@ -18,8 +18,14 @@
  *   as JSON.parse made them.
  * - A NUL byte among the first bytes of UTF-8 input → KhopError('INVALID_INPUT'): JSON never
  *   contains one raw, it is the mark of UTF-16 without a byte-order mark.
- * - `columns` are the keys of the first object within the first {@link COLUMN_LOOKAHEAD_CHARS}
- *   of text (empty when none); later rows are not checked against them (JSON rows may omit keys).
+ * - `columns` are the union of the keys of the objects read ahead before the first row is
+ *   handed out — the first {@link COLUMN_LOOKAHEAD_ROWS} non-blank lines, or as many as are
+ *   read within {@link COLUMN_LOOKAHEAD_CHARS} of text (the read stops at the first chunk that
+ *   reaches either bound), in first-seen
+ *   order; empty when there is no object. An exporter that omits null keys (`{"id":1}` then
+ *   `{"id":2,"email":"…"}`) still names every column its first rows use, so a schema guessed
+ *   from `columns` does not drop a field for every row. Later rows are not checked against
+ *   them (JSON rows may omit keys, or hold keys the lookahead did not see).
  */
 import { KhopError } from '../errors.js';
 import { ByteInput, type ByteSource } from './byte-source.js';
@@ -44,8 +50,10 @@ export interface NdjsonReadOptions extends ReadOptionsBase {
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
-/** How far ahead (UTF-16 code units) `readNdjson` looks for the first object to name the columns. */
+/** How far ahead (UTF-16 code units) `readNdjson` reads to name the columns (see the file header). */
 export const COLUMN_LOOKAHEAD_CHARS = 1 << 20;
+/** How many lines `readNdjson` reads ahead to name the columns (see the file header). */
+export const COLUMN_LOOKAHEAD_ROWS = 1000;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -100,10 +108,14 @@ class NdjsonRecordSource extends TextInputSource {
     this.keepRaw = keepRaw;
   }
 
-  /** Read ahead until the first object is seen (its keys name the columns) or the lookahead ends. */
+  /**
+   * Read ahead (COLUMN_LOOKAHEAD_ROWS non-blank lines or COLUMN_LOOKAHEAD_CHARS of text) and
+   * name the columns: the union of the keys of the objects among the first COLUMN_LOOKAHEAD_ROWS
+   * lines read, in first-seen order.
+   */
   async start(): Promise<void> {
     let seen = 0;
-    while (!this.eof && seen < COLUMN_LOOKAHEAD_CHARS && !this.batch.some((it) => it.kind === 'row')) {
+    while (!this.eof && seen < COLUMN_LOOKAHEAD_CHARS && this.batch.length < COLUMN_LOOKAHEAD_ROWS) {
       const r = await this.text.next();
       if (r.done === true) this.finish();
       else {
@@ -111,8 +123,14 @@ class NdjsonRecordSource extends TextInputSource {
         this.push(r.value);
       }
     }
-    const first = this.batch.find((it) => it.kind === 'row');
-    if (first !== undefined && first.kind === 'row') this.names = Object.freeze(Object.keys(first.values));
+    const names = new Set<string>();
+    const batch = this.batch;
+    const n = Math.min(batch.length, COLUMN_LOOKAHEAD_ROWS);
+    for (let i = 0; i < n; i++) {
+      const it = batch[i]!;
+      if (it.kind === 'row') for (const k of Object.keys(it.values)) names.add(k);
+    }
+    if (names.size > 0) this.names = Object.freeze([...names]);
   }
 
   protected async *produce(): AsyncGenerator<RecordItem[]> {

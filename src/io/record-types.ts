@@ -135,7 +135,7 @@ export interface ReadSummary {
  */
 export interface RecordSource extends AsyncIterable<RecordItem> {
   readonly format: RecordFormat;
-  /** Column names, in file order (CSV header, Parquet schema, keys of the first NDJSON object). */
+  /** Column names, in file order (CSV header, Parquet schema; NDJSON: the union of the keys of the first objects, in first-seen order — see readNdjson). */
   readonly columns: readonly string[];
   /** Decoded text encoding (null for Parquet). */
   readonly encoding: TextEncodingName | null;

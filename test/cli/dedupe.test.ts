@@ -141,9 +141,20 @@ describe('khop dedupe: formats, mappings and exit codes', () => {
     expect(r.stderr).not.toContain('Lê Văn Tám');
   });
 
+  it('NDJSON from an exporter that omits null keys: the guessed schema has every field the first records use', async () => {
+    const people = [...generatePopulation({ size: 60, seed: 9, duplicateRate: 0.3 })];
+    // the first record has no date (its key omitted), the second no ID
+    const lines = people.map((p, i) => JSON.stringify(i === 0 ? { so_cccd: p.id, ho_ten: p.fullName } : i === 1 ? { ho_ten: p.fullName, ngay_sinh: p.dob } : { so_cccd: p.id, ho_ten: p.fullName, ngay_sinh: p.dob }));
+    writeFileSync(join(t.dir, 'omit.ndjson'), lines.join('\n') + '\n');
+    const r = await cli(['dedupe', 'omit.ndjson', '-o', 'omit.csv'], t.dir);
+    expect(r.stderr).toMatch(/so_cccd\s+→ id \(nationalId\)/);
+    expect(r.stderr).toMatch(/ngay_sinh\s+→ dob \(date\)/);
+    expect(r.code).toBe(0);
+  });
+
   it('exits 2 with one line naming the column for an unknown column in --map', async () => {
     const r = await cli(['dedupe', 'b.ndjson', '--map', 'id=cccd,name=ho_tenn'], t.dir);
-    // NDJSON headers are the first record's keys: the unknown column is still caught
+    // NDJSON headers are the keys of its first records: the unknown column is still caught
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^khop: error: .*ho_tenn/);

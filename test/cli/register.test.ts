@@ -145,10 +145,10 @@ describe('khop authenticate', () => {
   it('NDJSON claims whose first record has no ID key: a note says so (the claims are still answered)', async () => {
     writeFileSync(join(t.dir, 'claims-noid.ndjson'), claims.slice(0, 20).map((c) => JSON.stringify({ cccd: c.id, ho_ten: c.fullName })).join('\n') + '\n');
     const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims-noid.ndjson', '--format', 'ndjson'], t.dir);
-    expect(r.stderr).toContain('note: the first record of claims-noid.ndjson has no key "so_cccd" (the register\'s ID field "id"); give --map id=KEY');
+    expect(r.stderr).toContain('note: the first records of claims-noid.ndjson have no key "so_cccd" (the register\'s ID field "id"); give --map id=KEY');
     expect(r.stdout.trim().split('\n')).toHaveLength(20);
     const ok = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims-noid.ndjson', '--format', 'ndjson', '--map', 'id=cccd,name=ho_ten'], t.dir);
-    expect(ok.stderr).not.toContain('note: the first record');
+    expect(ok.stderr).not.toContain('note: the first records');
     expect(ok.stdout.split('\n').filter((l) => l.includes('"INVALID_ID"')).length).toBeLessThan(20);
   });
 

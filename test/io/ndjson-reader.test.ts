@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readNdjson } from '../../src/io/ndjson-reader.js';
+import { COLUMN_LOOKAHEAD_ROWS, readNdjson } from '../../src/io/ndjson-reader.js';
 import { RAW_TEXT_LIMIT, ROW_PROTOTYPE } from '../../src/io/record-types.js';
 import { chunked, collect, concatBytes, rejectedOf, rowsOf, utf8 } from './io-test-helpers.js';
 
 describe('readNdjson', () => {
-  it('reads objects, names columns from the first object, keeps JSON value types', async () => {
+  it('reads objects, names columns from the keys of the first objects, keeps JSON value types', async () => {
     const src = await readNdjson(utf8('{"ho_ten":"Nguyễn Văn An","nam":1990,"tags":["a"]}\n{"ho_ten":"Lê B","extra":null}\n'));
-    expect(src.columns).toEqual(['ho_ten', 'nam', 'tags']);
+    expect(src.columns).toEqual(['ho_ten', 'nam', 'tags', 'extra']);
     const items = await collect(src);
     expect(rowsOf(items)).toEqual([
       { ho_ten: 'Nguyễn Văn An', nam: 1990, tags: ['a'] },
@@ -93,6 +93,34 @@ describe('readNdjson', () => {
       le[3 + 2 * i] = s.charCodeAt(i) >>> 8;
     }
     expect(rowsOf(await collect(await readNdjson(le)))).toEqual([{ a: 'ệ' }]);
+  });
+
+  it('columns are the union of the keys of the lookahead rows, in first-seen order (an exporter that omits null keys)', async () => {
+    const KEYS = ['so_cccd', 'ho_ten', 'ngay_sinh', 'email', 'sdt', '__proto__', 'constructor'];
+    const row = fc.array(fc.constantFrom(...KEYS), { maxLength: 7 }).map((ks) => JSON.stringify(Object.fromEntries(ks.map((k, i) => [k, i]))));
+    const line = fc.oneof({ weight: 8, arbitrary: row }, { weight: 1, arbitrary: fc.constantFrom('[1]', '{"a":', '', '  ') });
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.array(fc.nat({ max: 300 }), { maxLength: 4 }), async (lines, cuts) => {
+        const bytes = utf8(lines.join('\n'));
+        const expected = new Set<string>();
+        for (const l of lines) {
+          try {
+            const v: unknown = JSON.parse(l);
+            if (typeof v === 'object' && v !== null && !Array.isArray(v)) for (const k of Object.keys(v)) expected.add(k);
+          } catch {
+            // not JSON: no keys
+          }
+        }
+        expect((await readNdjson(bytes)).columns).toEqual([...expected]);
+        expect((await readNdjson(chunked(bytes, cuts))).columns).toEqual([...expected]);
+      }),
+      { numRuns: 200, seed: 11 },
+    );
+    // bounded: keys first seen after the lookahead's rows are not columns (the rows still read)
+    const many = Array.from({ length: COLUMN_LOOKAHEAD_ROWS }, () => '{"a":1}');
+    const src = await readNdjson(utf8([...many, '{"late":2}'].join('\n') + '\n'));
+    expect(src.columns).toEqual(['a']);
+    expect(rowsOf(await collect(src)).at(-1)).toEqual({ late: 2 });
   });
 
   it('the same items whatever the chunking, and rows = accepted + rejected', async () => {
