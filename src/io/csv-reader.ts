@@ -262,13 +262,17 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   /**
    * The file behind this source for a reader that parses it in pieces (src/register/csv-ingest.ts),
    * or null when it cannot: already iterated, not a plain UTF-8 file (gzip, UTF-16, bytes or a
-   * stream), smaller than `minBytes`, or read with progress events or an abort signal. Taking
+   * stream), smaller than `minBytes`, read with progress events or an abort signal, or with a
+   * delimiter above U+007F (`│`, `¦`, `；`): the piece reader (csv-boundaries.ts) compares
+   * single UTF-8 bytes with the delimiter's code, which only an ASCII delimiter is. Taking
    * it marks the source iterated and closes its input; `account` then sets its summary to what
    * was read.
    */
   takeFile(minBytes: number): CsvFile | null {
     const input = this.input;
     if (this.isStarted || input.path === null || input.gzip || this.encoding !== 'utf-8' || this.hasObservers || (input.size ?? 0) < minBytes) return null;
+    // The pieces are cut and parsed byte by byte: a delimiter of more than one UTF-8 byte is read streamed.
+    if (this.delimiter!.charCodeAt(0) > 0x7f) return null;
     this.markStarted();
     void this.input.close();
     return {
@@ -292,7 +296,7 @@ export interface CsvFile {
   readonly bomLength: number;
   /** The first non-blank line is the header (else `names` came from the options). */
   readonly headerInFile: boolean;
-  /** Delimiter character code. */
+  /** Delimiter character code: ASCII (≤ 0x7F, one UTF-8 byte) — takeFile declines any other. */
   readonly delimiter: number;
   /** Column names, as the source gives them. */
   readonly names: readonly string[];
