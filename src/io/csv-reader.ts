@@ -356,9 +356,10 @@ export function csvRejectReason(
 
 /**
  * Check header names: none empty, none repeated. Throws KhopError('INVALID_INPUT') listing the
- * 1-based positions of all offenders (not the names), or renames them when `rename`.
+ * 1-based positions of all offenders (not the names), or renames them when `rename`; `remedy`
+ * is what the message tells to do (the Parquet reader has no header option to suggest).
  */
-export function checkColumnNames(names: readonly string[], rename: boolean): string[] {
+export function checkColumnNames(names: readonly string[], rename: boolean, remedy = 'fix the header, pass names with the header option, or set renameBadColumns'): string[] {
   const out = names.slice();
   const firstAt: Map<string, number> = new Map();
   const empty: number[] = [];
@@ -393,7 +394,7 @@ export function checkColumnNames(names: readonly string[], rename: boolean): str
   if (duplicates.length > 0) parts.push(`repeated name at ${duplicates.map(([a, b]) => `column ${b} (same as column ${a})`).join(', ')}`);
   throw new KhopError(
     'INVALID_INPUT',
-    `column names must be non-empty and unique: ${parts.join('; ')} (fix the header, pass names with the header option, or set renameBadColumns)`,
+    `column names must be non-empty and unique: ${parts.join('; ')} (${remedy})`,
     { details: { empty, duplicates } },
   );
 }

@@ -27,6 +27,8 @@
  *   datapage.js). khop adds GZIP and BROTLI through node:zlib, and ZSTD where node:zlib has
  *   it (Node ≥ 22.15); LZO, LZ4 and, on older Node, ZSTD need `hyparquet-compressors` (not a
  *   dependency): such a file is refused at open, naming the codec, before any row is read.
+ * - Column names must be non-empty and unique (checkColumnNames, as a CSV header): a file with a
+ *   repeated or empty top-level name is refused INVALID_INPUT naming the positions.
  * - Parquet needs random access: the source must be a file path or the whole file as bytes.
  * - hyparquet is imported lazily, on the first Parquet read: CSV / NDJSON users never load it,
  *   and the package's CommonJS build does not have to `require` an ES-module-only dependency
@@ -41,6 +43,7 @@ import { KhopError, isKhopError } from '../errors.js';
 import { BatchRecordSource, checkBaseOptions, throwIfProblems, type ProgressFacts, type ReadOptionsBase } from './record-source.js';
 import { newRowValues, type RecordItem, type RecordSource, type RejectCode } from './record-types.js';
 import { isInexactNumber } from '../util/type-name.js';
+import { checkColumnNames } from './csv-reader.js';
 
 export interface ParquetReadOptions extends ReadOptionsBase {
   /** Read only these columns (Parquet is columnar: unread columns cost nothing). Default: all top-level columns. */
@@ -173,6 +176,10 @@ export async function readParquet(source: string | Uint8Array, options: ParquetR
     checkRowCounts(metadata);
     const top = parquetSchema(metadata).children;
     const all = top.map((c) => c.element.name);
+    // As for a CSV header: a repeated name would read one column's values under both (the
+    // other's lost), an empty one cannot be named by a schema. Refused even when `columns`
+    // leaves them out: which of two same-named columns a selection means cannot be told.
+    checkColumnNames(all, false, 're-export the file with unique, non-empty column names');
     let names = all;
     if (options.columns !== undefined) {
       const unknown = options.columns.filter((c) => !all.includes(c));

@@ -1,6 +1,6 @@
 // Parquet fixtures are written by DuckDB (a devDependency) in a temp directory at test start.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -43,6 +43,10 @@ beforeAll(async () => {
      UNION ALL SELECT 0, -1, 1, -9007199254740993, 0, -0.5, -9007199254740993, 7`,
     'big-decimal.parquet',
   );
+  // Repeated names: written as ho_ten / ho_te2 and renamed in the footer bytes (same length).
+  await copy(`SELECT '001090012345' AS so_cccd, 'Nguyen Van An' AS ho_ten, '01/01/1990' AS ngay_sinh, 'Tran Thi B' AS ho_te2`, 'dup-names.parquet');
+  const dup = readFileSync(f('dup-names.parquet'));
+  writeFileSync(f('dup-names.parquet'), Buffer.from(dup.toString('latin1').replaceAll('ho_te2', 'ho_ten'), 'latin1'));
   await copy(`SELECT 1 AS n, '\\xFF'::BLOB AS raw UNION ALL SELECT 2, 'ok'::BLOB`, 'bad-utf8.parquet');
   await copy(`SELECT 1 AS n, 'infinity'::DOUBLE AS d UNION ALL SELECT 2, 2.0`, 'infinite.parquet');
   await copy(`SELECT 1 AS a, 'x' AS b WHERE false`, 'empty.parquet');
@@ -103,6 +107,19 @@ describe('readParquet', () => {
     // only the requested columns, still exact
     const some = rowsOf(await collect(await readParquet(f('big-decimal.parquet'), { columns: ['d18', 'd2'] })));
     expect(some[0]).toEqual({ d18: '9007199254740993', d2: '123.45' });
+  });
+
+  it('refuses repeated column names as a CSV header is refused (positions, never names), with or without `columns`', async () => {
+    for (const options of [{}, { columns: ['so_cccd'] }]) {
+      let err: unknown = null;
+      try {
+        await readParquet(f('dup-names.parquet'), options);
+      } catch (e) {
+        err = e;
+      }
+      expect(isKhopError(err) && err.code).toBe('INVALID_INPUT');
+      expect((err as Error).message).toBe('column names must be non-empty and unique: repeated name at column 4 (same as column 2) (re-export the file with unique, non-empty column names)');
+    }
   });
 
   it('reads only the requested columns, in the requested order', async () => {
