@@ -221,6 +221,10 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       return;
     }
     const names = this.names;
+    if (isRepeatedHeader(names, fields, fieldCount)) {
+      this.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
+      return;
+    }
     this.batch.push({ kind: 'row', rowNumber: ++this.rowNumber, line, values: csvRowValues(names, fields, fieldCount) });
   }
 
@@ -313,6 +317,22 @@ export function takeCsvFile(source: unknown, minBytes: number): CsvFile | null {
   return source instanceof CsvRecordSourceImpl ? source.takeFile(minBytes) : null;
 }
 
+/**
+ * Whether a parsed record is the header line again: as many fields as names, each equal to its
+ * column's name once trimmed (as header names are). Two exports concatenated repeat the header
+ * inside the data; read as a row it would be a "person" named `ho_ten`, born `ngay_sinh`. Every
+ * reader of CSV records (csv-reader, the register's piece readers) rejects it REPEATED_HEADER.
+ */
+export function isRepeatedHeader(names: readonly string[], fields: readonly string[], fieldCount: number): boolean {
+  if (fieldCount !== names.length || fieldCount === 0) return false;
+  for (let j = 0; j < fieldCount; j++) {
+    const f = fields[j]!;
+    const n = names[j]!;
+    if (f !== n && f.trim() !== n) return false;
+  }
+  return true;
+}
+
 /** The row object of a parsed CSV record: its fields keyed by the column names (see record-types.ts). */
 export function csvRowValues(names: readonly string[], fields: readonly string[], fieldCount: number): RecordValues {
   const values = newRowValues();
@@ -349,6 +369,8 @@ export function csvRejectReason(
       return `text after the closing quote of ${where} (a quote inside a quoted field must be doubled)`;
     case 'INVALID_ENCODING':
       return `${where} contains U+FFFD: bytes that are not valid ${encoding ?? 'text'} (or a literal replacement character)`;
+    case 'REPEATED_HEADER':
+      return 'row repeats the header line (every field is its column name): two files concatenated?';
     default:
       return code;
   }

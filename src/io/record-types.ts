@@ -49,7 +49,9 @@ export type RejectCode =
   /** NDJSON: the line is valid JSON but not an object (array, string, number, null). */
   | 'NOT_AN_OBJECT'
   /** Parquet: a value that cannot be represented (e.g. a date outside the JavaScript range). */
-  | 'INVALID_VALUE';
+  | 'INVALID_VALUE'
+  /** CSV: a data row whose every field is its column's name — the header line again (two exports concatenated). */
+  | 'REPEATED_HEADER';
 
 /**
  * The prototype of every row object: empty, frozen, with a null prototype itself. So a row has

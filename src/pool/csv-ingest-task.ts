@@ -20,7 +20,7 @@
  */
 import { KhopError } from '../errors.js';
 import { CsvParser, type CsvSink } from '../io/csv-parser.js';
-import { csvRejectReason } from '../io/csv-reader.js';
+import { csvRejectReason, isRepeatedHeader } from '../io/csv-reader.js';
 import { unreadableReason } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
 import type { RegisterRejectedRow } from '../register/row-ingest.js';
@@ -84,7 +84,11 @@ class PieceSink implements CsvSink {
     this.columnOf = Int32Array.from(columns, (c) => names.indexOf(c));
   }
 
-  record(fields: readonly string[], _fieldCount: number, line: number): void {
+  record(fields: readonly string[], fieldCount: number, line: number): void {
+    if (isRepeatedHeader(this.p.csv.names, fields, fieldCount)) {
+      this.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
+      return;
+    }
     const col = this.columnOf;
     for (let k = 0; k < col.length; k++) this.values.push(col[k]! >= 0 ? fields[col[k]!] : undefined);
     this.lines.push(this.p.line + line - 1);

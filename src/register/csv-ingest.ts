@@ -38,7 +38,7 @@ import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { CSV_INGEST_TASK, csvIngestChunk, type CsvIngestPayload, type CsvIngestResult, type CsvPieceFormat } from '../pool/csv-ingest-task.js';
 import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
 import { CsvParser, type CsvSink } from '../io/csv-parser.js';
-import { csvRejectReason, csvRowValues } from '../io/csv-reader.js';
+import { csvRejectReason, csvRowValues, isRepeatedHeader } from '../io/csv-reader.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import { RowLines } from '../io/row-lines.js';
 import type { PoolLike } from './parallel-authenticate.js';
@@ -95,6 +95,10 @@ async function* restOfFile(
   let parser: CsvParser | null = null;
   const sink: CsvSink = {
     record(fields, fieldCount, line) {
+      if (isRepeatedHeader(names, fields, fieldCount)) {
+        sink.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
+        return;
+      }
       out.push(csvRowValues(names, fields, fieldCount));
       lines.push(firstLine + line - 1);
       counts.rows++;

@@ -248,6 +248,38 @@ describe('readCsv: rejected rows', () => {
     ]);
   });
 
+  it('a repeated header line (two exports concatenated) is rejected REPEATED_HEADER, counted; a row differing in one field is read', async () => {
+    // seeded: several exports of a random number of rows concatenated, the header repeated
+    // as written (quoted, padded, CRLF or LF); rows mixing header names and values stay rows
+    const header = ['so_cccd', 'ho_ten', 'ngay_sinh'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.tuple(fc.constantFrom('001090012345', 'so_cccd', ''), fc.constantFrom('Lê Văn A', 'ho_ten'), fc.constantFrom('01/01/1990', 'ngay_sinh', 'x')), { maxLength: 5 }), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.constantFrom('so_cccd,ho_ten,ngay_sinh', '"so_cccd","ho_ten","ngay_sinh"', ' so_cccd , ho_ten ,ngay_sinh'),
+        async (exports, eol, written) => {
+          let text = '';
+          const expected: Array<'row' | 'header'> = [];
+          for (const rows of exports) {
+            text += (text === '' ? header.join(',') : written) + eol;
+            if (text.length > header.join(',').length + eol.length) expected.push('header');
+            for (const r of rows) {
+              text += r.join(',') + eol;
+              expected.push(r.every((v, j) => v === header[j]) ? 'header' : 'row');
+            }
+          }
+          const src = await readCsv(utf8(text));
+          const items = await collect(src);
+          expect(items.map((i) => (i.kind === 'row' ? 'row' : i.code === 'REPEATED_HEADER' ? 'header' : i.code))).toEqual(expected);
+          expect(items.map((i) => i.rowNumber)).toEqual(expected.map((_, k) => k + 1));
+          expect(src.summary.rejected).toBe(expected.filter((e) => e === 'header').length);
+          for (const r of rejectedOf(items)) expect(r.reason).toBe('row repeats the header line (every field is its column name): two files concatenated?');
+        },
+      ),
+      { numRuns: 150, seed: 6 },
+    );
+  });
+
   it('keepRaw: false drops raw text', async () => {
     const items = await collect(await readCsv(utf8('a,b\n1\n'), { keepRaw: false }));
     expect(rejectedOf(items)[0]).not.toHaveProperty('raw');

@@ -34,6 +34,8 @@ interface Variant {
   openQuoteEarly?: boolean;
   /** Build with a small csvMaxPieceBytes. */
   maxPiece?: boolean;
+  /** The header line again inside the data (exports concatenated), quoted or not. */
+  repeatHeader?: boolean;
 }
 
 const VARIANTS: Variant[] = [
@@ -42,6 +44,7 @@ const VARIANTS: Variant[] = [
   { name: 'mixed line ends, quoted line breaks, no final line end', eol: 'mixed', broken: true, noFinalEol: true },
   { name: 'semicolons, blank lines, an unterminated quote at the end', eol: 'lf', delimiter: ';', blank: true, openQuoteAtEnd: true },
   { name: 'no header line (header option), CRLF', eol: 'crlf', noHeader: true, broken: true },
+  { name: 'the header line repeated inside the data (exports concatenated)', eol: 'crlf', repeatHeader: true, broken: true },
   // No cut anywhere (every line ends in a lone CR), or none after an early open quote: past
   // csvMaxPieceBytes the rest is parsed as it streams.
   { name: 'lone-CR line ends (no cut: streamed)', eol: 'cr', broken: true, maxPiece: true },
@@ -63,6 +66,7 @@ function csvText(v: Variant, size: number, seed: number): string {
     if (v.broken === true && rng.chance(0.02)) out += (rng.chance(0.5) ? `${q(row['recordId'])}${d}"x"y` : q(row['recordId'])) + eol();
     if (v.blank === true && rng.chance(0.02)) out += eol();
     if (v.openQuoteEarly === true && i === 300) out += `"r-open${d}` ;
+    if (v.repeatHeader === true && i % 400 === 199) out += (i % 800 === 199 ? COLUMNS.join(d) : COLUMNS.map(q).join(d)) + eol();
     out += COLUMNS.map((c) => q(row[c])).join(d);
     if (i < pop.length - 1 || v.noFinalEol !== true) out += eol();
   });
@@ -143,6 +147,7 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
         for (const it of batch) items.set(it.rowNumber, { line: it.line, raw: it.kind === 'rejected' ? it.raw : undefined });
       }
       expect(serial.rejected.length).toBeGreaterThan(0);
+      if (v.repeatHeader === true) expect(serial.rejected.filter((r) => r.code === 'REPEATED_HEADER')).toHaveLength(6);
       for (const r of serial.rejected) {
         const item = items.get(r.index + 1)!;
         expect(r.line).toBe(item.line);
