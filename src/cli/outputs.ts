@@ -12,7 +12,7 @@
  * The rejected file is the only place raw input text is written (the user's own data, where
  * they asked); it is always CSV, whatever --format says, so the same tools read every run's.
  */
-import { lstat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
@@ -137,7 +137,7 @@ export async function writeRejectedRows(option: string | undefined, entries: rea
   let path = option;
   if (path === undefined) {
     const d = defaultPath();
-    if (entries.length > 0 || (await lstat(d).catch(() => null))?.isFile() === true) path = d;
+    if (entries.length > 0 || (await stat(d).catch(() => null))?.isFile() === true) path = d; // a link to a file too
   }
   if (path !== undefined) await writeRejectedFile(path, entries, withInput);
   return path;

@@ -255,13 +255,17 @@ const VALUE_DIGITS = 5;
  * Whether a header name looks like a data value rather than a column name: after trimming,
  * (a) only digits, grouped by spaces, dots or commas (a leading `+` allowed), at least
  * {@link VALUE_DIGITS} of them — an ID, a phone number, a record number, a compact date;
- * (b) a date `parseDate` accepts to the month or the day (`29/05/2016`, `1990-05`; a lone year
- * such as `2024` stays a name); or (c) an ID `parseNationalId` accepts (full-width digits too).
+ * (b) a date `parseDate` accepts to the day (`29/05/2016`); or (c) an ID `parseNationalId`
+ * accepts (full-width digits too). A month or a year alone (`01/2024`, `2024-01`, `12.2020`,
+ * `2024`) is a column name: exports of monthly figures (payroll, social insurance) name their
+ * columns so, beside the person's own.
  */
 export function headerLooksLikeValue(header: string): boolean {
   if (typeof header !== 'string') return false;
   const t = header.trim();
   if (t === '') return false;
+  const date = parseDate(t);
+  if (date.ok) return date.precision === 'day';
   let digits = 0;
   let other = false;
   for (let i = t.charCodeAt(0) === 0x2b ? 1 : 0; i < t.length; i++) {
@@ -274,8 +278,6 @@ export function headerLooksLikeValue(header: string): boolean {
     }
   }
   if (!other && digits >= VALUE_DIGITS) return true;
-  const date = parseDate(t);
-  if (date.ok && date.precision !== 'year') return true;
   return parseNationalId(t).ok;
 }
 

@@ -186,7 +186,8 @@ export type ResolvedNameGroup = { name: string; prefix: string; hasMiddle: boole
  * when absent) and, with an idField, the record id value — flat, `values[i * W + k]` with
  * W = K + (idField ? 1 : 0). Every value is null, undefined, a string, a finite number or a
  * bigint (rows with other values were rejected by the calling thread, WRONG_TYPE), except the
- * id value, which is null when it is not a string or a finite number (then NO_ID).
+ * id value, which is null when it is not a string or a finite number (then NO_ID); a bigint id
+ * travels as its decimal text.
  */
 export interface ChunkRows {
   values: unknown[];
@@ -881,8 +882,9 @@ export async function prepareRows(
       } else {
         if (idField !== undefined) {
           const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
-          // Only strings and numbers can be ids; anything else (which might not cross a thread) is "no id".
-          chunk.values.push(typeof v === 'string' || typeof v === 'number' ? v : null);
+          // Only strings and numbers can be ids — a bigint (an exact integer beyond 2^53) as its
+          // decimal text; anything else (which might not cross a thread) is "no id".
+          chunk.values.push(typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'bigint' ? String(v) : null);
         }
         chunk.at.push(at);
       }

@@ -12,7 +12,8 @@
  *                                   CHUNK-LOCAL code: index + 1 into categories[field]
  *              idLo[a], idHi[a]     the ID index key (XXH64 of the digits, or the HMAC lookup key)
  *              earlierCount[a]      its earlier-ID keys, in order, at earlierLo/Hi[Σ counts before a]
- *              candLo/candHi[a]     its "did you mean" key when hasCandidate[a] = 1
+ *              candLo/candHi[a]     its "did you mean" key when hasCandidate[a] & 1
+ *              cand2Lo/cand2Hi[a]   its second key (written order) when hasCandidate[a] & 2
  *            rejected               RegisterRejectedRow of the rows it refused (input positions)
  *            categories[field]      chunk-local category values, in first-seen order
  *            issues                 per field, per reason counts, keys in first-seen order
@@ -88,6 +89,8 @@ export interface IngestChunkResult {
   readonly hasCandidate: Uint8Array;
   readonly candLo: Uint32Array;
   readonly candHi: Uint32Array;
+  readonly cand2Lo: Uint32Array;
+  readonly cand2Hi: Uint32Array;
   readonly rejected: RegisterRejectedRow[];
   readonly categories: string[][];
   readonly issues: IngestIssues;
@@ -148,6 +151,8 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
   const hasCandidate = new Uint8Array(p.count);
   const candKeys: string[] = [];
   const candAt: number[] = [];
+  const cand2Keys: string[] = [];
+  const cand2At: number[] = [];
   const rejected: RegisterRejectedRow[] = [];
   let a = 0;
   let s = 0;
@@ -181,9 +186,14 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
       }
     }
     if (ing.candidate !== null) {
-      hasCandidate[a] = 1;
+      hasCandidate[a] |= 1;
       candKeys.push(ing.candidate);
       candAt.push(a);
+    }
+    if (ing.candidate2 !== null) {
+      hasCandidate[a] |= 2;
+      cand2Keys.push(ing.candidate2);
+      cand2At.push(a);
     }
     a++;
   }
@@ -199,15 +209,8 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
     earlierLo = Uint32Array.from(earlierLoK);
     earlierHi = Uint32Array.from(earlierHiK);
   }
-  const cl = new Uint32Array(candKeys.length);
-  const ch = new Uint32Array(candKeys.length);
-  hashAll(h, candKeys, cl, ch);
-  const candLo = new Uint32Array(a);
-  const candHi = new Uint32Array(a);
-  for (let j = 0; j < candAt.length; j++) {
-    candLo[candAt[j]!] = cl[j]!;
-    candHi[candAt[j]!] = ch[j]!;
-  }
+  const [candLo, candHi] = hashedAt(h, candKeys, candAt, a);
+  const [cand2Lo, cand2Hi] = hashedAt(h, cand2Keys, cand2At, a);
   // slice(): exact-size copies (posting a view clones its whole buffer).
   return {
     accepted: a,
@@ -220,10 +223,26 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
     hasCandidate: hasCandidate.slice(0, a),
     candLo,
     candHi,
+    cand2Lo,
+    cand2Hi,
     rejected,
     categories: dictionary.toJSON(),
     issues: ing.issues,
   };
+}
+
+/** keys[j] hashed into position at[j] of two arrays of n (lo, hi); the other positions 0. */
+function hashedAt(h: KeyHasher, keys: string[], at: number[], n: number): [Uint32Array, Uint32Array] {
+  const kl = new Uint32Array(keys.length);
+  const kh = new Uint32Array(keys.length);
+  hashAll(h, keys, kl, kh);
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  for (let j = 0; j < at.length; j++) {
+    lo[at[j]!] = kl[j]!;
+    hi[at[j]!] = kh[j]!;
+  }
+  return [lo, hi];
 }
 
 /** Worker side: ingest one chunk with the job's layout (built once per thread). */

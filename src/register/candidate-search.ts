@@ -232,13 +232,13 @@ export class CandidateSearch {
     if (norm === null) return [];
     const key = candidateKey(norm, d.packed, nameF.locale);
     let n = key === null ? 0 : this.collectKey(src, index, key, 0);
-    // A name re-ordered on the parser's guess: also the rows under its written order (register
-    // rows are stored as written; ClaimName.writtenAlternative). One key per row, so the two
-    // blocks share no row unless the keys are equal.
+    // A name re-ordered on the parser's guess: also the rows under its written order
+    // (ClaimName.writtenAlternative). A register row flagged by the guess is under both of its
+    // orders' keys (row-ingest.ts candidate2), so the two blocks may share rows: kept once.
     const alternative = name.writtenAlternative;
     if (alternative !== null) {
       const other = candidateKey(alternative, d.packed, nameF.locale);
-      if (other !== null && other !== key) n = this.collectKey(src, index, other, n);
+      if (other !== null && other !== key) n = uniqueSorted(this.rows, this.collectKey(src, index, other, n));
     }
     if (n === 0) return [];
     if (!this.finite) return this.sorted(c, n, k);
@@ -608,4 +608,11 @@ export class CandidateSearch {
       fields: this.evaluator.fields(outs.subarray(i * K, (i + 1) * K)),
     }));
   }
+}
+
+/** Drop repeated values of the ascending rows[0..n); returns the new count. */
+function uniqueSorted(rows: Uint32Array | Int32Array, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (m === 0 || rows[i] !== rows[m - 1]) rows[m++] = rows[i]!;
+  return m;
 }

@@ -567,6 +567,22 @@ function hasNamePunctuation(s: string): boolean {
   return false;
 }
 
+/** `s` (lower case) with each run of name punctuation and spaces one space, trimmed. */
+function punctuationAsSpaces(s: string): string {
+  let out = '';
+  let gap = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 || isNamePunctuation(c)) gap = true;
+    else {
+      if (gap && out !== '') out += ' ';
+      gap = false;
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 /** Sum of the code units of a string (an order-free signature of its characters). */
 function unitSum(s: string): number {
   let sum = 0;
@@ -806,9 +822,11 @@ export class ClaimName {
     const t = this.text;
     let reason: number;
     if (hasCombiningMark(t) || hasLookalikeOrInvisible(t)) reason = NAME.UNICODE_FORM;
-    // Spaces, or name punctuation between or after the words ("Nguyễn-Văn-An", "An.").
-    else if (hasIrregularSpace(t) || hasNamePunctuation(this.normalized)) reason = NAME.SPACING;
+    else if (hasIrregularSpace(t)) reason = NAME.SPACING;
     else if (t.toLowerCase() === matched) reason = NAME.CASE;
+    // Name punctuation between or after the words ("Nguyễn-Văn-An", "An.") and nothing else:
+    // the register keeps a name's words, not its punctuation.
+    else if (hasNamePunctuation(this.normalized) && punctuationAsSpaces(this.quick) === matched) reason = NAME.SPACING;
     else reason = NAME.TONE_PLACEMENT;
     // Up to letter case, against an irregularly written register value: the register's form.
     return reason === NAME.CASE && recordStyle === NAME_STYLE_OTHER ? NAME.REGISTER_FORM : reason;

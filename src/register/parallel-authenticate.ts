@@ -419,6 +419,12 @@ class PendingBatch {
   encoded: EncodedVerdicts | null = null;
   result: Promise<EncodedVerdicts> | null = null;
   settled = false;
+  /**
+   * Reading its claims threw (a getter, a Proxy) while packing them for a worker or computing
+   * them ahead: the calling thread answers it at its turn, one claim at a time, so the error
+   * comes after every verdict before that claim — as on one thread — and is thrown by next().
+   */
+  atTurnOnly = false;
   constructor(public claims: Record<string, unknown>[]) {}
 }
 
@@ -494,6 +500,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       }
       // A turn: the pool receives finished results (and hands their workers the queued batch);
       // then give a worker with room a batch already read.
+      // (feedWorkers never throws: a batch whose claims cannot be read stays for its turn.)
       this.feedWorkers();
       const ready = v;
       return new Promise((resolve) =>
@@ -561,7 +568,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
         return true;
       }
       // The oldest batch is still on a worker: compute a later one rather than wait.
-      const ahead = this.pending.find((b) => b.kind === 'local');
+      const ahead = this.pending.find((b) => b.kind === 'local' && !b.atTurnOnly);
       if (ahead !== undefined) await this.computeAhead(ahead);
       else {
         await head.result!.catch(() => undefined); // its error surfaces when it is decoded
@@ -597,7 +604,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     const cap = 2 * this.pool.threads;
     for (let i = this.pending.length - 1; i >= 1 && this.inFlight < cap; i--) {
       const b = this.pending[i]!;
-      if (b.kind === 'local') this.send(b);
+      if (b.kind === 'local' && !b.atTurnOnly) this.send(b);
     }
   }
 
@@ -612,10 +619,24 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     const { local, encoder } = this.o;
     const n = b.claims.length;
     const started = this.o.version();
-    local.prepare(b.claims);
-    encoder.begin(n);
+    // A claim that throws when read: the batch goes back to its turn (PendingBatch.atTurnOnly),
+    // where it is answered in order and the error follows the verdicts before that claim.
+    const aside = (): void => {
+      b.kind = 'local';
+      b.atTurnOnly = true;
+    };
+    try {
+      local.prepare(b.claims);
+      encoder.begin(n);
+    } catch {
+      return aside();
+    }
     for (let i = 0; i < n; i++) {
-      encoder.add(local.verdict(i));
+      try {
+        encoder.add(local.verdict(i));
+      } catch {
+        return aside();
+      }
       if (i + 1 < n && ((i + 1) % VERDICTS_PER_TURN === 0 || (((i + 1) & (FINISH_CHECK_EVERY - 1)) === 0 && this.workerFinished()))) {
         await turn();
         if (this.finished) return;
@@ -623,9 +644,13 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       }
     }
     if (this.o.version() !== started) {
-      local.prepare(b.claims);
-      encoder.begin(n);
-      for (let i = 0; i < n; i++) encoder.add(local.verdict(i));
+      try {
+        local.prepare(b.claims);
+        encoder.begin(n);
+        for (let i = 0; i < n; i++) encoder.add(local.verdict(i));
+      } catch {
+        return aside();
+      }
     }
     b.encoded = encoder.finish();
     b.kind = 'encoded';
@@ -633,10 +658,19 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   private send(b: PendingBatch): void {
+    let claims: PackedClaims;
+    try {
+      claims = packClaimBatch(b.claims, this.o.fields);
+    } catch {
+      // A claim that throws when read (see PendingBatch.atTurnOnly); never an exception out of
+      // a macrotask turn, where nothing would catch it (next() would never settle).
+      b.atTurnOnly = true;
+      return;
+    }
     const job = this.o.job();
     const payload: AuthenticateTaskPayload = {
       job: (this.jobs ??= new RegisterJobSender(2 * this.pool!.threads)).form(job),
-      claims: packClaimBatch(b.claims, this.o.fields),
+      claims,
       count: b.claims.length,
       candidates: this.o.candidates,
       finished: this.finishedOnWorkers,

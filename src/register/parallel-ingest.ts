@@ -199,7 +199,10 @@ export class IngestSink {
           this.earlier.pushHash(keyed.lo, keyed.hi, id);
         }
       }
-      if (this.cands !== null && ing.candidate !== null) this.cands.push(ing.candidate, id);
+      if (this.cands !== null) {
+        if (ing.candidate !== null) this.cands.push(ing.candidate, id);
+        if (ing.candidate2 !== null) this.cands.push(ing.candidate2, id);
+      }
     }
     this.after();
   }
@@ -228,7 +231,7 @@ export class IngestSink {
       codes.push(rowCodes);
     }
     this.mergeIssues(res.issues);
-    const { idLo, idHi, earlierCount, earlierLo, earlierHi, hasCandidate, candLo, candHi } = res;
+    const { idLo, idHi, earlierCount, earlierLo, earlierHi, hasCandidate, candLo, candHi, cand2Lo, cand2Hi } = res;
     const wr = res.rejected;
     const end = this.index + count;
     /** Store row of the chunk's accepted row 0. */
@@ -253,7 +256,10 @@ export class IngestSink {
         const id = first + a;
         this.ids.pushHash(idLo[a]!, idHi[a]!, id);
         for (let k = earlierCount[a]!; k > 0; k--, e++) this.earlier.pushHash(earlierLo[e]!, earlierHi[e]!, id);
-        if (this.cands !== null && hasCandidate[a] === 1) this.cands.pushHash(candLo[a]!, candHi[a]!, id);
+        if (this.cands !== null) {
+          if ((hasCandidate[a]! & 1) !== 0) this.cands.pushHash(candLo[a]!, candHi[a]!, id);
+          if ((hasCandidate[a]! & 2) !== 0) this.cands.pushHash(cand2Lo[a]!, cand2Hi[a]!, id);
+        }
         a++;
       }
       if (this.guard !== null && this.guard.checksAt(this.index)) copy(a);

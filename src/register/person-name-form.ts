@@ -13,7 +13,10 @@
  * family name too: ~0.7 % of the UIT sample), and a re-ordered record made every close claim
  * of that person (a missing middle name, a typo, an initial) a mismatch and its exact text
  * only "equivalent". A claim written in another order is still matched: name-verdict.ts
- * compares it as written, then in the orders the flag and the conventions suggest.
+ * compares it as written, then in the orders the flag and the conventions suggest. The
+ * row's "did you mean" key is still computed from the guessed order (`guessedNorm`), as a
+ * claim's is: a register row written given name first ("An Nguyễn Văn") is found from a claim
+ * written family first, and a correctly written row the guess flags from its own text.
  *
  * splitName: the parts of a canonical name, recovered from the tokens alone (a compound family
  * name such as "Âu Dương" counts as the family part), so nothing but the canonical string
@@ -40,6 +43,12 @@ export interface CanonicalName {
   readonly tokens: readonly string[];
   /** The written order was changed. */
   readonly reordered: boolean;
+  /**
+   * With `guessOrder` false: the norm in the order the parser's guess gives (what `norm` would
+   * be with `guessOrder` true) — the register's "did you mean" key is computed from it, as a
+   * claim's is, so a row written given name first is found from a claim written family first.
+   */
+  readonly guessedNorm: string;
 }
 
 /**
@@ -54,15 +63,17 @@ export function canonicalPersonName(raw: string, locale: RegisterNameLocale, nor
   const t = p.tokens;
   const n = t.length;
   if (n === 0) return null;
-  if (n === 1) return { norm: t[0]!, tokens: t, reordered: false };
+  if (n === 1) return { norm: t[0]!, tokens: t, reordered: false, guessedNorm: t[0]! };
   if (locale === 'generic') {
     // Given first, family last → family · middle · given.
     const out = [t[n - 1]!];
     for (let k = 1; k < n - 1; k++) out.push(t[k]!);
     out.push(t[0]!);
-    return { norm: out.join(' '), tokens: t, reordered: true };
+    const norm = out.join(' ');
+    return { norm, tokens: t, reordered: true, guessedNorm: norm };
   }
-  if (guessOrder && p.likelyReversed) {
+  let guessed: string | null = null;
+  if (p.likelyReversed) {
     const out: string[] = [];
     if (p.reason === 'given-name-first') {
       out.push(t[1]!);
@@ -73,11 +84,13 @@ export function canonicalPersonName(raw: string, locale: RegisterNameLocale, nor
       for (let k = 0; k < n - 2; k++) out.push(t[k]!);
       out.push(t[n - 2]!);
     }
-    return { norm: out.join(' '), tokens: t, reordered: true };
+    guessed = out.join(' ');
+    if (guessOrder) return { norm: guessed, tokens: t, reordered: true, guessedNorm: guessed };
   }
   // Tokens in the written order: the normalised text itself when it is exactly the tokens
   // joined by single spaces (no punctuation split them), else their join.
-  return { norm: normalized !== undefined && joinsToItself(t, normalized) ? normalized : t.join(' '), tokens: t, reordered: false };
+  const norm = normalized !== undefined && joinsToItself(t, normalized) ? normalized : t.join(' ');
+  return { norm, tokens: t, reordered: false, guessedNorm: guessed ?? norm };
 }
 
 /** `text` is exactly `tokens` (non-empty, in order) joined by single spaces. */

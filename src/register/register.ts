@@ -157,6 +157,13 @@ type LocalBatch = ClaimBatch & {
   write(i: number, sink: VerdictSink): void;
 };
 
+/** A pool as authenticateMany / authenticateAll use it (PoolLike): run, close, threads ≥ 1. */
+function isPoolLike(p: unknown): boolean {
+  if (p === null || typeof p !== 'object') return false;
+  const o = p as { run?: unknown; close?: unknown; threads?: unknown };
+  return typeof o.run === 'function' && typeof o.close === 'function' && Number.isInteger(o.threads) && (o.threads as number) >= 1;
+}
+
 /** The `threads` of authenticateMany / authenticateAll options (default: defaultAuthenticateThreads), validated. */
 function batchThreads(method: string, options: AuthenticateManyOptions | undefined, claims: unknown): number {
   const threads = options?.threads ?? defaultAuthenticateThreads(claims);
@@ -511,6 +518,15 @@ export class Register {
     const batchSize = options?.batchSize ?? defaultBatchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new KhopError('INVALID_OPTION', `${method}: batchSize must be an integer in 1..${MAX_BATCH_SIZE}`, { details: { option: 'batchSize' } });
+    }
+    // `pool`: a KhopPool, or anything shaped like one (a wrapper that counts or logs its tasks);
+    // checked here, not by a TypeError from the middle of the work (null, {}, { threads: 2 }).
+    const pool = options?.pool as unknown;
+    if (pool !== undefined && !isPoolLike(pool)) {
+      throw new KhopError('INVALID_OPTION', `${method}: pool must be an open KhopPool (an object with run(), close() and threads ≥ 1)`, { details: { option: 'pool' } });
+    }
+    if (pool !== undefined && (pool as { isClosed?: unknown }).isClosed === true) {
+      throw new KhopError('INVALID_OPTION', `${method}: pool is closed`, { details: { option: 'pool' } });
     }
     return { batchSize, k: this.candidateCount(options, method, AUTHENTICATE_MANY_OPTION_KEYS) };
   }
@@ -1195,9 +1211,12 @@ export class Register {
         s.deltaEarlier.insert(keyed.lo, keyed.hi, row);
       }
     }
-    if (s.candidateIndex !== null && ing.candidate !== null) {
-      this.queryHasher.hashAscii(ing.candidate, h, 0);
-      s.deltaCandidate.insert(h[0]!, h[1]!, row);
+    if (s.candidateIndex !== null) {
+      for (const key of [ing.candidate, ing.candidate2]) {
+        if (key === null) continue;
+        this.queryHasher.hashAscii(key, h, 0);
+        s.deltaCandidate.insert(h[0]!, h[1]!, row);
+      }
     }
     if (this.ridIndex !== null) {
       this.hashRecordId(String(ing.cells[s.layout.recordIdColumn]));

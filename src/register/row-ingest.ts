@@ -93,12 +93,16 @@ function textOf(v: unknown): string | null {
  * the records). `style` and `head` are computed when first needed.
  */
 export interface NameEntry {
-  /** canonicalPersonName(text).norm. */
+  /** canonicalPersonName(text, locale, undefined, false).norm: the written order. */
   readonly norm: string;
+  /** Its guessedNorm: the order the parser's guess gives (the "did you mean" key's). */
+  readonly keyNorm: string;
   /** nameStyleOf(text, norm), or −1 before it is needed. */
   style: number;
-  /** candidateKeyHead(norm), or undefined before it is needed. */
+  /** candidateKeyHead(keyNorm), or undefined before it is needed. */
   head: string | null | undefined;
+  /** candidateKeyHead(norm) when it differs from `head` (else null), or undefined before it is needed. */
+  writtenHead: string | null | undefined;
 }
 
 /** Distinct name texts a personName field remembers (the memo is emptied when it is full). */
@@ -131,8 +135,14 @@ export class RowIngester {
   idHi = 0;
   /** Canonical digits of its earlier IDs (distinct, without the current ID). */
   readonly earlier: string[] = [];
-  /** Its "did you mean" key, or null. */
+  /** Its "did you mean" key (the name in the order the parser's guess gives), or null. */
   candidate: string | null = null;
+  /**
+   * Its second "did you mean" key — the name in its written order, when the guess re-orders
+   * it — or null: a row is found from a claim written in either order, and from a claim whose
+   * own flag differs (a middle name dropped changes the guess).
+   */
+  candidate2: string | null = null;
   readonly issues: IngestIssues;
 
   private readonly layout: RegisterLayout;
@@ -201,6 +211,10 @@ export class RowIngester {
       } else if (typeof v === 'string' && v.trim() !== '') {
         rid = v;
         ridIsNumber = false;
+      } else if (typeof v === 'bigint') {
+        // An exact integer beyond 2^53 through the API: the record id is its decimal text.
+        rid = String(v);
+        ridIsNumber = false;
       } else {
         if (!usableType(v)) bad.push(`column "${this.idField}" holds ${typeName(v)}, expected a record id`);
         else if (bad.length === 0) return { index, code: 'NO_RECORD_ID', reason: `record id column "${this.idField}" is missing or empty` };
@@ -267,10 +281,16 @@ export class RowIngester {
     cells[L.recordIdColumn] = L.recordIdType === 'float64' ? (rid as number) : String(rid);
     this.readEarlier(earlierRaw);
     // candidateKey(norm, dob): the name's head (memoised with the name) and the date.
-    if (!this.candidates || full === null || dob <= 0) this.candidate = null;
+    if (!this.candidates || full === null || dob <= 0) this.candidate = this.candidate2 = null;
     else {
-      if (full.head === undefined) full.head = candidateKeyHead(full.norm, L.fullName!.locale);
+      const locale = L.fullName!.locale;
+      if (full.head === undefined) full.head = candidateKeyHead(full.keyNorm, locale);
+      if (full.writtenHead === undefined) {
+        const w = full.keyNorm === full.norm ? null : candidateKeyHead(full.norm, locale);
+        full.writtenHead = w === full.head ? null : w;
+      }
       this.candidate = full.head === null ? null : full.head + dob;
+      this.candidate2 = full.writtenHead === null ? null : full.writtenHead + dob;
     }
     return null;
   }
@@ -303,7 +323,7 @@ export class RowIngester {
           if (e === undefined) {
             // A name without a letter ("0", "12345") is no name: missing, counted.
             const c = f.missing !== null && f.missing.has(text) ? null : hasLetter(text) ? canonicalPersonName(text, f.locale, undefined, false) : null;
-            e = c === null ? null : { norm: c.norm, style: -1, head: undefined };
+            e = c === null ? null : { norm: c.norm, keyNorm: c.guessedNorm, style: -1, head: undefined, writtenHead: undefined };
             if (memo.size >= MAX_MEMO_NAMES) memo.clear();
             memo.set(text, e);
           }

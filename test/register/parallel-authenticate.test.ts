@@ -335,3 +335,44 @@ describe('the worker path: claims read in place from the packed message (PackedC
     }
   });
 });
+
+describe('authenticateMany on a worker pool: claims that throw when read, and the pool option', () => {
+  it('a claim whose getter throws: every verdict before it, in order, then its error — as on one thread (seeded)', async () => {
+    // Packing a batch for a worker reads every claim: the getter threw inside a macrotask turn,
+    // where nothing caught it (an uncaught exception, or a next() that never settled).
+    const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const next = rng(2027);
+    for (let trial = 0; trial < 6; trial++) {
+      const failAt = 100 + Math.floor(next() * 1800);
+      const batchSize = [16, 64, 128][trial % 3]!;
+      const boom = new Error(`getter failed at ${failAt}`);
+      const bad = claims.map((c, i) => {
+        if (i < failAt) return c;
+        const copy = { ...c };
+        Object.defineProperty(copy, 'fullName', { enumerable: true, get: () => { throw boom; } });
+        return copy;
+      });
+      const want = plain(claims.slice(0, failAt).map((c) => reg.authenticate(c)));
+      for (const options of [{ threads: 1, batchSize }, { pool, batchSize }, { threads: 2, batchSize }]) {
+        const got: Verdict[] = [];
+        let error: unknown;
+        try {
+          for await (const v of reg.authenticateMany(bad, options)) got.push(v);
+        } catch (e) {
+          error = e;
+        }
+        expect(error, `trial ${trial}`).toBe(boom);
+        expect(plain(got), `trial ${trial}`).toEqual(want);
+      }
+    }
+  });
+
+  it('a pool that is not one is INVALID_OPTION at the call, for both batch APIs', async () => {
+    const closed = KhopPool.create({ threads: 1 });
+    await closed.close();
+    for (const bad of [null, {}, 'x', { threads: 2 }, { threads: 0, run: () => undefined, close: () => undefined }, closed]) {
+      expect(() => reg.authenticateMany(claims.slice(0, 3), { pool: bad as never }), String(bad)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+      await expect(reg.authenticateAll(claims.slice(0, 3), { pool: bad as never }), String(bad)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    }
+  });
+});

@@ -21,7 +21,7 @@ function ingester(): RowIngester {
 function ingestOne(ing: RowIngester, row: Record<string, unknown>, at: number): unknown {
   const before = JSON.stringify(ing.issues);
   const r = ing.ingest(row, at, at);
-  return r ?? { cells: [...ing.cells], candidate: ing.candidate, issuesChanged: JSON.stringify(ing.issues) !== before };
+  return r ?? { cells: [...ing.cells], candidate: ing.candidate, candidate2: ing.candidate2, issuesChanged: JSON.stringify(ing.issues) !== before };
 }
 
 describe('RowIngester: a row does not depend on the rows before it (the name memo)', () => {

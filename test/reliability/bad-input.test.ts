@@ -1112,6 +1112,15 @@ describe('dedupe rows holding bad values', () => {
     expect(reg.rejected.map((x) => x.code)).toEqual(big.map(() => 'WRONG_TYPE'));
     expect(reg.rejected[0]!.reason).toMatch(/column "rid" holds a number too large to be exact/);
     expect(() => reg.remove(9007199254740993)).toThrow(/record id must be a string or a finite number of at most 2\^53/);
+    // The same ids as bigints (exact: how an API passes them) are their decimal text.
+    const bigRows = [...base.map((row, i) => ({ ...row, rid: BigInt(1000 + i) })), ...big.map((b, k) => ({ rid: BigInt(b), id: `0010${String(90 + (k % 10))}0${String(10000 + k)}`, name: `Kiều Văn ${k}`, dob: '01/02/1990', sex: 'Nam' }))];
+    const rb = await dedupe(bigRows, { schema: SCHEMA, idField: 'rid', threads: 1, uSampleSize: 2000 });
+    expect(rb.rejected.map((x) => x.code)).toEqual(big.map((b, k) => (big.indexOf(b) < k ? 'DUPLICATE_ID' : '')).filter((c) => c !== ''));
+    const regB = await Register.build(SCHEMA, bigRows, { idField: 'rid' });
+    expect(regB.rejected).toEqual([]);
+    expect(regB.size).toBe(bigRows.length);
+    const first = base[10] as Record<string, unknown>; // a person with one row
+    expect(regB.authenticate({ id: first.id, name: first.name, dob: first.dob, sex: first.sex }).recordId).toBe('1010');
   });
 
 });
