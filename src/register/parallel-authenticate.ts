@@ -549,6 +549,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       // `threads` counts the calling thread: it authenticates its share, threads − 1 workers the rest.
       const { KhopPool } = await import('../pool/pool.js');
       this.pool = KhopPool.create({ threads: Math.max(1, this.o.threads - 1), inCallingThread: false }) as unknown as PoolLike;
+      openOwnPools++;
+      ownPoolReaper.register(this, this.pool, this);
     }
     await this.topUp();
     for (;;) {
@@ -755,9 +757,32 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     if (this.ownPool && this.pool !== undefined) {
       const p = this.pool;
       this.pool = undefined;
+      ownPoolReaper.unregister(this);
+      openOwnPools--;
       await p.close();
     }
   }
+}
+
+/**
+ * Own pools of iterators dropped unfinished: an iterator read with next() and let go without
+ * return() (a `for await` that breaks calls return(); a hand-driven loop may not) kept its
+ * worker threads and their memory for the life of the process (~2 threads, ~55 MB each in a
+ * probe). When such an iterator is garbage-collected, its pool is closed. Nothing but the
+ * registry holds the pool then: its tasks have settled (a task in flight holds the iterator
+ * through its callbacks, so it is not collected before).
+ */
+const ownPoolReaper = new FinalizationRegistry<PoolLike>((pool) => {
+  openOwnPools--;
+  pool.close().catch(() => undefined);
+});
+
+/** Pools authenticateMany iterators created for themselves and have not closed (for tests). */
+let openOwnPools = 0;
+
+/** How many pools authenticateMany iterators created for themselves are open (tests). */
+export function openOwnPoolCount(): number {
+  return openOwnPools;
 }
 
 /**

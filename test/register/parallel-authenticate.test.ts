@@ -376,3 +376,26 @@ describe('authenticateMany on a worker pool: claims that throw when read, and th
     }
   });
 });
+
+describe('authenticateMany with its own pool, dropped unfinished', () => {
+  it('an iterator let go without return() has its pool closed once it is garbage-collected', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { openOwnPoolCount } = await import('../../src/register/parallel-authenticate.js');
+    const before = openOwnPoolCount();
+    await (async () => {
+      for (let n = 0; n < 3; n++) {
+        const it = reg.authenticateMany(claims, { threads: 2, batchSize: 64 })[Symbol.asyncIterator]();
+        for (let i = 0; i < 300; i++) await it.next(); // its pool made, batches on its worker
+      }
+    })();
+    expect(openOwnPoolCount()).toBe(before + 3);
+    for (let round = 0; round < 50 && openOwnPoolCount() > before; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+    }
+    expect(openOwnPoolCount()).toBe(before);
+  });
+});
