@@ -185,7 +185,7 @@ export class KhopPool {
   static create(options: KhopPoolOptions = {}): KhopPool {
     if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'KhopPool.create: options must be an object');
     checkOptionKeys('KhopPool.create', options, POOL_OPTION_KEYS);
-    const threads = options.threads ?? DEFAULT_POOL_OPTIONS.threads;
+    const threads = options.threads === undefined ? DEFAULT_POOL_OPTIONS.threads : options.threads;
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_POOL_THREADS) {
       throw new KhopError('INVALID_OPTION', `threads: an integer in 1..${MAX_POOL_THREADS}`, { details: { option: 'threads' } });
     }

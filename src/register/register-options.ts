@@ -112,8 +112,9 @@ export function resolveBuildOptions(options: RegisterBuildOptions | undefined): 
   if (idField !== null && idField === earlierIdsField) problems.push('idField and earlierIdsField must be different columns');
   const candidateSearch = o.candidateSearch ?? DEFAULT_CANDIDATE_SEARCH;
   if (typeof candidateSearch !== 'boolean') problems.push('candidateSearch must be a boolean');
-  const threads = o.threads ?? DEFAULT_REGISTER_THREADS;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) problems.push('threads must be an integer in 1..1024');
+  // undefined is the default; null is a value like any other (refused, as dedupe and link do).
+  const threads = o.threads === undefined ? DEFAULT_REGISTER_THREADS : o.threads;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) problems.push('threads must be an integer in 1..256');
   const maxPending = o.maxPendingChanges ?? DEFAULT_MAX_PENDING_CHANGES;
   if (!Number.isInteger(maxPending) || maxPending < 1 || maxPending > 0x7fffffff) {
     problems.push('maxPendingChanges must be an integer in 1..2^31 − 1');

@@ -166,7 +166,7 @@ function isPoolLike(p: unknown): boolean {
 
 /** The `threads` of authenticateMany / authenticateAll options (default: defaultAuthenticateThreads), validated. */
 function batchThreads(method: string, options: AuthenticateManyOptions | undefined, claims: unknown): number {
-  const threads = options?.threads ?? defaultAuthenticateThreads(claims);
+  const threads = options?.threads === undefined ? defaultAuthenticateThreads(claims) : options.threads;
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
     throw new KhopError('INVALID_OPTION', `${method}: threads must be an integer in 1..256`, { details: { option: 'threads' } });
   }

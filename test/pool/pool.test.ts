@@ -17,7 +17,7 @@ describe('KhopPool', () => {
   });
 
   it('validates its options', () => {
-    for (const threads of [0, -1, 1.5, 257, Number.NaN]) {
+    for (const threads of [0, -1, 1.5, 257, Number.NaN, null as never]) {
       expect(() => KhopPool.create({ threads })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     }
     expect(() => KhopPool.create(null as never)).toThrow(KhopError);

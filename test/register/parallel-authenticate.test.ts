@@ -171,6 +171,7 @@ describe('authenticateMany on a worker pool', () => {
 
   it('rejects bad thread counts before reading any claim', () => {
     expect(() => reg.authenticateMany(claims, { threads: 0 })).toThrow(/threads/);
+    expect(() => reg.authenticateMany(claims, { threads: null as never })).toThrow(/threads/);
   });
 });
 

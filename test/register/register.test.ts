@@ -84,6 +84,8 @@ describe('Register.build', () => {
     await bad({ earlierIdsField: 3 }, 'earlierIdsField');
     await bad({ candidateSearch: 'yes' }, 'candidateSearch');
     await bad({ threads: 0 }, 'threads');
+    await bad({ threads: null }, 'threads'); // as dedupe and link: only undefined is the default
+    await bad({ threads: 257 }, 'threads'); // 1..256, as everywhere (was 1..1024, capped silently)
     await bad({ maxPendingChanges: 0 }, 'maxPendingChanges');
     await bad({ onProgress: 1 }, 'onProgress');
     await bad({ colour: 'red' }, 'colour');
