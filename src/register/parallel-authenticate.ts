@@ -61,6 +61,7 @@
  * (RegisterJobSender below: a clone of a 1M register's job cost ~0.45 ms a task).
  */
 import { KhopError } from '../errors.js';
+import { phaseError } from '../pool/phase-runner.js';
 import type { BlockIndexDescriptor } from '../block/block-index.js';
 import type { RecordStoreDescriptor } from '../block/record-store.js';
 import type { RegisterMeta } from './register-snapshot.js';
@@ -513,7 +514,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     if (this.finished) return Promise.resolve({ value: undefined, done: true });
     return this.advance().then(
       (more) => (more ? this.next() : this.end()),
-      (e: unknown) => this.fail(e),
+      (e: unknown) => this.fail(phaseError('authenticate', e)),
     );
   }
 

@@ -156,6 +156,8 @@ export class IngestSink {
    * rejection without a line gets its row's from here.
    */
   lines: RowLines | null = null;
+  /** The number of input rows when it is known beforehand (an array): progress events carry it. */
+  total: number | undefined = undefined;
   private readonly categoryColumns: number[];
   private readonly categoryFields: number[];
 
@@ -278,7 +280,9 @@ export class IngestSink {
   private after(): void {
     this.lines?.dropBefore(this.index);
     if (this.guard !== null) this.guard.rowTaken(this.index);
-    if (this.progress !== null && this.index % INGEST_PROGRESS_EVERY === 0) this.progress({ phase: 'read', done: this.index, unit: 'rows' });
+    if (this.progress !== null && this.index % INGEST_PROGRESS_EVERY === 0) {
+      this.progress(this.total === undefined ? { phase: 'read', done: this.index, unit: 'rows' } : { phase: 'read', done: this.index, total: this.total, unit: 'rows' });
+    }
   }
 
   /** Add a chunk's issue counts (keys in the chunk's first-seen order: see the file header). */

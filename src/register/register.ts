@@ -59,6 +59,7 @@ import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
 import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
 import { IngestSink, ingestRows, type IngestTuning, type ParallelIngestOptions } from './parallel-ingest.js';
 import { DEFAULT_PARALLEL_CSV_MIN_BYTES, ingestCsvFile } from './csv-ingest.js';
+import { phaseError } from '../pool/phase-runner.js';
 import { takeCsvFile } from '../io/csv-reader.js';
 import { Tombstones } from './tombstones.js';
 import { defaultRegisterModel } from './verdict-model.js';
@@ -353,6 +354,7 @@ export class Register {
     // Rows → store + keys, in input order; with threads > 1 and enough rows, normalised on a pool (parallel-ingest.ts).
     const sink = new IngestSink(layout, ingester, dictionary, store, ids, earlier, cands, guard, progress, rejected);
     sink.lines = lines;
+    if (Array.isArray(rows)) sink.total = rows.length;
     const ingestOptions: ParallelIngestOptions = {
       threads: o.threads,
       schema: sch.toJSON(),
@@ -364,8 +366,13 @@ export class Register {
       ingester,
       ...(tuning !== undefined ? { tuning } : {}),
     };
-    if (csvFile !== null) await ingestCsvFile(csvFile, sink, ingestOptions);
-    else await ingestRows(rows, sink, ingestOptions);
+    // A worker's failure names the phase, as dedupe's and authenticateAll's do.
+    try {
+      if (csvFile !== null) await ingestCsvFile(csvFile, sink, ingestOptions);
+      else await ingestRows(rows, sink, ingestOptions);
+    } catch (e) {
+      throw phaseError('read', e);
+    }
     const index = sink.index;
     guard?.check();
     progress?.({ phase: 'read', done: index, total: index, unit: 'rows', final: true });

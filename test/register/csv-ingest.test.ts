@@ -190,6 +190,7 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
       }
       expect(isKhopError(error, 'WORKER_FAILED')).toBe(true);
       expect((error as Error).message).toContain('register.ingestCsv');
+      expect(error).toMatchObject({ details: { phase: 'read' } });
       const again = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, { csvMinBytes: 0, csvPieceBytes: 4096 });
       expect(again.size).toBeGreaterThan(1000);
     });

@@ -158,7 +158,7 @@ describe('authenticateMany on a worker pool', () => {
       } catch (e) {
         error = e;
       }
-      expect(error).toMatchObject({ code: 'WORKER_FAILED' });
+      expect(error).toMatchObject({ code: 'WORKER_FAILED', details: { phase: 'authenticate' } });
       expect(String((error as Error).message)).toContain('register.authenticate');
       // Only the calling thread's first batch came out — whole and correct; nothing partial after it.
       expect(got).toEqual(claims.slice(0, got.length).map((c) => reg.authenticate(c)));

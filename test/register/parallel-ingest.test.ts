@@ -233,6 +233,7 @@ describe('Register.build: a failing ingest worker', () => {
       expect(isKhopError(error, 'WORKER_FAILED')).toBe(true);
       const err = error as KhopError;
       expect(err.message).toContain('register.ingest');
+      expect(err.details).toMatchObject({ phase: 'read' }); // named as dedupe's and authenticateAll's are
       expect(err.message).toContain(mode === 'exit' ? 'exited (code 70)' : 'injected test fault');
       expect(closed).toBe(true);
       expect(read).toBeLessThan(rows.length); // bounded read-ahead: the source was not drained

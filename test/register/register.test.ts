@@ -7,6 +7,7 @@ import { parsePersonName } from '../../src/text/person-name.js';
 import { isKhopError } from '../../src/errors.js';
 import type { Verdict } from '../../src/register/verdict.js';
 import { ROWS, SCHEMA, build, claimOf } from './fixture.js';
+import { INGEST_PROGRESS_EVERY } from '../../src/register/parallel-ingest.js';
 
 let reg: Register;
 beforeAll(async () => {
@@ -60,6 +61,18 @@ describe('Register.build', () => {
     expect(r.size).toBe(4);
     expect(r.issues.id).toEqual({ 'id contradicts the date of birth': 1, 'id contradicts the sex': 1 });
     expect(r.authenticate({ id: rows[0]!.id, name: rows[0]!.name, dob: rows[0]!.dob, sex: 'Nam' }).status).toBe('INCONSISTENT_ID');
+  });
+
+  it("an array's read progress carries its length as the total; an iterable's has none", async () => {
+    const rows = Array.from({ length: INGEST_PROGRESS_EVERY + 10 }, (_, i) => ({ ...ROWS[i % ROWS.length], rid: `r${i}` }));
+    for (const source of [rows, rows.values()]) {
+      const events: Array<{ phase: string; done: number; total?: number }> = [];
+      await Register.build(SCHEMA, source, { idField: 'rid', threads: 1, onProgress: (e) => events.push(e as never) });
+      const reads = events.filter((e) => e.phase === 'read');
+      expect(reads.map((e) => e.done)).toEqual([INGEST_PROGRESS_EVERY, rows.length]);
+      expect(reads[0]!.total).toBe(Array.isArray(source) ? rows.length : undefined);
+      expect(reads[1]!.total).toBe(rows.length);
+    }
   });
 
   it('reads async iterables and reports progress with numbers only', async () => {
