@@ -52,7 +52,8 @@ function blockOrder(candidateIndex: BlockIndex, rows: number, shared: boolean): 
   for (let b = 0; b < candidateIndex.blockCount; b++) {
     for (let i = starts[b]!; i < starts[b + 1]!; i++) {
       const row = rowIds[i]!;
-      // A record has one candidate key, so one block; a repeated row is placed once anyway.
+      // A record whose name the order guess re-orders has two candidate keys (row-ingest.ts
+      // candidate2), so two blocks: it is placed with the first.
       if (placed[row] === 1) continue;
       placed[row] = 1;
       order[n++] = row;

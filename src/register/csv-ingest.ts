@@ -35,6 +35,7 @@ import { CsvBoundaryScanner } from '../io/csv-boundaries.js';
 import type { CsvFile } from '../io/csv-reader.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
+import { phaseError } from '../pool/phase-runner.js';
 import { CSV_INGEST_TASK, csvIngestChunk, type CsvIngestPayload, type CsvIngestResult, type CsvPieceFormat } from '../pool/csv-ingest-task.js';
 import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
 import { CsvParser, type CsvSink } from '../io/csv-parser.js';
@@ -194,7 +195,7 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
     const p = (pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike);
     chunks = new OrderedChunks<Piece, CsvIngestResult>(
       {
-        post: (c) => p.run<CsvIngestResult>(CSV_INGEST_TASK, c.payload),
+        post: (c) => p.run<CsvIngestResult>(CSV_INGEST_TASK, c.payload).catch((e: unknown) => Promise.reject(phaseError('read', e))),
         computeAhead: (c) => csvIngestChunk(ahead, c.payload),
         consume: (c, r) => {
           unreadable += r.unreadable;

@@ -249,14 +249,33 @@ export function packValues(values: readonly unknown[], columns = 1): PackedClaim
  * `batch` is a claim object).
  */
 export function packClaimBatch(batch: readonly Record<string, unknown>[], fields: readonly FieldPlan[]): PackedClaims {
+  const r = packClaimBatchOrFailure(batch, fields);
+  if (r instanceof ClaimReadFailure) throw r.error;
+  return r;
+}
+
+/** packClaimBatch, or — when reading a claim throws — which claim and what it threw. */
+export function packClaimBatchOrFailure(batch: readonly Record<string, unknown>[], fields: readonly FieldPlan[]): PackedClaims | ClaimReadFailure {
   const K = fields.length;
   const p = new Packer(batch.length * K, K);
   let j = 0;
   for (let i = 0; i < batch.length; i++) {
     const c = batch[i]!;
-    for (let k = 0; k < K; k++) p.put(j++, k, portable(claimValue(c, fields[k]!)));
+    try {
+      for (let k = 0; k < K; k++) p.put(j++, k, portable(claimValue(c, fields[k]!)));
+    } catch (e) {
+      return new ClaimReadFailure(e, i);
+    }
   }
   return p.done();
+}
+
+/** Reading claim `at` of a batch threw `error` (a getter, a Proxy): see PendingBatch.failure. */
+export class ClaimReadFailure {
+  constructor(
+    readonly error: unknown,
+    readonly at: number,
+  ) {}
 }
 
 /**
@@ -422,10 +441,11 @@ class PendingBatch {
   settled = false;
   /**
    * Reading its claims threw (a getter, a Proxy) while packing them for a worker or computing
-   * them ahead: the calling thread answers it at its turn, one claim at a time, so the error
-   * comes after every verdict before that claim — as on one thread — and is thrown by next().
+   * them ahead: at its turn the calling thread answers the claims before the failing one, then
+   * next() throws the error — as on one thread, and whether or not a second read would throw
+   * (a getter that fails once).
    */
-  atTurnOnly = false;
+  failure: ClaimReadFailure | null = null;
   constructor(public claims: Record<string, unknown>[]) {}
 }
 
@@ -475,6 +495,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   /** What the source threw: thrown once the claims read before it are answered (as VerdictStream). */
   private sourceError: { error: unknown } | null = null;
   private finished = false;
+  /** The batch being handed out stops at a claim that could not be read: its error, next. */
+  private claimFailure: ClaimReadFailure | null = null;
 
   constructor(
     source: Iterable<unknown> | AsyncIterable<unknown>,
@@ -501,7 +523,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       }
       // A turn: the pool receives finished results (and hands their workers the queued batch);
       // then give a worker with room a batch already read.
-      // (feedWorkers never throws: a batch whose claims cannot be read stays for its turn.)
+      // (feedWorkers never throws: a batch whose claims cannot be read waits for its turn.)
       this.feedWorkers();
       const ready = v;
       return new Promise((resolve) =>
@@ -512,9 +534,10 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       );
     }
     if (this.finished) return Promise.resolve({ value: undefined, done: true });
+    if (this.claimFailure !== null) return this.fail(this.claimFailure.error);
     return this.advance().then(
       (more) => (more ? this.next() : this.end()),
-      (e: unknown) => this.fail(phaseError('authenticate', e)),
+      (e: unknown) => this.fail(e),
     );
   }
 
@@ -559,19 +582,23 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       if (head === undefined) return false;
       if (head.kind === 'local') {
         this.pending.shift();
-        this.o.local.prepare(head.claims);
+        // A batch whose claim `at` could not be read: the claims before it, then its error.
+        const claims = head.failure === null ? head.claims : head.claims.slice(0, head.failure.at);
+        this.claimFailure = head.failure;
+        this.o.local.prepare(claims);
         this.localPos = 0;
-        this.localCount = head.claims.length;
+        this.localCount = claims.length;
         return true;
       }
       if (head.kind === 'encoded' || (head.kind === 'remote' && head.settled)) {
         this.pending.shift();
-        const encoded = head.kind === 'encoded' ? head.encoded! : await head.result!;
+        // A worker's failure names the phase (a claim's own error never gets here: see failure).
+        const encoded = head.kind === 'encoded' ? head.encoded! : await head.result!.catch((e: unknown) => Promise.reject(phaseError('authenticate', e)));
         this.decoder = new VerdictDecoder(encoded, this.K, this.o.objects);
         return true;
       }
       // The oldest batch is still on a worker: compute a later one rather than wait.
-      const ahead = this.pending.find((b) => b.kind === 'local' && !b.atTurnOnly);
+      const ahead = this.pending.find((b) => b.kind === 'local' && b.failure === null);
       if (ahead !== undefined) await this.computeAhead(ahead);
       else {
         await head.result!.catch(() => undefined); // its error surfaces when it is decoded
@@ -607,7 +634,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     const cap = 2 * this.pool.threads;
     for (let i = this.pending.length - 1; i >= 1 && this.inFlight < cap; i--) {
       const b = this.pending[i]!;
-      if (b.kind === 'local' && !b.atTurnOnly) this.send(b);
+      if (b.kind === 'local' && b.failure === null) this.send(b);
     }
   }
 
@@ -622,23 +649,23 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     const { local, encoder } = this.o;
     const n = b.claims.length;
     const started = this.o.version();
-    // A claim that throws when read: the batch goes back to its turn (PendingBatch.atTurnOnly),
-    // where it is answered in order and the error follows the verdicts before that claim.
-    const aside = (): void => {
+    // A claim that throws when read: the batch goes back to its turn (PendingBatch.failure),
+    // where the verdicts before that claim are handed out, then its error.
+    const aside = (e: unknown, at: number): void => {
       b.kind = 'local';
-      b.atTurnOnly = true;
+      b.failure = new ClaimReadFailure(e, at);
     };
     try {
       local.prepare(b.claims);
       encoder.begin(n);
-    } catch {
-      return aside();
+    } catch (e) {
+      return aside(e, 0);
     }
     for (let i = 0; i < n; i++) {
       try {
         encoder.add(local.verdict(i));
-      } catch {
-        return aside();
+      } catch (e) {
+        return aside(e, i);
       }
       if (i + 1 < n && ((i + 1) % VERDICTS_PER_TURN === 0 || (((i + 1) & (FINISH_CHECK_EVERY - 1)) === 0 && this.workerFinished()))) {
         await turn();
@@ -647,12 +674,13 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       }
     }
     if (this.o.version() !== started) {
+      let i = 0;
       try {
         local.prepare(b.claims);
         encoder.begin(n);
-        for (let i = 0; i < n; i++) encoder.add(local.verdict(i));
-      } catch {
-        return aside();
+        for (; i < n; i++) encoder.add(local.verdict(i));
+      } catch (e) {
+        return aside(e, i);
       }
     }
     b.encoded = encoder.finish();
@@ -661,13 +689,11 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   private send(b: PendingBatch): void {
-    let claims: PackedClaims;
-    try {
-      claims = packClaimBatch(b.claims, this.o.fields);
-    } catch {
-      // A claim that throws when read (see PendingBatch.atTurnOnly); never an exception out of
-      // a macrotask turn, where nothing would catch it (next() would never settle).
-      b.atTurnOnly = true;
+    // A claim that throws when read (see PendingBatch.failure): never an exception out of a
+    // macrotask turn, where nothing would catch it (next() would never settle).
+    const claims = packClaimBatchOrFailure(b.claims, this.o.fields);
+    if (claims instanceof ClaimReadFailure) {
+      b.failure = claims;
       return;
     }
     const job = this.o.job();

@@ -62,6 +62,7 @@ import { INGEST_TASK, ingestChunk, type IngestChunkResult, type IngestJob, type 
 import { KeyHasher } from '../hash/key-hasher.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
+import { phaseError } from '../pool/phase-runner.js';
 import { REGISTER_KEY_SEED } from './register-state.js';
 import { isAsyncIterable, openSource } from './authenticate-batch.js';
 import type { BuildMemoryGuard } from './build-memory.js';
@@ -434,7 +435,8 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
     const p = (pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike);
     chunks = new OrderedChunks<Chunk, IngestChunkResult>(
       {
-        post: (c) => p.run<IngestChunkResult>(INGEST_TASK, pack(c, part++)),
+        // A worker's failure names the phase (as dedupe's do); the rows' own errors are not wrapped.
+        post: (c) => p.run<IngestChunkResult>(INGEST_TASK, pack(c, part++)).catch((e: unknown) => Promise.reject(phaseError('read', e))),
         // Out of turn: as a worker does it (the result is appended at the chunk's turn).
         computeAhead: (c) => ingestChunk(ahead, pack(c, -1)),
         // At its turn, not sent: ingested here, row by row, in order (the cheapest path).

@@ -59,7 +59,6 @@ import { REGISTER_KEY_SEED, type RegisterState } from './register-state.js';
 import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-ingest.js';
 import { IngestSink, ingestRows, type IngestTuning, type ParallelIngestOptions } from './parallel-ingest.js';
 import { DEFAULT_PARALLEL_CSV_MIN_BYTES, ingestCsvFile } from './csv-ingest.js';
-import { phaseError } from '../pool/phase-runner.js';
 import { takeCsvFile } from '../io/csv-reader.js';
 import { Tombstones } from './tombstones.js';
 import { defaultRegisterModel } from './verdict-model.js';
@@ -366,13 +365,8 @@ export class Register {
       ingester,
       ...(tuning !== undefined ? { tuning } : {}),
     };
-    // A worker's failure names the phase, as dedupe's and authenticateAll's do.
-    try {
-      if (csvFile !== null) await ingestCsvFile(csvFile, sink, ingestOptions);
-      else await ingestRows(rows, sink, ingestOptions);
-    } catch (e) {
-      throw phaseError('read', e);
-    }
+    if (csvFile !== null) await ingestCsvFile(csvFile, sink, ingestOptions);
+    else await ingestRows(rows, sink, ingestOptions);
     const index = sink.index;
     guard?.check();
     progress?.({ phase: 'read', done: index, total: index, unit: 'rows', final: true });

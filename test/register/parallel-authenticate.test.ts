@@ -6,6 +6,7 @@ import { vietnamesePersonSchema } from '../../src/schema.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import type { Verdict } from '../../src/register/verdict.js';
 import { faultyPool } from '../pool/faulty-pool.js';
+import { KhopError } from '../../src/errors.js';
 
 const POP = { size: 3000, seed: 6, duplicateRate: 0 };
 let reg: Register;
@@ -347,14 +348,20 @@ describe('authenticateMany on a worker pool: claims that throw when read, and th
       const failAt = 100 + Math.floor(next() * 1800);
       const batchSize = [16, 64, 128][trial % 3]!;
       const boom = new Error(`getter failed at ${failAt}`);
-      const bad = claims.map((c, i) => {
-        if (i < failAt) return c;
-        const copy = { ...c };
-        Object.defineProperty(copy, 'fullName', { enumerable: true, get: () => { throw boom; } });
-        return copy;
-      });
+      // Odd trials: only claim failAt throws, and only on its first read (a transient failure:
+      // a second read must not hide it).
+      const once = trial % 2 === 1;
+      const makeBad = () =>
+        claims.map((c, i) => {
+          if (i < failAt || (once && i > failAt)) return c;
+          const copy = { ...c };
+          let reads = 0;
+          Object.defineProperty(copy, 'fullName', { enumerable: true, get: () => { if (!once || reads++ === 0) throw boom; return c.fullName; } });
+          return copy;
+        });
       const want = plain(claims.slice(0, failAt).map((c) => reg.authenticate(c)));
       for (const options of [{ threads: 1, batchSize }, { pool, batchSize }, { threads: 2, batchSize }]) {
+        const bad = makeBad(); // fresh getters (a once-failing one has not been read yet)
         const got: Verdict[] = [];
         let error: unknown;
         try {
@@ -365,6 +372,20 @@ describe('authenticateMany on a worker pool: claims that throw when read, and th
         expect(error, `trial ${trial}`).toBe(boom);
         expect(plain(got), `trial ${trial}`).toEqual(want);
       }
+    }
+  });
+
+  it("a claim's own error passes through unchanged, even one carrying a pool error's code", async () => {
+    const own = new KhopError('WORKER_FAILED', 'my lookup service failed');
+    const bad = claims.slice(0, 600).map((c, i) => (i === 300 ? Object.defineProperty({ ...c }, 'fullName', { enumerable: true, get: () => { throw own; } }) : c));
+    for (const options of [{ threads: 1, batchSize: 64 }, { pool, batchSize: 64 }]) {
+      let error: unknown;
+      try {
+        for await (const v of reg.authenticateMany(bad, options)) void v;
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBe(own);
     }
   });
 

@@ -4,7 +4,7 @@ import { defaultRegisterModel } from '../../src/register/verdict-model.js';
 import { registerLayout } from '../../src/register/register-layout.js';
 import { defineSchema } from '../../src/schema.js';
 import { parsePersonName } from '../../src/text/person-name.js';
-import { isKhopError } from '../../src/errors.js';
+import { KhopError, isKhopError } from '../../src/errors.js';
 import type { Verdict } from '../../src/register/verdict.js';
 import { ROWS, SCHEMA, build, claimOf } from './fixture.js';
 import { INGEST_PROGRESS_EVERY } from '../../src/register/parallel-ingest.js';
@@ -61,6 +61,17 @@ describe('Register.build', () => {
     expect(r.size).toBe(4);
     expect(r.issues.id).toEqual({ 'id contradicts the date of birth': 1, 'id contradicts the sex': 1 });
     expect(r.authenticate({ id: rows[0]!.id, name: rows[0]!.name, dob: rows[0]!.dob, sex: 'Nam' }).status).toBe('INCONSISTENT_ID');
+  });
+
+  it("a row source's own error passes through unchanged, even one carrying a pool error's code", async () => {
+    const own = new KhopError('WORKER_FAILED', 'my upstream stream failed');
+    for (const threads of [1, 2]) {
+      const source = (function* () {
+        yield* ROWS;
+        throw own;
+      })();
+      await expect(Register.build(SCHEMA, source, { idField: 'rid', threads })).rejects.toBe(own);
+    }
   });
 
   it("an array's read progress carries its length as the total; an iterable's has none", async () => {
