@@ -37,7 +37,8 @@
  * from the vendored sample rather than a trained model; it is a hint, not a decision.
  */
 import { KhopError } from '../errors.js';
-import { compoundFamilyLength, foldedTokenLogShares, tokenLogShares, type TokenLogShares } from './name-frequencies.js';
+import { compoundFamilyLength, foldedTokenLogShares, mayStartCompoundFamily, tokenLogShares, type TokenLogShares } from './name-frequencies.js';
+import { foldToAscii } from './fold.js';
 import { normalizeText } from './normalize.js';
 
 /** How much more likely a reversed reading must be than the written order to be flagged. */
@@ -152,6 +153,15 @@ export function parseNormalizedPersonName(norm: string): ParsedPersonName {
 
   const threshold = written + Math.log(REVERSAL_RATIO);
   let reason: PersonNameNote | undefined;
+  // A name whose diacritic-free spelling starts with a compound family name ("hoang phu tran":
+  // Hoàng Phủ) is parsed as compound written so, and never flagged; the same name written with
+  // other marks ("Hoàng Phú Trần") is not a compound, but is not flagged either — the flag must
+  // not depend on the diacritics (see the file header).
+  const foldedCompound = mayStartCompoundFamily(foldedFamily(family), n) && compoundFamilyLength(tokens.map((t) => foldToAscii(t))) > 0;
+  if (foldedCompound) {
+    const base = { tokens, family, middle: tokens.slice(1, n - 1), given, familyKnown, likelyReversed: false };
+    return familyKnown ? base : { ...base, reason: 'family-unknown' };
+  }
   // With two tokens both readings are the same: report it as given-name-first.
   if (givenFirst >= familyLast && givenFirst > threshold && s[1]!.knownFamily) reason = 'given-name-first';
   else if (familyLast > threshold && s[n - 1]!.knownFamily) reason = 'family-name-last';
@@ -161,6 +171,19 @@ export function parseNormalizedPersonName(norm: string): ParsedPersonName {
 
   const base = { tokens, family, middle: tokens.slice(1, n - 1), given, familyKnown, likelyReversed };
   return reason === undefined ? base : { ...base, reason };
+}
+
+/** foldToAscii of first tokens (bounded memo: emptied when full) — a parse per claim needs it. */
+const FOLDED_FAMILY = new Map<string, string>();
+
+function foldedFamily(token: string): string {
+  let f = FOLDED_FAMILY.get(token);
+  if (f === undefined) {
+    if (FOLDED_FAMILY.size >= 65536) FOLDED_FAMILY.clear();
+    f = foldToAscii(token);
+    FOLDED_FAMILY.set(token, f);
+  }
+  return f;
 }
 
 const ANY_LETTER = /\p{L}/u;
