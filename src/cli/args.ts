@@ -214,6 +214,11 @@ export function outputPath(values: OptionValues, name: string, ctx: CommandConte
   return stringOption(values, name) === '-' ? undefined : optionalPath(values, name, ctx);
 }
 
+/** `text` without a leading byte-order mark (an editor's, Notepad's): JSON.parse refuses one. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
  * A JSON file given on the command line (a BOM allowed): `what` names it in the errors —
  * IO_ERROR when it cannot be read, `invalid` (the caller's code) when it is not JSON. The
@@ -227,7 +232,7 @@ export async function readJsonFile(path: string, what: string, invalid: 'INVALID
     throw new KhopError('IO_ERROR', `cannot read the ${what} ${path}`, { cause: e });
   }
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(withoutBom(text));
   } catch {
     throw new KhopError(invalid, `the ${what} ${path} is not valid JSON`);
   }

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { writeTextFile } from './outputs.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
-import { optionalPath, type OptionSpecs } from './args.js';
+import { optionalPath, withoutBom, type OptionSpecs } from './args.js';
 import type { CommandContext, OptionValues } from './command.js';
 
 export const MODEL_OPTIONS: OptionSpecs = {
@@ -36,7 +36,7 @@ export async function loadModelOption(values: OptionValues, ctx: CommandContext)
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(withoutBom(text));
   } catch (e) {
     throw new KhopError('INVALID_ARGUMENT', `--model: ${path} is not JSON`, { cause: e });
   }

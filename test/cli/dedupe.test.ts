@@ -219,6 +219,11 @@ describe('khop dedupe --save-model / --model', () => {
     expect(second.code).toBe(1);
     expect(readFileSync(join(tmp.dir, 'c2.csv'), 'utf8')).toBe(readFileSync(join(tmp.dir, 'c1.csv'), 'utf8'));
     expect(readFileSync(join(tmp.dir, 'p2.csv'), 'utf8')).toBe(readFileSync(join(tmp.dir, 'p1.csv'), 'utf8'));
+    // The same model saved by an editor that writes a byte-order mark (as --rules and --schema files may have)
+    writeFileSync(join(tmp.dir, 'model-bom.json'), '\uFEFF' + readFileSync(join(tmp.dir, 'model.json'), 'utf8'));
+    const third = await cli(['dedupe', 'dan_cu.csv', '-o', 'c3.csv', '--model', 'model-bom.json', '-q'], tmp.dir);
+    expect(third.stderr).not.toContain('khop: error');
+    expect(readFileSync(join(tmp.dir, 'c3.csv'), 'utf8')).toBe(readFileSync(join(tmp.dir, 'c1.csv'), 'utf8'));
   });
 
   it('--save-model refuses when no two records were paired (no model was trained), and writes no file', async () => {
