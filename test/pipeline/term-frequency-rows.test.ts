@@ -4,10 +4,11 @@ import { RecordStore } from '../../src/block/record-store.js';
 import { TermFrequencyTable } from '../../src/score/term-frequency.js';
 import { columnFrequencies, termFrequencyRows } from '../../src/pipeline/term-frequency-rows.js';
 
-// The oracle: the string path the pipeline used before — every row's value as a string, counted
-// by TermFrequencyTable (null not counted; '' counted but scored 0, as missing).
+// The oracle: every row's value as a string, counted by TermFrequencyTable; null and '' are
+// missing — not counted, frequency 0 (a name part a row lacks is stored as '': the frequency is
+// a share of the rows that have that part, as the level's u is a share of the pairs that have it).
 function oracle(values: ReadonlyArray<string | null>): number[] {
-  const t = TermFrequencyTable.fromValues(values);
+  const t = TermFrequencyTable.fromValues(values.map((v) => (v === '' ? null : v)));
   return values.map((v) => (v === null || v === '' ? 0 : t.frequency(v)));
 }
 
