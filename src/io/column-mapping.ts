@@ -20,11 +20,12 @@
  * (`id`, `dob`, `sex`, `name`) only match as whole words, never as substrings.
  *
  * A header name that looks like a data value (`valueLikeHeaderPositions`: five or more digits
- * and nothing but digits and digit grouping, a date to the month or day, a national ID)
- * means the file probably has no header line: its first record was read as the header. The
- * command line refuses to guess from such a header (it would print the record's values and
- * lose the record), and the "did you mean" of `parseMapArgument` never names one. A lone year
- * (`2024`), a span (`2023-24`) or digits beside letters (`2024 income`, `col12345x`) are names, not values.
+ * and nothing but digits and digit grouping, a full date, a national ID) means the file
+ * probably has no header line: its first record was read as the header. The command line
+ * refuses to guess from such a header (it would print the record's values and lose the
+ * record), and the "did you mean" of `parseMapArgument` never names one. A month or a year
+ * alone (`01/2024`, `2024`), a span (`2023-24`) or digits beside letters (`2024 income`,
+ * `col12345x`) are names, not values.
  */
 import { KhopError } from '../errors.js';
 import type { FieldKind } from '../schema.js';

@@ -43,7 +43,7 @@ import { mergeByIndex } from '../util/merge-by-index.js';
 import type { RejectCode } from '../io/record-types.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 import { missingValuesOf, PLACEHOLDER_ISSUE, type MissingValues } from '../text/missing-values.js';
-import { isInexactNumber, typeName } from '../util/type-name.js';
+import { isExactNumber, isInexactNumber, typeName } from '../util/type-name.js';
 
 /** A row that could not be prepared. */
 export interface RejectedRow {
@@ -867,7 +867,7 @@ export async function prepareRows(
         const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
         chunk.values.push(v);
         if (v === null || v === undefined || typeof v === 'string') continue;
-        if (typeof v === 'number' && Number.isFinite(v) && !isInexactNumber(v)) continue;
+        if (isExactNumber(v)) continue;
         if (typeof v === 'bigint') continue;
         (bad ??= []).push(`field "${f.name}" holds ${typeName(v)}, expected text`);
       }

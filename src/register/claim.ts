@@ -22,7 +22,7 @@ import { idNumber, parseIdInput, type IdInput } from './national-id-input.js';
 import { ClaimName } from './name-verdict.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import type { ParsedNationalId } from '../text/national-id.js';
-import { isInexactNumber } from '../util/type-name.js';
+import { isExactNumber } from '../util/type-name.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -60,13 +60,13 @@ export class FlatClaimValues implements ClaimValues {
 function textOf(v: unknown): string | null {
   let t: string | null = null;
   if (typeof v === 'string') t = v.trim();
-  else if ((typeof v === 'number' && Number.isFinite(v) && !isInexactNumber(v)) || typeof v === 'bigint') t = String(v);
+  else if (isExactNumber(v) || typeof v === 'bigint') t = String(v);
   return t === '' ? null : t;
 }
 
 /** An unusable value: not text, a bigint or an exact finite number (a rounded one is not its digits). */
 function isBad(v: unknown): boolean {
-  return v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'bigint' && !(typeof v === 'number' && Number.isFinite(v) && !isInexactNumber(v));
+  return v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'bigint' && !isExactNumber(v);
 }
 
 /** ID parse of a raw value (null when missing); what PreparedClaim.id returns. */

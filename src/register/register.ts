@@ -86,7 +86,7 @@ import { compareRecordIds } from '../util/record-id-order.js';
 import { UnreadableRow, claimsOf, isRecordSource, rowsOf } from '../io/record-source-rows.js';
 import { RowLines } from '../io/row-lines.js';
 import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
-import { isInexactNumber } from '../util/type-name.js';
+import { isExactNumber } from '../util/type-name.js';
 
 /** The keys of AuthenticateOptions / AuthenticateManyOptions (others are refused). */
 const AUTHENTICATE_OPTION_KEYS: ReadonlySet<string> = new Set(['candidates']);
@@ -1233,7 +1233,7 @@ export class Register {
 
   /** Live rows whose record id is `recordId` (compared as String), ascending. */
   private rowsOfRecord(recordId: string | number): number[] {
-    if (typeof recordId !== 'string' && !(typeof recordId === 'number' && Number.isFinite(recordId) && !isInexactNumber(recordId))) {
+    if (typeof recordId !== 'string' && !isExactNumber(recordId)) {
       // beyond 2^53 a number is not necessarily the id that was written: it could name another record
       throw new KhopError('INVALID_ARGUMENT', 'Register: a record id must be a string or a finite number of at most 2^53 (write a larger one as text)');
     }

@@ -33,7 +33,7 @@ import type { FieldPlan, RegisterLayout } from './register-layout.js';
 import { dateFormatOf, nameStyleOf, packForm, packSex, sexCodeOf, sexFormOf } from './written-form.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
-import { isInexactNumber, typeName } from '../util/type-name.js';
+import { isExactNumber, typeName } from '../util/type-name.js';
 
 /** A row the register could not use. */
 /** The register's own rejection codes (any other code of a RegisterRejectedRow is its reader's). */
@@ -74,9 +74,9 @@ export type IngestIssues = Record<string, Record<string, number>>;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** A value of a type a field reads: text, a bigint, a finite number that is exact (isInexactNumber). */
+/** A value of a type a field reads: text, a bigint, a number that is exact (isExactNumber). */
 function usableType(v: unknown): boolean {
-  return v === null || v === undefined || typeof v === 'string' || typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v) && !isInexactNumber(v));
+  return v === null || v === undefined || typeof v === 'string' || typeof v === 'bigint' || isExactNumber(v);
 }
 
 /** Text of a cell value: null for missing or blank. */
@@ -205,7 +205,7 @@ export class RowIngester {
       ridIsNumber = typeof recordId === 'number';
     } else if (this.idField !== null) {
       const v = hasOwn.call(r, this.idField) ? r[this.idField] : undefined;
-      if (typeof v === 'number' && Number.isFinite(v) && !isInexactNumber(v)) {
+      if (isExactNumber(v)) {
         rid = v;
         ridIsNumber = true;
       } else if (typeof v === 'string' && v.trim() !== '') {

@@ -160,9 +160,31 @@ export function tokenLogShares(token: string): TokenLogShares {
   return v ?? UNSEEN_LOGS!;
 }
 
-/** foldedTokenLogShares of tokens written with diacritics (bounded: emptied when full). */
-const FOLDED_OF_EXACT = new Map<string, TokenLogShares>();
+/** A token written with diacritics: its fold and the fold's log-shares (see foldedToken). */
+interface FoldedToken {
+  readonly fold: string;
+  readonly shares: TokenLogShares;
+}
+
+/** Tokens written with diacritics, folded (bounded: emptied when full). */
+const FOLDED_OF_EXACT = new Map<string, FoldedToken>();
 const MAX_FOLDED_OF_EXACT = 65536;
+
+function foldedOfExact(token: string): FoldedToken {
+  let v = FOLDED_OF_EXACT.get(token);
+  if (v === undefined) {
+    if (FOLDED_OF_EXACT.size >= MAX_FOLDED_OF_EXACT) FOLDED_OF_EXACT.clear();
+    const fold = foldToAscii(token);
+    v = { fold, shares: tokenLogShares(fold) };
+    FOLDED_OF_EXACT.set(token, v);
+  }
+  return v;
+}
+
+/** foldToAscii of a normalised name token, memoised (a token without diacritics is its own). */
+export function foldedToken(token: string): string {
+  return hasDiacritics(token) ? foldedOfExact(token).fold : token;
+}
 
 /**
  * The log-shares of `token`'s diacritic-free spelling: the shares of every spelling that folds
@@ -171,14 +193,7 @@ const MAX_FOLDED_OF_EXACT = 65536;
  * without diacritics (the parser's reversal flag).
  */
 export function foldedTokenLogShares(token: string): TokenLogShares {
-  if (!hasDiacritics(token)) return tokenLogShares(token);
-  let v = FOLDED_OF_EXACT.get(token);
-  if (v === undefined) {
-    if (FOLDED_OF_EXACT.size >= MAX_FOLDED_OF_EXACT) FOLDED_OF_EXACT.clear();
-    v = tokenLogShares(foldToAscii(token));
-    FOLDED_OF_EXACT.set(token, v);
-  }
-  return v;
+  return hasDiacritics(token) ? foldedOfExact(token).shares : tokenLogShares(token);
 }
 
 function hasDiacritics(token: string): boolean {

@@ -37,8 +37,7 @@
  * from the vendored sample rather than a trained model; it is a hint, not a decision.
  */
 import { KhopError } from '../errors.js';
-import { compoundFamilyLength, foldedTokenLogShares, mayStartCompoundFamily, tokenLogShares, type TokenLogShares } from './name-frequencies.js';
-import { foldToAscii } from './fold.js';
+import { compoundFamilyLength, foldedToken, foldedTokenLogShares, mayStartCompoundFamily, tokenLogShares, type TokenLogShares } from './name-frequencies.js';
 import { normalizeText } from './normalize.js';
 
 /** How much more likely a reversed reading must be than the written order to be flagged. */
@@ -136,54 +135,38 @@ export function parseNormalizedPersonName(norm: string): ParsedPersonName {
     };
   }
   const family = tokens[0]!;
-  // One lookup per token: the log-shares of its diacritic-free spelling in the three roles
-  // (name-frequencies.ts; see the file header for why folded).
-  const s = shares;
-  for (let k = 0; k < n; k++) s[k] = foldedTokenLogShares(tokens[k]!);
   const familyKnown = tokenLogShares(family).knownFamily;
-
-  // Log-likelihoods of the written order and of the two reversed readings (each sum in the
-  // order of the formulas in the file header: the floating-point results depend on it).
-  let written = s[0]!.family + s[n - 1]!.given;
-  for (let k = 1; k < n - 1; k++) written += s[k]!.middle;
-  let givenFirst = s[0]!.given + s[1]!.family;
-  for (let k = 2; k < n; k++) givenFirst += s[k]!.middle;
-  let familyLast = s[n - 2]!.given + s[n - 1]!.family;
-  for (let k = 0; k < n - 2; k++) familyLast += s[k]!.middle;
-
-  const threshold = written + Math.log(REVERSAL_RATIO);
   let reason: PersonNameNote | undefined;
   // A name whose diacritic-free spelling starts with a compound family name ("hoang phu tran":
   // Hoàng Phủ) is parsed as compound written so, and never flagged; the same name written with
   // other marks ("Hoàng Phú Trần") is not a compound, but is not flagged either — the flag must
   // not depend on the diacritics (see the file header).
-  const foldedCompound = mayStartCompoundFamily(foldedFamily(family), n) && compoundFamilyLength(tokens.map((t) => foldToAscii(t))) > 0;
-  if (foldedCompound) {
-    const base = { tokens, family, middle: tokens.slice(1, n - 1), given, familyKnown, likelyReversed: false };
-    return familyKnown ? base : { ...base, reason: 'family-unknown' };
+  if (!(mayStartCompoundFamily(foldedToken(family), n) && compoundFamilyLength(tokens.map(foldedToken)) > 0)) {
+    // One lookup per token: the log-shares of its diacritic-free spelling in the three roles
+    // (name-frequencies.ts; see the file header for why folded).
+    const s = shares;
+    for (let k = 0; k < n; k++) s[k] = foldedTokenLogShares(tokens[k]!);
+
+    // Log-likelihoods of the written order and of the two reversed readings (each sum in the
+    // order of the formulas in the file header: the floating-point results depend on it).
+    let written = s[0]!.family + s[n - 1]!.given;
+    for (let k = 1; k < n - 1; k++) written += s[k]!.middle;
+    let givenFirst = s[0]!.given + s[1]!.family;
+    for (let k = 2; k < n; k++) givenFirst += s[k]!.middle;
+    let familyLast = s[n - 2]!.given + s[n - 1]!.family;
+    for (let k = 0; k < n - 2; k++) familyLast += s[k]!.middle;
+
+    const threshold = written + Math.log(REVERSAL_RATIO);
+    // With two tokens both readings are the same: report it as given-name-first.
+    if (givenFirst >= familyLast && givenFirst > threshold && s[1]!.knownFamily) reason = 'given-name-first';
+    else if (familyLast > threshold && s[n - 1]!.knownFamily) reason = 'family-name-last';
+    else if (givenFirst > threshold && s[1]!.knownFamily) reason = 'given-name-first';
   }
-  // With two tokens both readings are the same: report it as given-name-first.
-  if (givenFirst >= familyLast && givenFirst > threshold && s[1]!.knownFamily) reason = 'given-name-first';
-  else if (familyLast > threshold && s[n - 1]!.knownFamily) reason = 'family-name-last';
-  else if (givenFirst > threshold && s[1]!.knownFamily) reason = 'given-name-first';
   const likelyReversed = reason !== undefined;
   if (!likelyReversed && !familyKnown) reason = 'family-unknown';
 
   const base = { tokens, family, middle: tokens.slice(1, n - 1), given, familyKnown, likelyReversed };
   return reason === undefined ? base : { ...base, reason };
-}
-
-/** foldToAscii of first tokens (bounded memo: emptied when full) — a parse per claim needs it. */
-const FOLDED_FAMILY = new Map<string, string>();
-
-function foldedFamily(token: string): string {
-  let f = FOLDED_FAMILY.get(token);
-  if (f === undefined) {
-    if (FOLDED_FAMILY.size >= 65536) FOLDED_FAMILY.clear();
-    f = foldToAscii(token);
-    FOLDED_FAMILY.set(token, f);
-  }
-  return f;
 }
 
 const ANY_LETTER = /\p{L}/u;

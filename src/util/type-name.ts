@@ -24,3 +24,8 @@ export const INEXACT_NUMBER = 'a number too large to be exact (beyond 2^53; writ
 export function isInexactNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER;
 }
+
+/** A number that is its digits: finite and within ±(2^53 − 1) (not NaN, ±Infinity or isInexactNumber). */
+export function isExactNumber(v: unknown): v is number {
+  return typeof v === 'number' && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
+}
