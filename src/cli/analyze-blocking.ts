@@ -12,7 +12,7 @@
 import { analyzeBlocking, type AnalyzeBlockingOptions } from '../block/analyze-blocking.js';
 import { prepareRows } from '../pipeline/prepare.js';
 import { defaultBlockingRules, resolveRules } from '../pipeline/default-rules.js';
-import { COMMON_OPTIONS_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, stringOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, stringOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
@@ -30,12 +30,13 @@ adds to the rules before it.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
+${INPUT_OPTIONS_HELP}
 ${BLOCKING_OPTIONS_HELP}
       --show-keys       also print the key values of the largest blocks (record data!)
       --rejected FILE   write the rejected rows there
 ${COMMON_OPTIONS_HELP}
 
-Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure or a full disk.
 
 Example:
   khop analyze-blocking dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh
@@ -47,6 +48,7 @@ export const analyzeBlockingCommand: CliCommand = {
   help: HELP,
   options: {
     ...SCHEMA_OPTIONS,
+    ...INPUT_OPTIONS,
     ...BLOCKING_OPTIONS,
     'show-keys': { type: 'boolean' },
     rejected: { type: 'string' },
@@ -61,7 +63,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
   const rejectedPath = optionalPath(values, 'rejected', ctx);
   const { rules: userRules, maxBlockSize } = await blockingOptions(values, ctx);
 
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
+  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress, inputReadOptions(values));
   try {
     const choice = await loadSchema({
       schemaPath: optionalPath(values, 'schema', ctx),
@@ -69,6 +71,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
       idField: stringOption(values, 'id-field'),
       headers: input.headers,
       inputLabel: input.label,
+      inputFormat: input.source.format,
       strictColumns: input.completeHeader,
     });
     for (const line of choice.notes) ctx.info(line);
@@ -103,7 +106,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
     }
 
     const accounting = rowAccounting(input.rowsRead, input.rejected.length, prepared.rejected.length);
-    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, input.rejectedEntries(prepared.rejected), false);
+    if (rejectedPath !== undefined) await writeRejectedFile(rejectedPath, input.rejectedEntries(prepared.rejected, undefined, choice.idField), false);
     ctx.info(`analyze-blocking ${input.label}:`);
     for (const line of summaryLines([
       ['input rows', accountingText(accounting)],

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KhopError } from '../errors.js';
+import type { EncodingOption } from '../io/text-decoding.js';
 import type { CommandContext, OptionValues } from './command.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -24,6 +25,31 @@ export const COMMON_OPTIONS: OptionSpecs = {
 export const COMMON_OPTIONS_HELP = `  -q, --quiet           no progress, mapping or summary on stderr (errors still print)
       --debug           print the stack trace of an error
   -h, --help            show this help`;
+
+/** Options of the commands that read an input file: how its text is read (openRecords' options). */
+export const INPUT_OPTIONS: OptionSpecs = {
+  encoding: { type: 'string' },
+  'rename-bad-columns': { type: 'boolean' },
+};
+
+export const INPUT_OPTIONS_HELP = `      --encoding ENC    utf-8, utf-16le or utf-16be: a CSV or NDJSON file's encoding (default: from
+                        its byte-order mark, else utf-8)
+      --rename-bad-columns
+                        a CSV header's empty name becomes column_N and a repeated one name_N
+                        (N its position); without it such a header is refused`;
+
+/** openRecords' options from INPUT_OPTIONS (checked: a bad --encoding is a usage error). */
+export function inputReadOptions(values: OptionValues): { encoding?: EncodingOption; renameBadColumns?: boolean } {
+  const out: { encoding?: EncodingOption; renameBadColumns?: boolean } = {};
+  const encoding = values['encoding'];
+  if (typeof encoding === 'string') {
+    const e = encoding.toLowerCase().replace(/^utf(?=\d)/, 'utf-');
+    if (e !== 'utf-8' && e !== 'utf-16le' && e !== 'utf-16be') throw new KhopError('INVALID_ARGUMENT', `--encoding: expected utf-8, utf-16le or utf-16be`);
+    out.encoding = e;
+  }
+  if (values['rename-bad-columns'] === true) out.renameBadColumns = true;
+  return out;
+}
 
 /** Options of the commands that read a person file and need a schema. */
 export const SCHEMA_OPTIONS: OptionSpecs = {

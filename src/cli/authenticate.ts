@@ -20,7 +20,7 @@ import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
 import { DEFAULT_BATCH_SIZE, Register } from './register-api.js';
-import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath } from './args.js';
+import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
@@ -39,14 +39,16 @@ Options:
                         then <field>,<field>_reason per register field (default or -: stdout)
       --map PAIRS       field=column pairs for claims whose columns are named differently
                         from the register's (e.g. id=cccd,name=ho_ten)
-      --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, written when rows are rejected
-                        or an earlier run left one)
+      --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, or with the output on
+                        stdout <claims>.rejected.csv in the working directory; written when rows
+                        are rejected or an earlier run left one)
       --format FMT      csv (default) or ndjson, for --out
       --batch-size N    claims per batch (default ${DEFAULT_BATCH_SIZE})
+${INPUT_OPTIONS_HELP}
 ${ID_SECRET_HELP}
 ${COMMON_OPTIONS_HELP}
 
-Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure or a full disk.
 
 Example:
   khop authenticate --register dan_cu.khop yeu_cau.csv -o verdicts.csv
@@ -63,6 +65,7 @@ export const authenticateCommand: CliCommand = {
     rejected: { type: 'string' },
     format: { type: 'string' },
     'batch-size': { type: 'string' },
+    ...INPUT_OPTIONS,
     'id-secret-env': { type: 'string' },
   },
   positionals: { min: 1, max: 1, names: '<claims>' },
@@ -122,7 +125,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   const register = await Register.load(registerPath, idSecret !== undefined ? { idSecret } : undefined);
   const loadMs = performance.now() - tLoad;
   // Progress is counted in claims authenticated (the reader's bytes are not shown too).
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!));
+  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), undefined, inputReadOptions(values));
   try {
     const schema = register.schema;
     const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);
@@ -131,6 +134,12 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const idField = schema.fields.find((f) => f.kind === 'nationalId');
     if (idField !== undefined && plan.find((p) => p.field === idField.name)?.found === false) {
       ctx.info(`note: the first records of ${input.label} have no key "${idField.column}" (the register's ID field "${idField.name}"); give --map ${idField.name}=KEY if the claims name it otherwise`);
+    }
+    // The other fields: a register field the claims have no column for is read as missing in
+    // every claim — without a word, a file whose dates sit under another name came back MISMATCH.
+    const absent = plan.filter((p) => !p.found && p.field !== idField?.name);
+    if (absent.length > 0) {
+      ctx.info(`note: ${input.label} has no column for the register's field${absent.length > 1 ? 's' : ''} ${absent.map((p) => `"${p.field}" (column "${p.target}")`).join(', ')}: read as missing in every claim; give --map FIELD=COLUMN if the claims name ${absent.length > 1 ? 'them' : 'it'} otherwise`);
     }
     const fields = schema.fields.map((f) => f.name);
     const columns = verdictColumns(fields);
@@ -143,10 +152,11 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
       for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), { batchSize })) {
-        const cells: unknown[] = [input.rowNumbers.get(p), v.status, v.recordId ?? '', v.matchedBy ?? '', Number.isFinite(v.weight) ? v.weight : '', v.reason ?? ''];
+        // Absent values are null: an empty cell in CSV, null in NDJSON (not "").
+        const cells: unknown[] = [input.rowNumbers.get(p), v.status, v.recordId ?? null, v.matchedBy ?? null, Number.isFinite(v.weight) ? v.weight : null, v.reason ?? null];
         for (const f of fields) {
           const fv = v.fields[f];
-          cells.push(fv?.result ?? '', fv?.reason ?? '');
+          cells.push(fv?.result ?? null, fv?.reason ?? null);
         }
         const w = writer.writeRow(cells);
         if (w !== undefined) await w;

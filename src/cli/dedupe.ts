@@ -19,6 +19,9 @@ import {
   COMMON_OPTIONS_HELP,
   SCHEMA_OPTIONS,
   SCHEMA_OPTIONS_HELP,
+  INPUT_OPTIONS,
+  INPUT_OPTIONS_HELP,
+  inputReadOptions,
   formatOption,
   optionalPath, outputPath,
   probabilityOption,
@@ -44,10 +47,12 @@ Find the records of one file (CSV, NDJSON or Parquet) that are the same person.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
+${INPUT_OPTIONS_HELP}
   -o, --out FILE        clusters: row_number,record_id,cluster_id (default or -: stdout)
       --pairs FILE      matched pairs: left_row,right_row,weight,probability
-      --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected
-                        or an earlier run left one)
+      --rejected FILE   rejected rows (default: <out>.rejected.csv, or with the output on
+                        stdout <file>.rejected.csv in the working directory; written when rows
+                        are rejected or an earlier run left one)
       --report FILE     HTML report: weights, model, clusters, blocking, sample pairs
       --format FMT      csv (default) or ndjson, for --out and --pairs
       --threshold P     match when the probability is at least P (default 0.5)
@@ -60,7 +65,7 @@ ${BLOCKING_OPTIONS_HELP}
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
-Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure or a full disk.
 
 Example:
   khop dedupe dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh \\
@@ -73,6 +78,7 @@ export const dedupeCommand: CliCommand = {
   help: HELP,
   options: {
     ...SCHEMA_OPTIONS,
+    ...INPUT_OPTIONS,
     out: { type: 'string', short: 'o' },
     pairs: { type: 'string' },
     rejected: { type: 'string' },
@@ -107,7 +113,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
 
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
+  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress, inputReadOptions(values));
   try {
     const choice = await loadSchema({
       schemaPath,
@@ -115,10 +121,11 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
       idField: stringOption(values, 'id-field'),
       headers: input.headers,
       inputLabel: input.label,
+      inputFormat: input.source.format,
       strictColumns: input.completeHeader,
     });
     for (const line of choice.notes) ctx.info(line);
-    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
+    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
     if (threads !== undefined) options.threads = threads;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (linkage !== undefined) options.linkage = linkage;
@@ -173,7 +180,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
       if (result.clusters[result.pairs.left[i]!] !== result.clusters[result.pairs.right[i]!]) keptApart++;
     }
 
-    const entries = input.rejectedEntries(result.rejected);
+    const entries = input.rejectedEntries(result.rejected, undefined, choice.idField);
     const accounting = rowAccounting(input.rowsRead, input.rejected.length, result.rejected.length);
     if (accounting.accepted !== result.stats.acceptedRows) {
       throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');

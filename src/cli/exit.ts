@@ -5,7 +5,8 @@
  *   1  finished, but some input rows were rejected (they are in the rejected-rows file)
  *   2  usage or configuration error: unknown command or option, bad option value, bad schema,
  *      unknown column in --map, unreadable or malformed input file — nothing was produced
- *   3  unexpected failure (a bug or an exhausted resource): the run did not finish
+ *   3  unexpected failure (a bug, or an exhausted resource: a full disk, no memory, too many
+ *      open files — EXHAUSTED_CODES, whatever error carried it): the run did not finish
  *   141 the reader of an output closed it early (`khop dedupe in.csv -o - | head`): nothing
  *      more is printed — 128 + SIGPIPE, the code every Unix tool ends with when its pipe
  *      closes, so `set -o pipefail` still sees the run did not finish
@@ -41,9 +42,18 @@ const USAGE_CODES: ReadonlySet<KhopErrorCode> = new Set<KhopErrorCode>([
   'SNAPSHOT_TRUNCATED',
 ]);
 
+/**
+ * System codes of an exhausted resource — a full disk or quota, no memory, too many open files:
+ * the run did not finish for want of something, not because of what it was given (exit 3, even
+ * when the failure surfaced as an IO_ERROR writing an output).
+ */
+const EXHAUSTED_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'ENOMEM', 'EMFILE', 'ENFILE', 'EFBIG']);
+
 /** The exit code a thrown error maps to. */
 export function exitCodeFor(error: unknown): number {
   if (isBrokenPipe(error)) return EXIT_BROKEN_PIPE;
+  const system = systemCode(error);
+  if (system !== null && EXHAUSTED_CODES.has(system)) return EXIT_FAILURE;
   return isKhopError(error) && USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_FAILURE;
 }
 

@@ -14,16 +14,19 @@
  * are few by nature and kept whole, because their raw text belongs in the user's rejected file.
  */
 import { basename } from 'node:path';
-import { openRecords } from '../io/record-reader.js';
+import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
 import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
 import type { ProgressReporter } from '../io/progress.js';
 import type { RejectedEntry } from './outputs.js';
+import { duplicateIdReason } from '../pipeline/prepare.js';
 
 /** A row a pipeline stage refused: its 0-based position among the rows fed to it. */
 export interface PipelineRejection {
   readonly index: number;
   readonly code: string;
   readonly reason: string;
+  /** DUPLICATE_ID: the position of the earlier row with the same record id. */
+  readonly firstIndex?: number;
 }
 
 /** A Uint32Array that doubles when full. */
@@ -70,10 +73,11 @@ export class InputFile {
    * @param progress receives the reader's 'read' events (bytes); leave it out when the consumer
    *   reports its own progress while the file is read (two interleaved phases would each close
    *   the other's line).
+   * @param read --encoding / --rename-bad-columns (inputReadOptions)
    * @throws KhopError IO_ERROR / INVALID_INPUT.
    */
-  static async open(path: string, progress?: ProgressReporter): Promise<InputFile> {
-    const source = await openRecords(path, progress === undefined ? {} : { onProgress: progress });
+  static async open(path: string, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> = {}): Promise<InputFile> {
+    const source = await openRecords(path, progress === undefined ? { ...read } : { ...read, onProgress: progress });
     return new InputFile(path, basename(path), source);
   }
 
@@ -121,7 +125,7 @@ export class InputFile {
    * with the pipeline's (positions mapped back to row numbers).
    * @param input 'left' / 'right' for a link's inputs
    */
-  rejectedEntries(pipeline: readonly PipelineRejection[], input?: string): RejectedEntry[] {
+  rejectedEntries(pipeline: readonly PipelineRejection[], input?: string, idField?: string): RejectedEntry[] {
     const out: RejectedEntry[] = [];
     const read = this.rejected;
     let i = 0;
@@ -138,7 +142,10 @@ export class InputFile {
         out.push(e);
         i++;
       } else {
-        const e: { -readonly [K in keyof RejectedEntry]: RejectedEntry[K] } = { rowNumber: pRow, line: this.lines.get(p!.index), stage: 'prepare', code: p!.code, reason: p!.reason };
+        // A repeated record id names the earlier row by ITS row number in the file (the
+        // pipeline counts only the rows the reader passed on).
+        const reason = p!.firstIndex !== undefined && idField !== undefined ? duplicateIdReason(idField, `row ${this.rowNumbers.get(p!.firstIndex)}`) : p!.reason;
+        const e: { -readonly [K in keyof RejectedEntry]: RejectedEntry[K] } = { rowNumber: pRow, line: this.lines.get(p!.index), stage: 'prepare', code: p!.code, reason };
         if (input !== undefined) e.input = input;
         out.push(e);
         j++;

@@ -17,6 +17,9 @@ import {
   COMMON_OPTIONS_HELP,
   SCHEMA_OPTIONS,
   SCHEMA_OPTIONS_HELP,
+  INPUT_OPTIONS,
+  INPUT_OPTIONS_HELP,
+  inputReadOptions,
   formatOption,
   probabilityOption,
   stringOption,
@@ -43,9 +46,11 @@ schema (from --schema, --map or the left file's header).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
+${INPUT_OPTIONS_HELP}
   -o, --out FILE        links: left_row,right_row,weight,probability (default or -: stdout)
-      --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, written when rows are rejected
-                        or an earlier run left one)
+      --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, or with the output on
+                        stdout <left>.rejected.csv in the working directory; written when rows
+                        are rejected or an earlier run left one)
       --report FILE     HTML report: weights, model, blocking, sample pairs
       --format FMT      csv (default) or ndjson, for --out
       --threshold P     link when the probability is at least P (default 0.5)
@@ -60,7 +65,7 @@ ${BLOCKING_OPTIONS_HELP}
 ${MODEL_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
-Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure or a full disk.
 
 Example:
   khop link bhxh.csv dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh -o links.csv
@@ -72,6 +77,7 @@ export const linkCommand: CliCommand = {
   help: HELP,
   options: {
     ...SCHEMA_OPTIONS,
+    ...INPUT_OPTIONS,
     out: { type: 'string', short: 'o' },
     rejected: { type: 'string' },
     report: { type: 'string' },
@@ -103,16 +109,17 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
 
-  const left = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress);
+  const left = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress, inputReadOptions(values));
   let right: InputFile | null = null;
   try {
-    right = await InputFile.open(ctx.resolvePath(positionals[1]!), ctx.progress);
+    right = await InputFile.open(ctx.resolvePath(positionals[1]!), ctx.progress, inputReadOptions(values));
     const choice = await loadSchema({
       schemaPath,
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),
       headers: left.headers,
       inputLabel: left.label,
+      inputFormat: left.source.format,
       strictColumns: left.completeHeader,
     });
     if (right.completeHeader) {
@@ -122,7 +129,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       if (missing.length > 0) throw new KhopError('INVALID_SCHEMA', `columns not in the header of ${right.label}: ${missing.join(', ')}`);
     }
     for (const line of choice.notes) ctx.info(line);
-    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress) };
+    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
     if (threads !== undefined) options.threads = threads;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (linkage !== undefined) options.linkage = linkage;
@@ -153,7 +160,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       }
     });
 
-    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left'), ...R.rejectedEntries(result.rejectedRight, 'right')];
+    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', choice.idField), ...R.rejectedEntries(result.rejectedRight, 'right', choice.idField)];
     const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);
     const accRight = rowAccounting(R.rowsRead, R.rejected.length, result.rejectedRight.length);
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {

@@ -28,11 +28,16 @@ const NEXT_PHASE: Readonly<Record<Phase, { phase: Phase; unit: ProgressUnit } | 
   cluster: null,
 };
 
-/** An `onProgress` callback for dedupe() / link() that feeds `reporter`. */
-export function matchProgress(reporter: ProgressReporter): (e: MatchProgress) => void {
+/**
+ * An `onProgress` callback for dedupe() / link() that feeds `reporter`.
+ * @param given a trained model was given (--model): there is no training to show — its 'train'
+ *   event is dropped and 'score' follows 'compare'.
+ */
+export function matchProgress(reporter: ProgressReporter, given = false): (e: MatchProgress) => void {
   let rows = 0;
   let pairs = 0;
   return (e) => {
+    if (given && e.phase === 'train') return;
     if (e.phase === 'prepare' && e.final === true) rows = e.done;
     if (e.phase === 'compare' && e.final === true) pairs = e.done;
     let event: ProgressEvent;
@@ -45,7 +50,7 @@ export function matchProgress(reporter: ProgressReporter): (e: MatchProgress) =>
     }
     if (e.final === true) event.final = true;
     reporter(event);
-    const next = e.final === true ? NEXT_PHASE[e.phase] : null;
+    const next = e.final !== true ? null : given && e.phase === 'compare' ? NEXT_PHASE.train : NEXT_PHASE[e.phase];
     if (next) reporter({ phase: next.phase, done: 0, unit: next.unit });
   };
 }

@@ -8,8 +8,10 @@
  *            --model, --rules)
  * Refused (usage error, exit 2): an output that is the same file as an input (same device and
  * inode: symlinks and other spellings of the path included) or as another output; an output
- * that is a directory; an output whose directory does not exist. Special files (/dev/stdout,
- * a pipe) stay allowed as outputs.
+ * that is a directory; an output whose directory does not exist or that the process may not
+ * write — the default rejected-rows file included, although it is written only when rows are
+ * rejected (a run in a read-only working directory with `-o -` names one with --rejected).
+ * Special files (/dev/stdout, a pipe) stay allowed as outputs.
  */
 import { access, readlink, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
@@ -93,6 +95,13 @@ export async function checkOutputPaths(
   if (defaultRejected !== undefined && typeof values['rejected'] !== 'string') {
     const f = await fileId(defaultRejected);
     if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} is a directory; give --rejected FILE`);
+    // Written only when rows are rejected (or one is already there) — but a run must not do all
+    // its work and then fail on it: a file or directory the process may not write is refused now.
+    const created = f === null ? await linkTarget(defaultRejected) : defaultRejected;
+    if (f === null && (await fileId(dirname(created)))?.directory !== true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} would be written in ${dirname(created)}, which does not exist; give --rejected FILE`);
+    if (!(await writable(f === null ? dirname(created) : defaultRejected))) {
+      throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} (written when rows are rejected) could not be written: ${f === null ? `the directory ${dirname(created)}` : 'the file'} is not writable; give --rejected FILE`);
+    }
     outputs.push({ label: 'the default rejected-rows file', path: defaultRejected, id: f?.id ?? null });
   }
   if (outputs.length === 0) return;

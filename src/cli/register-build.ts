@@ -11,9 +11,10 @@
  * (src/register/csv-ingest.ts), and every rejection comes back with its position (= data-row
  * number − 1), line, and — for a row the reader could not read — its raw text.
  */
-import { KhopError } from '../errors.js';
+import { KhopError, isKhopError } from '../errors.js';
+import { snapshotTarget } from '../io/snapshot.js';
 import { Register, type RegisterBuildOptions } from './register-api.js';
-import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, idSecretOption, requiredOption, stringOption, threadsOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, threadsOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
@@ -30,6 +31,7 @@ file and save it as a snapshot that \`khop authenticate --register\` loads.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
+${INPUT_OPTIONS_HELP}
   -o, --out FILE        the register snapshot to write (required)
       --earlier-ids COL column listing each person's earlier IDs (old CMND, re-issued),
                         separated by ; | or ,
@@ -42,7 +44,7 @@ ${COMMON_OPTIONS_HELP}
 
 Without --id-field a record's id is its row number − 1 (its 0-based position in the file).
 
-Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure.
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure or a full disk.
 
 Example:
   khop register build dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh -o dan_cu.khop
@@ -54,6 +56,7 @@ export const registerBuildCommand: CliCommand = {
   help: HELP,
   options: {
     ...SCHEMA_OPTIONS,
+    ...INPUT_OPTIONS,
     out: { type: 'string', short: 'o' },
     'earlier-ids': { type: 'string' },
     rejected: { type: 'string' },
@@ -85,14 +88,24 @@ function rejectedEntry(r: RegisterRejectedRow): RejectedEntry {
 
 async function runRegisterBuild(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
   const started = performance.now();
-  const out = ctx.resolvePath(requiredOption(values, 'out', 'register build'));
+  const outOption = requiredOption(values, 'out', 'register build');
+  // A snapshot is a file written whole and renamed into place: not standard output, and not a
+  // device or pipe — refused now, not after the build (snapshotTarget refuses them at save).
+  if (outOption === '-') throw new KhopError('INVALID_ARGUMENT', 'register build -o -: a register snapshot is written to a file, not to standard output; give a file');
+  const out = ctx.resolvePath(outOption);
+  try {
+    await snapshotTarget(out);
+  } catch (e) {
+    if (isKhopError(e)) throw new KhopError('INVALID_ARGUMENT', `-o ${outOption}: ${e.message.replace(/^snapshot: \S+ /, '')}`, { cause: e });
+    throw e;
+  }
   const threads = threadsOption(values);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const earlierIds = stringOption(values, 'earlier-ids');
   const idSecret = idSecretOption(values);
 
   // Register.build reports the rows it reads: the reader's own progress is not shown too.
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!));
+  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), undefined, inputReadOptions(values));
   try {
     const choice = await loadSchema({
       schemaPath: optionalPath(values, 'schema', ctx),
@@ -100,13 +113,19 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       idField: stringOption(values, 'id-field'),
       headers: input.headers,
       inputLabel: input.label,
+      inputFormat: input.source.format,
       strictColumns: input.completeHeader,
       // The register numbers its records by input position: every data row, read or not, has one.
       positionalId: 'the row number − 1 (the row\'s 0-based position in the file)',
+      // A list of earlier IDs is not a field: guessed as one (`cmnd_cu` reads as an old ID), every
+      // cell holding two numbers was counted missing and every verdict carried an empty column.
+      reserved: earlierIds === undefined ? [] : [{ column: earlierIds, use: 'earlier IDs (--earlier-ids)' }],
     });
     if (earlierIds !== undefined && input.completeHeader && !input.headers.includes(earlierIds)) {
       throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is not in the header of ${input.label}`);
     }
+    const both = earlierIds === undefined ? undefined : choice.schema.fields.find((f) => f.column === earlierIds);
+    if (both !== undefined) throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is also the column of the field "${both.name}"; a column is either a field or the earlier IDs`);
     for (const line of choice.notes) ctx.info(line);
     const options: RegisterBuildOptions = { onProgress: ctx.progress };
     if (choice.idField !== undefined) options.idField = choice.idField;

@@ -54,8 +54,8 @@ Options:
   -h, --help      show this help (khop <command> --help for a command's options)
   -v, --version   print the version
 
-Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure,
-141 the reader of the output closed it early (\`khop … -o - | head\`; as SIGPIPE).
+Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure
+or a full disk, 141 the reader of the output closed it early (\`khop … -o - | head\`; as SIGPIPE).
 
 Examples:
   khop demo
@@ -96,6 +96,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (argv.length > 1 && target === null) throw unknownCommand(argv.slice(1));
       io.stdout.write(target === null ? mainHelp() : target.command.help);
       return EXIT_OK;
+    }
+    // `khop register --help`: the group's one command's help (`khop register` alone stays an
+    // unknown command that names it).
+    if (first === 'register' && (argv[1] === '--help' || argv[1] === '-h')) {
+      const target = findCommand(['register', 'build']);
+      if (target !== null) {
+        io.stdout.write(target.command.help);
+        return EXIT_OK;
+      }
     }
     const found = findCommand(argv);
     if (found === null) throw unknownCommand(argv);

@@ -70,10 +70,14 @@ export interface SchemaRequest {
   readonly headers: readonly string[];
   /** Input file label for messages. */
   readonly inputLabel: string;
+  /** The input's format (what an empty header means differs). */
+  readonly inputFormat?: string;
   /** Whether the header is complete (CSV, Parquet) so schema columns must be in it. */
   readonly strictColumns: boolean;
   /** What the record id is without --id-field (default: the row number). */
   readonly positionalId?: string;
+  /** Columns another option already uses (--earlier-ids): never guessed as a field. */
+  readonly reserved?: ReadonlyArray<{ readonly column: string; readonly use: string }>;
 }
 
 /** The schema chosen, the record-id column, and lines describing the choice. */
@@ -90,7 +94,10 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
     throw new KhopError('INVALID_ARGUMENT', 'give either --schema or --map, not both');
   }
   if (req.headers.length === 0) {
-    throw new KhopError('INVALID_INPUT', `${req.inputLabel} has no columns (an empty file?)`);
+    // NDJSON's columns are the keys of its first objects: none when no line is a JSON object —
+    // a CSV named .ndjson, or an empty file.
+    const why = req.inputFormat === 'ndjson' ? 'none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content)' : 'an empty file?';
+    throw new KhopError('INVALID_INPUT', `${req.inputLabel} has no columns (${why})`);
   }
   const headerSet = new Set(req.headers);
   if (req.idField !== undefined && req.strictColumns && !headerSet.has(req.idField)) {
@@ -159,6 +166,11 @@ function fromHeader(req: SchemaRequest): SchemaChoice {
   let idGuessed = false;
   for (const s of suggestions) {
     if (s.header === req.idField) continue;
+    const reserved = req.reserved?.find((r) => r.column === s.header);
+    if (reserved !== undefined) {
+      lines.push(mappingLine(s.header, reserved.use));
+      continue;
+    }
     if (s.field === RECORD_ID_FIELD) {
       if (idField === undefined) {
         idField = s.header;

@@ -213,7 +213,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       if (names.some((h) => h.includes('\u0000'))) {
         throw new KhopError(
           'INVALID_INPUT',
-          `CSV header (line ${line}) contains NUL characters: the file is probably UTF-16 without a byte-order mark; pass encoding: 'utf-16le' (or 'utf-16be')`,
+          `CSV header (line ${line}) contains NUL characters: the file is probably UTF-16 without a byte-order mark; pass encoding: 'utf-16le' or 'utf-16be' (khop: --encoding utf-16le)`,
           { details: { line } },
         );
       }
@@ -381,7 +381,7 @@ export function csvRejectReason(
  * 1-based positions of all offenders (not the names), or renames them when `rename`; `remedy`
  * is what the message tells to do (the Parquet reader has no header option to suggest).
  */
-export function checkColumnNames(names: readonly string[], rename: boolean, remedy = 'fix the header, pass names with the header option, or set renameBadColumns'): string[] {
+export function checkColumnNames(names: readonly string[], rename: boolean, remedy = 'fix the header, pass names with the header option, or set renameBadColumns (khop: --rename-bad-columns)'): string[] {
   const out = names.slice();
   const firstAt: Map<string, number> = new Map();
   const empty: number[] = [];

@@ -79,7 +79,7 @@ export async function readNdjson(source: ByteSource | ByteInput, options: Ndjson
     // JSON text never holds a raw NUL byte: NULs in UTF-8 mode are UTF-16 without a BOM, and
     // every line would be rejected as invalid JSON. Say so once instead.
     if (encoding === 'utf-8' && input.head.indexOf(0) !== -1) {
-      throw new KhopError('INVALID_INPUT', "NDJSON input contains NUL bytes: the file is probably UTF-16 without a byte-order mark; pass encoding: 'utf-16le' (or 'utf-16be')");
+      throw new KhopError('INVALID_INPUT', "NDJSON input contains NUL bytes: the file is probably UTF-16 without a byte-order mark; pass encoding: 'utf-16le' or 'utf-16be' (khop: --encoding utf-16le)");
     }
     const text = decodeChunks(input.chunks(), encoding, bomLength)[Symbol.asyncIterator]();
     const reader = new NdjsonRecordSource(input, text, encoding, maxLineLength, options.keepRaw ?? DEFAULT_KEEP_RAW, options);

@@ -167,7 +167,7 @@ interface PlannedSection {
  * is not a regular file (a directory, a device such as /dev/full, a pipe) is refused: the
  * rename would replace it.
  */
-async function snapshotTarget(path: string): Promise<string> {
+export async function snapshotTarget(path: string): Promise<string> {
   // An open descriptor (/dev/stdout, a link to /proc/self/fd/1): its resolution is the file the
   // shell opened — renaming a snapshot over it would replace the caller's log.
   if (isDescriptorPath(path)) throw new KhopError('IO_ERROR', `snapshot: ${path} is an open descriptor (standard output or the like), not a file to write a snapshot to`, { details: { path } });

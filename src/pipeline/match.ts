@@ -434,6 +434,12 @@ function checkPlanOptions(schema: Schema, options: MatchOptions): void {
     const specs = planComparisons(compared.schema, compared.groups).specs;
     if (specs.length === 0) problems.push('nothing to compare: the schema has no comparable field');
     else if (specs.length < 2 && options.model === undefined) problems.push(oneComparison(specs[0]!.name).message);
+    // A given model must fit these comparisons (names, levels and their flags do not depend on
+    // the rows either): said now, not after the whole input was read and prepared.
+    if (specs.length > 0 && options.model instanceof FellegiSunterModel) {
+      const problem = modelMismatch(options.model, specs);
+      if (problem !== null) problems.push(modelMismatchMessage(problem));
+    }
   }
   if (problems.length === 1 && noDefaultRules !== undefined) throw noDefaultRules;
   if (problems.length > 0) throw new KhopError('INVALID_OPTION', problems.length === 1 ? problems[0]! : `invalid options: ${problems.join('; ')}`, { details: { problems } });
@@ -492,7 +498,7 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
   let given = options.model;
   if (given !== undefined) {
     const problem = modelMismatch(given, plan.specs);
-    if (problem !== null) throw new KhopError('INVALID_OPTION', `model: its comparisons do not match this schema (${problem})`, { details: { option: 'model' } });
+    if (problem !== null) throw new KhopError('INVALID_OPTION', modelMismatchMessage(problem), { details: { option: 'model' } });
     // Its λ for THIS data: a model trained on a sample has the sample's share of matching pairs
     // (FellegiSunterModel.forPopulation; unchanged when the model does not say what it was trained on).
     const n = prepared.store.rowCount;
@@ -1148,6 +1154,10 @@ function clustersPerInput(prepared: PreparedDataset, reps: Uint32Array, source: 
  * comparisons and their levels — names, labels, the null level, the tf flags — must be the
  * plan's, in order (weights are looked up by level number).
  */
+function modelMismatchMessage(problem: string): string {
+  return `model: its comparisons do not match this schema (${problem})`;
+}
+
 function modelMismatch(model: FellegiSunterModel, specs: readonly ComparisonSpec[]): string | null {
   if (model.comparisons.length !== specs.length) return `${model.comparisons.length} comparisons where this schema has ${specs.length}`;
   for (let k = 0; k < specs.length; k++) {

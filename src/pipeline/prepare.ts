@@ -53,6 +53,16 @@ export interface RejectedRow {
   readonly code: 'NOT_AN_OBJECT' | 'WRONG_TYPE' | 'NO_VALUES' | 'NO_ID' | 'DUPLICATE_ID' | RejectCode;
   /** Human reason naming fields, never values. */
   readonly reason: string;
+  /** DUPLICATE_ID: the 0-based position of the earlier row holding the same record id. */
+  readonly firstIndex?: number;
+}
+
+/**
+ * The reason of a DUPLICATE_ID rejection; `row` names the earlier row ("input row 5" through
+ * the API: its 1-based position; the command line names the file's data-row number instead).
+ */
+export function duplicateIdReason(idField: string, row: string): string {
+  return `the record id (column "${idField}") is that of ${row}`;
 }
 
 /** A name group: one logical person-name comparison over the columns of one or two fields. */
@@ -758,7 +768,7 @@ export async function prepareRows(
       const prev = seen === null ? -1 : seen.findOrAdd(String(p.userIds[r]!), userIds.length);
       if (prev >= 0) {
         (isDup ??= new Uint8Array(p.count))[r] = 1;
-        dup.push({ index: p.at[r]!, code: 'DUPLICATE_ID', reason: `the record id (column "${idField}") is that of input row ${inputIndex[prev]! + 1}` });
+        dup.push({ index: p.at[r]!, code: 'DUPLICATE_ID', reason: duplicateIdReason(idField!, `input row ${inputIndex[prev]! + 1}`), firstIndex: inputIndex[prev]! });
         continue;
       }
       inputIndex.push(p.at[r]!);

@@ -3,7 +3,7 @@
 // bundle built elsewhere).
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './cli-helpers.js';
@@ -86,6 +86,26 @@ describe('the built khop executable', () => {
     const demo = await closedEarly(['demo', '--records', '2000']);
     expect(demo.code).toBe(141);
     expect(demo.stderr).not.toMatch(/EPIPE|\n\s+at /);
+  }, 60_000);
+
+  // The default rejected-rows file is written only when rows are rejected — after the work. A
+  // directory the user may not write is refused before it (root may write anywhere: the run is
+  // made as nobody, which only root can do, hence the skip elsewhere).
+  it.skipIf(process.getuid?.() !== 0)('refuses before any work a default rejected-rows file it may not write (a read-only working directory)', () => {
+    const dir = join(t.dir, 'read-only');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'in.csv'), 'so_cccd,ho_ten,ngay_sinh,gioi_tinh\n001090012345,Nguyễn Văn An,01/05/1990,Nam\nbad\n079185001234,Trần Thị Bình,12/03/1985,Nữ\n');
+    chmodSync(t.dir, 0o755);
+    chmodSync(dir, 0o555);
+    const asNobody = (argv: string[]) => spawnSync(process.execPath, [CLI, ...argv], { cwd: dir, uid: 65534, gid: 65534, encoding: 'utf8', timeout: 60_000 });
+    const r = asNobody(['dedupe', 'in.csv', '-o', '-']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe(''); // no clusters written before the failure
+    expect(r.stderr).toContain('in.csv.rejected.csv (written when rows are rejected) could not be written');
+    expect(r.stderr).toContain('give --rejected FILE');
+    const ok = asNobody(['dedupe', 'in.csv', '-o', '-', '--rejected', '/dev/null']);
+    expect(ok.status).toBe(1);
+    expect(ok.stdout.split('\n')[0]).toMatch(/cluster/);
   }, 60_000);
 });
 

@@ -740,7 +740,7 @@ describe('dedupe rows holding bad values', () => {
     expect(r.rejected.find((x) => x.index === base.length)?.code).toBe('NO_ID');
   });
 
-  it('D21: a model whose levels differ from the schema\'s (labels reordered or renamed, tf flag moved) is refused, naming the comparison', async () => {
+  it('D21: a model whose levels differ from the schema\'s (labels reordered or renamed, tf flag moved) is refused before any row is read, naming the comparison', async () => {
     const rows = baseRows();
     const r = await dedupe(rows, { schema: SCHEMA, threads: 1, uSampleSize: 2000 });
     const json = JSON.parse(JSON.stringify(r.model.toJSON())) as { comparisons: Array<{ name: string; levels: Array<{ label: string; tf?: true }> }> };
@@ -763,9 +763,18 @@ describe('dedupe rows holding bad values', () => {
     for (const change of variants) {
       const j = JSON.parse(JSON.stringify(json)) as typeof json;
       change(j);
-      const e = await khopErrorOf(() => dedupe(rows, { schema: SCHEMA, threads: 1, model: FellegiSunterModel.fromJSON(j) }));
+      // Refused before any row is read (a file too large to train on is not read in vain).
+      let read = 0;
+      const counted = (function* () {
+        for (const row of rows) {
+          read++;
+          yield row;
+        }
+      })();
+      const e = await khopErrorOf(() => dedupe(counted, { schema: SCHEMA, threads: 1, model: FellegiSunterModel.fromJSON(j) }));
       expect(e.code).toBe('INVALID_OPTION');
       expect(e.message).toMatch(/model: its comparisons do not match this schema \(comparison "(dob|name\.given)": level \d+ is/);
+      expect(read).toBe(0);
     }
   });
 
