@@ -13,18 +13,25 @@
  *                 each name field, the largest weight any of its outcomes can have; when the
  *                 top k is full and bound ≤ the k-th weight, the row cannot enter: skipped
  *              3. the names (the costly comparison), the exact weight, insertion into the top k
- *         ─► candidates: record id, weight, fields — best weight first, ties by row order
+ *         ─► candidates: record id, weight, fields — best weight first, ties by record id
  *
  * Why the bound is safe: the weight is prior + Σ_k w_k summed in field order (record-
  * evaluator.ts); the bound is the same sum in the same order with max_k ≥ w_k in place of the
  * names' terms. Rounded floating-point addition is monotone (a ≤ a′, b ≤ b′ ⇒ fl(a + b) ≤
- * fl(a′ + b′)), so bound ≥ weight EXACTLY, not only up to rounding. Rows arrive in ascending
- * order, so a row whose weight equals the k-th weight ranks after it (ties go to the lower
- * row), and the k-th weight never decreases: a skipped row is not in the final top k. A model
- * with a non-finite weight (NaN, ±∞: log2 of m or u = 0) takes the plain path: every row
- * compared, one sort (see `sorted`).
+ * fl(a′ + b′)), so bound ≥ weight EXACTLY, not only up to rounding. A row is skipped only when
+ * its bound is BELOW the k-th weight (an equal weight may still enter on its record id), and
+ * the k-th weight never decreases: a skipped row is not in the final top k. Ties rank by record
+ * id (compareRecordIds), then by row — so the candidates do not depend on the order a build
+ * laid the rows out or on the edits that moved a record to the delta. A model with a
+ * non-finite weight (NaN, ±∞: log2 of m or u = 0) takes the plain path: every row compared,
+ * one sort (see `sorted`).
  *
- * The result is identical to evaluating every row and sorting by (weight desc, row asc) — the
+ * Left: a block of more than MAX_CANDIDATE_ROWS live rows (people sharing the name key and date
+ * of birth) is cut to its first rows — base rows, then the delta — so which rows are examined
+ * there still depends on the register's history.
+ *
+ * The result is identical to evaluating every row and sorting by (weight desc, record id asc,
+ * row asc) — the
  * seeded differential test (test/register/candidate-search.test.ts) checks it against such an
  * oracle on registers with large blocks.
  *
@@ -79,6 +86,7 @@ import type { BlockIndex } from '../block/block-index.js';
 import type { RecordStore } from '../block/record-store.js';
 import type { TextColumnReader } from '../block/text-column.js';
 import { KhopError } from '../errors.js';
+import { compareRecordIds } from '../util/record-id-order.js';
 import type { KeyHasher } from '../hash/key-hasher.js';
 import type { PreparedClaim } from './claim.js';
 import { NO_ENTRY, type DeltaIndex } from './delta-index.js';
@@ -212,8 +220,8 @@ export class CandidateSearch {
   }
 
   /**
-   * The best `k` (0..MAX_CANDIDATES) records for claim `c`: weight descending, ties by store
-   * row ascending. Empty when the claim has no usable full name or date of birth, or the
+   * The best `k` (0..MAX_CANDIDATES) records for claim `c`: weight descending, ties by record
+   * id (then store row) ascending. Empty when the claim has no usable full name or date of birth, or the
    * register no candidate index.
    */
   search(src: CandidateSources, c: PreparedClaim, k: number): VerdictCandidate[] {
@@ -361,7 +369,8 @@ export class CandidateSearch {
       if (size === k) {
         let bound = prior;
         for (let j = 0; j < K; j++) bound += late[j] === 1 ? maxWeight[j]! : ev.outcomeWeight(j, outs[at + j]!);
-        if (bound <= topWeight[k - 1]!) {
+        // A bound equal to the k-th weight may still tie it and win on the record id.
+        if (bound < topWeight[k - 1]!) {
           this.skipped++;
           continue;
         }
@@ -371,18 +380,19 @@ export class CandidateSearch {
       let weight = prior;
       for (let j = 0; j < K; j++) weight += ev.outcomeWeight(j, outs[at + j]!);
       this.compared++;
-      // Ties rank by row, and rows arrive ascending: an entry goes after every equal weight.
+      // Ties rank by record id, then row (rows arrive ascending): the same candidates however
+      // the register was built or edited, as AMBIGUOUS lists them (register.ts).
       let i: number;
       let released: number;
       if (size === k) {
-        if (!(weight > topWeight[k - 1]!)) continue;
+        if (!this.ranksBefore(weight, row, k - 1)) continue;
         i = k - 1;
         released = topSlot[k - 1]!;
       } else {
         i = size++;
         released = size;
       }
-      while (i > 0 && weight > topWeight[i - 1]!) {
+      while (i > 0 && this.ranksBefore(weight, row, i - 1)) {
         topWeight[i] = topWeight[i - 1]!;
         topRow[i] = topRow[i - 1]!;
         topSlot[i] = topSlot[i - 1]!;
@@ -394,6 +404,18 @@ export class CandidateSearch {
       free = released;
     }
     return size;
+  }
+
+  /**
+   * Whether a row of `weight` ranks before top entry `i`: a greater weight, or an equal one and
+   * a smaller record id (compareRecordIds; an equal id: the lower row, which came first). The
+   * record ids are read only on a tie.
+   */
+  private ranksBefore(weight: number, row: number, i: number): boolean {
+    const w = this.topWeight[i]!;
+    if (weight !== w) return weight > w;
+    const store = this.evaluator.store;
+    return compareRecordIds(recordIdAt(this.layout, store, row), recordIdAt(this.layout, store, this.topRow[i]!)) < 0;
   }
 
   /** (Re-)make the text readers after a compaction rewrote the store. */
@@ -601,7 +623,8 @@ export class CandidateSearch {
       weights[i] = e.weight;
       order.push(i);
     }
-    order.sort((a, b) => weights[b]! - weights[a]! || rows[a]! - rows[b]!);
+    const store = this.evaluator.store;
+    order.sort((a, b) => weights[b]! - weights[a]! || compareRecordIds(recordIdAt(this.layout, store, rows[a]!), recordIdAt(this.layout, store, rows[b]!)) || rows[a]! - rows[b]!);
     return order.slice(0, k).map((i) => ({
       recordId: recordIdAt(this.layout, this.evaluator.store, rows[i]!),
       weight: weights[i]!,

@@ -6,7 +6,7 @@
  * Rejected (with the row's position and a reason naming fields, never values):
  *   NOT_AN_OBJECT   the row is not a plain object
  *   WRONG_TYPE      a schema column (or the record-id / earlier-IDs column) holds an object,
- *                   array, boolean, NaN or ±Infinity
+ *                   array, boolean, NaN or ±Infinity; a record id with a lone UTF-16 surrogate
  *   INVALID_ID      the national ID is missing or not a valid ID (the register is keyed by it)
  *   NO_RECORD_ID    `idField` is set and the row has no usable record id
  *   (a reader's code) the row a RecordSource could not read (src/io/record-source-rows.ts)
@@ -34,6 +34,7 @@ import { dateFormatOf, nameStyleOf, packForm, packSex, sexCodeOf, sexFormOf } fr
 import { UnreadableRow } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
 import { isExactNumber, typeName } from '../util/type-name.js';
+import { isWellFormedText } from '../util/well-formed.js';
 
 /** A row the register could not use. */
 /** The register's own rejection codes (any other code of a RegisterRejectedRow is its reader's). */
@@ -209,6 +210,9 @@ export class RowIngester {
         rid = v;
         ridIsNumber = true;
       } else if (typeof v === 'string' && v.trim() !== '') {
+        // Stored exactly, as UTF-8: a lone surrogate (no UTF-8 form) failed the store's append —
+        // the whole build, or an add() half done.
+        if (!isWellFormedText(v)) bad.push(`column "${this.idField}" holds text with a lone UTF-16 surrogate (it has no UTF-8 form), expected a record id`);
         rid = v;
         ridIsNumber = false;
       } else if (typeof v === 'bigint') {

@@ -131,7 +131,7 @@ export class FellegiSunterModel {
 
   private readonly mFlat: Float64Array;
   private readonly uFlat: Float64Array;
-  /** log2(u) per level, for tf adjustments. */
+  /** Per tf level: log2(u) of its comparison's first tf level (the exact one), the baseline of its tf adjustment. */
   private readonly log2U: Float64Array;
   /** 1 where a level is marked tf. */
   private readonly tfMask: Uint8Array;
@@ -175,14 +175,18 @@ export class FellegiSunterModel {
       const base = k << LEVEL_SHIFT;
       this.weights[base] = 0;
       let tf = false;
+      // Every tf level of a comparison is adjusted against the u of its FIRST tf level (the
+      // exact one): see term-frequency.ts.
+      let tfBase = Number.NaN;
       for (let l = 1; l < levels.length; l++) {
         const mk = clampProbability(m[k]![l]!);
         const uk = clampProbability(p!.u![k]![l]!);
         this.mFlat[base | l] = mk;
         this.uFlat[base | l] = uk;
         this.weights[base | l] = Math.log2(mk / uk);
-        this.log2U[base | l] = Math.log2(uk);
         if (levels[l]!.tf === true) {
+          if (!tf) tfBase = Math.log2(uk);
+          this.log2U[base | l] = tfBase;
           this.tfMask[base | l] = 1;
           tf = true;
         }

@@ -8,12 +8,17 @@
  * tf(v) (the share of records holding v), not the average u of the level. So for a pair on a
  * level marked `tf`, the level weight log2(m/u) is corrected by
  *
- *     adjustment = log2(u_level / max(tf(v), minTf))
+ *     adjustment = log2(u_exact / max(tf(v), minTf))
  *
- * giving log2(m / max(tf(v), minTf)) in total: a value commoner than the average agreeing
- * value (tf > u) gets a negative adjustment, a rarer one a positive adjustment. `u_level` is
- * the u of the level the pair landed on (Splink uses the u of the exact level even on fuzzy
- * levels; with tf only on exact levels the two coincide).
+ * where u_exact is the u of the comparison's FIRST tf level — its exact level: a value commoner
+ * than the average agreeing value (tf > u_exact) gets a negative adjustment, a rarer one a
+ * positive adjustment. On the exact level that is log2(m / tf(v)) in total. On a later tf level
+ * (a name equal after folding diacritics) the level's own u is rescaled by how common v is
+ * against the average agreeing value — u_level · tf(v) / u_exact — as Splink does. The level's
+ * own u would be wrong there: it is the small chance of landing on that level at all (two
+ * spellings of one name), not of sharing v, so log2(u_level / tf) took back the whole weight of
+ * an accent-only difference (−10 bits on English names: "José García" against "Jose Garcia"
+ * scored below a typo).
  *
  * Clamp. `minTf` (default {@link DEFAULT_MIN_TERM_FREQUENCY} = 1e-6) floors tf: a value rarer
  * than one in a million records — often a typo rather than a rare name — earns no more credit
@@ -43,8 +48,9 @@ export const DEFAULT_MIN_TERM_FREQUENCY = 1e-6;
 export type TermFrequencyInputs = ReadonlyArray<Float64Array | undefined>;
 
 /**
- * Term-frequency adjustment in bits for a pair on a tf level with level probability `u` and
- * value frequency `tf`: log2(u / max(tf, minTf)); 0 when tf = 0 (unknown).
+ * Term-frequency adjustment in bits for a pair on a tf level with value frequency `tf`, `u`
+ * the u of its comparison's exact (first tf) level: log2(u / max(tf, minTf)); 0 when tf = 0
+ * (unknown).
  * @throws KhopError INVALID_ARGUMENT when tf is not in [0, 1] or u not in (0, 1].
  */
 export function termFrequencyAdjustment(u: number, tf: number, minTf = DEFAULT_MIN_TERM_FREQUENCY): number {

@@ -2,13 +2,15 @@
  * "Did you mean" (src/register/candidate-search.ts): the bounded, early-skipping search against
  * a brute-force oracle — every live record of the register whose candidate key equals the
  * claim's, the first MAX_CANDIDATE_ROWS of them as the index lists them, each evaluated in full
- * (RecordEvaluator.evaluate), sorted by weight descending then store row ascending, the first k.
+ * (RecordEvaluator.evaluate), sorted by weight descending then record id ascending (then store
+ * row), the first k.
  * The registers are made of very few names and birth dates, so blocks are large (some past
  * the row cap) and the bound has rows to skip. Every value is made up.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Register } from '../../src/register/register.js';
+import { compareRecordIds } from '../../src/util/record-id-order.js';
 import { PreparedClaim } from '../../src/register/claim.js';
 import { CandidateSearch, MAX_CANDIDATE_ROWS } from '../../src/register/candidate-search.js';
 import { canonicalPersonName, candidateKey } from '../../src/register/person-name-form.js';
@@ -192,7 +194,7 @@ function oracle(reg: Register, rows: readonly Row[], live: readonly boolean[], b
     evaluator.evaluate(c, row, BY_SEARCH, out, e);
     return { row, weight: e.weight, out };
   });
-  scored.sort((a, b) => b.weight - a.weight || a.row - b.row);
+  scored.sort((a, b) => b.weight - a.weight || compareRecordIds(rows[a.row]!.rid, rows[b.row]!.rid) || a.row - b.row);
   return scored.slice(0, k).map((x) => ({ recordId: rows[x.row]!.rid, weight: x.weight, fields: evaluator.fields(x.out) }));
 }
 

@@ -183,3 +183,48 @@ describe('tied AMBIGUOUS candidates', () => {
     expect([...orders]).toEqual(['b10,b9']); // text ids by code units ("b10" < "b9")
   });
 });
+
+describe('tied "did you mean" candidates', () => {
+  it('are cut and listed in record-id order, whatever the build order or edit history', async () => {
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } } as const;
+    const A = { rid: 'A', id: '001090012345', name: 'Nguyen Van An', dob: '1990-05-01', sex: 'Nam' };
+    const B = { rid: 'B', id: '001090054321', name: 'Nguyen Van An', dob: '1990-05-01', sex: 'Nam' };
+    const C = { rid: 'C', id: '001090054322', name: 'Nguyen Van An', dob: '1990-05-01', sex: 'Nam' };
+    const claim = { id: '', name: 'Nguyen Van An', dob: '1990-05-01', sex: 'Nam' };
+    const lists = new Set<string>();
+    const tops = new Set<string>();
+    for (const order of [[A, B, C], [C, B, A], [B, C, A]]) {
+      const fresh = await Register.build(schema, order, { idField: 'rid' });
+      const added = await Register.build(schema, order.slice(0, 1), { idField: 'rid' });
+      added.add(order.slice(1));
+      const updated = await Register.build(schema, order, { idField: 'rid' });
+      updated.update('A', { id: A.id, name: A.name, dob: A.dob, sex: A.sex }); // same values: A moves to the delta
+      for (const r of [fresh, added, updated]) {
+        lists.add(r.authenticate(claim, { candidates: 3 }).candidates!.map((c) => c.recordId).join(','));
+        tops.add(r.authenticate(claim, { candidates: 1 }).candidates!.map((c) => c.recordId).join(','));
+      }
+    }
+    expect([...lists]).toEqual(['A,B,C']);
+    expect([...tops]).toEqual(['A']);
+  });
+});
+
+describe('a record id with a lone UTF-16 surrogate', () => {
+  it('rejects its row WRONG_TYPE (build and add) — the other rows are kept; nothing half-added', async () => {
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' } } as const;
+    const A = { rid: 'A', id: '001090012345', name: 'Nguyen Van An', dob: '01/05/1990' };
+    const bad = { rid: 'B\uD800', id: '001090012346', name: 'Le Van Binh', dob: '01/05/1990' };
+    const built = await Register.build(schema, [A, bad, { ...A, rid: 'C', id: '001090012347' }], { idField: 'rid' });
+    expect(built.size).toBe(2);
+    expect(built.rejected.map((r) => [r.index, r.code])).toEqual([[1, 'WRONG_TYPE']]);
+    expect(built.rejected[0]!.reason).toContain('lone UTF-16 surrogate');
+    const r = await Register.build(schema, [A], { idField: 'rid' });
+    const result = r.add([{ ...A, rid: 'N1', id: '001090011111' }, bad, { ...A, rid: '\uDC00x', id: '001090011112' }]);
+    expect(result.added).toBe(1);
+    expect(result.rejected.map((x) => [x.index, x.code])).toEqual([[1, 'WRONG_TYPE'], [2, 'WRONG_TYPE']]);
+    expect(r.authenticate({ id: '001090011111', name: 'Nguyen Van An', dob: '01/05/1990' }).recordId).toBe('N1');
+    expect(r.size).toBe(2);
+    // A real pair is text: kept.
+    expect(r.add([{ ...A, rid: 'E\uD83D\uDE00', id: '001090011113' }]).added).toBe(1);
+  });
+});

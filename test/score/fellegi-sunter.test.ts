@@ -211,6 +211,32 @@ describe('FellegiSunterModel: term-frequency adjustments', () => {
     expect(e.total).toBe(out[0]);
   });
 
+  it('a later tf level (folded-equal) is adjusted against the exact level\'s u, as Splink does — not its own', () => {
+    // Seeded: random m, u and tf; the adjustment on every tf level is log2(u_exact / tf), so an
+    // accent-only difference keeps its level weight on a value of average frequency.
+    const specs: ComparisonSpec[] = [{ name: 'given', levels: [{ label: 'missing', null: true }, { label: 'exact', tf: true }, { label: 'folded-equal', tf: true }, { label: 'phonetic' }, { label: 'else' }] }];
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 50; trial++) {
+      const u = [0, 0.01 + 0.2 * rnd(), 1e-6 + 1e-3 * rnd(), 0.01 * rnd() + 1e-4, 0];
+      u[4] = 1 - u[1]! - u[2]! - u[3]!;
+      const m = [0, 0.5 + 0.3 * rnd(), 0.05 * rnd() + 0.01, 0.05, 0];
+      m[4] = 1 - m[1]! - m[2]! - m[3]!;
+      const fs = new FellegiSunterModel(specs, { prior: 0.01, m: [m], u: [u] });
+      const tf = 1e-4 + 0.3 * rnd();
+      for (const level of [1, 2]) {
+        const e = fs.explain([level], [tf]);
+        expect(e.fields[0]!.tfAdjustment).toBeCloseTo(Math.log2(u[1]! / tf), 10);
+        const out = new Float64Array(1);
+        fs.scorePairs([Uint8Array.of(level)], 1, out, [Float64Array.of(tf)]);
+        expect(out[0]).toBe(e.total);
+      }
+      // A value as common as the average agreeing one (tf = u_exact): the folded level keeps its weight.
+      expect(fs.explain([2], [u[1]!]).fields[0]!.tfAdjustment).toBeCloseTo(0, 10);
+      expect(fs.explain([3], [tf]).fields[0]!.tfAdjustment).toBe(0); // not a tf level
+    }
+  });
+
   it('throws on a tf value outside [0, 1] rather than scoring it', () => {
     for (const bad of [-0.1, 1.5, Number.NaN]) {
       expectKhop(() => model.scorePairs([Uint8Array.of(1), Uint8Array.of(1)], 1, new Float64Array(1), [Float64Array.of(bad)]), 'INVALID_ARGUMENT');
