@@ -21,7 +21,8 @@ function rejectionSummary(prepared: PreparedDataset): string {
  * Splink does it), the `train` phase of dedupe and link:
  *   u  from seeded random record pairs (nearly all non-matches);
  *   m  by EM on EACH blocking rule's full pair set, with the comparisons of the rule's own
- *      columns held out (their agreement was forced by the blocking), pooled over the rules
+ *      columns held out (their agreement was forced by the blocking) — but not on a rule of an
+ *      identifier's first characters (isPartialIdentifierRule) — pooled over the rules
  *      weighted by each session's expected matches (λ_s · pairs: a session of 40 matches does
  *      not count as much as one of 5,000) and Laplace-smoothed against the expected matches
  *      behind it; a level with no data in either m or u gets weight 0.
@@ -90,6 +91,21 @@ const MAX_TRAINING_PAIRS = 2_000_000;
  * already hold thousands of matches — enough for m levels of a few percent.
  */
 const MAX_EXTRA_TRAINING_PAIRS = 500_000;
+
+/**
+ * Whether a rule blocks only on the first characters of identifiers (the default
+ * `<identifier>.prefix`: an e-mail's first 8). It pairs candidates but trains no EM session: an
+ * identifier's head is often made of other fields — "susan.carter.686@…" starts with the name —
+ * so its pairs agree on those fields by construction, and holding out the identifier's own
+ * comparison does not remove that. On 1,000 generic records whose e-mails start with the name,
+ * its session took the namesakes it pairs for matches: m(dob else) 0.003 → 0.33, a birth-date
+ * mismatch −1 bit instead of −8, and two people sharing a name and an e-mail domain matched. The
+ * whole identifier (its exact rule) still trains: two different people share it by chance
+ * almost never. Labelled sets: fake_1000 F1 0.9526 → 0.9536, fake_20000 0.9142 → 0.9136.
+ */
+function isPartialIdentifierRule(rule: BlockingRule, identifierColumns: ReadonlySet<string>): boolean {
+  return rule.parts.length > 0 && rule.parts.every((p) => p.transform === 'first' && identifierColumns.has(p.column));
+}
 
 /** Free (estimated) comparisons a session needs: with one, m and λ_s are not identifiable (header). */
 const MIN_FREE_COMPARISONS = 2;
@@ -235,7 +251,9 @@ export async function trainModel(
     sessions.push({ name: describeRule(rule), levels: ruleLevels, count, fixedComparisons: fixed });
   };
   const covered = new Set<number>();
+  const identifierColumns = new Set(prepared.schema.fields.filter((f) => f.kind === 'identifier').map((f) => `${f.name}.id`));
   for (let r = 0; r < rules.length; r++) {
+    if (isPartialIdentifierRule(rules[r]!, identifierColumns)) continue;
     const fixed = fixedBy(rules[r]!);
     const free = freeOf(fixed);
     if (free.length < MIN_FREE_COMPARISONS) continue;
