@@ -15,8 +15,8 @@
  * views into it — no copy on load, and the loaded store is appendable (its open chunk's pool is
  * re-allocated on the first growth). Pools are grouped so no section exceeds 2^32 elements.
  */
-import { KhopError } from '../errors.js';
-import { readSnapshot, writeSnapshot, type ReadSnapshotOptions, type SnapshotArray, type SnapshotSectionInput, type WriteSnapshotOptions } from '../io/snapshot.js';
+import { KhopError, isKhopError } from '../errors.js';
+import { readSnapshot, writeSnapshot, type ReadSnapshotOptions, type Snapshot, type SnapshotArray, type SnapshotSectionInput, type WriteSnapshotOptions } from '../io/snapshot.js';
 import { BlockIndex } from './block-index.js';
 import type { BlockingRule } from './blocking-rule.js';
 import { RecordStore, type BufferViewRef, type ColumnSpec } from './record-store.js';
@@ -122,6 +122,18 @@ export async function loadIndexSnapshot(path: string, options?: ReadSnapshotOpti
     throw new KhopError('SNAPSHOT_FOREIGN', 'loadIndexSnapshot: the snapshot does not hold a khop index');
   }
   if (m.version !== 1) throw new KhopError('SNAPSHOT_VERSION', `loadIndexSnapshot: index layout version ${String(m.version)} is not supported`);
+  try {
+    return decodeIndexSnapshot(snap, m);
+  } catch (e) {
+    // Checksums cover every byte, so only a file written with fresh checksums over contents
+    // that do not fit (a crafted file, a writer's bug) gets here: a TypeError, a RangeError
+    // or a descriptor's INVALID_ARGUMENT is the file's fault — SNAPSHOT_CORRUPT, not a crash.
+    if (isKhopError(e) && e.code !== 'INVALID_ARGUMENT') throw e;
+    throw new KhopError('SNAPSHOT_CORRUPT', 'loadIndexSnapshot: the metadata and the sections do not fit together', { cause: e });
+  }
+}
+
+function decodeIndexSnapshot(snap: Snapshot, m: FileMeta): IndexSnapshot {
   const section = (name: string): SnapshotArray => {
     const s = snap.sections.get(name);
     if (s === undefined) throw new KhopError('SNAPSHOT_CORRUPT', `loadIndexSnapshot: section ${JSON.stringify(name)} is missing`);
@@ -182,5 +194,25 @@ export async function loadIndexSnapshot(path: string, options?: ReadSnapshotOpti
       directory: whole('directory'),
     });
   });
+  indexes.forEach(checkIndexContent);
   return { meta: m.user, store, indexes };
+}
+
+/**
+ * The content a lookup trusts (BlockIndex.fromDescriptor checks shapes only): a directory and
+ * block starts ascending from 0 to the block and entry counts, row ids below the row count —
+ * one pass over the arrays, a small share of reading and checksumming them.
+ */
+function checkIndexContent(index: BlockIndex, at: number): void {
+  const dir = index.directory;
+  const starts = index.starts;
+  const blocks = index.blockCount;
+  const entries = index.rowIds.length;
+  let ok = starts[0] === 0 && starts[blocks] === entries && dir[0] === 0 && dir[dir.length - 1] === blocks;
+  for (let p = 1; ok && p < dir.length; p++) ok = dir[p - 1]! <= dir[p]!;
+  for (let b = 0; ok && b < blocks; b++) ok = starts[b]! <= starts[b + 1]!;
+  const rowIds = index.rowIds;
+  const rows = index.rowCount;
+  for (let i = 0; ok && i < entries; i++) ok = rowIds[i]! < rows;
+  if (!ok) throw new KhopError('SNAPSHOT_CORRUPT', `loadIndexSnapshot: index ${at} has a directory, block starts or row ids out of range`);
 }

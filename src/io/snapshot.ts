@@ -37,9 +37,8 @@
  * (https://msgpack.org) via msgpackr.
  */
 import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { isDescriptorPath, trackTemporaryFile } from './text-sink.js';
+import { isDescriptorPath, temporaryName, trackTemporaryFile } from './text-sink.js';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Packr, Unpackr } from 'msgpackr';
 import xxhash, { type XXHashAPI } from 'xxhash-wasm';
 import { KhopError } from '../errors.js';
@@ -168,6 +167,11 @@ interface PlannedSection {
  * rename would replace it.
  */
 export async function snapshotTarget(path: string): Promise<string> {
+  return (await snapshotDestination(path)).target;
+}
+
+/** Where a snapshot is written, and the mode and owner of the file it replaces (null: a new file). */
+async function snapshotDestination(path: string): Promise<{ target: string; mode: number | null; owner: { uid: number; gid: number } | null }> {
   // An open descriptor (/dev/stdout, a link to /proc/self/fd/1): its resolution is the file the
   // shell opened — renaming a snapshot over it would replace the caller's log.
   if (isDescriptorPath(path)) throw new KhopError('IO_ERROR', `snapshot: ${path} is an open descriptor (standard output or the like), not a file to write a snapshot to`, { details: { path } });
@@ -175,20 +179,24 @@ export async function snapshotTarget(path: string): Promise<string> {
   try {
     target = await realpath(path);
   } catch {
-    return path; // nothing there yet (or a dangling link: written as a new file at `path`)
+    return { target: path, mode: null, owner: null }; // nothing there yet (or a dangling link: written as a new file at `path`)
   }
   const s = await stat(target);
   if (!s.isFile()) throw new KhopError('IO_ERROR', `snapshot: ${path} exists and is not a regular file`, { details: { path } });
-  return target;
+  return { target, mode: s.mode & 0o7777, owner: { uid: s.uid, gid: s.gid } };
 }
 
 /**
  * Write a snapshot atomically (temp file + fsync + rename + directory fsync), through a
  * symlink to its target; an existing non-regular file at `path` is refused (snapshotTarget).
+ * A file replaced keeps its permission bits (a register made private stays private) and, when
+ * the process may set it, its owner — its temporary file is owner-only while it is written; a
+ * new file gets the umask's mode. A file with other hard links is replaced at this name only (the
+ * other names keep the old snapshot): atomicity first.
  * Rejects with INVALID_ARGUMENT for bad input, IO_ERROR when the file system fails.
  */
 export async function writeSnapshot(requested: string, content: SnapshotContent, options?: WriteSnapshotOptions): Promise<void> {
-  const path = await snapshotTarget(requested);
+  const { target: path, mode, owner } = await snapshotDestination(requested);
   const doSync = options?.fsync ?? true;
   const problems: string[] = [];
   const planned: PlannedSection[] = [];
@@ -238,11 +246,14 @@ export async function writeSnapshot(requested: string, content: SnapshotContent,
 
   const api = await hasher();
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dir, temporaryName(path, 6));
   let fh: FileHandle | null = null;
   trackTemporaryFile(tmp, true); // removed if the command line is interrupted (text-sink.ts)
   try {
-    fh = await open(tmp, 'wx');
+    // Replacing a file: owner-only while it is written (a register is personal data), then the
+    // replaced file's mode and owner (root saving over another user's file) before the rename.
+    // A new file: the umask's mode, as any file the process creates.
+    fh = await open(tmp, 'wx', mode === null ? 0o666 : 0o600);
     // Sections first (hashing each piece as it is written), then table and header at offset 0.
     for (const p of planned) {
       const h = api.create64(0n);
@@ -280,6 +291,8 @@ export async function writeSnapshot(requested: string, content: SnapshotContent,
     dv.setBigUint64(40, api.h64Raw(head.subarray(0, 40), 0n), true);
     await writeAll(fh, head, 0);
     await fh.truncate(fileBytes); // the last section may end in a gap that was never written
+    if (mode !== null) await fh.chmod(mode);
+    if (owner !== null) await fh.chown(owner.uid, owner.gid).catch(() => {}); // not allowed (not root): the writer's, as any new file
     if (doSync) await fh.sync();
     await fh.close();
     fh = null;
@@ -340,6 +353,11 @@ export async function readSnapshot(path: string, options?: ReadSnapshotOptions):
   const shared = options?.shared ?? true;
   const verify = options?.verify ?? true;
   let fh: FileHandle;
+  // A regular file only, checked before opening: opening a named pipe with no writer blocks a
+  // libuv thread for ever (not even SIGTERM ends the process), and a pipe's stream has no
+  // offsets to read sections at.
+  const kind = await stat(path).then((st) => (st.isFile() ? null : st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, a device or a socket)'), () => null);
+  if (kind !== null) throw new KhopError('IO_ERROR', `snapshot: ${path} is ${kind}; a snapshot is read from a file`, { details: { path } });
   try {
     fh = await open(path, 'r');
   } catch (e) {

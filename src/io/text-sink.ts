@@ -33,6 +33,17 @@ import { KhopError, isKhopError } from '../errors.js';
  * file's permission bits are kept (an output made private stays private), and its owner when
  * the process may set it (root).
  */
+/**
+ * The temporary file name beside `target`: `.<name>.<pid>.<random>.tmp` — with the name cut to
+ * its first 160 bytes (whole characters), so that a target name near the 255-byte limit does
+ * not make its temporary one too long (ENAMETOOLONG for a name the plain write accepts).
+ */
+export function temporaryName(target: string, randomBytesCount: number): string {
+  let name = basename(target);
+  while (Buffer.byteLength(name, 'utf8') > 160) name = name.slice(0, name.length - (/[\uDC00-\uDFFF]$/.test(name) ? 2 : 1));
+  return `.${name}.${process.pid}.${randomBytes(randomBytesCount).toString('hex')}.tmp`;
+}
+
 function temporaryPathFor(path: string): { temporary: string; target: string; mode: number | null; owner: { uid: number; gid: number } | null } | null {
   let target = path;
   let mode: number | null = null;
@@ -61,7 +72,7 @@ function temporaryPathFor(path: string): { temporary: string; target: string; mo
   } catch {
     return null;
   }
-  return { temporary: join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), target, mode, owner };
+  return { temporary: join(dir, temporaryName(target, 4)), target, mode, owner };
 }
 
 /**

@@ -7,7 +7,7 @@ import { candidatePairs } from '../../src/block/candidate-pairs.js';
 import { loadIndexSnapshot, saveIndexSnapshot } from '../../src/block/index-snapshot.js';
 import type { BlockingRule } from '../../src/block/blocking-rule.js';
 import { RecordStore, type CellValue, type ColumnSpec } from '../../src/block/record-store.js';
-import { writeSnapshot } from '../../src/io/snapshot.js';
+import { readSnapshot, writeSnapshot } from '../../src/io/snapshot.js';
 import { isKhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -102,6 +102,41 @@ describe('index snapshots', () => {
     const only = await loadIndexSnapshot(path);
     expect(only.store).toBeNull();
     expect(only.meta).toBe('meta');
+  });
+
+  it('refuses SNAPSHOT_CORRUPT a file with valid checksums whose metadata and sections do not fit (crafted)', async () => {
+    const store = new RecordStore(COLUMNS, { chunkBits: 3 });
+    for (const r of rows(4, 40)) store.append(r);
+    const path = join(dir, 'crafted-src.khop');
+    await saveIndexSnapshot(path, store, buildBlockIndexes(store, RULES));
+    const s = await readSnapshot(path, { shared: false });
+    const sections = [...s.sections].map(([name, data]) => ({ name, data }));
+    const m = s.meta as { indexes: Array<Record<string, unknown>>; store: { columns: unknown[] } };
+    const withSection = (name: string, change: (a: Uint32Array) => void) =>
+      sections.map((x) => {
+        if (x.name !== name) return x;
+        const a = Uint32Array.from(x.data as Uint32Array);
+        change(a);
+        return { name, data: a };
+      });
+    const crafted: Array<[string, unknown, typeof sections]> = [
+      ['no indexes list', { ...m, indexes: undefined }, sections],
+      ['a seed that is not a number', { ...m, indexes: m.indexes.map((i) => ({ ...i, seed: 'x' })) }, sections],
+      ['a store column list that is not one', { ...m, store: { ...m.store, columns: 7 } }, sections],
+      ['a block start past the entries', m, withSection('index.0.starts', (a) => void (a[1] = 1_000_000))],
+      ['block starts out of order', m, withSection('index.1.starts', (a) => void ([a[1], a[2]] = [a[2]!, a[1]!]))],
+      ['a row id past the store', m, withSection('index.0.rowIds', (a) => void (a[0] = 999))],
+      ['a directory past the blocks', m, withSection('index.0.directory', (a) => void (a[a.length - 1] = a[a.length - 1]! + 3))],
+    ];
+    for (const [what, meta, secs] of crafted) {
+      const bad = join(dir, 'crafted.khop');
+      await writeSnapshot(bad, { meta, sections: secs });
+      const e = await loadIndexSnapshot(bad).then(() => null, (x: unknown) => x);
+      expect(isKhopError(e, 'SNAPSHOT_CORRUPT'), `${what}: ${String(e)}`).toBe(true);
+    }
+    // The untouched file still loads (the checks do not refuse a good one).
+    await writeSnapshot(join(dir, 'same.khop'), { meta: m, sections });
+    expect((await loadIndexSnapshot(join(dir, 'same.khop'))).indexes).toHaveLength(2);
   });
 
   it('refuses a snapshot that holds no index', async () => {

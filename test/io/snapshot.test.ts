@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, readFile, writeFile, readdir, rm, mkdir, truncate } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile, readdir, rm, mkdir, truncate, chmod, chown, stat } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSnapshot, writeSnapshot, SNAPSHOT_MAGIC, type SnapshotArray } from '../../src/io/snapshot.js';
@@ -137,6 +138,43 @@ describe('snapshot', () => {
     await writeFile(join(dir, 'empty'), '');
     await expectCode(readSnapshot(join(dir, 'empty')), 'SNAPSHOT_FOREIGN');
     await expectCode(readSnapshot(join(dir, 'does-not-exist')), 'IO_ERROR');
+  });
+
+  it('saving over a file keeps its permission bits (and, as root, its owner); a new file gets the umask\'s', async () => {
+    const path = join(dir, 'private.snap');
+    await writeFile(path, 'old');
+    for (const mode of [0o600, 0o640, 0o604]) {
+      await chmod(path, mode);
+      const root = process.getuid?.() === 0;
+      if (root) await chown(path, 65534, 65534);
+      await writeSnapshot(path, sample());
+      const st = await stat(path);
+      expect(st.mode & 0o777, mode.toString(8)).toBe(mode);
+      if (root) expect([st.uid, st.gid]).toEqual([65534, 65534]);
+      expect((await readSnapshot(path)).meta).toEqual(sample().meta);
+    }
+    const fresh = join(dir, 'fresh.snap');
+    await writeSnapshot(fresh, sample());
+    expect((await stat(fresh)).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+
+  it('writes a file whose name is near the 255-byte limit (its temporary name is cut, not too long)', async () => {
+    for (const name of ['r'.repeat(250) + '.khop', 'đ'.repeat(120) + '.khop']) {
+      const path = join(dir, name);
+      await writeSnapshot(path, sample());
+      expect((await readSnapshot(path)).meta).toEqual(sample().meta);
+      expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    }
+  });
+
+  it('refuses to read a named pipe or a directory (a pipe with no writer blocked for ever)', async () => {
+    const fifo = join(dir, 'reg.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const path of [fifo, dir]) {
+      const e = await readSnapshot(path).then(() => null, (x: unknown) => x);
+      expect(isKhopError(e, 'IO_ERROR'), path).toBe(true);
+      expect((e as Error).message).toMatch(/is (not a regular file|a directory)\b.*; a snapshot is read from a file/);
+    }
   });
 
   it('replaces the target atomically and leaves no temporary file behind', async () => {
