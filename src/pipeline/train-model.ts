@@ -203,10 +203,21 @@ export async function trainModel(
   // agreement is evidence (u(exact) = 1), EM has nothing to separate, and the candidate pairs
   // would all score 0 bits — every row a singleton, a plausible-looking wrong answer. Refused
   // when there are candidates to score (none: every block was skipped, and the stats say so).
-  if (candidateCount > 0 && keep.length > 0 && random.count > 0 && keep.every((k) => uLevels[k]!.subarray(0, random.count).every((l) => l <= 1))) {
+  const varying = keep.filter((k) => !uLevels[k]!.subarray(0, random.count).every((l) => l <= 1));
+  if (candidateCount > 0 && keep.length > 0 && random.count > 0 && varying.length === 0) {
     throw new KhopError(
       'INVALID_INPUT',
       'the records do not vary: every sampled pair agrees exactly on every field it has, so nothing tells a match from a non-match; a model cannot be trained (pass a trained model to score such data)',
+    );
+  }
+  // ONE comparison varies, the others agree on every sampled pair (everyone "John Smith", the
+  // dates differing): a constant comparison is no evidence (u(exact) = 1), so EM has one
+  // comparison to work with — as above, not identifiable: λ fell to its floor and identical
+  // rows scored −8 bits, every row a singleton.
+  if (candidateCount > 0 && random.count > 0 && varying.length === 1 && keep.length > 1) {
+    throw new KhopError(
+      'INVALID_INPUT',
+      `nothing to train on: only one comparison (${JSON.stringify(plan.specs[varying[0]!]!.name)}) differs between the sampled record pairs — every pair agrees exactly on the other fields it has — and training needs at least two that vary; pass a trained model to score such data`,
     );
   }
   const uSub = keep.length > 0 ? estimateU(keep.map((k) => uLevels[k]!), random.count, keep.map((k) => plan.specs[k]!)) : { u: [], counts: [], unobserved: [] };

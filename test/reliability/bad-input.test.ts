@@ -1065,6 +1065,25 @@ describe('dedupe rows holding bad values', () => {
     expect(r.stats.matchedPairs).toBeGreaterThan(0);
   });
 
+  it('D22c: every row sharing all fields but one (everyone "John Smith", dates differing) is refused INVALID_INPUT, not every row a singleton', async () => {
+    const schema = { first: { kind: 'givenName' }, last: { kind: 'familyName' }, dob: { kind: 'date' } } as Record<string, FieldSpec>;
+    const rows: Array<Record<string, string>> = [];
+    const day0 = Date.UTC(1950, 0, 1);
+    for (let i = 0; i < 400; i++) {
+      const dob = new Date(day0 + i * 37 * 864e5).toISOString().slice(0, 10);
+      rows.push({ first: 'John', last: 'Smith', dob }, { first: 'John', last: 'Smith', dob });
+    }
+    const e = await khopErrorOf(() => dedupe(rows, { schema, threads: 1 }));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toMatch(/only one comparison \("dob"\) differs between the sampled record pairs/);
+    // A second field that varies: it trains, and the identical rows are one cluster.
+    const given = ['John', 'Mary', 'Anna', 'Paul', 'Emma', 'Mark', 'Ruth', 'Alan'];
+    const varied = rows.map((r, i) => ({ ...r, first: given[(i >> 1) % given.length]! }));
+    const r = await dedupe(varied, { schema, threads: 1 });
+    expect(r.clusters[0]).toBe(r.clusters[1]);
+    expect(r.clusters[2]).not.toBe(r.clusters[0]);
+  });
+
   it('D22: one comparison to train (a date alone, an ID alone, compare: [one field]) is refused up front, not an empty "success"', async () => {
     const rows = baseRows();
     for (const options of [

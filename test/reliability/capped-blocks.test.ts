@@ -13,14 +13,21 @@ const SCHEMA = {
   sex: { kind: 'sex' },
 } as const satisfies Record<string, FieldSpec>;
 
-/** n rows: one name and birth date for all, distinct valid IDs (province 001, male, born 1990). */
-function namesakes(n: number, sameId = false): Array<Record<string, string>> {
-  return Array.from({ length: n }, (_, i) => ({
-    id: sameId ? '001090000001' : `001090${String(i).padStart(6, '0')}`,
-    name: 'Nguyễn Văn An',
-    dob: '01/01/1990',
-    sex: 'Nam',
-  }));
+/**
+ * n rows: one name and birth date for all, distinct valid IDs (province 001, born 1990), male —
+ * or, with `mixedSex`, every other row female (a second comparison that varies: with the ID
+ * alone varying there is nothing to train on, D22c).
+ */
+function namesakes(n: number, sameId = false, mixedSex = false): Array<Record<string, string>> {
+  return Array.from({ length: n }, (_, i) => {
+    const female = mixedSex && i % 2 === 1;
+    return {
+      id: sameId ? '001090000001' : `001${female ? '1' : '0'}90${String(i).padStart(6, '0')}`,
+      name: 'Nguyễn Văn An',
+      dob: '01/01/1990',
+      sex: female ? 'Nữ' : 'Nam',
+    };
+  });
 }
 
 describe('capped blocks', () => {
@@ -54,10 +61,10 @@ describe('capped blocks', () => {
 
   it('the cap is exact: a block of maxBlockSize rows is paired in full, one more row and it is skipped (default cap 1000)', async () => {
     expect(DEFAULT_MATCH_OPTIONS.maxBlockSize).toBe(1000);
-    const keep = await dedupe(namesakes(60), { schema: SCHEMA, threads: 1, uSampleSize: 1000, maxBlockSize: 60 });
+    const keep = await dedupe(namesakes(60, false, true), { schema: SCHEMA, threads: 1, uSampleSize: 1000, maxBlockSize: 60 });
     expect(keep.stats.skippedBlocks).toBe(0);
     expect(keep.stats.candidatePairs).toBe((60 * 59) / 2);
-    const skip = await dedupe(namesakes(61), { schema: SCHEMA, threads: 1, uSampleSize: 1000, maxBlockSize: 60 });
+    const skip = await dedupe(namesakes(61, false, true), { schema: SCHEMA, threads: 1, uSampleSize: 1000, maxBlockSize: 60 });
     expect(skip.stats.skippedBlocks).toBe(3);
     expect(skip.stats.skippedPairs).toBe(3 * ((61 * 60) / 2));
     expect(skip.stats.candidatePairs).toBe(0);
