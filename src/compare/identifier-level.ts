@@ -8,7 +8,8 @@
  * level, two slips one level together (below), anything further is "else". A single edit
  * distance level would call "12345" and "13345" as close as "12345" and "12354", which a typo
  * model should keep apart (substitution vs. transposition have different m/u rates). Values are
- * compared as code units: the store holds identifiers already cleaned (no spaces, dots, case).
+ * compared as code units: the store holds identifiers already cleaned (src/text/identifier-form.ts:
+ * no spaces or letter case; a number's separators removed, an address's punctuation kept).
  *
  * Levels (first that holds):
  *   0 missing        either value absent or empty

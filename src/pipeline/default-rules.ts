@@ -11,7 +11,9 @@
  *
  *   <id>                   each nationalId / identifier field, exact canonical value
  *   <id>.prefix            each identifier (email, phone…) on its first 8 characters: a typo
- *                          past them still pairs the records. NOT a national ID: its head is a
+ *                          past them still pairs the records. The characters of the stored form
+ *                          (identifierForm: an address keeps its punctuation, a number loses its
+ *                          separators), as every identifier rule. NOT a national ID: its head is a
  *                          province / century / birth-year code shared by millions
  *   <name>+year(<dob>)     family (+ middle, for Vietnamese names) and given phonetic keys and the
  *                          birth year (every spelling variant, any date error inside the year)

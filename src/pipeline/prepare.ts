@@ -14,7 +14,8 @@
  *   sex          sex (uint8: 0 unknown, 1 male, 2 female)
  *   category     cat (int32 dictionary code of the folded value), fold (ascii)
  *   text         fold (ascii)
- *   identifier   id (ascii: folded, spaces removed)
+ *   identifier   id (ascii: identifierForm — an address (with an @) keeps its punctuation, a
+ *                number or code is folded with its separators removed)
  *
  * Data errors: a value that cannot be parsed (a date like 31/02/1990, an ID with letters)
  * becomes a missing value and is counted per field and reason in `issues` — it carries no
@@ -32,6 +33,7 @@ import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescripto
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldKeepingScripts, foldToAscii, foldsToEmpty } from '../text/fold.js';
 import { hasLetter, parsePersonName } from '../text/person-name.js';
+import { identifierForm } from '../text/identifier-form.js';
 import { parseDateWith, resolveDateOptions, typedDateDigitsWith, type ResolvedDateOptions } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
@@ -535,7 +537,7 @@ export class RowPreparer {
         }
         case 'identifier': {
           if (raw === null) break;
-          const folded = foldKeepingScripts(raw).replace(/ /g, '');
+          const folded = identifierForm(raw);
           if (folded === '') {
             this.issue(f.name, 'no letters or digits');
             break;

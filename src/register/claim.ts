@@ -16,6 +16,7 @@
  * claim past its verdict), sparing ~390 bytes of allocation a claim.
  */
 import { foldKeepingScripts } from '../text/fold.js';
+import { identifierForm } from '../text/identifier-form.js';
 import { parseDateWith, type DateResult } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
 import { idNumber, parseIdInput, type IdInput } from './national-id-input.js';
@@ -262,13 +263,12 @@ export class PreparedClaim {
     return s;
   }
 
-  /** The field's folded text (identifier: without spaces; call only when text is non-null). */
+  /** The field's folded text (identifier: identifierForm, as stored; call only when text is non-null). */
   fold(f: FieldPlan): string {
     const i = f.index;
     let r = this.parsed[i] as string | undefined;
     if (r === undefined) {
-      r = foldKeepingScripts(this.text[i]!);
-      if (f.identifier) r = r.split(' ').join('');
+      r = f.identifier ? identifierForm(this.text[i]!) : foldKeepingScripts(this.text[i]!);
       this.parsed[i] = r;
     }
     return r;

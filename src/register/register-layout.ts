@@ -11,7 +11,7 @@
  *   sex                         <f>.sex    uint8      1   code 1 male / 2 female | written form << 2
  *   category                    <f>.cat    int32      4   code of the folded value (category-dictionary.ts)
  *   text                        <f>.fold   ascii      4 + length   folded (foldToAscii)
- *   identifier                  <f>.fold   ascii      4 + length   folded, spaces removed
+ *   identifier                  <f>.fold   ascii      4 + length   identifierForm (an address keeps its punctuation)
  *   (every record)              $form      uint8      1   written forms (written-form.ts)
  *   (every record)              $recordId  float64    8   input position, when there is no idField
  *                                          utf8       4 + length   String(record id), with idField
@@ -51,7 +51,7 @@ export interface FieldPlan {
   readonly locale: RegisterNameLocale;
   /** Dates: the schema's parse options, resolved (parseDateWith). */
   readonly dateOptions: ResolvedDateOptions | undefined;
-  /** Other: identifiers drop spaces after folding. */
+  /** Other: an identifier is stored as identifierForm (src/text/identifier-form.ts). */
   readonly identifier: boolean;
   /** Other: a category, stored as a dictionary code. */
   readonly category: boolean;

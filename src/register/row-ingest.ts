@@ -21,6 +21,7 @@
  */
 import type { CellValue } from '../block/record-store.js';
 import { foldKeepingScripts, foldToAscii } from '../text/fold.js';
+import { identifierForm } from '../text/identifier-form.js';
 import { parseDateWith } from '../text/date.js';
 import { parseSex } from '../text/sex.js';
 import { normalizeText } from '../text/normalize.js';
@@ -360,8 +361,8 @@ export class RowIngester {
         return;
       }
       default: {
-        let folded = foldKeepingScripts(text);
-        if (f.identifier) folded = folded.split(' ').join('');
+        // An identifier's form is dedupe's (identifierForm: an address keeps its punctuation).
+        const folded = f.identifier ? identifierForm(text) : foldKeepingScripts(text);
         if (folded === '') this.issue(f.name, 'no letters or digits');
         else cells[f.storeColumn] = f.category ? this.dictionary.encode(f.index, folded) : folded;
       }

@@ -1151,4 +1151,61 @@ describe('dedupe rows holding bad values', () => {
     expect(regB.authenticate({ id: first.id, name: first.name, dob: first.dob, sex: first.sex }).recordId).toBe('1010');
   });
 
+  it('D33: an identifier holding an @ keeps its punctuation — two addresses that differ by a dot or a dash are two values; a number\'s separators stay formatting', async () => {
+    const schema = {
+      name: { kind: 'personName', locale: 'generic' },
+      dob: { kind: 'date' },
+      email: { kind: 'identifier' },
+      phone: { kind: 'identifier' },
+    } as const satisfies Record<string, FieldSpec>;
+    const FIRST = ['Anna', 'Ben', 'Cara', 'Dan', 'Eve', 'Finn', 'Gina', 'Hugo'];
+    const LAST = ['Smith', 'Jones', 'Brown', 'Taylor', 'Wilson', 'Evans', 'Walker'];
+    const rng = new Rng(33);
+    const word = (n: number) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz'[rng.int(26)]).join('');
+    const digits = (n: number) => Array.from({ length: n }, () => String(rng.int(10))).join('');
+    // Twins: two people whose addresses have the same letters, punctuated differently
+    // (j.smith@acme-corp.com / jsmith@acmecorp.com): one value when punctuation was dropped.
+    const people: Array<{ name: string; dob: string; email: string; phone: string }> = [];
+    for (let k = 0; k < 40; k++) {
+      const [a, b, c, d] = [word(1 + rng.int(3)), word(4 + rng.int(4)), word(3 + rng.int(4)), word(3 + rng.int(3))];
+      const sep = rng.pick(['.', '-', '_', '+']);
+      const person = (i: number, email: string) => ({
+        name: `${FIRST[(k + i) % FIRST.length]} ${LAST[(2 * k + 3 * i) % LAST.length]}`,
+        dob: `19${50 + rng.int(40)}-0${1 + rng.int(9)}-1${rng.int(10)}`,
+        email,
+        phone: `09${digits(8)}`,
+      });
+      people.push(person(0, `${a}${sep}${b}@${c}-${d}.com`), person(1, `${a}${b}@${c}${d}.com`));
+    }
+    // Copies of some people: the address in capitals with spaces around, the phone with dashes.
+    const copies = Array.from({ length: 10 }, (_, j) => {
+      const p = people[4 * j]!;
+      return { ...p, email: ` ${p.email.toUpperCase()} `, phone: `${p.phone.slice(0, 3)}-${p.phone.slice(3, 6)}-${p.phone.slice(6)}` };
+    });
+    const rows = [...people, ...copies];
+    const r = await dedupe(rows, { schema, threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    const who = (row: number) => (row < people.length ? row : (row - people.length) * 4);
+    let copiesFound = 0;
+    for (let p = 0; p < r.pairs.count; p++) {
+      const e = r.explain(p).fields;
+      const email = e.find((f) => f.comparison === 'email')!.label;
+      if (who(r.pairs.left[p]!) !== who(r.pairs.right[p]!)) expect(email).not.toBe('exact');
+      else {
+        expect(email).toBe('exact');
+        expect(e.find((f) => f.comparison === 'phone')!.label).toBe('exact');
+        copiesFound++;
+      }
+    }
+    expect(copiesFound).toBe(copies.length);
+    for (let k = 0; k < 40; k++) expect(r.clusters[2 * k]).not.toBe(r.clusters[2 * k + 1]);
+    // A register stores and compares the same form.
+    // IDs whose encoded birth year is the person's (province 001, a man of the 1900s).
+    const idOf = (i: number) => `0010${people[i]!.dob.slice(2, 4)}${100000 + i}`;
+    const reg = await Register.build({ id: { kind: 'nationalId' }, ...schema }, people.map((x, i) => ({ ...x, id: idOf(i) })), {});
+    expect(reg.authenticate({ ...people[4]!, id: idOf(4) }).status).toBe('VERIFIED');
+    expect(reg.authenticate({ ...copies[1]!, id: idOf(4) }).fields['email']!.result).toBe('equivalent');
+    expect(reg.authenticate({ ...copies[1]!, id: idOf(4) }).fields['phone']!.result).toBe('equivalent');
+    const twin = reg.authenticate({ ...people[4]!, id: idOf(4), email: people[5]!.email });
+    expect(['close', 'mismatch']).toContain(twin.fields['email']!.result); // was "equivalent": the same letters
+  });
 });
