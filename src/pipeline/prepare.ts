@@ -27,12 +27,21 @@
  * repeats an earlier row's of the same source is rejected DUPLICATE_ID (seen-ids.ts): a cluster
  * id is the smallest record id of its cluster and must name one row. (Its unusable values were
  * already counted in the issues when it is found a duplicate.)
+ *
+ * Names without letters: a whole name, or a given / family name, with no letter ("0", "#",
+ * 12345, 42) is missing and counted "name has no letters" (per field for a given / family name,
+ * as the register counts it) — two people named "0" share nothing. A token without a letter
+ * inside a name ("Mary Smith 2", "Nguyễn Văn An 3") is dropped before the parts are read, and not
+ * counted: the name is used (as an emoji in a name is dropped), and the token would otherwise be
+ * a name part — the family name "2" of "Mary 2" and "Anna 2", agreeing "exact". (The register
+ * keeps such a token in a full name as written: its verdicts compare written forms, and a claim
+ * without it is "close", never VERIFIED by the default policy.)
  */
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
 import { foldKeepingScripts, foldToAscii, foldsToEmpty } from '../text/fold.js';
-import { hasLetter, parsePersonName } from '../text/person-name.js';
+import { hasLetter, parseNormalizedPersonName, parsePersonName } from '../text/person-name.js';
 import { identifierForm } from '../text/identifier-form.js';
 import { parseDateWith, resolveDateOptions, typedDateDigitsWith, type ResolvedDateOptions } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
@@ -283,6 +292,15 @@ function partText(v: unknown, missing: MissingValues | null): string | typeof PL
   return missing !== null && missing.has(raw.trim()) ? PLACEHOLDER : raw;
 }
 
+/**
+ * The normalised tokens of a given or family name that hold a letter, space-separated: '' when
+ * none does ("0", "#", 42 — no name part: the caller counts it "name has no letters").
+ */
+function letterTokens(text: string): string {
+  const t = parsePersonName(text).tokens;
+  return t.every(hasLetter) ? t.join(' ') : t.filter(hasLetter).join(' ');
+}
+
 /** The non-empty parts, space-separated (no array per row). */
 function joinParts(a: string, b: string, c: string): string {
   let out = a;
@@ -317,7 +335,9 @@ export const MAX_MEMO_NAMES = 65536;
 /** The forms of a full name (null: it has no letters, or none that fold to ASCII). */
 function fullNameForms(raw: string, locale: 'vi' | 'generic'): NameForms | null {
   if (!hasLetter(raw)) return null;
-  const p = parsePersonName(raw);
+  let p = parsePersonName(raw);
+  // A token without a letter ("2", "#1") is no name part: parsed again without it.
+  if (!p.tokens.every(hasLetter)) p = parseNormalizedPersonName(p.tokens.filter(hasLetter).join(' '));
   const t = p.tokens;
   if (t.length === 0) return null;
   if (locale === 'vi') {
@@ -577,9 +597,13 @@ export class RowPreparer {
         const giv = gp.givenPos >= 0 ? partText(values[base + gp.givenPos], gp.givenMissing) : '';
         if (fam === PLACEHOLDER) this.issue(gp.familyField, PLACEHOLDER_ISSUE);
         if (giv === PLACEHOLDER) this.issue(gp.givenField, PLACEHOLDER_ISSUE);
-        // Tokens as the name parser splits them, so `norm` and the folded parts agree token by token.
-        const family = fam === PLACEHOLDER || fam === '' ? '' : parsePersonName(fam).tokens.join(' ');
-        const given = giv === PLACEHOLDER || giv === '' ? '' : parsePersonName(giv).tokens.join(' ');
+        // Tokens as the name parser splits them, so `norm` and the folded parts agree token by
+        // token; those without a letter dropped. A part with no letter at all ("0", "#", 42) is
+        // missing, counted per field as the register counts it.
+        const family = fam === PLACEHOLDER || fam === '' ? '' : letterTokens(fam);
+        const given = giv === PLACEHOLDER || giv === '' ? '' : letterTokens(giv);
+        if (family === '' && fam !== '' && fam !== PLACEHOLDER) this.issue(gp.familyField, 'name has no letters');
+        if (given === '' && giv !== '' && giv !== PLACEHOLDER) this.issue(gp.givenField, 'name has no letters');
         if (family === '' && given === '') continue;
         text = `${family} ${given}`;
         forms = hasLetter(text) ? partForms(family, '', given, gp.g.locale) : null;

@@ -61,3 +61,47 @@ describe('prepare: a row\'s name forms do not depend on the rows before it (the 
     }
   });
 });
+
+describe('prepare: a name part without a letter is no name part', () => {
+  /** Values without a letter: digits, symbols, numbers. */
+  const NO_LETTER = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...'0123456789#-?./ ()*'), minLength: 1, maxLength: 6 }).filter((s) => s.trim() !== ''),
+    fc.integer({ min: 0, max: 10 ** 6 }),
+  );
+  const split = defineSchema({ first: { kind: 'givenName', locale: 'generic' }, last: { kind: 'familyName', locale: 'generic' }, dob: { kind: 'date' } });
+
+  it('a given or family name without a letter is missing and counted "name has no letters" on its field (property)', async () => {
+    const data = fc.sample(fc.array(fc.tuple(fc.option(NO_LETTER, { nil: null }), fc.boolean()), { minLength: 1, maxLength: 20 }), { seed: 22, numRuns: 20 });
+    for (const parts of data) {
+      // Each row: one part letter-less (or absent), the other a name.
+      const rows = parts.map(([v, givenBad], i) => ({ first: givenBad ? v : 'Mary', last: givenBad ? 'Smith' : v, dob: `0${(i % 9) + 1}/05/1990` }));
+      const p = await prepareRows([rows], split);
+      expect(p.store.rowCount).toBe(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const givenBad = parts[r]![1];
+        // A missing part is empty (as an absent one); its key too.
+        for (const form of givenBad ? ['given', 'givenKey'] : ['family', 'familyKey']) expect(p.store.getString(`last+first.${form}`, r) ?? '').toBe('');
+        expect(p.store.getString(givenBad ? 'last+first.family' : 'last+first.given', r)).toBe(givenBad ? 'smith' : 'mary');
+        expect(p.store.getString('last+first.keySet', r)).toBe(null);
+      }
+      const bad = (given: boolean) => parts.filter(([v, g]) => v !== null && g === given).length;
+      expect(p.issues['first']?.['name has no letters'] ?? 0).toBe(bad(true));
+      expect(p.issues['last']?.['name has no letters'] ?? 0).toBe(bad(false));
+    }
+  });
+
+  for (const locale of ['vi', 'generic'] as const) {
+    it(`${locale}: tokens without a letter inside a name are dropped — the cells of the name without them, no issue (property)`, async () => {
+      const NAMES = ['Nguyễn Văn An', 'Trần Thị Thu Trâm', 'Âu Dương Phong', 'Mary Ann Smith', 'John Smith', 'Lê', 'Smith, John'];
+      const data = fc.sample(fc.tuple(fc.constantFrom(...NAMES), fc.array(fc.tuple(fc.nat(), NO_LETTER), { minLength: 1, maxLength: 3 })), { seed: locale === 'vi' ? 23 : 24, numRuns: 60 });
+      for (const [name, inserts] of data) {
+        const words = name.split(' ');
+        for (const [at, v] of inserts) words.splice(at % (words.length + 1), 0, String(v).replace(/\s/g, '') || '0');
+        const withTokens = await prepareRows([[{ name: words.join(' '), dob: '01/05/1990' }]], schemaOf(locale));
+        const without = await prepareRows([[{ name, dob: '01/05/1990' }]], schemaOf(locale));
+        expect(rowCells(withTokens, 0)).toEqual(rowCells(without, 0));
+        expect(withTokens.issues).toEqual({});
+      }
+    });
+  }
+});

@@ -1151,6 +1151,65 @@ describe('dedupe rows holding bad values', () => {
     expect(regB.authenticate({ id: first.id, name: first.name, dob: first.dob, sex: first.sex }).recordId).toBe('1010');
   });
 
+  /** A seeded English-named population: 2 × `people` rows, every other person recorded twice (the copy's surname may lose its last letter). */
+  function englishPeople(seed: number, people: number): Array<{ rid: string; first: string; last: string; dob: string; city: string }> {
+    const FIRST = ['James', 'Mary', 'Robert', 'Linda', 'Michael', 'Susan', 'David', 'Karen', 'Paul', 'Emma', 'Peter', 'Alice', 'Mark', 'Helen', 'Simon', 'Ruth'];
+    const LAST = ['Smith', 'Jones', 'Brown', 'Taylor', 'Wilson', 'Evans', 'Walker', 'Wright', 'Green', 'Hall', 'Wood', 'Clarke', 'Hughes', 'Turner', 'Hill', 'Moore'];
+    const CITY = ['London', 'Leeds', 'York', 'Bath', 'Derby', 'Hull'];
+    const rng = new Rng(seed);
+    const out: Array<{ rid: string; first: string; last: string; dob: string; city: string }> = [];
+    for (let i = 0; i < people; i++) {
+      const p = { rid: `p${i}`, first: rng.pick(FIRST), last: rng.pick(LAST), dob: `${1940 + rng.int(60)}-${String(1 + rng.int(12)).padStart(2, '0')}-${String(1 + rng.int(28)).padStart(2, '0')}`, city: rng.pick(CITY) };
+      out.push(p);
+      if (i % 2 === 0) out.push({ ...p, rid: `p${i}d`, last: rng.chance(0.5) ? p.last.slice(0, -1) : p.last });
+    }
+    return out;
+  }
+
+  it('D23c: a given or family name of digits or symbols ("0", "#", 42) is a missing part, counted; a token without a letter inside a full name is dropped — never a name part two people share', async () => {
+    const schema = { first: { kind: 'givenName' }, last: { kind: 'familyName' }, dob: { kind: 'date' }, city: { kind: 'category' } } as const satisfies Record<string, FieldSpec>;
+    const rng = new Rng(23);
+    const background = englishPeople(23, 200);
+    // Pairs of different people (other birth dates) whose given name is the same letter-less value.
+    const NO_LETTERS = ['0', '123', '#', '-', '?', '00', '1.', 42, 7, '٣'];
+    const extra: Array<Record<string, unknown>> = [];
+    for (const [k, v] of NO_LETTERS.entries()) {
+      for (const y of [1961, 1975]) extra.push({ rid: `x${k}-${y}`, first: v, last: 'Smith', dob: `${y}-0${1 + rng.int(9)}-1${rng.int(10)}`, city: 'London' });
+    }
+    const rows = [...background, ...extra];
+    const r = await dedupe(rows, { schema, idField: 'rid', threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    expectDedupeAccounted(r, rows.length);
+    expect(r.stats.issues['first']?.['name has no letters']).toBe(extra.length);
+    for (let p = 0; p < r.pairs.count; p++) {
+      if (r.pairs.left[p]! < background.length || r.pairs.right[p]! < background.length) continue;
+      const given = r.explain(p).fields.find((f) => f.comparison === 'last+first.given')!;
+      expect(given.label).toBe('missing'); // was "exact": two different people "0" agreed on the given name
+    }
+    for (let k = 0; k < NO_LETTERS.length; k++) expect(r.clusters[background.length + 2 * k]).not.toBe(r.clusters[background.length + 2 * k + 1]);
+    // The family part alike; and a register counts the same values the same way.
+    const fam = await dedupe([...background, { rid: 'y', first: 'Anna', last: '#', dob: '1970-01-01', city: 'Leeds' }], { schema, idField: 'rid', threads: 1, uSampleSize: 2000 });
+    expect(fam.stats.issues['last']?.['name has no letters']).toBe(1);
+    const reg = await Register.build({ id: { kind: 'nationalId' }, ...schema }, extra.map((x, i) => ({ ...x, id: `0010${60 + (i % 30)}${100000 + i}` })), {});
+    expect(reg.issues['first']?.['name has no letters']).toBe(extra.length);
+    // A full name: "Mary 2" and "Anna 2" (given first) had the family name "2" in common.
+    const full = { name: { kind: 'personName', locale: 'generic' }, dob: { kind: 'date' }, city: { kind: 'category' } } as const satisfies Record<string, FieldSpec>;
+    const named = background.map((b) => ({ rid: b.rid, name: `${b.first} ${b.last}`, dob: b.dob, city: b.city }));
+    const tokens = [
+      { rid: 't1', name: 'Mary 2', dob: '1961-03-05', city: 'London' },
+      { rid: 't2', name: 'Anna 2', dob: '1961-03-05', city: 'London' },
+    ];
+    const f = await dedupe([...named, ...tokens], { schema: full, idField: 'rid', threads: 1, uSampleSize: 2000, pairFloor: 0 });
+    expect(f.stats.issues['name']).toBeUndefined(); // the names are usable: the token is dropped, not counted
+    let seen = false;
+    for (let p = 0; p < f.pairs.count; p++) {
+      if (f.pairs.left[p] !== named.length || f.pairs.right[p] !== named.length + 1) continue;
+      seen = true;
+      expect(f.explain(p).fields.find((x) => x.comparison === 'name.family')!.label).toBe('missing');
+    }
+    expect(seen).toBe(true);
+    expect(f.clusters[named.length]).not.toBe(f.clusters[named.length + 1]);
+  });
+
   it('D33: an identifier holding an @ keeps its punctuation — two addresses that differ by a dot or a dash are two values; a number\'s separators stay formatting', async () => {
     const schema = {
       name: { kind: 'personName', locale: 'generic' },
