@@ -36,6 +36,20 @@
  * a name part — the family name "2" of "Mary 2" and "Anna 2", agreeing "exact". (The register
  * keeps such a token in a full name as written: its verdicts compare written forms, and a claim
  * without it is "close", never VERIFIED by the default policy.)
+ *
+ * Name locale 'auto': decided per name group from a sample of the rows that HAVE a name in it
+ * (LocaleSample: the first localeSampleSize such rows, over both inputs of a link), before the
+ * rows that need it are prepared — a row's phonetic keys depend on it, and a stream is read once.
+ * Rows are read in order; until the first named row they go through, prepared with a provisional
+ * locale (a row without a name has no cell that depends on one); from it on they are held (at
+ * most LOCALE_SAMPLE_MAX_ROWS) until the sample is complete, the limit is reached or the inputs
+ * end, and then prepared with the decided locale. So nameless rows ahead of the names — older
+ * records first in an export — do not decide it (they did: 2,000 of them made English names
+ * 'vi', with Vietnamese keys and blocking rules, F1 0.988 → 0.666), and with at most
+ * localeSampleSize named rows in a group the decision is the same for the rows in any order
+ * (for any input of up to LOCALE_SAMPLE_MAX_ROWS rows; beyond, when the named rows lie within
+ * that many rows of the first one). Trade-off: the limit bounds the rows a stream hands over that
+ * wait in memory; past it the sample is the named rows seen so far.
  */
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
@@ -112,7 +126,10 @@ export interface PreparedDataset {
 export interface PrepareOptions {
   /** Column holding the user's record id; default: the input position. */
   idField?: string;
-  /** Rows read before name locales marked 'auto' are decided. Default 2000. */
+  /**
+   * Rows that have a name in an 'auto' name group, per group, its locale is decided from (rows
+   * without one do not count; see LocaleSample). Default {@link DEFAULT_LOCALE_SAMPLE_SIZE}.
+   */
   localeSampleSize?: number;
   /** Category dictionaries to extend (share them between the two sides of a link). */
   dictionaries?: Map<string, Map<string, number>>;
@@ -188,6 +205,91 @@ export function storeColumnsFor(schema: Schema): ColumnSpec[] {
     for (const form of NAME_FORMS) cols.push({ name: `${g.prefix}.${form}`, type: form === 'norm' ? 'utf8' : 'ascii' });
   }
   return cols;
+}
+
+/** Named rows per 'auto' name group that its locale is decided from (PrepareOptions.localeSampleSize). */
+export const DEFAULT_LOCALE_SAMPLE_SIZE = 2000;
+
+/**
+ * Most rows held (from the first named row on) while the locales are not decided: bounds the
+ * memory of rows a stream hands over and that wait for their locale (a row object each; the
+ * memory budget's first check comes after as many rows read). Past it the sample is the named
+ * rows among them.
+ */
+export const LOCALE_SAMPLE_MAX_ROWS = 65_536;
+
+/**
+ * The locale of an 'auto' name group no sampled row has a name in. Then no row read has one: the
+ * locale changes no stored cell, only the default blocking rules, and the generic ones pair
+ * records on each date with each category — what a schema without a name field gets — where the
+ * Vietnamese ones have only name keys, which such rows lack (default-rules.ts).
+ */
+export const LOCALE_WITHOUT_NAMES: 'vi' | 'generic' = 'generic';
+
+/**
+ * The sample the locales of 'auto' name groups are decided from: per group, its first
+ * `size` rows that HAVE a name in it — a string with a Latin letter that is not the field's
+ * placeholder in one of the group's fields (a name without one has no name forms in any locale).
+ * Rows without a name do not count, so 2,000 nameless rows ahead of the names (older records
+ * first in an export) do not decide the locale; with at most `size` named rows in the group
+ * (and LOCALE_SAMPLE_MAX_ROWS rows from the first of them) the sample is all of them, whatever
+ * their order. The decision: 'vi' when at least half of the sampled names look Vietnamese
+ * (a known Vietnamese family name first or last), else 'generic'; LOCALE_WITHOUT_NAMES when
+ * the group has no named row.
+ */
+class LocaleSample {
+  readonly groups: ReadonlyArray<{ index: number; fields: ReadonlyArray<{ column: string; missing: MissingValues | null }>; seen: number; vi: number }>;
+  private readonly size: number;
+
+  constructor(groups: ReadonlyArray<{ index: number; fields: readonly SchemaField[] }>, size: number) {
+    this.groups = groups.map((g) => ({ index: g.index, fields: g.fields.map((f) => ({ column: f.column, missing: missingValuesOf(f.spec) })), seen: 0, vi: 0 }));
+    this.size = size;
+  }
+
+  /**
+   * Count `row` into the sample of each group it has a name in (while that group's sample is
+   * short). True when the row may have name forms — a value with a letter that folds to
+   * something, not a placeholder: a superset of the rows with a name cell, which depend on the
+   * locale (a value like "Иван2" has one, "2", but is no name for the sample). False: no cell of
+   * the row depends on a locale.
+   */
+  add(row: unknown): boolean {
+    if (row === null || typeof row !== 'object' || Array.isArray(row) || row instanceof UnreadableRow) return false;
+    let forms = false;
+    for (const g of this.groups) {
+      let text: string | null = null;
+      for (const f of g.fields) {
+        const v = Object.prototype.hasOwnProperty.call(row, f.column) ? (row as Record<string, unknown>)[f.column] : undefined;
+        if (typeof v !== 'string' || !hasLetter(v) || foldsToEmpty(v) || (f.missing !== null && f.missing.has(v.trim()))) continue;
+        forms = true;
+        if (hasLatinLetter(v)) text = text === null ? v : `${text} ${v}`;
+      }
+      if (text === null || g.seen >= this.size) continue;
+      g.seen++;
+      if (isVietnameseName(text)) g.vi++;
+    }
+    return forms;
+  }
+
+  /** Every group's sample is full. */
+  complete(): boolean {
+    return this.groups.every((g) => g.seen >= this.size);
+  }
+
+  localeOf(g: { seen: number; vi: number }): 'vi' | 'generic' {
+    if (g.seen === 0) return LOCALE_WITHOUT_NAMES;
+    return g.vi / g.seen >= 0.5 ? 'vi' : 'generic';
+  }
+}
+
+/** `text` folds to at least one Latin letter (a name part the comparisons can use). */
+function hasLatinLetter(text: string): boolean {
+  const f = foldToAscii(text);
+  for (let i = 0; i < f.length; i++) {
+    const c = f.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return true;
+  }
+  return false;
 }
 
 function isVietnameseName(value: string): boolean {
@@ -723,7 +825,7 @@ export async function prepareRows(
   if (idField !== undefined && (typeof idField !== 'string' || idField === '')) {
     throw new KhopError('INVALID_OPTION', 'idField must be a non-empty column name', { details: { option: 'idField' } });
   }
-  const sampleSize = options.localeSampleSize ?? 2000;
+  const sampleSize = options.localeSampleSize ?? DEFAULT_LOCALE_SAMPLE_SIZE;
   const columns = storeColumnsFor(schema);
   const store = new RecordStore(columns);
   const colIndex = new Map(columns.map((c, i) => [c.name, i]));
@@ -747,25 +849,20 @@ export async function prepareRows(
       codeOfId: new Int32Array(64),
     }));
 
-  // Locale decision for 'auto' groups needs a sample of names: buffer the first rows.
-  const resolved: Array<'vi' | 'generic'> = groups.map((g) => options.locales?.get(g.name) ?? (g.locale === 'auto' ? 'vi' : g.locale));
-  const autoGroups = groups.map((g, i) => (g.locale === 'auto' && !options.locales?.has(g.name) ? i : -1)).filter((i) => i >= 0);
-  const buffer: unknown[] = [];
-  let decided = autoGroups.length === 0;
-  const decide = () => {
-    for (const gi of autoGroups) {
-      let seen = 0;
-      let vi = 0;
-      for (const row of buffer) {
-        if (row === null || typeof row !== 'object') continue;
-        const g = groups[gi]!;
-        const text = g.fields.map((f) => (row as Record<string, unknown>)[f.column]).filter((v) => typeof v === 'string' && v.trim() !== '') as string[];
-        if (text.length === 0) continue;
-        seen++;
-        if (isVietnameseName(text.join(' '))) vi++;
-      }
-      resolved[gi] = seen > 0 && vi / seen >= 0.5 ? 'vi' : seen === 0 ? 'vi' : 'generic';
-    }
+  // The locale of each 'auto' name group is decided from a sample of rows that HAVE a name in
+  // it (see LocaleSample): the rows from the first named row on are held until it is decided.
+  // Before it (a provisional locale; see the file header) rows without a name go through.
+  const resolved: Array<'vi' | 'generic'> = groups.map((g) => options.locales?.get(g.name) ?? (g.locale === 'auto' ? LOCALE_WITHOUT_NAMES : g.locale));
+  const sampler = new LocaleSample(
+    groups.flatMap((g, i) => (g.locale === 'auto' && !options.locales?.has(g.name) ? [{ index: i, fields: g.fields }] : [])),
+    sampleSize,
+  );
+  /** Rows held from the first named row on, until the locales are decided: row, source, position. */
+  const buffer: Array<{ row: unknown; source: number; at: number }> = [];
+  const maxBuffered = Math.max(LOCALE_SAMPLE_MAX_ROWS, sampleSize);
+  let decided = sampler.groups.length === 0;
+  const decide = (): void => {
+    for (const g of sampler.groups) resolved[g.index] = sampler.localeOf(g);
     decided = true;
   };
 
@@ -878,6 +975,7 @@ export async function prepareRows(
   };
 
   let index = 0;
+  /** The source of the rows being handled (the sources before it have ended: endSource). */
   let currentSource = 0;
   let chunk: { values: unknown[]; at: number[]; rejected: RejectedRow[] } = { values: [], at: [], rejected: [] };
   const flush = async (): Promise<void> => {
@@ -888,8 +986,7 @@ export async function prepareRows(
     await runner.push({ source: currentSource, rows: { values: c.values, at: c.at }, rejected: c.rejected });
   };
   /** The calling thread's checks, then the row's flat values into the chunk; true when the chunk is full. */
-  const handle = (row: unknown): boolean => {
-    const at = index++;
+  const handle = (row: unknown, at: number): boolean => {
     if (row instanceof UnreadableRow) {
       chunk.rejected.push({ index: at, code: row.code, reason: row.reason });
     } else if (row === null || typeof row !== 'object' || Array.isArray(row)) {
@@ -928,21 +1025,50 @@ export async function prepareRows(
     return chunk.at.length >= PREPARE_CHUNK_ROWS || chunk.rejected.length >= PREPARE_CHUNK_ROWS;
   };
 
-  /** A row from the source (buffered until the name locales are decided); true when a chunk is full. */
-  const feed = (row: unknown): boolean => {
-    if (decided) return handle(row);
-    buffer.push(row);
-    if (buffer.length >= sampleSize) decide();
-    return false;
-  };
-  /** After decide(): the buffered rows, chunk by chunk. */
-  const drainBuffer = async (): Promise<void> => {
-    for (const b of buffer) if (handle(b)) await flush();
-    buffer.length = 0;
-  };
   const sourceRows: number[] = [];
   let inputRows = 0;
   let before = 0;
+  /** Every row of the current source has been handled: its chunks appended, its row count known; the next one starts. */
+  const endSource = async (): Promise<void> => {
+    await flush();
+    if (runner !== null) await (runner as ChunkRunner).drain();
+    sourceRows.push(inputIndex.length - before);
+    before = inputIndex.length;
+    currentSource++;
+  };
+  /** Handle row `at` of source `s` (ending the sources before it first). */
+  const take = async (row: unknown, s: number, at: number): Promise<void> => {
+    while (currentSource < s) await endSource();
+    if (handle(row, at)) await flush();
+  };
+  /** After decide(): the held rows, in input order. */
+  const drainBuffer = async (): Promise<void> => {
+    for (const b of buffer) await take(b.row, b.source, b.at);
+    buffer.length = 0;
+  };
+  /**
+   * A row read before the locales are decided. Before the first named row it goes through (its
+   * cells do not depend on a locale); the first named row stops the provisional runner — every
+   * row handled so far appended — and from it on rows are held; the sample complete, or
+   * maxBuffered rows held, the locales are decided and the held rows handled.
+   */
+  const undecided = async (row: unknown, s: number, at: number): Promise<void> => {
+    const named = sampler.add(row);
+    if (buffer.length === 0) {
+      if (!named) return take(row, s, at);
+      await flush();
+      if (runner !== null) {
+        await (runner as ChunkRunner).drain();
+        (runner as ChunkRunner).close?.();
+        runner = null; // the next one is started with the decided locales
+      }
+    }
+    buffer.push({ row, source: s, at });
+    if (sampler.complete() || buffer.length >= maxBuffered) {
+      decide();
+      await drainBuffer();
+    }
+  };
   // The memory budget's check (options.budget): rows read over every source, a sample of them.
   const budget = options.budget;
   const budgetSample: unknown[] = [];
@@ -963,30 +1089,34 @@ export async function prepareRows(
       if (rows === null || typeof rows !== 'object' || !(Symbol.iterator in rows || Symbol.asyncIterator in rows)) {
         throw new KhopError('INVALID_ARGUMENT', 'rows must be an array or an (async) iterable of objects');
       }
-      currentSource = s;
       index = 0;
+      // Once the locales are decided, a row of the current source is handled without a promise.
       if (Symbol.asyncIterator in rows) {
         for await (const row of rows as AsyncIterable<unknown>) {
           if (budget !== undefined && counted(row)) await budget(readTotal, budgetSample);
-          if (feed(row)) await flush();
-          else if (decided && buffer.length > 0) await drainBuffer();
+          const at = index++;
+          if (!decided) await undecided(row, s, at);
+          else if (currentSource !== s) await take(row, s, at);
+          else if (handle(row, at)) await flush();
         }
       } else {
         for (const row of rows as Iterable<unknown>) {
           if (budget !== undefined && counted(row)) await budget(readTotal, budgetSample);
-          if (feed(row)) await flush();
-          else if (decided && buffer.length > 0) await drainBuffer();
+          const at = index++;
+          if (!decided) await undecided(row, s, at);
+          else if (currentSource !== s) await take(row, s, at);
+          else if (handle(row, at)) await flush();
         }
       }
-      if (!decided) decide();
-      await drainBuffer();
-      await flush();
-      // Rows per source are known once every chunk of the source has been appended.
-      if (runner !== null) await (runner as ChunkRunner).drain();
-      sourceRows.push(inputIndex.length - before);
-      before = inputIndex.length;
       inputRows += index;
     }
+    // The end of the last input: the sample is what was read (a link: both inputs).
+    if (!decided) {
+      decide();
+      await drainBuffer();
+    }
+    // Rows per source are known once every chunk of the source has been appended.
+    while (currentSource < list.length) await endSource();
     if (budget !== undefined) await budget(readTotal, budgetSample);
   } finally {
     (runner as ChunkRunner | null)?.close?.();

@@ -94,6 +94,20 @@ describe('prepareRows on a pool', () => {
     expect(got).toEqual(base);
   });
 
+  it('an auto locale with chunks of rows without a name first (prepared before the locale is decided), in a link whose left input has no name at all: identical', async () => {
+    const s = defineSchema({ ...schema.toJSON(), name: { kind: 'personName', column: 'fullName' } }); // locale 'auto'
+    const unnamed = (r: unknown) => (r !== null && typeof r === 'object' ? { ...(r as object), fullName: '' } : r);
+    const lead = 2 * PREPARE_CHUNK_ROWS + 100;
+    const rows = [...left.slice(0, lead).map(unnamed), ...left.slice(lead)];
+    for (const sources of [() => [rows, slowly(right)], () => [left.map(unnamed), slowly(right)]]) {
+      const base = plain(await prepareRows(sources(), s, { idField: 'recordId', localeSampleSize: 100 }));
+      expect((base as { locales: string[] }).locales).toEqual(['vi']); // from the named rows (Vietnamese)
+      for (const pool of pools) {
+        expect(plain(await prepareRows(sources(), s, { idField: 'recordId', localeSampleSize: 100, runner: pooledPrepare(pool) }))).toEqual(base);
+      }
+    }
+  });
+
   it('without idField (ids are input positions), and an empty source: identical', async () => {
     const base = plain(await prepareRows([[], left], schema));
     expect(plain(await prepareRows([[], left], schema, { runner: pooledPrepare(pools[1]!) }))).toEqual(base);

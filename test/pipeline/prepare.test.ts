@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_MEMO_NAMES, prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
+import { LOCALE_WITHOUT_NAMES, MAX_MEMO_NAMES, prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
 import { defineSchema } from '../../src/schema.js';
+import { Rng } from '../../src/util/rng.js';
 
 /** Row r's cells, column by column (null for a missing cell). */
 function rowCells(p: PreparedDataset, row: number): unknown[] {
@@ -62,6 +63,68 @@ describe('prepare: a row\'s name forms do not depend on the rows before it (the 
   });
 });
 
+describe('prepare: an auto locale is decided from the rows that have a name', () => {
+  const VI = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Minh Cường', 'Phạm Thu Dung', 'Hoàng Đức Em', 'Vũ Thị Phương'];
+  const EN = ['James Smith', 'Mary Jones', 'Robert Brown', 'Linda Taylor', 'Paul Wilson', 'Emma Evans'];
+  /** No name for the sample: absent, null, blank, a placeholder, no letter, no Latin letter ("Иван2" folds to "2": a name cell, not a name). */
+  const NAMELESS: unknown[] = [undefined, null, '', '   ', 'N/A', 'unknown', '0', '#', 42, 'Иван', 'Иван2', '—'];
+  const auto = defineSchema({ name: { kind: 'personName' }, dob: { kind: 'date' } });
+  const SAMPLE = 40;
+
+  it('whatever the order of the rows and however many nameless rows come first: the majority of the named rows when they fit the sample; a link samples both inputs (property)', async () => {
+    const data = fc.sample(
+      fc.record({
+        vi: fc.nat(SAMPLE),
+        en: fc.nat(SAMPLE),
+        nameless: fc.integer({ min: 0, max: 3 * SAMPLE }),
+        orders: fc.array(fc.integer(), { minLength: 3, maxLength: 3 }),
+      }).filter((d) => d.vi + d.en <= SAMPLE),
+      { seed: 21, numRuns: 25 },
+    );
+    for (const d of data) {
+      const rows: Array<Record<string, unknown>> = [];
+      for (let i = 0; i < d.vi; i++) rows.push({ rid: `v${i}`, name: VI[i % VI.length], dob: '01/02/1990' });
+      for (let i = 0; i < d.en; i++) rows.push({ rid: `e${i}`, name: EN[i % EN.length], dob: '01/02/1990' });
+      for (let i = 0; i < d.nameless; i++) {
+        const v = NAMELESS[i % NAMELESS.length];
+        rows.push(v === undefined ? { rid: `n${i}`, dob: '01/02/1990' } : { rid: `n${i}`, name: v, dob: '01/02/1990' });
+      }
+      // The majority of the named rows; none named: LOCALE_WITHOUT_NAMES.
+      const expected = d.vi + d.en === 0 ? LOCALE_WITHOUT_NAMES : d.vi >= d.en ? 'vi' : 'generic';
+      const orders = [
+        [...rows.filter((r) => r.rid!.toString().startsWith('n')), ...rows.filter((r) => !r.rid!.toString().startsWith('n'))], // nameless first
+        ...d.orders.map((seed) => shuffled(rows, seed)),
+      ];
+      let cells: Map<string, unknown[]> | null = null;
+      for (const order of orders) {
+        const p = await prepareRows([order], auto, { idField: 'rid', localeSampleSize: SAMPLE });
+        expect(p.nameGroups[0]!.locale).toBe(expected);
+        // Each row's cells the same in every order (rows before and after the decision alike).
+        const byId = new Map(Array.from({ length: p.store.rowCount }, (_, r) => [String(p.userIds[r]), rowCells(p, r)] as const));
+        if (cells === null) cells = byId;
+        else expect(byId).toEqual(cells);
+        // Split into a link's two inputs at any point: the same.
+        const cut = (d.orders[0]! >>> 0) % (order.length + 1);
+        const l = await prepareRows([order.slice(0, cut), order.slice(cut)], auto, { idField: 'rid', localeSampleSize: SAMPLE });
+        expect(l.nameGroups[0]!.locale).toBe(expected);
+        expect(l.sourceRows.reduce((a, b) => a + b, 0)).toBe(p.store.rowCount);
+      }
+    }
+  });
+
+  it('nameless rows ahead of the sample do not count, for split name fields too', async () => {
+    const split = defineSchema({ first: { kind: 'givenName' }, last: { kind: 'familyName' }, dob: { kind: 'date' } });
+    const rows = [
+      ...Array.from({ length: 3 * SAMPLE }, (_, i) => ({ first: i % 2 === 0 ? '' : '0', last: i % 3 === 0 ? 'N/A' : null, dob: '01/02/1990' })),
+      ...Array.from({ length: SAMPLE }, (_, i) => ({ first: ['James', 'Mary', 'Paul'][i % 3], last: ['Smith', 'Jones'][i % 2], dob: '01/02/1990' })),
+    ];
+    expect((await prepareRows([rows], split, { localeSampleSize: SAMPLE })).nameGroups[0]!.locale).toBe('generic');
+    // Placeholders ("N/A") are no names: Vietnamese names behind them are not outvoted.
+    const vi = [...Array.from({ length: 3 * SAMPLE }, () => ({ name: 'N/A', dob: '01/02/1990' })), ...VI.map((name) => ({ name, dob: '01/02/1990' }))];
+    expect((await prepareRows([vi], auto, { localeSampleSize: SAMPLE })).nameGroups[0]!.locale).toBe('vi');
+  });
+});
+
 describe('prepare: a name part without a letter is no name part', () => {
   /** Values without a letter: digits, symbols, numbers. */
   const NO_LETTER = fc.oneof(
@@ -105,3 +168,14 @@ describe('prepare: a name part without a letter is no name part', () => {
     });
   }
 });
+
+/** `rows` in a seeded random order. */
+function shuffled<T>(rows: readonly T[], seed: number): T[] {
+  const out = rows.slice();
+  const rng = new Rng(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

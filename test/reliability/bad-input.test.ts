@@ -1210,6 +1210,32 @@ describe('dedupe rows holding bad values', () => {
     expect(f.clusters[named.length]).not.toBe(f.clusters[named.length + 1]);
   });
 
+  it('D32: a name column empty in the first rows (older records first) does not decide the name locale — the sample is the rows that have a name, in dedupe and in link', async () => {
+    const schema = { name: { kind: 'personName' }, dob: { kind: 'date' }, city: { kind: 'category' } } as const satisfies Record<string, FieldSpec>; // locale 'auto'
+    const people = englishPeople(32, 300);
+    const named = people.map((p) => ({ rid: p.rid, name: `${p.first} ${p.last}`, dob: p.dob, city: p.city }));
+    // More rows without a name than the sample's 2,000 (empty, blank, absent, null).
+    const nameless = Array.from({ length: 2100 }, (_, i) => ({ rid: `n${i}`, ...(i % 4 === 3 ? {} : { name: ['', '  ', null][i % 4] }), dob: `19${10 + (i % 80)}-0${1 + (i % 9)}-1${i % 10}`, city: ['London', 'Leeds', 'York'][i % 3] }));
+    const found = (r: DedupeResult, rows: ReadonlyArray<{ rid: string }>): number => {
+      const cluster = new Map(rows.map((x, i) => [x.rid, r.clusters[i]]));
+      return people.filter((p) => p.rid.endsWith('d') && cluster.get(p.rid) === cluster.get(p.rid.slice(0, -1))).length;
+    };
+    const firstRows = [...named, ...nameless];
+    const lastRows = [...nameless, ...named];
+    const first = await dedupe(firstRows, { schema, idField: 'rid', threads: 1 });
+    const last = await dedupe(lastRows, { schema, idField: 'rid', threads: 1 });
+    expect(last.stats.rules.map((x) => x.name)).toEqual(first.stats.rules.map((x) => x.name));
+    expect(first.stats.rules.map((x) => x.name)).toContain('name.initials+dob'); // the generic rules
+    // Was 179 of 320 with the nameless rows first (Vietnamese keys, 3 rules).
+    expect(found(last, lastRows)).toBe(found(first, firstRows));
+    expect(found(first, firstRows)).toBeGreaterThanOrEqual(people.filter((p) => p.rid.endsWith('d')).length - 5);
+    // A link samples both inputs: a left input of nameless rows does not decide it.
+    const l1 = await link(nameless, named, { schema, idField: 'rid', threads: 1 });
+    const l2 = await link(named, nameless, { schema, idField: 'rid', threads: 1 });
+    expect(l1.stats.rules.map((x) => x.name)).toEqual(first.stats.rules.map((x) => x.name));
+    expect(l2.stats.rules.map((x) => x.name)).toEqual(first.stats.rules.map((x) => x.name));
+  });
+
   it('D33: an identifier holding an @ keeps its punctuation — two addresses that differ by a dot or a dash are two values; a number\'s separators stay formatting', async () => {
     const schema = {
       name: { kind: 'personName', locale: 'generic' },
