@@ -139,7 +139,14 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     // every claim — without a word, a file whose dates sit under another name came back MISMATCH.
     const absent = plan.filter((p) => !p.found && p.field !== idField?.name);
     if (absent.length > 0) {
-      ctx.info(`note: ${input.label} has no column for the register's field${absent.length > 1 ? 's' : ''} ${absent.map((p) => `"${p.field}" (column "${p.target}")`).join(', ')}: read as missing in every claim; give --map FIELD=COLUMN if the claims name ${absent.length > 1 ? 'them' : 'it'} otherwise`);
+      const fieldsText = `field${absent.length > 1 ? 's' : ''} ${absent.map((p) => `"${p.field}" (column "${p.target}")`).join(', ')}`;
+      const them = absent.length > 1 ? 'them' : 'it';
+      // NDJSON's columns are the keys of its first records: a later record may have them.
+      ctx.info(
+        input.completeHeader
+          ? `note: ${input.label} has no column for the register's ${fieldsText}: read as missing in every claim; give --map FIELD=COLUMN if the claims name ${them} otherwise`
+          : `note: the first records of ${input.label} have no key for the register's ${fieldsText}: read as missing where a claim lacks ${them}; give --map FIELD=KEY if the claims name ${them} otherwise`,
+      );
     }
     const fields = schema.fields.map((f) => f.name);
     const columns = verdictColumns(fields);

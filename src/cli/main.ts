@@ -11,7 +11,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './run.js';
 import { removeOpenTemporaryFiles } from '../io/text-sink.js';
-import { EXIT_BROKEN_PIPE, isBrokenPipe } from './exit.js';
+import { EXIT_BROKEN_PIPE, errorText, exitCodeFor, isBrokenPipe } from './exit.js';
+import { KhopError } from '../errors.js';
 
 export { runCli as run } from './run.js';
 export type { CliIo, CliWriter } from './command.js';
@@ -39,11 +40,26 @@ if (isMainModule()) {
   // The reader of stdout or stderr went away (`khop demo | head`): a write fails with EPIPE
   // after it was made, as an 'error' event nobody else may be listening for — end as a Unix
   // tool killed by SIGPIPE would, without a stack trace (exit.ts, EXIT_BROKEN_PIPE).
+  // Any other failure of theirs (`khop dedupe in.csv > /dev/full`: ENOSPC) ends the run with
+  // one line on stderr — when stderr is not the stream that failed — and that failure's exit
+  // code (3 for an exhausted resource), not an uncaught exception and exit 1 ("done with
+  // rejected rows").
+  let failing = false;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: unknown) => {
-      if (!isBrokenPipe(e)) throw e;
       removeOpenTemporaryFiles();
-      process.exit(EXIT_BROKEN_PIPE);
+      if (isBrokenPipe(e)) process.exit(EXIT_BROKEN_PIPE);
+      const error = new KhopError('IO_ERROR', `writing standard ${stream === process.stdout ? 'output' : 'error'} failed`, { cause: e });
+      if (!failing && stream !== process.stderr) {
+        failing = true;
+        try {
+          process.stderr.write(errorText(error, false));
+        } catch {
+          // stderr is gone too: the exit code alone says it
+        }
+      }
+      process.exitCode = exitCodeFor(error);
+      process.exit();
     });
   }
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

@@ -15,7 +15,7 @@
  */
 import { access, readlink, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { KhopError } from '../errors.js';
 import type { OptionValues } from './command.js';
 
@@ -40,6 +40,14 @@ async function linkTarget(path: string): Promise<string> {
     }
   }
   return at;
+}
+
+/** The longest file name (one path component) Linux and most file systems take, in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/** Whether the last component of `path` is too long a name to create (ENAMETOOLONG after the work). */
+function nameTooLong(path: string): boolean {
+  return Buffer.byteLength(basename(path), 'utf8') > MAX_NAME_BYTES;
 }
 
 /** True when the process may write `path` (a file, or a directory to create a file in). */
@@ -80,6 +88,7 @@ export async function checkOutputPaths(
     if (v === '-' && name !== 'out') throw new KhopError('INVALID_ARGUMENT', `--${name} -: only -o / --out writes to standard output; give a file`);
     if (typeof v !== 'string' || v === '' || v === '-') continue;
     const path = resolvePath(v);
+    if (nameTooLong(path)) throw new KhopError('INVALID_ARGUMENT', `--${name}: the file name is longer than ${MAX_NAME_BYTES} bytes`);
     const f = await fileId(path);
     if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: is a directory, not a file`);
     // A new file — or a dangling link, whose target is where the file will be created.
@@ -93,6 +102,8 @@ export async function checkOutputPaths(
     outputs.push({ label: `--${name}`, path: v, id: f?.id ?? null });
   }
   if (defaultRejected !== undefined && typeof values['rejected'] !== 'string') {
+    // `<out>.rejected.csv` is 13 bytes longer than the output's own name.
+    if (nameTooLong(defaultRejected)) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} would have a name longer than ${MAX_NAME_BYTES} bytes; give --rejected FILE`);
     const f = await fileId(defaultRejected);
     if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} is a directory; give --rejected FILE`);
     // Written only when rows are rejected (or one is already there) — but a run must not do all

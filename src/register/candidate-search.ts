@@ -18,8 +18,9 @@
  * Why the bound is safe: the weight is prior + Σ_k w_k summed in field order (record-
  * evaluator.ts); the bound is the same sum in the same order with max_k ≥ w_k in place of the
  * names' terms. Rounded floating-point addition is monotone (a ≤ a′, b ≤ b′ ⇒ fl(a + b) ≤
- * fl(a′ + b′)), so bound ≥ weight EXACTLY, not only up to rounding. A row is skipped only when
- * its bound is BELOW the k-th weight (an equal weight may still enter on its record id), and
+ * fl(a′ + b′)), so bound ≥ weight EXACTLY, not only up to rounding. A row is skipped when its
+ * bound is below the k-th weight, or equal to it and its record id not smaller (an equal
+ * weight enters only on a smaller record id), and
  * the k-th weight never decreases: a skipped row is not in the final top k. Ties rank by record
  * id (compareRecordIds), then by row — so the candidates do not depend on the order a build
  * laid the rows out or on the edits that moved a record to the delta. A model with a
@@ -369,8 +370,9 @@ export class CandidateSearch {
       if (size === k) {
         let bound = prior;
         for (let j = 0; j < K; j++) bound += late[j] === 1 ? maxWeight[j]! : ev.outcomeWeight(j, outs[at + j]!);
-        // A bound equal to the k-th weight may still tie it and win on the record id.
-        if (bound < topWeight[k - 1]!) {
+        // A bound equal to the k-th weight may still tie it, and enters only on a smaller
+        // record id — read now, before the names (a block of namesakes ties on every row).
+        if (bound < topWeight[k - 1]! || (bound === topWeight[k - 1]! && !this.ranksBefore(bound, row, k - 1))) {
           this.skipped++;
           continue;
         }

@@ -26,6 +26,7 @@
  * is decided once per claim and written format (PreparedClaim.sameDateWritten) instead of
  * rendering the record's date per row. Both are tested against the string forms they replace.
  */
+import { identifierText } from '../text/identifier-form.js';
 import { DateLevel, compareDates } from '../compare/date-level.js';
 import { damerauLevenshteinWithin } from '../compare/damerau-levenshtein.js';
 import { NationalIdLevel, compareNationalIdStrings, compareNationalIds } from '../compare/national-id-level.js';
@@ -150,6 +151,8 @@ export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: st
   if (record === null) return O_RECORD_MISSING;
   const folded = claim.fold(f);
   if (folded === '') return OTHER.INVALID;
-  if (folded === record) return text === record ? OTHER.EXACT : OTHER.FOLDED;
+  // An identifier's stored form writes an address's `_` as a code (identifier-form.ts): a claim
+  // written exactly as the address is compared with the form's text.
+  if (folded === record) return text === (f.kind === 'identifier' ? identifierText(record) : record) ? OTHER.EXACT : OTHER.FOLDED;
   return damerauLevenshteinWithin(1, folded, record) <= 1 ? OTHER.TYPO : OTHER.DIFFERS;
 }

@@ -10,7 +10,8 @@
  *                baseRows, inputRows, rejectedCount, issues, dictionary (category values),
  *                delta: { id, earlier, candidate }   entries (lo, hi, row) as u32 bytes
  *                tombstones: dead rows as u32 bytes, deadPending,
- *                keyCheck: hex HMAC check value of the ID key — keyed registers only }
+ *                keyCheck: hex HMAC check value of the ID key — keyed registers only,
+ *                identifierForm: the identifier form version (IDENTIFIER_FORM_VERSION) }
  *
  * KEYED registers (Register.build with `idSecret`) are written as layout version 2 with a
  * `keyCheck` (keyed-id-hash.ts; never the secret or the key): a khop that predates keyed
@@ -68,6 +69,12 @@ export interface RegisterMeta {
   deadPending: number;
   /** Keyed register: the ID key's check value (hex). Absent when unkeyed. */
   keyCheck?: string;
+  /**
+   * The identifier form its identifier fields were stored in (IDENTIFIER_FORM_VERSION; absent:
+   * saved before addresses kept their punctuation). Checked at load for a schema with an
+   * identifier field.
+   */
+  identifierForm?: number;
   /**
    * Keyed register, IN MEMORY ONLY: the derived ID key, set on the metadata a worker thread
    * receives (Register.sharedJob); saveRegister refuses metadata that carries it.
@@ -137,8 +144,18 @@ export function registerMeta(s: RegisterState): RegisterMeta {
     deadPending: s.deadPending,
   };
   if (keyed !== null) meta.keyCheck = keyed.check;
+  meta.identifierForm = IDENTIFIER_FORM_VERSION;
   return meta;
 }
+
+/**
+ * Version of identifierForm (src/text/identifier-form.ts) this khop stores: 2 since an address
+ * keeps its punctuation. A register with an identifier field saved in another form is refused
+ * at load (SNAPSHOT_VERSION, "rebuild it"): its stored e-mails would silently stop equalling the
+ * claims of the same address (a policy naming the field would fail them), and an add() would
+ * mix two forms. A register without an identifier field loads whatever it says.
+ */
+export const IDENTIFIER_FORM_VERSION = 2;
 
 /** The indexes of a state in snapshot order: ID, earlier IDs, then candidates when present. */
 export function registerIndexes(s: RegisterState): BlockIndex[] {
@@ -184,6 +201,12 @@ export async function loadRegister(path: string, keyed: KeyedIdHasher | null = n
     throw new KhopError('INVALID_OPTION', 'Register.load: idSecret was given but the register is not keyed (it stores ID numbers)', { details: { option: 'idSecret' } });
   }
   if (m.idKey !== undefined) throw corrupt('the metadata holds an ID key');
+  const schemaKinds = m.schema !== null && typeof m.schema === 'object' ? Object.values(m.schema).map((f) => (f as { kind?: unknown } | null)?.kind) : [];
+  if (schemaKinds.includes('identifier') && (m.identifierForm ?? 1) !== IDENTIFIER_FORM_VERSION) {
+    throw new KhopError('SNAPSHOT_VERSION', 'Register.load: the register stores its identifier fields in an earlier form (e-mail addresses without their punctuation); rebuild it from its rows with this version', {
+      details: { found: m.identifierForm ?? 1, supported: IDENTIFIER_FORM_VERSION },
+    });
+  }
   return stateFromParts(m, snap.store, snap.indexes, true, keyed);
 }
 

@@ -39,14 +39,23 @@
  * A value whose form holds no letter or digit (`@`, `--`) is '' (the caller counts it "no letters
  * or digits").
  *
- * A register saved before this form holds its addresses without their punctuation: a claim of
- * such an address no longer equals it (never the reverse); rebuild the register from its rows.
+ * A register saved before this form holds its addresses without their punctuation: loading one
+ * with an identifier field is refused SNAPSHOT_VERSION (register-snapshot.ts,
+ * IDENTIFIER_FORM_VERSION) — rebuild it from its rows.
  */
 import { KhopError } from '../errors.js';
 import { foldKeepingScripts } from './fold.js';
 
 /** `_` in an address: its code point as foldKeepingScripts writes one (see the file header). */
 const UNDERSCORE_CODE = '_002n';
+
+/**
+ * An address's form as it would be written (its `_` back from UNDERSCORE_CODE): what a claim
+ * written exactly as the register's address equals. A number's form is returned as it is.
+ */
+export function identifierText(form: string): string {
+  return form.indexOf(UNDERSCORE_CODE) < 0 ? form : form.split(UNDERSCORE_CODE).join('_');
+}
 
 /** Printable ASCII that is not a letter, digit or space: kept in an address as written. */
 function isAsciiPunctuation(c: number): boolean {

@@ -3,7 +3,7 @@
 // bundle built elsewhere).
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './cli-helpers.js';
@@ -106,6 +106,18 @@ describe('the built khop executable', () => {
     const ok = asNobody(['dedupe', 'in.csv', '-o', '-', '--rejected', '/dev/null']);
     expect(ok.status).toBe(1);
     expect(ok.stdout.split('\n')[0]).toMatch(/cluster/);
+  }, 60_000);
+
+  it.skipIf(!existsSync('/dev/full'))('standard output on a full disk (> /dev/full): exit 3 and one error line, no stack (was exit 1, "done with rejected rows")', () => {
+    writeFileSync(join(t.dir, 'full.csv'), 'so_cccd,ho_ten,ngay_sinh,gioi_tinh\n001090012345,Nguyễn Văn An,01/05/1990,Nam\n079185001234,Trần Thị Bình,12/03/1985,Nữ\n');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'dedupe', 'full.csv', '-q'], { cwd: t.dir, stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(3);
+      expect(r.stderr).toBe('khop: error: writing standard output failed (ENOSPC)\n');
+    } finally {
+      closeSync(full);
+    }
   }, 60_000);
 });
 

@@ -138,6 +138,12 @@ describe('khop authenticate', () => {
     expect(full.stderr).not.toContain('has no column for');
   });
 
+  it('for NDJSON claims, the note speaks of the first records\' keys (a later record may have them)', async () => {
+    writeFileSync(join(t.dir, 'nokeys.ndjson'), '{"so_cccd":"012345678901","ho_ten":"Ai Đó"}\n');
+    const r = await cli(['authenticate', '--register', 'reg.khop', 'nokeys.ndjson', '-o', 'v3.csv'], t.dir);
+    expect(r.stderr).toContain('note: the first records of nokeys.ndjson have no key for the register\'s fields "dob" (column "ngay_sinh"), "sex" (column "gioi_tinh"): read as missing where a claim lacks them');
+  });
+
   it('NDJSON verdicts hold null for absent values, as the CSV holds empty cells', async () => {
     writeFileSync(join(t.dir, 'nf.csv'), 'so_cccd,ho_ten,ngay_sinh,gioi_tinh\n012345678901,Ai Đó,01/01/1990,Nam\n');
     const r = await cli(['authenticate', '--register', 'reg.khop', 'nf.csv', '--format', 'ndjson', '-q'], t.dir);
@@ -147,6 +153,19 @@ describe('khop authenticate', () => {
     expect(v.matched_by).toBeNull();
     const csv = await cli(['authenticate', '--register', 'reg.khop', 'nf.csv', '-q'], t.dir);
     expect(csvObjects(csv.stdout)[0]!.record_id).toBe('');
+  });
+});
+
+describe('an output name too long to create', () => {
+  it('is refused before the work, also when only the default rejected-rows name (<out>.rejected.csv) is too long', async () => {
+    const name = `${'c'.repeat(245)}.csv`; // 249 bytes: itself fine, + ".rejected.csv" is 262
+    const r = await cli(['dedupe', 'dup.csv', '--id-field', 'ma', '-o', name, '-q'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('would have a name longer than 255 bytes; give --rejected FILE');
+    expect(existsSync(join(t.dir, name))).toBe(false);
+    const long = await cli(['dedupe', 'dup.csv', '-o', `${'d'.repeat(256)}.csv`, '-q'], t.dir);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--out: the file name is longer than 255 bytes');
   });
 });
 

@@ -142,3 +142,40 @@ describe('save / load', () => {
     await expect(r.save('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('identifier form of a saved register', () => {
+  it('a register with an identifier field saved in the earlier form is refused SNAPSHOT_VERSION; one without such a field loads', async () => {
+    const { readSnapshot, writeSnapshot } = await import('../../src/io/snapshot.js');
+    const folder = await mkdtemp(join(tmpdir(), 'khop-idform-'));
+    try {
+      const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, email: { kind: 'identifier' } } as const;
+      const row = { id: '001090012345', name: 'Nguyen Van An', dob: '1990-05-01', email: 'an_nguyen@mail.vn' };
+      for (const [what, s, r] of [
+        ['with an identifier', schema, row],
+        ['without one', { id: schema.id, name: schema.name, dob: schema.dob }, { id: row.id, name: row.name, dob: row.dob }],
+      ] as const) {
+        const reg = await Register.build(s, [r], { policy: { require: { name: ['exact'] } } });
+        const path = join(folder, 'reg.khop');
+        await reg.save(path);
+        // Saved and loaded by this version: the address written as stored is exact.
+        const back = await Register.load(path);
+        expect(back.authenticate(r).status, what).toBe('VERIFIED');
+        if ('email' in r) expect(back.authenticate(r).fields['email'], what).toEqual({ result: 'exact', reason: 'as-written' });
+        // The same file as an earlier version wrote it (no identifierForm in its metadata).
+        const snap = await readSnapshot(path, { shared: false });
+        const meta = { ...(snap.meta as Record<string, unknown>) };
+        const user = { ...(meta['user'] as Record<string, unknown>) };
+        delete user['identifierForm'];
+        meta['user'] = user;
+        await writeSnapshot(path, { meta, sections: [...snap.sections].map(([name, data]) => ({ name, data })) });
+        const old = await Register.load(path).then(() => null, (e: unknown) => e as { code?: string; message?: string });
+        if ('email' in r) {
+          expect(old?.code, what).toBe('SNAPSHOT_VERSION');
+          expect(old?.message).toContain('rebuild it');
+        } else expect(old, what).toBeNull();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
