@@ -81,6 +81,12 @@ export function writeBenchmarkSection(name: string, title: string, command: stri
   writeFileSync(BENCHMARKS_PATH, text);
 }
 
+/** A bad command line: one line on stderr naming the problem, then exit 2 before any work. */
+export function usageError(message: string): never {
+  console.error(`${message}; see --help`);
+  process.exit(2);
+}
+
 /** Minimal `--flag value` / `--flag` argument parser for bench scripts. */
 export function parseArgs(argv: readonly string[]): Record<string, string | true> {
   const out: Record<string, string | true> = Object.create(null);
