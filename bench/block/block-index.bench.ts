@@ -15,7 +15,7 @@
  *   - BlockIndex.lookupMany, automatic (orders the queries by top bits only when the index is
  *     larger than a cache, ≥ 32 MiB) and forced ordering (what a large index gets);
  *   - baseline Map.get.
- * Ratios are against the Map. `--write` records the table in BENCHMARKS.md (section "block-index").
+ * Ratios are against the Map. `--write` records the table in BENCHMARKS.md (section "micro-block").
  */
 import { Bench } from 'tinybench';
 import { BlockIndex } from '../../src/block/block-index.js';
@@ -23,10 +23,20 @@ import { allocTriples, radixSort64, radixSort64Lsd, type KeyTriples } from '../.
 import { Rng } from '../../src/util/rng.js';
 import { fmt, machineLine, markdownTable, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.n, 1_000_000);
-const Q = parseCount(args.q, 100_000);
-const TIME_MS = parseCount(args.time, 500);
+const USAGE = `BlockIndex build and lookups vs a JS Map.
+
+  npx tsx bench/block/block-index.bench.ts [--n 1M] [--q 100k] [--time 500] [--write]
+
+  --n N        keys in the index (default 1M)
+  --q N        lookups per task (default 100k)
+  --time MS    tinybench time per task in milliseconds (default 500)
+  --write      write the table to BENCHMARKS.md (section "micro-block", as npm run bench does)
+  --help       this text`;
+
+const args = parseArgs(process.argv.slice(2), { n: 'value', q: 'value', time: 'value', write: 'flag' }, USAGE);
+const N = parseCount(args.n, 1_000_000, 'n');
+const Q = parseCount(args.q, 100_000, 'q');
+const TIME_MS = parseCount(args.time, 500, 'time');
 
 const rng = new Rng(2024);
 const src = allocTriples(N, false);
@@ -149,5 +159,5 @@ const table = markdownTable(['task', 'time per run', 'keys/s (build) · lookups/
 process.stdout.write(`${machineLine()}\nN = ${fmt(N)} keys (${fmt(index.blockCount)} blocks, ${(index.byteLength / N).toFixed(2)} B/entry), Q = ${fmt(Q)} lookups per run\n\n${table}\n`);
 if (sink === 0.5) process.stdout.write(' ');
 if (args.write === true) {
-  writeBenchmarkSection('block-index', 'BlockIndex build and lookups', `npx tsx bench/block/block-index.bench.ts --n ${N} --q ${Q} --time ${TIME_MS} --write`, table);
+  writeBenchmarkSection('micro-block', 'BlockIndex build and lookup vs a JS Map', `npx tsx bench/block/block-index.bench.ts --n ${N} --q ${Q} --time ${TIME_MS} --write`, table);
 }

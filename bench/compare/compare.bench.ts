@@ -47,11 +47,28 @@ import { VN_FAMILY_NAME_SHARES } from '../../src/data/vn-family-names.js';
 import { VN_BOY_SYLLABLES, VN_GIRL_SYLLABLES } from '../../src/data/vn-name-parts.js';
 import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { Rng } from '../../src/util/rng.js';
+import { envCount, parseArgs, usageError } from '../lib/report.js';
 
-const N = Number(process.env.KHOP_BENCH_N ?? 20_000);
-const ROWS = Number(process.env.KHOP_BENCH_ROWS ?? 100_000);
-const TIME = Number(process.env.KHOP_BENCH_TIME ?? 1000);
-const CLOCK = process.env.KHOP_BENCH_CLOCK === 'cpu' ? 'cpu' : 'wall';
+const USAGE = `Comparators: span kernels vs naive allocating versions, on candidate and random pairs.
+
+  [KHOP_BENCH_N=20000] [KHOP_BENCH_ROWS=100000] [KHOP_BENCH_TIME=1000] [KHOP_BENCH_CLOCK=cpu]
+    npx tsx bench/compare/compare.bench.ts
+
+  KHOP_BENCH_N       name pairs for the Jaro–Winkler tasks (default 20000)
+  KHOP_BENCH_ROWS    records for the comparison paths (default 100000)
+  KHOP_BENCH_TIME    tinybench time per task in milliseconds (default 1000)
+  KHOP_BENCH_CLOCK   'cpu' times tasks by this process's CPU time instead of the wall clock
+  --help             this text
+  (--path=span|indexed is internal: the child process of one path.)
+  The table is written to BENCHMARKS.md by npm run bench (section "micro-compare").`;
+
+parseArgs(process.argv.slice(2), { path: 'value' }, USAGE);
+const N = envCount('KHOP_BENCH_N', 20_000);
+const ROWS = envCount('KHOP_BENCH_ROWS', 100_000);
+const TIME = envCount('KHOP_BENCH_TIME', 1000);
+const CLOCK_ENV = process.env.KHOP_BENCH_CLOCK ?? 'wall';
+if (CLOCK_ENV !== 'cpu' && CLOCK_ENV !== 'wall') usageError(`KHOP_BENCH_CLOCK=${CLOCK_ENV}: 'cpu' or 'wall'`);
+const CLOCK = CLOCK_ENV;
 /** CPU time of this process in ms (µs resolution). */
 const cpuNow = (): number => {
   const u = process.cpuUsage();

@@ -6,14 +6,28 @@
  */
 
 import { join } from 'node:path';
-import { parseArgs, parseCount, peakRssBytes } from '../lib/report.js';
+import { parseArgsWithPositionals, parseCount, peakRssBytes } from '../lib/report.js';
 
-const [stage, dir, ...rest] = process.argv.slice(2);
-const args = parseArgs(rest);
-const records = parseCount(args.records, 1_000_000);
-const claimsCount = parseCount(args.claims, Math.min(records, 1_000_000));
-const seed = Number(args.seed ?? 42);
-const threads = Number(args.threads ?? 2);
+const USAGE = `One stage of the end-to-end harness (bench/e2e/run.ts runs it in a child process).
+
+  npx tsx bench/e2e/stage.ts <stage> <dir> [--records 1M] [--claims N] [--seed 42] [--threads 2] [--no-people]
+
+  <stage>        generate, duckdb-auth, js-map-auth, duckdb-dedupe or a khop stage
+  <dir>          the directory of register.csv, people.csv, claims.csv
+  --records N    register (and people) records (default 1M)
+  --claims N     claims (default min(records, 1M))
+  --seed N       generation seed (default 42)
+  --threads N    threads (default 2)
+  --no-people    generate: no people file (no dedupe stage will run)
+  --help         this text`;
+
+const cli = parseArgsWithPositionals(process.argv.slice(2), { records: 'value', claims: 'value', seed: 'value', threads: 'value', 'no-people': 'flag' }, USAGE, 2);
+const [stage, dir] = cli.positionals;
+const args = cli.args;
+const records = parseCount(args.records, 1_000_000, 'records');
+const claimsCount = parseCount(args.claims, Math.min(records, 1_000_000), 'claims');
+const seed = parseCount(args.seed, 42, 'seed', 0);
+const threads = parseCount(args.threads, 2, 'threads');
 
 export interface StageResult {
   stage: string;

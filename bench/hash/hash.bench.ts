@@ -11,7 +11,7 @@
  *   (c) KeyHasher on the pure-JS kernel (`xxh64Parts`, the no-WebAssembly fallback);
  * plus the string → bytes step alone: pushAscii's charCodeAt copy loop with no hashing vs
  * `TextEncoder.encode` per string. Ratios are against (b). `--write` records the table in
- * BENCHMARKS.md (section "hash"); without it the table is only printed.
+ * BENCHMARKS.md (section "micro-hash"); without it the table is only printed.
  */
 import { Bench } from 'tinybench';
 import xxhash from 'xxhash-wasm';
@@ -22,9 +22,18 @@ import { VN_GIVEN_NAME_SHARES, VN_MIDDLE_NAME_SHARES } from '../../src/data/vn-n
 import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { fmt, machineLine, markdownTable, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.n, 200_000);
-const TIME_MS = parseCount(args.time, 300);
+const USAGE = `XXH64 key hashing: the WebAssembly batch kernel vs xxhash-wasm per call vs pure JS.
+
+  npx tsx bench/hash/hash.bench.ts [--n 200k] [--time 300] [--write]
+
+  --n N        keys hashed per task (default 200k)
+  --time MS    tinybench time per task in milliseconds (default 300)
+  --write      write the table to BENCHMARKS.md (section "micro-hash", as npm run bench does)
+  --help       this text`;
+
+const args = parseArgs(process.argv.slice(2), { n: 'value', time: 'value', write: 'flag' }, USAGE);
+const N = parseCount(args.n, 200_000, 'n');
+const TIME_MS = parseCount(args.time, 300, 'time');
 
 /** Strip diacritics and đ (setup only; the real folding lives in src/text). */
 function fold(s: string): string {
@@ -163,5 +172,5 @@ const table = markdownTable(['task', 'avg key chars', 'keys/s', 'vs h64 per stri
 process.stdout.write(`${machineLine()}\nN = ${N} keys per iteration, time ${TIME_MS} ms per task\n\n${table}\n`);
 if (sink === 42) process.stdout.write(' '); // keep the copy loops observable
 if (args.write === true) {
-  writeBenchmarkSection('hash', 'XXH64 key hashing', `npx tsx bench/hash/hash.bench.ts --n ${N} --time ${TIME_MS} --write`, table);
+  writeBenchmarkSection('micro-hash', 'Hashing: batch WASM XXH64 vs xxhash-wasm per call vs pure JS', `npx tsx bench/hash/hash.bench.ts --n ${N} --time ${TIME_MS} --write`, table);
 }

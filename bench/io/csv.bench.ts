@@ -19,7 +19,7 @@
  *   (g) newRowValues() (shared frozen null-prototype prototype, fast-mode objects);
  *   (h) Object.create(null) (dictionary-mode objects) — the baseline.
  * Ratios are against the naive baselines / (h). `--write` records the table in BENCHMARKS.md
- * (section "io-csv").
+ * (section "micro-io").
  */
 import { Writable } from 'node:stream';
 import { Bench } from 'tinybench';
@@ -33,9 +33,18 @@ import { newRowValues, type RecordValues } from '../../src/io/record-types.js';
 import { Rng } from '../../src/util/rng.js';
 import { fmt, machineLine, markdownTable, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const TARGET_MB = parseCount(args.mb, 20);
-const TIME_MS = parseCount(args.time, 500);
+const USAGE = `CSV reading and writing vs naive split/join.
+
+  npx tsx bench/io/csv.bench.ts [--mb 20] [--time 500] [--write]
+
+  --mb N       size of the generated CSV in MB (default 20)
+  --time MS    tinybench time per task in milliseconds (default 500)
+  --write      write the table to BENCHMARKS.md (section "micro-io", as npm run bench does)
+  --help       this text`;
+
+const args = parseArgs(process.argv.slice(2), { mb: 'value', time: 'value', write: 'flag' }, USAGE);
+const TARGET_MB = parseCount(args.mb, 20, 'mb');
+const TIME_MS = parseCount(args.time, 500, 'time');
 const COLUMNS = ['so_cccd', 'ho_ten', 'ngay_sinh', 'gioi_tinh', 'tinh', 'dia_chi'];
 
 function makeRows(targetBytes: number, seed: number): string[][] {
@@ -164,5 +173,5 @@ const table = markdownTable(
 process.stdout.write(`${machineLine()}\n${fmt(MB)} MB, ${N} rows, time ${TIME_MS} ms per task\n\n${table}\n`);
 if (sink === 42 || keep[0] === undefined) process.stdout.write(' ');
 if (args.write === true) {
-  writeBenchmarkSection('io-csv', 'CSV read / write', `npx tsx bench/io/csv.bench.ts --mb ${TARGET_MB} --time ${TIME_MS} --write`, table);
+  writeBenchmarkSection('micro-io', 'CSV reading and writing vs naive split/join', `npx tsx bench/io/csv.bench.ts --mb ${TARGET_MB} --time ${TIME_MS} --write`, table);
 }

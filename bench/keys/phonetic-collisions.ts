@@ -21,9 +21,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vietnamesePhoneticKey } from '../../src/keys/vietnamese-phonetic.js';
 import { foldToAscii } from '../../src/text/fold.js';
+import { envCount, parseArgs } from '../lib/report.js';
 
 const DATA = fileURLToPath(new URL('../../../shared/data/vn-names/', import.meta.url));
-const TOP = Number(process.env.KHOP_TOP ?? 12);
+const USAGE = `How much the Vietnamese phonetic key coarsens real name lists (../shared/data/vn-names).
+
+  [KHOP_TOP=12] npx tsx bench/keys/phonetic-collisions.ts
+
+  KHOP_TOP   heaviest shared key classes printed per list (default 12)
+  --help     this text`;
+
+parseArgs(process.argv.slice(2), {}, USAGE);
+const TOP = envCount('KHOP_TOP', 12);
 
 interface Stats {
   names: number;

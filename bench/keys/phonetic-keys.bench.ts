@@ -21,9 +21,20 @@ import { soundex } from '../../src/keys/soundex.js';
 import { vietnamesePhoneticKey, writeVietnameseSyllableKey } from '../../src/keys/vietnamese-phonetic.js';
 import { foldToAscii } from '../../src/text/fold.js';
 import { Rng } from '../../src/util/rng.js';
+import { envCount, parseArgs } from '../lib/report.js';
 
-const N = Number(process.env.KHOP_BENCH_N ?? 10_000);
-const TIME = Number(process.env.KHOP_BENCH_TIME ?? 500);
+const USAGE = `Phonetic keys: the Vietnamese syllable key and the generic encoders vs folding alone.
+
+  [KHOP_BENCH_N=10000] [KHOP_BENCH_TIME=500] npx tsx bench/keys/phonetic-keys.bench.ts
+
+  KHOP_BENCH_N      names per task (default 10000)
+  KHOP_BENCH_TIME   tinybench time per task in milliseconds (default 500)
+  --help            this text
+  The table is written to BENCHMARKS.md by npm run bench (section "micro-keys").`;
+
+parseArgs(process.argv.slice(2), {}, USAGE);
+const N = envCount('KHOP_BENCH_N', 10_000);
+const TIME = envCount('KHOP_BENCH_TIME', 500);
 const SEED = 42;
 
 function pickWeighted(rng: Rng, items: ReadonlyArray<readonly [string, number]>): string {

@@ -35,6 +35,20 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * Index of the value nearest the median (the lower one on a tie): the run to show as "the
+ * median run" — with an even count the median averages two values and may match none.
+ */
+export function medianIndex(xs: readonly number[]): number {
+  const m = median(xs);
+  let best = -1;
+  for (let i = 0; i < xs.length; i++) {
+    const d = Math.abs(xs[i]! - m);
+    if (best < 0 || d < Math.abs(xs[best]! - m) || (d === Math.abs(xs[best]! - m) && xs[i]! < xs[best]!)) best = i;
+  }
+  return best;
+}
+
 export function quantile(xs: readonly number[], q: number): number {
   if (xs.length === 0) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -87,25 +101,111 @@ export function usageError(message: string): never {
   process.exit(2);
 }
 
-/** Minimal `--flag value` / `--flag` argument parser for bench scripts. */
-export function parseArgs(argv: readonly string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = Object.create(null);
+/** What a script reads from its command line: each option's name and whether it takes a value. */
+export type OptionSpec = Readonly<Record<string, 'value' | 'flag'>>;
+
+export type ParsedArgs = Record<string, string | true>;
+
+/**
+ * The command line checked against the script's options, without side effects: `help` when
+ * --help (or -h) is anywhere, else the options and positionals, else the first problem
+ * (unknown option, a value missing or given to a flag, a positional beyond `maxPositionals`).
+ */
+export function checkArgs(
+  argv: readonly string[],
+  options: OptionSpec,
+  maxPositionals = 0,
+): { kind: 'help' } | { kind: 'error'; message: string } | { kind: 'ok'; args: ParsedArgs; positionals: string[] } {
+  if (argv.some((a) => a === '--help' || a === '-h')) return { kind: 'help' };
+  const args: ParsedArgs = Object.create(null);
+  const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
+    if (!a.startsWith('-') || a === '-') {
+      if (positionals.length >= maxPositionals) return { kind: 'error', message: `unexpected argument '${a}'` };
+      positionals.push(a);
+      continue;
+    }
     const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) out[a.slice(2)] = argv[++i]!;
-    else out[a.slice(2)] = true;
+    const name = a.startsWith('--') ? a.slice(2, eq > 0 ? eq : undefined) : a;
+    const kind = Object.hasOwn(options, name) ? options[name] : undefined;
+    if (kind === undefined) return { kind: 'error', message: `unknown option '${eq > 0 ? a.slice(0, eq) : a}'` };
+    if (kind === 'flag') {
+      if (eq > 0) return { kind: 'error', message: `--${name} takes no value` };
+      args[name] = true;
+    } else if (eq > 0) {
+      args[name] = a.slice(eq + 1);
+    } else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+      args[name] = argv[++i]!;
+    } else {
+      return { kind: 'error', message: `--${name} needs a value` };
+    }
   }
-  return out;
+  return { kind: 'ok', args, positionals };
 }
 
-/** Parse "1M", "10m", "100000", "2k" into a number. */
-export function parseCount(s: string | true | undefined, fallback: number): number {
-  if (s === undefined || s === true) return fallback;
+/**
+ * The bench scripts' argument parser: `--name value`, `--name=value` and `--flag`, checked
+ * against the script's options. --help prints `usage` and exits 0; anything else it does not
+ * know exits 2 with one line — both before any work.
+ */
+export function parseArgs(argv: readonly string[], options: OptionSpec, usage: string): ParsedArgs {
+  return parseArgsWithPositionals(argv, options, usage, 0).args;
+}
+
+/** parseArgs for a script that also takes up to `maxPositionals` positional arguments. */
+export function parseArgsWithPositionals(argv: readonly string[], options: OptionSpec, usage: string, maxPositionals: number): { args: ParsedArgs; positionals: string[] } {
+  const r = checkArgs(argv, options, maxPositionals);
+  if (r.kind === 'help') {
+    console.log(usage.trim());
+    process.exit(0);
+  }
+  if (r.kind === 'error') usageError(r.message);
+  return { args: r.args, positionals: r.positionals };
+}
+
+/** The count "1M", "10m", "100000", "2k", "1.5k" as a number, or null when it is not a whole count. */
+export function countValue(s: string): number | null {
   const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s.trim());
-  if (!m) throw new Error(`not a count: ${s}`);
+  if (!m) return null;
   const mult = m[2] === '' ? 1 : m[2]!.toLowerCase() === 'k' ? 1e3 : 1e6;
-  return Math.round(Number(m[1]) * mult);
+  const n = Number(m[1]) * mult;
+  const r = Math.round(n);
+  return Math.abs(n - r) < 1e-6 && Number.isSafeInteger(r) ? r : null;
+}
+
+/**
+ * Parse the value of option `name` ("1M", "10m", "100000", "2k") into a whole number ≥ `min`;
+ * `fallback` when the option is absent. Anything else exits 2 with one line.
+ */
+export function parseCount(s: string | true | undefined, fallback: number, name = 'count', min = 1): number {
+  if (s === undefined) return fallback;
+  const n = s === true ? null : countValue(s);
+  if (n === null) usageError(`--${name} ${s === true ? '' : s}: not a count (a whole number such as 20000, 20k or 1M)`.replace(' :', ':'));
+  if (n < min) usageError(`--${name} ${s}: must be at least ${min}`);
+  return n;
+}
+
+/**
+ * A count from the environment variable `name` (or the first of `aliases` that is set), checked
+ * like parseCount; `fallback` when none is set.
+ */
+export function envCount(name: string, fallback: number, aliases: readonly string[] = [], min = 1): number {
+  const key = [name, ...aliases].find((k) => process.env[k] !== undefined && process.env[k] !== '');
+  if (key === undefined) return fallback;
+  const s = process.env[key]!;
+  const n = countValue(s);
+  if (n === null) usageError(`${key}=${s}: not a count (a whole number such as 20000, 20k or 1M)`);
+  if (n < min) usageError(`${key}=${s}: must be at least ${min}`);
+  return n;
+}
+
+/** The names in a comma-separated list, each one of `known`; anything else exits 2. */
+export function parseNameList(s: string | true | undefined, name: string, known: readonly string[]): string[] | undefined {
+  if (s === undefined) return undefined;
+  const names = s === true ? [] : s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (names.length === 0) usageError(`--${name} needs a comma-separated list of: ${known.join(', ')}`);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) usageError(`--${name}: unknown name(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  return names;
 }

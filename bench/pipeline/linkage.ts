@@ -15,10 +15,21 @@ import { dedupe, generatePopulation, pairwiseMetrics } from '../../src/index.js'
 import type { DedupeResult, FieldSpec } from '../../src/index.js';
 import { fmt, machineLine, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const records = parseCount(args.records, 1_000_000);
-const threads = Number(args.threads ?? 2);
-const runs = Number(args.runs ?? 2);
+const USAGE = `Single vs average linkage on a synthetic population: cost, refused merges, F1.
+
+  npx tsx bench/pipeline/linkage.ts [--records 1M] [--threads 2] [--runs 2] [--generic] [--write]
+
+  --records N   synthetic records (default 1M)
+  --threads N   dedupe threads (default 2)
+  --runs N      runs per linkage, the median reported (default 2)
+  --generic     names read with the GENERIC locale and no ID column (the worst case)
+  --write       write the table to BENCHMARKS.md
+  --help        this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', threads: 'value', runs: 'value', generic: 'flag', write: 'flag' }, USAGE);
+const records = parseCount(args.records, 1_000_000, 'records');
+const threads = parseCount(args.threads, 2, 'threads');
+const runs = parseCount(args.runs, 2, 'runs');
 const generic = args.generic === true;
 
 const rows: Record<string, unknown>[] = [];

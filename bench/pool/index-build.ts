@@ -38,9 +38,19 @@ import { PoolTraffic } from '../../src/pool/task-message.js';
 import { Rng } from '../../src/util/rng.js';
 import { bytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args['records'], 1_000_000);
-const RUNS = parseCount(args['runs'], 5);
+const USAGE = `Parallel block-index build, 1 vs 2 threads.
+
+  npx tsx [--expose-gc] bench/pool/index-build.ts [--records 1M] [--runs 5] [--hashes-only] [--write]
+
+  --records N     store rows (default 1M; at 100M give --expose-gc to node)
+  --runs N        runs, 1 and 2 threads alternating; medians reported (default 5)
+  --hashes-only   only sort + CSR of one rule's hashes (no store, no 3-rule builds)
+  --write         write the table to BENCHMARKS.md (section "pool-index-<records>[-hashes]")
+  --help          this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', runs: 'value', 'hashes-only': 'flag', write: 'flag' }, USAGE);
+const N = parseCount(args['records'], 1_000_000, 'records');
+const RUNS = parseCount(args['runs'], 5, 'runs');
 const WRITE = args['write'] === true;
 const HASHES_ONLY = args['hashes-only'] === true;
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -35,12 +35,23 @@ import { trainEmParallel } from '../../src/pool/parallel-em.js';
 import { sharedCopyUint32, sharedFloat64, sharedUint32, sharedUint8 } from '../../src/pool/shared-arrays.js';
 import { bytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const RECORDS = parseCount(args['records'], 20_000);
-const PAIRS = parseCount(args['pairs'], 400_000);
+const USAGE = `Parallel pipeline on the worker pool: compare, score, EM and dedupe, 1 vs 2 threads.
+
+  npx tsx bench/pool/parallel.ts [--records 20000] [--pairs 400k] [--score-pairs 2M] [--runs 3] [--write]
+
+  --records N       synthetic records (default 20000)
+  --pairs N         compared record pairs (default 400k)
+  --score-pairs N   scored pairs (default max(pairs, 2M))
+  --runs N          runs, 1 and 2 threads alternating; medians reported (default 3)
+  --write           write the table to BENCHMARKS.md (section "pool")
+  --help            this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', pairs: 'value', 'score-pairs': 'value', runs: 'value', write: 'flag' }, USAGE);
+const RECORDS = parseCount(args['records'], 20_000, 'records');
+const PAIRS = parseCount(args['pairs'], 400_000, 'pairs');
 /** Pairs scored and trained on: the compared level columns repeated (cost does not depend on values). */
-const SCORE_PAIRS = parseCount(args['score-pairs'], Math.max(PAIRS, 2_000_000));
-const RUNS = parseCount(args['runs'], 3);
+const SCORE_PAIRS = parseCount(args['score-pairs'], Math.max(PAIRS, 2_000_000), 'score-pairs');
+const RUNS = parseCount(args['runs'], 3, 'runs');
 const WRITE = args['write'] === true;
 const THREADS = [1, 2];
 const EM_ITERATIONS = 10;

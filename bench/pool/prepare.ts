@@ -19,9 +19,18 @@ import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { fmt, machineLine, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.records, 1_000_000);
-const RUNS = Number(args.runs ?? 5);
+const USAGE = `Parallel row preparation: the calling thread alone vs with 1 and 2 workers.
+
+  npx tsx bench/pool/prepare.ts [--records 1M] [--runs 5] [--write]
+
+  --records N   synthetic rows (default 1M)
+  --runs N      runs, the median reported (default 5)
+  --write       write the table to BENCHMARKS.md
+  --help        this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', runs: 'value', write: 'flag' }, USAGE);
+const N = parseCount(args.records, 1_000_000, 'records');
+const RUNS = parseCount(args.runs, 5, 'runs');
 
 const rows = [...generatePopulation({ size: N, seed: 7 })];
 const schema = vietnamesePersonSchema();
@@ -81,7 +90,7 @@ if (args.write === true) {
   writeBenchmarkSection(
     `pool-prepare-${N}`,
     `Prepare phase of dedupe, ${fmt(N)} rows (1 vs 2 threads)`,
-    `npx tsx bench/pool/prepare.ts --records ${N} --runs ${RUNS}`,
+    `npx tsx bench/pool/prepare.ts --records ${N} --runs ${RUNS} --write`,
     `${table}\n\nResults identical to 1 thread in every run: ${same ? 'yes' : 'NO'}. Pools made once (start-up not timed).`,
   );
 }

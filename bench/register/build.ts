@@ -34,10 +34,21 @@ import { Register } from '../../src/register/register.js';
 import type { IngestTuning } from '../../src/register/parallel-ingest.js';
 import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const rowCount = parseCount(args.rows, 1_000_000);
-const runs = Number(args.runs ?? 3);
-const chunkRows = parseCount(args.chunk, 16_384);
+const USAGE = `Register: build, 1 vs 2 threads (from rows, or from a CSV file with --csv).
+
+  npx tsx bench/register/build.ts [--rows 1M] [--runs 3] [--chunk 16384] [--csv] [--write]
+
+  --rows N      register rows (default 1M)
+  --runs N      runs, the median reported (default 3)
+  --chunk N     rows per ingest chunk (default 16384)
+  --csv         write the rows to a CSV file first and build from the file
+  --write       write the table to BENCHMARKS.md (section "register-build" or "register-build-csv")
+  --help        this text`;
+
+const args = parseArgs(process.argv.slice(2), { rows: 'value', runs: 'value', chunk: 'value', csv: 'flag', write: 'flag' }, USAGE);
+const rowCount = parseCount(args.rows, 1_000_000, 'rows');
+const runs = parseCount(args.runs, 3, 'runs');
+const chunkRows = parseCount(args.chunk, 16_384, 'chunk');
 
 interface Run {
   ms: number;

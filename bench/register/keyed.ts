@@ -22,10 +22,20 @@ import { KeyHasher } from '../../src/hash/key-hasher.js';
 import { KeyedIdHasher } from '../../src/hash/keyed-id-hash.js';
 import { fmt, machineLine, markdownTable, median, parseArgs, parseCount, quantile, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.records, 200_000);
-const Q = parseCount(args.claims, 100_000);
-const ROUNDS = parseCount(args.rounds, 3);
+const USAGE = `Keyed register: build and authentication.
+
+  npx tsx bench/register/keyed.ts [--records 200k] [--claims 100k] [--rounds 3] [--write]
+
+  --records N   register records (default 200k)
+  --claims N    claims authenticated (default 100k)
+  --rounds N    rounds, the median reported (default 3)
+  --write       write the table to BENCHMARKS.md (section "register-keyed-<records>")
+  --help        this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', claims: 'value', rounds: 'value', write: 'flag' }, USAGE);
+const N = parseCount(args.records, 200_000, 'records');
+const Q = parseCount(args.claims, 100_000, 'claims');
+const ROUNDS = parseCount(args.rounds, 3, 'rounds');
 const SECRET = 'benchmark secret, 32 bytes long!';
 
 const pop = { size: N, seed: 42, duplicateRate: 0 };
@@ -131,5 +141,5 @@ const table = markdownTable(
 console.log(table);
 console.log(`same status and record, keyed vs unkeyed: ${agree} / ${Q}${sink === 0.5 ? '' : ''}`);
 if (args.write === true) {
-  writeBenchmarkSection(`register-keyed-${N}`, `Keyed register: ${fmt(N)} records`, `npx tsx bench/register/keyed.ts --records ${N} --claims ${Q} --rounds ${ROUNDS}`, table);
+  writeBenchmarkSection(`register-keyed-${N}`, `Keyed register: ${fmt(N)} records`, `npx tsx bench/register/keyed.ts --records ${N} --claims ${Q} --rounds ${ROUNDS} --write`, table);
 }

@@ -38,9 +38,19 @@ import { KeyHasher } from '../../src/hash/key-hasher.js';
 import { parseNationalId } from '../../src/text/national-id.js';
 import { bytes as fmtBytes, fmt, machineLine, markdownTable, parseArgs, parseCount, quantile, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.records, 1_000_000);
-const Q = parseCount(args.claims, 200_000);
+const USAGE = `Register: build, snapshot, memory and per-claim authentication latency.
+
+  npx tsx [--expose-gc] bench/register/latency.ts [--records 1M] [--claims 200k] [--dir /tmp] [--write]
+
+  --records N   register records (default 1M; 10M is opt-in, give --expose-gc to node)
+  --claims N    claims authenticated (default 200k)
+  --dir PATH    where the snapshot file is written (default the temporary directory)
+  --write       write the table to BENCHMARKS.md (section "register-<records>")
+  --help        this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', claims: 'value', dir: 'value', write: 'flag' }, USAGE);
+const N = parseCount(args.records, 1_000_000, 'records');
+const Q = parseCount(args.claims, 200_000, 'claims');
 const DIR = typeof args.dir === 'string' ? args.dir : tmpdir();
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -221,5 +231,5 @@ const rows: string[][] = [
 const table = markdownTable(['measure', 'value'], rows);
 console.log(table);
 if (args.write === true) {
-  writeBenchmarkSection(`register-${N}`, `Register: ${fmt(N)} records`, `npx tsx bench/register/latency.ts --records ${N} --claims ${Q}`, table);
+  writeBenchmarkSection(`register-${N}`, `Register: ${fmt(N)} records`, `npx tsx bench/register/latency.ts --records ${N} --claims ${Q} --write`, table);
 }

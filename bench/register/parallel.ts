@@ -42,12 +42,23 @@ import { generateClaims, generatePopulation, KhopPool, Register, vietnamesePerso
 import type { AuthenticateTaskPayload, PoolLike } from '../../src/register/parallel-authenticate.js';
 import type { TableSide } from '../../src/register/verdict-table.js';
 import { serialize } from 'node:v8';
-import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
+import { fmt, markdownTable, median, medianIndex, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const records = parseCount(args.records, 1_000_000);
-const claimCount = parseCount(args.claims, 200_000);
-const runs = Number(args.runs ?? 5);
+const USAGE = `Register: batch authentication, 1 vs 2 threads, against the two-process ceiling.
+
+  npx tsx bench/register/parallel.ts [--records 1M] [--claims 200k] [--runs 5] [--write]
+
+  --records N   register records (default 1M)
+  --claims N    claims per batch (default 200k)
+  --runs N      runs, 1 and 2 threads alternating; medians reported (default 5)
+  --write       write the table to BENCHMARKS.md (section "register-parallel")
+  --help        this text
+  (--peer is internal: the second process of the ceiling measurement.)`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', claims: 'value', runs: 'value', write: 'flag', peer: 'flag' }, USAGE);
+const records = parseCount(args.records, 1_000_000, 'records');
+const claimCount = parseCount(args.claims, 200_000, 'claims');
+const runs = parseCount(args.runs, 5, 'runs');
 
 interface Run {
   ms: number;
@@ -243,7 +254,7 @@ async function main(): Promise<void> {
     rows,
   );
   const sorted = [...ratios].sort((a, b) => a - b);
-  const mid = rounds[ratios.indexOf(median(ratios))]!;
+  const mid = rounds[medianIndex(ratios)]!;
   const ceilingText =
     `Ceiling — two processes at once, each its own register and one thread (authenticateAll, ${PEER_PASSES} passes each; one round of alone-then-together after each run): ` +
     `median ×${median(ratios).toFixed(2)}, rounds ×${sorted[0]!.toFixed(2)}–×${sorted[sorted.length - 1]!.toFixed(2)} (median round: ${fmt(mid[0])} claims/s alone, ${fmt(mid[1])} + ${fmt(mid[2])} together) — ` +

@@ -25,10 +25,21 @@ import { generateClaims } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { bytes as fmtBytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, quantile, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.records, 100_000_000);
-const Q = parseCount(args.claims, 1_000_000);
-const RUNS = Number(args.runs ?? 3);
+const USAGE = `A register at national scale: build, memory and authentication latency.
+
+  npx tsx --expose-gc bench/register/scale.ts [--records 100M] [--claims 1M] [--runs 3] [--no-candidates] [--write]
+
+  --records N       register records (default 100M: about an hour and most of a 24 GiB machine)
+  --claims N        claims authenticated (default 1M)
+  --runs N          authentication runs, the median reported (default 3)
+  --no-candidates   build without the "did you mean" index (candidateSearch: false)
+  --write           write the table to BENCHMARKS.md (section "register-scale-<records>")
+  --help            this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', claims: 'value', runs: 'value', 'no-candidates': 'flag', write: 'flag' }, USAGE);
+const N = parseCount(args.records, 100_000_000, 'records');
+const Q = parseCount(args.claims, 1_000_000, 'claims');
+const RUNS = parseCount(args.runs, 3, 'runs');
 const withCandidates = args['no-candidates'] !== true;
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -130,7 +141,7 @@ if (args.write === true) {
   writeBenchmarkSection(
     `register-scale-${N}`,
     `Register at scale: ${fmt(N)} records`,
-    `npx tsx --expose-gc bench/register/scale.ts --records ${N} --claims ${Q}${withCandidates ? '' : ' --no-candidates'}`,
+    `npx tsx --expose-gc bench/register/scale.ts --records ${N} --claims ${Q} --runs ${RUNS}${withCandidates ? '' : ' --no-candidates'} --write`,
     table,
   );
 }

@@ -34,9 +34,21 @@ import { KeyHasher } from '../../src/hash/key-hasher.js';
 import { Rng } from '../../src/util/rng.js';
 import { bytes as fmtBytes, fmt, machineLine, markdownTable, parseArgs, parseCount, peakRssBytes, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.records, 1_000_000);
-const Q = Math.min(parseCount(args.queries, 1_000_000), Math.max(N, 1000));
+const USAGE = `Scale: index build, lookups and snapshots at national scale.
+
+  npx tsx [--expose-gc] bench/scale/run.ts [--records 1M] [--queries 1M] [--dir /tmp] [--no-snapshot] [--no-map] [--write]
+
+  --records N     records in the index (default 1M; 10M and 100M are opt-in, ~8 GiB peak at 100M)
+  --queries N     lookups (default 1M, at most max(records, 1000))
+  --dir PATH      where the snapshot file is written (default the temporary directory)
+  --no-snapshot   skip the snapshot write / load
+  --no-map        skip the JS Map baseline (skipped anyway above 16M records)
+  --write         write the table to BENCHMARKS.md (section "scale-<records>")
+  --help          this text`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', queries: 'value', dir: 'value', 'no-snapshot': 'flag', 'no-map': 'flag', write: 'flag' }, USAGE);
+const N = parseCount(args.records, 1_000_000, 'records');
+const Q = Math.min(parseCount(args.queries, 1_000_000, 'queries'), Math.max(N, 1000));
 const DIR = typeof args.dir === 'string' ? args.dir : tmpdir();
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -360,5 +372,5 @@ const outDir = fileURLToPath(new URL('../out/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const json = { records: N, queries: Q, machine: machineLine(), results, khopBuildMs, buildMs, totalIndexBytes, bytesPerEntry: totalIndexBytes / totalEntries, peakRssBytes: peak, snapshot, map };
 writeFileSync(join(outDir, `scale-${N}.json`), JSON.stringify(json, null, 2));
-if (args.write === true) writeBenchmarkSection(`scale-${N}`, `Scale: ${fmt(N)} records`, `npx tsx bench/scale/run.ts --records ${N}`, table);
+if (args.write === true) writeBenchmarkSection(`scale-${N}`, `Scale: ${fmt(N)} records`, `npx tsx bench/scale/run.ts --records ${N} --write`, table);
 if (sink === 0.5) process.stdout.write(' ');

@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/score/score.bench.ts                 (defaults: 1M pairs, 1 s/task)
  *   KHOP_BENCH_N=200000 KHOP_BENCH_TIME=300 npx tsx bench/score/score.bench.ts
- *   … --write   also replaces the "score" section of BENCHMARKS.md
+ *   … --write   also replaces the "micro-score" section of BENCHMARKS.md
  *
  * Tasks, each over the same N pairs (30% matches, 5% nulls per comparison):
  *   - scorePairs:           FellegiSunterModel.scorePairs into a Float64Array
@@ -19,11 +19,20 @@ import { FellegiSunterModel } from '../../src/score/fellegi-sunter.js';
 import type { ComparisonSpec } from '../../src/score/comparison-spec.js';
 import { emAccumulate, emAccumulatorLength, emMaximise, emStepTable, type EmParameters } from '../../src/score/expectation-maximisation.js';
 import { Rng } from '../../src/util/rng.js';
-import { fmt, machineLine, markdownTable, parseArgs, writeBenchmarkSection } from '../lib/report.js';
+import { envCount, fmt, machineLine, markdownTable, parseArgs, writeBenchmarkSection } from '../lib/report.js';
 
-const N = Number(process.env.KHOP_BENCH_N ?? 1_000_000);
-const TIME = Number(process.env.KHOP_BENCH_TIME ?? 1000);
-const WRITE = parseArgs(process.argv.slice(2)).write === true;
+const USAGE = `Fellegi–Sunter scoring and EM vs naive object-per-pair (one thread).
+
+  [KHOP_BENCH_N=1M] [KHOP_BENCH_TIME=1000] npx tsx bench/score/score.bench.ts [--write]
+
+  KHOP_BENCH_N      scored pairs (default 1M)
+  KHOP_BENCH_TIME   tinybench time per task in milliseconds (default 1000)
+  --write           write the table to BENCHMARKS.md (section "micro-score", as npm run bench does)
+  --help            this text`;
+
+const WRITE = parseArgs(process.argv.slice(2), { write: 'flag' }, USAGE).write === true;
+const N = envCount('KHOP_BENCH_N', 1_000_000);
+const TIME = envCount('KHOP_BENCH_TIME', 1000);
 const SEED = 42;
 
 // ---- a 5-comparison model and seeded level columns -------------------------------------------
@@ -157,5 +166,5 @@ if (WRITE) {
     ['task', 'pairs/s', 'ns/pair'],
     rows.map((r) => [r.task, fmt(r.pairsPerSecond), r.nsPerPair.toFixed(2)]),
   ) + `\n\nscorePairs / naive = ${scoreRatio.toFixed(1)}×, EM iteration / naive = ${emRatio.toFixed(1)}× (one thread, N = ${N} pairs, 5 comparisons).`;
-  writeBenchmarkSection('score', 'Fellegi–Sunter scoring and EM (one thread)', `KHOP_BENCH_N=${N} npx tsx bench/score/score.bench.ts --write`, body);
+  writeBenchmarkSection('micro-score', 'Fellegi–Sunter scoring and EM vs naive object-per-pair', `KHOP_BENCH_N=${N} npx tsx bench/score/score.bench.ts --write`, body);
 }

@@ -12,7 +12,7 @@
  *       ground-truth duplicates). The ratio shows what streaming, exact quotas and the
  *       corruption model cost.
  * Peak RSS is printed: the streamed rows are only counted, never held. `--write` records the
- * table in BENCHMARKS.md (section "synth"); without it the table is only printed.
+ * table in BENCHMARKS.md (section "micro-synth"); without it the table is only printed.
  */
 import { Bench } from 'tinybench';
 import { generateClaims } from '../../src/synth/claims.js';
@@ -23,9 +23,18 @@ import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { Rng } from '../../src/util/rng.js';
 import { bytes, fmt, machineLine, markdownTable, parseArgs, parseCount, peakRssBytes, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const N = parseCount(args.n, 1_000_000);
-const ITERATIONS = parseCount(args.iterations, 3);
+const USAGE = `Synthetic population generation vs a naive generator.
+
+  npx tsx bench/synth/generate.bench.ts [--n 1M] [--iterations 3] [--write]
+
+  --n N            people generated per iteration (default 1M)
+  --iterations N   iterations per task (default 3)
+  --write          write the table to BENCHMARKS.md (section "micro-synth", as npm run bench does)
+  --help           this text`;
+
+const args = parseArgs(process.argv.slice(2), { n: 'value', iterations: 'value', write: 'flag' }, USAGE);
+const N = parseCount(args.n, 1_000_000, 'n');
+const ITERATIONS = parseCount(args.iterations, 3, 'iterations');
 const SEED = 7;
 
 let sink = 0;
@@ -105,5 +114,5 @@ process.stdout.write(
 );
 if (sink === 42) process.stdout.write(' ');
 if (args.write === true) {
-  writeBenchmarkSection('synth', 'Synthetic population generation', `npx tsx bench/synth/generate.bench.ts --n ${N} --iterations ${ITERATIONS} --write`, table);
+  writeBenchmarkSection('micro-synth', 'Synthetic population generation', `npx tsx bench/synth/generate.bench.ts --n ${N} --iterations ${ITERATIONS} --write`, table);
 }

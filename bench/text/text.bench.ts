@@ -3,7 +3,7 @@
  * full name, against the naive one-liner most code uses, measured in the same run.
  *
  *   npx tsx bench/text/text.bench.ts
- *   KHOP_N=50000 KHOP_TIME=2000 npx tsx bench/text/text.bench.ts
+ *   KHOP_BENCH_N=50000 KHOP_BENCH_TIME=2000 npx tsx bench/text/text.bench.ts
  *
  * Data: KHOP_N seeded full names (family · middle · given) drawn from the vendored lists
  * (src/data/vn-family-names.ts, vn-name-parts.ts), written the ways registers write them:
@@ -23,9 +23,20 @@ import { foldToAscii } from '../../src/text/fold.js';
 import { normalizeText } from '../../src/text/normalize.js';
 import { isVietnameseSyllable } from '../../src/text/syllable.js';
 import { Rng } from '../../src/util/rng.js';
+import { envCount, parseArgs } from '../lib/report.js';
 
-const N = Number(process.env.KHOP_N ?? 20000);
-const TIME = Number(process.env.KHOP_TIME ?? 1000);
+const USAGE = `Text: normalise + fold + phonetic key vs a naive NFD+regex baseline.
+
+  [KHOP_BENCH_N=20000] [KHOP_BENCH_TIME=1000] npx tsx bench/text/text.bench.ts
+
+  KHOP_BENCH_N      names per task (default 20000; KHOP_N is still read)
+  KHOP_BENCH_TIME   tinybench time per task in milliseconds (default 1000; KHOP_TIME is still read)
+  --help            this text
+  The table is written to BENCHMARKS.md by npm run bench (section "micro-text").`;
+
+parseArgs(process.argv.slice(2), {}, USAGE);
+const N = envCount('KHOP_BENCH_N', 20000, ['KHOP_N']);
+const TIME = envCount('KHOP_BENCH_TIME', 1000, ['KHOP_TIME']);
 const SEED = 20250701;
 
 /** Weighted pick from (value, share) pairs through a cumulative table. */
