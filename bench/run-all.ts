@@ -1,14 +1,14 @@
 /**
  * `npm run bench`: every micro-benchmark (tinybench) in its own process, one after the other,
- * each printed table written to its own BENCHMARKS.md section with the command that
- * reproduces it. The end-to-end, scale and quality suites have their own scripts
+ * with --write each printed table written to its own BENCHMARKS.md section with the command
+ * that reproduces it. The end-to-end, scale and quality suites have their own scripts
  * (bench:e2e, bench:scale, bench/quality/run.ts).
  *
- *   npm run bench [-- --only hash,text] [-- --no-write]
+ *   npm run bench [-- --only hash,text] [-- --write]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, writeBenchmarkSection } from './lib/report.js';
+import { parseArgs, parseNameList, writeBenchmarkSection } from './lib/report.js';
 
 const SUITES: ReadonlyArray<{ name: string; file: string; title: string; args?: string[] }> = [
   { name: 'micro-text', file: 'bench/text/text.bench.ts', title: 'Text: normalise + fold + phonetic key vs a naive NFD+regex baseline' },
@@ -21,13 +21,25 @@ const SUITES: ReadonlyArray<{ name: string; file: string; title: string; args?: 
   { name: 'micro-synth', file: 'bench/synth/generate.bench.ts', title: 'Synthetic population generation' },
 ];
 
-const args = parseArgs(process.argv.slice(2));
-const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
+const short = (name: string): string => name.replace('micro-', '');
+const USAGE = `Every micro-benchmark (tinybench), each in its own process, one after the other.
+
+  npm run bench -- [--only LIST] [--write]
+
+  --only LIST   run only these (comma-separated): ${SUITES.map((s) => short(s.name)).join(', ')}
+  --write       write each table to its BENCHMARKS.md section (micro-<name>)
+  --no-write    accepted for compatibility: nothing is written without --write
+  --help        this text
+  Sizes: each script's own environment variables (KHOP_BENCH_N, KHOP_BENCH_TIME…) pass through.`;
+
+const args = parseArgs(process.argv.slice(2), { only: 'value', write: 'flag', 'no-write': 'flag' }, USAGE);
+const onlyNames = parseNameList(args.only, 'only', SUITES.map((s) => short(s.name)));
+const only = onlyNames === undefined ? null : new Set(onlyNames);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 let failed = 0;
 for (const s of SUITES) {
-  if (only && !only.has(s.name.replace('micro-', ''))) continue;
+  if (only && !only.has(short(s.name))) continue;
   console.error(`… ${s.file}`);
   const r = spawnSync(tsx, [s.file, ...(s.args ?? [])], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   process.stdout.write(r.stdout);
@@ -36,6 +48,6 @@ for (const s of SUITES) {
     console.error(`${s.file} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
     continue;
   }
-  if (args['no-write'] !== true) writeBenchmarkSection(s.name, s.title, `npx tsx ${s.file}`, '```\n' + r.stdout.trim() + '\n```');
+  if (args.write === true) writeBenchmarkSection(s.name, s.title, `npm run bench -- --only ${short(s.name)} --write`, '```\n' + r.stdout.trim() + '\n```');
 }
 process.exitCode = failed > 0 ? 1 : 0;

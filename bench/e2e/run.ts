@@ -4,7 +4,7 @@
  * RSS is per stage) → print a table with wall time, peak RSS, bytes per record, throughput,
  * quality, and the khop / DuckDB time ratio → write the BENCHMARKS.md section.
  *
- *   npm run bench:e2e -- --records 1M [--claims N] [--threads 2] [--dir path] [--keep] [--reuse] [--no-write]
+ *   npm run bench:e2e -- --records 1M [--claims N] [--threads 2] [--dir path] [--keep] [--reuse] [--write]
  *                        [--stages generate,duckdb-auth,khop-authenticate]
  *
  * --stages: run only these stages (names as in STAGES below; 'generate' is added when files are
@@ -24,13 +24,40 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bytes, fmt, markdownTable, parseArgs, parseCount, usageError, writeBenchmarkSection } from '../lib/report.js';
+import { bytes, fmt, markdownTable, parseArgs, parseCount, parseNameList, usageError, writeBenchmarkSection } from '../lib/report.js';
 import type { StageResult } from './stage.js';
 
-const args = parseArgs(process.argv.slice(2));
-const records = parseCount(args.records, 1_000_000);
-const claims = parseCount(args.claims, Math.min(records, 1_000_000));
-const threads = Number(args.threads ?? 2);
+/** A stage's result as the harness sees it: 'failed' when a stage asked for did not finish. */
+type RunResult = Omit<StageResult, 'status'> & { status: StageResult['status'] | 'failed'; missingPeer?: boolean };
+
+const USAGE = `End to end: generate files, then each stage of khop, DuckDB and a JS Map baseline on them,
+each in its own process; a table of wall time, peak RSS, throughput, quality and khop / DuckDB ratios.
+
+  npm run bench:e2e -- [--records 1M] [--claims N] [--threads 2] [--stages LIST] [--dir PATH] [--keep] [--reuse] [--write]
+
+  --records N     register (and people) records (default 1M; 10M and 100M are opt-in)
+  --claims N      claims to authenticate (default min(records, 1M))
+  --threads N     threads for khop and DuckDB (default 2)
+  --stages LIST   run only these stages (comma-separated): ${'${STAGE_NAMES}'}
+                  ('generate' is added when files are needed and not reused); a subset is not written
+  --dir PATH      where the files go (default a fresh temporary directory per run); a directory that
+                  existed is never removed, only the files this run generated
+  --keep          keep the generated files
+  --reuse         with --dir: use the files of an earlier --keep run there (their sizes are checked)
+  --write         write the table to BENCHMARKS.md (section "e2e-<records>"; full runs only)
+  --no-write      accepted for compatibility: nothing is written without --write
+  --help          this text`;
+
+/** Stage names, for the usage text. */
+const STAGE_NAMES = 'generate, duckdb-auth, js-map-auth, khop-register-build, khop-authenticate, duckdb-dedupe, khop-dedupe';
+const args = parseArgs(
+  process.argv.slice(2),
+  { records: 'value', claims: 'value', threads: 'value', stages: 'value', dir: 'value', keep: 'flag', reuse: 'flag', write: 'flag', 'no-write': 'flag' },
+  USAGE.replace('${STAGE_NAMES}', STAGE_NAMES),
+);
+const records = parseCount(args.records, 1_000_000, 'records');
+const claims = parseCount(args.claims, Math.min(records, 1_000_000), 'claims');
+const threads = parseCount(args.threads, 2, 'threads');
 /** The files the generate stage writes into the directory (and the only ones a run removes). */
 const MANIFEST = 'khop-e2e.json';
 const GENERATED_FILES = ['register.csv', 'people.csv', 'claims.csv', MANIFEST] as const;
@@ -58,16 +85,17 @@ const STAGES: ReadonlyArray<{ stage: string; label: string; peer?: string }> = [
 
 /** The stages asked for (all by default). */
 const selected: ReadonlySet<string> = (() => {
-  if (typeof args.stages !== 'string') return new Set(STAGES.map((s) => s.stage));
-  const names = args.stages.split(',').map((x) => x.trim()).filter((x) => x !== '');
-  const unknown = names.filter((n) => !STAGES.some((s) => s.stage === n));
-  if (unknown.length > 0) throw new Error(`--stages: unknown stage(s) ${unknown.join(', ')}; known: ${STAGES.map((s) => s.stage).join(', ')}`);
-  return new Set(['generate', ...names]);
+  const names = parseNameList(args.stages, 'stages', STAGES.map((s) => s.stage));
+  return names === undefined ? new Set(STAGES.map((s) => s.stage)) : new Set(['generate', ...names]);
 })();
+/** A subset of the stages must not replace the full table in BENCHMARKS.md. */
+if (args.write === true && selected.size < STAGES.length) {
+  usageError(`--write refused: --stages runs a subset, whose table would replace the full section e2e-${records}`);
+}
 /** People (the dedupe input) are generated only for a dedupe stage. */
 const needPeople = [...selected].some((s) => s.includes('dedupe'));
 
-function runStage(dir: string, stage: string): StageResult {
+function runStage(dir: string, stage: string): RunResult {
   const extra = stage === 'generate' && !needPeople ? ['--no-people'] : [];
   const r = spawnSync(tsx, [stageScript, stage, dir, '--records', String(records), '--claims', String(claims), '--threads', String(threads), ...extra], {
     encoding: 'utf8',
@@ -75,10 +103,25 @@ function runStage(dir: string, stage: string): StageResult {
     env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=16384`.trim() },
   });
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (!line) return { stage, status: 'skipped', note: `no result (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}` };
-  const parsed = JSON.parse(line) as StageResult & { status: string };
-  if ((parsed.status as string) === 'error') return { stage, status: 'skipped', note: `error: ${parsed.note}` };
-  return parsed;
+  if (!line) return { stage, status: 'failed', note: `no result (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}` };
+  const parsed = JSON.parse(line) as Omit<StageResult, 'status'> & { status: StageResult['status'] | 'error' };
+  if (parsed.status === 'error') {
+    // An optional peer that is not installed stays a skip, said in a few words (no paths).
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(parsed.note ?? '');
+    if (missing) return { stage, status: 'skipped', note: `${missing[1]} is not installed`, missingPeer: true };
+    return { stage, status: 'failed', note: `error: ${(parsed.note ?? '').split('\n')[0]}` };
+  }
+  return parsed as StageResult;
+}
+
+/** A stage's extra figure with its unit: bytes as KiB/MiB, milliseconds and rates labelled. */
+function detailValue(key: string, v: number | string): string {
+  if (typeof v !== 'number') return v;
+  if (/bytes$/i.test(key)) return bytes(v);
+  if (/^bytesPer/i.test(key)) return `${bytes(v)} / ${key.slice('bytesPer'.length).toLowerCase()}`;
+  if (/ms$/i.test(key)) return `${fmt(v, 0)} ms`;
+  if (/persecond$/i.test(key)) return `${fmt(v)}/s`;
+  return fmt(v, 0);
 }
 
 /**
@@ -171,13 +214,13 @@ function main(): void {
 /** Run the selected stages and print (and write) the table; true when the files were generated here. */
 function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
   console.error(`khop e2e: ${fmt(records, 0)} records, ${fmt(claims, 0)} claims, ${threads} threads, files in ${dir}`);
-  const results = new Map<string, StageResult>();
+  const results = new Map<string, RunResult>();
   let generated = false;
   const stages = STAGES.filter((s) => selected.has(s.stage));
   for (const s of stages) {
     console.error(`… ${s.label}`);
     if (s.stage === 'generate' && reuse) {
-      results.set(s.stage, { stage: s.stage, status: 'skipped', note: `files reused from ${dir}` });
+      results.set(s.stage, { stage: s.stage, status: 'skipped', note: 'files reused (--reuse)' });
       continue;
     }
     if (s.stage === 'generate') generated = true;
@@ -194,7 +237,10 @@ function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
   }
   const rows = stages.map((s) => {
     const r = results.get(s.stage)!;
-    if (r.status !== 'ok') return [s.label, r.status === 'not-implemented' ? 'not yet implemented' : `skipped: ${r.note ?? ''}`, '', '', '', '', ''];
+    if (r.status !== 'ok') {
+      const what = r.status === 'not-implemented' ? 'not yet implemented' : r.status === 'failed' ? `FAILED: ${r.note ?? ''}` : `skipped: ${r.note ?? ''}`;
+      return [s.label, what, '', '', '', '', ''];
+    }
     const peer = s.peer ? results.get(s.peer) : undefined;
     const ratio = peer?.status === 'ok' && peer.timeMs && r.timeMs ? `${(r.timeMs / peer.timeMs).toFixed(2)}×` : '';
     const quality = r.quality
@@ -207,7 +253,7 @@ function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
       s.label,
       `${((r.timeMs ?? 0) / 1000).toFixed(2)} s`,
       bytes(r.peakRss ?? Number.NaN),
-      r.peakRss ? `${fmt(r.peakRss / records, 0)} B` : '',
+      r.peakRss ? bytes(r.peakRss / records) : '',
       rate,
       quality,
       ratio,
@@ -217,15 +263,28 @@ function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
   // Each stage's own split (build vs authentication time, candidate pairs…), under the table.
   const details = stages.flatMap((s) => {
     const e = results.get(s.stage)?.extra;
-    return e === undefined ? [] : [`- ${s.label}: ${Object.entries(e).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v, 0) : v}`).join(', ')}`];
+    return e === undefined ? [] : [`- ${s.label}: ${Object.entries(e).map(([k, v]) => `${k} ${detailValue(k, v)}`).join(', ')}`];
   }).join('\n');
   console.log(table);
   if (details !== '') console.log(details);
-  if (args['no-write'] !== true) {
+  const failed = stages.filter((s) => results.get(s.stage)!.status === 'failed');
+  const missing = stages.filter((s) => results.get(s.stage)!.missingPeer === true);
+  if (failed.length > 0) {
+    console.error(`failed: ${failed.map((s) => s.stage).join(', ')}${args.write === true ? ' (nothing written)' : ''}`);
+    process.exitCode = 1;
+    return generated;
+  }
+  if (args.write === true) {
+    if (missing.length > 0) {
+      // A table with a peer skipped must not replace a full one.
+      console.error(`--write refused: ${missing.map((s) => `${s.stage} (${results.get(s.stage)!.note})`).join(', ')} skipped; install the peer to record this table`);
+      process.exitCode = 2;
+      return generated;
+    }
     writeBenchmarkSection(
       `e2e-${records}`,
       `End to end, ${fmt(records, 0)} records, ${fmt(claims, 0)} claims, ${threads} threads`,
-      `npm run bench:e2e -- --records ${records} --claims ${claims} --threads ${threads}${typeof args.stages === 'string' ? ` --stages ${args.stages}` : ''}`,
+      `npm run bench:e2e -- --records ${records} --claims ${claims} --threads ${threads} --write`,
       details === '' ? table : `${table}\n\n${details}`,
     );
   }

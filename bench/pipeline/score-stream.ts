@@ -20,11 +20,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dedupe, FellegiSunterModel, generatePopulation, pairwiseMetrics } from '../../src/index.js';
-import { bytes, fmt, markdownTable, parseArgs, parseCount, peakRssBytes, writeBenchmarkSection } from '../lib/report.js';
+import { bytes, fmt, markdownTable, parseArgs, parseCount, peakRssBytes, usageError, writeBenchmarkSection } from '../lib/report.js';
 
-const args = parseArgs(process.argv.slice(2));
-const records = parseCount(args.records, 1_000_000);
-const threads = Number(args.threads ?? 2);
+const USAGE = `Dedupe on streamed candidates: training on held vs streamed candidates vs a given model.
+
+  npx tsx bench/pipeline/score-stream.ts [--records 1M] [--threads 2] [--write]
+
+  --records N   synthetic records (default 1M)
+  --threads N   dedupe threads (default 2)
+  --write       write the table to BENCHMARKS.md
+  --help        this text
+  (--child MODE --model PATH are internal: one run in its own process.)`;
+
+const args = parseArgs(process.argv.slice(2), { records: 'value', threads: 'value', write: 'flag', child: 'value', model: 'value' }, USAGE);
+const records = parseCount(args.records, 1_000_000, 'records');
+const threads = parseCount(args.threads, 2, 'threads');
+if (args.child !== undefined && args.child !== 'held' && args.child !== 'streamed' && args.child !== 'given') usageError(`--child ${args.child}: held, streamed or given`);
 
 /** The end-to-end harness's people schema (bench/e2e/khop-stages.ts). */
 const PEOPLE_SCHEMA = {
@@ -88,12 +99,14 @@ async function main(): Promise<void> {
     return JSON.parse(p.stdout.trim().split('\n').at(-1)!) as ChildResult;
   };
   try {
+    const line = (label: string, x: ChildResult): void =>
+      console.error(`${label}: ${(x.ms / 1000).toFixed(1)} s, peak RSS ${bytes(x.peak)}, ${fmt(x.candidatePairs)} candidate pairs, ${fmt(x.keptPairs)} kept, F1 ${x.f1.toFixed(4)}, clusters ${x.clustersHash}`);
     const train = run('held');
-    console.log('held', train);
+    line('trained on held candidates', train);
     const streamed = run('streamed');
-    console.log('streamed', streamed);
+    line('trained on streamed candidates', streamed);
     const given = run('given');
-    console.log('given', given);
+    line('given model', given);
     const row = (name: string, x: ChildResult): string[] => [name, `${(x.ms / 1000).toFixed(1)} s`, bytes(x.peak), fmt(x.candidatePairs), fmt(x.keptPairs), x.f1.toFixed(4), x.phases];
     const table = markdownTable(
       ['dedupe, ' + fmt(records) + ' synthetic rows, threads ' + threads, 'wall time', 'peak RSS', 'candidate pairs', 'pairs kept', 'pairwise F1', 'phases'],

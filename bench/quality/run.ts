@@ -21,7 +21,7 @@
 import { clusterMetrics, dedupe, generatePopulation, link, pairwiseMetrics, UnionFind } from '../../src/index.js';
 import type { FieldSpec } from '../../src/index.js';
 import { loadRLdata, loadSplinkFake, type LabelledDataset } from '../datasets/load.js';
-import { fmt, markdownTable, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
+import { fmt, markdownTable, parseArgs, parseCount, parseNameList, usageError, writeBenchmarkSection } from '../lib/report.js';
 
 const HELP = `Match quality with the default rules and training (no tuning).
 
@@ -32,13 +32,20 @@ const HELP = `Match quality with the default rules and training (no tuning).
   --misses N      print up to N true pairs per dataset that are not candidate pairs (values shown:
                   benchmark data only, never a user's)
   --rules         print candidate and new pairs per blocking rule
-  --write         write the tables to BENCHMARKS.md (sections "quality" and "quality-link")
+  --write         write the tables to BENCHMARKS.md (sections "quality" and "quality-link"); only a
+                  full run: refused with --only or when a labelled dataset is absent
   --help          this text`;
 
-const args = parseArgs(process.argv.slice(2));
-const syntheticSize = parseCount(args.synthetic, 100_000);
-const only = typeof args.only === 'string' ? new Set(args.only.split(',').map((s) => s.trim())) : undefined;
-const misses = parseCount(args.misses, 0);
+const DATASETS = ['synthetic', 'RLdata500', 'RLdata10000', 'fake_1000', 'fake_20000'] as const;
+const args = parseArgs(process.argv.slice(2), { synthetic: 'value', only: 'value', misses: 'value', rules: 'flag', write: 'flag' }, HELP);
+const syntheticSize = parseCount(args.synthetic, 100_000, 'synthetic');
+const onlyNames = parseNameList(args.only, 'only', DATASETS);
+const only = onlyNames === undefined ? undefined : new Set(onlyNames);
+const misses = parseCount(args.misses, 0, 'misses', 0);
+// A subset's tables must not replace the full sections.
+if (args.write === true && only !== undefined && DATASETS.some((d) => !only.has(d))) {
+  usageError('--write refused: --only runs a subset of the datasets, whose tables would replace the full sections');
+}
 
 function syntheticDataset(size: number): LabelledDataset {
   const rows: Record<string, string | null>[] = [];
@@ -172,10 +179,6 @@ async function linkRow(d: LabelledDataset): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  if (args.help === true) {
-    console.log(HELP);
-    return;
-  }
   const want = (name: string) => only === undefined || only.has(name);
   const datasets: Array<LabelledDataset | string> = want('synthetic') ? [syntheticDataset(syntheticSize)] : [];
   for (const [name, load] of [
@@ -187,6 +190,10 @@ async function main(): Promise<void> {
     if (!want(name)) continue;
     const d = await load();
     datasets.push(d ?? `${name}: skipped (../shared/data is absent)`);
+  }
+  const absent = datasets.filter((d): d is string => typeof d === 'string');
+  if (args.write === true && absent.length > 0) {
+    usageError(`--write refused: ${absent.map((d) => d.split(':')[0]).join(', ')} absent (../shared/data), the tables would replace full ones`);
   }
   const rows: string[][] = [];
   const linkRows: string[][] = [];
