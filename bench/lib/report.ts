@@ -65,6 +65,14 @@ export function fmt(n: number, digits = 2): string {
   return n.toFixed(digits);
 }
 
+/** A duration in milliseconds as seconds with the digits that matter: "0.15 s", "12.3 s", "604 s". */
+export function seconds(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const s = ms / 1000;
+  const a = Math.abs(s);
+  return `${s.toFixed(a >= 100 ? 0 : a >= 10 ? 1 : 2)} s`;
+}
+
 export function bytes(n: number): string {
   if (!Number.isFinite(n)) return '—';
   if (n >= 2 ** 30) return (n / 2 ** 30).toFixed(2) + ' GiB';

@@ -23,7 +23,7 @@ import { Register } from '../../src/register/register.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generateClaims } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
-import { bytes as fmtBytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, quantile, writeBenchmarkSection } from '../lib/report.js';
+import { bytes as fmtBytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, quantile, seconds, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `A register at national scale: build, memory and authentication latency.
 
@@ -61,7 +61,7 @@ const register = await Register.build(vietnamesePersonSchema(), generatePopulati
   onProgress: (p: { phase: string; done: number; total?: number }) => {
     if (p.phase === 'read' && p.done - lastReport >= 10_000_000) {
       lastReport = p.done;
-      console.log(`  ${fmt(p.done)} rows, ${((performance.now() - t0) / 1000).toFixed(0)} s, RSS ${fmtBytes(procStatus('VmRSS'))}`);
+      console.log(`  ${fmt(p.done)} rows, ${seconds(performance.now() - t0)}, RSS ${fmtBytes(procStatus('VmRSS'))}`);
     }
   },
 });
@@ -70,7 +70,7 @@ gc?.();
 const rss1 = procStatus('VmRSS');
 const hwm = procStatus('VmHWM');
 const st = register.stats();
-console.log(`build ${(buildMs / 1000).toFixed(0)} s, ${fmtBytes(st.bytes.total)} = ${st.bytesPerRecord.toFixed(1)} B/record, RSS ${fmtBytes(rss1)}, peak ${fmtBytes(hwm)}`);
+console.log(`build ${seconds(buildMs)}, ${fmtBytes(st.bytes.total)} = ${st.bytesPerRecord.toFixed(1)} B/record, RSS ${fmtBytes(rss1)}, peak ${fmtBytes(hwm)}`);
 
 const claims = [...generateClaims({ register: pop, count: Q, seed: 9 })];
 const claimObjects = claims.map((c) => ({ id: c.id, fullName: c.fullName, dob: c.dob, sex: c.sex }));
@@ -126,7 +126,7 @@ const q = (p: number) => quantile(lat, p).toFixed(1);
 const rows: string[][] = [
   ['records', fmt(st.records)],
   ['did-you-mean index', withCandidates ? 'built' : 'not built (candidateSearch: false)'],
-  ['build (streaming synthetic rows)', `${(buildMs / 1000).toFixed(0)} s`],
+  ['build (streaming synthetic rows)', seconds(buildMs)],
   ['store + indexes', `${fmtBytes(st.bytes.total)} (${st.bytesPerRecord.toFixed(1)} B/record: store ${(st.bytes.store / st.records).toFixed(1)}, ID ${(st.bytes.idIndex / st.records).toFixed(1)}, earlier ${(st.bytes.earlierIdIndex / st.records).toFixed(1)}, did-you-mean ${(st.bytes.candidateIndex / st.records).toFixed(1)})`],
   ['RSS after the build / peak (VmHWM)', `${fmtBytes(rss1)} (${((rss1 - rss0) / st.records).toFixed(1)} B/record over the start) / ${fmtBytes(hwm)}`],
   ['claims agreeing with the generator', `${agree} / ${Q} (${((100 * agree) / Q).toFixed(2)} %)`],

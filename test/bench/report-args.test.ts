@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkArgs, countValue, envCount, median, medianIndex, parseArgs, parseCount, parseNameList } from '../../bench/lib/report.js';
+import { bytes, checkArgs, countValue, envCount, median, medianIndex, parseArgs, parseCount, parseNameList, seconds } from '../../bench/lib/report.js';
 
 const OPTIONS = { records: 'value', runs: 'value', write: 'flag' } as const;
 
@@ -139,6 +139,20 @@ describe('medianIndex', () => {
     expect(medianIndex([3, 1, 2])).toBe(2);
   });
   it('is -1 for no runs', () => expect(medianIndex([])).toBe(-1));
+});
+
+describe('formatters', () => {
+  it('shows a short build in seconds with its digits, not "0 s"', () => {
+    expect(seconds(150)).toBe('0.15 s');
+    expect(seconds(12_345)).toBe('12.3 s');
+    expect(seconds(604_400)).toBe('604 s');
+    expect(seconds(Number.NaN)).toBe('—');
+  });
+  it('labels bytes with their unit', () => {
+    expect(bytes(16_000)).toBe('15.6 KiB');
+    expect(bytes(3_000_000)).toBe('2.9 MiB');
+    expect(bytes(801)).toBe('801 B');
+  });
 });
 
 describe('a script', () => {
