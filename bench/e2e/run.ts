@@ -20,12 +20,12 @@
  * "not yet implemented", never with invented figures.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytes, fmt, markdownTable, parseArgs, parseCount, parseNameList, usageError, writeBenchmarkSection } from '../lib/report.js';
 import type { StageResult } from './stage.js';
+import { cleanUp, foreignFiles, MANIFEST, reuseMismatch, workDir, type Manifest } from './work-dir.js';
 
 /** A stage's result as the harness sees it: 'failed' when a stage asked for did not finish. */
 type RunResult = Omit<StageResult, 'status'> & { status: StageResult['status'] | 'failed'; missingPeer?: boolean };
@@ -58,16 +58,6 @@ const args = parseArgs(
 const records = parseCount(args.records, 1_000_000, 'records');
 const claims = parseCount(args.claims, Math.min(records, 1_000_000), 'claims');
 const threads = parseCount(args.threads, 2, 'threads');
-/** The files the generate stage writes into the directory (and the only ones a run removes). */
-const MANIFEST = 'khop-e2e.json';
-const GENERATED_FILES = ['register.csv', 'people.csv', 'claims.csv', MANIFEST] as const;
-
-/** What the generate stage was asked for, written beside the files so --reuse can check them. */
-interface Manifest {
-  records: number;
-  claims: number;
-  people: boolean;
-}
 const here = fileURLToPath(new URL('.', import.meta.url));
 const stageScript = join(here, 'stage.ts');
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
@@ -124,70 +114,6 @@ function detailValue(key: string, v: number | string): string {
   return fmt(v, 0);
 }
 
-/**
- * The working directory: --dir as given (created when absent), or a fresh one per run under the
- * temporary directory, so concurrent runs never share files. `created` says whether this run made it.
- */
-function workDir(): { dir: string; created: boolean } {
-  if (typeof args.dir === 'string') {
-    if (existsSync(args.dir)) return { dir: args.dir, created: false };
-    mkdirSync(args.dir, { recursive: true });
-    return { dir: args.dir, created: true };
-  }
-  return { dir: mkdtempSync(join(tmpdir(), `khop-e2e-${records}-`)), created: true };
-}
-
-/**
- * Remove what this run generated: the files the generate stage wrote (never reused ones, never
- * anything else), and the directory only when this run created it and it is then empty.
- */
-function cleanUp(dir: string, created: boolean, generated: boolean): void {
-  if (generated) for (const f of GENERATED_FILES) rmSync(join(dir, f), { force: true });
-  if (created) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      console.error(`left ${dir} in place: it holds files this run did not write`);
-    }
-  }
-}
-
-/** Data rows of a CSV file with a header line (newlines counted in 1 MiB chunks). */
-function csvRows(path: string): number {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  let lines = 0;
-  let last = 10;
-  try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
-      last = buf[n - 1]!;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return Math.max(0, lines + (last === 10 ? 0 : 1) - 1);
-}
-
-/**
- * Why the files in `dir` cannot be reused for this run, or null when they can: the manifest an
- * earlier run wrote must name the same sizes; without one (files from an older harness), the
- * register and claims row counts must match.
- */
-function reuseMismatch(dir: string, want: Manifest): string | null {
-  const path = join(dir, MANIFEST);
-  if (existsSync(path)) {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
-    if (m.records !== want.records || m.claims !== want.claims) return `the files in ${dir} hold ${m.records} records and ${m.claims} claims, not ${want.records} and ${want.claims}`;
-    if (want.people && m.people !== true) return `the files in ${dir} have no people file (generated without a dedupe stage)`;
-    return null;
-  }
-  const reg = csvRows(join(dir, 'register.csv'));
-  const cl = csvRows(join(dir, 'claims.csv'));
-  if (reg !== want.records || cl !== want.claims) return `the files in ${dir} hold ${reg} register rows and ${cl} claims, not ${want.records} and ${want.claims}`;
-  return null;
-}
-
 function main(): void {
   if (args.reuse === true && typeof args.dir !== 'string') usageError('--reuse needs --dir (the directory of an earlier --keep run)');
   const want: Manifest = { records, claims, people: needPeople };
@@ -197,25 +123,23 @@ function main(): void {
   if (reuse) {
     const why = reuseMismatch(args.dir as string, want);
     if (why !== null) usageError(`--reuse: ${why}`);
-  } else if (dirGiven && !existsSync(join(args.dir as string, MANIFEST))) {
-    // Generation would overwrite files this harness did not write.
-    const theirs = GENERATED_FILES.filter((f) => existsSync(join(args.dir as string, f)));
+  } else if (dirGiven) {
+    const theirs = foreignFiles(args.dir as string);
     if (theirs.length > 0) usageError(`--dir ${args.dir} already holds ${theirs.join(', ')}, not written by this harness; give another --dir`);
   }
-  const { dir, created } = workDir();
-  let generated = false;
+  const { dir, created } = workDir(typeof args.dir === 'string' ? args.dir : undefined, records);
+  const state = { generated: false };
   try {
-    generated = runAll(dir, reuse, want);
+    runAll(dir, reuse, want, state);
   } finally {
-    if (args.keep !== true) cleanUp(dir, created, generated);
+    if (args.keep !== true) cleanUp(dir, created, state.generated);
   }
 }
 
-/** Run the selected stages and print (and write) the table; true when the files were generated here. */
-function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
+/** Run the selected stages and print (and write) the table; `state.generated` once this run writes the files. */
+function runAll(dir: string, reuse: boolean, want: Manifest, state: { generated: boolean }): void {
   console.error(`khop e2e: ${fmt(records, 0)} records, ${fmt(claims, 0)} claims, ${threads} threads, files in ${dir}`);
   const results = new Map<string, RunResult>();
-  let generated = false;
   const stages = STAGES.filter((s) => selected.has(s.stage));
   for (const s of stages) {
     console.error(`… ${s.label}`);
@@ -223,14 +147,14 @@ function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
       results.set(s.stage, { stage: s.stage, status: 'skipped', note: 'files reused (--reuse)' });
       continue;
     }
-    if (s.stage === 'generate') generated = true;
+    if (s.stage === 'generate') state.generated = true;
     const r = runStage(dir, s.stage);
     results.set(s.stage, r);
     if (s.stage === 'generate') {
       if (r.status !== 'ok') {
         console.error(`generation failed: ${r.note}`);
         process.exitCode = 1;
-        return generated;
+        return;
       }
       writeFileSync(join(dir, MANIFEST), JSON.stringify(want) + '\n');
     }
@@ -272,14 +196,14 @@ function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
   if (failed.length > 0) {
     console.error(`failed: ${failed.map((s) => s.stage).join(', ')}${args.write === true ? ' (nothing written)' : ''}`);
     process.exitCode = 1;
-    return generated;
+    return;
   }
   if (args.write === true) {
     if (missing.length > 0) {
       // A table with a peer skipped must not replace a full one.
       console.error(`--write refused: ${missing.map((s) => `${s.stage} (${results.get(s.stage)!.note})`).join(', ')} skipped; install the peer to record this table`);
       process.exitCode = 2;
-      return generated;
+      return;
     }
     writeBenchmarkSection(
       `e2e-${records}`,
@@ -288,7 +212,6 @@ function runAll(dir: string, reuse: boolean, want: Manifest): boolean {
       details === '' ? table : `${table}\n\n${details}`,
     );
   }
-  return generated;
 }
 
 main();
