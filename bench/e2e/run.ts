@@ -2,7 +2,8 @@
  * End-to-end harness: generate → write files → run every stage khop has, and the DuckDB peer
  * and the naive JS baseline on the same files, each stage in its own child process (so peak
  * RSS is per stage) → print a table with wall time, peak RSS, bytes per record, throughput,
- * quality, and the khop / DuckDB time ratio → write the BENCHMARKS.md section.
+ * quality, and the khop / DuckDB time ratio → with --write, the BENCHMARKS.md section (full runs
+ * only: a --stages subset or a missing peer is printed, never written).
  *
  *   npm run bench:e2e -- --records 1M [--claims N] [--threads 2] [--dir path] [--keep] [--reuse] [--write]
  *                        [--stages generate,duckdb-auth,khop-authenticate]
@@ -14,7 +15,8 @@
  *
  * --reuse: with --dir, skip generation when the register, people and claims files are already
  * there (from an earlier --keep run or `stage.ts generate` with the same --records / --claims:
- * generation is seeded, so the files are the same); the table says the files were reused.
+ * generation is seeded, so the files are the same); the table says the files were reused. The
+ * sizes are checked (khop-e2e.json beside the files, else their row counts): a mismatch exits 2.
  *
  * Sizes: 1M by default; 10M and 100M are opt-in. Stages khop does not have yet are shown as
  * "not yet implemented", never with invented figures.
