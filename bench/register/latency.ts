@@ -187,7 +187,7 @@ for (let p = 0; p < LAYOUT_PASSES; p++) {
   }
 }
 const med = (xs: number[]) => quantile(xs, 0.5);
-const layoutRow = (which: number) => `${med(layoutP50[which]!).toFixed(1)} / ${med(layoutP99[which]!).toFixed(1)} µs; blocks of 3+ rows p50 ${med(layoutDeep[which]!).toFixed(1)} µs`;
+const layoutRow = (which: number) => `${med(layoutP50[which]!).toFixed(1)} / ${med(layoutP99[which]!).toFixed(1)} µs; blocks of 3+ rows p50 ${Number.isFinite(med(layoutDeep[which]!)) ? `${med(layoutDeep[which]!).toFixed(1)} µs` : '— (none in this register)'}`;
 
 // Snapshot.
 mkdirSync(DIR, { recursive: true });
