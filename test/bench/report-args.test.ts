@@ -170,6 +170,20 @@ describe('a script', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe("unknown option '--record'; see --help");
   });
+  it.each([
+    [['bench/run-all.ts', '--only', 'bogus'], /^--only: unknown name\(s\) bogus/],
+    [['bench/run-all.ts', '--nowrite'], /^unknown option '--nowrite'/],
+    [['bench/quality/run.ts', '--only', 'RLdata500', '--write'], /^--write refused: --only runs a subset/],
+    [['bench/quality/run.ts', '--only', 'fake_100'], /^--only: unknown name\(s\) fake_100/],
+    [['bench/e2e/run.ts', '--stages', 'khop-authenticate', '--write'], /^--write refused: --stages runs a subset/],
+    [['bench/e2e/run.ts', '--reuse'], /^--reuse needs --dir/],
+  ])('refuses %j before any work, exit 2', (argv, message) => {
+    const r = run(argv);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
   it('refuses a bad count before any work', () => {
     const r = run(['bench/register/parallel.ts', '--runs', '0']);
     expect(r.status).toBe(2);
