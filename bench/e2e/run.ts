@@ -23,7 +23,7 @@
  * "not yet implemented", never with invented figures.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytes, fmt, markdownTable, parseArgs, parseCount, parseNameList, usageError, writeBenchmarkSection } from '../lib/report.js';
@@ -48,7 +48,8 @@ each in its own process; a table of wall time, peak RSS, throughput, quality and
                   existed is never removed, only the files this run generated
   --keep          keep the generated files
   --reuse         with --dir: use the files of an earlier --keep run there (their sizes are checked)
-  --write         write the table to BENCHMARKS.md (section "e2e-<records>"; full runs only)
+  --write         write the table to BENCHMARKS.md (section "e2e-<records>", or for a --stages
+                  subset "e2e-<records>-<stage+stage…>"; not when a peer is missing)
   --no-write      accepted for compatibility: nothing is written without --write
   --help          this text`;
 
@@ -88,6 +89,8 @@ const selected: ReadonlySet<string> = (() => {
  * fewer rows): the 100M run measures authentication alone and is reproduced by its command.
  */
 const subset: readonly string[] | null = selected.size < STAGES.length ? STAGES.map((s) => s.stage).filter((s) => s !== 'generate' && selected.has(s)) : null;
+// `--stages generate` alone makes files to --keep; it measures nothing to record.
+if (subset !== null && subset.length === 0 && args.write === true) usageError('--write refused: --stages generate alone measures nothing');
 const sectionName = subset === null ? `e2e-${records}` : `e2e-${records}-${subset.join('+')}`;
 /** People (the dedupe input) are generated only for a dedupe stage. */
 const needPeople = [...selected].some((s) => s.includes('dedupe'));
@@ -154,7 +157,12 @@ function runAll(dir: string, reuse: boolean, want: Manifest, state: { generated:
       results.set(s.stage, { stage: s.stage, status: 'skipped', note: 'files reused (--reuse)' });
       continue;
     }
-    if (s.stage === 'generate') state.generated = true;
+    if (s.stage === 'generate') {
+      state.generated = true;
+      // The manifest vouches for the files: gone before they are rewritten, written back only
+      // once the generation succeeded — an interrupted or failed one leaves files --reuse refuses.
+      rmSync(join(dir, MANIFEST), { force: true });
+    }
     const r = runStage(dir, s.stage);
     results.set(s.stage, r);
     if (s.stage === 'generate') {

@@ -92,7 +92,11 @@ export function writeBenchmarkSection(name: string, title: string, command: stri
   const begin = `<!-- begin:${name} -->`;
   const end = `<!-- end:${name} -->`;
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  const section = `${begin}\n## ${title}\n\nCommand: \`${command}\` · ${date} · ${machineLine()}\n\n${body.trim()}\n${end}`;
+  // The environment variables that size a bench (KHOP_BENCH_N, KHOP_BENCH_TIME, …) are part of
+  // what reproduces the section: written before the command when set.
+  const env = Object.keys(process.env).filter((k) => /^KHOP_(BENCH_\w+|N|TIME)$/.test(k)).sort().map((k) => `${k}=${process.env[k]}`);
+  const shown = env.length === 0 ? command : `${env.join(' ')} ${command}`;
+  const section = `${begin}\n## ${title}\n\nCommand: \`${shown}\` · ${date} · ${machineLine()}\n\n${body.trim()}\n${end}`;
   let text = existsSync(BENCHMARKS_PATH)
     ? readFileSync(BENCHMARKS_PATH, 'utf8')
     : '# khop benchmarks\n\nWritten by the benchmark scripts (each owns one section); do not edit by hand.\nThe machine is shared and noisy: figures are medians, and comparisons are ratios measured in the same run.\n';

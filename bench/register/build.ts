@@ -176,8 +176,8 @@ async function main(): Promise<void> {
   console.log(`${availableParallelism()} cores available`);
   console.log(table);
   if (args.write === true) {
-    if (csv) writeBenchmarkSection('register-build-csv', 'Register: build from a CSV file, 1 vs 2 threads', `npx tsx bench/register/build.ts --rows ${rowCount} --runs ${runs} --csv --write`, table);
-    else writeBenchmarkSection('register-build', 'Register: build, 1 vs 2 threads', `npx tsx bench/register/build.ts --rows ${rowCount} --runs ${runs} --write`, table);
+    if (csv) writeBenchmarkSection('register-build-csv', 'Register: build from a CSV file, 1 vs 2 threads', `npx tsx bench/register/build.ts --rows ${rowCount} --runs ${runs}${args.chunk !== undefined ? ` --chunk ${chunkRows}` : ''} --csv --write`, table);
+    else writeBenchmarkSection('register-build', 'Register: build, 1 vs 2 threads', `npx tsx bench/register/build.ts --rows ${rowCount} --runs ${runs}${args.chunk !== undefined ? ` --chunk ${chunkRows}` : ''} --write`, table);
   }
 }
 

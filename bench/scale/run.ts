@@ -372,5 +372,9 @@ const outDir = fileURLToPath(new URL('../out/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const json = { records: N, queries: Q, machine: machineLine(), results, khopBuildMs, buildMs, totalIndexBytes, bytesPerEntry: totalIndexBytes / totalEntries, peakRssBytes: peak, snapshot, map };
 writeFileSync(join(outDir, `scale-${N}.json`), JSON.stringify(json, null, 2));
-if (args.write === true) writeBenchmarkSection(`scale-${N}`, `Scale: ${fmt(N)} records`, `npx tsx bench/scale/run.ts --records ${N} --write`, table);
+if (args.write === true) {
+  // Every option that changes the table, as given (the command must reproduce the section).
+  const given = [args.queries !== undefined ? ` --queries ${Q}` : '', args['no-map'] === true ? ' --no-map' : '', args['no-snapshot'] === true ? ' --no-snapshot' : ''].join('');
+  writeBenchmarkSection(`scale-${N}`, `Scale: ${fmt(N)} records`, `npx tsx bench/scale/run.ts --records ${N}${given} --write`, table);
+}
 if (sink === 0.5) process.stdout.write(' ');

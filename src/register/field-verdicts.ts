@@ -151,8 +151,9 @@ export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: st
   if (record === null) return O_RECORD_MISSING;
   const folded = claim.fold(f);
   if (folded === '') return OTHER.INVALID;
-  // An identifier's stored form writes an address's `_` as a code (identifier-form.ts): a claim
-  // written exactly as the address is compared with the form's text.
-  if (folded === record) return text === (f.kind === 'identifier' ? identifierText(record) : record) ? OTHER.EXACT : OTHER.FOLDED;
+  // A stored form writes an address's `_` and a letter of another script as codes
+  // (identifier-form.ts, fold.ts): a claim written exactly as the value is compared with the
+  // form's text.
+  if (folded === record) return text === identifierText(record) ? OTHER.EXACT : OTHER.FOLDED;
   return damerauLevenshteinWithin(1, folded, record) <= 1 ? OTHER.TYPO : OTHER.DIFFERS;
 }

@@ -50,11 +50,14 @@ import { foldKeepingScripts } from './fold.js';
 const UNDERSCORE_CODE = '_002n';
 
 /**
- * An address's form as it would be written (its `_` back from UNDERSCORE_CODE): what a claim
- * written exactly as the register's address equals. A number's form is returned as it is.
+ * A stored form as it would be written: every `_` + four base-36 digits back to its character —
+ * an address's `_` (UNDERSCORE_CODE) and a letter of another script (foldKeepingScripts writes
+ * "москва" as "_00ta_00tu…"). What a claim written exactly as the register's value equals. No
+ * folded Latin text holds a `_`, so the codes are unambiguous; a form without one is returned as
+ * it is.
  */
 export function identifierText(form: string): string {
-  return form.indexOf(UNDERSCORE_CODE) < 0 ? form : form.split(UNDERSCORE_CODE).join('_');
+  return form.indexOf('_') < 0 ? form : form.replace(/_([0-9a-z]{4})/g, (_, code: string) => String.fromCodePoint(parseInt(code, 36)));
 }
 
 /** Printable ASCII that is not a letter, digit or space: kept in an address as written. */

@@ -502,3 +502,21 @@ describe('stats', () => {
     expect(() => reg.authenticate('001090012345' as unknown as Record<string, unknown>)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('a category, text or identifier value written exactly as registered', () => {
+  it('is exact also when its stored form codes letters of another script or an address\'s `_`; another case or spelling is equivalent', async () => {
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, email: { kind: 'identifier' }, city: { kind: 'category' }, note: { kind: 'text' } } as const;
+    const cases: Array<[Record<string, string>, Record<string, string>, Record<string, string>]> = [
+      // [registered values, claim values, expected results]
+      [{ email: 'иван_1@почта.рф', city: 'москва', note: 'ул ленина 5' }, { email: 'иван_1@почта.рф', city: 'москва', note: 'ул ленина 5' }, { email: 'exact', city: 'exact', note: 'exact' }],
+      [{ email: 'an_nguyen@mail.vn', city: 'hanoi', note: 'so 5' }, { email: 'an_nguyen@mail.vn', city: 'hanoi', note: 'so 5' }, { email: 'exact', city: 'exact', note: 'exact' }],
+      [{ email: 'иван_1@почта.рф', city: 'Москва', note: 'УЛ Ленина 5' }, { email: 'ИВАН_1@почта.рф', city: 'Москва', note: 'УЛ Ленина 5' }, { email: 'equivalent', city: 'equivalent', note: 'equivalent' }],
+    ];
+    for (const [stored, claimed, expected] of cases) {
+      const base = { id: '001090012345', name: 'Nguyen Van An', dob: '1990-05-01' };
+      const r = await Register.build(schema, [{ ...base, ...stored }], {});
+      const v = r.authenticate({ ...base, ...claimed });
+      for (const f of Object.keys(expected)) expect(v.fields[f]?.result, `${f} ${claimed[f]}`).toBe(expected[f]);
+    }
+  });
+});
