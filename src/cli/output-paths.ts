@@ -70,6 +70,25 @@ async function fileId(path: string): Promise<{ id: string; directory: boolean } 
   }
 }
 
+/** Why an output path cannot be written, in a form each caller words for its option. */
+type OutputProblem = { kind: 'long' } | { kind: 'directory' } | { kind: 'no-directory'; dir: string } | { kind: 'not-writable'; what: string };
+
+/**
+ * What stops the process writing `path` (null: nothing), and the dev:ino of the file there (null
+ * for a new file): a name too long to create, a directory, a new file — or a dangling link,
+ * whose target is where the file will be created — in a missing directory, or a file (or, for a
+ * new one, its directory) the process may not write.
+ */
+async function outputProblem(path: string): Promise<{ problem: OutputProblem | null; id: string | null }> {
+  if (nameTooLong(path)) return { problem: { kind: 'long' }, id: null };
+  const f = await fileId(path);
+  if (f?.directory === true) return { problem: { kind: 'directory' }, id: null };
+  const created = f === null ? await linkTarget(path) : path;
+  if (f === null && (await fileId(dirname(created)))?.directory !== true) return { problem: { kind: 'no-directory', dir: dirname(created) }, id: null };
+  if (!(await writable(f === null ? dirname(created) : path))) return { problem: { kind: 'not-writable', what: f === null ? `the directory ${dirname(created)}` : 'the file' }, id: null };
+  return { problem: null, id: f?.id ?? null };
+}
+
 /**
  * Check the output paths of a command (see the file header).
  * @throws KhopError INVALID_ARGUMENT naming the options (and paths: the user's own arguments).
@@ -87,33 +106,31 @@ export async function checkOutputPaths(
     // `-` is standard output for -o / --out only (outputPath); elsewhere it would be a file named "-".
     if (v === '-' && name !== 'out') throw new KhopError('INVALID_ARGUMENT', `--${name} -: only -o / --out writes to standard output; give a file`);
     if (typeof v !== 'string' || v === '' || v === '-') continue;
-    const path = resolvePath(v);
-    if (nameTooLong(path)) throw new KhopError('INVALID_ARGUMENT', `--${name}: the file name is longer than ${MAX_NAME_BYTES} bytes`);
-    const f = await fileId(path);
-    if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: is a directory, not a file`);
-    // A new file — or a dangling link, whose target is where the file will be created.
-    const created = f === null ? await linkTarget(path) : path;
-    if (f === null) {
-      const dir = await fileId(dirname(created));
-      if (dir === null || !dir.directory) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: the directory ${dirname(created)} does not exist`);
+    const { problem, id } = await outputProblem(resolvePath(v));
+    if (problem !== null) {
+      const why =
+        problem.kind === 'long' ? `: the file name is longer than ${MAX_NAME_BYTES} bytes`
+        : problem.kind === 'directory' ? ` ${v}: is a directory, not a file`
+        : problem.kind === 'no-directory' ? ` ${v}: the directory ${problem.dir} does not exist`
+        : ` ${v}: ${problem.what} is not writable`;
+      throw new KhopError('INVALID_ARGUMENT', `--${name}${why}`);
     }
-    // Writable: the file itself, or (a new file) its directory — refused now, not after the work.
-    if (!(await writable(f === null ? dirname(created) : path))) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: ${f === null ? `the directory ${dirname(created)}` : 'the file'} is not writable`);
-    outputs.push({ label: `--${name}`, path: v, id: f?.id ?? null });
+    outputs.push({ label: `--${name}`, path: v, id });
   }
   if (defaultRejected !== undefined && typeof values['rejected'] !== 'string') {
-    // `<out>.rejected.csv` is 13 bytes longer than the output's own name.
-    if (nameTooLong(defaultRejected)) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} would have a name longer than ${MAX_NAME_BYTES} bytes; give --rejected FILE`);
-    const f = await fileId(defaultRejected);
-    if (f?.directory === true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} is a directory; give --rejected FILE`);
     // Written only when rows are rejected (or one is already there) — but a run must not do all
-    // its work and then fail on it: a file or directory the process may not write is refused now.
-    const created = f === null ? await linkTarget(defaultRejected) : defaultRejected;
-    if (f === null && (await fileId(dirname(created)))?.directory !== true) throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} would be written in ${dirname(created)}, which does not exist; give --rejected FILE`);
-    if (!(await writable(f === null ? dirname(created) : defaultRejected))) {
-      throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} (written when rows are rejected) could not be written: ${f === null ? `the directory ${dirname(created)}` : 'the file'} is not writable; give --rejected FILE`);
+    // its work and then fail on it: checked as an output is. (`<out>.rejected.csv` is 13 bytes
+    // longer than the output's own name.)
+    const { problem, id } = await outputProblem(defaultRejected);
+    if (problem !== null) {
+      const why =
+        problem.kind === 'long' ? `would have a name longer than ${MAX_NAME_BYTES} bytes`
+        : problem.kind === 'directory' ? 'is a directory'
+        : problem.kind === 'no-directory' ? `would be written in ${problem.dir}, which does not exist`
+        : `(written when rows are rejected) could not be written: ${problem.what} is not writable`;
+      throw new KhopError('INVALID_ARGUMENT', `the rejected-rows file ${defaultRejected} ${why}; give --rejected FILE`);
     }
-    outputs.push({ label: 'the default rejected-rows file', path: defaultRejected, id: f?.id ?? null });
+    outputs.push({ label: 'the default rejected-rows file', path: defaultRejected, id });
   }
   if (outputs.length === 0) return;
   const inputs: Found[] = [];

@@ -26,7 +26,7 @@
  * is decided once per claim and written format (PreparedClaim.sameDateWritten) instead of
  * rendering the record's date per row. Both are tested against the string forms they replace.
  */
-import { identifierText } from '../text/identifier-form.js';
+import { codedLettersText } from '../text/fold.js';
 import { DateLevel, compareDates } from '../compare/date-level.js';
 import { damerauLevenshteinWithin } from '../compare/damerau-levenshtein.js';
 import { NationalIdLevel, compareNationalIdStrings, compareNationalIds } from '../compare/national-id-level.js';
@@ -152,8 +152,8 @@ export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: st
   const folded = claim.fold(f);
   if (folded === '') return OTHER.INVALID;
   // A stored form writes an address's `_` and a letter of another script as codes
-  // (identifier-form.ts, fold.ts): a claim written exactly as the value is compared with the
+  // (identifier-form.ts, fold.ts: codedLettersText): a claim written exactly as the value is compared with the
   // form's text.
-  if (folded === record) return text === identifierText(record) ? OTHER.EXACT : OTHER.FOLDED;
+  if (folded === record) return text === codedLettersText(record) ? OTHER.EXACT : OTHER.FOLDED;
   return damerauLevenshteinWithin(1, folded, record) <= 1 ? OTHER.TYPO : OTHER.DIFFERS;
 }

@@ -241,6 +241,18 @@ const FINAL_SIGMA = 0x3c2;
 const SIGMA = 0x3c3;
 
 /**
+ * A foldKeepingScripts form as it would be written: every `_` + CODE_WIDTH base-36 digits back
+ * to its character ("_00ta_00tu…" → "мо…"; an address's `_`, which identifierForm codes the same
+ * way). What a value written exactly as a stored form equals. No folded Latin text holds a `_`,
+ * so the codes are unambiguous; a form without one is returned as it is.
+ */
+export function codedLettersText(form: string): string {
+  return form.indexOf('_') < 0 ? form : form.replace(CODED_LETTER, (_, code: string) => String.fromCodePoint(parseInt(code, 36)));
+}
+
+const CODED_LETTER = new RegExp(`_([0-9a-z]{${CODE_WIDTH}})`, 'g');
+
+/**
  * foldToAscii for values that are compared as written (categories, free text, identifiers: a
  * city, an address, an e-mail), keeping the letters, digits and letter-forming marks of other
  * scripts instead of reading them as word breaks: each such character — the value's accents

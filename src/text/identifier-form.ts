@@ -49,17 +49,6 @@ import { foldKeepingScripts } from './fold.js';
 /** `_` in an address: its code point as foldKeepingScripts writes one (see the file header). */
 const UNDERSCORE_CODE = '_002n';
 
-/**
- * A stored form as it would be written: every `_` + four base-36 digits back to its character —
- * an address's `_` (UNDERSCORE_CODE) and a letter of another script (foldKeepingScripts writes
- * "москва" as "_00ta_00tu…"). What a claim written exactly as the register's value equals. No
- * folded Latin text holds a `_`, so the codes are unambiguous; a form without one is returned as
- * it is.
- */
-export function identifierText(form: string): string {
-  return form.indexOf('_') < 0 ? form : form.replace(/_([0-9a-z]{4})/g, (_, code: string) => String.fromCodePoint(parseInt(code, 36)));
-}
-
 /** Printable ASCII that is not a letter, digit or space: kept in an address as written. */
 function isAsciiPunctuation(c: number): boolean {
   return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
