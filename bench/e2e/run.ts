@@ -14,10 +14,11 @@
  * the dedupe stages and the separate register build do not fit this 24 GiB machine / take an
  * hour more, so `--stages generate,duckdb-auth,khop-authenticate` measures authentication alone.
  *
- * --reuse: with --dir, skip generation when the register, people and claims files are already
- * there (from an earlier --keep run or `stage.ts generate` with the same --records / --claims:
- * generation is seeded, so the files are the same); the table says the files were reused. The
- * sizes are checked (khop-e2e.json beside the files, else their row counts): a mismatch exits 2.
+ * --reuse: with --dir, skip generation: the register, people and claims files must be there
+ * (from an earlier --keep run or `stage.ts generate` with the same --records / --claims:
+ * generation is seeded, so the files are the same); the table says the files were reused. Files
+ * missing, or sizes that differ (khop-e2e.json beside the files, else their row counts), or an
+ * unreadable manifest exit 2.
  *
  * Sizes: 1M by default; 10M and 100M are opt-in. Stages khop does not have yet are shown as
  * "not yet implemented", never with invented figures.
@@ -125,11 +126,18 @@ function detailValue(key: string, v: number | string): string {
 }
 
 function main(): void {
+  if (typeof args.dir === 'string' && args.dir.trim() === '') usageError('--dir needs a path');
   if (args.reuse === true && typeof args.dir !== 'string') usageError('--reuse needs --dir (the directory of an earlier --keep run)');
   const want: Manifest = { records, claims, people: needPeople };
   const needed = ['register.csv', ...(needPeople ? ['people.csv'] : []), 'claims.csv'];
   const dirGiven = typeof args.dir === 'string' && existsSync(args.dir);
-  const reuse = args.reuse === true && dirGiven && needed.every((f) => existsSync(join(args.dir as string, f)));
+  // --reuse asks for files an earlier run left: when they are not there, say so (regenerating
+  // instead would spend the time --reuse was given to save, without a word).
+  if (args.reuse === true) {
+    const missing = dirGiven ? needed.filter((f) => !existsSync(join(args.dir as string, f))) : needed;
+    if (missing.length > 0) usageError(`--reuse: ${args.dir} holds no ${missing.join(', ')} (keep the files of a run with --keep, or drop --reuse)`);
+  }
+  const reuse = args.reuse === true;
   if (reuse) {
     const why = reuseMismatch(args.dir as string, want);
     if (why !== null) usageError(`--reuse: ${why}`);

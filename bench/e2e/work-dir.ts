@@ -71,7 +71,13 @@ export function csvRows(path: string): number {
 export function reuseMismatch(dir: string, want: Manifest): string | null {
   const path = join(dir, MANIFEST);
   if (existsSync(path)) {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
+    let m: Partial<Manifest>;
+    try {
+      m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
+    } catch (e) {
+      return `${path} cannot be read as this harness's manifest (${e instanceof Error ? e.message : String(e)}); remove the directory's files and run without --reuse`;
+    }
+    if (m === null || typeof m !== 'object') return `${path} is not this harness's manifest; remove the directory's files and run without --reuse`;
     if (m.records !== want.records || m.claims !== want.claims) return `the files in ${dir} hold ${m.records} records and ${m.claims} claims, not ${want.records} and ${want.claims}`;
     if (want.people && m.people !== true) return `the files in ${dir} have no people file (generated without a dedupe stage)`;
     return null;

@@ -98,6 +98,13 @@ describe('reuse checks', () => {
     expect(reuseMismatch(root, { records: 5, claims: 3, people: false })).toBeNull();
     expect(reuseMismatch(root, { records: 6, claims: 3, people: false })).toMatch(/5 register rows/);
   });
+  it('refuses a manifest that is not JSON, or not an object, with a reason instead of a stack trace', () => {
+    generateInto(root, 5, 3);
+    writeFileSync(join(root, MANIFEST), '{bad');
+    expect(reuseMismatch(root, { records: 5, claims: 3, people: false })).toMatch(/cannot be read as this harness's manifest/);
+    writeFileSync(join(root, MANIFEST), 'null');
+    expect(reuseMismatch(root, { records: 5, claims: 3, people: false })).toMatch(/is not this harness's manifest/);
+  });
   it('names files generation would overwrite that the harness did not write', () => {
     writeFileSync(join(root, 'register.csv'), 'theirs');
     expect(foreignFiles(root)).toEqual(['register.csv']);

@@ -3,6 +3,7 @@
  * bad counts and bad environment values are refused before any work; the median run is found
  * for an even number of runs.
  */
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -177,6 +178,8 @@ describe('a script', () => {
     [['bench/quality/run.ts', '--only', 'fake_100'], /^--only: unknown name\(s\) fake_100/],
     [['bench/e2e/run.ts', '--stages', 'khop-authentcate', '--write'], /^--stages: unknown name\(s\) khop-authentcate/],
     [['bench/e2e/run.ts', '--reuse'], /^--reuse needs --dir/],
+    [['bench/e2e/run.ts', '--dir='], /^--dir needs a path/],
+    [['bench/e2e/run.ts', '--reuse', '--dir', tmpdir()], /^--reuse: .* holds no register\.csv, people\.csv, claims\.csv/],
   ])('refuses %j before any work, exit 2', (argv, message) => {
     const r = run(argv);
     expect(r.status).toBe(2);
