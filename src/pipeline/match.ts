@@ -53,14 +53,14 @@ import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } fro
 import { describeRule, ruleBlockCap, validateRules, type BlockingRule } from '../block/blocking-rule.js';
 import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js';
 import { unknownKeys } from '../util/option-keys.js';
-import { DIGITS, compareDigits } from '../util/record-id-order.js';
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import { EM_OPTION_KEYS, resolveEmOptions, type EmOptions } from '../score/expectation-maximisation.js';
-import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
+import { leastWeightReaching, matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterConflicts, type ClusterSizeCount } from '../cluster/clusters.js';
 import { NationalIdLevel } from '../compare/national-id-level.js';
 import { estimateMemory } from './estimate-memory.js';
-import { nameGroupsOf, prepareRows, storeColumnCollisions, storeColumnsFor, type NameGroup, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
+import { rankOfRows } from './rank-of.js';
+import { absentFieldsProblem, nameGroupsOf, prepareRows, storeColumnCollisions, storeColumnsFor, type NameGroup, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
 import { DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
@@ -507,8 +507,9 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     // EM cannot separate matches from non-matches on one comparison (train-model.ts).
     throw oneComparison(plan.specs[0]!.name);
   }
-  const thresholdWeight = matchWeightFromProbability(v.threshold);
-  const floorWeight = v.pairFloor <= 0 ? -Infinity : matchWeightFromProbability(v.pairFloor);
+  // Cuts on weights that keep exactly the pairs whose probability is ≥ the threshold / floor.
+  const thresholdWeight = leastWeightReaching(v.threshold);
+  const floorWeight = v.pairFloor <= 0 ? -Infinity : leastWeightReaching(v.pairFloor);
   // The average-linkage guard's evidence: pairs down to its floor (never above the threshold)
   // are kept through clustering, then the ones below the pair floor are dropped.
   const evidenceFloor = Math.min(v.threshold, AVERAGE_LINKAGE_EVIDENCE_FLOOR);
@@ -565,7 +566,7 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     // Clustering (cluster id = the smallest user id of the cluster), over the kept pairs: every
     // pair at or above the threshold is among them, in scoring order.
     t = performance.now();
-    const rank = rankOf(prepared.userIds, linkMode ? prepared.source : undefined);
+    const rank = rankOfRows(prepared, linkMode);
     const conflict = v.idConflicts === 'split' ? idConflictOf(prepared, plan, kept.levels, kept.count) : undefined;
     const conflicts: ClusterConflicts = { skippedPairs: 0 };
     const reps = clusterPairs(n, kept.left, kept.right, kept.weights, kept.count, thresholdWeight, {
@@ -1014,58 +1015,6 @@ function mebibytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
-/**
- * rank[row] orders the user ids (util/record-id-order.ts compareRecordIds, with the values
- * computed once for the sort), so that a cluster's id is its SMALLEST record id:
- *   - numbers and strings of decimal digits by their value ("9" before "10", as the record ids of
- *     a CSV file or a database export are read: text); an equal value puts the number first, then
- *     the strings by code units ("007" before "7");
- *   - then every other string, by code units;
- *   - in a link (`source` given), every left row before every right row: a cluster of two or
- *     more rows holds a left row (only cross pairs are scored), so its id is its smallest LEFT id,
- *     which rows appended to the right side do not change.
- * Ties (one id twice on the two sides of a link) by row.
- */
-export function rankOf(ids: ReadonlyArray<string | number>, source?: Uint8Array): Uint32Array {
-  const n = ids.length;
-  // Per id: class 0 (a number, or digits) with its value (a digit string of more than 15
-  // significant digits: a rounded value, exact ties settled below), or class 1 (other text).
-  const value = new Float64Array(n);
-  const text = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = ids[i]!;
-    if (typeof x === 'number') value[i] = x;
-    else if (DIGITS.test(x)) value[i] = Number(x);
-    else text[i] = 1;
-  }
-  const compare = (a: number, b: number): number => {
-    if (source !== undefined && source[a] !== source[b]) return source[a]! - source[b]!;
-    if (text[a] !== text[b]) return text[a]! - text[b]!;
-    const x = ids[a]!;
-    const y = ids[b]!;
-    if (text[a] === 0) {
-      if (value[a] !== value[b]) return value[a]! - value[b]!;
-      if (typeof x === 'number' || typeof y === 'number') return typeof x === 'number' ? (typeof y === 'number' ? a - b : -1) : 1;
-      // Two digit strings of one (rounded) value: by their digits without leading zeros, then as written.
-      const c = compareDigits(x, y);
-      if (c !== 0) return c;
-    }
-    return x < y ? -1 : x > y ? 1 : a - b;
-  };
-  const rank = new Uint32Array(n);
-  // Rows already in id order (the default ids: input positions) rank as they are: one pass,
-  // not a sort (10M ids: ~0.1 s against ~1.7 s).
-  let sorted = true;
-  for (let i = 1; i < n && sorted; i++) sorted = compare(i - 1, i) < 0;
-  if (sorted) {
-    for (let i = 0; i < n; i++) rank[i] = i;
-    return rank;
-  }
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort(compare);
-  for (let i = 0; i < n; i++) rank[order[i]!] = i;
-  return rank;
-}
 
 
 function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[], inputPosition: (row: number) => number): MatchResult {
@@ -1193,6 +1142,9 @@ export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: Ma
     const prepared = await prepareRows([rows], v.schema, prepareOptions(v, options, early.pool, !Array.isArray(rows))).catch((e: unknown) => {
       throw phaseError('prepare', e);
     });
+    // (Fewer than two usable rows: training's own error says so, with the rejections.)
+    const absent = prepared.store.rowCount < 2 ? null : absentFieldsProblem(prepared, ['the rows']);
+    if (absent !== null) throw absent;
     phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });
     options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
     t = performance.now();
@@ -1247,6 +1199,8 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
     prepared = await prepareRows([left, right], v.schema, prepareOptions(v, options, early.pool, !(Array.isArray(left) && Array.isArray(right)))).catch((e: unknown) => {
       throw phaseError('prepare', e);
     });
+    const absent = absentFieldsProblem(prepared, ['the left rows', 'the right rows']);
+    if (absent !== null) throw absent;
     phases.push({ phase: 'prepare', ms: performance.now() - t, rows: prepared.inputRows, threads: early.pool?.threads ?? 1 });
     options.onProgress?.({ phase: 'prepare', done: prepared.inputRows, total: prepared.inputRows, unit: 'rows', final: true });
     r = await runMatch(prepared, v, early.pool !== undefined ? { ...options, pool: early.pool } : options, true, phases, tuning);

@@ -121,6 +121,35 @@ export interface PreparedDataset {
   readonly nameGroups: readonly NameGroup[];
   /** Category dictionaries (field → folded value → code ≥ 1). */
   readonly dictionaries: Map<string, Map<string, number>>;
+  /**
+   * Per source: the schema fields whose column no row of it holds (absent, or undefined, in
+   * every row — a value of null or '' counts as held). See {@link absentFieldsProblem}.
+   */
+  readonly absentFields: ReadonlyArray<readonly SchemaField[]>;
+}
+
+/**
+ * The refusal of fields no row holds, or null: a schema field whose column is in no row of an
+ * input (that has rows) is a column named otherwise in the rows — its comparison would be
+ * "missing" for every pair, and the run would go on without it and without a word (the command
+ * line refuses a schema column not in a file's header for the same reason). `labels` name the
+ * sources ("the rows"; "the left rows", "the right rows").
+ */
+export function absentFieldsProblem(prepared: Pick<PreparedDataset, 'absentFields' | 'sourceRows'>, labels: readonly string[]): KhopError | null {
+  const parts: string[] = [];
+  const problems: string[] = [];
+  prepared.absentFields.forEach((fields, s) => {
+    if (fields.length === 0 || (prepared.sourceRows[s] ?? 0) === 0) return;
+    const list = fields.map((f) => (f.column === f.name ? JSON.stringify(f.name) : `${JSON.stringify(f.name)} (column ${JSON.stringify(f.column)})`));
+    parts.push(`${list.join(', ')} in no row of ${labels[s] ?? `input ${s + 1}`}`);
+    for (const f of fields) problems.push(`column "${f.column}" of field "${f.name}" is in no row of ${labels[s] ?? `input ${s + 1}`}`);
+  });
+  if (parts.length === 0) return null;
+  return new KhopError(
+    'INVALID_SCHEMA',
+    `schema fields ${parts.join('; ')} — name the rows' key as the field's \`column\`, or remove the field from the schema if the data has none`,
+    { details: { problems } },
+  );
 }
 
 export interface PrepareOptions {
@@ -868,6 +897,8 @@ export async function prepareRows(
 
   const sourceOf: number[] = [];
   const rejectedBySource: RejectedRow[][] = list.map(() => []);
+  /** Per source, per schema field: 1 once a row of the source holds its column. */
+  const presentBySource = list.map(() => new Uint8Array(schema.fields.length));
   const reject = (source: number, r: RejectedRow) => {
     rejected.push(r);
     rejectedBySource[source]!.push(r);
@@ -996,9 +1027,12 @@ export async function prepareRows(
       // Type check every schema column first, so a row is either wholly in or wholly rejected.
       let bad: string[] | null = null;
       const base = chunk.values.length;
-      for (const f of schema.fields) {
+      const present = presentBySource[currentSource]!;
+      for (let k = 0; k < schema.fields.length; k++) {
+        const f = schema.fields[k]!;
         const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
         chunk.values.push(v);
+        if (v !== undefined) present[k] = 1;
         if (v === null || v === undefined || typeof v === 'string') continue;
         if (isExactNumber(v)) continue;
         if (typeof v === 'bigint') continue;
@@ -1135,5 +1169,6 @@ export async function prepareRows(
     issues,
     nameGroups: groups.map((g, i) => ({ name: g.name, prefix: g.prefix, hasMiddle: g.hasMiddle, fields: g.fields, locale: resolved[i]! })),
     dictionaries: categoryCodes,
+    absentFields: presentBySource.map((present) => schema.fields.filter((_, k) => present[k] === 0)),
   };
 }

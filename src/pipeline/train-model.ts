@@ -54,10 +54,11 @@ import { buildBlockIndexes } from '../block/build-block-index.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { estimateU } from '../score/estimate-u.js';
 import { sampleRandomPairs } from '../score/random-pairs.js';
+import { rankOfRows, rowsInRankOrder } from './rank-of.js';
 import type { EmOptions, EmSession, EmSessionDiagnostics } from '../score/expectation-maximisation.js';
 import { computeLevels, posteriorSumBuffer, sumPosteriors, type MatchRunner } from '../pool/parallel-match.js';
 import { trainEmParallel } from '../pool/parallel-em.js';
-import { sharedCopyUint32, sharedFloat64, sharedUint8 } from '../pool/shared-arrays.js';
+import { sharedFloat64, sharedUint32, sharedUint8 } from '../pool/shared-arrays.js';
 import type { PreparedDataset } from './prepare.js';
 import type { ComparisonPlan } from './comparisons.js';
 import { PairBuffer } from './pair-buffer.js';
@@ -174,9 +175,20 @@ export async function trainModel(
   const n = prepared.store.rowCount;
   // u from random pairs (copied onto shared memory for the compare tasks).
   let t = performance.now();
+  // The pairs are drawn as positions in record-id order (rank-of.ts), not in input order: with
+  // an idField the same records in another order give the same pairs, hence the same u and
+  // model (the default ids are the input positions: there the two orders are one).
   const random = linkMode ? sampleRandomPairs(v.uSampleSize, { left: nLeft, right: nRight }, v.seed) : sampleRandomPairs(v.uSampleSize, n, v.seed);
-  const rLeft = sharedCopyUint32(random.left, random.count);
-  const rRight = sharedCopyUint32(random.right, random.count, linkMode ? nLeft : 0);
+  const rowAt = rowsInRankOrder(rankOfRows(prepared, linkMode));
+  const rLeft = sharedUint32(random.count);
+  const rRight = sharedUint32(random.count);
+  for (let i = 0; i < random.count; i++) {
+    const a = rowAt[random.left[i]!]!;
+    const b = rowAt[random.right[i]! + (linkMode ? nLeft : 0)]!;
+    // A dedupe pair keeps its smaller row on the left, as sampleRandomPairs writes it.
+    rLeft[i] = linkMode || a < b ? a : b;
+    rRight[i] = linkMode || a < b ? b : a;
+  }
   const uLevels = plan.specs.map(() => sharedUint8(Math.max(1, random.count)));
   await computeLevels(runner, 'train', rLeft, rRight, random.count, uLevels);
   // A comparison no random pair has a value for (e.g. middle names in data that has none) has

@@ -41,3 +41,28 @@ export function matchProbabilityFromWeight(w: number): number {
 export function matchWeightFromProbability(p: number): number {
   return Math.log2(p / (1 - p));
 }
+
+/**
+ * The smallest weight whose match probability (matchProbabilityFromWeight) reaches `p` in
+ * (0, 1): a cut on weights that keeps exactly the pairs whose reported probability is ≥ p.
+ * matchWeightFromProbability(p) can land one rounding step above it — a pair reported at
+ * probability p, with p as the threshold, would be left out. Bracketed around that estimate,
+ * then bisected to adjacent doubles (≈ 64 steps; the probability does not decrease with w).
+ */
+export function leastWeightReaching(p: number): number {
+  const reaches = (w: number): boolean => matchProbabilityFromWeight(w) >= p;
+  const w0 = matchWeightFromProbability(p);
+  let lo = w0;
+  let hi = w0;
+  let step = 1e-12 * (1 + Math.abs(w0));
+  for (let i = 0; i < 80 && reaches(lo); i++, step *= 2) lo = w0 - step;
+  step = 1e-12 * (1 + Math.abs(w0));
+  for (let i = 0; i < 80 && !reaches(hi); i++, step *= 2) hi = w0 + step;
+  if (reaches(lo) || !reaches(hi)) return w0; // not bracketed (p at the ends of the doubles): the estimate
+  for (;;) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) return hi;
+    if (reaches(mid)) hi = mid;
+    else lo = mid;
+  }
+}

@@ -2,7 +2,7 @@
  * The order of user record ids: numbers and ids written as decimal digits by their value ("9"
  * before "10" — CSV ids are text), a number before the digit string of the same value, digit
  * strings of one value by code units ("007" before "7"); then every other id by code units.
- * dedupe / link name a cluster by its smallest id in this order (match.ts rankOf, which
+ * dedupe / link name a cluster by its smallest id in this order (pipeline/rank-of.ts rankOf, which
  * precomputes the values for a sort of millions); a register lists tied candidates in it, so
  * the order does not depend on how the register was built.
  */

@@ -4,7 +4,7 @@
  * rows first. Against an oracle of BigInt values on seeded ids of every form.
  */
 import { describe, expect, it } from 'vitest';
-import { rankOf } from '../../src/pipeline/match.js';
+import { rankOf } from '../../src/pipeline/rank-of.js';
 import { Rng } from '../../src/util/rng.js';
 import { compareRecordIds } from '../../src/util/record-id-order.js';
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { freezeComparisonSpecs, collectComparisonSpecProblems, type ComparisonSpec } from '../../src/score/comparison-spec.js';
-import { matchProbabilityFromWeight, matchWeightFromProbability, clampProbability, PROBABILITY_EPSILON } from '../../src/score/probability.js';
+import { matchProbabilityFromWeight, matchWeightFromProbability, clampProbability, leastWeightReaching, PROBABILITY_EPSILON } from '../../src/score/probability.js';
+import { Rng } from '../../src/util/rng.js';
 import { isKhopError } from '../../src/errors.js';
 
 const levels = (n: number) => Array.from({ length: n }, (_, l) => ({ label: `l${l}`, ...(l === 0 ? { null: true } : {}) }));
@@ -61,5 +62,30 @@ describe('probability helpers', () => {
     expect(clampProbability(0)).toBe(PROBABILITY_EPSILON);
     expect(clampProbability(1)).toBe(1 - PROBABILITY_EPSILON);
     expect(clampProbability(0.3)).toBe(0.3);
+  });
+
+  /** The double just below w (w finite and > 0 or < 0, not 0). */
+  const below = (w: number): number => {
+    const f = new Float64Array([w]);
+    const b = new BigInt64Array(f.buffer);
+    b[0] = w > 0 ? b[0]! - 1n : b[0]! + 1n;
+    return f[0]!;
+  };
+
+  it('leastWeightReaching: the smallest weight whose probability reaches p (a weight cut keeps exactly the pairs reported ≥ p)', () => {
+    const rng = new Rng(17);
+    const ps: number[] = [0.5, 0.8, 0.05, 0.01, 1e-9, 0.999999];
+    // probabilities that are themselves reported probabilities of some weight (the case a user
+    // copies into the threshold), and plain random ones
+    for (let i = 0; i < 3000; i++) ps.push(matchProbabilityFromWeight(-40 + rng.next() * 80), 1e-6 + rng.next() * (1 - 2e-6));
+    let lowered = 0;
+    for (const p of ps) {
+      const w = leastWeightReaching(p);
+      expect(matchProbabilityFromWeight(w)).toBeGreaterThanOrEqual(p);
+      if (w !== 0) expect(matchProbabilityFromWeight(below(w))).toBeLessThan(p);
+      if (w < matchWeightFromProbability(p)) lowered++;
+    }
+    // the plain estimate is above the least weight for a share of them: the reason for the function
+    expect(lowered).toBeGreaterThan(0);
   });
 });
