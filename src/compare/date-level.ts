@@ -13,7 +13,8 @@
  *                          31/12/1989 vs 01/01/1990; time-zone and late-registration slips)
  *   4 partial-agrees       at least one date partial and every part known on both sides
  *                          agrees (1990 vs 12/05/1990; 05/1990 vs 12/05/1990; 1990 vs 1990)
- *   5 same-year-month      both full, same year and month, days further apart
+ *   5 same-year-month      both full, same year and month, days further apart, neither
+ *                          1 January (that is level 6)
  *   6 january-first-same-year  both full, same year, one of them 1 January: the
  *                          "01/01/yyyy" stand-in for an unknown day and month that some
  *                          registers write instead of a year-only date
@@ -24,7 +25,7 @@
  *                          third different by more than the levels above allow: year and day
  *                          equal with another month (1967-03-14 / 1967-11-14), or month and day
  *                          equal with another year (1958-07-21 / 1965-07-21). Year and month
- *                          equal is level 5 already.
+ *                          equal is level 5 or 6 already.
  *   9 within-a-month       both full, at most 31 days apart (a date off by a few days or weeks
  *                          across a month end: 1990-01-28 / 1990-02-14)
  *  10 within-a-year        both full, at most 366 days apart
@@ -290,11 +291,14 @@ export function compareDates(a: number, b: number): DateLevel {
     }
     if (gap === 1) return DateLevel.ONE_DAY_APART;
     if (ya === yb) {
-      if (ma === mb) return DateLevel.SAME_YEAR_MONTH;
+      // 1 January first: as a stand-in for an unknown day and month it fits a January birthday
+      // as well as an August one (checked after same-year-month, 01/01 vs 20/01 scored less
+      // than 01/01 vs 20/08, and a register called one close and the other a mismatch).
       if ((ma === 1 && da === 1) || (mb === 1 && db === 1)) return DateLevel.JANUARY_FIRST_SAME_YEAR;
+      if (ma === mb) return DateLevel.SAME_YEAR_MONTH;
     }
     if (differenceMayBeOneDigit(a - b) && oneDigitApart(a, b)) return DateLevel.ONE_DIGIT;
-    // Two of three parts: a ≠ b, and same year + month returned above, so equal days with an
+    // Two of three parts: a ≠ b, and same year + month returned above (level 5 or 6), so equal days with an
     // equal year or an equal month leave exactly one part different.
     if (da === db && (ya === yb || ma === mb)) return DateLevel.TWO_PARTS_AGREE;
     return distanceLevel(gap, ya, ma, da, yb, mb, db);

@@ -113,8 +113,8 @@ function referenceCompareDates(a: number, b: number): number {
     const gap = dayNumber(ya, ma, da) - dayNumber(yb, mb, db);
     if (gap === 1 || gap === -1) return L.ONE_DAY_APART;
     if (ya === yb) {
-      if (ma === mb) return L.SAME_YEAR_MONTH;
       if ((ma === 1 && da === 1) || (mb === 1 && db === 1)) return L.JANUARY_FIRST_SAME_YEAR;
+      if (ma === mb) return L.SAME_YEAR_MONTH;
     }
     if (oneDigitApart(a, b)) return L.ONE_DIGIT;
     return L.ELSE;

@@ -20,6 +20,9 @@ describe('compareDates', () => {
     [19900500, 19900000, DateLevel.PARTIAL_AGREES],
     [19900512, 19900520, DateLevel.SAME_YEAR_MONTH],
     [19900101, 19900720, DateLevel.JANUARY_FIRST_SAME_YEAR], // 01/01/yyyy stand-in
+    [19900101, 19900120, DateLevel.JANUARY_FIRST_SAME_YEAR], // a January birthday as well as an August one
+    [19900115, 19900101, DateLevel.JANUARY_FIRST_SAME_YEAR],
+    [19900102, 19900120, DateLevel.SAME_YEAR_MONTH], // neither 1 January
     [19900512, 19910512, DateLevel.ONE_DIGIT], // year typo
     [19900512, 19900612, DateLevel.ONE_DIGIT], // month typo
     [19640412, 19460412, DateLevel.ONE_DIGIT], // adjacent digits swapped

@@ -412,6 +412,27 @@ describe('authenticate: policy', () => {
     expect(strict.policy).toEqual({ require: { nationalId: ['exact'], name: ['exact'], sex: ['exact'] } });
   });
 
+  it('a claimed 01/01 (the stand-in for an unknown birthday) is close to a January birthday as to any other of that year', async () => {
+    const schema = defineSchema({ id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' } });
+    const r = await Register.build(schema, [
+      { recordId: 'jan', id: '001090000001', name: 'Nguyễn Văn An', dob: '20/01/1990' },
+      { recordId: 'aug', id: '001090000002', name: 'Nguyễn Văn Bình', dob: '20/08/1990' },
+      { recordId: 'st1', id: '001090000003', name: 'Nguyễn Văn Cường', dob: '01/01/1990' },
+    ], { idField: 'recordId', policy: { require: { date: ['exact', 'equivalent', 'close'] } } });
+    const claims = [
+      { id: '001090000001', name: 'Nguyễn Văn An', dob: '01/01/1990' },
+      { id: '001090000002', name: 'Nguyễn Văn Bình', dob: '01/01/1990' },
+      { id: '001090000003', name: 'Nguyễn Văn Cường', dob: '20/01/1990' },
+      { id: '001090000003', name: 'Nguyễn Văn Cường', dob: '20/08/1990' },
+    ];
+    const verdicts = claims.map((c) => r.authenticate(c));
+    for (const v of verdicts) {
+      expect(v.status).toBe('VERIFIED');
+      expect(fieldOf(v, 'dob')).toBe('close/january-first');
+    }
+    expect(new Set(verdicts.map((v) => v.weight)).size).toBe(1);
+  });
+
   it('kind keys apply to the primary field, field names win over kinds', async () => {
     const r = await build({ policy: { require: { date: ['exact', 'equivalent', 'close'], dob: ['exact'] } } });
     expect(r.authenticate(claimOf(0, { dob: '1990-05-01' })).status).toBe('MISMATCH');
