@@ -49,6 +49,35 @@ describe('FellegiSunterModel: known answers', () => {
     expect(e.fields[0]).toMatchObject({ comparison: 'given', level: 1, label: 'exact', m: 0.9, u: 0.05 });
   });
 
+  it('no level weighs more than the exact one: a looser agreement with a larger m/u is capped at the exact weight (property)', () => {
+    const rng = new Rng(23);
+    for (let t = 0; t < 300; t++) {
+      const L = 3 + rng.int(5);
+      const spec: ComparisonSpec = { name: 'x', levels: [{ label: 'null', null: true }, { label: 'exact', tf: true }, ...Array.from({ length: L - 2 }, (_, i) => ({ label: `l${i}`, ...(i === 0 && L > 3 ? { tf: true } : {}) }))] };
+      const draw = (): number[] => {
+        const v = Array.from({ length: L - 1 }, () => 0.001 + rng.next());
+        const sum = v.reduce((a, b) => a + b, 0);
+        return [0, ...v.map((x) => x / sum)];
+      };
+      const m = draw();
+      const u = draw();
+      const model = new FellegiSunterModel([spec, SPECS[1]!], { prior: 0.1, m: [m, PARAMS.m[1]!], u: [u, PARAMS.u[1]!] });
+      const exact = Math.log2(m[1]! / u[1]!);
+      expect(model.levelWeight(0, 1)).toBeCloseTo(exact, 12);
+      for (let l = 2; l < L; l++) {
+        const raw = Math.log2(m[l]! / u[l]!);
+        expect(model.levelWeight(0, l)).toBeCloseTo(Math.min(raw, exact), 12);
+        // with a term frequency, the later tf level is adjusted as the exact one is: never above it
+        if (l === 2 && L > 3) {
+          const tf = 0.0001 + rng.next() * 0.2;
+          const ex = model.explain([1, 1], [tf, 0]);
+          const lo = model.explain([l, 1], [tf, 0]);
+          expect(lo.total).toBeLessThanOrEqual(ex.total + 1e-12);
+        }
+      }
+    }
+  });
+
   it('lays weights out at (k << 8) | level with NaN padding', () => {
     expect(model.stride).toBe(256);
     expect(model.weights.length).toBe(2 * 256);
