@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // Two builds: the library (ESM + CJS + declarations, one public entry) and the
 // executables (CLI and pool worker, ESM only; the worker is resolved at run time as
-// new URL('./worker.js', import.meta.url) next to the library chunk).
+// ./worker.js next to the library chunk: src/pool/worker-location.ts).
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
@@ -29,7 +29,7 @@ export default defineConfig([
   },
   {
     // The pool worker (src/pool/worker.ts): one ESM file that both dist/index.js and
-    // dist/index.cjs start as new URL('./worker.js', import.meta.url).
+    // dist/index.cjs start from their own file URL (src/pool/worker-location.ts).
     entry: { worker: 'src/pool/worker.ts' },
     format: ['esm'],
     dts: false,

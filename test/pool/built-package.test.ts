@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
@@ -39,8 +40,8 @@ const run = async () => {
 run().catch((e) => { console.error(e && e.code, e && e.message); process.exit(1); });
 `;
 
-function runNode(args: string[]): { out: { threads: number; truth: number[]; clusters: string[]; pairs: number; weights: number[] }; stderr: string } {
-  const res = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000, cwd: dist });
+function runNode(args: string[], cwd = dist): { out: { threads: number; truth: number[]; clusters: string[]; pairs: number; weights: number[] }; stderr: string } {
+  const res = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000, cwd });
   if (res.status !== 0) throw new Error(`node exited ${res.status}: ${res.stderr}`);
   return { out: JSON.parse(res.stdout.trim().split('\n').pop()!), stderr: res.stderr };
 }
@@ -58,5 +59,25 @@ describe.skipIf(!built)('the built package', () => {
       expect(r.stderr).not.toMatch(/Error/);
     }
     expect(cjs.out).toEqual(esm.out);
+  });
+
+  it('finds dist/worker.js from a directory whose name holds #, ?, %20 and %zz (CJS and ESM)', () => {
+    // A file URL built without percent-encoding (tsup's CommonJS import.meta.url shim) cuts
+    // such a path at '#' or '?', decodes '%20' into another directory, and throws on '%zz'.
+    const root = mkdtempSync(join(tmpdir(), 'khop-path-'));
+    try {
+      const dir = join(root, 'a#b%20c?d%zz');
+      mkdirSync(dir);
+      for (const f of ['index.js', 'index.cjs', 'worker.js']) copyFileSync(join(dist, f), join(dir, f));
+      // The dependencies (piscina, msgpackr…), found from the copy as from an install.
+      symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(root, 'node_modules'), 'dir');
+      const cjs = runNode(['-e', `const khop = require(${JSON.stringify(join(dir, 'index.cjs'))});\n${body}`], dir);
+      const esm = runNode(['--input-type=module', '-e', `import * as khop from ${JSON.stringify(pathToFileURL(join(dir, 'index.js')).href)};\n${body}`], dir);
+      expect(cjs.out.threads).toBe(2);
+      expect(esm.out.threads).toBe(2);
+      expect(cjs.out).toEqual(esm.out);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
