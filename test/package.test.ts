@@ -2,7 +2,7 @@
 // `require`, both resolved through package.json#exports by the package's own name.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url);
@@ -29,5 +29,19 @@ describe('built package', () => {
     const cjs = require('khop') as Record<string, unknown>;
     const esm = (await import(new URL('dist/index.js', root).href)) as Record<string, unknown>;
     expect(Object.keys(cjs).sort()).toEqual(Object.keys(esm).sort());
+  });
+
+  it('declares as a value (class, const, function) only what the built module exports at run time', async () => {
+    // A class in the declarations but not in the module typechecks `x instanceof C` and then
+    // throws (CandidatePairStream did). The declaration bundle ends with one export list.
+    const esm = (await import(new URL('dist/index.js', root).href)) as Record<string, unknown>;
+    for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
+      const dts = readFileSync(new URL(file, root), 'utf8');
+      const list = [...dts.matchAll(/^export \{([^}]*)\};?$/gm)];
+      expect(list.length).toBe(1);
+      const values = list[0]![1]!.split(',').map((n) => n.trim()).filter((n) => n !== '' && !n.startsWith('type '));
+      expect(values.length).toBeGreaterThan(100);
+      expect(values.filter((n) => !(n in esm))).toEqual([]);
+    }
   });
 });

@@ -148,17 +148,31 @@ export function sourceFlags(store: RecordStore, column: string): Uint8Array {
   return out;
 }
 
+/**
+ * The stream `candidatePairs` returns: an iterable of pair chunks with a report; use
+ * `for…of`, `nextChunk()` or `forEach()`. An interface, not a class: `candidatePairs` is the
+ * one way to make a stream, so there is nothing to construct or test with `instanceof`.
+ */
+export interface CandidatePairStream extends Iterable<PairChunk> {
+  /** What the run produced and left out; complete once the stream is exhausted. */
+  readonly report: CandidatePairsReport;
+  /** The next chunk of pairs, or null when the stream is exhausted (the report is then complete). */
+  nextChunk(): PairChunk | null;
+  /** Call `onChunk` for every chunk; returns the complete report. */
+  forEach(onChunk: (chunk: PairChunk) => void): CandidatePairsReport;
+}
+
 /** Stream the candidate pairs of `indexes` (rules in order); see the file header. */
 export function candidatePairs(indexes: readonly BlockIndex[], options?: CandidatePairsOptions): CandidatePairStream {
-  return new CandidatePairStream(indexes, options ?? {});
+  return new PairStream(indexes, options ?? {});
 }
 
 function isInt(x: unknown, lo: number, hi: number): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
 }
 
-/** Iterable of pair chunks with a report; use `for…of`, `nextChunk()` or `forEach()`. */
-export class CandidatePairStream implements Iterable<PairChunk> {
+/** The candidate-pair stream's state: the rule/block/pair cursor and the chunk buffers. */
+class PairStream implements CandidatePairStream {
   readonly report: CandidatePairsReport;
 
   private readonly indexes: readonly BlockIndex[];
