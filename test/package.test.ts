@@ -44,4 +44,24 @@ describe('built package', () => {
       expect(values.filter((n) => !(n in esm))).toEqual([]);
     }
   });
+
+  describe('npm pack', () => {
+    // What a consumer installs: `npm pack --dry-run` lists the files of package.json#files
+    // (plus package.json, README, LICENSE) from the built dist/, without writing a tarball.
+    const packed = (): { path: string; size: number }[] => {
+      const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('.', root), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      return (JSON.parse(out) as { files: { path: string; size: number }[] }[])[0]!.files;
+    };
+
+    it('ships the MIT licence and the notices of the bundled name lists', () => {
+      const paths = packed().map((f) => f.path);
+      expect(paths).toContain('LICENSE');
+      expect(paths).toContain('NOTICE');
+      const license = readFileSync(new URL('LICENSE', root), 'utf8');
+      expect(license).toMatch(/^MIT License\n\nCopyright \(c\) 2026 khop contributors\n/);
+      expect(JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).license).toBe('MIT');
+      // src/data/vn-family-names.ts and vn-name-parts.ts come from duyet/vietnamese-namedb (MIT).
+      expect(readFileSync(new URL('NOTICE', root), 'utf8')).toContain('Copyright (c) 2016 Van-Duyet Le');
+    });
+  });
 });
