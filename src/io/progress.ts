@@ -16,8 +16,11 @@
  */
 import { KhopError } from '../errors.js';
 
-/** Units a progress count can be in. */
-export type ProgressUnit = 'rows' | 'pairs' | 'claims' | 'keys' | 'bytes';
+/**
+ * Units a progress count can be in: every unit any `onProgress` option of the API reports
+ * (dedupe/link also count blocking rules), so a {@link ProgressReporter} fits each of them.
+ */
+export type ProgressUnit = 'rows' | 'pairs' | 'rules' | 'claims' | 'keys' | 'bytes';
 
 /** One progress observation. `done` counts from 0 at the start of the phase. */
 export interface ProgressEvent {

@@ -77,10 +77,15 @@ import { HIST_BIN_START, HIST_BIN_WIDTH, KeptPairs, SCORE_WINDOW_PAIRS, STREAM_T
 
 export { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES };
 import type { BlockIndex } from '../block/block-index.js';
+import type { ProgressEvent } from '../io/progress.js';
 import { pairsWithin, totalPairsOf, trainModel } from './train-model.js';
 
-/** A progress event (also used by the command line's progress display). */
-export interface MatchProgress {
+/**
+ * A progress event of dedupe/link (also used by the command line's progress display): a
+ * {@link ProgressEvent} with the phases and units these runs report, so a
+ * {@link createProgressReporter} reporter can be passed as `onProgress` as it is.
+ */
+export interface MatchProgress extends ProgressEvent {
   readonly phase: 'prepare' | 'index' | 'pairs' | 'compare' | 'train' | 'score' | 'cluster';
   readonly done: number;
   readonly total?: number;
