@@ -5,6 +5,12 @@
  * switch on; messages are for humans and may change. Messages never contain record values
  * (personal data) — only field names, row numbers and option names. `details` holds
  * structured, non-personal context (e.g. the list of configuration problems).
+ *
+ * One process may hold several copies of this class: the ESM and the CommonJS build of the
+ * package loaded side by side, or two installed versions. `instanceof KhopError` and
+ * `isKhopError` recognise an error of any copy by a brand on its prototype, a symbol from the
+ * global registry (`Symbol.for('khop.KhopError')`), instead of by prototype identity.
+ * A subclass's own `instanceof` stays the ordinary prototype check.
  */
 
 /** Stable error codes. Adding a code is a minor change; renaming one is a breaking change. */
@@ -35,6 +41,13 @@ export type KhopErrorCode =
   | 'ABORTED'
   | 'INTERNAL';
 
+/** The brand every copy of KhopError puts on its prototype (same symbol in every copy). */
+const KHOP_ERROR_BRAND: unique symbol = Symbol.for('khop.KhopError') as never;
+
+function hasKhopErrorBrand(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[KHOP_ERROR_BRAND] === true;
+}
+
 export class KhopError extends Error {
   readonly code: KhopErrorCode;
   readonly details: Readonly<Record<string, unknown>> | undefined;
@@ -45,11 +58,21 @@ export class KhopError extends Error {
     this.code = code;
     this.details = options?.details;
   }
-}
 
-/** True when `e` is a KhopError, optionally with the given code. */
+  /**
+   * `x instanceof KhopError`: true for an error of any copy of khop in this process (see the
+   * file header); for a subclass, the ordinary prototype-chain check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== KhopError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return hasKhopErrorBrand(value);
+  }
+}
+Object.defineProperty(KhopError.prototype, KHOP_ERROR_BRAND, { value: true });
+
+/** True when `e` is a KhopError (of any copy of khop), optionally with the given code. */
 export function isKhopError(e: unknown, code?: KhopErrorCode): e is KhopError {
-  return e instanceof KhopError && (code === undefined || e.code === code);
+  return hasKhopErrorBrand(e) && (code === undefined || (e as KhopError).code === code);
 }
 
 /** The problems a configuration error lists (`details.problems`), or its message as its one problem. */

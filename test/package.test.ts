@@ -45,6 +45,20 @@ describe('built package', () => {
     }
   });
 
+  it('recognises a KhopError thrown by the other build (ESM and CJS loaded in one process)', () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      import { createRequire } from 'node:module';
+      const esm = await import('khop');
+      const cjs = createRequire(process.cwd() + '/package.json')('khop');
+      const thrown = (f) => { try { f(); } catch (e) { return e; } };
+      const fromCjs = thrown(() => cjs.defineSchema(null));
+      const fromEsm = thrown(() => esm.defineSchema(null));
+      console.log(JSON.stringify({ twoClasses: esm.KhopError !== cjs.KhopError, codes: [fromCjs.code, fromEsm.code],
+        checks: [fromCjs instanceof esm.KhopError, esm.isKhopError(fromCjs, 'INVALID_SCHEMA'), fromEsm instanceof cjs.KhopError, cjs.isKhopError(fromEsm, 'INVALID_SCHEMA')] }));`],
+    { cwd: new URL('.', root), encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ twoClasses: true, codes: ['INVALID_SCHEMA', 'INVALID_SCHEMA'], checks: [true, true, true, true] });
+  });
+
   describe('npm pack', () => {
     // What a consumer installs: `npm pack --dry-run` lists the files of package.json#files
     // (plus package.json, README, LICENSE) from the built dist/, without writing a tarball.
