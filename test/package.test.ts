@@ -77,5 +77,20 @@ describe('built package', () => {
       // src/data/vn-family-names.ts and vn-name-parts.ts come from duyet/vietnamese-namedb (MIT).
       expect(readFileSync(new URL('NOTICE', root), 'utf8')).toContain('Copyright (c) 2016 Van-Duyet Le');
     });
+
+    it('ships the built code and its declarations only: no source maps, no unused wasm', () => {
+      // The XXH64 kernel is embedded in the bundles as base64 (src/hash/kernel-wasm.generated.ts),
+      // so wasm/xxh64.wasm is not needed; source maps would add ~10 MB of embedded sources.
+      expect(packed().map((f) => f.path).sort()).toEqual([
+        'LICENSE', 'NOTICE', 'README.md',
+        'dist/cli.js', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'dist/worker.js',
+        'package.json',
+      ]);
+      for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/worker.js', 'dist/cli.js']) {
+        const code = readFileSync(new URL(f, root), 'utf8');
+        expect(code).not.toMatch(/sourceMappingURL/);
+        expect(code).not.toMatch(/\.wasm['"]/);
+      }
+    });
   });
 });
