@@ -23,6 +23,7 @@
  */
 import { KhopError } from '../errors.js';
 import { TextSink, writeAllRows, type TextDestination } from './text-sink.js';
+import { destinationProblem, rowsProblem, throwArgumentProblems } from './write-arguments.js';
 
 export interface CsvWriteOptions {
   /** Column names, in output order; object rows are read by these keys. Required. */
@@ -131,6 +132,7 @@ export class CsvWriter {
   private rows = 0;
 
   constructor(dest: TextDestination, options: CsvWriteOptions) {
+    throwArgumentProblems('CsvWriter', [destinationProblem('dest', dest)]);
     const problems: string[] = [];
     if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'CSV writer options must be an object with columns');
     const columns = options.columns;
@@ -232,5 +234,6 @@ export async function writeCsvRows(
   rows: Iterable<CsvRow> | AsyncIterable<CsvRow>,
   options: CsvWriteOptions,
 ): Promise<{ rows: number; bytes: number }> {
+  throwArgumentProblems('writeCsvRows', [destinationProblem('dest', dest), rowsProblem('rows', rows)]);
   return writeAllRows(new CsvWriter(dest, options), rows);
 }

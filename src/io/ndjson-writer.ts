@@ -10,6 +10,7 @@
  */
 import { KhopError } from '../errors.js';
 import { TextSink, writeAllRows, type TextDestination } from './text-sink.js';
+import { destinationProblem, rowsProblem, throwArgumentProblems } from './write-arguments.js';
 
 export interface NdjsonWriteOptions {
   /** End the stream on close. Default: true for a path, false for a stream. */
@@ -26,6 +27,7 @@ export class NdjsonWriter {
   private rows = 0;
 
   constructor(dest: TextDestination, options: NdjsonWriteOptions = {}) {
+    throwArgumentProblems('NdjsonWriter', [destinationProblem('dest', dest)]);
     if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'NDJSON writer options must be an object');
     if (options.end !== undefined && typeof options.end !== 'boolean') {
       throw new KhopError('INVALID_OPTION', 'invalid NDJSON writer options: end: expected a boolean');
@@ -80,5 +82,6 @@ export async function writeNdjsonRows(
   rows: Iterable<Readonly<Record<string, unknown>>> | AsyncIterable<Readonly<Record<string, unknown>>>,
   options: NdjsonWriteOptions = {},
 ): Promise<{ rows: number; bytes: number }> {
+  throwArgumentProblems('writeNdjsonRows', [destinationProblem('dest', dest), rowsProblem('rows', rows)]);
   return writeAllRows(new NdjsonWriter(dest, options), rows);
 }

@@ -14,6 +14,7 @@
  */
 import { KhopError } from '../errors.js';
 import { CsvWriter } from './csv-writer.js';
+import { destinationProblem, rowsProblem, throwArgumentProblems } from './write-arguments.js';
 import type { RejectedItem } from './record-types.js';
 import type { TextDestination } from './text-sink.js';
 
@@ -38,6 +39,7 @@ export class RejectedRowWriter {
   private readonly includeRaw: boolean;
 
   constructor(dest: TextDestination, options: RejectedWriteOptions = {}) {
+    throwArgumentProblems('RejectedRowWriter', [destinationProblem('dest', dest)]);
     if (typeof options !== 'object' || options === null) throw new KhopError('INVALID_OPTION', 'rejected-rows writer options must be an object');
     if (options.includeRaw !== undefined && typeof options.includeRaw !== 'boolean') {
       throw new KhopError('INVALID_OPTION', 'invalid rejected-rows writer options: includeRaw: expected a boolean');
@@ -78,17 +80,20 @@ export async function writeRejected(
   items: Iterable<RejectedItem | { kind: 'row' }> | AsyncIterable<RejectedItem | { kind: 'row' }>,
   options: RejectedWriteOptions = {},
 ): Promise<number> {
+  throwArgumentProblems('writeRejected', [destinationProblem('dest', dest), rowsProblem('items', items)]);
   const w = new RejectedRowWriter(dest, options);
   try {
+    // An item that is neither a row nor a rejected row (null, a string…) goes to w.write, which
+    // refuses it with INVALID_ARGUMENT naming its position.
     if (Symbol.asyncIterator in items) {
       for await (const item of items) {
-        if (item.kind !== 'rejected') continue;
+        if (isRowItem(item)) continue;
         const p = w.write(item);
         if (p !== undefined) await p;
       }
     } else {
       for (const item of items) {
-        if (item.kind !== 'rejected') continue;
+        if (isRowItem(item)) continue;
         const p = w.write(item);
         if (p !== undefined) await p;
       }
@@ -99,4 +104,8 @@ export async function writeRejected(
   }
   await w.close();
   return w.rowCount;
+}
+
+function isRowItem<T>(item: T): item is Extract<T, { kind: 'row' }> {
+  return typeof item === 'object' && item !== null && (item as { kind?: unknown }).kind === 'row';
 }

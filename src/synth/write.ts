@@ -21,6 +21,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { KhopError } from '../errors.js';
+import { filePathProblem, rowsProblem, throwArgumentProblems } from '../io/write-arguments.js';
 
 /** What the writers return. */
 export interface WriteResult {
@@ -39,13 +40,15 @@ const CHUNK_CHARS = 64 * 1024;
 /**
  * Write rows as CSV. `columns` picks and orders the fields (default: the keys of the first
  * row). Resolves with the row and byte counts; rejects with KhopError IO_ERROR on a file error
- * (the partial file is left in place) or INVALID_ARGUMENT on an unwritable value.
+ * (the partial file is left in place) or INVALID_ARGUMENT on an unwritable value or a wrong
+ * argument (then before any file is created).
  */
 export async function writeCsv(
   rows: Iterable<WritableRow> | AsyncIterable<WritableRow>,
   path: string,
   columns?: readonly string[],
 ): Promise<WriteResult> {
+  throwArgumentProblems('writeCsv', [rowsProblem('rows', rows), filePathProblem('path', path)]);
   checkColumns(columns);
   return writeLines(rows, path, columns, (cols) => cols.map(csvField).join(',') + '\n', (row, cols) => {
     let line = '';
@@ -67,6 +70,7 @@ export async function writeNdjson(
   path: string,
   columns?: readonly string[],
 ): Promise<WriteResult> {
+  throwArgumentProblems('writeNdjson', [rowsProblem('rows', rows), filePathProblem('path', path)]);
   checkColumns(columns);
   return writeLines(rows, path, columns, null, (row, cols) => {
     let line = '{';
