@@ -23,7 +23,10 @@
  * tombstones — small) plus descriptors of its shared buffers; any change to the register
  * (add / update / remove / compact) makes a new job and releases the old one, so a worker's
  * batch is always answered against one consistent state: the state when the batch was sent
- * (a calling-thread batch: the state when each verdict is handed out, as on one thread).
+ * (a calling-thread batch: the state when each verdict is handed out, as on one thread). A
+ * batch handed out after the register changed (its version differs from the one it was
+ * computed at) is answered again on the calling thread from that verdict on (recompute), so
+ * every verdict is of the register as it is when it is handed out, whatever the threads.
  *
  * What crosses threads per claim: its K field values out — no property names, no nested
  * objects, and the strings of a whole batch as ONE string with their lengths beside it (one
@@ -446,6 +449,11 @@ class PendingBatch {
    * (a getter that fails once).
    */
   failure: ClaimReadFailure | null = null;
+  /**
+   * The register's version its verdicts were computed at (sent to a worker, or computed ahead):
+   * a batch handed out after a change is answered again from its claims (kept for that).
+   */
+  version = -1;
   constructor(public claims: Record<string, unknown>[]) {}
 }
 
@@ -474,6 +482,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private readonly ownPool: boolean;
   private readonly pending: PendingBatch[] = [];
   private decoder: VerdictDecoder | null = null;
+  /** The batch the decoder hands out (its claims and the version its verdicts are of). */
+  private decoding: PendingBatch | null = null;
   /** The local batch being handed out: verdicts localPos..localCount-1 remain. */
   private localPos = 0;
   private localCount = 0;
@@ -511,6 +521,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   next(): Promise<IteratorResult<Verdict>> {
     let v: Verdict | undefined;
     try {
+      if (this.decoder !== null && this.decoder.remaining > 0 && this.decoding!.version !== this.o.version()) this.recompute();
       if (this.localPos < this.localCount) v = this.o.local.verdict(this.localPos++);
       else if (this.decoder !== null && this.decoder.remaining > 0) v = this.decoder.next();
     } catch (e) {
@@ -549,6 +560,23 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       await this.closeOwnPool();
     }
     return { value: undefined, done: true };
+  }
+
+  /**
+   * The register changed since the batch being handed out was computed (on a worker, or ahead
+   * on this thread): its remaining claims are answered here, one by one as they are handed out,
+   * as on one thread — so no verdict describes a register state older than its hand-out (a
+   * record removed mid-stream came back VERIFIED up to ~16k claims later).
+   */
+  private recompute(): void {
+    const b = this.decoding!;
+    const from = b.claims.length - this.decoder!.remaining;
+    this.decoder = null;
+    this.decoding = null;
+    const rest = b.claims.slice(from);
+    this.o.local.prepare(rest);
+    this.localPos = 0;
+    this.localCount = rest.length;
   }
 
   /** A worker finished a batch whose result has not arrived on this thread yet. */
@@ -595,6 +623,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
         // A worker's failure names the phase (a claim's own error never gets here: see failure).
         const encoded = head.kind === 'encoded' ? head.encoded! : await head.result!.catch((e: unknown) => Promise.reject(phaseError('authenticate', e)));
         this.decoder = new VerdictDecoder(encoded, this.K, this.o.objects);
+        this.decoding = head;
         return true;
       }
       // The oldest batch is still on a worker: compute a later one rather than wait.
@@ -685,7 +714,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     }
     b.encoded = encoder.finish();
     b.kind = 'encoded';
-    b.claims = [];
+    b.version = this.o.version();
   }
 
   private send(b: PendingBatch): void {
@@ -705,7 +734,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       finished: this.finishedOnWorkers,
     };
     b.kind = 'remote';
-    b.claims = [];
+    b.version = this.o.version();
     this.inFlight++;
     const settle = (): void => {
       b.settled = true;

@@ -535,9 +535,10 @@ export class Register {
   /**
    * Authenticate a stream of claims, in input order, batch by batch (see
    * AuthenticateManyOptions.batchSize). The next batch is read from `claims` only when the
-   * consumer has taken every verdict of the previous one, so memory stays bounded. Each batch
-   * sees the register as it is when the batch is processed. Verdicts are identical to
-   * `authenticate` one by one.
+   * consumer has taken every verdict of the previous one, so memory stays bounded (with
+   * threads, up to 2 × workers + 4 batches are read ahead). Each verdict describes the register
+   * as it is when it is handed out — a batch computed ahead (on a worker) before a change is
+   * answered again from the change on. Verdicts are identical to `authenticate` one by one.
    * @throws KhopError INVALID_OPTION / INVALID_ARGUMENT (at the call); a non-object claim
    *   rejects the iteration with INVALID_ARGUMENT.
    */
