@@ -1,5 +1,7 @@
 /**
- * KhopError: the one error class khop throws or rejects with.
+ * KhopError: the one error class khop throws or rejects with — save what the caller's own code
+ * throws inside a call (a rows or claims iterable, an onProgress callback, a getter), which
+ * rejects the call as it was thrown, unwrapped (README, "In a service").
  *
  * Every error carries a stable string `code` (see {@link KhopErrorCode}) that callers may
  * switch on; messages are for humans and may change. Messages never contain record values

@@ -37,6 +37,28 @@ describe('authenticateMany', () => {
     expect(new Set(single.map((v) => v.status)).size).toBeGreaterThanOrEqual(5);
   });
 
+  it('an array (a synchronous source) gives the event loop a macrotask turn between batches', async () => {
+    // A setImmediate callback queued at the start runs before the stream of 1,700 claims in
+    // batches of 100 ends, and again between later batches — not only after the whole stream.
+    let turns = 0;
+    let stop = false;
+    const spin = (): void => {
+      turns++;
+      if (!stop) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const atBatch: number[] = [];
+    let i = 0;
+    for await (const _v of reg.authenticateMany(claims, { batchSize: 100 })) {
+      if (i % 100 === 0) atBatch.push(turns);
+      i++;
+    }
+    stop = true;
+    expect(i).toBe(claims.length);
+    // turns went up across the batches (one per batch here, as nothing else is queued)
+    expect(atBatch[atBatch.length - 1]! - atBatch[1]!).toBeGreaterThanOrEqual(atBatch.length - 3);
+  });
+
   it('reads async sources, and pulls the next batch only when the previous one is taken', async () => {
     let pulled = 0;
     async function* source() {
