@@ -91,7 +91,8 @@ import { compareRecordIds } from '../util/record-id-order.js';
 import type { KeyHasher } from '../hash/key-hasher.js';
 import type { PreparedClaim } from './claim.js';
 import { NO_ENTRY, type DeltaIndex } from './delta-index.js';
-import { compareNameUtf8 } from './name-verdict.js';
+import { compareNameCell } from './name-verdict.js';
+import { formHasNameTail } from './written-form.js';
 import { candidateKey } from './person-name-form.js';
 import { BY_SEARCH, type RecordEvaluator } from './record-evaluator.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
@@ -336,7 +337,7 @@ export class CandidateSearch {
         if (p !== null && !p.ok) {
           valueFree[j] = 1;
           // compareIdField decides an unparsed ID before the stored value (any non-null one).
-          freeOutcome[j] = ev.cellOutcome(c, f, 0, 0);
+          freeOutcome[j] = ev.cellOutcome(c, f, 0);
         }
       }
     }
@@ -363,7 +364,7 @@ export class CandidateSearch {
         if (late[j] === 1) continue;
         if (absent[j] === 1) outs[at + j] = O_CLAIM_MISSING;
         else if (valueFree[j] === 1 && this.present(f.storeColumn, ck, ci)) outs[at + j] = freeOutcome[j]!;
-        else if (numeric[j] === 1 && c.text[j] !== null && this.present(f.storeColumn, ck, ci)) outs[at + j] = ev.cellOutcome(c, f, cellValues[f.storeColumn]![ck]![ci]!, form);
+        else if (numeric[j] === 1 && c.text[j] !== null && this.present(f.storeColumn, ck, ci)) outs[at + j] = ev.cellOutcome(c, f, cellValues[f.storeColumn]![ck]![ci]!);
         else outs[at + j] = ev.outcome(c, row, f, BY_SEARCH, form);
       }
       // 2. The bound, summed in field order like the weight itself.
@@ -566,17 +567,19 @@ export class CandidateSearch {
     if (c.bad[k] === 1 || c.text[k] === null || !this.present(f.storeColumn, row >>> this.textStore!.chunkBits, row & (this.textStore!.chunkRows - 1))) {
       return ev.outcome(c, row, f, BY_SEARCH, form);
     }
-    const style = ev.nameStyle(f, form);
+    const style = ev.nameStyle(f, form); // −1: in the cell (a field without a form-byte slot)
+    const tail = formHasNameTail(form);
+    const styleKey = style & 0xff;
     const units = t.units(row);
     const start = t.start(row);
     const end = t.end(row);
     // FNV-1a (32-bit: xor each unit in, multiply by the FNV prime 16777619 modulo 2^32 with
     // Math.imul), seeded with the offset basis 2166136261 xor field and style.
-    let h = 0x811c9dc5 ^ (k << 8) ^ style;
+    let h = 0x811c9dc5 ^ (k << 8) ^ styleKey;
     for (let i = start; i < end; i++) h = Math.imul(h ^ units[i]!, 0x01000193);
     const len = end - start;
     for (let m = 0; m < this.memoSize; m++) {
-      if (this.memoHash[m] !== h || this.memoField[m] !== k || this.memoStyle[m] !== style) continue;
+      if (this.memoHash[m] !== h || this.memoField[m] !== k || this.memoStyle[m] !== styleKey) continue;
       const other = this.memoRow[m]!;
       const ou = t.units(other);
       const os = t.start(other);
@@ -590,17 +593,17 @@ export class CandidateSearch {
     }
     // evaluator.outcome's comparison (claim value and stored value present): compareName on the
     // stored UTF-8 read in place — the units were just read; a name that differs in letters,
-    // the usual case, makes no string of it (compareNameUtf8) — or, for what it leaves to the
+    // the usual case, makes no string of it (compareNameCell) — or, for what it leaves to the
     // native decoder (−1), evaluator.outcome.
     const claimName = c.name(f);
-    let o = units instanceof Uint8Array && claimName !== null ? compareNameUtf8(claimName, units, start, end, style) : -1;
+    let o = units instanceof Uint8Array && claimName !== null ? compareNameCell(claimName, units, start, end, style, tail) : -1;
     if (o < 0) o = ev.outcome(c, row, f, BY_SEARCH, form);
     const m = this.memoSize;
     if (m < MAX_CANDIDATE_ROWS) {
       this.memoHash[m] = h;
       this.memoRow[m] = row;
       this.memoField[m] = k;
-      this.memoStyle[m] = style;
+      this.memoStyle[m] = styleKey;
       this.memoOutcome[m] = o;
       this.memoSize = m + 1;
     }

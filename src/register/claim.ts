@@ -223,8 +223,8 @@ export class PreparedClaim {
 
   /**
    * compareDateField's memo for a record date EQUAL to this claim's parsed date of field `f`:
-   * whether the record's rendering in format `format` (written-form.ts code 0..15, or −1 for a
-   * secondary field) is the claim's text — a function of the claim's text, its date and the
+   * whether the record's rendering in format `format` (written-form.ts code 0..15, from the
+   * date cell) is the claim's text — a function of the claim's text, its date and the
    * format only, so it is kept per claim and format (a "did you mean" block shares the claim's
    * date in nearly every row). 1 it is, 0 it is not, −1 not known yet. One date field is kept
    * at a time (another field starts afresh).

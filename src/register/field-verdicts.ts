@@ -17,9 +17,10 @@
  *                · mismatch: differs, invalid-value
  *
  * A record's missing value is `record-missing`, a claim's `claim-missing`; a claim value of an
- * unusable type is a mismatch (never missing). Secondary fields have no written form: they are
- * exact when the claim is written as the normalised value (ISO date, canonical digits, folded
- * text).
+ * unusable type is a mismatch (never missing). A date and a sex value keep their written form
+ * in their cell (written-form.ts), in every field; an ID keeps its number and an other field its
+ * folded form only: they are exact when the claim is written as that form (canonical digits,
+ * folded text).
  *
  * Hot path ("did you mean" rows): the stored ID is compared as digit code units written into a
  * scratch (writeIdDigits), not as a string per record; a claim's date equal to the record's
@@ -30,12 +31,11 @@ import { codedLettersText } from '../text/fold.js';
 import { DateLevel, compareDates } from '../compare/date-level.js';
 import { damerauLevenshteinWithin } from '../compare/damerau-levenshtein.js';
 import { NationalIdLevel, compareNationalIdStrings, compareNationalIds } from '../compare/national-id-level.js';
-import { formatPackedDate } from '../text/date.js';
 import type { PreparedClaim } from './claim.js';
 import { idDigits } from './national-id-input.js';
 import type { FieldPlan } from './register-layout.js';
 import { DATE, ID, O_CLAIM_MISSING, O_RECORD_MISSING, OTHER, SEX } from './verdict.js';
-import { isDateWritten, sexCodeOf, sexFormOfCell, sexLabelOf } from './written-form.js';
+import { dateCellFormat, dateCellPacked, isDateWritten, sexCodeOf, sexFormOfCell, sexLabelOf } from './written-form.js';
 
 /** Scratch of writeIdDigits / claimDigits (not re-entrant; nothing here calls user code). */
 const RECORD_DIGITS = new Uint8Array(12);
@@ -99,19 +99,21 @@ export function sameIdOutcome(claim: PreparedClaim, f: FieldPlan): number {
   return p.restoredLeadingZero ? ID.LOST_ZERO : ID.FORMAT;
 }
 
-/** Date outcome; `recordFormat` is the record's written format code (primary field) or −1 (secondary). */
-export function compareDateField(claim: PreparedClaim, f: FieldPlan, record: number | null, recordFormat: number): number {
+/** Date outcome against a stored date cell (null = none): packed date + written format (written-form.ts). */
+export function compareDateField(claim: PreparedClaim, f: FieldPlan, cell: number | null): number {
   const text = claim.text[f.index];
   if (text === null) return claim.bad[f.index] === 1 ? DATE.INVALID : O_CLAIM_MISSING;
-  if (record === null) return O_RECORD_MISSING;
+  if (cell === null) return O_RECORD_MISSING;
   const d = claim.date(f);
   if (!d.ok) return DATE.INVALID;
+  const record = dateCellPacked(cell);
   if (d.packed === record) {
     // Whether the record's rendering is the claim's text depends on the format alone here (the
     // date is the claim's): memoised per claim (a "did you mean" block shares the date).
+    const recordFormat = dateCellFormat(cell);
     let same = claim.sameDateWritten(f, recordFormat);
     if (same < 0) {
-      const written = recordFormat < 0 ? formatPackedDate(record) === text : isDateWritten(text, record, recordFormat);
+      const written = isDateWritten(text, record, recordFormat, f.dateOptions!.mdy);
       same = written ? 1 : 0;
       claim.setSameDateWritten(f, recordFormat, same === 1);
     }

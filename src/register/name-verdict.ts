@@ -3,7 +3,8 @@
  *
  * First that holds (outcomes in verdict.ts):
  *   exact       the claim, trimmed, IS the register's name as written (normalised form in the
- *               record's written style — lower, Title or UPPER case; written-form.ts)
+ *               record's written style — lower, Title or UPPER case — or, for a name written
+ *               otherwise, the written text the cell keeps after the name: written-form.ts)
  *   equivalent  the claim's canonical form (normalizeText + family·middle·given order,
  *               person-name-form.ts) equals the register's, because of:
  *                 unicode-form    decomposed (NFD), half-composed (Windows keyboard), look-alike
@@ -16,7 +17,8 @@
  *                                 tabs, no-break spaces; "Nguyễn-Văn-An", "An.")
  *                 name-order      the claim was written given name first
  *                 register-form   the claim differs from the canonical form at most by letter case;
- *                                 the register wrote its value irregularly (written-form.ts)
+ *                                 the register wrote its value irregularly (NFD, odd spacing or
+ *                                 case…) and the claim did not (written-form.ts)
  *               or — equal once diacritics are removed, one side being written entirely
  *               WITHOUT diacritics:
  *                 diacritics      "Nguyen Van An" / "Nguyễn Văn An"
@@ -75,7 +77,7 @@ import { asciiBytesToString, ensureCapacity, scratchBuffer, unitsToString } from
 import { parsePersonName } from '../text/person-name.js';
 import { canonicalPersonName, splitName, type RegisterNameLocale } from './person-name-form.js';
 import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from './verdict.js';
-import { NAME_STYLE_OTHER, isNameInStyle, isNameInStyleUtf8 } from './written-form.js';
+import { NAME_STYLE_LOWER, NAME_STYLE_OTHER, isNameInStyle, isNameInStyleUtf8, nameCellNormEnd } from './written-form.js';
 
 function hasNonAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return true;
@@ -1034,4 +1036,67 @@ function middleRelation(cp: FoldedParts, first: string, rn: number, lastStart: n
   for (let i = middleStart; i < middleEnd; i++) if (rb[i] === 0x20) recordMiddleWords++;
   const claimMiddleWords = cp.middle === '' ? 0 : spaceCount(cp.middle) + 1;
   return claimMiddleWords === recordMiddleWords ? NAME.MIDDLE_INITIAL : NAME.MIDDLE_MISSING;
+}
+
+/**
+ * True when the UTF-8 bytes `bytes[from .. to)` are the encoding of `s` (compared code point by
+ * code point, no string made; a lone surrogate in `s` has no encoding: false).
+ */
+export function isUtf8Of(s: string, bytes: Uint8Array, from: number, to: number): boolean {
+  let p = from;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = c <= 0xdbff && i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (d < 0xdc00 || d > 0xdfff) return false;
+      c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      i++;
+    }
+    if (c < 0x80) {
+      if (p >= to || bytes[p++] !== c) return false;
+    } else if (c < 0x800) {
+      if (p + 1 >= to || bytes[p] !== (0xc0 | (c >> 6)) || bytes[p + 1] !== (0x80 | (c & 0x3f))) return false;
+      p += 2;
+    } else if (c < 0x10000) {
+      if (p + 2 >= to || bytes[p] !== (0xe0 | (c >> 12)) || bytes[p + 1] !== (0x80 | ((c >> 6) & 0x3f)) || bytes[p + 2] !== (0x80 | (c & 0x3f))) return false;
+      p += 3;
+    } else {
+      if (p + 3 >= to || bytes[p] !== (0xf0 | (c >> 18)) || bytes[p + 1] !== (0x80 | ((c >> 12) & 0x3f)) || bytes[p + 2] !== (0x80 | ((c >> 6) & 0x3f)) || bytes[p + 3] !== (0x80 | (c & 0x3f))) return false;
+      p += 4;
+    }
+  }
+  return p === to;
+}
+
+/**
+ * The outcome of claimed name `claim` against a stored NAME CELL `bytes[start .. end)` — the
+ * normalised name, maybe with a tail (written-form.ts) — read in place: `style` is the field's
+ * style from the form byte, or −1 for a field without a slot (its style is in the tail; lower
+ * case without one); `tail`: the row's form byte says some name cell has a tail (else the cell
+ * is not scanned for one). A tail holding the written text makes a claim identical to it exact.
+ * compareNameUtf8 on the normalised name otherwise — −1 when that leaves the bytes to the
+ * native decoder (then compareNameCellText on the decoded cell).
+ */
+export function compareNameCell(claim: ClaimName, bytes: Uint8Array, start: number, end: number, style: number, tail: boolean): number {
+  let normEnd = end;
+  if (tail) {
+    normEnd = nameCellNormEnd(bytes, start, end);
+    if (normEnd < end) {
+      const code = bytes[normEnd + 1] ?? NAME_STYLE_OTHER;
+      if (style < 0) style = code;
+      if (code === NAME_STYLE_OTHER && normEnd + 2 < end && isUtf8Of(claim.text, bytes, normEnd + 2, end)) return NAME.EXACT;
+    }
+  }
+  return compareNameUtf8(claim, bytes, start, normEnd, style < 0 ? NAME_STYLE_LOWER : style);
+}
+
+/** compareNameCell on the decoded cell `cell` (null = missing): what a caller without the bytes asks. */
+export function compareNameCellText(claim: ClaimName | null, cell: string | null, style: number): number {
+  if (claim === null || cell === null) return compareName(claim, cell, style < 0 ? NAME_STYLE_LOWER : style);
+  const sep = cell.indexOf('\u0000');
+  if (sep < 0) return compareName(claim, cell, style < 0 ? NAME_STYLE_LOWER : style);
+  const code = sep + 1 < cell.length ? cell.charCodeAt(sep + 1) : NAME_STYLE_OTHER;
+  if (style < 0) style = code;
+  if (code === NAME_STYLE_OTHER && sep + 2 < cell.length && cell.slice(sep + 2) === claim.text) return NAME.EXACT;
+  return compareName(claim, cell.slice(0, sep), style);
 }

@@ -36,7 +36,7 @@ import {
   type FieldVerdict,
   type Outcome,
 } from './verdict.js';
-import { NAME_STYLE_LOWER, formDateFormat, formNameStyle } from './written-form.js';
+import { formHasNameTail, formNameStyle } from './written-form.js';
 
 /** Outcome table of each field group. */
 export const OUTCOMES: Readonly<Record<FieldGroup, readonly Outcome[]>> = Object.freeze({
@@ -203,19 +203,19 @@ export class RecordEvaluator {
       case 'id':
         if (f === L.id && foundBy !== BY_SEARCH) return foundBy === BY_ID ? sameIdOutcome(claim, f) : ID.EARLIER;
         if (absent && claim.bad[f.index] === 0) return compareIdField(claim, f, null);
-        return this.cellOutcome(claim, f, store.number(col, row), form);
+        return this.cellOutcome(claim, f, store.number(col, row));
       case 'name': {
         if (claim.bad[f.index] === 1) return NAME.INVALID;
         if (absent) return compareName(null, null, 0);
         // compareName on the stored bytes, read in place (no string decoded unless needed).
-        return store.nameOutcome(col, row, claim.name(f), this.nameStyle(f, form));
+        return store.nameOutcome(col, row, claim.name(f), this.nameStyle(f, form), formHasNameTail(form));
       }
       case 'date':
-        if (absent) return compareDateField(claim, f, null, -1);
-        return this.cellOutcome(claim, f, store.number(col, row), form);
+        if (absent) return compareDateField(claim, f, null);
+        return this.cellOutcome(claim, f, store.number(col, row));
       case 'sex':
         if (absent) return compareSexField(claim, f, null);
-        return this.cellOutcome(claim, f, store.number(col, row), form);
+        return this.cellOutcome(claim, f, store.number(col, row));
       default:
         if (absent) return compareOtherField(claim, f, null);
         return compareOtherField(claim, f, f.category ? this.dictionary.decode(f.index, store.number(col, row) ?? 0) : store.text(col, row));
@@ -226,14 +226,14 @@ export class RecordEvaluator {
    * The outcome of an ID, date or sex field `f` whose stored cell holds `value` (null: the cell
    * is missing), for a claim that HAS the field (text non-null) and was not found by this ID:
    * what `outcome` decides from the same cell (it calls this), for a caller that read the cell
-   * itself (candidate-search.ts). `form` is the row's written-form byte.
+   * itself (candidate-search.ts). A date or sex cell carries its own written form (written-form.ts).
    */
-  cellOutcome(claim: PreparedClaim, f: FieldPlan, value: number | null, form: number): number {
+  cellOutcome(claim: PreparedClaim, f: FieldPlan, value: number | null): number {
     switch (f.group) {
       case 'id':
         return compareIdField(claim, f, value);
       case 'date':
-        return compareDateField(claim, f, value, f === this.layout.date ? formDateFormat(form) : -1);
+        return compareDateField(claim, f, value);
       case 'sex':
         return compareSexField(claim, f, value);
       default:
@@ -242,12 +242,11 @@ export class RecordEvaluator {
   }
 
   /**
-   * The written style a name field's stored value is compared in (written-form.ts): the row's
-   * own for the primary name; secondary name fields have none — exact when written as the
-   * normalised form.
+   * The written style of a name field's stored value (written-form.ts): its slot's in the row's
+   * form byte, or −1 for a field without a slot (the style is in its cell: compareNameCell).
    */
   nameStyle(f: FieldPlan, form: number): number {
-    return f === this.layout.name ? formNameStyle(form) : NAME_STYLE_LOWER;
+    return f.nameSlot >= 0 ? formNameStyle(form, f.nameSlot) : -1;
   }
 
   /** Weight in bits of outcome row `o` of field `k` (the model's weight of the row's level). */

@@ -7,12 +7,14 @@
  *   nationalId                  <f>.id     float64    8   canonical digits as a number (national-id-input.ts);
  *                                                             a KEYED register: the 48-bit HMAC tag instead
  *   personName / given / family <f>.norm   utf8       4 + ~20   normalised, family · middle · given
- *   date                        <f>.date   int32      4   packed yyyymmdd, 0 = unknown part
+ *                                                             (+ its written text when no style renders it:
+ *                                                             written-form.ts)
+ *   date                        <f>.date   int32      4   packed yyyymmdd, 0 = unknown part | written format << 27
  *   sex                         <f>.sex    uint8      1   code 1 male / 2 female | written form << 2
  *   category                    <f>.cat    int32      4   code of the folded value (category-dictionary.ts)
  *   text                        <f>.fold   ascii      4 + length   folded (foldToAscii)
  *   identifier                  <f>.fold   ascii      4 + length   identifierForm (an address keeps its punctuation)
- *   (every record)              $form      uint8      1   written forms (written-form.ts)
+ *   (every record)              $form      uint8      1   name styles, record id type (written-form.ts)
  *   (every record)              $recordId  float64    8   input position, when there is no idField
  *                                          utf8       4 + length   String(record id), with idField
  *   + 1 null bit per column
@@ -21,8 +23,9 @@
  * start with `$`, which keeps them apart from any `<field>.<form>` name.
  *
  * PRIMARY fields: the first nationalId (the lookup ID — required), the first name-kind field
- * (its written style goes into the form byte; a personName also feeds the "did you mean" key),
- * the first date (date of birth: ID consistency, "did you mean") and the first sex field.
+ * (a personName also feeds the "did you mean" key), the first date (date of birth: ID
+ * consistency, "did you mean") and the first sex field. Every name and date field keeps its
+ * written form (written-form.ts): the first three name fields' styles are in the form byte.
  */
 import { missingValuesOf, type MissingValues } from '../text/missing-values.js';
 import type { ColumnSpec } from '../block/record-store.js';
@@ -31,6 +34,7 @@ import type { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import type { FieldKind, Schema } from '../schema.js';
 import { resolveDateOptions, type ResolvedDateOptions } from '../text/date.js';
 import type { RegisterNameLocale } from './person-name-form.js';
+import { NAME_SLOTS } from './written-form.js';
 
 /** Field families that share a comparison (outcome table). */
 export type FieldGroup = 'id' | 'name' | 'date' | 'sex' | 'other';
@@ -62,6 +66,12 @@ export interface FieldPlan {
   readonly keyed: KeyedIdHasher | null;
   /** Names and other text fields: the schema's placeholders, read as missing (missing-values.ts); else null. */
   readonly missing: MissingValues | null;
+  /**
+   * Names: the slot of the form byte holding the field's written style (its place among the
+   * schema's name fields, 0 .. NAME_SLOTS − 1), or −1 when the style is in the cell (written-form.ts).
+   * −1 for other kinds.
+   */
+  readonly nameSlot: number;
 }
 
 export interface RegisterLayout {
@@ -109,6 +119,7 @@ export function registerLayout(schema: Schema, hasIdField: boolean, keyed: Keyed
   const columns: ColumnSpec[] = [];
   const fields: FieldPlan[] = [];
   const seen = new Set<FieldGroup>();
+  let names = 0;
   schema.fields.forEach((f, index) => {
     const group = groupOf(f.kind);
     const primary = !seen.has(group);
@@ -153,6 +164,7 @@ export function registerLayout(schema: Schema, hasIdField: boolean, keyed: Keyed
         category: f.kind === 'category',
         keyed: group === 'id' ? keyed : null,
         missing: group === 'name' || group === 'other' ? missingValuesOf(f.spec) : null,
+        nameSlot: group !== 'name' ? -1 : names < NAME_SLOTS ? names++ : -1,
       }),
     );
   });

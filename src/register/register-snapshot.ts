@@ -6,16 +6,23 @@
  *
  *   sections   store.c<c>.*                    the lean store, column by column
  *              index.0.*  index.1.*  index.2.*  ID, earlier IDs, "did you mean" (when built)
- *   meta       { format: 'khop.register', version: 1, schema, options, policy, model (FS JSON),
+ *   meta       { format: 'khop.register', version: 3, schema, options, policy, model (FS JSON),
  *                baseRows, inputRows, rejectedCount, issues, dictionary (category values),
  *                delta: { id, earlier, candidate }   entries (lo, hi, row) as u32 bytes
  *                tombstones: dead rows as u32 bytes, deadPending,
  *                keyCheck: hex HMAC check value of the ID key — keyed registers only,
  *                identifierForm: the identifier form version (IDENTIFIER_FORM_VERSION) }
  *
- * KEYED registers (Register.build with `idSecret`) are written as layout version 2 with a
+ * KEYED registers (Register.build with `idSecret`) are written as layout version 4 with a
  * `keyCheck` (keyed-id-hash.ts; never the secret or the key): a khop that predates keyed
  * registers refuses them (SNAPSHOT_VERSION) instead of reading HMAC keys as XXH64 ones.
+ *
+ * Layout versions: 1 (unkeyed) and 2 (keyed) kept the written form of the primary name and date
+ * only, the date's format in the form byte; 3 (unkeyed) and 4 (keyed) keep every name and date
+ * field's (written-form.ts: the date's format in its cell, name styles by slot, name tails).
+ * A snapshot of version 1 or 2 is refused with SNAPSHOT_VERSION ("rebuild it"): its form bytes
+ * would read as other fields' styles, and it does not hold the written forms the verdicts need
+ * (an identical claim would stay "equivalent"). A khop before version 3 refuses 3 and 4 alike.
  * Loading one needs the same secret: none, or a secret whose check value differs, is refused
  * with INVALID_OPTION naming `idSecret`; a secret given for an unkeyed snapshot is refused too
  * (the caller expects protection the file does not have).
@@ -47,9 +54,11 @@ import { Tombstones } from './tombstones.js';
 import { copyStore } from './store-copy.js';
 
 const FORMAT = 'khop.register';
-const VERSION = 1;
+const VERSION = 3;
 /** Layout version of a keyed register (VERSION + a keyCheck). */
-const KEYED_VERSION = 2;
+const KEYED_VERSION = 4;
+/** The layout versions before every name and date field kept its written form (see the file header). */
+const EARLIER_VERSIONS: readonly unknown[] = [1, 2];
 
 export interface RegisterMeta {
   format: typeof FORMAT;
@@ -188,6 +197,11 @@ export async function loadRegister(path: string, keyed: KeyedIdHasher | null = n
   const m = snap.meta as RegisterMeta | null;
   if (m === null || typeof m !== 'object' || m.format !== FORMAT) {
     throw new KhopError('SNAPSHOT_FOREIGN', 'Register.load: the snapshot does not hold a khop register');
+  }
+  if (EARLIER_VERSIONS.includes(m.version)) {
+    throw new KhopError('SNAPSHOT_VERSION', `Register.load: the register was saved by an earlier khop (layout version ${String(m.version)}), which kept the written form of its first name and date field only; rebuild it from its rows with this version`, {
+      details: { found: m.version, supported: [VERSION, KEYED_VERSION] },
+    });
   }
   if (m.version !== VERSION && m.version !== KEYED_VERSION) {
     throw new KhopError('SNAPSHOT_VERSION', `Register.load: register layout version ${String(m.version)} is not supported`);

@@ -31,7 +31,7 @@ import { hasLetter } from '../text/person-name.js';
 import { PLACEHOLDER_ISSUE } from '../text/missing-values.js';
 import type { CategoryDictionary } from './category-dictionary.js';
 import type { FieldPlan, RegisterLayout } from './register-layout.js';
-import { dateFormatOf, nameStyleOf, packForm, packSex, sexCodeOf, sexFormOf } from './written-form.js';
+import { dateFormatOf, nameStyleOf, nameTailOf, packDateCell, packForm, packSex, sexCodeOf, sexFormOf, withNameStyle } from './written-form.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
 import { isExactNumber, typeName } from '../util/type-name.js';
@@ -243,8 +243,8 @@ export class RowIngester {
     const cells = this.cells;
     cells.fill(null);
     this.idDigits = id.digits;
-    let nameStyle = 0;
-    let dateFormat = 0;
+    let nameStyles = 0;
+    let nameTail = false;
     let full: NameEntry | null = null;
     let dob = 0;
     for (const f of L.fields) {
@@ -265,14 +265,23 @@ export class RowIngester {
       const v = cells[f.storeColumn];
       if (v === null) continue;
       const e = this.nameEntry as NameEntry | null;
-      if (f === L.name) {
-        if (e === null) nameStyle = nameStyleOf(textOf(raw)!, v as string);
-        else nameStyle = e.style >= 0 ? e.style : (e.style = nameStyleOf(textOf(raw)!, e.norm));
+      if (f.group === 'name') {
+        // Its written form (written-form.ts): the style in the form byte, or in a tail of the cell.
+        const text = textOf(raw)!;
+        const norm = v as string;
+        const style = e === null ? nameStyleOf(text, norm) : e.style >= 0 ? e.style : (e.style = nameStyleOf(text, e.norm));
+        if (f.nameSlot >= 0) nameStyles = withNameStyle(nameStyles, f.nameSlot, style);
+        const tail = nameTailOf(style, text, f.nameSlot >= 0);
+        if (tail !== null) {
+          cells[f.storeColumn] = norm + tail;
+          nameTail = true;
+        }
       }
       if (f === L.fullName) full = e;
-      if (f === L.date) {
-        dob = v as number;
-        dateFormat = dateFormatOf(textOf(raw)!, dob);
+      if (f.group === 'date') {
+        const packed = v as number;
+        if (f === L.date) dob = packed;
+        cells[f.storeColumn] = packDateCell(packed, dateFormatOf(textOf(raw)!, packed, f.dateOptions!.mdy));
       }
     }
     // A row that contradicts its own ID (the CCCD's birth year or sex digit) is kept as the
@@ -282,7 +291,7 @@ export class RowIngester {
       const sexCell = L.sex === null ? null : cells[L.sex.storeColumn];
       if (typeof sexCell === 'number' && sexCodeOf(sexCell) !== (id.sex === 'male' ? 1 : 2)) this.issue(L.id.name, 'id contradicts the sex');
     }
-    cells[L.formColumn] = packForm(nameStyle, dateFormat, ridIsNumber);
+    cells[L.formColumn] = packForm(nameStyles, nameTail, ridIsNumber);
     cells[L.recordIdColumn] = L.recordIdType === 'float64' ? (rid as number) : String(rid);
     this.readEarlier(earlierRaw);
     // candidateKey(norm, dob): the name's head (memoised with the name) and the date.

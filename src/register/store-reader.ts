@@ -6,7 +6,7 @@
  *   text(c, row)     the cell's bytes (TextColumnReader, read in place) decoded by the native
  *                    UTF-8 decoder of a Buffer view over the chunk's pool (cached per chunk,
  *                    re-made when the store re-allocates that pool)
- *   nameOutcome(…)   a claimed name compared with the cell's bytes in place (compareNameUtf8:
+ *   nameOutcome(…)   a claimed name compared with the cell's bytes in place (compareNameCell:
  *                    the "exact as written" test of written-form.ts first — most verified names
  *                    are written as the register wrote them — then, for a name that differs in
  *                    letters, its fold as bytes): no string of the cell decoded unless the
@@ -28,7 +28,7 @@
 import { Buffer } from 'node:buffer';
 import type { ColumnChunk, RecordStore } from '../block/record-store.js';
 import type { TextColumnReader } from '../block/text-column.js';
-import { compareName, compareNameUtf8, type ClaimName } from './name-verdict.js';
+import { compareNameCell, compareNameCellText, type ClaimName } from './name-verdict.js';
 
 type Values = Float64Array | Int32Array | Uint8Array;
 
@@ -148,21 +148,21 @@ export class StoreReader {
   }
 
   /**
-   * compareName(claim, text(c, row), style) — the outcome of claimed name `claim` against the
-   * name in text cell (c, row), written in name style `style` — read in place by
-   * compareNameUtf8; the decoded string only for what that leaves to the native decoder (text
-   * outside the BMP, malformed bytes) and for a missing cell.
+   * The outcome of claimed name `claim` against the name cell (c, row) — its normalised name,
+   * written in name style `style` (−1: the style is in the cell), maybe with a tail when `tail`
+   * (written-form.ts) — read in place by compareNameCell; the decoded string only for what that
+   * leaves to the native decoder (text outside the BMP, malformed bytes) and for a missing cell.
    */
-  nameOutcome(c: number, row: number, claim: ClaimName | null, style: number): number {
+  nameOutcome(c: number, row: number, claim: ClaimName | null, style: number, tail: boolean): number {
     const t = this.texts[c]!;
     if (claim !== null && !this.isNull(c, row)) {
       const u = t.units(row);
       if (u instanceof Uint8Array) {
-        const o = compareNameUtf8(claim, u, t.start(row), t.end(row), style);
+        const o = compareNameCell(claim, u, t.start(row), t.end(row), style, tail);
         if (o >= 0) return o;
       }
     }
-    return compareName(claim, this.text(c, row), style);
+    return compareNameCellText(claim, this.text(c, row), style);
   }
 
   /** The text of a text cell, null when missing (row must exist). */

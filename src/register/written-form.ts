@@ -1,19 +1,46 @@
 /**
- * Written forms: how a register value was WRITTEN, kept in one byte per record so that a
- * claim can be told "exact" (identical as written) apart from "equivalent" (equal once
- * normalised) without storing the original text next to the normalised one.
+ * Written forms: how a register value was WRITTEN, kept without a second copy of the value, so
+ * that a claim can be told "exact" (identical, as written) apart from "equivalent" (equal once
+ * normalised). Every name and date field has one, primary or not; a sex cell has its own.
  *
  * The form byte of a record (`$form`, uint8):
  *
- *     bit   7          6            5 4 3 2        1 0
- *         ┌──────────┬────────────┬──────────────┬────────────┐
- *         │ recordId │ (reserved, │ date format  │ name style │
- *         │ is number│  0)        │ 0..10        │ 0..3       │
- *         └──────────┴────────────┴──────────────┴────────────┘
+ *     bit   7          6           5 4         3 2         1 0
+ *         ┌──────────┬───────────┬───────────┬───────────┬───────────┐
+ *         │ recordId │ a name    │ name      │ name      │ name      │
+ *         │ is number│ cell has  │ slot 2    │ slot 1    │ slot 0    │
+ *         │          │ a tail    │ style     │ style     │ style     │
+ *         └──────────┴───────────┴───────────┴───────────┴───────────┘
  *
  *   name style   1 lower case (= the normalised form)  2 Title Case  3 UPPER CASE
- *                0 anything else (NFD, new-style tones, odd spacing, given-name-first…)
- *   date format  see DATE_FORMAT below; 0 = any other writing
+ *                0 anything else (NFD, new-style tones, odd spacing or case, punctuation…)
+ *   slot         the name field's place among the schema's name fields (register-layout.ts:
+ *                FieldPlan.nameSlot); the primary name is slot 0. A fourth name field and
+ *                later ones have no slot: their style is in their cell's tail.
+ *
+ * A name cell (utf8) is the normalised name, followed — only when the style alone cannot
+ * render the value as written — by a TAIL: a 0x00 byte (a normalised name has no control
+ * character), a style code byte, and for style 0 the written text itself (trimmed):
+ *
+ *     norm                              style 1–3 in the form byte (the usual case: no tail)
+ *     norm 0x00 0x00 written           style 0: the text as written (NFD, "Nguyễn  văn An"…)
+ *     norm 0x00 0x02 | 0x03            a name field without a slot, Title / UPPER case
+ *
+ * Bit 6 of the form byte says some name cell of the row has a tail, so a row without one
+ * (nearly all) is never scanned for the separator. A written text that is not well-formed
+ * UTF-16 (a lone surrogate: no UTF-8 form) keeps no text: a claim can then be at most
+ * equivalent to it.
+ *
+ * A date cell (int32) carries its written format in its top bits, as a sex cell does:
+ *
+ *     bit  31    30 29 28 27          26 … 0
+ *         ┌────┬─────────────────┬──────────────────────────┐
+ *         │ 0  │ format 0..15    │ packed yyyymmdd (< 2^27)  │   cell = packed | format << 27
+ *         └────┴─────────────────┴──────────────────────────┘
+ *
+ *   format       DATE_FORMAT below; 0 = any other writing (a claim can be at most
+ *                "equivalent": the register keeps the date, not the text). The day-first
+ *                patterns are written month first in a field whose date order is 'mdy'.
  *
  * A sex cell (uint8) carries its own written form next to the code:
  *
@@ -23,18 +50,25 @@
  *         │      │ 0..9 (SEX_FORM)│ 1 M, 2 F │     code = value & 3, form = value >>> 2
  *         └──────┴────────────────┴──────────┘
  *
- * A value written in form 0 keeps only its normalised form: a claim can be at most
- * "equivalent" to it (documented trade-off: 1 byte per record instead of a second copy of
- * every name). Only the PRIMARY name and date fields have a form (sex fields all do);
- * secondary fields are "exact" when the claim is written as their normalised form.
+ * Cost: nothing per record beyond the form byte for a value written in one of the styles or
+ * formats (a name in lower, Title or UPPER case, a date in a DATE_FORMAT); 2 bytes + the text's
+ * length for a name written otherwise, 2 bytes for a Title / UPPER name without a slot.
  */
+
+import { isWellFormedText } from '../util/well-formed.js';
 
 export const NAME_STYLE_OTHER = 0;
 export const NAME_STYLE_LOWER = 1;
 export const NAME_STYLE_TITLE = 2;
 export const NAME_STYLE_UPPER = 3;
 
-/** Date formats by code (index); 0 = other. */
+/** Name fields whose style the form byte holds (slots 0 .. NAME_SLOTS − 1). */
+export const NAME_SLOTS = 3;
+
+/**
+ * Date formats by code (index); 0 = other. A pattern starting with the day (dd/mm/yyyy, d.m.yyyy…)
+ * is written month first in a field whose date order is 'mdy' (isDateWritten's `mdy`).
+ */
 export const DATE_FORMAT = Object.freeze([
   '',
   'dd/mm/yyyy',
@@ -47,28 +81,78 @@ export const DATE_FORMAT = Object.freeze([
   'mm/yyyy',
   'yyyy/mm/dd',
   'yyyy-mm',
+  'yyyy.mm.dd',
+  'd-m-yyyy',
+  'd.m.yyyy',
+  'yyyy-mm-dd 00:00:00',
+  'yyyy-mm-ddT00:00:00',
 ] as const);
 
 const NAME_MASK = 0x03;
-const DATE_SHIFT = 2;
-const DATE_MASK = 0x0f;
+const NAME_TAIL_BIT = 0x40;
 const RID_NUMBER_BIT = 0x80;
 
-/** Pack the parts of a form byte. */
-export function packForm(nameStyle: number, dateFormat: number, ridIsNumber: boolean): number {
-  return (nameStyle & NAME_MASK) | ((dateFormat & DATE_MASK) << DATE_SHIFT) | (ridIsNumber ? RID_NUMBER_BIT : 0);
+/** Pack the parts of a form byte: `nameStyles` is the slots' styles, each at bits 2·slot (withNameStyle). */
+export function packForm(nameStyles: number, nameTail: boolean, ridIsNumber: boolean): number {
+  return (nameStyles & 0x3f) | (nameTail ? NAME_TAIL_BIT : 0) | (ridIsNumber ? RID_NUMBER_BIT : 0);
 }
 
-export function formNameStyle(form: number): number {
-  return form & NAME_MASK;
+/** `nameStyles` with slot `slot` set to `style`. */
+export function withNameStyle(nameStyles: number, slot: number, style: number): number {
+  return nameStyles | ((style & NAME_MASK) << (2 * slot));
 }
 
-export function formDateFormat(form: number): number {
-  return (form >>> DATE_SHIFT) & DATE_MASK;
+/** The style of name slot `slot` in a form byte. */
+export function formNameStyle(form: number, slot = 0): number {
+  return (form >>> (2 * slot)) & NAME_MASK;
+}
+
+/** True when some name cell of the record has a tail (bit 6). */
+export function formHasNameTail(form: number): boolean {
+  return (form & NAME_TAIL_BIT) !== 0;
 }
 
 export function formRecordIdIsNumber(form: number): boolean {
   return (form & RID_NUMBER_BIT) !== 0;
+}
+
+/** The byte that starts a name cell's tail. */
+export const NAME_TAIL_SEPARATOR = 0;
+
+/**
+ * A name cell: `norm` alone, or with the tail that `style` needs (see the file header) —
+ * `slotted`: the field's style is in the form byte. Returns null when no tail is needed.
+ */
+export function nameTailOf(style: number, written: string, slotted: boolean): string | null {
+  if (style === NAME_STYLE_OTHER) return isWellFormedText(written) ? '\u0000\u0000' + written : slotted ? null : '\u0000\u0000';
+  if (slotted || style === NAME_STYLE_LOWER) return null;
+  return '\u0000' + String.fromCharCode(style);
+}
+
+/** The end of the normalised name in the name cell `bytes[start .. end)`: its tail's separator, or `end`. */
+export function nameCellNormEnd(bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (bytes[i] === NAME_TAIL_SEPARATOR) return i;
+  return end;
+}
+
+/** Bit position of a date cell's format code. */
+const DATE_SHIFT = 27;
+/** The packed date bits of a date cell. */
+const DATE_PACKED_MASK = (1 << DATE_SHIFT) - 1;
+
+/** A date cell: packed yyyymmdd (< 2^27: years up to 9999) and its format code 0..15. */
+export function packDateCell(packed: number, format: number): number {
+  return packed | ((format & 0x0f) << DATE_SHIFT);
+}
+
+/** The packed yyyymmdd date of a date cell. */
+export function dateCellPacked(cell: number): number {
+  return cell & DATE_PACKED_MASK;
+}
+
+/** The written-format code of a date cell (DATE_FORMAT). */
+export function dateCellFormat(cell: number): number {
+  return (cell >>> DATE_SHIFT) & 0x0f;
 }
 
 /** Upper case of one UTF-16 unit when it stays one unit (all Vietnamese letters do), else −1. */
@@ -188,14 +272,18 @@ function digitsAt(s: string, at: number, v: number, width: number): number {
  * True when `s` is the packed yyyymmdd date `packed` written in format `code` (DATE_FORMAT:
  * dd / mm two digits, d / m as many as they have, yyyy four or more, other characters as
  * they are; unknown parts as 0 / 00) — compared in place, without making the date's string
- * (the claim path asks this of every claim whose date equals the record's). False for code 0.
+ * (the claim path asks this of every claim whose date equals the record's). `mdy`: a pattern
+ * that starts with the day is written month first (a field whose date order is 'mdy'). False
+ * for code 0.
  */
-export function isDateWritten(s: string, packed: number, code: number): boolean {
+export function isDateWritten(s: string, packed: number, code: number, mdy = false): boolean {
   const pattern = code > 0 ? DATE_FORMAT[code] : undefined;
   if (pattern === undefined) return false;
   const y = Math.floor(packed / 10000);
   const m = Math.floor(packed / 100) % 100;
   const d = packed % 100;
+  // Month first: the pattern's day letters stand for the month and its month letters for the day.
+  const swap = mdy && pattern.charCodeAt(0) === 0x64; /* d */
   let at = 0;
   for (let p = 0; p < pattern.length; ) {
     const c = pattern.charCodeAt(p);
@@ -204,7 +292,7 @@ export function isDateWritten(s: string, packed: number, code: number): boolean 
       p += 4;
     } else if (c === 0x6d /* m */ || c === 0x64 /* d */) {
       const two = pattern.charCodeAt(p + 1) === c;
-      at = digitsAt(s, at, c === 0x6d ? m : d, two ? 2 : 0);
+      at = digitsAt(s, at, (c === 0x6d) !== swap ? m : d, two ? 2 : 0);
       p += two ? 2 : 1;
     } else {
       if (s.charCodeAt(at) !== c) return false;
@@ -227,18 +315,26 @@ function guessDateFormat(s: string): number {
     if (c2 === 0x2e) return 6; // dd.mm.yyyy
     if (c4 === 0x2d) return 3; // yyyy-mm-dd
     if (c4 === 0x2f) return 9; // yyyy/mm/dd
+    if (c4 === 0x2e) return 11; // yyyy.mm.dd
     return 0;
   }
   if (n === 8 && s.indexOf('/') < 0 && s.indexOf('-') < 0 && s.indexOf('.') < 0) return 4; // yyyymmdd
   if (n === 4) return 7;
   if (n === 7) return c2 === 0x2f ? 8 : c4 === 0x2d ? 10 : 0;
-  return s.indexOf('/') > 0 ? 2 : 0;
+  if (n === 19) return s.charCodeAt(10) === 0x54 ? 15 : 14; // yyyy-mm-ddT00:00:00, yyyy-mm-dd 00:00:00
+  return s.indexOf('/') > 0 ? 2 : s.indexOf('-') > 0 ? 12 : s.indexOf('.') > 0 ? 13 : 0;
 }
 
-/** Format code of a date as written (trimmed string, or the digits of a number) for its parsed value. */
-export function dateFormatOf(written: string, packed: number): number {
+/**
+ * Format code of a date as written (trimmed string, or the digits of a number) for its parsed
+ * value; `mdy` as in isDateWritten. 0 when no format writes it so.
+ */
+export function dateFormatOf(written: string, packed: number, mdy = false): number {
   const code = guessDateFormat(written);
-  return code !== 0 && isDateWritten(written, packed, code) ? code : 0;
+  if (code !== 0 && isDateWritten(written, packed, code, mdy)) return code;
+  // Not the likely one (a mixed-width date such as 05/1/1990 is none): the others, in order.
+  for (let c = 1; c < DATE_FORMAT.length; c++) if (c !== code && isDateWritten(written, packed, c, mdy)) return c;
+  return 0;
 }
 
 /** Written forms of sex by form code (index): [male, female]; 0 = any other writing. */

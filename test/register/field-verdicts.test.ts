@@ -10,8 +10,7 @@ import { compareDateField, compareIdField, sameIdOutcome, writeIdDigits } from '
 import { idDigits, idNumber } from '../../src/register/national-id-input.js';
 import { registerLayout } from '../../src/register/register-layout.js';
 import { NationalIdLevel, compareNationalIdStrings } from '../../src/compare/national-id-level.js';
-import { formatPackedDate } from '../../src/text/date.js';
-import { isDateWritten } from '../../src/register/written-form.js';
+import { isDateWritten, packDateCell } from '../../src/register/written-form.js';
 import { DATE, ID, O_RECORD_MISSING } from '../../src/register/verdict.js';
 import type { ParsedNationalId } from '../../src/text/national-id.js';
 import { defineSchema } from '../../src/schema.js';
@@ -101,14 +100,14 @@ describe('compareDateField: the equal-date memo', () => {
     const records = fc.constantFrom(19900501, 19900000, 19900500, 19900105, 19910501);
     const fields = fc.constantFrom(DOB, DOB2);
     fc.assert(
-      fc.property(written, written, fc.array(fc.tuple(records, fc.integer({ min: -1, max: 16 }), fields), { minLength: 1, maxLength: 12 }), (a, b, calls) => {
+      fc.property(written, written, fc.array(fc.tuple(records, fc.integer({ min: 0, max: 15 }), fields), { minLength: 1, maxLength: 12 }), (a, b, calls) => {
         const raw = { dob: a, dob2: b };
         const kept = new PreparedClaim(raw, layout);
         for (const [record, format, f] of calls) {
-          // A secondary date field has no written form (−1), as the evaluator passes it.
-          const fmt = f === DOB ? format : -1;
+          // Every date field's cell carries its written format (written-form.ts).
+          const cell = packDateCell(record, format);
           const fresh = new PreparedClaim(raw, layout);
-          expect(compareDateField(kept, f, record, fmt)).toBe(compareDateField(fresh, f, record, fmt));
+          expect(compareDateField(kept, f, cell)).toBe(compareDateField(fresh, f, cell));
         }
       }),
       { seed: 8, numRuns: 1500 },
@@ -116,14 +115,16 @@ describe('compareDateField: the equal-date memo', () => {
   });
 
   it('is exact exactly when the record’s rendering is the claim’s text', () => {
-    const claim = new PreparedClaim({ dob: '1990-05-01', dob2: '1990-05-01' }, layout);
-    expect(compareDateField(claim, DOB, 19900501, 3)).toBe(DATE.EXACT); // yyyy-mm-dd
+    const claim = new PreparedClaim({ dob: '1990-05-01', dob2: '01/05/1990' }, layout);
+    expect(compareDateField(claim, DOB, packDateCell(19900501, 3))).toBe(DATE.EXACT); // yyyy-mm-dd
     expect(isDateWritten('1990-05-01', 19900501, 3)).toBe(true);
-    expect(compareDateField(claim, DOB, 19900501, 1)).toBe(DATE.FORMAT); // dd/mm/yyyy
-    expect(compareDateField(claim, DOB, 19900501, 3)).toBe(DATE.EXACT); // from the memo
-    // Another date field starts afresh: its secondary form (ISO) is the claim's text.
-    expect(compareDateField(claim, DOB2, 19900501, -1)).toBe(DATE.EXACT);
-    expect(compareDateField(claim, DOB, 19900501, 1)).toBe(DATE.FORMAT);
-    expect(formatPackedDate(19900501)).toBe('1990-05-01');
+    expect(compareDateField(claim, DOB, packDateCell(19900501, 1))).toBe(DATE.FORMAT); // dd/mm/yyyy
+    expect(compareDateField(claim, DOB, packDateCell(19900501, 3))).toBe(DATE.EXACT); // from the memo
+    expect(compareDateField(claim, DOB, packDateCell(19900501, 0))).toBe(DATE.FORMAT); // written otherwise
+    // Another date field starts afresh, with its own written form.
+    expect(compareDateField(claim, DOB2, packDateCell(19900501, 1))).toBe(DATE.EXACT);
+    expect(compareDateField(claim, DOB2, packDateCell(19900501, 3))).toBe(DATE.FORMAT);
+    expect(compareDateField(claim, DOB, packDateCell(19900501, 1))).toBe(DATE.FORMAT);
+    expect(compareDateField(claim, DOB, packDateCell(19900502, 3))).toBe(DATE.ONE_DAY);
   });
 });

@@ -179,3 +179,34 @@ describe('identifier form of a saved register', () => {
     }
   });
 });
+
+describe('layout version of a saved register', () => {
+  it('a snapshot of layout version 1 or 2 (before every name and date field kept its written form) is refused SNAPSHOT_VERSION, unkeyed and keyed', async () => {
+    const { readSnapshot, writeSnapshot } = await import('../../src/io/snapshot.js');
+    const folder = await mkdtemp(join(tmpdir(), 'khop-layout-'));
+    try {
+      const idSecret = 'a-test-secret-of-32-bytes-000000';
+      for (const [what, options, current, earlier] of [
+        ['unkeyed', {}, 3, 1],
+        ['keyed', { idSecret }, 4, 2],
+      ] as const) {
+        const reg = await Register.build(SCHEMA, ROWS, { idField: 'rid', ...options });
+        const path = join(folder, `${what}.khop`);
+        await reg.save(path);
+        const snap = await readSnapshot(path, { shared: false });
+        const user = (snap.meta as { user: Record<string, unknown> }).user;
+        expect(user['version'], what).toBe(current);
+        const back = await Register.load(path, options);
+        expect(back.authenticate(claimOf(7)).fields['name'], what).toEqual({ result: 'exact', reason: 'as-written' }); // "Hồ   Văn   Bình"
+        // The same file as the earlier layout's number says.
+        const meta = { ...(snap.meta as Record<string, unknown>), user: { ...user, version: earlier } };
+        await writeSnapshot(path, { meta, sections: [...snap.sections].map(([name, data]) => ({ name, data })) });
+        const old = await Register.load(path, options).then(() => null, (e: unknown) => e as { code?: string; message?: string });
+        expect(old?.code, what).toBe('SNAPSHOT_VERSION');
+        expect(old?.message, what).toContain('rebuild it');
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -541,3 +541,115 @@ describe('a category, text or identifier value written exactly as registered', (
     }
   });
 });
+
+describe('every name and date field keeps its written form (written-form.ts)', () => {
+  // Split name: ho is the first name field (slot 0), ten the second (slot 1); dob2 a second date;
+  // n2, n3 fill the form byte's last slot and go past it (n3's style is kept in its cell).
+  const SPLIT = {
+    id: { kind: 'nationalId' },
+    ho: { kind: 'familyName' },
+    ten: { kind: 'givenName' },
+    dob: { kind: 'date' },
+    dob2: { kind: 'date' },
+    n2: { kind: 'givenName' },
+    n3: { kind: 'givenName' },
+  } as const;
+  const EXACT_ONLY = { require: { ho: ['exact'], ten: ['exact'], dob: ['exact'], dob2: ['exact'], n2: ['exact'], n3: ['exact'] } } as const;
+  const base = { recordId: 'r1', id: '001090012345', ho: 'Nguyễn Văn', ten: 'Hòa', dob: '05/01/1990', dob2: '1990-01-05', n2: 'An', n3: 'Bình' };
+
+  async function check(stored: Record<string, string>, claimed: Record<string, string>, expected: Record<string, string>, schema: Record<string, unknown> = SPLIT): Promise<void> {
+    const row = { ...base, ...stored };
+    const r = await Register.build(schema as typeof SPLIT, [row], { idField: 'recordId', policy: EXACT_ONLY, candidateSearch: false });
+    const { recordId: _rid, ...claim } = { ...row, ...claimed };
+    const v = r.authenticate(claim);
+    for (const [f, want] of Object.entries(expected)) expect(fieldOf(v, f), `${f}: stored ${JSON.stringify(row[f as keyof typeof row])}, claimed ${JSON.stringify(claim[f as keyof typeof claim])}`).toBe(want);
+  }
+
+  it('a claim identical to the stored value is exact in every name field, whatever its case, Unicode form or spacing, and VERIFIED under an exact-only policy', async () => {
+    for (const ten of ['Hòa', 'An', 'HOA', 'Mai Anh', 'hòa', 'Hòa'.normalize('NFD'), 'Mai  Anh', 'mAI Anh', 'Hoà']) {
+      for (const field of ['ho', 'ten', 'n2', 'n3']) {
+        const row = { ...base, [field]: ten };
+        const r = await Register.build(SPLIT, [row], { idField: 'recordId', policy: EXACT_ONLY });
+        const { recordId: _rid, ...claim } = row;
+        const v = r.authenticate(claim);
+        expect(fieldOf(v, field), `${field} = ${JSON.stringify(ten)}`).toBe('exact/as-written');
+        expect(v.status, `${field} = ${JSON.stringify(ten)}`).toBe('VERIFIED');
+      }
+    }
+  });
+
+  it('another writing of the same name is equivalent with its reason, in a field with a form-byte slot and in one without', async () => {
+    for (const field of ['ten', 'n3']) {
+      await check({ [field]: 'Hòa' }, { [field]: 'hòa' }, { [field]: 'equivalent/letter-case' });
+      await check({ [field]: 'Hòa' }, { [field]: 'HÒA' }, { [field]: 'equivalent/letter-case' });
+      await check({ [field]: 'HÒA' }, { [field]: 'Hòa' }, { [field]: 'equivalent/letter-case' });
+      await check({ [field]: 'Hòa' }, { [field]: 'Hoà' }, { [field]: 'equivalent/tone-placement' });
+      await check({ [field]: 'Hòa' }, { [field]: 'Hòa'.normalize('NFD') }, { [field]: 'equivalent/unicode-form' });
+      await check({ [field]: 'Hòa' }, { [field]: 'Hoa' }, { [field]: 'equivalent/diacritics' });
+      // A register value written irregularly: a claim of its canonical form differs on the register's side.
+      await check({ [field]: 'Hòa'.normalize('NFD') }, { [field]: 'Hòa' }, { [field]: 'equivalent/register-form' });
+      await check({ [field]: 'Mai  Anh' }, { [field]: 'Mai Anh' }, { [field]: 'equivalent/register-form' });
+      await check({ [field]: 'Hòa' }, { [field]: 'Hóa' }, { [field]: 'close/diacritics-differ' });
+    }
+  });
+
+  it('a full name stored in NFD or with odd spacing is exact when claimed identically, equivalent otherwise', async () => {
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' } } as const;
+    for (const name of ['Nguyễn Văn Hòa'.normalize('NFD'), 'Nguyễn  Văn   Hòa', 'NGUYỄN Văn hòa', 'Nguyễn-Văn-Hòa']) {
+      const r = await Register.build(schema, [{ id: '001090012345', name, dob: '05/01/1990' }], { policy: { require: { name: ['exact'] } } });
+      const same = r.authenticate({ id: '001090012345', name, dob: '05/01/1990' });
+      expect(fieldOf(same, 'name'), JSON.stringify(name)).toBe('exact/as-written');
+      expect(same.status).toBe('VERIFIED');
+      expect(r.authenticate({ id: '001090012345', name: 'Nguyễn Văn Hòa', dob: '05/01/1990' }).fields['name']!.result, JSON.stringify(name)).toBe('equivalent');
+    }
+  });
+
+  it('a date claimed as the register wrote it is exact in every date field, under either day/month order; another format is equivalent', async () => {
+    await check({ dob2: '05/01/1990' }, {}, { dob: 'exact/as-written', dob2: 'exact/as-written' });
+    await check({ dob2: '05/01/1990' }, { dob2: '1990-01-05' }, { dob2: 'equivalent/date-format' });
+    await check({ dob: '1990-01-05 00:00:00', dob2: '5.1.1990' }, {}, { dob: 'exact/as-written', dob2: 'exact/as-written' });
+    await check({ dob: '1990-01-05 00:00:00', dob2: '5.1.1990' }, { dob: '1990-01-05', dob2: '05.01.1990' }, { dob: 'equivalent/date-format', dob2: 'equivalent/date-format' });
+    // A writing no format renders (mixed widths) keeps the date only: at most equivalent, as documented.
+    await check({ dob2: '05/1/1990' }, {}, { dob2: 'equivalent/date-format' });
+    const mdy = { ...SPLIT, dob: { kind: 'date', order: 'mdy' }, dob2: { kind: 'date', order: 'mdy' } };
+    await check({ dob: '01/05/1990', dob2: '1/5/1990' }, {}, { dob: 'exact/as-written', dob2: 'exact/as-written' }, mdy);
+    await check({ dob: '01/05/1990', dob2: '1/5/1990' }, { dob: '1990-01-05', dob2: '01/05/1990' }, { dob: 'equivalent/date-format', dob2: 'equivalent/date-format' }, mdy);
+  });
+
+  it('the written forms survive save / load, compaction and add / update, and "did you mean" candidates report them', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, ten: { kind: 'givenName' }, dob: { kind: 'date' }, dob2: { kind: 'date' } } as const;
+    const rows = [
+      { rid: 'a', id: '001090012345', name: 'Nguyễn Văn Hòa'.normalize('NFD'), ten: 'Hòa', dob: '05/01/1990', dob2: '5.1.1990' },
+      { rid: 'b', id: '001090054321', name: 'Trần  Thị Mai', ten: 'MAI', dob: '1990-03-02', dob2: '02-03-1990' },
+    ];
+    const r = await Register.build(schema, rows, { idField: 'rid' });
+    r.add([{ rid: 'c', id: '001090099999', name: 'Lê Văn Tám'.normalize('NFD'), ten: 'Tám', dob: '1990', dob2: '1990.06.07' }]);
+    r.update('b', { ...rows[1]!, ten: 'Mai' });
+    const claims = [
+      { ...rows[0]! },
+      { ...rows[1]!, ten: 'Mai' },
+      { rid: 'c', id: '001090099999', name: 'Lê Văn Tám'.normalize('NFD'), ten: 'Tám', dob: '1990', dob2: '1990.06.07' },
+    ].map(({ rid: _rid, ...c }) => c);
+    const allExact = (v: Verdict): string[] => Object.values(v.fields).map((f) => f.result);
+    for (const c of claims) expect(allExact(r.authenticate(c))).toEqual(['exact', 'exact', 'exact', 'exact', 'exact']);
+    const dir = await mkdtemp(join(tmpdir(), 'khop-forms-'));
+    try {
+      await r.save(join(dir, 'r.khop'));
+      const back = await Register.load(join(dir, 'r.khop'));
+      back.compact();
+      for (const c of claims) expect(allExact(back.authenticate(c))).toEqual(['exact', 'exact', 'exact', 'exact', 'exact']);
+      // Found by name + date of birth: the candidate's fields as the record's.
+      const v = back.authenticate({ ...claims[0]!, id: '001090011111' });
+      expect(v.status).toBe('NOT_FOUND');
+      expect(v.candidates?.[0]?.recordId).toBe('a');
+      expect(Object.entries(v.candidates![0]!.fields!).filter(([f]) => f !== 'id').map(([, x]) => x.result)).toEqual(['exact', 'exact', 'exact', 'exact']);
+      const t = await back.authenticateAll(claims);
+      for (let i = 0; i < claims.length; i++) expect(t.verdict(i)).toEqual(back.authenticate(claims[i]!));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { RecordStore } from '../../src/block/record-store.js';
 import { StoreReader } from '../../src/register/store-reader.js';
-import { ClaimName, compareName } from '../../src/register/name-verdict.js';
+import { ClaimName, compareName, compareNameCellText } from '../../src/register/name-verdict.js';
+import { NAME_STYLE_LOWER } from '../../src/register/written-form.js';
 import { NAME, O_CLAIM_MISSING, O_RECORD_MISSING } from '../../src/register/verdict.js';
 
 describe('StoreReader', () => {
@@ -78,25 +79,33 @@ describe('StoreReader', () => {
     );
   });
 
-  it('nameOutcome answers compareName on the decoded cell, across chunks, for missing cells and text outside the BMP (property)', () => {
+  it('nameOutcome answers compareNameCellText on the decoded cell (compareName on its name), across chunks, for missing cells, tails and text outside the BMP (property)', () => {
     const seen = new Set<number>();
     const letters = 'aăâbdđeêgiklmnoôơuưyàáảãạằắẳẵặềếểễệỳýỷỹỵ ';
     const value = fc.option(fc.oneof({ arbitrary: fc.string({ unit: fc.constantFrom(...letters), maxLength: 10 }), weight: 8 }, { arbitrary: fc.constantFrom('an 😀', 'nguyễn văn an', 'nguyen van an'), weight: 1 }), { nil: null });
+    // A cell's tail (written-form.ts): none, a written text (the value in NFD, in Title case, or 😀), no text, Title, UPPER.
+    const tail = fc.constantFrom(-1, 0, 1, 2, 3, 4, 5);
+    const tailOf = (v: string, t: number): string =>
+      t === 0 ? '\u0000\u0000' + v.normalize('NFD') : t === 1 ? '\u0000\u0000' + v.toUpperCase() + '😀' : t === 2 ? '\u0000\u0000' : t === 3 ? '\u0000\u0002' : t === 4 ? '\u0000\u0003' : t === 5 ? '\u0000\u0000' + v : '';
     fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.nat(3)), { minLength: 1, maxLength: 20 }), (values, asks) => {
+      fc.property(fc.array(fc.tuple(value, tail), { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: -1, max: 3 }), fc.nat(5)), { minLength: 1, maxLength: 20 }), (values, asks) => {
         const store = new RecordStore([{ name: 't', type: 'utf8' }], { chunkBits: 3 });
-        for (const v of values) store.append([v]);
+        for (const [v, t] of values) store.append([v === null ? null : v + tailOf(v, t)]);
         const reader = new StoreReader(store);
         for (const [r, style, how] of asks) {
           const row = r % values.length;
           const stored = reader.text(0, row);
-          // The stored value as written in a style, in another one, without diacritics, or another value.
-          const base = values[(row + (r & 1)) % values.length] ?? 'x';
-          const written = how === 0 ? base.toUpperCase() : how === 1 ? base : how === 2 ? base.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : base.split(' ').map((t) => (t === '' ? t : t[0]!.toUpperCase() + t.slice(1))).join(' ');
+          const hasTail = stored !== null && stored.includes('\u0000');
+          // The stored value as written in a style, in another one, without diacritics, as its tail, or another value.
+          const base = values[(row + (r & 1)) % values.length]![0] ?? 'x';
+          const written =
+            how === 0 ? base.toUpperCase() : how === 1 ? base : how === 2 ? base.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : how === 3 ? base.normalize('NFD') : how === 4 ? base.toUpperCase() + '😀' : base.split(' ').map((t) => (t === '' ? t : t[0]!.toUpperCase() + t.slice(1))).join(' ');
           const claim = written.trim() === '' ? null : new ClaimName(written.trim(), 'vi', true);
-          const expected = compareName(claim, stored, style);
+          const expected = compareNameCellText(claim, stored, style);
           seen.add(expected);
-          expect(reader.nameOutcome(0, row, claim, style)).toBe(expected);
+          expect(reader.nameOutcome(0, row, claim, style, hasTail)).toBe(expected);
+          // A cell without a tail: what compareName says of it.
+          if (!hasTail) expect(expected).toBe(compareName(claim, stored, style < 0 ? NAME_STYLE_LOWER : style));
         }
       }),
       { seed: 31, numRuns: 300 },

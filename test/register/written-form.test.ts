@@ -9,13 +9,18 @@ import {
   NAME_STYLE_TITLE,
   NAME_STYLE_UPPER,
   SEX_FORM,
+  dateCellFormat,
+  dateCellPacked,
   dateFormatOf,
-  formDateFormat,
+  formHasNameTail,
   formNameStyle,
   formRecordIdIsNumber,
   isNameInStyle,
   isNameInStyleUtf8,
   nameStyleOf,
+  nameCellNormEnd,
+  nameTailOf,
+  packDateCell,
   packForm,
   packSex,
   isDateWritten,
@@ -24,18 +29,21 @@ import {
   sexFormOfCell,
   sexLabelOf,
   upperUnit,
+  withNameStyle,
 } from '../../src/register/written-form.js';
 
 /**
  * Oracle: a packed yyyymmdd date written in format `code` as a string (0 or unknown → null),
  * spelled out format by format — what isDateWritten decides in place from DATE_FORMAT.
  */
-function renderDate(packed: number, code: number): string | null {
+function renderDate(packed: number, code: number, mdy = false): string | null {
   const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
   const pad4 = (n: number): string => (n < 1000 ? String(n).padStart(4, '0') : String(n));
   const y = Math.floor(packed / 10000);
-  const m = Math.floor(packed / 100) % 100;
-  const d = packed % 100;
+  // Month first ('mdy'): the day-first formats (1, 2, 5, 6, 12, 13) write the month where the day is.
+  const swap = mdy && [1, 2, 5, 6, 12, 13].includes(code);
+  const m = swap ? packed % 100 : Math.floor(packed / 100) % 100;
+  const d = swap ? Math.floor(packed / 100) % 100 : packed % 100;
   switch (code) {
     case 1: return `${pad2(d)}/${pad2(m)}/${pad4(y)}`;
     case 2: return `${d}/${m}/${pad4(y)}`;
@@ -47,6 +55,11 @@ function renderDate(packed: number, code: number): string | null {
     case 8: return `${pad2(m)}/${pad4(y)}`;
     case 9: return `${pad4(y)}/${pad2(m)}/${pad2(d)}`;
     case 10: return `${pad4(y)}-${pad2(m)}`;
+    case 11: return `${pad4(y)}.${pad2(m)}.${pad2(d)}`;
+    case 12: return `${d}-${m}-${pad4(y)}`;
+    case 13: return `${d}.${m}.${pad4(y)}`;
+    case 14: return `${pad4(y)}-${pad2(m)}-${pad2(d)} 00:00:00`;
+    case 15: return `${pad4(y)}-${pad2(m)}-${pad2(d)}T00:00:00`;
     default: return null;
   }
 }
@@ -156,15 +169,16 @@ describe('date formats', () => {
   it('every format renders a date that parses back to it and is detected as that format (property)', () => {
     const date = fc.record({ y: fc.integer({ min: 1900, max: 2099 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) });
     fc.assert(
-      fc.property(date, fc.integer({ min: 1, max: DATE_FORMAT.length - 1 }), ({ y, m, d }, code) => {
+      fc.property(date, fc.integer({ min: 1, max: DATE_FORMAT.length - 1 }), fc.boolean(), ({ y, m, d }, code, mdy) => {
         const precision = DATE_FORMAT[code] === 'yyyy' ? 0 : DATE_FORMAT[code]!.includes('d') ? 2 : 1;
         const packed = y * 10000 + (precision >= 1 ? m * 100 : 0) + (precision === 2 ? d : 0);
-        const text = renderDate(packed, code)!;
-        const parsed = parseDate(text);
+        const text = renderDate(packed, code, mdy)!;
+        const parsed = parseDate(text, { order: mdy ? 'mdy' : 'dmy' });
         expect(parsed.ok && parsed.packed).toBe(packed);
-        const detected = dateFormatOf(text, packed);
+        const detected = dateFormatOf(text, packed, mdy);
         // d/m/yyyy and dd/mm/yyyy coincide when day and month have two digits.
-        expect(renderDate(packed, detected)).toBe(text);
+        expect(renderDate(packed, detected, mdy)).toBe(text);
+        expect(isDateWritten(text, packed, detected, mdy)).toBe(true);
       }),
       { seed: 9, numRuns: 300 },
     );
@@ -186,11 +200,11 @@ describe('date formats', () => {
       fc.tuple(fc.nat(), fc.constantFrom('0', '1', '9', '/', '-', '.', 'x')).map(([i, c]) => (t: string) => (t.length === 0 ? c : t.slice(0, i % t.length) + c + t.slice((i % t.length) + 1))),
     );
     fc.assert(
-      fc.property(packedDate, code, packedDate, code, edit, (packed, c, otherPacked, otherCode, change) => {
-        const texts = [renderDate(packed, c), renderDate(packed, otherCode), renderDate(otherPacked, c), renderDate(packed + 1, c)];
+      fc.property(packedDate, code, packedDate, code, edit, fc.boolean(), (packed, c, otherPacked, otherCode, change, mdy) => {
+        const texts = [renderDate(packed, c, mdy), renderDate(packed, otherCode, mdy), renderDate(otherPacked, c, mdy), renderDate(packed + 1, c, mdy), renderDate(packed, c, !mdy)];
         for (const t of texts) {
           if (t === null) continue;
-          for (const s of [t, change(t)]) expect(isDateWritten(s, packed, c)).toBe(renderDate(packed, c) === s);
+          for (const s of [t, change(t)]) expect(isDateWritten(s, packed, c, mdy)).toBe(renderDate(packed, c, mdy) === s);
         }
       }),
       { seed: 12, numRuns: 3000 },
@@ -213,21 +227,46 @@ describe('date formats', () => {
     expect(dateFormatOf('05/1990', 19900500)).toBe(8);
     expect(dateFormatOf('1 May 1990', 19900501)).toBe(0);
     expect(dateFormatOf('01/05/1990 00:00', 19900501)).toBe(0);
+    expect(dateFormatOf('05/1/1990', 19900105)).toBe(0); // mixed widths: no format
+    expect(dateFormatOf('1990-01-05 00:00:00', 19900105)).toBe(14);
+    expect(dateFormatOf('1990-01-05T00:00:00', 19900105)).toBe(15);
+    expect(dateFormatOf('5.1.1990', 19900105)).toBe(13);
+    expect(dateFormatOf('5-1-1990', 19900105)).toBe(12);
+    expect(dateFormatOf('1990.01.05', 19900105)).toBe(11);
+    // Month first: the day-first formats, the month where the day is.
+    expect(dateFormatOf('01/05/1990', 19900105, true)).toBe(1);
+    expect(dateFormatOf('01/05/1990', 19900105, false)).toBe(0);
+    expect(isDateWritten('01/05/1990', 19900105, 1, true)).toBe(true);
+    expect(isDateWritten('1/5/1990', 19900105, 2, true)).toBe(true);
+    expect(isDateWritten('1990-01-05', 19900105, 3, true)).toBe(true); // ISO order is never swapped
+    expect(isDateWritten('01/1990', 19900100, 8, true)).toBe(true);
     expect(renderDate(19900501, 0)).toBeNull();
   });
 });
 
 describe('form byte and sex cells', () => {
   it('pack and unpack round trip (exhaustive)', () => {
-    for (let name = 0; name < 4; name++) {
-      for (let date = 0; date < DATE_FORMAT.length; date++) {
+    for (let styles = 0; styles < 64; styles++) {
+      const [s0, s1, s2] = [styles & 3, (styles >> 2) & 3, (styles >> 4) & 3];
+      const packed = withNameStyle(withNameStyle(withNameStyle(0, 0, s0), 1, s1), 2, s2);
+      for (const tail of [false, true]) {
         for (const rid of [false, true]) {
-          const f = packForm(name, date, rid);
+          const f = packForm(packed, tail, rid);
           expect(f).toBeLessThan(256);
-          expect([formNameStyle(f), formDateFormat(f), formRecordIdIsNumber(f)]).toEqual([name, date, rid]);
+          expect([formNameStyle(f, 0), formNameStyle(f, 1), formNameStyle(f, 2), formHasNameTail(f), formRecordIdIsNumber(f)]).toEqual([s0, s1, s2, tail, rid]);
+          expect(formNameStyle(f)).toBe(s0);
         }
       }
     }
+    for (const packed of [0, 19900501, 19900000, 99991231, 18000101]) {
+      for (let format = 0; format < DATE_FORMAT.length; format++) {
+        const cell = packDateCell(packed, format);
+        expect(cell).toBeGreaterThanOrEqual(0);
+        expect(cell).toBeLessThanOrEqual(0x7fffffff);
+        expect([dateCellPacked(cell), dateCellFormat(cell)]).toEqual([packed, format]);
+      }
+    }
+    expect(DATE_FORMAT.length).toBe(16); // the 4 bits of a date cell
     for (const code of [1, 2]) {
       for (let form = 0; form < SEX_FORM.length; form++) {
         const cell = packSex(code, form);
@@ -240,5 +279,30 @@ describe('form byte and sex cells', () => {
     expect(sexFormOf('Nữ'.normalize('NFD'), 2)).toBe(0);
     expect(sexFormOf('Nam', 2)).toBe(0);
     expect(sexLabelOf(1, 0)).toBeNull();
+  });
+});
+
+describe('name cell tails', () => {
+  const encoder = new TextEncoder();
+  it('a tail only when the style cannot render the value: the written text for style 0, the style for a field without a slot', () => {
+    expect(nameTailOf(NAME_STYLE_LOWER, 'an', true)).toBeNull();
+    expect(nameTailOf(NAME_STYLE_TITLE, 'An', true)).toBeNull();
+    expect(nameTailOf(NAME_STYLE_UPPER, 'AN', true)).toBeNull();
+    expect(nameTailOf(NAME_STYLE_OTHER, 'Ân'.normalize('NFD'), true)).toBe('\u0000\u0000' + 'Ân'.normalize('NFD'));
+    expect(nameTailOf(NAME_STYLE_LOWER, 'an', false)).toBeNull();
+    expect(nameTailOf(NAME_STYLE_TITLE, 'An', false)).toBe('\u0000\u0002');
+    expect(nameTailOf(NAME_STYLE_UPPER, 'AN', false)).toBe('\u0000\u0003');
+    expect(nameTailOf(NAME_STYLE_OTHER, 'aN', false)).toBe('\u0000\u0000aN');
+    // A lone surrogate has no UTF-8 form: no text kept (the style alone, where it has no slot).
+    expect(nameTailOf(NAME_STYLE_OTHER, 'a\uD800', true)).toBeNull();
+    expect(nameTailOf(NAME_STYLE_OTHER, 'a\uD800', false)).toBe('\u0000\u0000');
+  });
+
+  it('nameCellNormEnd finds the separator inside the cell only', () => {
+    const cell = encoder.encode('xx' + 'nguyễn an' + '\u0000\u0000Nguyễn  An' + '\u0000');
+    const start = 2;
+    const end = cell.length - 1;
+    expect(nameCellNormEnd(cell, start, end)).toBe(2 + encoder.encode('nguyễn an').length);
+    expect(nameCellNormEnd(cell, start, start + 3)).toBe(start + 3);
   });
 });
