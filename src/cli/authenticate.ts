@@ -36,7 +36,8 @@ INCONSISTENT_ID or AMBIGUOUS, with a result per field.
 Options:
       --register FILE   the register snapshot (required)
   -o, --out FILE        verdicts: row_number,status,record_id,matched_by,weight,reason,
-                        then <field>,<field>_reason per register field (default or -: stdout)
+                        then <field>,<field>_reason per register field (default or -: stdout);
+                        record_id is the register's --id-field value, else its row number
       --map PAIRS       field=column pairs for claims whose columns are named differently
                         from the register's (e.g. id=cccd,name=ho_ten)
       --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, or with the output on

@@ -10,6 +10,10 @@
  * --threads ≥ 2 a large UTF-8 CSV file is then cut into pieces parsed on the pool
  * (src/register/csv-ingest.ts), and every rejection comes back with its position (= data-row
  * number − 1), line, and — for a row the reader could not read — its raw text.
+ *
+ * Record ids without --id-field: the data-row number (firstRecordId 1), the number every other
+ * command prints for a row (dedupe's record_id and row_number, the rejected-rows file): a claim's
+ * verdict names the same row as a dedupe run over the same file.
  */
 import { KhopError, isKhopError } from '../errors.js';
 import { snapshotTarget } from '../io/snapshot.js';
@@ -42,7 +46,8 @@ ${INPUT_OPTIONS_HELP}
 ${ID_SECRET_HELP}
 ${COMMON_OPTIONS_HELP}
 
-Without --id-field a record's id is its row number − 1 (its 0-based position in the file).
+Without --id-field a record's id is its row number: 1 for the first data row (after the
+header), rejected rows counted — the number khop dedupe prints and the rejected-rows file names.
 
 Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure or a full disk.
 
@@ -115,8 +120,8 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       inputLabel: input.label,
       inputFormat: input.source.format,
       strictColumns: input.completeHeader,
-      // The register numbers its records by input position: every data row, read or not, has one.
-      positionalId: 'the row number − 1 (the row\'s 0-based position in the file)',
+      // Records are numbered by data row (firstRecordId 1 below): every data row, read or not, has one.
+      positionalId: 'the row number (1 = the first data row)',
       // A list of earlier IDs is not a field: guessed as one (`cmnd_cu` reads as an old ID), every
       // cell holding two numbers was counted missing and every verdict carried an empty column.
       reserved: earlierIds === undefined ? [] : [{ column: earlierIds, use: 'earlier IDs (--earlier-ids)' }],
@@ -128,7 +133,10 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     if (both !== undefined) throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is also the column of the field "${both.name}"; a column is either a field or the earlier IDs`);
     for (const line of choice.notes) ctx.info(line);
     const options: RegisterBuildOptions = { onProgress: ctx.progress };
+    // Without a record-id column a record is its data row's number, 1-based (input position + 1)
+    // — as dedupe, link and the rejected-rows file number rows — not the API's 0-based position.
     if (choice.idField !== undefined) options.idField = choice.idField;
+    else options.firstRecordId = 1;
     if (earlierIds !== undefined) options.earlierIdsField = earlierIds;
     if (threads !== undefined) options.threads = threads;
     if (idSecret !== undefined) options.idSecret = idSecret;

@@ -51,6 +51,8 @@ export interface IngestJob {
   readonly id: string;
   readonly schema: Record<string, FieldSpec>;
   readonly idField: string | null;
+  /** Without an idField: the record id of input position 0 (RegisterBuildOptions.firstRecordId). */
+  readonly firstRecordId: number;
   readonly earlierIdsField: string | null;
   /** The "did you mean" key is computed (candidateSearch and a name + date in the schema). */
   readonly candidates: boolean;
@@ -132,7 +134,7 @@ export function ingestChunk(state: IngestState, p: IngestTaskPayload): IngestChu
     throw new KhopError('INVALID_ARGUMENT', 'register.ingest: payload values do not match its row count');
   }
   const dictionary = new CategoryDictionary(layout.fields.length);
-  const ing = new RowIngester(layout, dictionary, job.idField, job.earlierIdsField, job.candidates, undefined, state.nameMemos);
+  const ing = new RowIngester(layout, dictionary, job.idField, job.earlierIdsField, job.candidates, undefined, state.nameMemos, job.firstRecordId);
   // One row object, rewritten per row: ingest reads own properties only, and a column absent
   // from the input row arrives as undefined, which ingest treats as absent. A plain object with
   // every column set once keeps one hidden class (fast property access); Object.create(null)

@@ -303,6 +303,8 @@ export interface ParallelIngestOptions {
   readonly threads: number;
   readonly schema: Record<string, FieldSpec>;
   readonly idField: string | null;
+  /** Without an idField: the record id of input position 0 (RegisterBuildOptions.firstRecordId). */
+  readonly firstRecordId: number;
   readonly earlierIdsField: string | null;
   readonly candidates: boolean;
   readonly keyed: KeyedIdHasher | null;
@@ -332,6 +334,7 @@ export function ingestJobOf(o: ParallelIngestOptions): { job: IngestJob; ahead: 
     id: `ingest:${process.pid}:${++jobCounter}`,
     schema: o.schema,
     idField: o.idField,
+    firstRecordId: o.firstRecordId,
     earlierIdsField: o.earlierIdsField,
     candidates: o.candidates,
     idKey: o.keyed === null ? null : o.keyed.key,

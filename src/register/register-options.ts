@@ -16,9 +16,16 @@ export interface RegisterBuildOptions {
   /**
    * Input column holding the record id returned in verdicts (a string or a finite number; a
    * row without one is rejected). Default: none — the record id is the row's 0-based
-   * position in the input (continued by later `add` calls).
+   * position in the input (continued by later `add` calls), plus `firstRecordId`.
    */
   idField?: string;
+  /**
+   * Without `idField`: the record id of the first input row; each next row's is one more
+   * (rejected rows included, later `add` calls continue). 1 numbers records as the data rows
+   * of a file are numbered (what the command line does: `khop dedupe` prints the same
+   * numbers). Integer ≥ 0; not with `idField`. Default 0 (the 0-based input position).
+   */
+  firstRecordId?: number;
   /**
    * Input column listing the person's EARLIER IDs (old 9-digit CMND, re-issued numbers),
    * separated by `;`, `|` or `,`. A claim made with one of them resolves to the person with
@@ -78,6 +85,8 @@ export const DEFAULT_MAX_PENDING_CHANGES = 1 << 20;
 /** Options after defaults and validation. */
 export interface ResolvedBuildOptions {
   readonly idField: string | null;
+  /** The record id of input position 0 without an idField (0 with one). */
+  readonly firstRecordId: number;
   readonly earlierIdsField: string | null;
   readonly candidateSearch: boolean;
   readonly threads: number;
@@ -88,7 +97,7 @@ export interface ResolvedBuildOptions {
   readonly memoryBudget: number | null;
 }
 
-const KNOWN = new Set(['idField', 'earlierIdsField', 'policy', 'candidateSearch', 'threads', 'maxPendingChanges', 'onProgress', 'idSecret', 'memoryBudget']);
+const KNOWN = new Set(['idField', 'firstRecordId', 'earlierIdsField', 'policy', 'candidateSearch', 'threads', 'maxPendingChanges', 'onProgress', 'idSecret', 'memoryBudget']);
 
 /** Validate once; the policy is checked separately against the schema (policy.ts). */
 export function resolveBuildOptions(options: RegisterBuildOptions | undefined): ResolvedBuildOptions {
@@ -110,6 +119,9 @@ export function resolveBuildOptions(options: RegisterBuildOptions | undefined): 
   const idField = column('idField');
   const earlierIdsField = column('earlierIdsField');
   if (idField !== null && idField === earlierIdsField) problems.push('idField and earlierIdsField must be different columns');
+  const firstRecordId = o.firstRecordId ?? 0;
+  if (!Number.isSafeInteger(firstRecordId) || firstRecordId < 0) problems.push('firstRecordId must be an integer ≥ 0');
+  else if (firstRecordId !== 0 && idField !== null) problems.push('firstRecordId numbers records without an idField; give one or the other');
   const candidateSearch = o.candidateSearch ?? DEFAULT_CANDIDATE_SEARCH;
   if (typeof candidateSearch !== 'boolean') problems.push('candidateSearch must be a boolean');
   // undefined is the default; null is a value like any other (refused, as dedupe and link do).
@@ -136,5 +148,5 @@ export function resolveBuildOptions(options: RegisterBuildOptions | undefined): 
   if (problems.length > 0) {
     throw new KhopError('INVALID_OPTION', `Register.build: invalid options — ${problems.join('; ')}`, { details: { problems } });
   }
-  return { idField, earlierIdsField, candidateSearch, threads, maxPendingChanges: maxPending, onProgress, keyed, memoryBudget };
+  return { idField, firstRecordId: Number.isSafeInteger(firstRecordId) ? firstRecordId : 0, earlierIdsField, candidateSearch, threads, maxPendingChanges: maxPending, onProgress, keyed, memoryBudget };
 }

@@ -64,7 +64,8 @@ export interface RegisterMeta {
   format: typeof FORMAT;
   version: number;
   schema: Record<string, FieldSpec>;
-  options: { idField: string | null; earlierIdsField: string | null; candidateSearch: boolean; threads: number; maxPendingChanges: number };
+  /** `firstRecordId`: without an idField, the record id of input position 0 (absent: 0). */
+  options: { idField: string | null; firstRecordId?: number; earlierIdsField: string | null; candidateSearch: boolean; threads: number; maxPendingChanges: number };
   policy: VerificationPolicy;
   model: unknown;
   baseRows: number;
@@ -250,6 +251,8 @@ export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: rea
       throw corrupt('the row counts do not match the store');
     }
     for (const ix of indexes) if (ix.rowCount !== m.baseRows) throw corrupt('an index does not cover the base rows');
+    const firstRecordId = o.firstRecordId ?? 0;
+    if (!isInt(firstRecordId, 0, Number.MAX_SAFE_INTEGER)) throw corrupt('the first record id is not an integer');
     const tombstones = new Tombstones();
     for (const row of u32Of(m.tombstones, 'tombstones')) {
       if (row >= store.rowCount) throw corrupt('a tombstone names a row beyond the store');
@@ -260,6 +263,7 @@ export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: rea
       layout,
       options: {
         idField: o.idField,
+        firstRecordId,
         earlierIdsField: o.earlierIdsField,
         candidateSearch: o.candidateSearch,
         threads: o.threads,

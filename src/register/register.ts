@@ -299,7 +299,7 @@ export class Register {
   private constructor(state: RegisterState) {
     this.s = state;
     const o = state.options;
-    this.ingester = new RowIngester(state.layout, state.dictionary, o.idField, o.earlierIdsField, state.candidateIndex !== null, state.issues);
+    this.ingester = new RowIngester(state.layout, state.dictionary, o.idField, o.earlierIdsField, state.candidateIndex !== null, state.issues, undefined, o.firstRecordId);
     this.evaluator = new RecordEvaluator(state.layout, state.store, state.model, state.policy, state.dictionary);
     this.queryHasher = new KeyHasher({ seed: REGISTER_KEY_SEED });
     this.didYouMean = new CandidateSearch(state.layout, this.evaluator, this.queryHasher);
@@ -342,7 +342,7 @@ export class Register {
     const store = new RecordStore(layout.columns);
     const withCandidates = o.candidateSearch && layout.fullName !== null && layout.date !== null;
     const dictionary = new CategoryDictionary(layout.fields.length);
-    const ingester = new RowIngester(layout, dictionary, o.idField, o.earlierIdsField, withCandidates);
+    const ingester = new RowIngester(layout, dictionary, o.idField, o.earlierIdsField, withCandidates, undefined, undefined, o.firstRecordId);
     const seed = REGISTER_KEY_SEED;
     const ids = new KeyCollector(new KeyHasher({ seed }));
     const earlier = new KeyCollector(new KeyHasher({ seed }), 16);
@@ -358,6 +358,7 @@ export class Register {
       threads: o.threads,
       schema: sch.toJSON(),
       idField: o.idField,
+      firstRecordId: o.firstRecordId,
       earlierIdsField: o.earlierIdsField,
       candidates: withCandidates,
       keyed: layout.keyed,
@@ -400,6 +401,7 @@ export class Register {
       layout,
       options: {
         idField: o.idField,
+        firstRecordId: o.firstRecordId,
         earlierIdsField: o.earlierIdsField,
         candidateSearch: o.candidateSearch,
         threads: o.threads,

@@ -165,6 +165,8 @@ export class RowIngester {
     candidateSearch: boolean,
     issues?: IngestIssues,
     nameMemos?: NameMemos,
+    /** Without an idField: the record id of position 0 (RegisterBuildOptions.firstRecordId). */
+    private readonly firstRecordId = 0,
   ) {
     this.layout = layout;
     this.dictionary = dictionary;
@@ -184,7 +186,7 @@ export class RowIngester {
   /**
    * Prepare one row. Returns null when accepted (read `cells`, `idDigits`, `earlier`,
    * `candidate`), else the rejection. `recordId` overrides the row's record id (update keeps
-   * the old one); `position` is the record id when there is no idField.
+   * the old one); without an idField the record id is firstRecordId + `position`.
    */
   ingest(row: unknown, index: number, position: number, recordId?: string | number): RegisterRejectedRow | null {
     if (row instanceof UnreadableRow) return unreadableRejection(index, row);
@@ -227,7 +229,7 @@ export class RowIngester {
         ridIsNumber = false;
       }
     } else {
-      rid = position;
+      rid = this.firstRecordId + position;
       ridIsNumber = true;
     }
     if (bad.length > 0) return { index, code: 'WRONG_TYPE', reason: bad.join('; ') };

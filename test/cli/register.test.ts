@@ -169,6 +169,42 @@ describe('khop authenticate', () => {
   });
 });
 
+describe('record ids without --id-field: the data-row number, in dedupe, register build and authenticate alike', () => {
+  it('a claim copied from data row N comes back with record_id N — the record_id dedupe prints for that row; the help says so once', async () => {
+    const people = [...generatePopulation({ size: 300, seed: 33, duplicateRate: 0 })];
+    // No record-id column; an unreadable row and an unusable one before the rows claimed.
+    const out = ['so_cccd,ho_ten,ngay_sinh,gioi_tinh'];
+    const rowOf = new Map<number, number>(); // person index → data-row number
+    people.forEach((r, i) => {
+      if (i === 3) out.push('too,few');
+      if (i === 7) out.push('12AB,Lê Văn Tám,01/01/1990,Nam');
+      out.push([r.id, r.fullName, r.dob, r.sex].map(q).join(','));
+      rowOf.set(i, out.length - 1);
+    });
+    writeFileSync(join(t.dir, 'noid.csv'), out.join('\n') + '\n');
+    const claimed = [0, 5, 150, 299];
+    writeFileSync(join(t.dir, 'noid-claims.csv'), [out[0]!, ...claimed.map((i) => out[rowOf.get(i)!]!)].join('\n') + '\n');
+    const map = ['--map', 'id=so_cccd,name=ho_ten,dob=ngay_sinh,sex=gioi_tinh'];
+
+    const dd = await cli(['dedupe', 'noid.csv', '-o', '-', '-q', '--rejected', 'noid-dd.rejected.csv', ...map], t.dir);
+    expect(dd.stderr).not.toContain('khop: error');
+    const byRow = new Map(csvObjects(dd.stdout).map((r) => [r.row_number, r.record_id]));
+    const reg = await cli(['register', 'build', 'noid.csv', '-o', 'noid.khop', ...map], t.dir);
+    expect(reg.code).toBe(1); // the two planted rows
+    const au = await cli(['authenticate', '--register', 'noid.khop', 'noid-claims.csv', '-o', '-', '-q'], t.dir);
+    expect(au.code).toBe(0);
+    const verdicts = csvObjects(au.stdout);
+    expect(verdicts.map((v) => v.status)).toEqual(claimed.map(() => 'VERIFIED'));
+    expect(verdicts.map((v) => v.record_id)).toEqual(claimed.map((i) => String(rowOf.get(i))));
+    expect(verdicts.map((v) => v.record_id)).toEqual(claimed.map((i) => byRow.get(String(rowOf.get(i)))));
+    expect(reg.stderr).toContain('record id: the row number (1 = the first data row)');
+
+    const help = await cli(['register', 'build', '--help'], t.dir);
+    expect(help.stdout).toContain("Without --id-field a record's id is its row number: 1 for the first data row");
+    expect(help.stdout).not.toMatch(/row number − 1|0-based/);
+  });
+});
+
 describe('khop register build / authenticate --id-secret-env (keyed register)', () => {
   const ENV = 'KHOP_TEST_ID_SECRET';
   const SECRET = 'cli-test-secret-0123456789abcdef';

@@ -140,6 +140,7 @@ describe('Register.build with the read phase on a pool', () => {
   const cases: Array<{ name: string; options: RegisterBuildOptions; source: () => Iterable<unknown> | AsyncIterable<unknown>; tuning: IngestTuning }> = [
     { name: 'array, record ids, earlier IDs, categories', options: { idField: 'recordId', earlierIdsField: 'old' }, source: () => rows, tuning: { minRows: 0, chunkRows: 97 } },
     { name: 'array, positions as record ids, no candidate index', options: { earlierIdsField: 'old', candidateSearch: false }, source: () => rows, tuning: { minRows: 0, chunkRows: 512 } },
+    { name: 'array, positions from firstRecordId 1 (the command line\'s row numbers)', options: { earlierIdsField: 'old', firstRecordId: 1 }, source: () => rows, tuning: { minRows: 0, chunkRows: 97 } },
     { name: 'keyed register (idSecret)', options: { idField: 'recordId', earlierIdsField: 'old', idSecret: SECRET }, source: () => rows, tuning: { minRows: 0, chunkRows: 300 } },
     { name: 'async iterable, first rows on the calling thread', options: { idField: 'recordId', earlierIdsField: 'old' }, source: () => slowly(rows), tuning: { minRows: 700, chunkRows: 256 } },
     { name: 'sync generator, workers only (no calling-thread share)', options: { idField: 'recordId', earlierIdsField: 'old' }, source: () => rows.values(), tuning: { minRows: 0, chunkRows: 200, callingThreadShare: false } },
@@ -248,6 +249,7 @@ describe('IngestSink.takeChunk', () => {
       id: 'sink-test',
       schema: SCHEMA.toJSON(),
       idField: 'recordId',
+      firstRecordId: 0,
       earlierIdsField: 'old',
       candidates: true,
       idKey: null,

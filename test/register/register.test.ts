@@ -112,6 +112,9 @@ describe('Register.build', () => {
     await bad({ threads: 257 }, 'threads'); // 1..256, as everywhere (was 1..1024, capped silently)
     await bad({ maxPendingChanges: 0 }, 'maxPendingChanges');
     await bad({ onProgress: 1 }, 'onProgress');
+    await bad({ firstRecordId: -1 }, 'firstRecordId');
+    await bad({ firstRecordId: 1.5 }, 'firstRecordId');
+    await bad({ firstRecordId: 1, idField: 'rid' }, 'firstRecordId');
     await bad({ colour: 'red' }, 'colour');
     await bad({ policy: { require: { name: ['exact', 'mismatch'] } } }, 'policy.require.name');
     await bad({ policy: { require: { nope: ['exact'] } } }, 'policy.require.nope');
@@ -123,6 +126,28 @@ describe('Register.build', () => {
     const r = await Register.build(SCHEMA, [ROWS[0], { id: 'bad' }, ROWS[1]]);
     expect(r.authenticate(claimOf(0)).recordId).toBe(0);
     expect(r.authenticate(claimOf(1)).recordId).toBe(2);
+  });
+
+  it('firstRecordId numbers the records from it (1: the data-row numbers of a file), add() continues, and a snapshot keeps it', async () => {
+    const r = await Register.build(SCHEMA, [ROWS[0], { id: 'bad' }, ROWS[1]], { firstRecordId: 1 });
+    expect(r.authenticate(claimOf(0)).recordId).toBe(1);
+    expect(r.authenticate(claimOf(1)).recordId).toBe(3);
+    expect(r.rejected.map((x) => x.index)).toEqual([1]); // rejections keep the 0-based input position
+    r.add([ROWS[2]]);
+    expect(r.authenticate(claimOf(2)).recordId).toBe(4);
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'khop-first-id-'));
+    try {
+      await r.save(join(dir, 'r.khop'));
+      const back = await Register.load(join(dir, 'r.khop'));
+      back.add([ROWS[3]]);
+      expect(back.authenticate(claimOf(3)).recordId).toBe(5);
+      expect(back.authenticate(claimOf(0)).recordId).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps numeric record ids as numbers and string ids as strings', async () => {
