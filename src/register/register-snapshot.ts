@@ -6,7 +6,8 @@
  *
  *   sections   store.c<c>.*                    the lean store, column by column
  *              index.0.*  index.1.*  index.2.*  ID, earlier IDs, "did you mean" (when built)
- *   meta       { format: 'khop.register', version: 3, schema, options, policy, model (FS JSON),
+ *   meta       { format: 'khop.register', version: 3, schema, options (not `threads`: a build on
+ *                any number of threads saves the same bytes), policy, model (FS JSON),
  *                baseRows, inputRows, rejectedCount, issues, dictionary (category values),
  *                delta: { id, earlier, candidate }   entries (lo, hi, row) as u32 bytes
  *                tombstones: dead rows as u32 bytes, deadPending,
@@ -65,7 +66,7 @@ export interface RegisterMeta {
   version: number;
   schema: Record<string, FieldSpec>;
   /** `firstRecordId`: without an idField, the record id of input position 0 (absent: 0). */
-  options: { idField: string | null; firstRecordId?: number; earlierIdsField: string | null; candidateSearch: boolean; threads: number; maxPendingChanges: number };
+  options: { idField: string | null; firstRecordId?: number; earlierIdsField: string | null; candidateSearch: boolean; maxPendingChanges: number };
   policy: VerificationPolicy;
   model: unknown;
   baseRows: number;
@@ -266,7 +267,6 @@ export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: rea
         firstRecordId,
         earlierIdsField: o.earlierIdsField,
         candidateSearch: o.candidateSearch,
-        threads: o.threads,
         maxPendingChanges: o.maxPendingChanges,
       },
       policy: resolvePolicy(schema, m.policy),

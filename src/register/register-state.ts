@@ -30,8 +30,11 @@ import type { Tombstones } from './tombstones.js';
 export interface RegisterState {
   schema: Schema;
   layout: RegisterLayout;
-  /** Saved in snapshots: never the secret (the ID hasher lives in `layout.keyed`). */
-  options: Omit<ResolvedBuildOptions, 'onProgress' | 'keyed' | 'memoryBudget'>;
+  /**
+   * Saved in snapshots: never the secret (the ID hasher lives in `layout.keyed`), and not how
+   * the register was built (`threads`: any thread count builds the same register, byte for byte).
+   */
+  options: Omit<ResolvedBuildOptions, 'onProgress' | 'keyed' | 'memoryBudget' | 'threads'>;
   policy: ResolvedPolicy;
   model: FellegiSunterModel;
   store: RecordStore;

@@ -404,7 +404,6 @@ export class Register {
         firstRecordId: o.firstRecordId,
         earlierIdsField: o.earlierIdsField,
         candidateSearch: o.candidateSearch,
-        threads: o.threads,
         maxPendingChanges: o.maxPendingChanges,
       },
       policy,

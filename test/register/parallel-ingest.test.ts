@@ -146,8 +146,9 @@ describe('Register.build with the read phase on a pool', () => {
     { name: 'sync generator, workers only (no calling-thread share)', options: { idField: 'recordId', earlierIdsField: 'old' }, source: () => rows.values(), tuning: { minRows: 0, chunkRows: 200, callingThreadShare: false } },
   ];
 
-  // The snapshot stores the `threads` option: each pooled build is compared with a build of the
-  // same options whose rows are all read by the calling thread (minRows beyond the input).
+  // Each pooled build is compared with the one-thread build and with a build of the same thread
+  // count whose rows are all read by the calling thread (minRows beyond the input): the snapshot
+  // does not record the thread count, so all three save the same bytes.
   const ALONE: IngestTuning = { minRows: Number.MAX_SAFE_INTEGER };
 
   for (const c of cases) {
@@ -164,14 +165,18 @@ describe('Register.build with the read phase on a pool', () => {
         expect(got.rejected, `threads ${t}`).toBe(one.rejected);
         expect(got.issues, `threads ${t}`).toBe(one.issues);
         expect(got.bytes.equals(alone.bytes), `threads ${t}: snapshot bytes`).toBe(true);
+        expect(got.bytes.equals(one.bytes), `threads ${t}: snapshot bytes of the one-thread build`).toBe(true);
       }
     });
   }
 
-  it('with threads: 2 and its own pool (started and closed by the build): the same register', async () => {
-    const alone = await Register.build(SCHEMA, rows, { idField: 'recordId', earlierIdsField: 'old', threads: 2 }, ALONE);
+  it('with threads: 2 and its own pool (started and closed by the build): the same register, byte for byte, as threads: 1', async () => {
+    const one = await Register.build(SCHEMA, rows, { idField: 'recordId', earlierIdsField: 'old', threads: 1 });
+    const alone = await Register.build(SCHEMA, rows, { idField: 'recordId', earlierIdsField: 'old', threads: 2 });
     const reg = await Register.build(SCHEMA, rows, { idField: 'recordId', earlierIdsField: 'old', threads: 2 }, { minRows: 0, chunkRows: 1000 });
-    expect((await snapshotBytes(reg)).equals(await snapshotBytes(alone))).toBe(true);
+    const bytes = await snapshotBytes(one);
+    expect((await snapshotBytes(alone)).equals(bytes), 'threads 2, rows read by the calling thread').toBe(true);
+    expect((await snapshotBytes(reg)).equals(bytes), 'threads 2, rows read on the pool').toBe(true);
   });
 
   it('a pool slower than the calling thread: the calling thread ingests chunks ahead of their turn; the same register', async () => {
