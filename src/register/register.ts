@@ -1158,11 +1158,14 @@ export class Register {
 
   /**
    * Replace the record `recordId` (every live row carrying it) with `row`, keeping the record
-   * id. Returns false when no live record has that id.
-   * @throws KhopError INVALID_ROW when `row` cannot be used (nothing is changed);
+   * id. Returns false when no live record has that id. `row` is any object — a row of an
+   * interface type too, as `add` and `build` take it (its own properties are read; checked at
+   * run time like theirs).
+   * @throws KhopError INVALID_ROW when `row` cannot be used (nothing is changed; a row that is
+   *   not an object: NOT_AN_OBJECT);
    *   INVALID_ARGUMENT for a record id that is not a string or a finite number.
    */
-  update(recordId: string | number, row: Record<string, unknown>): boolean {
+  update(recordId: string | number, row: object): boolean {
     this.changed();
     const rows = this.rowsOfRecord(recordId);
     if (rows.length === 0) return false;
