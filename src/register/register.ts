@@ -486,10 +486,11 @@ export class Register {
   // ── authenticate ──────────────────────────────────────────────────────────────────────────
 
   /**
-   * Authenticate one claim (an object with the schema's columns; see claim.ts). Synchronous.
+   * Authenticate one claim (an object with the schema's columns — of any object type, an
+   * interface too; see claim.ts). Synchronous.
    * @throws KhopError INVALID_ARGUMENT when `claim` is not an object; INVALID_OPTION for bad options.
    */
-  authenticate(claim: Record<string, unknown>, options?: AuthenticateOptions): Verdict {
+  authenticate(claim: object, options?: AuthenticateOptions): Verdict {
     const k = this.candidateCount(options);
     const c = this.prepare(claim);
     const sink = this.objectSink;
@@ -579,7 +580,7 @@ export class Register {
    * @throws KhopError INVALID_OPTION; INVALID_ARGUMENT when `claims` is not an array of
    *   objects (naming the first position that is not); a failed worker rejects with its error.
    */
-  async authenticateAll(claims: readonly Record<string, unknown>[], options?: AuthenticateManyOptions): Promise<VerdictTable> {
+  async authenticateAll(claims: readonly object[], options?: AuthenticateManyOptions): Promise<VerdictTable> {
     const { batchSize, k } = this.batchOptions('authenticateAll', options, DEFAULT_TABLE_BATCH_SIZE);
     if (!Array.isArray(claims)) throw new KhopError('INVALID_ARGUMENT', 'authenticateAll: claims must be an array of objects');
     for (let i = 0; i < claims.length; i++) {

@@ -7,6 +7,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Register } from '../../src/register/register.js';
 import type { PopulationRow } from '../../src/synth/population.js';
+import type { Claim } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 
@@ -36,5 +37,23 @@ describe('Register.update takes rows of any object type', () => {
     // Checked at run time as before: an array or null is no row.
     expect(() => reg.update(mine.recordId, [] as object)).toThrow(expect.objectContaining({ code: 'INVALID_ROW' }));
     expect(() => reg.update(mine.recordId, null as unknown as object)).toThrow(expect.objectContaining({ code: 'INVALID_ROW' }));
+  });
+});
+
+describe('Register.authenticate and authenticateAll take claims of any object type', () => {
+  it('the package\'s own Claim (an interface) compiles without a cast; a primitive does not', async () => {
+    const { generateClaims } = await import('../../src/synth/claims.js');
+    const pop = { size: 40, seed: 5, duplicateRate: 0 };
+    const reg = await Register.build(vietnamesePersonSchema(), generatePopulation(pop), { idField: 'recordId' });
+    const claims: Claim[] = [...generateClaims({ register: pop, count: 20, seed: 2 })];
+    expectTypeOf<Claim>().not.toMatchTypeOf<Record<string, unknown>>(); // the premise: no index signature
+    const one = claims.map((c) => reg.authenticate(c));
+    const table = await reg.authenticateAll(claims);
+    expect(claims.map((_, i) => table.verdict(i))).toEqual(one);
+    expect(one.filter((v, i) => v.status === claims[i]!.expected).length).toBeGreaterThan(15);
+    // @ts-expect-error a claim is an object
+    expect(() => reg.authenticate('001090012345')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    // @ts-expect-error claims are objects
+    await expect(reg.authenticateAll(['001090012345'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
