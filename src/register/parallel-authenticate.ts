@@ -519,28 +519,19 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   next(): Promise<IteratorResult<Verdict>> {
-    let v: Verdict | undefined;
-    try {
-      if (this.decoder !== null && this.decoder.remaining > 0 && this.decoding!.version !== this.o.version()) this.recompute();
-      if (this.localPos < this.localCount) v = this.o.local.verdict(this.localPos++);
-      else if (this.decoder !== null && this.decoder.remaining > 0) v = this.decoder.next();
-    } catch (e) {
-      return this.fail(e);
-    }
-    if (v !== undefined) {
-      const h = ++this.handed;
-      if (h % VERDICTS_PER_TURN !== 0 && ((h & (FINISH_CHECK_EVERY - 1)) !== 0 || !this.workerFinished())) {
-        return Promise.resolve({ value: v, done: false });
-      }
+    if (this.localPos < this.localCount || (this.decoder !== null && this.decoder.remaining > 0)) {
+      const h = this.handed + 1;
+      if (h % VERDICTS_PER_TURN !== 0 && ((h & (FINISH_CHECK_EVERY - 1)) !== 0 || !this.workerFinished())) return this.handOut();
       // A turn: the pool receives finished results (and hands their workers the queued batch);
-      // then give a worker with room a batch already read.
+      // then give a worker with room a batch already read. The verdict is taken AFTER the turn,
+      // so it is of the register as it is when it is handed out (a change may come in the turn).
       // (feedWorkers never throws: a batch whose claims cannot be read waits for its turn.)
       this.feedWorkers();
-      const ready = v;
       return new Promise((resolve) =>
         setImmediate(() => {
-          if (!this.finished) this.feedWorkers();
-          resolve({ value: ready, done: false });
+          if (this.finished) return resolve({ value: undefined, done: true });
+          this.feedWorkers();
+          resolve(this.handOut());
         }),
       );
     }
@@ -550,6 +541,19 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       (more) => (more ? this.next() : this.end()),
       (e: unknown) => this.fail(e),
     );
+  }
+
+  /** The next verdict of the batch being handed out (one is there: see next()). */
+  private handOut(): Promise<IteratorResult<Verdict>> {
+    let v: Verdict;
+    try {
+      if (this.decoder !== null && this.decoder.remaining > 0 && this.decoding!.version !== this.o.version()) this.recompute();
+      v = this.localPos < this.localCount ? this.o.local.verdict(this.localPos++) : this.decoder!.next();
+    } catch (e) {
+      return this.fail(e);
+    }
+    this.handed++;
+    return Promise.resolve({ value: v, done: false });
   }
 
   async return(): Promise<IteratorResult<Verdict>> {
