@@ -60,7 +60,8 @@ import { clusterPairs, clusterSizeHistogram, type ClusterConflicts, type Cluster
 import { NationalIdLevel } from '../compare/national-id-level.js';
 import { estimateMemory } from './estimate-memory.js';
 import { rankOfRows } from './rank-of.js';
-import { absentFieldsProblem, nameGroupsOf, prepareRows, storeColumnCollisions, storeColumnsFor, type NameGroup, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
+import { nameGroupsOf, prepareRows, storeColumnCollisions, storeColumnsFor, type NameGroup, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
+import { absentFieldsProblem } from '../util/absent-fields.js';
 import { DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';

@@ -123,34 +123,11 @@ export interface PreparedDataset {
   readonly dictionaries: Map<string, Map<string, number>>;
   /**
    * Per source: the schema fields whose column no row of it holds (absent, or undefined, in
-   * every row — a value of null or '' counts as held). See {@link absentFieldsProblem}.
+   * every row — a value of null or '' counts as held). See absentFieldsProblem (util/absent-fields.ts).
    */
   readonly absentFields: ReadonlyArray<readonly SchemaField[]>;
 }
 
-/**
- * The refusal of fields no row holds, or null: a schema field whose column is in no row of an
- * input (that has rows) is a column named otherwise in the rows — its comparison would be
- * "missing" for every pair, and the run would go on without it and without a word (the command
- * line refuses a schema column not in a file's header for the same reason). `labels` name the
- * sources ("the rows"; "the left rows", "the right rows").
- */
-export function absentFieldsProblem(prepared: Pick<PreparedDataset, 'absentFields' | 'sourceRows'>, labels: readonly string[]): KhopError | null {
-  const parts: string[] = [];
-  const problems: string[] = [];
-  prepared.absentFields.forEach((fields, s) => {
-    if (fields.length === 0 || (prepared.sourceRows[s] ?? 0) === 0) return;
-    const list = fields.map((f) => (f.column === f.name ? JSON.stringify(f.name) : `${JSON.stringify(f.name)} (column ${JSON.stringify(f.column)})`));
-    parts.push(`${list.join(', ')} in no row of ${labels[s] ?? `input ${s + 1}`}`);
-    for (const f of fields) problems.push(`column "${f.column}" of field "${f.name}" is in no row of ${labels[s] ?? `input ${s + 1}`}`);
-  });
-  if (parts.length === 0) return null;
-  return new KhopError(
-    'INVALID_SCHEMA',
-    `schema fields ${parts.join('; ')} — name the rows' key as the field's \`column\`, or remove the field from the schema if the data has none`,
-    { details: { problems } },
-  );
-}
 
 export interface PrepareOptions {
   /** Column holding the user's record id; default: the input position. */

@@ -380,6 +380,8 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
   const { job, ahead } = ingestJobOf(o);
   const columns = job.columns;
   const K = columns.length;
+  /** Columns some packed row held (marked on the ingester's `present` at the end). */
+  const held = new Uint8Array(K);
   let part = 0;
   const readChunk = async (): Promise<unknown[]> => {
     const rows: unknown[] = [];
@@ -412,6 +414,7 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
             break;
           }
           values[base + k] = v;
+          if (v !== undefined) held[k] = 1;
         }
       }
       if (!travels) {
@@ -425,6 +428,9 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
     return { job, start: c.start, count: n, values, skip, part };
   };
   let chunks: OrderedChunks<Chunk, IngestChunkResult> | null = null;
+  const markHeld = (): void => {
+    for (const f of o.layout.fields) if (held[columns.indexOf(f.column)] === 1) o.ingester.present[f.index] = 1;
+  };
   try {
     // A stream: the first minRows rows on this thread (its length is unknown: maybe it is short).
     if (!Array.isArray(source)) {
@@ -478,6 +484,7 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
     }
     throw e;
   } finally {
+    markHeld();
     Atomics.store(job.released, 0, 1);
     if (ownPool && pool !== undefined) await pool.close();
   }

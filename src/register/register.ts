@@ -34,6 +34,7 @@
 import { availableParallelism } from 'node:os';
 import { BlockIndex, NO_BLOCK } from '../block/block-index.js';
 import { RecordStore } from '../block/record-store.js';
+import { absentFieldsProblem } from '../util/absent-fields.js';
 import { KhopError } from '../errors.js';
 import { KeyHasher } from '../hash/key-hasher.js';
 import { KeyedIdHasher } from '../hash/keyed-id-hash.js';
@@ -366,8 +367,15 @@ export class Register {
       ingester,
       ...(tuning !== undefined ? { tuning } : {}),
     };
-    if (csvFile !== null) await ingestCsvFile(csvFile, sink, ingestOptions);
-    else await ingestRows(rows, sink, ingestOptions);
+    if (csvFile !== null) {
+      // Pieces are parsed where they are ingested: a column is held when the header names it.
+      for (const f of layout.fields) if (csvFile.names.includes(f.column)) ingester.present[f.index] = 1;
+      await ingestCsvFile(csvFile, sink, ingestOptions);
+    } else await ingestRows(rows, sink, ingestOptions);
+    // A schema field whose column no row holds (a misspelt column: every claim would find its
+    // value "record-missing" and fail), refused as dedupe / link refuse it.
+    const absent = absentFieldsProblem({ absentFields: [layout.fields.filter((f) => ingester.present[f.index] === 0)], sourceRows: [store.rowCount] }, ['the rows']);
+    if (absent !== null) throw absent;
     const index = sink.index;
     guard?.check();
     progress?.({ phase: 'read', done: index, total: index, unit: 'rows', final: true });

@@ -146,6 +146,11 @@ export class RowIngester {
    */
   candidate2: string | null = null;
   readonly issues: IngestIssues;
+  /**
+   * Per layout field (by index): 1 once a row read by this ingester (or packed for a worker on
+   * its behalf: parallel-ingest.ts) held its column — Register.build refuses a field no row holds.
+   */
+  readonly present: Uint8Array;
 
   private readonly layout: RegisterLayout;
   private readonly idField: string | null;
@@ -176,6 +181,7 @@ export class RowIngester {
     this.candidates = candidateSearch && layout.fullName !== null && layout.date !== null;
     this.cells = new Array<CellValue>(layout.columns.length).fill(null);
     this.nameMemos = nameMemos ?? newNameMemos(layout);
+    this.present = new Uint8Array(layout.fields.length);
   }
 
   private issue(field: string, reason: string): void {
@@ -198,6 +204,7 @@ export class RowIngester {
     const bad: string[] = [];
     for (const f of L.fields) {
       const v = hasOwn.call(r, f.column) ? r[f.column] : undefined;
+      if (v !== undefined) this.present[f.index] = 1;
       if (!usableType(v)) bad.push(`field "${f.name}" holds ${typeName(v)}, expected text`);
     }
     const earlierRaw = this.earlierIdsField !== null && hasOwn.call(r, this.earlierIdsField) ? r[this.earlierIdsField] : undefined;

@@ -104,9 +104,9 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
       const path = join(dir, `nonascii${k}.csv`);
       // unquoted fields, the address quoted across a line break (a quote opens a field only
       // after the delimiter: a byte scanner that misses it counts the quoted break as a row end)
-      const lines = [['recordId', 'id', 'fullName', 'dob', 'sex', 'address'].join(delimiter)];
+      const lines = [['recordId', 'id', 'fullName', 'dob', 'sex', 'province', 'address'].join(delimiter)];
       for (const r of generatePopulation({ size: 1500, seed: 70 + k, duplicateRate: 0.2 })) {
-        lines.push([r.recordId, r.id, r.fullName, r.dob, r.sex, `"${r.address.replace(', ', '\n').replace(/"/g, '""')}"`].join(delimiter));
+        lines.push([r.recordId, r.id, r.fullName, r.dob, r.sex, r.province, `"${r.address.replace(', ', '\n').replace(/"/g, '""')}"`].join(delimiter));
       }
       await writeFile(path, lines.join('\n') + '\n');
       const options = { idField: 'recordId' };

@@ -4,7 +4,8 @@
  * key order) as the calling thread alone, for 1, 2 and 3 threads; failures reject cleanly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { openRecords } from '../../src/io/record-reader.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Register } from '../../src/register/register.js';
@@ -177,6 +178,32 @@ describe('Register.build with the read phase on a pool', () => {
     const bytes = await snapshotBytes(one);
     expect((await snapshotBytes(alone)).equals(bytes), 'threads 2, rows read by the calling thread').toBe(true);
     expect((await snapshotBytes(reg)).equals(bytes), 'threads 2, rows read on the pool').toBe(true);
+  });
+
+  it('a schema field no row holds is refused INVALID_SCHEMA, naming it — on one thread, on the pool, and from a CSV file cut into pieces', async () => {
+    // dob under another key in every row: every claim's date would be "record-missing".
+    const clean = [...generatePopulation({ size: 1500, seed: 12, duplicateRate: 0 })] as unknown as Array<Record<string, unknown>>;
+    const renamed = clean.map(({ dob, ...rest }) => ({ ...rest, dateOfBirth: dob }));
+    const runs: Array<[string, () => Promise<Register>]> = [
+      ['one thread', () => Register.build(SCHEMA, renamed, { idField: 'recordId', threads: 1 })],
+      ['pool', () => Register.build(SCHEMA, renamed, { idField: 'recordId', threads: 2 }, { minRows: 0, chunkRows: 500 })],
+    ];
+    for (const [label, run] of runs) {
+      const e = await run().catch((x: unknown) => x);
+      expect(isKhopError(e) && e.code, label).toBe('INVALID_SCHEMA');
+      expect((e as Error).message, label).toMatch(/"dob" in no row of the rows/);
+    }
+    // The same rows with the column named: built.
+    const named = { ...SCHEMA.toJSON(), dob: { kind: 'date', column: 'dateOfBirth' } };
+    const reg = await Register.build(named as never, renamed, { idField: 'recordId', threads: 2 }, { minRows: 0, chunkRows: 500 });
+    expect(reg.size).toBe(clean.length);
+    // A CSV file whose header lacks the column, read in pieces on the pool.
+    const path = join(dir, 'no-dob.csv');
+    const cols = ['recordId', 'id', 'fullName', 'sex', 'province', 'address'];
+    const quote = (v: unknown): string => `"${String(v ?? '').replace(/"/g, '""')}"`;
+    await writeFile(path, [cols.join(','), ...clean.map((r) => cols.map((c) => quote(r[c])).join(','))].join('\n') + '\n');
+    const e = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, { csvMinBytes: 0 }).catch((x: unknown) => x);
+    expect(isKhopError(e) && e.code).toBe('INVALID_SCHEMA');
   });
 
   it('a pool slower than the calling thread: the calling thread ingests chunks ahead of their turn; the same register', async () => {

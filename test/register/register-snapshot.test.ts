@@ -106,7 +106,7 @@ describe('save / load', () => {
   it('a loaded store whose last chunk has an all-empty text column can still grow', async () => {
     // No idField (numeric record ids), and a text column empty in every row.
     const schema = { ...SCHEMA, note: { kind: 'text' } } as const;
-    const r = await Register.build(schema, ROWS.slice(0, 3));
+    const r = await Register.build(schema, ROWS.slice(0, 3).map((row) => ({ ...row, note: '' })));
     const file = join(dir, 'b.khop');
     await r.save(file);
     const l = await Register.load(file);
