@@ -75,6 +75,7 @@ export {
   isValidPackedDate,
   DEFAULT_DATE_OPTIONS,
   parseNationalId,
+  latestBirthYear,
   parseSex,
   checkIdConsistency,
   isVietnameseSyllable,

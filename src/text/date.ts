@@ -22,9 +22,10 @@
  * Infinity, objects, garbage. `swappable` is true for a full date whose day and month are
  * both ≤ 12 and different (a spreadsheet may have swapped them).
  *
- * Defaults: order 'dmy'; minYear {@link DEFAULT_MIN_YEAR} = 1800 (the earliest century a CCCD
- * encodes); maxYear {@link DEFAULT_MAX_YEAR} = 2100 — a fixed bound, not "today", so results
- * never depend on the clock; excelSerial false.
+ * Defaults: order 'dmy'; minYear {@link DEFAULT_MIN_YEAR} = 1800 (a date need not be a living
+ * person's birth date, though no CCCD encodes a year before 1900); maxYear
+ * {@link DEFAULT_MAX_YEAR} = 2100 — a fixed bound, not "today", so results never depend on the
+ * clock; excelSerial false.
  *
  * Excel serials: day 1 = 1900-01-01; Excel's phantom 1900-02-29 (serial 60, inherited from
  * Lotus 1-2-3) is rejected as impossible; from serial 61 on, day n = 1899-12-30 + n. A

@@ -20,7 +20,7 @@ export {
   DEFAULT_MAX_YEAR,
 } from './date.js';
 export type { DateParseOptions, DateResult, ParsedDate, DateFailure, DateFailureReason, DatePrecision } from './date.js';
-export { parseNationalId, DEFAULT_NATIONAL_ID_OPTIONS } from './national-id.js';
+export { parseNationalId, latestBirthYear, DEFAULT_NATIONAL_ID_OPTIONS } from './national-id.js';
 export type {
   NationalIdOptions,
   NationalIdResult,

@@ -8,10 +8,15 @@
  *                    59/2021/TT-BCA). The 34-province codes of 2025 reuse some of the same
  *                    numbers for different provinces (015 = Yên Bái here, but Lào Cai in the
  *                    34 table; 052 = Bình Định here, Gia Lai there) — they are never used.
- *               G    century and sex: 0/1 male/female born 1900–1999, 2/3 2000–2099,
- *                    4/5 2100–2199, 6/7 2200–2299, 8/9 1800–1899
+ *               G    century and sex (Circular 07/2016/TT-BCA as amended): 0/1 male/female
+ *                    born 1900–1999, 2/3 2000–2099, 4/5 2100–2199, 6/7 2200–2299,
+ *                    8/9 2300–2399 — there is no code for the 1800s
  *               YY   last two digits of the birth year
  *               R    random; there is no check digit
+ *               A birth year after the current one (latestBirthYear: the year it already is
+ *               somewhere on Earth, UTC+14) belongs to nobody alive: `future-birth-year`. Today
+ *               that is every 4–9 digit and a 2/3 digit past this year: "001890012345" is not
+ *               a man born 2389 (nor, as this parser once read it, 1889) but no valid number.
  *   11 digits   a CCCD whose leading zero a spreadsheet dropped: the zero is restored
  *               (`restoredLeadingZero: true`) and the result decoded as above — every
  *               province prefix starts with 0, so a 12-digit number never loses anything else
@@ -19,10 +24,10 @@
  *               all leading zeros): restored the same way and flagged
  *               A restored reading is a guess — the number may as well be a CCCD that lost
  *               another digit ("01909001234", the last 5 of 019090012345 gone, reads as born
- *               1809) — kept only when its birth year is one a living holder can have: 1900 to
- *               next year (UTC; a birth on 1 January east of Greenwich). Otherwise the number
- *               is what it is, too short: reason 'length'. A 12-digit number is decoded as
- *               written, every century digit included (the scheme's, not a guess).
+ *               2309) — kept only when its birth year is one a living holder can have (not
+ *               after latestBirthYear). Otherwise the number is what it is, too short: reason
+ *               'length'. A 12-digit number with such a year is `future-birth-year`: the same
+ *               rule, its own reason (nothing was guessed).
  *    9 digits   an old CMND: `kind: 'cmnd9'`, not decoded (its prefix uses a different,
  *               police-issued code list and encodes neither sex nor birth year); one digit
  *               repeated ("000000000", "999999999") is a placeholder, not a number: reason
@@ -63,7 +68,7 @@ export interface CccdId {
   /** Short name of the province in the 63-province table, e.g. 'Hà Nội'. */
   readonly provinceName: string;
   readonly sex: Sex;
-  /** First year of the birth century: 1800, 1900, 2000, 2100 or 2200. */
+  /** First year of the birth century: 1900 or 2000 (2100–2300 are refused until they come: future-birth-year). */
   readonly century: number;
   readonly birthYear: number;
 }
@@ -79,7 +84,7 @@ export interface Cmnd9Id {
 export type ParsedNationalId = CccdId | Cmnd9Id;
 
 /** Stable failure reasons (never contain the input). */
-export type NationalIdFailureReason = 'empty' | 'unsupported-type' | 'non-digit' | 'length' | 'unknown-province' | 'placeholder';
+export type NationalIdFailureReason = 'empty' | 'unsupported-type' | 'non-digit' | 'length' | 'unknown-province' | 'placeholder' | 'future-birth-year';
 
 export interface NationalIdFailure {
   readonly ok: false;
@@ -89,8 +94,32 @@ export interface NationalIdFailure {
 
 export type NationalIdResult = ParsedNationalId | NationalIdFailure;
 
-/** Century of each value of the 4th digit (index = digit). */
-const CENTURY = [1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 1800, 1800];
+/** Century of each value of the 4th digit (index = digit), Circular 07/2016/TT-BCA as amended. */
+const CENTURY = [1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 2300, 2300];
+
+/** UTC+14 (Kiribati): the first time zone to reach a new year. */
+const EARLIEST_ZONE_MS = 14 * 3600 * 1000;
+/** latestBirthYear's cache: the year, and the clock interval [from, until) in which it holds. */
+let cachedYear = 0;
+let cachedFrom = Infinity;
+let cachedUntil = -Infinity;
+
+/**
+ * The latest birth year a living ID holder can have: the year it already is somewhere on Earth
+ * (UTC+14), so a child born on 1 January in Vietnam (UTC+7) or anywhere else is never refused,
+ * and a year that has begun nowhere is. The one place the parser reads the clock (`Date.now()`,
+ * which a test moves with vi.setSystemTime; a worker thread reads its own, the same clock); the
+ * year is cached for the interval it holds in, checked on each call, so a clock moved back is
+ * followed too.
+ */
+export function latestBirthYear(now: number = Date.now()): number {
+  if (now >= cachedFrom && now < cachedUntil) return cachedYear;
+  const year = new Date(now + EARLIEST_ZONE_MS).getUTCFullYear();
+  cachedYear = year;
+  cachedFrom = Date.UTC(year, 0, 1) - EARLIEST_ZONE_MS;
+  cachedUntil = Date.UTC(year + 1, 0, 1) - EARLIEST_ZONE_MS;
+  return year;
+}
 
 /** Province by numeric CCCD prefix (0–999), from the 63-province table only. */
 const PROVINCE_BY_PREFIX: Array<Province63 | undefined> = new Array<Province63 | undefined>(1000).fill(undefined);
@@ -204,7 +233,9 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   const g = digitBuf[3]!;
   const century = CENTURY[g]!;
   const birthYear = century + digitBuf[4]! * 10 + digitBuf[5]!;
-  if (restored && (birthYear < 1900 || birthYear > new Date().getUTCFullYear() + 1)) return fail('length');
+  // 0/1 (the 1900s) are always past: the clock (Date.now(), ~50 ns on the benchmark VM) is
+  // read for the later digits only.
+  if (g >= 2 && birthYear > latestBirthYear()) return fail(restored ? 'length' : 'future-birth-year');
   return {
     ok: true,
     kind: 'cccd',

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { Register } from '../../src/register/register.js';
 import { defaultRegisterModel } from '../../src/register/verdict-model.js';
@@ -212,6 +213,23 @@ describe('authenticate: statuses', () => {
     expect(fieldOf(v, 'id')).toBe('mismatch/contradicts-claim');
     expect(fieldOf(v, field!)).toBe(result);
     expect(v.candidates).toBeUndefined();
+  });
+
+  it('the century digit as Circular 07/2016/TT-BCA assigns it: a birth year after the current one is INVALID_ID, else consistency decides (oracle)', () => {
+    const CENTURY = [1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 2300, 2300];
+    const latest = new Date(Date.now() + 14 * 3600 * 1000).getUTCFullYear(); // the year somewhere on Earth (UTC+14)
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 1800, max: latest }), fc.boolean(), (g, yy, claimed, female) => {
+        // 001 g yy 777777: not in the register, so a claim that gets past the checks is NOT_FOUND.
+        const id = `001${g}${String(yy).padStart(2, '0')}777777`;
+        const v = reg.authenticate({ id, name: 'Nguyễn Văn An', dob: `01/05/${claimed}`, sex: female ? 'Nữ' : 'Nam' });
+        const year = CENTURY[g]! + yy;
+        if (year > latest) return v.status === 'INVALID_ID' && v.reason === 'id-future-birth-year' && fieldOf(v, 'id') === 'mismatch/invalid-id';
+        const consistent = year === claimed && (g % 2 === 1) === female;
+        return v.status === (consistent ? 'NOT_FOUND' : 'INCONSISTENT_ID');
+      }),
+      { numRuns: 1000, seed: 71 },
+    );
   });
 
   it('a 9-digit CMND is not checked for consistency (it encodes nothing)', () => {

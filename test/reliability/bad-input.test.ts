@@ -23,6 +23,7 @@ import {
   Register,
   foldToAscii,
   jaroWinklerSimilarity,
+  latestBirthYear,
   levenshteinDistance,
   normalizeText,
   openRecords,
@@ -475,6 +476,28 @@ describe('values (parsers and comparators)', () => {
     expect(parseNationalId('1090012345')).toMatchObject({ ok: true, digits: '001090012345', restoredLeadingZero: true });
     expect(parseNationalId(1090012345)).toMatchObject({ ok: true, digits: '001090012345', restoredLeadingZero: true });
     expect(parseNationalId('123456789')).toMatchObject({ ok: true, kind: 'cmnd9', restoredLeadingZero: false });
+  });
+
+  it('V21 a 12-digit ID whose birth year is after the current one — century digit 4–9 (8/9: the 2300s, never the 1800s), or 2/3 past this year → INVALID_ID future-birth-year in parsing, dedupe, a register row, an earlier ID and a claim', async () => {
+    const next = String((latestBirthYear() + 1) % 100).padStart(2, '0');
+    const FUTURE = ['001890012345', '001990012345', '036499001234', '096700001234', `0012${next}012345`];
+    for (const id of FUTURE) expect(parseNationalId(id), id).toEqual({ ok: false, code: 'INVALID_ID', reason: 'future-birth-year' });
+    const rows = baseRows();
+    // Birth dates the old 1800s reading agreed with (1890 for 001890012345), or not.
+    const bad = FUTURE.map((id, i) => ({ id, name: 'Người Tương Lai', dob: `01/05/18${90 + i}`, sex: i % 2 === 0 ? 'Nam' : 'Nữ' }));
+    const r = await dedupe([...rows, ...bad], { schema: SCHEMA, threads: 1, uSampleSize: 2000 });
+    expect(r.stats.issues['id']?.['id future-birth-year']).toBe(FUTURE.length);
+    const reg = await Register.build(SCHEMA, [...rows, ...bad], {});
+    expect(reg.rejected.map((x) => [x.index, x.code, x.reason])).toEqual(bad.map((_, i) => [rows.length + i, 'INVALID_ID', 'national ID field "id" is not a valid ID (future-birth-year)']));
+    // A claim with such an ID and a real birth date: INVALID_ID, not INCONSISTENT_ID; nor VERIFIED
+    // or NOT_FOUND with the date the 1800s reading agreed with.
+    for (const dob of ['01/05/1989', '01/05/1890']) {
+      const v = reg.authenticate({ id: '001890012345', name: 'Người Tương Lai', dob, sex: 'Nam' });
+      expect([v.status, v.reason, v.fields['id']!.result]).toEqual(['INVALID_ID', 'id-future-birth-year', 'mismatch']);
+    }
+    const withOld = rows.map((row, i) => ({ ...row, old: i === 3 ? '001890012345' : '' }));
+    const reg2 = await Register.build(SCHEMA, withOld, { earlierIdsField: 'old' });
+    expect(reg2.issues['old']).toEqual({ 'earlier id future-birth-year': 1 });
   });
 
   it('V16 impossible calendar dates (31/02, 29/02 of a non-leap year, day in unknown month) → INVALID_DATE, never rolled over', () => {

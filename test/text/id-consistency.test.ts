@@ -30,10 +30,19 @@ describe('checkIdConsistency', () => {
   });
 
   it('century contradiction: same two digits, other century', () => {
-    const r = checkIdConsistency('001290012345', { dob: 19900501, sex: 'nam' }); // ID: male born 2090
+    const r = checkIdConsistency('001205012345', { dob: 19050501, sex: 'nam' }); // ID: male born 2005
     expect(r.contradictions.map((c) => c.field)).toEqual(['century']);
-    const both = checkIdConsistency('001390012345', { dob: '1990-05-01', sex: 'nam' }); // female 2090
+    const both = checkIdConsistency('001305012345', { dob: '1905-05-01', sex: 'nam' }); // female 2005
     expect(both.contradictions.map((c) => c.field)).toEqual(['century', 'sex']);
+    expect(checkIdConsistency('001020012345', { dob: '2020' }).contradictions.map((c) => c.field)).toEqual(['century']); // 1920
+  });
+
+  it('an ID whose birth year is after the current one decodes to nothing: no contradiction found in it', () => {
+    // 8/9 are the 2300s (Circular 07/2016/TT-BCA), not the 1800s: "001890012345" does not say 1890.
+    for (const id of ['001890012345', '001990012345', '036499001234', '079299001234']) {
+      expect(checkIdConsistency(id, { dob: '01/05/1890', sex: 'nam' })).toEqual({ consistent: true, decoded: false, checked: [], contradictions: [] });
+      expect(checkIdConsistency(id, { dob: '01/05/1999', sex: 'nữ' }).decoded).toBe(false);
+    }
   });
 
   it('reasons carry no personal data', () => {

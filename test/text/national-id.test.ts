@@ -1,8 +1,21 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VN_PROVINCES_34, VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { isKhopError } from '../../src/errors.js';
-import { parseNationalId, type NationalIdOptions } from '../../src/text/national-id.js';
+import { latestBirthYear, parseNationalId, type NationalIdOptions } from '../../src/text/national-id.js';
+
+/** Circular 07/2016/TT-BCA (as amended): the century of each century-and-sex digit. */
+const CIRCULAR_CENTURY = [1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 2300, 2300];
+/** The year at instant `now` in UTC+14, the first zone to reach a new year. */
+function yearSomewhereOnEarth(now: number): number {
+  const d = new Date(now);
+  const kiribati = d.getUTCHours() >= 10 ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)) : d;
+  return kiribati.getUTCFullYear();
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 type Decoded = readonly [input: unknown, digits: string, restored: boolean, province: string, provinceName: string, sex: 'male' | 'female', century: number, birthYear: number];
 
@@ -11,12 +24,8 @@ const DECODED: readonly Decoded[] = [
   ['001190012345', '001190012345', false, '001', 'Hà Nội', 'female', 1900, 1990],
   ['079205001234', '079205001234', false, '079', 'Hồ Chí Minh', 'male', 2000, 2005],
   ['079305001234', '079305001234', false, '079', 'Hồ Chí Minh', 'female', 2000, 2005],
-  ['036499001234', '036499001234', false, '036', 'Nam Định', 'male', 2100, 2199],
-  ['036599001234', '036599001234', false, '036', 'Nam Định', 'female', 2100, 2199],
-  ['096600001234', '096600001234', false, '096', 'Cà Mau', 'male', 2200, 2200],
-  ['096700001234', '096700001234', false, '096', 'Cà Mau', 'female', 2200, 2200],
-  ['038899001234', '038899001234', false, '038', 'Thanh Hóa', 'male', 1800, 1899],
-  ['038999001234', '038999001234', false, '038', 'Thanh Hóa', 'female', 1800, 1899],
+  ['038224001234', '038224001234', false, '038', 'Thanh Hóa', 'male', 2000, 2024],
+  ['038300001234', '038300001234', false, '038', 'Thanh Hóa', 'female', 2000, 2000],
   // cleaning
   ['001 090 012 345', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
   ['001.090.012.345', '001090012345', false, '001', 'Hà Nội', 'male', 1900, 1990],
@@ -175,7 +184,7 @@ describe('parseNationalId — properties', () => {
   });
 
   it('a restored reading whose birth year no living holder can have is refused as too short (oracle)', () => {
-    // "01909001234": 019090012345 without its last digit, read as 001909001234 — born 1809.
+    // "01909001234": 019090012345 without its last digit, read as 001909001234 — born 2309.
     expect(parseNationalId('01909001234')).toEqual({ ok: false, code: 'INVALID_ID', reason: 'length' });
     expect(parseNationalId('019090012345')).toMatchObject({ ok: true, birthYear: 1990 });
     fc.assert(
@@ -183,9 +192,9 @@ describe('parseNationalId — properties', () => {
         const full = p + r;
         const a = parseNationalId(full);
         const b = parseNationalId(full.slice(1));
-        if (!a.ok || a.kind !== 'cccd') return false; // 12 digits as written: always decoded
-        const plausible = a.birthYear >= 1900 && a.birthYear <= new Date().getUTCFullYear() + 1;
-        return plausible ? b.ok && b.restoredLeadingZero : !b.ok && b.reason === 'length';
+        const year = CIRCULAR_CENTURY[Number(r[0])]! + Number(r.slice(1, 3));
+        if (year > yearSomewhereOnEarth(Date.now())) return !a.ok && a.reason === 'future-birth-year' && !b.ok && b.reason === 'length';
+        return a.ok && a.kind === 'cccd' && a.birthYear === year && b.ok && b.restoredLeadingZero;
       }),
       { numRuns: 2000, seed: 43 },
     );
@@ -197,17 +206,46 @@ describe('parseNationalId — properties', () => {
     expect(parseNationalId('000000001')).toMatchObject({ ok: true, kind: 'cmnd9' });
   });
 
-  it('decode agrees with a direct reading of the digits', () => {
-    const centuries = [1900, 1900, 2000, 2000, 2100, 2100, 2200, 2200, 1800, 1800];
+  it("decode follows the circular's century table; a birth year after the current one is future-birth-year (oracle, any clock)", () => {
+    // The clock is set anywhere from 2000 to 2405: the century digits 2–9 each become valid
+    // when their years begin somewhere on Earth, never before (8/9 are 2300–2399, not 1800s).
+    vi.useFakeTimers({ toFake: ['Date'] });
     fc.assert(
-      fc.property(province, rest, (p, r) => {
+      fc.property(province, rest, fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2405, 0, 1) }), (p, r, now) => {
+        vi.setSystemTime(now);
         const res = parseNationalId(p + r);
         const g = Number(r[0]);
-        return res.ok && res.kind === 'cccd' && res.century === centuries[g] && res.birthYear === centuries[g]! + Number(r.slice(1, 3)) &&
+        const year = CIRCULAR_CENTURY[g]! + Number(r.slice(1, 3));
+        if (year > yearSomewhereOnEarth(now)) return !res.ok && res.reason === 'future-birth-year';
+        return res.ok && res.kind === 'cccd' && res.century === CIRCULAR_CENTURY[g] && res.birthYear === year &&
           res.sex === (g % 2 === 0 ? 'male' : 'female');
       }),
-      { numRuns: 1000, seed: 42 },
+      { numRuns: 3000, seed: 42 },
     );
+  });
+
+  it('8/9 are the 2300s: refused today, as every birth year after the current one', () => {
+    for (const id of ['001890012345', '001990012345', '036499001234', '096700001234', '079399001234']) {
+      expect(parseNationalId(id)).toEqual({ ok: false, code: 'INVALID_ID', reason: 'future-birth-year' });
+    }
+    const next = latestBirthYear() + 1;
+    expect(parseNationalId(`0012${String(next % 100).padStart(2, '0')}012345`)).toMatchObject({ ok: false, reason: 'future-birth-year' });
+    expect(parseNationalId(`0012${String((next - 1) % 100).padStart(2, '0')}012345`)).toMatchObject({ ok: true, birthYear: next - 1 });
+  });
+
+  it('latestBirthYear: the year it already is somewhere on Earth (UTC+14), following the clock both ways', () => {
+    expect(latestBirthYear(Date.UTC(2026, 11, 31, 9, 59, 59, 999))).toBe(2026); // 23:59:59.999 in Kiribati
+    expect(latestBirthYear(Date.UTC(2026, 11, 31, 10))).toBe(2027); // midnight in Kiribati; 17:00 in Hà Nội
+    expect(latestBirthYear(Date.UTC(2026, 5, 1))).toBe(2026); // back again: the cached year is not kept
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.UTC(2025, 5, 1));
+    expect(parseNationalId('001226012345')).toMatchObject({ ok: false, reason: 'future-birth-year' });
+    vi.setSystemTime(Date.UTC(2026, 5, 1));
+    expect(parseNationalId('001226012345')).toMatchObject({ ok: true, birthYear: 2026 });
+    vi.setSystemTime(Date.UTC(2025, 11, 31, 10)); // 1 January 2026 in Kiribati
+    expect(parseNationalId('001226012345')).toMatchObject({ ok: true, birthYear: 2026 });
+    vi.setSystemTime(Date.UTC(2025, 11, 31, 9));
+    expect(parseNationalId('001226012345')).toMatchObject({ ok: false, reason: 'future-birth-year' });
   });
 
   it('digits are the ASCII digits of the input in order, whatever fillers, full-width digits or apostrophe it holds (oracle)', () => {
@@ -226,7 +264,10 @@ describe('parseNationalId — properties', () => {
         const afterDot = lastDot < 0 ? -1 : all.length - 1 - lastDot;
         if (afterDot === 1 || afterDot === 2) return !r.ok && r.reason === 'non-digit';
         if (expected.length === 9) return r.ok && r.kind === 'cmnd9' && r.digits === expected;
-        if (expected.length === 12) return r.ok && r.kind === 'cccd' && r.digits === expected && !r.restoredLeadingZero;
+        if (expected.length === 12) {
+          if (CIRCULAR_CENTURY[Number(expected[3])]! + Number(expected.slice(4, 6)) > yearSomewhereOnEarth(Date.now())) return !r.ok && r.reason === 'future-birth-year';
+          return r.ok && r.kind === 'cccd' && r.digits === expected && !r.restoredLeadingZero;
+        }
         return true; // 10 / 11 digits: restores (tested above) or a length failure
       }),
       { numRuns: 3000, seed: 44 },
