@@ -20,6 +20,8 @@ describe('README examples', () => {
     expect(k.parseNationalId('1090012345')).toEqual({ ...id, restoredLeadingZero: true });
     expect(k.parseNationalId('123456789')).toMatchObject({ ok: true, kind: 'cmnd9', digits: '123456789' });
     expect(k.parseNationalId('00109001234a')).toEqual({ ok: false, code: 'INVALID_ID', reason: 'non-digit' });
+    expect(k.parseNationalId(12345678)).toEqual({ ok: true, kind: 'cmnd9', digits: '012345678', restoredLeadingZero: true });
+    expect(k.parseNationalId('001890012345')).toEqual({ ok: false, code: 'INVALID_ID', reason: 'future-birth-year' });
     const c = k.checkIdConsistency('001090012345', { dob: '01/05/1991', sex: 'Nữ' });
     expect(c.consistent).toBe(false);
     expect(c.contradictions.map((x) => x.field)).toEqual(['birthYear', 'sex']);

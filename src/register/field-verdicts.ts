@@ -3,8 +3,9 @@
  * record value → an outcome row of verdict.ts (names: name-verdict.ts).
  *
  *   national ID  exact as written (the canonical digits) · equivalent: id-format (spaces,
- *                dots, an apostrophe…), lost-leading-zero (11 or 10 digits), earlier-id (decided
- *                by the lookup) · close: one-digit, transposition (compareNationalIdStrings)
+ *                dots, an apostrophe…), lost-leading-zero (11 or 10 digits; 8 for a CMND),
+ *                earlier-id (decided by the lookup) · close: one-digit, transposition
+ *                (compareNationalIdStrings)
  *                · mismatch: differs, different-scheme (9 vs 12 digits), invalid-id
  *   date         exact as written (the record's own format, written-form.ts) · equivalent:
  *                date-format · close: day-month-swap, one-day, year-only, month-only (the claim

@@ -2,7 +2,8 @@
  * National IDs as the register reads and stores them.
  *
  * Reading: parseNationalId (src/text), which cleans separators, restores the leading zeros a
- * spreadsheet drops (11 digits, and 10 digits for the 00x prefixes) and decodes the CCCD.
+ * spreadsheet drops (11 digits, and 10 digits for the 00x prefixes; 8 digits for a CMND) and
+ * decodes the CCCD.
  *
  * Stored form: the canonical digits as a float64 NUMBER (8 bytes, no string pool):
  *

@@ -32,6 +32,16 @@
  *               police-issued code list and encodes neither sex nor birth year); one digit
  *               repeated ("000000000", "999999999") is a placeholder, not a number: reason
  *               'placeholder'
+ *    8 digits   starting 1–9: a CMND whose leading zero a number-typed column dropped (01x Hà
+ *               Nội, 02x TP HCM, 03x Hải Phòng … — CMND prefixes are police-issued province
+ *               codes of two or three digits from 01 up, none 00): restored to 9 digits and
+ *               flagged. Never a CCCD: that would be four lost zeros, a province 000 the
+ *               63-table has not. Only a number's rendering — the digits alone, or grouped in
+ *               thousands by dots or spaces ("12.345.678") — is restored: eight digits with a
+ *               dash or another grouping ("1977-07-07", "07.07.1977", "2023-2024") are a date
+ *               or a range typed into the column, reason 'length'. Eight of one digit is a
+ *               placeholder, as nine are. Not 7 digits: a CMND that lost two zeros would have
+ *               begun 00, which none does — seven digits are a number too short.
  *
  * Input cleaning: spaces (any whitespace), dots, dashes (ASCII and Unicode), underscores and
  * invisible characters are removed; full-width digits become ASCII; a leading apostrophe (the
@@ -61,7 +71,7 @@ export interface CccdId {
   readonly kind: 'cccd';
   /** The 12 digits (with the restored zero when `restoredLeadingZero`). */
   readonly digits: string;
-  /** True when the input had 11 digits and a leading 0 was added. */
+  /** True when the input had 11 (or 10) digits and the leading zero(s) were added. */
   readonly restoredLeadingZero: boolean;
   /** 3-digit prefix, e.g. '001' (Hà Nội). */
   readonly provinceCode: string;
@@ -77,8 +87,10 @@ export interface CccdId {
 export interface Cmnd9Id {
   readonly ok: true;
   readonly kind: 'cmnd9';
+  /** The 9 digits (with the restored zero when `restoredLeadingZero`). */
   readonly digits: string;
-  readonly restoredLeadingZero: false;
+  /** True when the input had 8 digits and a leading 0 was added. */
+  readonly restoredLeadingZero: boolean;
 }
 
 export type ParsedNationalId = CccdId | Cmnd9Id;
@@ -152,6 +164,8 @@ function isIdFiller(c: number): boolean {
 }
 
 const digitBuf = new Uint8Array(32);
+/** Thousands grouping of 8 digits, "12.345.678": separators after digits 2 and 5. */
+const THOUSANDS_8 = (1 << 2) | (1 << 5);
 
 /** The first n (9 or 12) digits of digitBuf as ASCII text, built in one call (no string per digit). */
 function digitString(n: number): string {
@@ -183,6 +197,8 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   /** Digits before the last dot (−1: no dot), and a minus sign before the first digit. */
   let dotAt = -1;
   let signed = false;
+  /** Separators among the first 8 digits: bit k = one after digit k (thousands: 2 and 5), −1 another. */
+  let grouping = 0;
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (isIdFiller(c)) {
@@ -192,6 +208,12 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
       // group digits ("001.090.012.345", "1.090.012.345") leave three or more after the last.
       if (n === 0 && (c === 0x2d || c === 0x2212 || c === 0xff0d)) signed = true;
       if (c === 0x2e || c === 0xff0e) dotAt = n;
+      // An 8-digit CMND is restored only from a number's rendering: plain, or grouped in
+      // thousands by dots or spaces ("12.345.678"). A dash or another grouping ("1977-07-07",
+      // "07.07.1977", "2023-2024") is a date or a range, not a number that lost its zero.
+      if (n > 0 && n < 8 && !isInvisible(c)) {
+        grouping = (n === 2 || n === 5) && (c === 0x2e || c === 0xff0e || isUnicodeSpace(c) || c === 0x20) && grouping >= 0 ? grouping | (1 << n) : -1;
+      }
       continue;
     }
     if (!seen && (c === 0x27 || c === 0x2019 || c === 0xff07)) {
@@ -212,11 +234,15 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   // Every character kept and none converted (n digits in n ASCII characters): the input IS
   // the digit string — the common case, no string built.
   const asIs = n === s.length && !wide;
-  if (n === 9) {
+  // 9 digits, or 8 starting 1–9: a CMND whose leading zero a number-typed column dropped.
+  if (n === 9 || (n === 8 && digitBuf[0] !== 0 && (grouping === 0 || grouping === THOUSANDS_8))) {
     let same = true;
-    for (let k = 1; k < 9 && same; k++) same = digitBuf[k] === digitBuf[0];
+    for (let k = 1; k < n && same; k++) same = digitBuf[k] === digitBuf[0];
     if (same) return fail('placeholder');
-    return { ok: true, kind: 'cmnd9', digits: asIs ? s : digitString(9), restoredLeadingZero: false };
+    if (n === 9) return { ok: true, kind: 'cmnd9', digits: asIs ? s : digitString(9), restoredLeadingZero: false };
+    for (let k = 8; k >= 1; k--) digitBuf[k] = digitBuf[k - 1]!;
+    digitBuf[0] = 0;
+    return { ok: true, kind: 'cmnd9', digits: digitString(9), restoredLeadingZero: true };
   }
   // 10 digits starting 1–9: a 00x prefix (Hà Nội, Hà Giang, Cao Bằng, Bắc Kạn, Tuyên Quang)
   // that lost both zeros to a number-typed spreadsheet column.

@@ -18,6 +18,7 @@ import {
   dedupe,
   defineSchema,
   FellegiSunterModel,
+  NationalIdLevel,
   KhopPool,
   link,
   Register,
@@ -498,6 +499,36 @@ describe('values (parsers and comparators)', () => {
     const withOld = rows.map((row, i) => ({ ...row, old: i === 3 ? '001890012345' : '' }));
     const reg2 = await Register.build(SCHEMA, withOld, { earlierIdsField: 'old' });
     expect(reg2.issues['old']).toEqual({ 'earlier id future-birth-year': 1 });
+  });
+
+  it('V22 an 8-digit ID — a CMND whose leading zero a number-typed column dropped (012345678 → 12345678) → restored to 9 digits and flagged in parsing, dedupe, a register row, an earlier ID and a claim; 7 digits stay too short', async () => {
+    expect(parseNationalId(12345678)).toEqual({ ok: true, kind: 'cmnd9', digits: '012345678', restoredLeadingZero: true });
+    expect(parseNationalId('12345678')).toEqual(parseNationalId(12345678));
+    for (const id of [1234567, '01234567']) expect(parseNationalId(id), String(id)).toEqual({ ok: false, code: 'INVALID_ID', reason: 'length' });
+    expect(parseNationalId(11111111)).toEqual({ ok: false, code: 'INVALID_ID', reason: 'placeholder' });
+    const rows = baseRows();
+    const person = { name: 'Đinh Văn Mười', dob: '10/10/1970', sex: 'Nam' };
+    // dedupe: the two forms of one CMND are one ID (its canonical digits), not a missing one.
+    const r = await dedupe([...rows, { id: 12345678, ...person }, { id: '012345678', ...person }], { schema: SCHEMA, threads: 1, uSampleSize: 2000 });
+    expect(r.stats.issues['id']).toBeUndefined();
+    expect(r.clusters[rows.length]).toBe(r.clusters[rows.length + 1]);
+    let pair = -1;
+    for (let i = 0; i < r.pairs.count; i++) if (r.pairs.left[i] === rows.length && r.pairs.right[i] === rows.length + 1) pair = i;
+    expect(pair).toBeGreaterThanOrEqual(0);
+    expect(r.explain(pair).fields.find((f) => f.comparison === 'id')?.level).toBe(NationalIdLevel.EXACT);
+    // A register: the row is kept under the 9 digits; a claim of either form finds it, the
+    // 8-digit one reported as a lost leading zero (as for a CCCD).
+    const reg = await Register.build(SCHEMA, [...rows, { id: 12345678, ...person }], {});
+    expect(reg.rejected).toEqual([]);
+    const exact = reg.authenticate({ id: '012345678', ...person });
+    expect([exact.status, exact.fields['id']!.result, exact.fields['id']!.reason]).toEqual(['VERIFIED', 'exact', 'as-written']);
+    const lost = reg.authenticate({ id: 12345678, ...person });
+    expect([lost.status, lost.fields['id']!.result, lost.fields['id']!.reason]).toEqual(['VERIFIED', 'equivalent', 'lost-leading-zero']);
+    // An earlier ID given as 8 digits is that CMND, found by either form.
+    const withOld = rows.map((row, i) => ({ ...row, old: i === 3 ? 12345678 : '' }));
+    const reg2 = await Register.build(SCHEMA, withOld, { earlierIdsField: 'old' });
+    expect(reg2.issues['old']).toBeUndefined();
+    for (const id of ['012345678', 12345678]) expect(reg2.authenticate({ ...rows[3]!, id })).toMatchObject({ status: 'VERIFIED', matchedBy: 'earlierId' });
   });
 
   it('V16 impossible calendar dates (31/02, 29/02 of a non-leap year, day in unknown month) → INVALID_DATE, never rolled over', () => {

@@ -114,7 +114,16 @@ describe('parseNationalId — failures and options', () => {
     ['CCCD 001090012345', 'non-digit'],
     ['0010900123456', 'length'],
     ['0109001234', 'length'], // 10 digits starting with 0: not a 00x prefix that lost its zeros
-    ['12345678', 'length'],
+    ['01234567', 'length'], // 8 digits starting with 0: not a CMND that lost its zero (no CMND prefix is 00)
+    ['1234567', 'length'], // 7 digits: a CMND that lost two zeros would have begun 00
+    [1234567, 'length'],
+    ['11111111', 'placeholder'], // eight of one digit, as nine
+    // 8 digits with a dash or a grouping other than thousands: a date or a range, not a number
+    ['1977-07-07', 'length'],
+    ['07.07.1977', 'length'],
+    ['2023-2024', 'length'],
+    ['1234 5678', 'length'],
+    ['12-345-678', 'length'],
     ['1234567890123456789012345678901234567890', 'length'],
     ['003090012345', 'unknown-province'],
     ['099090012345', 'unknown-province'],
@@ -197,6 +206,37 @@ describe('parseNationalId — properties', () => {
         return a.ok && a.kind === 'cccd' && a.birthYear === year && b.ok && b.restoredLeadingZero;
       }),
       { numRuns: 2000, seed: 43 },
+    );
+  });
+
+  it('8-digit restore: a CMND without its leading zero (as text or a number) is that CMND, flagged (oracle)', () => {
+    // A 9-digit CMND starting with 0 (01x Hà Nội, 02x TP HCM…) whose zero a number-typed
+    // column dropped; 8 digits never read as a CCCD (that would be province 000).
+    const tail = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 7, maxLength: 7 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), tail, fc.boolean(), (lead, t, asNumber) => {
+        const cmnd = `0${lead}${t}`;
+        const full = parseNationalId(cmnd);
+        const short = parseNationalId(asNumber ? Number(cmnd) : cmnd.slice(1));
+        if (/^0(\d)\1{7}$/.test(cmnd)) return full.ok && !short.ok && short.reason === 'placeholder'; // "011111111" as written is a number; "11111111" a filler
+        return full.ok && !full.restoredLeadingZero && short.ok && JSON.stringify({ ...full, restoredLeadingZero: true }) === JSON.stringify(short);
+      }),
+      { numRuns: 2000, seed: 45 },
+    );
+    expect(parseNationalId(12345678)).toEqual({ ok: true, kind: 'cmnd9', digits: '012345678', restoredLeadingZero: true });
+    // A number's renderings: plain, grouped in thousands, with a text prefix or invisibles.
+    for (const v of ['12.345.678', '12 345 678', '12\u00a0345\u00a0678', "'12345678", '\u200b12345678 ', '\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18']) {
+      expect(parseNationalId(v), v).toEqual({ ok: true, kind: 'cmnd9', digits: '012345678', restoredLeadingZero: true });
+    }
+    // The lengths that are restored: 8 → 9 (CMND), 10 and 11 → 12 (CCCD); 1–7 and 13+ never.
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9][0-9]{0,14}$/), (d) => {
+        const r = parseNationalId(d);
+        if (d.length <= 7 || d.length >= 13) return !r.ok && r.reason === 'length';
+        if (r.ok) return r.digits.endsWith(d) && /^0*$/.test(r.digits.slice(0, -d.length)) && r.restoredLeadingZero === (d.length === 8 || d.length === 10 || d.length === 11);
+        return true;
+      }),
+      { numRuns: 3000, seed: 46 },
     );
   });
 
