@@ -9,17 +9,20 @@
  * number), so such a pair is "different-scheme": no evidence either way, but kept apart from
  * "missing" so the scoring stage can learn its own (near-neutral) weight.
  *
- * Input: the digit spans produced by the ID parser (ASCII digits, no separators). Lengths:
- * 9 = CMND, 11 = CCCD that lost its leading zero, 12 = CCCD. Other lengths are compared by
- * the same edit rules but never count as a different scheme.
+ * Input: the digit spans produced by the ID parser (ASCII digits, no separators) — canonical,
+ * 9 or 12 digits — or digits as written. Lengths as parseNationalId reads them: 9 = CMND and
+ * 8 (starting 1–9) = a CMND that lost its leading zero; 12 = CCCD, 11 = a CCCD that lost its
+ * leading zero, 10 (starting 1–9) = one that lost both. Other lengths are compared by the same
+ * edit rules but never count as a lost zero or a different scheme.
  *
  * Levels (first that holds):
  *   0 missing             either value absent or empty
  *   1 exact               same digits
- *   2 lost-leading-zero   11 digits vs 12 digits = "0" + those 11
+ *   2 lost-leading-zero   the shorter, restored as the parser restores it, is the longer
+ *                         (8 vs 9 digits, 10 or 11 vs 12, 10 vs 11)
  *   3 one-digit           same length, one digit substituted
  *   4 transposition       same length, two adjacent digits swapped
- *   5 different-scheme    9-digit CMND vs 11/12-digit CCCD (not comparable)
+ *   5 different-scheme    a CMND (9, or 8 restored) vs a CCCD (12, or 11 / 10 restored): not comparable
  *   6 else
  */
 import type { CodeUnits, TextColumnReader } from '../block/text-column.js';
@@ -38,7 +41,7 @@ export type NationalIdLevel = (typeof NationalIdLevel)[keyof typeof NationalIdLe
 export const NATIONAL_ID_LEVELS = defineLevels([
   ['missing', 'ID missing on either side'],
   ['exact', 'IDs equal'],
-  ['lost-leading-zero', '11-digit ID equals the 12-digit ID without its leading zero'],
+  ['lost-leading-zero', 'one ID equals the other without its leading zeros'],
   ['one-digit', 'one digit substituted'],
   ['transposition', 'two adjacent digits swapped'],
   ['different-scheme', 'old 9-digit ID against a 12-digit ID: not comparable'],
@@ -46,9 +49,27 @@ export const NATIONAL_ID_LEVELS = defineLevels([
 ]);
 
 const DIGIT_0 = 48; // '0'
-const LEN_CMND = 9;
-const LEN_CCCD = 12;
-const LEN_CCCD_NO_ZERO = 11;
+const SCHEME_NONE = 0;
+const SCHEME_CMND = 1;
+const SCHEME_CCCD = 2;
+
+/**
+ * Scheme of a digit span by its length, as parseNationalId reads it: 9, or 8 not starting with
+ * 0, is a CMND; 12, 11, or 10 not starting with 0, a CCCD; anything else none.
+ */
+function schemeOf(u: CodeUnits, s: number, len: number): number {
+  if (len === 9) return SCHEME_CMND;
+  if (len === 12 || len === 11) return SCHEME_CCCD;
+  if (len === 8 || len === 10) return u[s] === DIGIT_0 ? SCHEME_NONE : len === 8 ? SCHEME_CMND : SCHEME_CCCD;
+  return SCHEME_NONE;
+}
+
+/** True when the longer span (l, length ll) is the shorter (s, length ls < ll) with ll − ls zeros before it. */
+function zerosThen(lu: CodeUnits, ls0: number, ll: number, su: CodeUnits, ss: number, sl: number): boolean {
+  const k = ll - sl;
+  for (let i = 0; i < k; i++) if (lu[ls0 + i] !== DIGIT_0) return false;
+  return spanEquals(su, ss, ss + sl, lu, ls0 + k, ls0 + ll);
+}
 
 /** National-ID level of two digit spans (an empty span is a missing value). */
 export function compareNationalIds(au: CodeUnits, as: number, ae: number, bu: CodeUnits, bs: number, be: number): NationalIdLevel {
@@ -63,18 +84,12 @@ export function compareNationalIds(au: CodeUnits, as: number, ae: number, bu: Co
       default: return NationalIdLevel.ELSE;
     }
   }
-  if (la === LEN_CCCD_NO_ZERO && lb === LEN_CCCD) {
-    if (bu[bs] === DIGIT_0 && spanEquals(au, as, ae, bu, bs + 1, be)) return NationalIdLevel.LOST_LEADING_ZERO;
-    return NationalIdLevel.ELSE;
-  }
-  if (la === LEN_CCCD && lb === LEN_CCCD_NO_ZERO) {
-    if (au[as] === DIGIT_0 && spanEquals(au, as + 1, ae, bu, bs, be)) return NationalIdLevel.LOST_LEADING_ZERO;
-    return NationalIdLevel.ELSE;
-  }
-  const aNew = la === LEN_CCCD || la === LEN_CCCD_NO_ZERO;
-  const bNew = lb === LEN_CCCD || lb === LEN_CCCD_NO_ZERO;
-  if ((la === LEN_CMND && bNew) || (lb === LEN_CMND && aNew)) return NationalIdLevel.DIFFERENT_SCHEME;
-  return NationalIdLevel.ELSE;
+  const sa = schemeOf(au, as, la);
+  const sb = schemeOf(bu, bs, lb);
+  if (sa === SCHEME_NONE || sb === SCHEME_NONE) return NationalIdLevel.ELSE;
+  if (sa !== sb) return NationalIdLevel.DIFFERENT_SCHEME;
+  const lost = la < lb ? zerosThen(bu, bs, lb, au, as, la) : zerosThen(au, as, la, bu, bs, lb);
+  return lost ? NationalIdLevel.LOST_LEADING_ZERO : NationalIdLevel.ELSE;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 import { FIXED_TEXT_WIDTH, fixedTextColumn } from '../../src/pipeline/comparisons.js';
 import { StringColumn } from '../../src/block/text-column.js';
 import { bytesOf } from './oracles.js';
+import { parseNationalId } from '../../src/text/national-id.js';
 
 describe('compareNationalIds', () => {
   // 001 = Hà Nội, 0 = male born 1900–1999, 90 = 1990, then 6 digits; 079… = TP HCM.
@@ -27,7 +28,13 @@ describe('compareNationalIds', () => {
     ['01090012345', '101090012345', NationalIdLevel.ELSE], // 12-digit side does not start with 0
     ['001090012345', '00109001234', NationalIdLevel.ELSE], // lost a trailing digit
     ['01090012345', '01090012346', NationalIdLevel.ONE_DIGIT], // two 11-digit values: plain edit rules
-    ['0109001234', '001090012345', NationalIdLevel.ELSE], // 10 digits: no scheme
+    ['0109001234', '001090012345', NationalIdLevel.ELSE], // 10 digits starting 0: no scheme
+    ['1090012345', '001090012345', NationalIdLevel.LOST_LEADING_ZERO], // both zeros of a 00x prefix lost
+    ['1090012345', '01090012345', NationalIdLevel.LOST_LEADING_ZERO],
+    ['12345678', '012345678', NationalIdLevel.LOST_LEADING_ZERO], // a CMND that lost its 0
+    ['12345678', '001090012345', NationalIdLevel.DIFFERENT_SCHEME],
+    ['12345678', '112345678', NationalIdLevel.ELSE],
+    ['01234567', '001234567', NationalIdLevel.ELSE], // 8 digits starting 0: no scheme
   ];
   it.each(table)('%s vs %s → level %i', (a, b, level) => {
     expect(compareNationalIdStrings(a, b)).toBe(level);
@@ -53,6 +60,35 @@ describe('compareNationalIds', () => {
     fc.assert(fc.property(tail, (t) => {
       expect(compareNationalIdStrings(`0${t}`, t)).toBe(NationalIdLevel.LOST_LEADING_ZERO);
     }), { numRuns: 200 });
+  });
+});
+
+describe('compareNationalIds agrees with parseNationalId on lost leading zeros (oracle)', () => {
+  it('two forms of IDs the parser reads: lost-leading-zero exactly when the parser restores them to the same digits, different-scheme when it reads a CMND and a CCCD', () => {
+    // A CMND starting with 0 and a CCCD of the 1900s, each as written or with 1..all of its
+    // leading zeros dropped (as a number-typed column drops them).
+    const cmnd = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^[0-9]{7}$/)).map(([d, t]) => `0${d}${t}`);
+    const cccd = fc.tuple(fc.constantFrom('001', '002', '004', '079', '096'), fc.stringMatching(/^[01][0-9]{8}$/)).map(([p, r]) => p + r);
+    const id = fc.oneof(cmnd, cccd);
+    const form = (x: string, drop: number): string => {
+      const zeros = x.length - x.replace(/^0+/, '').length;
+      return x.slice(Math.min(drop, zeros));
+    };
+    fc.assert(
+      fc.property(id, id, fc.boolean(), fc.nat(3), fc.nat(3), (x, y, same, dx, dy) => {
+        const a = form(x, dx);
+        const b = form(same ? x : y, dy);
+        const pa = parseNationalId(a);
+        const pb = parseNationalId(b);
+        if (!pa.ok || !pb.ok) return true; // a CMND of one repeated digit
+        const level = compareNationalIdStrings(a, b);
+        if (a === b) return level === NationalIdLevel.EXACT;
+        if (pa.kind !== pb.kind) return level === NationalIdLevel.DIFFERENT_SCHEME;
+        if (pa.digits === pb.digits) return level === NationalIdLevel.LOST_LEADING_ZERO;
+        return a.length === b.length || level === NationalIdLevel.ELSE;
+      }),
+      { numRuns: 5000, seed: 47 },
+    );
   });
 });
 

@@ -506,6 +506,7 @@ describe('values (parsers and comparators)', () => {
     expect(parseNationalId('12345678')).toEqual(parseNationalId(12345678));
     for (const id of [1234567, '01234567']) expect(parseNationalId(id), String(id)).toEqual({ ok: false, code: 'INVALID_ID', reason: 'length' });
     expect(parseNationalId(11111111)).toEqual({ ok: false, code: 'INVALID_ID', reason: 'placeholder' });
+    expect(compareNationalIdStrings('12345678', '012345678')).toBe(NationalIdLevel.LOST_LEADING_ZERO);
     const rows = baseRows();
     const person = { name: 'Đinh Văn Mười', dob: '10/10/1970', sex: 'Nam' };
     // dedupe: the two forms of one CMND are one ID (its canonical digits), not a missing one.
