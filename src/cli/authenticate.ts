@@ -155,13 +155,17 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
       if (i % 2 === 0 && c !== fields[i / 2]) ctx.info(`note: the register field "${fields[i / 2]}" is written as the columns ${c} and ${c}_reason (its name is taken by another column)`);
     });
     const writer = openTableWriter(out ?? null, ctx.io.stdout, columns, format);
+    const textIds = register.idField !== null;
     const counts = new Map<string, number>();
     let p = 0;
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
       for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), { batchSize })) {
         // Absent values are null: an empty cell in CSV, null in NDJSON (not "").
-        const cells: unknown[] = [input.rowNumbers.get(p), v.status, v.recordId ?? null, v.matchedBy ?? null, Number.isFinite(v.weight) ? v.weight : null, v.reason ?? null];
+        // A record id read from an id column is text, as dedupe and link write it (a register
+        // built from NDJSON keeps a JSON number as a number).
+        const rid = textIds && typeof v.recordId === 'number' ? String(v.recordId) : (v.recordId ?? null);
+        const cells: unknown[] = [input.rowNumbers.get(p), v.status, rid, v.matchedBy ?? null, Number.isFinite(v.weight) ? v.weight : null, v.reason ?? null];
         for (const f of fields) {
           const fv = v.fields[f];
           cells.push(fv?.result ?? null, fv?.reason ?? null);

@@ -143,7 +143,8 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     const recordId = (p: number): string | number => (ids !== null ? ids[p]! : rowNumbers.get(p));
     // Cluster ids are the smallest record id of the cluster: a user id with --id-field, else a
     // pipeline position, shown as that row's number.
-    const clusterLabel = (c: string | number): string | number => (ids !== null || typeof c !== 'number' ? c : rowNumbers.get(c));
+    // With --id-field a cluster id is text, as record_id is (an NDJSON id may be a JSON number).
+    const clusterLabel = (c: string | number): string | number => (ids !== null ? String(c) : typeof c !== 'number' ? c : rowNumbers.get(c));
 
     const clusters = openTableWriter(out ?? null, ctx.io.stdout, ['row_number', 'record_id', 'cluster_id'], format);
     await writeTable(clusters, async () => {

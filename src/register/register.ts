@@ -486,6 +486,11 @@ export class Register {
     return this.s.policy.source;
   }
 
+  /** The column record ids were read from at build (null: they are input positions). */
+  get idField(): string | null {
+    return this.s.options.idField;
+  }
+
   /** Live records. */
   get size(): number {
     return this.s.store.rowCount - this.s.tombstones.count;

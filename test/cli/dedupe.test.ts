@@ -115,6 +115,27 @@ describe('khop dedupe: formats, mappings and exit codes', () => {
     expect(existsSync(join(t.dir, 'a.ndjson.rejected.csv'))).toBe(false);
   });
 
+  it('NDJSON ids that are JSON numbers: record_id, cluster_id and a register\'s verdict record_id are one type (text), so they join', async () => {
+    const lines = [
+      { rid: 17, cccd: '001090012345', ten: 'Nguyễn Văn An', sinh: '01/05/1990' },
+      { rid: 4, cccd: '001090012346', ten: 'Nguyen Van An', sinh: '1990-05-01' },
+      { rid: 9, cccd: '079185000111', ten: 'Trần Thị Bích', sinh: '12/12/1985' },
+    ];
+    writeFileSync(join(t.dir, 'num.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const map = ['--map', 'id=cccd,name=ten,dob=sinh', '--id-field', 'rid'];
+    const r = await cli(['dedupe', 'num.ndjson', ...map, '--format', 'ndjson', '-q'], t.dir);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { record_id: unknown; cluster_id: unknown });
+    expect(rows.map((x) => x.record_id)).toEqual(['17', '4', '9']);
+    // (three rows do not train a model that merges: each is its own cluster, named by its id)
+    expect(rows.map((x) => x.cluster_id)).toEqual(['17', '4', '9']);
+    const b = await cli(['register', 'build', 'num.ndjson', ...map, '-o', 'num.khop', '-q'], t.dir);
+    expect(b.code).toBe(0);
+    const a = await cli(['authenticate', '--register', 'num.khop', 'num.ndjson', '--map', 'id=cccd,name=ten,dob=sinh', '--format', 'ndjson', '-q'], t.dir);
+    const verdicts = a.stdout.trim().split('\n').map((l) => JSON.parse(l) as { record_id: unknown });
+    expect(verdicts.map((v) => v.record_id)).toEqual(['17', '4', '9']);
+  });
+
   it("a clean run replaces an earlier run's default rejected-rows file, which then holds none", async () => {
     writeFileSync(join(t.dir, 's.ndjson'), '{"cccd":"001090012345","ten":"Lê Văn Tám"}\n{"cccd": oops}\n{"cccd":"001090099999","ten":"Phạm Thị Hoa"}\n');
     const first = await cli(['dedupe', 's.ndjson', '--map', 'id=cccd,name=ten', '-o', 's.csv'], t.dir);
