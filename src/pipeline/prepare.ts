@@ -51,6 +51,7 @@
  * that many rows of the first one). Trade-off: the limit bounds the rows a stream hands over that
  * wait in memory; past it the sample is the named rows seen so far.
  */
+import { isWellFormedText } from '../util/well-formed.js';
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
@@ -1019,6 +1020,9 @@ export async function prepareRows(
         // A record id that was rounded (beyond 2^53) would be another row's id, or a wrong one.
         const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
         if (isInexactNumber(v)) (bad ??= []).push(`the record id column "${idField}" holds ${typeName(v)}`);
+        // A lone UTF-16 surrogate has no UTF-8 form: written to a CSV it became U+FFFD, which
+        // the readers refuse — the register rejects such an id the same way.
+        else if (typeof v === 'string' && !isWellFormedText(v)) (bad ??= []).push(`the record id column "${idField}" holds text with a lone UTF-16 surrogate (it has no UTF-8 form)`);
       }
       if (bad !== null) {
         chunk.values.length = base;

@@ -715,6 +715,14 @@ describe('dedupe rows holding bad values', () => {
     expect(r.clusters[offset]).not.toBeNull();
   });
 
+  it('D11b a lone surrogate in the record id column → that row rejected WRONG_TYPE (as a register does), the others kept', async () => {
+    const rows = baseRows().map((row, i) => ({ ...row, rid: i === 3 ? 'a\uD800b' : `r${i}` }));
+    const r = await dedupe(rows, { schema: SCHEMA, idField: 'rid', threads: 1 });
+    expect(r.rejected.map((x) => [x.index, x.code])).toEqual([[3, 'WRONG_TYPE']]);
+    expect(r.rejected[0]!.reason).toMatch(/record id column "rid" holds text with a lone UTF-16 surrogate/);
+    expect(r.stats.acceptedRows).toBe(rows.length - 1);
+  });
+
   it('D12 a name of 2,000,000 characters and a name of 1 character → prepared and compared, no crash', async () => {
     const { r, offset, n } = await runDedupe([
       { id: '001090077778', name: 'Nguyễn Văn ' + 'a'.repeat(2_000_000), dob: '01/01/1990' },
