@@ -13,7 +13,7 @@ import { KhopPool } from '../../src/pool/pool.js';
 import { Rng } from '../../src/util/rng.js';
 import { isKhopError } from '../../src/errors.js';
 
-const COLUMNS = ['recordId', 'id', 'fullName', 'dob', 'sex', 'province'] as const;
+const COLUMNS = ['recordId', 'id', 'fullName', 'dob', 'sex', 'province', 'address'] as const;
 const SCHEMA = vietnamesePersonSchema();
 
 const quote = (v: unknown): string => (v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`);
