@@ -68,6 +68,8 @@ export class VerdictStream implements AsyncIterator<Verdict> {
   private readonly syncIt: Iterator<unknown> | null;
   private readonly asyncIt: AsyncIterator<unknown> | null;
   private readonly batch: unknown[] = [];
+  /** The fill of the next batch behind its macrotask turn, while it is pending. */
+  private filling: Promise<void> | null = null;
   /** What the source threw, to be thrown once the claims read before it are answered. */
   private sourceError: { error: unknown } | null = null;
 
@@ -80,6 +82,9 @@ export class VerdictStream implements AsyncIterator<Verdict> {
   }
 
   next(): Promise<IteratorResult<Verdict>> {
+    // A call made while a batch is being filled behind its turn waits for it (calls overlap when
+    // a caller does not await each next(): Promise.all over several).
+    if (this.filling !== null) return this.filling.then(() => this.next());
     try {
       if (this.pos < this.count) {
         if (!isClaimObject(this.batch[this.pos])) throw notAClaimError(this.base + this.pos);
@@ -98,30 +103,38 @@ export class VerdictStream implements AsyncIterator<Verdict> {
         // Every later batch of a synchronous source after a macrotask turn: its verdicts are
         // ready promises, so without one a service's timers and requests waited for the whole
         // stream (200k claims: ~1–3 s); a turn per batch (~10 ms of work) costs ~µs.
-        return turn().then(() => {
+        const filled = turn().then(() => {
+          this.filling = null;
           try {
             if (!this.finished) this.fillSync();
           } catch (e) {
             this.finished = true;
             this.count = 0;
-            throw e;
+            this.sourceError ??= { error: e };
           }
-          return this.next();
         });
+        this.filling = filled;
+        return filled.then(() => this.next());
       }
     } catch (e) {
       this.finished = true;
       this.count = 0;
       return Promise.reject(e);
     }
-    return this.fillAsync().then(
-      () => this.next(),
+    const filled = this.fillAsync().then(
+      () => {
+        this.filling = null;
+      },
       (e: unknown) => {
+        this.filling = null;
         this.finished = true;
         this.count = 0;
         throw e;
       },
     );
+    // Calls waiting on the fill go on after it, also after a failure (they then end: done).
+    this.filling = filled.catch(() => undefined);
+    return filled.then(() => this.next());
   }
 
   async return(): Promise<IteratorResult<Verdict>> {

@@ -23,7 +23,7 @@ export interface RegisterBuildOptions {
    * Without `idField`: the record id of the first input row; each next row's is one more
    * (rejected rows included, later `add` calls continue). 1 numbers records as the data rows
    * of a file are numbered (what the command line does: `khop dedupe` prints the same
-   * numbers). Integer ≥ 0; not with `idField`. Default 0 (the 0-based input position).
+   * numbers). Integer in 0..2^52; not with `idField`. Default 0 (the 0-based input position).
    */
   firstRecordId?: number;
   /**
@@ -120,7 +120,9 @@ export function resolveBuildOptions(options: RegisterBuildOptions | undefined): 
   const earlierIdsField = column('earlierIdsField');
   if (idField !== null && idField === earlierIdsField) problems.push('idField and earlierIdsField must be different columns');
   const firstRecordId = o.firstRecordId ?? 0;
-  if (!Number.isSafeInteger(firstRecordId) || firstRecordId < 0) problems.push('firstRecordId must be an integer ≥ 0');
+  // At most 2^52: record ids firstRecordId + position stay exact integers (below 2^53) for any
+  // number of rows a register can hold (2^32).
+  if (!Number.isSafeInteger(firstRecordId) || firstRecordId < 0 || firstRecordId > 2 ** 52) problems.push('firstRecordId must be an integer in 0..2^52');
   else if (firstRecordId !== 0 && idField !== null) problems.push('firstRecordId numbers records without an idField; give one or the other');
   const candidateSearch = o.candidateSearch ?? DEFAULT_CANDIDATE_SEARCH;
   if (typeof candidateSearch !== 'boolean') problems.push('candidateSearch must be a boolean');

@@ -59,6 +59,22 @@ describe('authenticateMany', () => {
     expect(atBatch[atBatch.length - 1]! - atBatch[1]!).toBeGreaterThanOrEqual(atBatch.length - 3);
   });
 
+  it('next() called again before the last one settled (Promise.all): every verdict once, in order — array, generator, async source', async () => {
+    const some = claims.slice(0, 50);
+    const single = some.map((c) => reg.authenticate(c));
+    const sources: Array<() => Iterable<unknown> | AsyncIterable<unknown>> = [
+      () => some,
+      () => (function* () { yield* some; })(),
+      () => (async function* () { for (const c of some) yield c; })(),
+    ];
+    for (const source of sources) {
+      const it = reg.authenticateMany(source(), { batchSize: 7 })[Symbol.asyncIterator]();
+      const got = await Promise.all(Array.from({ length: some.length + 3 }, () => it.next()));
+      expect(got.slice(0, some.length).map((r) => r.value)).toEqual(single);
+      expect(got.slice(some.length).every((r) => r.done === true)).toBe(true);
+    }
+  });
+
   it('reads async sources, and pulls the next batch only when the previous one is taken', async () => {
     let pulled = 0;
     async function* source() {

@@ -115,6 +115,7 @@ describe('Register.build', () => {
     await bad({ onProgress: 1 }, 'onProgress');
     await bad({ firstRecordId: -1 }, 'firstRecordId');
     await bad({ firstRecordId: 1.5 }, 'firstRecordId');
+    await bad({ firstRecordId: Number.MAX_SAFE_INTEGER }, 'firstRecordId'); // ids past 2^53 would repeat
     await bad({ firstRecordId: 1, idField: 'rid' }, 'firstRecordId');
     await bad({ colour: 'red' }, 'colour');
     await bad({ policy: { require: { name: ['exact', 'mismatch'] } } }, 'policy.require.name');
