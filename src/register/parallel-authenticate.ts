@@ -507,6 +507,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private finished = false;
   /** The batch being handed out stops at a claim that could not be read: its error, next. */
   private claimFailure: ClaimReadFailure | null = null;
+  /** Settles when the next() call being served may be followed by another (see next()). */
+  private waiting: Promise<unknown> | null = null;
 
   constructor(
     source: Iterable<unknown> | AsyncIterable<unknown>,
@@ -519,6 +521,10 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   next(): Promise<IteratorResult<Verdict>> {
+    // A call made while an earlier one waits (a turn, a batch being read or computed) waits for
+    // it: calls overlap when a caller does not await each next() (Promise.all over several), and
+    // two advances at once would hand out one batch twice and lose another's verdicts.
+    if (this.waiting !== null) return this.waiting.then(() => this.next());
     if (this.localPos < this.localCount || (this.decoder !== null && this.decoder.remaining > 0)) {
       const h = this.handed + 1;
       if (h % VERDICTS_PER_TURN !== 0 && ((h & (FINISH_CHECK_EVERY - 1)) !== 0 || !this.workerFinished())) return this.handOut();
@@ -527,17 +533,31 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       // so it is of the register as it is when it is handed out (a change may come in the turn).
       // (feedWorkers never throws: a batch whose claims cannot be read waits for its turn.)
       this.feedWorkers();
-      return new Promise((resolve) =>
+      const turned = new Promise<IteratorResult<Verdict>>((resolve) =>
         setImmediate(() => {
+          this.waiting = null;
           if (this.finished) return resolve({ value: undefined, done: true });
           this.feedWorkers();
           resolve(this.handOut());
         }),
       );
+      this.waiting = turned;
+      return turned;
     }
     if (this.finished) return Promise.resolve({ value: undefined, done: true });
     if (this.claimFailure !== null) return this.fail(this.claimFailure.error);
-    return this.advance().then(
+    const advanced = this.advance();
+    // Cleared before the continuation below runs (registered first), so its next() goes on.
+    const gate = advanced.then(
+      () => {
+        this.waiting = null;
+      },
+      () => {
+        this.waiting = null;
+      },
+    );
+    this.waiting = gate;
+    return advanced.then(
       (more) => (more ? this.next() : this.end()),
       (e: unknown) => this.fail(e),
     );

@@ -92,6 +92,24 @@ describe('authenticateMany on a worker pool', () => {
     }
   });
 
+  it('next() called again before the last one settled (Promise.all): every verdict once, in order — array, generator, async source', async () => {
+    const some = claims.slice(0, 400);
+    const single = plain(some.map((c) => reg.authenticate(c)));
+    const sources: Array<() => Iterable<unknown> | AsyncIterable<unknown>> = [
+      () => some,
+      () => (function* () { yield* some; })(),
+      () => (async function* () { for (const c of some) yield c; })(),
+    ];
+    for (const source of sources) {
+      const it = reg.authenticateMany(source(), { pool, batchSize: 7 })[Symbol.asyncIterator]();
+      // In waves, so that calls overlap at turns and batch hand-outs alike.
+      const got: Array<IteratorResult<Verdict>> = [];
+      for (let wave = 0; wave < 9; wave++) got.push(...(await Promise.all(Array.from({ length: 50 }, () => it.next()))));
+      expect(plain(got.slice(0, some.length).map((r) => r.value))).toEqual(single);
+      expect(got.slice(some.length).every((r) => r.done === true)).toBe(true);
+    }
+  });
+
   it('creates and closes its own pool with threads: 2', async () => {
     const some = claims.slice(0, 400);
     const got = await collect(reg.authenticateMany(some, { threads: 2, batchSize: 100 }));
