@@ -105,7 +105,9 @@ export function defaultColumnOf(schema: Schema, groups: readonly NameGroup[], na
       case 'sex':
         return `${f.name}.sex`;
       case 'category':
-        return `${f.name}.cat`;
+        // The folded text, not its dictionary code: codes are numbered in input order, so a
+        // rule on them would order its blocks by the input's order (and training samples blocks).
+        return `${f.name}.fold`;
       case 'text':
         return `${f.name}.fold`;
       default: {
@@ -211,7 +213,7 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
   if (generic) {
     for (const d of dates) {
       if (cats.length === 0 && groups.length === 0) rules.push({ name: d.name, parts: [{ column: `${d.name}.date` }] });
-      for (const c of cats) rules.push({ name: `${d.name}+${c.name}`, parts: [{ column: `${d.name}.date` }, { column: `${c.name}.cat` }] });
+      for (const c of cats) rules.push({ name: `${d.name}+${c.name}`, parts: [{ column: `${d.name}.date` }, { column: `${c.name}.fold` }] });
     }
   }
   // One name part's key with the birth year or a place, in small blocks only (see the header):
@@ -220,13 +222,13 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
   for (const g of groups) {
     if (g.locale === 'vi') continue;
     const small = (name: string, parts: KeyPart[]) => rules.push({ name, parts, maxBlockSize: NAME_PART_MAX_BLOCK_SIZE });
-    for (const c of cats) small(`${g.name}.family+${c.name}`, [{ column: `${g.prefix}.familyKey` }, { column: `${c.name}.cat` }]);
+    for (const c of cats) small(`${g.name}.family+${c.name}`, [{ column: `${g.prefix}.familyKey` }, { column: `${c.name}.fold` }]);
     const d = dates[0];
     if (d !== undefined) {
       small(`${g.name}.family+year(${d.name})`, [{ column: `${g.prefix}.familyKey` }, { column: `${d.name}.date`, transform: 'year' }]);
       small(`${g.name}.given+year(${d.name})`, [{ column: `${g.prefix}.givenKey` }, { column: `${d.name}.date`, transform: 'year' }]);
     }
-    for (const c of cats) small(`${g.name}.given+${c.name}`, [{ column: `${g.prefix}.givenKey` }, { column: `${c.name}.cat` }]);
+    for (const c of cats) small(`${g.name}.given+${c.name}`, [{ column: `${g.prefix}.givenKey` }, { column: `${c.name}.fold` }]);
   }
   if (rules.length === 0) {
     throw new KhopError('INVALID_SCHEMA', 'no default blocking rule for this schema: give `blocking` rules explicitly', {

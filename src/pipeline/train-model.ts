@@ -83,12 +83,12 @@ const U_CORRECTION_MAX_ROUNDS = 4;
  */
 const U_CORRECTION_MIN_BITS = 0.05;
 
-/** Pairs of one rule used for its EM session (the first ones in block order). */
+/** Pairs of one rule used for its EM session (at most: the first whole blocks in block order). */
 const MAX_TRAINING_PAIRS = 2_000_000;
 
 /**
- * Pairs of one training-only session (the first ones in block order, i.e. a hash-ordered
- * sample of blocks): its pairs are compared only to train, and a few hundred thousand pairs
+ * Pairs of one training-only session (at most: the first whole blocks in block order, i.e. a
+ * hash-ordered sample of blocks): its pairs are compared only to train, and a few hundred thousand pairs
  * already hold thousands of matches — enough for m levels of a few percent.
  */
 const MAX_EXTRA_TRAINING_PAIRS = 500_000;
@@ -121,7 +121,7 @@ export function trainingRules(prepared: PreparedDataset): BlockingRule[] {
   for (const f of prepared.schema.fields) {
     if (f.kind === 'nationalId' || f.kind === 'identifier') rules.push({ name: `train:${f.name}`, parts: [{ column: `${f.name}.id` }] });
     else if (f.kind === 'date') rules.push({ name: `train:${f.name}`, parts: [{ column: `${f.name}.date` }] });
-    else if (f.kind === 'category') rules.push({ name: `train:${f.name}`, parts: [{ column: `${f.name}.cat` }] });
+    else if (f.kind === 'category') rules.push({ name: `train:${f.name}`, parts: [{ column: `${f.name}.fold` }] });
   }
   for (const g of prepared.nameGroups) {
     rules.push({ name: `train:${g.name}.family`, parts: [{ column: `${g.prefix}.familyKey` }] });
@@ -262,7 +262,10 @@ export async function trainModel(
   const freeOf = (fixed: readonly number[]): number[] => plan.specs.map((_, k) => k).filter((k) => !fixed.includes(k) && !empty.has(k));
   const addSession = async (rule: BlockingRule, index: BlockIndex, fixed: number[], cap = MAX_TRAINING_PAIRS): Promise<void> => {
     const rulePairs = new PairBuffer();
-    const stream = candidatePairs([index], { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), reuseChunk: true });
+    // Whole blocks, so that the pairs do not depend on the order of the rows inside a block.
+    const toBlock = blocksWithin(index, v.maxBlockSize, cap, linkMode ? prepared.source : undefined);
+    const range = toBlock > 0 ? { rule: 0, fromBlock: 0, toBlock } : {};
+    const stream = candidatePairs([index], { maxBlockSize: v.maxBlockSize, ...(linkMode ? { source: prepared.source } : {}), ...range, reuseChunk: true });
     for (const chunk of stream) {
       rulePairs.push(chunk.left, chunk.right, chunk.length);
       if (rulePairs.count >= cap) break;
@@ -444,6 +447,34 @@ export function poolSessionEstimates(
     if (acc) for (let l = 1; l < acc.length; l++) acc[l] /= weightSum[k]!;
   }
   return { m, matchesBehind };
+}
+
+/**
+ * How many of an index's first blocks (in block order: by key hash, a sample of blocks that does
+ * not depend on the rows' order) hold at most `cap` candidate pairs together — cross pairs in a
+ * link (`source`), blocks over the rule's cap skipped as the pair stream skips them. Training
+ * takes whole blocks: cut inside a block, its pairs would be those of the rows that came first
+ * in the input. 0 when even the first block that yields pairs holds more than `cap` (a
+ * maxBlockSize over ~2,000): the caller then cuts that block.
+ */
+export function blocksWithin(index: BlockIndex, maxBlockSize: number, cap: number, source?: Uint8Array): number {
+  const blockCap = ruleBlockCap(index.rule, maxBlockSize);
+  const { starts, rowIds } = index;
+  let pairs = 0;
+  for (let b = 0; b + 1 < starts.length; b++) {
+    const size = starts[b + 1]! - starts[b]!;
+    if (size < 2 || size > blockCap) continue;
+    let blockPairs: number;
+    if (source === undefined) blockPairs = (size * (size - 1)) / 2;
+    else {
+      let left = 0;
+      for (let i = starts[b]!; i < starts[b + 1]!; i++) if (source[rowIds[i]!] === 0) left++;
+      blockPairs = left * (size - left);
+    }
+    if (pairs + blockPairs > cap) return b;
+    pairs += blockPairs;
+  }
+  return starts.length - 1;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { BlockingRule } from '../../src/block/blocking-rule.js';
 import { RecordStore, type ColumnSpec } from '../../src/block/record-store.js';
 import { isKhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
-import { pairsWithin } from '../../src/pipeline/train-model.js';
+import { blocksWithin, pairsWithin } from '../../src/pipeline/train-model.js';
 
 const COLUMNS: ColumnSpec[] = [
   { name: 'id', type: 'ascii' },
@@ -256,6 +256,31 @@ describe('candidatePairs: a rule\'s own maxBlockSize', () => {
     capped.forEach((_r, r) => {
       for (const max of [60, 6]) expect(pairsWithin(indexes[r]!, max)).toBe(candidatePairs([indexes[r]!], { maxBlockSize: max }).forEach(() => {}).pairs);
     });
+  });
+
+  it('blocksWithin (the blocks a training session takes whole) holds at most the cap, and the next block would not fit', () => {
+    const pairsOf = (index: (typeof indexes)[number], max: number, toBlock: number, source?: Uint8Array): number =>
+      candidatePairs([index], { maxBlockSize: max, rule: 0, fromBlock: 0, toBlock, ...(source ? { source } : {}) }).forEach(() => {}).pairs;
+    for (const source of [undefined, sourceFlags(d.store, 'src')]) {
+      capped.forEach((_r, r) => {
+        const index = indexes[r]!;
+        const blocks = index.starts.length - 1;
+        for (const max of [60, 6]) {
+          const all = pairsOf(index, max, blocks, source);
+          for (const cap of [0, 1, 7, 100, Math.floor(all / 3), all - 1, all, all + 5].filter((c) => c >= 0)) {
+            const to = blocksWithin(index, max, cap, source);
+            expect(pairsOf(index, max, to, source)).toBeLessThanOrEqual(cap);
+            // every later block is whole and does not fit, or none is left
+            if (to < blocks) {
+              let next = to + 1;
+              while (next < blocks && pairsOf(index, max, next, source) === pairsOf(index, max, to, source)) next++;
+              expect(pairsOf(index, max, next, source)).toBeGreaterThan(cap);
+            }
+          }
+          expect(blocksWithin(index, max, all, source)).toBe(blocks);
+        }
+      });
+    }
   });
 
   it('shares earlier rules\' row blocks cut at each rule\'s own cap', () => {

@@ -86,7 +86,7 @@ describe('default blocking rules: generic schemas', () => {
       first_name: [`${group}.givenKey`, `${group}.keySet`],
       surname: [`${group}.familyKey`, `${group}.keySet`],
       dob: ['dob.date'],
-      city: ['city.cat'],
+      city: ['city.fold'],
       email: ['email.id'],
     };
     for (const [field, cols] of Object.entries(columnsOf)) {

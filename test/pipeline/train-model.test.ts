@@ -116,7 +116,7 @@ describe('train-model: EM sessions must identify m', () => {
     const prepared = await prepareRows([[{ first_name: 'Anna', last_name: 'Koch', dob: '1990-01-02', city: 'Hull', email: 'a@b.c', sex: 'F', note: 'x' }]], schema);
     expect(trainingRules(prepared).map((r) => r.parts.map((p) => p.column).join('&'))).toEqual([
       'dob.date',
-      'city.cat',
+      'city.fold',
       'email.id',
       'last_name+first_name.familyKey',
       'last_name+first_name.givenKey',
