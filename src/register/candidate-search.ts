@@ -5,7 +5,7 @@
  *
  *   claim ─► canonical name (ClaimName.canonical, the claim's one parse) + packed date
  *         ─► key: phonetic family · phonetic given · date (part keys memoised per register)
- *         ─► XXH64 ─► base block + delta chain: up to MAX_CANDIDATE_ROWS live rows, ascending
+ *         ─► XXH64 ─► base block + delta chain: every live row, ascending
  *         ─► touch: every store cell the rows will need, read for all rows at once (see below)
  *         ─► per row, in ascending order (a bounded top-k, best first):
  *              1. every field but the names (integers and short strings: ID, date, sex, others)
@@ -27,17 +27,21 @@
  * non-finite weight (NaN, ±∞: log2 of m or u = 0) takes the plain path: every row compared,
  * one sort (see `sorted`).
  *
- * Left: a block of more than MAX_CANDIDATE_ROWS live rows (people sharing the name key and date
- * of birth) is cut to its first rows — base rows, then the delta — so which rows are examined
- * there still depends on the register's history.
+ * Every live row of the block is examined, however many: a block cut to its first rows (it was,
+ * at 256) made the candidates depend on the register's history — a record added to a full
+ * block was never offered. A block that large is people sharing a phonetic name and a date of
+ * birth: rare, except a common name with the 01/01 stand-in for an unknown birthday in a
+ * national register; each row beyond the top k costs its cells, step 1 and, on a tie with the
+ * k-th weight, its record id (blocks of 256–4,000 namesakes born one day, one-digit-off IDs:
+ * 0.48–0.50 µs a row).
  *
  * The result is identical to evaluating every row and sorting by (weight desc, record id asc,
  * row asc) — the
  * seeded differential test (test/register/candidate-search.test.ts) checks it against such an
  * oracle on registers with large blocks.
  *
- * Trade-off: scratch buffers sized for MAX_CANDIDATE_ROWS rows and MAX_CANDIDATES entries are
- * allocated once per register (the search is not re-entrant, like Register itself); the name
+ * Trade-off: scratch buffers (the block's rows, grown to the largest block searched, and
+ * MAX_CANDIDATES entries) are allocated once per register (the search is not re-entrant, like Register itself); the name
  * parts' keys come from a bounded memo (keys/name-part-key.ts). Where the block is no larger
  * than k every row must be compared in full anyway — and most are: in a synthetic register of
  * 10M people the block of a searched claim holds p50 1 / p90 3 / p99 6 rows (largest block 16),
@@ -101,8 +105,11 @@ import { MAX_CANDIDATES, O_CLAIM_MISSING, type VerdictCandidate } from './verdic
 import { recordIdAt } from './record-id.js';
 import { noneSet } from './store-reader.js';
 
-/** Rows of a "did you mean" block examined at most (a huge block is a common name + date). */
-export const MAX_CANDIDATE_ROWS = 256;
+/**
+ * Name outcomes memoised per claim (namesakes in one block share their written name). A block of
+ * more rows is still examined whole: only the memo stops growing.
+ */
+const MEMO_ENTRIES = 256;
 
 /** Where the candidates of a register are: its candidate index, delta and tombstones. */
 export interface CandidateSources {
@@ -130,8 +137,8 @@ export class CandidateSearch {
   /** Every weight of the model is finite (otherwise `sorted`; see the file header). */
   private readonly finite: boolean;
   private readonly hashOut = new Uint32Array(2);
-  /** Rows of the block, ascending. */
-  private readonly rows = new Uint32Array(MAX_CANDIDATE_ROWS);
+  /** Rows of the block, ascending (grown to the largest block searched: see collect). */
+  private rows = new Uint32Array(256);
   /** The top k, best first: weight, row and outcome slot of each entry. */
   private readonly topWeight = new Float64Array(MAX_CANDIDATES);
   private readonly topRow = new Uint32Array(MAX_CANDIDATES);
@@ -144,11 +151,11 @@ export class CandidateSearch {
    * compareName is a function of the claim, the stored string and the style. Entry e: FNV-1a
    * hash of the units mixed with field and style, the row, the field, the style, the outcome.
    */
-  private readonly memoHash = new Int32Array(MAX_CANDIDATE_ROWS);
-  private readonly memoRow = new Uint32Array(MAX_CANDIDATE_ROWS);
-  private readonly memoField = new Uint16Array(MAX_CANDIDATE_ROWS);
-  private readonly memoStyle = new Uint8Array(MAX_CANDIDATE_ROWS);
-  private readonly memoOutcome = new Uint8Array(MAX_CANDIDATE_ROWS);
+  private readonly memoHash = new Int32Array(MEMO_ENTRIES);
+  private readonly memoRow = new Uint32Array(MEMO_ENTRIES);
+  private readonly memoField = new Uint16Array(MEMO_ENTRIES);
+  private readonly memoStyle = new Uint8Array(MEMO_ENTRIES);
+  private readonly memoOutcome = new Uint8Array(MEMO_ENTRIES);
   private memoSize = 0;
   /** The store the text readers below read (re-made after a compaction rewrote the store). */
   private textStore: RecordStore | null = null;
@@ -248,7 +255,10 @@ export class CandidateSearch {
     const alternative = name.writtenAlternative;
     if (alternative !== null) {
       const other = candidateKey(alternative, d.packed, nameF.locale);
-      if (other !== null && other !== key) n = uniqueSorted(this.rows, this.collectKey(src, index, other, n));
+      if (other !== null && other !== key) {
+        n = this.collectKey(src, index, other, n); // may grow this.rows: read it after
+        n = uniqueSorted(this.rows, n);
+      }
     }
     if (n === 0) return [];
     if (!this.finite) return this.sorted(c, n, k);
@@ -276,33 +286,46 @@ export class CandidateSearch {
 
   /**
    * Live rows of base block `block` (−1 = none), then of the delta chain of (lo, hi) newest
-   * first — up to MAX_CANDIDATE_ROWS rows in all — into `rows` after its first `from`, all of
-   * them sorted ascending.
+   * first — every one of them, so the candidates do not depend on the register's history — into
+   * `rows` after its first `from`, all of them sorted ascending.
    */
   private collect(src: CandidateSources, index: BlockIndex, block: number, lo: number, hi: number, from: number): number {
     const dead = src.tombstones;
-    const rows = this.rows;
-    const cap = MAX_CANDIDATE_ROWS;
     let n = from;
     if (block >= 0) {
       const rowIds = index.rowIds;
+      const start = index.starts[block]!;
       const end = index.starts[block + 1]!;
-      for (let i = index.starts[block]!; i < end && n < cap; i++) {
+      if (n + end - start > this.rows.length) this.growRows(n + end - start);
+      const rows = this.rows;
+      for (let i = start; i < end; i++) {
         const row = rowIds[i]!;
         if (!dead.has(row)) rows[n++] = row;
       }
     }
     const delta = src.deltaCandidate;
-    for (let e = delta.first(lo, hi); e !== NO_ENTRY && n < cap; e = delta.next(e)) {
+    for (let e = delta.first(lo, hi); e !== NO_ENTRY; e = delta.next(e)) {
       const row = delta.row(e);
-      if (!dead.has(row)) rows[n++] = row;
+      if (dead.has(row)) continue;
+      if (n === this.rows.length) this.growRows(n + 1);
+      this.rows[n++] = row;
     }
+    const rows = this.rows;
     // A base block is ascending already; only delta rows (newest first) can break the order —
     // sort (a view and a native call) only then.
     let sorted = true;
     for (let i = 1; i < n && sorted; i++) sorted = rows[i - 1]! <= rows[i]!;
     if (!sorted) rows.subarray(0, n).sort();
     return n;
+  }
+
+  /** Make `rows` hold at least `need` rows (doubling), keeping its contents. */
+  private growRows(need: number): void {
+    let size = this.rows.length;
+    while (size < need) size *= 2;
+    const grown = new Uint32Array(size);
+    grown.set(this.rows);
+    this.rows = grown;
   }
 
   /** Rank rows[0..n) into the top k (see the file header); returns how many entries it holds. */
@@ -599,7 +622,7 @@ export class CandidateSearch {
     let o = units instanceof Uint8Array && claimName !== null ? compareNameCell(claimName, units, start, end, style, tail) : -1;
     if (o < 0) o = ev.outcome(c, row, f, BY_SEARCH, form);
     const m = this.memoSize;
-    if (m < MAX_CANDIDATE_ROWS) {
+    if (m < MEMO_ENTRIES) {
       this.memoHash[m] = h;
       this.memoRow[m] = row;
       this.memoField[m] = k;

@@ -241,8 +241,6 @@ export interface RegisterStats {
   readonly bytesPerRecord: number;
 }
 
-export { MAX_CANDIDATE_ROWS } from './candidate-search.js';
-
 type RowSource = Iterable<unknown> | AsyncIterable<unknown>;
 
 /** Metadata for worker threads: a keyed register's derived ID key travels with it, in memory only. */

@@ -1,18 +1,18 @@
 /**
  * "Did you mean" (src/register/candidate-search.ts): the bounded, early-skipping search against
  * a brute-force oracle — every live record of the register whose candidate key equals the
- * claim's, the first MAX_CANDIDATE_ROWS of them as the index lists them, each evaluated in full
+ * claim's, all of them, each evaluated in full
  * (RecordEvaluator.evaluate), sorted by weight descending then record id ascending (then store
  * row), the first k.
  * The registers are made of very few names and birth dates, so blocks are large (some past
- * the row cap) and the bound has rows to skip. Every value is made up.
+ * 256 rows, where the search once stopped) and the bound has rows to skip. Every value is made up.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Register } from '../../src/register/register.js';
 import { compareRecordIds } from '../../src/util/record-id-order.js';
 import { PreparedClaim } from '../../src/register/claim.js';
-import { CandidateSearch, MAX_CANDIDATE_ROWS } from '../../src/register/candidate-search.js';
+import { CandidateSearch } from '../../src/register/candidate-search.js';
 import { canonicalPersonName, candidateKey } from '../../src/register/person-name-form.js';
 import { BY_SEARCH, type RecordEvaluator } from '../../src/register/record-evaluator.js';
 import type { RegisterState } from '../../src/register/register-state.js';
@@ -186,7 +186,7 @@ function oracle(reg: Register, rows: readonly Row[], live: readonly boolean[], b
   const listed: number[] = [];
   for (const i of same) if (i < baseRows && live[i]) listed.push(i);
   for (let j = same.length - 1; j >= 0; j--) if (same[j]! >= baseRows && live[same[j]!]) listed.push(same[j]!);
-  const taken = listed.slice(0, MAX_CANDIDATE_ROWS).sort((a, b) => a - b);
+  const taken = listed.sort((a, b) => a - b);
   const K = L.fields.length;
   const scored = taken.map((row) => {
     const out = new Uint8Array(K);
@@ -233,7 +233,7 @@ function checkClaims(reg: Register, rows: Row[], live: boolean[], baseRows: numb
 }
 
 describe('CandidateSearch: the top k with the bound equals the brute-force top k', () => {
-  it('large blocks (some past the row cap), seeded claims with every k, rows skipped by the bound', async () => {
+  it('large blocks (some past 256 rows), seeded claims with every k, rows skipped by the bound', async () => {
     const { reg, rows, live } = await bigRegister(7, 3000);
     const search = internals(reg).didYouMean;
     const { searched, large } = checkClaims(reg, rows, live, rows.length, new Rng(11), 1200);
@@ -329,5 +329,22 @@ describe('CandidateSearch: record ids decoded by the search', () => {
       }
     }
     expect(seen).toBeGreaterThan(300);
+  });
+
+  it('every row of a block of more than 256 namesakes is examined: a record added to it is offered, as when built with it', async () => {
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } } as const;
+    const namesakes = Array.from({ length: 300 }, (_, i) => ({ rid: `N${i}`, id: `001090${100000 + i}`, name: 'Nguyễn Văn An', dob: '01/05/1990', sex: 'Nam' }));
+    const x = { rid: 'X', id: '001090999999', name: 'Nguyễn Văn An', dob: '01/05/1990', sex: 'Nam' };
+    const claim = { id: '001090999990', name: 'Nguyễn Văn An', dob: '01/05/1990', sex: 'Nam' }; // one digit off X's, unknown
+    const first = await Register.build(schema, [x, ...namesakes], { idField: 'rid' });
+    const last = await Register.build(schema, [...namesakes, x], { idField: 'rid' });
+    const added = await Register.build(schema, namesakes, { idField: 'rid' });
+    added.add([x]);
+    const expected = first.authenticate(claim).candidates ?? [];
+    expect(expected[0]!.recordId).toBe('X');
+    expect(last.authenticate(claim).candidates).toEqual(expected);
+    expect(added.authenticate(claim).candidates).toEqual(expected);
+    added.compact();
+    expect(added.authenticate(claim).candidates).toEqual(expected);
   });
 });
