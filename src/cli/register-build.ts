@@ -125,6 +125,9 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       // A list of earlier IDs is not a field: guessed as one (`cmnd_cu` reads as an old ID), every
       // cell holding two numbers was counted missing and every verdict carried an empty column.
       reserved: earlierIds === undefined ? [] : [{ column: earlierIds, use: 'earlier IDs (--earlier-ids)' }],
+      // Keyed: a guessed `id` column often holds the very ID numbers the key hides, and record
+      // ids are stored as written — the snapshot held every ID in clear.
+      ...(idSecret === undefined ? {} : { noGuessedId: 'a keyed register stores record ids in clear, so none is guessed: name the column with --id-field if it holds no ID numbers' }),
     });
     if (earlierIds !== undefined && input.completeHeader && !input.headers.includes(earlierIds)) {
       throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is not in the header of ${input.label}`);

@@ -14,7 +14,7 @@
  *                   a field none of these recognises is a usage error asking for --schema;
  *   neither         suggestColumnMapping of the header; the mapping chosen is printed on stderr.
  *                   A header with a name that looks like a data value (headerLooksLikeValue: ≥ 5
- *                   digits, a date, an ID) is refused INVALID_INPUT naming its positions only:
+ *                   digits, a date, an ID, an e-mail address) is refused INVALID_INPUT naming its positions only:
  *                   the file most likely has no header line, and guessing would print its first
  *                   record on stderr, map its values as column names and lose it from the counts.
  *
@@ -78,6 +78,12 @@ export interface SchemaRequest {
   readonly positionalId?: string;
   /** Columns another option already uses (--earlier-ids): never guessed as a field. */
   readonly reserved?: ReadonlyArray<{ readonly column: string; readonly use: string }>;
+  /**
+   * Why no record-id column may be guessed (a keyed register: record ids are stored as written,
+   * and a column the guesser reads as one — `id` — often holds the ID numbers the key hides).
+   * Default: one is guessed.
+   */
+  readonly noGuessedId?: string;
 }
 
 /** The schema chosen, the record-id column, and lines describing the choice. */
@@ -172,7 +178,8 @@ function fromHeader(req: SchemaRequest): SchemaChoice {
       continue;
     }
     if (s.field === RECORD_ID_FIELD) {
-      if (idField === undefined) {
+      if (idField === undefined && req.noGuessedId !== undefined) lines.push(mappingLine(s.header, `not used (${req.noGuessedId})`));
+      else if (idField === undefined) {
         idField = s.header;
         idGuessed = true;
       } else lines.push(mappingLine(s.header, 'not used (a record id; --id-field names another column)'));

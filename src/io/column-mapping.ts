@@ -20,7 +20,7 @@
  * (`id`, `dob`, `sex`, `name`) only match as whole words, never as substrings.
  *
  * A header name that looks like a data value (`valueLikeHeaderPositions`: five or more digits
- * and nothing but digits and digit grouping, a full date, a national ID) means the file
+ * and nothing but digits and digit grouping, a full date, a national ID, an e-mail address) means the file
  * probably has no header line: its first record was read as the header. The command line
  * refuses to guess from such a header (it would print the record's values and lose the
  * record), and the "did you mean" of `parseMapArgument` never names one. A month or a year
@@ -257,7 +257,7 @@ const VALUE_DIGITS = 5;
  * (a) only digits, grouped by spaces, dots or commas (a leading `+` allowed), at least
  * {@link VALUE_DIGITS} of them — an ID, a phone number, a record number, a compact date;
  * (b) a date `parseDate` accepts to the day (`29/05/2016`); or (c) an ID `parseNationalId`
- * accepts (full-width digits too). A month or a year alone (`01/2024`, `2024-01`, `12.2020`,
+ * accepts (full-width digits too); or (d) an e-mail address. A month or a year alone (`01/2024`, `2024-01`, `12.2020`,
  * `2024`) is a column name: exports of monthly figures (payroll, social insurance) name their
  * columns so, beside the person's own.
  */
@@ -279,8 +279,11 @@ export function headerLooksLikeValue(header: string): boolean {
     }
   }
   if (!other && digits >= VALUE_DIGITS) return true;
-  return parseNationalId(t).ok;
+  return EMAIL_SHAPE.test(t) || parseNationalId(t).ok;
 }
+
+/** An e-mail address (something@domain.tld, no spaces): no export names a column so. */
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
 /** 1-based positions of the headers that look like data values ({@link headerLooksLikeValue}). */
 export function valueLikeHeaderPositions(headers: readonly string[]): number[] {
@@ -295,7 +298,7 @@ export function valueLikeHeaderPositions(headers: readonly string[]): number[] {
  */
 export function valueLikeNote(positions: readonly number[]): string {
   const shown = positions.slice(0, 10).join(', ') + (positions.length > 10 ? ` and ${positions.length - 10} more` : '');
-  return `the header's column${positions.length === 1 ? '' : 's'} ${shown} look${positions.length === 1 ? 's' : ''} like a data value (a number, a date or an ID), not a column name: is the header line missing? Add a header line, or give --schema or --map naming the columns`;
+  return `the header's column${positions.length === 1 ? '' : 's'} ${shown} look${positions.length === 1 ? 's' : ''} like a data value (a number, a date, an ID or an e-mail address), not a column name: is the header line missing? Add a header line, or give --schema or --map naming the columns`;
 }
 
 /**

@@ -245,6 +245,26 @@ describe('khop register build / authenticate --id-secret-env (keyed register)', 
     expect(unset.code).toBe(2);
     expect(unset.stderr).toContain(`environment variable ${ENV} is not set`);
   });
+
+  it('guesses no record-id column: an `id` column holding the ID numbers stays out of the snapshot', async () => {
+    const people = [...generatePopulation(POP)].slice(0, 60);
+    const lines = ['id,ho_ten,ngay_sinh,gioi_tinh,so_cccd', ...people.map((r) => [r.id, r.fullName, r.dob, r.sex, r.id].join(','))];
+    writeFileSync(join(t.dir, 'id-is-cccd.csv'), lines.join('\n') + '\n');
+    const holds = (file: string, id: string) => readFileSync(join(t.dir, file)).includes(Buffer.from(id, 'latin1'));
+    process.env[ENV] = SECRET;
+    try {
+      const keyed = await cli(['register', 'build', 'id-is-cccd.csv', '-o', 'id-keyed.khop', '--id-secret-env', ENV], t.dir);
+      expect(keyed.code).toBe(0);
+      expect(keyed.stderr).toMatch(/id +→ not used \(a keyed register stores record ids in clear/);
+      expect(people.filter((r) => holds('id-keyed.khop', r.id))).toEqual([]);
+    } finally {
+      delete process.env[ENV];
+    }
+    // Unkeyed, the column is the record id as before (so the scan can fail).
+    const plain = await cli(['register', 'build', 'id-is-cccd.csv', '-o', 'id-plain.khop'], t.dir);
+    expect(plain.code).toBe(0);
+    expect(people.filter((r) => holds('id-plain.khop', r.id))).toHaveLength(people.length);
+  });
 });
 
 describe('values read as missing, in the summaries', () => {

@@ -172,7 +172,7 @@ describe('headerLooksLikeValue (a file whose first record was read as its header
     ...ALONE.map(([h]) => h),
     'record_id', 'stt', 'so_cccd', 'ho_ten', 'ngay_sinh', 'Ngày sinh', 'gioi_tinh', 'tinh', 'dia_chi', 'ghi_chu',
     '2024 income', 'thu_nhap_2024', 'Q1/2024 amount', 'col12345x', '2024', '1990', 'A1', '1', '0', '42', '2023-24', '2023-2024', '(028) 3822',
-    'id_12345', 'Nam', 'Nữ', 'Hồ Chí Minh', 'x-1', '(1)', '#',
+    'id_12345', 'Nam', 'Nữ', 'Hồ Chí Minh', 'x-1', '(1)', '#', 'email', 'e-mail@', '@handle', 'a@b', 'user@host name.vn',
     // a month alone: the column of a monthly figure (payroll, social-insurance exports)
     '01/2024', '02/2024', '2024-01', '2024/01', '12.2020', '2020.12', '05.2020', '1990-05', '05/1990',
   ];
@@ -183,6 +183,8 @@ describe('headerLooksLikeValue (a file whose first record was read as its header
   const VALUES = [
     '079216667865', '001169410986', '12345', '00012', '0912 345 678', '+84 912 345 678', '29/05/2016',
     '3/12/1969', '1990-05-01', '19900501', '12.345.678', ' 079216667865 ', '０７９２１６６６７８６５', '001-090-012-345',
+    // e-mail addresses: a headerless file of names, sexes and e-mails has no number or date to tell
+    'leak@example.com', 'nguyen.van.an@mail.gov.vn', ' a.b@c.de ',
   ];
   it.each(VALUES)('%j is a value', (h) => {
     expect(headerLooksLikeValue(h)).toBe(true);
