@@ -63,6 +63,7 @@ import { DEFAULT_MAX_BLOCK_SIZE } from '../block/candidate-pairs.js';
 import { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES } from './kept-pairs.js';
 import { describeRule, ruleBlockCap, validateRules, type BlockingRule } from '../block/blocking-rule.js';
 import { DEFAULT_CHUNK_BITS, type ColumnType, type RecordStore } from '../block/record-store.js';
+import { MAX_RANDOM_PAIRS } from '../score/random-pairs.js';
 
 /** Default number of leading rows prepared to measure per-row sizes. */
 export const DEFAULT_ESTIMATE_SAMPLE_SIZE = 2000;
@@ -248,7 +249,7 @@ export async function estimateMemory(
   const givenPairs = options.candidatePairs;
   if (givenPairs !== undefined && !(Number.isSafeInteger(givenPairs) && givenPairs >= 0)) problems.push('candidatePairs: an integer ≥ 0');
   const uSampleSize = options.uSampleSize ?? DEFAULT_U_SAMPLE;
-  if (!(Number.isSafeInteger(uSampleSize) && uSampleSize >= 0)) problems.push('uSampleSize: an integer ≥ 0');
+  if (!(Number.isInteger(uSampleSize) && uSampleSize >= 0 && uSampleSize <= MAX_RANDOM_PAIRS)) problems.push(`uSampleSize: an integer in 0..${MAX_RANDOM_PAIRS} (2^30)`);
   const chunkBits = options.chunkBits ?? DEFAULT_CHUNK_BITS;
   if (!Number.isInteger(chunkBits) || chunkBits < 3 || chunkBits > 24) problems.push('chunkBits: an integer in 3..24');
   if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid estimateMemory options: ${problems.join('; ')}`, { details: { problems } });

@@ -80,6 +80,7 @@ export { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES };
 import type { BlockIndex } from '../block/block-index.js';
 import type { ProgressEvent } from '../io/progress.js';
 import { pairsWithin, totalPairsOf, trainModel } from './train-model.js';
+import { MAX_RANDOM_PAIRS } from '../score/random-pairs.js';
 
 /**
  * A progress event of dedupe/link (also used by the command line's progress display): a
@@ -310,7 +311,7 @@ function validate(options: MatchOptions): Validated {
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MATCH_OPTIONS.maxBlockSize;
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2 || maxBlockSize > 0xffffffff) problems.push('maxBlockSize: an integer in 2..4294967295 (2^32 − 1)');
   const uSampleSize = options.uSampleSize ?? DEFAULT_MATCH_OPTIONS.uSampleSize;
-  if (!Number.isInteger(uSampleSize) || uSampleSize < 100) problems.push('uSampleSize: an integer ≥ 100');
+  if (!Number.isInteger(uSampleSize) || uSampleSize < 100 || uSampleSize > MAX_RANDOM_PAIRS) problems.push(`uSampleSize: an integer in 100..${MAX_RANDOM_PAIRS} (2^30)`);
   const seed = options.seed ?? DEFAULT_MATCH_OPTIONS.seed;
   if (!Number.isSafeInteger(seed)) problems.push('seed: a safe integer');
   const threads = options.threads;
