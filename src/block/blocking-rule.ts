@@ -185,8 +185,9 @@ export function rulesFromJSON(text: string, schema: RecordStore | readonly Colum
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    throw new KhopError('INVALID_OPTION', 'blocking rules: not valid JSON', { cause: e });
+  } catch {
+    // No cause: V8's message quotes the text, which may be a data file given by mistake.
+    throw new KhopError('INVALID_OPTION', 'blocking rules: not valid JSON');
   }
   const rules = value as BlockingRule[];
   validateRules(rules, schema);

@@ -37,8 +37,10 @@ export async function loadModelOption(values: OptionValues, ctx: CommandContext)
   let json: unknown;
   try {
     json = JSON.parse(withoutBom(text));
-  } catch (e) {
-    throw new KhopError('INVALID_ARGUMENT', `--model: ${path} is not JSON`, { cause: e });
+  } catch {
+    // Not the parser's error as a cause: V8's message quotes the text (a data file given as
+    // --model would show its first record under --debug).
+    throw new KhopError('INVALID_ARGUMENT', `--model: ${path} is not JSON`);
   }
   try {
     return FellegiSunterModel.fromJSON(json);

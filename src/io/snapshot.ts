@@ -454,8 +454,9 @@ async function readOpen(fh: FileHandle, shared: boolean, verify: boolean): Promi
     if (isMeta) {
       try {
         meta = unpackr.unpack(new Uint8Array(buffer));
-      } catch (err) {
-        throw new KhopError('SNAPSHOT_CORRUPT', 'snapshot: metadata does not decode', { cause: err });
+      } catch {
+        // No cause: msgpackr's message shows the decoded data, which may hold register values.
+        throw new KhopError('SNAPSHOT_CORRUPT', 'snapshot: metadata does not decode');
       }
       continue;
     }

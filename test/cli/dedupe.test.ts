@@ -289,5 +289,13 @@ describe('khop dedupe --save-model / --model', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+    // A data file given as the model or the rules: not one of its values, even with --debug
+    // (V8's JSON.parse message quotes the text; it was kept as the error's cause).
+    writeFileSync(join(tmp.dir, 'data.csv'), 'Zyxwq Markername,079123456789\n');
+    for (const option of ['--model', '--rules']) {
+      const r = await cli(['dedupe', 'dan_cu.csv', option, 'data.csv', '-o', 'x.csv', '--debug'], tmp.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toMatch(/Zyxwq|079123456789/);
+    }
   });
 });
