@@ -70,6 +70,7 @@ import type { RejectCode } from '../io/record-types.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 import { missingValuesOf, PLACEHOLDER_ISSUE, type MissingValues } from '../text/missing-values.js';
 import { isExactNumber, isInexactNumber, typeName } from '../util/type-name.js';
+import { notARowReason } from '../util/row-shape.js';
 
 /** A row that could not be prepared. */
 export interface RejectedRow {
@@ -998,8 +999,8 @@ export async function prepareRows(
   const handle = (row: unknown, at: number): boolean => {
     if (row instanceof UnreadableRow) {
       chunk.rejected.push({ index: at, code: row.code, reason: row.reason });
-    } else if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-      chunk.rejected.push({ index: at, code: 'NOT_AN_OBJECT', reason: 'row is not an object' });
+    } else if (notARowReason(row) !== null) {
+      chunk.rejected.push({ index: at, code: 'NOT_AN_OBJECT', reason: notARowReason(row)! });
     } else {
       const r = row as Record<string, unknown>;
       // Type check every schema column first, so a row is either wholly in or wholly rejected.

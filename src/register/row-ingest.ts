@@ -36,6 +36,7 @@ import { UnreadableRow } from '../io/record-source-rows.js';
 import type { RejectCode } from '../io/record-types.js';
 import { isExactNumber, typeName } from '../util/type-name.js';
 import { isWellFormedText } from '../util/well-formed.js';
+import { notARowReason } from '../util/row-shape.js';
 
 /** A row the register could not use. */
 /** The register's own rejection codes (any other code of a RegisterRejectedRow is its reader's). */
@@ -196,9 +197,8 @@ export class RowIngester {
    */
   ingest(row: unknown, index: number, position: number, recordId?: string | number): RegisterRejectedRow | null {
     if (row instanceof UnreadableRow) return unreadableRejection(index, row);
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-      return { index, code: 'NOT_AN_OBJECT', reason: 'row is not an object' };
-    }
+    const notARow = notARowReason(row);
+    if (notARow !== null) return { index, code: 'NOT_AN_OBJECT', reason: notARow };
     const r = row as Record<string, unknown>;
     const L = this.layout;
     const bad: string[] = [];

@@ -590,6 +590,22 @@ describe('dedupe rows holding bad values', () => {
     expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i, 'NOT_AN_OBJECT']));
   });
 
+  it('D01b rows that are a Promise (an await missing), a Map, a Set, a Date, binary data → NOT_AN_OBJECT saying what they are (was NO_VALUES, "no schema field has a usable value"); a register build alike', async () => {
+    const person = { id: '001090012345', name: 'Nguyễn Văn An', dob: '01/02/1990', sex: 'Nam' };
+    const odd = [Promise.resolve(person), new Map(Object.entries(person)), new Set([1]), new Date(0), new Uint8Array(4)];
+    const { r, offset, n } = await runDedupe(odd);
+    expectDedupeAccounted(r, n, ['Nguyễn Văn An', '001090012345']);
+    expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual(odd.map((_, i) => [i, 'NOT_AN_OBJECT']));
+    expect(r.rejected[0]!.reason).toMatch(/Promise \(an await missing\?\)/);
+    expect(r.rejected[1]!.reason).toMatch(/Map.*Object\.fromEntries/);
+    const reg = await Register.build({ id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } }, [person, ...odd]);
+    expect(reg.rejected.map((x) => [x.index, x.code])).toEqual(odd.map((_, i) => [i + 1, 'NOT_AN_OBJECT']));
+    // A class instance or a null-prototype object is a record.
+    class Person { constructor(readonly id: string, readonly name: string, readonly dob: string, readonly sex: string) {} }
+    const again = await runDedupe([new Person(person.id, person.name, person.dob, person.sex), Object.assign(Object.create(null), person)]);
+    expect(again.r.rejected).toEqual([]);
+  });
+
   it('D02 NaN / ±Infinity field values → rejected WRONG_TYPE naming the field', async () => {
     const { r, offset, n } = await runDedupe([
       { id: Number.NaN, name: 'Cao Văn Tý' },
@@ -1000,7 +1016,7 @@ describe('dedupe rows holding bad values', () => {
     expect(new Set(r.clusters.slice(rows.length)).size).toBe(extra.length);
   });
 
-  it('D28: a bad blocking, compare or maxBlockSize is refused INVALID_OPTION before any row is read (it was refused after every row was prepared)', async () => {
+  it('D28: a bad blocking, compare, maxBlockSize or uSampleSize (over 2^30) is refused INVALID_OPTION before any row is read (it was refused after every row was prepared)', async () => {
     let read = 0;
     const rows = function* (): Generator<Record<string, unknown>> {
       for (const row of baseRows()) {
@@ -1017,6 +1033,8 @@ describe('dedupe rows holding bad values', () => {
       { compare: 'dob' },
       { compare: [] },
       { maxBlockSize: 2 ** 32 },
+      { uSampleSize: 2 ** 30 + 1 },
+      { uSampleSize: 1e12 },
     ]) {
       for (const run of [() => dedupe(rows(), { schema: SCHEMA, threads: 1, ...bad } as never), () => link(rows(), rows(), { schema: SCHEMA, threads: 1, ...bad } as never)]) {
         read = 0;
