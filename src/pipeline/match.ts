@@ -212,8 +212,14 @@ export interface MatchStats {
   readonly inputRows: number;
   readonly acceptedRows: number;
   readonly rejectedRows: number;
+  /** Distinct record pairs compared (a pair several rules produce counts once). */
   readonly candidatePairs: number;
+  /**
+   * Pairs inside skipped blocks (over maxBlockSize), summed over the rules: a pair two rules
+   * skip counts twice, and it may still be a candidate through a third rule. Per rule: `rules`.
+   */
   readonly skippedPairs: number;
+  /** Blocks skipped, summed over the rules. */
   readonly skippedBlocks: number;
   /**
    * Pairs scored at or above the threshold. The clustering may keep some of them apart (two
