@@ -455,7 +455,8 @@ export function poolSessionEstimates(
  * link (`source`), blocks over the rule's cap skipped as the pair stream skips them. Training
  * takes whole blocks: cut inside a block, its pairs would be those of the rows that came first
  * in the input. 0 when even the first block that yields pairs holds more than `cap` (a
- * maxBlockSize over ~2,000): the caller then cuts that block.
+ * maxBlockSize above the default 1,000, whose blocks can exceed a session's 500,000 or 2,000,000
+ * pairs): the caller then cuts that block.
  */
 export function blocksWithin(index: BlockIndex, maxBlockSize: number, cap: number, source?: Uint8Array): number {
   const blockCap = ruleBlockCap(index.rule, maxBlockSize);
@@ -471,7 +472,9 @@ export function blocksWithin(index: BlockIndex, maxBlockSize: number, cap: numbe
       for (let i = starts[b]!; i < starts[b + 1]!; i++) if (source[rowIds[i]!] === 0) left++;
       blockPairs = left * (size - left);
     }
-    if (pairs + blockPairs > cap) return b;
+    // Over the cap: the blocks before it — none when no earlier block yields a pair (blocks of
+    // one row, or of one side in a link, come first): then 0, and the caller cuts this one.
+    if (pairs + blockPairs > cap) return pairs === 0 ? 0 : b;
     pairs += blockPairs;
   }
   return starts.length - 1;

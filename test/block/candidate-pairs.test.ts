@@ -278,6 +278,11 @@ describe('candidatePairs: a rule\'s own maxBlockSize', () => {
             }
           }
           expect(blocksWithin(index, max, all, source)).toBe(blocks);
+          // The first block that yields pairs over the cap: 0 (the caller cuts it), also after
+          // blocks that yield none.
+          let first = 0;
+          while (first < blocks && pairsOf(index, max, first + 1, source) === 0) first++;
+          if (first < blocks) expect(blocksWithin(index, max, pairsOf(index, max, first + 1, source) - 1, source)).toBe(0);
         }
       });
     }
