@@ -521,9 +521,14 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   }
 
   next(): Promise<IteratorResult<Verdict>> {
+    // After return() (or the end, or a failure) nothing more — also while an advance that
+    // began before return() is still under way.
+    if (this.finished) return Promise.resolve({ value: undefined, done: true });
     // A call made while an earlier one waits (a turn, a batch being read or computed) waits for
     // it: calls overlap when a caller does not await each next() (Promise.all over several), and
-    // two advances at once would hand out one batch twice and lose another's verdicts.
+    // two advances at once would hand out one batch twice and lose another's verdicts. The
+    // waiting caller gets a promise derived from the gate, so the calls chained on the gate —
+    // made before it settled — go first, before anything that caller does when its verdict comes.
     if (this.waiting !== null) return this.waiting.then(() => this.next());
     if (this.localPos < this.localCount || (this.decoder !== null && this.decoder.remaining > 0)) {
       const h = this.handed + 1;
@@ -542,9 +547,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
         }),
       );
       this.waiting = turned;
-      return turned;
+      return turned.then((r) => r);
     }
-    if (this.finished) return Promise.resolve({ value: undefined, done: true });
     if (this.claimFailure !== null) return this.fail(this.claimFailure.error);
     const advanced = this.advance();
     // Cleared before the continuation below runs (registered first), so its next() goes on.
@@ -624,6 +628,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     if (this.pool === undefined) {
       // `threads` counts the calling thread: it authenticates its share, threads − 1 workers the rest.
       const { KhopPool } = await import('../pool/pool.js');
+      if (this.finished) return false; // return() came while the pool module loaded: no pool
       this.pool = KhopPool.create({ threads: Math.max(1, this.o.threads - 1), inCallingThread: false }) as unknown as PoolLike;
       openOwnPools++;
       ownPoolReaper.register(this, this.pool, this);
@@ -665,11 +670,14 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
    * read batches for the calling thread while fewer than maxQueued are waiting.
    */
   private async topUp(): Promise<void> {
-    const cap = 2 * this.pool!.threads;
     for (;;) {
+      // return() may come while a batch is read from an async source: it closed an own pool.
+      if (this.finished || this.pool === undefined) return;
+      const cap = 2 * this.pool.threads;
       this.feedWorkers();
       if (this.sourceDone || this.pending.length >= this.maxQueued) return;
       const claims = this.syncIt !== null ? this.readSync() : await this.readAsync();
+      if (this.finished || this.pool === undefined) return;
       if (claims.length === 0) continue;
       const b = new PendingBatch(claims);
       this.pending.push(b);

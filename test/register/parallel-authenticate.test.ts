@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { AUTO_THREADS_MIN_CLAIMS, Register, defaultAuthenticateThreads } from '../../src/register/register.js';
+import { openOwnPoolCount } from '../../src/register/parallel-authenticate.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { generateClaims } from '../../src/synth/claims.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
@@ -110,6 +111,43 @@ describe('authenticateMany on a worker pool', () => {
     }
   });
 
+  it('a next() made when an earlier verdict arrives comes after the calls made before it (call order), on a pool', async () => {
+    const some = claims.slice(0, 600);
+    const single = plain(some.map((c) => reg.authenticate(c)));
+    const it = reg.authenticateMany(some, { pool, batchSize: 7 })[Symbol.asyncIterator]();
+    const got: Array<IteratorResult<Verdict>> = [];
+    for (;;) {
+      // call order: p1, p2, then p3 (made when p1 settles)
+      let p3: Promise<IteratorResult<Verdict>> | undefined;
+      const p1 = it.next();
+      const p3made = p1.then(() => {
+        p3 = it.next();
+      });
+      const p2 = it.next();
+      const [r1, r2] = await Promise.all([p1, p2]);
+      await p3made;
+      got.push(r1, r2, await p3!);
+      if (got[got.length - 1]!.done === true) break;
+    }
+    const values = got.filter((r) => r.done !== true).map((r) => r.value);
+    expect(plain(values)).toEqual(single);
+  });
+
+  it('after return(), next() is done at once — also when return() came during the first batch — and an own pool is closed', async () => {
+    const before = openOwnPoolCount();
+    for (const options of [{ pool, batchSize: 7 }, { threads: 3, batchSize: 7 }]) {
+      const it = reg.authenticateMany(claims, options)[Symbol.asyncIterator]();
+      const first = it.next();
+      const returned = it.return!();
+      const after = it.next();
+      expect((await first).done).toBe(true);
+      expect((await returned).done).toBe(true);
+      expect((await after).done).toBe(true);
+      for (let i = 0; i < 5; i++) expect((await it.next()).done).toBe(true);
+    }
+    expect(openOwnPoolCount()).toBe(before);
+  });
+
   it('creates and closes its own pool with threads: 2', async () => {
     const some = claims.slice(0, 400);
     const got = await collect(reg.authenticateMany(some, { threads: 2, batchSize: 100 }));
@@ -148,7 +186,7 @@ describe('authenticateMany on a worker pool', () => {
       (async () => {
         for await (const v of reg.authenticateMany(input, { pool, batchSize: 32 })) got.push(v);
       })(),
-    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'authenticateMany: claim 70 (0-based) is not an object', details: { index: 70 } });
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'authenticateMany: claim 70 (0-based) is not an object of fields', details: { index: 70 } });
     expect(got).toEqual(claims.slice(0, 70).map((c) => reg.authenticate(c)));
     // The one-thread path behaves the same.
     const seq: Verdict[] = [];
@@ -156,7 +194,7 @@ describe('authenticateMany on a worker pool', () => {
       (async () => {
         for await (const v of reg.authenticateMany(input, { batchSize: 32 })) seq.push(v);
       })(),
-    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'authenticateMany: claim 70 (0-based) is not an object', details: { index: 70 } });
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'authenticateMany: claim 70 (0-based) is not an object of fields', details: { index: 70 } });
     expect(seq).toEqual(got);
   });
 
