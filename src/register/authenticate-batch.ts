@@ -15,15 +15,16 @@
 import type { Verdict } from './verdict.js';
 import { KhopError } from '../errors.js';
 import { turn } from '../pool/ordered-chunks.js';
+import { notARowReason } from '../util/row-shape.js';
 
 /** True when `c` can be read as a claim (what Register.authenticate accepts). */
 export function isClaimObject(c: unknown): c is Record<string, unknown> {
-  return c !== null && typeof c === 'object' && !Array.isArray(c);
+  return notARowReason(c) === null;
 }
 
 /** The error of authenticateMany for claim `position` that is not an object (its position only). */
 export function notAClaimError(position: number): KhopError {
-  return new KhopError('INVALID_ARGUMENT', `authenticateMany: claim ${position} (0-based) is not an object`, { details: { index: position } });
+  return new KhopError('INVALID_ARGUMENT', `authenticateMany: claim ${position} (0-based) is not an object of fields`, { details: { index: position } });
 }
 
 export function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {

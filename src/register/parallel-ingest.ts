@@ -72,6 +72,7 @@ import type { PoolLike } from './parallel-authenticate.js';
 import type { RegisterLayout } from './register-layout.js';
 import type { RegisterProgressEvent } from './register-options.js';
 import type { IngestIssues, RegisterRejectedRow, RowIngester } from './row-ingest.js';
+import { notARowReason } from '../util/row-shape.js';
 
 /**
  * Arrays with fewer rows are ingested by the calling thread alone even with `threads` > 1;
@@ -401,7 +402,8 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
     for (let i = 0; i < n; i++) {
       const row = rows[i];
       // An UnreadableRow (a RecordSource's rejected row) is rejected here, with the reader's reason.
-      let travels = row !== null && typeof row === 'object' && !Array.isArray(row) && !(row instanceof UnreadableRow);
+      // Not a record (null, a primitive, an array, a Promise, a Map…): rejected here too.
+      let travels = notARowReason(row) === null && !(row instanceof UnreadableRow);
       const base = i * K;
       if (travels) {
         const r = row as Record<string, unknown>;

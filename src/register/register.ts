@@ -88,6 +88,7 @@ import { UnreadableRow, claimsOf, isRecordSource, rowsOf } from '../io/record-so
 import { RowLines } from '../io/row-lines.js';
 import { TableWriter, VerdictTable, type TableColumns, type TableFacts, type TableField, type TableSide } from './verdict-table.js';
 import { isExactNumber } from '../util/type-name.js';
+import { notARowReason } from '../util/row-shape.js';
 
 /** The keys of AuthenticateOptions / AuthenticateManyOptions (others are refused). */
 const AUTHENTICATE_OPTION_KEYS: ReadonlySet<string> = new Set(['candidates']);
@@ -503,6 +504,9 @@ export class Register {
    */
   authenticate(claim: object, options?: AuthenticateOptions): Verdict {
     const k = this.candidateCount(options);
+    // A Promise or a Map would read as a claim with no field (INVALID_ID, a plausible verdict).
+    const notAClaim = notARowReason(claim, 'a claim');
+    if (notAClaim !== null) throw new KhopError('INVALID_ARGUMENT', `authenticate: ${notAClaim}`);
     const c = this.prepare(claim);
     const sink = this.objectSink;
     if (!this.precheck(c, k, sink)) {
@@ -596,9 +600,8 @@ export class Register {
     if (!Array.isArray(claims)) throw new KhopError('INVALID_ARGUMENT', 'authenticateAll: claims must be an array of objects');
     for (let i = 0; i < claims.length; i++) {
       const c: unknown = claims[i];
-      if (c === null || typeof c !== 'object' || Array.isArray(c)) {
-        throw new KhopError('INVALID_ARGUMENT', `authenticateAll: claim ${i} is not an object`, { details: { index: i } });
-      }
+      const notAClaim = notARowReason(c, `claim ${i}`);
+      if (notAClaim !== null) throw new KhopError('INVALID_ARGUMENT', `authenticateAll: ${notAClaim}`, { details: { index: i } });
     }
     const threads = batchThreads('authenticateAll', options, claims);
     const fields = this.s.layout.fields;
@@ -1150,7 +1153,9 @@ export class Register {
       throw new KhopError('INVALID_ARGUMENT', 'Register.add: rows must be an array or a synchronous iterable of objects');
     }
     const batch: unknown[] = [];
-    for (const row of rows) batch.push(row !== null && typeof row === 'object' && !Array.isArray(row) && !(row instanceof UnreadableRow) ? { ...row } : row);
+    // A row that is not a record (a Promise, a Map…) is kept as it is, for ingest to reject it
+    // saying so: its copy would be a plain object with no field.
+    for (const row of rows) batch.push(notARowReason(row) === null && !(row instanceof UnreadableRow) ? { ...(row as object) } : row);
     const rejected: RegisterRejectedRow[] = [];
     let added = 0;
     let index = 0;

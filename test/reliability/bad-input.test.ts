@@ -598,8 +598,20 @@ describe('dedupe rows holding bad values', () => {
     expect(r.rejected.map((x) => [x.index - offset, x.code])).toEqual(odd.map((_, i) => [i, 'NOT_AN_OBJECT']));
     expect(r.rejected[0]!.reason).toMatch(/Promise \(an await missing\?\)/);
     expect(r.rejected[1]!.reason).toMatch(/Map.*Object\.fromEntries/);
-    const reg = await Register.build({ id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } }, [person, ...odd]);
+    const regSchema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } } as const;
+    const reg = await Register.build(regSchema, [person, ...odd]);
     expect(reg.rejected.map((x) => [x.index, x.code])).toEqual(odd.map((_, i) => [i + 1, 'NOT_AN_OBJECT']));
+    // Register.add (which copies each row first) and a build on the worker pool alike.
+    expect(reg.add(odd).rejected.map((x) => [x.index, x.code, x.reason])).toEqual(r.rejected.map((x) => [x.index - offset, 'NOT_AN_OBJECT', x.reason]));
+    const onPool = await Register.build(regSchema, [person, ...odd, { ...person, id: '001090012346' }], { threads: 2 }, { minRows: 0, chunkRows: 2 });
+    expect(onPool.rejected.map((x) => [x.index, x.code, x.reason])).toEqual(r.rejected.map((x) => [x.index - offset + 1, 'NOT_AN_OBJECT', x.reason]));
+    // As claims: an error at the call, not a verdict of a claim with no field (INVALID_ID).
+    expect(() => reg.authenticate(Promise.resolve(person))).toThrow(/a claim is a Promise \(an await missing\?\)/);
+    expect(() => reg.authenticate(new Map(Object.entries(person)))).toThrow(/a claim is a Map/);
+    await expect(reg.authenticateAll([person, new Date(0)])).rejects.toThrow(/claim 1 is not an object of fields/);
+    await expect((async () => {
+      for await (const _v of reg.authenticateMany([person, Promise.resolve(person)])) void _v;
+    })()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { index: 1 } });
     // A class instance or a null-prototype object is a record.
     class Person { constructor(readonly id: string, readonly name: string, readonly dob: string, readonly sex: string) {} }
     const again = await runDedupe([new Person(person.id, person.name, person.dob, person.sex), Object.assign(Object.create(null), person)]);
