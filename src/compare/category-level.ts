@@ -13,12 +13,16 @@
  *
  * Levels (first that holds):
  *   0 missing      either code is 0
- *   1 exact        same code
- *   2 equivalent   different codes of one equivalence class
+ *   1 exact        same code — or, with a province equivalence, two spellings of one province
+ *                  ("Tỉnh Hà Giang" / "Hà Giang", "TP. HCM" / "Hồ Chí Minh", "Thừa Thiên Huế" / "Huế")
+ *   2 equivalent   different codes of one equivalence class; with a province equivalence, an
+ *                  old province and the new one that absorbed it (not two old ones merged
+ *                  into one: they were different places)
  *   3 one-typo     the two values (as the dictionary holds them: folded) one slip apart — one
  *                  character substituted, inserted, deleted, or two adjacent ones swapped
  *                  ("lonon" / "london", "birmingahm" / "birmingham"); only with a
- *                  {@link CategorySpelling} of the dictionary
+ *                  {@link CategorySpelling} of the dictionary; never two province names
+ *                  (Quảng Ninh / Quảng Bình, Thanh Hóa / Khánh Hòa are one slip apart)
  *   4 else
  *
  * Why level 3: a category typed by hand (a city, a district, an ethnicity written out) carries
@@ -53,9 +57,21 @@ export const CATEGORY_LEVELS = defineLevels([
   ['else', 'categories differ'],
 ]);
 
-/** Equivalence classes of dictionary codes: `classOf[code]` is the class id, −1 = no class. */
+/**
+ * Equivalence classes of dictionary codes: `classOf[code]` is the class id, −1 = no class.
+ * A province equivalence ({@link buildProvinceEquivalence}) also carries, per code, `sameOf`
+ * (the place a name denotes: two spellings of one province — with or without "Tỉnh", a former
+ * name — compare `exact`) and `newName` / `newOf` (the 34-province a name is the name of, and the
+ * one its province lies in): then `equivalent` is an old province against the new province that
+ * absorbed it, NOT two old provinces merged into one (Bình Dương ≢ Bà Rịa - Vũng Tàu, both now
+ * in Thành phố Hồ Chí Minh), and two distinct province names are never `one-typo` (Quảng Ninh /
+ * Quảng Bình).
+ */
 export interface CategoryEquivalence {
   readonly classOf: Int32Array;
+  readonly sameOf?: Int32Array;
+  readonly newName?: Int32Array;
+  readonly newOf?: Int32Array;
 }
 
 /** Dictionaries up to this many codes memoise in a dense n × n table (≤ 4 MiB); larger ones in a Map. */
@@ -151,8 +167,24 @@ export function compareCategories(a: number, b: number, eq?: CategoryEquivalence
   if (eq !== undefined) {
     const c = eq.classOf;
     if (a < c.length && b < c.length) {
-      const ca = c[a]!;
-      if (ca >= 0 && ca === c[b]) return CategoryLevel.EQUIVALENT;
+      const same = eq.sameOf;
+      if (same !== undefined) {
+        // A province equivalence (see CategoryEquivalence).
+        const sa = same[a]!;
+        const sb = same[b]!;
+        if (sa >= 0 && sb >= 0) {
+          if (sa === sb) return CategoryLevel.EXACT;
+          const name = eq.newName!;
+          const of = eq.newOf!;
+          const na = name[a]!;
+          const nb = name[b]!;
+          if ((na >= 0 && na === of[b]) || (nb >= 0 && nb === of[a])) return CategoryLevel.EQUIVALENT;
+          return CategoryLevel.ELSE; // two provinces: never a typo of each other
+        }
+      } else {
+        const ca = c[a]!;
+        if (ca >= 0 && ca === c[b]) return CategoryLevel.EQUIVALENT;
+      }
     }
   }
   if (spelling !== undefined && spelling.oneTypo(a, b)) return CategoryLevel.ONE_TYPO;
@@ -162,12 +194,28 @@ export function compareCategories(a: number, b: number, eq?: CategoryEquivalence
 /**
  * Former official names still common in records, with the GSO code of the province that
  * carries them now: Thừa Thiên Huế became "Thành phố Huế" on 01/01/2025 (the 63-table in
- * src/data already uses the new name); Hà Tây merged into Hà Nội on 01/08/2008.
+ * src/data already uses the new name); and common names and abbreviations of one province.
  */
 export const VN_PROVINCE_FORMER_NAMES: ReadonlyArray<readonly [name: string, gso: string]> = Object.freeze([
   ['Thừa Thiên Huế', '46'],
-  ['Hà Tây', '01'],
+  // Common names and abbreviations of one province (not two-letter ones such as "HN", which
+  // stand for other things too).
+  ['Sài Gòn', '79'],
+  ['TP HCM', '79'],
+  ['TPHCM', '79'],
+  ['Thủ đô Hà Nội', '01'],
+  ['Đắc Lắc', '66'],
+  ['Bà Rịa Vũng Tàu', '77'],
+  ['BRVT', '77'],
+  ['BR-VT', '77'],
 ] as const);
+
+/**
+ * Provinces absorbed before 2025, with the GSO code of the province that absorbed them: Hà Tây
+ * into Hà Nội on 01/08/2008. Like an old province of 2025 against its new one: `equivalent` to
+ * the absorbing province's name, a place of its own otherwise.
+ */
+export const VN_PROVINCES_ABSORBED_EARLIER: ReadonlyArray<readonly [name: string, gso: string]> = Object.freeze([['Hà Tây', '01']] as const);
 
 /**
  * Fold a province name for matching: NFD, drop combining marks, đ→d, lower case, single
@@ -179,46 +227,93 @@ export function foldProvinceName(s: string): string {
   return t.replace(/^(tinh|thanh pho|tp) /, '');
 }
 
+/** The key a province name is looked up by: foldProvinceName without spaces ("daklak" = "dak lak"). */
+function provinceKey(s: string): string {
+  return foldProvinceName(s).replace(/ /g, '');
+}
+
+/**
+ * What a province name denotes: `same` — the place (a 63-province GSO code as a number; a name
+ * only of a 34-province: 1000 + its index), `newName` — the 34-province (index) it is the name
+ * of, or −1, `newOf` — the 34-province its place lies in.
+ */
+export interface ProvinceIdentity {
+  readonly same: number;
+  readonly newName: number;
+  readonly newOf: number;
+}
+
+let provinceNames: Map<string, ProvinceIdentity> | null = null;
+
+/** The province tables as identities by key (built once, on first use). */
+function provinceTable(): Map<string, ProvinceIdentity> {
+  if (provinceNames !== null) return provinceNames;
+  const newOfGso = new Map<string, number>();
+  VN_PROVINCES_34.forEach((p, i) => {
+    for (const g of p.legacy) newOfGso.set(g, i);
+  });
+  const newByKey = new Map<string, number>();
+  VN_PROVINCES_34.forEach((p, i) => newByKey.set(provinceKey(p.name), i));
+  const gsoByKey = new Map<string, string>();
+  for (const old of VN_PROVINCES_63) {
+    gsoByKey.set(provinceKey(old.shortName), old.gso);
+    gsoByKey.set(provinceKey(old.name), old.gso);
+  }
+  for (const [name, gso] of VN_PROVINCE_FORMER_NAMES) gsoByKey.set(provinceKey(name), gso);
+  const out = new Map<string, ProvinceIdentity>();
+  for (const [key, gso] of gsoByKey) {
+    const newOf = newOfGso.get(gso);
+    if (newOf === undefined) throw new KhopError('INTERNAL', `province table: GSO code ${gso} belongs to no 34-province entry`);
+    const newName = newByKey.get(key) ?? -1;
+    if (newName >= 0 && newName !== newOf) throw new KhopError('INTERNAL', `province table: "${key}" names a new province its old one did not merge into`);
+    out.set(key, { same: Number(gso), newName, newOf });
+  }
+  for (const [key, i] of newByKey) if (!out.has(key)) out.set(key, { same: 1000 + i, newName: i, newOf: i });
+  VN_PROVINCES_ABSORBED_EARLIER.forEach(([name, gso], i) => {
+    const newOf = newOfGso.get(gso);
+    if (newOf === undefined) throw new KhopError('INTERNAL', `province table: GSO code ${gso} belongs to no 34-province entry`);
+    out.set(provinceKey(name), { same: 2000 + i, newName: -1, newOf });
+  });
+  provinceNames = out;
+  return out;
+}
+
+/** The province a category value names (any spelling, "Tỉnh" / "Thành phố" / "TP" or not), or null. */
+export function provinceIdentity(value: string): ProvinceIdentity | null {
+  return provinceTable().get(provinceKey(value)) ?? null;
+}
+
+/** How two province identities relate: the same place, an old one and the new one that absorbed it, or two places. */
+export function relateProvinces(a: ProvinceIdentity, b: ProvinceIdentity): 'same' | 'merged' | 'different' {
+  if (a.same === b.same) return 'same';
+  if ((a.newName >= 0 && a.newName === b.newOf) || (b.newName >= 0 && b.newName === a.newOf)) return 'merged';
+  return 'different';
+}
+
 /**
  * Build the province equivalence for a category dictionary (`dictionary[code]` = the value's
  * text, any spelling: with or without diacritics or "Tỉnh"/"Thành phố"; entry 0 is the
  * missing code's slot, conventionally null, and always gets −1). Names of old (63) and new
- * (34) provinces get the class of the new province (its 34-table index); other values, and
+ * (34) provinces get the class of the new province (its 34-table index) and their
+ * `sameOf` / `newName` / `newOf` (see CategoryEquivalence, provinceIdentity); other values, and
  * `null` entries, get −1. Throws KhopError INVALID_ARGUMENT for a non-string, non-null entry.
  */
 export function buildProvinceEquivalence(dictionary: ReadonlyArray<string | null>): CategoryEquivalence {
-  // folded name → class (index into VN_PROVINCES_34)
-  const classByName = new Map<string, number>();
-  const classByGso = new Map<string, number>();
-  VN_PROVINCES_34.forEach((p, i) => {
-    for (const g of p.legacy) classByGso.set(g, i);
-  });
-  for (const old of VN_PROVINCES_63) {
-    const cls = classByGso.get(old.gso);
-    if (cls === undefined) throw new KhopError('INTERNAL', `province table: GSO code ${old.gso} belongs to no 34-province entry`);
-    classByName.set(foldProvinceName(old.shortName), cls);
-    classByName.set(foldProvinceName(old.name), cls);
-  }
-  for (const [name, gso] of VN_PROVINCE_FORMER_NAMES) {
-    const cls = classByGso.get(gso);
-    if (cls === undefined) throw new KhopError('INTERNAL', `province former-name table: GSO code ${gso} belongs to no 34-province entry`);
-    classByName.set(foldProvinceName(name), cls);
-  }
-  VN_PROVINCES_34.forEach((p, i) => {
-    const key = foldProvinceName(p.name);
-    const prev = classByName.get(key);
-    if (prev !== undefined && prev !== i) {
-      throw new KhopError('INTERNAL', `province table: new province ${p.code} shares its name with an old province merged elsewhere`);
-    }
-    classByName.set(key, i);
-  });
-
-  const classOf = new Int32Array(dictionary.length).fill(-1);
-  for (let code = 1; code < dictionary.length; code++) {
+  const n = dictionary.length;
+  const classOf = new Int32Array(n).fill(-1);
+  const sameOf = new Int32Array(n).fill(-1);
+  const newName = new Int32Array(n).fill(-1);
+  const newOf = new Int32Array(n).fill(-1);
+  for (let code = 1; code < n; code++) {
     const v = dictionary[code];
     if (v === null) continue;
     if (typeof v !== 'string') throw new KhopError('INVALID_ARGUMENT', `buildProvinceEquivalence: dictionary entry ${code} must be a string or null`);
-    classOf[code] = classByName.get(foldProvinceName(v)) ?? -1;
+    const p = provinceIdentity(v);
+    if (p === null) continue;
+    classOf[code] = p.newOf;
+    sameOf[code] = p.same;
+    newName[code] = p.newName;
+    newOf[code] = p.newOf;
   }
-  return { classOf };
+  return { classOf, sameOf, newName, newOf };
 }

@@ -37,6 +37,7 @@ import { idDigits } from './national-id-input.js';
 import type { FieldPlan } from './register-layout.js';
 import { DATE, ID, O_CLAIM_MISSING, O_RECORD_MISSING, OTHER, SEX } from './verdict.js';
 import { dateCellFormat, dateCellPacked, isDateWritten, sexCodeOf, sexFormOfCell, sexLabelOf } from './written-form.js';
+import { provinceIdentity, relateProvinces } from '../compare/category-level.js';
 
 /** Scratch of writeIdDigits / claimDigits (not re-entrant; nothing here calls user code). */
 const RECORD_DIGITS = new Uint8Array(12);
@@ -158,5 +159,16 @@ export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: st
   // (identifier-form.ts, fold.ts: codedLettersText): a claim written exactly as the value is compared with the
   // form's text.
   if (folded === record) return text === codedLettersText(record) ? OTHER.EXACT : OTHER.FOLDED;
+  if (f.category) {
+    // Province names (as dedupe's category levels read them, compare/category-level.ts): two
+    // names of one province, an old one and its 2025 successor — and two provinces one slip
+    // apart (Quảng Ninh / Quảng Bình) are different, not a typo.
+    const a = provinceIdentity(folded);
+    const b = a === null ? null : provinceIdentity(record);
+    if (a !== null && b !== null) {
+      const r = relateProvinces(a, b);
+      return r === 'same' ? OTHER.PROVINCE_NAME : r === 'merged' ? OTHER.PROVINCE_MERGED : OTHER.DIFFERS;
+    }
+  }
   return damerauLevenshteinWithin(1, folded, record) <= 1 ? OTHER.TYPO : OTHER.DIFFERS;
 }

@@ -217,7 +217,7 @@ export const SEX_OUTCOMES = table([
 ]);
 
 /** Outcomes of category, text and identifier fields. Levels: 0 missing · 1 exact · 2 equivalent · 3 close · 4 mismatch. */
-export const OTHER = { EXACT: 4, FOLDED: 5, TYPO: 6, DIFFERS: 7, INVALID: 8 } as const;
+export const OTHER = { EXACT: 4, FOLDED: 5, TYPO: 6, DIFFERS: 7, INVALID: 8, PROVINCE_NAME: 9, PROVINCE_MERGED: 10 } as const;
 export const OTHER_OUTCOMES = table([
   ...COMMON,
   ['exact', 'as-written', 1],
@@ -225,4 +225,8 @@ export const OTHER_OUTCOMES = table([
   ['close', 'typo', 3],
   ['mismatch', 'differs', 4],
   ['mismatch', 'invalid-value', 4],
+  // A category naming a province: another name of the same one ("Tỉnh Hà Giang", "TP. HCM",
+  // "Thừa Thiên Huế" for Huế), or an old province against the 2025 province that absorbed it.
+  ['equivalent', 'province-name', 2],
+  ['close', 'province-merged', 3],
 ]);

@@ -22,6 +22,11 @@ describe('compareCategories', () => {
     'Không rõ', // 9  not a province
     null, // 10
     'Hà Tây', // 11 merged into Hà Nội in 2008
+    'Tỉnh Hà Giang', // 12
+    'TP.HCM', // 13
+    'Sài Gòn', // 14
+    'Quảng Ninh', // 15
+    'Quảng Bình', // 16
   ];
   const eq = buildProvinceEquivalence(dictionary);
 
@@ -30,20 +35,40 @@ describe('compareCategories', () => {
     [3, 0, CategoryLevel.MISSING],
     [0, 0, CategoryLevel.MISSING],
     [3, 3, CategoryLevel.EXACT],
-    [1, 2, CategoryLevel.EQUIVALENT], // Hà Giang ≡ Tuyên Quang
-    [4, 5, CategoryLevel.EQUIVALENT], // Thừa Thiên Huế ≡ Huế
+    [1, 2, CategoryLevel.EQUIVALENT], // Hà Giang ≡ Tuyên Quang (absorbed it in 2025)
+    [4, 5, CategoryLevel.EXACT], // Thừa Thiên Huế: a former name of Huế, the same place
     [6, 7, CategoryLevel.EQUIVALENT], // TP HCM ≡ Bình Dương
-    [7, 8, CategoryLevel.EQUIVALENT], // Bình Dương ≡ Bà Rịa - Vũng Tàu
-    [3, 11, CategoryLevel.EQUIVALENT], // Hà Nội ≡ Hà Tây
+    [7, 8, CategoryLevel.ELSE], // Bình Dương, Bà Rịa - Vũng Tàu: two places merged into a third
+    [3, 11, CategoryLevel.EQUIVALENT], // Hà Nội ≡ Hà Tây (absorbed in 2008)
+    [12, 1, CategoryLevel.EXACT], // Tỉnh Hà Giang: Hà Giang with its prefix
+    [13, 6, CategoryLevel.EXACT], // TP.HCM
+    [14, 6, CategoryLevel.EXACT], // Sài Gòn
+    [15, 16, CategoryLevel.ELSE], // Quảng Ninh / Quảng Bình: with the spelling below, still not a typo
+    [11, 2, CategoryLevel.ELSE], // Hà Tây vs Tuyên Quang
     [1, 3, CategoryLevel.ELSE], // Hà Giang vs Hà Nội
     [9, 9, CategoryLevel.EXACT],
     [9, 10, CategoryLevel.ELSE], // unknown classes are never equivalent
     [9, 3, CategoryLevel.ELSE],
     [3, 500, CategoryLevel.ELSE], // code beyond the equivalence
   ];
+  const folded = new CategorySpelling(dictionary.map((v, i) => (i === 0 || v === null ? null : foldProvinceName(v))));
   it.each(table)('%i vs %i → level %i', (a, b, level) => {
     expect(compareCategories(a, b, eq)).toBe(level);
     expect(compareCategories(b, a, eq)).toBe(level);
+    expect(compareCategories(a, b, eq, folded)).toBe(level);
+  });
+  it('two province names one slip apart are never one-typo (Quảng Ninh / Quảng Bình, Thanh Hóa / Khánh Hòa …)', () => {
+    const names = [null, ...VN_PROVINCES_63.map((p) => foldProvinceName(p.shortName))];
+    const spell = new CategorySpelling(names);
+    const peq = buildProvinceEquivalence(names);
+    let slips = 0;
+    for (let a = 1; a < names.length; a++) {
+      for (let b = a + 1; b < names.length; b++) {
+        if (spell.oneTypo(a, b)) slips++;
+        expect(compareCategories(a, b, peq, spell)).not.toBe(CategoryLevel.ONE_TYPO);
+      }
+    }
+    expect(slips).toBeGreaterThanOrEqual(5); // the look-alikes exist, so the check can fail
   });
 
   // Folded values, as a pipeline dictionary holds them.

@@ -14,6 +14,7 @@ import { isDateWritten, packDateCell } from '../../src/register/written-form.js'
 import { DATE, ID, O_RECORD_MISSING } from '../../src/register/verdict.js';
 import type { ParsedNationalId } from '../../src/text/national-id.js';
 import { defineSchema } from '../../src/schema.js';
+import { Register } from '../../src/register/register.js';
 
 const layout = registerLayout(
   defineSchema({ id: { kind: 'nationalId', country: 'VN' }, name: { kind: 'personName' }, dob: { kind: 'date' }, dob2: { kind: 'date' } }),
@@ -126,5 +127,33 @@ describe('compareDateField: the equal-date memo', () => {
     expect(compareDateField(claim, DOB2, packDateCell(19900501, 3))).toBe(DATE.FORMAT);
     expect(compareDateField(claim, DOB, packDateCell(19900501, 1))).toBe(DATE.FORMAT);
     expect(compareDateField(claim, DOB, packDateCell(19900502, 3))).toBe(DATE.ONE_DAY);
+  });
+});
+
+describe('a category of province names in the register (as dedupe reads them)', () => {
+  const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' }, province: { kind: 'category' } } as const;
+  const person = { id: '001090012345', name: 'Nguyễn Văn An', dob: '01/02/1990', sex: 'Nam' };
+  const policy = { require: { province: ['exact', 'equivalent', 'missing'] } } as const;
+  it('another name of one province is equivalent, an old one against its 2025 successor close, two provinces one letter apart a mismatch', async () => {
+    const cases: Array<[string, string, string, string]> = [
+      ['Hà Giang', 'Tỉnh Hà Giang', 'equivalent', 'province-name'],
+      ['TP. Hồ Chí Minh', 'Sài Gòn', 'equivalent', 'province-name'],
+      ['TP. Hồ Chí Minh', 'TP HCM', 'equivalent', 'province-name'],
+      ['Thành phố Huế', 'Thừa Thiên Huế', 'equivalent', 'province-name'],
+      ['Hanoi', 'Hà Nội', 'equivalent', 'province-name'],
+      ['Hà Giang', 'Tuyên Quang', 'close', 'province-merged'],
+      ['Tuyên Quang', 'Hà Giang', 'close', 'province-merged'],
+      ['Bình Dương', 'Bà Rịa - Vũng Tàu', 'mismatch', 'differs'],
+      ['Quảng Ninh', 'Quảng Bình', 'mismatch', 'differs'],
+      ['Thanh Hóa', 'Khánh Hòa', 'mismatch', 'differs'],
+      ['Quảng Ninh', 'Quang Ninh', 'equivalent', 'folded'],
+      ['London', 'Londno', 'close', 'typo'], // not a province: a typo as before
+    ];
+    for (const [stored, claimed, result, reason] of cases) {
+      const reg = await Register.build(schema, [{ ...person, province: stored }], { policy });
+      const v = reg.authenticate({ ...person, province: claimed });
+      expect([stored, claimed, v.fields.province]).toEqual([stored, claimed, { result, reason }]);
+      expect(v.status).toBe(result === 'equivalent' ? 'VERIFIED' : 'MISMATCH');
+    }
   });
 });
