@@ -13,8 +13,8 @@
  *   00/00/yyyy  00/mm/yyyy  yyyy0000  yyyymm00    zeros = unknown parts
  *   a trailing all-zero time ("… 00:00", "…T00:00:00.000Z") from database exports
  *   numbers: an integer is read as its digits (19900501, 1990); with `excelSerial: true`
- *   every number — and a digit-only string of up to 5 digits, except a 4-digit year in
- *   range — is an Excel serial day number (1900 date system; a number's fraction is a time)
+ *   an integer or a digit-only string of up to 5 digits, except a 4-digit year in range, is
+ *   an Excel serial day number (1900 date system), as is any number with a fraction (a time)
  *
  * Rejected with `{ ok: false, code: 'INVALID_DATE', reason }` (never thrown): two-digit
  * years (the century is a guess), a known day in an unknown month (05/00/1990), impossible
@@ -377,7 +377,10 @@ export function parseDateWith(input: unknown, o: ResolvedDateOptions): DateResul
   if (typeof input === 'string') return parseDateString(input, o);
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return fail('not-finite');
-    if (o.excelSerial) return fromExcelSerial(input, o);
+    // An integer reads as its digits would as a string — with excelSerial too: a 4-digit year in
+    // range is a year, 8 digits yyyymmdd, up to 5 a serial (1950 typed into a date column was
+    // read as serial 1950, 1905-05-03: a plausible wrong date); a fraction is a serial's time.
+    if (o.excelSerial && !(Number.isInteger(input) && input >= 0)) return fromExcelSerial(input, o);
     if (!Number.isInteger(input) || input < 0) return fail('format');
     return parseDateString(String(input), o);
   }

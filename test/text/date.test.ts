@@ -68,6 +68,11 @@ const VALID: readonly Ok[] = [
   [45658, 20250101, 'day', false, { excelSerial: true }],
   ['36526', 20000101, 'day', false, { excelSerial: true }],
   ['1990', 19900000, 'year', false, { excelSerial: true }], // a 4-digit year stays a year
+  // a number reads as the same digits as a string (was: every number a serial — 1950 became
+  // 1905-05-03, 19900501 year-out-of-range)
+  [1950, 19500000, 'year', false, { excelSerial: true }],
+  [19900501, 19900501, 'day', true, { excelSerial: true }],
+  [1000, 19020926, 'day', false, { excelSerial: true }], // 1000 is below minYear: a serial, as '1000'
 ];
 
 // typed: the parts as typed in yyyymmdd order, for a full date in a valid shape (typedDateDigits).
