@@ -298,10 +298,24 @@ function normPartEqual(k: number): boolean {
   return spanEquals(uA[NORM]!, nA[2 * k]!, nA[2 * k + 1]!, uB[NORM]!, nB[2 * k]!, nB[2 * k + 1]!);
 }
 
+/**
+ * After normPartEqual(k) was false for folded-equal parts in `slot`: both sides write part k
+ * with marks (its `norm` differs from its folded form on each side), so the marks differ —
+ * "Hùng" / "Hưng", "Thúy" / "Thủy", distinct names a keystroke apart — rather than one side
+ * having lost them ("Hùng" / "Hung"). Graded as the part's one-typo level, not folded-equal.
+ */
+function marksDiffer(k: number, slot: number): boolean {
+  if (normState !== 1) return false;
+  return (
+    !spanEquals(uA[NORM]!, nA[2 * k]!, nA[2 * k + 1]!, uA[slot]!, pA[2 * slot]!, pA[2 * slot + 1]!) &&
+    !spanEquals(uB[NORM]!, nB[2 * k]!, nB[2 * k + 1]!, uB[slot]!, pB[2 * slot]!, pB[2 * slot + 1]!)
+  );
+}
+
 function familyLevel(): FamilyNameLevel {
   need(FAMILY);
   if (isEmpty(pA, FAMILY) || isEmpty(pB, FAMILY)) return FamilyNameLevel.MISSING;
-  if (eq(FAMILY, FAMILY)) return normPartEqual(0) ? FamilyNameLevel.EXACT : FamilyNameLevel.FOLDED_EQUAL;
+  if (eq(FAMILY, FAMILY)) return normPartEqual(0) ? FamilyNameLevel.EXACT : marksDiffer(0, FAMILY) ? FamilyNameLevel.WITHIN_ONE_EDIT : FamilyNameLevel.FOLDED_EQUAL;
   if (keysEqual(FAMILY_KEY)) return FamilyNameLevel.PHONETIC_EQUAL;
   if (osaWithinOne(FAMILY)) return FamilyNameLevel.WITHIN_ONE_EDIT;
   need(GIVEN);
@@ -348,7 +362,7 @@ function embeds(su: CodeUnits, ss: number, se: number, lu: CodeUnits, ls: number
 function middleLevel(): MiddleNameLevel {
   need(MIDDLE);
   if (isEmpty(pA, MIDDLE) || isEmpty(pB, MIDDLE)) return MiddleNameLevel.MISSING;
-  if (eq(MIDDLE, MIDDLE)) return normPartEqual(1) ? MiddleNameLevel.EXACT : MiddleNameLevel.FOLDED_EQUAL;
+  if (eq(MIDDLE, MIDDLE)) return normPartEqual(1) ? MiddleNameLevel.EXACT : marksDiffer(1, MIDDLE) ? MiddleNameLevel.WITHIN_ONE_EDIT : MiddleNameLevel.FOLDED_EQUAL;
   if (keysEqual(MIDDLE_KEY)) return MiddleNameLevel.PHONETIC_EQUAL;
   const au = uA[MIDDLE]!, as = pA[2 * MIDDLE]!, ae = pA[2 * MIDDLE + 1]!;
   const bu = uB[MIDDLE]!, bs = pB[2 * MIDDLE]!, be = pB[2 * MIDDLE + 1]!;
@@ -360,7 +374,7 @@ function middleLevel(): MiddleNameLevel {
 function givenLevel(): GivenNameLevel {
   need(GIVEN);
   if (isEmpty(pA, GIVEN) || isEmpty(pB, GIVEN)) return GivenNameLevel.MISSING;
-  if (eq(GIVEN, GIVEN)) return normPartEqual(2) ? GivenNameLevel.EXACT : GivenNameLevel.FOLDED_EQUAL;
+  if (eq(GIVEN, GIVEN)) return normPartEqual(2) ? GivenNameLevel.EXACT : marksDiffer(2, GIVEN) ? GivenNameLevel.CLOSE : GivenNameLevel.FOLDED_EQUAL;
   if (keysEqual(GIVEN_KEY)) return GivenNameLevel.PHONETIC_EQUAL;
   const au = uA[GIVEN]!, as = pA[2 * GIVEN]!, ae = pA[2 * GIVEN + 1]!;
   const bu = uB[GIVEN]!, bs = pB[2 * GIVEN]!, be = pB[2 * GIVEN + 1]!;
@@ -603,7 +617,10 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   else if (fa === fb) {
     // Exact: both rows' parts located in `norm` (id ≥ 0) and the diacritic parts equal.
     const n = rows[oa + 6]!;
-    level = n >= 0 && n === rows[ob + 6]! ? FamilyNameLevel.EXACT : FamilyNameLevel.FOLDED_EQUAL;
+    const nb = rows[ob + 6]!;
+    // Marks on both sides that differ (a norm part is interned apart from its folded part only
+    // when it has marks: the ids share one dictionary) — see marksDiffer.
+    level = n >= 0 && n === nb ? FamilyNameLevel.EXACT : n >= 0 && nb >= 0 && n !== fa && nb !== fb ? FamilyNameLevel.WITHIN_ONE_EDIT : FamilyNameLevel.FOLDED_EQUAL;
   } else {
     const ka = rows[oa + 3]!;
     if (ka !== 0 && ka === rows[ob + 3]!) level = FamilyNameLevel.PHONETIC_EQUAL;
@@ -615,7 +632,8 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   if (ma === 0 || mb === 0) level = MiddleNameLevel.MISSING;
   else if (ma === mb) {
     const n = rows[oa + 7]!;
-    level = n >= 0 && n === rows[ob + 7]! ? MiddleNameLevel.EXACT : MiddleNameLevel.FOLDED_EQUAL;
+    const nb = rows[ob + 7]!;
+    level = n >= 0 && n === nb ? MiddleNameLevel.EXACT : n >= 0 && nb >= 0 && n !== ma && nb !== mb ? MiddleNameLevel.WITHIN_ONE_EDIT : MiddleNameLevel.FOLDED_EQUAL;
   } else {
     const ka = rows[oa + 4]!;
     if (ka !== 0 && ka === rows[ob + 4]!) level = MiddleNameLevel.PHONETIC_EQUAL;
@@ -627,7 +645,8 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   if (ga === 0 || gb === 0) level = GivenNameLevel.MISSING;
   else if (ga === gb) {
     const n = rows[oa + 8]!;
-    level = n >= 0 && n === rows[ob + 8]! ? GivenNameLevel.EXACT : GivenNameLevel.FOLDED_EQUAL;
+    const nb = rows[ob + 8]!;
+    level = n >= 0 && n === nb ? GivenNameLevel.EXACT : n >= 0 && nb >= 0 && n !== ga && nb !== gb ? GivenNameLevel.CLOSE : GivenNameLevel.FOLDED_EQUAL;
   } else {
     const ka = rows[oa + 5]!;
     if (ka !== 0 && ka === rows[ob + 5]!) level = GivenNameLevel.PHONETIC_EQUAL;

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  GIVEN_NAME_CLOSE_JARO_WINKLER, comparePersonName, elsewhereRuledOut, jaroWinklerCloseRuledOut, withinOneEditRuledOut, type NameColumns,
+  GIVEN_NAME_CLOSE_JARO_WINKLER, GivenNameLevel, comparePersonName, elsewhereRuledOut, jaroWinklerCloseRuledOut, withinOneEditRuledOut, type NameColumns,
 } from '../../src/compare/person-name.js';
 import { damerauLevenshteinWithin } from '../../src/compare/damerau-levenshtein.js';
 import { jaroWinklerSimilarity } from '../../src/compare/jaro-winkler.js';
@@ -172,6 +172,24 @@ describe('person-name index: properties', () => {
       }),
       { numRuns: 300, seed: 6 },
     );
+  });
+});
+
+describe('person-name index: marks that differ on both sides', () => {
+  it('grades every pair of these names as the span path does, in both encodings (Hùng / Hưng / Hung …)', () => {
+    const names = ['Nguyễn Văn Hùng', 'Nguyễn Văn Hưng', 'Nguyen Van Hung', 'Nguyên Vân Hùng', 'NGUYỄN VĂN HÙNG', 'Nguyễn Thúy Hằng', 'Nguyên Thủy Hằng', 'Nguyen Thuy Hang', 'Phạm Văn Nguyện', 'Phạm Văn Nguyên'];
+    for (const encoding of ['utf16', 'utf8'] as const) {
+      const cols = nameColumns(names.map((name) => ({ name })), encoding);
+      const L: number[] = [];
+      const R: number[] = [];
+      for (let a = 0; a < names.length; a++) for (let b = 0; b < names.length; b++) {
+        L.push(a);
+        R.push(b);
+      }
+      const { fast, slow } = bothPaths(cols, names.length, L, R);
+      expect(firstDifference(fast, slow)).toBe(-1);
+      expect(Array.from(fast).some((level) => level === GivenNameLevel.CLOSE)).toBe(true); // the branch is reached
+    }
   });
 });
 
