@@ -307,9 +307,30 @@ function normPartEqual(k: number): boolean {
 function marksDiffer(k: number, slot: number): boolean {
   if (normState !== 1) return false;
   return (
-    !spanEquals(uA[NORM]!, nA[2 * k]!, nA[2 * k + 1]!, uA[slot]!, pA[2 * slot]!, pA[2 * slot + 1]!) &&
-    !spanEquals(uB[NORM]!, nB[2 * k]!, nB[2 * k + 1]!, uB[slot]!, pB[2 * slot]!, pB[2 * slot + 1]!)
+    !unmarkedSpan(uA[NORM]!, nA[2 * k]!, nA[2 * k + 1]!, uA[slot]!, pA[2 * slot]!, pA[2 * slot + 1]!) &&
+    !unmarkedSpan(uB[NORM]!, nB[2 * k]!, nB[2 * k + 1]!, uB[slot]!, pB[2 * slot]!, pB[2 * slot + 1]!)
   );
+}
+
+/**
+ * A name part written without marks: its `norm` span n[ns..ne) is its folded span f[fs..fe)
+ * but for apostrophes, which the fold drops — `'` (U+0027) and `’` (U+2019: one UTF-16 unit, or
+ * the UTF-8 bytes E2 80 99; in UTF-16 text, 0x80 and 0x99 are control characters never in a
+ * name, so the byte rule cannot misread "â…"). "H'Lan" is unmarked, "H'Lân" is not.
+ */
+export function unmarkedSpan(n: CodeUnits, ns: number, ne: number, f: CodeUnits, fs: number, fe: number): boolean {
+  let i = ns;
+  let j = fs;
+  while (i < ne) {
+    const c = n[i]!;
+    if (j < fe && c === f[j]) {
+      i++;
+      j++;
+    } else if (c === 0x27 || c === 0x2019) i++;
+    else if (c === 0xe2 && i + 2 < ne && n[i + 1] === 0x80 && n[i + 2] === 0x99) i += 3;
+    else return false;
+  }
+  return j === fe;
 }
 
 function familyLevel(): FamilyNameLevel {
@@ -599,6 +620,13 @@ function idsGivenClose(x: PersonNameIndex, ia: number, ib: number): boolean {
   return jaroWinklerSpans(u, as, ae, u, bs, be) >= GIVEN_NAME_CLOSE_JARO_WINKLER;
 }
 
+/** The interned norm part `normId` has marks, against its folded part `foldId` (unmarkedSpan). */
+function idsMarked(x: PersonNameIndex, normId: number, foldId: number): boolean {
+  if (normId === foldId) return false; // one dictionary: equal units, no marks
+  const off = x.offsets;
+  return !unmarkedSpan(x.units, off[normId]!, off[normId + 1]!, x.units, off[foldId]!, off[foldId + 1]!);
+}
+
 /**
  * The three levels of {@link comparePersonName} for rows `ra`, `rb` of one indexed dataset,
  * packed in 4 bits each: family | middle << 4 | given << 8. Precondition (not checked: the hot
@@ -618,9 +646,8 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
     // Exact: both rows' parts located in `norm` (id ≥ 0) and the diacritic parts equal.
     const n = rows[oa + 6]!;
     const nb = rows[ob + 6]!;
-    // Marks on both sides that differ (a norm part is interned apart from its folded part only
-    // when it has marks: the ids share one dictionary) — see marksDiffer.
-    level = n >= 0 && n === nb ? FamilyNameLevel.EXACT : n >= 0 && nb >= 0 && n !== fa && nb !== fb ? FamilyNameLevel.WITHIN_ONE_EDIT : FamilyNameLevel.FOLDED_EQUAL;
+    // Marks on both sides that differ — see marksDiffer (idsMarked: the same test on the pool).
+    level = n >= 0 && n === nb ? FamilyNameLevel.EXACT : n >= 0 && nb >= 0 && idsMarked(x, n, fa) && idsMarked(x, nb, fb) ? FamilyNameLevel.WITHIN_ONE_EDIT : FamilyNameLevel.FOLDED_EQUAL;
   } else {
     const ka = rows[oa + 3]!;
     if (ka !== 0 && ka === rows[ob + 3]!) level = FamilyNameLevel.PHONETIC_EQUAL;
@@ -633,7 +660,7 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   else if (ma === mb) {
     const n = rows[oa + 7]!;
     const nb = rows[ob + 7]!;
-    level = n >= 0 && n === nb ? MiddleNameLevel.EXACT : n >= 0 && nb >= 0 && n !== ma && nb !== mb ? MiddleNameLevel.WITHIN_ONE_EDIT : MiddleNameLevel.FOLDED_EQUAL;
+    level = n >= 0 && n === nb ? MiddleNameLevel.EXACT : n >= 0 && nb >= 0 && idsMarked(x, n, ma) && idsMarked(x, nb, mb) ? MiddleNameLevel.WITHIN_ONE_EDIT : MiddleNameLevel.FOLDED_EQUAL;
   } else {
     const ka = rows[oa + 4]!;
     if (ka !== 0 && ka === rows[ob + 4]!) level = MiddleNameLevel.PHONETIC_EQUAL;
@@ -646,7 +673,7 @@ export function personNameLevelsIndexed(x: PersonNameIndex, ra: number, rb: numb
   else if (ga === gb) {
     const n = rows[oa + 8]!;
     const nb = rows[ob + 8]!;
-    level = n >= 0 && n === nb ? GivenNameLevel.EXACT : n >= 0 && nb >= 0 && n !== ga && nb !== gb ? GivenNameLevel.CLOSE : GivenNameLevel.FOLDED_EQUAL;
+    level = n >= 0 && n === nb ? GivenNameLevel.EXACT : n >= 0 && nb >= 0 && idsMarked(x, n, ga) && idsMarked(x, nb, gb) ? GivenNameLevel.CLOSE : GivenNameLevel.FOLDED_EQUAL;
   } else {
     const ka = rows[oa + 5]!;
     if (ka !== 0 && ka === rows[ob + 5]!) level = GivenNameLevel.PHONETIC_EQUAL;

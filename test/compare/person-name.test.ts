@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
+  unmarkedSpan,
   FAMILY_NAME_LEVELS, FamilyNameLevel as F, GIVEN_NAME_LEVELS, GivenNameLevel as G, MIDDLE_NAME_LEVELS, MiddleNameLevel as M,
   PERSON_NAME_COMPARISONS, comparePersonName,
 } from '../../src/compare/person-name.js';
@@ -137,5 +138,28 @@ describe('comparePersonName', () => {
       expect(out[1]).toBeLessThan(MIDDLE_NAME_LEVELS.length);
       expect(out[2]).toBeLessThan(GIVEN_NAME_LEVELS.length);
     }), { numRuns: 500 });
+  });
+});
+
+describe('unmarkedSpan: a part written without marks (its norm is its fold, but for apostrophes)', () => {
+  const utf8 = (t: string) => new TextEncoder().encode(t);
+  const utf16 = (t: string) => Uint16Array.from(t, (c) => c.charCodeAt(0));
+  it.each([
+    ["h'lan", 'hlan', true],
+    ['h’hen', 'hhen', true],
+    ['lan', 'lan', true],
+    ["h'lân", 'hlan', false],
+    ['hùng', 'hung', false],
+    ['vân', 'van', false], // â is U+00E2: as a UTF-16 unit it is the first byte of ’ in UTF-8
+    ["o'brien", 'obrien', true],
+    ['lan', 'lam', false],
+    ["lan'", 'lan', true],
+    ['la', 'lan', false],
+  ] as const)('%j against %j: %s, in UTF-8 and UTF-16', (norm, fold, expected) => {
+    for (const enc of [utf8, utf16]) {
+      const nu = enc(norm);
+      const fu = enc(fold);
+      expect(unmarkedSpan(nu, 0, nu.length, fu, 0, fu.length)).toBe(expected);
+    }
   });
 });
