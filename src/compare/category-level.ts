@@ -5,11 +5,13 @@
  * above all Vietnam's 63 provinces (until 30/06/2025) and the 34 provinces that absorbed them.
  *
  * An equivalence is a class per dictionary code (`classOf[code]`, −1 = none): two codes are
- * equivalent when their classes are equal and not −1. {@link buildProvinceEquivalence} fills it
- * from src/data/vn-provinces.ts: every old province (by name, or a former name listed in
- * VN_PROVINCE_FORMER_NAMES) belongs to the class of the new
- * province that absorbed it (VN_PROVINCES_34.legacy), every new province to its own class — so
- * "Hà Giang" (old) ≡ "Tuyên Quang" (new) ≡ "Tuyên Quang" (old), but "Hà Giang" ≢ "Hà Nội".
+ * equivalent when their classes are equal and not −1. {@link buildProvinceEquivalence} builds
+ * a finer one from src/data/vn-provinces.ts (provinceIdentity: each name's place, the 2025
+ * province it names and the one it lies in; former names and common aliases in
+ * VN_PROVINCE_FORMER_NAMES): two names of one place are exact; an old province and the new
+ * province that absorbed it — under any of the new one's names ("Hà Giang" / "Tuyên Quang",
+ * "Bình Dương" / "Sài Gòn") — equivalent; two old provinces merged into a third, or any other
+ * two, else ("Hà Giang" ≢ "Hà Nội", "Bình Dương" ≢ "Bà Rịa - Vũng Tàu").
  *
  * Levels (first that holds):
  *   0 missing      either code is 0
@@ -260,13 +262,20 @@ function provinceTable(): Map<string, ProvinceIdentity> {
     gsoByKey.set(provinceKey(old.name), old.gso);
   }
   for (const [name, gso] of VN_PROVINCE_FORMER_NAMES) gsoByKey.set(provinceKey(name), gso);
+  // The old province whose name a new one carries (Tuyên Quang, Hồ Chí Minh, Huế…): every name of
+  // that place — its own, a former one, an alias (Sài Gòn) — names the new province too.
+  const newNameOfGso = new Map<string, number>();
+  for (const [key, gso] of gsoByKey) {
+    const i = newByKey.get(key);
+    if (i === undefined) continue;
+    if (newOfGso.get(gso) !== i) throw new KhopError('INTERNAL', `province table: "${key}" names a new province its old one did not merge into`);
+    newNameOfGso.set(gso, i);
+  }
   const out = new Map<string, ProvinceIdentity>();
   for (const [key, gso] of gsoByKey) {
     const newOf = newOfGso.get(gso);
     if (newOf === undefined) throw new KhopError('INTERNAL', `province table: GSO code ${gso} belongs to no 34-province entry`);
-    const newName = newByKey.get(key) ?? -1;
-    if (newName >= 0 && newName !== newOf) throw new KhopError('INTERNAL', `province table: "${key}" names a new province its old one did not merge into`);
-    out.set(key, { same: Number(gso), newName, newOf });
+    out.set(key, { same: Number(gso), newName: newNameOfGso.get(gso) ?? -1, newOf });
   }
   for (const [key, i] of newByKey) if (!out.has(key)) out.set(key, { same: 1000 + i, newName: i, newOf: i });
   VN_PROVINCES_ABSORBED_EARLIER.forEach(([name, gso], i) => {

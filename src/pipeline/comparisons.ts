@@ -86,6 +86,24 @@ export const FIXED_TEXT_WIDTH = 16;
 export const FIXED_TEXT_FALLBACK = 255;
 
 /** Copy rows 0..n−1 of `col` into fixed-width slots (see {@link FIXED_TEXT_WIDTH}). */
+/** Per code, the smallest code of the same province (sameOf), or the code itself. */
+function canonicalCodes(eq: CategoryEquivalence): Int32Array {
+  const same = eq.sameOf!;
+  const out = new Int32Array(same.length);
+  const first = new Map<number, number>();
+  for (let c = 0; c < same.length; c++) {
+    const place = same[c]!;
+    if (place < 0) {
+      out[c] = c;
+      continue;
+    }
+    const f = first.get(place);
+    if (f === undefined) first.set(place, c);
+    out[c] = f ?? c;
+  }
+  return out;
+}
+
 export function fixedTextColumn(col: TextColumnReader, n: number, shared = false): Uint8Array {
   const bytes = FIXED_TEXT_WIDTH * n;
   const out = shared ? new Uint8Array(new SharedArrayBuffer(Math.max(1, bytes)), 0, bytes) : new Uint8Array(bytes);
@@ -352,6 +370,12 @@ export interface ComparisonPlan {
    * null = missing).
    */
   readonly tfColumns: readonly (string | null)[];
+  /**
+   * Per comparison, for an int32 tf column: the code each code is counted as (null: itself) —
+   * a province's spellings as one value ("Tỉnh Hà Giang" and "Hà Giang": one frequency), so the
+   * tf of a pair of two spellings, which the exact level holds, is the same read from either row.
+   */
+  readonly tfCanonical?: readonly (Int32Array | null)[];
   /** The numeric store columns the comparisons read through `BoundSide.int32` / `uint8`. */
   readonly numericColumns: ReadonlyArray<{ readonly column: string; readonly type: 'int32' | 'uint8' }>;
   /** The name-column prefixes the comparisons read (one person-name index each, see {@link shareSide}). */
@@ -394,6 +418,8 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
   const fields: string[][] = [];
   const columns: string[][] = [];
   const tfColumns: (string | null)[] = [];
+  const tfCanonical: (Int32Array | null)[] = [];
+  let canonical: Int32Array | null = null;
   const computers: Array<{ first: number; run: Computer }> = [];
   const numericColumns: Array<{ column: string; type: 'int32' | 'uint8' }> = [];
   const namePrefixes: string[] = [];
@@ -505,6 +531,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
           let any = false;
           for (let i = 1; i < eq.classOf.length; i++) if (eq.classOf[i]! >= 0) any = true;
           if (!any) eq = undefined;
+          else canonical = canonicalCodes(eq);
         }
         // A shared common category (a capital city) is weaker evidence than a shared rare one:
         // term-frequency adjustment on exact, by the code (= the folded value).
@@ -570,6 +597,8 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     columns.push(storeColumnsOfField(f.name, f.kind));
     // A category's frequency is its code's (codes are the folded values, interned).
     tfColumns.push(f.kind === 'category' ? `${f.name}.cat` : null);
+    tfCanonical.push(f.kind === 'category' ? canonical : null);
+    canonical = null;
   }
 
   for (const g of groups) {
@@ -582,16 +611,19 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     fields.push(fieldNames);
     columns.push([`${g.prefix}.family`, `${g.prefix}.familyKey`, `${g.prefix}.fold`, `${g.prefix}.norm`, `${g.prefix}.keySet`]);
     tfColumns.push(`${g.prefix}.family`);
+    tfCanonical.push(null);
     if (g.hasMiddle) {
       specs.push(specOf(`${g.name}.middle`, MIDDLE_NAME_LEVELS));
       fields.push(fieldNames);
       columns.push([`${g.prefix}.middle`, `${g.prefix}.middleKey`, `${g.prefix}.fold`, `${g.prefix}.norm`]);
       tfColumns.push(null);
+      tfCanonical.push(null);
     }
     specs.push(specOf(`${g.name}.given`, GIVEN_NAME_LEVELS, ['exact', 'folded-equal']));
     fields.push(fieldNames);
     columns.push([`${g.prefix}.given`, `${g.prefix}.givenKey`, `${g.prefix}.fold`, `${g.prefix}.norm`, `${g.prefix}.keySet`]);
     tfColumns.push(`${g.prefix}.given`);
+    tfCanonical.push(null);
     const prefix = g.prefix;
     namePrefixes.push(prefix);
     const scratch = new Uint8Array(3);
@@ -644,6 +676,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
     fields,
     columns,
     tfColumns,
+    tfCanonical,
     numericColumns,
     namePrefixes,
     fixedTextColumns,

@@ -18,12 +18,15 @@ import { sharedFloat64 } from '../pool/shared-arrays.js';
 import { flatten, type ComparisonPlan } from './comparisons.js';
 
 /** Per tf comparison of `plan`, the term frequency of each row of `store` (undefined: no tf). */
-export function termFrequencyRows(store: RecordStore, plan: Pick<ComparisonPlan, 'tfColumns'>): (Float64Array | undefined)[] {
-  return plan.tfColumns.map((col) => (col === null ? undefined : columnFrequencies(store, col)));
+export function termFrequencyRows(store: RecordStore, plan: Pick<ComparisonPlan, 'tfColumns' | 'tfCanonical'>): (Float64Array | undefined)[] {
+  return plan.tfColumns.map((col, k) => (col === null ? undefined : columnFrequencies(store, col, plan.tfCanonical?.[k] ?? null)));
 }
 
-/** Term frequency of each row's value of one column (see the file header). */
-export function columnFrequencies(store: RecordStore, col: string): Float64Array {
+/**
+ * Term frequency of each row's value of one column (see the file header); for an int32 column,
+ * `canonical[code]` (when given and the code is in it) is the code it is counted as.
+ */
+export function columnFrequencies(store: RecordStore, col: string, canonical: Int32Array | null = null): Float64Array {
   const n = store.rowCount;
   // ids[r]: 0 = missing, else a dense value id ≥ 1.
   const ids = new Int32Array(n);
@@ -33,8 +36,9 @@ export function columnFrequencies(store: RecordStore, col: string): Float64Array
     // The codes, chunk by chunk (a null cell reads as 0: missing).
     const codes = flatten(store, col, (len) => new Int32Array(len));
     for (let r = 0; r < n; r++) {
-      const c = codes[r]!;
+      let c = codes[r]!;
       if (c <= 0) continue;
+      if (canonical !== null && c < canonical.length) c = canonical[c]!;
       ids[r] = c;
       total++;
       if (c > distinct) distinct = c;

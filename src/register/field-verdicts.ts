@@ -15,7 +15,10 @@
  *   sex          exact (the label the register wrote: Nam/Nữ, M/F, 1/2… — SEX_FORM) · equivalent:
  *                sex-format (another label) · mismatch: differs, unrecognised
  *   other        exact (the claim is the stored folded form) · equivalent: folded · close: typo
- *                · mismatch: differs, invalid-value
+ *                · mismatch: differs, invalid-value; a category of province names:
+ *                equivalent: province-name (another name of one province) · close:
+ *                province-merged (an old province and its 2025 successor) · two provinces
+ *                mismatch: differs, never typo (compare/category-level.ts provinceIdentity)
  *
  * A record's missing value is `record-missing`, a claim's `claim-missing`; a claim value of an
  * unusable type is a mismatch (never missing). A date and a sex value keep their written form

@@ -57,6 +57,24 @@ describe('compareCategories', () => {
     expect(compareCategories(b, a, eq)).toBe(level);
     expect(compareCategories(a, b, eq, folded)).toBe(level);
   });
+  it('every alias or former name relates to every province name as its official name does', () => {
+    const official = new Map<string, string>(VN_PROVINCES_63.map((p) => [p.gso, p.name]));
+    const all = [null, ...VN_PROVINCES_63.map((p) => p.name), ...VN_PROVINCES_34.map((p) => p.name), ...VN_PROVINCE_FORMER_NAMES.map(([name]) => name)];
+    const peq = buildProvinceEquivalence(all);
+    const codeOf = (name: string) => all.indexOf(name);
+    let checked = 0;
+    for (const [alias, gso] of VN_PROVINCE_FORMER_NAMES) {
+      const a = codeOf(alias);
+      const o = codeOf(official.get(gso)!);
+      expect(compareCategories(a, o, peq), alias).toBe(CategoryLevel.EXACT);
+      for (let b = 1; b < all.length; b++) {
+        expect([alias, all[b], compareCategories(a, b, peq)]).toEqual([alias, all[b], compareCategories(o, b, peq)]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
   it('two province names one slip apart are never one-typo (Quảng Ninh / Quảng Bình, Thanh Hóa / Khánh Hòa …)', () => {
     const names = [null, ...VN_PROVINCES_63.map((p) => foldProvinceName(p.shortName))];
     const spell = new CategorySpelling(names);
