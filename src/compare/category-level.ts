@@ -292,6 +292,24 @@ export function provinceIdentity(value: string): ProvinceIdentity | null {
   return provinceTable().get(provinceKey(value)) ?? null;
 }
 
+/**
+ * Whether the values of a category are Vietnamese province names — at least half of its
+ * distinct non-empty values name a province (any spelling). Only then are they read as
+ * provinces: a district or city field holds a few names such as "Thành phố Lào Cai" that read
+ * as a province once the prefix is dropped, and two cities are not an old province and its
+ * successor.
+ */
+export function mostlyProvinceNames(values: Iterable<string | null | undefined>): boolean {
+  let names = 0;
+  let provinces = 0;
+  for (const v of values) {
+    if (typeof v !== 'string' || v === '') continue;
+    names++;
+    if (provinceIdentity(v) !== null) provinces++;
+  }
+  return provinces > 0 && 2 * provinces >= names;
+}
+
 /** How two province identities relate: the same place, an old one and the new one that absorbed it, or two places. */
 export function relateProvinces(a: ProvinceIdentity, b: ProvinceIdentity): 'same' | 'merged' | 'different' {
   if (a.same === b.same) return 'same';

@@ -39,7 +39,7 @@ import { NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNati
 import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, personNameLevelsIndexed, type NameColumns } from '../compare/person-name.js';
 import { DATE_LEVELS, compareDates, compareTypedDates } from '../compare/date-level.js';
 import { SEX_LEVELS, compareSex } from '../compare/sex-level.js';
-import { CATEGORY_LEVELS, CategorySpelling, compareCategories, buildProvinceEquivalence, type CategoryEquivalence } from '../compare/category-level.js';
+import { CATEGORY_LEVELS, CategorySpelling, compareCategories, buildProvinceEquivalence, mostlyProvinceNames, type CategoryEquivalence } from '../compare/category-level.js';
 import { TEXT_OVERLAP_LEVELS, compareTextOverlap, compareTextOverlapIndexed } from '../compare/text-overlap.js';
 import { buildTokenSetIndex, type TokenSetIndex } from '../compare/token-set-index.js';
 import { IDENTIFIER_LEVELS, compareIdentifierRows } from '../compare/identifier-level.js';
@@ -527,11 +527,12 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
           for (const [value, code] of dict) names[code] = value;
           for (let i = 0; i < names.length; i++) if (names[i] === undefined) names[i] = null;
           spelling = new CategorySpelling(names);
-          eq = buildProvinceEquivalence(names);
-          let any = false;
-          for (let i = 1; i < eq.classOf.length; i++) if (eq.classOf[i]! >= 0) any = true;
-          if (!any) eq = undefined;
-          else canonical = canonicalCodes(eq);
+          // Province names only in a field that mostly holds them (not a district field's
+          // "Thành phố Lào Cai"): mostlyProvinceNames.
+          if (mostlyProvinceNames(names)) {
+            eq = buildProvinceEquivalence(names);
+            canonical = canonicalCodes(eq);
+          }
         }
         // A shared common category (a capital city) is weaker evidence than a shared rare one:
         // term-frequency adjustment on exact, by the code (= the folded value).

@@ -8,6 +8,8 @@
  * thousands of values, never one per person), a plain array decodes; both grow as rows are
  * added and travel in the snapshot metadata.
  */
+import { mostlyProvinceNames } from '../compare/category-level.js';
+
 export class CategoryDictionary {
   private readonly values: string[][];
   private readonly codes: Array<Map<string, number>>;
@@ -40,6 +42,21 @@ export class CategoryDictionary {
   decode(field: number, code: number): string | null {
     return code > 0 ? (this.values[field]![code - 1] ?? null) : null;
   }
+
+  /**
+   * Whether field `field` holds Vietnamese province names (mostlyProvinceNames of its values):
+   * its values are then compared as provinces. Decided again when the field gained values.
+   */
+  holdsProvinces(field: number): boolean {
+    const list = this.values[field]!;
+    const memo = this.provinceMemo[field];
+    if (memo !== undefined && memo.size === list.length) return memo.holds;
+    const holds = mostlyProvinceNames(list);
+    this.provinceMemo[field] = { size: list.length, holds };
+    return holds;
+  }
+
+  private readonly provinceMemo: Array<{ size: number; holds: boolean } | undefined> = [];
 
   /** Values per field (for snapshots; the arrays are live — do not mutate). */
   toJSON(): string[][] {

@@ -152,7 +152,7 @@ export function compareSexField(claim: PreparedClaim, f: FieldPlan, cell: number
 }
 
 /** Outcome of a category / text / identifier field against its stored folded form. */
-export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: string | null): number {
+export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: string | null, provinces = false): number {
   const text = claim.text[f.index];
   if (text === null) return claim.bad[f.index] === 1 ? OTHER.INVALID : O_CLAIM_MISSING;
   if (record === null) return O_RECORD_MISSING;
@@ -162,8 +162,8 @@ export function compareOtherField(claim: PreparedClaim, f: FieldPlan, record: st
   // (identifier-form.ts, fold.ts: codedLettersText): a claim written exactly as the value is compared with the
   // form's text.
   if (folded === record) return text === codedLettersText(record) ? OTHER.EXACT : OTHER.FOLDED;
-  if (f.category) {
-    // Province names (as dedupe's category levels read them, compare/category-level.ts): two
+  if (provinces) {
+    // Province names (a category field that holds them: CategoryDictionary.holdsProvinces) (as dedupe's category levels read them, compare/category-level.ts): two
     // names of one province, an old one and its 2025 successor — and two provinces one slip
     // apart (Quảng Ninh / Quảng Bình) are different, not a typo.
     const a = provinceIdentity(folded);

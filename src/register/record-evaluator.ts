@@ -218,7 +218,8 @@ export class RecordEvaluator {
         return this.cellOutcome(claim, f, store.number(col, row));
       default:
         if (absent) return compareOtherField(claim, f, null);
-        return compareOtherField(claim, f, f.category ? this.dictionary.decode(f.index, store.number(col, row) ?? 0) : store.text(col, row));
+        if (f.category) return compareOtherField(claim, f, this.dictionary.decode(f.index, store.number(col, row) ?? 0), this.dictionary.holdsProvinces(f.index));
+        return compareOtherField(claim, f, store.text(col, row));
     }
   }
 

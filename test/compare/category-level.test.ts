@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  CATEGORY_LEVELS, CategoryLevel, CategorySpelling, VN_PROVINCE_FORMER_NAMES, buildProvinceEquivalence, compareCategories, foldProvinceName,
+  CATEGORY_LEVELS, CategoryLevel, CategorySpelling, VN_PROVINCE_FORMER_NAMES, buildProvinceEquivalence, compareCategories, foldProvinceName, mostlyProvinceNames,
 } from '../../src/compare/category-level.js';
 import { naiveOsa } from './oracles.js';
 import { Rng } from '../../src/util/rng.js';
@@ -73,6 +73,13 @@ describe('compareCategories', () => {
       }
     }
     expect(checked).toBeGreaterThan(500);
+  });
+
+  it('mostlyProvinceNames: at least half of the distinct values name a province', () => {
+    expect(mostlyProvinceNames(['Hà Nội', 'Tỉnh Bắc Ninh', 'Không rõ', null, ''])).toBe(true);
+    expect(mostlyProvinceNames(['Quận 1', 'Quận 3', 'Huyện Sa Pa', 'Thành phố Lào Cai'])).toBe(false);
+    expect(mostlyProvinceNames(['London', 'Leeds'])).toBe(false);
+    expect(mostlyProvinceNames([])).toBe(false);
   });
 
   it('two province names one slip apart are never one-typo (Quảng Ninh / Quảng Bình, Thanh Hóa / Khánh Hòa …)', () => {

@@ -156,4 +156,16 @@ describe('a category of province names in the register (as dedupe reads them)', 
       expect(v.status).toBe(result === 'equivalent' ? 'VERIFIED' : 'MISMATCH');
     }
   });
+
+  it('a category that is not mostly province names (a district field) is not read as provinces', async () => {
+    const districtSchema = { ...schema, province: { kind: 'category' } } as const;
+    const districts = ['Quận 1', 'Quận 3', 'Huyện Sa Pa', 'Huyện Bát Xát', 'Thành phố Lào Cai', 'Thành phố Yên Bái', 'Huyện Văn Chấn'];
+    const rows = districts.map((d, i) => ({ ...person, id: `00109001234${i}`, province: d }));
+    const reg = await Register.build(districtSchema, rows, { policy });
+    const v = reg.authenticate({ ...rows[4]!, province: 'Thành phố Yên Bái' });
+    expect(v.fields.province).toEqual({ result: 'mismatch', reason: 'differs' }); // two cities, not an old province and its successor
+    // The same two values in a field of provinces: merged.
+    const provinces = await Register.build(districtSchema, [{ ...person, province: 'Lào Cai' }], { policy });
+    expect(provinces.authenticate({ ...person, province: 'Yên Bái' }).fields.province).toEqual({ result: 'close', reason: 'province-merged' });
+  });
 });
