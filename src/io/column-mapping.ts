@@ -122,6 +122,15 @@ const KNOWN: ReadonlyMap<string, Known> = new Map<string, Known>([
   ...['masothue', 'mst', 'taxid', 'taxcode', 'tin'].map((k) => [k, TAX_ID] as const),
 ]);
 
+/**
+ * Known names that are one Vietnamese syllable: inside a longer header they are usually part of
+ * another word — `ma_ho_so` (hồ sơ, a file number), `so_ho_khau` and `chu_ho` (hộ, household),
+ * `tinh_trang` (tình trạng, a status), `tin_nhan` (a message) — so they match only as the whole
+ * header (`ho`, `tinh`). Guessed as a field, such a column was compared as a family name: no
+ * claim was VERIFIED.
+ */
+const SYLLABLE_KEYS: ReadonlySet<string> = new Set(['ho', 'ten', 'dem', 'gioi', 'phai', 'tinh', 'quan', 'huyen', 'xa', 'phuong', 'tin', 'noio']);
+
 /** Distinctive multi-syllable Vietnamese stems, matched as substrings for `partial` matches. */
 const STEMS: ReadonlyArray<readonly [string, Known]> = [
   ['cancuoc', ID],
@@ -191,9 +200,10 @@ function guess(header: string): Guess | null {
   const whole = tokens.join('');
   const exact = KNOWN.get(whole);
   if (exact !== undefined) return { known: exact, confidence: 'exact' };
-  // longest run of whole words that is a known name
+  // longest run of whole words that is a known name — not one Vietnamese syllable alone
   for (let len = tokens.length - 1; len >= 1; len--) {
     for (let start = 0; start + len <= tokens.length; start++) {
+      if (len === 1 && SYLLABLE_KEYS.has(tokens[start]!)) continue;
       const k = KNOWN.get(tokens.slice(start, start + len).join(''));
       if (k !== undefined && k !== RECORD_ID) return { known: k, confidence: 'partial' };
     }

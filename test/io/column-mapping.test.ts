@@ -69,6 +69,17 @@ const ALONE: Array<[string, string | null, string | null, 'exact' | 'partial' | 
   ['idea', null, null, null],
   ['Đơn vị', null, null, null],
   ['', null, null, null],
+  // no guess: one Vietnamese syllable inside a longer header is part of another word (hồ sơ,
+  // hộ khẩu, chủ hộ, tình trạng, tin nhắn) — it was a family name / province / tax id
+  ['ma_ho_so', null, null, null],
+  ['so_ho_khau', null, null, null],
+  ['chu_ho', null, null, null],
+  ['tinh_trang_hon_nhan', null, null, null],
+  ['tin_nhan', null, null, null],
+  ['gioi_thieu', null, null, null],
+  // …but alone it is the field
+  ['ho', 'familyName', 'familyName', 'exact'],
+  ['Tỉnh', 'province', 'category', 'exact'],
 ];
 
 describe('suggestColumnMapping', () => {
