@@ -19,7 +19,7 @@ import { parseMapArgument } from '../io/column-mapping.js';
 import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
-import { DEFAULT_BATCH_SIZE, Register } from './register-api.js';
+import { DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
@@ -44,6 +44,10 @@ Options:
                         stdout <claims>.rejected.csv in the working directory; written when rows
                         are rejected or an earlier run left one)
       --format FMT      csv (default) or ndjson, for --out
+      --candidates N    "did you mean": for a claim whose ID is absent, invalid or not found,
+                        the N (1–100) best register records by name + date of birth, in a last
+                        column \`candidates\` — [{"record_id","weight"}…], best first (JSON
+                        text in a CSV cell); 0: none searched (default: 3 searched, not written)
       --batch-size N    claims per batch (default ${DEFAULT_BATCH_SIZE})
 ${INPUT_OPTIONS_HELP}
 ${ID_SECRET_HELP}
@@ -66,6 +70,7 @@ export const authenticateCommand: CliCommand = {
     rejected: { type: 'string' },
     format: { type: 'string' },
     'batch-size': { type: 'string' },
+    candidates: { type: 'string' },
     ...INPUT_OPTIONS,
     'id-secret-env': { type: 'string' },
   },
@@ -120,6 +125,8 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const format = formatOption(values);
   const batchSize = integerOption(values, 'batch-size', DEFAULT_BATCH_SIZE, 1, 1 << 20);
+  // -1: not given (the library's default search, no column).
+  const candidates = integerOption(values, 'candidates', -1, 0, MAX_CANDIDATES);
 
   const tLoad = performance.now();
   const idSecret = idSecretOption(values);
@@ -154,13 +161,19 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     columns.slice(VERDICT_COLUMNS.length).forEach((c, i) => {
       if (i % 2 === 0 && c !== fields[i / 2]) ctx.info(`note: the register field "${fields[i / 2]}" is written as the columns ${c} and ${c}_reason (its name is taken by another column)`);
     });
+    const withCandidates = candidates > 0;
+    if (withCandidates) {
+      let name = 'candidates';
+      while (columns.includes(name)) name = `khop_${name}`;
+      columns.push(name);
+    }
     const writer = openTableWriter(out ?? null, ctx.io.stdout, columns, format);
     const textIds = register.idField !== null;
     const counts = new Map<string, number>();
     let p = 0;
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
-      for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), { batchSize })) {
+      for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), candidates >= 0 ? { batchSize, candidates } : { batchSize })) {
         // Absent values are null: an empty cell in CSV, null in NDJSON (not "").
         // A record id read from an id column is text, as dedupe and link write it (a register
         // built from NDJSON keeps a JSON number as a number).
@@ -169,6 +182,10 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
         for (const f of fields) {
           const fv = v.fields[f];
           cells.push(fv?.result ?? null, fv?.reason ?? null);
+        }
+        if (withCandidates) {
+          const list = (v.candidates ?? []).map((c) => ({ record_id: textIds && typeof c.recordId === 'number' ? String(c.recordId) : c.recordId, weight: c.weight }));
+          cells.push(format === 'csv' ? JSON.stringify(list) : list);
         }
         const w = writer.writeRow(cells);
         if (w !== undefined) await w;

@@ -132,6 +132,30 @@ describe('khop authenticate', () => {
     expect(leakedValues(r.stderr, claims.flatMap((c) => [c.fullName.trim(), c.id]).filter((s) => s.length >= 6))).toEqual([]);
   });
 
+  it('--candidates N writes each claim\'s "did you mean" records, as one-by-one authenticate finds them (CSV: JSON text; NDJSON: an array)', async () => {
+    const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'cand.csv', '--candidates', '2'], t.dir);
+    expect(r.code).toBe(1);
+    const v = csvObjects(readFileSync(join(t.dir, 'cand.csv'), 'utf8'));
+    expect(Object.keys(v[0]!).at(-1)).toBe('candidates');
+    const { Register } = await import('../../src/index.js');
+    const reg = await Register.load(join(t.dir, 'dan_cu.khop'));
+    let offered = 0;
+    v.forEach((x, i) => {
+      const c = claims[i]!;
+      const want = reg.authenticate({ id: c.id, name: c.fullName, dob: c.dob, sex: c.sex }, { candidates: 2 }).candidates ?? [];
+      const got = JSON.parse(x.candidates!) as Array<{ record_id: string; weight: number }>;
+      expect(got.map((g) => g.record_id)).toEqual(want.map((w) => String(w.recordId)));
+      offered += got.length;
+    });
+    expect(offered).toBeGreaterThan(0);
+    const nd = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '--format', 'ndjson', '--candidates', '2', '-q'], t.dir);
+    const lines = nd.stdout.trim().split('\n').map((l) => JSON.parse(l) as { candidates: unknown });
+    expect(lines.map((l) => l.candidates)).toEqual(v.map((x) => JSON.parse(x.candidates!)));
+    // Without the option: no column (the file as before); out of range: a usage error.
+    expect(Object.keys(csvObjects(readFileSync(join(t.dir, 'verdicts.csv'), 'utf8'))[0]!)).not.toContain('candidates');
+    expect((await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'x.csv', '--candidates', '101'], t.dir)).code).toBe(2);
+  });
+
   it('reads claims with other column names through --map, from NDJSON, to NDJSON on stdout (exit 0)', async () => {
     const byFile = csvObjects(readFileSync(join(t.dir, 'verdicts.csv'), 'utf8'));
     const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.ndjson', '--map', 'id=cccd,name=ten,dob=sinh,sex=phai', '--format', 'ndjson', '-q'], t.dir);
