@@ -135,6 +135,14 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     const both = earlierIds === undefined ? undefined : choice.schema.fields.find((f) => f.column === earlierIds);
     if (both !== undefined) throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is also the column of the field "${both.name}"; a column is either a field or the earlier IDs`);
     for (const line of choice.notes) ctx.info(line);
+    // An old-ID column guessed as a second compared ID (`cmnd_cu` beside a CCCD): a claim giving
+    // that number then finds nobody (NOT_FOUND) — as earlier IDs it would resolve to the person.
+    const secondId = earlierIds === undefined && stringOption(values, 'schema') === undefined && stringOption(values, 'map') === undefined
+      ? choice.schema.fields.find((f) => f.kind === 'nationalId' && f.name !== choice.schema.fields.find((g) => g.kind === 'nationalId')!.name)
+      : undefined;
+    if (secondId !== undefined) {
+      ctx.info(`note: column "${secondId.column}" is compared as a second ID field ("${secondId.name}"); if it holds each person's earlier ID (an old CMND), give --earlier-ids ${secondId.column}: a claim with that number then resolves to the person`);
+    }
     const options: RegisterBuildOptions = { onProgress: ctx.progress };
     // Without a record-id column a record is its data row's number, 1-based (input position + 1)
     // — as dedupe, link and the rejected-rows file number rows — not the API's 0-based position.

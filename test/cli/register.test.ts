@@ -51,6 +51,20 @@ describe('khop register build', () => {
   });
 });
 
+describe('khop register build: an old-ID column guessed as a second ID', () => {
+  it('says that --earlier-ids would make a claim with the old number find the person', async () => {
+    const people = [...generatePopulation(POP)].slice(0, 40);
+    const lines = ['so_cccd,ho_ten,ngay_sinh,gioi_tinh,cmnd_cu', ...people.map((r, i) => [r.id, r.fullName, r.dob, r.sex, String(100000000 + i)].map(q).join(','))];
+    writeFileSync(join(t.dir, 'with-cmnd.csv'), lines.join('\n') + '\n');
+    const guessed = await cli(['register', 'build', 'with-cmnd.csv', '-o', 'with-cmnd.khop'], t.dir);
+    expect(guessed.code).toBe(0);
+    expect(guessed.stderr).toMatch(/note: column "cmnd_cu" is compared as a second ID field \("oldId"\); .*--earlier-ids cmnd_cu/);
+    const given = await cli(['register', 'build', 'with-cmnd.csv', '-o', 'with-cmnd2.khop', '--earlier-ids', 'cmnd_cu'], t.dir);
+    expect(given.code).toBe(0);
+    expect(given.stderr).not.toContain('--earlier-ids cmnd_cu');
+  });
+});
+
 describe('khop register build --threads 2 of a large CSV file (parsed in pieces on the pool)', () => {
   it('gives the rejected-rows file of the one-thread read: row numbers, lines, raw text of unreadable rows', async () => {
     // ≥ 16 MiB (the size from which Register.build cuts a file into pieces): 20k rows with a long
