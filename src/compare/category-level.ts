@@ -287,9 +287,22 @@ function provinceTable(): Map<string, ProvinceIdentity> {
   return out;
 }
 
+/**
+ * Answers of provinceIdentity by value: the register asks it per claim whose category differs
+ * from the record's (a category has few values), and the key — NFD, two regular expressions —
+ * cost ~330 ns a call. Emptied at PROVINCE_MEMO_LIMIT values (a column of junk cannot grow it).
+ */
+const provinceMemo = new Map<string, ProvinceIdentity | null>();
+const PROVINCE_MEMO_LIMIT = 4096;
+
 /** The province a category value names (any spelling, "Tỉnh" / "Thành phố" / "TP" or not), or null. */
 export function provinceIdentity(value: string): ProvinceIdentity | null {
-  return provinceTable().get(provinceKey(value)) ?? null;
+  const known = provinceMemo.get(value);
+  if (known !== undefined) return known;
+  const p = provinceTable().get(provinceKey(value)) ?? null;
+  if (provinceMemo.size >= PROVINCE_MEMO_LIMIT) provinceMemo.clear();
+  provinceMemo.set(value, p);
+  return p;
 }
 
 /**

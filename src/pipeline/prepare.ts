@@ -130,7 +130,6 @@ export interface PreparedDataset {
   readonly absentFields: ReadonlyArray<readonly SchemaField[]>;
 }
 
-
 export interface PrepareOptions {
   /** Column holding the user's record id; default: the input position. */
   idField?: string;
@@ -997,10 +996,11 @@ export async function prepareRows(
   };
   /** The calling thread's checks, then the row's flat values into the chunk; true when the chunk is full. */
   const handle = (row: unknown, at: number): boolean => {
+    let notARow: string | null;
     if (row instanceof UnreadableRow) {
       chunk.rejected.push({ index: at, code: row.code, reason: row.reason });
-    } else if (notARowReason(row) !== null) {
-      chunk.rejected.push({ index: at, code: 'NOT_AN_OBJECT', reason: notARowReason(row)! });
+    } else if ((notARow = notARowReason(row)) !== null) {
+      chunk.rejected.push({ index: at, code: 'NOT_AN_OBJECT', reason: notARow });
     } else {
       const r = row as Record<string, unknown>;
       // Type check every schema column first, so a row is either wholly in or wholly rejected.
