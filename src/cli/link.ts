@@ -3,7 +3,8 @@
  * person — e.g. a sector file against a register extract.
  *
  * One schema serves both files (built from the left file's header by --schema / --map / the
- * guesser); every schema column must be in the right file's header too. Writes:
+ * guesser); the right file's columns for its fields are --map-right's, the same names, or guessed
+ * from its header (right-columns.ts). Writes:
  *   links      left_row,right_row[,left_id,right_id],weight,probability (default or -: stdout)
  *   rejected   both inputs' rejected rows, with an `input` column (left / right)
  *   report     the HTML report (sample pairs labelled "left row N" / "right row M")
@@ -36,16 +37,24 @@ import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writ
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { loadSchema } from './schema-loading.js';
+import { renameRows, rightColumns } from './right-columns.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
 
 const HELP = `Usage: khop link <left> <right> [options]
 
-Find the pairs (left record, right record) that are the same person. Both files use the same
-schema (from --schema, --map or the left file's header).
+Find the pairs (left record, right record) that are the same person. Both files use one
+schema (from --schema, --map or the left file's header); the right file's columns for its
+fields are named by --map-right, else have the same names, else are guessed from its header
+(printed on stderr).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
+      --map-right PAIRS field=column pairs for the right file, naming the schema's fields
+                        (e.g. id=so_dinh_danh,name=hoten): the fields not named are read from
+                        the same column as on the left, else guessed
+      --id-field-right COL
+                        the right file's record-id column (default: --id-field's)
 ${INPUT_OPTIONS_HELP}
   -o, --out FILE        links: left_row,right_row,weight,probability (default or -: stdout)
       --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, or with the output on
@@ -69,6 +78,7 @@ Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpec
 
 Example:
   khop link bhxh.csv dan_cu.csv --map id=so_cccd,name=ho_ten,dob=ngay_sinh -o links.csv
+  khop link bhxh.csv dan_cu.csv --map id=so_cccd,name=ho_ten --map-right id=so_dinh_danh,name=hoten
 `;
 
 export const linkCommand: CliCommand = {
@@ -77,6 +87,8 @@ export const linkCommand: CliCommand = {
   help: HELP,
   options: {
     ...SCHEMA_OPTIONS,
+    'map-right': { type: 'string' },
+    'id-field-right': { type: 'string' },
     ...INPUT_OPTIONS,
     out: { type: 'string', short: 'o' },
     rejected: { type: 'string' },
@@ -122,13 +134,17 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       inputFormat: left.source.format,
       strictColumns: left.completeHeader,
     });
-    if (right.completeHeader) {
-      const have = new Set(right.headers);
-      const missing = choice.schema.fields.filter((f) => !have.has(f.column)).map((f) => `"${f.column}"`);
-      if (choice.idField !== undefined && !have.has(choice.idField)) missing.push(`"${choice.idField}" (--id-field)`);
-      if (missing.length > 0) throw new KhopError('INVALID_SCHEMA', `columns not in the header of ${right.label}: ${missing.join(', ')}`);
-    }
+    const rightMap = rightColumns({
+      schema: choice.schema,
+      idField: choice.idField,
+      mapRight: stringOption(values, 'map-right'),
+      idFieldRight: stringOption(values, 'id-field-right'),
+      headers: right.headers,
+      label: right.label,
+      strictColumns: right.completeHeader,
+    });
     for (const line of choice.notes) ctx.info(line);
+    for (const line of rightMap.notes) ctx.info(line);
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
     if (threads !== undefined) options.threads = threads;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
@@ -138,7 +154,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     options.maxBlockSize = blocking.maxBlockSize;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
-    const result = await link(left.rows(choice.idField), right.rows(choice.idField), options);
+    const result = await link(left.rows(choice.idField), renameRows(right.rows(rightMap.idField), rightMap, choice.idField), options);
     ctx.progress.end();
     await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
 
@@ -160,7 +176,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       }
     });
 
-    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', choice.idField), ...R.rejectedEntries(result.rejectedRight, 'right', choice.idField)];
+    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', choice.idField), ...R.rejectedEntries(result.rejectedRight, 'right', rightMap.idField)];
     const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);
     const accRight = rowAccounting(R.rowsRead, R.rejected.length, result.rejectedRight.length);
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {

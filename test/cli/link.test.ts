@@ -11,6 +11,7 @@ const line = (p: PopulationRow) => [p.id, p.fullName, p.dob, p.sex].map((v) => (
 let leftPeople: number[] = [];
 let rightPeople: number[] = [];
 let values: string[] = [];
+let rightRows: PopulationRow[] = [];
 let run: CliRun;
 
 beforeAll(async () => {
@@ -26,6 +27,7 @@ beforeAll(async () => {
       left.push(r);
     }
   }
+  rightRows = right;
   leftPeople = left.map((r) => r.personId);
   rightPeople = right.map((r) => r.personId);
   values = rows.flatMap((r) => [r.fullName.trim(), r.id]).filter((v) => v.length >= 6);
@@ -69,11 +71,79 @@ describe('khop link', () => {
     expect(leakedValues(run.stderr, values)).toEqual([]);
   });
 
-  it('exits 2 when the right file lacks a schema column', async () => {
-    writeFileSync(join(t.dir, 'other.csv'), 'so_cccd,ten\n001090012345,An\n');
+  it('exits 2 when the right file has no column for a schema field, naming --map-right', async () => {
+    writeFileSync(join(t.dir, 'other.csv'), 'so_cccd,ghi_chu\n001090012345,An\n');
     const r = await cli(['link', 'left.csv', 'other.csv', '--map', 'id=so_cccd,name=ho_ten'], t.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('khop: error: columns not in the header of other.csv: "ho_ten"\n');
+    expect(r.stderr).toBe('khop: error: columns not in the header of other.csv: "ho_ten" (field "name"); name the right file\'s columns with --map-right field=column\n');
+  });
+});
+
+describe('khop link: a right file with its own header', () => {
+  // The right file of the run above under another header: other names, other order, an extra
+  // column, the rejected row kept — the same rows, so the same links.
+  const write = (name: string, header: string, cells: (p: PopulationRow, i: number) => string[]) => {
+    const esc = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const lines = rightRows.map((p, i) => cells(p, i).map(esc).join(','));
+    lines.splice(3, 0, 'a,b,c,d,e,f');
+    writeFileSync(join(t.dir, name), [header, ...lines].join('\n') + '\n');
+  };
+  const linksOf = (file: string) => readFileSync(join(t.dir, file), 'utf8');
+
+  it('guesses the right file\'s columns from its header and finds the same links', async () => {
+    write('right-own.csv', 'gioitinh,hoten,ghi_chu,so_dinh_danh,ngaysinh', (p) => [p.sex, p.fullName, 'x', p.id, p.dob]);
+    const r = await cli(['link', 'left.csv', 'right-own.csv', '-o', 'links-own.csv'], t.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/right file right-own\.csv: columns\n {2}so_dinh_danh +→ id \(nationalId\) \(guessed; override with --map-right\)/);
+    expect(r.stderr).toMatch(/ {2}hoten +→ name \(personName\) \(guessed/);
+    expect(linksOf('links-own.csv')).toBe(linksOf('links.csv'));
+    expect(leakedValues(r.stderr, values)).toEqual([]);
+  });
+
+  it('reads the columns --map-right names, where nothing could be guessed', async () => {
+    write('right-abc.csv', 'c1,c2,c3,c4,c5', (p) => [p.dob, 'x', p.fullName, p.sex, p.id]);
+    const r = await cli(['link', 'left.csv', 'right-abc.csv', '-o', 'links-abc.csv', '--map-right', 'id=c5,name=c3,dob=c1,sex=c4'], t.dir);
+    expect(r.stderr).not.toContain('khop: error');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ {2}c3 +→ name \(personName\) \(--map-right\)/);
+    expect(linksOf('links-abc.csv')).toBe(linksOf('links.csv'));
+    const partial = await cli(['link', 'left.csv', 'right-abc.csv', '--map-right', 'id=c5,name=c3'], t.dir);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain('columns not in the header of right-abc.csv: "ngay_sinh" (field "dob"), "gioi_tinh" (field "sex")');
+  });
+
+  it('refuses a --map-right field the schema does not have, or a column the right file does not have', async () => {
+    const unknown = await cli(['link', 'left.csv', 'right.csv', '--map-right', 'nme=ho_ten'], t.dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('khop: error: --map-right: "nme" is not a field of the schema; its fields: "id", "name", "dob", "sex"\n');
+    const column = await cli(['link', 'left.csv', 'right.csv', '--map-right', 'name=hoten'], t.dir);
+    expect(column.code).toBe(2);
+    expect(column.stderr).toContain('column "hoten" (for field "name") is not in the header');
+  });
+
+  it('writes each file\'s own record ids with --id-field-right', async () => {
+    const withId = (name: string, idColumn: string, prefix: string, source: PopulationRow[]) => {
+      const lines = source.map((p, i) => [`${prefix}${i + 1}`, p.id, `"${p.fullName}"`, p.dob, p.sex].join(','));
+      writeFileSync(join(t.dir, name), [`${idColumn},so_cccd,ho_ten,ngay_sinh,gioi_tinh`, ...lines].join('\n') + '\n');
+    };
+    const left = [...generatePopulation({ size: 200, seed: 8, duplicateRate: 0.3 })];
+    withId('left-id.csv', 'ma_ho_so', 'L', left);
+    withId('right-id.csv', 'ma_nguoi', 'R', left);
+    const r = await cli(['link', 'left-id.csv', 'right-id.csv', '-o', 'links-id.csv', '--id-field', 'ma_ho_so', '--id-field-right', 'ma_nguoi', '-q'], t.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const links = csvObjects(linksOf('links-id.csv'));
+    expect(links.length).toBeGreaterThanOrEqual(left.length);
+    for (const l of links) {
+      expect(l.left_id).toBe(`L${l.left_row}`);
+      expect(l.right_id).toBe(`R${l.right_row}`);
+    }
+    const without = await cli(['link', 'left-id.csv', 'right-id.csv', '--id-field', 'ma_ho_so'], t.dir);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain('--id-field-right');
+    const alone = await cli(['link', 'left-id.csv', 'right-id.csv', '--map', 'id=so_cccd,name=ho_ten', '--id-field-right', 'ma_nguoi'], t.dir);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toBe('khop: error: --id-field-right needs a record-id column on the left too: give --id-field\n');
   });
 });
 

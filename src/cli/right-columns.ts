@@ -1,0 +1,166 @@
+/**
+ * `khop link`: where each schema field is in the RIGHT file. Two databases seldom share a header
+ * (a sector file's `so_cccd, ho_ten` against a register extract's `so_dinh_danh, hoten`), while
+ * the library's link() reads one schema — one column per field — on both sides; the command line
+ * renames the right file's columns to the schema's as its rows stream in (`renameRows`).
+ *
+ * Each field's right column, first rule that applies:
+ *   1. --map-right PAIRS: field=column pairs naming the schema's fields (the field names of
+ *      --map, of the guessed mapping, or the keys of --schema); every column must be in the
+ *      right file's header;
+ *   2. the field's own (left) column, when the right file's header has it;
+ *   3. guessed from the right file's header (suggestColumnMapping): the column the guesser gives
+ *      the same field name (`id`, `name`, `dob`…); else the one column of the field's kind when
+ *      the field is the only unresolved one of that kind;
+ *   otherwise the run stops (a usage error naming the fields and --map-right) — for CSV and
+ *   Parquet; NDJSON's header is the keys of its first records, so there a field left over keeps
+ *   its own column and is noted, as a missing schema column of the left file is.
+ * The record id: --id-field-right, else the left's record-id column when the right header has
+ * it, else the column the guesser reads as a record id; a left run numbered by row has none.
+ * Guessed columns are printed on stderr like the left file's mapping. Messages name fields,
+ * columns and files — never a value.
+ */
+import { KhopError } from '../errors.js';
+import type { RecordValues } from '../io/record-types.js';
+import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
+import type { Schema } from '../schema.js';
+
+/** The field name the guesser gives a record-id column (schema-loading.ts). */
+const RECORD_ID_FIELD = 'recordId';
+
+export interface RightColumnsRequest {
+  readonly schema: Schema;
+  /** The left file's record-id column (--id-field or guessed); undefined: row numbers. */
+  readonly idField: string | undefined;
+  /** --map-right argument. */
+  readonly mapRight?: string | undefined;
+  /** --id-field-right column. */
+  readonly idFieldRight?: string | undefined;
+  readonly headers: readonly string[];
+  readonly label: string;
+  /** CSV and Parquet: the header lists every column (a missing one stops the run). */
+  readonly strictColumns: boolean;
+}
+
+export interface RightColumns {
+  /** Schema column → the right file's column, for every field (identity entries included). */
+  readonly columns: ReadonlyMap<string, string>;
+  /** The right file's record-id column (undefined: none, as on the left). */
+  readonly idField: string | undefined;
+  /** False when every field and the id are read from the same column names as on the left. */
+  readonly renamed: boolean;
+  /** Lines for stderr. */
+  readonly notes: readonly string[];
+}
+
+/** Resolve the right file's columns (see the file header). @throws KhopError (exit code 2). */
+export function rightColumns(req: RightColumnsRequest): RightColumns {
+  const have = new Set(req.headers);
+  const fields = req.schema.fields;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const columns = new Map<string, string>();
+  const lines: string[] = [];
+  const from = new Map<string, 'map' | 'same' | 'guessed'>();
+
+  if (req.mapRight !== undefined) {
+    const mapping = parseMapArgument(req.mapRight, req.headers);
+    const unknown = Object.keys(mapping).filter((name) => !byName.has(name));
+    if (unknown.length > 0) {
+      throw new KhopError(
+        'INVALID_ARGUMENT',
+        `--map-right: ${unknown.map((f) => `"${f}"`).join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'} of the schema; its fields: ${fields.map((f) => `"${f.name}"`).join(', ')}`,
+      );
+    }
+    for (const name of Object.keys(mapping)) {
+      columns.set(byName.get(name)!.column, mapping[name]!);
+      from.set(name, 'map');
+    }
+  }
+  for (const f of fields) {
+    if (!from.has(f.name) && have.has(f.column)) {
+      columns.set(f.column, f.column);
+      from.set(f.name, 'same');
+    }
+  }
+
+  let missing = fields.filter((f) => !from.has(f.name));
+  if (missing.length > 0 && req.headers.length > 0 && valueLikeHeaderPositions(req.headers).length === 0) {
+    const used = new Set(columns.values());
+    const suggestions = suggestColumnMapping(req.headers).filter((s) => s.field !== null && s.kind !== null && s.field !== RECORD_ID_FIELD && !used.has(s.header));
+    for (const f of missing) {
+      let pick = suggestions.find((s) => s.field === f.name && !used.has(s.header));
+      if (pick === undefined && missing.filter((g) => g.kind === f.kind).length === 1) {
+        const ofKind = suggestions.filter((s) => s.kind === f.kind && !used.has(s.header));
+        if (ofKind.length === 1) pick = ofKind[0];
+      }
+      if (pick === undefined) continue;
+      used.add(pick.header);
+      columns.set(f.column, pick.header);
+      from.set(f.name, 'guessed');
+    }
+    missing = fields.filter((f) => !from.has(f.name));
+  }
+  if (missing.length > 0) {
+    const list = missing.map((f) => `"${f.column}" (field "${f.name}")`).join(', ');
+    if (req.strictColumns) {
+      const valueLike = valueLikeHeaderPositions(req.headers);
+      const why = valueLike.length > 0 ? `; ${req.label}: ${valueLikeNote(valueLike)}` : '';
+      throw new KhopError(
+        'INVALID_SCHEMA',
+        `columns not in the header of ${req.label}: ${list}; name the right file's columns with --map-right field=column${why}`,
+        { details: { fields: missing.map((f) => f.name) } },
+      );
+    }
+    for (const f of missing) columns.set(f.column, f.column);
+    lines.push(`  note: not in the first records of ${req.label}: ${list}`);
+  }
+
+  const idField = rightIdField(req, have);
+  let renamed = idField !== req.idField;
+  for (const [left, right] of columns) if (left !== right) renamed = true;
+  if (renamed) {
+    lines.unshift(`right file ${req.label}: columns`);
+    for (const f of fields) {
+      const how = from.get(f.name);
+      const col = columns.get(f.column)!;
+      lines.push(`  ${col.padEnd(18)} → ${f.name} (${f.kind})${how === 'guessed' ? ' (guessed; override with --map-right)' : how === 'map' ? ' (--map-right)' : ''}`);
+    }
+    if (idField !== undefined) lines.push(`  ${idField.padEnd(18)} → record id${req.idFieldRight !== undefined ? ' (--id-field-right)' : idField === req.idField ? '' : ' (recognised; override with --id-field-right)'}`);
+  }
+  return { columns, idField, renamed, notes: lines };
+}
+
+function rightIdField(req: RightColumnsRequest, have: ReadonlySet<string>): string | undefined {
+  if (req.idFieldRight !== undefined) {
+    if (req.idField === undefined) {
+      throw new KhopError('INVALID_ARGUMENT', '--id-field-right needs a record-id column on the left too: give --id-field');
+    }
+    if (req.strictColumns && !have.has(req.idFieldRight)) {
+      throw new KhopError('INVALID_ARGUMENT', `--id-field-right: column "${req.idFieldRight}" is not in the header of ${req.label}`);
+    }
+    return req.idFieldRight;
+  }
+  if (req.idField === undefined || have.has(req.idField) || !req.strictColumns) return req.idField;
+  const guessed = valueLikeHeaderPositions(req.headers).length > 0 ? [] : suggestColumnMapping(req.headers).filter((s) => s.field === RECORD_ID_FIELD);
+  if (guessed.length === 1) return guessed[0]!.header;
+  throw new KhopError('INVALID_ARGUMENT', `record id: column "${req.idField}" is not in the header of ${req.label}; name the right file's record-id column with --id-field-right`);
+}
+
+/**
+ * The right file's rows under the schema's column names: each row a new object holding the
+ * schema columns (and the record id under the left's id column) read from the right file's
+ * columns. Rows pass through unchanged when nothing is renamed.
+ */
+export async function* renameRows(rows: AsyncIterable<RecordValues>, map: RightColumns, leftIdField: string | undefined): AsyncGenerator<RecordValues, void, undefined> {
+  if (!map.renamed) {
+    yield* rows;
+    return;
+  }
+  const pairs = [...map.columns];
+  if (leftIdField !== undefined && map.idField !== undefined) pairs.push([leftIdField, map.idField]);
+  for await (const values of rows) {
+    const out: Record<string, unknown> = {};
+    for (const [to, fromColumn] of pairs) if (Object.hasOwn(values, fromColumn)) out[to] = values[fromColumn];
+    yield out as RecordValues;
+  }
+}
