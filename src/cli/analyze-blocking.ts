@@ -26,7 +26,7 @@ const HELP = `Usage: khop analyze-blocking <file> [options]
 
 Count what each blocking rule would produce on this file, before any pair is compared:
 rows with a key, blocks, the largest blocks, candidate pairs, and the new pairs each rule
-adds to the rules before it.
+adds to the rules before it. A <file> of - is read from standard input (CSV or NDJSON).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
@@ -63,7 +63,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
   const rejectedPath = optionalPath(values, 'rejected', ctx);
   const { rules: userRules, maxBlockSize } = await blockingOptions(values, ctx);
 
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress, inputReadOptions(values));
+  const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
   try {
     const choice = await loadSchema({
       schemaPath: optionalPath(values, 'schema', ctx),

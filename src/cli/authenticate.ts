@@ -31,7 +31,8 @@ const HELP = `Usage: khop authenticate --register <register.khop> <claims> [opti
 
 Check each claimed identity (ID + name + date of birth + sex) against a register built with
 \`khop register build\`. One verdict per claim: VERIFIED, MISMATCH, NOT_FOUND, INVALID_ID,
-INCONSISTENT_ID or AMBIGUOUS, with a result per field.
+INCONSISTENT_ID or AMBIGUOUS, with a result per field. <claims> of - is read from
+standard input (CSV or NDJSON).
 
 Options:
       --register FILE   the register snapshot (required)
@@ -133,7 +134,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   const register = await Register.load(registerPath, idSecret !== undefined ? { idSecret } : undefined);
   const loadMs = performance.now() - tLoad;
   // Progress is counted in claims authenticated (the reader's bytes are not shown too).
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), undefined, inputReadOptions(values));
+  const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
   try {
     const schema = register.schema;
     const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);

@@ -26,6 +26,8 @@ export interface CliIo {
   readonly stderr: CliWriter;
   /** Base of relative paths. Default `process.cwd()`. */
   readonly cwd?: string;
+  /** What an input argument `-` reads (process.stdin); without it `-` is a usage error. */
+  readonly stdin?: AsyncIterable<Uint8Array>;
 }
 
 /** Options as `util.parseArgs` returns them. */

@@ -43,7 +43,8 @@ import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './bloc
 
 const HELP = `Usage: khop dedupe <file> [options]
 
-Find the records of one file (CSV, NDJSON or Parquet) that are the same person.
+Find the records of one file (CSV, NDJSON or Parquet) that are the same person. A <file>
+of - is read from standard input (CSV or NDJSON).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
@@ -113,7 +114,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
 
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress, inputReadOptions(values));
+  const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
   try {
     const choice = await loadSchema({
       schemaPath,

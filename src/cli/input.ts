@@ -14,11 +14,19 @@
  * are few by nature and kept whole, because their raw text belongs in the user's rejected file.
  */
 import { basename } from 'node:path';
+import { KhopError } from '../errors.js';
 import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
 import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
 import type { ProgressReporter } from '../io/progress.js';
 import type { RejectedEntry } from './outputs.js';
 import { duplicateIdReason } from '../pipeline/prepare.js';
+import type { CommandContext } from './command.js';
+
+/** The input argument that reads standard input. */
+export const STDIN_ARGUMENT = '-';
+
+/** The name standard input goes by in messages and in a default output's name (`stdin.rejected.csv`). */
+export const STDIN_LABEL = 'stdin';
 
 /** A row a pipeline stage refused: its 0-based position among the rows fed to it. */
 export interface PipelineRejection {
@@ -48,6 +56,9 @@ export class GrowableUint32 {
     return this.data[i]!;
   }
 }
+
+/** Standard input streams already handed to an input (one reader each). */
+const stdinTaken = new WeakSet<object>();
 
 /** An opened input file and the accounting of what was read from it. */
 export class InputFile {
@@ -79,6 +90,30 @@ export class InputFile {
   static async open(path: string, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> = {}): Promise<InputFile> {
     const source = await openRecords(path, progress === undefined ? { ...read } : { ...read, onProgress: progress });
     return new InputFile(path, basename(path), source);
+  }
+
+  /**
+   * Open a command's input argument: a file (InputFile.open), or standard input for `-` — CSV
+   * or NDJSON, the format and delimiter from the content (Parquet needs a file: it is read by
+   * random access). A run reads standard input once: `-` for two inputs is a usage error.
+   * @throws KhopError INVALID_ARGUMENT / IO_ERROR / INVALID_INPUT.
+   */
+  static async openArgument(argument: string, ctx: CommandContext, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> = {}): Promise<InputFile> {
+    if (argument !== STDIN_ARGUMENT) return InputFile.open(ctx.resolvePath(argument), progress, read);
+    const stdin = ctx.io.stdin;
+    if (stdin === undefined) throw new KhopError('INVALID_ARGUMENT', 'input -: standard input is not available here; give a file');
+    if (stdinTaken.has(stdin)) throw new KhopError('INVALID_ARGUMENT', 'input -: standard input is read once; give only one input as -');
+    stdinTaken.add(stdin);
+    let source: RecordSource;
+    try {
+      source = await openRecords(stdin, progress === undefined ? { ...read } : { ...read, onProgress: progress });
+    } catch (e) {
+      if (e instanceof KhopError && e.code === 'INVALID_ARGUMENT' && /Parquet/.test(e.message)) {
+        throw new KhopError('INVALID_ARGUMENT', 'input -: Parquet cannot be read from standard input (it is read by random access); give the file', { cause: e });
+      }
+      throw e;
+    }
+    return new InputFile(STDIN_LABEL, STDIN_LABEL, source);
   }
 
   /** Column names (CSV header, Parquet schema, the keys of the first NDJSON objects: readNdjson). */

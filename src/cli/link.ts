@@ -46,7 +46,7 @@ const HELP = `Usage: khop link <left> <right> [options]
 Find the pairs (left record, right record) that are the same person. Both files use one
 schema (from --schema, --map or the left file's header); the right file's columns for its
 fields are named by --map-right, else have the same names, else are guessed from its header
-(printed on stderr).
+(printed on stderr). One of the two files may be -: standard input (CSV or NDJSON).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
@@ -121,10 +121,10 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
 
-  const left = await InputFile.open(ctx.resolvePath(positionals[0]!), ctx.progress, inputReadOptions(values));
+  const left = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
   let right: InputFile | null = null;
   try {
-    right = await InputFile.open(ctx.resolvePath(positionals[1]!), ctx.progress, inputReadOptions(values));
+    right = await InputFile.openArgument(positionals[1]!, ctx, ctx.progress, inputReadOptions(values));
     const choice = await loadSchema({
       schemaPath,
       map: stringOption(values, 'map'),

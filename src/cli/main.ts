@@ -62,6 +62,6 @@ if (isMainModule()) {
       process.exit();
     });
   }
-  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
   process.exitCode = code;
 }

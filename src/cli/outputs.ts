@@ -14,6 +14,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { STDIN_ARGUMENT, STDIN_LABEL } from './input.js';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
 import { CsvWriter } from '../io/csv-writer.js';
@@ -175,5 +176,5 @@ export function defaultRejectedPath(out: string | undefined, input: string, reso
   // An output that is a descriptor or a device (-o /dev/stdout, a link to /proc/self/fd/1, /dev/null):
   // the working directory, as for stdout.
   const device = out !== undefined && (isDescriptorPath(out) || /^\/(?:dev|proc)(?:\/|$)/.test(resolve(out)));
-  return out !== undefined && !device ? `${out}.rejected.csv` : resolvePath(`${basename(input)}.rejected.csv`);
+  return out !== undefined && !device ? `${out}.rejected.csv` : resolvePath(`${input === STDIN_ARGUMENT ? STDIN_LABEL : basename(input)}.rejected.csv`);
 }

@@ -31,7 +31,8 @@ import { loadSchema } from './schema-loading.js';
 const HELP = `Usage: khop register build <file> -o <register.khop> [options]
 
 Build a register (the reference population that claims are authenticated against) from a
-file and save it as a snapshot that \`khop authenticate --register\` loads.
+file and save it as a snapshot that \`khop authenticate --register\` loads. A <file> of - is
+read from standard input (CSV or NDJSON; parsed on one thread).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
@@ -110,7 +111,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   const idSecret = idSecretOption(values);
 
   // Register.build reports the rows it reads: the reader's own progress is not shown too.
-  const input = await InputFile.open(ctx.resolvePath(positionals[0]!), undefined, inputReadOptions(values));
+  const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
   try {
     const choice = await loadSchema({
       schemaPath: optionalPath(values, 'schema', ctx),

@@ -63,6 +63,10 @@ describe('the built khop executable', () => {
     expect(r.stderr).not.toContain('Nguy');
     expect(readFileSync(join(t.dir, 'c.csv'), 'utf8').split('\n')[0]).toBe('row_number,record_id,cluster_id');
     expect(readFileSync(join(t.dir, 'c.csv.rejected.csv'), 'utf8')).toContain('3,4,read,TOO_FEW_COLUMNS');
+    // The same file piped in: `-` reads the process's standard input.
+    const piped = spawnSync(process.execPath, [CLI, 'dedupe', '-', '-o', '-', '-q', '--rejected', 'piped.rejected.csv'], { cwd: t.dir, input: readFileSync(join(t.dir, 'p.csv')), encoding: 'utf8', timeout: 60_000 });
+    expect([piped.status, piped.stderr]).toEqual([1, '']);
+    expect(piped.stdout).toBe(readFileSync(join(t.dir, 'c.csv'), 'utf8'));
   });
 
   // `khop … -o - | head`: the reader closes the pipe after its first bytes. The run ends as a

@@ -12,16 +12,25 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run `khop <argv>` in-process with `cwd` as the working directory. */
-export async function cli(argv: string[], cwd: string): Promise<CliRun> {
+/**
+ * Run `khop <argv>` in-process with `cwd` as the working directory; `stdin` (given) is what an
+ * input `-` reads, in chunks of `chunk` bytes.
+ */
+export async function cli(argv: string[], cwd: string, stdin?: Uint8Array | string, chunk = 1000): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  const bytes = typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin;
   const code = await runCli(argv, {
     stdout: { write: (s: string) => void (stdout += s) },
     stderr: { write: (s: string) => void (stderr += s) },
     cwd,
+    ...(bytes === undefined ? {} : { stdin: chunks(bytes, chunk) }),
   });
   return { code, stdout, stderr };
+}
+
+async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
 /** A fresh temp directory and its remover. */

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateClaims } from '../../src/synth/claims.js';
+import { generatePopulation } from '../../src/synth/population.js';
+import { cli, tempDir, writePeopleCsv } from './cli-helpers.js';
+
+// An input `-` reads standard input: the same rows as the file, so the same outputs — in every
+// command that reads one (the bytes arrive in chunks that cut rows, quoted newlines and UTF-8
+// sequences anywhere).
+const t = tempDir();
+const file = (name: string) => readFileSync(join(t.dir, name));
+const text = (name: string) => readFileSync(join(t.dir, name), 'utf8');
+
+beforeAll(() => {
+  writePeopleCsv(t.dir, 'dan_cu.csv', 240, 21);
+});
+afterAll(() => t.remove());
+
+describe('an input of - reads standard input', () => {
+  it('dedupe: the same clusters, pairs and rejected rows as from the file; stdin.rejected.csv beside an output on stdout', async () => {
+    const a = await cli(['dedupe', 'dan_cu.csv', '-o', 'c-file.csv', '--pairs', 'p-file.csv', '-q'], t.dir);
+    const b = await cli(['dedupe', '-', '-o', 'c-stdin.csv', '--pairs', 'p-stdin.csv', '-q'], t.dir, file('dan_cu.csv'), 777);
+    expect(b.stderr).toBe('');
+    expect([a.code, b.code]).toEqual([1, 1]);
+    expect(text('c-stdin.csv')).toBe(text('c-file.csv'));
+    expect(text('p-stdin.csv')).toBe(text('p-file.csv'));
+    expect(text('c-stdin.csv.rejected.csv')).toBe(text('c-file.csv.rejected.csv'));
+    const c = await cli(['dedupe', '-', '-o', '-'], t.dir, file('dan_cu.csv'), 4096);
+    expect(c.stdout).toBe(text('c-file.csv'));
+    expect(c.stderr).toContain('stdin.rejected.csv');
+    expect(text('stdin.rejected.csv')).toBe(text('c-file.csv.rejected.csv'));
+    expect(c.stderr).toMatch(/dedupe stdin:/);
+  });
+
+  it('NDJSON on standard input is read as NDJSON (the format from the content)', async () => {
+    const rows = [...generatePopulation({ size: 120, seed: 4, duplicateRate: 0.2 })].map((p) => ({ so_cccd: p.id, ho_ten: p.fullName, ngay_sinh: p.dob }));
+    const nd = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    writeFileSync(join(t.dir, 'people.ndjson'), nd);
+    const a = await cli(['dedupe', 'people.ndjson', '-o', 'nd-file.csv', '-q'], t.dir);
+    const b = await cli(['dedupe', '-', '-o', 'nd-stdin.csv', '-q'], t.dir, nd, 100);
+    expect([a.code, b.code, b.stderr]).toEqual([0, 0, '']);
+    expect(text('nd-stdin.csv')).toBe(text('nd-file.csv'));
+  });
+
+  it('register build and authenticate: a register built from standard input gives the verdicts of one built from the file, for claims from standard input', async () => {
+    const pop = { size: 300, seed: 6, duplicateRate: 0 };
+    const people = [...generatePopulation(pop)];
+    writeFileSync(join(t.dir, 'reg.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...people.map((p) => [p.id, `"${p.fullName}"`, p.dob, p.sex].join(','))].join('\n') + '\n');
+    const claims = [...generateClaims({ register: pop, count: 200, seed: 7 })];
+    writeFileSync(join(t.dir, 'claims.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...claims.map((c) => [c.id, `"${c.fullName}"`, c.dob, c.sex].join(','))].join('\n') + '\n');
+    expect((await cli(['register', 'build', 'reg.csv', '-o', 'file.khop', '-q'], t.dir)).code).toBe(0);
+    const built = await cli(['register', 'build', '-', '-o', 'stdin.khop', '-q', '--threads', '2'], t.dir, file('reg.csv'), 513);
+    expect([built.code, built.stderr]).toEqual([0, '']);
+    const a = await cli(['authenticate', '--register', 'file.khop', 'claims.csv', '-o', 'v-file.csv', '-q'], t.dir);
+    const b = await cli(['authenticate', '--register', 'stdin.khop', '-', '-o', 'v-stdin.csv', '-q'], t.dir, file('claims.csv'), 300);
+    expect([a.code, b.code, b.stderr]).toEqual([0, 0, '']);
+    expect(text('v-stdin.csv')).toBe(text('v-file.csv'));
+    expect(text('v-file.csv').split('\n').length).toBe(claims.length + 2);
+  });
+
+  it('link: either side may be standard input, not both', async () => {
+    const a = await cli(['link', 'dan_cu.csv', 'dan_cu.csv', '-o', 'l-file.csv', '-q', '--rejected', 'l-file.rej.csv'], t.dir);
+    const b = await cli(['link', 'dan_cu.csv', '-', '-o', 'l-stdin.csv', '-q', '--rejected', 'l-stdin.rej.csv'], t.dir, file('dan_cu.csv'));
+    expect([a.code, b.code, b.stderr]).toEqual([1, 1, '']);
+    expect(text('l-stdin.csv')).toBe(text('l-file.csv'));
+    const both = await cli(['link', '-', '-', '-o', 'l-both.csv'], t.dir, file('dan_cu.csv'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('khop: error: input -: standard input is read once; give only one input as -\n');
+    expect(existsSync(join(t.dir, 'l-both.csv'))).toBe(false);
+  });
+
+  it('refuses Parquet on standard input, and - where no standard input is given', async () => {
+    const parquet = await cli(['dedupe', '-', '-o', 'x.csv'], t.dir, new Uint8Array([0x50, 0x41, 0x52, 0x31, 0, 0, 0, 0]));
+    expect(parquet.code).toBe(2);
+    expect(parquet.stderr).toBe('khop: error: input -: Parquet cannot be read from standard input (it is read by random access); give the file\n');
+    const none = await cli(['analyze-blocking', '-'], t.dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('khop: error: input -: standard input is not available here; give a file\n');
+  });
+});
