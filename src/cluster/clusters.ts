@@ -44,7 +44,8 @@ export interface ClusterOptions {
    * Cannot-link constraint: `key[row]` is a value that identifies one entity (e.g. a national ID
    * number as a number; NaN = none). Two clusters whose keys differ are never merged, unless
    * `vouched[pair]` is 1 (the pair's own comparison says the two keys belong together, e.g.
-   * one digit typed wrong). With a constraint, pairs are merged in descending weight order
+   * one digit typed wrong): the cluster then holds both keys, and a later pair is kept out only
+   * when the two clusters share no key. With a constraint, pairs are merged in descending weight order
    * (ties by the rows' ranks, then pair index), so the strongest evidence claims a keyless record first.
    */
   readonly conflict?: { readonly key: Float64Array; readonly vouched?: Uint8Array };
@@ -210,7 +211,7 @@ function unionOrdered(
   const lo = (i: number): number => (at === null ? Math.min(left[i]!, right[i]!) : Math.min(at[left[i]!]!, at[right[i]!]!));
   const hi = (i: number): number => (at === null ? Math.max(left[i]!, right[i]!) : Math.max(at[left[i]!]!, at[right[i]!]!));
   const sorted = Array.from(order).sort((a, b) => weights[b]! - weights[a]! || lo(a) - lo(b) || hi(a) - hi(b) || a - b);
-  const rootKey = key !== undefined ? Float64Array.from(key.subarray(0, n)) : undefined;
+  const keys = key !== undefined ? new ClusterKeys(key, n) : undefined;
   const linkage = guard !== undefined ? new Linkage(n, left, right, weights, count, guard.floor ?? 0) : undefined;
   if (linkage !== undefined) out.averageLinkagePairs ??= 0;
   for (const i of sorted) {
@@ -219,14 +220,9 @@ function unionOrdered(
     const ra = uf.find(a);
     const rb = uf.find(b);
     if (ra === rb) continue;
-    if (rootKey !== undefined) {
-      const ka = rootKey[ra]!;
-      const kb = rootKey[rb]!;
-      // NaN !== NaN, so test "both keyed" explicitly.
-      if (ka === ka && kb === kb && ka !== kb && (vouched === undefined || vouched[i] !== 1)) {
-        out.skippedPairs++;
-        continue;
-      }
+    if (keys !== undefined && (vouched === undefined || vouched[i] !== 1) && keys.apart(ra, rb)) {
+      out.skippedPairs++;
+      continue;
     }
     if (linkage !== undefined && !linkage.agrees(uf, ra, rb, guard!.least)) {
       out.averageLinkagePairs = (out.averageLinkagePairs ?? 0) + 1;
@@ -234,11 +230,84 @@ function unionOrdered(
     }
     uf.union(a, b);
     const r = uf.find(a);
-    if (rootKey !== undefined) {
-      const ka = rootKey[ra]!;
-      rootKey[r] = ka === ka ? ka : rootKey[rb]!;
-    }
+    keys?.merged(ra, rb, r);
     linkage?.merged(ra, rb, r);
+  }
+}
+
+/**
+ * The cannot-link keys of each cluster, by root. A cluster holds one key, or none — or, once a
+ * vouched pair (one ID typed wrong) has joined two keyed clusters, every key of both: X and its
+ * typo Y are one person's, and a later pair reaching either is not kept apart, whichever of the
+ * two rows the vouched pair named first (keeping one key — the pair's left row's — made the
+ * clusters depend on how a pair was oriented, i.e. on the input order). Two keyed clusters are
+ * kept apart when they share no key.
+ */
+class ClusterKeys {
+  /** root → its key (NaN: none); the smallest when it has several. */
+  private readonly first: Float64Array;
+  /** root → its other keys, ascending (only for clusters joined by a vouched pair). */
+  private readonly more = new Map<number, number[]>();
+
+  constructor(key: Float64Array, n: number) {
+    this.first = Float64Array.from(key.subarray(0, n));
+  }
+
+  /** True when both clusters are keyed and share no key. */
+  apart(ra: number, rb: number): boolean {
+    const ka = this.first[ra]!;
+    const kb = this.first[rb]!;
+    // NaN !== NaN, so test "both keyed" explicitly.
+    if (ka !== ka || kb !== kb || ka === kb) return false;
+    const xa = this.more.get(ra);
+    const xb = this.more.get(rb);
+    if (xa === undefined && xb === undefined) return true;
+    const a = this.all(ra);
+    return !this.all(rb).some((k) => a.includes(k));
+  }
+
+  /** Clusters ra and rb became one, rooted at r: it holds the keys of both. */
+  merged(ra: number, rb: number, r: number): void {
+    const ka = this.first[ra]!;
+    const kb = this.first[rb]!;
+    if (kb !== kb || ka === kb) {
+      if (this.more.has(rb)) this.join(ra, rb, r);
+      else this.move(ra, r);
+      return;
+    }
+    if (ka !== ka) {
+      this.move(rb, r);
+      return;
+    }
+    this.join(ra, rb, r);
+  }
+
+  private all(root: number): number[] {
+    const x = this.more.get(root);
+    return x === undefined ? [this.first[root]!] : [this.first[root]!, ...x];
+  }
+
+  /** r takes the keys of `from` (the other cluster has none, or only the same one). */
+  private move(from: number, r: number): void {
+    if (from === r) return;
+    this.first[r] = this.first[from]!;
+    const x = this.more.get(from);
+    this.more.delete(from);
+    if (x !== undefined) this.more.set(r, x);
+    else this.more.delete(r);
+  }
+
+  /** r takes the union of both clusters' keys. */
+  private join(ra: number, rb: number, r: number): void {
+    const set = [...new Set([...this.all(ra), ...this.all(rb)].filter((k) => k === k))].sort((x, y) => x - y);
+    this.more.delete(ra);
+    this.more.delete(rb);
+    if (set.length === 0) {
+      this.first[r] = NaN;
+      return;
+    }
+    this.first[r] = set[0]!;
+    if (set.length > 1) this.more.set(r, set.slice(1));
   }
 }
 

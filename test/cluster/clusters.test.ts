@@ -184,6 +184,16 @@ describe('clusterSizeHistogram', () => {
   });
 });
 
+/** A seeded Fisher–Yates shuffle (a new array). */
+function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
 describe('clusterPairs with a cannot-link key', () => {
   const left = Uint32Array.from([0, 1, 3]);
   const right = Uint32Array.from([2, 2, 4]);
@@ -205,6 +215,66 @@ describe('clusterPairs with a cannot-link key', () => {
   it('without keys it is the plain transitive closure', () => {
     const none = new Float64Array(5).fill(Number.NaN);
     expect(Array.from(clusterPairs(5, left, right, weights, 3, 0, { conflict: { key: none } }))).toEqual(Array.from(clusterPairs(5, left, right, weights, 3, 0)));
+  });
+
+  it('a cluster a vouched pair joined holds both keys, whichever row the pair names first', () => {
+    // Row 0 has ID X, rows 1 and 2 its typo Y; (0,1) vouched at weight 10, (1,2) an exact-ID pair at 5.
+    const key3 = Float64Array.from([1, 2, 2]);
+    for (const [l, r] of [[0, 1], [1, 0]]) {
+      const conflicts = { skippedPairs: 0 };
+      const reps = clusterPairs(3, Uint32Array.from([l!, 1]), Uint32Array.from([r!, 2]), Float64Array.from([10, 5]), 2, 0, { conflict: { key: key3, vouched: Uint8Array.from([1, 0]) } }, conflicts);
+      expect(Array.from(reps)).toEqual([0, 0, 0]);
+      expect(conflicts.skippedPairs).toBe(0);
+    }
+  });
+
+  it('equals an oracle of key sets on seeded random graphs, whatever the order and orientation of the pairs', () => {
+    const rng = new Rng(77);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 2 + rng.int(25);
+      const g = randomGraph(rng, n, rng.int(50));
+      const key = Float64Array.from({ length: n }, () => (rng.next() < 0.4 ? Number.NaN : rng.int(4)));
+      const vouched = Uint8Array.from({ length: g.count }, () => (rng.next() < 0.25 ? 1 : 0));
+      const rank = Uint32Array.from(shuffled(rng, [...Array(n).keys()]));
+      const threshold = rng.next() * 6 - 3;
+      // Oracle: clusters as arrays with their set of keys, pairs in descending weight (the
+      // weights are distinct), a pair that does not vouch kept out when both sides are keyed
+      // and share no key.
+      const clusterOf = [...Array(n).keys()];
+      const members: number[][] = clusterOf.map((r) => [r]);
+      const keys: Array<Set<number>> = clusterOf.map((r) => new Set(Number.isNaN(key[r]!) ? [] : [key[r]!]));
+      const order = [...Array(g.count).keys()].filter((i) => g.weights[i]! >= threshold).sort((a, b) => g.weights[b]! - g.weights[a]!);
+      let skipped = 0;
+      for (const i of order) {
+        const ca = clusterOf[g.left[i]!]!;
+        const cb = clusterOf[g.right[i]!]!;
+        if (ca === cb) continue;
+        if (vouched[i] !== 1 && keys[ca]!.size > 0 && keys[cb]!.size > 0 && ![...keys[ca]!].some((k) => keys[cb]!.has(k))) {
+          skipped++;
+          continue;
+        }
+        for (const r of members[cb]!) clusterOf[r] = ca;
+        members[ca]!.push(...members[cb]!);
+        members[cb] = [];
+        for (const k of keys[cb]!) keys[ca]!.add(k);
+      }
+      const want = new Uint32Array(n);
+      for (const m of members) {
+        if (m.length === 0) continue;
+        const rep = m.reduce((a, b) => (rank[b]! < rank[a]! ? b : a));
+        for (const r of m) want[r] = rep;
+      }
+      const conflicts = { skippedPairs: 0 };
+      expect(Array.from(clusterPairs(n, g.left, g.right, g.weights, g.count, threshold, { rank, conflict: { key, vouched } }, conflicts))).toEqual(Array.from(want));
+      expect(conflicts.skippedPairs).toBe(skipped);
+      // The same pairs shuffled, each named either way round.
+      const perm = shuffled(rng, [...Array(g.count).keys()]);
+      const swap = perm.map(() => rng.next() < 0.5);
+      const l2 = Uint32Array.from(perm, (i, j) => (swap[j] ? g.right[i]! : g.left[i]!));
+      const r2 = Uint32Array.from(perm, (i, j) => (swap[j] ? g.left[i]! : g.right[i]!));
+      const again = clusterPairs(n, l2, r2, Float64Array.from(perm, (i) => g.weights[i]!), g.count, threshold, { rank, conflict: { key, vouched: Uint8Array.from(perm, (i) => vouched[i]!) } });
+      expect(Array.from(again)).toEqual(Array.from(want));
+    }
   });
 });
 
