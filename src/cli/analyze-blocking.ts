@@ -19,7 +19,7 @@ import { InputFile } from './input.js';
 import { writeRejectedFile } from './outputs.js';
 import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
-import { loadSchema } from './schema-loading.js';
+import { ID_SAMPLE_ROWS, loadSchema } from './schema-loading.js';
 import { renderTable } from './text-table.js';
 
 const HELP = `Usage: khop analyze-blocking <file> [options]
@@ -66,6 +66,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
   const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
   try {
     const choice = await loadSchema({
+      sampleColumn: (column) => input.sampleColumn(column, ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),

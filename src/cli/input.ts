@@ -77,6 +77,8 @@ export class InputFile {
     /** Short name for messages and report titles (the file's base name). */
     readonly label: string,
     readonly source: RecordSource,
+    /** The reader options it was opened with; null for standard input (read once, never reopened). */
+    private readonly reopen: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> | null,
   ) {}
 
   /**
@@ -89,7 +91,7 @@ export class InputFile {
    */
   static async open(path: string, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> = {}): Promise<InputFile> {
     const source = await openRecords(path, progress === undefined ? { ...read } : { ...read, onProgress: progress });
-    return new InputFile(path, basename(path), source);
+    return new InputFile(path, basename(path), source, read);
   }
 
   /**
@@ -113,7 +115,33 @@ export class InputFile {
       }
       throw e;
     }
-    return new InputFile(STDIN_LABEL, STDIN_LABEL, source);
+    return new InputFile(STDIN_LABEL, STDIN_LABEL, source, null);
+  }
+
+  /**
+   * The first values of `column`, from up to `rows` rows, read by a second reader of the file —
+   * the input itself is not consumed (loadSchema's sampleColumn). Standard input cannot be read
+   * twice: none ([]). A reader error gives none too: the input's own read reports it.
+   */
+  async sampleColumn(column: string, rows: number): Promise<unknown[]> {
+    if (this.reopen === null) return [];
+    const out: unknown[] = [];
+    let sample: RecordSource | null = null;
+    try {
+      sample = await openRecords(this.path, { ...this.reopen, keepRaw: false });
+      for await (const batch of sample.batches()) {
+        for (const item of batch) {
+          if (item.kind !== 'row') continue;
+          out.push(item.values[column]);
+          if (out.length >= rows) return out;
+        }
+      }
+    } catch {
+      return [];
+    } finally {
+      await sample?.close().catch(() => undefined);
+    }
+    return out;
   }
 
   /** Column names (CSV header, Parquet schema, the keys of the first NDJSON objects: readNdjson). */

@@ -36,7 +36,7 @@ import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
-import { loadSchema } from './schema-loading.js';
+import { ID_SAMPLE_ROWS, loadSchema } from './schema-loading.js';
 import { renameRows, rightColumns } from './right-columns.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
@@ -126,6 +126,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   try {
     right = await InputFile.openArgument(positionals[1]!, ctx, ctx.progress, inputReadOptions(values));
     const choice = await loadSchema({
+      sampleColumn: (column) => left.sampleColumn(column, ID_SAMPLE_ROWS),
       schemaPath,
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),

@@ -26,7 +26,7 @@ import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPat
 import { readerReasonOf } from '../io/record-source-rows.js';
 import { REGISTER_REJECT_CODES, type RegisterRejectedRow } from '../register/row-ingest.js';
 import { accountingText, formatCount, formatDuration, issueLines, rowAccounting, summaryLines } from './run-summary.js';
-import { loadSchema } from './schema-loading.js';
+import { ID_SAMPLE_ROWS, loadSchema } from './schema-loading.js';
 
 const HELP = `Usage: khop register build <file> -o <register.khop> [options]
 
@@ -114,6 +114,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
   try {
     const choice = await loadSchema({
+      sampleColumn: (column) => input.sampleColumn(column, ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),

@@ -19,7 +19,12 @@
  *                   record on stderr, map its values as column names and lose it from the counts.
  *
  * Decisions: a column the guesser recognises as a record id (`id`, `stt`, `uid`…) is never
- * compared as a person field — it becomes the record-id column when --id-field is not given.
+ * compared as a person field — it becomes the record-id column when --id-field is not given —
+ * unless no other column is a national ID and its first values (`sampleColumn`: up to 200 rows)
+ * are national ID numbers (at least 9 in 10 of those not empty, half of them 12-digit CCCD
+ * numbers): then it is the `id` field (nationalId). `id,ho_ten,ngay_sinh` is a natural header
+ * for a file of CCCD numbers — README's own examples name the field so — and read as record ids
+ * they were written into every output, and a person's second record was rejected DUPLICATE_ID.
  * Every schema column must be in the header of CSV and Parquet inputs (a typo must stop the run,
  * not silently compare nothing); for NDJSON, whose header is the keys of its first records, a missing
  * column is only noted. Messages name fields, columns and files — never a record value.
@@ -28,6 +33,7 @@ import { readJsonFile } from './args.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../schema.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote, type ColumnSuggestion } from '../io/column-mapping.js';
+import { parseNationalId } from '../text/national-id.js';
 
 /** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
 export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
@@ -84,6 +90,31 @@ export interface SchemaRequest {
    * Default: one is guessed.
    */
   readonly noGuessedId?: string;
+  /**
+   * The first values of a column (a few hundred rows at most), read without consuming the input;
+   * given, a guessed record-id column holding national ID numbers is read as the ID field (see
+   * the file header). Default: values are not looked at.
+   */
+  readonly sampleColumn?: (column: string) => Promise<readonly unknown[]>;
+}
+
+/** Rows a guessed record-id column's values are sampled from. */
+export const ID_SAMPLE_ROWS = 200;
+
+/** True when most of `values` are national ID numbers (see the file header). */
+export function looksLikeNationalIds(values: readonly unknown[]): boolean {
+  let given = 0;
+  let ids = 0;
+  let cccd = 0;
+  for (const v of values) {
+    if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) continue;
+    given++;
+    const p = parseNationalId(v);
+    if (!p.ok) continue;
+    ids++;
+    if (p.kind === 'cccd') cccd++;
+  }
+  return given > 0 && ids >= 0.9 * given && cccd >= 0.5 * ids;
 }
 
 /** The schema chosen, the record-id column, and lines describing the choice. */
@@ -111,7 +142,22 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
   }
   if (req.schemaPath !== undefined) return fromSchemaFile(req.schemaPath, req, headerSet);
   if (req.map !== undefined) return fromMap(req.map, req);
-  return fromHeader(req);
+  return fromHeader(req, await idColumnsHoldingIds(req));
+}
+
+/**
+ * The guessed record-id columns whose values are national ID numbers, when no other column is
+ * a national ID (at most one: the first such column).
+ */
+async function idColumnsHoldingIds(req: SchemaRequest): Promise<ReadonlySet<string>> {
+  if (req.sampleColumn === undefined || valueLikeHeaderPositions(req.headers).length > 0) return new Set();
+  const suggestions = suggestColumnMapping(req.headers);
+  if (suggestions.some((s) => s.kind === 'nationalId' && s.field !== null && s.header !== req.idField && req.reserved?.find((r) => r.column === s.header) === undefined)) return new Set();
+  for (const s of suggestions) {
+    if (s.field !== RECORD_ID_FIELD || s.header === req.idField || req.reserved?.some((r) => r.column === s.header)) continue;
+    if (looksLikeNationalIds(await req.sampleColumn(s.header))) return new Set([s.header]);
+  }
+  return new Set();
 }
 
 async function fromSchemaFile(path: string, req: SchemaRequest, headerSet: ReadonlySet<string>): Promise<SchemaChoice> {
@@ -160,7 +206,7 @@ function fromMap(map: string, req: SchemaRequest): SchemaChoice {
   return { schema, idField: req.idField, notes: ['column mapping (from --map):', ...lines, ...idLine(req.idField, false, req.positionalId)] };
 }
 
-function fromHeader(req: SchemaRequest): SchemaChoice {
+function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaChoice {
   const valueLike = valueLikeHeaderPositions(req.headers);
   if (valueLike.length > 0) {
     throw new KhopError('INVALID_INPUT', `${req.inputLabel}: ${valueLikeNote(valueLike)}`, { details: { columns: valueLike } });
@@ -175,6 +221,11 @@ function fromHeader(req: SchemaRequest): SchemaChoice {
     const reserved = req.reserved?.find((r) => r.column === s.header);
     if (reserved !== undefined) {
       lines.push(mappingLine(s.header, reserved.use));
+      continue;
+    }
+    if (s.field === RECORD_ID_FIELD && idNumbers.has(s.header) && definition['id'] === undefined) {
+      definition['id'] = { kind: 'nationalId', column: s.header };
+      lines.push(mappingLine(s.header, 'id (nationalId) (its values are ID numbers, not record ids)'));
       continue;
     }
     if (s.field === RECORD_ID_FIELD) {

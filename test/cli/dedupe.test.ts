@@ -115,6 +115,26 @@ describe('khop dedupe: formats, mappings and exit codes', () => {
     expect(existsSync(join(t.dir, 'a.ndjson.rejected.csv'))).toBe(false);
   });
 
+  it('a column named id that holds the CCCD numbers is compared as the ID, not taken as record ids (nor by register build)', async () => {
+    const people = [...generatePopulation({ size: 150, seed: 19, duplicateRate: 0.3 })].filter((p) => /^\d{12}$/.test(p.id));
+    const csv = ['id,ho_ten,ngay_sinh,gioi_tinh', ...people.map((p) => [p.id, `"${p.fullName}"`, p.dob, p.sex].join(','))].join('\n') + '\n';
+    writeFileSync(join(t.dir, 'ids.csv'), csv);
+    const r = await cli(['dedupe', 'ids.csv', '-o', 'ids-clusters.csv'], t.dir);
+    expect(r.stderr).toContain('id                 → id (nationalId) (its values are ID numbers, not record ids)');
+    expect(r.code).toBe(0); // no second record of a person rejected DUPLICATE_ID
+    const out = csvObjects(readFileSync(join(t.dir, 'ids-clusters.csv'), 'utf8'));
+    expect(out.map((x) => x.record_id)).toEqual(people.map((_, i) => String(i + 1)));
+    const ids = new Set(people.map((p) => p.id));
+    expect(out.filter((x) => ids.has(x.record_id!) || ids.has(x.cluster_id!))).toEqual([]);
+    // Records of one person (the same ID) share a cluster.
+    const byId = new Map<string, Set<string>>();
+    people.forEach((p, i) => byId.set(p.id, (byId.get(p.id) ?? new Set()).add(out[i]!.cluster_id!)));
+    expect([...byId.values()].filter((s) => s.size > 1).length).toBeLessThanOrEqual(2);
+    expect(people.length - new Set(people.map((p) => p.id)).size).toBeGreaterThan(10);
+    const built = await cli(['register', 'build', 'ids.csv', '-o', 'ids.khop', '-q'], t.dir);
+    expect([built.code, built.stderr]).toEqual([0, '']);
+  });
+
   it('NDJSON ids that are JSON numbers: record_id, cluster_id and a register\'s verdict record_id are one type (text), so they join', async () => {
     const lines = [
       { rid: 17, cccd: '001090012345', ten: 'Nguyễn Văn An', sinh: '01/05/1990' },

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIELD_NAME_KINDS, loadSchema, type SchemaRequest } from '../../src/cli/schema-loading.js';
+import { FIELD_NAME_KINDS, loadSchema, looksLikeNationalIds, type SchemaRequest } from '../../src/cli/schema-loading.js';
+import { Rng } from '../../src/util/rng.js';
 import { suggestColumnMapping } from '../../src/io/column-mapping.js';
 import { FIELD_KINDS } from '../../src/schema.js';
 import { isKhopError } from '../../src/errors.js';
@@ -54,6 +55,56 @@ describe('loadSchema', () => {
     // any other look-alike keeps the plain note
     const d = await loadSchema(req({ headers: ['ho_ten', 'full_name', 'dob'] }));
     expect(d.notes.join('\n')).toMatch(/full_name\s+→ not used \(same field as column 1\)/);
+  });
+
+  it('a guessed record-id column whose values are national ID numbers is the ID field, when no other column is one', async () => {
+    const people = [...generatePopulation({ size: 300, seed: 12, duplicateRate: 0.2 })];
+    const ids = people.map((p) => p.id);
+    const asked: string[] = [];
+    const sample = (values: readonly unknown[]) => async (column: string) => {
+      asked.push(column);
+      return values;
+    };
+    const header = ['id', 'ho_ten', 'ngay_sinh'];
+    const c = await loadSchema({ headers: header, inputLabel: 'x.csv', strictColumns: true, sampleColumn: sample(ids) });
+    expect(c.schema.fields.map((f) => [f.name, f.kind, f.column])).toEqual([
+      ['id', 'nationalId', 'id'],
+      ['name', 'personName', 'ho_ten'],
+      ['dob', 'date', 'ngay_sinh'],
+    ]);
+    expect(c.idField).toBeUndefined();
+    expect(c.notes.join('\n')).toContain('id                 → id (nationalId) (its values are ID numbers, not record ids)');
+    expect(asked).toEqual(['id']);
+    // A surrogate key (1, 2, 3…, or codes) stays the record id; so does any column when another is the ID.
+    const serial = await loadSchema({ headers: header, inputLabel: 'x.csv', strictColumns: true, sampleColumn: sample(people.map((_, i) => String(i + 1))) });
+    expect([serial.idField, serial.schema.fields.some((f) => f.kind === 'nationalId')]).toEqual(['id', false]);
+    asked.length = 0;
+    const other = await loadSchema({ headers: ['id', 'so_cccd', 'ho_ten'], inputLabel: 'x.csv', strictColumns: true, sampleColumn: sample(ids) });
+    expect([other.idField, asked]).toEqual(['id', []]);
+    // --id-field names it: the user's word wins.
+    const named = await loadSchema({ headers: header, inputLabel: 'x.csv', strictColumns: true, idField: 'id', sampleColumn: sample(ids) });
+    expect([named.idField, named.schema.fields.some((f) => f.kind === 'nationalId')]).toEqual(['id', false]);
+    // A keyed register guesses no record id: such a column is its ID field, not unused.
+    const keyed = await loadSchema({ headers: header, inputLabel: 'x.csv', strictColumns: true, noGuessedId: 'keyed', sampleColumn: sample(ids) });
+    expect(keyed.schema.fields[0]!.kind).toBe('nationalId');
+  });
+
+  it('looksLikeNationalIds: nine in ten non-empty values IDs, half of them 12-digit; seeded mixes', () => {
+    const people = [...generatePopulation({ size: 400, seed: 3, duplicateRate: 0 })];
+    const cccd = people.map((p) => p.id).filter((id) => parseNationalId(id).ok && parseNationalId(id).kind === 'cccd');
+    const rng = new Rng(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 20 + rng.int(100);
+      const bad = rng.int(n);
+      const empty = rng.int(20);
+      const values: unknown[] = [];
+      for (let i = 0; i < n; i++) values.push(i < bad ? `R${i}` : cccd[rng.int(cccd.length)]);
+      for (let i = 0; i < empty; i++) values.push(rng.next() < 0.5 ? '' : null);
+      expect(looksLikeNationalIds(values)).toBe(n - bad >= 0.9 * n);
+    }
+    expect(looksLikeNationalIds([])).toBe(false);
+    expect(looksLikeNationalIds(['', null, undefined])).toBe(false);
+    expect(looksLikeNationalIds(['123456789', '234567890', '345678901'])).toBe(false); // 9-digit only: a serial number as likely as a CMND
   });
 
   it('--map: kinds from known field names, else from the column header, else from the field name', async () => {
