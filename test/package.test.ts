@@ -78,14 +78,20 @@ describe('built package', () => {
       expect(readFileSync(new URL('NOTICE', root), 'utf8')).toContain('Copyright (c) 2016 Van-Duyet Le');
     });
 
-    it('ships the built code and its declarations only: no source maps, no unused wasm', () => {
+    it('ships the built code, its declarations and the documents README links to: no source maps, no unused wasm', () => {
       // The XXH64 kernel is embedded in the bundles as base64 (src/hash/kernel-wasm.generated.ts),
       // so wasm/xxh64.wasm is not needed; source maps would add ~10 MB of embedded sources.
       expect(packed().map((f) => f.path).sort()).toEqual([
-        'LICENSE', 'NOTICE', 'README.md',
+        'BENCHMARKS.md', 'LICENSE', 'NOTICE', 'README.md',
         'dist/cli.js', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'dist/worker.js',
+        'docs/bad-input.md', 'docs/internals.md', 'docs/privacy.md',
         'package.json',
       ]);
+      // Every relative link of the README names a shipped file.
+      const shipped = new Set(packed().map((f) => f.path));
+      const links = [...readFileSync(new URL('README.md', root), 'utf8').matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
+      expect(links.length).toBeGreaterThan(0);
+      expect(links.filter((l) => !shipped.has(l))).toEqual([]);
       for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/worker.js', 'dist/cli.js']) {
         const code = readFileSync(new URL(f, root), 'utf8');
         expect(code).not.toMatch(/sourceMappingURL/);

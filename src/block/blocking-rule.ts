@@ -115,6 +115,7 @@ export function ruleProblems(rules: readonly BlockingRule[], columns: readonly C
   const types = new Map<string, ColumnType>();
   for (const c of columns) types.set(c.name, c.type);
   const names = new Set<string>();
+  let unknownColumn = false;
   rules.forEach((rule, r) => {
     const at = `rules[${r}]`;
     if (rule === null || typeof rule !== 'object') {
@@ -157,12 +158,20 @@ export function ruleProblems(rules: readonly BlockingRule[], columns: readonly C
         return;
       }
       const type = types.get(part.column);
-      if (type === undefined) problems.push(`${pat}.column "${part.column}" is not a store column`);
+      if (type === undefined) {
+        problems.push(`${pat}.column "${part.column}" is not a store column`);
+        unknownColumn = true;
+      }
       else if (!acceptedTypes(t).includes(type)) {
         problems.push(`${pat}: ${t} needs a column of type ${acceptedTypes(t).join(' or ')}, "${part.column}" is ${type}`);
       }
     });
   });
+  // Said once: which names a part may take (schema field and store column names, never a value).
+  if (unknownColumn) {
+    const fields = [...new Set([...types.keys()].map((c) => c.split('.')[0]!))];
+    problems.push(`a part names a field (${fields.join(', ')}) or one of the store's columns (${[...types.keys()].join(', ')})`);
+  }
   return problems;
 }
 

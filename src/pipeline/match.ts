@@ -273,7 +273,7 @@ export interface LinkResult extends MatchResult {
    * left record id of the cluster (every cluster of two or more rows has a left row) — or, for a
    * right row linked to nothing, "right:<its id>". Rows with one cluster id are one cluster.
    */
-  readonly clusters: { readonly left: ReadonlyArray<string | number | null>; readonly right: ReadonlyArray<string | number | null> };
+  readonly clusters: { readonly left: ReadonlyArray<string | null>; readonly right: ReadonlyArray<string | null> };
   /** The rejected rows of both sides, left first; `index` counts within the row's `side`. */
   readonly rejected: readonly LinkRejectedRow[];
   readonly rejectedLeft: readonly RejectedRow[];
@@ -324,7 +324,7 @@ function validate(options: MatchOptions): Validated {
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) problems.push('threads: an integer in 1..256');
   if (options.pool !== undefined && !(options.pool instanceof KhopPool && !options.pool.isClosed)) problems.push('pool: an open KhopPool');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') problems.push('onProgress: a function');
-  if (options.model !== undefined && !(options.model instanceof FellegiSunterModel)) problems.push('model: a FellegiSunterModel');
+  if (options.model !== undefined && !(options.model instanceof FellegiSunterModel)) problems.push('model: a FellegiSunterModel (from a run\'s result.model, or FellegiSunterModel.fromJSON of its JSON)');
   const idConflicts = options.idConflicts ?? 'split';
   if (idConflicts !== 'split' && idConflicts !== 'ignore') problems.push("idConflicts: 'split' or 'ignore'");
   const linkage = options.linkage ?? 'average';
@@ -1246,8 +1246,8 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
     ...result,
     links,
     clusters: {
-      left: clustersPerInput(prepared, r.reps, 0, inputCount(0), true),
-      right: clustersPerInput(prepared, r.reps, 1, inputCount(1), true),
+      left: clustersPerInput(prepared, r.reps, 0, inputCount(0), true) as Array<string | null>,
+      right: clustersPerInput(prepared, r.reps, 1, inputCount(1), true) as Array<string | null>,
     },
     rejected: [...(rejectedBySource[0] ?? []).map((x) => ({ ...x, side: 'left' as const })), ...(rejectedBySource[1] ?? []).map((x) => ({ ...x, side: 'right' as const }))],
     rejectedLeft: rejectedBySource[0] ?? [],

@@ -37,7 +37,7 @@ export interface RegisterBuildOptions {
   policy?: VerificationPolicy;
   /**
    * Also index phonetic name + date of birth, for "did you mean" candidates when a claimed ID
-   * is absent, invalid or not found (~17 bytes per record). Default {@link DEFAULT_CANDIDATE_SEARCH} (true).
+   * is absent, invalid or not found (~17 bytes per record). Default true.
    */
   candidateSearch?: boolean;
   /**

@@ -851,6 +851,9 @@ describe('dedupe rows holding bad values', () => {
     ];
     // Unchanged, the model is taken as it is.
     await expect(dedupe(rows, { schema: SCHEMA, threads: 1, model: FellegiSunterModel.fromJSON(json) })).resolves.toBeDefined();
+    // Its JSON itself is not a model: the error says how to make one of it.
+    const plain = await khopErrorOf(() => dedupe(rows, { schema: SCHEMA, threads: 1, model: json as never }));
+    expect([plain.code, plain.message]).toEqual(['INVALID_OPTION', expect.stringContaining('model: a FellegiSunterModel (from a run\'s result.model, or FellegiSunterModel.fromJSON of its JSON)')]);
     for (const change of variants) {
       const j = JSON.parse(JSON.stringify(json)) as typeof json;
       change(j);
