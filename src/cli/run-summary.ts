@@ -2,6 +2,7 @@
  * The summary lines a command prints on stderr when it finishes (numbers only, no record
  * value), and the row accounting they state: input rows = accepted + rejected.
  */
+import { KEPT_VALUE_REASONS } from '../register/row-ingest.js';
 import { formatCount } from '../report/format-number.js';
 import type { Schema } from '../schema.js';
 import { formatDuration } from '../io/progress.js';
@@ -49,13 +50,17 @@ export function keptApartReasons(options: { readonly schema: Schema; readonly id
 /** Per field, per reason: the values a pipeline read as missing (stats.issues, register.issues). */
 export type ValueIssues = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
-/** Per field with values read as missing: its reasons, most frequent first ("1,000 placeholder for a missing value · 200 name has no letters"). */
-function issueRows(issues: ValueIssues): { total: number; rows: Array<[string, string]> } {
+/**
+ * Per field with values read as missing (`kept` false) — or kept although they contradict the
+ * row (`kept` true: KEPT_VALUE_REASONS) — its reasons, most frequent first ("1,000 placeholder
+ * for a missing value · 200 name has no letters").
+ */
+function issueRows(issues: ValueIssues, kept = false): { total: number; rows: Array<[string, string]> } {
   let total = 0;
   const rows: Array<[string, string]> = [];
   for (const f of Object.keys(issues)) {
     const reasons = Object.entries(issues[f]!)
-      .filter(([, n]) => n > 0)
+      .filter(([r, n]) => n > 0 && KEPT_VALUE_REASONS.has(r) === kept)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     if (reasons.length === 0) continue;
     for (const [, n] of reasons) total += n;
@@ -69,15 +74,22 @@ function issueRows(issues: ValueIssues): { total: number; rows: Array<[string, s
  * field with its reasons; no lines when there are none. Reasons are khop's words, never values.
  */
 export function issueLines(issues: ValueIssues): string[] {
-  const { total, rows } = issueRows(issues);
-  if (rows.length === 0) return [];
-  const width = Math.max(...rows.map(([f]) => f.length));
-  return [`  values read as missing: ${formatCount(total)} (each is no evidence either way)`, ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`)];
+  const lines: string[] = [];
+  for (const kept of [false, true]) {
+    const { total, rows } = issueRows(issues, kept);
+    if (rows.length === 0) continue;
+    const width = Math.max(...rows.map(([f]) => f.length));
+    lines.push(
+      kept ? `  rows kept as given, their ID contradicting them: ${formatCount(total)} (a claim agreeing with such a row is INCONSISTENT_ID)` : `  values read as missing: ${formatCount(total)} (each is no evidence either way)`,
+      ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`),
+    );
+  }
+  return lines;
 }
 
 /** The same as report summary rows: one per field. */
 export function issueSummaryRows(issues: ValueIssues): Array<{ label: string; value: string }> {
-  return issueRows(issues).rows.map(([f, v]) => ({ label: `values read as missing: ${f}`, value: v }));
+  return [...issueRows(issues).rows.map(([f, v]) => ({ label: `values read as missing: ${f}`, value: v })), ...issueRows(issues, true).rows.map(([f, v]) => ({ label: `rows kept as given, their ID contradicting them: ${f}`, value: v }))];
 }
 
 /** "label: value" lines, labels padded to one column. */

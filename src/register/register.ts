@@ -475,7 +475,11 @@ export class Register {
     return this.s.rejected;
   }
 
-  /** Per field, per reason: values stored as missing because they could not be used. */
+  /**
+   * Per field, per reason: values stored as missing because they could not be used — and, under
+   * the ID field, rows kept as given although their CCCD contradicts their own date of birth or
+   * sex (`id contradicts the date of birth` / `id contradicts the sex`: KEPT_VALUE_REASONS).
+   */
   get issues(): Readonly<IngestIssues> {
     return this.s.issues;
   }

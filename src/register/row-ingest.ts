@@ -38,6 +38,12 @@ import { isExactNumber, typeName } from '../util/type-name.js';
 import { isWellFormedText } from '../util/well-formed.js';
 import { notARowReason } from '../util/row-shape.js';
 
+
+/** Issue reasons of a row KEPT as given (its CCCD contradicts its own date of birth or sex), not of a value read as missing. */
+export const ID_CONTRADICTS_DOB = 'id contradicts the date of birth';
+export const ID_CONTRADICTS_SEX = 'id contradicts the sex';
+export const KEPT_VALUE_REASONS: ReadonlySet<string> = new Set([ID_CONTRADICTS_DOB, ID_CONTRADICTS_SEX]);
+
 /** A row the register could not use. */
 /** The register's own rejection codes (any other code of a RegisterRejectedRow is its reader's). */
 export const REGISTER_REJECT_CODES = ['NOT_AN_OBJECT', 'WRONG_TYPE', 'INVALID_ID', 'NO_RECORD_ID'] as const;
@@ -296,9 +302,9 @@ export class RowIngester {
     // A row that contradicts its own ID (the CCCD's birth year or sex digit) is kept as the
     // register holds it, but counted: a claim that agrees with the row will be INCONSISTENT_ID.
     if (id.kind === 'cccd') {
-      if (dob > 0 && Math.floor(dob / 10000) !== id.birthYear) this.issue(L.id.name, 'id contradicts the date of birth');
+      if (dob > 0 && Math.floor(dob / 10000) !== id.birthYear) this.issue(L.id.name, ID_CONTRADICTS_DOB);
       const sexCell = L.sex === null ? null : cells[L.sex.storeColumn];
-      if (typeof sexCell === 'number' && sexCodeOf(sexCell) !== (id.sex === 'male' ? 1 : 2)) this.issue(L.id.name, 'id contradicts the sex');
+      if (typeof sexCell === 'number' && sexCodeOf(sexCell) !== (id.sex === 'male' ? 1 : 2)) this.issue(L.id.name, ID_CONTRADICTS_SEX);
     }
     cells[L.formColumn] = packForm(nameStyles, nameTail, ridIsNumber);
     cells[L.recordIdColumn] = L.recordIdType === 'float64' ? (rid as number) : String(rid);

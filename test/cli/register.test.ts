@@ -336,4 +336,14 @@ describe('values read as missing, in the summaries', () => {
     // Nothing read as missing: no such lines.
     expect(build.stderr).not.toContain('values read as missing');
   });
+
+  it('register build: a row kept although its ID contradicts its date of birth or sex is not counted as a value read as missing', async () => {
+    // 001090… encodes a man born in 1990 (century-and-sex digit 0, year 90).
+    const rows = ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', '001090012345,Nguyễn Văn An,01/05/1991,Nam', '001090054321,Trần Văn Bình,02/06/1990,Nữ', '001090067890,N/A,03/07/1990,Nam', '001090011111,Lê Văn Cường,04/08/1990,Nam'];
+    writeFileSync(join(t.dir, 'contra.csv'), rows.join('\n') + '\n');
+    const r = await cli(['register', 'build', 'contra.csv', '-o', 'contra.khop'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('  values read as missing: 1 (each is no evidence either way)\n    name: 1 placeholder for a missing value\n');
+    expect(r.stderr).toContain('  rows kept as given, their ID contradicting them: 2 (a claim agreeing with such a row is INCONSISTENT_ID)\n    id: 1 id contradicts the date of birth · 1 id contradicts the sex\n');
+  });
 });
