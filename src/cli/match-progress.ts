@@ -10,6 +10,11 @@
  * - 'index' and 'train' count blocking rules (1 for train), which says little and is not a
  *   ProgressUnit; they are shown in what they work through instead: the prepared rows (from
  *   the 'prepare' event) for 'index', the candidate pairs (from the 'compare' event) for 'train'.
+ * - A streamed run (a given model, or a run too large to hold its candidate pairs) makes and
+ *   compares its pairs window by window, so 'pairs' and 'compare' events alternate — and each
+ *   change of phase ended a line: two lines a window. Once a 'compare' event arrives before the
+ *   pairs are all made, the 'pairs' line stands for both (its time includes the comparisons)
+ *   and the compare events are not shown.
  * The reporter prints only phase names, numbers and units: no record value passes through it.
  */
 import type { MatchProgress } from '../pipeline/match.js';
@@ -36,8 +41,20 @@ const NEXT_PHASE: Readonly<Record<Phase, { phase: Phase; unit: ProgressUnit } | 
 export function matchProgress(reporter: ProgressReporter, given = false): (e: MatchProgress) => void {
   let rows = 0;
   let pairs = 0;
+  let pairsDone = false;
+  let streamed = false;
   return (e) => {
     if (given && e.phase === 'train') return;
+    if (e.phase === 'pairs' && e.final === true) pairsDone = true;
+    if (e.phase === 'compare' && !pairsDone) streamed = true;
+    if (streamed && e.phase === 'compare') {
+      if (e.final === true) {
+        pairs = e.done;
+        const next = given ? NEXT_PHASE.train : NEXT_PHASE.compare;
+        if (next) reporter({ phase: next.phase, done: 0, unit: next.unit });
+      }
+      return;
+    }
     if (e.phase === 'prepare' && e.final === true) rows = e.done;
     if (e.phase === 'compare' && e.final === true) pairs = e.done;
     let event: ProgressEvent;
@@ -50,7 +67,7 @@ export function matchProgress(reporter: ProgressReporter, given = false): (e: Ma
     }
     if (e.final === true) event.final = true;
     reporter(event);
-    const next = e.final !== true ? null : given && e.phase === 'compare' ? NEXT_PHASE.train : NEXT_PHASE[e.phase];
+    const next = e.final !== true || (streamed && e.phase === 'pairs') ? null : given && e.phase === 'compare' ? NEXT_PHASE.train : NEXT_PHASE[e.phase];
     if (next) reporter({ phase: next.phase, done: 0, unit: next.unit });
   };
 }

@@ -4,11 +4,11 @@ import { createProgressReporter } from '../../src/io/progress.js';
 import type { MatchProgress } from '../../src/pipeline/match.js';
 
 /** Feed pipeline events through the adapter into a non-TTY reporter on a fake clock. */
-function render(events: Array<[number, MatchProgress]>): string {
+function render(events: Array<[number, MatchProgress]>, given = false): string {
   let now = 0;
   let out = '';
   const reporter = createProgressReporter({ stream: { write: (s: string) => void (out += s) }, tty: false, now: () => now });
-  const onProgress = matchProgress(reporter);
+  const onProgress = matchProgress(reporter, given);
   for (const [at, e] of events) {
     now = at;
     onProgress(e);
@@ -39,5 +39,27 @@ describe('matchProgress', () => {
       'cluster: 5,000 rows in 20 ms (250,000 rows/s)',
       '',
     ]);
+  });
+
+  it('a streamed run (pairs made and compared window by window) shows one pairs line, not two lines a window', () => {
+    for (const given of [false, true]) {
+      const events: Array<[number, MatchProgress]> = [
+        [1000, { phase: 'prepare', done: 5000, total: 5000, unit: 'rows', final: true }],
+        [1500, { phase: 'index', done: 4, total: 4, unit: 'rules', final: true }],
+      ];
+      for (let w = 1; w <= 5; w++) {
+        events.push([1500 + w * 100, { phase: 'compare', done: w * 1000, unit: 'pairs' }]);
+        events.push([1550 + w * 100, { phase: 'pairs', done: w * 1000, unit: 'pairs' }]);
+      }
+      events.push([2100, { phase: 'pairs', done: 5000, total: 5000, unit: 'pairs', final: true }]);
+      events.push([2100, { phase: 'compare', done: 5000, total: 5000, unit: 'pairs', final: true }]);
+      events.push([2100, { phase: 'train', done: 1, total: 1, unit: 'rules', final: true }]);
+      events.push([2150, { phase: 'score', done: 5000, total: 5000, unit: 'pairs', final: true }]);
+      events.push([2160, { phase: 'cluster', done: 5000, total: 5000, unit: 'rows', final: true }]);
+      const lines = render(events, given).split('\n');
+      expect(lines.filter((l) => l.startsWith('pairs:'))).toEqual(['pairs: 5,000 pairs in 600 ms (8,333 pairs/s)']);
+      expect(lines.filter((l) => l.startsWith('compare:'))).toEqual([]);
+      expect(lines.map((l) => l.split(':')[0])).toEqual(given ? ['prepare', 'index', 'pairs', 'score', 'cluster', ''] : ['prepare', 'index', 'pairs', 'train', 'score', 'cluster', '']);
+    }
   });
 });
