@@ -37,7 +37,7 @@ import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writ
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
 import { ID_SAMPLE_ROWS, loadSchema } from './schema-loading.js';
-import { renameRows, rightColumns } from './right-columns.js';
+import { renameRows, rightColumnNames, rightColumns } from './right-columns.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
 
@@ -54,7 +54,8 @@ ${SCHEMA_OPTIONS_HELP}
                         (e.g. id=so_dinh_danh,name=hoten): the fields not named are read from
                         the same column as on the left, else guessed
       --id-field-right COL
-                        the right file's record-id column (default: --id-field's)
+                        the right file's record-id column (default: --id-field's, else
+                        the one its header's guess reads as a record id)
 ${INPUT_OPTIONS_HELP}
   -o, --out FILE        links: left_row,right_row,weight,probability (default or -: stdout)
       --rejected FILE   rejected rows of both files (default: <out>.rejected.csv, or with the output on
@@ -135,7 +136,8 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       inputFormat: left.source.format,
       strictColumns: left.completeHeader,
     });
-    const rightMap = rightColumns({
+    const rightMap = await rightColumns({
+      sampleColumn: (column) => right!.sampleColumn(column, ID_SAMPLE_ROWS),
       schema: choice.schema,
       idField: choice.idField,
       mapRight: stringOption(values, 'map-right'),
@@ -177,7 +179,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       }
     });
 
-    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', choice.idField), ...R.rejectedEntries(result.rejectedRight, 'right', rightMap.idField)];
+    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', choice.idField), ...R.rejectedEntries(result.rejectedRight, 'right', rightMap.idField).map((e) => ({ ...e, reason: rightColumnNames(e.reason, rightMap, choice.idField) }))];
     const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);
     const accRight = rowAccounting(R.rowsRead, R.rejected.length, result.rejectedRight.length);
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {

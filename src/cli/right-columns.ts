@@ -16,13 +16,17 @@
  *   Parquet; NDJSON's header is the keys of its first records, so there a field left over keeps
  *   its own column and is noted, as a missing schema column of the left file is.
  * The record id: --id-field-right, else the left's record-id column when the right header has
- * it, else the column the guesser reads as a record id; a left run numbered by row has none.
+ * it, else the column the guesser reads as a record id — never a column a field reads, nor one
+ * whose first values are national ID numbers (looksLikeNationalIds); a left run numbered by row
+ * has none. When the left's record-id column is itself a field's column (`--id-field so_cccd`),
+ * the right's is that field's right column: one cell of a renamed row holds both.
  * Guessed columns are printed on stderr like the left file's mapping. Messages name fields,
  * columns and files — never a value.
  */
 import { KhopError } from '../errors.js';
 import type { RecordValues } from '../io/record-types.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
+import { looksLikeNationalIds } from './schema-loading.js';
 import type { Schema } from '../schema.js';
 
 /** The field name the guesser gives a record-id column (schema-loading.ts). */
@@ -40,6 +44,8 @@ export interface RightColumnsRequest {
   readonly label: string;
   /** CSV and Parquet: the header lists every column (a missing one stops the run). */
   readonly strictColumns: boolean;
+  /** The first values of a right column (InputFile.sampleColumn); absent: not looked at. */
+  readonly sampleColumn?: (column: string) => Promise<readonly unknown[]>;
 }
 
 export interface RightColumns {
@@ -54,7 +60,7 @@ export interface RightColumns {
 }
 
 /** Resolve the right file's columns (see the file header). @throws KhopError (exit code 2). */
-export function rightColumns(req: RightColumnsRequest): RightColumns {
+export async function rightColumns(req: RightColumnsRequest): Promise<RightColumns> {
   const have = new Set(req.headers);
   const fields = req.schema.fields;
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -63,7 +69,13 @@ export function rightColumns(req: RightColumnsRequest): RightColumns {
   const from = new Map<string, 'map' | 'same' | 'guessed'>();
 
   if (req.mapRight !== undefined) {
-    const mapping = parseMapArgument(req.mapRight, req.headers);
+    let mapping: ReturnType<typeof parseMapArgument>;
+    try {
+      mapping = parseMapArgument(req.mapRight, req.headers);
+    } catch (e) {
+      if (e instanceof KhopError) throw new KhopError(e.code, `--map-right (the header of ${req.label}): ${e.message}`, { details: e.details ?? {}, cause: e });
+      throw e;
+    }
     const unknown = Object.keys(mapping).filter((name) => !byName.has(name));
     if (unknown.length > 0) {
       throw new KhopError(
@@ -76,8 +88,9 @@ export function rightColumns(req: RightColumnsRequest): RightColumns {
       from.set(name, 'map');
     }
   }
+  const mapped = new Set(columns.values());
   for (const f of fields) {
-    if (!from.has(f.name) && have.has(f.column)) {
+    if (!from.has(f.name) && have.has(f.column) && !mapped.has(f.column)) {
       columns.set(f.column, f.column);
       from.set(f.name, 'same');
     }
@@ -115,7 +128,7 @@ export function rightColumns(req: RightColumnsRequest): RightColumns {
     lines.push(`  note: not in the first records of ${req.label}: ${list}`);
   }
 
-  const idField = rightIdField(req, have);
+  const idField = await rightIdField(req, have, columns, fields);
   let renamed = idField !== req.idField;
   for (const [left, right] of columns) if (left !== right) renamed = true;
   if (renamed) {
@@ -130,20 +143,30 @@ export function rightColumns(req: RightColumnsRequest): RightColumns {
   return { columns, idField, renamed, notes: lines };
 }
 
-function rightIdField(req: RightColumnsRequest, have: ReadonlySet<string>): string | undefined {
-  if (req.idFieldRight !== undefined) {
-    if (req.idField === undefined) {
-      throw new KhopError('INVALID_ARGUMENT', '--id-field-right needs a record-id column on the left too: give --id-field');
+async function rightIdField(req: RightColumnsRequest, have: ReadonlySet<string>, columns: ReadonlyMap<string, string>, fields: Schema['fields']): Promise<string | undefined> {
+  if (req.idFieldRight !== undefined && req.idField === undefined) {
+    throw new KhopError('INVALID_ARGUMENT', '--id-field-right needs a record-id column on the left too: give --id-field');
+  }
+  // The left's record id is a field's column: the right's is that field's right column.
+  const shared = req.idField === undefined ? undefined : fields.find((f) => f.column === req.idField);
+  if (shared !== undefined) {
+    const col = columns.get(shared.column)!;
+    if (req.idFieldRight !== undefined && req.idFieldRight !== col) {
+      throw new KhopError('INVALID_ARGUMENT', `--id-field-right: the left's record-id column "${req.idField}" is also the column of the field "${shared.name}", so the right's must be that field's column "${col}"`);
     }
+    return col;
+  }
+  if (req.idFieldRight !== undefined) {
     if (req.strictColumns && !have.has(req.idFieldRight)) {
       throw new KhopError('INVALID_ARGUMENT', `--id-field-right: column "${req.idFieldRight}" is not in the header of ${req.label}`);
     }
     return req.idFieldRight;
   }
-  if (req.idField === undefined || have.has(req.idField) || !req.strictColumns) return req.idField;
-  const guessed = valueLikeHeaderPositions(req.headers).length > 0 ? [] : suggestColumnMapping(req.headers).filter((s) => s.field === RECORD_ID_FIELD);
-  if (guessed.length === 1) return guessed[0]!.header;
-  throw new KhopError('INVALID_ARGUMENT', `record id: column "${req.idField}" is not in the header of ${req.label}; name the right file's record-id column with --id-field-right`);
+  const used = new Set(columns.values());
+  if (req.idField === undefined || ((have.has(req.idField) || !req.strictColumns) && !used.has(req.idField))) return req.idField;
+  const guessed = valueLikeHeaderPositions(req.headers).length > 0 ? [] : suggestColumnMapping(req.headers).filter((s) => s.field === RECORD_ID_FIELD && !used.has(s.header));
+  if (guessed.length === 1 && (req.sampleColumn === undefined || !looksLikeNationalIds(await req.sampleColumn(guessed[0]!.header)))) return guessed[0]!.header;
+  throw new KhopError('INVALID_ARGUMENT', `record id: column "${req.idField}" is not in the header of ${req.label}${used.has(req.idField) ? ' as a record id (a field reads it)' : ''}; name the right file's record-id column with --id-field-right`);
 }
 
 /**
@@ -157,10 +180,28 @@ export async function* renameRows(rows: AsyncIterable<RecordValues>, map: RightC
     return;
   }
   const pairs = [...map.columns];
-  if (leftIdField !== undefined && map.idField !== undefined) pairs.push([leftIdField, map.idField]);
+  // A record-id column that is not a field's (when it is, the field's pair fills it).
+  if (leftIdField !== undefined && map.idField !== undefined && !map.columns.has(leftIdField)) pairs.push([leftIdField, map.idField]);
   for await (const values of rows) {
-    const out: Record<string, unknown> = {};
+    // No prototype: a column named __proto__ is an ordinary property, as the readers make it.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const [to, fromColumn] of pairs) if (Object.hasOwn(values, fromColumn)) out[to] = values[fromColumn];
     yield out as RecordValues;
   }
+}
+
+/**
+ * A right row's rejection reason with the right file's column names: the pipeline read the
+ * renamed row, so its reasons name the schema's (left) columns — `column "stt"` for the right
+ * file's `ma`.
+ */
+export function rightColumnNames(reason: string, map: RightColumns, leftIdField: string | undefined): string {
+  if (!map.renamed) return reason;
+  const names = new Map<string, string>();
+  for (const [left, right] of map.columns) if (left !== right) names.set(left, right);
+  if (leftIdField !== undefined && map.idField !== undefined && leftIdField !== map.idField && !map.columns.has(leftIdField)) names.set(leftIdField, map.idField);
+  return reason.replace(/column "((?:[^"\\]|\\.)*)"/g, (whole, name: string) => {
+    const to = names.get(name);
+    return to === undefined ? whole : `column "${to}"`;
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renameRows, rightColumns, type RightColumnsRequest } from '../../src/cli/right-columns.js';
+import { renameRows, rightColumnNames, rightColumns, type RightColumnsRequest } from '../../src/cli/right-columns.js';
 import { defineSchema } from '../../src/schema.js';
 import { isKhopError } from '../../src/errors.js';
 
@@ -18,8 +18,8 @@ async function* of<T>(xs: T[]): AsyncGenerator<T> {
 }
 
 describe('rightColumns', () => {
-  it('reads a field from the same column, else the right header\'s one column of its kind', () => {
-    const m = rightColumns(req(['so_cccd', 'hoten', 'ngaysinh', 'ghi_chu']));
+  it('reads a field from the same column, else the right header\'s one column of its kind', async () => {
+    const m = await rightColumns(req(['so_cccd', 'hoten', 'ngaysinh', 'ghi_chu']));
     expect([...m.columns]).toEqual([
       ['so_cccd', 'so_cccd'],
       ['ho_ten', 'hoten'],
@@ -30,7 +30,7 @@ describe('rightColumns', () => {
   });
 
   it('passes rows through when the right header has every column', async () => {
-    const m = rightColumns(req(['ngay_sinh', 'ho_ten', 'so_cccd']));
+    const m = await rightColumns(req(['ngay_sinh', 'ho_ten', 'so_cccd']));
     expect(m.renamed).toBe(false);
     expect(m.notes).toEqual([]);
     const row = { so_cccd: '001090012345', ho_ten: 'An', ngay_sinh: '1990' };
@@ -38,16 +38,16 @@ describe('rightColumns', () => {
     expect(out[0]).toBe(row);
   });
 
-  it('does not guess between two columns of one kind, nor for two fields of one kind', () => {
+  it('does not guess between two columns of one kind, nor for two fields of one kind', async () => {
     // ngay_sinh_cha (a father's birth date) is a look-alike the guesser gives no field: the
     // date of birth is ngaysinh.
-    expect(rightColumns(req(['so_cccd', 'hoten', 'ngay_sinh_cha', 'ngaysinh'])).columns.get('ngay_sinh')).toBe('ngaysinh');
+    expect((await rightColumns(req(['so_cccd', 'hoten', 'ngay_sinh_cha', 'ngaysinh']))).columns.get('ngay_sinh')).toBe('ngaysinh');
     const twoDates = defineSchema({ ngay_sinh: { kind: 'date' }, ngay_cap: { kind: 'date' }, ho_ten: { kind: 'personName' } });
-    expect(() => rightColumns({ ...req(['ngaysinh', 'ngay', 'ho_ten']), schema: twoDates })).toThrow(/columns not in the header of r\.csv: "ngay_sinh" \(field "ngay_sinh"\), "ngay_cap" \(field "ngay_cap"\); name the right file's columns with --map-right/);
+    await expect(rightColumns({ ...req(['ngaysinh', 'ngay', 'ho_ten']), schema: twoDates })).rejects.toThrow(/columns not in the header of r\.csv: "ngay_sinh" \(field "ngay_sinh"\), "ngay_cap" \(field "ngay_cap"\); name the right file's columns with --map-right/);
   });
 
   it('renames the right rows to the schema columns (and the record id to the left\'s column)', async () => {
-    const m = rightColumns(req(['ma', 'so_dinh_danh', 'hoten', 'ngaysinh'], { idField: 'stt', idFieldRight: 'ma' }));
+    const m = await rightColumns(req(['ma', 'so_dinh_danh', 'hoten', 'ngaysinh'], { idField: 'stt', idFieldRight: 'ma' }));
     expect(m.idField).toBe('ma');
     const out = await collect(renameRows(of([{ ma: 'R1', so_dinh_danh: '001090012345', hoten: 'Lê An', ngaysinh: '1990-01-02', other: 'x' }, { ma: 'R2', hoten: '' }]), m, 'stt'));
     expect(out).toEqual([
@@ -56,14 +56,44 @@ describe('rightColumns', () => {
     ]);
   });
 
-  it('keeps a column missing from the first NDJSON records, with a note, rather than stopping', () => {
-    const m = rightColumns(req(['so_cccd', 'ho_ten'], { strictColumns: false }));
+  it('keeps a column missing from the first NDJSON records, with a note, rather than stopping', async () => {
+    const m = await rightColumns(req(['so_cccd', 'ho_ten'], { strictColumns: false }));
     expect(m.columns.get('ngay_sinh')).toBe('ngay_sinh');
     expect(m.notes.join('\n')).toContain('not in the first records of r.csv: "ngay_sinh" (field "ngay_sinh")');
   });
 
-  it('takes the right file\'s guessed record-id column when the left\'s is not in its header', () => {
-    expect(rightColumns(req(['stt', 'so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'ma_ho_so' })).idField).toBe('stt');
-    expect(() => rightColumns(req(['so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'ma_ho_so' }))).toThrow(/--id-field-right/);
+  it('takes the right file\'s guessed record-id column when the left\'s is not in its header', async () => {
+    expect((await rightColumns(req(['stt', 'so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'ma_ho_so' }))).idField).toBe('stt');
+    await expect(rightColumns(req(['so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'ma_ho_so' }))).rejects.toThrow(/--id-field-right/);
   });
+
+  it('never takes a column a field reads as the record id, nor one holding ID numbers', async () => {
+    const withId = defineSchema({ id: { kind: 'nationalId', column: 'so_cccd' }, name: { kind: 'personName', column: 'ho_ten' } });
+    // --map-right gives `id` to the ID field: it is not also guessed as the record id.
+    await expect(rightColumns({ ...req(['id', 'ho_ten']), schema: withId, idField: 'stt', mapRight: 'id=id' })).rejects.toThrow(/record id: column "stt" is not in the header of r\.csv; name the right file's record-id column with --id-field-right/);
+    // A guessed record-id column whose first values are CCCD numbers is not taken either.
+    await expect(rightColumns({ ...req(['so_cccd', 'ho_ten', 'uid']), schema: withId, idField: 'stt', sampleColumn: async () => ['001090012345', '079185000111'] })).rejects.toThrow(/--id-field-right/);
+    expect((await rightColumns({ ...req(['so_cccd', 'ho_ten', 'uid']), schema: withId, idField: 'stt', sampleColumn: async () => ['1', '2'] })).idField).toBe('uid');
+  });
+
+  it("a left record-id column that is a field's column: the right's is that field's column, never a second value over it", async () => {
+    const m = await rightColumns(req(['so_dinh_danh', 'ho_ten', 'ngay_sinh', 'ma'], { idField: 'so_cccd' }));
+    expect(m.idField).toBe('so_dinh_danh');
+    const out = await collect(renameRows(of([{ so_dinh_danh: '001090012345', ho_ten: 'An', ngay_sinh: '1990', ma: 'R1' }]), m, 'so_cccd'));
+    expect(out).toEqual([Object.assign(Object.create(null), { so_cccd: '001090012345', ho_ten: 'An', ngay_sinh: '1990' })]);
+    await expect(rightColumns(req(['so_dinh_danh', 'ho_ten', 'ngay_sinh', 'ma'], { idField: 'so_cccd', idFieldRight: 'ma' }))).rejects.toThrow(/--id-field-right: the left's record-id column "so_cccd" is also the column of the field "so_cccd", so the right's must be that field's column "so_dinh_danh"/);
+  });
+
+  it('reads a field from its own column name only when --map-right gave that column to no other field', async () => {
+    const ids = defineSchema({ id: { kind: 'nationalId', column: 'so_cccd' }, oldId: { kind: 'nationalId', column: 'so_cmnd' }, name: { kind: 'personName', column: 'ho_ten' } });
+    const m = await rightColumns({ ...req(['so_cmnd', 'cmnd_cu', 'hoten']), schema: ids, mapRight: 'id=so_cmnd' });
+    expect([...m.columns]).toEqual([['so_cccd', 'so_cmnd'], ['so_cmnd', 'cmnd_cu'], ['ho_ten', 'hoten']]);
+  });
+
+  it("rejection reasons of right rows name the right file's columns", async () => {
+    const m = await rightColumns(req(['ma', 'so_dinh_danh', 'hoten', 'ngaysinh'], { idField: 'stt', idFieldRight: 'ma' }));
+    expect(rightColumnNames('the record id column "stt" has no usable value', m, 'stt')).toBe('the record id column "ma" has no usable value');
+    expect(rightColumnNames('the record id (column "stt") is that of row 3; column "ho_ten" holds a number', m, 'stt')).toBe('the record id (column "ma") is that of row 3; column "hoten" holds a number');
+  });
+
 });
