@@ -244,10 +244,10 @@ function unionOrdered(
  * kept apart when they share no key.
  */
 class ClusterKeys {
-  /** root → its key (NaN: none); the smallest when it has several. */
+  /** root → its key (NaN: none); for a cluster of several keys, one of them. */
   private readonly first: Float64Array;
-  /** root → its other keys, ascending (only for clusters joined by a vouched pair). */
-  private readonly more = new Map<number, number[]>();
+  /** root → all its keys, for the clusters a vouched pair joined with two or more. */
+  private readonly sets = new Map<number, Set<number>>();
 
   constructor(key: Float64Array, n: number) {
     this.first = Float64Array.from(key.subarray(0, n));
@@ -259,55 +259,40 @@ class ClusterKeys {
     const kb = this.first[rb]!;
     // NaN !== NaN, so test "both keyed" explicitly.
     if (ka !== ka || kb !== kb || ka === kb) return false;
-    const xa = this.more.get(ra);
-    const xb = this.more.get(rb);
-    if (xa === undefined && xb === undefined) return true;
-    const a = this.all(ra);
-    return !this.all(rb).some((k) => a.includes(k));
+    const sa = this.sets.get(ra);
+    const sb = this.sets.get(rb);
+    if (sa === undefined && sb === undefined) return true;
+    if (sa === undefined) return !sb!.has(ka);
+    if (sb === undefined) return !sa.has(kb);
+    // The smaller set against the larger: O(min) a check.
+    const [small, large] = sa.size <= sb.size ? [sa, sb] : [sb, sa];
+    for (const k of small) if (large.has(k)) return false;
+    return true;
   }
 
   /** Clusters ra and rb became one, rooted at r: it holds the keys of both. */
   merged(ra: number, rb: number, r: number): void {
     const ka = this.first[ra]!;
     const kb = this.first[rb]!;
-    if (kb !== kb || ka === kb) {
-      if (this.more.has(rb)) this.join(ra, rb, r);
-      else this.move(ra, r);
+    const sa = this.sets.get(ra);
+    const sb = this.sets.get(rb);
+    this.sets.delete(ra);
+    this.sets.delete(rb);
+    if (ka !== ka || kb !== kb || (ka === kb && sa === undefined && sb === undefined)) {
+      // At most one side keyed, or both the one same key: r keeps the keyed side's keys.
+      const keyed = ka === ka;
+      this.first[r] = keyed ? ka : kb;
+      const set = keyed ? sa : sb;
+      if (set !== undefined) this.sets.set(r, set);
       return;
     }
-    if (ka !== ka) {
-      this.move(rb, r);
-      return;
-    }
-    this.join(ra, rb, r);
-  }
-
-  private all(root: number): number[] {
-    const x = this.more.get(root);
-    return x === undefined ? [this.first[root]!] : [this.first[root]!, ...x];
-  }
-
-  /** r takes the keys of `from` (the other cluster has none, or only the same one). */
-  private move(from: number, r: number): void {
-    if (from === r) return;
-    this.first[r] = this.first[from]!;
-    const x = this.more.get(from);
-    this.more.delete(from);
-    if (x !== undefined) this.more.set(r, x);
-    else this.more.delete(r);
-  }
-
-  /** r takes the union of both clusters' keys. */
-  private join(ra: number, rb: number, r: number): void {
-    const set = [...new Set([...this.all(ra), ...this.all(rb)].filter((k) => k === k))].sort((x, y) => x - y);
-    this.more.delete(ra);
-    this.more.delete(rb);
-    if (set.length === 0) {
-      this.first[r] = NaN;
-      return;
-    }
-    this.first[r] = set[0]!;
-    if (set.length > 1) this.more.set(r, set.slice(1));
+    // Both keyed: the union, the smaller added into the larger (each key moves O(log n) times).
+    let large = sa ?? new Set([ka]);
+    let small = sb ?? new Set([kb]);
+    if (large.size < small.size) [large, small] = [small, large];
+    for (const k of small) large.add(k);
+    this.first[r] = ka;
+    if (large.size > 1) this.sets.set(r, large);
   }
 }
 
