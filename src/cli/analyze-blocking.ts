@@ -66,7 +66,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
   const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
   try {
     const choice = await loadSchema({
-      sampleColumn: (column) => input.sampleColumn(column, ID_SAMPLE_ROWS),
+      ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),

@@ -117,7 +117,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
   try {
     const choice = await loadSchema({
-      sampleColumn: (column) => input.sampleColumn(column, ID_SAMPLE_ROWS),
+      ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath,
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),

@@ -123,6 +123,14 @@ export class InputFile {
    * the input itself is not consumed (loadSchema's sampleColumn). Standard input cannot be read
    * twice: none ([]). A reader error gives none too: the input's own read reports it.
    */
+  /**
+   * loadSchema's sampling options for this input: a sampler of its columns, or — standard
+   * input, which cannot be read twice — `unsampled` (loadSchema then says what it could not check).
+   */
+  schemaSampling(rows: number): { sampleColumn: (column: string) => Promise<unknown[]> } | { unsampled: true } {
+    return this.reopen === null ? { unsampled: true } : { sampleColumn: (column) => this.sampleColumn(column, rows) };
+  }
+
   async sampleColumn(column: string, rows: number): Promise<unknown[]> {
     if (this.reopen === null) return [];
     const out: unknown[] = [];

@@ -127,7 +127,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   try {
     right = await InputFile.openArgument(positionals[1]!, ctx, ctx.progress, inputReadOptions(values));
     const choice = await loadSchema({
-      sampleColumn: (column) => left.sampleColumn(column, ID_SAMPLE_ROWS),
+      ...left.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath,
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),

@@ -43,6 +43,7 @@ export function matchProgress(reporter: ProgressReporter, given = false): (e: Ma
   let pairs = 0;
   let pairsDone = false;
   let streamed = false;
+  let pairsShown = 0;
   return (e) => {
     if (given && e.phase === 'train') return;
     if (e.phase === 'pairs' && e.final === true) pairsDone = true;
@@ -54,6 +55,12 @@ export function matchProgress(reporter: ProgressReporter, given = false): (e: Ma
         if (next) reporter({ phase: next.phase, done: 0, unit: next.unit });
       }
       return;
+    }
+    // Streamed training reads the candidates more than once (counting, EM, evidence): the
+    // pairs line counts up to the most seen, not back down on each pass.
+    if (streamed && e.phase === 'pairs' && e.final !== true) {
+      if (e.done <= pairsShown) return;
+      pairsShown = e.done;
     }
     if (e.phase === 'prepare' && e.final === true) rows = e.done;
     if (e.phase === 'compare' && e.final === true) pairs = e.done;

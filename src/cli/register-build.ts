@@ -114,7 +114,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
   try {
     const choice = await loadSchema({
-      sampleColumn: (column) => input.sampleColumn(column, ID_SAMPLE_ROWS),
+      ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
       map: stringOption(values, 'map'),
       idField: stringOption(values, 'id-field'),

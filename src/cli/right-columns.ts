@@ -61,6 +61,7 @@ export interface RightColumns {
 
 /** Resolve the right file's columns (see the file header). @throws KhopError (exit code 2). */
 export async function rightColumns(req: RightColumnsRequest): Promise<RightColumns> {
+  if (req.headers.length === 0 && req.strictColumns) throw new KhopError('INVALID_INPUT', `${req.label} has no columns (an empty file?)`);
   const have = new Set(req.headers);
   const fields = req.schema.fields;
   const byName = new Map(fields.map((f) => [f.name, f]));

@@ -80,7 +80,7 @@ export function issueLines(issues: ValueIssues): string[] {
     if (rows.length === 0) continue;
     const width = Math.max(...rows.map(([f]) => f.length));
     lines.push(
-      kept ? `  rows kept as given, their ID contradicting them: ${formatCount(total)} (a claim agreeing with such a row is INCONSISTENT_ID)` : `  values read as missing: ${formatCount(total)} (each is no evidence either way)`,
+      kept ? `  ID contradictions in rows kept as given: ${formatCount(total)} (a claim agreeing with such a row is INCONSISTENT_ID)` : `  values read as missing: ${formatCount(total)} (each is no evidence either way)`,
       ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`),
     );
   }
@@ -89,7 +89,7 @@ export function issueLines(issues: ValueIssues): string[] {
 
 /** The same as report summary rows: one per field. */
 export function issueSummaryRows(issues: ValueIssues): Array<{ label: string; value: string }> {
-  return [...issueRows(issues).rows.map(([f, v]) => ({ label: `values read as missing: ${f}`, value: v })), ...issueRows(issues, true).rows.map(([f, v]) => ({ label: `rows kept as given, their ID contradicting them: ${f}`, value: v }))];
+  return [...issueRows(issues).rows.map(([f, v]) => ({ label: `values read as missing: ${f}`, value: v })), ...issueRows(issues, true).rows.map(([f, v]) => ({ label: `ID contradictions in rows kept as given: ${f}`, value: v }))];
 }
 
 /** "label: value" lines, labels padded to one column. */

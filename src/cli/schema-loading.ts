@@ -96,6 +96,8 @@ export interface SchemaRequest {
    * the file header). Default: values are not looked at.
    */
   readonly sampleColumn?: (column: string) => Promise<readonly unknown[]>;
+  /** The input could not be sampled (standard input): a guessed record id is noted as unchecked. */
+  readonly unsampled?: boolean;
 }
 
 /** Rows a guessed record-id column's values are sampled from. */
@@ -154,7 +156,7 @@ async function idColumnsHoldingIds(req: SchemaRequest): Promise<ReadonlySet<stri
   const suggestions = suggestColumnMapping(req.headers);
   if (suggestions.some((s) => s.kind === 'nationalId' && s.field !== null && s.header !== req.idField && req.reserved?.find((r) => r.column === s.header) === undefined)) return new Set();
   for (const s of suggestions) {
-    if (s.field !== RECORD_ID_FIELD || s.header === req.idField || req.reserved?.some((r) => r.column === s.header)) continue;
+    if (!isRecordIdLike(s, suggestions) || s.header === req.idField || req.reserved?.some((r) => r.column === s.header)) continue;
     if (looksLikeNationalIds(await req.sampleColumn(s.header))) return new Set([s.header]);
   }
   return new Set();
@@ -206,6 +208,11 @@ function fromMap(map: string, req: SchemaRequest): SchemaChoice {
   return { schema, idField: req.idField, notes: ['column mapping (from --map):', ...lines, ...idLine(req.idField, false, req.positionalId)] };
 }
 
+/** A column the guesser reads as a record id, or as a look-alike of one (`id` beside `stt`). */
+function isRecordIdLike(s: ColumnSuggestion, all: readonly ColumnSuggestion[]): boolean {
+  return s.field === RECORD_ID_FIELD || (s.field === null && s.sameAs !== undefined && all[s.sameAs - 1]?.field === RECORD_ID_FIELD);
+}
+
 function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaChoice {
   const valueLike = valueLikeHeaderPositions(req.headers);
   if (valueLike.length > 0) {
@@ -223,12 +230,14 @@ function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaC
       lines.push(mappingLine(s.header, reserved.use));
       continue;
     }
-    if (s.field === RECORD_ID_FIELD && idNumbers.has(s.header) && definition['id'] === undefined) {
+    if (idNumbers.has(s.header) && isRecordIdLike(s, suggestions) && definition['id'] === undefined) {
       definition['id'] = { kind: 'nationalId', column: s.header };
       lines.push(mappingLine(s.header, 'id (nationalId) (its values are ID numbers, not record ids)'));
       continue;
     }
-    if (s.field === RECORD_ID_FIELD) {
+    // `id,stt` with `id` holding ID numbers: the look-alike `stt` is the record id after all.
+    const recordIdAfterAll = s.field === null && s.sameAs !== undefined && idNumbers.has(suggestions[s.sameAs - 1]!.header);
+    if (s.field === RECORD_ID_FIELD || recordIdAfterAll) {
       if (idField === undefined && req.noGuessedId !== undefined) lines.push(mappingLine(s.header, `not used (${req.noGuessedId})`));
       else if (idField === undefined) {
         idField = s.header;
@@ -246,6 +255,10 @@ function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaC
   if (Object.keys(definition).length === 0) {
     throw new KhopError('INVALID_SCHEMA', `no column of ${req.inputLabel} was recognised as a person field; give --map or --schema`);
   }
+  const unchecked: string[] = [];
+  if (idGuessed && req.unsampled === true && !Object.values(definition).some((f) => f.kind === 'nationalId')) {
+    unchecked.push(`  note: ${req.inputLabel} is not read twice, so the values of "${idField}" were not checked: if it holds ID numbers, give --map id=${idField},… (or the file's name instead of -)`);
+  }
   let schema: Schema;
   try {
     schema = defineSchema(definition);
@@ -256,7 +269,7 @@ function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaC
   return {
     schema,
     idField,
-    notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed, req.positionalId)],
+    notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed, req.positionalId), ...unchecked],
   };
 }
 

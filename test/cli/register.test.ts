@@ -344,6 +344,6 @@ describe('values read as missing, in the summaries', () => {
     const r = await cli(['register', 'build', 'contra.csv', '-o', 'contra.khop'], t.dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('  values read as missing: 1 (each is no evidence either way)\n    name: 1 placeholder for a missing value\n');
-    expect(r.stderr).toContain('  rows kept as given, their ID contradicting them: 2 (a claim agreeing with such a row is INCONSISTENT_ID)\n    id: 1 id contradicts the date of birth · 1 id contradicts the sex\n');
+    expect(r.stderr).toContain('  ID contradictions in rows kept as given: 2 (a claim agreeing with such a row is INCONSISTENT_ID)\n    id: 1 id contradicts the date of birth · 1 id contradicts the sex\n');
   });
 });

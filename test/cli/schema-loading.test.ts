@@ -84,6 +84,13 @@ describe('loadSchema', () => {
     // --id-field names it: the user's word wins.
     const named = await loadSchema({ headers: header, inputLabel: 'x.csv', strictColumns: true, idField: 'id', sampleColumn: sample(ids) });
     expect([named.idField, named.schema.fields.some((f) => f.kind === 'nationalId')]).toEqual(['id', false]);
+    // Beside another record-id look-alike, in either order: the one holding ID numbers is the
+    // ID field, the other the record id.
+    const bySample = async (column: string) => (column === 'id' ? ids : people.map((_, i) => String(i + 1)));
+    for (const headers of [['id', 'stt', 'ho_ten'], ['stt', 'id', 'ho_ten']]) {
+      const two = await loadSchema({ headers, inputLabel: 'x.csv', strictColumns: true, sampleColumn: bySample });
+      expect([two.idField, two.schema.fields.map((f) => `${f.name}:${f.column}`)]).toEqual(['stt', ['id:id', 'name:ho_ten']]);
+    }
     // A keyed register guesses no record id: such a column is its ID field, not unused.
     const keyed = await loadSchema({ headers: header, inputLabel: 'x.csv', strictColumns: true, noGuessedId: 'keyed', sampleColumn: sample(ids) });
     expect(keyed.schema.fields[0]!.kind).toBe('nationalId');

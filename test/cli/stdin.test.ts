@@ -41,6 +41,11 @@ describe('an input of - reads standard input', () => {
     const b = await cli(['dedupe', '-', '-o', 'nd-stdin.csv', '-q'], t.dir, nd, 100);
     expect([a.code, b.code, b.stderr]).toEqual([0, 0, '']);
     expect(text('nd-stdin.csv')).toBe(text('nd-file.csv'));
+    // The same NDJSON in UTF-16 (LE, with its byte-order mark) is NDJSON too.
+    const u16 = Buffer.from('\ufeff' + nd, 'utf16le');
+    const c = await cli(['dedupe', '-', '-o', 'nd-u16.csv', '-q'], t.dir, u16, 333);
+    expect([c.code, c.stderr]).toEqual([0, '']);
+    expect(text('nd-u16.csv')).toBe(text('nd-file.csv'));
   });
 
   it('register build and authenticate: a register built from standard input gives the verdicts of one built from the file, for claims from standard input', async () => {
@@ -64,10 +69,19 @@ describe('an input of - reads standard input', () => {
     const b = await cli(['link', 'dan_cu.csv', '-', '-o', 'l-stdin.csv', '-q', '--rejected', 'l-stdin.rej.csv'], t.dir, file('dan_cu.csv'));
     expect([a.code, b.code, b.stderr]).toEqual([1, 1, '']);
     expect(text('l-stdin.csv')).toBe(text('l-file.csv'));
+    const empty = await cli(['link', 'dan_cu.csv', '-', '-o', 'l-empty.csv'], t.dir, '');
+    expect([empty.code, empty.stderr.split('\n').filter((l) => l.startsWith('khop: error'))]).toEqual([2, ['khop: error: stdin has no columns (an empty file?)']]);
     const both = await cli(['link', '-', '-', '-o', 'l-both.csv'], t.dir, file('dan_cu.csv'));
     expect(both.code).toBe(2);
     expect(both.stderr).toBe('khop: error: input -: standard input is read once; give only one input as -\n');
     expect(existsSync(join(t.dir, 'l-both.csv'))).toBe(false);
+  });
+
+  it('notes that a guessed record-id column from standard input was not checked for ID numbers', async () => {
+    const people = [...generatePopulation({ size: 60, seed: 9, duplicateRate: 0 })];
+    const csv = ['id,ho_ten,ngay_sinh', ...people.map((p) => [p.id, `"${p.fullName}"`, p.dob].join(','))].join('\n') + '\n';
+    const r = await cli(['dedupe', '-', '-o', 'note.csv'], t.dir, csv);
+    expect(r.stderr).toContain('  id                 → record id (recognised; override with --id-field)\n  note: stdin is not read twice, so the values of "id" were not checked: if it holds ID numbers, give --map id=id,… (or the file\'s name instead of -)\n');
   });
 
   it('refuses Parquet on standard input, and - where no standard input is given', async () => {

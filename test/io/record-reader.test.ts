@@ -54,6 +54,23 @@ describe('format detection', () => {
     expect(formatFromContent(utf8('\ufeff \n{"a":1}'))).toBe('ndjson');
     expect(formatFromContent(utf8('a,b'))).toBe('csv');
     expect(formatFromContent(new Uint8Array(0))).toBe('csv');
+    // UTF-16, by its byte-order mark or the encoding given (the format of standard input comes from here).
+    const utf16 = (s: string, le: boolean, bom: boolean) => {
+      const text = (bom ? '\ufeff' : '') + s;
+      const out = new Uint8Array(text.length * 2);
+      for (let i = 0; i < text.length; i++) {
+        const u = text.charCodeAt(i);
+        out[2 * i + (le ? 0 : 1)] = u & 0xff;
+        out[2 * i + (le ? 1 : 0)] = u >> 8;
+      }
+      return out;
+    };
+    for (const le of [true, false]) {
+      expect(formatFromContent(utf16(' \n{"a":1}', le, true))).toBe('ndjson');
+      expect(formatFromContent(utf16('{"a":1}', le, false), le ? 'utf-16le' : 'utf-16be')).toBe('ndjson');
+      expect(formatFromContent(utf16('ho_ten,ngay_sinh', le, true))).toBe('csv');
+      expect(() => formatFromContent(utf16('[{"a":1}]', le, true))).toThrow(/JSON array/);
+    }
     expect(() => formatFromContent(utf8(' [1]'))).toThrow(/JSON array/);
   });
 });
