@@ -119,11 +119,6 @@ export class InputFile {
   }
 
   /**
-   * The first values of `column`, from up to `rows` rows, read by a second reader of the file —
-   * the input itself is not consumed (loadSchema's sampleColumn). Standard input cannot be read
-   * twice: none ([]). A reader error gives none too: the input's own read reports it.
-   */
-  /**
    * loadSchema's sampling options for this input: a sampler of its columns, or — standard
    * input, which cannot be read twice — `unsampled` (loadSchema then says what it could not check).
    */
@@ -131,6 +126,11 @@ export class InputFile {
     return this.reopen === null ? { unsampled: true } : { sampleColumn: (column) => this.sampleColumn(column, rows) };
   }
 
+  /**
+   * The first values of `column`, from up to `rows` rows, read by a second reader of the file —
+   * the input itself is not consumed (loadSchema's sampleColumn). Standard input cannot be read
+   * twice: none ([]). A reader error gives none too: the input's own read reports it.
+   */
   async sampleColumn(column: string, rows: number): Promise<unknown[]> {
     if (this.reopen === null) return [];
     const out: unknown[] = [];
