@@ -140,6 +140,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       sampleColumn: (column) => right!.sampleColumn(column, ID_SAMPLE_ROWS),
       schema: choice.schema,
       idField: choice.idField,
+      idGuessed: choice.idGuessed === true,
       mapRight: stringOption(values, 'map-right'),
       idFieldRight: stringOption(values, 'id-field-right'),
       headers: right.headers,
@@ -148,6 +149,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     });
     for (const line of choice.notes) ctx.info(line);
     for (const line of rightMap.notes) ctx.info(line);
+    const leftId = rightMap.dropLeftId ? undefined : choice.idField;
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
     if (threads !== undefined) options.threads = threads;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
@@ -155,9 +157,9 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (model !== undefined) options.model = model;
     if (blocking.rules !== undefined) options.blocking = blocking.rules;
     options.maxBlockSize = blocking.maxBlockSize;
-    if (choice.idField !== undefined) options.idField = choice.idField;
+    if (leftId !== undefined) options.idField = leftId;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
-    const result = await link(left.rows(choice.idField), renameRows(right.rows(rightMap.idField), rightMap, choice.idField), options);
+    const result = await link(left.rows(leftId), renameRows(right.rows(rightMap.idField), rightMap, leftId), options);
     ctx.progress.end();
     await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
 
@@ -179,7 +181,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       }
     });
 
-    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', choice.idField), ...R.rejectedEntries(result.rejectedRight, 'right', rightMap.idField).map((e) => ({ ...e, reason: rightColumnNames(e.reason, rightMap, choice.idField) }))];
+    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', leftId), ...R.rejectedEntries(result.rejectedRight, 'right', rightMap.idField).map((e) => ({ ...e, reason: rightColumnNames(e.reason, rightMap, leftId) }))];
     const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);
     const accRight = rowAccounting(R.rowsRead, R.rejected.length, result.rejectedRight.length);
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {

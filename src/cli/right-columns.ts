@@ -36,6 +36,8 @@ export interface RightColumnsRequest {
   readonly schema: Schema;
   /** The left file's record-id column (--id-field or guessed); undefined: row numbers. */
   readonly idField: string | undefined;
+  /** The left's record-id column was guessed: without a counterpart, both sides go by row number. */
+  readonly idGuessed?: boolean;
   /** --map-right argument. */
   readonly mapRight?: string | undefined;
   /** --id-field-right column. */
@@ -53,6 +55,8 @@ export interface RightColumns {
   readonly columns: ReadonlyMap<string, string>;
   /** The right file's record-id column (undefined: none, as on the left). */
   readonly idField: string | undefined;
+  /** The left's guessed record-id column has no counterpart on the right: neither side uses one. */
+  readonly dropLeftId: boolean;
   /** False when every field and the id are read from the same column names as on the left. */
   readonly renamed: boolean;
   /** Lines for stderr. */
@@ -112,6 +116,19 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
       columns.set(f.column, pick.header);
       from.set(f.name, 'guessed');
     }
+    // A national ID still without a column: a column read as a record id (`id`) whose first
+    // values are ID numbers is it (as on the left: schema-loading.ts).
+    const id = fields.filter((f) => !from.has(f.name) && f.kind === 'nationalId');
+    if (id.length === 1 && req.sampleColumn !== undefined) {
+      for (const s of suggestColumnMapping(req.headers)) {
+        if (s.field !== RECORD_ID_FIELD || used.has(s.header)) continue;
+        if (!looksLikeNationalIds(await req.sampleColumn(s.header))) continue;
+        used.add(s.header);
+        columns.set(id[0]!.column, s.header);
+        from.set(id[0]!.name, 'guessed');
+        break;
+      }
+    }
     missing = fields.filter((f) => !from.has(f.name));
   }
   if (missing.length > 0) {
@@ -129,8 +146,18 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
     lines.push(`  note: not in the first records of ${req.label}: ${list}`);
   }
 
-  const idField = await rightIdField(req, have, columns, fields);
-  let renamed = idField !== req.idField;
+  let idField: string | undefined;
+  let dropLeftId = false;
+  const idNote: string[] = [];
+  try {
+    idField = await rightIdField(req, have, columns, fields);
+  } catch (e) {
+    // A record id the user did not ask for is not worth stopping the run: row numbers on both sides.
+    if (!(req.idGuessed === true && req.idFieldRight === undefined && e instanceof KhopError)) throw e;
+    dropLeftId = true;
+    idNote.push(`  record id: the row number on both sides (the left's "${req.idField}" has no counterpart in ${req.label}; give --id-field and --id-field-right to use columns)`);
+  }
+  let renamed = idField !== (dropLeftId ? undefined : req.idField);
   for (const [left, right] of columns) if (left !== right) renamed = true;
   if (renamed) {
     lines.unshift(`right file ${req.label}: columns`);
@@ -141,7 +168,7 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
     }
     if (idField !== undefined) lines.push(`  ${idField.padEnd(18)} → record id${req.idFieldRight !== undefined ? ' (--id-field-right)' : idField === req.idField ? '' : ' (recognised; override with --id-field-right)'}`);
   }
-  return { columns, idField, renamed, notes: lines };
+  return { columns, idField, dropLeftId, renamed, notes: [...lines, ...idNote] };
 }
 
 async function rightIdField(req: RightColumnsRequest, have: ReadonlySet<string>, columns: ReadonlyMap<string, string>, fields: Schema['fields']): Promise<string | undefined> {

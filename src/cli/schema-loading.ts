@@ -123,6 +123,8 @@ export function looksLikeNationalIds(values: readonly unknown[]): boolean {
 export interface SchemaChoice {
   readonly schema: Schema;
   readonly idField: string | undefined;
+  /** The record-id column was guessed from the header, not named by --id-field. */
+  readonly idGuessed?: boolean;
   /** Lines for stderr (the mapping chosen, notes). */
   readonly notes: readonly string[];
 }
@@ -269,6 +271,7 @@ function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaC
   return {
     schema,
     idField,
+    idGuessed,
     notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed, req.positionalId), ...unchecked],
   };
 }

@@ -96,4 +96,21 @@ describe('rightColumns', () => {
     expect(rightColumnNames('the record id (column "stt") is that of row 3; column "ho_ten" holds a number', m, 'stt')).toBe('the record id (column "ma") is that of row 3; column "hoten" holds a number');
   });
 
+
+  it("finds the ID field in a right column read as a record id when its first values are ID numbers", async () => {
+    const withId = defineSchema({ id: { kind: 'nationalId', column: 'so_cccd' }, name: { kind: 'personName', column: 'ho_ten' } });
+    const ids = async () => ['001090012345', '079185000111', ''];
+    const m = await rightColumns({ ...req(['id', 'ho_ten']), schema: withId, sampleColumn: ids });
+    expect(m.columns.get('so_cccd')).toBe('id');
+    expect(m.notes.join('\n')).toContain('id                 → id (nationalId) (guessed; override with --map-right)');
+    await expect(rightColumns({ ...req(['id', 'ho_ten']), schema: withId, sampleColumn: async () => ['1', '2'] })).rejects.toThrow(/"so_cccd" \(field "id"\); name the right file's columns with --map-right/);
+  });
+
+  it("a guessed left record id without a counterpart on the right: both sides go by row number, with a note", async () => {
+    const m = await rightColumns(req(['so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'stt', idGuessed: true }));
+    expect([m.idField, m.dropLeftId]).toEqual([undefined, true]);
+    expect(m.notes.join('\n')).toContain(`record id: the row number on both sides (the left's "stt" has no counterpart in r.csv; give --id-field and --id-field-right to use columns)`);
+    // Named by --id-field, it stays required.
+    await expect(rightColumns(req(['so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'stt' }))).rejects.toThrow(/--id-field-right/);
+  });
 });
