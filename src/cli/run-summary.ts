@@ -55,6 +55,9 @@ export type ValueIssues = Readonly<Record<string, Readonly<Record<string, number
  * row (`kept` true: KEPT_VALUE_REASONS) — its reasons, most frequent first ("1,000 placeholder
  * for a missing value · 200 name has no letters").
  */
+const MISSING_LABEL = 'values read as missing';
+const KEPT_LABEL = 'ID contradictions in rows kept as given';
+
 function issueRows(issues: ValueIssues, kept = false): { total: number; rows: Array<[string, string]> } {
   let total = 0;
   const rows: Array<[string, string]> = [];
@@ -80,7 +83,7 @@ export function issueLines(issues: ValueIssues): string[] {
     if (rows.length === 0) continue;
     const width = Math.max(...rows.map(([f]) => f.length));
     lines.push(
-      kept ? `  ID contradictions in rows kept as given: ${formatCount(total)} (a claim agreeing with such a row is INCONSISTENT_ID)` : `  values read as missing: ${formatCount(total)} (each is no evidence either way)`,
+      kept ? `  ${KEPT_LABEL}: ${formatCount(total)} (a claim agreeing with such a row is INCONSISTENT_ID)` : `  ${MISSING_LABEL}: ${formatCount(total)} (each is no evidence either way)`,
       ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`),
     );
   }
@@ -89,7 +92,7 @@ export function issueLines(issues: ValueIssues): string[] {
 
 /** The same as report summary rows: one per field. */
 export function issueSummaryRows(issues: ValueIssues): Array<{ label: string; value: string }> {
-  return [...issueRows(issues).rows.map(([f, v]) => ({ label: `values read as missing: ${f}`, value: v })), ...issueRows(issues, true).rows.map(([f, v]) => ({ label: `ID contradictions in rows kept as given: ${f}`, value: v }))];
+  return [false, true].flatMap((kept) => issueRows(issues, kept).rows.map(([f, v]) => ({ label: `${kept ? KEPT_LABEL : MISSING_LABEL}: ${f}`, value: v })));
 }
 
 /** "label: value" lines, labels padded to one column. */
