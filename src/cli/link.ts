@@ -137,7 +137,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       strictColumns: left.completeHeader,
     });
     const rightMap = await rightColumns({
-      sampleColumn: (column) => right!.sampleColumn(column, ID_SAMPLE_ROWS),
+      ...right.schemaSampling(ID_SAMPLE_ROWS),
       schema: choice.schema,
       idField: choice.idField,
       idGuessed: choice.idGuessed === true,
@@ -181,7 +181,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       }
     });
 
-    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', leftId), ...R.rejectedEntries(result.rejectedRight, 'right', rightMap.idField).map((e) => ({ ...e, reason: rightColumnNames(e.reason, rightMap, leftId) }))];
+    const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', leftId), ...R.rejectedEntries(result.rejectedRight.map((r) => ({ ...r, reason: rightColumnNames(r.reason, rightMap, leftId) })), 'right', rightMap.idField)];
     const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);
     const accRight = rowAccounting(R.rowsRead, R.rejected.length, result.rejectedRight.length);
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {

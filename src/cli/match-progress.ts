@@ -58,9 +58,9 @@ export function matchProgress(reporter: ProgressReporter, given = false): (e: Ma
     }
     // Streamed training reads the candidates more than once (counting, EM, evidence): the
     // pairs line counts up to the most seen, not back down on each pass.
-    if (streamed && e.phase === 'pairs' && e.final !== true) {
-      if (e.done <= pairsShown) return;
-      pairsShown = e.done;
+    if (e.phase === 'pairs' && e.final !== true) {
+      if (streamed && e.done <= pairsShown) return;
+      pairsShown = Math.max(pairsShown, e.done);
     }
     if (e.phase === 'prepare' && e.final === true) rows = e.done;
     if (e.phase === 'compare' && e.final === true) pairs = e.done;

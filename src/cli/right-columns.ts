@@ -48,6 +48,8 @@ export interface RightColumnsRequest {
   readonly strictColumns: boolean;
   /** The first values of a right column (InputFile.sampleColumn); absent: not looked at. */
   readonly sampleColumn?: (column: string) => Promise<readonly unknown[]>;
+  /** The right file could not be sampled (standard input): a guessed record id is noted as unchecked. */
+  readonly unsampled?: boolean;
 }
 
 export interface RightColumns {
@@ -157,6 +159,9 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
     dropLeftId = true;
     idNote.push(`  record id: the row number on both sides (the left's "${req.idField}" has no counterpart in ${req.label}; give --id-field and --id-field-right to use columns)`);
   }
+  if (req.unsampled === true && idField !== undefined && idField !== req.idField && idField !== req.idFieldRight && !fields.some((f) => columns.get(f.column) === idField)) {
+    idNote.push(`  note: ${req.label} is not read twice, so the values of "${idField}" were not checked: if it holds ID numbers, give --map-right id=${idField} and --id-field-right`);
+  }
   let renamed = idField !== (dropLeftId ? undefined : req.idField);
   for (const [left, right] of columns) if (left !== right) renamed = true;
   if (renamed) {
@@ -228,8 +233,18 @@ export function rightColumnNames(reason: string, map: RightColumns, leftIdField:
   const names = new Map<string, string>();
   for (const [left, right] of map.columns) if (left !== right) names.set(left, right);
   if (leftIdField !== undefined && map.idField !== undefined && leftIdField !== map.idField && !map.columns.has(leftIdField)) names.set(leftIdField, map.idField);
-  return reason.replace(/column "((?:[^"\\]|\\.)*)"/g, (whole, name: string) => {
-    const to = names.get(name);
-    return to === undefined ? whole : `column "${to}"`;
-  });
+  // Literal names, as the pipeline writes them (`column "<name>"`, no escaping); one pass, so a
+  // name mapped to another schema column's name is not mapped twice.
+  const from = [...names.keys()].sort((a, b) => b.length - a.length);
+  let out = '';
+  for (let i = 0; i < reason.length; ) {
+    const hit = reason.startsWith('column "', i) ? from.find((n) => reason.startsWith(`column "${n}"`, i)) : undefined;
+    if (hit === undefined) {
+      out += reason[i++];
+      continue;
+    }
+    out += `column "${names.get(hit)}"`;
+    i += hit.length + 9;
+  }
+  return out;
 }

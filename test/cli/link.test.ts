@@ -121,6 +121,17 @@ describe('khop link: a right file with its own header', () => {
     expect(column.stderr).toContain('column "hoten" (for field "name") is not in the header');
   });
 
+  it("names the right file's own columns in its rejected rows, once (a right record-id column named like a left field column)", async () => {
+    const people = [...generatePopulation({ size: 40, seed: 23, duplicateRate: 0 })];
+    const lines = (ids: (i: number) => string) => people.map((p, i) => [ids(i), p.id, `"${p.fullName}"`, p.dob].join(','));
+    writeFileSync(join(t.dir, 'sw-left.csv'), ['ma,so_cccd,ho_ten,ngay_sinh', ...lines((i) => `L${i + 1}`)].join('\n') + '\n');
+    // The right's record ids are in a column named so_cccd, its ID numbers in so_dinh_danh; R1 twice.
+    writeFileSync(join(t.dir, 'sw-right.csv'), ['so_cccd,so_dinh_danh,ho_ten,ngay_sinh', ...lines((i) => (i === 9 ? 'R1' : `R${i + 1}`))].join('\n') + '\n');
+    const r = await cli(['link', 'sw-left.csv', 'sw-right.csv', '--map', 'id=so_cccd,name=ho_ten,dob=ngay_sinh', '--id-field', 'ma', '--map-right', 'id=so_dinh_danh', '--id-field-right', 'so_cccd', '-o', 'sw.csv', '-q'], t.dir);
+    expect(r.code).toBe(1);
+    expect(csvObjects(readFileSync(join(t.dir, 'sw.csv.rejected.csv'), 'utf8')).map((x) => [x.input, x.row_number, x.code, x.reason])).toEqual([['right', '10', 'DUPLICATE_ID', 'the record id (column "so_cccd") is that of row 1']]);
+  });
+
   it('writes each file\'s own record ids with --id-field-right', async () => {
     const withId = (name: string, idColumn: string, prefix: string, source: PopulationRow[]) => {
       const lines = source.map((p, i) => [`${prefix}${i + 1}`, p.id, `"${p.fullName}"`, p.dob, p.sex].join(','));

@@ -113,4 +113,12 @@ describe('rightColumns', () => {
     // Named by --id-field, it stays required.
     await expect(rightColumns(req(['so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'stt' }))).rejects.toThrow(/--id-field-right/);
   });
+
+  it('notes a right record id guessed without a look at its values (standard input), and maps names with quotes literally', async () => {
+    const m = await rightColumns(req(['uid', 'so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'stt', unsampled: true }));
+    expect(m.idField).toBe('uid');
+    expect(m.notes.join('\n')).toContain('note: r.csv is not read twice, so the values of "uid" were not checked');
+    const q = await rightColumns(req(['ma', 'so_cccd', 'ho_ten', 'ngay_sinh'], { idField: 'm"a\\', idFieldRight: 'ma' }));
+    expect(rightColumnNames('the record id column "m"a\\" has no usable value', q, 'm"a\\')).toBe('the record id column "ma" has no usable value');
+  });
 });
