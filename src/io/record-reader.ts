@@ -17,6 +17,7 @@
  * option names are an error (a typo must not be ignored).
  */
 import { KhopError } from '../errors.js';
+import { sniffEncoding, type EncodingOption } from './text-decoding.js';
 import { ByteInput, type ByteSource } from './byte-source.js';
 import { readCsv, type CsvReadOptions } from './csv-reader.js';
 import { readNdjson, type NdjsonReadOptions } from './ndjson-reader.js';
@@ -80,25 +81,19 @@ export function formatFromFileName(path: string): { format: RecordFormat; delimi
  * Format implied by the first bytes of the (decompressed) content.
  * @throws KhopError('INVALID_INPUT') for a JSON array.
  */
-export function formatFromContent(head: Uint8Array, encoding?: string): RecordFormat {
+export function formatFromContent(head: Uint8Array, encoding?: EncodingOption): RecordFormat {
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return 'parquet'; // "PAR1"
-  // UTF-16 (a byte-order mark, or the encoding given): the first non-blank code unit.
-  const le = (head[0] === 0xff && head[1] === 0xfe) || (encoding === 'utf-16le' && !(head[0] === 0xfe && head[1] === 0xff));
-  const be = (head[0] === 0xfe && head[1] === 0xff) || (encoding === 'utf-16be' && !(head[0] === 0xff && head[1] === 0xfe));
+  // The first non-blank character, read in the encoding the reader will decode with (sniffEncoding:
+  // the byte-order mark, or the encoding given).
+  const { encoding: enc, bomLength } = sniffEncoding(head, encoding);
+  const width = enc === 'utf-8' ? 1 : 2;
   let first = -1;
-  if (le || be) {
-    let i = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) ? 2 : 0;
-    for (; i + 1 < head.length; i += 2) {
-      const u = le ? head[i]! | (head[i + 1]! << 8) : (head[i]! << 8) | head[i + 1]!;
-      if (u !== 0x20 && u !== 0x09 && u !== 0x0a && u !== 0x0d) {
-        first = u;
-        break;
-      }
+  for (let i = bomLength; i + width <= head.length; i += width) {
+    const u = width === 1 ? head[i]! : enc === 'utf-16le' ? head[i]! | (head[i + 1]! << 8) : (head[i]! << 8) | head[i + 1]!;
+    if (u !== 0x20 && u !== 0x09 && u !== 0x0a && u !== 0x0d) {
+      first = u;
+      break;
     }
-  } else {
-    let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0; // UTF-8 BOM
-    while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-    if (i < head.length) first = head[i]!;
   }
   if (first === 0x7b) return 'ndjson'; // {
   if (first === 0x5b) {
