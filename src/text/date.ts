@@ -11,7 +11,8 @@
  *   mm/yyyy  yyyy-mm                             month precision
  *   yyyy                                         year precision
  *   00/00/yyyy  00/mm/yyyy  yyyy0000  yyyymm00    zeros = unknown parts
- *   a trailing all-zero time ("… 00:00", "…T00:00:00.000Z") from database exports
+ *   a trailing all-zero time ("… 00:00", "…T00:00:00.000Z") from database exports, or
+ *   midnight on a 12-hour clock ("… 12:00:00 AM", the Vietnamese locale's "… 12:00:00 SA")
  *   numbers: an integer is read as its digits (19900501, 1990); with `excelSerial: true`
  *   an integer or a digit-only string of up to 5 digits, except a 4-digit year in range, is
  *   an Excel serial day number (1900 date system), as is any number with a fraction (a time)
@@ -239,14 +240,40 @@ function offsetStart(s: string, from: number, to: number): number {
 }
 
 /**
- * True when s[from..to) is an all-zero time: [ T] hh:mm[:ss[.fff]] [Z | ±hh[:mm]]. Anything
- * else that follows a date is not accepted.
+ * Where a 12-hour clock's ante-meridiem mark ends the time s[from..to) — "AM", "A.M." or the
+ * Vietnamese locale's "SA" (sáng), any case, after optional spaces: the index where the spaces
+ * before it start; −1 when there is none. A post-meridiem mark ("PM", "CH") is not one: such a
+ * time is never midnight.
+ */
+function antemeridiemStart(s: string, from: number, to: number): number {
+  let i = to;
+  const at = (k: number): number => s.charCodeAt(k) | 0x20; // ASCII letters in lower case
+  if (i - 2 >= from && ((at(i - 2) === 0x61 && at(i - 1) === 0x6d) || (at(i - 2) === 0x73 && at(i - 1) === 0x61))) i -= 2; // am, sa
+  else if (i - 4 >= from && at(i - 4) === 0x61 && s.charCodeAt(i - 3) === 0x2e && at(i - 2) === 0x6d && s.charCodeAt(i - 1) === 0x2e) i -= 4; // a.m.
+  else return -1;
+  while (i > from && isSpace(s.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+/**
+ * True when s[from..to) is an all-zero time: [ T] hh:mm[:ss[.fff]] [Z | ±hh[:mm]], or on a
+ * 12-hour clock 12:00[:00[.000]] AM (SA; Excel's and SQL Server's exports in US and Vietnamese
+ * locales write midnight so). Anything else that follows a date is not accepted.
  */
 function isMidnightSuffix(s: string, from: number, end: number): boolean {
   let i = timeStart(s, from, end);
   if (i < 0) return false;
-  const to = offsetStart(s, i, end);
+  let to = offsetStart(s, i, end);
   let digits = 0;
+  const am = antemeridiemStart(s, i, to);
+  if (am >= 0) {
+    to = am;
+    // 12 AM is midnight: its hour counts as two zeros.
+    if (asciiDigit(s.charCodeAt(i)) === 0x31 && asciiDigit(s.charCodeAt(i + 1)) === 0x32 && s.charCodeAt(i + 2) === 0x3a) {
+      i += 2;
+      digits = 2;
+    }
+  }
   let colons = 0;
   let dot = false;
   for (; i < to; i++) {

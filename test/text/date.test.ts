@@ -49,6 +49,13 @@ const VALID: readonly Ok[] = [
   ['1990-05-01T00:00+07', 19900501, 'day', true],
   ['1990-05-01 00:00', 19900501, 'day', true],
   ['01/05/1990 00:00:00', 19900501, 'day', true],
+  // Midnight on a 12-hour clock (Excel / SQL Server exports, US and Vietnamese locales).
+  ['01/05/1990 12:00:00 AM', 19900501, 'day', true],
+  ['01/05/1990 12:00 am', 19900501, 'day', true],
+  ['01/05/1990 12:00:00 SA', 19900501, 'day', true],
+  ['1990-05-01 12:00:00.000 A.M.', 19900501, 'day', true],
+  ['01/05/1990 00:00AM', 19900501, 'day', true],
+  ['5/1/1990 12:00:00 AM', 19900501, 'day', true, { order: 'mdy' }],
   ['05/01/1990', 19900501, 'day', true, { order: 'mdy' }],
   ['12/25/1975', 19751225, 'day', false, { order: 'mdy' }],
   ['1990-05-01', 19900501, 'day', true, { order: 'mdy' }], // ISO ignores order
@@ -106,6 +113,11 @@ const INVALID: ReadonlyArray<readonly [input: unknown, reason: string, options?:
   ['1990-05-01T00:00:00+7', 'time-not-midnight'],
   ['01/05/1990 08:30', 'time-not-midnight'],
   ['01/05/1990 8:30:00', 'time-not-midnight'],
+  ['01/05/1990 12:00:00 PM', 'time-not-midnight'], // noon
+  ['01/05/1990 12:00:00 CH', 'time-not-midnight'], // chiều: noon
+  ['01/05/1990 12:00:01 AM', 'time-not-midnight'],
+  ['01/05/1990 01:00:00 AM', 'time-not-midnight'],
+  ['01/05/1990 12:00:00', 'time-not-midnight'], // 24-hour noon
   // Text after a space that is no time is an unread format, not a time.
   ['15 tháng 3 năm 1985', 'format'],
   ['15 Mar 1985', 'format'],
