@@ -72,7 +72,19 @@
  *                          rule at any size); 1M synthetic Vietnamese names read as generic 166.8M
  *                          → 167.0M (their blocks are skipped), 72.5 / 67.5 s on two threads
  *
- * Vietnamese names ('vi' locale, with a date) get none of the rules from <name> on: with ~38%
+ *   <name>.full+<cat>      Vietnamese names when the schema has no ID field (nationalId or
+ *                          identifier): the whole name's keys (family, middle, given) with each
+ *                          place — with no place, alone (<name>.full) — in blocks of at most 20
+ *                          rows: the date missing or wrong across years, which without an ID
+ *                          every other rule holds; and <dob>+<cat> as for generic names (the name
+ *                          missing). They train no EM session (train-model.ts). Measured on 100k
+ *                          synthetic records without their ID column: F1 0.9464 → 0.9433 (recall
+ *                          0.9935 → 0.9963; more namesakes of one province matched) with every
+ *                          date present, 0.8948 → 0.9240 with 5 % of the dates missing (recall
+ *                          0.885 → 0.984). The whole name alone beside a place: 3× the candidate
+ *                          pairs (namesakes across the country) for no recall there
+ *
+ * Vietnamese names ('vi' locale, with a date) get none of the other rules from <name> on: with ~38%
  * Nguyễn, the middle names Văn / Thị and a few dozen common given names, two name parts
  * without a date make blocks that grow with the population (pairs quadratic in it); there the
  * ID and full-date rules carry the load (F1 ≥ 0.9995 at 1M). The family name alone is never a
@@ -162,17 +174,18 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
       rules.push({ name: `${f.name}.prefix`, parts: [{ column: `${f.name}.id`, transform: 'first', n: DEFAULT_IDENTIFIER_PREFIX }] });
     }
   }
+  const hasIdField = schema.fields.some((f) => f.kind === 'nationalId' || f.kind === 'identifier');
   const dates = schema.fields.filter((f) => f.kind === 'date');
   const cats = schema.fields.filter((f) => f.kind === 'category');
   for (const g of groups) {
     const d = dates[0];
+    // Vietnamese names: the middle name too. Family + given + year alone makes blocks that
+    // grow with the population ("Nguyễn … An", born 1990), so its pairs grow quadratically;
+    // a record whose middle name is dropped or misspelt is still paired by the date rules.
+    const nameKeys = g.locale === 'vi' && g.hasMiddle
+      ? [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.middleKey` }, { column: `${g.prefix}.givenKey` }]
+      : [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.givenKey` }];
     if (d) {
-      // Vietnamese names: the middle name too. Family + given + year alone makes blocks that
-      // grow with the population ("Nguyễn … An", born 1990), so its pairs grow quadratically;
-      // a record whose middle name is dropped or misspelt is still paired by the date rules.
-      const nameKeys = g.locale === 'vi' && g.hasMiddle
-        ? [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.middleKey` }, { column: `${g.prefix}.givenKey` }]
-        : [{ column: `${g.prefix}.familyKey` }, { column: `${g.prefix}.givenKey` }];
       rules.push({ name: `${g.name}+year(${d.name})`, parts: [...nameKeys, { column: `${d.name}.date`, transform: 'year' }] });
       rules.push({ name: `${g.name}.given+${d.name}`, parts: [{ column: `${g.prefix}.givenKey` }, { column: `${d.name}.date` }] });
       // The family name alone is weak (~38% Nguyễn): with the middle name for Vietnamese names.
@@ -206,10 +219,19 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
     // common given names, Vietnamese blocks on two name parts hold thousands of people
     // (quadratic pairs); there the ID and date rules above carry the load.
     if (g.locale !== 'vi' || !d) rules.push({ name: g.name, parts: [{ column: `${g.prefix}.keySet` }] });
+    // Vietnamese names with a date and no ID field to carry the load: the whole name's keys alone
+    // and with each place, in small blocks — the date missing or wrong across years. Without
+    // them the date was the one field every rule held (see the header).
+    if (g.locale === 'vi' && d && !hasIdField) {
+      const small = (name: string, parts: KeyPart[]) => rules.push({ name, parts, maxBlockSize: NAME_PART_MAX_BLOCK_SIZE });
+      if (cats.length === 0) small(`${g.name}.full`, nameKeys);
+      for (const c of cats) small(`${g.name}.full+${c.name}`, [...nameKeys, { column: `${c.name}.fold` }]);
+    }
   }
   // Both name parts wrong or missing (or no name field): each date with each place; without a
-  // name field and without a place, the date alone.
-  const generic = groups.length === 0 || groups.some((g) => g.locale !== 'vi');
+  // name field and without a place, the date alone. Vietnamese names too when no ID field pairs
+  // a record whose name is missing.
+  const generic = groups.length === 0 || groups.some((g) => g.locale !== 'vi') || !hasIdField;
   if (generic) {
     for (const d of dates) {
       if (cats.length === 0 && groups.length === 0) rules.push({ name: d.name, parts: [{ column: `${d.name}.date` }] });

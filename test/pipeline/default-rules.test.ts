@@ -227,6 +227,44 @@ describe('default blocking rules: Vietnamese schemas', () => {
   });
 });
 
+describe('default blocking rules: Vietnamese schemas without an ID field', () => {
+  const NO_ID: Record<string, FieldSpec> = { name: { kind: 'personName', locale: 'vi' }, dob: { kind: 'date' }, sex: { kind: 'sex' }, province: { kind: 'category' } };
+  const person = { name: 'Trần Thị Bích Ngọc', dob: '15/03/1990', sex: 'Nữ', province: 'Hà Nội' };
+
+  it('pair two records that differ in ONE field only, the date missing or wrong across years included', async () => {
+    const variants: Array<[string, Row]> = [
+      ['name', { ...person, name: 'Trần Thị Bích Ngọt' }],
+      ['name missing', { ...person, name: null }],
+      ['dob across years', { ...person, dob: '15/03/1991' }],
+      ['dob', { ...person, dob: '16/03/1990' }],
+      ['dob missing', { ...person, dob: null }],
+      ['sex', { ...person, sex: 'Nam' }],
+      ['province', { ...person, province: 'Hải Phòng' }],
+      ['province missing', { ...person, province: null }],
+    ];
+    for (const [what, b] of variants) expect((await pairedBy([person, b], NO_ID)).length, what).toBeGreaterThan(0);
+  });
+
+  it('pair a missing date by the whole name alone or with the place, in blocks of ≤ 20 rows only', async () => {
+    const b = { ...person, dob: null };
+    expect(await pairedBy([person, b], NO_ID)).toEqual(['name.full+province']);
+    // Namesakes: paired while the name's block in the province holds ≤ 20 rows, not beyond; the
+    // namesakes of other provinces do not count.
+    const namesakes = (n: number, province: (i: number) => string): Row[] =>
+      Array.from({ length: n }, (_, i) => ({ ...person, dob: `0${1 + (i % 9)}/0${1 + (i % 9)}/19${50 + i}`, province: province(i) }));
+    expect(await pairedBy([person, b, ...namesakes(NAME_PART_MAX_BLOCK_SIZE - 2, () => 'Hà Nội')], NO_ID)).toEqual(['name.full+province']);
+    expect(await pairedBy([person, b, ...namesakes(NAME_PART_MAX_BLOCK_SIZE - 1, () => 'Hà Nội')], NO_ID)).toEqual([]);
+    expect(await pairedBy([person, b, ...namesakes(NAME_PART_MAX_BLOCK_SIZE, (i) => `Tỉnh ${i}`)], NO_ID)).toEqual(['name.full+province']);
+    // With no place in the schema, the whole name alone.
+    const { province: _, ...noPlace } = NO_ID;
+    const strip = ({ province: _p, ...r }: Row): Row => r;
+    expect(await pairedBy([strip(person), strip(b)], noPlace)).toEqual(['name.full']);
+    // With an ID field the ID and date rules carry the load: no such rule.
+    const { rules } = await prepare([person], { ...NO_ID, id: { kind: 'nationalId' } });
+    expect(rules.some((r) => r.name.includes('.full'))).toBe(false);
+  });
+});
+
 describe('resolveRules: a part names a store column or a field', () => {
   it('maps a field or name group to its default column, keeps a store column as written — a field whose name has a dot included', () => {
     const schema = defineSchema({ dob: { kind: 'date' }, 'birth.date': { kind: 'date' }, name: { kind: 'personName' }, 'x.y': { kind: 'identifier' } });
