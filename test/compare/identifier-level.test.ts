@@ -24,6 +24,24 @@ describe('compareIdentifiers', () => {
     ['lucy.jenkins9@silva.info', 'lucyjenkifs9@silva.inno', IdentifierLevel.ELSE], // three
     ['0912345678', '0912340000', IdentifierLevel.ELSE],
     ['C0345678', 'C03456789012', IdentifierLevel.ELSE],
+    // A worded identifier (more letters than digits) whose digits differ: the digits people add
+    // to tell namesakes apart — no slip, even beside a slip in the letters. Its letters alone
+    // still take slips.
+    ['joe.mcdonald64@hotmail.com', 'joe.mcdonald61@hotmail.com', IdentifierLevel.ELSE],
+    ['joe.mcdonald64@hotmail.com', 'joe.mcdonald4@hotmail.com', IdentifierLevel.ELSE],
+    ['joe.mcdonald@hotmail.com', 'joe.mcdonald1@hotmail.com', IdentifierLevel.ELSE],
+    ['joe.mcdonald1964@hotmail.com', 'joe.mcdonald1968@hotmail.com', IdentifierLevel.ELSE],
+    ['0912345678', '0912345687', IdentifierLevel.TRANSPOSITION], // all digits: a slip
+    ['joe.mcdonald64@hotmail.com', 'joe.mcdonald46@hotmail.com', IdentifierLevel.ELSE],
+    ['joe.mcdonald64@hotmail.com', 'joe.mcdonlad64@hotmail.com', IdentifierLevel.TRANSPOSITION],
+    ['joe.mcdonald64@hotmail.com', 'joe.mcdoald64@hotmail.com', IdentifierLevel.ONE_TYPO],
+    ['joe.mcdonald64@hotmail.com', 'joe.mcdonakd64@hotmail.com', IdentifierLevel.ONE_TYPO],
+    ['joe.mcdonald64@hotmail.com', 'jo.mcdonald64@hotmial.com', IdentifierLevel.TWO_TYPOS],
+    ['lucy.hall04@gmail.com', 'lucy.hill14@gmail.com', IdentifierLevel.ELSE],
+    ['lucy.hall04@gmail.com', 'lucy.hll04@gmail.com', IdentifierLevel.ONE_TYPO],
+    // Digits as many as letters or more: every digit may be mistyped.
+    ['kh000123', 'kh000124', IdentifierLevel.ONE_TYPO],
+    ['ab12', 'ab13', IdentifierLevel.ONE_TYPO],
   ];
   it.each(table)('%s vs %s → level %i', (a, b, level) => {
     expect(compareIdentifiers(a, b)).toBe(level);
