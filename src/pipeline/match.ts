@@ -311,9 +311,12 @@ function validate(options: MatchOptions): Validated {
   for (const key of unknownKeys(options, MATCH_OPTION_KEYS)) problems.push(`${key}: unknown option`);
   if (options.schema === undefined) problems.push('schema: required');
   const threshold = options.threshold ?? DEFAULT_MATCH_OPTIONS.threshold;
-  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) problems.push('threshold: a probability in (0, 1)');
+  const thresholdOk = typeof threshold === 'number' && threshold > 0 && threshold < 1;
+  if (!thresholdOk) problems.push('threshold: a probability in (0, 1)');
   const pairFloor = options.pairFloor ?? threshold;
-  if (typeof pairFloor !== 'number' || !(pairFloor >= 0 && pairFloor <= threshold)) problems.push('pairFloor: a probability in [0, threshold]');
+  // An unset pairFloor is the threshold: a bad threshold is reported once, under its own name.
+  const floorOk = typeof pairFloor === 'number' && pairFloor >= 0 && pairFloor <= 1 && (pairFloor <= threshold || !thresholdOk);
+  if (options.pairFloor !== undefined && !floorOk) problems.push('pairFloor: a probability in [0, threshold]');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MATCH_OPTIONS.maxBlockSize;
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2 || maxBlockSize > 0xffffffff) problems.push('maxBlockSize: an integer in 2..4294967295 (2^32 − 1)');
   const uSampleSize = options.uSampleSize ?? DEFAULT_MATCH_OPTIONS.uSampleSize;

@@ -199,6 +199,12 @@ describe('dedupe', () => {
     expect((err as KhopError).code).toBe('INVALID_OPTION');
     expect(((err as KhopError).details!.problems as string[]).length).toBe(3);
     expect(read).toBe(false);
+    // A bad threshold is reported under its own name only (an unset pairFloor is the threshold).
+    const problems = async (o: object) => ((await dedupe([], { schema, ...o } as never).catch((e: KhopError) => e)) as KhopError).details!.problems;
+    expect(await problems({ threshold: Number.NaN })).toEqual(['threshold: a probability in (0, 1)']);
+    expect(await problems({ threshold: '0.5' })).toEqual(['threshold: a probability in (0, 1)']);
+    expect(await problems({ threshold: 0.5, pairFloor: 0.9 })).toEqual(['pairFloor: a probability in [0, threshold]']);
+    expect(await problems({ threshold: Number.NaN, pairFloor: 2 })).toEqual(['threshold: a probability in (0, 1)', 'pairFloor: a probability in [0, threshold]']);
     await expect(dedupe([], { schema: { x: { kind: 'bogus' } } } as never)).rejects.toMatchObject({ code: 'INVALID_SCHEMA' });
   });
 
