@@ -12,6 +12,8 @@ describe('README examples', () => {
     expect(k.parseDate('05/01/1990')).toEqual({ ok: true, year: 1990, month: 1, day: 5, packed: 19900105, swappable: true, precision: 'day' });
     expect(k.parseDate('00/00/1990')).toMatchObject({ ok: true, year: 1990, month: 0, day: 0, packed: 19900000, precision: 'year' });
     expect(k.parseDate('31/02/1990')).toEqual({ ok: false, code: 'INVALID_DATE', reason: 'impossible-date' });
+    for (const s of ['ngày 15 tháng 3 năm 1985', '15 March 1985', 'Mar 15, 1985', '15-MAR-1985']) expect(k.parseDate(s)).toMatchObject({ ok: true, packed: 19850315 });
+    expect(k.parseDate('1/2/1990 12:00:00 AM')).toMatchObject({ ok: true, packed: 19900201 });
     expect(k.typedDateDigits('31/02/1990')).toBe(19900231);
     expect(k.compareTypedDates(19972125, 19971225)).toBe(k.DateLevel.ONE_DIGIT);
     expect(k.DateLevel.ONE_DIGIT).toBe(7);

@@ -13,6 +13,8 @@
  *   00/00/yyyy  00/mm/yyyy  yyyy0000  yyyymm00    zeros = unknown parts
  *   a trailing all-zero time ("… 00:00", "…T00:00:00.000Z") from database exports, or
  *   midnight on a 12-hour clock ("… 12:00:00 AM", the Vietnamese locale's "… 12:00:00 SA")
+ *   words: English month names ("5 January 1990", "Jan 5, 1990", "05-JAN-1990") and Vietnamese
+ *   ("ngày 15 tháng 3 năm 1985", "tháng 3 năm 1985") — src/text/worded-date.ts
  *   numbers: an integer is read as its digits (19900501, 1990); with `excelSerial: true`
  *   an integer or a digit-only string of up to 5 digits, except a 4-digit year in range, is
  *   an Excel serial day number (1900 date system), as is any number with a fraction (a time)
@@ -35,6 +37,7 @@
  */
 import { KhopError } from '../errors.js';
 import { isInvisible, isUnicodeSpace } from './char-class.js';
+import { wordedDateParts } from './worded-date.js';
 
 export const DEFAULT_MIN_YEAR = 1800;
 export const DEFAULT_MAX_YEAR = 2100;
@@ -306,6 +309,24 @@ function isTimeSuffix(s: string, from: number, to: number): boolean {
   return digits >= 1 && digits <= 2 && i < to && s.charCodeAt(i) === 0x3a;
 }
 
+/** Whether s[from..to) holds an ASCII letter or a non-ASCII one (Vietnamese, full-width…). */
+function hasLetter(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if ((c >= 0x61 && c <= 0x7a) || (c > 0x7f && !isSpace(c))) return true;
+  }
+  return false;
+}
+
+/** A date written with words (worded-date.ts): its named month is never swapped with the day. */
+function parseWorded(s: string, o: ResolvedOptions): DateResult {
+  const parts = wordedDateParts(s);
+  if (parts === null) return fail('format');
+  if (parts === 'two-digit-year') return fail(parts);
+  const r = parts[2] !== 0 ? buildFull(parts[0], parts[1], parts[2], o) : build(parts[0], parts[1], 0, o);
+  return r.ok && r.swappable ? { ...r, swappable: false } : r;
+}
+
 function parseDateString(s: string, o: ResolvedOptions): DateResult {
   let a = 0;
   let b = s.length;
@@ -346,7 +367,7 @@ function parseDateString(s: string, o: ResolvedOptions): DateResult {
       break;
     }
     if (inGroup && groups >= 1 && isTimeSuffix(s, i, b)) return fail('time-not-midnight');
-    return fail('format');
+    return hasLetter(s, i, b) ? parseWorded(s.slice(a, b), o) : fail('format');
   }
   if (!inGroup) return fail('format');
 

@@ -49,6 +49,22 @@ const VALID: readonly Ok[] = [
   ['1990-05-01T00:00+07', 19900501, 'day', true],
   ['1990-05-01 00:00', 19900501, 'day', true],
   ['01/05/1990 00:00:00', 19900501, 'day', true],
+  // Worded: English month names, Vietnamese "ngày … tháng … năm …"; a named month is never swapped.
+  ['5 January 1990', 19900105, 'day', false],
+  ['January 5, 1990', 19900105, 'day', false],
+  ['05-JAN-1990', 19900105, 'day', false], // Oracle's DD-MON-YYYY
+  ['5th of Jan 1990', 19900105, 'day', false],
+  ['Friday, January 5, 1990', 19900105, 'day', false],
+  ['Sept 9 2001', 20010909, 'day', false],
+  ['5 January 1990', 19900105, 'day', false, { order: 'mdy' }],
+  ['January 1990', 19900100, 'month', false],
+  ['ngày 15 tháng 3 năm 1985', 19850315, 'day', false],
+  ['15 tháng 3 năm 1985', 19850315, 'day', false],
+  ['Ngày 05 Tháng 03 Năm 1985', 19850305, 'day', false],
+  ['ngay 5 thang 3 nam 1985', 19850305, 'day', false],
+  ['tháng 3 năm 1985', 19850300, 'month', false],
+  ['năm 1985', 19850000, 'year', false],
+  ['\uff11\uff15 tháng \uff13 năm \uff11\uff19\uff18\uff15', 19850315, 'day', false],
   // Midnight on a 12-hour clock (Excel / SQL Server exports, US and Vietnamese locales).
   ['01/05/1990 12:00:00 AM', 19900501, 'day', true],
   ['01/05/1990 12:00 am', 19900501, 'day', true],
@@ -119,8 +135,20 @@ const INVALID: ReadonlyArray<readonly [input: unknown, reason: string, options?:
   ['01/05/1990 01:00:00 AM', 'time-not-midnight'],
   ['01/05/1990 12:00:00', 'time-not-midnight'], // 24-hour noon
   // Text after a space that is no time is an unread format, not a time.
-  ['15 tháng 3 năm 1985', 'format'],
-  ['15 Mar 1985', 'format'],
+  ['15 Marz 1985', 'format'],
+  ['15 tháng 3 năm 1985 sáng', 'format'],
+  // Worded dates that are no date, or with a two-digit year.
+  ['Nam', 'format'],
+  ['Nữ', 'format'],
+  ['5 January', 'format'], // no year
+  ['January February 1990', 'format'],
+  ['tháng 3', 'format'],
+  ['3 năm 1985', 'format'], // a bare number not before "tháng"
+  ['Jan 5 90', 'two-digit-year'],
+  ['05-Jan-90', 'two-digit-year'],
+  ['năm 85', 'two-digit-year'],
+  ['31 February 1990', 'impossible-date', undefined, 19900231],
+  ['15 tháng 13 năm 1985', 'month-out-of-range', undefined, 19851315],
   ['01/05/1990 0830', 'format'],
   ['01/05/1990 123:00', 'format'],
   ['01/05-1990', 'format'],
