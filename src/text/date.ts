@@ -312,8 +312,9 @@ function isTimeSuffix(s: string, from: number, to: number): boolean {
 /** Whether s[from..to) holds an ASCII letter or a non-ASCII one (Vietnamese, full-width…). */
 function hasLetter(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i) | 0x20;
-    if ((c >= 0x61 && c <= 0x7a) || (c > 0x7f && !isSpace(c))) return true;
+    const c = s.charCodeAt(i);
+    const lower = c | 0x20;
+    if ((lower >= 0x61 && lower <= 0x7a) || (c > 0x7f && !isSpace(c))) return true;
   }
   return false;
 }
