@@ -151,6 +151,10 @@ export function candidateKeyHead(norm: string, locale: RegisterNameLocale): stri
   for (let i = 1; i < f; i++) end = norm.indexOf(' ', end + 1); // f < token count: found
   const fk = namePartForms(norm.slice(0, end), locale).key;
   const gk = namePartForms(norm.slice(norm.lastIndexOf(' ') + 1), locale).key;
-  if (fk === '' || gk === '') return null;
-  return fk + '\u001f' + gk + '\u001f';
+  if (fk !== '' && gk !== '') return fk + '\u001f' + gk + '\u001f';
+  // A word without a key (a symbol kept as a word: "Nguyễn Văn Hoà 🙂") is no name part — the
+  // verdict reads such a name as the name (equivalent, unicode-form): so does the search.
+  const words = norm.split(' ');
+  const kept = words.filter((w) => namePartForms(w, locale).key !== '');
+  return kept.length === words.length || kept.length < 2 ? null : candidateKeyHead(kept.join(' '), locale);
 }

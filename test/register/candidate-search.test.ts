@@ -348,3 +348,16 @@ describe('CandidateSearch: record ids decoded by the search', () => {
     expect(added.authenticate(claim).candidates).toEqual(expected);
   });
 });
+
+describe('did you mean: a symbol kept as a word of the name', () => {
+  it('is no name part, on the claim and on the register row (the verdict reads such a name as the name)', async () => {
+    const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, sex: { kind: 'sex' } } as const;
+    const reg = await Register.build(schema, [
+      { id: '001090012345', name: 'Nguyễn Văn Hoà', dob: '02/01/1990', sex: 'Nam' },
+      { id: '001090012346', name: 'Trần Văn Hoà ★', dob: '02/01/1990', sex: 'Nam' },
+    ]);
+    const found = (name: string) => reg.authenticate({ id: '', name, dob: '02/01/1990', sex: 'Nam' }, { candidates: 3 }).candidates?.map((c) => c.recordId);
+    for (const name of ['Nguyễn Văn Hoà 🙂', '🙂 Nguyễn Văn Hoà', 'Nguyễn Văn Hoà ★']) expect(found(name), name).toEqual([0]);
+    expect(found('Trần Văn Hoà')).toEqual([1]);
+  });
+});

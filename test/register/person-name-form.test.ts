@@ -31,16 +31,18 @@ describe('canonicalPersonName with the normalised text given (the claim side) eq
 
 describe('candidateKey', () => {
   // The definition: splitName's family and given parts, each folded and keyed (no memo, no
-  // slicing shortcut).
+  // slicing shortcut); when either has no key, the same of the name without its keyless words.
   function oracle(norm: string, packed: number, locale: RegisterNameLocale): string | null {
     if (packed <= 0) return null;
     const p = splitName(norm);
-    if (p.family === '' || p.given === '') return null;
-    const fk = nameKey(foldToAscii(p.family), locale);
-    const gk = nameKey(foldToAscii(p.given), locale);
-    return fk === '' || gk === '' ? null : `${fk}\u001f${gk}\u001f${packed}`;
+    const fk = p.family === '' ? '' : nameKey(foldToAscii(p.family), locale);
+    const gk = p.given === '' ? '' : nameKey(foldToAscii(p.given), locale);
+    if (fk !== '' && gk !== '') return `${fk}\u001f${gk}\u001f${packed}`;
+    const words = norm.split(' ');
+    const kept = words.filter((w) => nameKey(foldToAscii(w), locale) !== '');
+    return kept.length === words.length || kept.length < 2 ? null : oracle(kept.join(' '), packed, locale);
   }
-  const part = fc.constantFrom('Nguyễn', 'Trần', 'Lê', 'Văn', 'Thị Thu', 'Ân', 'Trâm', 'Châm', 'Hòa', 'Âu Dương', 'Tôn Nữ', 'k’nhiêu', 'John', 'x', '123');
+  const part = fc.constantFrom('Nguyễn', 'Trần', 'Lê', 'Văn', 'Thị Thu', 'Ân', 'Trâm', 'Châm', 'Hòa', 'Âu Dương', 'Tôn Nữ', 'k’nhiêu', 'John', 'x', '123', '🙂', '★');
 
   it('equals its definition for names built from name parts and for arbitrary strings (property)', () => {
     const name = fc.oneof(
@@ -56,6 +58,14 @@ describe('candidateKey', () => {
       }),
       { seed: 17, numRuns: 3000 },
     );
+  });
+
+  it('a word without a key (a symbol kept as a word) is no name part: the key of the name without it', () => {
+    const key = candidateKey('nguyễn văn hoà', 19900501, 'vi')!;
+    for (const norm of ['nguyễn văn hoà 🙂', '🙂 nguyễn văn hoà', 'nguyễn văn hoà ★', '★ nguyễn 🙂 văn hoà ★']) {
+      expect(candidateKey(norm, 19900501, 'vi'), norm).toBe(key);
+    }
+    expect(candidateKey('🙂 hoà', 19900501, 'vi')).toBeNull(); // one name word left
   });
 
   it('a compound family name is the family part (Âu Dương, Tôn Nữ)', () => {
