@@ -33,6 +33,7 @@ import {
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
+import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
@@ -136,7 +137,10 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     options.maxBlockSize = blocking.maxBlockSize;
     if (choice.idField !== undefined) options.idField = choice.idField;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
-    const result = await dedupe(input.rows(choice.idField), options);
+    const result = await dedupe(input.rows(choice.idField), options).catch(async (e: unknown) => {
+      // Too few usable records: said over the file's rows, its rejected rows written (D35).
+      throw await tooFewRecordsFailure(e, [{ input, idField: choice.idField }], rejectedOption, () => defaultRejectedPath(out, input.path, ctx.resolvePath));
+    });
     ctx.progress.end();
     await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
 

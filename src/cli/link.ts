@@ -32,6 +32,7 @@ import {
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
+import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
@@ -159,7 +160,15 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     options.maxBlockSize = blocking.maxBlockSize;
     if (leftId !== undefined) options.idField = leftId;
     if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
-    const result = await link(left.rows(leftId), renameRows(right.rows(rightMap.idField), rightMap, leftId), options);
+    const rightInput = right;
+    const result = await link(left.rows(leftId), renameRows(right.rows(rightMap.idField), rightMap, leftId), options).catch(async (e: unknown) => {
+      // Too few usable records: said over both files' rows, their rejected rows written (D35).
+      const inputs = [
+        { input: left, side: 'left', idField: leftId },
+        { input: rightInput, side: 'right', idField: rightMap.idField, reason: (reason: string) => rightColumnNames(reason, rightMap, leftId) },
+      ];
+      throw await tooFewRecordsFailure(e, inputs, rejectedOption, () => defaultRejectedPath(out, left.path, ctx.resolvePath));
+    });
     ctx.progress.end();
     await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
 

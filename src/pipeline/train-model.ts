@@ -1,22 +1,4 @@
 /**
- * Why the rows were not usable, for the "no records to train on" error: the rows read and
- * rejected, and the most frequent rejection (code and reason: field names, never values) — a
- * misspelt idField rejects every row NO_ID, which the bare count would not say.
- */
-function rejectionSummary(prepared: PreparedDataset): string {
-  const r = prepared.rejected;
-  if (r.length === 0) return ` (${prepared.inputRows} row${prepared.inputRows === 1 ? '' : 's'} read)`;
-  const byCode = new Map<string, { n: number; reason: string }>();
-  for (const x of r) {
-    const e = byCode.get(x.code);
-    if (e === undefined) byCode.set(x.code, { n: 1, reason: x.reason });
-    else e.n++;
-  }
-  const [code, top] = [...byCode].sort((a, b) => b[1].n - a[1].n)[0]!;
-  return ` (${prepared.inputRows} rows read, ${r.length} rejected; ${top.n} ${code}: ${top.reason})`;
-}
-
-/**
  * Training a Fellegi–Sunter model without labels (Fellegi & Sunter 1969; Winkler 1988; as
  * Splink does it), the `train` phase of dedupe and link:
  *   u  from seeded random record pairs (nearly all non-matches);
@@ -59,7 +41,8 @@ import type { EmOptions, EmSession, EmSessionDiagnostics } from '../score/expect
 import { computeLevels, posteriorSumBuffer, sumPosteriors, type MatchRunner } from '../pool/parallel-match.js';
 import { trainEmParallel } from '../pool/parallel-em.js';
 import { sharedFloat64, sharedUint32, sharedUint8 } from '../pool/shared-arrays.js';
-import type { PreparedDataset } from './prepare.js';
+import type { PreparedDataset, RejectedRow } from './prepare.js';
+import { tooFewRecordsError } from './too-few-records.js';
 import type { ComparisonPlan } from './comparisons.js';
 import { PairBuffer } from './pair-buffer.js';
 
@@ -183,9 +166,11 @@ export async function trainModel(
   const nRight = prepared.sourceRows[1] ?? 0;
   const totalPairs = totalPairsOf(prepared, linkMode);
   if (totalPairs < 1) {
-    // A link names the side without usable records (the rows read are both sides').
-    const sides = linkMode ? `: ${nLeft} usable on the left, ${nRight} on the right` : '';
-    throw new KhopError('INVALID_INPUT', `${linkMode ? 'need at least one usable record on each side to train a model' : 'need at least two usable records to train a model'}${sides}${rejectionSummary(prepared)}`);
+    // A link names the side without usable records (the rows read are both sides'); the
+    // rejections go in the details, per source, for a caller that rejected rows of its own
+    // before these (the command line's reader: too-few-records.ts).
+    const bySource = (prepared as PreparedDataset & { rejectedBySource?: RejectedRow[][] }).rejectedBySource ?? [prepared.rejected];
+    throw tooFewRecordsError(linkMode, linkMode ? [nLeft, nRight] : [prepared.store.rowCount], prepared.inputRows, bySource);
   }
   const n = prepared.store.rowCount;
   // u from random pairs (copied onto shared memory for the compare tasks).

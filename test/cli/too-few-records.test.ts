@@ -1,0 +1,95 @@
+// D35: `khop dedupe` / `khop link` failing for too few usable records count the rows the READER
+// rejected (invalid UTF-8, ragged rows), not only the pipeline's, and still write the rejected
+// rows — the failed run writes no other output, so that file is how the user finds the bad rows.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, csvObjects, tempDir } from './cli-helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.remove());
+
+const ENCODING_REASON = 'column 2 (ho_ten) contains U+FFFD: bytes that are not valid utf-8 (or a literal replacement character)';
+
+/** A CSV whose every data row has invalid UTF-8 in ho_ten; each name carries a marker that must not leak. */
+function unreadableCsv(name: string, rows: number): string[] {
+  const markers: string[] = [];
+  const parts: Buffer[] = [Buffer.from('so_cccd,ho_ten,ngay_sinh\n')];
+  for (let i = 0; i < rows; i++) {
+    const marker = `Zqmarker${i}x`;
+    markers.push(marker, `0010900${String(10000 + i)}`);
+    parts.push(Buffer.from(`0010900${String(10000 + i)},Nguy`), Buffer.from([0xff, 0xfe]), Buffer.from(`n ${marker},01/02/1990\n`));
+  }
+  writeFileSync(join(t.dir, name), Buffer.concat(parts));
+  return markers;
+}
+
+describe('khop dedupe: too few usable records', () => {
+  it('every row unreadable: the message counts the rows read and rejected by the reader, and the rejected-rows file is written', async () => {
+    const markers = unreadableCsv('bad.csv', 193);
+    const r = await cli(['dedupe', 'bad.csv', '-o', 'out.csv', '-q'], t.dir);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    // Before: "need at least two usable records to train a model (0 rows read)", no rejected file.
+    expect(lines[0]).toContain(`need at least two usable records to train a model (193 rows read, 193 rejected; 193 INVALID_ENCODING: ${ENCODING_REASON})`);
+    const rejectedPath = join(t.dir, 'out.csv.rejected.csv');
+    expect(lines[0]).toContain(`rejected rows written to ${rejectedPath}`);
+    expect(markers.filter((m) => r.stderr.includes(m))).toEqual([]);
+    const rejected = csvObjects(readFileSync(rejectedPath, 'utf8'));
+    expect(rejected).toHaveLength(193);
+    expect(rejected.map((x) => x['row_number'])).toEqual(Array.from({ length: 193 }, (_, i) => String(i + 1)));
+    expect(new Set(rejected.map((x) => `${x['stage']} ${x['code']}`))).toEqual(new Set(['read INVALID_ENCODING']));
+    // The user's own row, handed back in the file they asked for.
+    expect(rejected[0]!['raw']).toContain('Zqmarker0x');
+    expect(existsSync(join(t.dir, 'out.csv'))).toBe(false);
+  });
+
+  it("the reader's and the pipeline's rejections together, by code; --rejected names the file", async () => {
+    const lines = ['so_cccd,ho_ten,ngay_sinh', '001090012345,An,01/02/1990'];
+    for (let i = 0; i < 3; i++) lines.push(',,'); // no usable value: the pipeline's NO_VALUES
+    lines.push('1,2,3,4'); // the reader's TOO_MANY_COLUMNS
+    for (let i = 0; i < 5; i++) lines.push('1,2'); // the reader's TOO_FEW_COLUMNS
+    writeFileSync(join(t.dir, 'mixed.csv'), lines.join('\n') + '\n');
+    const r = await cli(['dedupe', 'mixed.csv', '-o', 'out.csv', '--rejected', 'why.csv', '-q'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\(10 rows read, 9 rejected; 5 TOO_FEW_COLUMNS: [^;]*; also 3 NO_VALUES, 1 TOO_MANY_COLUMNS\); rejected rows written to .*why\.csv/);
+    const rejected = csvObjects(readFileSync(join(t.dir, 'why.csv'), 'utf8'));
+    expect(rejected.map((x) => `${x['row_number']} ${x['stage']} ${x['code']}`)).toEqual([
+      '2 prepare NO_VALUES',
+      '3 prepare NO_VALUES',
+      '4 prepare NO_VALUES',
+      '5 read TOO_MANY_COLUMNS',
+      '6 read TOO_FEW_COLUMNS',
+      '7 read TOO_FEW_COLUMNS',
+      '8 read TOO_FEW_COLUMNS',
+      '9 read TOO_FEW_COLUMNS',
+      '10 read TOO_FEW_COLUMNS',
+    ]);
+  });
+
+  it('no rejected row and no --rejected: the message counts the rows, and no rejected-rows file is written', async () => {
+    writeFileSync(join(t.dir, 'one.csv'), 'so_cccd,ho_ten,ngay_sinh\n001090012345,An,01/02/1990\n');
+    const r = await cli(['dedupe', 'one.csv', '-o', 'out.csv', '-q'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('khop: error: need at least two usable records to train a model (1 row read)');
+    expect(existsSync(join(t.dir, 'out.csv.rejected.csv'))).toBe(false);
+  });
+});
+
+describe('khop link: too few usable records', () => {
+  it('a left file of unreadable rows: both files counted, the rejected rows written with their input', async () => {
+    const markers = unreadableCsv('left.csv', 4);
+    writeFileSync(join(t.dir, 'right.csv'), 'so_cccd,ho_ten,ngay_sinh\n001090012345,An,01/02/1990\n001091012346,Binh,03/04/1991\n');
+    const r = await cli(['link', 'left.csv', 'right.csv', '-o', 'links.csv', '-q'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`need at least one usable record on each side to train a model: 0 usable on the left, 2 on the right (6 rows read, 4 rejected; 4 INVALID_ENCODING: ${ENCODING_REASON}); rejected rows written to ${join(t.dir, 'links.csv.rejected.csv')}`);
+    expect(markers.filter((m) => r.stderr.includes(m))).toEqual([]);
+    const rejected = csvObjects(readFileSync(join(t.dir, 'links.csv.rejected.csv'), 'utf8'));
+    expect(rejected.map((x) => `${x['input']} ${x['row_number']} ${x['code']}`)).toEqual(['left 1 INVALID_ENCODING', 'left 2 INVALID_ENCODING', 'left 3 INVALID_ENCODING', 'left 4 INVALID_ENCODING']);
+  });
+});
