@@ -145,6 +145,8 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   private readonly parser: CsvParser;
   private readonly opts: ResolvedCsvOptions;
   private readingHeader: boolean;
+  /** The header's names as the file writes them (trimmed), before renameBadColumns: what a repeated header line repeats. */
+  private headerAsWritten: readonly string[] = [];
 
   constructor(
     input: ByteInput,
@@ -221,7 +223,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       return;
     }
     const names = this.names;
-    if (isRepeatedHeader(names, fields, fieldCount)) {
+    if (isRepeatedHeader(this.headerAsWritten, fields, fieldCount)) {
       this.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
       return;
     }
@@ -254,6 +256,8 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   }
 
   private setColumns(names: readonly string[]): void {
+    // A repeated header line is the header as written, not as renamed (`column_3`, `ho_ten_4`).
+    this.headerAsWritten = Object.freeze(names.slice());
     const fixed = checkColumnNames(names, this.opts.renameBadColumns);
     this.names = Object.freeze(fixed);
     this.parser.setExpectedColumns(fixed.length);
@@ -285,6 +289,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       headerInFile: this.opts.header === null,
       delimiter: this.delimiter!.charCodeAt(0),
       names: this.names,
+      headerAsWritten: this.headerAsWritten,
       maxFieldLength: this.opts.maxFieldLength,
       maxColumns: this.opts.maxColumns,
       keepRaw: this.opts.keepRaw,
@@ -304,6 +309,8 @@ export interface CsvFile {
   readonly delimiter: number;
   /** Column names, as the source gives them. */
   readonly names: readonly string[];
+  /** The header's names as written (trimmed), before renameBadColumns renamed any: what isRepeatedHeader compares with. */
+  readonly headerAsWritten: readonly string[];
   readonly maxFieldLength: number;
   readonly maxColumns: number;
   /** Keep the raw text of a row that cannot be read (the source's `keepRaw`). */
@@ -319,15 +326,17 @@ export function takeCsvFile(source: unknown, minBytes: number): CsvFile | null {
 
 /**
  * Whether a parsed record is the header line again: as many fields as names, each equal to its
- * column's name once trimmed (as header names are). Two exports concatenated repeat the header
+ * column's name once trimmed (as header names are). `header` is the header as written in the
+ * file — not the names renameBadColumns made of it (`column_3` for an empty name, `ho_ten_4`
+ * for a repeat), which the repeated line does not hold. Two exports concatenated repeat the header
  * inside the data; read as a row it would be a "person" named `ho_ten`, born `ngay_sinh`. Every
  * reader of CSV records (csv-reader, the register's piece readers) rejects it REPEATED_HEADER.
  */
-export function isRepeatedHeader(names: readonly string[], fields: readonly string[], fieldCount: number): boolean {
-  if (fieldCount !== names.length || fieldCount === 0) return false;
+export function isRepeatedHeader(header: readonly string[], fields: readonly string[], fieldCount: number): boolean {
+  if (fieldCount !== header.length || fieldCount === 0) return false;
   for (let j = 0; j < fieldCount; j++) {
     const f = fields[j]!;
-    const n = names[j]!;
+    const n = header[j]!;
     if (f !== n && f.trim() !== n) return false;
   }
   return true;

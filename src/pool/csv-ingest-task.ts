@@ -35,6 +35,8 @@ export interface CsvPieceFormat {
   readonly delimiter: number;
   /** Column names (the header's, or the reader's `header` option). */
   readonly names: readonly string[];
+  /** The header as written, before renameBadColumns (what a repeated header line holds: isRepeatedHeader). */
+  readonly headerAsWritten: readonly string[];
   readonly maxFieldLength: number;
   readonly maxColumns: number;
   /** Keep the raw text of a row that cannot be read (the source's `keepRaw`). */
@@ -85,7 +87,7 @@ class PieceSink implements CsvSink {
   }
 
   record(fields: readonly string[], fieldCount: number, line: number): void {
-    if (isRepeatedHeader(this.p.csv.names, fields, fieldCount)) {
+    if (isRepeatedHeader(this.p.csv.headerAsWritten, fields, fieldCount)) {
       this.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
       return;
     }

@@ -96,7 +96,7 @@ async function* restOfFile(
   let parser: CsvParser | null = null;
   const sink: CsvSink = {
     record(fields, fieldCount, line) {
-      if (isRepeatedHeader(names, fields, fieldCount)) {
+      if (isRepeatedHeader(file.headerAsWritten, fields, fieldCount)) {
         sink.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
         return;
       }
@@ -158,7 +158,7 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
     throw new KhopError('IO_ERROR', `Register.build: cannot read ${file.path}`, { cause: e });
   }
   const { job, ahead } = ingestJobOf(o);
-  const format: CsvPieceFormat = { delimiter: file.delimiter, names: file.names, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw };
+  const format: CsvPieceFormat = { delimiter: file.delimiter, names: file.names, headerAsWritten: file.headerAsWritten, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw };
   let pool: PoolLike | undefined = t.pool;
   const ownPool = pool === undefined;
   let chunks: OrderedChunks<Piece, CsvIngestResult> | null = null;

@@ -280,6 +280,18 @@ describe('readCsv: rejected rows', () => {
     );
   });
 
+  it('with renameBadColumns, a repeated header line is compared with the header as written, not as renamed (F38)', async () => {
+    // An empty name (→ column_3) and a repeat (→ ho_ten_5): the repeated line holds what the file
+    // wrote, quoted or padded; a row holding the renamed names is data.
+    const text = 'so_cccd,ho_ten,,ngay_sinh,ho_ten\n001090012345,Lê Văn A,x,01/01/1990,A\nso_cccd,ho_ten,,ngay_sinh,ho_ten\n"so_cccd", ho_ten ,"",ngay_sinh,"ho_ten"\nso_cccd,ho_ten,column_3,ngay_sinh,ho_ten_5\n001090012346,Lê Văn B,,02/01/1990,B\n';
+    const src = await readCsv(utf8(text), { renameBadColumns: true });
+    expect(src.columns).toEqual(['so_cccd', 'ho_ten', 'column_3', 'ngay_sinh', 'ho_ten_5']);
+    const items = await collect(src);
+    expect(items.map((i) => (i.kind === 'row' ? 'row' : i.code))).toEqual(['row', 'REPEATED_HEADER', 'REPEATED_HEADER', 'row', 'row']);
+    expect(items.map((i) => i.line)).toEqual([2, 3, 4, 5, 6]);
+    expect(src.summary.rejected).toBe(2);
+  });
+
   it('keepRaw: false drops raw text', async () => {
     const items = await collect(await readCsv(utf8('a,b\n1\n'), { keepRaw: false }));
     expect(rejectedOf(items)[0]).not.toHaveProperty('raw');

@@ -161,6 +161,23 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
     });
   });
 
+  it('with renameBadColumns, the repeated header line is the header as written (an empty name, not column_9), pieced as on one thread (F38)', async () => {
+    const path = join(dir, 'renamed.csv');
+    // Every line gets an empty last column: the header's is renamed column_9, the repeated
+    // header lines (4 of them: rows 199, 599, 999, 1399) keep it empty.
+    const text = csvText({ name: 'renamed', eol: 'lf', repeatHeader: true }, 1500, 12);
+    await writeFile(path, text.split('\n').map((l) => (l === '' ? l : `${l},`)).join('\n'));
+    const readOptions: CsvReadOptions = { renameBadColumns: true };
+    expect((await openRecords(path, readOptions)).columns).toEqual([...COLUMNS, 'column_9']);
+    const serial = await Register.build(SCHEMA, await openRecords(path, readOptions), { idField: 'recordId', threads: 2 }, ONE_THREAD);
+    expect(serial.rejected.filter((r) => r.code === 'REPEATED_HEADER').map((r) => r.index)).toEqual([199, 600, 1001, 1402]);
+    const source = await openRecords(path, readOptions);
+    const pooled = await Register.build(SCHEMA, source, { idField: 'recordId', threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: 4096 });
+    expect(() => source.batches()).toThrow(/only once/);
+    expect(JSON.stringify(pooled.rejected)).toBe(JSON.stringify(serial.rejected));
+    expect((await snapshot(pooled)).equals(await snapshot(serial))).toBe(true);
+  });
+
   it('a source read with keepRaw: false gives no raw text on the piece path either', async () => {
     const path = join(dir, 'noraw.csv');
     await writeFile(path, csvText({ name: 'noraw', eol: 'lf', broken: true }, 1500, 5));
