@@ -7,6 +7,10 @@
  *      unknown column in --map, unreadable or malformed input file — nothing was produced
  *   3  unexpected failure (a bug, or an exhausted resource: a full disk, no memory, too many
  *      open files — EXHAUSTED_CODES, whatever error carried it): the run did not finish
+ *   129 SIGHUP (the terminal or SSH session closed), 130 SIGINT (Ctrl-C), 131 SIGQUIT (Ctrl-\),
+ *   143 SIGTERM (a service manager's stop): the run was interrupted — 128 + the signal's
+ *      number, as a shell reports a process the signal killed; the outputs being written were
+ *      removed, the previous ones kept (main.ts, INTERRUPT_SIGNALS)
  *   141 the reader of an output closed it early (`khop dedupe in.csv -o - | head`): nothing
  *      more is printed — 128 + SIGPIPE, the code every Unix tool ends with when its pipe
  *      closes, so `set -o pipefail` still sees the run did not finish
@@ -24,6 +28,14 @@ export const EXIT_REJECTED_ROWS = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 3;
 export const EXIT_BROKEN_PIPE = 141;
+
+/** The signals that interrupt a run, each with its exit code (128 + the signal's number). */
+export const INTERRUPT_SIGNALS: ReadonlyArray<readonly [NodeJS.Signals, number]> = [
+  ['SIGHUP', 129],
+  ['SIGINT', 130],
+  ['SIGQUIT', 131],
+  ['SIGTERM', 143],
+];
 
 /** KhopError codes that mean "the run could not start or finish because of what it was given". */
 const USAGE_CODES: ReadonlySet<KhopErrorCode> = new Set<KhopErrorCode>([

@@ -11,7 +11,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './run.js';
 import { removeOpenTemporaryFiles } from '../io/text-sink.js';
-import { EXIT_BROKEN_PIPE, errorText, exitCodeFor, isBrokenPipe } from './exit.js';
+import { EXIT_BROKEN_PIPE, INTERRUPT_SIGNALS, errorText, exitCodeFor, isBrokenPipe } from './exit.js';
 import { KhopError } from '../errors.js';
 
 export { runCli as run } from './run.js';
@@ -28,10 +28,13 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
-  // Interrupted (Ctrl-C, a service manager's stop): the outputs being written are temporary
-  // files beside their paths (text-sink.ts) — remove them, so an interrupted run leaves the
-  // previous outputs and no hidden partial copy of the records; then end as the signal would.
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  // Interrupted (Ctrl-C, a service manager's stop, the terminal or SSH session closed, Ctrl-\):
+  // the outputs being written are temporary files beside their paths (text-sink.ts) — remove
+  // them, so an interrupted run leaves the previous outputs and no hidden partial copy of the
+  // records; then end as the signal would: 128 + its number (SIGHUP 1, SIGINT 2, SIGQUIT 3,
+  // SIGTERM 15: exit.ts), the code a shell reports for a process the signal killed. (A handled
+  // SIGQUIT leaves no core dump, which would hold the records.)
+  for (const [signal, code] of INTERRUPT_SIGNALS) {
     process.once(signal, () => {
       removeOpenTemporaryFiles();
       process.exit(code);

@@ -55,7 +55,8 @@ Options:
   -v, --version   print the version
 
 Exit codes: 0 done, 1 done with rejected rows, 2 usage or input error, 3 unexpected failure
-or a full disk, 141 the reader of the output closed it early (\`khop … -o - | head\`; as SIGPIPE).
+or a full disk, 141 the reader of the output closed it early (\`khop … -o - | head\`; as SIGPIPE),
+129 / 130 / 131 / 143 interrupted by SIGHUP / SIGINT / SIGQUIT / SIGTERM (partial outputs removed).
 
 Examples:
   khop demo

@@ -3,7 +3,7 @@
 // bundle built elsewhere).
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './cli-helpers.js';
@@ -91,6 +91,40 @@ describe('the built khop executable', () => {
     expect(demo.code).toBe(141);
     expect(demo.stderr).not.toMatch(/EPIPE|\n\s+at /);
   }, 60_000);
+
+  // R18: interrupted while an output is being written — claims still arriving on standard input,
+  // the verdict file open as its temporary file. Each signal ends the run with 128 + its number
+  // and removes the temporary file; the previous verdict file stays as it was (before SIGHUP and
+  // SIGQUIT were handled, Node's default killed the process on them — SIGQUIT with a core dump —
+  // and the hidden partial copy of the verdicts stayed beside the output).
+  it('SIGHUP, SIGINT, SIGQUIT, SIGTERM while writing: exit 129 / 130 / 131 / 143, the temporary output removed, the previous one kept', async () => {
+    const dir = join(t.dir, 'signals');
+    mkdirSync(dir);
+    const people = ['so_cccd,ho_ten,ngay_sinh,gioi_tinh'];
+    for (let i = 0; i < 50; i++) people.push(`0010900${String(10000 + i)},Nguyễn Văn An ${i},${String(1 + (i % 28)).padStart(2, '0')}/05/1990,Nam`);
+    writeFileSync(join(dir, 'reg.csv'), people.join('\n') + '\n');
+    expect(run(['register', 'build', 'reg.csv', '-o', 'reg.khop', '-q'], dir).code).toBe(0);
+    const temporary = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    for (const [signal, expected] of [['SIGHUP', 129], ['SIGINT', 130], ['SIGQUIT', 131], ['SIGTERM', 143]] as const) {
+      writeFileSync(join(dir, 'v.csv'), 'previous run\n');
+      const child = spawn(process.execPath, [CLI, 'authenticate', '--register', 'reg.khop', '-', '-o', 'v.csv', '--batch-size', '1', '-q'], { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
+      // Enough lines for the reader to decide the format; standard input stays open.
+      child.stdin!.write(people.join('\n') + '\n');
+      const deadline = Date.now() + 30_000;
+      while (temporary().length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      expect(temporary(), `${signal}: the verdict file is being written (${stderr})`).toHaveLength(1);
+      child.kill(signal);
+      const end = await exited;
+      child.stdin!.destroy();
+      expect({ sent: signal, ...end }).toEqual({ sent: signal, code: expected, signal: null });
+      expect(temporary(), signal).toEqual([]);
+      expect(readFileSync(join(dir, 'v.csv'), 'utf8'), signal).toBe('previous run\n');
+      expect(stderr, signal).toBe('');
+    }
+  }, 120_000);
 
   // The default rejected-rows file is written only when rows are rejected — after the work. A
   // directory the user may not write is refused before it (root may write anywhere: the run is
