@@ -103,3 +103,27 @@ export function detectCsvDelimiter(sample: string, complete: boolean): Detectabl
   }
   return best;
 }
+
+/**
+ * Excel's delimiter line: a first line `sep=;` (or `sep=,`, `sep=<tab>`, any one character but
+ * a quote, CR or LF), written by Excel's "CSV" exports for locales whose list separator is not
+ * the comma, and read by Excel as an instruction, not as data. Characters of text needed to tell:
+ * `sep=` + the character + a line break.
+ */
+export const SEP_LINE_PREFIX_CHARS = 6;
+
+/**
+ * The delimiter a first line `sep=X` names, or null when the text (from the file's first
+ * character, BOM removed) does not start with one. `complete`: the text is the whole file (a
+ * `sep=X` without a line break after it is then the whole line). A quoted `"sep=;"` is not
+ * recognised (Excel does not write one).
+ */
+export function sepLineDelimiter(text: string, complete: boolean): string | null {
+  if (!text.startsWith('sep=') || text.length < 5) return null;
+  const c = text[4]!;
+  if (c === '"' || c === '\r' || c === '\n') return null;
+  // One UTF-16 unit; a delimiter above U+FFFF is not a delimiter the reader takes.
+  const after = text.length > 5 ? text[5]! : null;
+  if (after === '\r' || after === '\n' || (after === null && complete)) return c;
+  return null;
+}

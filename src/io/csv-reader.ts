@@ -12,6 +12,9 @@
  *   ('INVALID_INPUT') listing their positions, because silently renaming would make a mapping
  *   point at a different column than the user sees; `renameBadColumns: true` opts into renaming
  *   (empty → `column_<pos>`, repeated → `<name>_<pos>`, 1-based positions).
+ * - Excel's `sep=;` first line (`sep=,`, `sep=<tab>`…: csv-dialect.ts, sepLineDelimiter) names
+ *   the delimiter (an explicit `delimiter` option wins) and is skipped: neither header nor row,
+ *   though its line is counted in line numbers. A quoted `"sep=;"` is not recognised.
  * - Empty input (no byte, or only blank lines) → zero rows, `summary.status === 'empty'`, no
  *   error; a header without data → status 'no-rows'.
  * - A row with a different number of fields than the header is rejected (no padding, no
@@ -22,7 +25,7 @@
 import { KhopError } from '../errors.js';
 import { ByteInput, type ByteSource } from './byte-source.js';
 import { CsvParser, type CsvSink } from './csv-parser.js';
-import { detectCsvDelimiter, sampleIsEnough } from './csv-dialect.js';
+import { detectCsvDelimiter, sampleIsEnough, sepLineDelimiter, SEP_LINE_PREFIX_CHARS } from './csv-dialect.js';
 import {
   checkBaseOptions,
   DEFAULT_KEEP_RAW,
@@ -35,8 +38,9 @@ import { checkEncodingOption, decodeChunks, sniffEncoding, type EncodingOption }
 
 export interface CsvReadOptions extends ReadOptionsBase {
   /**
-   * Field delimiter: 'auto' (detect comma / semicolon / tab from the first lines, see
-   * csv-dialect.ts) or one character other than `"`, CR, LF. Default 'auto'.
+   * Field delimiter: 'auto' (the one Excel's `sep=X` first line names, else detect comma /
+   * semicolon / tab from the first lines, see csv-dialect.ts) or one character other than `"`,
+   * CR, LF. Default 'auto'.
    */
   delimiter?: string;
   /**
@@ -118,9 +122,22 @@ export async function readCsv(source: ByteSource | ByteInput, options: CsvReadOp
     const initial: string[] = [];
     let eof = false;
     let delimiter = opts.delimiter;
+    // Excel's `sep=;` first line: the delimiter, then skipped as no record (see sepLineDelimiter).
+    let head = '';
+    while (head.length < SEP_LINE_PREFIX_CHARS && 'sep='.startsWith(head.slice(0, 4))) {
+      const r = await text.next();
+      if (r.done === true) {
+        eof = true;
+        break;
+      }
+      initial.push(r.value);
+      head += r.value;
+    }
+    const sep = sepLineDelimiter(head, eof);
+    if (sep !== null && delimiter === 'auto') delimiter = sep;
     if (delimiter === 'auto') {
-      let sample = '';
-      while (!sampleIsEnough(sample)) {
+      let sample = head;
+      while (!eof && !sampleIsEnough(sample)) {
         const r = await text.next();
         if (r.done === true) {
           eof = true;
@@ -131,7 +148,7 @@ export async function readCsv(source: ByteSource | ByteInput, options: CsvReadOp
       }
       delimiter = detectCsvDelimiter(sample, eof);
     }
-    const reader = new CsvRecordSourceImpl(input, text, encoding, bomLength, delimiter, opts, options);
+    const reader = new CsvRecordSourceImpl(input, text, encoding, bomLength, delimiter, opts, options, sep !== null);
     await reader.start(initial, eof);
     return reader;
   } catch (e) {
@@ -145,6 +162,8 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   private readonly parser: CsvParser;
   private readonly opts: ResolvedCsvOptions;
   private readingHeader: boolean;
+  /** Excel's `sep=X` first line is still to come (as the first record): skipped, not a header or row. */
+  private skipSepLine: boolean;
   /** The header's names as the file writes them (trimmed), before renameBadColumns: what a repeated header line repeats. */
   private headerAsWritten: readonly string[] = [];
 
@@ -156,9 +175,12 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
     delimiter: string,
     opts: ResolvedCsvOptions,
     base: ReadOptionsBase,
+    /** The file starts with Excel's `sep=X` line: its first record is skipped. */
+    private readonly sepLine: boolean,
   ) {
     super(input, text, encoding, delimiter, base);
     this.opts = opts;
+    this.skipSepLine = sepLine;
     this.parser = new CsvParser(this, {
       delimiter: delimiter.charCodeAt(0),
       maxFieldLength: opts.maxFieldLength,
@@ -206,6 +228,10 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   // ---- CsvSink ----
 
   record(fields: readonly string[], fieldCount: number, line: number): void {
+    if (this.skipSepLine) {
+      this.skipSepLine = false;
+      return;
+    }
     this.sawContent = true;
     if (this.readingHeader) {
       this.readingHeader = false;
@@ -287,6 +313,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       path: input.path,
       bomLength: this.bomLength,
       headerInFile: this.opts.header === null,
+      sepLine: this.sepLine,
       delimiter: this.delimiter!.charCodeAt(0),
       names: this.names,
       headerAsWritten: this.headerAsWritten,
@@ -305,6 +332,8 @@ export interface CsvFile {
   readonly bomLength: number;
   /** The first non-blank line is the header (else `names` came from the options). */
   readonly headerInFile: boolean;
+  /** The file starts with Excel's `sep=X` line (after the BOM): one record before the header, no data. */
+  readonly sepLine: boolean;
   /** Delimiter character code: ASCII (≤ 0x7F, one UTF-8 byte) — takeFile declines any other. */
   readonly delimiter: number;
   /** Column names, as the source gives them. */

@@ -169,8 +169,10 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
     let pos = file.bomLength;
     let line = 1;
     let blank = 0;
-    // The header: the first record (blank lines before it skipped), and the LF of its CRLF.
-    if (file.headerInFile) {
+    // The header: the first record (blank lines before it skipped), and the LF of its CRLF —
+    // after Excel's `sep=X` line when the file starts with one (a record too, no data).
+    const before = (file.sepLine ? 1 : 0) + (file.headerInFile ? 1 : 0);
+    for (let k = 0; k < before; k++) {
       for (;;) {
         const n = await readFully(fh, block, pos);
         if (n === 0) throw changed(file.path);
@@ -186,8 +188,10 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
         }
         break;
       }
+    }
+    if (before > 0) {
       const h = scanner.take();
-      if (h.rows !== 1) throw changed(file.path);
+      if (h.rows !== before) throw changed(file.path);
       line += h.lines;
       blank += h.blank;
     }

@@ -292,6 +292,36 @@ describe('readCsv: rejected rows', () => {
     expect(src.summary.rejected).toBe(2);
   });
 
+  it("Excel's sep= first line names the delimiter and is skipped, not read as the header (F41)", async () => {
+    // The address holds commas: without the line, comma would be the one-column header's… and
+    // before the fix `sep=;` WAS the header (columns "sep=" and ""): INVALID_INPUT.
+    const body = (d: string, eol: string) => [['ho_ten', 'ngay_sinh', 'dia_chi'].join(d), ['Lê Văn A', '01/01/1990', '"12 Lê Lợi, P. 5, Q. 1"'].join(d), ['B', '02/01/1990'].join(d), ['Trần C', '03/01/1990', 'x'].join(d)].join(eol) + eol;
+    for (const [d, eol, bom] of [[';', '\r\n', true], [',', '\n', false], ['\t', '\r\n', false], ['|', '\r', false]] as const) {
+      const src = await readCsv(utf8(`${bom ? '\uFEFF' : ''}sep=${d}${eol}${body(d, eol)}`));
+      expect(src.delimiter, JSON.stringify(d)).toBe(d);
+      expect(src.columns).toEqual(['ho_ten', 'ngay_sinh', 'dia_chi']);
+      const items = await collect(src);
+      // Row numbers count data rows; lines count the file's lines, the sep line too.
+      expect(items.map((i) => [i.rowNumber, i.line, i.kind === 'row' ? i.values['dia_chi'] : i.code])).toEqual([
+        [1, 3, '12 Lê Lợi, P. 5, Q. 1'],
+        [2, 4, 'TOO_FEW_COLUMNS'],
+        [3, 5, 'x'],
+      ]);
+      expect(src.summary.rows).toBe(3);
+    }
+    // Fed a byte at a time (the line split across chunks); with an explicit delimiter the line is skipped too.
+    const chunkedSrc = await readCsv(chunked(utf8(`sep=;\n${body(';', '\n')}`), [1, 2, 3, 4, 5, 6, 7, 9]));
+    expect([chunkedSrc.delimiter, chunkedSrc.columns]).toEqual([';', ['ho_ten', 'ngay_sinh', 'dia_chi']]);
+    const explicit = await readCsv(utf8(`sep=;\n${body(';', '\n')}`), { delimiter: ';' });
+    expect(explicit.columns).toEqual(['ho_ten', 'ngay_sinh', 'dia_chi']);
+    // Only the line: an empty file. Not a sep line: `sep=a,b` (a header), `separator` — read as written.
+    const only = await readCsv(utf8('sep=;\r\n'));
+    expect(rowsOf(await collect(only))).toEqual([]);
+    expect(only.summary.status).toBe('empty');
+    expect((await readCsv(utf8('sep=a,b\n1,2\n'))).columns).toEqual(['sep=a', 'b']);
+    expect((await readCsv(utf8('separator;x\n1;2\n'))).columns).toEqual(['separator', 'x']);
+  });
+
   it('keepRaw: false drops raw text', async () => {
     const items = await collect(await readCsv(utf8('a,b\n1\n'), { keepRaw: false }));
     expect(rejectedOf(items)[0]).not.toHaveProperty('raw');

@@ -178,6 +178,25 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
     expect((await snapshot(pooled)).equals(await snapshot(serial))).toBe(true);
   });
 
+  it("Excel's sep=; first line: skipped before the header on the piece path too, rows and lines as on one thread (F41)", async () => {
+    const path = join(dir, 'excel-sep.csv');
+    await writeFile(path, `\uFEFFsep=;\r\n${csvText({ name: 'sep', eol: 'crlf', delimiter: ';', broken: true }, 1500, 13)}`);
+    const serialSource = await openRecords(path);
+    expect([serialSource.delimiter, serialSource.columns]).toEqual([';', COLUMNS]);
+    const serial = await Register.build(SCHEMA, serialSource, { idField: 'recordId', threads: 2 }, ONE_THREAD);
+    expect(serial.size).toBeGreaterThan(1400);
+    const source = await openRecords(path);
+    const pooled = await Register.build(SCHEMA, source, { idField: 'recordId', threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: 4096 });
+    expect(() => source.batches()).toThrow(/only once/);
+    expect(JSON.stringify(pooled.rejected)).toBe(JSON.stringify(serial.rejected));
+    expect(source.summary).toEqual(serialSource.summary);
+    expect((await snapshot(pooled)).equals(await snapshot(serial))).toBe(true);
+    // The first rejected row's line counts the sep line (line 1) and the header (line 2).
+    const first = serial.rejected[0]!;
+    const text = (await readFile(path, 'utf8')).split('\r\n');
+    expect(text[first.line! - 1]).toBe(first.raw);
+  });
+
   it('a source read with keepRaw: false gives no raw text on the piece path either', async () => {
     const path = join(dir, 'noraw.csv');
     await writeFile(path, csvText({ name: 'noraw', eol: 'lf', broken: true }, 1500, 5));
