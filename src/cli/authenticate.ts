@@ -23,6 +23,7 @@ import { DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register } from './register-api.js'
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
+import { HeaderLookup } from '../io/header-lookup.js';
 import { InputFile } from './input.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
@@ -93,10 +94,15 @@ export function claimColumns(schema: Schema, headers: readonly string[], map: st
       throw new KhopError('INVALID_ARGUMENT', `--map: ${unknown.map((f) => `"${f}"`).join(', ')} not a field of the register (fields: ${schema.fields.map((f) => f.name).join(', ')})`);
     }
   }
-  const have = new Set(headers);
+  // Found in any Unicode form (header-lookup.ts): a claims header written "Họ tên" decomposed
+  // is read under the register's column written composed — moved there, as a --map is.
+  const lookup = new HeaderLookup(headers);
   const plan = schema.fields.map((f) => {
     const mapped = mapping?.[f.name];
-    return { field: f.name, target: f.column, source: mapped !== undefined && mapped !== f.column ? mapped : null, found: mapped !== undefined || have.has(f.column) || have.has(f.name) };
+    const byColumn = lookup.find(f.column);
+    const byName = byColumn === undefined ? lookup.find(f.name) : undefined;
+    const source = mapped ?? (byColumn !== undefined ? byColumn : byName !== undefined && byName !== f.name ? byName : null);
+    return { field: f.name, target: f.column, source: source !== null && source !== f.column ? source : null, found: mapped !== undefined || byColumn !== undefined || byName !== undefined };
   });
   const idField = schema.fields.find((f) => f.kind === 'nationalId');
   const idPlan = plan.find((p) => p.field === idField?.name);

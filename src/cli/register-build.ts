@@ -21,6 +21,7 @@ import { Register, type RegisterBuildOptions } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, threadsOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
+import { findHeader } from '../io/header-lookup.js';
 import { InputFile } from './input.js';
 import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPath } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
@@ -107,12 +108,14 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   }
   const threads = threadsOption(values);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
-  const earlierIds = stringOption(values, 'earlier-ids');
+  const earlierIdsOption = stringOption(values, 'earlier-ids');
   const idSecret = idSecretOption(values);
 
   // Register.build reports the rows it reads: the reader's own progress is not shown too.
   const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
   try {
+    // The header's spelling of the column, in whatever Unicode form the option names it (header-lookup.ts).
+    const earlierIds = earlierIdsOption === undefined ? undefined : (findHeader(input.headers, earlierIdsOption) ?? earlierIdsOption);
     const choice = await loadSchema({
       ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
@@ -131,7 +134,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       // ids are stored as written — the snapshot held every ID in clear.
       ...(idSecret === undefined ? {} : { noGuessedId: 'a keyed register stores record ids in clear, so none is guessed: name the column with --id-field if it holds no ID numbers' }),
     });
-    if (earlierIds !== undefined && input.completeHeader && !input.headers.includes(earlierIds)) {
+    if (earlierIds !== undefined && input.completeHeader && findHeader(input.headers, earlierIds) === undefined) {
       throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is not in the header of ${input.label}`);
     }
     const both = earlierIds === undefined ? undefined : choice.schema.fields.find((f) => f.column === earlierIds);

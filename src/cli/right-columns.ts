@@ -23,6 +23,7 @@
  * Guessed columns are printed on stderr like the left file's mapping. Messages name fields,
  * columns and files — never a value.
  */
+import { HeaderLookup } from '../io/header-lookup.js';
 import { KhopError } from '../errors.js';
 import type { RecordValues } from '../io/record-types.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
@@ -68,7 +69,8 @@ export interface RightColumns {
 /** Resolve the right file's columns (see the file header). @throws KhopError (exit code 2). */
 export async function rightColumns(req: RightColumnsRequest): Promise<RightColumns> {
   if (req.headers.length === 0 && req.strictColumns) throw new KhopError('INVALID_INPUT', `${req.label} has no columns (an empty file?)`);
-  const have = new Set(req.headers);
+  // Columns found in any Unicode form, read in the header's spelling (header-lookup.ts).
+  const have = new HeaderLookup(req.headers);
   const fields = req.schema.fields;
   const byName = new Map(fields.map((f) => [f.name, f]));
   const columns = new Map<string, string>();
@@ -97,8 +99,9 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
   }
   const mapped = new Set(columns.values());
   for (const f of fields) {
-    if (!from.has(f.name) && have.has(f.column) && !mapped.has(f.column)) {
-      columns.set(f.column, f.column);
+    const same = have.find(f.column);
+    if (!from.has(f.name) && same !== undefined && !mapped.has(same)) {
+      columns.set(f.column, same);
       from.set(f.name, 'same');
     }
   }
@@ -176,7 +179,7 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
   return { columns, idField, dropLeftId, renamed, notes: [...lines, ...idNote] };
 }
 
-async function rightIdField(req: RightColumnsRequest, have: ReadonlySet<string>, columns: ReadonlyMap<string, string>, fields: Schema['fields']): Promise<string | undefined> {
+async function rightIdField(req: RightColumnsRequest, have: HeaderLookup, columns: ReadonlyMap<string, string>, fields: Schema['fields']): Promise<string | undefined> {
   if (req.idFieldRight !== undefined && req.idField === undefined) {
     throw new KhopError('INVALID_ARGUMENT', '--id-field-right needs a record-id column on the left too: give --id-field');
   }
@@ -190,13 +193,16 @@ async function rightIdField(req: RightColumnsRequest, have: ReadonlySet<string>,
     return col;
   }
   if (req.idFieldRight !== undefined) {
-    if (req.strictColumns && !have.has(req.idFieldRight)) {
+    const found = have.find(req.idFieldRight);
+    if (req.strictColumns && found === undefined) {
       throw new KhopError('INVALID_ARGUMENT', `--id-field-right: column "${req.idFieldRight}" is not in the header of ${req.label}`);
     }
-    return req.idFieldRight;
+    return found ?? req.idFieldRight;
   }
   const used = new Set(columns.values());
-  if (req.idField === undefined || ((have.has(req.idField) || !req.strictColumns) && !used.has(req.idField))) return req.idField;
+  if (req.idField === undefined) return undefined;
+  const sameId = have.find(req.idField) ?? req.idField;
+  if ((have.has(req.idField) || !req.strictColumns) && !used.has(sameId)) return sameId;
   const guessed = valueLikeHeaderPositions(req.headers).length > 0 ? [] : suggestColumnMapping(req.headers).filter((s) => s.field === RECORD_ID_FIELD && !used.has(s.header));
   if (guessed.length === 1 && (req.sampleColumn === undefined || !looksLikeNationalIds(await req.sampleColumn(guessed[0]!.header)))) return guessed[0]!.header;
   throw new KhopError('INVALID_ARGUMENT', `record id: column "${req.idField}" is not in the header of ${req.label}${used.has(req.idField) ? ' as a record id (a field reads it)' : ''}; name the right file's record-id column with --id-field-right`);

@@ -34,6 +34,7 @@ import { KhopError, isKhopError } from '../errors.js';
 import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../schema.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote, type ColumnSuggestion } from '../io/column-mapping.js';
 import { parseNationalId } from '../text/national-id.js';
+import { HeaderLookup } from '../io/header-lookup.js';
 
 /** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
 export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
@@ -140,11 +141,16 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
     const why = req.inputFormat === 'ndjson' ? 'none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content)' : 'an empty file?';
     throw new KhopError('INVALID_INPUT', `${req.inputLabel} has no columns (${why})`);
   }
-  const headerSet = new Set(req.headers);
-  if (req.idField !== undefined && req.strictColumns && !headerSet.has(req.idField)) {
-    throw new KhopError('INVALID_ARGUMENT', `--id-field: column "${req.idField}" is not in the header of ${req.inputLabel}`);
+  // Columns are found in any Unicode form and used in the header's own spelling (header-lookup.ts).
+  const lookup = new HeaderLookup(req.headers);
+  if (req.idField !== undefined) {
+    const found = lookup.find(req.idField);
+    if (found === undefined && req.strictColumns) {
+      throw new KhopError('INVALID_ARGUMENT', `--id-field: column "${req.idField}" is not in the header of ${req.inputLabel}`);
+    }
+    if (found !== undefined) req = { ...req, idField: found };
   }
-  if (req.schemaPath !== undefined) return fromSchemaFile(req.schemaPath, req, headerSet);
+  if (req.schemaPath !== undefined) return fromSchemaFile(req.schemaPath, req, lookup);
   if (req.map !== undefined) return fromMap(req.map, req);
   return fromHeader(req, await idColumnsHoldingIds(req));
 }
@@ -164,11 +170,25 @@ async function idColumnsHoldingIds(req: SchemaRequest): Promise<ReadonlySet<stri
   return new Set();
 }
 
-async function fromSchemaFile(path: string, req: SchemaRequest, headerSet: ReadonlySet<string>): Promise<SchemaChoice> {
+async function fromSchemaFile(path: string, req: SchemaRequest, lookup: HeaderLookup): Promise<SchemaChoice> {
   const definition = await readJsonFile(path, 'schema file', 'INVALID_SCHEMA');
-  const schema = defineSchema(definition as Record<string, FieldSpec>);
+  let schema = defineSchema(definition as Record<string, FieldSpec>);
+  // A column named in another Unicode form than the header's ("Họ tên" composed, the header
+  // decomposed): the field reads the header's spelling, the key its rows have.
+  const respelled = schema.fields.filter((f) => {
+    const found = lookup.find(f.column);
+    return found !== undefined && found !== f.column;
+  });
+  if (respelled.length > 0) {
+    const fixed: Record<string, FieldSpec> = Object.create(null) as Record<string, FieldSpec>;
+    for (const [name, spec] of Object.entries(definition as Record<string, FieldSpec>)) {
+      const field = respelled.find((f) => f.name === name);
+      fixed[name] = field === undefined ? spec : { ...spec, column: lookup.find(field.column)! };
+    }
+    schema = defineSchema(fixed);
+  }
   const notes: string[] = [];
-  const missing = schema.fields.filter((f) => !headerSet.has(f.column));
+  const missing = schema.fields.filter((f) => !lookup.has(f.column));
   if (missing.length > 0) {
     const list = missing.map((f) => `"${f.column}" (field "${f.name}")`).join(', ');
     if (req.strictColumns) {

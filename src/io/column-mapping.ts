@@ -27,6 +27,7 @@
  * alone (`01/2024`, `2024`), a span (`2023-24`) or digits beside letters (`2024 income`,
  * `col12345x`) are names, not values.
  */
+import { HeaderLookup } from './header-lookup.js';
 import { KhopError } from '../errors.js';
 import type { FieldKind } from '../schema.js';
 import { parseDate } from '../text/date.js';
@@ -314,8 +315,9 @@ export function valueLikeNote(positions: readonly number[]): string {
 /**
  * Parse a `--map` argument: comma-separated `field=column` pairs. A column name containing
  * `,` `=` or surrounding spaces is written in double quotes (`name="Họ, tên"`, `""` for a quote).
- * With `headers`, every column must be one of them (exact, case-sensitive; the error suggests
- * the header that folds to the same key or is closest).
+ * With `headers`, every column must be one of them (case-sensitive, in any Unicode form: the
+ * header's own spelling is returned, header-lookup.ts; the error suggests the header that folds
+ * to the same key or is closest).
  * @returns a null-prototype object field → column.
  * @throws KhopError('INVALID_ARGUMENT') listing every problem together (`details.problems`).
  */
@@ -328,7 +330,7 @@ export function parseMapArgument(argument: string, headers?: readonly string[]):
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   const entries = splitEntries(argument, problems);
   if (entries.length === 0 && problems.length === 0) problems.push('empty mapping: expected field=column pairs separated by commas');
-  const headerSet = headers === undefined ? null : new Set(headers);
+  const lookup = headers === undefined ? null : new HeaderLookup(headers);
   // A header holding a data value is probably a file's first record (no header line): then no
   // header is suggested — it would echo that record's values (a name beside an ID, too).
   const valueLike = headers === undefined ? [] : valueLikeHeaderPositions(headers);
@@ -347,12 +349,14 @@ export function parseMapArgument(argument: string, headers?: readonly string[]):
       return;
     }
     seen.add(field);
-    if (headerSet !== null && !headerSet.has(column)) {
+    // The header's own spelling: "Họ tên" typed composed finds a header written decomposed (NFD).
+    const found = lookup === null ? column : lookup.find(column);
+    if (found === undefined) {
       const hint = valueLike.length > 0 ? null : closestHeader(column, headers!);
       problems.push(`${label}: column "${column}" (for field "${field}") is not in the header${hint === null ? '' : `; did you mean "${hint}"?`}`);
       return;
     }
-    out[field] = column;
+    out[field] = found;
   });
   if (problems.length > 0) {
     if (valueLike.length > 0 && problems.some((p) => p.includes('is not in the header'))) problems.push(valueLikeNote(valueLike));
