@@ -5,10 +5,12 @@
  *   build(schema, rows) ─► lean RecordStore (register-layout.ts) + BlockIndexes:
  *                            ID digits → rows · earlier IDs → rows · phonetic name+dob → rows
  *   authenticate(claim)  ─► parse ID (INVALID_ID) ─► ID vs claimed sex/birth year
- *                          (INCONSISTENT_ID) ─► ONE XXH64 of the digits ─► ID index (+ delta),
- *                          else earlier-ID index (+ delta) ─► none: NOT_FOUND (+ "did you
- *                          mean") · several: disambiguate (AMBIGUOUS) · one: field verdicts +
- *                          weight ─► policy ─► VERIFIED | MISMATCH
+ *                          (INCONSISTENT_ID) ─► ONE XXH64 of the digits ─► ID index (+ delta)
+ *                          and earlier-ID index (+ delta); a re-issued number found in both:
+ *                          the holder the other fields agree with best (ties: the current
+ *                          one, resolve) ─► none: NOT_FOUND (+ "did you mean") · several:
+ *                          disambiguate (AMBIGUOUS) · one: field verdicts + weight ─► policy
+ *                          ─► VERIFIED | MISMATCH
  *   authenticateMany     ─► the same per claim, but each batch's IDs hashed in one KeyHasher
  *                          batch and looked up with BlockIndex.lookupMany (ordered walk)
  *   add / update / remove ─► rows appended to the store, indexed by small DeltaIndex hash
@@ -995,15 +997,31 @@ export class Register {
     return true;
   }
 
-  /** After the ID parsed and is consistent: find the record(s) and decide. */
+  /**
+   * After the ID parsed and is consistent: find the record(s) and decide.
+   *
+   * A number can be the current ID of one row and an earlier ID of another (a re-issued
+   * number), so both indexes are consulted for every claim: the earlier-ID lookup costs the
+   * batch path nothing more (lookupMany already answered it) and `authenticate` one more
+   * BlockIndex.lookup. When only one of the two finds rows, they are the candidates, as before.
+   * When both do, the claim's other fields pick the holder (preferByEarlier): the ID agrees
+   * with every candidate alike, so it is no evidence for either.
+   */
   private resolve(c: PreparedClaim, lo: number, hi: number, idBlock: number, earlierBlock: number, k: number, sink: VerdictSink, touch = true): void {
     const s = this.s;
-    let n = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, c.storedId(s.layout.id), Infinity, touch ? c : null);
+    const current = this.collect(s.idIndex, idBlock, s.deltaId, lo, hi, c.storedId(s.layout.id), Infinity, touch ? c : null);
+    const b = earlierBlock === -2 ? s.earlierIndex.lookup(lo, hi) : earlierBlock;
+    let n = this.collect(s.earlierIndex, b, s.deltaEarlier, lo, hi, -1, Infinity, current === 0 ? c : null, current);
+    // A row holding the number both as its ID and as an earlier ID is its current holder.
+    if (current > 0 && n > current) n = this.dropRepeated(current, n);
     let by = BY_ID;
-    if (n === 0) {
-      const b = earlierBlock === -2 ? s.earlierIndex.lookup(lo, hi) : earlierBlock;
-      n = this.collect(s.earlierIndex, b, s.deltaEarlier, lo, hi, -1, Infinity, c);
-      by = BY_EARLIER_ID;
+    if (current === 0) by = BY_EARLIER_ID;
+    else if (n > current) {
+      if (this.preferByEarlier(c, current, n)) {
+        this.matched.copyWithin(0, current, n);
+        n -= current;
+        by = BY_EARLIER_ID;
+      } else n = current;
     }
     if (n === 0) {
       this.noRecord(c, 'NOT_FOUND', 'id-not-found', ID.NOT_FOUND, k, sink);
@@ -1019,18 +1037,68 @@ export class Register {
   }
 
   /**
+   * A re-issued number: matched[0, current) hold it as their ID, matched[current, n) as an
+   * earlier ID. True when the claim is to be resolved among the earlier holders.
+   *
+   * The decision, between the two groups (within the chosen group `several` decides as for any
+   * number held by several rows):
+   *   1. a group with a row that satisfies the policy beats a group without one;
+   *   2. otherwise (both have one, or neither) the group whose best row agrees best wins — the
+   *      row's weight without the ID field's, over the policy-satisfying rows when there are any
+   *      (the ID's own weight differs only by how the row was found: exact for the current
+   *      holder, earlier-id for the earlier one; counting it would always favour the current);
+   *   3. a tie goes to the current holder: the number is theirs now, and a claim the other
+   *      fields cannot place (an ID alone, say) is about them.
+   * Only a re-issued number comes here; every row is evaluated once more by the caller.
+   */
+  private preferByEarlier(c: PreparedClaim, current: number, n: number): boolean {
+    const K = this.s.layout.fields.length;
+    const idIndex = this.s.layout.id.index;
+    const out = new Uint8Array(K);
+    // Per group: does some row satisfy the policy; the best agreement (of those that do, if any).
+    const holds = [false, false];
+    const best = [-Infinity, -Infinity];
+    for (let i = 0; i < n; i++) {
+      const g = i < current ? 0 : 1;
+      this.evaluator.evaluate(c, this.matched[i]!, g === 0 ? BY_ID : BY_EARLIER_ID, out, this.evaluation);
+      const agreement = this.evaluation.weight - this.evaluator.outcomeWeight(idIndex, out[idIndex]!);
+      if (this.evaluation.policyHolds && !holds[g]) {
+        holds[g] = true;
+        best[g] = agreement;
+      } else if (this.evaluation.policyHolds === holds[g] && agreement > best[g]!) best[g] = agreement;
+    }
+    if (holds[0] !== holds[1]) return holds[1]!;
+    return best[1]! > best[0]!;
+  }
+
+  /** matched[current, n) without the rows also in matched[0, current) (both ascending); the new n. */
+  private dropRepeated(current: number, n: number): number {
+    const m = this.matched;
+    let w = current;
+    for (let i = current, j = 0; i < n; i++) {
+      const row = m[i]!;
+      while (j < current && m[j]! < row) j++;
+      if (j < current && m[j] === row) continue;
+      m[w++] = row;
+    }
+    return w;
+  }
+
+  /**
    * Live rows of a base block (−1 = none) and of the delta chain of (lo, hi) into `matched`,
    * ascending, at most `cap`. With `idNum` ≥ 0 only rows whose stored ID is that number
    * (a 64-bit hash collision cannot match the wrong person). Returns the count. With a claim
    * `touchFor`, the cells its verdict will read of the block's first TOUCH_ROWS rows
-   * (touchColumnsFor) are read first, all at once (see touchColumns).
+   * (touchColumnsFor) are read first, all at once (see touchColumns). With `from` > 0 the rows
+   * go after the `from` already in `matched` (kept, and sorted apart from them); the count
+   * returned includes them.
    */
-  private collect(index: BlockIndex, block: number, delta: DeltaIndex, lo: number, hi: number, idNum: number, cap: number, touchFor: PreparedClaim | null = null): number {
+  private collect(index: BlockIndex, block: number, delta: DeltaIndex, lo: number, hi: number, idNum: number, cap: number, touchFor: PreparedClaim | null = null, from = 0): number {
     const s = this.s;
     const dead = s.tombstones;
     const store = this.evaluator.store;
     const idCol = s.layout.id.storeColumn;
-    let n = 0;
+    let n = from;
     if (block >= 0) {
       const rowIds = index.rowIds;
       const start = index.starts[block]!;
@@ -1052,7 +1120,7 @@ export class Register {
       if (dead.has(row) || (idNum >= 0 && store.number(idCol, row) !== idNum)) continue;
       n = this.pushMatch(n, row);
     }
-    if (n > 1) this.matched.subarray(0, n).sort();
+    if (n - from > 1) this.matched.subarray(from, n).sort();
     return n;
   }
 

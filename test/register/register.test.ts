@@ -697,3 +697,68 @@ describe('every name and date field keeps its written form (written-form.ts)', (
     }
   });
 });
+
+describe('a re-issued number: the current ID of one row and an earlier ID of another', () => {
+  // P1 held the CMND 012345678 before its CCCD; the number now belongs to C1. Before the fix
+  // the earlier-ID index was read only when no row held the number as its ID, so C1 hid P1:
+  // P1's own claim with that number came back MISMATCH against C1.
+  const holder = { rid: 'C1', id: '012345678', name: 'Đỗ Thị Hạnh', dob: '02/02/1960', sex: 'Nữ', old: '' };
+  // The same with a CCCD: re-issued to a man born in 1990 like P1 (the ID's encoded year and sex
+  // fit both, so no INCONSISTENT_ID before the lookup). R1 held it earlier, P1 holds it now.
+  const earlierHolder = { rid: 'R1', id: '001090055555', name: 'Bùi Văn Hùng', dob: '07/07/1990', sex: 'Nam', old: '001090012345' };
+  const fitsP1 = claimOf(0, { id: '012345678' });
+  const fitsC1 = { id: holder.id, name: holder.name, dob: holder.dob, sex: holder.sex };
+  const fitsR1 = { id: ROWS[0].id, name: earlierHolder.name, dob: earlierHolder.dob, sex: earlierHolder.sex };
+  let r: Register;
+  beforeAll(async () => {
+    r = await build({}, [...ROWS, holder, earlierHolder]);
+  });
+
+  it('a claim fitting the earlier holder matches them, by the earlier ID', () => {
+    const v = r.authenticate(fitsP1);
+    expect(v).toMatchObject({ status: 'VERIFIED', recordId: 'P1', matchedBy: 'earlierId' });
+    expect(fieldOf(v, 'id')).toBe('equivalent/earlier-id');
+    expect(fieldOf(v, 'name')).toBe('exact/as-written');
+    const w = r.authenticate(fitsR1);
+    expect(w).toMatchObject({ status: 'VERIFIED', recordId: 'R1', matchedBy: 'earlierId' });
+    expect(fieldOf(w, 'id')).toBe('equivalent/earlier-id');
+  });
+
+  it('a claim fitting the current holder still matches the current holder', () => {
+    const v = r.authenticate(fitsC1);
+    expect(v).toMatchObject({ status: 'VERIFIED', recordId: 'C1', matchedBy: 'id' });
+    expect(fieldOf(v, 'id')).toBe('exact/as-written');
+    expect(r.authenticate(claimOf(0))).toMatchObject({ status: 'VERIFIED', recordId: 'P1', matchedBy: 'id' });
+  });
+
+  it('neither fits: the better-agreeing holder is the MISMATCH target; a tie goes to the current holder', () => {
+    // The name agrees with the earlier holder, the date with nobody.
+    expect(r.authenticate({ ...fitsP1, dob: '09/09/1999' })).toMatchObject({ status: 'MISMATCH', recordId: 'P1', matchedBy: 'earlierId' });
+    expect(r.authenticate({ ...fitsC1, dob: '09/09/1999' })).toMatchObject({ status: 'MISMATCH', recordId: 'C1', matchedBy: 'id' });
+    // Nothing but the number: the other fields cannot place the claim.
+    const idOnly = r.authenticate({ id: '012345678' });
+    expect(idOnly).toMatchObject({ recordId: 'C1', matchedBy: 'id' });
+    expect(r.authenticate({ id: ROWS[0].id })).toMatchObject({ recordId: 'P1', matchedBy: 'id' });
+  });
+
+  it('both satisfy the policy equally: the current holder', async () => {
+    const twin = { ...ROWS[0], rid: 'T1', id: '001090066666', old: ROWS[0].id };
+    const t = await build({}, [...ROWS, twin]);
+    expect(t.authenticate(claimOf(0))).toMatchObject({ status: 'VERIFIED', recordId: 'P1', matchedBy: 'id' });
+  });
+
+  it('the same verdicts in batches and for a holder added after the build (delta index)', async () => {
+    const claims = [fitsP1, fitsC1, fitsR1, { ...fitsP1, dob: '09/09/1999' }, { id: '012345678' }];
+    const single = claims.map((c) => r.authenticate(c));
+    const batched: Verdict[] = [];
+    for await (const v of r.authenticateMany(claims, { batchSize: 2, threads: 1 })) batched.push(v);
+    expect(batched).toEqual(single);
+    // On a worker pool (a verdict crossing threads is a structured clone: compared as data).
+    const pooled: Verdict[] = [];
+    for await (const v of r.authenticateMany(claims, { batchSize: 2, threads: 2 })) pooled.push(v);
+    expect(JSON.parse(JSON.stringify(pooled))).toEqual(JSON.parse(JSON.stringify(single)));
+    const added = await build({}, ROWS);
+    added.add([holder, earlierHolder]);
+    expect(claims.map((c) => added.authenticate(c))).toEqual(single);
+  });
+});
