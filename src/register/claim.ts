@@ -4,7 +4,8 @@
  * mean" candidates).
  *
  * A claim has the shape of a register row: each schema field is read from its input column,
- * or — when the claim has no such property — from a property named like the field.
+ * or — when the claim has no such property — from a property named like the field; a class
+ * instance's getters count as its properties, Object.prototype's members never (claimProperty).
  * Per field:
  *   text   the trimmed value (a number → its decimal digits), null when absent or blank
  *   bad    the value is of an unusable type (object, array, boolean, NaN, ±Infinity): the field
@@ -26,10 +27,61 @@ import type { ParsedNationalId } from '../text/national-id.js';
 import { isExactNumber } from '../util/type-name.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
+const protoOf = Object.getPrototypeOf;
+const descriptorOf = Object.getOwnPropertyDescriptor;
+const OBJECT_PROTOTYPE: object = Object.prototype;
 
-/** A field's raw value in a claim: its input column, else a property named like the field. */
+/**
+ * Prototypes whose members are never a claim's field: Object.prototype (`toString`,
+ * `constructor`, `valueOf`… — and whatever polluted it) and the built-in error classes' (`name`,
+ * `message`: an Error given as a claim must not read as a person named "Error").
+ */
+const FOREIGN_PROTOTYPES: ReadonlySet<object> = new Set<object>([
+  OBJECT_PROTOTYPE,
+  Error.prototype,
+  EvalError.prototype,
+  RangeError.prototype,
+  ReferenceError.prototype,
+  SyntaxError.prototype,
+  TypeError.prototype,
+  URIError.prototype,
+  AggregateError.prototype,
+]);
+
+/** What claimProperty answers for a key the claim does not have (`undefined` may be a value). */
+const ABSENT: unique symbol = Symbol('absent');
+
+/**
+ * Property `key` of a claim, or ABSENT. An own property is read as it is. An inherited one is
+ * read by ordinary property access (a getter runs on the claim) when a prototype of the claim's
+ * own making holds it — a class instance's `get name() {…}`, an `Object.create(proto)`'s values —
+ * but never from a FOREIGN_PROTOTYPES member or anything above it, and never when it is a
+ * method (a function-valued data property: the class's methods and `constructor` are
+ * behaviour, not field values). Decision: the claim's own properties only (hasOwn) read a class
+ * instance with getters as a claim with no field at all — INVALID_ID "id-empty", a plausible
+ * verdict for the wrong reason.
+ *
+ * A plain object (the usual claim) pays one hasOwn, or for an absent key one getPrototypeOf.
+ */
+function claimProperty(claim: Record<string, unknown>, key: string): unknown {
+  if (hasOwn.call(claim, key)) return claim[key];
+  for (let p: object | null = protoOf(claim) as object | null; p !== null && p !== OBJECT_PROTOTYPE && !FOREIGN_PROTOTYPES.has(p); p = protoOf(p) as object | null) {
+    const d = descriptorOf(p, key);
+    if (d === undefined) continue;
+    if (d.get === undefined && d.set === undefined && typeof d.value === 'function') return ABSENT;
+    return claim[key];
+  }
+  return ABSENT;
+}
+
+/**
+ * A field's raw value in a claim: its input column, else a property named like the field
+ * (claimProperty: own properties, and a class instance's getters); undefined when it has neither.
+ */
 export function claimValue(claim: Record<string, unknown>, f: FieldPlan): unknown {
-  return hasOwn.call(claim, f.column) ? claim[f.column] : hasOwn.call(claim, f.name) ? claim[f.name] : undefined;
+  let v = claimProperty(claim, f.column);
+  if (v === ABSENT && f.name !== f.column) v = claimProperty(claim, f.name);
+  return v === ABSENT ? undefined : v;
 }
 
 /**

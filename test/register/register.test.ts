@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { Register } from '../../src/register/register.js';
 import { defaultRegisterModel } from '../../src/register/verdict-model.js';
 import { registerLayout } from '../../src/register/register-layout.js';
-import { defineSchema } from '../../src/schema.js';
+import { defineSchema, type FieldSpec } from '../../src/schema.js';
 import { parsePersonName } from '../../src/text/person-name.js';
 import { KhopError, isKhopError } from '../../src/errors.js';
 import type { Verdict } from '../../src/register/verdict.js';
@@ -760,5 +760,82 @@ describe('a re-issued number: the current ID of one row and an earlier ID of ano
     const added = await build({}, ROWS);
     added.add([holder, earlierHolder]);
     expect(claims.map((c) => added.authenticate(c))).toEqual(single);
+  });
+});
+
+describe('claims given as class instances (fields read through prototype getters)', () => {
+  class Claim {
+    constructor(private readonly row: Record<string, unknown>) {}
+    get id(): unknown {
+      return this.row.id;
+    }
+    get name(): unknown {
+      return this.row.name;
+    }
+    get dob(): unknown {
+      return this.row.dob;
+    }
+    get sex(): unknown {
+      return this.row.sex;
+    }
+  }
+  class Sub extends Claim {}
+
+  it('a getter is read like an own property (bad-input.md D01c)', () => {
+    const plain = reg.authenticate(claimOf(1));
+    expect(plain.status).toBe('VERIFIED');
+    for (const c of [new Claim(claimOf(1)), new Sub(claimOf(1))]) {
+      const v = reg.authenticate(c);
+      expect(v).toEqual(plain);
+    }
+    // The getters' values are compared, not just found: a wrong date through a getter mismatches.
+    expect(reg.authenticate(new Claim(claimOf(1, { dob: '16/08/1985' })))).toMatchObject({ status: 'MISMATCH', recordId: 'P2' });
+  });
+
+  it('the same in batches and on a pool', async () => {
+    const claims = [new Claim(claimOf(0)), new Claim(claimOf(2, { name: 'Nguyen Thi Tram' })), new Sub(claimOf(3))];
+    const single = claims.map((c) => reg.authenticate(c));
+    expect(single.map((v) => v.status)).toEqual(['VERIFIED', 'VERIFIED', 'VERIFIED']);
+    for (const threads of [1, 2]) {
+      const out: Verdict[] = [];
+      for await (const v of reg.authenticateMany(claims, { batchSize: 2, threads })) out.push(v);
+      expect(JSON.parse(JSON.stringify(out))).toEqual(JSON.parse(JSON.stringify(single)));
+    }
+  });
+
+  it('an inherited Object.prototype member or a method is no field value', async () => {
+    // Fields whose names are Object.prototype members: absent from the claim, they are missing,
+    // not a function read from Object.prototype (which would be a bad value: mismatch).
+    // Built as a Map: an object literal's `toString` / `valueOf` keys clash with Object's in TypeScript.
+    const schema: Record<string, FieldSpec> = Object.fromEntries(
+      new Map<string, FieldSpec>([
+        ['id', { kind: 'nationalId' }],
+        ['toString', { kind: 'text' }],
+        ['valueOf', { kind: 'category' }],
+        ['name', { kind: 'personName' }],
+      ]),
+    );
+    const r = await Register.build(schema, [
+      { id: ROWS[0].id, toString: 'a', valueOf: 'b', name: ROWS[0].name },
+    ]);
+    class Bare {
+      get id(): string {
+        return ROWS[0].id;
+      }
+      // A method named like a field: behaviour, not a value.
+      name(): string {
+        return 'x';
+      }
+    }
+    for (const c of [{ id: ROWS[0].id }, new Bare(), Object.assign(Object.create(null) as object, { id: ROWS[0].id })]) {
+      const v = r.authenticate(c);
+      expect(v.recordId).toBe(0);
+      expect(v.fields.toString).toMatchObject({ result: 'missing', reason: 'claim-missing' });
+      expect(v.fields.valueOf).toMatchObject({ result: 'missing', reason: 'claim-missing' });
+      expect(v.fields.name).toMatchObject({ result: 'missing', reason: 'claim-missing' });
+    }
+    // An Error as a claim: Error.prototype.name ("Error") is not a person's name.
+    const e = Object.assign(new Error('x'), { id: ROWS[0].id });
+    expect(r.authenticate(e).fields.name).toMatchObject({ result: 'missing', reason: 'claim-missing' });
   });
 });
