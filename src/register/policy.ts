@@ -25,7 +25,7 @@
  *   sex          exact | equivalent | missing  (registers and claims often lack it)
  *
  * Kinds the schema does not have are ignored; field names the schema does not have are an
- * error. Trade-off: the policy is resolved ONCE at build into one bit mask per field
+ * error, and so is a policy or a `require` that is not a plain object (a Map: notPlain). Trade-off: the policy is resolved ONCE at build into one bit mask per field
  * (RESULT_BIT), so checking it costs a few ANDs per verdict.
  */
 import { KhopError } from '../errors.js';
@@ -81,10 +81,20 @@ function requireMasks(schema: Schema, p: VerificationPolicy): { masks: Uint8Arra
   if (p === null || typeof p !== 'object' || Array.isArray(p)) {
     throw new KhopError('INVALID_OPTION', 'policy must be an object { require }', { details: { option: 'policy', problems: ['policy is not an object'] } });
   }
+  const notPlainPolicy = notPlain(p, 'policy');
+  if (notPlainPolicy !== null) {
+    throw new KhopError('INVALID_OPTION', `policy must be a plain object { require }: ${notPlainPolicy}`, { details: { option: 'policy', problems: [notPlainPolicy] } });
+  }
   const require = p.require as unknown;
   if (require === null || typeof require !== 'object' || Array.isArray(require)) {
     throw new KhopError('INVALID_OPTION', 'policy.require must be an object mapping fields to results', {
       details: { option: 'policy.require', problems: ['policy.require is not an object'] },
+    });
+  }
+  const notPlainRequire = notPlain(require, 'policy.require');
+  if (notPlainRequire !== null) {
+    throw new KhopError('INVALID_OPTION', `policy.require must be a plain object mapping fields to results: ${notPlainRequire}`, {
+      details: { option: 'policy.require', problems: [notPlainRequire] },
     });
   }
   for (const key of Object.keys(p)) if (key !== 'require') problems.push(`policy.${key} is not a policy option`);
@@ -133,6 +143,22 @@ function requireMasks(schema: Schema, p: VerificationPolicy): { masks: Uint8Arra
     throw new KhopError('INVALID_OPTION', `invalid policy: ${problems.join('; ')}`, { details: { option: 'policy', problems } });
   }
   return { masks, set };
+}
+
+/**
+ * Why `v` (an object, not an array) is not a plain object — an object literal, JSON.parse's
+ * output or a null-prototype object — or null when it is one. Decision: a Map (or a Set, a class
+ * instance) is refused rather than read: its entries are not properties, so `Object.keys` saw
+ * none and the policy was silently the default — a field the Map required (`issued: ['exact']`)
+ * went unchecked, and claims it should have refused came back VERIFIED. Refusing keeps one shape for the policy (what snapshots store and the
+ * command line reads: JSON), as rows and claims refuse a Map (util/row-shape.ts).
+ */
+function notPlain(v: object, option: string): string | null {
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return null;
+  if (v instanceof Map) return `${option} is a Map (pass Object.fromEntries(map))`;
+  if (v instanceof Set) return `${option} is a Set, not an object of fields`;
+  return `${option} is not a plain object (an object literal or JSON)`;
 }
 
 function clonePolicy(p: VerificationPolicy): VerificationPolicy {

@@ -73,3 +73,57 @@ describe('resolvePolicy', () => {
     expect(Array.from(resolvePolicy(small, undefined).masks)).toEqual([B.exact | B.equivalent]);
   });
 });
+
+describe('a policy require given as a Map or another non-plain object (bad-input.md D24b)', () => {
+  const asMap = new Map([['issued', ['exact']]]);
+
+  it('is refused INVALID_OPTION naming policy.require, not silently replaced by the default', () => {
+    for (const [require, said] of [
+      [asMap, 'is a Map (pass Object.fromEntries(map))'],
+      [new Set(['issued']), 'is a Set'],
+      [new (class Require {
+        issued = ['exact'];
+      })(), 'is not a plain object'],
+    ] as const) {
+      let error: unknown;
+      try {
+        resolvePolicy(schema, { require } as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(isKhopError(error, 'INVALID_OPTION')).toBe(true);
+      const err = error as { message: string; details: { option: string; problems: string[] } };
+      expect(err.details.option).toBe('policy.require');
+      expect(err.message).toContain('policy.require');
+      expect(err.details.problems).toEqual([expect.stringContaining(said)]);
+      // The option's name and the type only: no field name or result of the policy.
+      expect(err.message).not.toContain('issued');
+      expect(err.message).not.toContain('exact');
+    }
+    // A Map as the policy itself.
+    expect(() => resolvePolicy(schema, new Map([['require', {}]]) as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ option: 'policy' }) }),
+    );
+  });
+
+  it('Register.build refuses it before any row is read; Object.fromEntries(map) is the policy it meant', async () => {
+    // dob first: the primary date (ID consistency); `issued` is checked only when a policy names it.
+    const s = { id: { kind: 'nationalId' }, name: { kind: 'personName' }, dob: { kind: 'date' }, issued: { kind: 'date' } } as const;
+    let read = 0;
+    function* rows() {
+      read++;
+      yield { recordId: 'r1', id: '001090012345', name: 'Nguyễn Văn An', dob: '1990-05-01', issued: '2021-03-04' };
+    }
+    await expect(Register.build(s, rows(), { idField: 'recordId', policy: { require: asMap } as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      details: { option: 'policy.require' },
+    });
+    expect(read).toBe(0);
+    const reg = await Register.build(s, rows(), { idField: 'recordId', policy: { require: Object.fromEntries(asMap) } as never });
+    const claim = { id: '001090012345', name: 'Nguyễn Văn An', dob: '1990-05-01', issued: '2021-03-05' };
+    expect(reg.authenticate(claim).status).toBe('MISMATCH');
+    // Without the policy the issue date is not checked: the Map's requirement is what refuses it.
+    const loose = await Register.build(s, rows(), { idField: 'recordId' });
+    expect(loose.authenticate(claim).status).toBe('VERIFIED');
+  });
+});
