@@ -11,14 +11,19 @@
  *                                 (Ð for Đ) or invisible characters in the claim, or characters
  *                                 that are not letters (an emoji, a replacement character) on
  *                                 one side of two names with diacritics: the letters are the same
- *                 tone-placement  the tone mark on the other vowel (hoà / hòa, thuỷ / thủy)
- *                 letter-case     only upper / lower case differs
+ *                 tone-placement  the tone mark on the other vowel (hoà / hòa, thuỷ / thủy) —
+ *                                 against the register's name AS WRITTEN when it keeps the
+ *                                 text (written-form.ts; equivalenceAsWritten): a register's
+ *                                 new-style "Thuý" against a claim "Thúy"
+ *                 letter-case     only upper / lower case differs (from the register's writing:
+ *                                 "THUÝ" against a register's "Thuý")
  *                 spacing         only spaces or punctuation between the words differ (doubled,
  *                                 tabs, no-break spaces; "Nguyễn-Văn-An", "An.")
  *                 name-order      the claim was written given name first
  *                 register-form   the claim differs from the canonical form at most by letter case;
  *                                 the register wrote its value irregularly (NFD, odd spacing or
- *                                 case…) and the claim did not (written-form.ts)
+ *                                 case…) and the claim did not (written-form.ts) — a register
+ *                                 that only placed a tone the new way is tone-placement
  *               or — equal once diacritics are removed, one side being written entirely
  *               WITHOUT diacritics:
  *                 diacritics      "Nguyen Van An" / "Nguyễn Văn An"
@@ -67,6 +72,7 @@
  * "differs" pairs of the did-you-mean blocks of 200k claims against a 10M register, 1.46 → 0.90 µs
  * per comparison, warm.
  */
+import { Buffer } from 'node:buffer';
 import { foldToAscii, foldUnitsInto, foldsToEmpty } from '../text/fold.js';
 import { compoundFamilyLengthOf, mayStartCompoundFamily } from '../text/name-frequencies.js';
 import { decodeUtf8Units, MAX_DECODE_UNITS } from '../text/utf8-decode.js';
@@ -1079,15 +1085,21 @@ export function isUtf8Of(s: string, bytes: Uint8Array, from: number, to: number)
  */
 export function compareNameCell(claim: ClaimName, bytes: Uint8Array, start: number, end: number, style: number, tail: boolean): number {
   let normEnd = end;
+  let written = false;
   if (tail) {
     normEnd = nameCellNormEnd(bytes, start, end);
     if (normEnd < end) {
       const code = bytes[normEnd + 1] ?? NAME_STYLE_OTHER;
       if (style < 0) style = code;
-      if (code === NAME_STYLE_OTHER && normEnd + 2 < end && isUtf8Of(claim.text, bytes, normEnd + 2, end)) return NAME.EXACT;
+      written = code === NAME_STYLE_OTHER && normEnd + 2 < end;
+      if (written && isUtf8Of(claim.text, bytes, normEnd + 2, end)) return NAME.EXACT;
     }
   }
-  return compareNameUtf8(claim, bytes, start, normEnd, style < 0 ? NAME_STYLE_LOWER : style);
+  const o = compareNameUtf8(claim, bytes, start, normEnd, style < 0 ? NAME_STYLE_LOWER : style);
+  if (!written || !asWrittenMayRedecide(o)) return o;
+  // Rare (a name the register wrote in no regular style, the claim equal to it once normalised):
+  // the written text decoded natively (the store's arrays may be shared memory: a Buffer reads it).
+  return equivalenceAsWritten(claim, Buffer.from(bytes.buffer, bytes.byteOffset + normEnd + 2, end - normEnd - 2).toString('utf8'), o);
 }
 
 /** compareNameCell on the decoded cell `cell` (null = missing): what a caller without the bytes asks. */
@@ -1097,6 +1109,62 @@ export function compareNameCellText(claim: ClaimName | null, cell: string | null
   if (sep < 0) return compareName(claim, cell, style < 0 ? NAME_STYLE_LOWER : style);
   const code = sep + 1 < cell.length ? cell.charCodeAt(sep + 1) : NAME_STYLE_OTHER;
   if (style < 0) style = code;
-  if (code === NAME_STYLE_OTHER && sep + 2 < cell.length && cell.slice(sep + 2) === claim.text) return NAME.EXACT;
-  return compareName(claim, cell.slice(0, sep), style);
+  const written = code === NAME_STYLE_OTHER && sep + 2 < cell.length ? cell.slice(sep + 2) : null;
+  if (written === claim.text) return NAME.EXACT;
+  const o = compareName(claim, cell.slice(0, sep), style);
+  return written !== null && asWrittenMayRedecide(o) ? equivalenceAsWritten(claim, written, o) : o;
+}
+
+/** Outcomes equivalenceAsWritten may change. */
+function asWrittenMayRedecide(o: number): boolean {
+  return o === NAME.REGISTER_FORM || o === NAME.TONE_PLACEMENT;
+}
+
+/**
+ * An equivalence reason `o` decided against the register's NORMALISED name, decided again
+ * against the text the register WROTE (`written`: the tail of a name written in no regular
+ * style, written-form.ts). The normalised form places every tone the old way, so on it alone a
+ * register that wrote the new way ("Thuý") looked like this:
+ *   - the claim "Thúy" (old style) equals the normalised form up to case → `register-form`,
+ *     though what differs from the register's writing is the tone's place → `tone-placement`;
+ *   - the claim "THUÝ" (the register's own placement) differs from the normalised form by its
+ *     tone → `tone-placement`, though it differs from the register's writing by case alone →
+ *     `letter-case` (`register-form` when the written text is itself irregular: decomposed,
+ *     look-alike letters, odd spacing).
+ * Any other reason (Unicode form, spacing, order… on the claim's side) stands.
+ */
+function equivalenceAsWritten(claim: ClaimName, written: string, o: number): number {
+  const w = quickFormOf(written);
+  if (o === NAME.REGISTER_FORM) return differsInTonePlacementOnly(w, claim.quick) ? NAME.TONE_PLACEMENT : o;
+  if (w !== claim.quick) return o;
+  return hasCombiningMark(written) || hasLookalikeOrInvisible(written) || hasIrregularSpace(written) ? NAME.REGISTER_FORM : NAME.CASE;
+}
+
+/** ClaimName.quick of any text: NFC, lower case, whitespace runs collapsed. */
+function quickFormOf(text: string): string {
+  const q = text.normalize('NFC').toLowerCase();
+  return hasIrregularSpace(q) ? collapseSpaces(q) : q;
+}
+
+/** The Vietnamese tone marks, decomposed: huyền, sắc, ngã, hỏi, nặng (grave, acute, tilde, hook above, dot below). */
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
+
+/**
+ * True when the quick forms `a` and `b` differ, and only in where a word carries its tone: word
+ * for word the same letters (vowel marks — circumflex, breve, horn — included) and the same tone
+ * marks, on another letter ("hoà" / "hòa", "thuỷ" / "thủy", "khoẻ" / "khỏe").
+ */
+function differsInTonePlacementOnly(a: string, b: string): boolean {
+  if (a === b) return false;
+  const wa = a.normalize('NFD').split(' ');
+  const wb = b.normalize('NFD').split(' ');
+  if (wa.length !== wb.length) return false;
+  for (let i = 0; i < wa.length; i++) {
+    const x = wa[i]!;
+    const y = wb[i]!;
+    if (x === y) continue;
+    if (x.replace(TONE_MARKS, '') !== y.replace(TONE_MARKS, '')) return false;
+    if ((x.match(TONE_MARKS) ?? []).join('') !== (y.match(TONE_MARKS) ?? []).join('')) return false;
+  }
+  return true;
 }

@@ -1,10 +1,11 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import { ClaimName, compareName, compareNameUtf8, foldedPartsOf, middleEmbedding, vietnameseKeysEqual, withinOneEdit } from '../../src/register/name-verdict.js';
+import { ClaimName, compareName, compareNameCell, compareNameCellText, compareNameUtf8, foldedPartsOf, middleEmbedding, vietnameseKeysEqual, withinOneEdit } from '../../src/register/name-verdict.js';
 import { canonicalPersonName, splitName, type RegisterNameLocale } from '../../src/register/person-name-form.js';
 import { nameKey } from '../../src/keys/name-part-key.js';
 import { NAME, NAME_OUTCOMES } from '../../src/register/verdict.js';
-import { NAME_STYLE_OTHER, isNameInStyle, nameStyleOf } from '../../src/register/written-form.js';
+import { NAME_STYLE_OTHER, isNameInStyle, nameStyleOf, nameTailOf } from '../../src/register/written-form.js';
+import { Register } from '../../src/register/register.js';
 import { damerauLevenshteinWithin } from '../../src/compare/damerau-levenshtein.js';
 import { foldToAscii } from '../../src/text/fold.js';
 import { VN_FAMILY_NAME_SHARES } from '../../src/data/vn-family-names.js';
@@ -67,6 +68,9 @@ describe('compareName known answers', () => {
     ['Lê Văn Nam', 'Lê Văn Lâm', 'close/dialect-spelling'],
     ['Võ Văn Kiệt', 'Đỗ Văn Kiệt', 'close/typo'],
     ['Võ Văn Kiệt', 'Đỗ Văn Hùng', 'mismatch/differs'],
+    // compareName sees the register's normalised name only ("thủy"): the claim differs from it by
+    // case, the register's writing is irregular. Through a register cell, which keeps the written
+    // text, this is tone-placement (below: 'tone placement against the register's written text').
     ['thủy', 'Thuỷ', 'equivalent/register-form'],
     ['Anh', 'An', 'close/typo'],
     ['Hoàng Lê Long', 'Lê Hoàng Long', 'close/name-order'],
@@ -450,5 +454,68 @@ describe('the quick folded form is the fold of the text itself', () => {
       }),
       { seed: 44, numRuns: 10000 },
     );
+  });
+});
+
+describe("tone placement against the register's written text", () => {
+  // Old style places the tone on the first vowel of oa / oe / uy (hòa, khỏe, thúy), the new style
+  // on the second (hoà, khoẻ, thuý). The register normalises to the old style and keeps a name
+  // written otherwise as written (written-form.ts). Before the fix the reason came from the
+  // normalised form alone: a new-style register name against an old-style claim was
+  // `register-form`, and against a claim written like it but in capitals `tone-placement`.
+  const cases: Array<[string, string, string]> = [
+    // register (as written), claim, result/reason
+    ['Trần Thị Thu Hoà', 'Trần Thị Thu Hòa', 'equivalent/tone-placement'],
+    ['Trần Thị Thu Hòa', 'Trần Thị Thu Hoà', 'equivalent/tone-placement'],
+    ['Nguyễn Thị Thuý', 'Nguyễn Thị Thúy', 'equivalent/tone-placement'],
+    ['Nguyễn Thị Thúy', 'Nguyễn Thị Thuý', 'equivalent/tone-placement'],
+    ['Lê Văn Khoẻ', 'Lê Văn Khỏe', 'equivalent/tone-placement'],
+    ['Lê Văn Khỏe', 'Lê Văn Khoẻ', 'equivalent/tone-placement'],
+    ['Lê Thị Thuỷ', 'Lê Thị Thủy', 'equivalent/tone-placement'],
+    ['Thuỷ', 'thủy', 'equivalent/tone-placement'],
+    ['NGUYỄN THỊ THUÝ', 'Nguyễn Thị Thúy', 'equivalent/tone-placement'],
+    ['Nguyễn Thị Thuý', 'NGUYỄN THỊ THÚY', 'equivalent/tone-placement'],
+    // The register's own (new-style) placement in other letter case: only the case differs.
+    ['Nguyễn Thị Thuý', 'NGUYỄN THỊ THUÝ', 'equivalent/letter-case'],
+    ['Trần Thị Thu Hoà', 'trần thị thu hoà', 'equivalent/letter-case'],
+    // Irregular on the register's side and not by tone placement: register-form, as before.
+    ['Nguyễn  Thị Thúy', 'Nguyễn Thị Thúy', 'equivalent/register-form'],
+    ['Nguyễn Thị Thúy'.normalize('NFD'), 'Nguyễn Thị Thúy', 'equivalent/register-form'],
+    ['Nguyễn Thị Thuý'.normalize('NFD'), 'Nguyễn Thị Thuý', 'equivalent/register-form'],
+    // Irregular on the claim's side: the claim's reason stands.
+    ['Nguyễn Thị Thuý', 'Nguyễn Thị Thúy'.normalize('NFD'), 'equivalent/unicode-form'],
+    ['Nguyễn Thị Thuý', 'Nguyễn  Thị Thúy', 'equivalent/spacing'],
+    ['Nguyễn Thị Thuý', 'Nguyen Thi Thuy', 'equivalent/diacritics'],
+    ['Nguyễn Thị Thuý', 'Nguyễn Thị Thuý', 'exact/as-written'],
+  ];
+  const schema = { id: { kind: 'nationalId' }, name: { kind: 'personName', locale: 'vi' } } as const;
+  const ids = cases.map((_c, i) => `0010900${String(10000 + i).slice(1)}1`);
+  let reg: Register;
+  beforeAll(async () => {
+    reg = await Register.build(schema, cases.map(([w], j) => ({ rid: j, id: ids[j], name: w })), { idField: 'rid' });
+  });
+
+  it.each(cases.map((c, i) => [...c, i] as const))('register %s, claim %s → %s', (_written, claim, expected, i) => {
+    const v = reg.authenticate({ id: ids[i], name: claim });
+    expect(`${v.fields.name!.result}/${v.fields.name!.reason}`).toBe(expected);
+    expect(v.status).toBe('VERIFIED');
+  });
+
+  it('the cell read in place and the decoded cell agree (a field with and without a style slot)', () => {
+    for (const [written, claim, expected] of cases) {
+      const norm = canonicalPersonName(written, 'vi')!.norm;
+      const style = nameStyleOf(written, norm);
+      const c = new ClaimName(claim, 'vi', true);
+      for (const slotted of [true, false]) {
+        const cell = norm + (nameTailOf(style, written, slotted) ?? '');
+        const bytes = new TextEncoder().encode(cell);
+        const s = slotted ? style : -1;
+        const inPlace = compareNameCell(c, bytes, 0, bytes.length, s, cell.length > norm.length);
+        const decoded = compareNameCellText(c, cell, s);
+        expect(decoded).toBe(inPlace);
+        const v = NAME_OUTCOMES[decoded]!.verdict;
+        expect(`${v.result}/${v.reason}`).toBe(expected);
+      }
+    }
   });
 });

@@ -628,6 +628,11 @@ describe('every name and date field keeps its written form (written-form.ts)', (
       await check({ [field]: 'Hòa' }, { [field]: 'HÒA' }, { [field]: 'equivalent/letter-case' });
       await check({ [field]: 'HÒA' }, { [field]: 'Hòa' }, { [field]: 'equivalent/letter-case' });
       await check({ [field]: 'Hòa' }, { [field]: 'Hoà' }, { [field]: 'equivalent/tone-placement' });
+      // The register wrote the new style: the old style differs from its writing by the tone's
+      // place (was register-form), its own placement in capitals by case (was tone-placement).
+      await check({ [field]: 'Hoà' }, { [field]: 'Hòa' }, { [field]: 'equivalent/tone-placement' });
+      await check({ [field]: 'Thuý' }, { [field]: 'THÚY' }, { [field]: 'equivalent/tone-placement' });
+      await check({ [field]: 'Hoà' }, { [field]: 'HOÀ' }, { [field]: 'equivalent/letter-case' });
       await check({ [field]: 'Hòa' }, { [field]: 'Hòa'.normalize('NFD') }, { [field]: 'equivalent/unicode-form' });
       await check({ [field]: 'Hòa' }, { [field]: 'Hoa' }, { [field]: 'equivalent/diacritics' });
       // A register value written irregularly: a claim of its canonical form differs on the register's side.
