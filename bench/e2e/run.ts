@@ -23,10 +23,11 @@
  * Sizes: 1M by default; 10M and 100M are opt-in. Stages khop does not have yet are shown as
  * "not yet implemented", never with invented figures.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runScript } from '../lib/child.js';
+import { onExit } from '../lib/exit-cleanup.js';
 import { bytes, fmt, markdownTable, parseArgs, parseCount, parseNameList, usageError, writeBenchmarkSection } from '../lib/report.js';
 import type { StageResult } from './stage.js';
 import { cleanUp, foreignFiles, MANIFEST, reuseMismatch, workDir, type Manifest } from './work-dir.js';
@@ -66,7 +67,6 @@ const claims = parseCount(args.claims, Math.min(records, 1_000_000), 'claims');
 const threads = parseCount(args.threads, 2, 'threads');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const stageScript = join(here, 'stage.ts');
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 /** Stages in run order; `peer` names the stage a khop stage is compared with. */
 const STAGES: ReadonlyArray<{ stage: string; label: string; peer?: string }> = [
@@ -96,11 +96,13 @@ const sectionName = subset === null ? `e2e-${records}` : `e2e-${records}-${subse
 /** People (the dedupe input) are generated only for a dedupe stage. */
 const needPeople = [...selected].some((s) => s.includes('dedupe'));
 
-function runStage(dir: string, stage: string): RunResult {
+/**
+ * One stage in its own child process, spawned asynchronously (bench/lib/child.ts): Ctrl-C or
+ * SIGTERM reaches the stage and this process's handler, which removes what the run generated.
+ */
+async function runStage(dir: string, stage: string): Promise<RunResult> {
   const extra = stage === 'generate' && !needPeople ? ['--no-people'] : [];
-  const r = spawnSync(tsx, [stageScript, stage, dir, '--records', String(records), '--claims', String(claims), '--threads', String(threads), ...extra], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+  const r = await runScript(stageScript, [stage, dir, '--records', String(records), '--claims', String(claims), '--threads', String(threads), ...extra], {
     env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=16384`.trim() },
   });
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
@@ -125,7 +127,7 @@ function detailValue(key: string, v: number | string): string {
   return fmt(v, 0);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (typeof args.dir === 'string' && args.dir.trim() === '') usageError('--dir needs a path');
   if (args.reuse === true && typeof args.dir !== 'string') usageError('--reuse needs --dir (the directory of an earlier --keep run)');
   const want: Manifest = { records, claims, people: needPeople };
@@ -147,15 +149,19 @@ function main(): void {
   }
   const { dir, created } = workDir(typeof args.dir === 'string' ? args.dir : undefined, records);
   const state = { generated: false };
-  try {
-    runAll(dir, reuse, want, state);
-  } finally {
+  // Removed at the end, and also on Ctrl-C / SIGTERM or a crash (bench/lib/exit-cleanup.ts).
+  const release = onExit(() => {
     if (args.keep !== true) cleanUp(dir, created, state.generated);
+  });
+  try {
+    await runAll(dir, reuse, want, state);
+  } finally {
+    release();
   }
 }
 
 /** Run the selected stages and print (and write) the table; `state.generated` once this run writes the files. */
-function runAll(dir: string, reuse: boolean, want: Manifest, state: { generated: boolean }): void {
+async function runAll(dir: string, reuse: boolean, want: Manifest, state: { generated: boolean }): Promise<void> {
   console.error(`khop e2e: ${fmt(records, 0)} records, ${fmt(claims, 0)} claims, ${threads} threads, files in ${dir}`);
   const results = new Map<string, RunResult>();
   const stages = STAGES.filter((s) => selected.has(s.stage));
@@ -171,7 +177,7 @@ function runAll(dir: string, reuse: boolean, want: Manifest, state: { generated:
       // once the generation succeeded — an interrupted or failed one leaves files --reuse refuses.
       rmSync(join(dir, MANIFEST), { force: true });
     }
-    const r = runStage(dir, s.stage);
+    const r = await runStage(dir, s.stage);
     results.set(s.stage, r);
     if (s.stage === 'generate') {
       if (r.status !== 'ok') {
@@ -237,4 +243,4 @@ function runAll(dir: string, reuse: boolean, want: Manifest, state: { generated:
   }
 }
 
-main();
+await main();

@@ -13,13 +13,13 @@
  * as a stream, not held in an array, so the peak is the engine's, not the input's. Pairwise F1
  * against the generator's person ids is printed for both, and a hash of the clusters must agree.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dedupe, FellegiSunterModel, generatePopulation, pairwiseMetrics } from '../../src/index.js';
+import { runScript } from '../lib/child.js';
+import { tempDir } from '../lib/exit-cleanup.js';
 import { bytes, fmt, markdownTable, parseArgs, parseCount, peakRssBytes, usageError, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `Dedupe on streamed candidates: training on held vs streamed candidates vs a given model.
@@ -86,26 +86,25 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await child(args.child, String(args.model))) + '\n');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'khop-stream-'));
-  const modelPath = join(dir, 'model.json');
+  // The model file's directory: removed at the end, and on Ctrl-C / SIGTERM (bench/lib/exit-cleanup.ts).
+  const dir = tempDir('khop-stream-');
+  const modelPath = join(dir.path, 'model.json');
   const self = fileURLToPath(import.meta.url);
-  const run = (mode: string): ChildResult => {
-    const p = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, '--model', modelPath, '--records', String(records), '--threads', String(threads)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (p.status !== 0) throw new Error(`${mode} run failed (exit ${p.status})`);
+  // Each run a child with this process's loader (process.execArgv, from any working directory),
+  // spawned asynchronously so that a signal reaches it and the clean-up.
+  const run = async (mode: string): Promise<ChildResult> => {
+    const p = await runScript(self, ['--child', mode, '--model', modelPath, '--records', String(records), '--threads', String(threads)], { stderr: 'inherit' });
+    if (p.status !== 0) throw new Error(`${mode} run failed (${p.signal ?? `exit ${p.status}`})`);
     return JSON.parse(p.stdout.trim().split('\n').at(-1)!) as ChildResult;
   };
   try {
     const line = (label: string, x: ChildResult): void =>
       console.error(`${label}: ${(x.ms / 1000).toFixed(1)} s, peak RSS ${bytes(x.peak)}, ${fmt(x.candidatePairs)} candidate pairs, ${fmt(x.keptPairs)} kept, F1 ${x.f1.toFixed(4)}, clusters ${x.clustersHash}`);
-    const train = run('held');
+    const train = await run('held');
     line('trained on held candidates', train);
-    const streamed = run('streamed');
+    const streamed = await run('streamed');
     line('trained on streamed candidates', streamed);
-    const given = run('given');
+    const given = await run('given');
     line('given model', given);
     const row = (name: string, x: ChildResult): string[] => [name, `${(x.ms / 1000).toFixed(1)} s`, bytes(x.peak), fmt(x.candidatePairs), fmt(x.keptPairs), x.f1.toFixed(4), x.phases];
     const table = markdownTable(
@@ -120,7 +119,7 @@ async function main(): Promise<void> {
       writeBenchmarkSection(`score-stream-${records}`, `Dedupe on streamed candidates: ${fmt(records)} records`, `npx tsx bench/pipeline/score-stream.ts --records ${records} --threads ${threads} --write`, text);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 }
 

@@ -26,12 +26,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePopulation, KhopPool, openRecords, vietnamesePersonSchema, writeCsv } from '../../src/index.js';
 import { Register } from '../../src/register/register.js';
 import type { IngestTuning } from '../../src/register/parallel-ingest.js';
+import { tempDir } from '../lib/exit-cleanup.js';
 import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `Register: build, 1 vs 2 threads (from rows, or from a CSV file with --csv).
@@ -90,8 +89,9 @@ async function main(): Promise<void> {
   const warm = KhopPool.create({ threads: 1, inCallingThread: false });
   await warm.run('pool.info', 0);
   const csv = args.csv === true;
-  const dir = csv ? mkdtempSync(join(tmpdir(), 'khop-build-bench-')) : '';
-  const file = join(dir, 'register.csv');
+  // --csv: the file's directory is removed at the end, and on Ctrl-C / SIGTERM (bench/lib/exit-cleanup.ts).
+  const dir = csv ? tempDir('khop-build-bench-') : null;
+  const file = join(dir?.path ?? '', 'register.csv');
   if (csv) {
     const w = await writeCsv(rows, file);
     console.log(`written to a CSV file: ${fmt(w.bytes / 2 ** 20)} MiB`);
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     }
   }
   await warm.close();
-  if (csv) rmSync(dir, { recursive: true, force: true });
+  dir?.remove();
   const base = median(results[0]!.map((x) => x.ms));
   // On a shared machine wall time says little; the busiest thread's CPU time is what the build
   // would take with a core per thread (an estimate: it ignores waits between the threads).
