@@ -42,6 +42,8 @@ import { generateClaims, generatePopulation, KhopPool, Register, vietnamesePerso
 import type { AuthenticateTaskPayload, PoolLike } from '../../src/register/parallel-authenticate.js';
 import type { TableSide } from '../../src/register/verdict-table.js';
 import { serialize } from 'node:v8';
+import { childExecArgv } from '../lib/child.js';
+import { trackChild } from '../lib/exit-cleanup.js';
 import { fmt, markdownTable, median, medianIndex, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `Register: batch authentication, 1 vs 2 threads, against the two-process ceiling.
@@ -107,9 +109,11 @@ interface Peer {
  * machine whose speed moves from minute to minute.
  */
 async function startPeer(register: Register, claims: Array<Record<string, unknown>>): Promise<Peer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--peer', '--records', String(records), '--claims', String(claimCount)], {
+  // This process's loader (process.execArgv: tsx by absolute path), so it runs from any working directory.
+  const child = spawn(process.execPath, [...childExecArgv(), fileURLToPath(import.meta.url), '--peer', '--records', String(records), '--claims', String(claimCount)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  trackChild(child);
   const out = createInterface({ input: child.stdout! });
   const it = out[Symbol.asyncIterator]();
   const next = async (): Promise<string> => {
