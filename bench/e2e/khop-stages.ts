@@ -65,13 +65,18 @@ export async function runKhopStage(stage: string, ctx: StageContext): Promise<St
       return {
         stage,
         status: 'ok',
-        // Build + authentication (claims parsed from the file outside the timing, as DuckDB's
-        // CSV read of the claims is inside its own): comparable with DuckDB's load + join.
-        timeMs: built - t0 + (done - read),
+        // Everything from the files to the verdicts — read + build the register, read the claims,
+        // authenticate — as DuckDB's figure is read_csv of both files + the join.
+        timeMs: done - t0,
         items: i,
         unit: 'claims',
         quality: { accuracy: ok / i },
-        extra: { buildMs: Math.round(built - t0), authMs: Math.round(done - read), claimsPerSecond: Math.round((i / (done - read)) * 1000) },
+        extra: {
+          buildMs: Math.round(built - t0),
+          readClaimsMs: Math.round(read - built),
+          authMs: Math.round(done - read),
+          claimsPerSecond: Math.round((i / (done - read)) * 1000),
+        },
       };
     }
     case 'khop-dedupe': {

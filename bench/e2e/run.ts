@@ -71,10 +71,10 @@ const stageScript = join(here, 'stage.ts');
 /** Stages in run order; `peer` names the stage a khop stage is compared with. */
 const STAGES: ReadonlyArray<{ stage: string; label: string; peer?: string }> = [
   { stage: 'generate', label: 'generate + write CSV (register, people, claims)' },
-  { stage: 'duckdb-auth', label: 'DuckDB: authenticate claims (load register + join)' },
+  { stage: 'duckdb-auth', label: 'DuckDB: authenticate claims (read both CSV files + join)' },
   { stage: 'js-map-auth', label: 'JS Map baseline: authenticate claims' },
   { stage: 'khop-register-build', label: 'khop: build register' },
-  { stage: 'khop-authenticate', label: 'khop: authenticate claims (build + authenticateMany)', peer: 'duckdb-auth' },
+  { stage: 'khop-authenticate', label: 'khop: authenticate claims (read register CSV + build + read claims CSV + authenticateMany)', peer: 'duckdb-auth' },
   { stage: 'duckdb-dedupe', label: 'DuckDB: dedupe (blocked self-join + JW + union-find)' },
   { stage: 'khop-dedupe', label: 'khop: dedupe', peer: 'duckdb-dedupe' },
 ];
