@@ -2,7 +2,7 @@
  * End-to-end harness: generate → write files → run every stage khop has, and the DuckDB peer
  * and the naive JS baseline on the same files, each stage in its own child process (so peak
  * RSS is per stage) → print a table with wall time, peak RSS, bytes per record, throughput,
- * quality, and the khop / DuckDB time ratio → with --write, its BENCHMARKS.md section (a
+ * quality, and the khop / DuckDB and khop / JS Map time ratios → with --write, its BENCHMARKS.md section (a
  * --stages subset writes its own section, e2e-<records>-<stage+stage…>; a run whose peer is
  * missing is printed, never written).
  *
@@ -36,7 +36,7 @@ import { cleanUp, foreignFiles, MANIFEST, reuseMismatch, workDir, type Manifest 
 type RunResult = Omit<StageResult, 'status'> & { status: StageResult['status'] | 'failed'; missingPeer?: boolean };
 
 const USAGE = `End to end: generate files, then each stage of khop, DuckDB and a JS Map baseline on them,
-each in its own process; a table of wall time, peak RSS, throughput, quality and khop / DuckDB ratios.
+each in its own process; a table of wall time, peak RSS, throughput, quality and khop / DuckDB and khop / JS Map time ratios.
 
   npm run bench:e2e -- [--records 1M] [--claims N] [--threads 2] [--stages LIST] [--dir PATH] [--keep] [--reuse] [--write]
 
@@ -68,13 +68,16 @@ const threads = parseCount(args.threads, 2, 'threads');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const stageScript = join(here, 'stage.ts');
 
-/** Stages in run order; `peer` names the stage a khop stage is compared with. */
-const STAGES: ReadonlyArray<{ stage: string; label: string; peer?: string }> = [
+/**
+ * Stages in run order; `peer` names the stage a khop stage is compared with, `baseline` the
+ * naive JavaScript one (its own column).
+ */
+const STAGES: ReadonlyArray<{ stage: string; label: string; peer?: string; baseline?: string }> = [
   { stage: 'generate', label: 'generate + write CSV (register, people, claims)' },
   { stage: 'duckdb-auth', label: 'DuckDB: authenticate claims (read both CSV files + join)' },
-  { stage: 'js-map-auth', label: 'JS Map baseline: authenticate claims' },
+  { stage: 'js-map-auth', label: 'JS Map baseline: authenticate claims (read register CSV + build Map + read claims CSV + lookups)' },
   { stage: 'khop-register-build', label: 'khop: build register' },
-  { stage: 'khop-authenticate', label: 'khop: authenticate claims (read register CSV + build + read claims CSV + authenticateMany)', peer: 'duckdb-auth' },
+  { stage: 'khop-authenticate', label: 'khop: authenticate claims (read register CSV + build + read claims CSV + authenticateMany)', peer: 'duckdb-auth', baseline: 'js-map-auth' },
   { stage: 'duckdb-dedupe', label: 'DuckDB: dedupe (blocked self-join + JW + union-find)' },
   { stage: 'khop-dedupe', label: 'khop: dedupe', peer: 'duckdb-dedupe' },
 ];
@@ -192,10 +195,12 @@ async function runAll(dir: string, reuse: boolean, want: Manifest, state: { gene
     const r = results.get(s.stage)!;
     if (r.status !== 'ok') {
       const what = r.status === 'not-implemented' ? 'not yet implemented' : r.status === 'failed' ? `FAILED: ${r.note ?? ''}` : `skipped: ${r.note ?? ''}`;
-      return [s.label, what, '', '', '', '', ''];
+      return [s.label, what, '', '', '', '', '', ''];
     }
-    const peer = s.peer ? results.get(s.peer) : undefined;
-    const ratio = peer?.status === 'ok' && peer.timeMs && r.timeMs ? `${(r.timeMs / peer.timeMs).toFixed(2)}×` : '';
+    const ratioTo = (other: string | undefined): string => {
+      const o = other ? results.get(other) : undefined;
+      return o?.status === 'ok' && o.timeMs && r.timeMs ? `${(r.timeMs / o.timeMs).toFixed(2)}×` : '';
+    };
     const quality = r.quality
       ? Object.entries(r.quality)
           .map(([k, v]) => `${k} ${v.toFixed(4)}`)
@@ -209,10 +214,11 @@ async function runAll(dir: string, reuse: boolean, want: Manifest, state: { gene
       r.peakRss ? bytes(r.peakRss / records) : '',
       rate,
       quality,
-      ratio,
+      ratioTo(s.peer),
+      ratioTo(s.baseline),
     ];
   });
-  const table = markdownTable(['stage', 'wall time', 'peak RSS', 'RSS / record', 'throughput', 'quality', 'khop / DuckDB time'], rows);
+  const table = markdownTable(['stage', 'wall time', 'peak RSS', 'RSS / record', 'throughput', 'quality', 'khop / DuckDB time', 'khop / JS Map time'], rows);
   // Each stage's own split (build vs authentication time, candidate pairs…), under the table.
   const details = stages.flatMap((s) => {
     const e = results.get(s.stage)?.extra;

@@ -113,8 +113,19 @@ async function main(): Promise<void> {
         else if (!rec) statuses.push('NOT_FOUND');
         else statuses.push(rec.name === khop.foldToAscii(c.fullName ?? '') && rec.dob === c.dob && rec.sex === c.sex ? 'VERIFIED' : 'MISMATCH');
       }
+      const done = performance.now();
       const expected = await readExpected(claimsCsv);
-      emit({ stage, status: 'ok', timeMs: performance.now() - t1, items: statuses.length, unit: 'claims', quality: { accuracy: accuracy(expected, statuses) }, extra: { buildMs } });
+      // The compared figure is the whole job, as khop's and DuckDB's are: read the register and
+      // build the Map, then read the claims and look them up; the two parts are shown apart.
+      emit({
+        stage,
+        status: 'ok',
+        timeMs: done - t0,
+        items: statuses.length,
+        unit: 'claims',
+        quality: { accuracy: accuracy(expected, statuses) },
+        extra: { buildMs: Math.round(buildMs), lookupMs: Math.round(done - t1) },
+      });
       return;
     }
     default: {
