@@ -2,10 +2,18 @@
  * The DuckDB peer of the end-to-end harness: the same jobs khop does, written the way a data
  * engineer would write them in SQL, run in process (@duckdb/node-api) on the same files.
  *
- * - authentication: claims LEFT JOIN register on the normalised ID (spaces/dots/dashes removed,
- *   a lost leading zero restored), with per-field CASE verdicts after normalisation (NFC,
- *   accents stripped, Đ/Ð → d, lower case, collapsed spaces; dates parsed from the common
- *   formats), and the ID's encoded century/sex/birth year checked against the claim.
+ * - authentication: claims LEFT JOIN register on the normalised ID, with per-field CASE verdicts
+ *   after normalisation (NFC, accents stripped, Đ/Ð → d, lower case, collapsed spaces; dates
+ *   parsed from the common formats), and the ID's encoded century/sex/birth year checked
+ *   against the claim. The ID is read by the rules of khop's parseNationalId
+ *   (src/text/national-id.ts), so both answer INVALID_ID for the same numbers: spaces, dots,
+ *   dashes, underscores and a leading apostrophe removed; a minus sign or a decimal part
+ *   refused; 12 digits as they are; 11 digits, and 10 not starting with 0, a CCCD that lost its
+ *   leading zero(s), restored; 9 digits a CMND, and 8 not starting with 0 (plain or grouped in
+ *   thousands) one that lost its zero; one digit repeated 8 or 9 times a placeholder; a CCCD's
+ *   3-digit province prefix must be one of the 63-province table's (VN_PROVINCES_63) and its
+ *   encoded birth year not after latestBirthYear(). Register rows whose ID is invalid are left
+ *   out, as khop's build rejects them.
  * - deduplication: a blocked self-join (rule 1: same birth date and the same first letter of
  *   the folded given name; rule 2: the same normalised ID) with Jaro–Winkler similarity of the
  *   folded full names ≥ 0.9 (DuckDB's jaro_winkler_similarity), clustered with union–find.
@@ -13,10 +21,38 @@
  * Nothing here is tuned to the synthetic data beyond what the issue describes.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
+import { latestBirthYear } from '../../src/text/national-id.js';
 
 const FOLD = (col: string) =>
   `trim(regexp_replace(lower(strip_accents(replace(replace(replace(replace(nfc_normalize(coalesce(${col},'')),'Đ','D'),'đ','d'),'Ð','D'),'ð','d'))), '\\s+', ' ', 'g'))`;
-const ID_CLEAN = (col: string) => `regexp_replace(coalesce(${col},''), '[\\s.\\-]', '', 'g')`;
+/** The ID's characters after cleaning: whitespace, dots, dashes, underscores and a leading apostrophe removed. */
+const ID_RAW = (col: string) => `regexp_replace(regexp_replace(coalesce(${col},''), '[\\s._\\-]', '', 'g'), '^''', '')`;
+/**
+ * The ID's canonical digits (`raw` = ID_RAW of `orig`), or NULL when khop's parseNationalId
+ * answers INVALID_ID before looking at the province: not digits, a number's minus sign or
+ * decimal part, a placeholder, a length it cannot restore. 11 digits, and 10 not starting with 0,
+ * get their zeros back; 8 not starting with 0 (digits alone or grouped in thousands by dots or
+ * spaces — a date typed as 8 digits with dashes is not a number) get the CMND's zero back.
+ */
+const ID_DIGITS = (raw: string, orig: string) => `CASE
+    WHEN NOT regexp_full_match(${raw}, '[0-9]+') THEN NULL
+    WHEN regexp_matches(coalesce(${orig},''), '^[\\s'']*-|\\.[0-9]{1,2}\\s*$') THEN NULL
+    WHEN length(${raw}) IN (8, 9) AND ${raw} = repeat(left(${raw}, 1), length(${raw})) THEN NULL
+    WHEN length(${raw}) IN (12, 9) THEN ${raw}
+    WHEN length(${raw}) = 11 THEN '0' || ${raw}
+    WHEN length(${raw}) = 10 AND left(${raw}, 1) <> '0' THEN '00' || ${raw}
+    WHEN length(${raw}) = 8 AND left(${raw}, 1) <> '0'
+      AND regexp_full_match(trim(${orig}), '[0-9]{8}|[0-9]{2}[. ]+[0-9]{3}[. ]+[0-9]{3}') THEN '0' || ${raw}
+    ELSE NULL
+  END`;
+/** The birth year a 12-digit ID encodes: century from its 4th digit (0/1 1900s, 2/3 2000s, …) + its 5th–6th. */
+const ID_YEAR = (idc: string) => `(1900 + 100 * (CAST(substr(${idc}, 4, 1) AS INTEGER) // 2) + CAST(substr(${idc}, 5, 2) AS INTEGER))`;
+/**
+ * Whether canonical digits `idc` are a valid ID: a CMND, or a CCCD whose province prefix is in the
+ * 63-province table and whose birth year a living holder can have (parseNationalId's rules).
+ */
+const ID_VALID = (idc: string) => `(${idc} IS NOT NULL AND (length(${idc}) = 9 OR (left(${idc}, 3) IN (${VN_PROVINCES_63.map((p) => `'${p.cccdPrefix}'`).join(', ')}) AND ${ID_YEAR(idc)} <= ${latestBirthYear()})))`;
 const DOB = (col: string) =>
   `coalesce(try_strptime(${col}, '%d/%m/%Y'), try_strptime(${col}, '%Y-%m-%d'), try_strptime(${col}, '%Y%m%d'), try_strptime(${col}, '%d-%m-%Y'), try_strptime(${col}, '%d.%m.%Y'))::DATE`;
 const SEX = (col: string) =>
@@ -44,20 +80,23 @@ export async function openDuck(threads: number): Promise<{ conn: DuckDBConnectio
 export async function duckdbAuthenticate(conn: DuckDBConnection, registerCsv: string, claimsCsv: string): Promise<DuckAuthResult> {
   const t0 = performance.now();
   await conn.run(`CREATE OR REPLACE TABLE reg AS
-    SELECT recordId, ${ID_CLEAN('id')} AS idc, ${FOLD('fullName')} AS nm, ${DOB('dob')} AS d, ${SEX('sex')} AS sx
-    FROM read_csv('${registerCsv}', header=true, all_varchar=true)`);
+    WITH r0 AS (
+      SELECT recordId, ${ID_DIGITS(ID_RAW('id'), 'id')} AS idc, ${FOLD('fullName')} AS nm, ${DOB('dob')} AS d, ${SEX('sex')} AS sx
+      FROM read_csv('${registerCsv}', header=true, all_varchar=true))
+    SELECT * FROM r0 WHERE ${ID_VALID('idc')}`);
   await conn.run(`CREATE OR REPLACE TABLE cl AS
-    SELECT row_number() OVER () AS ord, claimId,
-      CASE WHEN length(${ID_CLEAN('id')}) = 11 AND regexp_full_match(${ID_CLEAN('id')}, '[0-9]+') THEN '0' || ${ID_CLEAN('id')} ELSE ${ID_CLEAN('id')} END AS idc,
-      ${FOLD('fullName')} AS nm, ${DOB('dob')} AS d, ${SEX('sex')} AS sx
-    FROM read_csv('${claimsCsv}', header=true, all_varchar=true)`);
+    WITH c0 AS (
+      SELECT row_number() OVER () AS ord, claimId, ${ID_DIGITS(ID_RAW('id'), 'id')} AS idc,
+        ${FOLD('fullName')} AS nm, ${DOB('dob')} AS d, ${SEX('sex')} AS sx
+      FROM read_csv('${claimsCsv}', header=true, all_varchar=true))
+    SELECT *, ${ID_VALID('idc')} AS valid FROM c0`);
   const reader = await conn.runAndReadAll(`
     SELECT c.claimId,
       CASE
-        WHEN NOT regexp_full_match(c.idc, '[0-9]{12}|[0-9]{9}') THEN 'INVALID_ID'
+        WHEN NOT c.valid THEN 'INVALID_ID'
         WHEN length(c.idc) = 12 AND (
              (c.sx IS NOT NULL AND (CAST(substr(c.idc, 4, 1) AS INTEGER) % 2) <> c.sx)
-          OR (c.d IS NOT NULL AND (1900 + 100 * (CAST(substr(c.idc, 4, 1) AS INTEGER) // 2) + CAST(substr(c.idc, 5, 2) AS INTEGER)) <> year(c.d))
+          OR (c.d IS NOT NULL AND ${ID_YEAR('c.idc')} <> year(c.d))
         ) THEN 'INCONSISTENT_ID'
         WHEN r.idc IS NULL THEN 'NOT_FOUND'
         WHEN r.nm = c.nm AND r.d IS NOT DISTINCT FROM c.d AND (c.sx IS NULL OR r.sx = c.sx) THEN 'VERIFIED'
@@ -85,7 +124,7 @@ export async function duckdbDedupe(conn: DuckDBConnection, peopleCsv: string, th
   await conn.run(`CREATE OR REPLACE TABLE p AS
     SELECT (row_number() OVER ()) - 1 AS rid, CAST(personId AS INTEGER) AS pid, ${FOLD('fullName')} AS nm,
       ${DOB('dob')} AS d,
-      CASE WHEN length(${ID_CLEAN('id')}) = 11 THEN '0' || ${ID_CLEAN('id')} ELSE ${ID_CLEAN('id')} END AS idc
+      coalesce(${ID_DIGITS(ID_RAW('id'), 'id')}, '') AS idc
     FROM read_csv('${peopleCsv}', header=true, all_varchar=true)`);
   await conn.run(`ALTER TABLE p ADD COLUMN g VARCHAR`);
   await conn.run(`UPDATE p SET g = left(list_extract(string_split(nm, ' '), -1), 1)`);

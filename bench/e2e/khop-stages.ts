@@ -16,7 +16,7 @@ export interface StageContext {
   seed: number;
 }
 
-const REGISTER_SCHEMA = {
+export const REGISTER_SCHEMA = {
   id: { kind: 'nationalId' as const, column: 'id' },
   name: { kind: 'personName' as const, column: 'fullName' },
   dob: { kind: 'date' as const, column: 'dob' },
