@@ -8,18 +8,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SUITES } from './lib/micro-suites.js';
 import { parseArgs, parseNameList, writeBenchmarkSection } from './lib/report.js';
 
-const SUITES: ReadonlyArray<{ name: string; file: string; title: string; args?: string[] }> = [
-  { name: 'micro-text', file: 'bench/text/text.bench.ts', title: 'Text: normalise + fold + phonetic key vs a naive NFD+regex baseline' },
-  { name: 'micro-keys', file: 'bench/keys/phonetic-keys.bench.ts', title: 'Phonetic keys' },
-  { name: 'micro-hash', file: 'bench/hash/hash.bench.ts', title: 'Hashing: batch WASM XXH64 vs xxhash-wasm per call vs pure JS' },
-  { name: 'micro-compare', file: 'bench/compare/compare.bench.ts', title: 'Comparators: span kernels vs naive allocating versions' },
-  { name: 'micro-score', file: 'bench/score/score.bench.ts', title: 'Fellegi–Sunter scoring and EM vs naive object-per-pair' },
-  { name: 'micro-block', file: 'bench/block/block-index.bench.ts', title: 'BlockIndex build and lookup vs a JS Map' },
-  { name: 'micro-io', file: 'bench/io/csv.bench.ts', title: 'CSV reading and writing vs naive split/join' },
-  { name: 'micro-synth', file: 'bench/synth/generate.bench.ts', title: 'Synthetic population generation' },
-];
 
 const short = (name: string): string => name.replace('micro-', '');
 const USAGE = `Every micro-benchmark (tinybench), each in its own process, one after the other.
@@ -30,13 +21,18 @@ const USAGE = `Every micro-benchmark (tinybench), each in its own process, one a
   --write       write each table to its BENCHMARKS.md section (micro-<name>)
   --no-write    accepted for compatibility: nothing is written without --write
   --help        this text
-  Sizes: each script's own environment variables (KHOP_BENCH_N, KHOP_BENCH_TIME…) pass through.`;
+  Sizes: each script's own environment variables (KHOP_BENCH_N, KHOP_BENCH_TIME…) pass through;
+  a section's command records those its script reads (hash, block, io and synth read none).`;
 
 const args = parseArgs(process.argv.slice(2), { only: 'value', write: 'flag', 'no-write': 'flag' }, USAGE);
 const onlyNames = parseNameList(args.only, 'only', SUITES.map((s) => short(s.name)));
 const only = onlyNames === undefined ? null : new Set(onlyNames);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+/** The variables of `names` that are set, as `NAME=value`: the sizes the suite ran with. */
+function suiteEnv(names: readonly string[]): string[] {
+  return names.filter((k) => process.env[k] !== undefined && process.env[k] !== '').map((k) => `${k}=${process.env[k]}`);
+}
 let failed = 0;
 for (const s of SUITES) {
   if (only && !only.has(short(s.name))) continue;
@@ -48,6 +44,6 @@ for (const s of SUITES) {
     console.error(`${s.file} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
     continue;
   }
-  if (args.write === true) writeBenchmarkSection(s.name, s.title, `npm run bench -- --only ${short(s.name)} --write`, '```\n' + r.stdout.trim() + '\n```');
+  if (args.write === true) writeBenchmarkSection(s.name, s.title, `npm run bench -- --only ${short(s.name)} --write`, '```\n' + r.stdout.trim() + '\n```', suiteEnv(s.env));
 }
 process.exitCode = failed > 0 ? 1 : 0;

@@ -87,14 +87,16 @@ export function markdownTable(header: readonly string[], rows: ReadonlyArray<rea
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** Replace (or append) the section NAME of BENCHMARKS.md. */
-export function writeBenchmarkSection(name: string, title: string, command: string, body: string): void {
+/**
+ * Replace (or append) the section NAME of BENCHMARKS.md. `env` is what the section's command
+ * needs in front of it, `NAME=value` each: by default the environment variables this process
+ * read through envCount (KHOP_BENCH_N, KHOP_BENCH_TIME, …) — only those the script used, never
+ * one it ignores. A parent that writes a child's table passes the child's.
+ */
+export function writeBenchmarkSection(name: string, title: string, command: string, body: string, env: readonly string[] = envUsed()): void {
   const begin = `<!-- begin:${name} -->`;
   const end = `<!-- end:${name} -->`;
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  // The environment variables that size a bench (KHOP_BENCH_N, KHOP_BENCH_TIME, …) are part of
-  // what reproduces the section: written before the command when set.
-  const env = Object.keys(process.env).filter((k) => /^KHOP_(BENCH_\w+|N|TIME)$/.test(k)).sort().map((k) => `${k}=${process.env[k]}`);
   const shown = env.length === 0 ? command : `${env.join(' ')} ${command}`;
   const section = `${begin}\n## ${title}\n\nCommand: \`${shown}\` · ${date} · ${machineLine()}\n\n${body.trim()}\n${end}`;
   let text = existsSync(BENCHMARKS_PATH)
@@ -198,9 +200,18 @@ export function parseCount(s: string | true | undefined, fallback: number, name 
   return n;
 }
 
+/** The environment variables envCount read in this process and their values (module state: one process, one command). */
+const envRead = new Map<string, string>();
+
+/** The environment variables this process read through envCount, as `NAME=value`, sorted. */
+export function envUsed(): string[] {
+  return [...envRead].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+}
+
 /**
  * A count from the environment variable `name` (or the first of `aliases` that is set), checked
- * like parseCount; `fallback` when none is set.
+ * like parseCount; `fallback` when none is set. The variable read is remembered (envUsed) for
+ * the command line of the BENCHMARKS.md section.
  */
 export function envCount(name: string, fallback: number, aliases: readonly string[] = [], min = 1): number {
   const key = [name, ...aliases].find((k) => process.env[k] !== undefined && process.env[k] !== '');
@@ -209,6 +220,7 @@ export function envCount(name: string, fallback: number, aliases: readonly strin
   const n = countValue(s);
   if (n === null) usageError(`${key}=${s}: not a count (a whole number such as 20000, 20k or 1M)`);
   if (n < min) usageError(`${key}=${s}: must be at least ${min}`);
+  envRead.set(key, s);
   return n;
 }
 
