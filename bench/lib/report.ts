@@ -81,6 +81,15 @@ export function bytes(n: number): string {
   return n.toFixed(0) + ' B';
 }
 
+/**
+ * `npx tsx` with the Node flags this run had that change its figures — `--expose-gc` when
+ * global.gc is there (the script then collects between phases: RSS deltas after GC, no
+ * garbage carried into the next build) — for the command line of a BENCHMARKS.md section.
+ */
+export function tsxCommand(): string {
+  return typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'npx tsx --expose-gc' : 'npx tsx';
+}
+
 /** A markdown table from a header and rows of cells. */
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;

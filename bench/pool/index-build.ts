@@ -36,7 +36,7 @@ import { KeyHasher } from '../../src/hash/key-hasher.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import { PoolTraffic } from '../../src/pool/task-message.js';
 import { Rng } from '../../src/util/rng.js';
-import { bytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
+import { bytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, tsxCommand, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `Parallel block-index build, 1 vs 2 threads.
 
@@ -314,4 +314,4 @@ const body = [
 ].join('\n');
 console.log(`\n${body}`);
 if (!identical) process.exitCode = 1;
-if (WRITE) writeBenchmarkSection(`pool-index-${N}${HASHES_ONLY ? '-hashes' : ''}`, `Parallel index build, ${fmt(N, 0)} records (1 vs 2 threads)`, `npx tsx bench/pool/index-build.ts --records ${args['records'] ?? N} --runs ${RUNS}${HASHES_ONLY ? ' --hashes-only' : ''} --write`, body);
+if (WRITE) writeBenchmarkSection(`pool-index-${N}${HASHES_ONLY ? '-hashes' : ''}`, `Parallel index build, ${fmt(N, 0)} records (1 vs 2 threads)`, `${tsxCommand()} bench/pool/index-build.ts --records ${args['records'] ?? N} --runs ${RUNS}${HASHES_ONLY ? ' --hashes-only' : ''} --write`, body);

@@ -36,7 +36,7 @@ import { generateClaims, type Claim } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { KeyHasher } from '../../src/hash/key-hasher.js';
 import { parseNationalId } from '../../src/text/national-id.js';
-import { bytes as fmtBytes, fmt, machineLine, markdownTable, parseArgs, parseCount, quantile, writeBenchmarkSection } from '../lib/report.js';
+import { bytes as fmtBytes, fmt, machineLine, markdownTable, parseArgs, parseCount, quantile, tsxCommand, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `Register: build, snapshot, memory and per-claim authentication latency.
 
@@ -231,5 +231,5 @@ const rows: string[][] = [
 const table = markdownTable(['measure', 'value'], rows);
 console.log(table);
 if (args.write === true) {
-  writeBenchmarkSection(`register-${N}`, `Register: ${fmt(N)} records`, `npx tsx bench/register/latency.ts --records ${N} --claims ${Q} --write`, table);
+  writeBenchmarkSection(`register-${N}`, `Register: ${fmt(N)} records`, `${tsxCommand()} bench/register/latency.ts --records ${N} --claims ${Q} --write`, table);
 }

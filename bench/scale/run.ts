@@ -32,7 +32,7 @@ import { VN_GIVEN_NAME_SHARES, VN_MIDDLE_NAME_SHARES } from '../../src/data/vn-n
 import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { KeyHasher } from '../../src/hash/key-hasher.js';
 import { Rng } from '../../src/util/rng.js';
-import { bytes as fmtBytes, fmt, machineLine, markdownTable, parseArgs, parseCount, peakRssBytes, writeBenchmarkSection } from '../lib/report.js';
+import { bytes as fmtBytes, fmt, machineLine, markdownTable, parseArgs, parseCount, peakRssBytes, tsxCommand, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `Scale: index build, lookups and snapshots at national scale.
 
@@ -375,6 +375,6 @@ writeFileSync(join(outDir, `scale-${N}.json`), JSON.stringify(json, null, 2));
 if (args.write === true) {
   // Every option that changes the table, as given (the command must reproduce the section).
   const given = [args.queries !== undefined ? ` --queries ${Q}` : '', args['no-map'] === true ? ' --no-map' : '', args['no-snapshot'] === true ? ' --no-snapshot' : ''].join('');
-  writeBenchmarkSection(`scale-${N}`, `Scale: ${fmt(N)} records`, `npx tsx bench/scale/run.ts --records ${N}${given} --write`, table);
+  writeBenchmarkSection(`scale-${N}`, `Scale: ${fmt(N)} records`, `${tsxCommand()} bench/scale/run.ts --records ${N}${given} --write`, table);
 }
 if (sink === 0.5) process.stdout.write(' ');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bytes, checkArgs, countValue, envCount, median, medianIndex, parseArgs, parseCount, parseNameList, seconds } from '../../bench/lib/report.js';
+import { bytes, checkArgs, countValue, envCount, median, medianIndex, parseArgs, parseCount, parseNameList, seconds, tsxCommand } from '../../bench/lib/report.js';
 
 const OPTIONS = { records: 'value', runs: 'value', write: 'flag' } as const;
 
@@ -153,6 +153,21 @@ describe('formatters', () => {
     expect(bytes(16_000)).toBe('15.6 KiB');
     expect(bytes(3_000_000)).toBe('2.9 MiB');
     expect(bytes(801)).toBe('801 B');
+  });
+});
+
+describe('tsxCommand', () => {
+  it('says --expose-gc when the run had global.gc, as the section\'s command must', () => {
+    const g = globalThis as { gc?: unknown };
+    const had = g.gc;
+    try {
+      g.gc = () => {};
+      expect(tsxCommand()).toBe('npx tsx --expose-gc');
+      delete g.gc;
+      expect(tsxCommand()).toBe('npx tsx');
+    } finally {
+      if (had !== undefined) g.gc = had;
+    }
   });
 });
 
