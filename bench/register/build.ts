@@ -1,7 +1,7 @@
 /**
  * Register.build, 1 vs 2 threads, same run: wall time of a build over an array of synthetic
  * rows (generated once, before timing), the read phase in the calling thread alone and on a
- * worker pool (src/register/parallel-ingest.ts); medians of alternating runs.
+ * worker pool (src/register/parallel-ingest.ts); medians of alternating runs after a warm-up.
  *
  *   npx tsx bench/register/build.ts [--rows 1M] [--runs 3] [--chunk 16384] [--csv] [--write]
  *
@@ -13,7 +13,8 @@
  *                                     (src/register/csv-ingest.ts)
  * (section "register-build-csv"; every build's register is checked equal to the first's).
  *
- * Configurations (each run alternates them, so a noisy moment hits all alike):
+ * Configurations (after a warm-up round that is not counted, each run measures them all, in
+ * reversed order every other run, so a noisy moment or going first hits all alike):
  *   1 thread                 Register.build(schema, rows)
  *   threads: 2               the calling thread + 1 worker, the calling thread ingesting one chunk
  *                            in 2 (the default); the pool is started by the build and timed
@@ -143,11 +144,18 @@ async function main(): Promise<void> {
     return { ms, cores: (c.user + c.system) / 1000 / ms, mainCpu, otherCpu: t1.size === 0 ? Number.NaN : other };
   };
   const results = configs.map(() => [] as Run[]);
+  const report = (label: string, i: number, x: Run): void =>
+    console.log(`${label} ${configs[i]!.name}: ${x.ms.toFixed(0)} ms, ${x.cores.toFixed(2)} cores, CPU ms calling thread ${x.mainCpu.toFixed(0)}, busiest other ${x.otherCpu.toFixed(0)}`);
+  // A warm-up round first (JIT, the pools' workers compiling khop, the file in the page cache),
+  // not counted; then the rounds, the order of the configurations reversed every other round so
+  // that neither a slow moment of the shared machine nor running first favours one of them.
+  for (let i = 0; i < configs.length; i++) report('warm-up', i, await time(configs[i]!.threads, configs[i]!.tuning, configs[i]!.source));
+  const forward = configs.map((_, i) => i);
   for (let r = 0; r < runs; r++) {
-    for (let i = 0; i < configs.length; i++) {
+    for (const i of r % 2 === 0 ? forward : [...forward].reverse()) {
       const x = await time(configs[i]!.threads, configs[i]!.tuning, configs[i]!.source);
       results[i]!.push(x);
-      console.log(`run ${r + 1} ${configs[i]!.name}: ${x.ms.toFixed(0)} ms, ${x.cores.toFixed(2)} cores, CPU ms calling thread ${x.mainCpu.toFixed(0)}, busiest other ${x.otherCpu.toFixed(0)}`);
+      report(`run ${r + 1}`, i, x);
     }
   }
   await warm.close();
@@ -157,7 +165,7 @@ async function main(): Promise<void> {
   // would take with a core per thread (an estimate: it ignores waits between the threads).
   const baseCpu = median(results[0]!.map((x) => Math.max(x.mainCpu, x.otherCpu)));
   const table = markdownTable(
-    [`Register.build (median of ${runs})`, `${fmt(rowCount, 0)} rows`, 'rows/s', 'vs 1 thread', 'cores used', 'CPU s: calling / busiest other thread', 'vs 1 thread, by busiest-thread CPU'],
+    [`Register.build (median of ${runs}, after a warm-up, order alternating)`, `${fmt(rowCount, 0)} rows`, 'rows/s', 'vs 1 thread', 'cores used', 'CPU s: calling / busiest other thread', 'vs 1 thread, by busiest-thread CPU'],
     configs.map((c, i) => {
       const ms = median(results[i]!.map((x) => x.ms));
       const mainCpu = median(results[i]!.map((x) => x.mainCpu));
