@@ -199,13 +199,14 @@ export function countValue(s: string): number | null {
 
 /**
  * Parse the value of option `name` ("1M", "10m", "100000", "2k") into a whole number ≥ `min`;
- * `fallback` when the option is absent. Anything else exits 2 with one line.
+ * `fallback` when the option is absent. Anything else exits 2 with one line — saying `why` the
+ * minimum when given ("dedupe needs two records").
  */
-export function parseCount(s: string | true | undefined, fallback: number, name = 'count', min = 1): number {
+export function parseCount(s: string | true | undefined, fallback: number, name = 'count', min = 1, why?: string): number {
   if (s === undefined) return fallback;
   const n = s === true ? null : countValue(s);
   if (n === null) usageError(`--${name} ${s === true ? '' : s}: not a count (a whole number such as 20000, 20k or 1M)`.replace(' :', ':'));
-  if (n < min) usageError(`--${name} ${s}: must be at least ${min}`);
+  if (n < min) usageError(`--${name} ${s}: must be at least ${min}${why === undefined ? '' : ` (${why})`}`);
   return n;
 }
 

@@ -19,7 +19,7 @@ const USAGE = `Single vs average linkage on a synthetic population: cost, refuse
 
   npx tsx bench/pipeline/linkage.ts [--records 1M] [--threads 2] [--runs 2] [--generic] [--write]
 
-  --records N   synthetic records (default 1M)
+  --records N   synthetic records (default 1M; at least 2)
   --threads N   dedupe threads (default 2)
   --runs N      runs per linkage, the median reported (default 2)
   --generic     names read with the GENERIC locale and no ID column (the worst case)
@@ -27,7 +27,7 @@ const USAGE = `Single vs average linkage on a synthetic population: cost, refuse
   --help        this text`;
 
 const args = parseArgs(process.argv.slice(2), { records: 'value', threads: 'value', runs: 'value', generic: 'flag', write: 'flag' }, USAGE);
-const records = parseCount(args.records, 1_000_000, 'records');
+const records = parseCount(args.records, 1_000_000, 'records', 2, 'dedupe needs two records');
 const threads = parseCount(args.threads, 2, 'threads');
 const runs = parseCount(args.runs, 2, 'runs');
 const generic = args.generic === true;

@@ -39,7 +39,7 @@ const USAGE = `Parallel pipeline on the worker pool: compare, score, EM and dedu
 
   npx tsx bench/pool/parallel.ts [--records 20000] [--pairs 400k] [--score-pairs 2M] [--runs 3] [--write]
 
-  --records N       synthetic records (default 20000)
+  --records N       synthetic records (default 20000; at least 2)
   --pairs N         compared record pairs (default 400k)
   --score-pairs N   scored pairs (default max(pairs, 2M))
   --runs N          runs, 1 and 2 threads alternating; medians reported (default 3)
@@ -47,7 +47,7 @@ const USAGE = `Parallel pipeline on the worker pool: compare, score, EM and dedu
   --help            this text`;
 
 const args = parseArgs(process.argv.slice(2), { records: 'value', pairs: 'value', 'score-pairs': 'value', runs: 'value', write: 'flag' }, USAGE);
-const RECORDS = parseCount(args['records'], 20_000, 'records');
+const RECORDS = parseCount(args['records'], 20_000, 'records', 2, 'random pairs and dedupe need two records');
 const PAIRS = parseCount(args['pairs'], 400_000, 'pairs');
 /** Pairs scored and trained on: the compared level columns repeated (cost does not depend on values). */
 const SCORE_PAIRS = parseCount(args['score-pairs'], Math.max(PAIRS, 2_000_000), 'score-pairs');

@@ -27,7 +27,7 @@ const HELP = `Match quality with the default rules and training (no tuning).
 
   npx tsx bench/quality/run.ts [options]
 
-  --synthetic N   size of the synthetic Vietnamese population (default 100k; e.g. 1M)
+  --synthetic N   size of the synthetic Vietnamese population (default 100k; e.g. 1M; at least 2)
   --only LIST     comma-separated dataset names: synthetic, RLdata500, RLdata10000, fake_1000, fake_20000
   --misses N      print up to N true pairs per dataset that are not candidate pairs (values shown:
                   benchmark data only, never a user's)
@@ -38,7 +38,7 @@ const HELP = `Match quality with the default rules and training (no tuning).
 
 const DATASETS = ['synthetic', 'RLdata500', 'RLdata10000', 'fake_1000', 'fake_20000'] as const;
 const args = parseArgs(process.argv.slice(2), { synthetic: 'value', only: 'value', misses: 'value', rules: 'flag', write: 'flag' }, HELP);
-const syntheticSize = parseCount(args.synthetic, 100_000, 'synthetic');
+const syntheticSize = parseCount(args.synthetic, 100_000, 'synthetic', 2, 'dedupe needs two records, link one on each side');
 const onlyNames = parseNameList(args.only, 'only', DATASETS);
 const only = onlyNames === undefined ? undefined : new Set(onlyNames);
 const misses = parseCount(args.misses, 0, 'misses', 0);

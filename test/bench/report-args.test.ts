@@ -195,6 +195,10 @@ describe('a script', () => {
     [['bench/e2e/run.ts', '--reuse'], /^--reuse needs --dir/],
     [['bench/e2e/run.ts', '--dir='], /^--dir needs a path/],
     [['bench/e2e/run.ts', '--reuse', '--dir', tmpdir()], /^--reuse: .* holds no register\.csv, people\.csv, claims\.csv/],
+    // Size 1: dedupe needs two records (and link one a side): refused with the reason, not a stack trace.
+    [['bench/pool/parallel.ts', '--records', '1'], /^--records 1: must be at least 2 \(random pairs and dedupe need two records\)/],
+    [['bench/pipeline/linkage.ts', '--records', '1'], /^--records 1: must be at least 2 \(dedupe needs two records\)/],
+    [['bench/quality/run.ts', '--synthetic', '1'], /^--synthetic 1: must be at least 2 \(dedupe needs two records, link one on each side\)/],
   ])('refuses %j before any work, exit 2', (argv, message) => {
     const r = run(argv);
     expect(r.status).toBe(2);
