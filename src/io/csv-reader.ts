@@ -257,6 +257,12 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   }
 
   rejected(code: RejectCode, column: number, fieldCount: number, line: number, raw: string | undefined, rawTruncated: boolean): void {
+    // The sep line parsed against a header given in the options (`header: [...]`): its two
+    // fields are not the header's count, so the parser rejects it — it is still no row.
+    if (this.skipSepLine) {
+      this.skipSepLine = false;
+      return;
+    }
     this.sawContent = true;
     if (this.readingHeader) {
       throw new KhopError('INVALID_INPUT', `CSV header (line ${line}) cannot be read: ${this.reason(code, column, fieldCount)}`, {

@@ -322,6 +322,20 @@ describe('readCsv: rejected rows', () => {
     expect((await readCsv(utf8('separator;x\n1;2\n'))).columns).toEqual(['separator', 'x']);
   });
 
+  it('sep= first line with the header given in the options: the line is skipped, the first data row kept', async () => {
+    // The parser checks the sep line's two fields against the given header's three and rejects
+    // it: before the fix that rejection was reported as row 1 and the first real row was
+    // skipped as the sep line instead — a person silently lost.
+    const src = await readCsv(utf8('sep=;\nLê Văn A;01/01/1990;Nam\nTrần B;02/01/1990;Nữ\n'), { header: ['ho_ten', 'ngay_sinh', 'gioi_tinh'] });
+    expect(src.delimiter).toBe(';');
+    const items = await collect(src);
+    expect(items.map((i) => [i.rowNumber, i.line, i.kind === 'row' ? i.values['ho_ten'] : i.code])).toEqual([
+      [1, 2, 'Lê Văn A'],
+      [2, 3, 'Trần B'],
+    ]);
+    expect(src.summary).toMatchObject({ rows: 2, accepted: 2, rejected: 0 });
+  });
+
   it('keepRaw: false drops raw text', async () => {
     const items = await collect(await readCsv(utf8('a,b\n1\n'), { keepRaw: false }));
     expect(rejectedOf(items)[0]).not.toHaveProperty('raw');
