@@ -11,7 +11,7 @@
  * rejected-rows file is what the user has to find the bad rows with.
  */
 import { KhopError, isKhopError } from '../errors.js';
-import { tooFewRecordsMessage, tooFewRecordsOf } from '../pipeline/too-few-records.js';
+import { tooFewRecordsMessage, tooFewRecordsMessageBySide, tooFewRecordsOf } from '../pipeline/too-few-records.js';
 import type { InputFile } from './input.js';
 import { writeRejectedRows, type RejectedEntry } from './outputs.js';
 
@@ -40,13 +40,18 @@ export async function tooFewRecordsFailure(
   const few = tooFewRecordsOf(e);
   if (few === null) return e;
   const entries: RejectedEntry[] = [];
+  const sides: { rowsRead: number; rejected: RejectedEntry[] }[] = [];
   let rowsRead = 0;
   inputs.forEach((f, i) => {
     const pipeline = (few.rejectedBySource[i] ?? []).map((r) => (f.reason === undefined ? r : { ...r, reason: f.reason(r.reason) }));
-    entries.push(...f.input.rejectedEntries(pipeline, f.side, f.idField));
+    const mine = f.input.rejectedEntries(pipeline, f.side, f.idField);
+    entries.push(...mine);
+    sides.push({ rowsRead: f.input.rowsRead, rejected: mine });
     rowsRead += f.input.rowsRead;
   });
-  const message = tooFewRecordsMessage(few.linkMode, few.usable, rowsRead, entries);
+  // A link's rows and rejections are said per side: counted together, a reason ("the header has
+  // 3", "column 2 (ho_ten) …") named no file, and could be the other side's than the one failing.
+  const message = few.linkMode && inputs.length === 2 ? tooFewRecordsMessageBySide(few.usable, sides) : tooFewRecordsMessage(few.linkMode, few.usable, rowsRead, entries);
   // No rejected row and no --rejected: nothing to write (an earlier run's file stays, as its
   // outputs do: this run wrote none).
   if (entries.length === 0 && rejectedOption === undefined) return new KhopError('INVALID_INPUT', message, { cause: e, details: { tooFewRecords: few } });

@@ -57,6 +57,19 @@ export function tooFewRecordsMessage(linkMode: boolean, usable: readonly number[
   return `${need}${sides}${rejectionSummary(rowsRead, rejected)}`;
 }
 
+/**
+ * A link's message with each side's rows and rejections beside its usable count:
+ * `…: 1 usable on the left (2 rows read, 1 rejected; 1 CODE: reason), 0 on the right (…)` — the
+ * rejections of both files counted together named no side, and the top reason ("the header has
+ * 3") could be the other file's than the side without usable records.
+ */
+export function tooFewRecordsMessageBySide(usable: readonly number[], sides: readonly { readonly rowsRead: number; readonly rejected: Iterable<RejectionLike> }[]): string {
+  const [left, right] = sides;
+  const l = left === undefined ? '' : rejectionSummary(left.rowsRead, left.rejected);
+  const r = right === undefined ? '' : rejectionSummary(right.rowsRead, right.rejected);
+  return `need at least one usable record on each side to train a model: ${usable[0] ?? 0} usable on the left${l}, ${usable[1] ?? 0} on the right${r}`;
+}
+
 /** The error: KhopError INVALID_INPUT with `details.tooFewRecords`. */
 export function tooFewRecordsError(linkMode: boolean, usable: readonly number[], rowsRead: number, rejectedBySource: readonly (readonly RejectedRow[])[]): KhopError {
   const tooFewRecords: TooFewRecords = { linkMode, usable, rejectedBySource };

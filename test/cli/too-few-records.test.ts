@@ -87,9 +87,29 @@ describe('khop link: too few usable records', () => {
     const r = await cli(['link', 'left.csv', 'right.csv', '-o', 'links.csv', '-q'], t.dir);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(`need at least one usable record on each side to train a model: 0 usable on the left, 2 on the right (6 rows read, 4 rejected; 4 INVALID_ENCODING: ${ENCODING_REASON}); rejected rows written to ${join(t.dir, 'links.csv.rejected.csv')}`);
+    expect(r.stderr).toContain(`need at least one usable record on each side to train a model: 0 usable on the left (4 rows read, 4 rejected; 4 INVALID_ENCODING: ${ENCODING_REASON}), 2 on the right (2 rows read); rejected rows written to ${join(t.dir, 'links.csv.rejected.csv')}`);
     expect(markers.filter((m) => r.stderr.includes(m))).toEqual([]);
     const rejected = csvObjects(readFileSync(join(t.dir, 'links.csv.rejected.csv'), 'utf8'));
     expect(rejected.map((x) => `${x['input']} ${x['row_number']} ${x['code']}`)).toEqual(['left 1 INVALID_ENCODING', 'left 2 INVALID_ENCODING', 'left 3 INVALID_ENCODING', 'left 4 INVALID_ENCODING']);
+  });
+
+  it('both files with rejected rows: each side says its own rows and rejections', async () => {
+    // Before: "1 usable on the left, 0 on the right (4 rows read, 3 rejected; 1 TOO_FEW_COLUMNS:
+    // row has 2 fields, the header has 3; also …)" — the headline reason was the LEFT file's,
+    // the side that was fine, and nothing said which file any rejection was in.
+    writeFileSync(join(t.dir, 'l.csv'), 'so_cccd,ho_ten,ngay_sinh\n001090012345,Zqleft,01/02/1990\n1,2\n');
+    writeFileSync(join(t.dir, 'r.csv'), 'so_cccd,ho_ten,ngay_sinh\n,,\n001090012346,Zqright,01/02/1990,x\n001090012347,Zqright2\n');
+    const r = await cli(['link', 'l.csv', 'r.csv', '-o', 'links.csv', '-q'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      'need at least one usable record on each side to train a model: ' +
+        '1 usable on the left (2 rows read, 1 rejected; 1 TOO_FEW_COLUMNS: row has 2 fields, the header has 3), ' +
+        '0 on the right (3 rows read, 3 rejected; 1 NO_VALUES: no schema field has a usable value; also 1 TOO_MANY_COLUMNS, 1 TOO_FEW_COLUMNS); ' +
+        `rejected rows written to ${join(t.dir, 'links.csv.rejected.csv')}`,
+    );
+    expect(r.stderr).not.toMatch(/Zq|00109001234/);
+    const rejected = csvObjects(readFileSync(join(t.dir, 'links.csv.rejected.csv'), 'utf8'));
+    expect(rejected.map((x) => `${x['input']} ${x['row_number']} ${x['code']}`)).toEqual(['left 2 TOO_FEW_COLUMNS', 'right 1 NO_VALUES', 'right 2 TOO_MANY_COLUMNS', 'right 3 TOO_FEW_COLUMNS']);
   });
 });
