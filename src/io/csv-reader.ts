@@ -122,29 +122,31 @@ export async function readCsv(source: ByteSource | ByteInput, options: CsvReadOp
     const initial: string[] = [];
     let eof = false;
     let delimiter = opts.delimiter;
-    // Excel's `sep=;` first line: the delimiter, then skipped as no record (see sepLineDelimiter).
-    let head = '';
-    while (head.length < SEP_LINE_PREFIX_CHARS && 'sep='.startsWith(head.slice(0, 4))) {
+    /** The next decoded chunk, kept in `initial` for the parser; null (and eof) at the end. */
+    const pull = async (): Promise<string | null> => {
       const r = await text.next();
       if (r.done === true) {
         eof = true;
-        break;
+        return null;
       }
       initial.push(r.value);
-      head += r.value;
+      return r.value;
+    };
+    // Excel's `sep=;` first line: the delimiter, then skipped as no record (see sepLineDelimiter).
+    let head = '';
+    while (head.length < SEP_LINE_PREFIX_CHARS && 'sep='.startsWith(head.slice(0, 4))) {
+      const chunk = await pull();
+      if (chunk === null) break;
+      head += chunk;
     }
     const sep = sepLineDelimiter(head, eof);
     if (sep !== null && delimiter === 'auto') delimiter = sep;
     if (delimiter === 'auto') {
       let sample = head;
       while (!eof && !sampleIsEnough(sample)) {
-        const r = await text.next();
-        if (r.done === true) {
-          eof = true;
-          break;
-        }
-        initial.push(r.value);
-        sample += r.value;
+        const chunk = await pull();
+        if (chunk === null) break;
+        sample += chunk;
       }
       delimiter = detectCsvDelimiter(sample, eof);
     }
