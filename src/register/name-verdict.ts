@@ -1136,7 +1136,10 @@ function asWrittenMayRedecide(o: number): boolean {
 function equivalenceAsWritten(claim: ClaimName, written: string, o: number): number {
   const w = quickFormOf(written);
   if (o === NAME.REGISTER_FORM) return differsInTonePlacementOnly(w, claim.quick) ? NAME.TONE_PLACEMENT : o;
-  if (w !== claim.quick) return o;
+  // `tone-placement` is also equivalence()'s last resort: name punctuation on the claim's side
+  // ("Nguyễn-Thị-Thuý", "Thuý.") on top of the tone the normalised form places otherwise. Against
+  // the writing only the punctuation differs: `spacing`, as against a regularly written name.
+  if (w !== claim.quick) return hasNamePunctuation(claim.normalized) && punctuationAsSpaces(claim.quick) === w ? NAME.SPACING : o;
   return hasCombiningMark(written) || hasLookalikeOrInvisible(written) || hasIrregularSpace(written) ? NAME.REGISTER_FORM : NAME.CASE;
 }
 

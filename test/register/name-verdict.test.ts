@@ -485,6 +485,12 @@ describe("tone placement against the register's written text", () => {
     // Irregular on the claim's side: the claim's reason stands.
     ['Nguyễn Thị Thuý', 'Nguyễn Thị Thúy'.normalize('NFD'), 'equivalent/unicode-form'],
     ['Nguyễn Thị Thuý', 'Nguyễn  Thị Thúy', 'equivalent/spacing'],
+    // The register's own writing with name punctuation: only the punctuation differs from it
+    // (spacing, as against a regularly written name), not the tone's place.
+    ['Nguyễn Thị Thuý', 'Nguyễn-Thị-Thuý', 'equivalent/spacing'],
+    ['Trần Thị Thu Hoà', 'Trần Thị Thu Hoà.', 'equivalent/spacing'],
+    ['Nguyễn Thị Thuý', 'NGUYỄN-THỊ-THUÝ', 'equivalent/spacing'],
+    ['Nguyễn Thị Thúy', 'Nguyễn-Thị-Thúy', 'equivalent/spacing'],
     ['Nguyễn Thị Thuý', 'Nguyen Thi Thuy', 'equivalent/diacritics'],
     ['Nguyễn Thị Thuý', 'Nguyễn Thị Thuý', 'exact/as-written'],
   ];
