@@ -34,7 +34,8 @@ const OBJECT_PROTOTYPE: object = Object.prototype;
 /**
  * Prototypes whose members are never a claim's field: Object.prototype (`toString`,
  * `constructor`, `valueOf`… — and whatever polluted it) and the built-in error classes' (`name`,
- * `message`: an Error given as a claim must not read as a person named "Error").
+ * `message`: an Error given as a claim must not read as a person named "Error"; a DOMException
+ * not as one named "AbortError").
  */
 const FOREIGN_PROTOTYPES: ReadonlySet<object> = new Set<object>([
   OBJECT_PROTOTYPE,
@@ -46,6 +47,9 @@ const FOREIGN_PROTOTYPES: ReadonlySet<object> = new Set<object>([
   TypeError.prototype,
   URIError.prototype,
   AggregateError.prototype,
+  // Node's web-platform error (an AbortSignal's reason, a fetch timeout): its name / message /
+  // code are getters on its own prototype, read before Error.prototype is reached.
+  DOMException.prototype,
 ]);
 
 /** What claimProperty answers for a key the claim does not have (`undefined` may be a value). */

@@ -842,5 +842,8 @@ describe('claims given as class instances (fields read through prototype getters
     // An Error as a claim: Error.prototype.name ("Error") is not a person's name.
     const e = Object.assign(new Error('x'), { id: ROWS[0].id });
     expect(r.authenticate(e).fields.name).toMatchObject({ result: 'missing', reason: 'claim-missing' });
+    // Nor a DOMException's (an AbortSignal's reason): its name is a getter on its own prototype.
+    const d = Object.assign(new DOMException('x', 'AbortError'), { id: ROWS[0].id });
+    expect(r.authenticate(d).fields.name).toMatchObject({ result: 'missing', reason: 'claim-missing' });
   });
 });
