@@ -5,7 +5,9 @@
  * processes registered with `trackChild` are sent the same signal and awaited (at most
  * CHILD_GRACE_MS: they may still be writing into the directories), the clean-ups run, and the
  * process exits with the shell's code for that signal: 128 + signal number, 130 for SIGINT,
- * 143 for SIGTERM. A second signal while waiting cleans up and exits at once.
+ * 143 for SIGTERM. A second signal while waiting cleans up and exits at once. Either way (the
+ * grace period over, or a second signal), a tracked child still running is killed (SIGKILL)
+ * before the clean-ups: never left behind, writing into a removed directory.
  *
  * Trade-off: one registry per process (module state) — signals are process-wide, so a
  * registry per caller would race; the handlers are installed on first use only, so a script
@@ -54,18 +56,23 @@ function install(): void {
 
 function onSignal(signal: keyof typeof SIGNAL_EXIT_CODES): void {
   const code = SIGNAL_EXIT_CODES[signal];
+  const running = (c: ChildProcess): boolean => c.exitCode === null && c.signalCode === null;
   const finish = (): never => {
+    // A child still running now (it ignored the signal, or is busy in synchronous work that no
+    // handler can interrupt, past the grace period or at a second signal) is killed: this
+    // process must not exit leaving it at work on files the clean-ups are about to remove.
+    for (const c of children) if (running(c)) c.kill('SIGKILL');
     runCleanups();
     process.exit(code);
   };
   if (stopping) finish();
   stopping = true;
-  const live = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
+  const live = [...children].filter(running);
   if (live.length === 0) finish();
   for (const c of live) c.kill(signal);
   const timer = setTimeout(finish, CHILD_GRACE_MS);
   timer.unref();
-  void Promise.all(live.map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve()))))).then(finish);
+  void Promise.all(live.map((c) => new Promise<void>((resolve) => (!running(c) ? resolve() : c.once('exit', () => resolve()))))).then(finish);
 }
 
 /**
