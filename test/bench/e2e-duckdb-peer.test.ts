@@ -43,6 +43,40 @@ const CLAIMS: ReadonlyArray<[string, number]> = [
   ['001095012345', 0], // another birth year: inconsistent
   ['001090099999', 0], // not in the register
   ['00109001234A', 0],
+  // Cleaning: every character parseNationalId drops, wherever it stands.
+  [' 001090012345 ', 0],
+  ['\t001090012345\t', 0],
+  ['001 090 012 345', 0],
+  ['001_090_012_345', 0],
+  ['001\u00a0090\u00a0012\u00a0345', 0], // no-break spaces (a spreadsheet's grouping)
+  ['001\u2013090\u2013012\u2013345', 0], // en dashes
+  ['\u200b001090012345\ufeff', 0], // invisible characters
+  ['\uff10\uff10\uff11\uff10\uff19\uff10\uff10\uff11\uff12\uff13\uff14\uff15', 0], // full-width digits
+  ['\u2019001090012345', 0], // a typographic apostrophe
+  ["''001090012345", 0], // two apostrophes: not a text prefix
+  ['001090012345\'', 0], // an apostrophe after the digits
+  // A number's sign or decimal part, however it is written.
+  ['.-1090012345', 0],
+  ['\u22121090012345', 0], // a minus sign
+  ['1090012345. 5', 0],
+  ['1090012345.5_', 0],
+  ['1090012345.50', 0],
+  ['1.090.012.345', 0], // dots grouping digits
+  ['79185001234.0', 1],
+  ['12345678.0', 2],
+  ['123456789 ', 2], // a CMND not in the register
+  // 8 digits: a CMND that lost its zero only when written as a number.
+  ["'12345678", 2],
+  [' 12345678 ', 2],
+  ['\t12345678\t', 2],
+  ['12345678.', 2],
+  ['12 345 678', 2],
+  ['12\u00a0345\u00a0678', 2],
+  ['\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18', 2],
+  ['12.345678', 2],
+  ['12.345.678.', 2],
+  ['12-345-678', 2],
+  ['11111111', 2], // placeholder
 ];
 
 let dir: string;
