@@ -1,7 +1,7 @@
 /**
  * Register.build, 1 vs 2 threads, same run: wall time of a build over an array of synthetic
  * rows (generated once, before timing), the read phase in the calling thread alone and on a
- * worker pool (src/register/parallel-ingest.ts); medians of alternating runs after a warm-up.
+ * worker pool (src/register/parallel-ingest.ts); medians of runs in rotating order after a warm-up.
  *
  *   npx tsx bench/register/build.ts [--rows 1M] [--runs 3] [--chunk 16384] [--csv] [--write]
  *
@@ -13,8 +13,9 @@
  *                                     (src/register/csv-ingest.ts)
  * (section "register-build-csv"; every build's register is checked equal to the first's).
  *
- * Configurations (after a warm-up round that is not counted, each run measures them all, in
- * reversed order every other run, so a noisy moment or going first hits all alike):
+ * Configurations (after a warm-up round that is not counted, each run measures them all, the
+ * order rotating by one each run — each configuration in each position alike, whatever the
+ * number of runs' parity — so a noisy moment or going first hits all alike):
  *   1 thread                 Register.build(schema, rows)
  *   threads: 2               the calling thread + 1 worker, the calling thread ingesting one chunk
  *                            in 2 (the default); the pool is started by the build and timed
@@ -32,6 +33,7 @@ import { generatePopulation, KhopPool, openRecords, vietnamesePersonSchema, writ
 import { Register } from '../../src/register/register.js';
 import type { IngestTuning } from '../../src/register/parallel-ingest.js';
 import { tempDir } from '../lib/exit-cleanup.js';
+import { roundOrder } from '../lib/rounds.js';
 import { fmt, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `Register: build, 1 vs 2 threads (from rows, or from a CSV file with --csv).
@@ -147,12 +149,12 @@ async function main(): Promise<void> {
   const report = (label: string, i: number, x: Run): void =>
     console.log(`${label} ${configs[i]!.name}: ${x.ms.toFixed(0)} ms, ${x.cores.toFixed(2)} cores, CPU ms calling thread ${x.mainCpu.toFixed(0)}, busiest other ${x.otherCpu.toFixed(0)}`);
   // A warm-up round first (JIT, the pools' workers compiling khop, the file in the page cache),
-  // not counted; then the rounds, the order of the configurations reversed every other round so
-  // that neither a slow moment of the shared machine nor running first favours one of them.
+  // not counted; then the rounds, the configurations' order rotating by one each round (each
+  // in each position alike, bench/lib/rounds.ts) so that neither a slow moment of the shared
+  // machine nor running first favours one of them.
   for (let i = 0; i < configs.length; i++) report('warm-up', i, await time(configs[i]!.threads, configs[i]!.tuning, configs[i]!.source));
-  const forward = configs.map((_, i) => i);
   for (let r = 0; r < runs; r++) {
-    for (const i of r % 2 === 0 ? forward : [...forward].reverse()) {
+    for (const i of roundOrder(configs.length, r)) {
       const x = await time(configs[i]!.threads, configs[i]!.tuning, configs[i]!.source);
       results[i]!.push(x);
       report(`run ${r + 1}`, i, x);
@@ -165,7 +167,7 @@ async function main(): Promise<void> {
   // would take with a core per thread (an estimate: it ignores waits between the threads).
   const baseCpu = median(results[0]!.map((x) => Math.max(x.mainCpu, x.otherCpu)));
   const table = markdownTable(
-    [`Register.build (median of ${runs}, after a warm-up, order alternating)`, `${fmt(rowCount, 0)} rows`, 'rows/s', 'vs 1 thread', 'cores used', 'CPU s: calling / busiest other thread', 'vs 1 thread, by busiest-thread CPU'],
+    [`Register.build (median of ${runs}, after a warm-up, order rotating)`, `${fmt(rowCount, 0)} rows`, 'rows/s', 'vs 1 thread', 'cores used', 'CPU s: calling / busiest other thread', 'vs 1 thread, by busiest-thread CPU'],
     configs.map((c, i) => {
       const ms = median(results[i]!.map((x) => x.ms));
       const mainCpu = median(results[i]!.map((x) => x.mainCpu));
