@@ -203,7 +203,9 @@ async function runAll(dir: string, reuse: boolean, want: Manifest, state: { gene
     };
     const quality = r.quality
       ? Object.entries(r.quality)
-          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          // A figure with nothing to measure (precision with no pair found: 0 / 0) came through
+          // JSON as null: said so, not a TypeError that loses the whole table.
+          .map(([k, v]) => `${k} ${typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a'}`)
           .join(', ')
       : '';
     const rate = r.items && r.timeMs ? `${fmt((r.items / r.timeMs) * 1000)} ${r.unit ?? 'items'}/s` : '';
