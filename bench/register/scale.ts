@@ -23,7 +23,7 @@ import { Register } from '../../src/register/register.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generateClaims } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
-import { bytes as fmtBytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, quantile, seconds, writeBenchmarkSection } from '../lib/report.js';
+import { bytes as fmtBytes, fmt, machineLine, markdownTable, median, parseArgs, parseCount, quantile, seconds, tsxCommand, writeBenchmarkSection } from '../lib/report.js';
 
 const USAGE = `A register at national scale: build, memory and authentication latency.
 
@@ -141,7 +141,7 @@ if (args.write === true) {
   writeBenchmarkSection(
     `register-scale-${N}`,
     `Register at scale: ${fmt(N)} records`,
-    `npx tsx --expose-gc bench/register/scale.ts --records ${N} --claims ${Q} --runs ${RUNS}${withCandidates ? '' : ' --no-candidates'} --write`,
+    `${tsxCommand()} bench/register/scale.ts --records ${N} --claims ${Q} --runs ${RUNS}${withCandidates ? '' : ' --no-candidates'} --write`,
     table,
   );
 }
