@@ -116,6 +116,8 @@ export interface PreparedDataset {
   /** Store row → user record id (the idField value, or the input position). */
   readonly userIds: ReadonlyArray<string | number>;
   readonly rejected: readonly RejectedRow[];
+  /** The same rejections per source, positions within each (set by prepare; absent on a hand-made dataset). */
+  readonly rejectedBySource?: readonly (readonly RejectedRow[])[];
   /** Total input rows seen (= store rows + rejected). */
   readonly inputRows: number;
   /** Per field, per reason: how many values were unusable and treated as missing. */

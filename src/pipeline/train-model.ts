@@ -41,7 +41,7 @@ import type { EmOptions, EmSession, EmSessionDiagnostics } from '../score/expect
 import { computeLevels, posteriorSumBuffer, sumPosteriors, type MatchRunner } from '../pool/parallel-match.js';
 import { trainEmParallel } from '../pool/parallel-em.js';
 import { sharedFloat64, sharedUint32, sharedUint8 } from '../pool/shared-arrays.js';
-import type { PreparedDataset, RejectedRow } from './prepare.js';
+import type { PreparedDataset } from './prepare.js';
 import { tooFewRecordsError } from './too-few-records.js';
 import type { ComparisonPlan } from './comparisons.js';
 import { PairBuffer } from './pair-buffer.js';
@@ -169,7 +169,7 @@ export async function trainModel(
     // A link names the side without usable records (the rows read are both sides'); the
     // rejections go in the details, per source, for a caller that rejected rows of its own
     // before these (the command line's reader: too-few-records.ts).
-    const bySource = (prepared as PreparedDataset & { rejectedBySource?: RejectedRow[][] }).rejectedBySource ?? [prepared.rejected];
+    const bySource = prepared.rejectedBySource ?? [prepared.rejected];
     throw tooFewRecordsError(linkMode, linkMode ? [nLeft, nRight] : [prepared.store.rowCount], prepared.inputRows, bySource);
   }
   const n = prepared.store.rowCount;
