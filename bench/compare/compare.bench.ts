@@ -47,6 +47,7 @@ import { VN_FAMILY_NAME_SHARES } from '../../src/data/vn-family-names.js';
 import { VN_BOY_SYLLABLES, VN_GIRL_SYLLABLES } from '../../src/data/vn-name-parts.js';
 import { VN_PROVINCES_63 } from '../../src/data/vn-provinces.js';
 import { Rng } from '../../src/util/rng.js';
+import { childExecArgv } from '../lib/child.js';
 import { envCount, parseArgs, usageError } from '../lib/report.js';
 
 const USAGE = `Comparators: span kernels vs naive allocating versions, on candidate and random pairs.
@@ -283,7 +284,7 @@ if (CHILD === 'span' || CHILD === 'indexed') {
 
   // ---- part 2: one child process per path ----------------------------------------------------
   const child = (path: string): PathResult => {
-    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--path=${path}`], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [...childExecArgv(), fileURLToPath(import.meta.url), `--path=${path}`], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !line.startsWith('{')) throw new Error(`compare bench: the ${path} child failed: ${r.stderr}`);
     return JSON.parse(line) as PathResult;
