@@ -20,7 +20,8 @@
  * now. Cost on Splink's fake data, whose corruptions change an address's digits as often as its
  * letters: F1 fake_1000 0.9583 → 0.9529, fake_20000 0.9117 → 0.9106 (link 0.8730 → 0.8683,
  * 0.8539 → 0.8518). Identifiers that are mostly digits (phones, passports, customer numbers)
- * keep every slip level.
+ * keep every slip level. Between two e-mail addresses only the user parts' digits count (a digit
+ * in the domain is a slip like any other): F1 fake_20000 and fake_1000 in BENCHMARKS.md, quality.
  *
  * Levels (first that holds):
  *   0 missing        either value absent or empty
@@ -118,14 +119,29 @@ function letterExcess(u: CodeUnits, s: number, e: number): number {
   return excess;
 }
 
+/** Position of the last '@' of a span, or −1. */
+function lastAt(u: CodeUnits, s: number, e: number): number {
+  for (let i = e - 1; i >= s; i--) if (u[i] === 0x40) return i;
+  return -1;
+}
+
 /**
  * Whether two spans are worded identifiers (more letters than digits on both sides: e-mail
- * addresses, user names) whose digits differ — the digits in the order written, wherever they
- * stand. Such digits are what people add to tell namesakes apart (john.smith81@… /
- * john.smith83@…, lucy.hall04@… / lucy.hill14@…), so a difference in them is no typing slip.
+ * addresses, user names) whose digits differ — the digits in the order written. Such digits are
+ * what people add to tell namesakes apart (john.smith81@… / john.smith83@…, lucy.hall04@… /
+ * lucy.hill14@…), so a difference in them is no typing slip. When both spans are e-mail
+ * addresses (an '@' in each), only the user parts' digits count: a digit in the domain names a
+ * mail server, not a person, and one there is a slip like any other (chill58@williams.com /
+ * chill58@williams5.com is one typo).
  */
 function digitsOfWordsDiffer(au: CodeUnits, as: number, ae: number, bu: CodeUnits, bs: number, be: number): boolean {
   if (letterExcess(au, as, ae) <= 0 || letterExcess(bu, bs, be) <= 0) return false;
+  const atA = lastAt(au, as, ae);
+  const atB = atA < 0 ? -1 : lastAt(bu, bs, be);
+  if (atB >= 0) {
+    ae = atA;
+    be = atB;
+  }
   let i = as;
   let j = bs;
   for (;;) {

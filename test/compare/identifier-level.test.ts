@@ -39,6 +39,15 @@ describe('compareIdentifiers', () => {
     ['joe.mcdonald64@hotmail.com', 'jo.mcdonald64@hotmial.com', IdentifierLevel.TWO_TYPOS],
     ['lucy.hall04@gmail.com', 'lucy.hill14@gmail.com', IdentifierLevel.ELSE],
     ['lucy.hall04@gmail.com', 'lucy.hll04@gmail.com', IdentifierLevel.ONE_TYPO],
+    // Between e-mail addresses only the user part's digits tell namesakes apart: a digit in the
+    // domain is a slip like any other; in the user part it still is not.
+    ['chill58@williams.com', 'chill58@williams5.com', IdentifierLevel.ONE_TYPO],
+    ['chill58@williams.com', 'chill58@wil1iams.com', IdentifierLevel.ONE_TYPO],
+    ['chill58@mail2.com', 'chill58@mail3.com', IdentifierLevel.ONE_TYPO],
+    ['chill58@mail2.com', 'chill85@mail2.com', IdentifierLevel.ELSE],
+    ['chill58@mail2.com', 'chill5@mail2.com', IdentifierLevel.ELSE],
+    ['chill@williams5.com', 'chill1@williams.com', IdentifierLevel.ELSE], // the 1 is in the user part
+    ['chill58@williams.com', 'chill58williams5.com', IdentifierLevel.ELSE], // one side has no '@': whole values
     // Digits as many as letters or more: every digit may be mistyped.
     ['kh000123', 'kh000124', IdentifierLevel.ONE_TYPO],
     ['ab12', 'ab13', IdentifierLevel.ONE_TYPO],
