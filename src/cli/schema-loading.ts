@@ -35,6 +35,7 @@ import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../sc
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote, type ColumnSuggestion } from '../io/column-mapping.js';
 import { parseNationalId } from '../text/national-id.js';
 import { HeaderLookup } from '../io/header-lookup.js';
+import { guessDateOrder } from '../text/date-order.js';
 
 /** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
 export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
@@ -156,6 +157,32 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
 }
 
 /**
+ * The date order of each date field of a guessed or --map schema, from the first values of its
+ * column (text/date-order.ts): a column whose dates can only be month first is read month first
+ * (`order: 'mdy'`), one with both kinds stays day first — each said in a note (column names and
+ * counts, never a value). A --schema file says `order` itself; an input that cannot be sampled
+ * (standard input) is read day first.
+ */
+async function withDateOrders(definition: Record<string, FieldSpec>, req: SchemaRequest): Promise<string[]> {
+  const notes: string[] = [];
+  if (req.sampleColumn === undefined) return notes;
+  for (const [field, spec] of Object.entries(definition)) {
+    if (spec.kind !== 'date' || spec.order !== undefined) continue;
+    const column = spec.column ?? field;
+    const guess = guessDateOrder(await req.sampleColumn(column));
+    if (guess.order === 'mdy') {
+      definition[field] = { ...spec, order: 'mdy' };
+      notes.push(`  note: dates in "${column}" are read month first (${guess.monthFirst} of its first values can only be month first, none only day first)`);
+    } else if (guess.monthFirst > 0) {
+      notes.push(
+        `  note: "${column}" has dates written day first (${guess.dayFirst}) and month first (${guess.monthFirst}) in its first values: read day first; a --schema field with "order": "mdy" reads them month first`,
+      );
+    }
+  }
+  return notes;
+}
+
+/**
  * The guessed record-id columns whose values are national ID numbers, when no other column is
  * a national ID (at most one: the first such column).
  */
@@ -201,7 +228,7 @@ async function fromSchemaFile(path: string, req: SchemaRequest, lookup: HeaderLo
   return { schema, idField: req.idField, notes };
 }
 
-function fromMap(map: string, req: SchemaRequest): SchemaChoice {
+async function fromMap(map: string, req: SchemaRequest): Promise<SchemaChoice> {
   // Checked against the header for every format (for NDJSON: the keys of its first records), since
   // a typo in --map must stop the run; --schema is the way to name keys those records lack.
   const mapping = parseMapArgument(map, req.headers);
@@ -226,8 +253,9 @@ function fromMap(map: string, req: SchemaRequest): SchemaChoice {
       `--map: cannot tell the kind of field ${unknown.map((f) => `"${f}"`).join(', ')}; use a known field name (${Object.keys(FIELD_NAME_KINDS).join(', ')}) or --schema`,
     );
   }
+  const dateNotes = await withDateOrders(definition, req);
   const schema = defineSchema(definition);
-  return { schema, idField: req.idField, notes: ['column mapping (from --map):', ...lines, ...idLine(req.idField, false, req.positionalId)] };
+  return { schema, idField: req.idField, notes: ['column mapping (from --map):', ...lines, ...dateNotes, ...idLine(req.idField, false, req.positionalId)] };
 }
 
 /** A column the guesser reads as a record id, or as a look-alike of one (`id` beside `stt`). */
@@ -235,7 +263,7 @@ function isRecordIdLike(s: ColumnSuggestion, all: readonly ColumnSuggestion[]): 
   return s.field === RECORD_ID_FIELD || (s.field === null && s.sameAs !== undefined && all[s.sameAs - 1]?.field === RECORD_ID_FIELD);
 }
 
-function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaChoice {
+async function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): Promise<SchemaChoice> {
   const valueLike = valueLikeHeaderPositions(req.headers);
   if (valueLike.length > 0) {
     throw new KhopError('INVALID_INPUT', `${req.inputLabel}: ${valueLikeNote(valueLike)}`, { details: { columns: valueLike } });
@@ -281,6 +309,7 @@ function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaC
   if (idGuessed && req.unsampled === true && !Object.values(definition).some((f) => f.kind === 'nationalId')) {
     unchecked.push(`  note: ${req.inputLabel} is not read twice, so the values of "${idField}" were not checked: if it holds ID numbers, give --map id=${idField},… (or the file's name instead of -)`);
   }
+  const dateNotes = await withDateOrders(definition, req);
   let schema: Schema;
   try {
     schema = defineSchema(definition);
@@ -292,7 +321,7 @@ function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): SchemaC
     schema,
     idField,
     idGuessed,
-    notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...idLine(idField, idGuessed, req.positionalId), ...unchecked],
+    notes: ['column mapping (guessed from the header; override with --map or --schema):', ...lines, ...dateNotes, ...idLine(idField, idGuessed, req.positionalId), ...unchecked],
   };
 }
 

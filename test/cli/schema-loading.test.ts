@@ -74,7 +74,8 @@ describe('loadSchema', () => {
     ]);
     expect(c.idField).toBeUndefined();
     expect(c.notes.join('\n')).toContain('id                 → id (nationalId) (its values are ID numbers, not record ids)');
-    expect(asked).toEqual(['id']);
+    // The record-id look-alike is sampled for ID numbers, the date column for its date order.
+    expect(asked).toEqual(['id', 'ngay_sinh']);
     // A surrogate key (1, 2, 3…, or codes) stays the record id; so does any column when another is the ID.
     const serial = await loadSchema({ headers: header, inputLabel: 'x.csv', strictColumns: true, sampleColumn: sample(people.map((_, i) => String(i + 1))) });
     expect([serial.idField, serial.schema.fields.some((f) => f.kind === 'nationalId')]).toEqual(['id', false]);
@@ -191,5 +192,29 @@ describe('loadSchema', () => {
       if (s.field === null) continue;
       expect(FIELD_NAME_KINDS[s.field], s.header).toBe(s.kind);
     }
+  });
+
+  it('reads a guessed or --map date column month first when its first values can only be month first, and says so', async () => {
+    const us = ['12/31/1990', '01/13/1985', '05/06/1990', '', '1990-02-03'];
+    const vn = ['31/12/1990', '13/01/1985', '05/06/1990'];
+    const sample = (byColumn: Record<string, readonly unknown[]>) => async (column: string) => byColumn[column] ?? [];
+    const headers = ['first_name', 'surname', 'dob', 'city'];
+    const guessed = await loadSchema({ headers, inputLabel: 'x.csv', strictColumns: true, sampleColumn: sample({ dob: us }) });
+    expect(guessed.schema.fields.find((f) => f.name === 'dob')!.spec).toEqual({ kind: 'date', column: 'dob', order: 'mdy' });
+    expect(guessed.notes.join('\n')).toContain('note: dates in "dob" are read month first (2 of its first values can only be month first, none only day first)');
+    const mapped = await loadSchema({ headers, inputLabel: 'x.csv', strictColumns: true, map: 'givenName=first_name,dob=dob', sampleColumn: sample({ dob: us }) });
+    expect(mapped.schema.fields.find((f) => f.name === 'dob')!.spec.order).toBe('mdy');
+    // Day first, no evidence, or no sampler: the default (day first), no note.
+    for (const sampleColumn of [sample({ dob: vn }), sample({ dob: ['05/06/1990', '1990-12-31'] }), undefined]) {
+      const c = await loadSchema({ headers, inputLabel: 'x.csv', strictColumns: true, ...(sampleColumn ? { sampleColumn } : {}) });
+      expect(c.schema.fields.find((f) => f.name === 'dob')!.spec.order).toBeUndefined();
+      expect(c.notes.join('\n')).not.toContain('month first');
+    }
+    // Both kinds: day first, and the note names the counts and how to choose — never a value.
+    const mixed = await loadSchema({ headers, inputLabel: 'x.csv', strictColumns: true, sampleColumn: sample({ dob: [...us, ...vn] }) });
+    expect(mixed.schema.fields.find((f) => f.name === 'dob')!.spec.order).toBeUndefined();
+    const note = mixed.notes.join('\n');
+    expect(note).toContain('"dob" has dates written day first (2) and month first (2) in its first values: read day first');
+    for (const v of [...us, ...vn].filter((x) => x.length > 0)) expect(note).not.toContain(v);
   });
 });
