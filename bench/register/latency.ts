@@ -23,6 +23,12 @@
  * Layout: the same rows built again with the store in input order (tuning.blockOrder false), the
  * same claims on both registers in alternating passes — what the did-you-mean block order of the
  * store (register/block-order.ts) does to the latency, in the same run.
+ * The tail, and what sets it: the same claims timed in 3 more passes, each claim's median over
+ * them (a stall of the machine hits different claims in different passes; the median keeps what
+ * the claim itself costs), and a machine floor — a fixed compute loop, no memory and no
+ * allocation, calibrated to the claims' median and timed between the claims of one more pass:
+ * its p99 and its share of runs ≥ 5 µs over its median are what the machine does to any work of
+ * that length in those minutes (on this shared VM a 7 µs loop measured p99 16–25 µs).
  * Memory: register.stats() bytes (store + indexes) per record, and the RSS delta of the build
  * (after GC when --expose-gc is given; includes garbage otherwise).
  * Target (architecture.md): p99 ≤ 20 µs per claim at 10M records, in process.
@@ -116,6 +122,73 @@ for (let i = 0; i < Q; i++) {
   add(byStatus, e, lat[i]!);
   if (e === 'NOT_FOUND' || e === 'INVALID_ID') add(byRows, searchedRows[i]! >= 5 ? '5+' : String(searchedRows[i]!), lat[i]!);
 }
+
+// Each claim's median over REPEAT_PASSES more passes: a stall of the machine (an interrupt, the
+// hypervisor, a GC step) lands on different claims in different passes, so the median keeps what
+// the claim itself costs — the code's own tail, beside the plain p99. Before the second register
+// below is built, as the main pass.
+const REPEAT_PASSES = 3;
+const repeatPasses: Float64Array[] = [];
+for (let p = 0; p < REPEAT_PASSES; p++) {
+  const one = new Float64Array(Q);
+  for (let i = 0; i < Q; i++) {
+    const t0 = process.hrtime.bigint();
+    register.authenticate(claims[i] as unknown as Record<string, unknown>);
+    one[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  repeatPasses.push(one);
+}
+const perClaimMedian = Array.from({ length: Q }, (_, i) => {
+  const xs = repeatPasses.map((pass) => pass[i]!).sort((a, b) => a - b);
+  return xs[xs.length >> 1]!;
+});
+
+// Machine floor, in the same minutes: a fixed compute loop (no memory, no allocation) calibrated
+// to the claims' median, timed like a claim and interleaved with a pass of the claims. The share
+// of its runs that take ≥ 5 µs more than its median is the machine's stall rate; its p99 is what
+// this machine does to any work of that length.
+/** A fixed chain of multiply-adds (a serial dependency: no memory, no allocation); its result is kept. */
+function spin(iterations: number, seed: number): number {
+  let x = seed;
+  for (let k = 0; k < iterations; k++) x = (Math.imul(x, 31) + k) | 0;
+  return x;
+}
+let spinKept = 0;
+let spinIterations = 1000;
+/** The claims (authenticate) and the loop, alternating, over every claim: per-call times of each. */
+function interleavedPass(iterations: number): { claims: Float64Array; loop: Float64Array } {
+  const a = new Float64Array(Q);
+  const b = new Float64Array(Q);
+  for (let i = 0; i < Q; i++) {
+    let t0 = process.hrtime.bigint();
+    register.authenticate(claims[i] as unknown as Record<string, unknown>);
+    a[i] = Number(process.hrtime.bigint() - t0) / 1000;
+    t0 = process.hrtime.bigint();
+    spinKept ^= spin(iterations, i);
+    b[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  return { claims: a, loop: b };
+}
+// The loop's speed per iteration changes when V8 re-compiles it (up to ×4 here), at a moment
+// that differs from run to run: it is scaled to the claims' median of the pass itself and the
+// pass run again until the two medians are within 20 % (at most 4 passes; the table shows both).
+let floor = interleavedPass(spinIterations);
+for (let attempt = 0; attempt < 3; attempt++) {
+  const ratio = quantile(Array.from(floor.claims), 0.5) / quantile(Array.from(floor.loop), 0.5);
+  if (Math.abs(ratio - 1) <= 0.2) break;
+  spinIterations = Math.max(1, Math.round(spinIterations * ratio));
+  floor = interleavedPass(spinIterations);
+}
+const floorClaims = floor.claims;
+const floorSpin = floor.loop;
+if (spinKept === 0.5) console.log('unreachable: keeps the loop result alive');
+const stallShare = (xs: Float64Array) => {
+  const m = quantile(Array.from(xs), 0.5);
+  let n = 0;
+  for (const x of xs) if (x >= m + 5) n++;
+  return `${((100 * n) / xs.length).toFixed(2)} %`;
+};
+
 
 // The same claims without "did you mean" (candidates: 0): what a service that does not
 // search by name pays; the search is the tail of NOT_FOUND / INVALID_ID.
@@ -222,6 +295,11 @@ const rows: string[][] = [
   ['without did-you-mean (candidates: 0) p50 / p90 / p99 / p99.9', `${q(Array.from(noSearch), 0.5)} / ${q(Array.from(noSearch), 0.9)} / ${q(Array.from(noSearch), 0.99)} / ${q(Array.from(noSearch), 0.999)} µs`],
   [`layout: did-you-mean block order (default) p50 / p99, median of ${LAYOUT_PASSES} passes`, layoutRow(0)],
   [`layout: input order (same rows; tuning.blockOrder false) p50 / p99`, `${layoutRow(1)}; p99 ×${(med(layoutP99[1]!) / med(layoutP99[0]!)).toFixed(2)} of block order`],
+  [`per-claim median of ${REPEAT_PASSES} more passes p50 / p99 / p99.9 (each pass's p99: ${repeatPasses.map((p) => q(Array.from(p), 0.99)).join(', ')})`, `${q(perClaimMedian, 0.5)} / ${q(perClaimMedian, 0.99)} / ${q(perClaimMedian, 0.999)} µs`],
+  [
+    `machine floor: fixed compute loop of the claims' median, interleaved with a pass of the claims — loop p50 / p99 / p99.9; runs ≥ 5 µs over its median`,
+    `${q(Array.from(floorSpin), 0.5)} / ${q(Array.from(floorSpin), 0.99)} / ${q(Array.from(floorSpin), 0.999)} µs; ${stallShare(floorSpin)} (claims in that pass: ${q(Array.from(floorClaims), 0.5)} / ${q(Array.from(floorClaims), 0.99)} / ${q(Array.from(floorClaims), 0.999)} µs; ${stallShare(floorClaims)})`,
+  ],
   ['baseline: hash + index probe p50 / p99', `${q(Array.from(probe), 0.5)} / ${q(Array.from(probe), 0.99)} µs`],
   ['one-by-one loop', `${fmt((Q / loopMs) * 1000)} claims/s`],
   [`authenticateMany (batch ${DEFAULT_BATCH_SIZE})`, `${fmt((manyCount / manyMs) * 1000)} claims/s (×${(loopMs / manyMs).toFixed(2)} vs loop; ${manySame} / ${manyCount} same status and record)`],
