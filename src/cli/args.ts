@@ -29,18 +29,39 @@ export const COMMON_OPTIONS_HELP = `  -q, --quiet           no progress, mapping
 /** Options of the commands that read an input file: how its text is read (openRecords' options). */
 export const INPUT_OPTIONS: OptionSpecs = {
   encoding: { type: 'string' },
+  delimiter: { type: 'string' },
   'rename-bad-columns': { type: 'boolean' },
 };
 
 export const INPUT_OPTIONS_HELP = `      --encoding ENC    utf-8, utf-16le or utf-16be: a CSV or NDJSON file's encoding (default: from
                         its byte-order mark, else utf-8)
+      --delimiter C     a CSV file's field delimiter: one character, or tab, comma, semicolon,
+                        pipe (default: Excel's sep= line, else detected: , ; tab |)
       --rename-bad-columns
                         a CSV header's empty name becomes column_N and a repeated one name_N
                         (N its position); without it such a header is refused`;
 
-/** openRecords' options from INPUT_OPTIONS (checked: a bad --encoding is a usage error). */
-export function inputReadOptions(values: OptionValues): { encoding?: EncodingOption; renameBadColumns?: boolean } {
-  const out: { encoding?: EncodingOption; renameBadColumns?: boolean } = {};
+/** Names --delimiter accepts besides a character (a tab is awkward to type in a shell). */
+const DELIMITER_NAMES: Readonly<Record<string, string>> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
+
+/** openRecords' options from INPUT_OPTIONS, as InputFile takes them. */
+export interface InputReadOptions {
+  encoding?: EncodingOption;
+  delimiter?: string;
+  renameBadColumns?: boolean;
+}
+
+/** openRecords' options from INPUT_OPTIONS (checked: a bad --encoding or --delimiter is a usage error). */
+export function inputReadOptions(values: OptionValues): InputReadOptions {
+  const out: InputReadOptions = {};
+  const delimiter = values['delimiter'];
+  if (typeof delimiter === 'string') {
+    const d = DELIMITER_NAMES[delimiter.toLowerCase()] ?? delimiter;
+    if (d.length !== 1 || d === '"' || d === '\r' || d === '\n') {
+      throw new KhopError('INVALID_ARGUMENT', '--delimiter: expected one character other than a double quote or a line break, or tab, comma, semicolon, pipe');
+    }
+    out.delimiter = d;
+  }
   const encoding = values['encoding'];
   if (typeof encoding === 'string') {
     const e = encoding.toLowerCase().replace(/^utf(?=\d)/, 'utf-');

@@ -78,7 +78,7 @@ export class InputFile {
     readonly label: string,
     readonly source: RecordSource,
     /** The reader options it was opened with; null for standard input (read once, never reopened). */
-    private readonly reopen: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> | null,
+    private readonly reopen: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> | null,
   ) {}
 
   /**
@@ -86,10 +86,10 @@ export class InputFile {
    * @param progress receives the reader's 'read' events (bytes); leave it out when the consumer
    *   reports its own progress while the file is read (two interleaved phases would each close
    *   the other's line).
-   * @param read --encoding / --rename-bad-columns (inputReadOptions)
+   * @param read --encoding / --delimiter / --rename-bad-columns (inputReadOptions)
    * @throws KhopError IO_ERROR / INVALID_INPUT.
    */
-  static async open(path: string, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> = {}): Promise<InputFile> {
+  static async open(path: string, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> = {}): Promise<InputFile> {
     const source = await openRecords(path, progress === undefined ? { ...read } : { ...read, onProgress: progress });
     return new InputFile(path, basename(path), source, read);
   }
@@ -100,7 +100,7 @@ export class InputFile {
    * random access). A run reads standard input once: `-` for two inputs is a usage error.
    * @throws KhopError INVALID_ARGUMENT / IO_ERROR / INVALID_INPUT.
    */
-  static async openArgument(argument: string, ctx: CommandContext, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'renameBadColumns'> = {}): Promise<InputFile> {
+  static async openArgument(argument: string, ctx: CommandContext, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> = {}): Promise<InputFile> {
     if (argument !== STDIN_ARGUMENT) return InputFile.open(ctx.resolvePath(argument), progress, read);
     const stdin = ctx.io.stdin;
     if (stdin === undefined) throw new KhopError('INVALID_ARGUMENT', 'input -: standard input is not available here; give a file');

@@ -142,6 +142,16 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
     const why = req.inputFormat === 'ndjson' ? 'none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content)' : 'an empty file?';
     throw new KhopError('INVALID_INPUT', `${req.inputLabel} has no columns (${why})`);
   }
+  if (req.inputFormat === 'csv' && req.headers.length === 1) {
+    const joiner = joinedHeaderDelimiter(req.headers[0]!);
+    if (joiner !== null) {
+      throw new KhopError(
+        'INVALID_INPUT',
+        `${req.inputLabel} was read as one column, whose name is several column names joined by "${joiner}": give --delimiter '${joiner}'`,
+        { details: { delimiter: joiner } },
+      );
+    }
+  }
   // Columns are found in any Unicode form and used in the header's own spelling (header-lookup.ts).
   const lookup = new HeaderLookup(req.headers);
   if (req.idField !== undefined) {
@@ -180,6 +190,27 @@ async function withDateOrders(definition: Record<string, FieldSpec>, req: Schema
     }
   }
   return notes;
+}
+
+/**
+ * The delimiter of a CSV read as one column because its delimiter is none the reader detects
+ * (comma, semicolon, tab, pipe — csv-dialect.ts): an ASCII punctuation character that cuts the
+ * header into at least two names the header guesser recognises (`so_cccd:ho_ten:ngay_sinh`).
+ * Such a file read on gave one column guessed as one field and every row rejected as unusable.
+ * Null when no character does (a real one-column file: `ho_ten`). `_ - . ( ) ' "` are parts of
+ * names, never taken.
+ */
+export function joinedHeaderDelimiter(header: string): string | null {
+  const seen = new Set<string>();
+  for (const c of header) {
+    if (seen.has(c) || !/^[!#$%&*+,/:;<=>?@\\^`{|}~\t]$/.test(c)) continue;
+    seen.add(c);
+    const parts = header.split(c).map((p) => p.trim());
+    if (parts.length < 2) continue;
+    const known = suggestColumnMapping(parts).filter((g) => g.kind !== null || g.field !== null).length;
+    if (known >= 2) return c;
+  }
+  return null;
 }
 
 /**

@@ -1,12 +1,15 @@
 /**
- * CSV delimiter detection from the first lines of a file: comma, semicolon or tab.
+ * CSV delimiter detection from the first lines of a file: comma, semicolon, tab or pipe.
  *
  * Method (a simplified form of the "consistent field count" test of Python's csv.Sniffer and
  * Papa Parse's guessDelimiter): for each candidate, count its occurrences OUTSIDE quotes on
  * each of the first {@link SNIFF_MAX_LINES} non-empty lines. A candidate is eligible when it
  * occurs on the first (header) line. Its score is the number of following lines that have
  * exactly the header's count. Highest score wins; then the higher header count (more columns
- * with equal consistency); an exact tie goes to comma, then semicolon, then tab.
+ * with equal consistency); an exact tie goes to comma, then semicolon, then tab, then pipe.
+ * (Pipe-separated exports are common from government and mainframe systems; a `|` is not a
+ * character of names, dates, IDs or addresses, so a header line holding one is rarely anything
+ * else.)
  *
  * Why not "most frequent character": Vietnamese addresses are full of commas ("12 Lê Lợi,
  * P. Vĩnh Ninh, TP. Huế") inside semicolon-separated files; they break the consistency of
@@ -14,17 +17,20 @@
  * falls back to the header count. No candidate on the header line → comma (one column).
  */
 
-export type DetectableDelimiter = ',' | ';' | '\t';
+export type DetectableDelimiter = ',' | ';' | '\t' | '|';
 
 /** Lines examined (header included). */
 export const SNIFF_MAX_LINES = 20;
 /** Text examined at most, in UTF-16 code units (64 Ki). */
 export const SNIFF_MAX_CHARS = 65536;
 
-const CANDIDATES: readonly DetectableDelimiter[] = [',', ';', '\t'];
+const CANDIDATES: readonly DetectableDelimiter[] = [',', ';', '\t', '|'];
+/** Entries of `counts` per line: one per candidate. */
+const K = CANDIDATES.length;
 const COMMA = 0x2c;
 const SEMICOLON = 0x3b;
 const TAB = 0x09;
+const PIPE = 0x7c;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -49,11 +55,12 @@ export function sampleIsEnough(sample: string): boolean {
  */
 export function detectCsvDelimiter(sample: string, complete: boolean): DetectableDelimiter {
   const n = Math.min(sample.length, SNIFF_MAX_CHARS);
-  // counts[line * 3 + k] for the candidates k = comma, semicolon, tab
+  // counts[line * K + k] for the candidates k = comma, semicolon, tab, pipe
   const counts: number[] = [];
   let c0 = 0;
   let c1 = 0;
   let c2 = 0;
+  let c3 = 0;
   let lines = 0;
   let inQuotes = false;
   let lineHasChars = false;
@@ -67,21 +74,22 @@ export function detectCsvDelimiter(sample: string, complete: boolean): Detectabl
       continue;
     } else if (c === LF || c === CR) {
       if (lineHasChars) {
-        counts.push(c0, c1, c2);
+        counts.push(c0, c1, c2, c3);
         lines++;
       }
-      c0 = c1 = c2 = 0;
+      c0 = c1 = c2 = c3 = 0;
       lineHasChars = false;
     } else {
       lineHasChars = true;
       if (c === COMMA) c0++;
       else if (c === SEMICOLON) c1++;
       else if (c === TAB) c2++;
+      else if (c === PIPE) c3++;
     }
   }
   // The last line counts only if it is known to be complete.
   if (lineHasChars && lines < SNIFF_MAX_LINES && complete && n === sample.length && !inQuotes) {
-    counts.push(c0, c1, c2);
+    counts.push(c0, c1, c2, c3);
     lines++;
   }
   if (lines === 0) return ',';
@@ -93,7 +101,7 @@ export function detectCsvDelimiter(sample: string, complete: boolean): Detectabl
     const header = counts[k]!;
     if (header === 0) continue;
     let score = 0;
-    for (let l = 1; l < lines; l++) if (counts[l * 3 + k] === header) score++;
+    for (let l = 1; l < lines; l++) if (counts[l * K + k] === header) score++;
     // strictly better only: ties keep the earlier candidate (comma, then semicolon)
     if (score > bestScore || (score === bestScore && header > bestHeader)) {
       best = CANDIDATES[k]!;

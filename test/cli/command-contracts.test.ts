@@ -5,7 +5,7 @@
  * - a DUPLICATE_ID reason names the earlier row by its row number in the file;
  * - the --earlier-ids column is never guessed as a field;
  * - a model that does not fit the schema is refused before the input is read;
- * - --encoding and --rename-bad-columns reach the reader (the messages name them);
+ * - --encoding, --delimiter and --rename-bad-columns reach the reader (the messages name them);
  * - authenticate says which register fields the claims have no column for;
  * - NDJSON verdicts hold null, not "", for absent values;
  * - `khop register --help` is register build's help;
@@ -98,6 +98,42 @@ describe('dedupe --model that does not fit the schema', () => {
     expect(r.code).toBeLessThanOrEqual(1);
     expect(r.stderr).toMatch(/^score:/m);
     expect(r.stderr).not.toMatch(/^train:/m);
+  });
+});
+
+describe('--delimiter', () => {
+  // A register extract with a delimiter no detection takes (a colon), and one with a pipe, which
+  // detection takes: the same 80 people either way.
+  const table = (d: string) => {
+    const lines = readFileSync(join(t.dir, 'reg.csv'), 'utf8').trimEnd().split('\n').slice(0, 81);
+    return lines.map((l) => l.replace(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/g, d)).join('\n') + '\n';
+  };
+  it('reads a file in the delimiter it names (a character or a name), reaches the reader through the sampled schema, and refuses a bad one', async () => {
+    writeFileSync(join(t.dir, 'colon.csv'), table(':'));
+    writeFileSync(join(t.dir, 'pipe.csv'), table('|'));
+    const guessedWrong = await cli(['register', 'build', 'colon.csv', '-o', 'colon.khop'], t.dir);
+    // Read as one column (no detected delimiter): refused naming the flag, nothing written.
+    expect(guessedWrong.code).toBe(2);
+    expect(guessedWrong.stderr).toContain(`colon.csv was read as one column, whose name is several column names joined by ":": give --delimiter ':'`);
+    expect(existsSync(join(t.dir, 'colon.khop'))).toBe(false);
+    const colon = await cli(['register', 'build', 'colon.csv', '-o', 'colon.khop', '--delimiter', ':'], t.dir);
+    expect(colon.code).toBe(0);
+    expect(colon.stderr).toContain('input rows: 80 = 80 accepted + 0 rejected');
+    expect(colon.stderr).toMatch(/ngay_sinh\s+→ dob \(date\)/);
+    for (const args of [[], ['--delimiter', 'pipe'], ['--delimiter', '|']]) {
+      const pipe = await cli(['register', 'build', 'pipe.csv', '-o', 'pipe.khop', ...args], t.dir);
+      expect(pipe.code).toBe(0);
+      expect(pipe.stderr).toContain('input rows: 80 = 80 accepted + 0 rejected');
+    }
+    for (const bad of ['::', '"', '', 'colon']) {
+      const r = await cli(['register', 'build', 'pipe.csv', '-o', 'x.khop', '--delimiter', bad], t.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--delimiter: expected one character');
+    }
+    // The same delimiter for a tab-separated file, by name.
+    writeFileSync(join(t.dir, 'tab.txt'), table('\t'));
+    const tab = await cli(['register', 'build', 'tab.txt', '-o', 'tab.khop', '--delimiter', 'tab'], t.dir);
+    expect([tab.code, tab.stderr.includes('input rows: 80 = 80 accepted + 0 rejected')]).toEqual([0, true]);
   });
 });
 

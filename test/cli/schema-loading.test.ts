@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIELD_NAME_KINDS, loadSchema, looksLikeNationalIds, type SchemaRequest } from '../../src/cli/schema-loading.js';
+import { FIELD_NAME_KINDS, joinedHeaderDelimiter, loadSchema, looksLikeNationalIds, type SchemaRequest } from '../../src/cli/schema-loading.js';
 import { Rng } from '../../src/util/rng.js';
 import { suggestColumnMapping } from '../../src/io/column-mapping.js';
 import { FIELD_KINDS } from '../../src/schema.js';
@@ -216,5 +216,17 @@ describe('loadSchema', () => {
     const note = mixed.notes.join('\n');
     expect(note).toContain('"dob" has dates written day first (2) and month first (2) in its first values: read day first');
     for (const v of [...us, ...vn].filter((x) => x.length > 0)) expect(note).not.toContain(v);
+  });
+
+  it('joinedHeaderDelimiter: the character that cuts a one-column header into known names, else null', async () => {
+    expect(joinedHeaderDelimiter('so_cccd:ho_ten:ngay_sinh:gioi_tinh')).toBe(':');
+    expect(joinedHeaderDelimiter('id^full_name^dob')).toBe('^');
+    expect(joinedHeaderDelimiter('Họ và tên # Ngày sinh')).toBe('#');
+    for (const one of ['ho_ten', 'Họ và tên', 'ngay_sinh (dd/mm/yyyy)', 'so_cccd:', 'ghi_chu:x', 'full-name', "o'neil.name"]) expect(joinedHeaderDelimiter(one), one).toBeNull();
+    // Only for a CSV read as one column; the message names the character, never a value.
+    const e = await loadSchema({ headers: ['so_cccd:ho_ten:ngay_sinh'], inputLabel: 'x.csv', strictColumns: true, inputFormat: 'csv' }).catch((x: unknown) => x);
+    expect(isKhopError(e) && e.code === 'INVALID_INPUT' && e.message.includes(`give --delimiter ':'`)).toBe(true);
+    expect(await code(loadSchema({ headers: ['ho_ten'], inputLabel: 'x.csv', strictColumns: true, inputFormat: 'csv' }))).toBe('ok');
+    expect(await code(loadSchema({ headers: ['so_cccd:ho_ten'], inputLabel: 'x.ndjson', strictColumns: false, inputFormat: 'ndjson', map: 'name=so_cccd:ho_ten' }))).toBe('ok');
   });
 });
