@@ -27,6 +27,7 @@ import { HeaderLookup } from '../io/header-lookup.js';
 import { InputFile } from './input.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
+import { refuseJoinedHeader } from './schema-loading.js';
 
 const HELP = `Usage: khop authenticate --register <register.khop> <claims> [options]
 
@@ -143,6 +144,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
   try {
     const schema = register.schema;
+    refuseJoinedHeader(input.headers, input.source.format, input.label);
     const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);
     // NDJSON records may differ in their keys, so a missing ID key is not an error; but when the
     // first record lacks it, every claim may come back INVALID_ID: say so.

@@ -37,7 +37,7 @@ import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
-import { ID_SAMPLE_ROWS, loadSchema } from './schema-loading.js';
+import { ID_SAMPLE_ROWS, loadSchema, refuseJoinedHeader } from './schema-loading.js';
 import { renameRows, rightColumnNames, rightColumns } from './right-columns.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
@@ -139,6 +139,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       inputFormat: left.source.format,
       strictColumns: left.completeHeader,
     });
+    refuseJoinedHeader(right.headers, right.source.format, right.label);
     const rightMap = await rightColumns({
       ...right.schemaSampling(ID_SAMPLE_ROWS),
       schema: choice.schema,

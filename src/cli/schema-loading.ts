@@ -142,16 +142,7 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
     const why = req.inputFormat === 'ndjson' ? 'none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content)' : 'an empty file?';
     throw new KhopError('INVALID_INPUT', `${req.inputLabel} has no columns (${why})`);
   }
-  if (req.inputFormat === 'csv' && req.headers.length === 1) {
-    const joiner = joinedHeaderDelimiter(req.headers[0]!);
-    if (joiner !== null) {
-      throw new KhopError(
-        'INVALID_INPUT',
-        `${req.inputLabel} was read as one column, whose name is several column names joined by "${joiner}": give --delimiter '${joiner}'`,
-        { details: { delimiter: joiner } },
-      );
-    }
-  }
+  refuseJoinedHeader(req.headers, req.inputFormat, req.inputLabel);
   // Columns are found in any Unicode form and used in the header's own spelling (header-lookup.ts).
   const lookup = new HeaderLookup(req.headers);
   if (req.idField !== undefined) {
@@ -200,6 +191,21 @@ async function withDateOrders(definition: Record<string, FieldSpec>, req: Schema
  * Null when no character does (a real one-column file: `ho_ten`). `_ - . ( ) ' "` are parts of
  * names, never taken.
  */
+/**
+ * Stop a run whose CSV input was read as one column named by several known names joined by one
+ * character (joinedHeaderDelimiter): INVALID_INPUT naming --delimiter and the character (column
+ * names only). Every command's CSV input is checked: the schema's file, a link's right file, the
+ * claims of authenticate.
+ */
+export function refuseJoinedHeader(headers: readonly string[], format: string | undefined, label: string): void {
+  if (format !== 'csv' || headers.length !== 1) return;
+  const joiner = joinedHeaderDelimiter(headers[0]!);
+  if (joiner === null) return;
+  throw new KhopError('INVALID_INPUT', `${label} was read as one column, whose name is several column names joined by "${joiner}": give --delimiter '${joiner}'`, {
+    details: { delimiter: joiner },
+  });
+}
+
 export function joinedHeaderDelimiter(header: string): string | null {
   const seen = new Set<string>();
   for (const c of header) {

@@ -130,6 +130,18 @@ describe('--delimiter', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('--delimiter: expected one character');
     }
+    // Claims and a link's right file read as one column: refused the same way, naming the file.
+    const claims = readFileSync(join(t.dir, 'claims.csv'), 'utf8').trimEnd().split('\n').slice(0, 21);
+    writeFileSync(join(t.dir, 'claims-colon.csv'), claims.map((l) => l.replace(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/g, ':')).join('\n') + '\n');
+    const auth = await cli(['authenticate', 'claims-colon.csv', '--register', 'pipe.khop', '-o', 'v.csv'], t.dir);
+    expect(auth.code).toBe(2);
+    expect(auth.stderr).toContain(`claims-colon.csv was read as one column, whose name is several column names joined by ":": give --delimiter ':'`);
+    const authRead = await cli(['authenticate', 'claims-colon.csv', '--register', 'pipe.khop', '-o', 'v.csv', '--delimiter', ':', '--map', 'id=cccd,name=hoten,dob=ns,sex=gt'], t.dir);
+    expect(authRead.code).toBe(0);
+    expect(csvObjects(readFileSync(join(t.dir, 'v.csv'), 'utf8'))).toHaveLength(20);
+    const linkRight = await cli(['link', 'pipe.csv', 'colon.csv', '-o', 'l.csv'], t.dir);
+    expect(linkRight.code).toBe(2);
+    expect(linkRight.stderr).toContain(`colon.csv was read as one column, whose name is several column names joined by ":"`);
     // The same delimiter for a tab-separated file, by name.
     writeFileSync(join(t.dir, 'tab.txt'), table('\t'));
     const tab = await cli(['register', 'build', 'tab.txt', '-o', 'tab.khop', '--delimiter', 'tab'], t.dir);
