@@ -16,6 +16,7 @@
  * verdict names the same row as a dedupe run over the same file.
  */
 import { KhopError, isKhopError } from '../errors.js';
+import { rejectionSummary } from '../pipeline/too-few-records.js';
 import { snapshotTarget } from '../io/snapshot.js';
 import { Register, type RegisterBuildOptions } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, threadsOption, optionalPath } from './args.js';
@@ -158,11 +159,20 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     if (idSecret !== undefined) options.idSecret = idSecret;
     const register = await Register.build(choice.schema, input.source, options);
     ctx.progress.end();
+    const entries = register.rejected.map(rejectedEntry);
+    if (register.stats().records === 0) {
+      // A register of nobody answers NOT_FOUND to every claim — plausible-looking and wrong: no
+      // snapshot is written (the command line has no way to add records to it later), and the
+      // rejected rows go where a finished run puts them, so the user can see why.
+      const why = `${input.label} has no usable record${rejectionSummary(input.rowsRead, entries)}: no register written`;
+      if (entries.length === 0 && rejectedOption === undefined) throw new KhopError('INVALID_INPUT', why);
+      const path = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, positionals[0]!, ctx.resolvePath));
+      throw new KhopError('INVALID_INPUT', `${why}; rejected rows written to ${path}`);
+    }
     const tSave = performance.now();
     await register.save(out);
     const saveMs = performance.now() - tSave;
 
-    const entries = register.rejected.map(rejectedEntry);
     const unreadable = entries.reduce((n, e) => n + (e.stage === 'read' ? 1 : 0), 0);
     const accounting = rowAccounting(input.rowsRead, unreadable, entries.length - unreadable);
     const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, positionals[0]!, ctx.resolvePath));

@@ -113,3 +113,28 @@ describe('khop link: too few usable records', () => {
     expect(rejected.map((x) => `${x['input']} ${x['row_number']} ${x['code']}`)).toEqual(['left 2 TOO_FEW_COLUMNS', 'right 1 NO_VALUES', 'right 2 TOO_MANY_COLUMNS', 'right 3 TOO_FEW_COLUMNS']);
   });
 });
+
+describe('khop register build: no usable record', () => {
+  it('every row rejected: no register is written (it would answer NOT_FOUND to every claim), the rejected rows are, and the message counts them', async () => {
+    const markers = unreadableCsv('bad.csv', 40);
+    const r = await cli(['register', 'build', 'bad.csv', '-o', 'reg.khop', '-q'], t.dir);
+    expect(r.code).toBe(2);
+    const line = r.stderr.trim();
+    expect(line).toContain(`bad.csv has no usable record (40 rows read, 40 rejected; 40 INVALID_ENCODING: ${ENCODING_REASON}): no register written`);
+    expect(line).toContain(`rejected rows written to ${join(t.dir, 'reg.khop.rejected.csv')}`);
+    expect(existsSync(join(t.dir, 'reg.khop'))).toBe(false);
+    expect(csvObjects(readFileSync(join(t.dir, 'reg.khop.rejected.csv'), 'utf8'))).toHaveLength(40);
+    for (const m of markers) expect(line).not.toContain(m);
+  });
+
+  it('a header without rows: refused, nothing written; one usable row builds a register', async () => {
+    writeFileSync(join(t.dir, 'empty.csv'), 'so_cccd,ho_ten,ngay_sinh\n');
+    const empty = await cli(['register', 'build', 'empty.csv', '-o', 'e.khop', '-q'], t.dir);
+    expect([empty.code, empty.stderr.trim()]).toEqual([2, 'khop: error: empty.csv has no usable record (0 rows read): no register written']);
+    expect(existsSync(join(t.dir, 'e.khop'))).toBe(false);
+    writeFileSync(join(t.dir, 'one.csv'), 'so_cccd,ho_ten,ngay_sinh\n001090012345,Nguyễn Văn An,01/02/1990\n');
+    const one = await cli(['register', 'build', 'one.csv', '-o', 'one.khop', '-q'], t.dir);
+    expect(one.code).toBe(0);
+    expect(existsSync(join(t.dir, 'one.khop'))).toBe(true);
+  });
+});
