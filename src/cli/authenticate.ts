@@ -27,7 +27,7 @@ import { HeaderLookup } from '../io/header-lookup.js';
 import { InputFile } from './input.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
-import { refuseJoinedHeader } from './schema-loading.js';
+import { dateOrderConflictNotes, ID_SAMPLE_ROWS, refuseJoinedHeader } from './schema-loading.js';
 
 const HELP = `Usage: khop authenticate --register <register.khop> <claims> [options]
 
@@ -146,6 +146,11 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const schema = register.schema;
     refuseJoinedHeader(input.headers, input.source.format, input.label);
     const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);
+    const sampling = input.schemaSampling(ID_SAMPLE_ROWS);
+    if ('sampleColumn' in sampling) {
+      const sourceOf = (f: Schema['fields'][number]) => plan.find((p) => p.field === f.name)?.source ?? (input.headers.includes(f.column) ? f.column : f.name);
+      for (const line of await dateOrderConflictNotes(schema, sourceOf, sampling.sampleColumn, "the claims'", 'the register reads claims')) ctx.info(line.trim());
+    }
     // NDJSON records may differ in their keys, so a missing ID key is not an error; but when the
     // first record lacks it, every claim may come back INVALID_ID: say so.
     const idField = schema.fields.find((f) => f.kind === 'nationalId');

@@ -37,12 +37,10 @@ import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
-import { ID_SAMPLE_ROWS, loadSchema, refuseJoinedHeader } from './schema-loading.js';
+import { dateOrderConflictNotes, ID_SAMPLE_ROWS, loadSchema, refuseJoinedHeader } from './schema-loading.js';
 import { renameRows, rightColumnNames, rightColumns } from './right-columns.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
-import { guessDateOrder } from '../text/date-order.js';
-import type { Schema } from '../schema.js';
 
 const HELP = `Usage: khop link <left> <right> [options]
 
@@ -153,7 +151,11 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     });
     for (const line of choice.notes) ctx.info(line);
     for (const line of rightMap.notes) ctx.info(line);
-    for (const line of await rightDateOrderNotes(choice.schema, rightMap.columns, right)) ctx.info(line);
+    const rightSampling = right.schemaSampling(ID_SAMPLE_ROWS);
+    if ('sampleColumn' in rightSampling) {
+      const notes = await dateOrderConflictNotes(choice.schema, (f) => rightMap.columns.get(f.column) ?? f.column, rightSampling.sampleColumn, "the right file's", 'one schema reads both files');
+      for (const line of notes) ctx.info(line);
+    }
     const leftId = rightMap.dropLeftId ? undefined : choice.idField;
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
     if (threads !== undefined) options.threads = threads;
@@ -231,30 +233,4 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     await right?.close().catch(() => undefined);
     throw e;
   }
-}
-
-/**
- * One schema reads both files, so a date field has one order (the left file's, or --schema's).
- * A right column whose first values can only be written the other way is said in a note — its
- * dates with a day above 12 would be unusable and the rest read with day and month swapped — so
- * that one file's dates can be rewritten. Column names and counts only, never a value.
- */
-async function rightDateOrderNotes(schema: Schema, columns: ReadonlyMap<string, string>, right: InputFile): Promise<string[]> {
-  const sampling = right.schemaSampling(ID_SAMPLE_ROWS);
-  if (!('sampleColumn' in sampling)) return [];
-  const notes: string[] = [];
-  for (const f of schema.fields) {
-    if (f.kind !== 'date') continue;
-    const column = columns.get(f.column) ?? f.column;
-    const order = f.spec.order ?? 'dmy';
-    const g = guessDateOrder(await sampling.sampleColumn(column));
-    const against = order === 'dmy' ? g.monthFirst > 0 && g.dayFirst === 0 : g.dayFirst > 0 && g.monthFirst === 0;
-    if (!against) continue;
-    const theirs = order === 'dmy' ? 'month' : 'day';
-    const count = order === 'dmy' ? g.monthFirst : g.dayFirst;
-    notes.push(
-      `  note: dates in the right file's "${column}" look written ${theirs} first (${count} of its first values can only be), but one schema reads both files ${order === 'dmy' ? 'day' : 'month'} first: rewrite one file's dates to match`,
-    );
-  }
-  return notes;
 }

@@ -192,6 +192,38 @@ async function withDateOrders(definition: Record<string, FieldSpec>, req: Schema
  * names, never taken.
  */
 /**
+ * A schema reads every file of a run with one date order per field (the left file's guess, or
+ * --schema's), a register's claims with the register's: a file whose date column's first
+ * values can only be written the other way gets a note — its dates with a day above 12 would be
+ * unusable and the rest read with day and month swapped — so that one file's dates can be
+ * rewritten. Column names and counts only, never a value.
+ * @param columnOf the file's column for a field
+ * @param whose    how the note names the file's column ("the right file's", "the claims'")
+ * @param reader   what reads the file ("one schema reads both files", "the register reads claims")
+ */
+export async function dateOrderConflictNotes(
+  schema: Schema,
+  columnOf: (field: Schema['fields'][number]) => string,
+  sampleColumn: (column: string) => Promise<readonly unknown[]>,
+  whose: string,
+  reader: string,
+): Promise<string[]> {
+  const notes: string[] = [];
+  for (const f of schema.fields) {
+    if (f.kind !== 'date') continue;
+    const column = columnOf(f);
+    const order = f.spec.order ?? 'dmy';
+    const g = guessDateOrder(await sampleColumn(column));
+    const against = order === 'dmy' ? g.monthFirst > 0 && g.dayFirst === 0 : g.dayFirst > 0 && g.monthFirst === 0;
+    if (!against) continue;
+    const theirs = order === 'dmy' ? 'month' : 'day';
+    const count = order === 'dmy' ? g.monthFirst : g.dayFirst;
+    notes.push(`  note: dates in ${whose} "${column}" look written ${theirs} first (${count} of its first values can only be), but ${reader} ${order === 'dmy' ? 'day' : 'month'} first: rewrite one file's dates to match`);
+  }
+  return notes;
+}
+
+/**
  * Stop a run whose CSV input was read as one column named by several known names joined by one
  * character (joinedHeaderDelimiter): INVALID_INPUT naming --delimiter and the character (column
  * names only). Every command's CSV input is checked: the schema's file, a link's right file, the
