@@ -70,10 +70,19 @@ export function tooFewRecordsMessageBySide(usable: readonly number[], sides: rea
   return `need at least one usable record on each side to train a model: ${usable[0] ?? 0} usable on the left${l}, ${usable[1] ?? 0} on the right${r}`;
 }
 
-/** The error: KhopError INVALID_INPUT with `details.tooFewRecords`. */
+/**
+ * The error: KhopError INVALID_INPUT with `details.tooFewRecords`. A link's message says each
+ * side's rows and rejections beside its usable count (tooFewRecordsMessageBySide) when the
+ * rejections are known per side: summed, "(7 rows read, 5 rejected; 5 NO_ID …)" named no side
+ * and could be the other side's than the one without usable records.
+ */
 export function tooFewRecordsError(linkMode: boolean, usable: readonly number[], rowsRead: number, rejectedBySource: readonly (readonly RejectedRow[])[]): KhopError {
   const tooFewRecords: TooFewRecords = { linkMode, usable, rejectedBySource };
-  return new KhopError('INVALID_INPUT', tooFewRecordsMessage(linkMode, usable, rowsRead, rejectedBySource.flat()), { details: { tooFewRecords } });
+  const bySide = linkMode && usable.length === 2 && rejectedBySource.length === 2;
+  const message = bySide
+    ? tooFewRecordsMessageBySide(usable, rejectedBySource.map((rejected, i) => ({ rowsRead: (usable[i] ?? 0) + rejected.length, rejected })))
+    : tooFewRecordsMessage(linkMode, usable, rowsRead, rejectedBySource.flat());
+  return new KhopError('INVALID_INPUT', message, { details: { tooFewRecords } });
 }
 
 /** The details of a tooFewRecordsError (also when wrapped as another error's cause), or null for any other error. */

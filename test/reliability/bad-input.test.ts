@@ -786,7 +786,11 @@ describe('dedupe rows holding bad values', () => {
     // A link names the side that has no usable record.
     const l = await khopErrorOf(() => link(baseRows(), [null, 5], { schema: SCHEMA, threads: 1 }));
     expect(l.code).toBe('INVALID_INPUT');
-    expect(l.message).toContain('42 usable on the left, 0 on the right');
+    // Each side's rows and rejections beside its usable count, not summed over both.
+    expect(l.message).toContain('need at least one usable record on each side to train a model: 42 usable on the left (42 rows read), 0 on the right (2 rows read, 2 rejected; 2 ');
+    const r = await khopErrorOf(() => link([null, null, null], baseRows(), { schema: SCHEMA, threads: 1 }));
+    expect(r.message).toContain('0 usable on the left (3 rows read, 3 rejected; 3 ');
+    expect(r.message).toContain(', 42 on the right (42 rows read)');
   });
 
   it('D16 a CSV with malformed rows, read by openRecords and deduplicated: file rows = reader rejects + dedupe rejects + clustered', async () => {
