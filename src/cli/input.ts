@@ -186,6 +186,11 @@ export class InputFile {
     }
   }
 
+  /** The input is a file (it can be read again, e.g. sampled or measured), not standard input. */
+  get sampleable(): boolean {
+    return this.reopen !== null;
+  }
+
   /** Data rows read so far: accepted + rejected by the reader. */
   get rowsRead(): number {
     return this.source.summary.rows;

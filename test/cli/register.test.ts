@@ -146,6 +146,17 @@ describe('khop authenticate', () => {
     expect(leakedValues(r.stderr, claims.flatMap((c) => [c.fullName.trim(), c.id]).filter((s) => s.length >= 6))).toEqual([]);
   });
 
+  it('--threads 2 (a worker beside the calling thread) writes the same verdicts, in the same order, as --threads 1', async () => {
+    const argv = (threads: string, o: string) => ['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', o, '--candidates', '2', '--batch-size', '16', '--threads', threads, '-q'];
+    const one = await cli(argv('1', 't1.csv'), t.dir);
+    const two = await cli(argv('2', 't2.csv'), t.dir);
+    expect([one.code, two.code]).toEqual([1, 1]);
+    const v1 = readFileSync(join(t.dir, 't1.csv'), 'utf8');
+    expect(csvObjects(v1)).toHaveLength(claims.length);
+    expect(readFileSync(join(t.dir, 't2.csv'), 'utf8')).toBe(v1);
+    expect((await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'x.csv', '--threads', '0'], t.dir)).stderr).toMatch(/--threads: expected an integer in 1\.\.256/);
+  });
+
   it('--candidates N writes each claim\'s "did you mean" records, as one-by-one authenticate finds them (CSV: JSON text; NDJSON: an array)', async () => {
     const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'cand.csv', '--candidates', '2'], t.dir);
     expect(r.code).toBe(1);
