@@ -26,13 +26,23 @@
  * slice as it is when the slice runs (the register may change between event-loop turns), as
  * authenticateMany does. A failure — a worker that throws or dies, a batch that does not fit —
  * rejects with the error (pool errors named after the 'authenticate' phase); batches still in
- * flight are abandoned and no table is returned.
+ * flight are abandoned and no table is returned. The failure of a batch the calling thread took
+ * back (see "Taking back") is not one: that batch was answered.
  *
  * What crosses threads per claim a worker answers: its K values out (packClaimBatch, as for
  * authenticateMany) and, back, nothing for a verdict about a record — the worker wrote it in
  * place — and the encoded reason / candidates of a verdict without one. Measured against the
  * previous design (every verdict encoded by the worker and decoded into the table by the
  * calling thread; see BENCHMARKS.md, "Batch authentication").
+ *
+ * Taking back: when every claim has been handed out and a worker batch is still waiting — its
+ * thread starting (~0.2 s: loading khop), attaching the register job (~0.1 s: a new pool, or a
+ * register changed since the thread last saw it), or busy with its other batch — the calling
+ * thread takes that batch back and answers it itself, instead of waiting. A shared owner slot
+ * per batch decides who has it: the worker claims it (compare-and-exchange 0 → 1) only once its
+ * job is attached, right before it starts; the calling thread (0 → 2) only while nobody has. A
+ * worker that finds its batch taken answers `{ takenBack: true }` and writes nothing. Measured:
+ * bench/register/parallel.ts's first call of a fresh pool (BENCHMARKS.md, "Batch authentication").
  *
  * Trade-off against authenticateMany: the whole result is held (≈ K + 14 bytes a claim in
  * shared typed arrays, see verdict-table.ts), so it is for arrays; a stream of unknown length
@@ -65,16 +75,41 @@ export interface AuthenticateTableTaskPayload extends AuthenticateTaskPayload {
   readonly columns: TableColumns;
   /** The batch's first claim in the table. */
   readonly from: number;
+  /**
+   * Who takes the batch (see "Taking back"): `owners[slot]` is 0 while nobody has, and the
+   * worker sets it to TAKEN_BY_WORKER before it starts — unless the calling thread set it to
+   * TAKEN_BY_CALLER first, and then the worker leaves the batch alone. Absent: the worker takes it.
+   */
+  readonly owners?: Int32Array;
+  readonly slot?: number;
 }
 
+/** What a worker answers for a batch the calling thread took back. */
+export interface BatchTakenBack {
+  readonly takenBack: true;
+}
+
+const TAKEN_BY_WORKER = 1;
+const TAKEN_BY_CALLER = 2;
+
 /** Worker side: the batch authenticated into the shared columns; its verdicts without a record back. */
-export async function authenticateTableTask(payload: AuthenticateTableTaskPayload, context: RegisterTaskContext): Promise<TableSide | MissingJob> {
+export async function authenticateTableTask(payload: AuthenticateTableTaskPayload, context: RegisterTaskContext): Promise<TableSide | MissingJob | BatchTakenBack> {
   return finishing(payload, async () => {
     const batch = await batchOf(payload, context);
     if (batch === null) return { missingJob: true };
     const columns = payload.columns;
     if (!isTableColumns(columns, columns?.status?.length) || !(columns.status.buffer instanceof SharedArrayBuffer)) {
       throw new KhopError('INVALID_ARGUMENT', 'register.authenticateTable: payload must hold the table columns on shared memory');
+    }
+    const owners = payload.owners;
+    if (owners !== undefined) {
+      const slot = payload.slot;
+      if (!(owners instanceof Int32Array) || !(owners.buffer instanceof SharedArrayBuffer) || !Number.isInteger(slot) || slot! < 0 || slot! >= owners.length) {
+        throw new KhopError('INVALID_ARGUMENT', 'register.authenticateTable: owners must be an Int32Array on shared memory and slot an index of it');
+      }
+      // Taken only now, once the register job is attached: a thread still starting or attaching
+      // leaves its batch to the calling thread.
+      if (Atomics.compareExchange(owners, slot!, 0, TAKEN_BY_WORKER) !== 0) return { takenBack: true };
     }
     return batch.register.authenticateIntoTable(batch.values, payload.count, payload.candidates, columns, payload.from);
   });
@@ -138,12 +173,26 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
     w?.();
   };
   const jobs = new RegisterJobSender(2 * workers);
+  // Taking back (see the file header): one owner slot per batch in flight, reused once its answer
+  // is in. At most 2 × workers batches are in flight and at most as many taken back and still
+  // unanswered, so 4 × workers slots always leave one free.
+  const owners = new Int32Array(new SharedArrayBuffer(4 * (4 * workers)));
+  const freeSlots = Array.from({ length: owners.length }, (_, i) => owners.length - 1 - i);
+  /** Sent batches not answered yet, oldest first. */
+  const inFlight: Array<{ from: number; to: number; slot: number; takenBack: boolean }> = [];
+  const answered = (b: (typeof inFlight)[number]): void => {
+    inFlight.splice(inFlight.indexOf(b), 1);
+    Atomics.store(owners, b.slot, 0);
+    freeSlots.push(b.slot);
+  };
   const send = (): void => {
     const size = Math.min(p.batchSize, Math.max(MIN_WORKER_BATCH, Math.ceil((n - next) / (2 * threads))));
     const from = next;
     const to = Math.min(n, from + size);
     next = to;
     const job = p.job();
+    const b = { from, to, slot: freeSlots.pop()!, takenBack: false };
+    inFlight.push(b);
     const payload: AuthenticateTableTaskPayload = {
       job: jobs.form(job),
       claims: packClaimBatch(p.claims.slice(from, to), p.fields),
@@ -151,12 +200,18 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
       candidates: p.candidates,
       columns: p.table.columns,
       from,
+      owners,
+      slot: b.slot,
     };
     const store = p.store();
     running++;
-    runRegisterTask<TableSide>(pool, AUTHENTICATE_TABLE_TASK, payload, job).then(
+    runRegisterTask<TableSide | BatchTakenBack>(pool, AUTHENTICATE_TABLE_TASK, payload, job).then(
       (side) => {
+        answered(b);
+        // Taken back: the calling thread answered it (and stopped counting it as running).
+        if (b.takenBack) return;
         try {
+          if ('takenBack' in side) throw new KhopError('INTERNAL', 'authenticateAll: a worker left a batch nobody took back');
           if (!failure.set) p.table.settle(from, to, store, side);
         } catch (e) {
           fail(e);
@@ -164,10 +219,23 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
         settled();
       },
       (e: unknown) => {
+        answered(b);
+        if (b.takenBack) return; // its answer no longer matters (e.g. the pool closed after the call)
         fail(phaseError('authenticate', e));
         settled();
       },
     );
+  };
+  /** A sent batch no worker has started, taken back by the calling thread (null: none). */
+  const takeBack = (): (typeof inFlight)[number] | null => {
+    for (const b of inFlight) {
+      if (!b.takenBack && Atomics.compareExchange(owners, b.slot, 0, TAKEN_BY_CALLER) === 0) {
+        b.takenBack = true;
+        running--;
+        return b;
+      }
+    }
+    return null;
   };
   while (!failure.set) {
     while (running < 2 * workers && next < n) send();
@@ -177,6 +245,16 @@ export async function authenticateAllInto(p: AuthenticateAllPlan): Promise<void>
       p.local(from, next);
       await turn();
     } else if (running > 0) {
+      // Nothing left to hand out: rather than wait for a worker still starting (or attaching
+      // the register), the calling thread answers a batch no worker has begun.
+      const b = takeBack();
+      if (b !== null) {
+        for (let from = b.from; from < b.to && !failure.set; from += LOCAL_SLICE) {
+          p.local(from, Math.min(b.to, from + LOCAL_SLICE));
+          await turn();
+        }
+        continue;
+      }
       await new Promise<void>((resolve) => (wake = resolve));
     } else break;
   }

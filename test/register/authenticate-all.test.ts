@@ -81,6 +81,49 @@ describe('Register.authenticateAll', () => {
     }
   });
 
+  it('takes back a batch no worker has started (a thread still starting): the same table, and the worker leaves that batch alone', async () => {
+    // A pool whose tasks reach the worker late — as a thread that is still loading khop or
+    // attaching the register: the calling thread runs out of claims to hand out first.
+    const late: Array<Promise<unknown>> = [];
+    const answers: unknown[] = [];
+    const slow = {
+      threads: pool.threads,
+      close: async () => undefined,
+      run: <T,>(task: string, payload: unknown): Promise<T> => {
+        const r = new Promise((resolve) => setTimeout(resolve, 300)).then(() => pool.run<T>(task, payload));
+        late.push(r.then((a) => answers.push(a)));
+        return r;
+      },
+    };
+    const input = claims.slice(0, 1200);
+    const table = await reg.authenticateAll(input, { pool: slow, batchSize: 100 });
+    expectTableOf(table, reg, input);
+    const before = input.map((_, i) => JSON.stringify(table.verdict(i)));
+    await Promise.all(late);
+    // Every batch sent was taken back before its worker saw it; their late answers wrote nothing.
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((a) => (a as { takenBack?: boolean }).takenBack === true)).toBe(true);
+    expect(input.map((_, i) => JSON.stringify(table.verdict(i)))).toEqual(before);
+    // A worker that starts in time answers its batches itself (none taken back) — same table.
+    const quick: unknown[] = [];
+    const seen = { threads: pool.threads, close: async () => undefined, run: async <T,>(task: string, payload: unknown): Promise<T> => { const a = await pool.run<T>(task, payload); quick.push(a); return a; } };
+    expectTableOf(await reg.authenticateAll(claims, { pool: seen, batchSize: 300 }), reg, claims);
+    expect(quick.filter((a) => (a as { takenBack?: boolean }).takenBack !== true).length).toBeGreaterThan(0);
+  });
+
+  it('refuses an owner slot that is not an index of shared owners (the worker task checks its payload)', async () => {
+    const R = reg as unknown as { s: { layout: { fields: FieldPlan[] } }; tableFields(): TableField[]; tableFacts(): TableFacts; sharedJob(): unknown };
+    const t = new VerdictTable(2, R.tableFields(), R.tableFacts());
+    const payload = { job: R.sharedJob(), claims: packClaimBatch(claims.slice(0, 2), R.s.layout.fields), count: 2, candidates: 3, columns: t.columns, from: 0 };
+    for (const bad of [{ owners: new Int32Array(2), slot: 0 }, { owners: new Int32Array(new SharedArrayBuffer(8)), slot: 2 }, { owners: new Int32Array(new SharedArrayBuffer(8)), slot: 0.5 }]) {
+      await expect(pool.run('register.authenticateTable', { ...payload, ...bad })).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    }
+    const owners = new Int32Array(new SharedArrayBuffer(8));
+    owners[1] = 2; // taken back by the calling thread
+    expect(await pool.run('register.authenticateTable', { ...payload, owners, slot: 1 })).toEqual({ takenBack: true });
+    expect(t.status.every((x) => x === 0)).toBe(true);
+  });
+
   it('creates and closes its own pool with threads: 2', async () => {
     const table = await reg.authenticateAll(claims.slice(0, 1500), { threads: 2, batchSize: 200 });
     expectTableOf(table, reg, claims.slice(0, 1500));
@@ -134,7 +177,11 @@ describe('Register.authenticateAll', () => {
   it('a worker that throws or dies rejects with WORKER_FAILED naming the phase; no table; the pool stays usable', async () => {
     for (const mode of ['throw', 'exit'] as const) {
       const faulty = faultyPool({ task: 'register.authenticateTable', mode }, { threads: 1, inCallingThread: false });
-      const e = await reg.authenticateAll(claims, { pool: faulty, batchSize: 300 }).catch((x: unknown) => x);
+      // The thread is up before the call (a thread still starting would have its batches taken
+      // back and answered by the calling thread: no failure to see), and there is work enough
+      // for the calling thread to be busy when the first failure comes back.
+      await faulty.run('pool.info', 1);
+      const e = await reg.authenticateAll([...claims, ...claims, ...claims, ...claims], { pool: faulty, batchSize: 300 }).catch((x: unknown) => x);
       expect(e).toMatchObject({ code: 'WORKER_FAILED', details: { phase: 'authenticate' } });
       expect(String((e as Error).message)).toContain('authenticate phase');
       const info = await faulty.run<{ isMainThread: boolean }>('pool.info', 1);
