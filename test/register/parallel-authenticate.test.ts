@@ -463,13 +463,19 @@ describe('authenticateMany with its own pool, dropped unfinished', () => {
     const gc = runInNewContext('gc') as () => void;
     const { openOwnPoolCount } = await import('../../src/register/parallel-authenticate.js');
     const before = openOwnPoolCount();
+    // Held until the three pools are counted: a collection in between (the suite's other files
+    // allocate too) closed some early, and the count was short.
+    let held: unknown[] = [];
     await (async () => {
       for (let n = 0; n < 3; n++) {
         const it = reg.authenticateMany(claims, { threads: 2, batchSize: 64 })[Symbol.asyncIterator]();
         for (let i = 0; i < 300; i++) await it.next(); // its pool made, batches on its worker
+        held.push(it);
       }
     })();
     expect(openOwnPoolCount()).toBe(before + 3);
+    held = []; // let go, without return()
+    expect(held).toHaveLength(0);
     for (let round = 0; round < 50 && openOwnPoolCount() > before; round++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       gc();
