@@ -13,8 +13,6 @@
  * reasons are stable value-free strings). Rows the reader refuses go to the rejected-rows file
  * (default `<out>.rejected.csv`) and the exit code is then 1.
  */
-import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { parseMapArgument } from '../io/column-mapping.js';
@@ -26,29 +24,10 @@ import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP,
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { HeaderLookup } from '../io/header-lookup.js';
-import { InputFile } from './input.js';
+import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { dateOrderConflictNotes, ID_SAMPLE_ROWS, refuseJoinedHeader } from './schema-loading.js';
-
-/**
- * Claims files from this size on are authenticated on every core by default: ~100k claims or
- * more, where the pool's start-up (~0.3 s: a worker thread loading khop and attaching to the
- * register's shared memory) is small against the work. A stream's length is not known: 1.
- */
-const AUTO_THREADS_MIN_MIB = 8;
-
-/** --threads when not given: every core for a large claims file, else 1 (see AUTO_THREADS_MIN_MIB). */
-function defaultThreads(input: InputFile): number {
-  if (!input.sampleable) return 1; // standard input
-  let bytes = 0;
-  try {
-    bytes = statSync(input.path).size;
-  } catch {
-    return 1;
-  }
-  return bytes >= AUTO_THREADS_MIN_MIB * 1024 * 1024 ? Math.max(1, Math.min(availableParallelism(), 256)) : 1;
-}
 
 const HELP = `Usage: khop authenticate --register <register.khop> <claims> [options]
 
@@ -213,7 +192,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     let p = 0;
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
-      const threads = threadsGiven ?? defaultThreads(input);
+      const threads = threadsGiven ?? defaultThreadsFor(input);
       const options = candidates >= 0 ? { batchSize, candidates, threads } : { batchSize, threads };
       for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), options)) {
         // Absent values are null: an empty cell in CSV, null in NDJSON (not "").

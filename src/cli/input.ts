@@ -13,6 +13,8 @@
  * the --id-field values are kept as strings (only when asked for). The rows the reader rejects
  * are few by nature and kept whole, because their raw text belongs in the user's rejected file.
  */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
@@ -234,4 +236,23 @@ export class InputFile {
   close(): Promise<void> {
     return this.source.close();
   }
+}
+
+/**
+ * Inputs from this size on run on every core when a command's --threads is not given
+ * (authenticate, register build): ~100k rows or more, where a pool's start-up (~0.3 s: worker
+ * threads loading khop) is small against the work. Standard input's size is not known: 1.
+ */
+export const AUTO_THREADS_MIN_MIB = 8;
+
+/** A command's --threads when not given: every core for an input file of AUTO_THREADS_MIN_MIB or more, else 1. */
+export function defaultThreadsFor(input: InputFile): number {
+  if (!input.sampleable) return 1; // standard input
+  let bytes = 0;
+  try {
+    bytes = statSync(input.path).size;
+  } catch {
+    return 1;
+  }
+  return bytes >= AUTO_THREADS_MIN_MIB * 1024 * 1024 ? Math.max(1, Math.min(availableParallelism(), 256)) : 1;
 }

@@ -23,7 +23,7 @@ import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HEL
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { findHeader } from '../io/header-lookup.js';
-import { InputFile } from './input.js';
+import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPath } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
 import { REGISTER_REJECT_CODES, type RegisterRejectedRow } from '../register/row-ingest.js';
@@ -44,8 +44,9 @@ ${INPUT_OPTIONS_HELP}
                         separated by ; | or ,
       --rejected FILE   rejected rows (default: <out>.rejected.csv, written when rows are rejected
                         or an earlier run left one)
-      --threads N       worker threads (default: the library's); with 2 or more a CSV
-                        file of 16 MiB or more is parsed in pieces on the pool
+      --threads N       threads, the calling one included (default: every core for an input
+                        file of ${AUTO_THREADS_MIN_MIB} MiB or more, else 1; standard input: 1); with 2 or more
+                        a CSV file of 16 MiB or more is parsed in pieces on the pool
 ${ID_SECRET_HELP}
 ${COMMON_OPTIONS_HELP}
 
@@ -155,7 +156,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     if (choice.idField !== undefined) options.idField = choice.idField;
     else options.firstRecordId = 1;
     if (earlierIds !== undefined) options.earlierIdsField = earlierIds;
-    if (threads !== undefined) options.threads = threads;
+    options.threads = threads ?? defaultThreadsFor(input);
     if (idSecret !== undefined) options.idSecret = idSecret;
     const register = await Register.build(choice.schema, input.source, options);
     ctx.progress.end();

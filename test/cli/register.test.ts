@@ -101,6 +101,12 @@ describe('khop register build --threads 2 of a large CSV file (parsed in pieces 
     expect(two.code).toBe(1);
     const rej1 = readFileSync(join(t.dir, 'big1.khop.rejected.csv'), 'utf8');
     expect(readFileSync(join(t.dir, 'big2.khop.rejected.csv'), 'utf8')).toBe(rej1);
+    // Without --threads a file of 8 MiB or more is built on every core: the same register.
+    const auto = await cli(argv('1', 'bigd.khop').filter((a, i, all) => a !== '--threads' && all[i - 1] !== '--threads'), t.dir);
+    expect(auto.code).toBe(1);
+    expect(readFileSync(join(t.dir, 'bigd.khop.rejected.csv'), 'utf8')).toBe(rej1);
+    expect(readFileSync(join(t.dir, 'bigd.khop')).equals(readFileSync(join(t.dir, 'big1.khop')))).toBe(true);
+    expect(readFileSync(join(t.dir, 'big2.khop')).equals(readFileSync(join(t.dir, 'big1.khop')))).toBe(true);
     const rej = csvObjects(rej1);
     // The generator's rows are all valid: the planted rows are exactly the rejected ones.
     expect(rej.map((r) => [r.row_number, r.line, r.stage, r.code])).toEqual(want);
