@@ -239,14 +239,24 @@ export function refuseJoinedHeader(headers: readonly string[], format: string | 
 }
 
 export function joinedHeaderDelimiter(header: string): string | null {
+  return splittingCharacter(header, 2);
+}
+
+/** Characters joinedHeaderDelimiter may take for a delimiter (never `_ - . ( ) ' "` or a space). */
+const JOINER = /^[!#$%&*+,/:;<=>?@\\^`{|}~\t]$/;
+
+/**
+ * The first punctuation character (JOINER) that cuts `header` into non-empty parts of which at
+ * least `known` are names the header guesser recognises (0: any two or more non-empty parts).
+ */
+function splittingCharacter(header: string, known = 0): string | null {
   const seen = new Set<string>();
   for (const c of header) {
-    if (seen.has(c) || !/^[!#$%&*+,/:;<=>?@\\^`{|}~\t]$/.test(c)) continue;
+    if (seen.has(c) || !JOINER.test(c)) continue;
     seen.add(c);
     const parts = header.split(c).map((p) => p.trim());
-    if (parts.length < 2) continue;
-    const known = suggestColumnMapping(parts).filter((g) => g.kind !== null || g.field !== null).length;
-    if (known >= 2) return c;
+    if (parts.length < 2 || parts.some((p) => p === '')) continue;
+    if (suggestColumnMapping(parts).filter((g) => g.kind !== null || g.field !== null).length >= known) return c;
   }
   return null;
 }
@@ -372,7 +382,9 @@ async function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): P
     lines.push(mappingLine(s.header, `${s.field} (${s.kind})`));
   }
   if (Object.keys(definition).length === 0) {
-    throw new KhopError('INVALID_SCHEMA', `no column of ${req.inputLabel} was recognised as a person field; give --map or --schema`);
+    const joiner = req.inputFormat === 'csv' && req.headers.length === 1 ? splittingCharacter(req.headers[0]!) : null;
+    const hint = joiner === null ? '' : ` (it was read as one column: if its delimiter is "${joiner}", give --delimiter '${joiner}')`;
+    throw new KhopError('INVALID_SCHEMA', `no column of ${req.inputLabel} was recognised as a person field; give --map or --schema${hint}`);
   }
   const unchecked: string[] = [];
   if (idGuessed && req.unsampled === true && !Object.values(definition).some((f) => f.kind === 'nationalId')) {

@@ -228,5 +228,12 @@ describe('loadSchema', () => {
     expect(isKhopError(e) && e.code === 'INVALID_INPUT' && e.message.includes(`give --delimiter ':'`)).toBe(true);
     expect(await code(loadSchema({ headers: ['ho_ten'], inputLabel: 'x.csv', strictColumns: true, inputFormat: 'csv' }))).toBe('ok');
     expect(await code(loadSchema({ headers: ['so_cccd:ho_ten'], inputLabel: 'x.ndjson', strictColumns: false, inputFormat: 'ndjson', map: 'name=so_cccd:ho_ten' }))).toBe('ok');
+    // Names the guesser does not know, joined: no column recognised, and the message asks about the delimiter.
+    const unknown = await loadSchema({ headers: ['col_a^col_b^col_c'], inputLabel: 'x.csv', strictColumns: true, inputFormat: 'csv' }).catch((x: unknown) => x);
+    expect(isKhopError(unknown) && unknown.code === 'INVALID_SCHEMA' && unknown.message.endsWith(`give --map or --schema (it was read as one column: if its delimiter is "^", give --delimiter '^')`)).toBe(true);
+    for (const [headers, format] of [[['col a b'], 'csv'], [['col_a^col_b'], 'ndjson'], [['col_a', 'col_b'], 'csv'], [['col_a^'], 'csv']] as const) {
+      const e = await loadSchema({ headers: [...headers], inputLabel: 'x', strictColumns: true, inputFormat: format }).catch((x: unknown) => x);
+      expect(isKhopError(e) && e.code === 'INVALID_SCHEMA' && !e.message.includes('--delimiter')).toBe(true);
+    }
   });
 });
