@@ -91,7 +91,7 @@ export const authenticateCommand: CliCommand = {
  * register's column, or null when the row already holds it under the register's column or
  * the field's name.
  */
-export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null; found: boolean }> {
+export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null }> {
   const mapping = map === undefined ? null : parseMapArgument(map, headers);
   if (mapping !== null) {
     const unknown = Object.keys(mapping).filter((f) => !schema.fields.some((x) => x.name === f));
@@ -107,7 +107,8 @@ export function claimColumns(schema: Schema, headers: readonly string[], map: st
     const byColumn = lookup.find(f.column);
     const byName = byColumn === undefined ? lookup.find(f.name) : undefined;
     const source = mapped ?? (byColumn !== undefined ? byColumn : byName !== undefined && byName !== f.name ? byName : null);
-    return { field: f.name, target: f.column, source: source !== null && source !== f.column ? source : null, found: mapped !== undefined || byColumn !== undefined || byName !== undefined };
+    const column = mapped ?? byColumn ?? byName ?? null;
+    return { field: f.name, target: f.column, source: source !== null && source !== f.column ? source : null, found: column !== null, column };
   });
   const idField = schema.fields.find((f) => f.kind === 'nationalId');
   const idPlan = plan.find((p) => p.field === idField?.name);
@@ -153,8 +154,8 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);
     const sampling = input.schemaSampling(ID_SAMPLE_ROWS);
     if ('sampleColumn' in sampling) {
-      const sourceOf = (f: Schema['fields'][number]) => plan.find((p) => p.field === f.name)?.source ?? (input.headers.includes(f.column) ? f.column : f.name);
-      for (const line of await dateOrderConflictNotes(schema, sourceOf, sampling.sampleColumn, "the claims'", 'the register reads claims')) ctx.info(line.trim());
+      const columnOf = (f: Schema['fields'][number]) => plan.find((p) => p.field === f.name)?.column ?? f.column;
+      for (const line of await dateOrderConflictNotes(schema, columnOf, sampling.sampleColumn, "the claims'", 'the register reads claims')) ctx.info(line.trim());
     }
     // NDJSON records may differ in their keys, so a missing ID key is not an error; but when the
     // first record lacks it, every claim may come back INVALID_ID: say so.

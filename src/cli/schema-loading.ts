@@ -184,14 +184,6 @@ async function withDateOrders(definition: Record<string, FieldSpec>, req: Schema
 }
 
 /**
- * The delimiter of a CSV read as one column because its delimiter is none the reader detects
- * (comma, semicolon, tab, pipe — csv-dialect.ts): an ASCII punctuation character that cuts the
- * header into at least two names the header guesser recognises (`so_cccd:ho_ten:ngay_sinh`).
- * Such a file read on gave one column guessed as one field and every row rejected as unusable.
- * Null when no character does (a real one-column file: `ho_ten`). `_ - . ( ) ' "` are parts of
- * names, never taken.
- */
-/**
  * A schema reads every file of a run with one date order per field (the left file's guess, or
  * --schema's), a register's claims with the register's: a file whose date column's first
  * values can only be written the other way gets a note — its dates with a day above 12 would be
@@ -238,6 +230,14 @@ export function refuseJoinedHeader(headers: readonly string[], format: string | 
   });
 }
 
+/**
+ * The delimiter of a CSV read as one column because its delimiter is none the reader detects
+ * (comma, semicolon, tab, pipe — csv-dialect.ts): an ASCII punctuation character that cuts the
+ * header into at least two names the header guesser recognises (`so_cccd:ho_ten:ngay_sinh`).
+ * Such a file read on gave one column guessed as one field and every row rejected as unusable.
+ * Null when no character does (a real one-column file: `ho_ten`). `_ - . ( ) ' "` are parts of
+ * names, never taken.
+ */
 export function joinedHeaderDelimiter(header: string): string | null {
   return splittingCharacter(header, 2);
 }
