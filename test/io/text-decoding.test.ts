@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChunks, sniffEncoding } from '../../src/io/text-decoding.js';
+import { TextDecoder } from 'node:util';
+import { DECODE_PIECE_BYTES, decodeChunks, decodePieces, sniffEncoding } from '../../src/io/text-decoding.js';
+import { Rng } from '../../src/util/rng.js';
 import { chunked, utf8 } from './io-test-helpers.js';
 
 async function decodeAll(bytes: Uint8Array, cuts: number[], enc: 'utf-8' | 'utf-16le' | 'utf-16be', bom: number): Promise<string> {
@@ -51,5 +53,56 @@ describe('decodeChunks', () => {
       be[2 * i + 1] = s.charCodeAt(i) & 0xff;
     }
     expect(await decodeAll(be, [1, 3, 6], 'utf-16be', 0)).toBe(s);
+  });
+});
+
+describe('decodePieces', () => {
+  // Characters of 1–4 UTF-8 bytes, so the piece cuts fall inside every kind of sequence.
+  const ALPHABET = ['a', ',', '\n', '9', 'ễ', 'Đ', 'ư', 'ờ', '\u00e9', '\u4e2d', '\u{1F600}', '\u{20BB7}', '"'];
+  const textOf = (rng: Rng, n: number): string => {
+    let s = '';
+    while (s.length < n) s += rng.pick(ALPHABET);
+    return s;
+  };
+  const encode = (s: string, enc: 'utf-8' | 'utf-16le' | 'utf-16be'): Uint8Array => {
+    if (enc === 'utf-8') return new Uint8Array(Buffer.from(s, 'utf8'));
+    const le = new Uint8Array(Buffer.from(s, 'utf16le'));
+    if (enc === 'utf-16le') return le;
+    for (let i = 0; i + 1 < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1]!, le[i]!];
+    return le;
+  };
+
+  it('gives the text of a one-shot decode for any chunking, every encoding, shared or not (seeded)', () => {
+    const rng = new Rng(20261202);
+    for (let round = 0; round < 24; round++) {
+      const enc = (['utf-8', 'utf-16le', 'utf-16be'] as const)[round % 3];
+      const text = textOf(rng, rng.int(3 * DECODE_PIECE_BYTES));
+      let bytes = encode(text, enc);
+      if (round % 4 === 3) bytes = bytes.subarray(0, bytes.length - 1 - rng.int(2)); // a truncated last character
+      const whole = new TextDecoder(enc, { fatal: false, ignoreBOM: true }).decode(bytes);
+      const decoder = new TextDecoder(enc, { fatal: false, ignoreBOM: true });
+      const shared = round % 2 === 1;
+      let out = '';
+      let longest = 0;
+      for (let at = 0; at < bytes.length; ) {
+        const end = Math.min(bytes.length, at + 1 + rng.int(2 * DECODE_PIECE_BYTES + 7));
+        let chunk = bytes.subarray(at, end);
+        if (shared) {
+          const copy = new Uint8Array(new SharedArrayBuffer(chunk.length));
+          copy.set(chunk);
+          chunk = copy;
+        }
+        for (const piece of decodePieces(decoder, chunk)) {
+          expect(piece.length).toBeGreaterThan(0);
+          longest = Math.max(longest, piece.length);
+          out += piece;
+        }
+        at = end;
+      }
+      out += decoder.decode();
+      expect(out).toBe(whole);
+      // A piece's text never outgrows the bytes decoded at once (V8's ordinary heap objects).
+      expect(longest).toBeLessThanOrEqual(DECODE_PIECE_BYTES + 2);
+    }
   });
 });
