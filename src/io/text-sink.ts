@@ -142,6 +142,14 @@ export type TextDestination = string | Writable;
 /** Text gathered before one stream write, in UTF-16 code units (64 Ki). */
 export const FLUSH_CHARS = 1 << 16;
 
+/**
+ * Bytes a file we open may have in flight before `write` asks the caller to wait (the stream's
+ * highWaterMark; Node's default, 16 KiB, is below one flush, so every flush waited for the disk
+ * while nothing else ran). `khop authenticate`, 1M claims on one thread (with the reader's
+ * decode change): idle time 9.9 % → 5.0 % of the profile.
+ */
+export const FILE_WRITE_BUFFER_BYTES = 1 << 20;
+
 export class TextSink {
   private readonly stream: Writable;
   private readonly ownsStream: boolean;
@@ -172,7 +180,10 @@ export class TextSink {
       this.temporary = t?.temporary ?? null;
       if (this.temporary !== null) openTemporaryFiles.add(this.temporary);
       this.target = t?.target ?? dest;
-      this.stream = t !== null ? createWriteStream(t.temporary, t.mode !== null ? { mode: t.mode } : undefined) : createWriteStream(dest, { flags: directFlags(dest) });
+      this.stream =
+        t !== null
+          ? createWriteStream(t.temporary, { highWaterMark: FILE_WRITE_BUFFER_BYTES, ...(t.mode !== null ? { mode: t.mode } : {}) })
+          : createWriteStream(dest, { flags: directFlags(dest), highWaterMark: FILE_WRITE_BUFFER_BYTES });
       this.mode = t?.mode ?? null;
       this.owner = t?.owner ?? null;
       this.ownsStream = true;

@@ -7,7 +7,7 @@ import { chmodSync, closeSync, existsSync, linkSync, lstatSync, openSync, statSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TextSink, writeAllRows } from '../../src/io/text-sink.js';
+import { FILE_WRITE_BUFFER_BYTES, FLUSH_CHARS, TextSink, writeAllRows } from '../../src/io/text-sink.js';
 import { CsvWriter } from '../../src/io/csv-writer.js';
 import { NdjsonWriter } from '../../src/io/ndjson-writer.js';
 
@@ -28,6 +28,30 @@ describe('TextSink on a path', () => {
     const text = readFileSync(path, 'utf8');
     expect(text.split('\n')).toHaveLength(5001);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a file keeps writing while up to a MiB is in flight: the writer is asked to wait only beyond it, and every byte arrives', async () => {
+    // (The stream's default 16 KiB buffer made every 64 Ki-character flush wait for the disk.)
+    for (const target of ['fresh.csv', 'existing.csv']) {
+      const path = join(dir, target);
+      if (target === 'existing.csv') writeFileSync(path, 'old\n');
+      const sink = new TextSink(path);
+      const line = `${'y'.repeat(99)}\n`;
+      let written = 0;
+      let firstWait = -1;
+      for (let i = 0; written < 3 * FILE_WRITE_BUFFER_BYTES; i++) {
+        const p = sink.write(line);
+        written += line.length;
+        if (p !== undefined) {
+          if (firstWait < 0) firstWait = written;
+          await p;
+        }
+      }
+      expect(firstWait).toBeGreaterThan(FILE_WRITE_BUFFER_BYTES);
+      expect(firstWait).toBeLessThanOrEqual(FILE_WRITE_BUFFER_BYTES + 2 * FLUSH_CHARS);
+      await sink.close();
+      expect(statSync(path).size).toBe(written);
+    }
   });
 
   it('a path that is a symlink to a file: the file gets the new content, the link stays a link', async () => {
