@@ -55,13 +55,13 @@ export async function runKhopStage(stage: string, ctx: StageContext): Promise<St
         expected.push(String(c.expected));
       }
       const read = performance.now();
-      let ok = 0;
-      let i = 0;
-      for await (const v of register.authenticateMany(claims)) {
-        if (v.status === expected[i]) ok++;
-        i++;
-      }
+      // The claims are in memory: the batch API for an array (a table of columns, no Verdict
+      // object a claim), on as many threads as the build and DuckDB get.
+      const table = await register.authenticateAll(claims, { threads: ctx.threads });
       const done = performance.now();
+      let ok = 0;
+      const i = table.size;
+      for (let j = 0; j < i; j++) if (table.statusOf(j) === expected[j]) ok++;
       return {
         stage,
         status: 'ok',

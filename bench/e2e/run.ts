@@ -77,7 +77,7 @@ const STAGES: ReadonlyArray<{ stage: string; label: string; peer?: string; basel
   { stage: 'duckdb-auth', label: 'DuckDB: authenticate claims (read both CSV files + join)' },
   { stage: 'js-map-auth', label: 'JS Map baseline: authenticate claims (read register CSV + build Map + read claims CSV + lookups)' },
   { stage: 'khop-register-build', label: 'khop: build register' },
-  { stage: 'khop-authenticate', label: 'khop: authenticate claims (read register CSV + build + read claims CSV + authenticateMany)', peer: 'duckdb-auth', baseline: 'js-map-auth' },
+  { stage: 'khop-authenticate', label: 'khop: authenticate claims (read register CSV + build + read claims CSV + authenticateAll)', peer: 'duckdb-auth', baseline: 'js-map-auth' },
   { stage: 'duckdb-dedupe', label: 'DuckDB: dedupe (blocked self-join + JW + union-find)' },
   { stage: 'khop-dedupe', label: 'khop: dedupe', peer: 'duckdb-dedupe' },
 ];
