@@ -32,7 +32,7 @@ import {
 } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
-import { InputFile } from './input.js';
+import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
@@ -58,7 +58,9 @@ ${INPUT_OPTIONS_HELP}
       --report FILE     HTML report: weights, model, clusters, blocking, sample pairs
       --format FMT      csv (default) or ndjson, for --out and --pairs
       --threshold P     match when the probability is at least P (default 0.5)
-      --threads N       worker threads (default: the library's)
+      --threads N       threads (default: every core for an input file of ${AUTO_THREADS_MIN_MIB} MiB or more,
+                        whose rows are then prepared on the pool as they are read; else
+                        every core once 500k pairs or more are to be compared)
       --id-conflicts M  split (default): records with two different 12-digit IDs (not one ID
                         mistyped) are never one cluster; ignore: the scores alone decide
       --linkage M       average (default): a matched pair joins two clusters only when the
@@ -129,7 +131,10 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     });
     for (const line of choice.notes) ctx.info(line);
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
-    if (threads !== undefined) options.threads = threads;
+    // A large file: the pool from the start, so that its rows are prepared there as they are
+    // read (the library starts one before the rows only when it knows their number).
+    const auto = defaultThreadsFor(input);
+    if (threads !== undefined || auto > 1) options.threads = threads ?? auto;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (linkage !== undefined) options.linkage = linkage;
     if (model !== undefined) options.model = model;

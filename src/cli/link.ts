@@ -31,7 +31,7 @@ import {
 } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
-import { InputFile } from './input.js';
+import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
@@ -65,7 +65,9 @@ ${INPUT_OPTIONS_HELP}
       --report FILE     HTML report: weights, model, blocking, sample pairs
       --format FMT      csv (default) or ndjson, for --out
       --threshold P     link when the probability is at least P (default 0.5)
-      --threads N       worker threads (default: the library's)
+      --threads N       threads (default: every core for either input file of ${AUTO_THREADS_MIN_MIB} MiB or more,
+                        whose rows are then prepared on the pool as they are read; else
+                        every core once 500k pairs or more are to be compared)
       --id-conflicts M  split (default): records with two different 12-digit IDs (not one ID
                         mistyped) are never one cluster or a link; ignore: the scores
                         alone decide
@@ -158,7 +160,10 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     }
     const leftId = rightMap.dropLeftId ? undefined : choice.idField;
     const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
-    if (threads !== undefined) options.threads = threads;
+    // A large file: the pool from the start, so that the rows are prepared there as they are
+    // read (the library starts one before the rows only when it knows their number).
+    const auto = Math.max(defaultThreadsFor(left), defaultThreadsFor(right));
+    if (threads !== undefined || auto > 1) options.threads = threads ?? auto;
     if (idConflicts !== undefined) options.idConflicts = idConflicts;
     if (linkage !== undefined) options.linkage = linkage;
     if (model !== undefined) options.model = model;
