@@ -113,7 +113,7 @@ export { openRecords } from './io/record-reader.js';
 export { readCsv } from './io/csv-reader.js';
 export { readNdjson } from './io/ndjson-reader.js';
 export { readParquet } from './io/parquet-reader.js';
-export { CsvWriter, writeCsvRows } from './io/csv-writer.js';
+export { CsvCellRun, CsvWriter, writeCsvRows } from './io/csv-writer.js';
 export { NdjsonWriter, writeNdjsonRows } from './io/ndjson-writer.js';
 export { RejectedRowWriter, writeRejected } from './io/rejected-writer.js';
 export { createProgressReporter } from './io/progress.js';

@@ -190,6 +190,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const writer = openTableWriter(out ?? null, ctx.io.stdout, columns, format);
     const textIds = register.idField !== null;
     const counts = new Map<string, number>();
+    const fieldRuns = new Map<object, ReturnType<typeof writer.run>>();
     let p = 0;
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
@@ -200,11 +201,19 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
         // A record id read from an id column is text, as dedupe and link write it (a register
         // built from NDJSON keeps a JSON number as a number).
         const rid = textIds && typeof v.recordId === 'number' ? String(v.recordId) : (v.recordId ?? null);
-        const cells: unknown[] = [input.rowNumbers.get(p), v.status, rid, v.matchedBy ?? null, Number.isFinite(v.weight) ? v.weight : null, v.reason ?? null];
-        for (const f of fields) {
-          const fv = v.fields[f];
-          cells.push(fv?.result ?? null, fv?.reason ?? null);
+        // The field columns as one run, formatted once per fields object: a register's verdicts
+        // share a few (RecordEvaluator's shape memo), so most rows reuse a run.
+        let run = fieldRuns.get(v.fields);
+        if (run === undefined) {
+          const fieldCells: unknown[] = [];
+          for (const f of fields) {
+            const fv = v.fields[f];
+            fieldCells.push(fv?.result ?? null, fv?.reason ?? null);
+          }
+          run = writer.run(fieldCells);
+          if (fieldRuns.size < MAX_FIELD_RUNS) fieldRuns.set(v.fields, run);
         }
+        const cells: unknown[] = [input.rowNumbers.get(p), v.status, rid, v.matchedBy ?? null, Number.isFinite(v.weight) ? v.weight : null, v.reason ?? null, run];
         if (withCandidates) {
           const list = (v.candidates ?? []).map((c) => ({ record_id: textIds && typeof c.recordId === 'number' ? String(c.recordId) : c.recordId, weight: c.weight }));
           cells.push(format === 'csv' ? JSON.stringify(list) : list);
@@ -241,6 +250,9 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     throw e;
   }
 }
+
+/** Field-column runs kept (one per distinct fields object of the verdicts; a few in practice). */
+const MAX_FIELD_RUNS = 4096;
 
 /** The columns of a verdict file before the register's fields. */
 const VERDICT_COLUMNS = ['row_number', 'status', 'record_id', 'matched_by', 'weight', 'reason'] as const;

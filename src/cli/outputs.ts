@@ -17,7 +17,7 @@ import { basename, resolve } from 'node:path';
 import { STDIN_ARGUMENT, STDIN_LABEL } from './input.js';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
-import { CsvWriter } from '../io/csv-writer.js';
+import { CsvCellRun, CsvWriter } from '../io/csv-writer.js';
 import { NdjsonWriter } from '../io/ndjson-writer.js';
 import { TextSink, isDescriptorPath, type TextDestination } from '../io/text-sink.js';
 import type { OutputFormat } from './args.js';
@@ -25,7 +25,10 @@ import type { CliWriter } from './command.js';
 
 /** Rows of cells in column order. */
 export interface TableWriter {
+  /** A row; a run (from `run`) stands for its cells. */
   writeRow(cells: readonly unknown[]): void | Promise<void>;
+  /** Cells that many rows repeat, formatted once (CSV: CsvWriter.run). */
+  run(cells: readonly unknown[]): CsvCellRun;
   /** Finish: a file is written to a temporary name and renamed over its path here. */
   close(): Promise<void>;
   /** Give up (the run failed): a file's path keeps what it held before. */
@@ -55,6 +58,7 @@ export function openTableWriter(dest: string | null, stdout: CliWriter, columns:
     const csv = new CsvWriter(target, { columns, end: dest !== null });
     return {
       writeRow: (cells) => csv.writeRow(cells),
+      run: (cells) => csv.run(cells),
       close: () => csv.close(),
       abort: () => csv.abort(),
       get rowCount() {
@@ -66,9 +70,14 @@ export function openTableWriter(dest: string | null, stdout: CliWriter, columns:
   return {
     writeRow(cells) {
       const o: Record<string, unknown> = {};
-      for (let j = 0; j < columns.length; j++) o[columns[j]!] = cells[j] ?? null;
+      let j = 0;
+      for (const c of cells) {
+        for (const x of c instanceof CsvCellRun ? c.cells : [c]) if (j < columns.length) o[columns[j++]!] = x ?? null;
+      }
+      for (; j < columns.length; j++) o[columns[j]!] = null;
       return nd.writeRow(o);
     },
+    run: (cells) => new CsvCellRun(Object.freeze(cells.slice()), '', nd),
     close: () => nd.close(),
     abort: () => nd.abort(),
     get rowCount() {

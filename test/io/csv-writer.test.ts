@@ -146,6 +146,68 @@ describe('CsvWriter', () => {
   });
 });
 
+describe('CsvWriter.run (cells formatted once, written in many rows)', () => {
+  const cell = fc.oneof(
+    fc.string(),
+    fc.constantFrom('a,b', 'say "hi"', 'x\ny', '=1+1', '-5', '+x', ';', 'Nguyễn Thị Ánh'),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.constant(null),
+    fc.boolean(),
+  );
+
+  it('any row with runs in it (this writer\'s, another writer\'s, nested) is written as the same row of plain cells', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(',', ';', '\t'),
+        fc.boolean(),
+        async (rows, cuts, delimiter, escapeFormulas) => {
+          const width = rows[0]!.length;
+          const columns = Array.from({ length: width }, (_, j) => `c${j}`);
+          const plain = new Capture();
+          const withRuns = new Capture();
+          const a = new CsvWriter(plain, { columns, delimiter, escapeFormulas });
+          const b = new CsvWriter(withRuns, { columns, delimiter, escapeFormulas });
+          const other = new CsvWriter(new Capture(), { columns, delimiter: delimiter === ',' ? ';' : ',', escapeFormulas: !escapeFormulas });
+          for (const [r, raw] of rows.entries()) {
+            const cells = Array.from({ length: width }, (_, j) => raw[j % raw.length]);
+            await a.writeRow(cells);
+            // cells [from, to) as a run: of b, of another writer, or a run holding a run
+            const from = Math.min(cuts[r % cuts.length]!, width - 1);
+            const to = Math.min(width, from + 1 + (r % 3));
+            const inner = cells.slice(from, to);
+            const run = r % 3 === 0 ? b.run(inner) : r % 3 === 1 ? other.run(inner) : b.run([b.run(inner.slice(0, 1)), ...inner.slice(1)]);
+            await b.writeRow([...cells.slice(0, from), run, ...cells.slice(to)]);
+          }
+          await a.close();
+          await b.close();
+          expect(withRuns.text()).toBe(plain.text());
+        },
+      ),
+      { seed: 20261202, numRuns: 150 },
+    );
+  });
+
+  it('refuses a run with a cell it cannot write, a run in an object row, and counts a run\'s cells in the row', async () => {
+    const w = new CsvWriter(new Capture(), { columns: ['a', 'b', 'c'] });
+    expect(() => w.run([])).toThrow(/non-empty array/);
+    expect(() => w.run(['ok', Number.NaN])).toThrow(/^a run of cells, cell 2: cannot write a non-finite number/);
+    const run = w.run(['x', 'y']);
+    expect(() => w.writeRow({ a: run, b: 1, c: 2 })).toThrow(/column a holds a run of cells/);
+    expect(() => w.writeRow([run, 'z', 'extra'])).toThrow(/array has 4 values for 3 columns/);
+    expect(() => w.writeRow([run])).toThrow(/array has 2 values for 3 columns/);
+    expect(w.writeRow([run, 'z'])).toBeUndefined();
+    expect(() => w.writeRow([run, Infinity])).toThrow(/^row 2, column 3 \(c\)/);
+    const one = new Capture();
+    const single = new CsvWriter(one, { columns: ['only'] });
+    await single.writeRow([single.run([''])]);
+    await single.close();
+    expect(one.text()).toBe('only\n""\n'); // a run of one empty cell is not a blank line either
+  });
+});
+
 describe('CSV write → read round trip', () => {
   const cell = fc
     .array(fc.constantFrom('a', 'Đ', 'ữ', ' ', ',', ';', '\t', '"', '\n', '\r\n', '=', '+', '-', '@', '1', '.', "'"), { maxLength: 10 })
