@@ -115,23 +115,55 @@ export function detectCsvDelimiter(sample: string, complete: boolean): Detectabl
 /**
  * Excel's delimiter line: a first line `sep=;` (or `sep=,`, `sep=<tab>`, any one character but
  * a quote, CR or LF), written by Excel's "CSV" exports for locales whose list separator is not
- * the comma, and read by Excel as an instruction, not as data. Characters of text needed to tell:
- * `sep=` + the character + a line break.
+ * the comma, and read by Excel as an instruction, not as data. Also taken: the line as a CSV
+ * writer makes it when the line is a row of its own table — quoted (`"sep=;"`: its cell holds
+ * the delimiter) and/or padded with the delimiter to the table's width (`sep=;;;;`).
  */
-export const SEP_LINE_PREFIX_CHARS = 6;
+const SEP = 'sep=';
+const QUOTED_SEP = '"sep=';
+/** The longest first line looked at for a sep line (a padded one is its table's width). */
+const SEP_LINE_MAX_CHARS = 4096;
 
 /**
- * The delimiter a first line `sep=X` names, or null when the text (from the file's first
- * character, BOM removed) does not start with one. `complete`: the text is the whole file (a
- * `sep=X` without a line break after it is then the whole line). A quoted `"sep=;"` is not
- * recognised (Excel does not write one).
+ * Where the sep line's padding starts, its delimiter, or null when `text` (from the file's first
+ * character, BOM removed) cannot start a sep line; `undefined` while it is too short to tell.
+ */
+function sepLineStart(text: string): { delimiter: string; at: number } | null | undefined {
+  const quoted = text.startsWith('"');
+  const prefix = quoted ? QUOTED_SEP : SEP;
+  if (text.length <= prefix.length) return prefix.startsWith(text) ? undefined : null;
+  if (!text.startsWith(prefix)) return null;
+  const c = text[prefix.length]!;
+  if (c === '"' || c === '\r' || c === '\n') return null;
+  if (!quoted) return { delimiter: c, at: prefix.length + 1 };
+  if (text.length === prefix.length + 1) return undefined;
+  return text[prefix.length + 1] === '"' ? { delimiter: c, at: prefix.length + 2 } : null;
+}
+
+/**
+ * More text is needed to tell whether `text` starts with a sep line: it is a sep line's start,
+ * possibly padded, with no line break yet (at most SEP_LINE_MAX_CHARS are looked at).
+ */
+export function sepLineUndecided(text: string): boolean {
+  if (text.length >= SEP_LINE_MAX_CHARS) return false;
+  const start = sepLineStart(text);
+  if (start === undefined) return true;
+  if (start === null) return false;
+  for (let i = start.at; i < text.length; i++) if (text[i] !== start.delimiter) return false;
+  return true;
+}
+
+/**
+ * The delimiter a first line `sep=X` names (quoted or padded, see above), or null when the text
+ * (from the file's first character, BOM removed) does not start with one. `complete`: the text
+ * is the whole file (a sep line without a line break after it is then the whole line).
  */
 export function sepLineDelimiter(text: string, complete: boolean): string | null {
-  if (!text.startsWith('sep=') || text.length < 5) return null;
-  const c = text[4]!;
-  if (c === '"' || c === '\r' || c === '\n') return null;
+  const start = sepLineStart(text);
+  if (start === undefined || start === null) return null;
   // One UTF-16 unit; a delimiter above U+FFFF is not a delimiter the reader takes.
-  const after = text.length > 5 ? text[5]! : null;
-  if (after === '\r' || after === '\n' || (after === null && complete)) return c;
-  return null;
+  let i = start.at;
+  while (i < text.length && i < SEP_LINE_MAX_CHARS && text[i] === start.delimiter) i++;
+  if (i === text.length) return complete ? start.delimiter : null;
+  return text[i] === '\r' || text[i] === '\n' ? start.delimiter : null;
 }

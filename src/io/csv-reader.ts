@@ -12,9 +12,10 @@
  *   ('INVALID_INPUT') listing their positions, because silently renaming would make a mapping
  *   point at a different column than the user sees; `renameBadColumns: true` opts into renaming
  *   (empty → `column_<pos>`, repeated → `<name>_<pos>`, 1-based positions).
- * - Excel's `sep=;` first line (`sep=,`, `sep=<tab>`…: csv-dialect.ts, sepLineDelimiter) names
- *   the delimiter (an explicit `delimiter` option wins) and is skipped: neither header nor row,
- *   though its line is counted in line numbers. A quoted `"sep=;"` is not recognised.
+ * - Excel's `sep=;` first line (`sep=,`, `sep=<tab>`…; also quoted, `"sep=;"`, or padded with
+ *   the delimiter, `sep=;;;`: csv-dialect.ts, sepLineDelimiter) names the delimiter (an explicit
+ *   `delimiter` option wins) and is skipped: neither header nor row, though its line is counted
+ *   in line numbers.
  * - Empty input (no byte, or only blank lines) → zero rows, `summary.status === 'empty'`, no
  *   error; a header without data → status 'no-rows'.
  * - A row with a different number of fields than the header is rejected (no padding, no
@@ -25,7 +26,7 @@
 import { KhopError } from '../errors.js';
 import { ByteInput, type ByteSource } from './byte-source.js';
 import { CsvParser, type CsvSink } from './csv-parser.js';
-import { detectCsvDelimiter, sampleIsEnough, sepLineDelimiter, SEP_LINE_PREFIX_CHARS } from './csv-dialect.js';
+import { detectCsvDelimiter, sampleIsEnough, sepLineDelimiter, sepLineUndecided } from './csv-dialect.js';
 import {
   checkBaseOptions,
   DEFAULT_KEEP_RAW,
@@ -134,7 +135,7 @@ export async function readCsv(source: ByteSource | ByteInput, options: CsvReadOp
     };
     // Excel's `sep=;` first line: the delimiter, then skipped as no record (see sepLineDelimiter).
     let head = '';
-    while (head.length < SEP_LINE_PREFIX_CHARS && 'sep='.startsWith(head.slice(0, 4))) {
+    while (sepLineUndecided(head)) {
       const chunk = await pull();
       if (chunk === null) break;
       head += chunk;

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
 import { CsvParser } from '../../src/io/csv-parser.js';
 import { readCsv } from '../../src/io/csv-reader.js';
+import { sepLineDelimiter, sepLineUndecided } from '../../src/io/csv-dialect.js';
 import type { ProgressEvent } from '../../src/io/progress.js';
 import { RAW_TEXT_LIMIT, ROW_PROTOTYPE, type RejectCode } from '../../src/io/record-types.js';
 import { chunked, collect, concatBytes, rejectedOf, rowsOf, utf8 } from './io-test-helpers.js';
@@ -320,6 +321,33 @@ describe('readCsv: rejected rows', () => {
     expect(only.summary.status).toBe('empty');
     expect((await readCsv(utf8('sep=a,b\n1,2\n'))).columns).toEqual(['sep=a', 'b']);
     expect((await readCsv(utf8('separator;x\n1;2\n'))).columns).toEqual(['separator', 'x']);
+  });
+
+  it('a sep= line as a CSV writer makes it (quoted, padded with the delimiter, both) is taken too, whole or fed in pieces', async () => {
+    const body = (d: string) => `ho_ten${d}dia_chi\nLê Văn A${d}"12 Lê Lợi, P. 5"\n`;
+    for (const [line, d] of [
+      ['"sep=;"', ';'],
+      ['sep=;;;', ';'],
+      ['"sep=,",,', ','],
+      ['"sep=\t"\t\t', '\t'],
+      [`sep=|${'|'.repeat(300)}`, '|'],
+    ] as const) {
+      for (const cuts of [[], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]) {
+        const src = await readCsv(chunked(utf8(`${line}\r\n${body(d)}`), cuts));
+        expect([src.delimiter, src.columns], line).toEqual([d, ['ho_ten', 'dia_chi']]);
+        const items = await collect(src);
+        expect(items.map((i) => [i.line, i.kind === 'row' ? i.values['dia_chi'] : i.code]), line).toEqual([[3, '12 Lê Lợi, P. 5']]);
+      }
+    }
+    // Only the line (no break after it): an empty file. Not a sep line: other text after the
+    // delimiter, a quote not closed right after it, another character padding — read as written.
+    const only = await readCsv(utf8('"sep=;";;'));
+    expect(rowsOf(await collect(only))).toEqual([]);
+    expect(only.summary.status).toBe('empty');
+    expect((await readCsv(utf8('"sep=;x";y\n1;2\n'))).columns).toEqual(['sep=;x', 'y']);
+    for (const text of ['sep=;;x\n', 'sep=;,\n', '"sep=;\n', '"sep=";\n', 'sep=;; \n']) expect(sepLineDelimiter(text, true), text).toBeNull();
+    expect(sepLineDelimiter('sep=;;', false)).toBeNull(); // the line may go on
+    expect([sepLineUndecided('"se'), sepLineUndecided('sep=;;;'), sepLineUndecided('sep=;;x'), sepLineUndecided('x')]).toEqual([true, true, false, false]);
   });
 
   it('sep= first line with the header given in the options: the line is skipped, the first data row kept', async () => {
