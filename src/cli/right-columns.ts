@@ -29,6 +29,7 @@ import type { RecordValues } from '../io/record-types.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
 import { looksLikeNationalIds } from './schema-loading.js';
 import type { Schema } from '../schema.js';
+import { padEndDisplay } from './text-width.js';
 
 /** The field name the guesser gives a record-id column (schema-loading.ts). */
 const RECORD_ID_FIELD = 'recordId';
@@ -172,9 +173,9 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
     for (const f of fields) {
       const how = from.get(f.name);
       const col = columns.get(f.column)!;
-      lines.push(`  ${col.padEnd(18)} → ${f.name} (${f.kind})${how === 'guessed' ? ' (guessed; override with --map-right)' : how === 'map' ? ' (--map-right)' : ''}`);
+      lines.push(`  ${padEndDisplay(col, 18)} → ${f.name} (${f.kind})${how === 'guessed' ? ' (guessed; override with --map-right)' : how === 'map' ? ' (--map-right)' : ''}`);
     }
-    if (idField !== undefined) lines.push(`  ${idField.padEnd(18)} → record id${req.idFieldRight !== undefined ? ' (--id-field-right)' : idField === req.idField ? '' : ' (recognised; override with --id-field-right)'}`);
+    if (idField !== undefined) lines.push(`  ${padEndDisplay(idField, 18)} → record id${req.idFieldRight !== undefined ? ' (--id-field-right)' : idField === req.idField ? '' : ' (recognised; override with --id-field-right)'}`);
   }
   return { columns, idField, dropLeftId, renamed, notes: [...lines, ...idNote] };
 }

@@ -6,6 +6,7 @@ import { KEPT_VALUE_REASONS } from '../register/row-ingest.js';
 import { formatCount } from '../report/format-number.js';
 import type { Schema } from '../schema.js';
 import { formatDuration } from '../io/progress.js';
+import { displayWidth, padEndDisplay } from './text-width.js';
 
 /** Row accounting of one input: every data row is accepted or rejected, by the reader or the pipeline. */
 export interface RowAccounting {
@@ -81,10 +82,10 @@ export function issueLines(issues: ValueIssues): string[] {
   for (const kept of [false, true]) {
     const { total, rows } = issueRows(issues, kept);
     if (rows.length === 0) continue;
-    const width = Math.max(...rows.map(([f]) => f.length));
+    const width = Math.max(...rows.map(([f]) => displayWidth(f)));
     lines.push(
       kept ? `  ${KEPT_LABEL}: ${formatCount(total)} (a claim agreeing with such a row is INCONSISTENT_ID)` : `  ${MISSING_LABEL}: ${formatCount(total)} (each is no evidence either way)`,
-      ...rows.map(([f, v]) => `    ${`${f}:`.padEnd(width + 1)} ${v}`),
+      ...rows.map(([f, v]) => `    ${padEndDisplay(`${f}:`, width + 1)} ${v}`),
     );
   }
   return lines;
@@ -97,8 +98,8 @@ export function issueSummaryRows(issues: ValueIssues): Array<{ label: string; va
 
 /** "label: value" lines, labels padded to one column. */
 export function summaryLines(rows: ReadonlyArray<readonly [string, string]>): string[] {
-  const width = Math.max(0, ...rows.map(([l]) => l.length));
-  return rows.map(([l, v]) => `  ${`${l}:`.padEnd(width + 1)} ${v}`);
+  const width = Math.max(0, ...rows.map(([l]) => displayWidth(l)));
+  return rows.map(([l, v]) => `  ${padEndDisplay(`${l}:`, width + 1)} ${v}`);
 }
 
 export { formatCount, formatDuration };

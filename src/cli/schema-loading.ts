@@ -36,6 +36,7 @@ import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, value
 import { parseNationalId } from '../text/national-id.js';
 import { HeaderLookup } from '../io/header-lookup.js';
 import { guessDateOrder } from '../text/date-order.js';
+import { padEndDisplay } from './text-width.js';
 
 /** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
 export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
@@ -422,5 +423,5 @@ function idLine(idField: string | undefined, guessed: boolean, positional = 'the
 }
 
 function mappingLine(column: string, what: string): string {
-  return `  ${column.padEnd(18)} → ${what}`;
+  return `  ${padEndDisplay(column, 18)} → ${what}`;
 }
