@@ -2,12 +2,13 @@
  * `npm run bench`: every micro-benchmark (tinybench) in its own process, one after the other,
  * with --write each printed table written to its own BENCHMARKS.md section with the command
  * that reproduces it. The end-to-end, scale and quality suites have their own scripts
- * (bench:e2e, bench:scale, bench/quality/run.ts).
+ * (bench:e2e, bench:scale, bench/quality/run.ts). Each suite runs as a tracked child
+ * (bench/lib/child.ts): an interrupt is passed on to it and waited for.
  *
  *   npm run bench [-- --only hash,text] [-- --write]
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runScript } from './lib/child.js';
 import { SUITES } from './lib/micro-suites.js';
 import { parseArgs, parseNameList, writeBenchmarkSection } from './lib/report.js';
 
@@ -28,7 +29,6 @@ const args = parseArgs(process.argv.slice(2), { only: 'value', write: 'flag', 'n
 const onlyNames = parseNameList(args.only, 'only', SUITES.map((s) => short(s.name)));
 const only = onlyNames === undefined ? null : new Set(onlyNames);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 /** The variables of `names` that are set, as `NAME=value`: the sizes the suite ran with. */
 function suiteEnv(names: readonly string[]): string[] {
   return names.filter((k) => process.env[k] !== undefined && process.env[k] !== '').map((k) => `${k}=${process.env[k]}`);
@@ -37,8 +37,16 @@ let failed = 0;
 for (const s of SUITES) {
   if (only && !only.has(short(s.name))) continue;
   console.error(`… ${s.file}`);
-  const r = spawnSync(tsx, [s.file, ...(s.args ?? [])], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  // Asynchronously and tracked (bench/lib/child.ts): a Ctrl-C or SIGTERM reaches the suite
+  // running and waits for it, where a blocked spawnSync could run no handler.
+  const r = await runScript(s.file, s.args ?? [], { cwd: root });
   process.stdout.write(r.stdout);
+  if (r.signal !== null) {
+    // Interrupted (this process is exiting with the signal's code: exit-cleanup.ts).
+    console.error(`${s.file} stopped by ${r.signal}`);
+    failed++;
+    break;
+  }
   if (r.status !== 0) {
     failed++;
     console.error(`${s.file} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
