@@ -72,7 +72,9 @@ export function openTableWriter(dest: string | null, stdout: CliWriter, columns:
       const o: Record<string, unknown> = {};
       let j = 0;
       for (const c of cells) {
-        for (const x of c instanceof CsvCellRun ? c.cells : [c]) if (j < columns.length) o[columns[j++]!] = x ?? null;
+        if (c instanceof CsvCellRun) {
+          for (const x of c.cells) if (j < columns.length) o[columns[j++]!] = x ?? null;
+        } else if (j < columns.length) o[columns[j++]!] = c ?? null;
       }
       for (; j < columns.length; j++) o[columns[j]!] = null;
       return nd.writeRow(o);
