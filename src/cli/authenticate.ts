@@ -26,6 +26,7 @@ import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
+import type { CsvCellRun } from '../io/csv-writer.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { dateOrderConflictNotes, ID_SAMPLE_ROWS, refuseJoinedHeader } from './schema-loading.js';
 
@@ -190,7 +191,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const writer = openTableWriter(out ?? null, ctx.io.stdout, columns, format);
     const textIds = register.idField !== null;
     const counts = new Map<string, number>();
-    const fieldRuns = new Map<object, ReturnType<typeof writer.run>>();
+    const fieldRuns = new Map<object, CsvCellRun>();
     let p = 0;
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
