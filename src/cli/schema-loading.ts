@@ -38,8 +38,12 @@ import { HeaderLookup } from '../io/header-lookup.js';
 import { guessDateOrder } from '../text/date-order.js';
 import { padEndDisplay } from './text-width.js';
 
-/** Kinds of the field names the header guesser (suggestColumnMapping) assigns. */
-export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze({
+/**
+ * Kinds of the field names the header guesser (suggestColumnMapping) assigns. Null prototype:
+ * it is looked up by the field names of --map, and `toString` or `__proto__` must find nothing,
+ * not Object.prototype's members.
+ */
+export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.freeze(Object.assign(Object.create(null) as Record<string, FieldKind>, {
   id: 'nationalId',
   oldId: 'nationalId',
   name: 'personName',
@@ -62,7 +66,7 @@ export const FIELD_NAME_KINDS: Readonly<Record<string, FieldKind>> = Object.free
   socialInsuranceId: 'identifier',
   healthInsuranceId: 'identifier',
   taxId: 'identifier',
-});
+}));
 
 /** The field name the guesser gives a record-id column. */
 const RECORD_ID_FIELD = 'recordId';
@@ -314,7 +318,9 @@ async function fromMap(map: string, req: SchemaRequest): Promise<SchemaChoice> {
   const mapping = parseMapArgument(map, req.headers);
   const suggestions = suggestColumnMapping(req.headers);
   const byHeader = new Map(suggestions.map((s) => [s.header, s]));
-  const definition: Record<string, FieldSpec> = {};
+  // Null prototype: `--map __proto__=gioi_tinh` must be an own field that defineSchema refuses,
+  // not an assignment that replaces this object's prototype and drops the field unseen.
+  const definition: Record<string, FieldSpec> = Object.create(null) as Record<string, FieldSpec>;
   const unknown: string[] = [];
   const lines: string[] = [];
   for (const field of Object.keys(mapping)) {

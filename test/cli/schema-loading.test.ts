@@ -139,6 +139,24 @@ describe('loadSchema', () => {
     expect(await code(loadSchema(req({ idField: 'nope' })))).toBe('INVALID_ARGUMENT');
   });
 
+  it('--map: a field named like an Object.prototype member is an ordinary name, __proto__ refused (fixed: dropped unseen)', async () => {
+    // `__proto__=Giới tính` replaced the definition's prototype: the sex field vanished from the
+    // schema, the mapping line said "__proto__ ([object Object])" and the run went on (exit 0).
+    const proto = await loadSchema(req({ map: 'id=Số CCCD,name=Họ và tên,__proto__=Giới tính' })).catch((e: unknown) => e);
+    expect(isKhopError(proto) && proto.code).toBe('INVALID_SCHEMA');
+    expect(String((proto as Error).message)).toContain('field name "__proto__" is not allowed');
+    // `toString` took Object.prototype.toString as its kind ("unknown kind undefined"): its kind comes from the column.
+    const c = await loadSchema(req({ map: 'id=Số CCCD,name=Họ và tên,toString=Giới tính,valueOf=Tỉnh' }));
+    expect(c.schema.toJSON()).toEqual({
+      id: { kind: 'nationalId', column: 'Số CCCD' },
+      name: { kind: 'personName', column: 'Họ và tên' },
+      toString: { kind: 'sex', column: 'Giới tính' },
+      valueOf: { kind: 'category', column: 'Tỉnh' },
+    });
+    expect(FIELD_NAME_KINDS['toString']).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'kind')).toBe(false);
+  });
+
   it('--schema: columns must be in a complete header; NDJSON only gets a note', async () => {
     const path = join(t.dir, 's.json');
     writeFileSync(path, '\uFEFF' + JSON.stringify({ 'Số CCCD': { kind: 'nationalId' }, hoten: { kind: 'personName', column: 'Ho ten' } }));
