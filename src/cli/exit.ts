@@ -22,6 +22,7 @@
  * echoing a value) could carry personal data — only its class and system code are shown.
  */
 import { isKhopError, type KhopErrorCode } from '../errors.js';
+import { printable } from './terminal-text.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REJECTED_ROWS = 1;
@@ -88,9 +89,12 @@ export function isBrokenPipe(error: unknown): boolean {
   return systemCode(error) === 'EPIPE';
 }
 
-/** Collapse a message to one line. */
+/**
+ * Collapse a message to one line, its other control characters escaped: a message may quote a
+ * column name from the input's header, which may hold ESC or a line break (terminal-text.ts).
+ */
 function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return printable(s.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 }
 
 /**
@@ -113,7 +117,8 @@ export function errorText(error: unknown, debug: boolean): string {
   let out = `${line}\n`;
   let e: unknown = error;
   for (let depth = 0; depth < 5 && e instanceof Error; depth++) {
-    out += `${depth === 0 ? '' : 'caused by: '}${e.stack ?? `${e.name}: ${e.message}`}\n`;
+    const text = e.stack ?? `${e.name}: ${e.message}`;
+    out += `${depth === 0 ? '' : 'caused by: '}${text.split('\n').map(printable).join('\n')}\n`;
     e = e.cause;
   }
   return out;

@@ -20,6 +20,7 @@ import { parseCommandArgs } from './args.js';
 import type { CliCommand, CliIo, CommandContext } from './command.js';
 import { errorText, exitCodeFor, EXIT_OK, EXIT_USAGE, isBrokenPipe } from './exit.js';
 import { packageVersion } from './version.js';
+import { printable } from './terminal-text.js';
 import { demoCommand } from './demo.js';
 import { dedupeCommand } from './dedupe.js';
 import { linkCommand } from './link.js';
@@ -120,7 +121,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const ctx: CommandContext = {
       io,
       resolvePath: (p) => (isAbsolute(p) ? p : resolve(cwd, p)),
-      info: quiet ? () => undefined : (line) => void io.stderr.write(`${line}\n`),
+      // A line may carry a column name from the input's header: its control characters are
+      // escaped, so that they cannot act on the terminal (terminal-text.ts).
+      info: quiet ? () => undefined : (line) => void io.stderr.write(`${printable(line)}\n`),
       progress: createProgressReporter({ stream: io.stderr, quiet }),
       quiet,
       debug: parsed.values.debug === true,

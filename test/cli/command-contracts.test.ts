@@ -9,7 +9,8 @@
  * - authenticate says which register fields the claims have no column for;
  * - NDJSON verdicts hold null, not "", for absent values;
  * - `khop register --help` is register build's help;
- * - a full disk exits 3 (an exhausted resource), not 2.
+ * - a full disk exits 3 (an exhausted resource), not 2;
+ * - a column name's control characters (ESC, CR, a line break) are printed escaped on stderr.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -235,5 +236,30 @@ describe('help and exit codes', () => {
     const r = await cli(['dedupe', 'x.ndjson', '-q'], t.dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('none of its first lines is a JSON object');
+  });
+});
+
+describe('column names with control characters', () => {
+  it('are printed escaped on stderr, in the mapping lines and in an error (fixed: ESC, CR and line breaks reached the terminal raw)', async () => {
+    // A header cell typed with Alt+Enter in Excel, one holding a CR, one an escape sequence that
+    // would turn the terminal red and ring its bell.
+    const lines = readFileSync(join(t.dir, 'reg.csv'), 'utf8').trimEnd().split('\n');
+    const header = 'so_cccd,"ho\nten","ngay_sinh",gioi_tinh,"ghi\rchu","x\u001b[31mRED\u001b[0m\u0007\u009b2J"';
+    writeFileSync(join(t.dir, 'ctl.csv'), [header, ...lines.slice(1, 80).map((l) => `${l},,`)].join('\n') + '\n');
+    const controls = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/; // all but the line ends of stderr's own lines
+    const r = await cli(['dedupe', 'ctl.csv', '-o', 'ctl-out.csv'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(controls);
+    expect(r.stderr).toContain('ho\\nten');
+    expect(r.stderr).toContain('ghi\\rchu');
+    expect(r.stderr).toContain('x\\u001b[31mRED\\u001b[0m\\u0007\\u009b2J');
+    // every mapping line is one line: the name's line break does not start a new one
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('ten') || l.startsWith('chu'))).toEqual([]);
+    // an error naming such a column (a schema whose column is spelt with another control character)
+    writeFileSync(join(t.dir, 'ctl-schema.json'), JSON.stringify({ so_cccd: { kind: 'nationalId' }, name: { kind: 'personName', column: 'ho\u001bten' } }));
+    const e = await cli(['dedupe', 'ctl.csv', '--schema', 'ctl-schema.json', '-o', 'ctl-out.csv'], t.dir);
+    expect(e.code).toBe(2);
+    expect(e.stderr).not.toMatch(controls);
+    expect(e.stderr).toContain('"ho\\u001bten"');
   });
 });
