@@ -142,6 +142,17 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     const both = earlierIds === undefined ? undefined : choice.schema.fields.find((f) => f.column === earlierIds);
     if (both !== undefined) throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is also the column of the field "${both.name}"; a column is either a field or the earlier IDs`);
     for (const line of choice.notes) ctx.info(line);
+    // Register.build refuses a schema without an ID field in the library's words ("needs a
+    // nationalId field in its schema"), which says nothing of the flags — a guess that found no ID
+    // column (`id` beside `recordId` read from standard input, which is not sampled; the ID column
+    // given as --earlier-ids) ended so. Said here with the way to name it.
+    if (!choice.schema.fields.some((f) => f.kind === 'nationalId')) {
+      const earlier = earlierIds === undefined ? '' : ` (the --earlier-ids column "${earlierIds}" lists earlier IDs: it is not that field)`;
+      throw new KhopError(
+        'INVALID_SCHEMA',
+        `a register needs a national ID field, and the schema for ${input.label} has none${earlier}; name the ID column with --map id=COLUMN,… or give a --schema field of kind "nationalId"`,
+      );
+    }
     // An old-ID column guessed as a second compared ID (`cmnd_cu` beside a CCCD): a claim giving
     // that number then finds nobody (NOT_FOUND) — as earlier IDs it would resolve to the person.
     const secondId = earlierIds === undefined && stringOption(values, 'schema') === undefined && stringOption(values, 'map') === undefined

@@ -65,6 +65,25 @@ describe('khop register build: an old-ID column guessed as a second ID', () => {
   });
 });
 
+describe('khop register build: a schema without an ID field', () => {
+  it('is refused naming --map id=COLUMN (fixed: the library\'s "needs a nationalId field in its schema", no flag named)', async () => {
+    // `recordId,id,…` read from standard input (not sampled: `id` is not guessed as the ID field),
+    // and a file whose ID column is given as --earlier-ids.
+    const people = [...generatePopulation(POP)].slice(0, 40);
+    const text = ['recordId,id,ho_ten,ngay_sinh', ...people.map((r) => [r.recordId, r.id, r.fullName, r.dob].map(q).join(','))].join('\n') + '\n';
+    writeFileSync(join(t.dir, 'no-id.csv'), text);
+    const piped = await cli(['register', 'build', '-', '-o', 'no-id.khop', '-q'], t.dir, text);
+    const earlier = await cli(['register', 'build', 'dan_cu.csv', '-o', 'no-id.khop', '--earlier-ids', 'so_cccd', '-q'], t.dir);
+    for (const r of [piped, earlier]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^khop: error: a register needs a national ID field, and the schema for \S+ has none.*; name the ID column with --map id=COLUMN/);
+    }
+    expect(earlier.stderr).toContain('the --earlier-ids column "so_cccd" lists earlier IDs');
+    const mapped = await cli(['register', 'build', '-', '-o', 'no-id.khop', '-q', '--map', 'id=id,name=ho_ten,dob=ngay_sinh', '--id-field', 'recordId'], t.dir, text);
+    expect(mapped.code).toBe(0);
+  });
+});
+
 describe('khop register build --threads 2 of a large CSV file (parsed in pieces on the pool)', () => {
   it('gives the rejected-rows file of the one-thread read: row numbers, lines, raw text of unreadable rows', async () => {
     // ≥ 16 MiB (the size from which Register.build cuts a file into pieces): 20k rows with a long
