@@ -432,6 +432,7 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
   let chunks: OrderedChunks<Chunk, IngestChunkResult> | null = null;
   const markHeld = (): void => {
     for (const f of o.layout.fields) if (held[columns.indexOf(f.column)] === 1) o.ingester.present[f.index] = 1;
+    if (o.earlierIdsField !== null && held[columns.indexOf(o.earlierIdsField)] === 1) o.ingester.earlierPresent = 1;
   };
   try {
     // A stream: the first minRows rows on this thread (its length is unknown: maybe it is short).

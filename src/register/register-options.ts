@@ -29,8 +29,8 @@ export interface RegisterBuildOptions {
   /**
    * Input column listing the person's EARLIER IDs (old 9-digit CMND, re-issued numbers),
    * separated by `;`, `|` or `,`. A claim made with one of them resolves to the person with
-   * `matchedBy: 'earlierId'`. Invalid entries are skipped and counted in `issues`.
-   * Default: none.
+   * `matchedBy: 'earlierId'`. Invalid entries are skipped and counted in `issues`. A column
+   * that no row of the build holds is refused (INVALID_OPTION: a misspelt name). Default: none.
    */
   earlierIdsField?: string;
   /** Which field results VERIFIED needs. Default {@link DEFAULT_VERIFICATION_POLICY}. */

@@ -318,8 +318,9 @@ export class Register {
    * With `threads` > 1 and at least DEFAULT_PARALLEL_INGEST_MIN_ROWS rows, the rows are
    * normalised on a worker pool (parallel-ingest.ts): the same register, byte for byte.
    * `tuning` is internal (tests, benchmarks): chunk size, threshold, a pool to run on.
-   * @throws KhopError INVALID_SCHEMA (no nationalId field…), INVALID_OPTION (naming the
-   *   option), INVALID_ARGUMENT (rows not iterable); rejects with WORKER_FAILED when a worker
+   * @throws KhopError INVALID_SCHEMA (no nationalId field, a field no row holds…),
+   *   INVALID_OPTION (naming the option; an earlierIdsField no row holds), INVALID_ARGUMENT
+   *   (rows not iterable); rejects with WORKER_FAILED when a worker
    *   fails (the source is closed), MEMORY_BUDGET_EXCEEDED (memoryBudget).
    */
   static async build(schema: Schema | Record<string, FieldSpec>, rows: RowSource, options?: RegisterBuildOptions, tuning?: IngestTuning): Promise<Register> {
@@ -371,11 +372,23 @@ export class Register {
     if (csvFile !== null) {
       // Pieces are parsed where they are ingested: a column is held when the header names it.
       for (const f of layout.fields) if (csvFile.names.includes(f.column)) ingester.present[f.index] = 1;
+      if (o.earlierIdsField !== null && csvFile.names.includes(o.earlierIdsField)) ingester.earlierPresent = 1;
       await ingestCsvFile(csvFile, sink, ingestOptions);
     } else await ingestRows(rows, sink, ingestOptions);
     // A schema field whose column no row holds (a misspelt column: every claim would find its
     // value "record-missing" and fail), refused as dedupe / link refuse it.
     const absent = absentFieldsProblem({ absentFields: [layout.fields.filter((f) => ingester.present[f.index] === 0)], sourceRows: [store.rowCount] }, ['the rows']);
+    // The same for the earlier-IDs column: misspelt, every earlier ID would be dropped without a
+    // word and a claim with one would be NOT_FOUND (the command line refuses a column not in
+    // the header). Both problems in one error when both are there.
+    const noEarlier =
+      o.earlierIdsField !== null && ingester.earlierPresent === 0 && store.rowCount > 0
+        ? `earlierIdsField: column ${JSON.stringify(o.earlierIdsField)} is in no row of the rows — name the rows' key of the earlier IDs, or leave the option out if the data has none`
+        : null;
+    if (noEarlier !== null) {
+      const problems = [...((absent?.details as { problems?: string[] } | undefined)?.problems ?? []), noEarlier];
+      throw new KhopError('INVALID_OPTION', `Register.build: ${problems.join('; ')}`, { details: { option: 'earlierIdsField', problems } });
+    }
     if (absent !== null) throw absent;
     const index = sink.index;
     guard?.check();

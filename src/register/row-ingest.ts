@@ -158,6 +158,11 @@ export class RowIngester {
    * its behalf: parallel-ingest.ts) held its column — Register.build refuses a field no row holds.
    */
   readonly present: Uint8Array;
+  /**
+   * 1 once a row read by this ingester (or packed for a worker: parallel-ingest.ts) held the
+   * earlier-IDs column — Register.build refuses an earlierIdsField no row holds, as a field.
+   */
+  earlierPresent = 0;
 
   private readonly layout: RegisterLayout;
   private readonly idField: string | null;
@@ -214,6 +219,7 @@ export class RowIngester {
       if (!usableType(v)) bad.push(`field "${f.name}" holds ${typeName(v)}, expected text`);
     }
     const earlierRaw = this.earlierIdsField !== null && hasOwn.call(r, this.earlierIdsField) ? r[this.earlierIdsField] : undefined;
+    if (earlierRaw !== undefined) this.earlierPresent = 1;
     if (!usableType(earlierRaw)) bad.push(`column "${this.earlierIdsField}" holds ${typeName(earlierRaw)}, expected text`);
     let rid: string | number;
     let ridIsNumber: boolean;

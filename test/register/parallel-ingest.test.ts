@@ -206,6 +206,45 @@ describe('Register.build with the read phase on a pool', () => {
     expect(isKhopError(e) && e.code).toBe('INVALID_SCHEMA');
   });
 
+  it('an earlierIdsField no row holds is refused INVALID_OPTION, naming it — on one thread, on the pool, and from a CSV file cut into pieces', async () => {
+    // The earlier IDs under another key in every row: every earlier ID was dropped without a
+    // word, and a claim with one came back NOT_FOUND.
+    const clean = [...generatePopulation({ size: 1500, seed: 13, duplicateRate: 0 })] as unknown as Array<Record<string, unknown>>;
+    const rows: Array<Record<string, unknown>> = clean.map((r, i) => ({ ...r, old_ids: i % 5 === 0 ? `0${12345000 + i}` : '' }));
+    const runs: Array<[string, RegisterBuildOptions, IngestTuning | undefined]> = [
+      ['one thread', { idField: 'recordId', earlierIdsField: 'old', threads: 1 }, undefined],
+      ['pool', { idField: 'recordId', earlierIdsField: 'old', threads: 2 }, { minRows: 0, chunkRows: 500 }],
+    ];
+    for (const [label, options, tuning] of runs) {
+      const e = await Register.build(SCHEMA, rows, options, tuning).catch((x: unknown) => x);
+      expect(isKhopError(e) && e.code, label).toBe('INVALID_OPTION');
+      expect((e as KhopError).details?.['option'], label).toBe('earlierIdsField');
+      expect((e as Error).message, label).toMatch(/earlierIdsField: column "old" is in no row of the rows/);
+    }
+    // With a schema field absent too: both problems in one error.
+    const noDob = rows.map(({ dob: _dob, ...rest }) => rest);
+    const both = await Register.build(SCHEMA, noDob, { idField: 'recordId', earlierIdsField: 'old' }).catch((x: unknown) => x);
+    expect(isKhopError(both, 'INVALID_OPTION')).toBe(true);
+    expect((both as KhopError).details?.['problems']).toEqual([expect.stringMatching(/"dob"/), expect.stringMatching(/earlierIdsField/)]);
+    // The column named: built, and a claim with an earlier ID finds its person.
+    const reg = await Register.build(SCHEMA, rows, { idField: 'recordId', earlierIdsField: 'old_ids', threads: 2 }, { minRows: 0, chunkRows: 500 });
+    const p = clean[5]!;
+    const v = reg.authenticate({ id: rows[5]!.old_ids, fullName: p['fullName'], dob: p['dob'], sex: p['sex'] });
+    expect([v.status, v.matchedBy, v.recordId]).toEqual(['VERIFIED', 'earlierId', p['recordId']]);
+    // A column that is there, empty in every row, is a column: built.
+    const empty = await Register.build(SCHEMA, rows.map((r) => ({ ...r, old: '' })), { idField: 'recordId', earlierIdsField: 'old' });
+    expect(empty.size).toBe(clean.length);
+    // A CSV file whose header lacks the column, read in pieces on the pool.
+    const path = join(dir, 'no-old.csv');
+    const cols = ['recordId', 'id', 'fullName', 'dob', 'sex', 'province', 'address', 'old_ids'];
+    const quote = (v: unknown): string => `"${String(v ?? '').replace(/"/g, '""')}"`;
+    await writeFile(path, [cols.join(','), ...rows.map((r) => cols.map((c) => quote(r[c])).join(','))].join('\n') + '\n');
+    const e = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', earlierIdsField: 'old', threads: 2 }, { csvMinBytes: 0 }).catch((x: unknown) => x);
+    expect(isKhopError(e, 'INVALID_OPTION')).toBe(true);
+    const fromCsv = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', earlierIdsField: 'old_ids', threads: 2 }, { csvMinBytes: 0 });
+    expect(fromCsv.size).toBe(clean.length);
+  });
+
   it('a pool slower than the calling thread: the calling thread ingests chunks ahead of their turn; the same register', async () => {
     const options: RegisterBuildOptions = { idField: 'recordId', earlierIdsField: 'old', threads: 2 };
     const alone = await Register.build(SCHEMA, rows, options, ALONE);
