@@ -806,6 +806,12 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       b.failure = packed;
       return;
     }
+    // Each text is a rope of the claims' strings, and a reader's cells are slices of the text
+    // it decoded (32 KiB at a time): until the rope is flattened it keeps those whole decoded
+    // texts alive. V8 flattens a rope on its first character read — here, rather than when the
+    // batch is sent or computed, one or more young-generation collections later (the calling
+    // thread of `khop authenticate --threads 2`, 1M claims: 185 → 124 MB promoted).
+    for (const t of packed.texts) if (t.length > 0) t.charCodeAt(0);
     b.packed = packed;
     b.claims = PACKED;
   }
