@@ -112,6 +112,13 @@ export function defineSchema(definition: Record<string, FieldSpec> | Schema): Sc
       details: { problems: ['schema is not an object'] },
     });
   }
+  // A Map's entries are not properties: it would read as a schema with no fields.
+  if (definition instanceof Map || definition instanceof Set) {
+    const what = definition instanceof Map ? 'a Map (pass Object.fromEntries(map))' : 'a Set';
+    throw new KhopError('INVALID_SCHEMA', `schema must be a plain object of fields, not ${what}`, {
+      details: { problems: [`schema is ${what}, not a plain object of fields`] },
+    });
+  }
   const fields: SchemaField[] = [];
   const columns = new Set<string>();
   const names = Object.keys(definition);

@@ -23,6 +23,7 @@
  * quantity with SQL; here it is exact on typed arrays.
  */
 import { KhopError } from '../errors.js';
+import { checkStore } from '../util/arg-check.js';
 import { NO_BLOCK, type BlockIndex } from './block-index.js';
 import { describeRule, ruleBlockCap, validateRules, type BlockingRule } from './blocking-rule.js';
 import { rowKeyText } from './blocking-keys.js';
@@ -103,6 +104,7 @@ interface Grouping {
 
 /** Count rules' blocks and pairs (see the file header). */
 export function analyzeBlocking(store: RecordStore, rules: readonly BlockingRule[], options?: AnalyzeBlockingOptions): BlockingAnalysis {
+  checkStore('analyzeBlocking', 'store', store);
   validateRules(rules, store);
   const maxBlockSize = options?.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const largest = options?.largest ?? DEFAULT_LARGEST_BLOCKS;

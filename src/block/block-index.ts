@@ -33,6 +33,7 @@
  * workers without copying.
  */
 import { KhopError } from '../errors.js';
+import { invalidArgument } from '../util/arg-check.js';
 import type { BlockingRule } from './blocking-rule.js';
 import { allocTriples, radixSort64, type KeyTriples } from './radix-sort.js';
 import type { BufferViewRef } from './record-store.js';
@@ -151,6 +152,7 @@ export class BlockIndex {
    * Rows should come in ascending order so that blocks list them ascending (the sort is stable).
    */
   static fromHashes(lo: Uint32Array, hi: Uint32Array, ids: Uint32Array, n: number, rowCount: number, options?: BlockIndexOptions): BlockIndex {
+    checkTriples('BlockIndex.fromHashes', lo, hi, ids);
     if (!Number.isInteger(n) || n < 0 || n > lo.length || n > hi.length || n > ids.length) {
       throw new KhopError('INVALID_ARGUMENT', 'BlockIndex.fromHashes: n must be an integer ≤ the arrays’ length');
     }
@@ -168,6 +170,14 @@ export class BlockIndex {
 
   /** Build from triples already sorted by (hi, lo) (see radixSort64). */
   static fromSorted(sorted: KeyTriples, n: number, rowCount: number, options?: BlockIndexOptions): BlockIndex {
+    if (sorted === null || typeof sorted !== 'object') throw invalidArgument('BlockIndex.fromSorted', 'sorted', 'key triples { hi, lo, ids } of Uint32Arrays', sorted);
+    checkTriples('BlockIndex.fromSorted', sorted.lo, sorted.hi, sorted.ids, 'sorted.');
+    if (!Number.isInteger(n) || n < 0 || n > sorted.lo.length || n > sorted.hi.length || n > sorted.ids.length) {
+      throw new KhopError('INVALID_ARGUMENT', 'BlockIndex.fromSorted: n must be an integer ≤ the arrays’ length');
+    }
+    if (!Number.isInteger(rowCount) || rowCount < 0 || rowCount > NO_BLOCK) {
+      throw new KhopError('INVALID_ARGUMENT', 'BlockIndex.fromSorted: rowCount must be an integer in 0..2^32 − 1');
+    }
     const sh = sorted.hi;
     const sl = sorted.lo;
     // Count distinct keys.
@@ -442,4 +452,11 @@ function buildDirectory(keys: Uint32Array, blocks: number, bits: number): Uint32
   }
   dir[size] = blocks;
   return dir;
+}
+
+/** Throw INVALID_ARGUMENT unless the three key arrays are Uint32Arrays (once per index built). */
+function checkTriples(fn: string, lo: unknown, hi: unknown, ids: unknown, prefix = ''): void {
+  for (const [name, a] of [['lo', lo], ['hi', hi], ['ids', ids]] as const) {
+    if (!(a instanceof Uint32Array)) throw invalidArgument(fn, prefix + name, 'a Uint32Array', a);
+  }
 }

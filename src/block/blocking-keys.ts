@@ -19,8 +19,9 @@
  * References: XXH64, Yann Collet (https://github.com/Cyan4973/xxHash), via src/hash.
  */
 import { KhopError } from '../errors.js';
+import { checkInteger, checkStore } from '../util/arg-check.js';
 import { KeyHasher } from '../hash/key-hasher.js';
-import { KEY_PART_SEPARATOR, validateRules, type BlockingRule, type KeyTransform } from './blocking-rule.js';
+import { KEY_PART_SEPARATOR, checkRuleShape, validateRules, type BlockingRule, type KeyTransform } from './blocking-rule.js';
 import type { CellValue, ColumnChunk, ColumnSpec, RecordStore } from './record-store.js';
 
 /** The hashed keys of one rule over one store. */
@@ -213,6 +214,7 @@ function viewsOf(store: RecordStore, parts: readonly CompiledPart[], k: number):
 
 /** Hash every row's key for `rule` (validated first; see RuleKeys for the output shape). */
 export function buildRuleKeys(store: RecordStore, rule: BlockingRule, options?: BuildKeysOptions): RuleKeys {
+  checkStore('buildRuleKeys', 'store', store);
   validateRules([rule], store);
   const seed = options?.seed ?? DEFAULT_KEY_SEED;
   const hasher = options?.hasher ?? new KeyHasher({ seed });
@@ -432,6 +434,9 @@ export function recordKeyBytes(rule: BlockingRule, columns: readonly ColumnSpec[
  * This is record data: show it only to someone allowed to see the records.
  */
 export function rowKeyText(store: RecordStore, rule: BlockingRule, row: number): string | null {
+  checkStore('rowKeyText', 'store', store);
+  checkRuleShape('rowKeyText', 'rule', rule);
+  checkInteger('rowKeyText', 'row', row, 0, Math.max(0, store.rowCount - 1));
   const bytes = rowKeyBytes(store, rule, row);
   if (bytes === null) return null;
   const text = new TextDecoder().decode(bytes);

@@ -27,6 +27,7 @@
  * values' distribution, and it stops pairing exactly where its key stops being evidence.
  */
 import { KhopError } from '../errors.js';
+import { checkArray, checkString, invalidArgument } from '../util/arg-check.js';
 import type { ColumnSpec, ColumnType, RecordStore } from './record-store.js';
 
 /** How a key part is derived from its column. */
@@ -83,6 +84,7 @@ function acceptedTypes(t: KeyTransform): readonly ColumnType[] {
 
 /** Printable form, e.g. `first(name.given,3) & year(dob)`, `family & city (blocks ≤ 20 rows)`. */
 export function describeRule(rule: BlockingRule): string {
+  checkRuleShape('describeRule', 'rule', rule);
   const parts = rule.parts
     .map((p) => {
       const t = p.transform ?? 'exact';
@@ -99,10 +101,33 @@ export function describeRule(rule: BlockingRule): string {
  * if there is any, ONE KhopError('INVALID_OPTION') is thrown with `details.problems: string[]`.
  */
 export function validateRules(rules: readonly BlockingRule[], schema: RecordStore | readonly ColumnSpec[]): void {
-  const problems = ruleProblems(rules, Array.isArray(schema) ? (schema as readonly ColumnSpec[]) : (schema as RecordStore).columns);
+  const problems = ruleProblems(rules, columnsOf('validateRules', schema));
   if (problems.length > 0) {
     throw new KhopError('INVALID_OPTION', `invalid blocking rules: ${problems.join('; ')}`, { details: { problems } });
   }
+}
+
+/** The column specs of a store or a column-spec array; INVALID_ARGUMENT for anything else. */
+function columnsOf(fn: string, schema: unknown): readonly ColumnSpec[] {
+  const columns = Array.isArray(schema) ? schema : schema !== null && typeof schema === 'object' ? (schema as { columns?: unknown }).columns : undefined;
+  if (!Array.isArray(columns) || !columns.every((c) => c !== null && typeof c === 'object')) {
+    throw invalidArgument(fn, 'schema', 'a RecordStore or an array of column specs', schema);
+  }
+  return columns as readonly ColumnSpec[];
+}
+
+/**
+ * Throw INVALID_ARGUMENT unless `rule` has the shape its printers read: an object whose `parts`
+ * is an array of objects (what the parts hold is validateRules' business).
+ */
+export function checkRuleShape(fn: string, param: string, rule: unknown): void {
+  const expected = 'a blocking rule { name, parts: [{ column, transform?, n? }], maxBlockSize? }';
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) throw invalidArgument(fn, param, expected, rule);
+  const parts = (rule as { parts?: unknown }).parts;
+  if (!Array.isArray(parts)) throw invalidArgument(fn, `${param}.parts`, 'an array of key parts', parts);
+  parts.forEach((p: unknown, i) => {
+    if (p === null || typeof p !== 'object') throw invalidArgument(fn, `${param}.parts[${i}]`, 'a key part { column, transform?, n? }', p);
+  });
 }
 
 /** The problems `validateRules` would report (empty when the rules are fine). */
@@ -177,6 +202,8 @@ export function ruleProblems(rules: readonly BlockingRule[], columns: readonly C
 
 /** JSON text of rules (canonical property order; `transform` always present). */
 export function rulesToJSON(rules: readonly BlockingRule[]): string {
+  checkArray('rulesToJSON', 'rules', rules, 'an array of blocking rules');
+  rules.forEach((r, i) => checkRuleShape('rulesToJSON', `rules[${i}]`, r));
   return JSON.stringify(
     rules.map((r) => ({
       name: r.name,
@@ -191,6 +218,8 @@ export function rulesToJSON(rules: readonly BlockingRule[]): string {
  * every problem, or for text that is not JSON).
  */
 export function rulesFromJSON(text: string, schema: RecordStore | readonly ColumnSpec[]): BlockingRule[] {
+  checkString('rulesFromJSON', 'text', text);
+  columnsOf('rulesFromJSON', schema);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,6 +7,7 @@
  * buildBlockIndexParallel / buildBlockIndexesParallel in src/pool/parallel-index.ts.
  */
 import { KeyHasher } from '../hash/key-hasher.js';
+import { checkStore, invalidArgument } from '../util/arg-check.js';
 import { BlockIndex, type BlockIndexOptions } from './block-index.js';
 import { validateRules, type BlockingRule } from './blocking-rule.js';
 import { buildRuleKeys, DEFAULT_KEY_SEED } from './blocking-keys.js';
@@ -22,6 +23,8 @@ export interface BuildBlockIndexOptions {
 
 /** Index one rule over a store. */
 export function buildBlockIndex(store: RecordStore, rule: BlockingRule, options?: BuildBlockIndexOptions, hasher?: KeyHasher): BlockIndex {
+  checkStore('buildBlockIndex', 'store', store);
+  if (hasher !== undefined && !(hasher instanceof KeyHasher)) throw invalidArgument('buildBlockIndex', 'hasher', 'undefined or a KeyHasher', hasher);
   const seed = options?.seed ?? DEFAULT_KEY_SEED;
   const keys = buildRuleKeys(store, rule, { seed, hasher: hasher ?? new KeyHasher({ seed }) });
   const opts: BlockIndexOptions = { rule, seed };
@@ -32,6 +35,7 @@ export function buildBlockIndex(store: RecordStore, rule: BlockingRule, options?
 
 /** Index every rule (validated together first: one error lists every problem). */
 export function buildBlockIndexes(store: RecordStore, rules: readonly BlockingRule[], options?: BuildBlockIndexOptions): BlockIndex[] {
+  checkStore('buildBlockIndexes', 'store', store);
   validateRules(rules, store);
   const hasher = new KeyHasher({ seed: options?.seed ?? DEFAULT_KEY_SEED });
   return rules.map((r) => buildBlockIndex(store, r, options, hasher));

@@ -16,6 +16,7 @@
  * re-allocated on the first growth). Pools are grouped so no section exceeds 2^32 elements.
  */
 import { KhopError, isKhopError } from '../errors.js';
+import { checkArray, checkStore, checkString, invalidArgument } from '../util/arg-check.js';
 import { readSnapshot, writeSnapshot, type ReadSnapshotOptions, type Snapshot, type SnapshotArray, type SnapshotSectionInput, type WriteSnapshotOptions } from '../io/snapshot.js';
 import { BlockIndex } from './block-index.js';
 import type { BlockingRule } from './blocking-rule.js';
@@ -55,6 +56,12 @@ export interface IndexSnapshot {
 
 /** Save a store (or null) and indexes, with caller metadata, atomically. */
 export async function saveIndexSnapshot(path: string, store: RecordStore | null, indexes: readonly BlockIndex[], meta?: unknown, options?: WriteSnapshotOptions): Promise<void> {
+  checkString('saveIndexSnapshot', 'path', path);
+  if (store !== null) checkStore('saveIndexSnapshot', 'store', store);
+  checkArray('saveIndexSnapshot', 'indexes', indexes, 'an array of BlockIndex');
+  indexes.forEach((ix, i) => {
+    if (!(ix instanceof BlockIndex)) throw invalidArgument('saveIndexSnapshot', `indexes[${i}]`, 'a BlockIndex', ix);
+  });
   const sections: SnapshotSectionInput[] = [];
   let storeMeta: StoreMeta | null = null;
   if (store !== null) {
@@ -116,6 +123,7 @@ export async function saveIndexSnapshot(path: string, store: RecordStore | null,
 
 /** Load what saveIndexSnapshot wrote (shared memory by default). */
 export async function loadIndexSnapshot(path: string, options?: ReadSnapshotOptions): Promise<IndexSnapshot> {
+  checkString('loadIndexSnapshot', 'path', path);
   const snap = await readSnapshot(path, options);
   const m = snap.meta as FileMeta;
   if (m === null || typeof m !== 'object' || m.format !== FORMAT) {

@@ -11,6 +11,7 @@
  * Comparators read `units(row)[i]` for `start(row) ≤ i < end(row)`; two values are equal iff
  * their unit sequences are equal (same encoding on both sides).
  */
+import { invalidArgument } from '../util/arg-check.js';
 export type CodeUnits = Uint8Array | Uint16Array;
 
 export interface TextColumnReader {
@@ -34,8 +35,14 @@ export class StringColumn implements TextColumnReader {
   private readonly nulls: Uint8Array;
 
   constructor(values: ReadonlyArray<string | null | undefined>) {
+    if (!Array.isArray(values)) throw invalidArgument('StringColumn', 'values', 'an array of strings, nulls or undefined', values);
     let total = 0;
-    for (const v of values) total += v == null ? 0 : v.length;
+    for (let i = 0; i < values.length; i++) {
+      const v: unknown = values[i];
+      if (v == null) continue;
+      if (typeof v !== 'string') throw invalidArgument('StringColumn', `values[${i}]`, 'a string, null or undefined', v);
+      total += v.length;
+    }
     this.pool = new Uint16Array(total);
     this.offsets = new Uint32Array(values.length + 1);
     this.nulls = new Uint8Array(values.length);

@@ -13,7 +13,7 @@
  */
 import { KhopError } from '../errors.js';
 import { dedupe, DEFAULT_MATCH_OPTIONS, type MatchOptions } from '../pipeline/match.js';
-import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
+import { probabilityOfWeight, weightOfProbability } from '../score/probability.js';
 import { renderReport } from '../report/render-report.js';
 import {
   COMMON_OPTIONS_HELP,
@@ -141,7 +141,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     if (blocking.rules !== undefined) options.blocking = blocking.rules;
     options.maxBlockSize = blocking.maxBlockSize;
     if (choice.idField !== undefined) options.idField = choice.idField;
-    if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
+    if (reportPath !== undefined) options.pairFloor = probabilityOfWeight(weightOfProbability(threshold) - REPORT_FLOOR_BITS);
     const result = await dedupe(input.rows(choice.idField), options).catch(async (e: unknown) => {
       // Too few usable records: said over the file's rows, its rejected rows written (D35).
       throw await tooFewRecordsFailure(e, [{ input, idField: choice.idField }], rejectedOption, () => defaultRejectedPath(out, input.path, ctx.resolvePath));

@@ -12,7 +12,7 @@
  */
 import { KhopError } from '../errors.js';
 import { link, DEFAULT_MATCH_OPTIONS, type MatchOptions } from '../pipeline/match.js';
-import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
+import { probabilityOfWeight, weightOfProbability } from '../score/probability.js';
 import { renderReport } from '../report/render-report.js';
 import {
   COMMON_OPTIONS_HELP,
@@ -170,7 +170,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (blocking.rules !== undefined) options.blocking = blocking.rules;
     options.maxBlockSize = blocking.maxBlockSize;
     if (leftId !== undefined) options.idField = leftId;
-    if (reportPath !== undefined) options.pairFloor = matchProbabilityFromWeight(matchWeightFromProbability(threshold) - REPORT_FLOOR_BITS);
+    if (reportPath !== undefined) options.pairFloor = probabilityOfWeight(weightOfProbability(threshold) - REPORT_FLOOR_BITS);
     const rightInput = right;
     const result = await link(left.rows(leftId), renameRows(right.rows(rightMap.idField), rightMap, leftId), options).catch(async (e: unknown) => {
       // Too few usable records: said over both files' rows, their rejected rows written (D35).

@@ -30,7 +30,7 @@
  * the smaller cluster's pairs, so the whole is O(pairs · log rows) at worst.
  */
 import { KhopError } from '../errors.js';
-import { matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
+import { probabilityOfWeight, weightOfProbability } from '../score/probability.js';
 import { UnionFind } from './union-find.js';
 
 /** Options of {@link clusterPairs}. */
@@ -314,7 +314,7 @@ class Linkage {
     count: number,
     floor: number,
   ) {
-    const floorWeight = floor <= 0 ? -Infinity : matchWeightFromProbability(floor);
+    const floorWeight = floor <= 0 ? -Infinity : weightOfProbability(floor);
     const start = new Uint32Array(n + 1);
     let m = 0;
     for (let i = 0; i < count; i++) {
@@ -356,7 +356,7 @@ class Linkage {
         const j = pairs[e]!;
         const y = left[j] === x ? right[j]! : left[j]!;
         if (uf.find(y) === big) {
-          const p = matchProbabilityFromWeight(weights[j]!);
+          const p = probabilityOfWeight(weights[j]!);
           sum += p;
           if (p >= least) reaching++;
           k++;

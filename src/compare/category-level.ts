@@ -42,6 +42,7 @@
  * (and, for two codes whose values differ in length by at most one, a byte of the spelling memo).
  */
 import { KhopError } from '../errors.js';
+import { invalidArgument } from '../util/arg-check.js';
 import { VN_PROVINCES_34, VN_PROVINCES_63 } from '../data/vn-provinces.js';
 import { defineLevels } from './levels.js';
 import { EditShape, editShape } from './identifier-level.js';
@@ -103,6 +104,7 @@ export class CategorySpelling {
 
   /** `dictionary[code]` = the value's text (entry 0, the missing code's slot, is never read). */
   constructor(dictionary: ReadonlyArray<string | null>) {
+    if (!Array.isArray(dictionary)) throw invalidArgument('CategorySpelling', 'dictionary', 'an array of strings or nulls', dictionary);
     this.units = dictionary.map((v, code) => {
       if (code === 0 || v === null || v === undefined) return null;
       if (typeof v !== 'string') throw new KhopError('INVALID_ARGUMENT', 'CategorySpelling: dictionary entries must be strings or null');
@@ -160,6 +162,23 @@ export class CategorySpelling {
  * not a non-negative int32 (not a dictionary code).
  */
 export function compareCategories(a: number, b: number, eq?: CategoryEquivalence, spelling?: CategorySpelling): CategoryLevel {
+  if (typeof a !== 'number') throw invalidArgument('compareCategories', 'a', 'a category code (non-negative int32)', a);
+  if (typeof b !== 'number') throw invalidArgument('compareCategories', 'b', 'a category code (non-negative int32)', b);
+  if (eq !== undefined && (eq === null || typeof eq !== 'object' || !(eq.classOf instanceof Int32Array))) {
+    throw invalidArgument('compareCategories', 'eq', 'undefined or a CategoryEquivalence ({ classOf: Int32Array })', eq);
+  }
+  if (spelling !== undefined && !(spelling instanceof CategorySpelling)) {
+    throw invalidArgument('compareCategories', 'spelling', 'undefined or a CategorySpelling', spelling);
+  }
+  return compareCategoryCodes(a, b, eq, spelling);
+}
+
+/**
+ * {@link compareCategories} without the type tests of its arguments — the per-pair kernel of
+ * src/pipeline/comparisons.ts (codes from an int32 store column, `eq` and `spelling` built by
+ * the plan). A number that is not a non-negative int32 still throws INVALID_ARGUMENT.
+ */
+export function compareCategoryCodes(a: number, b: number, eq?: CategoryEquivalence, spelling?: CategorySpelling): CategoryLevel {
   // (x | 0) !== x is true for fractions, NaN and values outside int32.
   if ((a | 0) !== a || (b | 0) !== b || a < 0 || b < 0) {
     throw new KhopError('INVALID_ARGUMENT', 'compareCategories: codes must be non-negative int32 dictionary codes (0 = missing)');
@@ -339,6 +358,7 @@ export function relateProvinces(a: ProvinceIdentity, b: ProvinceIdentity): 'same
  * `null` entries, get −1. Throws KhopError INVALID_ARGUMENT for a non-string, non-null entry.
  */
 export function buildProvinceEquivalence(dictionary: ReadonlyArray<string | null>): CategoryEquivalence {
+  if (!Array.isArray(dictionary)) throw invalidArgument('buildProvinceEquivalence', 'dictionary', 'an array of strings or nulls', dictionary);
   const n = dictionary.length;
   const classOf = new Int32Array(n).fill(-1);
   const sameOf = new Int32Array(n).fill(-1);

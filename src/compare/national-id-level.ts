@@ -30,6 +30,7 @@ import { defineLevels } from './levels.js';
 import { EditShape, editShape } from './identifier-level.js';
 import { spanEquals } from './spans.js';
 import { assertString, unitsA, unitsB } from './string-units.js';
+import { checkInteger, invalidArgument } from '../util/arg-check.js';
 
 /** Level codes of {@link compareNationalIds}. */
 export const NationalIdLevel = {
@@ -71,8 +72,30 @@ function zerosThen(lu: CodeUnits, ls0: number, ll: number, su: CodeUnits, ss: nu
   return spanEquals(su, ss, ss + sl, lu, ls0 + k, ls0 + ll);
 }
 
-/** National-ID level of two digit spans (an empty span is a missing value). */
+/**
+ * National-ID level of two digit spans (an empty span is a missing value): `au[as..ae)` and
+ * `bu[bs..be)`, code units in a Uint8Array or Uint16Array. Throws KhopError INVALID_ARGUMENT
+ * for arrays of another kind or bounds that are not integers with 0 ≤ start ≤ end ≤ length.
+ *
+ * The public entry: it checks the arguments, then calls {@link compareNationalIdSpans}, which
+ * the comparison loops and the register call directly (their spans come from the store).
+ */
 export function compareNationalIds(au: CodeUnits, as: number, ae: number, bu: CodeUnits, bs: number, be: number): NationalIdLevel {
+  checkSpan('a', au, as, ae);
+  checkSpan('b', bu, bs, be);
+  return compareNationalIdSpans(au, as, ae, bu, bs, be);
+}
+
+function checkSpan(side: 'a' | 'b', u: unknown, s: unknown, e: unknown): void {
+  if (!(u instanceof Uint8Array) && !(u instanceof Uint16Array)) {
+    throw invalidArgument('compareNationalIds', `${side}u`, 'a Uint8Array or Uint16Array of code units', u);
+  }
+  checkInteger('compareNationalIds', `${side}s`, s, 0, u.length);
+  checkInteger('compareNationalIds', `${side}e`, e, s as number, u.length);
+}
+
+/** {@link compareNationalIds} without the argument checks: the per-pair kernel. */
+export function compareNationalIdSpans(au: CodeUnits, as: number, ae: number, bu: CodeUnits, bs: number, be: number): NationalIdLevel {
   const la = ae - as;
   const lb = be - bs;
   if (la === 0 || lb === 0) return NationalIdLevel.MISSING;
@@ -122,12 +145,12 @@ export function equalLengthIdsDifferInThreeOrMore(wa: Int32Array, ia: number, wb
 /** National-ID level of row `ra` of `a` and row `rb` of `b` (null or empty = missing). */
 export function compareNationalIdRows(a: TextColumnReader, ra: number, b: TextColumnReader, rb: number): NationalIdLevel {
   if (a.isNull(ra) || b.isNull(rb)) return NationalIdLevel.MISSING;
-  return compareNationalIds(a.units(ra), a.start(ra), a.end(ra), b.units(rb), b.start(rb), b.end(rb));
+  return compareNationalIdSpans(a.units(ra), a.start(ra), a.end(ra), b.units(rb), b.start(rb), b.end(rb));
 }
 
 /** National-ID level of two digit strings (empty = missing). Throws INVALID_ARGUMENT for a non-string. */
 export function compareNationalIdStrings(a: string, b: string): NationalIdLevel {
   assertString('compareNationalIdStrings', 'a', a);
   assertString('compareNationalIdStrings', 'b', b);
-  return compareNationalIds(unitsA(a), 0, a.length, unitsB(b), 0, b.length);
+  return compareNationalIdSpans(unitsA(a), 0, a.length, unitsB(b), 0, b.length);
 }

@@ -65,6 +65,7 @@ import { defineLevels } from './levels.js';
 import type { ComparisonLevel } from './levels.js';
 import { SPACE, containsTokens, countTokens, spanEquals, tokenEnd, tokenStart } from './spans.js';
 import { NAME_INDEX_STRIDE, VALUE_HAS_INITIAL, VALUE_ONE_TOKEN, type PersonNameIndex } from './person-name-index.js';
+import { checkInteger, invalidArgument } from '../util/arg-check.js';
 
 /** The columns of one side of a person-name comparison (row `r` of each is one person). */
 export interface NameColumns {
@@ -428,6 +429,34 @@ function givenLevel(): GivenNameLevel {
  * Allocation-free; non-re-entrant (module-level scratch).
  */
 export function comparePersonName(a: NameColumns, ra: number, b: NameColumns, rb: number, out: Uint8Array, outPos: number): void {
+  checkNameColumns('a', a);
+  checkInteger('comparePersonName', 'ra', ra);
+  checkNameColumns('b', b);
+  checkInteger('comparePersonName', 'rb', rb);
+  if (!(out instanceof Uint8Array)) throw invalidArgument('comparePersonName', 'out', 'a Uint8Array', out);
+  checkInteger('comparePersonName', 'outPos', outPos, 0, out.length - 3);
+  comparePersonNameRows(a, ra, b, rb, out, outPos);
+}
+
+const NAME_COLUMN_KEYS = ['norm', 'fold', 'family', 'middle', 'given', 'familyKey', 'middleKey', 'givenKey'] as const;
+
+/** Throw INVALID_ARGUMENT unless `c` is an object whose eight name columns are text column readers. */
+function checkNameColumns(side: 'a' | 'b', c: unknown): void {
+  const expected = 'NameColumns (an object of eight text column readers: norm, fold, family, middle, given and their keys)';
+  if (c === null || typeof c !== 'object') throw invalidArgument('comparePersonName', side, expected, c);
+  for (const k of NAME_COLUMN_KEYS) {
+    const r = (c as Record<string, unknown>)[k];
+    if (r === null || typeof r !== 'object' || typeof (r as { units?: unknown }).units !== 'function') {
+      throw invalidArgument('comparePersonName', `${side}.${k}`, 'a text column reader (e.g. a StringColumn)', r);
+    }
+  }
+}
+
+/**
+ * {@link comparePersonName} without the argument checks: the per-pair kernel of
+ * src/pipeline/comparisons.ts.
+ */
+export function comparePersonNameRows(a: NameColumns, ra: number, b: NameColumns, rb: number, out: Uint8Array, outPos: number): void {
   const x = a.index;
   if (x !== undefined && x === b.index && ra < x.rowCount && rb < x.rowCount) {
     const packed = personNameLevelsIndexed(x, ra, rb);

@@ -7,6 +7,7 @@
  * nation's records.
  */
 import { KhopError } from '../errors.js';
+import { invalidArgument } from '../util/arg-check.js';
 
 /** Labels renumbered 0..count−1 in increasing order of the original value. */
 export interface DenseLabels {
@@ -22,6 +23,13 @@ export interface DenseLabels {
  * Renumber `labels` densely. Every label must be a finite number (KhopError INVALID_ARGUMENT
  * naming `name` otherwise).
  */
+/** Throw INVALID_ARGUMENT unless `labels` is an array or a typed array (of labels). */
+export function checkLabels(fn: string, name: string, labels: unknown): void {
+  if (!Array.isArray(labels) && !(ArrayBuffer.isView(labels) && !(labels instanceof DataView))) {
+    throw invalidArgument(fn, name, 'an array of finite numbers', labels);
+  }
+}
+
 export function denseLabels(labels: ArrayLike<number>, name: string): DenseLabels {
   const n = labels.length;
   const values = new Float64Array(n);

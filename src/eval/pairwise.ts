@@ -26,7 +26,8 @@
  * Labels are any finite numbers; records with equal labels are in the same cluster.
  */
 import { KhopError } from '../errors.js';
-import { countingSortBy, denseLabels, pairsOf } from './labels.js';
+import { invalidArgument } from '../util/arg-check.js';
+import { checkLabels, countingSortBy, denseLabels, pairsOf } from './labels.js';
 
 /** Candidate or matched pairs as two parallel arrays of record indices. */
 export interface PairList {
@@ -104,7 +105,9 @@ interface Grouping {
   predCount: number;
 }
 
-function group(truthLabels: ArrayLike<number>, predLabels: ArrayLike<number>): Grouping {
+function group(fn: string, truthLabels: ArrayLike<number>, predLabels: ArrayLike<number>): Grouping {
+  checkLabels(fn, 'input.truth', truthLabels);
+  checkLabels(fn, 'input.predictedClusters', predLabels);
   if (predLabels.length !== truthLabels.length) {
     throw new KhopError('INVALID_ARGUMENT', 'predictedClusters and truth must have the same length');
   }
@@ -135,7 +138,7 @@ export function pairwiseMetrics(input: PairwiseInput): PairwiseMetrics {
   let predicted = 0;
   let truthPairs = 0;
   if (hasClusters) {
-    const g = group(input.truth, input.predictedClusters as ArrayLike<number>);
+    const g = group('pairwiseMetrics', input.truth, input.predictedClusters as ArrayLike<number>);
     for (let k = 0; k < g.truthCount; k++) truthPairs += pairsOf(g.truthSizes[k]);
     const { order, pred, truth } = g;
     const n = order.length;
@@ -161,6 +164,7 @@ export function pairwiseMetrics(input: PairwiseInput): PairwiseMetrics {
     predicted += pairsOf(runPred);
     tp += pairsOf(runBoth);
   } else {
+    checkLabels('pairwiseMetrics', 'input.truth', input.truth);
     const t = denseLabels(input.truth, 'truth');
     for (let k = 0; k < t.count; k++) truthPairs += pairsOf(t.sizes[k]);
     const r = countPairs(input.predictedPairs as PairList, t.ids);
@@ -185,6 +189,7 @@ export function pairwiseMetrics(input: PairwiseInput): PairwiseMetrics {
 
 /** Distinct pairs and how many join records of the same truth cluster. */
 function countPairs(pairs: PairList, truth: Uint32Array): { distinct: number; tp: number } {
+  if (pairs === null || typeof pairs !== 'object') throw invalidArgument('pairwiseMetrics', 'input.predictedPairs', 'an object { left, right } of Uint32Arrays', pairs);
   const { left, right } = pairs;
   if (!(left instanceof Uint32Array) || !(right instanceof Uint32Array) || left.length !== right.length) {
     throw new KhopError('INVALID_ARGUMENT', 'predictedPairs.left and .right must be Uint32Arrays of the same length');
@@ -228,7 +233,7 @@ export function clusterMetrics(input: ClusterInput): ClusterMetrics {
   if (input === null || typeof input !== 'object') throw new KhopError('INVALID_ARGUMENT', 'clusterMetrics: input must be an object');
   const ignoreSingletons = input.ignoreSingletons ?? false;
   if (typeof ignoreSingletons !== 'boolean') throw new KhopError('INVALID_OPTION', 'ignoreSingletons must be a boolean');
-  const g = group(input.truth, input.predictedClusters);
+  const g = group('clusterMetrics', input.truth, input.predictedClusters);
   const minSize = ignoreSingletons ? 2 : 1;
   let truthClusters = 0;
   for (let k = 0; k < g.truthCount; k++) if (g.truthSizes[k] >= minSize) truthClusters++;

@@ -68,6 +68,7 @@ export function verdictConfusion(
     if (typeof expected[i] !== 'string') throw new KhopError('INVALID_ARGUMENT', `expected[${i}] must be a string`);
     if (typeof actual[i] !== 'string') throw new KhopError('INVALID_ARGUMENT', `actual[${i}] must be a string`);
   }
+  if (options === null || typeof options !== 'object') throw new KhopError('INVALID_OPTION', 'verdictConfusion: options must be an object');
   let labels: string[];
   if (options.labels !== undefined) {
     if (!Array.isArray(options.labels) || options.labels.some((l) => typeof l !== 'string') || new Set(options.labels).size !== options.labels.length) {

@@ -119,6 +119,9 @@ export class KeyHasher {
   private outLen = 0;
 
   constructor(options: KeyHasherOptions = {}) {
+    if (options === null || typeof options !== 'object' || options instanceof Map) {
+      throw new KhopError('INVALID_OPTION', 'KeyHasher: options must be an object of options', { details: { problems: ['options is not an object of options'] } });
+    }
     const seed = options.seed ?? DEFAULT_KEY_HASHER_SEED;
     const batchBytes = options.batchBytes ?? DEFAULT_KEY_HASHER_BATCH_BYTES;
     const batchKeys = options.batchKeys ?? DEFAULT_KEY_HASHER_BATCH_KEYS;

@@ -71,6 +71,9 @@ export interface ProgressReporter {
  *   progress.end();
  */
 export function createProgressReporter(options: ProgressReporterOptions = {}): ProgressReporter {
+  if (options === null || typeof options !== 'object' || options instanceof Map) {
+    throw new KhopError('INVALID_OPTION', 'createProgressReporter: options must be an object of options', { details: { problems: ['options is not an object of options'] } });
+  }
   const problems: string[] = [];
   const stream: ProgressStream = options.stream ?? process.stderr;
   if (typeof stream !== 'object' || stream === null || typeof stream.write !== 'function') {

@@ -42,6 +42,7 @@ import { basename, dirname, join } from 'node:path';
 import { Packr, Unpackr } from 'msgpackr';
 import xxhash, { type XXHashAPI } from 'xxhash-wasm';
 import { KhopError } from '../errors.js';
+import { checkObject, checkString } from '../util/arg-check.js';
 
 /** The 8 bytes every snapshot starts with. */
 export const SNAPSHOT_MAGIC = 'KHOP\0SNP';
@@ -196,6 +197,8 @@ async function snapshotDestination(path: string): Promise<{ target: string; mode
  * Rejects with INVALID_ARGUMENT for bad input, IO_ERROR when the file system fails.
  */
 export async function writeSnapshot(requested: string, content: SnapshotContent, options?: WriteSnapshotOptions): Promise<void> {
+  checkString('writeSnapshot', 'path', requested);
+  checkObject('writeSnapshot', 'content', content, 'an object { meta, sections }');
   const { target: path, mode, owner } = await snapshotDestination(requested);
   const doSync = options?.fsync ?? true;
   const problems: string[] = [];
@@ -350,6 +353,7 @@ function corrupt(what: string, details?: Record<string, unknown>): KhopError {
  * SNAPSHOT_CORRUPT (see the file header) or IO_ERROR.
  */
 export async function readSnapshot(path: string, options?: ReadSnapshotOptions): Promise<Snapshot> {
+  checkString('readSnapshot', 'path', path);
   const shared = options?.shared ?? true;
   const verify = options?.verify ?? true;
   let fh: FileHandle;

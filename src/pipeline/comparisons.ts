@@ -35,11 +35,11 @@
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import type { TextColumnReader } from '../block/text-column.js';
 import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
-import { NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNationalIds, equalLengthIdsDifferInThreeOrMore } from '../compare/national-id-level.js';
-import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonName, personNameLevelsIndexed, type NameColumns } from '../compare/person-name.js';
+import { NATIONAL_ID_LEVELS, NationalIdLevel, compareNationalIdRows, compareNationalIdSpans, equalLengthIdsDifferInThreeOrMore } from '../compare/national-id-level.js';
+import { FAMILY_NAME_LEVELS, GIVEN_NAME_LEVELS, MIDDLE_NAME_LEVELS, comparePersonNameRows, personNameLevelsIndexed, type NameColumns } from '../compare/person-name.js';
 import { DATE_LEVELS, compareDates, compareTypedDates } from '../compare/date-level.js';
-import { SEX_LEVELS, compareSex } from '../compare/sex-level.js';
-import { CATEGORY_LEVELS, CategorySpelling, compareCategories, buildProvinceEquivalence, mostlyProvinceNames, type CategoryEquivalence } from '../compare/category-level.js';
+import { SEX_LEVELS, compareSexCodes } from '../compare/sex-level.js';
+import { CATEGORY_LEVELS, CategorySpelling, compareCategoryCodes, buildProvinceEquivalence, mostlyProvinceNames, type CategoryEquivalence } from '../compare/category-level.js';
 import { TEXT_OVERLAP_LEVELS, compareTextOverlap, compareTextOverlapIndexed } from '../compare/text-overlap.js';
 import { buildTokenSetIndex, type TokenSetIndex } from '../compare/token-set-index.js';
 import { IDENTIFIER_LEVELS, compareIdentifierRows } from '../compare/identifier-level.js';
@@ -458,7 +458,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
                 const lb = rb < nb ? fb[ib]! : FIXED_TEXT_FALLBACK;
                 if (la === FIXED_TEXT_FALLBACK || lb === FIXED_TEXT_FALLBACK) c[o + p - s] = compareNationalIdRows(ca, ra, cb, rb);
                 else if (la === lb && wa !== null && wb !== null && equalLengthIdsDifferInThreeOrMore(wa, ia >>> 2, wb, ib >>> 2)) c[o + p - s] = NationalIdLevel.ELSE;
-                else c[o + p - s] = compareNationalIds(fa, ia + 1, ia + 1 + la, fb, ib + 1, ib + 1 + lb);
+                else c[o + p - s] = compareNationalIdSpans(fa, ia + 1, ia + 1 + la, fb, ib + 1, ib + 1 + lb);
               }
             }
           },
@@ -510,7 +510,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             for (let b0 = s; b0 < e; b0 += PAIR_BLOCK) {
               const b1 = e - b0 > PAIR_BLOCK ? b0 + PAIR_BLOCK : e;
               touch[0] = touchUint8(da, db, L, R, b0, b1);
-              for (let p = b0; p < b1; p++) c[o + p - s] = compareSex(da[L[p]!]!, db[R[p]!]!);
+              for (let p = b0; p < b1; p++) c[o + p - s] = compareSexCodes(da[L[p]!]!, db[R[p]!]!);
             }
           },
         });
@@ -543,7 +543,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
             const da = a.int32(col);
             const db = b.int32(col);
             const c = out[k]!;
-            for (let p = s; p < e; p++) c[o + p - s] = compareCategories(da[L[p]!]!, db[R[p]!]!, eq, spelling);
+            for (let p = s; p < e; p++) c[o + p - s] = compareCategoryCodes(da[L[p]!]!, db[R[p]!]!, eq, spelling);
           },
         });
         break;
@@ -652,7 +652,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
                 if (cm !== undefined) cm[i] = (v >>> 4) & 15;
                 cg[i] = v >>> 8;
               } else {
-                comparePersonName(na, ra, nb, rb, scratch, 0);
+                comparePersonNameRows(na, ra, nb, rb, scratch, 0);
                 cf[i] = scratch[0]!;
                 if (cm !== undefined) cm[i] = scratch[1]!;
                 cg[i] = scratch[2]!;
@@ -662,7 +662,7 @@ export function planComparisons(schema: Schema, groups: readonly NameGroup[], op
           return;
         }
         for (let p = s; p < e; p++) {
-          comparePersonName(na, L[p]!, nb, R[p]!, scratch, 0);
+          comparePersonNameRows(na, L[p]!, nb, R[p]!, scratch, 0);
           const i = o + p - s;
           cf[i] = scratch[0]!;
           if (cm !== undefined) cm[i] = scratch[1]!;

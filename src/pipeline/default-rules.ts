@@ -100,6 +100,7 @@
  * a head shared by more than maxBlockSize records is a skipped block).
  */
 import { KhopError } from '../errors.js';
+import { checkArray, invalidArgument } from '../util/arg-check.js';
 import type { BlockingRule, KeyPart } from '../block/blocking-rule.js';
 import type { Schema } from '../schema.js';
 import { storeColumnsFor, type NameGroup } from './prepare.js';
@@ -162,6 +163,10 @@ export const DEFAULT_IDENTIFIER_PREFIX = 8;
 export const NAME_PART_MAX_BLOCK_SIZE = 20;
 
 export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[]): BlockingRule[] {
+  if (schema === null || typeof schema !== 'object' || !Array.isArray((schema as { fields?: unknown }).fields)) {
+    throw invalidArgument('defaultBlockingRules', 'schema', 'a Schema (from defineSchema)', schema);
+  }
+  checkArray('defaultBlockingRules', 'groups', groups, 'an array of name groups');
   const rules: BlockingRule[] = [];
   for (const f of schema.fields) {
     if (f.kind === 'nationalId' || f.kind === 'identifier') rules.push({ name: f.name, parts: [{ column: `${f.name}.id` }] });

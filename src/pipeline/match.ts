@@ -55,7 +55,7 @@ import { FellegiSunterModel, type Explanation } from '../score/fellegi-sunter.js
 import { unknownKeys } from '../util/option-keys.js';
 import type { ComparisonSpec } from '../score/comparison-spec.js';
 import { EM_OPTION_KEYS, resolveEmOptions, type EmOptions } from '../score/expectation-maximisation.js';
-import { leastWeightReaching, matchProbabilityFromWeight, matchWeightFromProbability } from '../score/probability.js';
+import { leastWeightReaching, probabilityOfWeight, weightOfProbability } from '../score/probability.js';
 import { clusterPairs, clusterSizeHistogram, type ClusterConflicts, type ClusterSizeCount } from '../cluster/clusters.js';
 import { NationalIdLevel } from '../compare/national-id-level.js';
 import { estimateMemory } from './estimate-memory.js';
@@ -529,7 +529,7 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
   // The average-linkage guard's evidence: pairs down to its floor (never above the threshold)
   // are kept through clustering, then the ones below the pair floor are dropped.
   const evidenceFloor = Math.min(v.threshold, AVERAGE_LINKAGE_EVIDENCE_FLOOR);
-  const keptFloorWeight = v.linkage === 'average' ? Math.min(floorWeight, matchWeightFromProbability(evidenceFloor)) : floorWeight;
+  const keptFloorWeight = v.linkage === 'average' ? Math.min(floorWeight, weightOfProbability(evidenceFloor)) : floorWeight;
 
   // The pool: the caller's, or one of `threads` threads started now (its threads boot while the
   // indexes are built), or — threads not given — chosen once the work is known.
@@ -1045,7 +1045,7 @@ function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[]
     left[j] = inputPosition(k.left[j]!);
     right[j] = inputPosition(k.right[j]!);
     weight[j] = w;
-    probability[j] = matchProbabilityFromWeight(w);
+    probability[j] = probabilityOfWeight(w);
   }
   const K = plan.specs.length;
   const reps = r.reps;

@@ -61,7 +61,7 @@ import { identifierForm } from '../text/identifier-form.js';
 import { parseDateWith, resolveDateOptions, typedDateDigitsWith, type ResolvedDateOptions } from '../text/date.js';
 import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
-import { isKnownFamilyName } from '../text/name-frequencies.js';
+import { familyNameShare } from '../text/name-frequencies.js';
 import { namePartForms } from '../keys/name-part-key.js';
 import { rowsOf, UnreadableRow } from '../io/record-source-rows.js';
 import { SeenIds } from './seen-ids.js';
@@ -303,8 +303,9 @@ function hasLatinLetter(text: string): boolean {
 
 function isVietnameseName(value: string): boolean {
   const tokens = foldToAscii(value).split(' ');
-  if (tokens.length < 2) return isKnownFamilyName(tokens[0] ?? '');
-  return isKnownFamilyName(tokens[0]!) || isKnownFamilyName(tokens[tokens.length - 1]!);
+  // familyNameShare(t) > 0 is isKnownFamilyName(t) without its argument check (the tokens are strings).
+  if (tokens.length < 2) return familyNameShare(tokens[0] ?? '') > 0;
+  return familyNameShare(tokens[0]!) > 0 || familyNameShare(tokens[tokens.length - 1]!) > 0;
 }
 
 /** Rows as the API accepts them: an array or an (async) iterable of plain objects. */

@@ -16,7 +16,7 @@
  */
 import { emAccumulate, emAccumulatorLength, type EmStepTable } from '../score/expectation-maximisation.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
-import { matchProbabilityFromWeight } from '../score/probability.js';
+import { probabilityOfWeight } from '../score/probability.js';
 import type { FellegiSunterModelJson } from '../score/model-json.js';
 import type { TaskContext } from './task-context.js';
 import { taskArgs, type PackedTask } from './task-message.js';
@@ -140,7 +140,7 @@ export function lambdaTask(task: PackedTask<LambdaShared>): void {
     const start = r * a.size;
     const end = Math.min(a.count, start + a.size);
     let sum = 0;
-    for (let p = start; p < end; p++) sum += matchProbabilityFromWeight(e[p]! + logit);
+    for (let p = start; p < end; p++) sum += probabilityOfWeight(e[p]! + logit);
     task.shared.sums[r] = sum;
   }
 }

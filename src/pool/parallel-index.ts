@@ -40,6 +40,7 @@
  * - Skewed keys (one giant block) fall into one bucket: correct, but its sort is one task.
  */
 import { KhopError } from '../errors.js';
+import { checkStore } from '../util/arg-check.js';
 import { BlockIndex, defaultDirectoryBits, type BlockIndexDescriptor } from '../block/block-index.js';
 import { buildBlockIndex, type BuildBlockIndexOptions } from '../block/build-block-index.js';
 import { DEFAULT_KEY_SEED } from '../block/blocking-keys.js';
@@ -173,11 +174,13 @@ async function withPool<T>(r: Resolved, work: (pool: KhopPool) => Promise<T>): P
  *   ('index-keys', 'index-scatter', 'index-sort', 'index-csr') when a task fails.
  */
 export async function buildBlockIndexParallel(store: RecordStore, rule: BlockingRule, options?: ParallelIndexOptions): Promise<BlockIndex> {
+  checkStore('buildBlockIndexParallel', 'store', store);
   return (await buildBlockIndexesParallel(store, [rule], options))[0]!;
 }
 
 /** Index every rule (validated together first); see {@link buildBlockIndexParallel}. */
 export async function buildBlockIndexesParallel(store: RecordStore, rules: readonly BlockingRule[], options?: ParallelIndexOptions): Promise<BlockIndex[]> {
+  checkStore('buildBlockIndexesParallel', 'store', store);
   const r = resolve(options);
   validateRules(rules, store);
   const seed = options?.seed ?? DEFAULT_KEY_SEED;

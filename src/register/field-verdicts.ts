@@ -34,7 +34,7 @@
 import { codedLettersText } from '../text/fold.js';
 import { DateLevel, compareDates } from '../compare/date-level.js';
 import { damerauLevenshteinWithin } from '../compare/damerau-levenshtein.js';
-import { NationalIdLevel, compareNationalIdStrings, compareNationalIds } from '../compare/national-id-level.js';
+import { NationalIdLevel, compareNationalIdStrings, compareNationalIdSpans } from '../compare/national-id-level.js';
 import type { PreparedClaim } from './claim.js';
 import { idDigits } from './national-id-input.js';
 import type { FieldPlan } from './register-layout.js';
@@ -82,7 +82,7 @@ export function compareIdField(claim: PreparedClaim, f: FieldPlan, record: numbe
   // The record's canonical digits (idDigits) as code units in a scratch, not a string per
   // record: equal digits are level EXACT of the span comparison (same length, no differing unit).
   const n = writeIdDigits(record, RECORD_DIGITS);
-  const level = n < 0 ? compareNationalIdStrings(p.digits, idDigits(record)) : compareNationalIds(claimDigits(p.digits), 0, p.digits.length, RECORD_DIGITS, 0, n);
+  const level = n < 0 ? compareNationalIdStrings(p.digits, idDigits(record)) : compareNationalIdSpans(claimDigits(p.digits), 0, p.digits.length, RECORD_DIGITS, 0, n);
   if (level === NationalIdLevel.EXACT) return sameIdOutcome(claim, f);
   switch (level) {
     case NationalIdLevel.ONE_DIGIT:

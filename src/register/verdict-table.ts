@@ -30,6 +30,7 @@
  * into a table.
  */
 import { KhopError } from '../errors.js';
+import { checkArray, checkInteger, checkObject, invalidArgument } from '../util/arg-check.js';
 import { BY_ID } from './record-evaluator.js';
 import type { StoreReader } from './store-reader.js';
 import {
@@ -196,6 +197,14 @@ export class VerdictTable {
     private readonly fields: readonly TableField[],
     private readonly facts: TableFacts,
   ) {
+    // Once per table (a register makes one per authenticateAll): the types, so a wrong call
+    // fails here with INVALID_ARGUMENT rather than with a RangeError inside tableColumns.
+    checkInteger('VerdictTable', 'size', size, 0, 0xffffffff);
+    checkArray('VerdictTable', 'fields', fields, 'an array of { name, table } fields');
+    fields.forEach((f, k) => {
+      if (f === null || typeof f !== 'object' || typeof f.name !== 'string') throw invalidArgument('VerdictTable', `fields[${k}]`, 'a field { name: string, table }', f);
+    });
+    checkObject('VerdictTable', 'facts', facts, 'the register facts object');
     const K = fields.length;
     this.columns = tableColumns(size, K);
     this.status = this.columns.status;

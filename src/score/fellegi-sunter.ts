@@ -49,7 +49,7 @@
 import { KhopError } from '../errors.js';
 import { type ComparisonSpec, LEVEL_SHIFT, LEVEL_STRIDE, NULL_LEVEL, freezeComparisonSpecs, throwProblems } from './comparison-spec.js';
 import { type FellegiSunterModelJson, MODEL_JSON_FORMAT, MODEL_JSON_VERSION, parseModelJson } from './model-json.js';
-import { PROBABILITY_SUM_TOLERANCE, clampProbability, matchProbabilityFromWeight } from './probability.js';
+import { PROBABILITY_SUM_TOLERANCE, clampProbability, probabilityOfWeight } from './probability.js';
 import { DEFAULT_MIN_TERM_FREQUENCY, type TermFrequencyInputs } from './term-frequency.js';
 
 /** Parameters of a model. Per-comparison arrays are indexed by level; entry 0 (null) must be 0. */
@@ -411,7 +411,7 @@ export class FellegiSunterModel {
       });
     }
     total += this.priorWeight;
-    return { prior: this.priorWeight, fields, total, probability: matchProbabilityFromWeight(total) };
+    return { prior: this.priorWeight, fields, total, probability: probabilityOfWeight(total) };
   }
 
   private slot(k: number, l: number): number {

@@ -14,6 +14,8 @@
  * sample of < 10^9 pairs can resolve, so the clamp never changes an estimated value.
  */
 
+import { invalidArgument } from '../util/arg-check.js';
+
 /** Smallest probability used in a weight: 2^−30 ≈ 9.3e-10. */
 export const PROBABILITY_EPSILON = 2 ** -30;
 
@@ -34,11 +36,31 @@ export function clampProbability(p: number): number {
  * once per candidate pair and iteration: match-tasks.ts).
  */
 export function matchProbabilityFromWeight(w: number): number {
+  // Any number, NaN included (NaN in, NaN out: test/score/comparison-spec.test.ts); a bigint,
+  // a symbol or an object is INVALID_ARGUMENT, not a TypeError from the arithmetic.
+  if (typeof w !== 'number') throw invalidArgument('matchProbabilityFromWeight', 'w', 'a number (a match weight in bits)', w);
+  return probabilityOfWeight(w);
+}
+
+/**
+ * {@link matchProbabilityFromWeight} without the argument check: the per-pair kernel (the λ
+ * fixed point, the pair probabilities of a match) on weights the library computed.
+ */
+export function probabilityOfWeight(w: number): number {
   return 1 / (1 + Math.exp(-w * Math.LN2));
 }
 
-/** Match weight (bits) of a probability `p` in (0, 1): log2(p / (1 − p)). */
+/**
+ * Match weight (bits) of a probability `p` in (0, 1): log2(p / (1 − p)); 0 gives −Infinity and
+ * 1 Infinity. Throws KhopError INVALID_ARGUMENT for a value that is not a number in 0..1.
+ */
 export function matchWeightFromProbability(p: number): number {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw invalidArgument('matchWeightFromProbability', 'p', 'a probability (a number in 0..1)', p);
+  return weightOfProbability(p);
+}
+
+/** {@link matchWeightFromProbability} without the argument check (NaN outside 0..1). */
+export function weightOfProbability(p: number): number {
   return Math.log2(p / (1 - p));
 }
 
@@ -50,8 +72,8 @@ export function matchWeightFromProbability(p: number): number {
  * then bisected to adjacent doubles (≈ 64 steps; the probability does not decrease with w).
  */
 export function leastWeightReaching(p: number): number {
-  const reaches = (w: number): boolean => matchProbabilityFromWeight(w) >= p;
-  const w0 = matchWeightFromProbability(p);
+  const reaches = (w: number): boolean => probabilityOfWeight(w) >= p;
+  const w0 = weightOfProbability(p);
   let lo = w0;
   let hi = w0;
   let step = 1e-12 * (1 + Math.abs(w0));

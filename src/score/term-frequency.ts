@@ -34,6 +34,7 @@
  * `hashed-term-frequency.ts`.
  */
 import { KhopError } from '../errors.js';
+import { checkIterable, checkNumber } from '../util/arg-check.js';
 import { clampProbability } from './probability.js';
 
 /** Default floor on a term frequency in an adjustment: one in a million records. */
@@ -54,6 +55,9 @@ export type TermFrequencyInputs = ReadonlyArray<Float64Array | undefined>;
  * @throws KhopError INVALID_ARGUMENT when tf is not in [0, 1] or u not in (0, 1].
  */
 export function termFrequencyAdjustment(u: number, tf: number, minTf = DEFAULT_MIN_TERM_FREQUENCY): number {
+  checkNumber('termFrequencyAdjustment', 'u', u);
+  checkNumber('termFrequencyAdjustment', 'tf', tf);
+  checkNumber('termFrequencyAdjustment', 'minTf', minTf);
   if (!(tf >= 0 && tf <= 1)) throw new KhopError('INVALID_ARGUMENT', 'term frequency must be in [0, 1] (0 = none)');
   if (!(u > 0 && u <= 1)) throw new KhopError('INVALID_ARGUMENT', 'u probability must be in (0, 1]');
   if (tf === 0) return 0;
@@ -71,6 +75,7 @@ export class TermFrequencyTable {
 
   /** A table counting each non-null value once per occurrence. */
   static fromValues(values: Iterable<string | null | undefined>): TermFrequencyTable {
+    checkIterable('TermFrequencyTable.fromValues', 'values', values, 'an iterable of strings');
     const t = new TermFrequencyTable();
     for (const v of values) if (v != null) t.add(v);
     return t;
@@ -82,8 +87,15 @@ export class TermFrequencyTable {
    * @throws KhopError INVALID_ARGUMENT on a negative or non-finite weight.
    */
   static fromCounts(entries: Iterable<readonly [string, number]>): TermFrequencyTable {
+    checkIterable('TermFrequencyTable.fromCounts', 'entries', entries, 'an iterable of [value, count] pairs');
     const t = new TermFrequencyTable();
-    for (const [v, c] of entries) t.add(v, c);
+    for (const entry of entries) {
+      if (entry === null || typeof entry !== 'object' || !(Symbol.iterator in entry)) {
+        throw new KhopError('INVALID_ARGUMENT', 'TermFrequencyTable.fromCounts: every entry must be a [value, count] pair');
+      }
+      const [v, c] = entry;
+      t.add(v, c);
+    }
     return t;
   }
 

@@ -41,6 +41,7 @@ import {
 import { foldToAscii } from './fold.js';
 import { normalizeText } from './normalize.js';
 import { isVietnameseSyllable } from './syllable.js';
+import { checkString } from '../util/arg-check.js';
 
 /** Share assumed for a token never seen in a role (smoothing). */
 export const UNSEEN_SHARE = 1e-5;
@@ -212,8 +213,12 @@ export function familyNameShare(token: string): number {
   return lookup(FAMILY, token);
 }
 
-/** True when `token` (normalised) is a known Vietnamese family name. */
+/**
+ * True when `token` (normalised) is a known Vietnamese family name. Throws KhopError
+ * INVALID_ARGUMENT for a non-string (the public entry; row preparation calls familyNameShare).
+ */
 export function isKnownFamilyName(token: string): boolean {
+  checkString('isKnownFamilyName', 'token', token);
   return lookup(FAMILY, token) > 0;
 }
 

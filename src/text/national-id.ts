@@ -55,6 +55,7 @@
  */
 import { VN_PROVINCES_63, type Province63 } from '../data/vn-provinces.js';
 import { KhopError } from '../errors.js';
+import { invalidArgument } from '../util/arg-check.js';
 import { isInvisible, isUnicodeSpace } from './char-class.js';
 import type { Sex } from './sex.js';
 
@@ -125,6 +126,12 @@ let cachedUntil = -Infinity;
  * followed too.
  */
 export function latestBirthYear(now: number = Date.now()): number {
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw invalidArgument('latestBirthYear', 'now', 'a finite number of milliseconds since 1970 (Date.now())', now);
+  return birthYearLimit(now);
+}
+
+/** {@link latestBirthYear} without the argument check: ID parsing calls it with Date.now(). */
+function birthYearLimit(now: number): number {
   if (now >= cachedFrom && now < cachedUntil) return cachedYear;
   const year = new Date(now + EARLIEST_ZONE_MS).getUTCFullYear();
   cachedYear = year;
@@ -261,7 +268,7 @@ export function parseNationalId(input: unknown, options?: NationalIdOptions): Na
   const birthYear = century + digitBuf[4]! * 10 + digitBuf[5]!;
   // 0/1 (the 1900s) are always past: the clock (Date.now(), ~50 ns on the benchmark VM) is
   // read for the later digits only.
-  if (g >= 2 && birthYear > latestBirthYear()) return fail(restored ? 'length' : 'future-birth-year');
+  if (g >= 2 && birthYear > birthYearLimit(Date.now())) return fail(restored ? 'length' : 'future-birth-year');
   return {
     ok: true,
     kind: 'cccd',

@@ -22,6 +22,7 @@
  * Reference: Wikipedia, "Vietnamese phonology" § Syllables and "Vietnamese alphabet";
  * vowel nuclei after Đoàn Thiện Thuật, "Ngữ âm tiếng Việt" (1977).
  */
+import { invalidArgument } from '../util/arg-check.js';
 import {
   BASE_MASK,
   COMPOSE,
@@ -55,6 +56,7 @@ const BARE_NUCLEI = new Set([...NUCLEI].map((n) => n.normalize('NFD').replace(/[
  * Vietnamese syllable. Diacritic-free spellings ("nguyen") count: the check is on shape.
  */
 export function isVietnameseSyllable(token: string): boolean {
+  if (typeof token !== 'string') throw invalidArgument('isVietnameseSyllable', 'token', 'a string', token);
   const n = token.length;
   if (n === 0 || n > 8) return false; // the longest syllables ("nghiêng", "nguyễn") have 7 letters
   // Toneless letters (consonants as themselves, vowels composed with their shape only).

@@ -8,6 +8,41 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  analyzeBlocking,
+  BlockIndex,
+  buildBlockIndex,
+  buildBlockIndexes,
+  buildBlockIndexesParallel,
+  buildBlockIndexParallel,
+  buildProvinceEquivalence,
+  buildRuleKeys,
+  CategorySpelling,
+  clusterMetrics,
+  compareNationalIds,
+  comparePersonName,
+  createProgressReporter,
+  defaultBlockingRules,
+  describeRule,
+  isKnownFamilyName,
+  isVietnameseSyllable,
+  KeyHasher,
+  loadIndexSnapshot,
+  matchProbabilityFromWeight,
+  matchWeightFromProbability,
+  pairwiseMetrics,
+  readSnapshot,
+  RecordStore,
+  rowKeyText,
+  rulesFromJSON,
+  rulesToJSON,
+  saveIndexSnapshot,
+  StringColumn,
+  termFrequencyAdjustment,
+  TermFrequencyTable,
+  validateRules,
+  VerdictTable,
+  verdictConfusion,
+  writeSnapshot,
   compareCategories,
   compareDates,
   compareIdentifiers,
@@ -33,7 +68,7 @@ import {
   parsePersonName,
   parseSex,
 } from '../../src/index.js';
-import type { DedupeResult, FieldSpec } from '../../src/index.js';
+import type { BlockingRule, DedupeResult, FieldSpec } from '../../src/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { errorCode, expectNoPollution, khopErrorOf, leaks, readFileRecords, tempDir, type ReadResult } from './helpers.js';
 
@@ -530,6 +565,102 @@ describe('values (parsers and comparators)', () => {
     const reg2 = await Register.build(SCHEMA, withOld, { earlierIdsField: 'old' });
     expect(reg2.issues['old']).toBeUndefined();
     for (const id of ['012345678', 12345678]) expect(reg2.authenticate({ ...rows[3]!, id })).toMatchObject({ status: 'VERIFIED', matchedBy: 'earlierId' });
+  });
+
+  it('V23 a wrong-typed argument to any public export (undefined, null, symbol, bigint, objects, a function, NaN, a Map) → a KhopError with its code, never a TypeError from inside', async () => {
+    const HOSTILE: ReadonlyArray<readonly [string, unknown]> = [
+      ['undefined', undefined], ['null', null], ['symbol', Symbol('planted')], ['bigint', 7n], ['object', { a: 1 }],
+      ['null-prototype', Object.create(null) as unknown], ['function', () => 'An'], ['NaN', Number.NaN], ['Map', new Map([['a', 1]])],
+    ];
+    type Kind = (typeof HOSTILE)[number][0];
+    const store = new RecordStore([{ name: 'name', type: 'utf8' }]);
+    const rule: BlockingRule = { name: 'name', parts: [{ column: 'name' }] };
+    const col = (): StringColumn => new StringColumn(['an']);
+    const names = { norm: col(), fold: col(), family: col(), middle: col(), given: col(), familyKey: col(), middleKey: col(), givenKey: col() };
+    const u8 = new Uint8Array([49, 50, 51]);
+    const u32 = new Uint32Array(1);
+    const schema = defineSchema(SCHEMA);
+    // [export and parameter, the call with the hostile value in that parameter (the others
+    // valid), the code expected, the kinds that are valid there (skipped)].
+    const ROWS: ReadonlyArray<readonly [string, (v: never) => unknown, string?, ReadonlyArray<Kind>?]> = [
+      ['compareSex a', (v) => compareSex(v, 1)],
+      ['compareSex b', (v) => compareSex(1, v)],
+      ['compareCategories a', (v) => compareCategories(v, 1)],
+      ['compareCategories b', (v) => compareCategories(1, v)],
+      ['compareCategories eq', (v) => compareCategories(1, 2, v), 'INVALID_ARGUMENT', ['undefined']],
+      ['compareCategories spelling', (v) => compareCategories(1, 2, undefined, v), 'INVALID_ARGUMENT', ['undefined']],
+      ['compareNationalIds au', (v) => compareNationalIds(v, 0, 3, u8, 0, 3)],
+      ['compareNationalIds as', (v) => compareNationalIds(u8, v, 3, u8, 0, 3)],
+      ['compareNationalIds be', (v) => compareNationalIds(u8, 0, 3, u8, 0, v)],
+      ['comparePersonName a', (v) => comparePersonName(v, 0, names, 0, new Uint8Array(3), 0)],
+      ['comparePersonName rb', (v) => comparePersonName(names, 0, names, v, new Uint8Array(3), 0)],
+      ['comparePersonName out', (v) => comparePersonName(names, 0, names, 0, v, 0)],
+      ['matchProbabilityFromWeight w', (v) => matchProbabilityFromWeight(v), 'INVALID_ARGUMENT', ['NaN']], // NaN in, NaN out (comparison-spec.test.ts)
+      ['matchWeightFromProbability p', (v) => matchWeightFromProbability(v)],
+      ['termFrequencyAdjustment u', (v) => termFrequencyAdjustment(v, 0.01)],
+      ['termFrequencyAdjustment tf', (v) => termFrequencyAdjustment(0.1, v)],
+      ['latestBirthYear now', (v) => latestBirthYear(v), 'INVALID_ARGUMENT', ['undefined']],
+      ['isVietnameseSyllable token', (v) => isVietnameseSyllable(v)],
+      ['isKnownFamilyName token', (v) => isKnownFamilyName(v)],
+      ['describeRule rule', (v) => describeRule(v)],
+      ['rulesToJSON rules', (v) => rulesToJSON(v)],
+      ['validateRules rules', (v) => validateRules(v, store), 'INVALID_OPTION'],
+      ['validateRules schema', (v) => validateRules([rule], v)],
+      ['rulesFromJSON text', (v) => rulesFromJSON(v, store)],
+      ['rulesFromJSON schema', (v) => rulesFromJSON(JSON.stringify([rule]), v)],
+      ['defaultBlockingRules schema', (v) => defaultBlockingRules(v, [])],
+      ['defaultBlockingRules groups', (v) => defaultBlockingRules(schema, v)],
+      ['analyzeBlocking store', (v) => analyzeBlocking(v, [rule])],
+      ['buildBlockIndex store', (v) => buildBlockIndex(v, rule)],
+      ['buildBlockIndex hasher', (v) => buildBlockIndex(store, rule, {}, v), 'INVALID_ARGUMENT', ['undefined']],
+      ['buildBlockIndexes store', (v) => buildBlockIndexes(v, [rule])],
+      ['buildBlockIndexParallel store', (v) => buildBlockIndexParallel(v, rule, { threads: 1 })],
+      ['buildBlockIndexesParallel store', (v) => buildBlockIndexesParallel(v, [rule], { threads: 1 })],
+      ['buildRuleKeys store', (v) => buildRuleKeys(v, rule)],
+      ['rowKeyText store', (v) => rowKeyText(v, rule, 0)],
+      ['rowKeyText rule', (v) => rowKeyText(store, v, 0)],
+      ['rowKeyText row', (v) => rowKeyText(store, rule, v)],
+      ['BlockIndex.fromHashes lo', (v) => BlockIndex.fromHashes(v, u32, u32, 1, 1)],
+      ['BlockIndex.fromSorted sorted', (v) => BlockIndex.fromSorted(v, 0, 0)],
+      ['clusterMetrics input', (v) => clusterMetrics(v)],
+      ['clusterMetrics input.truth', (v) => clusterMetrics({ truth: v, predictedClusters: [1] })],
+      ['pairwiseMetrics input.predictedClusters', (v) => pairwiseMetrics({ truth: [1], predictedClusters: v }), 'INVALID_ARGUMENT', ['undefined']],
+      ['verdictConfusion options', (v) => verdictConfusion(['VERIFIED'], ['VERIFIED'], v), 'INVALID_OPTION', ['undefined', 'object', 'null-prototype', 'Map']],
+      ['buildProvinceEquivalence dictionary', (v) => buildProvinceEquivalence(v)],
+      ['StringColumn values', (v) => new StringColumn(v)],
+      ['StringColumn values[0]', (v) => new StringColumn([v]), 'INVALID_ARGUMENT', ['undefined', 'null']],
+      ['CategorySpelling dictionary', (v) => new CategorySpelling(v)],
+      ['KeyHasher options', (v) => new KeyHasher(v), 'INVALID_OPTION', ['undefined', 'object', 'null-prototype']],
+      ['createProgressReporter options', (v) => createProgressReporter(v), 'INVALID_OPTION', ['undefined', 'object', 'null-prototype']],
+      ['VerdictTable size', (v) => new VerdictTable(v, [], {} as never)],
+      ['VerdictTable fields', (v) => new VerdictTable(1, v, {} as never)],
+      ['VerdictTable facts', (v) => new VerdictTable(1, [], v), 'INVALID_ARGUMENT', ['object', 'null-prototype']],
+      ['TermFrequencyTable.fromValues values', (v) => TermFrequencyTable.fromValues(v), 'INVALID_ARGUMENT', ['Map']],
+      ['TermFrequencyTable.fromCounts entries', (v) => TermFrequencyTable.fromCounts(v), 'INVALID_ARGUMENT', ['Map']],
+      ['readSnapshot path', (v) => readSnapshot(v)],
+      ['writeSnapshot path', (v) => writeSnapshot(v, { meta: null, sections: [] })],
+      ['loadIndexSnapshot path', (v) => loadIndexSnapshot(v)],
+      ['saveIndexSnapshot path', (v) => saveIndexSnapshot(v, null, [])],
+      ['saveIndexSnapshot indexes', (v) => saveIndexSnapshot(join(dir, 'v23.snap'), null, v)],
+      ['defineSchema definition', (v) => defineSchema(v), 'INVALID_SCHEMA'],
+    ];
+    const wrong: string[] = [];
+    for (const [what, call, code = 'INVALID_ARGUMENT', valid = []] of ROWS) {
+      for (const [kind, v] of HOSTILE) {
+        if (valid.includes(kind)) continue;
+        const got = await errorCode(() => call(v as never));
+        if (got !== code) wrong.push(`${what} ← ${kind}: ${got} (expected ${code})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The message names the function, the parameter and the type expected, never the value.
+    const e = await khopErrorOf(() => compareSex(7n as never, 1));
+    expect(e.message).toBe('compareSex: a must be a sex code (integer 0–2) (got a bigint)');
+    const s = await khopErrorOf(() => isKnownFamilyName({ toString: () => 'Nguyễn' } as never));
+    expect(s.message).not.toContain('Nguy');
+    // A schema given as a Map: said so, not "schema has no fields".
+    const m = await khopErrorOf(() => defineSchema(new Map([['dob', { kind: 'date' }]]) as never));
+    expect(m.message).toMatch(/plain object of fields, not a Map/);
   });
 
   it('V16 impossible calendar dates (31/02, 29/02 of a non-leap year, day in unknown month) → INVALID_DATE, never rolled over', () => {
