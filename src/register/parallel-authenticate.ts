@@ -286,17 +286,6 @@ export class ClaimReadFailure {
   ) {}
 }
 
-/**
- * The values of a PackedClaims read in place, by position (what the worker authenticates
- * from): checked once when made, each string cut from its text only when its claim is read — so
- * the cuts die young with the claim's verdict instead of a whole batch of them (an array of
- * count × K values living ~50 ms) surviving into the old generation, as unpacking did.
- *   at[j]  string / bigint kinds: where value j starts in its column's text; numbers: its index
- *          in `nums`
- * @throws KhopError INVALID_ARGUMENT (construction) when the parts do not fit together (lengths
- *   past the text, text or numbers left over, an unknown kind): a damaged message is never
- *   read as claims.
- */
 /** The values of `source` from value `from` on (a batch's claims from one of them on). */
 class ClaimValuesFrom implements ClaimValues {
   constructor(
@@ -313,6 +302,17 @@ class ClaimValuesFrom implements ClaimValues {
   }
 }
 
+/**
+ * The values of a PackedClaims read in place, by position (what the worker authenticates
+ * from): checked once when made, each string cut from its text only when its claim is read — so
+ * the cuts die young with the claim's verdict instead of a whole batch of them (an array of
+ * count × K values living ~50 ms) surviving into the old generation, as unpacking did.
+ *   at[j]  string / bigint kinds: where value j starts in its column's text; numbers: its index
+ *          in `nums`
+ * @throws KhopError INVALID_ARGUMENT (construction) when the parts do not fit together (lengths
+ *   past the text, text or numbers left over, an unknown kind): a damaged message is never
+ *   read as claims.
+ */
 export class PackedClaimValues implements ClaimValues {
   private readonly texts: readonly string[];
   private readonly columns: number;
@@ -550,7 +550,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   /**
    * Every batch packed as it is read (PendingBatch.packed), so that the claim objects die young
    * — not for an array, which holds its claims anyway: its batches are packed when sent, and the
-   * calling thread's own read the objects (no packing for them).
+   * calling thread reads the claim objects of the batches it keeps (no packing for them).
    */
   private readonly packAsRead: boolean;
 
