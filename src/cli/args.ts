@@ -33,13 +33,17 @@ export const INPUT_OPTIONS: OptionSpecs = {
   'rename-bad-columns': { type: 'boolean' },
 };
 
-export const INPUT_OPTIONS_HELP = `      --encoding ENC    utf-8, utf-16le or utf-16be: a CSV or NDJSON file's encoding (default: from
-                        its byte-order mark, else utf-8)
+export const INPUT_OPTIONS_HELP = `      --encoding ENC    utf-8, utf-16le, utf-16be or windows-1258 (cp1258: the Vietnamese Windows
+                        code page): a CSV or NDJSON file's encoding (default: from its
+                        byte-order mark, else utf-8)
       --delimiter C     a CSV file's field delimiter: one character, or tab, comma, semicolon,
                         pipe (default: Excel's sep= line, else detected: , ; tab |)
       --rename-bad-columns
                         a CSV header's empty name becomes column_N and a repeated one name_N
                         (N its position); without it such a header is refused`;
+
+/** Other names --encoding accepts for the Vietnamese Windows code page. */
+const ENCODING_ALIASES: Readonly<Record<string, string>> = { cp1258: 'windows-1258', windows1258: 'windows-1258', 'windows-1258': 'windows-1258' };
 
 /** Names --delimiter accepts besides a character (a tab is awkward to type in a shell). */
 const DELIMITER_NAMES: Readonly<Record<string, string>> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
@@ -64,8 +68,9 @@ export function inputReadOptions(values: OptionValues): InputReadOptions {
   }
   const encoding = values['encoding'];
   if (typeof encoding === 'string') {
-    const e = encoding.toLowerCase().replace(/^utf(?=\d)/, 'utf-');
-    if (e !== 'utf-8' && e !== 'utf-16le' && e !== 'utf-16be') throw new KhopError('INVALID_ARGUMENT', `--encoding: expected utf-8, utf-16le or utf-16be`);
+    const lower = encoding.toLowerCase();
+    const e = ENCODING_ALIASES[lower] ?? lower.replace(/^utf(?=\d)/, 'utf-');
+    if (e !== 'utf-8' && e !== 'utf-16le' && e !== 'utf-16be' && e !== 'windows-1258') throw new KhopError('INVALID_ARGUMENT', `--encoding: expected utf-8, utf-16le, utf-16be or windows-1258`);
     out.encoding = e;
   }
   if (values['rename-bad-columns'] === true) out.renameBadColumns = true;

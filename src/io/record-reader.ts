@@ -86,7 +86,7 @@ export function formatFromContent(head: Uint8Array, encoding?: EncodingOption): 
   // The first non-blank character, read in the encoding the reader will decode with (sniffEncoding:
   // the byte-order mark, or the encoding given).
   const { encoding: enc, bomLength } = sniffEncoding(head, encoding);
-  const width = enc === 'utf-8' ? 1 : 2;
+  const width = enc === 'utf-16le' || enc === 'utf-16be' ? 2 : 1;
   let first = -1;
   for (let i = bomLength; i + width <= head.length; i += width) {
     const u = width === 1 ? head[i]! : enc === 'utf-16le' ? head[i]! | (head[i + 1]! << 8) : (head[i]! << 8) | head[i + 1]!;

@@ -4,6 +4,8 @@
  *
  *   EF BB BF → UTF-8      FF FE → UTF-16 LE      FE FF → UTF-16 BE      none → UTF-8
  *
+ * Windows-1258 (the Vietnamese code page) has no mark: it is read only when asked for.
+ *
  * (Excel's "Unicode text" export is UTF-16 LE with a BOM; its "CSV UTF-8" is UTF-8 with one.)
  * The BOM is removed; a BOM-looking sequence later in the text is kept as text.
  *
@@ -21,7 +23,7 @@ import type { TextEncodingName } from './record-types.js';
 /** 'auto' = by byte-order mark, else UTF-8. */
 export type EncodingOption = 'auto' | TextEncodingName;
 
-const ENCODINGS: readonly EncodingOption[] = ['auto', 'utf-8', 'utf-16le', 'utf-16be'];
+const ENCODINGS: readonly EncodingOption[] = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1258'];
 
 /** Adds a problem (for one KhopError('INVALID_OPTION') listing all) unless `value` is an EncodingOption. */
 export function checkEncodingOption(value: unknown, problems: string[]): void {
@@ -29,6 +31,9 @@ export function checkEncodingOption(value: unknown, problems: string[]): void {
     problems.push(`encoding: expected one of ${ENCODINGS.join(', ')}`);
   }
 }
+
+/** What the INVALID_ENCODING reason of a row read as UTF-8 adds (CSV and NDJSON readers): the legacy Vietnamese code page. */
+export const LEGACY_HINT = "; a file saved in the Vietnamese Windows code page reads with encoding 'windows-1258' (khop: --encoding windows-1258)";
 
 /** The encoding of some leading bytes and the length of their BOM (0 if none). */
 export function sniffEncoding(head: Uint8Array, option: EncodingOption = 'auto'): { encoding: TextEncodingName; bomLength: number } {

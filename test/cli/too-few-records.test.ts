@@ -12,7 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => t.remove());
 
-const ENCODING_REASON = 'column 2 (ho_ten) contains U+FFFD: bytes that are not valid utf-8 (or a literal replacement character)';
+const ENCODING_REASON = 'column 2 (ho_ten) contains U+FFFD: bytes that are not valid utf-8 (or a literal replacement character); a file saved in the Vietnamese Windows code page reads with encoding \'windows-1258\' (khop: --encoding windows-1258)';
 
 /** A CSV whose every data row has invalid UTF-8 in ho_ten; each name carries a marker that must not leak. */
 function unreadableCsv(name: string, rows: number): string[] {

@@ -9,7 +9,7 @@ import { readCsv } from '../../src/io/csv-reader.js';
 import { sepLineDelimiter, sepLineUndecided } from '../../src/io/csv-dialect.js';
 import type { ProgressEvent } from '../../src/io/progress.js';
 import { RAW_TEXT_LIMIT, ROW_PROTOTYPE, type RejectCode } from '../../src/io/record-types.js';
-import { chunked, collect, concatBytes, rejectedOf, rowsOf, utf8 } from './io-test-helpers.js';
+import { chunked, collect, concatBytes, rejectedOf, rowsOf, utf8, windows1258 } from './io-test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'khop-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,6 +76,23 @@ describe('readCsv: encodings and dialects', () => {
     }
     expect((await readCsv(utf16le(VN))).encoding).toBe('utf-16le');
     expect((await readCsv(utf16be(VN))).encoding).toBe('utf-16be');
+  });
+
+  it('decodes the Vietnamese Windows code page when asked (windows-1258); read as UTF-8, its rows are rejected naming it', async () => {
+    const bytes = windows1258(VN);
+    expect(bytes.length).toBeLessThan(utf8(VN).length); // one byte a letter, tones as bytes of their own
+    const src = await readCsv(bytes, { encoding: 'windows-1258' });
+    expect(src.encoding).toBe('windows-1258');
+    const rows = rowsOf(await collect(src)) as Array<Record<string, string>>;
+    // Decomposed as the code page writes them: the same names once composed.
+    expect(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.normalize('NFC')])))).toEqual(VN_ROWS);
+    const asUtf8 = rejectedOf(await collect(await readCsv(bytes)));
+    expect(asUtf8.map((r) => r.code)).toEqual(['INVALID_ENCODING', 'INVALID_ENCODING']);
+    for (const r of asUtf8) expect(r.reason).toContain("encoding 'windows-1258' (khop: --encoding windows-1258)");
+    // A file that is UTF-8 indeed gets no such hint when read as UTF-16 (only a UTF-8 read adds it).
+    const u16 = rejectedOf(await collect(await readCsv(concatBytes(new Uint8Array([0xff, 0xfe]), new Uint8Array([0x61, 0x00, 0x0a, 0x00, 0x00, 0xd8, 0x0a, 0x00])))));
+    expect(u16.map((r) => r.code)).toEqual(['INVALID_ENCODING']);
+    expect(u16[0]!.reason).not.toContain('windows-1258');
   });
 
   it('reads an Excel-style UTF-16 tab-separated export', async () => {

@@ -47,3 +47,32 @@ export function rowsOf(items: readonly RecordItem[]): Array<Record<string, unkno
 export function rejectedOf(items: readonly RecordItem[]) {
   return items.filter((i) => i.kind === 'rejected') as Array<Extract<RecordItem, { kind: 'rejected' }>>;
 }
+
+/**
+ * `s` in the Vietnamese Windows code page (windows-1258), as older Vietnamese software saved
+ * files: base letters (â ê ô ơ ư ă đ precomposed) and the five tones as combining bytes. Built
+ * from the platform's own decoder, inverted (test data only: a character it cannot write throws).
+ */
+export function windows1258(s: string): Uint8Array {
+  const decoder = new TextDecoder('windows-1258');
+  const byteOf = new Map<string, number>();
+  for (let b = 0; b < 256; b++) byteOf.set(decoder.decode(new Uint8Array([b])), b);
+  const put = (c: string, out: number[]): void => {
+    const b = byteOf.get(c);
+    if (b === undefined) throw new Error(`windows1258: cannot write U+${c.codePointAt(0)!.toString(16)}`);
+    out.push(b);
+  };
+  const out: number[] = [];
+  for (const c of s.normalize('NFC')) {
+    if (byteOf.has(c)) {
+      put(c, out);
+      continue;
+    }
+    // A letter with a tone: its base with circumflex, breve or horn is one byte, the tone another.
+    const [base, ...marks] = [...c.normalize('NFD')];
+    const shape = marks.find((m) => m === '\u0302' || m === '\u0306' || m === '\u031b');
+    put(shape === undefined ? base! : (base! + shape).normalize('NFC'), out);
+    for (const m of marks) if (m !== shape) put(m, out);
+  }
+  return Uint8Array.from(out);
+}

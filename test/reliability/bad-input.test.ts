@@ -95,18 +95,19 @@ const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 describe('files (openRecords)', () => {
   it('F01 invalid UTF-8 in a CSV row → that row rejected INVALID_ENCODING, the others read', async () => {
-    const bytes = Buffer.concat([utf8('id,name\n001090012345,Ng'), Buffer.from([0xff, 0xc3, 0x28]), utf8('n\n001090012346,Trần Bình\n')]);
+    const bytes = Buffer.concat([utf8('id,name\n001090012345,Quỳ'), Buffer.from([0xff, 0xc3, 0x28]), utf8('n\n001090012346,Trần Bình\n')]);
     const r = await readFileRecords(dir, 'f01.csv', bytes);
-    expectAccounted(r, ['001090012345', 'Ng']);
+    // The planted name's start as the marker: 'Ng' alone is in the reason's own words ("encoding").
+    expectAccounted(r, ['001090012345', 'Quỳ']);
     expect(r.rejected.map((x) => [x.rowNumber, x.code])).toEqual([[1, 'INVALID_ENCODING']]);
     expect(r.rejected[0]!.reason).toContain('column 2 (name)');
     expect(r.rows.map((x) => ({ ...x.values }))).toEqual([{ id: '001090012346', name: 'Trần Bình' }]);
   });
 
   it('F02 invalid UTF-8 in an NDJSON line → INVALID_ENCODING for that line', async () => {
-    const bytes = Buffer.concat([utf8('{"name":"Ng'), Buffer.from([0xc3, 0x28]), utf8('"}\n{"name":"Bình"}\n')]);
+    const bytes = Buffer.concat([utf8('{"name":"Quỳ'), Buffer.from([0xc3, 0x28]), utf8('"}\n{"name":"Bình"}\n')]);
     const r = await readFileRecords(dir, 'f02.ndjson', bytes);
-    expectAccounted(r, ['Ng']);
+    expectAccounted(r, ['Quỳ']);
     expect(r.rejected.map((x) => x.code)).toEqual(['INVALID_ENCODING']);
     expect(r.rows).toHaveLength(1);
   });
