@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KhopError } from '../errors.js';
-import type { EncodingOption } from '../io/text-decoding.js';
+import { TEXT_ENCODINGS, type EncodingOption } from '../io/text-decoding.js';
 import type { CommandContext, OptionValues } from './command.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -43,7 +43,7 @@ export const INPUT_OPTIONS_HELP = `      --encoding ENC    utf-8, utf-16le, utf-
                         (N its position); without it such a header is refused`;
 
 /** Other names --encoding accepts for the Vietnamese Windows code page. */
-const ENCODING_ALIASES: Readonly<Record<string, string>> = { cp1258: 'windows-1258', windows1258: 'windows-1258', 'windows-1258': 'windows-1258' };
+const ENCODING_ALIASES: Readonly<Record<string, string>> = { cp1258: 'windows-1258', windows1258: 'windows-1258' };
 
 /** Names --delimiter accepts besides a character (a tab is awkward to type in a shell). */
 const DELIMITER_NAMES: Readonly<Record<string, string>> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
@@ -70,8 +70,8 @@ export function inputReadOptions(values: OptionValues): InputReadOptions {
   if (typeof encoding === 'string') {
     const lower = encoding.toLowerCase();
     const e = ENCODING_ALIASES[lower] ?? lower.replace(/^utf(?=\d)/, 'utf-');
-    if (e !== 'utf-8' && e !== 'utf-16le' && e !== 'utf-16be' && e !== 'windows-1258') throw new KhopError('INVALID_ARGUMENT', `--encoding: expected utf-8, utf-16le, utf-16be or windows-1258`);
-    out.encoding = e;
+    if (!(TEXT_ENCODINGS as readonly string[]).includes(e)) throw new KhopError('INVALID_ARGUMENT', `--encoding: expected ${TEXT_ENCODINGS.slice(0, -1).join(', ')} or ${TEXT_ENCODINGS.at(-1)}`);
+    out.encoding = e as EncodingOption;
   }
   if (values['rename-bad-columns'] === true) out.renameBadColumns = true;
   return out;

@@ -35,7 +35,7 @@ import {
 } from './record-source.js';
 import { newRowValues, type RecordItem, type RecordSource, type RecordValues, type RejectCode, type TextEncodingName } from './record-types.js';
 import { TextInputSource } from './text-input-source.js';
-import { checkEncodingOption, decodeChunks, LEGACY_HINT, sniffEncoding, type EncodingOption } from './text-decoding.js';
+import { checkEncodingOption, decodeChunks, invalidEncodingText, sniffEncoding, type EncodingOption } from './text-decoding.js';
 
 export interface CsvReadOptions extends ReadOptionsBase {
   /**
@@ -415,8 +415,7 @@ export function csvRejectReason(
     case 'TEXT_AFTER_QUOTE':
       return `text after the closing quote of ${where} (a quote inside a quoted field must be doubled)`;
     case 'INVALID_ENCODING':
-      // Read as UTF-8, the usual cause in Vietnamese data is a file saved in the Windows code page.
-      return `${where} contains U+FFFD: bytes that are not valid ${encoding ?? 'text'} (or a literal replacement character)${encoding === 'utf-8' ? LEGACY_HINT : ''}`;
+      return `${where} contains ${invalidEncodingText(encoding)}`;
     case 'REPEATED_HEADER':
       return 'row repeats the header line (every field is its column name): two files concatenated?';
     default:

@@ -37,7 +37,7 @@ import {
 } from './record-source.js';
 import { RAW_TEXT_LIMIT, ROW_PROTOTYPE, type RecordItem, type RecordSource, type RecordValues, type RejectCode, type TextEncodingName } from './record-types.js';
 import { TextInputSource } from './text-input-source.js';
-import { checkEncodingOption, decodeChunks, LEGACY_HINT, sniffEncoding, type EncodingOption } from './text-decoding.js';
+import { checkEncodingOption, decodeChunks, invalidEncodingText, sniffEncoding, type EncodingOption } from './text-decoding.js';
 
 export interface NdjsonReadOptions extends ReadOptionsBase {
   /**
@@ -215,7 +215,7 @@ class NdjsonRecordSource extends TextInputSource {
     }
     this.sawContent = true;
     if (mayHaveReplacement && s.indexOf('\uFFFD') !== -1) {
-      this.reject('INVALID_ENCODING', `line contains U+FFFD: bytes that are not valid ${this.encoding ?? 'text'} (or a literal replacement character)${this.encoding === 'utf-8' ? LEGACY_HINT : ''}`, lineNo, s, false);
+      this.reject('INVALID_ENCODING', `line contains ${invalidEncodingText(this.encoding)}`, lineNo, s, false);
       return;
     }
     let value: unknown;

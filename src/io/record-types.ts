@@ -25,11 +25,11 @@
 /** Input file formats. */
 export type RecordFormat = 'csv' | 'ndjson' | 'parquet';
 
-/** Text encodings the readers decode (detected from a byte-order mark, or forced). */
 /**
- * A text file's encoding. 'windows-1258' is the Vietnamese Windows code page (one byte a
- * character, tones as combining marks): files saved by older Vietnamese software; khop reads
- * their names like any decomposed Unicode text.
+ * Text encodings the readers decode (detected from a byte-order mark, or forced).
+ * 'windows-1258' is the Vietnamese Windows code page (one byte a character, tones as combining
+ * marks): files saved by older Vietnamese software; khop reads their names like any decomposed
+ * Unicode text.
  */
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1258';
 

@@ -23,7 +23,10 @@ import type { TextEncodingName } from './record-types.js';
 /** 'auto' = by byte-order mark, else UTF-8. */
 export type EncodingOption = 'auto' | TextEncodingName;
 
-const ENCODINGS: readonly EncodingOption[] = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1258'];
+/** The encodings a caller may force (every TextEncodingName). */
+export const TEXT_ENCODINGS: readonly TextEncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1258'];
+
+const ENCODINGS: readonly EncodingOption[] = ['auto', ...TEXT_ENCODINGS];
 
 /** Adds a problem (for one KhopError('INVALID_OPTION') listing all) unless `value` is an EncodingOption. */
 export function checkEncodingOption(value: unknown, problems: string[]): void {
@@ -32,8 +35,14 @@ export function checkEncodingOption(value: unknown, problems: string[]): void {
   }
 }
 
-/** What the INVALID_ENCODING reason of a row read as UTF-8 adds (CSV and NDJSON readers): the legacy Vietnamese code page. */
-export const LEGACY_HINT = "; a file saved in the Vietnamese Windows code page reads with encoding 'windows-1258' (khop: --encoding windows-1258)";
+/**
+ * Why text holding U+FFFD was rejected (INVALID_ENCODING, the CSV and NDJSON readers). Read as
+ * UTF-8, the usual cause in Vietnamese data is a file saved in the Windows code page: named.
+ */
+export function invalidEncodingText(encoding: TextEncodingName | null): string {
+  const hint = encoding === 'utf-8' ? "; a file saved in the Vietnamese Windows code page reads with encoding 'windows-1258' (khop: --encoding windows-1258)" : '';
+  return `U+FFFD: bytes that are not valid ${encoding ?? 'text'} (or a literal replacement character)${hint}`;
+}
 
 /** The encoding of some leading bytes and the length of their BOM (0 if none). */
 export function sniffEncoding(head: Uint8Array, option: EncodingOption = 'auto'): { encoding: TextEncodingName; bomLength: number } {
