@@ -187,6 +187,7 @@ export { dedupe, link, DEFAULT_MATCH_OPTIONS, DEFAULT_PARALLEL_MIN_PAIRS } from 
 export { DEFAULT_PARALLEL_PREPARE_MIN_ROWS } from './pipeline/parallel-prepare.js';
 export { DEFAULT_PARALLEL_INGEST_MIN_ROWS } from './register/parallel-ingest.js';
 export type { MatchOptions, MatchResult, DedupeResult, LinkResult, LinkRejectedRow, MatchPairs, MatchStats, MatchProgress, PhaseStat } from './pipeline/match.js';
+export type { MatchWarning } from './pipeline/model-warnings.js';
 export { defaultBlockingRules } from './pipeline/default-rules.js';
 export type { RejectedRow } from './pipeline/prepare.js';
 

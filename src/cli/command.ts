@@ -40,6 +40,8 @@ export interface CommandContext {
   resolvePath(path: string): string;
   /** Informational line on stderr (silenced by --quiet). */
   info(line: string): void;
+  /** A warning line on stderr: printed with --quiet too (a result that needs a second look). */
+  warn(line: string): void;
   /** Progress callback on stderr (a no-op reporter with --quiet). */
   readonly progress: ProgressReporter;
   readonly quiet: boolean;

@@ -37,7 +37,7 @@ import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines, warningLines, warningSummaryRows } from './run-summary.js';
 import { ID_SAMPLE_ROWS, loadSchema } from './schema-loading.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
 import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './blocking-options.js';
@@ -216,7 +216,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
         summary: [
           { label: 'input file', value: input.label },
           ...rows.map(([label, value]) => ({ label, value })),
-          ...issueSummaryRows(result.stats.issues),
+          ...issueSummaryRows(result.stats.issues), ...warningSummaryRows(result.stats.warnings),
         ],
         threshold,
         pairLabels: (i) => ({ left: `row ${rowNumbers.get(result.pairs.left[i]!)}`, right: `row ${rowNumbers.get(result.pairs.right[i]!)}` }),
@@ -226,6 +226,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     ctx.info(`dedupe ${input.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     for (const line of issueLines(result.stats.issues)) ctx.info(line);
+    for (const line of warningLines(result.stats.warnings)) ctx.warn(line);
     for (const line of rejectedLine(rejectedPath, entries.length)) ctx.info(line);
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;

@@ -36,7 +36,7 @@ import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
-import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines } from './run-summary.js';
+import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines, warningLines, warningSummaryRows } from './run-summary.js';
 import { dateOrderConflictNotes, ID_SAMPLE_ROWS, loadSchema, refuseJoinedHeader } from './schema-loading.js';
 import { renameRows, rightColumnNames, rightColumns } from './right-columns.js';
 import { loadModelOption, MODEL_OPTIONS, MODEL_OPTIONS_HELP, saveModelOption } from './model-file.js';
@@ -221,7 +221,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       const data = buildReportData(result, {
         title: `khop link — ${L.label} × ${R.label}`,
         generatedAt: new Date().toISOString(),
-        summary: [...rows.map(([label, value]) => ({ label, value })), ...issueSummaryRows(result.stats.issues)],
+        summary: [...rows.map(([label, value]) => ({ label, value })), ...issueSummaryRows(result.stats.issues), ...warningSummaryRows(result.stats.warnings)],
         threshold,
         pairLabels: (i) => ({ left: `left row ${L.rowNumbers.get(result.pairs.left[i]!)}`, right: `right row ${R.rowNumbers.get(result.pairs.right[i]!)}` }),
       });
@@ -230,6 +230,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     ctx.info(`link ${L.label} × ${R.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     for (const line of issueLines(result.stats.issues)) ctx.info(line);
+    for (const line of warningLines(result.stats.warnings)) ctx.warn(line);
     for (const line of rejectedLine(rejectedPath, entries.length)) ctx.info(line);
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accLeft.rejected + accRight.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;

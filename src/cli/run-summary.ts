@@ -7,6 +7,7 @@ import { formatCount } from '../report/format-number.js';
 import type { Schema } from '../schema.js';
 import { formatDuration } from '../io/progress.js';
 import { displayWidth, padEndDisplay } from './text-width.js';
+import type { MatchWarning } from '../pipeline/model-warnings.js';
 
 /** Row accounting of one input: every data row is accepted or rejected, by the reader or the pipeline. */
 export interface RowAccounting {
@@ -89,6 +90,24 @@ export function issueLines(issues: ValueIssues): string[] {
     );
   }
   return lines;
+}
+
+/** The run's warnings (model-warnings.ts), one line each (printed with --quiet too); none when there are none. */
+export function warningLines(warnings: readonly MatchWarning[]): string[] {
+  return warnings.map((w) => `warning: ${cliWording(w)}`);
+}
+
+/** A warning's message in the command line's words: its options, not the library's. */
+function cliWording(w: MatchWarning): string {
+  return w.message.replace(MODEL_OPTION, '(--model FILE, written by a run with --save-model)');
+}
+
+/** How a library message names the model option (model-warnings.ts). */
+const MODEL_OPTION = '(the model option)';
+
+/** The same as report summary rows: one per warning. */
+export function warningSummaryRows(warnings: readonly MatchWarning[]): Array<{ label: string; value: string }> {
+  return warnings.map((w) => ({ label: 'warning', value: cliWording(w) }));
 }
 
 /** The same as report summary rows: one per field. */

@@ -10,7 +10,7 @@
  *
  * Trade-off: a failure becomes one `khop: error: …` line and an exit code (exit.ts) here, in one
  * place; commands simply throw. --quiet swaps the progress reporter for a silent one and drops
- * informational lines; errors always print.
+ * informational lines; warnings and errors always print.
  */
 import { checkOutputPaths } from './output-paths.js';
 import { isAbsolute, resolve } from 'node:path';
@@ -124,6 +124,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // A line may carry a column name from the input's header: its control characters are
       // escaped, so that they cannot act on the terminal (terminal-text.ts).
       info: quiet ? () => undefined : (line) => void io.stderr.write(`${printable(line)}\n`),
+      warn: (line) => void io.stderr.write(`${printable(line)}\n`),
       progress: createProgressReporter({ stream: io.stderr, quiet }),
       quiet,
       debug: parsed.values.debug === true,

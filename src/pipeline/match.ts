@@ -81,6 +81,7 @@ import type { BlockIndex } from '../block/block-index.js';
 import type { ProgressEvent } from '../io/progress.js';
 import { pairsWithin, totalPairsOf, trainModel } from './train-model.js';
 import { MAX_RANDOM_PAIRS } from '../score/random-pairs.js';
+import { modelWarnings, type MatchWarning } from './model-warnings.js';
 
 /**
  * A progress event of dedupe/link (also used by the command line's progress display): a
@@ -237,6 +238,8 @@ export interface MatchStats {
   readonly phases: readonly PhaseStat[];
   /** Values per field and reason that were unusable (treated as missing). */
   readonly issues: Readonly<Record<string, Record<string, number>>>;
+  /** What the run's numbers alone would not show (model-warnings.ts): empty when nothing is amiss. */
+  readonly warnings: readonly MatchWarning[];
 }
 
 export interface MatchResult {
@@ -1074,6 +1077,8 @@ function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[]
     }),
     phases,
     issues: prepared.issues,
+    // The compared fields in the schema's order.
+    warnings: modelWarnings(model, r.thresholdWeight, prepared.schema.fields.map((f) => f.name).filter((f) => plan.fields.some((x) => x.includes(f)))),
   };
   return {
     pairs: { count: kept, left, right, weight, probability },
