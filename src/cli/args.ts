@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KhopError } from '../errors.js';
 import { TEXT_ENCODINGS, type EncodingOption } from '../io/text-decoding.js';
+import { duplicateKeyPlace, firstDuplicateJsonKey } from '../util/json-duplicate-key.js';
 import type { CommandContext, OptionValues } from './command.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -273,8 +274,11 @@ export function withoutBom(text: string): string {
 
 /**
  * A JSON file given on the command line (a BOM allowed): `what` names it in the errors —
- * IO_ERROR when it cannot be read, `invalid` (the caller's code) when it is not JSON. The
- * parser's message (which quotes the text around the error) is not repeated.
+ * IO_ERROR when it cannot be read, `invalid` (the caller's code) when it is not JSON or an
+ * object in it holds a key twice (JSON.parse would keep the last value without a word: a field
+ * defined twice, or `"kind"` given twice in one field). The parser's message (which quotes the
+ * text around the error) is not repeated; a repeated key is named — it is configuration, a
+ * field or option name, not a record value.
  */
 export async function readJsonFile(path: string, what: string, invalid: 'INVALID_OPTION' | 'INVALID_SCHEMA'): Promise<unknown> {
   let text: string;
@@ -283,9 +287,18 @@ export async function readJsonFile(path: string, what: string, invalid: 'INVALID
   } catch (e) {
     throw new KhopError('IO_ERROR', `cannot read the ${what} ${path}`, { cause: e });
   }
+  const json = withoutBom(text);
+  let value: unknown;
   try {
-    return JSON.parse(withoutBom(text));
+    value = JSON.parse(json);
   } catch {
     throw new KhopError(invalid, `the ${what} ${path} is not valid JSON`);
   }
+  const repeated = firstDuplicateJsonKey(json);
+  if (repeated !== null) {
+    throw new KhopError(invalid, `the ${what} ${path} has the key "${repeated.key}" twice ${duplicateKeyPlace(repeated.path)}: JSON would keep only the last value; remove or rename one`, {
+      details: { problems: [`key "${repeated.key}" given twice ${duplicateKeyPlace(repeated.path)}`] },
+    });
+  }
+  return value;
 }

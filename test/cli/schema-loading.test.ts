@@ -6,7 +6,7 @@ import { Rng } from '../../src/util/rng.js';
 import { suggestColumnMapping } from '../../src/io/column-mapping.js';
 import { FIELD_KINDS } from '../../src/schema.js';
 import { isKhopError } from '../../src/errors.js';
-import { tempDir } from './cli-helpers.js';
+import { cli, tempDir } from './cli-helpers.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { parseDate } from '../../src/text/date.js';
 import { parseNationalId } from '../../src/text/national-id.js';
@@ -165,6 +165,43 @@ describe('loadSchema', () => {
     expect(c.schema.fields.map((f) => f.column)).toEqual(['Số CCCD', 'Ho ten']);
     expect(c.notes.join('\n')).toContain('"Ho ten"');
     expect(await code(loadSchema(req({ schemaPath: join(t.dir, 'missing.json') })))).toBe('IO_ERROR');
+  });
+
+  it('--schema: a key given twice is refused naming it, wherever it is (F45; fixed: JSON.parse kept the last value unseen)', async () => {
+    const refused = async (text: string): Promise<string> => {
+      const path = join(t.dir, 'dup.json');
+      writeFileSync(path, text);
+      const e = await loadSchema(req({ schemaPath: path })).catch((x: unknown) => x);
+      expect(isKhopError(e) && e.code, text).toBe('INVALID_SCHEMA');
+      return (e as Error).message;
+    };
+    // a field defined twice: the first definition was lost
+    expect(await refused('{"Số CCCD":{"kind":"nationalId"},"Họ và tên":{"kind":"personName"},"Số CCCD":{"kind":"text"}}')).toMatch(
+      /dup\.json has the key "Số CCCD" twice at the top level: JSON would keep only the last value/,
+    );
+    // `kind` twice in one field: the name was read as free text
+    expect(await refused('{"Số CCCD":{"kind":"nationalId"},"Họ và tên":{"kind":"personName","column":"Họ và tên","kind":"text"}}')).toContain('the key "kind" twice in "Họ và tên"');
+    // compared after unescaping, as JSON.parse reads it (a BOM before it is allowed)
+    expect(await refused('\uFEFF{"Số CCCD":{"kind":"nationalId","\\u006bind":"text"}}')).toContain('the key "kind" twice in "Số CCCD"');
+    // the same key in two objects is fine
+    const path = join(t.dir, 'ok.json');
+    writeFileSync(path, '{"Số CCCD":{"kind":"nationalId"},"Họ và tên":{"kind":"personName"}}');
+    expect((await loadSchema(req({ schemaPath: path }))).schema.fields.map((f) => f.kind)).toEqual(['nationalId', 'personName']);
+  });
+
+  it('khop dedupe --schema with a repeated key: exit 2, the key named, its control characters escaped (F45)', async () => {
+    writeFileSync(join(t.dir, 'in.csv'), 'Số CCCD,Họ và tên\n001090012345,Nguyễn Văn An\n');
+    writeFileSync(join(t.dir, 'esc.json'), '{"Số CCCD":{"kind":"nationalId"},"a\\u001bb":{"kind":"text"},"a\\u001bb":{"kind":"text"}}');
+    const r = await cli(['dedupe', 'in.csv', '--schema', 'esc.json', '-o', 'out.csv'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('esc.json has the key "a\\u001bb" twice at the top level');
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).not.toContain('Nguyễn');
+    // the rules file is read the same way
+    writeFileSync(join(t.dir, 'rules.json'), '[{"name":"id","parts":[{"column":"id"}],"parts":[]}]');
+    const rules = await cli(['dedupe', 'in.csv', '--rules', 'rules.json', '-o', 'out.csv'], t.dir);
+    expect(rules.code).toBe(2);
+    expect(rules.stderr).toContain('rules.json has the key "parts" twice in [0]');
   });
 
   it('no recognisable column is a schema error; no column at all is an input error', async () => {
