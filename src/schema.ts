@@ -90,7 +90,23 @@ const ALLOWED_OPTIONS: Record<FieldKind, readonly string[]> = {
   identifier: ['kind', 'column', 'missingValues'],
 };
 
-const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Names JavaScript gives objects a meaning for: never a field name, a column or a record-id
+ * column (schemas, idField, earlierIdsField, the command line's --id-field…).
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_NAMES = RESERVED_NAMES;
+
+/** Why a name of RESERVED_NAMES cannot be used, for the error that refuses it (one clause). */
+export function reservedNameReason(name: string): string {
+  const what =
+    name === '__proto__'
+      ? "an object's prototype: setting it replaces the prototype instead of storing a value"
+      : name === 'constructor'
+        ? 'a member every object inherits (the function that made it), read as a value where the column is absent'
+        : "the member holding a function's prototype object";
+  return `it cannot be a field or column name because in JavaScript "${name}" is ${what}`;
+}
 
 /**
  * Validate a schema definition.
@@ -125,7 +141,7 @@ export function defineSchema(definition: Record<string, FieldSpec> | Schema): Sc
   if (names.length === 0) problems.push('schema has no fields');
   for (const name of names) {
     if (FORBIDDEN_NAMES.has(name)) {
-      problems.push(`field name "${name}" is not allowed`);
+      problems.push(`field name "${name}" is not allowed: ${reservedNameReason(name)}`);
       continue;
     }
     if (name.trim() === '') {
@@ -146,8 +162,10 @@ export function defineSchema(definition: Record<string, FieldSpec> | Schema): Sc
       if (!ALLOWED_OPTIONS[kind].includes(key)) problems.push(`field "${name}": unknown option "${key}" for kind ${kind}`);
     }
     const column = spec.column ?? name;
-    if (typeof column !== 'string' || column === '' || FORBIDDEN_NAMES.has(column)) {
-      problems.push(`field "${name}": column must be a non-empty string and not a reserved name`);
+    if (typeof column === 'string' && FORBIDDEN_NAMES.has(column)) {
+      problems.push(`field "${name}": column "${column}" is not allowed: ${reservedNameReason(column)}`);
+    } else if (typeof column !== 'string' || column === '') {
+      problems.push(`field "${name}": column must be a non-empty string`);
     } else if (columns.has(column)) {
       problems.push(`field "${name}": column "${column}" is already used by another field`);
     } else columns.add(column);

@@ -12,7 +12,7 @@
 import { analyzeBlocking, type AnalyzeBlockingOptions } from '../block/analyze-blocking.js';
 import { prepareRows } from '../pipeline/prepare.js';
 import { defaultBlockingRules, resolveRules } from '../pipeline/default-rules.js';
-import { COMMON_OPTIONS_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, stringOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, stringOption, columnOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { InputFile } from './input.js';
@@ -62,6 +62,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
   const showKeys = values['show-keys'] === true;
   const rejectedPath = optionalPath(values, 'rejected', ctx);
   const { rules: userRules, maxBlockSize } = await blockingOptions(values, ctx);
+  const idField = columnOption(values, 'id-field');
 
   const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
   try {
@@ -69,7 +70,7 @@ async function runAnalyzeBlocking(values: OptionValues, positionals: readonly st
       ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
       map: stringOption(values, 'map'),
-      idField: stringOption(values, 'id-field'),
+      idField,
       headers: input.headers,
       inputLabel: input.label,
       inputFormat: input.source.format,

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KhopError } from '../errors.js';
+import { RESERVED_NAMES, reservedNameReason } from '../schema.js';
 import { TEXT_ENCODINGS, type EncodingOption } from '../io/text-decoding.js';
 import { duplicateKeyPlace, firstDuplicateJsonKey } from '../util/json-duplicate-key.js';
 import type { CommandContext, OptionValues } from './command.js';
@@ -162,6 +163,20 @@ export function stringOption(values: OptionValues, name: string): string | undef
   const v = values[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v === '') throw new KhopError('INVALID_ARGUMENT', `--${name}: expected a non-empty value`);
+  return v;
+}
+
+/**
+ * A column-name option's value (--id-field, --id-field-right, --earlier-ids), or undefined.
+ * A name JavaScript reserves (`__proto__`, `constructor`, `prototype`) is refused here, before
+ * any file is read, saying why — as a schema refuses it as a field or column name (--map,
+ * --schema): the library would refuse it only after the mapping was printed, without the reason.
+ */
+export function columnOption(values: OptionValues, name: string): string | undefined {
+  const v = stringOption(values, name);
+  if (v !== undefined && RESERVED_NAMES.has(v)) {
+    throw new KhopError('INVALID_ARGUMENT', `--${name}: column "${v}" is not allowed: ${reservedNameReason(v)}; rename the column in the file`);
+  }
   return v;
 }
 

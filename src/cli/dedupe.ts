@@ -26,6 +26,7 @@ import {
   optionalPath, outputPath,
   probabilityOption,
   stringOption,
+  columnOption,
   threadsOption,
   idConflictsOption,
   linkageOption,
@@ -113,6 +114,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
+  const idField = columnOption(values, 'id-field');
   const saveModelPath = optionalPath(values, 'save-model', ctx);
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
@@ -123,7 +125,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
       ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath,
       map: stringOption(values, 'map'),
-      idField: stringOption(values, 'id-field'),
+      idField,
       headers: input.headers,
       inputLabel: input.label,
       inputFormat: input.source.format,

@@ -24,6 +24,7 @@ import {
   formatOption,
   probabilityOption,
   stringOption,
+  columnOption,
   threadsOption,
   idConflictsOption,
   linkageOption,
@@ -121,6 +122,8 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
+  const idField = columnOption(values, 'id-field');
+  const idFieldRight = columnOption(values, 'id-field-right');
   const saveModelPath = optionalPath(values, 'save-model', ctx);
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
@@ -133,7 +136,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       ...left.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath,
       map: stringOption(values, 'map'),
-      idField: stringOption(values, 'id-field'),
+      idField,
       headers: left.headers,
       inputLabel: left.label,
       inputFormat: left.source.format,
@@ -146,7 +149,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       idField: choice.idField,
       idGuessed: choice.idGuessed === true,
       mapRight: stringOption(values, 'map-right'),
-      idFieldRight: stringOption(values, 'id-field-right'),
+      idFieldRight,
       headers: right.headers,
       label: right.label,
       strictColumns: right.completeHeader,

@@ -19,7 +19,7 @@ import { KhopError, isKhopError } from '../errors.js';
 import { rejectionSummary } from '../pipeline/too-few-records.js';
 import { snapshotTarget } from '../io/snapshot.js';
 import { Register, type RegisterBuildOptions } from './register-api.js';
-import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, threadsOption, optionalPath } from './args.js';
+import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, columnOption, threadsOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { findHeader } from '../io/header-lookup.js';
@@ -110,7 +110,8 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   }
   const threads = threadsOption(values);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
-  const earlierIdsOption = stringOption(values, 'earlier-ids');
+  const earlierIdsOption = columnOption(values, 'earlier-ids');
+  const idField = columnOption(values, 'id-field');
   const idSecret = idSecretOption(values);
 
   // Register.build reports the rows it reads: the reader's own progress is not shown too.
@@ -122,7 +123,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
       map: stringOption(values, 'map'),
-      idField: stringOption(values, 'id-field'),
+      idField,
       headers: input.headers,
       inputLabel: input.label,
       inputFormat: input.source.format,

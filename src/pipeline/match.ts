@@ -46,7 +46,7 @@
  * calling thread.
  */
 import { KhopError, isKhopError, problemsOf } from '../errors.js';
-import { defineSchema, type FieldSpec, type Schema } from '../schema.js';
+import { defineSchema, RESERVED_NAMES, reservedNameReason, type FieldSpec, type Schema } from '../schema.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
 import { buildBlockIndexesParallel } from '../pool/parallel-index.js';
 import { candidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidatePairsReport } from '../block/candidate-pairs.js';
@@ -339,7 +339,8 @@ function validate(options: MatchOptions): Validated {
   const memoryBudget = options.memoryBudget;
   if (memoryBudget !== undefined && !(typeof memoryBudget === 'number' && memoryBudget > 0 && Number.isFinite(memoryBudget))) problems.push('memoryBudget: a positive number of bytes');
   const idField = options.idField;
-  if (idField !== undefined && (typeof idField !== 'string' || idField === '' || FORBIDDEN_ID_FIELDS.has(idField))) problems.push('idField: a non-empty column name');
+  if (typeof idField === 'string' && RESERVED_NAMES.has(idField)) problems.push(`idField: "${idField}" is not allowed: ${reservedNameReason(idField)}`);
+  else if (idField !== undefined && (typeof idField !== 'string' || idField === '')) problems.push('idField: a non-empty column name');
   if (options.em !== undefined) problems.push(...emProblems(options.em));
   if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid options: ${problems.join('; ')}`, { details: { problems } });
   return { schema: defineSchema(options.schema), threshold, pairFloor, maxBlockSize, uSampleSize, seed, threads, idConflicts, linkage, memoryBudget };
@@ -378,9 +379,6 @@ function validateAll(options: MatchOptions): Validated {
   checkPlanOptions(v.schema, options);
   return v;
 }
-
-/** idField names a row's own key: not one every object inherits. */
-const FORBIDDEN_ID_FIELDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Problems of the `em` option (its keys and values), [] when it is valid. */
 function emProblems(em: unknown): string[] {

@@ -7,6 +7,7 @@
 import { KhopError } from '../errors.js';
 import { KeyedIdHasher } from '../hash/keyed-id-hash.js';
 import type { ProgressEvent } from '../io/progress.js';
+import { reservedNameReason } from '../schema.js';
 import type { VerificationPolicy } from './policy.js';
 
 /** Progress of a build (numbers only; see src/io/progress.ts). */
@@ -110,7 +111,11 @@ export function resolveBuildOptions(options: RegisterBuildOptions | undefined): 
   const column = (name: 'idField' | 'earlierIdsField'): string | null => {
     const v = o[name];
     if (v === undefined) return null;
-    if (typeof v !== 'string' || v.length === 0 || v === '__proto__') {
+    if (v === '__proto__') {
+      problems.push(`${name} "${v}" is not allowed: ${reservedNameReason(v)}`);
+      return null;
+    }
+    if (typeof v !== 'string' || v.length === 0) {
       problems.push(`${name} must be a non-empty column name`);
       return null;
     }

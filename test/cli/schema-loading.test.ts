@@ -157,6 +157,31 @@ describe('loadSchema', () => {
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'kind')).toBe(false);
   });
 
+  it('--id-field, --id-field-right, --earlier-ids naming __proto__ / constructor / prototype: refused before any work, saying why, as --map (V14b)', async () => {
+    // A header that has such columns: the refusal is about the name, not a missing column.
+    writeFileSync(join(t.dir, 'proto.csv'), 'so_cccd,ho_ten,__proto__,constructor,prototype\n001090012345,Nguyễn Văn An,r1,r2,r3\n');
+    const runs: Array<[string[], string, string]> = [
+      [['dedupe', 'proto.csv', '--id-field', '__proto__', '-o', 'o.csv'], '--id-field', '__proto__'],
+      [['dedupe', 'proto.csv', '--id-field', 'constructor', '-o', 'o.csv'], '--id-field', 'constructor'],
+      [['analyze-blocking', 'proto.csv', '--id-field', 'prototype'], '--id-field', 'prototype'],
+      [['link', 'proto.csv', 'proto.csv', '--id-field', '__proto__', '-o', 'o.csv'], '--id-field', '__proto__'],
+      [['link', 'proto.csv', 'proto.csv', '--id-field-right', 'constructor', '-o', 'o.csv'], '--id-field-right', 'constructor'],
+      [['register', 'build', 'proto.csv', '--id-field', '__proto__', '-o', 'r.khop'], '--id-field', '__proto__'],
+      [['register', 'build', 'proto.csv', '--earlier-ids', 'constructor', '-o', 'r.khop'], '--earlier-ids', 'constructor'],
+    ];
+    for (const [argv, option, name] of runs) {
+      const r = await cli(argv, t.dir);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toBe(`khop: error: ${option}: column "${name}" is not allowed: it cannot be a field or column name because in JavaScript "${name}" is ${
+        name === '__proto__' ? "an object's prototype: setting it replaces the prototype instead of storing a value" : name === 'constructor' ? 'a member every object inherits (the function that made it), read as a value where the column is absent' : "the member holding a function's prototype object"
+      }; rename the column in the file\n`);
+    }
+    // --map gives the same reason
+    const map = await cli(['dedupe', 'proto.csv', '--map', 'id=so_cccd,__proto__=ho_ten', '-o', 'o.csv'], t.dir);
+    expect(map.code).toBe(2);
+    expect(map.stderr).toContain('field name "__proto__" is not allowed: it cannot be a field or column name because in JavaScript "__proto__" is an object\'s prototype');
+  });
+
   it('--schema: columns must be in a complete header; NDJSON only gets a note', async () => {
     const path = join(t.dir, 's.json');
     writeFileSync(path, '\uFEFF' + JSON.stringify({ 'Số CCCD': { kind: 'nationalId' }, hoten: { kind: 'personName', column: 'Ho ten' } }));

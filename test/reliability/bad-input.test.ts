@@ -509,6 +509,24 @@ describe('values (parsers and comparators)', () => {
     }
   });
 
+  it('V14b __proto__ / constructor / prototype as a field, a column or an idField → refused saying why (fixed: "not allowed", "a non-empty column name")', async () => {
+    for (const bad of ['__proto__', 'constructor', 'prototype']) {
+      const why = `because in JavaScript "${bad}" is`;
+      const asField = await khopErrorOf(() => defineSchema(JSON.parse(`{"${bad}": {"kind": "date"}}`) as Record<string, FieldSpec>));
+      expect(asField.message).toContain(`field name "${bad}" is not allowed: it cannot be a field or column name ${why}`);
+      const asColumn = await khopErrorOf(() => defineSchema({ dob: { kind: 'date', column: bad } }));
+      expect(asColumn.message).toContain(`field "dob": column "${bad}" is not allowed: it cannot be a field or column name ${why}`);
+      const asId = await khopErrorOf(() => dedupe(baseRows(), { schema: SCHEMA, idField: bad }));
+      expect(asId.code).toBe('INVALID_OPTION');
+      expect(asId.message).toContain(`idField: "${bad}" is not allowed: it cannot be a field or column name ${why}`);
+    }
+    const reg = await khopErrorOf(() => Register.build(SCHEMA, baseRows(), { earlierIdsField: '__proto__' }));
+    expect(reg.code).toBe('INVALID_OPTION');
+    expect(reg.message).toContain('earlierIdsField "__proto__" is not allowed: it cannot be a field or column name because in JavaScript "__proto__" is an object\'s prototype');
+    // an empty name still gets the plain problem
+    expect((await khopErrorOf(() => dedupe(baseRows(), { schema: SCHEMA, idField: '' }))).message).toContain('idField: a non-empty column name');
+  });
+
   it('V15 an 11-digit ID (a spreadsheet dropped the leading zero) → restored and flagged; 9-digit → old CMND kind', () => {
     expect(parseNationalId('1090012345')).toMatchObject({ ok: true, digits: '001090012345', restoredLeadingZero: true });
     expect(parseNationalId(1090012345)).toMatchObject({ ok: true, digits: '001090012345', restoredLeadingZero: true });
