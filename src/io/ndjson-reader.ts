@@ -2,7 +2,13 @@
  * NDJSON (JSON Lines) reader: one JSON object per line → a RecordSource of rows.
  *
  * - Lines end with LF; a CR before the LF is dropped (CRLF files). JSON text cannot contain a
- *   raw line break inside a string, so a line is always a whole record.
+ *   raw line break inside a string, so a line is always a whole record. A lone CR (old Mac OS
+ *   line ends) is no line end — unlike the CSV reader, which takes it as one: JSON Lines says
+ *   LF, and a CR is JSON whitespace. So a file whose records are separated by lone CRs is one
+ *   long line; when its first 64 Ki characters hold no LF and are a JSON object, a lone CR and
+ *   another object ({@link joinedByLoneCr}), readNdjson refuses it (KhopError INVALID_INPUT:
+ *   it uses lone CR line ends); in a file with LF lines too, a line joined so is rejected
+ *   INVALID_JSON with that reason — not a bare "not valid JSON", nor "no columns".
  * - Whitespace-only lines are skipped and counted in `summary.blankLines`; they are not rows
  *   and do not take a row number (the physical `line` still counts them).
  * - A line that is not valid JSON → rejected INVALID_JSON (the reason gives the character
@@ -57,6 +63,32 @@ export const COLUMN_LOOKAHEAD_ROWS = 1000;
 
 const LF = 0x0a;
 const CR = 0x0d;
+
+/** Characters of the first line readNdjson checks for lone CR line ends (joinedByLoneCr). */
+const LONE_CR_PROBE_CHARS = 1 << 16;
+
+/** The refusal of a file whose records are separated by lone CRs. */
+const LONE_CR_INPUT = "NDJSON input uses lone CR (\\r) line ends (old Mac OS): NDJSON lines must end with LF or CRLF; convert them, e.g. with `tr '\\r' '\\n'`";
+
+/** The INVALID_JSON reason of a line that holds records separated by lone CRs. */
+const LONE_CR_LINE = 'line is not valid JSON: it holds objects separated by a lone CR (\\r), an old Mac OS line end; NDJSON lines must end with LF or CRLF';
+
+/**
+ * True when `line` (no LF in it) is a JSON object, a lone CR, then another object (`{` after
+ * optional whitespace): records with lone CR line ends. A CR is JSON whitespace, so a CR
+ * between tokens of one record does not count; a CR inside a string is no JSON at all. Called
+ * on a line that failed to parse, and once on the first line of the input.
+ */
+export function joinedByLoneCr(line: string): boolean {
+  const cr = line.indexOf('\r');
+  if (cr === -1 || line.slice(cr + 1).trimStart().charCodeAt(0) !== 0x7b /* { */) return false;
+  try {
+    const first: unknown = JSON.parse(line.slice(0, cr));
+    return typeof first === 'object' && first !== null && !Array.isArray(first);
+  } catch {
+    return false;
+  }
+}
 const SPACE = 0x20;
 const TAB = 0x09;
 
@@ -115,14 +147,20 @@ class NdjsonRecordSource extends TextInputSource {
    */
   async start(): Promise<void> {
     let seen = 0;
+    let head = ''; // the first LONE_CR_PROBE_CHARS characters, for the lone CR check below
     while (!this.eof && seen < COLUMN_LOOKAHEAD_CHARS && this.batch.length < COLUMN_LOOKAHEAD_ROWS) {
       const r = await this.text.next();
       if (r.done === true) this.finish();
       else {
         seen += r.value.length;
+        if (head.length < LONE_CR_PROBE_CHARS) head += r.value.slice(0, LONE_CR_PROBE_CHARS - head.length);
         this.push(r.value);
       }
     }
+    // Records separated by lone CRs and no LF at all: the file is one long line (rejected, or
+    // too long for the lookahead to end); said once for the whole input, as UTF-16 without a
+    // BOM is. With LFs too (mixed line ends), only the lines joined so are rejected.
+    if (head.indexOf('\n') === -1 && joinedByLoneCr(head)) throw new KhopError('INVALID_INPUT', LONE_CR_INPUT);
     const names = new Set<string>();
     const batch = this.batch;
     const n = Math.min(batch.length, COLUMN_LOOKAHEAD_ROWS);
@@ -222,7 +260,7 @@ class NdjsonRecordSource extends TextInputSource {
     try {
       value = JSON.parse(s);
     } catch (e) {
-      this.reject('INVALID_JSON', jsonErrorReason(e), lineNo, s, false);
+      this.reject('INVALID_JSON', s.indexOf('\r') !== -1 && joinedByLoneCr(s) ? LONE_CR_LINE : jsonErrorReason(e), lineNo, s, false);
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

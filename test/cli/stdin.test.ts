@@ -48,6 +48,20 @@ describe('an input of - reads standard input', () => {
     expect(text('nd-u16.csv')).toBe(text('nd-file.csv'));
   });
 
+  it('NDJSON with lone CR (old Mac OS) line ends, from a file or standard input: exit 2 saying so (F24b; fixed: "has no columns")', async () => {
+    const lines = ['{"so_cccd":"001090012345","ho_ten":"Nguyễn Văn An","ngay_sinh":"1990-01-05"}', '{"so_cccd":"001090012346","ho_ten":"Lê Thị Bình","ngay_sinh":"1991-02-06"}'];
+    writeFileSync(join(t.dir, 'mac.ndjson'), lines.join('\r') + '\r');
+    const expected = "khop: error: NDJSON input uses lone CR (\\r) line ends (old Mac OS): NDJSON lines must end with LF or CRLF; convert them, e.g. with `tr '\\r' '\\n'`\n";
+    for (const r of [
+      await cli(['dedupe', 'mac.ndjson', '-o', 'mac-out.csv'], t.dir),
+      await cli(['dedupe', '-', '-o', 'mac-out.csv'], t.dir, file('mac.ndjson'), 30),
+      await cli(['register', 'build', '-', '-o', 'mac.khop'], t.dir, file('mac.ndjson')),
+    ]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(expected);
+    }
+  });
+
   it('register build and authenticate: a register built from standard input gives the verdicts of one built from the file, for claims from standard input', async () => {
     const pop = { size: 300, seed: 6, duplicateRate: 0 };
     const people = [...generatePopulation(pop)];

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isKhopError } from '../../src/errors.js';
 import { COLUMN_LOOKAHEAD_ROWS, readNdjson } from '../../src/io/ndjson-reader.js';
 import { RAW_TEXT_LIMIT, ROW_PROTOTYPE } from '../../src/io/record-types.js';
 import { chunked, collect, concatBytes, rejectedOf, rowsOf, utf8 } from './io-test-helpers.js';
@@ -48,6 +49,37 @@ describe('readNdjson', () => {
     expect(Object.keys(values)).toEqual(['__proto__', 'constructor', 'id']);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(values['toString']).toBeUndefined();
+  });
+
+  it('lone CR (old Mac OS) line ends: the input refused saying so; a line joined so in an LF file rejected saying so (F24b)', async () => {
+    // Before: one long line — rejected "line is not valid JSON (error at character 40)", no
+    // columns (the command line said "has no columns"), or LINE_TOO_LONG for a large file.
+    const records = Array.from({ length: 300 }, (_, i) => `{"so_cccd":"0010900${String(i).padStart(5, '0')}","ho_ten":"Nguyễn Văn An"}`);
+    const LONE_CR = "NDJSON input uses lone CR (\\r) line ends (old Mac OS): NDJSON lines must end with LF or CRLF; convert them, e.g. with `tr '\\r' '\\n'`";
+    for (const text of [records.join('\r') + '\r', records.slice(0, 2).join('\r'), '\uFEFF' + records.join('\r')]) {
+      for (const cuts of [[], [1], [50, 51, 52], [4000]]) {
+        const e = await readNdjson(chunked(utf8(text), cuts)).catch((x: unknown) => x);
+        expect(isKhopError(e) && e.code).toBe('INVALID_INPUT');
+        expect((e as Error).message).toBe(LONE_CR);
+      }
+    }
+    // UTF-16 too (the check reads the decoded text)
+    const utf16 = new Uint8Array([0xff, 0xfe, ...new Uint8Array(Uint16Array.from(records.slice(0, 3).join('\r'), (c) => c.charCodeAt(0)).buffer)]);
+    expect(await readNdjson(utf16).catch((x: unknown) => (x as Error).message)).toBe(LONE_CR);
+    // A file larger than maxLineLength: refused the same, not LINE_TOO_LONG.
+    expect(await readNdjson(utf8(records.join('\r')), { maxLineLength: 1000 }).catch((x: unknown) => (x as Error).message)).toBe(LONE_CR);
+    // LF lines with one line joined by a lone CR: that line rejected with the reason, the others read.
+    const mixed = await collect(await readNdjson(utf8(`${records[0]}\n${records[1]}\r${records[2]}\r\n${records[3]}\n`)));
+    expect(rowsOf(mixed)).toHaveLength(2);
+    expect(rejectedOf(mixed).map((r) => [r.line, r.code, r.reason])).toEqual([
+      [2, 'INVALID_JSON', 'line is not valid JSON: it holds objects separated by a lone CR (\\r), an old Mac OS line end; NDJSON lines must end with LF or CRLF'],
+    ]);
+    // Not lone-CR line ends: one record with a final lone CR; a CR as JSON whitespace inside a
+    // record; a CR inside a string (no JSON) keeps the plain reason.
+    expect(rowsOf(await collect(await readNdjson(utf8(`${records[0]}\r`))))).toHaveLength(1);
+    expect(rowsOf(await collect(await readNdjson(utf8('{"a":\r{"b":1},\r"c":2}\n{"a":1}\n'))))).toEqual([{ a: { b: 1 }, c: 2 }, { a: 1 }]);
+    const inString = await collect(await readNdjson(utf8('{"a":"x\ry"}\n{"a":1}\n')));
+    expect(rejectedOf(inString)[0]!.reason).toMatch(/^line is not valid JSON( \(error at character \d+\))?$/);
   });
 
   it('rejects invalid UTF-8 per line', async () => {
