@@ -26,7 +26,7 @@ export interface CliIo {
   readonly stderr: CliWriter;
   /** Base of relative paths. Default `process.cwd()`. */
   readonly cwd?: string;
-  /** What an input argument `-` reads (process.stdin); without it `-` is a usage error. */
+  /** What an input argument `-` reads (process.stdin, through standardInput: input.ts); without it `-` is a usage error. */
   readonly stdin?: AsyncIterable<Uint8Array>;
 }
 

@@ -13,7 +13,7 @@
  * the --id-field values are kept as strings (only when asked for). The rows the reader rejects
  * are few by nature and kept whole, because their raw text belongs in the user's rejected file.
  */
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
@@ -57,6 +57,24 @@ export class GrowableUint32 {
   get(i: number): number {
     return this.data[i]!;
   }
+}
+
+/**
+ * Standard input as the command line reads it (main.ts passes `standardInput(0, process.stdin)`):
+ * its descriptor is checked when it is first read. A directory redirected as standard input
+ * (`khop dedupe - < exports/`) reads as zero bytes in Node — an "empty file" with "no
+ * columns" — so it is refused IO_ERROR naming it (EISDIR); anything else is read as it is.
+ * Lazy: a run that reads no `-` never looks at it.
+ */
+export async function* standardInput(fd: number, stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let directory = false;
+  try {
+    directory = fstatSync(fd).isDirectory();
+  } catch {
+    // no descriptor to look at (closed): the stream's own read reports it
+  }
+  if (directory) throw new KhopError('IO_ERROR', 'input -: standard input is a directory, not a file (EISDIR): redirect a file (< file.csv)');
+  yield* stream;
 }
 
 /** Standard input streams already handed to an input (one reader each). */

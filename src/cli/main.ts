@@ -10,6 +10,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './run.js';
+import { standardInput } from './input.js';
 import { removeOpenTemporaryFiles } from '../io/text-sink.js';
 import { EXIT_BROKEN_PIPE, INTERRUPT_SIGNALS, errorText, exitCodeFor, isBrokenPipe } from './exit.js';
 import { KhopError } from '../errors.js';
@@ -65,6 +66,6 @@ if (isMainModule()) {
       process.exit();
     });
   }
-  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: standardInput(0, process.stdin) });
   process.exitCode = code;
 }

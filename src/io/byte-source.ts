@@ -74,7 +74,7 @@ export class ByteInput {
       path = source;
       try {
         const st = await stat(source);
-        if (!st.isFile()) throw new KhopError('IO_ERROR', `input is not a regular file: ${source}`);
+        if (!st.isFile()) throw notAFileError(source, st.isDirectory());
         size = st.size;
       } catch (e) {
         if (isKhopError(e)) throw e;
@@ -141,6 +141,15 @@ export class ByteInput {
       // closing after an error: the error was already reported by chunks()
     }
   }
+}
+
+/**
+ * The IO_ERROR of an input path that is not a regular file. A directory says so, with the
+ * system's code: `khop dedupe exports/` is a common slip, and "not a regular file" leaves the
+ * user to work out what it is.
+ */
+export function notAFileError(path: string, isDirectory: boolean): KhopError {
+  return new KhopError('IO_ERROR', isDirectory ? `input is a directory, not a file (EISDIR): ${path}` : `input is not a regular file: ${path}`, { details: { path } });
 }
 
 /** Wrap a non-Khop failure of the underlying stream. */

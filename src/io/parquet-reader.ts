@@ -40,6 +40,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import type { AsyncBuffer, Compressors, FileMetaData, ParquetParsers } from 'hyparquet';
 import { KhopError, isKhopError } from '../errors.js';
+import { notAFileError } from './byte-source.js';
 import { BatchRecordSource, checkBaseOptions, throwIfProblems, type ProgressFacts, type ReadOptionsBase } from './record-source.js';
 import { newRowValues, type RecordItem, type RecordSource, type RejectCode } from './record-types.js';
 import { isInexactNumber } from '../util/type-name.js';
@@ -151,7 +152,7 @@ export async function readParquet(source: string | Uint8Array, options: ParquetR
     try {
       handle = await open(source, 'r');
       const st = await handle.stat();
-      if (!st.isFile()) throw new KhopError('IO_ERROR', `input is not a regular file: ${source}`);
+      if (!st.isFile()) throw notAFileError(source, st.isDirectory());
       file = new FileBuffer(handle, st.size);
     } catch (e) {
       await handle?.close();

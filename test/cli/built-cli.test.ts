@@ -52,6 +52,18 @@ describe('the built khop executable', () => {
     expect(r.stderr).toMatch(/^khop: error: cannot open input file: .*missing\.csv \(ENOENT\)\n$/);
   });
 
+  it('a directory redirected as standard input (`khop dedupe - < dir`): exit 2 saying so (F28b; fixed: "stdin has no columns")', () => {
+    mkdirSync(join(t.dir, 'stdin-dir'), { recursive: true });
+    const fd = openSync(join(t.dir, 'stdin-dir'), 'r');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'dedupe', '-', '-o', 'o.csv'], { cwd: t.dir, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('khop: error: input -: standard input is a directory, not a file (EISDIR): redirect a file (< file.csv)\n');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('deduplicates a small file end to end and exits 1 for its rejected row', () => {
     writeFileSync(
       join(t.dir, 'p.csv'),

@@ -13,7 +13,7 @@
  * - a column name's control characters (ESC, CR, a line break) are printed escaped on stderr.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, csvObjects, tempDir, writePeopleCsv } from './cli-helpers.js';
 import { windows1258 } from '../io/io-test-helpers.js';
@@ -257,6 +257,30 @@ describe('help and exit codes', () => {
     const r = await cli(['dedupe', 'x.ndjson', '-q'], t.dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('none of its first lines is a JSON object');
+  });
+});
+
+describe('a directory given as an input (F28b)', () => {
+  it('every command that reads an input file says it is a directory (EISDIR), exit 2 (fixed: "not a regular file")', async () => {
+    mkdirSync(join(t.dir, 'exports'), { recursive: true });
+    writeFileSync(join(t.dir, 'exports', 'people.csv'), readFileSync(join(t.dir, 'people.csv')));
+    await cli(['register', 'build', 'reg.csv', '-o', 'dir-test.khop', '-q'], t.dir);
+    for (const argv of [
+      ['dedupe', 'exports/', '-o', 'o.csv'],
+      ['dedupe', 'exports', '-o', 'o.csv'],
+      ['link', 'exports', 'people.csv', '-o', 'o.csv'],
+      ['link', 'people.csv', 'exports/', '-o', 'o.csv'],
+      ['analyze-blocking', 'exports'],
+      ['register', 'build', 'exports', '-o', 'r.khop'],
+      ['authenticate', '--register', 'dir-test.khop', 'exports', '-o', 'v.csv'],
+    ]) {
+      const r = await cli(argv, t.dir);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toBe(`khop: error: input is a directory, not a file (EISDIR): ${join(t.dir, 'exports')}\n`);
+    }
+    // a directory named .parquet: the Parquet reader says the same
+    mkdirSync(join(t.dir, 'data.parquet'), { recursive: true });
+    expect((await cli(['dedupe', 'data.parquet', '-o', 'o.csv'], t.dir)).stderr).toBe(`khop: error: input is a directory, not a file (EISDIR): ${join(t.dir, 'data.parquet')}\n`);
   });
 });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { runCli } from '../../src/cli/run.js';
+import { standardInput } from '../../src/cli/input.js';
 import { join } from 'node:path';
 import { generateClaims } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
@@ -60,6 +62,37 @@ describe('an input of - reads standard input', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(expected);
     }
+  });
+
+  it('a directory redirected as standard input (`khop dedupe - < dir`) is refused as one, in every command (F28b; fixed: "stdin has no columns")', async () => {
+    mkdirSync(join(t.dir, 'somedir'), { recursive: true });
+    await cli(['register', 'build', 'dan_cu.csv', '-o', 'stdin-dir.khop', '-q'], t.dir);
+    const run = async (argv: string[], path: string): Promise<{ code: number; stderr: string }> => {
+      const fd = openSync(path, 'r'); // a directory opens read-only on Linux and macOS, as a shell's `<` does
+      let stderr = '';
+      try {
+        const code = await runCli(argv, { stdout: { write: () => undefined }, stderr: { write: (s: string) => void (stderr += s) }, cwd: t.dir, stdin: standardInput(fd, createReadStream('', { fd, autoClose: false })) });
+        return { code, stderr };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    for (const argv of [
+      ['dedupe', '-', '-o', 'o.csv'],
+      ['link', '-', 'dan_cu.csv', '-o', 'o.csv'],
+      ['link', 'dan_cu.csv', '-', '-o', 'o.csv'],
+      ['analyze-blocking', '-'],
+      ['register', 'build', '-', '-o', 'r.khop'],
+      ['authenticate', '--register', 'stdin-dir.khop', '-', '-o', 'v.csv'],
+    ]) {
+      const r = await run(argv, join(t.dir, 'somedir'));
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toBe('khop: error: input -: standard input is a directory, not a file (EISDIR): redirect a file (< file.csv)\n');
+    }
+    // a file redirected the same way is read
+    const ok = await run(['dedupe', '-', '-o', 'o-stdin-fd.csv', '-q'], join(t.dir, 'dan_cu.csv'));
+    expect(ok.code).toBe(1); // dan_cu.csv has rows to reject
+    expect(text('o-stdin-fd.csv').split('\n').length).toBeGreaterThan(200);
   });
 
   it('register build and authenticate: a register built from standard input gives the verdicts of one built from the file, for claims from standard input', async () => {

@@ -305,6 +305,11 @@ describe('files (openRecords)', () => {
     const sub = join(dir, 'f28-dir.csv');
     await mkdir(sub, { recursive: true });
     expect(await errorCode(() => openRecords(sub))).toBe('IO_ERROR');
+    // F28b: it says it is a directory, for every format the name picks
+    expect((await khopErrorOf(() => openRecords(sub))).message).toBe(`input is a directory, not a file (EISDIR): ${sub}`);
+    const parquetDir = join(dir, 'f28-dir.parquet');
+    await mkdir(parquetDir, { recursive: true });
+    expect((await khopErrorOf(() => openRecords(parquetDir))).message).toBe(`input is a directory, not a file (EISDIR): ${parquetDir}`);
   });
 
   it('F29 NUL and other control characters inside a value → read as text; normalisation strips them', async () => {
