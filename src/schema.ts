@@ -95,7 +95,6 @@ const ALLOWED_OPTIONS: Record<FieldKind, readonly string[]> = {
  * column (schemas, idField, earlierIdsField, the command line's --id-field…).
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-const FORBIDDEN_NAMES = RESERVED_NAMES;
 
 /** Why a name of RESERVED_NAMES cannot be used, for the error that refuses it (one clause). */
 export function reservedNameReason(name: string): string {
@@ -140,7 +139,7 @@ export function defineSchema(definition: Record<string, FieldSpec> | Schema): Sc
   const names = Object.keys(definition);
   if (names.length === 0) problems.push('schema has no fields');
   for (const name of names) {
-    if (FORBIDDEN_NAMES.has(name)) {
+    if (RESERVED_NAMES.has(name)) {
       problems.push(`field name "${name}" is not allowed: ${reservedNameReason(name)}`);
       continue;
     }
@@ -162,7 +161,7 @@ export function defineSchema(definition: Record<string, FieldSpec> | Schema): Sc
       if (!ALLOWED_OPTIONS[kind].includes(key)) problems.push(`field "${name}": unknown option "${key}" for kind ${kind}`);
     }
     const column = spec.column ?? name;
-    if (typeof column === 'string' && FORBIDDEN_NAMES.has(column)) {
+    if (typeof column === 'string' && RESERVED_NAMES.has(column)) {
       problems.push(`field "${name}": column "${column}" is not allowed: ${reservedNameReason(column)}`);
     } else if (typeof column !== 'string' || column === '') {
       problems.push(`field "${name}": column must be a non-empty string`);
