@@ -29,6 +29,7 @@
  * region (memory.grow detaches the old ArrayBuffer: every view is re-created after it).
  */
 import { KhopError } from '../errors.js';
+import { checkOptionKeys } from '../util/option-keys.js';
 import { createHashKernel, type HashKernel, type HashKernelKind } from './hash-kernel.js';
 
 /** Default seed: 0n. */
@@ -83,6 +84,9 @@ function badArg(message: string): KhopError {
   return new KhopError('INVALID_ARGUMENT', `KeyHasher: ${message}`);
 }
 
+/** The keys of KeyHasherOptions: another key is a misspelt option, refused (option-keys.ts). */
+const KEY_HASHER_OPTION_KEYS: ReadonlySet<string> = new Set(['seed', 'batchBytes', 'batchKeys', 'kernel']);
+
 /** Validate a [start, end) span of a Uint8Array (once per call, never per byte). */
 function checkSpan(bytes: Uint8Array, start: number, end: number): void {
   if (!(bytes instanceof Uint8Array)) throw badArg('bytes must be a Uint8Array');
@@ -122,6 +126,7 @@ export class KeyHasher {
     if (options === null || typeof options !== 'object' || options instanceof Map) {
       throw new KhopError('INVALID_OPTION', 'KeyHasher: options must be an object of options', { details: { problems: ['options is not an object of options'] } });
     }
+    checkOptionKeys('KeyHasher', options, KEY_HASHER_OPTION_KEYS);
     const seed = options.seed ?? DEFAULT_KEY_HASHER_SEED;
     const batchBytes = options.batchBytes ?? DEFAULT_KEY_HASHER_BATCH_BYTES;
     const batchKeys = options.batchKeys ?? DEFAULT_KEY_HASHER_BATCH_KEYS;

@@ -15,6 +15,7 @@
  * Time comes from an injectable clock (`now`), so tests run without waiting.
  */
 import { KhopError } from '../errors.js';
+import { checkOptionKeys } from '../util/option-keys.js';
 
 /**
  * Units a progress count can be in: every unit any `onProgress` option of the API reports
@@ -56,6 +57,9 @@ export interface ProgressReporterOptions {
 
 export const DEFAULT_MAX_UPDATES_PER_SECOND = 10;
 
+/** The keys of ProgressReporterOptions: another key is a misspelt option, refused (option-keys.ts). */
+const PROGRESS_REPORTER_OPTION_KEYS: ReadonlySet<string> = new Set(['stream', 'quiet', 'tty', 'maxUpdatesPerSecond', 'now']);
+
 /** A progress callback plus `end()`, which closes the open phase (prints its line). */
 export interface ProgressReporter {
   (event: ProgressEvent): void;
@@ -74,6 +78,7 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
   if (options === null || typeof options !== 'object' || options instanceof Map) {
     throw new KhopError('INVALID_OPTION', 'createProgressReporter: options must be an object of options', { details: { problems: ['options is not an object of options'] } });
   }
+  checkOptionKeys('createProgressReporter', options, PROGRESS_REPORTER_OPTION_KEYS);
   const problems: string[] = [];
   const stream: ProgressStream = options.stream ?? process.stderr;
   if (typeof stream !== 'object' || stream === null || typeof stream.write !== 'function') {
@@ -85,6 +90,7 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
   if (typeof maxUps !== 'number' || !(maxUps > 0)) problems.push('maxUpdatesPerSecond: expected a number > 0');
   const now = options.now ?? (() => performance.now());
   if (typeof now !== 'function') problems.push('now: expected a function');
+  if (options.tty !== undefined && typeof options.tty !== 'boolean') problems.push('tty: expected a boolean');
   if (problems.length > 0) {
     throw new KhopError('INVALID_OPTION', `invalid progress reporter options: ${problems.join('; ')}`, { details: { problems } });
   }

@@ -1067,7 +1067,7 @@ describe('dedupe rows holding bad values', () => {
     expect(v.status).not.toBe('VERIFIED');
   });
 
-  it('D24: a misspelt option (dedupe, link, authenticate, authenticateMany / All, KhopPool.create) is refused INVALID_OPTION naming it, not ignored', async () => {
+  it('D24: a misspelt option (dedupe, link, authenticate, authenticateMany / All, KhopPool.create, KeyHasher, createProgressReporter) is refused INVALID_OPTION naming it, not ignored', async () => {
     const rows = baseRows();
     const bad = async (fn: () => unknown, key: string): Promise<void> => {
       const e = await khopErrorOf(fn);
@@ -1081,8 +1081,19 @@ describe('dedupe rows holding bad values', () => {
     await bad(() => reg.authenticateMany(rows, { thread: 2 } as never), 'thread');
     await bad(() => reg.authenticateAll(rows, { batchSise: 8 } as never), 'batchSise');
     await bad(() => KhopPool.create({ thread: 2 } as never), 'thread');
+    await bad(() => new KeyHasher({ sed: 7n } as never), 'sed');
+    await bad(() => createProgressReporter({ quite: true } as never), 'quite');
+    // A tty that is not a boolean is refused with the other option problems.
+    await bad(() => createProgressReporter({ tty: 'yes' } as never), 'tty: expected a boolean');
     // The known keys still pass.
     expect(reg.authenticate(rows[10]!, { candidates: 1 }).status).toBe('VERIFIED');
+    const hashOf = (h: KeyHasher): number[] => {
+      const out = new Uint32Array(2);
+      h.hashAscii('x', out, 0);
+      return [...out];
+    };
+    expect(hashOf(new KeyHasher({ seed: 7n, batchBytes: 64, batchKeys: 4, kernel: 'js' }))).toEqual(hashOf(new KeyHasher({ seed: 7n })));
+    expect(typeof createProgressReporter({ stream: { write: () => true }, quiet: true, tty: false, maxUpdatesPerSecond: 5, now: () => 0 })).toBe('function');
   });
 
   it('D25: with idField, a row whose id repeats an earlier row\'s (as text: 7 and "7" are one id) is rejected DUPLICATE_ID naming the first row; link sides are apart', async () => {
