@@ -14,6 +14,7 @@ import { KhopError, isKhopError } from '../errors.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { optionalPath, withoutBom, type OptionSpecs } from './args.js';
 import type { CommandContext, OptionValues } from './command.js';
+import { duplicateKeyPlace, firstDuplicateJsonKey } from '../util/json-duplicate-key.js';
 
 export const MODEL_OPTIONS: OptionSpecs = {
   model: { type: 'string' },
@@ -41,6 +42,11 @@ export async function loadModelOption(values: OptionValues, ctx: CommandContext)
     // Not the parser's error as a cause: V8's message quotes the text (a data file given as
     // --model would show its first record under --debug).
     throw new KhopError('INVALID_ARGUMENT', `--model: ${path} is not JSON`);
+  }
+  // A hand-edited model with a key twice (an m given twice): JSON.parse keeps the last silently.
+  const repeated = firstDuplicateJsonKey(withoutBom(text));
+  if (repeated !== null) {
+    throw new KhopError('INVALID_ARGUMENT', `--model: ${path} has the key "${repeated.key}" twice ${duplicateKeyPlace(repeated.path)}: JSON would keep only the last value`);
   }
   try {
     return FellegiSunterModel.fromJSON(json);

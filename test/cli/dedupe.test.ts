@@ -297,12 +297,15 @@ describe('khop dedupe --save-model / --model', () => {
     expect(csvObjects(toStdout.stdout)).toEqual(csvObjects(readFileSync(join(tmp.dir, 'by-dob.csv'), 'utf8')));
   });
 
-  it('a missing, non-JSON or foreign model file is a usage error naming the file, before the input is read', async () => {
+  it('a missing, non-JSON, key-repeating or foreign model file is a usage error naming the file, before the input is read', async () => {
     writeFileSync(join(tmp.dir, 'bad.json'), '{ not json');
     writeFileSync(join(tmp.dir, 'foreign.json'), JSON.stringify({ format: 'other', comparisons: [] }));
+    writeFileSync(join(tmp.dir, 'twice.json'), '{"format": "khop.fellegi-sunter", "prior": 0.001, "comparisons": [], "prior": 0.5}');
     for (const [file, message] of [
       ['nope.json', /--model: cannot read .*nope\.json/],
       ['bad.json', /--model: .*bad\.json is not JSON/],
+      // A hand-edited model with a key twice: JSON.parse would keep the last silently.
+      ['twice.json', /--model: .*twice\.json has the key "prior" twice at the top level: JSON would keep only the last value/],
       ['foreign.json', /--model: .*foreign\.json is not a khop model/],
     ] as const) {
       const r = await cli(['dedupe', 'does-not-exist.csv', '--model', file], tmp.dir);
