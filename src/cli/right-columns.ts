@@ -93,6 +93,21 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
         `--map-right: ${unknown.map((f) => `"${f}"`).join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'} of the schema; its fields: ${fields.map((f) => `"${f.name}"`).join(', ')}`,
       );
     }
+    // One column, one field — as the schema refuses on the left ("already used by another
+    // field"): a date read from the name column would make every right date missing, and the
+    // run would end with fewer links and nothing but an issue count to say why.
+    const fieldsOfColumn = new Map<string, string[]>();
+    for (const name of Object.keys(mapping)) {
+      const col = have.find(mapping[name]!) ?? mapping[name]!;
+      fieldsOfColumn.set(col, [...(fieldsOfColumn.get(col) ?? []), name]);
+    }
+    const shared = [...fieldsOfColumn].filter(([, names]) => names.length > 1);
+    if (shared.length > 0) {
+      throw new KhopError(
+        'INVALID_ARGUMENT',
+        `--map-right: ${shared.map(([col, names]) => `column "${col}" is named for the fields ${names.map((n) => `"${n}"`).join(' and ')}`).join('; ')}; a column of ${req.label} can be read by one field only`,
+      );
+    }
     for (const name of Object.keys(mapping)) {
       columns.set(byName.get(name)!.column, mapping[name]!);
       from.set(name, 'map');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
 import { cli, csvObjects, leakedValues, tempDir, type CliRun } from './cli-helpers.js';
@@ -119,6 +119,13 @@ describe('khop link: a right file with its own header', () => {
     const column = await cli(['link', 'left.csv', 'right.csv', '--map-right', 'name=hoten'], t.dir);
     expect(column.code).toBe(2);
     expect(column.stderr).toContain('column "hoten" (for field "name") is not in the header');
+  });
+
+  it('refuses --map-right naming one column for two fields, as --map does (not a run whose right dates are all the names)', async () => {
+    const r = await cli(['link', 'left.csv', 'right.csv', '-o', 'links-twice.csv', '--map-right', 'name=ho_ten,dob=ho_ten'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('khop: error: --map-right: column "ho_ten" is named for the fields "name" and "dob"; a column of right.csv can be read by one field only\n');
+    expect(existsSync(join(t.dir, 'links-twice.csv'))).toBe(false);
   });
 
   it("names the right file's own columns in its rejected rows, once (a right record-id column named like a left field column)", async () => {
