@@ -1200,6 +1200,11 @@ function prepareOptions(v: Validated, options: MatchOptions, pool: KhopPool | un
   };
 }
 
+/** An iterator that is its own iterable (a generator, an array's `values()`): read once. */
+function isIterator(rows: unknown): boolean {
+  return rows !== null && typeof rows === 'object' && typeof (rows as { next?: unknown }).next === 'function';
+}
+
 /**
  * Link two datasets: find the pairs (left record, right record) that are the same person.
  *
@@ -1208,6 +1213,12 @@ function prepareOptions(v: Validated, options: MatchOptions, pool: KhopPool | un
  */
 export async function link(left: RowSource, right: RowSource, options: MatchOptions, tuning?: MatchTuning): Promise<LinkResult> {
   const v = validateAll(options);
+  // One iterator as both sides (a generator, `rows.values()`): the left would read every row and
+  // the right none — with a model, a run of 0 right rows and 0 links that looks like a result.
+  // (An array or another re-iterable — a Set — is read twice and links a dataset to itself.)
+  if (left === right && isIterator(left)) {
+    throw new KhopError('INVALID_ARGUMENT', 'link: left and right are one iterator, which can be read only once (the right side would get no rows); pass an array, or two iterators');
+  }
   await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();

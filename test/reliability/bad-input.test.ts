@@ -1560,4 +1560,25 @@ describe('dedupe rows holding bad values', () => {
     const twin = reg.authenticate({ ...people[4]!, id: idOf(4), email: people[5]!.email });
     expect(['close', 'mismatch']).toContain(twin.fields['email']!.result); // was "equivalent": the same letters
   });
+
+  it('D36: one iterator (a generator, rows.values()) given as both sides of a link is refused, not a run whose right side read no row', async () => {
+    const rows = baseRows();
+    const model = (await link(rows, rows, { schema: SCHEMA, threads: 1, uSampleSize: 2000 })).model;
+    async function* each(): AsyncGenerator<Record<string, unknown>> {
+      yield* rows;
+    }
+    const message = 'link: left and right are one iterator, which can be read only once (the right side would get no rows); pass an array, or two iterators';
+    for (const make of [() => rows.values(), () => each()]) {
+      for (const options of [{ schema: SCHEMA, threads: 1 }, { schema: SCHEMA, threads: 1, model }]) {
+        const it = make();
+        // was: with a model, 0 right rows and 0 links, a plausible result; without one "0 on the right (0 rows read)"
+        expect(await khopErrorOf(() => link(it, it, options))).toMatchObject({ code: 'INVALID_ARGUMENT', message });
+      }
+    }
+    // A re-iterable read twice is a dataset linked to itself, as an array is.
+    const set = new Set(rows);
+    const self = await link(set, set, { schema: SCHEMA, threads: 1, model });
+    expect(self.clusters.right).toHaveLength(rows.length);
+    expect(self.links.count).toBeGreaterThanOrEqual(rows.length);
+  });
 });
