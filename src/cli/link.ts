@@ -10,7 +10,7 @@
  *   report     the HTML report (sample pairs labelled "left row N" / "right row M")
  * Exit code 1 when any row of either file was rejected.
  */
-import { KhopError } from '../errors.js';
+import { KhopError, isKhopError } from '../errors.js';
 import { link, DEFAULT_MATCH_OPTIONS, type MatchOptions } from '../pipeline/match.js';
 import { probabilityOfWeight, weightOfProbability } from '../score/probability.js';
 import { renderReport } from '../report/render-report.js';
@@ -181,7 +181,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
         { input: left, side: 'left', idField: leftId },
         { input: rightInput, side: 'right', idField: rightMap.idField, reason: (reason: string) => rightColumnNames(reason, rightMap, leftId) },
       ];
-      throw await tooFewRecordsFailure(e, inputs, rejectedOption, () => defaultRejectedPath(out, left.path, ctx.resolvePath));
+      throw absentRightFields(e, rightMap.columns, rightInput.label) ?? (await tooFewRecordsFailure(e, inputs, rejectedOption, () => defaultRejectedPath(out, left.path, ctx.resolvePath)));
     });
     ctx.progress.end();
     await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
@@ -242,4 +242,24 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     await right?.close().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * The library's refusal of schema fields that no right row holds (an NDJSON right file whose
+ * first records lacked a key, read under the field's own column name), said in the right file's
+ * terms: its column, the file, and --map-right — the library's advice ("name the rows' key as
+ * the field's `column`") would change the left file's column, which one schema reads. Null for
+ * any other error (the left's absent fields keep the library's message: --schema's `column`).
+ */
+function absentRightFields(e: unknown, columns: ReadonlyMap<string, string>, label: string): KhopError | null {
+  if (!isKhopError(e, 'INVALID_SCHEMA')) return null;
+  const absent = e.details?.['absent'];
+  if (!Array.isArray(absent)) return null;
+  const right = (absent[1] ?? []) as ReadonlyArray<{ name: string; column: string }>;
+  if (right.length === 0 || (absent[0] ?? []).length > 0) return null;
+  const list = right.map((f) => `"${columns.get(f.column) ?? f.column}" (field "${f.name}")`).join(', ');
+  return new KhopError('INVALID_SCHEMA', `columns in no record of ${label}: ${list}; name the right file's columns with --map-right field=column`, {
+    cause: e,
+    details: { fields: right.map((f) => f.name) },
+  });
 }

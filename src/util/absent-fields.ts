@@ -16,8 +16,12 @@ export function absentFieldsProblem(
 ): KhopError | null {
   const parts: string[] = [];
   const problems: string[] = [];
+  // Per source, the fields it lacks (a caller that knows the sources' files says it in their terms).
+  const absent: Array<Array<{ name: string; column: string }>> = [];
   prepared.absentFields.forEach((fields, s) => {
+    absent[s] = [];
     if (fields.length === 0 || (prepared.sourceRows[s] ?? 0) === 0) return;
+    absent[s] = fields.map((f) => ({ name: f.name, column: f.column }));
     const list = fields.map((f) => (f.column === f.name ? JSON.stringify(f.name) : `${JSON.stringify(f.name)} (column ${JSON.stringify(f.column)})`));
     parts.push(`${list.join(', ')} in no row of ${labels[s] ?? `input ${s + 1}`}`);
     for (const f of fields) problems.push(`column "${f.column}" of field "${f.name}" is in no row of ${labels[s] ?? `input ${s + 1}`}`);
@@ -26,6 +30,6 @@ export function absentFieldsProblem(
   return new KhopError(
     'INVALID_SCHEMA',
     `schema fields ${parts.join('; ')} — name the rows' key as the field's \`column\`, or remove the field from the schema if the data has none`,
-    { details: { problems } },
+    { details: { problems, absent } },
   );
 }

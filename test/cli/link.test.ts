@@ -77,6 +77,15 @@ describe('khop link', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('khop: error: columns not in the header of other.csv: "ho_ten" (field "name"); name the right file\'s columns with --map-right field=column\n');
   });
+
+  it('exits 2 when no record of an NDJSON right file holds a field, naming the file and --map-right (not the schema\'s `column`, which the left file reads)', async () => {
+    const json = rightRows.map((p) => JSON.stringify({ so_cccd: p.id, ho_ten: p.fullName, ngay_sinh: p.dob })).join('\n') + '\n';
+    writeFileSync(join(t.dir, 'right-nosex.ndjson'), json);
+    const r = await cli(['link', 'left.csv', 'right-nosex.ndjson', '-o', 'links-nosex.csv', '--quiet'], t.dir);
+    expect(r.code).toBe(2);
+    // was: 'schema fields "sex" (column "gioi_tinh") in no row of the right rows — name the rows\' key as the field\'s `column`…'
+    expect(r.stderr).toBe('khop: error: columns in no record of right-nosex.ndjson: "gioi_tinh" (field "sex"); name the right file\'s columns with --map-right field=column\n');
+  });
 });
 
 describe('khop link: a right file with its own header', () => {
