@@ -114,15 +114,43 @@ function u32Of(bytes: unknown, what: string): Uint32Array {
   return new Uint32Array(copy.buffer);
 }
 
-function decodeDelta(bytes: unknown, what: string, rowCount: number): DeltaIndex {
+/** A delta's entries; each names a row added since the last compaction: baseRows ≤ row < rowCount. */
+function decodeDelta(bytes: unknown, what: string, baseRows: number, rowCount: number): DeltaIndex {
   const a = u32Of(bytes, what);
   if (a.length % 3 !== 0) throw new KhopError('SNAPSHOT_CORRUPT', `register snapshot: ${what} is malformed`);
   const d = new DeltaIndex();
   for (let i = 0; i < a.length; i += 3) {
     if (a[i + 2]! >= rowCount) throw new KhopError('SNAPSHOT_CORRUPT', `register snapshot: ${what} names a row beyond the store`);
+    // A base row is listed by the base indexes: listed again, a claim would find it twice.
+    if (a[i + 2]! < baseRows) throw new KhopError('SNAPSHOT_CORRUPT', `register snapshot: ${what} names a row of the base indexes`);
     d.insert(a[i]!, a[i + 1]!, a[i + 2]!);
   }
   return d;
+}
+
+/**
+ * The issue counts of a snapshot, copied into objects that inherit nothing: per field, per
+ * reason, a count. Anything else would make the next add() or update() throw a TypeError when
+ * it counts an issue (ingest writes into these objects).
+ */
+function issuesOf(v: unknown): IngestIssues {
+  const out = Object.create(null) as IngestIssues;
+  if (v === undefined || v === null) return out;
+  if (typeof v !== 'object' || Array.isArray(v)) throw corrupt('the issue counts are malformed');
+  for (const [field, reasons] of Object.entries(v)) {
+    if (reasons === null || typeof reasons !== 'object' || Array.isArray(reasons)) throw corrupt('the issue counts are malformed');
+    const counts = (out[field] = Object.create(null) as Record<string, number>);
+    for (const [reason, n] of Object.entries(reasons as Record<string, unknown>)) {
+      if (!isInt(n, 0, Number.MAX_SAFE_INTEGER)) throw corrupt('the issue counts are malformed');
+      counts[reason] = n;
+    }
+  }
+  return out;
+}
+
+/** A column option of a snapshot: null, or a non-empty string. */
+function isColumnOption(v: unknown): v is string | null {
+  return v === null || (typeof v === 'string' && v !== '');
 }
 
 function dictionaryOf(v: unknown, fields: number): string[][] {
@@ -254,11 +282,21 @@ export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: rea
     for (const ix of indexes) if (ix.rowCount !== m.baseRows) throw corrupt('an index does not cover the base rows');
     const firstRecordId = o.firstRecordId ?? 0;
     if (!isInt(firstRecordId, 0, Number.MAX_SAFE_INTEGER)) throw corrupt('the first record id is not an integer');
+    // The options as Register.build resolves them (register-options.ts): an idField that is not
+    // a string would reject every later add NO_RECORD_ID; a maxPendingChanges that is not a
+    // count would compact on every change, or never.
+    if (!isColumnOption(o.idField) || !isColumnOption(o.earlierIdsField) || typeof o.candidateSearch !== 'boolean' || !isInt(o.maxPendingChanges, 1, 2 ** 31 - 1)) {
+      throw corrupt('the options are malformed');
+    }
     const tombstones = new Tombstones();
+    let deadBase = 0;
     for (const row of u32Of(m.tombstones, 'tombstones')) {
       if (row >= store.rowCount) throw corrupt('a tombstone names a row beyond the store');
-      tombstones.add(row);
+      if (tombstones.add(row) && row < m.baseRows) deadBase++;
     }
+    // deadPending counts dead rows the base indexes still list: some of the dead base rows.
+    if (m.deadPending > deadBase) throw corrupt('the pending removals do not match the tombstones');
+    const issues = issuesOf(m.issues);
     state = {
       schema,
       layout,
@@ -277,15 +315,15 @@ export function stateFromParts(m: RegisterMeta, store: RecordStore, indexes: rea
       idIndex: indexes[0]!,
       earlierIndex: indexes[1]!,
       candidateIndex: m.hasCandidateIndex ? indexes[2]! : null,
-      deltaId: decodeDelta(m.delta?.id, 'delta.id', store.rowCount),
-      deltaEarlier: decodeDelta(m.delta?.earlier, 'delta.earlier', store.rowCount),
-      deltaCandidate: decodeDelta(m.delta?.candidate, 'delta.candidate', store.rowCount),
+      deltaId: decodeDelta(m.delta?.id, 'delta.id', m.baseRows, store.rowCount),
+      deltaEarlier: decodeDelta(m.delta?.earlier, 'delta.earlier', m.baseRows, store.rowCount),
+      deltaCandidate: decodeDelta(m.delta?.candidate, 'delta.candidate', m.baseRows, store.rowCount),
       tombstones,
       deadPending: m.deadPending,
       inputRows: m.inputRows,
       rejected: [],
       rejectedCount: isInt(m.rejectedCount, 0, Number.MAX_SAFE_INTEGER) ? m.rejectedCount : 0,
-      issues: m.issues ?? (Object.create(null) as IngestIssues),
+      issues,
     };
   } catch (e) {
     if (isKhopError(e) && e.code.startsWith('SNAPSHOT_')) throw e;

@@ -210,3 +210,63 @@ describe('layout version of a saved register', () => {
     }
   });
 });
+
+describe('crafted register metadata (S12)', () => {
+  it('metadata with fresh checksums that does not fit — issue counts, options, delta rows, deadPending — is refused SNAPSHOT_CORRUPT at load, never a TypeError on a later add', async () => {
+    const { readSnapshot, writeSnapshot } = await import('../../src/io/snapshot.js');
+    const folder = await mkdtemp(join(tmpdir(), 'khop-crafted-'));
+    try {
+      const reg = await build({ maxPendingChanges: 1000 });
+      reg.add([{ ...ROWS[0], rid: 'N1', id: '001090011111' }]);
+      reg.remove('P3');
+      const path = join(folder, 'reg.khop');
+      await reg.save(path);
+      const snap = await readSnapshot(path, { shared: false });
+      const user = (snap.meta as { user: Record<string, unknown> }).user;
+      const options = user['options'] as Record<string, unknown>;
+      const u32 = (...a: number[]): Uint8Array => new Uint8Array(new Uint32Array(a).buffer);
+      const delta = user['delta'] as Record<string, unknown>;
+      const cases: Array<[string, Record<string, unknown>]> = [
+        ['issues a number', { issues: 5 }],
+        ['issues an array', { issues: [1] }],
+        ['an issue count not a number', { issues: { name: { 'name has no letters': 'x' } } }],
+        ['a field issues a number', { issues: { name: 5 } }],
+        ['idField a number', { options: { ...options, idField: 5 } }],
+        ['earlierIdsField an object', { options: { ...options, earlierIdsField: {} } }],
+        ['candidateSearch a string', { options: { ...options, candidateSearch: 'yes' } }],
+        ['maxPendingChanges negative', { options: { ...options, maxPendingChanges: -1 } }],
+        ['maxPendingChanges a string', { options: { ...options, maxPendingChanges: '7' } }],
+        ['a delta entry naming a base row', { delta: { ...delta, id: u32(1, 2, 0) } }],
+        ['deadPending beyond the dead base rows', { deadPending: 3 }],
+      ];
+      for (const [what, change] of cases) {
+        const meta = { ...(snap.meta as Record<string, unknown>), user: { ...user, ...change } };
+        await writeSnapshot(path, { meta, sections: [...snap.sections].map(([name, data]) => ({ name, data })) });
+        const outcome = await Register.load(path).then(
+          (back) => {
+            // Loaded: the damage shows on the next change, not at load.
+            try {
+              back.add([{ ...ROWS[2], rid: 'N2', id: '001090011112', name: '0' }]);
+              return 'loaded';
+            } catch (e) {
+              return `loaded, then add threw ${(e as Error).constructor.name}`;
+            }
+          },
+          (e: unknown) => (e as { code?: string }).code,
+        );
+        expect(outcome, what).toBe('SNAPSHOT_CORRUPT');
+      }
+      // The file as saved still loads, its issue counts intact and inheriting nothing.
+      await writeSnapshot(path, { meta: snap.meta, sections: [...snap.sections].map(([name, data]) => ({ name, data })) });
+      const back = await Register.load(path);
+      expect(back.issues).toEqual(reg.issues);
+      const { bytes: _b, bytesPerRecord: _p, ...counts } = reg.stats();
+      expect(back.stats()).toMatchObject(counts);
+      expect(PROBES.map((c) => back.authenticate(c))).toEqual(PROBES.map((c) => reg.authenticate(c)));
+      back.add([{ ...ROWS[2], rid: 'N2', id: '001090011112', name: '0' }]);
+      expect(back.issues['name']?.['name has no letters']).toBe((reg.issues['name']?.['name has no letters'] ?? 0) + 1);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
