@@ -173,6 +173,12 @@ export class RowIngester {
   readonly nameMemos: NameMemos;
   /** The entry of the personName value field() last stored (null: none). */
   private nameEntry: NameEntry | null = null;
+  /**
+   * Per layout field (by index): the row's value, read ONCE per row — a getter (update() reads
+   * the caller's object as it is) is not asked twice, so a value checked for its type is the
+   * value stored (a getter answering text, then an object, had the object's toString() stored).
+   */
+  private readonly raw: unknown[];
 
   constructor(
     layout: RegisterLayout,
@@ -194,6 +200,7 @@ export class RowIngester {
     this.cells = new Array<CellValue>(layout.columns.length).fill(null);
     this.nameMemos = nameMemos ?? newNameMemos(layout);
     this.present = new Uint8Array(layout.fields.length);
+    this.raw = new Array<unknown>(layout.fields.length).fill(undefined);
   }
 
   private issue(field: string, reason: string): void {
@@ -213,8 +220,10 @@ export class RowIngester {
     const r = row as Record<string, unknown>;
     const L = this.layout;
     const bad: string[] = [];
+    const raws = this.raw;
     for (const f of L.fields) {
       const v = hasOwn.call(r, f.column) ? r[f.column] : undefined;
+      raws[f.index] = v;
       if (v !== undefined) this.present[f.index] = 1;
       if (!usableType(v)) bad.push(`field "${f.name}" holds ${typeName(v)}, expected text`);
     }
@@ -254,7 +263,7 @@ export class RowIngester {
     if (bad.length > 0) return { index, code: 'WRONG_TYPE', reason: bad.join('; ') };
 
     // The lookup ID first: without it the row cannot be in the register.
-    const idRaw = hasOwn.call(r, L.id.column) ? r[L.id.column] : undefined;
+    const idRaw = raws[L.id.index];
     const id = parseIdInput(typeof idRaw === 'bigint' ? String(idRaw) : idRaw);
     if (!id.ok) {
       return id.reason === 'empty'
@@ -269,7 +278,7 @@ export class RowIngester {
     let full: NameEntry | null = null;
     let dob = 0;
     for (const f of L.fields) {
-      const raw = hasOwn.call(r, f.column) ? r[f.column] : undefined;
+      const raw = raws[f.index];
       if (f === L.id) {
         if (f.keyed === null) cells[f.storeColumn] = idNumber(id.digits);
         else {

@@ -228,3 +228,22 @@ describe('a record id with a lone UTF-16 surrogate', () => {
     expect(r.add([{ ...A, rid: 'E\uD83D\uDE00', id: '001090011113' }]).added).toBe(1);
   });
 });
+
+describe('a row value behind a getter', () => {
+  it('is read once: update() stores the value its type was checked on, never an object read the second time', async () => {
+    const r = await build();
+    let reads = 0;
+    const row: Record<string, unknown> = { id: ROWS[1].id, dob: ROWS[1].dob, sex: ROWS[1].sex };
+    // Text on the first read, then an object whose toString() is another name.
+    Object.defineProperty(row, 'name', { enumerable: true, get: () => (reads++ === 0 ? 'Trần Thị Thu Hòa' : { toString: () => 'Lê Văn Tám' }) });
+    expect(r.update('P2', row)).toBe(true);
+    expect(reads).toBe(1);
+    expect(r.authenticate(claimOf(1, { name: 'Lê Văn Tám' })).status).toBe('MISMATCH');
+    expect(r.authenticate(claimOf(1))).toMatchObject({ status: 'VERIFIED', recordId: 'P2' });
+    // The same through build.
+    reads = 0;
+    const b = await build(undefined, [{ ...ROWS[0] }, Object.defineProperties({ rid: 'P2', id: ROWS[1].id, dob: ROWS[1].dob, sex: ROWS[1].sex }, Object.getOwnPropertyDescriptors(row))]);
+    expect(reads).toBe(1);
+    expect(b.authenticate(claimOf(1, { name: 'Lê Văn Tám' })).status).toBe('MISMATCH');
+  });
+});
