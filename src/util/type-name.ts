@@ -5,10 +5,18 @@
  * not guess it. A number beyond ±(2^53 − 1) says to write it as text (isInexactNumber).
  */
 export function typeName(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : isInexactNumber(v) ? INEXACT_NUMBER : 'a non-finite number';
-  if (v instanceof Date) return 'a Date object (write the date as text, e.g. YYYY-MM-DD: its calendar day depends on the time zone)';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  if (typeof v !== 'object' || v === null) return v === null ? 'an object' : `a ${typeof v}`;
+  // Never throws: a Proxy runs its traps here (a revoked one throws a TypeError for Array.isArray,
+  // a getPrototypeOf trap may throw for instanceof) — and Register.add describes its rows' bad
+  // values while it adds them, so a throw would leave a batch half added.
+  try {
+    if (Array.isArray(v)) return 'an array';
+    if (v instanceof Date) return 'a Date object (write the date as text, e.g. YYYY-MM-DD: its calendar day depends on the time zone)';
+  } catch {
+    return 'an object';
+  }
+  return 'an object';
 }
 
 /** How an inexact number is described (typeName): what it is and what to do. */

@@ -83,6 +83,22 @@ describe('add / update / remove / compact', () => {
     expect(r.size).toBe(size + 1);
   });
 
+  it('a value that is a Proxy whose trap throws, or a revoked one, rejects its row WRONG_TYPE: the batch is not left half added', async () => {
+    const r = await build();
+    const size = r.size;
+    const trap = new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } });
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    for (const [i, value] of [trap, revoked].entries()) {
+      const res = r.add([{ ...ROWS[2], rid: `A${i}`, id: `00109001111${i}` }, { ...ROWS[3], rid: `B${i}`, name: value }, { ...ROWS[4], rid: `C${i}`, id: `00109001112${i}` }]);
+      expect(res.added).toBe(2);
+      expect(res.rejected.map((x) => [x.index, x.code, x.reason])).toEqual([[1, 'WRONG_TYPE', 'field "name" holds an object, expected text']]);
+    }
+    expect(r.size).toBe(size + 4);
+    expect(() => r.update('P2', { ...ROWS[1], dob: revoked })).toThrow(expect.objectContaining({ code: 'INVALID_ROW' }));
+    expect(r.authenticate(claimOf(1))).toMatchObject({ status: 'VERIFIED', recordId: 'P2' });
+  });
+
   it('without idField, added rows continue the input positions and numeric ids work for update/remove', async () => {
     const r = await Register.build({ id: { kind: 'nationalId' }, name: { kind: 'personName' } }, [ROWS[0], ROWS[1]]);
     r.add([ROWS[2], { id: 'x' }, ROWS[3]]);
