@@ -1264,7 +1264,8 @@ export class Register {
    * interface type too, as `add` and `build` take it (its own properties are read; checked at
    * run time like theirs).
    * @throws KhopError INVALID_ROW when `row` cannot be used (nothing is changed; a row that is
-   *   not an object: NOT_AN_OBJECT);
+   *   not an object: NOT_AN_OBJECT; a row whose record id column names another record:
+   *   RECORD_ID_CHANGED — before, it was stored under the old id without a word);
    *   INVALID_ARGUMENT for a record id that is not a string or a finite number.
    */
   update(recordId: string | number, row: object): boolean {
@@ -1272,6 +1273,14 @@ export class Register {
     const rows = this.rowsOfRecord(recordId);
     if (rows.length === 0) return false;
     const keep = this.recordIdOf(rows[0]!);
+    const written = row !== null && typeof row === 'object' ? this.ingester.rowRecordIdText(row) : null;
+    if (written !== null && written !== String(keep)) {
+      throw new KhopError(
+        'INVALID_ROW',
+        `Register.update: the row's record id (column ${JSON.stringify(this.ingester.idField)}) is not the id of the record it updates; update keeps a record's id — to give the person another, remove the record and add the row`,
+        { details: { code: 'RECORD_ID_CHANGED' } },
+      );
+    }
     const r = this.ingester.ingest(row, 0, typeof keep === 'number' ? keep : 0, keep);
     if (r !== null) throw new KhopError('INVALID_ROW', `Register.update: ${r.reason}`, { details: { code: r.code } });
     for (const old of rows) this.kill(old);

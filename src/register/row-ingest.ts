@@ -165,7 +165,7 @@ export class RowIngester {
   earlierPresent = 0;
 
   private readonly layout: RegisterLayout;
-  private readonly idField: string | null;
+  readonly idField: string | null;
   private readonly earlierIdsField: string | null;
   private readonly candidates: boolean;
   private readonly dictionary: CategoryDictionary;
@@ -206,6 +206,20 @@ export class RowIngester {
   private issue(field: string, reason: string): void {
     const m = (this.issues[field] ??= Object.create(null) as Record<string, number>);
     m[reason] = (m[reason] ?? 0) + 1;
+  }
+
+  /**
+   * The record id a row writes in the idField column, as text (as the register keys record
+   * ids: String of a number), or null when there is no idField or the row leaves it blank or
+   * holds no usable id there. For update(), which keeps a record's id: a row naming another is
+   * refused, not quietly stored under the old id.
+   */
+  rowRecordIdText(row: object): string | null {
+    if (this.idField === null) return null;
+    const r = row as Record<string, unknown>;
+    const v = hasOwn.call(r, this.idField) ? r[this.idField] : undefined;
+    if (typeof v === 'string') return v.trim() === '' ? null : v;
+    return isExactNumber(v) || typeof v === 'bigint' ? String(v) : null;
   }
 
   /**

@@ -4,7 +4,7 @@ import { generatePopulation, type PopulationRow } from '../../src/synth/populati
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { Rng } from '../../src/util/rng.js';
 import { isKhopError } from '../../src/errors.js';
-import { ROWS, build, claimOf } from './fixture.js';
+import { ROWS, SCHEMA, build, claimOf } from './fixture.js';
 
 describe('add / update / remove / compact', () => {
   it('add → found at once; update → new values; remove → NOT_FOUND; compact → same answers', async () => {
@@ -64,6 +64,34 @@ describe('add / update / remove / compact', () => {
       [0, 'INVALID_ID'],
       [1, 'NOT_AN_OBJECT'],
     ]);
+  });
+
+  it('update refuses a row whose record id column names another record (RECORD_ID_CHANGED), and changes nothing; the same id, as text or number, is accepted', async () => {
+    const r = await build();
+    const renamed = { ...ROWS[0], rid: 'P1-new', name: 'Nguyễn Văn Anh' };
+    let error: unknown;
+    try {
+      r.update('P1', renamed);
+    } catch (e) {
+      error = e;
+    }
+    expect(isKhopError(error, 'INVALID_ROW')).toBe(true);
+    expect((error as { details: { code: string } }).details.code).toBe('RECORD_ID_CHANGED');
+    expect((error as Error).message).toContain('column "rid"');
+    // No value in the message: neither id nor the name.
+    expect((error as Error).message).not.toMatch(/P1|Nguyễn/);
+    // Before: stored under "P1" without a word, the row's "P1-new" dropped.
+    expect(r.authenticate(claimOf(0))).toMatchObject({ status: 'VERIFIED', recordId: 'P1' });
+    expect(r.stats()).toMatchObject({ records: ROWS.length, pendingChanges: 0 });
+    // The record's own id in the row, or a blank one, is fine.
+    expect(r.update('P1', { ...ROWS[0], rid: 'P1', name: 'Nguyễn Văn Anh' })).toBe(true);
+    expect(r.update('P1', { ...ROWS[0], rid: '  ', name: 'Nguyễn Văn Anh' })).toBe(true);
+    expect(r.authenticate(claimOf(0, { name: 'Nguyễn Văn Anh' }))).toMatchObject({ status: 'VERIFIED', recordId: 'P1' });
+    // A numeric record id: 7 and "7" are one id (String), "007" another.
+    const n = await Register.build(SCHEMA, [{ ...ROWS[0], rid: 7 }], { idField: 'rid' });
+    expect(n.update(7, { ...ROWS[0], rid: '7', name: 'Nguyễn Văn Anh' })).toBe(true);
+    expect(() => n.update(7, { ...ROWS[0], rid: '007' })).toThrow(expect.objectContaining({ code: 'INVALID_ROW' }));
+    expect(n.authenticate(claimOf(0, { name: 'Nguyễn Văn Anh' }))).toMatchObject({ status: 'VERIFIED', recordId: 7 });
   });
 
   it('add is all or nothing: an iterable or a getter that throws partway leaves the register unchanged', async () => {
