@@ -1266,9 +1266,10 @@ export class Register {
    * @throws KhopError INVALID_ROW when `row` cannot be used (nothing is changed; a row that is
    *   not an object: NOT_AN_OBJECT; a row whose record id column names another record:
    *   RECORD_ID_CHANGED — before, it was stored under the old id without a word);
-   *   INVALID_ARGUMENT for a record id that is not a string or a finite number.
+   *   INVALID_ARGUMENT for a record id that is not a string, a bigint (the record whose id is
+   *   its decimal text, as build and add store a bigint id) or a finite number.
    */
-  update(recordId: string | number, row: object): boolean {
+  update(recordId: string | number | bigint, row: object): boolean {
     this.changed();
     const rows = this.rowsOfRecord(recordId);
     if (rows.length === 0) return false;
@@ -1292,9 +1293,9 @@ export class Register {
   /**
    * Remove the record `recordId` (every live row carrying it). Returns false when no live
    * record has that id.
-   * @throws KhopError INVALID_ARGUMENT for a record id that is not a string or a finite number.
+   * @throws KhopError INVALID_ARGUMENT for a record id that is not a string, a bigint or a finite number.
    */
-  remove(recordId: string | number): boolean {
+  remove(recordId: string | number | bigint): boolean {
     this.changed();
     const rows = this.rowsOfRecord(recordId);
     if (rows.length === 0) return false;
@@ -1348,10 +1349,11 @@ export class Register {
   }
 
   /** Live rows whose record id is `recordId` (compared as String), ascending. */
-  private rowsOfRecord(recordId: string | number): number[] {
-    if (typeof recordId !== 'string' && !isExactNumber(recordId)) {
+  private rowsOfRecord(recordId: string | number | bigint): number[] {
+    // A bigint names the record whose id is its decimal text, as build and add store one.
+    if (typeof recordId !== 'string' && typeof recordId !== 'bigint' && !isExactNumber(recordId)) {
       // beyond 2^53 a number is not necessarily the id that was written: it could name another record
-      throw new KhopError('INVALID_ARGUMENT', 'Register: a record id must be a string or a finite number of at most 2^53 (write a larger one as text)');
+      throw new KhopError('INVALID_ARGUMENT', 'Register: a record id must be a string, a bigint or a finite number of at most 2^53 (write a larger one as text)');
     }
     const rid = this.ensureRecordIdIndex();
     const key = String(recordId);

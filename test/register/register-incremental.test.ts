@@ -94,6 +94,19 @@ describe('add / update / remove / compact', () => {
     expect(n.authenticate(claimOf(0, { name: 'Nguyễn Văn Anh' }))).toMatchObject({ status: 'VERIFIED', recordId: 7 });
   });
 
+  it('update and remove take a bigint record id: the record whose id is its decimal text, as build and add store it', async () => {
+    const big = 12345678901234567890n; // beyond 2^53: only a bigint or text holds it exactly
+    const r = await Register.build(SCHEMA, [{ ...ROWS[0], rid: big }, { ...ROWS[1], rid: 'P2' }], { idField: 'rid' });
+    expect(r.authenticate(claimOf(0))).toMatchObject({ status: 'VERIFIED', recordId: '12345678901234567890' });
+    // Before: INVALID_ARGUMENT "a record id must be a string or a finite number".
+    expect(r.update(big, { ...ROWS[0], rid: big, name: 'Nguyễn Văn Anh' })).toBe(true);
+    expect(r.authenticate(claimOf(0, { name: 'Nguyễn Văn Anh' }))).toMatchObject({ status: 'VERIFIED', recordId: '12345678901234567890' });
+    expect(r.remove(big + 1n)).toBe(false);
+    expect(r.remove(big)).toBe(true);
+    expect(r.authenticate(claimOf(0, { name: 'Nguyễn Văn Anh' })).status).toBe('NOT_FOUND');
+    expect(r.authenticate(claimOf(1))).toMatchObject({ status: 'VERIFIED', recordId: 'P2' });
+  });
+
   it('add is all or nothing: an iterable or a getter that throws partway leaves the register unchanged', async () => {
     const r = await build();
     const size = r.size;
