@@ -26,9 +26,16 @@ export function parseIdInput(raw: unknown): IdInput {
   return parseNationalId(raw, VN);
 }
 
-/** The stored number of canonical ID digits (see the file header). */
+/**
+ * The stored number of canonical ID digits (see the file header): 9 or 12 ASCII digits, so the
+ * value (< 10^12) is exact. Summed digit by digit: Number() of the parser's sliced string took
+ * ~35 ns a call against ~10 here (it flattens the slice and reads a number in any of its forms;
+ * /tmp micro-benchmark, 2M sliced 12-digit strings) — once per claim and per row with an ID.
+ */
 export function idNumber(digits: string): number {
-  return Number(digits);
+  let n = 0;
+  for (let i = 0; i < digits.length; i++) n = n * 10 + (digits.charCodeAt(i) - 48);
+  return n;
 }
 
 /** Canonical digits of a stored ID number: 12 digits when ≥ 10^9, else 9. */

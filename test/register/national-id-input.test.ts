@@ -23,6 +23,9 @@ describe('idNumber / idDigits', () => {
         expect(idDigits(idNumber(nine))).toBe(nine);
         expect(idNumber(cccd)).toBeGreaterThanOrEqual(1e9);
         expect(idNumber(nine)).toBeLessThan(1e9);
+        // The digit loop is Number() of the digits (a register saved before it holds those numbers).
+        expect(idNumber(cccd)).toBe(Number(cccd));
+        expect(idNumber(nine)).toBe(Number(nine));
       }),
       { seed: 1, numRuns: 500 },
     );
