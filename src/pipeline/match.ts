@@ -555,6 +555,9 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     // Blocking.
     let t = performance.now();
     const rules = options.blocking !== undefined ? resolveRules(options.blocking, schema, prepared.nameGroups) : defaultBlockingRules(schema, prepared.nameGroups);
+    // A caller's pool closed since the call (validated open then) is POOL_CLOSED, as a task
+    // posted to it would be — not the index builder's INVALID_OPTION for a closed pool.
+    if (pool?.isClosed === true) throw phaseError('index', new KhopError('POOL_CLOSED', 'the pool was closed while the operation ran'));
     // On the pool when one is given (large stores only: small ones stay in this thread); the same indexes either way.
     // Released once no phase needs them — at 10M records the indexes hold ~1 GB that scoring
     // and clustering do not use.

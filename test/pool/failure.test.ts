@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dedupe, type DedupeResult } from '../../src/pipeline/match.js';
+import { dedupe, link, type DedupeResult } from '../../src/pipeline/match.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
@@ -77,5 +77,20 @@ describe('a failing worker', () => {
     expect(isKhopError(e, 'POOL_CLOSED')).toBe(true);
     expect((e as KhopError).message).toMatch(/^(compare|train|score) phase: /);
     expect(p.liveThreads).toBe(0);
+  });
+
+  it('a pool closed right after the call, before any task, rejects with POOL_CLOSED too (not INVALID_OPTION)', async () => {
+    for (const run of [(p: KhopPool) => dedupe(rows, { ...options, pool: p }), (p: KhopPool) => link(rows.slice(0, 600), rows.slice(600), { ...options, pool: p })]) {
+      pool = KhopPool.create({ threads: 2 });
+      const p = pool;
+      const running = run(p).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await p.close();
+      const e = await running;
+      expect(isKhopError(e, 'POOL_CLOSED')).toBe(true);
+      expect((e as KhopError).message).toMatch(/^(index|compare|train|score) phase: /);
+    }
   });
 });
