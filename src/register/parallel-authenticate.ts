@@ -553,6 +553,15 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
    * calling thread reads the claim objects of the batches it keeps (no packing for them).
    */
   private readonly packAsRead: boolean;
+  /**
+   * The batch being read from an async source, in the background (one at a time), or null.
+   * Reading a batch never holds up the verdicts already computed: a source that yields slowly,
+   * or waits for more input (a queue fed by requests), got no verdict at all on a pool until
+   * 2 × workers + 4 batches had been read — where one thread hands out each batch once read.
+   */
+  private reading: Promise<void> | null = null;
+  /** An unexpected error of a background read (not the source's own: see sourceError). */
+  private readFailure: { error: unknown } | null = null;
 
   constructor(
     source: Iterable<unknown> | AsyncIterable<unknown>,
@@ -629,7 +638,12 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
     if (!this.finished) {
       this.drop();
       if (this.syncIt !== null) this.syncIt.return?.();
-      else await this.asyncIt!.return?.();
+      else if (this.reading === null) await this.asyncIt!.return?.();
+      else {
+        // A read is waiting on the source: an async generator settles return() only after that
+        // next() (never, for a source waiting for more input), so it is not awaited here.
+        Promise.resolve(this.asyncIt!.return?.()).catch(() => undefined);
+      }
       await this.closeOwnPool();
     }
     return { value: undefined, done: true };
@@ -678,10 +692,16 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       openOwnPools++;
       ownPoolReaper.register(this, this.pool, this);
     }
-    await this.topUp();
+    this.topUp();
     for (;;) {
+      if (this.readFailure !== null) throw this.readFailure.error;
       const head = this.pending[0];
-      if (head === undefined) return false;
+      if (head === undefined) {
+        // Nothing read yet: wait for the batch being read (an async source).
+        if (this.reading === null) return false;
+        await this.reading;
+        continue;
+      }
       if (head.kind === 'local') {
         this.pending.shift();
         // A batch whose claim `at` could not be read: the claims before it, then its error.
@@ -704,31 +724,67 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       const ahead = this.pending.find((b) => b.kind === 'local' && b.failure === null);
       if (ahead !== undefined) await this.computeAhead(ahead);
       else {
-        await head.result!.catch(() => undefined); // its error surfaces when it is decoded
-        await this.topUp();
+        // Its error surfaces when it is decoded; a batch read meanwhile may be computed ahead.
+        const result = head.result!.catch(() => undefined);
+        await (this.reading === null ? result : Promise.race([result, this.reading]));
+        this.topUp();
       }
     }
   }
 
   /**
    * Give idle workers a batch (the newest unassigned one, or a new one from the source), and
-   * read batches for the calling thread while fewer than maxQueued are waiting.
+   * read batches for the calling thread while fewer than maxQueued are waiting (the batch being
+   * handed out counted). A sync source is read here; an async one in the background (readAhead).
    */
-  private async topUp(): Promise<void> {
+  private topUp(): void {
     for (;;) {
-      // return() may come while a batch is read from an async source: it closed an own pool.
+      // return() may have come while a batch was read from an async source: it closed an own pool.
       if (this.finished || this.pool === undefined) return;
-      const cap = 2 * this.pool.threads;
       this.feedWorkers();
-      if (this.sourceDone || this.pending.length >= this.maxQueued) return;
-      const claims = this.syncIt !== null ? this.readSync() : await this.readAsync();
+      if (this.sourceDone || this.pending.length + (this.handingOut() ? 1 : 0) >= this.maxQueued) return;
+      if (this.asyncIt !== null) return this.readAhead();
+      const claims = this.readSync();
       if (this.finished || this.pool === undefined) return;
-      if (claims.length === 0) continue;
-      const b = new PendingBatch(claims);
-      if (this.packAsRead) this.pack(b);
-      this.pending.push(b);
-      if (this.inFlight < cap && b.failure === null) this.send(b);
+      if (claims.length > 0) this.enqueue(claims);
     }
+  }
+
+  /** A batch is being handed out (verdicts of it remain). */
+  private handingOut(): boolean {
+    return this.localPos < this.localCount || (this.decoder !== null && this.decoder.remaining > 0);
+  }
+
+  /**
+   * Read the next batch of an async source in the background (see `reading`), then top up
+   * again: reads go on, one batch after the other, while there is room.
+   */
+  private readAhead(): void {
+    if (this.reading !== null) return;
+    this.reading = this.readAsync().then(
+      (claims) => {
+        this.reading = null;
+        try {
+          if (this.finished || this.pool === undefined) return;
+          if (claims.length > 0) this.enqueue(claims);
+          this.topUp();
+        } catch (e) {
+          this.readFailure ??= { error: e };
+        }
+      },
+      (e: unknown) => {
+        this.reading = null;
+        this.readFailure ??= { error: e };
+      },
+    );
+  }
+
+  /** A batch read from the source: waiting for its turn, and sent to a worker with room. */
+  private enqueue(claims: Record<string, unknown>[]): void {
+    const b = new PendingBatch(claims);
+    if (this.packAsRead) this.pack(b);
+    this.pending.push(b);
+    if (this.inFlight < 2 * this.pool!.threads && b.failure === null) this.send(b);
   }
 
   /**
@@ -777,7 +833,7 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
       if (i + 1 < n && ((i + 1) % VERDICTS_PER_TURN === 0 || (((i + 1) & (FINISH_CHECK_EVERY - 1)) === 0 && this.workerFinished()))) {
         await turn();
         if (this.finished) return;
-        await this.topUp();
+        this.topUp();
       }
     }
     if (this.o.version() !== started) {
@@ -876,7 +932,8 @@ class ParallelVerdictStream implements AsyncIterator<Verdict> {
   private async readAsync(): Promise<Record<string, unknown>[]> {
     const batch: Record<string, unknown>[] = [];
     try {
-      while (batch.length < this.o.batchSize && this.take(batch, await this.asyncIt!.next()));
+      // Not after return() (a background read may be under way then): the source is closed.
+      while (batch.length < this.o.batchSize && !this.finished && this.take(batch, await this.asyncIt!.next()));
     } catch (e) {
       this.sourceFailed(e);
     }

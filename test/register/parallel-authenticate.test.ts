@@ -394,6 +394,78 @@ describe('the worker path: claims read in place from the packed message (PackedC
   });
 });
 
+describe('authenticateMany on a worker pool over an async source that waits (R20)', () => {
+  /** Yields `n` claims, then waits for more input that never comes (a queue fed by requests). */
+  function waiting(n: number, onReturn: () => void): AsyncIterable<unknown> {
+    let i = 0;
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => (i < n ? Promise.resolve({ value: claims[i++], done: false }) : new Promise<IteratorResult<unknown>>(() => undefined)),
+        return: () => {
+          onReturn();
+          return Promise.resolve({ value: undefined, done: true });
+        },
+      }),
+    };
+  }
+
+  /** `it.next()`, or 'waits' when it has not settled within `ms`. */
+  async function nextWithin(it: AsyncIterator<Verdict>, ms: number): Promise<IteratorResult<Verdict> | 'waits'> {
+    let timer: NodeJS.Timeout | undefined;
+    const r = await Promise.race([it.next(), new Promise<'waits'>((resolve) => (timer = setTimeout(() => resolve('waits'), ms)))]);
+    clearTimeout(timer);
+    return r;
+  }
+
+  it('hands out every whole batch read, as one thread does, while the source waits — then return() ends it at once', async () => {
+    const before = openOwnPoolCount();
+    const single = claims.slice(0, 192).map((c) => reg.authenticate(c));
+    for (const options of [{}, { pool }, { threads: 3 }]) {
+      let returned = 0;
+      const it = reg.authenticateMany(waiting(200, () => returned++), { ...options, batchSize: 64 })[Symbol.asyncIterator]();
+      // Three whole batches are read (the fourth waits for claims): their verdicts come
+      // (on a pool, none came until 2 × workers + 4 batches had been read).
+      const got: Verdict[] = [];
+      for (let i = 0; i < single.length; i++) {
+        const r = await nextWithin(it, 10_000);
+        expect(r).not.toBe('waits');
+        got.push((r as IteratorResult<Verdict>).value);
+      }
+      expect(plain(got)).toEqual(plain(single));
+      expect(await nextWithin(it, 200)).toBe('waits');
+      // return() while a read waits on the source: it resolves, and the source is told.
+      const done = await Promise.race([it.return!(), new Promise((resolve) => setTimeout(() => resolve('hangs'), 2000))]);
+      expect(done).toEqual({ value: undefined, done: true });
+      expect(returned).toBe(1);
+    }
+    expect(openOwnPoolCount()).toBe(before);
+  });
+
+  it('an async source is read ahead in the background, within 2 × workers + 4 batches of a slow consumer', async () => {
+    let pulled = 0;
+    async function* source(): AsyncGenerator<Record<string, unknown>> {
+      for (let i = 0; i < 2000; i++) {
+        pulled++;
+        if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+        yield claims[i]!;
+      }
+    }
+    const batchSize = 50;
+    let consumed = 0;
+    let maxAhead = 0;
+    const out: Verdict[] = [];
+    for await (const v of reg.authenticateMany(source(), { pool, batchSize })) {
+      out.push(v);
+      consumed++;
+      maxAhead = Math.max(maxAhead, pulled - consumed);
+      if (consumed % 100 === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(plain(out)).toEqual(plain(claims.map((c) => reg.authenticate(c))));
+    expect(maxAhead).toBeLessThanOrEqual((2 * pool.threads + 4) * batchSize);
+    expect(maxAhead).toBeGreaterThanOrEqual(batchSize);
+  });
+});
+
 describe('authenticateMany on a worker pool: claims that throw when read, and the pool option', () => {
   it('a claim whose getter throws: every verdict before it, in order, then its error — as on one thread (seeded)', async () => {
     // Packing a batch for a worker reads every claim: the getter threw inside a macrotask turn,
