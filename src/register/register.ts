@@ -189,6 +189,16 @@ export interface RegisterLoadOptions {
 /** Distinguishes the jobs of different registers in one process (a thread caches by job id). */
 const JOB_PREFIX = `register:${process.pid}:`;
 let jobCounter = 0;
+
+/**
+ * Releases the shared job of a Register that is garbage-collected. Worker threads cache a
+ * register's job (its store and indexes, by SharedArrayBuffer) until it is released — on a change
+ * — or pushed out by newer jobs (task-context.ts): a service that loads each day's snapshot and
+ * drops the old one on a shared pool kept the dropped registers' memory alive in every worker
+ * (measured: one more register's arrays per day, up to about four). Set, the flag makes each
+ * thread drop the copy on its next task.
+ */
+const jobReaper = new FinalizationRegistry<Int32Array>((released) => Atomics.store(released, 0, 1));
 const MAX_BATCH_SIZE = 1 << 20;
 
 /**
@@ -661,7 +671,10 @@ export class Register {
   /** Any change: the state shared with workers is stale (their cached copies are released). */
   private changed(): void {
     this.version++;
-    if (this.sharedJobValue !== null) Atomics.store(this.sharedJobValue.released, 0, 1);
+    if (this.sharedJobValue !== null) {
+      Atomics.store(this.sharedJobValue.released, 0, 1);
+      jobReaper.unregister(this);
+    }
     this.sharedJobValue = null;
   }
 
@@ -676,6 +689,7 @@ export class Register {
         indexes: registerIndexes(s).map((ix) => ix.toDescriptor()),
         released: new Int32Array(new SharedArrayBuffer(4)),
       };
+      jobReaper.register(this, this.sharedJobValue.released, this);
     }
     return this.sharedJobValue;
   }

@@ -527,6 +527,38 @@ describe('authenticateMany on a worker pool: claims that throw when read, and th
   });
 });
 
+describe('a register dropped after pooled calls', () => {
+  it('has its shared job released once it is garbage-collected, so worker threads drop their copy of it', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // The job flags of registers used on the pool and then let go (a service loading each
+    // day's snapshot): a worker keeps a job's store and indexes until its flag is set.
+    const flags = await (async () => {
+      const out: Int32Array[] = [];
+      for (let n = 0; n < 3; n++) {
+        const r = await Register.build(vietnamesePersonSchema(), generatePopulation({ ...POP, size: 500 }), { idField: 'recordId' });
+        await r.authenticateAll(claims.slice(0, 600), { pool, batchSize: 256 });
+        out.push((r as unknown as { sharedJobValue: { released: Int32Array } }).sharedJobValue.released);
+      }
+      return out;
+    })();
+    for (let round = 0; round < 50 && flags.some((f) => Atomics.load(f, 0) === 0); round++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+    }
+    expect(flags.map((f) => Atomics.load(f, 0))).toEqual([1, 1, 1]);
+    // A register still in use keeps its job, and the pool serves it.
+    const before = (reg as unknown as { sharedJobValue: { released: Int32Array } | null }).sharedJobValue;
+    const table = await reg.authenticateAll(claims, { pool, batchSize: 256 });
+    expect(plain(claims.map((_, i) => table.verdict(i)))).toEqual(plain(claims.map((c) => reg.authenticate(c))));
+    const job = (reg as unknown as { sharedJobValue: { released: Int32Array } }).sharedJobValue;
+    if (before !== null) expect(job).toBe(before);
+    expect(Atomics.load(job.released, 0)).toBe(0);
+  });
+});
+
 describe('authenticateMany with its own pool, dropped unfinished', () => {
   it('an iterator let go without return() has its pool closed once it is garbage-collected', async () => {
     const { setFlagsFromString } = await import('node:v8');
