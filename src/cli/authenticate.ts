@@ -15,7 +15,7 @@
  */
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
-import { parseMapArgument } from '../io/column-mapping.js';
+import { parseMapArgument, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
 import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
@@ -93,6 +93,9 @@ export const authenticateCommand: CliCommand = {
  * the field's name.
  */
 export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null }> {
+  // A CSV without a single byte (a query that printed nothing into the pipe) has no header: said
+  // so, not "no column for the ID field; give --map", which sends the user after a column name.
+  if (strict && headers.length === 0) throw new KhopError('INVALID_INPUT', `${label} has no columns (an empty file?)`);
   const mapping = map === undefined ? null : parseMapArgument(map, headers);
   if (mapping !== null) {
     const unknown = Object.keys(mapping).filter((f) => !schema.fields.some((x) => x.name === f));
@@ -114,7 +117,11 @@ export function claimColumns(schema: Schema, headers: readonly string[], map: st
   const idField = schema.fields.find((f) => f.kind === 'nationalId');
   const idPlan = plan.find((p) => p.field === idField?.name);
   if (strict && idPlan !== undefined && !idPlan.found) {
-    throw new KhopError('INVALID_ARGUMENT', `${label} has no column for the register's ID field "${idPlan.field}" (column "${idPlan.target}"); give --map ${idPlan.field}=COLUMN`);
+    // A header that is a record (the header line missing) gets the why, as every command says it
+    // (positions only, never the text).
+    const valueLike = valueLikeHeaderPositions(headers);
+    const why = valueLike.length > 0 ? `; ${label}: ${valueLikeNote(valueLike)}` : '';
+    throw new KhopError('INVALID_ARGUMENT', `${label} has no column for the register's ID field "${idPlan.field}" (column "${idPlan.target}"); give --map ${idPlan.field}=COLUMN${why}`);
   }
   return plan;
 }
