@@ -15,7 +15,7 @@
  */
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
-import { parseMapArgument, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
+import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
 import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
@@ -92,7 +92,7 @@ export const authenticateCommand: CliCommand = {
  * register's column, or null when the row already holds it under the register's column or
  * the field's name.
  */
-export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null }> {
+export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null; byName: boolean }> {
   // A CSV without a single byte (a query that printed nothing into the pipe) has no header: said
   // so, not "no column for the ID field; give --map", which sends the user after a column name.
   if (strict && headers.length === 0) throw new KhopError('INVALID_INPUT', `${label} has no columns (an empty file?)`);
@@ -112,7 +112,8 @@ export function claimColumns(schema: Schema, headers: readonly string[], map: st
     const byName = byColumn === undefined ? lookup.find(f.name) : undefined;
     const source = mapped ?? (byColumn !== undefined ? byColumn : byName !== undefined && byName !== f.name ? byName : null);
     const column = mapped ?? byColumn ?? byName ?? null;
-    return { field: f.name, target: f.column, source: source !== null && source !== f.column ? source : null, found: column !== null, column };
+    // byName: read from the claims' column named like the field, the register's column absent.
+    return { field: f.name, target: f.column, source: source !== null && source !== f.column ? source : null, found: column !== null, column, byName: mapped === undefined && byColumn === undefined && byName !== undefined };
   });
   const idField = schema.fields.find((f) => f.kind === 'nationalId');
   const idPlan = plan.find((p) => p.field === idField?.name);
@@ -170,6 +171,22 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const idField = schema.fields.find((f) => f.kind === 'nationalId');
     if (idField !== undefined && plan.find((p) => p.field === idField.name)?.found === false) {
       ctx.info(`note: the first records of ${input.label} have no key "${idField.column}" (the register's ID field "${idField.name}"); give --map ${idField.name}=KEY if the claims name it otherwise`);
+    }
+    // A field read from the claims' column named like the field (the register's column absent) is
+    // said: a claims file `id,so_cccd,…` whose `id` numbers its rows had every claim INVALID_ID
+    // without a word — the ID read from the row number. For the ID field, the claims' columns
+    // the header guesser reads as a national ID are named (header names only, never a value).
+    const byName = plan.filter((p) => p.byName);
+    if (byName.length > 0) {
+      const many = byName.length > 1;
+      const list = byName.map((p) => `"${p.field}" ("${p.target}")`).join(', ');
+      const idByName = byName.find((p) => p.field === idField?.name);
+      const idLike = idByName === undefined ? [] : suggestColumnMapping(input.headers).filter((s) => s.kind === 'nationalId' && s.header !== idByName.column).map((s) => s.header);
+      const plain = idLike.length === 1 && /^[^\s,="]+$/.test(idLike[0]!) ? idLike[0]! : 'COLUMN';
+      const hint = idLike.length > 0
+        ? `; ${idLike.map((h) => `"${h}"`).join(', ')} look${idLike.length === 1 ? 's' : ''} like an ID column: give --map ${idByName!.field}=${plain} if the claims' ID is there`
+        : `; give --map FIELD=COLUMN to read ${many ? 'others' : 'another'}`;
+      ctx.info(`note: ${input.label} has not the register's column${many ? 's' : ''} for field${many ? 's' : ''} ${list}: read from its column${many ? 's' : ''} named like the field${many ? 's' : ''}${hint}`);
     }
     // The other fields: a register field the claims have no column for is read as missing in
     // every claim — without a word, a file whose dates sit under another name came back MISMATCH.

@@ -1,10 +1,10 @@
 // `khop authenticate`: how a claims file's columns are found — an empty or headerless claims file,
 // and a register field read from the claims' column named like the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePopulation } from '../../src/synth/population.js';
-import { cli, leakedValues, tempDir } from './cli-helpers.js';
+import { cli, csvObjects, leakedValues, tempDir } from './cli-helpers.js';
 
 const t = tempDir();
 const POP = { size: 60, seed: 21, duplicateRate: 0 };
@@ -39,5 +39,33 @@ describe('khop authenticate: claims columns', () => {
     expect(r.stderr).toContain("the header's columns 1, 3 look like a data value");
     expect(r.stderr).toContain('is the header line missing?');
     expect(leakedValues(r.stderr, values)).toEqual([]);
+  });
+
+  it('a field read from the claims column named like the field is said; for the ID, a column that looks like one is named', async () => {
+    // The claims number their rows in `id` and hold the CCCD in `so_cccd`: `id` is the ID field's
+    // name, so the ID is read from it — every claim INVALID_ID. Before: not a word on stderr.
+    const claims = rows.slice(0, 20);
+    writeFileSync(join(t.dir, 'claims.csv'), csv('id,so_cccd,ho_ten,ngay_sinh,gioi_tinh', claims.map((r, i) => [String(i + 1), r.id, r.fullName, r.dob, r.sex])));
+    const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'v.csv'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `note: claims.csv has not the register's column for field "id" ("cccd"): read from its column named like the field; "so_cccd" looks like an ID column: give --map id=so_cccd if the claims' ID is there`,
+    );
+    expect(leakedValues(r.stderr, values)).toEqual([]);
+    // The verdicts are unchanged (a note, not a guess); with the --map it names, they verify.
+    expect(new Set(csvObjects(readFileSync(join(t.dir, 'v.csv'), 'utf8')).map((v) => v.status))).toEqual(new Set(['INVALID_ID']));
+    const m = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'm.csv', '--map', 'id=so_cccd'], t.dir);
+    expect(m.code).toBe(0);
+    expect(m.stderr).not.toContain('named like the field');
+    expect(csvObjects(readFileSync(join(t.dir, 'm.csv'), 'utf8')).map((v) => [v.status, v.record_id])).toEqual(claims.map((_, i) => ['VERIFIED', String(i + 1)]));
+
+    // Claims whose columns are the fields' names: read, and said in one note.
+    writeFileSync(join(t.dir, 'fields.csv'), csv('id,name,dob,sex', claims.map((r) => [r.id, r.fullName, r.dob, r.sex])));
+    const f = await cli(['authenticate', '--register', 'dan_cu.khop', 'fields.csv', '-o', 'f.csv'], t.dir);
+    expect(f.code).toBe(0);
+    expect(f.stderr).toContain(
+      `note: fields.csv has not the register's columns for fields "id" ("cccd"), "name" ("ho_ten"), "dob" ("ngay_sinh"), "sex" ("gioi_tinh"): read from its columns named like the fields; give --map FIELD=COLUMN to read others`,
+    );
+    expect(csvObjects(readFileSync(join(t.dir, 'f.csv'), 'utf8')).every((v) => v.status === 'VERIFIED')).toBe(true);
   });
 });
