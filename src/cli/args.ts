@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KhopError } from '../errors.js';
+import { KEYED_ID_MIN_SECRET_BYTES } from '../hash/keyed-id-hash.js';
 import { RESERVED_NAMES, reservedNameReason } from '../schema.js';
 import { TEXT_ENCODINGS, type EncodingOption } from '../io/text-decoding.js';
 import { duplicateKeyPlace, firstDuplicateJsonKey } from '../util/json-duplicate-key.js';
@@ -191,6 +192,11 @@ export function idSecretOption(values: OptionValues, env: NodeJS.ProcessEnv = pr
   const secret = env[name];
   if (secret === undefined || secret === '') {
     throw new KhopError('INVALID_ARGUMENT', `--id-secret-env: environment variable ${name} is not set or empty`);
+  }
+  // The library's own check says "idSecret must be at least 16 bytes long": an option the command
+  // line does not have. Said here naming the variable (its length in bytes, never the secret).
+  if (Buffer.byteLength(secret, 'utf8') < KEYED_ID_MIN_SECRET_BYTES) {
+    throw new KhopError('INVALID_ARGUMENT', `--id-secret-env: the secret in environment variable ${name} is shorter than ${KEYED_ID_MIN_SECRET_BYTES} bytes (use 32 random bytes, e.g. \`openssl rand -hex 32\`)`);
   }
   return secret;
 }

@@ -14,7 +14,7 @@
  * (default `<out>.rejected.csv`) and the exit code is then 1.
  */
 import { basename } from 'node:path';
-import { KhopError } from '../errors.js';
+import { KhopError, isKhopError } from '../errors.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
 import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
@@ -153,7 +153,9 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
 
   const tLoad = performance.now();
   const idSecret = idSecretOption(values);
-  const register = await Register.load(registerPath, idSecret !== undefined ? { idSecret } : undefined);
+  const register = await Register.load(registerPath, idSecret !== undefined ? { idSecret } : undefined).catch((e: unknown) => {
+    throw keyedLoadError(e, requiredOption(values, 'register', 'authenticate'), stringOption(values, 'id-secret-env'));
+  });
   const loadMs = performance.now() - tLoad;
   // Progress is counted in claims authenticated (the reader's bytes are not shown too).
   const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
@@ -274,6 +276,22 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     await input.close().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * Register.load's refusal of a missing, wrong or needless secret in the command line's words:
+ * the library's names `idSecret`, an option the command line does not have (`--id-secret-env`
+ * names the environment variable that holds it). Never the secret itself. Other errors as they are.
+ */
+export function keyedLoadError(e: unknown, register: string, env: string | undefined): unknown {
+  if (!isKhopError(e) || e.code !== 'INVALID_OPTION') return e;
+  const problem = (e.details as { option?: unknown; problem?: unknown } | undefined)?.option === 'idSecret' ? (e.details as { problem?: unknown }).problem : undefined;
+  const text =
+    problem === 'missing' ? `--register ${register}: the register is keyed (built with --id-secret-env): give --id-secret-env NAME, the environment variable holding the secret it was built with`
+    : problem === 'wrong' ? `--id-secret-env ${env ?? ''}: the secret in that environment variable is not the one the register ${register} was built with`
+    : problem === 'not-keyed' ? `--id-secret-env ${env ?? ''}: the register ${register} is not keyed (built without --id-secret-env; it stores ID numbers): drop the option`
+    : undefined;
+  return text === undefined ? e : new KhopError('INVALID_ARGUMENT', text, { cause: e });
 }
 
 /** Field-column runs kept (one per distinct fields object of the verdicts; a few in practice). */

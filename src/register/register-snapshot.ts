@@ -239,10 +239,10 @@ export async function loadRegister(path: string, keyed: KeyedIdHasher | null = n
   if (snap.store === null) throw corrupt('the store is missing');
   if (m.version === KEYED_VERSION) {
     if (typeof m.keyCheck !== 'string') throw corrupt('a keyed register has no key check');
-    if (keyed === null) throw new KhopError('INVALID_OPTION', 'Register.load: the register is keyed: pass the idSecret it was built with', { details: { option: 'idSecret' } });
-    if (!keyed.matches(m.keyCheck)) throw new KhopError('INVALID_OPTION', 'Register.load: idSecret is not the secret this register was built with', { details: { option: 'idSecret' } });
+    if (keyed === null) throw new KhopError('INVALID_OPTION', 'Register.load: the register is keyed: pass the idSecret it was built with', { details: { option: 'idSecret', problem: 'missing' } });
+    if (!keyed.matches(m.keyCheck)) throw new KhopError('INVALID_OPTION', 'Register.load: idSecret is not the secret this register was built with', { details: { option: 'idSecret', problem: 'wrong' } });
   } else if (keyed !== null) {
-    throw new KhopError('INVALID_OPTION', 'Register.load: idSecret was given but the register is not keyed (it stores ID numbers)', { details: { option: 'idSecret' } });
+    throw new KhopError('INVALID_OPTION', 'Register.load: idSecret was given but the register is not keyed (it stores ID numbers)', { details: { option: 'idSecret', problem: 'not-keyed' } });
   }
   if (m.idKey !== undefined) throw corrupt('the metadata holds an ID key');
   const schemaKinds = m.schema !== null && typeof m.schema === 'object' ? Object.values(m.schema).map((f) => (f as { kind?: unknown } | null)?.kind) : [];

@@ -310,9 +310,23 @@ describe('khop register build / authenticate --id-secret-env (keyed register)', 
 
       const without = await cli(['authenticate', '--register', 'keyed.khop', 'claims.csv', '-o', 'x.csv'], t.dir);
       expect(without.code).toBe(2);
-      expect(without.stderr).toContain('idSecret');
+      // In the command line's words: `idSecret` is the library's option, not a flag (was: "pass the
+      // idSecret it was built with").
+      expect(without.stderr.trim()).toBe('khop: error: --register keyed.khop: the register is keyed (built with --id-secret-env): give --id-secret-env NAME, the environment variable holding the secret it was built with');
       expect(without.stderr).not.toContain(SECRET);
+      process.env.KHOP_TEST_OTHER_SECRET = 'another secret, 32 bytes long!!!';
+      const wrong = await cli(['authenticate', '--register', 'keyed.khop', 'claims.csv', '-o', 'x.csv', '--id-secret-env', 'KHOP_TEST_OTHER_SECRET'], t.dir);
+      expect([wrong.code, wrong.stderr.trim()]).toEqual([2, 'khop: error: --id-secret-env KHOP_TEST_OTHER_SECRET: the secret in that environment variable is not the one the register keyed.khop was built with']);
+      const unkeyed = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'x.csv', '--id-secret-env', ENV], t.dir);
+      expect([unkeyed.code, unkeyed.stderr.trim()]).toEqual([2, `khop: error: --id-secret-env ${ENV}: the register dan_cu.khop is not keyed (built without --id-secret-env; it stores ID numbers): drop the option`]);
+      process.env.KHOP_TEST_OTHER_SECRET = 'short';
+      for (const argv of [['authenticate', '--register', 'keyed.khop', 'claims.csv', '-o', 'x.csv'], ['register', 'build', 'dan_cu.csv', '-o', 'short.khop', '--map', args[6]!]]) {
+        const short = await cli([...argv, '--id-secret-env', 'KHOP_TEST_OTHER_SECRET'], t.dir);
+        expect([short.code, short.stderr.trim()]).toEqual([2, 'khop: error: --id-secret-env: the secret in environment variable KHOP_TEST_OTHER_SECRET is shorter than 16 bytes (use 32 random bytes, e.g. `openssl rand -hex 32`)']);
+      }
+      for (const r of [without, wrong, unkeyed]) expect(r.stderr).not.toContain('idSecret');
     } finally {
+      delete process.env.KHOP_TEST_OTHER_SECRET;
       delete process.env[ENV];
     }
     const unset = await cli(['authenticate', '--register', 'keyed.khop', 'claims.csv', '-o', 'x.csv', '--id-secret-env', ENV], t.dir);
