@@ -115,6 +115,24 @@ export function claimColumns(schema: Schema, headers: readonly string[], map: st
     // byName: read from the claims' column named like the field, the register's column absent.
     return { field: f.name, target: f.column, source: source !== null && source !== f.column ? source : null, found: column !== null, column, byName: mapped === undefined && byColumn === undefined && byName !== undefined };
   });
+  // One claims column read as two fields — `--map name=ho_ten,dob=ho_ten`, or `--map name=so_cccd`
+  // beside the ID field reading so_cccd — is a slip the register's own schema refuses ("column …
+  // is already used by another field"); a claim's name then read as its date, every verdict a
+  // MISMATCH for the wrong reason. Refused when a --map made it (header names only).
+  if (mapping !== null) {
+    const shared: string[] = [];
+    for (let i = 0; i < plan.length; i++) {
+      const a = plan[i]!;
+      if (a.column === null) continue;
+      const others = plan.filter((b, j) => j > i && b.column === a.column);
+      if (others.length > 0 && !shared.some((t) => t.startsWith(`column "${a.column}" `))) {
+        shared.push(`column "${a.column}" would be read by the fields ${[a, ...others].map((b) => `"${b.field}"${mapping[b.field] === undefined ? ` (its register column "${b.target}", not in --map)` : ''}`).join(' and ')}`);
+      }
+    }
+    if (shared.length > 0) {
+      throw new KhopError('INVALID_ARGUMENT', `--map: ${shared.join('; ')}; a column is one field's, as in the register's schema: map each field to its own column`, { details: { problems: shared } });
+    }
+  }
   const idField = schema.fields.find((f) => f.kind === 'nationalId');
   const idPlan = plan.find((p) => p.field === idField?.name);
   if (strict && idPlan !== undefined && !idPlan.found) {

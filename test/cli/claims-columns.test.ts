@@ -68,4 +68,25 @@ describe('khop authenticate: claims columns', () => {
     );
     expect(csvObjects(readFileSync(join(t.dir, 'f.csv'), 'utf8')).every((v) => v.status === 'VERIFIED')).toBe(true);
   });
+
+  it('a --map that sends one claims column to two fields is refused, as the register\'s schema refuses it', async () => {
+    const claims = rows.slice(0, 10);
+    writeFileSync(join(t.dir, 'named.csv'), csv('cccd,ho_ten,ngay_sinh,gioi_tinh,ten_khac', claims.map((r) => [r.id, r.fullName, r.dob, r.sex, r.fullName])));
+    const run = (map: string) => cli(['authenticate', '--register', 'dan_cu.khop', 'named.csv', '-o', 'v.csv', '--map', map], t.dir);
+    // Two fields mapped to one column (before: every claim's date read from its name, MISMATCH).
+    const both = await run('name=ho_ten,dob=ho_ten');
+    expect([both.code, both.stderr.trim()]).toEqual([2, 'khop: error: --map: column "ho_ten" would be read by the fields "name" and "dob"; a column is one field\'s, as in the register\'s schema: map each field to its own column']);
+    // A field mapped to the column another field reads unmapped (before: the name read from the ID).
+    const implicit = await run('name=cccd');
+    expect([implicit.code, implicit.stderr.trim()]).toEqual([2, 'khop: error: --map: column "cccd" would be read by the fields "id" (its register column "cccd", not in --map) and "name"; a column is one field\'s, as in the register\'s schema: map each field to its own column']);
+    for (const r of [both, implicit]) expect(leakedValues(r.stderr, values)).toEqual([]);
+    // A field moved to another column, and two fields swapped, are not a shared column.
+    const moved = await run('name=ten_khac');
+    expect(moved.code).toBe(0);
+    expect(csvObjects(readFileSync(join(t.dir, 'v.csv'), 'utf8')).every((v) => v.status === 'VERIFIED')).toBe(true);
+    writeFileSync(join(t.dir, 'swapped.csv'), csv('cccd,ho_ten,ngay_sinh,gioi_tinh', claims.map((r) => [r.id, r.dob, r.fullName, r.sex])));
+    const swapped = await cli(['authenticate', '--register', 'dan_cu.khop', 'swapped.csv', '-o', 's.csv', '--map', 'name=ngay_sinh,dob=ho_ten'], t.dir);
+    expect(swapped.code).toBe(0);
+    expect(csvObjects(readFileSync(join(t.dir, 's.csv'), 'utf8')).every((v) => v.status === 'VERIFIED')).toBe(true);
+  });
 });
