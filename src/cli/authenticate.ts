@@ -15,7 +15,7 @@
  */
 import { basename } from 'node:path';
 import { KhopError, isKhopError } from '../errors.js';
-import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
+import { headerLooksLikeValue, parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
 import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
@@ -201,7 +201,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
       const many = byName.length > 1;
       const list = byName.map((p) => `"${p.field}" ("${p.target}")`).join(', ');
       const idByName = byName.find((p) => p.field === idField?.name);
-      const idLike = idByName === undefined ? [] : suggestColumnMapping(input.headers).filter((s) => s.kind === 'nationalId' && s.header !== idByName.column).map((s) => s.header);
+      const idLike = idByName === undefined ? [] : suggestColumnMapping(input.headers).filter((s) => s.kind === 'nationalId' && s.header !== idByName.column && !headerLooksLikeValue(s.header)).map((s) => s.header);
       const plain = idLike.length === 1 && /^[^\s,="]+$/.test(idLike[0]!) ? idLike[0]! : 'COLUMN';
       const hint = idLike.length > 0
         ? `; ${idLike.map((h) => `"${h}"`).join(', ')} look${idLike.length === 1 ? 's' : ''} like an ID column: give --map ${idByName!.field}=${plain} if the claims' ID is there`
