@@ -83,6 +83,8 @@ const RECORD_ID = K('recordId', 'identifier');
 const SOCIAL_INSURANCE = K('socialInsuranceId', 'identifier');
 const HEALTH_INSURANCE = K('healthInsuranceId', 'identifier');
 const TAX_ID = K('taxId', 'identifier');
+const SSN = K('ssn', 'identifier');
+const POSTCODE = K('postcode', 'category');
 
 /** Folded header names (see file header) → field. `ten` is resolved by context. */
 const KNOWN: ReadonlyMap<string, Known> = new Map<string, Known>([
@@ -104,7 +106,10 @@ const KNOWN: ReadonlyMap<string, Known> = new Map<string, Known>([
   ...['gioitinh', 'gioi', 'phai', 'sex', 'gender'].map((k) => [k, SEX] as const),
   // places
   ...['tinh', 'tinhthanh', 'tinhthanhpho', 'tinhtp', 'matinh', 'tentinh', 'province', 'provincecode', 'state'].map((k) => [k, PROVINCE] as const),
-  ...['city', 'thanhpho', 'town'].map((k) => [k, CITY] as const),
+  ...['city', 'thanhpho', 'town', 'suburb', 'locality'].map((k) => [k, CITY] as const),
+  // a postcode is shared by a whole area: a category (exact or not, its own blocking with the
+  // date), not an identifier — an identifier's exact-value rule would pair the whole area
+  ...['postcode', 'postalcode', 'zip', 'zipcode', 'postcodes', 'mabuuchinh'].map((k) => [k, POSTCODE] as const),
   ...['huyen', 'quanhuyen', 'quan', 'mahuyen', 'district'].map((k) => [k, DISTRICT] as const),
   ...['xa', 'phuongxa', 'xaphuong', 'phuong', 'maxa', 'commune', 'ward'].map((k) => [k, COMMUNE] as const),
   ...['quequan', 'nguyenquan', 'hometown', 'placeoforigin'].map((k) => [k, HOMETOWN] as const),
@@ -121,6 +126,10 @@ const KNOWN: ReadonlyMap<string, Known> = new Map<string, Known>([
   ...['sobhxh', 'mabhxh', 'masobhxh', 'sosobhxh', 'socialinsurancenumber'].map((k) => [k, SOCIAL_INSURANCE] as const),
   ...['sothebhyt', 'mabhyt', 'bhyt', 'sobhyt', 'mathebhyt', 'healthinsurancenumber'].map((k) => [k, HEALTH_INSURANCE] as const),
   ...['masothue', 'mst', 'taxid', 'taxcode', 'tin'].map((k) => [k, TAX_ID] as const),
+  // other countries' personal numbers: identifiers (exact, typo, transposition), not the
+  // Vietnamese nationalId, whose parser would read them as invalid
+  ...['ssn', 'socsecid', 'socsecno', 'socsecnumber', 'socialsecurityid', 'socialsecuritynumber', 'socialsecurityno', 'nino',
+    'nationalinsurancenumber', 'nhsnumber', 'medicarenumber'].map((k) => [k, SSN] as const),
 ]);
 
 /**

@@ -57,6 +57,12 @@ const ALONE: Array<[string, string | null, string | null, 'exact' | 'partial' | 
   ['rec_id', 'recordId', 'identifier', 'exact'],
   ['so_bhxh', 'socialInsuranceId', 'identifier', 'exact'],
   ['ma_so_thue', 'taxId', 'identifier', 'exact'],
+  ['soc_sec_id', 'ssn', 'identifier', 'exact'],
+  ['SSN', 'ssn', 'identifier', 'exact'],
+  ['social_security_number', 'ssn', 'identifier', 'exact'],
+  ['postcode', 'postcode', 'category', 'exact'],
+  ['ZIP code', 'postcode', 'category', 'exact'],
+  ['suburb', 'city', 'category', 'exact'],
   // partial: a run of words, or a Vietnamese stem inside a run-together header
   ['patient_date_of_birth', 'dob', 'date', 'partial'],
   ['NgaySinhBenhNhan', 'dob', 'date', 'partial'],
