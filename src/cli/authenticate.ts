@@ -28,7 +28,7 @@ import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import type { CsvCellRun } from '../io/csv-writer.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
-import { dateOrderConflictNotes, ID_SAMPLE_ROWS, refuseJoinedHeader } from './schema-loading.js';
+import { dateOrderConflictNotes, ID_SAMPLE_ROWS, noColumnsError, refuseJoinedHeader } from './schema-loading.js';
 
 const HELP = `Usage: khop authenticate --register <register.khop> <claims> [options]
 
@@ -92,10 +92,13 @@ export const authenticateCommand: CliCommand = {
  * register's column, or null when the row already holds it under the register's column or
  * the field's name.
  */
-export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null; byName: boolean }> {
+export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string, format?: string): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null; byName: boolean }> {
   // A CSV without a single byte (a query that printed nothing into the pipe) has no header: said
   // so, not "no column for the ID field; give --map", which sends the user after a column name.
-  if (strict && headers.length === 0) throw new KhopError('INVALID_INPUT', `${label} has no columns (an empty file?)`);
+  // An NDJSON file of no JSON object (zero bytes, blank lines) is refused the same, as every
+  // other command refuses it: nothing tells a failed export from one that found no claim (it
+  // went through as 0 claims, exit 0). A CSV with its header line alone is the way to say "no claims".
+  if (headers.length === 0) throw noColumnsError(label, format);
   const mapping = map === undefined ? null : parseMapArgument(map, headers);
   if (mapping !== null) {
     const unknown = Object.keys(mapping).filter((f) => !schema.fields.some((x) => x.name === f));
@@ -180,7 +183,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   try {
     const schema = register.schema;
     refuseJoinedHeader(input.headers, input.source.format, input.label);
-    const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label);
+    const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label, input.source.format);
     const sampling = input.schemaSampling(ID_SAMPLE_ROWS);
     if ('sampleColumn' in sampling) {
       const columnOf = (f: Schema['fields'][number]) => plan.find((p) => p.field === f.name)?.column ?? f.column;
@@ -282,7 +285,10 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, input.path, ctx.resolvePath));
 
     const elapsed = performance.now() - started;
-    const rows: Array<[string, string]> = [['claims', accountingText(accounting)]];
+    // A CSV with its header line alone is a legitimate "no claims today" (its producer ran and
+    // found none): exit 0, and the summary says so in words, not only as a row of zeros.
+    const claimsText = input.rowsRead === 0 ? `none: ${input.label} has its columns and no row (nothing to authenticate)` : accountingText(accounting);
+    const rows: Array<[string, string]> = [['claims', claimsText]];
     const order = [...VERDICT_ORDER.filter((v) => counts.has(v)), ...[...counts.keys()].filter((v) => !VERDICT_ORDER.includes(v))];
     for (const status of order) rows.push([status, formatCount(counts.get(status)!)]);
     rows.push(['time', `${formatDuration(elapsed)} (load ${formatDuration(loadMs)}; ${formatCount(Math.round((p * 1000) / Math.max(1, elapsed - loadMs)))} claims/s)`]);

@@ -152,6 +152,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       idFieldRight,
       headers: right.headers,
       label: right.label,
+      format: right.source.format,
       strictColumns: right.completeHeader,
     });
     for (const line of choice.notes) ctx.info(line);

@@ -27,7 +27,7 @@ import { HeaderLookup } from '../io/header-lookup.js';
 import { KhopError } from '../errors.js';
 import type { RecordValues } from '../io/record-types.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
-import { looksLikeNationalIds } from './schema-loading.js';
+import { looksLikeNationalIds, noColumnsError } from './schema-loading.js';
 import type { Schema } from '../schema.js';
 import { padEndDisplay } from './text-width.js';
 
@@ -46,6 +46,8 @@ export interface RightColumnsRequest {
   readonly idFieldRight?: string | undefined;
   readonly headers: readonly string[];
   readonly label: string;
+  /** The right file's format ('csv', 'ndjson', 'parquet'), for the message of a file without columns. */
+  readonly format?: string;
   /** CSV and Parquet: the header lists every column (a missing one stops the run). */
   readonly strictColumns: boolean;
   /** The first values of a right column (InputFile.sampleColumn); absent: not looked at. */
@@ -69,7 +71,9 @@ export interface RightColumns {
 
 /** Resolve the right file's columns (see the file header). @throws KhopError (exit code 2). */
 export async function rightColumns(req: RightColumnsRequest): Promise<RightColumns> {
-  if (req.headers.length === 0 && req.strictColumns) throw new KhopError('INVALID_INPUT', `${req.label} has no columns (an empty file?)`);
+  // An empty right file is refused as the left is — an NDJSON one too: it went on to "need at
+  // least one usable record on each side", which reads as a data problem, not an empty file.
+  if (req.headers.length === 0) throw noColumnsError(req.label, req.format);
   // Columns found in any Unicode form, read in the header's spelling (header-lookup.ts).
   const have = new HeaderLookup(req.headers);
   const fields = req.schema.fields;

@@ -107,6 +107,19 @@ export interface SchemaRequest {
   readonly unsampled?: boolean;
 }
 
+/**
+ * An input without a column: a CSV without a single byte, an NDJSON file of no JSON object (zero
+ * bytes, blank lines only, or not NDJSON at all). Every command refuses it so (exit 2), whichever
+ * file of the run it is: nothing shows that the file's producer ran — an export that failed
+ * leaves the same bytes. A CSV with its header line alone has columns: read as no rows.
+ */
+export function noColumnsError(label: string, format: string | undefined): KhopError {
+  // NDJSON's columns are the keys of its first objects: none when no line is a JSON object —
+  // a CSV named .ndjson, or an empty file.
+  const why = format === 'ndjson' ? 'none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content)' : 'an empty file?';
+  return new KhopError('INVALID_INPUT', `${label} has no columns (${why})`);
+}
+
 /** Rows a guessed record-id column's values are sampled from. */
 export const ID_SAMPLE_ROWS = 200;
 
@@ -141,12 +154,7 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
   if (req.schemaPath !== undefined && req.map !== undefined) {
     throw new KhopError('INVALID_ARGUMENT', 'give either --schema or --map, not both');
   }
-  if (req.headers.length === 0) {
-    // NDJSON's columns are the keys of its first objects: none when no line is a JSON object —
-    // a CSV named .ndjson, or an empty file.
-    const why = req.inputFormat === 'ndjson' ? 'none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content)' : 'an empty file?';
-    throw new KhopError('INVALID_INPUT', `${req.inputLabel} has no columns (${why})`);
-  }
+  if (req.headers.length === 0) throw noColumnsError(req.inputLabel, req.inputFormat);
   refuseJoinedHeader(req.headers, req.inputFormat, req.inputLabel);
   // Columns are found in any Unicode form and used in the header's own spelling (header-lookup.ts).
   const lookup = new HeaderLookup(req.headers);

@@ -31,6 +31,23 @@ describe('khop authenticate: claims columns', () => {
     }
   });
 
+  it('an empty NDJSON claims file (zero bytes or blank lines) is refused as an empty CSV is; a CSV header alone is "no claims", exit 0 (F52)', async () => {
+    // Before: an empty NDJSON file went through as 0 claims, exit 0, with notes of missing keys.
+    const ndjsonWhy = 'none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content)';
+    for (const [name, text] of [['empty.ndjson', ''], ['blank.ndjson', '\n\n  \r\n']] as const) {
+      writeFileSync(join(t.dir, name), text);
+      const r = await cli(['authenticate', '--register', 'dan_cu.khop', name, '-o', 'v.csv'], t.dir);
+      expect([r.code, r.stderr.trim()]).toEqual([2, `khop: error: ${name} has no columns (${ndjsonWhy})`]);
+    }
+    // The header line alone: the producer ran and found no claim — exit 0, a verdict file of its
+    // header, and a summary line that says so in words.
+    writeFileSync(join(t.dir, 'header-only.csv'), 'cccd,ho_ten,ngay_sinh,gioi_tinh\n');
+    const h = await cli(['authenticate', '--register', 'dan_cu.khop', 'header-only.csv', '-o', 'h.csv'], t.dir);
+    expect(h.code).toBe(0);
+    expect(h.stderr).toContain('claims: none: header-only.csv has its columns and no row (nothing to authenticate)');
+    expect(readFileSync(join(t.dir, 'h.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
   it('a claims file without its header line says the header looks like a record — positions, never a value', async () => {
     writeFileSync(join(t.dir, 'no-header.csv'), csv(rows[0]!.id + ',' + q(rows[0]!.fullName) + ',' + rows[0]!.dob, rows.slice(1, 10).map((r) => [r.id, r.fullName, r.dob])));
     const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'no-header.csv', '-o', 'v.csv'], t.dir);

@@ -71,6 +71,17 @@ describe('khop link', () => {
     expect(leakedValues(run.stderr, values)).toEqual([]);
   });
 
+  it('an empty NDJSON right file (zero bytes or blank lines) is refused as an empty left file is (F52)', async () => {
+    // Before: read as a file of no records — "need at least one usable record on each side".
+    for (const [name, text] of [['empty.ndjson', ''], ['blank.ndjson', '\n \n']] as const) {
+      writeFileSync(join(t.dir, name), text);
+      for (const argv of [['left.csv', name], [name, 'left.csv']]) {
+        const r = await cli(['link', ...argv, '-o', 'e.csv'], t.dir);
+        expect([r.code, r.stderr.trim().split('\n').at(-1)]).toEqual([2, `khop: error: ${name} has no columns (none of its first lines is a JSON object: an empty file, or not NDJSON (the format comes from the file name, else the content))`]);
+      }
+    }
+  });
+
   it('exits 2 when the right file has no column for a schema field, naming --map-right', async () => {
     writeFileSync(join(t.dir, 'other.csv'), 'so_cccd,ghi_chu\n001090012345,An\n');
     const r = await cli(['link', 'left.csv', 'other.csv', '--map', 'id=so_cccd,name=ho_ten'], t.dir);
