@@ -23,7 +23,7 @@ import { DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register } from './register-api.js'
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath, threadsOption } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
-import { HeaderLookup } from '../io/header-lookup.js';
+import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import type { CsvCellRun } from '../io/csv-writer.js';
@@ -92,27 +92,28 @@ export const authenticateCommand: CliCommand = {
  * register's column, or null when the row already holds it under the register's column or
  * the field's name.
  */
-export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string, format?: string): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null; byName: boolean }> {
+export function claimColumns(schema: Schema, headers: readonly string[], map: string | undefined, strict: boolean, label: string, format?: string, lookup = new HeaderLookup(headers, label)): Array<{ field: string; target: string; source: string | null; found: boolean; column: string | null; byName: boolean }> {
   // A CSV without a single byte (a query that printed nothing into the pipe) has no header: said
   // so, not "no column for the ID field; give --map", which sends the user after a column name.
   // An NDJSON file of no JSON object (zero bytes, blank lines) is refused the same, as every
   // other command refuses it: nothing tells a failed export from one that found no claim (it
   // went through as 0 claims, exit 0). A CSV with its header line alone is the way to say "no claims".
   if (headers.length === 0) throw noColumnsError(label, format);
-  const mapping = map === undefined ? null : parseMapArgument(map, headers);
+  const mapping = map === undefined ? null : parseMapArgument(map, headers, lookup);
   if (mapping !== null) {
     const unknown = Object.keys(mapping).filter((f) => !schema.fields.some((x) => x.name === f));
     if (unknown.length > 0) {
       throw new KhopError('INVALID_ARGUMENT', `--map: ${unknown.map((f) => `"${f}"`).join(', ')} not a field of the register (fields: ${schema.fields.map((f) => f.name).join(', ')})`);
     }
   }
-  // Found in any Unicode form (header-lookup.ts): a claims header written "Họ tên" decomposed
-  // is read under the register's column written composed — moved there, as a --map is.
-  const lookup = new HeaderLookup(headers);
+  // Found in any Unicode form, or in other letter case when one header alone matches so
+  // (header-lookup.ts): a claims header written "Họ tên" decomposed, or `Ho_Ten`, is read under
+  // the register's column `ho_ten` — moved there, as a --map is. A mapped field looks up nothing
+  // else (two headers equal but for case refuse only a name that is read).
   const plan = schema.fields.map((f) => {
     const mapped = mapping?.[f.name];
-    const byColumn = lookup.find(f.column);
-    const byName = byColumn === undefined ? lookup.find(f.name) : undefined;
+    const byColumn = mapped === undefined ? lookup.find(f.column) : undefined;
+    const byName = mapped === undefined && byColumn === undefined ? lookup.find(f.name) : undefined;
     const source = mapped ?? (byColumn !== undefined ? byColumn : byName !== undefined && byName !== f.name ? byName : null);
     const column = mapped ?? byColumn ?? byName ?? null;
     // byName: read from the claims' column named like the field, the register's column absent.
@@ -183,7 +184,10 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   try {
     const schema = register.schema;
     refuseJoinedHeader(input.headers, input.source.format, input.label);
-    const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label, input.source.format);
+    const lookup = new HeaderLookup(input.headers, input.label);
+    const plan = claimColumns(schema, input.headers, stringOption(values, 'map'), input.completeHeader, input.label, input.source.format, lookup);
+    // The register's columns (and --map's) found in the claims' header by letter case only: said.
+    for (const line of caseMatchNotes(lookup, input.label, (h) => plan.some((p) => p.column === h && !p.byName))) ctx.info(line);
     const sampling = input.schemaSampling(ID_SAMPLE_ROWS);
     if ('sampleColumn' in sampling) {
       const columnOf = (f: Schema['fields'][number]) => plan.find((p) => p.field === f.name)?.column ?? f.column;

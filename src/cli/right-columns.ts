@@ -23,7 +23,7 @@
  * Guessed columns are printed on stderr like the left file's mapping. Messages name fields,
  * columns and files — never a value.
  */
-import { HeaderLookup } from '../io/header-lookup.js';
+import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { KhopError } from '../errors.js';
 import type { RecordValues } from '../io/record-types.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
@@ -74,8 +74,9 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
   // An empty right file is refused as the left is — an NDJSON one too: it went on to "need at
   // least one usable record on each side", which reads as a data problem, not an empty file.
   if (req.headers.length === 0) throw noColumnsError(req.label, req.format);
-  // Columns found in any Unicode form, read in the header's spelling (header-lookup.ts).
-  const have = new HeaderLookup(req.headers);
+  // Columns found in any Unicode form, or in other letter case when one header alone matches so
+  // (said in a note), read in the header's spelling (header-lookup.ts).
+  const have = new HeaderLookup(req.headers, req.label);
   const fields = req.schema.fields;
   const byName = new Map(fields.map((f) => [f.name, f]));
   const columns = new Map<string, string>();
@@ -85,7 +86,7 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
   if (req.mapRight !== undefined) {
     let mapping: ReturnType<typeof parseMapArgument>;
     try {
-      mapping = parseMapArgument(req.mapRight, req.headers);
+      mapping = parseMapArgument(req.mapRight, req.headers, have);
     } catch (e) {
       if (e instanceof KhopError) throw new KhopError(e.code, `--map-right (the header of ${req.label}): ${e.message}`, { details: e.details ?? {}, cause: e });
       throw e;
@@ -119,8 +120,8 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
   }
   const mapped = new Set(columns.values());
   for (const f of fields) {
-    const same = have.find(f.column);
-    if (!from.has(f.name) && same !== undefined && !mapped.has(same)) {
+    const same = from.has(f.name) ? undefined : have.find(f.column);
+    if (same !== undefined && !mapped.has(same)) {
       columns.set(f.column, same);
       from.set(f.name, 'same');
     }
@@ -196,7 +197,9 @@ export async function rightColumns(req: RightColumnsRequest): Promise<RightColum
     }
     if (idField !== undefined) lines.push(`  ${padEndDisplay(idField, 18)} → record id${req.idFieldRight !== undefined ? ' (--id-field-right)' : idField === req.idField ? '' : ' (recognised; override with --id-field-right)'}`);
   }
-  return { columns, idField, dropLeftId, renamed, notes: [...lines, ...idNote] };
+  const read = new Set(columns.values());
+  const caseNotes = caseMatchNotes(have, req.label, (h) => read.has(h) || h === idField);
+  return { columns, idField, dropLeftId, renamed, notes: [...lines, ...idNote, ...caseNotes] };
 }
 
 async function rightIdField(req: RightColumnsRequest, have: HeaderLookup, columns: ReadonlyMap<string, string>, fields: Schema['fields']): Promise<string | undefined> {

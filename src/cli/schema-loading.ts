@@ -34,7 +34,7 @@ import { KhopError, isKhopError } from '../errors.js';
 import { defineSchema, type FieldKind, type FieldSpec, type Schema } from '../schema.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote, type ColumnSuggestion } from '../io/column-mapping.js';
 import { parseNationalId } from '../text/national-id.js';
-import { HeaderLookup } from '../io/header-lookup.js';
+import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { guessDateOrder } from '../text/date-order.js';
 import { padEndDisplay } from './text-width.js';
 
@@ -156,8 +156,9 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
   }
   if (req.headers.length === 0) throw noColumnsError(req.inputLabel, req.inputFormat);
   refuseJoinedHeader(req.headers, req.inputFormat, req.inputLabel);
-  // Columns are found in any Unicode form and used in the header's own spelling (header-lookup.ts).
-  const lookup = new HeaderLookup(req.headers);
+  // Columns are found in any Unicode form, or in other letter case when one header alone matches
+  // so (said in a note), and used in the header's own spelling (header-lookup.ts).
+  const lookup = new HeaderLookup(req.headers, req.inputLabel);
   if (req.idField !== undefined) {
     const found = lookup.find(req.idField);
     if (found === undefined && req.strictColumns) {
@@ -165,9 +166,17 @@ export async function loadSchema(req: SchemaRequest): Promise<SchemaChoice> {
     }
     if (found !== undefined) req = { ...req, idField: found };
   }
-  if (req.schemaPath !== undefined) return fromSchemaFile(req.schemaPath, req, lookup);
-  if (req.map !== undefined) return fromMap(req.map, req);
-  return fromHeader(req, await idColumnsHoldingIds(req));
+  if (req.schemaPath !== undefined) return withCaseNotes(await fromSchemaFile(req.schemaPath, req, lookup), lookup, req.inputLabel);
+  if (req.map !== undefined) return withCaseNotes(await fromMap(req.map, req, lookup), lookup, req.inputLabel);
+  return withCaseNotes(await fromHeader(req, await idColumnsHoldingIds(req)), lookup, req.inputLabel);
+}
+
+/** The choice with a note for each column it reads that was named in other letter case than the header's (--id-field, --schema, --map). */
+function withCaseNotes(choice: SchemaChoice, lookup: HeaderLookup, label: string): SchemaChoice {
+  const read = new Set(choice.schema.fields.map((f) => f.column));
+  if (choice.idField !== undefined) read.add(choice.idField);
+  const notes = caseMatchNotes(lookup, label, (h) => read.has(h));
+  return notes.length === 0 ? choice : { ...choice, notes: [...choice.notes, ...notes] };
 }
 
 /**
@@ -320,10 +329,10 @@ async function fromSchemaFile(path: string, req: SchemaRequest, lookup: HeaderLo
   return { schema, idField: req.idField, notes };
 }
 
-async function fromMap(map: string, req: SchemaRequest): Promise<SchemaChoice> {
+async function fromMap(map: string, req: SchemaRequest, lookup: HeaderLookup): Promise<SchemaChoice> {
   // Checked against the header for every format (for NDJSON: the keys of its first records), since
   // a typo in --map must stop the run; --schema is the way to name keys those records lack.
-  const mapping = parseMapArgument(map, req.headers);
+  const mapping = parseMapArgument(map, req.headers, lookup);
   const suggestions = suggestColumnMapping(req.headers);
   const byHeader = new Map(suggestions.map((s) => [s.header, s]));
   // Null prototype: `--map __proto__=gioi_tinh` must be an own field that defineSchema refuses,

@@ -324,13 +324,15 @@ export function valueLikeNote(positions: readonly number[]): string {
 /**
  * Parse a `--map` argument: comma-separated `field=column` pairs. A column name containing
  * `,` `=` or surrounding spaces is written in double quotes (`name="Họ, tên"`, `""` for a quote).
- * With `headers`, every column must be one of them (case-sensitive, in any Unicode form: the
- * header's own spelling is returned, header-lookup.ts; the error suggests the header that folds
- * to the same key or is closest).
+ * With `headers`, every column must be one of them (in any Unicode form, and in other letter case
+ * when one header alone matches so: the header's own spelling is returned, header-lookup.ts; the
+ * error suggests the header that folds to the same key or is closest).
+ * @param lookup the HeaderLookup of `headers` to find them with (default: a new one) — the
+ *   caller's own, to read its `caseMatches` afterwards
  * @returns a null-prototype object field → column.
  * @throws KhopError('INVALID_ARGUMENT') listing every problem together (`details.problems`).
  */
-export function parseMapArgument(argument: string, headers?: readonly string[]): ColumnMapping {
+export function parseMapArgument(argument: string, headers?: readonly string[], lookup?: HeaderLookup): ColumnMapping {
   if (typeof argument !== 'string') throw new KhopError('INVALID_ARGUMENT', 'parseMapArgument: expected a string like "name=ho_ten,dob=ngay_sinh"');
   if (headers !== undefined && !(Array.isArray(headers) && headers.every((h) => typeof h === 'string'))) {
     throw new KhopError('INVALID_ARGUMENT', 'parseMapArgument: headers must be an array of strings');
@@ -339,7 +341,7 @@ export function parseMapArgument(argument: string, headers?: readonly string[]):
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   const entries = splitEntries(argument, problems);
   if (entries.length === 0 && problems.length === 0) problems.push('empty mapping: expected field=column pairs separated by commas');
-  const lookup = headers === undefined ? null : new HeaderLookup(headers);
+  const have = headers === undefined ? null : (lookup ?? new HeaderLookup(headers));
   // A header holding a data value is probably a file's first record (no header line): then no
   // header is suggested — it would echo that record's values (a name beside an ID, too).
   const valueLike = headers === undefined ? [] : valueLikeHeaderPositions(headers);
@@ -359,7 +361,15 @@ export function parseMapArgument(argument: string, headers?: readonly string[]):
     }
     seen.add(field);
     // The header's own spelling: "Họ tên" typed composed finds a header written decomposed (NFD).
-    const found = lookup === null ? column : lookup.find(column);
+    let found: string | undefined;
+    try {
+      found = have === null ? column : have.find(column);
+    } catch (e) {
+      // Two headers equal to it but for letter case: said with the other problems.
+      if (!(e instanceof KhopError)) throw e;
+      problems.push(`${label}: ${e.message}`);
+      return;
+    }
     if (found === undefined) {
       const hint = valueLike.length > 0 ? null : closestHeader(column, headers!);
       problems.push(`${label}: column "${column}" (for field "${field}") is not in the header${hint === null ? '' : `; did you mean "${hint}"?`}`);

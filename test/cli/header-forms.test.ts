@@ -62,3 +62,61 @@ describe('column names in another Unicode form than the header', () => {
     expect(new Set(verdicts.map((v) => `${v['status']} ${v['name']} ${v['dob']}`))).toEqual(new Set(['VERIFIED exact exact']));
   });
 });
+
+describe('column names in other letter case than the header (F53)', () => {
+  const upper = (s: string) => s.toUpperCase();
+
+  it('dedupe: --map and --id-field in other case read the header\'s columns, said in one note — header names only (F53; fixed: "not in the header")', async () => {
+    people(nfc, 'lower.csv');
+    const exact = await cli(['dedupe', 'lower.csv', '-o', 'exact.csv', '--map', `id=so_cccd,name=${nfc('Họ tên')},dob=${nfc('Ngày sinh')}`, '--id-field', nfc('Mã số')], t.dir);
+    const r = await cli(['dedupe', 'lower.csv', '-o', 'upper.csv', '--map', `id=SO_CCCD,name=${upper('Họ tên')},dob=${nfc('Ngày sinh')}`, '--id-field', 'mã SỐ'], t.dir);
+    expect([exact.code, r.code]).toEqual([0, 0]);
+    expect(r.stderr).toContain(`note: lower.csv has no columns "mã SỐ", "SO_CCCD", "HỌ TÊN" as written: read from its columns "Mã số", "so_cccd", "Họ tên" (the same names in other letter case)`);
+    expect(exact.stderr).not.toContain('letter case');
+    // The same clusters as the run that named the columns as written: every value was read.
+    expect(readFileSync(join(t.dir, 'upper.csv'), 'utf8')).toBe(readFileSync(join(t.dir, 'exact.csv'), 'utf8'));
+    expect(r.stderr).not.toMatch(/Nguyễn|0010900/);
+  });
+
+  it('authenticate: a claims header in capitals reads the register\'s columns (F53; fixed: "no column for the register\'s ID field")', async () => {
+    people(nfc, 'reg-case.csv', false, 30);
+    const build = await cli(['register', 'build', 'reg-case.csv', '-o', 'reg-case.khop', '-q', '--map', `id=so_cccd,name=${nfc('Họ tên')},dob=${nfc('Ngày sinh')}`], t.dir);
+    expect(build.code).toBe(0);
+    const claims = readFileSync(join(t.dir, 'reg-case.csv'), 'utf8').split('\n');
+    writeFileSync(join(t.dir, 'claims-upper.csv'), [upper(claims[0]!), ...claims.slice(1)].join('\n'));
+    const auth = await cli(['authenticate', '--register', 'reg-case.khop', 'claims-upper.csv', '-o', 'v-upper.csv'], t.dir);
+    expect(auth.code).toBe(0);
+    expect(auth.stderr).toContain(`note: claims-upper.csv has no columns "so_cccd", "Họ tên", "Ngày sinh" as written: read from its columns "SO_CCCD", "HỌ TÊN", "NGÀY SINH" (the same names in other letter case)`);
+    const verdicts = csvObjects(readFileSync(join(t.dir, 'v-upper.csv'), 'utf8'));
+    expect(verdicts).toHaveLength(30);
+    expect(new Set(verdicts.map((v) => `${v['status']} ${v['name']} ${v['dob']}`))).toEqual(new Set(['VERIFIED exact exact']));
+  });
+
+  it('two columns equal but for case are refused naming both, unless the name is written as one of them (F53)', async () => {
+    const rows = ['so_cccd,SO_CCCD,ho_ten,ngay_sinh', ...Array.from({ length: 20 }, (_, i) => `0010900${10000 + i},,${NAMES[i % 6]} ${i},01/01/1990`)];
+    writeFileSync(join(t.dir, 'twice.csv'), rows.join('\n') + '\n');
+    const r = await cli(['dedupe', 'twice.csv', '-o', 'twice-out.csv', '--map', 'id=So_Cccd,name=ho_ten,dob=ngay_sinh'], t.dir);
+    expect([r.code, r.stderr.trim()]).toEqual([2, 'khop: error: invalid column mapping: entry 1: column "So_Cccd" is not in the header of twice.csv as written, and "so_cccd" and "SO_CCCD" differ from it in letter case only: name the column to read as the header writes it']);
+    // The register's column in the claims twice by case: refused the same, naming the claims file.
+    people(nfc, 'reg-twice.csv', false, 30);
+    expect((await cli(['register', 'build', 'reg-twice.csv', '-o', 'reg-twice.khop', '-q', '--map', `id=so_cccd,name=${nfc('Họ tên')},dob=${nfc('Ngày sinh')}`], t.dir)).code).toBe(0);
+    writeFileSync(join(t.dir, 'claims-twice.csv'), ['So_Cccd,SO_CCCD,ho_ten,ngay_sinh', ...rows.slice(1)].join('\n') + '\n');
+    const a = await cli(['authenticate', '--register', 'reg-twice.khop', 'claims-twice.csv', '-o', 'v-twice.csv', '--map', 'name=ho_ten,dob=ngay_sinh'], t.dir);
+    expect([a.code, a.stderr.trim()]).toEqual([2, 'khop: error: column "so_cccd" is not in the header of claims-twice.csv as written, and "So_Cccd" and "SO_CCCD" differ from it in letter case only: name the column to read as the header writes it']);
+    // --map naming one of them as written reads it.
+    const mapped = await cli(['authenticate', '--register', 'reg-twice.khop', 'claims-twice.csv', '-o', 'v-twice.csv', '--map', 'id=So_Cccd,name=ho_ten,dob=ngay_sinh'], t.dir);
+    expect(mapped.code).toBe(0);
+    // Written as the header writes one of them: read, no note.
+    const ok = await cli(['dedupe', 'twice.csv', '-o', 'twice-out.csv', '--map', 'id=so_cccd,name=ho_ten,dob=ngay_sinh'], t.dir);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toContain('letter case');
+  });
+
+  it('link: --map-right and --id-field-right in other case find the right file\'s columns (F53; fixed: "not in the header")', async () => {
+    people(nfc, 'right-lower.csv');
+    const r = await cli(['link', 'nfc.csv', 'right-lower.csv', '-o', 'links-case.csv', '--map', `id=so_cccd,name=${nfc('Họ tên')},dob=${nfc('Ngày sinh')}`, '--id-field', nfc('Mã số'), '--map-right', 'id=SO_CCCD', '--id-field-right', 'MÃ SỐ'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('note: right-lower.csv has no columns "SO_CCCD", "MÃ SỐ" as written: read from its columns "so_cccd", "Mã số" (the same names in other letter case)');
+    expect(csvObjects(readFileSync(join(t.dir, 'links-case.csv'), 'utf8')).length).toBe(120);
+  });
+});
