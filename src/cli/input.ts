@@ -94,11 +94,13 @@ export class InputFile {
   private constructor(
     /** Resolved path. */
     readonly path: string,
-    /** Short name for messages and report titles (the file's base name). */
+    /** Short name for messages and report titles (the file's base name; a side's input: the argument as given). */
     readonly label: string,
     readonly source: RecordSource,
     /** The reader options it was opened with; null for standard input (read once, never reopened). */
     private readonly reopen: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> | null,
+    /** 'left' / 'right' for a link's inputs: the reader's errors then name the side and the file. */
+    readonly side?: string,
   ) {}
 
   /**
@@ -120,7 +122,20 @@ export class InputFile {
    * random access). A run reads standard input once: `-` for two inputs is a usage error.
    * @throws KhopError INVALID_ARGUMENT / IO_ERROR / INVALID_INPUT.
    */
-  static async openArgument(argument: string, ctx: CommandContext, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> = {}): Promise<InputFile> {
+  static async openArgument(argument: string, ctx: CommandContext, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> = {}, side?: string): Promise<InputFile> {
+    if (side !== undefined) {
+      // One of two inputs (link): every message of the reader names the file — its path as given
+      // on the command line (two exports are often both `data.csv` in two folders) — and its side.
+      const label = argument === STDIN_ARGUMENT ? STDIN_LABEL : argument;
+      const named = progress === undefined ? undefined : sideProgress(progress, label);
+      try {
+        const file = await InputFile.openArgument(argument, ctx, named, read);
+        return new InputFile(file.path, label, file.source, file.reopen, side);
+      } catch (e) {
+        // Standard input's own refusals say "input -:" already.
+        throw naming(e, side, label, argument === STDIN_ARGUMENT ? `input ${STDIN_ARGUMENT}:` : ctx.resolvePath(argument));
+      }
+    }
     if (argument !== STDIN_ARGUMENT) return InputFile.open(ctx.resolvePath(argument), progress, read);
     const stdin = ctx.io.stdin;
     if (stdin === undefined) throw new KhopError('INVALID_ARGUMENT', 'input -: standard input is not available here; give a file');
@@ -187,6 +202,18 @@ export class InputFile {
    * @param idField column whose values to keep for the output files
    */
   async *rows(idField?: string): AsyncGenerator<RecordValues, void, undefined> {
+    if (this.side === undefined) {
+      yield* this.read(idField);
+      return;
+    }
+    try {
+      yield* this.read(idField);
+    } catch (e) {
+      throw naming(e, this.side, this.label, this.path);
+    }
+  }
+
+  private async *read(idField: string | undefined): AsyncGenerator<RecordValues, void, undefined> {
     if (idField !== undefined) this.ids = [];
     const ids = this.ids;
     for await (const batch of this.source.batches()) {
@@ -232,7 +259,10 @@ export class InputFile {
       const pRow = p === undefined ? Infinity : this.rowNumbers.get(p.index);
       if (r !== undefined && r.rowNumber < pRow) {
         const e: { -readonly [K in keyof RejectedEntry]: RejectedEntry[K] } = { rowNumber: r.rowNumber, line: r.line ?? 0, stage: 'read', code: r.code, reason: r.reason };
-        if (input !== undefined) e.input = input;
+        if (input !== undefined) {
+          e.input = input;
+          e.file = this.label;
+        }
         if (r.raw !== undefined) e.raw = r.raw;
         if (r.rawTruncated === true) e.rawTruncated = true;
         out.push(e);
@@ -242,7 +272,10 @@ export class InputFile {
         // pipeline counts only the rows the reader passed on).
         const reason = p!.firstIndex !== undefined && idField !== undefined ? duplicateIdReason(idField, `row ${this.rowNumbers.get(p!.firstIndex)}`) : p!.reason;
         const e: { -readonly [K in keyof RejectedEntry]: RejectedEntry[K] } = { rowNumber: pRow, line: this.lines.get(p!.index), stage: 'prepare', code: p!.code, reason };
-        if (input !== undefined) e.input = input;
+        if (input !== undefined) {
+          e.input = input;
+          e.file = this.label;
+        }
         out.push(e);
         j++;
       }
@@ -254,6 +287,22 @@ export class InputFile {
   close(): Promise<void> {
     return this.source.close();
   }
+}
+
+/**
+ * A reader's error in one of two inputs, naming its side and file (`right file b/data.csv: CSV
+ * header (line 1) cannot be read: …`) — not when the message names the file already (a path the
+ * error was given). Other errors than KhopError pass as they are (exit 3: unexpected).
+ */
+function naming(e: unknown, side: string, label: string, path: string): unknown {
+  if (!(e instanceof KhopError) || e.message.includes(path) || e.message.startsWith(`${label} `) || e.message.startsWith(`${side} file `)) return e;
+  return new KhopError(e.code, `${side} file ${label}: ${e.message}`, { cause: e, ...(e.details === undefined ? {} : { details: e.details }) });
+}
+
+/** `progress` with the reader's phase named after the file (`read a.csv`): two inputs read one after the other are told apart. */
+function sideProgress(progress: ProgressReporter, label: string): ProgressReporter {
+  const named = (event: Parameters<ProgressReporter>[0]) => progress(event.phase === 'read' ? { ...event, phase: `read ${label}` } : event);
+  return Object.assign(named, { end: () => progress.end() });
 }
 
 /**

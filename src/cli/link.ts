@@ -6,7 +6,7 @@
  * guesser); the right file's columns for its fields are --map-right's, the same names, or guessed
  * from its header (right-columns.ts). Writes:
  *   links      left_row,right_row[,left_id,right_id],weight,probability (default or -: stdout)
- *   rejected   both inputs' rejected rows, with an `input` column (left / right)
+ *   rejected   both inputs' rejected rows, with `input` (left / right) and `file` columns
  *   report     the HTML report (sample pairs labelled "left row N" / "right row M")
  * Exit code 1 when any row of either file was rejected.
  */
@@ -128,10 +128,12 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
 
-  const left = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
+  // Each input named by its path as given, in its reader's errors, progress lines, summary and
+  // rejected rows (two exports are often `data.csv` in two folders).
+  const left = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values), 'left');
   let right: InputFile | null = null;
   try {
-    right = await InputFile.openArgument(positionals[1]!, ctx, ctx.progress, inputReadOptions(values));
+    right = await InputFile.openArgument(positionals[1]!, ctx, ctx.progress, inputReadOptions(values), 'right');
     const choice = await loadSchema({
       ...left.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath,

@@ -2,7 +2,8 @@
  * Output files of the command line: a table writer over CSV or NDJSON (to a file or to stdout)
  * and the rejected-rows file that gathers the rows the reader AND the pipeline refused.
  *
- *   rejected-rows file (CSV):  [input,]row_number,line,stage,code,reason,raw,raw_truncated
+ *   rejected-rows file (CSV):  [input,file,]row_number,line,stage,code,reason,raw,raw_truncated
+ *     input, file  a link's: left / right, and that file's path as given on the command line
  *     stage  read      the reader refused the row (CSV structure, encoding, JSON) — raw text kept
  *            prepare   the pipeline refused it (wrong value type, no usable field) — no raw text
  *
@@ -103,6 +104,8 @@ export async function writeTable(writer: { close(): Promise<void>; abort(): Prom
 export interface RejectedEntry {
   /** 'left' / 'right' for the two inputs of a link; undefined for a single input. */
   readonly input?: string;
+  /** The file of a link's input (its path as given on the command line; `stdin`). */
+  readonly file?: string;
   readonly rowNumber: number;
   /** First physical line; 0 when unknown. */
   readonly line: number;
@@ -117,7 +120,7 @@ export interface RejectedEntry {
 /** The columns of the rejected-rows file. */
 export function rejectedColumns(withInput: boolean): string[] {
   const cols = ['row_number', 'line', 'stage', 'code', 'reason', 'raw', 'raw_truncated'];
-  return withInput ? ['input', ...cols] : cols;
+  return withInput ? ['input', 'file', ...cols] : cols;
 }
 
 /** Write the rejected-rows file (entries already in the order to write). @returns rows written. */
@@ -127,7 +130,7 @@ export async function writeRejectedFile(path: string, entries: readonly Rejected
     await writeTable(csv, async () => {
       for (const e of entries) {
         const cells: unknown[] = [e.rowNumber, e.line === 0 ? '' : e.line, e.stage, e.code, e.reason, e.raw ?? '', e.rawTruncated === true ? 'true' : ''];
-        if (withInput) cells.unshift(e.input ?? '');
+        if (withInput) cells.unshift(e.input ?? '', e.file ?? '');
         const p = csv.writeRow(cells);
         if (p !== undefined) await p;
       }

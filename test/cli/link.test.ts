@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
 import { cli, csvObjects, leakedValues, tempDir, type CliRun } from './cli-helpers.js';
@@ -47,7 +47,7 @@ describe('khop link', () => {
     expect(run.stderr).toContain(`left rows (left.csv):   ${leftPeople.length} = ${leftPeople.length} accepted + 0 rejected`);
     expect(run.stderr).toContain(`right rows (right.csv): ${rightPeople.length + 1} = ${rightPeople.length} accepted + 1 rejected`);
     const rej = csvObjects(readFileSync(join(t.dir, 'links.csv.rejected.csv'), 'utf8'));
-    expect(rej).toEqual([{ input: 'right', row_number: '4', line: '5', stage: 'read', code: 'TOO_MANY_COLUMNS', reason: rej[0]!.reason, raw: 'a,b,c,d,e', raw_truncated: '' }]);
+    expect(rej).toEqual([{ input: 'right', file: 'right.csv', row_number: '4', line: '5', stage: 'read', code: 'TOO_MANY_COLUMNS', reason: rej[0]!.reason, raw: 'a,b,c,d,e', raw_truncated: '' }]);
   });
 
   it('links left and right rows of the same person (row numbers map back to the files)', () => {
@@ -195,5 +195,45 @@ describe('khop link --save-model / --model', () => {
     const links = readFileSync(join(t.dir, 'l2.csv'), 'utf8');
     expect(csvObjects(links).length).toBeGreaterThan(10);
     expect(links).toBe(readFileSync(join(t.dir, 'l1.csv'), 'utf8'));
+  });
+});
+
+describe('khop link: which file said it', () => {
+  it('a reader error names the side and the file as given — binary, UTF-16 without BOM, lone CR line ends, left or right (F54)', async () => {
+    mkdirSync(join(t.dir, 'b'), { recursive: true });
+    const bad: Array<[string, Uint8Array | string, string]> = [
+      ['b/binary.csv', Uint8Array.from({ length: 600 }, (_, i) => (i * 151 + 7) % 256 | 0x80), 'CSV header (line 1) cannot be read'],
+      ['b/utf16.csv', Buffer.from(HEADER + '\n', 'utf16le'), 'contains NUL characters'],
+      ['b/lone-cr.ndjson', '{"so_cccd":"1"}\r{"so_cccd":"2"}\r', 'lone CR'],
+    ];
+    for (const [name, bytes, what] of bad) {
+      writeFileSync(join(t.dir, name), bytes);
+      for (const [side, argv] of [['right', ['left.csv', name]], ['left', [name, 'right.csv']]] as const) {
+        const r = await cli(['link', ...argv, '-o', 'bad-links.csv'], t.dir);
+        const error = r.stderr.split('\n').find((l) => l.startsWith('khop: error:'));
+        expect([r.code, error?.startsWith(`khop: error: ${side} file ${name}: `)], `${side} ${name}: ${error}`).toEqual([2, true]);
+        expect(error).toContain(what);
+      }
+    }
+    // A message that names the file already is not named twice.
+    const missing = await cli(['link', 'left.csv', 'b/none.csv', '-o', 'bad-links.csv'], t.dir);
+    expect(missing.stderr.trim()).toBe(`khop: error: cannot open input file: ${join(t.dir, 'b/none.csv')} (ENOENT)`);
+  });
+
+  it('rejected rows, progress lines and the summary name each file by its path as given, two files of one name told apart (F55)', async () => {
+    mkdirSync(join(t.dir, 'x'), { recursive: true });
+    mkdirSync(join(t.dir, 'y'), { recursive: true });
+    writeFileSync(join(t.dir, 'x/data.csv'), readFileSync(join(t.dir, 'left.csv'), 'utf8') + 'a,b\n');
+    writeFileSync(join(t.dir, 'y/data.csv'), readFileSync(join(t.dir, 'right.csv')));
+    const r = await cli(['link', 'x/data.csv', 'y/data.csv', '-o', 'xy.csv', '--rejected', 'xy.rejected.csv'], t.dir);
+    expect(r.code).toBe(1);
+    const rejected = csvObjects(readFileSync(join(t.dir, 'xy.rejected.csv'), 'utf8'));
+    expect(rejected.map((x) => [x['input'], x['file'], x['code']])).toEqual([['left', 'x/data.csv', 'TOO_FEW_COLUMNS'], ['right', 'y/data.csv', 'TOO_MANY_COLUMNS']]);
+    expect(r.stderr).toMatch(/^read x\/data\.csv: .* bytes/m);
+    expect(r.stderr).toMatch(/^read y\/data\.csv: .* bytes/m);
+    expect(r.stderr).toContain('link x/data.csv × y/data.csv:');
+    expect(r.stderr).toMatch(/left rows \(x\/data\.csv\): +\d/);
+    expect(r.stderr).toMatch(/right rows \(y\/data\.csv\): +\d/);
+    expect(leakedValues(r.stderr, values)).toEqual([]);
   });
 });
