@@ -256,6 +256,11 @@ export function formatOption(values: OptionValues): OutputFormat {
   return text;
 }
 
+/** `--format csv|ndjson`, or undefined when not given: an output's file name then decides (output-format.ts). */
+export function givenFormatOption(values: OptionValues): OutputFormat | undefined {
+  return stringOption(values, 'format') === undefined ? undefined : formatOption(values);
+}
+
 /** `--id-conflicts split|ignore` (MatchOptions.idConflicts), or undefined: the library's default ('split'). */
 export function idConflictsOption(values: OptionValues): 'split' | 'ignore' | undefined {
   const text = stringOption(values, 'id-conflicts');

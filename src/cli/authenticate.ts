@@ -20,11 +20,12 @@ import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
 import { DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register } from './register-api.js';
-import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, formatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath, threadsOption } from './args.js';
+import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, givenFormatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath, threadsOption } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
+import { formatHelp, tableFormatFor } from './output-format.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
 import type { CsvCellRun } from '../io/csv-writer.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
@@ -47,7 +48,7 @@ Options:
       --rejected FILE   unreadable claim rows (default: <out>.rejected.csv, or with the output on
                         stdout <claims>.rejected.csv in the working directory; written when rows
                         are rejected or an earlier run left one)
-      --format FMT      csv (default) or ndjson, for --out
+${formatHelp('--out')}
       --candidates N    "did you mean": for a claim whose ID is absent, invalid or not found,
                         the N (1–100) best register records by name + date of birth, in a last
                         column \`candidates\` — [{"record_id","weight"}…], best first (JSON
@@ -167,7 +168,8 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   const registerPath = ctx.resolvePath(requiredOption(values, 'register', 'authenticate'));
   const out = outputPath(values, 'out', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
-  const format = formatOption(values);
+  // The verdicts' format from the file name, else --format (output-format.ts).
+  const table = tableFormatFor('--out', out, givenFormatOption(values));
   const batchSize = integerOption(values, 'batch-size', DEFAULT_BATCH_SIZE, 1, 1 << 20);
   // -1: not given (the library's default search, no column).
   const candidates = integerOption(values, 'candidates', -1, 0, MAX_CANDIDATES);
@@ -239,7 +241,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
       while (columns.includes(name)) name = `khop_${name}`;
       columns.push(name);
     }
-    const writer = openTableWriter(out ?? null, ctx.io.stdout, columns, format);
+    const writer = openTableWriter(out ?? ctx.io.stdout, columns, table);
     const textIds = register.idField !== null;
     const counts = new Map<string, number>();
     const fieldRuns = new Map<object, CsvCellRun>();
@@ -268,7 +270,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
         const cells: unknown[] = [input.rowNumbers.get(p), v.status, rid, v.matchedBy ?? null, Number.isFinite(v.weight) ? v.weight : null, v.reason ?? null, run];
         if (withCandidates) {
           const list = (v.candidates ?? []).map((c) => ({ record_id: textIds && typeof c.recordId === 'number' ? String(c.recordId) : c.recordId, weight: c.weight }));
-          cells.push(format === 'csv' ? JSON.stringify(list) : list);
+          cells.push(table.format === 'csv' ? JSON.stringify(list) : list);
         }
         const w = writer.writeRow(cells);
         if (w !== undefined) await w;

@@ -22,7 +22,7 @@ import {
   INPUT_OPTIONS,
   INPUT_OPTIONS_HELP,
   inputReadOptions,
-  formatOption,
+  givenFormatOption,
   optionalPath, outputPath,
   probabilityOption,
   stringOption,
@@ -36,6 +36,7 @@ import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
+import { formatHelp, tableFormatFor } from './output-format.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines, warningLines, warningSummaryRows } from './run-summary.js';
@@ -57,7 +58,7 @@ ${INPUT_OPTIONS_HELP}
                         stdout <file>.rejected.csv in the working directory; written when rows
                         are rejected or an earlier run left one)
       --report FILE     HTML report: weights, model, clusters, blocking, sample pairs
-      --format FMT      csv (default) or ndjson, for --out and --pairs
+${formatHelp('--out and --pairs')}
       --threshold P     match when the probability is at least P (default 0.5)
       --threads N       threads (default: every core for an input file of ${AUTO_THREADS_MIN_MIB} MiB or more,
                         whose rows are then prepared on the pool as they are read; else
@@ -104,13 +105,16 @@ export const dedupeCommand: CliCommand = {
 async function runDedupe(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
   const started = performance.now();
   // Every option is checked before the input is opened.
-  const format = formatOption(values);
+  const format = givenFormatOption(values);
   const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
   const threads = threadsOption(values);
   const idConflicts = idConflictsOption(values);
   const linkage = linkageOption(values);
   const out = outputPath(values, 'out', ctx);
   const pairsPath = optionalPath(values, 'pairs', ctx);
+  // Each table's format from its file name, else --format (output-format.ts).
+  const outTable = tableFormatFor('--out', out, format);
+  const pairsTable = tableFormatFor('--pairs', pairsPath, format);
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
@@ -159,7 +163,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     // With --id-field a cluster id is text, as record_id is (an NDJSON id may be a JSON number).
     const clusterLabel = (c: string | number): string | number => (ids !== null ? String(c) : typeof c !== 'number' ? c : rowNumbers.get(c));
 
-    const clusters = openTableWriter(out ?? null, ctx.io.stdout, ['row_number', 'record_id', 'cluster_id'], format);
+    const clusters = openTableWriter(out ?? ctx.io.stdout, ['row_number', 'record_id', 'cluster_id'], outTable);
     await writeTable(clusters, async () => {
       for (let p = 0; p < result.clusters.length; p++) {
         const c = result.clusters[p];
@@ -172,7 +176,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     const tw = result.thresholdWeight;
     if (pairsPath !== undefined) {
       const cols = ids !== null ? ['left_row', 'right_row', 'left_id', 'right_id', 'weight', 'probability'] : ['left_row', 'right_row', 'weight', 'probability'];
-      const pw = openTableWriter(pairsPath, ctx.io.stdout, cols, format);
+      const pw = openTableWriter(pairsPath, cols, pairsTable);
       const { left, right, weight, probability } = result.pairs;
       await writeTable(pw, async () => {
         for (let i = 0; i < result.pairs.count; i++) {

@@ -21,7 +21,7 @@ import {
   INPUT_OPTIONS,
   INPUT_OPTIONS_HELP,
   inputReadOptions,
-  formatOption,
+  givenFormatOption,
   probabilityOption,
   stringOption,
   columnOption,
@@ -35,6 +35,7 @@ import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
+import { formatHelp, tableFormatFor } from './output-format.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines, warningLines, warningSummaryRows } from './run-summary.js';
@@ -64,7 +65,7 @@ ${INPUT_OPTIONS_HELP}
                         stdout <left>.rejected.csv in the working directory; written when rows
                         are rejected or an earlier run left one)
       --report FILE     HTML report: weights, model, blocking, sample pairs
-      --format FMT      csv (default) or ndjson, for --out
+${formatHelp('--out')}
       --threshold P     link when the probability is at least P (default 0.5)
       --threads N       threads (default: every core for either input file of ${AUTO_THREADS_MIN_MIB} MiB or more,
                         whose rows are then prepared on the pool as they are read; else
@@ -113,12 +114,13 @@ export const linkCommand: CliCommand = {
 
 async function runLink(values: OptionValues, positionals: readonly string[], ctx: CommandContext): Promise<number> {
   const started = performance.now();
-  const format = formatOption(values);
   const threshold = probabilityOption(values, 'threshold') ?? DEFAULT_MATCH_OPTIONS.threshold;
   const threads = threadsOption(values);
   const idConflicts = idConflictsOption(values);
   const linkage = linkageOption(values);
   const out = outputPath(values, 'out', ctx);
+  // The links' format from the file name, else --format (output-format.ts).
+  const format = tableFormatFor('--out', out, givenFormatOption(values));
   const reportPath = optionalPath(values, 'report', ctx);
   const rejectedOption = optionalPath(values, 'rejected', ctx);
   const schemaPath = optionalPath(values, 'schema', ctx);
@@ -193,7 +195,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     const R = right;
     const withIds = L.ids !== null && R.ids !== null;
     const cols = withIds ? ['left_row', 'right_row', 'left_id', 'right_id', 'weight', 'probability'] : ['left_row', 'right_row', 'weight', 'probability'];
-    const w = openTableWriter(out ?? null, ctx.io.stdout, cols, format);
+    const w = openTableWriter(out ?? ctx.io.stdout, cols, format);
     const { links } = result;
     await writeTable(w, async () => {
       for (let i = 0; i < links.count; i++) {

@@ -11,13 +11,15 @@
  * that is a directory; an output whose directory does not exist or that the process may not
  * write — the default rejected-rows file included, although it is written only when rows are
  * rejected (a run in a read-only working directory with `-o -` names one with --rejected).
- * Special files (/dev/stdout, a pipe) stay allowed as outputs.
+ * Special files (/dev/stdout, a pipe) stay allowed as outputs. An output named as a compressed
+ * file (.gz, .zst, .bz2, .xz, .zip …) is refused: khop writes none (output-format.ts).
  */
 import { access, readlink, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { KhopError } from '../errors.js';
 import type { OptionValues } from './command.js';
+import { compressionExtension, tableFormatFor } from './output-format.js';
 
 const OUTPUT_OPTIONS = ['out', 'pairs', 'report', 'rejected', 'save-model'] as const;
 const INPUT_OPTIONS = ['register', 'schema', 'model', 'rules'] as const;
@@ -106,6 +108,11 @@ export async function checkOutputPaths(
     // `-` is standard output for -o / --out only (outputPath); elsewhere it would be a file named "-".
     if (v === '-' && name !== 'out') throw new KhopError('INVALID_ARGUMENT', `--${name} -: only -o / --out writes to standard output; give a file`);
     if (typeof v !== 'string' || v === '' || v === '-') continue;
+    // khop writes no compressed file: `-o out.csv.gz` held plain CSV (output-format.ts).
+    const compressed = compressionExtension(v);
+    if (compressed !== null) throw new KhopError('INVALID_ARGUMENT', `--${name} ${v}: khop writes no compressed files (it would be uncompressed data named ${compressed}); give a name without ${compressed} and compress the file afterwards`);
+    // A rejected-rows file is a table whatever the command: a name it cannot be written as (.parquet) is refused here.
+    if (name === 'rejected') tableFormatFor('--rejected', v, undefined);
     const { problem, id } = await outputProblem(resolvePath(v));
     if (problem !== null) {
       const why =

@@ -11,7 +11,9 @@
  * spreadsheet would run as a formula gets a leading `'`); NDJSON rows through NdjsonWriter.
  * Both stream with back-pressure, so a file of millions of rows never sits in memory as text.
  * The rejected file is the only place raw input text is written (the user's own data, where
- * they asked); it is always CSV, whatever --format says, so the same tools read every run's.
+ * they asked); it is CSV whatever --format says, so the same tools read every run's — unless
+ * --rejected names it .ndjson / .jsonl (NDJSON) or .tsv / .tab (tab-delimited): every table
+ * file is written as its name says (output-format.ts).
  */
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -21,7 +23,7 @@ import { KhopError } from '../errors.js';
 import { CsvCellRun, CsvWriter } from '../io/csv-writer.js';
 import { NdjsonWriter } from '../io/ndjson-writer.js';
 import { TextSink, isDescriptorPath, type TextDestination } from '../io/text-sink.js';
-import type { OutputFormat } from './args.js';
+import { tableFormatFor, type TableFormat } from './output-format.js';
 import type { CliWriter } from './command.js';
 
 /** Rows of cells in column order. */
@@ -51,12 +53,14 @@ export function writableOf(w: CliWriter): Writable {
 
 /**
  * Open a table writer.
- * @param dest a path, or null for stdout
+ * @param dest a path, or the writer of standard output
+ * @param table the format (tableFormatFor: from the path's name, else --format)
  */
-export function openTableWriter(dest: string | null, stdout: CliWriter, columns: readonly string[], format: OutputFormat): TableWriter {
-  const target: TextDestination = dest ?? writableOf(stdout);
-  if (format === 'csv') {
-    const csv = new CsvWriter(target, { columns, end: dest !== null });
+export function openTableWriter(dest: string | CliWriter, columns: readonly string[], table: TableFormat): TableWriter {
+  const target: TextDestination = typeof dest === 'string' ? dest : writableOf(dest);
+  const end = typeof dest === 'string';
+  if (table.format === 'csv') {
+    const csv = new CsvWriter(target, { columns, delimiter: table.delimiter, end });
     return {
       writeRow: (cells) => csv.writeRow(cells),
       run: (cells) => csv.run(cells),
@@ -67,7 +71,7 @@ export function openTableWriter(dest: string | null, stdout: CliWriter, columns:
       },
     };
   }
-  const nd = new NdjsonWriter(target, { end: dest !== null });
+  const nd = new NdjsonWriter(target, { end });
   return {
     writeRow(cells) {
       const o: Record<string, unknown> = {};
@@ -123,19 +127,27 @@ export function rejectedColumns(withInput: boolean): string[] {
   return withInput ? ['input', 'file', ...cols] : cols;
 }
 
-/** Write the rejected-rows file (entries already in the order to write). @returns rows written. */
+/**
+ * Write the rejected-rows file (entries already in the order to write), in the format its name
+ * says (CSV unless .ndjson / .jsonl; tab-delimited for .tsv / .tab). In NDJSON an unknown line
+ * or raw text is null and raw_truncated a boolean. @returns rows written.
+ */
 export async function writeRejectedFile(path: string, entries: readonly RejectedEntry[], withInput: boolean): Promise<number> {
+  const table = tableFormatFor('--rejected', path, undefined);
   try {
-    const csv = new CsvWriter(path, { columns: rejectedColumns(withInput) });
-    await writeTable(csv, async () => {
+    const w = openTableWriter(path, rejectedColumns(withInput), table);
+    const csv = table.format === 'csv';
+    await writeTable(w, async () => {
       for (const e of entries) {
-        const cells: unknown[] = [e.rowNumber, e.line === 0 ? '' : e.line, e.stage, e.code, e.reason, e.raw ?? '', e.rawTruncated === true ? 'true' : ''];
-        if (withInput) cells.unshift(e.input ?? '', e.file ?? '');
-        const p = csv.writeRow(cells);
+        const cells: unknown[] = csv
+          ? [e.rowNumber, e.line === 0 ? '' : e.line, e.stage, e.code, e.reason, e.raw ?? '', e.rawTruncated === true ? 'true' : '']
+          : [e.rowNumber, e.line === 0 ? null : e.line, e.stage, e.code, e.reason, e.raw ?? null, e.rawTruncated === true];
+        if (withInput) cells.unshift(e.input ?? (csv ? '' : null), e.file ?? (csv ? '' : null));
+        const p = w.writeRow(cells);
         if (p !== undefined) await p;
       }
     });
-    return csv.rowCount;
+    return w.rowCount;
   } catch (e) {
     // The file the user did not name (the default <out>.rejected.csv) must be named here.
     throw new KhopError('IO_ERROR', `cannot write the rejected-rows file ${path} (give --rejected FILE)`, { cause: e });
