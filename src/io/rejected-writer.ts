@@ -68,6 +68,11 @@ export class RejectedRowWriter {
   close(): Promise<void> {
     return this.csv.close();
   }
+
+  /** End without committing: a file path keeps its previous content, no temporary file stays (TextSink.abort). */
+  abort(): Promise<void> {
+    return this.csv.abort();
+  }
 }
 
 /**
@@ -99,7 +104,9 @@ export async function writeRejected(
       }
     }
   } catch (e) {
-    await w.close().catch(() => undefined);
+    // Not close(): that would rename the rows written so far over the file, which would then
+    // read as complete. The file keeps what it held; the first error is the one reported.
+    await w.abort().catch(() => undefined);
     throw e;
   }
   await w.close();

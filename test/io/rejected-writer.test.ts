@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/io/csv-reader.js';
@@ -46,5 +49,27 @@ describe('writeRejected', () => {
     expect(out.read()!.toString()).toBe(
       'row_number,line,code,reason,raw,raw_truncated\n7,,INVALID_VALUE,column 2 (d) holds a value outside the representable range,,\n',
     );
+  });
+});
+
+describe('writeRejected failing partway (F51)', () => {
+  it('a file path keeps what it held and no temporary file stays when an item is refused partway (F51; fixed: the rows before it replaced the file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'khop-rejected-'));
+    try {
+      const path = join(dir, 'rejected.csv');
+      writeFileSync(path, 'previous run\n');
+      const good = { kind: 'rejected', rowNumber: 1, line: 2, code: 'TOO_FEW_COLUMNS', reason: 'row has 1 field, the header has 3' } as const;
+      await expect(writeRejected(path, [good, good, null as unknown as typeof good])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      expect(readFileSync(path, 'utf8')).toBe('previous run\n');
+      expect(readdirSync(dir)).toEqual(['rejected.csv']);
+      // The streaming writer can be given up too.
+      const w = new RejectedRowWriter(path);
+      await w.write(good);
+      await w.abort();
+      expect(readFileSync(path, 'utf8')).toBe('previous run\n');
+      expect(readdirSync(dir)).toEqual(['rejected.csv']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
