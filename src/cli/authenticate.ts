@@ -26,7 +26,7 @@ import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { formatHelp, tableFormatFor } from './output-format.js';
-import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import type { CsvCellRun } from '../io/csv-writer.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { dateOrderConflictNotes, ID_SAMPLE_ROWS, noColumnsError, refuseJoinedHeader } from './schema-loading.js';
@@ -183,6 +183,8 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
   const loadMs = performance.now() - tLoad;
   // Progress is counted in claims authenticated (the reader's bytes are not shown too).
   const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
+  // The verdicts and the rejected rows replace the previous ones together, once the run has succeeded.
+  const staged = new StagedOutputs();
   try {
     const schema = register.schema;
     refuseJoinedHeader(input.headers, input.source.format, input.label);
@@ -282,13 +284,14 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
       await writer.abort(); // a failed run leaves no verdict file that reads as complete
       throw e;
     }
-    await writer.close();
+    await staged.write(writer, async () => undefined); // every row written: finished, renamed with the rejected rows below
     ctx.progress({ phase: 'authenticate', done: p, unit: 'claims', final: true });
     ctx.progress.end();
 
     const entries = input.rejectedEntries([]);
     const accounting = rowAccounting(input.rowsRead, input.rejected.length, 0);
-    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, input.path, ctx.resolvePath));
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, input.path, ctx.resolvePath), staged);
+    await staged.commit();
 
     const elapsed = performance.now() - started;
     // A CSV with its header line alone is a legitimate "no claims today" (its producer ran and
@@ -303,6 +306,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     for (const line of rejectedLine(rejectedPath, entries.length)) ctx.info(line);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {
+    await staged.abort();
     await input.close().catch(() => undefined);
     throw e;
   }

@@ -37,7 +37,7 @@ import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { formatHelp, tableFormatFor } from './output-format.js';
-import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines, warningLines, warningSummaryRows } from './run-summary.js';
 import { ID_SAMPLE_ROWS, loadSchema } from './schema-loading.js';
@@ -124,6 +124,8 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const blocking = await blockingOptions(values, ctx);
 
   const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
+  // The output files replace the previous ones together, once the run has succeeded.
+  const staged = new StagedOutputs();
   try {
     const choice = await loadSchema({
       ...input.schemaSampling(ID_SAMPLE_ROWS),
@@ -153,7 +155,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
       throw await tooFewRecordsFailure(e, [{ input, idField: choice.idField }], rejectedOption, () => defaultRejectedPath(out, input.path, ctx.resolvePath));
     });
     ctx.progress.end();
-    await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
+    await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs, staged);
 
     const rowNumbers = input.rowNumbers;
     const ids = input.ids;
@@ -171,7 +173,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
         const w = clusters.writeRow([rowNumbers.get(p), recordId(p), clusterLabel(c)]);
         if (w !== undefined) await w;
       }
-    });
+    }, staged);
 
     const tw = result.thresholdWeight;
     if (pairsPath !== undefined) {
@@ -187,7 +189,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
           const w = pw.writeRow(cells);
           if (w !== undefined) await w;
         }
-      });
+      }, staged);
     }
     // Matched pairs (the rows of --pairs), and those whose rows the clustering kept apart.
     let matched = 0;
@@ -203,7 +205,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     if (accounting.accepted !== result.stats.acceptedRows) {
       throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
     }
-    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, input.path, ctx.resolvePath));
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, input.path, ctx.resolvePath), staged);
 
     const multi = result.clusterSizes.reduce((s, c) => s + (c.size >= 2 ? c.count : 0), 0);
     const elapsed = performance.now() - started;
@@ -227,8 +229,9 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
         threshold,
         pairLabels: (i) => ({ left: `row ${rowNumbers.get(result.pairs.left[i]!)}`, right: `row ${rowNumbers.get(result.pairs.right[i]!)}` }),
       });
-      await writeReportFile(reportPath, renderReport(data));
+      await writeReportFile(reportPath, renderReport(data), staged);
     }
+    await staged.commit();
     ctx.info(`dedupe ${input.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     for (const line of issueLines(result.stats.issues)) ctx.info(line);
@@ -237,6 +240,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accounting.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {
+    await staged.abort();
     await input.close().catch(() => undefined);
     throw e;
   }

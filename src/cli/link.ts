@@ -36,7 +36,7 @@ import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
 import { matchProgress } from './match-progress.js';
 import { formatHelp, tableFormatFor } from './output-format.js';
-import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath } from './outputs.js';
+import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
 import { accountingText, formatCount, formatDuration, issueLines, issueSummaryRows, keptApartReasons, keptApartRows, rowAccounting, summaryLines, warningLines, warningSummaryRows } from './run-summary.js';
 import { dateOrderConflictNotes, ID_SAMPLE_ROWS, loadSchema, refuseJoinedHeader } from './schema-loading.js';
@@ -134,6 +134,8 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
   // rejected rows (two exports are often `data.csv` in two folders).
   const left = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values), 'left');
   let right: InputFile | null = null;
+  // The output files replace the previous ones together, once the run has succeeded.
+  const staged = new StagedOutputs();
   try {
     right = await InputFile.openArgument(positionals[1]!, ctx, ctx.progress, inputReadOptions(values), 'right');
     const choice = await loadSchema({
@@ -189,7 +191,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       throw absentRightFields(e, rightMap.columns, rightInput.label) ?? (await tooFewRecordsFailure(e, inputs, rejectedOption, () => defaultRejectedPath(out, left.path, ctx.resolvePath)));
     });
     ctx.progress.end();
-    await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs);
+    await saveModelOption(saveModelPath, result.model, result.stats.candidatePairs, staged);
 
     const L = left;
     const R = right;
@@ -207,7 +209,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
         const p = w.writeRow(cells);
         if (p !== undefined) await p;
       }
-    });
+    }, staged);
 
     const entries = [...L.rejectedEntries(result.rejectedLeft, 'left', leftId), ...R.rejectedEntries(result.rejectedRight.map((r) => ({ ...r, reason: rightColumnNames(r.reason, rightMap, leftId) })), 'right', rightMap.idField)];
     const accLeft = rowAccounting(L.rowsRead, L.rejected.length, result.rejectedLeft.length);
@@ -215,7 +217,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (accLeft.accepted + accRight.accepted !== result.stats.acceptedRows) {
       throw new KhopError('INTERNAL', 'row accounting does not add up: input rows ≠ accepted + rejected');
     }
-    const rejectedPath = await writeRejectedRows(rejectedOption, entries, true, () => defaultRejectedPath(out, L.path, ctx.resolvePath));
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, true, () => defaultRejectedPath(out, L.path, ctx.resolvePath), staged);
 
     const rows: Array<[string, string]> = [
       [`left rows (${L.label})`, accountingText(accLeft)],
@@ -233,8 +235,9 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
         threshold,
         pairLabels: (i) => ({ left: `left row ${L.rowNumbers.get(result.pairs.left[i]!)}`, right: `right row ${R.rowNumbers.get(result.pairs.right[i]!)}` }),
       });
-      await writeReportFile(reportPath, renderReport(data));
+      await writeReportFile(reportPath, renderReport(data), staged);
     }
+    await staged.commit();
     ctx.info(`link ${L.label} × ${R.label}:`);
     for (const line of summaryLines(rows)) ctx.info(line);
     for (const line of issueLines(result.stats.issues)) ctx.info(line);
@@ -243,6 +246,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
     if (saveModelPath !== undefined) ctx.info(`  model written to ${saveModelPath}`);
     return accLeft.rejected + accRight.rejected > 0 ? EXIT_REJECTED_ROWS : EXIT_OK;
   } catch (e) {
+    await staged.abort();
     await left.close().catch(() => undefined);
     await right?.close().catch(() => undefined);
     throw e;

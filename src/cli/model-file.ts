@@ -9,7 +9,7 @@
  * no record values.
  */
 import { readFile } from 'node:fs/promises';
-import { writeTextFile } from './outputs.js';
+import { writeTextFile, type StagedOutputs } from './outputs.js';
 import { KhopError, isKhopError } from '../errors.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
 import { optionalPath, withoutBom, type OptionSpecs } from './args.js';
@@ -56,8 +56,8 @@ export async function loadModelOption(values: OptionValues, ctx: CommandContext)
   }
 }
 
-/** Write `model` to the `--save-model` path, when given. */
-export async function saveModelOption(path: string | undefined, model: FellegiSunterModel, candidatePairs: number): Promise<void> {
+/** Write `model` to the `--save-model` path, when given (staged with the run's other outputs). */
+export async function saveModelOption(path: string | undefined, model: FellegiSunterModel, candidatePairs: number, staged?: StagedOutputs): Promise<void> {
   if (path === undefined) return;
   // Without a candidate pair EM had nothing to learn m and λ from: the model would be its
   // starting values and λ its floor — a file that then matches nothing, without a word.
@@ -65,7 +65,7 @@ export async function saveModelOption(path: string | undefined, model: FellegiSu
     throw new KhopError('INVALID_INPUT', 'nothing to save with --save-model: no two records were paired by the blocking rules, so no model was trained (a larger sample gives the blocking rules pairs to learn from)');
   }
   try {
-    await writeTextFile(path, JSON.stringify(model.toJSON(), null, 2) + '\n');
+    await writeTextFile(path, JSON.stringify(model.toJSON(), null, 2) + '\n', staged);
   } catch (e) {
     throw new KhopError('IO_ERROR', `cannot write the model ${path}`, { cause: e });
   }

@@ -10,6 +10,7 @@
  * Trade-off: CSV cells go through CsvWriter (RFC 4180 quoting, formula escaping: a value that a
  * spreadsheet would run as a formula gets a leading `'`); NDJSON rows through NdjsonWriter.
  * Both stream with back-pressure, so a file of millions of rows never sits in memory as text.
+ * A run's files are replaced together once it has succeeded (StagedOutputs), not one by one.
  * The rejected file is the only place raw input text is written (the user's own data, where
  * they asked); it is CSV whatever --format says, so the same tools read every run's — unless
  * --rejected names it .ndjson / .jsonl (NDJSON) or .tsv / .tab (tab-delimited): every table
@@ -34,6 +35,10 @@ export interface TableWriter {
   run(cells: readonly unknown[]): CsvCellRun;
   /** Finish: a file is written to a temporary name and renamed over its path here. */
   close(): Promise<void>;
+  /** Finish, leaving a file's path as it was until commit() (StagedOutputs). */
+  finish(): Promise<void>;
+  /** After finish(): the file replaces its path's previous content. */
+  commit(): void;
   /** Give up (the run failed): a file's path keeps what it held before. */
   abort(): Promise<void>;
   readonly rowCount: number;
@@ -65,6 +70,8 @@ export function openTableWriter(dest: string | CliWriter, columns: readonly stri
       writeRow: (cells) => csv.writeRow(cells),
       run: (cells) => csv.run(cells),
       close: () => csv.close(),
+      finish: () => csv.finish(),
+      commit: () => csv.commit(),
       abort: () => csv.abort(),
       get rowCount() {
         return csv.rowCount;
@@ -86,6 +93,8 @@ export function openTableWriter(dest: string | CliWriter, columns: readonly stri
     },
     run: (cells) => new CsvCellRun(Object.freeze(cells.slice()), '', nd),
     close: () => nd.close(),
+    finish: () => nd.finish(),
+    commit: () => nd.commit(),
     abort: () => nd.abort(),
     get rowCount() {
       return nd.rowCount;
@@ -93,8 +102,63 @@ export function openTableWriter(dest: string | CliWriter, columns: readonly stri
   };
 }
 
-/** Write through `writer` with `body`, then close it — or, when `body` throws, abort it (the file keeps what it held). */
-export async function writeTable(writer: { close(): Promise<void>; abort(): Promise<void> }, body: () => Promise<void>): Promise<void> {
+/** A writer whose file can be finished, then committed over its path or given up. */
+export interface StagedWriter {
+  close(): Promise<void>;
+  finish(): Promise<void>;
+  commit(): void;
+  abort(): Promise<void>;
+}
+
+/**
+ * The output files of one run, replaced together: each is written whole under its temporary
+ * name (TextSink.finish) as the run goes, and all are renamed over their paths by commit() once
+ * the run has succeeded; abort() (the run failed) removes them. So a run that fails or is
+ * interrupted after writing its clusters but before its pairs, report or rejected rows leaves
+ * every previous output as it was — not new clusters beside the previous run's pairs. The
+ * temporary files stay tracked until then (an interrupt removes them: text-sink.ts). Standard
+ * output is streamed as it is written: it cannot be taken back.
+ */
+export class StagedOutputs {
+  private readonly staged: StagedWriter[] = [];
+
+  /** Write through `writer` with `body` and finish it (staged) — or, when either throws, abort it. */
+  async write(writer: StagedWriter, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+      await writer.finish();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    this.staged.push(writer);
+  }
+
+  /** Rename every staged file over its path, in the order written; on a failure the rest are removed. */
+  async commit(): Promise<void> {
+    const list = this.staged.splice(0);
+    for (let i = 0; i < list.length; i++) {
+      try {
+        list[i]!.commit();
+      } catch (e) {
+        for (const w of list.slice(i + 1)) await w.abort();
+        throw e;
+      }
+    }
+  }
+
+  /** Remove every staged file: the paths keep what they held. */
+  async abort(): Promise<void> {
+    for (const w of this.staged.splice(0)) await w.abort();
+  }
+}
+
+/**
+ * Write through `writer` with `body`, then close it — or, when `body` throws, abort it (the file
+ * keeps what it held). With `staged`, the file is finished and left to its commit() instead.
+ */
+export async function writeTable(writer: StagedWriter, body: () => Promise<void>, staged?: StagedOutputs): Promise<void> {
+  if (staged !== undefined) return staged.write(writer, body);
   try {
     await body();
   } catch (e) {
@@ -132,7 +196,7 @@ export function rejectedColumns(withInput: boolean): string[] {
  * says (CSV unless .ndjson / .jsonl; tab-delimited for .tsv / .tab). In NDJSON an unknown line
  * or raw text is null and raw_truncated a boolean. @returns rows written.
  */
-export async function writeRejectedFile(path: string, entries: readonly RejectedEntry[], withInput: boolean): Promise<number> {
+export async function writeRejectedFile(path: string, entries: readonly RejectedEntry[], withInput: boolean, staged?: StagedOutputs): Promise<number> {
   const table = tableFormatFor('--rejected', path, undefined);
   try {
     const w = openTableWriter(path, rejectedColumns(withInput), table);
@@ -146,7 +210,7 @@ export async function writeRejectedFile(path: string, entries: readonly Rejected
         const p = w.writeRow(cells);
         if (p !== undefined) await p;
       }
-    });
+    }, staged);
     return w.rowCount;
   } catch (e) {
     // The file the user did not name (the default <out>.rejected.csv) must be named here.
@@ -160,13 +224,13 @@ export async function writeRejectedFile(path: string, entries: readonly Rejected
  * replaced by this run's (none), so the file beside the output never describes another run.
  * @returns the path written, or undefined when nothing was.
  */
-export async function writeRejectedRows(option: string | undefined, entries: readonly RejectedEntry[], withInput: boolean, defaultPath: () => string): Promise<string | undefined> {
+export async function writeRejectedRows(option: string | undefined, entries: readonly RejectedEntry[], withInput: boolean, defaultPath: () => string, staged?: StagedOutputs): Promise<string | undefined> {
   let path = option;
   if (path === undefined) {
     const d = defaultPath();
     if (entries.length > 0 || (await stat(d).catch(() => null))?.isFile() === true) path = d; // a link to a file too
   }
-  if (path !== undefined) await writeRejectedFile(path, entries, withInput);
+  if (path !== undefined) await writeRejectedFile(path, entries, withInput, staged);
   return path;
 }
 
@@ -176,22 +240,22 @@ export function rejectedLine(path: string | undefined, rows: number): string[] {
   return [rows > 0 ? `  rejected rows written to ${path}` : `  no rejected rows (${path} written with none)`];
 }
 
-/** Write a report file (IO_ERROR KhopError naming the path on failure). */
-export async function writeReportFile(path: string, html: string): Promise<void> {
+/** Write a report file (IO_ERROR KhopError naming the path on failure); staged: see writeTable. */
+export async function writeReportFile(path: string, html: string, staged?: StagedOutputs): Promise<void> {
   try {
-    await writeTextFile(path, html);
+    await writeTextFile(path, html, staged);
   } catch (e) {
     throw new KhopError('IO_ERROR', `cannot write the report ${path}`, { cause: e });
   }
 }
 
-/** Write a whole text file as the table writers do: to a temporary name, renamed over `path` when complete. */
-export async function writeTextFile(path: string, text: string): Promise<void> {
+/** Write a whole text file as the table writers do: to a temporary name, renamed over `path` when complete (staged: see writeTable). */
+export async function writeTextFile(path: string, text: string, staged?: StagedOutputs): Promise<void> {
   const sink = new TextSink(path);
   await writeTable(sink, async () => {
     const p = sink.write(text);
     if (p !== undefined) await p;
-  });
+  }, staged);
 }
 
 /**

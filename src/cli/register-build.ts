@@ -24,7 +24,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { findHeader } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
-import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPath } from './outputs.js';
+import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
 import { REGISTER_REJECT_CODES, type RegisterRejectedRow } from '../register/row-ingest.js';
 import { accountingText, formatCount, formatDuration, issueLines, rowAccounting, summaryLines } from './run-summary.js';
@@ -182,13 +182,22 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       const path = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, positionals[0]!, ctx.resolvePath));
       throw new KhopError('INVALID_INPUT', `${why}; rejected rows written to ${path}`);
     }
+    // The rejected rows are written first and renamed over their path only once the snapshot is
+    // saved: a run that fails leaves both files of the previous run.
+    const staged = new StagedOutputs();
+    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, positionals[0]!, ctx.resolvePath), staged);
     const tSave = performance.now();
-    await register.save(out);
+    try {
+      await register.save(out);
+    } catch (e) {
+      await staged.abort();
+      throw e;
+    }
+    await staged.commit();
     const saveMs = performance.now() - tSave;
 
     const unreadable = entries.reduce((n, e) => n + (e.stage === 'read' ? 1 : 0), 0);
     const accounting = rowAccounting(input.rowsRead, unreadable, entries.length - unreadable);
-    const rejectedPath = await writeRejectedRows(rejectedOption, entries, false, () => defaultRejectedPath(out, positionals[0]!, ctx.resolvePath));
 
     const stats = register.stats();
     ctx.info(`register build ${input.label} → ${out}:`);

@@ -67,7 +67,20 @@ export class NdjsonWriter {
     return this.sink.close();
   }
 
-  /** End without committing: a file path keeps its previous content (TextSink.abort). */
+  /**
+   * Write everything and end, leaving a file path's previous content until `commit()` (or
+   * `abort()`): for several files replaced together once all are written (TextSink.finish).
+   */
+  finish(): Promise<void> {
+    return this.sink.finish();
+  }
+
+  /** After `finish()`: the written file replaces the path's previous content (TextSink.commit). */
+  commit(): void {
+    this.sink.commit();
+  }
+
+  /** End without committing — after `finish()` too: a file path keeps its previous content (TextSink.abort). */
   abort(): Promise<void> {
     return this.sink.abort();
   }

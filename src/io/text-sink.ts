@@ -224,11 +224,23 @@ export class TextSink {
   /**
    * Flush, end the stream if it is ours to end, and wait until it is done; a path's temporary
    * file then replaces the target (on a failure it is removed and the target left as it was).
-   * Idempotent.
+   * Idempotent. Same as `finish()` then `commit()`.
    */
   async close(): Promise<void> {
+    await this.finish();
+    this.commit();
+  }
+
+  /**
+   * Flush, end the stream if it is ours to end, and wait until it is done — but leave a path's
+   * target as it was: the temporary file, complete (and given the replaced file's mode and
+   * owner), replaces it on `commit()`, or is removed by `abort()` (or by
+   * removeOpenTemporaryFiles: it stays tracked until then). For outputs replaced together once
+   * a whole run has succeeded. On a failure the temporary file is removed. Idempotent.
+   */
+  async finish(): Promise<void> {
     if (this.closed) return;
-    let committed = false;
+    let done = false;
     try {
       await this.end();
       if (this.temporary !== null) {
@@ -241,40 +253,60 @@ export class TextSink {
               // not allowed (not root): the file is the writer's, as any new file
             }
           }
-          renameSync(this.temporary, this.target!);
-          openTemporaryFiles.delete(this.temporary);
         } catch (e) {
           throw this.wrap(e);
         }
       }
-      committed = true;
+      done = true;
     } finally {
-      if (!committed) this.removeTemporary();
+      if (!done) this.removeTemporary();
     }
   }
 
   /**
-   * End without committing: the target is left as it was (a path's temporary file is removed;
-   * a stream is ended if it is ours to end). For a writer whose rows failed partway.
+   * Rename the finished temporary file over the target (nothing to do for a stream, a file
+   * written in place, or after abort()). Synchronous, idempotent.
+   * @throws KhopError INTERNAL before finish(); IO_ERROR when the rename fails (the temporary file removed)
+   */
+  commit(): void {
+    const temporary = this.temporary;
+    if (temporary === null) return;
+    if (!this.closed) throw new KhopError('INTERNAL', 'commit before finish');
+    try {
+      renameSync(temporary, this.target!);
+    } catch (e) {
+      this.removeTemporary();
+      throw this.wrap(e);
+    }
+    openTemporaryFiles.delete(temporary);
+    this.temporary = null;
+  }
+
+  /**
+   * End without committing: the target is left as it was (a path's temporary file is removed —
+   * a finished one too; a stream is ended if it is ours to end). For a writer whose rows failed
+   * partway, or a run that failed after its outputs were finished.
    */
   async abort(): Promise<void> {
-    if (this.closed) return;
-    this.parts = [];
-    this.pending = 0;
-    try {
-      await this.end();
-    } catch {
-      // the abort's reason is the caller's error, not this one
-    } finally {
-      this.removeTemporary();
+    if (!this.closed) {
+      this.parts = [];
+      this.pending = 0;
+      try {
+        await this.end();
+      } catch {
+        // the abort's reason is the caller's error, not this one
+      }
     }
+    this.removeTemporary();
   }
 
   private removeTemporary(): void {
-    if (this.temporary === null) return;
-    openTemporaryFiles.delete(this.temporary);
+    const temporary = this.temporary;
+    if (temporary === null) return;
+    this.temporary = null;
+    openTemporaryFiles.delete(temporary);
     try {
-      unlinkSync(this.temporary);
+      unlinkSync(temporary);
     } catch {
       // already gone
     }

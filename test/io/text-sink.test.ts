@@ -171,3 +171,29 @@ describe('TextSink on a path', () => {
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true); // written through, not renamed over
   });
 });
+
+describe('TextSink.finish / commit (outputs replaced together: F51)', () => {
+  it('finish() leaves the target as it was; commit() replaces it; abort() after finish() removes the finished temporary file', async () => {
+    const sub = join(dir, 'staged');
+    mkdirSync(sub);
+    const path = join(sub, 'out.csv');
+    writeFileSync(path, 'PREVIOUS\n');
+    const kept = new TextSink(path);
+    kept.write('new one\n');
+    await kept.finish();
+    expect(readFileSync(path, 'utf8')).toBe('PREVIOUS\n');
+    expect(readdirSync(sub).filter((f) => f.endsWith('.tmp'))).toHaveLength(1);
+    await kept.abort();
+    expect(readdirSync(sub)).toEqual(['out.csv']);
+    expect(readFileSync(path, 'utf8')).toBe('PREVIOUS\n');
+    const w = new CsvWriter(path, { columns: ['a'] });
+    await w.writeRow(['1']);
+    await w.finish();
+    expect(readFileSync(path, 'utf8')).toBe('PREVIOUS\n');
+    w.commit();
+    w.commit(); // idempotent
+    await w.abort(); // nothing left to give up
+    expect(readFileSync(path, 'utf8')).toBe('a\n1\n');
+    expect(readdirSync(sub)).toEqual(['out.csv']);
+  });
+});
