@@ -19,7 +19,7 @@ const HELP = `Match quality on Vietnamese records without their ID column (names
 
   npx tsx bench/quality/namesakes.ts [options]
 
-  --size N   records of the base populations (default 100k; the grid adds one of 3 × N)
+  --size N   records of the base populations (default 100k; the grid adds 3 × N and 10 × N)
   --write    write the table to BENCHMARKS.md (section "quality-namesakes")
   --help     this text`;
 
@@ -49,6 +49,7 @@ const cases: Case[] = [
   { label: 'all five fields, 1 % duplicates', size, seed: 7, duplicateRate: 0.01, fields: ALL },
   { label: 'all five fields, 20 % duplicates', size, seed: 7, duplicateRate: 0.2, fields: ALL },
   { label: `all five fields, ${3 * size} records`, size: 3 * size, seed: 7, duplicateRate: 0.05, fields: ALL },
+  { label: `all five fields, ${10 * size} records`, size: 10 * size, seed: 7, duplicateRate: 0.05, fields: ALL },
   { label: 'no address', size, seed: 7, duplicateRate: 0.05, fields: ['fullName', 'dob', 'sex', 'province'] },
   { label: 'name, date, sex', size, seed: 7, duplicateRate: 0.05, fields: ['fullName', 'dob', 'sex'] },
 ];
