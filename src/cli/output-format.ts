@@ -10,6 +10,8 @@
  *                               comma CSV named .tsv read back as one column)
  *   anything else, or stdout    --format (default csv); the rejected-rows file: CSV
  *   .parquet .parq .pq          refused: khop writes no Parquet
+ *   .json                       refused without --format: khop writes NDJSON (one object a
+ *                               line), not one JSON document — a JSON reader would fail on it
  *   .gz .zst .bz2 .xz .zip …    refused for EVERY output (checkOutputPaths): khop writes no
  *                               compressed file
  *
@@ -61,7 +63,12 @@ export function compressionExtension(path: string): string | null {
  */
 export function tableFormatFor(label: string, path: string | undefined, given: OutputFormat | undefined, fallback: OutputFormat = 'csv'): TableFormat {
   const named = path === undefined || path === '-' || compressionExtension(path) !== null ? null : formatFromFileName(path);
-  if (named === null) return { format: given ?? fallback, delimiter: ',' };
+  if (named === null) {
+    if (given === undefined && path !== undefined && extensionOf(path) === 'json') {
+      throw new KhopError('INVALID_ARGUMENT', `${label} ${basename(path)}: khop writes NDJSON (one JSON object a line, which a JSON reader refuses as one document) or CSV; name the file .ndjson or .jsonl, or give --format ndjson to keep the name`);
+    }
+    return { format: given ?? fallback, delimiter: ',' };
+  }
   const name = basename(path!);
   if (named.format === 'parquet') throw new KhopError('INVALID_ARGUMENT', `${label} ${name}: khop writes CSV or NDJSON, not Parquet; name the file .csv or .ndjson`);
   if (given !== undefined && given !== named.format) {
@@ -70,11 +77,24 @@ export function tableFormatFor(label: string, path: string | undefined, given: O
   return { format: named.format, delimiter: named.delimiter ?? ',' };
 }
 
+/**
+ * What kind of table file `path`'s name says it is (`CSV`, `NDJSON`, `JSON`, `Parquet`), or
+ * null — for the outputs that are not tables (a register snapshot), where such a name is a slip.
+ */
+export function tableLikeExtension(path: string): string | null {
+  const ext = extensionOf(path);
+  if (ext === 'json') return 'JSON';
+  const named = compressionExtension(path) !== null ? null : formatFromFileName(path);
+  if (named === null) return null;
+  return named.format === 'csv' ? 'CSV' : named.format === 'ndjson' ? 'NDJSON' : 'Parquet';
+}
+
 /** The --format lines of a command's help; `tables` names the options it applies to. */
 export function formatHelp(tables: string): string {
   return `      --format FMT      csv (default) or ndjson, for ${tables} written to standard output or
                         to a name that does not say: .ndjson / .jsonl are NDJSON, .csv CSV,
                         .tsv tab-separated (--rejected: by its name only, else CSV); a name
                         and --format that disagree are refused, and so is a compressed name
-                        (.gz, .zst, .bz2, .xz, .zip): khop writes no compressed file`;
+                        (.gz, .zst, .bz2, .xz, .zip): khop writes no compressed file; a .json
+                        name needs --format ndjson (NDJSON is not one JSON document)`;
 }

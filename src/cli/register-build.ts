@@ -18,6 +18,7 @@
 import { KhopError, isKhopError } from '../errors.js';
 import { rejectionSummary } from '../pipeline/too-few-records.js';
 import { snapshotTarget } from '../io/snapshot.js';
+import { tableLikeExtension } from './output-format.js';
 import { Register, type RegisterBuildOptions } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, columnOption, threadsOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
@@ -101,6 +102,13 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   // A snapshot is a file written whole and renamed into place: not standard output, and not a
   // device or pipe — refused now, not after the build (snapshotTarget refuses them at save).
   if (outOption === '-') throw new KhopError('INVALID_ARGUMENT', 'register build -o -: a register snapshot is written to a file, not to standard output; give a file');
+  // A snapshot is khop's own binary format: a table's name (`-o dan_cu.csv`, `-o reg.ndjson`) is a
+  // slip — the user meant the verdicts of `authenticate`, or would hand the file to a tool that
+  // reads it by its name.
+  const tableName = tableLikeExtension(outOption);
+  if (tableName !== null) {
+    throw new KhopError('INVALID_ARGUMENT', `register build -o ${outOption}: a register snapshot is khop's own binary file, not ${tableName === 'NDJSON' ? 'an' : 'a'} ${tableName} table; name it .khop (e.g. -o dan_cu.khop)`);
+  }
   const out = ctx.resolvePath(outOption);
   try {
     await snapshotTarget(out);

@@ -89,6 +89,12 @@ describe('the format of an output file follows its name (F49)', () => {
       [['authenticate', '--register', 'reg.khop', 'people.csv', '--format', 'csv', '-o', 'x.jsonl'], /--out x\.jsonl: the name says NDJSON/],
       [['dedupe', 'people.csv', ...MAP, '-o', 'x.parquet'], /--out x\.parquet: khop writes CSV or NDJSON, not Parquet/],
       [['dedupe', 'people.csv', ...MAP, '-o', 'x.csv', '--rejected', 'x-rej.pq'], /--rejected x-rej\.pq: khop writes CSV or NDJSON, not Parquet/],
+      // F56: a .json name without --format (NDJSON is not one JSON document), a snapshot named as a table
+      [['dedupe', 'people.csv', ...MAP, '-o', 'x.json'], /--out x\.json: khop writes NDJSON \(one JSON object a line, which a JSON reader refuses as one document\) or CSV; name the file \.ndjson or \.jsonl, or give --format ndjson/],
+      [['authenticate', '--register', 'reg.khop', 'people.csv', '-o', 'v.JSON'], /--out v\.JSON: khop writes NDJSON/],
+      [['register', 'build', 'reg.csv', ...MAP, '-o', 'snap.csv'], /register build -o snap\.csv: a register snapshot is khop's own binary file, not a CSV table; name it \.khop/],
+      [['register', 'build', 'reg.csv', ...MAP, '-o', 'snap.ndjson'], /not an NDJSON table/],
+      [['register', 'build', 'reg.csv', ...MAP, '-o', 'snap.json'], /not a JSON table/],
     ];
     const before = new Set(readdirSync(t.dir));
     for (const [argv, message] of cases) {
@@ -106,6 +112,7 @@ describe('the format of an output file follows its name (F49)', () => {
     expect(tableFormatFor('--out', undefined, 'ndjson')).toEqual({ format: 'ndjson', delimiter: ',' });
     expect(tableFormatFor('--out', '/dev/stdout', undefined)).toEqual({ format: 'csv', delimiter: ',' });
     expect(tableFormatFor('--out', '/d/out.json', 'ndjson')).toEqual({ format: 'ndjson', delimiter: ',' });
+    expect(() => tableFormatFor('--out', '/d/out.json', undefined)).toThrow(/khop writes NDJSON/); // F56
     expect(tableFormatFor('--out', '/d.ndjson/out', undefined)).toEqual({ format: 'csv', delimiter: ',' });
   });
 });
