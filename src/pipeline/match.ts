@@ -81,7 +81,7 @@ import type { BlockIndex } from '../block/block-index.js';
 import type { ProgressEvent } from '../io/progress.js';
 import { pairsWithin, totalPairsOf, trainModel } from './train-model.js';
 import { MAX_RANDOM_PAIRS } from '../score/random-pairs.js';
-import { modelWarnings, type MatchWarning } from './model-warnings.js';
+import { modelWarnings, type IdentityComparison, type MatchWarning } from './model-warnings.js';
 
 /**
  * A progress event of dedupe/link (also used by the command line's progress display): a
@@ -1079,7 +1079,7 @@ function buildResult(prepared: PreparedDataset, r: MatchRun, phases: PhaseStat[]
     phases,
     issues: prepared.issues,
     // The compared fields in the schema's order.
-    warnings: modelWarnings(model, r.thresholdWeight, prepared.schema.fields.map((f) => f.name).filter((f) => plan.fields.some((x) => x.includes(f)))),
+    warnings: modelWarnings(model, r.thresholdWeight, prepared.schema.fields.map((f) => f.name).filter((f) => plan.fields.some((x) => x.includes(f))), identityComparisons(prepared, plan)),
   };
   return {
     pairs: { count: kept, left, right, weight, probability },
@@ -1273,4 +1273,19 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
     rejectedLeft: rejectedBySource[0] ?? [],
     rejectedRight: rejectedBySource[1] ?? [],
   };
+}
+
+/**
+ * The comparisons of identity fields — a date, a sex, a national ID, compared alone — for the
+ * MODEL_DISCOUNTS_FIELD check (model-warnings.ts).
+ */
+function identityComparisons(prepared: PreparedDataset, plan: ComparisonPlan): IdentityComparison[] {
+  const kinds = new Map(prepared.schema.fields.map((f) => [f.name, f.kind]));
+  const out: IdentityComparison[] = [];
+  plan.fields.forEach((fields, k) => {
+    if (fields.length !== 1) return;
+    const kind = kinds.get(fields[0]!);
+    if (kind === 'date' || kind === 'sex' || kind === 'nationalId') out.push({ comparison: k, field: fields[0]! });
+  });
+  return out;
 }
