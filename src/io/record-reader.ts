@@ -16,6 +16,7 @@
  * a command line can pass its flags through without knowing the format in advance; unknown
  * option names are an error (a typo must not be ignored).
  */
+import { foreignFormat, foreignFormatError } from './foreign-formats.js';
 import { KhopError } from '../errors.js';
 import { sniffEncoding, type EncodingOption } from './text-decoding.js';
 import { ByteInput, type ByteSource } from './byte-source.js';
@@ -138,6 +139,9 @@ export async function openRecords(source: ByteSource, options: OpenRecordsOption
 
   const input = await ByteInput.open(source);
   try {
+    // A workbook, a web page or a PDF named like a table (or not named at all): say what it is.
+    const foreign = foreignFormat(input.head);
+    if (foreign !== null) throw foreignFormatError(foreign);
     if (format === undefined) format = formatFromContent(input.head, options.encoding);
     if (format === 'parquet') {
       await input.close();
