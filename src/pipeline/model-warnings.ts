@@ -88,7 +88,8 @@ export function identicalRecordsWeight(model: FellegiSunterModel): number {
 
 /**
  * The warnings of a run whose model is `model` and threshold weight `thresholdWeight` (bits);
- * `fields` names the schema fields it compares (the message lists them: names, not values).
+ * `fields` names the schema fields it compares (the message lists them: names, not values);
+ * `identity`, the comparisons of its date, sex and national-ID fields (the second check).
  */
 export function modelWarnings(model: FellegiSunterModel, thresholdWeight: number, fields: readonly string[], identity: readonly IdentityComparison[] = []): MatchWarning[] {
   const out: MatchWarning[] = [];
@@ -117,16 +118,14 @@ export function modelWarnings(model: FellegiSunterModel, thresholdWeight: number
 
 function matchesNothing(w: number, thresholdWeight: number, fields: readonly string[]): MatchesNothingWarning {
   const p = probabilityOfWeight(w);
-  return (
-    {
-      code: 'MODEL_MATCHES_NOTHING',
-      message:
-        `the model matches no two records on their fields alone: two records equal in every compared field (${fields.join(', ')}) ` +
-        `would score ${bits(w)} bits (probability ${p.toPrecision(2)}), below the threshold (${bits(thresholdWeight)} bits); ` +
-        'only values rarer than average (term frequencies) can lift a pair above it. ' +
-        'Either the data holds (almost) no duplicates, or these fields cannot tell duplicates from different people who share them: ' +
-        'add a field that tells people apart (a date of birth, an ID, an address, an e-mail), or give a model trained on data with duplicates (the model option).',
-      details: { identicalWeight: w, identicalProbability: p, thresholdWeight },
-    }
-  );
+  return {
+    code: 'MODEL_MATCHES_NOTHING',
+    message:
+      `the model matches no two records on their fields alone: two records equal in every compared field (${fields.join(', ')}) ` +
+      `would score ${bits(w)} bits (probability ${p.toPrecision(2)}), below the threshold (${bits(thresholdWeight)} bits); ` +
+      'only values rarer than average (term frequencies) can lift a pair above it. ' +
+      'Either the data holds (almost) no duplicates, or these fields cannot tell duplicates from different people who share them: ' +
+      'add a field that tells people apart (a date of birth, an ID, an address, an e-mail), or give a model trained on data with duplicates (the model option).',
+    details: { identicalWeight: w, identicalProbability: p, thresholdWeight },
+  };
 }
