@@ -7,8 +7,15 @@
  * memory is one chunk at a time; a file is read in {@link READ_CHUNK_BYTES} pieces. The first
  * chunk is peeked (format sniffing, gzip detection) and handed out again, not re-read. Byte
  * counts are taken before gunzip, so progress compares with the file size.
+ *
+ * A path may name a stream instead of a regular file: a named pipe (mkfifo), what a shell's
+ * process substitution passes (`<(zcat x.csv.gz)` is /dev/fd/63, a pipe), /dev/stdin, a
+ * character device. It is read once, as standard input is: `regularFile` is false, `size`
+ * unknown, and nothing may open it a second time (the second reader would take bytes from the
+ * first, or wait for ever for a writer). A directory, a block device and a socket (which no
+ * process can open by its path) are refused.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -27,8 +34,13 @@ const PEEK_BYTES = 64;
 export class ByteInput {
   /** The file path, when the source was one. */
   readonly path: string | null;
-  /** Size in bytes of the (compressed) source when known: a file or a byte array. */
+  /** Size in bytes of the (compressed) source when known: a regular file or a byte array. */
   readonly size: number | null;
+  /**
+   * True when the source is a regular file's path: it may be opened again or read by offset.
+   * False for a pipe, a device, bytes or a stream: read once, front to back.
+   */
+  readonly regularFile: boolean;
   /** True when the content is being gunzipped. */
   readonly gzip: boolean;
   /** The first bytes of the (decompressed) content, up to 64; fewer only if the input is shorter. */
@@ -41,6 +53,7 @@ export class ByteInput {
   private constructor(
     path: string | null,
     size: number | null,
+    regularFile: boolean,
     gzip: boolean,
     head: Uint8Array,
     counter: { bytes: number },
@@ -49,6 +62,7 @@ export class ByteInput {
   ) {
     this.path = path;
     this.size = size;
+    this.regularFile = regularFile;
     this.gzip = gzip;
     this.head = head;
     this.counter = counter;
@@ -69,13 +83,17 @@ export class ByteInput {
     const counter = { bytes: 0 };
     let path: string | null = null;
     let size: number | null = null;
+    let regularFile = false;
     let raw: AsyncIterable<Uint8Array>;
     if (typeof source === 'string') {
       path = source;
       try {
         const st = await stat(source);
-        if (!st.isFile()) throw notAFileError(source, st.isDirectory());
-        size = st.size;
+        const kind = inputPathKind(st);
+        if (kind !== 'file' && kind !== 'stream') throw notAFileError(source, st);
+        regularFile = kind === 'file';
+        // A pipe's or a device's size says nothing of what it will give: unknown, as standard input's.
+        if (regularFile) size = st.size;
       } catch (e) {
         if (isKhopError(e)) throw e;
         throw new KhopError('IO_ERROR', `cannot open input file: ${source}`, { cause: e });
@@ -107,7 +125,7 @@ export class ByteInput {
       iterator = (gunzip as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
       head = await peekHead(iterator, pending);
     }
-    return new ByteInput(path, size, gzip, head, counter, iterator, pending);
+    return new ByteInput(path, size, regularFile, gzip, head, counter, iterator, pending);
   }
 
   /** The content's chunks, peeked ones first. Consume once. */
@@ -144,12 +162,40 @@ export class ByteInput {
 }
 
 /**
- * The IO_ERROR of an input path that is not a regular file. A directory says so, with the
- * system's code: `khop dedupe exports/` is a common slip, and "not a regular file" leaves the
- * user to work out what it is.
+ * What an input path names, as the readers take it: a regular `file`; a `stream` read once from
+ * front to back — a named pipe, a process substitution's /dev/fd/N, a character device
+ * (/dev/stdin on a terminal, /dev/null); a `directory`; or `other`: a block device, or a socket,
+ * which open(2) refuses (ENXIO) — its data can only come through standard input.
  */
-export function notAFileError(path: string, isDirectory: boolean): KhopError {
-  return new KhopError('IO_ERROR', isDirectory ? `input is a directory, not a file (EISDIR): ${path}` : `input is not a regular file: ${path}`, { details: { path } });
+export type InputPathKind = 'file' | 'stream' | 'directory' | 'other';
+
+/** The {@link InputPathKind} of a path's stat (symbolic links followed: /dev/fd/63 is the pipe). */
+export function inputPathKind(st: Stats): InputPathKind {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO() || st.isCharacterDevice()) return 'stream';
+  return 'other';
+}
+
+/**
+ * The IO_ERROR of an input path that cannot be read as a file or a stream. A directory says so,
+ * with the system's code: `khop dedupe exports/` is a common slip, and "not a regular file"
+ * leaves the user to work out what it is; a socket says how its data can be given.
+ */
+export function notAFileError(path: string, st: Pick<Stats, 'isDirectory' | 'isSocket'>): KhopError {
+  const message =
+    st.isDirectory() ? `input is a directory, not a file (EISDIR): ${path}`
+    : st.isSocket() ? `input is a socket, which cannot be opened by its path: ${path}; send its data to standard input and give - instead`
+    : `input is not a regular file: ${path}`;
+  return new KhopError('IO_ERROR', message, { details: { path } });
+}
+
+/**
+ * The INVALID_ARGUMENT of Parquet given as a pipe or a device: a Parquet file is read by random
+ * access (its footer first), which a stream read once cannot give.
+ */
+export function parquetStreamError(path: string): KhopError {
+  return new KhopError('INVALID_ARGUMENT', `input ${path}: Parquet cannot be read from a pipe or a device (it is read by random access, its footer first); save it to a file and give that`, { details: { path } });
 }
 
 /** Wrap a non-Khop failure of the underlying stream. */

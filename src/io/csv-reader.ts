@@ -304,8 +304,9 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
 
   /**
    * The file behind this source for a reader that parses it in pieces (src/register/csv-ingest.ts),
-   * or null when it cannot: already iterated, not a plain UTF-8 file (gzip, UTF-16, bytes or a
-   * stream), smaller than `minBytes`, read with progress events or an abort signal, or with a
+   * or null when it cannot: already iterated, not a plain UTF-8 regular file (gzip, UTF-16, bytes,
+   * a stream, or a path naming a pipe or a device: read once, it has no offsets), smaller than
+   * `minBytes`, read with progress events or an abort signal, or with a
    * delimiter above U+007F (`│`, `¦`, `；`): the piece reader (csv-boundaries.ts) compares
    * single UTF-8 bytes with the delimiter's code, which only an ASCII delimiter is. Taking
    * it marks the source iterated and closes its input; `account` then sets its summary to what
@@ -313,7 +314,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
    */
   takeFile(minBytes: number): CsvFile | null {
     const input = this.input;
-    if (this.isStarted || input.path === null || input.gzip || this.encoding !== 'utf-8' || this.hasObservers || (input.size ?? 0) < minBytes) return null;
+    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || this.hasObservers || (input.size ?? 0) < minBytes) return null;
     // The pieces are cut and parsed byte by byte: a delimiter of more than one UTF-8 byte is read streamed.
     if (this.delimiter!.charCodeAt(0) > 0x7f) return null;
     this.markStarted();

@@ -29,18 +29,20 @@
  *   dependency): such a file is refused at open, naming the codec, before any row is read.
  * - Column names must be non-empty and unique (checkColumnNames, as a CSV header): a file with a
  *   repeated or empty top-level name is refused INVALID_INPUT naming the positions.
- * - Parquet needs random access: the source must be a file path or the whole file as bytes.
+ * - Parquet needs random access: the source must be a regular file's path or the whole file as
+ *   bytes; a pipe or a device (`<(cat x.parquet)`, /dev/stdin) is refused INVALID_ARGUMENT
+ *   before it is opened.
  * - hyparquet is imported lazily, on the first Parquet read: CSV / NDJSON users never load it,
  *   and the package's CommonJS build does not have to `require` an ES-module-only dependency
  *   at start-up.
  *
  * Reference: Apache Parquet format specification, https://github.com/apache/parquet-format.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import type { AsyncBuffer, Compressors, FileMetaData, ParquetParsers } from 'hyparquet';
 import { KhopError, isKhopError } from '../errors.js';
-import { notAFileError } from './byte-source.js';
+import { inputPathKind, notAFileError, parquetStreamError } from './byte-source.js';
 import { BatchRecordSource, checkBaseOptions, throwIfProblems, type ProgressFacts, type ReadOptionsBase } from './record-source.js';
 import { newRowValues, type RecordItem, type RecordSource, type RejectCode } from './record-types.js';
 import { isInexactNumber } from '../util/type-name.js';
@@ -133,8 +135,8 @@ class MemoryBuffer implements AsyncBuffer {
 /**
  * Open a Parquet file and read its metadata. The returned source knows its `columns`;
  * iterate it for the rows, one row group per batch.
- * @throws KhopError INVALID_OPTION, IO_ERROR (unreadable file), INVALID_ARGUMENT (a stream:
- *   Parquet needs random access; unknown `columns`), INVALID_INPUT (not Parquet, corrupt,
+ * @throws KhopError INVALID_OPTION, IO_ERROR (unreadable file), INVALID_ARGUMENT (a stream, or
+ *   a path naming a pipe or a device: Parquet needs random access; unknown `columns`), INVALID_INPUT (not Parquet, corrupt,
  *   or compressed with a codec khop cannot decompress).
  */
 export async function readParquet(source: string | Uint8Array, options: ParquetReadOptions = {}): Promise<RecordSource> {
@@ -150,9 +152,13 @@ export async function readParquet(source: string | Uint8Array, options: ParquetR
   let file: FileBuffer | MemoryBuffer;
   if (typeof source === 'string') {
     try {
+      // Looked at before opening: opening a named pipe blocks until a writer comes (for ever
+      // when none does), and a pipe or a device has no offsets to read the footer at.
+      const kind = inputPathKind(await stat(source));
+      if (kind === 'stream') throw parquetStreamError(source);
       handle = await open(source, 'r');
       const st = await handle.stat();
-      if (!st.isFile()) throw notAFileError(source, st.isDirectory());
+      if (!st.isFile()) throw notAFileError(source, st);
       file = new FileBuffer(handle, st.size);
     } catch (e) {
       await handle?.close();

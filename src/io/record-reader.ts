@@ -10,6 +10,8 @@
  *   3. the content: `PAR1` magic → parquet; first non-blank character `{` → ndjson;
  *      `[` → KhopError (a JSON array is not NDJSON); anything else → csv.
  * Gzip input (magic 1f 8b) is unwrapped transparently for CSV and NDJSON.
+ * A path naming a pipe or a character device (`<(zcat x.csv.gz)`, a mkfifo, /dev/stdin) is read
+ * once as a stream, as bytes from standard input are; Parquet from one is refused (byte-source.ts).
  *
  * Options that do not apply to the chosen format (e.g. `delimiter` for NDJSON, `columns` —
  * a Parquet column selection — for CSV) are ignored, so
@@ -19,7 +21,7 @@
 import { foreignFormat, foreignFormatError } from './foreign-formats.js';
 import { KhopError } from '../errors.js';
 import { sniffEncoding, type EncodingOption } from './text-decoding.js';
-import { ByteInput, type ByteSource } from './byte-source.js';
+import { ByteInput, parquetStreamError, type ByteSource } from './byte-source.js';
 import { readCsv, type CsvReadOptions } from './csv-reader.js';
 import { readNdjson, type NdjsonReadOptions } from './ndjson-reader.js';
 import { readParquet, type ParquetReadOptions } from './parquet-reader.js';
@@ -146,6 +148,8 @@ export async function openRecords(source: ByteSource, options: OpenRecordsOption
     if (format === 'parquet') {
       await input.close();
       if (input.gzip) throw new KhopError('INVALID_INPUT', 'gzip-compressed Parquet cannot be read; decompress it first (Parquet compresses internally)');
+      // A pipe's bytes are gone once read: it cannot be opened again for random access.
+      if (typeof source === 'string' && !input.regularFile) throw parquetStreamError(source);
       return readParquet(parquetSource(source), options);
     }
     if (format === 'ndjson') return await readNdjson(input, options);

@@ -1,4 +1,7 @@
 // Shared helpers for the io tests (not a test file itself).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RecordItem, RecordSource } from '../../src/io/record-types.js';
 
 const encoder = new TextEncoder();
@@ -75,4 +78,59 @@ export function windows1258(s: string): Uint8Array {
     for (const m of marks) if (m !== shape) put(m, out);
   }
   return Uint8Array.from(out);
+}
+
+/**
+ * Named pipes for the tests of inputs that are streams (F57, F58): `mkfifo`, and a writer in a
+ * child process — as a shell's process substitution (`<(zcat x.csv.gz)`) writes into /dev/fd/63
+ * — so that no thread of the test's own process blocks on the pipe.
+ */
+const fifoWriters = new Set<ChildProcess>();
+
+/** Why named pipes cannot be made in `dir` (no mkfifo: the FIFO tests are skipped, saying so), or null when they can. */
+export function fifoUnavailable(dir: string): string | null {
+  const probe = join(dir, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}.fifo`);
+  try {
+    execFileSync('mkfifo', [probe], { stdio: 'ignore' });
+    rmSync(probe, { force: true });
+    return null;
+  } catch (e) {
+    return `mkfifo is not available here (${(e as { code?: string }).code ?? 'it failed'}): the named-pipe tests are skipped`;
+  }
+}
+
+/** Make a named pipe at `path` (mkfifo) and return the path. */
+export function makeFifo(path: string): string {
+  execFileSync('mkfifo', [path]);
+  return path;
+}
+
+/**
+ * Write the file `from` into the named pipe `fifo` from a child process (`cat`); resolves with its
+ * exit code once it has written everything or been ended. Its open waits for a reader: a writer
+ * still waiting shows that nothing opened the pipe. stopFifoWriters ends those left.
+ */
+export function feedFifo(fifo: string, from: string): { done: Promise<number | null>; readonly exited: boolean } {
+  const child = spawn('sh', ['-c', 'exec cat "$1" > "$2"', 'sh', from, fifo], { stdio: 'ignore' });
+  fifoWriters.add(child);
+  let exited = false;
+  const done = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exited = true;
+      fifoWriters.delete(child);
+      resolve(code);
+    }),
+  );
+  return {
+    done,
+    get exited() {
+      return exited;
+    },
+  };
+}
+
+/** End the writers of feedFifo still running (each by its own process), e.g. in afterEach. */
+export function stopFifoWriters(): void {
+  for (const child of fifoWriters) child.kill();
+  fifoWriters.clear();
 }

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isKhopError } from '../../src/errors.js';
 import { formatFromContent, formatFromFileName, openRecords } from '../../src/io/record-reader.js';
-import { collect, rowsOf, utf8 } from './io-test-helpers.js';
+import { readParquet } from '../../src/io/parquet-reader.js';
+import { collect, feedFifo, fifoUnavailable, makeFifo, rowsOf, stopFifoWriters, utf8 } from './io-test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'khop-open-'));
 const f = (name: string) => join(dir, name);
@@ -144,5 +146,55 @@ describe('openRecords', () => {
     expect(fds()).toBe(before);
     expect(src.summary.status).toBe('reading');
     await src.close(); // idempotent
+  });
+});
+
+// A path naming a pipe (mkfifo; a shell's `<(zcat x.csv.gz)` is /dev/fd/63, a pipe) is read once
+// as a stream, as standard input's bytes are (fixed: "input is not a regular file").
+const noFifo = fifoUnavailable(dir);
+if (noFifo !== null) console.warn(noFifo);
+describe.skipIf(noFifo !== null)('openRecords on a named pipe (F57, F58)', () => {
+  afterEach(stopFifoWriters);
+  let n = 0;
+  const fifo = (ext: string) => makeFifo(f(`p${n++}${ext}`));
+
+  it('F57: a CSV, a gzipped CSV and NDJSON written into a pipe are streamed: the rows of the file', async () => {
+    for (const [file, ext] of [['a.csv', '.csv'], ['a.csv.gz', ''], ['a.ndjson', ''], ['csv.data', '.data']] as const) {
+      const path = fifo(ext);
+      const writer = feedFifo(path, f(file));
+      const src = await openRecords(path);
+      expect(rowsOf(await collect(src)), file).toEqual(ROWS);
+      expect(src.summary.status, file).toBe('ok');
+      expect(await writer.done, file).toBe(0);
+    }
+  });
+
+  it('F58: Parquet from a pipe refused INVALID_ARGUMENT — by name or format before the pipe is opened, by its content once read', async () => {
+    const named = fifo('.parquet');
+    const waiting = feedFifo(named, f('a.parquet'));
+    const refusal = `input ${named}: Parquet cannot be read from a pipe or a device (it is read by random access, its footer first); save it to a file and give that`;
+    await expect(openRecords(named)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: refusal });
+    await expect(readParquet(named)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: refusal });
+    const csvNamed = fifo('.csv');
+    const waiting2 = feedFifo(csvNamed, f('a.parquet'));
+    await expect(openRecords(csvNamed, { format: 'parquet' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // Never opened: the writers still wait for a reader (opening a pipe without one blocks for ever).
+    await new Promise((r) => setTimeout(r, 50));
+    expect([waiting.exited, waiting2.exited]).toEqual([false, false]);
+    const sniffed = fifo('');
+    feedFifo(sniffed, f('a.parquet'));
+    await expect(openRecords(sniffed)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: `input ${sniffed}: Parquet cannot be read from a pipe or a device (it is read by random access, its footer first); save it to a file and give that` });
+  });
+
+  it('F57: a socket (which no process can open by its path) is refused saying so; a directory as before', async () => {
+    const path = f('s.sock');
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    try {
+      await expect(openRecords(path)).rejects.toMatchObject({ code: 'IO_ERROR', message: `input is a socket, which cannot be opened by its path: ${path}; send its data to standard input and give - instead` });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await expect(openRecords(dir)).rejects.toMatchObject({ code: 'IO_ERROR', message: `input is a directory, not a file (EISDIR): ${dir}` });
   });
 });

@@ -7,9 +7,10 @@
  * header too), quoted line breaks, ragged rows, text after a quote, no final line end, an
  * unterminated quote, another delimiter, and no header line.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRecords, Register, vietnamesePersonSchema } from '../../src/index.js';
 import { generatePopulation } from '../../src/synth/population.js';
@@ -17,6 +18,7 @@ import { KhopPool } from '../../src/pool/pool.js';
 import { Rng } from '../../src/util/rng.js';
 import type { CsvReadOptions } from '../../src/io/csv-reader.js';
 import { isKhopError } from '../../src/errors.js';
+import { feedFifo, fifoUnavailable, makeFifo, stopFifoWriters } from '../io/io-test-helpers.js';
 
 const SCHEMA = vietnamesePersonSchema();
 const COLUMNS = ['recordId', 'id', 'fullName', 'dob', 'sex', 'province', 'address', 'old'];
@@ -246,5 +248,28 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
       expect((await snapshot(r)).equals(await snapshot(serial))).toBe(true);
       expect(JSON.stringify(r.rejected)).toBe(JSON.stringify(serial.rejected));
     }
+  });
+});
+
+// A named pipe (or a shell's `<(…)`: /dev/fd/63) is read once, front to back: never cut into
+// pieces read by offset, whatever threads and csvMinBytes say.
+const noFifo = fifoUnavailable(tmpdir());
+if (noFifo !== null) console.warn(noFifo);
+describe.skipIf(noFifo !== null)('Register.build from a named pipe', () => {
+  afterEach(stopFifoWriters);
+
+  it('F57: threads 2 and csvMinBytes 0 read the pipe streamed: the one-thread register and rejections of the file', async () => {
+    const path = join(dir, 'pipe-source.csv');
+    writeFileSync(path, csvText({ name: 'pipe', eol: 'crlf', broken: true }, 2500, 57));
+    const options = { idField: 'recordId', earlierIdsField: 'old' };
+    const serial = await Register.build(SCHEMA, await openRecords(path), { ...options, threads: 2 }, ONE_THREAD);
+    const fifo = makeFifo(join(dir, 'pipe.csv'));
+    const writer = feedFifo(fifo, path);
+    const source = await openRecords(fifo);
+    const pooled = await Register.build(SCHEMA, source, { ...options, threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: 4096 });
+    expect(await writer.done).toBe(0);
+    expect(pooled.size).toBeGreaterThan(2000);
+    expect(JSON.stringify(pooled.rejected)).toBe(JSON.stringify(serial.rejected));
+    expect((await snapshot(pooled)).equals(await snapshot(serial))).toBe(true);
   });
 });
