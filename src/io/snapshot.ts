@@ -360,8 +360,11 @@ export async function readSnapshot(path: string, options?: ReadSnapshotOptions):
   // A regular file only, checked before opening: opening a named pipe with no writer blocks a
   // libuv thread for ever (not even SIGTERM ends the process), and a pipe's stream has no
   // offsets to read sections at.
+  // A snapshot from a pipe (`--register <(…)`) is refused, not read into memory: its sections land
+  // in shared memory at their offsets, and a register is often larger than a copy would be worth.
   const kind = await stat(path).then((st) => (st.isFile() ? null : st.isDirectory() ? 'a directory' : 'not a regular file (a pipe, a device or a socket)'), () => null);
-  if (kind !== null) throw new KhopError('IO_ERROR', `snapshot: ${path} is ${kind}; a snapshot is read from a file`, { details: { path } });
+  if (kind === 'a directory') throw new KhopError('IO_ERROR', `snapshot: ${path} is a directory; a snapshot is read from a file`, { details: { path } });
+  if (kind !== null) throw new KhopError('IO_ERROR', `snapshot: ${path} is ${kind}; a snapshot is read from a file by offset, not streamed: save it to a file and give that`, { details: { path } });
   try {
     fh = await open(path, 'r');
   } catch (e) {
