@@ -28,6 +28,11 @@ export interface CliIo {
   readonly cwd?: string;
   /** What an input argument `-` reads (process.stdin, through standardInput: input.ts); without it `-` is a usage error. */
   readonly stdin?: AsyncIterable<Uint8Array>;
+  /**
+   * The descriptor behind `stdin` (0 in main.ts): when it is a pipe, an input path naming that
+   * same pipe (/dev/stdin beside -) is refused as a second reader of it. Without it: not checked.
+   */
+  readonly stdinFd?: number;
 }
 
 /** Options as `util.parseArgs` returns them. */

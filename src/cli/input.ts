@@ -13,11 +13,13 @@
  * the --id-field values are kept as strings (only when asked for). The rows the reader rejects
  * are few by nature and kept whole, because their raw text belongs in the user's rejected file.
  */
-import { fstatSync, statSync } from 'node:fs';
+import { fstatSync, statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
+import { inputPathKind } from '../io/byte-source.js';
 import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
 import type { ProgressReporter } from '../io/progress.js';
 import type { RejectedEntry } from './outputs.js';
@@ -80,6 +82,40 @@ export async function* standardInput(fd: number, stream: AsyncIterable<Uint8Arra
 /** Standard input streams already handed to an input (one reader each). */
 const stdinTaken = new WeakSet<object>();
 
+/**
+ * The pipes and devices a run has opened as inputs, by dev:ino, with the argument that named
+ * each: a pipe is read once, so a second input naming the same one (`khop link p p`, /dev/fd/63
+ * twice) is refused before it is opened — the two readers would split its bytes between them.
+ */
+const streamsTaken = new WeakMap<CommandContext, Map<string, string>>();
+
+/**
+ * A path that names a stream — a pipe (mkfifo, a shell's `<(…)`: /dev/fd/63), a character device
+ * (/dev/stdin on a terminal) — with its dev:ino; null for anything else, or a path that cannot
+ * be looked at (its reader then says why).
+ */
+async function streamIdentity(path: string): Promise<string | null> {
+  return stat(path).then(streamKey, () => null);
+}
+
+function streamKey(st: Stats): string | null {
+  return inputPathKind(st) === 'stream' ? `${st.dev}:${st.ino}` : null;
+}
+
+/**
+ * Note that `argument` reads the stream `key` in this run.
+ * @throws KhopError INVALID_ARGUMENT when an earlier input of the run reads it.
+ */
+function takeStream(ctx: CommandContext, key: string, argument: string): void {
+  let taken = streamsTaken.get(ctx);
+  if (taken === undefined) streamsTaken.set(ctx, (taken = new Map()));
+  const earlier = taken.get(key);
+  if (earlier !== undefined) {
+    throw new KhopError('INVALID_ARGUMENT', `input ${argument}: the same pipe as the input ${earlier}; a pipe is read once: give each input its own (a file, or one process substitution each)`);
+  }
+  taken.set(key, argument);
+}
+
 /** An opened input file and the accounting of what was read from it. */
 export class InputFile {
   /** Pipeline position → 1-based data-row number in the file. */
@@ -97,14 +133,19 @@ export class InputFile {
     /** Short name for messages and report titles (the file's base name; a side's input: the argument as given). */
     readonly label: string,
     readonly source: RecordSource,
-    /** The reader options it was opened with; null for standard input (read once, never reopened). */
+    /**
+     * The reader options it was opened with; null for standard input and for a path naming a pipe
+     * or a device (read once, never reopened).
+     */
     private readonly reopen: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> | null,
     /** 'left' / 'right' for a link's inputs: the reader's errors then name the side and the file. */
     readonly side?: string,
   ) {}
 
   /**
-   * Open a file (format from the extension, else the content).
+   * Open a file (format from the extension, else the content). A path naming a pipe or a
+   * character device (`<(zcat x.csv.gz)`, a mkfifo, /dev/stdin) is read once, as standard input
+   * is: never sampled, measured or reopened; Parquet from one is refused.
    * @param progress receives the reader's 'read' events (bytes); leave it out when the consumer
    *   reports its own progress while the file is read (two interleaved phases would each close
    *   the other's line).
@@ -112,14 +153,21 @@ export class InputFile {
    * @throws KhopError IO_ERROR / INVALID_INPUT.
    */
   static async open(path: string, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> = {}): Promise<InputFile> {
+    return InputFile.openPath(path, (await streamIdentity(path)) !== null, progress, read);
+  }
+
+  private static async openPath(path: string, stream: boolean, progress: ProgressReporter | undefined, read: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'>): Promise<InputFile> {
     const source = await openRecords(path, progress === undefined ? { ...read } : { ...read, onProgress: progress });
-    return new InputFile(path, basename(path), source, read);
+    // A descriptor's base name says nothing (`63` for /dev/fd/63): such a stream goes by its path.
+    const label = stream && /^\/(?:dev|proc)\//.test(path) ? path : basename(path);
+    return new InputFile(path, label, source, stream ? null : read);
   }
 
   /**
    * Open a command's input argument: a file (InputFile.open), or standard input for `-` — CSV
    * or NDJSON, the format and delimiter from the content (Parquet needs a file: it is read by
-   * random access). A run reads standard input once: `-` for two inputs is a usage error.
+   * random access). A run reads standard input once: `-` for two inputs is a usage error; so is
+   * one pipe or device named by two inputs.
    * @throws KhopError INVALID_ARGUMENT / IO_ERROR / INVALID_INPUT.
    */
   static async openArgument(argument: string, ctx: CommandContext, progress?: ProgressReporter, read: Pick<OpenRecordsOptions, 'encoding' | 'delimiter' | 'renameBadColumns'> = {}, side?: string): Promise<InputFile> {
@@ -136,11 +184,26 @@ export class InputFile {
         throw naming(e, side, label, argument === STDIN_ARGUMENT ? `input ${STDIN_ARGUMENT}:` : ctx.resolvePath(argument));
       }
     }
-    if (argument !== STDIN_ARGUMENT) return InputFile.open(ctx.resolvePath(argument), progress, read);
+    if (argument !== STDIN_ARGUMENT) {
+      const path = ctx.resolvePath(argument);
+      const stream = await streamIdentity(path);
+      if (stream !== null) takeStream(ctx, stream, argument);
+      return InputFile.openPath(path, stream !== null, progress, read);
+    }
     const stdin = ctx.io.stdin;
     if (stdin === undefined) throw new KhopError('INVALID_ARGUMENT', 'input -: standard input is not available here; give a file');
     if (stdinTaken.has(stdin)) throw new KhopError('INVALID_ARGUMENT', 'input -: standard input is read once; give only one input as -');
     stdinTaken.add(stdin);
+    // Standard input's pipe, when its descriptor is known: /dev/stdin as the other input would read it too.
+    if (ctx.io.stdinFd !== undefined) {
+      let key: string | null = null;
+      try {
+        key = streamKey(fstatSync(ctx.io.stdinFd));
+      } catch {
+        // no descriptor to look at: standard input's own read reports it
+      }
+      if (key !== null) takeStream(ctx, key, STDIN_ARGUMENT);
+    }
     let source: RecordSource;
     try {
       source = await openRecords(stdin, progress === undefined ? { ...read } : { ...read, onProgress: progress });
@@ -155,7 +218,7 @@ export class InputFile {
 
   /**
    * loadSchema's sampling options for this input: a sampler of its columns, or — standard
-   * input, which cannot be read twice — `unsampled` (loadSchema then says what it could not check).
+   * input or a pipe, which cannot be read twice — `unsampled` (loadSchema then says what it could not check).
    */
   schemaSampling(rows: number): { sampleColumn: (column: string) => Promise<unknown[]> } | { unsampled: true } {
     return this.reopen === null ? { unsampled: true } : { sampleColumn: (column) => this.sampleColumn(column, rows) };
@@ -163,8 +226,8 @@ export class InputFile {
 
   /**
    * The first values of `column`, from up to `rows` rows, read by a second reader of the file —
-   * the input itself is not consumed (loadSchema's sampleColumn). Standard input cannot be read
-   * twice: none ([]). A reader error gives none too: the input's own read reports it.
+   * the input itself is not consumed (loadSchema's sampleColumn). Standard input or a pipe cannot
+   * be read twice: none ([]). A reader error gives none too: the input's own read reports it.
    */
   async sampleColumn(column: string, rows: number): Promise<unknown[]> {
     if (this.reopen === null) return [];
@@ -233,7 +296,7 @@ export class InputFile {
     }
   }
 
-  /** The input is a file (it can be read again, e.g. sampled or measured), not standard input. */
+  /** The input is a regular file (it can be read again, e.g. sampled or measured), not standard input or a pipe. */
   get sampleable(): boolean {
     return this.reopen !== null;
   }
@@ -295,7 +358,7 @@ export class InputFile {
  * error was given). Other errors than KhopError pass as they are (exit 3: unexpected).
  */
 function naming(e: unknown, side: string, label: string, path: string): unknown {
-  if (!(e instanceof KhopError) || e.message.includes(path) || e.message.startsWith(`${label} `) || e.message.startsWith(`${side} file `)) return e;
+  if (!(e instanceof KhopError) || e.message.includes(path) || e.message.startsWith(`${label} `) || e.message.startsWith(`input ${label}:`) || e.message.startsWith(`${side} file `)) return e;
   return new KhopError(e.code, `${side} file ${label}: ${e.message}`, { cause: e, ...(e.details === undefined ? {} : { details: e.details }) });
 }
 
@@ -308,13 +371,13 @@ function sideProgress(progress: ProgressReporter, label: string): ProgressReport
 /**
  * Inputs from this size on run on every core when a command's --threads is not given
  * (authenticate, register build): ~100k rows or more, where a pool's start-up (~0.3 s: worker
- * threads loading khop) is small against the work. Standard input's size is not known: 1.
+ * threads loading khop) is small against the work. Standard input's or a pipe's size is not known: 1.
  */
 export const AUTO_THREADS_MIN_MIB = 8;
 
 /** A command's --threads when not given: every core for an input file of AUTO_THREADS_MIN_MIB or more, else 1. */
 export function defaultThreadsFor(input: InputFile): number {
-  if (!input.sampleable) return 1; // standard input
+  if (!input.sampleable) return 1; // standard input, a pipe
   let bytes = 0;
   try {
     bytes = statSync(input.path).size;

@@ -66,6 +66,6 @@ if (isMainModule()) {
       process.exit();
     });
   }
-  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: standardInput(0, process.stdin) });
+  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: standardInput(0, process.stdin), stdinFd: 0 });
   process.exitCode = code;
 }

@@ -52,7 +52,7 @@ export interface RightColumnsRequest {
   readonly strictColumns: boolean;
   /** The first values of a right column (InputFile.sampleColumn); absent: not looked at. */
   readonly sampleColumn?: (column: string) => Promise<readonly unknown[]>;
-  /** The right file could not be sampled (standard input): a guessed record id is noted as unchecked. */
+  /** The right file could not be sampled (standard input, a pipe): a guessed record id is noted as unchecked. */
   readonly unsampled?: boolean;
 }
 

@@ -37,6 +37,7 @@ import { parseNationalId } from '../text/national-id.js';
 import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { guessDateOrder } from '../text/date-order.js';
 import { padEndDisplay } from './text-width.js';
+import { STDIN_LABEL } from './input.js';
 
 /**
  * Kinds of the field names the header guesser (suggestColumnMapping) assigns. Null prototype:
@@ -103,7 +104,7 @@ export interface SchemaRequest {
    * the file header). Default: values are not looked at.
    */
   readonly sampleColumn?: (column: string) => Promise<readonly unknown[]>;
-  /** The input could not be sampled (standard input): a guessed record id is noted as unchecked. */
+  /** The input could not be sampled (standard input, a pipe): a guessed record id is noted as unchecked. */
   readonly unsampled?: boolean;
 }
 
@@ -184,7 +185,7 @@ function withCaseNotes(choice: SchemaChoice, lookup: HeaderLookup, label: string
  * column (text/date-order.ts): a column whose dates can only be month first is read month first
  * (`order: 'mdy'`), one with both kinds stays day first — each said in a note (column names and
  * counts, never a value). A --schema file says `order` itself; an input that cannot be sampled
- * (standard input) is read day first.
+ * (standard input, a pipe) is read day first.
  */
 async function withDateOrders(definition: Record<string, FieldSpec>, req: SchemaRequest): Promise<string[]> {
   const notes: string[] = [];
@@ -412,7 +413,8 @@ async function fromHeader(req: SchemaRequest, idNumbers: ReadonlySet<string>): P
   }
   const unchecked: string[] = [];
   if (idGuessed && req.unsampled === true && !Object.values(definition).some((f) => f.kind === 'nationalId')) {
-    unchecked.push(`  note: ${req.inputLabel} is not read twice, so the values of "${idField}" were not checked: if it holds ID numbers, give --map id=${idField},… (or the file's name instead of -)`);
+    const instead = req.inputLabel === STDIN_LABEL ? "the file's name instead of -" : 'a file instead of the pipe';
+    unchecked.push(`  note: ${req.inputLabel} is not read twice, so the values of "${idField}" were not checked: if it holds ID numbers, give --map id=${idField},… (or ${instead})`);
   }
   const dateNotes = await withDateOrders(definition, req);
   let schema: Schema;
