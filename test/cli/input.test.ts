@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from '../../src/cli/input.js';
+import { feedFifo, fifoUnavailable, makeFifo, stopFifoWriters } from '../io/io-test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'khop-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,6 +36,30 @@ describe('defaultThreadsFor (the commands\' --threads when not given)', () => {
       } finally {
         await input.close();
       }
+    }
+  });
+});
+
+const noFifo = fifoUnavailable(dir);
+if (noFifo !== null) console.warn(noFifo);
+describe.skipIf(noFifo !== null)('an input path naming a pipe', () => {
+  afterEach(stopFifoWriters);
+
+  it('F57: is read once: not sampleable, not sampled, one thread whatever its size; its rows read', async () => {
+    const file = join(dir, 'big.csv');
+    csvOfSize(file, AUTO_THREADS_MIN_MIB * 1024 * 1024 + 10);
+    const fifo = makeFifo(join(dir, 'big.fifo'));
+    const writer = feedFifo(fifo, file);
+    const input = await InputFile.open(fifo);
+    try {
+      expect([input.sampleable, defaultThreadsFor(input), input.schemaSampling(200)]).toEqual([false, 1, { unsampled: true }]);
+      expect(await input.sampleColumn('id', 10)).toEqual([]);
+      let rows = 0;
+      for await (const _ of input.rows()) rows++;
+      expect(rows).toBeGreaterThan(200_000);
+      expect(await writer.done).toBe(0);
+    } finally {
+      await input.close();
     }
   });
 });
