@@ -26,7 +26,8 @@ const HELP = `Usage: khop analyze-blocking <file> [options]
 
 Count what each blocking rule would produce on this file, before any pair is compared:
 rows with a key, blocks, the largest blocks, candidate pairs, and the new pairs each rule
-adds to the rules before it. A <file> of - is read from standard input (CSV or NDJSON).
+adds to the rules before it. A <file> of - is read from standard input (CSV or NDJSON), as is
+a pipe: <(zcat export.csv.gz), a mkfifo, /dev/stdin.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}

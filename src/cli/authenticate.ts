@@ -36,7 +36,7 @@ const HELP = `Usage: khop authenticate --register <register.khop> <claims> [opti
 Check each claimed identity (ID + name + date of birth + sex) against a register built with
 \`khop register build\`. One verdict per claim: VERIFIED, MISMATCH, NOT_FOUND, INVALID_ID,
 INCONSISTENT_ID or AMBIGUOUS, with a result per field. <claims> of - is read from
-standard input (CSV or NDJSON).
+standard input (CSV or NDJSON), as is a pipe: <(zcat claims.csv.gz), a mkfifo, /dev/stdin.
 
 Options:
       --register FILE   the register snapshot (required)

@@ -47,7 +47,8 @@ import { BLOCKING_OPTIONS, BLOCKING_OPTIONS_HELP, blockingOptions } from './bloc
 const HELP = `Usage: khop dedupe <file> [options]
 
 Find the records of one file (CSV, NDJSON or Parquet) that are the same person. A <file>
-of - is read from standard input (CSV or NDJSON).
+of - is read from standard input (CSV or NDJSON), as is a pipe: <(zcat export.csv.gz), a
+mkfifo, /dev/stdin.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}

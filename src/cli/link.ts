@@ -49,7 +49,8 @@ const HELP = `Usage: khop link <left> <right> [options]
 Find the pairs (left record, right record) that are the same person. Both files use one
 schema (from --schema, --map or the left file's header); the right file's columns for its
 fields are named by --map-right, else have the same names, else are guessed from its header
-(printed on stderr). One of the two files may be -: standard input (CSV or NDJSON).
+(printed on stderr). One of the two files may be -: standard input (CSV or NDJSON); either
+may be a pipe: <(psql -c "COPY … TO STDOUT CSV HEADER"), a mkfifo.
 
 Options:
 ${SCHEMA_OPTIONS_HELP}

@@ -35,7 +35,7 @@ const HELP = `Usage: khop register build <file> -o <register.khop> [options]
 
 Build a register (the reference population that claims are authenticated against) from a
 file and save it as a snapshot that \`khop authenticate --register\` loads. A <file> of - is
-read from standard input (CSV or NDJSON; parsed on one thread).
+read from standard input (CSV or NDJSON; parsed on one thread), as is a pipe: <(zcat x.csv.gz).
 
 Options:
 ${SCHEMA_OPTIONS_HELP}
