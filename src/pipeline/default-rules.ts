@@ -162,6 +162,11 @@ export const DEFAULT_IDENTIFIER_PREFIX = 8;
  */
 export const NAME_PART_MAX_BLOCK_SIZE = 20;
 
+/** Whether the schema has an ID field (a national ID or another identifier): it tells namesakes apart. */
+export function schemaHasIdField(schema: Schema): boolean {
+  return schema.fields.some((f) => f.kind === 'nationalId' || f.kind === 'identifier');
+}
+
 export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[]): BlockingRule[] {
   if (schema === null || typeof schema !== 'object' || !Array.isArray((schema as { fields?: unknown }).fields)) {
     throw invalidArgument('defaultBlockingRules', 'schema', 'a Schema (from defineSchema)', schema);
@@ -179,7 +184,7 @@ export function defaultBlockingRules(schema: Schema, groups: readonly NameGroup[
       rules.push({ name: `${f.name}.prefix`, parts: [{ column: `${f.name}.id`, transform: 'first', n: DEFAULT_IDENTIFIER_PREFIX }] });
     }
   }
-  const hasIdField = schema.fields.some((f) => f.kind === 'nationalId' || f.kind === 'identifier');
+  const hasIdField = schemaHasIdField(schema);
   const dates = schema.fields.filter((f) => f.kind === 'date');
   const cats = schema.fields.filter((f) => f.kind === 'category');
   for (const g of groups) {

@@ -28,6 +28,7 @@
  *      national scale, where λ·m·(sample) is far below one pair.
  * The heavy loops run on the worker pool (src/pool), summed in a fixed order.
  */
+import { schemaHasIdField } from './default-rules.js';
 import { KhopError } from '../errors.js';
 import type { BlockIndex } from '../block/block-index.js';
 import { candidatePairs } from '../block/candidate-pairs.js';
@@ -117,8 +118,7 @@ function isPartialIdentifierRule(rule: BlockingRule, identifierColumns: Readonly
 function isVietnameseNameRule(rule: BlockingRule, prepared: PreparedDataset): boolean {
   const viPrefixes = prepared.nameGroups.filter((g) => g.locale === 'vi').map((g) => `${g.prefix}.`);
   const places = new Set(prepared.schema.fields.filter((f) => f.kind === 'category').map((f) => `${f.name}.fold`));
-  const hasIdField = prepared.schema.fields.some((f) => f.kind === 'nationalId' || f.kind === 'identifier');
-  const dates = hasIdField ? new Set<string>() : new Set(prepared.schema.fields.filter((f) => f.kind === 'date').map((f) => `${f.name}.date`));
+  const dates = schemaHasIdField(prepared.schema) ? new Set<string>() : new Set(prepared.schema.fields.filter((f) => f.kind === 'date').map((f) => `${f.name}.date`));
   const isName = (c: string) => viPrefixes.some((x) => c.startsWith(x));
   return (
     rule.parts.some((p) => isName(p.column)) &&
