@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run.js';
 import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
+import { generateClaims } from '../../src/synth/claims.js';
 
 export interface CliRun {
   code: number;
@@ -144,4 +145,18 @@ export function writePeopleCsv(dir: string, name: string, size: number, seed: nu
 /** Values of `values` found in `text` (should be none). */
 export function leakedValues(text: string, values: readonly string[]): string[] {
   return values.filter((v) => text.includes(v));
+}
+
+/**
+ * A small register file and claims against it, in `dir`: reg.csv (300 synthetic people, seed 6,
+ * no duplicates) and claims.csv (200 claims, seed 7), both headed so_cccd,ho_ten,ngay_sinh,gioi_tinh.
+ * @returns the number of claims written
+ */
+export function writeRegisterAndClaims(dir: string): { claims: number } {
+  const pop = { size: 300, seed: 6, duplicateRate: 0 };
+  const people = [...generatePopulation(pop)];
+  writeFileSync(join(dir, 'reg.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...people.map((p) => [p.id, `"${p.fullName}"`, p.dob, p.sex].join(','))].join('\n') + '\n');
+  const claims = [...generateClaims({ register: pop, count: 200, seed: 7 })];
+  writeFileSync(join(dir, 'claims.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...claims.map((c) => [c.id, `"${c.fullName}"`, c.dob, c.sex].join(','))].join('\n') + '\n');
+  return { claims: claims.length };
 }

@@ -2,9 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { runCli } from '../../src/cli/run.js';
 import { join } from 'node:path';
-import { generateClaims } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
-import { cli, tempDir, writePeopleCsv } from './cli-helpers.js';
+import { cli, tempDir, writePeopleCsv, writeRegisterAndClaims } from './cli-helpers.js';
 import { feedFifo, fifoUnavailable, makeFifo, stopFifoWriters } from '../io/io-test-helpers.js';
 
 // An input path that names a pipe — a mkfifo, or what a shell's process substitution passes
@@ -69,11 +68,7 @@ describe.skipIf(noFifo !== null)('an input path naming a pipe is read as standar
   });
 
   it('F57: register build from a pipe (one thread, and --threads 2), then authenticate claims from a pipe: the verdicts of the files', async () => {
-    const pop = { size: 300, seed: 6, duplicateRate: 0 };
-    const people = [...generatePopulation(pop)];
-    writeFileSync(join(t.dir, 'reg.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...people.map((p) => [p.id, `"${p.fullName}"`, p.dob, p.sex].join(','))].join('\n') + '\n');
-    const claims = [...generateClaims({ register: pop, count: 200, seed: 7 })];
-    writeFileSync(join(t.dir, 'claims.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...claims.map((c) => [c.id, `"${c.fullName}"`, c.dob, c.sex].join(','))].join('\n') + '\n');
+    const { claims } = writeRegisterAndClaims(t.dir);
     expect((await cli(['register', 'build', 'reg.csv', '-o', 'file.khop', '-q'], t.dir)).code).toBe(0);
     const a = await cli(['authenticate', '--register', 'file.khop', 'claims.csv', '-o', 'v-file.csv', '-q'], t.dir);
     expect(a.code).toBe(0);
@@ -88,7 +83,7 @@ describe.skipIf(noFifo !== null)('an input path naming a pipe is read as standar
       expect(await claimPipe.writer.done).toBe(0);
       expect(text('v-pipe.csv')).toBe(text('v-file.csv'));
     }
-    expect(text('v-file.csv').split('\n').length).toBe(claims.length + 2);
+    expect(text('v-file.csv').split('\n').length).toBe(claims + 2);
   });
 
   it('F57: analyze-blocking from a pipe: the report of the file', async () => {

@@ -3,9 +3,8 @@ import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileS
 import { runCli } from '../../src/cli/run.js';
 import { standardInput } from '../../src/cli/input.js';
 import { join } from 'node:path';
-import { generateClaims } from '../../src/synth/claims.js';
 import { generatePopulation } from '../../src/synth/population.js';
-import { cli, tempDir, writePeopleCsv } from './cli-helpers.js';
+import { cli, tempDir, writePeopleCsv, writeRegisterAndClaims } from './cli-helpers.js';
 
 // An input `-` reads standard input: the same rows as the file, so the same outputs — in every
 // command that reads one (the bytes arrive in chunks that cut rows, quoted newlines and UTF-8
@@ -96,11 +95,7 @@ describe('an input of - reads standard input', () => {
   });
 
   it('register build and authenticate: a register built from standard input gives the verdicts of one built from the file, for claims from standard input', async () => {
-    const pop = { size: 300, seed: 6, duplicateRate: 0 };
-    const people = [...generatePopulation(pop)];
-    writeFileSync(join(t.dir, 'reg.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...people.map((p) => [p.id, `"${p.fullName}"`, p.dob, p.sex].join(','))].join('\n') + '\n');
-    const claims = [...generateClaims({ register: pop, count: 200, seed: 7 })];
-    writeFileSync(join(t.dir, 'claims.csv'), ['so_cccd,ho_ten,ngay_sinh,gioi_tinh', ...claims.map((c) => [c.id, `"${c.fullName}"`, c.dob, c.sex].join(','))].join('\n') + '\n');
+    const { claims } = writeRegisterAndClaims(t.dir);
     expect((await cli(['register', 'build', 'reg.csv', '-o', 'file.khop', '-q'], t.dir)).code).toBe(0);
     const built = await cli(['register', 'build', '-', '-o', 'stdin.khop', '-q', '--threads', '2'], t.dir, file('reg.csv'), 513);
     expect([built.code, built.stderr]).toEqual([0, '']);
@@ -108,7 +103,7 @@ describe('an input of - reads standard input', () => {
     const b = await cli(['authenticate', '--register', 'stdin.khop', '-', '-o', 'v-stdin.csv', '-q'], t.dir, file('claims.csv'), 300);
     expect([a.code, b.code, b.stderr]).toEqual([0, 0, '']);
     expect(text('v-stdin.csv')).toBe(text('v-file.csv'));
-    expect(text('v-file.csv').split('\n').length).toBe(claims.length + 2);
+    expect(text('v-file.csv').split('\n').length).toBe(claims + 2);
   });
 
   it('link: either side may be standard input, not both', async () => {
