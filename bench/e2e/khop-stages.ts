@@ -5,6 +5,7 @@
  */
 import { dedupe, openRecords, pairwiseMetrics, Register } from '../../src/index.js';
 import type { StageResult } from './stage.js';
+import { clusterLabels } from '../lib/labels.js';
 
 export interface StageContext {
   dir: string;
@@ -92,11 +93,7 @@ export async function runKhopStage(stage: string, ctx: StageContext): Promise<St
       const t0 = performance.now();
       const r = await dedupe(people(), { schema: PEOPLE_SCHEMA, idField: 'recordId', threads: ctx.threads });
       const ms = performance.now() - t0;
-      const ids = new Map<unknown, number>();
-      const predicted = Uint32Array.from(r.clusters.map((c) => {
-        if (!ids.has(c)) ids.set(c, ids.size);
-        return ids.get(c)!;
-      }));
+      const predicted = clusterLabels(r.clusters);
       const m = pairwiseMetrics({ predictedClusters: predicted, truth: Int32Array.from(truth) });
       return {
         stage,

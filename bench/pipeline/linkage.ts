@@ -14,6 +14,7 @@
 import { dedupe, generatePopulation, pairwiseMetrics } from '../../src/index.js';
 import type { DedupeResult, FieldSpec } from '../../src/index.js';
 import { fmt, machineLine, markdownTable, median, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
+import { clusterLabels } from '../lib/labels.js';
 
 const USAGE = `Single vs average linkage on a synthetic population: cost, refused merges, F1.
 
@@ -60,11 +61,7 @@ async function once(linkage: 'single' | 'average'): Promise<Run> {
   const result = await dedupe(rows, { schema, idField: 'recordId', threads, linkage });
   const ms = performance.now() - t;
   if (linkage === 'average') last = result;
-  const ids = new Map<unknown, number>();
-  const predicted = Uint32Array.from(result.clusters.map((c) => {
-    if (!ids.has(c)) ids.set(c, ids.size);
-    return ids.get(c)!;
-  }));
+  const predicted = clusterLabels(result.clusters);
   const cluster = result.stats.phases.find((p) => p.phase === 'cluster')!;
   return {
     ms,

@@ -13,6 +13,7 @@
  */
 import { dedupe, defineSchema, generatePopulation, pairwiseMetrics } from '../../src/index.js';
 import type { FieldSpec } from '../../src/index.js';
+import { clusterLabels } from '../lib/labels.js';
 import { markdownTable, parseArgs, parseCount, writeBenchmarkSection } from '../lib/report.js';
 
 const HELP = `Match quality on Vietnamese records without their ID column (namesakes born the same day).
@@ -67,15 +68,7 @@ for (const c of cases) {
   const t = performance.now();
   const result = await dedupe(records, { schema: defineSchema(pick(c.fields)), idField: 'recordId' });
   const seconds = (performance.now() - t) / 1000;
-  // Cluster ids (record ids) as dense numeric labels.
-  const label = new Map<string, number>();
-  const predicted = result.clusters.map((id) => {
-    const key = String(id);
-    let v = label.get(key);
-    if (v === undefined) label.set(key, (v = label.size));
-    return v;
-  });
-  const m = pairwiseMetrics({ predictedClusters: predicted, truth });
+  const m = pairwiseMetrics({ predictedClusters: clusterLabels(result.clusters), truth });
   rows.push([c.label, String(c.size), String(c.seed), `${c.duplicateRate * 100} %`, m.precision.toFixed(4), m.recall.toFixed(4), m.f1.toFixed(4), seconds.toFixed(1)]);
   console.log(rows[rows.length - 1]!.join('  '));
 }

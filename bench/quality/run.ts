@@ -22,6 +22,7 @@ import { clusterMetrics, dedupe, generatePopulation, link, pairwiseMetrics, Unio
 import type { FieldSpec } from '../../src/index.js';
 import { loadRLdata, loadSplinkFake, type LabelledDataset } from '../datasets/load.js';
 import { fmt, markdownTable, parseArgs, parseCount, parseNameList, usageError, writeBenchmarkSection } from '../lib/report.js';
+import { clusterLabels } from '../lib/labels.js';
 
 const HELP = `Match quality with the default rules and training (no tuning).
 
@@ -210,11 +211,7 @@ async function main(): Promise<void> {
     // on the threshold only.
     const r = await dedupe(d.rows, { schema: d.schema, idField: d.idField, threads: 1, pairFloor: 0 });
     const ms = performance.now() - t0;
-    const ids = new Map<unknown, number>();
-    const predicted = Uint32Array.from(r.clusters.map((c) => {
-      if (!ids.has(c)) ids.set(c, ids.size);
-      return ids.get(c)!;
-    }));
+    const predicted = clusterLabels(r.clusters);
     const pw = pairwiseMetrics({ predictedClusters: predicted, truth: d.truth });
     const cm = clusterMetrics({ predictedClusters: predicted, truth: d.truth });
     const br = blockingRecall(d, r.pairs.left, r.pairs.right, r.pairs.count);
