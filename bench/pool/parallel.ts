@@ -108,7 +108,7 @@ function tile<T extends Uint8Array | Uint32Array | Float64Array>(src: T, n: numb
 
 async function once(threads: number): Promise<Sample> {
   const pool = pools.get(threads)!;
-  const job = createMatchJob(pool.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan);
+  const job = await createMatchJob(pool.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan);
   const levels = plan.specs.map(() => sharedUint8(P));
   const cpu0 = process.cpuUsage();
   let t = performance.now();

@@ -238,8 +238,12 @@ export interface SharedSideDescriptor {
   readonly tokenSets?: ReadonlyArray<readonly [string, TokenSetIndex]>;
 }
 
-/** Flatten the numeric columns `plan` reads onto SharedArrayBuffer and describe the side. */
-export function shareSide(store: RecordStore, plan: ComparisonPlan): SharedSideDescriptor {
+/**
+ * Flatten the numeric columns `plan` reads onto SharedArrayBuffer and describe the side.
+ * `elsewhere`: token-set columns another thread indexes meanwhile (createMatchJob), left out of
+ * the descriptor's `tokenSets` here.
+ */
+export function shareSide(store: RecordStore, plan: ComparisonPlan, elsewhere: ReadonlySet<string> = new Set()): SharedSideDescriptor {
   const int32: Array<readonly [string, Int32Array]> = [];
   const uint8: Array<readonly [string, Uint8Array]> = [];
   for (const c of plan.numericColumns) {
@@ -249,7 +253,7 @@ export function shareSide(store: RecordStore, plan: ComparisonPlan): SharedSideD
   const text = (c: string) => store.textColumn(c);
   const names = plan.namePrefixes.map((p) => [p, buildPersonNameIndex(nameColumnsOf(text, p), store.rowCount, { shared: true })] as const);
   const fixed = plan.fixedTextColumns.map((c) => [c, fixedTextColumn(text(c), store.rowCount, true)] as const);
-  const tokenSets = plan.tokenSetColumns.map((c) => [c, buildTokenSetIndex(text(c), store.rowCount, { shared: true })] as const);
+  const tokenSets = plan.tokenSetColumns.filter((c) => !elsewhere.has(c)).map((c) => [c, buildTokenSetIndex(text(c), store.rowCount, { shared: true })] as const);
   return { store: store.toDescriptor(), int32, uint8, names, fixed, tokenSets };
 }
 

@@ -69,7 +69,7 @@ import { termFrequencyRows } from './term-frequency-rows.js';
 import { defaultBlockingRules, resolveRules } from './default-rules.js';
 import { availableParallelism } from 'node:os';
 import { KhopPool } from '../pool/pool.js';
-import { createMatchJob, releaseMatchJob } from '../pool/match-job.js';
+import { createMatchJob, releaseMatchJob, type MatchJob } from '../pool/match-job.js';
 import { computeLevels, scoreAll, type MatchRunner } from '../pool/parallel-match.js';
 import { PoolTraffic } from '../pool/task-message.js';
 import { sharedFloat64, sharedUint8 } from '../pool/shared-arrays.js';
@@ -540,15 +540,15 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     pool = KhopPool.create({ threads: v.threads });
     ownPool = true;
   }
-  let job: ReturnType<typeof createMatchJob> | undefined;
+  let job: MatchJob | undefined;
   const traffic = new PoolTraffic();
   /** The runner of the pool tasks; `work` (pairs to compare) chooses the pool when none is known yet. */
-  const runnerFor = (work: number): TrackedRunner => {
+  const runnerFor = async (work: number): Promise<TrackedRunner> => {
     if (pool === undefined) {
       pool = KhopPool.create({ threads: work >= DEFAULT_PARALLEL_MIN_PAIRS ? availableParallelism() : 1 });
       ownPool = true;
     }
-    job ??= createMatchJob(pool.nextJobId(), planSchema.fields, groups, prepared.dictionaries, store, plan);
+    job ??= await createMatchJob(pool.nextJobId(), planSchema.fields, groups, prepared.dictionaries, store, plan, pool);
     return { pool, job, traffic };
   };
   try {
@@ -622,7 +622,7 @@ interface Scoring {
   kept: KeptPairs;
   phases: PhaseStat[];
   progress: MatchOptions['onProgress'];
-  runnerFor: (work: number) => TrackedRunner;
+  runnerFor: (work: number) => Promise<TrackedRunner>;
   linkMode: boolean;
   /** Pairs per scoring window (scoreStream). */
   windowPairs: number;
@@ -658,7 +658,7 @@ async function trainAndScore(s: Scoring, blocking: BlockIndexes, options: MatchO
   phases.push({ phase: 'pairs', ms: performance.now() - t, pairs: P, skippedPairs: report.skippedPairs });
   progress?.({ phase: 'pairs', done: P, total: P, unit: 'pairs', final: true });
 
-  const runner = s.runnerFor(P + Math.min(v.uSampleSize, totalPairsOf(prepared, s.linkMode)));
+  const runner = await s.runnerFor(P + Math.min(v.uSampleSize, totalPairsOf(prepared, s.linkMode)));
   const threads = runner.pool.threads;
   // Comparison levels of every candidate pair (written in place by the tasks).
   t = performance.now();
@@ -736,7 +736,7 @@ interface WindowStats {
 async function streamWindows(
   s: Scoring,
   indexes: readonly BlockIndex[],
-  runnerFor: (last: boolean, count: number) => TrackedRunner,
+  runnerFor: (last: boolean, count: number) => Promise<TrackedRunner>,
   onWindow: (w: ComparedWindow, runner: TrackedRunner) => Promise<void>,
 ): Promise<WindowStats> {
   const { plan, progress } = s;
@@ -750,7 +750,7 @@ async function streamWindows(
     const count = window.count;
     if (count === 0) return;
     const t0 = performance.now();
-    runner ??= runnerFor(last, count);
+    runner ??= await runnerFor(last, count);
     st.threads = runner.pool.threads;
     if (levels.length === 0 || levels[0]!.length < window.left.length) {
       levels = plan.specs.map(() => sharedUint8(window.left.length));
@@ -851,7 +851,7 @@ async function trainStream(s: Scoring, blocking: BlockIndexes, options: MatchOpt
     }
   }
   const countMs = performance.now() - t;
-  const runner = s.runnerFor(P + Math.min(v.uSampleSize, totalPairsOf(prepared, s.linkMode)));
+  const runner = await s.runnerFor(P + Math.min(v.uSampleSize, totalPairsOf(prepared, s.linkMode)));
   t = performance.now();
   const posted = runner.traffic.bytes;
   const evidence = sharedFloat64(Math.max(1, P));
@@ -863,7 +863,7 @@ async function trainStream(s: Scoring, blocking: BlockIndexes, options: MatchOpt
     P,
     async (noPrior) => {
       const t1 = performance.now();
-      const st = await streamWindows(s, blocking.indexes, () => runner, async (w) => {
+      const st = await streamWindows(s, blocking.indexes, async () => runner, async (w) => {
         await scoreAll(runner, 'train', noPrior, w.levels, tfRows, w.left, w.count, w.weights);
         evidence.set(w.weights.subarray(0, w.count), w.offset);
       });

@@ -57,6 +57,34 @@ describe('token-set index', () => {
     expect(buildTokenSetIndex(col, 2, { shared: true }).ids.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  it('equals an oracle (ids in first-seen order, each row its distinct ids ascending), on shared memory or not', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 0, maxLength: 40 }), fc.boolean(), (values, utf8) => {
+        const col = utf8 ? new ByteColumn(values) : new StringColumn(values);
+        const ids = new Map<string, number>();
+        const starts = [0];
+        const all: number[] = [];
+        for (const v of values) {
+          const row = new Set<number>();
+          for (const w of (v ?? '').split(' ').filter((t) => t !== '')) {
+            if (!ids.has(w)) ids.set(w, ids.size + 1);
+            row.add(ids.get(w)!);
+          }
+          all.push(...[...row].sort((p, q) => p - q));
+          starts.push(all.length);
+        }
+        for (const shared of [false, true]) {
+          const x = buildTokenSetIndex(col, values.length, { shared });
+          expect([...x.starts]).toEqual(starts);
+          expect([...x.ids]).toEqual(all);
+          expect(x.ids.buffer instanceof SharedArrayBuffer).toBe(shared);
+          expect(x.starts.buffer instanceof SharedArrayBuffer).toBe(shared);
+        }
+      }),
+      { numRuns: 300, seed: 31 },
+    );
+  });
+
   it('rejects a bad row count', () => {
     expect(() => buildTokenSetIndex(new StringColumn(['a']), -1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
 import { bindSide, bindSharedSide, planComparisons, shareSide, type ComparisonPlan } from '../../src/pipeline/comparisons.js';
 import { KhopPool } from '../../src/pool/pool.js';
-import { createMatchJob, releaseMatchJob, type MatchJob } from '../../src/pool/match-job.js';
+import { createMatchJob, POOLED_TOKEN_SET_MIN_ROWS, releaseMatchJob, TOKEN_SET_INDEX_TASK, tokenSetIndexTask, type MatchJob, type TokenSetPool } from '../../src/pool/match-job.js';
 import { computeLevels, posteriorSumBuffer, scoreAll, sumPosteriors } from '../../src/pool/parallel-match.js';
 import { pairRanges, rangeStart } from '../../src/pool/pair-ranges.js';
 import { PoolTraffic } from '../../src/pool/task-message.js';
@@ -46,7 +46,7 @@ afterAll(async () => {
   await pool.close();
 });
 
-function job(p: KhopPool): MatchJob {
+function job(p: KhopPool): Promise<MatchJob> {
   return createMatchJob(p.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan);
 }
 
@@ -64,13 +64,48 @@ describe('shareSide / bindSharedSide', () => {
   });
 });
 
+describe('createMatchJob on a pool', () => {
+  it('builds the token-set index on a worker meanwhile: the same side as the calling thread builds', async () => {
+    const big = await prepareRows([generatePopulation({ size: POOLED_TOKEN_SET_MIN_ROWS, seed: 5 })], schema, { idField: 'recordId' });
+    const bigPlan = planComparisons(schema, big.nameGroups, { dictionaries: big.dictionaries });
+    expect(bigPlan.tokenSetColumns).toEqual(['address.fold']);
+    const tasks: string[] = [];
+    const counting: TokenSetPool = { threads: pool.threads, run: (task, payload) => (tasks.push(task), pool.run(task, payload)) };
+    const pooled = await createMatchJob(pool.nextJobId(), schema.fields, big.nameGroups, big.dictionaries, big.store, bigPlan, counting);
+    expect(tasks).toEqual([TOKEN_SET_INDEX_TASK]);
+    const here = shareSide(big.store, bigPlan);
+    const side = pooled.shared.side;
+    expect(side.tokenSets!.map(([c]) => c)).toEqual(['address.fold']);
+    const [x, y] = [side.tokenSets![0]![1], here.tokenSets![0]![1]];
+    expect(x.ids.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(x.rowCount).toBe(big.store.rowCount);
+    expect(Buffer.from(x.starts.buffer, x.starts.byteOffset, x.starts.byteLength).equals(Buffer.from(y.starts.buffer, y.starts.byteOffset, y.starts.byteLength))).toBe(true);
+    expect(Buffer.from(x.ids.buffer, x.ids.byteOffset, x.ids.byteLength).equals(Buffer.from(y.ids.buffer, y.ids.byteOffset, y.ids.byteLength))).toBe(true);
+    // The rest of the side as the calling thread alone describes it.
+    expect(side.names!.map(([p]) => p)).toEqual(here.names!.map(([p]) => p));
+    expect(Array.from(side.names![0]![1].rows)).toEqual(Array.from(here.names![0]![1].rows));
+    releaseMatchJob(pooled);
+    // A one-thread pool, or a small store: built in the calling thread, no task.
+    tasks.length = 0;
+    const small = await createMatchJob(pool.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan, counting);
+    expect(tasks).toEqual([]);
+    expect(small.shared.side.tokenSets!.map(([c]) => c)).toEqual(['address.fold']);
+    releaseMatchJob(small);
+  });
+
+  it('the task refuses a payload without a store or a column', () => {
+    expect(() => tokenSetIndexTask({ column: 'address.fold' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => tokenSetIndexTask(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
 describe('computeLevels', () => {
   it('equals plan.compute in the calling thread (oracle), for 1 and 2 threads', async () => {
     const side = bindSide(prepared.store);
     const expected = plan.specs.map(() => new Uint8Array(count));
     plan.compute(side, side, left, right, 0, count, expected, 0);
     for (const p of [local, pool]) {
-      const j = job(p);
+      const j = await job(p);
       const traffic = new PoolTraffic();
       const levels = plan.specs.map(() => sharedUint8(count));
       const seen: number[] = [];
@@ -85,7 +120,7 @@ describe('computeLevels', () => {
   });
 
   it('writes nothing outside [0, count)', async () => {
-    const j = job(pool);
+    const j = await job(pool);
     const levels = plan.specs.map(() => {
       const c = sharedUint8(count + 10);
       c.fill(0xee);
@@ -103,7 +138,7 @@ describe('scoreAll and sumPosteriors', () => {
   let model: FellegiSunterModel;
   beforeAll(async () => {
     levels = plan.specs.map(() => sharedUint8(count));
-    await computeLevels({ pool: local, job: job(local) }, 'compare', left, right, count, levels);
+    await computeLevels({ pool: local, job: await job(local) }, 'compare', left, right, count, levels);
     const rng = new Rng(5);
     const table = () =>
       plan.specs.map((s) => {
@@ -132,7 +167,7 @@ describe('scoreAll and sumPosteriors', () => {
     expect(Array.from(expected)).not.toEqual(Array.from(withoutTf)); // the tf adjustments bite
     for (const p of [local, pool]) {
       const out = sharedFloat64(count);
-      await scoreAll({ pool: p, job: job(p) }, 'score', model, levels, tfRows, left, count, out);
+      await scoreAll({ pool: p, job: await job(p) }, 'score', model, levels, tfRows, left, count, out);
       expect(Array.from(out)).toEqual(Array.from(expected));
     }
   });
@@ -152,8 +187,8 @@ describe('scoreAll and sumPosteriors', () => {
     }
     // the textbook 2^w / (1 + 2^w), in input order: equal up to rounding
     for (let i = 0; i < count; i++) plain += 1 / (1 + 2 ** -(evidence[i]! + logit));
-    const a = await sumPosteriors({ pool: local, job: job(local) }, 'train', evidence, count, logit, posteriorSumBuffer(count));
-    const b = await sumPosteriors({ pool, job: job(pool) }, 'train', evidence, count, logit, posteriorSumBuffer(count));
+    const a = await sumPosteriors({ pool: local, job: await job(local) }, 'train', evidence, count, logit, posteriorSumBuffer(count));
+    const b = await sumPosteriors({ pool, job: await job(pool) }, 'train', evidence, count, logit, posteriorSumBuffer(count));
     expect(a).toBe(expected);
     expect(b).toBe(expected);
     expect(a).toBeCloseTo(plain, 9);
