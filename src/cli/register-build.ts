@@ -23,7 +23,7 @@ import { Register, type RegisterBuildOptions } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, columnOption, threadsOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
-import { findHeader } from '../io/header-lookup.js';
+import { caseMatchNotes, findHeader, HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
@@ -126,7 +126,9 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
   const input = await InputFile.openArgument(positionals[0]!, ctx, undefined, inputReadOptions(values));
   try {
     // The header's spelling of the column, in whatever Unicode form the option names it (header-lookup.ts).
-    const earlierIds = earlierIdsOption === undefined ? undefined : (findHeader(input.headers, earlierIdsOption) ?? earlierIdsOption);
+    // Found in other letter case too when one header alone matches so — said in a note, as for --map.
+    const earlierLookup = new HeaderLookup(input.headers, input.label);
+    const earlierIds = earlierIdsOption === undefined ? undefined : (earlierLookup.find(earlierIdsOption) ?? earlierIdsOption);
     const choice = await loadSchema({
       ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
@@ -151,6 +153,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     const both = earlierIds === undefined ? undefined : choice.schema.fields.find((f) => f.column === earlierIds);
     if (both !== undefined) throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is also the column of the field "${both.name}"; a column is either a field or the earlier IDs`);
     for (const line of choice.notes) ctx.info(line);
+    for (const line of caseMatchNotes(earlierLookup, input.label)) ctx.info(line);
     // Register.build refuses a schema without an ID field in the library's words ("needs a
     // nationalId field in its schema"), which says nothing of the flags — a guess that found no ID
     // column (`id` beside `recordId` read from standard input, which is not sampled; the ID column

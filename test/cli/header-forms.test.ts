@@ -92,6 +92,27 @@ describe('column names in other letter case than the header (F53)', () => {
     expect(new Set(verdicts.map((v) => `${v['status']} ${v['name']} ${v['dob']}`))).toEqual(new Set(['VERIFIED exact exact']));
   });
 
+  it('register build: --earlier-ids in other case reads the header\'s column, said in a note (F53; fixed: matched without one)', async () => {
+    people(nfc, 'reg-earlier.csv', true, 30);
+    const map = ['--map', `id=so_cccd,name=${nfc('Họ tên')},dob=${nfc('Ngày sinh')}`, '--id-field', nfc('Mã số')];
+    // One person's earlier ID (an old 9-digit CMND) in the column.
+    const lines = readFileSync(join(t.dir, 'reg-earlier.csv'), 'utf8').split('\n');
+    lines[1] = lines[1]!.replace(/,$/, ',123456789');
+    writeFileSync(join(t.dir, 'reg-earlier.csv'), lines.join('\n'));
+    const exact = await cli(['register', 'build', 'reg-earlier.csv', '-o', 'earlier-exact.khop', ...map, '--earlier-ids', nfc('Số CMND cũ')], t.dir);
+    const r = await cli(['register', 'build', 'reg-earlier.csv', '-o', 'earlier-upper.khop', ...map, '--earlier-ids', upper('Số CMND cũ')], t.dir);
+    expect([exact.code, r.code]).toEqual([0, 0]);
+    expect(r.stderr).toContain(`note: reg-earlier.csv has no column "${upper('Số CMND cũ')}" as written: read from its column "${nfc('Số CMND cũ')}" (the same name in other letter case)`);
+    expect(exact.stderr).not.toContain('letter case');
+    expect(r.stderr).not.toContain('123456789');
+    // The earlier ID was read: a claim with it finds the person.
+    const claim = lines[1]!.split(',');
+    writeFileSync(join(t.dir, 'claim-earlier.csv'), `so_cccd,${nfc('Họ tên')},${nfc('Ngày sinh')}\n123456789,${claim[2]},${claim[3]}\n`);
+    const auth = await cli(['authenticate', '--register', 'earlier-upper.khop', 'claim-earlier.csv', '-o', 'v-earlier.csv', '-q'], t.dir);
+    expect(auth.code).toBe(0);
+    expect(csvObjects(readFileSync(join(t.dir, 'v-earlier.csv'), 'utf8'))[0]!['status']).toBe('VERIFIED');
+  });
+
   it('two columns equal but for case are refused naming both, unless the name is written as one of them (F53)', async () => {
     const rows = ['so_cccd,SO_CCCD,ho_ten,ngay_sinh', ...Array.from({ length: 20 }, (_, i) => `0010900${10000 + i},,${NAMES[i % 6]} ${i},01/01/1990`)];
     writeFileSync(join(t.dir, 'twice.csv'), rows.join('\n') + '\n');
