@@ -261,10 +261,25 @@ export async function writeTextFile(path: string, text: string, staged?: StagedO
 /**
  * Where rejected rows go without --rejected: next to the main output (`<out>.rejected.csv`), or
  * — output on stdout — in the working directory, named after the input (`<input>.rejected.csv`).
+ * An input that is a descriptor or a device has no name of its own (a shell's process
+ * substitution passes /dev/fd/63): standard input's (/dev/stdin, /dev/fd/0) is `stdin`, any
+ * other `input` — not `63.rejected.csv`.
  */
 export function defaultRejectedPath(out: string | undefined, input: string, resolvePath: (p: string) => string): string {
   // An output that is a descriptor or a device (-o /dev/stdout, a link to /proc/self/fd/1, /dev/null):
   // the working directory, as for stdout.
-  const device = out !== undefined && (isDescriptorPath(out) || /^\/(?:dev|proc)(?:\/|$)/.test(resolve(out)));
-  return out !== undefined && !device ? `${out}.rejected.csv` : resolvePath(`${input === STDIN_ARGUMENT ? STDIN_LABEL : basename(input)}.rejected.csv`);
+  const device = out !== undefined && isDeviceName(out);
+  if (out !== undefined && !device) return `${out}.rejected.csv`;
+  const name = input === STDIN_ARGUMENT || STDIN_PATH.test(input) ? STDIN_LABEL : isDeviceName(input) ? DEVICE_INPUT_LABEL : basename(input);
+  return resolvePath(`${name}.rejected.csv`);
 }
+
+/** A descriptor or a device: /dev/…, /proc/… (as resolved), or what isDescriptorPath knows. */
+function isDeviceName(path: string): boolean {
+  return isDescriptorPath(path) || /^\/(?:dev|proc)(?:\/|$)/.test(resolve(path));
+}
+
+/** Standard input named as a path. */
+const STDIN_PATH = /^\/(?:dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/;
+/** The name of a default output after an input that is another descriptor or device. */
+const DEVICE_INPUT_LABEL = 'input';

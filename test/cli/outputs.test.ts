@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir, writePeopleCsv } from './cli-helpers.js';
+import { defaultRejectedPath } from '../../src/cli/outputs.js';
 
 const t = tempDir();
 afterAll(() => t.remove());
@@ -71,5 +72,22 @@ describe.skipIf(!existsSync(FULL))('a run failing on its last output leaves the 
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/cannot write the rejected-rows file \/dev\/full/);
     expectPrevious(dir, ['reg.khop']);
+  });
+});
+
+describe('defaultRejectedPath', () => {
+  const here = (p: string) => `/work/dir/${p}`;
+  it('next to the output; with the output on standard output or a device, after the input in the working directory', () => {
+    expect(defaultRejectedPath('/out/c.csv', 'dan_cu.csv', here)).toBe('/out/c.csv.rejected.csv');
+    expect(defaultRejectedPath(undefined, 'data/dan_cu.csv', here)).toBe('/work/dir/dan_cu.csv.rejected.csv');
+    expect(defaultRejectedPath('/dev/stdout', 'dan_cu.csv', here)).toBe('/work/dir/dan_cu.csv.rejected.csv');
+    expect(defaultRejectedPath(undefined, '-', here)).toBe('/work/dir/stdin.rejected.csv');
+  });
+
+  it('an input that is a descriptor or device is named stdin or input, never after its number (fixed: 63.rejected.csv for <(…))', () => {
+    for (const p of ['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']) expect(defaultRejectedPath(undefined, p, here)).toBe('/work/dir/stdin.rejected.csv');
+    for (const p of ['/dev/fd/63', '/proc/self/fd/11', '/dev/tty']) expect(defaultRejectedPath(undefined, p, here)).toBe('/work/dir/input.rejected.csv');
+    // A named pipe in a directory keeps its own name.
+    expect(defaultRejectedPath(undefined, 'mypipe', here)).toBe('/work/dir/mypipe.rejected.csv');
   });
 });
