@@ -50,7 +50,8 @@ export function buildTokenSetIndex(column: TextColumnReader, rowCount: number, o
   }
   // First pass: an upper bound of the ids (tokens, a row's repeats included), so `ids` is
   // allocated once, where it will live (shared memory when asked) — growing it by doubling and
-  // copying it onto shared memory at the end took a quarter of the build (1M addresses).
+  // copying it onto shared memory at the end took two fifths of the build (1M addresses: 1.16 →
+  // 0.68 s, same process, alternating).
   let bound = 0;
   for (let r = 0; r < rowCount; r++) if (!column.isNull(r)) bound += countTokens(column.units(r), column.start(r), column.end(r));
   const shared = options.shared === true;

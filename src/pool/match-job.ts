@@ -31,6 +31,7 @@ import { bindSharedSide, planComparisons, shareSide, type BoundSide, type Compar
 import type { TaskContext } from './task-context.js';
 import { packValue, unpackValue } from './task-message.js';
 import { sharedInt32 } from './shared-arrays.js';
+import { phaseError } from './phase-runner.js';
 import { RecordStore, type RecordStoreDescriptor } from '../block/record-store.js';
 import { buildTokenSetIndex, type TokenSetIndex } from '../compare/token-set-index.js';
 
@@ -119,7 +120,11 @@ export async function createMatchJob(
   const pooled = pool !== undefined && pool.threads > 1 && store.rowCount >= POOLED_TOKEN_SET_MIN_ROWS ? plan.tokenSetColumns : [];
   const descriptor = pooled.length > 0 ? store.toDescriptor() : null;
   const building = Promise.all(
-    pooled.map(async (column) => [column, await pool!.run<TokenSetIndex>(TOKEN_SET_INDEX_TASK, { store: descriptor!, column } satisfies TokenSetIndexPayload)] as const),
+    pooled.map(async (column) => {
+      // A worker's failure named after the phase that needs the index, as a comparison task's is.
+      const index = await pool!.run<TokenSetIndex>(TOKEN_SET_INDEX_TASK, { store: descriptor!, column } satisfies TokenSetIndexPayload).catch((e: unknown) => Promise.reject(phaseError('compare', e)));
+      return [column, index] as const;
+    }),
   );
   let side: SharedSideDescriptor;
   try {

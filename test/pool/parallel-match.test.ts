@@ -13,6 +13,7 @@ import { sampleRandomPairs } from '../../src/score/random-pairs.js';
 import { defineSchema, type Schema } from '../../src/schema.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { Rng } from '../../src/util/rng.js';
+import { KhopError } from '../../src/errors.js';
 
 const schema: Schema = defineSchema({
   id: { kind: 'nationalId' },
@@ -87,10 +88,26 @@ describe('createMatchJob on a pool', () => {
     releaseMatchJob(pooled);
     // A one-thread pool, or a small store: built in the calling thread, no task.
     tasks.length = 0;
+    const oneThread: TokenSetPool = { threads: 1, run: counting.run };
+    const local = await createMatchJob(pool.nextJobId(), schema.fields, big.nameGroups, big.dictionaries, big.store, bigPlan, oneThread);
+    expect(tasks).toEqual([]);
+    expect(Array.from(local.shared.side.tokenSets![0]![1].ids)).toEqual(Array.from(y.ids));
+    releaseMatchJob(local);
+    tasks.length = 0;
     const small = await createMatchJob(pool.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan, counting);
     expect(tasks).toEqual([]);
     expect(small.shared.side.tokenSets!.map(([c]) => c)).toEqual(['address.fold']);
     releaseMatchJob(small);
+  });
+
+  it('a worker that fails building the index rejects the job, named after the compare phase', async () => {
+    const big = await prepareRows([generatePopulation({ size: POOLED_TOKEN_SET_MIN_ROWS, seed: 6 })], schema, { idField: 'recordId' });
+    const bigPlan = planComparisons(schema, big.nameGroups, { dictionaries: big.dictionaries });
+    const failing: TokenSetPool = { threads: 2, run: () => Promise.reject(new KhopError('WORKER_FAILED', 'task match.tokenSetIndex failed')) };
+    await expect(createMatchJob(pool.nextJobId(), schema.fields, big.nameGroups, big.dictionaries, big.store, bigPlan, failing)).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+      message: expect.stringMatching(/^compare phase: /),
+    });
   });
 
   it('the task refuses a payload without a store or a column', () => {
