@@ -23,7 +23,7 @@ import { Register, type RegisterBuildOptions } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, SCHEMA_OPTIONS, SCHEMA_OPTIONS_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, idSecretOption, requiredOption, stringOption, columnOption, threadsOption, optionalPath } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
-import { caseMatchNotes, findHeader, HeaderLookup } from '../io/header-lookup.js';
+import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { writeRejectedRows, rejectedLine, type RejectedEntry, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import { readerReasonOf } from '../io/record-source-rows.js';
@@ -128,7 +128,8 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
     // The header's spelling of the column, in whatever Unicode form the option names it (header-lookup.ts).
     // Found in other letter case too when one header alone matches so — said in a note, as for --map.
     const earlierLookup = new HeaderLookup(input.headers, input.label);
-    const earlierIds = earlierIdsOption === undefined ? undefined : (earlierLookup.find(earlierIdsOption) ?? earlierIdsOption);
+    const earlierHeader = earlierIdsOption === undefined ? undefined : earlierLookup.find(earlierIdsOption);
+    const earlierIds = earlierHeader ?? earlierIdsOption;
     const choice = await loadSchema({
       ...input.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath: optionalPath(values, 'schema', ctx),
@@ -147,7 +148,7 @@ async function runRegisterBuild(values: OptionValues, positionals: readonly stri
       // ids are stored as written — the snapshot held every ID in clear.
       ...(idSecret === undefined ? {} : { noGuessedId: 'a keyed register stores record ids in clear, so none is guessed: name the column with --id-field if it holds no ID numbers' }),
     });
-    if (earlierIds !== undefined && input.completeHeader && findHeader(input.headers, earlierIds) === undefined) {
+    if (earlierIds !== undefined && input.completeHeader && earlierHeader === undefined) {
       throw new KhopError('INVALID_ARGUMENT', `--earlier-ids: column "${earlierIds}" is not in the header of ${input.label}`);
     }
     const both = earlierIds === undefined ? undefined : choice.schema.fields.find((f) => f.column === earlierIds);
