@@ -18,30 +18,16 @@
  * them), so every position, line and reason is the one-thread read's. The parser must find the
  * rows the cutter counted; if not, the task fails INTERNAL rather than shift rows.
  */
-import { KhopError } from '../errors.js';
-import { CsvParser, type CsvSink } from '../io/csv-parser.js';
-import { csvRejectReason, isRepeatedHeader } from '../io/csv-reader.js';
+import { parseCsvPiece, type CsvPieceFormat } from '../io/csv-pieces.js';
 import { unreadableReason } from '../io/record-source-rows.js';
-import type { RejectCode } from '../io/record-types.js';
 import type { RegisterRejectedRow } from '../register/row-ingest.js';
+import { KhopError } from '../errors.js';
 import { mergeByIndex } from '../util/merge-by-index.js';
 import { ingestChunk, ingestState, type IngestChunkResult, type IngestJob, type IngestState } from './ingest-tasks.js';
 
 export const CSV_INGEST_TASK = 'register.ingestCsv';
 
-/** The file's format, as its source read the header. */
-export interface CsvPieceFormat {
-  /** Delimiter character code. */
-  readonly delimiter: number;
-  /** Column names (the header's, or the reader's `header` option). */
-  readonly names: readonly string[];
-  /** The header as written, before renameBadColumns (what a repeated header line holds: isRepeatedHeader). */
-  readonly headerAsWritten: readonly string[];
-  readonly maxFieldLength: number;
-  readonly maxColumns: number;
-  /** Keep the raw text of a row that cannot be read (the source's `keepRaw`). */
-  readonly keepRaw: boolean;
-}
+export type { CsvPieceFormat };
 
 /** Payload of the 'register.ingestCsv' task. */
 export interface CsvIngestPayload {
@@ -64,80 +50,26 @@ export interface CsvIngestPayload {
 /** ingestChunk's result, and how many of its rejections are rows the parser could not read. */
 export type CsvIngestResult = IngestChunkResult & { readonly unreadable: number };
 
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
-/** Parsed records as flat values in the job's column order, and the rejected ones. */
-class PieceSink implements CsvSink {
-  readonly values: unknown[] = [];
-  readonly skip: number[] = [];
-  readonly unreadable: RegisterRejectedRow[] = [];
-  /** Per record of the piece, its first line in the file. */
-  readonly lines: number[] = [];
-  count = 0;
-  /** The piece's parser (its line when a row is rejected). */
-  parser: CsvParser | null = null;
-  private readonly columnOf: Int32Array;
-
-  constructor(
-    private readonly p: CsvIngestPayload,
-    columns: readonly string[],
-  ) {
-    const names = p.csv.names;
-    this.columnOf = Int32Array.from(columns, (c) => names.indexOf(c));
-  }
-
-  record(fields: readonly string[], fieldCount: number, line: number): void {
-    if (isRepeatedHeader(this.p.csv.headerAsWritten, fields, fieldCount)) {
-      this.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
-      return;
-    }
-    const col = this.columnOf;
-    for (let k = 0; k < col.length; k++) this.values.push(col[k]! >= 0 ? fields[col[k]!] : undefined);
-    this.lines.push(this.p.line + line - 1);
-    this.count++;
-  }
-
-  rejected(code: RejectCode, column: number, fieldCount: number, line: number, raw: string | undefined, rawTruncated: boolean): void {
-    const i = this.count++;
-    this.lines.push(this.p.line + line - 1);
-    for (let k = 0; k < this.columnOf.length; k++) this.values.push(undefined);
-    this.skip.push(i);
-    const csv = this.p.csv;
-    const index = this.p.start + i;
-    this.unreadable.push({
-      index,
-      code,
-      reason: unreadableReason(
-        index + 1,
-        this.p.line + line - 1,
-        csvRejectReason(code, column, fieldCount, csv.names, csv, 'utf-8', this.p.line + this.parser!.lastLine - 1),
-      ),
-      line: this.p.line + line - 1,
-      ...(raw !== undefined ? { raw } : {}),
-      ...(rawTruncated ? { rawTruncated: true } : {}),
-    });
-  }
-
-  blankLine(): void {}
-}
-
 /** Parse and ingest one piece (see the file header). */
 export function csvIngestChunk(state: IngestState, p: CsvIngestPayload): CsvIngestResult {
-  const sink = new PieceSink(p, state.job.columns);
-  const parser = new CsvParser(sink, { delimiter: p.csv.delimiter, maxFieldLength: p.csv.maxFieldLength, maxColumns: p.csv.maxColumns, keepRaw: p.csv.keepRaw });
-  parser.setExpectedColumns(p.csv.names.length);
-  sink.parser = parser;
-  // A shared buffer cannot be decoded in place: copy the piece (one memcpy).
-  parser.push(decoder.decode(p.bytes.buffer instanceof SharedArrayBuffer ? p.bytes.slice() : p.bytes));
-  if (p.last) parser.finish();
-  if (sink.count !== p.rows) {
-    throw new KhopError('INTERNAL', `register.ingestCsv: piece ${p.part} holds ${sink.count} records where its cut counted ${p.rows}`);
-  }
-  const r = ingestChunk(state, { job: p.job, start: p.start, count: sink.count, values: sink.values, skip: sink.skip, part: p.part });
+  const parsed = parseCsvPiece(p.csv, p, state.job.columns, 'register.ingestCsv');
+  const skip = parsed.unreadable.map((u) => u.i);
+  const r = ingestChunk(state, { job: p.job, start: p.start, count: parsed.count, values: parsed.values, skip, part: p.part });
   // The register's rejections with their rows' lines.
-  const rejected = r.rejected.map((x) => (x.line === undefined ? { ...x, line: sink.lines[x.index - p.start]! } : x));
-  if (sink.unreadable.length === 0) return { ...r, rejected, unreadable: 0 };
-  return { ...r, rejected: mergeByIndex(rejected, sink.unreadable), unreadable: sink.unreadable.length };
+  const rejected = r.rejected.map((x) => (x.line === undefined ? { ...x, line: parsed.lines[x.index - p.start]! } : x));
+  if (parsed.unreadable.length === 0) return { ...r, rejected, unreadable: 0 };
+  const unreadable: RegisterRejectedRow[] = parsed.unreadable.map((u) => {
+    const index = p.start + u.i;
+    return {
+      index,
+      code: u.code,
+      reason: unreadableReason(index + 1, u.line, u.reason),
+      line: u.line,
+      ...(u.raw !== undefined ? { raw: u.raw } : {}),
+      ...(u.rawTruncated === true ? { rawTruncated: true } : {}),
+    };
+  });
+  return { ...r, rejected: mergeByIndex(rejected, unreadable), unreadable: unreadable.length };
 }
 
 /** Worker side: parse and ingest one piece with the job's layout (built once per thread). */

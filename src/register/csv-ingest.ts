@@ -31,16 +31,13 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
-import { CsvBoundaryScanner } from '../io/csv-boundaries.js';
+import { CsvPieceCutter, pieceFormatOf, restOfFile, type RowReadCounts } from '../io/csv-pieces.js';
 import type { CsvFile } from '../io/csv-reader.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { phaseError } from '../pool/phase-runner.js';
-import { CSV_INGEST_TASK, csvIngestChunk, type CsvIngestPayload, type CsvIngestResult, type CsvPieceFormat } from '../pool/csv-ingest-task.js';
+import { CSV_INGEST_TASK, csvIngestChunk, type CsvIngestPayload, type CsvIngestResult } from '../pool/csv-ingest-task.js';
 import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
-import { CsvParser, type CsvSink } from '../io/csv-parser.js';
-import { csvRejectReason, csvRowValues, isRepeatedHeader } from '../io/csv-reader.js';
-import { UnreadableRow } from '../io/record-source-rows.js';
 import { RowLines } from '../io/row-lines.js';
 import type { PoolLike } from './parallel-authenticate.js';
 
@@ -51,87 +48,12 @@ export const DEFAULT_CSV_PIECE_BYTES = 2 << 20;
 /**
  * A piece never grows past this many bytes: a file with no cut for longer (lines ending in a
  * lone CR, a quote left open) has its rest parsed on the calling thread as it streams
- * ({@link restOfFile}) — a piece is decoded to ONE string, and V8's strings stop at ~512M units.
+ * (restOfFile) — a piece is decoded to ONE string, and V8's strings stop at ~512M units.
  */
 export const DEFAULT_CSV_MAX_PIECE_BYTES = 64 << 20;
-/** Bytes the scan reads at a time. */
-const SCAN_BLOCK_BYTES = 1 << 20;
-const LF = 0x0a;
 
 interface Piece {
   readonly payload: CsvIngestPayload;
-}
-
-async function readFully(fh: FileHandle, into: Uint8Array, position: number): Promise<number> {
-  let done = 0;
-  while (done < into.length) {
-    const { bytesRead } = await fh.read(into, done, into.length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done;
-}
-
-function changed(path: string): KhopError {
-  return new KhopError('IO_ERROR', `Register.build: the file changed while it was read: ${path}`);
-}
-
-/**
- * The rows of the file from byte `from` (a cut: a record starts there), parsed on this thread
- * as the file streams — each accepted row's values, an UnreadableRow for each rejected one, as
- * a one-thread read of the file gives them (row numbers from `firstRow` + 1, lines from
- * `firstLine`). `counts` gets the rows, the unreadable ones, the blank lines and the bytes read.
- */
-async function* restOfFile(
-  fh: FileHandle,
-  file: CsvFile,
-  from: number,
-  firstRow: number,
-  firstLine: number,
-  counts: { rows: number; unreadable: number; blank: number; bytes: number },
-  lines: RowLines,
-): AsyncGenerator<unknown, void, undefined> {
-  const names = file.names;
-  const out: unknown[] = [];
-  let parser: CsvParser | null = null;
-  const sink: CsvSink = {
-    record(fields, fieldCount, line) {
-      if (isRepeatedHeader(file.headerAsWritten, fields, fieldCount)) {
-        sink.rejected('REPEATED_HEADER', 0, fieldCount, line, undefined, false);
-        return;
-      }
-      out.push(csvRowValues(names, fields, fieldCount));
-      lines.push(firstLine + line - 1);
-      counts.rows++;
-    },
-    rejected(code, column, fieldCount, line, raw, rawTruncated) {
-      counts.rows++;
-      counts.unreadable++;
-      const reason = csvRejectReason(code, column, fieldCount, names, file, 'utf-8', firstLine + parser!.lastLine - 1);
-      lines.push(firstLine + line - 1);
-      out.push(new UnreadableRow({ kind: 'rejected', rowNumber: firstRow + counts.rows, line: firstLine + line - 1, code, reason, ...(raw !== undefined ? { raw, rawTruncated } : {}) }));
-    },
-    blankLine() {
-      counts.blank++;
-    },
-  };
-  parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw });
-  parser.setExpectedColumns(names.length);
-  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-  const block = new Uint8Array(SCAN_BLOCK_BYTES);
-  for (let at = from; ; ) {
-    const n = await readFully(fh, block, at);
-    if (n === 0) break;
-    at += n;
-    counts.bytes = at;
-    parser.push(decoder.decode(block.subarray(0, n), { stream: true }));
-    for (const row of out) yield row;
-    out.length = 0;
-  }
-  const tail = decoder.decode();
-  if (tail !== '') parser.push(tail);
-  parser.finish();
-  for (const row of out) yield row;
 }
 
 /**
@@ -158,44 +80,13 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
     throw new KhopError('IO_ERROR', `Register.build: cannot read ${file.path}`, { cause: e });
   }
   const { job, ahead } = ingestJobOf(o);
-  const format: CsvPieceFormat = { delimiter: file.delimiter, names: file.names, headerAsWritten: file.headerAsWritten, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw };
+  const format = pieceFormatOf(file);
   let pool: PoolLike | undefined = t.pool;
   const ownPool = pool === undefined;
   let chunks: OrderedChunks<Piece, CsvIngestResult> | null = null;
   let unreadable = 0;
   try {
-    const scanner = new CsvBoundaryScanner(file.delimiter);
-    const block = Buffer.allocUnsafe(SCAN_BLOCK_BYTES); // Buffer: its indexOf is a native byte search (the scan leans on it)
-    let pos = file.bomLength;
-    let line = 1;
-    let blank = 0;
-    // The header: the first record (blank lines before it skipped), and the LF of its CRLF —
-    // after Excel's `sep=X` line when the file starts with one (a record too, no data).
-    const before = (file.sepLine ? 1 : 0) + (file.headerInFile ? 1 : 0);
-    for (let k = 0; k < before; k++) {
-      for (;;) {
-        const n = await readFully(fh, block, pos);
-        if (n === 0) throw changed(file.path);
-        const r = scanner.scan(block, 0, n, 0, true);
-        if (r < 0) {
-          pos += n;
-          continue;
-        }
-        pos += r;
-        if (scanner.afterCR) {
-          const one = new Uint8Array(1);
-          if ((await readFully(fh, one, pos)) === 1 && one[0] === LF) pos += scanner.scan(one, 0, 1, 0) === 1 ? 1 : 0;
-        }
-        break;
-      }
-    }
-    if (before > 0) {
-      const h = scanner.take();
-      if (h.rows !== before) throw changed(file.path);
-      line += h.lines;
-      blank += h.blank;
-    }
-
+    const cutter = new CsvPieceCutter(fh, file, pieceBytes, maxPieceBytes, 'Register.build');
     const p = (pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike);
     chunks = new OrderedChunks<Piece, CsvIngestResult>(
       {
@@ -209,55 +100,30 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
       p.threads,
       { callingThreadShare: share, callingThreadChunks: INGEST_CALLING_THREAD_CHUNKS },
     );
-    let start = 0;
-    let pieceStart = pos;
-    let part = 0;
-    const cut = async (end: number, last: boolean): Promise<void> => {
-      const c = scanner.take();
-      blank += c.blank;
-      if (end === pieceStart && c.rows === 0) return;
-      const bytes = new Uint8Array(new SharedArrayBuffer(end - pieceStart));
-      if ((await readFully(fh, bytes, pieceStart)) !== bytes.length) throw changed(file.path);
-      const payload: CsvIngestPayload = { job, csv: format, start, line, rows: c.rows, last, bytes, part: part++ };
-      start += c.rows;
-      line += c.lines;
-      pieceStart = end;
-      await chunks!.push({ payload });
-    };
-    let at = pos;
-    let streamed = false;
-    for (;;) {
-      const n = await readFully(fh, block, at);
-      if (n === 0) break;
-      let from = 0;
-      for (;;) {
-        const r = scanner.scan(block, from, n, pieceStart + pieceBytes - at);
-        if (r < 0) break;
-        await cut(at + r, false);
-        from = r;
+    let rows = 0;
+    let blank = 0;
+    let bytes = 0;
+    for await (const c of cutter.pieces()) {
+      if (c.kind === 'piece') {
+        rows += c.rows;
+        await chunks.push({ payload: { job, csv: format, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part } });
+        continue;
       }
-      at += n;
-      if (at - pieceStart > maxPieceBytes) {
-        // No cut for too long (lines ending in a lone CR, a quote left open): the rest is
-        // parsed here as it streams and its rows ingested on the pool row by row.
-        await chunks.drain();
-        const rest = { rows: 0, unreadable: 0, blank: 0, bytes: pieceStart };
-        sink.lines = new RowLines(start);
-        await ingestRows(restOfFile(fh, file, pieceStart, start, line, rest, sink.lines), sink, { ...o, tuning: { ...t, pool: p, minRows: 0 } });
-        start += rest.rows;
-        unreadable += rest.unreadable;
-        blank += rest.blank;
-        at = rest.bytes;
-        streamed = true;
-        break;
-      }
-    }
-    if (!streamed) {
-      scanner.finish();
-      await cut(at, true);
+      // No cut for too long (lines ending in a lone CR, a quote left open): the rest is parsed
+      // here as it streams and its rows ingested on the pool row by row.
       await chunks.drain();
+      const rest: RowReadCounts = { rows: 0, unreadable: 0, blank: 0, bytes: c.from };
+      const lines = (sink.lines = new RowLines(c.start));
+      await ingestRows(restOfFile(fh, format, c.from, c.start, c.line, rest, (l) => lines.push(l)), sink, { ...o, tuning: { ...t, pool: p, minRows: 0 } });
+      rows += rest.rows;
+      unreadable += rest.unreadable;
+      blank += rest.blank;
+      bytes = rest.bytes;
     }
-    file.account({ accepted: start - unreadable, rejected: unreadable, blankLines: blank, bytesRead: at });
+    await chunks.drain();
+    blank += cutter.blank;
+    bytes = Math.max(bytes, cutter.bytesRead);
+    file.account({ accepted: rows - unreadable, rejected: unreadable, blankLines: blank, bytesRead: bytes });
   } catch (e) {
     chunks?.abandon();
     throw e;
