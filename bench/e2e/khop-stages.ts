@@ -81,18 +81,16 @@ export async function runKhopStage(stage: string, ctx: StageContext): Promise<St
       };
     }
     case 'khop-dedupe': {
-      // Rows stream from the file into dedupe, as DuckDB reads its CSV: only the truth labels
-      // are kept here (holding every row object would add ~0.5 KB a record to khop's peak).
-      const truth: number[] = [];
-      async function* people(): AsyncGenerator<Record<string, unknown>> {
-        for await (const r of rowsOf(ctx.peopleCsv)) {
-          truth.push(Number(r.personId));
-          yield r;
-        }
-      }
+      // The file goes to dedupe as the reader opened it, as DuckDB reads its CSV: with threads,
+      // dedupe parses it in pieces on the pool (prepare.ts, readCsvPieces). The truth labels are
+      // read afterwards, untimed: they are not part of the job (a generator collecting them
+      // on the way would hide the file from the piece reader).
       const t0 = performance.now();
-      const r = await dedupe(people(), { schema: PEOPLE_SCHEMA, idField: 'recordId', threads: ctx.threads });
+      const r = await dedupe(await openRecords(ctx.peopleCsv), { schema: PEOPLE_SCHEMA, idField: 'recordId', threads: ctx.threads });
       const ms = performance.now() - t0;
+      const truth: number[] = [];
+      for await (const row of rowsOf(ctx.peopleCsv)) truth.push(Number(row.personId));
+      if (truth.length !== r.clusters.length) throw new Error(`khop-dedupe: ${r.clusters.length} clusters for ${truth.length} rows`);
       const predicted = clusterLabels(r.clusters);
       const m = pairwiseMetrics({ predictedClusters: predicted, truth: Int32Array.from(truth) });
       return {

@@ -19,6 +19,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
+import { TAKE_CSV_FILE, takeCsvFile, type CsvFileRows, type TakenCsvFile } from '../io/csv-reader.js';
 import { inputPathKind } from '../io/byte-source.js';
 import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
 import type { ProgressReporter } from '../io/progress.js';
@@ -261,10 +262,39 @@ export class InputFile {
   }
 
   /**
-   * The accepted rows, streamed once, recording each one's row number (and id value).
+   * The accepted rows, streamed once, recording each one's row number (and id value). A CSV file
+   * can instead be handed over whole to a pipeline that reads it in pieces (TAKE_CSV_FILE:
+   * src/pipeline/prepare.ts) — which tells this input each row's number, line and id, and the
+   * rows the reader rejected, as iterating would record them.
    * @param idField column whose values to keep for the output files
    */
-  async *rows(idField?: string): AsyncGenerator<RecordValues, void, undefined> {
+  rows(idField?: string): AsyncIterable<RecordValues> & CsvFileRows {
+    return {
+      [Symbol.asyncIterator]: () => this.namedRead(idField),
+      [TAKE_CSV_FILE]: (minBytes: number): TakenCsvFile | null => {
+        const file = takeCsvFile(this.source, minBytes, true);
+        if (file === null) return null;
+        const ids: string[] | null = idField === undefined ? null : (this.ids = []);
+        const { rowNumbers, lines, rejected } = this;
+        return {
+          file,
+          observer: {
+            idColumn: idField ?? null,
+            row(rowNumber, line, id) {
+              rowNumbers.push(rowNumber);
+              lines.push(line);
+              ids?.push(id ?? '');
+            },
+            rejected(item) {
+              rejected.push(item);
+            },
+          },
+        };
+      },
+    };
+  }
+
+  private async *namedRead(idField: string | undefined): AsyncGenerator<RecordValues, void, undefined> {
     if (this.side === undefined) {
       yield* this.read(idField);
       return;

@@ -26,6 +26,7 @@
 import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { KhopError } from '../errors.js';
 import type { RecordValues } from '../io/record-types.js';
+import { TAKE_CSV_FILE, type CsvFileRows } from '../io/csv-reader.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
 import { looksLikeNationalIds, noColumnsError } from './schema-loading.js';
 import type { Schema } from '../schema.js';
@@ -236,20 +237,30 @@ async function rightIdField(req: RightColumnsRequest, have: HeaderLookup, column
  * schema columns (and the record id under the left's id column) read from the right file's
  * columns. Rows pass through unchanged when nothing is renamed.
  */
-export async function* renameRows(rows: AsyncIterable<RecordValues>, map: RightColumns, leftIdField: string | undefined): AsyncGenerator<RecordValues, void, undefined> {
-  if (!map.renamed) {
-    yield* rows;
-    return;
-  }
+export function renameRows(rows: AsyncIterable<RecordValues> & Partial<CsvFileRows>, map: RightColumns, leftIdField: string | undefined): AsyncIterable<RecordValues> & Partial<CsvFileRows> {
+  if (!map.renamed) return rows;
   const pairs = [...map.columns];
   // A record-id column that is not a field's (when it is, the field's pair fills it).
   if (leftIdField !== undefined && map.idField !== undefined && !map.columns.has(leftIdField)) pairs.push([leftIdField, map.idField]);
-  for await (const values of rows) {
-    // No prototype: a column named __proto__ is an ordinary property, as the readers make it.
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const [to, fromColumn] of pairs) if (Object.hasOwn(values, fromColumn)) out[to] = values[fromColumn];
-    yield out as RecordValues;
+  const renamed: AsyncIterable<RecordValues> & Partial<CsvFileRows> = {
+    async *[Symbol.asyncIterator]() {
+      for await (const values of rows) {
+        // No prototype: a column named __proto__ is an ordinary property, as the readers make it.
+        const out = Object.create(null) as Record<string, unknown>;
+        for (const [to, fromColumn] of pairs) if (Object.hasOwn(values, fromColumn)) out[to] = values[fromColumn];
+        yield out as RecordValues;
+      }
+    },
+  };
+  // A CSV file handed over to a pipeline that reads it in pieces: read under the same names.
+  const take = rows[TAKE_CSV_FILE];
+  if (take !== undefined) {
+    renamed[TAKE_CSV_FILE] = (minBytes: number) => {
+      const taken = take.call(rows, minBytes);
+      return taken === null ? null : { ...taken, columns: new Map(pairs) };
+    };
   }
+  return renamed;
 }
 
 /**

@@ -23,6 +23,12 @@ import { csvRejectReason, csvRowValues, isRepeatedHeader, type CsvFile } from '.
 import type { RejectCode } from './record-types.js';
 import { UnreadableRow } from './record-source-rows.js';
 
+/**
+ * A piece never grows past this many bytes: a file with no cut for longer (lines ending in a
+ * lone CR, a quote left open) has its rest read row by row as it streams (restOfFile) — a piece
+ * is decoded to ONE string, and V8's strings stop at ~512M units.
+ */
+export const DEFAULT_CSV_MAX_PIECE_BYTES = 64 << 20;
 /** Bytes the scan reads at a time. */
 const SCAN_BLOCK_BYTES = 1 << 20;
 const LF = 0x0a;
@@ -59,6 +65,8 @@ export interface CsvPiece {
   readonly last: boolean;
   /** The piece's bytes, on shared memory. */
   readonly bytes: Uint8Array;
+  /** Byte offset of the piece's end in the file. */
+  readonly end: number;
   /** Index of the piece in the file (diagnostics). */
   readonly part: number;
 }
@@ -148,7 +156,7 @@ export class CsvPieceCutter {
       if (end === pieceStart && c.rows === 0) return null;
       const bytes = new Uint8Array(new SharedArrayBuffer(end - pieceStart));
       if ((await readFully(fh, bytes, pieceStart)) !== bytes.length) throw this.changed();
-      const piece: CsvPiece = { kind: 'piece', start, line, rows: c.rows, last, bytes, part: part++ };
+      const piece: CsvPiece = { kind: 'piece', start, line, rows: c.rows, last, bytes, end, part: part++ };
       start += c.rows;
       line += c.lines;
       pieceStart = end;
@@ -193,6 +201,8 @@ export interface RowReadCounts {
 class RowsSink implements CsvSink {
   readonly out: unknown[] = [];
   parser: CsvParser | null = null;
+  /** Records so far (the row number of the last is firstRow + n). */
+  private n = 0;
 
   constructor(
     private readonly file: CsvPieceFormat,
@@ -210,16 +220,18 @@ class RowsSink implements CsvSink {
     this.out.push(csvRowValues(this.file.names, fields, fieldCount));
     this.lineOf?.(this.firstLine + line - 1);
     this.counts.rows++;
+    this.n++;
   }
 
   rejected(code: RejectCode, column: number, fieldCount: number, line: number, raw: string | undefined, rawTruncated: boolean): void {
     const c = this.counts;
     c.rows++;
     c.unreadable++;
+    this.n++;
     const f = this.file;
     const reason = csvRejectReason(code, column, fieldCount, f.names, f, 'utf-8', this.firstLine + this.parser!.lastLine - 1);
     this.lineOf?.(this.firstLine + line - 1);
-    this.out.push(new UnreadableRow({ kind: 'rejected', rowNumber: this.firstRow + c.rows, line: this.firstLine + line - 1, code, reason, ...(raw !== undefined ? { raw, rawTruncated } : {}) }));
+    this.out.push(new UnreadableRow({ kind: 'rejected', rowNumber: this.firstRow + this.n, line: this.firstLine + line - 1, code, reason, ...(raw !== undefined ? { raw, rawTruncated } : {}) }));
   }
 
   blankLine(): void {
@@ -283,11 +295,17 @@ function checkCount(piece: Pick<CsvPiece, 'part' | 'rows'>, count: number, who: 
 
 /**
  * The rows of one piece as a one-thread read gives them (row values, UnreadableRow), on this
- * thread. `counts` gets the rows, the unreadable ones and the blank lines.
+ * thread. `counts` gets the rows, the unreadable ones and the blank lines; `lineOf` each row's line.
  */
-export function pieceRows(file: CsvPieceFormat, piece: Pick<CsvPiece, 'start' | 'line' | 'rows' | 'last' | 'bytes' | 'part'>, counts: RowReadCounts, who: string): unknown[] {
+export function pieceRows(
+  file: CsvPieceFormat,
+  piece: Pick<CsvPiece, 'start' | 'line' | 'rows' | 'last' | 'bytes' | 'part'>,
+  counts: RowReadCounts,
+  who: string,
+  lineOf?: (line: number) => void,
+): unknown[] {
   const before = counts.rows;
-  const sink = new RowsSink(file, piece.start, piece.line, counts, undefined);
+  const sink = new RowsSink(file, piece.start, piece.line, counts, lineOf);
   const parser = rowsParser(file, sink);
   parser.push(pieceText(piece.bytes));
   if (piece.last) parser.finish();
@@ -360,14 +378,14 @@ class ValuesSink implements CsvSink {
 
 /**
  * Parse one piece into flat values: per record, the value of each of `columns` (a column the
- * header lacks: undefined), in order. Runs on any thread.
+ * header lacks, or null: undefined), in order. Runs on any thread.
  * @throws KhopError INTERNAL when the parse finds another record count than the cut.
  */
-export function parseCsvPiece(file: CsvPieceFormat, piece: Pick<CsvPiece, 'line' | 'rows' | 'last' | 'bytes' | 'part'>, columns: readonly string[], who: string): ParsedPiece {
+export function parseCsvPiece(file: CsvPieceFormat, piece: Pick<CsvPiece, 'line' | 'rows' | 'last' | 'bytes' | 'part'>, columns: ReadonlyArray<string | null>, who: string): ParsedPiece {
   const sink = new ValuesSink(
     file,
     piece.line,
-    Int32Array.from(columns, (c) => file.names.indexOf(c)),
+    Int32Array.from(columns, (c) => (c === null ? -1 : file.names.indexOf(c))),
   );
   const parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw });
   parser.setExpectedColumns(file.names.length);

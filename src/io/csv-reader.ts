@@ -33,7 +33,7 @@ import {
   throwIfProblems,
   type ReadOptionsBase,
 } from './record-source.js';
-import { newRowValues, type RecordItem, type RecordSource, type RecordValues, type RejectCode, type TextEncodingName } from './record-types.js';
+import { newRowValues, type RecordItem, type RecordSource, type RecordValues, type RejectCode, type RejectedItem, type TextEncodingName } from './record-types.js';
 import { TextInputSource } from './text-input-source.js';
 import { checkEncodingOption, decodeChunks, invalidEncodingText, sniffEncoding, type EncodingOption } from './text-decoding.js';
 
@@ -306,15 +306,16 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
    * The file behind this source for a reader that parses it in pieces (src/register/csv-ingest.ts),
    * or null when it cannot: already iterated, not a plain UTF-8 regular file (gzip, UTF-16, bytes,
    * a stream, or a path naming a pipe or a device: read once, it has no offsets), smaller than
-   * `minBytes`, read with progress events or an abort signal, or with a
+   * `minBytes`, read with progress events or an abort signal (unless `observed`: the taker calls
+   * the CsvFile's `observe` as it reads, which gives them), or with a
    * delimiter above U+007F (`│`, `¦`, `；`): the piece reader (csv-boundaries.ts) compares
    * single UTF-8 bytes with the delimiter's code, which only an ASCII delimiter is. Taking
    * it marks the source iterated and closes its input; `account` then sets its summary to what
    * was read.
    */
-  takeFile(minBytes: number): CsvFile | null {
+  takeFile(minBytes: number, observed = false): CsvFile | null {
     const input = this.input;
-    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || this.hasObservers || (input.size ?? 0) < minBytes) return null;
+    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || (this.hasObservers && !observed) || (input.size ?? 0) < minBytes) return null;
     // The pieces are cut and parsed byte by byte: a delimiter of more than one UTF-8 byte is read streamed.
     if (this.delimiter!.charCodeAt(0) > 0x7f) return null;
     this.markStarted();
@@ -331,6 +332,7 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
       maxColumns: this.opts.maxColumns,
       keepRaw: this.opts.keepRaw,
       account: (s) => this.setSummary(s.accepted, s.rejected, s.blankLines, s.bytesRead),
+      observe: (done, final) => this.observe(done, input.size, final),
     };
   }
 }
@@ -356,11 +358,64 @@ export interface CsvFile {
   readonly keepRaw: boolean;
   /** Set the source's summary: rows read, blank lines (the whole file's), bytes. */
   account(summary: { accepted: number; rejected: number; blankLines: number; bytesRead: number }): void;
+  /**
+   * `done` bytes of the file read: the source's 'read' progress event, and its abort signal's
+   * check (throws ABORTED) — for a taker that took the file `observed`.
+   */
+  observe(done: number, final: boolean): void;
 }
 
 /** The CSV file behind `source`, taken from it (see CsvRecordSourceImpl.takeFile); null when there is none. */
-export function takeCsvFile(source: unknown, minBytes: number): CsvFile | null {
-  return source instanceof CsvRecordSourceImpl ? source.takeFile(minBytes) : null;
+export function takeCsvFile(source: unknown, minBytes: number, observed = false): CsvFile | null {
+  return source instanceof CsvRecordSourceImpl ? source.takeFile(minBytes, observed) : null;
+}
+
+/**
+ * What the reader of a taken file tells whoever handed it the rows (the command line's input:
+ * src/cli/input.ts), row by row in file order. With an observer, a row the CSV reader rejects is
+ * told here and handed on to nobody: it takes no position among the rows.
+ */
+export interface CsvRowObserver {
+  /** The column whose value each accepted row's `id` is (null: none). */
+  readonly idColumn: string | null;
+  /** An accepted row: its 1-based data-row number, its first line, its idColumn value. */
+  row(rowNumber: number, line: number, id: string | undefined): void;
+  /** A row the reader rejected (as the source's batches would give it). */
+  rejected(item: RejectedItem): void;
+}
+
+/** A CSV file taken to be parsed in pieces, and the observer of its rows (null: a rejected row keeps its position, as an UnreadableRow). */
+export interface TakenCsvFile {
+  readonly file: CsvFile;
+  readonly observer: CsvRowObserver | null;
+  /**
+   * The rows under other column names (the command line's right input of a link: right-columns.ts):
+   * a row's column → the file's column it is read from; a column not in the map is absent from
+   * every row. Absent: the file's own names.
+   */
+  readonly columns?: ReadonlyMap<string, string>;
+}
+
+/** An object that is not a CSV RecordSource but can hand over one's file (see takeCsvFileOf): the key of its method. */
+export const TAKE_CSV_FILE: unique symbol = Symbol('khop.takeCsvFile');
+
+/** Rows that can hand over the CSV file they would be read from. */
+export interface CsvFileRows {
+  [TAKE_CSV_FILE](minBytes: number): TakenCsvFile | null;
+}
+
+/**
+ * The CSV file behind rows given to a pipeline, taken for a reader that reports the source's
+ * progress and abort signal itself (CsvFile.observe): a CSV RecordSource's (no observer), or
+ * what an object with a {@link TAKE_CSV_FILE} method hands over. Null when there is none.
+ */
+export function takeCsvFileOf(rows: unknown, minBytes: number): TakenCsvFile | null {
+  if (rows instanceof CsvRecordSourceImpl) {
+    const file = rows.takeFile(minBytes, true);
+    return file === null ? null : { file, observer: null };
+  }
+  if (rows !== null && typeof rows === 'object' && typeof (rows as Partial<CsvFileRows>)[TAKE_CSV_FILE] === 'function') return (rows as CsvFileRows)[TAKE_CSV_FILE](minBytes);
+  return null;
 }
 
 /**

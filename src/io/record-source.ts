@@ -110,6 +110,20 @@ export abstract class BatchRecordSource implements RecordSource {
     return this.onProgress !== undefined || this.signal !== undefined;
   }
 
+  /**
+   * For a reader of its own that reports as this source would (takeFile's `observed`): a 'read'
+   * progress event of `done` bytes of `total`, and the abort signal's check.
+   * @throws KhopError ABORTED when the source's signal has been aborted.
+   */
+  protected observe(done: number, total: number | null, final: boolean): void {
+    if (this.signal?.aborted === true) throw new KhopError('ABORTED', 'read aborted by its AbortSignal', { cause: this.signal.reason });
+    if (this.onProgress === undefined) return;
+    const event: ProgressEvent = { phase: 'read', done, unit: 'bytes' };
+    if (total !== null) event.total = total;
+    if (final) event.final = true;
+    this.onProgress(event);
+  }
+
   /** The summary of what someone else read from this source's input (see markStarted). */
   protected setSummary(accepted: number, rejected: number, blankLines: number, bytesRead: number): void {
     this.acceptedCount = accepted;

@@ -37,9 +37,15 @@
 import { KhopError } from '../errors.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { RecordStore } from '../block/record-store.js';
-import { emptyChunk, PREPARE_CHUNK_ROWS, RowPreparer, type ChunkRunner, type ChunkRows, type PooledRunnerFactory, type PreparedChunk, type PrepareJob, type ReadChunk } from './prepare.js';
+import { parseCsvPiece } from '../io/csv-pieces.js';
+import { unreadableReason } from '../io/record-source-rows.js';
+import type { RejectedItem } from '../io/record-types.js';
+import { mergeByIndex } from '../util/merge-by-index.js';
+import { emptyChunk, PREPARE_CHUNK_ROWS, RowPreparer, type ChunkRunner, type ChunkRows, type PieceOutcome, type PooledRunnerFactory, type PreparedChunk, type PreparePiece, type PrepareJob, type ReadChunk, type RejectedRow } from './prepare.js';
 
 export const PREPARE_TASK = 'pipeline.prepare';
+/** A piece of a CSV file, parsed and prepared on a worker (see pieceRowsOf). */
+export const PREPARE_CSV_TASK = 'pipeline.prepareCsv';
 
 /** Rows the calling thread prepares between two event-loop turns. */
 export const PREPARE_SLICE_ROWS = 512;
@@ -80,6 +86,80 @@ export function prepareTask(payload: PrepareTaskPayload, context: { job<T>(key: 
   return out;
 }
 
+/** Payload of the 'pipeline.prepareCsv' task. */
+export interface PrepareCsvTaskPayload {
+  readonly job: PrepareTaskPayload['job'];
+  readonly piece: PreparePiece;
+}
+
+/**
+ * A piece of a CSV file → the rows a RowPreparer takes (ChunkRows: `width` values a row, `at`
+ * relative to the piece's first position), the reader's rejections, and what the calling thread
+ * needs to place them (PieceOutcome). Without a report, every record takes a position — an
+ * unreadable one is rejected there, as the UnreadableRow a one-thread read hands on is, with the
+ * same code and reason; with one, only the readable rows do, and the unreadable ones are
+ * reported as the reader's RejectedItems (the command line's accounting: src/cli/input.ts).
+ */
+export function pieceRowsOf(piece: PreparePiece, width: number): { rows: ChunkRows; rejected: RejectedRow[]; outcome: PieceOutcome } {
+  const parsed = parseCsvPiece(piece.csv, piece, piece.columns, PREPARE_CSV_TASK);
+  const W = piece.columns.length;
+  const n = parsed.count;
+  const unreadable = parsed.unreadable;
+  const report = piece.report;
+  if (unreadable.length === 0 && W === width && report === null) {
+    const at = new Array<number>(n);
+    for (let i = 0; i < n; i++) at[i] = i;
+    return { rows: { values: parsed.values, at }, rejected: [], outcome: { positions: n, unreadable: 0 } };
+  }
+  const values: unknown[] = [];
+  const at: number[] = [];
+  const rejected: RejectedRow[] = [];
+  const rowNumbers: number[] = [];
+  const lines: number[] = [];
+  const ids: Array<string | undefined> = [];
+  const readRejected: RejectedItem[] = [];
+  let u = 0;
+  for (let i = 0; i < n; i++) {
+    const bad = u < unreadable.length && unreadable[u]!.i === i ? unreadable[u++]! : null;
+    const rowNumber = piece.start + i + 1;
+    if (bad !== null) {
+      if (report === null) rejected.push({ index: i, code: bad.code, reason: unreadableReason(rowNumber, bad.line, bad.reason) });
+      else readRejected.push({ kind: 'rejected', rowNumber, line: bad.line, code: bad.code, reason: bad.reason, ...(bad.raw !== undefined ? { raw: bad.raw } : {}), ...(bad.rawTruncated === true ? { rawTruncated: true } : {}) });
+      continue;
+    }
+    const base = i * W;
+    for (let k = 0; k < width; k++) values.push(parsed.values[base + k]);
+    at.push(report === null ? i : at.length);
+    if (report !== null) {
+      rowNumbers.push(rowNumber);
+      lines.push(parsed.lines[i]!);
+      if (report.idColumn >= 0) ids.push(parsed.values[base + report.idColumn] as string | undefined);
+    }
+  }
+  const outcome: PieceOutcome =
+    report === null
+      ? { positions: n, unreadable: unreadable.length }
+      : { positions: at.length, unreadable: unreadable.length, rowNumbers, lines, ids: report.idColumn >= 0 ? ids : null, readRejected };
+  return { rows: { values, at }, rejected, outcome };
+}
+
+/** Worker side: parse and prepare one piece of a CSV file (the preparer is built once per thread and job). */
+export function prepareCsvTask(payload: PrepareCsvTaskPayload, context: { job<T>(key: string, released: Int32Array | undefined, build: () => T): T }): PreparedChunk {
+  if (payload === null || typeof payload !== 'object' || payload.piece === null || typeof payload.piece !== 'object' || !(payload.piece.bytes instanceof Uint8Array)) {
+    throw new KhopError('INVALID_ARGUMENT', 'pipeline.prepareCsv: payload must hold a job and a piece of a CSV file');
+  }
+  const preparer = context.job(payload.job.key, payload.job.released, () => RowPreparer.fromJob(payload.job.spec));
+  const { rows, rejected, outcome } = pieceRowsOf(payload.piece, preparer.width);
+  const out = emptyChunk();
+  const store = new RecordStore(preparer.columns, { chunkBits: CHUNK_STORE_BITS });
+  preparer.prepare(rows, 0, rows.at.length, out, store);
+  preparer.finish(out);
+  out.rows = store.toDescriptor();
+  if (rejected.length > 0) out.rejected = mergeByIndex(rejected, out.rejected);
+  out.piece = outcome;
+  return out;
+}
+
 /** Chunk size of a worker's prepared rows: one store chunk holds a whole PREPARE_CHUNK_ROWS chunk. */
 const CHUNK_STORE_BITS = Math.max(3, Math.ceil(Math.log2(PREPARE_CHUNK_ROWS)));
 
@@ -98,16 +178,25 @@ class PooledChunkRunner implements ChunkRunner {
     const job = (this.job = { key: `prepare-${process.pid}-${++jobCounter}`, released: new Int32Array(new SharedArrayBuffer(4)), spec });
     this.chunks = new OrderedChunks<ReadChunk, PreparedChunk>(
       {
-        post: (chunk) => pool.run<PreparedChunk>(PREPARE_TASK, { job, rows: chunk.rows } satisfies PrepareTaskPayload),
+        post: (chunk) =>
+          chunk.piece !== undefined
+            ? pool.run<PreparedChunk>(PREPARE_CSV_TASK, { job, piece: chunk.piece } satisfies PrepareCsvTaskPayload)
+            : pool.run<PreparedChunk>(PREPARE_TASK, { job, rows: chunk.rows } satisfies PrepareTaskPayload),
         // A slice at a time, with a turn (and a top-up) between slices.
         computeAhead: async (chunk, between) => {
           const out = emptyChunk();
-          const n = chunk.rows.at.length;
+          const piece = chunk.piece === undefined ? null : pieceRowsOf(chunk.piece, preparer.width);
+          const rows = piece === null ? chunk.rows : piece.rows;
+          const n = rows.at.length;
           for (let from = 0; from < n; from += PREPARE_SLICE_ROWS) {
-            preparer.prepare(chunk.rows, from, Math.min(n, from + PREPARE_SLICE_ROWS), out);
+            preparer.prepare(rows, from, Math.min(n, from + PREPARE_SLICE_ROWS), out);
             if (from + PREPARE_SLICE_ROWS < n) await between();
           }
           preparer.finish(out);
+          if (piece !== null) {
+            if (piece.rejected.length > 0) out.rejected = mergeByIndex(piece.rejected, out.rejected);
+            out.piece = piece.outcome;
+          }
           return out;
         },
         consume: append,

@@ -63,10 +63,14 @@ import { parseNationalId } from '../text/national-id.js';
 import { parseSex } from '../text/sex.js';
 import { familyNameShare } from '../text/name-frequencies.js';
 import { namePartForms } from '../keys/name-part-key.js';
-import { rowsOf, UnreadableRow } from '../io/record-source-rows.js';
+import { readerReasonOf, rowsOf, UnreadableRow } from '../io/record-source-rows.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, pieceFormatOf, pieceRows, restOfFile, type RowReadCounts } from '../io/csv-pieces.js';
+import { takeCsvFileOf, type CsvRowObserver, type TakenCsvFile } from '../io/csv-reader.js';
 import { SeenIds } from './seen-ids.js';
 import { mergeByIndex } from '../util/merge-by-index.js';
-import type { RejectCode } from '../io/record-types.js';
+import type { RejectCode, RejectedItem } from '../io/record-types.js';
+import type { CsvPieceFormat } from '../io/csv-pieces.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 import { missingValuesOf, PLACEHOLDER_ISSUE, type MissingValues } from '../text/missing-values.js';
 import { isExactNumber, isInexactNumber, typeName } from '../util/type-name.js';
@@ -349,6 +353,45 @@ export interface PreparedChunk {
   rejected: RejectedRow[];
   /** [field, reason, count, …] in first-seen order. */
   issues: Array<string | number>;
+  /**
+   * A piece of a CSV file's (parsed where it was prepared: parallel-prepare.ts): `at` and the
+   * rejections' indices count from the piece's first position, which the calling thread adds
+   * when it appends the chunk (the positions before it are known only then).
+   */
+  piece?: PieceOutcome;
+}
+
+/** What a prepared piece of a CSV file gives besides its rows (see PreparedChunk.piece). */
+export interface PieceOutcome {
+  /** Positions the piece takes: every record; with a report, the readable ones. */
+  readonly positions: number;
+  /** Records the reader could not read. */
+  readonly unreadable: number;
+  /** With a report: per readable row, its 1-based data-row number, its first line and its id column's value (ids null: none asked for). */
+  readonly rowNumbers?: number[];
+  readonly lines?: number[];
+  readonly ids?: Array<string | undefined> | null;
+  /** With a report: the reader's rejections (no position). */
+  readonly readRejected?: RejectedItem[];
+}
+
+/** A piece of a CSV file to be parsed where it is prepared (ReadChunk.piece). */
+export interface PreparePiece {
+  readonly csv: CsvPieceFormat;
+  /**
+   * The file's columns of a row's values: the schema fields' (in order), the idField's, then the
+   * report's id column when it is none of those (null: a column no row has).
+   */
+  readonly columns: ReadonlyArray<string | null>;
+  /** Data-row index (0-based, accepted or not) of its first record, its first line, its records. */
+  readonly start: number;
+  readonly line: number;
+  readonly rows: number;
+  readonly last: boolean;
+  readonly bytes: Uint8Array;
+  readonly part: number;
+  /** The reader's rejections reported, not given positions, and the index in `columns` of the id column to report (−1: none); null: no report. */
+  readonly report: { readonly idColumn: number } | null;
 }
 
 /** What a thread needs to prepare chunks (a worker receives it once per job). */
@@ -780,6 +823,8 @@ export interface ReadChunk {
   readonly rows: ChunkRows;
   /** NOT_AN_OBJECT / WRONG_TYPE rejections of the chunk's input range, in input order. */
   readonly rejected: RejectedRow[];
+  /** Instead of rows: a piece of a CSV file, parsed where it is prepared (a pooled runner only). */
+  readonly piece?: PreparePiece;
 }
 
 /** Runs the chunks of prepareRows: in the calling thread, or on a pool (parallel-prepare.ts). */
@@ -808,7 +853,20 @@ export interface PrepareRowsOptions extends PrepareOptions {
    * stop the read; the source is closed).
    */
   budget?: (rowsRead: number, sample: readonly unknown[]) => Promise<void>;
+  /**
+   * With a pooled `runner`: a source that is a CSV file (a CSV RecordSource of a UTF-8 file
+   * path not yet iterated, or rows that hand one over: csv-reader.ts, takeCsvFileOf) of at
+   * least `minBytes` is cut into pieces of ~`pieceBytes` that are parsed where they are
+   * prepared — the calling thread no longer parses every row (see readCsvPieces). false: never.
+   * Default {@link DEFAULT_PREPARE_CSV_MIN_BYTES}, {@link DEFAULT_PREPARE_PIECE_BYTES}.
+   */
+  csvPieces?: { minBytes?: number; pieceBytes?: number; maxPieceBytes?: number } | false;
 }
+
+/** CSV files from this size are read in pieces when the rows are prepared on a pool (PrepareRowsOptions.csvPieces). */
+export const DEFAULT_PREPARE_CSV_MIN_BYTES = 1 << 20;
+/** Bytes of a piece: ~7k rows of a 150-byte person row, about two PREPARE_CHUNK_ROWS chunks. */
+export const DEFAULT_PREPARE_PIECE_BYTES = 1 << 20;
 
 /** Rows kept as the sample of PrepareRowsOptions.budget. */
 export const BUDGET_SAMPLE_ROWS = 2048;
@@ -891,6 +949,7 @@ export async function prepareRows(
 
   /** A prepared chunk → the store and the bookkeeping, in input order (always this thread). */
   const append = (chunk: ReadChunk, p: PreparedChunk): void => {
+    if (p.piece !== undefined) placePiece(chunk, p, p.piece);
     // Duplicate ids first (the rows' bookkeeping is pushed as they are checked), then the
     // rejections of all three kinds merged by input position.
     const dup: RejectedRow[] = [];
@@ -957,6 +1016,34 @@ export async function prepareRows(
         }
         if (isDup === null || isDup[r] === 0) store.append(cells);
       }
+    }
+  };
+  // The CSV file being read in pieces (readCsvPieces): the position of the next piece's first
+  // row, the unreadable records of its pieces, which schema columns its header has, its observer.
+  let pieceNext = 0;
+  let pieceUnreadable = 0;
+  let pieceHeader: Uint8Array | null = null;
+  let pieceObserver: CsvRowObserver | null = null;
+  /** A prepared piece at its turn: its positions from the piece's first on, its rows told to the observer. */
+  const placePiece = (chunk: ReadChunk, p: PreparedChunk, o: PieceOutcome): void => {
+    const base = pieceNext;
+    pieceNext += o.positions;
+    pieceUnreadable += o.unreadable;
+    if (base !== 0) {
+      for (let r = 0; r < p.at.length; r++) p.at[r]! += base;
+      // Without an idField a row's record id is its position.
+      if (idField === undefined) for (let r = 0; r < p.userIds.length; r++) (p.userIds[r] as number) += base;
+      p.rejected = p.rejected.map((x) => ({ ...x, index: x.index + base }));
+    }
+    // Every readable row of a CSV file holds every column of its header.
+    if (o.positions - (o.readRejected === undefined ? o.unreadable : 0) > 0) {
+      const present = presentBySource[chunk.source]!;
+      for (let k = 0; k < present.length; k++) if (pieceHeader![k] === 1) present[k] = 1;
+    }
+    const observer = pieceObserver;
+    if (observer !== null && o.rowNumbers !== undefined) {
+      for (let r = 0; r < o.rowNumbers.length; r++) observer.row(o.rowNumbers[r]!, o.lines![r]!, o.ids?.[r]);
+      for (const item of o.readRejected!) observer.rejected(item);
     }
   };
   /** The code of category value `folded` of field `name`: assigned in first-seen order. */
@@ -1101,30 +1188,163 @@ export async function prepareRows(
     nextCheck *= 2;
     return true;
   };
+  /** Row `index` of source `s`, read: counted for the budget, then handled (held while the locales are undecided). */
+  const rowIn = async (row: unknown, s: number): Promise<void> => {
+    if (budget !== undefined && counted(row)) await budget(readTotal, budgetSample);
+    const at = index++;
+    if (!decided) await undecided(row, s, at);
+    else if (currentSource !== s) await take(row, s, at);
+    else if (handle(row, at)) await flush();
+  };
+
+  const pieces = options.runner === undefined || options.csvPieces === false ? null : (options.csvPieces ?? {});
+  /**
+   * Source `s`, a CSV file, read in pieces (src/io/csv-pieces.ts) that are parsed where they are
+   * prepared: a worker's piece never becomes row objects on the calling thread. The first
+   * pieces are still read here row by row, until the locales are decided (LocaleSample) and
+   * the budget's sample is taken: those decide how every later row is prepared and checked,
+   * exactly as the row-by-row read decides them; a file with no cut for maxPieceBytes has its
+   * rest read row by row too (restOfFile). Same rows, positions, rejections and reasons as
+   * reading the source row by row: the pieces' rows are placed at their turn (placePiece).
+   */
+  const readCsvPieces = async (taken: TakenCsvFile, s: number): Promise<void> => {
+    const { file, observer } = taken;
+    const format = pieceFormatOf(file);
+    const renamed = taken.columns;
+    /** The file's column a row's `column` is read from (null: none). */
+    const fileColumn = (column: string): string | null => (renamed === undefined ? column : (renamed.get(column) ?? null));
+    const columns = schema.fields.map((f) => fileColumn(f.column));
+    if (idField !== undefined) columns.push(fileColumn(idField));
+    let idColumn = -1;
+    if (observer !== null && observer.idColumn !== null) {
+      // The observer's id column is the file's.
+      idColumn = columns.indexOf(observer.idColumn);
+      if (idColumn < 0) idColumn = columns.push(observer.idColumn) - 1;
+    }
+    const report = observer === null ? null : { idColumn };
+    pieceHeader = Uint8Array.from(columns.slice(0, schema.fields.length), (c) => (c !== null && file.names.includes(c) ? 1 : 0));
+    const pairs = renamed === undefined ? null : [...renamed];
+    pieceObserver = observer;
+    pieceUnreadable = 0;
+    let fh: FileHandle;
+    try {
+      fh = await open(file.path, 'r');
+    } catch (e) {
+      throw new KhopError('IO_ERROR', `cannot read ${file.path}`, { cause: e });
+    }
+    /** A row read here: told to the observer (which takes a rejected one: it has no position), else handed on. */
+    const rowHere = async (row: unknown, rowNumber: number, line: number): Promise<void> => {
+      if (observer !== null) {
+        if (row instanceof UnreadableRow) {
+          const { code, raw, rawTruncated } = row;
+          observer.rejected({ kind: 'rejected', rowNumber, line, code, reason: readerReasonOf(row.reason), ...(raw !== undefined ? { raw } : {}), ...(rawTruncated ? { rawTruncated } : {}) });
+          return;
+        }
+        const id = observer.idColumn === null ? undefined : (row as Record<string, unknown>)[observer.idColumn];
+        observer.row(rowNumber, line, typeof id === 'string' ? id : undefined);
+      }
+      if (pairs === null || row instanceof UnreadableRow) return rowIn(row, s);
+      // Under the rows' names (no prototype: a column named __proto__ is an ordinary property).
+      const out = Object.create(null) as Record<string, unknown>;
+      for (const [to, from] of pairs) if (Object.hasOwn(row as object, from)) out[to] = (row as Record<string, unknown>)[from];
+      return rowIn(out, s);
+    };
+    const needRows = (): boolean => !decided || (budget !== undefined && budgetSample.length < BUDGET_SAMPLE_ROWS && readTotal < BUDGET_FIRST_CHECK);
+    const inRows: RowReadCounts = { rows: 0, unreadable: 0, blank: 0, bytes: 0 };
+    const rest: RowReadCounts = { rows: 0, unreadable: 0, blank: 0, bytes: 0 };
+    let records = 0;
+    let pieced = false;
+    try {
+      const cutter = new CsvPieceCutter(fh, file, pieces!.pieceBytes ?? DEFAULT_PREPARE_PIECE_BYTES, pieces!.maxPieceBytes ?? DEFAULT_CSV_MAX_PIECE_BYTES, 'read');
+      for await (const c of cutter.pieces()) {
+        if (c.kind === 'rest') {
+          // No cut for too long: the rest is parsed here as it streams, after every piece is placed.
+          await flush();
+          if (runner !== null) await (runner as ChunkRunner).drain();
+          if (pieced) index = pieceNext;
+          pieced = false;
+          rest.bytes = c.from;
+          const lines: number[] = [];
+          let next = 0;
+          let rowNumber = c.start;
+          for await (const row of restOfFile(fh, format, c.from, c.start, c.line, rest, (l) => lines.push(l))) {
+            await rowHere(row, ++rowNumber, lines[next++]!);
+            if (next === lines.length) next = lines.length = 0;
+          }
+          records += rest.rows;
+          file.observe(rest.bytes, false);
+          break;
+        }
+        records += c.rows;
+        if (!pieced && needRows()) {
+          const lines: number[] = [];
+          const rows = pieceRows(format, c, inRows, 'read', (l) => lines.push(l));
+          for (let j = 0; j < rows.length; j++) await rowHere(rows[j], c.start + j + 1, lines[j]!);
+        } else {
+          if (!pieced) {
+            while (currentSource < s) await endSource();
+            await flush();
+            pieceNext = index;
+            pieced = true;
+          }
+          if (budget !== undefined) {
+            readTotal += c.rows;
+            if (readTotal >= nextCheck) {
+              while (readTotal >= nextCheck) nextCheck *= 2;
+              await budget(readTotal, budgetSample);
+            }
+          }
+          runner ??= start();
+          const piece: PreparePiece = { csv: format, columns, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part, report };
+          await runner.push({ source: s, rows: { values: [], at: [] }, rejected: [], piece });
+        }
+        file.observe(c.end, false);
+      }
+      await flush();
+      if (runner !== null) await (runner as ChunkRunner).drain();
+      if (pieced) index = pieceNext;
+      const unreadable = inRows.unreadable + pieceUnreadable + rest.unreadable;
+      const bytes = Math.max(cutter.bytesRead, rest.bytes);
+      file.account({ accepted: records - unreadable, rejected: unreadable, blankLines: cutter.blank + rest.blank, bytesRead: bytes });
+      file.observe(bytes, true);
+    } finally {
+      pieceObserver = null;
+      await fh.close().catch(() => undefined);
+    }
+  };
+
   try {
     for (let s = 0; s < list.length; s++) {
+      index = 0;
+      const taken = pieces === null ? null : takeCsvFileOf(list[s], pieces.minBytes ?? DEFAULT_PREPARE_CSV_MIN_BYTES);
+      if (taken !== null) {
+        await readCsvPieces(taken, s);
+        inputRows += index;
+        continue;
+      }
       // A reader's RecordSource: its rows, a row it rejected rejected here at its position.
       const rows = rowsOf(list[s]!);
       if (rows === null || typeof rows !== 'object' || !(Symbol.iterator in rows || Symbol.asyncIterator in rows)) {
         throw new KhopError('INVALID_ARGUMENT', 'rows must be an array or an (async) iterable of objects');
       }
-      index = 0;
       // Once the locales are decided, a row of the current source is handled without a promise.
       if (Symbol.asyncIterator in rows) {
         for await (const row of rows as AsyncIterable<unknown>) {
+          if (!decided || currentSource !== s) {
+            await rowIn(row, s);
+            continue;
+          }
           if (budget !== undefined && counted(row)) await budget(readTotal, budgetSample);
-          const at = index++;
-          if (!decided) await undecided(row, s, at);
-          else if (currentSource !== s) await take(row, s, at);
-          else if (handle(row, at)) await flush();
+          if (handle(row, index++)) await flush();
         }
       } else {
         for (const row of rows as Iterable<unknown>) {
+          if (!decided || currentSource !== s) {
+            await rowIn(row, s);
+            continue;
+          }
           if (budget !== undefined && counted(row)) await budget(readTotal, budgetSample);
-          const at = index++;
-          if (!decided) await undecided(row, s, at);
-          else if (currentSource !== s) await take(row, s, at);
-          else if (handle(row, at)) await flush();
+          if (handle(row, index++)) await flush();
         }
       }
       inputRows += index;

@@ -25,7 +25,7 @@ import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authen
 import { AUTHENTICATE_TABLE_TASK, authenticateTableTask } from '../register/authenticate-all.js';
 import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
 import { CSV_INGEST_TASK, csvIngestTask } from './csv-ingest-task.js';
-import { PREPARE_TASK, prepareTask } from '../pipeline/parallel-prepare.js';
+import { PREPARE_CSV_TASK, PREPARE_TASK, prepareCsvTask, prepareTask } from '../pipeline/parallel-prepare.js';
 import { TOKEN_SET_INDEX_TASK, tokenSetIndexTask } from './match-job.js';
 import { STORE_PERMUTE_TASK, storePermuteTask } from '../register/block-order.js';
 import {
@@ -97,6 +97,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   [INGEST_TASK]: ingestTask,
   [CSV_INGEST_TASK]: csvIngestTask,
   [PREPARE_TASK]: prepareTask,
+  [PREPARE_CSV_TASK]: prepareCsvTask,
   [STORE_PERMUTE_TASK]: storePermuteTask,
   [INDEX_KEYS_TASK]: indexKeysTask,
   [INDEX_HISTOGRAM_TASK]: indexHistogramTask,

@@ -31,7 +31,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
-import { CsvPieceCutter, pieceFormatOf, restOfFile, type RowReadCounts } from '../io/csv-pieces.js';
+import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, pieceFormatOf, restOfFile, type RowReadCounts } from '../io/csv-pieces.js';
 import type { CsvFile } from '../io/csv-reader.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
@@ -45,12 +45,7 @@ import type { PoolLike } from './parallel-authenticate.js';
 export const DEFAULT_PARALLEL_CSV_MIN_BYTES = 16 << 20;
 /** Bytes of a piece: ~13k rows of a 150-byte register row, as DEFAULT_INGEST_CHUNK_ROWS. */
 export const DEFAULT_CSV_PIECE_BYTES = 2 << 20;
-/**
- * A piece never grows past this many bytes: a file with no cut for longer (lines ending in a
- * lone CR, a quote left open) has its rest parsed on the calling thread as it streams
- * (restOfFile) — a piece is decoded to ONE string, and V8's strings stop at ~512M units.
- */
-export const DEFAULT_CSV_MAX_PIECE_BYTES = 64 << 20;
+export { DEFAULT_CSV_MAX_PIECE_BYTES };
 
 interface Piece {
   readonly payload: CsvIngestPayload;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRows, PREPARE_CHUNK_ROWS, type PreparedDataset } from '../../src/pipeline/prepare.js';
+import { prepareRows, PREPARE_CHUNK_ROWS } from '../../src/pipeline/prepare.js';
 import { pooledPrepare, PREPARE_TASK } from '../../src/pipeline/parallel-prepare.js';
 import { dedupe } from '../../src/pipeline/match.js';
 import { KhopPool } from '../../src/pool/pool.js';
@@ -8,6 +8,7 @@ import { generatePopulation } from '../../src/synth/population.js';
 import { isKhopError, type KhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import { faultyPool } from '../pool/faulty-pool.js';
+import { plain } from './prepared-plain.js';
 
 /**
  * Rows that exercise every path of prepare: several chunks (> PREPARE_CHUNK_ROWS), rejections
@@ -33,31 +34,6 @@ function mixedRows(n: number, seed: number): unknown[] {
 }
 
 const schema = defineSchema({ ...vietnamesePersonSchema().toJSON(), city: { kind: 'category' } });
-
-/** Everything prepareRows returns, as plain data (store cells read back column by column). */
-function plain(p: PreparedDataset & { rejectedBySource: unknown }): unknown {
-  const cols = p.store.columns.map((c) => c.name);
-  const cells: unknown[] = [];
-  for (let row = 0; row < p.store.rowCount; row++) {
-    for (const c of cols) {
-      const spec = p.store.column(c);
-      cells.push(p.store.isNull(c, row) ? null : spec.type === 'ascii' || spec.type === 'utf8' ? p.store.getString(c, row) : p.store.getNumber(c, row));
-    }
-  }
-  return {
-    cells,
-    source: Array.from(p.source),
-    sourceRows: p.sourceRows,
-    rejectedBySource: p.rejectedBySource,
-    inputIndex: Array.from(p.inputIndex),
-    userIds: p.userIds,
-    rejected: p.rejected,
-    inputRows: p.inputRows,
-    issues: JSON.stringify(p.issues), // key order matters (first seen)
-    locales: p.nameGroups.map((g) => g.locale),
-    dictionaries: [...p.dictionaries].map(([k, m]) => [k, [...m]]),
-  };
-}
 
 async function* slowly(rows: unknown[]): AsyncGenerator<unknown> {
   for (let i = 0; i < rows.length; i++) {
