@@ -52,6 +52,7 @@
  * wait in memory; past it the sample is the named rows seen so far.
  */
 import { isWellFormedText } from '../util/well-formed.js';
+import { ownString } from '../util/own-string.js';
 import { KhopError } from '../errors.js';
 import { RecordStore, type CellValue, type ColumnSpec, type RecordStoreDescriptor } from '../block/record-store.js';
 import { defineSchema, type FieldSpec, type Schema, type SchemaField, type NameLocale } from '../schema.js';
@@ -738,9 +739,12 @@ export class RowPreparer {
         const memo = gp.memo;
         forms = memo.get(raw);
         if (forms === undefined) {
-          forms = gp.fullMissing !== null && gp.fullMissing.has(raw.trim()) ? PLACEHOLDER : fullNameForms(raw, gp.g.locale);
+          // The memo's key and forms from a copy of the text: a field is often a slice of its
+          // whole piece of the file (V8's sliced strings), which a kept key would keep alive.
+          const own = ownString(raw);
+          forms = gp.fullMissing !== null && gp.fullMissing.has(own.trim()) ? PLACEHOLDER : fullNameForms(own, gp.g.locale);
           if (memo.size >= MAX_MEMO_NAMES) memo.clear();
-          memo.set(raw, forms);
+          memo.set(own, forms);
         }
         if (forms === PLACEHOLDER) {
           this.issue(gp.g.name, PLACEHOLDER_ISSUE);

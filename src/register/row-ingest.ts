@@ -20,6 +20,7 @@
  * become.
  */
 import type { CellValue } from '../block/record-store.js';
+import { ownString } from '../util/own-string.js';
 import { foldKeepingScripts, foldToAscii } from '../text/fold.js';
 import { identifierForm } from '../text/identifier-form.js';
 import { parseDateWith } from '../text/date.js';
@@ -379,11 +380,14 @@ export class RowIngester {
           const memo = this.nameMemos[f.index]!;
           let e = memo.get(text);
           if (e === undefined) {
+            // Key and entry from a copy of the text: a field read from a piece of a CSV file is a
+            // slice of the whole piece (ownString), which a kept key would keep alive.
+            const own = ownString(text);
             // A name without a letter ("0", "12345") is no name: missing, counted.
-            const c = f.missing !== null && f.missing.has(text) ? null : hasLetter(text) ? canonicalPersonName(text, f.locale, undefined, false) : null;
+            const c = f.missing !== null && f.missing.has(own) ? null : hasLetter(own) ? canonicalPersonName(own, f.locale, undefined, false) : null;
             e = c === null ? null : { norm: c.norm, keyNorm: c.guessedNorm, style: -1, head: undefined, writtenHead: undefined };
             if (memo.size >= MAX_MEMO_NAMES) memo.clear();
-            memo.set(text, e);
+            memo.set(own, e);
           }
           if (e === null) this.issue(f.name, f.missing !== null && f.missing.has(text) ? PLACEHOLDER_ISSUE : hasLetter(text) ? 'name has no Latin letters' : 'name has no letters');
           else {
