@@ -25,6 +25,7 @@ import type { RecordSource, RecordValues, RejectedItem } from '../io/record-type
 import type { ProgressReporter } from '../io/progress.js';
 import type { RejectedEntry } from './outputs.js';
 import { duplicateIdReason } from '../pipeline/prepare.js';
+import { ownString } from '../util/own-string.js';
 import type { CommandContext } from './command.js';
 
 /** The input argument that reads standard input. */
@@ -283,7 +284,7 @@ export class InputFile {
             row(rowNumber, line, id) {
               rowNumbers.push(rowNumber);
               lines.push(line);
-              ids?.push(id ?? '');
+              ids?.push(id === undefined ? '' : ownString(id));
             },
             rejected(item) {
               rejected.push(item);
@@ -319,7 +320,8 @@ export class InputFile {
         this.lines.push(item.line ?? 0);
         if (ids !== null) {
           const v = item.values[idField!];
-          ids.push(typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
+          // Kept for the run: a copy, not a slice of the reader's text (ownString).
+          ids.push(typeof v === 'string' ? ownString(v) : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
         }
         yield item.values;
       }

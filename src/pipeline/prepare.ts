@@ -803,7 +803,8 @@ export class RowPreparer {
         out.rejected.push({ index: at, code: 'NO_ID', reason: `the record id column "${this.idField}" has no usable value` });
         return;
       }
-      userId = v;
+      // Kept for the result: a copy, not a slice of the text the row was parsed from (ownString).
+      userId = typeof v === 'string' ? ownString(v) : v;
     }
     if (into !== undefined) into.append(cells);
     else for (let c = 0; c < cells.length; c++) out.cells.push(cells[c]);
@@ -1055,7 +1056,7 @@ export async function prepareRows(
     let dict = categoryCodes.get(name);
     if (!dict) categoryCodes.set(name, (dict = new Map()));
     let code = dict.get(folded);
-    if (code === undefined) dict.set(folded, (code = dict.size + 1));
+    if (code === undefined) dict.set(ownString(folded), (code = dict.size + 1)); // kept: not a slice of a chunk's text
     return code;
   };
 

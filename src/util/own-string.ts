@@ -1,11 +1,15 @@
 /**
  * `s` as a string of its own, not a view of a longer one. V8 makes a substring of 13 or more
- * units a "sliced string" that keeps its whole parent alive: a CSV field is such a slice of the
- * piece of the file it was parsed from (~2 MiB as text), so a field kept in a long-lived map — a
- * name memo — would keep its piece. The concatenation is flattened into a new string when
- * sliced; the result's parent is that copy, one unit longer than `s`. Costs a copy of `s`: for
- * values kept, not for every value read.
+ * units (SlicedString::kMinLength) a "sliced string" that keeps its whole parent alive: a CSV
+ * field is such a slice of the text it was parsed from (a piece of the file, ~2 MiB as text; a
+ * reader's decoded chunk), so a field kept for long — a name memo's key, a record id kept for
+ * the result — would keep all of it. A shorter string is returned as it is (never a slice);
+ * a longer one is copied: the concatenation is flattened into a new string when sliced, and the
+ * result's parent is that copy, one unit longer than `s`.
  */
 export function ownString(s: string): string {
-  return (' ' + s).slice(1);
+  return s.length < SLICE_MIN_LENGTH ? s : (' ' + s).slice(1);
 }
+
+/** V8's shortest sliced string (shorter substrings are copied). */
+const SLICE_MIN_LENGTH = 13;

@@ -16,5 +16,6 @@ describe('ownString', () => {
       expect(own.length).toBe(s.length);
     }
     expect(ownString('')).toBe('');
+    expect(ownString('a'.repeat(12))).toBe('a'.repeat(12));
   });
 });
