@@ -184,7 +184,7 @@ export type { IndexSnapshot } from './block/index-snapshot.js';
 
 // dedupe and link
 export { dedupe, link, DEFAULT_MATCH_OPTIONS, DEFAULT_PARALLEL_MIN_PAIRS } from './pipeline/match.js';
-export { DEFAULT_PARALLEL_PREPARE_MIN_ROWS } from './pipeline/parallel-prepare.js';
+export { DEFAULT_PARALLEL_PREPARE_MIN_BYTES, DEFAULT_PARALLEL_PREPARE_MIN_ROWS } from './pipeline/parallel-prepare.js';
 export { DEFAULT_PARALLEL_INGEST_MIN_ROWS } from './register/parallel-ingest.js';
 export type { MatchOptions, MatchResult, DedupeResult, LinkResult, LinkRejectedRow, MatchPairs, MatchStats, MatchProgress, PhaseStat } from './pipeline/match.js';
 export type { MatchWarning } from './pipeline/model-warnings.js';

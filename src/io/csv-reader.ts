@@ -313,6 +313,13 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
    * it marks the source iterated and closes its input; `account` then sets its summary to what
    * was read.
    */
+  /** The size of the file takeFile would take (observers allowed), or null. */
+  fileBytes(): number | null {
+    const input = this.input;
+    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || this.delimiter!.charCodeAt(0) > 0x7f) return null;
+    return input.size;
+  }
+
   takeFile(minBytes: number, observed = false): CsvFile | null {
     const input = this.input;
     if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || (this.hasObservers && !observed) || (input.size ?? 0) < minBytes) return null;
@@ -368,6 +375,15 @@ export interface CsvFile {
 /** The CSV file behind `source`, taken from it (see CsvRecordSourceImpl.takeFile); null when there is none. */
 export function takeCsvFile(source: unknown, minBytes: number, observed = false): CsvFile | null {
   return source instanceof CsvRecordSourceImpl ? source.takeFile(minBytes, observed) : null;
+}
+
+/**
+ * The size in bytes of the file a CSV RecordSource would read, when it is one a piece reader
+ * can take (see takeFile: a UTF-8 regular file, not yet iterated, an ASCII delimiter); null
+ * for anything else. Nothing is taken.
+ */
+export function csvFileBytes(rows: unknown): number | null {
+  return rows instanceof CsvRecordSourceImpl ? rows.fileBytes() : null;
 }
 
 /**

@@ -62,7 +62,8 @@ import { estimateMemory } from './estimate-memory.js';
 import { rankOfRows } from './rank-of.js';
 import { nameGroupsOf, prepareRows, storeColumnCollisions, storeColumnsFor, type NameGroup, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
 import { absentFieldsProblem } from '../util/absent-fields.js';
-import { DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
+import { DEFAULT_PARALLEL_PREPARE_MIN_BYTES, DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
+import { csvFileBytes } from '../io/csv-reader.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
 import { termFrequencyRows } from './term-frequency-rows.js';
@@ -130,8 +131,9 @@ export interface MatchOptions {
    * Default: the available cores (`os.availableParallelism()`) — except that a job with fewer
    * than {@link DEFAULT_PARALLEL_MIN_PAIRS} pairs to compare runs in the calling thread, where
    * starting threads would cost more than they save; rows given as an array of at least
-   * {@link DEFAULT_PARALLEL_PREPARE_MIN_ROWS} are prepared on the pool too (then the pool is
-   * started before the rows are read). Results do not depend on it.
+   * {@link DEFAULT_PARALLEL_PREPARE_MIN_ROWS}, or as a CSV reader's source of a file of at
+   * least {@link DEFAULT_PARALLEL_PREPARE_MIN_BYTES} (read in pieces on the pool), are prepared
+   * on the pool too (then the pool is started before the rows are read). Results do not depend on it.
    */
   threads?: number;
   /**
@@ -1159,7 +1161,7 @@ export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: Ma
   await checkMemoryBudget(v, options, Array.isArray(rows) ? rows : undefined);
   const phases: PhaseStat[] = [];
   let t = performance.now();
-  const early = earlyPool(v, options, Array.isArray(rows) ? rows.length : undefined);
+  const early = earlyPool(v, options, Array.isArray(rows) ? rows.length : undefined, csvFileBytes(rows));
   try {
     const prepared = await prepareRows([rows], v.schema, prepareOptions(v, options, early.pool, !Array.isArray(rows))).catch((e: unknown) => {
       throw phaseError('prepare', e);
@@ -1184,10 +1186,11 @@ export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: Ma
  * available cores for an array of at least DEFAULT_PARALLEL_PREPARE_MIN_ROWS rows. Otherwise
  * none yet: runMatch decides once the work is known.
  */
-function earlyPool(v: Validated, options: MatchOptions, rows: number | undefined): { pool: KhopPool | undefined; own: boolean } {
+function earlyPool(v: Validated, options: MatchOptions, rows: number | undefined, csvBytes: number | null): { pool: KhopPool | undefined; own: boolean } {
   if (options.pool !== undefined) return { pool: options.pool, own: false };
   if (v.threads !== undefined) return v.threads > 1 ? { pool: KhopPool.create({ threads: v.threads }), own: true } : { pool: undefined, own: false };
-  if (rows !== undefined && rows >= DEFAULT_PARALLEL_PREPARE_MIN_ROWS && availableParallelism() > 1) {
+  const large = (rows !== undefined && rows >= DEFAULT_PARALLEL_PREPARE_MIN_ROWS) || (csvBytes !== null && csvBytes >= DEFAULT_PARALLEL_PREPARE_MIN_BYTES);
+  if (large && availableParallelism() > 1) {
     return { pool: KhopPool.create({ threads: availableParallelism() }), own: true };
   }
   return { pool: undefined, own: false };
@@ -1225,7 +1228,7 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
   await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();
-  const early = earlyPool(v, options, Array.isArray(left) && Array.isArray(right) ? left.length + right.length : undefined);
+  const early = earlyPool(v, options, Array.isArray(left) && Array.isArray(right) ? left.length + right.length : undefined, (csvFileBytes(left) ?? 0) + (csvFileBytes(right) ?? 0));
   let prepared: Awaited<ReturnType<typeof prepareRows>>;
   let r: MatchRun;
   try {

@@ -58,6 +58,13 @@ export const PREPARE_SLICE_ROWS = 512;
  */
 export const DEFAULT_PARALLEL_PREPARE_MIN_ROWS = 100_000;
 
+/**
+ * Without `threads`, a CSV reader's source of a file of at least this many bytes is read in
+ * pieces on a pool of the available cores: ~100k rows of a 150-byte person row, as
+ * {@link DEFAULT_PARALLEL_PREPARE_MIN_ROWS}.
+ */
+export const DEFAULT_PARALLEL_PREPARE_MIN_BYTES = 16 << 20;
+
 /** The part of KhopPool used here. */
 export interface PreparePool {
   run<T = unknown>(taskName: string, payload: unknown): Promise<T>;
