@@ -19,7 +19,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
 import { CsvBoundaryScanner } from './csv-boundaries.js';
 import { CsvParser, type CsvSink } from './csv-parser.js';
-import { csvRejectReason, csvRowValues, isRepeatedHeader, type CsvFile } from './csv-reader.js';
+import { csvRejectReason, csvRowValues, isRepeatedHeader, type CsvFile, type CsvPieceFormat } from './csv-reader.js';
 import type { RejectCode } from './record-types.js';
 import { UnreadableRow } from './record-source-rows.js';
 
@@ -33,28 +33,15 @@ export const DEFAULT_CSV_MAX_PIECE_BYTES = 64 << 20;
 const SCAN_BLOCK_BYTES = 1 << 20;
 const LF = 0x0a;
 
-/** The file's format, as its source read the header: what a piece's parser needs. */
-export interface CsvPieceFormat {
-  /** Delimiter character code. */
-  readonly delimiter: number;
-  /** Column names (the header's, or the reader's `header` option). */
-  readonly names: readonly string[];
-  /** The header as written, before renameBadColumns (what a repeated header line holds: isRepeatedHeader). */
-  readonly headerAsWritten: readonly string[];
-  readonly maxFieldLength: number;
-  readonly maxColumns: number;
-  /** Keep the raw text of a row that cannot be read (the source's `keepRaw`). */
-  readonly keepRaw: boolean;
-}
+export type { CsvPieceFormat };
 
 /** The part of a CsvFile a piece's parser needs. */
 export function pieceFormatOf(file: CsvFile): CsvPieceFormat {
   return { delimiter: file.delimiter, names: file.names, headerAsWritten: file.headerAsWritten, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw };
 }
 
-/** A piece of the file: whole records. */
-export interface CsvPiece {
-  readonly kind: 'piece';
+/** A piece of the file as it travels to where it is parsed: whole records, and where they are in the file. */
+export interface CsvPieceFields {
   /** Input position (0-based data row, accepted or not) of the piece's first record. */
   readonly start: number;
   /** Physical line (1-based) of the piece's first byte. */
@@ -65,10 +52,15 @@ export interface CsvPiece {
   readonly last: boolean;
   /** The piece's bytes, on shared memory. */
   readonly bytes: Uint8Array;
-  /** Byte offset of the piece's end in the file. */
-  readonly end: number;
   /** Index of the piece in the file (diagnostics). */
   readonly part: number;
+}
+
+/** A piece of the file, as the cutter gives it. */
+export interface CsvPiece extends CsvPieceFields {
+  readonly kind: 'piece';
+  /** Byte offset of the piece's end in the file. */
+  readonly end: number;
 }
 
 /** No cut for maxPieceBytes: the rest of the file, from byte `from`, is to be read row by row (restOfFile). */
@@ -299,7 +291,7 @@ function checkCount(piece: Pick<CsvPiece, 'part' | 'rows'>, count: number, who: 
  */
 export function pieceRows(
   file: CsvPieceFormat,
-  piece: Pick<CsvPiece, 'start' | 'line' | 'rows' | 'last' | 'bytes' | 'part'>,
+  piece: CsvPieceFields,
   counts: RowReadCounts,
   who: string,
   lineOf?: (line: number) => void,
@@ -381,7 +373,7 @@ class ValuesSink implements CsvSink {
  * header lacks, or null: undefined), in order. Runs on any thread.
  * @throws KhopError INTERNAL when the parse finds another record count than the cut.
  */
-export function parseCsvPiece(file: CsvPieceFormat, piece: Pick<CsvPiece, 'line' | 'rows' | 'last' | 'bytes' | 'part'>, columns: ReadonlyArray<string | null>, who: string): ParsedPiece {
+export function parseCsvPiece(file: CsvPieceFormat, piece: Omit<CsvPieceFields, 'start'>, columns: ReadonlyArray<string | null>, who: string): ParsedPiece {
   const sink = new ValuesSink(
     file,
     piece.line,

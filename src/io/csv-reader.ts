@@ -344,18 +344,11 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   }
 }
 
-/** A CSV file taken from its source to be parsed in pieces (see CsvRecordSourceImpl.takeFile). */
-export interface CsvFile {
-  readonly path: string;
-  /** Bytes of the byte-order mark at its start (0 or 3). */
-  readonly bomLength: number;
-  /** The first non-blank line is the header (else `names` came from the options). */
-  readonly headerInFile: boolean;
-  /** The file starts with Excel's `sep=X` line (after the BOM): one record before the header, no data. */
-  readonly sepLine: boolean;
+/** A CSV file's format, as its source read the header: what the parser of a piece of it needs (plain data: it crosses threads). */
+export interface CsvPieceFormat {
   /** Delimiter character code: ASCII (≤ 0x7F, one UTF-8 byte) — takeFile declines any other. */
   readonly delimiter: number;
-  /** Column names, as the source gives them. */
+  /** Column names, as the source gives them (the header's, or the reader's `header` option). */
   readonly names: readonly string[];
   /** The header's names as written (trimmed), before renameBadColumns renamed any: what isRepeatedHeader compares with. */
   readonly headerAsWritten: readonly string[];
@@ -363,6 +356,17 @@ export interface CsvFile {
   readonly maxColumns: number;
   /** Keep the raw text of a row that cannot be read (the source's `keepRaw`). */
   readonly keepRaw: boolean;
+}
+
+/** A CSV file taken from its source to be parsed in pieces (see CsvRecordSourceImpl.takeFile). */
+export interface CsvFile extends CsvPieceFormat {
+  readonly path: string;
+  /** Bytes of the byte-order mark at its start (0 or 3). */
+  readonly bomLength: number;
+  /** The first non-blank line is the header (else `names` came from the options). */
+  readonly headerInFile: boolean;
+  /** The file starts with Excel's `sep=X` line (after the BOM): one record before the header, no data. */
+  readonly sepLine: boolean;
   /** Set the source's summary: rows read, blank lines (the whole file's), bytes. */
   account(summary: { accepted: number; rejected: number; blankLines: number; bytesRead: number }): void;
   /**

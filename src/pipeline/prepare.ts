@@ -71,7 +71,7 @@ import { takeCsvFileOf, type CsvRowObserver, type TakenCsvFile } from '../io/csv
 import { SeenIds } from './seen-ids.js';
 import { mergeByIndex } from '../util/merge-by-index.js';
 import type { RejectCode, RejectedItem } from '../io/record-types.js';
-import type { CsvPieceFormat } from '../io/csv-pieces.js';
+import type { CsvPieceFields, CsvPieceFormat } from '../io/csv-pieces.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 import { missingValuesOf, PLACEHOLDER_ISSUE, type MissingValues } from '../text/missing-values.js';
 import { isExactNumber, isInexactNumber, typeName } from '../util/type-name.js';
@@ -376,21 +376,14 @@ export interface PieceOutcome {
   readonly readRejected?: RejectedItem[];
 }
 
-/** A piece of a CSV file to be parsed where it is prepared (ReadChunk.piece). */
-export interface PreparePiece {
+/** A piece of a CSV file (csv-pieces.ts) to be parsed where it is prepared (ReadChunk.piece). */
+export interface PreparePiece extends CsvPieceFields {
   readonly csv: CsvPieceFormat;
   /**
    * The file's columns of a row's values: the schema fields' (in order), the idField's, then the
    * report's id column when it is none of those (null: a column no row has).
    */
   readonly columns: ReadonlyArray<string | null>;
-  /** Data-row index (0-based, accepted or not) of its first record, its first line, its records. */
-  readonly start: number;
-  readonly line: number;
-  readonly rows: number;
-  readonly last: boolean;
-  readonly bytes: Uint8Array;
-  readonly part: number;
   /** The reader's rejections reported, not given positions, and the index in `columns` of the id column to report (−1: none); null: no report. */
   readonly report: { readonly idColumn: number } | null;
 }

@@ -18,7 +18,7 @@
  * them), so every position, line and reason is the one-thread read's. The parser must find the
  * rows the cutter counted; if not, the task fails INTERNAL rather than shift rows.
  */
-import { parseCsvPiece, type CsvPieceFormat } from '../io/csv-pieces.js';
+import { parseCsvPiece, type CsvPieceFields, type CsvPieceFormat } from '../io/csv-pieces.js';
 import { unreadableReason } from '../io/record-source-rows.js';
 import type { RegisterRejectedRow } from '../register/row-ingest.js';
 import { KhopError } from '../errors.js';
@@ -29,22 +29,10 @@ export const CSV_INGEST_TASK = 'register.ingestCsv';
 
 export type { CsvPieceFormat };
 
-/** Payload of the 'register.ingestCsv' task. */
-export interface CsvIngestPayload {
+/** Payload of the 'register.ingestCsv' task: a piece of the file (csv-pieces.ts) and the build's job. */
+export interface CsvIngestPayload extends CsvPieceFields {
   readonly job: IngestJob;
   readonly csv: CsvPieceFormat;
-  /** Input position (0-based data row) of the piece's first row. */
-  readonly start: number;
-  /** Physical line (1-based) of the piece's first byte. */
-  readonly line: number;
-  /** Rows (records, accepted or not) the cutter counted in the piece. */
-  readonly rows: number;
-  /** The piece ends at the end of the file (a last record without a line end is completed). */
-  readonly last: boolean;
-  /** The piece's bytes. */
-  readonly bytes: Uint8Array;
-  /** Index of the piece in the build (diagnostics). */
-  readonly part: number;
 }
 
 /** ingestChunk's result, and how many of its rejections are rows the parser could not read. */
