@@ -302,6 +302,10 @@ export class RecordStore {
             for (let j = 0; j < len; j++) {
               const s0 = sOff[si + j]!;
               const s1 = sOff[si + j + 1]!;
+              // A value has at most one UTF-16 unit a byte: a row whose reservation cannot pass
+              // `need` even so (every row but the last few: `need` starts at all the bytes) is
+              // not counted.
+              if (s0 - a + 3 * (s1 - s0) <= need) continue;
               let units = 0;
               for (let x = s0; x < s1; x++) {
                 const u = bytes[x]!;
