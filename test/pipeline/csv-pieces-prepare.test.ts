@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { openRecords } from '../../src/io/record-reader.js';
 import type { CsvReadOptions } from '../../src/io/csv-reader.js';
@@ -192,7 +193,7 @@ describe('prepareRows reads a CSV file in pieces parsed where they are prepared'
     }
   });
 
-  it('is not taken without a pool, below minBytes, or when the source was iterated: those are read row by row', async () => {
+  it('is not taken without a pool, below minBytes, from gzip, UTF-16 or a delimiter above U+007F, or when the source was iterated: those are read row by row', async () => {
     const path = await write(csvText(VARIANTS[0]!, 500, 167));
     const serial = await prepareRows([await openRecords(path)], SCHEMA, { idField: 'recordId' });
     const small = counting(pool);
@@ -203,6 +204,19 @@ describe('prepareRows reads a CSV file in pieces parsed where they are prepared'
     const none = await prepareRows([await openRecords(path)], SCHEMA, { idField: 'recordId', runner: pooledPrepare(off), csvPieces: false });
     expect(plain(none)).toEqual(plain(serial));
     expect(off.runs.get(PREPARE_CSV_TASK)).toBeUndefined();
+    // Files a piece reader cannot cut byte by byte: gzip, UTF-16, a delimiter above U+007F.
+    const text = csvText(VARIANTS[0]!, 500, 167);
+    const gz = join(dir, `f${files++}.csv.gz`);
+    await writeFile(gz, gzipSync(Buffer.from(text)));
+    const utf16 = join(dir, `f${files++}.csv`);
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const bar = await write(text.replace(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/gm, '│'));
+    for (const [file, read] of [[gz, {}], [utf16, {}], [bar, { delimiter: '│' }]] as const) {
+      const p = counting(pool);
+      const got = await prepareRows([await openRecords(file, read)], SCHEMA, { idField: 'recordId', ...pieced(p, 997) });
+      expect(plain(got), file).toEqual(plain(serial));
+      expect(p.runs.get(PREPARE_CSV_TASK), file).toBeUndefined();
+    }
     const started: RecordSource = await openRecords(path);
     const first = started[Symbol.asyncIterator]();
     await first.next();
