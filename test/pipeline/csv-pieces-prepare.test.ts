@@ -5,7 +5,7 @@
  * read of the same file — the oracle — whatever the file's shape and the piece size.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -19,7 +19,9 @@ import { KhopPool } from '../../src/pool/pool.js';
 import { defineSchema, vietnamesePersonSchema, type Schema } from '../../src/schema.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { InputFile } from '../../src/cli/input.js';
-import { isKhopError } from '../../src/errors.js';
+import { isKhopError, type KhopError } from '../../src/errors.js';
+import { dedupe } from '../../src/pipeline/match.js';
+import { faultyPool } from '../pool/faulty-pool.js';
 import { COLUMNS, csvText, VARIANTS, type Variant } from '../io/csv-variants.js';
 import { plain } from './prepared-plain.js';
 
@@ -192,6 +194,33 @@ describe('prepareRows reads a CSV file in pieces parsed where they are prepared'
       if (v.eol !== 'cr') expect(p.runs.get(PREPARE_CSV_TASK) ?? 0).toBeGreaterThan(0);
     }
   });
+
+  for (const mode of ['throw', 'exit'] as const) {
+    it(`a worker that ${mode === 'throw' ? 'throws on' : 'dies on'} a piece rejects dedupe with WORKER_FAILED naming the prepare phase, no value in the message; the file is closed and the pool goes on`, async () => {
+      const text = csvText(VARIANTS[1]!, 9000, 168); // over DEFAULT_PREPARE_CSV_MIN_BYTES
+      const path = await write(text);
+      const faulty = faultyPool({ task: PREPARE_CSV_TASK, mode });
+      try {
+        const source = await openRecords(path);
+        const e = await dedupe(source, { schema: SCHEMA, idField: 'recordId', pool: faulty }).then(
+          () => null,
+          (x: unknown) => x,
+        );
+        expect(isKhopError(e, 'WORKER_FAILED'), String(e)).toBe(true);
+        expect((e as KhopError).details?.['phase']).toBe('prepare');
+        expect((e as KhopError).message).toContain(PREPARE_CSV_TASK);
+        const names = text.split('\n').slice(1, 200).map((l) => (l.split(',')[2] ?? '').replace(/"/g, '')).filter((n) => n.length > 5);
+        expect(names.length).toBeGreaterThan(100);
+        for (const name of names) expect((e as KhopError).message.includes(name)).toBe(false);
+        // The file was closed (on Linux, no descriptor of the process names it).
+        const open = await readdir('/proc/self/fd').then((fds) => Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => ''))), () => []);
+        expect(open.filter((target) => target === path)).toEqual([]);
+        expect(await faulty.run<{ echo: unknown }>('pool.info', { ok: 1 })).toMatchObject({ echo: { ok: 1 } });
+      } finally {
+        await faulty.close();
+      }
+    });
+  }
 
   it('is not taken without a pool, below minBytes, from gzip, UTF-16 or a delimiter above U+007F, or when the source was iterated: those are read row by row', async () => {
     const path = await write(csvText(VARIANTS[0]!, 500, 167));
