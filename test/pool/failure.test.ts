@@ -75,7 +75,7 @@ describe('a failing worker', () => {
     await p.close();
     const e = await running;
     expect(isKhopError(e, 'POOL_CLOSED')).toBe(true);
-    expect((e as KhopError).message).toMatch(/^(compare|train|score) phase: /);
+    expect((e as KhopError).message).toMatch(/^(prepare|compare|train|score) phase: /);
     expect(p.liveThreads).toBe(0);
   });
 
@@ -90,7 +90,7 @@ describe('a failing worker', () => {
       await p.close();
       const e = await running;
       expect(isKhopError(e, 'POOL_CLOSED')).toBe(true);
-      expect((e as KhopError).message).toMatch(/^(index|compare|train|score) phase: /);
+      expect((e as KhopError).message).toMatch(/^(prepare|index|compare|train|score) phase: /);
     }
   });
 });
