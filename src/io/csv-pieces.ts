@@ -92,7 +92,7 @@ export class CsvPieceCutter {
   bytesRead = 0;
 
   /**
-   * @param who names the reader in an error (`Register.build`, `dedupe`)
+   * @param who names the reader in an error (`Register.build`; `read` for dedupe / link)
    */
   constructor(
     private readonly fh: FileHandle,
