@@ -114,12 +114,14 @@ export function pieceRowsOf(piece: PreparePiece, width: number): { rows: ChunkRo
   const n = parsed.count;
   const unreadable = parsed.unreadable;
   const report = piece.report;
-  if (unreadable.length === 0 && W === width && report === null) {
+  // Every record readable and no extra column: the parsed values are the rows' as they are.
+  const asParsed = unreadable.length === 0 && W === width;
+  if (asParsed && report === null) {
     const at = new Array<number>(n);
     for (let i = 0; i < n; i++) at[i] = i;
     return { rows: { values: parsed.values, at }, rejected: [], outcome: { positions: n, unreadable: 0 } };
   }
-  const values: unknown[] = [];
+  const values: unknown[] = asParsed ? parsed.values : [];
   const at: number[] = [];
   const rejected: RejectedRow[] = [];
   const rowNumbers: number[] = [];
@@ -136,7 +138,7 @@ export function pieceRowsOf(piece: PreparePiece, width: number): { rows: ChunkRo
       continue;
     }
     const base = i * W;
-    for (let k = 0; k < width; k++) values.push(parsed.values[base + k]);
+    if (!asParsed) for (let k = 0; k < width; k++) values.push(parsed.values[base + k]);
     at.push(report === null ? i : at.length);
     if (report !== null) {
       rowNumbers.push(rowNumber);
