@@ -5,7 +5,7 @@
  * read of the same file — the oracle — whatever the file's shape and the piece size.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -221,6 +221,15 @@ describe('prepareRows reads a CSV file in pieces parsed where they are prepared'
       }
     });
   }
+
+  it('a file emptied after its header was read fails IO_ERROR naming the file (not rows of nothing, no crash)', async () => {
+    const path = await write(csvText(VARIANTS[0]!, 800, 169));
+    const source = await openRecords(path);
+    await truncate(path, 0);
+    const e = await prepareRows([source], SCHEMA, { idField: 'recordId', ...pieced(counting(pool), 997) }).catch((x: unknown) => x);
+    expect(isKhopError(e, 'IO_ERROR'), String(e)).toBe(true);
+    expect((e as KhopError).message).toBe(`read: the file changed while it was read: ${path}`);
+  });
 
   it('is not taken without a pool, below minBytes, from gzip, UTF-16 or a delimiter above U+007F, or when the source was iterated: those are read row by row', async () => {
     const path = await write(csvText(VARIANTS[0]!, 500, 167));
