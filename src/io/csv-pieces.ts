@@ -231,7 +231,8 @@ class RowsSink implements CsvSink {
   }
 }
 
-function rowsParser(file: CsvPieceFormat, sink: RowsSink): CsvParser {
+/** A fresh parser of `file`'s format for `sink` (which keeps it: its line when a row is rejected). */
+function pieceParser(file: CsvPieceFormat, sink: CsvSink & { parser: CsvParser | null }): CsvParser {
   const parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw });
   parser.setExpectedColumns(file.names.length);
   sink.parser = parser;
@@ -255,7 +256,7 @@ export async function* restOfFile(
   lineOf?: (line: number) => void,
 ): AsyncGenerator<unknown, void, undefined> {
   const sink = new RowsSink(file, firstRow, firstLine, counts, lineOf);
-  const parser = rowsParser(file, sink);
+  const parser = pieceParser(file, sink);
   const out = sink.out;
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   const block = new Uint8Array(SCAN_BLOCK_BYTES);
@@ -298,7 +299,7 @@ export function pieceRows(
 ): unknown[] {
   const before = counts.rows;
   const sink = new RowsSink(file, piece.start, piece.line, counts, lineOf);
-  const parser = rowsParser(file, sink);
+  const parser = pieceParser(file, sink);
   parser.push(pieceText(piece.bytes));
   if (piece.last) parser.finish();
   checkCount(piece, counts.rows - before, who);
@@ -379,9 +380,7 @@ export function parseCsvPiece(file: CsvPieceFormat, piece: Omit<CsvPieceFields, 
     piece.line,
     Int32Array.from(columns, (c) => (c === null ? -1 : file.names.indexOf(c))),
   );
-  const parser = new CsvParser(sink, { delimiter: file.delimiter, maxFieldLength: file.maxFieldLength, maxColumns: file.maxColumns, keepRaw: file.keepRaw });
-  parser.setExpectedColumns(file.names.length);
-  sink.parser = parser;
+  const parser = pieceParser(file, sink);
   parser.push(pieceText(piece.bytes));
   if (piece.last) parser.finish();
   checkCount(piece, sink.count, who);

@@ -303,6 +303,17 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
   }
 
   /**
+   * The size of the file behind this source when a piece reader could take it (takeFile's
+   * conditions but the size and the observers), or null.
+   */
+  fileBytes(): number | null {
+    const input = this.input;
+    // The pieces are cut and parsed byte by byte: a delimiter of more than one UTF-8 byte is read streamed.
+    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || this.delimiter!.charCodeAt(0) > 0x7f) return null;
+    return input.size ?? 0;
+  }
+
+  /**
    * The file behind this source for a reader that parses it in pieces (src/register/csv-ingest.ts),
    * or null when it cannot: already iterated, not a plain UTF-8 regular file (gzip, UTF-16, bytes,
    * a stream, or a path naming a pipe or a device: read once, it has no offsets), smaller than
@@ -313,22 +324,14 @@ class CsvRecordSourceImpl extends TextInputSource implements CsvSink {
    * it marks the source iterated and closes its input; `account` then sets its summary to what
    * was read.
    */
-  /** The size of the file takeFile would take (observers allowed), or null. */
-  fileBytes(): number | null {
-    const input = this.input;
-    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || this.delimiter!.charCodeAt(0) > 0x7f) return null;
-    return input.size;
-  }
-
   takeFile(minBytes: number, observed = false): CsvFile | null {
+    const bytes = this.fileBytes();
+    if (bytes === null || bytes < minBytes || (this.hasObservers && !observed)) return null;
     const input = this.input;
-    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || (this.hasObservers && !observed) || (input.size ?? 0) < minBytes) return null;
-    // The pieces are cut and parsed byte by byte: a delimiter of more than one UTF-8 byte is read streamed.
-    if (this.delimiter!.charCodeAt(0) > 0x7f) return null;
     this.markStarted();
     void this.input.close();
     return {
-      path: input.path,
+      path: input.path!,
       bomLength: this.bomLength,
       headerInFile: this.opts.header === null,
       sepLine: this.sepLine,

@@ -45,7 +45,6 @@ import type { PoolLike } from './parallel-authenticate.js';
 export const DEFAULT_PARALLEL_CSV_MIN_BYTES = 16 << 20;
 /** Bytes of a piece: ~13k rows of a 150-byte register row, as DEFAULT_INGEST_CHUNK_ROWS. */
 export const DEFAULT_CSV_PIECE_BYTES = 2 << 20;
-export { DEFAULT_CSV_MAX_PIECE_BYTES };
 
 interface Piece {
   readonly payload: CsvIngestPayload;
