@@ -83,7 +83,7 @@ describe('built package', () => {
       // so wasm/xxh64.wasm is not needed; source maps would add ~10 MB of embedded sources.
       expect(packed().map((f) => f.path).sort()).toEqual([
         'BENCHMARKS.md', 'LICENSE', 'NOTICE', 'README.md',
-        'dist/cli.js', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'dist/worker.js',
+        'dist/cli.js', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'dist/worker.cjs',
         'docs/bad-input.md', 'docs/internals.md', 'docs/privacy.md',
         'package.json',
       ]);
@@ -92,7 +92,7 @@ describe('built package', () => {
       const links = [...readFileSync(new URL('README.md', root), 'utf8').matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
       expect(links.length).toBeGreaterThan(0);
       expect(links.filter((l) => !shipped.has(l))).toEqual([]);
-      for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/worker.js', 'dist/cli.js']) {
+      for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/worker.cjs', 'dist/cli.js']) {
         const code = readFileSync(new URL(f, root), 'utf8');
         expect(code).not.toMatch(/sourceMappingURL/);
         expect(code).not.toMatch(/\.wasm['"]/);

@@ -1,14 +1,16 @@
 /**
  * Where the worker entry is, and how to start it.
  *
- *   built package            dist/index.js  (ESM)  import.meta.url           ┐ → dist/worker.js
+ *   built package            dist/index.js  (ESM)  import.meta.url           ┐ → dist/worker.cjs
  *                            dist/index.cjs (CJS)  pathToFileURL(__filename) ┘
- *   sources (vitest, tsx)    src/pool/worker-location.ts → src/pool/worker-source.mjs, which
+ *   sources (vitest, tsx)    src/pool/worker-location.ts → src/pool/worker-source.cjs, which
  *                            registers tsx's ESM hook inside the thread and imports worker.ts
  *
- * Decision at run time: `./worker.js` next to this module wins (the build put it there);
- * otherwise `./worker-source.mjs` (the sources are being run). Both the ESM and the CJS
- * library start the same ESM worker file.
+ * Decision at run time: `./worker.cjs` next to this module wins (the build put it there);
+ * otherwise `./worker-source.cjs` (the sources are being run). Both the ESM and the CJS
+ * library start the same worker file. Both worker files are CommonJS: piscina require()s
+ * the file, and on Node 20 a thread terminated while require() loads an ES module aborts the
+ * process (tsup.config.ts).
  *
  * Why not import.meta.url in the CommonJS bundle: tsup's shim for it is
  * `new URL('file:' + __filename)`, which does not percent-encode the path, so an install
@@ -26,7 +28,7 @@ export interface WorkerLocation {
   readonly filename: string;
   /** Node options of the worker thread (undefined: inherit the parent's). */
   readonly execArgv: string[] | undefined;
-  /** True for the built dist/worker.js, false for the TypeScript sources. */
+  /** True for the built dist/worker.cjs, false for the TypeScript sources. */
   readonly built: boolean;
 }
 
@@ -39,10 +41,10 @@ export function thisModuleUrl(): string {
 
 /** Find the worker entry next to `base` (a file URL; default: this module). */
 export function workerLocation(base: string = thisModuleUrl()): WorkerLocation {
-  const js = new URL('./worker.js', base);
-  if (existsSync(fileURLToPath(js))) return { filename: js.href, execArgv: undefined, built: true };
+  const built = new URL('./worker.cjs', base);
+  if (existsSync(fileURLToPath(built))) return { filename: built.href, execArgv: undefined, built: true };
   // Sources: no inherited loader flags (tsx's CommonJS hook would load the worker as CommonJS).
-  const source = new URL('./worker-source.mjs', base);
+  const source = new URL('./worker-source.cjs', base);
   if (existsSync(fileURLToPath(source))) return { filename: source.href, execArgv: [], built: false };
-  throw new KhopError('WORKER_FAILED', 'the pool worker (worker.js) is missing next to the khop library; was dist/ built completely?');
+  throw new KhopError('WORKER_FAILED', 'the pool worker (worker.cjs) is missing next to the khop library; was dist/ built completely?');
 }

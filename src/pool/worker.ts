@@ -1,5 +1,5 @@
 /**
- * The pool's worker entry (built to dist/worker.js; piscina loads it in every worker thread).
+ * The pool's worker entry (built to dist/worker.cjs; piscina loads it in every worker thread).
  *
  * It dispatches each message `{ task, payload }` to the task registry with this thread's
  * TaskContext (the only module state: per-thread caches of job state, see task-context.ts).

@@ -1,7 +1,7 @@
 /**
  * The built package, used as a user would: `node` runs a small script that imports
  * dist/index.js (ESM) or requires dist/index.cjs (CJS) and deduplicates a few rows on a pool of
- * two worker threads (dist/worker.js). Skipped, with a message, when dist/ is not built
+ * two worker threads (dist/worker.cjs). Skipped, with a message, when dist/ is not built
  * (`npm test` builds first). KHOP_DIST may point at another build directory.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,8 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
 const dist = process.env['KHOP_DIST'] ?? fileURLToPath(new URL('../../dist/', import.meta.url));
-const built = ['index.js', 'index.cjs', 'worker.js'].every((f) => existsSync(join(dist, f)));
-if (!built) console.warn(`[built-package.test] skipped: ${dist} has no index.js, index.cjs and worker.js (run the build first)`);
+const built = ['index.js', 'index.cjs', 'worker.cjs'].every((f) => existsSync(join(dist, f)));
+if (!built) console.warn(`[built-package.test] skipped: ${dist} has no index.js, index.cjs and worker.cjs (run the build first)`);
 
 /** The script body after the package is loaded as `khop`: prints one JSON line. */
 const body = `
@@ -61,14 +61,14 @@ describe.skipIf(!built)('the built package', () => {
     expect(cjs.out).toEqual(esm.out);
   });
 
-  it('finds dist/worker.js from a directory whose name holds #, ?, %20 and %zz (CJS and ESM)', () => {
+  it('finds dist/worker.cjs from a directory whose name holds #, ?, %20 and %zz (CJS and ESM)', () => {
     // A file URL built without percent-encoding (tsup's CommonJS import.meta.url shim) cuts
     // such a path at '#' or '?', decodes '%20' into another directory, and throws on '%zz'.
     const root = mkdtempSync(join(tmpdir(), 'khop-path-'));
     try {
       const dir = join(root, 'a#b%20c?d%zz');
       mkdirSync(dir);
-      for (const f of ['index.js', 'index.cjs', 'worker.js']) copyFileSync(join(dist, f), join(dir, f));
+      for (const f of ['index.js', 'index.cjs', 'worker.cjs']) copyFileSync(join(dist, f), join(dir, f));
       // The dependencies (piscina, msgpackr…), found from the copy as from an install.
       symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(root, 'node_modules'), 'dir');
       const cjs = runNode(['-e', `const khop = require(${JSON.stringify(join(dir, 'index.cjs'))});\n${body}`], dir);

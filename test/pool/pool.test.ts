@@ -86,17 +86,20 @@ describe('KhopPool', () => {
 });
 
 describe('workerLocation', () => {
-  it('prefers a built worker.js next to the module, else the TypeScript sources, else fails', () => {
+  it('prefers a built worker.cjs next to the module, else the TypeScript sources, else fails', () => {
     const dir = mkdtempSync(join(tmpdir(), 'khop-worker-'));
     try {
       const base = pathToFileURL(join(dir, 'index.js')).href;
       expect(() => workerLocation(base)).toThrow(expect.objectContaining({ code: 'WORKER_FAILED' }));
-      writeFileSync(join(dir, 'worker-source.mjs'), '');
+      writeFileSync(join(dir, 'worker-source.cjs'), '');
       expect(workerLocation(base)).toMatchObject({ built: false, execArgv: [] });
+      // An ES module worker.js (the build before the worker became CommonJS) is not taken.
       writeFileSync(join(dir, 'worker.js'), '');
-      expect(workerLocation(base)).toEqual({ filename: pathToFileURL(join(dir, 'worker.js')).href, execArgv: undefined, built: true });
-      // A CommonJS bundle (dist/index.cjs) finds the same ESM worker file.
-      expect(workerLocation(pathToFileURL(join(dir, 'index.cjs')).href).filename).toBe(pathToFileURL(join(dir, 'worker.js')).href);
+      expect(workerLocation(base)).toMatchObject({ built: false });
+      writeFileSync(join(dir, 'worker.cjs'), '');
+      expect(workerLocation(base)).toEqual({ filename: pathToFileURL(join(dir, 'worker.cjs')).href, execArgv: undefined, built: true });
+      // A CommonJS bundle (dist/index.cjs) finds the same worker file.
+      expect(workerLocation(pathToFileURL(join(dir, 'index.cjs')).href).filename).toBe(pathToFileURL(join(dir, 'worker.cjs')).href);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -105,6 +108,6 @@ describe('workerLocation', () => {
   it('finds the sources from this repository', () => {
     const w = workerLocation();
     expect(w.built).toBe(false);
-    expect(w.filename.endsWith('/src/pool/worker-source.mjs')).toBe(true);
+    expect(w.filename.endsWith('/src/pool/worker-source.cjs')).toBe(true);
   });
 });
