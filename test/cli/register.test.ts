@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePopulation } from '../../src/synth/population.js';
@@ -201,8 +201,20 @@ describe('khop authenticate', () => {
     const nd = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '--format', 'ndjson', '--candidates', '2', '-q'], t.dir);
     const lines = nd.stdout.trim().split('\n').map((l) => JSON.parse(l) as { candidates: unknown });
     expect(lines.map((l) => l.candidates)).toEqual(v.map((x) => JSON.parse(x.candidates!)));
-    // Without the option: no column (the file as before); out of range: a usage error.
-    expect(Object.keys(csvObjects(readFileSync(join(t.dir, 'verdicts.csv'), 'utf8'))[0]!)).not.toContain('candidates');
+    // Without the option: no column, and nothing searched (the register is asked for no
+    // candidates) — every other cell as with it; out of range: a usage error.
+    const many = vi.spyOn(Register.prototype, 'authenticateMany');
+    let plainRun: CliRun;
+    try {
+      plainRun = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'plain.csv'], t.dir);
+      expect(many.mock.calls.map((c) => c[1]?.candidates)).toEqual([0]);
+    } finally {
+      many.mockRestore();
+    }
+    expect(plainRun.code).toBe(1);
+    const plain = csvObjects(readFileSync(join(t.dir, 'plain.csv'), 'utf8'));
+    expect(Object.keys(plain[0]!)).not.toContain('candidates');
+    expect(plain).toEqual(v.map(({ candidates: _, ...rest }) => rest));
     expect((await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'x.csv', '--candidates', '101'], t.dir)).code).toBe(2);
   });
 
