@@ -23,7 +23,7 @@ import { workerLocation } from '../../src/pool/worker-location.js';
 
 const dist = process.env['KHOP_DIST'] ?? fileURLToPath(new URL('../../dist/', import.meta.url));
 const built = existsSync(join(dist, 'index.js')) && existsSync(join(dist, 'worker.cjs'));
-const sources = pathToFileURL(fileURLToPath(new URL('../../src/pool/pool.ts', import.meta.url))).href;
+const sources = new URL('../../src/pool/pool.ts', import.meta.url).href;
 
 /** A script that makes and closes `pools` pools (KhopPool from `from`) as the header says; prints "closed N". */
 function script(from: string, pools: number): string {
