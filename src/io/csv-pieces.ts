@@ -21,6 +21,7 @@ import { CsvBoundaryScanner } from './csv-boundaries.js';
 import { CsvParser, type CsvSink } from './csv-parser.js';
 import { csvRejectReason, csvRowValues, isRepeatedHeader, type CsvFile, type CsvPieceFormat } from './csv-reader.js';
 import type { RejectCode } from './record-types.js';
+import { decodePieces } from './text-decoding.js';
 import { UnreadableRow } from './record-source-rows.js';
 
 /**
@@ -275,11 +276,20 @@ export async function* restOfFile(
   for (const row of out) yield row;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
-/** A piece's text (a shared buffer cannot be decoded in place: copied first, one memcpy). A U+FEFF is kept: the piece is not the file's start. */
-function pieceText(bytes: Uint8Array): string {
-  return decoder.decode(bytes.buffer instanceof SharedArrayBuffer ? bytes.slice() : bytes);
+/**
+ * A piece's text pushed into `parser` DECODE_PIECE_BYTES at a time (decodePieces; a piece on a
+ * shared buffer is copied a slice at a time). A U+FEFF is kept: the piece is not the file's start.
+ * Decoded whole, a dedupe piece (256 KiB) became one string in V8's large-object space (see
+ * DECODE_PIECE_BYTES), and its decode took ~1.0 s of each worker's ~6.0 s on the 1M e2e people
+ * file; in slices ~0.3 s, and dedupe's prepare phase ×0.91 (BENCHMARKS.md, after the e2e dedupe
+ * table). The register's 2 MiB pieces: its CSV build unchanged (8 alternating runs). A decoder
+ * of its own per piece: a parser that throws mid-piece leaves no half-decoded sequence to the next.
+ */
+function pushPiece(parser: CsvParser, bytes: Uint8Array): void {
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  for (const text of decodePieces(decoder, bytes)) parser.push(text);
+  const tail = decoder.decode();
+  if (tail !== '') parser.push(tail);
 }
 
 function checkCount(piece: Pick<CsvPiece, 'part' | 'rows'>, count: number, who: string): void {
@@ -300,7 +310,7 @@ export function pieceRows(
   const before = counts.rows;
   const sink = new RowsSink(file, piece.start, piece.line, counts, lineOf);
   const parser = pieceParser(file, sink);
-  parser.push(pieceText(piece.bytes));
+  pushPiece(parser, piece.bytes);
   if (piece.last) parser.finish();
   checkCount(piece, counts.rows - before, who);
   return sink.out;
@@ -381,7 +391,7 @@ export function parseCsvPiece(file: CsvPieceFormat, piece: Omit<CsvPieceFields, 
     Int32Array.from(columns, (c) => (c === null ? -1 : file.names.indexOf(c))),
   );
   const parser = pieceParser(file, sink);
-  parser.push(pieceText(piece.bytes));
+  pushPiece(parser, piece.bytes);
   if (piece.last) parser.finish();
   checkCount(piece, sink.count, who);
   return { count: sink.count, values: sink.values, lines: sink.lines, unreadable: sink.unreadable };
