@@ -1,6 +1,10 @@
 /**
  * EM training (trainEM of src/score/expectation-maximisation.ts) with the E-step on the pool.
  *
+ * A session whose pairs fall into at most MAX_EM_PATTERNS patterns of levels (emPatterns: every
+ * blocked session of the default rules) is iterated in the calling thread over its patterns,
+ * as trainEM does — bit-identical to it. Only a session with more patterns goes to the pool.
+ *
  * Same model, sessions, M-step, convergence rule, averaging over sessions and diagnostics as
  * `trainEM`; only the E-step is split: each iteration the main thread writes the ln(m/u) table
  * into shared memory, the tasks (match.em) fill one accumulator per FIXED pair range
@@ -21,6 +25,8 @@ import {
   EM_ACC_POSTERIOR_SUM,
   emAccumulatorLength,
   emMaximise,
+  emPatterns,
+  iterateSession,
   emStepTable,
   beginSession,
   beginTraining,
@@ -44,6 +50,8 @@ export interface EmRunner {
   /** Job id stamped on the tasks (0: none). */
   readonly jobId?: number;
   readonly traffic?: PoolTraffic;
+  /** Most patterns a session is grouped into before its E-steps go to the pool (default MAX_EM_PATTERNS; tests). */
+  readonly maxPatterns?: number;
 }
 
 /**
@@ -61,6 +69,12 @@ export async function trainEmParallel(run: EmRunner, sessions: readonly EmSessio
     const session = sessions[si]!;
     const start = beginSession(t, session, si);
     const { histogram, activeList, active, params } = start;
+    // The usual session: its patterns, a few hundred, iterated here — no round trips.
+    const patterns = emPatterns(session.levels, session.count, active, levelCounts, run.maxPatterns);
+    if (patterns !== null) {
+      endSession(t, session, start, iterateSession(t, start, patterns));
+      continue;
+    }
     const ranges = pairRanges(session.count);
     const groups = taskGroups(ranges, run.pool.threads, UNIFORM_TASKS_PER_THREAD);
     const accumulators = sharedFloat64(ranges.ranges * accLen);

@@ -161,10 +161,12 @@ export function emStepTable(params: EmParameters, levelCounts: readonly number[]
 
 /**
  * E-step over pairs start … end−1: adds Σp, the pair count and Σp per (comparison, level) into
- * `acc` (length {@link emAccumulatorLength}). Allocates nothing.
+ * `acc` (length {@link emAccumulatorLength}). With `weights`, entry i stands for weights[i]
+ * pairs of the same levels (a pattern of {@link emPatterns}): its posterior counts that many
+ * times. Allocates nothing.
  * @throws KhopError INVALID_ARGUMENT when an active comparison has a level out of range.
  */
-export function emAccumulate(levels: readonly Uint8Array[], start: number, end: number, table: EmStepTable, acc: Float64Array): void {
+export function emAccumulate(levels: readonly Uint8Array[], start: number, end: number, table: EmStepTable, acc: Float64Array, weights?: Float64Array): void {
   const lbf = table.logBayesFactors;
   const active = table.active;
   const A = active.length;
@@ -183,10 +185,22 @@ export function emAccumulate(levels: readonly Uint8Array[], start: number, end: 
     // posterior p = 1 / (1 + e^−x): e^−x overflows to ∞ for very negative x (p → 0) and
     // underflows to 0 for very positive x (p → 1); NaN (a bad level) propagates to the sum.
     let sumP = 0;
-    for (let i = 0; i < n; i++) {
-      const p = 1 / (1 + Math.exp(-w[i]!));
-      w[i] = p;
-      sumP += p;
+    let pairs = n;
+    if (weights === undefined) {
+      for (let i = 0; i < n; i++) {
+        const p = 1 / (1 + Math.exp(-w[i]!));
+        w[i] = p;
+        sumP += p;
+      }
+    } else {
+      pairs = 0;
+      for (let i = 0; i < n; i++) {
+        const c = weights[s + i]!;
+        const p = c / (1 + Math.exp(-w[i]!));
+        w[i] = p;
+        sumP += p;
+        pairs += c;
+      }
     }
     if (sumP !== sumP) throw badLevel(levels, s, e, table);
     for (let j = 0; j < A; j++) {
@@ -196,7 +210,7 @@ export function emAccumulate(levels: readonly Uint8Array[], start: number, end: 
       for (let i = s; i < e; i++) acc[base + col[i]!]! += w[i - s]!;
     }
     acc[EM_ACC_POSTERIOR_SUM]! += sumP;
-    acc[EM_ACC_PAIRS]! += n;
+    acc[EM_ACC_PAIRS]! += pairs;
   }
 }
 
@@ -259,30 +273,101 @@ export function emMaximise(
  */
 export function trainEM(sessions: readonly EmSession[], init: FellegiSunterModel, options: EmOptions = {}): EmResult {
   const t = beginTraining('trainEM', sessions, init, options);
-  const { opts, K, levelCounts, diagnostics, mSums, uSums, estimates } = t;
 
   sessions.forEach((session, si) => {
     const start = beginSession(t, session, si);
-    const { histogram, active, params } = start;
-    const acc = new Float64Array(emAccumulatorLength(K));
-    let iterations = 0;
-    let converged = false;
-    let maxChange = Number.POSITIVE_INFINITY;
-    while (iterations < opts.maxIterations) {
-      const table = emStepTable(params, levelCounts, active);
-      acc.fill(0);
-      emAccumulate(session.levels, 0, session.count, table, acc);
-      maxChange = emMaximise(acc, levelCounts, active, params, opts.estimatePrior, opts.fixU ? undefined : histogram);
-      iterations++;
-      if (maxChange <= opts.tolerance) {
-        converged = true;
-        break;
-      }
-    }
-    endSession(t, session, start, { iterations, converged, maxChange });
+    const patterns = emPatterns(session.levels, session.count, start.active, t.levelCounts);
+    endSession(t, session, start, iterateSession(t, start, patterns ?? { levels: session.levels, count: session.count }));
   });
 
-  return combineSessions(init, mSums, uSums, estimates, opts.fixU, diagnostics);
+  return combineSessions(init, t.mSums, t.uSums, t.estimates, t.opts.fixU, t.diagnostics);
+}
+
+/**
+ * A session's pairs grouped by their levels on the active comparisons (Splink's "agreement
+ * patterns"): a pair's posterior depends on those levels only, so the E-step runs once per
+ * pattern, weighed by its pair count (emAccumulate's `weights`) — the same sums in another
+ * order (equal to ~1e-15). A blocked session has few patterns (hundreds on 2M pairs of 1M
+ * Vietnamese records: the levels of 4–6 comparisons), so its 25 iterations cost one pass over
+ * the pairs instead of 25 (BENCHMARKS.md, after the e2e dedupe table).
+ */
+export interface EmPatterns {
+  /** Per comparison: the level of each pattern (active comparisons only; the others are empty). */
+  readonly levels: readonly Uint8Array[];
+  /** Pairs of each pattern. */
+  readonly weights: Float64Array;
+  readonly count: number;
+}
+
+/** Most patterns emPatterns makes before giving up (a session this varied is run on its pairs). */
+export const MAX_EM_PATTERNS = 1 << 16;
+
+/**
+ * The patterns of pairs 0 … count−1 on the `active` comparisons, in order of first appearance
+ * (deterministic); null when there are more than `max`, or when the comparisons have too many
+ * level combinations for an exact numeric key (more than 2^52). Levels must be checked first
+ * (beginSession): each below its comparison's level count.
+ */
+export function emPatterns(levels: readonly Uint8Array[], count: number, active: Uint32Array, levelCounts: readonly number[], max = MAX_EM_PATTERNS): EmPatterns | null {
+  const A = active.length;
+  let combinations = 1;
+  for (let j = 0; j < A; j++) combinations *= levelCounts[active[j]!]!;
+  if (combinations > 2 ** 52) return null;
+  const cols = Array.from(active, (k) => levels[k]!);
+  const radix = Array.from(active, (k) => levelCounts[k]!);
+  const index = new Map<number, number>();
+  const first: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < count; i++) {
+    let key = 0;
+    for (let j = 0; j < A; j++) key = key * radix[j]! + cols[j]![i]!;
+    let p = index.get(key);
+    if (p === undefined) {
+      if (first.length >= max) return null;
+      p = first.length;
+      index.set(key, p);
+      first.push(i);
+      weights.push(0);
+    }
+    weights[p]!++;
+  }
+  const out = levels.map(() => new Uint8Array(0));
+  for (let j = 0; j < A; j++) {
+    const col = cols[j]!;
+    const mine = new Uint8Array(first.length);
+    for (let p = 0; p < first.length; p++) mine[p] = col[first[p]!]!;
+    out[active[j]!] = mine;
+  }
+  return { levels: out, weights: Float64Array.from(weights), count: first.length };
+}
+
+/**
+ * The E+M iterations of a session in this thread, E-steps over `rows` (its patterns, or its
+ * pairs without weights), until convergence or the iteration limit.
+ */
+export function iterateSession(
+  t: TrainingStart,
+  start: SessionStart,
+  rows: { readonly levels: readonly Uint8Array[]; readonly count: number; readonly weights?: Float64Array },
+): { iterations: number; converged: boolean; maxChange: number } {
+  const { opts, levelCounts } = t;
+  const { histogram, active, params } = start;
+  const acc = new Float64Array(emAccumulatorLength(t.K));
+  let iterations = 0;
+  let converged = false;
+  let maxChange = Number.POSITIVE_INFINITY;
+  while (iterations < opts.maxIterations) {
+    const table = emStepTable(params, levelCounts, active);
+    acc.fill(0);
+    emAccumulate(rows.levels, 0, rows.count, table, acc, rows.weights);
+    maxChange = emMaximise(acc, levelCounts, active, params, opts.estimatePrior, opts.fixU ? undefined : histogram);
+    iterations++;
+    if (maxChange <= opts.tolerance) {
+      converged = true;
+      break;
+    }
+  }
+  return { iterations, converged, maxChange };
 }
 
 /** Validated inputs and fresh accumulators of a training run (shared by trainEM and the pool's EM). */

@@ -36,13 +36,13 @@ describe('a failing worker', () => {
   });
 
   it('that throws rejects the operation with WORKER_FAILED naming the phase; the pool stays usable', async () => {
-    pool = faultyPool({ task: 'match.em', part: 0, job: 1, mode: 'throw' });
+    pool = faultyPool({ task: 'match.lambda', part: 0, job: 1, mode: 'throw' });
     const failed = await dedupe(rows, { ...options, pool }).then(
       () => null,
       (e: unknown) => e,
     );
     expectSafeFailure(failed, 'train');
-    expect((failed as KhopError).message).toContain('match.em');
+    expect((failed as KhopError).message).toContain('match.lambda');
     expect((failed as KhopError).message).toContain('injected test fault');
     // Job 2 on the same pool: no fault, and the same result as the calling thread alone.
     const again = await dedupe(rows, { ...options, pool });

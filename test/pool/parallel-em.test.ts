@@ -82,11 +82,24 @@ describe('trainEmParallel', () => {
     );
   });
 
-  it('sessions of many ranges: identical for 1 and 2 threads, and within 1e-9 of trainEM', async () => {
+  it('sessions of many ranges, E-steps on the pool (patterns refused): identical for 1 and 2 threads, and within 1e-9 of trainEM', async () => {
     const sessions = [session(60_000, 4, [0]), session(9_000, 5, [2], 0.05)];
     expect(pairRanges(60_000).ranges).toBeGreaterThan(8);
-    const one = await trainEmParallel({ pool: local }, sessions, init);
-    const two = await trainEmParallel({ pool }, sessions, init);
+    const counted = (p: KhopPool) => {
+      const runs: string[] = [];
+      return { runs, pool: new Proxy(p, { get: (o, k) => (k === 'run' ? (name: string, payload: unknown) => (runs.push(name), o.run(name, payload)) : Reflect.get(o, k)) }) };
+    };
+    const c1 = counted(local);
+    const c2 = counted(pool);
+    const one = await trainEmParallel({ pool: c1.pool, maxPatterns: 0 }, sessions, init);
+    const two = await trainEmParallel({ pool: c2.pool, maxPatterns: 0 }, sessions, init);
+    expect(c1.runs.length).toBeGreaterThan(0);
+    expect(c2.runs.length).toBeGreaterThan(0);
+    // With its patterns (the default): no task at all.
+    const c3 = counted(pool);
+    const grouped = await trainEmParallel({ pool: c3.pool }, sessions, init);
+    expect(c3.runs).toEqual([]);
+    expect(json(grouped.model)).toBe(json(trainEM(sessions, init).model));
     expect(json(two.model)).toBe(json(one.model));
     expect(two.sessions).toEqual(one.sessions);
     const expected = trainEM(sessions, init);

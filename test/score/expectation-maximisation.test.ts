@@ -5,6 +5,7 @@ import {
   emAccumulate,
   emAccumulatorLength,
   emMaximise,
+  emPatterns,
   emStepTable,
   trainEM,
   type EmParameters,
@@ -167,6 +168,50 @@ describe('EM building blocks (for worker threads)', () => {
       sum += num / (num + den);
     }
     expect(acc[0]).toBeCloseTo(sum, 9);
+  });
+
+  it('patterns: every pair in exactly one, of its own levels on the active comparisons, in order of first appearance (oracle: a map of level strings)', () => {
+    for (const act of [active, Uint32Array.of(1, 3), Uint32Array.of(2)]) {
+      const p = emPatterns(levels, N, act, counts)!;
+      const oracle = new Map<string, number>();
+      const order: string[] = [];
+      for (let i = 0; i < N; i++) {
+        const key = Array.from(act, (k) => levels[k]![i]).join(',');
+        if (!oracle.has(key)) order.push(key);
+        oracle.set(key, (oracle.get(key) ?? 0) + 1);
+      }
+      expect(p.count).toBe(order.length);
+      expect(p.count).toBeLessThan(N / 10);
+      for (let q = 0; q < p.count; q++) {
+        expect(Array.from(act, (k) => p.levels[k]![q]).join(',')).toBe(order[q]);
+        expect(p.weights[q]).toBe(oracle.get(order[q]!));
+      }
+      // Comparisons outside `act` are not carried.
+      for (let k = 0; k < 4; k++) if (!act.includes(k)) expect(p.levels[k]!.length).toBe(0);
+    }
+  });
+
+  it('an E-step over the patterns, weighed by their pairs, equals the E-step over the pairs (1e-9)', () => {
+    for (const prior of [0.01, 0.3, 0.9]) {
+      const params: EmParameters = { m: flat(init.m), u: flat(init.u), prior };
+      const table = emStepTable(params, counts, active);
+      const pairs = new Float64Array(emAccumulatorLength(4));
+      emAccumulate(levels, 0, N, table, pairs);
+      const p = emPatterns(levels, N, active, counts)!;
+      const grouped = new Float64Array(emAccumulatorLength(4));
+      emAccumulate(p.levels, 0, p.count, table, grouped, p.weights);
+      expect(grouped[1]).toBe(N);
+      for (let i = 0; i < pairs.length; i++) expect(Math.abs(grouped[i]! - pairs[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(pairs[i]!)));
+    }
+  });
+
+  it('patterns: none beyond the limit, nor when the level combinations exceed an exact key (2^52)', () => {
+    const full = emPatterns(levels, N, active, counts)!;
+    expect(emPatterns(levels, N, active, counts, full.count)).not.toBeNull();
+    expect(emPatterns(levels, N, active, counts, full.count - 1)).toBeNull();
+    const many = Array.from({ length: 14 }, () => levels[0]!);
+    expect(emPatterns(many, N, Uint32Array.from(many.keys()), many.map(() => 16))).toBeNull(); // 16^14 = 2^56
+    expect(emPatterns(many.slice(0, 13), N, Uint32Array.from(many.slice(0, 13).keys()), many.map(() => 16))).not.toBeNull(); // 2^52
   });
 
   it('emMaximise normalises m over non-null levels and reports the change', () => {
