@@ -80,7 +80,7 @@ import { HIST_BIN_START, HIST_BIN_WIDTH, KeptPairs, SCORE_WINDOW_PAIRS, STREAM_T
 export { SCORE_WINDOW_PAIRS, STREAM_TRAINING_MIN_BYTES };
 import type { BlockIndex } from '../block/block-index.js';
 import type { ProgressEvent } from '../io/progress.js';
-import { pairsWithin, totalPairsOf, trainModel } from './train-model.js';
+import { heldLevelsOf, pairsWithin, totalPairsOf, trainModel } from './train-model.js';
 import { MAX_RANDOM_PAIRS } from '../score/random-pairs.js';
 import { modelWarnings, type IdentityComparison, type MatchWarning } from './model-warnings.js';
 
@@ -688,6 +688,7 @@ async function trainAndScore(s: Scoring, blocking: BlockIndexes, options: MatchO
     v,
     options.em,
     s.linkMode,
+    heldLevelsOf(pairs.left, pairs.right, levels, report, rules.length),
   );
   blocking.indexes = [];
   phases.push({ phase: 'train', ms: performance.now() - t, threads, postedBytes: runner.traffic.bytes - posted, ...trained.stats });

@@ -31,7 +31,7 @@
 import { schemaHasIdField } from './default-rules.js';
 import { KhopError } from '../errors.js';
 import type { BlockIndex } from '../block/block-index.js';
-import { candidatePairs } from '../block/candidate-pairs.js';
+import { candidatePairs, type CandidatePairsReport } from '../block/candidate-pairs.js';
 import { describeRule, ruleBlockCap, ruleProblems, type BlockingRule } from '../block/blocking-rule.js';
 import { buildBlockIndexes } from '../block/build-block-index.js';
 import { FellegiSunterModel } from '../score/fellegi-sunter.js';
@@ -192,6 +192,8 @@ export async function trainModel(
   v: TrainingOptions,
   em: EmOptions | undefined,
   linkMode: boolean,
+  /** Every candidate pair's levels, when the caller holds them (trainAndScore): see HeldLevels. */
+  held?: HeldLevels,
 ): Promise<{ model: FellegiSunterModel; stats: Record<string, number> }> {
   const nLeft = prepared.sourceRows[0] ?? 0;
   const nRight = prepared.sourceRows[1] ?? 0;
@@ -291,7 +293,9 @@ export async function trainModel(
   };
   /** Free comparisons of a rule that have data (a comparison empty in the u sample estimates nothing). */
   const freeOf = (fixed: readonly number[]): number[] => plan.specs.map((_, k) => k).filter((k) => !fixed.includes(k) && !empty.has(k));
-  const addSession = async (rule: BlockingRule, index: BlockIndex, fixed: number[], cap = MAX_TRAINING_PAIRS): Promise<void> => {
+  let heldPairs = 0;
+  /** A session of `rule`, blocked by `index`; `r`: its position among the run's rules (a training-only rule: none). */
+  const addSession = async (rule: BlockingRule, index: BlockIndex, fixed: number[], cap = MAX_TRAINING_PAIRS, r?: number): Promise<void> => {
     const rulePairs = new PairBuffer();
     // Whole blocks, so that the pairs do not depend on the order of the rows inside a block.
     const toBlock = blocksWithin(index, v.maxBlockSize, cap, linkMode ? prepared.source : undefined);
@@ -304,7 +308,8 @@ export async function trainModel(
     const count = Math.min(rulePairs.count, cap);
     if (count < 10) return;
     const ruleLevels = plan.specs.map(() => sharedUint8(count));
-    await computeLevels(runner, 'train', rulePairs.left, rulePairs.right, count, ruleLevels);
+    if (held !== undefined && r !== undefined) heldPairs += await levelsFromHeld(runner, held, r, rulePairs, count, ruleLevels);
+    else await computeLevels(runner, 'train', rulePairs.left, rulePairs.right, count, ruleLevels);
     sessions.push({ name: describeRule(rule), levels: ruleLevels, count, fixedComparisons: fixed });
   };
   const covered = new Set<number>();
@@ -315,7 +320,7 @@ export async function trainModel(
     const free = freeOf(fixed);
     if (free.length < MIN_FREE_COMPARISONS) continue;
     const before = sessions.length;
-    await addSession(rules[r]!, indexes[r]!, fixed);
+    await addSession(rules[r]!, indexes[r]!, fixed, MAX_TRAINING_PAIRS, r);
     if (sessions.length > before) for (const k of free) covered.add(k);
   }
   // Comparisons no identified session estimates: training-only sessions, each blocked on one
@@ -358,7 +363,7 @@ export async function trainModel(
       const left = uncovered();
       if (free.length === 0 || free.length >= MIN_FREE_COMPARISONS || !free.some((k) => left.includes(k))) continue;
       const before = sessions.length;
-      await addSession(rules[r]!, indexes[r]!, fixed);
+      await addSession(rules[r]!, indexes[r]!, fixed, MAX_TRAINING_PAIRS, r);
       if (sessions.length > before) for (const k of free) covered.add(k);
     }
   }
@@ -442,7 +447,7 @@ export async function trainModel(
   const lambdaMs = performance.now() - t;
   return {
     model: new FellegiSunterModel(plan.specs, { prior: lambda, m, u, trainedOn: { records: linkMode ? Math.min(nLeft, nRight) : n, pairs: totalPairs } }),
-    stats: { uPairs: random.count, uMs, emPairs: sessions.reduce((s, x) => s + x.count, 0), emLevelsMs: sessionMs, emIterations, emMs, lambdaIterations, lambdaMs, uRounds },
+    stats: { uPairs: random.count, uMs, emPairs: sessions.reduce((s, x) => s + x.count, 0), emLevelsMs: sessionMs, emPairsReused: heldPairs, emIterations, emMs, lambdaIterations, lambdaMs, uRounds },
   };
 }
 
@@ -548,4 +553,67 @@ function normalise(xs: number[]): number[] {
   let s = 0;
   for (let i = 1; i < xs.length; i++) s += xs[i]!;
   return xs.map((x, i) => (i === 0 ? 0 : x / s));
+}
+
+/**
+ * The candidate pass's pairs and levels, held by trainAndScore. A rule's training session pairs
+ * the rows of the rule's blocks again, in the order the candidate pass visited them; the pairs
+ * that pass produced under the same rule (all but those an earlier rule produced: candidate-pairs.ts)
+ * are rule r's stretch `ruleStarts[r] … ruleStarts[r + 1]` of the candidates, in the same order —
+ * so the session copies their levels instead of comparing the pairs a second time (1M
+ * Vietnamese records: 1.95M of the sessions' 2.28M pairs; BENCHMARKS.md, after the e2e dedupe
+ * table). A pair is copied only when both its rows are the candidate's, so an order that
+ * differed would cost comparisons, never a wrong level.
+ */
+export interface HeldLevels {
+  readonly left: Uint32Array;
+  readonly right: Uint32Array;
+  readonly levels: readonly Uint8Array[];
+  /** Rule r's candidates are [ruleStarts[r], ruleStarts[r + 1]). */
+  readonly ruleStarts: readonly number[];
+}
+
+/** HeldLevels of a candidate pass: its pairs, their levels, and its report's pairs per rule. */
+export function heldLevelsOf(left: Uint32Array, right: Uint32Array, levels: readonly Uint8Array[], report: CandidatePairsReport, rules: number): HeldLevels {
+  const produced = new Array<number>(rules).fill(0);
+  for (const r of report.rules) produced[r.rule] = r.pairs;
+  const ruleStarts = [0];
+  for (let r = 0; r < rules; r++) ruleStarts.push(ruleStarts[r]! + produced[r]!);
+  return { left, right, levels, ruleStarts };
+}
+
+/**
+ * Levels of a session of rule `r` (its `count` pairs) into `out`: copied from `held` where the
+ * candidate pass compared the same pair under rule r, compared on the pool for the rest.
+ * Returns the number of pairs copied.
+ */
+async function levelsFromHeld(runner: MatchRunner, held: HeldLevels, r: number, pairs: { left: Uint32Array; right: Uint32Array }, count: number, out: readonly Uint8Array[]): Promise<number> {
+  const K = out.length;
+  const rest = new Uint32Array(count);
+  let n = 0;
+  let c = held.ruleStarts[r]!;
+  const end = held.ruleStarts[r + 1]!;
+  const { left, right, levels } = held;
+  for (let i = 0; i < count; i++) {
+    if (c < end && left[c] === pairs.left[i] && right[c] === pairs.right[i]) {
+      for (let k = 0; k < K; k++) out[k]![i] = levels[k]![c]!;
+      c++;
+    } else rest[n++] = i;
+  }
+  if (n > 0) {
+    const restLeft = sharedUint32(n);
+    const restRight = sharedUint32(n);
+    for (let j = 0; j < n; j++) {
+      restLeft[j] = pairs.left[rest[j]!]!;
+      restRight[j] = pairs.right[rest[j]!]!;
+    }
+    const restLevels = out.map(() => sharedUint8(n));
+    await computeLevels(runner, 'train', restLeft, restRight, n, restLevels);
+    for (let k = 0; k < K; k++) {
+      const from = restLevels[k]!;
+      const to = out[k]!;
+      for (let j = 0; j < n; j++) to[rest[j]!] = from[j]!;
+    }
+  }
+  return count - n;
 }

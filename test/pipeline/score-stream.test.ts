@@ -48,6 +48,12 @@ describe('dedupe / link on the streamed candidates: a given model, or training t
     // u was corrected for the matches among the random pairs: the evidence was computed twice
     // (the streamed runs read their candidates once more for it).
     expect(held.stats.phases.find((p) => p.phase === 'train')?.['uRounds']).toBeGreaterThanOrEqual(1);
+    // The held run's sessions copied the candidate pass's levels of the pairs it produced under
+    // their rule, and compared the rest (pairs an earlier rule produced); the streamed runs
+    // below hold no levels and compare every session pair — the same model is the oracle.
+    const heldTrain = held.stats.phases.find((p) => p.phase === 'train')!;
+    expect(heldTrain['emPairsReused']).toBe(held.stats.candidatePairs);
+    expect(heldTrain['emPairs']).toBeGreaterThan(heldTrain['emPairsReused'] as number);
     for (const [threads, window] of [
       [1, 97],
       [1, 1 << 22],
@@ -55,6 +61,7 @@ describe('dedupe / link on the streamed candidates: a given model, or training t
     ] as const) {
       const r = await dedupe(rows, { ...options, threads }, { trainInWindows: true, scoreWindowPairs: window });
       expect(r.stats.phases.find((p) => p.phase === 'train')?.['streamed']).toBe(1);
+      expect(r.stats.phases.find((p) => p.phase === 'train')?.['emPairsReused']).toBe(0);
       // Scored from the evidence kept for λ: only the kept pairs are compared again.
       expect(r.stats.phases.find((p) => p.phase === 'compare')?.['pairs']).toBe(held.pairs.count);
       expect(held.pairs.count).toBeLessThan(held.stats.candidatePairs);
