@@ -561,7 +561,7 @@ function normalise(xs: number[]): number[] {
  * that pass produced under the same rule (all but those an earlier rule produced: candidate-pairs.ts)
  * are rule r's stretch `ruleStarts[r] … ruleStarts[r + 1]` of the candidates, in the same order —
  * so the session copies their levels instead of comparing the pairs a second time (1M
- * Vietnamese records: 1.95M of the sessions' 2.28M pairs; BENCHMARKS.md, after the e2e dedupe
+ * Vietnamese records: 1.96M of the sessions' 2.28M pairs; BENCHMARKS.md, after the e2e dedupe
  * table). A pair is copied only when both its rows are the candidate's, so an order that
  * differed would cost comparisons, never a wrong level.
  */
