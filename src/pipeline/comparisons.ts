@@ -238,12 +238,20 @@ export interface SharedSideDescriptor {
   readonly tokenSets?: ReadonlyArray<readonly [string, TokenSetIndex]>;
 }
 
+/** The dataset indexes of a side that other threads build meanwhile (createMatchJob): left out by shareSide. */
+export interface SideIndexesElsewhere {
+  /** Name-column prefixes whose person-name index is built elsewhere. */
+  readonly names?: ReadonlySet<string>;
+  /** Text columns whose token-set index is built elsewhere. */
+  readonly tokenSets?: ReadonlySet<string>;
+}
+
 /**
  * Flatten the numeric columns `plan` reads onto SharedArrayBuffer and describe the side.
- * `elsewhere`: token-set columns another thread indexes meanwhile (createMatchJob), left out of
- * the descriptor's `tokenSets` here.
+ * `elsewhere`: the indexes other threads build meanwhile (createMatchJob), left out of the
+ * descriptor's `names` / `tokenSets` here.
  */
-export function shareSide(store: RecordStore, plan: ComparisonPlan, elsewhere: ReadonlySet<string> = new Set()): SharedSideDescriptor {
+export function shareSide(store: RecordStore, plan: ComparisonPlan, elsewhere: SideIndexesElsewhere = {}): SharedSideDescriptor {
   const int32: Array<readonly [string, Int32Array]> = [];
   const uint8: Array<readonly [string, Uint8Array]> = [];
   for (const c of plan.numericColumns) {
@@ -251,10 +259,15 @@ export function shareSide(store: RecordStore, plan: ComparisonPlan, elsewhere: R
     else uint8.push([c.column, flatten(store, c.column, (len) => new Uint8Array(new SharedArrayBuffer(Math.max(1, len)), 0, len))]);
   }
   const text = (c: string) => store.textColumn(c);
-  const names = plan.namePrefixes.map((p) => [p, buildPersonNameIndex(nameColumnsOf(text, p), store.rowCount, { shared: true })] as const);
+  const names = plan.namePrefixes.filter((p) => elsewhere.names?.has(p) !== true).map((p) => [p, sharedPersonNameIndex(store, p)] as const);
   const fixed = plan.fixedTextColumns.map((c) => [c, fixedTextColumn(text(c), store.rowCount, true)] as const);
-  const tokenSets = plan.tokenSetColumns.filter((c) => !elsewhere.has(c)).map((c) => [c, buildTokenSetIndex(text(c), store.rowCount, { shared: true })] as const);
+  const tokenSets = plan.tokenSetColumns.filter((c) => elsewhere.tokenSets?.has(c) !== true).map((c) => [c, buildTokenSetIndex(text(c), store.rowCount, { shared: true })] as const);
   return { store: store.toDescriptor(), int32, uint8, names, fixed, tokenSets };
+}
+
+/** The person-name index of the name columns with prefix `p`, on SharedArrayBuffer (any thread). */
+export function sharedPersonNameIndex(store: RecordStore, p: string): PersonNameIndex {
+  return buildPersonNameIndex(nameColumnsOf((c) => store.textColumn(c), p), store.rowCount, { shared: true });
 }
 
 /** Bind a side described by {@link shareSide} (in any thread): nothing is copied. */

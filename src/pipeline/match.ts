@@ -543,14 +543,22 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     ownPool = true;
   }
   let job: MatchJob | undefined;
+  /** The job being created (startJob), until runnerFor takes it. */
+  let creating: Promise<MatchJob> | undefined;
   const traffic = new PoolTraffic();
+  /** Start creating the job on `pool` (its side indexes are built by workers meanwhile: match-job.ts). */
+  const startJob = (p: KhopPool): Promise<MatchJob> => {
+    creating = createMatchJob(p.nextJobId(), planSchema.fields, groups, prepared.dictionaries, store, plan, p);
+    creating.catch(() => {}); // rejected before runnerFor awaits it: handled there, or in `finally`
+    return creating;
+  };
   /** The runner of the pool tasks; `work` (pairs to compare) chooses the pool when none is known yet. */
   const runnerFor = async (work: number): Promise<TrackedRunner> => {
     if (pool === undefined) {
       pool = KhopPool.create({ threads: work >= DEFAULT_PARALLEL_MIN_PAIRS ? availableParallelism() : 1 });
       ownPool = true;
     }
-    job ??= await createMatchJob(pool.nextJobId(), planSchema.fields, groups, prepared.dictionaries, store, plan, pool);
+    job ??= await (creating ?? startJob(pool));
     return { pool, job, traffic };
   };
   try {
@@ -567,6 +575,9 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     const blocking: BlockIndexes = { indexes: n > 0 ? (pool !== undefined ? await buildBlockIndexesParallel(store, rules, { pool }) : buildBlockIndexes(store, rules)) : [] };
     phases.push({ phase: 'index', ms: performance.now() - t, rules: rules.length });
     progress?.({ phase: 'index', done: rules.length, total: rules.length, unit: 'rules', final: true });
+    // The pool known, the job starts now: its side indexes are built by the workers while this
+    // thread computes the term frequencies and the candidate pairs (match-job.ts).
+    if (pool !== undefined) void startJob(pool);
     // Term frequencies of the tf comparisons, per row; a pair's is its left row's, read where
     // it is used (scoring, explain) — no per-pair copy (8 bytes a pair per tf comparison:
     // 4.4 GB of 185M pairs at 10M records).
@@ -601,6 +612,8 @@ async function runMatch(prepared: PreparedDataset, v: Validated, options: MatchO
     progress?.({ phase: 'cluster', done: n, total: n, unit: 'rows', final: true });
     return { plan, model, kept, tfRows, report, rules, reps, thresholdWeight, maxBlockSize: v.maxBlockSize };
   } finally {
+    // A job started but not taken (a later phase failed first) is released once it exists.
+    if (job === undefined && creating !== undefined) job = await creating.catch(() => undefined);
     if (job !== undefined) releaseMatchJob(job);
     if (ownPool) await pool?.close();
   }

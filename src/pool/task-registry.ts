@@ -26,7 +26,7 @@ import { AUTHENTICATE_TABLE_TASK, authenticateTableTask } from '../register/auth
 import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
 import { CSV_INGEST_TASK, csvIngestTask } from './csv-ingest-task.js';
 import { PREPARE_CSV_TASK, PREPARE_TASK, prepareCsvTask, prepareTask } from '../pipeline/parallel-prepare.js';
-import { TOKEN_SET_INDEX_TASK, tokenSetIndexTask } from './match-job.js';
+import { PERSON_NAME_INDEX_TASK, personNameIndexTask, TOKEN_SET_INDEX_TASK, tokenSetIndexTask } from './match-job.js';
 import { STORE_PERMUTE_TASK, storePermuteTask } from '../register/block-order.js';
 import {
   INDEX_CSR_TASK,
@@ -92,6 +92,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   'match.score': scoreTask,
   'match.lambda': lambdaTask,
   [TOKEN_SET_INDEX_TASK]: tokenSetIndexTask,
+  [PERSON_NAME_INDEX_TASK]: personNameIndexTask,
   [AUTHENTICATE_TASK]: authenticateTask,
   [AUTHENTICATE_TABLE_TASK]: authenticateTableTask,
   [INGEST_TASK]: ingestTask,

@@ -5,6 +5,7 @@ import { vietnamesePersonSchema } from '../../src/schema.js';
 import { generatePopulation, type PopulationRow } from '../../src/synth/population.js';
 import { isKhopError, type KhopError } from '../../src/errors.js';
 import { faultyPool } from './faulty-pool.js';
+import { PERSON_NAME_INDEX_TASK, POOLED_SIDE_INDEX_MIN_ROWS } from '../../src/pool/match-job.js';
 
 const rows: PopulationRow[] = [...generatePopulation({ size: 1200, seed: 5 })];
 const options = { schema: vietnamesePersonSchema({ name: 'fullName' }), idField: 'recordId', uSampleSize: 20_000 };
@@ -92,5 +93,52 @@ describe('a failing worker', () => {
       expect(isKhopError(e, 'POOL_CLOSED')).toBe(true);
       expect((e as KhopError).message).toMatch(/^(prepare|index|compare|train|score) phase: /);
     }
+  });
+
+  describe('while the side indexes are built (a job started before the candidate pairs)', () => {
+    const many: PopulationRow[] = [...generatePopulation({ size: POOLED_SIDE_INDEX_MIN_ROWS, seed: 8 })];
+
+    it('a worker failing one rejects the operation naming the compare phase; the pool stays usable', async () => {
+      pool = faultyPool({ task: PERSON_NAME_INDEX_TASK, mode: 'throw' });
+      const failed = await dedupe(many, { ...options, pool }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isKhopError(failed, 'WORKER_FAILED')).toBe(true);
+      expect((failed as KhopError).message).toMatch(/^compare phase: .*match\.personNameIndex/);
+      expect(pool.liveThreads).toBe(2);
+    });
+
+    it('an error of the calling thread meanwhile (a progress callback throwing in the pairs phase) is the one reported; the pool runs the next job', async () => {
+      pool = KhopPool.create({ threads: 2 });
+      const mine = new Error('progress callback failed');
+      const onProgress = (p: { phase: string }): void => {
+        if (p.phase === 'pairs') throw mine;
+      };
+      const failed = await dedupe(many, { ...options, pool, onProgress }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failed).toBe(mine);
+      const again = await dedupe(many, { ...options, pool });
+      expect(again.clusters.length).toBe(many.length);
+      expect(again.stats.phases.find((p) => p.phase === 'compare')!['threads']).toBe(2);
+    });
+
+    it('both at once: the error of the calling thread is reported, the rejection of the job is not left unhandled', async () => {
+      pool = faultyPool({ task: PERSON_NAME_INDEX_TASK, mode: 'throw' });
+      const mine = new Error('progress callback failed');
+      const failed = await dedupe(many, {
+        ...options,
+        pool,
+        onProgress: (p) => {
+          if (p.phase === 'pairs') throw mine;
+        },
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failed).toBe(mine);
+    });
   });
 });

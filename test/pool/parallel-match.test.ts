@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRows, type PreparedDataset } from '../../src/pipeline/prepare.js';
 import { bindSide, bindSharedSide, planComparisons, shareSide, type ComparisonPlan } from '../../src/pipeline/comparisons.js';
 import { KhopPool } from '../../src/pool/pool.js';
-import { createMatchJob, POOLED_TOKEN_SET_MIN_ROWS, releaseMatchJob, TOKEN_SET_INDEX_TASK, tokenSetIndexTask, type MatchJob, type TokenSetPool } from '../../src/pool/match-job.js';
+import { createMatchJob, PERSON_NAME_INDEX_TASK, personNameIndexTask, POOLED_SIDE_INDEX_MIN_ROWS, releaseMatchJob, TOKEN_SET_INDEX_TASK, tokenSetIndexTask, type MatchJob, type SideIndexPool } from '../../src/pool/match-job.js';
 import { computeLevels, posteriorSumBuffer, scoreAll, sumPosteriors } from '../../src/pool/parallel-match.js';
 import { pairRanges, rangeStart } from '../../src/pool/pair-ranges.js';
 import { PoolTraffic } from '../../src/pool/task-message.js';
@@ -66,53 +66,75 @@ describe('shareSide / bindSharedSide', () => {
 });
 
 describe('createMatchJob on a pool', () => {
-  it('builds the token-set index on a worker meanwhile: the same side as the calling thread builds', async () => {
-    const big = await prepareRows([generatePopulation({ size: POOLED_TOKEN_SET_MIN_ROWS, seed: 5 })], schema, { idField: 'recordId' });
+  it('builds the token-set and person-name indexes on workers meanwhile: the same side as the calling thread builds', async () => {
+    const big = await prepareRows([generatePopulation({ size: POOLED_SIDE_INDEX_MIN_ROWS, seed: 5 })], schema, { idField: 'recordId' });
     const bigPlan = planComparisons(schema, big.nameGroups, { dictionaries: big.dictionaries });
     expect(bigPlan.tokenSetColumns).toEqual(['address.fold']);
+    expect(bigPlan.namePrefixes).toEqual(['fullName']);
     const tasks: string[] = [];
-    const counting: TokenSetPool = { threads: pool.threads, run: (task, payload) => (tasks.push(task), pool.run(task, payload)) };
+    const counting: SideIndexPool = { threads: pool.threads, run: (task, payload) => (tasks.push(task), pool.run(task, payload)) };
     const pooled = await createMatchJob(pool.nextJobId(), schema.fields, big.nameGroups, big.dictionaries, big.store, bigPlan, counting);
-    expect(tasks).toEqual([TOKEN_SET_INDEX_TASK]);
+    expect(tasks).toEqual([TOKEN_SET_INDEX_TASK, PERSON_NAME_INDEX_TASK]);
     const here = shareSide(big.store, bigPlan);
     const side = pooled.shared.side;
+    const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     expect(side.tokenSets!.map(([c]) => c)).toEqual(['address.fold']);
     const [x, y] = [side.tokenSets![0]![1], here.tokenSets![0]![1]];
     expect(x.ids.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(x.rowCount).toBe(big.store.rowCount);
-    expect(Buffer.from(x.starts.buffer, x.starts.byteOffset, x.starts.byteLength).equals(Buffer.from(y.starts.buffer, y.starts.byteOffset, y.starts.byteLength))).toBe(true);
-    expect(Buffer.from(x.ids.buffer, x.ids.byteOffset, x.ids.byteLength).equals(Buffer.from(y.ids.buffer, y.ids.byteOffset, y.ids.byteLength))).toBe(true);
+    expect(bytes(x.starts).equals(bytes(y.starts))).toBe(true);
+    expect(bytes(x.ids).equals(bytes(y.ids))).toBe(true);
+    // The person-name index a worker built: every array byte for byte the calling thread's.
+    expect(side.names!.map(([p]) => p)).toEqual(['fullName']);
+    const [nx, ny] = [side.names![0]![1], here.names![0]![1]];
+    expect(nx.rows.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect([nx.rowCount, nx.valueCount]).toEqual([ny.rowCount, ny.valueCount]);
+    for (const k of ['rows', 'units', 'offsets', 'sig', 'flags'] as const) expect(bytes(nx[k]).equals(bytes(ny[k])), k).toBe(true);
     // The rest of the side as the calling thread alone describes it.
-    expect(side.names!.map(([p]) => p)).toEqual(here.names!.map(([p]) => p));
-    expect(Array.from(side.names![0]![1].rows)).toEqual(Array.from(here.names![0]![1].rows));
+    expect(side.int32.map(([c]) => c)).toEqual(here.int32.map(([c]) => c));
     releaseMatchJob(pooled);
     // A one-thread pool, or a small store: built in the calling thread, no task.
     tasks.length = 0;
-    const oneThread: TokenSetPool = { threads: 1, run: counting.run };
+    const oneThread: SideIndexPool = { threads: 1, run: counting.run };
     const local = await createMatchJob(pool.nextJobId(), schema.fields, big.nameGroups, big.dictionaries, big.store, bigPlan, oneThread);
     expect(tasks).toEqual([]);
     expect(Array.from(local.shared.side.tokenSets![0]![1].ids)).toEqual(Array.from(y.ids));
+    expect(Array.from(local.shared.side.names![0]![1].rows)).toEqual(Array.from(ny.rows));
     releaseMatchJob(local);
     tasks.length = 0;
     const small = await createMatchJob(pool.nextJobId(), schema.fields, prepared.nameGroups, prepared.dictionaries, prepared.store, plan, counting);
     expect(tasks).toEqual([]);
     expect(small.shared.side.tokenSets!.map(([c]) => c)).toEqual(['address.fold']);
+    expect(small.shared.side.names!.map(([p]) => p)).toEqual(['fullName']);
     releaseMatchJob(small);
   });
 
-  it('a worker that fails building the index rejects the job, named after the compare phase', async () => {
-    const big = await prepareRows([generatePopulation({ size: POOLED_TOKEN_SET_MIN_ROWS, seed: 6 })], schema, { idField: 'recordId' });
+  it('a worker that fails building an index rejects the job, named after the compare phase, once every task has settled', async () => {
+    const big = await prepareRows([generatePopulation({ size: POOLED_SIDE_INDEX_MIN_ROWS, seed: 6 })], schema, { idField: 'recordId' });
     const bigPlan = planComparisons(schema, big.nameGroups, { dictionaries: big.dictionaries });
-    const failing: TokenSetPool = { threads: 2, run: () => Promise.reject(new KhopError('WORKER_FAILED', 'task match.tokenSetIndex failed')) };
+    const failing: SideIndexPool = { threads: 2, run: () => Promise.reject(new KhopError('WORKER_FAILED', 'task match.tokenSetIndex failed')) };
     await expect(createMatchJob(pool.nextJobId(), schema.fields, big.nameGroups, big.dictionaries, big.store, bigPlan, failing)).rejects.toMatchObject({
       code: 'WORKER_FAILED',
       message: expect.stringMatching(/^compare phase: /),
     });
+    // One index fails at once, the other is still being built: the job waits for it before rejecting.
+    let settled = false;
+    const oneFails: SideIndexPool = {
+      threads: 2,
+      run: (task, payload) =>
+        task === TOKEN_SET_INDEX_TASK
+          ? Promise.reject(new KhopError('WORKER_FAILED', 'task match.tokenSetIndex failed'))
+          : pool.run<never>(task, payload).finally(() => (settled = true)),
+    };
+    await expect(createMatchJob(pool.nextJobId(), schema.fields, big.nameGroups, big.dictionaries, big.store, bigPlan, oneFails)).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    expect(settled).toBe(true);
   });
 
-  it('the task refuses a payload without a store or a column', () => {
+  it('the tasks refuse a payload without a store or a column / prefix', () => {
     expect(() => tokenSetIndexTask({ column: 'address.fold' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => tokenSetIndexTask(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => personNameIndexTask({ prefix: 'fullName' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^match\.personNameIndex: .*prefix/) }));
+    expect(() => personNameIndexTask({ store: shareSide(prepared.store, plan).store, prefix: 7 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
 
