@@ -35,7 +35,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
-import { matchProgress } from './match-progress.js';
+import { matchProgress, readAndPrepare } from './match-progress.js';
 import { formatHelp, tableFormatFor } from './output-format.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
@@ -124,7 +124,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
   const model = await loadModelOption(values, ctx);
   const blocking = await blockingOptions(values, ctx);
 
-  const input = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values));
+  const input = await InputFile.openArgument(positionals[0]!, ctx, readAndPrepare(ctx.progress), inputReadOptions(values));
   // The output files replace the previous ones together, once the run has succeeded.
   const staged = new StagedOutputs();
   try {
@@ -139,7 +139,7 @@ async function runDedupe(values: OptionValues, positionals: readonly string[], c
       strictColumns: input.completeHeader,
     });
     for (const line of choice.notes) ctx.info(line);
-    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
+    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined, true) };
     // A large file: the pool from the start, so that its rows are prepared there as they are
     // read (the library starts one before the rows only when it knows their number).
     const auto = defaultThreadsFor(input);

@@ -34,7 +34,7 @@ import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { tooFewRecordsFailure } from './too-few-records.js';
-import { matchProgress } from './match-progress.js';
+import { matchProgress, readAndPrepare } from './match-progress.js';
 import { formatHelp, tableFormatFor } from './output-format.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, writeReportFile, writeTable, defaultRejectedPath, StagedOutputs } from './outputs.js';
 import { buildReportData, REPORT_FLOOR_BITS } from './report-builder.js';
@@ -133,12 +133,12 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
 
   // Each input named by its path as given, in its reader's errors, progress lines, summary and
   // rejected rows (two exports are often `data.csv` in two folders).
-  const left = await InputFile.openArgument(positionals[0]!, ctx, ctx.progress, inputReadOptions(values), 'left');
+  const left = await InputFile.openArgument(positionals[0]!, ctx, readAndPrepare(ctx.progress), inputReadOptions(values), 'left');
   let right: InputFile | null = null;
   // The output files replace the previous ones together, once the run has succeeded.
   const staged = new StagedOutputs();
   try {
-    right = await InputFile.openArgument(positionals[1]!, ctx, ctx.progress, inputReadOptions(values), 'right');
+    right = await InputFile.openArgument(positionals[1]!, ctx, readAndPrepare(ctx.progress), inputReadOptions(values), 'right');
     const choice = await loadSchema({
       ...left.schemaSampling(ID_SAMPLE_ROWS),
       schemaPath,
@@ -170,7 +170,7 @@ async function runLink(values: OptionValues, positionals: readonly string[], ctx
       for (const line of notes) ctx.info(line);
     }
     const leftId = rightMap.dropLeftId ? undefined : choice.idField;
-    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined) };
+    const options: MatchOptions = { schema: choice.schema, threshold, onProgress: matchProgress(ctx.progress, model !== undefined, true) };
     // A large file: the pool from the start, so that the rows are prepared there as they are
     // read (the library starts one before the rows only when it knows their number).
     const auto = Math.max(defaultThreadsFor(left), defaultThreadsFor(right));

@@ -15,6 +15,13 @@
  *   change of phase ended a line: two lines a window. Once a 'compare' event arrives before the
  *   pairs are all made, the 'pairs' line stands for both (its time includes the comparisons)
  *   and the compare events are not shown.
+ * - The rows are prepared as they are read. When the reader's progress is shown too (a file's
+ *   bytes: the command line's inputs), the two would interleave and each close the other's line;
+ *   the 'prepare' events are then not shown and the read line is named 'read + prepare'
+ *   ({@link readAndPrepare}): it lasts until the last row is prepared. It used to be followed
+ *   by a 'prepare' line timed from its only (final) event: "prepare: 1,000,000 rows in 0 ms".
+ *   Without a read line (rows already in memory: the demo), 'prepare' is shown timed from its
+ *   first event, which dedupe/link send before the first row.
  * The reporter prints only phase names, numbers and units: no record value passes through it.
  */
 import type { MatchProgress } from '../pipeline/match.js';
@@ -34,11 +41,22 @@ const NEXT_PHASE: Readonly<Record<Phase, { phase: Phase; unit: ProgressUnit } | 
 };
 
 /**
+ * `progress` for a reader whose rows dedupe/link prepare as they are read: its 'read' phase
+ * (or 'read <file>') is shown as 'read + prepare' (see the file header).
+ */
+export function readAndPrepare(progress: ProgressReporter): ProgressReporter {
+  const named = (event: Parameters<ProgressReporter>[0]) => progress(/^read\b/.test(event.phase) ? { ...event, phase: `read + prepare${event.phase.slice(4)}` } : event);
+  return Object.assign(named, { end: () => progress.end() });
+}
+
+/**
  * An `onProgress` callback for dedupe() / link() that feeds `reporter`.
  * @param given a trained model was given (--model): there is no training to show — its 'train'
  *   event is dropped and 'score' follows 'compare'.
+ * @param read the inputs' reading is shown (through {@link readAndPrepare}): the 'prepare'
+ *   events are not (see the file header).
  */
-export function matchProgress(reporter: ProgressReporter, given = false): (e: MatchProgress) => void {
+export function matchProgress(reporter: ProgressReporter, given = false, read = false): (e: MatchProgress) => void {
   let rows = 0;
   let pairs = 0;
   let pairsDone = false;
@@ -63,6 +81,11 @@ export function matchProgress(reporter: ProgressReporter, given = false): (e: Ma
       pairsShown = Math.max(pairsShown, e.done);
     }
     if (e.phase === 'prepare' && e.final === true) rows = e.done;
+    if (read && e.phase === 'prepare') {
+      const next = NEXT_PHASE.prepare!;
+      if (e.final === true) reporter({ phase: next.phase, done: 0, unit: next.unit });
+      return;
+    }
     if (e.phase === 'compare' && e.final === true) pairs = e.done;
     let event: ProgressEvent;
     if (e.unit === 'rules') {

@@ -1177,6 +1177,8 @@ export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: Ma
   let t = performance.now();
   const early = earlyPool(v, options, Array.isArray(rows) ? rows.length : undefined, csvFileBytes(rows));
   try {
+    // The phase opens before the first row is read, and counts the rows as they are prepared.
+    options.onProgress?.({ phase: 'prepare', done: 0, unit: 'rows' });
     const prepared = await prepareRows([rows], v.schema, prepareOptions(v, options, early.pool, !Array.isArray(rows))).catch((e: unknown) => {
       throw phaseError('prepare', e);
     });
@@ -1212,7 +1214,9 @@ function earlyPool(v: Validated, options: MatchOptions, rows: number | undefined
 
 /** prepareRows options: the idField, and chunks on the pool when it has worker threads. */
 function prepareOptions(v: Validated, options: MatchOptions, pool: KhopPool | undefined, streamed: boolean): PrepareRowsOptions {
+  const progress = options.onProgress;
   return {
+    ...(progress !== undefined ? { onRows: (done: number) => progress({ phase: 'prepare', done, unit: 'rows' }) } : {}),
     ...(options.idField !== undefined ? { idField: options.idField } : {}),
     ...(pool !== undefined && !pool.inThread ? { runner: pooledPrepare(pool) } : {}),
     // Rows that are not arrays: the budget is checked while they are read (checkMemoryBudget).
@@ -1246,6 +1250,7 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
   let prepared: Awaited<ReturnType<typeof prepareRows>>;
   let r: MatchRun;
   try {
+    options.onProgress?.({ phase: 'prepare', done: 0, unit: 'rows' }); // as dedupe's
     prepared = await prepareRows([left, right], v.schema, prepareOptions(v, options, early.pool, !(Array.isArray(left) && Array.isArray(right)))).catch((e: unknown) => {
       throw phaseError('prepare', e);
     });

@@ -859,6 +859,12 @@ export interface PrepareRowsOptions extends PrepareOptions {
    * Default {@link DEFAULT_PREPARE_CSV_MIN_BYTES}, {@link DEFAULT_PREPARE_PIECE_BYTES}.
    */
   csvPieces?: { minBytes?: number; pieceBytes?: number; maxPieceBytes?: number } | false;
+  /**
+   * Called after each chunk of rows is in the store, with the input rows handled so far (all
+   * sources: accepted and rejected) — dedupe/link's 'prepare' progress. A row the reader could
+   * not read and reported itself (a CSV observer's) is not counted.
+   */
+  onRows?: (handled: number) => void;
 }
 
 /** CSV files from this size are read in pieces when the rows are prepared on a pool (PrepareRowsOptions.csvPieces). */
@@ -950,6 +956,7 @@ export async function prepareRows(
   const seen = idField === undefined ? null : new SeenIds((i) => userIds[i]!);
   let seenSource = -1;
 
+  const onRows = options.onRows;
   /** A prepared chunk → the store and the bookkeeping, in input order (always this thread). */
   const append = (chunk: ReadChunk, p: PreparedChunk): void => {
     if (p.piece !== undefined) placePiece(chunk, p, p.piece);
@@ -1020,6 +1027,7 @@ export async function prepareRows(
         if (isDup === null || isDup[r] === 0) store.append(cells);
       }
     }
+    onRows?.(inputIndex.length + rejected.length);
   };
   // The CSV file being read in pieces (readCsvPieces): the position of the next piece's first
   // row, the unreadable records of its pieces, which schema columns its header has, its observer.

@@ -379,6 +379,8 @@ export class Register {
       ingester,
       ...(tuning !== undefined ? { tuning } : {}),
     };
+    // The phase opens before the first row (its later events come every INGEST_PROGRESS_EVERY rows).
+    progress?.({ phase: 'read', done: 0, ...(sink.total !== undefined ? { total: sink.total } : {}), unit: 'rows' });
     if (csvFile !== null) {
       // Pieces are parsed where they are ingested: a column is held when the header names it.
       for (const f of layout.fields) if (csvFile.names.includes(f.column)) ingester.present[f.index] = 1;

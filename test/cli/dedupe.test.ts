@@ -28,6 +28,10 @@ describe('khop dedupe on a Vietnamese CSV (BOM, CRLF, quoted newlines, bad rows)
     expect(run.stderr).toMatch(/gioi_tinh\s+→ sex \(sex\)/);
     expect(run.stderr).toMatch(/stt\s+→ record id/);
     expect(run.stderr).toMatch(/ghi_chu\s+→ not used/);
+    // One line for reading and preparing the rows (they are prepared as they are read), then the phases after.
+    expect(run.stderr).toMatch(/^read \+ prepare: [\d,]+ bytes in /m);
+    expect(run.stderr).not.toMatch(/^prepare:/m);
+    expect(run.stderr).toMatch(/^index: [\d,]+ rows in /m);
   });
 
   it('accounts for every row: input = accepted + rejected, in the summary and the files', () => {

@@ -229,8 +229,10 @@ describe('khop link: which file said it', () => {
     expect(r.code).toBe(1);
     const rejected = csvObjects(readFileSync(join(t.dir, 'xy.rejected.csv'), 'utf8'));
     expect(rejected.map((x) => [x['input'], x['file'], x['code']])).toEqual([['left', 'x/data.csv', 'TOO_FEW_COLUMNS'], ['right', 'y/data.csv', 'TOO_MANY_COLUMNS']]);
-    expect(r.stderr).toMatch(/^read x\/data\.csv: .* bytes/m);
-    expect(r.stderr).toMatch(/^read y\/data\.csv: .* bytes/m);
+    expect(r.stderr).toMatch(/^read \+ prepare x\/data\.csv: .* bytes/m);
+    expect(r.stderr).toMatch(/^read \+ prepare y\/data\.csv: .* bytes/m);
+    // No prepare line of its own (it is the reading's: the rows are prepared as they are read).
+    expect(r.stderr).not.toMatch(/^prepare:/m);
     expect(r.stderr).toContain('link x/data.csv × y/data.csv:');
     expect(r.stderr).toMatch(/left rows \(x\/data\.csv\): +\d/);
     expect(r.stderr).toMatch(/right rows \(y\/data\.csv\): +\d/);

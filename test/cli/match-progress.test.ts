@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { matchProgress } from '../../src/cli/match-progress.js';
+import { matchProgress, readAndPrepare } from '../../src/cli/match-progress.js';
 import { createProgressReporter } from '../../src/io/progress.js';
 import type { MatchProgress } from '../../src/pipeline/match.js';
 
 /** Feed pipeline events through the adapter into a non-TTY reporter on a fake clock. */
-function render(events: Array<[number, MatchProgress]>, given = false): string {
+function render(events: Array<[number, MatchProgress]>, given = false, read = false): string {
   let now = 0;
   let out = '';
   const reporter = createProgressReporter({ stream: { write: (s: string) => void (out += s) }, tty: false, now: () => now });
-  const onProgress = matchProgress(reporter, given);
+  const onProgress = matchProgress(reporter, given, read);
   for (const [at, e] of events) {
     now = at;
     onProgress(e);
@@ -20,6 +20,8 @@ function render(events: Array<[number, MatchProgress]>, given = false): string {
 describe('matchProgress', () => {
   it('times each final-only phase from the end of the previous one, in rows / pairs instead of rules', () => {
     const out = render([
+      [0, { phase: 'prepare', done: 0, unit: 'rows' }],
+      [400, { phase: 'prepare', done: 2500, unit: 'rows' }],
       [1000, { phase: 'prepare', done: 5000, total: 5000, unit: 'rows', final: true }],
       [1500, { phase: 'index', done: 4, total: 4, unit: 'rules', final: true }],
       [1600, { phase: 'pairs', done: 800, unit: 'pairs' }],
@@ -30,7 +32,7 @@ describe('matchProgress', () => {
       [5730, { phase: 'cluster', done: 5000, total: 5000, unit: 'rows', final: true }],
     ]);
     expect(out.split('\n')).toEqual([
-      'prepare: 5,000 rows in 0 ms',
+      'prepare: 5,000 rows in 1.0 s (5,000 rows/s)',
       'index: 5,000 rows in 500 ms (10,000 rows/s)',
       'pairs: 1,000 pairs in 200 ms (5,000 pairs/s)',
       'compare: 1,000 pairs in 1.0 s (1,000 pairs/s)',
@@ -39,6 +41,30 @@ describe('matchProgress', () => {
       'cluster: 5,000 rows in 20 ms (250,000 rows/s)',
       '',
     ]);
+  });
+
+  it('with the reading shown (read + prepare), no prepare line: the read line lasts until the rows are prepared, and index is timed from there', () => {
+    let now = 0;
+    let out = '';
+    const reporter = createProgressReporter({ stream: { write: (s: string) => void (out += s) }, tty: false, now: () => now });
+    const reading = readAndPrepare(reporter);
+    const onProgress = matchProgress(reporter, false, true);
+    const at = (t: number, f: () => void) => ((now = t), f());
+    at(0, () => onProgress({ phase: 'prepare', done: 0, unit: 'rows' }));
+    at(0, () => reading({ phase: 'read', done: 0, unit: 'bytes' }));
+    at(500, () => onProgress({ phase: 'prepare', done: 2500, unit: 'rows' }));
+    at(600, () => reading({ phase: 'read', done: 600_000, unit: 'bytes' }));
+    at(1000, () => reading({ phase: 'read', done: 1_000_000, unit: 'bytes', final: true }));
+    at(1000, () => onProgress({ phase: 'prepare', done: 5000, total: 5000, unit: 'rows', final: true }));
+    at(1500, () => onProgress({ phase: 'index', done: 4, total: 4, unit: 'rules', final: true }));
+    reporter.end();
+    // (then the pairs phase, opened when index ended)
+    expect(out.split('\n').slice(0, 2)).toEqual(['read + prepare: 1,000,000 bytes in 1.0 s (1.0 MiB/s)', 'index: 5,000 rows in 500 ms (10,000 rows/s)']);
+    // A link's two inputs keep their names.
+    out = '';
+    at(2000, () => reading({ phase: 'read left.csv', done: 10, unit: 'bytes', final: true }));
+    reporter.end();
+    expect(out).toBe('read + prepare left.csv: 10 bytes in 0 ms\n');
   });
 
   it('a streamed run (pairs made and compared window by window) shows one pairs line, not two lines a window', () => {

@@ -152,7 +152,12 @@ describe('prepareRows reads a CSV file in pieces parsed where they are prepared'
     const path = await write(csvText(VARIANTS[0]!, 3000, 165));
     const events: ProgressEvent[] = [];
     const source = await openRecords(path, { onProgress: (e) => events.push(e) });
-    await prepareRows([source], SCHEMA, { idField: 'recordId', ...pieced(counting(pool), 8000) });
+    const handled: number[] = [];
+    const prepared = await prepareRows([source], SCHEMA, { idField: 'recordId', ...pieced(counting(pool), 8000), onRows: (n) => handled.push(n) });
+    // The rows handled, piece by piece (dedupe's 'prepare' progress): rising to every row.
+    expect(handled.length).toBeGreaterThan(5);
+    for (let i = 1; i < handled.length; i++) expect(handled[i]!).toBeGreaterThanOrEqual(handled[i - 1]!);
+    expect(handled.at(-1)).toBe(prepared.inputRows);
     const size = (await stat(path)).size;
     expect(events.length).toBeGreaterThan(5);
     expect(events.every((e) => e.phase === 'read' && e.unit === 'bytes' && e.total === size)).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupe, link } from '../../src/pipeline/match.js';
+import { dedupe, link, type MatchProgress } from '../../src/pipeline/match.js';
 import { estimateMemory } from '../../src/pipeline/estimate-memory.js';
 import { KhopError } from '../../src/errors.js';
 import { Rng } from '../../src/util/rng.js';
@@ -234,6 +234,24 @@ describe('dedupe', () => {
     }
     const r = await dedupe(gen(), { schema });
     expect(pairF1(r.clusters, truth)).toBeGreaterThan(0.9);
+  });
+
+  it('reports the prepare phase from before the first row, then the rows as they are prepared (one thread and a pool)', async () => {
+    const { rows } = population(7000, 11); // ~9,000 rows: three chunks of 4,096
+    rows.push({ id: 'not an id', name: '', dob: 'never', sex: '?' }); // a rejected row counts too
+    for (const threads of [1, 2]) {
+      const events: MatchProgress[] = [];
+      const r = await dedupe(rows, { schema, threads, onProgress: (e) => events.push(e) });
+      const prepare = events.filter((e) => e.phase === 'prepare');
+      expect(events[0]).toEqual({ phase: 'prepare', done: 0, unit: 'rows' });
+      expect(prepare.at(-1)).toMatchObject({ done: rows.length, total: rows.length, final: true });
+      expect(prepare.length).toBeGreaterThanOrEqual(4);
+      for (let i = 1; i < prepare.length; i++) expect(prepare[i]!.done).toBeGreaterThanOrEqual(prepare[i - 1]!.done);
+      expect(prepare.slice(0, -1).every((e) => e.final === undefined && e.unit === 'rows' && e.done <= rows.length)).toBe(true);
+      // Every prepare event before any other phase's.
+      expect(events.findIndex((e) => e.phase !== 'prepare')).toBe(prepare.length);
+      expect(r.rejected.length).toBeGreaterThanOrEqual(1);
+    }
   });
 });
 

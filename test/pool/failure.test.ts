@@ -125,6 +125,23 @@ describe('a failing worker', () => {
       expect(again.stats.phases.find((p) => p.phase === 'compare')!['threads']).toBe(2);
     });
 
+    it('a progress callback throwing while the rows are prepared on the pool: its error, and the pool runs the next job', async () => {
+      pool = KhopPool.create({ threads: 2 });
+      const mine = new Error('progress callback failed');
+      const failed = await dedupe(many, {
+        ...options,
+        pool,
+        onProgress: (p) => {
+          if (p.phase === 'prepare' && p.done > 5000) throw mine;
+        },
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failed).toBe(mine);
+      expect((await dedupe(rows, { ...options, pool })).clusters.length).toBe(rows.length);
+    });
+
     it('both at once: the error of the calling thread is reported, the rejection of the job is not left unhandled', async () => {
       pool = faultyPool({ task: PERSON_NAME_INDEX_TASK, mode: 'throw' });
       const mine = new Error('progress callback failed');
