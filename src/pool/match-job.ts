@@ -23,8 +23,8 @@
  * the job started before the pairs (8 rounds): from the index phase to the compare phase
  * 2.61 → 2.51 s (×0.96), the whole run 12.16 → 12.02 s (×0.99, within the noise) — small on
  * this machine because the calling thread and two workers share two cores, so moving work
- * between them saves only the waits; with more cores than pool threads it saves the name
- * index's 0.6 s.
+ * between them saves only the waits (with a core for each thread it should save the name
+ * index's 0.6 s: not measured, this machine has two).
  *
  * Trade-off: the plan holds closures and lookup tables, so it is REBUILT from its inputs in
  * each thread (microseconds to milliseconds, once per job per thread) rather than serialised;
