@@ -5,13 +5,20 @@
  * Claims are read like register rows: each register field from the claims file's column of the
  * same name as the register's column, else of the field's name; `--map field=column` points a
  * field at another column. The ID field must be found one way or the other (else exit 2).
- * Verdicts stream through Register.authenticateMany (batched, in input order) into
+ * Verdicts come in input order into
  *
  *   row_number,status,record_id,matched_by,weight,reason,<field>,<field>_reason,…
  *
  * one line per accepted claim (field results: exact / equivalent / close / mismatch / missing,
  * reasons are stable value-free strings). Rows the reader refuses go to the rejected-rows file
  * (default `<out>.rejected.csv`) and the exit code is then 1.
+ *
+ * Two paths, one output byte for byte: with threads > 1, a CSV claims file (UTF-8, an ASCII
+ * delimiter) and CSV verdicts, the file is cut into pieces that workers read, authenticate and
+ * format (src/register/claims-csv.ts), the calling thread left to write them; otherwise (NDJSON
+ * in or out, standard input, one thread) the claims stream row by row through
+ * Register.authenticateMany (batched, on the pool when threads > 1) and each verdict is written
+ * here.
  */
 import { basename } from 'node:path';
 import { KhopError, isKhopError } from '../errors.js';
@@ -19,7 +26,7 @@ import { headerLooksLikeValue, parseMapArgument, suggestColumnMapping, valueLike
 import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
-import { DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register } from './register-api.js';
+import { authenticateClaimsCsv, DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register, VerdictRows } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, givenFormatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath, threadsOption } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
@@ -27,7 +34,7 @@ import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { formatHelp, tableFormatFor } from './output-format.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath, StagedOutputs } from './outputs.js';
-import type { CsvCellRun } from '../io/csv-writer.js';
+import { takeCsvFileOf } from '../io/csv-reader.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { dateOrderConflictNotes, ID_SAMPLE_ROWS, noColumnsError, refuseJoinedHeader } from './schema-loading.js';
 
@@ -245,41 +252,45 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
       columns.push(name);
     }
     const writer = openTableWriter(out ?? ctx.io.stdout, columns, table);
-    const textIds = register.idField !== null;
+    const rowSpec = { fields, textIds: register.idField !== null, withCandidates, candidatesAsText: table.format === 'csv' };
     const counts = new Map<string, number>();
-    const fieldRuns = new Map<object, CsvCellRun>();
     let p = 0;
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
       const threads = threadsGiven ?? defaultThreadsFor(input);
-      const options = { batchSize, candidates, threads };
-      for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), options)) {
-        // Absent values are null: an empty cell in CSV, null in NDJSON (not "").
-        // A record id read from an id column is text, as dedupe and link write it (a register
-        // built from NDJSON keeps a JSON number as a number).
-        const rid = textIds && typeof v.recordId === 'number' ? String(v.recordId) : (v.recordId ?? null);
-        // The field columns as one run, formatted once per fields object: a register's verdicts
-        // share a few (RecordEvaluator's shape memo), so most rows reuse a run.
-        let run = fieldRuns.get(v.fields);
-        if (run === undefined) {
-          const fieldCells: unknown[] = [];
-          for (const f of fields) {
-            const fv = v.fields[f];
-            fieldCells.push(fv?.result ?? null, fv?.reason ?? null);
-          }
-          run = writer.run(fieldCells);
-          if (fieldRuns.size < MAX_FIELD_RUNS) fieldRuns.set(v.fields, run);
+      // On a pool, a CSV claims file (UTF-8, an ASCII delimiter) written as CSV is read in
+      // pieces where it is authenticated (claims-csv.ts): the same file, the calling thread
+      // left to write it.
+      const csvLines = writer.csvLines;
+      const taken = threads > 1 && csvLines !== null ? takeCsvFileOf(input.rows(), 0) : null;
+      if (taken !== null && csvLines !== null) {
+        const format = csvLines.format;
+        const read = plan.map((x) => x.column);
+        const lines = { ...rowSpec, columns: format.columns, delimiter: format.delimiter, escapeFormulas: format.escapeFormulas };
+        let shown = 0;
+        await authenticateClaimsCsv(register, taken, {
+          threads,
+          work: { read, candidates, batchSize, lines },
+          write: (piece) => {
+            for (const status in piece.statuses) counts.set(status, (counts.get(status) ?? 0) + piece.statuses[status]!);
+            p += piece.verdicts;
+            if (p - shown >= 0x10000) {
+              shown = p;
+              ctx.progress({ phase: 'authenticate', done: p, unit: 'claims' });
+            }
+            return csvLines.write(piece.text, piece.verdicts);
+          },
+        });
+      } else {
+        const rows = new VerdictRows(rowSpec, (cells) => writer.run(cells));
+        const options = { batchSize, candidates, threads };
+        for await (const v of register.authenticateMany(claimsOf(input.rows(), plan), options)) {
+          const w = writer.writeRow(rows.cells(input.rowNumbers.get(p), v));
+          if (w !== undefined) await w;
+          counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
+          p++;
+          if ((p & 0xffff) === 0) ctx.progress({ phase: 'authenticate', done: p, unit: 'claims' });
         }
-        const cells: unknown[] = [input.rowNumbers.get(p), v.status, rid, v.matchedBy ?? null, Number.isFinite(v.weight) ? v.weight : null, v.reason ?? null, run];
-        if (withCandidates) {
-          const list = (v.candidates ?? []).map((c) => ({ record_id: textIds && typeof c.recordId === 'number' ? String(c.recordId) : c.recordId, weight: c.weight }));
-          cells.push(table.format === 'csv' ? JSON.stringify(list) : list);
-        }
-        const w = writer.writeRow(cells);
-        if (w !== undefined) await w;
-        counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
-        p++;
-        if ((p & 0xffff) === 0) ctx.progress({ phase: 'authenticate', done: p, unit: 'claims' });
       }
     } catch (e) {
       await writer.abort(); // a failed run leaves no verdict file that reads as complete
@@ -328,9 +339,6 @@ export function keyedLoadError(e: unknown, register: string, env: string | undef
     : undefined;
   return text === undefined ? e : new KhopError('INVALID_ARGUMENT', text, { cause: e });
 }
-
-/** Field-column runs kept (one per distinct fields object of the verdicts; a few in practice). */
-const MAX_FIELD_RUNS = 4096;
 
 /** The columns of a verdict file before the register's fields. */
 const VERDICT_COLUMNS = ['row_number', 'status', 'record_id', 'matched_by', 'weight', 'reason'] as const;

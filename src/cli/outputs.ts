@@ -21,7 +21,7 @@ import { basename, resolve } from 'node:path';
 import { STDIN_ARGUMENT, STDIN_LABEL } from './input.js';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
-import { CsvCellRun, CsvWriter } from '../io/csv-writer.js';
+import { CsvCellRun, CsvWriter, type CsvLineFormatter } from '../io/csv-writer.js';
 import { NdjsonWriter } from '../io/ndjson-writer.js';
 import { TextSink, isDescriptorPath, type TextDestination } from '../io/text-sink.js';
 import { tableFormatFor, type TableFormat } from './output-format.js';
@@ -33,6 +33,8 @@ export interface TableWriter {
   writeRow(cells: readonly unknown[]): void | Promise<void>;
   /** Cells that many rows repeat, formatted once (CSV: CsvWriter.run). */
   run(cells: readonly unknown[]): CsvCellRun;
+  /** CSV: the formatter of its lines, and lines it formatted (elsewhere) written as they are (CsvWriter.writeLines); NDJSON: null. */
+  readonly csvLines: { readonly format: CsvLineFormatter; write(text: string, rows: number): void | Promise<void> } | null;
   /** Finish: a file is written to a temporary name and renamed over its path here. */
   close(): Promise<void>;
   /** Finish, leaving a file's path as it was until commit() (StagedOutputs). */
@@ -69,6 +71,7 @@ export function openTableWriter(dest: string | CliWriter, columns: readonly stri
     return {
       writeRow: (cells) => csv.writeRow(cells),
       run: (cells) => csv.run(cells),
+      csvLines: { format: csv.lines, write: (text, rows) => csv.writeLines(text, rows) },
       close: () => csv.close(),
       finish: () => csv.finish(),
       commit: () => csv.commit(),
@@ -92,6 +95,7 @@ export function openTableWriter(dest: string | CliWriter, columns: readonly stri
       return nd.writeRow(o);
     },
     run: (cells) => new CsvCellRun(Object.freeze(cells.slice()), '', nd),
+    csvLines: null,
     close: () => nd.close(),
     finish: () => nd.finish(),
     commit: () => nd.commit(),

@@ -224,7 +224,7 @@ class RowsSink implements CsvSink {
     const f = this.file;
     const reason = csvRejectReason(code, column, fieldCount, f.names, f, 'utf-8', this.firstLine + this.parser!.lastLine - 1);
     this.lineOf?.(this.firstLine + line - 1);
-    this.out.push(new UnreadableRow({ kind: 'rejected', rowNumber: this.firstRow + this.n, line: this.firstLine + line - 1, code, reason, ...(raw !== undefined ? { raw, rawTruncated } : {}) }));
+    this.out.push(new UnreadableRow({ kind: 'rejected', rowNumber: this.firstRow + this.n, line: this.firstLine + line - 1, code, reason, ...(raw !== undefined ? { raw } : {}), ...(rawTruncated ? { rawTruncated: true } : {}) }));
   }
 
   blankLine(): void {

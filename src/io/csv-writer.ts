@@ -133,18 +133,122 @@ export class CsvCellRun {
     readonly cells: readonly unknown[],
     /** Their CSV text, joined by the writer's delimiter (without a line break). */
     readonly text: string,
-    /** The writer whose delimiter and escaping made `text` (another writer formats `cells` itself). */
+    /** The formatter (a CsvWriter's `lines`) whose delimiter and escaping made `text` (another formats `cells` itself). */
     readonly writer: object,
   ) {}
+}
+
+/**
+ * The CSV text of rows of fixed columns, without a destination: what CsvWriter writes, and what
+ * a worker thread formats for it (the command line's pieced authentication writes the lines a
+ * worker formatted: src/register/claims-csv.ts). Options checked by the caller (CsvWriter).
+ */
+export class CsvLineFormatter {
+  private readonly delim: number;
+
+  constructor(
+    readonly columns: readonly string[],
+    /** One character other than `"`, CR, LF. */
+    readonly delimiter: string,
+    /** Prefix formula-like cells with `'` (see the file header). */
+    readonly escapeFormulas: boolean,
+  ) {
+    this.delim = delimiter.charCodeAt(0);
+  }
+
+  /** See CsvWriter.run. */
+  run(cells: readonly unknown[]): CsvCellRun {
+    if (!Array.isArray(cells) || cells.length === 0) throw new KhopError('INVALID_ARGUMENT', 'run: expected a non-empty array of cells');
+    const flat = Object.freeze(cells.flatMap((c: unknown) => (c instanceof CsvCellRun ? c.cells : [c])));
+    return new CsvCellRun(flat, this.cellsText(flat, 'a run of cells', true), this);
+  }
+
+  /**
+   * Row `rowNumber`'s line (with its line break): an object by column name, or an array in
+   * column order where a CsvCellRun stands for its cells.
+   * @throws KhopError INVALID_ARGUMENT naming the row and the cell that cannot be written.
+   */
+  rowText(row: CsvRow, rowNumber: number): string {
+    const cols = this.columns;
+    let cells: readonly unknown[];
+    if (Array.isArray(row)) {
+      let width = row.length;
+      for (const c of row) if (c instanceof CsvCellRun) width += c.cells.length - 1;
+      if (width !== cols.length) {
+        throw new KhopError('INVALID_ARGUMENT', `row ${rowNumber}: array has ${width} values for ${cols.length} columns`);
+      }
+      cells = row;
+    } else if (typeof row === 'object' && row !== null) {
+      const obj = row as Readonly<Record<string, unknown>>;
+      const arr = new Array<unknown>(cols.length);
+      for (let j = 0; j < cols.length; j++) {
+        arr[j] = obj[cols[j]!];
+        if (arr[j] instanceof CsvCellRun) throw new KhopError('INVALID_ARGUMENT', `row ${rowNumber}: column ${cols[j]} holds a run of cells (a run goes in an array row)`);
+      }
+      cells = arr;
+    } else {
+      throw new KhopError('INVALID_ARGUMENT', `row ${rowNumber}: expected an object or an array`);
+    }
+    return this.line(cells, rowNumber);
+  }
+
+  /**
+   * One cell's CSV text, as a row writes it (escaped and quoted as needed).
+   * @throws KhopError INVALID_ARGUMENT for a value CSV cannot hold (naming no value).
+   */
+  cell(value: unknown): string {
+    const t = cellText(value);
+    if (t === null) throw new KhopError('INVALID_ARGUMENT', `cannot write a ${describe(value)} to CSV (expected string, finite number, bigint, boolean, Date, null)`);
+    return formatCsvCell(t, this.delim, this.escapeFormulas);
+  }
+
+  /** The header line. */
+  headerText(): string {
+    return this.line(this.columns, -1);
+  }
+
+  private line(cells: readonly unknown[], rowNumber: number): string {
+    const text = this.cellsText(cells, rowNumber < 0 ? 'header' : `row ${rowNumber}`, false);
+    // A row of one empty cell is written "" (an empty line would read as no record).
+    return (text === '' && this.columns.length === 1 ? '""' : text) + '\n';
+  }
+
+  /**
+   * The CSV text of `cells` (a CsvCellRun's own text when this formatter made it), joined by the
+   * delimiter; `what` names the row (or run) of a cell that cannot be written.
+   */
+  private cellsText(cells: readonly unknown[], what: string, inRun: boolean): string {
+    let out = '';
+    const n = cells.length;
+    for (let j = 0, column = 0; j < n; j++) {
+      const cell = cells[j];
+      if (j > 0) out += this.delimiter;
+      if (cell instanceof CsvCellRun) {
+        out += cell.writer === this ? cell.text : this.cellsText(cell.cells, what, true);
+        column += cell.cells.length;
+        continue;
+      }
+      const t = cellText(cell);
+      if (t === null) {
+        const where = inRun ? `cell ${j + 1}` : `column ${column + 1} (${this.columns[column]})`;
+        throw new KhopError(
+          'INVALID_ARGUMENT',
+          `${what}, ${where}: cannot write a ${describe(cell)} to CSV (expected string, finite number, bigint, boolean, Date, null)`,
+        );
+      }
+      out += formatCsvCell(t, this.delim, this.escapeFormulas);
+      column++;
+    }
+    return out;
+  }
 }
 
 /** Streaming CSV writer. `await` each `writeRow` (it returns a promise only under back-pressure). */
 export class CsvWriter {
   readonly columns: readonly string[];
+  /** The formatter of this writer's lines (its delimiter and escaping). */
+  readonly lines: CsvLineFormatter;
   private readonly sink: TextSink;
-  private readonly delim: number;
-  private readonly delimText: string;
-  private readonly escape: boolean;
   private rows = 0;
 
   constructor(dest: TextDestination, options: CsvWriteOptions) {
@@ -164,12 +268,10 @@ export class CsvWriter {
     }
     if (problems.length > 0) throw new KhopError('INVALID_OPTION', `invalid CSV writer options: ${problems.join('; ')}`, { details: { problems } });
     this.columns = Object.freeze(columns.slice());
-    this.delim = delimiter.charCodeAt(0);
-    this.delimText = delimiter;
-    this.escape = options.escapeFormulas ?? true;
+    this.lines = new CsvLineFormatter(this.columns, delimiter, options.escapeFormulas ?? true);
     this.sink = new TextSink(dest, options.end);
     let head = options.bom === true ? '\uFEFF' : '';
-    if (options.header ?? true) head += this.line(this.columns, -1);
+    if (options.header ?? true) head += this.lines.headerText();
     if (head.length > 0) void this.sink.write(head);
   }
 
@@ -190,36 +292,24 @@ export class CsvWriter {
    * @throws KhopError INVALID_ARGUMENT naming the first cell that cannot be written.
    */
   run(cells: readonly unknown[]): CsvCellRun {
-    if (!Array.isArray(cells) || cells.length === 0) throw new KhopError('INVALID_ARGUMENT', 'run: expected a non-empty array of cells');
-    const flat = Object.freeze(cells.flatMap((c: unknown) => (c instanceof CsvCellRun ? c.cells : [c])));
-    return new CsvCellRun(flat, this.cellsText(flat, 'a run of cells', true), this);
+    return this.lines.run(cells);
   }
 
   /** Write one row (object by column name, or array in column order, where a CsvCellRun stands for its cells). */
   writeRow(row: CsvRow): void | Promise<void> {
-    const cols = this.columns;
-    let cells: readonly unknown[];
-    if (Array.isArray(row)) {
-      let width = row.length;
-      for (const c of row) if (c instanceof CsvCellRun) width += c.cells.length - 1;
-      if (width !== cols.length) {
-        throw new KhopError('INVALID_ARGUMENT', `row ${this.rows + 1}: array has ${width} values for ${cols.length} columns`);
-      }
-      cells = row;
-    } else if (typeof row === 'object' && row !== null) {
-      const obj = row as Readonly<Record<string, unknown>>;
-      const arr = new Array<unknown>(cols.length);
-      for (let j = 0; j < cols.length; j++) {
-        arr[j] = obj[cols[j]!];
-        if (arr[j] instanceof CsvCellRun) throw new KhopError('INVALID_ARGUMENT', `row ${this.rows + 1}: column ${cols[j]} holds a run of cells (a run goes in an array row)`);
-      }
-      cells = arr;
-    } else {
-      throw new KhopError('INVALID_ARGUMENT', `row ${this.rows + 1}: expected an object or an array`);
-    }
-    const text = this.line(cells, this.rows + 1);
+    const text = this.lines.rowText(row, this.rows + 1);
     this.rows++;
     return this.sink.write(text);
+  }
+
+  /**
+   * Write `rows` rows already formatted as `text` — lines of a CsvLineFormatter with this
+   * writer's columns, delimiter and escaping (formatted on another thread), each ending in a
+   * line break.
+   */
+  writeLines(text: string, rows: number): void | Promise<void> {
+    this.rows += rows;
+    return text.length === 0 ? undefined : this.sink.write(text);
   }
 
   /** Flush and finish (ends the destination if it is ours to end). */
@@ -243,41 +333,6 @@ export class CsvWriter {
   /** End without committing — after `finish()` too: a file path keeps its previous content (TextSink.abort). */
   abort(): Promise<void> {
     return this.sink.abort();
-  }
-
-  private line(cells: readonly unknown[], rowNumber: number): string {
-    const text = this.cellsText(cells, rowNumber < 0 ? 'header' : `row ${rowNumber}`, false);
-    // A row of one empty cell is written "" (an empty line would read as no record).
-    return (text === '' && this.columns.length === 1 ? '""' : text) + '\n';
-  }
-
-  /**
-   * The CSV text of `cells` (a CsvCellRun's own text when this writer made it), joined by the
-   * delimiter; `what` names the row (or run) of a cell that cannot be written.
-   */
-  private cellsText(cells: readonly unknown[], what: string, inRun: boolean): string {
-    let out = '';
-    const n = cells.length;
-    for (let j = 0, column = 0; j < n; j++) {
-      const cell = cells[j];
-      if (j > 0) out += this.delimText;
-      if (cell instanceof CsvCellRun) {
-        out += cell.writer === this ? cell.text : this.cellsText(cell.cells, what, true);
-        column += cell.cells.length;
-        continue;
-      }
-      const t = cellText(cell);
-      if (t === null) {
-        const where = inRun ? `cell ${j + 1}` : `column ${column + 1} (${this.columns[column]})`;
-        throw new KhopError(
-          'INVALID_ARGUMENT',
-          `${what}, ${where}: cannot write a ${describe(cell)} to CSV (expected string, finite number, bigint, boolean, Date, null)`,
-        );
-      }
-      out += formatCsvCell(t, this.delim, this.escape);
-      column++;
-    }
-    return out;
   }
 }
 

@@ -32,7 +32,10 @@ export class UnreadableRow {
   readonly line: number | undefined;
   readonly raw: string | undefined;
   readonly rawTruncated: boolean;
-  constructor(item: RejectedItem) {
+  constructor(
+    /** The reader's rejection as it gave it. */
+    readonly item: RejectedItem,
+  ) {
     this.code = item.code;
     this.reason = unreadableReason(item.rowNumber, item.line, item.reason);
     this.line = item.line;

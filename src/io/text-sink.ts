@@ -157,6 +157,7 @@ export class TextSink {
   private parts: string[] = [];
   private pending = 0;
   private failure: unknown = null;
+  private draining: Promise<void> | null = null;
   private closed = false;
   private bytes = 0;
   /** A path destination: the file to write, and the temporary file written until close() (see temporaryPathFor). */
@@ -341,10 +342,16 @@ export class TextSink {
     }
   }
 
+  /**
+   * The stream's next 'drain' — one promise (and one set of listeners) shared by every write
+   * made before it comes, so a writer that writes several times before it waits adds none.
+   */
   private drain(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+    if (this.draining !== null) return this.draining;
+    this.draining = new Promise<void>((resolve, reject) => {
       const s = this.stream;
       const cleanup = (): void => {
+        this.draining = null;
         s.off('drain', onDrain);
         s.off('error', onFail);
         s.off('close', onClose);
@@ -365,6 +372,7 @@ export class TextSink {
       s.once('error', onFail);
       s.once('close', onClose);
     });
+    return this.draining;
   }
 
   private wrap(e: unknown): KhopError {

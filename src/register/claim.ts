@@ -100,16 +100,20 @@ export interface ClaimValues {
   value(j: number): unknown;
 }
 
-/** ClaimValues over a flat array. */
+/** ClaimValues over a flat array, or `length` of its values from `from` on. */
 export class FlatClaimValues implements ClaimValues {
-  constructor(private readonly values: readonly unknown[]) {}
+  readonly length: number;
 
-  get length(): number {
-    return this.values.length;
+  constructor(
+    private readonly values: readonly unknown[],
+    private readonly from = 0,
+    length = values.length - from,
+  ) {
+    this.length = length;
   }
 
   value(j: number): unknown {
-    return this.values[j];
+    return this.values[this.from + j];
   }
 }
 

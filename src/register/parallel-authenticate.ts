@@ -109,7 +109,7 @@ export interface MissingJob {
   readonly missingJob: true;
 }
 
-const MISSING_JOB: MissingJob = Object.freeze({ missingJob: true });
+export const MISSING_JOB: MissingJob = Object.freeze({ missingJob: true });
 
 function isMissingJob(r: unknown): r is MissingJob {
   return r !== null && typeof r === 'object' && (r as Partial<MissingJob>).missingJob === true;
@@ -145,7 +145,7 @@ export class RegisterJobSender {
  * Run register task `task` with `payload` (its job whole or by id); when the worker answers
  * MissingJob, `onBounce` is called and the task is sent again with `job` whole.
  */
-export async function runRegisterTask<T>(pool: PoolLike, task: string, payload: AuthenticateTaskPayload, job: RegisterJob, onBounce?: () => void): Promise<T> {
+export async function runRegisterTask<T>(pool: PoolLike, task: string, payload: { readonly job: RegisterJob | RegisterJobRef }, job: RegisterJob, onBounce?: () => void): Promise<T> {
   const r = await pool.run<T | MissingJob>(task, payload);
   if (!isMissingJob(r)) return r;
   onBounce?.();
@@ -1060,16 +1060,20 @@ export async function batchOf(
   ) {
     throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold a job and packed claim values');
   }
-  const job = payload.job;
-  if (job === null || typeof job !== 'object' || typeof job.id !== 'string') throw new KhopError('INVALID_ARGUMENT', 'register.authenticate: payload must hold a job and packed claim values');
-  const key = job.id;
-  let register: import('./register.js').Register | undefined;
+  const register = await registerOfJob(payload.job, context, 'register.authenticate: payload must hold a job and packed claim values');
+  return register === null ? null : { register, values: new PackedClaimValues(c) };
+}
+
+/**
+ * The worker's register of a task's job (rebuilt once per thread, cached per job id); null when
+ * the job came by id and this thread does not hold it (see RegisterJobSender).
+ * @param refusal the INVALID_ARGUMENT message for a payload without a job
+ */
+export async function registerOfJob(job: RegisterJob | RegisterJobRef, context: RegisterTaskContext, refusal: string): Promise<import('./register.js').Register | null> {
+  if (job === null || typeof job !== 'object' || typeof job.id !== 'string') throw new KhopError('INVALID_ARGUMENT', refusal);
   if ('meta' in job) {
     const { Register } = await (registerModule ??= import('./register.js'));
-    register = context.job(key, job.released, () => Register.fromSharedJob(job));
-  } else {
-    register = context.cached(key);
-    if (register === undefined) return null;
+    return context.job(job.id, job.released, () => Register.fromSharedJob(job));
   }
-  return { register, values: new PackedClaimValues(c) };
+  return context.cached<import('./register.js').Register>(job.id) ?? null;
 }

@@ -697,6 +697,39 @@ export class Register {
   }
 
   /**
+   * The register as a pool's worker threads rebuild it (read-only, on the register's shared
+   * memory; see parallel-authenticate.ts): for a pooled task of this library's own, such as the
+   * command line's claims file read in pieces (claims-csv.ts).
+   * @internal
+   */
+  poolJob(): RegisterJob {
+    return this.sharedJob();
+  }
+
+  /**
+   * `count` claims given as flat field values (value `i * K + k` = field k of claim i, as
+   * authenticateEncoded) authenticated in batches of at most `batchSize` claims (each one
+   * batch of authenticateMany: hashed together, looked up in hash order), and each verdict —
+   * the one `authenticate` gives — handed to `each` in claim order. Any thread (a worker's
+   * register from poolJob, or this one): the command line's claims file read in pieces
+   * (claims-csv.ts).
+   * @internal
+   */
+  verdictsOf(values: readonly unknown[], count: number, k: number, batchSize: number, each: (i: number, v: Verdict) => void): void {
+    const K = this.s.layout.fields.length;
+    if (!Array.isArray(values) || !Number.isInteger(count) || count < 0 || values.length !== count * K || !Number.isInteger(batchSize) || batchSize < 1) {
+      throw new KhopError('INVALID_ARGUMENT', 'register.verdictsOf: values must hold count × fields values, in batches of at least 1');
+    }
+    const size = Math.max(1, Math.min(batchSize, count));
+    const batch = this.claimBatch(size, k);
+    for (let from = 0; from < count; from += size) {
+      const n = Math.min(size, count - from);
+      batch.prepareValues(new FlatClaimValues(values, from * K, n * K), n);
+      for (let i = 0; i < n; i++) each(from + i, batch.verdict(i));
+    }
+  }
+
+  /**
    * Worker side of a pooled authenticateMany: `count` claims given as flat field values
    * (value `i * K + k` = field k of claim i: an array, or ClaimValues read in place —
    * parallel-authenticate.ts PackedClaimValues) are authenticated as one authenticateMany

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePopulation } from '../../src/synth/population.js';
 import { generateClaims, type Claim } from '../../src/synth/claims.js';
@@ -181,6 +181,60 @@ describe('khop authenticate', () => {
     expect(readFileSync(join(t.dir, 't2.csv'), 'utf8')).toBe(v1);
     expect((await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'x.csv', '--threads', '0'], t.dir)).stderr).toMatch(/--threads: expected an integer in 1\.\.256/);
   });
+
+  it('--threads 2 on a CSV claims file of several pieces (read, authenticated and formatted on the pool): the files and counts of --threads 1', async () => {
+    // ~5,000 claims, ~240 KB: four pieces of 64 KiB. Headers in other letter case and under other
+    // names (--map), a notes column quoted across line breaks, unreadable rows here and there.
+    const many = [...generateClaims({ register: POP, count: 5000, seed: 12 })];
+    const cl = ['CCCD,Ho_Ten,ngay_sinh,GIOI_TINH,ghi_chu'];
+    many.forEach((c, i) => {
+      if (i % 701 === 3) cl.push('a,b');
+      if (i % 977 === 5) cl.push(`${c.id},"x"y,1990,Nam,`);
+      const note = i % 9 === 0 ? `"dòng một\r\ndòng hai, ""${i}"""` : i % 13 === 0 ? '=1+1' : '';
+      cl.push([c.id, c.fullName, c.dob, c.sex].map(q).join(',') + ',' + note);
+    });
+    writeFileSync(join(t.dir, 'many.csv'), cl.join('\n') + '\n');
+    expect(cl.join('\n').length).toBeGreaterThan(200_000);
+    const argv = (threads: string, o: string, extra: string[] = []) => ['authenticate', '--register', 'dan_cu.khop', 'many.csv', '--map', 'id=CCCD,name=Ho_Ten', '-o', o, '--rejected', `${o}.rej.csv`, '--threads', threads, ...extra];
+    const { Register } = await import('../../src/index.js');
+    const spy = vi.spyOn(Register.prototype, 'authenticateMany');
+    const runs: CliRun[] = [];
+    try {
+      for (const extra of [[], ['--candidates', '2']]) {
+        const one = await cli(argv('1', `m1${extra.length}.csv`, extra), t.dir);
+        expect(spy).toHaveBeenCalledTimes(1); // row by row
+        spy.mockClear();
+        const two = await cli(argv('2', `m2${extra.length}.csv`, extra), t.dir);
+        expect(spy).not.toHaveBeenCalled(); // in pieces
+        expect([one.code, two.code], two.stderr).toEqual([1, 1]);
+        const v1 = readFileSync(join(t.dir, `m1${extra.length}.csv`), 'utf8');
+        expect(readFileSync(join(t.dir, `m2${extra.length}.csv`), 'utf8')).toBe(v1);
+        expect(readFileSync(join(t.dir, `m2${extra.length}.csv.rej.csv`), 'utf8')).toBe(readFileSync(join(t.dir, `m1${extra.length}.csv.rej.csv`), 'utf8'));
+        const timeless = (r: CliRun) => r.stderr.replace(/m[12]\d\.csv/g, 'm.csv').split('\n').filter((l) => !/\d+(\.\d+)? (ms|s)\b|\/s\b/.test(l));
+        expect(timeless(two)).toEqual(timeless(one));
+        const rows = csvObjects(v1);
+        expect(rows.length).toBe(5000);
+        expect(new Set(rows.map((r) => r.status)).size).toBeGreaterThanOrEqual(3);
+        expect(rows.filter((r) => r.status === 'VERIFIED').length).toBeGreaterThan(1000);
+        runs.push(two);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(runs[0]!.stderr).toContain('claims:          5,014 = 5,000 accepted + 14 rejected (14 unreadable, 0 unusable)');
+    expect(runs[0]!.stderr).toContain('read from its column "GIOI_TINH" (the same name in other letter case)');
+    expect(leakedValues(runs[0]!.stderr, many.flatMap((c) => [c.fullName.trim(), c.id]).filter((x) => x.length >= 6))).toEqual([]);
+    // A worker that fails a piece fails the run (exit 3, naming the task) and leaves no verdict file.
+    process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticateCsv', mode: 'throw' });
+    try {
+      const failed = await cli(argv('2', 'mf.csv'), t.dir);
+      expect(failed.code).toBe(3);
+      expect(failed.stderr).toContain('register.authenticateCsv');
+      expect(existsSync(join(t.dir, 'mf.csv'))).toBe(false);
+    } finally {
+      delete process.env['KHOP_POOL_FAULT'];
+    }
+  }, 120_000);
 
   it('--candidates N writes each claim\'s "did you mean" records, as one-by-one authenticate finds them (CSV: JSON text; NDJSON: an array)', async () => {
     const r = await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'cand.csv', '--candidates', '2'], t.dir);

@@ -141,6 +141,25 @@ describe('CsvWriter', () => {
     expect(lines[20_000]).toBe('19999,"Nguyễn Thị Minh Khai, quận 1"');
   });
 
+  it('writes without awaiting every write: one wait for the next drain, whoever asks, and every line arrives in order', async () => {
+    const out = new Capture(1024, true);
+    const w = new CsvWriter(out, { columns: ['i', 'text'] });
+    const waits: Array<Promise<void>> = [];
+    for (let i = 0; i < 2000; i++) {
+      const p = w.writeLines(w.lines.rowText([i, 'x'.repeat(100)], i + 1), 1);
+      if (p !== undefined) waits.push(p);
+      // However many writes ask before the stream drains, it holds one 'drain' listener of ours.
+      expect(out.listenerCount('drain')).toBeLessThanOrEqual(1);
+    }
+    expect(waits.length).toBeGreaterThan(1);
+    expect(new Set(waits).size).toBeLessThan(waits.length); // writes before a drain share its wait
+    await Promise.all(waits);
+    await w.close();
+    const lines = out.text().split('\n');
+    expect(lines).toHaveLength(2002);
+    expect(lines.slice(1, -1).map((l) => Number(l.split(',')[0]))).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  });
+
   it('a write failure becomes IO_ERROR', async () => {
     await expect(writeCsvRows(join(dir, 'no', 'such', 'dir.csv'), [{ a: 1 }], { columns: ['a'] })).rejects.toMatchObject({ code: 'IO_ERROR' });
   });
@@ -205,6 +224,42 @@ describe('CsvWriter.run (cells formatted once, written in many rows)', () => {
     await single.writeRow([single.run([''])]);
     await single.close();
     expect(one.text()).toBe('only\n""\n'); // a run of one empty cell is not a blank line either
+  });
+});
+
+describe('CsvLineFormatter and CsvWriter.writeLines (lines formatted elsewhere, written as they are)', () => {
+  it('a writer given lines its formatter made writes the file writeRow writes, and counts their rows', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.oneof(fc.string(), fc.constant('=1+1'), fc.constant('a,"b"\nc')), fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null))), { maxLength: 30 }),
+        fc.constantFrom(',', ';', '\t'),
+        fc.boolean(),
+        async (rows, delimiter, escapeFormulas) => {
+          const a = new Capture();
+          const b = new Capture();
+          const byRow = new CsvWriter(a, { columns: ['s', 'n'], delimiter, escapeFormulas });
+          const byLines = new CsvWriter(b, { columns: ['s', 'n'], delimiter, escapeFormulas });
+          const f = byLines.lines;
+          let text = '';
+          rows.forEach((r, i) => {
+            void byRow.writeRow(r);
+            // cell() is the text of one cell as a row holds it
+            expect(f.rowText(r, i + 1)).toBe(`${f.cell(r[0])}${delimiter}${f.cell(r[1])}\n`);
+            text += f.rowText(r, i + 1);
+          });
+          void byLines.writeLines(text, rows.length);
+          void byRow.writeLines('', 0);
+          expect(byLines.rowCount).toBe(rows.length);
+          expect(byRow.rowCount).toBe(rows.length);
+          await byRow.close();
+          await byLines.close();
+          expect(b.text()).toBe(a.text());
+          expect(a.text()).toBe(f.headerText() + text);
+          expect(f.headerText()).toBe(`s${delimiter}n\n`);
+        },
+      ),
+    );
+    expect(() => new CsvWriter(new Capture(), { columns: ['a'] }).lines.cell({})).toThrow(/cannot write a/);
   });
 });
 
