@@ -13,10 +13,10 @@
  * reasons are stable value-free strings). Rows the reader refuses go to the rejected-rows file
  * (default `<out>.rejected.csv`) and the exit code is then 1.
  *
- * Two paths, one output byte for byte: with threads > 1, a CSV claims file (UTF-8, an ASCII
- * delimiter) and CSV verdicts, the file is cut into pieces that workers read, authenticate and
- * format (src/register/claims-csv.ts), the calling thread left to write them; otherwise (NDJSON
- * in or out, standard input, one thread) the claims stream row by row through
+ * Two paths, one output byte for byte: with threads > 1 and a CSV claims file (UTF-8, an ASCII
+ * delimiter), the file is cut into pieces that workers read, authenticate and format as CSV or
+ * NDJSON lines (src/register/claims-csv.ts), the calling thread left to write them; otherwise
+ * (NDJSON claims, standard input or a pipe, one thread) the claims stream row by row through
  * Register.authenticateMany (batched, on the pool when threads > 1) and each verdict is written
  * here.
  */
@@ -258,15 +258,13 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
       const threads = threadsGiven ?? defaultThreadsFor(input);
-      // On a pool, a CSV claims file (UTF-8, an ASCII delimiter) written as CSV is read in
-      // pieces where it is authenticated (claims-csv.ts): the same file, the calling thread
-      // left to write it.
-      const csvLines = writer.csvLines;
-      const taken = threads > 1 && csvLines !== null ? takeCsvFileOf(input.rows(), 0) : null;
-      if (taken !== null && csvLines !== null) {
-        const format = csvLines.format;
+      // On a pool, a CSV claims file (UTF-8, an ASCII delimiter) is read in pieces where it is
+      // authenticated and its verdict lines formatted (claims-csv.ts): the same file, the
+      // calling thread left to write it.
+      const taken = threads > 1 ? takeCsvFileOf(input.rows(), 0) : null;
+      if (taken !== null) {
         const read = plan.map((x) => x.column);
-        const lines = { ...rowSpec, columns: format.columns, delimiter: format.delimiter, escapeFormulas: format.escapeFormulas };
+        const lines = { ...rowSpec, table: writer.lines.format };
         let shown = 0;
         await authenticateClaimsCsv(register, taken, {
           threads,
@@ -278,7 +276,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
               shown = p;
               ctx.progress({ phase: 'authenticate', done: p, unit: 'claims' });
             }
-            return csvLines.write(piece.text, piece.verdicts);
+            return writer.lines.write(piece.texts, piece.verdicts);
           },
         });
       } else {

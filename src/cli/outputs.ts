@@ -21,8 +21,8 @@ import { basename, resolve } from 'node:path';
 import { STDIN_ARGUMENT, STDIN_LABEL } from './input.js';
 import { Writable } from 'node:stream';
 import { KhopError } from '../errors.js';
-import { CsvCellRun, CsvWriter, type CsvLineFormatter } from '../io/csv-writer.js';
-import { NdjsonWriter } from '../io/ndjson-writer.js';
+import { CsvCellRun, CsvWriter, type TableLineFormat } from '../io/csv-writer.js';
+import { cellsObject, NdjsonWriter } from '../io/ndjson-writer.js';
 import { TextSink, isDescriptorPath, type TextDestination } from '../io/text-sink.js';
 import { tableFormatFor, type TableFormat } from './output-format.js';
 import type { CliWriter } from './command.js';
@@ -33,8 +33,8 @@ export interface TableWriter {
   writeRow(cells: readonly unknown[]): void | Promise<void>;
   /** Cells that many rows repeat, formatted once (CSV: CsvWriter.run). */
   run(cells: readonly unknown[]): CsvCellRun;
-  /** CSV: the formatter of its lines, and lines it formatted (elsewhere) written as they are (CsvWriter.writeLines); NDJSON: null. */
-  readonly csvLines: { readonly format: CsvLineFormatter; write(text: string, rows: number): void | Promise<void> } | null;
+  /** How its lines are formatted (plain data: a worker can format them), and lines formatted so (elsewhere) written as they are. */
+  readonly lines: { readonly format: TableLineFormat; write(texts: readonly string[], rows: number): void | Promise<void> };
   /** Finish: a file is written to a temporary name and renamed over its path here. */
   close(): Promise<void>;
   /** Finish, leaving a file's path as it was until commit() (StagedOutputs). */
@@ -71,7 +71,7 @@ export function openTableWriter(dest: string | CliWriter, columns: readonly stri
     return {
       writeRow: (cells) => csv.writeRow(cells),
       run: (cells) => csv.run(cells),
-      csvLines: { format: csv.lines, write: (text, rows) => csv.writeLines(text, rows) },
+      lines: { format: { kind: 'csv', columns: csv.columns, delimiter: csv.lines.delimiter, escapeFormulas: csv.lines.escapeFormulas }, write: (texts, rows) => csv.writeLines(texts, rows) },
       close: () => csv.close(),
       finish: () => csv.finish(),
       commit: () => csv.commit(),
@@ -83,19 +83,9 @@ export function openTableWriter(dest: string | CliWriter, columns: readonly stri
   }
   const nd = new NdjsonWriter(target, { end });
   return {
-    writeRow(cells) {
-      const o: Record<string, unknown> = {};
-      let j = 0;
-      for (const c of cells) {
-        if (c instanceof CsvCellRun) {
-          for (const x of c.cells) if (j < columns.length) o[columns[j++]!] = x ?? null;
-        } else if (j < columns.length) o[columns[j++]!] = c ?? null;
-      }
-      for (; j < columns.length; j++) o[columns[j]!] = null;
-      return nd.writeRow(o);
-    },
+    writeRow: (cells) => nd.writeRow(cellsObject(columns, cells)),
     run: (cells) => new CsvCellRun(Object.freeze(cells.slice()), '', nd),
-    csvLines: null,
+    lines: { format: { kind: 'ndjson', columns: Object.freeze(columns.slice()) }, write: (texts, rows) => nd.writeLines(texts, rows) },
     close: () => nd.close(),
     finish: () => nd.finish(),
     commit: () => nd.commit(),

@@ -139,6 +139,15 @@ export class CsvCellRun {
 }
 
 /**
+ * How a table's lines are formatted, as plain data (it crosses to worker threads): CSV with its
+ * delimiter and formula escaping (CsvLineFormatter), or NDJSON (one `JSON.stringify` of the
+ * row's object by column, ndjson-writer.ts cellsObject).
+ */
+export type TableLineFormat =
+  | { readonly kind: 'csv'; readonly columns: readonly string[]; readonly delimiter: string; readonly escapeFormulas: boolean }
+  | { readonly kind: 'ndjson'; readonly columns: readonly string[] };
+
+/**
  * The CSV text of rows of fixed columns, without a destination: what CsvWriter writes, and what
  * a worker thread formats for it (the command line's pieced authentication writes the lines a
  * worker formatted: src/register/claims-csv.ts). Options checked by the caller (CsvWriter).
@@ -303,13 +312,13 @@ export class CsvWriter {
   }
 
   /**
-   * Write `rows` rows already formatted as `text` — lines of a CsvLineFormatter with this
-   * writer's columns, delimiter and escaping (formatted on another thread), each ending in a
-   * line break.
+   * Write `rows` rows already formatted as `texts`, in order — lines of a CsvLineFormatter with
+   * this writer's columns, delimiter and escaping (formatted on another thread), each ending in
+   * a line break.
    */
-  writeLines(text: string, rows: number): void | Promise<void> {
+  writeLines(texts: readonly string[], rows: number): void | Promise<void> {
     this.rows += rows;
-    return text.length === 0 ? undefined : this.sink.write(text);
+    return this.sink.writeTexts(texts);
   }
 
   /** Flush and finish (ends the destination if it is ours to end). */

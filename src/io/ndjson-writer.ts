@@ -9,6 +9,7 @@
  * No formula escaping: NDJSON is not opened by spreadsheets as cells.
  */
 import { KhopError } from '../errors.js';
+import { CsvCellRun } from './csv-writer.js';
 import { TextSink, writeAllRows, type TextDestination } from './text-sink.js';
 import { destinationProblem, rowsProblem, throwArgumentProblems } from './write-arguments.js';
 
@@ -63,6 +64,15 @@ export class NdjsonWriter {
     return this.sink.write(`${text}\n`);
   }
 
+  /**
+   * Lines formatted elsewhere (each `JSON.stringify(row)` and a line break, as writeRow writes
+   * them), written as they are, in order, and counted as `rows` rows.
+   */
+  writeLines(texts: readonly string[], rows: number): void | Promise<void> {
+    this.rows += rows;
+    return this.sink.writeTexts(texts);
+  }
+
   close(): Promise<void> {
     return this.sink.close();
   }
@@ -97,4 +107,21 @@ export async function writeNdjsonRows(
 ): Promise<{ rows: number; bytes: number }> {
   throwArgumentProblems('writeNdjsonRows', [destinationProblem('dest', dest), rowsProblem('rows', rows)]);
   return writeAllRows(new NdjsonWriter(dest, options), rows);
+}
+
+/**
+ * The object of a row given as cells in column order (a CsvCellRun standing for its cells), as
+ * the command line writes a table's row to NDJSON: absent values null, missing cells null, cells
+ * beyond the columns dropped.
+ */
+export function cellsObject(columns: readonly string[], cells: readonly unknown[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  let j = 0;
+  for (const c of cells) {
+    if (c instanceof CsvCellRun) {
+      for (const x of c.cells) if (j < columns.length) o[columns[j++]!] = x ?? null;
+    } else if (j < columns.length) o[columns[j++]!] = c ?? null;
+  }
+  for (; j < columns.length; j++) o[columns[j]!] = null;
+  return o;
 }

@@ -212,6 +212,20 @@ export class TextSink {
     if (this.pending >= FLUSH_CHARS) return this.flush();
   }
 
+  /**
+   * Append texts, in order (lines formatted elsewhere: the writers' writeLines). Returns a
+   * promise when the caller must wait for the stream to drain — the one wait every write before
+   * the drain shares.
+   */
+  writeTexts(texts: readonly string[]): void | Promise<void> {
+    let wait: Promise<void> | undefined;
+    for (const text of texts) {
+      const w = text.length === 0 ? undefined : this.write(text);
+      if (w !== undefined) wait = w;
+    }
+    return wait;
+  }
+
   /** Hand the gathered text to the stream; a promise if it asks to wait for 'drain'. */
   flush(): void | Promise<void> {
     if (this.pending === 0) return;

@@ -9,7 +9,7 @@
  *           (CsvPieceCutter: no decoding)     ~64 KiB    ─► its claims' field values ─► the
  *                                             shared     register's batch path (Register.verdictsOf)
  *                                                        ─► each verdict's row (verdict-rows.ts)
- *                                                        as CSV lines (CsvLineFormatter)
+ *                                                        as CSV or NDJSON lines
  *   write(piece) ◄── results taken IN INPUT ORDER (OrderedChunks): the lines, the statuses
  *                    counted, the rows the CSV reader could not read
  *
@@ -31,14 +31,14 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
 import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, parseCsvPiece, pieceFormatOf, restOfFile, type CsvPieceFields, type CsvPieceFormat, type RowReadCounts } from '../io/csv-pieces.js';
 import type { TakenCsvFile } from '../io/csv-reader.js';
-import { CsvLineFormatter } from '../io/csv-writer.js';
+import type { TableLineFormat } from '../io/csv-writer.js';
 import type { RejectedItem } from '../io/record-types.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { MISSING_JOB, RegisterJobSender, registerOfJob, runRegisterTask, type MissingJob, type PoolLike, type RegisterJob, type RegisterJobRef, type RegisterTaskContext } from './parallel-authenticate.js';
 import type { Register } from './register.js';
-import { VerdictCsvLines, type VerdictRowSpec } from './verdict-rows.js';
+import { verdictLinesOf, type VerdictRowSpec } from './verdict-rows.js';
 
 /** The pool task of a piece. */
 export const AUTHENTICATE_CSV_TASK = 'register.authenticateCsv';
@@ -47,27 +47,28 @@ export const AUTHENTICATE_CSV_TASK = 'register.authenticateCsv';
  * Bytes of a piece: ~700 claims of ~90 bytes, ~4 ms of work. Small pieces keep each one's
  * strings young (GC fell from ~1.4 s to ~0.3 s a thread on 1M claims against 1 MiB pieces) and
  * let the threads finish together; below 128 KiB the system time fell too (1.3–1.5 s → 1.0–1.2 s
- * on 1M claims; likely the C allocator's mmap threshold, 128 KiB, that each piece's buffer
- * crossed: twice the munmap calls under strace). Measured on 1M claims, 2 threads:
- * 1 MiB 6.0 s, 256 KiB 5.0 s; 64 KiB against 128 KiB ×0.95 wall, ×0.94 CPU (medians of six
- * alternating rounds); 32 KiB against 64 KiB no gain (×1.02).
+ * on 1M claims; twice the munmap calls under strace with 128 KiB pieces): likely large objects —
+ * a piece's bytes, or its decoded text (two bytes a character once a Vietnamese name is in it),
+ * over 128 KiB are mapped and unmapped one by one (V8's large-object space, the C allocator's
+ * mmap threshold). The verdict text is kept in smaller strings for the same reason
+ * (ClaimsCsvPiece.texts). Measured on 1M claims, 2 threads: 1 MiB 6.0 s, 256 KiB 5.0 s; 64 KiB
+ * against 128 KiB ×0.95 wall, ×0.94 CPU (medians of six alternating rounds); 32 KiB against
+ * 64 KiB no gain (×1.02).
  */
 export const DEFAULT_CLAIMS_PIECE_BYTES = 64 << 10;
 
 /** Pieces read ahead for the calling thread's share (as the register's CSV build). */
 const CALLING_THREAD_PIECES = 8;
 
-/** Verdict lines joined into one string at a time (see verdictLines). */
-const JOIN_LINES = 256;
+/** Characters of verdict lines joined into one string (see ClaimsCsvPiece.texts). */
+const TEXT_CHARS = 32 << 10;
 
 /** Rows of the rest of a file without a cut, authenticated at a time on the calling thread. */
 const REST_CHUNK_ROWS = 4096;
 
-/** The verdict file's lines: the row spec, and the CSV writer's columns, delimiter and escaping. */
+/** The verdict file's lines: the row spec, and the table writer's format (CSV: columns, delimiter and escaping; NDJSON: columns). */
 export interface VerdictLinesSpec extends VerdictRowSpec {
-  readonly columns: readonly string[];
-  readonly delimiter: string;
-  readonly escapeFormulas: boolean;
+  readonly table: TableLineFormat;
 }
 
 /** What reading and authenticating a piece needs besides its bytes (the same for every piece). */
@@ -90,9 +91,13 @@ export interface AuthenticateCsvPayload extends CsvPieceFields {
 
 /** A piece's verdicts, as the calling thread takes them in input order. */
 export interface ClaimsCsvPiece {
-  /** The verdict lines, each ending in a line break. */
-  readonly text: string;
-  /** Lines in `text`: the piece's claims the CSV reader could read. */
+  /**
+   * The verdict lines, each ending in a line break, in texts of about TEXT_CHARS characters:
+   * no string of the piece's whole text, which would be a large object of its own (V8 gives an
+   * object over 128 KiB pages of its own, mapped and unmapped each time).
+   */
+  readonly texts: readonly string[];
+  /** Lines in `texts`: the piece's claims the CSV reader could read. */
   readonly verdicts: number;
   /** Verdicts per status. */
   readonly statuses: Readonly<Record<string, number>>;
@@ -129,7 +134,7 @@ interface ClaimRows {
 }
 
 /** A thread's line formatting for one register and one output (field runs cached across pieces). */
-const formatting = new WeakMap<Register, { key: string; lines: VerdictCsvLines }>();
+const formatting = new WeakMap<Register, { key: string; lines: ReturnType<typeof verdictLinesOf> }>();
 
 /** Authenticate a stretch of claims and format their verdict lines (any thread). */
 function verdictLines(register: Register, work: ClaimsCsvWork, claims: ClaimRows): ClaimsCsvPiece {
@@ -138,7 +143,7 @@ function verdictLines(register: Register, work: ClaimsCsvWork, claims: ClaimRows
   const key = JSON.stringify(spec);
   let f = formatting.get(register);
   if (f === undefined || f.key !== key) {
-    f = { key, lines: new VerdictCsvLines(spec, new CsvLineFormatter(spec.columns, spec.delimiter, spec.escapeFormulas)) };
+    f = { key, lines: verdictLinesOf(spec, spec.table) };
     formatting.set(register, f);
   }
   const lines = f.lines;
@@ -161,21 +166,24 @@ function verdictLines(register: Register, work: ClaimsCsvWork, claims: ClaimRows
   }
   const count = values.length / K;
   const statuses: Record<string, number> = {};
-  // Lines joined JOIN_LINES at a time: flat strings, not one rope of every line and cell held
+  // Lines joined TEXT_CHARS at a time: flat strings, not one rope of every line and cell held
   // until the piece is done (its nodes survived the young generation's collections).
-  const joined: string[] = [];
+  const texts: string[] = [];
   let pending: string[] = [];
+  let chars = 0;
   register.verdictsOf(values, count, work.candidates, work.batchSize, (i, v) => {
-    const n = rowNumber(i);
-    pending.push(lines.line(n, v));
-    if (pending.length === JOIN_LINES) {
-      joined.push(pending.join(''));
+    const line = lines.line(rowNumber(i), v);
+    pending.push(line);
+    chars += line.length;
+    if (chars >= TEXT_CHARS) {
+      texts.push(pending.join(''));
       pending = [];
+      chars = 0;
     }
     statuses[v.status] = (statuses[v.status] ?? 0) + 1;
   });
-  joined.push(pending.join(''));
-  return { text: joined.join(''), verdicts: count, statuses, rejected: claims.unreadable.map((u) => u.item) };
+  if (pending.length > 0) texts.push(pending.join(''));
+  return { texts, verdicts: count, statuses, rejected: claims.unreadable.map((u) => u.item) };
 }
 
 /** A parsed piece as ClaimRows. */
@@ -245,9 +253,20 @@ export async function authenticateClaimsCsv(register: Register, taken: TakenCsvF
   const take = (piece: ClaimsCsvPiece): void => {
     unreadable += piece.rejected.length;
     if (observer !== null) for (const item of piece.rejected) observer.rejected(item);
-    // Several pieces may be taken before the writer is waited for: keep every wait.
+    // Several pieces may be taken before the writer is waited for: keep every wait. Each is
+    // awaited (settle), and handled meanwhile: a run that fails elsewhere first leaves no
+    // unhandled rejection of the writer behind.
     const w = o.write(piece);
-    if (w !== undefined) pending = pending === undefined ? w : Promise.all([pending, w]).then(() => undefined);
+    if (w !== undefined) {
+      pending = pending === undefined ? w : Promise.all([pending, w]).then(() => undefined);
+      pending.catch(() => undefined);
+    }
+  };
+  /** Wait for the writer's waits so far (its back-pressure; a failure of it rejects here). */
+  const settle = async (): Promise<void> => {
+    const p = pending;
+    pending = undefined;
+    if (p !== undefined) await p;
   };
   try {
     if (pool === undefined) {
@@ -272,14 +291,13 @@ export async function authenticateClaimsCsv(register: Register, taken: TakenCsvF
       if (c.kind === 'piece') {
         rows += c.rows;
         await chunks.push({ job, csv, work, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part });
-        if (pending !== undefined) await pending;
-        pending = undefined;
+        await settle();
         file.observe(c.end, false);
         continue;
       }
       // No cut for too long: the rest parsed here as it streams, authenticated a chunk at a time.
       await chunks.drain();
-      if (pending !== undefined) await pending;
+      await settle();
       const rest: RowReadCounts = { rows: 0, unreadable: 0, blank: 0, bytes: c.from };
       let stretch: unknown[] = [];
       let start = c.start;
@@ -288,7 +306,7 @@ export async function authenticateClaimsCsv(register: Register, taken: TakenCsvF
         take(verdictLines(register, work, restClaims(start, stretch, work.read)));
         start += stretch.length;
         stretch = [];
-        if (pending !== undefined) await pending;
+        await settle();
       };
       for await (const row of restOfFile(fh, csv, c.from, c.start, c.line, rest)) {
         stretch.push(row);
@@ -300,7 +318,7 @@ export async function authenticateClaimsCsv(register: Register, taken: TakenCsvF
       bytes = rest.bytes;
     }
     await chunks.drain();
-    if (pending !== undefined) await pending;
+    await settle();
     blank += cutter.blank;
     bytes = Math.max(bytes, cutter.bytesRead);
     file.account({ accepted: rows - unreadable, rejected: unreadable, blankLines: blank, bytesRead: bytes });

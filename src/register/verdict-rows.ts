@@ -11,7 +11,8 @@
  * `fields` object: a register's verdicts share a few (RecordEvaluator's shape memo), so most
  * rows reuse a run.
  */
-import type { CsvCellRun, CsvLineFormatter } from '../io/csv-writer.js';
+import { CsvCellRun, CsvLineFormatter, type TableLineFormat } from '../io/csv-writer.js';
+import { cellsObject } from '../io/ndjson-writer.js';
 import type { Verdict } from './verdict.js';
 
 /** How verdicts become rows (plain data: it crosses to the workers of the pieced path). */
@@ -122,4 +123,27 @@ export class VerdictCsvLines {
     const line = `${rowNumber}${t.head}${this.format.cell(this.rows.recordId(v))}${t.tail}`;
     return this.spec.withCandidates ? `${line}${this.format.delimiter}${this.format.cell(this.rows.candidates(v))}\n` : `${line}\n`;
   }
+}
+
+/** Each verdict's NDJSON line — the text the command line's NDJSON writer gives for `rows.cells(n, v)`. */
+export class VerdictNdjsonLines {
+  private readonly rows: VerdictRows;
+
+  constructor(
+    spec: VerdictRowSpec,
+    private readonly columns: readonly string[],
+  ) {
+    // A run stands for its cells (cellsObject spreads them), as the NDJSON table writer's runs do.
+    this.rows = new VerdictRows(spec, (cells) => new CsvCellRun(Object.freeze(cells.slice()), '', this));
+  }
+
+  /** The line (with its line break) of verdict `v` about the claim at data row `rowNumber`. */
+  line(rowNumber: number, v: Verdict): string {
+    return `${JSON.stringify(cellsObject(this.columns, this.rows.cells(rowNumber, v)))}\n`;
+  }
+}
+
+/** The lines of verdicts in a table's format (CSV or NDJSON). */
+export function verdictLinesOf(spec: VerdictRowSpec, table: TableLineFormat): { line(rowNumber: number, v: Verdict): string } {
+  return table.kind === 'csv' ? new VerdictCsvLines(spec, new CsvLineFormatter(table.columns, table.delimiter, table.escapeFormulas)) : new VerdictNdjsonLines(spec, table.columns);
 }

@@ -182,7 +182,7 @@ describe('khop authenticate', () => {
     expect((await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'x.csv', '--threads', '0'], t.dir)).stderr).toMatch(/--threads: expected an integer in 1\.\.256/);
   });
 
-  it('--threads 2 on a CSV claims file of several pieces (read, authenticated and formatted on the pool): the files and counts of --threads 1', async () => {
+  it('--threads 2 on a CSV claims file of several pieces (read, authenticated and formatted on the pool): the files and counts of --threads 1, CSV and NDJSON', async () => {
     // ~5,000 claims, ~240 KB: four pieces of 64 KiB. Headers in other letter case and under other
     // names (--map), a notes column quoted across line breaks, unreadable rows here and there.
     const many = [...generateClaims({ register: POP, count: 5000, seed: 12 })];
@@ -200,19 +200,21 @@ describe('khop authenticate', () => {
     const spy = vi.spyOn(Register.prototype, 'authenticateMany');
     const runs: CliRun[] = [];
     try {
-      for (const extra of [[], ['--candidates', '2']]) {
-        const one = await cli(argv('1', `m1${extra.length}.csv`, extra), t.dir);
+      for (const [k, extra] of [[], ['--candidates', '2'], ['--format', 'ndjson', '--candidates', '1']].entries()) {
+        const ext = extra.includes('ndjson') ? 'ndjson' : 'csv';
+        const one = await cli(argv('1', `m1${k}.${ext}`, extra), t.dir);
         expect(spy).toHaveBeenCalledTimes(1); // row by row
         spy.mockClear();
-        const two = await cli(argv('2', `m2${extra.length}.csv`, extra), t.dir);
+        const two = await cli(argv('2', `m2${k}.${ext}`, extra), t.dir);
         expect(spy).not.toHaveBeenCalled(); // in pieces
         expect([one.code, two.code], two.stderr).toEqual([1, 1]);
-        const v1 = readFileSync(join(t.dir, `m1${extra.length}.csv`), 'utf8');
-        expect(readFileSync(join(t.dir, `m2${extra.length}.csv`), 'utf8')).toBe(v1);
-        expect(readFileSync(join(t.dir, `m2${extra.length}.csv.rej.csv`), 'utf8')).toBe(readFileSync(join(t.dir, `m1${extra.length}.csv.rej.csv`), 'utf8'));
-        const timeless = (r: CliRun) => r.stderr.replace(/m[12]\d\.csv/g, 'm.csv').split('\n').filter((l) => !/\d+(\.\d+)? (ms|s)\b|\/s\b/.test(l));
+        const v1 = readFileSync(join(t.dir, `m1${k}.${ext}`), 'utf8');
+        expect(readFileSync(join(t.dir, `m2${k}.${ext}`), 'utf8')).toBe(v1);
+        expect(readFileSync(join(t.dir, `m2${k}.${ext}.rej.csv`), 'utf8')).toBe(readFileSync(join(t.dir, `m1${k}.${ext}.rej.csv`), 'utf8'));
+        const timeless = (r: CliRun) => r.stderr.replace(/m[12]\d\.(csv|ndjson)/g, 'm.out').split('\n').filter((l) => !/\d+(\.\d+)? (ms|s)\b|\/s\b/.test(l));
         expect(timeless(two)).toEqual(timeless(one));
-        const rows = csvObjects(v1);
+        const rows = ext === 'csv' ? csvObjects(v1) : v1.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+        if (ext === 'ndjson') expect(rows.filter((r) => Array.isArray(r.candidates) && r.candidates.length === 1).length).toBeGreaterThan(100);
         expect(rows.length).toBe(5000);
         expect(new Set(rows.map((r) => r.status)).size).toBeGreaterThanOrEqual(3);
         expect(rows.filter((r) => r.status === 'VERIFIED').length).toBeGreaterThan(1000);

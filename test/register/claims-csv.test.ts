@@ -3,7 +3,8 @@
  * read, authenticated and formatted where they are computed) against an oracle built from the
  * parts the command line's row-by-row path uses: the one-thread reader's items of the same
  * file, `register.authenticate` of each claim, and every cell of its line formatted by
- * VerdictRows + CsvLineFormatter.rowText. Same lines byte for byte, same rejected rows, same
+ * VerdictRows + CsvLineFormatter.rowText (CSV) or written by the command line's table writer
+ * (NDJSON). Same lines byte for byte, same rejected rows, same
  * source summary — on seeded files of every shape the piece readers know (BOM, CRLF / mixed /
  * lone-CR line ends, blank lines, quoted line breaks, broken rows, an unterminated quote, no
  * header line, the header repeated), small pieces, "did you mean" candidates, and a worker's
@@ -17,12 +18,14 @@ import { openRecords, Register, vietnamesePersonSchema } from '../../src/index.j
 import { generatePopulation } from '../../src/synth/population.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import { takeCsvFileOf, type CsvReadOptions } from '../../src/io/csv-reader.js';
-import { CsvLineFormatter } from '../../src/io/csv-writer.js';
+import { CsvLineFormatter, type TableLineFormat } from '../../src/io/csv-writer.js';
+import { openTableWriter } from '../../src/cli/outputs.js';
+import type { Verdict } from '../../src/register/verdict.js';
 import type { RecordItem, RejectedItem } from '../../src/io/record-types.js';
 import { isKhopError } from '../../src/errors.js';
 import { authenticateClaimsCsv, type ClaimsCsvPiece, type ClaimsCsvWork } from '../../src/register/claims-csv.js';
 import type { PoolLike } from '../../src/register/parallel-authenticate.js';
-import { VerdictRows, type VerdictRowSpec } from '../../src/register/verdict-rows.js';
+import { VerdictRows } from '../../src/register/verdict-rows.js';
 import { COLUMNS, csvText, VARIANTS } from '../io/csv-variants.js';
 
 const SCHEMA = vietnamesePersonSchema();
@@ -47,23 +50,39 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function work(candidates: number, spec: { delimiter?: string; escapeFormulas?: boolean } = {}): ClaimsCsvWork {
+function work(candidates: number, spec: { delimiter?: string; escapeFormulas?: boolean; ndjson?: boolean } = {}): ClaimsCsvWork {
   const columns = candidates > 0 ? [...VERDICT_COLUMNS, 'candidates'] : VERDICT_COLUMNS;
+  const ndjson = spec.ndjson === true;
+  const table: TableLineFormat = ndjson ? { kind: 'ndjson', columns } : { kind: 'csv', columns, delimiter: spec.delimiter ?? ',', escapeFormulas: spec.escapeFormulas ?? true };
   return {
     read: READ,
     candidates,
     batchSize: 64,
-    lines: { fields: FIELDS, textIds: true, withCandidates: candidates > 0, candidatesAsText: true, columns, delimiter: spec.delimiter ?? ',', escapeFormulas: spec.escapeFormulas ?? true },
+    lines: { fields: FIELDS, textIds: true, withCandidates: candidates > 0, candidatesAsText: !ndjson, table },
   };
 }
 
-/** The row-by-row oracle: the one-thread reader's items, each claim authenticated alone and its line formatted cell by cell. */
+/**
+ * The row-by-row oracle: the one-thread reader's items, each claim authenticated alone and its
+ * row written cell by cell — CSV by CsvLineFormatter.rowText, NDJSON by the command line's own
+ * table writer (what its row-by-row path writes).
+ */
 async function oracle(path: string, readOptions: CsvReadOptions, w: ClaimsCsvWork) {
   const source = await openRecords(path, readOptions);
-  const format = new CsvLineFormatter(w.lines.columns, w.lines.delimiter, w.lines.escapeFormulas);
-  const spec: VerdictRowSpec = w.lines;
-  const rows = new VerdictRows(spec, (cells) => format.run(cells));
+  const table = w.lines.table;
   let text = '';
+  let line: (n: number, v: Verdict) => void;
+  let done = async (): Promise<void> => undefined;
+  if (table.kind === 'csv') {
+    const format = new CsvLineFormatter(table.columns, table.delimiter, table.escapeFormulas);
+    const rows = new VerdictRows(w.lines, (cells) => format.run(cells));
+    line = (n, v) => (text += format.rowText(rows.cells(n, v), n));
+  } else {
+    const writer = openTableWriter({ write: (t: string) => void (text += t) }, table.columns, { format: 'ndjson', delimiter: ',' });
+    const rows = new VerdictRows(w.lines, (cells) => writer.run(cells));
+    line = (n, v) => void writer.writeRow(rows.cells(n, v));
+    done = () => writer.close();
+  }
   const rejected: RejectedItem[] = [];
   const statuses: Record<string, number> = {};
   for await (const item of source as AsyncIterable<RecordItem>) {
@@ -75,8 +94,9 @@ async function oracle(path: string, readOptions: CsvReadOptions, w: ClaimsCsvWor
     FIELDS.forEach((f, k) => (claim[f] = READ[k] === null ? undefined : item.values[READ[k]!]));
     const v = register.authenticate(claim, { candidates: w.candidates });
     statuses[v.status] = (statuses[v.status] ?? 0) + 1;
-    text += format.rowText(rows.cells(item.rowNumber, v), item.rowNumber);
+    line(item.rowNumber, v);
   }
+  await done();
   return { text, rejected, statuses, summary: source.summary };
 }
 
@@ -89,7 +109,8 @@ async function pieced(path: string, readOptions: CsvReadOptions, w: ClaimsCsvWor
   const statuses: Record<string, number> = {};
   for (const p of pieces) for (const s in p.statuses) statuses[s] = (statuses[s] ?? 0) + p.statuses[s]!;
   return {
-    text: pieces.map((p) => p.text).join(''),
+    text: pieces.map((p) => p.texts.join('')).join(''),
+    longest: Math.max(0, ...pieces.flatMap((p) => p.texts.map((t) => t.length))),
     lines: pieces.reduce((n, p) => n + p.verdicts, 0),
     rejected: pieces.flatMap((p) => p.rejected),
     statuses,
@@ -104,7 +125,8 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
       const path = join(dir, `claims${vi}.csv`);
       await writeFile(path, csvText(v, 1500, 40 + (vi % 2)));
       const readOptions: CsvReadOptions = { ...(v.delimiter !== undefined ? { delimiter: v.delimiter } : {}), ...(v.noHeader === true ? { header: COLUMNS } : {}) };
-      const w = work(vi === 2 ? 3 : 0);
+      // CSV lines, with "did you mean" candidates in one variant; NDJSON lines in two.
+      const w = work(vi === 2 || vi === 5 ? 3 : 0, { ndjson: vi === 1 || vi === 5 });
       const want = await oracle(path, readOptions, w);
       const got = await pieced(path, readOptions, w, { pieceBytes: 4093, ...(v.maxPiece === true ? { maxPieceBytes: 8192 } : {}) });
       expect(got.text).toBe(want.text);
@@ -113,6 +135,9 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
       expect(JSON.stringify(got.rejected)).toBe(JSON.stringify(want.rejected));
       expect(got.summary).toEqual(want.summary);
       expect(got.pieces).toBeGreaterThan(v.maxPiece === true ? 0 : 20);
+      // No piece's text is one string (the rest of a file without a cut holds 1,500 lines).
+      expect(got.longest).toBeLessThan(40_000);
+      expect(got.longest).toBeGreaterThan(0);
       // Claims found and not, matched and not: more than one kind of line.
       expect(Object.keys(want.statuses).length).toBeGreaterThanOrEqual(3);
       if (v.broken === true || v.openQuoteAtEnd === true || v.repeatHeader === true) expect(want.rejected.length).toBeGreaterThan(0);
@@ -158,10 +183,43 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
       expect(String((e as Error).message)).toContain('authenticate');
       // What was written is a prefix of the whole file's lines.
       const want = await oracle(path, {}, work(0));
-      const text = written.map((p) => p.text).join('');
+      const text = written.map((p) => p.texts.join('')).join('');
       expect(want.text.startsWith(text)).toBe(true);
     } finally {
       await failing.close();
+    }
+  });
+
+  it("a failure while an earlier write's wait is pending: the run rejects with it, and that wait failing later is no unhandled rejection", async () => {
+    // A few pieces, all in flight at once: the last ones are taken together at the end, one
+    // write after another before any wait is awaited.
+    const path = join(dir, 'late-wait.csv');
+    await writeFile(path, csvText(VARIANTS[0]!, 60, 40));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const taken = takeCsvFileOf(await openRecords(path), 0)!;
+      let writes = 0;
+      const e = await authenticateClaimsCsv(register, taken, {
+        work: work(0),
+        threads: 2,
+        pool: pool as unknown as PoolLike,
+        pieceBytes: 1024,
+        // The first write's wait fails late (a disk gone full); the second write fails at once.
+        write: () => {
+          if (++writes === 1) return new Promise<void>((_, reject) => setTimeout(() => reject(new Error('disk full')), 200));
+          throw new Error('second write failed');
+        },
+      }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect((e as Error).message).toBe('second write failed');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
     }
   });
 
@@ -179,7 +237,7 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
       pool: pool as unknown as PoolLike,
       pieceBytes: 1024,
       write: (p) => {
-        text += p.text;
+        text += p.texts.join('');
         waiting++;
         return new Promise<void>((resolve) => setTimeout(() => (waiting--, resolve()), 1));
       },
