@@ -13,10 +13,10 @@
  * reasons are stable value-free strings). Rows the reader refuses go to the rejected-rows file
  * (default `<out>.rejected.csv`) and the exit code is then 1.
  *
- * Two paths, one output byte for byte: with threads > 1 and a CSV claims file (UTF-8, an ASCII
- * delimiter), the file is cut into pieces that workers read, authenticate and format as CSV or
- * NDJSON lines (src/register/claims-csv.ts), the calling thread left to write them; otherwise
- * (NDJSON claims, standard input or a pipe, one thread) the claims stream row by row through
+ * Two paths, one output byte for byte: with threads > 1 and a claims file in UTF-8 — CSV with an
+ * ASCII delimiter, or NDJSON — the file is cut into pieces that workers read, authenticate and
+ * format as CSV or NDJSON lines (src/register/claims-file.ts), the calling thread left to write
+ * them; otherwise (standard input or a pipe, gzip, another encoding, one thread) the claims stream row by row through
  * Register.authenticateMany (batched, on the pool when threads > 1) and each verdict is written
  * here.
  */
@@ -26,7 +26,7 @@ import { headerLooksLikeValue, parseMapArgument, suggestColumnMapping, valueLike
 import type { RecordValues } from '../io/record-types.js';
 import type { Schema } from '../schema.js';
 import { VERDICT_ORDER } from '../eval/verdict-confusion.js';
-import { authenticateClaimsCsv, DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register, VerdictRows } from './register-api.js';
+import { authenticateClaimsFile, DEFAULT_BATCH_SIZE, MAX_CANDIDATES, Register, VerdictRows } from './register-api.js';
 import { COMMON_OPTIONS_HELP, ID_SECRET_HELP, INPUT_OPTIONS, INPUT_OPTIONS_HELP, inputReadOptions, givenFormatOption, idSecretOption, integerOption, requiredOption, stringOption, optionalPath, outputPath, threadsOption } from './args.js';
 import type { CliCommand, CommandContext, OptionValues } from './command.js';
 import { EXIT_OK, EXIT_REJECTED_ROWS } from './exit.js';
@@ -258,15 +258,15 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
     ctx.progress({ phase: 'authenticate', done: 0, unit: 'claims' });
     try {
       const threads = threadsGiven ?? defaultThreadsFor(input);
-      // On a pool, a CSV claims file (UTF-8, an ASCII delimiter) is read in pieces where it is
-      // authenticated and its verdict lines formatted (claims-csv.ts): the same file, the
-      // calling thread left to write it.
-      const taken = threads > 1 ? takeCsvFileOf(input.rows(), 0) : null;
+      // On a pool, a claims file in UTF-8 (CSV with an ASCII delimiter, or NDJSON) is read in
+      // pieces where it is authenticated and its verdict lines formatted (claims-file.ts): the
+      // same file, the calling thread left to write it.
+      const taken = threads > 1 ? (takeCsvFileOf(input.rows(), 0) ?? input.takeNdjson(0)) : null;
       if (taken !== null) {
         const read = plan.map((x) => x.column);
         const lines = { ...rowSpec, table: writer.lines.format };
         let shown = 0;
-        await authenticateClaimsCsv(register, taken, {
+        await authenticateClaimsFile(register, taken, {
           threads,
           work: { read, candidates, batchSize, lines },
           write: (piece) => {

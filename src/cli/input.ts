@@ -20,6 +20,7 @@ import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
 import { TAKE_CSV_FILE, takeCsvFile, type CsvFileRows, type TakenCsvFile } from '../io/csv-reader.js';
+import { takeNdjsonFile, type NdjsonFile } from '../io/ndjson-reader.js';
 import { inputPathKind } from '../io/byte-source.js';
 import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
 import type { ProgressReporter } from '../io/progress.js';
@@ -293,6 +294,18 @@ export class InputFile {
         };
       },
     };
+  }
+
+  /**
+   * The NDJSON file behind this input, handed over whole to a reader that cuts it into pieces
+   * (`khop authenticate`: src/register/claims-file.ts), with the observer that keeps the rows
+   * the reader rejects, as iterating would; null when there is none (ndjson-reader.ts, takeFile).
+   */
+  takeNdjson(minBytes: number): { ndjson: NdjsonFile; observer: { rejected(item: RejectedItem): void } } | null {
+    const ndjson = takeNdjsonFile(this.source, minBytes, true);
+    if (ndjson === null) return null;
+    const rejected = this.rejected;
+    return { ndjson, observer: { rejected: (item) => void rejected.push(item) } };
   }
 
   private async *namedRead(idField: string | undefined): AsyncGenerator<RecordValues, void, undefined> {

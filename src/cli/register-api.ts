@@ -3,7 +3,7 @@
  */
 export { Register, DEFAULT_BATCH_SIZE } from '../register/register.js';
 export { MAX_CANDIDATES } from '../register/verdict.js';
-export { authenticateClaimsCsv } from '../register/claims-csv.js';
+export { authenticateClaimsFile } from '../register/claims-file.js';
 export { VerdictRows } from '../register/verdict-rows.js';
 export type { RegisterBuildOptions } from '../register/register-options.js';
 export type { Verdict } from '../register/verdict.js';

@@ -292,7 +292,8 @@ function pushPiece(parser: CsvParser, bytes: Uint8Array): void {
   if (tail !== '') parser.push(tail);
 }
 
-function checkCount(piece: Pick<CsvPiece, 'part' | 'rows'>, count: number, who: string): void {
+/** Fails INTERNAL when a piece's read found another record count than its cut. */
+export function checkCount(piece: Pick<CsvPiece, 'part' | 'rows'>, count: number, who: string): void {
   if (count !== piece.rows) throw new KhopError('INTERNAL', `${who}: piece ${piece.part} holds ${count} records where its cut counted ${piece.rows}`);
 }
 

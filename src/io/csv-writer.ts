@@ -150,7 +150,7 @@ export type TableLineFormat =
 /**
  * The CSV text of rows of fixed columns, without a destination: what CsvWriter writes, and what
  * a worker thread formats for it (the command line's pieced authentication writes the lines a
- * worker formatted: src/register/claims-csv.ts). Options checked by the caller (CsvWriter).
+ * worker formatted: src/register/claims-file.ts). Options checked by the caller (CsvWriter).
  */
 export class CsvLineFormatter {
   private readonly delim: number;

@@ -23,7 +23,7 @@ import type { TaskContext } from './task-context.js';
 import { compareTask, emTask, lambdaTask, scoreTask } from './match-tasks.js';
 import { AUTHENTICATE_TASK, authenticateTask } from '../register/parallel-authenticate.js';
 import { AUTHENTICATE_TABLE_TASK, authenticateTableTask } from '../register/authenticate-all.js';
-import { AUTHENTICATE_CSV_TASK, authenticateCsvTask } from '../register/claims-csv.js';
+import { AUTHENTICATE_PIECE_TASK, authenticatePieceTask } from '../register/claims-file.js';
 import { INGEST_TASK, ingestTask } from './ingest-tasks.js';
 import { CSV_INGEST_TASK, csvIngestTask } from './csv-ingest-task.js';
 import { PREPARE_CSV_TASK, PREPARE_TASK, prepareCsvTask, prepareTask } from '../pipeline/parallel-prepare.js';
@@ -96,7 +96,7 @@ export const TASKS: Readonly<Record<string, TaskHandler>> = Object.freeze({
   [PERSON_NAME_INDEX_TASK]: personNameIndexTask,
   [AUTHENTICATE_TASK]: authenticateTask,
   [AUTHENTICATE_TABLE_TASK]: authenticateTableTask,
-  [AUTHENTICATE_CSV_TASK]: authenticateCsvTask,
+  [AUTHENTICATE_PIECE_TASK]: authenticatePieceTask,
   [INGEST_TASK]: ingestTask,
   [CSV_INGEST_TASK]: csvIngestTask,
   [PREPARE_TASK]: prepareTask,

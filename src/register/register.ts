@@ -699,7 +699,7 @@ export class Register {
   /**
    * The register as a pool's worker threads rebuild it (read-only, on the register's shared
    * memory; see parallel-authenticate.ts): for a pooled task of this library's own, such as the
-   * command line's claims file read in pieces (claims-csv.ts).
+   * command line's claims file read in pieces (claims-file.ts).
    * @internal
    */
   poolJob(): RegisterJob {
@@ -712,7 +712,7 @@ export class Register {
    * batch of authenticateMany: hashed together, looked up in hash order), and each verdict —
    * the one `authenticate` gives — handed to `each` in claim order. Any thread (a worker's
    * register from poolJob, or this one): the command line's claims file read in pieces
-   * (claims-csv.ts).
+   * (claims-file.ts).
    * @internal
    */
   verdictsOf(values: readonly unknown[], count: number, k: number, batchSize: number, each: (i: number, v: Verdict) => void): void {

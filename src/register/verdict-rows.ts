@@ -1,7 +1,7 @@
 /**
  * A verdict as a row of `khop authenticate`'s verdict file — the cells the command line writes
  * (src/cli/authenticate.ts) and a worker formats when the claims file is read in pieces
- * (claims-csv.ts): one definition, so both paths write the same file.
+ * (claims-file.ts): one definition, so both paths write the same file.
  *
  *   row_number, status, record_id, matched_by, weight, reason, <field>, <field>_reason …, [candidates]
  *
@@ -90,7 +90,7 @@ interface LineTail {
  * repeat a few combinations (the weight is the field levels' sum), so the text around the record
  * id is formatted once per `fields` object and reused while those parts are equal. Formatting
  * every cell of every line (each scanned for quoting, joined as a rope of ~14 parts) was about
- * a third of a claim's time on the command line (measured, claims-csv.ts).
+ * a third of a claim's time on the command line (measured, claims-file.ts).
  */
 export class VerdictCsvLines {
   private readonly rows: VerdictRows;

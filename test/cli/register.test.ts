@@ -182,6 +182,35 @@ describe('khop authenticate', () => {
     expect((await cli(['authenticate', '--register', 'dan_cu.khop', 'claims.csv', '-o', 'x.csv', '--threads', '0'], t.dir)).stderr).toMatch(/--threads: expected an integer in 1\.\.256/);
   });
 
+  /**
+   * `khop authenticate` of 5,000 claims on one thread (row by row: authenticateMany called) and
+   * on two (in pieces: not called): the same exit code, verdict file, rejected rows and summary.
+   */
+  async function piecedAsOneThread(argv: (threads: string, o: string, extra: string[]) => string[], name: string, extra: string[]): Promise<{ two: CliRun; rows: Array<Record<string, unknown>> }> {
+    const ext = extra.includes('ndjson') ? 'ndjson' : 'csv';
+    const { Register } = await import('../../src/index.js');
+    const spy = vi.spyOn(Register.prototype, 'authenticateMany');
+    try {
+      const one = await cli(argv('1', `${name}-1.${ext}`, extra), t.dir);
+      expect(spy).toHaveBeenCalledTimes(1); // row by row
+      spy.mockClear();
+      const two = await cli(argv('2', `${name}-2.${ext}`, extra), t.dir);
+      expect(spy).not.toHaveBeenCalled(); // in pieces
+      expect([one.code, two.code], two.stderr).toEqual([1, 1]);
+      const v1 = readFileSync(join(t.dir, `${name}-1.${ext}`), 'utf8');
+      expect(readFileSync(join(t.dir, `${name}-2.${ext}`), 'utf8')).toBe(v1);
+      expect(readFileSync(join(t.dir, `${name}-2.${ext}.rej.csv`), 'utf8')).toBe(readFileSync(join(t.dir, `${name}-1.${ext}.rej.csv`), 'utf8'));
+      const timeless = (r: CliRun) => r.stderr.replaceAll(`${name}-1.`, 'out.').replaceAll(`${name}-2.`, 'out.').split('\n').filter((l) => !/\d+(\.\d+)? (ms|s)\b|\/s\b/.test(l));
+      expect(timeless(two)).toEqual(timeless(one));
+      const rows: Array<Record<string, unknown>> = ext === 'csv' ? csvObjects(v1) : v1.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(rows.length).toBe(5000);
+      expect(rows.filter((r) => r.status === 'VERIFIED').length).toBeGreaterThan(1000);
+      return { two, rows };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
   it('--threads 2 on a CSV claims file of several pieces (read, authenticated and formatted on the pool): the files and counts of --threads 1, CSV and NDJSON', async () => {
     // ~5,000 claims, ~240 KB: four pieces of 64 KiB. Headers in other letter case and under other
     // names (--map), a notes column quoted across line breaks, unreadable rows here and there.
@@ -196,45 +225,47 @@ describe('khop authenticate', () => {
     writeFileSync(join(t.dir, 'many.csv'), cl.join('\n') + '\n');
     expect(cl.join('\n').length).toBeGreaterThan(200_000);
     const argv = (threads: string, o: string, extra: string[] = []) => ['authenticate', '--register', 'dan_cu.khop', 'many.csv', '--map', 'id=CCCD,name=Ho_Ten', '-o', o, '--rejected', `${o}.rej.csv`, '--threads', threads, ...extra];
-    const { Register } = await import('../../src/index.js');
-    const spy = vi.spyOn(Register.prototype, 'authenticateMany');
     const runs: CliRun[] = [];
-    try {
-      for (const [k, extra] of [[], ['--candidates', '2'], ['--format', 'ndjson', '--candidates', '1']].entries()) {
-        const ext = extra.includes('ndjson') ? 'ndjson' : 'csv';
-        const one = await cli(argv('1', `m1${k}.${ext}`, extra), t.dir);
-        expect(spy).toHaveBeenCalledTimes(1); // row by row
-        spy.mockClear();
-        const two = await cli(argv('2', `m2${k}.${ext}`, extra), t.dir);
-        expect(spy).not.toHaveBeenCalled(); // in pieces
-        expect([one.code, two.code], two.stderr).toEqual([1, 1]);
-        const v1 = readFileSync(join(t.dir, `m1${k}.${ext}`), 'utf8');
-        expect(readFileSync(join(t.dir, `m2${k}.${ext}`), 'utf8')).toBe(v1);
-        expect(readFileSync(join(t.dir, `m2${k}.${ext}.rej.csv`), 'utf8')).toBe(readFileSync(join(t.dir, `m1${k}.${ext}.rej.csv`), 'utf8'));
-        const timeless = (r: CliRun) => r.stderr.replace(/m[12]\d\.(csv|ndjson)/g, 'm.out').split('\n').filter((l) => !/\d+(\.\d+)? (ms|s)\b|\/s\b/.test(l));
-        expect(timeless(two)).toEqual(timeless(one));
-        const rows = ext === 'csv' ? csvObjects(v1) : v1.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
-        if (ext === 'ndjson') expect(rows.filter((r) => Array.isArray(r.candidates) && r.candidates.length === 1).length).toBeGreaterThan(100);
-        expect(rows.length).toBe(5000);
-        expect(new Set(rows.map((r) => r.status)).size).toBeGreaterThanOrEqual(3);
-        expect(rows.filter((r) => r.status === 'VERIFIED').length).toBeGreaterThan(1000);
-        runs.push(two);
-      }
-    } finally {
-      spy.mockRestore();
+    for (const [k, extra] of [[], ['--candidates', '2'], ['--format', 'ndjson', '--candidates', '1']].entries()) {
+      const { two, rows } = await piecedAsOneThread(argv, `m${k}`, extra);
+      if (extra.includes('ndjson')) expect(rows.filter((r) => Array.isArray(r.candidates) && r.candidates.length === 1).length).toBeGreaterThan(100);
+      expect(new Set(rows.map((r) => r.status)).size).toBeGreaterThanOrEqual(3);
+      runs.push(two);
     }
     expect(runs[0]!.stderr).toContain('claims:          5,014 = 5,000 accepted + 14 rejected (14 unreadable, 0 unusable)');
     expect(runs[0]!.stderr).toContain('read from its column "GIOI_TINH" (the same name in other letter case)');
     expect(leakedValues(runs[0]!.stderr, many.flatMap((c) => [c.fullName.trim(), c.id]).filter((x) => x.length >= 6))).toEqual([]);
     // A worker that fails a piece fails the run (exit 3, naming the task) and leaves no verdict file.
-    process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticateCsv', mode: 'throw' });
+    process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticatePiece', mode: 'throw' });
     try {
       const failed = await cli(argv('2', 'mf.csv'), t.dir);
       expect(failed.code).toBe(3);
-      expect(failed.stderr).toContain('register.authenticateCsv');
+      expect(failed.stderr).toContain('register.authenticatePiece');
       expect(existsSync(join(t.dir, 'mf.csv'))).toBe(false);
     } finally {
       delete process.env['KHOP_POOL_FAULT'];
+    }
+  }, 120_000);
+
+  it('--threads 2 on an NDJSON claims file of several pieces: the files and counts of --threads 1 (the fast read of flat lines and the full one)', async () => {
+    // ~5,000 claims, ~600 KB: pieces of 64 KiB. Keys under other names (--map), CRLF and blank
+    // lines, unreadable lines, and lines the fast read declines (an escape, a number, a null).
+    const many = [...generateClaims({ register: POP, count: 5000, seed: 13 })];
+    const lines: string[] = [];
+    many.forEach((c, i) => {
+      if (i % 701 === 3) lines.push('{"CCCD": "0123", "Ho_Ten": ');
+      if (i % 977 === 5) lines.push('["not", "an object"]');
+      if (i % 499 === 7) lines.push('  \r');
+      const o: Record<string, unknown> = { CCCD: i % 97 === 0 ? Number(c.id) : c.id, Ho_Ten: c.fullName, dob: c.dob, sex: i % 89 === 0 ? null : c.sex, note: i % 9 === 0 ? 'dòng "một"\tmột' : 'x' };
+      lines.push(JSON.stringify(o) + (i % 5 === 0 ? '\r' : ''));
+    });
+    writeFileSync(join(t.dir, 'many.ndjson'), lines.join('\n') + '\n');
+    expect(lines.join('\n').length).toBeGreaterThan(400_000);
+    const argv = (threads: string, o: string, extra: string[] = []) => ['authenticate', '--register', 'dan_cu.khop', 'many.ndjson', '--map', 'id=CCCD,name=Ho_Ten', '-o', o, '--rejected', `${o}.rej.csv`, '--threads', threads, ...extra];
+    for (const [k, extra] of [[], ['--format', 'ndjson', '--candidates', '1']].entries()) {
+      const { two } = await piecedAsOneThread(argv, `n${k}`, extra);
+      if (k === 0) expect(two.stderr).toContain('claims:          5,014 = 5,000 accepted + 14 rejected (14 unreadable, 0 unusable)');
+      expect(leakedValues(two.stderr, many.flatMap((c) => [c.fullName.trim(), c.id]).filter((x) => x.length >= 6))).toEqual([]);
     }
   }, 120_000);
 

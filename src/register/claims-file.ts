@@ -1,36 +1,39 @@
 /**
- * `khop authenticate` of a CSV claims file on a pool: the file cut into pieces, and each piece
- * read, authenticated and formatted into its verdict lines where it is computed — a worker or
- * the calling thread's share — so the calling thread no longer reads, parses, packs or formats
- * every claim, and no claim object or verdict row crosses threads.
+ * `khop authenticate` of a CSV or NDJSON claims file on a pool: the file cut into pieces, and
+ * each piece read, authenticated and formatted into its verdict lines where it is computed — a
+ * worker or the calling thread's share — so the calling thread no longer reads, parses, packs or
+ * formats every claim, and no claim object or verdict row crosses threads.
  *
  *   calling thread                                    a worker, or the calling thread's share
- *   file ─► byte scan for record boundaries ─► pieces ─► decode + parse the piece (csv-pieces.ts)
- *           (CsvPieceCutter: no decoding)     ~64 KiB    ─► its claims' field values ─► the
- *                                             shared     register's batch path (Register.verdictsOf)
- *                                                        ─► each verdict's row (verdict-rows.ts)
- *                                                        as CSV or NDJSON lines
+ *   file ─► byte scan for record boundaries ─► pieces ─► decode + parse the piece (csv-pieces.ts,
+ *           (CsvPieceCutter, NdjsonPieceCutter: ~64 KiB    ndjson-pieces.ts) ─► its claims'
+ *           no decoding)                      shared     field values ─► the register's batch
+ *                                                        path (Register.verdictsOf) ─► each
+ *                                                        verdict's row (verdict-rows.ts) as CSV
+ *                                                        or NDJSON lines
  *   write(piece) ◄── results taken IN INPUT ORDER (OrderedChunks): the lines, the statuses
- *                    counted, the rows the CSV reader could not read
+ *                    counted, the rows the reader could not read
  *
  * The same verdict file, byte for byte, as reading the claims row by row into authenticateMany
  * and writing each verdict (src/cli/authenticate.ts): the pieces give the rows, rejections,
- * row numbers and lines of one parser over the whole file (csv-pieces.ts), a claim's field
- * values are those claimValue reads from the row the command line would build (the caller's
- * `read`: the claims column of each register field), and each verdict is `authenticate`'s (a
- * batch sees the register as it is; the command line does not change it). Tested against the
- * row-by-row path.
+ * row numbers and lines of one reader over the whole file (csv-pieces.ts, ndjson-pieces.ts), a
+ * claim's field values are those claimValue reads from the row the command line would build
+ * (the caller's `read`: the claims column — an NDJSON file's key — of each register field), and
+ * each verdict is `authenticate`'s (a batch sees the register as it is; the command line does
+ * not change it). Tested against the row-by-row path.
  *
- * A file with no record boundary for maxPieceBytes (lines ending in a lone CR, a quote left
- * open) has its rest parsed on the calling thread as it streams, in chunks of REST_CHUNK_ROWS
- * rows authenticated there — the same result, without the pool.
+ * A file with no record boundary for maxPieceBytes (a CSV's lines ending in a lone CR, a quote
+ * left open; an NDJSON line that long) has its rest read on the calling thread as it streams, in
+ * chunks of REST_CHUNK_ROWS rows authenticated there — the same result, without the pool.
  *
  * Memory: at most (2 × workers + CALLING_THREAD_PIECES) pieces and their verdict text in flight.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
-import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, parseCsvPiece, pieceFormatOf, restOfFile, type CsvPieceFields, type CsvPieceFormat, type RowReadCounts } from '../io/csv-pieces.js';
+import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, parseCsvPiece, pieceFormatOf, restOfFile, type CsvPieceFields, type CsvPieceFormat, type CsvRest, type RowReadCounts } from '../io/csv-pieces.js';
 import type { TakenCsvFile } from '../io/csv-reader.js';
+import { NdjsonPieceCutter, ndjsonPieceFormatOf, parseNdjsonPiece, restOfNdjsonFile, type NdjsonPieceFormat } from '../io/ndjson-pieces.js';
+import type { NdjsonFile } from '../io/ndjson-reader.js';
 import type { TableLineFormat } from '../io/csv-writer.js';
 import type { RejectedItem } from '../io/record-types.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
@@ -41,7 +44,7 @@ import type { Register } from './register.js';
 import { verdictLinesOf, type VerdictRowSpec } from './verdict-rows.js';
 
 /** The pool task of a piece. */
-export const AUTHENTICATE_CSV_TASK = 'register.authenticateCsv';
+export const AUTHENTICATE_PIECE_TASK = 'register.authenticatePiece';
 
 /**
  * Bytes of a piece: ~700 claims of ~90 bytes (the e2e claims), ~4 ms of work at the ~5.5 µs a
@@ -52,7 +55,7 @@ export const AUTHENTICATE_CSV_TASK = 'register.authenticateCsv';
  * a piece's bytes, or its decoded text (two bytes a character once a Vietnamese name is in it),
  * over 128 KiB are mapped and unmapped one by one (V8's large-object space, the C allocator's
  * mmap threshold). The verdict text is kept in smaller strings for the same reason
- * (ClaimsCsvPiece.texts). Measured on 1M claims, 2 threads: 1 MiB 6.0 s, 256 KiB 5.0 s; 64 KiB
+ * (ClaimsFilePiece.texts). Measured on 1M claims, 2 threads: 1 MiB 6.0 s, 256 KiB 5.0 s; 64 KiB
  * against 128 KiB ×0.95 wall, ×0.94 CPU (medians of six alternating rounds); 32 KiB against
  * 64 KiB no gain (×1.02).
  */
@@ -61,7 +64,7 @@ export const DEFAULT_CLAIMS_PIECE_BYTES = 64 << 10;
 /** Pieces read ahead for the calling thread's share (as the register's CSV build). */
 const CALLING_THREAD_PIECES = 8;
 
-/** Characters of verdict lines joined into one string (see ClaimsCsvPiece.texts). */
+/** Characters of verdict lines joined into one string (see ClaimsFilePiece.texts). */
 const TEXT_CHARS = 32 << 10;
 
 /** Rows of the rest of a file without a cut, authenticated at a time on the calling thread. */
@@ -73,7 +76,7 @@ export interface VerdictLinesSpec extends VerdictRowSpec {
 }
 
 /** What reading and authenticating a piece needs besides its bytes (the same for every piece). */
-export interface ClaimsCsvWork {
+export interface ClaimsWork {
   /** Per register field (schema order), the claims column its value is read from (null: none, the value is missing). */
   readonly read: ReadonlyArray<string | null>;
   /** "Did you mean" candidates per claim without a record. */
@@ -83,15 +86,27 @@ export interface ClaimsCsvWork {
   readonly lines: VerdictLinesSpec;
 }
 
-/** Payload of the 'register.authenticateCsv' task. */
-export interface AuthenticateCsvPayload extends CsvPieceFields {
+/** A claims file's format, as the reader of one of its pieces needs it (plain data: it crosses threads). */
+export type ClaimsPieceFormat = { readonly kind: 'csv'; readonly csv: CsvPieceFormat } | { readonly kind: 'ndjson'; readonly ndjson: NdjsonPieceFormat };
+
+/** Payload of the 'register.authenticatePiece' task. */
+export interface AuthenticatePiecePayload extends CsvPieceFields {
   readonly job: RegisterJob | RegisterJobRef;
-  readonly csv: CsvPieceFormat;
-  readonly work: ClaimsCsvWork;
+  readonly format: ClaimsPieceFormat;
+  readonly work: ClaimsWork;
 }
 
+/** An NDJSON claims file taken from its source (ndjson-reader.ts, takeFile), and who is told of the rows it could not read. */
+export interface TakenNdjsonFile {
+  readonly ndjson: NdjsonFile;
+  readonly observer: { rejected(item: RejectedItem): void } | null;
+}
+
+/** A claims file taken to be read in pieces: a CSV file (csv-reader.ts, takeCsvFileOf) or an NDJSON one. */
+export type TakenClaimsFile = TakenCsvFile | TakenNdjsonFile;
+
 /** A piece's verdicts, as the calling thread takes them in input order. */
-export interface ClaimsCsvPiece {
+export interface ClaimsFilePiece {
   /**
    * The verdict lines, each ending in a line break, in texts of about TEXT_CHARS characters:
    * no string of the piece's whole text — over 128 KiB a string is a large object, likely mapped
@@ -99,17 +114,17 @@ export interface ClaimsCsvPiece {
    * time 1.25 → 2.0 s on 1M claims).
    */
   readonly texts: readonly string[];
-  /** Lines in `texts`: the piece's claims the CSV reader could read. */
+  /** Lines in `texts`: the piece's claims the reader could read. */
   readonly verdicts: number;
   /** Verdicts per status. */
   readonly statuses: Readonly<Record<string, number>>;
-  /** The rows the CSV reader could not read, in file order (as a one-thread read rejects them). */
+  /** The rows the reader could not read, in file order (as a one-thread read rejects them). */
   readonly rejected: readonly RejectedItem[];
 }
 
-/** Options of {@link authenticateClaimsCsv}. */
-export interface ClaimsCsvOptions {
-  readonly work: ClaimsCsvWork;
+/** Options of {@link authenticateClaimsFile}. */
+export interface ClaimsFileOptions {
+  readonly work: ClaimsWork;
   /** Threads: the calling thread and threads − 1 workers (a pool of its own, closed at the end), unless `pool`. */
   readonly threads: number;
   /** A pool to use (not closed). */
@@ -121,7 +136,7 @@ export interface ClaimsCsvOptions {
    * is awaited before the next piece is read (the last pieces, taken together at the end, are
    * all written before their waits are awaited).
    */
-  readonly write: (piece: ClaimsCsvPiece) => void | Promise<void>;
+  readonly write: (piece: ClaimsFilePiece) => void | Promise<void>;
 }
 
 /** The claims of a stretch of the file: flat field values, and the rows that could not be read. */
@@ -140,7 +155,7 @@ interface ClaimRows {
 const formatting = new WeakMap<Register, { key: string; lines: ReturnType<typeof verdictLinesOf> }>();
 
 /** Authenticate a stretch of claims and format their verdict lines (any thread). */
-function verdictLines(register: Register, work: ClaimsCsvWork, claims: ClaimRows): ClaimsCsvPiece {
+function verdictLines(register: Register, work: ClaimsWork, claims: ClaimRows): ClaimsFilePiece {
   const K = work.read.length;
   const spec = work.lines;
   const key = JSON.stringify(spec);
@@ -190,8 +205,8 @@ function verdictLines(register: Register, work: ClaimsCsvWork, claims: ClaimRows
 }
 
 /** A parsed piece as ClaimRows. */
-function pieceClaims(csv: CsvPieceFormat, p: CsvPieceFields, read: ReadonlyArray<string | null>): ClaimRows {
-  const parsed = parseCsvPiece(csv, p, read, AUTHENTICATE_CSV_TASK);
+function pieceClaims(format: ClaimsPieceFormat, p: CsvPieceFields, read: ReadonlyArray<string | null>): ClaimRows {
+  const parsed = format.kind === 'csv' ? parseCsvPiece(format.csv, p, read, AUTHENTICATE_PIECE_TASK) : parseNdjsonPiece(format.ndjson, p, read, AUTHENTICATE_PIECE_TASK);
   const unreadable = parsed.unreadable.map((u) => ({
     i: u.i,
     item: {
@@ -208,30 +223,55 @@ function pieceClaims(csv: CsvPieceFormat, p: CsvPieceFields, read: ReadonlyArray
 }
 
 /** Read, authenticate and format one piece (the calling thread's share, or a worker's task). */
-export function authenticateCsvPiece(register: Register, p: Omit<AuthenticateCsvPayload, 'job'>): ClaimsCsvPiece {
-  return verdictLines(register, p.work, pieceClaims(p.csv, p, p.work.read));
+export function authenticatePiece(register: Register, p: Omit<AuthenticatePiecePayload, 'job'>): ClaimsFilePiece {
+  return verdictLines(register, p.work, pieceClaims(p.format, p, p.work.read));
 }
 
 /** Worker side: one piece against the job's register (rebuilt once per thread). */
-export async function authenticateCsvTask(payload: AuthenticateCsvPayload, context: RegisterTaskContext): Promise<ClaimsCsvPiece | MissingJob> {
+export async function authenticatePieceTask(payload: AuthenticatePiecePayload, context: RegisterTaskContext): Promise<ClaimsFilePiece | MissingJob> {
   if (payload === null || typeof payload !== 'object' || !(payload.bytes instanceof Uint8Array) || payload.work === null || typeof payload.work !== 'object') {
-    throw new KhopError('INVALID_ARGUMENT', `${AUTHENTICATE_CSV_TASK}: payload must hold a job, the work and the bytes of a piece`);
+    throw new KhopError('INVALID_ARGUMENT', `${AUTHENTICATE_PIECE_TASK}: payload must hold a job, the work and the bytes of a piece`);
   }
-  const register = await registerOfJob(payload.job, context, `${AUTHENTICATE_CSV_TASK}: payload must hold a job, the work and the bytes of a piece`);
+  const register = await registerOfJob(payload.job, context, `${AUTHENTICATE_PIECE_TASK}: payload must hold a job, the work and the bytes of a piece`);
   if (register === null) return MISSING_JOB;
-  return authenticateCsvPiece(register, payload);
+  return authenticatePiece(register, payload);
+}
+
+/** What reading a taken file in pieces differs in by its format: the cut, the pieces' format, the rest read as it streams. */
+interface PieceReading {
+  readonly format: ClaimsPieceFormat;
+  readonly cutter: { pieces(): AsyncGenerator<(CsvPieceFields & { kind: 'piece'; end: number }) | CsvRest, void, undefined>; readonly blank: number; readonly bytesRead: number };
+  rest(from: number, start: number, line: number, counts: RowReadCounts): AsyncGenerator<unknown, void, undefined>;
+}
+
+function pieceReading(taken: TakenClaimsFile, fh: FileHandle, pieceBytes: number, maxPieceBytes: number): PieceReading {
+  if ('ndjson' in taken) {
+    const ndjson = ndjsonPieceFormatOf(taken.ndjson);
+    return {
+      format: { kind: 'ndjson', ndjson },
+      cutter: new NdjsonPieceCutter(fh, taken.ndjson, pieceBytes, maxPieceBytes, 'authenticate'),
+      rest: (from, start, line, counts) => restOfNdjsonFile(fh, ndjson, from, start, line, counts),
+    };
+  }
+  const csv = pieceFormatOf(taken.file);
+  return {
+    format: { kind: 'csv', csv },
+    cutter: new CsvPieceCutter(fh, taken.file, pieceBytes, maxPieceBytes, 'authenticate'),
+    rest: (from, start, line, counts) => restOfFile(fh, csv, from, start, line, counts),
+  };
 }
 
 /**
- * Authenticate every claim of the taken CSV file against `register` and hand each piece's
- * verdict lines to `o.write`, in input order (see the file header). The file's summary is set
- * to what was read (CsvFile.account), and each row the CSV reader could not read is told to
+ * Authenticate every claim of the taken CSV or NDJSON file against `register` and hand each
+ * piece's verdict lines to `o.write`, in input order (see the file header). The file's summary
+ * is set to what was read (its `account`), and each row the reader could not read is told to
  * the taker's observer and returned in its piece's `rejected`.
  * @throws (rejects) KhopError IO_ERROR (the file cannot be read, or changed), WORKER_FAILED
  *   naming the 'authenticate' phase, whatever `write` throws.
  */
-export async function authenticateClaimsCsv(register: Register, taken: TakenCsvFile, o: ClaimsCsvOptions): Promise<void> {
-  const { file, observer } = taken;
+export async function authenticateClaimsFile(register: Register, taken: TakenClaimsFile, o: ClaimsFileOptions): Promise<void> {
+  const file = 'ndjson' in taken ? taken.ndjson : taken.file;
+  const observer = taken.observer;
   const pieceBytes = o.pieceBytes ?? DEFAULT_CLAIMS_PIECE_BYTES;
   const maxPieceBytes = o.maxPieceBytes ?? Math.max(DEFAULT_CSV_MAX_PIECE_BYTES, pieceBytes);
   if (!Number.isInteger(pieceBytes) || pieceBytes < 1 || !Number.isInteger(maxPieceBytes) || maxPieceBytes < pieceBytes) {
@@ -244,16 +284,15 @@ export async function authenticateClaimsCsv(register: Register, taken: TakenCsvF
   } catch (e) {
     throw new KhopError('IO_ERROR', `authenticate: cannot read ${file.path}`, { cause: e });
   }
-  const csv = pieceFormatOf(file);
   const work = o.work;
   const job = register.poolJob();
   let pool = o.pool;
   const ownPool = pool === undefined;
-  let chunks: OrderedChunks<AuthenticateCsvPayload, ClaimsCsvPiece> | null = null;
+  let chunks: OrderedChunks<AuthenticatePiecePayload, ClaimsFilePiece> | null = null;
   let pending: void | Promise<void> = undefined;
   let rows = 0;
   let unreadable = 0;
-  const take = (piece: ClaimsCsvPiece): void => {
+  const take = (piece: ClaimsFilePiece): void => {
     unreadable += piece.rejected.length;
     if (observer !== null) for (const item of piece.rejected) observer.rejected(item);
     // Several pieces may be taken before the writer is waited for: keep every wait. Each is
@@ -278,22 +317,22 @@ export async function authenticateClaimsCsv(register: Register, taken: TakenCsvF
     }
     const p = pool;
     const sender = new RegisterJobSender(p.threads);
-    chunks = new OrderedChunks<AuthenticateCsvPayload, ClaimsCsvPiece>(
+    chunks = new OrderedChunks<AuthenticatePiecePayload, ClaimsFilePiece>(
       {
-        post: (c) => runRegisterTask<ClaimsCsvPiece>(p, AUTHENTICATE_CSV_TASK, { ...c, job: sender.form(job) }, job).catch((e: unknown) => Promise.reject(phaseError('authenticate', e))),
-        computeAhead: (c) => authenticateCsvPiece(register, c),
+        post: (c) => runRegisterTask<ClaimsFilePiece>(p, AUTHENTICATE_PIECE_TASK, { ...c, job: sender.form(job) }, job).catch((e: unknown) => Promise.reject(phaseError('authenticate', e))),
+        computeAhead: (c) => authenticatePiece(register, c),
         consume: (_c, r) => take(r),
       },
       p.threads,
       { callingThreadShare: true, callingThreadChunks: CALLING_THREAD_PIECES },
     );
-    const cutter = new CsvPieceCutter(fh, file, pieceBytes, maxPieceBytes, 'authenticate');
+    const { format, cutter, rest: restOf } = pieceReading(taken, fh, pieceBytes, maxPieceBytes);
     let blank = 0;
     let bytes = 0;
     for await (const c of cutter.pieces()) {
       if (c.kind === 'piece') {
         rows += c.rows;
-        await chunks.push({ job, csv, work, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part });
+        await chunks.push({ job, format, work, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part });
         await settle();
         file.observe(c.end, false);
         continue;
@@ -311,7 +350,7 @@ export async function authenticateClaimsCsv(register: Register, taken: TakenCsvF
         stretch = [];
         await settle();
       };
-      for await (const row of restOfFile(fh, csv, c.from, c.start, c.line, rest)) {
+      for await (const row of restOf(c.from, c.start, c.line, rest)) {
         stretch.push(row);
         if (stretch.length === REST_CHUNK_ROWS) await flush();
       }

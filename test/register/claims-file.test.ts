@@ -1,5 +1,5 @@
 /**
- * `authenticateClaimsCsv` (src/register/claims-csv.ts: a CSV claims file cut into pieces that are
+ * `authenticateClaimsFile` (src/register/claims-file.ts: a CSV or NDJSON claims file cut into pieces that are
  * read, authenticated and formatted where they are computed) against an oracle built from the
  * parts the command line's row-by-row path uses: the one-thread reader's items of the same
  * file, `register.authenticate` of each claim, and every cell of its line formatted by
@@ -7,7 +7,8 @@
  * (NDJSON). Same lines byte for byte, same rejected rows, same
  * source summary — on seeded files of every shape the piece readers know (BOM, CRLF / mixed /
  * lone-CR line ends, blank lines, quoted line breaks, broken rows, an unterminated quote, no
- * header line, the header repeated), small pieces, "did you mean" candidates, and a worker's
+ * header line, the header repeated; NDJSON with blank, CRLF and unreadable lines, lines the fast
+ * read declines, a line too long to cut), small pieces, "did you mean" candidates, and a worker's
  * failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,12 +19,13 @@ import { openRecords, Register, vietnamesePersonSchema } from '../../src/index.j
 import { generatePopulation } from '../../src/synth/population.js';
 import { KhopPool } from '../../src/pool/pool.js';
 import { takeCsvFileOf, type CsvReadOptions } from '../../src/io/csv-reader.js';
+import { takeNdjsonFile } from '../../src/io/ndjson-reader.js';
 import { CsvLineFormatter, type TableLineFormat } from '../../src/io/csv-writer.js';
 import { openTableWriter } from '../../src/cli/outputs.js';
 import type { Verdict } from '../../src/register/verdict.js';
 import type { RecordItem, RejectedItem } from '../../src/io/record-types.js';
 import { isKhopError } from '../../src/errors.js';
-import { authenticateClaimsCsv, type ClaimsCsvPiece, type ClaimsCsvWork } from '../../src/register/claims-csv.js';
+import { authenticateClaimsFile, type ClaimsFilePiece, type ClaimsWork } from '../../src/register/claims-file.js';
 import type { PoolLike } from '../../src/register/parallel-authenticate.js';
 import { VerdictRows } from '../../src/register/verdict-rows.js';
 import { COLUMNS, csvText, VARIANTS } from '../io/csv-variants.js';
@@ -50,7 +52,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function work(candidates: number, spec: { delimiter?: string; escapeFormulas?: boolean; ndjson?: boolean } = {}): ClaimsCsvWork {
+function work(candidates: number, spec: { delimiter?: string; escapeFormulas?: boolean; ndjson?: boolean } = {}): ClaimsWork {
   const columns = candidates > 0 ? [...VERDICT_COLUMNS, 'candidates'] : VERDICT_COLUMNS;
   const ndjson = spec.ndjson === true;
   const table: TableLineFormat = ndjson ? { kind: 'ndjson', columns } : { kind: 'csv', columns, delimiter: spec.delimiter ?? ',', escapeFormulas: spec.escapeFormulas ?? true };
@@ -67,7 +69,7 @@ function work(candidates: number, spec: { delimiter?: string; escapeFormulas?: b
  * row written cell by cell — CSV by CsvLineFormatter.rowText, NDJSON by the command line's own
  * table writer (what its row-by-row path writes).
  */
-async function oracle(path: string, readOptions: CsvReadOptions, w: ClaimsCsvWork) {
+async function oracle(path: string, readOptions: CsvReadOptions, w: ClaimsWork) {
   const source = await openRecords(path, readOptions);
   const table = w.lines.table;
   let text = '';
@@ -100,12 +102,15 @@ async function oracle(path: string, readOptions: CsvReadOptions, w: ClaimsCsvWor
   return { text, rejected, statuses, summary: source.summary };
 }
 
-async function pieced(path: string, readOptions: CsvReadOptions, w: ClaimsCsvWork, o: { pieceBytes?: number; maxPieceBytes?: number; pool?: PoolLike; threads?: number } = {}) {
+async function pieced(path: string, readOptions: CsvReadOptions, w: ClaimsWork, o: { pieceBytes?: number; maxPieceBytes?: number; pool?: PoolLike; threads?: number } = {}) {
   const source = await openRecords(path, readOptions);
-  const taken = takeCsvFileOf(source, 0);
+  const taken = path.endsWith('.ndjson') ? (() => {
+    const ndjson = takeNdjsonFile(source, 0);
+    return ndjson === null ? null : { ndjson, observer: null };
+  })() : takeCsvFileOf(source, 0);
   expect(taken).not.toBeNull();
-  const pieces: ClaimsCsvPiece[] = [];
-  await authenticateClaimsCsv(register, taken!, { work: w, threads: o.threads ?? 2, pool: o.pool ?? (pool as unknown as PoolLike), ...(o.pieceBytes !== undefined ? { pieceBytes: o.pieceBytes } : {}), ...(o.maxPieceBytes !== undefined ? { maxPieceBytes: o.maxPieceBytes } : {}), write: (p) => void pieces.push(p) });
+  const pieces: ClaimsFilePiece[] = [];
+  await authenticateClaimsFile(register, taken!, { work: w, threads: o.threads ?? 2, pool: o.pool ?? (pool as unknown as PoolLike), ...(o.pieceBytes !== undefined ? { pieceBytes: o.pieceBytes } : {}), ...(o.maxPieceBytes !== undefined ? { maxPieceBytes: o.maxPieceBytes } : {}), write: (p) => void pieces.push(p) });
   const statuses: Record<string, number> = {};
   for (const p of pieces) for (const s in p.statuses) statuses[s] = (statuses[s] ?? 0) + p.statuses[s]!;
   return {
@@ -119,7 +124,7 @@ async function pieced(path: string, readOptions: CsvReadOptions, w: ClaimsCsvWor
   };
 }
 
-describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row verdict lines', () => {
+describe('authenticateClaimsFile: a CSV claims file in pieces, the row-by-row verdict lines', () => {
   VARIANTS.forEach((v, vi) => {
     it(`${v.name}: the same lines, rejected rows, statuses and source summary`, async () => {
       const path = join(dir, `claims${vi}.csv`);
@@ -144,6 +149,34 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
     });
   });
 
+  it('an NDJSON claims file: the same lines, rejected rows, statuses and source summary (fast and full line reads, the rest of a file streamed)', async () => {
+    const people = [...generatePopulation({ size: 1500, seed: 41, duplicateRate: 0.2 })] as unknown as Array<Record<string, unknown>>;
+    const lines: string[] = ['\uFEFF{"id":"001234567890","fullName":"Lê Văn Tám","dob":"01/01/1990","sex":"Nam"}'];
+    people.forEach((r, i) => {
+      if (i % 97 === 3) lines.push('{"id": "0123", "fullName": ');
+      if (i % 131 === 5) lines.push('"a string"');
+      if (i % 89 === 7) lines.push(' \t\r');
+      // The rest of the file without a cut for maxPieceBytes past the cutter's 1 MiB scan block.
+      if (i === 900) lines.push(`{"fullName":"${'x'.repeat((1 << 20) + 10)}"}`);
+      const o: Record<string, unknown> = { id: i % 53 === 0 ? Number(r.id) : r.id, fullName: i % 41 === 0 ? `${String(r.fullName)} "${i}"` : r.fullName, dob: r.dob, sex: i % 37 === 0 ? null : r.sex, province: r.province };
+      lines.push(JSON.stringify(o) + (i % 4 === 0 ? '\r' : ''));
+    });
+    const path = join(dir, 'claims.ndjson');
+    await writeFile(path, lines.join('\n'));
+    for (const w of [work(0), work(2, { ndjson: true })]) {
+      const want = await oracle(path, {}, w);
+      const got = await pieced(path, {}, w, { pieceBytes: 4093, maxPieceBytes: 8192 });
+      expect(got.text).toBe(want.text);
+      expect(got.statuses).toEqual(want.statuses);
+      expect(JSON.stringify(got.rejected)).toBe(JSON.stringify(want.rejected));
+      expect(got.summary).toEqual(want.summary);
+      expect(got.pieces).toBeGreaterThan(20);
+      expect(want.rejected.map((r) => r.code)).toContain('LINE_TOO_LONG');
+      expect(new Set(want.rejected.map((r) => r.code))).toEqual(new Set(['INVALID_JSON', 'NOT_AN_OBJECT', 'LINE_TOO_LONG']));
+      expect(Object.keys(want.statuses).length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
   it('no pool given (one of its own, closed at the end), a delimiter other than the comma and no formula escaping: the same lines', async () => {
     const path = join(dir, 'plain.csv');
     await writeFile(path, csvText(VARIANTS[0]!, 800, 41));
@@ -160,22 +193,22 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
     await writeFile(path, csvText(VARIANTS[0]!, 10, 41));
     for (const o of [{ pieceBytes: 0 }, { pieceBytes: 1.5 }, { pieceBytes: 100, maxPieceBytes: 99 }]) {
       const taken = takeCsvFileOf(await openRecords(path), 0)!;
-      await expect(authenticateClaimsCsv(register, taken, { work: work(0), threads: 2, pool: pool as unknown as PoolLike, ...o, write: () => undefined })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      await expect(authenticateClaimsFile(register, taken, { work: work(0), threads: 2, pool: pool as unknown as PoolLike, ...o, write: () => undefined })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     }
     const taken = takeCsvFileOf(await openRecords(path), 0)!;
-    await expect(authenticateClaimsCsv(register, taken, { work: { ...work(0), read: READ.slice(1) }, threads: 2, pool: pool as unknown as PoolLike, write: () => undefined })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(authenticateClaimsFile(register, taken, { work: { ...work(0), read: READ.slice(1) }, threads: 2, pool: pool as unknown as PoolLike, write: () => undefined })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it("a worker's failure rejects WORKER_FAILED naming the phase, after the pieces before it were written in order", async () => {
     const path = join(dir, 'fault.csv');
     await writeFile(path, csvText(VARIANTS[0]!, 1500, 40));
-    process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticateCsv', mode: 'throw' });
+    process.env['KHOP_POOL_FAULT'] = JSON.stringify({ task: 'register.authenticatePiece', mode: 'throw' });
     const failing = KhopPool.create({ threads: 1, inCallingThread: false });
     delete process.env['KHOP_POOL_FAULT'];
     try {
       const taken = takeCsvFileOf(await openRecords(path), 0)!;
-      const written: ClaimsCsvPiece[] = [];
-      const e = await authenticateClaimsCsv(register, taken, { work: work(0), threads: 2, pool: failing as unknown as PoolLike, pieceBytes: 2048, write: (p) => void written.push(p) }).then(
+      const written: ClaimsFilePiece[] = [];
+      const e = await authenticateClaimsFile(register, taken, { work: work(0), threads: 2, pool: failing as unknown as PoolLike, pieceBytes: 2048, write: (p) => void written.push(p) }).then(
         () => null,
         (x: unknown) => x,
       );
@@ -201,7 +234,7 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
     try {
       const taken = takeCsvFileOf(await openRecords(path), 0)!;
       let writes = 0;
-      const e = await authenticateClaimsCsv(register, taken, {
+      const e = await authenticateClaimsFile(register, taken, {
         work: work(0),
         threads: 2,
         pool: pool as unknown as PoolLike,
@@ -231,7 +264,7 @@ describe('authenticateClaimsCsv: a CSV claims file in pieces, the row-by-row ver
     const taken = takeCsvFileOf(await openRecords(path), 0)!;
     let text = '';
     let waiting = 0;
-    await authenticateClaimsCsv(register, taken, {
+    await authenticateClaimsFile(register, taken, {
       work: w,
       threads: 2,
       pool: pool as unknown as PoolLike,
