@@ -301,11 +301,11 @@ export class InputFile {
    * (`khop authenticate`: src/register/claims-file.ts), with the observer that keeps the rows
    * the reader rejects, as iterating would; null when there is none (ndjson-reader.ts, takeFile).
    */
-  takeNdjson(minBytes: number): { ndjson: NdjsonFile; observer: { rejected(item: RejectedItem): void } } | null {
-    const ndjson = takeNdjsonFile(this.source, minBytes, true);
-    if (ndjson === null) return null;
+  takeNdjson(minBytes: number): { file: NdjsonFile; observer: { rejected(item: RejectedItem): void } } | null {
+    const file = takeNdjsonFile(this.source, minBytes, true);
+    if (file === null) return null;
     const rejected = this.rejected;
-    return { ndjson, observer: { rejected: (item) => void rejected.push(item) } };
+    return { file, observer: { rejected: (item) => void rejected.push(item) } };
   }
 
   private async *namedRead(idField: string | undefined): AsyncGenerator<RecordValues, void, undefined> {

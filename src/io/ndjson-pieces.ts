@@ -1,7 +1,7 @@
 /**
  * An NDJSON file cut into pieces at line ends, and the read of one piece — what a reader that
- * reads a file on several threads needs (`khop authenticate` of an NDJSON claims file:
- * src/register/claims-file.ts). The NDJSON counterpart of csv-pieces.ts.
+ * reads a file on several threads needs (src/io/file-pieces.ts: Register.build, `khop
+ * authenticate`). The NDJSON counterpart of csv-pieces.ts.
  *
  *   file ─► NdjsonPieceCutter: byte scan for LF (a native search; no decoding, no strings) ─►
  *           pieces of ~pieceBytes on shared memory, each with its first row's position, its
@@ -202,8 +202,8 @@ export function parseNdjsonPiece(format: NdjsonPieceFormat, piece: Omit<CsvPiece
  * The rows of the file from byte `from` (a line starts there), read on this thread as the file
  * streams by the streaming reader itself — each accepted row's object, an UnreadableRow for each
  * rejected one, as readNdjson over the whole file gives them (row numbers from `firstRow` + 1,
- * lines from `firstLine`). `counts` gets the rows, the unreadable ones, the blank lines and the
- * bytes read.
+ * lines from `firstLine`; `lineOf` gets each row's line as it is yielded). `counts` gets the
+ * rows, the unreadable ones, the blank lines and the bytes read.
  */
 export async function* restOfNdjsonFile(
   fh: FileHandle,
@@ -212,6 +212,7 @@ export async function* restOfNdjsonFile(
   firstRow: number,
   firstLine: number,
   counts: RowReadCounts,
+  lineOf?: (line: number) => void,
 ): AsyncGenerator<unknown, void, undefined> {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let at = from; ; ) {
@@ -228,6 +229,7 @@ export async function* restOfNdjsonFile(
   for await (const batch of source.batches()) {
     for (const item of batch) {
       counts.rows++;
+      lineOf?.(item.line!);
       if (item.kind === 'rejected') {
         counts.unreadable++;
         yield new UnreadableRow(item);

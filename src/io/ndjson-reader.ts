@@ -235,7 +235,7 @@ class NdjsonRecordSource extends TextInputSource {
     if (overflow) {
       this.sawContent = true;
       const raw = this.keepRaw ? (carried + text.slice(from, Math.min(to, from + RAW_TEXT_LIMIT))).slice(0, RAW_TEXT_LIMIT) : undefined;
-      this.push1(lineTooLong(this.maxLine, raw, len), lineNo);
+      this.pushItem(lineTooLong(this.maxLine, raw, len), lineNo);
       return;
     }
     const r = ndjsonLine(carried.length === 0 ? text.slice(from, to) : carried + text.slice(from, to), mayHaveReplacement, this.encoding, this.keepRaw);
@@ -244,11 +244,11 @@ class NdjsonRecordSource extends TextInputSource {
       return;
     }
     this.sawContent = true;
-    this.push1(r, lineNo);
+    this.pushItem(r, lineNo);
   }
 
   /** The next item: a line's row or rejection, numbered. */
-  private push1(r: RecordValues | NdjsonLineRejection, line: number): void {
+  private pushItem(r: RecordValues | NdjsonLineRejection, line: number): void {
     if (r instanceof NdjsonLineRejection) {
       const item: { kind: 'rejected'; rowNumber: number; line: number; code: RejectCode; reason: string; raw?: string; rawTruncated?: boolean } = {
         kind: 'rejected',
@@ -266,7 +266,7 @@ class NdjsonRecordSource extends TextInputSource {
   }
 
   /**
-   * The file behind this source for a reader that cuts it into pieces (src/register/claims-file.ts),
+   * The file behind this source for a reader that cuts it into pieces (src/io/file-pieces.ts),
    * or null when it cannot: already iterated, not a plain UTF-8 regular file (gzip, UTF-16,
    * Windows-1258, bytes, a stream, a pipe or a device), smaller than `minBytes`, without any
    * content (blank or empty: the summary's 'empty' status is this reader's to give), or read
@@ -282,6 +282,7 @@ class NdjsonRecordSource extends TextInputSource {
     this.markStarted();
     void input.close();
     return {
+      kind: 'ndjson',
       path: input.path,
       bomLength: this.bomLength,
       maxLineLength: this.maxLine,
@@ -357,6 +358,7 @@ function rejection(code: RejectCode, reason: string, s: string, keepRaw: boolean
 
 /** An NDJSON file taken from its source to be read in pieces (see NdjsonRecordSource.takeFile). */
 export interface NdjsonFile extends NdjsonPieceFormat {
+  readonly kind: 'ndjson';
   readonly path: string;
   /** Bytes of the byte-order mark at its start (0 or 3). */
   readonly bomLength: number;

@@ -30,10 +30,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
-import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, parseCsvPiece, pieceFormatOf, restOfFile, type CsvPieceFields, type CsvPieceFormat, type CsvRest, type RowReadCounts } from '../io/csv-pieces.js';
-import type { TakenCsvFile } from '../io/csv-reader.js';
-import { NdjsonPieceCutter, ndjsonPieceFormatOf, parseNdjsonPiece, restOfNdjsonFile, type NdjsonPieceFormat } from '../io/ndjson-pieces.js';
-import type { NdjsonFile } from '../io/ndjson-reader.js';
+import { DEFAULT_CSV_MAX_PIECE_BYTES, type CsvPieceFields, type RowReadCounts } from '../io/csv-pieces.js';
+import { parsePiece, pieceReading, type PieceFile, type PieceFormat } from '../io/file-pieces.js';
 import type { TableLineFormat } from '../io/csv-writer.js';
 import type { RejectedItem } from '../io/record-types.js';
 import { UnreadableRow } from '../io/record-source-rows.js';
@@ -86,24 +84,21 @@ export interface ClaimsWork {
   readonly lines: VerdictLinesSpec;
 }
 
-/** A claims file's format, as the reader of one of its pieces needs it (plain data: it crosses threads). */
-export type ClaimsPieceFormat = { readonly kind: 'csv'; readonly csv: CsvPieceFormat } | { readonly kind: 'ndjson'; readonly ndjson: NdjsonPieceFormat };
-
 /** Payload of the 'register.authenticatePiece' task. */
 export interface AuthenticatePiecePayload extends CsvPieceFields {
   readonly job: RegisterJob | RegisterJobRef;
-  readonly format: ClaimsPieceFormat;
+  readonly format: PieceFormat;
   readonly work: ClaimsWork;
 }
 
-/** An NDJSON claims file taken from its source (ndjson-reader.ts, takeFile), and who is told of the rows it could not read. */
-export interface TakenNdjsonFile {
-  readonly ndjson: NdjsonFile;
+/**
+ * A claims file taken to be read in pieces — a CSV file (csv-reader.ts, takeCsvFileOf) or an
+ * NDJSON one (ndjson-reader.ts, takeNdjsonFile) — and who is told of the rows it could not read.
+ */
+export interface TakenClaimsFile {
+  readonly file: PieceFile;
   readonly observer: { rejected(item: RejectedItem): void } | null;
 }
-
-/** A claims file taken to be read in pieces: a CSV file (csv-reader.ts, takeCsvFileOf) or an NDJSON one. */
-export type TakenClaimsFile = TakenCsvFile | TakenNdjsonFile;
 
 /** A piece's verdicts, as the calling thread takes them in input order. */
 export interface ClaimsFilePiece {
@@ -205,8 +200,8 @@ function verdictLines(register: Register, work: ClaimsWork, claims: ClaimRows): 
 }
 
 /** A parsed piece as ClaimRows. */
-function pieceClaims(format: ClaimsPieceFormat, p: CsvPieceFields, read: ReadonlyArray<string | null>): ClaimRows {
-  const parsed = format.kind === 'csv' ? parseCsvPiece(format.csv, p, read, AUTHENTICATE_PIECE_TASK) : parseNdjsonPiece(format.ndjson, p, read, AUTHENTICATE_PIECE_TASK);
+function pieceClaims(format: PieceFormat, p: CsvPieceFields, read: ReadonlyArray<string | null>): ClaimRows {
+  const parsed = parsePiece(format, p, read, AUTHENTICATE_PIECE_TASK);
   const unreadable = parsed.unreadable.map((u) => ({
     i: u.i,
     item: {
@@ -237,30 +232,6 @@ export async function authenticatePieceTask(payload: AuthenticatePiecePayload, c
   return authenticatePiece(register, payload);
 }
 
-/** What reading a taken file in pieces differs in by its format: the cut, the pieces' format, the rest read as it streams. */
-interface PieceReading {
-  readonly format: ClaimsPieceFormat;
-  readonly cutter: { pieces(): AsyncGenerator<(CsvPieceFields & { kind: 'piece'; end: number }) | CsvRest, void, undefined>; readonly blank: number; readonly bytesRead: number };
-  rest(from: number, start: number, line: number, counts: RowReadCounts): AsyncGenerator<unknown, void, undefined>;
-}
-
-function pieceReading(taken: TakenClaimsFile, fh: FileHandle, pieceBytes: number, maxPieceBytes: number): PieceReading {
-  if ('ndjson' in taken) {
-    const ndjson = ndjsonPieceFormatOf(taken.ndjson);
-    return {
-      format: { kind: 'ndjson', ndjson },
-      cutter: new NdjsonPieceCutter(fh, taken.ndjson, pieceBytes, maxPieceBytes, 'authenticate'),
-      rest: (from, start, line, counts) => restOfNdjsonFile(fh, ndjson, from, start, line, counts),
-    };
-  }
-  const csv = pieceFormatOf(taken.file);
-  return {
-    format: { kind: 'csv', csv },
-    cutter: new CsvPieceCutter(fh, taken.file, pieceBytes, maxPieceBytes, 'authenticate'),
-    rest: (from, start, line, counts) => restOfFile(fh, csv, from, start, line, counts),
-  };
-}
-
 /**
  * Authenticate every claim of the taken CSV or NDJSON file against `register` and hand each
  * piece's verdict lines to `o.write`, in input order (see the file header). The file's summary
@@ -270,8 +241,7 @@ function pieceReading(taken: TakenClaimsFile, fh: FileHandle, pieceBytes: number
  *   naming the 'authenticate' phase, whatever `write` throws.
  */
 export async function authenticateClaimsFile(register: Register, taken: TakenClaimsFile, o: ClaimsFileOptions): Promise<void> {
-  const file = 'ndjson' in taken ? taken.ndjson : taken.file;
-  const observer = taken.observer;
+  const { file, observer } = taken;
   const pieceBytes = o.pieceBytes ?? DEFAULT_CLAIMS_PIECE_BYTES;
   const maxPieceBytes = o.maxPieceBytes ?? Math.max(DEFAULT_CSV_MAX_PIECE_BYTES, pieceBytes);
   if (!Number.isInteger(pieceBytes) || pieceBytes < 1 || !Number.isInteger(maxPieceBytes) || maxPieceBytes < pieceBytes) {
@@ -326,7 +296,7 @@ export async function authenticateClaimsFile(register: Register, taken: TakenCla
       p.threads,
       { callingThreadShare: true, callingThreadChunks: CALLING_THREAD_PIECES },
     );
-    const { format, cutter, rest: restOf } = pieceReading(taken, fh, pieceBytes, maxPieceBytes);
+    const { format, cutter, rest: restOf } = pieceReading(file, fh, pieceBytes, maxPieceBytes, 'authenticate');
     let blank = 0;
     let bytes = 0;
     for await (const c of cutter.pieces()) {

@@ -1,6 +1,8 @@
 /**
- * The read phase of Register.build from a CSV FILE with threads > 1: the parsing moves to
- * where the rows are ingested.
+ * The read phase of Register.build from a CSV or NDJSON FILE with threads > 1: the parsing moves
+ * to where the rows are ingested. (Written for CSV; an NDJSON file takes the same path with its
+ * own cut and piece reader — src/io/file-pieces.ts — and each piece tells which keys its rows
+ * hold, where a CSV header names its columns once.)
  *
  *   calling thread                                       worker, or the calling thread's share
  *   file ─► byte scan for record boundaries ─► pieces ─► decode + parse + ingest one piece
@@ -31,8 +33,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { KhopError } from '../errors.js';
-import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, pieceFormatOf, restOfFile, type RowReadCounts } from '../io/csv-pieces.js';
-import type { CsvFile } from '../io/csv-reader.js';
+import { DEFAULT_CSV_MAX_PIECE_BYTES, type RowReadCounts } from '../io/csv-pieces.js';
+import { pieceReading, type PieceFile } from '../io/file-pieces.js';
 import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { phaseError } from '../pool/phase-runner.js';
@@ -51,11 +53,11 @@ interface Piece {
 }
 
 /**
- * Read every row of the CSV `file` into `sink` on the pool (see the file header).
+ * Read every row of the CSV or NDJSON `file` into `sink` on the pool (see the file header).
  * @throws (rejects) KhopError IO_ERROR (the file cannot be read, or changed), WORKER_FAILED
  *   naming the task, whatever the sink throws (MEMORY_BUDGET_EXCEEDED…).
  */
-export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: ParallelIngestOptions): Promise<void> {
+export async function ingestCsvFile(file: PieceFile, sink: IngestSink, o: ParallelIngestOptions): Promise<void> {
   const t = o.tuning ?? {};
   const pieceBytes = t.csvPieceBytes ?? DEFAULT_CSV_PIECE_BYTES;
   if (!Number.isInteger(pieceBytes) || pieceBytes < 1) {
@@ -74,13 +76,19 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
     throw new KhopError('IO_ERROR', `Register.build: cannot read ${file.path}`, { cause: e });
   }
   const { job, ahead } = ingestJobOf(o);
-  const format = pieceFormatOf(file);
   let pool: PoolLike | undefined = t.pool;
   const ownPool = pool === undefined;
   let chunks: OrderedChunks<Piece, CsvIngestResult> | null = null;
   let unreadable = 0;
+  // An NDJSON file's columns are the keys its rows hold: a field is held when a piece's row has
+  // its key (a CSV file's header says it: register.ts).
+  const columns = job.columns;
+  const markHeld = (held: readonly number[]): void => {
+    for (const f of o.layout.fields) if (held[columns.indexOf(f.column)] === 1) o.ingester.present[f.index] = 1;
+    if (o.earlierIdsField !== null && held[columns.indexOf(o.earlierIdsField)] === 1) o.ingester.earlierPresent = 1;
+  };
   try {
-    const cutter = new CsvPieceCutter(fh, file, pieceBytes, maxPieceBytes, 'Register.build');
+    const { format, cutter, rest: restOf } = pieceReading(file, fh, pieceBytes, maxPieceBytes, 'Register.build');
     const p = (pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike);
     chunks = new OrderedChunks<Piece, CsvIngestResult>(
       {
@@ -88,6 +96,7 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
         computeAhead: (c) => csvIngestChunk(ahead, c.payload),
         consume: (c, r) => {
           unreadable += r.unreadable;
+          if (r.held !== undefined) markHeld(r.held);
           sink.takeChunk(c.payload.rows, [], r);
         },
       },
@@ -100,7 +109,7 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
     for await (const c of cutter.pieces()) {
       if (c.kind === 'piece') {
         rows += c.rows;
-        await chunks.push({ payload: { job, csv: format, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part } });
+        await chunks.push({ payload: { job, format, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part } });
         continue;
       }
       // No cut for too long (lines ending in a lone CR, a quote left open): the rest is parsed
@@ -108,7 +117,7 @@ export async function ingestCsvFile(file: CsvFile, sink: IngestSink, o: Parallel
       await chunks.drain();
       const rest: RowReadCounts = { rows: 0, unreadable: 0, blank: 0, bytes: c.from };
       const lines = (sink.lines = new RowLines(c.start));
-      await ingestRows(restOfFile(fh, format, c.from, c.start, c.line, rest, (l) => lines.push(l)), sink, { ...o, tuning: { ...t, pool: p, minRows: 0 } });
+      await ingestRows(restOf(c.from, c.start, c.line, rest, (l) => lines.push(l)), sink, { ...o, tuning: { ...t, pool: p, minRows: 0 } });
       rows += rest.rows;
       unreadable += rest.unreadable;
       blank += rest.blank;

@@ -63,6 +63,8 @@ import { RowIngester, type IngestIssues, type RegisterRejectedRow } from './row-
 import { IngestSink, ingestRows, type IngestTuning, type ParallelIngestOptions } from './parallel-ingest.js';
 import { DEFAULT_PARALLEL_CSV_MIN_BYTES, ingestCsvFile } from './csv-ingest.js';
 import { takeCsvFile } from '../io/csv-reader.js';
+import { takeNdjsonFile } from '../io/ndjson-reader.js';
+import { isNdjsonFile } from '../io/file-pieces.js';
 import { Tombstones } from './tombstones.js';
 import { defaultRegisterModel } from './verdict-model.js';
 import {
@@ -343,8 +345,9 @@ export class Register {
       });
     }
     const policy = resolvePolicy(sch, options?.policy);
-    // A large CSV file read on a pool: cut into pieces parsed where they are ingested (csv-ingest.ts).
-    const csvFile = o.threads > 1 ? takeCsvFile(rows, tuning?.csvMinBytes ?? DEFAULT_PARALLEL_CSV_MIN_BYTES) : null;
+    // A large CSV or NDJSON file read on a pool: cut into pieces parsed where they are ingested (csv-ingest.ts).
+    const minBytes = tuning?.csvMinBytes ?? DEFAULT_PARALLEL_CSV_MIN_BYTES;
+    const csvFile = o.threads > 1 ? (takeCsvFile(rows, minBytes) ?? takeNdjsonFile(rows, minBytes)) : null;
     // A reader's RecordSource: its rows, a row it rejected rejected here at its position; each
     // rejected row with its line in the file (RowLines: the lines of the rows in flight).
     const lines = csvFile === null && isRecordSource(rows) ? new RowLines() : null;
@@ -382,9 +385,12 @@ export class Register {
     // The phase opens before the first row (its later events come every INGEST_PROGRESS_EVERY rows).
     progress?.({ phase: 'read', done: 0, ...(sink.total !== undefined ? { total: sink.total } : {}), unit: 'rows' });
     if (csvFile !== null) {
-      // Pieces are parsed where they are ingested: a column is held when the header names it.
-      for (const f of layout.fields) if (csvFile.names.includes(f.column)) ingester.present[f.index] = 1;
-      if (o.earlierIdsField !== null && csvFile.names.includes(o.earlierIdsField)) ingester.earlierPresent = 1;
+      // Pieces are parsed where they are ingested: a CSV column is held when the header names it
+      // (an NDJSON key when a row holds it: told by each piece, csv-ingest.ts).
+      if (!isNdjsonFile(csvFile)) {
+        for (const f of layout.fields) if (csvFile.names.includes(f.column)) ingester.present[f.index] = 1;
+        if (o.earlierIdsField !== null && csvFile.names.includes(o.earlierIdsField)) ingester.earlierPresent = 1;
+      }
       await ingestCsvFile(csvFile, sink, ingestOptions);
     } else await ingestRows(rows, sink, ingestOptions);
     // A schema field whose column no row holds (a misspelt column: every claim would find its

@@ -105,8 +105,8 @@ async function oracle(path: string, readOptions: CsvReadOptions, w: ClaimsWork) 
 async function pieced(path: string, readOptions: CsvReadOptions, w: ClaimsWork, o: { pieceBytes?: number; maxPieceBytes?: number; pool?: PoolLike; threads?: number } = {}) {
   const source = await openRecords(path, readOptions);
   const taken = path.endsWith('.ndjson') ? (() => {
-    const ndjson = takeNdjsonFile(source, 0);
-    return ndjson === null ? null : { ndjson, observer: null };
+    const file = takeNdjsonFile(source, 0);
+    return file === null ? null : { file, observer: null };
   })() : takeCsvFileOf(source, 0);
   expect(taken).not.toBeNull();
   const pieces: ClaimsFilePiece[] = [];

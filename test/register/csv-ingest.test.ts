@@ -200,6 +200,53 @@ describe('Register.build from a CSV file, pieces parsed on the pool', () => {
 // pieces read by offset, whatever threads and csvMinBytes say.
 const noFifo = fifoUnavailable(tmpdir());
 if (noFifo !== null) console.warn(noFifo);
+describe('Register.build from an NDJSON file, pieces read on the pool', () => {
+  it('the one-thread register, rejections, issues and source summary: blank, CRLF and unreadable lines, values of other types, keys some rows lack, a line too long to cut', async () => {
+    const rng = { n: 7, int(k: number): number { this.n = (this.n * 1103515245 + 12345) % 2147483648; return this.n % k; } };
+    const people = [...generatePopulation({ size: 3000, seed: 77, duplicateRate: 0.2 })] as unknown as Array<Record<string, unknown>>;
+    const lines: string[] = [];
+    people.forEach((r, i) => {
+      if (i % 211 === 3) lines.push('{"recordId": "x", "id": ');
+      if (i % 307 === 5) lines.push('[1, 2]');
+      if (i % 97 === 7) lines.push('  \r');
+      if (i === 1500) lines.push(`{"recordId":"long","fullName":"${'y'.repeat((1 << 20) + 5)}"}`); // no LF past the 1 MiB scan block: the rest streamed
+      const o: Record<string, unknown> = { recordId: r.recordId, id: rng.int(40) === 0 ? Number(r.id) : r.id, fullName: r.fullName, dob: r.dob, sex: r.sex };
+      if (rng.int(3) > 0) o.province = r.province; // a key some rows lack
+      o.address = rng.int(50) === 0 ? { street: r.address } : rng.int(30) === 0 ? null : r.address; // another type: rejected by the register
+      if (rng.int(20) === 0) o.old = people[rng.int(people.length)]!.id;
+      lines.push(JSON.stringify(o) + (i % 3 === 0 ? '\r' : ''));
+    });
+    const path = join(dir, 'register.ndjson');
+    await writeFile(path, lines.join('\n') + '\n');
+    const options = { idField: 'recordId', earlierIdsField: 'old' };
+    const serialSource = await openRecords(path);
+    const serial = await Register.build(SCHEMA, serialSource, { ...options, threads: 2 }, ONE_THREAD);
+    for (const pieceBytes of [997, 64 << 10]) {
+      const source = await openRecords(path);
+      const pooled = await Register.build(SCHEMA, source, { ...options, threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: pieceBytes, csvMaxPieceBytes: pieceBytes * 4 });
+      expect(() => source.batches()).toThrow(/only once/); // taken by the piece reader
+      expect((await snapshot(pooled)).equals(await snapshot(serial))).toBe(true);
+      expect(JSON.stringify(pooled.rejected)).toBe(JSON.stringify(serial.rejected));
+      expect(JSON.stringify(pooled.issues)).toBe(JSON.stringify(serial.issues));
+      expect(source.summary).toEqual(serialSource.summary);
+    }
+    expect(serial.size).toBeGreaterThan(2000);
+    const codes = new Set(serial.rejected.map((r) => r.code));
+    for (const c of ['INVALID_JSON', 'NOT_AN_OBJECT', 'LINE_TOO_LONG']) expect(codes).toContain(c);
+    expect(serial.rejected.some((r) => /expected text/.test(r.reason))).toBe(true);
+  });
+
+  it('a field whose key no row holds is refused as on one thread', async () => {
+    const path = join(dir, 'no-sex.ndjson');
+    const rows = [...generatePopulation({ size: 400, seed: 78, duplicateRate: 0 })].map((r) => JSON.stringify({ recordId: r.recordId, id: r.id, fullName: r.fullName, dob: r.dob, province: r.province, address: r.address }));
+    await writeFile(path, rows.join('\n'));
+    const serial = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, ONE_THREAD).catch((e: unknown) => e);
+    const pooled = await Register.build(SCHEMA, await openRecords(path), { idField: 'recordId', threads: 2 }, { pool, csvMinBytes: 0, csvPieceBytes: 2048 }).catch((e: unknown) => e);
+    expect(isKhopError(serial)).toBe(true);
+    expect(isKhopError(pooled) && (pooled as Error).message).toBe((serial as Error).message);
+  });
+});
+
 describe.skipIf(noFifo !== null)('Register.build from a named pipe', () => {
   afterEach(stopFifoWriters);
 
