@@ -83,6 +83,18 @@ export async function readFully(fh: FileHandle, into: Uint8Array, position: numb
   return done;
 }
 
+/** The error of a file that changed while it was cut or read in pieces. */
+export function fileChanged(who: string, path: string): KhopError {
+  return new KhopError('IO_ERROR', `${who}: the file changed while it was read: ${path}`);
+}
+
+/** Bytes [from, to) of the file, on shared memory: a piece as it travels (fileChanged when they are no longer there). */
+export async function readPieceBytes(fh: FileHandle, from: number, to: number, who: string, path: string): Promise<Uint8Array> {
+  const bytes = new Uint8Array(new SharedArrayBuffer(to - from));
+  if ((await readFully(fh, bytes, from)) !== bytes.length) throw fileChanged(who, path);
+  return bytes;
+}
+
 /**
  * Cuts an open CSV file into pieces (see the file header). After `pieces()` has ended, `blank`
  * and `bytesRead` are the file's blank lines and bytes up to the end, or up to the rest's start
@@ -104,7 +116,7 @@ export class CsvPieceCutter {
   ) {}
 
   private changed(): KhopError {
-    return new KhopError('IO_ERROR', `${this.who}: the file changed while it was read: ${this.file.path}`);
+    return fileChanged(this.who, this.file.path);
   }
 
   async *pieces(): AsyncGenerator<CsvPiece | CsvRest, void, undefined> {
@@ -147,8 +159,7 @@ export class CsvPieceCutter {
       const c = scanner.take();
       this.blank += c.blank;
       if (end === pieceStart && c.rows === 0) return null;
-      const bytes = new Uint8Array(new SharedArrayBuffer(end - pieceStart));
-      if ((await readFully(fh, bytes, pieceStart)) !== bytes.length) throw this.changed();
+      const bytes = await readPieceBytes(fh, pieceStart, end, this.who, file.path);
       const piece: CsvPiece = { kind: 'piece', start, line, rows: c.rows, last, bytes, end, part: part++ };
       start += c.rows;
       line += c.lines;

@@ -8,7 +8,7 @@
  * is the caller's.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { CsvPieceCutter, parseCsvPiece, pieceFormatOf, restOfFile, type CsvPieceFields, type CsvPieceFormat, type CsvRest, type ParsedPiece, type RowReadCounts } from './csv-pieces.js';
+import { CsvPieceCutter, parseCsvPiece, pieceFormatOf, restOfFile, type CsvPiece, type CsvPieceFields, type CsvPieceFormat, type CsvRest, type ParsedPiece, type RowReadCounts } from './csv-pieces.js';
 import type { CsvFile } from './csv-reader.js';
 import { NdjsonPieceCutter, ndjsonPieceFormatOf, parseNdjsonPiece, restOfNdjsonFile, type NdjsonPieceFormat } from './ndjson-pieces.js';
 import type { NdjsonFile } from './ndjson-reader.js';
@@ -19,14 +19,11 @@ export type PieceFile = CsvFile | NdjsonFile;
 /** A file's format as the reader of one of its pieces needs it (plain data: it crosses threads). */
 export type PieceFormat = { readonly kind: 'csv'; readonly csv: CsvPieceFormat } | { readonly kind: 'ndjson'; readonly ndjson: NdjsonPieceFormat };
 
-/** A piece as a cutter gives it. */
-export type CutPiece = CsvPieceFields & { readonly kind: 'piece'; readonly end: number };
-
 /** Reading a taken file in pieces: its pieces' format, its cutter, and its rest read as it streams. */
 export interface PieceReading {
   readonly format: PieceFormat;
   /** After `pieces()` has ended: the file's blank lines and bytes (see CsvPieceCutter). */
-  readonly cutter: { pieces(): AsyncGenerator<CutPiece | CsvRest, void, undefined>; readonly blank: number; readonly bytesRead: number };
+  readonly cutter: { pieces(): AsyncGenerator<CsvPiece | CsvRest, void, undefined>; readonly blank: number; readonly bytesRead: number };
   /**
    * The rows of the file from byte `from` (a record starts there), each an accepted row's values
    * or an UnreadableRow, as a one-thread read gives them; `counts` gets the rows, the unreadable

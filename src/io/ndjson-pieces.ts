@@ -22,8 +22,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
-import { KhopError } from '../errors.js';
-import { checkCount, readFully, type CsvPieceFields, type CsvRest, type ParsedPiece, type RowReadCounts, type UnreadableRecord } from './csv-pieces.js';
+import { checkCount, readFully, readPieceBytes, type CsvPiece, type CsvPieceFields, type CsvRest, type ParsedPiece, type RowReadCounts, type UnreadableRecord } from './csv-pieces.js';
 import { lineTooLong, ndjsonLine, NdjsonLineRejection, readNdjsonRest, type NdjsonFile, type NdjsonPieceFormat } from './ndjson-reader.js';
 import { UnreadableRow } from './record-source-rows.js';
 import { RAW_TEXT_LIMIT } from './record-types.js';
@@ -42,12 +41,8 @@ export function ndjsonPieceFormatOf(file: NdjsonFile): NdjsonPieceFormat {
   return { maxLineLength: file.maxLineLength, keepRaw: file.keepRaw };
 }
 
-/** A piece of the file, as the cutter gives it (the fields a CSV piece has: csv-pieces.ts). */
-export interface NdjsonPiece extends CsvPieceFields {
-  readonly kind: 'piece';
-  /** Byte offset of the piece's end in the file. */
-  readonly end: number;
-}
+/** A piece of the file, as the cutter gives it: what a CSV piece is (csv-pieces.ts). */
+export type NdjsonPiece = CsvPiece;
 
 /**
  * Cuts an open NDJSON file into pieces (see the file header). After `pieces()` has ended, `blank`
@@ -85,8 +80,7 @@ export class NdjsonPieceCutter {
     const cut = async (end: number, last: boolean): Promise<NdjsonPiece | null> => {
       this.blank += blank;
       if (end === pieceStart) return null;
-      const bytes = new Uint8Array(new SharedArrayBuffer(end - pieceStart));
-      if ((await readFully(fh, bytes, pieceStart)) !== bytes.length) throw new KhopError('IO_ERROR', `${this.who}: the file changed while it was read: ${file.path}`);
+      const bytes = await readPieceBytes(fh, pieceStart, end, this.who, file.path);
       const piece: NdjsonPiece = { kind: 'piece', start, line, rows, last, bytes, end, part: part++ };
       start += rows;
       line += lines;
