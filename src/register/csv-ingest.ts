@@ -39,7 +39,7 @@ import { KhopPool, MAX_POOL_THREADS } from '../pool/pool.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { CSV_INGEST_TASK, csvIngestChunk, type CsvIngestPayload, type CsvIngestResult } from '../pool/csv-ingest-task.js';
-import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
+import { INGEST_CALLING_THREAD_CHUNKS, ingestJobOf, ingestRows, markHeldColumns, type IngestSink, type ParallelIngestOptions } from './parallel-ingest.js';
 import { RowLines } from '../io/row-lines.js';
 import type { PoolLike } from './parallel-authenticate.js';
 
@@ -80,13 +80,6 @@ export async function ingestCsvFile(file: PieceFile, sink: IngestSink, o: Parall
   const ownPool = pool === undefined;
   let chunks: OrderedChunks<Piece, CsvIngestResult> | null = null;
   let unreadable = 0;
-  // An NDJSON file's columns are the keys its rows hold: a field is held when a piece's row has
-  // its key (a CSV file's header says it: register.ts).
-  const columns = job.columns;
-  const markHeld = (held: readonly number[]): void => {
-    for (const f of o.layout.fields) if (held[columns.indexOf(f.column)] === 1) o.ingester.present[f.index] = 1;
-    if (o.earlierIdsField !== null && held[columns.indexOf(o.earlierIdsField)] === 1) o.ingester.earlierPresent = 1;
-  };
   try {
     const { format, cutter, rest: restOf } = pieceReading(file, fh, pieceBytes, maxPieceBytes, 'Register.build');
     const p = (pool ??= KhopPool.create({ threads: Math.min(workersWanted, MAX_POOL_THREADS), inCallingThread: false }) as unknown as PoolLike);
@@ -96,7 +89,9 @@ export async function ingestCsvFile(file: PieceFile, sink: IngestSink, o: Parall
         computeAhead: (c) => csvIngestChunk(ahead, c.payload),
         consume: (c, r) => {
           unreadable += r.unreadable;
-          if (r.held !== undefined) markHeld(r.held);
+          // An NDJSON file's columns are the keys its rows hold: a field is held when a piece's
+          // row has its key (a CSV file's header says it: register.ts).
+          if (r.held !== undefined) markHeldColumns(o, job.columns, r.held);
           sink.takeChunk(c.payload.rows, [], r);
         },
       },

@@ -299,6 +299,16 @@ export class IngestSink {
 }
 
 /** What the pooled read needs besides the sink. */
+/**
+ * Mark the schema fields and the earlier-IDs column held by some row: `held[k]` is 1 when a row
+ * holds a value in job column `columns[k]` (the row-by-row read's flattening, or an NDJSON piece's
+ * keys: csv-ingest.ts).
+ */
+export function markHeldColumns(o: Pick<ParallelIngestOptions, 'layout' | 'ingester' | 'earlierIdsField'>, columns: readonly string[], held: ArrayLike<number>): void {
+  for (const f of o.layout.fields) if (held[columns.indexOf(f.column)] === 1) o.ingester.present[f.index] = 1;
+  if (o.earlierIdsField !== null && held[columns.indexOf(o.earlierIdsField)] === 1) o.ingester.earlierPresent = 1;
+}
+
 export interface ParallelIngestOptions {
   /** Threads of the build (≥ 1; see IngestTuning.callingThreadShare). */
   readonly threads: number;
@@ -430,10 +440,7 @@ export async function ingestRows(source: RowSource, sink: IngestSink, o: Paralle
     return { job, start: c.start, count: n, values, skip, part };
   };
   let chunks: OrderedChunks<Chunk, IngestChunkResult> | null = null;
-  const markHeld = (): void => {
-    for (const f of o.layout.fields) if (held[columns.indexOf(f.column)] === 1) o.ingester.present[f.index] = 1;
-    if (o.earlierIdsField !== null && held[columns.indexOf(o.earlierIdsField)] === 1) o.ingester.earlierPresent = 1;
-  };
+  const markHeld = (): void => markHeldColumns(o, columns, held);
   try {
     // A stream: the first minRows rows on this thread (its length is unknown: maybe it is short).
     if (!Array.isArray(source)) {

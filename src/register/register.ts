@@ -347,10 +347,10 @@ export class Register {
     const policy = resolvePolicy(sch, options?.policy);
     // A large CSV or NDJSON file read on a pool: cut into pieces parsed where they are ingested (csv-ingest.ts).
     const minBytes = tuning?.csvMinBytes ?? DEFAULT_PARALLEL_CSV_MIN_BYTES;
-    const csvFile = o.threads > 1 ? (takeCsvFile(rows, minBytes) ?? takeNdjsonFile(rows, minBytes)) : null;
+    const pieceFile = o.threads > 1 ? (takeCsvFile(rows, minBytes) ?? takeNdjsonFile(rows, minBytes)) : null;
     // A reader's RecordSource: its rows, a row it rejected rejected here at its position; each
     // rejected row with its line in the file (RowLines: the lines of the rows in flight).
-    const lines = csvFile === null && isRecordSource(rows) ? new RowLines() : null;
+    const lines = pieceFile === null && isRecordSource(rows) ? new RowLines() : null;
     rows = rowsOf(rows, lines ?? undefined);
     if (!isAsyncIterable(rows) && !isIterable(rows)) {
       throw new KhopError('INVALID_ARGUMENT', 'Register.build: rows must be an array or an (async) iterable of objects');
@@ -384,14 +384,14 @@ export class Register {
     };
     // The phase opens before the first row (its later events come every INGEST_PROGRESS_EVERY rows).
     progress?.({ phase: 'read', done: 0, ...(sink.total !== undefined ? { total: sink.total } : {}), unit: 'rows' });
-    if (csvFile !== null) {
+    if (pieceFile !== null) {
       // Pieces are parsed where they are ingested: a CSV column is held when the header names it
       // (an NDJSON key when a row holds it: told by each piece, csv-ingest.ts).
-      if (!isNdjsonFile(csvFile)) {
-        for (const f of layout.fields) if (csvFile.names.includes(f.column)) ingester.present[f.index] = 1;
-        if (o.earlierIdsField !== null && csvFile.names.includes(o.earlierIdsField)) ingester.earlierPresent = 1;
+      if (!isNdjsonFile(pieceFile)) {
+        for (const f of layout.fields) if (pieceFile.names.includes(f.column)) ingester.present[f.index] = 1;
+        if (o.earlierIdsField !== null && pieceFile.names.includes(o.earlierIdsField)) ingester.earlierPresent = 1;
       }
-      await ingestCsvFile(csvFile, sink, ingestOptions);
+      await ingestCsvFile(pieceFile, sink, ingestOptions);
     } else await ingestRows(rows, sink, ingestOptions);
     // A schema field whose column no row holds (a misspelt column: every claim would find its
     // value "record-missing" and fail), refused as dedupe / link refuse it.
