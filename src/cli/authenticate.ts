@@ -34,7 +34,7 @@ import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { AUTO_THREADS_MIN_MIB, defaultThreadsFor, InputFile } from './input.js';
 import { formatHelp, tableFormatFor } from './output-format.js';
 import { openTableWriter, writeRejectedRows, rejectedLine, defaultRejectedPath, StagedOutputs } from './outputs.js';
-import { takeCsvFileOf } from '../io/csv-reader.js';
+import { takePieceFileOf } from '../io/file-pieces.js';
 import { accountingText, formatCount, formatDuration, rowAccounting, summaryLines } from './run-summary.js';
 import { dateOrderConflictNotes, ID_SAMPLE_ROWS, noColumnsError, refuseJoinedHeader } from './schema-loading.js';
 
@@ -261,7 +261,7 @@ async function runAuthenticate(values: OptionValues, positionals: readonly strin
       // On a pool, a claims file in UTF-8 (CSV with an ASCII delimiter, or NDJSON) is read in
       // pieces where it is authenticated and its verdict lines formatted (claims-file.ts): the
       // same file, the calling thread left to write it.
-      const taken = threads > 1 ? (takeCsvFileOf(input.rows(), 0) ?? input.takeNdjson(0)) : null;
+      const taken = threads > 1 ? takePieceFileOf(input.rows(), 0) : null;
       if (taken !== null) {
         const read = plan.map((x) => x.column);
         const lines = { ...rowSpec, table: writer.lines.format };

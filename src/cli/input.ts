@@ -19,8 +19,9 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { KhopError } from '../errors.js';
 import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
-import { TAKE_CSV_FILE, takeCsvFile, type CsvFileRows, type TakenCsvFile } from '../io/csv-reader.js';
-import { takeNdjsonFile, type NdjsonFile } from '../io/ndjson-reader.js';
+import { takeCsvFile } from '../io/csv-reader.js';
+import { takeNdjsonFile } from '../io/ndjson-reader.js';
+import { TAKE_PIECE_FILE, type PieceFileRows, type TakenPieceFile } from '../io/file-pieces.js';
 import { inputPathKind } from '../io/byte-source.js';
 import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
 import type { ProgressReporter } from '../io/progress.js';
@@ -264,17 +265,18 @@ export class InputFile {
   }
 
   /**
-   * The accepted rows, streamed once, recording each one's row number (and id value). A CSV file
-   * can instead be handed over whole to a pipeline that reads it in pieces (TAKE_CSV_FILE:
-   * src/pipeline/prepare.ts) — which tells this input each row's number, line and id, and the
-   * rows the reader rejected, as iterating would record them.
+   * The accepted rows, streamed once, recording each one's row number (and id value). A CSV or
+   * NDJSON file can instead be handed over whole to a reader that reads it in pieces
+   * (TAKE_PIECE_FILE: src/pipeline/prepare.ts, src/register/claims-file.ts) — which tells this
+   * input each row's number, line and id, and the rows the reader rejected, as iterating would
+   * record them.
    * @param idField column whose values to keep for the output files
    */
-  rows(idField?: string): AsyncIterable<RecordValues> & CsvFileRows {
+  rows(idField?: string): AsyncIterable<RecordValues> & PieceFileRows {
     return {
       [Symbol.asyncIterator]: () => this.namedRead(idField),
-      [TAKE_CSV_FILE]: (minBytes: number): TakenCsvFile | null => {
-        const file = takeCsvFile(this.source, minBytes, true);
+      [TAKE_PIECE_FILE]: (minBytes: number): TakenPieceFile | null => {
+        const file = takeCsvFile(this.source, minBytes, true) ?? takeNdjsonFile(this.source, minBytes, true);
         if (file === null) return null;
         const ids: string[] | null = idField === undefined ? null : (this.ids = []);
         const { rowNumbers, lines, rejected } = this;
@@ -294,18 +296,6 @@ export class InputFile {
         };
       },
     };
-  }
-
-  /**
-   * The NDJSON file behind this input, handed over whole to a reader that cuts it into pieces
-   * (`khop authenticate`: src/register/claims-file.ts), with the observer that keeps the rows
-   * the reader rejects, as iterating would; null when there is none (ndjson-reader.ts, takeFile).
-   */
-  takeNdjson(minBytes: number): { file: NdjsonFile; observer: { rejected(item: RejectedItem): void } } | null {
-    const file = takeNdjsonFile(this.source, minBytes, true);
-    if (file === null) return null;
-    const rejected = this.rejected;
-    return { file, observer: { rejected: (item) => void rejected.push(item) } };
   }
 
   private async *namedRead(idField: string | undefined): AsyncGenerator<RecordValues, void, undefined> {

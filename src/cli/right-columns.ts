@@ -26,7 +26,7 @@
 import { caseMatchNotes, HeaderLookup } from '../io/header-lookup.js';
 import { KhopError } from '../errors.js';
 import type { RecordValues } from '../io/record-types.js';
-import { TAKE_CSV_FILE, type CsvFileRows } from '../io/csv-reader.js';
+import { TAKE_PIECE_FILE, type PieceFileRows } from '../io/file-pieces.js';
 import { parseMapArgument, suggestColumnMapping, valueLikeHeaderPositions, valueLikeNote } from '../io/column-mapping.js';
 import { looksLikeNationalIds, noColumnsError } from './schema-loading.js';
 import type { Schema } from '../schema.js';
@@ -237,12 +237,12 @@ async function rightIdField(req: RightColumnsRequest, have: HeaderLookup, column
  * schema columns (and the record id under the left's id column) read from the right file's
  * columns. Rows pass through unchanged when nothing is renamed.
  */
-export function renameRows(rows: AsyncIterable<RecordValues> & Partial<CsvFileRows>, map: RightColumns, leftIdField: string | undefined): AsyncIterable<RecordValues> & Partial<CsvFileRows> {
+export function renameRows(rows: AsyncIterable<RecordValues> & Partial<PieceFileRows>, map: RightColumns, leftIdField: string | undefined): AsyncIterable<RecordValues> & Partial<PieceFileRows> {
   if (!map.renamed) return rows;
   const pairs = [...map.columns];
   // A record-id column that is not a field's (when it is, the field's pair fills it).
   if (leftIdField !== undefined && map.idField !== undefined && !map.columns.has(leftIdField)) pairs.push([leftIdField, map.idField]);
-  const renamed: AsyncIterable<RecordValues> & Partial<CsvFileRows> = {
+  const renamed: AsyncIterable<RecordValues> & Partial<PieceFileRows> = {
     async *[Symbol.asyncIterator]() {
       for await (const values of rows) {
         // No prototype: a column named __proto__ is an ordinary property, as the readers make it.
@@ -252,10 +252,10 @@ export function renameRows(rows: AsyncIterable<RecordValues> & Partial<CsvFileRo
       }
     },
   };
-  // A CSV file handed over to a pipeline that reads it in pieces: read under the same names.
-  const take = rows[TAKE_CSV_FILE];
+  // A CSV or NDJSON file handed over to a pipeline that reads it in pieces: read under the same names.
+  const take = rows[TAKE_PIECE_FILE];
   if (take !== undefined) {
-    renamed[TAKE_CSV_FILE] = (minBytes: number) => {
+    renamed[TAKE_PIECE_FILE] = (minBytes: number) => {
       const taken = take.call(rows, minBytes);
       return taken === null ? null : { ...taken, columns: new Map(pairs) };
     };

@@ -394,54 +394,6 @@ export function csvFileBytes(rows: unknown): number | null {
 }
 
 /**
- * What the reader of a taken file tells whoever handed it the rows (the command line's input:
- * src/cli/input.ts), row by row in file order. With an observer, a row the CSV reader rejects is
- * told here and handed on to nobody: it takes no position among the rows.
- */
-export interface CsvRowObserver {
-  /** The column whose value each accepted row's `id` is (null: none). */
-  readonly idColumn: string | null;
-  /** An accepted row: its 1-based data-row number, its first line, its idColumn value. */
-  row(rowNumber: number, line: number, id: string | undefined): void;
-  /** A row the reader rejected (as the source's batches would give it). */
-  rejected(item: RejectedItem): void;
-}
-
-/** A CSV file taken to be parsed in pieces, and the observer of its rows (null: a rejected row keeps its position, as an UnreadableRow). */
-export interface TakenCsvFile {
-  readonly file: CsvFile;
-  readonly observer: CsvRowObserver | null;
-  /**
-   * The rows under other column names (the command line's right input of a link: right-columns.ts):
-   * a row's column → the file's column it is read from; a column not in the map is absent from
-   * every row. Absent: the file's own names.
-   */
-  readonly columns?: ReadonlyMap<string, string>;
-}
-
-/** An object that is not a CSV RecordSource but can hand over one's file (see takeCsvFileOf): the key of its method. */
-export const TAKE_CSV_FILE: unique symbol = Symbol('khop.takeCsvFile');
-
-/** Rows that can hand over the CSV file they would be read from. */
-export interface CsvFileRows {
-  [TAKE_CSV_FILE](minBytes: number): TakenCsvFile | null;
-}
-
-/**
- * The CSV file behind rows given to a pipeline, taken for a reader that reports the source's
- * progress and abort signal itself (CsvFile.observe): a CSV RecordSource's (no observer), or
- * what an object with a {@link TAKE_CSV_FILE} method hands over. Null when there is none.
- */
-export function takeCsvFileOf(rows: unknown, minBytes: number): TakenCsvFile | null {
-  if (rows instanceof CsvRecordSourceImpl) {
-    const file = rows.takeFile(minBytes, true);
-    return file === null ? null : { file, observer: null };
-  }
-  if (rows !== null && typeof rows === 'object' && typeof (rows as Partial<CsvFileRows>)[TAKE_CSV_FILE] === 'function') return (rows as CsvFileRows)[TAKE_CSV_FILE](minBytes);
-  return null;
-}
-
-/**
  * Whether a parsed record is the header line again: as many fields as names, each equal to its
  * column's name once trimmed (as header names are). `header` is the header as written in the
  * file — not the names renameBadColumns made of it (`column_3` for an empty name, `ho_ten_4`

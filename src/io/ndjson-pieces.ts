@@ -25,7 +25,7 @@ import { TextDecoder } from 'node:util';
 import { checkCount, readFully, readPieceBytes, type CsvPiece, type CsvPieceFields, type CsvRest, type ParsedPiece, type RowReadCounts, type UnreadableRecord } from './csv-pieces.js';
 import { lineTooLong, ndjsonLine, NdjsonLineRejection, readNdjsonRest, type NdjsonFile, type NdjsonPieceFormat } from './ndjson-reader.js';
 import { UnreadableRow } from './record-source-rows.js';
-import { RAW_TEXT_LIMIT } from './record-types.js';
+import { RAW_TEXT_LIMIT, type RecordValues } from './record-types.js';
 
 export type { NdjsonPieceFormat };
 
@@ -146,26 +146,21 @@ export class NdjsonPieceCutter {
  * @throws KhopError INTERNAL when the read finds another row count than the cut.
  */
 export function parseNdjsonPiece(format: NdjsonPieceFormat, piece: Omit<CsvPieceFields, 'start'>, keys: ReadonlyArray<string | null>, who: string): ParsedPiece {
-  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(piece.bytes);
-  const mayHaveReplacement = text.indexOf('\uFFFD') !== -1;
-  const { maxLineLength, keepRaw } = format;
+  const { text, mayHaveReplacement } = decodePiece(piece);
   const K = keys.length;
   const values: unknown[] = [];
   const lines: number[] = [];
   const unreadable: UnreadableRecord[] = [];
   let count = 0;
   let line = piece.line;
-  const take = (from: number, to: number): void => {
+  forEachLine(piece, text, (from, to) => {
     const at = line++;
-    const length = to - from;
-    if (length <= maxLineLength && flatObjectValues(text, from, to, keys, values)) {
+    if (to - from <= format.maxLineLength && flatObjectValues(text, from, to, keys, values)) {
       count++;
       lines.push(at);
       return;
     }
-    const r = length > maxLineLength
-      ? lineTooLong(maxLineLength, keepRaw ? text.slice(from, from + Math.min(length, RAW_TEXT_LIMIT)) : undefined, length)
-      : ndjsonLine(text.slice(from, to), mayHaveReplacement, 'utf-8', keepRaw, true);
+    const r = readLine(format, text, from, to, mayHaveReplacement, true);
     if (r === null) return;
     const i = count++;
     lines.push(at);
@@ -181,15 +176,63 @@ export function parseNdjsonPiece(format: NdjsonPieceFormat, piece: Omit<CsvPiece
       const key = keys[k];
       values.push(key === null || !Object.hasOwn(row, key!) ? undefined : row[key!]);
     }
-  };
+  });
+  checkCount(piece, count, who);
+  return { count, values, lines, unreadable };
+}
+
+/**
+ * The rows of one piece as readNdjson over the whole file gives them, read on this thread: each
+ * accepted row's object, an UnreadableRow for each rejected line (row numbers after
+ * `piece.start`). `counts` gets the rows, the unreadable ones and the blank lines; `lineOf` each
+ * row's line.
+ */
+export function ndjsonPieceRows(format: NdjsonPieceFormat, piece: CsvPieceFields, counts: RowReadCounts, who: string, lineOf?: (line: number) => void): unknown[] {
+  const { text, mayHaveReplacement } = decodePiece(piece);
+  const out: unknown[] = [];
+  let line = piece.line;
+  forEachLine(piece, text, (from, to) => {
+    const at = line++;
+    const r = readLine(format, text, from, to, mayHaveReplacement, false);
+    if (r === null) {
+      counts.blank++;
+      return;
+    }
+    counts.rows++;
+    lineOf?.(at);
+    if (!(r instanceof NdjsonLineRejection)) {
+      out.push(r);
+      return;
+    }
+    counts.unreadable++;
+    const rowNumber = piece.start + out.length + 1;
+    out.push(new UnreadableRow({ kind: 'rejected', rowNumber, line: at, code: r.code, reason: r.reason, ...(r.raw !== undefined ? { raw: r.raw } : {}), ...(r.rawTruncated ? { rawTruncated: true } : {}) }));
+  });
+  checkCount(piece, out.length, who);
+  return out;
+}
+
+/** A piece's text (invalid UTF-8 as U+FFFD, which the line rules reject), and whether it may hold a U+FFFD at all. */
+function decodePiece(piece: Pick<CsvPieceFields, 'bytes'>): { text: string; mayHaveReplacement: boolean } {
+  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(piece.bytes);
+  return { text, mayHaveReplacement: text.indexOf('\uFFFD') !== -1 };
+}
+
+/** `take(from, to)` for each line of a piece's text (its LF excluded); a last line without one only in the file's last piece. */
+function forEachLine(piece: Pick<CsvPieceFields, 'last'>, text: string, take: (from: number, to: number) => void): void {
   let from = 0;
   for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
     take(from, nl);
     from = nl + 1;
   }
   if (from < text.length && piece.last) take(from, text.length);
-  checkCount(piece, count, who);
-  return { count, values, lines, unreadable };
+}
+
+/** Line [from, to) of a piece's text by the streaming reader's rules: its object, its rejection, or null (blank). */
+function readLine(format: NdjsonPieceFormat, text: string, from: number, to: number, mayHaveReplacement: boolean, ownOnly: boolean): RecordValues | NdjsonLineRejection | null {
+  const length = to - from;
+  if (length > format.maxLineLength) return lineTooLong(format.maxLineLength, format.keepRaw ? text.slice(from, from + Math.min(length, RAW_TEXT_LIMIT)) : undefined, length);
+  return ndjsonLine(text.slice(from, to), mayHaveReplacement, 'utf-8', format.keepRaw, ownOnly);
 }
 
 /**

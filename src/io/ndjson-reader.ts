@@ -266,6 +266,16 @@ class NdjsonRecordSource extends TextInputSource {
   }
 
   /**
+   * The size of the file behind this source when a piece reader could take it (takeFile's
+   * conditions but the size and the observers), or null.
+   */
+  fileBytes(): number | null {
+    const input = this.input;
+    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || !this.sawContent) return null;
+    return input.size ?? 0;
+  }
+
+  /**
    * The file behind this source for a reader that cuts it into pieces (src/io/file-pieces.ts),
    * or null when it cannot: already iterated, not a plain UTF-8 regular file (gzip, UTF-16,
    * Windows-1258, bytes, a stream, a pipe or a device), smaller than `minBytes`, without any
@@ -276,14 +286,14 @@ class NdjsonRecordSource extends TextInputSource {
    * its summary to what was read.
    */
   takeFile(minBytes: number, observed = false): NdjsonFile | null {
+    const bytes = this.fileBytes();
+    if (bytes === null || bytes < minBytes || (this.hasObservers && !observed)) return null;
     const input = this.input;
-    if (this.isStarted || input.path === null || !input.regularFile || input.gzip || this.encoding !== 'utf-8' || !this.sawContent) return null;
-    if ((input.size ?? 0) < minBytes || (this.hasObservers && !observed)) return null;
     this.markStarted();
     void input.close();
     return {
       kind: 'ndjson',
-      path: input.path,
+      path: input.path!,
       bomLength: this.bomLength,
       maxLineLength: this.maxLine,
       keepRaw: this.keepRaw,
@@ -390,6 +400,11 @@ export function readNdjsonRest(chunks: AsyncIterable<Uint8Array>, format: Ndjson
 /** The NDJSON file behind `source`, taken from it (see NdjsonRecordSource.takeFile); null when there is none. */
 export function takeNdjsonFile(source: unknown, minBytes: number, observed = false): NdjsonFile | null {
   return source instanceof NdjsonRecordSource ? source.takeFile(minBytes, observed) : null;
+}
+
+/** The size of the file an NDJSON RecordSource would read, when a piece reader can take it (see takeFile); null for anything else. Nothing is taken. */
+export function ndjsonFileBytes(source: unknown): number | null {
+  return source instanceof NdjsonRecordSource ? source.fileBytes() : null;
 }
 
 /**

@@ -63,7 +63,7 @@ import { rankOfRows } from './rank-of.js';
 import { nameGroupsOf, prepareRows, storeColumnCollisions, storeColumnsFor, type NameGroup, type PreparedDataset, type PrepareRowsOptions, type RejectedRow, type RowSource } from './prepare.js';
 import { absentFieldsProblem } from '../util/absent-fields.js';
 import { DEFAULT_PARALLEL_PREPARE_MIN_BYTES, DEFAULT_PARALLEL_PREPARE_MIN_ROWS, pooledPrepare } from './parallel-prepare.js';
-import { csvFileBytes } from '../io/csv-reader.js';
+import { pieceFileBytes } from '../io/file-pieces.js';
 import { phaseError } from '../pool/phase-runner.js';
 import { planComparisons, type ComparisonPlan } from './comparisons.js';
 import { termFrequencyRows } from './term-frequency-rows.js';
@@ -1175,7 +1175,7 @@ export async function dedupe(rows: RowSource, options: MatchOptions, tuning?: Ma
   await checkMemoryBudget(v, options, Array.isArray(rows) ? rows : undefined);
   const phases: PhaseStat[] = [];
   let t = performance.now();
-  const early = earlyPool(v, options, Array.isArray(rows) ? rows.length : undefined, csvFileBytes(rows));
+  const early = earlyPool(v, options, Array.isArray(rows) ? rows.length : undefined, pieceFileBytes(rows));
   try {
     // The phase opens before the first row is read, and counts the rows as they are prepared.
     options.onProgress?.({ phase: 'prepare', done: 0, unit: 'rows' });
@@ -1246,7 +1246,7 @@ export async function link(left: RowSource, right: RowSource, options: MatchOpti
   await checkMemoryBudget(v, options, Array.isArray(left) && Array.isArray(right) ? [...left, ...right] : undefined);
   const phases: PhaseStat[] = [];
   const t = performance.now();
-  const early = earlyPool(v, options, Array.isArray(left) && Array.isArray(right) ? left.length + right.length : undefined, (csvFileBytes(left) ?? 0) + (csvFileBytes(right) ?? 0));
+  const early = earlyPool(v, options, Array.isArray(left) && Array.isArray(right) ? left.length + right.length : undefined, (pieceFileBytes(left) ?? 0) + (pieceFileBytes(right) ?? 0));
   let prepared: Awaited<ReturnType<typeof prepareRows>>;
   let r: MatchRun;
   try {

@@ -38,14 +38,14 @@ import { availableParallelism } from 'node:os';
 import { KhopError } from '../errors.js';
 import { OrderedChunks } from '../pool/ordered-chunks.js';
 import { RecordStore } from '../block/record-store.js';
-import { parseCsvPiece } from '../io/csv-pieces.js';
+import { idText, parsePiece } from '../io/file-pieces.js';
 import { unreadableReason } from '../io/record-source-rows.js';
 import type { RejectedItem } from '../io/record-types.js';
 import { mergeByIndex } from '../util/merge-by-index.js';
-import { emptyChunk, PREPARE_CHUNK_ROWS, RowPreparer, type ChunkRunner, type ChunkRows, type PieceOutcome, type PooledRunnerFactory, type PreparedChunk, type PreparePiece, type PrepareJob, type ReadChunk, type RejectedRow } from './prepare.js';
+import { emptyChunk, idCell, PREPARE_CHUNK_ROWS, RowPreparer, wrongTypeReason, type ChunkRunner, type ChunkRows, type PieceOutcome, type PooledRunnerFactory, type PreparedChunk, type PreparePiece, type PrepareJob, type ReadChunk, type RejectedRow } from './prepare.js';
 
 export const PREPARE_TASK = 'pipeline.prepare';
-/** A piece of a CSV file, parsed and prepared on a worker (see pieceRowsOf). */
+/** A piece of a CSV or NDJSON file, parsed and prepared on a worker (see pieceRowsOf; the name is older than NDJSON's pieces). */
 export const PREPARE_CSV_TASK = 'pipeline.prepareCsv';
 
 /** Rows the calling thread prepares between two event-loop turns. */
@@ -101,25 +101,33 @@ export interface PrepareCsvTaskPayload {
 }
 
 /**
- * A piece of a CSV file → the rows a RowPreparer takes (ChunkRows: `width` values a row, `at`
- * relative to the piece's first position), the reader's rejections, and what the calling thread
+ * A piece of a CSV or NDJSON file → the rows a RowPreparer takes (ChunkRows: `width` values a
+ * row, `at` relative to the piece's first position), the rejections, and what the calling thread
  * needs to place them (PieceOutcome). Without a report, every record takes a position — an
  * unreadable one is rejected there, as the UnreadableRow a one-thread read hands on is, with the
  * same code and reason; with one, only the readable rows do, and the unreadable ones are
  * reported as the reader's RejectedItems (the command line's accounting: src/cli/input.ts).
+ * An NDJSON row's values may be of any JSON type: they are checked here as the calling thread
+ * checks a row it reads (prepare.ts: wrongTypeReason → WRONG_TYPE at its position, idCell); a
+ * CSV row's are all text.
  */
-export function pieceRowsOf(piece: PreparePiece, width: number): { rows: ChunkRows; rejected: RejectedRow[]; outcome: PieceOutcome } {
-  const parsed = parseCsvPiece(piece.csv, piece, piece.columns, PREPARE_CSV_TASK);
+export function pieceRowsOf(piece: PreparePiece, preparer: Pick<RowPreparer, 'width' | 'fields' | 'idField'>): { rows: ChunkRows; rejected: RejectedRow[]; outcome: PieceOutcome } {
+  const parsed = parsePiece(piece.format, piece, piece.columns, PREPARE_CSV_TASK);
+  const { width, fields, idField } = preparer;
+  const K = fields.length;
   const W = piece.columns.length;
   const n = parsed.count;
   const unreadable = parsed.unreadable;
   const report = piece.report;
-  // Every record readable and no extra column: the parsed values are the rows' as they are.
-  const asParsed = unreadable.length === 0 && W === width;
+  const typed = piece.format.kind === 'ndjson';
+  const held = new Uint8Array(K);
+  // Every record readable, no extra column, every value text: the parsed values are the rows' as they are.
+  const asParsed = unreadable.length === 0 && W === width && !typed;
   if (asParsed && report === null) {
+    for (let k = 0; k < K; k++) for (let i = 0; i < n && held[k] === 0; i++) if (parsed.values[i * W + k] !== undefined) held[k] = 1;
     const at = new Array<number>(n);
     for (let i = 0; i < n; i++) at[i] = i;
-    return { rows: { values: parsed.values, at }, rejected: [], outcome: { positions: n, unreadable: 0 } };
+    return { rows: { values: parsed.values, at }, rejected: [], outcome: { positions: n, unreadable: 0, held } };
   }
   const values: unknown[] = asParsed ? parsed.values : [];
   const at: number[] = [];
@@ -128,38 +136,51 @@ export function pieceRowsOf(piece: PreparePiece, width: number): { rows: ChunkRo
   const lines: number[] = [];
   const ids: Array<string | undefined> = [];
   const readRejected: RejectedItem[] = [];
+  /** Positions taken so far: every record's without a report, the readable ones' with one. */
+  let positions = 0;
   let u = 0;
   for (let i = 0; i < n; i++) {
     const bad = u < unreadable.length && unreadable[u]!.i === i ? unreadable[u++]! : null;
     const rowNumber = piece.start + i + 1;
     if (bad !== null) {
-      if (report === null) rejected.push({ index: i, code: bad.code, reason: unreadableReason(rowNumber, bad.line, bad.reason) });
+      if (report === null) rejected.push({ index: positions++, code: bad.code, reason: unreadableReason(rowNumber, bad.line, bad.reason) });
       else readRejected.push({ kind: 'rejected', rowNumber, line: bad.line, code: bad.code, reason: bad.reason, ...(bad.raw !== undefined ? { raw: bad.raw } : {}), ...(bad.rawTruncated === true ? { rawTruncated: true } : {}) });
       continue;
     }
     const base = i * W;
-    if (!asParsed) for (let k = 0; k < width; k++) values.push(parsed.values[base + k]);
-    at.push(report === null ? i : at.length);
+    const position = positions++;
     if (report !== null) {
       rowNumbers.push(rowNumber);
       lines.push(parsed.lines[i]!);
-      if (report.idColumn >= 0) ids.push(parsed.values[base + report.idColumn] as string | undefined);
+      if (report.idColumn >= 0) ids.push(idText(parsed.values[base + report.idColumn]));
     }
+    for (let k = 0; k < K; k++) if (parsed.values[base + k] !== undefined) held[k] = 1;
+    if (typed) {
+      const id = width > K ? parsed.values[base + K] : undefined;
+      const wrong = wrongTypeReason(fields, parsed.values, base, idField, id);
+      if (wrong !== null) {
+        rejected.push({ index: position, code: 'WRONG_TYPE', reason: wrong });
+        continue;
+      }
+      for (let k = 0; k < K; k++) values.push(parsed.values[base + k]);
+      if (width > K) values.push(idCell(id));
+    } else if (!asParsed) for (let k = 0; k < width; k++) values.push(parsed.values[base + k]);
+    at.push(position);
   }
   const outcome: PieceOutcome =
     report === null
-      ? { positions: n, unreadable: unreadable.length }
-      : { positions: at.length, unreadable: unreadable.length, rowNumbers, lines, ids: report.idColumn >= 0 ? ids : null, readRejected };
+      ? { positions, unreadable: unreadable.length, held }
+      : { positions, unreadable: unreadable.length, held, rowNumbers, lines, ids: report.idColumn >= 0 ? ids : null, readRejected };
   return { rows: { values, at }, rejected, outcome };
 }
 
-/** Worker side: parse and prepare one piece of a CSV file (the preparer is built once per thread and job). */
+/** Worker side: parse and prepare one piece of a CSV or NDJSON file (the preparer is built once per thread and job). */
 export function prepareCsvTask(payload: PrepareCsvTaskPayload, context: { job<T>(key: string, released: Int32Array | undefined, build: () => T): T }): PreparedChunk {
   if (payload === null || typeof payload !== 'object' || payload.piece === null || typeof payload.piece !== 'object' || !(payload.piece.bytes instanceof Uint8Array)) {
-    throw new KhopError('INVALID_ARGUMENT', 'pipeline.prepareCsv: payload must hold a job and a piece of a CSV file');
+    throw new KhopError('INVALID_ARGUMENT', 'pipeline.prepareCsv: payload must hold a job and a piece of a CSV or NDJSON file');
   }
   const preparer = context.job(payload.job.key, payload.job.released, () => RowPreparer.fromJob(payload.job.spec));
-  const { rows, rejected, outcome } = pieceRowsOf(payload.piece, preparer.width);
+  const { rows, rejected, outcome } = pieceRowsOf(payload.piece, preparer);
   const out = emptyChunk();
   const store = new RecordStore(preparer.columns, { chunkBits: CHUNK_STORE_BITS });
   preparer.prepare(rows, 0, rows.at.length, out, store);
@@ -195,7 +216,7 @@ class PooledChunkRunner implements ChunkRunner {
         // A slice at a time, with a turn (and a top-up) between slices.
         computeAhead: async (chunk, between) => {
           const out = emptyChunk();
-          const piece = chunk.piece === undefined ? null : pieceRowsOf(chunk.piece, preparer.width);
+          const piece = chunk.piece === undefined ? null : pieceRowsOf(chunk.piece, preparer);
           const rows = piece === null ? chunk.rows : piece.rows;
           const n = rows.at.length;
           for (let from = 0; from < n; from += PREPARE_SLICE_ROWS) {

@@ -66,12 +66,12 @@ import { familyNameShare } from '../text/name-frequencies.js';
 import { namePartForms } from '../keys/name-part-key.js';
 import { readerReasonOf, rowsOf, UnreadableRow } from '../io/record-source-rows.js';
 import { open, type FileHandle } from 'node:fs/promises';
-import { CsvPieceCutter, DEFAULT_CSV_MAX_PIECE_BYTES, pieceFormatOf, pieceRows, restOfFile, type RowReadCounts } from '../io/csv-pieces.js';
-import { takeCsvFileOf, type CsvRowObserver, type TakenCsvFile } from '../io/csv-reader.js';
+import { DEFAULT_CSV_MAX_PIECE_BYTES, type RowReadCounts } from '../io/csv-pieces.js';
+import { idText, pieceReading, rowsOfPiece, takePieceFileOf, type PieceFormat, type PieceRowObserver, type TakenPieceFile } from '../io/file-pieces.js';
 import { SeenIds } from './seen-ids.js';
 import { mergeByIndex } from '../util/merge-by-index.js';
 import type { RejectCode, RejectedItem } from '../io/record-types.js';
-import type { CsvPieceFields, CsvPieceFormat } from '../io/csv-pieces.js';
+import type { CsvPieceFields } from '../io/csv-pieces.js';
 import { ValueInterner, grow32 } from '../compare/value-interner.js';
 import { missingValuesOf, PLACEHOLDER_ISSUE, type MissingValues } from '../text/missing-values.js';
 import { isExactNumber, isInexactNumber, typeName } from '../util/type-name.js';
@@ -355,19 +355,25 @@ export interface PreparedChunk {
   /** [field, reason, count, …] in first-seen order. */
   issues: Array<string | number>;
   /**
-   * A piece of a CSV file's (parsed where it was prepared: parallel-prepare.ts): `at` and the
+   * A piece of a CSV or NDJSON file's (parsed where it was prepared: parallel-prepare.ts): `at` and the
    * rejections' indices count from the piece's first position, which the calling thread adds
    * when it appends the chunk (the positions before it are known only then).
    */
   piece?: PieceOutcome;
 }
 
-/** What a prepared piece of a CSV file gives besides its rows (see PreparedChunk.piece). */
+/** What a prepared piece of a file gives besides its rows (see PreparedChunk.piece). */
 export interface PieceOutcome {
   /** Positions the piece takes: every record; with a report, the readable ones. */
   readonly positions: number;
   /** Records the reader could not read. */
   readonly unreadable: number;
+  /**
+   * 1 for each schema field (in schema order) some readable row of the piece holds a value of —
+   * a CSV row every column of its header, an NDJSON row its own keys (null counts): the fields
+   * no row of a source holds are its absentFields, as on the row-by-row read.
+   */
+  readonly held: Uint8Array;
   /** With a report: per readable row, its 1-based data-row number, its first line and its id column's value (ids null: none asked for). */
   readonly rowNumbers?: number[];
   readonly lines?: number[];
@@ -376,11 +382,11 @@ export interface PieceOutcome {
   readonly readRejected?: RejectedItem[];
 }
 
-/** A piece of a CSV file (csv-pieces.ts) to be parsed where it is prepared (ReadChunk.piece). */
+/** A piece of a CSV or NDJSON file (file-pieces.ts) to be parsed where it is prepared (ReadChunk.piece). */
 export interface PreparePiece extends CsvPieceFields {
-  readonly csv: CsvPieceFormat;
+  readonly format: PieceFormat;
   /**
-   * The file's columns of a row's values: the schema fields' (in order), the idField's, then the
+   * The file's columns (an NDJSON file's keys) of a row's values: the schema fields' (in order), the idField's, then the
    * report's id column when it is none of those (null: a column no row has).
    */
   readonly columns: ReadonlyArray<string | null>;
@@ -544,12 +550,12 @@ export class RowPreparer {
   readonly columns: ColumnSpec[];
   /** Values per row in ChunkRows. */
   readonly width: number;
-  private readonly fields: readonly SchemaField[];
+  readonly fields: readonly SchemaField[];
   /** Per non-name field: its position in a row's values and its store column indices. */
   private readonly fieldCells: readonly FieldCells[];
   /** Per name group: the positions of its fields and the indices of its name-form columns. */
   private readonly groupCells: readonly GroupCells[];
-  private readonly idField: string | undefined;
+  readonly idField: string | undefined;
   private readonly cells: CellValue[];
   private issueCounts = new Map<string, Map<string, number>>();
 
@@ -823,13 +829,43 @@ export function emptyChunk(): PreparedChunk {
 /** Sizes of the chunks rows are prepared in (the unit of work of a pooled prepare). */
 export const PREPARE_CHUNK_ROWS = 4096;
 
+/**
+ * Why a row cannot be prepared — a WRONG_TYPE rejection's reason — or null: field k's value is
+ * `values[base + k]`, `id` the idField's raw value. A field holds text, a number that is exact,
+ * a bigint, null or nothing; a record id is no rounded number (beyond 2^53 it would be another
+ * row's id) and no text with a lone UTF-16 surrogate (it has no UTF-8 form: written to a CSV it
+ * became U+FFFD, which the readers refuse — the register rejects such an id the same way).
+ */
+export function wrongTypeReason(fields: readonly SchemaField[], values: readonly unknown[], base: number, idField: string | undefined, id: unknown): string | null {
+  let bad: string[] | null = null;
+  for (let k = 0; k < fields.length; k++) {
+    const v = values[base + k];
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'bigint' || isExactNumber(v)) continue;
+    (bad ??= []).push(`field "${fields[k]!.name}" holds ${typeName(v)}, expected text`);
+  }
+  if (idField !== undefined) {
+    if (isInexactNumber(id)) (bad ??= []).push(`the record id column "${idField}" holds ${typeName(id)}`);
+    else if (typeof id === 'string' && !isWellFormedText(id)) (bad ??= []).push(`the record id column "${idField}" holds text with a lone UTF-16 surrogate (it has no UTF-8 form)`);
+  }
+  return bad === null ? null : bad.join('; ');
+}
+
+/**
+ * The record id a row carries into its chunk: text and numbers as they are, a bigint (an exact
+ * integer beyond 2^53) as its decimal text; anything else (which might not cross a thread) is
+ * "no id" (null).
+ */
+export function idCell(v: unknown): string | number | null {
+  return typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'bigint' ? String(v) : null;
+}
+
 /** A chunk read from a source: its rows to prepare and the rows the calling thread already rejected. */
 export interface ReadChunk {
   readonly source: number;
   readonly rows: ChunkRows;
   /** NOT_AN_OBJECT / WRONG_TYPE rejections of the chunk's input range, in input order. */
   readonly rejected: RejectedRow[];
-  /** Instead of rows: a piece of a CSV file, parsed where it is prepared (a pooled runner only). */
+  /** Instead of rows: a piece of a CSV or NDJSON file, parsed where it is prepared (a pooled runner only). */
   readonly piece?: PreparePiece;
 }
 
@@ -860,10 +896,11 @@ export interface PrepareRowsOptions extends PrepareOptions {
    */
   budget?: (rowsRead: number, sample: readonly unknown[]) => Promise<void>;
   /**
-   * With a pooled `runner`: a source that is a CSV file (a CSV RecordSource of a UTF-8 file
-   * path not yet iterated, or rows that hand one over: csv-reader.ts, takeCsvFileOf) of at
-   * least `minBytes` is cut into pieces of ~`pieceBytes` that are parsed where they are
-   * prepared — the calling thread no longer parses every row (see readCsvPieces). false: never.
+   * With a pooled `runner`: a source that is a CSV or NDJSON file (a CSV or NDJSON RecordSource
+   * of a UTF-8 file path not yet iterated, or rows that hand one over: file-pieces.ts,
+   * takePieceFileOf) of at least `minBytes` is cut into pieces of ~`pieceBytes` that are parsed
+   * where they are prepared — the calling thread no longer parses every row (see readPieces).
+   * false: never. The name is older than NDJSON's piece read.
    * Default {@link DEFAULT_PREPARE_CSV_MIN_BYTES}, {@link DEFAULT_PREPARE_PIECE_BYTES}.
    */
   csvPieces?: { minBytes?: number; pieceBytes?: number; maxPieceBytes?: number } | false;
@@ -875,7 +912,7 @@ export interface PrepareRowsOptions extends PrepareOptions {
   onRows?: (handled: number) => void;
 }
 
-/** CSV files from this size are read in pieces when the rows are prepared on a pool (PrepareRowsOptions.csvPieces). */
+/** CSV and NDJSON files from this size are read in pieces when the rows are prepared on a pool (PrepareRowsOptions.csvPieces). */
 export const DEFAULT_PREPARE_CSV_MIN_BYTES = 1 << 20;
 /**
  * Bytes of a piece: ~1,700 rows of a 150-byte person row. Measured on 1M rows, 2 threads
@@ -1037,12 +1074,11 @@ export async function prepareRows(
     }
     onRows?.(inputIndex.length + rejected.length);
   };
-  // The CSV file being read in pieces (readCsvPieces): the position of the next piece's first
-  // row, the unreadable records of its pieces, which schema columns its header has, its observer.
+  // The file being read in pieces (readPieces): the position of the next piece's first row, the
+  // unreadable records of its pieces, its observer.
   let pieceNext = 0;
   let pieceUnreadable = 0;
-  let pieceHeader: Uint8Array | null = null;
-  let pieceObserver: CsvRowObserver | null = null;
+  let pieceObserver: PieceRowObserver | null = null;
   /** A prepared piece at its turn: its positions from the piece's first on, its rows told to the observer. */
   const placePiece = (chunk: ReadChunk, p: PreparedChunk, o: PieceOutcome): void => {
     const base = pieceNext;
@@ -1054,11 +1090,8 @@ export async function prepareRows(
       if (idField === undefined) for (let r = 0; r < p.userIds.length; r++) (p.userIds[r] as number) += base;
       p.rejected = p.rejected.map((x) => ({ ...x, index: x.index + base }));
     }
-    // Every readable row of a CSV file holds every column of its header.
-    if (o.positions - (o.readRejected === undefined ? o.unreadable : 0) > 0) {
-      const present = presentBySource[chunk.source]!;
-      for (let k = 0; k < present.length; k++) if (pieceHeader![k] === 1) present[k] = 1;
-    }
+    const present = presentBySource[chunk.source]!;
+    for (let k = 0; k < present.length; k++) if (o.held[k] === 1) present[k] = 1;
     const observer = pieceObserver;
     if (observer !== null && o.rowNumbers !== undefined) {
       for (let r = 0; r < o.rowNumbers.length; r++) observer.row(o.rowNumbers[r]!, o.lines![r]!, o.ids?.[r]);
@@ -1113,7 +1146,6 @@ export async function prepareRows(
     } else {
       const r = row as Record<string, unknown>;
       // Type check every schema column first, so a row is either wholly in or wholly rejected.
-      let bad: string[] | null = null;
       const base = chunk.values.length;
       const present = presentBySource[currentSource]!;
       for (let k = 0; k < schema.fields.length; k++) {
@@ -1121,29 +1153,14 @@ export async function prepareRows(
         const v = Object.prototype.hasOwnProperty.call(r, f.column) ? r[f.column] : undefined;
         chunk.values.push(v);
         if (v !== undefined) present[k] = 1;
-        if (v === null || v === undefined || typeof v === 'string') continue;
-        if (isExactNumber(v)) continue;
-        if (typeof v === 'bigint') continue;
-        (bad ??= []).push(`field "${f.name}" holds ${typeName(v)}, expected text`);
       }
-      if (idField !== undefined) {
-        // A record id that was rounded (beyond 2^53) would be another row's id, or a wrong one.
-        const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
-        if (isInexactNumber(v)) (bad ??= []).push(`the record id column "${idField}" holds ${typeName(v)}`);
-        // A lone UTF-16 surrogate has no UTF-8 form: written to a CSV it became U+FFFD, which
-        // the readers refuse — the register rejects such an id the same way.
-        else if (typeof v === 'string' && !isWellFormedText(v)) (bad ??= []).push(`the record id column "${idField}" holds text with a lone UTF-16 surrogate (it has no UTF-8 form)`);
-      }
+      const id = idField !== undefined && Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
+      const bad = wrongTypeReason(schema.fields, chunk.values, base, idField, id);
       if (bad !== null) {
         chunk.values.length = base;
-        chunk.rejected.push({ index: at, code: 'WRONG_TYPE', reason: bad.join('; ') });
+        chunk.rejected.push({ index: at, code: 'WRONG_TYPE', reason: bad });
       } else {
-        if (idField !== undefined) {
-          const v = Object.prototype.hasOwnProperty.call(r, idField) ? r[idField] : undefined;
-          // Only strings and numbers can be ids — a bigint (an exact integer beyond 2^53) as its
-          // decimal text; anything else (which might not cross a thread) is "no id".
-          chunk.values.push(typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'bigint' ? String(v) : null);
-        }
+        if (idField !== undefined) chunk.values.push(idCell(id));
         chunk.at.push(at);
       }
     }
@@ -1218,17 +1235,17 @@ export async function prepareRows(
 
   const pieces = options.runner === undefined || options.csvPieces === false ? null : (options.csvPieces ?? {});
   /**
-   * Source `s`, a CSV file, read in pieces (src/io/csv-pieces.ts) that are parsed where they are
-   * prepared: a worker's piece never becomes row objects on the calling thread. The first
+   * Source `s`, a CSV or NDJSON file, read in pieces (src/io/file-pieces.ts) that are parsed where
+   * they are prepared: a worker's piece never becomes row objects on the calling thread. The first
    * pieces are still read here row by row, until the locales are decided (LocaleSample) and
    * the budget's sample is taken: those decide how every later row is prepared and checked,
    * exactly as the row-by-row read decides them; a file with no cut for maxPieceBytes has its
-   * rest read row by row too (restOfFile). Same rows, positions, rejections and reasons as
+   * rest read row by row too (PieceReading.rest). A worker checks an NDJSON row's value types
+   * itself (wrongTypeReason), and reports which fields its piece's rows hold (PieceOutcome.held). Same rows, positions, rejections and reasons as
    * reading the source row by row: the pieces' rows are placed at their turn (placePiece).
    */
-  const readCsvPieces = async (taken: TakenCsvFile, s: number): Promise<void> => {
+  const readPieces = async (taken: TakenPieceFile, s: number): Promise<void> => {
     const { file, observer } = taken;
-    const format = pieceFormatOf(file);
     const renamed = taken.columns;
     /** The file's column a row's `column` is read from (null: none). */
     const fileColumn = (column: string): string | null => (renamed === undefined ? column : (renamed.get(column) ?? null));
@@ -1241,7 +1258,6 @@ export async function prepareRows(
       if (idColumn < 0) idColumn = columns.push(observer.idColumn) - 1;
     }
     const report = observer === null ? null : { idColumn };
-    pieceHeader = Uint8Array.from(columns.slice(0, schema.fields.length), (c) => (c !== null && file.names.includes(c) ? 1 : 0));
     const pairs = renamed === undefined ? null : [...renamed];
     pieceObserver = observer;
     pieceUnreadable = 0;
@@ -1260,7 +1276,7 @@ export async function prepareRows(
           return;
         }
         const id = observer.idColumn === null ? undefined : (row as Record<string, unknown>)[observer.idColumn];
-        observer.row(rowNumber, line, typeof id === 'string' ? id : undefined);
+        observer.row(rowNumber, line, idText(id));
       }
       if (pairs === null || row instanceof UnreadableRow) return rowIn(row, s);
       // Under the rows' names (no prototype: a column named __proto__ is an ordinary property).
@@ -1274,7 +1290,8 @@ export async function prepareRows(
     let records = 0;
     let pieced = false;
     try {
-      const cutter = new CsvPieceCutter(fh, file, pieces!.pieceBytes ?? DEFAULT_PREPARE_PIECE_BYTES, pieces!.maxPieceBytes ?? DEFAULT_CSV_MAX_PIECE_BYTES, 'read');
+      const reading = pieceReading(file, fh, pieces!.pieceBytes ?? DEFAULT_PREPARE_PIECE_BYTES, pieces!.maxPieceBytes ?? DEFAULT_CSV_MAX_PIECE_BYTES, 'read');
+      const { cutter, format } = reading;
       for await (const c of cutter.pieces()) {
         if (c.kind === 'rest') {
           // No cut for too long: the rest is parsed here as it streams, after every piece is placed.
@@ -1286,7 +1303,7 @@ export async function prepareRows(
           const lines: number[] = [];
           let next = 0;
           let rowNumber = c.start;
-          for await (const row of restOfFile(fh, format, c.from, c.start, c.line, rest, (l) => lines.push(l))) {
+          for await (const row of reading.rest(c.from, c.start, c.line, rest, (l) => lines.push(l))) {
             await rowHere(row, ++rowNumber, lines[next++]!);
             if (next === lines.length) next = lines.length = 0;
           }
@@ -1297,7 +1314,7 @@ export async function prepareRows(
         records += c.rows;
         if (!pieced && needRows()) {
           const lines: number[] = [];
-          const rows = pieceRows(format, c, inRows, 'read', (l) => lines.push(l));
+          const rows = rowsOfPiece(format, c, inRows, 'read', (l) => lines.push(l));
           for (let j = 0; j < rows.length; j++) await rowHere(rows[j], c.start + j + 1, lines[j]!);
         } else {
           if (!pieced) {
@@ -1314,7 +1331,7 @@ export async function prepareRows(
             }
           }
           runner ??= start();
-          const piece: PreparePiece = { csv: format, columns, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part, report };
+          const piece: PreparePiece = { format, columns, start: c.start, line: c.line, rows: c.rows, last: c.last, bytes: c.bytes, part: c.part, report };
           await runner.push({ source: s, rows: { values: [], at: [] }, rejected: [], piece });
         }
         file.observe(c.end, false);
@@ -1335,9 +1352,9 @@ export async function prepareRows(
   try {
     for (let s = 0; s < list.length; s++) {
       index = 0;
-      const taken = pieces === null ? null : takeCsvFileOf(list[s], pieces.minBytes ?? DEFAULT_PREPARE_CSV_MIN_BYTES);
+      const taken = pieces === null ? null : takePieceFileOf(list[s], pieces.minBytes ?? DEFAULT_PREPARE_CSV_MIN_BYTES);
       if (taken !== null) {
-        await readCsvPieces(taken, s);
+        await readPieces(taken, s);
         inputRows += index;
         continue;
       }

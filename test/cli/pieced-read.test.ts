@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PREPARE_CSV_MIN_BYTES } from '../../src/pipeline/prepare.js';
+import { generatePopulation } from '../../src/synth/population.js';
 import { cli, tempDir, writePeopleCsv } from './cli-helpers.js';
 
 const t = tempDir();
@@ -18,6 +19,7 @@ const text = (name: string) => readFileSync(join(t.dir, name), 'utf8');
 const counts = (stderr: string) =>
   stderr
     .replace(/r[12]\.csv/g, 'r.csv')
+    .replace(/[cr][12]\.ndjson/g, 'x.ndjson')
     .split('\n')
     .filter((l) => !/\d+(\.\d+)? (ms|s)\b|\/s\b/.test(l));
 
@@ -58,5 +60,41 @@ describe('a CSV file read in pieces by the command line', () => {
     expect(text('m2.csv')).toBe(text('m1.csv'));
     expect(text('mr2.csv')).toBe(text('mr1.csv'));
     expect(text('m1.csv').split('\n').length).toBeGreaterThan(100);
+  });
+
+  it('dedupe and link of NDJSON files with --threads 2: the outputs of --threads 1, byte for byte (numeric ids, values of other types, unreadable lines)', async () => {
+    const write = (name: string, size: number, seed: number): void => {
+      const lines: string[] = [];
+      [...generatePopulation({ size, seed, duplicateRate: 0.15 })].forEach((p, i) => {
+        if (i % 401 === 5) lines.push('{"stt": 1, "ho_ten": ');
+        if (i % 503 === 7) lines.push('[1, 2]');
+        if (i % 97 === 3) lines.push(' \r');
+        const dob = i % 211 === 9 ? { nam: p.dob } : p.dob; // another type: rejected WRONG_TYPE
+        lines.push(JSON.stringify({ stt: i % 2 === 0 ? 1000 + i : String(1000 + i), so_cccd: p.id, ho_ten: p.fullName, ngay_sinh: dob, gioi_tinh: p.sex, tinh: p.province }));
+      });
+      writeFileSync(join(t.dir, name), lines.join('\n') + '\n');
+    };
+    write('people.ndjson', 14_000, 32);
+    expect(statSync(join(t.dir, 'people.ndjson')).size).toBeGreaterThan(DEFAULT_PREPARE_CSV_MIN_BYTES);
+    const runs = [];
+    for (const threads of ['1', '2']) {
+      const r = await cli(['dedupe', 'people.ndjson', '--id-field', 'stt', '--threads', threads, '-o', `c${threads}.ndjson`, '--rejected', `r${threads}.csv`], t.dir);
+      expect(r.code, r.stderr).toBe(1); // rows were rejected
+      runs.push(r);
+    }
+    expect(text('c2.ndjson')).toBe(text('c1.ndjson'));
+    expect(text('r2.csv')).toBe(text('r1.csv'));
+    expect(text('r1.csv')).toContain('WRONG_TYPE');
+    expect(text('r1.csv')).toContain('INVALID_JSON');
+    expect(counts(runs[1]!.stderr)).toEqual(counts(runs[0]!.stderr));
+
+    write('other.ndjson', 12_000, 32);
+    for (const threads of ['1', '2']) {
+      const r = await cli(['link', 'people.ndjson', 'other.ndjson', '--id-field', 'stt', '--threads', threads, '-o', `l${threads}.csv`, '--rejected', `lr${threads}.csv`], t.dir);
+      expect(r.code, r.stderr).toBe(1);
+    }
+    expect(text('l2.csv')).toBe(text('l1.csv'));
+    expect(text('l1.csv').split('\n').length).toBeGreaterThan(100);
+    expect(text('lr2.csv')).toBe(text('lr1.csv'));
   });
 });

@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { openRecords, Register, vietnamesePersonSchema } from '../../src/index.js';
 import { generatePopulation } from '../../src/synth/population.js';
 import { KhopPool } from '../../src/pool/pool.js';
-import { takeCsvFileOf, type CsvReadOptions } from '../../src/io/csv-reader.js';
-import { takeNdjsonFile } from '../../src/io/ndjson-reader.js';
+import type { CsvReadOptions } from '../../src/io/csv-reader.js';
+import { takePieceFileOf } from '../../src/io/file-pieces.js';
 import { CsvLineFormatter, type TableLineFormat } from '../../src/io/csv-writer.js';
 import { openTableWriter } from '../../src/cli/outputs.js';
 import type { Verdict } from '../../src/register/verdict.js';
@@ -104,10 +104,7 @@ async function oracle(path: string, readOptions: CsvReadOptions, w: ClaimsWork) 
 
 async function pieced(path: string, readOptions: CsvReadOptions, w: ClaimsWork, o: { pieceBytes?: number; maxPieceBytes?: number; pool?: PoolLike; threads?: number } = {}) {
   const source = await openRecords(path, readOptions);
-  const taken = path.endsWith('.ndjson') ? (() => {
-    const file = takeNdjsonFile(source, 0);
-    return file === null ? null : { file, observer: null };
-  })() : takeCsvFileOf(source, 0);
+  const taken = takePieceFileOf(source, 0);
   expect(taken).not.toBeNull();
   const pieces: ClaimsFilePiece[] = [];
   await authenticateClaimsFile(register, taken!, { work: w, threads: o.threads ?? 2, pool: o.pool ?? (pool as unknown as PoolLike), ...(o.pieceBytes !== undefined ? { pieceBytes: o.pieceBytes } : {}), ...(o.maxPieceBytes !== undefined ? { maxPieceBytes: o.maxPieceBytes } : {}), write: (p) => void pieces.push(p) });
@@ -192,10 +189,10 @@ describe('authenticateClaimsFile: a CSV claims file in pieces, the row-by-row ve
     const path = join(dir, 'sizes.csv');
     await writeFile(path, csvText(VARIANTS[0]!, 10, 41));
     for (const o of [{ pieceBytes: 0 }, { pieceBytes: 1.5 }, { pieceBytes: 100, maxPieceBytes: 99 }]) {
-      const taken = takeCsvFileOf(await openRecords(path), 0)!;
+      const taken = takePieceFileOf(await openRecords(path), 0)!;
       await expect(authenticateClaimsFile(register, taken, { work: work(0), threads: 2, pool: pool as unknown as PoolLike, ...o, write: () => undefined })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     }
-    const taken = takeCsvFileOf(await openRecords(path), 0)!;
+    const taken = takePieceFileOf(await openRecords(path), 0)!;
     await expect(authenticateClaimsFile(register, taken, { work: { ...work(0), read: READ.slice(1) }, threads: 2, pool: pool as unknown as PoolLike, write: () => undefined })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
@@ -206,7 +203,7 @@ describe('authenticateClaimsFile: a CSV claims file in pieces, the row-by-row ve
     const failing = KhopPool.create({ threads: 1, inCallingThread: false });
     delete process.env['KHOP_POOL_FAULT'];
     try {
-      const taken = takeCsvFileOf(await openRecords(path), 0)!;
+      const taken = takePieceFileOf(await openRecords(path), 0)!;
       const written: ClaimsFilePiece[] = [];
       const e = await authenticateClaimsFile(register, taken, { work: work(0), threads: 2, pool: failing as unknown as PoolLike, pieceBytes: 2048, write: (p) => void written.push(p) }).then(
         () => null,
@@ -232,7 +229,7 @@ describe('authenticateClaimsFile: a CSV claims file in pieces, the row-by-row ve
     const onUnhandled = (e: unknown): void => void unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const taken = takeCsvFileOf(await openRecords(path), 0)!;
+      const taken = takePieceFileOf(await openRecords(path), 0)!;
       let writes = 0;
       const e = await authenticateClaimsFile(register, taken, {
         work: work(0),
@@ -261,7 +258,7 @@ describe('authenticateClaimsFile: a CSV claims file in pieces, the row-by-row ve
     await writeFile(path, csvText(VARIANTS[1]!, 600, 41));
     const w = work(0);
     const want = await oracle(path, {}, w);
-    const taken = takeCsvFileOf(await openRecords(path), 0)!;
+    const taken = takePieceFileOf(await openRecords(path), 0)!;
     let text = '';
     let waiting = 0;
     await authenticateClaimsFile(register, taken, {
