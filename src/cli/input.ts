@@ -21,7 +21,7 @@ import { KhopError } from '../errors.js';
 import { openRecords, type OpenRecordsOptions } from '../io/record-reader.js';
 import { takeCsvFile } from '../io/csv-reader.js';
 import { takeNdjsonFile } from '../io/ndjson-reader.js';
-import { TAKE_PIECE_FILE, type PieceFileRows, type TakenPieceFile } from '../io/file-pieces.js';
+import { idText, TAKE_PIECE_FILE, type PieceFileRows, type TakenPieceFile } from '../io/file-pieces.js';
 import { inputPathKind } from '../io/byte-source.js';
 import type { RecordSource, RecordValues, RejectedItem } from '../io/record-types.js';
 import type { ProgressReporter } from '../io/progress.js';
@@ -322,9 +322,9 @@ export class InputFile {
         this.rowNumbers.push(item.rowNumber);
         this.lines.push(item.line ?? 0);
         if (ids !== null) {
-          const v = item.values[idField!];
-          // Kept for the run: a copy, not a slice of the reader's text (ownString).
-          ids.push(typeof v === 'string' ? ownString(v) : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
+          // As a piece reader tells it (idText); kept for the run: a copy, not a slice of the reader's text (ownString).
+          const id = idText(item.values[idField!]);
+          ids.push(id === undefined ? '' : ownString(id));
         }
         yield item.values;
       }
