@@ -82,7 +82,7 @@ export async function runKhopStage(stage: string, ctx: StageContext): Promise<St
     }
     case 'khop-dedupe': {
       // The file goes to dedupe as the reader opened it, as DuckDB reads its CSV: with threads,
-      // dedupe parses it in pieces on the pool (prepare.ts, readCsvPieces). The truth labels are
+      // dedupe parses it in pieces on the pool (prepare.ts, readPieces). The truth labels are
       // read afterwards, untimed: they are not part of the job (a generator collecting them
       // on the way would hide the file from the piece reader).
       const t0 = performance.now();

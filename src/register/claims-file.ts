@@ -92,8 +92,8 @@ export interface AuthenticatePiecePayload extends CsvPieceFields {
 }
 
 /**
- * A claims file taken to be read in pieces — a CSV file (csv-reader.ts, takeCsvFileOf) or an
- * NDJSON one (ndjson-reader.ts, takeNdjsonFile) — and who is told of the rows it could not read.
+ * A claims file taken to be read in pieces — a CSV file or an NDJSON one (file-pieces.ts,
+ * takePieceFileOf) — and who is told of the rows it could not read.
  */
 export interface TakenClaimsFile {
   readonly file: PieceFile;

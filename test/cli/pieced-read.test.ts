@@ -1,6 +1,6 @@
 /**
  * `khop dedupe` / `khop link` with --threads 2 read a CSV file of DEFAULT_PREPARE_CSV_MIN_BYTES
- * or more in pieces parsed on the pool (src/pipeline/prepare.ts, readCsvPieces): every output —
+ * or more in pieces parsed on the pool (src/pipeline/prepare.ts, readPieces): every output —
  * clusters with row numbers and record ids, links, the rejected-rows file with the reader's raw
  * text and lines, the run summary's counts — must be the one-thread run's, which reads the file
  * row by row.

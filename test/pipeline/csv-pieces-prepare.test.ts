@@ -1,6 +1,6 @@
 /**
  * dedupe / link reading a CSV file in pieces parsed where they are prepared (prepareRows'
- * readCsvPieces, the 'pipeline.prepareCsv' task): the prepared dataset, the rejections, the
+ * readPieces, the 'pipeline.prepareCsv' task): the prepared dataset, the rejections, the
  * source's summary and what the command line's input records must be those of the row-by-row
  * read of the same file — the oracle — whatever the file's shape and the piece size.
  */
